@@ -1,0 +1,106 @@
+// The symbolic graph: every backend op adds a Node with a statically inferred shape (the batch
+// dimension may be unknown). Graphs are immutable once built; the compiler rewrites copies.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::backend {
+
+// The closed set of primitive ops. Each has shape inference (shape_inference.cpp), a reference
+// kernel, a gradient rule (gradients.cpp) and optionally a fast cpu kernel.
+enum class OpKind {
+  // leaves
+  kPlaceholder, kVariable, kConstant,
+  // unary elementwise
+  kNeg, kExp, kLog, kSqrt, kSquare, kAbs, kSign, kRelu, kSigmoid, kHardSigmoid, kTanh, kSoftplus,
+  kSoftsign, kElu, kClip, kCast,
+  // binary elementwise with numpy broadcasting
+  kAdd, kSub, kMul, kDiv, kPow, kMaximum, kMinimum, kEqual, kNotEqual, kGreater, kGreaterEqual,
+  kLess, kLessEqual,
+  // control
+  kSwitch,  // Switch(condition scalar, then, else): in_train_phase at run time
+  // reductions
+  kSum, kMean, kMax, kMin, kProd, kArgMax, kArgMin,
+  // linear algebra
+  kMatMul, kBatchMatMul,
+  // shape
+  kReshape, kTranspose, kConcatenate, kSlice, kSliceGrad, kBroadcastLike, kSumLike, kMeanGrad,
+  kGather, kGatherGrad, kOneHot,
+  // neural network
+  kSoftmax, kSoftmaxGrad, kCategoricalCrossentropy, kCategoricalCrossentropyGrad, kDropoutMask,
+  // made by the compiler's fusion passes only
+  kFusedDense, kSoftmaxCrossEntropyGrad,
+  kCount
+};
+
+const char* op_name(OpKind op);
+bool is_elementwise(OpKind op);  // unary or binary elementwise, kCast excluded
+
+// Op parameters. One plain struct keeps nodes cheap to copy and compare; each op reads the fields
+// it documents in backend.h.
+struct Attrs {
+  std::vector<int> axes;       // reductions, transpose permutation
+  bool keepdims = false;
+  int axis = 0;                // concatenate, slice, softmax, argmax, gather
+  std::int64_t begin = 0;      // slice
+  std::int64_t end = 0;
+  double alpha = 0;            // relu slope, elu alpha, clip min, dropout rate
+  double beta = 0;             // clip max, relu max_value (<0: none)
+  bool transpose_a = false;    // matmul
+  bool transpose_b = false;
+  Shape shape;                 // reshape target (may hold one -1 and unknown batch as -1)
+  std::int64_t count = 0;      // one_hot classes
+  std::uint64_t seed = 0;      // random ops
+  DType cast_to = DType::float32;
+  OpKind activation = OpKind::kCount;  // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
+  bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
+};
+
+struct Node;
+using NodePtr = std::shared_ptr<Node>;
+
+struct Node {
+  OpKind op;
+  std::vector<NodePtr> inputs;
+  Attrs attrs;
+  Shape shape;  // static; -1 for unknown dimensions
+  DType dtype;
+  std::string name;
+  Tensor value;  // variables and constants: the data (variables are updated in place)
+  std::uint64_t id;  // creation order, unique per process
+
+  Node(OpKind op, std::vector<NodePtr> inputs, Attrs attrs, Shape shape, DType dtype);
+};
+
+// A handle to a graph node, what Keras calls a (symbolic) tensor.
+class SymbolicTensor {
+ public:
+  SymbolicTensor() = default;
+  explicit SymbolicTensor(NodePtr node) : node_(std::move(node)) {}
+
+  const NodePtr& node() const { return node_; }
+  bool defined() const { return node_ != nullptr; }
+  const Shape& shape() const;
+  int ndim() const { return static_cast<int>(shape().size()); }
+  DType dtype() const;
+  const std::string& name() const;
+  bool operator==(const SymbolicTensor& other) const { return node_ == other.node_; }
+
+ private:
+  NodePtr node_;
+};
+
+// Builds a node, inferring its shape and dtype; throws std::invalid_argument with both shapes when
+// the inputs do not fit the op.
+SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, Attrs attrs = {});
+// Shape inference, used both at graph-building time (static shapes, -1 allowed) and by the
+// executor with concrete shapes.
+Shape infer_shape(OpKind op, const std::vector<const Shape*>& inputs, const Attrs& attrs);
+DType infer_dtype(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs);
+
+}  // namespace keras::backend

@@ -1,0 +1,105 @@
+// keras::Layer — Keras's layer lifecycle: a config-only constructor, build(input_shape) creating
+// weights with add_weight, call(inputs) adding graph nodes, compute_output_shape and get_config.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "keras/backend/backend.h"
+#include "keras/initializers.h"
+#include "keras/tensor/tensor.h"
+
+namespace keras {
+
+using backend::SymbolicTensor;
+
+// The arguments every Keras layer accepts (Keras's Layer **kwargs), shared by the option structs.
+struct LayerArguments {
+  std::string name{};                        // default: snake_case class name + "_" + counter
+  std::optional<Shape> input_shape{};        // without the batch dimension
+  std::optional<Shape> batch_input_shape{};  // with it; -1 for None
+  std::optional<std::int64_t> batch_size{};
+  bool trainable = true;
+};
+
+class Layer {
+ public:
+  virtual ~Layer();
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+  Layer(Layer&&) = default;  // so `model.add(Dense(64))` can take the temporary
+  Layer& operator=(Layer&&) = default;
+
+  virtual std::string class_name() const = 0;
+  const std::string& name() const { return name_; }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool trainable) { trainable_ = trainable; }
+  bool built() const { return built_; }
+
+  // Keras's lifecycle. build() may create weights; call() adds graph nodes.
+  virtual void build(const Shape& input_shape);
+  virtual SymbolicTensor call(const SymbolicTensor& inputs) = 0;
+  virtual Shape compute_output_shape(const Shape& input_shape) const { return input_shape; }
+  virtual nlohmann::json get_config() const;
+
+  // Builds on first use, checks the input against the layer's spec, and records the call.
+  SymbolicTensor operator()(const SymbolicTensor& inputs);
+
+  // Weights, in creation order (Keras's order in files and get_weights).
+  SymbolicTensor add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
+                            bool trainable = true);
+  std::vector<SymbolicTensor> weights() const;
+  std::vector<SymbolicTensor> trainable_weights() const;
+  std::vector<SymbolicTensor> non_trainable_weights() const;
+  std::vector<Tensor> get_weights() const;
+  void set_weights(const std::vector<Tensor>& weights);
+  std::int64_t count_params() const;
+
+  // The batch input shape given at construction (input_shape, batch_input_shape, input_dim...).
+  const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
+
+  // The tensors of the layer's single call (Keras raises if it was called several times).
+  const SymbolicTensor& input() const;
+  const SymbolicTensor& output() const;
+  Shape input_shape() const { return input().shape(); }
+  Shape output_shape() const { return output().shape(); }
+
+ protected:
+  Layer(const std::string& class_name, const LayerArguments& arguments);
+  // Throws Keras's "Input 0 is incompatible with layer ..." message.
+  [[noreturn]] void incompatible_input(const Shape& input_shape, const std::string& expectation) const;
+  void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
+
+ private:
+  struct Weight {
+    SymbolicTensor variable;
+    bool trainable;
+  };
+  std::string name_;
+  bool trainable_ = true;
+  bool built_ = false;
+  std::optional<Shape> batch_input_shape_;
+  std::vector<Weight> weights_;
+  std::vector<SymbolicTensor> inputs_, outputs_;  // one per call
+};
+
+using LayerPtr = std::shared_ptr<Layer>;
+
+namespace backend {
+// Keras's per-prefix counters for default names ("dense_1", "dense_2", ...).
+int get_uid(const std::string& prefix);
+void reset_uids();
+// Resets the name counters, as Keras's K.clear_session() does.
+void clear_session();
+}  // namespace backend
+
+namespace detail {
+std::string to_snake_case(const std::string& class_name);
+}
+
+}  // namespace keras

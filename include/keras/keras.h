@@ -1,0 +1,21 @@
+// keras.cpp: Keras in C++. One include for the whole public API.
+#pragma once
+
+#include "keras/activations.h"
+#include "keras/backend/backend.h"
+#include "keras/backend/function.h"
+#include "keras/callbacks.h"
+#include "keras/datasets/fashion_mnist.h"
+#include "keras/datasets/mnist.h"
+#include "keras/engine/layer.h"
+#include "keras/engine/training.h"
+#include "keras/initializers.h"
+#include "keras/layers/core.h"
+#include "keras/losses.h"
+#include "keras/metrics.h"
+#include "keras/models.h"
+#include "keras/optimizers.h"
+#include "keras/tensor/tensor.h"
+#include "keras/utils/generic_utils.h"
+#include "keras/utils/np_utils.h"
+#include "keras/utils/random.h"

@@ -1,0 +1,44 @@
+// keras::Sequential — a linear stack of layers, built as in the seed:
+//   Sequential model;  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+//   Sequential model({Dense(32, {.input_dim = 784}), Activation("relu"), Dense(10)});
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "keras/engine/training.h"
+
+namespace keras {
+
+// Any layer, taken by value (a temporary such as Dense(64)) or as a shared pointer.
+struct LayerRef {
+  LayerRef(LayerPtr layer) : ptr(std::move(layer)) {}  // NOLINT: implicit by design
+  template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
+                                                    !std::is_lvalue_reference_v<L>>>
+  LayerRef(L&& layer) : ptr(std::make_shared<std::decay_t<L>>(std::move(layer))) {}  // NOLINT
+  LayerPtr ptr;
+};
+
+class Sequential : public Model {
+ public:
+  explicit Sequential(std::string name = "");
+  Sequential(std::initializer_list<LayerRef> layers, std::string name = "");
+
+  void add(LayerRef layer);
+  void pop();
+
+ protected:
+  void ensure_graph() override;
+
+ private:
+  void connect(const LayerPtr& layer);
+};
+
+namespace models {
+using keras::Sequential;
+}
+
+}  // namespace keras

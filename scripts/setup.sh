@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs keras.cpp's build dependencies (Debian 12 packages), configures and builds.
+# Usage: scripts/setup.sh [preset]   (preset: release (default) or ci)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+
+packages=(cmake ninja-build g++ pkg-config libdnnl-dev nlohmann-json3-dev zlib1g-dev
+          libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"

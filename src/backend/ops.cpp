@@ -1,0 +1,355 @@
+// The K::* ops: each validates its arguments and adds nodes to the graph.
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <stdexcept>
+
+#include "backend/random_state.h"
+#include "keras/backend/backend.h"
+#include "keras/backend/function.h"
+
+namespace keras::backend {
+
+namespace {
+
+SymbolicTensor leaf(OpKind op, Shape shape, DType dtype, Tensor value, std::string name) {
+  Attrs attrs;
+  attrs.shape = shape;
+  attrs.cast_to = dtype;
+  auto node = std::make_shared<Node>(op, std::vector<NodePtr>{}, std::move(attrs), std::move(shape), dtype);
+  node->value = std::move(value);
+  node->name = std::move(name);
+  return SymbolicTensor(std::move(node));
+}
+
+SymbolicTensor unary(OpKind op, const SymbolicTensor& x, Attrs attrs = {}) {
+  return make_node(op, {x}, std::move(attrs));
+}
+
+SymbolicTensor binary(OpKind op, const SymbolicTensor& x, const SymbolicTensor& y) {
+  return make_node(op, {x, y});
+}
+
+SymbolicTensor reduce(OpKind op, const SymbolicTensor& x, Axes axes, bool keepdims) {
+  Attrs attrs;
+  attrs.axes = std::move(axes);
+  attrs.keepdims = keepdims;
+  return make_node(op, {x}, std::move(attrs));
+}
+
+SymbolicTensor scalar_like(double value, const SymbolicTensor& x) { return constant(value, x.dtype()); }
+
+}  // namespace
+
+SymbolicTensor placeholder(Shape shape, DType dtype, std::string name) {
+  for (auto d : shape)
+    if (d < -1 || d == 0)
+      throw std::invalid_argument("K::placeholder: invalid dimension " + std::to_string(d) + " in " +
+                                  shape_to_string(shape) + " (use -1 for an unknown dimension)");
+  return leaf(OpKind::kPlaceholder, std::move(shape), dtype, Tensor(), std::move(name));
+}
+
+SymbolicTensor variable(const Tensor& value, std::string name) {
+  if (!value.defined()) throw std::invalid_argument("K::variable: the value is an empty tensor");
+  return leaf(OpKind::kVariable, value.shape(), value.dtype(), value, std::move(name));
+}
+
+SymbolicTensor constant(double value, DType dtype, Shape shape) {
+  return leaf(OpKind::kConstant, shape, dtype, Tensor::full(shape, value, dtype), "");
+}
+
+SymbolicTensor constant(const Tensor& value) {
+  return leaf(OpKind::kConstant, value.shape(), value.dtype(), value.clone(), "");
+}
+
+SymbolicTensor zeros(Shape shape, DType dtype) { return variable(Tensor(std::move(shape), dtype)); }
+SymbolicTensor ones(Shape shape, DType dtype) { return variable(Tensor::full(std::move(shape), 1.0, dtype)); }
+
+Tensor get_value(const SymbolicTensor& x) {
+  if (!x.defined() || (x.node()->op != OpKind::kVariable && x.node()->op != OpKind::kConstant))
+    throw std::invalid_argument("K::get_value needs a variable or constant");
+  return x.node()->value;
+}
+
+void set_value(const SymbolicTensor& x, const Tensor& value) {
+  Tensor target = get_value(x);
+  if (value.shape() != target.shape())
+    throw std::invalid_argument("K::set_value: the variable '" + x.name() + "' has shape " +
+                                shape_to_string(target.shape()) + ", the value has shape " +
+                                shape_to_string(value.shape()));
+  Tensor converted = value.dtype() == target.dtype() ? value : value.astype(target.dtype());
+  std::memcpy(target.raw_data(), converted.raw_data(), target.nbytes());
+}
+
+Tensor eval(const SymbolicTensor& x) {
+  Function f({}, {x}, {}, {{learning_phase(), constant(0.0, DType::int32)}});
+  return f({})[0];
+}
+
+Shape int_shape(const SymbolicTensor& x) { return x.shape(); }
+int ndim(const SymbolicTensor& x) { return x.ndim(); }
+DType dtype(const SymbolicTensor& x) { return x.dtype(); }
+std::int64_t count_params(const SymbolicTensor& x) { return shape_numel(x.shape()); }
+
+SymbolicTensor matmul(const SymbolicTensor& x, const SymbolicTensor& y, bool transpose_x, bool transpose_y) {
+  Attrs attrs;
+  attrs.transpose_a = transpose_x;
+  attrs.transpose_b = transpose_y;
+  return make_node(OpKind::kMatMul, {x, y}, attrs);
+}
+
+SymbolicTensor dot(const SymbolicTensor& x, const SymbolicTensor& y) {
+  if (y.ndim() != 2)
+    throw std::invalid_argument("K::dot supports a second operand of rank 2, got " +
+                                shape_to_string(y.shape()));
+  return matmul(x, y);
+}
+
+SymbolicTensor batch_dot(const SymbolicTensor& x, const SymbolicTensor& y,
+                         std::optional<std::pair<int, int>> axes) {
+  if (x.ndim() == 2 && y.ndim() == 2) return sum(multiply(x, y), {1}, true);
+  if (x.ndim() != 3 || y.ndim() != 3)
+    throw std::invalid_argument("K::batch_dot supports two 2D or two 3D tensors, got " +
+                                shape_to_string(x.shape()) + " and " + shape_to_string(y.shape()));
+  auto [ax, ay] = axes.value_or(std::pair<int, int>{2, 1});
+  if (ax < 0) ax += 3;
+  if (ay < 0) ay += 3;
+  if (ax < 1 || ay < 1)
+    throw std::invalid_argument("K::batch_dot cannot reduce over the batch axis");
+  Attrs attrs;
+  attrs.transpose_a = ax == 1;
+  attrs.transpose_b = ay == 2;
+  return make_node(OpKind::kBatchMatMul, {x, y}, attrs);
+}
+
+SymbolicTensor transpose(const SymbolicTensor& x) {
+  std::vector<int> perm(static_cast<std::size_t>(x.ndim()));
+  std::iota(perm.rbegin(), perm.rend(), 0);
+  return permute_dimensions(x, perm);
+}
+
+SymbolicTensor add(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kAdd, x, y); }
+SymbolicTensor subtract(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kSub, x, y); }
+SymbolicTensor multiply(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMul, x, y); }
+SymbolicTensor divide(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kDiv, x, y); }
+SymbolicTensor pow(const SymbolicTensor& x, const SymbolicTensor& a) { return binary(OpKind::kPow, x, a); }
+SymbolicTensor pow(const SymbolicTensor& x, double a) { return binary(OpKind::kPow, x, scalar_like(a, x)); }
+SymbolicTensor maximum(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMaximum, x, y); }
+SymbolicTensor minimum(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMinimum, x, y); }
+SymbolicTensor equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kEqual, x, y); }
+SymbolicTensor not_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kNotEqual, x, y); }
+SymbolicTensor greater(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kGreater, x, y); }
+SymbolicTensor greater_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kGreaterEqual, x, y); }
+SymbolicTensor less(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kLess, x, y); }
+SymbolicTensor less_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kLessEqual, x, y); }
+SymbolicTensor neg(const SymbolicTensor& x) { return unary(OpKind::kNeg, x); }
+SymbolicTensor square(const SymbolicTensor& x) { return unary(OpKind::kSquare, x); }
+SymbolicTensor sqrt(const SymbolicTensor& x) { return unary(OpKind::kSqrt, x); }
+SymbolicTensor exp(const SymbolicTensor& x) { return unary(OpKind::kExp, x); }
+SymbolicTensor log(const SymbolicTensor& x) { return unary(OpKind::kLog, x); }
+SymbolicTensor abs(const SymbolicTensor& x) { return unary(OpKind::kAbs, x); }
+SymbolicTensor sign(const SymbolicTensor& x) { return unary(OpKind::kSign, x); }
+
+SymbolicTensor clip(const SymbolicTensor& x, double min_value, double max_value) {
+  Attrs attrs;
+  attrs.alpha = min_value;
+  attrs.beta = std::max(min_value, max_value);  // Keras: max_value < min_value means min_value
+  return unary(OpKind::kClip, x, attrs);
+}
+
+SymbolicTensor cast(const SymbolicTensor& x, DType dtype) {
+  if (x.dtype() == dtype) return x;
+  Attrs attrs;
+  attrs.cast_to = dtype;
+  return unary(OpKind::kCast, x, attrs);
+}
+
+SymbolicTensor sum(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kSum, x, std::move(axes), keepdims); }
+SymbolicTensor mean(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMean, x, std::move(axes), keepdims); }
+SymbolicTensor max(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMax, x, std::move(axes), keepdims); }
+SymbolicTensor min(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMin, x, std::move(axes), keepdims); }
+SymbolicTensor prod(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kProd, x, std::move(axes), keepdims); }
+
+SymbolicTensor var(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  SymbolicTensor centered = subtract(x, mean(x, axes, true));
+  return mean(square(centered), axes, keepdims);
+}
+
+SymbolicTensor std(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return sqrt(var(x, std::move(axes), keepdims));
+}
+
+SymbolicTensor argmax(const SymbolicTensor& x, int axis) {
+  Attrs attrs;
+  attrs.axis = axis;
+  return unary(OpKind::kArgMax, x, attrs);
+}
+
+SymbolicTensor argmin(const SymbolicTensor& x, int axis) {
+  Attrs attrs;
+  attrs.axis = axis;
+  return unary(OpKind::kArgMin, x, attrs);
+}
+
+SymbolicTensor reshape(const SymbolicTensor& x, Shape shape) {
+  Attrs attrs;
+  attrs.shape = std::move(shape);
+  return unary(OpKind::kReshape, x, attrs);
+}
+
+SymbolicTensor permute_dimensions(const SymbolicTensor& x, std::vector<int> pattern) {
+  Attrs attrs;
+  attrs.axes = std::move(pattern);
+  return unary(OpKind::kTranspose, x, attrs);
+}
+
+SymbolicTensor concatenate(const std::vector<SymbolicTensor>& tensors, int axis) {
+  Attrs attrs;
+  attrs.axis = axis;
+  return make_node(OpKind::kConcatenate, tensors, attrs);
+}
+
+namespace {
+// A reshape target for x's shape with one dimension changed; unknown dimensions become the single
+// -1 the reshape may infer.
+SymbolicTensor reshape_known(const SymbolicTensor& x, Shape target, const char* what) {
+  int unknown = 0;
+  for (auto d : target) unknown += d < 0;
+  if (unknown > 1)
+    throw std::invalid_argument(std::string("K::") + what + " of a tensor of shape " +
+                                shape_to_string(x.shape()) + ": only one dimension may be unknown");
+  return reshape(x, std::move(target));
+}
+}  // namespace
+
+SymbolicTensor expand_dims(const SymbolicTensor& x, int axis) {
+  Shape shape = x.shape();
+  int rank = x.ndim();
+  int a = axis < 0 ? axis + rank + 1 : axis;
+  if (a < 0 || a > rank)
+    throw std::invalid_argument("K::expand_dims: axis " + std::to_string(axis) + " is out of range for rank " +
+                                std::to_string(rank));
+  shape.insert(shape.begin() + a, 1);
+  return reshape_known(x, shape, "expand_dims");
+}
+
+SymbolicTensor squeeze(const SymbolicTensor& x, int axis) {
+  Shape shape = x.shape();
+  int rank = x.ndim();
+  int a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank || shape[static_cast<std::size_t>(a)] != 1)
+    throw std::invalid_argument("K::squeeze: axis " + std::to_string(axis) + " of shape " +
+                                shape_to_string(shape) + " is not of size 1");
+  shape.erase(shape.begin() + a);
+  return reshape_known(x, shape, "squeeze");
+}
+
+SymbolicTensor flatten(const SymbolicTensor& x) { return reshape(x, {-1}); }
+
+SymbolicTensor batch_flatten(const SymbolicTensor& x) {
+  Shape rest(x.shape().begin() + (x.ndim() > 0 ? 1 : 0), x.shape().end());
+  std::int64_t n = shape_numel(rest);
+  if (n < 0)
+    throw std::invalid_argument("K::batch_flatten needs known non-batch dimensions, got " +
+                                shape_to_string(x.shape()));
+  return reshape(x, {-1, n});
+}
+
+SymbolicTensor slice(const SymbolicTensor& x, int axis, std::int64_t begin, std::int64_t end) {
+  Attrs attrs;
+  attrs.axis = axis;
+  attrs.begin = begin;
+  attrs.end = end;
+  return unary(OpKind::kSlice, x, attrs);
+}
+
+SymbolicTensor gather(const SymbolicTensor& reference, const SymbolicTensor& indices) {
+  return make_node(OpKind::kGather, {reference, indices});
+}
+
+SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes) {
+  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
+    throw std::invalid_argument(std::string("K::one_hot needs integer indices, got ") + dtype_name(indices.dtype()));
+  Attrs attrs;
+  attrs.count = num_classes;
+  attrs.cast_to = floatx();
+  return unary(OpKind::kOneHot, indices, attrs);
+}
+
+SymbolicTensor relu(const SymbolicTensor& x, double alpha, double max_value) {
+  Attrs attrs;
+  attrs.alpha = alpha;
+  attrs.beta = max_value;
+  return unary(OpKind::kRelu, x, attrs);
+}
+SymbolicTensor sigmoid(const SymbolicTensor& x) { return unary(OpKind::kSigmoid, x); }
+SymbolicTensor hard_sigmoid(const SymbolicTensor& x) { return unary(OpKind::kHardSigmoid, x); }
+SymbolicTensor tanh(const SymbolicTensor& x) { return unary(OpKind::kTanh, x); }
+SymbolicTensor softmax(const SymbolicTensor& x) {
+  Attrs attrs;
+  attrs.axis = -1;
+  return unary(OpKind::kSoftmax, x, attrs);
+}
+SymbolicTensor softplus(const SymbolicTensor& x) { return unary(OpKind::kSoftplus, x); }
+SymbolicTensor softsign(const SymbolicTensor& x) { return unary(OpKind::kSoftsign, x); }
+SymbolicTensor elu(const SymbolicTensor& x, double alpha) {
+  Attrs attrs;
+  attrs.alpha = alpha;
+  return unary(OpKind::kElu, x, attrs);
+}
+SymbolicTensor linear(const SymbolicTensor& x) { return x; }
+
+SymbolicTensor categorical_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output) {
+  return make_node(OpKind::kCategoricalCrossentropy, {target, output});
+}
+
+SymbolicTensor binary_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output) {
+  double eps = epsilon();
+  SymbolicTensor p = clip(output, eps, 1.0 - eps);
+  return neg(add(multiply(target, log(p)), multiply(1.0 - target, log(1.0 - p))));
+}
+
+SymbolicTensor dropout(const SymbolicTensor& x, double level, std::optional<std::uint64_t> seed) {
+  if (level < 0 || level >= 1)
+    throw std::invalid_argument("K::dropout: level must be in [0, 1), got " + std::to_string(level));
+  if (level == 0) return x;
+  Attrs attrs;
+  attrs.alpha = level;
+  attrs.seed = seed.value_or(keras::detail::next_seed());
+  return multiply(x, unary(OpKind::kDropoutMask, x, attrs));
+}
+
+SymbolicTensor learning_phase() {
+  static SymbolicTensor phase = placeholder({}, DType::int32, "keras_learning_phase");
+  return phase;
+}
+
+SymbolicTensor switch_(const SymbolicTensor& condition, const SymbolicTensor& then_expression,
+                       const SymbolicTensor& else_expression) {
+  if (then_expression == else_expression) return then_expression;
+  return make_node(OpKind::kSwitch, {condition, then_expression, else_expression});
+}
+
+SymbolicTensor in_train_phase(const SymbolicTensor& x, const SymbolicTensor& alt) {
+  return switch_(learning_phase(), x, alt);
+}
+
+SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt) {
+  return switch_(learning_phase(), alt, x);
+}
+
+SymbolicTensor operator+(const SymbolicTensor& x, const SymbolicTensor& y) { return add(x, y); }
+SymbolicTensor operator-(const SymbolicTensor& x, const SymbolicTensor& y) { return subtract(x, y); }
+SymbolicTensor operator*(const SymbolicTensor& x, const SymbolicTensor& y) { return multiply(x, y); }
+SymbolicTensor operator/(const SymbolicTensor& x, const SymbolicTensor& y) { return divide(x, y); }
+SymbolicTensor operator-(const SymbolicTensor& x) { return neg(x); }
+SymbolicTensor operator+(const SymbolicTensor& x, double y) { return add(x, scalar_like(y, x)); }
+SymbolicTensor operator-(const SymbolicTensor& x, double y) { return subtract(x, scalar_like(y, x)); }
+SymbolicTensor operator*(const SymbolicTensor& x, double y) { return multiply(x, scalar_like(y, x)); }
+SymbolicTensor operator/(const SymbolicTensor& x, double y) { return divide(x, scalar_like(y, x)); }
+SymbolicTensor operator+(double x, const SymbolicTensor& y) { return add(scalar_like(x, y), y); }
+SymbolicTensor operator-(double x, const SymbolicTensor& y) { return subtract(scalar_like(x, y), y); }
+SymbolicTensor operator*(double x, const SymbolicTensor& y) { return multiply(scalar_like(x, y), y); }
+SymbolicTensor operator/(double x, const SymbolicTensor& y) { return divide(scalar_like(x, y), y); }
+
+}  // namespace keras::backend

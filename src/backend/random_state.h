@@ -1,0 +1,27 @@
+// The process-wide random generator behind initializers, shuffling and dropout seeds.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+namespace keras::detail {
+
+std::mt19937_64& global_generator();
+// A fresh seed for a random op or an initializer, drawn from the global generator.
+std::uint64_t next_seed();
+void seed_global_generator(std::uint64_t seed);
+
+// Counter-based hashing (splitmix64): random numbers that depend only on (seed, counter, index),
+// so results do not depend on the number of threads.
+inline std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+inline double uniform01(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
+  std::uint64_t h = mix64(seed ^ mix64(counter * 0xD1B54A32D192ED03ull + index));
+  return static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
+}
+
+}  // namespace keras::detail

@@ -1,0 +1,71 @@
+// The graph compiler: rewrites (givens, constant switches, fusion patterns), a topological
+// schedule, and per-input-shape plans with elementwise fusion groups and one arena.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "keras/backend/function.h"
+#include "kernels/fused_elementwise.h"
+#include "kernels/kernel.h"
+
+namespace keras::backend::detail {
+
+struct Rewritten {
+  std::vector<NodePtr> inputs;
+  std::vector<NodePtr> outputs;
+  std::vector<std::pair<NodePtr, NodePtr>> updates;  // (variable, new value)
+  std::vector<NodePtr> order;                        // topological; only what the roots need
+};
+
+// Substitutes givens, folds switches on constant conditions and, when `fuse` is set, applies the
+// fusion patterns (Dense matmul + bias + activation, softmax + categorical cross-entropy grad).
+Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+                        const std::vector<Update>& updates, const Givens& givens, bool fuse);
+
+// One executable step.
+struct Step {
+  std::string name;
+  kernels::KernelFn fn = nullptr;  // a kernel step...
+  kernels::KernelCall call;
+  std::unique_ptr<kernels::FusedProgram> fused;  // ...or a fused elementwise group
+  std::uint64_t runs = 0;
+};
+
+// Everything that depends on the concrete input shapes; built once per shape signature.
+struct Plan {
+  std::vector<Shape> input_shapes;
+  std::vector<Step> steps;
+  // (step index, input index) patched with each run's input pointers, per function input.
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> input_bindings;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> fused_input_bindings;
+  std::vector<std::pair<void*, const void*>> update_copies;  // (variable storage, value)
+  std::vector<std::size_t> update_bytes;
+  std::vector<int> output_from_input;  // >= 0: output i is function input k
+  std::vector<Tensor> results;
+  std::shared_ptr<Storage> arena;
+  std::size_t arena_bytes = 0;
+};
+
+class CompiledFunction {
+ public:
+  CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
+                   std::vector<Update> updates, Givens givens);
+  const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
+  const Plan* last_plan() const { return last_; }
+  std::size_t num_steps() const;
+  std::vector<std::string> step_names() const;
+
+ private:
+  Plan& plan_for(const std::vector<Tensor>& inputs);
+  std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
+
+  kernels::Backend backend_;
+  Rewritten graph_;
+  std::vector<std::unique_ptr<Plan>> plans_;
+  Plan* last_ = nullptr;
+};
+
+}  // namespace keras::backend::detail

@@ -1,0 +1,482 @@
+// Plans and runs a compiled function: concrete shapes, elementwise fusion groups, liveness-based
+// buffer offsets in one arena, and a flat list of steps. A plan is made once per input-shape
+// signature; running it allocates nothing.
+#include <algorithm>
+#include <climits>
+#include <functional>
+#include <numeric>
+#include <queue>
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "compiler/compiler.h"
+#include "keras/backend/backend.h"
+
+namespace keras::backend::detail {
+
+namespace {
+
+constexpr int kForever = INT_MAX;
+
+struct Value {
+  Shape shape;
+  std::int64_t numel = 0;
+  int step = -1;        // producing step; -1 for leaves and aliases of leaves
+  int group = -1;       // fusion group, if any
+  int alias_of = -1;    // reshape: shares the buffer of this value
+  int last_use = -1;
+  bool materialized = true;
+  bool in_arena = false;
+  int input_index = -1;  // placeholder: which function input
+  std::size_t offset = 0;
+  void* data = nullptr;
+};
+
+struct Group {
+  int step;
+  std::int64_t n;
+  DType dtype;
+  std::vector<int> members;
+};
+
+std::size_t align64(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_ptr<Storage>& owner) {
+  switch (dtype) {
+    case DType::float32: return Tensor::from_blob(static_cast<float*>(data), shape, owner);
+    case DType::float64: return Tensor::from_blob(static_cast<double*>(data), shape, owner);
+    case DType::int32: return Tensor::from_blob(static_cast<std::int32_t*>(data), shape, owner);
+    case DType::int64: return Tensor::from_blob(static_cast<std::int64_t*>(data), shape, owner);
+  }
+  return {};
+}
+
+}  // namespace
+
+CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
+                                   std::vector<Update> updates, Givens givens)
+    : backend_(kernels::backend_from_name(keras::backend::backend())),
+      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {}
+
+Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
+  if (last_) {
+    bool same = true;
+    for (std::size_t k = 0; k < inputs.size() && same; ++k) same = inputs[k].shape() == last_->input_shapes[k];
+    if (same) return *last_;
+  }
+  for (auto& plan : plans_) {
+    bool same = true;
+    for (std::size_t k = 0; k < inputs.size() && same; ++k) same = inputs[k].shape() == plan->input_shapes[k];
+    if (same) return *(last_ = plan.get());
+  }
+  plans_.push_back(make_plan(inputs));
+  return *(last_ = plans_.back().get());
+}
+
+const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inputs) {
+  if (inputs.size() != graph_.inputs.size())
+    throw std::invalid_argument("K::function expects " + std::to_string(graph_.inputs.size()) +
+                                " input arrays, got " + std::to_string(inputs.size()));
+  for (std::size_t k = 0; k < inputs.size(); ++k)
+    if (inputs[k].dtype() != graph_.inputs[k]->dtype)
+      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" + graph_.inputs[k]->name +
+                                  "') expects " + dtype_name(graph_.inputs[k]->dtype) + ", got " +
+                                  dtype_name(inputs[k].dtype()));
+  Plan& plan = plan_for(inputs);
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    void* data = inputs[k].raw_data();
+    for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
+    for (auto [s, i] : plan.fused_input_bindings[k]) plan.steps[s].fused->inputs[i].data = data;
+  }
+  for (Step& step : plan.steps) {
+    if (step.fused) {
+      kernels::run_fused(*step.fused);
+    } else {
+      step.call.counter = step.runs;
+      step.fn(step.call);
+    }
+    ++step.runs;
+  }
+  for (std::size_t u = 0; u < plan.update_copies.size(); ++u)
+    std::memcpy(plan.update_copies[u].first, plan.update_copies[u].second, plan.update_bytes[u]);
+  for (std::size_t i = 0; i < plan.output_from_input.size(); ++i)
+    if (plan.output_from_input[i] >= 0) plan.results[i] = inputs[static_cast<std::size_t>(plan.output_from_input[i])];
+  return plan.results;
+}
+
+std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inputs) {
+  auto plan = std::make_unique<Plan>();
+  const auto& order = graph_.order;
+  const int count = static_cast<int>(order.size());
+  std::unordered_map<const Node*, int> index;
+  for (int i = 0; i < count; ++i) index[order[static_cast<std::size_t>(i)].get()] = i;
+  auto id = [&](const NodePtr& n) { return index.at(n.get()); };
+  std::vector<Value> values(static_cast<std::size_t>(count));
+  auto val = [&](int i) -> Value& { return values[static_cast<std::size_t>(i)]; };
+  auto root = [&](int i) {
+    while (val(i).alias_of >= 0) i = val(i).alias_of;
+    return i;
+  };
+
+  // 1. Concrete shapes.
+  for (std::size_t k = 0; k < graph_.inputs.size(); ++k) {
+    const Node& p = *graph_.inputs[k];
+    const Shape& actual = inputs[k].shape();
+    bool fits = actual.size() == p.shape.size();
+    for (std::size_t d = 0; fits && d < actual.size(); ++d) fits = p.shape[d] < 0 || p.shape[d] == actual[d];
+    if (!fits)
+      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" + p.name + "') expects shape " +
+                                  shape_to_string(p.shape) + ", got an array of shape " + shape_to_string(actual));
+    plan->input_shapes.push_back(actual);
+    if (index.count(&p)) val(index.at(&p)).input_index = static_cast<int>(k);
+  }
+  for (int i = 0; i < count; ++i) {
+    const Node& n = *order[static_cast<std::size_t>(i)];
+    Value& v = val(i);
+    if (n.op == OpKind::kPlaceholder) {
+      v.shape = inputs[static_cast<std::size_t>(v.input_index)].shape();
+    } else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant) {
+      v.shape = n.value.shape();
+    } else {
+      std::vector<const Shape*> shapes;
+      for (auto& input : n.inputs) shapes.push_back(&val(id(input)).shape);
+      v.shape = infer_shape(n.op, shapes, n.attrs);
+    }
+    v.numel = shape_numel(v.shape);
+  }
+
+  // 2. Steps. Elementwise float ops over the same number of elements merge into fusion groups
+  // (union-find over producer -> consumer edges, refusing merges that would make a cycle);
+  // reshapes alias their input; everything else is one kernel step. Groups and kernels are then
+  // ordered topologically, earliest original position first.
+  const bool fuse = backend_ == kernels::Backend::kCpu;
+  std::vector<std::vector<int>> consumers(static_cast<std::size_t>(count));
+  std::vector<bool> fusible(static_cast<std::size_t>(count), false);
+  for (int i = 0; i < count; ++i) {
+    const Node& n = *order[static_cast<std::size_t>(i)];
+    for (auto& input : n.inputs) consumers[static_cast<std::size_t>(id(input))].push_back(i);
+    if (n.op == OpKind::kReshape) val(i).alias_of = id(n.inputs[0]);
+    bool f = fuse && is_elementwise(n.op) && is_floating(n.dtype) && val(i).numel > 0;
+    for (auto& input : n.inputs) {
+      const Value& in = val(id(input));
+      f = f && input->dtype == n.dtype && (in.numel == 1 || in.shape == val(i).shape);
+    }
+    fusible[static_cast<std::size_t>(i)] = f;
+  }
+  std::vector<int> parent(static_cast<std::size_t>(count));
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<std::vector<int>> members(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) members[static_cast<std::size_t>(i)] = {i};
+  std::function<int(int)> find = [&](int i) {
+    while (parent[static_cast<std::size_t>(i)] != i) i = parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+    return i;
+  };
+  // True when cluster b is reachable from cluster a through some third cluster.
+  auto indirect_path = [&](int a, int b) {
+    std::vector<bool> seen(static_cast<std::size_t>(count), false);
+    std::vector<int> stack;
+    for (int m : members[static_cast<std::size_t>(a)])
+      for (int c : consumers[static_cast<std::size_t>(m)]) {
+        int k = find(c);
+        if (k != a && k != b && !seen[static_cast<std::size_t>(c)]) {
+          seen[static_cast<std::size_t>(c)] = true;
+          stack.push_back(c);
+        }
+      }
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      if (find(x) == b) return true;
+      for (int c : consumers[static_cast<std::size_t>(x)])
+        if (!seen[static_cast<std::size_t>(c)]) {
+          seen[static_cast<std::size_t>(c)] = true;
+          stack.push_back(c);
+        }
+    }
+    return false;
+  };
+  for (int i = 0; i < count; ++i) {
+    if (!fusible[static_cast<std::size_t>(i)]) continue;
+    for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
+      int j = id(input);
+      if (!fusible[static_cast<std::size_t>(j)] || val(j).numel != val(i).numel) continue;
+      int a = find(j), b = find(i);
+      if (a == b || indirect_path(a, b) || indirect_path(b, a)) continue;
+      parent[static_cast<std::size_t>(a)] = b;
+      auto& into = members[static_cast<std::size_t>(b)];
+      into.insert(into.end(), members[static_cast<std::size_t>(a)].begin(), members[static_cast<std::size_t>(a)].end());
+      members[static_cast<std::size_t>(a)].clear();
+    }
+  }
+  // Kahn's algorithm over clusters of computed nodes.
+  std::vector<int> pending(static_cast<std::size_t>(count), 0);
+  std::vector<int> first(static_cast<std::size_t>(count), count);
+  for (int i = 0; i < count; ++i) {
+    if (order[static_cast<std::size_t>(i)]->inputs.empty()) continue;
+    int k = find(i);
+    first[static_cast<std::size_t>(k)] = std::min(first[static_cast<std::size_t>(k)], i);
+    for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
+      int j = id(input);
+      if (!order[static_cast<std::size_t>(j)]->inputs.empty() && find(j) != k) ++pending[static_cast<std::size_t>(k)];
+    }
+  }
+  std::priority_queue<std::pair<int, int>, std::vector<std::pair<int, int>>, std::greater<>> ready;
+  for (int i = 0; i < count; ++i)
+    if (find(i) == i && !order[static_cast<std::size_t>(i)]->inputs.empty() && pending[static_cast<std::size_t>(i)] == 0)
+      ready.emplace(first[static_cast<std::size_t>(i)], i);
+  std::vector<Group> groups;
+  std::vector<int> step_node;  // kernel step -> node, or -1 - group index
+  while (!ready.empty()) {
+    int k = ready.top().second;
+    ready.pop();
+    auto& group_members = members[static_cast<std::size_t>(k)];
+    std::sort(group_members.begin(), group_members.end());  // original order is topological
+    int step = static_cast<int>(step_node.size());
+    if (val(k).alias_of >= 0) {
+      val(k).step = std::max(0, step - 1);  // no work: shares its input's buffer
+    } else if (fusible[static_cast<std::size_t>(k)]) {
+      groups.push_back({step, val(k).numel, order[static_cast<std::size_t>(k)]->dtype, group_members});
+      step_node.push_back(-static_cast<int>(groups.size()));
+      for (int m : group_members) {
+        val(m).group = static_cast<int>(groups.size()) - 1;
+        val(m).step = step;
+      }
+    } else {
+      val(k).step = step;
+      step_node.push_back(k);
+    }
+    for (int m : group_members)
+      for (int c : consumers[static_cast<std::size_t>(m)]) {
+        int kc = find(c);
+        if (kc != k && --pending[static_cast<std::size_t>(kc)] == 0) ready.emplace(first[static_cast<std::size_t>(kc)], kc);
+      }
+  }
+
+  // 3. Which values need a buffer, and how long they live.
+  for (int i = 0; i < count; ++i) {
+    Value& v = val(i);
+    if (v.group >= 0) v.materialized = false;
+  }
+  auto use = [&](int producer, int step) {
+    int r = root(producer);
+    val(r).last_use = std::max(val(r).last_use, step);
+  };
+  for (int i = 0; i < count; ++i) {
+    const Node& n = *order[static_cast<std::size_t>(i)];
+    const Value& v = val(i);
+    for (auto& input : n.inputs) {
+      int j = id(input);
+      if (v.alias_of >= 0 || val(j).group != v.group || v.group < 0) val(j).materialized = true;
+      if (v.alias_of < 0) use(j, v.step);
+    }
+  }
+  std::vector<int> roots;
+  for (auto& o : graph_.outputs) roots.push_back(id(o));
+  for (auto& [var, value] : graph_.updates) roots.push_back(id(value));
+  for (int r : roots) {
+    val(r).materialized = true;
+    use(r, kForever);
+  }
+  // Aliases keep their root materialised.
+  for (int i = 0; i < count; ++i)
+    if (val(i).alias_of >= 0) val(root(i)).materialized = true;
+
+  // 4. Updates computed by a fusion group that runs after every reader of the variable write
+  // straight into the variable (chunks read before they write); others are copied at the end.
+  std::vector<int> last_read(static_cast<std::size_t>(count), -1);
+  for (int i = 0; i < count; ++i)
+    for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
+      int j = root(id(input));
+      last_read[static_cast<std::size_t>(j)] = std::max(last_read[static_cast<std::size_t>(j)], val(i).step);
+    }
+  std::vector<bool> output_value(static_cast<std::size_t>(count), false);
+  for (auto& o : graph_.outputs) output_value[static_cast<std::size_t>(root(id(o)))] = true;
+  std::vector<bool> in_place(graph_.updates.size(), false);
+  std::unordered_map<const Node*, bool> claimed;
+  for (std::size_t u = 0; u < graph_.updates.size(); ++u) {
+    auto& [var, value] = graph_.updates[u];
+    if (var->dtype != value->dtype)
+      throw std::invalid_argument("K::function: the update of variable '" + var->name + "' has dtype " +
+                                  dtype_name(value->dtype) + ", the variable " + dtype_name(var->dtype));
+    int vi = id(value);
+    Value& v = val(vi);
+    int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
+    if (v.group >= 0 && v.alias_of < 0 && !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step &&
+        !claimed[var.get()] && last_read[static_cast<std::size_t>(vi)] <= v.step) {
+      in_place[u] = true;
+      claimed[var.get()] = true;
+      v.data = var->value.raw_data();
+    }
+  }
+
+  // 5. Arena offsets: first fit among the buffers still alive.
+  struct Live {
+    std::size_t offset, size;
+    int last_use;
+  };
+  std::vector<Live> live;
+  std::size_t arena = 0;
+  std::vector<int> by_step;
+  for (int i = 0; i < count; ++i) {
+    Value& v = val(i);
+    if (order[static_cast<std::size_t>(i)]->inputs.empty() || v.alias_of >= 0 || !v.materialized || v.data) continue;
+    v.in_arena = true;
+    by_step.push_back(i);
+  }
+  std::stable_sort(by_step.begin(), by_step.end(), [&](int a, int b) { return val(a).step < val(b).step; });
+  for (int i : by_step) {
+    Value& v = val(i);
+    std::size_t size = align64(static_cast<std::size_t>(v.numel) * dtype_size(order[static_cast<std::size_t>(i)]->dtype));
+    std::erase_if(live, [&](const Live& l) { return l.last_use < v.step; });
+    std::sort(live.begin(), live.end(), [](const Live& a, const Live& b) { return a.offset < b.offset; });
+    std::size_t offset = 0;
+    for (const Live& l : live) {
+      if (offset + size <= l.offset) break;
+      offset = std::max(offset, l.offset + l.size);
+    }
+    v.offset = offset;
+    live.push_back({offset, size, std::max(v.last_use, v.step)});
+    arena = std::max(arena, offset + size);
+  }
+  plan->arena = std::make_shared<Storage>(arena);
+  plan->arena_bytes = arena;
+  char* base = static_cast<char*>(plan->arena->data());
+  for (int i = 0; i < count; ++i) {
+    Value& v = val(i);
+    const Node& n = *order[static_cast<std::size_t>(i)];
+    if (v.in_arena) v.data = base + v.offset;
+    else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant) v.data = n.value.raw_data();
+  }
+  for (int i = 0; i < count; ++i)
+    if (val(i).alias_of >= 0) {
+      val(i).data = val(root(i)).data;
+      val(i).input_index = val(root(i)).input_index;
+    }
+
+  // 6. Steps.
+  plan->input_bindings.resize(graph_.inputs.size());
+  plan->fused_input_bindings.resize(graph_.inputs.size());
+  auto buffer_of = [&](int i) {
+    kernels::Buffer b;
+    b.data = val(i).data;
+    b.shape = val(i).shape;
+    b.dtype = order[static_cast<std::size_t>(i)]->dtype;
+    b.numel = val(i).numel;
+    return b;
+  };
+  for (int s = 0; s < static_cast<int>(step_node.size()); ++s) {
+    Step step;
+    if (step_node[static_cast<std::size_t>(s)] >= 0) {
+      int i = step_node[static_cast<std::size_t>(s)];
+      const Node& n = *order[static_cast<std::size_t>(i)];
+      step.name = op_name(n.op);
+      step.fn = kernels::find_kernel(backend_, n.op);
+      if (!step.fn) throw std::logic_error(std::string("no kernel for op ") + op_name(n.op));
+      step.call.op = n.op;
+      step.call.attrs = &n.attrs;
+      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        int j = id(n.inputs[k]);
+        step.call.inputs.push_back(buffer_of(j));
+        if (val(j).input_index >= 0)
+          plan->input_bindings[static_cast<std::size_t>(val(j).input_index)].emplace_back(s, k);
+      }
+      step.call.output = buffer_of(i);
+    } else {
+      Group& g = groups[static_cast<std::size_t>(-1 - step_node[static_cast<std::size_t>(s)])];
+      auto program = std::make_unique<kernels::FusedProgram>();
+      program->dtype = g.dtype;
+      program->n = g.n;
+      std::unordered_map<int, int> reg;  // value -> register
+      std::vector<int> external;
+      for (int m : g.members)
+        for (auto& input : order[static_cast<std::size_t>(m)]->inputs) {
+          int j = id(input);
+          if (val(j).group == val(m).group) continue;  // computed inside the group
+          if (std::find(external.begin(), external.end(), j) == external.end())
+            external.push_back(j);
+        }
+      for (int j : external) {
+        reg[j] = static_cast<int>(program->inputs.size());
+        program->inputs.push_back({val(j).data, val(j).numel == 1 && g.n != 1});
+        if (val(j).input_index >= 0)
+          plan->fused_input_bindings[static_cast<std::size_t>(val(j).input_index)].emplace_back(
+              s, program->inputs.size() - 1);
+      }
+      step.name = "Fused[";
+      for (int m : g.members) {
+        const Node& n = *order[static_cast<std::size_t>(m)];
+        kernels::FusedProgram::Instruction instr;
+        instr.op = n.op;
+        instr.a = reg.at(id(n.inputs[0]));
+        if (n.inputs.size() > 1) instr.b = reg.at(id(n.inputs[1]));
+        instr.alpha = n.attrs.alpha;
+        instr.beta = n.attrs.beta;
+        reg[m] = static_cast<int>(program->inputs.size() + program->code.size());
+        program->code.push_back(instr);
+        if (val(m).materialized) program->outputs.push_back({reg[m], val(m).data});
+        step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
+      }
+      step.name += "]";
+      kernels::prepare_fused(*program);
+      step.fused = std::move(program);
+    }
+    plan->steps.push_back(std::move(step));
+  }
+
+  // 7. Update copies and output views.
+  for (std::size_t u = 0; u < graph_.updates.size(); ++u) {
+    if (in_place[u]) continue;
+    auto& [var, value] = graph_.updates[u];
+    if (var.get() == value.get()) continue;
+    const Value& v = val(id(value));
+    if (v.input_index >= 0)
+      throw std::invalid_argument("K::function: variable '" + var->name + "' cannot be updated to an input");
+    plan->update_copies.emplace_back(var->value.raw_data(), v.data);
+    plan->update_bytes.push_back(var->value.nbytes());
+  }
+  for (auto& o : graph_.outputs) {
+    int i = id(o);
+    const Value& v = val(i);
+    plan->output_from_input.push_back(v.input_index);
+    if (v.input_index >= 0) plan->results.emplace_back();
+    else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant) plan->results.push_back(o->value);
+    else plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));
+  }
+  return plan;
+}
+
+std::size_t CompiledFunction::num_steps() const { return last_ ? last_->steps.size() : 0; }
+
+std::vector<std::string> CompiledFunction::step_names() const {
+  std::vector<std::string> names;
+  if (last_)
+    for (auto& s : last_->steps) names.push_back(s.name);
+  return names;
+}
+
+}  // namespace keras::backend::detail
+
+namespace keras::backend {
+
+Function::Function(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
+                   std::vector<Update> updates, Givens givens)
+    : impl_(std::make_unique<detail::CompiledFunction>(std::move(inputs), std::move(outputs), std::move(updates),
+                                                       std::move(givens))) {}
+Function::~Function() = default;
+Function::Function(Function&&) noexcept = default;
+Function& Function::operator=(Function&&) noexcept = default;
+
+const std::vector<Tensor>& Function::run(const std::vector<Tensor>& inputs) { return impl_->run(inputs); }
+
+std::vector<Tensor> Function::operator()(const std::vector<Tensor>& inputs) {
+  std::vector<Tensor> copies;
+  for (const Tensor& t : impl_->run(inputs)) copies.push_back(t.clone());
+  return copies;
+}
+
+std::size_t Function::num_steps() const { return impl_->num_steps(); }
+std::vector<std::string> Function::step_names() const { return impl_->step_names(); }
+std::size_t Function::arena_bytes() const { return impl_->last_plan() ? impl_->last_plan()->arena_bytes : 0; }
+
+}  // namespace keras::backend

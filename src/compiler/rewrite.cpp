@@ -1,0 +1,171 @@
+// Graph rewrites done once per compiled function: givens, constant switches, fusion patterns,
+// and the topological order of what the roots need (everything else is dead and dropped).
+#include <functional>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "compiler/compiler.h"
+
+namespace keras::backend::detail {
+
+namespace {
+
+using NodeMap = std::unordered_map<const Node*, NodePtr>;
+
+NodePtr clone_with_inputs(const NodePtr& node, std::vector<NodePtr> inputs) {
+  bool same = inputs == node->inputs;
+  if (same) return node;
+  auto copy = std::make_shared<Node>(node->op, std::move(inputs), node->attrs, node->shape, node->dtype);
+  copy->name = node->name;
+  copy->value = node->value;
+  return copy;
+}
+
+void topological(const std::vector<NodePtr>& roots, std::vector<NodePtr>& order) {
+  std::unordered_set<const Node*> visited;
+  std::function<void(const NodePtr&)> visit = [&](const NodePtr& n) {
+    if (!visited.insert(n.get()).second) return;
+    for (auto& input : n->inputs) visit(input);
+    order.push_back(n);
+  };
+  for (auto& root : roots) visit(root);
+}
+
+// Pass 1: givens and switches whose condition is a constant.
+NodePtr substitute(const NodePtr& node, NodeMap& memo) {
+  auto found = memo.find(node.get());
+  if (found != memo.end()) return found->second;
+  NodePtr result;
+  if (node->op == OpKind::kSwitch) {
+    NodePtr condition = substitute(node->inputs[0], memo);
+    if (condition->op == OpKind::kConstant) {
+      bool taken = condition->value.item() != 0;
+      result = substitute(node->inputs[taken ? 1 : 2], memo);
+      if (result->shape != node->shape) result = nullptr;  // would need a broadcast: keep the switch
+    }
+  }
+  if (!result) {
+    std::vector<NodePtr> inputs;
+    for (auto& input : node->inputs) inputs.push_back(substitute(input, memo));
+    result = clone_with_inputs(node, std::move(inputs));
+  }
+  memo[node.get()] = result;
+  return result;
+}
+
+bool fusible_activation(const Node& n) {
+  switch (n.op) {
+    case OpKind::kRelu: return n.attrs.alpha == 0 && n.attrs.beta < 0;
+    case OpKind::kSigmoid:
+    case OpKind::kTanh:
+    case OpKind::kHardSigmoid:
+    case OpKind::kSoftplus:
+    case OpKind::kSoftsign:
+    case OpKind::kElu: return n.attrs.alpha == 1.0 || n.op != OpKind::kElu;
+    default: return false;
+  }
+}
+
+// Pass 2: fusion patterns. `uses` counts consumers in the substituted graph.
+NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const Node*, int>& uses) {
+  auto found = memo.find(node.get());
+  if (found != memo.end()) return found->second;
+  std::vector<NodePtr> inputs;
+  for (auto& input : node->inputs) inputs.push_back(fuse(input, memo, uses));
+  auto used_once = [&](const NodePtr& original) {
+    auto u = uses.find(original.get());
+    return u != uses.end() && u->second == 1;
+  };
+  NodePtr result;
+  // Dense: Add(MatMul(x, W), b) -> FusedDense(x, W, b).
+  if (node->op == OpKind::kAdd) {
+    for (int side = 0; side < 2 && !result; ++side) {
+      const NodePtr& mm = inputs[static_cast<std::size_t>(side)];
+      const NodePtr& bias = inputs[static_cast<std::size_t>(1 - side)];
+      if (mm->op == OpKind::kMatMul && !mm->attrs.transpose_a && !mm->attrs.transpose_b &&
+          mm->inputs[0]->shape.size() == 2 && bias->shape.size() == 1 && bias->shape[0] == mm->shape[1] &&
+          used_once(node->inputs[static_cast<std::size_t>(side)]) && bias->dtype == mm->dtype) {
+        Attrs attrs;
+        attrs.activation = OpKind::kCount;
+        result = std::make_shared<Node>(OpKind::kFusedDense, std::vector<NodePtr>{mm->inputs[0], mm->inputs[1], bias},
+                                        attrs, node->shape, node->dtype);
+      }
+    }
+  }
+  // FusedDense followed by its activation.
+  if (fusible_activation(*node) && inputs[0]->op == OpKind::kFusedDense &&
+      inputs[0]->attrs.activation == OpKind::kCount && used_once(node->inputs[0])) {
+    Attrs attrs = inputs[0]->attrs;
+    attrs.activation = node->op;
+    result = std::make_shared<Node>(OpKind::kFusedDense, inputs[0]->inputs, attrs, node->shape, node->dtype);
+  }
+  // SoftmaxGrad(y, CCEGrad(t, y, g)) with y = Softmax(z) -> SoftmaxCrossEntropyGrad(y, t, g).
+  if (node->op == OpKind::kSoftmaxGrad && inputs[1]->op == OpKind::kCategoricalCrossentropyGrad &&
+      inputs[0]->op == OpKind::kSoftmax && inputs[1]->inputs[1] == inputs[0] && used_once(node->inputs[1])) {
+    const NodePtr& cce_grad = inputs[1];
+    result = std::make_shared<Node>(OpKind::kSoftmaxCrossEntropyGrad,
+                                    std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]},
+                                    Attrs{}, node->shape, node->dtype);
+  }
+  if (!result) result = clone_with_inputs(node, std::move(inputs));
+  memo[node.get()] = result;
+  return result;
+}
+
+}  // namespace
+
+Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+                        const std::vector<Update>& updates, const Givens& givens, bool fuse_patterns) {
+  NodeMap memo;
+  for (const auto& [from, to] : givens) {
+    if (from.shape() != to.shape() && shape_numel(to.shape()) != shape_numel(from.shape()))
+      throw std::invalid_argument("K::function: a given replaces a tensor of shape " + shape_to_string(from.shape()) +
+                                  " by one of shape " + shape_to_string(to.shape()));
+    memo[from.node().get()] = to.node();
+  }
+  std::vector<NodePtr> roots;
+  Rewritten out;
+  for (const auto& x : inputs) {
+    if (x.node()->op != OpKind::kPlaceholder)
+      throw std::invalid_argument("K::function: inputs must be placeholders, got a " +
+                                  std::string(op_name(x.node()->op)) + " node");
+    out.inputs.push_back(substitute(x.node(), memo));
+  }
+  for (const auto& y : outputs) roots.push_back(substitute(y.node(), memo));
+  for (const auto& u : updates) {
+    if (u.variable.node()->op != OpKind::kVariable)
+      throw std::invalid_argument("K::function: updates must target variables");
+    if (u.variable.shape() != u.new_value.shape())
+      throw std::invalid_argument("K::function: the update of variable '" + u.variable.name() + "' of shape " +
+                                  shape_to_string(u.variable.shape()) + " has shape " +
+                                  shape_to_string(u.new_value.shape()));
+    roots.push_back(substitute(u.new_value.node(), memo));
+  }
+
+  if (fuse_patterns) {
+    std::vector<NodePtr> order;
+    topological(roots, order);
+    std::unordered_map<const Node*, int> uses;
+    for (auto& n : order)
+      for (auto& input : n->inputs) ++uses[input.get()];
+    for (auto& root : roots) uses[root.get()] += 2;  // roots must stay materialised
+    NodeMap fused;
+    for (auto& root : roots) root = fuse(root, fused, uses);
+  }
+
+  out.outputs.assign(roots.begin(), roots.begin() + static_cast<std::ptrdiff_t>(outputs.size()));
+  for (std::size_t i = 0; i < updates.size(); ++i)
+    out.updates.emplace_back(updates[i].variable.node(), roots[outputs.size() + i]);
+  topological(roots, out.order);
+
+  std::unordered_set<const Node*> fed;
+  for (auto& x : out.inputs) fed.insert(x.get());
+  for (auto& n : out.order)
+    if (n->op == OpKind::kPlaceholder && !fed.count(n.get()))
+      throw std::invalid_argument("K::function: the graph needs the placeholder '" + n->name + "' of shape " +
+                                  shape_to_string(n->shape) + ", which is not among the function's inputs");
+  return out;
+}
+
+}  // namespace keras::backend::detail

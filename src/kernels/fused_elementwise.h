@@ -1,0 +1,41 @@
+// A fused chain of elementwise ops over one loop domain, run chunk by chunk so intermediates stay
+// in cache: what the compiler makes of optimizer updates and activation gradients.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "keras/backend/graph.h"
+
+namespace keras::kernels {
+
+struct FusedProgram {
+  struct Operand {
+    const void* data = nullptr;
+    bool scalar = false;  // numel 1, broadcast over the loop
+  };
+  struct Instruction {
+    backend::OpKind op;
+    int a = -1, b = -1;  // registers: inputs first, then one per instruction
+    double alpha = 0, beta = 0;
+  };
+  struct Output {
+    int reg;
+    void* data;
+  };
+  DType dtype = DType::float32;
+  std::int64_t n = 0;
+  std::vector<Operand> inputs;
+  std::vector<Instruction> code;
+  std::vector<Output> outputs;
+  std::vector<char> scratch;  // per-thread registers, sized when planned
+  int threads = 1;
+};
+
+constexpr std::int64_t kFusedChunk = 512;
+
+// Sizes the scratch space for the current OpenMP thread count.
+void prepare_fused(FusedProgram& program);
+void run_fused(FusedProgram& program);
+
+}  // namespace keras::kernels

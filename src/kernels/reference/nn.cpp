@@ -1,0 +1,122 @@
+// Reference kernels of the neural-network ops: softmax, cross-entropy and dropout masks.
+#include <cmath>
+
+#include "backend/random_state.h"
+#include "keras/backend/backend.h"
+#include "kernels/reference/reference_kernels.h"
+
+namespace keras::kernels::reference {
+
+namespace {
+std::int64_t last_dim(const Shape& shape) { return shape.empty() ? 1 : shape.back(); }
+}  // namespace
+
+void softmax(const KernelCall& call) {
+  std::int64_t n = last_dim(call.output.shape);
+  std::int64_t rows = n ? call.output.numel / n : 0;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* x = call.inputs[0].as<T>() + r * n;
+      T* y = call.output.as<T>() + r * n;
+      double peak = x[0];
+      for (std::int64_t j = 1; j < n; ++j) peak = x[j] > peak ? x[j] : peak;
+      double total = 0;
+      for (std::int64_t j = 0; j < n; ++j) total += std::exp(static_cast<double>(x[j]) - peak);
+      for (std::int64_t j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - peak) / total);
+    }
+  });
+}
+
+void softmax_grad(const KernelCall& call) {
+  std::int64_t n = last_dim(call.output.shape);
+  std::int64_t rows = n ? call.output.numel / n : 0;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* y = call.inputs[0].as<T>() + r * n;
+      const T* dy = call.inputs[1].as<T>() + r * n;
+      T* dx = call.output.as<T>() + r * n;
+      double dot = 0;
+      for (std::int64_t j = 0; j < n; ++j) dot += static_cast<double>(y[j]) * dy[j];
+      for (std::int64_t j = 0; j < n; ++j) dx[j] = static_cast<T>(y[j] * (dy[j] - dot));
+    }
+  });
+}
+
+void categorical_crossentropy(const KernelCall& call) {
+  const Buffer& target = call.inputs[0];
+  const Buffer& output = call.inputs[1];
+  std::int64_t n = last_dim(output.shape);
+  std::int64_t rows = call.output.numel;
+  double eps = backend::epsilon();
+  dispatch_float(call.op, output.dtype, [&]<typename T>() {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* t = target.as<T>() + r * n;
+      const T* o = output.as<T>() + r * n;
+      double total = 0, loss = 0;
+      for (std::int64_t j = 0; j < n; ++j) total += o[j];
+      for (std::int64_t j = 0; j < n; ++j) {
+        double p = std::min(std::max(o[j] / total, eps), 1.0 - eps);
+        loss -= t[j] * std::log(p);
+      }
+      call.output.as<T>()[r] = static_cast<T>(loss);
+    }
+  });
+}
+
+void categorical_crossentropy_grad(const KernelCall& call) {
+  const Buffer& target = call.inputs[0];
+  const Buffer& output = call.inputs[1];
+  const Buffer& g = call.inputs[2];
+  std::int64_t n = last_dim(output.shape);
+  std::int64_t rows = g.numel;
+  double eps = backend::epsilon();
+  dispatch_float(call.op, output.dtype, [&]<typename T>() {
+    // d loss / d p, where p = clip(o / total): zero where the clip is active.
+    auto dloss_dp = [eps](double t, double p) {
+      double pc = std::min(std::max(p, eps), 1.0 - eps);
+      return (p >= eps && p <= 1.0 - eps) ? -t / pc : 0.0;
+    };
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const T* t = target.as<T>() + r * n;
+      const T* o = output.as<T>() + r * n;
+      T* d = call.output.as<T>() + r * n;
+      double total = 0;
+      for (std::int64_t j = 0; j < n; ++j) total += o[j];
+      double weighted = 0;
+      for (std::int64_t j = 0; j < n; ++j) weighted += dloss_dp(t[j], o[j] / total) * (o[j] / total);
+      double scale = static_cast<double>(g.as<T>()[r]) / total;
+      for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>((dloss_dp(t[j], o[j] / total) - weighted) * scale);
+    }
+  });
+}
+
+void softmax_cross_entropy_grad(const KernelCall& call) {
+  const Buffer& y = call.inputs[0];
+  const Buffer& target = call.inputs[1];
+  const Buffer& g = call.inputs[2];
+  std::int64_t n = last_dim(y.shape);
+  dispatch_float(call.op, y.dtype, [&]<typename T>() {
+    for (std::int64_t r = 0; r < g.numel; ++r) {
+      const T* s = y.as<T>() + r * n;
+      const T* t = target.as<T>() + r * n;
+      T* d = call.output.as<T>() + r * n;
+      double t_sum = 0;
+      for (std::int64_t j = 0; j < n; ++j) t_sum += t[j];
+      double scale = g.as<T>()[r];
+      for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(scale * (s[j] * t_sum - t[j]));
+    }
+  });
+}
+
+void dropout_mask(const KernelCall& call) {
+  double rate = call.attrs->alpha;
+  std::uint64_t seed = call.attrs->seed;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    T* mask = call.output.as<T>();
+    T keep = static_cast<T>(1.0 / (1.0 - rate));
+    for (std::int64_t i = 0; i < call.output.numel; ++i)
+      mask[i] = detail::uniform01(seed, call.counter, static_cast<std::uint64_t>(i)) >= rate ? keep : T(0);
+  });
+}
+
+}  // namespace keras::kernels::reference

@@ -1,0 +1,44 @@
+// The reference kernels: plain loops for every op, float32 and float64 (integers where the op
+// makes sense). They are the oracle the cpu kernels are tested against.
+#pragma once
+
+#include "kernels/kernel.h"
+
+namespace keras::kernels::reference {
+
+void unary(const KernelCall& call);
+void binary(const KernelCall& call);
+void cast(const KernelCall& call);
+void switch_(const KernelCall& call);
+void broadcast_copy(const Buffer& src, const Buffer& dst);
+
+void reduce(const KernelCall& call);          // Sum, Mean, Max, Min, Prod
+void arg_reduce(const KernelCall& call);      // ArgMax, ArgMin
+void broadcast_like(const KernelCall& call);  // BroadcastLike, MeanGrad
+void sum_like(const KernelCall& call);
+
+void matmul(const KernelCall& call);
+void batch_matmul(const KernelCall& call);
+void fused_dense(const KernelCall& call);
+
+void reshape(const KernelCall& call);
+void transpose(const KernelCall& call);
+void concatenate(const KernelCall& call);
+void slice(const KernelCall& call);
+void slice_grad(const KernelCall& call);
+void gather(const KernelCall& call);
+void gather_grad(const KernelCall& call);
+void one_hot(const KernelCall& call);
+
+void softmax(const KernelCall& call);
+void softmax_grad(const KernelCall& call);
+void categorical_crossentropy(const KernelCall& call);
+void categorical_crossentropy_grad(const KernelCall& call);
+void softmax_cross_entropy_grad(const KernelCall& call);
+void dropout_mask(const KernelCall& call);
+
+// Applies a fused dense layer's activation in place (shared with the cpu kernel).
+template <typename T>
+void apply_activation(OpKind activation, T* data, std::int64_t n);
+
+}  // namespace keras::kernels::reference

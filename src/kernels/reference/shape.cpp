@@ -1,0 +1,137 @@
+// Reference kernels that move data: reshape, transpose, concatenate, slice, gather, one_hot.
+#include <cstring>
+
+#include "kernels/reference/indexing.h"
+#include "kernels/reference/reference_kernels.h"
+
+namespace keras::kernels::reference {
+
+namespace {
+std::size_t element_size(const Buffer& b) { return dtype_size(b.dtype); }
+
+// (outer, axis length, inner) around `axis` of `shape`.
+void split_at(const Shape& shape, int axis, std::int64_t& outer, std::int64_t& inner) {
+  outer = 1;
+  inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= shape[static_cast<std::size_t>(d)];
+  for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
+}
+
+int positive_axis(int axis, std::size_t rank) { return axis < 0 ? axis + static_cast<int>(rank) : axis; }
+}  // namespace
+
+void reshape(const KernelCall& call) {
+  if (call.output.data != call.inputs[0].data)
+    std::memcpy(call.output.data, call.inputs[0].data, call.output.numel * element_size(call.output));
+}
+
+void transpose(const KernelCall& call) {
+  const Buffer& x = call.inputs[0];
+  const auto& perm = call.attrs->axes;
+  std::size_t rank = x.shape.size();
+  const Strides in_strides = contiguous_strides(x.shape);
+  Strides strides[1] = {};
+  for (std::size_t d = 0; d < rank; ++d)
+    strides[0][d] = in_strides[static_cast<std::size_t>(positive_axis(perm[d], rank))];
+  std::size_t size = element_size(x);
+  const char* in = static_cast<const char*>(x.data);
+  char* out = static_cast<char*>(call.output.data);
+  Odometer<1> it(call.output.shape, strides);
+  for (std::int64_t i = 0; i < call.output.numel; ++i, it.next())
+    std::memcpy(out + i * size, in + it.offset[0] * size, size);
+}
+
+void concatenate(const KernelCall& call) {
+  const Shape& out_shape = call.output.shape;
+  int axis = positive_axis(call.attrs->axis, out_shape.size());
+  std::int64_t outer, inner;
+  split_at(out_shape, axis, outer, inner);
+  std::size_t size = element_size(call.output);
+  std::int64_t out_row = out_shape[static_cast<std::size_t>(axis)] * inner;
+  char* out = static_cast<char*>(call.output.data);
+  std::int64_t offset = 0;
+  for (const Buffer& in : call.inputs) {
+    std::int64_t row = in.shape[static_cast<std::size_t>(axis)] * inner;
+    for (std::int64_t o = 0; o < outer; ++o)
+      std::memcpy(out + (o * out_row + offset) * size, static_cast<const char*>(in.data) + o * row * size,
+                  static_cast<std::size_t>(row) * size);
+    offset += row;
+  }
+}
+
+void slice(const KernelCall& call) {
+  const Buffer& x = call.inputs[0];
+  int axis = positive_axis(call.attrs->axis, x.shape.size());
+  std::int64_t outer, inner;
+  split_at(x.shape, axis, outer, inner);
+  std::size_t size = element_size(x);
+  std::int64_t in_row = x.shape[static_cast<std::size_t>(axis)] * inner;
+  std::int64_t out_row = (call.attrs->end - call.attrs->begin) * inner;
+  for (std::int64_t o = 0; o < outer; ++o)
+    std::memcpy(static_cast<char*>(call.output.data) + o * out_row * size,
+                static_cast<const char*>(x.data) + (o * in_row + call.attrs->begin * inner) * size,
+                static_cast<std::size_t>(out_row) * size);
+}
+
+void slice_grad(const KernelCall& call) {
+  const Buffer& g = call.inputs[0];
+  const Buffer& out = call.output;
+  int axis = positive_axis(call.attrs->axis, out.shape.size());
+  std::int64_t outer, inner;
+  split_at(out.shape, axis, outer, inner);
+  std::size_t size = element_size(out);
+  std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * size);
+  std::int64_t out_row = out.shape[static_cast<std::size_t>(axis)] * inner;
+  std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
+  for (std::int64_t o = 0; o < outer; ++o)
+    std::memcpy(static_cast<char*>(out.data) + (o * out_row + call.attrs->begin * inner) * size,
+                static_cast<const char*>(g.data) + o * g_row * size, static_cast<std::size_t>(g_row) * size);
+}
+
+namespace {
+template <typename Body>
+void for_each_index(const Buffer& indices, std::int64_t rows, Body&& body) {
+  for (std::int64_t i = 0; i < indices.numel; ++i) {
+    std::int64_t row = indices.dtype == DType::int32 ? indices.as<std::int32_t>()[i] : indices.as<std::int64_t>()[i];
+    if (row < 0 || row >= rows)
+      throw std::out_of_range("K::gather: index " + std::to_string(row) + " is out of range [0, " +
+                              std::to_string(rows) + ")");
+    body(i, row);
+  }
+}
+}  // namespace
+
+void gather(const KernelCall& call) {
+  const Buffer& ref = call.inputs[0];
+  std::int64_t rows = ref.shape[0];
+  std::size_t row_bytes = static_cast<std::size_t>(rows ? ref.numel / rows : 0) * element_size(ref);
+  for_each_index(call.inputs[1], rows, [&](std::int64_t i, std::int64_t row) {
+    std::memcpy(static_cast<char*>(call.output.data) + i * row_bytes,
+                static_cast<const char*>(ref.data) + row * row_bytes, row_bytes);
+  });
+}
+
+void gather_grad(const KernelCall& call) {
+  const Buffer& g = call.inputs[0];
+  const Buffer& out = call.output;
+  std::int64_t rows = out.shape[0];
+  std::int64_t width = rows ? out.numel / rows : 0;
+  dispatch_float(call.op, out.dtype, [&]<typename T>() {
+    T* y = out.as<T>();
+    std::fill(y, y + out.numel, T(0));
+    for_each_index(call.inputs[1], rows, [&](std::int64_t i, std::int64_t row) {
+      for (std::int64_t j = 0; j < width; ++j) y[row * width + j] += g.as<T>()[i * width + j];
+    });
+  });
+}
+
+void one_hot(const KernelCall& call) {
+  std::int64_t n = call.attrs->count;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    T* y = call.output.as<T>();
+    std::fill(y, y + call.output.numel, T(0));
+    for_each_index(call.inputs[0], n, [&](std::int64_t i, std::int64_t c) { y[i * n + c] = T(1); });
+  });
+}
+
+}  // namespace keras::kernels::reference

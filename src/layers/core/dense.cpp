@@ -1,0 +1,85 @@
+#include <stdexcept>
+
+#include "keras/layers/core.h"
+
+namespace keras::layers {
+
+namespace {
+LayerArguments dense_arguments(const DenseOptions& o) {
+  LayerArguments args;
+  args.name = o.name;
+  args.trainable = o.trainable;
+  args.batch_input_shape = o.batch_input_shape;
+  args.input_shape = o.input_shape;
+  if (!o.input_shape && o.input_dim) args.input_shape = Shape{*o.input_dim};  // Keras: input_dim -> input_shape
+  return args;
+}
+}  // namespace
+
+activations::ActivationFunction ActivationArg::resolve() const {
+  if (function) return function;
+  return activations::get(name);
+}
+
+Dense::Dense(std::int64_t units, DenseOptions options) : Dense([&] {
+  options.units = units;
+  return options;
+}()) {}
+
+Dense::Dense(DenseOptions o)
+    : Layer("Dense", dense_arguments(o)),
+      units_(o.units > 0 ? o.units : o.output_dim),
+      activation_(o.activation),
+      activation_fn_(o.activation.resolve()),
+      use_bias_(o.bias.value_or(o.use_bias)),
+      kernel_initializer_(o.init.empty() ? o.kernel_initializer : o.init),
+      bias_initializer_(o.bias_initializer),
+      input_dim_(o.input_dim) {
+  if (units_ <= 0)
+    throw std::invalid_argument("Dense needs a positive `units` (Keras 1: `output_dim`), got " + std::to_string(units_));
+  initializers::get(kernel_initializer_);  // unknown names fail here, not at build time
+  initializers::get(bias_initializer_);
+}
+
+void Dense::build(const Shape& input_shape) {
+  if (input_shape.size() < 2)
+    incompatible_input(input_shape, "expected min_ndim=2");
+  std::int64_t input_dim = input_shape.back();
+  if (input_dim < 0) incompatible_input(input_shape, "the last dimension of the inputs to `Dense` should be defined");
+  if (input_dim_ && *input_dim_ != input_dim)
+    incompatible_input(input_shape, "expected axis -1 of input shape to have value " + std::to_string(*input_dim_));
+  kernel_ = add_weight("kernel", {input_dim, units_}, initializers::get(kernel_initializer_));
+  if (use_bias_) bias_ = add_weight("bias", {units_}, initializers::get(bias_initializer_));
+}
+
+SymbolicTensor Dense::call(const SymbolicTensor& inputs) {
+  if (inputs.shape().back() != kernel_.shape()[0])
+    incompatible_input(inputs.shape(),
+                       "expected axis -1 of input shape to have value " + std::to_string(kernel_.shape()[0]));
+  SymbolicTensor output = backend::dot(inputs, kernel_);
+  if (use_bias_) output = output + bias_;
+  return activation_fn_(output);
+}
+
+Shape Dense::compute_output_shape(const Shape& input_shape) const {
+  Shape out = input_shape;
+  out.back() = units_;
+  return out;
+}
+
+nlohmann::json Dense::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["units"] = units_;
+  config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
+  config["use_bias"] = use_bias_;
+  config["kernel_initializer"] = {{"class_name", kernel_initializer_}, {"config", nlohmann::json::object()}};
+  config["bias_initializer"] = {{"class_name", bias_initializer_}, {"config", nlohmann::json::object()}};
+  config["kernel_regularizer"] = nullptr;
+  config["bias_regularizer"] = nullptr;
+  config["activity_regularizer"] = nullptr;
+  config["kernel_constraint"] = nullptr;
+  config["bias_constraint"] = nullptr;
+  return config;
+}
+
+}  // namespace keras::layers

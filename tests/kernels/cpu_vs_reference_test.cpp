@@ -1,0 +1,456 @@
+// The cpu backend (oneDNN sgemm, fused elementwise groups, Dense and softmax-cross-entropy fusion)
+// against the reference kernels: every op case, forward and gradients, float32 and float64, on
+// unknown-batch graphs run with batches of 1, 7, 33 and 129 rows; Dense-like graphs the compiler
+// fuses; and a fused Adam-like update with and without in-place variable writes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "keras/backend/backend.h"
+#include "keras/backend/function.h"
+#include "testing/gradcheck.h"
+#include "testing/op_cases.h"
+#include "testing/tensor_utils.h"
+
+namespace {
+
+namespace K = keras::backend;
+using keras::DType;
+using keras::Shape;
+using keras::Tensor;
+using keras::backend::OpKind;
+using keras::backend::SymbolicTensor;
+using keras::testing::all_close;
+using keras::testing::OpCase;
+using keras::testing::ScopedBackend;
+
+struct Tolerance {
+  double rtol, atol;
+};
+
+// float32: the cpu kernels accumulate in float where the reference accumulates in double.
+Tolerance tolerance_for(DType dtype) { return dtype == DType::float32 ? Tolerance{1e-4, 1e-5} : Tolerance{1e-10, 1e-12}; }
+
+const std::vector<std::int64_t> kBatches = {1, 7, 33, 129};
+
+std::vector<std::int64_t> batches_for(const OpCase& c) {
+  if (!keras::testing::has_batch_input(c)) return {0};  // 0: the case's own shapes
+  std::vector<std::int64_t> b = {0};
+  b.insert(b.end(), kBatches.begin(), kBatches.end());
+  return b;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool contains_prefix(const std::vector<std::string>& names, const std::string& prefix) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : " ") + n;
+  return s;
+}
+
+// Runs `outputs` of one graph on both backends (each compiled once, so the batch sizes also
+// exercise the plan cache) and compares every output.
+void compare_backends(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+                      const K::Givens& givens, const std::vector<std::vector<Tensor>>& feeds, DType dtype,
+                      const std::string& what) {
+  std::unique_ptr<K::Function> cpu, ref;
+  {
+    ScopedBackend scoped("cpu");
+    cpu = std::make_unique<K::Function>(inputs, outputs, std::vector<K::Update>{}, givens);
+  }
+  {
+    ScopedBackend scoped("reference");
+    ref = std::make_unique<K::Function>(inputs, outputs, std::vector<K::Update>{}, givens);
+  }
+  Tolerance tol = tolerance_for(dtype);
+  for (const auto& feed : feeds) {
+    std::vector<Tensor> got = (*cpu)(feed);
+    std::vector<Tensor> expected = (*ref)(feed);
+    ASSERT_EQ(got.size(), expected.size());
+    std::string rows = feed.empty() || feed[0].ndim() == 0 ? "" : " rows " + std::to_string(feed[0].dim(0));
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      std::string label = what + rows + " output " + std::to_string(i);
+      EXPECT_TRUE(keras::testing::has_static_shape(expected[i], K::int_shape(outputs[i]), label));
+      EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol, label));
+    }
+  }
+}
+
+// The output's concrete shape for a feed, from a reference run.
+Shape output_shape(const keras::testing::LossGraph& g, const std::vector<Tensor>& feed) {
+  ScopedBackend scoped("reference");
+  K::Function f(g.built.inputs, {g.built.float_output}, {}, g.built.givens);
+  return f(feed)[0].shape();
+}
+
+// ---- every op case ---------------------------------------------------------------------------
+
+// Dtypes travel as names so that gtest prints them.
+using CaseInDtype = std::tuple<OpCase, std::string>;
+
+std::string case_in_dtype_name(const ::testing::TestParamInfo<CaseInDtype>& info) {
+  return std::get<0>(info.param).name + "_" + std::get<1>(info.param);
+}
+
+class CpuVsReference : public ::testing::TestWithParam<CaseInDtype> {};
+
+TEST_P(CpuVsReference, Forward) {
+  const OpCase& c = std::get<0>(GetParam());
+  const DType dtype = keras::dtype_from_name(std::get<1>(GetParam()));
+  try {
+    auto g = keras::testing::make_loss_graph(c, dtype, /*unknown_batch=*/true);
+    std::vector<std::vector<Tensor>> feeds;
+    for (std::int64_t batch : batches_for(c))
+      feeds.push_back(keras::testing::make_inputs(c, dtype, keras::testing::seed_of(c.name, batch), batch));
+    compare_backends(g.built.inputs, {g.built.output}, g.built.givens, feeds, dtype, c.name);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << c.name << " threw: " << e.what();
+  }
+}
+
+TEST_P(CpuVsReference, Gradients) {
+  const OpCase& c = std::get<0>(GetParam());
+  const DType dtype = keras::dtype_from_name(std::get<1>(GetParam()));
+  if (c.grad == keras::testing::GradMode::kZero) GTEST_SKIP() << "zero by nature: gradients_test checks it";
+  try {
+    auto g = keras::testing::make_loss_graph(c, dtype, /*unknown_batch=*/true);
+    std::vector<SymbolicTensor> outputs = K::gradients(g.loss, g.built.float_inputs);
+    outputs.push_back(g.built.float_output);  // the same run: dropout's mask is shared
+    std::vector<std::vector<Tensor>> feeds;
+    for (std::int64_t batch : batches_for(c)) {
+      auto feed = keras::testing::make_inputs(c, dtype, keras::testing::seed_of(c.name, batch), batch);
+      feed.push_back(keras::testing::random_tensor(output_shape(g, feed), dtype, keras::testing::seed_of(c.name, 99)));
+      feeds.push_back(std::move(feed));
+    }
+    compare_backends(g.inputs, outputs, g.built.givens, feeds, dtype, c.name);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << c.name << " threw: " << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(OpCases, CpuVsReference,
+                         ::testing::Combine(::testing::ValuesIn(keras::testing::op_cases()),
+                                            ::testing::Values("float32", "float64")),
+                         case_in_dtype_name);
+
+INSTANTIATE_TEST_SUITE_P(SecondOrder, CpuVsReference,
+                         ::testing::Combine(::testing::ValuesIn(keras::testing::second_order_cases()),
+                                            ::testing::Values("float32", "float64")),
+                         case_in_dtype_name);
+
+// Every OpKind runs in some compared graph: forward ops in the cases, gradient-only ops in their
+// gradients, compiler-made ops in the cpu plans of the Dense-like cases.
+TEST(CpuVsReferenceCoverage, EveryOpKindIsCompared) {
+  std::set<int> seen;
+  for (const auto* table : {&keras::testing::op_cases(), &keras::testing::second_order_cases()})
+    for (const OpCase& c : *table) {
+      auto g = keras::testing::make_loss_graph(c, DType::float32);
+      std::vector<SymbolicTensor> roots = {g.loss};
+      try {
+        auto grads = K::gradients(g.loss, g.built.float_inputs);
+        roots.insert(roots.end(), grads.begin(), grads.end());
+      } catch (const std::exception&) {
+        // A gradient that throws fails its own tests; coverage counts the forward graph.
+      }
+      for (int op : keras::testing::ops_in_graph(roots)) seen.insert(op);
+    }
+  for (const char* name : {"dense_relu", "dense_softmax_cce"}) {
+    const OpCase& c = keras::testing::find_case(name);
+    auto g = keras::testing::make_loss_graph(c, DType::float32);
+    auto outputs = K::gradients(g.loss, g.built.float_inputs);
+    outputs.push_back(g.built.float_output);
+    ScopedBackend scoped("cpu");
+    K::Function f(g.inputs, outputs);
+    auto feed = keras::testing::make_inputs(c, DType::float32, 3);
+    feed.push_back(Tensor::full(K::int_shape(g.built.float_output), 1.0));
+    f(feed);
+    for (const auto& step : f.step_names())
+      for (OpKind op : {OpKind::kFusedDense, OpKind::kSoftmaxCrossEntropyGrad})
+        if (step == K::op_name(op)) seen.insert(static_cast<int>(op));
+  }
+  for (int op = 0; op < static_cast<int>(OpKind::kCount); ++op)
+    EXPECT_TRUE(seen.count(op)) << K::op_name(static_cast<OpKind>(op)) << " is compared by no test";
+}
+
+// ---- Dense-like graphs the cpu compiler fuses -------------------------------------------------
+
+struct DenseShape {
+  std::int64_t rows, in, out;
+};
+
+// Batch 1, odd sizes, and one big enough for the row-parallel bias + activation loop.
+const DenseShape kDenseShapes[] = {{1, 7, 3}, {7, 33, 17}, {33, 1, 65}, {129, 65, 300}};
+
+struct DenseGraph {
+  SymbolicTensor x, w, b, y;
+};
+
+DenseGraph dense_graph(const std::string& activation, DType dtype, std::int64_t in, std::int64_t out,
+                       std::uint64_t seed, double w_range = 0.5) {
+  DenseGraph d;
+  d.x = K::placeholder({-1, in}, dtype, "x");
+  d.w = K::variable(keras::testing::random_tensor({in, out}, dtype, seed, -w_range, w_range), "W");
+  d.b = K::variable(keras::testing::random_tensor({out}, dtype, seed + 1, -0.5, 0.5), "b");
+  SymbolicTensor z = K::dot(d.x, d.w) + d.b;
+  if (activation == "relu") d.y = K::relu(z);
+  else if (activation == "sigmoid") d.y = K::sigmoid(z);
+  else if (activation == "tanh") d.y = K::tanh(z);
+  else if (activation == "softmax") d.y = K::softmax(z);
+  else if (activation == "elu") d.y = K::elu(z);
+  else if (activation == "softplus") d.y = K::softplus(z);
+  else if (activation == "softsign") d.y = K::softsign(z);
+  else if (activation == "hard_sigmoid") d.y = K::hard_sigmoid(z);
+  else d.y = K::linear(z);
+  return d;
+}
+
+using DenseParam = std::tuple<std::string, std::string>;  // activation, dtype
+
+class FusedDense : public ::testing::TestWithParam<DenseParam> {};
+
+TEST_P(FusedDense, ForwardMatchesReferenceAndIsOneStep) {
+  const std::string& activation = std::get<0>(GetParam());
+  const DType dtype = keras::dtype_from_name(std::get<1>(GetParam()));
+  Tolerance tol = tolerance_for(dtype);
+  for (const DenseShape& s : kDenseShapes) {
+    DenseGraph d = dense_graph(activation, dtype, s.in, s.out, 17);
+    ScopedBackend cpu_backend("cpu");
+    K::Function cpu({d.x}, {d.y});
+    K::set_backend("reference");
+    K::Function ref({d.x}, {d.y});
+    Tensor x = keras::testing::random_tensor({s.rows, s.in}, dtype, 5, -2.0, 2.0);
+    std::string what = activation + " rows " + std::to_string(s.rows) + " in " + std::to_string(s.in) +
+                       " out " + std::to_string(s.out);
+    EXPECT_TRUE(all_close(cpu({x})[0], ref({x})[0], tol.rtol, tol.atol, what));
+    auto cpu_steps = cpu.step_names(), ref_steps = ref.step_names();
+    // Softmax is not a fusible activation: it stays a step after the fused product and bias.
+    std::vector<std::string> expected = {"FusedDense"};
+    if (activation == "softmax") expected.push_back("Softmax");
+    EXPECT_EQ(cpu_steps, expected) << what;
+    EXPECT_FALSE(contains(ref_steps, "FusedDense")) << what << ": " << joined(ref_steps);
+  }
+}
+
+TEST_P(FusedDense, GradientsMatchReference) {
+  const std::string& activation = std::get<0>(GetParam());
+  const DType dtype = keras::dtype_from_name(std::get<1>(GetParam()));
+  Tolerance tol = tolerance_for(dtype);
+  for (const DenseShape& s : kDenseShapes) {
+    DenseGraph d = dense_graph(activation, dtype, s.in, s.out, 23);
+    SymbolicTensor weights = K::placeholder({-1, s.out}, dtype, "loss_weights");
+    auto grads = K::gradients(K::sum(d.y * weights), {d.x, d.w, d.b});
+    std::vector<SymbolicTensor> outputs = {d.y, grads[0], grads[1], grads[2]};
+    ScopedBackend cpu_backend("cpu");
+    K::Function cpu({d.x, weights}, outputs);
+    K::set_backend("reference");
+    K::Function ref({d.x, weights}, outputs);
+    std::vector<Tensor> feed = {keras::testing::random_tensor({s.rows, s.in}, dtype, 6, -2.0, 2.0),
+                                keras::testing::random_tensor({s.rows, s.out}, dtype, 7)};
+    auto got = cpu(feed), expected = ref(feed);
+    const char* names[] = {"y", "dx", "dW", "db"};
+    for (std::size_t i = 0; i < got.size(); ++i)
+      EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol,
+                            activation + " rows " + std::to_string(s.rows) + " " + names[i]));
+    EXPECT_TRUE(contains(cpu.step_names(), "FusedDense")) << joined(cpu.step_names());
+    EXPECT_FALSE(contains(ref.step_names(), "FusedDense")) << joined(ref.step_names());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Activations, FusedDense,
+                         ::testing::Combine(::testing::Values("linear", "relu", "sigmoid", "tanh", "softmax",
+                                                              "elu", "softplus", "softsign", "hard_sigmoid"),
+                                            ::testing::Values("float32", "float64")),
+                         [](const ::testing::TestParamInfo<DenseParam>& info) {
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                         });
+
+class SoftmaxCrossEntropy : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SoftmaxCrossEntropy, FusedGradientsMatchReference) {
+  const DType dtype = keras::dtype_from_name(GetParam());
+  Tolerance tol = tolerance_for(dtype);
+  for (const DenseShape& s : kDenseShapes) {
+    // Glorot-sized weights keep every class probability far above epsilon(): where the clip of
+    // categorical_crossentropy is inactive, the fused gradient and the reference must agree.
+    DenseGraph d = dense_graph("softmax", dtype, s.in, s.out, 31, 1.0 / std::sqrt(static_cast<double>(s.in + s.out)));
+    SymbolicTensor target = K::placeholder({-1, s.out}, dtype, "target");
+    SymbolicTensor loss = K::mean(K::categorical_crossentropy(target, d.y));
+    auto grads = K::gradients(loss, {d.w, d.b, d.x});
+    std::vector<SymbolicTensor> outputs = {loss, grads[0], grads[1], grads[2]};
+    ScopedBackend cpu_backend("cpu");
+    K::Function cpu({d.x, target}, outputs);
+    K::set_backend("reference");
+    K::Function ref({d.x, target}, outputs);
+    // One-hot targets, as from to_categorical, and soft ones.
+    Tensor onehot({s.rows, s.out}, dtype);
+    for (std::int64_t r = 0; r < s.rows; ++r) {
+      std::int64_t k = (r * 7 + 3) % s.out;
+      if (dtype == DType::float32) onehot.at<float>(r, k) = 1.0f;
+      else onehot.at<double>(r, k) = 1.0;
+    }
+    Tensor soft = keras::testing::random_tensor({s.rows, s.out}, dtype, 8, 0.0, 1.0);
+    for (const Tensor& t : {onehot, soft}) {
+      std::vector<Tensor> feed = {keras::testing::random_tensor({s.rows, s.in}, dtype, 9, -2.0, 2.0), t};
+      auto got = cpu(feed), expected = ref(feed);
+      const char* names[] = {"loss", "dW", "db", "dx"};
+      for (std::size_t i = 0; i < got.size(); ++i)
+        EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol,
+                              "rows " + std::to_string(s.rows) + " out " + std::to_string(s.out) + " " + names[i]));
+    }
+    auto cpu_steps = cpu.step_names(), ref_steps = ref.step_names();
+    EXPECT_TRUE(contains(cpu_steps, "FusedDense")) << joined(cpu_steps);
+    EXPECT_TRUE(contains(cpu_steps, "SoftmaxCrossEntropyGrad")) << joined(cpu_steps);
+    EXPECT_FALSE(contains(ref_steps, "FusedDense")) << joined(ref_steps);
+    EXPECT_FALSE(contains(ref_steps, "SoftmaxCrossEntropyGrad")) << joined(ref_steps);
+    EXPECT_TRUE(contains(ref_steps, "CategoricalCrossentropyGrad")) << joined(ref_steps);
+  }
+}
+
+// Confident, wrong predictions: the target class's probability (about 2e-9) is below epsilon().
+// The reference follows Keras's clip(p, eps, 1 - eps) and its zero derivative where the clip is
+// active; the fused cpu gradient must give the same values.
+TEST_P(SoftmaxCrossEntropy, SaturatedRowsMatchReference) {
+  const DType dtype = keras::dtype_from_name(GetParam());
+  SymbolicTensor z = K::placeholder({-1, 2}, dtype, "logits");
+  SymbolicTensor t = K::placeholder({-1, 2}, dtype, "target");
+  SymbolicTensor loss = K::sum(K::categorical_crossentropy(t, K::softmax(z)));
+  SymbolicTensor grad = K::gradients(loss, {z})[0];
+  ScopedBackend cpu_backend("cpu");
+  K::Function cpu({z, t}, {grad});
+  K::set_backend("reference");
+  K::Function ref({z, t}, {grad});
+  std::vector<Tensor> feed = {Tensor::from_vector<double>({0, 20, 1, -1}, {2, 2}).astype(dtype),
+                              Tensor::from_vector<double>({1, 0, 1, 0}, {2, 2}).astype(dtype)};
+  Tolerance tol = tolerance_for(dtype);
+  EXPECT_TRUE(all_close(cpu(feed)[0], ref(feed)[0], tol.rtol, tol.atol, "d loss / d logits"));
+  EXPECT_TRUE(contains(cpu.step_names(), "SoftmaxCrossEntropyGrad")) << joined(cpu.step_names());
+}
+
+INSTANTIATE_TEST_SUITE_P(Dtypes, SoftmaxCrossEntropy, ::testing::Values("float32", "float64"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// ---- a long elementwise chain: an Adam-like update ---------------------------------------------
+
+struct AdamState {
+  SymbolicTensor m, v, p, t;
+  SymbolicTensor grad, lr;
+  SymbolicTensor m_new, v_new, p_new, t_new;
+};
+
+// Keras's Adam on one parameter: scalars (lr, t, the bias corrections) broadcast into one chain.
+AdamState adam(std::int64_t n, DType dtype) {
+  AdamState s;
+  s.m = K::variable(keras::testing::random_tensor({n}, dtype, 41, -0.1, 0.1), "m");
+  s.v = K::variable(keras::testing::random_tensor({n}, dtype, 42, 0.0, 0.01), "v");
+  s.p = K::variable(keras::testing::random_tensor({n}, dtype, 43), "p");
+  s.t = K::variable(Tensor::full({}, 3.0, dtype), "t");
+  s.grad = K::placeholder({n}, dtype, "grad");
+  s.lr = K::placeholder({}, dtype, "lr");
+  const double beta_1 = 0.9, beta_2 = 0.999;
+  s.t_new = s.t + 1.0;
+  SymbolicTensor lr_t = s.lr * K::sqrt(1.0 - K::pow(K::constant(beta_2, dtype), s.t_new)) /
+                        (1.0 - K::pow(K::constant(beta_1, dtype), s.t_new));
+  s.m_new = beta_1 * s.m + (1.0 - beta_1) * s.grad;
+  s.v_new = beta_2 * s.v + (1.0 - beta_2) * K::square(s.grad);
+  s.p_new = s.p - lr_t * s.m_new / (K::sqrt(s.v_new) + 1e-7);
+  return s;
+}
+
+struct AdamRun {
+  std::vector<std::vector<Tensor>> states;  // m, v, p, t after each step
+  std::vector<std::vector<Tensor>> outputs;
+  std::vector<std::string> steps;
+  std::size_t arena_bytes = 0;
+};
+
+AdamRun run_adam(const std::string& backend, DType dtype, std::int64_t n, bool outputs_too) {
+  AdamState s = adam(n, dtype);
+  ScopedBackend scoped(backend);
+  std::vector<SymbolicTensor> outputs;
+  if (outputs_too) outputs = {s.p_new, s.m_new};  // outputs must stay materialised: not in place
+  K::Function f({s.grad, s.lr}, outputs, {{s.m, s.m_new}, {s.v, s.v_new}, {s.p, s.p_new}, {s.t, s.t_new}});
+  AdamRun run;
+  for (int step = 0; step < 3; ++step) {
+    std::vector<Tensor> feed = {keras::testing::random_tensor({n}, dtype, 50 + step),
+                                Tensor::full({}, 0.01 * (step + 1), dtype)};
+    run.outputs.push_back(f(feed));
+    run.states.push_back({K::get_value(s.m).clone(), K::get_value(s.v).clone(), K::get_value(s.p).clone(),
+                          K::get_value(s.t).clone()});
+  }
+  run.steps = f.step_names();
+  run.arena_bytes = f.arena_bytes();
+  return run;
+}
+
+class AdamChain : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(AdamChain, FusesIntoOneStepAndMatchesReference) {
+  const DType dtype = keras::dtype_from_name(std::get<0>(GetParam()));
+  const bool outputs_too = std::get<1>(GetParam());
+  // Odd, and large enough for the multi-threaded chunk loop (16 chunks of 512).
+  const std::int64_t n = 12345;
+  AdamRun cpu = run_adam("cpu", dtype, n, outputs_too);
+  AdamRun ref = run_adam("reference", dtype, n, outputs_too);
+  Tolerance tol = tolerance_for(dtype);
+  const char* names[] = {"m", "v", "p", "t"};
+  for (std::size_t step = 0; step < cpu.states.size(); ++step) {
+    for (std::size_t i = 0; i < cpu.states[step].size(); ++i)
+      EXPECT_TRUE(all_close(cpu.states[step][i], ref.states[step][i], tol.rtol, tol.atol,
+                            "step " + std::to_string(step) + " " + names[i]));
+    for (std::size_t i = 0; i < cpu.outputs[step].size(); ++i)
+      EXPECT_TRUE(all_close(cpu.outputs[step][i], ref.outputs[step][i], tol.rtol, tol.atol,
+                            "step " + std::to_string(step) + " output " + std::to_string(i)));
+  }
+  // The whole n-element chain is one fused loop on cpu (the scalar bias correction may be its own
+  // small group); the reference runs op by op.
+  std::size_t big_fused = 0;
+  for (const auto& step : cpu.steps)
+    if (step.rfind("Fused[", 0) == 0 && step.find("Sqrt") != std::string::npos &&
+        step.find("Div") != std::string::npos && step.find("Square") != std::string::npos)
+      ++big_fused;
+  EXPECT_EQ(big_fused, 1u) << joined(cpu.steps);
+  for (const auto& step : cpu.steps) EXPECT_EQ(step.rfind("Fused[", 0), 0u) << joined(cpu.steps);
+  EXPECT_FALSE(contains_prefix(ref.steps, "Fused[")) << joined(ref.steps);
+  if (!outputs_too) {
+    // Written straight into the variables: no n-element buffer in the arena.
+    EXPECT_LT(cpu.arena_bytes, static_cast<std::size_t>(n) * keras::dtype_size(dtype)) << joined(cpu.steps);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Updates, AdamChain,
+                         ::testing::Combine(::testing::Values("float32", "float64"), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<std::string, bool>>& info) {
+                           return std::get<0>(info.param) +
+                                  (std::get<1>(info.param) ? "_with_outputs" : "_in_place");
+                         });
+
+// Updates that read each other's variables must all see the values from before the run, also
+// when the cpu backend writes them in place chunk by chunk.
+TEST(InPlaceUpdates, CrossReadingUpdatesMatchReference) {
+  const std::int64_t n = 10007;
+  std::vector<std::vector<Tensor>> results;
+  for (const char* backend : {"cpu", "reference"}) {
+    auto a = K::variable(keras::testing::random_tensor({n}, DType::float32, 61), "a");
+    auto b = K::variable(keras::testing::random_tensor({n}, DType::float32, 62), "b");
+    ScopedBackend scoped(backend);
+    K::Function f({}, {}, {{a, a + b}, {b, b * a - 0.5}});
+    for (int i = 0; i < 3; ++i) f({});
+    results.push_back({K::get_value(a).clone(), K::get_value(b).clone()});
+  }
+  EXPECT_TRUE(all_close(results[0][0], results[1][0], 1e-5, 1e-6, "a"));
+  EXPECT_TRUE(all_close(results[0][1], results[1][1], 1e-5, 1e-6, "b"));
+}
+
+}  // namespace

@@ -1,0 +1,575 @@
+// The table of backend test cases: one small graph per op (and per interesting variant: broadcasting,
+// axes, keepdims, transposes...), built from public K:: functions. gradients_test runs finite
+// differences on them, cpu_vs_reference_test compares the cpu backend with the reference kernels.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <random>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "keras/backend/backend.h"
+#include "keras/backend/function.h"
+#include "keras/backend/graph.h"
+#include "testing/tensor_utils.h"
+
+namespace keras::testing {
+
+using backend::OpKind;
+using backend::SymbolicTensor;
+using Inputs = std::vector<SymbolicTensor>;
+using Builder = std::function<SymbolicTensor(const Inputs&)>;
+
+enum class InputKind {
+  kFloat,          // the case's float dtype; differentiated
+  kInt,            // indices and integer operands, in [low, high)
+  kLearningPhase,  // K::learning_phase() itself, fed with `low`
+};
+
+struct InputSpec {
+  Shape shape;
+  double low = -1.0;
+  double high = 1.0;
+  InputKind kind = InputKind::kFloat;
+  DType int_dtype = DType::int32;
+  bool nonzero = false;  // draw from ±[low, high]: keeps values off the kink at 0 of abs, relu...
+  bool batch = false;    // dim 0 is a batch: any size works, and it may be unknown (-1) when built
+};
+
+enum class GradMode {
+  kCheck,  // finite differences must match K::gradients
+  kZero,   // non-differentiable by nature (comparisons, sign, argmax, casts to int): zero gradient
+  kSkip,   // not finite-differenceable: the dropout mask changes at every run
+};
+
+struct OpCase {
+  std::string name;  // a gtest parameter name: letters, digits, underscores
+  OpKind op;         // the op this case is about; its graph must contain it
+  std::vector<InputSpec> inputs;
+  Builder build;
+  GradMode grad = GradMode::kCheck;
+  bool train_phase_given = false;  // compile with givens {learning_phase(): 1}
+  double fd_step = 1e-6;           // finite-difference step (float64)
+  double grad_tol = 1e-5;          // relative and absolute gradcheck tolerance
+};
+
+inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+
+// ---- input spec shorthands --------------------------------------------------------------------
+
+inline InputSpec uniform(Shape shape, double low = -1.0, double high = 1.0) {
+  return InputSpec{std::move(shape), low, high};
+}
+inline InputSpec positive(Shape shape, double low = 0.5, double high = 2.0) {
+  return uniform(std::move(shape), low, high);
+}
+inline InputSpec nonzero(Shape shape, double low = 0.1, double high = 1.0) {
+  InputSpec s = uniform(std::move(shape), low, high);
+  s.nonzero = true;
+  return s;
+}
+inline InputSpec indices(Shape shape, std::int64_t count, DType dtype = DType::int32) {
+  InputSpec s = uniform(std::move(shape), 0, static_cast<double>(count));
+  s.kind = InputKind::kInt;
+  s.int_dtype = dtype;
+  return s;
+}
+inline InputSpec phase(int value) {
+  InputSpec s = uniform({}, value, value);
+  s.kind = InputKind::kLearningPhase;
+  return s;
+}
+inline InputSpec batched(InputSpec s) {
+  s.batch = true;
+  return s;
+}
+
+// Pseudo-random fixed weights of `like`'s (known) shape, as a graph constant.
+inline SymbolicTensor fixed_weights(const SymbolicTensor& like, std::uint64_t seed) {
+  return backend::constant(random_tensor(like.shape(), like.dtype(), seed, -1.0, 1.0));
+}
+
+// d sum(y * w) / d x for fixed weights w, as a forward graph: gradcheck on it checks second
+// derivatives, i.e. the derivative rules of the ops the first gradient is made of.
+inline SymbolicTensor first_gradient(const SymbolicTensor& y, const SymbolicTensor& x,
+                                     std::uint64_t seed = 7) {
+  return backend::gradients(backend::sum(backend::multiply(y, fixed_weights(y, seed))), {x})[0];
+}
+
+// ---- the cases --------------------------------------------------------------------------------
+
+inline std::vector<OpCase> make_op_cases() {
+  namespace K = keras::backend;
+  using O = OpKind;
+  using G = GradMode;
+  auto other_float = [](DType d) { return d == DType::float64 ? DType::float32 : DType::float64; };
+  std::vector<OpCase> c;
+
+  // Leaves.
+  c.push_back({"identity", O::kPlaceholder, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::linear(in[0]); }});
+  c.push_back({"mul_variable", O::kVariable, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 Tensor w = random_tensor({3}, in[0].dtype(), 11);
+                 return in[0] * K::variable(w, "w");
+               }});
+  c.push_back({"add_constant_tensor", O::kConstant, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return in[0] + K::constant(random_tensor({3}, in[0].dtype(), 12)); }});
+
+  // Unary elementwise.
+  c.push_back({"neg", O::kNeg, {batched(uniform({4, 5}))}, [](const Inputs& in) { return -in[0]; }});
+  c.push_back({"exp", O::kExp, {batched(uniform({4, 5}))}, [](const Inputs& in) { return K::exp(in[0]); }});
+  c.push_back({"log", O::kLog, {batched(positive({4, 5}, 0.2, 3.0))},
+               [](const Inputs& in) { return K::log(in[0]); }});
+  c.push_back({"sqrt", O::kSqrt, {batched(positive({4, 5}, 0.2, 3.0))},
+               [](const Inputs& in) { return K::sqrt(in[0]); }});
+  c.push_back({"square", O::kSquare, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::square(in[0]); }});
+  c.push_back({"abs", O::kAbs, {batched(nonzero({4, 5}))}, [](const Inputs& in) { return K::abs(in[0]); }});
+  c.push_back({"sign", O::kSign, {batched(nonzero({4, 5}))},
+               [](const Inputs& in) { return K::sign(in[0]); }, G::kZero});
+  c.push_back({"relu", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) { return K::relu(in[0]); }});
+  c.push_back({"relu_alpha", O::kRelu, {batched(nonzero({4, 5}))},
+               [](const Inputs& in) { return K::relu(in[0], 0.1); }});
+  c.push_back({"relu_max_value", O::kRelu, {batched(nonzero({4, 5}))},
+               [](const Inputs& in) { return K::relu(in[0], 0.0, 0.5); }});
+  c.push_back({"relu_alpha_max_value", O::kRelu, {batched(nonzero({4, 5}))},
+               [](const Inputs& in) { return K::relu(in[0], 0.2, 0.6); }});
+  c.push_back({"sigmoid", O::kSigmoid, {batched(uniform({4, 5}, -4, 4))},
+               [](const Inputs& in) { return K::sigmoid(in[0]); }});
+  c.push_back({"hard_sigmoid", O::kHardSigmoid, {batched(uniform({4, 5}, -4, 4))},
+               [](const Inputs& in) { return K::hard_sigmoid(in[0]); }});
+  c.push_back({"tanh", O::kTanh, {batched(uniform({4, 5}, -3, 3))},
+               [](const Inputs& in) { return K::tanh(in[0]); }});
+  c.push_back({"softplus", O::kSoftplus, {batched(uniform({4, 5}, -4, 4))},
+               [](const Inputs& in) { return K::softplus(in[0]); }});
+  c.push_back({"softsign", O::kSoftsign, {batched(nonzero({4, 5}, 0.1, 3.0))},
+               [](const Inputs& in) { return K::softsign(in[0]); }});
+  c.push_back({"elu", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))},
+               [](const Inputs& in) { return K::elu(in[0]); }});
+  c.push_back({"elu_alpha", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))},
+               [](const Inputs& in) { return K::elu(in[0], 0.5); }});
+  c.push_back({"clip", O::kClip, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::clip(in[0], -0.5, 0.5); }});
+  // Keras: a max_value below min_value means min_value.
+  c.push_back({"clip_inverted_bounds", O::kClip, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::clip(in[0], 0.3, -0.3); }});
+
+  // Casts: int -> float feeds a product; float -> int is piecewise constant; a float round trip
+  // through the other precision is differentiable but only to that precision.
+  c.push_back({"cast_int_to_float", O::kCast, {batched(uniform({4, 3})), batched(indices({4, 3}, 5))},
+               [](const Inputs& in) { return in[0] * K::cast(in[1], in[0].dtype()); }});
+  c.push_back({"cast_float_to_int", O::kCast, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::cast(in[0] * 5.0, DType::int32); }, G::kZero});
+  c.push_back({"cast_float_roundtrip", O::kCast, {batched(uniform({4, 3}))},
+               [other_float](const Inputs& in) {
+                 return K::cast(K::cast(in[0], other_float(in[0].dtype())) * 2.0, in[0].dtype());
+               },
+               G::kCheck, false, 1e-3, 1e-3});
+
+  // Binary elementwise, with broadcasting.
+  c.push_back({"add", O::kAdd, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return in[0] + in[1]; }});
+  c.push_back({"add_broadcast_3d", O::kAdd, {batched(uniform({3, 1, 4})), uniform({2, 4})},
+               [](const Inputs& in) { return in[0] + in[1]; }});
+  c.push_back({"add_scalar_placeholder", O::kAdd, {batched(uniform({4, 5})), uniform({})},
+               [](const Inputs& in) { return in[0] + in[1]; }});
+  c.push_back({"sub_broadcast_row", O::kSub, {batched(uniform({5, 3})), uniform({3})},
+               [](const Inputs& in) { return in[0] - in[1]; }});
+  c.push_back({"sub_broadcast_column", O::kSub, {uniform({5, 1}), uniform({1, 3})},
+               [](const Inputs& in) { return in[0] - in[1]; }});
+  c.push_back({"mul_broadcast", O::kMul, {batched(uniform({5, 3})), uniform({3})},
+               [](const Inputs& in) { return in[0] * in[1]; }});
+  c.push_back({"mul_scalar_placeholder", O::kMul, {uniform({}), batched(uniform({5, 3}))},
+               [](const Inputs& in) { return in[0] * in[1]; }});
+  c.push_back({"mul_python_scalars", O::kMul, {batched(uniform({5, 3}))},
+               [](const Inputs& in) { return 3.0 - (in[0] * 2.5 + 1.0) / 4.0; }});
+  c.push_back({"div", O::kDiv, {batched(uniform({4, 5})), batched(positive({4, 5}))},
+               [](const Inputs& in) { return in[0] / in[1]; }});
+  c.push_back({"div_broadcast_3d", O::kDiv, {batched(uniform({3, 1, 4})), positive({2, 4})},
+               [](const Inputs& in) { return in[0] / in[1]; }});
+  c.push_back({"div_scalar_numerator", O::kDiv, {batched(positive({4, 5}))},
+               [](const Inputs& in) { return 1.0 / in[0]; }});
+  c.push_back({"pow_tensor_exponent", O::kPow, {batched(positive({4, 3})), batched(uniform({4, 3}, -2, 2))},
+               [](const Inputs& in) { return K::pow(in[0], in[1]); }});
+  c.push_back({"pow_broadcast_exponent", O::kPow, {batched(positive({4, 3})), uniform({3}, -2, 2)},
+               [](const Inputs& in) { return K::pow(in[0], in[1]); }});
+  c.push_back({"pow_scalar", O::kPow, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::pow(in[0], 3.0); }});
+  c.push_back({"pow_fractional_scalar", O::kPow, {batched(positive({4, 3}))},
+               [](const Inputs& in) { return K::pow(in[0], 0.5); }});
+  c.push_back({"maximum", O::kMaximum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::maximum(in[0], in[1]); }});
+  c.push_back({"maximum_broadcast", O::kMaximum, {batched(uniform({4, 5})), uniform({5})},
+               [](const Inputs& in) { return K::maximum(in[0], in[1]); }});
+  c.push_back({"minimum", O::kMinimum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::minimum(in[0], in[1]); }});
+  c.push_back({"minimum_constant", O::kMinimum, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::minimum(in[0], K::constant(0.3, in[0].dtype())); }});
+
+  // Comparisons: 1 or 0 in the operands' dtype. equal(x, maximum(x, y)) is x >= y, so equality
+  // really happens on floats.
+  c.push_back({"equal", O::kEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::equal(in[0], K::maximum(in[0], in[1])); }, G::kZero});
+  c.push_back({"equal_int", O::kEqual, {batched(indices({4, 5}, 3)), batched(indices({4, 5}, 3))},
+               [](const Inputs& in) { return K::equal(in[0], in[1]); }, G::kZero});
+  c.push_back({"not_equal", O::kNotEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::not_equal(in[0], K::maximum(in[0], in[1])); }, G::kZero});
+  c.push_back({"greater", O::kGreater, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::greater(in[0], in[1]); }, G::kZero});
+  c.push_back({"greater_int", O::kGreater, {batched(indices({4, 5}, 4)), indices({5}, 4, DType::int32)},
+               [](const Inputs& in) { return K::greater(in[0], in[1]); }, G::kZero});
+  c.push_back({"greater_equal", O::kGreaterEqual, {batched(uniform({4, 5})), uniform({5})},
+               [](const Inputs& in) { return K::greater_equal(in[0], in[1]); }, G::kZero});
+  c.push_back({"less", O::kLess, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::less(in[0], K::constant(0.0, in[0].dtype())); }, G::kZero});
+  c.push_back({"less_equal", O::kLessEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::less_equal(in[0], in[1]); }, G::kZero});
+
+  // Switch: the learning phase fed as an int32 scalar input, so the switch survives compilation.
+  c.push_back({"in_train_phase_training", O::kSwitch,
+               {phase(1), batched(uniform({4, 3})), batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::in_train_phase(in[1] * 2.0, K::exp(in[2])); }});
+  c.push_back({"in_train_phase_inference", O::kSwitch,
+               {phase(0), batched(uniform({4, 3})), batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::in_train_phase(in[1] * 2.0, K::exp(in[2])); }});
+  c.push_back({"in_test_phase", O::kSwitch, {phase(1), batched(uniform({4, 3})), batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::in_test_phase(K::square(in[1]), in[2]); }});
+  c.push_back({"switch_broadcast_then", O::kSwitch, {phase(1), batched(uniform({4, 3})), uniform({3})},
+               [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
+  c.push_back({"switch_broadcast_else", O::kSwitch, {phase(0), batched(uniform({4, 3})), uniform({3})},
+               [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
+  c.push_back({"switch_float_condition", O::kSwitch,
+               {positive({}, 0.5, 1.0), batched(uniform({4, 3})), batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
+
+  // Reductions: all axes, one axis, several axes; keepdims; negative axes.
+  struct Reduction {
+    const char* name;
+    OpKind op;
+    SymbolicTensor (*fn)(const SymbolicTensor&, backend::Axes, bool);
+  };
+  const Reduction reductions[] = {
+      {"sum", O::kSum, &K::sum},   {"mean", O::kMean, &K::mean}, {"max", O::kMax, &K::max},
+      {"min", O::kMin, &K::min},   {"var", O::kMean, &K::var},   {"std", O::kSqrt, &K::std},
+      {"prod", O::kProd, &K::prod},
+  };
+  for (const Reduction& r : reductions) {
+    auto fn = r.fn;
+    // Products of many factors leave float32's range: prod keeps a fixed, small batch.
+    bool batch = r.op != O::kProd;
+    InputSpec x = r.op == O::kProd ? nonzero({3, 4, 5}, 0.5, 1.5) : uniform({3, 4, 5});
+    x.batch = batch;
+    std::string n = r.name;
+    c.push_back({n + "_all", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {}, false); }});
+    c.push_back({n + "_all_keepdims", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {}, true); }});
+    c.push_back({n + "_axis1", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {1}, false); }});
+    c.push_back({n + "_last_axis_keepdims", r.op, {x},
+                 [fn](const Inputs& in) { return fn(in[0], {-1}, true); }});
+    c.push_back({n + "_axes02", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {0, 2}, false); }});
+    c.push_back({n + "_axes12_keepdims", r.op, {x},
+                 [fn](const Inputs& in) { return fn(in[0], {1, 2}, true); }});
+  }
+  c.push_back({"sum_1d", O::kSum, {batched(uniform({7}))}, [](const Inputs& in) { return K::sum(in[0]); }});
+  c.push_back({"argmax_last", O::kArgMax, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::argmax(in[0]); }, G::kZero});
+  c.push_back({"argmax_axis0", O::kArgMax, {batched(uniform({4, 5, 3}))},
+               [](const Inputs& in) { return K::argmax(in[0], 0); }, G::kZero});
+  c.push_back({"argmin_last", O::kArgMin, {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::argmin(in[0], -1); }, G::kZero});
+  c.push_back({"argmin_axis1_int", O::kArgMin, {batched(indices({4, 6, 3}, 100))},
+               [](const Inputs& in) { return K::argmin(in[0], 1); }, G::kZero});
+
+  // Linear algebra.
+  c.push_back({"dot_2d", O::kMatMul, {batched(uniform({4, 3})), uniform({3, 5})},
+               [](const Inputs& in) { return K::dot(in[0], in[1]); }});
+  c.push_back({"dot_3d_2d", O::kMatMul, {batched(uniform({2, 3, 4})), uniform({4, 5})},
+               [](const Inputs& in) { return K::dot(in[0], in[1]); }});
+  c.push_back({"dot_1d_2d", O::kMatMul, {uniform({4}), uniform({4, 5})},
+               [](const Inputs& in) { return K::dot(in[0], in[1]); }});
+  c.push_back({"matmul_transpose_x", O::kMatMul, {uniform({4, 3}), uniform({4, 5})},
+               [](const Inputs& in) { return K::matmul(in[0], in[1], true, false); }});
+  c.push_back({"matmul_transpose_y", O::kMatMul, {batched(uniform({4, 3})), uniform({5, 3})},
+               [](const Inputs& in) { return K::matmul(in[0], in[1], false, true); }});
+  c.push_back({"matmul_transpose_both", O::kMatMul, {uniform({3, 4}), uniform({5, 3})},
+               [](const Inputs& in) { return K::matmul(in[0], in[1], true, true); }});
+  c.push_back({"matmul_3d_transpose_y", O::kMatMul, {batched(uniform({2, 3, 4})), uniform({5, 4})},
+               [](const Inputs& in) { return K::matmul(in[0], in[1], false, true); }});
+  c.push_back({"batch_dot_2d", O::kSum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::batch_dot(in[0], in[1]); }});
+  c.push_back({"batch_dot_3d", O::kBatchMatMul, {batched(uniform({3, 2, 4})), batched(uniform({3, 4, 5}))},
+               [](const Inputs& in) { return K::batch_dot(in[0], in[1]); }});
+  c.push_back({"batch_dot_3d_axes_1_1", O::kBatchMatMul,
+               {batched(uniform({3, 4, 2})), batched(uniform({3, 4, 5}))},
+               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{1, 1}); }});
+  c.push_back({"batch_dot_3d_axes_2_2", O::kBatchMatMul,
+               {batched(uniform({3, 2, 4})), batched(uniform({3, 5, 4}))},
+               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{2, 2}); }});
+  c.push_back({"batch_dot_3d_axes_1_2", O::kBatchMatMul,
+               {batched(uniform({3, 4, 2})), batched(uniform({3, 5, 4}))},
+               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{-2, -1}); }});
+
+  // Shapes.
+  c.push_back({"reshape", O::kReshape, {uniform({4, 6})},
+               [](const Inputs& in) { return K::reshape(in[0], {3, 8}) * 2.0; }});
+  c.push_back({"reshape_infer_dim", O::kReshape, {batched(uniform({4, 6}))},
+               [](const Inputs& in) { return K::square(K::reshape(in[0], {-1, 2, 3})); }});
+  c.push_back({"flatten", O::kReshape, {batched(uniform({3, 4, 2}))},
+               [](const Inputs& in) { return K::flatten(in[0]) * 3.0; }});
+  c.push_back({"batch_flatten", O::kReshape, {batched(uniform({3, 4, 2}))},
+               [](const Inputs& in) { return K::exp(K::batch_flatten(in[0])); }});
+  c.push_back({"expand_dims_first", O::kReshape, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::expand_dims(in[0], 0) * 2.0; }});
+  c.push_back({"expand_dims_last", O::kReshape, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::expand_dims(in[0]) + K::ones({1, 1, 2}, in[0].dtype()); }});
+  c.push_back({"squeeze", O::kReshape, {batched(uniform({4, 1, 3}))},
+               [](const Inputs& in) { return K::squeeze(in[0], 1) * 2.0; }});
+  c.push_back({"reshape_output", O::kReshape, {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::flatten(in[0]); }});
+  c.push_back({"permute_dimensions", O::kTranspose, {batched(uniform({2, 3, 4}))},
+               [](const Inputs& in) { return K::permute_dimensions(in[0], {2, 0, 1}); }});
+  c.push_back({"permute_dimensions_negative", O::kTranspose, {batched(uniform({2, 3, 4}))},
+               [](const Inputs& in) { return K::permute_dimensions(in[0], {0, -1, 1}); }});
+  c.push_back({"transpose_2d", O::kTranspose, {batched(uniform({3, 5}))},
+               [](const Inputs& in) { return K::transpose(in[0]); }});
+  c.push_back({"transpose_3d", O::kTranspose, {batched(uniform({2, 3, 4}))},
+               [](const Inputs& in) { return K::transpose(in[0]); }});
+  c.push_back({"concatenate_last", O::kConcatenate,
+               {batched(uniform({4, 3})), batched(uniform({4, 2})), batched(uniform({4, 4}))},
+               [](const Inputs& in) { return K::concatenate({in[0], in[1], in[2]}); }});
+  c.push_back({"concatenate_axis0", O::kConcatenate, {uniform({2, 3}), uniform({4, 3})},
+               [](const Inputs& in) { return K::concatenate({in[0], in[1]}, 0); }});
+  c.push_back({"concatenate_axis1_3d", O::kConcatenate, {batched(uniform({2, 3, 4})), batched(uniform({2, 1, 4}))},
+               [](const Inputs& in) { return K::concatenate({in[0], in[1]}, 1); }});
+  c.push_back({"concatenate_same_input", O::kConcatenate, {batched(uniform({3, 2}))},
+               [](const Inputs& in) { return K::concatenate({in[0], K::square(in[0]), in[0]}, -1); }});
+  c.push_back({"slice_axis0", O::kSlice, {uniform({6, 4})},
+               [](const Inputs& in) { return K::slice(in[0], 0, 1, 4); }});
+  c.push_back({"slice_axis1", O::kSlice, {batched(uniform({3, 7, 2}))},
+               [](const Inputs& in) { return K::slice(in[0], 1, 2, 5); }});
+  c.push_back({"slice_last_axis", O::kSlice, {batched(uniform({3, 4, 6}))},
+               [](const Inputs& in) { return K::slice(in[0], -1, 0, 3); }});
+  c.push_back({"gather", O::kGather, {uniform({6, 3}), batched(indices({8}, 6))},
+               [](const Inputs& in) { return K::gather(in[0], in[1]); }});
+  c.push_back({"gather_2d_indices", O::kGather, {uniform({5, 2, 3}), batched(indices({2, 4}, 5))},
+               [](const Inputs& in) { return K::gather(in[0], in[1]); }});
+  c.push_back({"gather_int64_indices", O::kGather, {uniform({6, 3}), batched(indices({9}, 6, DType::int64))},
+               [](const Inputs& in) { return K::gather(in[0], in[1]); }});
+  c.push_back({"one_hot", O::kOneHot, {batched(indices({6}, 4))},
+               [](const Inputs& in) { return K::one_hot(in[0], 4); }, G::kZero});
+  c.push_back({"one_hot_times_x", O::kOneHot, {batched(indices({5, 2}, 4)), batched(uniform({5, 2, 4}))},
+               [](const Inputs& in) { return K::one_hot(in[0], 4) * in[1]; }});
+  c.push_back({"one_hot_of_argmax", O::kOneHot, {batched(uniform({5, 4}))},
+               [](const Inputs& in) { return K::one_hot(K::argmax(in[0]), 4) * 2.0; }, G::kZero});
+
+  // Activations over a last axis, losses, dropout.
+  c.push_back({"softmax_2d", O::kSoftmax, {batched(uniform({4, 6}, -3, 3))},
+               [](const Inputs& in) { return K::softmax(in[0]); }});
+  c.push_back({"softmax_3d", O::kSoftmax, {batched(uniform({2, 3, 5}, -3, 3))},
+               [](const Inputs& in) { return K::softmax(in[0]); }});
+  c.push_back({"softmax_1d", O::kSoftmax, {uniform({7}, -3, 3)},
+               [](const Inputs& in) { return K::softmax(in[0]); }});
+  c.push_back({"softmax_large_logits", O::kSoftmax, {batched(uniform({3, 5}, -40, 40))},
+               [](const Inputs& in) { return K::softmax(in[0]); }});
+  c.push_back({"categorical_crossentropy", O::kCategoricalCrossentropy,
+               {batched(uniform({4, 5}, 0, 1)), batched(positive({4, 5}, 0.1, 1.0))},
+               [](const Inputs& in) { return K::categorical_crossentropy(in[0], in[1]); }});
+  c.push_back({"categorical_crossentropy_3d", O::kCategoricalCrossentropy,
+               {batched(uniform({2, 3, 4}, 0, 1)), batched(positive({2, 3, 4}, 0.1, 1.0))},
+               [](const Inputs& in) { return K::categorical_crossentropy(in[0], in[1]); }});
+  c.push_back({"categorical_crossentropy_of_softmax", O::kCategoricalCrossentropy,
+               {batched(uniform({4, 5}, 0, 1)), batched(uniform({4, 5}, -2, 2))},
+               [](const Inputs& in) { return K::categorical_crossentropy(in[0], K::softmax(in[1])); }});
+  c.push_back({"binary_crossentropy", O::kLog,
+               {batched(uniform({4, 5}, 0, 1)), batched(positive({4, 5}, 0.05, 0.95))},
+               [](const Inputs& in) { return K::binary_crossentropy(in[0], in[1]); }});
+  c.push_back({"binary_crossentropy_of_sigmoid", O::kLog,
+               {batched(uniform({4, 5}, 0, 1)), batched(uniform({4, 5}, -3, 3))},
+               [](const Inputs& in) { return K::binary_crossentropy(in[0], K::sigmoid(in[1])); }});
+  c.push_back({"dropout", O::kDropoutMask, {batched(uniform({6, 7}))},
+               [](const Inputs& in) { return K::in_train_phase(K::dropout(in[0], 0.4, 1234), in[0]); },
+               G::kSkip, true});
+  c.push_back({"dropout_of_square", O::kDropoutMask, {batched(uniform({5, 9}))},
+               [](const Inputs& in) { return K::dropout(K::square(in[0]), 0.5, 99); }, G::kSkip, true});
+
+  // Dense-like graphs: on the cpu backend the compiler fuses them into FusedDense (and
+  // SoftmaxCrossEntropyGrad), so gradcheck and the backend comparison cover the fused kernels too.
+  struct Activation {
+    const char* name;
+    SymbolicTensor (*fn)(const SymbolicTensor&);
+  };
+  const Activation activations[] = {
+      {"linear", &K::linear},     {"relu", [](const SymbolicTensor& x) { return K::relu(x); }},
+      {"sigmoid", &K::sigmoid},   {"tanh", &K::tanh},
+      {"softmax", &K::softmax},   {"elu", [](const SymbolicTensor& x) { return K::elu(x); }},
+      {"softplus", &K::softplus}, {"softsign", &K::softsign},
+      {"hard_sigmoid", &K::hard_sigmoid},
+  };
+  for (const Activation& a : activations) {
+    auto fn = a.fn;
+    c.push_back({std::string("dense_") + a.name, O::kMatMul,
+                 {batched(uniform({5, 4})), uniform({4, 3}), uniform({3})},
+                 [fn](const Inputs& in) { return fn(K::dot(in[0], in[1]) + in[2]); }});
+  }
+  c.push_back({"dense_bias_first", O::kMatMul, {batched(uniform({5, 4})), uniform({4, 3}), uniform({3})},
+               [](const Inputs& in) { return K::tanh(in[2] + K::dot(in[0], in[1])); }});
+  c.push_back({"dense_softmax_cce", O::kCategoricalCrossentropy,
+               {batched(uniform({5, 4})), uniform({4, 3}), uniform({3}), batched(uniform({5, 3}, 0, 1))},
+               [](const Inputs& in) {
+                 return K::mean(K::categorical_crossentropy(in[3], K::softmax(K::dot(in[0], in[1]) + in[2])));
+               }});
+  return c;
+}
+
+// First gradients as forward graphs: gradcheck on them checks the derivative rules of the ops
+// that gradients are made of (SoftmaxGrad, SliceGrad, GatherGrad, BroadcastLike, MeanGrad, SumLike)
+// and second derivatives of common ops.
+inline std::vector<OpCase> make_second_order_cases() {
+  namespace K = keras::backend;
+  using O = OpKind;
+  std::vector<OpCase> c;
+  c.push_back({"grad_of_softmax", O::kSoftmaxGrad, {uniform({3, 5}, -2, 2)},
+               [](const Inputs& in) { return first_gradient(K::softmax(in[0]), in[0]); }});
+  c.push_back({"grad_of_slice", O::kSliceGrad, {uniform({3, 6})},
+               [](const Inputs& in) { return first_gradient(K::square(K::slice(in[0], 1, 1, 4)), in[0]); }});
+  c.push_back({"grad_of_concatenate", O::kSlice, {uniform({3, 2}), uniform({3, 4})},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::concatenate({in[0], in[1]})), in[0]) *
+                        K::slice(in[1], 1, 0, 2);
+               }});
+  c.push_back({"grad_of_gather", O::kGatherGrad, {uniform({5, 3}), indices({7}, 5)},
+               [](const Inputs& in) { return first_gradient(K::square(K::gather(in[0], in[1])), in[0]); }});
+  c.push_back({"grad_of_sum", O::kBroadcastLike, {uniform({3, 4, 2})},
+               [](const Inputs& in) { return first_gradient(K::square(K::sum(in[0], {1})), in[0]); }});
+  c.push_back({"grad_of_mean_keepdims", O::kMeanGrad, {uniform({3, 4, 2})},
+               [](const Inputs& in) { return first_gradient(K::square(K::mean(in[0], {0, 2}, true)), in[0]); }});
+  c.push_back({"grad_of_broadcast_add", O::kSumLike, {uniform({3, 4}), uniform({4})},
+               [](const Inputs& in) { return first_gradient(K::square(in[0] + in[1]), in[1]); }});
+  c.push_back({"grad_of_dot", O::kMatMul, {uniform({3, 4}), uniform({4, 2})},
+               [](const Inputs& in) { return first_gradient(K::square(K::dot(in[0], in[1])), in[1]); }});
+  c.push_back({"grad_of_batch_dot", O::kBatchMatMul, {uniform({2, 3, 4}), uniform({2, 4, 2})},
+               [](const Inputs& in) { return first_gradient(K::square(K::batch_dot(in[0], in[1])), in[0]); }});
+  c.push_back({"grad_of_sigmoid", O::kSigmoid, {uniform({3, 4}, -3, 3)},
+               [](const Inputs& in) { return first_gradient(K::sigmoid(in[0]), in[0]); }});
+  c.push_back({"grad_of_div", O::kDiv, {uniform({3, 4}), positive({3, 4})},
+               [](const Inputs& in) { return first_gradient(in[0] / in[1], in[1]); }});
+  c.push_back({"grad_of_log_softmax_cce", O::kSoftmaxGrad, {uniform({3, 4}, 0, 1), uniform({3, 4}, -2, 2)},
+               [](const Inputs& in) {
+                 return first_gradient(-in[0] * K::log(K::softmax(in[1])), in[1]);
+               }});
+  // Relu's derivative is a comparison: its own derivative is zero almost everywhere.
+  c.push_back({"grad_of_relu", O::kRelu, {nonzero({3, 4})},
+               [](const Inputs& in) { return first_gradient(K::relu(in[0]), in[0]) * in[0]; }});
+  return c;
+}
+
+inline const std::vector<OpCase>& op_cases() {
+  static const std::vector<OpCase> cases = make_op_cases();
+  return cases;
+}
+
+inline const std::vector<OpCase>& second_order_cases() {
+  static const std::vector<OpCase> cases = make_second_order_cases();
+  return cases;
+}
+
+inline const OpCase& find_case(const std::string& name) {
+  for (const auto* table : {&op_cases(), &second_order_cases()})
+    for (const OpCase& c : *table)
+      if (c.name == name) return c;
+  throw std::invalid_argument("no op case named " + name);
+}
+
+// ---- building and feeding a case --------------------------------------------------------------
+
+struct BuiltCase {
+  std::vector<SymbolicTensor> inputs;  // one per spec; the learning phase is K::learning_phase()
+  std::vector<SymbolicTensor> float_inputs;
+  std::vector<std::size_t> float_index;  // positions of float_inputs among inputs
+  SymbolicTensor output;                 // as built
+  SymbolicTensor float_output;           // output in a float dtype, for losses
+  backend::Givens givens;
+};
+
+// Builds the case's graph with `dtype` floats. With unknown_batch, batch inputs get a -1 first
+// dimension, as Keras's placeholders for a model's inputs have.
+inline BuiltCase build_case(const OpCase& c, DType dtype, bool unknown_batch = false) {
+  namespace K = keras::backend;
+  ScopedFloatx floatx(dtype);
+  BuiltCase b;
+  for (std::size_t i = 0; i < c.inputs.size(); ++i) {
+    const InputSpec& s = c.inputs[i];
+    Shape shape = s.shape;
+    if (unknown_batch && s.batch) shape[0] = -1;
+    std::string name = c.name + "_in" + std::to_string(i);
+    switch (s.kind) {
+      case InputKind::kFloat:
+        b.inputs.push_back(K::placeholder(shape, dtype, name));
+        b.float_inputs.push_back(b.inputs.back());
+        b.float_index.push_back(i);
+        break;
+      case InputKind::kInt: b.inputs.push_back(K::placeholder(shape, s.int_dtype, name)); break;
+      case InputKind::kLearningPhase: b.inputs.push_back(K::learning_phase()); break;
+    }
+  }
+  b.output = c.build(b.inputs);
+  b.float_output = is_floating(b.output.dtype()) ? b.output : K::cast(b.output, dtype);
+  if (c.train_phase_given) b.givens.push_back({K::learning_phase(), K::constant(1.0, DType::int32)});
+  return b;
+}
+
+inline bool has_batch_input(const OpCase& c) {
+  for (const InputSpec& s : c.inputs)
+    if (s.batch) return true;
+  return false;
+}
+
+// Seeded values for every input; batch inputs get `batch` rows when batch > 0.
+inline std::vector<Tensor> make_inputs(const OpCase& c, DType dtype, std::uint64_t seed,
+                                       std::int64_t batch = 0) {
+  std::mt19937_64 rng(seed);
+  std::vector<Tensor> values;
+  for (const InputSpec& s : c.inputs) {
+    Shape shape = s.shape;
+    if (batch > 0 && s.batch) shape[0] = batch;
+    switch (s.kind) {
+      case InputKind::kFloat: {
+        Tensor t = random_tensor(shape, dtype, rng, s.low, s.high);
+        if (s.nonzero) {
+          std::bernoulli_distribution flip(0.5);
+          for (std::int64_t i = 0; i < t.numel(); ++i) {
+            if (!flip(rng)) continue;
+            if (dtype == DType::float32) t.data<float>()[i] = -t.data<float>()[i];
+            else t.data<double>()[i] = -t.data<double>()[i];
+          }
+        }
+        values.push_back(t);
+        break;
+      }
+      case InputKind::kInt: values.push_back(random_tensor(shape, s.int_dtype, rng, s.low, s.high)); break;
+      case InputKind::kLearningPhase: values.push_back(Tensor::full({}, s.low, DType::int32)); break;
+    }
+  }
+  return values;
+}
+
+// Every op kind reachable from `roots` in the symbolic graph.
+inline std::unordered_set<int> ops_in_graph(const std::vector<SymbolicTensor>& roots) {
+  std::unordered_set<int> ops;
+  std::unordered_set<const backend::Node*> seen;
+  std::vector<backend::NodePtr> stack;
+  for (const auto& r : roots) stack.push_back(r.node());
+  while (!stack.empty()) {
+    backend::NodePtr n = stack.back();
+    stack.pop_back();
+    if (!n || !seen.insert(n.get()).second) continue;
+    ops.insert(static_cast<int>(n->op));
+    for (const auto& input : n->inputs) stack.push_back(input);
+  }
+  return ops;
+}
+
+}  // namespace keras::testing
