@@ -27,8 +27,8 @@ namespace keras::initializers {
 using Initializer = std::function<Tensor(const Shape& shape, DType dtype)>;
 using Seed = std::optional<std::uint64_t>;
 
-Initializer zeros();                        // Keras 1: 'zero'
-Initializer ones();                         // Keras 1: 'one'
+Initializer zeros();                       // Keras 1: 'zero'
+Initializer ones();                        // Keras 1: 'one'
 Initializer constant(double value = 0.0);  // Constant(value=0)
 // U(minval, maxval). Keras 1: 'uniform' (scale 0.05).
 Initializer random_uniform(double minval = -0.05, double maxval = 0.05, Seed seed = std::nullopt);
@@ -61,7 +61,8 @@ Initializer orthogonal(double gain = 1.0, Seed seed = std::nullopt);
 // Keras 2.2.4's _compute_fans: 2D (fan_in, fan_out) = shape; 3D-5D convolution kernels multiply
 // by the receptive field (channels_last: shape[-2] * rf, shape[-1] * rf; channels_first:
 // shape[1] * rf, shape[0] * rf); other ranks sqrt(prod(shape)) for both.
-std::pair<double, double> compute_fans(const Shape& shape, const std::string& data_format = "channels_last");
+std::pair<double, double> compute_fans(const Shape& shape,
+                                       const std::string& data_format = "channels_last");
 
 // An initializer by name, Keras 1 and 2 (and Keras 3 class) names: zero(s), one(s), constant,
 // uniform, random_uniform, normal, random_normal, truncated_normal, variance_scaling, identity,

@@ -23,9 +23,11 @@ SymbolicTensor mean_squared_error(const SymbolicTensor& y_true, const SymbolicTe
 // mean(|y_pred - y_true|)                                                aliases: mae, MAE
 SymbolicTensor mean_absolute_error(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
 // 100 * mean(|(y_true - y_pred) / clip(|y_true|, eps, inf)|)             aliases: mape, MAPE
-SymbolicTensor mean_absolute_percentage_error(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
+SymbolicTensor mean_absolute_percentage_error(const SymbolicTensor& y_true,
+                                              const SymbolicTensor& y_pred);
 // mean((log(clip(y_pred, eps, inf) + 1) - log(clip(y_true, eps, inf) + 1))^2)   aliases: msle, MSLE
-SymbolicTensor mean_squared_logarithmic_error(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
+SymbolicTensor mean_squared_logarithmic_error(const SymbolicTensor& y_true,
+                                              const SymbolicTensor& y_pred);
 // mean(max(1 - y_true * y_pred, 0)^2)
 SymbolicTensor squared_hinge(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
 // mean(max(1 - y_true * y_pred, 0))
@@ -40,15 +42,17 @@ SymbolicTensor categorical_crossentropy(const SymbolicTensor& y_true, const Symb
 // ((batch,) or (batch, 1) for a (batch, classes) output), in any dtype: one-hot encoded, then
 // categorical_crossentropy. (Keras's TF backend clips before normalising here, which differs from
 // categorical_crossentropy only where a probability is below 1e-7.)
-SymbolicTensor sparse_categorical_crossentropy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
+SymbolicTensor sparse_categorical_crossentropy(const SymbolicTensor& y_true,
+                                               const SymbolicTensor& y_pred);
 // mean(K::binary_crossentropy(y_true, y_pred)) over the last axis
 SymbolicTensor binary_crossentropy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
 // sum(t * log(t / p)) with t = clip(y_true, eps, 1), p = clip(y_pred, eps, 1)   aliases: kld, KLD
-SymbolicTensor kullback_leibler_divergence(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
+SymbolicTensor kullback_leibler_divergence(const SymbolicTensor& y_true,
+                                           const SymbolicTensor& y_pred);
 // mean(y_pred - y_true * log(y_pred + eps))
 SymbolicTensor poisson(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
-// -sum(l2_normalize(y_true) * l2_normalize(y_pred)), l2_normalize(x) = x / sqrt(max(sum(x^2), 1e-12))
-// (TensorFlow's)                                                        alias: cosine
+// -sum(l2_normalize(y_true) * l2_normalize(y_pred)), l2_normalize(x) = x / sqrt(max(sum(x^2),
+// 1e-12)) (TensorFlow's)                                                        alias: cosine
 SymbolicTensor cosine_proximity(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
 
 // A loss by name: the full names above or their aliases (mse, MSE, mae, MAE, mape, MAPE, msle,

@@ -25,14 +25,16 @@ SymbolicTensor binary_accuracy(const SymbolicTensor& y_true, const SymbolicTenso
 SymbolicTensor categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
 // y_true holds class ids, shaped (batch,) or (batch, 1) (a trailing 1 is squeezed when y_true has
 // y_pred's rank): y_true == argmax(y_pred).
-SymbolicTensor sparse_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred);
+SymbolicTensor sparse_categorical_accuracy(const SymbolicTensor& y_true,
+                                           const SymbolicTensor& y_pred);
 // Whether the class argmax(y_true) is among the k largest predictions of its row, with
 // TensorFlow's in_top_k tie rule: a class counts when fewer than k classes score strictly higher.
 // y_pred must be 2D (batch, classes).
-SymbolicTensor top_k_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred, int k = 5);
+SymbolicTensor top_k_categorical_accuracy(const SymbolicTensor& y_true,
+                                          const SymbolicTensor& y_pred, int k = 5);
 // The same with class ids in y_true ((batch,) or (batch, 1)).
-SymbolicTensor sparse_top_k_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred,
-                                                 int k = 5);
+SymbolicTensor sparse_top_k_categorical_accuracy(const SymbolicTensor& y_true,
+                                                 const SymbolicTensor& y_pred, int k = 5);
 
 // A metric by name: binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
 // top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, or any loss name or alias
@@ -54,7 +56,8 @@ std::vector<std::string> names();
 // "accuracy", and "ce" for both "ce" and "crossentropy" (Keras 2.2.4's suffix; Keras 3 uses the
 // name as written). A multi-output model prefixes "<output name>_", weighted metrics "weighted_".
 // Throws std::invalid_argument for any other `requested`.
-std::pair<std::string, MetricFunction> resolve_accuracy(const std::string& requested, const std::string& loss_name,
+std::pair<std::string, MetricFunction> resolve_accuracy(const std::string& requested,
+                                                        const std::string& loss_name,
                                                         const Shape& output_shape);
 
 }  // namespace keras::metrics

@@ -40,8 +40,8 @@ class Optimizer {
   // The first update increments `iterations`; then, per parameter, its slot updates and finally
   // the parameter's own update {param, new_value} (the engine may wrap new_value in a constraint,
   // as Keras applies `p.constraint(new_p)`). Calling it again creates fresh slot variables.
-  virtual std::vector<backend::Update> get_updates(const std::vector<backend::SymbolicTensor>& params,
-                                                   const backend::SymbolicTensor& loss) = 0;
+  virtual std::vector<backend::Update> get_updates(
+      const std::vector<backend::SymbolicTensor>& params, const backend::SymbolicTensor& loss) = 0;
   // Keras's class name ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam").
   virtual std::string class_name() const = 0;
   // Keras 2.2.4's config keys, e.g. Adam: {lr, beta_1, beta_2, decay, epsilon, amsgrad}, plus
@@ -87,11 +87,12 @@ class Optimizer {
   // K::gradients, then Keras's clipping: with clipnorm > 0 every gradient is scaled by
   // clipnorm / n when the global norm n = sqrt(sum of all squared gradients) >= clipnorm; with
   // clipvalue > 0 each is clipped elementwise to [-clipvalue, clipvalue].
-  std::vector<backend::SymbolicTensor> get_gradients(const backend::SymbolicTensor& loss,
-                                                     const std::vector<backend::SymbolicTensor>& params);
+  std::vector<backend::SymbolicTensor> get_gradients(
+      const backend::SymbolicTensor& loss, const std::vector<backend::SymbolicTensor>& params);
 
   // Helpers for the subclasses.
-  static void check_params(const std::vector<backend::SymbolicTensor>& params, const std::string& who);
+  static void check_params(const std::vector<backend::SymbolicTensor>& params,
+                           const std::string& who);
   static backend::SymbolicTensor clone_variable(const backend::SymbolicTensor& variable);
   backend::SymbolicTensor make_slot(const Shape& shape, DType dtype);  // a zero-filled variable
   backend::Update increment_iterations() const;                        // iterations + 1
@@ -225,9 +226,9 @@ struct AdamOptions {
   double clipvalue = 0.0;
 };
 
-// t = iterations + 1; lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t); m <- beta_1 m + (1-beta_1) g;
-// v <- beta_2 v + (1-beta_2) g^2; p <- p - lr_t * m / (sqrt(v) + eps), or with amsgrad
-// vhat <- max(vhat, v) and sqrt(vhat) in the denominator.
+// t = iterations + 1; lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t); m <- beta_1 m + (1-beta_1)
+// g; v <- beta_2 v + (1-beta_2) g^2; p <- p - lr_t * m / (sqrt(v) + eps), or with amsgrad vhat <-
+// max(vhat, v) and sqrt(vhat) in the denominator.
 class Adam : public Optimizer {
  public:
   explicit Adam(AdamOptions options = {});

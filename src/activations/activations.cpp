@@ -38,12 +38,15 @@ const std::vector<Entry>& table() {
 
 SymbolicTensor softmax(const SymbolicTensor& x) {
   if (x.ndim() < 2)
-    throw std::invalid_argument("Cannot apply softmax to a tensor that is 1D (or 0D). Received input of shape " +
-                                shape_to_string(x.shape()));
+    throw std::invalid_argument(
+        "Cannot apply softmax to a tensor that is 1D (or 0D). Received input of shape " +
+        shape_to_string(x.shape()));
   return K::softmax(x);
 }
 
-SymbolicTensor elu(const SymbolicTensor& x, double alpha) { return K::elu(x, alpha); }
+SymbolicTensor elu(const SymbolicTensor& x, double alpha) {
+  return K::elu(x, alpha);
+}
 
 SymbolicTensor selu(const SymbolicTensor& x) {
   constexpr double kAlpha = 1.6732632423543772848170429916717;
@@ -51,14 +54,30 @@ SymbolicTensor selu(const SymbolicTensor& x) {
   return kScale * K::elu(x, kAlpha);
 }
 
-SymbolicTensor softplus(const SymbolicTensor& x) { return K::softplus(x); }
-SymbolicTensor softsign(const SymbolicTensor& x) { return K::softsign(x); }
-SymbolicTensor relu(const SymbolicTensor& x, double alpha, double max_value) { return K::relu(x, alpha, max_value); }
-SymbolicTensor tanh(const SymbolicTensor& x) { return K::tanh(x); }
-SymbolicTensor sigmoid(const SymbolicTensor& x) { return K::sigmoid(x); }
-SymbolicTensor hard_sigmoid(const SymbolicTensor& x) { return K::hard_sigmoid(x); }
-SymbolicTensor exponential(const SymbolicTensor& x) { return K::exp(x); }
-SymbolicTensor linear(const SymbolicTensor& x) { return x; }
+SymbolicTensor softplus(const SymbolicTensor& x) {
+  return K::softplus(x);
+}
+SymbolicTensor softsign(const SymbolicTensor& x) {
+  return K::softsign(x);
+}
+SymbolicTensor relu(const SymbolicTensor& x, double alpha, double max_value) {
+  return K::relu(x, alpha, max_value);
+}
+SymbolicTensor tanh(const SymbolicTensor& x) {
+  return K::tanh(x);
+}
+SymbolicTensor sigmoid(const SymbolicTensor& x) {
+  return K::sigmoid(x);
+}
+SymbolicTensor hard_sigmoid(const SymbolicTensor& x) {
+  return K::hard_sigmoid(x);
+}
+SymbolicTensor exponential(const SymbolicTensor& x) {
+  return K::exp(x);
+}
+SymbolicTensor linear(const SymbolicTensor& x) {
+  return x;
+}
 
 ActivationFunction get(const std::string& name) {
   if (name.empty()) return linear;
@@ -66,7 +85,8 @@ ActivationFunction get(const std::string& name) {
     if (e.name == name) return e.function;
   std::string valid;
   for (const auto& e : table()) valid += (valid.empty() ? "" : ", ") + e.name;
-  throw std::invalid_argument("Unknown activation function: '" + name + "'. Valid activations are: " + valid + ".");
+  throw std::invalid_argument("Unknown activation function: '" + name +
+                              "'. Valid activations are: " + valid + ".");
 }
 
 std::vector<std::string> names() {

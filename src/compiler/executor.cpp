@@ -418,6 +418,21 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
       }
       step.name += "]";
+      // Outputs are written in place of scratch unless they overwrite an input (an in-place
+      // update) that a later instruction of the chunk still reads.
+      const int n_inputs = static_cast<int>(program->inputs.size());
+      for (const auto& out : program->outputs) {
+        int k_out = out.reg - n_inputs;
+        bool safe = true;
+        for (int r = 0; r < n_inputs && safe; ++r) {
+          if (program->inputs[static_cast<std::size_t>(r)].data != out.data) continue;
+          for (int k = k_out; k < static_cast<int>(program->code.size()) && safe; ++k) {
+            const auto& instr = program->code[static_cast<std::size_t>(k)];
+            safe = instr.a != r && instr.b != r;
+          }
+        }
+        if (safe) program->code[static_cast<std::size_t>(k_out)].direct = out.data;
+      }
       kernels::prepare_fused(*program);
       step.fused = std::move(program);
     }

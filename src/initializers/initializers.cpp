@@ -28,13 +28,14 @@ constexpr double kTruncatedStddev = 0.87962566103423978;
 void check_shape(const Shape& shape, const char* who) {
   for (auto d : shape)
     if (d < 0)
-      throw std::invalid_argument(std::string(who) + ": the shape must be fully known, got " + shape_to_string(shape));
+      throw std::invalid_argument(std::string(who) + ": the shape must be fully known, got " +
+                                  shape_to_string(shape));
 }
 
 void check_float(DType dtype, const char* who) {
   if (!is_floating(dtype))
-    throw std::invalid_argument(std::string(who) + " draws random floats; dtype " + dtype_name(dtype) +
-                                " is not float32 or float64");
+    throw std::invalid_argument(std::string(who) + " draws random floats; dtype " +
+                                dtype_name(dtype) + " is not float32 or float64");
 }
 
 // Writes double values into a tensor of any dtype.
@@ -68,7 +69,8 @@ Tensor to_tensor(const Shape& shape, DType dtype, const std::vector<double>& val
 // bits of a draw; normals use Box-Muller on pairs, so results are the same with any C++ library.
 class Random {
  public:
-  explicit Random(Seed seed) : own_(seed.value_or(0)), gen_(seed ? &own_ : &keras::detail::global_generator()) {}
+  explicit Random(Seed seed)
+      : own_(seed.value_or(0)), gen_(seed ? &own_ : &keras::detail::global_generator()) {}
 
   double uniform01() { return static_cast<double>((*gen_)() >> 11) * (1.0 / 9007199254740992.0); }
 
@@ -100,7 +102,8 @@ std::vector<double> uniform_values(std::int64_t n, double low, double high, Seed
   return v;
 }
 
-std::vector<double> normal_values(std::int64_t n, double mean, double stddev, bool truncated, Seed seed) {
+std::vector<double> normal_values(std::int64_t n, double mean, double stddev, bool truncated,
+                                  Seed seed) {
   Random random(seed);
   std::vector<double> v(static_cast<std::size_t>(n));
   for (auto& x : v) {
@@ -174,11 +177,25 @@ std::string snake_case(const std::string& name) {
 }
 
 const std::vector<std::string>& valid_names() {
-  static const std::vector<std::string> names = {
-      "zeros",         "zero",           "ones",          "one",          "constant",
-      "uniform",       "random_uniform", "normal",        "random_normal", "truncated_normal",
-      "variance_scaling", "identity",    "orthogonal",    "glorot_uniform", "glorot_normal",
-      "he_uniform",    "he_normal",      "lecun_uniform", "lecun_normal"};
+  static const std::vector<std::string> names = {"zeros",
+                                                 "zero",
+                                                 "ones",
+                                                 "one",
+                                                 "constant",
+                                                 "uniform",
+                                                 "random_uniform",
+                                                 "normal",
+                                                 "random_normal",
+                                                 "truncated_normal",
+                                                 "variance_scaling",
+                                                 "identity",
+                                                 "orthogonal",
+                                                 "glorot_uniform",
+                                                 "glorot_normal",
+                                                 "he_uniform",
+                                                 "he_normal",
+                                                 "lecun_uniform",
+                                                 "lecun_normal"};
   return names;
 }
 
@@ -193,14 +210,16 @@ std::string canonical(const std::string& name) {
 [[noreturn]] void unknown(const std::string& name) {
   std::string valid;
   for (const auto& n : valid_names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("Unknown initializer: '" + name + "'. Valid initializers are: " + valid + ".");
+  throw std::invalid_argument("Unknown initializer: '" + name +
+                              "'. Valid initializers are: " + valid + ".");
 }
 
 double number_or(const json& config, const char* key, double fallback) {
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) return fallback;
   if (!it->is_number())
-    throw std::invalid_argument(std::string("Initializer config: '") + key + "' must be a number, got " + it->dump());
+    throw std::invalid_argument(std::string("Initializer config: '") + key +
+                                "' must be a number, got " + it->dump());
   return it->get<double>();
 }
 
@@ -208,7 +227,8 @@ std::string string_or(const json& config, const char* key, const std::string& fa
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) return fallback;
   if (!it->is_string())
-    throw std::invalid_argument(std::string("Initializer config: '") + key + "' must be a string, got " + it->dump());
+    throw std::invalid_argument(std::string("Initializer config: '") + key +
+                                "' must be a string, got " + it->dump());
   return it->get<std::string>();
 }
 
@@ -216,7 +236,8 @@ Seed seed_of(const json& config) {
   auto it = config.find("seed");
   if (it == config.end() || it->is_null()) return std::nullopt;
   if (!it->is_number_integer())
-    throw std::invalid_argument("Initializer config: 'seed' must be an integer or null, got " + it->dump());
+    throw std::invalid_argument("Initializer config: 'seed' must be an integer or null, got " +
+                                it->dump());
   return static_cast<std::uint64_t>(it->get<std::int64_t>());
 }
 
@@ -229,7 +250,9 @@ Initializer zeros() {
   };
 }
 
-Initializer ones() { return constant(1.0); }
+Initializer ones() {
+  return constant(1.0);
+}
 
 Initializer constant(double value) {
   return [value](const Shape& shape, DType dtype) {
@@ -268,11 +291,14 @@ std::pair<double, double> compute_fans(const Shape& shape, const std::string& da
     // Convolution kernels (1D, 2D or 3D).
     double receptive_field = 1;
     if (data_format == "channels_first") {
-      for (std::size_t i = 2; i < shape.size(); ++i) receptive_field *= static_cast<double>(shape[i]);
-      return {static_cast<double>(shape[1]) * receptive_field, static_cast<double>(shape[0]) * receptive_field};
+      for (std::size_t i = 2; i < shape.size(); ++i)
+        receptive_field *= static_cast<double>(shape[i]);
+      return {static_cast<double>(shape[1]) * receptive_field,
+              static_cast<double>(shape[0]) * receptive_field};
     }
     if (data_format == "channels_last") {
-      for (std::size_t i = 0; i + 2 < shape.size(); ++i) receptive_field *= static_cast<double>(shape[i]);
+      for (std::size_t i = 0; i + 2 < shape.size(); ++i)
+        receptive_field *= static_cast<double>(shape[i]);
       return {static_cast<double>(shape[shape.size() - 2]) * receptive_field,
               static_cast<double>(shape.back()) * receptive_field};
     }
@@ -284,16 +310,19 @@ std::pair<double, double> compute_fans(const Shape& shape, const std::string& da
   return {std::sqrt(n), std::sqrt(n)};
 }
 
-Initializer variance_scaling(double scale, const std::string& mode, const std::string& distribution, Seed seed) {
+Initializer variance_scaling(double scale, const std::string& mode, const std::string& distribution,
+                             Seed seed) {
   if (!(scale > 0))
     throw std::invalid_argument("`scale` must be a positive float. Got: " + std::to_string(scale));
   if (mode != "fan_in" && mode != "fan_out" && mode != "fan_avg")
-    throw std::invalid_argument("Invalid `mode` argument: expected one of {\"fan_in\", \"fan_out\", \"fan_avg\"} but got " +
-                                mode);
+    throw std::invalid_argument(
+        "Invalid `mode` argument: expected one of {\"fan_in\", \"fan_out\", \"fan_avg\"} but got " +
+        mode);
   if (distribution != "normal" && distribution != "uniform" && distribution != "truncated_normal" &&
       distribution != "untruncated_normal")
     throw std::invalid_argument(
-        "Invalid `distribution` argument: expected one of {\"normal\", \"uniform\", \"truncated_normal\", "
+        "Invalid `distribution` argument: expected one of {\"normal\", \"uniform\", "
+        "\"truncated_normal\", "
         "\"untruncated_normal\"} but got " +
         distribution);
   return [=](const Shape& shape, DType dtype) {
@@ -301,9 +330,12 @@ Initializer variance_scaling(double scale, const std::string& mode, const std::s
     check_float(dtype, "variance_scaling");
     auto [fan_in, fan_out] = compute_fans(shape);
     double s = scale;
-    if (mode == "fan_in") s /= std::max(1.0, fan_in);
-    else if (mode == "fan_out") s /= std::max(1.0, fan_out);
-    else s /= std::max(1.0, (fan_in + fan_out) / 2.0);
+    if (mode == "fan_in")
+      s /= std::max(1.0, fan_in);
+    else if (mode == "fan_out")
+      s /= std::max(1.0, fan_out);
+    else
+      s /= std::max(1.0, (fan_in + fan_out) / 2.0);
     std::int64_t n = shape_numel(shape);
     if (distribution == "uniform") {
       double limit = std::sqrt(3.0 * s);
@@ -311,24 +343,39 @@ Initializer variance_scaling(double scale, const std::string& mode, const std::s
     }
     if (distribution == "untruncated_normal")
       return to_tensor(shape, dtype, normal_values(n, 0.0, std::sqrt(s), false, seed));
-    return to_tensor(shape, dtype, normal_values(n, 0.0, std::sqrt(s) / kTruncatedStddev, true, seed));
+    return to_tensor(shape, dtype,
+                     normal_values(n, 0.0, std::sqrt(s) / kTruncatedStddev, true, seed));
   };
 }
 
-Initializer glorot_uniform(Seed seed) { return variance_scaling(1.0, "fan_avg", "uniform", seed); }
-Initializer glorot_normal(Seed seed) { return variance_scaling(1.0, "fan_avg", "normal", seed); }
-Initializer he_uniform(Seed seed) { return variance_scaling(2.0, "fan_in", "uniform", seed); }
-Initializer he_normal(Seed seed) { return variance_scaling(2.0, "fan_in", "normal", seed); }
-Initializer lecun_uniform(Seed seed) { return variance_scaling(1.0, "fan_in", "uniform", seed); }
-Initializer lecun_normal(Seed seed) { return variance_scaling(1.0, "fan_in", "normal", seed); }
+Initializer glorot_uniform(Seed seed) {
+  return variance_scaling(1.0, "fan_avg", "uniform", seed);
+}
+Initializer glorot_normal(Seed seed) {
+  return variance_scaling(1.0, "fan_avg", "normal", seed);
+}
+Initializer he_uniform(Seed seed) {
+  return variance_scaling(2.0, "fan_in", "uniform", seed);
+}
+Initializer he_normal(Seed seed) {
+  return variance_scaling(2.0, "fan_in", "normal", seed);
+}
+Initializer lecun_uniform(Seed seed) {
+  return variance_scaling(1.0, "fan_in", "uniform", seed);
+}
+Initializer lecun_normal(Seed seed) {
+  return variance_scaling(1.0, "fan_in", "normal", seed);
+}
 
 Initializer identity(double gain) {
   return [gain](const Shape& shape, DType dtype) {
     if (shape.size() != 2 || shape[0] != shape[1] || shape[0] < 0)
       throw std::invalid_argument(
-          "Identity matrix initializer can only be used for 2D square matrices, got shape " + shape_to_string(shape));
+          "Identity matrix initializer can only be used for 2D square matrices, got shape " +
+          shape_to_string(shape));
     std::vector<double> v(static_cast<std::size_t>(shape[0] * shape[1]), 0.0);
-    for (std::int64_t i = 0; i < shape[0]; ++i) v[static_cast<std::size_t>(i * shape[0] + i)] = gain;
+    for (std::int64_t i = 0; i < shape[0]; ++i)
+      v[static_cast<std::size_t>(i * shape[0] + i)] = gain;
     return to_tensor(shape, dtype, v);
   };
 }
@@ -337,7 +384,8 @@ Initializer orthogonal(double gain, Seed seed) {
   return [=](const Shape& shape, DType dtype) {
     check_shape(shape, "orthogonal");
     check_float(dtype, "orthogonal");
-    if (shape.empty()) throw std::invalid_argument("orthogonal: needs a shape of rank >= 1, got ()");
+    if (shape.empty())
+      throw std::invalid_argument("orthogonal: needs a shape of rank >= 1, got ()");
     std::int64_t rows = 1;
     for (std::size_t i = 0; i + 1 < shape.size(); ++i) rows *= shape[i];
     std::int64_t cols = shape.back();
@@ -386,12 +434,15 @@ Initializer from_config(const json& config) {
   if (config.is_string()) return get(config.get<std::string>());
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
     throw std::invalid_argument(
-        "initializers::from_config expects a name or {\"class_name\": ..., \"config\": {...}}, got " + config.dump());
+        "initializers::from_config expects a name or {\"class_name\": ..., \"config\": {...}}, "
+        "got " +
+        config.dump());
   std::string class_name = config["class_name"].get<std::string>();
   static const json empty = json::object();
   auto it = config.find("config");
   const json& c = (it == config.end() || it->is_null()) ? empty : *it;
-  if (!c.is_object()) throw std::invalid_argument("Initializer config must be an object, got " + c.dump());
+  if (!c.is_object())
+    throw std::invalid_argument("Initializer config must be an object, got " + c.dump());
   std::string n = canonical(class_name);
   if (n.empty()) unknown(class_name);
   Seed seed = seed_of(c);
@@ -402,7 +453,8 @@ Initializer from_config(const json& config) {
     return random_uniform(number_or(c, "minval", -0.05), number_or(c, "maxval", 0.05), seed);
   if (n == "normal" || n == "random_normal")
     return random_normal(number_or(c, "mean", 0.0), number_or(c, "stddev", 0.05), seed);
-  if (n == "truncated_normal") return truncated_normal(number_or(c, "mean", 0.0), number_or(c, "stddev", 0.05), seed);
+  if (n == "truncated_normal")
+    return truncated_normal(number_or(c, "mean", 0.0), number_or(c, "stddev", 0.05), seed);
   if (n == "variance_scaling")
     return variance_scaling(number_or(c, "scale", 1.0), string_or(c, "mode", "fan_in"),
                             string_or(c, "distribution", "normal"), seed);
@@ -419,21 +471,27 @@ Initializer from_config(const json& config) {
 json serialize(const std::string& name) {
   std::string n = canonical(name);
   auto vs = [](double scale, const char* mode, const char* distribution) {
-    return json{{"class_name", "VarianceScaling"},
-                {"config", {{"scale", scale}, {"mode", mode}, {"distribution", distribution}, {"seed", nullptr}}}};
+    return json{
+        {"class_name", "VarianceScaling"},
+        {"config",
+         {{"scale", scale}, {"mode", mode}, {"distribution", distribution}, {"seed", nullptr}}}};
   };
   if (n == "zeros" || n == "zero") return {{"class_name", "Zeros"}, {"config", json::object()}};
   if (n == "ones" || n == "one") return {{"class_name", "Ones"}, {"config", json::object()}};
   if (n == "constant") return {{"class_name", "Constant"}, {"config", {{"value", 0.0}}}};
   if (n == "uniform" || n == "random_uniform")
-    return {{"class_name", "RandomUniform"}, {"config", {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}}}};
+    return {{"class_name", "RandomUniform"},
+            {"config", {{"minval", -0.05}, {"maxval", 0.05}, {"seed", nullptr}}}};
   if (n == "normal" || n == "random_normal")
-    return {{"class_name", "RandomNormal"}, {"config", {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}}};
+    return {{"class_name", "RandomNormal"},
+            {"config", {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}}};
   if (n == "truncated_normal")
-    return {{"class_name", "TruncatedNormal"}, {"config", {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}}};
+    return {{"class_name", "TruncatedNormal"},
+            {"config", {{"mean", 0.0}, {"stddev", 0.05}, {"seed", nullptr}}}};
   if (n == "variance_scaling") return vs(1.0, "fan_in", "normal");
   if (n == "identity") return {{"class_name", "Identity"}, {"config", {{"gain", 1.0}}}};
-  if (n == "orthogonal") return {{"class_name", "Orthogonal"}, {"config", {{"gain", 1.0}, {"seed", nullptr}}}};
+  if (n == "orthogonal")
+    return {{"class_name", "Orthogonal"}, {"config", {{"gain", 1.0}, {"seed", nullptr}}}};
   if (n == "glorot_uniform") return vs(1.0, "fan_avg", "uniform");
   if (n == "glorot_normal") return vs(1.0, "fan_avg", "normal");
   if (n == "he_uniform") return vs(2.0, "fan_in", "uniform");

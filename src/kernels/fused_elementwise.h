@@ -18,6 +18,7 @@ struct FusedProgram {
     backend::OpKind op;
     int a = -1, b = -1;  // registers: inputs first, then one per instruction
     double alpha = 0, beta = 0;
+    void* direct = nullptr;  // the result goes straight to this output instead of scratch
   };
   struct Output {
     int reg;

@@ -79,7 +79,8 @@ const Entry& lookup(const std::string& name) {
     if (e.name == name) return e;
   std::string valid;
   for (const auto& e : table()) valid += (valid.empty() ? "" : ", ") + e.name;
-  throw std::invalid_argument("Unknown loss function: '" + name + "'. Valid losses are: " + valid + ".");
+  throw std::invalid_argument("Unknown loss function: '" + name + "'. Valid losses are: " + valid +
+                              ".");
 }
 
 }  // namespace
@@ -92,13 +93,15 @@ SymbolicTensor mean_absolute_error(const SymbolicTensor& y_true, const SymbolicT
   return K::mean(K::abs(y_pred - like(y_true, y_pred)), {-1});
 }
 
-SymbolicTensor mean_absolute_percentage_error(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor mean_absolute_percentage_error(const SymbolicTensor& y_true,
+                                              const SymbolicTensor& y_pred) {
   SymbolicTensor t = like(y_true, y_pred);
   SymbolicTensor diff = K::abs((t - y_pred) / K::clip(K::abs(t), K::epsilon(), kInf));
   return 100.0 * K::mean(diff, {-1});
 }
 
-SymbolicTensor mean_squared_logarithmic_error(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor mean_squared_logarithmic_error(const SymbolicTensor& y_true,
+                                              const SymbolicTensor& y_pred) {
   SymbolicTensor first_log = K::log(K::clip(y_pred, K::epsilon(), kInf) + 1.0);
   SymbolicTensor second_log = K::log(K::clip(like(y_true, y_pred), K::epsilon(), kInf) + 1.0);
   return K::mean(K::square(first_log - second_log), {-1});
@@ -127,19 +130,23 @@ SymbolicTensor logcosh(const SymbolicTensor& y_true, const SymbolicTensor& y_pre
   return K::mean(x + K::softplus(-2.0 * x) - std::log(2.0), {-1});
 }
 
-SymbolicTensor categorical_crossentropy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor categorical_crossentropy(const SymbolicTensor& y_true,
+                                        const SymbolicTensor& y_pred) {
   return K::categorical_crossentropy(like(y_true, y_pred), y_pred);
 }
 
-SymbolicTensor sparse_categorical_crossentropy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor sparse_categorical_crossentropy(const SymbolicTensor& y_true,
+                                               const SymbolicTensor& y_pred) {
   if (y_pred.ndim() < 1)
-    throw std::invalid_argument("sparse_categorical_crossentropy needs an output of rank >= 1, got " +
-                                shape_to_string(y_pred.shape()));
+    throw std::invalid_argument(
+        "sparse_categorical_crossentropy needs an output of rank >= 1, got " +
+        shape_to_string(y_pred.shape()));
   std::int64_t classes = y_pred.shape().back();
   if (classes < 0)
-    throw std::invalid_argument("sparse_categorical_crossentropy needs a known number of classes (last "
-                                "dimension of the output), got " +
-                                shape_to_string(y_pred.shape()));
+    throw std::invalid_argument(
+        "sparse_categorical_crossentropy needs a known number of classes (last "
+        "dimension of the output), got " +
+        shape_to_string(y_pred.shape()));
   SymbolicTensor ids = K::flatten(y_true);
   if (ids.dtype() != DType::int32 && ids.dtype() != DType::int64) ids = K::cast(ids, DType::int64);
   SymbolicTensor one_hot = K::cast(K::one_hot(ids, classes), y_pred.dtype());
@@ -160,7 +167,8 @@ SymbolicTensor binary_crossentropy(const SymbolicTensor& y_true, const SymbolicT
   return K::mean(K::binary_crossentropy(like(y_true, y_pred), y_pred), {-1});
 }
 
-SymbolicTensor kullback_leibler_divergence(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor kullback_leibler_divergence(const SymbolicTensor& y_true,
+                                           const SymbolicTensor& y_pred) {
   SymbolicTensor t = K::clip(like(y_true, y_pred), K::epsilon(), 1.0);
   SymbolicTensor p = K::clip(y_pred, K::epsilon(), 1.0);
   return K::sum(t * K::log(t / p), {-1});
@@ -176,9 +184,13 @@ SymbolicTensor cosine_proximity(const SymbolicTensor& y_true, const SymbolicTens
   return -K::sum(t * p, {-1});
 }
 
-LossFunction get(const std::string& name) { return lookup(name).function; }
+LossFunction get(const std::string& name) {
+  return lookup(name).function;
+}
 
-std::string canonical_name(const std::string& name) { return lookup(name).canonical; }
+std::string canonical_name(const std::string& name) {
+  return lookup(name).canonical;
+}
 
 std::vector<std::string> names() {
   std::vector<std::string> out;

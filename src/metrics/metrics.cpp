@@ -30,7 +30,8 @@ SymbolicTensor round_half_to_even(const SymbolicTensor& x) {
 }
 
 // 1 where the class of each row is among the k largest predictions (TF in_top_k), (batch,).
-SymbolicTensor in_top_k(const SymbolicTensor& y_pred, const SymbolicTensor& class_ids, int k, const char* who) {
+SymbolicTensor in_top_k(const SymbolicTensor& y_pred, const SymbolicTensor& class_ids, int k,
+                        const char* who) {
   if (y_pred.ndim() != 2)
     throw std::invalid_argument(std::string(who) + " needs 2D predictions (batch, classes), got " +
                                 shape_to_string(y_pred.shape()));
@@ -49,7 +50,8 @@ SymbolicTensor in_top_k(const SymbolicTensor& y_pred, const SymbolicTensor& clas
 
 SymbolicTensor class_ids_of(const SymbolicTensor& y_true) {
   SymbolicTensor ids = K::flatten(y_true);
-  return (ids.dtype() == DType::int32 || ids.dtype() == DType::int64) ? ids : K::cast(ids, DType::int64);
+  return (ids.dtype() == DType::int32 || ids.dtype() == DType::int64) ? ids
+                                                                      : K::cast(ids, DType::int64);
 }
 
 struct Entry {
@@ -63,9 +65,13 @@ const std::vector<Entry>& own_metrics() {
       {"categorical_accuracy", categorical_accuracy},
       {"sparse_categorical_accuracy", sparse_categorical_accuracy},
       {"top_k_categorical_accuracy",
-       [](const SymbolicTensor& t, const SymbolicTensor& p) { return top_k_categorical_accuracy(t, p); }},
+       [](const SymbolicTensor& t, const SymbolicTensor& p) {
+         return top_k_categorical_accuracy(t, p);
+       }},
       {"sparse_top_k_categorical_accuracy",
-       [](const SymbolicTensor& t, const SymbolicTensor& p) { return sparse_top_k_categorical_accuracy(t, p); }},
+       [](const SymbolicTensor& t, const SymbolicTensor& p) {
+         return sparse_top_k_categorical_accuracy(t, p);
+       }},
   };
   return entries;
 }
@@ -79,7 +85,8 @@ const Entry* find_own(const std::string& name) {
 [[noreturn]] void unknown(const std::string& name) {
   std::string valid;
   for (const auto& n : names()) valid += (valid.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("Unknown metric function: '" + name + "'. Valid metrics are: " + valid +
+  throw std::invalid_argument("Unknown metric function: '" + name +
+                              "'. Valid metrics are: " + valid +
                               " (and 'accuracy'/'acc', resolved from the loss at compile time).");
 }
 
@@ -100,7 +107,8 @@ SymbolicTensor categorical_accuracy(const SymbolicTensor& y_true, const Symbolic
   return K::cast(K::equal(K::argmax(y_true, -1), K::argmax(y_pred, -1)), y_pred.dtype());
 }
 
-SymbolicTensor sparse_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred) {
+SymbolicTensor sparse_categorical_accuracy(const SymbolicTensor& y_true,
+                                           const SymbolicTensor& y_pred) {
   SymbolicTensor t = y_true;
   if (t.ndim() == y_pred.ndim()) t = K::squeeze(t, -1);  // (batch, 1) -> (batch,)
   SymbolicTensor labels = K::argmax(y_pred, -1);
@@ -110,12 +118,13 @@ SymbolicTensor sparse_categorical_accuracy(const SymbolicTensor& y_true, const S
   return K::cast(hit, y_pred.dtype());
 }
 
-SymbolicTensor top_k_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred, int k) {
+SymbolicTensor top_k_categorical_accuracy(const SymbolicTensor& y_true,
+                                          const SymbolicTensor& y_pred, int k) {
   return in_top_k(y_pred, K::argmax(y_true, -1), k, "top_k_categorical_accuracy");
 }
 
-SymbolicTensor sparse_top_k_categorical_accuracy(const SymbolicTensor& y_true, const SymbolicTensor& y_pred,
-                                                 int k) {
+SymbolicTensor sparse_top_k_categorical_accuracy(const SymbolicTensor& y_true,
+                                                 const SymbolicTensor& y_pred, int k) {
   return in_top_k(y_pred, class_ids_of(y_true), k, "sparse_top_k_categorical_accuracy");
 }
 
@@ -138,23 +147,27 @@ std::vector<std::string> names() {
   return out;
 }
 
-std::pair<std::string, MetricFunction> resolve_accuracy(const std::string& requested, const std::string& loss_name,
+std::pair<std::string, MetricFunction> resolve_accuracy(const std::string& requested,
+                                                        const std::string& loss_name,
                                                         const Shape& output_shape) {
   bool accuracy = requested == "accuracy" || requested == "acc";
   bool crossentropy = requested == "crossentropy" || requested == "ce";
   if (!accuracy && !crossentropy)
-    throw std::invalid_argument("resolve_accuracy handles 'accuracy', 'acc', 'crossentropy' and 'ce', got '" +
-                                requested + "'");
+    throw std::invalid_argument(
+        "resolve_accuracy handles 'accuracy', 'acc', 'crossentropy' and 'ce', got '" + requested +
+        "'");
   // Keras compares loss functions by identity, so aliases of the same function count.
   std::string loss;
   if (is_loss_name(loss_name)) loss = losses::canonical_name(loss_name);
   std::string key = accuracy ? "acc" : "ce";
   if ((!output_shape.empty() && output_shape.back() == 1) || loss == "binary_crossentropy")
-    return {key, accuracy ? MetricFunction(binary_accuracy) : MetricFunction(losses::binary_crossentropy)};
+    return {key, accuracy ? MetricFunction(binary_accuracy)
+                          : MetricFunction(losses::binary_crossentropy)};
   if (loss == "sparse_categorical_crossentropy")
     return {key, accuracy ? MetricFunction(sparse_categorical_accuracy)
                           : MetricFunction(losses::sparse_categorical_crossentropy)};
-  return {key, accuracy ? MetricFunction(categorical_accuracy) : MetricFunction(losses::categorical_crossentropy)};
+  return {key, accuracy ? MetricFunction(categorical_accuracy)
+                        : MetricFunction(losses::categorical_crossentropy)};
 }
 
 }  // namespace keras::metrics

@@ -25,9 +25,11 @@ Optimizer::Optimizer(const std::string& class_name, double lr, double clipnorm, 
       clipnorm_(clipnorm),
       clipvalue_(clipvalue) {
   if (clipnorm < 0)
-    throw std::invalid_argument(class_name + ": clipnorm must be >= 0, got " + std::to_string(clipnorm));
+    throw std::invalid_argument(class_name + ": clipnorm must be >= 0, got " +
+                                std::to_string(clipnorm));
   if (clipvalue < 0)
-    throw std::invalid_argument(class_name + ": clipvalue must be >= 0, got " + std::to_string(clipvalue));
+    throw std::invalid_argument(class_name + ": clipvalue must be >= 0, got " +
+                                std::to_string(clipvalue));
 }
 
 Optimizer::~Optimizer() = default;
@@ -68,7 +70,8 @@ void Optimizer::check_params(const std::vector<SymbolicTensor>& params, const st
                                   " is not a variable (K::variable)");
     if (!is_floating(p.dtype()))
       throw std::invalid_argument(who + ".get_updates: parameter '" + p.name() + "' has dtype " +
-                                  dtype_name(p.dtype()) + "; only float32 and float64 can be trained");
+                                  dtype_name(p.dtype()) +
+                                  "; only float32 and float64 can be trained");
   }
 }
 
@@ -108,9 +111,13 @@ SymbolicTensor Optimizer::make_slot(const Shape& shape, DType dtype) {
   return K::variable(Tensor(shape, dtype), name);
 }
 
-Update Optimizer::increment_iterations() const { return {iterations_, iterations_ + 1.0}; }
+Update Optimizer::increment_iterations() const {
+  return {iterations_, iterations_ + 1.0};
+}
 
-SymbolicTensor Optimizer::iterations_as_float() const { return K::cast(iterations_, DType::float64); }
+SymbolicTensor Optimizer::iterations_as_float() const {
+  return K::cast(iterations_, DType::float64);
+}
 
 SymbolicTensor Optimizer::decayed_lr(double decay) const {
   if (decay <= 0) return lr_;
@@ -150,29 +157,36 @@ void Optimizer::set_weights(const std::vector<Tensor>& weights) {
   }
   std::vector<Tensor> values = upgrade_weights(weights);
   if (values.size() != weights_.size())
-    throw std::invalid_argument("Length of the specified weight list (" + std::to_string(weights.size()) +
+    throw std::invalid_argument("Length of the specified weight list (" +
+                                std::to_string(weights.size()) +
                                 ") does not match the number of weights of the optimizer (" +
-                                std::to_string(weights_.size()) + ") of " + class_name() + " with " +
-                                std::to_string(num_params_) + " parameters");
+                                std::to_string(weights_.size()) + ") of " + class_name() +
+                                " with " + std::to_string(num_params_) + " parameters");
   // Check everything first, so that a bad list changes nothing.
   for (std::size_t i = 0; i < values.size(); ++i) {
     const Shape& expected = weights_[i].shape();
     if (!values[i].defined())
-      throw std::invalid_argument(class_name() + ".set_weights: weight " + std::to_string(i) + " ('" +
-                                  weights_[i].name() + "') is an empty tensor");
+      throw std::invalid_argument(class_name() + ".set_weights: weight " + std::to_string(i) +
+                                  " ('" + weights_[i].name() + "') is an empty tensor");
     if (values[i].shape() != expected)
-      throw std::invalid_argument("Optimizer weight shape " + shape_to_string(expected) + " of weight " +
-                                  std::to_string(i) + " ('" + weights_[i].name() +
+      throw std::invalid_argument("Optimizer weight shape " + shape_to_string(expected) +
+                                  " of weight " + std::to_string(i) + " ('" + weights_[i].name() +
                                   "') not compatible with provided weight shape " +
                                   shape_to_string(values[i].shape()));
   }
   for (std::size_t i = 0; i < values.size(); ++i) K::set_value(weights_[i], values[i]);
 }
 
-std::vector<Tensor> Optimizer::upgrade_weights(const std::vector<Tensor>& weights) const { return weights; }
+std::vector<Tensor> Optimizer::upgrade_weights(const std::vector<Tensor>& weights) const {
+  return weights;
+}
 
-double Optimizer::learning_rate() const { return K::get_value(lr_).item(); }
+double Optimizer::learning_rate() const {
+  return K::get_value(lr_).item();
+}
 
-void Optimizer::set_learning_rate(double lr) { K::set_value(lr_, Tensor::full({}, lr, DType::float64)); }
+void Optimizer::set_learning_rate(double lr) {
+  K::set_value(lr_, Tensor::full({}, lr, DType::float64));
+}
 
 }  // namespace keras::optimizers

@@ -20,12 +20,16 @@ void check_rate(const std::string& who, const char* what, double value) {
     throw std::invalid_argument(who + ": " + what + " must be >= 0, got " + std::to_string(value));
 }
 
-SymbolicTensor f64(double value) { return K::constant(value, DType::float64); }
+SymbolicTensor f64(double value) {
+  return K::constant(value, DType::float64);
+}
 
 // Zero tensors shaped like variables weights[begin, end).
-std::vector<Tensor> zeros_like(const std::vector<SymbolicTensor>& weights, std::size_t begin, std::size_t end) {
+std::vector<Tensor> zeros_like(const std::vector<SymbolicTensor>& weights, std::size_t begin,
+                               std::size_t end) {
   std::vector<Tensor> out;
-  for (std::size_t i = begin; i < end; ++i) out.emplace_back(weights[i].shape(), weights[i].dtype());
+  for (std::size_t i = begin; i < end; ++i)
+    out.emplace_back(weights[i].shape(), weights[i].dtype());
   return out;
 }
 
@@ -38,15 +42,18 @@ std::vector<Tensor> prepend_iterations(const std::vector<Tensor>& weights) {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------- SGD
+// ----------------------------------------------------------------------------------------------
+// SGD
 
-SGD::SGD(SGDOptions options) : Optimizer("SGD", options.lr, options.clipnorm, options.clipvalue), options_(options) {
+SGD::SGD(SGDOptions options)
+    : Optimizer("SGD", options.lr, options.clipnorm, options.clipvalue), options_(options) {
   check_rate("SGD", "lr", options.lr);
   check_rate("SGD", "momentum", options.momentum);
   check_rate("SGD", "decay", options.decay);
 }
 
-std::vector<Update> SGD::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> SGD::get_updates(const std::vector<SymbolicTensor>& params,
+                                     const SymbolicTensor& loss) {
   check_params(params, "SGD");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<Update> updates{increment_iterations()};
@@ -91,7 +98,8 @@ std::vector<Tensor> SGD::upgrade_weights(const std::vector<Tensor>& weights) con
   return weights;
 }
 
-// ------------------------------------------------------------------------------------------ RMSprop
+// ------------------------------------------------------------------------------------------
+// RMSprop
 
 RMSprop::RMSprop(RMSpropOptions options)
     : Optimizer("RMSprop", options.lr, options.clipnorm, options.clipvalue), options_(options) {
@@ -101,7 +109,8 @@ RMSprop::RMSprop(RMSpropOptions options)
   check_rate("RMSprop", "decay", options.decay);
 }
 
-std::vector<Update> RMSprop::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> RMSprop::get_updates(const std::vector<SymbolicTensor>& params,
+                                         const SymbolicTensor& loss) {
   check_params(params, "RMSprop");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<SymbolicTensor> accumulators;
@@ -126,8 +135,10 @@ std::vector<Update> RMSprop::get_updates(const std::vector<SymbolicTensor>& para
 }
 
 nlohmann::json RMSprop::get_config() const {
-  nlohmann::json config = {
-      {"lr", learning_rate()}, {"rho", options_.rho}, {"decay", options_.decay}, {"epsilon", options_.epsilon}};
+  nlohmann::json config = {{"lr", learning_rate()},
+                           {"rho", options_.rho},
+                           {"decay", options_.decay},
+                           {"epsilon", options_.epsilon}};
   add_clip_config(config);
   return config;
 }
@@ -137,7 +148,8 @@ std::vector<Tensor> RMSprop::upgrade_weights(const std::vector<Tensor>& weights)
   return weights;
 }
 
-// ------------------------------------------------------------------------------------------ Adagrad
+// ------------------------------------------------------------------------------------------
+// Adagrad
 
 Adagrad::Adagrad(AdagradOptions options)
     : Optimizer("Adagrad", options.lr, options.clipnorm, options.clipvalue), options_(options) {
@@ -146,7 +158,8 @@ Adagrad::Adagrad(AdagradOptions options)
   check_rate("Adagrad", "decay", options.decay);
 }
 
-std::vector<Update> Adagrad::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> Adagrad::get_updates(const std::vector<SymbolicTensor>& params,
+                                         const SymbolicTensor& loss) {
   check_params(params, "Adagrad");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<SymbolicTensor> accumulators;
@@ -170,7 +183,8 @@ std::vector<Update> Adagrad::get_updates(const std::vector<SymbolicTensor>& para
 }
 
 nlohmann::json Adagrad::get_config() const {
-  nlohmann::json config = {{"lr", learning_rate()}, {"decay", options_.decay}, {"epsilon", options_.epsilon}};
+  nlohmann::json config = {
+      {"lr", learning_rate()}, {"decay", options_.decay}, {"epsilon", options_.epsilon}};
   add_clip_config(config);
   return config;
 }
@@ -180,7 +194,8 @@ std::vector<Tensor> Adagrad::upgrade_weights(const std::vector<Tensor>& weights)
   return weights;
 }
 
-// ----------------------------------------------------------------------------------------- Adadelta
+// -----------------------------------------------------------------------------------------
+// Adadelta
 
 Adadelta::Adadelta(AdadeltaOptions options)
     : Optimizer("Adadelta", options.lr, options.clipnorm, options.clipvalue), options_(options) {
@@ -190,7 +205,8 @@ Adadelta::Adadelta(AdadeltaOptions options)
   check_rate("Adadelta", "decay", options.decay);
 }
 
-std::vector<Update> Adadelta::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> Adadelta::get_updates(const std::vector<SymbolicTensor>& params,
+                                          const SymbolicTensor& loss) {
   check_params(params, "Adadelta");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<SymbolicTensor> accumulators, delta_accumulators;
@@ -220,8 +236,10 @@ std::vector<Update> Adadelta::get_updates(const std::vector<SymbolicTensor>& par
 }
 
 nlohmann::json Adadelta::get_config() const {
-  nlohmann::json config = {
-      {"lr", learning_rate()}, {"rho", options_.rho}, {"decay", options_.decay}, {"epsilon", options_.epsilon}};
+  nlohmann::json config = {{"lr", learning_rate()},
+                           {"rho", options_.rho},
+                           {"decay", options_.decay},
+                           {"epsilon", options_.epsilon}};
   add_clip_config(config);
   return config;
 }
@@ -231,9 +249,11 @@ std::vector<Tensor> Adadelta::upgrade_weights(const std::vector<Tensor>& weights
   return weights;
 }
 
-// --------------------------------------------------------------------------------------------- Adam
+// ---------------------------------------------------------------------------------------------
+// Adam
 
-Adam::Adam(AdamOptions options) : Optimizer("Adam", options.lr, options.clipnorm, options.clipvalue), options_(options) {
+Adam::Adam(AdamOptions options)
+    : Optimizer("Adam", options.lr, options.clipnorm, options.clipvalue), options_(options) {
   check_rate("Adam", "lr", options.lr);
   check_rate("Adam", "beta_1", options.beta_1);
   check_rate("Adam", "beta_2", options.beta_2);
@@ -241,21 +261,24 @@ Adam::Adam(AdamOptions options) : Optimizer("Adam", options.lr, options.clipnorm
   check_rate("Adam", "decay", options.decay);
 }
 
-std::vector<Update> Adam::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> Adam::get_updates(const std::vector<SymbolicTensor>& params,
+                                      const SymbolicTensor& loss) {
   check_params(params, "Adam");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<Update> updates{increment_iterations()};
   SymbolicTensor lr = decayed_lr(options_.decay);
   const double beta_1 = options_.beta_1, beta_2 = options_.beta_2;
   SymbolicTensor t = iterations_as_float() + 1.0;
-  SymbolicTensor lr_t = lr * (K::sqrt(1.0 - K::pow(f64(beta_2), t)) / (1.0 - K::pow(f64(beta_1), t)));
+  SymbolicTensor lr_t =
+      lr * (K::sqrt(1.0 - K::pow(f64(beta_2), t)) / (1.0 - K::pow(f64(beta_1), t)));
 
   std::vector<SymbolicTensor> ms, vs, vhats;
   for (const auto& p : params) ms.push_back(make_slot(p.shape(), p.dtype()));
   for (const auto& p : params) vs.push_back(make_slot(p.shape(), p.dtype()));
   // Without amsgrad Keras 2.2.4 still keeps a (1,) vhat per parameter in its weight list; keeping
   // it makes our lists load into Keras 2.2.4 (and theirs into ours).
-  for (const auto& p : params) vhats.push_back(make_slot(options_.amsgrad ? p.shape() : Shape{1}, p.dtype()));
+  for (const auto& p : params)
+    vhats.push_back(make_slot(options_.amsgrad ? p.shape() : Shape{1}, p.dtype()));
   std::vector<SymbolicTensor> state{iterations()};
   state.insert(state.end(), ms.begin(), ms.end());
   state.insert(state.end(), vs.begin(), vs.end());
@@ -284,9 +307,9 @@ std::vector<Update> Adam::get_updates(const std::vector<SymbolicTensor>& params,
 }
 
 nlohmann::json Adam::get_config() const {
-  nlohmann::json config = {{"lr", learning_rate()},         {"beta_1", options_.beta_1},
-                           {"beta_2", options_.beta_2},     {"decay", options_.decay},
-                           {"epsilon", options_.epsilon},   {"amsgrad", options_.amsgrad}};
+  nlohmann::json config = {{"lr", learning_rate()},       {"beta_1", options_.beta_1},
+                           {"beta_2", options_.beta_2},   {"decay", options_.decay},
+                           {"epsilon", options_.epsilon}, {"amsgrad", options_.amsgrad}};
   add_clip_config(config);
   return config;
 }
@@ -303,7 +326,8 @@ std::vector<Tensor> Adam::upgrade_weights(const std::vector<Tensor>& weights) co
   return weights;
 }
 
-// ------------------------------------------------------------------------------------------- Adamax
+// -------------------------------------------------------------------------------------------
+// Adamax
 
 Adamax::Adamax(AdamaxOptions options)
     : Optimizer("Adamax", options.lr, options.clipnorm, options.clipvalue), options_(options) {
@@ -314,7 +338,8 @@ Adamax::Adamax(AdamaxOptions options)
   check_rate("Adamax", "decay", options.decay);
 }
 
-std::vector<Update> Adamax::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> Adamax::get_updates(const std::vector<SymbolicTensor>& params,
+                                        const SymbolicTensor& loss) {
   check_params(params, "Adamax");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<Update> updates{increment_iterations()};
@@ -325,7 +350,8 @@ std::vector<Update> Adamax::get_updates(const std::vector<SymbolicTensor>& param
 
   std::vector<SymbolicTensor> ms, us;
   for (const auto& p : params) ms.push_back(make_slot(p.shape(), p.dtype()));  // first moment
-  for (const auto& p : params) us.push_back(make_slot(p.shape(), p.dtype()));  // weighted infinity norm
+  for (const auto& p : params)
+    us.push_back(make_slot(p.shape(), p.dtype()));  // weighted infinity norm
   std::vector<SymbolicTensor> state{iterations()};
   state.insert(state.end(), ms.begin(), ms.end());
   state.insert(state.end(), us.begin(), us.end());
@@ -345,14 +371,17 @@ std::vector<Update> Adamax::get_updates(const std::vector<SymbolicTensor>& param
 }
 
 nlohmann::json Adamax::get_config() const {
-  nlohmann::json config = {{"lr", learning_rate()},     {"beta_1", options_.beta_1},
-                           {"beta_2", options_.beta_2}, {"decay", options_.decay},
+  nlohmann::json config = {{"lr", learning_rate()},
+                           {"beta_1", options_.beta_1},
+                           {"beta_2", options_.beta_2},
+                           {"decay", options_.decay},
                            {"epsilon", options_.epsilon}};
   add_clip_config(config);
   return config;
 }
 
-// -------------------------------------------------------------------------------------------- Nadam
+// --------------------------------------------------------------------------------------------
+// Nadam
 
 Nadam::Nadam(NadamOptions options)
     : Optimizer("Nadam", options.lr, options.clipnorm, options.clipvalue),
@@ -376,7 +405,8 @@ Nadam& Nadam::operator=(const Nadam& other) {
   return *this;
 }
 
-std::vector<Update> Nadam::get_updates(const std::vector<SymbolicTensor>& params, const SymbolicTensor& loss) {
+std::vector<Update> Nadam::get_updates(const std::vector<SymbolicTensor>& params,
+                                       const SymbolicTensor& loss) {
   check_params(params, "Nadam");
   std::vector<SymbolicTensor> grads = get_gradients(loss, params);
   std::vector<Update> updates{increment_iterations()};
@@ -435,7 +465,8 @@ std::vector<Tensor> Nadam::upgrade_weights(const std::vector<Tensor>& weights) c
     auto steps = static_cast<std::int64_t>(weights[0].item());
     double schedule = 1.0;
     for (std::int64_t i = 1; i <= steps; ++i)
-      schedule *= options_.beta_1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(i) * options_.schedule_decay));
+      schedule *= options_.beta_1 *
+                  (1.0 - 0.5 * std::pow(0.96, static_cast<double>(i) * options_.schedule_decay));
     std::vector<Tensor> out{weights[0], Tensor::full({}, schedule, DType::float64)};
     out.insert(out.end(), weights.begin() + 1, weights.end());
     return out;

@@ -18,25 +18,27 @@ using nlohmann::json;
 const char* const kValidNames = "sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam";
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
 // Reads one optimizer's config, remembering which keys it used so that unknown ones can be refused.
 class ConfigReader {
  public:
-  ConfigReader(const json& config, std::string class_name) : config_(config), class_name_(std::move(class_name)) {
+  ConfigReader(const json& config, std::string class_name)
+      : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object() && !config_.is_null())
-      throw std::invalid_argument("Optimizer config of " + class_name_ + " must be a JSON object, got " +
-                                  config_.dump());
+      throw std::invalid_argument("Optimizer config of " + class_name_ +
+                                  " must be a JSON object, got " + config_.dump());
   }
 
   double number(const std::string& key, double fallback) {
     const json* value = find(key);
     if (!value || value->is_null()) return fallback;
     if (!value->is_number())
-      throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key + "' must be a number, got " +
-                                  value->dump());
+      throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
+                                  "' must be a number, got " + value->dump());
     return value->get<double>();
   }
 
@@ -50,8 +52,8 @@ class ConfigReader {
     const json* value = find(key);
     if (!value || value->is_null()) return fallback;
     if (!value->is_boolean())
-      throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key + "' must be true or false, got " +
-                                  value->dump());
+      throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
+                                  "' must be true or false, got " + value->dump());
     return value->get<bool>();
   }
 
@@ -68,8 +70,8 @@ class ConfigReader {
                       key == "gradient_accumulation_steps" || key == "centered"))
         continue;
       if (key == "ema_momentum") continue;  // only meaningful with use_ema, refused above when on
-      throw std::invalid_argument("Unexpected keyword argument passed to optimizer " + class_name_ + ": '" +
-                                  key + "' = " + value.dump());
+      throw std::invalid_argument("Unexpected keyword argument passed to optimizer " + class_name_ +
+                                  ": '" + key + "' = " + value.dump());
     }
   }
 
@@ -112,7 +114,8 @@ const std::map<std::string, Factory>& factories() {
                           .clipvalue = r.number("clipvalue", d.clipvalue)};
          // Keras 3's RMSprop has a momentum argument; only its neutral value maps onto Keras 2's.
          if (r.number("momentum", 0.0) != 0.0)
-           throw std::invalid_argument("Optimizer RMSprop: 'momentum' is not supported (Keras 2.2.4 has none)");
+           throw std::invalid_argument(
+               "Optimizer RMSprop: 'momentum' is not supported (Keras 2.2.4 has none)");
          return std::make_shared<RMSprop>(o);
        }},
       {"adagrad",
@@ -125,7 +128,8 @@ const std::map<std::string, Factory>& factories() {
                           .clipvalue = r.number("clipvalue", d.clipvalue)};
          if (r.number("initial_accumulator_value", 0.0) != 0.0)
            throw std::invalid_argument(
-               "Optimizer Adagrad: 'initial_accumulator_value' other than 0 is not supported (Keras 2.2.4 "
+               "Optimizer Adagrad: 'initial_accumulator_value' other than 0 is not supported "
+               "(Keras 2.2.4 "
                "starts the accumulators at 0)");
          return std::make_shared<Adagrad>(o);
        }},
@@ -184,7 +188,8 @@ const std::map<std::string, Factory>& factories() {
 const Factory& factory_for(const std::string& name) {
   auto it = factories().find(lower(name));
   if (it == factories().end())
-    throw std::invalid_argument("Unknown optimizer: '" + name + "'. Valid optimizers are: " + kValidNames + ".");
+    throw std::invalid_argument("Unknown optimizer: '" + name +
+                                "'. Valid optimizers are: " + kValidNames + ".");
   return it->second;
 }
 
@@ -200,7 +205,8 @@ std::shared_ptr<Optimizer> get(const std::string& name) {
 std::shared_ptr<Optimizer> from_config(const json& config) {
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
     throw std::invalid_argument(
-        "optimizers::from_config expects {\"class_name\": \"Adam\", \"config\": {...}}, got " + config.dump());
+        "optimizers::from_config expects {\"class_name\": \"Adam\", \"config\": {...}}, got " +
+        config.dump());
   std::string class_name = config["class_name"].get<std::string>();
   const Factory& make = factory_for(class_name);
   static const json empty = json::object();

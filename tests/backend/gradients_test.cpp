@@ -52,25 +52,29 @@ TEST_P(Gradcheck, MatchesFiniteDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(OpCases, Gradcheck,
-                         ::testing::Combine(::testing::ValuesIn(cases_with(keras::testing::op_cases(),
-                                                                           GradMode::kCheck)),
+                         ::testing::Combine(::testing::ValuesIn(cases_with(
+                                                keras::testing::op_cases(), GradMode::kCheck)),
                                             ::testing::ValuesIn(kBackends)),
                          case_on_backend_name);
 
 // Gradients of gradients: the derivative rules of the ops gradients are made of.
-INSTANTIATE_TEST_SUITE_P(SecondOrder, Gradcheck,
-                         ::testing::Combine(::testing::ValuesIn(keras::testing::second_order_cases()),
-                                            ::testing::ValuesIn(kBackends)),
-                         case_on_backend_name);
+INSTANTIATE_TEST_SUITE_P(
+    SecondOrder, Gradcheck,
+    ::testing::Combine(::testing::ValuesIn(keras::testing::second_order_cases()),
+                       ::testing::ValuesIn(kBackends)),
+    case_on_backend_name);
 
 // Non-differentiable ops (comparisons, sign, argmax, one_hot, casts to int) are constants to
 // K::gradients, as in Keras: the loss's gradient through them is zero, not an error.
 class ZeroGradient : public ::testing::TestWithParam<OpCase> {};
 
-TEST_P(ZeroGradient, IsExactlyZero) { EXPECT_TRUE(keras::testing::gradcheck(GetParam(), "reference")); }
+TEST_P(ZeroGradient, IsExactlyZero) {
+  EXPECT_TRUE(keras::testing::gradcheck(GetParam(), "reference"));
+}
 
 INSTANTIATE_TEST_SUITE_P(OpCases, ZeroGradient,
-                         ::testing::ValuesIn(cases_with(keras::testing::op_cases(), GradMode::kZero)),
+                         ::testing::ValuesIn(cases_with(keras::testing::op_cases(),
+                                                        GradMode::kZero)),
                          [](const auto& info) { return info.param.name; });
 
 // ---- coverage of the closed OpKind set --------------------------------------------------------
@@ -80,12 +84,12 @@ INSTANTIATE_TEST_SUITE_P(OpCases, ZeroGradient,
 // derivative rule is checked by a second-order case where one exists.
 const std::map<OpKind, std::string>& reached_through_gradients() {
   static const std::map<OpKind, std::string> ops = {
-      {OpKind::kSliceGrad, "slice_axis1"},         // Slice's gradient; rule: grad_of_slice
-      {OpKind::kBroadcastLike, "sum_axis1"},       // Sum/Max/Min/Prod's gradient; rule: grad_of_sum
-      {OpKind::kSumLike, "add_broadcast_3d"},      // broadcasting ops; rule: grad_of_broadcast_add
-      {OpKind::kMeanGrad, "mean_axis1"},           // Mean's gradient; rule: grad_of_mean_keepdims
-      {OpKind::kGatherGrad, "gather"},             // Gather's gradient; rule: grad_of_gather
-      {OpKind::kSoftmaxGrad, "softmax_2d"},        // Softmax's gradient; rule: grad_of_softmax
+      {OpKind::kSliceGrad, "slice_axis1"},     // Slice's gradient; rule: grad_of_slice
+      {OpKind::kBroadcastLike, "sum_axis1"},   // Sum/Max/Min/Prod's gradient; rule: grad_of_sum
+      {OpKind::kSumLike, "add_broadcast_3d"},  // broadcasting ops; rule: grad_of_broadcast_add
+      {OpKind::kMeanGrad, "mean_axis1"},       // Mean's gradient; rule: grad_of_mean_keepdims
+      {OpKind::kGatherGrad, "gather"},         // Gather's gradient; rule: grad_of_gather
+      {OpKind::kSoftmaxGrad, "softmax_2d"},    // Softmax's gradient; rule: grad_of_softmax
       {OpKind::kCategoricalCrossentropyGrad, "categorical_crossentropy"},  // no rule of its own
   };
   return ops;
@@ -94,7 +98,7 @@ const std::map<OpKind, std::string>& reached_through_gradients() {
 // Made by the cpu compiler's fusion passes only (rewrite.cpp); the named case's cpu plan runs it.
 const std::map<OpKind, std::string>& made_by_compiler() {
   static const std::map<OpKind, std::string> ops = {
-      {OpKind::kFusedDense, "dense_relu"},  // Add(MatMul(x, W), b) + activation
+      {OpKind::kFusedDense, "dense_relu"},                      // Add(MatMul(x, W), b) + activation
       {OpKind::kSoftmaxCrossEntropyGrad, "dense_softmax_cce"},  // SoftmaxGrad(CCEGrad(Softmax))
   };
   return ops;
@@ -105,9 +109,9 @@ const std::map<OpKind, std::string>& made_by_compiler() {
 // Casts to int are kCast, which also has differentiable float cases.
 const std::set<OpKind>& non_differentiable() {
   static const std::set<OpKind> ops = {
-      OpKind::kEqual, OpKind::kNotEqual, OpKind::kGreater, OpKind::kGreaterEqual, OpKind::kLess,
-      OpKind::kLessEqual, OpKind::kSign, OpKind::kArgMax, OpKind::kArgMin, OpKind::kOneHot,
-      OpKind::kDropoutMask,
+      OpKind::kEqual,  OpKind::kNotEqual,  OpKind::kGreater,     OpKind::kGreaterEqual,
+      OpKind::kLess,   OpKind::kLessEqual, OpKind::kSign,        OpKind::kArgMax,
+      OpKind::kArgMin, OpKind::kOneHot,    OpKind::kDropoutMask,
   };
   return ops;
 }
@@ -115,14 +119,16 @@ const std::set<OpKind>& non_differentiable() {
 TEST(GradientCoverage, EveryOpKindIsCheckedOrExempt) {
   std::set<OpKind> checked, forward_only;
   for (const auto* table : {&keras::testing::op_cases(), &keras::testing::second_order_cases()})
-    for (const OpCase& c : *table) (c.grad == GradMode::kCheck ? checked : forward_only).insert(c.op);
+    for (const OpCase& c : *table)
+      (c.grad == GradMode::kCheck ? checked : forward_only).insert(c.op);
   for (int op = 0; op < static_cast<int>(OpKind::kCount); ++op) {
     OpKind kind = static_cast<OpKind>(op);
-    if (checked.count(kind) || reached_through_gradients().count(kind) || made_by_compiler().count(kind))
+    if (checked.count(kind) || reached_through_gradients().count(kind) ||
+        made_by_compiler().count(kind))
       continue;
     if (non_differentiable().count(kind)) {
-      EXPECT_TRUE(forward_only.count(kind)) << "non-differentiable op " << K::op_name(kind)
-                                            << " has no (zero-gradient) case";
+      EXPECT_TRUE(forward_only.count(kind))
+          << "non-differentiable op " << K::op_name(kind) << " has no (zero-gradient) case";
       continue;
     }
     ADD_FAILURE() << "OpKind " << K::op_name(kind)
@@ -135,7 +141,8 @@ TEST(GradientCoverage, ExemptOpsAreReachedByTheirCase) {
     const OpCase& c = keras::testing::find_case(name);
     auto g = keras::testing::make_loss_graph(c, DType::float64);
     auto ops = keras::testing::ops_in_graph(K::gradients(g.loss, g.built.float_inputs));
-    EXPECT_TRUE(ops.count(static_cast<int>(op))) << name << "'s gradient does not contain " << K::op_name(op);
+    EXPECT_TRUE(ops.count(static_cast<int>(op)))
+        << name << "'s gradient does not contain " << K::op_name(op);
   }
   for (const auto& [op, name] : made_by_compiler()) {
     const OpCase& c = keras::testing::find_case(name);
@@ -211,7 +218,8 @@ TEST(Gradients, UnrelatedParameterOfUnknownBatchGetsZeros) {
   try {
     auto g = K::gradients(K::sum(K::square(x)), {unrelated});
     K::Function f({x, unrelated}, g);
-    auto out = f({Tensor::full({2, 4}, 1.0, DType::float64), Tensor::full({2, 3}, 1.0, DType::float64)});
+    auto out =
+        f({Tensor::full({2, 4}, 1.0, DType::float64), Tensor::full({2, 3}, 1.0, DType::float64)});
     EXPECT_EQ(out[0].shape(), (Shape{2, 3}));
     for (double v : out[0].to_vector<double>()) EXPECT_EQ(v, 0.0);
   } catch (const std::exception& e) {

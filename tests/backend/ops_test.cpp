@@ -36,10 +36,12 @@ std::string error_of(Body&& body) {
   return "";
 }
 
-::testing::AssertionResult mentions(const std::string& message, std::initializer_list<const char*> parts) {
+::testing::AssertionResult mentions(const std::string& message,
+                                    std::initializer_list<const char*> parts) {
   for (const char* part : parts)
     if (message.find(part) == std::string::npos)
-      return ::testing::AssertionFailure() << "'" << message << "' does not mention '" << part << "'";
+      return ::testing::AssertionFailure()
+             << "'" << message << "' does not mention '" << part << "'";
   return ::testing::AssertionSuccess();
 }
 
@@ -106,17 +108,32 @@ TEST(ShapeInference, UnknownBatchGraphsRunAtAnyBatch) {
 // ---- error messages -----------------------------------------------------------------------------
 
 TEST(Errors, BroadcastMismatchNamesBothShapes) {
-  EXPECT_TRUE(mentions(error_of([] { K::add(ph({3, 4}), ph({5})); }), {"(3, 4)", "(5,)", "broadcast"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::add(ph({3, 4}), ph({5}));
+                       }),
+                       {"(3, 4)", "(5,)", "broadcast"}));
   EXPECT_TRUE(mentions(error_of([] { ph({-1, 3}) * ph({2, 4}); }), {"(None, 3)", "(2, 4)"}));
   EXPECT_TRUE(mentions(error_of([] { K::maximum(ph({2, 3}), ph({3, 2})); }), {"(2, 3)", "(3, 2)"}));
 }
 
 TEST(Errors, DotMisalignmentNamesBothShapes) {
-  EXPECT_TRUE(mentions(error_of([] { K::dot(ph({3, 4}), ph({5, 6})); }), {"(3, 4)", "(5, 6)", "aligned"}));
-  EXPECT_TRUE(mentions(error_of([] { K::matmul(ph({3, 4}), ph({5, 4}), true, false); }), {"(3, 4)", "(5, 4)"}));
-  EXPECT_TRUE(mentions(error_of([] { K::batch_dot(ph({2, 3, 4}), ph({2, 5, 6})); }), {"(2, 3, 4)", "(2, 5, 6)"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::dot(ph({3, 4}), ph({5, 6}));
+                       }),
+                       {"(3, 4)", "(5, 6)", "aligned"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::matmul(ph({3, 4}), ph({5, 4}), true, false);
+                       }),
+                       {"(3, 4)", "(5, 4)"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::batch_dot(ph({2, 3, 4}), ph({2, 5, 6}));
+                       }),
+                       {"(2, 3, 4)", "(2, 5, 6)"}));
   EXPECT_TRUE(mentions(error_of([] { K::dot(ph({3, 4}), ph({4, 5, 6})); }), {"(4, 5, 6)"}));
-  EXPECT_TRUE(mentions(error_of([] { K::batch_dot(ph({2, 3}), ph({2, 3, 4})); }), {"(2, 3)", "(2, 3, 4)"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::batch_dot(ph({2, 3}), ph({2, 3, 4}));
+                       }),
+                       {"(2, 3)", "(2, 3, 4)"}));
 }
 
 TEST(Errors, ReshapeOfTheWrongSize) {
@@ -127,15 +144,24 @@ TEST(Errors, ReshapeOfTheWrongSize) {
 }
 
 TEST(Errors, ConcatenateMismatch) {
-  EXPECT_TRUE(mentions(error_of([] { K::concatenate({ph({2, 3}), ph({2, 4})}, 0); }), {"(2, 3)", "(2, 4)"}));
-  EXPECT_TRUE(mentions(error_of([] { K::concatenate({ph({2, 3}), ph({2, 3, 1})}); }), {"(2, 3)", "(2, 3, 1)"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::concatenate({ph({2, 3}), ph({2, 4})}, 0);
+                       }),
+                       {"(2, 3)", "(2, 4)"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::concatenate({ph({2, 3}), ph({2, 3, 1})});
+                       }),
+                       {"(2, 3)", "(2, 3, 1)"}));
   EXPECT_FALSE(error_of([] { K::concatenate({ph({2, 3})}, 2); }).empty());
 }
 
 TEST(Errors, DtypeMismatchNamesBothDtypes) {
   EXPECT_TRUE(mentions(error_of([] { ph({3}, DType::float32) + ph({3}, DType::float64); }),
                        {"float32", "float64", "cast"}));
-  EXPECT_TRUE(mentions(error_of([] { K::gather(ph({4, 2}), ph({3}, DType::float32)); }), {"float32"}));
+  EXPECT_TRUE(mentions(error_of([] {
+                         K::gather(ph({4, 2}), ph({3}, DType::float32));
+                       }),
+                       {"float32"}));
   EXPECT_TRUE(mentions(error_of([] { K::one_hot(ph({3}, DType::float32), 4); }), {"float32"}));
 }
 
@@ -149,7 +175,9 @@ TEST(Errors, OtherBadArguments) {
   EXPECT_FALSE(error_of([] { K::categorical_crossentropy(ph({3, 4}), ph({3, 5})); }).empty());
   EXPECT_TRUE(mentions(error_of([] { K::placeholder({3, 0}); }), {"(3, 0)"}));
   EXPECT_TRUE(mentions(error_of([] { K::set_backend("gpu"); }), {"gpu", "cpu", "reference"}));
-  EXPECT_FALSE(error_of([] { K::batch_dot(ph({2, 3, 4}), ph({2, 4, 5}), std::pair{0, 1}); }).empty());
+  EXPECT_FALSE(error_of([] {
+                 K::batch_dot(ph({2, 3, 4}), ph({2, 4, 5}), std::pair{0, 1});
+               }).empty());
 }
 
 // ---- constants, variables, eval -------------------------------------------------------------
@@ -189,7 +217,8 @@ TEST(Variables, ShareStorageWithTheirValue) {
   K::set_value(v, Tensor::from_vector<double>({0.5, 1.5, 2.5}));
   EXPECT_EQ(K::get_value(v).dtype(), DType::float32);
   EXPECT_EQ(t.to_vector<float>(), (std::vector<float>{0.5f, 1.5f, 2.5f}));
-  EXPECT_TRUE(mentions(error_of([&] { K::set_value(v, Tensor::zeros({2})); }), {"shared", "(3,)", "(2,)"}));
+  EXPECT_TRUE(
+      mentions(error_of([&] { K::set_value(v, Tensor::zeros({2})); }), {"shared", "(3,)", "(2,)"}));
   EXPECT_FALSE(error_of([] { K::get_value(ph({2})); }).empty());
 }
 
@@ -200,20 +229,28 @@ TEST(Variables, ConstantsCopyTheirValue) {
   EXPECT_EQ(K::eval(c).to_vector<float>(), (std::vector<float>{1, 2}));
 }
 
-// ---- K::Function input validation ----------------------------------------------------------------
+// ---- K::Function input validation
+// ----------------------------------------------------------------
 
 TEST(FunctionInputs, WrongNumberOfInputs) {
   auto x = ph({-1, 3});
   K::Function f({x}, {x * 2.0});
   EXPECT_TRUE(mentions(error_of([&] { f({}); }), {"1", "0"}));
-  EXPECT_TRUE(mentions(error_of([&] { f({Tensor::zeros({2, 3}), Tensor::zeros({2, 3})}); }), {"1", "2"}));
+  EXPECT_TRUE(mentions(error_of([&] {
+                         f({Tensor::zeros({2, 3}), Tensor::zeros({2, 3})});
+                       }),
+                       {"1", "2"}));
 }
 
 TEST(FunctionInputs, WrongShapeNamesThePlaceholderAndBothShapes) {
   auto x = ph({-1, 3}, DType::float32, "features");
   K::Function f({x}, {x * 2.0});
-  EXPECT_TRUE(mentions(error_of([&] { f({Tensor::zeros({2, 4})}); }), {"features", "(None, 3)", "(2, 4)"}));
-  EXPECT_TRUE(mentions(error_of([&] { f({Tensor::zeros({6})}); }), {"features", "(None, 3)", "(6,)"}));
+  EXPECT_TRUE(mentions(error_of([&] {
+                         f({Tensor::zeros({2, 4})});
+                       }),
+                       {"features", "(None, 3)", "(2, 4)"}));
+  EXPECT_TRUE(
+      mentions(error_of([&] { f({Tensor::zeros({6})}); }), {"features", "(None, 3)", "(6,)"}));
   // A bad call leaves the function usable.
   EXPECT_EQ(f({Tensor::full({1, 3}, 1.0)})[0].to_vector<float>(), (std::vector<float>{2, 2, 2}));
 }
@@ -221,7 +258,8 @@ TEST(FunctionInputs, WrongShapeNamesThePlaceholderAndBothShapes) {
 TEST(FunctionInputs, WrongDtypeNamesThePlaceholder) {
   auto x = ph({3}, DType::float32, "typed");
   K::Function f({x}, {x * 2.0});
-  EXPECT_TRUE(mentions(error_of([&] { f({Tensor::zeros({3}, DType::float64)}); }), {"typed", "float32", "float64"}));
+  EXPECT_TRUE(mentions(error_of([&] { f({Tensor::zeros({3}, DType::float64)}); }),
+                       {"typed", "float32", "float64"}));
 }
 
 TEST(FunctionInputs, MissingPlaceholderIsNamed) {
@@ -238,7 +276,8 @@ TEST(FunctionInputs, InputsMustBePlaceholdersAndUpdatesVariables) {
   EXPECT_TRUE(mentions(error_of([&] { K::Function f({x}, {}, {{v, K::sum(x)}}); }), {"v", "(3,)"}));
 }
 
-// ---- plans and outputs ---------------------------------------------------------------------------
+// ---- plans and outputs
+// ---------------------------------------------------------------------------
 
 TEST(Plans, CachedPerInputShape) {
   auto x = ph({-1, 3});
@@ -252,7 +291,8 @@ TEST(Plans, CachedPerInputShape) {
     ASSERT_EQ(out[1].shape(), (Shape{batch}));
     for (std::int64_t r = 0; r < batch; ++r) {
       float a = 3.0f * r, b = a + 1, c = a + 2;
-      EXPECT_FLOAT_EQ(out[0].at<float>(r, 0), a + 2 * b + 3 * c + 1) << "batch " << batch << " row " << r;
+      EXPECT_FLOAT_EQ(out[0].at<float>(r, 0), a + 2 * b + 3 * c + 1)
+          << "batch " << batch << " row " << r;
       EXPECT_FLOAT_EQ(out[1].at<float>(r), 2 * (a + b + c)) << "batch " << batch << " row " << r;
     }
   };
@@ -308,16 +348,23 @@ TEST(Plans, GivensReplaceTensorsAndFoldSwitches) {
   auto x = ph({2});
   auto scale = ph({}, DType::float32, "scale");
   SymbolicTensor y = K::in_train_phase(x * scale, x - scale);
-  K::Function train({x}, {y}, {}, {{scale, K::constant(3.0)}, {K::learning_phase(), K::constant(1.0, DType::int32)}});
-  K::Function test({x}, {y}, {}, {{scale, K::constant(3.0)}, {K::learning_phase(), K::constant(0.0, DType::int32)}});
+  K::Function train(
+      {x}, {y}, {},
+      {{scale, K::constant(3.0)}, {K::learning_phase(), K::constant(1.0, DType::int32)}});
+  K::Function test(
+      {x}, {y}, {},
+      {{scale, K::constant(3.0)}, {K::learning_phase(), K::constant(0.0, DType::int32)}});
   Tensor in = Tensor::from_vector<float>({1, 2});
   EXPECT_EQ(train({in})[0].to_vector<float>(), (std::vector<float>{3, 6}));
   EXPECT_EQ(test({in})[0].to_vector<float>(), (std::vector<float>{-2, -1}));
-  for (const auto& step : train.step_names()) EXPECT_EQ(step.find("Switch"), std::string::npos) << step;
+  for (const auto& step : train.step_names())
+    EXPECT_EQ(step.find("Switch"), std::string::npos) << step;
   // Fed as an input instead, the phase chooses at run time.
   K::Function either({K::learning_phase(), x}, {y}, {}, {{scale, K::constant(3.0)}});
-  EXPECT_EQ(either({Tensor::full({}, 1, DType::int32), in})[0].to_vector<float>(), (std::vector<float>{3, 6}));
-  EXPECT_EQ(either({Tensor::full({}, 0, DType::int32), in})[0].to_vector<float>(), (std::vector<float>{-2, -1}));
+  EXPECT_EQ(either({Tensor::full({}, 1, DType::int32), in})[0].to_vector<float>(),
+            (std::vector<float>{3, 6}));
+  EXPECT_EQ(either({Tensor::full({}, 0, DType::int32), in})[0].to_vector<float>(),
+            (std::vector<float>{-2, -1}));
 }
 
 TEST(Plans, OutOfRangeIndicesThrowAndLeaveTheFunctionUsable) {
@@ -344,8 +391,10 @@ TEST(Plans, DropoutDrawsAFreshMaskEachRunWithTheRightRate) {
   EXPECT_EQ(same_seed({ones})[0].to_vector<float>(), first);
   std::int64_t dropped = 0;
   for (float v : first) {
-    if (v == 0.0f) ++dropped;
-    else EXPECT_FLOAT_EQ(v, static_cast<float>(1.0 / (1.0 - rate)));
+    if (v == 0.0f)
+      ++dropped;
+    else
+      EXPECT_FLOAT_EQ(v, static_cast<float>(1.0 / (1.0 - rate)));
   }
   EXPECT_NEAR(static_cast<double>(dropped) / n, rate, 0.02);
 }

@@ -49,8 +49,8 @@ std::string error_of(const std::function<void()>& body) {
 }
 
 // (a^T b) for row-major (rows x cols) matrices a and b: cols x cols.
-std::vector<double> gram_columns(const std::vector<double>& a, const std::vector<double>& b, std::size_t rows,
-                                 std::size_t cols) {
+std::vector<double> gram_columns(const std::vector<double>& a, const std::vector<double>& b,
+                                 std::size_t rows, std::size_t cols) {
   std::vector<double> g(cols * cols, 0.0);
   for (std::size_t i = 0; i < cols; ++i)
     for (std::size_t j = 0; j < cols; ++j)
@@ -58,10 +58,12 @@ std::vector<double> gram_columns(const std::vector<double>& a, const std::vector
   return g;
 }
 
-void expect_identity(const std::vector<double>& g, std::size_t n, double scale, const std::string& what) {
+void expect_identity(const std::vector<double>& g, std::size_t n, double scale,
+                     const std::string& what) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j)
-      EXPECT_NEAR(g[i * n + j], i == j ? scale : 0.0, 1e-10) << what << " (" << i << ", " << j << ")";
+      EXPECT_NEAR(g[i * n + j], i == j ? scale : 0.0, 1e-10)
+          << what << " (" << i << ", " << j << ")";
 }
 
 }  // namespace
@@ -127,7 +129,10 @@ TEST(Initializers, ComputeFans) {
   // Other ranks: sqrt(prod(shape)).
   EXPECT_EQ(init::compute_fans({16}), std::make_pair(4.0, 4.0));
   EXPECT_EQ(init::compute_fans({2, 2, 2, 2, 2, 2}), std::make_pair(8.0, 8.0));
-  EXPECT_NE(error_of([] { init::compute_fans({3, 3, 4}, "nchw"); }).find("Invalid data_format"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              init::compute_fans({3, 3, 4}, "nchw");
+            }).find("Invalid data_format"),
+            std::string::npos);
 }
 
 TEST(Initializers, GlorotUniformLimit) {
@@ -146,7 +151,8 @@ TEST(Initializers, GlorotUniformLimit) {
 }
 
 TEST(Initializers, VarianceScalingNormalsHaveTheTargetVariance) {
-  // Keras 2.2.4 divides the truncated normal's stddev by 0.8796 so that the variance is `scale / fan`.
+  // Keras 2.2.4 divides the truncated normal's stddev by 0.8796 so that the variance is `scale /
+  // fan`.
   struct Case {
     std::string name;
     double stddev;
@@ -182,7 +188,8 @@ TEST(Initializers, VarianceScalingUniformLimits) {
   EXPECT_LE(s.max, std::sqrt(9.0 / 300));
   EXPECT_GT(s.max, 0.99 * std::sqrt(9.0 / 300));
   // Keras 2.3's untruncated_normal: plain normal with stddev sqrt(scale / fan).
-  Stats u = stats_of(init::variance_scaling(1.0, "fan_avg", "untruncated_normal")({400, 300}, DType::float64));
+  Stats u = stats_of(
+      init::variance_scaling(1.0, "fan_avg", "untruncated_normal")({400, 300}, DType::float64));
   EXPECT_NEAR(u.stddev, std::sqrt(1.0 / 350), 0.01 * std::sqrt(1.0 / 350));
   EXPECT_GT(u.max, 2.5 * std::sqrt(1.0 / 350));
   // Fans below 1 are clamped to 1: a scalar-like (1, 1) weight.
@@ -191,16 +198,27 @@ TEST(Initializers, VarianceScalingUniformLimits) {
 }
 
 TEST(Initializers, VarianceScalingRejectsBadArguments) {
-  EXPECT_NE(error_of([] { init::variance_scaling(0.0); }).find("`scale` must be a positive float"), std::string::npos);
-  EXPECT_NE(error_of([] { init::variance_scaling(1.0, "fan_sum"); }).find("Invalid `mode`"), std::string::npos);
-  EXPECT_NE(error_of([] { init::variance_scaling(1.0, "fan_in", "cauchy"); }).find("Invalid `distribution`"),
+  EXPECT_NE(error_of([] { init::variance_scaling(0.0); }).find("`scale` must be a positive float"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { init::variance_scaling(1.0, "fan_sum"); }).find("Invalid `mode`"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              init::variance_scaling(1.0, "fan_in", "cauchy");
+            }).find("Invalid `distribution`"),
             std::string::npos);
 }
 
 TEST(Initializers, RandomInitializersNeedFloatDtypes) {
-  EXPECT_NE(error_of([] { init::glorot_uniform()({2, 2}, DType::int32); }).find("int32"), std::string::npos);
-  EXPECT_NE(error_of([] { init::random_normal()({2}, DType::int64); }).find("int64"), std::string::npos);
-  EXPECT_NE(error_of([] { init::zeros()({-1, 2}, DType::float32); }).find("fully known"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              init::glorot_uniform()({2, 2}, DType::int32);
+            }).find("int32"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { init::random_normal()({2}, DType::int64); }).find("int64"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              init::zeros()({-1, 2}, DType::float32);
+            }).find("fully known"),
+            std::string::npos);
 }
 
 TEST(Initializers, Identity) {
@@ -208,10 +226,14 @@ TEST(Initializers, Identity) {
   EXPECT_EQ(i.to_vector<float>(), (std::vector<float>{1, 0, 0, 0, 1, 0, 0, 0, 1}));
   Tensor g = init::identity(0.5)({2, 2}, DType::float64);
   EXPECT_EQ(g.to_vector<double>(), (std::vector<double>{0.5, 0, 0, 0.5}));
-  EXPECT_NE(error_of([] { init::identity()({2, 3}, DType::float32); })
-                .find("Identity matrix initializer can only be used for 2D square matrices"),
+  EXPECT_NE(error_of([] {
+              init::identity()({2, 3}, DType::float32);
+            }).find("Identity matrix initializer can only be used for 2D square matrices"),
             std::string::npos);
-  EXPECT_NE(error_of([] { init::get("identity")({2, 2, 2}, DType::float32); }).find("2D square"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              init::get("identity")({2, 2, 2}, DType::float32);
+            }).find("2D square"),
+            std::string::npos);
 }
 
 TEST(Initializers, OrthogonalColumnsWhenTall) {
@@ -245,31 +267,38 @@ TEST(Initializers, OrthogonalSquareWithGainAndConvShapes) {
   double norm = 0;
   for (double x : vec) norm += x * x;
   EXPECT_NEAR(norm, 1.0, 1e-12);
-  EXPECT_NE(error_of([] { init::orthogonal()({}, DType::float64); }).find("rank >= 1"), std::string::npos);
+  EXPECT_NE(error_of([] { init::orthogonal()({}, DType::float64); }).find("rank >= 1"),
+            std::string::npos);
 }
 
 TEST(Initializers, OrthogonalUsesTheSignConventionOfQrTimesSignDiagR) {
   // With a seed the underlying N(0, 1) matrix A is random_normal(0, 1, seed) of the same shape, so
-  // R = Q^T A can be checked: upper triangular with a positive diagonal (numpy's q * sign(diag(r))).
+  // R = Q^T A can be checked: upper triangular with a positive diagonal (numpy's q *
+  // sign(diag(r))).
   for (Shape shape : {Shape{6, 4}, Shape{5, 5}}) {
     auto rows = static_cast<std::size_t>(shape[0]), cols = static_cast<std::size_t>(shape[1]);
     auto q = init::orthogonal(1.0, 99)(shape, DType::float64).to_vector<double>();
     auto a = init::random_normal(0.0, 1.0, 99)(shape, DType::float64).to_vector<double>();
     std::vector<double> r = gram_columns(q, a, rows, cols);
     for (std::size_t i = 0; i < cols; ++i) {
-      EXPECT_GT(r[i * cols + i], 0.0) << shape_to_string(shape);
-      for (std::size_t j = 0; j < i; ++j) EXPECT_NEAR(r[i * cols + j], 0.0, 1e-10) << shape_to_string(shape);
+      EXPECT_GT(r[i * cols + i], 0.0) << keras::shape_to_string(shape);
+      for (std::size_t j = 0; j < i; ++j)
+        EXPECT_NEAR(r[i * cols + j], 0.0, 1e-10) << keras::shape_to_string(shape);
     }
   }
-  // Wide: the rows of Q come from the QR of A^T, so Q A^T is lower triangular with a positive diagonal.
+  // Wide: the rows of Q come from the QR of A^T, so Q A^T = R, upper triangular with a positive
+  // diagonal.
   auto q = init::orthogonal(1.0, 5)({3, 6}, DType::float64).to_vector<double>();
   auto a = init::random_normal(0.0, 1.0, 5)({3, 6}, DType::float64).to_vector<double>();
   for (std::size_t i = 0; i < 3; ++i)
     for (std::size_t j = 0; j < 3; ++j) {
       double dot = 0;
       for (std::size_t k = 0; k < 6; ++k) dot += q[i * 6 + k] * a[j * 6 + k];
-      if (i == j) EXPECT_GT(dot, 0.0);
-      if (i < j) EXPECT_NEAR(dot, 0.0, 1e-10);
+      if (i == j) {
+        EXPECT_GT(dot, 0.0);
+      } else if (i > j) {
+        EXPECT_NEAR(dot, 0.0, 1e-10);
+      }
     }
 }
 
@@ -279,13 +308,17 @@ TEST(Initializers, GlobalSeedReproducesDraws) {
   Tensor b = init::orthogonal()({8, 8}, DType::float64);
   Tensor c = init::truncated_normal()({50}, DType::float64);
   keras::detail::seed_global_generator(1234);
-  EXPECT_EQ(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(), a.to_vector<float>());
+  EXPECT_EQ(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(),
+            a.to_vector<float>());
   EXPECT_EQ(init::orthogonal()({8, 8}, DType::float64).to_vector<double>(), b.to_vector<double>());
-  EXPECT_EQ(init::truncated_normal()({50}, DType::float64).to_vector<double>(), c.to_vector<double>());
+  EXPECT_EQ(init::truncated_normal()({50}, DType::float64).to_vector<double>(),
+            c.to_vector<double>());
   // Successive draws differ, and another seed gives other values.
-  EXPECT_NE(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(), a.to_vector<float>());
+  EXPECT_NE(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(),
+            a.to_vector<float>());
   keras::detail::seed_global_generator(4321);
-  EXPECT_NE(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(), a.to_vector<float>());
+  EXPECT_NE(init::glorot_uniform()({20, 10}, DType::float32).to_vector<float>(),
+            a.to_vector<float>());
 }
 
 TEST(Initializers, ExplicitSeedIsIndependentOfTheGlobalGenerator) {
@@ -295,28 +328,59 @@ TEST(Initializers, ExplicitSeedIsIndependentOfTheGlobalGenerator) {
   keras::detail::seed_global_generator(2);
   Tensor b = init::he_normal(42)({30, 30}, DType::float64);
   EXPECT_EQ(a.to_vector<double>(), b.to_vector<double>());
-  EXPECT_NE(init::he_normal(43)({30, 30}, DType::float64).to_vector<double>(), a.to_vector<double>());
+  EXPECT_NE(init::he_normal(43)({30, 30}, DType::float64).to_vector<double>(),
+            a.to_vector<double>());
   // A seeded initializer does not advance the global generator.
   keras::detail::seed_global_generator(1);
-  EXPECT_EQ(init::random_uniform()({10}, DType::float64).to_vector<double>(), global_after_seeded.to_vector<double>());
+  EXPECT_EQ(init::random_uniform()({10}, DType::float64).to_vector<double>(),
+            global_after_seeded.to_vector<double>());
 }
 
 TEST(Initializers, GetAcceptsKeras1And2AndClassNames) {
-  for (const std::string name :
-       {"zero", "zeros", "one", "ones", "constant", "uniform", "random_uniform", "normal", "random_normal",
-        "truncated_normal", "variance_scaling", "orthogonal", "glorot_uniform", "glorot_normal", "he_uniform",
-        "he_normal", "lecun_uniform", "lecun_normal", "Zeros", "RandomNormal", "RandomUniform", "TruncatedNormal",
-        "VarianceScaling", "Orthogonal", "GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
-        "LecunUniform", "Constant"}) {
+  for (const std::string name : {"zero",
+                                 "zeros",
+                                 "one",
+                                 "ones",
+                                 "constant",
+                                 "uniform",
+                                 "random_uniform",
+                                 "normal",
+                                 "random_normal",
+                                 "truncated_normal",
+                                 "variance_scaling",
+                                 "orthogonal",
+                                 "glorot_uniform",
+                                 "glorot_normal",
+                                 "he_uniform",
+                                 "he_normal",
+                                 "lecun_uniform",
+                                 "lecun_normal",
+                                 "Zeros",
+                                 "RandomNormal",
+                                 "RandomUniform",
+                                 "TruncatedNormal",
+                                 "VarianceScaling",
+                                 "Orthogonal",
+                                 "GlorotUniform",
+                                 "GlorotNormal",
+                                 "HeNormal",
+                                 "HeUniform",
+                                 "LecunNormal",
+                                 "LecunUniform",
+                                 "Constant"}) {
     Tensor t = init::get(name)({4, 4}, DType::float32);
     EXPECT_EQ(t.shape(), (Shape{4, 4})) << name;
   }
-  EXPECT_EQ(init::get("Identity")({2, 2}, DType::float32).to_vector<float>(), (std::vector<float>{1, 0, 0, 1}));
+  EXPECT_EQ(init::get("Identity")({2, 2}, DType::float32).to_vector<float>(),
+            (std::vector<float>{1, 0, 0, 1}));
 }
 
 TEST(Initializers, UnknownNameListsTheValidOnes) {
   std::string message = error_of([] { init::get("glorot"); });
-  EXPECT_EQ(message.rfind("Unknown initializer: 'glorot'. Valid initializers are: zeros, zero, ones, one, ", 0), 0u)
+  EXPECT_EQ(
+      message.rfind(
+          "Unknown initializer: 'glorot'. Valid initializers are: zeros, zero, ones, one, ", 0),
+      0u)
       << message;
   EXPECT_NE(message.find("lecun_normal."), std::string::npos) << message;
   EXPECT_NE(error_of([] { init::get("ZEROS"); }).find("'ZEROS'"), std::string::npos);
@@ -326,7 +390,8 @@ TEST(Initializers, FromConfigAndSerialize) {
   nlohmann::json glorot = init::serialize("glorot_uniform");
   EXPECT_EQ(glorot, nlohmann::json::parse(R"({"class_name": "VarianceScaling",
       "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": null}})"));
-  EXPECT_EQ(init::serialize("zeros"), nlohmann::json::parse(R"({"class_name": "Zeros", "config": {}})"));
+  EXPECT_EQ(init::serialize("zeros"),
+            nlohmann::json::parse(R"({"class_name": "Zeros", "config": {}})"));
   EXPECT_EQ(init::serialize("normal")["class_name"], "RandomNormal");
   EXPECT_EQ(init::serialize("he_normal")["config"]["scale"], 2.0);
   EXPECT_EQ(init::serialize("orthogonal")["config"]["gain"], 1.0);
@@ -337,29 +402,38 @@ TEST(Initializers, FromConfigAndSerialize) {
   EXPECT_EQ(init::from_config(seeded)({5, 6}, DType::float64).to_vector<double>(),
             init::glorot_uniform(7)({5, 6}, DType::float64).to_vector<double>());
   // Every serialized name deserializes.
-  for (const std::string name : {"zeros", "ones", "constant", "uniform", "normal", "truncated_normal",
-                                 "variance_scaling", "orthogonal", "glorot_normal", "he_uniform", "lecun_normal"})
-    EXPECT_EQ(init::from_config(init::serialize(name))({3, 3}, DType::float32).shape(), (Shape{3, 3})) << name;
+  for (const std::string name :
+       {"zeros", "ones", "constant", "uniform", "normal", "truncated_normal", "variance_scaling",
+        "orthogonal", "glorot_normal", "he_uniform", "lecun_normal"})
+    EXPECT_EQ(init::from_config(init::serialize(name))({3, 3}, DType::float32).shape(),
+              (Shape{3, 3}))
+        << name;
   // Arguments are read.
-  Tensor c = init::from_config(nlohmann::json::parse(R"({"class_name": "Constant", "config": {"value": 3}})"))(
-      {2}, DType::float64);
+  Tensor c = init::from_config(nlohmann::json::parse(
+      R"({"class_name": "Constant", "config": {"value": 3}})"))({2}, DType::float64);
   EXPECT_EQ(c.to_vector<double>(), (std::vector<double>{3, 3}));
   Tensor u = init::from_config(nlohmann::json::parse(
-      R"({"class_name": "RandomUniform", "config": {"minval": 10, "maxval": 11, "seed": null}})"))({100}, DType::float64);
+      R"({"class_name": "RandomUniform", "config": {"minval": 10, "maxval": 11, "seed": null}})"))(
+      {100}, DType::float64);
   EXPECT_GE(stats_of(u).min, 10.0);
-  Tensor id = init::from_config(nlohmann::json::parse(R"({"class_name": "Identity", "config": {"gain": 3}})"))(
-      {2, 2}, DType::float64);
+  Tensor id = init::from_config(nlohmann::json::parse(
+      R"({"class_name": "Identity", "config": {"gain": 3}})"))({2, 2}, DType::float64);
   EXPECT_EQ(id.to_vector<double>(), (std::vector<double>{3, 0, 0, 3}));
   // Keras 3's form and plain names (Keras 1 layer configs store "init": "glorot_uniform").
-  EXPECT_EQ(init::from_config(nlohmann::json::parse(
-                R"({"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": 3},
+  EXPECT_EQ(
+      init::from_config(nlohmann::json::parse(
+          R"({"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": 3},
                     "registered_name": null})"))({4, 4}, DType::float64)
-                .to_vector<double>(),
-            init::glorot_uniform(3)({4, 4}, DType::float64).to_vector<double>());
-  EXPECT_EQ(init::from_config("one")({2}, DType::float64).to_vector<double>(), (std::vector<double>{1, 1}));
-  EXPECT_NE(error_of([] { init::from_config(nlohmann::json::parse(R"({"class_name": "Foo"})")); }).find("'Foo'"),
+          .to_vector<double>(),
+      init::glorot_uniform(3)({4, 4}, DType::float64).to_vector<double>());
+  EXPECT_EQ(init::from_config("one")({2}, DType::float64).to_vector<double>(),
+            (std::vector<double>{1, 1}));
+  EXPECT_NE(error_of([] {
+              init::from_config(nlohmann::json::parse(R"({"class_name": "Foo"})"));
+            }).find("'Foo'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { init::from_config(nlohmann::json::parse("[1, 2]")); }).find("class_name"), std::string::npos);
+  EXPECT_NE(error_of([] { init::from_config(nlohmann::json::parse("[1, 2]")); }).find("class_name"),
+            std::string::npos);
 }
 
 TEST(Initializers, Keras1ModuleNameAlias) {

@@ -16,10 +16,10 @@
 
 namespace K = keras::backend;
 namespace losses = keras::losses;
+using K::SymbolicTensor;
 using keras::DType;
 using keras::Shape;
 using keras::Tensor;
-using K::SymbolicTensor;
 
 namespace {
 
@@ -35,7 +35,8 @@ Tensor matrix(const Rows& rows, DType dtype = DType::float64) {
 }
 
 // Runs loss(y_true, y_pred) on concrete arrays through a compiled function.
-std::vector<double> evaluate(const losses::LossFunction& loss, const Tensor& y_true, const Tensor& y_pred) {
+std::vector<double> evaluate(const losses::LossFunction& loss, const Tensor& y_true,
+                             const Tensor& y_pred) {
   Shape true_shape = y_true.shape(), pred_shape = y_pred.shape();
   true_shape[0] = -1;
   pred_shape[0] = -1;
@@ -49,20 +50,24 @@ std::vector<double> evaluate(const losses::LossFunction& loss, const Tensor& y_t
 }
 
 // Applies a per-row reduction of (true row, pred row) by hand.
-std::vector<double> by_hand(const Rows& t, const Rows& p,
-                            const std::function<double(const std::vector<double>&, const std::vector<double>&)>& f) {
+std::vector<double> by_hand(
+    const Rows& t, const Rows& p,
+    const std::function<double(const std::vector<double>&, const std::vector<double>&)>& f) {
   std::vector<double> out;
   for (std::size_t i = 0; i < t.size(); ++i) out.push_back(f(t[i], p[i]));
   return out;
 }
 
-void expect_close(const std::vector<double>& actual, const std::vector<double>& expected, double tol = 1e-12) {
+void expect_close(const std::vector<double>& actual, const std::vector<double>& expected,
+                  double tol = 1e-12) {
   ASSERT_EQ(actual.size(), expected.size());
   for (std::size_t i = 0; i < actual.size(); ++i)
     EXPECT_NEAR(actual[i], expected[i], tol * std::max(1.0, std::abs(expected[i]))) << "row " << i;
 }
 
-double clip(double x, double lo, double hi) { return std::min(std::max(x, lo), hi); }
+double clip(double x, double lo, double hi) {
+  return std::min(std::max(x, lo), hi);
+}
 
 // Regression-style values with negatives and a zero target.
 const Rows kTrue = {{1.0, -2.0, 0.0, 3.5}, {0.5, 0.25, -1.0, 2.0}, {-3.0, 1.0, 1.0, 0.0}};
@@ -110,10 +115,12 @@ TEST(Losses, MeanAbsolutePercentageError) {
   // The zero target is clipped to epsilon, as Keras.
   auto expected = by_hand(kTrue, kPred, [](const auto& t, const auto& p) {
     double s = 0;
-    for (std::size_t j = 0; j < t.size(); ++j) s += std::abs((t[j] - p[j]) / std::max(std::abs(t[j]), kEps));
+    for (std::size_t j = 0; j < t.size(); ++j)
+      s += std::abs((t[j] - p[j]) / std::max(std::abs(t[j]), kEps));
     return 100.0 * s / static_cast<double>(t.size());
   });
-  expect_close(evaluate(losses::mean_absolute_percentage_error, matrix(kTrue), matrix(kPred)), expected);
+  expect_close(evaluate(losses::mean_absolute_percentage_error, matrix(kTrue), matrix(kPred)),
+               expected);
   expect_close(evaluate(losses::get("mape"), matrix(kTrue), matrix(kPred)), expected);
 }
 
@@ -126,7 +133,8 @@ TEST(Losses, MeanSquaredLogarithmicError) {
     }
     return s / static_cast<double>(t.size());
   });
-  expect_close(evaluate(losses::mean_squared_logarithmic_error, matrix(kTrue), matrix(kPred)), expected);
+  expect_close(evaluate(losses::mean_squared_logarithmic_error, matrix(kTrue), matrix(kPred)),
+               expected);
   expect_close(evaluate(losses::get("msle"), matrix(kTrue), matrix(kPred)), expected);
 }
 
@@ -177,10 +185,12 @@ TEST(Losses, CategoricalCrossentropyNormalisesAndClips) {
   auto expected = by_hand(kProbTrue, kProbPred, [](const auto& t, const auto& p) {
     double total = 0, loss = 0;
     for (double x : p) total += x;
-    for (std::size_t j = 0; j < t.size(); ++j) loss -= t[j] * std::log(clip(p[j] / total, kEps, 1 - kEps));
+    for (std::size_t j = 0; j < t.size(); ++j)
+      loss -= t[j] * std::log(clip(p[j] / total, kEps, 1 - kEps));
     return loss;
   });
-  expect_close(evaluate(losses::categorical_crossentropy, matrix(kProbTrue), matrix(kProbPred)), expected);
+  expect_close(evaluate(losses::categorical_crossentropy, matrix(kProbTrue), matrix(kProbPred)),
+               expected);
   // Row 2 puts all mass on a zero prediction: -log(1e-7).
   EXPECT_NEAR(expected[2], -std::log(kEps), 1e-9);
 }
@@ -199,12 +209,14 @@ TEST(Losses, SparseCategoricalCrossentropyMatchesOneHot) {
     EXPECT_NEAR(expected[i], -std::log(pred[i][static_cast<std::size_t>(ids[i])]), 1e-12);
 
   // (batch,) int64, (batch, 1) int32, (batch,) float64 and (batch, 1) float32 ids.
-  expect_close(evaluate(losses::sparse_categorical_crossentropy, Tensor::from_vector<std::int64_t>(ids), matrix(pred)),
+  expect_close(evaluate(losses::sparse_categorical_crossentropy,
+                        Tensor::from_vector<std::int64_t>(ids), matrix(pred)),
                expected);
   expect_close(evaluate(losses::sparse_categorical_crossentropy,
                         Tensor::from_vector<std::int32_t>({1, 2, 0, 0}, {4, 1}), matrix(pred)),
                expected);
-  expect_close(evaluate(losses::sparse_categorical_crossentropy, Tensor::from_vector<double>({1, 2, 0, 0}), matrix(pred)),
+  expect_close(evaluate(losses::sparse_categorical_crossentropy,
+                        Tensor::from_vector<double>({1, 2, 0, 0}), matrix(pred)),
                expected);
   expect_close(evaluate(losses::get("sparse_categorical_crossentropy"),
                         Tensor::from_vector<float>({1, 2, 0, 0}, {4, 1}), matrix(pred)),
@@ -250,7 +262,8 @@ TEST(Losses, KullbackLeiblerDivergence) {
     }
     return s;
   });
-  expect_close(evaluate(losses::kullback_leibler_divergence, matrix(kProbTrue), matrix(kProbPred)), expected);
+  expect_close(evaluate(losses::kullback_leibler_divergence, matrix(kProbTrue), matrix(kProbPred)),
+               expected);
   expect_close(evaluate(losses::get("kld"), matrix(kProbTrue), matrix(kProbPred)), expected);
   expect_close(evaluate(losses::get("KLD"), matrix(kProbTrue), matrix(kProbPred)), expected);
 }
@@ -304,7 +317,8 @@ TEST(Losses, EveryLossIsDifferentiable) {
   for (const std::string& name : losses::names()) {
     SymbolicTensor w = K::variable(matrix({{0.3, 0.5, 0.2}, {0.1, 0.6, 0.3}}), "w");
     SymbolicTensor t = K::constant(matrix({{0, 1, 0}, {1, 0, 0}}));
-    if (name == "sparse_categorical_crossentropy") t = K::constant(Tensor::from_vector<double>({1, 0}));
+    if (name == "sparse_categorical_crossentropy")
+      t = K::constant(Tensor::from_vector<double>({1, 0}));
     SymbolicTensor loss = K::mean(losses::get(name)(t, w * 1.0));
     std::vector<SymbolicTensor> grads = K::gradients(loss, {w});
     K::Function f({}, {loss, grads[0]});
@@ -341,9 +355,13 @@ TEST(Losses, NamesAndAliases) {
 
 TEST(Losses, UnknownNameListsTheValidOnes) {
   std::string message = error_of([] { losses::get("mean_square_error"); });
-  EXPECT_EQ(message.rfind("Unknown loss function: 'mean_square_error'. Valid losses are: mean_squared_error, ", 0), 0u)
+  EXPECT_EQ(
+      message.rfind(
+          "Unknown loss function: 'mean_square_error'. Valid losses are: mean_squared_error, ", 0),
+      0u)
       << message;
   EXPECT_NE(message.find("sparse_categorical_crossentropy"), std::string::npos);
   EXPECT_NE(message.find("cosine."), std::string::npos) << message;
-  EXPECT_NE(error_of([] { losses::canonical_name("nope"); }).find("Unknown loss function: 'nope'"), std::string::npos);
+  EXPECT_NE(error_of([] { losses::canonical_name("nope"); }).find("Unknown loss function: 'nope'"),
+            std::string::npos);
 }

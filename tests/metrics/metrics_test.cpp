@@ -17,10 +17,10 @@
 
 namespace K = keras::backend;
 namespace metrics = keras::metrics;
+using K::SymbolicTensor;
 using keras::DType;
 using keras::Shape;
 using keras::Tensor;
-using K::SymbolicTensor;
 
 namespace {
 
@@ -34,7 +34,8 @@ Tensor matrix(const Rows& rows, DType dtype = DType::float64) {
       .astype(dtype);
 }
 
-Tensor evaluate_tensor(const metrics::MetricFunction& metric, const Tensor& y_true, const Tensor& y_pred) {
+Tensor evaluate_tensor(const metrics::MetricFunction& metric, const Tensor& y_true,
+                       const Tensor& y_pred) {
   Shape true_shape = y_true.shape(), pred_shape = y_pred.shape();
   true_shape[0] = -1;
   pred_shape[0] = -1;
@@ -44,7 +45,8 @@ Tensor evaluate_tensor(const metrics::MetricFunction& metric, const Tensor& y_tr
   return f({y_true, y_pred})[0];
 }
 
-std::vector<double> evaluate(const metrics::MetricFunction& metric, const Tensor& y_true, const Tensor& y_pred) {
+std::vector<double> evaluate(const metrics::MetricFunction& metric, const Tensor& y_true,
+                             const Tensor& y_pred) {
   Tensor r = evaluate_tensor(metric, y_true, y_pred);
   EXPECT_EQ(r.shape(), Shape{y_pred.shape()[0]});
   EXPECT_EQ(r.dtype(), y_pred.dtype());
@@ -72,8 +74,11 @@ std::string error_of(const std::function<void()>& body) {
   return "";
 }
 
-const Rows kScores = {{0.1, 0.5, 0.2, 0.2}, {0.3, 0.3, 0.2, 0.2}, {0.05, 0.15, 0.4, 0.4},
-                      {0.7, 0.1, 0.1, 0.1}, {0.25, 0.2, 0.3, 0.25}};
+const Rows kScores = {{0.1, 0.5, 0.2, 0.2},
+                      {0.3, 0.3, 0.2, 0.2},
+                      {0.05, 0.15, 0.4, 0.4},
+                      {0.7, 0.1, 0.1, 0.1},
+                      {0.25, 0.2, 0.3, 0.25}};
 const std::vector<std::size_t> kClasses = {1, 2, 3, 1, 0};
 
 Rows one_hot(const std::vector<std::size_t>& classes, std::size_t n) {
@@ -101,8 +106,9 @@ TEST(Metrics, BinaryAccuracyRoundsHalfToEven) {
   EXPECT_EQ(evaluate(metrics::binary_accuracy, matrix(t), matrix(p)), expected);
   EXPECT_EQ(expected, (std::vector<double>{1.0, 1.0, 0.75}));
   // Single-column outputs, the usual binary classifier.
-  EXPECT_EQ(evaluate(metrics::binary_accuracy, matrix({{1}, {0}, {1}}), matrix({{0.7}, {0.2}, {0.3}})),
-            (std::vector<double>{1, 1, 0}));
+  EXPECT_EQ(
+      evaluate(metrics::binary_accuracy, matrix({{1}, {0}, {1}}), matrix({{0.7}, {0.2}, {0.3}})),
+      (std::vector<double>{1, 1, 0}));
   // float32: large values pass through unrounded.
   EXPECT_EQ(evaluate(metrics::binary_accuracy, matrix({{8388609.0, 1.0}}, DType::float32),
                      matrix({{8388609.0, 0.5}}, DType::float32)),
@@ -112,28 +118,36 @@ TEST(Metrics, BinaryAccuracyRoundsHalfToEven) {
 TEST(Metrics, CategoricalAccuracy) {
   Rows t = one_hot(kClasses, 4);
   std::vector<double> expected;
-  for (std::size_t i = 0; i < t.size(); ++i) expected.push_back(argmax(t[i]) == argmax(kScores[i]) ? 1 : 0);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    expected.push_back(argmax(t[i]) == argmax(kScores[i]) ? 1 : 0);
   EXPECT_EQ(evaluate(metrics::categorical_accuracy, matrix(t), matrix(kScores)), expected);
   EXPECT_EQ(expected, (std::vector<double>{1, 0, 0, 0, 0}));
-  EXPECT_EQ(evaluate(metrics::categorical_accuracy, matrix(t, DType::float32), matrix(kScores, DType::float32)),
+  EXPECT_EQ(evaluate(metrics::categorical_accuracy, matrix(t, DType::float32),
+                     matrix(kScores, DType::float32)),
             expected);
 }
 
 TEST(Metrics, SparseCategoricalAccuracy) {
   std::vector<double> expected;
-  for (std::size_t i = 0; i < kScores.size(); ++i) expected.push_back(kClasses[i] == argmax(kScores[i]) ? 1 : 0);
+  for (std::size_t i = 0; i < kScores.size(); ++i)
+    expected.push_back(kClasses[i] == argmax(kScores[i]) ? 1 : 0);
   std::vector<double> ids(kClasses.begin(), kClasses.end());
-  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>(ids), matrix(kScores)), expected);
-  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>(ids, {5, 1}), matrix(kScores)),
-            expected);
-  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<std::int64_t>({1, 2, 3, 1, 0}, {5, 1}),
-                     matrix(kScores, DType::float32)),
-            expected);
-  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<std::int32_t>({1, 2, 3, 1, 0}),
+  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>(ids),
                      matrix(kScores)),
             expected);
+  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>(ids, {5, 1}),
+                     matrix(kScores)),
+            expected);
+  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy,
+                     Tensor::from_vector<std::int64_t>({1, 2, 3, 1, 0}, {5, 1}),
+                     matrix(kScores, DType::float32)),
+            expected);
+  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy,
+                     Tensor::from_vector<std::int32_t>({1, 2, 3, 1, 0}), matrix(kScores)),
+            expected);
   // A fractional float label never matches.
-  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>({1.5}, {1}), matrix({{0, 1, 0}})),
+  EXPECT_EQ(evaluate(metrics::sparse_categorical_accuracy, Tensor::from_vector<double>({1.5}, {1}),
+                     matrix({{0, 1, 0}})),
             (std::vector<double>{0}));
 }
 
@@ -141,14 +155,17 @@ TEST(Metrics, TopKCategoricalAccuracyWithTies) {
   Rows t = one_hot(kClasses, 4);
   for (int k : {1, 2, 3, 4}) {
     std::vector<double> expected;
-    for (std::size_t i = 0; i < t.size(); ++i) expected.push_back(in_top_k(kScores[i], kClasses[i], k));
+    for (std::size_t i = 0; i < t.size(); ++i)
+      expected.push_back(in_top_k(kScores[i], kClasses[i], k));
     auto fn = [k](const SymbolicTensor& a, const SymbolicTensor& b) {
       return metrics::top_k_categorical_accuracy(a, b, k);
     };
     EXPECT_EQ(evaluate(fn, matrix(t), matrix(kScores)), expected) << "k = " << k;
   }
   // Row 2 ties classes 2 and 3 at the top: both count for k = 1 (TF's rule).
-  auto k1 = [](const SymbolicTensor& a, const SymbolicTensor& b) { return metrics::top_k_categorical_accuracy(a, b, 1); };
+  auto k1 = [](const SymbolicTensor& a, const SymbolicTensor& b) {
+    return metrics::top_k_categorical_accuracy(a, b, 1);
+  };
   EXPECT_EQ(evaluate(k1, matrix(t), matrix(kScores))[2], 1.0);
   // k defaults to 5: everything is in the top 5 of 4 classes.
   EXPECT_EQ(evaluate(metrics::get("top_k_categorical_accuracy"), matrix(t), matrix(kScores)),
@@ -159,12 +176,15 @@ TEST(Metrics, SparseTopKCategoricalAccuracy) {
   std::vector<double> ids(kClasses.begin(), kClasses.end());
   for (int k : {1, 2, 3}) {
     std::vector<double> expected;
-    for (std::size_t i = 0; i < kScores.size(); ++i) expected.push_back(in_top_k(kScores[i], kClasses[i], k));
+    for (std::size_t i = 0; i < kScores.size(); ++i)
+      expected.push_back(in_top_k(kScores[i], kClasses[i], k));
     auto fn = [k](const SymbolicTensor& a, const SymbolicTensor& b) {
       return metrics::sparse_top_k_categorical_accuracy(a, b, k);
     };
-    EXPECT_EQ(evaluate(fn, Tensor::from_vector<double>(ids, {5, 1}), matrix(kScores)), expected) << "k = " << k;
-    EXPECT_EQ(evaluate(fn, Tensor::from_vector<std::int64_t>({1, 2, 3, 1, 0}), matrix(kScores, DType::float32)),
+    EXPECT_EQ(evaluate(fn, Tensor::from_vector<double>(ids, {5, 1}), matrix(kScores)), expected)
+        << "k = " << k;
+    EXPECT_EQ(evaluate(fn, Tensor::from_vector<std::int64_t>({1, 2, 3, 1, 0}),
+                       matrix(kScores, DType::float32)),
               expected)
         << "k = " << k;
   }
@@ -179,7 +199,8 @@ TEST(Metrics, SparseTopKCategoricalAccuracy) {
 TEST(Metrics, LossesWorkAsMetrics) {
   Rows t = {{1, 2}, {3, 4}}, p = {{1.5, 2}, {2, 4}};
   EXPECT_EQ(evaluate(metrics::get("mse"), matrix(t), matrix(p)), (std::vector<double>{0.125, 0.5}));
-  EXPECT_EQ(evaluate(metrics::get("mean_absolute_error"), matrix(t), matrix(p)), (std::vector<double>{0.25, 0.5}));
+  EXPECT_EQ(evaluate(metrics::get("mean_absolute_error"), matrix(t), matrix(p)),
+            (std::vector<double>{0.25, 0.5}));
   EXPECT_EQ(metrics::canonical_name("mse"), "mean_squared_error");
   EXPECT_EQ(metrics::canonical_name("mae"), "mean_absolute_error");
   EXPECT_EQ(metrics::canonical_name("categorical_accuracy"), "categorical_accuracy");
@@ -191,15 +212,17 @@ TEST(Metrics, LossesWorkAsMetrics) {
 
 TEST(Metrics, UnknownNameListsTheValidOnes) {
   std::string message = error_of([] { metrics::get("acuracy"); });
-  EXPECT_EQ(message.rfind("Unknown metric function: 'acuracy'. Valid metrics are: binary_accuracy, "
-                          "categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, "
-                          "sparse_top_k_categorical_accuracy, mean_squared_error, ",
-                          0),
+  EXPECT_EQ(message.rfind(
+                "Unknown metric function: 'acuracy'. Valid metrics are: binary_accuracy, "
+                "categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy, "
+                "sparse_top_k_categorical_accuracy, mean_squared_error, ",
+                0),
             0u)
       << message;
   EXPECT_NE(message.find("'accuracy'/'acc'"), std::string::npos);
   // "accuracy" itself depends on the loss: get() does not guess.
-  EXPECT_NE(error_of([] { metrics::get("accuracy"); }).find("Unknown metric function"), std::string::npos);
+  EXPECT_NE(error_of([] { metrics::get("accuracy"); }).find("Unknown metric function"),
+            std::string::npos);
 }
 
 TEST(ResolveAccuracy, FollowsKeras224) {
@@ -232,7 +255,8 @@ TEST(ResolveAccuracy, FollowsKeras224) {
   EXPECT_EQ(evaluate(fn5, matrix({{1}, {0}}), matrix({{0.6}, {0.6}})), (std::vector<double>{1, 0}));
 
   // Sparse targets with sparse_categorical_crossentropy.
-  auto [key6, fn6] = metrics::resolve_accuracy("accuracy", "sparse_categorical_crossentropy", {-1, 2});
+  auto [key6, fn6] =
+      metrics::resolve_accuracy("accuracy", "sparse_categorical_crossentropy", {-1, 2});
   EXPECT_EQ(key6, "acc");
   EXPECT_EQ(evaluate(fn6, Tensor::from_vector<double>({1, 1}), p), (std::vector<double>{1, 1}));
 
@@ -243,8 +267,11 @@ TEST(ResolveAccuracy, FollowsKeras224) {
   EXPECT_EQ(evaluate(fn7, t_onehot, p), bce);
   auto [key8, fn8] = metrics::resolve_accuracy("ce", "categorical_crossentropy", {-1, 2});
   EXPECT_EQ(key8, "ce");
-  EXPECT_EQ(evaluate(fn8, t_onehot, p), evaluate(keras::losses::categorical_crossentropy, t_onehot, p));
+  EXPECT_EQ(evaluate(fn8, t_onehot, p),
+            evaluate(keras::losses::categorical_crossentropy, t_onehot, p));
 
-  EXPECT_NE(error_of([] { metrics::resolve_accuracy("precision", "mse", {-1, 2}); }).find("'precision'"),
+  EXPECT_NE(error_of([] {
+              metrics::resolve_accuracy("precision", "mse", {-1, 2});
+            }).find("'precision'"),
             std::string::npos);
 }

@@ -17,10 +17,10 @@
 
 namespace K = keras::backend;
 namespace opt = keras::optimizers;
+using K::SymbolicTensor;
 using keras::DType;
 using keras::Shape;
 using keras::Tensor;
-using K::SymbolicTensor;
 
 namespace {
 
@@ -64,7 +64,8 @@ std::vector<double> gradient_at(const std::vector<double>& p) {
 // Keras 2.2.4's equations (keras/optimizers.py), one parameter element at a time.
 struct Hyper {
   std::string kind;
-  double lr = 0.01, momentum = 0, decay = 0, rho = 0.9, epsilon = 1e-7, beta_1 = 0.9, beta_2 = 0.999;
+  double lr = 0.01, momentum = 0, decay = 0, rho = 0.9, epsilon = 1e-7, beta_1 = 0.9,
+         beta_2 = 0.999;
   double schedule_decay = 0.004, clipnorm = 0, clipvalue = 0;
   bool nesterov = false, amsgrad = false;
 };
@@ -160,11 +161,12 @@ std::vector<double> start_values() {
   return p;
 }
 
-void expect_close(const std::vector<double>& actual, const std::vector<double>& expected, double rtol,
-                  const std::string& what) {
+void expect_close(const std::vector<double>& actual, const std::vector<double>& expected,
+                  double rtol, const std::string& what) {
   ASSERT_EQ(actual.size(), expected.size()) << what;
   for (std::size_t i = 0; i < actual.size(); ++i)
-    EXPECT_NEAR(actual[i], expected[i], rtol * std::max(1.0, std::abs(expected[i]))) << what << " element " << i;
+    EXPECT_NEAR(actual[i], expected[i], rtol * std::max(1.0, std::abs(expected[i])))
+        << what << " element " << i;
 }
 
 // Runs `steps` training steps through a compiled K::Function and checks each against Keras's
@@ -182,7 +184,9 @@ void check_against_reference(opt::Optimizer& optimizer, const Hyper& hyper, int 
   EXPECT_EQ(K::get_value(optimizer.iterations()).item(), steps);
 }
 
-double iterations_of(const opt::Optimizer& o) { return K::get_value(o.iterations()).item(); }
+double iterations_of(const opt::Optimizer& o) {
+  return K::get_value(o.iterations()).item();
+}
 
 std::string error_of(const std::function<void()>& body) {
   try {
@@ -229,7 +233,8 @@ TEST(Optimizers, DefaultsAreKeras224s) {
   EXPECT_EQ(nadam.options().schedule_decay, 0.004);
   EXPECT_EQ(nadam.options().epsilon, 1e-7);
   EXPECT_EQ(nadam.learning_rate(), 0.002);
-  for (const opt::Optimizer* o : std::vector<const opt::Optimizer*>{&sgd, &rms, &adagrad, &adadelta, &adam, &adamax, &nadam}) {
+  for (const opt::Optimizer* o : std::vector<const opt::Optimizer*>{&sgd, &rms, &adagrad, &adadelta,
+                                                                    &adam, &adamax, &nadam}) {
     EXPECT_EQ(o->clipnorm(), 0.0);
     EXPECT_EQ(o->clipvalue(), 0.0);
     EXPECT_EQ(iterations_of(*o), 0.0);
@@ -282,7 +287,8 @@ TEST(OptimizerSteps, RMSprop) {
 
 TEST(OptimizerSteps, RMSpropCustomWithDecay) {
   opt::RMSprop o({.lr = 0.05, .rho = 0.8, .epsilon = 1e-3, .decay = 0.1});
-  check_against_reference(o, {.kind = "rmsprop", .lr = 0.05, .decay = 0.1, .rho = 0.8, .epsilon = 1e-3});
+  check_against_reference(
+      o, {.kind = "rmsprop", .lr = 0.05, .decay = 0.1, .rho = 0.8, .epsilon = 1e-3});
 }
 
 TEST(OptimizerSteps, Adagrad) {
@@ -302,7 +308,8 @@ TEST(OptimizerSteps, Adadelta) {
 
 TEST(OptimizerSteps, AdadeltaCustom) {
   opt::Adadelta o({.lr = 0.5, .rho = 0.7, .epsilon = 1e-2, .decay = 0.1});
-  check_against_reference(o, {.kind = "adadelta", .lr = 0.5, .decay = 0.1, .rho = 0.7, .epsilon = 1e-2}, 4);
+  check_against_reference(
+      o, {.kind = "adadelta", .lr = 0.5, .decay = 0.1, .rho = 0.7, .epsilon = 1e-2}, 4);
 }
 
 TEST(OptimizerSteps, Adam) {
@@ -312,8 +319,9 @@ TEST(OptimizerSteps, Adam) {
 
 TEST(OptimizerSteps, AdamCustomWithDecay) {
   opt::Adam o({.lr = 0.1, .beta_1 = 0.8, .beta_2 = 0.9, .epsilon = 1e-4, .decay = 0.05});
-  check_against_reference(o, {.kind = "adam", .lr = 0.1, .decay = 0.05, .epsilon = 1e-4, .beta_1 = 0.8, .beta_2 = 0.9},
-                          4);
+  check_against_reference(
+      o, {.kind = "adam", .lr = 0.1, .decay = 0.05, .epsilon = 1e-4, .beta_1 = 0.8, .beta_2 = 0.9},
+      4);
 }
 
 TEST(OptimizerSteps, AdamAmsgrad) {
@@ -329,7 +337,8 @@ TEST(OptimizerSteps, Adamax) {
 
 TEST(OptimizerSteps, AdamaxCustomWithDecay) {
   opt::Adamax o({.lr = 0.2, .beta_1 = 0.5, .beta_2 = 0.6, .decay = 0.1});
-  check_against_reference(o, {.kind = "adamax", .lr = 0.2, .decay = 0.1, .beta_1 = 0.5, .beta_2 = 0.6}, 4);
+  check_against_reference(
+      o, {.kind = "adamax", .lr = 0.2, .decay = 0.1, .beta_1 = 0.5, .beta_2 = 0.6}, 4);
 }
 
 TEST(OptimizerSteps, Nadam) {
@@ -339,8 +348,14 @@ TEST(OptimizerSteps, Nadam) {
 
 TEST(OptimizerSteps, NadamCustom) {
   opt::Nadam o({.lr = 0.1, .beta_1 = 0.7, .beta_2 = 0.8, .epsilon = 1e-3, .schedule_decay = 0.5});
-  check_against_reference(
-      o, {.kind = "nadam", .lr = 0.1, .epsilon = 1e-3, .beta_1 = 0.7, .beta_2 = 0.8, .schedule_decay = 0.5}, 4);
+  check_against_reference(o,
+                          {.kind = "nadam",
+                           .lr = 0.1,
+                           .epsilon = 1e-3,
+                           .beta_1 = 0.7,
+                           .beta_2 = 0.8,
+                           .schedule_decay = 0.5},
+                          4);
 }
 
 TEST(OptimizerSteps, NadamMScheduleFollowsTheProduct) {
@@ -372,11 +387,13 @@ TEST(OptimizerSteps, Clipvalue) {
   opt::SGD o({.lr = 0.1, .clipvalue = 0.6});
   check_against_reference(o, {.kind = "sgd", .lr = 0.1, .clipvalue = 0.6}, 3);
   opt::RMSprop rms({.lr = 0.01, .clipnorm = 2.0, .clipvalue = 0.4});
-  check_against_reference(rms, {.kind = "rmsprop", .lr = 0.01, .clipnorm = 2.0, .clipvalue = 0.4}, 3);
+  check_against_reference(rms, {.kind = "rmsprop", .lr = 0.01, .clipnorm = 2.0, .clipvalue = 0.4},
+                          3);
 }
 
 TEST(OptimizerSteps, IterationsIncrementEveryStepWithoutDecay) {
-  for (const std::string name : {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"}) {
+  for (const std::string name :
+       {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"}) {
     auto o = opt::get(name);
     Problem problem;
     K::Function f({}, {problem.loss}, o->get_updates(problem.params(), problem.loss));
@@ -387,7 +404,8 @@ TEST(OptimizerSteps, IterationsIncrementEveryStepWithoutDecay) {
 }
 
 TEST(OptimizerSteps, Float32ParametersKeepFloat32State) {
-  for (const std::string name : {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"}) {
+  for (const std::string name :
+       {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"}) {
     auto o = opt::get(name);
     Problem problem(DType::float32);
     K::Function f({}, {problem.loss}, o->get_updates(problem.params(), problem.loss));
@@ -445,8 +463,13 @@ TEST(OptimizerWeights, LayoutFollowsKeras) {
     std::size_t count;
   };
   // Two parameters: w (3,) and u (2, 2).
-  for (const Case& c : std::vector<Case>{{"sgd", 3}, {"rmsprop", 3}, {"adagrad", 3}, {"adadelta", 5},
-                                         {"adam", 7}, {"adamax", 5}, {"nadam", 6}}) {
+  for (const Case& c : std::vector<Case>{{"sgd", 3},
+                                         {"rmsprop", 3},
+                                         {"adagrad", 3},
+                                         {"adadelta", 5},
+                                         {"adam", 7},
+                                         {"adamax", 5},
+                                         {"nadam", 6}}) {
     auto o = opt::get(c.name);
     Problem problem;
     o->get_updates(problem.params(), problem.loss);
@@ -477,7 +500,8 @@ TEST(OptimizerWeights, ResumedRunEqualsUninterruptedRun) {
   // With decay where Keras has it, so that `iterations` matters; Nadam's m_schedule matters too.
   std::vector<std::shared_ptr<opt::Optimizer>> (*make)() = [] {
     return std::vector<std::shared_ptr<opt::Optimizer>>{
-        std::make_shared<opt::SGD>(opt::SGDOptions{.lr = 0.1, .momentum = 0.9, .decay = 0.1, .nesterov = true}),
+        std::make_shared<opt::SGD>(
+            opt::SGDOptions{.lr = 0.1, .momentum = 0.9, .decay = 0.1, .nesterov = true}),
         std::make_shared<opt::RMSprop>(opt::RMSpropOptions{.lr = 0.01, .decay = 0.2}),
         std::make_shared<opt::Adagrad>(opt::AdagradOptions{.lr = 0.1, .decay = 0.2}),
         std::make_shared<opt::Adadelta>(opt::AdadeltaOptions{.decay = 0.2}),
@@ -541,9 +565,11 @@ TEST(OptimizerWeights, SetWeightsChecksCountAndShapes) {
   std::vector<Tensor> w = adam.get_weights();
   std::vector<Tensor> short_list(w.begin(), w.begin() + 3);
   std::string message = error_of([&] { adam.set_weights(short_list); });
-  EXPECT_NE(message.find("Length of the specified weight list (3) does not match the number of weights of the "
-                         "optimizer (7)"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find(
+          "Length of the specified weight list (3) does not match the number of weights of the "
+          "optimizer (7)"),
+      std::string::npos)
       << message;
 
   std::vector<Tensor> bad = w;
@@ -551,7 +577,8 @@ TEST(OptimizerWeights, SetWeightsChecksCountAndShapes) {
   bad[2] = Tensor::zeros({4}, DType::float64);  // the (2, 2) m of u
   message = error_of([&] { adam.set_weights(bad); });
   EXPECT_NE(message.find("Optimizer weight shape (2, 2)"), std::string::npos) << message;
-  EXPECT_NE(message.find("not compatible with provided weight shape (4,)"), std::string::npos) << message;
+  EXPECT_NE(message.find("not compatible with provided weight shape (4,)"), std::string::npos)
+      << message;
   EXPECT_EQ(iterations_of(adam), 0) << "a failed set_weights must change nothing";
 
   // A single tensor for SGD is Keras 2.3's momentum-free layout: iterations, zero moments.
@@ -577,7 +604,8 @@ TEST(OptimizerWeights, AcceptsKeras224LayoutsWithoutIterations) {
   Problem problem;
   rms.get_updates(problem.params(), problem.loss);
   K::set_value(rms.iterations(), Tensor::full({}, 7, DType::int64));
-  std::vector<Tensor> slots = {Tensor::full({3}, 0.5, DType::float64), Tensor::full({2, 2}, 0.25, DType::float64)};
+  std::vector<Tensor> slots = {Tensor::full({3}, 0.5, DType::float64),
+                               Tensor::full({2, 2}, 0.25, DType::float64)};
   rms.set_weights(slots);
   auto w = rms.get_weights();
   EXPECT_EQ(w[0].item(), 0);
@@ -587,8 +615,9 @@ TEST(OptimizerWeights, AcceptsKeras224LayoutsWithoutIterations) {
   opt::Adadelta adadelta;
   Problem p2;
   adadelta.get_updates(p2.params(), p2.loss);
-  adadelta.set_weights({Tensor::full({3}, 1, DType::float64), Tensor::full({2, 2}, 2, DType::float64),
-                        Tensor::full({3}, 3, DType::float64), Tensor::full({2, 2}, 4, DType::float64)});
+  adadelta.set_weights(
+      {Tensor::full({3}, 1, DType::float64), Tensor::full({2, 2}, 2, DType::float64),
+       Tensor::full({3}, 3, DType::float64), Tensor::full({2, 2}, 4, DType::float64)});
   EXPECT_EQ(adadelta.get_weights()[4](0, 1), 4);
 
   // Keras 2.3's Adam without amsgrad drops the placeholder vhats.
@@ -660,9 +689,11 @@ TEST(OptimizerConfig, GetConfigHasKeras224Keys) {
   EXPECT_EQ(keys(opt::RMSprop().get_config()), (V{"decay", "epsilon", "lr", "rho"}));
   EXPECT_EQ(keys(opt::Adagrad().get_config()), (V{"decay", "epsilon", "lr"}));
   EXPECT_EQ(keys(opt::Adadelta().get_config()), (V{"decay", "epsilon", "lr", "rho"}));
-  EXPECT_EQ(keys(opt::Adam().get_config()), (V{"amsgrad", "beta_1", "beta_2", "decay", "epsilon", "lr"}));
+  EXPECT_EQ(keys(opt::Adam().get_config()),
+            (V{"amsgrad", "beta_1", "beta_2", "decay", "epsilon", "lr"}));
   EXPECT_EQ(keys(opt::Adamax().get_config()), (V{"beta_1", "beta_2", "decay", "epsilon", "lr"}));
-  EXPECT_EQ(keys(opt::Nadam().get_config()), (V{"beta_1", "beta_2", "epsilon", "lr", "schedule_decay"}));
+  EXPECT_EQ(keys(opt::Nadam().get_config()),
+            (V{"beta_1", "beta_2", "epsilon", "lr", "schedule_decay"}));
   nlohmann::json c = opt::SGD({.lr = 0.2, .clipnorm = 1.5, .clipvalue = 0.5}).get_config();
   EXPECT_EQ(c["clipnorm"], 1.5);
   EXPECT_EQ(c["clipvalue"], 0.5);
@@ -672,13 +703,19 @@ TEST(OptimizerConfig, GetConfigHasKeras224Keys) {
 
 TEST(OptimizerConfig, FromConfigRoundTrips) {
   std::vector<std::shared_ptr<opt::Optimizer>> originals = {
-      std::make_shared<opt::SGD>(opt::SGDOptions{.lr = 0.3, .momentum = 0.7, .decay = 0.01, .nesterov = true}),
-      std::make_shared<opt::RMSprop>(opt::RMSpropOptions{.lr = 0.02, .rho = 0.8, .epsilon = 1e-5, .decay = 0.1}),
-      std::make_shared<opt::Adagrad>(opt::AdagradOptions{.lr = 0.2, .epsilon = 1e-6, .clipnorm = 2.0}),
-      std::make_shared<opt::Adadelta>(opt::AdadeltaOptions{.lr = 0.9, .rho = 0.5, .clipvalue = 0.25}),
-      std::make_shared<opt::Adam>(opt::AdamOptions{.lr = 0.004, .beta_1 = 0.5, .beta_2 = 0.6, .amsgrad = true}),
+      std::make_shared<opt::SGD>(
+          opt::SGDOptions{.lr = 0.3, .momentum = 0.7, .decay = 0.01, .nesterov = true}),
+      std::make_shared<opt::RMSprop>(
+          opt::RMSpropOptions{.lr = 0.02, .rho = 0.8, .epsilon = 1e-5, .decay = 0.1}),
+      std::make_shared<opt::Adagrad>(
+          opt::AdagradOptions{.lr = 0.2, .epsilon = 1e-6, .clipnorm = 2.0}),
+      std::make_shared<opt::Adadelta>(
+          opt::AdadeltaOptions{.lr = 0.9, .rho = 0.5, .clipvalue = 0.25}),
+      std::make_shared<opt::Adam>(
+          opt::AdamOptions{.lr = 0.004, .beta_1 = 0.5, .beta_2 = 0.6, .amsgrad = true}),
       std::make_shared<opt::Adamax>(opt::AdamaxOptions{.lr = 0.003, .beta_1 = 0.1, .decay = 0.4}),
-      std::make_shared<opt::Nadam>(opt::NadamOptions{.lr = 0.001, .epsilon = 1e-8, .schedule_decay = 0.01}),
+      std::make_shared<opt::Nadam>(
+          opt::NadamOptions{.lr = 0.001, .epsilon = 1e-8, .schedule_decay = 0.01}),
   };
   for (const auto& o : originals) {
     nlohmann::json serialized = o->serialize();
@@ -714,19 +751,26 @@ TEST(OptimizerConfig, FromConfigReadsKerasFiles) {
 }
 
 TEST(OptimizerConfig, FromConfigRejectsUnexpectedArguments) {
-  std::string message =
-      error_of([] { opt::from_config({{"class_name", "Adam"}, {"config", {{"momentum", 0.9}}}}); });
-  EXPECT_NE(message.find("Unexpected keyword argument passed to optimizer Adam: 'momentum'"), std::string::npos)
+  std::string message = error_of([] {
+    opt::from_config({{"class_name", "Adam"}, {"config", {{"momentum", 0.9}}}});
+  });
+  EXPECT_NE(message.find("Unexpected keyword argument passed to optimizer Adam: 'momentum'"),
+            std::string::npos)
       << message;
-  message = error_of([] { opt::from_config({{"class_name", "SGD"}, {"config", {{"weight_decay", 0.1}}}}); });
+  message = error_of([] {
+    opt::from_config({{"class_name", "SGD"}, {"config", {{"weight_decay", 0.1}}}});
+  });
   EXPECT_NE(message.find("weight_decay"), std::string::npos) << message;
-  message = error_of([] { opt::from_config({{"class_name", "SGD"}, {"config", {{"lr", "fast"}}}}); });
+  message = error_of([] {
+    opt::from_config({{"class_name", "SGD"}, {"config", {{"lr", "fast"}}}});
+  });
   EXPECT_NE(message.find("'lr' must be a number"), std::string::npos) << message;
   message = error_of([] { opt::from_config({{"config", {}}}); });
   EXPECT_NE(message.find("class_name"), std::string::npos) << message;
   message = error_of([] { opt::from_config({{"class_name", "Adamm"}}); });
   EXPECT_EQ(message,
-            "Unknown optimizer: 'Adamm'. Valid optimizers are: sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam.");
+            "Unknown optimizer: 'Adamm'. Valid optimizers are: sgd, rmsprop, adagrad, adadelta, "
+            "adam, adamax, nadam.");
 }
 
 TEST(OptimizerConfig, GetByNameIsCaseInsensitive) {
@@ -745,5 +789,6 @@ TEST(OptimizerConfig, GetByNameIsCaseInsensitive) {
 
 TEST(OptimizerConfig, UnknownNameError) {
   EXPECT_EQ(error_of([] { opt::get("adamm"); }),
-            "Unknown optimizer: 'adamm'. Valid optimizers are: sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam.");
+            "Unknown optimizer: 'adamm'. Valid optimizers are: sgd, rmsprop, adagrad, adadelta, "
+            "adam, adamax, nadam.");
 }

@@ -41,7 +41,8 @@ inline LossGraph make_loss_graph(const OpCase& c, DType dtype, bool unknown_batc
   namespace K = keras::backend;
   LossGraph g;
   g.built = build_case(c, dtype, unknown_batch);
-  g.weights = K::placeholder(g.built.float_output.shape(), g.built.float_output.dtype(), "loss_weights");
+  g.weights =
+      K::placeholder(g.built.float_output.shape(), g.built.float_output.dtype(), "loss_weights");
   g.loss = K::sum(g.built.float_output * g.weights);
   g.inputs = g.built.inputs;
   g.inputs.push_back(g.weights);
@@ -67,7 +68,8 @@ inline ::testing::AssertionResult gradcheck(const OpCase& c, const std::string& 
 
     K::Function forward(g.built.inputs, {g.built.float_output}, {}, g.built.givens);
     Tensor y = forward(feed)[0];
-    if (auto shaped = has_static_shape(y, g.built.float_output.shape(), c.name + " output"); !shaped)
+    if (auto shaped = has_static_shape(y, g.built.float_output.shape(), c.name + " output");
+        !shaped)
       return shaped;
     feed.push_back(random_tensor(y.shape(), dtype, seed + 1));
 
@@ -83,8 +85,9 @@ inline ::testing::AssertionResult gradcheck(const OpCase& c, const std::string& 
       const Tensor& a = analytic[k];
       if (a.shape() != x.shape() || a.dtype() != dtype)
         return ::testing::AssertionFailure()
-               << c.name << ": gradient " << k << " has shape " << shape_to_string(a.shape()) << " and dtype "
-               << dtype_name(a.dtype()) << ", the input " << shape_to_string(x.shape()) << " float64";
+               << c.name << ": gradient " << k << " has shape " << shape_to_string(a.shape())
+               << " and dtype " << dtype_name(a.dtype()) << ", the input "
+               << shape_to_string(x.shape()) << " float64";
       double* data = x.data<double>();
       for (std::int64_t j = 0; j < x.numel(); ++j) {
         double got = a.data<double>()[j];
@@ -98,18 +101,20 @@ inline ::testing::AssertionResult gradcheck(const OpCase& c, const std::string& 
           data[j] = saved;
           numeric = (plus - minus) / (2 * c.fd_step);
         }
-        bool ok = c.grad == GradMode::kZero ? got == 0.0
-                                            : std::abs(got - numeric) <= c.grad_tol * (1.0 + std::abs(numeric));
+        bool ok = c.grad == GradMode::kZero
+                      ? got == 0.0
+                      : std::abs(got - numeric) <= c.grad_tol * (1.0 + std::abs(numeric));
         if (!ok && bad++ < options.max_report)
-          report << "\n  input " << g.built.float_index[k] << " element " << j << ": K::gradients " << got
-                 << ", finite differences " << numeric;
+          report << "\n  input " << g.built.float_index[k] << " element " << j << ": K::gradients "
+                 << got << ", finite differences " << numeric;
       }
     }
     if (bad == 0) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << c.name << " on " << backend_name << ": " << bad
                                          << " gradient elements wrong" << report.str();
   } catch (const std::exception& e) {
-    return ::testing::AssertionFailure() << c.name << " on " << backend_name << " threw: " << e.what();
+    return ::testing::AssertionFailure()
+           << c.name << " on " << backend_name << " threw: " << e.what();
   }
 }
 

@@ -1,6 +1,7 @@
-// The table of backend test cases: one small graph per op (and per interesting variant: broadcasting,
-// axes, keepdims, transposes...), built from public K:: functions. gradients_test runs finite
-// differences on them, cpu_vs_reference_test compares the cpu backend with the reference kernels.
+// The table of backend test cases: one small graph per op (and per interesting variant:
+// broadcasting, axes, keepdims, transposes...), built from public K:: functions. gradients_test
+// runs finite differences on them, cpu_vs_reference_test compares the cpu backend with the
+// reference kernels.
 #pragma once
 
 #include <cstdint>
@@ -57,7 +58,9 @@ struct OpCase {
   double grad_tol = 1e-5;          // relative and absolute gradcheck tolerance
 };
 
-inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+inline void PrintTo(const OpCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // ---- input spec shorthands --------------------------------------------------------------------
 
@@ -110,139 +113,243 @@ inline std::vector<OpCase> make_op_cases() {
   std::vector<OpCase> c;
 
   // Leaves.
-  c.push_back({"identity", O::kPlaceholder, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::linear(in[0]); }});
+  c.push_back({"identity", O::kPlaceholder, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 return K::linear(in[0]);
+               }});
   c.push_back({"mul_variable", O::kVariable, {batched(uniform({4, 3}))}, [](const Inputs& in) {
                  Tensor w = random_tensor({3}, in[0].dtype(), 11);
                  return in[0] * K::variable(w, "w");
                }});
-  c.push_back({"add_constant_tensor", O::kConstant, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return in[0] + K::constant(random_tensor({3}, in[0].dtype(), 12)); }});
+  c.push_back(
+      {"add_constant_tensor", O::kConstant, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+         return in[0] + K::constant(random_tensor({3}, in[0].dtype(), 12));
+       }});
 
   // Unary elementwise.
-  c.push_back({"neg", O::kNeg, {batched(uniform({4, 5}))}, [](const Inputs& in) { return -in[0]; }});
-  c.push_back({"exp", O::kExp, {batched(uniform({4, 5}))}, [](const Inputs& in) { return K::exp(in[0]); }});
-  c.push_back({"log", O::kLog, {batched(positive({4, 5}, 0.2, 3.0))},
-               [](const Inputs& in) { return K::log(in[0]); }});
-  c.push_back({"sqrt", O::kSqrt, {batched(positive({4, 5}, 0.2, 3.0))},
-               [](const Inputs& in) { return K::sqrt(in[0]); }});
-  c.push_back({"square", O::kSquare, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::square(in[0]); }});
-  c.push_back({"abs", O::kAbs, {batched(nonzero({4, 5}))}, [](const Inputs& in) { return K::abs(in[0]); }});
-  c.push_back({"sign", O::kSign, {batched(nonzero({4, 5}))},
-               [](const Inputs& in) { return K::sign(in[0]); }, G::kZero});
-  c.push_back({"relu", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) { return K::relu(in[0]); }});
-  c.push_back({"relu_alpha", O::kRelu, {batched(nonzero({4, 5}))},
-               [](const Inputs& in) { return K::relu(in[0], 0.1); }});
-  c.push_back({"relu_max_value", O::kRelu, {batched(nonzero({4, 5}))},
-               [](const Inputs& in) { return K::relu(in[0], 0.0, 0.5); }});
-  c.push_back({"relu_alpha_max_value", O::kRelu, {batched(nonzero({4, 5}))},
-               [](const Inputs& in) { return K::relu(in[0], 0.2, 0.6); }});
-  c.push_back({"sigmoid", O::kSigmoid, {batched(uniform({4, 5}, -4, 4))},
-               [](const Inputs& in) { return K::sigmoid(in[0]); }});
-  c.push_back({"hard_sigmoid", O::kHardSigmoid, {batched(uniform({4, 5}, -4, 4))},
-               [](const Inputs& in) { return K::hard_sigmoid(in[0]); }});
-  c.push_back({"tanh", O::kTanh, {batched(uniform({4, 5}, -3, 3))},
-               [](const Inputs& in) { return K::tanh(in[0]); }});
-  c.push_back({"softplus", O::kSoftplus, {batched(uniform({4, 5}, -4, 4))},
-               [](const Inputs& in) { return K::softplus(in[0]); }});
-  c.push_back({"softsign", O::kSoftsign, {batched(nonzero({4, 5}, 0.1, 3.0))},
-               [](const Inputs& in) { return K::softsign(in[0]); }});
-  c.push_back({"elu", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))},
-               [](const Inputs& in) { return K::elu(in[0]); }});
-  c.push_back({"elu_alpha", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))},
-               [](const Inputs& in) { return K::elu(in[0], 0.5); }});
-  c.push_back({"clip", O::kClip, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::clip(in[0], -0.5, 0.5); }});
+  c.push_back(
+      {"neg", O::kNeg, {batched(uniform({4, 5}))}, [](const Inputs& in) { return -in[0]; }});
+  c.push_back(
+      {"exp", O::kExp, {batched(uniform({4, 5}))}, [](const Inputs& in) { return K::exp(in[0]); }});
+  c.push_back({"log", O::kLog, {batched(positive({4, 5}, 0.2, 3.0))}, [](const Inputs& in) {
+                 return K::log(in[0]);
+               }});
+  c.push_back({"sqrt", O::kSqrt, {batched(positive({4, 5}, 0.2, 3.0))}, [](const Inputs& in) {
+                 return K::sqrt(in[0]);
+               }});
+  c.push_back({"square", O::kSquare, {batched(uniform({4, 5}))}, [](const Inputs& in) {
+                 return K::square(in[0]);
+               }});
+  c.push_back(
+      {"abs", O::kAbs, {batched(nonzero({4, 5}))}, [](const Inputs& in) { return K::abs(in[0]); }});
+  c.push_back({"sign",
+               O::kSign,
+               {batched(nonzero({4, 5}))},
+               [](const Inputs& in) { return K::sign(in[0]); },
+               G::kZero});
+  c.push_back({"relu", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) {
+                 return K::relu(in[0]);
+               }});
+  c.push_back({"relu_alpha", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) {
+                 return K::relu(in[0], 0.1);
+               }});
+  c.push_back({"relu_max_value", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) {
+                 return K::relu(in[0], 0.0, 0.5);
+               }});
+  c.push_back({"relu_alpha_max_value", O::kRelu, {batched(nonzero({4, 5}))}, [](const Inputs& in) {
+                 return K::relu(in[0], 0.2, 0.6);
+               }});
+  c.push_back({"sigmoid", O::kSigmoid, {batched(uniform({4, 5}, -4, 4))}, [](const Inputs& in) {
+                 return K::sigmoid(in[0]);
+               }});
+  c.push_back(
+      {"hard_sigmoid", O::kHardSigmoid, {batched(uniform({4, 5}, -4, 4))}, [](const Inputs& in) {
+         return K::hard_sigmoid(in[0]);
+       }});
+  c.push_back({"tanh", O::kTanh, {batched(uniform({4, 5}, -3, 3))}, [](const Inputs& in) {
+                 return K::tanh(in[0]);
+               }});
+  c.push_back({"softplus", O::kSoftplus, {batched(uniform({4, 5}, -4, 4))}, [](const Inputs& in) {
+                 return K::softplus(in[0]);
+               }});
+  c.push_back(
+      {"softsign", O::kSoftsign, {batched(nonzero({4, 5}, 0.1, 3.0))}, [](const Inputs& in) {
+         return K::softsign(in[0]);
+       }});
+  c.push_back({"elu", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))}, [](const Inputs& in) {
+                 return K::elu(in[0]);
+               }});
+  c.push_back({"elu_alpha", O::kElu, {batched(nonzero({4, 5}, 0.05, 2.0))}, [](const Inputs& in) {
+                 return K::elu(in[0], 0.5);
+               }});
+  c.push_back({"clip", O::kClip, {batched(uniform({4, 5}))}, [](const Inputs& in) {
+                 return K::clip(in[0], -0.5, 0.5);
+               }});
   // Keras: a max_value below min_value means min_value.
-  c.push_back({"clip_inverted_bounds", O::kClip, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::clip(in[0], 0.3, -0.3); }});
+  c.push_back({"clip_inverted_bounds", O::kClip, {batched(uniform({4, 5}))}, [](const Inputs& in) {
+                 return K::clip(in[0], 0.3, -0.3);
+               }});
 
   // Casts: int -> float feeds a product; float -> int is piecewise constant; a float round trip
   // through the other precision is differentiable but only to that precision.
-  c.push_back({"cast_int_to_float", O::kCast, {batched(uniform({4, 3})), batched(indices({4, 3}, 5))},
+  c.push_back({"cast_int_to_float",
+               O::kCast,
+               {batched(uniform({4, 3})), batched(indices({4, 3}, 5))},
                [](const Inputs& in) { return in[0] * K::cast(in[1], in[0].dtype()); }});
-  c.push_back({"cast_float_to_int", O::kCast, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::cast(in[0] * 5.0, DType::int32); }, G::kZero});
-  c.push_back({"cast_float_roundtrip", O::kCast, {batched(uniform({4, 3}))},
+  c.push_back({"cast_float_to_int",
+               O::kCast,
+               {batched(uniform({4, 3}))},
+               [](const Inputs& in) { return K::cast(in[0] * 5.0, DType::int32); },
+               G::kZero});
+  c.push_back({"cast_float_roundtrip",
+               O::kCast,
+               {batched(uniform({4, 3}))},
                [other_float](const Inputs& in) {
                  return K::cast(K::cast(in[0], other_float(in[0].dtype())) * 2.0, in[0].dtype());
                },
-               G::kCheck, false, 1e-3, 1e-3});
+               G::kCheck,
+               false,
+               1e-3,
+               1e-3});
 
   // Binary elementwise, with broadcasting.
-  c.push_back({"add", O::kAdd, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+  c.push_back(
+      {"add", O::kAdd, {batched(uniform({4, 5})), batched(uniform({4, 5}))}, [](const Inputs& in) {
+         return in[0] + in[1];
+       }});
+  c.push_back({"add_broadcast_3d",
+               O::kAdd,
+               {batched(uniform({3, 1, 4})), uniform({2, 4})},
                [](const Inputs& in) { return in[0] + in[1]; }});
-  c.push_back({"add_broadcast_3d", O::kAdd, {batched(uniform({3, 1, 4})), uniform({2, 4})},
+  c.push_back({"add_scalar_placeholder",
+               O::kAdd,
+               {batched(uniform({4, 5})), uniform({})},
                [](const Inputs& in) { return in[0] + in[1]; }});
-  c.push_back({"add_scalar_placeholder", O::kAdd, {batched(uniform({4, 5})), uniform({})},
-               [](const Inputs& in) { return in[0] + in[1]; }});
-  c.push_back({"sub_broadcast_row", O::kSub, {batched(uniform({5, 3})), uniform({3})},
+  c.push_back({"sub_broadcast_row",
+               O::kSub,
+               {batched(uniform({5, 3})), uniform({3})},
                [](const Inputs& in) { return in[0] - in[1]; }});
-  c.push_back({"sub_broadcast_column", O::kSub, {uniform({5, 1}), uniform({1, 3})},
-               [](const Inputs& in) { return in[0] - in[1]; }});
-  c.push_back({"mul_broadcast", O::kMul, {batched(uniform({5, 3})), uniform({3})},
+  c.push_back(
+      {"sub_broadcast_column", O::kSub, {uniform({5, 1}), uniform({1, 3})}, [](const Inputs& in) {
+         return in[0] - in[1];
+       }});
+  c.push_back(
+      {"mul_broadcast", O::kMul, {batched(uniform({5, 3})), uniform({3})}, [](const Inputs& in) {
+         return in[0] * in[1];
+       }});
+  c.push_back({"mul_scalar_placeholder",
+               O::kMul,
+               {uniform({}), batched(uniform({5, 3}))},
                [](const Inputs& in) { return in[0] * in[1]; }});
-  c.push_back({"mul_scalar_placeholder", O::kMul, {uniform({}), batched(uniform({5, 3}))},
-               [](const Inputs& in) { return in[0] * in[1]; }});
-  c.push_back({"mul_python_scalars", O::kMul, {batched(uniform({5, 3}))},
-               [](const Inputs& in) { return 3.0 - (in[0] * 2.5 + 1.0) / 4.0; }});
-  c.push_back({"div", O::kDiv, {batched(uniform({4, 5})), batched(positive({4, 5}))},
+  c.push_back({"mul_python_scalars", O::kMul, {batched(uniform({5, 3}))}, [](const Inputs& in) {
+                 return 3.0 - (in[0] * 2.5 + 1.0) / 4.0;
+               }});
+  c.push_back(
+      {"div", O::kDiv, {batched(uniform({4, 5})), batched(positive({4, 5}))}, [](const Inputs& in) {
+         return in[0] / in[1];
+       }});
+  c.push_back({"div_broadcast_3d",
+               O::kDiv,
+               {batched(uniform({3, 1, 4})), positive({2, 4})},
                [](const Inputs& in) { return in[0] / in[1]; }});
-  c.push_back({"div_broadcast_3d", O::kDiv, {batched(uniform({3, 1, 4})), positive({2, 4})},
-               [](const Inputs& in) { return in[0] / in[1]; }});
-  c.push_back({"div_scalar_numerator", O::kDiv, {batched(positive({4, 5}))},
-               [](const Inputs& in) { return 1.0 / in[0]; }});
-  c.push_back({"pow_tensor_exponent", O::kPow, {batched(positive({4, 3})), batched(uniform({4, 3}, -2, 2))},
+  c.push_back({"div_scalar_numerator", O::kDiv, {batched(positive({4, 5}))}, [](const Inputs& in) {
+                 return 1.0 / in[0];
+               }});
+  c.push_back({"pow_tensor_exponent",
+               O::kPow,
+               {batched(positive({4, 3})), batched(uniform({4, 3}, -2, 2))},
                [](const Inputs& in) { return K::pow(in[0], in[1]); }});
-  c.push_back({"pow_broadcast_exponent", O::kPow, {batched(positive({4, 3})), uniform({3}, -2, 2)},
+  c.push_back({"pow_broadcast_exponent",
+               O::kPow,
+               {batched(positive({4, 3})), uniform({3}, -2, 2)},
                [](const Inputs& in) { return K::pow(in[0], in[1]); }});
-  c.push_back({"pow_scalar", O::kPow, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::pow(in[0], 3.0); }});
-  c.push_back({"pow_fractional_scalar", O::kPow, {batched(positive({4, 3}))},
-               [](const Inputs& in) { return K::pow(in[0], 0.5); }});
-  c.push_back({"maximum", O::kMaximum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+  c.push_back({"pow_scalar", O::kPow, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 return K::pow(in[0], 3.0);
+               }});
+  c.push_back({"pow_fractional_scalar", O::kPow, {batched(positive({4, 3}))}, [](const Inputs& in) {
+                 return K::pow(in[0], 0.5);
+               }});
+  c.push_back({"maximum",
+               O::kMaximum,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
                [](const Inputs& in) { return K::maximum(in[0], in[1]); }});
-  c.push_back({"maximum_broadcast", O::kMaximum, {batched(uniform({4, 5})), uniform({5})},
+  c.push_back({"maximum_broadcast",
+               O::kMaximum,
+               {batched(uniform({4, 5})), uniform({5})},
                [](const Inputs& in) { return K::maximum(in[0], in[1]); }});
-  c.push_back({"minimum", O::kMinimum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+  c.push_back({"minimum",
+               O::kMinimum,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
                [](const Inputs& in) { return K::minimum(in[0], in[1]); }});
-  c.push_back({"minimum_constant", O::kMinimum, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::minimum(in[0], K::constant(0.3, in[0].dtype())); }});
+  c.push_back({"minimum_constant", O::kMinimum, {batched(uniform({4, 5}))}, [](const Inputs& in) {
+                 return K::minimum(in[0], K::constant(0.3, in[0].dtype()));
+               }});
 
   // Comparisons: 1 or 0 in the operands' dtype. equal(x, maximum(x, y)) is x >= y, so equality
   // really happens on floats.
-  c.push_back({"equal", O::kEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::equal(in[0], K::maximum(in[0], in[1])); }, G::kZero});
-  c.push_back({"equal_int", O::kEqual, {batched(indices({4, 5}, 3)), batched(indices({4, 5}, 3))},
-               [](const Inputs& in) { return K::equal(in[0], in[1]); }, G::kZero});
-  c.push_back({"not_equal", O::kNotEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::not_equal(in[0], K::maximum(in[0], in[1])); }, G::kZero});
-  c.push_back({"greater", O::kGreater, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::greater(in[0], in[1]); }, G::kZero});
-  c.push_back({"greater_int", O::kGreater, {batched(indices({4, 5}, 4)), indices({5}, 4, DType::int32)},
-               [](const Inputs& in) { return K::greater(in[0], in[1]); }, G::kZero});
-  c.push_back({"greater_equal", O::kGreaterEqual, {batched(uniform({4, 5})), uniform({5})},
-               [](const Inputs& in) { return K::greater_equal(in[0], in[1]); }, G::kZero});
-  c.push_back({"less", O::kLess, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::less(in[0], K::constant(0.0, in[0].dtype())); }, G::kZero});
-  c.push_back({"less_equal", O::kLessEqual, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::less_equal(in[0], in[1]); }, G::kZero});
+  c.push_back({"equal",
+               O::kEqual,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::equal(in[0], K::maximum(in[0], in[1])); },
+               G::kZero});
+  c.push_back({"equal_int",
+               O::kEqual,
+               {batched(indices({4, 5}, 3)), batched(indices({4, 5}, 3))},
+               [](const Inputs& in) { return K::equal(in[0], in[1]); },
+               G::kZero});
+  c.push_back({"not_equal",
+               O::kNotEqual,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::not_equal(in[0], K::maximum(in[0], in[1])); },
+               G::kZero});
+  c.push_back({"greater",
+               O::kGreater,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::greater(in[0], in[1]); },
+               G::kZero});
+  c.push_back({"greater_int",
+               O::kGreater,
+               {batched(indices({4, 5}, 4)), indices({5}, 4, DType::int32)},
+               [](const Inputs& in) { return K::greater(in[0], in[1]); },
+               G::kZero});
+  c.push_back({"greater_equal",
+               O::kGreaterEqual,
+               {batched(uniform({4, 5})), uniform({5})},
+               [](const Inputs& in) { return K::greater_equal(in[0], in[1]); },
+               G::kZero});
+  c.push_back({"less",
+               O::kLess,
+               {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::less(in[0], K::constant(0.0, in[0].dtype())); },
+               G::kZero});
+  c.push_back({"less_equal",
+               O::kLessEqual,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::less_equal(in[0], in[1]); },
+               G::kZero});
 
   // Switch: the learning phase fed as an int32 scalar input, so the switch survives compilation.
-  c.push_back({"in_train_phase_training", O::kSwitch,
+  c.push_back({"in_train_phase_training",
+               O::kSwitch,
                {phase(1), batched(uniform({4, 3})), batched(uniform({4, 3}))},
                [](const Inputs& in) { return K::in_train_phase(in[1] * 2.0, K::exp(in[2])); }});
-  c.push_back({"in_train_phase_inference", O::kSwitch,
+  c.push_back({"in_train_phase_inference",
+               O::kSwitch,
                {phase(0), batched(uniform({4, 3})), batched(uniform({4, 3}))},
                [](const Inputs& in) { return K::in_train_phase(in[1] * 2.0, K::exp(in[2])); }});
-  c.push_back({"in_test_phase", O::kSwitch, {phase(1), batched(uniform({4, 3})), batched(uniform({4, 3}))},
+  c.push_back({"in_test_phase",
+               O::kSwitch,
+               {phase(1), batched(uniform({4, 3})), batched(uniform({4, 3}))},
                [](const Inputs& in) { return K::in_test_phase(K::square(in[1]), in[2]); }});
-  c.push_back({"switch_broadcast_then", O::kSwitch, {phase(1), batched(uniform({4, 3})), uniform({3})},
+  c.push_back({"switch_broadcast_then",
+               O::kSwitch,
+               {phase(1), batched(uniform({4, 3})), uniform({3})},
                [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
-  c.push_back({"switch_broadcast_else", O::kSwitch, {phase(0), batched(uniform({4, 3})), uniform({3})},
+  c.push_back({"switch_broadcast_else",
+               O::kSwitch,
+               {phase(0), batched(uniform({4, 3})), uniform({3})},
                [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
-  c.push_back({"switch_float_condition", O::kSwitch,
+  c.push_back({"switch_float_condition",
+               O::kSwitch,
                {positive({}, 0.5, 1.0), batched(uniform({4, 3})), batched(uniform({4, 3}))},
                [](const Inputs& in) { return K::switch_(in[0], in[1], in[2]); }});
 
@@ -253,8 +360,8 @@ inline std::vector<OpCase> make_op_cases() {
     SymbolicTensor (*fn)(const SymbolicTensor&, backend::Axes, bool);
   };
   const Reduction reductions[] = {
-      {"sum", O::kSum, &K::sum},   {"mean", O::kMean, &K::mean}, {"max", O::kMax, &K::max},
-      {"min", O::kMin, &K::min},   {"var", O::kMean, &K::var},   {"std", O::kSqrt, &K::std},
+      {"sum", O::kSum, &K::sum},    {"mean", O::kMean, &K::mean}, {"max", O::kMax, &K::max},
+      {"min", O::kMin, &K::min},    {"var", O::kMean, &K::var},   {"std", O::kSqrt, &K::std},
       {"prod", O::kProd, &K::prod},
   };
   for (const Reduction& r : reductions) {
@@ -265,135 +372,246 @@ inline std::vector<OpCase> make_op_cases() {
     x.batch = batch;
     std::string n = r.name;
     c.push_back({n + "_all", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {}, false); }});
-    c.push_back({n + "_all_keepdims", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {}, true); }});
-    c.push_back({n + "_axis1", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {1}, false); }});
-    c.push_back({n + "_last_axis_keepdims", r.op, {x},
-                 [fn](const Inputs& in) { return fn(in[0], {-1}, true); }});
-    c.push_back({n + "_axes02", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {0, 2}, false); }});
-    c.push_back({n + "_axes12_keepdims", r.op, {x},
-                 [fn](const Inputs& in) { return fn(in[0], {1, 2}, true); }});
+    c.push_back(
+        {n + "_all_keepdims", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {}, true); }});
+    c.push_back(
+        {n + "_axis1", r.op, {x}, [fn](const Inputs& in) { return fn(in[0], {1}, false); }});
+    c.push_back({n + "_last_axis_keepdims", r.op, {x}, [fn](const Inputs& in) {
+                   return fn(in[0], {-1}, true);
+                 }});
+    c.push_back({n + "_axes02", r.op, {x}, [fn](const Inputs& in) {
+                   return fn(in[0], {0, 2}, false);
+                 }});
+    c.push_back({n + "_axes12_keepdims", r.op, {x}, [fn](const Inputs& in) {
+                   return fn(in[0], {1, 2}, true);
+                 }});
   }
-  c.push_back({"sum_1d", O::kSum, {batched(uniform({7}))}, [](const Inputs& in) { return K::sum(in[0]); }});
-  c.push_back({"argmax_last", O::kArgMax, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::argmax(in[0]); }, G::kZero});
-  c.push_back({"argmax_axis0", O::kArgMax, {batched(uniform({4, 5, 3}))},
-               [](const Inputs& in) { return K::argmax(in[0], 0); }, G::kZero});
-  c.push_back({"argmin_last", O::kArgMin, {batched(uniform({4, 5}))},
-               [](const Inputs& in) { return K::argmin(in[0], -1); }, G::kZero});
-  c.push_back({"argmin_axis1_int", O::kArgMin, {batched(indices({4, 6, 3}, 100))},
-               [](const Inputs& in) { return K::argmin(in[0], 1); }, G::kZero});
+  c.push_back(
+      {"sum_1d", O::kSum, {batched(uniform({7}))}, [](const Inputs& in) { return K::sum(in[0]); }});
+  c.push_back({"argmax_last",
+               O::kArgMax,
+               {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::argmax(in[0]); },
+               G::kZero});
+  c.push_back({"argmax_axis0",
+               O::kArgMax,
+               {batched(uniform({4, 5, 3}))},
+               [](const Inputs& in) { return K::argmax(in[0], 0); },
+               G::kZero});
+  c.push_back({"argmin_last",
+               O::kArgMin,
+               {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::argmin(in[0], -1); },
+               G::kZero});
+  c.push_back({"argmin_axis1_int",
+               O::kArgMin,
+               {batched(indices({4, 6, 3}, 100))},
+               [](const Inputs& in) { return K::argmin(in[0], 1); },
+               G::kZero});
 
   // Linear algebra.
-  c.push_back({"dot_2d", O::kMatMul, {batched(uniform({4, 3})), uniform({3, 5})},
+  c.push_back(
+      {"dot_2d", O::kMatMul, {batched(uniform({4, 3})), uniform({3, 5})}, [](const Inputs& in) {
+         return K::dot(in[0], in[1]);
+       }});
+  c.push_back({"dot_3d_2d",
+               O::kMatMul,
+               {batched(uniform({2, 3, 4})), uniform({4, 5})},
                [](const Inputs& in) { return K::dot(in[0], in[1]); }});
-  c.push_back({"dot_3d_2d", O::kMatMul, {batched(uniform({2, 3, 4})), uniform({4, 5})},
-               [](const Inputs& in) { return K::dot(in[0], in[1]); }});
-  c.push_back({"dot_1d_2d", O::kMatMul, {uniform({4}), uniform({4, 5})},
-               [](const Inputs& in) { return K::dot(in[0], in[1]); }});
-  c.push_back({"matmul_transpose_x", O::kMatMul, {uniform({4, 3}), uniform({4, 5})},
-               [](const Inputs& in) { return K::matmul(in[0], in[1], true, false); }});
-  c.push_back({"matmul_transpose_y", O::kMatMul, {batched(uniform({4, 3})), uniform({5, 3})},
+  c.push_back({"dot_1d_2d", O::kMatMul, {uniform({4}), uniform({4, 5})}, [](const Inputs& in) {
+                 return K::dot(in[0], in[1]);
+               }});
+  c.push_back(
+      {"matmul_transpose_x", O::kMatMul, {uniform({4, 3}), uniform({4, 5})}, [](const Inputs& in) {
+         return K::matmul(in[0], in[1], true, false);
+       }});
+  c.push_back({"matmul_transpose_y",
+               O::kMatMul,
+               {batched(uniform({4, 3})), uniform({5, 3})},
                [](const Inputs& in) { return K::matmul(in[0], in[1], false, true); }});
-  c.push_back({"matmul_transpose_both", O::kMatMul, {uniform({3, 4}), uniform({5, 3})},
+  c.push_back({"matmul_transpose_both",
+               O::kMatMul,
+               {uniform({3, 4}), uniform({5, 3})},
                [](const Inputs& in) { return K::matmul(in[0], in[1], true, true); }});
-  c.push_back({"matmul_3d_transpose_y", O::kMatMul, {batched(uniform({2, 3, 4})), uniform({5, 4})},
+  c.push_back({"matmul_3d_transpose_y",
+               O::kMatMul,
+               {batched(uniform({2, 3, 4})), uniform({5, 4})},
                [](const Inputs& in) { return K::matmul(in[0], in[1], false, true); }});
-  c.push_back({"batch_dot_2d", O::kSum, {batched(uniform({4, 5})), batched(uniform({4, 5}))},
+  c.push_back({"batch_dot_2d",
+               O::kSum,
+               {batched(uniform({4, 5})), batched(uniform({4, 5}))},
                [](const Inputs& in) { return K::batch_dot(in[0], in[1]); }});
-  c.push_back({"batch_dot_3d", O::kBatchMatMul, {batched(uniform({3, 2, 4})), batched(uniform({3, 4, 5}))},
+  c.push_back({"batch_dot_3d",
+               O::kBatchMatMul,
+               {batched(uniform({3, 2, 4})), batched(uniform({3, 4, 5}))},
                [](const Inputs& in) { return K::batch_dot(in[0], in[1]); }});
-  c.push_back({"batch_dot_3d_axes_1_1", O::kBatchMatMul,
+  c.push_back({"batch_dot_3d_axes_1_1",
+               O::kBatchMatMul,
                {batched(uniform({3, 4, 2})), batched(uniform({3, 4, 5}))},
-               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{1, 1}); }});
-  c.push_back({"batch_dot_3d_axes_2_2", O::kBatchMatMul,
+               [](const Inputs& in) {
+                 return K::batch_dot(in[0], in[1], std::pair{1, 1});
+               }});
+  c.push_back({"batch_dot_3d_axes_2_2",
+               O::kBatchMatMul,
                {batched(uniform({3, 2, 4})), batched(uniform({3, 5, 4}))},
-               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{2, 2}); }});
-  c.push_back({"batch_dot_3d_axes_1_2", O::kBatchMatMul,
+               [](const Inputs& in) {
+                 return K::batch_dot(in[0], in[1], std::pair{2, 2});
+               }});
+  c.push_back({"batch_dot_3d_axes_1_2",
+               O::kBatchMatMul,
                {batched(uniform({3, 4, 2})), batched(uniform({3, 5, 4}))},
-               [](const Inputs& in) { return K::batch_dot(in[0], in[1], std::pair{-2, -1}); }});
+               [](const Inputs& in) {
+                 return K::batch_dot(in[0], in[1], std::pair{-2, -1});
+               }});
 
   // Shapes.
-  c.push_back({"reshape", O::kReshape, {uniform({4, 6})},
-               [](const Inputs& in) { return K::reshape(in[0], {3, 8}) * 2.0; }});
-  c.push_back({"reshape_infer_dim", O::kReshape, {batched(uniform({4, 6}))},
-               [](const Inputs& in) { return K::square(K::reshape(in[0], {-1, 2, 3})); }});
-  c.push_back({"flatten", O::kReshape, {batched(uniform({3, 4, 2}))},
-               [](const Inputs& in) { return K::flatten(in[0]) * 3.0; }});
-  c.push_back({"batch_flatten", O::kReshape, {batched(uniform({3, 4, 2}))},
-               [](const Inputs& in) { return K::exp(K::batch_flatten(in[0])); }});
-  c.push_back({"expand_dims_first", O::kReshape, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::expand_dims(in[0], 0) * 2.0; }});
-  c.push_back({"expand_dims_last", O::kReshape, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::expand_dims(in[0]) + K::ones({1, 1, 2}, in[0].dtype()); }});
-  c.push_back({"squeeze", O::kReshape, {batched(uniform({4, 1, 3}))},
-               [](const Inputs& in) { return K::squeeze(in[0], 1) * 2.0; }});
-  c.push_back({"reshape_output", O::kReshape, {batched(uniform({4, 3}))},
-               [](const Inputs& in) { return K::flatten(in[0]); }});
-  c.push_back({"permute_dimensions", O::kTranspose, {batched(uniform({2, 3, 4}))},
-               [](const Inputs& in) { return K::permute_dimensions(in[0], {2, 0, 1}); }});
-  c.push_back({"permute_dimensions_negative", O::kTranspose, {batched(uniform({2, 3, 4}))},
-               [](const Inputs& in) { return K::permute_dimensions(in[0], {0, -1, 1}); }});
-  c.push_back({"transpose_2d", O::kTranspose, {batched(uniform({3, 5}))},
-               [](const Inputs& in) { return K::transpose(in[0]); }});
-  c.push_back({"transpose_3d", O::kTranspose, {batched(uniform({2, 3, 4}))},
-               [](const Inputs& in) { return K::transpose(in[0]); }});
-  c.push_back({"concatenate_last", O::kConcatenate,
+  c.push_back({"reshape", O::kReshape, {uniform({4, 6})}, [](const Inputs& in) {
+                 return K::reshape(in[0], {3, 8}) * 2.0;
+               }});
+  c.push_back({"reshape_infer_dim", O::kReshape, {batched(uniform({4, 6}))}, [](const Inputs& in) {
+                 return K::square(K::reshape(in[0], {-1, 2, 3}));
+               }});
+  c.push_back({"flatten", O::kReshape, {batched(uniform({3, 4, 2}))}, [](const Inputs& in) {
+                 return K::flatten(in[0]) * 3.0;
+               }});
+  c.push_back({"batch_flatten", O::kReshape, {batched(uniform({3, 4, 2}))}, [](const Inputs& in) {
+                 return K::exp(K::batch_flatten(in[0]));
+               }});
+  c.push_back({"expand_dims_first", O::kReshape, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 return K::expand_dims(in[0], 0) * 2.0;
+               }});
+  c.push_back({"expand_dims_last", O::kReshape, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 return K::expand_dims(in[0]) + K::ones({1, 1, 2}, in[0].dtype());
+               }});
+  c.push_back({"squeeze", O::kReshape, {batched(uniform({4, 1, 3}))}, [](const Inputs& in) {
+                 return K::squeeze(in[0], 1) * 2.0;
+               }});
+  c.push_back({"reshape_output", O::kReshape, {batched(uniform({4, 3}))}, [](const Inputs& in) {
+                 return K::flatten(in[0]);
+               }});
+  c.push_back(
+      {"permute_dimensions", O::kTranspose, {batched(uniform({2, 3, 4}))}, [](const Inputs& in) {
+         return K::permute_dimensions(in[0], {2, 0, 1});
+       }});
+  c.push_back({"permute_dimensions_negative",
+               O::kTranspose,
+               {batched(uniform({2, 3, 4}))},
+               [](const Inputs& in) {
+                 return K::permute_dimensions(in[0], {0, -1, 1});
+               }});
+  c.push_back({"transpose_2d", O::kTranspose, {batched(uniform({3, 5}))}, [](const Inputs& in) {
+                 return K::transpose(in[0]);
+               }});
+  c.push_back({"transpose_3d", O::kTranspose, {batched(uniform({2, 3, 4}))}, [](const Inputs& in) {
+                 return K::transpose(in[0]);
+               }});
+  c.push_back({"concatenate_last",
+               O::kConcatenate,
                {batched(uniform({4, 3})), batched(uniform({4, 2})), batched(uniform({4, 4}))},
-               [](const Inputs& in) { return K::concatenate({in[0], in[1], in[2]}); }});
-  c.push_back({"concatenate_axis0", O::kConcatenate, {uniform({2, 3}), uniform({4, 3})},
-               [](const Inputs& in) { return K::concatenate({in[0], in[1]}, 0); }});
-  c.push_back({"concatenate_axis1_3d", O::kConcatenate, {batched(uniform({2, 3, 4})), batched(uniform({2, 1, 4}))},
-               [](const Inputs& in) { return K::concatenate({in[0], in[1]}, 1); }});
-  c.push_back({"concatenate_same_input", O::kConcatenate, {batched(uniform({3, 2}))},
-               [](const Inputs& in) { return K::concatenate({in[0], K::square(in[0]), in[0]}, -1); }});
-  c.push_back({"slice_axis0", O::kSlice, {uniform({6, 4})},
-               [](const Inputs& in) { return K::slice(in[0], 0, 1, 4); }});
-  c.push_back({"slice_axis1", O::kSlice, {batched(uniform({3, 7, 2}))},
-               [](const Inputs& in) { return K::slice(in[0], 1, 2, 5); }});
-  c.push_back({"slice_last_axis", O::kSlice, {batched(uniform({3, 4, 6}))},
-               [](const Inputs& in) { return K::slice(in[0], -1, 0, 3); }});
-  c.push_back({"gather", O::kGather, {uniform({6, 3}), batched(indices({8}, 6))},
+               [](const Inputs& in) {
+                 return K::concatenate({in[0], in[1], in[2]});
+               }});
+  c.push_back({"concatenate_axis0",
+               O::kConcatenate,
+               {uniform({2, 3}), uniform({4, 3})},
+               [](const Inputs& in) {
+                 return K::concatenate({in[0], in[1]}, 0);
+               }});
+  c.push_back({"concatenate_axis1_3d",
+               O::kConcatenate,
+               {batched(uniform({2, 3, 4})), batched(uniform({2, 1, 4}))},
+               [](const Inputs& in) {
+                 return K::concatenate({in[0], in[1]}, 1);
+               }});
+  c.push_back(
+      {"concatenate_same_input", O::kConcatenate, {batched(uniform({3, 2}))}, [](const Inputs& in) {
+         return K::concatenate({in[0], K::square(in[0]), in[0]}, -1);
+       }});
+  c.push_back({"slice_axis0", O::kSlice, {uniform({6, 4})}, [](const Inputs& in) {
+                 return K::slice(in[0], 0, 1, 4);
+               }});
+  c.push_back({"slice_axis1", O::kSlice, {batched(uniform({3, 7, 2}))}, [](const Inputs& in) {
+                 return K::slice(in[0], 1, 2, 5);
+               }});
+  c.push_back({"slice_last_axis", O::kSlice, {batched(uniform({3, 4, 6}))}, [](const Inputs& in) {
+                 return K::slice(in[0], -1, 0, 3);
+               }});
+  c.push_back(
+      {"gather", O::kGather, {uniform({6, 3}), batched(indices({8}, 6))}, [](const Inputs& in) {
+         return K::gather(in[0], in[1]);
+       }});
+  c.push_back({"gather_2d_indices",
+               O::kGather,
+               {uniform({5, 2, 3}), batched(indices({2, 4}, 5))},
                [](const Inputs& in) { return K::gather(in[0], in[1]); }});
-  c.push_back({"gather_2d_indices", O::kGather, {uniform({5, 2, 3}), batched(indices({2, 4}, 5))},
+  c.push_back({"gather_int64_indices",
+               O::kGather,
+               {uniform({6, 3}), batched(indices({9}, 6, DType::int64))},
                [](const Inputs& in) { return K::gather(in[0], in[1]); }});
-  c.push_back({"gather_int64_indices", O::kGather, {uniform({6, 3}), batched(indices({9}, 6, DType::int64))},
-               [](const Inputs& in) { return K::gather(in[0], in[1]); }});
-  c.push_back({"one_hot", O::kOneHot, {batched(indices({6}, 4))},
-               [](const Inputs& in) { return K::one_hot(in[0], 4); }, G::kZero});
-  c.push_back({"one_hot_times_x", O::kOneHot, {batched(indices({5, 2}, 4)), batched(uniform({5, 2, 4}))},
+  c.push_back({"one_hot",
+               O::kOneHot,
+               {batched(indices({6}, 4))},
+               [](const Inputs& in) { return K::one_hot(in[0], 4); },
+               G::kZero});
+  c.push_back({"one_hot_times_x",
+               O::kOneHot,
+               {batched(indices({5, 2}, 4)), batched(uniform({5, 2, 4}))},
                [](const Inputs& in) { return K::one_hot(in[0], 4) * in[1]; }});
-  c.push_back({"one_hot_of_argmax", O::kOneHot, {batched(uniform({5, 4}))},
-               [](const Inputs& in) { return K::one_hot(K::argmax(in[0]), 4) * 2.0; }, G::kZero});
+  c.push_back({"one_hot_of_argmax",
+               O::kOneHot,
+               {batched(uniform({5, 4}))},
+               [](const Inputs& in) { return K::one_hot(K::argmax(in[0]), 4) * 2.0; },
+               G::kZero});
 
   // Activations over a last axis, losses, dropout.
-  c.push_back({"softmax_2d", O::kSoftmax, {batched(uniform({4, 6}, -3, 3))},
+  c.push_back({"softmax_2d", O::kSoftmax, {batched(uniform({4, 6}, -3, 3))}, [](const Inputs& in) {
+                 return K::softmax(in[0]);
+               }});
+  c.push_back(
+      {"softmax_3d", O::kSoftmax, {batched(uniform({2, 3, 5}, -3, 3))}, [](const Inputs& in) {
+         return K::softmax(in[0]);
+       }});
+  c.push_back({"softmax_1d", O::kSoftmax, {uniform({7}, -3, 3)}, [](const Inputs& in) {
+                 return K::softmax(in[0]);
+               }});
+  c.push_back({"softmax_large_logits",
+               O::kSoftmax,
+               {batched(uniform({3, 5}, -40, 40))},
                [](const Inputs& in) { return K::softmax(in[0]); }});
-  c.push_back({"softmax_3d", O::kSoftmax, {batched(uniform({2, 3, 5}, -3, 3))},
-               [](const Inputs& in) { return K::softmax(in[0]); }});
-  c.push_back({"softmax_1d", O::kSoftmax, {uniform({7}, -3, 3)},
-               [](const Inputs& in) { return K::softmax(in[0]); }});
-  c.push_back({"softmax_large_logits", O::kSoftmax, {batched(uniform({3, 5}, -40, 40))},
-               [](const Inputs& in) { return K::softmax(in[0]); }});
-  c.push_back({"categorical_crossentropy", O::kCategoricalCrossentropy,
+  c.push_back({"categorical_crossentropy",
+               O::kCategoricalCrossentropy,
                {batched(uniform({4, 5}, 0, 1)), batched(positive({4, 5}, 0.1, 1.0))},
                [](const Inputs& in) { return K::categorical_crossentropy(in[0], in[1]); }});
-  c.push_back({"categorical_crossentropy_3d", O::kCategoricalCrossentropy,
+  c.push_back({"categorical_crossentropy_3d",
+               O::kCategoricalCrossentropy,
                {batched(uniform({2, 3, 4}, 0, 1)), batched(positive({2, 3, 4}, 0.1, 1.0))},
                [](const Inputs& in) { return K::categorical_crossentropy(in[0], in[1]); }});
-  c.push_back({"categorical_crossentropy_of_softmax", O::kCategoricalCrossentropy,
-               {batched(uniform({4, 5}, 0, 1)), batched(uniform({4, 5}, -2, 2))},
-               [](const Inputs& in) { return K::categorical_crossentropy(in[0], K::softmax(in[1])); }});
-  c.push_back({"binary_crossentropy", O::kLog,
+  c.push_back(
+      {"categorical_crossentropy_of_softmax",
+       O::kCategoricalCrossentropy,
+       {batched(uniform({4, 5}, 0, 1)), batched(uniform({4, 5}, -2, 2))},
+       [](const Inputs& in) { return K::categorical_crossentropy(in[0], K::softmax(in[1])); }});
+  c.push_back({"binary_crossentropy",
+               O::kLog,
                {batched(uniform({4, 5}, 0, 1)), batched(positive({4, 5}, 0.05, 0.95))},
                [](const Inputs& in) { return K::binary_crossentropy(in[0], in[1]); }});
-  c.push_back({"binary_crossentropy_of_sigmoid", O::kLog,
+  c.push_back({"binary_crossentropy_of_sigmoid",
+               O::kLog,
                {batched(uniform({4, 5}, 0, 1)), batched(uniform({4, 5}, -3, 3))},
                [](const Inputs& in) { return K::binary_crossentropy(in[0], K::sigmoid(in[1])); }});
-  c.push_back({"dropout", O::kDropoutMask, {batched(uniform({6, 7}))},
-               [](const Inputs& in) { return K::in_train_phase(K::dropout(in[0], 0.4, 1234), in[0]); },
-               G::kSkip, true});
-  c.push_back({"dropout_of_square", O::kDropoutMask, {batched(uniform({5, 9}))},
-               [](const Inputs& in) { return K::dropout(K::square(in[0]), 0.5, 99); }, G::kSkip, true});
+  c.push_back(
+      {"dropout",
+       O::kDropoutMask,
+       {batched(uniform({6, 7}))},
+       [](const Inputs& in) { return K::in_train_phase(K::dropout(in[0], 0.4, 1234), in[0]); },
+       G::kSkip,
+       true});
+  c.push_back({"dropout_of_square",
+               O::kDropoutMask,
+               {batched(uniform({5, 9}))},
+               [](const Inputs& in) { return K::dropout(K::square(in[0]), 0.5, 99); },
+               G::kSkip,
+               true});
 
   // Dense-like graphs: on the cpu backend the compiler fuses them into FusedDense (and
   // SoftmaxCrossEntropyGrad), so gradcheck and the backend comparison cover the fused kernels too.
@@ -402,25 +620,35 @@ inline std::vector<OpCase> make_op_cases() {
     SymbolicTensor (*fn)(const SymbolicTensor&);
   };
   const Activation activations[] = {
-      {"linear", &K::linear},     {"relu", [](const SymbolicTensor& x) { return K::relu(x); }},
-      {"sigmoid", &K::sigmoid},   {"tanh", &K::tanh},
-      {"softmax", &K::softmax},   {"elu", [](const SymbolicTensor& x) { return K::elu(x); }},
-      {"softplus", &K::softplus}, {"softsign", &K::softsign},
+      {"linear", &K::linear},
+      {"relu", [](const SymbolicTensor& x) { return K::relu(x); }},
+      {"sigmoid", &K::sigmoid},
+      {"tanh", &K::tanh},
+      {"softmax", &K::softmax},
+      {"elu", [](const SymbolicTensor& x) { return K::elu(x); }},
+      {"softplus", &K::softplus},
+      {"softsign", &K::softsign},
       {"hard_sigmoid", &K::hard_sigmoid},
   };
   for (const Activation& a : activations) {
     auto fn = a.fn;
-    c.push_back({std::string("dense_") + a.name, O::kMatMul,
+    c.push_back({std::string("dense_") + a.name,
+                 O::kMatMul,
                  {batched(uniform({5, 4})), uniform({4, 3}), uniform({3})},
                  [fn](const Inputs& in) { return fn(K::dot(in[0], in[1]) + in[2]); }});
   }
-  c.push_back({"dense_bias_first", O::kMatMul, {batched(uniform({5, 4})), uniform({4, 3}), uniform({3})},
+  c.push_back({"dense_bias_first",
+               O::kMatMul,
+               {batched(uniform({5, 4})), uniform({4, 3}), uniform({3})},
                [](const Inputs& in) { return K::tanh(in[2] + K::dot(in[0], in[1])); }});
-  c.push_back({"dense_softmax_cce", O::kCategoricalCrossentropy,
-               {batched(uniform({5, 4})), uniform({4, 3}), uniform({3}), batched(uniform({5, 3}, 0, 1))},
-               [](const Inputs& in) {
-                 return K::mean(K::categorical_crossentropy(in[3], K::softmax(K::dot(in[0], in[1]) + in[2])));
-               }});
+  c.push_back(
+      {"dense_softmax_cce",
+       O::kCategoricalCrossentropy,
+       {batched(uniform({5, 4})), uniform({4, 3}), uniform({3}), batched(uniform({5, 3}, 0, 1))},
+       [](const Inputs& in) {
+         return K::mean(
+             K::categorical_crossentropy(in[3], K::softmax(K::dot(in[0], in[1]) + in[2])));
+       }});
   return c;
 }
 
@@ -431,38 +659,55 @@ inline std::vector<OpCase> make_second_order_cases() {
   namespace K = keras::backend;
   using O = OpKind;
   std::vector<OpCase> c;
-  c.push_back({"grad_of_softmax", O::kSoftmaxGrad, {uniform({3, 5}, -2, 2)},
-               [](const Inputs& in) { return first_gradient(K::softmax(in[0]), in[0]); }});
-  c.push_back({"grad_of_slice", O::kSliceGrad, {uniform({3, 6})},
-               [](const Inputs& in) { return first_gradient(K::square(K::slice(in[0], 1, 1, 4)), in[0]); }});
-  c.push_back({"grad_of_concatenate", O::kSlice, {uniform({3, 2}), uniform({3, 4})},
-               [](const Inputs& in) {
-                 return first_gradient(K::square(K::concatenate({in[0], in[1]})), in[0]) *
-                        K::slice(in[1], 1, 0, 2);
+  c.push_back({"grad_of_softmax", O::kSoftmaxGrad, {uniform({3, 5}, -2, 2)}, [](const Inputs& in) {
+                 return first_gradient(K::softmax(in[0]), in[0]);
                }});
-  c.push_back({"grad_of_gather", O::kGatherGrad, {uniform({5, 3}), indices({7}, 5)},
-               [](const Inputs& in) { return first_gradient(K::square(K::gather(in[0], in[1])), in[0]); }});
-  c.push_back({"grad_of_sum", O::kBroadcastLike, {uniform({3, 4, 2})},
-               [](const Inputs& in) { return first_gradient(K::square(K::sum(in[0], {1})), in[0]); }});
-  c.push_back({"grad_of_mean_keepdims", O::kMeanGrad, {uniform({3, 4, 2})},
-               [](const Inputs& in) { return first_gradient(K::square(K::mean(in[0], {0, 2}, true)), in[0]); }});
-  c.push_back({"grad_of_broadcast_add", O::kSumLike, {uniform({3, 4}), uniform({4})},
-               [](const Inputs& in) { return first_gradient(K::square(in[0] + in[1]), in[1]); }});
-  c.push_back({"grad_of_dot", O::kMatMul, {uniform({3, 4}), uniform({4, 2})},
-               [](const Inputs& in) { return first_gradient(K::square(K::dot(in[0], in[1])), in[1]); }});
-  c.push_back({"grad_of_batch_dot", O::kBatchMatMul, {uniform({2, 3, 4}), uniform({2, 4, 2})},
-               [](const Inputs& in) { return first_gradient(K::square(K::batch_dot(in[0], in[1])), in[0]); }});
-  c.push_back({"grad_of_sigmoid", O::kSigmoid, {uniform({3, 4}, -3, 3)},
-               [](const Inputs& in) { return first_gradient(K::sigmoid(in[0]), in[0]); }});
-  c.push_back({"grad_of_div", O::kDiv, {uniform({3, 4}), positive({3, 4})},
-               [](const Inputs& in) { return first_gradient(in[0] / in[1], in[1]); }});
-  c.push_back({"grad_of_log_softmax_cce", O::kSoftmaxGrad, {uniform({3, 4}, 0, 1), uniform({3, 4}, -2, 2)},
-               [](const Inputs& in) {
-                 return first_gradient(-in[0] * K::log(K::softmax(in[1])), in[1]);
+  c.push_back({"grad_of_slice", O::kSliceGrad, {uniform({3, 6})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::slice(in[0], 1, 1, 4)), in[0]);
                }});
+  c.push_back(
+      {"grad_of_concatenate", O::kSlice, {uniform({3, 2}), uniform({3, 4})}, [](const Inputs& in) {
+         return first_gradient(K::square(K::concatenate({in[0], in[1]})), in[0]) *
+                K::slice(in[1], 1, 0, 2);
+       }});
+  c.push_back(
+      {"grad_of_gather", O::kGatherGrad, {uniform({5, 3}), indices({7}, 5)}, [](const Inputs& in) {
+         return first_gradient(K::square(K::gather(in[0], in[1])), in[0]);
+       }});
+  c.push_back({"grad_of_sum", O::kBroadcastLike, {uniform({3, 4, 2})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::sum(in[0], {1})), in[0]);
+               }});
+  c.push_back({"grad_of_mean_keepdims", O::kMeanGrad, {uniform({3, 4, 2})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::mean(in[0], {0, 2}, true)), in[0]);
+               }});
+  c.push_back(
+      {"grad_of_broadcast_add", O::kSumLike, {uniform({3, 4}), uniform({4})}, [](const Inputs& in) {
+         return first_gradient(K::square(in[0] + in[1]), in[1]);
+       }});
+  c.push_back({"grad_of_dot", O::kMatMul, {uniform({3, 4}), uniform({4, 2})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::dot(in[0], in[1])), in[1]);
+               }});
+  c.push_back({"grad_of_batch_dot",
+               O::kBatchMatMul,
+               {uniform({2, 3, 4}), uniform({2, 4, 2})},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::batch_dot(in[0], in[1])), in[0]);
+               }});
+  c.push_back({"grad_of_sigmoid", O::kSigmoid, {uniform({3, 4}, -3, 3)}, [](const Inputs& in) {
+                 return first_gradient(K::sigmoid(in[0]), in[0]);
+               }});
+  c.push_back({"grad_of_div", O::kDiv, {uniform({3, 4}), positive({3, 4})}, [](const Inputs& in) {
+                 return first_gradient(in[0] / in[1], in[1]);
+               }});
+  c.push_back(
+      {"grad_of_log_softmax_cce",
+       O::kSoftmaxGrad,
+       {uniform({3, 4}, 0, 1), uniform({3, 4}, -2, 2)},
+       [](const Inputs& in) { return first_gradient(-in[0] * K::log(K::softmax(in[1])), in[1]); }});
   // Relu's derivative is a comparison: its own derivative is zero almost everywhere.
-  c.push_back({"grad_of_relu", O::kRelu, {nonzero({3, 4})},
-               [](const Inputs& in) { return first_gradient(K::relu(in[0]), in[0]) * in[0]; }});
+  c.push_back({"grad_of_relu", O::kRelu, {nonzero({3, 4})}, [](const Inputs& in) {
+                 return first_gradient(K::relu(in[0]), in[0]) * in[0];
+               }});
   return c;
 }
 
@@ -511,13 +756,18 @@ inline BuiltCase build_case(const OpCase& c, DType dtype, bool unknown_batch = f
         b.float_inputs.push_back(b.inputs.back());
         b.float_index.push_back(i);
         break;
-      case InputKind::kInt: b.inputs.push_back(K::placeholder(shape, s.int_dtype, name)); break;
-      case InputKind::kLearningPhase: b.inputs.push_back(K::learning_phase()); break;
+      case InputKind::kInt:
+        b.inputs.push_back(K::placeholder(shape, s.int_dtype, name));
+        break;
+      case InputKind::kLearningPhase:
+        b.inputs.push_back(K::learning_phase());
+        break;
     }
   }
   b.output = c.build(b.inputs);
   b.float_output = is_floating(b.output.dtype()) ? b.output : K::cast(b.output, dtype);
-  if (c.train_phase_given) b.givens.push_back({K::learning_phase(), K::constant(1.0, DType::int32)});
+  if (c.train_phase_given)
+    b.givens.push_back({K::learning_phase(), K::constant(1.0, DType::int32)});
   return b;
 }
 
@@ -542,15 +792,21 @@ inline std::vector<Tensor> make_inputs(const OpCase& c, DType dtype, std::uint64
           std::bernoulli_distribution flip(0.5);
           for (std::int64_t i = 0; i < t.numel(); ++i) {
             if (!flip(rng)) continue;
-            if (dtype == DType::float32) t.data<float>()[i] = -t.data<float>()[i];
-            else t.data<double>()[i] = -t.data<double>()[i];
+            if (dtype == DType::float32)
+              t.data<float>()[i] = -t.data<float>()[i];
+            else
+              t.data<double>()[i] = -t.data<double>()[i];
           }
         }
         values.push_back(t);
         break;
       }
-      case InputKind::kInt: values.push_back(random_tensor(shape, s.int_dtype, rng, s.low, s.high)); break;
-      case InputKind::kLearningPhase: values.push_back(Tensor::full({}, s.low, DType::int32)); break;
+      case InputKind::kInt:
+        values.push_back(random_tensor(shape, s.int_dtype, rng, s.low, s.high));
+        break;
+      case InputKind::kLearningPhase:
+        values.push_back(Tensor::full({}, s.low, DType::int32));
+        break;
     }
   }
   return values;

@@ -18,16 +18,24 @@
 namespace keras::testing {
 
 // Uniform values in [low, high); integer dtypes get integers in [low, high).
-inline Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng, double low = -1.0,
-                            double high = 1.0) {
+inline Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng,
+                            double low = -1.0, double high = 1.0) {
   Tensor t(shape, dtype);
   std::uniform_real_distribution<double> real(low, high);
   for (std::int64_t i = 0; i < t.numel(); ++i) {
     switch (dtype) {
-      case DType::float32: t.data<float>()[i] = static_cast<float>(real(rng)); break;
-      case DType::float64: t.data<double>()[i] = real(rng); break;
-      case DType::int32: t.data<std::int32_t>()[i] = static_cast<std::int32_t>(std::floor(real(rng))); break;
-      case DType::int64: t.data<std::int64_t>()[i] = static_cast<std::int64_t>(std::floor(real(rng))); break;
+      case DType::float32:
+        t.data<float>()[i] = static_cast<float>(real(rng));
+        break;
+      case DType::float64:
+        t.data<double>()[i] = real(rng);
+        break;
+      case DType::int32:
+        t.data<std::int32_t>()[i] = static_cast<std::int32_t>(std::floor(real(rng)));
+        break;
+      case DType::int64:
+        t.data<std::int64_t>()[i] = static_cast<std::int64_t>(std::floor(real(rng)));
+        break;
     }
   }
   return t;
@@ -72,12 +80,15 @@ class ScopedFloatx {
   DType previous_;
 };
 
-inline std::vector<double> values_of(const Tensor& t) { return t.to_vector<double>(); }
+inline std::vector<double> values_of(const Tensor& t) {
+  return t.to_vector<double>();
+}
 
 // |actual - expected| <= atol * scale + rtol * |expected| element-wise, where scale is the largest
 // |expected| (at least 1): sums that cancel are judged against the size of their terms.
-inline ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& expected, double rtol,
-                                            double atol, const std::string& what = "") {
+inline ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& expected,
+                                            double rtol, double atol,
+                                            const std::string& what = "") {
   if (!actual.defined() || !expected.defined())
     return ::testing::AssertionFailure() << what << ": undefined tensor";
   if (actual.shape() != expected.shape())
@@ -93,15 +104,16 @@ inline ::testing::AssertionResult all_close(const Tensor& actual, const Tensor& 
   int bad = 0;
   std::ostringstream details;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    bool ok = std::isnan(e[i]) ? std::isnan(a[i])
-                               : (a[i] == e[i] || std::abs(a[i] - e[i]) <= atol * scale + rtol * std::abs(e[i]));
+    bool ok = std::isnan(e[i])
+                  ? std::isnan(a[i])
+                  : (a[i] == e[i] || std::abs(a[i] - e[i]) <= atol * scale + rtol * std::abs(e[i]));
     if (!ok && bad++ < 5)
       details << "\n  [" << i << "] got " << a[i] << ", expected " << e[i] << " (diff "
               << std::abs(a[i] - e[i]) << ")";
   }
   if (bad == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << what << ": " << bad << " of " << a.size()
-                                       << " elements differ" << details.str();
+  return ::testing::AssertionFailure()
+         << what << ": " << bad << " of " << a.size() << " elements differ" << details.str();
 }
 
 }  // namespace keras::testing

@@ -103,11 +103,12 @@ void dropout_mask(const KernelCall& call) {
   const double rate = call.attrs->alpha;
   const std::uint64_t seed = call.attrs->seed, counter = call.counter;
   const float keep = static_cast<float>(1.0 / (1.0 - rate));
+  const std::uint64_t threshold = keras::detail::keep_threshold(rate);
   float* mask = call.output.as<float>();
   const std::int64_t n = call.output.numel;
 #pragma omp parallel for schedule(static) if (n > 65536)
   for (std::int64_t i = 0; i < n; ++i)
-    mask[i] = keras::detail::uniform01(seed, counter, static_cast<std::uint64_t>(i)) >= rate ? keep : 0.0f;
+    mask[i] = keras::detail::random_bits53(seed, counter, static_cast<std::uint64_t>(i)) >= threshold ? keep : 0.0f;
 }
 
 }  // namespace

@@ -21,11 +21,13 @@ void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs
       return scalar ? base : base + c0;
     }
     scalar = false;
+    const auto& producer = p.code[static_cast<std::size_t>(r - n_inputs)];
+    if (producer.direct) return static_cast<const T*>(producer.direct) + c0;
     return regs + static_cast<std::int64_t>(r - n_inputs) * kFusedChunk;
   };
   for (std::size_t k = 0; k < p.code.size(); ++k) {
     const auto& instr = p.code[k];
-    T* __restrict out = regs + static_cast<std::int64_t>(k) * kFusedChunk;
+    T* __restrict out = instr.direct ? static_cast<T*>(instr.direct) + c0 : regs + static_cast<std::int64_t>(k) * kFusedChunk;
     bool a_scalar = false, b_scalar = false;
     const T* __restrict a = operand(instr.a, a_scalar);
     const T* __restrict b = instr.b >= 0 ? operand(instr.b, b_scalar) : nullptr;
@@ -45,7 +47,8 @@ void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs
     });
   }
   for (const auto& o : p.outputs)
-    std::memcpy(static_cast<T*>(o.data) + c0, regs + static_cast<std::int64_t>(o.reg - n_inputs) * kFusedChunk,
+    if (!p.code[static_cast<std::size_t>(o.reg - n_inputs)].direct)
+      std::memcpy(static_cast<T*>(o.data) + c0, regs + static_cast<std::int64_t>(o.reg - n_inputs) * kFusedChunk,
                 static_cast<std::size_t>(len) * sizeof(T));
 }
 

@@ -114,8 +114,9 @@ void dropout_mask(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* mask = call.output.as<T>();
     T keep = static_cast<T>(1.0 / (1.0 - rate));
+    const std::uint64_t threshold = detail::keep_threshold(rate);
     for (std::int64_t i = 0; i < call.output.numel; ++i)
-      mask[i] = detail::uniform01(seed, call.counter, static_cast<std::uint64_t>(i)) >= rate ? keep : T(0);
+      mask[i] = detail::random_bits53(seed, call.counter, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
   });
 }
 
