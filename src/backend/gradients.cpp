@@ -115,7 +115,11 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
         return {matmul(g, w, false, true), matmul(reshape(x, {-1, k}), reshape(g, {-1, n}), true, false)};
       }
       if (ta && !tb) return {matmul(w, g, false, true), matmul(x, g)};
-      if (!ta && tb) return {matmul(g, w), matmul(g, x, true, false)};
+      if (!ta && tb) {
+        if (x.ndim() == 2) return {matmul(g, w), matmul(g, x, true, false)};
+        std::int64_t n = w.shape()[0], k = w.shape()[1];
+        return {matmul(g, w), matmul(reshape(g, {-1, n}), reshape(x, {-1, k}), true, false)};
+      }
       return {matmul(w, g, true, true), matmul(g, x, true, true)};
     }
     case OpKind::kBatchMatMul: {
@@ -241,7 +245,15 @@ std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss, const std::vec
   std::vector<SymbolicTensor> result;
   for (const auto& p : params) {
     auto found = grad.find(p.node().get());
-    result.push_back(found != grad.end() ? found->second : constant(0.0, p.dtype(), p.shape()));
+    if (found != grad.end()) {
+      result.push_back(found->second);
+    } else if (shape_is_known(p.shape())) {
+      result.push_back(constant(0.0, p.dtype(), p.shape()));
+    } else {
+      Attrs attrs;
+      attrs.numpy_broadcast = true;  // zeros shaped like p, known at run time
+      result.push_back(make_node(OpKind::kBroadcastLike, {constant(0.0, p.dtype()), p}, attrs));
+    }
   }
   return result;
 }

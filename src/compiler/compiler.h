@@ -41,9 +41,17 @@ struct Plan {
   // (step index, input index) patched with each run's input pointers, per function input.
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> input_bindings;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> fused_input_bindings;
-  std::vector<std::pair<void*, const void*>> update_copies;  // (variable storage, value)
-  std::vector<std::size_t> update_bytes;
-  std::vector<int> output_from_input;  // >= 0: output i is function input k
+  struct Copy {
+    void* to;
+    const void* from;
+    std::size_t bytes;
+  };
+  // Updates whose value is itself an updated variable are first staged, so that every update
+  // reads the values from before the run.
+  std::vector<Copy> stage_copies, update_copies;
+  std::vector<std::shared_ptr<Storage>> staging;
+  std::vector<int> output_from_input;  // >= 0: output i is function input k (reshaped)
+  std::vector<Shape> output_shapes;
   std::vector<Tensor> results;
   std::shared_ptr<Storage> arena;
   std::size_t arena_bytes = 0;

@@ -98,10 +98,14 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
     }
     ++step.runs;
   }
-  for (std::size_t u = 0; u < plan.update_copies.size(); ++u)
-    std::memcpy(plan.update_copies[u].first, plan.update_copies[u].second, plan.update_bytes[u]);
-  for (std::size_t i = 0; i < plan.output_from_input.size(); ++i)
-    if (plan.output_from_input[i] >= 0) plan.results[i] = inputs[static_cast<std::size_t>(plan.output_from_input[i])];
+  for (const auto& c : plan.stage_copies) std::memcpy(c.to, c.from, c.bytes);
+  for (const auto& c : plan.update_copies) std::memcpy(c.to, c.from, c.bytes);
+  for (std::size_t i = 0; i < plan.output_from_input.size(); ++i) {
+    int k = plan.output_from_input[i];
+    if (k < 0) continue;
+    const Tensor& input = inputs[static_cast<std::size_t>(k)];
+    plan.results[i] = input.shape() == plan.output_shapes[i] ? input : input.reshape(plan.output_shapes[i]);
+  }
   return plan.results;
 }
 
@@ -290,6 +294,11 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       int j = root(id(input));
       last_read[static_cast<std::size_t>(j)] = std::max(last_read[static_cast<std::size_t>(j)], val(i).step);
     }
+  // A variable that is another update's value is read after the run: never overwrite it early.
+  for (auto& [var, value] : graph_.updates) {
+    int r = root(id(value));
+    if (order[static_cast<std::size_t>(r)]->op == OpKind::kVariable) last_read[static_cast<std::size_t>(r)] = kForever;
+  }
   std::vector<bool> output_value(static_cast<std::size_t>(count), false);
   for (auto& o : graph_.outputs) output_value[static_cast<std::size_t>(root(id(o)))] = true;
   std::vector<bool> in_place(graph_.updates.size(), false);
@@ -447,13 +456,22 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     const Value& v = val(id(value));
     if (v.input_index >= 0)
       throw std::invalid_argument("K::function: variable '" + var->name + "' cannot be updated to an input");
-    plan->update_copies.emplace_back(var->value.raw_data(), v.data);
-    plan->update_bytes.push_back(var->value.nbytes());
+    std::size_t bytes = var->value.nbytes();
+    const void* from = v.data;
+    bool from_target = false;
+    for (auto& [other, other_value] : graph_.updates) from_target = from_target || other->value.raw_data() == from;
+    if (from_target) {
+      plan->staging.push_back(std::make_shared<Storage>(bytes));
+      plan->stage_copies.push_back({plan->staging.back()->data(), from, bytes});
+      from = plan->staging.back()->data();
+    }
+    plan->update_copies.push_back({var->value.raw_data(), from, bytes});
   }
   for (auto& o : graph_.outputs) {
     int i = id(o);
     const Value& v = val(i);
     plan->output_from_input.push_back(v.input_index);
+    plan->output_shapes.push_back(v.shape);
     if (v.input_index >= 0) plan->results.emplace_back();
     else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant) plan->results.push_back(o->value);
     else plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));

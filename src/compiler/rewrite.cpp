@@ -56,13 +56,13 @@ NodePtr substitute(const NodePtr& node, NodeMap& memo) {
 
 bool fusible_activation(const Node& n) {
   switch (n.op) {
-    case OpKind::kRelu: return n.attrs.alpha == 0 && n.attrs.beta < 0;
+    case OpKind::kRelu:
     case OpKind::kSigmoid:
     case OpKind::kTanh:
     case OpKind::kHardSigmoid:
     case OpKind::kSoftplus:
     case OpKind::kSoftsign:
-    case OpKind::kElu: return n.attrs.alpha == 1.0 || n.op != OpKind::kElu;
+    case OpKind::kElu: return true;
     default: return false;
   }
 }
@@ -98,6 +98,8 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
       inputs[0]->attrs.activation == OpKind::kCount && used_once(node->inputs[0])) {
     Attrs attrs = inputs[0]->attrs;
     attrs.activation = node->op;
+    attrs.alpha = node->attrs.alpha;  // relu slope / elu alpha
+    attrs.beta = node->attrs.beta;    // relu max_value
     result = std::make_shared<Node>(OpKind::kFusedDense, inputs[0]->inputs, attrs, node->shape, node->dtype);
   }
   // SoftmaxGrad(y, CCEGrad(t, y, g)) with y = Softmax(z) -> SoftmaxCrossEntropyGrad(y, t, g).

@@ -100,7 +100,7 @@ Tensor Tensor::full(Shape shape, double value, DType dtype) {
 
 template <typename T>
 Tensor Tensor::from_vector(const std::vector<T>& values, Shape shape) {
-  if (shape.empty() && values.size() != 1) shape = {static_cast<std::int64_t>(values.size())};
+  if (shape.empty()) shape = {static_cast<std::int64_t>(values.size())};
   Tensor t(shape, dtype_of<T>());
   if (t.numel() != static_cast<std::int64_t>(values.size()))
     throw std::invalid_argument("Tensor::from_vector: " + std::to_string(values.size()) +

@@ -8,6 +8,7 @@
 #include <functional>
 #include <ostream>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <utility>

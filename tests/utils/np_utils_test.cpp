@@ -75,7 +75,7 @@ TEST(ToCategorical, KeepsRankOneInputOfLengthOne) {
 }
 
 TEST(ToCategorical, ScalarInputGivesVector) {
-  Tensor y = Tensor::from_vector<std::int64_t>({1}, {});
+  Tensor y = Tensor::full({}, 1.0, DType::int64);
   ASSERT_EQ(y.ndim(), 0);
   Tensor c = to_categorical(y, 3);
   EXPECT_EQ(c.shape(), (Shape{3}));

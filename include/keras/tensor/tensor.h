@@ -65,7 +65,7 @@ class Tensor {
   static Tensor zeros(Shape shape, DType dtype = DType::float32) { return Tensor(std::move(shape), dtype); }
   static Tensor full(Shape shape, double value, DType dtype = DType::float32);
 
-  // Copies the values; `shape` defaults to {values.size()}.
+  // Copies the values; `shape` defaults to {values.size()} (use Tensor::full({}, v) for a scalar).
   template <typename T>
   static Tensor from_vector(const std::vector<T>& values, Shape shape = {});
   template <typename T>

@@ -52,10 +52,10 @@ void fused_dense(const KernelCall& call) {
     float* row = y + r * n;
     if (bias)
       for (std::int64_t j = 0; j < n; ++j) row[j] += bias[j];
-    if (activation == OpKind::kRelu) {
+    if (activation == OpKind::kRelu && call.attrs->alpha == 0 && call.attrs->beta < 0) {
       for (std::int64_t j = 0; j < n; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
     } else if (activation != OpKind::kCount) {
-      reference::apply_activation(activation, row, n);
+      reference::apply_activation(*call.attrs, row, n);
     }
   }
 }

@@ -57,15 +57,15 @@ void batch_matmul(const KernelCall& call) {
 }
 
 template <typename T>
-void apply_activation(OpKind activation, T* data, std::int64_t n) {
-  if (activation == OpKind::kCount) return;
-  with_static_op(activation, [&](auto op) {
+void apply_activation(const Attrs& attrs, T* data, std::int64_t n) {
+  if (attrs.activation == OpKind::kCount) return;
+  with_static_op(attrs.activation, [&](auto op) {
     if constexpr (op.value < OpKind::kAdd)
-      for (std::int64_t i = 0; i < n; ++i) data[i] = unary_op<op.value, T>(data[i], 0.0, -1.0);
+      for (std::int64_t i = 0; i < n; ++i) data[i] = unary_op<op.value, T>(data[i], attrs.alpha, attrs.beta);
   });
 }
-template void apply_activation<float>(OpKind, float*, std::int64_t);
-template void apply_activation<double>(OpKind, double*, std::int64_t);
+template void apply_activation<float>(const Attrs&, float*, std::int64_t);
+template void apply_activation<double>(const Attrs&, double*, std::int64_t);
 
 void fused_dense(const KernelCall& call) {
   matmul(call);
@@ -78,7 +78,7 @@ void fused_dense(const KernelCall& call) {
       for (std::int64_t i = 0; i < m; ++i)
         for (std::int64_t j = 0; j < n; ++j) y[i * n + j] += bias[j];
     }
-    apply_activation(call.attrs->activation, y, m * n);
+    apply_activation(*call.attrs, y, m * n);
   });
 }
 

@@ -90,20 +90,41 @@ void categorical_crossentropy_grad(const KernelCall& call) {
   });
 }
 
+// The fused gradient of categorical_crossentropy(t, softmax(z)) with respect to z. It is the
+// composition of the two ops' gradients, Keras's clip included (zero where p is clipped), done
+// row by row without intermediate buffers; unclipped rows reduce to g * (y * sum(t) - t).
 void softmax_cross_entropy_grad(const KernelCall& call) {
   const Buffer& y = call.inputs[0];
   const Buffer& target = call.inputs[1];
   const Buffer& g = call.inputs[2];
   std::int64_t n = last_dim(y.shape);
+  double eps = backend::epsilon();
   dispatch_float(call.op, y.dtype, [&]<typename T>() {
     for (std::int64_t r = 0; r < g.numel; ++r) {
       const T* s = y.as<T>() + r * n;
       const T* t = target.as<T>() + r * n;
       T* d = call.output.as<T>() + r * n;
-      double t_sum = 0;
-      for (std::int64_t j = 0; j < n; ++j) t_sum += t[j];
+      double total = 0;
+      for (std::int64_t j = 0; j < n; ++j) total += s[j];
+      bool clipped = false;
+      for (std::int64_t j = 0; j < n && !clipped; ++j) {
+        double p = s[j] / total;
+        clipped = p < eps || p > 1.0 - eps;
+      }
       double scale = g.as<T>()[r];
-      for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(scale * (s[j] * t_sum - t[j]));
+      if (!clipped) {
+        double t_sum = 0;
+        for (std::int64_t j = 0; j < n; ++j) t_sum += t[j];
+        for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(scale * (s[j] * t_sum / total - t[j]));
+        continue;
+      }
+      auto dloss_dp = [eps](double tj, double p) { return (p >= eps && p <= 1.0 - eps) ? -tj / p : 0.0; };
+      double weighted = 0;
+      for (std::int64_t j = 0; j < n; ++j) weighted += dloss_dp(t[j], s[j] / total) * (s[j] / total);
+      auto dloss_dy = [&](std::int64_t j) { return (dloss_dp(t[j], s[j] / total) - weighted) * scale / total; };
+      double dot = 0;
+      for (std::int64_t j = 0; j < n; ++j) dot += s[j] * dloss_dy(j);
+      for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(s[j] * (dloss_dy(j) - dot));
     }
   });
 }

@@ -39,6 +39,6 @@ void dropout_mask(const KernelCall& call);
 
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>
-void apply_activation(OpKind activation, T* data, std::int64_t n);
+void apply_activation(const Attrs& attrs, T* data, std::int64_t n);
 
 }  // namespace keras::kernels::reference
