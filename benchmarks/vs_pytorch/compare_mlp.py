@@ -274,11 +274,14 @@ def print_report(report, skip_keras):
     acc = report.get("accuracy")
     if acc:
         print()
-        print(f"test accuracy after {acc['epochs']} epochs (threads = {acc['threads']}, seed-fixed):")
+        print(f"test accuracy after {acc['epochs']} epochs (threads = {acc['threads']}, mean over fixed seeds):")
         k = acc.get("keras")
         t = acc["pytorch"]
-        print(f"  keras.cpp {k:.4f}" if k is not None else "  keras.cpp -" + (" (skipped)" if skip_keras else ""))
-        print(f"  PyTorch   {t:.4f}   ({acc['pytorch_setting']})")
+        def seeds(values):
+            return "   (seeds: " + ", ".join(f"{v:.4f}" for v in values) + ")" if values else ""
+        print(f"  keras.cpp {k:.4f}{seeds(acc.get('keras_all'))}" if k is not None
+              else "  keras.cpp -" + (" (skipped)" if skip_keras else ""))
+        print(f"  PyTorch   {t:.4f}{seeds(acc.get('pytorch_all'))}   ({acc['pytorch_setting']})")
         if k is not None:
             print(f"  difference keras.cpp - PyTorch: {100 * (k - t):+.2f} points")
     print()
@@ -393,7 +396,9 @@ def main():
             keras = largest.get("keras")
             report["accuracy"] = {"epochs": args.accuracy_epochs, "threads": largest["threads"],
                                   "pytorch": run["test_accuracy"], "pytorch_setting": run["setting"],
-                                  "keras": keras["test_accuracy"] if keras else None}
+                                  "keras": keras["test_accuracy"] if keras else None,
+                                  "pytorch_all": run.get("test_accuracies"),
+                                  "keras_all": keras.get("test_accuracies") if keras else None}
 
         for entry in report["per_threads"]:
             entry["pytorch_best"] = best_of(entry["pytorch_runs"])

@@ -20,11 +20,15 @@ inline std::uint64_t mix64(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
 }
-inline std::uint64_t random_bits53(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
-  return mix64(seed ^ mix64(counter * 0xD1B54A32D192ED03ull + index)) >> 11;
+// One stream per (seed, counter), then SplitMix64 over the element index: one mix per element.
+inline std::uint64_t random_stream(std::uint64_t seed, std::uint64_t counter) {
+  return mix64(seed ^ mix64(counter * 0xD1B54A32D192ED03ull));
+}
+inline std::uint64_t random_bits53(std::uint64_t stream, std::uint64_t index) {
+  return mix64(stream + index * 0xBF58476D1CE4E5B9ull) >> 11;
 }
 inline double uniform01(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
-  return static_cast<double>(random_bits53(seed, counter, index)) * (1.0 / 9007199254740992.0);
+  return static_cast<double>(random_bits53(random_stream(seed, counter), index)) * (1.0 / 9007199254740992.0);
 }
 // Dropout's keep test, uniform01 >= rate, in integers: the same answer, cheaper to vectorise.
 inline std::uint64_t keep_threshold(double rate) {

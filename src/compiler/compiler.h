@@ -32,6 +32,7 @@ struct Step {
   kernels::KernelCall call;
   std::unique_ptr<kernels::FusedProgram> fused;  // ...or a fused elementwise group
   std::uint64_t runs = 0;
+  double seconds = 0;  // accumulated when KERAS_PROFILE is set
 };
 
 // Everything that depends on the concrete input shapes; built once per shape signature.
@@ -61,6 +62,7 @@ class CompiledFunction {
  public:
   CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
                    std::vector<Update> updates, Givens givens);
+  ~CompiledFunction();
   const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
   const Plan* last_plan() const { return last_; }
   std::size_t num_steps() const;
@@ -68,9 +70,11 @@ class CompiledFunction {
 
  private:
   Plan& plan_for(const std::vector<Tensor>& inputs);
+  void run_steps(Plan& plan);
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
   kernels::Backend backend_;
+  bool profile_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;
   Plan* last_ = nullptr;

@@ -2,7 +2,10 @@
 // buffer offsets in one arena, and a flat list of steps. A plan is made once per input-shape
 // signature; running it allocates nothing.
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <numeric>
 #include <queue>
@@ -57,7 +60,10 @@ Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_pt
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
                                    std::vector<Update> updates, Givens givens)
     : backend_(kernels::backend_from_name(keras::backend::backend())),
-      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {}
+      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {
+  const char* profile = std::getenv("KERAS_PROFILE");
+  profile_ = profile && *profile && std::string(profile) != "0";
+}
 
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
   if (last_) {
@@ -84,20 +90,13 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
                                   "') expects " + dtype_name(graph_.inputs[k]->dtype) + ", got " +
                                   dtype_name(inputs[k].dtype()));
   Plan& plan = plan_for(inputs);
+  if (backend_ == kernels::Backend::kCpu) kernels::cpu::flush_denormals();
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     void* data = inputs[k].raw_data();
     for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
     for (auto [s, i] : plan.fused_input_bindings[k]) plan.steps[s].fused->inputs[i].data = data;
   }
-  for (Step& step : plan.steps) {
-    if (step.fused) {
-      kernels::run_fused(*step.fused);
-    } else {
-      step.call.counter = step.runs;
-      step.fn(step.call);
-    }
-    ++step.runs;
-  }
+  run_steps(plan);
   for (const auto& c : plan.stage_copies) std::memcpy(c.to, c.from, c.bytes);
   for (const auto& c : plan.update_copies) std::memcpy(c.to, c.from, c.bytes);
   for (std::size_t i = 0; i < plan.output_from_input.size(); ++i) {
@@ -107,6 +106,37 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
     plan.results[i] = input.shape() == plan.output_shapes[i] ? input : input.reshape(plan.output_shapes[i]);
   }
   return plan.results;
+}
+
+void CompiledFunction::run_steps(Plan& plan) {
+  for (Step& step : plan.steps) {
+    auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    if (step.fused) {
+      kernels::run_fused(*step.fused);
+    } else {
+      step.call.counter = step.runs;
+      step.fn(step.call);
+    }
+    ++step.runs;
+    if (profile_) step.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+}
+
+// KERAS_PROFILE=1 prints where a function's time went, step by step, when it is destroyed.
+CompiledFunction::~CompiledFunction() {
+  if (!profile_) return;
+  for (const auto& plan : plans_) {
+    double total = 0;
+    for (const auto& step : plan->steps) total += step.seconds;
+    if (plan->steps.empty() || plan->steps[0].runs == 0) continue;
+    std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes", plan->steps.size(),
+                 static_cast<unsigned long long>(plan->steps[0].runs), total * 1e3 / static_cast<double>(plan->steps[0].runs));
+    for (const auto& s : plan->input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
+    std::fprintf(stderr, "\n");
+    for (const auto& step : plan->steps)
+      std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n", total > 0 ? 100.0 * step.seconds / total : 0.0,
+                   step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)), step.name.c_str());
+  }
 }
 
 std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inputs) {

@@ -47,6 +47,7 @@ KernelFn kernel(OpKind op);  // nullptr for leaves
 }
 namespace cpu {
 KernelFn kernel(OpKind op);  // nullptr where the reference kernel serves
+void flush_denormals();      // on the calling thread and the OpenMP workers
 }
 
 [[noreturn]] inline void unsupported_dtype(OpKind op, DType dtype) {

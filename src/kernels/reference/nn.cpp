@@ -136,8 +136,9 @@ void dropout_mask(const KernelCall& call) {
     T* mask = call.output.as<T>();
     T keep = static_cast<T>(1.0 / (1.0 - rate));
     const std::uint64_t threshold = detail::keep_threshold(rate);
+    const std::uint64_t stream = detail::random_stream(seed, call.counter);
     for (std::int64_t i = 0; i < call.output.numel; ++i)
-      mask[i] = detail::random_bits53(seed, call.counter, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
+      mask[i] = detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
   });
 }
 
