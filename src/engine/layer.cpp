@@ -82,14 +82,16 @@ SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) {
 }
 
 SymbolicTensor Layer::add_weight(const std::string& name, const Shape& shape,
-                                 const initializers::Initializer& initializer, bool trainable) {
+                                 const initializers::Initializer& initializer, bool trainable,
+                                 const WeightRegularizer& regularizer, const WeightConstraint& constraint) {
   for (auto d : shape)
     if (d < 0)
       throw std::invalid_argument("Layer " + name_ + ": weight '" + name + "' needs a known shape, got " +
                                   shape_to_string(shape));
   Tensor value = initializer(shape, backend::floatx());
   SymbolicTensor variable = backend::variable(value, name_ + "/" + name);
-  weights_.push_back({variable, trainable});
+  weights_.push_back({variable, trainable, constraint});
+  if (regularizer) add_loss(regularizer(variable));
   return variable;
 }
 
@@ -140,6 +142,13 @@ std::int64_t Layer::count_params() const {
   std::int64_t total = 0;
   for (auto& w : weights_) total += shape_numel(w.variable.shape());
   return total;
+}
+
+std::vector<std::pair<SymbolicTensor, WeightConstraint>> Layer::constraints() const {
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> out;
+  for (auto& w : weights_)
+    if (w.constraint) out.emplace_back(w.variable, w.constraint);
+  return out;
 }
 
 const SymbolicTensor& Layer::input() const {

@@ -172,6 +172,9 @@ void Model::compile(const CompileOptions& options) {
   score = score * w;
   score = score / K::mean(K::not_equal(w, K::constant(0.0, w.dtype())));
   c->total_loss = K::mean(score);
+  // Regularization penalties of every layer (Keras's model.losses).
+  for (const auto& layer : layers_)
+    for (const auto& penalty : layer->losses()) c->total_loss = c->total_loss + K::sum(K::cast(penalty, output.dtype()));
 
   for (const auto& metric : options.metrics) {
     std::string key = metric.name;
@@ -201,6 +204,11 @@ void Model::require_compiled(const char* what) const {
 void Model::make_train_function() {
   if (compiled_->train_fn) return;
   std::vector<K::Update> updates = optimizer_->get_updates(trainable_weights(), compiled_->total_loss);
+  // Constraints project the updated weights (Keras applies them to new_p in get_updates).
+  for (const auto& layer : layers_)
+    for (const auto& [weight, constraint] : layer->constraints())
+      for (auto& update : updates)
+        if (update.variable == weight) update.new_value = constraint(update.new_value);
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   compiled_->train_fn.emplace(std::vector<SymbolicTensor>{inputs_.front(), compiled_->target, compiled_->sample_weight},

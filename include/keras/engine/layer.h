@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,11 @@
 namespace keras {
 
 using backend::SymbolicTensor;
+
+// A penalty on a weight, added to the model's loss (keras::regularizers builds them).
+using WeightRegularizer = std::function<SymbolicTensor(const SymbolicTensor& weight)>;
+// A projection applied to a weight after every optimizer update (keras::constraints builds them).
+using WeightConstraint = std::function<SymbolicTensor(const SymbolicTensor& new_weight)>;
 
 // The arguments every Keras layer accepts (Keras's Layer **kwargs), shared by the option structs.
 struct LayerArguments {
@@ -52,13 +58,20 @@ class Layer {
 
   // Weights, in creation order (Keras's order in files and get_weights).
   SymbolicTensor add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
-                            bool trainable = true);
+                            bool trainable = true, const WeightRegularizer& regularizer = {},
+                            const WeightConstraint& constraint = {});
   std::vector<SymbolicTensor> weights() const;
   std::vector<SymbolicTensor> trainable_weights() const;
   std::vector<SymbolicTensor> non_trainable_weights() const;
   std::vector<Tensor> get_weights() const;
   void set_weights(const std::vector<Tensor>& weights);
   std::int64_t count_params() const;
+  // The constraint of each constrained weight, applied after optimizer updates.
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const;
+
+  // Keras's layer losses (weight and activity regularization), added to the model's loss.
+  void add_loss(const SymbolicTensor& loss) { losses_.push_back(loss); }
+  const std::vector<SymbolicTensor>& losses() const { return losses_; }
 
   // The batch input shape given at construction (input_shape, batch_input_shape, input_dim...).
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
@@ -79,6 +92,7 @@ class Layer {
   struct Weight {
     SymbolicTensor variable;
     bool trainable;
+    WeightConstraint constraint;
   };
   std::string name_;
   bool trainable_ = true;
@@ -86,6 +100,7 @@ class Layer {
   std::optional<Shape> batch_input_shape_;
   std::vector<Weight> weights_;
   std::vector<SymbolicTensor> inputs_, outputs_;  // one per call
+  std::vector<SymbolicTensor> losses_;
 };
 
 using LayerPtr = std::shared_ptr<Layer>;
