@@ -38,10 +38,15 @@ int main(int argc, char** argv) {
   model.add(Dropout(0.2));
   model.add(Dense(num_classes, {.activation = "softmax"}));
 
-  model.compile({.optimizer = optimizers::RMSprop(), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  model.compile({.optimizer = optimizers::RMSprop(),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
 
   model.fit(x_train, y_train,
-            {.batch_size = batch_size, .epochs = epochs, .verbose = 1, .validation_data = std::pair{x_test, y_test}});
+            {.batch_size = batch_size,
+             .epochs = epochs,
+             .verbose = 1,
+             .validation_data = std::pair{x_test, y_test}});
   std::vector<double> score = model.evaluate(x_test, y_test, {.verbose = 0});
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", score[0], score[1]);
   return 0;

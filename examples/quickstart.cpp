@@ -50,11 +50,13 @@ int main() {
   Tensor proba = model.predict_proba(x_test, {.batch_size = 20});
 
   std::printf("classes: shape %s, first five:", shape_to_string(classes.shape()).c_str());
-  for (int i = 0; i < 5; ++i) std::printf(" %lld", static_cast<long long>(classes.at<std::int64_t>(i)));
-  std::printf("\nproba: shape %s, row 0 sums to %.4f\n", shape_to_string(proba.shape()).c_str(), [&] {
-    double total = 0;
-    for (int j = 0; j < 10; ++j) total += proba(0, j);
-    return total;
-  }());
+  for (int i = 0; i < 5; ++i)
+    std::printf(" %lld", static_cast<long long>(classes.at<std::int64_t>(i)));
+  std::printf("\nproba: shape %s, row 0 sums to %.4f\n", shape_to_string(proba.shape()).c_str(),
+              [&] {
+                double total = 0;
+                for (int j = 0; j < 10; ++j) total += proba(0, j);
+                return total;
+              }());
   return 0;
 }

@@ -1,6 +1,7 @@
 // The MLP of examples/fashion_mnist_mlp.cpp with Adam(1e-3), batch 128, timed the way
 // benchmarks/vs_pytorch/torch_mlp.py times PyTorch. Prints one JSON line.
-// Usage: keras_mlp_bench [--threads N] [--accuracy-epochs E] [--accuracy-seeds S] [--train-epochs T]
+// Usage: keras_mlp_bench [--threads N] [--accuracy-epochs E] [--accuracy-seeds S] [--train-epochs
+// T]
 #include <omp.h>
 
 #include <algorithm>
@@ -19,7 +20,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::unique_ptr<Sequential> build_model() {
   auto model = std::make_unique<Sequential>();
@@ -28,7 +31,9 @@ std::unique_ptr<Sequential> build_model() {
   model->add(Dense(512, {.activation = "relu"}));
   model->add(Dropout(0.2));
   model->add(Dense(10, {.activation = "softmax"}));
-  model->compile({.optimizer = optimizers::Adam({.lr = 1e-3}), .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  model->compile({.optimizer = optimizers::Adam({.lr = 1e-3}),
+                  .loss = "categorical_crossentropy",
+                  .metrics = {"accuracy"}});
   return model;
 }
 
@@ -39,10 +44,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     int value = std::atoi(argv[i + 1]);
-    if (flag == "--threads") threads = value;
-    else if (flag == "--accuracy-epochs") accuracy_epochs = value;
-    else if (flag == "--train-epochs") train_epochs = value;
-    else if (flag == "--accuracy-seeds") accuracy_seeds = value;
+    if (flag == "--threads")
+      threads = value;
+    else if (flag == "--accuracy-epochs")
+      accuracy_epochs = value;
+    else if (flag == "--train-epochs")
+      train_epochs = value;
+    else if (flag == "--accuracy-seeds")
+      accuracy_seeds = value;
   }
   if (threads > 0) omp_set_num_threads(threads);
   threads = omp_get_max_threads();
@@ -60,7 +69,8 @@ int main(int argc, char** argv) {
   // Training throughput: warm up on a few batches, then whole epochs with shuffling.
   utils::set_random_seed(1);
   auto model = build_model();
-  model->fit(x_train.slice(0, 20 * 128), y_train.slice(0, 20 * 128), {.batch_size = 128, .epochs = 1, .verbose = 0});
+  model->fit(x_train.slice(0, 20 * 128), y_train.slice(0, 20 * 128),
+             {.batch_size = 128, .epochs = 1, .verbose = 0});
   auto start = Clock::now();
   model->fit(x_train, y_train, {.batch_size = 128, .epochs = train_epochs, .verbose = 0});
   double train_rate = 60000.0 * train_epochs / seconds_since(start);
@@ -81,12 +91,14 @@ int main(int argc, char** argv) {
     model->predict_on_batch(one);
     times.push_back(seconds_since(t0) * 1e6);
   }
-  std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+  std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
+                   times.end());
   double latency = times[times.size() / 2];
 
-  std::printf("{\"framework\": \"keras.cpp\", \"threads\": %d, \"train_samples_per_s\": %.1f, "
-              "\"infer_samples_per_s\": %.1f, \"latency_us\": %.2f",
-              threads, train_rate, infer_rate, latency);
+  std::printf(
+      "{\"framework\": \"keras.cpp\", \"threads\": %d, \"train_samples_per_s\": %.1f, "
+      "\"infer_samples_per_s\": %.1f, \"latency_us\": %.2f",
+      threads, train_rate, infer_rate, latency);
   if (accuracy_epochs > 0) {
     // One run's accuracy varies by about a point from seed to seed: report the mean of several.
     std::vector<double> accuracies;
@@ -98,8 +110,10 @@ int main(int argc, char** argv) {
     }
     double mean = 0;
     for (double a : accuracies) mean += a / static_cast<double>(accuracies.size());
-    std::printf(", \"test_accuracy\": %.4f, \"accuracy_epochs\": %d, \"test_accuracies\": [", mean, accuracy_epochs);
-    for (std::size_t i = 0; i < accuracies.size(); ++i) std::printf("%s%.4f", i ? ", " : "", accuracies[i]);
+    std::printf(", \"test_accuracy\": %.4f, \"accuracy_epochs\": %d, \"test_accuracies\": [", mean,
+                accuracy_epochs);
+    for (std::size_t i = 0; i < accuracies.size(); ++i)
+      std::printf("%s%.4f", i ? ", " : "", accuracies[i]);
     std::printf("]");
   }
   std::printf("}\n");

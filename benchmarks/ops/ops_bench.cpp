@@ -19,8 +19,9 @@ void BM_DenseReluForward(benchmark::State& state) {
   std::vector<Tensor> feed{Tensor::full({batch, 784}, 0.5)};
   for (auto _ : state) benchmark::DoNotOptimize(f.run(feed).data());
   state.SetItemsProcessed(state.iterations() * batch);
-  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * batch * 784 * 512 * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * batch * 784 * 512 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_DenseReluForward)->Arg(1)->Arg(128)->Arg(1024);
 

@@ -16,8 +16,9 @@ std::string initial_backend() {
   if (!env || !*env) return "cpu";
   std::string name = env;
   if (name != "cpu" && name != "reference")
-    throw std::invalid_argument("KERAS_BACKEND='" + name +
-                                "' is not a keras.cpp backend. Valid backends are: cpu, reference.");
+    throw std::invalid_argument(
+        "KERAS_BACKEND='" + name +
+        "' is not a keras.cpp backend. Valid backends are: cpu, reference.");
   return name;
 }
 std::string& backend_name() {
@@ -26,18 +27,28 @@ std::string& backend_name() {
 }
 }  // namespace
 
-DType floatx() { return g_floatx; }
+DType floatx() {
+  return g_floatx;
+}
 void set_floatx(DType dtype) {
   if (!is_floating(dtype))
-    throw std::invalid_argument(std::string("floatx must be float32 or float64, got ") + dtype_name(dtype));
+    throw std::invalid_argument(std::string("floatx must be float32 or float64, got ") +
+                                dtype_name(dtype));
   g_floatx = dtype;
 }
-double epsilon() { return g_epsilon; }
-void set_epsilon(double value) { g_epsilon = value; }
-std::string backend() { return backend_name(); }
+double epsilon() {
+  return g_epsilon;
+}
+void set_epsilon(double value) {
+  g_epsilon = value;
+}
+std::string backend() {
+  return backend_name();
+}
 void set_backend(const std::string& name) {
   if (name != "cpu" && name != "reference")
-    throw std::invalid_argument("Unknown backend '" + name + "'. Valid backends are: cpu, reference.");
+    throw std::invalid_argument("Unknown backend '" + name +
+                                "'. Valid backends are: cpu, reference.");
   backend_name() = name;
 }
 
@@ -49,7 +60,11 @@ std::mt19937_64& global_generator() {
   static std::mt19937_64 generator{std::random_device{}()};
   return generator;
 }
-std::uint64_t next_seed() { return global_generator()(); }
-void seed_global_generator(std::uint64_t seed) { global_generator().seed(seed); }
+std::uint64_t next_seed() {
+  return global_generator()();
+}
+void seed_global_generator(std::uint64_t seed) {
+  global_generator().seed(seed);
+}
 
 }  // namespace keras::detail

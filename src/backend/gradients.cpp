@@ -13,7 +13,9 @@ namespace {
 
 using Grads = std::vector<SymbolicTensor>;  // one entry per input; undefined = no gradient
 
-SymbolicTensor scalar(double v, const SymbolicTensor& like) { return constant(v, like.dtype()); }
+SymbolicTensor scalar(double v, const SymbolicTensor& like) {
+  return constant(v, like.dtype());
+}
 
 // Sums `g` back to the shape `x` had before numpy broadcasting.
 SymbolicTensor unbroadcast(const SymbolicTensor& g, const SymbolicTensor& x) {
@@ -21,7 +23,8 @@ SymbolicTensor unbroadcast(const SymbolicTensor& g, const SymbolicTensor& x) {
   return make_node(OpKind::kSumLike, {g, x});
 }
 
-SymbolicTensor broadcast_like(const SymbolicTensor& g, const SymbolicTensor& x, const Attrs& reduction) {
+SymbolicTensor broadcast_like(const SymbolicTensor& g, const SymbolicTensor& x,
+                              const Attrs& reduction) {
   Attrs attrs;
   attrs.axes = reduction.axes;
   attrs.keepdims = reduction.keepdims;
@@ -44,13 +47,20 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
     case OpKind::kArgMin:
     case OpKind::kOneHot:
     case OpKind::kDropoutMask:
+    case OpKind::kRandomNormal:
       return {};
-    case OpKind::kNeg: return {neg(g)};
-    case OpKind::kExp: return {g * y};
-    case OpKind::kLog: return {g / in(0)};
-    case OpKind::kSqrt: return {g / (y * 2.0)};
-    case OpKind::kSquare: return {g * in(0) * 2.0};
-    case OpKind::kAbs: return {g * sign(in(0))};
+    case OpKind::kNeg:
+      return {neg(g)};
+    case OpKind::kExp:
+      return {g * y};
+    case OpKind::kLog:
+      return {g / in(0)};
+    case OpKind::kSqrt:
+      return {g / (y * 2.0)};
+    case OpKind::kSquare:
+      return {g * in(0) * 2.0};
+    case OpKind::kAbs:
+      return {g * sign(in(0))};
     case OpKind::kRelu: {
       // Plain relu reads its output, so the pre-activation is not kept alive (Dense fusion).
       SymbolicTensor x = a.alpha == 0 && a.beta < 0 ? y : in(0);
@@ -59,11 +69,16 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       if (a.alpha != 0) d = d + less(x, scalar(0, x)) * a.alpha;
       return {g * d};
     }
-    case OpKind::kSigmoid: return {g * y * (1.0 - y)};
-    case OpKind::kHardSigmoid: return {g * less(abs(in(0)), scalar(2.5, y)) * 0.2};
-    case OpKind::kTanh: return {g * (1.0 - square(y))};
-    case OpKind::kSoftplus: return {g * sigmoid(in(0))};
-    case OpKind::kSoftsign: return {g / square(1.0 + abs(in(0)))};
+    case OpKind::kSigmoid:
+      return {g * y * (1.0 - y)};
+    case OpKind::kHardSigmoid:
+      return {g * less(abs(in(0)), scalar(2.5, y)) * 0.2};
+    case OpKind::kTanh:
+      return {g * (1.0 - square(y))};
+    case OpKind::kSoftplus:
+      return {g * sigmoid(in(0))};
+    case OpKind::kSoftsign:
+      return {g / square(1.0 + abs(in(0)))};
     case OpKind::kElu: {
       SymbolicTensor x = in(0);
       SymbolicTensor positive = greater(x, scalar(0, x));
@@ -76,24 +91,31 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
     case OpKind::kCast:
       if (!is_floating(node.inputs[0]->dtype)) return {SymbolicTensor()};
       return {cast(g, node.inputs[0]->dtype)};
-    case OpKind::kAdd: return {unbroadcast(g, in(0)), unbroadcast(g, in(1))};
-    case OpKind::kSub: return {unbroadcast(g, in(0)), unbroadcast(neg(g), in(1))};
-    case OpKind::kMul: return {unbroadcast(g * in(1), in(0)), unbroadcast(g * in(0), in(1))};
-    case OpKind::kDiv: return {unbroadcast(g / in(1), in(0)), unbroadcast(neg(g) * y / in(1), in(1))};
+    case OpKind::kAdd:
+      return {unbroadcast(g, in(0)), unbroadcast(g, in(1))};
+    case OpKind::kSub:
+      return {unbroadcast(g, in(0)), unbroadcast(neg(g), in(1))};
+    case OpKind::kMul:
+      return {unbroadcast(g * in(1), in(0)), unbroadcast(g * in(0), in(1))};
+    case OpKind::kDiv:
+      return {unbroadcast(g / in(1), in(0)), unbroadcast(neg(g) * y / in(1), in(1))};
     case OpKind::kPow: {
       SymbolicTensor x = in(0), p = in(1);
       return {unbroadcast(g * p * pow(x, p - 1.0), x), unbroadcast(g * y * log(x), p)};
     }
     case OpKind::kMaximum:
-      return {unbroadcast(g * greater_equal(in(0), in(1)), in(0)), unbroadcast(g * less(in(0), in(1)), in(1))};
+      return {unbroadcast(g * greater_equal(in(0), in(1)), in(0)),
+              unbroadcast(g * less(in(0), in(1)), in(1))};
     case OpKind::kMinimum:
-      return {unbroadcast(g * less_equal(in(0), in(1)), in(0)), unbroadcast(g * greater(in(0), in(1)), in(1))};
+      return {unbroadcast(g * less_equal(in(0), in(1)), in(0)),
+              unbroadcast(g * greater(in(0), in(1)), in(1))};
     case OpKind::kSwitch: {
       SymbolicTensor zero = g * 0.0;
       return {SymbolicTensor(), unbroadcast(switch_(in(0), g, zero), in(1)),
               unbroadcast(switch_(in(0), zero, g), in(2))};
     }
-    case OpKind::kSum: return {broadcast_like(g, in(0), a)};
+    case OpKind::kSum:
+      return {broadcast_like(g, in(0), a)};
     case OpKind::kMean: {
       Attrs attrs;
       attrs.axes = a.axes;
@@ -105,14 +127,16 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       SymbolicTensor x = in(0);
       return {broadcast_like(g, x, a) * equal(x, broadcast_like(y, x, a))};
     }
-    case OpKind::kProd: return {broadcast_like(g * y, in(0), a) / in(0)};
+    case OpKind::kProd:
+      return {broadcast_like(g * y, in(0), a) / in(0)};
     case OpKind::kMatMul: {
       SymbolicTensor x = in(0), w = in(1);
       bool ta = a.transpose_a, tb = a.transpose_b;
       if (!ta && !tb) {
         if (x.ndim() == 2) return {matmul(g, w, false, true), matmul(x, g, true, false)};
         std::int64_t k = x.shape().back(), n = w.shape()[1];
-        return {matmul(g, w, false, true), matmul(reshape(x, {-1, k}), reshape(g, {-1, n}), true, false)};
+        return {matmul(g, w, false, true),
+                matmul(reshape(x, {-1, k}), reshape(g, {-1, n}), true, false)};
       }
       if (ta && !tb) return {matmul(w, g, false, true), matmul(x, g)};
       if (!ta && tb) {
@@ -136,7 +160,8 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       if (!ta && tb) return {bmm(g, w, false, false), bmm(g, x, true, false)};
       return {bmm(w, g, true, true), bmm(g, x, true, true)};
     }
-    case OpKind::kReshape: return {reshape(g, node.inputs[0]->shape)};
+    case OpKind::kReshape:
+      return {reshape(g, node.inputs[0]->shape)};
     case OpKind::kTranspose: {
       std::vector<int> inverse(a.axes.size());
       int rank = static_cast<int>(a.axes.size());
@@ -154,7 +179,8 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       for (const auto& input : node.inputs) {
         std::int64_t dim = input->shape[static_cast<std::size_t>(axis)];
         if (dim < 0)
-          throw std::invalid_argument("K::gradients: cannot differentiate a concatenation along an unknown dimension");
+          throw std::invalid_argument(
+              "K::gradients: cannot differentiate a concatenation along an unknown dimension");
         grads.push_back(slice(g, axis, offset, offset + dim));
         offset += dim;
       }
@@ -165,7 +191,8 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       return {make_node(OpKind::kSliceGrad, {g, in(0)}, attrs)};
     }
     case OpKind::kSliceGrad: {
-      std::int64_t width = node.inputs[0]->shape[static_cast<std::size_t>(a.axis < 0 ? a.axis + y.ndim() : a.axis)];
+      std::int64_t width =
+          node.inputs[0]->shape[static_cast<std::size_t>(a.axis < 0 ? a.axis + y.ndim() : a.axis)];
       return {slice(g, a.axis, a.begin, a.begin + width), SymbolicTensor()};
     }
     case OpKind::kBroadcastLike: {
@@ -177,10 +204,14 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       attrs.numpy_broadcast = true;
       return {make_node(OpKind::kBroadcastLike, {g, in(0)}, attrs), SymbolicTensor()};
     }
-    case OpKind::kMeanGrad: return {mean(g, a.axes, a.keepdims), SymbolicTensor()};
-    case OpKind::kGather: return {make_node(OpKind::kGatherGrad, {g, in(1), in(0)}), SymbolicTensor()};
-    case OpKind::kGatherGrad: return {gather(g, in(1)), SymbolicTensor(), SymbolicTensor()};
-    case OpKind::kSoftmax: return {make_node(OpKind::kSoftmaxGrad, {y, g})};
+    case OpKind::kMeanGrad:
+      return {mean(g, a.axes, a.keepdims), SymbolicTensor()};
+    case OpKind::kGather:
+      return {make_node(OpKind::kGatherGrad, {g, in(1), in(0)}), SymbolicTensor()};
+    case OpKind::kGatherGrad:
+      return {gather(g, in(1)), SymbolicTensor(), SymbolicTensor()};
+    case OpKind::kSoftmax:
+      return {make_node(OpKind::kSoftmaxGrad, {y, g})};
     case OpKind::kSoftmaxGrad: {
       SymbolicTensor s = in(0), dy = in(1);
       SymbolicTensor dot_sdy = sum(s * dy, {-1}, true);
@@ -193,17 +224,20 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       last.axes = {-1};
       SymbolicTensor g_rows = broadcast_like(g, output, last);
       SymbolicTensor p = clip(output / sum(output, {-1}, true), epsilon(), 1.0 - epsilon());
-      return {neg(g_rows * log(p)), make_node(OpKind::kCategoricalCrossentropyGrad, {target, output, g})};
+      return {neg(g_rows * log(p)),
+              make_node(OpKind::kCategoricalCrossentropyGrad, {target, output, g})};
     }
     default:
       break;
   }
-  throw std::invalid_argument(std::string("K::gradients: op ") + op_name(node.op) + " is not differentiable");
+  throw std::invalid_argument(std::string("K::gradients: op ") + op_name(node.op) +
+                              " is not differentiable");
 }
 
 }  // namespace
 
-std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss, const std::vector<SymbolicTensor>& params) {
+std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
+                                      const std::vector<SymbolicTensor>& params) {
   if (shape_numel(loss.shape()) != 1)
     throw std::invalid_argument("K::gradients: the loss must be a scalar, got shape " +
                                 shape_to_string(loss.shape()));

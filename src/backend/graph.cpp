@@ -9,25 +9,75 @@ namespace {
 std::atomic<std::uint64_t> next_node_id{1};
 
 constexpr const char* kOpNames[] = {
-    "Placeholder", "Variable", "Constant",
-    "Neg", "Exp", "Log", "Sqrt", "Square", "Abs", "Sign", "Relu", "Sigmoid", "HardSigmoid",
-    "Tanh", "Softplus", "Softsign", "Elu", "Clip", "Cast",
-    "Add", "Sub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Equal", "NotEqual", "Greater",
-    "GreaterEqual", "Less", "LessEqual",
+    "Placeholder",
+    "Variable",
+    "Constant",
+    "Neg",
+    "Exp",
+    "Log",
+    "Sqrt",
+    "Square",
+    "Abs",
+    "Sign",
+    "Relu",
+    "Sigmoid",
+    "HardSigmoid",
+    "Tanh",
+    "Softplus",
+    "Softsign",
+    "Elu",
+    "Clip",
+    "Cast",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Pow",
+    "Maximum",
+    "Minimum",
+    "Equal",
+    "NotEqual",
+    "Greater",
+    "GreaterEqual",
+    "Less",
+    "LessEqual",
     "Switch",
-    "Sum", "Mean", "Max", "Min", "Prod", "ArgMax", "ArgMin",
-    "MatMul", "BatchMatMul",
-    "Reshape", "Transpose", "Concatenate", "Slice", "SliceGrad", "BroadcastLike", "SumLike",
-    "MeanGrad", "Gather", "GatherGrad", "OneHot",
-    "Softmax", "SoftmaxGrad", "CategoricalCrossentropy", "CategoricalCrossentropyGrad",
+    "Sum",
+    "Mean",
+    "Max",
+    "Min",
+    "Prod",
+    "ArgMax",
+    "ArgMin",
+    "MatMul",
+    "BatchMatMul",
+    "Reshape",
+    "Transpose",
+    "Concatenate",
+    "Slice",
+    "SliceGrad",
+    "BroadcastLike",
+    "SumLike",
+    "MeanGrad",
+    "Gather",
+    "GatherGrad",
+    "OneHot",
+    "Softmax",
+    "SoftmaxGrad",
+    "CategoricalCrossentropy",
+    "CategoricalCrossentropyGrad",
     "DropoutMask",
-    "FusedDense", "SoftmaxCrossEntropyGrad",
+    "RandomNormal",
+    "FusedDense",
+    "SoftmaxCrossEntropyGrad",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<std::size_t>(OpKind::kCount),
               "every OpKind needs a name");
 }  // namespace
 
-const char* op_name(OpKind op) { return kOpNames[static_cast<int>(op)]; }
+const char* op_name(OpKind op) {
+  return kOpNames[static_cast<int>(op)];
+}
 
 bool is_elementwise(OpKind op) {
   return (op >= OpKind::kNeg && op <= OpKind::kClip) ||
@@ -70,8 +120,8 @@ SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, Attrs at
   }
   Shape shape = infer_shape(op, shapes, attrs);
   DType dtype = infer_dtype(op, dtypes, attrs);
-  return SymbolicTensor(std::make_shared<Node>(op, std::move(nodes), std::move(attrs),
-                                               std::move(shape), dtype));
+  return SymbolicTensor(
+      std::make_shared<Node>(op, std::move(nodes), std::move(attrs), std::move(shape), dtype));
 }
 
 }  // namespace keras::backend

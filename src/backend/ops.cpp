@@ -16,7 +16,8 @@ SymbolicTensor leaf(OpKind op, Shape shape, DType dtype, Tensor value, std::stri
   Attrs attrs;
   attrs.shape = shape;
   attrs.cast_to = dtype;
-  auto node = std::make_shared<Node>(op, std::vector<NodePtr>{}, std::move(attrs), std::move(shape), dtype);
+  auto node =
+      std::make_shared<Node>(op, std::vector<NodePtr>{}, std::move(attrs), std::move(shape), dtype);
   node->value = std::move(value);
   node->name = std::move(name);
   return SymbolicTensor(std::move(node));
@@ -37,15 +38,18 @@ SymbolicTensor reduce(OpKind op, const SymbolicTensor& x, Axes axes, bool keepdi
   return make_node(op, {x}, std::move(attrs));
 }
 
-SymbolicTensor scalar_like(double value, const SymbolicTensor& x) { return constant(value, x.dtype()); }
+SymbolicTensor scalar_like(double value, const SymbolicTensor& x) {
+  return constant(value, x.dtype());
+}
 
 }  // namespace
 
 SymbolicTensor placeholder(Shape shape, DType dtype, std::string name) {
   for (auto d : shape)
     if (d < -1 || d == 0)
-      throw std::invalid_argument("K::placeholder: invalid dimension " + std::to_string(d) + " in " +
-                                  shape_to_string(shape) + " (use -1 for an unknown dimension)");
+      throw std::invalid_argument("K::placeholder: invalid dimension " + std::to_string(d) +
+                                  " in " + shape_to_string(shape) +
+                                  " (use -1 for an unknown dimension)");
   return leaf(OpKind::kPlaceholder, std::move(shape), dtype, Tensor(), std::move(name));
 }
 
@@ -62,8 +66,12 @@ SymbolicTensor constant(const Tensor& value) {
   return leaf(OpKind::kConstant, value.shape(), value.dtype(), value.clone(), "");
 }
 
-SymbolicTensor zeros(Shape shape, DType dtype) { return variable(Tensor(std::move(shape), dtype)); }
-SymbolicTensor ones(Shape shape, DType dtype) { return variable(Tensor::full(std::move(shape), 1.0, dtype)); }
+SymbolicTensor zeros(Shape shape, DType dtype) {
+  return variable(Tensor(std::move(shape), dtype));
+}
+SymbolicTensor ones(Shape shape, DType dtype) {
+  return variable(Tensor::full(std::move(shape), 1.0, dtype));
+}
 
 Tensor get_value(const SymbolicTensor& x) {
   if (!x.defined() || (x.node()->op != OpKind::kVariable && x.node()->op != OpKind::kConstant))
@@ -86,12 +94,21 @@ Tensor eval(const SymbolicTensor& x) {
   return f({})[0];
 }
 
-Shape int_shape(const SymbolicTensor& x) { return x.shape(); }
-int ndim(const SymbolicTensor& x) { return x.ndim(); }
-DType dtype(const SymbolicTensor& x) { return x.dtype(); }
-std::int64_t count_params(const SymbolicTensor& x) { return shape_numel(x.shape()); }
+Shape int_shape(const SymbolicTensor& x) {
+  return x.shape();
+}
+int ndim(const SymbolicTensor& x) {
+  return x.ndim();
+}
+DType dtype(const SymbolicTensor& x) {
+  return x.dtype();
+}
+std::int64_t count_params(const SymbolicTensor& x) {
+  return shape_numel(x.shape());
+}
 
-SymbolicTensor matmul(const SymbolicTensor& x, const SymbolicTensor& y, bool transpose_x, bool transpose_y) {
+SymbolicTensor matmul(const SymbolicTensor& x, const SymbolicTensor& y, bool transpose_x,
+                      bool transpose_y) {
   Attrs attrs;
   attrs.transpose_a = transpose_x;
   attrs.transpose_b = transpose_y;
@@ -128,27 +145,69 @@ SymbolicTensor transpose(const SymbolicTensor& x) {
   return permute_dimensions(x, perm);
 }
 
-SymbolicTensor add(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kAdd, x, y); }
-SymbolicTensor subtract(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kSub, x, y); }
-SymbolicTensor multiply(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMul, x, y); }
-SymbolicTensor divide(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kDiv, x, y); }
-SymbolicTensor pow(const SymbolicTensor& x, const SymbolicTensor& a) { return binary(OpKind::kPow, x, a); }
-SymbolicTensor pow(const SymbolicTensor& x, double a) { return binary(OpKind::kPow, x, scalar_like(a, x)); }
-SymbolicTensor maximum(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMaximum, x, y); }
-SymbolicTensor minimum(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kMinimum, x, y); }
-SymbolicTensor equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kEqual, x, y); }
-SymbolicTensor not_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kNotEqual, x, y); }
-SymbolicTensor greater(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kGreater, x, y); }
-SymbolicTensor greater_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kGreaterEqual, x, y); }
-SymbolicTensor less(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kLess, x, y); }
-SymbolicTensor less_equal(const SymbolicTensor& x, const SymbolicTensor& y) { return binary(OpKind::kLessEqual, x, y); }
-SymbolicTensor neg(const SymbolicTensor& x) { return unary(OpKind::kNeg, x); }
-SymbolicTensor square(const SymbolicTensor& x) { return unary(OpKind::kSquare, x); }
-SymbolicTensor sqrt(const SymbolicTensor& x) { return unary(OpKind::kSqrt, x); }
-SymbolicTensor exp(const SymbolicTensor& x) { return unary(OpKind::kExp, x); }
-SymbolicTensor log(const SymbolicTensor& x) { return unary(OpKind::kLog, x); }
-SymbolicTensor abs(const SymbolicTensor& x) { return unary(OpKind::kAbs, x); }
-SymbolicTensor sign(const SymbolicTensor& x) { return unary(OpKind::kSign, x); }
+SymbolicTensor add(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kAdd, x, y);
+}
+SymbolicTensor subtract(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kSub, x, y);
+}
+SymbolicTensor multiply(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kMul, x, y);
+}
+SymbolicTensor divide(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kDiv, x, y);
+}
+SymbolicTensor pow(const SymbolicTensor& x, const SymbolicTensor& a) {
+  return binary(OpKind::kPow, x, a);
+}
+SymbolicTensor pow(const SymbolicTensor& x, double a) {
+  return binary(OpKind::kPow, x, scalar_like(a, x));
+}
+SymbolicTensor maximum(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kMaximum, x, y);
+}
+SymbolicTensor minimum(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kMinimum, x, y);
+}
+SymbolicTensor equal(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kEqual, x, y);
+}
+SymbolicTensor not_equal(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kNotEqual, x, y);
+}
+SymbolicTensor greater(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kGreater, x, y);
+}
+SymbolicTensor greater_equal(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kGreaterEqual, x, y);
+}
+SymbolicTensor less(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kLess, x, y);
+}
+SymbolicTensor less_equal(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return binary(OpKind::kLessEqual, x, y);
+}
+SymbolicTensor neg(const SymbolicTensor& x) {
+  return unary(OpKind::kNeg, x);
+}
+SymbolicTensor square(const SymbolicTensor& x) {
+  return unary(OpKind::kSquare, x);
+}
+SymbolicTensor sqrt(const SymbolicTensor& x) {
+  return unary(OpKind::kSqrt, x);
+}
+SymbolicTensor exp(const SymbolicTensor& x) {
+  return unary(OpKind::kExp, x);
+}
+SymbolicTensor log(const SymbolicTensor& x) {
+  return unary(OpKind::kLog, x);
+}
+SymbolicTensor abs(const SymbolicTensor& x) {
+  return unary(OpKind::kAbs, x);
+}
+SymbolicTensor sign(const SymbolicTensor& x) {
+  return unary(OpKind::kSign, x);
+}
 
 SymbolicTensor clip(const SymbolicTensor& x, double min_value, double max_value) {
   Attrs attrs;
@@ -164,11 +223,21 @@ SymbolicTensor cast(const SymbolicTensor& x, DType dtype) {
   return unary(OpKind::kCast, x, attrs);
 }
 
-SymbolicTensor sum(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kSum, x, std::move(axes), keepdims); }
-SymbolicTensor mean(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMean, x, std::move(axes), keepdims); }
-SymbolicTensor max(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMax, x, std::move(axes), keepdims); }
-SymbolicTensor min(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kMin, x, std::move(axes), keepdims); }
-SymbolicTensor prod(const SymbolicTensor& x, Axes axes, bool keepdims) { return reduce(OpKind::kProd, x, std::move(axes), keepdims); }
+SymbolicTensor sum(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return reduce(OpKind::kSum, x, std::move(axes), keepdims);
+}
+SymbolicTensor mean(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return reduce(OpKind::kMean, x, std::move(axes), keepdims);
+}
+SymbolicTensor max(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return reduce(OpKind::kMax, x, std::move(axes), keepdims);
+}
+SymbolicTensor min(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return reduce(OpKind::kMin, x, std::move(axes), keepdims);
+}
+SymbolicTensor prod(const SymbolicTensor& x, Axes axes, bool keepdims) {
+  return reduce(OpKind::kProd, x, std::move(axes), keepdims);
+}
 
 SymbolicTensor var(const SymbolicTensor& x, Axes axes, bool keepdims) {
   SymbolicTensor centered = subtract(x, mean(x, axes, true));
@@ -227,8 +296,8 @@ SymbolicTensor expand_dims(const SymbolicTensor& x, int axis) {
   int rank = x.ndim();
   int a = axis < 0 ? axis + rank + 1 : axis;
   if (a < 0 || a > rank)
-    throw std::invalid_argument("K::expand_dims: axis " + std::to_string(axis) + " is out of range for rank " +
-                                std::to_string(rank));
+    throw std::invalid_argument("K::expand_dims: axis " + std::to_string(axis) +
+                                " is out of range for rank " + std::to_string(rank));
   shape.insert(shape.begin() + a, 1);
   return reshape_known(x, shape, "expand_dims");
 }
@@ -244,7 +313,9 @@ SymbolicTensor squeeze(const SymbolicTensor& x, int axis) {
   return reshape_known(x, shape, "squeeze");
 }
 
-SymbolicTensor flatten(const SymbolicTensor& x) { return reshape(x, {-1}); }
+SymbolicTensor flatten(const SymbolicTensor& x) {
+  return reshape(x, {-1});
+}
 
 SymbolicTensor batch_flatten(const SymbolicTensor& x) {
   Shape rest(x.shape().begin() + (x.ndim() > 0 ? 1 : 0), x.shape().end());
@@ -269,7 +340,8 @@ SymbolicTensor gather(const SymbolicTensor& reference, const SymbolicTensor& ind
 
 SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes) {
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
-    throw std::invalid_argument(std::string("K::one_hot needs integer indices, got ") + dtype_name(indices.dtype()));
+    throw std::invalid_argument(std::string("K::one_hot needs integer indices, got ") +
+                                dtype_name(indices.dtype()));
   Attrs attrs;
   attrs.count = num_classes;
   attrs.cast_to = floatx();
@@ -282,24 +354,37 @@ SymbolicTensor relu(const SymbolicTensor& x, double alpha, double max_value) {
   attrs.beta = max_value;
   return unary(OpKind::kRelu, x, attrs);
 }
-SymbolicTensor sigmoid(const SymbolicTensor& x) { return unary(OpKind::kSigmoid, x); }
-SymbolicTensor hard_sigmoid(const SymbolicTensor& x) { return unary(OpKind::kHardSigmoid, x); }
-SymbolicTensor tanh(const SymbolicTensor& x) { return unary(OpKind::kTanh, x); }
+SymbolicTensor sigmoid(const SymbolicTensor& x) {
+  return unary(OpKind::kSigmoid, x);
+}
+SymbolicTensor hard_sigmoid(const SymbolicTensor& x) {
+  return unary(OpKind::kHardSigmoid, x);
+}
+SymbolicTensor tanh(const SymbolicTensor& x) {
+  return unary(OpKind::kTanh, x);
+}
 SymbolicTensor softmax(const SymbolicTensor& x) {
   Attrs attrs;
   attrs.axis = -1;
   return unary(OpKind::kSoftmax, x, attrs);
 }
-SymbolicTensor softplus(const SymbolicTensor& x) { return unary(OpKind::kSoftplus, x); }
-SymbolicTensor softsign(const SymbolicTensor& x) { return unary(OpKind::kSoftsign, x); }
+SymbolicTensor softplus(const SymbolicTensor& x) {
+  return unary(OpKind::kSoftplus, x);
+}
+SymbolicTensor softsign(const SymbolicTensor& x) {
+  return unary(OpKind::kSoftsign, x);
+}
 SymbolicTensor elu(const SymbolicTensor& x, double alpha) {
   Attrs attrs;
   attrs.alpha = alpha;
   return unary(OpKind::kElu, x, attrs);
 }
-SymbolicTensor linear(const SymbolicTensor& x) { return x; }
+SymbolicTensor linear(const SymbolicTensor& x) {
+  return x;
+}
 
-SymbolicTensor categorical_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output) {
+SymbolicTensor categorical_crossentropy(const SymbolicTensor& target,
+                                        const SymbolicTensor& output) {
   return make_node(OpKind::kCategoricalCrossentropy, {target, output});
 }
 
@@ -311,12 +396,25 @@ SymbolicTensor binary_crossentropy(const SymbolicTensor& target, const SymbolicT
 
 SymbolicTensor dropout(const SymbolicTensor& x, double level, std::optional<std::uint64_t> seed) {
   if (level < 0 || level >= 1)
-    throw std::invalid_argument("K::dropout: level must be in [0, 1), got " + std::to_string(level));
+    throw std::invalid_argument("K::dropout: level must be in [0, 1), got " +
+                                std::to_string(level));
   if (level == 0) return x;
   Attrs attrs;
   attrs.alpha = level;
   attrs.seed = seed.value_or(keras::detail::next_seed());
   return multiply(x, unary(OpKind::kDropoutMask, x, attrs));
+}
+
+SymbolicTensor random_normal_like(const SymbolicTensor& x, double mean, double stddev,
+                                  std::optional<std::uint64_t> seed) {
+  if (!(stddev >= 0))
+    throw std::invalid_argument("K::random_normal_like: stddev must be >= 0, got " +
+                                std::to_string(stddev));
+  Attrs attrs;
+  attrs.alpha = mean;
+  attrs.beta = stddev;
+  attrs.seed = seed.value_or(keras::detail::next_seed());
+  return unary(OpKind::kRandomNormal, x, attrs);
 }
 
 SymbolicTensor learning_phase() {
@@ -338,18 +436,44 @@ SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt)
   return switch_(learning_phase(), alt, x);
 }
 
-SymbolicTensor operator+(const SymbolicTensor& x, const SymbolicTensor& y) { return add(x, y); }
-SymbolicTensor operator-(const SymbolicTensor& x, const SymbolicTensor& y) { return subtract(x, y); }
-SymbolicTensor operator*(const SymbolicTensor& x, const SymbolicTensor& y) { return multiply(x, y); }
-SymbolicTensor operator/(const SymbolicTensor& x, const SymbolicTensor& y) { return divide(x, y); }
-SymbolicTensor operator-(const SymbolicTensor& x) { return neg(x); }
-SymbolicTensor operator+(const SymbolicTensor& x, double y) { return add(x, scalar_like(y, x)); }
-SymbolicTensor operator-(const SymbolicTensor& x, double y) { return subtract(x, scalar_like(y, x)); }
-SymbolicTensor operator*(const SymbolicTensor& x, double y) { return multiply(x, scalar_like(y, x)); }
-SymbolicTensor operator/(const SymbolicTensor& x, double y) { return divide(x, scalar_like(y, x)); }
-SymbolicTensor operator+(double x, const SymbolicTensor& y) { return add(scalar_like(x, y), y); }
-SymbolicTensor operator-(double x, const SymbolicTensor& y) { return subtract(scalar_like(x, y), y); }
-SymbolicTensor operator*(double x, const SymbolicTensor& y) { return multiply(scalar_like(x, y), y); }
-SymbolicTensor operator/(double x, const SymbolicTensor& y) { return divide(scalar_like(x, y), y); }
+SymbolicTensor operator+(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return add(x, y);
+}
+SymbolicTensor operator-(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return subtract(x, y);
+}
+SymbolicTensor operator*(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return multiply(x, y);
+}
+SymbolicTensor operator/(const SymbolicTensor& x, const SymbolicTensor& y) {
+  return divide(x, y);
+}
+SymbolicTensor operator-(const SymbolicTensor& x) {
+  return neg(x);
+}
+SymbolicTensor operator+(const SymbolicTensor& x, double y) {
+  return add(x, scalar_like(y, x));
+}
+SymbolicTensor operator-(const SymbolicTensor& x, double y) {
+  return subtract(x, scalar_like(y, x));
+}
+SymbolicTensor operator*(const SymbolicTensor& x, double y) {
+  return multiply(x, scalar_like(y, x));
+}
+SymbolicTensor operator/(const SymbolicTensor& x, double y) {
+  return divide(x, scalar_like(y, x));
+}
+SymbolicTensor operator+(double x, const SymbolicTensor& y) {
+  return add(scalar_like(x, y), y);
+}
+SymbolicTensor operator-(double x, const SymbolicTensor& y) {
+  return subtract(scalar_like(x, y), y);
+}
+SymbolicTensor operator*(double x, const SymbolicTensor& y) {
+  return multiply(scalar_like(x, y), y);
+}
+SymbolicTensor operator/(double x, const SymbolicTensor& y) {
+  return divide(scalar_like(x, y), y);
+}
 
 }  // namespace keras::backend

@@ -28,7 +28,8 @@ inline std::uint64_t random_bits53(std::uint64_t stream, std::uint64_t index) {
   return mix64(stream + index * 0xBF58476D1CE4E5B9ull) >> 11;
 }
 inline double uniform01(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
-  return static_cast<double>(random_bits53(random_stream(seed, counter), index)) * (1.0 / 9007199254740992.0);
+  return static_cast<double>(random_bits53(random_stream(seed, counter), index)) *
+         (1.0 / 9007199254740992.0);
 }
 // Dropout's keep test, uniform01 >= rate, in integers: the same answer, cheaper to vectorise.
 inline std::uint64_t keep_threshold(double rate) {

@@ -28,11 +28,16 @@ Shape broadcast_shapes(OpKind op, const Shape& a, const Shape& b) {
   for (std::size_t i = 0; i < rank; ++i) {
     std::int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     std::int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da == db) out[i] = da;
-    else if (da == 1) out[i] = db;
-    else if (db == 1) out[i] = da;
-    else if (da == -1) out[i] = db;
-    else if (db == -1) out[i] = da;
+    if (da == db)
+      out[i] = da;
+    else if (da == 1)
+      out[i] = db;
+    else if (db == 1)
+      out[i] = da;
+    else if (da == -1)
+      out[i] = db;
+    else if (db == -1)
+      out[i] = da;
     else
       fail(op, "shapes " + shape_to_string(a) + " and " + shape_to_string(b) +
                    " cannot be broadcast together (dimension " + std::to_string(i) + ": " +
@@ -52,14 +57,17 @@ void expect_inputs(OpKind op, const std::vector<const Shape*>& inputs, std::size
     fail(op, "expects " + std::to_string(n) + " inputs, got " + std::to_string(inputs.size()));
 }
 
-bool dims_conflict(std::int64_t a, std::int64_t b) { return a >= 0 && b >= 0 && a != b; }
+bool dims_conflict(std::int64_t a, std::int64_t b) {
+  return a >= 0 && b >= 0 && a != b;
+}
 
 Shape resolve_reshape(OpKind op, const Shape& in, Shape target) {
   std::int64_t known = 1;
   int unknown = -1;
   for (std::size_t i = 0; i < target.size(); ++i) {
     if (target[i] < 0) {
-      if (unknown >= 0) fail(op, "can only infer one unknown dimension in " + shape_to_string(target));
+      if (unknown >= 0)
+        fail(op, "can only infer one unknown dimension in " + shape_to_string(target));
       unknown = static_cast<int>(i);
     } else {
       known *= target[i];
@@ -100,7 +108,8 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
       return *in[0];
     case OpKind::kSwitch:
       expect_inputs(op, in, 3);
-      if (shape_numel(*in[0]) != 1) fail(op, "the condition must be a scalar, got " + shape_to_string(*in[0]));
+      if (shape_numel(*in[0]) != 1)
+        fail(op, "the condition must be a scalar, got " + shape_to_string(*in[0]));
       return broadcast_shapes(op, *in[1], *in[2]);
     case OpKind::kSum:
     case OpKind::kMean:
@@ -112,8 +121,10 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
       auto reduced = reduced_axes(op, attrs.axes, static_cast<int>(x.size()));
       Shape out;
       for (std::size_t i = 0; i < x.size(); ++i) {
-        if (!reduced[i]) out.push_back(x[i]);
-        else if (attrs.keepdims) out.push_back(1);
+        if (!reduced[i])
+          out.push_back(x[i]);
+        else if (attrs.keepdims)
+          out.push_back(1);
       }
       return out;
     }
@@ -141,8 +152,10 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
         fail(op, "shapes " + shape_to_string(x) + " and " + shape_to_string(y) +
                      " are not aligned: " + std::to_string(k_x) + " != " + std::to_string(k_y));
       Shape out;
-      if (attrs.transpose_a) out = {x[1]};
-      else out.assign(x.begin(), x.end() - 1);
+      if (attrs.transpose_a)
+        out = {x[1]};
+      else
+        out.assign(x.begin(), x.end() - 1);
       out.push_back(attrs.transpose_b ? y[0] : y[1]);
       if (op == OpKind::kFusedDense && in.size() == 3 && in[2]->size() != 1)
         fail(op, "the bias must be 1D, got " + shape_to_string(*in[2]));
@@ -153,11 +166,13 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
       const Shape& x = *in[0];
       const Shape& y = *in[1];
       if (x.size() != 3 || y.size() != 3)
-        fail(op, "expects two 3D tensors, got " + shape_to_string(x) + " and " + shape_to_string(y));
+        fail(op,
+             "expects two 3D tensors, got " + shape_to_string(x) + " and " + shape_to_string(y));
       std::int64_t k_x = attrs.transpose_a ? x[1] : x[2];
       std::int64_t k_y = attrs.transpose_b ? y[2] : y[1];
       if (dims_conflict(k_x, k_y) || dims_conflict(x[0], y[0]))
-        fail(op, "shapes " + shape_to_string(x) + " and " + shape_to_string(y) + " are not aligned");
+        fail(op,
+             "shapes " + shape_to_string(x) + " and " + shape_to_string(y) + " are not aligned");
       return {x[0] >= 0 ? x[0] : y[0], attrs.transpose_a ? x[2] : x[1],
               attrs.transpose_b ? y[1] : y[2]};
     }
@@ -174,7 +189,8 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
       std::vector<bool> seen(x.size(), false);
       for (int a : attrs.axes) {
         int axis = normalize_axis(op, a, static_cast<int>(x.size()));
-        if (seen[static_cast<std::size_t>(axis)]) fail(op, "the permutation repeats axis " + std::to_string(a));
+        if (seen[static_cast<std::size_t>(axis)])
+          fail(op, "the permutation repeats axis " + std::to_string(a));
         seen[static_cast<std::size_t>(axis)] = true;
         out.push_back(x[static_cast<std::size_t>(axis)]);
       }
@@ -238,6 +254,7 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
     }
     case OpKind::kSoftmax:
     case OpKind::kDropoutMask:
+    case OpKind::kRandomNormal:
       expect_inputs(op, in, 1);
       if (op == OpKind::kSoftmax && in[0]->empty()) fail(op, "needs a tensor of rank >= 1");
       return *in[0];

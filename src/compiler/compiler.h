@@ -22,7 +22,8 @@ struct Rewritten {
 
 // Substitutes givens, folds switches on constant conditions and, when `fuse` is set, applies the
 // fusion patterns (Dense matmul + bias + activation, softmax + categorical cross-entropy grad).
-Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
+Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
+                        const std::vector<SymbolicTensor>& outputs,
                         const std::vector<Update>& updates, const Givens& givens, bool fuse);
 
 // One executable step.

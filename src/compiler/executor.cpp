@@ -6,10 +6,10 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <numeric>
 #include <queue>
-#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -25,9 +25,9 @@ constexpr int kForever = INT_MAX;
 struct Value {
   Shape shape;
   std::int64_t numel = 0;
-  int step = -1;        // producing step; -1 for leaves and aliases of leaves
-  int group = -1;       // fusion group, if any
-  int alias_of = -1;    // reshape: shares the buffer of this value
+  int step = -1;      // producing step; -1 for leaves and aliases of leaves
+  int group = -1;     // fusion group, if any
+  int alias_of = -1;  // reshape: shares the buffer of this value
   int last_use = -1;
   bool materialized = true;
   bool in_arena = false;
@@ -43,22 +43,29 @@ struct Group {
   std::vector<int> members;
 };
 
-std::size_t align64(std::size_t bytes) { return (bytes + 63) / 64 * 64; }
+std::size_t align64(std::size_t bytes) {
+  return (bytes + 63) / 64 * 64;
+}
 
 Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_ptr<Storage>& owner) {
   switch (dtype) {
-    case DType::float32: return Tensor::from_blob(static_cast<float*>(data), shape, owner);
-    case DType::float64: return Tensor::from_blob(static_cast<double*>(data), shape, owner);
-    case DType::int32: return Tensor::from_blob(static_cast<std::int32_t*>(data), shape, owner);
-    case DType::int64: return Tensor::from_blob(static_cast<std::int64_t*>(data), shape, owner);
+    case DType::float32:
+      return Tensor::from_blob(static_cast<float*>(data), shape, owner);
+    case DType::float64:
+      return Tensor::from_blob(static_cast<double*>(data), shape, owner);
+    case DType::int32:
+      return Tensor::from_blob(static_cast<std::int32_t*>(data), shape, owner);
+    case DType::int64:
+      return Tensor::from_blob(static_cast<std::int64_t*>(data), shape, owner);
   }
   return {};
 }
 
 }  // namespace
 
-CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
-                                   std::vector<Update> updates, Givens givens)
+CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
+                                   std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
+                                   Givens givens)
     : backend_(kernels::backend_from_name(keras::backend::backend())),
       graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {
   const char* profile = std::getenv("KERAS_PROFILE");
@@ -68,12 +75,14 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs, std::vect
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
   if (last_) {
     bool same = true;
-    for (std::size_t k = 0; k < inputs.size() && same; ++k) same = inputs[k].shape() == last_->input_shapes[k];
+    for (std::size_t k = 0; k < inputs.size() && same; ++k)
+      same = inputs[k].shape() == last_->input_shapes[k];
     if (same) return *last_;
   }
   for (auto& plan : plans_) {
     bool same = true;
-    for (std::size_t k = 0; k < inputs.size() && same; ++k) same = inputs[k].shape() == plan->input_shapes[k];
+    for (std::size_t k = 0; k < inputs.size() && same; ++k)
+      same = inputs[k].shape() == plan->input_shapes[k];
     if (same) return *(last_ = plan.get());
   }
   plans_.push_back(make_plan(inputs));
@@ -86,8 +95,9 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
                                 " input arrays, got " + std::to_string(inputs.size()));
   for (std::size_t k = 0; k < inputs.size(); ++k)
     if (inputs[k].dtype() != graph_.inputs[k]->dtype)
-      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" + graph_.inputs[k]->name +
-                                  "') expects " + dtype_name(graph_.inputs[k]->dtype) + ", got " +
+      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" +
+                                  graph_.inputs[k]->name + "') expects " +
+                                  dtype_name(graph_.inputs[k]->dtype) + ", got " +
                                   dtype_name(inputs[k].dtype()));
   Plan& plan = plan_for(inputs);
   if (backend_ == kernels::Backend::kCpu) kernels::cpu::flush_denormals();
@@ -103,14 +113,16 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
     int k = plan.output_from_input[i];
     if (k < 0) continue;
     const Tensor& input = inputs[static_cast<std::size_t>(k)];
-    plan.results[i] = input.shape() == plan.output_shapes[i] ? input : input.reshape(plan.output_shapes[i]);
+    plan.results[i] =
+        input.shape() == plan.output_shapes[i] ? input : input.reshape(plan.output_shapes[i]);
   }
   return plan.results;
 }
 
 void CompiledFunction::run_steps(Plan& plan) {
   for (Step& step : plan.steps) {
-    auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    auto start =
+        profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (step.fused) {
       kernels::run_fused(*step.fused);
     } else {
@@ -118,7 +130,9 @@ void CompiledFunction::run_steps(Plan& plan) {
       step.fn(step.call);
     }
     ++step.runs;
-    if (profile_) step.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (profile_)
+      step.seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 }
 
@@ -129,13 +143,17 @@ CompiledFunction::~CompiledFunction() {
     double total = 0;
     for (const auto& step : plan->steps) total += step.seconds;
     if (plan->steps.empty() || plan->steps[0].runs == 0) continue;
-    std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes", plan->steps.size(),
-                 static_cast<unsigned long long>(plan->steps[0].runs), total * 1e3 / static_cast<double>(plan->steps[0].runs));
-    for (const auto& s : plan->input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
+    std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes",
+                 plan->steps.size(), static_cast<unsigned long long>(plan->steps[0].runs),
+                 total * 1e3 / static_cast<double>(plan->steps[0].runs));
+    for (const auto& s : plan->input_shapes)
+      std::fprintf(stderr, " %s", shape_to_string(s).c_str());
     std::fprintf(stderr, "\n");
     for (const auto& step : plan->steps)
-      std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n", total > 0 ? 100.0 * step.seconds / total : 0.0,
-                   step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)), step.name.c_str());
+      std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n",
+                   total > 0 ? 100.0 * step.seconds / total : 0.0,
+                   step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)),
+                   step.name.c_str());
   }
 }
 
@@ -158,10 +176,12 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     const Node& p = *graph_.inputs[k];
     const Shape& actual = inputs[k].shape();
     bool fits = actual.size() == p.shape.size();
-    for (std::size_t d = 0; fits && d < actual.size(); ++d) fits = p.shape[d] < 0 || p.shape[d] == actual[d];
+    for (std::size_t d = 0; fits && d < actual.size(); ++d)
+      fits = p.shape[d] < 0 || p.shape[d] == actual[d];
     if (!fits)
-      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" + p.name + "') expects shape " +
-                                  shape_to_string(p.shape) + ", got an array of shape " + shape_to_string(actual));
+      throw std::invalid_argument("K::function: input " + std::to_string(k) + " ('" + p.name +
+                                  "') expects shape " + shape_to_string(p.shape) +
+                                  ", got an array of shape " + shape_to_string(actual));
     plan->input_shapes.push_back(actual);
     if (index.count(&p)) val(index.at(&p)).input_index = static_cast<int>(k);
   }
@@ -203,7 +223,9 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   std::vector<std::vector<int>> members(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) members[static_cast<std::size_t>(i)] = {i};
   std::function<int(int)> find = [&](int i) {
-    while (parent[static_cast<std::size_t>(i)] != i) i = parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+    while (parent[static_cast<std::size_t>(i)] != i)
+      i = parent[static_cast<std::size_t>(i)] =
+          parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
     return i;
   };
   // True when cluster b is reachable from cluster a through some third cluster.
@@ -239,7 +261,8 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       if (a == b || indirect_path(a, b) || indirect_path(b, a)) continue;
       parent[static_cast<std::size_t>(a)] = b;
       auto& into = members[static_cast<std::size_t>(b)];
-      into.insert(into.end(), members[static_cast<std::size_t>(a)].begin(), members[static_cast<std::size_t>(a)].end());
+      into.insert(into.end(), members[static_cast<std::size_t>(a)].begin(),
+                  members[static_cast<std::size_t>(a)].end());
       members[static_cast<std::size_t>(a)].clear();
     }
   }
@@ -252,12 +275,14 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     first[static_cast<std::size_t>(k)] = std::min(first[static_cast<std::size_t>(k)], i);
     for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
       int j = id(input);
-      if (!order[static_cast<std::size_t>(j)]->inputs.empty() && find(j) != k) ++pending[static_cast<std::size_t>(k)];
+      if (!order[static_cast<std::size_t>(j)]->inputs.empty() && find(j) != k)
+        ++pending[static_cast<std::size_t>(k)];
     }
   }
   std::priority_queue<std::pair<int, int>, std::vector<std::pair<int, int>>, std::greater<>> ready;
   for (int i = 0; i < count; ++i)
-    if (find(i) == i && !order[static_cast<std::size_t>(i)]->inputs.empty() && pending[static_cast<std::size_t>(i)] == 0)
+    if (find(i) == i && !order[static_cast<std::size_t>(i)]->inputs.empty() &&
+        pending[static_cast<std::size_t>(i)] == 0)
       ready.emplace(first[static_cast<std::size_t>(i)], i);
   std::vector<Group> groups;
   std::vector<int> step_node;  // kernel step -> node, or -1 - group index
@@ -270,7 +295,8 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     if (val(k).alias_of >= 0) {
       val(k).step = std::max(0, step - 1);  // no work: shares its input's buffer
     } else if (fusible[static_cast<std::size_t>(k)]) {
-      groups.push_back({step, val(k).numel, order[static_cast<std::size_t>(k)]->dtype, group_members});
+      groups.push_back(
+          {step, val(k).numel, order[static_cast<std::size_t>(k)]->dtype, group_members});
       step_node.push_back(-static_cast<int>(groups.size()));
       for (int m : group_members) {
         val(m).group = static_cast<int>(groups.size()) - 1;
@@ -283,7 +309,8 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     for (int m : group_members)
       for (int c : consumers[static_cast<std::size_t>(m)]) {
         int kc = find(c);
-        if (kc != k && --pending[static_cast<std::size_t>(kc)] == 0) ready.emplace(first[static_cast<std::size_t>(kc)], kc);
+        if (kc != k && --pending[static_cast<std::size_t>(kc)] == 0)
+          ready.emplace(first[static_cast<std::size_t>(kc)], kc);
       }
   }
 
@@ -322,12 +349,14 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   for (int i = 0; i < count; ++i)
     for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
       int j = root(id(input));
-      last_read[static_cast<std::size_t>(j)] = std::max(last_read[static_cast<std::size_t>(j)], val(i).step);
+      last_read[static_cast<std::size_t>(j)] =
+          std::max(last_read[static_cast<std::size_t>(j)], val(i).step);
     }
   // A variable that is another update's value is read after the run: never overwrite it early.
   for (auto& [var, value] : graph_.updates) {
     int r = root(id(value));
-    if (order[static_cast<std::size_t>(r)]->op == OpKind::kVariable) last_read[static_cast<std::size_t>(r)] = kForever;
+    if (order[static_cast<std::size_t>(r)]->op == OpKind::kVariable)
+      last_read[static_cast<std::size_t>(r)] = kForever;
   }
   std::vector<bool> output_value(static_cast<std::size_t>(count), false);
   for (auto& o : graph_.outputs) output_value[static_cast<std::size_t>(root(id(o)))] = true;
@@ -336,13 +365,15 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   for (std::size_t u = 0; u < graph_.updates.size(); ++u) {
     auto& [var, value] = graph_.updates[u];
     if (var->dtype != value->dtype)
-      throw std::invalid_argument("K::function: the update of variable '" + var->name + "' has dtype " +
-                                  dtype_name(value->dtype) + ", the variable " + dtype_name(var->dtype));
+      throw std::invalid_argument("K::function: the update of variable '" + var->name +
+                                  "' has dtype " + dtype_name(value->dtype) + ", the variable " +
+                                  dtype_name(var->dtype));
     int vi = id(value);
     Value& v = val(vi);
     int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
-    if (v.group >= 0 && v.alias_of < 0 && !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step &&
-        !claimed[var.get()] && last_read[static_cast<std::size_t>(vi)] <= v.step) {
+    if (v.group >= 0 && v.alias_of < 0 && !output_value[static_cast<std::size_t>(vi)] &&
+        var_reads <= v.step && !claimed[var.get()] &&
+        last_read[static_cast<std::size_t>(vi)] <= v.step) {
       in_place[u] = true;
       claimed[var.get()] = true;
       v.data = var->value.raw_data();
@@ -359,16 +390,21 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   std::vector<int> by_step;
   for (int i = 0; i < count; ++i) {
     Value& v = val(i);
-    if (order[static_cast<std::size_t>(i)]->inputs.empty() || v.alias_of >= 0 || !v.materialized || v.data) continue;
+    if (order[static_cast<std::size_t>(i)]->inputs.empty() || v.alias_of >= 0 || !v.materialized ||
+        v.data)
+      continue;
     v.in_arena = true;
     by_step.push_back(i);
   }
-  std::stable_sort(by_step.begin(), by_step.end(), [&](int a, int b) { return val(a).step < val(b).step; });
+  std::stable_sort(by_step.begin(), by_step.end(),
+                   [&](int a, int b) { return val(a).step < val(b).step; });
   for (int i : by_step) {
     Value& v = val(i);
-    std::size_t size = align64(static_cast<std::size_t>(v.numel) * dtype_size(order[static_cast<std::size_t>(i)]->dtype));
+    std::size_t size = align64(static_cast<std::size_t>(v.numel) *
+                               dtype_size(order[static_cast<std::size_t>(i)]->dtype));
     std::erase_if(live, [&](const Live& l) { return l.last_use < v.step; });
-    std::sort(live.begin(), live.end(), [](const Live& a, const Live& b) { return a.offset < b.offset; });
+    std::sort(live.begin(), live.end(),
+              [](const Live& a, const Live& b) { return a.offset < b.offset; });
     std::size_t offset = 0;
     for (const Live& l : live) {
       if (offset + size <= l.offset) break;
@@ -384,8 +420,10 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   for (int i = 0; i < count; ++i) {
     Value& v = val(i);
     const Node& n = *order[static_cast<std::size_t>(i)];
-    if (v.in_arena) v.data = base + v.offset;
-    else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant) v.data = n.value.raw_data();
+    if (v.in_arena)
+      v.data = base + v.offset;
+    else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant)
+      v.data = n.value.raw_data();
   }
   for (int i = 0; i < count; ++i)
     if (val(i).alias_of >= 0) {
@@ -485,11 +523,13 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     if (var.get() == value.get()) continue;
     const Value& v = val(id(value));
     if (v.input_index >= 0)
-      throw std::invalid_argument("K::function: variable '" + var->name + "' cannot be updated to an input");
+      throw std::invalid_argument("K::function: variable '" + var->name +
+                                  "' cannot be updated to an input");
     std::size_t bytes = var->value.nbytes();
     const void* from = v.data;
     bool from_target = false;
-    for (auto& [other, other_value] : graph_.updates) from_target = from_target || other->value.raw_data() == from;
+    for (auto& [other, other_value] : graph_.updates)
+      from_target = from_target || other->value.raw_data() == from;
     if (from_target) {
       plan->staging.push_back(std::make_shared<Storage>(bytes));
       plan->stage_copies.push_back({plan->staging.back()->data(), from, bytes});
@@ -502,14 +542,19 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     const Value& v = val(i);
     plan->output_from_input.push_back(v.input_index);
     plan->output_shapes.push_back(v.shape);
-    if (v.input_index >= 0) plan->results.emplace_back();
-    else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant) plan->results.push_back(o->value);
-    else plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));
+    if (v.input_index >= 0)
+      plan->results.emplace_back();
+    else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant)
+      plan->results.push_back(o->value);
+    else
+      plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));
   }
   return plan;
 }
 
-std::size_t CompiledFunction::num_steps() const { return last_ ? last_->steps.size() : 0; }
+std::size_t CompiledFunction::num_steps() const {
+  return last_ ? last_->steps.size() : 0;
+}
 
 std::vector<std::string> CompiledFunction::step_names() const {
   std::vector<std::string> names;
@@ -524,13 +569,15 @@ namespace keras::backend {
 
 Function::Function(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
                    std::vector<Update> updates, Givens givens)
-    : impl_(std::make_unique<detail::CompiledFunction>(std::move(inputs), std::move(outputs), std::move(updates),
-                                                       std::move(givens))) {}
+    : impl_(std::make_unique<detail::CompiledFunction>(std::move(inputs), std::move(outputs),
+                                                       std::move(updates), std::move(givens))) {}
 Function::~Function() = default;
 Function::Function(Function&&) noexcept = default;
 Function& Function::operator=(Function&&) noexcept = default;
 
-const std::vector<Tensor>& Function::run(const std::vector<Tensor>& inputs) { return impl_->run(inputs); }
+const std::vector<Tensor>& Function::run(const std::vector<Tensor>& inputs) {
+  return impl_->run(inputs);
+}
 
 std::vector<Tensor> Function::operator()(const std::vector<Tensor>& inputs) {
   std::vector<Tensor> copies;
@@ -538,8 +585,14 @@ std::vector<Tensor> Function::operator()(const std::vector<Tensor>& inputs) {
   return copies;
 }
 
-std::size_t Function::num_steps() const { return impl_->num_steps(); }
-std::vector<std::string> Function::step_names() const { return impl_->step_names(); }
-std::size_t Function::arena_bytes() const { return impl_->last_plan() ? impl_->last_plan()->arena_bytes : 0; }
+std::size_t Function::num_steps() const {
+  return impl_->num_steps();
+}
+std::vector<std::string> Function::step_names() const {
+  return impl_->step_names();
+}
+std::size_t Function::arena_bytes() const {
+  return impl_->last_plan() ? impl_->last_plan()->arena_bytes : 0;
+}
 
 }  // namespace keras::backend

@@ -16,7 +16,8 @@ using NodeMap = std::unordered_map<const Node*, NodePtr>;
 NodePtr clone_with_inputs(const NodePtr& node, std::vector<NodePtr> inputs) {
   bool same = inputs == node->inputs;
   if (same) return node;
-  auto copy = std::make_shared<Node>(node->op, std::move(inputs), node->attrs, node->shape, node->dtype);
+  auto copy =
+      std::make_shared<Node>(node->op, std::move(inputs), node->attrs, node->shape, node->dtype);
   copy->name = node->name;
   copy->value = node->value;
   return copy;
@@ -42,7 +43,8 @@ NodePtr substitute(const NodePtr& node, NodeMap& memo) {
     if (condition->op == OpKind::kConstant) {
       bool taken = condition->value.item() != 0;
       result = substitute(node->inputs[taken ? 1 : 2], memo);
-      if (result->shape != node->shape) result = nullptr;  // would need a broadcast: keep the switch
+      if (result->shape != node->shape)
+        result = nullptr;  // would need a broadcast: keep the switch
     }
   }
   if (!result) {
@@ -62,8 +64,10 @@ bool fusible_activation(const Node& n) {
     case OpKind::kHardSigmoid:
     case OpKind::kSoftplus:
     case OpKind::kSoftsign:
-    case OpKind::kElu: return true;
-    default: return false;
+    case OpKind::kElu:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -84,11 +88,13 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
       const NodePtr& mm = inputs[static_cast<std::size_t>(side)];
       const NodePtr& bias = inputs[static_cast<std::size_t>(1 - side)];
       if (mm->op == OpKind::kMatMul && !mm->attrs.transpose_a && !mm->attrs.transpose_b &&
-          mm->inputs[0]->shape.size() == 2 && bias->shape.size() == 1 && bias->shape[0] == mm->shape[1] &&
+          mm->inputs[0]->shape.size() == 2 && bias->shape.size() == 1 &&
+          bias->shape[0] == mm->shape[1] &&
           used_once(node->inputs[static_cast<std::size_t>(side)]) && bias->dtype == mm->dtype) {
         Attrs attrs;
         attrs.activation = OpKind::kCount;
-        result = std::make_shared<Node>(OpKind::kFusedDense, std::vector<NodePtr>{mm->inputs[0], mm->inputs[1], bias},
+        result = std::make_shared<Node>(OpKind::kFusedDense,
+                                        std::vector<NodePtr>{mm->inputs[0], mm->inputs[1], bias},
                                         attrs, node->shape, node->dtype);
       }
     }
@@ -100,15 +106,18 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
     attrs.activation = node->op;
     attrs.alpha = node->attrs.alpha;  // relu slope / elu alpha
     attrs.beta = node->attrs.beta;    // relu max_value
-    result = std::make_shared<Node>(OpKind::kFusedDense, inputs[0]->inputs, attrs, node->shape, node->dtype);
+    result = std::make_shared<Node>(OpKind::kFusedDense, inputs[0]->inputs, attrs, node->shape,
+                                    node->dtype);
   }
   // SoftmaxGrad(y, CCEGrad(t, y, g)) with y = Softmax(z) -> SoftmaxCrossEntropyGrad(y, t, g).
   if (node->op == OpKind::kSoftmaxGrad && inputs[1]->op == OpKind::kCategoricalCrossentropyGrad &&
-      inputs[0]->op == OpKind::kSoftmax && inputs[1]->inputs[1] == inputs[0] && used_once(node->inputs[1])) {
+      inputs[0]->op == OpKind::kSoftmax && inputs[1]->inputs[1] == inputs[0] &&
+      used_once(node->inputs[1])) {
     const NodePtr& cce_grad = inputs[1];
-    result = std::make_shared<Node>(OpKind::kSoftmaxCrossEntropyGrad,
-                                    std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]},
-                                    Attrs{}, node->shape, node->dtype);
+    result = std::make_shared<Node>(
+        OpKind::kSoftmaxCrossEntropyGrad,
+        std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]}, Attrs{},
+        node->shape, node->dtype);
   }
   if (!result) result = clone_with_inputs(node, std::move(inputs));
   memo[node.get()] = result;
@@ -117,13 +126,16 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
 
 }  // namespace
 
-Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs,
-                        const std::vector<Update>& updates, const Givens& givens, bool fuse_patterns) {
+Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
+                        const std::vector<SymbolicTensor>& outputs,
+                        const std::vector<Update>& updates, const Givens& givens,
+                        bool fuse_patterns) {
   NodeMap memo;
   for (const auto& [from, to] : givens) {
     if (from.shape() != to.shape() && shape_numel(to.shape()) != shape_numel(from.shape()))
-      throw std::invalid_argument("K::function: a given replaces a tensor of shape " + shape_to_string(from.shape()) +
-                                  " by one of shape " + shape_to_string(to.shape()));
+      throw std::invalid_argument("K::function: a given replaces a tensor of shape " +
+                                  shape_to_string(from.shape()) + " by one of shape " +
+                                  shape_to_string(to.shape()));
     memo[from.node().get()] = to.node();
   }
   std::vector<NodePtr> roots;
@@ -139,9 +151,9 @@ Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::ve
     if (u.variable.node()->op != OpKind::kVariable)
       throw std::invalid_argument("K::function: updates must target variables");
     if (u.variable.shape() != u.new_value.shape())
-      throw std::invalid_argument("K::function: the update of variable '" + u.variable.name() + "' of shape " +
-                                  shape_to_string(u.variable.shape()) + " has shape " +
-                                  shape_to_string(u.new_value.shape()));
+      throw std::invalid_argument("K::function: the update of variable '" + u.variable.name() +
+                                  "' of shape " + shape_to_string(u.variable.shape()) +
+                                  " has shape " + shape_to_string(u.new_value.shape()));
     roots.push_back(substitute(u.new_value.node(), memo));
   }
 
@@ -165,8 +177,9 @@ Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs, const std::ve
   for (auto& x : out.inputs) fed.insert(x.get());
   for (auto& n : out.order)
     if (n->op == OpKind::kPlaceholder && !fed.count(n.get()))
-      throw std::invalid_argument("K::function: the graph needs the placeholder '" + n->name + "' of shape " +
-                                  shape_to_string(n->shape) + ", which is not among the function's inputs");
+      throw std::invalid_argument("K::function: the graph needs the placeholder '" + n->name +
+                                  "' of shape " + shape_to_string(n->shape) +
+                                  ", which is not among the function's inputs");
   return out;
 }
 

@@ -21,7 +21,9 @@ struct Buffer {
   std::int64_t numel = 0;
 
   template <typename T>
-  T* as() const { return static_cast<T*>(data); }
+  T* as() const {
+    return static_cast<T*>(data);
+  }
 };
 
 struct KernelCall {
@@ -48,21 +50,29 @@ KernelFn kernel(OpKind op);  // nullptr for leaves
 namespace cpu {
 KernelFn kernel(OpKind op);  // nullptr where the reference kernel serves
 void flush_denormals();      // on the calling thread and the OpenMP workers
-}
+}  // namespace cpu
 
 [[noreturn]] inline void unsupported_dtype(OpKind op, DType dtype) {
-  throw std::invalid_argument(std::string("kernel ") + backend::op_name(op) + " does not support dtype " +
-                              dtype_name(dtype));
+  throw std::invalid_argument(std::string("kernel ") + backend::op_name(op) +
+                              " does not support dtype " + dtype_name(dtype));
 }
 
 // Calls body.template operator()<T>() for the buffer's dtype.
 template <typename Body>
 void dispatch_all(OpKind op, DType dtype, Body&& body) {
   switch (dtype) {
-    case DType::float32: body.template operator()<float>(); return;
-    case DType::float64: body.template operator()<double>(); return;
-    case DType::int32: body.template operator()<std::int32_t>(); return;
-    case DType::int64: body.template operator()<std::int64_t>(); return;
+    case DType::float32:
+      body.template operator()<float>();
+      return;
+    case DType::float64:
+      body.template operator()<double>();
+      return;
+    case DType::int32:
+      body.template operator()<std::int32_t>();
+      return;
+    case DType::int64:
+      body.template operator()<std::int64_t>();
+      return;
   }
   unsupported_dtype(op, dtype);
 }
@@ -70,9 +80,14 @@ void dispatch_all(OpKind op, DType dtype, Body&& body) {
 template <typename Body>
 void dispatch_float(OpKind op, DType dtype, Body&& body) {
   switch (dtype) {
-    case DType::float32: body.template operator()<float>(); return;
-    case DType::float64: body.template operator()<double>(); return;
-    default: unsupported_dtype(op, dtype);
+    case DType::float32:
+      body.template operator()<float>();
+      return;
+    case DType::float64:
+      body.template operator()<double>();
+      return;
+    default:
+      unsupported_dtype(op, dtype);
   }
 }
 

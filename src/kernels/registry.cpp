@@ -8,43 +8,70 @@ namespace keras::kernels {
 Backend backend_from_name(const std::string& name) {
   if (name == "cpu") return Backend::kCpu;
   if (name == "reference") return Backend::kReference;
-  throw std::invalid_argument("Unknown backend '" + name + "'. Valid backends are: cpu, reference.");
+  throw std::invalid_argument("Unknown backend '" + name +
+                              "'. Valid backends are: cpu, reference.");
 }
 
 namespace reference {
 KernelFn kernel(OpKind op) {
   if (backend::is_elementwise(op)) return op < OpKind::kAdd ? &unary : &binary;
   switch (op) {
-    case OpKind::kCast: return &cast;
-    case OpKind::kSwitch: return &switch_;
+    case OpKind::kCast:
+      return &cast;
+    case OpKind::kSwitch:
+      return &switch_;
     case OpKind::kSum:
     case OpKind::kMean:
     case OpKind::kMax:
     case OpKind::kMin:
-    case OpKind::kProd: return &reduce;
+    case OpKind::kProd:
+      return &reduce;
     case OpKind::kArgMax:
-    case OpKind::kArgMin: return &arg_reduce;
-    case OpKind::kMatMul: return &matmul;
-    case OpKind::kBatchMatMul: return &batch_matmul;
-    case OpKind::kFusedDense: return &fused_dense;
-    case OpKind::kReshape: return &reshape;
-    case OpKind::kTranspose: return &transpose;
-    case OpKind::kConcatenate: return &concatenate;
-    case OpKind::kSlice: return &slice;
-    case OpKind::kSliceGrad: return &slice_grad;
+    case OpKind::kArgMin:
+      return &arg_reduce;
+    case OpKind::kMatMul:
+      return &matmul;
+    case OpKind::kBatchMatMul:
+      return &batch_matmul;
+    case OpKind::kFusedDense:
+      return &fused_dense;
+    case OpKind::kReshape:
+      return &reshape;
+    case OpKind::kTranspose:
+      return &transpose;
+    case OpKind::kConcatenate:
+      return &concatenate;
+    case OpKind::kSlice:
+      return &slice;
+    case OpKind::kSliceGrad:
+      return &slice_grad;
     case OpKind::kBroadcastLike:
-    case OpKind::kMeanGrad: return &broadcast_like;
-    case OpKind::kSumLike: return &sum_like;
-    case OpKind::kGather: return &gather;
-    case OpKind::kGatherGrad: return &gather_grad;
-    case OpKind::kOneHot: return &one_hot;
-    case OpKind::kSoftmax: return &softmax;
-    case OpKind::kSoftmaxGrad: return &softmax_grad;
-    case OpKind::kCategoricalCrossentropy: return &categorical_crossentropy;
-    case OpKind::kCategoricalCrossentropyGrad: return &categorical_crossentropy_grad;
-    case OpKind::kSoftmaxCrossEntropyGrad: return &softmax_cross_entropy_grad;
-    case OpKind::kDropoutMask: return &dropout_mask;
-    default: return nullptr;
+    case OpKind::kMeanGrad:
+      return &broadcast_like;
+    case OpKind::kSumLike:
+      return &sum_like;
+    case OpKind::kGather:
+      return &gather;
+    case OpKind::kGatherGrad:
+      return &gather_grad;
+    case OpKind::kOneHot:
+      return &one_hot;
+    case OpKind::kSoftmax:
+      return &softmax;
+    case OpKind::kSoftmaxGrad:
+      return &softmax_grad;
+    case OpKind::kCategoricalCrossentropy:
+      return &categorical_crossentropy;
+    case OpKind::kCategoricalCrossentropyGrad:
+      return &categorical_crossentropy_grad;
+    case OpKind::kSoftmaxCrossEntropyGrad:
+      return &softmax_cross_entropy_grad;
+    case OpKind::kDropoutMask:
+      return &dropout_mask;
+    case OpKind::kRandomNormal:
+      return &random_normal;
+    default:
+      return nullptr;
   }
 }
 }  // namespace reference

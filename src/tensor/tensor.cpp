@@ -9,20 +9,28 @@ namespace keras {
 
 std::size_t dtype_size(DType dtype) {
   switch (dtype) {
-    case DType::float32: return 4;
-    case DType::float64: return 8;
-    case DType::int32: return 4;
-    case DType::int64: return 8;
+    case DType::float32:
+      return 4;
+    case DType::float64:
+      return 8;
+    case DType::int32:
+      return 4;
+    case DType::int64:
+      return 8;
   }
   return 0;
 }
 
 const char* dtype_name(DType dtype) {
   switch (dtype) {
-    case DType::float32: return "float32";
-    case DType::float64: return "float64";
-    case DType::int32: return "int32";
-    case DType::int64: return "int64";
+    case DType::float32:
+      return "float32";
+    case DType::float64:
+      return "float64";
+    case DType::int32:
+      return "int32";
+    case DType::int64:
+      return "int64";
   }
   return "?";
 }
@@ -55,7 +63,9 @@ std::int64_t shape_numel(const Shape& shape) {
   return n;
 }
 
-bool shape_is_known(const Shape& shape) { return shape_numel(shape) >= 0; }
+bool shape_is_known(const Shape& shape) {
+  return shape_numel(shape) >= 0;
+}
 
 Storage::Storage(std::size_t bytes) : bytes_(bytes), owned_(true) {
   std::size_t rounded = (bytes + 63) / 64 * 64;
@@ -68,8 +78,10 @@ Storage::Storage(void* data, std::size_t bytes, std::function<void()> release)
     : data_(data), bytes_(bytes), owned_(false), release_(std::move(release)) {}
 
 Storage::~Storage() {
-  if (owned_) std::free(data_);
-  else if (release_) release_();
+  if (owned_)
+    std::free(data_);
+  else if (release_)
+    release_();
 }
 
 static void check_shape(const Shape& shape) {
@@ -89,10 +101,18 @@ Tensor Tensor::full(Shape shape, double value, DType dtype) {
   Tensor t(std::move(shape), dtype);
   for (std::int64_t i = 0; i < t.numel_; ++i) {
     switch (dtype) {
-      case DType::float32: t.data<float>()[i] = static_cast<float>(value); break;
-      case DType::float64: t.data<double>()[i] = value; break;
-      case DType::int32: t.data<std::int32_t>()[i] = static_cast<std::int32_t>(value); break;
-      case DType::int64: t.data<std::int64_t>()[i] = static_cast<std::int64_t>(value); break;
+      case DType::float32:
+        t.data<float>()[i] = static_cast<float>(value);
+        break;
+      case DType::float64:
+        t.data<double>()[i] = value;
+        break;
+      case DType::int32:
+        t.data<std::int32_t>()[i] = static_cast<std::int32_t>(value);
+        break;
+      case DType::int64:
+        t.data<std::int64_t>()[i] = static_cast<std::int64_t>(value);
+        break;
     }
   }
   return t;
@@ -126,8 +146,8 @@ std::int64_t Tensor::dim(int axis) const {
   int n = ndim();
   int a = axis < 0 ? axis + n : axis;
   if (a < 0 || a >= n)
-    throw std::out_of_range("axis " + std::to_string(axis) + " is out of range for a tensor of shape " +
-                            shape_to_string(shape_));
+    throw std::out_of_range("axis " + std::to_string(axis) +
+                            " is out of range for a tensor of shape " + shape_to_string(shape_));
   return shape_[static_cast<std::size_t>(a)];
 }
 
@@ -139,8 +159,8 @@ void* Tensor::raw_data() const {
 template <typename T>
 T* Tensor::data() const {
   if (dtype_of<T>() != dtype_)
-    throw std::invalid_argument(std::string("Tensor::data: the tensor holds ") + dtype_name(dtype_) +
-                                ", not " + dtype_name(dtype_of<T>()));
+    throw std::invalid_argument(std::string("Tensor::data: the tensor holds ") +
+                                dtype_name(dtype_) + ", not " + dtype_name(dtype_of<T>()));
   return static_cast<T*>(raw_data());
 }
 
@@ -162,10 +182,14 @@ std::int64_t Tensor::flat_index(std::initializer_list<std::int64_t> index) const
 
 static double element_as_double(const Tensor& t, std::int64_t i) {
   switch (t.dtype()) {
-    case DType::float32: return t.data<float>()[i];
-    case DType::float64: return t.data<double>()[i];
-    case DType::int32: return t.data<std::int32_t>()[i];
-    case DType::int64: return static_cast<double>(t.data<std::int64_t>()[i]);
+    case DType::float32:
+      return t.data<float>()[i];
+    case DType::float64:
+      return t.data<double>()[i];
+    case DType::int32:
+      return t.data<std::int32_t>()[i];
+    case DType::int64:
+      return static_cast<double>(t.data<std::int64_t>()[i]);
   }
   return 0;
 }
@@ -192,7 +216,8 @@ Tensor Tensor::reshape(Shape shape) const {
       known *= shape[i];
     }
   }
-  if (unknown >= 0 && known > 0 && numel_ % known == 0) shape[static_cast<std::size_t>(unknown)] = numel_ / known;
+  if (unknown >= 0 && known > 0 && numel_ % known == 0)
+    shape[static_cast<std::size_t>(unknown)] = numel_ / known;
   if (shape_numel(shape) != numel_)
     throw std::invalid_argument("Cannot reshape a tensor of shape " + shape_to_string(shape_) +
                                 " into shape " + shape_to_string(shape));
@@ -230,10 +255,18 @@ Tensor Tensor::astype(DType dtype) const {
   for (std::int64_t i = 0; i < numel_; ++i) {
     double v = element_as_double(*this, i);
     switch (dtype) {
-      case DType::float32: t.data<float>()[i] = static_cast<float>(v); break;
-      case DType::float64: t.data<double>()[i] = v; break;
-      case DType::int32: t.data<std::int32_t>()[i] = static_cast<std::int32_t>(v); break;
-      case DType::int64: t.data<std::int64_t>()[i] = static_cast<std::int64_t>(v); break;
+      case DType::float32:
+        t.data<float>()[i] = static_cast<float>(v);
+        break;
+      case DType::float64:
+        t.data<double>()[i] = v;
+        break;
+      case DType::int32:
+        t.data<std::int32_t>()[i] = static_cast<std::int32_t>(v);
+        break;
+      case DType::int64:
+        t.data<std::int64_t>()[i] = static_cast<std::int64_t>(v);
+        break;
     }
   }
   return t;
@@ -242,23 +275,25 @@ Tensor Tensor::astype(DType dtype) const {
 template <typename T>
 std::vector<T> Tensor::to_vector() const {
   std::vector<T> out(static_cast<std::size_t>(numel_));
-  for (std::int64_t i = 0; i < numel_; ++i) out[static_cast<std::size_t>(i)] = static_cast<T>(element_as_double(*this, i));
+  for (std::int64_t i = 0; i < numel_; ++i)
+    out[static_cast<std::size_t>(i)] = static_cast<T>(element_as_double(*this, i));
   return out;
 }
 
 std::string Tensor::to_string() const {
   std::ostringstream os;
   os << "Tensor(shape=" << shape_to_string(shape_) << ", dtype=" << dtype_name(dtype_) << ", [";
-  for (std::int64_t i = 0; i < numel_ && i < 8; ++i) os << (i ? ", " : "") << element_as_double(*this, i);
+  for (std::int64_t i = 0; i < numel_ && i < 8; ++i)
+    os << (i ? ", " : "") << element_as_double(*this, i);
   if (numel_ > 8) os << ", ...";
   os << "])";
   return os.str();
 }
 
-#define KERAS_TENSOR_INSTANTIATE(T)                                                        \
-  template Tensor Tensor::from_vector<T>(const std::vector<T>&, Shape);                    \
-  template Tensor Tensor::from_blob<T>(T*, Shape, std::shared_ptr<void>);                  \
-  template T* Tensor::data<T>() const;                                                     \
+#define KERAS_TENSOR_INSTANTIATE(T)                                       \
+  template Tensor Tensor::from_vector<T>(const std::vector<T>&, Shape);   \
+  template Tensor Tensor::from_blob<T>(T*, Shape, std::shared_ptr<void>); \
+  template T* Tensor::data<T>() const;                                    \
   template std::vector<T> Tensor::to_vector<T>() const;
 KERAS_TENSOR_INSTANTIATE(float)
 KERAS_TENSOR_INSTANTIATE(double)

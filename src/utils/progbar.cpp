@@ -26,7 +26,8 @@ void Progbar::append(const char* format, ...) {
   if (n > 0) length_ = std::min(line_.size() - 1, length_ + static_cast<std::size_t>(n));
 }
 
-void Progbar::accumulate(std::int64_t current, const std::vector<std::pair<std::string, double>>& values) {
+void Progbar::accumulate(std::int64_t current,
+                         const std::vector<std::pair<std::string, double>>& values) {
   double weight = static_cast<double>(current - seen_so_far_);
   for (const auto& [name, value] : values) {
     std::size_t k = 0;
@@ -46,7 +47,8 @@ void Progbar::add(std::int64_t n, const std::vector<std::pair<std::string, doubl
   update(seen_so_far_ + n, values);
 }
 
-void Progbar::update(std::int64_t current, const std::vector<std::pair<std::string, double>>& values) {
+void Progbar::update(std::int64_t current,
+                     const std::vector<std::pair<std::string, double>>& values) {
   accumulate(current, values);
   double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   length_ = 0;
@@ -60,9 +62,13 @@ void Progbar::update(std::int64_t current, const std::vector<std::pair<std::stri
     } else {
       std::fputc('\n', out_);
     }
-    int digits = static_cast<int>(std::floor(std::log10(static_cast<double>(std::max<std::int64_t>(target_, 1))))) + 1;
-    append("%*lld/%lld [", digits, static_cast<long long>(current), static_cast<long long>(target_));
-    int progress = static_cast<int>(width_ * (static_cast<double>(current) / static_cast<double>(target_)));
+    int digits = static_cast<int>(std::floor(
+                     std::log10(static_cast<double>(std::max<std::int64_t>(target_, 1))))) +
+                 1;
+    append("%*lld/%lld [", digits, static_cast<long long>(current),
+           static_cast<long long>(target_));
+    int progress =
+        static_cast<int>(width_ * (static_cast<double>(current) / static_cast<double>(target_)));
     progress = std::min(progress, width_);
     for (int i = 0; i < progress - 1; ++i) append("=");
     if (progress > 0) append(current < target_ ? ">" : "=");
@@ -72,14 +78,20 @@ void Progbar::update(std::int64_t current, const std::vector<std::pair<std::stri
     if (current < target_) {
       double eta = per_unit * static_cast<double>(target_ - current);
       long long e = static_cast<long long>(eta);
-      if (eta > 3600) append(" - ETA: %lld:%02lld:%02lld", e / 3600, (e % 3600) / 60, e % 60);
-      else if (eta > 60) append(" - ETA: %lld:%02lld", e / 60, e % 60);
-      else append(" - ETA: %llds", e);
+      if (eta > 3600)
+        append(" - ETA: %lld:%02lld:%02lld", e / 3600, (e % 3600) / 60, e % 60);
+      else if (eta > 60)
+        append(" - ETA: %lld:%02lld", e / 60, e % 60);
+      else
+        append(" - ETA: %llds", e);
     } else {
       append(" - %.0fs", now);
-      if (per_unit >= 1) append(" %.0fs/step", per_unit);
-      else if (per_unit >= 1e-3) append(" %.0fms/step", per_unit * 1e3);
-      else append(" %.0fus/step", per_unit * 1e6);
+      if (per_unit >= 1)
+        append(" %.0fs/step", per_unit);
+      else if (per_unit >= 1e-3)
+        append(" %.0fms/step", per_unit * 1e3);
+      else
+        append(" %.0fus/step", per_unit * 1e6);
     }
     for (std::size_t k = 0; k < names_.size(); ++k) {
       double avg = sums_[k] / std::max(1.0, counts_[k]);

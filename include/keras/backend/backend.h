@@ -34,9 +34,9 @@ SymbolicTensor constant(double value, DType dtype = floatx(), Shape shape = {});
 SymbolicTensor constant(const Tensor& value);
 SymbolicTensor zeros(Shape shape, DType dtype = floatx());
 SymbolicTensor ones(Shape shape, DType dtype = floatx());
-Tensor get_value(const SymbolicTensor& variable);            // the live tensor (shared storage)
+Tensor get_value(const SymbolicTensor& variable);  // the live tensor (shared storage)
 void set_value(const SymbolicTensor& variable, const Tensor& value);  // copies into it
-Tensor eval(const SymbolicTensor& x);                         // x must not need placeholders
+Tensor eval(const SymbolicTensor& x);  // x must not need placeholders
 Shape int_shape(const SymbolicTensor& x);
 int ndim(const SymbolicTensor& x);
 DType dtype(const SymbolicTensor& x);
@@ -61,7 +61,7 @@ SymbolicTensor pow(const SymbolicTensor& x, const SymbolicTensor& a);
 SymbolicTensor pow(const SymbolicTensor& x, double a);
 SymbolicTensor maximum(const SymbolicTensor& x, const SymbolicTensor& y);
 SymbolicTensor minimum(const SymbolicTensor& x, const SymbolicTensor& y);
-SymbolicTensor equal(const SymbolicTensor& x, const SymbolicTensor& y);      // 1 or 0, x's dtype
+SymbolicTensor equal(const SymbolicTensor& x, const SymbolicTensor& y);  // 1 or 0, x's dtype
 SymbolicTensor not_equal(const SymbolicTensor& x, const SymbolicTensor& y);
 SymbolicTensor greater(const SymbolicTensor& x, const SymbolicTensor& y);
 SymbolicTensor greater_equal(const SymbolicTensor& x, const SymbolicTensor& y);
@@ -116,7 +116,11 @@ SymbolicTensor categorical_crossentropy(const SymbolicTensor& target, const Symb
 SymbolicTensor binary_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output);
 
 // Randomness and the learning phase.
-SymbolicTensor dropout(const SymbolicTensor& x, double level, std::optional<std::uint64_t> seed = {});
+SymbolicTensor dropout(const SymbolicTensor& x, double level,
+                       std::optional<std::uint64_t> seed = {});
+// Normal(mean, stddev) noise shaped like x (x's values are not read), drawn afresh at every run.
+SymbolicTensor random_normal_like(const SymbolicTensor& x, double mean = 0.0, double stddev = 1.0,
+                                  std::optional<std::uint64_t> seed = {});
 // The scalar placeholder that tells layers whether they train (1) or infer (0).
 SymbolicTensor learning_phase();
 SymbolicTensor in_train_phase(const SymbolicTensor& x, const SymbolicTensor& alt);

@@ -15,26 +15,75 @@ namespace keras::backend {
 // kernel, a gradient rule (gradients.cpp) and optionally a fast cpu kernel.
 enum class OpKind {
   // leaves
-  kPlaceholder, kVariable, kConstant,
+  kPlaceholder,
+  kVariable,
+  kConstant,
   // unary elementwise
-  kNeg, kExp, kLog, kSqrt, kSquare, kAbs, kSign, kRelu, kSigmoid, kHardSigmoid, kTanh, kSoftplus,
-  kSoftsign, kElu, kClip, kCast,
+  kNeg,
+  kExp,
+  kLog,
+  kSqrt,
+  kSquare,
+  kAbs,
+  kSign,
+  kRelu,
+  kSigmoid,
+  kHardSigmoid,
+  kTanh,
+  kSoftplus,
+  kSoftsign,
+  kElu,
+  kClip,
+  kCast,
   // binary elementwise with numpy broadcasting
-  kAdd, kSub, kMul, kDiv, kPow, kMaximum, kMinimum, kEqual, kNotEqual, kGreater, kGreaterEqual,
-  kLess, kLessEqual,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kPow,
+  kMaximum,
+  kMinimum,
+  kEqual,
+  kNotEqual,
+  kGreater,
+  kGreaterEqual,
+  kLess,
+  kLessEqual,
   // control
   kSwitch,  // Switch(condition scalar, then, else): in_train_phase at run time
   // reductions
-  kSum, kMean, kMax, kMin, kProd, kArgMax, kArgMin,
+  kSum,
+  kMean,
+  kMax,
+  kMin,
+  kProd,
+  kArgMax,
+  kArgMin,
   // linear algebra
-  kMatMul, kBatchMatMul,
+  kMatMul,
+  kBatchMatMul,
   // shape
-  kReshape, kTranspose, kConcatenate, kSlice, kSliceGrad, kBroadcastLike, kSumLike, kMeanGrad,
-  kGather, kGatherGrad, kOneHot,
+  kReshape,
+  kTranspose,
+  kConcatenate,
+  kSlice,
+  kSliceGrad,
+  kBroadcastLike,
+  kSumLike,
+  kMeanGrad,
+  kGather,
+  kGatherGrad,
+  kOneHot,
   // neural network
-  kSoftmax, kSoftmaxGrad, kCategoricalCrossentropy, kCategoricalCrossentropyGrad, kDropoutMask,
+  kSoftmax,
+  kSoftmaxGrad,
+  kCategoricalCrossentropy,
+  kCategoricalCrossentropyGrad,
+  kDropoutMask,
+  kRandomNormal,  // normal(attrs.alpha = mean, attrs.beta = stddev) shaped like its input
   // made by the compiler's fusion passes only
-  kFusedDense, kSoftmaxCrossEntropyGrad,
+  kFusedDense,
+  kSoftmaxCrossEntropyGrad,
   kCount
 };
 
@@ -44,20 +93,21 @@ bool is_elementwise(OpKind op);  // unary or binary elementwise, kCast excluded
 // Op parameters. One plain struct keeps nodes cheap to copy and compare; each op reads the fields
 // it documents in backend.h.
 struct Attrs {
-  std::vector<int> axes;       // reductions, transpose permutation
+  std::vector<int> axes;  // reductions, transpose permutation
   bool keepdims = false;
-  int axis = 0;                // concatenate, slice, softmax, argmax, gather
-  std::int64_t begin = 0;      // slice
+  int axis = 0;            // concatenate, slice, softmax, argmax, gather
+  std::int64_t begin = 0;  // slice
   std::int64_t end = 0;
-  double alpha = 0;            // relu slope, elu alpha, clip min, dropout rate
-  double beta = 0;             // clip max, relu max_value (<0: none)
-  bool transpose_a = false;    // matmul
+  double alpha = 0;          // relu slope, elu alpha, clip min, dropout rate
+  double beta = 0;           // clip max, relu max_value (<0: none)
+  bool transpose_a = false;  // matmul
   bool transpose_b = false;
-  Shape shape;                 // reshape target (may hold one -1 and unknown batch as -1)
-  std::int64_t count = 0;      // one_hot classes
-  std::uint64_t seed = 0;      // random ops
+  Shape shape;             // reshape target (may hold one -1 and unknown batch as -1)
+  std::int64_t count = 0;  // one_hot classes
+  std::uint64_t seed = 0;  // random ops
   DType cast_to = DType::float32;
-  OpKind activation = OpKind::kCount;  // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
+  OpKind activation =
+      OpKind::kCount;            // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
   bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
 };
 
@@ -71,7 +121,7 @@ struct Node {
   Shape shape;  // static; -1 for unknown dimensions
   DType dtype;
   std::string name;
-  Tensor value;  // variables and constants: the data (variables are updated in place)
+  Tensor value;      // variables and constants: the data (variables are updated in place)
   std::uint64_t id;  // creation order, unique per process
 
   Node(OpKind op, std::vector<NodePtr> inputs, Attrs attrs, Shape shape, DType dtype);

@@ -19,15 +19,22 @@ std::size_t dtype_size(DType dtype);
 const char* dtype_name(DType dtype);
 // "float32", "float64", "int32", "int64"; throws std::invalid_argument listing the valid names.
 DType dtype_from_name(const std::string& name);
-inline bool is_floating(DType dtype) { return dtype == DType::float32 || dtype == DType::float64; }
+inline bool is_floating(DType dtype) {
+  return dtype == DType::float32 || dtype == DType::float64;
+}
 
 template <typename T>
 constexpr DType dtype_of() {
-  if constexpr (std::is_same_v<T, float>) return DType::float32;
-  else if constexpr (std::is_same_v<T, double>) return DType::float64;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return DType::int32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return DType::int64;
-  else static_assert(sizeof(T) == 0, "keras::Tensor holds float, double, int32_t or int64_t");
+  if constexpr (std::is_same_v<T, float>)
+    return DType::float32;
+  else if constexpr (std::is_same_v<T, double>)
+    return DType::float64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return DType::int32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return DType::int64;
+  else
+    static_assert(sizeof(T) == 0, "keras::Tensor holds float, double, int32_t or int64_t");
 }
 
 // A shape; -1 stands for an unknown dimension (Keras's None), usually the batch.
@@ -41,7 +48,7 @@ bool shape_is_known(const Shape& shape);
 // Refcounted bytes, 64-byte aligned when owned; may also wrap memory the user owns (zero-copy).
 class Storage {
  public:
-  explicit Storage(std::size_t bytes);                                     // owning, zeroed
+  explicit Storage(std::size_t bytes);                                    // owning, zeroed
   Storage(void* data, std::size_t bytes, std::function<void()> release);  // borrowed
   ~Storage();
   Storage(const Storage&) = delete;
@@ -62,7 +69,9 @@ class Tensor {
   Tensor() = default;
   Tensor(Shape shape, DType dtype = DType::float32);  // zero-filled, owns its storage
 
-  static Tensor zeros(Shape shape, DType dtype = DType::float32) { return Tensor(std::move(shape), dtype); }
+  static Tensor zeros(Shape shape, DType dtype = DType::float32) {
+    return Tensor(std::move(shape), dtype);
+  }
   static Tensor full(Shape shape, double value, DType dtype = DType::float32);
 
   // Copies the values; `shape` defaults to {values.size()} (use Tensor::full({}, v) for a scalar).
@@ -101,9 +110,9 @@ class Tensor {
   }
 
   // Views sharing storage.
-  Tensor reshape(Shape shape) const;               // one -1 allowed
+  Tensor reshape(Shape shape) const;                         // one -1 allowed
   Tensor slice(std::int64_t begin, std::int64_t end) const;  // rows [begin, end) of axis 0
-  Tensor operator[](std::int64_t i) const;         // row i of axis 0, one rank less
+  Tensor operator[](std::int64_t i) const;                   // row i of axis 0, one rank less
 
   Tensor clone() const;
   Tensor astype(DType dtype) const;

@@ -1,8 +1,8 @@
 // The cpu backend: oneDNN's sgemm for float32 matrix products, OpenMP loops for the rest.
 // Ops without an entry here run their reference kernel.
 #include <dnnl.h>
-#include <xmmintrin.h>
 #include <omp.h>
+#include <xmmintrin.h>
 
 #include <cmath>
 
@@ -28,7 +28,8 @@ namespace {
 
 void check(dnnl_status_t status, const char* what) {
   if (status != dnnl_success)
-    throw std::runtime_error(std::string("oneDNN ") + what + " failed with status " + std::to_string(status));
+    throw std::runtime_error(std::string("oneDNN ") + what + " failed with status " +
+                             std::to_string(status));
 }
 
 // C = op(A) op(B) for float32 via oneDNN (row-major); other dtypes use the reference loops.
@@ -41,8 +42,9 @@ bool sgemm(const KernelCall& call, float beta) {
   std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
   std::int64_t n = tb ? w[0] : w[1];
   if (m == 0 || n == 0) return true;
-  check(dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, call.inputs[0].as<float>(), ta ? m : k,
-                   call.inputs[1].as<float>(), tb ? k : n, beta, call.output.as<float>(), n),
+  check(dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, call.inputs[0].as<float>(),
+                   ta ? m : k, call.inputs[1].as<float>(), tb ? k : n, beta,
+                   call.output.as<float>(), n),
         "sgemm");
   return true;
 }
@@ -121,19 +123,27 @@ void dropout_mask(const KernelCall& call) {
   const std::int64_t n = call.output.numel;
 #pragma omp parallel for schedule(static) if (n > 65536)
   for (std::int64_t i = 0; i < n; ++i)
-    mask[i] = keras::detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : 0.0f;
+    mask[i] = keras::detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold
+                  ? keep
+                  : 0.0f;
 }
 
 }  // namespace
 
 KernelFn kernel(OpKind op) {
   switch (op) {
-    case OpKind::kMatMul: return &matmul;
-    case OpKind::kFusedDense: return &fused_dense;
-    case OpKind::kSoftmax: return &softmax;
-    case OpKind::kSumLike: return &sum_like;
-    case OpKind::kDropoutMask: return &dropout_mask;
-    default: return nullptr;
+    case OpKind::kMatMul:
+      return &matmul;
+    case OpKind::kFusedDense:
+      return &fused_dense;
+    case OpKind::kSoftmax:
+      return &softmax;
+    case OpKind::kSumLike:
+      return &sum_like;
+    case OpKind::kDropoutMask:
+      return &dropout_mask;
+    default:
+      return nullptr;
   }
 }
 

@@ -27,7 +27,8 @@ void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs
   };
   for (std::size_t k = 0; k < p.code.size(); ++k) {
     const auto& instr = p.code[k];
-    T* __restrict out = instr.direct ? static_cast<T*>(instr.direct) + c0 : regs + static_cast<std::int64_t>(k) * kFusedChunk;
+    T* __restrict out = instr.direct ? static_cast<T*>(instr.direct) + c0
+                                     : regs + static_cast<std::int64_t>(k) * kFusedChunk;
     bool a_scalar = false, b_scalar = false;
     const T* __restrict a = operand(instr.a, a_scalar);
     const T* __restrict b = instr.b >= 0 ? operand(instr.b, b_scalar) : nullptr;
@@ -48,8 +49,9 @@ void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs
   }
   for (const auto& o : p.outputs)
     if (!p.code[static_cast<std::size_t>(o.reg - n_inputs)].direct)
-      std::memcpy(static_cast<T*>(o.data) + c0, regs + static_cast<std::int64_t>(o.reg - n_inputs) * kFusedChunk,
-                static_cast<std::size_t>(len) * sizeof(T));
+      std::memcpy(static_cast<T*>(o.data) + c0,
+                  regs + static_cast<std::int64_t>(o.reg - n_inputs) * kFusedChunk,
+                  static_cast<std::size_t>(len) * sizeof(T));
 }
 
 template <typename T>
@@ -71,12 +73,16 @@ void run_typed(FusedProgram& p) {
 
 void prepare_fused(FusedProgram& p) {
   p.threads = omp_get_max_threads();
-  p.scratch.assign(static_cast<std::size_t>(p.threads) * p.code.size() * kFusedChunk * dtype_size(p.dtype) + 64, 0);
+  p.scratch.assign(
+      static_cast<std::size_t>(p.threads) * p.code.size() * kFusedChunk * dtype_size(p.dtype) + 64,
+      0);
 }
 
 void run_fused(FusedProgram& p) {
-  if (p.dtype == DType::float64) run_typed<double>(p);
-  else run_typed<float>(p);
+  if (p.dtype == DType::float64)
+    run_typed<double>(p);
+  else
+    run_typed<float>(p);
 }
 
 }  // namespace keras::kernels

@@ -13,7 +13,8 @@ void unary(const KernelCall& call) {
     const double alpha = call.attrs->alpha, beta = call.attrs->beta;
     with_static_op(call.op, [&](auto op) {
       if constexpr (op.value < OpKind::kAdd)
-        for (std::int64_t i = 0; i < call.output.numel; ++i) y[i] = unary_op<op.value, T>(x[i], alpha, beta);
+        for (std::int64_t i = 0; i < call.output.numel; ++i)
+          y[i] = unary_op<op.value, T>(x[i], alpha, beta);
     });
   });
 }
@@ -25,7 +26,7 @@ void binary(const KernelCall& call) {
     T* y = call.output.as<T>();
     const Shape& out_shape = call.output.shape;
     const Strides strides[2] = {broadcast_strides(call.inputs[0].shape, out_shape),
-                                            broadcast_strides(call.inputs[1].shape, out_shape)};
+                                broadcast_strides(call.inputs[1].shape, out_shape)};
     with_static_op(call.op, [&](auto op) {
       if constexpr (op.value >= OpKind::kAdd) {
         Odometer<2> it(out_shape, strides);

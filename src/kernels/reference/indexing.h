@@ -16,8 +16,8 @@ using Strides = std::array<std::int64_t, kMaxRank>;
 
 inline void check_rank(const Shape& shape) {
   if (shape.size() > kMaxRank)
-    throw std::invalid_argument("tensors of rank " + std::to_string(shape.size()) + " are not supported (at most " +
-                                std::to_string(kMaxRank) + ")");
+    throw std::invalid_argument("tensors of rank " + std::to_string(shape.size()) +
+                                " are not supported (at most " + std::to_string(kMaxRank) + ")");
 }
 
 // Strides of a row-major `src` as seen from `dst` after numpy broadcasting (right-aligned);

@@ -7,7 +7,8 @@ namespace keras::kernels::reference {
 namespace {
 // C (m x n) = op(A) op(B), with A, B row-major as stored and op a possible transpose.
 template <typename T>
-void gemm(const T* a, const T* b, T* c, std::int64_t m, std::int64_t n, std::int64_t k, bool ta, bool tb) {
+void gemm(const T* a, const T* b, T* c, std::int64_t m, std::int64_t n, std::int64_t k, bool ta,
+          bool tb) {
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = 0; j < n; ++j) {
       double acc = 0;
@@ -61,7 +62,8 @@ void apply_activation(const Attrs& attrs, T* data, std::int64_t n) {
   if (attrs.activation == OpKind::kCount) return;
   with_static_op(attrs.activation, [&](auto op) {
     if constexpr (op.value < OpKind::kAdd)
-      for (std::int64_t i = 0; i < n; ++i) data[i] = unary_op<op.value, T>(data[i], attrs.alpha, attrs.beta);
+      for (std::int64_t i = 0; i < n; ++i)
+        data[i] = unary_op<op.value, T>(data[i], attrs.alpha, attrs.beta);
   });
 }
 template void apply_activation<float>(const Attrs&, float*, std::int64_t);

@@ -8,7 +8,9 @@
 namespace keras::kernels::reference {
 
 namespace {
-std::int64_t last_dim(const Shape& shape) { return shape.empty() ? 1 : shape.back(); }
+std::int64_t last_dim(const Shape& shape) {
+  return shape.empty() ? 1 : shape.back();
+}
 }  // namespace
 
 void softmax(const KernelCall& call) {
@@ -22,7 +24,8 @@ void softmax(const KernelCall& call) {
       for (std::int64_t j = 1; j < n; ++j) peak = x[j] > peak ? x[j] : peak;
       double total = 0;
       for (std::int64_t j = 0; j < n; ++j) total += std::exp(static_cast<double>(x[j]) - peak);
-      for (std::int64_t j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - peak) / total);
+      for (std::int64_t j = 0; j < n; ++j)
+        y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - peak) / total);
     }
   });
 }
@@ -83,9 +86,11 @@ void categorical_crossentropy_grad(const KernelCall& call) {
       double total = 0;
       for (std::int64_t j = 0; j < n; ++j) total += o[j];
       double weighted = 0;
-      for (std::int64_t j = 0; j < n; ++j) weighted += dloss_dp(t[j], o[j] / total) * (o[j] / total);
+      for (std::int64_t j = 0; j < n; ++j)
+        weighted += dloss_dp(t[j], o[j] / total) * (o[j] / total);
       double scale = static_cast<double>(g.as<T>()[r]) / total;
-      for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>((dloss_dp(t[j], o[j] / total) - weighted) * scale);
+      for (std::int64_t j = 0; j < n; ++j)
+        d[j] = static_cast<T>((dloss_dp(t[j], o[j] / total) - weighted) * scale);
     }
   });
 }
@@ -115,13 +120,19 @@ void softmax_cross_entropy_grad(const KernelCall& call) {
       if (!clipped) {
         double t_sum = 0;
         for (std::int64_t j = 0; j < n; ++j) t_sum += t[j];
-        for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(scale * (s[j] * t_sum / total - t[j]));
+        for (std::int64_t j = 0; j < n; ++j)
+          d[j] = static_cast<T>(scale * (s[j] * t_sum / total - t[j]));
         continue;
       }
-      auto dloss_dp = [eps](double tj, double p) { return (p >= eps && p <= 1.0 - eps) ? -tj / p : 0.0; };
+      auto dloss_dp = [eps](double tj, double p) {
+        return (p >= eps && p <= 1.0 - eps) ? -tj / p : 0.0;
+      };
       double weighted = 0;
-      for (std::int64_t j = 0; j < n; ++j) weighted += dloss_dp(t[j], s[j] / total) * (s[j] / total);
-      auto dloss_dy = [&](std::int64_t j) { return (dloss_dp(t[j], s[j] / total) - weighted) * scale / total; };
+      for (std::int64_t j = 0; j < n; ++j)
+        weighted += dloss_dp(t[j], s[j] / total) * (s[j] / total);
+      auto dloss_dy = [&](std::int64_t j) {
+        return (dloss_dp(t[j], s[j] / total) - weighted) * scale / total;
+      };
       double dot = 0;
       for (std::int64_t j = 0; j < n; ++j) dot += s[j] * dloss_dy(j);
       for (std::int64_t j = 0; j < n; ++j) d[j] = static_cast<T>(s[j] * (dloss_dy(j) - dot));
@@ -138,7 +149,26 @@ void dropout_mask(const KernelCall& call) {
     const std::uint64_t threshold = detail::keep_threshold(rate);
     const std::uint64_t stream = detail::random_stream(seed, call.counter);
     for (std::int64_t i = 0; i < call.output.numel; ++i)
-      mask[i] = detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
+      mask[i] =
+          detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
+  });
+}
+
+void random_normal(const KernelCall& call) {
+  const double mean = call.attrs->alpha;
+  const double stddev = call.attrs->beta;
+  const std::uint64_t seed = call.attrs->seed;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    T* out = call.output.as<T>();
+    // Box-Muller on two uniform streams; 1 - u keeps the logarithm's argument in (0, 1].
+    const std::uint64_t counter = call.counter * 2;
+    for (std::int64_t i = 0; i < call.output.numel; ++i) {
+      const auto index = static_cast<std::uint64_t>(i);
+      double u1 = 1.0 - detail::uniform01(seed, counter, index);
+      double u2 = detail::uniform01(seed, counter + 1, index);
+      double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+      out[i] = static_cast<T>(mean + stddev * z);
+    }
   });
 }
 

@@ -11,7 +11,8 @@ void reduce(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
   check_rank(x.shape);
   bool flags[kMaxRank] = {};
-  for (std::size_t d = 0; d < x.shape.size(); ++d) flags[d] = is_reduced(call.attrs->axes, d, x.shape.size());
+  for (std::size_t d = 0; d < x.shape.size(); ++d)
+    flags[d] = is_reduced(call.attrs->axes, d, x.shape.size());
   dispatch_all(call.op, x.dtype, [&]<typename T>() {
     const T* in = x.as<T>();
     T* out = call.output.as<T>();
@@ -24,17 +25,25 @@ void reduce(const KernelCall& call) {
     for (std::int64_t o = 0; o < call.output.numel; ++o, outer.next()) {
       Odometer<1> inner(x.shape, strides);
       inner.restrict_to([&](std::size_t d) { return flags[d]; });
-      double acc = call.op == OpKind::kMax   ? -std::numeric_limits<double>::infinity()
-                   : call.op == OpKind::kMin ? std::numeric_limits<double>::infinity()
+      double acc = call.op == OpKind::kMax    ? -std::numeric_limits<double>::infinity()
+                   : call.op == OpKind::kMin  ? std::numeric_limits<double>::infinity()
                    : call.op == OpKind::kProd ? 1.0
                                               : 0.0;
       for (std::int64_t i = 0; i < n_in; ++i, inner.next()) {
         double v = static_cast<double>(in[outer.offset[0] + inner.offset[0]]);
         switch (call.op) {
-          case OpKind::kMax: acc = v > acc ? v : acc; break;
-          case OpKind::kMin: acc = v < acc ? v : acc; break;
-          case OpKind::kProd: acc *= v; break;
-          default: acc += v; break;
+          case OpKind::kMax:
+            acc = v > acc ? v : acc;
+            break;
+          case OpKind::kMin:
+            acc = v < acc ? v : acc;
+            break;
+          case OpKind::kProd:
+            acc *= v;
+            break;
+          default:
+            acc += v;
+            break;
         }
       }
       out[o] = static_cast<T>(call.op == OpKind::kMean ? acc / static_cast<double>(n_in) : acc);
@@ -112,7 +121,8 @@ void sum_like(const KernelCall& call) {
       Odometer<1> inner(g.shape, strides);
       inner.restrict_to([&](std::size_t d) { return summed[d]; });
       double acc = 0;
-      for (std::int64_t i = 0; i < n_in; ++i, inner.next()) acc += static_cast<double>(in[outer.offset[0] + inner.offset[0]]);
+      for (std::int64_t i = 0; i < n_in; ++i, inner.next())
+        acc += static_cast<double>(in[outer.offset[0] + inner.offset[0]]);
       y[o] = static_cast<T>(acc);
     }
   });

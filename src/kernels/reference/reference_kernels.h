@@ -36,6 +36,7 @@ void categorical_crossentropy(const KernelCall& call);
 void categorical_crossentropy_grad(const KernelCall& call);
 void softmax_cross_entropy_grad(const KernelCall& call);
 void dropout_mask(const KernelCall& call);
+void random_normal(const KernelCall& call);
 
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>

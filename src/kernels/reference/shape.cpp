@@ -7,7 +7,9 @@
 namespace keras::kernels::reference {
 
 namespace {
-std::size_t element_size(const Buffer& b) { return dtype_size(b.dtype); }
+std::size_t element_size(const Buffer& b) {
+  return dtype_size(b.dtype);
+}
 
 // (outer, axis length, inner) around `axis` of `shape`.
 void split_at(const Shape& shape, int axis, std::int64_t& outer, std::int64_t& inner) {
@@ -17,12 +19,15 @@ void split_at(const Shape& shape, int axis, std::int64_t& outer, std::int64_t& i
   for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
 }
 
-int positive_axis(int axis, std::size_t rank) { return axis < 0 ? axis + static_cast<int>(rank) : axis; }
+int positive_axis(int axis, std::size_t rank) {
+  return axis < 0 ? axis + static_cast<int>(rank) : axis;
+}
 }  // namespace
 
 void reshape(const KernelCall& call) {
   if (call.output.data != call.inputs[0].data)
-    std::memcpy(call.output.data, call.inputs[0].data, call.output.numel * element_size(call.output));
+    std::memcpy(call.output.data, call.inputs[0].data,
+                call.output.numel * element_size(call.output));
 }
 
 void transpose(const KernelCall& call) {
@@ -53,7 +58,8 @@ void concatenate(const KernelCall& call) {
   for (const Buffer& in : call.inputs) {
     std::int64_t row = in.shape[static_cast<std::size_t>(axis)] * inner;
     for (std::int64_t o = 0; o < outer; ++o)
-      std::memcpy(out + (o * out_row + offset) * size, static_cast<const char*>(in.data) + o * row * size,
+      std::memcpy(out + (o * out_row + offset) * size,
+                  static_cast<const char*>(in.data) + o * row * size,
                   static_cast<std::size_t>(row) * size);
     offset += row;
   }
@@ -85,14 +91,16 @@ void slice_grad(const KernelCall& call) {
   std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
   for (std::int64_t o = 0; o < outer; ++o)
     std::memcpy(static_cast<char*>(out.data) + (o * out_row + call.attrs->begin * inner) * size,
-                static_cast<const char*>(g.data) + o * g_row * size, static_cast<std::size_t>(g_row) * size);
+                static_cast<const char*>(g.data) + o * g_row * size,
+                static_cast<std::size_t>(g_row) * size);
 }
 
 namespace {
 template <typename Body>
 void for_each_index(const Buffer& indices, std::int64_t rows, Body&& body) {
   for (std::int64_t i = 0; i < indices.numel; ++i) {
-    std::int64_t row = indices.dtype == DType::int32 ? indices.as<std::int32_t>()[i] : indices.as<std::int64_t>()[i];
+    std::int64_t row = indices.dtype == DType::int32 ? indices.as<std::int32_t>()[i]
+                                                     : indices.as<std::int64_t>()[i];
     if (row < 0 || row >= rows)
       throw std::out_of_range("K::gather: index " + std::to_string(row) + " is out of range [0, " +
                               std::to_string(rows) + ")");
