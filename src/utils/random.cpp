@@ -4,6 +4,8 @@
 
 namespace keras::utils {
 
-void set_random_seed(std::uint64_t seed) { detail::seed_global_generator(seed); }
+void set_random_seed(std::uint64_t seed) {
+  detail::seed_global_generator(seed);
+}
 
 }  // namespace keras::utils

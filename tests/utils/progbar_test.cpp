@@ -36,7 +36,8 @@ TEST(Progbar, FinalLineHasKerasLayout) {
   std::string final_line = text.substr(last + 1);
   EXPECT_EQ(final_line.substr(0, 44), "60000/60000 [==============================]");
   EXPECT_NE(final_line.find(" - 0s "), std::string::npos) << final_line;
-  EXPECT_NE(final_line.find("us/step - loss: 0.4000 - acc: 0.8000\n"), std::string::npos) << final_line;
+  EXPECT_NE(final_line.find("us/step - loss: 0.4000 - acc: 0.8000\n"), std::string::npos)
+      << final_line;
 }
 
 TEST(Progbar, RunningLineShowsEtaAndArrow) {
