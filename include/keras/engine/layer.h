@@ -33,6 +33,18 @@ struct LayerArguments {
   bool trainable = true;
 };
 
+// The common arguments of a layer's option struct (any struct with name, input_shape and
+// batch_input_shape fields; trainable too when it has one).
+template <typename Options>
+LayerArguments layer_arguments(const Options& options) {
+  LayerArguments args;
+  args.name = options.name;
+  args.input_shape = options.input_shape;
+  args.batch_input_shape = options.batch_input_shape;
+  if constexpr (requires { options.trainable; }) args.trainable = options.trainable;
+  return args;
+}
+
 class Layer {
  public:
   virtual ~Layer();

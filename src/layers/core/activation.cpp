@@ -2,18 +2,8 @@
 
 namespace keras::layers {
 
-namespace {
-LayerArguments activation_arguments(const ActivationOptions& o) {
-  LayerArguments args;
-  args.name = o.name;
-  args.input_shape = o.input_shape;
-  args.batch_input_shape = o.batch_input_shape;
-  return args;
-}
-}  // namespace
-
 Activation::Activation(ActivationArg activation, ActivationOptions options)
-    : Layer("Activation", activation_arguments(options)),
+    : Layer("Activation", layer_arguments(options)),
       activation_(std::move(activation)),
       activation_fn_(activation_.resolve()) {}
 

@@ -4,18 +4,8 @@
 
 namespace keras::layers {
 
-namespace {
-LayerArguments dropout_arguments(const DropoutOptions& o) {
-  LayerArguments args;
-  args.name = o.name;
-  args.input_shape = o.input_shape;
-  args.batch_input_shape = o.batch_input_shape;
-  return args;
-}
-}  // namespace
-
 Dropout::Dropout(double rate, DropoutOptions options)
-    : Layer("Dropout", dropout_arguments(options)), rate_(rate), seed_(options.seed) {
+    : Layer("Dropout", layer_arguments(options)), rate_(rate), seed_(options.seed) {
   if (rate < 0 || rate >= 1)
     throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " + std::to_string(rate));
 }
