@@ -13,9 +13,15 @@ std::map<std::string, int>& uids() {
   return counters;
 }
 }  // namespace
-int get_uid(const std::string& prefix) { return ++uids()[prefix]; }
-void reset_uids() { uids().clear(); }
-void clear_session() { reset_uids(); }
+int get_uid(const std::string& prefix) {
+  return ++uids()[prefix];
+}
+void reset_uids() {
+  uids().clear();
+}
+void clear_session() {
+  reset_uids();
+}
 }  // namespace backend
 
 namespace detail {
@@ -34,7 +40,8 @@ std::string to_snake_case(const std::string& name) {
 }
 }  // namespace detail
 
-Layer::Layer(const std::string& class_name, const LayerArguments& arguments) : trainable_(arguments.trainable) {
+Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
+    : trainable_(arguments.trainable) {
   if (arguments.name.empty()) {
     std::string prefix = detail::to_snake_case(class_name);
     name_ = prefix + "_" + std::to_string(backend::get_uid(prefix));
@@ -58,11 +65,21 @@ nlohmann::json Layer::get_config() const {
   nlohmann::json config = {{"name", name_}, {"trainable", trainable_}};
   if (batch_input_shape_) {
     nlohmann::json shape = nlohmann::json::array();
-    for (auto d : *batch_input_shape_) shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
+    for (auto d : *batch_input_shape_)
+      shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
     config["batch_input_shape"] = shape;
   }
   config["dtype"] = dtype_name(backend::floatx());
   return config;
+}
+
+SymbolicTensor Layer::compute_mask(const SymbolicTensor& inputs, const SymbolicTensor& mask) const {
+  if (!mask.defined()) return mask;
+  if (!supports_masking_)
+    throw std::invalid_argument("Layer " + name_ + " does not support masking, but was passed an input_mask of shape " +
+                                shape_to_string(mask.shape()) + " (input shape " + shape_to_string(inputs.shape()) +
+                                ")");
+  return mask;
 }
 
 void Layer::incompatible_input(const Shape& input_shape, const std::string& expectation) const {
@@ -75,7 +92,10 @@ SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) {
     build(inputs.shape());
     built_ = true;
   }
-  SymbolicTensor outputs = call(inputs);
+  SymbolicTensor mask = inputs.node()->keras_mask ? SymbolicTensor(inputs.node()->keras_mask) : SymbolicTensor();
+  SymbolicTensor outputs = call_masked(inputs, mask);
+  SymbolicTensor output_mask = compute_mask(inputs, mask);
+  if (output_mask.defined() || outputs.node() != inputs.node()) outputs.node()->keras_mask = output_mask.node();
   inputs_.push_back(inputs);
   outputs_.push_back(outputs);
   return outputs;
@@ -83,11 +103,12 @@ SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) {
 
 SymbolicTensor Layer::add_weight(const std::string& name, const Shape& shape,
                                  const initializers::Initializer& initializer, bool trainable,
-                                 const WeightRegularizer& regularizer, const WeightConstraint& constraint) {
+                                 const WeightRegularizer& regularizer,
+                                 const WeightConstraint& constraint) {
   for (auto d : shape)
     if (d < 0)
-      throw std::invalid_argument("Layer " + name_ + ": weight '" + name + "' needs a known shape, got " +
-                                  shape_to_string(shape));
+      throw std::invalid_argument("Layer " + name_ + ": weight '" + name +
+                                  "' needs a known shape, got " + shape_to_string(shape));
   Tensor value = initializer(shape, backend::floatx());
   SymbolicTensor variable = backend::variable(value, name_ + "/" + name);
   weights_.push_back({variable, trainable, constraint});
@@ -125,17 +146,19 @@ std::vector<Tensor> Layer::get_weights() const {
 void Layer::set_weights(const std::vector<Tensor>& weights) {
   if (weights.size() != weights_.size())
     throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + name_ +
-                                "\" with a weight list of length " + std::to_string(weights.size()) +
-                                ", but the layer was expecting " + std::to_string(weights_.size()) + " weights.");
+                                "\" with a weight list of length " +
+                                std::to_string(weights.size()) + ", but the layer was expecting " +
+                                std::to_string(weights_.size()) + " weights.");
   for (std::size_t i = 0; i < weights.size(); ++i) {
     const Shape& expected = weights_[i].variable.shape();
     if (weights[i].shape() != expected)
       throw std::invalid_argument("Layer weight shape " + shape_to_string(expected) +
                                   " not compatible with provided weight shape " +
-                                  shape_to_string(weights[i].shape()) + " (layer " + name_ + ", weight " +
-                                  weights_[i].variable.name() + ")");
+                                  shape_to_string(weights[i].shape()) + " (layer " + name_ +
+                                  ", weight " + weights_[i].variable.name() + ")");
   }
-  for (std::size_t i = 0; i < weights.size(); ++i) backend::set_value(weights_[i].variable, weights[i]);
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    backend::set_value(weights_[i].variable, weights[i]);
 }
 
 std::int64_t Layer::count_params() const {
@@ -152,20 +175,23 @@ std::vector<std::pair<SymbolicTensor, WeightConstraint>> Layer::constraints() co
 }
 
 const SymbolicTensor& Layer::input() const {
-  if (inputs_.empty()) throw std::logic_error("Layer " + name_ + " is not connected, no input to return.");
+  if (inputs_.empty())
+    throw std::logic_error("Layer " + name_ + " is not connected, no input to return.");
   if (inputs_.size() > 1)
-    throw std::logic_error("Layer " + name_ +
-                           " has multiple inbound nodes, hence the notion of \"layer input\" is ill-defined. "
-                           "Use `get_input_at(node_index)` instead.");
+    throw std::logic_error(
+        "Layer " + name_ +
+        " has multiple inbound nodes, hence the notion of \"layer input\" is ill-defined. "
+        "Use `get_input_at(node_index)` instead.");
   return inputs_[0];
 }
 
 const SymbolicTensor& Layer::output() const {
   if (outputs_.empty()) throw std::logic_error("Layer " + name_ + " has no inbound nodes.");
   if (outputs_.size() > 1)
-    throw std::logic_error("Layer " + name_ +
-                           " has multiple inbound nodes, hence the notion of \"layer output\" is ill-defined. "
-                           "Use `get_output_at(node_index)` instead.");
+    throw std::logic_error(
+        "Layer " + name_ +
+        " has multiple inbound nodes, hence the notion of \"layer output\" is ill-defined. "
+        "Use `get_output_at(node_index)` instead.");
   return outputs_[0];
 }
 

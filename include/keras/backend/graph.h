@@ -122,6 +122,7 @@ struct Node {
   DType dtype;
   std::string name;
   Tensor value;      // variables and constants: the data (variables are updated in place)
+  NodePtr keras_mask;  // Keras's tensor._keras_mask, set by layers; the backend ignores it
   std::uint64_t id;  // creation order, unique per process
 
   Node(OpKind op, std::vector<NodePtr> inputs, Attrs attrs, Shape shape, DType dtype);

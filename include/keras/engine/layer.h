@@ -63,6 +63,15 @@ class Layer {
   virtual void build(const Shape& input_shape);
   virtual SymbolicTensor call(const SymbolicTensor& inputs) = 0;
   virtual Shape compute_output_shape(const Shape& input_shape) const { return input_shape; }
+  // Keras's masks: each call reads the mask its input carries (set by a Masking layer, say) and
+  // gives its output compute_mask's result. A layer that supports masking passes the mask on
+  // unless it overrides compute_mask; one that does not refuses a masked input.
+  bool supports_masking() const { return supports_masking_; }
+  virtual SymbolicTensor compute_mask(const SymbolicTensor& inputs, const SymbolicTensor& mask) const;
+  // Mask-aware layers override this; by default the mask is not needed to compute the output.
+  virtual SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& /*mask*/) {
+    return call(inputs);
+  }
   virtual nlohmann::json get_config() const;
 
   // Builds on first use, checks the input against the layer's spec, and records the call.
@@ -99,6 +108,7 @@ class Layer {
   // Throws Keras's "Input 0 is incompatible with layer ..." message.
   [[noreturn]] void incompatible_input(const Shape& input_shape, const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
+  bool supports_masking_ = false;
 
  private:
   struct Weight {

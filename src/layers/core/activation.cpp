@@ -5,7 +5,9 @@ namespace keras::layers {
 Activation::Activation(ActivationArg activation, ActivationOptions options)
     : Layer("Activation", layer_arguments(options)),
       activation_(std::move(activation)),
-      activation_fn_(activation_.resolve()) {}
+      activation_fn_(activation_.resolve()) {
+  supports_masking_ = true;
+}
 
 SymbolicTensor Activation::call(const SymbolicTensor& inputs) { return activation_fn_(inputs); }
 

@@ -6,6 +6,7 @@ namespace keras::layers {
 
 Dropout::Dropout(double rate, DropoutOptions options)
     : Layer("Dropout", layer_arguments(options)), rate_(rate), seed_(options.seed) {
+  supports_masking_ = true;
   if (rate < 0 || rate >= 1)
     throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " + std::to_string(rate));
 }
