@@ -1,0 +1,58 @@
+// The mask mechanism: masks ride on tensors from layer to layer.
+#include <gtest/gtest.h>
+
+#include "keras/keras.h"
+
+using namespace keras;
+using namespace keras::layers;
+namespace K = keras::backend;
+
+namespace {
+
+// Masks the timesteps whose features are all zero, as Keras's Masking(0.0) does.
+class ZeroMasking : public Layer {
+ public:
+  explicit ZeroMasking(LayerArguments args = {}) : Layer("ZeroMasking", args) { supports_masking_ = true; }
+  std::string class_name() const override { return "ZeroMasking"; }
+  SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
+  SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
+    return K::max(K::not_equal(x, K::constant(0.0)), {-1});
+  }
+};
+
+// A layer that does not declare mask support.
+class Doubling : public Layer {
+ public:
+  Doubling() : Layer("Doubling", {}) {}
+  std::string class_name() const override { return "Doubling"; }
+  SymbolicTensor call(const SymbolicTensor& x) override { return x * 2.0; }
+};
+
+}  // namespace
+
+TEST(Masking, MaskPassesThroughLayersThatSupportIt) {
+  auto x = K::placeholder({-1, 3, 2});
+  ZeroMasking masking;
+  Dense dense(4);
+  Activation relu("relu");
+  SymbolicTensor h = relu(dense(masking(x)));
+  ASSERT_NE(h.node()->keras_mask, nullptr);
+  K::Function f({x}, {SymbolicTensor(h.node()->keras_mask)});
+  Tensor in = Tensor::from_vector<float>({1, 2, 0, 0, 3, 0}, {1, 3, 2});
+  Tensor mask = f({in})[0];
+  EXPECT_EQ(mask.to_vector<float>(), (std::vector<float>{1, 0, 1}));
+}
+
+TEST(Masking, LayerWithoutSupportRefusesAMaskedInput) {
+  auto x = K::placeholder({-1, 3, 2});
+  ZeroMasking masking;
+  Doubling doubling;
+  try {
+    doubling(masking(x));
+    FAIL() << "a masked input was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("does not support masking"), std::string::npos) << e.what();
+  }
+  // Without a mask it is fine.
+  EXPECT_NO_THROW(doubling(x));
+}
