@@ -199,7 +199,15 @@ void Model::compile(const CompileOptions& options) {
 
   // Keras's weighted objective: per-sample (or per-timestep) losses times sample weights,
   // normalised by the fraction of non-zero weights, averaged over the batch.
-  SymbolicTensor score = loss_fn(c->target, output);
+  // The output's mask (Keras's _keras_mask), if a Masking layer or a masked layer made one:
+  // masked entries count for nothing, and the rest are rescaled by the fraction kept.
+  const SymbolicTensor output_mask = output.node()->keras_mask ? SymbolicTensor(output.node()->keras_mask) : SymbolicTensor();
+  auto apply_mask = [&](SymbolicTensor values) {
+    if (!output_mask.defined()) return values;
+    SymbolicTensor m = K::cast(output_mask, values.dtype());
+    return values * m / K::mean(m);
+  };
+  SymbolicTensor score = apply_mask(loss_fn(c->target, output));
   const int weight_ndim = c->temporal ? 2 : 1;
   if (score.ndim() > weight_ndim) {
     std::vector<int> axes(static_cast<std::size_t>(score.ndim() - weight_ndim));
@@ -228,7 +236,7 @@ void Model::compile(const CompileOptions& options) {
       }
     }
     c->metric_names.push_back(key);
-    c->metric_tensors.push_back(K::mean(K::cast(fn(c->target, output), output.dtype())));
+    c->metric_tensors.push_back(K::mean(apply_mask(K::cast(fn(c->target, output), output.dtype()))));
   }
   optimizer_ = std::move(optimizer);
   compiled_ = std::move(c);
@@ -490,14 +498,15 @@ callbacks::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitO
   batch_logs["batch"] = 0;
   batch_logs["size"] = 0;
 
-  stop_training = false;
   for (auto& cb : callback_list) cb->on_train_begin(train_logs);
+  stop_training = false;  // after on_train_begin, as Keras
   for (int epoch = options.initial_epoch; epoch < epochs; ++epoch) {
     if (options.shuffle) std::shuffle(order.begin(), order.end(), detail::global_generator());
     epoch_logs.clear();
     for (auto& cb : callback_list) cb->on_epoch_begin(epoch, epoch_logs);
     std::fill(sums.begin(), sums.end(), 0.0);
     int batch = 0;
+    std::int64_t seen = 0;
     for (std::int64_t start = 0; start < n; start += batch_size, ++batch) {
       Feed& feed = start + batch_size <= n ? full : tail;
       gather_rows(x, order.data(), start, feed.x);
@@ -512,12 +521,15 @@ callbacks::History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitO
         batch_logs[names[k]] = value;
         sums[k] += value * static_cast<double>(feed.rows);
       }
+      seen += feed.rows;
       for (auto& cb : callback_list) cb->on_batch_end(batch, batch_logs);
       if (stop_training) break;
     }
+    // Averages over the samples seen (a callback may stop mid-epoch); validation only after a
+    // whole epoch, as Keras.
     for (std::size_t k = 0; k < names.size(); ++k)
-      epoch_logs[names[k]] = sums[k] / static_cast<double>(n);
-    if (do_validation) {
+      epoch_logs[names[k]] = sums[k] / static_cast<double>(std::max<std::int64_t>(seen, 1));
+    if (do_validation && seen == n) {
       std::vector<double> val = test_loop(x_val, y_val, w_val, batch_size, 0);
       for (std::size_t k = 0; k < names.size(); ++k) epoch_logs[val_names[k]] = val[k];
     }

@@ -111,7 +111,7 @@ const std::set<OpKind>& non_differentiable() {
   static const std::set<OpKind> ops = {
       OpKind::kEqual,  OpKind::kNotEqual,  OpKind::kGreater,     OpKind::kGreaterEqual,
       OpKind::kLess,   OpKind::kLessEqual, OpKind::kSign,        OpKind::kArgMax,
-      OpKind::kArgMin, OpKind::kOneHot,    OpKind::kDropoutMask,
+      OpKind::kArgMin, OpKind::kOneHot,    OpKind::kDropoutMask, OpKind::kRandomNormal,
   };
   return ops;
 }

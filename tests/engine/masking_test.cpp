@@ -56,3 +56,24 @@ TEST(Masking, LayerWithoutSupportRefusesAMaskedInput) {
   // Without a mask it is fine.
   EXPECT_NO_THROW(doubling(x));
 }
+
+TEST(Masking, LossIgnoresMaskedTimesteps) {
+  Sequential model;
+  model.add(std::make_shared<ZeroMasking>(LayerArguments{.input_shape = Shape{3, 2}}));
+  model.add(Dense(4));
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  // Sample 0 masks timestep 1, sample 1 masks timesteps 0 and 2.
+  Tensor x = Tensor::from_vector<float>({1, 2, 0, 0, 3, 1, 0, 0, 2, 2, 0, 0}, {2, 3, 2});
+  Tensor y = Tensor::full({2, 3, 4}, 0.5);
+  Tensor p = model.predict(x);
+  const float mask[2][3] = {{1, 0, 1}, {0, 1, 0}};
+  double masked_sum = 0, kept = 0;
+  for (int b = 0; b < 2; ++b)
+    for (int t = 0; t < 3; ++t) {
+      double mse = 0;
+      for (int j = 0; j < 4; ++j) mse += (p(b, t, j) - 0.5) * (p(b, t, j) - 0.5) / 4;
+      masked_sum += mse * mask[b][t];
+      kept += mask[b][t];
+    }
+  EXPECT_NEAR(model.test_on_batch(x, y)[0], masked_sum / kept, 1e-6);
+}

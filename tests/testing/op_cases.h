@@ -607,6 +607,12 @@ inline std::vector<OpCase> make_op_cases() {
        [](const Inputs& in) { return K::in_train_phase(K::dropout(in[0], 0.4, 1234), in[0]); },
        G::kSkip,
        true});
+  c.push_back({"random_normal",
+               O::kRandomNormal,
+               {batched(uniform({6, 7}))},
+               [](const Inputs& in) { return in[0] + K::random_normal_like(in[0], 0.5, 2, 43); },
+               G::kSkip,
+               true});
   c.push_back({"dropout_of_square",
                O::kDropoutMask,
                {batched(uniform({5, 9}))},

@@ -34,7 +34,7 @@ struct LayerArguments {
 };
 
 // The common arguments of a layer's option struct (any struct with name, input_shape and
-// batch_input_shape fields; trainable too when it has one).
+// batch_input_shape fields; trainable, input_dim and Keras 1's input_length where it has them).
 template <typename Options>
 LayerArguments layer_arguments(const Options& options) {
   LayerArguments args;
@@ -42,6 +42,16 @@ LayerArguments layer_arguments(const Options& options) {
   args.input_shape = options.input_shape;
   args.batch_input_shape = options.batch_input_shape;
   if constexpr (requires { options.trainable; }) args.trainable = options.trainable;
+  if constexpr (requires { options.input_dim; }) {
+    // Keras: input_dim stands for input_shape (input_length, input_dim) in sequence layers,
+    // (input_dim,) elsewhere. Embedding's input_dim is a vocabulary size: it must not use this.
+    if (!options.input_shape && options.input_dim) {
+      if constexpr (requires { options.input_length; })
+        args.input_shape = Shape{options.input_length.value_or(-1), *options.input_dim};
+      else
+        args.input_shape = Shape{*options.input_dim};
+    }
+  }
   return args;
 }
 

@@ -1,12 +1,17 @@
-// Keras's core layers: Dense, Activation, Dropout.
+// Keras's core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
+// Lambda, ActivityRegularization, and Keras 1's Highway, MaxoutDense and TimeDistributedDense.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "keras/activations.h"
+#include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/regularizers.h"
 
 namespace keras::layers {
 
@@ -35,6 +40,15 @@ struct DenseOptions {
   std::string kernel_initializer = "glorot_uniform";
   std::string init{};  // Keras 1 name of kernel_initializer
   std::string bias_initializer = "zeros";
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer W_regularizer{};  // Keras 1 name of kernel_regularizer
+  regularizers::Regularizer bias_regularizer{};
+  regularizers::Regularizer b_regularizer{};  // Keras 1 name of bias_regularizer
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint W_constraint{};  // Keras 1 name of kernel_constraint
+  constraints::Constraint bias_constraint{};
+  constraints::Constraint b_constraint{};  // Keras 1 name of bias_constraint
   std::optional<std::int64_t> input_dim{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
@@ -64,6 +78,8 @@ class Dense : public Layer {
   bool use_bias_;
   std::string kernel_initializer_, bias_initializer_;
   std::optional<std::int64_t> input_dim_;
+  regularizers::Regularizer kernel_regularizer_, bias_regularizer_, activity_regularizer_;
+  constraints::Constraint kernel_constraint_, bias_constraint_;
   SymbolicTensor kernel_, bias_;
 };
 
@@ -105,6 +121,257 @@ class Dropout : public Layer {
  private:
   double rate_;
   std::optional<std::uint64_t> seed_;
+};
+
+struct FlattenOptions {
+  std::string data_format{};  // "channels_last" (default) or "channels_first"
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// (batch, d1, d2, ...) -> (batch, d1 * d2 * ...); channels_first moves the channel axis last first,
+// so the order of features matches a channels_last model.
+class Flatten : public Layer {
+ public:
+  explicit Flatten(FlattenOptions options = {});
+  std::string class_name() const override { return "Flatten"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::string data_format_;
+};
+
+struct ReshapeOptions {
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// Reshapes every sample to `target_shape` (without the batch axis; one -1 is inferred).
+class Reshape : public Layer {
+ public:
+  explicit Reshape(Shape target_shape, ReshapeOptions options = {});
+  std::string class_name() const override { return "Reshape"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+  const Shape& target_shape() const { return target_shape_; }
+
+ private:
+  Shape target_shape_;
+};
+
+struct PermuteOptions {
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// Permutes the non-batch axes; `dims` are 1-based, as Keras: Permute({2, 1}) swaps axes 1 and 2.
+class Permute : public Layer {
+ public:
+  explicit Permute(std::vector<int> dims, PermuteOptions options = {});
+  std::string class_name() const override { return "Permute"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::vector<int> dims_;
+};
+
+struct RepeatVectorOptions {
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// (batch, features) -> (batch, n, features).
+class RepeatVector : public Layer {
+ public:
+  explicit RepeatVector(std::int64_t n, RepeatVectorOptions options = {});
+  std::string class_name() const override { return "RepeatVector"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::int64_t n_;
+};
+
+using LambdaFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
+using OutputShapeFunction = std::function<Shape(const Shape& input_shape)>;
+
+struct LambdaOptions {
+  // Without the batch axis, as Keras's tuple output_shape. Unset: inferred from the graph.
+  std::optional<Shape> output_shape{};
+  // Or a function of the whole input shape (batch axis included) giving the whole output shape.
+  OutputShapeFunction output_shape_function{};
+  std::string function_name = "lambda";  // what get_config reports as `function`
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// Wraps a function of backend ops as a layer: Lambda([](auto& x) { return K::square(x); }).
+class Lambda : public Layer {
+ public:
+  explicit Lambda(LambdaFunction function, LambdaOptions options = {});
+  std::string class_name() const override { return "Lambda"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  LambdaFunction function_;
+  std::optional<Shape> output_shape_;
+  OutputShapeFunction output_shape_function_;
+  std::string function_name_;
+};
+
+struct ActivityRegularizationOptions {
+  double l1 = 0.0;
+  double l2 = 0.0;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// The identity, adding sum(l1 |x|) + sum(l2 x^2) of its output to the model's loss.
+class ActivityRegularization : public Layer {
+ public:
+  explicit ActivityRegularization(ActivityRegularizationOptions options = {});
+  std::string class_name() const override { return "ActivityRegularization"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+
+ private:
+  regularizers::L1L2 penalty_;
+};
+
+struct HighwayOptions {
+  std::string init = "glorot_uniform";
+  double transform_bias = -2.0;  // the initial value of b_carry
+  ActivationArg activation{};
+  regularizers::Regularizer W_regularizer{};
+  regularizers::Regularizer b_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint W_constraint{};
+  constraints::Constraint b_constraint{};
+  bool bias = true;
+  std::optional<std::int64_t> input_dim{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// Keras 1's Highway: t = sigmoid(x W_carry + b_carry), y = t * activation(x W + b) + (1 - t) * x.
+// Weights in Keras 1's order: W, b, W_carry, b_carry (W, W_carry without bias).
+class Highway : public Layer {
+ public:
+  explicit Highway(HighwayOptions options = {});
+  std::string class_name() const override { return "Highway"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::string init_;
+  double transform_bias_;
+  ActivationArg activation_;
+  activations::ActivationFunction activation_fn_;
+  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
+  constraints::Constraint W_constraint_, b_constraint_;
+  bool bias_;
+  std::optional<std::int64_t> input_dim_;
+  SymbolicTensor W_, b_, W_carry_, b_carry_;
+};
+
+struct MaxoutDenseOptions {
+  std::int64_t output_dim = 0;
+  std::int64_t nb_feature = 4;
+  std::string init = "glorot_uniform";
+  regularizers::Regularizer W_regularizer{};
+  regularizers::Regularizer b_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint W_constraint{};
+  constraints::Constraint b_constraint{};
+  bool bias = true;
+  std::optional<std::int64_t> input_dim{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// Keras 1's MaxoutDense: the maximum over nb_feature dense projections,
+// y = max_k (x W[k] + b[k]) with W (nb_feature, input_dim, output_dim), b (nb_feature, output_dim).
+class MaxoutDense : public Layer {
+ public:
+  explicit MaxoutDense(MaxoutDenseOptions options);
+  MaxoutDense(std::int64_t output_dim, MaxoutDenseOptions options = {});
+  std::string class_name() const override { return "MaxoutDense"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::int64_t output_dim_, nb_feature_;
+  std::string init_;
+  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
+  constraints::Constraint W_constraint_, b_constraint_;
+  bool bias_;
+  std::optional<std::int64_t> input_dim_;
+  SymbolicTensor W_, b_;
+};
+
+struct TimeDistributedDenseOptions {
+  std::int64_t output_dim = 0;
+  std::string init = "glorot_uniform";
+  ActivationArg activation{};
+  regularizers::Regularizer W_regularizer{};
+  regularizers::Regularizer b_regularizer{};
+  regularizers::Regularizer activity_regularizer{};
+  constraints::Constraint W_constraint{};
+  constraints::Constraint b_constraint{};
+  bool bias = true;
+  std::optional<std::int64_t> input_dim{};
+  std::optional<std::int64_t> input_length{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// Keras 1's TimeDistributedDense: the same Dense (W (input_dim, output_dim), b) applied to every
+// timestep of a (batch, timesteps, input_dim) input.
+class TimeDistributedDense : public Layer {
+ public:
+  explicit TimeDistributedDense(TimeDistributedDenseOptions options);
+  TimeDistributedDense(std::int64_t output_dim, TimeDistributedDenseOptions options = {});
+  std::string class_name() const override { return "TimeDistributedDense"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  nlohmann::json get_config() const override;
+
+ private:
+  std::int64_t output_dim_;
+  std::string init_;
+  ActivationArg activation_;
+  activations::ActivationFunction activation_fn_;
+  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
+  constraints::Constraint W_constraint_, b_constraint_;
+  bool bias_;
+  std::optional<std::int64_t> input_dim_, input_length_;
+  SymbolicTensor W_, b_;
 };
 
 }  // namespace keras::layers

@@ -4,61 +4,64 @@
 
 namespace keras::layers {
 
-namespace {
-LayerArguments dense_arguments(const DenseOptions& o) {
-  LayerArguments args;
-  args.name = o.name;
-  args.trainable = o.trainable;
-  args.batch_input_shape = o.batch_input_shape;
-  args.input_shape = o.input_shape;
-  if (!o.input_shape && o.input_dim) args.input_shape = Shape{*o.input_dim};  // Keras: input_dim -> input_shape
-  return args;
-}
-}  // namespace
-
 activations::ActivationFunction ActivationArg::resolve() const {
   if (function) return function;
   return activations::get(name);
 }
 
-Dense::Dense(std::int64_t units, DenseOptions options) : Dense([&] {
-  options.units = units;
-  return options;
-}()) {}
+Dense::Dense(std::int64_t units, DenseOptions options)
+    : Dense([&] {
+        options.units = units;
+        return options;
+      }()) {}
 
 Dense::Dense(DenseOptions o)
-    : Layer("Dense", dense_arguments(o)),
+    : Layer("Dense", layer_arguments(o)),
       units_(o.units > 0 ? o.units : o.output_dim),
       activation_(o.activation),
       activation_fn_(o.activation.resolve()),
       use_bias_(o.bias.value_or(o.use_bias)),
       kernel_initializer_(o.init.empty() ? o.kernel_initializer : o.init),
       bias_initializer_(o.bias_initializer),
-      input_dim_(o.input_dim) {
+      input_dim_(o.input_dim),
+      kernel_regularizer_(o.W_regularizer ? o.W_regularizer : o.kernel_regularizer),
+      bias_regularizer_(o.b_regularizer ? o.b_regularizer : o.bias_regularizer),
+      activity_regularizer_(o.activity_regularizer),
+      kernel_constraint_(o.W_constraint ? o.W_constraint : o.kernel_constraint),
+      bias_constraint_(o.b_constraint ? o.b_constraint : o.bias_constraint) {
+  supports_masking_ = true;  // Dense applies to the last axis: timestep masks pass through
   if (units_ <= 0)
-    throw std::invalid_argument("Dense needs a positive `units` (Keras 1: `output_dim`), got " + std::to_string(units_));
+    throw std::invalid_argument("Dense needs a positive `units` (Keras 1: `output_dim`), got " +
+                                std::to_string(units_));
   initializers::get(kernel_initializer_);  // unknown names fail here, not at build time
   initializers::get(bias_initializer_);
 }
 
 void Dense::build(const Shape& input_shape) {
-  if (input_shape.size() < 2)
-    incompatible_input(input_shape, "expected min_ndim=2");
+  if (input_shape.size() < 2) incompatible_input(input_shape, "expected min_ndim=2");
   std::int64_t input_dim = input_shape.back();
-  if (input_dim < 0) incompatible_input(input_shape, "the last dimension of the inputs to `Dense` should be defined");
+  if (input_dim < 0)
+    incompatible_input(input_shape,
+                       "the last dimension of the inputs to `Dense` should be defined");
   if (input_dim_ && *input_dim_ != input_dim)
-    incompatible_input(input_shape, "expected axis -1 of input shape to have value " + std::to_string(*input_dim_));
-  kernel_ = add_weight("kernel", {input_dim, units_}, initializers::get(kernel_initializer_));
-  if (use_bias_) bias_ = add_weight("bias", {units_}, initializers::get(bias_initializer_));
+    incompatible_input(input_shape, "expected axis -1 of input shape to have value " +
+                                        std::to_string(*input_dim_));
+  kernel_ = add_weight("kernel", {input_dim, units_}, initializers::get(kernel_initializer_), true,
+                       kernel_regularizer_.function(), kernel_constraint_.function());
+  if (use_bias_)
+    bias_ = add_weight("bias", {units_}, initializers::get(bias_initializer_), true,
+                       bias_regularizer_.function(), bias_constraint_.function());
 }
 
 SymbolicTensor Dense::call(const SymbolicTensor& inputs) {
   if (inputs.shape().back() != kernel_.shape()[0])
-    incompatible_input(inputs.shape(),
-                       "expected axis -1 of input shape to have value " + std::to_string(kernel_.shape()[0]));
+    incompatible_input(inputs.shape(), "expected axis -1 of input shape to have value " +
+                                           std::to_string(kernel_.shape()[0]));
   SymbolicTensor output = backend::dot(inputs, kernel_);
   if (use_bias_) output = output + bias_;
-  return activation_fn_(output);
+  output = activation_fn_(output);
+  if (activity_regularizer_) add_loss(activity_regularizer_(output));
+  return output;
 }
 
 Shape Dense::compute_output_shape(const Shape& input_shape) const {
@@ -72,13 +75,15 @@ nlohmann::json Dense::get_config() const {
   config["units"] = units_;
   config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
   config["use_bias"] = use_bias_;
-  config["kernel_initializer"] = {{"class_name", kernel_initializer_}, {"config", nlohmann::json::object()}};
-  config["bias_initializer"] = {{"class_name", bias_initializer_}, {"config", nlohmann::json::object()}};
-  config["kernel_regularizer"] = nullptr;
-  config["bias_regularizer"] = nullptr;
-  config["activity_regularizer"] = nullptr;
-  config["kernel_constraint"] = nullptr;
-  config["bias_constraint"] = nullptr;
+  config["kernel_initializer"] = {{"class_name", kernel_initializer_},
+                                  {"config", nlohmann::json::object()}};
+  config["bias_initializer"] = {{"class_name", bias_initializer_},
+                                {"config", nlohmann::json::object()}};
+  config["kernel_regularizer"] = kernel_regularizer_.get_config();
+  config["bias_regularizer"] = bias_regularizer_.get_config();
+  config["activity_regularizer"] = activity_regularizer_.get_config();
+  config["kernel_constraint"] = kernel_constraint_.get_config();
+  config["bias_constraint"] = bias_constraint_.get_config();
   return config;
 }
 

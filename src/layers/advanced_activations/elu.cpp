@@ -1,0 +1,25 @@
+#include "keras/layers/advanced_activations.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+ELU::ELU(ELUOptions options)
+    : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {}
+
+ELU::ELU(double alpha, ELUOptions options)
+    : ELU([&] {
+        options.alpha = alpha;
+        return options;
+      }()) {}
+
+SymbolicTensor ELU::call(const SymbolicTensor& inputs) {
+  return K::elu(inputs, alpha_);
+}
+
+nlohmann::json ELU::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["alpha"] = alpha_;
+  return config;
+}
+
+}  // namespace keras::layers

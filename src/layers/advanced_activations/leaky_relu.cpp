@@ -1,0 +1,25 @@
+#include "keras/layers/advanced_activations.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+LeakyReLU::LeakyReLU(LeakyReLUOptions options)
+    : Layer("LeakyReLU", layer_arguments(options)), alpha_(options.alpha) {}
+
+LeakyReLU::LeakyReLU(double alpha, LeakyReLUOptions options)
+    : LeakyReLU([&] {
+        options.alpha = alpha;
+        return options;
+      }()) {}
+
+SymbolicTensor LeakyReLU::call(const SymbolicTensor& inputs) {
+  return K::relu(inputs, alpha_);
+}
+
+nlohmann::json LeakyReLU::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["alpha"] = alpha_;
+  return config;
+}
+
+}  // namespace keras::layers

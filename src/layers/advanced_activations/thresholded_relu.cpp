@@ -1,0 +1,25 @@
+#include "keras/layers/advanced_activations.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+ThresholdedReLU::ThresholdedReLU(ThresholdedReLUOptions options)
+    : Layer("ThresholdedReLU", layer_arguments(options)), theta_(options.theta) {}
+
+ThresholdedReLU::ThresholdedReLU(double theta, ThresholdedReLUOptions options)
+    : ThresholdedReLU([&] {
+        options.theta = theta;
+        return options;
+      }()) {}
+
+SymbolicTensor ThresholdedReLU::call(const SymbolicTensor& inputs) {
+  return inputs * K::greater(inputs, K::constant(theta_, inputs.dtype()));
+}
+
+nlohmann::json ThresholdedReLU::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["theta"] = theta_;
+  return config;
+}
+
+}  // namespace keras::layers

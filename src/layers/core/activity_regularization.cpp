@@ -1,0 +1,28 @@
+#include <stdexcept>
+
+#include "keras/layers/core.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+ActivityRegularization::ActivityRegularization(ActivityRegularizationOptions options)
+    : Layer("ActivityRegularization", layer_arguments(options)),
+      penalty_{options.l1, options.l2} {
+  if (options.l1 < 0 || options.l2 < 0)
+    throw std::invalid_argument("ActivityRegularization: `l1` and `l2` must be >= 0, got l1=" +
+                                std::to_string(options.l1) + ", l2=" + std::to_string(options.l2));
+}
+
+SymbolicTensor ActivityRegularization::call(const SymbolicTensor& inputs) {
+  if (penalty_.l1 != 0 || penalty_.l2 != 0) add_loss(penalty_(inputs));
+  return inputs;
+}
+
+nlohmann::json ActivityRegularization::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["l1"] = penalty_.l1;
+  config["l2"] = penalty_.l2;
+  return config;
+}
+
+}  // namespace keras::layers

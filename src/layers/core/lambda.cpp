@@ -1,0 +1,66 @@
+#include <stdexcept>
+
+#include "keras/layers/core.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+Lambda::Lambda(LambdaFunction function, LambdaOptions options)
+    : Layer("Lambda", layer_arguments(options)),
+      function_(std::move(function)),
+      output_shape_(std::move(options.output_shape)),
+      output_shape_function_(std::move(options.output_shape_function)),
+      function_name_(std::move(options.function_name)) {
+  if (!function_) throw std::invalid_argument("Lambda: `function` must not be empty");
+  if (output_shape_ && output_shape_function_)
+    throw std::invalid_argument("Lambda: give `output_shape` or `output_shape_function`, not both");
+}
+
+Shape Lambda::compute_output_shape(const Shape& input_shape) const {
+  if (output_shape_function_) return output_shape_function_(input_shape);
+  if (output_shape_) {
+    Shape out{input_shape.empty() ? -1 : input_shape[0]};
+    out.insert(out.end(), output_shape_->begin(), output_shape_->end());
+    return out;
+  }
+  // As Keras on TensorFlow: run the function on a placeholder and read the static shape.
+  return function_(K::placeholder(input_shape)).shape();
+}
+
+SymbolicTensor Lambda::call(const SymbolicTensor& inputs) {
+  SymbolicTensor out = function_(inputs);
+  if (output_shape_ || output_shape_function_) {
+    Shape declared = compute_output_shape(inputs.shape());
+    const Shape& actual = out.shape();
+    bool fits = declared.size() == actual.size();
+    for (std::size_t i = 0; fits && i < actual.size(); ++i)
+      fits = declared[i] < 0 || actual[i] < 0 || declared[i] == actual[i];
+    if (!fits)
+      throw std::invalid_argument("Lambda (layer " + name() + "): the function returns shape " +
+                                  shape_to_string(actual) + " but the declared output shape is " +
+                                  shape_to_string(declared) + " (for input shape " +
+                                  shape_to_string(inputs.shape()) + ")");
+  }
+  return out;
+}
+
+nlohmann::json Lambda::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  // C++ functions cannot be serialised; the name says which function was used.
+  config["function"] = function_name_;
+  config["function_type"] = "lambda";
+  if (output_shape_) {
+    config["output_shape"] = detail::shape_json(*output_shape_);
+    config["output_shape_type"] = "raw";
+  } else if (output_shape_function_) {
+    config["output_shape"] = "output_shape_function";
+    config["output_shape_type"] = "lambda";
+  } else {
+    config["output_shape"] = nullptr;
+    config["output_shape_type"] = "raw";
+  }
+  config["arguments"] = nlohmann::json::object();
+  return config;
+}
+
+}  // namespace keras::layers

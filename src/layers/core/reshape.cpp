@@ -1,0 +1,83 @@
+#include <stdexcept>
+
+#include "keras/layers/core.h"
+#include "layers/config_json.h"
+
+namespace keras::layers {
+
+namespace {
+// target_shape as the user wrote it: -1 stays -1 (shape_to_string would print None).
+std::string target_to_string(const Shape& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+}  // namespace
+
+Reshape::Reshape(Shape target_shape, ReshapeOptions options)
+    : Layer("Reshape", layer_arguments(options)), target_shape_(std::move(target_shape)) {
+  int unknown = 0;
+  for (auto d : target_shape_) {
+    if (d == -1) ++unknown;
+    if (d == 0 || d < -1)
+      throw std::invalid_argument(
+          "Reshape: every dimension of `target_shape` must be positive or "
+          "-1 (inferred), got " +
+          target_to_string(target_shape_));
+  }
+  if (unknown > 1)
+    throw std::invalid_argument(
+        "Reshape: can only specify one unknown dimension (-1) in "
+        "`target_shape`, got " +
+        target_to_string(target_shape_));
+}
+
+Shape Reshape::compute_output_shape(const Shape& input_shape) const {
+  if (input_shape.empty()) incompatible_input(input_shape, "expected min_ndim=1 (a batch axis)");
+  Shape out{input_shape[0]};
+  Shape sample(input_shape.begin() + 1, input_shape.end());
+  std::int64_t input_size = shape_numel(sample);
+  std::int64_t known = 1;
+  int unknown_at = -1;
+  for (std::size_t i = 0; i < target_shape_.size(); ++i) {
+    if (target_shape_[i] == -1)
+      unknown_at = static_cast<int>(i);
+    else
+      known *= target_shape_[i];
+  }
+  Shape target = target_shape_;
+  if (input_size >= 0) {  // Keras leaves -1 (None) when the input size is not known statically
+    bool fits = unknown_at >= 0 ? known > 0 && input_size % known == 0 : known == input_size;
+    if (!fits)
+      throw std::invalid_argument(
+          "Reshape (layer " + name() + "): cannot reshape an input of shape " +
+          shape_to_string(sample) + " (" + std::to_string(input_size) +
+          " elements per sample) to target_shape " + target_to_string(target_shape_) +
+          ": the total size of the new array must be unchanged");
+    if (unknown_at >= 0) target[static_cast<std::size_t>(unknown_at)] = input_size / known;
+  }
+  out.insert(out.end(), target.begin(), target.end());
+  return out;
+}
+
+SymbolicTensor Reshape::call(const SymbolicTensor& inputs) {
+  Shape out = compute_output_shape(inputs.shape());
+  // The batch axis is the one -1 K::reshape may infer, so the sample dims must be resolved.
+  for (std::size_t i = 1; i < out.size(); ++i)
+    if (out[i] < 0)
+      throw std::invalid_argument("Reshape (layer " + name() + "): the input shape " +
+                                  shape_to_string(inputs.shape()) +
+                                  " must be known (except the batch axis) to infer the -1 of "
+                                  "target_shape " +
+                                  target_to_string(target_shape_));
+  out[0] = -1;
+  return K::reshape(inputs, out);
+}
+
+nlohmann::json Reshape::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["target_shape"] = target_shape_;
+  return config;
+}
+
+}  // namespace keras::layers
