@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend/conv_geometry.h"
 #include "keras/backend/graph.h"
 
 namespace keras::backend {
@@ -85,6 +86,59 @@ Shape resolve_reshape(OpKind op, const Shape& in, Shape target) {
                  std::to_string(numel) + " elements) into " + shape_to_string(target));
   }
   return target;
+}
+
+// convolution and pooling
+void check_window_attrs(OpKind op, const Attrs& attrs, const Shape& x, bool conv) {
+  if (x.size() < 3 || x.size() > 5)
+    fail(op, "expects a tensor of rank 3 to 5 (batch, spatial..., channels), got " +
+                 shape_to_string(x));
+  const std::size_t rank = x.size() - 2;
+  bool ok = attrs.strides.size() == rank && attrs.pad_begin.size() == rank &&
+            attrs.pad_end.size() == rank &&
+            (conv ? attrs.dilation.size() == rank : attrs.window.size() == rank);
+  if (!ok)
+    fail(op, "strides, padding and " + std::string(conv ? "dilation" : "window") + " need " +
+                 std::to_string(rank) + " entries for the input " + shape_to_string(x));
+  for (std::size_t i = 0; i < rank; ++i) {
+    if (attrs.strides[i] < 1 || attrs.pad_begin[i] < 0 || attrs.pad_end[i] < 0 ||
+        (conv ? attrs.dilation[i] < 1 : attrs.window[i] < 1))
+      fail(op, "strides, dilation and window sizes must be positive and padding non-negative");
+  }
+}
+
+Shape window_output(OpKind op, const Shape& x, const std::vector<std::int64_t>& k,
+                    const Attrs& attrs, std::int64_t channels) {
+  Shape out{x[0]};
+  for (std::size_t i = 0; i + 2 < x.size(); ++i) {
+    std::int64_t d = detail::window_output_dim(
+        x[i + 1], k[i], attrs.strides[i], attrs.dilation.empty() ? 1 : attrs.dilation[i],
+        attrs.pad_begin[i], attrs.pad_end[i]);
+    if (d == 0)
+      fail(op, "the window " + shape_to_string(Shape(k.begin(), k.end())) +
+                   " does not fit the input " + shape_to_string(x) + " (padded by " +
+                   shape_to_string(Shape(attrs.pad_begin.begin(), attrs.pad_begin.end())) +
+                   " and " + shape_to_string(Shape(attrs.pad_end.begin(), attrs.pad_end.end())) +
+                   ")");
+    out.push_back(d);
+  }
+  out.push_back(channels);
+  return out;
+}
+
+Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs) {
+  check_window_attrs(op, attrs, x, true);
+  if (w.size() != x.size())
+    fail(op, "the kernel " + shape_to_string(w) + " needs rank " + std::to_string(x.size()) +
+                 " for the input " + shape_to_string(x));
+  const std::int64_t in_per_group = w[w.size() - 2], out = w.back();
+  if (attrs.groups < 1 || out % attrs.groups != 0 ||
+      dims_conflict(x.back(), in_per_group * attrs.groups))
+    fail(op, "the kernel " + shape_to_string(w) + " does not fit the input " + shape_to_string(x) +
+                 " with " + std::to_string(attrs.groups) +
+                 " group(s): input channels must be kernel[-2] * groups, output channels a "
+                 "multiple of groups");
+  return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
 }
 
 }  // namespace
@@ -280,6 +334,59 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
     case OpKind::kSoftmaxCrossEntropyGrad:
       expect_inputs(op, in, 3);
       return *in[0];
+    // convolution and pooling
+    case OpKind::kConv:
+      if (in.size() != 3) expect_inputs(op, in, 2);
+      if (in.size() == 3 && (in[2]->size() != 1 || dims_conflict((*in[2])[0], in[1]->back())))
+        fail(op, "the bias must be 1D with one entry per filter, got " + shape_to_string(*in[2]));
+      return conv_output(op, *in[0], *in[1], attrs);
+    case OpKind::kConvGradInput: {
+      expect_inputs(op, in, 2);
+      Shape x = attrs.shape;
+      if (!x.empty()) x[0] = (*in[0])[0];
+      Shape y = conv_output(op, x, *in[1], attrs);
+      for (std::size_t d = 1; d < y.size(); ++d)
+        if (y.size() != in[0]->size() || dims_conflict(y[d], (*in[0])[d]))
+          fail(op, "the gradient " + shape_to_string(*in[0]) + " does not match the output " +
+                       shape_to_string(y) + " of a convolution of " + shape_to_string(x));
+      return x;
+    }
+    case OpKind::kConvGradKernel: {
+      expect_inputs(op, in, 2);
+      Shape y = conv_output(op, *in[0], attrs.shape, attrs);
+      for (std::size_t d = 1; d < y.size(); ++d)
+        if (y.size() != in[1]->size() || dims_conflict(y[d], (*in[1])[d]))
+          fail(op, "the gradient " + shape_to_string(*in[1]) + " does not match the output " +
+                       shape_to_string(y) + " of the convolution");
+      return attrs.shape;
+    }
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+      expect_inputs(op, in, 1);
+      check_window_attrs(op, attrs, *in[0], false);
+      return window_output(op, *in[0], attrs.window, attrs, in[0]->back());
+    case OpKind::kMaxPoolGrad:
+      expect_inputs(op, in, 2);
+      return *in[0];
+    case OpKind::kAvgPoolGrad: {
+      expect_inputs(op, in, 1);
+      Shape x = attrs.shape;
+      if (!x.empty()) x[0] = (*in[0])[0];
+      return x;
+    }
+    case OpKind::kPad: {
+      expect_inputs(op, in, 1);
+      Shape out = *in[0];
+      if (attrs.pad_begin.size() != out.size() || attrs.pad_end.size() != out.size())
+        fail(op, "needs padding for each of the " + std::to_string(out.size()) + " axes of " +
+                     shape_to_string(out));
+      for (std::size_t d = 0; d < out.size(); ++d) {
+        if (attrs.pad_begin[d] < 0 || attrs.pad_end[d] < 0)
+          fail(op, "padding must be non-negative");
+        if (out[d] >= 0) out[d] += attrs.pad_begin[d] + attrs.pad_end[d];
+      }
+      return out;
+    }
     default:
       break;
   }
@@ -309,6 +416,14 @@ DType infer_dtype(OpKind op, const std::vector<DType>& in, const Attrs& attrs) {
     case OpKind::kVariable:
     case OpKind::kConstant:
       return attrs.cast_to;
+    // convolution and pooling
+    case OpKind::kConv:
+    case OpKind::kConvGradInput:
+    case OpKind::kConvGradKernel:
+      if (in.size() >= 2 && in[0] != in[1])
+        fail(op, std::string("both operands need the same dtype, got ") + dtype_name(in[0]) +
+                     " and " + dtype_name(in[1]));
+      return in[0];
     default:
       break;
   }

@@ -84,6 +84,16 @@ enum class OpKind {
   // made by the compiler's fusion passes only
   kFusedDense,
   kSoftmaxCrossEntropyGrad,
+  // convolution and pooling (channels_last: (batch, spatial..., channels), 1 to 3 spatial dims)
+  kConv,            // Conv(x, kernel[, bias]): kernel (k..., in / groups, out); the bias and an
+                    // activation are fused by the compiler only
+  kConvGradInput,   // ConvGradInput(g, kernel): d conv / d x, shaped attrs.shape (transposed conv)
+  kConvGradKernel,  // ConvGradKernel(x, g): d conv / d kernel, shaped attrs.shape
+  kMaxPool,
+  kMaxPoolGrad,  // MaxPoolGrad(x, g): g routed to the first maximum of each window
+  kAvgPool,      // the mean of the window's elements inside the input (padding not counted)
+  kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
+  kPad,          // zero padding: attrs.pad_begin / pad_end per axis
   kCount
 };
 
@@ -109,6 +119,13 @@ struct Attrs {
   OpKind activation =
       OpKind::kCount;            // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
   bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
+  // convolution and pooling: one entry per spatial dimension (per axis for Pad)
+  std::vector<std::int64_t> window;     // pooling window
+  std::vector<std::int64_t> strides;    // conv, pooling
+  std::vector<std::int64_t> dilation;   // conv
+  std::vector<std::int64_t> pad_begin;  // explicit zero padding before / after
+  std::vector<std::int64_t> pad_end;
+  std::int64_t groups = 1;  // conv: input and output channels split into this many groups
 };
 
 struct Node;
