@@ -1,0 +1,82 @@
+"""Layers, callbacks and training options the engine gained later: bound when present."""
+import numpy as np
+import pytest
+
+import keras_cpp as keras
+from keras_cpp import backend as K
+from keras_cpp.layers import Dense
+from keras_cpp.models import Sequential
+
+
+def needs(module, name):
+    return pytest.mark.skipif(not hasattr(module, name), reason=name + ' is not in this build')
+
+
+def classifier():
+    model = Sequential([Dense(2, input_dim=3, activation='softmax')])
+    model.compile('adam', 'categorical_crossentropy', metrics=['accuracy'])
+    return model
+
+
+def data(n=40):
+    x = np.random.randn(n, 3)
+    return x, keras.utils.to_categorical((x[:, 0] > 0).astype(int), 2)
+
+
+@needs(keras.layers, 'Lambda')
+def test_lambda_flatten_reshape_leaky_relu():
+    from keras_cpp.layers import Flatten, Lambda, LeakyReLU, Reshape
+    model = Sequential()
+    model.add(Reshape((2, 3), input_shape=(6,)))
+    model.add(Lambda(lambda x: x ** 2))
+    model.add(Flatten())
+    model.add(LeakyReLU(alpha=0.1))
+    x = np.random.randn(4, 6).astype('float32')
+    np.testing.assert_allclose(model.predict(x), x ** 2, rtol=1e-6)
+    assert model.output_shape == (None, 6)
+    import keras_cpp.layers.advanced_activations as advanced
+    assert advanced.LeakyReLU is LeakyReLU
+
+
+def test_sample_and_class_weights():
+    model = classifier()
+    x, y = data()
+    history = model.fit(x, y, epochs=1, verbose=0, class_weight={0: 1., 1: 2.},
+                        sample_weight=np.ones(len(x)))
+    assert len(history.history['loss']) == 1
+    weighted = model.evaluate(x, y, sample_weight=np.ones(len(x)), verbose=0)
+    np.testing.assert_allclose(weighted, model.evaluate(x, y, verbose=0), rtol=1e-5)
+
+
+def test_fit_generator_from_a_python_generator():
+    x, y = data()
+
+    def batches():
+        while True:
+            for start in range(0, len(x), 10):
+                yield x[start:start + 10], y[start:start + 10]
+
+    model = classifier()
+    history = model.fit_generator(batches(), steps_per_epoch=4, epochs=2, verbose=0,
+                                  validation_data=(x, y))
+    assert sorted(history.history) == ['acc', 'loss', 'val_acc', 'val_loss']
+    assert len(model.evaluate_generator(batches(), steps=2)) == 2
+    assert model.predict_generator((x[i:i + 10] for i in range(0, 40, 10)), steps=4).shape == (40, 2)
+
+
+@needs(keras.callbacks, 'EarlyStopping')
+def test_early_stopping():
+    model = Sequential([Dense(1, input_dim=3)])
+    model.compile(keras.optimizers.SGD(lr=0.0), 'mse')
+    stop = keras.callbacks.EarlyStopping(monitor='loss', patience=1)
+    history = model.fit(np.random.randn(20, 3), np.random.randn(20, 1), epochs=10,
+                        callbacks=[stop], verbose=0)
+    assert len(history.epoch) < 10
+
+
+@needs(keras.callbacks, 'LearningRateScheduler')
+def test_learning_rate_scheduler_calls_python():
+    model = classifier()
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
+    model.fit(*data(), epochs=2, callbacks=[schedule], verbose=0)
+    assert K.get_value(model.optimizer.lr) == pytest.approx(0.05)
