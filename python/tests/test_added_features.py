@@ -1,4 +1,4 @@
-"""Layers, callbacks and training options the engine gained later: bound when present."""
+"""Core layers, sample/class weights, fit_generator and built-in callbacks from Python."""
 import numpy as np
 import pytest
 
@@ -6,10 +6,6 @@ import keras_cpp as keras
 from keras_cpp import backend as K
 from keras_cpp.layers import Dense
 from keras_cpp.models import Sequential
-
-
-def needs(module, name):
-    return pytest.mark.skipif(not hasattr(module, name), reason=name + ' is not in this build')
 
 
 def classifier():
@@ -23,7 +19,6 @@ def data(n=40):
     return x, keras.utils.to_categorical((x[:, 0] > 0).astype(int), 2)
 
 
-@needs(keras.layers, 'Lambda')
 def test_lambda_flatten_reshape_leaky_relu():
     from keras_cpp.layers import Flatten, Lambda, LeakyReLU, Reshape
     model = Sequential()
@@ -64,7 +59,6 @@ def test_fit_generator_from_a_python_generator():
     assert model.predict_generator((x[i:i + 10] for i in range(0, 40, 10)), steps=4).shape == (40, 2)
 
 
-@needs(keras.callbacks, 'EarlyStopping')
 def test_early_stopping():
     model = Sequential([Dense(1, input_dim=3)])
     model.compile(keras.optimizers.SGD(lr=0.0), 'mse')
@@ -74,7 +68,6 @@ def test_early_stopping():
     assert len(history.epoch) < 10
 
 
-@needs(keras.callbacks, 'LearningRateScheduler')
 def test_learning_rate_scheduler_calls_python():
     model = classifier()
     schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
