@@ -8,6 +8,7 @@ from . import _keras_cpp
 from . import activations
 from . import backend
 from . import callbacks
+from . import constraints
 from . import datasets
 from . import initializers
 from . import layers
@@ -17,6 +18,8 @@ from . import models
 from . import objectives
 from . import initializations
 from . import optimizers
+from . import preprocessing
+from . import regularizers
 from . import utils
 from . import wrappers
 

@@ -1,5 +1,6 @@
 // Keras's built-in callbacks from the C++ side: EarlyStopping, ReduceLROnPlateau,
 // LearningRateScheduler, CSVLogger, TerminateOnNaN.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,21 @@ void bind_callbacks(py::module_& root) {
                  cb::CSVLoggerOptions{filename, separator, append});
            }),
            py::arg("filename"), py::arg("separator") = ",", py::arg("append") = false);
+
+  // For the tests: a C++ callback recording, at every batch end, whether the thread running
+  // fit holds the GIL (it must not while the engine computes).
+  struct GilProbe : Callback {
+    std::int64_t batches = 0, batches_holding_gil = 0;
+    void on_batch_end(int, callbacks::Logs&) override {
+      ++batches;
+      if (PyGILState_Check()) ++batches_holding_gil;
+    }
+  };
+  py::module_ testing = root.def_submodule("_testing", "Probes for keras_cpp's own tests.");
+  py::class_<GilProbe, Callback, std::shared_ptr<GilProbe>>(testing, "GilProbe")
+      .def(py::init<>())
+      .def_readonly("batches", &GilProbe::batches)
+      .def_readonly("batches_holding_gil", &GilProbe::batches_holding_gil);
 
   py::class_<cb::TerminateOnNaN, Callback, std::shared_ptr<cb::TerminateOnNaN>>(m, "TerminateOnNaN")
       .def(py::init<>());

@@ -10,50 +10,11 @@
 #include "keras/activations.h"
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
+#include "layer_args.h"
 
 namespace keras::python {
 
 namespace {
-
-using layers::ActivationArg;
-
-// An activation by name, as one of keras_cpp.activations' functions, or as any Python function of
-// a symbolic tensor (traced once into the graph).
-ActivationArg to_activation(py::handle obj) {
-  if (obj.is_none()) return ActivationArg();
-  if (py::isinstance<py::str>(obj)) return ActivationArg(obj.cast<std::string>());
-  if (!PyCallable_Check(obj.ptr())) throw py::type_error("activation must be a name or a function");
-  std::string name =
-      py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>() : "custom";
-  if (is_builtin_function(obj)) {
-    auto names = activations::names();
-    if (std::find(names.begin(), names.end(), name) != names.end()) return ActivationArg(name);
-  }
-  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
-  return ActivationArg([fn](const SymbolicTensor& x) { return call_symbolic(fn, x); }, name);
-}
-
-std::optional<Shape> optional_shape(py::handle obj) {
-  if (obj.is_none()) return std::nullopt;
-  return to_shape(obj);
-}
-
-std::string optional_name(py::handle obj) {
-  return obj.is_none() ? "" : obj.cast<std::string>();
-}
-
-// input_dim (Keras 1 and 2) becomes input_shape=(input_dim,) for layers without their own.
-std::optional<Shape> input_shape_of(py::handle input_shape, py::handle input_dim) {
-  if (!input_shape.is_none()) return to_shape(input_shape);
-  if (!input_dim.is_none()) return Shape{input_dim.cast<std::int64_t>()};
-  return std::nullopt;
-}
-
-// An initializer by name, or a keras_cpp.initializers object that has a plain name.
-std::string initializer_name(py::handle obj) {
-  if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
-  return py::module_::import("keras_cpp.initializers").attr("_name_of")(obj).cast<std::string>();
-}
 
 py::list to_list(const std::vector<SymbolicTensor>& tensors) {
   py::list out;
@@ -111,14 +72,19 @@ void bind_layers(py::module_& root) {
         return "<keras_cpp.layers." + l.class_name() + " '" + l.name() + "'>";
       });
 
-  py::class_<layers::Dense, Layer, std::shared_ptr<layers::Dense>>(
+  LayerClass<layers::Dense>(
       m, "Dense",
-      "Dense(units, activation=None, ...): Keras 2 names, and Keras 1's output_dim, init, bias.")
+      "Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', "
+      "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
+      "activity_regularizer=None, kernel_constraint=None, bias_constraint=None); Keras 1: "
+      "output_dim, init, W_regularizer, b_regularizer, W_constraint, b_constraint, bias.")
       .def(py::init([](py::object units, py::object activation, bool use_bias,
                        py::object kernel_initializer, py::object bias_initializer,
-                       py::object output_dim, py::object init, py::object bias,
-                       py::object input_dim, py::object input_shape, py::object batch_input_shape,
-                       py::object name, bool trainable) {
+                       py::object kernel_regularizer, py::object bias_regularizer,
+                       py::object activity_regularizer, py::object kernel_constraint,
+                       py::object bias_constraint, py::object output_dim, py::object init,
+                       py::object W_regularizer, py::object b_regularizer, py::object W_constraint,
+                       py::object b_constraint, py::object bias, py::kwargs kwargs) {
              layers::DenseOptions o;
              if (!units.is_none()) o.units = units.cast<std::int64_t>();
              if (!output_dim.is_none()) o.output_dim = output_dim.cast<std::int64_t>();
@@ -128,58 +94,53 @@ void bind_layers(py::module_& root) {
              o.kernel_initializer = initializer_name(kernel_initializer);
              if (!init.is_none()) o.init = initializer_name(init);
              o.bias_initializer = initializer_name(bias_initializer);
-             if (!input_dim.is_none()) o.input_dim = input_dim.cast<std::int64_t>();
-             o.input_shape = optional_shape(input_shape);
-             o.batch_input_shape = optional_shape(batch_input_shape);
-             o.name = optional_name(name);
-             o.trainable = trainable;
-             return std::make_shared<layers::Dense>(o);
+             o.kernel_regularizer = to_regularizer(kernel_regularizer);
+             o.W_regularizer = to_regularizer(W_regularizer);
+             o.bias_regularizer = to_regularizer(bias_regularizer);
+             o.b_regularizer = to_regularizer(b_regularizer);
+             o.activity_regularizer = to_regularizer(activity_regularizer);
+             o.kernel_constraint = to_constraint(kernel_constraint);
+             o.W_constraint = to_constraint(W_constraint);
+             o.bias_constraint = to_constraint(bias_constraint);
+             o.b_constraint = to_constraint(b_constraint);
+             return make_layer<layers::Dense>(o, kwargs);
            }),
-           py::arg("units") = py::none(), py::arg("activation") = py::none(), py::kw_only(),
+           py::arg("units") = py::none(), py::arg("activation") = py::none(),
            py::arg("use_bias") = true, py::arg("kernel_initializer") = "glorot_uniform",
-           py::arg("bias_initializer") = "zeros", py::arg("output_dim") = py::none(),
-           py::arg("init") = py::none(), py::arg("bias") = py::none(),
-           py::arg("input_dim") = py::none(), py::arg("input_shape") = py::none(),
-           py::arg("batch_input_shape") = py::none(), py::arg("name") = py::none(),
-           py::arg("trainable") = true)
+           py::arg("bias_initializer") = "zeros", py::arg("kernel_regularizer") = py::none(),
+           py::arg("bias_regularizer") = py::none(), py::arg("activity_regularizer") = py::none(),
+           py::arg("kernel_constraint") = py::none(), py::arg("bias_constraint") = py::none(),
+           py::kw_only(), py::arg("output_dim") = py::none(), py::arg("init") = py::none(),
+           py::arg("W_regularizer") = py::none(), py::arg("b_regularizer") = py::none(),
+           py::arg("W_constraint") = py::none(), py::arg("b_constraint") = py::none(),
+           py::arg("bias") = py::none())
       .def_property_readonly("units", &layers::Dense::units)
       .def_property_readonly("output_dim", &layers::Dense::units)
       .def_property_readonly("kernel", &layers::Dense::kernel)
       .def_property_readonly("bias", &layers::Dense::bias);
 
-  py::class_<layers::Activation, Layer, std::shared_ptr<layers::Activation>>(
-      m, "Activation", "Activation(activation)")
-      .def(py::init([](py::object activation, py::object input_shape, py::object input_dim,
-                       py::object batch_input_shape, py::object name) {
-             layers::ActivationOptions o;
-             o.input_shape = input_shape_of(input_shape, input_dim);
-             o.batch_input_shape = optional_shape(batch_input_shape);
-             o.name = optional_name(name);
-             return std::make_shared<layers::Activation>(to_activation(activation), o);
+  LayerClass<layers::Activation>(m, "Activation", "Activation(activation)")
+      .def(py::init([](py::object activation, py::kwargs kwargs) {
+             return make_layer<layers::Activation>(layers::ActivationOptions{}, kwargs,
+                                                   to_activation(activation));
            }),
-           py::arg("activation"), py::kw_only(), py::arg("input_shape") = py::none(),
-           py::arg("input_dim") = py::none(), py::arg("batch_input_shape") = py::none(),
-           py::arg("name") = py::none());
+           py::arg("activation"));
 
-  py::class_<layers::Dropout, Layer, std::shared_ptr<layers::Dropout>>(
-      m, "Dropout", "Dropout(rate) (Keras 1: Dropout(p))")
-      .def(py::init([](py::object rate, py::object p, py::object /*noise_shape*/,
-                       std::optional<std::uint64_t> seed, py::object input_shape,
-                       py::object input_dim, py::object batch_input_shape, py::object name) {
+  LayerClass<layers::Dropout>(m, "Dropout",
+                              "Dropout(rate, noise_shape=None, seed=None) (Keras 1: p)")
+      .def(py::init([](py::object rate, py::object noise_shape, std::optional<std::uint64_t> seed,
+                       py::object p, py::kwargs kwargs) {
              if (rate.is_none() && p.is_none())
                throw py::type_error("Dropout needs a rate (Keras 1: p)");
+             if (!noise_shape.is_none())
+               throw py::value_error("Dropout: noise_shape is not supported by keras_cpp yet");
              layers::DropoutOptions o;
              o.seed = seed;
-             o.input_shape = input_shape_of(input_shape, input_dim);
-             o.batch_input_shape = optional_shape(batch_input_shape);
-             o.name = optional_name(name);
-             return std::make_shared<layers::Dropout>((rate.is_none() ? p : rate).cast<double>(),
-                                                      o);
+             return make_layer<layers::Dropout>(o, kwargs,
+                                                (rate.is_none() ? p : rate).cast<double>());
            }),
-           py::arg("rate") = py::none(), py::kw_only(), py::arg("p") = py::none(),
-           py::arg("noise_shape") = py::none(), py::arg("seed") = py::none(),
-           py::arg("input_shape") = py::none(), py::arg("input_dim") = py::none(),
-           py::arg("batch_input_shape") = py::none(), py::arg("name") = py::none())
+           py::arg("rate") = py::none(), py::arg("noise_shape") = py::none(),
+           py::arg("seed") = py::none(), py::kw_only(), py::arg("p") = py::none())
       .def_property_readonly("rate", &layers::Dropout::rate)
       .def_property_readonly("p", &layers::Dropout::rate);
 }

@@ -10,6 +10,7 @@ void bind_layers(pybind11::module_& m);
 void bind_training(pybind11::module_& m);
 void bind_callbacks(pybind11::module_& m);
 void bind_more_layers(pybind11::module_& m);
+void bind_keras1_layers(pybind11::module_& m);
 void bind_modules(pybind11::module_& m);
 
 }  // namespace keras::python

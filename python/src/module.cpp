@@ -12,4 +12,5 @@ PYBIND11_MODULE(_keras_cpp, m) {
   keras::python::bind_training(m);
   keras::python::bind_callbacks(m);
   keras::python::bind_more_layers(m);
+  keras::python::bind_keras1_layers(m);
 }

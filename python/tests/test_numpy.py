@@ -127,3 +127,17 @@ def test_custom_loss_metric_and_activation():
     model.compile('sgd', loss=my_loss, metrics=[my_metric])
     history = model.fit(np.random.randn(16, 3), np.random.randn(16, 1), epochs=1, verbose=0)
     assert sorted(history.history) == ['loss', 'my_metric']
+
+
+def test_pad_sequences():
+    from keras_cpp.preprocessing.sequence import pad_sequences
+    sequences = [[1, 2, 3], [4], [], [5, 6, 7, 8, 9]]
+    np.testing.assert_array_equal(pad_sequences(sequences, maxlen=4),
+                                  [[0, 1, 2, 3], [0, 0, 0, 4], [0, 0, 0, 0], [6, 7, 8, 9]])
+    np.testing.assert_array_equal(
+        pad_sequences(sequences, maxlen=3, padding='post', truncating='post', value=-1),
+        [[1, 2, 3], [4, -1, -1], [-1, -1, -1], [5, 6, 7]])
+    assert pad_sequences(sequences).shape == (4, 5)
+    assert pad_sequences([[[1., 2.]], [[3., 4.], [5., 6.]]], dtype='float32').shape == (2, 2, 2)
+    with pytest.raises(ValueError, match='Padding type "middle" not understood'):
+        pad_sequences(sequences, padding='middle')

@@ -92,3 +92,54 @@ def test_regressor():
     assert reg.predict(x).shape == (100,)
     assert reg.score(x, y) > -0.01
     assert cross_val_score(clone(reg), x, y, cv=2).shape == (2,)
+
+
+def build_digits_classifier(hidden=32, lr=0.01):
+    model = Sequential()
+    model.add(Dense(hidden, input_dim=64, activation='relu'))
+    model.add(Dense(10, activation='softmax'))
+    model.compile(optimizer=Adam(lr=lr), loss='categorical_crossentropy', metrics=['accuracy'])
+    return model
+
+
+def test_grid_search_on_digits():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    digits = load_digits()
+    x = digits.data / 16.0
+    x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=0.25,
+                                                        random_state=0)
+    clf = KerasClassifier(build_digits_classifier, epochs=20, batch_size=32, verbose=0)
+    grid = GridSearchCV(clf, {'hidden': [16, 64], 'lr': [0.0001, 0.01]}, cv=3)
+    grid.fit(x_train, y_train)
+    assert grid.best_params_['lr'] == 0.01  # 20 epochs at lr=1e-4 learn little
+    assert grid.score(x_test, y_test) >= 0.95
+    assert (grid.predict(x_test) == y_test).mean() >= 0.95
+
+
+def test_cross_val_score_regressor_on_diabetes():
+    from sklearn.datasets import load_diabetes
+    diabetes = load_diabetes()
+    y = (diabetes.target - diabetes.target.mean()) / diabetes.target.std()
+
+    def build_regressor(hidden=16):
+        model = Sequential([Dense(hidden, input_dim=10, activation='relu'), Dense(1)])
+        model.compile(Adam(lr=0.01), 'mse')
+        return model
+
+    reg = KerasRegressor(build_regressor, epochs=30, batch_size=16, verbose=0)
+    scores = cross_val_score(reg, diabetes.data * 10, y, cv=3)
+    assert scores.shape == (3,)
+    # negated mse on standardised targets: better than predicting the mean (-1), as a linear
+    # model is (about -0.5)
+    assert -0.8 < scores.mean() <= 0
+
+
+def test_pipeline_standard_scaler_on_digits():
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    pipeline = Pipeline([('scale', StandardScaler()),
+                         ('net', KerasClassifier(build_digits_classifier, epochs=10,
+                                                 batch_size=32, verbose=0))])
+    scores = cross_val_score(pipeline, digits.data, digits.target, cv=3)
+    assert scores.mean() > 0.9

@@ -4,6 +4,7 @@ from .._keras_cpp import layers as _layers
 
 __all__ = [name for name in ('Dense', 'Activation', 'Dropout', 'Flatten', 'Reshape', 'Permute',
                              'RepeatVector', 'Lambda', 'ActivityRegularization', 'Masking',
-                             'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D')
+                             'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'Highway',
+                             'MaxoutDense', 'TimeDistributedDense')
            if hasattr(_layers, name)]
 export(_layers, globals(), __all__)
