@@ -10,6 +10,7 @@ from . import backend
 from . import callbacks
 from . import constraints
 from . import datasets
+from . import engine
 from . import initializers
 from . import layers
 from . import losses

@@ -73,3 +73,22 @@ def test_learning_rate_scheduler_calls_python():
     schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
     model.fit(*data(), epochs=2, callbacks=[schedule], verbose=0)
     assert K.get_value(model.optimizer.lr) == pytest.approx(0.05)
+
+
+def test_generator_errors_arrive_as_themselves():
+    def batches():
+        x, y = data(8)
+        yield x, y
+        raise ZeroDivisionError('no more batches')
+
+    model = classifier()
+    with pytest.raises(ZeroDivisionError, match='no more batches'):
+        model.fit_generator(batches(), steps_per_epoch=3, epochs=1, verbose=0)
+
+    def inputs_only():
+        while True:
+            yield data(4)[0]
+
+    with pytest.raises(ValueError, match='Output of generator should be a tuple'):
+        model.fit_generator(inputs_only(), steps_per_epoch=2, epochs=1, verbose=0)
+    model.fit(*data(), epochs=1, verbose=0)  # still usable

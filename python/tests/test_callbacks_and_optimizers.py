@@ -144,6 +144,13 @@ def test_modules_laid_out_like_keras():
     assert values.shape == (100, 10) and np.abs(values).max() <= 0.05
     assert keras.initializers.RandomNormal(stddev=0.01)((50, 50)).std() < 0.02
     assert keras.activations.get('relu') is keras.activations.relu
+    import keras_cpp.engine.topology
+    assert keras_cpp.engine.topology.Layer is keras.layers.Layer
+    assert isinstance(keras.models.Sequential(), keras.engine.Model)
+    import keras_cpp.layers.noise
+    import keras_cpp.layers.advanced_activations
+    assert keras_cpp.layers.noise.GaussianNoise is keras.layers.GaussianNoise
+    assert keras_cpp.layers.core.MaxoutDense is keras.layers.MaxoutDense
 
 
 def test_fashion_mnist_loads_as_uint8():

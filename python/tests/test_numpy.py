@@ -141,3 +141,21 @@ def test_pad_sequences():
     assert pad_sequences([[[1., 2.]], [[3., 4.], [5., 6.]]], dtype='float32').shape == (2, 2, 2)
     with pytest.raises(ValueError, match='Padding type "middle" not understood'):
         pad_sequences(sequences, padding='middle')
+
+
+def test_float64_models_and_any_numeric_input_layout():
+    K.set_floatx('float64')
+    try:
+        model = Sequential([Dense(2, input_dim=3)])
+        model.compile('sgd', 'mse')
+        assert model.get_weights()[0].dtype == np.float64
+        history = model.fit(np.ones((4, 3), 'float32'), np.ones((4, 2)), verbose=0)
+        assert np.isfinite(history.history['loss']).all()
+        expected = model.predict(np.ones((2, 3)))
+        assert expected.dtype == np.float64
+        for x in (np.ones((2, 3), dtype=np.int64), np.asfortranarray(np.ones((2, 3))),
+                  np.ones((4, 3))[::2], [[1, 1, 1], [1, 1, 1]]):
+            np.testing.assert_array_equal(model.predict(x), expected)
+    finally:
+        K.set_floatx('float32')
+    assert Sequential([Dense(2, input_dim=3)]).get_weights()[0].dtype == np.float32
