@@ -8,7 +8,9 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/activations.h"
+#include "keras/backend/backend.h"
 #include "keras/engine/layer.h"
+#include "keras/initializers.h"
 #include "keras/layers/core.h"
 #include "layer_args.h"
 
@@ -22,28 +24,145 @@ py::list to_list(const std::vector<SymbolicTensor>& tensors) {
   return out;
 }
 
+// The Layer keywords a Python subclass passes to Layer.__init__(**kwargs).
+struct PyLayerOptions {
+  std::optional<std::int64_t> input_dim{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
+// compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
+// the model is built, and becomes graph ops.
+class PyLayer : public Layer {
+ public:
+  PyLayer(const std::string& class_name, const PyLayerOptions& options)
+      : Layer(class_name, layer_arguments(options)), class_name_(class_name) {}
+
+  std::string class_name() const override { return class_name_; }
+
+  void build(const Shape& input_shape) override {
+    py::gil_scoped_acquire gil;
+    if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
+      build(shape_to_tuple(input_shape));
+  }
+
+  SymbolicTensor call(const SymbolicTensor& inputs) override {
+    py::gil_scoped_acquire gil;
+    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    if (!call)
+      throw py::type_error("Layer " + name() + " (" + class_name_ +
+                           "): a Python layer must define call(self, inputs)");
+    return call(inputs).cast<SymbolicTensor>();
+  }
+
+  Shape compute_output_shape(const Shape& input_shape) const override {
+    py::gil_scoped_acquire gil;
+    if (py::function compute =
+            py::get_override(static_cast<const Layer*>(this), "compute_output_shape"))
+      return to_shape(compute(shape_to_tuple(input_shape)));
+    return Layer::compute_output_shape(input_shape);
+  }
+
+ private:
+  std::string class_name_;
+};
+
+// An initializer by name, a keras_cpp.initializers object, or a Python function of
+// (shape, dtype) returning an array.
+initializers::Initializer to_initializer(py::handle obj) {
+  if (obj.is_none()) return initializers::get("glorot_uniform");
+  if (py::isinstance<py::str>(obj)) return initializers::get(obj.cast<std::string>());
+  if (py::hasattr(obj, "get_config")) {
+    nlohmann::json config;
+    config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
+    config["config"] = to_json(obj.attr("get_config")());
+    return initializers::from_config(config);
+  }
+  if (!PyCallable_Check(obj.ptr()))
+    throw py::type_error(
+        "An initializer must be a name, a keras_cpp.initializers object or a "
+        "function of (shape, dtype), got " +
+        py::repr(obj).cast<std::string>());
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  return [fn](const Shape& shape, DType dtype) {
+    py::gil_scoped_acquire gil;
+    return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
+  };
+}
+
 }  // namespace
 
 void bind_layers(py::module_& root) {
   py::module_ m = root.def_submodule("layers");
 
-  py::class_<Layer, std::shared_ptr<Layer>>(m, "Layer", "The base of every Keras layer.")
+  py::class_<Layer, PyLayer, std::shared_ptr<Layer>>(
+      m, "Layer", py::dynamic_attr(),
+      "The base of every Keras layer. Subclass it in Python as in Keras: __init__(**kwargs) "
+      "passing the Layer keywords on, build(input_shape) with add_weight, call(x) with "
+      "keras_cpp.backend ops, compute_output_shape(input_shape).")
+      // Python's Layer.__init__(self, **kwargs) (keras_cpp/layers/__init__.py) passes the
+      // subclass's name on.
+      .def(py::init([](const std::string& class_name, py::kwargs kwargs) {
+             PyLayerOptions o;
+             std::optional<bool> trainable = take_layer_kwargs(o, kwargs);
+             auto layer = std::make_shared<PyLayer>(class_name, o);
+             if (trainable) layer->set_trainable(*trainable);
+             return layer;
+           }),
+           py::arg("class_name"))
+      .def(
+          "add_weight",
+          [](Layer& layer, const std::string& name, py::object shape, py::object dtype,
+             py::object initializer, py::object regularizer, bool trainable,
+             py::object constraint) {
+            if (!dtype.is_none() && to_dtype(dtype) != backend::floatx())
+              throw py::value_error("add_weight: weights have the dtype floatx() (" +
+                                    std::string(dtype_name(backend::floatx())) + "), got " +
+                                    py::str(dtype).cast<std::string>());
+            return layer.add_weight(name, to_shape(shape), to_initializer(initializer), trainable,
+                                    to_regularizer(regularizer).function(),
+                                    to_constraint(constraint).function());
+          },
+          py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
+          py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
+          py::arg("trainable") = true, py::arg("constraint") = py::none())
+      .def(
+          "add_loss", [](Layer& layer, const SymbolicTensor& loss) { layer.add_loss(loss); },
+          py::arg("losses"))
       .def_property_readonly("name", &Layer::name)
       .def_property_readonly("class_name", &Layer::class_name)
       .def_property("trainable", &Layer::trainable, &Layer::set_trainable)
-      .def_property_readonly("built", &Layer::built)
+      // Keras 2 layers may set self.built = True at the end of build(); the engine marks a layer
+      // built once build() returns, so setting it is accepted and changes nothing.
+      .def_property(
+          "built", &Layer::built, [](Layer&, bool) {})
       .def(
-          "build", [](Layer& layer, py::object shape) { layer.build(to_shape(shape)); },
+          "build",
+          [](Layer& layer, py::object shape) {
+            // super().build(input_shape) from a Python layer: the base's (nothing to do).
+            if (dynamic_cast<PyLayer*>(&layer)) return;
+            layer.build(to_shape(shape));
+          },
           py::arg("input_shape"))
       .def(
           "__call__", [](Layer& layer, const SymbolicTensor& x) { return layer(x); },
           py::arg("inputs"))
       .def(
-          "call", [](Layer& layer, const SymbolicTensor& x) { return layer.call(x); },
+          "call",
+          [](Layer& layer, const SymbolicTensor& x) {
+            if (dynamic_cast<PyLayer*>(&layer))  // super().call(x): the identity, as Keras's
+              return x;
+            return layer.call(x);
+          },
           py::arg("inputs"))
       .def(
           "compute_output_shape",
           [](const Layer& layer, py::object shape) {
+            if (dynamic_cast<const PyLayer*>(&layer))  // super(): the input shape, as Keras's
+              return shape_to_tuple(layer.Layer::compute_output_shape(to_shape(shape)));
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
           py::arg("input_shape"))

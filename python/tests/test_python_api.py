@@ -169,3 +169,57 @@ def test_keras1_core_layers():
     kernel, bias = model.get_weights()
     x = np.random.randn(2, 6, 4)
     np.testing.assert_allclose(model.predict(x), x @ kernel + bias, rtol=1e-4, atol=1e-5)
+
+
+def test_layer_written_in_python():
+    from keras_cpp.engine.topology import Layer
+    calls = []
+
+    class Scale(Layer):
+        """Keras 2's custom layer pattern: y = x W, W (input_dim, output_dim)."""
+
+        def __init__(self, output_dim, **kwargs):
+            self.output_dim = output_dim
+            super(Scale, self).__init__(**kwargs)
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(name='kernel', shape=(input_shape[1], self.output_dim),
+                                          initializer='uniform', trainable=True)
+            self.bias = self.add_weight(name='bias', shape=(self.output_dim,),
+                                        initializer=keras.initializers.Constant(0.5),
+                                        regularizer=keras.regularizers.l2(0.1))
+            super(Scale, self).build(input_shape)
+
+        def call(self, x):
+            calls.append(x)
+            return K.dot(x, self.kernel) + self.bias
+
+        def compute_output_shape(self, input_shape):
+            return (input_shape[0], self.output_dim)
+
+    layer = Scale(3, input_dim=4, name='scale')
+    model = Sequential([layer, Dense(1)])
+    assert layer.name == 'scale' and layer.class_name == 'Scale' and layer.built
+    assert model.layers[0] is layer and layer.output_dim == 3
+    assert model.output_shape == (None, 1) and layer.output_shape == (None, 3)
+    kernel, bias = layer.get_weights()
+    assert kernel.shape == (4, 3) and np.abs(kernel).max() <= 0.05
+    np.testing.assert_array_equal(bias, [0.5, 0.5, 0.5])
+    assert len(layer.losses) == 1
+    x, y = np.random.randn(32, 4), np.random.randn(32, 1)
+    np.testing.assert_allclose(model.layers[0].get_weights()[0], kernel)
+    model.compile('sgd', 'mse')
+    before = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+    assert len(calls) == 1  # traced once
+    assert model.evaluate(x, y, verbose=0) < before
+    assert not np.allclose(layer.get_weights()[0], kernel)  # its weights train
+    with pytest.raises(TypeError) as error:
+        Scale(3, input_dimm=4)
+    assert error.value.args == ('Keyword argument not understood:', 'input_dimm')
+
+    class NoCall(Layer):
+        pass
+
+    with pytest.raises(TypeError, match='must define call'):
+        Sequential([NoCall(input_shape=(2,))])
