@@ -137,8 +137,7 @@ void bind_layers(py::module_& root) {
       .def_property("trainable", &Layer::trainable, &Layer::set_trainable)
       // Keras 2 layers may set self.built = True at the end of build(); the engine marks a layer
       // built once build() returns, so setting it is accepted and changes nothing.
-      .def_property(
-          "built", &Layer::built, [](Layer&, bool) {})
+      .def_property("built", &Layer::built, [](Layer&, bool) {})
       .def(
           "build",
           [](Layer& layer, py::object shape) {
