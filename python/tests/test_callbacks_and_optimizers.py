@@ -157,6 +157,22 @@ def test_fashion_mnist_loads_as_uint8():
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     assert x_train.shape == (60000, 28, 28) and x_train.dtype == np.uint8
     assert y_test.shape == (10000,) and y_test.max() == 9
+    # mnist reads the same four IDX files from a folder the user gives
+    (x_train2, _), (_, y_test2) = keras.datasets.mnist.load_data('/usr/share/datasets/fashion-mnist')
+    np.testing.assert_array_equal(x_train2[:100], x_train[:100])
+    np.testing.assert_array_equal(y_test2, y_test)
+    with pytest.raises(Exception, match='t10k-images-idx3-ubyte.gz|train-images-idx3-ubyte.gz'):
+        keras.datasets.mnist.load_data('/nonexistent')
+
+
+def test_summary_and_backend_conventions():
+    model = small_model()
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = '\n'.join(lines)
+    assert 'dense_1 (Dense)' in text and '(None, 2)' in text
+    assert 'Total params: 8' in text and 'Trainable params: 8' in text
+    assert K.image_data_format() == 'channels_last' and K.image_dim_ordering() == 'tf'
 
 
 def test_callback_subclass_without_super_init():
