@@ -12,6 +12,16 @@ def _unsupported(what, value):
         raise NotImplementedError(what + ' is not supported by keras_cpp yet')
 
 
+def _data(x, expand=False):
+    """Keras's input standardisation for a one-input, one-output model: a list holding one
+    array is that array; with `expand`, a 1-D array is a column (N,) -> (N, 1)."""
+    if isinstance(x, (list, tuple)) and len(x) == 1 and hasattr(x[0], 'shape'):
+        x = x[0]
+    if expand and getattr(x, 'ndim', None) == 1:
+        x = np.expand_dims(x, 1)
+    return x
+
+
 def _single(values):
     """Keras returns a scalar for one value (the loss) and a list otherwise."""
     return values[0] if len(values) == 1 else list(values)
@@ -86,7 +96,9 @@ class Sequential(_models.Sequential):
                 raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
                                  'or 3 (x_val, y_val, val_sample_weights) items, however it '
                                  'contains %d items' % len(validation_data))
-        return self._fit(x, y, batch_size=32 if batch_size is None else batch_size,
+            validation_data = ((_data(validation_data[0], True), _data(validation_data[1])) +
+                               validation_data[2:])
+        return self._fit(_data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
                          epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
                          validation_split=validation_split, validation_data=validation_data,
                          shuffle=bool(shuffle), initial_epoch=initial_epoch,
@@ -96,27 +108,28 @@ class Sequential(_models.Sequential):
                  steps=None):
         """The loss and metrics on (x, y): a scalar without metrics, else a list."""
         _unsupported('steps', steps)
-        return _single(self._evaluate(x, y, 32 if batch_size is None else batch_size, verbose,
+        return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
                                       sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         _unsupported('steps', steps)
-        return self._predict(x, 32 if batch_size is None else batch_size, verbose)
+        return self._predict(_data(x, True), 32 if batch_size is None else batch_size, verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
-        return self._predict(x, batch_size, verbose, 'classes')
+        return self._predict(_data(x, True), batch_size, verbose, 'classes')
 
     def predict_proba(self, x, batch_size=32, verbose=0):
-        return self._predict(x, batch_size, verbose, 'proba')
+        return self._predict(_data(x, True), batch_size, verbose, 'proba')
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        return _single(self._train_on_batch(x, y, sample_weight, class_weight))
+        return _single(self._train_on_batch(_data(x, True), _data(y), sample_weight,
+                                            class_weight))
 
     def test_on_batch(self, x, y, sample_weight=None):
-        return _single(self._test_on_batch(x, y, sample_weight))
+        return _single(self._test_on_batch(_data(x, True), _data(y), sample_weight))
 
     def predict_on_batch(self, x):
-        return self._predict_on_batch(x)
+        return self._predict_on_batch(_data(x, True))
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,

@@ -159,3 +159,17 @@ def test_float64_models_and_any_numeric_input_layout():
     finally:
         K.set_floatx('float32')
     assert Sequential([Dense(2, input_dim=3)]).get_weights()[0].dtype == np.float32
+
+
+def test_one_dimensional_inputs_and_single_array_lists():
+    # Keras: a 1-D input array is a column; a list holding the one input array is that array
+    x = np.linspace(-1, 1, 32)
+    model = Sequential([Dense(1, input_dim=1)])
+    model.compile(keras.optimizers.SGD(lr=0.5), 'mse')
+    history = model.fit(x, 3 * x, epochs=30, batch_size=8, verbose=0,
+                        validation_data=(x, 3 * x))
+    assert history.history['val_loss'][-1] < 1e-3
+    np.testing.assert_allclose(model.predict(x)[:, 0], 3 * x, atol=0.05)
+    np.testing.assert_allclose(model.predict([x[:, None]]), model.predict(x))
+    assert model.evaluate([x], [3 * x], verbose=0) < 1e-3
+    assert model.train_on_batch(x, 3 * x) < 1e-3 and model.test_on_batch([x], 3 * x) < 1e-3
