@@ -94,18 +94,25 @@ def test_other_python_threads_run_during_fit():
     model = Sequential([Dense(64, input_dim=32, activation='relu'), Dense(1)])
     model.compile('sgd', 'mse')
     x, y = np.random.randn(512, 32), np.random.randn(512, 1)
-    done = threading.Event()
+    started, done = threading.Event(), threading.Event()
     ticks = []
+
+    class Started(Callback):
+        def on_train_begin(self, logs=None):
+            started.set()
 
     def train():
         try:
-            model.fit(x, y, epochs=200, batch_size=8, verbose=0)
+            model.fit(x, y, epochs=200, batch_size=8, verbose=0, callbacks=[Started()])
         finally:
+            started.set()
             done.set()
 
     worker = threading.Thread(target=train)
     worker.start()
-    # Python keeps running in this thread while the worker trains (bounded by the training time).
+    started.wait()
+    # Python keeps running in this thread while the worker trains (if fit held the GIL, this
+    # loop could only run after training ended).
     while not done.is_set() and len(ticks) < 3:
         ticks.append(sum(range(1000)))
         done.wait(0.001)

@@ -143,3 +143,27 @@ def test_pipeline_standard_scaler_on_digits():
                                                  batch_size=32, verbose=0))])
     scores = cross_val_score(pipeline, digits.data, digits.target, cv=3)
     assert scores.mean() > 0.9
+
+
+def test_build_fn_none_and_callable_object():
+    class OwnBuild(KerasClassifier):
+        def __call__(self, hidden=8):
+            return build_classifier(hidden=hidden)
+
+    class Builder(object):
+        def __call__(self, hidden=8, lr=0.05):
+            return build_classifier(hidden=hidden, lr=lr)
+
+    x, y = blobs()
+    for clf in (OwnBuild(hidden=6, epochs=30, batch_size=10, verbose=0),
+                KerasClassifier(Builder(), hidden=6, epochs=30, batch_size=10, verbose=0)):
+        clf.fit(x, y)
+        assert clf.model.layers[0].units == 6
+        assert clf.score(x, y) > 0.9
+        assert clone(clf).get_params()['hidden'] == 6
+    try:
+        OwnBuild(lr=0.1)
+    except ValueError as e:
+        assert 'lr is not a legal parameter' in str(e)
+    else:
+        raise AssertionError('OwnBuild.__call__ takes no lr')
