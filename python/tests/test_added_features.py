@@ -92,3 +92,22 @@ def test_generator_errors_arrive_as_themselves():
     with pytest.raises(ValueError, match='Output of generator should be a tuple'):
         model.fit_generator(inputs_only(), steps_per_epoch=2, epochs=1, verbose=0)
     model.fit(*data(), epochs=1, verbose=0)  # still usable
+
+
+def test_lambda_arguments_and_output_shape():
+    from keras_cpp.layers import Lambda
+
+    def scale(x, factor):
+        return x * factor
+
+    def halves(x):
+        return K.slice(x, 1, 0, 2)
+
+    model = Sequential([Dense(4, input_dim=3), Lambda(scale, arguments={'factor': 3.0}),
+                        Lambda(halves, output_shape=lambda shape: (shape[0], 2))])
+    assert model.output_shape == (None, 2)
+    x = np.random.randn(5, 3)
+    kernel, bias = model.layers[0].get_weights()
+    np.testing.assert_allclose(model.predict(x), 3 * (x @ kernel + bias)[:, :2], rtol=1e-5,
+                               atol=1e-6)
+    assert model.layers[1].get_config()['function'] == 'scale'
