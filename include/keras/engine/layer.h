@@ -77,7 +77,8 @@ class Layer {
   // gives its output compute_mask's result. A layer that supports masking passes the mask on
   // unless it overrides compute_mask; one that does not refuses a masked input.
   bool supports_masking() const { return supports_masking_; }
-  virtual SymbolicTensor compute_mask(const SymbolicTensor& inputs, const SymbolicTensor& mask) const;
+  virtual SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                                      const SymbolicTensor& mask) const;
   // Mask-aware layers override this; by default the mask is not needed to compute the output.
   virtual SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& /*mask*/) {
     return call(inputs);
@@ -88,8 +89,9 @@ class Layer {
   SymbolicTensor operator()(const SymbolicTensor& inputs);
 
   // Weights, in creation order (Keras's order in files and get_weights).
-  SymbolicTensor add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
-                            bool trainable = true, const WeightRegularizer& regularizer = {},
+  SymbolicTensor add_weight(const std::string& name, const Shape& shape,
+                            const initializers::Initializer& initializer, bool trainable = true,
+                            const WeightRegularizer& regularizer = {},
                             const WeightConstraint& constraint = {});
   std::vector<SymbolicTensor> weights() const;
   std::vector<SymbolicTensor> trainable_weights() const;
@@ -116,7 +118,8 @@ class Layer {
  protected:
   Layer(const std::string& class_name, const LayerArguments& arguments);
   // Throws Keras's "Input 0 is incompatible with layer ..." message.
-  [[noreturn]] void incompatible_input(const Shape& input_shape, const std::string& expectation) const;
+  [[noreturn]] void incompatible_input(const Shape& input_shape,
+                                       const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
   bool supports_masking_ = false;
 

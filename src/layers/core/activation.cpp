@@ -9,7 +9,9 @@ Activation::Activation(ActivationArg activation, ActivationOptions options)
   supports_masking_ = true;
 }
 
-SymbolicTensor Activation::call(const SymbolicTensor& inputs) { return activation_fn_(inputs); }
+SymbolicTensor Activation::call(const SymbolicTensor& inputs) {
+  return activation_fn_(inputs);
+}
 
 nlohmann::json Activation::get_config() const {
   nlohmann::json config = Layer::get_config();
