@@ -1,6 +1,6 @@
-// The layers added after Dense/Activation/Dropout: Flatten, Reshape, Permute, RepeatVector,
-// Lambda, ActivityRegularization, LeakyReLU, PReLU, ELU, ThresholdedReLU, GaussianNoise,
-// GaussianDropout.
+// The layers added after Dense/Activation/Dropout: Masking, Flatten, Reshape, Permute,
+// RepeatVector, Lambda, ActivityRegularization, LeakyReLU, PReLU, ELU, ThresholdedReLU,
+// GaussianNoise, GaussianDropout.
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +20,12 @@ void bind_more_layers(py::module_& root) {
   py::module_ m = root.attr("layers").cast<py::module_>();
   using namespace keras::layers;
 
+  LayerClass<Masking>(m, "Masking", "Masking(mask_value=0.0)")
+      .def(py::init([](double mask_value, py::kwargs kwargs) {
+             return make_layer<Masking>(MaskingOptions{}, kwargs, mask_value);
+           }),
+           py::arg("mask_value") = 0.0)
+      .def_property_readonly("mask_value", &Masking::mask_value);
   LayerClass<Flatten>(m, "Flatten")
       .def(py::init([](py::object data_format, py::kwargs kwargs) {
              FlattenOptions o;

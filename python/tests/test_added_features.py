@@ -111,3 +111,18 @@ def test_lambda_arguments_and_output_shape():
     np.testing.assert_allclose(model.predict(x), 3 * (x @ kernel + bias)[:, :2], rtol=1e-5,
                                atol=1e-6)
     assert model.layers[1].get_config()['function'] == 'scale'
+
+
+def test_masking():
+    from keras_cpp.layers import Masking
+    x = np.array([[[1., 2.], [-1., -1.], [3., -1.]]])
+    model = Sequential([Masking(mask_value=-1., input_shape=(3, 2))])
+    np.testing.assert_array_equal(model.predict(x), [[[1., 2.], [0., 0.], [3., -1.]]])
+    assert model.layers[0].mask_value == -1.
+    # losses ignore masked timesteps (LeakyReLU passes the mask on)
+    from keras_cpp.layers import LeakyReLU
+    model = Sequential([Masking(mask_value=-1., input_shape=(3, 2)), LeakyReLU(alpha=0.3)])
+    model.compile('sgd', 'mse')
+    out = np.array([[1., 2.], [3., -0.3]])  # timesteps 0 and 2
+    np.testing.assert_allclose(model.evaluate(x, np.zeros((1, 3, 2)), verbose=0),
+                               np.mean(np.mean(out ** 2, axis=-1)), rtol=1e-5)
