@@ -13,6 +13,10 @@
 #include "keras/initializers.h"
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/core.h"
+// embedding, normalization and recurrent
+#include "keras/layers/embeddings.h"
+#include "keras/layers/normalization.h"
+#include "keras/layers/recurrent.h"
 #include "keras/layers/noise.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"

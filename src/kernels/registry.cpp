@@ -70,6 +70,13 @@ KernelFn kernel(OpKind op) {
       return &dropout_mask;
     case OpKind::kRandomNormal:
       return &random_normal;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }

@@ -84,6 +84,12 @@ enum class OpKind {
   // made by the compiler's fusion passes only
   kFusedDense,
   kSoftmaxCrossEntropyGrad,
+  // embedding, normalization and recurrent
+  // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask]): a whole SimpleRNN, GRU or
+  // LSTM sequence over precomputed input projections; see backend.h (K::recurrent).
+  kRecurrent,
+  kRecurrentGrad,         // (inputs of Recurrent..., its output, its output's gradient)
+  kRecurrentGradWeights,  // (inputs of Recurrent..., its output, RecurrentGrad's output): dU
   kCount
 };
 
@@ -109,6 +115,13 @@ struct Attrs {
   OpKind activation =
       OpKind::kCount;            // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
   bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
+  // embedding, normalization and recurrent
+  int rnn_cell = 0;  // Recurrent: 0 SimpleRNN, 1 GRU, 2 LSTM (activation: the cell activation)
+  OpKind recurrent_activation = OpKind::kCount;  // Recurrent gates (kCount: linear)
+  bool go_backwards = false;                     // Recurrent: process time steps in reverse
+  bool rnn_initial_state = false;                // Recurrent inputs: h0 (and c0 for LSTM) given
+  bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
+  bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
 };
 
 struct Node;

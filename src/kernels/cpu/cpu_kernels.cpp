@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "backend/random_state.h"
+#include "kernels/cpu/recurrent.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/reference_kernels.h"
@@ -142,6 +143,13 @@ KernelFn kernel(OpKind op) {
       return &sum_like;
     case OpKind::kDropoutMask:
       return &dropout_mask;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }
