@@ -146,86 +146,100 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer) {
   return {buffer, v.u};
 }
 
-// gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major.
-template <typename T, typename Gemm>
-void forward(const KernelCall& call, Gemm&& gemm) {
+// The backend's arithmetic, as a policy:
+//   ops.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major;
+//   ops.apply(op, x, n): x[0, n) = activation(x) in place.
+// Rows of the batch are independent in every elementwise pass: those run in parallel.
+template <typename T, typename Ops>
+void forward(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
+  const std::int64_t ldx = v.Tn * G;
   T* y = call.output.as<T>();
   T* zeros = scratch<T>(0, static_cast<std::size_t>(B * u));
   std::fill(zeros, zeros + B * u, T(0));
   T* hp_buf = scratch<T>(1, static_cast<std::size_t>(B * u));
   T* rh = scratch<T>(2, static_cast<std::size_t>(B * u));
+  const bool parallel = B * G >= 8192;
   for (std::int64_t s = 0; s < v.Tn; ++s) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
     Mat<const T> hp = dropped(v, hprev, hp_buf);
     T* ys = y + s * S;
     const T* xt = v.x + t * G;
-    const std::int64_t ldx = v.Tn * G;
-    if (v.cell == 2) {  // LSTM
+    if (v.cell == 2) {  // LSTM: [h, c, i, f, g, o]
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
-      Mat<T> z{ys + 2 * u, ldy};
-      for (std::int64_t b = 0; b < B; ++b) std::copy(xt + b * ldx, xt + b * ldx + G, &z(b, 0));
-      gemm(false, false, B, G, u, hp.p, hp.ld, v.U, G, T(1), z.p, z.ld);
+      ops.gemm(false, false, B, G, u, hp.p, hp.ld, v.U, G, T(0), ys + 2 * u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
         T* row = ys + b * ldy;
-        const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j) {
-          T i = activate(v.rec_act, row[2 * u + j]);
-          T f = activate(v.rec_act, row[3 * u + j]);
-          T g = activate(v.act, row[4 * u + j]);
-          T o = activate(v.rec_act, row[5 * u + j]);
-          row[2 * u + j] = i;
-          row[3 * u + j] = f;
-          row[4 * u + j] = g;
-          row[5 * u + j] = o;
-          if (keep) {
-            T c = f * cprev(b, j) + i * g;
-            row[u + j] = c;
-            row[j] = o * activate(v.act, c);
-          } else {
-            row[u + j] = cprev(b, j);
-            row[j] = hprev(b, j);
-          }
+        T* z = row + 2 * u;
+        const T* xr = xt + b * ldx;
+        for (std::int64_t k = 0; k < G; ++k) z[k] += xr[k];
+        ops.apply(v.rec_act, z, 2 * u);
+        ops.apply(v.act, z + 2 * u, u);
+        ops.apply(v.rec_act, z + 3 * u, u);
+        const T *i = z, *f = z + u, *g = z + 2 * u, *o = z + 3 * u;
+        const T* cp = &cprev(b, 0);
+        T* c = row + u;
+        T* h = row;
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) c[j] = f[j] * cp[j] + i[j] * g[j];
+          std::copy(c, c + u, h);
+          ops.apply(v.act, h, u);
+          for (std::int64_t j = 0; j < u; ++j) h[j] *= o[j];
+        } else {
+          std::copy(cp, cp + u, c);
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, h);
         }
       }
     } else if (v.cell == 1) {  // GRU: [h, z, r, hh]
-      Mat<T> zr{ys + u, ldy};
-      for (std::int64_t b = 0; b < B; ++b) std::copy(xt + b * ldx, xt + b * ldx + 2 * u, &zr(b, 0));
-      gemm(false, false, B, 2 * u, u, hp.p, hp.ld, v.U, G, T(1), zr.p, zr.ld);
+      ops.gemm(false, false, B, 2 * u, u, hp.p, hp.ld, v.U, G, T(0), ys + u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
-        T* row = ys + b * ldy;
-        for (std::int64_t j = 0; j < 2 * u; ++j) row[u + j] = activate(v.rec_act, row[u + j]);
-        for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = row[2 * u + j] * hp(b, j);
-        std::copy(xt + b * ldx + 2 * u, xt + b * ldx + 3 * u, row + 3 * u);
+        T* zr = ys + b * ldy + u;
+        const T* xr = xt + b * ldx;
+        for (std::int64_t k = 0; k < 2 * u; ++k) zr[k] += xr[k];
+        ops.apply(v.rec_act, zr, 2 * u);
+        const T* hpr = &hp(b, 0);
+        for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = zr[u + j] * hpr[j];
       }
-      gemm(false, false, B, u, u, rh, u, v.U + 2 * u, G, T(1), ys + 3 * u, ldy);
+      ops.gemm(false, false, B, u, u, rh, u, v.U + 2 * u, G, T(0), ys + 3 * u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
         T* row = ys + b * ldy;
-        const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j) {
-          T hh = activate(v.act, row[3 * u + j]);
-          row[3 * u + j] = hh;
-          T z = row[u + j];
-          row[j] = keep ? z * hp(b, j) + (T(1) - z) * hh : hprev(b, j);
+        T* hh = row + 3 * u;
+        const T* xr = xt + b * ldx + 2 * u;
+        for (std::int64_t j = 0; j < u; ++j) hh[j] += xr[j];
+        ops.apply(v.act, hh, u);
+        const T* z = row + u;
+        const T* hpr = &hp(b, 0);
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) row[j] = z[j] * hpr[j] + (T(1) - z[j]) * hh[j];
+        } else {
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, row);
         }
       }
-    } else {  // SimpleRNN
-      for (std::int64_t b = 0; b < B; ++b) std::copy(xt + b * ldx, xt + b * ldx + u, ys + b * ldy);
-      gemm(false, false, B, u, u, hp.p, hp.ld, v.U, G, T(1), ys, ldy);
+    } else {  // SimpleRNN: [h]
+      ops.gemm(false, false, B, u, u, hp.p, hp.ld, v.U, G, T(0), ys, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
         T* row = ys + b * ldy;
-        const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j) row[j] = keep ? activate(v.act, row[j]) : hprev(b, j);
+        const T* xr = xt + b * ldx;
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) row[j] += xr[j];
+          ops.apply(v.act, row, u);
+        } else {
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, row);
+        }
       }
     }
   }
 }
 
 // RecurrentGrad: inputs (..., y, dy); output R (B, T+1, G*u).
-template <typename T, typename Gemm>
-void backward(const KernelCall& call, Gemm&& gemm) {
+template <typename T, typename Ops>
+void backward(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
   const std::int64_t ldr = (v.Tn + 1) * G;
@@ -244,6 +258,7 @@ void backward(const KernelCall& call, Gemm&& gemm) {
   T* tmp2 = scratch<T>(7, bu);
   std::fill(dh_next, dh_next + B * u, T(0));
   std::fill(dc_next, dc_next + B * u, T(0));
+  const bool parallel = B * G >= 8192;
   for (std::int64_t s = v.Tn; s-- > 0;) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
@@ -251,14 +266,19 @@ void backward(const KernelCall& call, Gemm&& gemm) {
     const T* ys = y + s * S;
     const T* dys = dy + s * S;
     T* rt = r + t * G;
+#pragma omp parallel for schedule(static) if (parallel)
     for (std::int64_t b = 0; b < B; ++b)
       for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
     if (v.cell == 2) {
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
+        T* tcs = tmp2 + b * u;  // act(c), recomputed
+        std::copy(row + u, row + 2 * u, tcs);
+        ops.apply(v.act, tcs, u);
         for (std::int64_t j = 0; j < u; ++j) {
           T dcj = dys[b * ldy + u + j] + dc_next[b * u + j];
           T dhj = dh[b * u + j];
@@ -267,9 +287,8 @@ void backward(const KernelCall& call, Gemm&& gemm) {
             dz[j] = dz[u + j] = dz[2 * u + j] = dz[3 * u + j] = T(0);
             continue;
           }
-          T c = row[u + j], i = row[2 * u + j], f = row[3 * u + j], g = row[4 * u + j],
-            o = row[5 * u + j];
-          T tc = activate(v.act, c);
+          T i = row[2 * u + j], f = row[3 * u + j], g = row[4 * u + j], o = row[5 * u + j];
+          T tc = tcs[j];
           dz[3 * u + j] = dhj * tc * derivative(v.rec_act, o);
           dcj += dhj * o * derivative(v.act, tc);
           dz[j] = dcj * g * derivative(v.rec_act, i);
@@ -278,9 +297,10 @@ void backward(const KernelCall& call, Gemm&& gemm) {
           dc_next[b * u + j] = dcj * f;
         }
       }
-      gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
+      ops.gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
       std::fill(tmp2, tmp2 + B * u, T(0));
     } else if (v.cell == 1) {
+#pragma omp parallel for schedule(static) if (parallel)
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
@@ -293,7 +313,7 @@ void backward(const KernelCall& call, Gemm&& gemm) {
         }
       }
       // d(r * hp) = dah @ U_h^T, into tmp; then dr; then [dz, dr] @ U_zr^T into tmp2.
-      gemm(false, true, B, u, u, rt + 2 * u, ldr, v.U + 2 * u, G, T(0), tmp, u);
+      ops.gemm(false, true, B, u, u, rt + 2 * u, ldr, v.U + 2 * u, G, T(0), tmp, u);
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
@@ -303,7 +323,7 @@ void backward(const KernelCall& call, Gemm&& gemm) {
           tmp[b * u + j] = tmp[b * u + j] * rj + (v.kept(b, t) ? dh[b * u + j] * row[u + j] : T(0));
         }
       }
-      gemm(false, true, B, u, 2 * u, rt, ldr, v.U, G, T(0), tmp2, u);
+      ops.gemm(false, true, B, u, 2 * u, rt, ldr, v.U, G, T(0), tmp2, u);
     } else {
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
@@ -312,10 +332,11 @@ void backward(const KernelCall& call, Gemm&& gemm) {
         for (std::int64_t j = 0; j < u; ++j)
           dz[j] = keep ? dh[b * u + j] * derivative(v.act, row[j]) : T(0);
       }
-      gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
+      ops.gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
       std::fill(tmp2, tmp2 + B * u, T(0));
     }
     // dh_{s-1}: through the cell (times the dropout mask), or carried over a masked step.
+#pragma omp parallel for schedule(static) if (parallel)
     for (std::int64_t b = 0; b < B; ++b) {
       const bool keep = v.kept(b, t);
       for (std::int64_t j = 0; j < u; ++j) {
@@ -335,44 +356,59 @@ void backward(const KernelCall& call, Gemm&& gemm) {
   }
 }
 
-// RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u).
-template <typename T, typename Gemm>
-void weights_grad(const KernelCall& call, Gemm&& gemm) {
+// RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
+// mask) that met each row of R are gathered into one (B, T+1, u) matrix laid out like R (row T
+// zero), so dU is one product over all B * (T+1) rows; GRU's h block uses r * h_{t-1}.
+template <typename T, typename Ops>
+void weights_grad(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
-  const std::int64_t ldr = (v.Tn + 1) * G;
+  const std::int64_t rows = B * (v.Tn + 1);
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
   const T* r = call.inputs[n_in - 1].as<T>();
   T* du = call.output.as<T>();
-  std::fill(du, du + u * G, T(0));
   const std::size_t bu = static_cast<std::size_t>(B * u);
   T* zeros = scratch<T>(0, bu);
   std::fill(zeros, zeros + B * u, T(0));
-  T* hp_buf = scratch<T>(1, bu);
-  T* rh = scratch<T>(2, bu);
-  for (std::int64_t s = 0; s < v.Tn; ++s) {
-    const std::int64_t t = v.time(s);
-    Mat<const T> hp = dropped(v, previous(v, y, s, 0, v.h0, zeros), hp_buf);
-    const T* rt = r + t * G;
-    if (v.cell == 1) {
-      gemm(true, false, u, 2 * u, B, hp.p, hp.ld, rt, ldr, T(1), du, G);
-      const T* ys = y + s * S;
-      for (std::int64_t b = 0; b < B; ++b)
-        for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = ys[b * ldy + 2 * u + j] * hp(b, j);
-      gemm(true, false, u, u, B, rh, u, rt + 2 * u, ldr, T(1), du + 2 * u, G);
-    } else {
-      gemm(true, false, u, G, B, hp.p, hp.ld, rt, ldr, T(1), du, G);
+  T* hs = scratch<T>(1, static_cast<std::size_t>(rows * u));
+  T* rhs = v.cell == 1 ? scratch<T>(2, static_cast<std::size_t>(rows * u)) : nullptr;
+  const bool parallel = B * v.Tn * u >= 65536;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::int64_t b = 0; b < B; ++b) {
+    for (std::int64_t s = 0; s < v.Tn; ++s) {
+      const std::int64_t t = v.time(s);
+      Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
+      const T* hpr = &hprev(b, 0);
+      T* out = hs + (b * (v.Tn + 1) + t) * u;
+      for (std::int64_t j = 0; j < u; ++j) out[j] = v.drop ? hpr[j] * v.drop[b * u + j] : hpr[j];
+      if (rhs) {
+        const T* rr = y + b * ldy + s * S + 2 * u;
+        T* rout = rhs + (b * (v.Tn + 1) + t) * u;
+        for (std::int64_t j = 0; j < u; ++j) rout[j] = rr[j] * out[j];
+      }
     }
+    std::fill(hs + (b * (v.Tn + 1) + v.Tn) * u, hs + (b * (v.Tn + 1) + v.Tn + 1) * u, T(0));
+    if (rhs)
+      std::fill(rhs + (b * (v.Tn + 1) + v.Tn) * u, rhs + (b * (v.Tn + 1) + v.Tn + 1) * u, T(0));
+  }
+  if (v.cell == 1) {
+    ops.gemm(true, false, u, 2 * u, rows, hs, u, r, G, T(0), du, G);
+    ops.gemm(true, false, u, u, rows, rhs, u, r + 2 * u, G, T(0), du + 2 * u, G);
+  } else {
+    ops.gemm(true, false, u, G, rows, hs, u, r, G, T(0), du, G);
   }
 }
 
-// Plain loops (double accumulation): the reference backend's gemm.
-struct LoopGemm {
+// Plain loops (double accumulation) and the library's activations: the reference backend.
+struct ReferenceOps {
   template <typename T>
-  void operator()(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
-                  std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c,
-                  std::int64_t ldc) const {
+  void apply(OpKind op, T* x, std::int64_t n) const {
+    for (std::int64_t k = 0; k < n; ++k) x[k] = activate(op, x[k]);
+  }
+  template <typename T>
+  void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
+            std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) const {
     for (std::int64_t i = 0; i < m; ++i)
       for (std::int64_t j = 0; j < n; ++j) {
         double acc = 0;

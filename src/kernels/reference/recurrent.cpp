@@ -8,17 +8,17 @@ namespace keras::kernels::reference {
 
 void recurrent(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype,
-                 [&]<typename T>() { rnn::forward<T>(call, rnn::LoopGemm{}); });
+                 [&]<typename T>() { rnn::forward<T>(call, rnn::ReferenceOps{}); });
 }
 
 void recurrent_grad(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype,
-                 [&]<typename T>() { rnn::backward<T>(call, rnn::LoopGemm{}); });
+                 [&]<typename T>() { rnn::backward<T>(call, rnn::ReferenceOps{}); });
 }
 
 void recurrent_grad_weights(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype,
-                 [&]<typename T>() { rnn::weights_grad<T>(call, rnn::LoopGemm{}); });
+                 [&]<typename T>() { rnn::weights_grad<T>(call, rnn::ReferenceOps{}); });
 }
 
 }  // namespace keras::kernels::reference

@@ -161,8 +161,11 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
     SymbolicTensor ones = K::slice(x, 1, 0, 1) * 0.0 + 1.0;  // (batch, 1, input_dim)
     x = K::in_train_phase(x * K::dropout(ones, dropout_, seed_), x);
   }
-  SymbolicTensor xproj = K::dot(x, kernel_);
+  // One product for all time steps, as a 2D matrix product (the compiler fuses the bias in).
+  const std::int64_t input_dim = shape[2], g = kernel_.shape()[1];
+  SymbolicTensor xproj = K::dot(K::reshape(x, {-1, input_dim}), kernel_);
   if (use_bias_) xproj = xproj + bias_;
+  xproj = K::reshape(xproj, {-1, steps, g});
   K::RecurrentOptions options;
   options.cell = cell_;
   options.activation = activation_op_;
