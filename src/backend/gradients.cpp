@@ -231,7 +231,7 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
     case OpKind::kRecurrent: {
       std::vector<SymbolicTensor> inputs;
       for (const auto& input : node.inputs) inputs.emplace_back(input);
-      const std::int64_t steps = node.inputs[0]->shape[1];
+      const std::int64_t steps = node.inputs[0]->shape[0];
       const std::int64_t units = node.inputs[1]->shape[0];
       std::vector<SymbolicTensor> grad_inputs = inputs;
       grad_inputs.push_back(y);
@@ -241,10 +241,10 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       weight_inputs.push_back(y);
       weight_inputs.push_back(r);
       Grads grads(node.inputs.size());
-      grads[0] = slice(r, 1, 0, steps);
+      grads[0] = slice(r, 0, 0, steps);
       grads[1] = make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
       if (a.rnn_initial_state) {
-        SymbolicTensor last = slice(r, 1, steps, steps + 1);
+        SymbolicTensor last = slice(r, 0, steps, steps + 1);
         grads[2] = reshape(slice(last, 2, 0, units), {-1, units});
         if (a.rnn_cell == 2) grads[3] = reshape(slice(last, 2, units, 2 * units), {-1, units});
       }

@@ -87,22 +87,22 @@ Shape resolve_reshape(OpKind op, const Shape& in, Shape target) {
   return target;
 }
 
-// Recurrent(xproj (B, T, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
-// (B, T, W*u); RecurrentGrad adds (y, dy) -> (B, T+1, G*u); RecurrentGradWeights adds (y, R) -> U.
+// Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
+// (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u); RecurrentGradWeights adds (y, R) -> U.
 Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
   if (a.rnn_cell < 0 || a.rnn_cell > 2) fail(op, "unknown cell " + std::to_string(a.rnn_cell));
   const std::int64_t gates = a.rnn_cell == 2 ? 4 : (a.rnn_cell == 1 ? 3 : 1);
   const std::int64_t width = a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? 4 : 1);
-  std::size_t n = 2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask +
-                  a.rnn_recurrent_mask;
+  std::size_t n =
+      2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask + a.rnn_recurrent_mask;
   expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
   const Shape& x = *in[0];
   const Shape& u = *in[1];
   if (x.size() != 3 || u.size() != 2 || u[0] < 0 || u[1] != gates * u[0])
-    fail(op, "expects inputs of shape (batch, time, " + std::to_string(gates) +
+    fail(op, "expects time-major inputs of shape (time, batch, " + std::to_string(gates) +
                  " * units) and a recurrent kernel of shape (units, " + std::to_string(gates) +
                  " * units), got " + shape_to_string(x) + " and " + shape_to_string(u));
-  if (x[1] < 0) fail(op, "needs a known number of time steps, got " + shape_to_string(x));
+  if (x[0] < 0) fail(op, "needs a known number of time steps, got " + shape_to_string(x));
   if (dims_conflict(x[2], u[1]))
     fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
                  shape_to_string(u));
@@ -117,13 +117,13 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
                    ", got " + shape_to_string(s));
   };
   if (a.rnn_initial_state) {
-    expect({x[0], units}, "initial state");
-    if (a.rnn_cell == 2) expect({x[0], units}, "initial cell state");
+    expect({x[1], units}, "initial state");
+    if (a.rnn_cell == 2) expect({x[1], units}, "initial cell state");
   }
-  if (a.rnn_mask) expect({x[0], x[1]}, "mask");
-  if (a.rnn_recurrent_mask) expect({x[0], units}, "recurrent dropout mask");
+  if (a.rnn_mask) expect({x[1], x[0]}, "mask");
+  if (a.rnn_recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
   if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
-  if (op == OpKind::kRecurrentGrad) return {x[0], x[1] + 1, gates * units};
+  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], gates * units};
   return u;
 }
 

@@ -4,14 +4,15 @@
 // the Gemm policy.
 //
 // Layouts (B batch, T time steps, u units, G gates: 1 SimpleRNN, 3 GRU, 4 LSTM):
-//   xproj (B, T, G*u)   inputs @ kernel + bias, in time order
+// Time-major, so that one step's rows are contiguous:
+//   xproj (T, B, G*u)   inputs @ kernel + bias, in time order
 //   U     (u, G*u)      the recurrent kernel, Keras's gate order (GRU z, r, h; LSTM i, f, c, o)
 //   h0/c0 (B, u)        initial states (zeros when absent)
 //   mask  (B, T)        1 keeps a time step, 0 carries the previous states over it
 //   D     (B, u)        recurrent dropout mask, multiplies h_{t-1} where it enters the cell
-//   y     (B, T, S)     per processing step s: SimpleRNN [h], GRU [h, z, r, hh], LSTM
+//   y     (T, B, S)     per processing step s: SimpleRNN [h], GRU [h, z, r, hh], LSTM
 //                       [h, c, i, f, g, o] (gates after their activations)
-//   R     (B, T+1, G*u) RecurrentGrad: d xproj in time order, then row T = [dh0, dc0, 0...]
+//   R     (T+1, B, G*u) RecurrentGrad: d xproj in time order, then step T = [dh0, dc0, 0...]
 // Step s reads time step t = s, or T-1-s with go_backwards.
 #pragma once
 
@@ -79,6 +80,28 @@ inline T derivative(OpKind op, T y) {
   }
 }
 
+// d[k] = the activation's derivative at its output y[k], one vectorisable pass.
+template <typename T>
+void derive(OpKind op, const T* y, T* d, std::int64_t n) {
+  switch (op) {
+    case OpKind::kTanh:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1) - y[k] * y[k];
+      return;
+    case OpKind::kSigmoid:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] * (T(1) - y[k]);
+      return;
+    case OpKind::kHardSigmoid:
+      for (std::int64_t k = 0; k < n; ++k)
+        d[k] = y[k] > T(0) && y[k] < T(1) ? static_cast<T>(0.2) : T(0);
+      return;
+    case OpKind::kRelu:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] > T(0) ? T(1) : T(0);
+      return;
+    default:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1);
+  }
+}
+
 // Reusable per-thread scratch: grows on first use, so later runs allocate nothing.
 template <typename T>
 T* scratch(std::size_t slot, std::size_t n) {
@@ -105,8 +128,8 @@ struct View {
     rec_act = a.recurrent_activation;
     backwards = a.go_backwards;
     const Buffer& xb = call.inputs[0];
-    B = xb.shape[0];
-    Tn = xb.shape[1];
+    Tn = xb.shape[0];
+    B = xb.shape[1];
     u = call.inputs[1].shape[0];
     G = gates(cell) * u;
     S = width(cell) * u;
@@ -133,7 +156,7 @@ struct Mat {
 template <typename T>
 Mat<const T> previous(const View<T>& v, const T* y, std::int64_t s, int column, const T* init,
                       const T* zeros) {
-  if (s > 0) return {y + (s - 1) * v.S + column * v.u, v.Tn * v.S};
+  if (s > 0) return {y + (s - 1) * v.B * v.S + column * v.u, v.S};
   return {init ? init : zeros, v.u};
 }
 
@@ -153,8 +176,7 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer) {
 template <typename T, typename Ops>
 void forward(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
-  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
-  const std::int64_t ldx = v.Tn * G;
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldx = G;
   T* y = call.output.as<T>();
   T* zeros = scratch<T>(0, static_cast<std::size_t>(B * u));
   std::fill(zeros, zeros + B * u, T(0));
@@ -165,8 +187,8 @@ void forward(const KernelCall& call, Ops&& ops) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
     Mat<const T> hp = dropped(v, hprev, hp_buf);
-    T* ys = y + s * S;
-    const T* xt = v.x + t * G;
+    T* ys = y + s * B * S;
+    const T* xt = v.x + t * B * G;
     if (v.cell == 2) {  // LSTM: [h, c, i, f, g, o]
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
       ops.gemm(false, false, B, G, u, hp.p, hp.ld, v.U, G, T(0), ys + 2 * u, ldy);
@@ -241,8 +263,7 @@ void forward(const KernelCall& call, Ops&& ops) {
 template <typename T, typename Ops>
 void backward(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
-  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
-  const std::int64_t ldr = (v.Tn + 1) * G;
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = G;
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
   const T* dy = call.inputs[n_in - 1].as<T>();
@@ -256,6 +277,11 @@ void backward(const KernelCall& call, Ops&& ops) {
   T* dc_next = scratch<T>(5, bu);
   T* tmp = scratch<T>(6, bu);
   T* tmp2 = scratch<T>(7, bu);
+  T* deriv = scratch<T>(8, bu * 6);
+  // U^T, contiguous: the per-step products dz @ U^T then read both operands row by row.
+  T* ut = scratch<T>(9, static_cast<std::size_t>(u * G));
+  for (std::int64_t j = 0; j < u; ++j)
+    for (std::int64_t k = 0; k < G; ++k) ut[k * u + j] = v.U[j * G + k];
   std::fill(dh_next, dh_next + B * u, T(0));
   std::fill(dc_next, dc_next + B * u, T(0));
   const bool parallel = B * G >= 8192;
@@ -263,9 +289,9 @@ void backward(const KernelCall& call, Ops&& ops) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
     Mat<const T> hp = dropped(v, hprev, hp_buf);
-    const T* ys = y + s * S;
-    const T* dys = dy + s * S;
-    T* rt = r + t * G;
+    const T* ys = y + s * B * S;
+    const T* dys = dy + s * B * S;
+    T* rt = r + t * B * G;
 #pragma omp parallel for schedule(static) if (parallel)
     for (std::int64_t b = 0; b < B; ++b)
       for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
@@ -275,29 +301,36 @@ void backward(const KernelCall& call, Ops&& ops) {
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
-        const bool keep = v.kept(b, t);
-        T* tcs = tmp2 + b * u;  // act(c), recomputed
-        std::copy(row + u, row + 2 * u, tcs);
-        ops.apply(v.act, tcs, u);
+        T* dcn = dc_next + b * u;
+        const T* dyc = dys + b * ldy + u;
+        if (!v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) dcn[j] += dyc[j];
+          std::fill(dz, dz + G, T(0));
+          continue;
+        }
+        // act(c) and every derivative of the step, as vectorisable passes over the row.
+        T* d = deriv + b * 6 * u;  // [i', f', g', o', tc, tc']
+        derive(v.rec_act, row + 2 * u, d, 2 * u);
+        derive(v.act, row + 4 * u, d + 2 * u, u);
+        derive(v.rec_act, row + 5 * u, d + 3 * u, u);
+        T* tc = d + 4 * u;
+        std::copy(row + u, row + 2 * u, tc);
+        ops.apply(v.act, tc, u);
+        derive(v.act, tc, d + 5 * u, u);
+        const T *i = row + 2 * u, *f = row + 3 * u, *g = row + 4 * u, *o = row + 5 * u;
+        const T* cp = &cprev(b, 0);
+        const T* dhb = dh + b * u;
         for (std::int64_t j = 0; j < u; ++j) {
-          T dcj = dys[b * ldy + u + j] + dc_next[b * u + j];
-          T dhj = dh[b * u + j];
-          if (!keep) {
-            dc_next[b * u + j] = dcj;
-            dz[j] = dz[u + j] = dz[2 * u + j] = dz[3 * u + j] = T(0);
-            continue;
-          }
-          T i = row[2 * u + j], f = row[3 * u + j], g = row[4 * u + j], o = row[5 * u + j];
-          T tc = tcs[j];
-          dz[3 * u + j] = dhj * tc * derivative(v.rec_act, o);
-          dcj += dhj * o * derivative(v.act, tc);
-          dz[j] = dcj * g * derivative(v.rec_act, i);
-          dz[u + j] = dcj * cprev(b, j) * derivative(v.rec_act, f);
-          dz[2 * u + j] = dcj * i * derivative(v.act, g);
-          dc_next[b * u + j] = dcj * f;
+          const T dhj = dhb[j];
+          const T dcj = dyc[j] + dcn[j] + dhj * o[j] * d[5 * u + j];
+          dz[3 * u + j] = dhj * tc[j] * d[3 * u + j];
+          dz[j] = dcj * g[j] * d[j];
+          dz[u + j] = dcj * cp[j] * d[u + j];
+          dz[2 * u + j] = dcj * i[j] * d[2 * u + j];
+          dcn[j] = dcj * f[j];
         }
       }
-      ops.gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
+      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
       std::fill(tmp2, tmp2 + B * u, T(0));
     } else if (v.cell == 1) {
 #pragma omp parallel for schedule(static) if (parallel)
@@ -313,7 +346,7 @@ void backward(const KernelCall& call, Ops&& ops) {
         }
       }
       // d(r * hp) = dah @ U_h^T, into tmp; then dr; then [dz, dr] @ U_zr^T into tmp2.
-      ops.gemm(false, true, B, u, u, rt + 2 * u, ldr, v.U + 2 * u, G, T(0), tmp, u);
+      ops.gemm(false, false, B, u, u, rt + 2 * u, ldr, ut + 2 * u * u, u, T(0), tmp, u);
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
@@ -323,7 +356,7 @@ void backward(const KernelCall& call, Ops&& ops) {
           tmp[b * u + j] = tmp[b * u + j] * rj + (v.kept(b, t) ? dh[b * u + j] * row[u + j] : T(0));
         }
       }
-      ops.gemm(false, true, B, u, 2 * u, rt, ldr, v.U, G, T(0), tmp2, u);
+      ops.gemm(false, false, B, u, 2 * u, rt, ldr, ut, u, T(0), tmp2, u);
     } else {
       for (std::int64_t b = 0; b < B; ++b) {
         const T* row = ys + b * ldy;
@@ -332,7 +365,7 @@ void backward(const KernelCall& call, Ops&& ops) {
         for (std::int64_t j = 0; j < u; ++j)
           dz[j] = keep ? dh[b * u + j] * derivative(v.act, row[j]) : T(0);
       }
-      ops.gemm(false, true, B, u, G, rt, ldr, v.U, G, T(0), tmp, u);
+      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
       std::fill(tmp2, tmp2 + B * u, T(0));
     }
     // dh_{s-1}: through the cell (times the dropout mask), or carried over a masked step.
@@ -347,7 +380,7 @@ void backward(const KernelCall& call, Ops&& ops) {
       }
     }
   }
-  T* last = r + v.Tn * G;
+  T* last = r + v.Tn * B * G;
   for (std::int64_t b = 0; b < B; ++b) {
     T* row = last + b * ldr;
     std::fill(row, row + G, T(0));
@@ -357,12 +390,12 @@ void backward(const KernelCall& call, Ops&& ops) {
 }
 
 // RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
-// mask) that met each row of R are gathered into one (B, T+1, u) matrix laid out like R (row T
+// mask) that met each row of R are gathered into one (T+1, B, u) matrix laid out like R (step T
 // zero), so dU is one product over all B * (T+1) rows; GRU's h block uses r * h_{t-1}.
 template <typename T, typename Ops>
 void weights_grad(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
-  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = v.Tn * S;
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S;
   const std::int64_t rows = B * (v.Tn + 1);
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
@@ -380,17 +413,16 @@ void weights_grad(const KernelCall& call, Ops&& ops) {
       const std::int64_t t = v.time(s);
       Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
       const T* hpr = &hprev(b, 0);
-      T* out = hs + (b * (v.Tn + 1) + t) * u;
+      T* out = hs + (t * B + b) * u;
       for (std::int64_t j = 0; j < u; ++j) out[j] = v.drop ? hpr[j] * v.drop[b * u + j] : hpr[j];
       if (rhs) {
-        const T* rr = y + b * ldy + s * S + 2 * u;
-        T* rout = rhs + (b * (v.Tn + 1) + t) * u;
+        const T* rr = y + (s * B + b) * S + 2 * u;
+        T* rout = rhs + (t * B + b) * u;
         for (std::int64_t j = 0; j < u; ++j) rout[j] = rr[j] * out[j];
       }
     }
-    std::fill(hs + (b * (v.Tn + 1) + v.Tn) * u, hs + (b * (v.Tn + 1) + v.Tn + 1) * u, T(0));
-    if (rhs)
-      std::fill(rhs + (b * (v.Tn + 1) + v.Tn) * u, rhs + (b * (v.Tn + 1) + v.Tn + 1) * u, T(0));
+    std::fill(hs + (v.Tn * B + b) * u, hs + (v.Tn * B + b + 1) * u, T(0));
+    if (rhs) std::fill(rhs + (v.Tn * B + b) * u, rhs + (v.Tn * B + b + 1) * u, T(0));
   }
   if (v.cell == 1) {
     ops.gemm(true, false, u, 2 * u, rows, hs, u, r, G, T(0), du, G);

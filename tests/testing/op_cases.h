@@ -658,7 +658,7 @@ inline std::vector<OpCase> make_op_cases() {
        }});
 
   // embedding, normalization and recurrent
-  // K::recurrent: xproj (batch, time, gates * units), U, optional h0 / c0, mask and recurrent
+  // K::recurrent: time-major xproj (time, batch, gates * units), U, optional h0 / c0, mask and recurrent
   // dropout mask. Masks come from comparisons of inputs (no gradient, as in the layers); only the
   // h and c columns of the packed output are differentiable.
   using Cell = K::RnnCell;
@@ -668,8 +668,7 @@ inline std::vector<OpCase> make_op_cases() {
   };
   c.push_back({"recurrent_lstm",
                O::kRecurrent,
-               {batched(uniform({3, 4, 8})), uniform({2, 8}), batched(uniform({3, 2})),
-                batched(uniform({3, 2}))},
+               {uniform({4, 3, 8}), uniform({2, 8}), uniform({3, 2}), uniform({3, 2})},
                [](const Inputs& in) {
                  SymbolicTensor y = K::recurrent(
                      in[0], in[1], {.cell = Cell::kLSTM, .initial_h = in[2], .initial_c = in[3]});
@@ -677,8 +676,7 @@ inline std::vector<OpCase> make_op_cases() {
                }});
   c.push_back({"recurrent_lstm_backwards_masked_dropout",
                O::kRecurrent,
-               {batched(uniform({3, 5, 8})), uniform({2, 8}), batched(uniform({3, 5})),
-                batched(uniform({3, 2}))},
+               {uniform({5, 3, 8}), uniform({2, 8}), uniform({3, 5}), uniform({3, 2})},
                [mask_of, drop_of](const Inputs& in) {
                  SymbolicTensor y = K::recurrent(in[0], in[1],
                                                  {.cell = Cell::kLSTM,
@@ -690,8 +688,7 @@ inline std::vector<OpCase> make_op_cases() {
                }});
   c.push_back({"recurrent_gru_masked_dropout",
                O::kRecurrent,
-               {batched(uniform({3, 4, 6})), uniform({2, 6}), batched(uniform({3, 2})),
-                batched(uniform({3, 4})), batched(uniform({3, 2}))},
+               {uniform({4, 3, 6}), uniform({2, 6}), uniform({3, 2}), uniform({3, 4}), uniform({3, 2})},
                [mask_of, drop_of](const Inputs& in) {
                  SymbolicTensor y = K::recurrent(in[0], in[1],
                                                  {.cell = Cell::kGRU,
@@ -702,7 +699,7 @@ inline std::vector<OpCase> make_op_cases() {
                }});
   c.push_back({"recurrent_gru_backwards_sigmoid",
                O::kRecurrent,
-               {batched(uniform({2, 5, 9})), uniform({3, 9})},
+               {uniform({5, 2, 9}), uniform({3, 9})},
                [](const Inputs& in) {
                  SymbolicTensor y = K::recurrent(in[0], in[1],
                                                  {.cell = Cell::kGRU,
@@ -712,8 +709,7 @@ inline std::vector<OpCase> make_op_cases() {
                }});
   c.push_back({"recurrent_simple_rnn",
                O::kRecurrent,
-               {batched(uniform({3, 4, 3})), uniform({3, 3}), batched(uniform({3, 3})),
-                batched(uniform({3, 4})), batched(uniform({3, 3}))},
+               {uniform({4, 3, 3}), uniform({3, 3}), uniform({3, 3}), uniform({3, 4}), uniform({3, 3})},
                [mask_of, drop_of](const Inputs& in) {
                  return K::recurrent(in[0], in[1],
                                      {.cell = Cell::kSimpleRNN,
@@ -724,7 +720,7 @@ inline std::vector<OpCase> make_op_cases() {
                }});
   c.push_back({"recurrent_simple_rnn_linear",
                O::kRecurrent,
-               {batched(uniform({2, 3, 2})), uniform({2, 2})},
+               {uniform({3, 2, 2}), uniform({2, 2})},
                [](const Inputs& in) {
                  return K::recurrent(in[0], in[1],
                                      {.cell = Cell::kSimpleRNN, .activation = O::kCount});

@@ -161,11 +161,13 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
     SymbolicTensor ones = K::slice(x, 1, 0, 1) * 0.0 + 1.0;  // (batch, 1, input_dim)
     x = K::in_train_phase(x * K::dropout(ones, dropout_, seed_), x);
   }
-  // One product for all time steps, as a 2D matrix product (the compiler fuses the bias in).
+  // One product for all time steps, as a 2D matrix product (the compiler fuses the bias in), on
+  // the time-major inputs the recurrent op reads.
   const std::int64_t input_dim = shape[2], g = kernel_.shape()[1];
-  SymbolicTensor xproj = K::dot(K::reshape(x, {-1, input_dim}), kernel_);
+  SymbolicTensor time_major = K::permute_dimensions(x, {1, 0, 2});
+  SymbolicTensor xproj = K::dot(K::reshape(time_major, {-1, input_dim}), kernel_);
   if (use_bias_) xproj = xproj + bias_;
-  xproj = K::reshape(xproj, {-1, steps, g});
+  xproj = K::reshape(xproj, {steps, -1, g});
   K::RecurrentOptions options;
   options.cell = cell_;
   options.activation = activation_op_;
@@ -182,21 +184,21 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
   }
   if (recurrent_dropout_ > 0) {
     SymbolicTensor ones =
-        K::reshape(K::slice(K::slice(xproj, 1, 0, 1), 2, 0, u), {-1, u}) * 0.0 + 1.0;
+        K::reshape(K::slice(K::slice(xproj, 0, 0, 1), 2, 0, u), {-1, u}) * 0.0 + 1.0;
     std::optional<std::uint64_t> seed;
     if (seed_) seed = *seed_ + 1;
     options.recurrent_dropout_mask =
         K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones);
   }
   SymbolicTensor y = K::recurrent(xproj, recurrent_kernel_, options);
-  SymbolicTensor last = K::slice(y, 1, steps - 1, steps);
+  SymbolicTensor last = K::slice(y, 0, steps - 1, steps);  // (1, batch, width * units)
   if (stateful_) {
     add_update(states_[0], K::reshape(K::slice(last, 2, 0, u), {-1, u}), true);
     if (cell_ == K::RnnCell::kLSTM)
       add_update(states_[1], K::reshape(K::slice(last, 2, u, 2 * u), {-1, u}), true);
   }
-  SymbolicTensor output =
-      return_sequences_ ? K::slice(y, 2, 0, u) : K::reshape(K::slice(last, 2, 0, u), {-1, u});
+  SymbolicTensor output = return_sequences_ ? K::permute_dimensions(K::slice(y, 2, 0, u), {1, 0, 2})
+                                            : K::reshape(K::slice(last, 2, 0, u), {-1, u});
   if (activity_regularizer_) add_loss(activity_regularizer_(output));
   return output;
 }
