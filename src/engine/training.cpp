@@ -275,7 +275,8 @@ std::vector<K::Update> Model::state_updates() const {
 }
 
 void Model::reset_states() {
-  for (const auto& layer : layers_) layer->reset_states();
+  for (const auto& layer : layers_)
+    if (layer->stateful()) layer->reset_states();
 }
 
 void Model::make_test_function() {

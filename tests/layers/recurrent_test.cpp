@@ -259,6 +259,9 @@ TEST(Recurrent, StatefulNeedsAFixedBatchSize) {
       {"stateful", "batch size", "stateful_lstm"});
   LSTM stateless(3, {.input_shape = Shape{4, 2}});
   EXPECT_THROW(stateless.reset_states(), std::logic_error);
+  // A model resets only its stateful layers.
+  Sequential model({std::make_shared<LSTM>(3, RNNOptions{.input_shape = Shape{4, 2}})});
+  EXPECT_NO_THROW(model.reset_states());
 }
 
 TEST(Recurrent, DropoutOnlyWhileTraining) {

@@ -115,7 +115,9 @@ class Layer {
   std::vector<backend::Update> state_updates() const;  // the state updates only
   // The dtype a model's input placeholder takes when this layer comes first (Embedding: int32).
   virtual DType input_dtype() const { return backend::floatx(); }
-  // Stateful layers reset their states to zeros; others do nothing.
+  // Stateful layers (Keras's `stateful=True` RNNs) keep states between batches; reset_states
+  // sets them to zeros.
+  virtual bool stateful() const { return false; }
   virtual void reset_states() {}
 
   // The batch input shape given at construction (input_shape, batch_input_shape, input_dim...).

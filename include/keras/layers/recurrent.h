@@ -81,7 +81,7 @@ class Recurrent : public Layer {
   std::int64_t units() const { return units_; }
   bool return_sequences() const { return return_sequences_; }
   bool go_backwards() const { return go_backwards_; }
-  bool stateful() const { return stateful_; }
+  bool stateful() const override { return stateful_; }
   const SymbolicTensor& kernel() const { return kernel_; }
   const SymbolicTensor& recurrent_kernel() const { return recurrent_kernel_; }
   const SymbolicTensor& bias() const { return bias_; }
@@ -166,6 +166,7 @@ class Bidirectional : public Layer {
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override;
   nlohmann::json get_config() const override;
+  bool stateful() const override { return forward_->stateful(); }
   void reset_states() override;
 
   const std::shared_ptr<Recurrent>& forward_layer() const { return forward_; }
