@@ -14,6 +14,10 @@
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/convolutional.h"
 #include "keras/layers/core.h"
+// embedding, normalization and recurrent
+#include "keras/layers/embeddings.h"
+#include "keras/layers/normalization.h"
+#include "keras/layers/recurrent.h"
 #include "keras/layers/noise.h"
 #include "keras/layers/pooling.h"
 #include "keras/layers/spatial_dropout.h"

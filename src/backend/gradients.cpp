@@ -279,6 +279,28 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
         dx = slice(dx, static_cast<int>(d), a.pad_begin[d], a.pad_begin[d] + x_shape[d]);
       }
       return {dx};
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent: {
+      std::vector<SymbolicTensor> inputs;
+      for (const auto& input : node.inputs) inputs.emplace_back(input);
+      const std::int64_t steps = node.inputs[0]->shape[0];
+      const std::int64_t units = node.inputs[1]->shape[0];
+      std::vector<SymbolicTensor> grad_inputs = inputs;
+      grad_inputs.push_back(y);
+      grad_inputs.push_back(g);
+      SymbolicTensor r = make_node(OpKind::kRecurrentGrad, grad_inputs, a);
+      std::vector<SymbolicTensor> weight_inputs = inputs;
+      weight_inputs.push_back(y);
+      weight_inputs.push_back(r);
+      Grads grads(node.inputs.size());
+      grads[0] = slice(r, 0, 0, steps);
+      grads[1] = make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
+      if (a.rnn_initial_state) {
+        SymbolicTensor last = slice(r, 0, steps, steps + 1);
+        grads[2] = reshape(slice(last, 2, 0, units), {-1, units});
+        if (a.rnn_cell == 2) grads[3] = reshape(slice(last, 2, units, 2 * units), {-1, units});
+      }
+      return grads;  // no gradient for the mask and the dropout mask
     }
     default:
       break;

@@ -79,6 +79,10 @@ constexpr const char* kOpNames[] = {
     "AvgPool",
     "AvgPoolGrad",
     "Pad",
+    // embedding, normalization and recurrent
+    "Recurrent",
+    "RecurrentGrad",
+    "RecurrentGradWeights",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<std::size_t>(OpKind::kCount),
               "every OpKind needs a name");

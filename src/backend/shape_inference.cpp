@@ -139,6 +139,44 @@ Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs)
                  " group(s): input channels must be kernel[-2] * groups, output channels a "
                  "multiple of groups");
   return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
+// Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
+// (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u); RecurrentGradWeights adds (y, R) -> U.
+Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
+  if (a.rnn_cell < 0 || a.rnn_cell > 2) fail(op, "unknown cell " + std::to_string(a.rnn_cell));
+  const std::int64_t gates = a.rnn_cell == 2 ? 4 : (a.rnn_cell == 1 ? 3 : 1);
+  const std::int64_t width = a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? 4 : 1);
+  std::size_t n =
+      2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask + a.rnn_recurrent_mask;
+  expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
+  const Shape& x = *in[0];
+  const Shape& u = *in[1];
+  if (x.size() != 3 || u.size() != 2 || u[0] < 0 || u[1] != gates * u[0])
+    fail(op, "expects time-major inputs of shape (time, batch, " + std::to_string(gates) +
+                 " * units) and a recurrent kernel of shape (units, " + std::to_string(gates) +
+                 " * units), got " + shape_to_string(x) + " and " + shape_to_string(u));
+  if (x[0] < 0) fail(op, "needs a known number of time steps, got " + shape_to_string(x));
+  if (dims_conflict(x[2], u[1]))
+    fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
+                 shape_to_string(u));
+  const std::int64_t units = u[0];
+  std::size_t k = 2;
+  auto expect = [&](const Shape& expected, const char* what) {
+    const Shape& s = *in[k++];
+    bool ok = s.size() == expected.size();
+    for (std::size_t d = 0; ok && d < s.size(); ++d) ok = !dims_conflict(s[d], expected[d]);
+    if (!ok)
+      fail(op, std::string("the ") + what + " must have shape " + shape_to_string(expected) +
+                   ", got " + shape_to_string(s));
+  };
+  if (a.rnn_initial_state) {
+    expect({x[1], units}, "initial state");
+    if (a.rnn_cell == 2) expect({x[1], units}, "initial cell state");
+  }
+  if (a.rnn_mask) expect({x[1], x[0]}, "mask");
+  if (a.rnn_recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
+  if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
+  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], gates * units};
+  return u;
 }
 
 }  // namespace
@@ -387,6 +425,11 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
       }
       return out;
     }
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+    case OpKind::kRecurrentGrad:
+    case OpKind::kRecurrentGradWeights:
+      return recurrent_shape(op, in, attrs);
     default:
       break;
   }
@@ -405,6 +448,16 @@ DType infer_dtype(OpKind op, const std::vector<DType>& in, const Attrs& attrs) {
     case OpKind::kCategoricalCrossentropyGrad:
       return in[1];
     case OpKind::kGatherGrad:
+      return in[0];
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+    case OpKind::kRecurrentGrad:
+    case OpKind::kRecurrentGradWeights:
+      for (DType d : in)
+        if (d != in[0])
+          fail(op, std::string("all inputs need the same dtype, got ") + dtype_name(in[0]) +
+                       " and " + dtype_name(d));
+      if (!is_floating(in[0])) fail(op, "needs floating-point inputs");
       return in[0];
     case OpKind::kSwitch:
       return in[1];

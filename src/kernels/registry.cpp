@@ -87,6 +87,13 @@ KernelFn kernel(OpKind op) {
       return &avg_pool_grad;
     case OpKind::kPad:
       return &pad;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }

@@ -750,6 +750,74 @@ inline std::vector<OpCase> make_op_cases() {
                O::kPad,
                {batched(uniform({2, 3, 3, 2}))},
                [](const Inputs& in) { return K::pad(in[0], {0, 1, 2, 0}, {0, 2, 1, 0}); }});
+  // embedding, normalization and recurrent
+  // K::recurrent: time-major xproj (time, batch, gates * units), U, optional h0 / c0, mask and recurrent
+  // dropout mask. Masks come from comparisons of inputs (no gradient, as in the layers); only the
+  // h and c columns of the packed output are differentiable.
+  using Cell = K::RnnCell;
+  auto mask_of = [](const SymbolicTensor& x) { return K::greater(x, K::constant(-0.4, x.dtype())); };
+  auto drop_of = [](const SymbolicTensor& x) {
+    return K::greater(x, K::constant(-0.5, x.dtype())) * 1.5;
+  };
+  c.push_back({"recurrent_lstm",
+               O::kRecurrent,
+               {uniform({4, 3, 8}), uniform({2, 8}), uniform({3, 2}), uniform({3, 2})},
+               [](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(
+                     in[0], in[1], {.cell = Cell::kLSTM, .initial_h = in[2], .initial_c = in[3]});
+                 return K::slice(y, 2, 0, 4);
+               }});
+  c.push_back({"recurrent_lstm_backwards_masked_dropout",
+               O::kRecurrent,
+               {uniform({5, 3, 8}), uniform({2, 8}), uniform({3, 5}), uniform({3, 2})},
+               [mask_of, drop_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kLSTM,
+                                                  .recurrent_activation = O::kSigmoid,
+                                                  .go_backwards = true,
+                                                  .mask = mask_of(in[2]),
+                                                  .recurrent_dropout_mask = drop_of(in[3])});
+                 return K::slice(y, 2, 0, 4);
+               }});
+  c.push_back({"recurrent_gru_masked_dropout",
+               O::kRecurrent,
+               {uniform({4, 3, 6}), uniform({2, 6}), uniform({3, 2}), uniform({3, 4}), uniform({3, 2})},
+               [mask_of, drop_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .initial_h = in[2],
+                                                  .mask = mask_of(in[3]),
+                                                  .recurrent_dropout_mask = drop_of(in[4])});
+                 return K::slice(y, 2, 0, 2);
+               }});
+  c.push_back({"recurrent_gru_backwards_sigmoid",
+               O::kRecurrent,
+               {uniform({5, 2, 9}), uniform({3, 9})},
+               [](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .recurrent_activation = O::kSigmoid,
+                                                  .go_backwards = true});
+                 return K::slice(y, 2, 0, 3);
+               }});
+  c.push_back({"recurrent_simple_rnn",
+               O::kRecurrent,
+               {uniform({4, 3, 3}), uniform({3, 3}), uniform({3, 3}), uniform({3, 4}), uniform({3, 3})},
+               [mask_of, drop_of](const Inputs& in) {
+                 return K::recurrent(in[0], in[1],
+                                     {.cell = Cell::kSimpleRNN,
+                                      .go_backwards = true,
+                                      .initial_h = in[2],
+                                      .mask = mask_of(in[3]),
+                                      .recurrent_dropout_mask = drop_of(in[4])});
+               }});
+  c.push_back({"recurrent_simple_rnn_linear",
+               O::kRecurrent,
+               {uniform({3, 2, 2}), uniform({2, 2})},
+               [](const Inputs& in) {
+                 return K::recurrent(in[0], in[1],
+                                     {.cell = Cell::kSimpleRNN, .activation = O::kCount});
+               }});
   return c;
 }
 

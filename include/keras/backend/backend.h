@@ -204,6 +204,30 @@ SymbolicTensor operator-(double x, const SymbolicTensor& y);
 SymbolicTensor operator*(double x, const SymbolicTensor& y);
 SymbolicTensor operator/(double x, const SymbolicTensor& y);
 
+// embedding, normalization and recurrent
+enum class RnnCell { kSimpleRNN = 0, kGRU = 1, kLSTM = 2 };
+
+struct RecurrentOptions {
+  RnnCell cell = RnnCell::kLSTM;
+  OpKind activation = OpKind::kTanh;  // kTanh, kSigmoid, kHardSigmoid, kRelu or kCount (linear)
+  OpKind recurrent_activation = OpKind::kHardSigmoid;  // the gates (GRU, LSTM)
+  bool go_backwards = false;
+  SymbolicTensor initial_h{}, initial_c{};  // (batch, units); both or neither; zeros if neither
+  SymbolicTensor mask{};                    // (batch, time) 0/1 of xproj's dtype
+  SymbolicTensor recurrent_dropout_mask{};  // (batch, units): multiplies h_{t-1} in the cell
+};
+
+// A whole recurrent sequence in one op (Keras's K.rnn over a SimpleRNN, GRU or LSTM cell, with
+// Keras 2.2.4's equations). Time-major: `xproj` (time, batch, gates * units) holds
+// inputs @ kernel + bias in time order, gates 1, 3 (z, r, h) or 4 (i, f, c, o);
+// `recurrent_kernel` is (units, gates * units). Returns the per-step states in processing order
+// (reversed with go_backwards), packed as (time, batch, width * units): [h] SimpleRNN, [h, z, r, hh] GRU, [h, c, i, f, g, o] LSTM; only
+// the h and c columns are differentiable. A masked step carries h and c over unchanged.
+SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
+                         const RecurrentOptions& options);
+// The width factor of recurrent()'s packed output: 1, 4 or 6.
+int recurrent_width(RnnCell cell);
+
 }  // namespace keras::backend
 
 namespace keras {

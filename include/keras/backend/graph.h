@@ -94,6 +94,12 @@ enum class OpKind {
   kAvgPool,      // the mean of the window's elements inside the input (padding not counted)
   kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
   kPad,          // zero padding: attrs.pad_begin / pad_end per axis
+  // embedding, normalization and recurrent
+  // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask]): a whole SimpleRNN, GRU or
+  // LSTM sequence over precomputed input projections; see backend.h (K::recurrent).
+  kRecurrent,
+  kRecurrentGrad,         // (inputs of Recurrent..., its output, its output's gradient)
+  kRecurrentGradWeights,  // (inputs of Recurrent..., its output, RecurrentGrad's output): dU
   kCount
 };
 
@@ -126,6 +132,13 @@ struct Attrs {
   std::vector<std::int64_t> pad_begin;  // explicit zero padding before / after
   std::vector<std::int64_t> pad_end;
   std::int64_t groups = 1;  // conv: input and output channels split into this many groups
+  // embedding, normalization and recurrent
+  int rnn_cell = 0;  // Recurrent: 0 SimpleRNN, 1 GRU, 2 LSTM (activation: the cell activation)
+  OpKind recurrent_activation = OpKind::kCount;  // Recurrent gates (kCount: linear)
+  bool go_backwards = false;                     // Recurrent: process time steps in reverse
+  bool rnn_initial_state = false;                // Recurrent inputs: h0 (and c0 for LSTM) given
+  bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
+  bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
 };
 
 struct Node;

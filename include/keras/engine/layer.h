@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "keras/backend/backend.h"
+#include "keras/backend/function.h"
 #include "keras/initializers.h"
 #include "keras/tensor/tensor.h"
 
@@ -106,6 +107,21 @@ class Layer {
   void add_loss(const SymbolicTensor& loss) { losses_.push_back(loss); }
   const std::vector<SymbolicTensor>& losses() const { return losses_; }
 
+  // embedding, normalization and recurrent
+  // Keras's layer updates: assignments the compiled functions make after every batch. State
+  // updates (a stateful RNN's states) run when training, testing and predicting, the others
+  // (batch normalization's moving statistics) when training only.
+  void add_update(const SymbolicTensor& variable, const SymbolicTensor& new_value,
+                  bool state = false);
+  std::vector<backend::Update> updates() const;        // all of them
+  std::vector<backend::Update> state_updates() const;  // the state updates only
+  // The dtype a model's input placeholder takes when this layer comes first (Embedding: int32).
+  virtual DType input_dtype() const { return backend::floatx(); }
+  // Stateful layers (Keras's `stateful=True` RNNs) keep states between batches; reset_states
+  // sets them to zeros.
+  virtual bool stateful() const { return false; }
+  virtual void reset_states() {}
+
   // The batch input shape given at construction (input_shape, batch_input_shape, input_dim...).
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
 
@@ -122,6 +138,9 @@ class Layer {
                                        const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
   bool supports_masking_ = false;
+  // embedding, normalization and recurrent
+  // Takes on the weights, losses and updates of a wrapped layer (Bidirectional).
+  void adopt(const Layer& inner);
 
  private:
   struct Weight {
@@ -136,6 +155,7 @@ class Layer {
   std::vector<Weight> weights_;
   std::vector<SymbolicTensor> inputs_, outputs_;  // one per call
   std::vector<SymbolicTensor> losses_;
+  std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
 };
 
 using LayerPtr = std::shared_ptr<Layer>;

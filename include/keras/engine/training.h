@@ -216,6 +216,8 @@ class Model {
 
   const std::string& name() const { return name_; }
   const std::vector<LayerPtr>& layers() const { return layers_; }
+  // Resets the states of every stateful layer (Keras's model.reset_states()).
+  void reset_states();
   LayerPtr get_layer(const std::string& name) const;
 
   void compile(const CompileOptions& options);
@@ -292,6 +294,7 @@ class Model {
   void make_test_function();
   void make_train_function();
   void make_predict_function();
+  std::vector<backend::Update> state_updates() const;
   void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
   Tensor cast_input(const Tensor& x) const;
   Tensor cast_target(const Tensor& y) const;

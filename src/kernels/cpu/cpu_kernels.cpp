@@ -8,6 +8,7 @@
 
 #include "backend/random_state.h"
 #include "kernels/cpu/conv_kernels.h"
+#include "kernels/cpu/recurrent.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/reference_kernels.h"
@@ -156,6 +157,13 @@ KernelFn kernel(OpKind op) {
     case OpKind::kMaxPoolGrad:
     case OpKind::kAvgPoolGrad:
       return &pool_grad;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }

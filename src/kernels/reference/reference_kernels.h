@@ -47,6 +47,10 @@ void max_pool_grad(const KernelCall& call);
 void avg_pool(const KernelCall& call);
 void avg_pool_grad(const KernelCall& call);
 void pad(const KernelCall& call);
+// embedding, normalization and recurrent
+void recurrent(const KernelCall& call);  // kernels/recurrent.h describes the layouts
+void recurrent_grad(const KernelCall& call);
+void recurrent_grad_weights(const KernelCall& call);
 
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>
