@@ -9,6 +9,7 @@
 #include "keras/datasets/fashion_mnist.h"
 #include "keras/datasets/mnist.h"
 #include "keras/engine/layer.h"
+#include "keras/engine/topology.h"
 #include "keras/engine/training.h"
 #include "keras/initializers.h"
 #include "keras/layers/advanced_activations.h"

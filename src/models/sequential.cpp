@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "keras/engine/topology.h"
 #include "keras/models.h"
 
 namespace keras {
@@ -27,8 +28,15 @@ void Sequential::add(LayerRef ref) {
           "All layers added to a Sequential model should have unique names. Name \"" +
           layer->name() + "\" is already the name of a layer in this model.");
   if (layers_.empty() && layer->batch_input_shape()) {
-    inputs_ = {backend::placeholder(*layer->batch_input_shape(), backend::floatx(),
-                                    layer->name() + "_input")};
+    // A model as the first layer keeps its input's dtype.
+    DType dtype = backend::floatx();
+    if (auto* model = dynamic_cast<Model*>(layer.get())) dtype = model->input().dtype();
+    InputOptions input;
+    input.batch_shape = *layer->batch_input_shape();
+    input.name = layer->name() + "_input";
+    input.dtype = dtype_name(dtype);
+    inputs_ = {Input(input)};
+    set_batch_input_shape(*layer->batch_input_shape());
   }
   layers_.push_back(layer);
   if (!inputs_.empty()) connect(layer);  // shapes are checked as layers are added, as in Keras
@@ -39,7 +47,11 @@ void Sequential::pop() {
   layers_.pop_back();
   if (layers_.empty()) inputs_.clear();
   outputs_.clear();
-  if (!layers_.empty() && !inputs_.empty()) outputs_ = {layers_.back()->output()};
+  // The last layer's most recent call is this model's (a shared layer has several).
+  if (!layers_.empty() && !inputs_.empty()) {
+    const auto& last = layers_.back();
+    outputs_ = {last->get_output_at(static_cast<int>(last->inbound_nodes().size()) - 1)};
+  }
   invalidate_compilation();  // as in Keras, compile again after changing the stack
 }
 
