@@ -14,6 +14,7 @@
 #include "keras/initializers.h"
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/core.h"
+#include "keras/layers/merge.h"
 #include "keras/layers/noise.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"

@@ -59,6 +59,27 @@ Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
   }
 }
 
+Layer::Layer(Layer&& other) noexcept
+    : std::enable_shared_from_this<Layer>(),
+      supports_masking_(other.supports_masking_),
+      name_(std::move(other.name_)),
+      trainable_(other.trainable_),
+      built_(other.built_),
+      batch_input_shape_(std::move(other.batch_input_shape_)),
+      weights_(std::move(other.weights_)),
+      nodes_(std::move(other.nodes_)),
+      losses_(std::move(other.losses_)),
+      snapshot_class_name_(std::move(other.snapshot_class_name_)),
+      snapshot_config_(std::move(other.snapshot_config_)) {
+  other.nodes_.clear();
+  for (const auto& node : nodes_)
+    for (const auto& weak : node.output_tensors)
+      if (auto out = weak.lock()) {
+        auto history = std::static_pointer_cast<KerasHistory>(out->keras_history);
+        if (history && history->layer.get() == &other) history->layer = LayerPtr(LayerPtr(), this);
+      }
+}
+
 std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor) {
   if (!tensor.defined()) return nullptr;
   return std::static_pointer_cast<KerasHistory>(tensor.node()->keras_history);

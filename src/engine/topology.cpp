@@ -100,11 +100,6 @@ SymbolicTensor Input(const InputOptions& options) {
   return layer->make_input();
 }
 
-SymbolicTensor Input(Shape shape, InputOptions options) {
-  options.shape = std::move(shape);
-  return Input(options);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Model: the graph
 
@@ -240,6 +235,20 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
                    name().c_str(), tensor_text(x).c_str(), history->layer->name().c_str());
   }
 
+  layer_anchors_.clear();
+  for (const auto& layer : layers) {
+    std::shared_ptr<KerasHistory> anchor;
+    if (layer.use_count() == 0)  // not owned: a temporary, or a named object on the stack
+      for (const auto& key : order)
+        if (key.first == layer.get()) {
+          for (const auto& weak :
+               layer->inbound_nodes()[static_cast<std::size_t>(key.second)].output_tensors)
+            if (auto out = weak.lock())
+              anchor = std::static_pointer_cast<KerasHistory>(out->keras_history);
+          if (anchor) break;
+        }
+    layer_anchors_.push_back(anchor);
+  }
   layers_ = std::move(layers);
   network_nodes_.clear();
   for (const auto& key : order) network_nodes_.push_back(key);
@@ -249,14 +258,23 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
   supports_masking_ = true;
 }
 
+const std::vector<LayerPtr>& Model::layers() const {
+  auto& layers = const_cast<Model*>(this)->layers_;
+  for (std::size_t i = 0; i < layers.size() && i < layer_anchors_.size(); ++i)
+    if (layer_anchors_[i] && layer_anchors_[i]->layer && layer_anchors_[i]->layer != layers[i])
+      layers[i] = layer_anchors_[i]->layer;
+  return layers_;
+}
+
 LayerPtr Model::get_layer(const std::string& name) const {
   const_cast<Model*>(this)->ensure_graph();
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     if (layer->name() == name) return layer;
   throw std::invalid_argument("No such layer: " + name);
 }
 
 LayerPtr Model::get_layer(int index) const {
+  layers();
   if (index < 0 || static_cast<std::size_t>(index) >= layers_.size())
     throw std::invalid_argument("Was asked to retrieve layer at index " + std::to_string(index) +
                                 " but model only has " + std::to_string(layers_.size()) +
@@ -371,7 +389,7 @@ std::vector<SymbolicTensor> Model::weights() const {
   const_cast<Model*>(this)->ensure_graph();
   std::vector<SymbolicTensor> out;
   std::set<const backend::Node*> seen;
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     for (auto& w : layer->weights())
       if (seen.insert(w.node().get()).second) out.push_back(w);
   return out;
@@ -381,7 +399,7 @@ std::vector<SymbolicTensor> Model::trainable_weights() const {
   std::vector<SymbolicTensor> out;
   if (!trainable()) return out;
   std::set<const backend::Node*> seen;
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     for (auto& w : layer->trainable_weights())
       if (seen.insert(w.node().get()).second) out.push_back(w);
   return out;
@@ -391,7 +409,7 @@ std::vector<SymbolicTensor> Model::non_trainable_weights() const {
   if (!trainable()) return weights();
   std::vector<SymbolicTensor> out;
   std::set<const backend::Node*> seen;
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     for (auto& w : layer->non_trainable_weights())
       if (seen.insert(w.node().get()).second) out.push_back(w);
   return out;
@@ -427,7 +445,7 @@ std::int64_t Model::count_params() const {
 
 std::vector<std::pair<SymbolicTensor, WeightConstraint>> Model::constraints() const {
   std::vector<std::pair<SymbolicTensor, WeightConstraint>> out;
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     for (auto& c : layer->constraints()) out.push_back(c);
   return out;
 }
@@ -435,7 +453,7 @@ std::vector<std::pair<SymbolicTensor, WeightConstraint>> Model::constraints() co
 std::vector<SymbolicTensor> Model::losses() const {
   std::vector<SymbolicTensor> out = Layer::losses();
   std::set<const backend::Node*> seen;
-  for (const auto& layer : layers_)
+  for (const auto& layer : layers())
     for (auto& l : layer->losses())
       if (seen.insert(l.node().get()).second) out.push_back(l);
   return out;

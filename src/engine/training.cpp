@@ -403,8 +403,8 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
     const SymbolicTensor& in = inputs_[i];
     const std::string& input_name = in.name();
     std::string expects;
-    if (inputs_.size() == 1 && !layers_.empty())
-      expects = " (layer " + layers_.front()->name() + " expects " + shape_text(in.shape()) + ")";
+    if (inputs_.size() == 1 && !layers().empty())
+      expects = " (layer " + layers().front()->name() + " expects " + shape_text(in.shape()) + ")";
     if (!a.defined() || a.ndim() == 0)
       throw std::invalid_argument(std::string("Error when checking ") + what + ": expected " +
                                   input_name + " to have shape " + shape_text(in.shape()) +

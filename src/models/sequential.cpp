@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 #include "keras/engine/topology.h"
@@ -19,6 +21,28 @@ void Sequential::connect(const LayerPtr& layer) {
   outputs_ = {(*layer)(x)};
 }
 
+namespace {
+// Keras's get_source_inputs: the Input tensors a tensor is computed from, in the order reached.
+std::vector<SymbolicTensor> source_inputs(const SymbolicTensor& tensor) {
+  std::vector<SymbolicTensor> sources;
+  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& t) {
+    auto history = keras_history(t);
+    if (!history || !history->layer)
+      throw std::invalid_argument("Sequential: tensor " + t.name() +
+                                  " was not made by a layer or Input()");
+    const auto& node =
+        history->layer->inbound_nodes().at(static_cast<std::size_t>(history->node_index));
+    if (node.input_tensors.empty()) {
+      if (std::find(sources.begin(), sources.end(), t) == sources.end()) sources.push_back(t);
+      return;
+    }
+    for (const auto& x : node.input_tensors) visit(x);
+  };
+  visit(tensor);
+  return sources;
+}
+}  // namespace
+
 void Sequential::add(LayerRef ref) {
   LayerPtr layer = std::move(ref.ptr);
   if (!layer) throw std::invalid_argument("Sequential::add: the layer is null");
@@ -27,6 +51,20 @@ void Sequential::add(LayerRef ref) {
       throw std::invalid_argument(
           "All layers added to a Sequential model should have unique names. Name \"" +
           layer->name() + "\" is already the name of a layer in this model.");
+  if (layers_.empty() && !layer->inbound_nodes().empty() && !dynamic_cast<Model*>(layer.get())) {
+    // Keras 1: a first layer already called (a Merge of branches) brings its graph along; the
+    // model's inputs are the Input tensors that graph starts from.
+    if (layer->inbound_nodes().size() != 1 || layer->inbound_nodes()[0].output_tensors.size() != 1)
+      throw std::invalid_argument(
+          "A layer added to a Sequential model as its first layer must have one call with one "
+          "output tensor; layer " +
+          layer->name() + " has " + std::to_string(layer->inbound_nodes().size()) + " calls");
+    SymbolicTensor output = layer->get_output_at(0);
+    layers_.push_back(layer);
+    inputs_ = source_inputs(output);
+    outputs_ = {output};
+    return;
+  }
   if (layers_.empty() && layer->batch_input_shape()) {
     // A model as the first layer keeps its input's dtype.
     DType dtype = backend::floatx();

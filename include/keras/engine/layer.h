@@ -84,7 +84,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // So `model.add(Dense(64))` can take the temporary. A layer called on tensors and then destroyed
   // while not held by a shared_ptr (a temporary: `x = Dense(64)(x)`) hands its weights and calls to
   // a frozen stand-in that the output tensors own, as Keras tensors keep their layer alive.
-  Layer(Layer&&) = default;
+  // Moving a called layer moves its calls: the histories of their outputs follow it.
+  Layer(Layer&& other) noexcept;
   Layer& operator=(Layer&&) = default;
 
   virtual std::string class_name() const = 0;

@@ -52,7 +52,6 @@ class InputLayer : public Layer {
 
 // Keras's Input(): a placeholder tensor with the history of its InputLayer.
 SymbolicTensor Input(const InputOptions& options);
-SymbolicTensor Input(Shape shape, InputOptions options = {});
 
 namespace layers {
 using keras::Input;

@@ -316,7 +316,7 @@ class Model : public Layer {
   Model& operator=(const Model&) = delete;
 
   std::string class_name() const override { return "Model"; }
-  const std::vector<LayerPtr>& layers() const { return layers_; }
+  const std::vector<LayerPtr>& layers() const;
   LayerPtr get_layer(const std::string& name) const;
   LayerPtr get_layer(int index) const;
 
@@ -425,6 +425,9 @@ class Model : public Layer {
   // The layer calls of the graph ("layer name" + "_ib-" + node index, as Keras's
   // _network_nodes); empty for a Sequential.
   std::vector<std::pair<const Layer*, int>> network_nodes_;
+  // For a layer called as a temporary in the expression that built the model: its history,
+  // which points at the frozen stand-in once the temporary is gone (see Layer::~Layer).
+  std::vector<std::shared_ptr<KerasHistory>> layer_anchors_;
 
  private:
   struct Compiled;
