@@ -15,6 +15,7 @@
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/core.h"
 #include "keras/layers/merge.h"
+#include "keras/layers/wrappers.h"
 #include "keras/layers/noise.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"

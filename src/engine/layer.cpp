@@ -70,7 +70,11 @@ Layer::Layer(Layer&& other) noexcept
       nodes_(std::move(other.nodes_)),
       losses_(std::move(other.losses_)),
       snapshot_class_name_(std::move(other.snapshot_class_name_)),
-      snapshot_config_(std::move(other.snapshot_config_)) {
+      snapshot_config_(std::move(other.snapshot_config_)),
+      snapshot_weights_(std::move(other.snapshot_weights_)),
+      snapshot_trainable_(std::move(other.snapshot_trainable_)),
+      snapshot_losses_(std::move(other.snapshot_losses_)),
+      snapshot_constraints_(std::move(other.snapshot_constraints_)) {
   other.nodes_.clear();
   for (const auto& node : nodes_)
     for (const auto& weak : node.output_tensors)
@@ -120,6 +124,47 @@ class FrozenLayer final : public Layer {
   std::vector<Shape> compute_output_shape_list(const std::vector<Shape>&) const override {
     return nodes_.front().output_shapes;
   }
+  std::vector<SymbolicTensor> weights() const override { return snapshot_weights_; }
+  std::vector<SymbolicTensor> trainable_weights() const override {
+    return trainable() ? snapshot_trainable_ : std::vector<SymbolicTensor>{};
+  }
+  std::vector<SymbolicTensor> non_trainable_weights() const override {
+    std::vector<SymbolicTensor> out;
+    for (const auto& w : snapshot_weights_)
+      if (!trainable() || std::find(snapshot_trainable_.begin(), snapshot_trainable_.end(), w) ==
+                              snapshot_trainable_.end())
+        out.push_back(w);
+    return out;
+  }
+  std::vector<Tensor> get_weights() const override {
+    std::vector<Tensor> out;
+    for (const auto& w : snapshot_weights_) out.push_back(backend::get_value(w).clone());
+    return out;
+  }
+  void set_weights(const std::vector<Tensor>& values) override {
+    if (values.size() != snapshot_weights_.size())
+      throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + name() +
+                                  "\" with a weight list of length " +
+                                  std::to_string(values.size()) + ", but the layer was expecting " +
+                                  std::to_string(snapshot_weights_.size()) + " weights.");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i].shape() != snapshot_weights_[i].shape())
+        throw std::invalid_argument("Layer weight shape " +
+                                    shape_to_string(snapshot_weights_[i].shape()) +
+                                    " not compatible with provided weight shape " +
+                                    shape_to_string(values[i].shape()) + " (layer " + name() + ")");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      backend::set_value(snapshot_weights_[i], values[i]);
+  }
+  std::int64_t count_params() const override {
+    std::int64_t total = 0;
+    for (const auto& w : snapshot_weights_) total += shape_numel(w.shape());
+    return total;
+  }
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override {
+    return snapshot_constraints_;
+  }
+  std::vector<SymbolicTensor> losses() const override { return snapshot_losses_; }
   std::vector<SymbolicTensor> compute_mask_list(const std::vector<SymbolicTensor>&,
                                                 const std::vector<SymbolicTensor>&) const override {
     std::vector<SymbolicTensor> masks;
@@ -294,6 +339,11 @@ int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& output
     } catch (const std::exception&) {
       snapshot_config_ = nullptr;
     }
+    // What the layer's overrides report (a wrapper's or a model's weights are its layers').
+    snapshot_weights_ = weights();
+    snapshot_trainable_ = trainable_weights();
+    snapshot_losses_ = losses();
+    snapshot_constraints_ = constraints();
   }
   for (std::size_t j = 0; j < outputs.size(); ++j)
     outputs[j].node()->keras_history =

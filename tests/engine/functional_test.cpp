@@ -287,3 +287,33 @@ TEST(Functional, SeedMergeOfSequentialBranches) {
   auto history = model.fit({x1, x2}, y, {.batch_size = 4, .epochs = 3, .verbose = 0});
   EXPECT_LT(history.history.at("loss").back(), history.history.at("loss").front());
 }
+
+TEST(Functional, TimeDistributedModelOverSequences) {
+  // The seed: a model for one 784-vector, applied to every one of 20 timesteps.
+  auto x = Input({.shape = Shape{784}});
+  auto h = Dense(16, {.activation = "relu"})(x);
+  auto model = std::make_shared<Model>(x, Dense(10, {.activation = "softmax"})(h));
+  auto input_sequences = Input({.shape = Shape{20, 784}});
+  auto processed_sequences = TimeDistributed(model)(input_sequences);
+  EXPECT_EQ(processed_sequences.shape(), (Shape{-1, 20, 10}));
+  Model video(input_sequences, processed_sequences);
+  EXPECT_EQ(video.count_params(), model->count_params());
+  Tensor frames = random_normal({2, 20, 784}, 31);
+  Tensor out = video.predict(frames);
+  ASSERT_EQ(out.shape(), (Shape{2, 20, 10}));
+  Tensor per_frame = model->predict(frames.reshape({40, 784}));
+  auto a = out.to_vector<double>(), b = per_frame.to_vector<double>();
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-6) << i;
+
+  // A layer by value, in a Sequential, trained.
+  Sequential seq;
+  seq.add(TimeDistributed(Dense(3), {.input_shape = Shape{4, 5}}));
+  EXPECT_EQ(seq.output_shape(), (Shape{-1, 4, 3}));
+  EXPECT_EQ(seq.layers()[0]->compute_output_shape({-1, 4, 5}), (Shape{-1, 4, 3}));
+  EXPECT_EQ(seq.get_weights().size(), 2u);
+  seq.compile({.optimizer = "sgd", .loss = "mse"});
+  Tensor xs = random_normal({8, 4, 5}, 41);
+  double first = seq.train_on_batch(xs, Tensor::full({8, 4, 3}, 0.5))[0], last = first;
+  for (int i = 0; i < 10; ++i) last = seq.train_on_batch(xs, Tensor::full({8, 4, 3}, 0.5))[0];
+  EXPECT_LT(last, first);
+}

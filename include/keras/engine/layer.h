@@ -195,6 +195,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // For a layer not held by a shared_ptr: what the frozen stand-in reports once it is destroyed.
   std::string snapshot_class_name_;
   nlohmann::json snapshot_config_;
+  std::vector<SymbolicTensor> snapshot_weights_, snapshot_trainable_, snapshot_losses_;
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> snapshot_constraints_;
 };
 
 // A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
