@@ -34,6 +34,12 @@ class Sequential : public Model {
   void add(LayerRef layer);
   void pop();
 
+  // Keras 2.2.4's Sequential config: {name, layers: [{class_name, config}]}. from_config adds
+  // the layers `layer_factory` makes ("Model" and "Sequential" entries are rebuilt here).
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Sequential> from_config(const nlohmann::json& config,
+                                                 const LayerFactory& layer_factory);
+
  protected:
   void ensure_graph() override;
 

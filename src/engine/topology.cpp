@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -250,8 +252,6 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
     layer_anchors_.push_back(anchor);
   }
   layers_ = std::move(layers);
-  network_nodes_.clear();
-  for (const auto& key : order) network_nodes_.push_back(key);
   inputs_ = std::move(inputs);
   outputs_ = std::move(outputs);
   if (inputs_.size() == 1) set_batch_input_shape(inputs_.front().shape());
@@ -457,6 +457,149 @@ std::vector<SymbolicTensor> Model::losses() const {
     for (auto& l : layer->losses())
       if (seen.insert(l.node().get()).second) out.push_back(l);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+namespace {
+bool is_sequential(const Layer& layer) {
+  return layer.class_name() == "Sequential";
+}
+}  // namespace
+
+nlohmann::json Model::get_config() const {
+  const auto& layers = this->layers();
+  // The calls that belong to this model's graph, found from its outputs.
+  std::set<std::pair<const Layer*, int>> network;
+  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& t) {
+    auto history = keras_history(t);
+    if (!history || !history->layer) return;
+    if (!network.insert({history->layer.get(), history->node_index}).second) return;
+    const auto& node =
+        history->layer->inbound_nodes()[static_cast<std::size_t>(history->node_index)];
+    for (const auto& x : node.input_tensors) visit(x);
+  };
+  for (const auto& y : outputs_) visit(y);
+  // Keras numbers a layer's calls within the model from 0 (from 1 for a Sequential, whose call 0
+  // in Keras is its own graph).
+  std::map<std::pair<const Layer*, int>, int> renumbered;
+  for (const auto& layer : layers) {
+    int kept = is_sequential(*layer) ? 1 : 0;
+    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i)
+      if (network.count({layer.get(), i})) renumbered[{layer.get(), i}] = kept++;
+  }
+  auto tensor_ref = [&](const SymbolicTensor& t) {
+    auto history = keras_history(t);
+    return nlohmann::json::array({history->layer->name(),
+                                  renumbered[{history->layer.get(), history->node_index}],
+                                  history->tensor_index});
+  };
+  nlohmann::json layer_configs = nlohmann::json::array();
+  for (const auto& layer : layers) {
+    nlohmann::json inbound = nlohmann::json::array();
+    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
+      if (!network.count({layer.get(), i})) continue;
+      const auto& node = layer->inbound_nodes()[static_cast<std::size_t>(i)];
+      if (node.input_tensors.empty()) continue;
+      nlohmann::json node_data = nlohmann::json::array();
+      for (const auto& x : node.input_tensors) {
+        nlohmann::json ref = tensor_ref(x);
+        ref.push_back(nlohmann::json::object());
+        node_data.push_back(ref);
+      }
+      inbound.push_back(node_data);
+    }
+    layer_configs.push_back({{"name", layer->name()},
+                             {"class_name", layer->class_name()},
+                             {"config", layer->get_config()},
+                             {"inbound_nodes", inbound}});
+  }
+  nlohmann::json input_layers = nlohmann::json::array(), output_layers = nlohmann::json::array();
+  for (const auto& x : inputs_) input_layers.push_back(tensor_ref(x));
+  for (const auto& y : outputs_) output_layers.push_back(tensor_ref(y));
+  return {{"name", name()},
+          {"layers", layer_configs},
+          {"input_layers", input_layers},
+          {"output_layers", output_layers}};
+}
+
+std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
+                                          const LayerFactory& layer_factory) {
+  std::map<std::string, LayerPtr> created;
+  std::vector<SymbolicTensor> keep;  // every output made here, until the model holds them
+  std::map<std::string, std::vector<nlohmann::json>> unprocessed;
+  auto output_of = [&](const nlohmann::json& ref) -> std::optional<SymbolicTensor> {
+    const std::string layer_name = ref.at(0).get<std::string>();
+    auto found = created.find(layer_name);
+    if (found == created.end())
+      throw std::invalid_argument("Model config: unknown layer \"" + layer_name + "\"");
+    int node_index = ref.at(1).get<int>();
+    if (is_sequential(*found->second)) node_index -= 1;  // Keras's call 0 of a Sequential
+    const int tensor_index = ref.at(2).get<int>();
+    if (node_index < 0)
+      throw std::invalid_argument("Model config: bad node index for " + layer_name);
+    if (static_cast<std::size_t>(node_index) >= found->second->inbound_nodes().size())
+      return std::nullopt;
+    return found->second->get_outputs_at(node_index).at(static_cast<std::size_t>(tensor_index));
+  };
+  auto process_node = [&](const std::string& layer_name, const nlohmann::json& node_data) {
+    std::vector<SymbolicTensor> inputs;
+    for (const auto& ref : node_data) {
+      auto x = output_of(ref);
+      if (!x) {
+        unprocessed[layer_name].push_back(node_data);
+        return false;
+      }
+      inputs.push_back(*x);
+    }
+    for (const auto& y : created[layer_name]->apply(inputs)) keep.push_back(y);
+    return true;
+  };
+  const auto& layer_list = config.at("layers");
+  for (const auto& layer_data : layer_list) {
+    const std::string class_name = layer_data.at("class_name").get<std::string>();
+    LayerPtr layer;
+    if (class_name == "InputLayer") {
+      auto input =
+          std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_data.at("config")));
+      keep.push_back(input->make_input());
+      layer = input;
+    } else if (class_name == "Model") {
+      layer = Model::from_config(layer_data.at("config"), layer_factory);
+    } else {
+      layer = layer_factory(
+          nlohmann::json{{"class_name", class_name}, {"config", layer_data.at("config")}});
+      if (!layer)
+        throw std::invalid_argument("Model config: the layer factory made no layer for " +
+                                    class_name);
+    }
+    created[layer_data.value("name", layer->name())] = layer;
+    for (const auto& node_data : layer_data.value("inbound_nodes", nlohmann::json::array()))
+      unprocessed[layer_data.value("name", layer->name())].push_back(node_data);
+  }
+  // Keras's loop: process every layer's pending calls in config order until none is left (a call
+  // waits when an input comes from a call not made yet).
+  while (!unprocessed.empty()) {
+    bool progress = false;
+    for (const auto& layer_data : layer_list) {
+      const std::string layer_name = layer_data.value("name", "");
+      auto found = unprocessed.find(layer_name);
+      if (found == unprocessed.end()) continue;
+      std::vector<nlohmann::json> pending = std::move(found->second);
+      unprocessed.erase(found);
+      for (const auto& node_data : pending)
+        progress = process_node(layer_name, node_data) || progress;
+    }
+    if (!progress && !unprocessed.empty())
+      throw std::invalid_argument("Model config: the calls of layer \"" +
+                                  unprocessed.begin()->first + "\" read calls that never happen");
+  }
+  std::vector<SymbolicTensor> inputs, outputs;
+  for (const auto& ref : config.at("input_layers")) inputs.push_back(output_of(ref).value());
+  for (const auto& ref : config.at("output_layers")) outputs.push_back(output_of(ref).value());
+  return std::make_shared<Model>(TensorList{inputs}, TensorList{outputs},
+                                 config.value("name", std::string()));
 }
 
 }  // namespace keras

@@ -103,4 +103,33 @@ void Sequential::ensure_graph() {
         layers_.front()->name() + " has none.");
 }
 
+nlohmann::json Sequential::get_config() const {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : this->layers())
+    layers.push_back({{"class_name", layer->class_name()}, {"config", layer->get_config()}});
+  return {{"name", name()}, {"layers", layers}};
+}
+
+std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config,
+                                                    const LayerFactory& layer_factory) {
+  auto model = std::make_shared<Sequential>(config.value("name", std::string()));
+  // Keras 1 and early Keras 2 wrote a bare list of layers.
+  const nlohmann::json& layers = config.is_array() ? config : config.at("layers");
+  for (const auto& entry : layers) {
+    const std::string class_name = entry.at("class_name").get<std::string>();
+    LayerPtr layer;
+    if (class_name == "Sequential")
+      layer = Sequential::from_config(entry.at("config"), layer_factory);
+    else if (class_name == "Model")
+      layer = Model::from_config(entry.at("config"), layer_factory);
+    else
+      layer = layer_factory(entry);
+    if (!layer)
+      throw std::invalid_argument("Sequential config: the layer factory made no layer for " +
+                                  class_name);
+    model->add(layer);
+  }
+  return model;
+}
+
 }  // namespace keras

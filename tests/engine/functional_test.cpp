@@ -317,3 +317,69 @@ TEST(Functional, TimeDistributedModelOverSequences) {
   for (int i = 0; i < 10; ++i) last = seq.train_on_batch(xs, Tensor::full({8, 4, 3}, 0.5))[0];
   EXPECT_LT(last, first);
 }
+
+namespace {
+// A small stand-in for the layer registry: class_name -> layer.
+LayerPtr local_factory(const nlohmann::json& entry) {
+  const std::string class_name = entry.at("class_name").get<std::string>();
+  const nlohmann::json& c = entry.at("config");
+  if (class_name == "Dense") {
+    DenseOptions o;
+    o.units = c.at("units").get<std::int64_t>();
+    o.activation = c.at("activation").get<std::string>();
+    o.use_bias = c.at("use_bias").get<bool>();
+    o.name = c.at("name").get<std::string>();
+    if (c.contains("batch_input_shape")) {
+      Shape shape;
+      for (const auto& d : c["batch_input_shape"])
+        shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+      o.batch_input_shape = shape;
+    }
+    return std::make_shared<Dense>(o);
+  }
+  if (class_name == "Concatenate") return Concatenate::from_config(c);
+  if (class_name == "Add") return Add::from_config(c);
+  if (class_name == "Sequential") return Sequential::from_config(c, local_factory);
+  throw std::invalid_argument("local_factory: unknown class " + class_name);
+}
+}  // namespace
+
+TEST(Functional, ConfigRebuildsTheSameGraph) {
+  auto a = Input({.shape = Shape{4}, .name = "in_a"});
+  auto b = Input({.shape = Shape{4}, .name = "in_b"});
+  auto shared = std::make_shared<Dense>(3, DenseOptions{.activation = "tanh", .name = "shared"});
+  auto ya = (*shared)(a);
+  auto yb = (*shared)(b);
+  // A nested functional model and a nested Sequential, called as layers.
+  auto z = Input({.shape = Shape{6}, .name = "inner_in"});
+  auto inner = std::make_shared<Model>(z, Dense(5, {.name = "inner_dense"})(z), "inner");
+  auto seq = std::make_shared<Sequential>("seq");
+  seq->add(Dense(2, {.input_dim = 5, .name = "seq_dense"}));
+  auto joined = Concatenate(ConcatenateOptions{.name = "join"})({ya, yb});
+  auto out = (*seq)((*inner)(joined));
+  auto extra = Add(MergeLayerOptions{.name = "sum"})({ya, yb});
+  Model model({a, b}, {out, extra}, "outer");
+
+  nlohmann::json config = model.get_config();
+  EXPECT_EQ(config["name"], "outer");
+  EXPECT_EQ(config["input_layers"], nlohmann::json::parse(R"([["in_a", 0, 0], ["in_b", 0, 0]])"));
+  EXPECT_EQ(config["output_layers"], nlohmann::json::parse(R"([["seq", 1, 0], ["sum", 0, 0]])"));
+  nlohmann::json shared_entry;
+  for (const auto& l : config["layers"])
+    if (l["name"] == "shared") shared_entry = l;
+  EXPECT_EQ(shared_entry["inbound_nodes"],
+            nlohmann::json::parse(R"([[["in_a", 0, 0, {}]], [["in_b", 0, 0, {}]]])"));
+
+  std::shared_ptr<Model> rebuilt = Model::from_config(config, local_factory);
+  EXPECT_EQ(rebuilt->get_config().dump(), config.dump());
+  EXPECT_EQ(rebuilt->weights().size(), model.weights().size());
+  rebuilt->set_weights(model.get_weights());
+  Tensor xa = random_normal({3, 4}, 51), xb = random_normal({3, 4}, 52);
+  auto before = model.predict(Arrays{xa, xb});
+  auto after = rebuilt->predict(Arrays{xa, xb});
+  for (std::size_t k = 0; k < 2; ++k)
+    EXPECT_EQ(after[k].to_vector<double>(), before[k].to_vector<double>());
+
+  auto seq_again = Sequential::from_config(seq->get_config(), local_factory);
+  EXPECT_EQ(seq_again->get_config().dump(), seq->get_config().dump());
+}

@@ -409,6 +409,17 @@ class Model : public Layer {
       const std::vector<SymbolicTensor>& inputs,
       const std::vector<SymbolicTensor>& masks) const override;
 
+  // Keras's functional config: {name, layers: [{name, class_name, config, inbound_nodes}],
+  // input_layers, output_layers}, inbound nodes as [layer name, node index, tensor index, {}].
+  // from_config rebuilds the same graph (shared layers, nested models) with fresh weights; its
+  // layers come from `layer_factory`, called with {"class_name", "config"} (InputLayer and Model
+  // entries are rebuilt here; a Sequential entry goes to the factory, which can call
+  // Sequential::from_config).
+  using LayerFactory = std::function<LayerPtr(const nlohmann::json& layer_config_with_class_name)>;
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Model> from_config(const nlohmann::json& config,
+                                            const LayerFactory& layer_factory);
+
   // Set by a callback to end fit() after the current epoch (Keras's model.stop_training).
   bool stop_training = false;
 
@@ -422,9 +433,6 @@ class Model : public Layer {
 
   std::vector<LayerPtr> layers_;
   std::vector<SymbolicTensor> inputs_, outputs_;
-  // The layer calls of the graph ("layer name" + "_ib-" + node index, as Keras's
-  // _network_nodes); empty for a Sequential.
-  std::vector<std::pair<const Layer*, int>> network_nodes_;
   // For a layer called as a temporary in the expression that built the model: its history,
   // which points at the frozen stand-in once the temporary is gone (see Layer::~Layer).
   std::vector<std::shared_ptr<KerasHistory>> layer_anchors_;
