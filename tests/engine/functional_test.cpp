@@ -233,6 +233,7 @@ TEST(Functional, ModelIsCallableWithSharedWeights) {
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6);
   EXPECT_EQ(inner->compute_output_shape(Shape{-1, 5}), (Shape{-1, 4}));
+  EXPECT_EQ(inner->get_output_shape_for(Shape{-1, 5}), (Shape{-1, 4}));
 }
 
 TEST(Functional, ModelNestedThreeDeepTrainsAndRoundTripsWeights) {

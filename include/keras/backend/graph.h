@@ -121,7 +121,7 @@ struct Node {
   Shape shape;  // static; -1 for unknown dimensions
   DType dtype;
   std::string name;
-  Tensor value;        // variables and constants: the data (variables are updated in place)
+  Tensor value;      // variables and constants: the data (variables are updated in place)
   NodePtr keras_mask;  // Keras's tensor._keras_mask, set by layers; the backend ignores it
   // Keras's tensor._keras_history (the layer call that made it), set by the engine; opaque here.
   std::shared_ptr<void> keras_history;

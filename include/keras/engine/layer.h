@@ -98,6 +98,10 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual void build(const Shape& input_shape);
   virtual SymbolicTensor call(const SymbolicTensor& inputs) = 0;
   virtual Shape compute_output_shape(const Shape& input_shape) const { return input_shape; }
+  // Keras 1's name of compute_output_shape.
+  Shape get_output_shape_for(const Shape& input_shape) const {
+    return compute_output_shape(input_shape);
+  }
   // Keras's masks: each call reads the mask its input carries (set by a Masking layer, say) and
   // gives its output compute_mask's result. A layer that supports masking passes the mask on
   // unless it overrides compute_mask; one that does not refuses a masked input.
