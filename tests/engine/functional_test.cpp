@@ -384,3 +384,28 @@ TEST(Functional, ConfigRebuildsTheSameGraph) {
   auto seq_again = Sequential::from_config(seq->get_config(), local_factory);
   EXPECT_EQ(seq_again->get_config().dump(), seq->get_config().dump());
 }
+
+namespace {
+// Masks the timesteps whose features are all zero, as Keras's Masking(0.0) does.
+class ZeroMasking : public Layer {
+ public:
+  ZeroMasking() : Layer("ZeroMasking", {}) { supports_masking_ = true; }
+  std::string class_name() const override { return "ZeroMasking"; }
+  SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
+  SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
+    return K::max(K::not_equal(x, K::constant(0.0, x.dtype())), {-1});
+  }
+};
+}  // namespace
+
+TEST(Functional, ModelCalledAsALayerCarriesItsMask) {
+  auto x = Input({.shape = Shape{3, 2}});
+  auto inner = std::make_shared<Model>(x, Dense(4)(ZeroMasking()(x)));
+  auto x2 = Input({.shape = Shape{3, 2}});
+  auto y = (*inner)(x2);
+  ASSERT_TRUE(y.node()->keras_mask);
+  Tensor data = Tensor::full({1, 3, 2}, 1.0);
+  data.data<float>()[2] = data.data<float>()[3] = 0;
+  auto mask = K::function({x2}, {SymbolicTensor(y.node()->keras_mask)})({data})[0];
+  EXPECT_EQ(mask.to_vector<double>(), (std::vector<double>{1, 0, 1}));
+}

@@ -311,3 +311,17 @@ TEST(Merge, MasksAreMergedAsKerasDoes) {
   }
   K::set_floatx(DType::float32);
 }
+
+TEST(Merge, ConfigsRoundTrip) {
+  auto a = Input({.shape = Shape{4}}), b = Input({.shape = Shape{4}});
+  Merge m({.mode = "concat", .concat_axis = -1, .name = "m"});
+  m({a, b});
+  auto again = Merge::from_config(m.get_config());
+  EXPECT_EQ(again->get_config(), m.get_config());
+  Dot d(DotOptions{.axes = {1, 1}, .normalize = true, .name = "d"});
+  EXPECT_EQ(Dot::from_config(d.get_config())->get_config(), d.get_config());
+  Concatenate c(1, {.name = "c"});
+  EXPECT_EQ(Concatenate::from_config(c.get_config())->get_config(), c.get_config());
+  Merge custom({.mode = [](const std::vector<SymbolicTensor>& t) { return t[0]; }, .name = "f"});
+  EXPECT_THROW(Merge::from_config(custom.get_config()), std::invalid_argument);
+}

@@ -218,6 +218,8 @@ class Merge : public Layer {
   explicit Merge(MergeOptions options = {});
   Merge(std::vector<LayerPtr> layers, MergeOptions options = {});
   std::string class_name() const override { return "Merge"; }
+  // Named modes only: a function mode cannot be rebuilt from its config.
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   void build_list(const std::vector<Shape>& input_shapes) override;
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,

@@ -2,6 +2,7 @@
 // of its input, the seed's `TimeDistributed(model)(input_sequences)`.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ class TimeDistributed : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  // The wrapped layer comes from `layer_factory`, called with {"class_name", "config"}.
+  static std::shared_ptr<Layer> from_config(
+      const nlohmann::json& config,
+      const std::function<LayerPtr(const nlohmann::json&)>& layer_factory);
   const LayerPtr& layer() const { return layer_; }
 
   // The wrapped layer's weights are this layer's.

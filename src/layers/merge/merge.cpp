@@ -665,6 +665,28 @@ std::vector<SymbolicTensor> Merge::losses() const {
   return out;
 }
 
+std::shared_ptr<Layer> Merge::from_config(const nlohmann::json& c) {
+  if (c.value("mode_type", "raw") != "raw")
+    throw std::invalid_argument("Merge " + c.value("name", std::string()) +
+                                ": a merge function (mode_type \"" + c.value("mode_type", "") +
+                                "\") cannot be rebuilt from a config");
+  MergeOptions o;
+  o.mode = c.value("mode", std::string("sum"));
+  o.concat_axis = c.value("concat_axis", -1);
+  if (c.contains("dot_axes") && !c["dot_axes"].is_null())
+    o.dot_axes = c["dot_axes"].is_array() ? c["dot_axes"].get<std::vector<int>>()
+                                          : std::vector<int>{c["dot_axes"].get<int>()};
+  if (c.contains("output_shape") && c["output_shape"].is_array()) {
+    Shape shape;
+    for (const auto& d : c["output_shape"])
+      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+    o.output_shape = shape;
+  }
+  o.name = c.value("name", std::string());
+  o.trainable = c.value("trainable", true);
+  return std::make_shared<Merge>(o);
+}
+
 SymbolicTensor merge(const std::vector<SymbolicTensor>& inputs, MergeOptions options) {
   return Merge(std::move(options))(inputs);
 }

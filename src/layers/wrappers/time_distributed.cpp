@@ -52,6 +52,23 @@ nlohmann::json TimeDistributed::get_config() const {
   return config;
 }
 
+std::shared_ptr<Layer> TimeDistributed::from_config(
+    const nlohmann::json& config,
+    const std::function<LayerPtr(const nlohmann::json&)>& layer_factory) {
+  TimeDistributedOptions o;
+  o.name = config.value("name", std::string());
+  o.trainable = config.value("trainable", true);
+  if (config.contains("batch_input_shape")) {
+    Shape shape;
+    for (const auto& d : config["batch_input_shape"])
+      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+    o.batch_input_shape = shape;
+  }
+  LayerPtr inner = layer_factory(config.at("layer"));
+  if (!inner) throw std::invalid_argument("TimeDistributed config: the factory made no layer");
+  return std::make_shared<TimeDistributed>(inner, o);
+}
+
 std::vector<SymbolicTensor> TimeDistributed::weights() const {
   return layer_->weights();
 }
