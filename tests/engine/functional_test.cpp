@@ -409,3 +409,27 @@ TEST(Functional, ModelCalledAsALayerCarriesItsMask) {
   auto mask = K::function({x2}, {SymbolicTensor(y.node()->keras_mask)})({data})[0];
   EXPECT_EQ(mask.to_vector<double>(), (std::vector<double>{1, 0, 1}));
 }
+
+namespace {
+// A named layer on the stack, destroyed when this returns: the model keeps a frozen stand-in.
+std::shared_ptr<Model> model_from_a_scope() {
+  auto x = Input({.shape = Shape{3}});
+  Dense named(2, {.name = "named"});
+  auto y = named(x);
+  return std::make_shared<Model>(x, y);
+}
+}  // namespace
+
+TEST(Functional, LayersOutliveTheObjectsTheyWereCalledAs) {
+  auto model = model_from_a_scope();
+  LayerPtr layer = model->get_layer("named");
+  EXPECT_EQ(layer->class_name(), "Dense");
+  EXPECT_EQ(layer->get_config()["units"], 2);
+  EXPECT_EQ(model->weights().size(), 2u);
+  EXPECT_EQ(model->predict(Tensor::full({4, 3}, 1.0)).shape(), (Shape{4, 2}));
+  // Called again (the model as a layer), the frozen layer replays its graph.
+  auto x2 = Input({.shape = Shape{3}});
+  EXPECT_EQ((*model)(x2).shape(), (Shape{-1, 2}));
+  EXPECT_EQ((*layer)(x2).shape(), (Shape{-1, 2}));
+  EXPECT_EQ(layer->inbound_nodes().size(), 2u);
+}
