@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "keras/engine/topology.h"
 #include "keras/engine/training.h"
 
 namespace keras {
@@ -17,7 +18,7 @@ namespace keras {
 struct LayerRef {
   LayerRef(LayerPtr layer) : ptr(std::move(layer)) {}  // NOLINT: implicit by design
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, L>>>
-  LayerRef(std::shared_ptr<L> layer) : ptr(std::move(layer)) {}  // NOLINT: make_shared<MyLayer>
+  LayerRef(std::shared_ptr<L> layer) : ptr(std::move(layer)) {}  // NOLINT: a model or any layer
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
                                                     !std::is_lvalue_reference_v<L>>>
   LayerRef(L&& layer) : ptr(std::make_shared<std::decay_t<L>>(std::move(layer))) {}  // NOLINT
@@ -29,8 +30,15 @@ class Sequential : public Model {
   explicit Sequential(std::string name = "");
   Sequential(std::initializer_list<LayerRef> layers, std::string name = "");
 
+  std::string class_name() const override { return "Sequential"; }
   void add(LayerRef layer);
   void pop();
+
+  // Keras 2.2.4's Sequential config: {name, layers: [{class_name, config}]}. from_config adds
+  // the layers `layer_factory` makes ("Model" and "Sequential" entries are rebuilt here).
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Sequential> from_config(const nlohmann::json& config,
+                                                 const LayerFactory& layer_factory);
 
  protected:
   void ensure_graph() override;

@@ -1,6 +1,8 @@
 #include "keras/engine/layer.h"
 
+#include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <stdexcept>
 
@@ -57,7 +59,189 @@ Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
   }
 }
 
-Layer::~Layer() = default;
+Layer::Layer(Layer&& other) noexcept
+    : std::enable_shared_from_this<Layer>(),
+      supports_masking_(other.supports_masking_),
+      name_(std::move(other.name_)),
+      trainable_(other.trainable_),
+      built_(other.built_),
+      batch_input_shape_(std::move(other.batch_input_shape_)),
+      weights_(std::move(other.weights_)),
+      nodes_(std::move(other.nodes_)),
+      losses_(std::move(other.losses_)),
+      updates_(std::move(other.updates_)),
+      snapshot_class_name_(std::move(other.snapshot_class_name_)),
+      snapshot_config_(std::move(other.snapshot_config_)),
+      snapshot_weights_(std::move(other.snapshot_weights_)),
+      snapshot_trainable_(std::move(other.snapshot_trainable_)),
+      snapshot_losses_(std::move(other.snapshot_losses_)),
+      snapshot_constraints_(std::move(other.snapshot_constraints_)),
+      snapshot_updates_(std::move(other.snapshot_updates_)) {
+  other.nodes_.clear();
+  for (const auto& node : nodes_)
+    for (const auto& weak : node.output_tensors)
+      if (auto out = weak.lock()) {
+        auto history = std::static_pointer_cast<KerasHistory>(out->keras_history);
+        if (history && history->layer.get() == &other) history->layer = LayerPtr(LayerPtr(), this);
+      }
+}
+
+std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor) {
+  if (!tensor.defined()) return nullptr;
+  return std::static_pointer_cast<KerasHistory>(tensor.node()->keras_history);
+}
+
+// What a layer that was called as a temporary (or a named object destroyed before its outputs)
+// leaves behind: its weights and calls, its class name and config, and the graph of its first
+// call, which it replays to be called again (as a model does).
+class FrozenLayer final : public Layer {
+ public:
+  explicit FrozenLayer(Layer&& from) : Layer(std::move(from)) {}
+  std::string class_name() const override { return snapshot_class_name_; }
+  nlohmann::json get_config() const override {
+    if (snapshot_config_.is_null())
+      throw std::logic_error("Layer " + name() + " (" + snapshot_class_name_ +
+                             ") has no config: its get_config failed when it was called");
+    return snapshot_config_;
+  }
+  SymbolicTensor call(const SymbolicTensor& inputs) override { return call_list({inputs}, {})[0]; }
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>&) override {
+    const LayerNode& first = nodes_.front();
+    std::vector<SymbolicTensor> outputs;
+    for (const auto& weak : first.output_tensors) {
+      auto node = weak.lock();
+      if (!node)
+        throw std::logic_error("Layer " + name() +
+                               " cannot be called again: the tensors of its first call are gone");
+      outputs.emplace_back(node);
+    }
+    if (inputs.size() != first.input_tensors.size())
+      throw std::invalid_argument(
+          "Layer " + name() + " expects " + std::to_string(first.input_tensors.size()) +
+          " inputs, but it received " + std::to_string(inputs.size()) + " input tensors.");
+    last_outputs_ = replay_graph(first.input_tensors, outputs, inputs);
+    return last_outputs_;
+  }
+  std::vector<Shape> compute_output_shape_list(const std::vector<Shape>&) const override {
+    return nodes_.front().output_shapes;
+  }
+  std::vector<SymbolicTensor> weights() const override { return snapshot_weights_; }
+  std::vector<SymbolicTensor> trainable_weights() const override {
+    return trainable() ? snapshot_trainable_ : std::vector<SymbolicTensor>{};
+  }
+  std::vector<SymbolicTensor> non_trainable_weights() const override {
+    std::vector<SymbolicTensor> out;
+    for (const auto& w : snapshot_weights_)
+      if (!trainable() || std::find(snapshot_trainable_.begin(), snapshot_trainable_.end(), w) ==
+                              snapshot_trainable_.end())
+        out.push_back(w);
+    return out;
+  }
+  std::vector<Tensor> get_weights() const override {
+    std::vector<Tensor> out;
+    for (const auto& w : snapshot_weights_) out.push_back(backend::get_value(w).clone());
+    return out;
+  }
+  void set_weights(const std::vector<Tensor>& values) override {
+    if (values.size() != snapshot_weights_.size())
+      throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + name() +
+                                  "\" with a weight list of length " +
+                                  std::to_string(values.size()) + ", but the layer was expecting " +
+                                  std::to_string(snapshot_weights_.size()) + " weights.");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i].shape() != snapshot_weights_[i].shape())
+        throw std::invalid_argument("Layer weight shape " +
+                                    shape_to_string(snapshot_weights_[i].shape()) +
+                                    " not compatible with provided weight shape " +
+                                    shape_to_string(values[i].shape()) + " (layer " + name() + ")");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      backend::set_value(snapshot_weights_[i], values[i]);
+  }
+  std::int64_t count_params() const override {
+    std::int64_t total = 0;
+    for (const auto& w : snapshot_weights_) total += shape_numel(w.shape());
+    return total;
+  }
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override {
+    return snapshot_constraints_;
+  }
+  std::vector<SymbolicTensor> losses() const override { return snapshot_losses_; }
+  std::vector<std::pair<backend::Update, bool>> tagged_updates() const override {
+    return snapshot_updates_;
+  }
+  std::vector<SymbolicTensor> compute_mask_list(const std::vector<SymbolicTensor>&,
+                                                const std::vector<SymbolicTensor>&) const override {
+    std::vector<SymbolicTensor> masks;
+    for (const auto& out : last_outputs_)
+      masks.push_back(out.node()->keras_mask ? SymbolicTensor(out.node()->keras_mask)
+                                             : SymbolicTensor());
+    return masks;
+  }
+
+ private:
+  std::vector<SymbolicTensor> last_outputs_;
+};
+
+Layer::~Layer() {
+  // A layer held by a shared_ptr is kept alive by the histories of its outputs; one that is not
+  // (a temporary) hands itself to a frozen stand-in if any of its outputs still exists.
+  if (nodes_.empty() || !weak_from_this().expired()) return;
+  std::vector<std::shared_ptr<KerasHistory>> histories;
+  for (const auto& node : nodes_)
+    for (const auto& weak : node.output_tensors)
+      if (auto out = weak.lock()) {
+        auto history = std::static_pointer_cast<KerasHistory>(out->keras_history);
+        if (history && history->layer.get() == this) histories.push_back(history);
+      }
+  if (histories.empty()) return;
+  try {
+    LayerPtr frozen = std::make_shared<FrozenLayer>(std::move(*this));
+    for (auto& history : histories) history->layer = frozen;
+  } catch (...) {
+    for (auto& history : histories) history->layer.reset();  // out of memory: forget the layer
+  }
+}
+
+std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
+                                         const std::vector<SymbolicTensor>& outputs,
+                                         const std::vector<SymbolicTensor>& new_inputs) {
+  if (inputs.size() != new_inputs.size())
+    throw std::invalid_argument("replay_graph: " + std::to_string(inputs.size()) + " inputs but " +
+                                std::to_string(new_inputs.size()) + " new inputs");
+  std::map<const backend::Node*, backend::NodePtr> memo;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    memo[inputs[i].node().get()] = new_inputs[i].node();
+    const auto& old_mask = inputs[i].node()->keras_mask;
+    const auto& new_mask = new_inputs[i].node()->keras_mask;
+    if (old_mask && new_mask) memo[old_mask.get()] = new_mask;
+  }
+  std::function<backend::NodePtr(const backend::NodePtr&)> copy =
+      [&](const backend::NodePtr& node) -> backend::NodePtr {
+    auto found = memo.find(node.get());
+    if (found != memo.end()) return found->second;
+    backend::NodePtr result = node;
+    if (!node->inputs.empty()) {
+      std::vector<SymbolicTensor> args;
+      bool changed = false;
+      for (const auto& in : node->inputs) {
+        auto copied = copy(in);
+        changed = changed || copied != in;
+        args.emplace_back(copied);
+      }
+      if (changed) result = backend::make_node(node->op, args, node->attrs).node();
+    }
+    memo[node.get()] = result;
+    return result;
+  };
+  std::vector<SymbolicTensor> out;
+  for (const auto& o : outputs) {
+    auto node = copy(o.node());
+    if (node != o.node() && o.node()->keras_mask) node->keras_mask = copy(o.node()->keras_mask);
+    out.emplace_back(node);
+  }
+  return out;
+}
 
 void Layer::build(const Shape&) {}
 
@@ -76,9 +260,9 @@ nlohmann::json Layer::get_config() const {
 SymbolicTensor Layer::compute_mask(const SymbolicTensor& inputs, const SymbolicTensor& mask) const {
   if (!mask.defined()) return mask;
   if (!supports_masking_)
-    throw std::invalid_argument("Layer " + name_ + " does not support masking, but was passed an input_mask of shape " +
-                                shape_to_string(mask.shape()) + " (input shape " + shape_to_string(inputs.shape()) +
-                                ")");
+    throw std::invalid_argument(
+        "Layer " + name_ + " does not support masking, but was passed an input_mask of shape " +
+        shape_to_string(mask.shape()) + " (input shape " + shape_to_string(inputs.shape()) + ")");
   return mask;
 }
 
@@ -88,17 +272,122 @@ void Layer::incompatible_input(const Shape& input_shape, const std::string& expe
 }
 
 SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) {
+  return (*this)(std::vector<SymbolicTensor>{inputs});
+}
+
+SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) {
+  auto outputs = apply(inputs);
+  if (outputs.size() != 1)
+    throw std::invalid_argument("Layer " + name_ + " has " + std::to_string(outputs.size()) +
+                                " outputs: call apply() to get all of them");
+  return outputs.front();
+}
+
+std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) {
+  if (inputs.empty())
+    throw std::invalid_argument("Layer " + name_ + " was called on an empty list of tensors");
+  std::vector<SymbolicTensor> masks;
+  std::vector<Shape> shapes;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].defined())
+      throw std::invalid_argument("Layer " + name_ + ": input " + std::to_string(i) +
+                                  " is an undefined tensor");
+    const auto& mask = inputs[i].node()->keras_mask;
+    masks.push_back(mask ? SymbolicTensor(mask) : SymbolicTensor());
+    shapes.push_back(inputs[i].shape());
+  }
   if (!built_) {
-    build(inputs.shape());
+    build_list(shapes);
     built_ = true;
   }
-  SymbolicTensor mask = inputs.node()->keras_mask ? SymbolicTensor(inputs.node()->keras_mask) : SymbolicTensor();
-  SymbolicTensor outputs = call_masked(inputs, mask);
-  SymbolicTensor output_mask = compute_mask(inputs, mask);
-  if (output_mask.defined() || outputs.node() != inputs.node()) outputs.node()->keras_mask = output_mask.node();
-  inputs_.push_back(inputs);
-  outputs_.push_back(outputs);
+  std::vector<SymbolicTensor> outputs = call_list(inputs, masks);
+  std::vector<SymbolicTensor> output_masks = compute_mask_list(inputs, masks);
+  output_masks.resize(outputs.size());
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    SymbolicTensor& out = outputs[j];
+    // Every tensor has one history: an input passed through (or a tensor another call made)
+    // gets a node of its own.
+    if (out.node()->keras_history || out.node()->op == backend::OpKind::kPlaceholder ||
+        std::find(inputs.begin(), inputs.end(), out) != inputs.end() ||
+        std::find(outputs.begin(), outputs.begin() + static_cast<std::ptrdiff_t>(j), out) !=
+            outputs.begin() + static_cast<std::ptrdiff_t>(j)) {
+      std::vector<int> identity(static_cast<std::size_t>(out.ndim()));
+      for (int a = 0; a < out.ndim(); ++a) identity[static_cast<std::size_t>(a)] = a;
+      out = backend::permute_dimensions(out, identity);
+    }
+    out.node()->keras_mask = output_masks[j].node();
+  }
+  LayerNode node;
+  node.input_tensors = inputs;
+  node.input_shapes = shapes;
+  record_node(std::move(node), outputs);
   return outputs;
+}
+
+int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs) {
+  node.output_tensors.clear();
+  node.output_shapes.clear();
+  for (const auto& out : outputs) {
+    node.output_tensors.push_back(out.node());
+    node.output_shapes.push_back(out.shape());
+  }
+  const int index = static_cast<int>(nodes_.size());
+  nodes_.push_back(std::move(node));
+  LayerPtr self = weak_from_this().lock();
+  if (!self) {
+    // Not held by a shared_ptr: the histories point at this object until it is destroyed, when a
+    // frozen stand-in takes its place (see ~Layer), described by what it reports now.
+    self = LayerPtr(LayerPtr(), this);
+    snapshot_class_name_ = class_name();
+    try {
+      snapshot_config_ = get_config();
+    } catch (const std::exception&) {
+      snapshot_config_ = nullptr;
+    }
+    // What the layer's overrides report (a wrapper's or a model's weights are its layers').
+    snapshot_weights_ = weights();
+    snapshot_trainable_ = trainable_weights();
+    snapshot_losses_ = losses();
+    snapshot_constraints_ = constraints();
+    snapshot_updates_ = tagged_updates();
+  }
+  for (std::size_t j = 0; j < outputs.size(); ++j)
+    outputs[j].node()->keras_history =
+        std::make_shared<KerasHistory>(KerasHistory{self, index, static_cast<int>(j)});
+  return index;
+}
+
+void Layer::build_list(const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() != 1)
+    throw std::invalid_argument("Layer " + name_ + " expects 1 inputs, but it received " +
+                                std::to_string(input_shapes.size()) + " input tensors.");
+  build(input_shapes.front());
+}
+
+std::vector<SymbolicTensor> Layer::call_list(const std::vector<SymbolicTensor>& inputs,
+                                             const std::vector<SymbolicTensor>& masks) {
+  if (inputs.size() != 1)
+    throw std::invalid_argument("Layer " + name_ + " expects 1 inputs, but it received " +
+                                std::to_string(inputs.size()) + " input tensors.");
+  return {call_masked(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front())};
+}
+
+std::vector<Shape> Layer::compute_output_shape_list(const std::vector<Shape>& input_shapes) const {
+  if (input_shapes.size() != 1)
+    throw std::invalid_argument("Layer " + name_ + " expects 1 inputs, but it received " +
+                                std::to_string(input_shapes.size()) + " input shapes.");
+  return {compute_output_shape(input_shapes.front())};
+}
+
+std::vector<SymbolicTensor> Layer::compute_mask_list(
+    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  if (inputs.size() == 1)
+    return {compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front())};
+  for (const auto& mask : masks)
+    if (mask.defined() && !supports_masking_)
+      throw std::invalid_argument("Layer " + name_ +
+                                  " does not support masking, but was passed an input_mask");
+  return std::vector<SymbolicTensor>(1);
 }
 
 SymbolicTensor Layer::add_weight(const std::string& name, const Shape& shape,
@@ -189,36 +478,80 @@ void Layer::adopt(const Layer& inner) {
 
 std::vector<backend::Update> Layer::updates() const {
   std::vector<backend::Update> out;
-  for (const auto& [update, state] : updates_) out.push_back(update);
+  for (const auto& [update, state] : tagged_updates()) out.push_back(update);
   return out;
 }
 
 std::vector<backend::Update> Layer::state_updates() const {
   std::vector<backend::Update> out;
-  for (const auto& [update, state] : updates_)
+  for (const auto& [update, state] : tagged_updates())
     if (state) out.push_back(update);
   return out;
 }
 
 const SymbolicTensor& Layer::input() const {
-  if (inputs_.empty())
+  if (nodes_.empty())
     throw std::logic_error("Layer " + name_ + " is not connected, no input to return.");
-  if (inputs_.size() > 1)
+  if (nodes_.size() > 1)
     throw std::logic_error(
         "Layer " + name_ +
         " has multiple inbound nodes, hence the notion of \"layer input\" is ill-defined. "
         "Use `get_input_at(node_index)` instead.");
-  return inputs_[0];
+  return nodes_[0].input_tensors.front();
 }
 
-const SymbolicTensor& Layer::output() const {
-  if (outputs_.empty()) throw std::logic_error("Layer " + name_ + " has no inbound nodes.");
-  if (outputs_.size() > 1)
+SymbolicTensor Layer::output() const {
+  if (nodes_.empty()) throw std::logic_error("Layer " + name_ + " has no inbound nodes.");
+  if (nodes_.size() > 1)
     throw std::logic_error(
         "Layer " + name_ +
         " has multiple inbound nodes, hence the notion of \"layer output\" is ill-defined. "
         "Use `get_output_at(node_index)` instead.");
-  return outputs_[0];
+  return get_output_at(0);
+}
+
+const LayerNode& Layer::node_at(int node_index, const char* what) const {
+  if (nodes_.empty())
+    throw std::logic_error("The layer " + name_ +
+                           " has never been called and thus has no defined " + what + ".");
+  if (node_index < 0 || static_cast<std::size_t>(node_index) >= nodes_.size())
+    throw std::out_of_range("Asked to get " + std::string(what) + " at node " +
+                            std::to_string(node_index) + " of layer " + name_ +
+                            ", but the layer has only " + std::to_string(nodes_.size()) +
+                            " inbound nodes.");
+  return nodes_[static_cast<std::size_t>(node_index)];
+}
+
+std::vector<SymbolicTensor> Layer::get_inputs_at(int node_index) const {
+  return node_at(node_index, "input").input_tensors;
+}
+
+std::vector<SymbolicTensor> Layer::get_outputs_at(int node_index) const {
+  std::vector<SymbolicTensor> out;
+  for (const auto& weak : node_at(node_index, "output").output_tensors) {
+    auto node = weak.lock();
+    if (!node)
+      throw std::logic_error("The output of node " + std::to_string(node_index) + " of layer " +
+                             name_ + " no longer exists: no tensor or model holds it");
+    out.emplace_back(node);
+  }
+  return out;
+}
+
+SymbolicTensor Layer::get_input_at(int node_index) const {
+  return get_inputs_at(node_index).front();
+}
+
+SymbolicTensor Layer::get_output_at(int node_index) const {
+  return get_outputs_at(node_index).front();
+}
+
+Shape Layer::get_input_shape_at(int node_index) const {
+  return node_at(node_index, "input_shape").input_shapes.front();
+}
+
+Shape Layer::get_output_shape_at(int node_index) const {
+  return node_at(node_index, "output_shape").output_shapes.front();
 }
 
 }  // namespace keras

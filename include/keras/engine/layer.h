@@ -56,12 +56,37 @@ LayerArguments layer_arguments(const Options& options) {
   return args;
 }
 
-class Layer {
+class Layer;
+using LayerPtr = std::shared_ptr<Layer>;
+
+// Keras's Node: one call of a layer on its input tensors. A layer keeps one per call (a shared
+// layer has several). Outputs are held weakly: a tensor keeps the layer that made it alive, not
+// the other way round.
+struct LayerNode {
+  std::vector<SymbolicTensor> input_tensors;
+  std::vector<std::weak_ptr<backend::Node>> output_tensors;
+  std::vector<Shape> input_shapes, output_shapes;
+};
+
+// Keras's tensor._keras_history: the layer, call (node) and output index that made a tensor.
+struct KerasHistory {
+  LayerPtr layer;  // owning, except for a named layer not held by a shared_ptr
+  int node_index = 0;
+  int tensor_index = 0;
+};
+// The history of a tensor made by a layer call (or Input()); null for other tensors.
+std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor);
+
+class Layer : public std::enable_shared_from_this<Layer> {
  public:
   virtual ~Layer();
   Layer(const Layer&) = delete;
   Layer& operator=(const Layer&) = delete;
-  Layer(Layer&&) = default;  // so `model.add(Dense(64))` can take the temporary
+  // So `model.add(Dense(64))` can take the temporary. A layer called on tensors and then destroyed
+  // while not held by a shared_ptr (a temporary: `x = Dense(64)(x)`) hands its weights and calls to
+  // a frozen stand-in that the output tensors own, as Keras tensors keep their layer alive.
+  // Moving a called layer moves its calls: the histories of their outputs follow it.
+  Layer(Layer&& other) noexcept;
   Layer& operator=(Layer&&) = default;
 
   virtual std::string class_name() const = 0;
@@ -74,6 +99,10 @@ class Layer {
   virtual void build(const Shape& input_shape);
   virtual SymbolicTensor call(const SymbolicTensor& inputs) = 0;
   virtual Shape compute_output_shape(const Shape& input_shape) const { return input_shape; }
+  // Keras 1's name of compute_output_shape.
+  Shape get_output_shape_for(const Shape& input_shape) const {
+    return compute_output_shape(input_shape);
+  }
   // Keras's masks: each call reads the mask its input carries (set by a Masking layer, say) and
   // gives its output compute_mask's result. A layer that supports masking passes the mask on
   // unless it overrides compute_mask; one that does not refuses a masked input.
@@ -88,24 +117,39 @@ class Layer {
 
   // Builds on first use, checks the input against the layer's spec, and records the call.
   SymbolicTensor operator()(const SymbolicTensor& inputs);
+  // A call on a list of tensors (merge layers, models of several inputs): one output.
+  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs);
+  // A call on a list of tensors, returning every output (a model of several outputs).
+  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs);
+
+  // The list forms of the lifecycle, for layers of several inputs or outputs (merge layers,
+  // models). The defaults take a list of one tensor to the single-tensor forms above.
+  virtual void build_list(const std::vector<Shape>& input_shapes);
+  virtual std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                                const std::vector<SymbolicTensor>& masks);
+  virtual std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const;
+  virtual std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const;
 
   // Weights, in creation order (Keras's order in files and get_weights).
   SymbolicTensor add_weight(const std::string& name, const Shape& shape,
                             const initializers::Initializer& initializer, bool trainable = true,
                             const WeightRegularizer& regularizer = {},
                             const WeightConstraint& constraint = {});
-  std::vector<SymbolicTensor> weights() const;
-  std::vector<SymbolicTensor> trainable_weights() const;
-  std::vector<SymbolicTensor> non_trainable_weights() const;
-  std::vector<Tensor> get_weights() const;
-  void set_weights(const std::vector<Tensor>& weights);
-  std::int64_t count_params() const;
+  // Virtual so that a model used as a layer reports the weights of its layers.
+  virtual std::vector<SymbolicTensor> weights() const;
+  virtual std::vector<SymbolicTensor> trainable_weights() const;
+  virtual std::vector<SymbolicTensor> non_trainable_weights() const;
+  virtual std::vector<Tensor> get_weights() const;
+  virtual void set_weights(const std::vector<Tensor>& weights);
+  virtual std::int64_t count_params() const;
   // The constraint of each constrained weight, applied after optimizer updates.
-  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const;
+  virtual std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const;
 
   // Keras's layer losses (weight and activity regularization), added to the model's loss.
   void add_loss(const SymbolicTensor& loss) { losses_.push_back(loss); }
-  const std::vector<SymbolicTensor>& losses() const { return losses_; }
+  virtual std::vector<SymbolicTensor> losses() const { return losses_; }
 
   // embedding, normalization and recurrent
   // Keras's layer updates: assignments the compiled functions make after every batch. State
@@ -115,6 +159,8 @@ class Layer {
                   bool state = false);
   std::vector<backend::Update> updates() const;        // all of them
   std::vector<backend::Update> state_updates() const;  // the state updates only
+  // Each update with whether it is a state update; a model reports its layers'.
+  virtual std::vector<std::pair<backend::Update, bool>> tagged_updates() const { return updates_; }
   // The dtype a model's input placeholder takes when this layer comes first (Embedding: int32).
   virtual DType input_dtype() const { return backend::floatx(); }
   // Stateful layers (Keras's `stateful=True` RNNs) keep states between batches; reset_states
@@ -127,9 +173,19 @@ class Layer {
 
   // The tensors of the layer's single call (Keras raises if it was called several times).
   const SymbolicTensor& input() const;
-  const SymbolicTensor& output() const;
+  SymbolicTensor output() const;
   Shape input_shape() const { return input().shape(); }
   Shape output_shape() const { return output().shape(); }
+
+  // Keras's per-call accessors: node_index counts the calls (0 is the first). The _at forms
+  // return the first tensor of a call; the `inputs_at` / `outputs_at` forms all of them.
+  const std::vector<LayerNode>& inbound_nodes() const { return nodes_; }
+  SymbolicTensor get_input_at(int node_index) const;
+  SymbolicTensor get_output_at(int node_index) const;
+  Shape get_input_shape_at(int node_index) const;
+  Shape get_output_shape_at(int node_index) const;
+  std::vector<SymbolicTensor> get_inputs_at(int node_index) const;
+  std::vector<SymbolicTensor> get_outputs_at(int node_index) const;
 
  protected:
   Layer(const std::string& class_name, const LayerArguments& arguments);
@@ -137,6 +193,9 @@ class Layer {
   [[noreturn]] void incompatible_input(const Shape& input_shape,
                                        const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
+  void set_built(bool built) { built_ = built; }
+  // Records a call (a node) and gives each output its history; returns the node's index.
+  int record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs);
   bool supports_masking_ = false;
   // embedding, normalization and recurrent
   // Takes on the weights, losses and updates of a wrapped layer (Bidirectional).
@@ -152,13 +211,27 @@ class Layer {
   bool trainable_ = true;
   bool built_ = false;
   std::optional<Shape> batch_input_shape_;
+  const LayerNode& node_at(int node_index, const char* what) const;
+  friend class FrozenLayer;
+
   std::vector<Weight> weights_;
-  std::vector<SymbolicTensor> inputs_, outputs_;  // one per call
+  std::vector<LayerNode> nodes_;  // one per call
   std::vector<SymbolicTensor> losses_;
   std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
+  // For a layer not held by a shared_ptr: what the frozen stand-in reports once it is destroyed.
+  std::string snapshot_class_name_;
+  nlohmann::json snapshot_config_;
+  std::vector<SymbolicTensor> snapshot_weights_, snapshot_trainable_, snapshot_losses_;
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> snapshot_constraints_;
+  std::vector<std::pair<backend::Update, bool>> snapshot_updates_;
 };
 
-using LayerPtr = std::shared_ptr<Layer>;
+// A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
+// depends on an input is made again over `new_inputs` (masks too); weights and other leaves are
+// shared. This is how a model (or a frozen layer) is called on new tensors.
+std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
+                                         const std::vector<SymbolicTensor>& outputs,
+                                         const std::vector<SymbolicTensor>& new_inputs);
 
 namespace backend {
 // Keras's per-prefix counters for default names ("dense_1", "dense_2", ...).

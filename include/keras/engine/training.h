@@ -64,13 +64,88 @@ struct MetricArg {
   metrics::MetricFunction function;
 };
 
+// compile()'s loss: one loss for every output, a list (one per output, in order), or a map by
+// output name: .loss = "mse", .loss = {"mse", "binary_crossentropy"},
+// .loss = {{"main_output", "binary_crossentropy"}, {"aux_output", "mse"}}.
+struct LossSpec {
+  LossSpec() = default;
+  template <typename T>
+  requires std::constructible_from<LossArg, T> LossSpec(T&& loss)  // NOLINT: implicit, as Keras
+      : single(std::forward<T>(loss)) {}
+  LossSpec(std::initializer_list<LossArg> list) : list(list), is_list(true) {}
+  LossSpec(std::vector<LossArg> list) : list(std::move(list)), is_list(true) {}  // NOLINT
+  LossSpec(std::initializer_list<std::pair<const std::string, LossArg>> by_name)
+      : by_name(by_name), is_map(true) {}
+  LossSpec(std::map<std::string, LossArg> by_name)  // NOLINT
+      : by_name(std::move(by_name)), is_map(true) {}
+
+  bool empty() const { return !is_list && !is_map && single.name.empty() && !single.function; }
+
+  LossArg single{};
+  std::vector<LossArg> list{};
+  std::map<std::string, LossArg> by_name{};
+  bool is_list = false, is_map = false;
+};
+
+// compile()'s metrics: a list for every output, or a map from output name to its list.
+struct MetricsSpec {
+  MetricsSpec() = default;
+  MetricsSpec(std::initializer_list<MetricArg> list) : list(list) {}
+  MetricsSpec(std::vector<MetricArg> list) : list(std::move(list)) {}  // NOLINT
+  MetricsSpec(std::initializer_list<std::pair<const std::string, std::vector<MetricArg>>> by_name)
+      : by_name(by_name), is_map(true) {}
+  MetricsSpec(std::map<std::string, std::vector<MetricArg>> by_name)  // NOLINT
+      : by_name(std::move(by_name)), is_map(true) {}
+
+  std::vector<MetricArg> list{};
+  std::map<std::string, std::vector<MetricArg>> by_name{};
+  bool is_map = false;
+};
+
+// compile()'s loss_weights: a list (one per output) or a map by output name (missing: 1).
+struct LossWeightsSpec {
+  LossWeightsSpec() = default;
+  LossWeightsSpec(std::initializer_list<double> list) : list(list), given(true) {}
+  LossWeightsSpec(std::vector<double> list) : list(std::move(list)), given(true) {}  // NOLINT
+  LossWeightsSpec(std::initializer_list<std::pair<const std::string, double>> by_name)
+      : by_name(by_name), is_map(true), given(true) {}
+  LossWeightsSpec(std::map<std::string, double> by_name)  // NOLINT
+      : by_name(std::move(by_name)), is_map(true), given(true) {}
+
+  std::vector<double> list{};
+  std::map<std::string, double> by_name{};
+  bool is_map = false, given = false;
+};
+
 struct CompileOptions {
   OptimizerArg optimizer = "rmsprop";
-  LossArg loss{};
-  std::vector<MetricArg> metrics{};
+  LossSpec loss{};
+  MetricsSpec metrics{};
+  LossWeightsSpec loss_weights{};
   // "" (Keras's None: one weight per sample) or "temporal" (one weight per timestep, 2D sample
   // weights, for outputs of at least 3 dimensions).
   std::string sample_weight_mode{};
+};
+
+// Keras's x, y and sample_weight arguments of a model of several inputs or outputs: one array,
+// a list in the order of the model's inputs (outputs), or a map by input (output) name:
+//   model.fit({headline, additional}, {labels, labels})
+//   model.fit(Arrays::named({{"main_input", headline}, {"aux_input", additional}}), ...)
+struct Arrays {
+  Arrays() = default;
+  Arrays(Tensor array) : list{std::move(array)} {}             // NOLINT: implicit
+  Arrays(std::vector<Tensor> list) : list(std::move(list)) {}  // NOLINT
+  Arrays(std::initializer_list<Tensor> list) : list(list) {}
+  Arrays(std::map<std::string, Tensor> by_name)  // NOLINT
+      : by_name(std::move(by_name)), is_map(true) {}
+  Arrays(std::initializer_list<std::pair<const std::string, Tensor>> by_name)
+      : by_name(by_name), is_map(true) {}
+
+  bool empty() const { return is_map ? by_name.empty() : list.empty(); }
+
+  std::vector<Tensor> list{};
+  std::map<std::string, Tensor> by_name{};
+  bool is_map = false;
 };
 
 // Keras's class_weight: class index -> weight. A sample's class is the argmax of its one-hot
@@ -86,20 +161,22 @@ struct FitOptions {
   int verbose = 1;
   std::vector<callbacks::CallbackPtr> callbacks{};
   double validation_split = 0.0;  // the last fraction of x and y, taken before shuffling
-  std::optional<std::pair<Tensor, Tensor>> validation_data{};
+  std::optional<std::pair<Arrays, Arrays>> validation_data{};
   // The third element of Keras's (x_val, y_val, val_sample_weight) validation tuple.
-  std::optional<Tensor> validation_sample_weight{};
+  std::optional<Arrays> validation_sample_weight{};
   bool shuffle = true;
+  // Applied to every output of a model of several outputs.
   ClassWeight class_weight{};
-  // Shape (samples,), or (samples, timesteps) with sample_weight_mode "temporal".
-  std::optional<Tensor> sample_weight{};
+  // Shape (samples,), or (samples, timesteps) with sample_weight_mode "temporal"; for a model of
+  // several outputs, a list or a map by output name (one array is used for every output).
+  std::optional<Arrays> sample_weight{};
   int initial_epoch = 0;
 };
 
 struct EvaluateOptions {
   std::int64_t batch_size = 32;
   int verbose = 1;
-  std::optional<Tensor> sample_weight{};
+  std::optional<Arrays> sample_weight{};
 };
 
 struct PredictOptions {
@@ -208,27 +285,62 @@ struct PredictGeneratorOptions {
   int verbose = 0;
 };
 
-class Model {
+// A list of symbolic tensors, from one tensor or several: Model(inputs, outputs) takes either.
+struct TensorList {
+  TensorList() = default;
+  TensorList(SymbolicTensor tensor) : tensors{std::move(tensor)} {}                 // NOLINT
+  TensorList(std::vector<SymbolicTensor> tensors) : tensors(std::move(tensors)) {}  // NOLINT
+  TensorList(std::initializer_list<SymbolicTensor> tensors) : tensors(tensors) {}
+  std::vector<SymbolicTensor> tensors;
+};
+
+// Model's arguments by name, Keras 2's inputs/outputs or Keras 1's input/output:
+//   Model({.input = inputs, .output = predictions})
+struct ModelArguments {
+  TensorList inputs{};
+  TensorList outputs{};
+  std::string name{};
+  TensorList input{};   // Keras 1 name of inputs
+  TensorList output{};  // Keras 1 name of outputs
+};
+
+// Keras's Model: a directed acyclic graph of layer calls from Input() tensors to outputs, and a
+// layer itself: calling it on tensors applies the whole graph to them, with the same weights.
+class Model : public Layer {
  public:
-  virtual ~Model();
+  // The functional API: Model(inputs, outputs) over the layer calls between them.
+  Model(TensorList inputs, TensorList outputs, std::string name = "");
+  explicit Model(ModelArguments arguments);
+  ~Model() override;
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
 
-  const std::string& name() const { return name_; }
-  const std::vector<LayerPtr>& layers() const { return layers_; }
+  std::string class_name() const override { return "Model"; }
+  const std::vector<LayerPtr>& layers() const;
   // Resets the states of every stateful layer (Keras's model.reset_states()).
-  void reset_states();
+  bool stateful() const override;
+  void reset_states() override;
+  // The updates of every layer (batch-norm statistics, RNN states), as Keras's model.updates.
+  std::vector<std::pair<backend::Update, bool>> tagged_updates() const override;
   LayerPtr get_layer(const std::string& name) const;
+  LayerPtr get_layer(int index) const;
 
   void compile(const CompileOptions& options);
   void compile(OptimizerArg optimizer, LossArg loss, std::vector<MetricArg> metrics = {});
   bool compiled() const { return optimizer_ != nullptr; }
 
   callbacks::History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+  // Models of several inputs or outputs: lists or maps by name (see Arrays).
+  callbacks::History fit(const Arrays& x, const Arrays& y, const FitOptions& options = {});
   // [loss, metric...] — the order of metrics_names().
   std::vector<double> evaluate(const Tensor& x, const Tensor& y,
                                const EvaluateOptions& options = {});
+  std::vector<double> evaluate(const Arrays& x, const Arrays& y,
+                               const EvaluateOptions& options = {});
+  // The single output (use the Arrays form for a model of several outputs).
   Tensor predict(const Tensor& x, const PredictOptions& options = {});
+  // One array per output.
+  std::vector<Tensor> predict(const Arrays& x, const PredictOptions& options = {});
   // Class indices: argmax of the last axis, or probability > 0.5 for a single output unit.
   Tensor predict_classes(const Tensor& x, const PredictOptions& options = {});
   Tensor predict_proba(const Tensor& x, const PredictOptions& options = {});
@@ -258,22 +370,60 @@ class Model {
   std::vector<double> train_on_batch(const Tensor& x, const Tensor& y,
                                      const Tensor& sample_weight = {},
                                      const ClassWeight& class_weight = {});
+  std::vector<double> train_on_batch(const Arrays& x, const Arrays& y,
+                                     const Arrays& sample_weight = {},
+                                     const ClassWeight& class_weight = {});
   std::vector<double> test_on_batch(const Tensor& x, const Tensor& y,
                                     const Tensor& sample_weight = {});
+  std::vector<double> test_on_batch(const Arrays& x, const Arrays& y,
+                                    const Arrays& sample_weight = {});
   Tensor predict_on_batch(const Tensor& x);
+  std::vector<Tensor> predict_on_batch(const Arrays& x);
 
   std::vector<std::string> metrics_names() const;
-  std::vector<SymbolicTensor> weights() const;
-  std::vector<SymbolicTensor> trainable_weights() const;
-  std::vector<Tensor> get_weights() const;
-  void set_weights(const std::vector<Tensor>& weights);
-  std::int64_t count_params() const;
+  std::vector<SymbolicTensor> weights() const override;
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<Tensor> get_weights() const override;
+  void set_weights(const std::vector<Tensor>& weights) override;
+  std::int64_t count_params() const override;
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
+  std::vector<SymbolicTensor> losses() const override;
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
 
+  // The model's own graph (Keras's model.input / model.inputs...): its first input and output,
+  // or all of them; the names are those of the Input layers and of the output layers.
   const SymbolicTensor& input() const;
   const SymbolicTensor& output() const;
+  const std::vector<SymbolicTensor>& inputs() const;
+  const std::vector<SymbolicTensor>& outputs() const;
+  std::vector<std::string> input_names() const;
+  std::vector<std::string> output_names() const;
   Shape input_shape() const { return input().shape(); }
   Shape output_shape() const { return output().shape(); }
+
+  // As a layer: calling a model applies its graph to new tensors (weights shared).
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+
+  // Keras's functional config: {name, layers: [{name, class_name, config, inbound_nodes}],
+  // input_layers, output_layers}, inbound nodes as [layer name, node index, tensor index, {}].
+  // from_config rebuilds the same graph (shared layers, nested models) with fresh weights; its
+  // layers come from `layer_factory`, called with {"class_name", "config"} (InputLayer and Model
+  // entries are rebuilt here; a Sequential entry goes to the factory, which can call
+  // Sequential::from_config).
+  using LayerFactory = std::function<LayerPtr(const nlohmann::json& layer_config_with_class_name)>;
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Model> from_config(const nlohmann::json& config,
+                                            const LayerFactory& layer_factory);
 
   // Set by a callback to end fit() after the current epoch (Keras's model.stop_training).
   bool stop_training = false;
@@ -283,10 +433,14 @@ class Model {
   // Makes inputs_/outputs_ available (a Sequential builds its graph lazily).
   virtual void ensure_graph() {}
   void invalidate_compilation();
+  // Sets inputs_, outputs_ and layers_ from the layer calls between inputs and outputs.
+  void init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs);
 
-  std::string name_;
   std::vector<LayerPtr> layers_;
   std::vector<SymbolicTensor> inputs_, outputs_;
+  // For a layer called as a temporary in the expression that built the model: its history,
+  // which points at the frozen stand-in once the temporary is gone (see Layer::~Layer).
+  std::vector<std::shared_ptr<KerasHistory>> layer_anchors_;
 
  private:
   struct Compiled;
@@ -294,18 +448,27 @@ class Model {
   void make_test_function();
   void make_train_function();
   void make_predict_function();
-  std::vector<backend::Update> state_updates() const;
+  // Single-input, single-output checks (the generator methods).
   void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
-  Tensor cast_input(const Tensor& x) const;
   Tensor cast_target(const Tensor& y) const;
-  // Keras's standardize_weights: the weights of every sample (or timestep) of the cast target y.
   Tensor standardize_weights(const Tensor& y, const Tensor* sample_weight,
                              const ClassWeight& class_weight) const;
-  std::vector<double> test_loop(const Tensor& x, const Tensor& y, const Tensor& w,
-                                std::int64_t batch_size, int verbose);
+  // The arrays of x, y and sample_weight in the model's order, checked and cast.
+  std::vector<Tensor> standardize_inputs(const Arrays& x, const char* what) const;
+  std::vector<Tensor> standardize_targets(const Arrays& y, const char* what) const;
+  std::vector<Tensor> standardize_sample_weights(const std::vector<Tensor>& y,
+                                                 const Arrays* sample_weight,
+                                                 const ClassWeight& class_weight) const;
+  Tensor standardize_weights_at(std::size_t output, const Tensor& y, const Tensor* sample_weight,
+                                const ClassWeight& class_weight) const;
+  void check_target_at(std::size_t output, const Tensor& y, const char* what) const;
+  Tensor cast_target_at(std::size_t output, const Tensor& y) const;
+  std::vector<double> test_loop(const std::vector<Tensor>& data, std::int64_t batch_size,
+                                int verbose);
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::unique_ptr<Compiled> compiled_;
+  mutable std::vector<SymbolicTensor> last_call_outputs_;
 };
 
 }  // namespace keras

@@ -1,0 +1,255 @@
+// Keras's merge layers: Keras 2's Add, Subtract, Multiply, Average, Maximum, Minimum,
+// Concatenate and Dot (and their functional forms add(), concatenate(), ...), and Keras 1's
+// Merge layer and merge() function with modes sum, mul, concat, ave, max, dot, cos or a function
+// of backend ops. Each is called on a list of tensors:
+//   auto merged = Concatenate()({a, b});      auto merged = merge({a, b}, {.mode = "concat"});
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/engine/layer.h"
+
+namespace keras::layers {
+
+// The common arguments of the merge layers (Keras's **kwargs).
+struct MergeLayerOptions {
+  std::string name{};
+  bool trainable = true;
+};
+
+// Keras 2's _Merge: an elementwise merge of at least two tensors of compatible shapes (numpy
+// broadcasting); masks are combined with a logical and.
+class ElementwiseMerge : public Layer {
+ public:
+  SymbolicTensor call(const SymbolicTensor& inputs) override;  // raises: merges need a list
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+
+ protected:
+  ElementwiseMerge(const std::string& class_name, const MergeLayerOptions& options);
+  virtual SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const = 0;
+  virtual std::size_t exact_inputs() const { return 0; }  // 0: two or more
+};
+
+class Add : public ElementwiseMerge {
+ public:
+  explicit Add(MergeLayerOptions options = {}) : ElementwiseMerge("Add", options) {}
+  std::string class_name() const override { return "Add"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+};
+
+class Subtract : public ElementwiseMerge {
+ public:
+  explicit Subtract(MergeLayerOptions options = {}) : ElementwiseMerge("Subtract", options) {}
+  std::string class_name() const override { return "Subtract"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+  std::size_t exact_inputs() const override { return 2; }
+};
+
+class Multiply : public ElementwiseMerge {
+ public:
+  explicit Multiply(MergeLayerOptions options = {}) : ElementwiseMerge("Multiply", options) {}
+  std::string class_name() const override { return "Multiply"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+};
+
+class Average : public ElementwiseMerge {
+ public:
+  explicit Average(MergeLayerOptions options = {}) : ElementwiseMerge("Average", options) {}
+  std::string class_name() const override { return "Average"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+};
+
+class Maximum : public ElementwiseMerge {
+ public:
+  explicit Maximum(MergeLayerOptions options = {}) : ElementwiseMerge("Maximum", options) {}
+  std::string class_name() const override { return "Maximum"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+};
+
+class Minimum : public ElementwiseMerge {
+ public:
+  explicit Minimum(MergeLayerOptions options = {}) : ElementwiseMerge("Minimum", options) {}
+  std::string class_name() const override { return "Minimum"; }
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ protected:
+  SymbolicTensor merge_function(const std::vector<SymbolicTensor>& inputs) const override;
+};
+
+struct ConcatenateOptions {
+  int axis = -1;
+  std::string name{};
+  bool trainable = true;
+};
+
+class Concatenate : public Layer {
+ public:
+  explicit Concatenate(ConcatenateOptions options = {});
+  explicit Concatenate(int axis, ConcatenateOptions options = {});
+  std::string class_name() const override { return "Concatenate"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+  int axis() const { return axis_; }
+
+ private:
+  int axis_;
+};
+
+struct DotOptions {
+  std::vector<int> axes{};  // one axis for both inputs, or one per input
+  bool normalize = false;   // cosine proximity: l2-normalise along the axes first
+  std::string name{};
+  bool trainable = true;
+};
+
+class Dot : public Layer {
+ public:
+  explicit Dot(DotOptions options);
+  explicit Dot(int axes, DotOptions options = {});
+  std::string class_name() const override { return "Dot"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+  nlohmann::json get_config() const override;
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+ private:
+  std::pair<int, int> axes_for(const std::vector<Shape>& shapes) const;
+  std::vector<int> axes_;
+  bool normalize_;
+};
+
+// Keras 2's functional forms.
+SymbolicTensor add(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor subtract(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor multiply(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor average(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor maximum(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor minimum(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
+SymbolicTensor concatenate(const std::vector<SymbolicTensor>& inputs, int axis = -1,
+                           ConcatenateOptions options = {});
+SymbolicTensor dot(const std::vector<SymbolicTensor>& inputs, std::vector<int> axes,
+                   bool normalize = false, DotOptions options = {});
+
+// Keras 1's merge mode: a name ("sum", "mul", "concat", "ave", "max", "dot", "cos") or a
+// function of the list of tensors, written with backend ops.
+using MergeFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)>;
+struct MergeMode {
+  MergeMode(const char* name) : name(name) {}             // NOLINT: implicit, as Keras
+  MergeMode(std::string name) : name(std::move(name)) {}  // NOLINT
+  template <typename F>
+  requires std::is_invocable_r_v < SymbolicTensor, F, const std::vector<SymbolicTensor>
+  & > MergeMode(F function) : name("custom"), function(std::move(function)) {}  // NOLINT
+  std::string name;
+  MergeFunction function;
+};
+
+// A custom mode's output shape (without the batch dimension), or a function of the input shapes
+// (with it) giving the output shape (with it), as Keras 1's output_shape.
+using MergeOutputShapeFunction = std::function<Shape(const std::vector<Shape>&)>;
+struct OutputShapeArg {
+  OutputShapeArg() = default;
+  OutputShapeArg(Shape shape) : shape(std::move(shape)) {}  // NOLINT
+  OutputShapeArg(std::initializer_list<std::int64_t> shape) : shape(Shape(shape)) {}
+  template <typename F>
+  requires std::is_invocable_r_v < Shape, F, const std::vector<Shape>
+  & > OutputShapeArg(F function) : function(std::move(function)) {}  // NOLINT
+  std::optional<Shape> shape;
+  MergeOutputShapeFunction function;
+};
+
+// Keras 1's Merge arguments, in its order (layers are given separately).
+struct MergeOptions {
+  MergeMode mode = "sum";
+  int concat_axis = -1;
+  std::vector<int> dot_axes{-1};
+  OutputShapeArg output_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// Keras 1's Merge: called on a list of tensors, or built over layers or models, whose outputs
+// it merges at once (the seed's `Merge([left_branch, right_branch], mode='concat')`, the first
+// layer of a Sequential that then takes one input per branch).
+class Merge : public Layer {
+ public:
+  explicit Merge(MergeOptions options = {});
+  Merge(std::vector<LayerPtr> layers, MergeOptions options = {});
+  std::string class_name() const override { return "Merge"; }
+  // Named modes only: a function mode cannot be rebuilt from its config.
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+  nlohmann::json get_config() const override;
+
+  // The branches' weights belong to a Merge built over layers (Keras 1).
+  std::vector<SymbolicTensor> weights() const override;
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<Tensor> get_weights() const override;
+  void set_weights(const std::vector<Tensor>& weights) override;
+  std::int64_t count_params() const override;
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
+  std::vector<SymbolicTensor> losses() const override;
+  const std::vector<LayerPtr>& branches() const { return layers_; }
+
+ private:
+  std::pair<int, int> dot_axes(const std::vector<Shape>& shapes) const;
+  std::vector<LayerPtr> layers_;
+  SymbolicTensor branches_output_;  // holds the merge of the branches (Keras 1 over layers)
+  MergeOptions options_;
+};
+
+// Keras 1's merge(): a Merge layer called on the tensors.
+SymbolicTensor merge(const std::vector<SymbolicTensor>& inputs, MergeOptions options = {});
+
+}  // namespace keras::layers

@@ -1,0 +1,605 @@
+// Input, InputLayer and the graph side of Model: building a model from the layer calls between
+// its inputs and outputs (Keras's Network), and calling a model as a layer.
+#include "keras/engine/topology.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+#include "keras/engine/training.h"
+
+namespace keras {
+
+namespace {
+
+// Python's repr of a list of strings, as Keras prints layer and output names.
+std::string python_list(const std::vector<std::string>& names) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", '" : "'") + names[i] + "'";
+  return text + "]";
+}
+
+// TensorFlow's text for a tensor, as Keras's errors print it.
+std::string tensor_text(const SymbolicTensor& t) {
+  std::string shape = "(";
+  for (std::size_t i = 0; i < t.shape().size(); ++i) {
+    if (i) shape += ", ";
+    shape += t.shape()[i] < 0 ? "?" : std::to_string(t.shape()[i]);
+  }
+  if (t.shape().size() == 1) shape += ",";
+  shape += ")";
+  return "Tensor(\"" + t.name() + ":0\", shape=" + shape + ", dtype=" + dtype_name(t.dtype()) + ")";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// InputLayer and Input
+
+InputLayer::InputLayer(Options o)
+    : Layer("InputLayer",
+            [&] {
+              LayerArguments args;
+              args.name =
+                  o.name.empty() ? "input_" + std::to_string(backend::get_uid("input")) : o.name;
+              args.input_shape = o.input_shape;
+              args.batch_input_shape = o.batch_input_shape;
+              return args;
+            }()),
+      dtype_(o.dtype.empty() ? backend::floatx() : dtype_from_name(o.dtype)),
+      sparse_(o.sparse) {
+  if (o.sparse)
+    throw std::invalid_argument("InputLayer " + name() +
+                                ": sparse inputs are not supported (sparse=true)");
+  if (!batch_input_shape())
+    throw std::invalid_argument(
+        "Please provide to Input either a `shape` or a `batch_shape` argument. Note that "
+        "`shape` does not include the batch dimension.");
+  set_built(true);
+}
+
+SymbolicTensor InputLayer::make_input() {
+  SymbolicTensor tensor = backend::placeholder(*batch_input_shape(), dtype_, name());
+  record_node(LayerNode{}, {tensor});
+  return tensor;
+}
+
+SymbolicTensor InputLayer::call(const SymbolicTensor&) {
+  throw std::logic_error("InputLayer " + name() + " cannot be called on tensors");
+}
+
+nlohmann::json InputLayer::get_config() const {
+  nlohmann::json shape = nlohmann::json::array();
+  for (auto d : *batch_input_shape())
+    shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
+  return {{"batch_input_shape", shape},
+          {"dtype", dtype_name(dtype_)},
+          {"sparse", sparse_},
+          {"name", name()}};
+}
+
+std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
+  Options o;
+  Shape shape;
+  for (const auto& d : config.at("batch_input_shape"))
+    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+  o.batch_input_shape = shape;
+  o.name = config.value("name", "");
+  o.dtype = config.value("dtype", "");
+  o.sparse = config.value("sparse", false);
+  return std::make_shared<InputLayer>(o);
+}
+
+SymbolicTensor Input(const InputOptions& options) {
+  if (options.shape && options.batch_shape)
+    throw std::invalid_argument("Input: give `shape` or `batch_shape`, not both");
+  auto layer = std::make_shared<InputLayer>(InputLayer::Options{
+      options.shape, options.batch_shape, options.name, options.dtype, options.sparse});
+  return layer->make_input();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model: the graph
+
+void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs) {
+  if (inputs.empty()) throw std::invalid_argument("Model " + name() + ": no inputs given");
+  if (outputs.empty()) throw std::invalid_argument("Model " + name() + ": no outputs given");
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& x = inputs[i];
+    if (!x.defined())
+      throw std::invalid_argument("Model " + name() + ": input " + std::to_string(i) +
+                                  " is undefined");
+    auto history = keras_history(x);
+    if (!history || !history->layer || !dynamic_cast<InputLayer*>(history->layer.get()))
+      throw std::invalid_argument(
+          "Input tensors to a Model must come from `keras.layers.Input`. Received: " +
+          tensor_text(x) + " (missing previous layer metadata).");
+    for (std::size_t j = 0; j < i; ++j)
+      if (inputs[j] == x)
+        throw std::invalid_argument(
+            "The list of inputs passed to the model is redundant. All inputs should only appear "
+            "once. Found: " +
+            tensor_text(x) + " twice");
+  }
+  for (const auto& y : outputs) {
+    auto history = y.defined() ? keras_history(y) : nullptr;
+    if (!history || !history->layer)
+      throw std::invalid_argument(
+          "Output tensors to a Model must be the output of a Keras `Layer` (thus holding past "
+          "layer metadata). Found: " +
+          (y.defined() ? tensor_text(y) : std::string("an undefined tensor")));
+  }
+
+  // Every call (node) between the outputs and whatever they come from, inputs first.
+  using Key = std::pair<const Layer*, int>;
+  struct Info {
+    LayerPtr layer;
+    int node_index;
+    int depth = 0;
+  };
+  std::map<Key, Info> info;
+  std::vector<Key> order;  // post-order: a node after the nodes it reads
+  std::set<Key> in_progress;
+  std::function<void(const SymbolicTensor&, const Layer*)> visit = [&](const SymbolicTensor& t,
+                                                                       const Layer* consumer) {
+    auto history = keras_history(t);
+    if (!history || !history->layer)
+      throw std::invalid_argument(
+          "Model " + name() + ": tensor " + tensor_text(t) +
+          (consumer ? " (an input of layer " + consumer->name() + ")" : std::string()) +
+          " was not made by a layer or Input(): build the graph from Input() tensors and layer "
+          "calls (backend ops go in a Lambda layer)");
+    Key key{history->layer.get(), history->node_index};
+    if (info.count(key)) return;
+    if (in_progress.count(key))
+      throw std::invalid_argument("Model " + name() + ": the graph has a cycle at layer " +
+                                  history->layer->name());
+    in_progress.insert(key);
+    const LayerNode& node =
+        history->layer->inbound_nodes().at(static_cast<std::size_t>(history->node_index));
+    for (const auto& x : node.input_tensors) visit(x, history->layer.get());
+    in_progress.erase(key);
+    info[key] = Info{history->layer, history->node_index};
+    order.push_back(key);
+  };
+  for (const auto& y : outputs) visit(y, nullptr);
+
+  // Keras's depths: outputs at 0, a node one deeper than the deepest node reading it.
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Info& node_info = info[*it];
+    const LayerNode& node =
+        node_info.layer->inbound_nodes()[static_cast<std::size_t>(node_info.node_index)];
+    for (const auto& x : node.input_tensors) {
+      auto history = keras_history(x);
+      Info& inbound = info[Key{history->layer.get(), history->node_index}];
+      inbound.depth = std::max(inbound.depth, node_info.depth + 1);
+    }
+  }
+
+  // Keras's "graph disconnected" check: deepest nodes first, each input must be computable.
+  std::vector<Key> by_depth = order;
+  std::stable_sort(by_depth.begin(), by_depth.end(),
+                   [&](const Key& a, const Key& b) { return info[a].depth > info[b].depth; });
+  std::set<const backend::Node*> computable;
+  for (const auto& x : inputs) computable.insert(x.node().get());
+  std::vector<std::string> accessed;
+  for (const auto& key : by_depth) {
+    const Info& node_info = info[key];
+    const LayerNode& node =
+        node_info.layer->inbound_nodes()[static_cast<std::size_t>(node_info.node_index)];
+    std::vector<SymbolicTensor> needed = node.input_tensors;
+    std::vector<SymbolicTensor> produced;
+    for (const auto& weak : node.output_tensors)
+      if (auto out = weak.lock()) produced.emplace_back(out);
+    if (dynamic_cast<const InputLayer*>(key.first)) needed = produced;  // Keras: its own tensor
+    for (const auto& x : needed)
+      if (!computable.count(x.node().get()))
+        throw std::invalid_argument("Graph disconnected: cannot obtain value for tensor " +
+                                    tensor_text(x) + " at layer \"" + node_info.layer->name() +
+                                    "\". The following previous layers were accessed without "
+                                    "issue: " +
+                                    python_list(accessed));
+    for (const auto& x : produced) computable.insert(x.node().get());
+    accessed.push_back(node_info.layer->name());
+  }
+
+  // Layers by depth (deepest first), then in the order they were reached, as Keras.
+  std::map<const Layer*, int> layer_depth, layer_rank;
+  std::vector<LayerPtr> layers;
+  for (const auto& key : order) {
+    const Info& node_info = info[key];
+    if (!layer_rank.count(key.first)) {
+      layer_rank[key.first] = static_cast<int>(layers.size());
+      layers.push_back(node_info.layer);
+    }
+    layer_depth[key.first] = std::max(layer_depth[key.first], node_info.depth);
+  }
+  std::stable_sort(layers.begin(), layers.end(), [&](const LayerPtr& a, const LayerPtr& b) {
+    return layer_depth[a.get()] > layer_depth[b.get()];
+  });
+  std::map<std::string, int> name_count;
+  for (const auto& layer : layers) ++name_count[layer->name()];
+  for (const auto& [layer_name, count] : name_count)
+    if (count > 1)
+      throw std::invalid_argument("The name \"" + layer_name + "\" is used " +
+                                  std::to_string(count) +
+                                  " times in the model. All layer names should be unique.");
+  for (const auto& x : inputs) {
+    auto history = keras_history(x);
+    if (!info.count(Key{history->layer.get(), history->node_index}))
+      std::fprintf(stderr,
+                   "UserWarning: Model %s: input %s (layer %s) is not connected to any output; "
+                   "it will be fed but not used.\n",
+                   name().c_str(), tensor_text(x).c_str(), history->layer->name().c_str());
+  }
+
+  layer_anchors_.clear();
+  for (const auto& layer : layers) {
+    std::shared_ptr<KerasHistory> anchor;
+    if (layer.use_count() == 0)  // not owned: a temporary, or a named object on the stack
+      for (const auto& key : order)
+        if (key.first == layer.get()) {
+          for (const auto& weak :
+               layer->inbound_nodes()[static_cast<std::size_t>(key.second)].output_tensors)
+            if (auto out = weak.lock())
+              anchor = std::static_pointer_cast<KerasHistory>(out->keras_history);
+          if (anchor) break;
+        }
+    layer_anchors_.push_back(anchor);
+  }
+  layers_ = std::move(layers);
+  inputs_ = std::move(inputs);
+  outputs_ = std::move(outputs);
+  if (inputs_.size() == 1) set_batch_input_shape(inputs_.front().shape());
+  supports_masking_ = true;
+}
+
+const std::vector<LayerPtr>& Model::layers() const {
+  auto& layers = const_cast<Model*>(this)->layers_;
+  for (std::size_t i = 0; i < layers.size() && i < layer_anchors_.size(); ++i)
+    if (layer_anchors_[i] && layer_anchors_[i]->layer && layer_anchors_[i]->layer != layers[i])
+      layers[i] = layer_anchors_[i]->layer;
+  return layers_;
+}
+
+LayerPtr Model::get_layer(const std::string& name) const {
+  const_cast<Model*>(this)->ensure_graph();
+  for (const auto& layer : layers())
+    if (layer->name() == name) return layer;
+  throw std::invalid_argument("No such layer: " + name);
+}
+
+LayerPtr Model::get_layer(int index) const {
+  layers();
+  if (index < 0 || static_cast<std::size_t>(index) >= layers_.size())
+    throw std::invalid_argument("Was asked to retrieve layer at index " + std::to_string(index) +
+                                " but model only has " + std::to_string(layers_.size()) +
+                                " layers.");
+  return layers_[static_cast<std::size_t>(index)];
+}
+
+const SymbolicTensor& Model::input() const {
+  const_cast<Model*>(this)->ensure_graph();
+  return inputs_.front();
+}
+
+const SymbolicTensor& Model::output() const {
+  const_cast<Model*>(this)->ensure_graph();
+  return outputs_.front();
+}
+
+const std::vector<SymbolicTensor>& Model::inputs() const {
+  const_cast<Model*>(this)->ensure_graph();
+  return inputs_;
+}
+
+const std::vector<SymbolicTensor>& Model::outputs() const {
+  const_cast<Model*>(this)->ensure_graph();
+  return outputs_;
+}
+
+std::vector<std::string> Model::input_names() const {
+  std::vector<std::string> names;
+  for (const auto& x : inputs()) {
+    auto history = keras_history(x);
+    names.push_back(history && history->layer ? history->layer->name() : x.name());
+  }
+  return names;
+}
+
+std::vector<std::string> Model::output_names() const {
+  std::vector<std::string> names;
+  for (const auto& y : outputs()) {
+    auto history = keras_history(y);
+    names.push_back(history && history->layer ? history->layer->name() : y.name());
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model as a layer
+
+void Model::build_list(const std::vector<Shape>& input_shapes) {
+  ensure_graph();
+  if (input_shapes.size() != inputs_.size())
+    throw std::invalid_argument("Model " + name() + " expects " + std::to_string(inputs_.size()) +
+                                " inputs, but it received " + std::to_string(input_shapes.size()) +
+                                " input tensors.");
+}
+
+SymbolicTensor Model::call(const SymbolicTensor& inputs) {
+  return call_list({inputs}, {}).front();
+}
+
+std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& inputs,
+                                             const std::vector<SymbolicTensor>&) {
+  build_list([&] {
+    std::vector<Shape> shapes;
+    for (const auto& x : inputs) shapes.push_back(x.shape());
+    return shapes;
+  }());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const Shape& want = inputs_[i].shape();
+    const Shape& got = inputs[i].shape();
+    bool fits = want.size() == got.size();
+    for (std::size_t d = 1; fits && d < want.size(); ++d)
+      fits = want[d] < 0 || got[d] < 0 || want[d] == got[d];
+    if (!fits)
+      throw std::invalid_argument("Input " + std::to_string(i) + " is incompatible with layer " +
+                                  name() + ": expected shape=" + shape_to_string(want) +
+                                  ", found shape=" + shape_to_string(got));
+  }
+  last_call_outputs_ = replay_graph(inputs_, outputs_, inputs);
+  return last_call_outputs_;
+}
+
+Shape Model::compute_output_shape(const Shape& input_shape) const {
+  return compute_output_shape_list({input_shape}).front();
+}
+
+std::vector<Shape> Model::compute_output_shape_list(const std::vector<Shape>& input_shapes) const {
+  const_cast<Model*>(this)->ensure_graph();
+  if (input_shapes.size() != inputs_.size())
+    throw std::invalid_argument("Model " + name() + " expects " + std::to_string(inputs_.size()) +
+                                " input shapes, got " + std::to_string(input_shapes.size()));
+  std::vector<SymbolicTensor> probes;
+  for (std::size_t i = 0; i < input_shapes.size(); ++i)
+    probes.push_back(backend::placeholder(input_shapes[i], inputs_[i].dtype()));
+  std::vector<Shape> shapes;
+  for (const auto& y : replay_graph(inputs_, outputs_, probes)) shapes.push_back(y.shape());
+  return shapes;
+}
+
+std::vector<SymbolicTensor> Model::compute_mask_list(const std::vector<SymbolicTensor>&,
+                                                     const std::vector<SymbolicTensor>&) const {
+  std::vector<SymbolicTensor> masks;
+  for (const auto& y : last_call_outputs_)
+    masks.push_back(y.node()->keras_mask ? SymbolicTensor(y.node()->keras_mask) : SymbolicTensor());
+  return masks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights of every layer, nested models included, each weight once.
+
+std::vector<SymbolicTensor> Model::weights() const {
+  const_cast<Model*>(this)->ensure_graph();
+  std::vector<SymbolicTensor> out;
+  std::set<const backend::Node*> seen;
+  for (const auto& layer : layers())
+    for (auto& w : layer->weights())
+      if (seen.insert(w.node().get()).second) out.push_back(w);
+  return out;
+}
+
+std::vector<SymbolicTensor> Model::trainable_weights() const {
+  std::vector<SymbolicTensor> out;
+  if (!trainable()) return out;
+  std::set<const backend::Node*> seen;
+  for (const auto& layer : layers())
+    for (auto& w : layer->trainable_weights())
+      if (seen.insert(w.node().get()).second) out.push_back(w);
+  return out;
+}
+
+std::vector<SymbolicTensor> Model::non_trainable_weights() const {
+  if (!trainable()) return weights();
+  std::vector<SymbolicTensor> out;
+  std::set<const backend::Node*> seen;
+  for (const auto& layer : layers())
+    for (auto& w : layer->non_trainable_weights())
+      if (seen.insert(w.node().get()).second) out.push_back(w);
+  return out;
+}
+
+std::vector<Tensor> Model::get_weights() const {
+  std::vector<Tensor> out;
+  for (const auto& w : weights()) out.push_back(backend::get_value(w).clone());
+  return out;
+}
+
+void Model::set_weights(const std::vector<Tensor>& values) {
+  std::vector<SymbolicTensor> ws = weights();
+  if (values.size() != ws.size())
+    throw std::invalid_argument("You called `set_weights(weights)` on model \"" + name() +
+                                "\" with a weight list of length " + std::to_string(values.size()) +
+                                ", but the model was expecting " + std::to_string(ws.size()) +
+                                " weights.");
+  for (std::size_t i = 0; i < ws.size(); ++i)
+    if (values[i].shape() != ws[i].shape())
+      throw std::invalid_argument("Layer weight shape " + shape_to_string(ws[i].shape()) +
+                                  " not compatible with provided weight shape " +
+                                  shape_to_string(values[i].shape()) + " (model " + name() +
+                                  ", weight " + ws[i].name() + ")");
+  for (std::size_t i = 0; i < ws.size(); ++i) backend::set_value(ws[i], values[i]);
+}
+
+std::int64_t Model::count_params() const {
+  std::int64_t total = 0;
+  for (const auto& w : weights()) total += shape_numel(w.shape());
+  return total;
+}
+
+std::vector<std::pair<SymbolicTensor, WeightConstraint>> Model::constraints() const {
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> out;
+  for (const auto& layer : layers())
+    for (auto& c : layer->constraints()) out.push_back(c);
+  return out;
+}
+
+std::vector<SymbolicTensor> Model::losses() const {
+  std::vector<SymbolicTensor> out = Layer::losses();
+  std::set<const backend::Node*> seen;
+  for (const auto& layer : layers())
+    for (auto& l : layer->losses())
+      if (seen.insert(l.node().get()).second) out.push_back(l);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+namespace {
+bool is_sequential(const Layer& layer) {
+  return layer.class_name() == "Sequential";
+}
+}  // namespace
+
+nlohmann::json Model::get_config() const {
+  const auto& layers = this->layers();
+  // The calls that belong to this model's graph, found from its outputs.
+  std::set<std::pair<const Layer*, int>> network;
+  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& t) {
+    auto history = keras_history(t);
+    if (!history || !history->layer) return;
+    if (!network.insert({history->layer.get(), history->node_index}).second) return;
+    const auto& node =
+        history->layer->inbound_nodes()[static_cast<std::size_t>(history->node_index)];
+    for (const auto& x : node.input_tensors) visit(x);
+  };
+  for (const auto& y : outputs_) visit(y);
+  // Keras numbers a layer's calls within the model from 0 (from 1 for a Sequential, whose call 0
+  // in Keras is its own graph).
+  std::map<std::pair<const Layer*, int>, int> renumbered;
+  for (const auto& layer : layers) {
+    int kept = is_sequential(*layer) ? 1 : 0;
+    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i)
+      if (network.count({layer.get(), i})) renumbered[{layer.get(), i}] = kept++;
+  }
+  auto tensor_ref = [&](const SymbolicTensor& t) {
+    auto history = keras_history(t);
+    return nlohmann::json::array({history->layer->name(),
+                                  renumbered[{history->layer.get(), history->node_index}],
+                                  history->tensor_index});
+  };
+  nlohmann::json layer_configs = nlohmann::json::array();
+  for (const auto& layer : layers) {
+    nlohmann::json inbound = nlohmann::json::array();
+    for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i) {
+      if (!network.count({layer.get(), i})) continue;
+      const auto& node = layer->inbound_nodes()[static_cast<std::size_t>(i)];
+      if (node.input_tensors.empty()) continue;
+      nlohmann::json node_data = nlohmann::json::array();
+      for (const auto& x : node.input_tensors) {
+        nlohmann::json ref = tensor_ref(x);
+        ref.push_back(nlohmann::json::object());
+        node_data.push_back(ref);
+      }
+      inbound.push_back(node_data);
+    }
+    layer_configs.push_back({{"name", layer->name()},
+                             {"class_name", layer->class_name()},
+                             {"config", layer->get_config()},
+                             {"inbound_nodes", inbound}});
+  }
+  nlohmann::json input_layers = nlohmann::json::array(), output_layers = nlohmann::json::array();
+  for (const auto& x : inputs_) input_layers.push_back(tensor_ref(x));
+  for (const auto& y : outputs_) output_layers.push_back(tensor_ref(y));
+  return {{"name", name()},
+          {"layers", layer_configs},
+          {"input_layers", input_layers},
+          {"output_layers", output_layers}};
+}
+
+std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
+                                          const LayerFactory& layer_factory) {
+  std::map<std::string, LayerPtr> created;
+  std::vector<SymbolicTensor> keep;  // every output made here, until the model holds them
+  std::map<std::string, std::vector<nlohmann::json>> unprocessed;
+  auto output_of = [&](const nlohmann::json& ref) -> std::optional<SymbolicTensor> {
+    const std::string layer_name = ref.at(0).get<std::string>();
+    auto found = created.find(layer_name);
+    if (found == created.end())
+      throw std::invalid_argument("Model config: unknown layer \"" + layer_name + "\"");
+    int node_index = ref.at(1).get<int>();
+    if (is_sequential(*found->second)) node_index -= 1;  // Keras's call 0 of a Sequential
+    const int tensor_index = ref.at(2).get<int>();
+    if (node_index < 0)
+      throw std::invalid_argument("Model config: bad node index for " + layer_name);
+    if (static_cast<std::size_t>(node_index) >= found->second->inbound_nodes().size())
+      return std::nullopt;
+    return found->second->get_outputs_at(node_index).at(static_cast<std::size_t>(tensor_index));
+  };
+  auto process_node = [&](const std::string& layer_name, const nlohmann::json& node_data) {
+    std::vector<SymbolicTensor> inputs;
+    for (const auto& ref : node_data) {
+      auto x = output_of(ref);
+      if (!x) {
+        unprocessed[layer_name].push_back(node_data);
+        return false;
+      }
+      inputs.push_back(*x);
+    }
+    for (const auto& y : created[layer_name]->apply(inputs)) keep.push_back(y);
+    return true;
+  };
+  const auto& layer_list = config.at("layers");
+  for (const auto& layer_data : layer_list) {
+    const std::string class_name = layer_data.at("class_name").get<std::string>();
+    LayerPtr layer;
+    if (class_name == "InputLayer") {
+      auto input =
+          std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_data.at("config")));
+      keep.push_back(input->make_input());
+      layer = input;
+    } else if (class_name == "Model") {
+      layer = Model::from_config(layer_data.at("config"), layer_factory);
+    } else {
+      layer = layer_factory(
+          nlohmann::json{{"class_name", class_name}, {"config", layer_data.at("config")}});
+      if (!layer)
+        throw std::invalid_argument("Model config: the layer factory made no layer for " +
+                                    class_name);
+    }
+    created[layer_data.value("name", layer->name())] = layer;
+    for (const auto& node_data : layer_data.value("inbound_nodes", nlohmann::json::array()))
+      unprocessed[layer_data.value("name", layer->name())].push_back(node_data);
+  }
+  // Keras's loop: process every layer's pending calls in config order until none is left (a call
+  // waits when an input comes from a call not made yet).
+  while (!unprocessed.empty()) {
+    bool progress = false;
+    for (const auto& layer_data : layer_list) {
+      const std::string layer_name = layer_data.value("name", "");
+      auto found = unprocessed.find(layer_name);
+      if (found == unprocessed.end()) continue;
+      std::vector<nlohmann::json> pending = std::move(found->second);
+      unprocessed.erase(found);
+      for (const auto& node_data : pending)
+        progress = process_node(layer_name, node_data) || progress;
+    }
+    if (!progress && !unprocessed.empty())
+      throw std::invalid_argument("Model config: the calls of layer \"" +
+                                  unprocessed.begin()->first + "\" read calls that never happen");
+  }
+  std::vector<SymbolicTensor> inputs, outputs;
+  for (const auto& ref : config.at("input_layers")) inputs.push_back(output_of(ref).value());
+  for (const auto& ref : config.at("output_layers")) outputs.push_back(output_of(ref).value());
+  return std::make_shared<Model>(TensorList{inputs}, TensorList{outputs},
+                                 config.value("name", std::string()));
+}
+
+}  // namespace keras
