@@ -287,14 +287,16 @@ void bind_training(py::module_& root) {
                                             "The engine's model: use keras_cpp.models.Sequential.")
       .def_property_readonly("name", &Model::name)
       .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
-      .def("_get_layer", &Model::get_layer, py::arg("name"))
+      .def(
+          "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },
+          py::arg("name"))
       .def(
           "_compile",
           [](Model& m, py::object optimizer, py::object loss, py::object metrics,
              py::object sample_weight_mode) {
             CompileOptions o{.optimizer = to_optimizer(optimizer), .loss = to_loss(loss)};
             if (!metrics.is_none())
-              for (py::handle item : py::iter(metrics)) o.metrics.push_back(to_metric(item));
+              for (py::handle item : py::iter(metrics)) o.metrics.list.push_back(to_metric(item));
             if (!sample_weight_mode.is_none())
               o.sample_weight_mode = sample_weight_mode.cast<std::string>();
             m.compile(o);
