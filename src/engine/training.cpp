@@ -285,8 +285,7 @@ void Model::make_test_function() {
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   compiled_->test_fn.emplace(
       std::vector<SymbolicTensor>{inputs_.front(), compiled_->target, compiled_->sample_weight},
-      outputs, state_updates(),
-      K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
+      outputs, state_updates(), K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
 void Model::make_predict_function() {
