@@ -19,7 +19,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
+#include <type_traits>
 #include <vector>
+
+#include <omp.h>
 
 #include "kernels/kernel.h"
 
@@ -162,9 +166,10 @@ Mat<const T> previous(const View<T>& v, const T* y, std::int64_t s, int column, 
 
 // h_{s-1} * D where the recurrent dropout applies, else h_{s-1} itself.
 template <typename T>
-Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer) {
+Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer, std::int64_t b0,
+                     std::int64_t b1) {
   if (!v.drop) return h;
-  for (std::int64_t b = 0; b < v.B; ++b)
+  for (std::int64_t b = b0; b < b1; ++b)
     for (std::int64_t j = 0; j < v.u; ++j) buffer[b * v.u + j] = h(b, j) * v.drop[b * v.u + j];
   return {buffer, v.u};
 }
@@ -172,28 +177,29 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer) {
 // The backend's arithmetic, as a policy:
 //   ops.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major;
 //   ops.apply(op, x, n): x[0, n) = activation(x) in place.
-// Rows of the batch are independent in every elementwise pass: those run in parallel.
+// Rows of the batch are independent through the whole sequence: each thread runs all the steps
+// for its own chunk of rows (over_batch_chunks), with no synchronisation between steps.
 template <typename T, typename Ops>
-void forward(const KernelCall& call, Ops&& ops) {
+void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_t b1) {
   View<T> v(call);
+  const std::int64_t M = b1 - b0;
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldx = G;
   T* y = call.output.as<T>();
   T* zeros = scratch<T>(0, static_cast<std::size_t>(B * u));
   std::fill(zeros, zeros + B * u, T(0));
   T* hp_buf = scratch<T>(1, static_cast<std::size_t>(B * u));
   T* rh = scratch<T>(2, static_cast<std::size_t>(B * u));
-  const bool parallel = B * G >= 8192;
   for (std::int64_t s = 0; s < v.Tn; ++s) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
-    Mat<const T> hp = dropped(v, hprev, hp_buf);
+    Mat<const T> hp = dropped(v, hprev, hp_buf, b0, b1);
     T* ys = y + s * B * S;
     const T* xt = v.x + t * B * G;
     if (v.cell == 2) {  // LSTM: [h, c, i, f, g, o]
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
-      ops.gemm(false, false, B, G, u, hp.p, hp.ld, v.U, G, T(0), ys + 2 * u, ldy);
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      ops.gemm(false, false, M, G, u, hp.p + b0 * hp.ld, hp.ld, v.U, G, T(0), ys + b0 * ldy + 2 * u,
+               ldy);
+      for (std::int64_t b = b0; b < b1; ++b) {
         T* row = ys + b * ldy;
         T* z = row + 2 * u;
         const T* xr = xt + b * ldx;
@@ -216,9 +222,9 @@ void forward(const KernelCall& call, Ops&& ops) {
         }
       }
     } else if (v.cell == 1) {  // GRU: [h, z, r, hh]
-      ops.gemm(false, false, B, 2 * u, u, hp.p, hp.ld, v.U, G, T(0), ys + u, ldy);
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      ops.gemm(false, false, M, 2 * u, u, hp.p + b0 * hp.ld, hp.ld, v.U, G, T(0), ys + b0 * ldy + u,
+               ldy);
+      for (std::int64_t b = b0; b < b1; ++b) {
         T* zr = ys + b * ldy + u;
         const T* xr = xt + b * ldx;
         for (std::int64_t k = 0; k < 2 * u; ++k) zr[k] += xr[k];
@@ -226,9 +232,9 @@ void forward(const KernelCall& call, Ops&& ops) {
         const T* hpr = &hp(b, 0);
         for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = zr[u + j] * hpr[j];
       }
-      ops.gemm(false, false, B, u, u, rh, u, v.U + 2 * u, G, T(0), ys + 3 * u, ldy);
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      ops.gemm(false, false, M, u, u, rh + b0 * u, u, v.U + 2 * u, G, T(0), ys + b0 * ldy + 3 * u,
+               ldy);
+      for (std::int64_t b = b0; b < b1; ++b) {
         T* row = ys + b * ldy;
         T* hh = row + 3 * u;
         const T* xr = xt + b * ldx + 2 * u;
@@ -243,9 +249,8 @@ void forward(const KernelCall& call, Ops&& ops) {
         }
       }
     } else {  // SimpleRNN: [h]
-      ops.gemm(false, false, B, u, u, hp.p, hp.ld, v.U, G, T(0), ys, ldy);
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      ops.gemm(false, false, M, u, u, hp.p + b0 * hp.ld, hp.ld, v.U, G, T(0), ys + b0 * ldy, ldy);
+      for (std::int64_t b = b0; b < b1; ++b) {
         T* row = ys + b * ldy;
         const T* xr = xt + b * ldx;
         if (v.kept(b, t)) {
@@ -261,8 +266,9 @@ void forward(const KernelCall& call, Ops&& ops) {
 
 // RecurrentGrad: inputs (..., y, dy); output R (B, T+1, G*u).
 template <typename T, typename Ops>
-void backward(const KernelCall& call, Ops&& ops) {
+void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_t b1) {
   View<T> v(call);
+  const std::int64_t M = b1 - b0;
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = G;
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
@@ -284,21 +290,18 @@ void backward(const KernelCall& call, Ops&& ops) {
     for (std::int64_t k = 0; k < G; ++k) ut[k * u + j] = v.U[j * G + k];
   std::fill(dh_next, dh_next + B * u, T(0));
   std::fill(dc_next, dc_next + B * u, T(0));
-  const bool parallel = B * G >= 8192;
   for (std::int64_t s = v.Tn; s-- > 0;) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
-    Mat<const T> hp = dropped(v, hprev, hp_buf);
+    Mat<const T> hp = dropped(v, hprev, hp_buf, b0, b1);
     const T* ys = y + s * B * S;
     const T* dys = dy + s * B * S;
     T* rt = r + t * B * G;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (std::int64_t b = 0; b < B; ++b)
+    for (std::int64_t b = b0; b < b1; ++b)
       for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
     if (v.cell == 2) {
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         T* dcn = dc_next + b * u;
@@ -330,11 +333,10 @@ void backward(const KernelCall& call, Ops&& ops) {
           dcn[j] = dcj * f[j];
         }
       }
-      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
-      std::fill(tmp2, tmp2 + B * u, T(0));
+      ops.gemm(false, false, M, u, G, rt + b0 * ldr, ldr, ut, u, T(0), tmp + b0 * u, u);
+      std::fill(tmp2 + b0 * u, tmp2 + b1 * u, T(0));
     } else if (v.cell == 1) {
-#pragma omp parallel for schedule(static) if (parallel)
-      for (std::int64_t b = 0; b < B; ++b) {
+      for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
@@ -346,8 +348,9 @@ void backward(const KernelCall& call, Ops&& ops) {
         }
       }
       // d(r * hp) = dah @ U_h^T, into tmp; then dr; then [dz, dr] @ U_zr^T into tmp2.
-      ops.gemm(false, false, B, u, u, rt + 2 * u, ldr, ut + 2 * u * u, u, T(0), tmp, u);
-      for (std::int64_t b = 0; b < B; ++b) {
+      ops.gemm(false, false, M, u, u, rt + b0 * ldr + 2 * u, ldr, ut + 2 * u * u, u, T(0),
+               tmp + b0 * u, u);
+      for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         for (std::int64_t j = 0; j < u; ++j) {
@@ -356,21 +359,20 @@ void backward(const KernelCall& call, Ops&& ops) {
           tmp[b * u + j] = tmp[b * u + j] * rj + (v.kept(b, t) ? dh[b * u + j] * row[u + j] : T(0));
         }
       }
-      ops.gemm(false, false, B, u, 2 * u, rt, ldr, ut, u, T(0), tmp2, u);
+      ops.gemm(false, false, M, u, 2 * u, rt + b0 * ldr, ldr, ut, u, T(0), tmp2 + b0 * u, u);
     } else {
-      for (std::int64_t b = 0; b < B; ++b) {
+      for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
         for (std::int64_t j = 0; j < u; ++j)
           dz[j] = keep ? dh[b * u + j] * derivative(v.act, row[j]) : T(0);
       }
-      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
-      std::fill(tmp2, tmp2 + B * u, T(0));
+      ops.gemm(false, false, M, u, G, rt + b0 * ldr, ldr, ut, u, T(0), tmp + b0 * u, u);
+      std::fill(tmp2 + b0 * u, tmp2 + b1 * u, T(0));
     }
     // dh_{s-1}: through the cell (times the dropout mask), or carried over a masked step.
-#pragma omp parallel for schedule(static) if (parallel)
-    for (std::int64_t b = 0; b < B; ++b) {
+    for (std::int64_t b = b0; b < b1; ++b) {
       const bool keep = v.kept(b, t);
       for (std::int64_t j = 0; j < u; ++j) {
         const std::int64_t k = b * u + j;
@@ -381,12 +383,55 @@ void backward(const KernelCall& call, Ops&& ops) {
     }
   }
   T* last = r + v.Tn * B * G;
-  for (std::int64_t b = 0; b < B; ++b) {
+  for (std::int64_t b = b0; b < b1; ++b) {
     T* row = last + b * ldr;
     std::fill(row, row + G, T(0));
     std::copy(dh_next + b * u, dh_next + (b + 1) * u, row);
     if (v.cell == 2) std::copy(dc_next + b * u, dc_next + (b + 1) * u, row + u);
   }
+}
+
+// Runs body(b0, b1) over chunks of the batch, one per thread (one chunk when the batch is small or
+// we already run inside a parallel region); rethrows the first exception after the region.
+template <typename Body>
+void over_batch_chunks(std::int64_t batch, std::int64_t row_work, Body&& body) {
+  std::int64_t chunks = std::min<std::int64_t>(omp_get_max_threads(), batch / 8);
+  if (row_work * batch < 32768) chunks = 1;
+  if (chunks <= 1 || omp_in_parallel()) return body(std::int64_t{0}, batch);
+  std::exception_ptr error;
+#pragma omp parallel num_threads(static_cast <int>(chunks))
+  {
+    const std::int64_t c = omp_get_thread_num();
+    try {
+      body(batch * c / chunks, batch * (c + 1) / chunks);
+    } catch (...) {
+#pragma omp critical
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+template <typename T, typename Ops>
+void forward(const KernelCall& call, Ops&& ops) {
+  View<T> v(call);
+  if constexpr (std::decay_t<Ops>::kChunked)
+    over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
+      forward_rows<T>(call, ops, b0, b1);
+    });
+  else
+    forward_rows<T>(call, ops, 0, v.B);
+}
+
+template <typename T, typename Ops>
+void backward(const KernelCall& call, Ops&& ops) {
+  View<T> v(call);
+  if constexpr (std::decay_t<Ops>::kChunked)
+    over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
+      backward_rows<T>(call, ops, b0, b1);
+    });
+  else
+    backward_rows<T>(call, ops, 0, v.B);
 }
 
 // RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
@@ -434,6 +479,7 @@ void weights_grad(const KernelCall& call, Ops&& ops) {
 
 // Plain loops (double accumulation) and the library's activations: the reference backend.
 struct ReferenceOps {
+  static constexpr bool kChunked = false;  // one pass over the whole batch: the oracle
   template <typename T>
   void apply(OpKind op, T* x, std::int64_t n) const {
     for (std::int64_t k = 0; k < n; ++k) x[k] = activate(op, x[k]);

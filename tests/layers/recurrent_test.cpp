@@ -3,8 +3,11 @@
 // a small LSTM that learns.
 #include <gtest/gtest.h>
 
+#include <omp.h>
 #include <cmath>
 #include <functional>
+
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -417,4 +420,44 @@ TEST(Recurrent, GradientsMatchFiniteDifferencesThroughTheLayer) {
     }
   }
   K::set_floatx(DType::float32);
+}
+
+TEST(Recurrent, BatchChunksPerThreadMatchTheReference) {
+  // Large enough that the cpu kernels split the batch over threads (OMP_NUM_THREADS=2 in ctest);
+  // forward and every gradient must equal the reference backend's single pass.
+  omp_set_num_threads(std::max(2, omp_get_max_threads()));
+  const std::int64_t B = 64, T = 16, u = 32;
+  for (auto cell : {K::RnnCell::kSimpleRNN, K::RnnCell::kGRU, K::RnnCell::kLSTM}) {
+    const std::int64_t g = (cell == K::RnnCell::kLSTM ? 4 : cell == K::RnnCell::kGRU ? 3 : 1) * u;
+    SymbolicTensor x = K::placeholder({T, B, g}), w = K::placeholder({u, g});
+    SymbolicTensor h0 = K::placeholder({B, u}), c0 = K::placeholder({B, u});
+    SymbolicTensor m = K::placeholder({B, T}), d = K::placeholder({B, u});
+    K::RecurrentOptions o{.cell = cell, .go_backwards = cell == K::RnnCell::kGRU};
+    o.initial_h = h0;
+    if (cell == K::RnnCell::kLSTM) o.initial_c = c0;
+    o.mask = K::greater(m, K::constant(-0.6, DType::float32));
+    o.recurrent_dropout_mask = K::greater(d, K::constant(-0.8, DType::float32)) * 1.25;
+    SymbolicTensor y = K::slice(K::recurrent(x, w, o), 2, 0, u);
+    SymbolicTensor loss = K::sum(y * K::constant(random_uniform({T, B, u}, 99)));
+    std::vector<SymbolicTensor> outputs{y};
+    for (const auto& grad : K::gradients(loss, {x, w, h0})) outputs.push_back(grad);
+    std::vector<SymbolicTensor> inputs{x, w, h0, c0, m, d};
+    std::vector<Tensor> feed{random_uniform({T, B, g}, 1), random_uniform({u, g}, 2, -0.2f, 0.2f),
+                             random_uniform({B, u}, 3),    random_uniform({B, u}, 4),
+                             random_uniform({B, T}, 5),    random_uniform({B, u}, 6)};
+    std::vector<Tensor> results[2];
+    int k = 0;
+    for (const char* backend : {"cpu", "reference"}) {
+      keras::testing::ScopedBackend scoped(backend);
+      K::Function f(inputs, outputs);
+      results[k++] = f(feed);
+    }
+    for (std::size_t i = 0; i < results[0].size(); ++i) {
+      auto got = results[0][i].to_vector<double>(), want = results[1][i].to_vector<double>();
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t j = 0; j < got.size(); ++j)
+        ASSERT_NEAR(got[j], want[j], 1e-4 * (1 + std::abs(want[j])))
+            << "output " << i << " element " << j << " cell " << static_cast<int>(cell);
+    }
+  }
 }

@@ -221,8 +221,9 @@ struct RecurrentOptions {
 // Keras 2.2.4's equations). Time-major: `xproj` (time, batch, gates * units) holds
 // inputs @ kernel + bias in time order, gates 1, 3 (z, r, h) or 4 (i, f, c, o);
 // `recurrent_kernel` is (units, gates * units). Returns the per-step states in processing order
-// (reversed with go_backwards), packed as (time, batch, width * units): [h] SimpleRNN, [h, z, r, hh] GRU, [h, c, i, f, g, o] LSTM; only
-// the h and c columns are differentiable. A masked step carries h and c over unchanged.
+// (reversed with go_backwards), packed as (time, batch, width * units): [h] SimpleRNN, [h, z, r,
+// hh] GRU, [h, c, i, f, g, o] LSTM; only the h and c columns are differentiable. A masked step
+// carries h and c over unchanged.
 SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
                          const RecurrentOptions& options);
 // The width factor of recurrent()'s packed output: 1, 4 or 6.

@@ -32,6 +32,7 @@ inline float fast_tanh(float x) {
 }
 
 struct CpuOps {
+  static constexpr bool kChunked = true;  // a chunk of the batch per thread
   void apply(OpKind op, float* x, std::int64_t n) const {
     switch (op) {
       case OpKind::kTanh:
