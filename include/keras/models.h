@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "keras/engine/training.h"
+#include "keras/layers/serialization.h"
 
 namespace keras {
 
@@ -30,6 +31,14 @@ class Sequential : public Model {
   void add(LayerRef layer);
   void pop();
 
+  std::string class_name() const override { return "Sequential"; }
+  // Keras 2.2.4's {"name": ..., "layers": [{"class_name", "config"}, ...]}.
+  nlohmann::json get_config() const override;
+  // Reads Keras 2's dict, Keras 1's plain list of layer configs, and Keras 3's (InputLayer first,
+  // build_input_shape); layers deserialize through keras::layers::deserialize.
+  static std::shared_ptr<Sequential> from_config(const nlohmann::json& config,
+                                                 const CustomObjects& custom_objects = {});
+
  protected:
   void ensure_graph() override;
 
@@ -42,3 +51,5 @@ using keras::Sequential;
 }
 
 }  // namespace keras
+
+#include "keras/saving/saving.h"  // keras::models::load_model, model_from_json

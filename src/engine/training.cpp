@@ -240,6 +240,7 @@ void Model::compile(const CompileOptions& options) {
   }
   optimizer_ = std::move(optimizer);
   compiled_ = std::move(c);
+  compile_options_ = options;
 }
 
 void Model::require_compiled(const char* what) const {
@@ -249,6 +250,7 @@ void Model::require_compiled(const char* what) const {
 }
 
 void Model::make_train_function() {
+  require_compiled("training");
   if (compiled_->train_fn) return;
   std::vector<K::Update> updates =
       optimizer_->get_updates(trainable_weights(), compiled_->total_loss);

@@ -411,6 +411,7 @@ Initializer orthogonal(double gain, Seed seed) {
 }
 
 Initializer get(const std::string& name) {
+  if (!name.empty() && name.front() == '{') return from_config(json::parse(name));
   std::string n = canonical(name);
   if (n == "zeros" || n == "zero") return zeros();
   if (n == "ones" || n == "one") return ones();
@@ -469,6 +470,7 @@ Initializer from_config(const json& config) {
 }
 
 json serialize(const std::string& name) {
+  if (!name.empty() && name.front() == '{') return json::parse(name);
   std::string n = canonical(name);
   auto vs = [](double scale, const char* mode, const char* distribution) {
     return json{
@@ -499,6 +501,25 @@ json serialize(const std::string& name) {
   if (n == "lecun_uniform") return vs(1.0, "fan_in", "uniform");
   if (n == "lecun_normal") return vs(1.0, "fan_in", "normal");
   unknown(name);
+}
+
+std::string deserialize_name(const json& config) {
+  if (config.is_string()) {
+    get(config.get<std::string>());  // unknown names fail here
+    return config.get<std::string>();
+  }
+  from_config(config);  // malformed configs and unknown classes fail here
+  for (const auto& n : valid_names()) {
+    json candidate = serialize(n);
+    if (candidate == config) return n;
+    // Keras 3 adds module/registered_name; Keras 2.2.4 omits nothing else.
+    if (config.contains("class_name") && config.contains("config") &&
+        candidate["class_name"] == config["class_name"] && candidate["config"] == config["config"])
+      return n;
+  }
+  json plain = {{"class_name", config["class_name"]},
+                {"config", config.contains("config") ? config["config"] : json::object()}};
+  return plain.dump();
 }
 
 }  // namespace keras::initializers

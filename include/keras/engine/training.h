@@ -208,6 +208,8 @@ struct PredictGeneratorOptions {
   int verbose = 0;
 };
 
+struct CustomObjects;  // keras/layers/serialization.h
+
 class Model {
  public:
   virtual ~Model();
@@ -215,6 +217,21 @@ class Model {
   Model& operator=(const Model&) = delete;
 
   const std::string& name() const { return name_; }
+  // Keras's class name ("Sequential", "Model") and architecture config, as model_config in files.
+  virtual std::string class_name() const = 0;
+  virtual nlohmann::json get_config() const = 0;
+
+  // Saving (keras/saving/saving.h): the whole model in Keras 2's HDF5 layout (or a Keras 3
+  // `.keras` archive when the path ends in .keras), weights only, architecture only.
+  void save(const std::string& filepath, bool overwrite = true,
+            bool include_optimizer = true) const;
+  void save_weights(const std::string& filepath, bool overwrite = true) const;
+  void load_weights(const std::string& filepath, bool by_name = false, bool skip_mismatch = false);
+  std::string to_json(int indent = -1) const;
+  // Keras's table of layers, output shapes and parameter counts (keras::utils::print_summary);
+  // print_fn receives one line at a time (default: stdout).
+  void summary(int line_length = 0, const std::vector<double>& positions = {},
+               const std::function<void(const std::string&)>& print_fn = {}) const;
   const std::vector<LayerPtr>& layers() const { return layers_; }
   LayerPtr get_layer(const std::string& name) const;
 
@@ -267,6 +284,11 @@ class Model {
   void set_weights(const std::vector<Tensor>& weights);
   std::int64_t count_params() const;
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
+  // The arguments of the last compile() (for the training_config of saved files).
+  const CompileOptions& compile_options() const { return compile_options_; }
+  // Keras's _make_train_function: builds the training step now (creating the optimizer's
+  // weights) rather than at the first fit. load_model calls it to restore the optimizer state.
+  void make_train_function();
 
   const SymbolicTensor& input() const;
   const SymbolicTensor& output() const;
@@ -290,7 +312,6 @@ class Model {
   struct Compiled;
   void require_compiled(const char* what) const;
   void make_test_function();
-  void make_train_function();
   void make_predict_function();
   void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
   Tensor cast_input(const Tensor& x) const;
@@ -302,6 +323,7 @@ class Model {
                                 std::int64_t batch_size, int verbose);
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
+  CompileOptions compile_options_{};
   std::unique_ptr<Compiled> compiled_;
 };
 

@@ -3,8 +3,7 @@
 
 namespace keras::layers {
 
-ELU::ELU(ELUOptions options)
-    : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {}
+ELU::ELU(ELUOptions options) : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {}
 
 ELU::ELU(double alpha, ELUOptions options)
     : ELU([&] {
@@ -20,6 +19,14 @@ nlohmann::json ELU::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["alpha"] = alpha_;
   return config;
+}
+
+LayerPtr ELU::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "ELU");
+  ELUOptions o;
+  r.common(o);
+  o.alpha = r.number("alpha", 1.0);
+  return r.done(std::make_shared<ELU>(o));
 }
 
 }  // namespace keras::layers

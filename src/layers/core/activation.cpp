@@ -1,4 +1,5 @@
 #include "keras/layers/core.h"
+#include "layers/config_json.h"
 
 namespace keras::layers {
 
@@ -9,12 +10,22 @@ Activation::Activation(ActivationArg activation, ActivationOptions options)
   supports_masking_ = true;
 }
 
-SymbolicTensor Activation::call(const SymbolicTensor& inputs) { return activation_fn_(inputs); }
+SymbolicTensor Activation::call(const SymbolicTensor& inputs) {
+  return activation_fn_(inputs);
+}
 
 nlohmann::json Activation::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
   return config;
+}
+
+LayerPtr Activation::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Activation");
+  ActivationOptions o;
+  r.common(o);
+  auto activation = r.activation<ActivationArg>("activation");
+  return r.done(std::make_shared<Activation>(activation, o));
 }
 
 }  // namespace keras::layers
