@@ -517,6 +517,16 @@ std::string deserialize_name(const json& config) {
         candidate["class_name"] == config["class_name"] && candidate["config"] == config["config"])
       return n;
   }
+  // Keras 3's classes for the named variance-scaling initializers (GlorotUniform, HeNormal, ...).
+  if (config.contains("class_name") && config["class_name"].is_string()) {
+    std::string n = canonical(config["class_name"].get<std::string>());
+    const json& c = config.contains("config") && config["config"].is_object() ? config["config"]
+                                                                              : json::object();
+    bool plain_seed = c.empty() || (c.size() == 1 && c.contains("seed") && c["seed"].is_null());
+    if (plain_seed && (n.rfind("glorot_", 0) == 0 || n.rfind("he_", 0) == 0 ||
+                       n.rfind("lecun_", 0) == 0 || n == "zeros" || n == "ones"))
+      return n;
+  }
   json plain = {{"class_name", config["class_name"]},
                 {"config", config.contains("config") ? config["config"] : json::object()}};
   return plain.dump();

@@ -187,7 +187,14 @@ class ConfigReader {
     }
     used_.insert("batch_size");
     for (const char* key : {"dtype", "input_dtype"}) {
-      std::string dtype = string(key, "float32");
+      // Keras 3 writes a dtype policy: {"class_name": "DTypePolicy", "config": {"name": ...}}.
+      const nlohmann::json* v = find(key);
+      std::string dtype = "float32";
+      if (v && v->is_object() && v->contains("config") && (*v)["config"].contains("name") &&
+          (*v)["config"]["name"].is_string())
+        dtype = (*v)["config"]["name"].get<std::string>();
+      else if (v)
+        dtype = string(key, "float32");
       if (dtype != "float32" && dtype != "float64" && dtype != "float16")
         fail(key, "must be a float type (float32, float64), got '" + dtype + "'");
     }

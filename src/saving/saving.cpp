@@ -357,6 +357,10 @@ json model_to_json_dict(const Model& model) {
 
 void save_model(const Model& model, const std::string& filepath, bool overwrite,
                 bool include_optimizer) {
+  if (is_keras_archive(filepath)) {
+    save_keras_archive(model, filepath, overwrite);
+    return;
+  }
   json model_config = {{"class_name", model.class_name()}, {"config", model.get_config()}};
   detail::atomic_write(filepath, overwrite, [&](const std::string& temp) {
     h5::File file(temp, "w");
@@ -391,6 +395,7 @@ void save_model(const Model& model, const std::string& filepath, bool overwrite,
 
 ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_objects,
                     bool compile) {
+  if (is_keras_archive(filepath)) return load_keras_archive(filepath, custom_objects, compile);
   h5::File file(filepath, "r");
   const h5::Group& root = file.root();
   std::optional<std::string> config_text = root.read_string_attr("model_config");

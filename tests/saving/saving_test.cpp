@@ -391,3 +391,70 @@ TEST(Saving, TruncatedCorruptedAndForeignFilesRaiseClearErrors) {
     }
   }
 }
+
+TEST(Saving, Keras3ArchiveRoundTrip) {
+  auto model = mlp();
+  auto [x, y] = blobs(32, 6);
+  model->fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});
+  fs::path dir = scratch("archive");
+  std::string path = (dir / "model.keras").string();
+  model->save(path);
+  std::string bytes = read_file(path);
+  ASSERT_GT(bytes.size(), 4u);
+  EXPECT_EQ(bytes.substr(0, 4), std::string("PK\x03\x04", 4));
+  for (const char* entry : {"metadata.json", "config.json", "model.weights.h5"})
+    EXPECT_NE(bytes.find(entry), std::string::npos) << entry;
+  EXPECT_NE(bytes.find("\"module\":\"keras.layers\""), std::string::npos);
+  // Stored entries: the HDF5 signature of the weights is visible in the archive.
+  EXPECT_NE(bytes.find("\x89HDF\r\n\x1a\n"), std::string::npos);
+  auto loaded = models::load_model(path);
+  expect_same(loaded->predict(x), model->predict(x));
+  EXPECT_THROW(model->save(path, /*overwrite=*/false), std::runtime_error);
+  // Truncated archives and foreign files.
+  for (int i = 0; i < 10; ++i) {
+    std::ofstream out(dir / "bad.keras", std::ios::binary | std::ios::trunc);
+    std::string part = bytes.substr(0, bytes.size() * static_cast<std::size_t>(i) / 10);
+    out.write(part.data(), static_cast<std::streamsize>(part.size()));
+    out.close();
+    EXPECT_THROW(models::load_model((dir / "bad.keras").string()), std::runtime_error) << i;
+  }
+  {
+    std::ofstream out(dir / "bad.keras", std::ios::trunc);
+    out << "hello";
+  }
+  EXPECT_THROW(models::load_model((dir / "bad.keras").string()), std::runtime_error);
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 2) << "temporary files were left behind";
+}
+
+TEST(Saving, Keras3StyleConfigsAreRead) {
+  // What Keras 3 writes for a Sequential model's config.json (abridged to the keys it sets).
+  auto config = nlohmann::json::parse(R"({"module": "keras", "class_name": "Sequential",
+    "config": {"name": "sequential", "trainable": true,
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}},
+      "layers": [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "name": "input_layer"},
+         "registered_name": null},
+        {"module": "keras.layers", "class_name": "Dense",
+         "config": {"name": "dense", "trainable": true,
+           "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}},
+           "units": 64, "activation": "relu", "use_bias": true,
+           "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                  "config": {"seed": null}, "registered_name": null},
+           "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros",
+                                "config": {}, "registered_name": null},
+           "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null,
+           "bias_constraint": null},
+         "registered_name": null, "build_config": {"input_shape": [null, 100]}}]},
+    "registered_name": null, "build_config": {"input_shape": [null, 100]}})");
+  auto model = models::model_from_config(config);
+  ASSERT_EQ(model->layers().size(), 1u);
+  EXPECT_EQ(model->count_params(), 6464);
+  EXPECT_EQ(model->layers()[0]->get_config()["kernel_initializer"]["class_name"],
+            "VarianceScaling");
+}
