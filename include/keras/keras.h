@@ -26,3 +26,4 @@
 #include "keras/utils/layer_utils.h"
 #include "keras/utils/np_utils.h"
 #include "keras/utils/random.h"
+#include "keras/utils/vis_utils.h"
