@@ -458,3 +458,32 @@ TEST(Saving, Keras3StyleConfigsAreRead) {
   EXPECT_EQ(model->layers()[0]->get_config()["kernel_initializer"]["class_name"],
             "VarianceScaling");
 }
+
+TEST(Saving, YamlRoundTripAndKerasYaml) {
+  auto model = mlp();
+  std::string yaml = model->to_yaml();
+  auto restored = models::model_from_yaml(yaml);
+  EXPECT_EQ(restored->get_config(), model->get_config());
+  // What Keras 2.2.4's to_yaml (PyYAML) writes, tuples tagged.
+  auto keras = models::model_from_yaml(R"(backend: tensorflow
+class_name: Sequential
+config:
+  layers:
+  - class_name: Dense
+    config:
+      activation: relu
+      batch_input_shape: !!python/tuple [null, 100]
+      dtype: float32
+      kernel_initializer:
+        class_name: VarianceScaling
+        config: {distribution: uniform, mode: fan_avg, scale: 1.0, seed: null}
+      name: dense_1
+      trainable: true
+      units: 64
+      use_bias: true
+  name: sequential_1
+keras_version: 2.2.4
+)");
+  EXPECT_EQ(keras->count_params(), 6464);
+  EXPECT_THROW(models::model_from_yaml("layers: [unclosed"), std::invalid_argument);
+}

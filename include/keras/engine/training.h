@@ -228,6 +228,7 @@ class Model {
   void save_weights(const std::string& filepath, bool overwrite = true) const;
   void load_weights(const std::string& filepath, bool by_name = false, bool skip_mismatch = false);
   std::string to_json(int indent = -1) const;
+  std::string to_yaml() const;
   // Keras's table of layers, output shapes and parameter counts (keras::utils::print_summary);
   // print_fn receives one line at a time (default: stdout).
   void summary(int line_length = 0, const std::vector<double>& positions = {},

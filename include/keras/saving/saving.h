@@ -38,6 +38,10 @@ ModelPtr model_from_config(const nlohmann::json& config, const CustomObjects& cu
 ModelPtr model_from_json(const std::string& json_string, const CustomObjects& custom_objects = {});
 // {"class_name", "config", "keras_version", "backend"}, as Keras's model.to_json().
 nlohmann::json model_to_json_dict(const Model& model);
+// The same document as YAML (Keras's to_yaml / model_from_yaml); PyYAML reads it, and Keras's
+// YAML (tuples tagged !!python/tuple included) reads here.
+std::string model_to_yaml(const Model& model);
+ModelPtr model_from_yaml(const std::string& yaml_string, const CustomObjects& custom_objects = {});
 
 // Keras's save_model: HDF5 (any extension but .keras) or a Keras 3 archive (.keras).
 // overwrite=false refuses (std::runtime_error) when the file exists.
@@ -70,5 +74,6 @@ namespace keras::models {
 using saving::load_model;
 using saving::model_from_config;
 using saving::model_from_json;
+using saving::model_from_yaml;
 using saving::save_model;
 }  // namespace keras::models
