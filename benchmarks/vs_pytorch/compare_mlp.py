@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Compare keras.cpp against PyTorch on the same MLP, in one run.
+"""Compare keras.cpp against PyTorch on the same MLP (or, with --model cnn, the
+same CNN: Keras's mnist_cnn), in one run.
 
 For every thread count, PyTorch (torch_mlp.py) runs in fresh subprocesses
 under several environment configurations, and the best result of each
@@ -15,6 +16,9 @@ The keras.cpp benchmark binary runs once per thread count (before PyTorch,
 so that a broken binary fails the run early):
 
   KERAS_BIN --threads N [--accuracy-epochs E]     (env OMP_NUM_THREADS=N)
+
+With --model cnn, both sides get --model cnn (and --train-samples N when
+given), and PyTorch is also tried in its channels_last memory format.
 
 Both sides print one JSON object on the last line of stdout. Test accuracy
 is measured once per framework, at the largest thread count (for PyTorch,
@@ -122,15 +126,19 @@ def describe(cfg):
              f"threads torch={cfg['torch_threads']} BLAS={cfg['threads']}"]
     if cfg["blas"]:
         parts.append(f"preload {Path(cfg['blas']['LD_LIBRARY_PATH']).name}")
+    if cfg.get("memory_format"):
+        parts.append(f"memory_format={cfg['memory_format']}")
     return " ".join(parts)
 
 
 PYTHON = sys.executable  # set from --python in main()
+MODEL_ARGS = []  # --model / --train-samples, for both sides; set in main()
 
 
 def torch_cmd(cfg, extra=()):
+    fmt = ["--memory-format", cfg["memory_format"]] if cfg.get("memory_format") else []
     return [PYTHON, str(TORCH_SCRIPT), "--threads", str(cfg["threads"]),
-            "--torch-threads", str(cfg["torch_threads"]), *extra]
+            "--torch-threads", str(cfg["torch_threads"]), *MODEL_ARGS, *fmt, *extra]
 
 
 def probe(coretype, blas):
@@ -178,6 +186,9 @@ def openblas_candidates(args):
     return candidates, notes, system
 
 
+MEMORY_FORMATS = (None,)  # the CNN adds ("contiguous", "channels_last"); set in main()
+
+
 def torch_configs(threads, blas_candidates, coretypes):
     configs = []
     for blas in blas_candidates:
@@ -185,8 +196,10 @@ def torch_configs(threads, blas_candidates, coretypes):
             for wait_policy in (None, "passive"):
                 splits = (threads, 1) if threads > 1 else (threads,)
                 for torch_threads in splits:
-                    configs.append(dict(threads=threads, torch_threads=torch_threads,
-                                        coretype=coretype, wait_policy=wait_policy, blas=blas))
+                    for memory_format in MEMORY_FORMATS:
+                        configs.append(dict(threads=threads, torch_threads=torch_threads,
+                                            coretype=coretype, wait_policy=wait_policy, blas=blas,
+                                            memory_format=memory_format))
     return configs
 
 
@@ -222,7 +235,7 @@ def best_of(runs):
 
 
 def run_keras(keras_bin, threads, accuracy_epochs):
-    cmd = [keras_bin, "--threads", str(threads)]
+    cmd = [keras_bin, "--threads", str(threads), *MODEL_ARGS]
     if accuracy_epochs:
         cmd += ["--accuracy-epochs", str(accuracy_epochs)]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
@@ -321,6 +334,10 @@ def main():
                              "OpenBLAS, else /usr/lib/*/openblas-*/)")
     parser.add_argument("--python", default=sys.executable,
                         help="Python with torch and numpy for the PyTorch side (default: this one)")
+    parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
+                        help="the MLP (default) or Keras's mnist_cnn")
+    parser.add_argument("--train-samples", type=int, default=None,
+                        help="time training epochs over the first N samples only (both sides)")
     parser.add_argument("--allow-slow-blas", action="store_true",
                         help="measure PyTorch even if no OpenBLAS can be put under it")
     args = parser.parse_args()
@@ -339,11 +356,19 @@ def main():
                          "(build it: cmake --build build --target keras_mlp_bench)")
         args.keras_bin = str(Path(args.keras_bin).resolve())
 
-    global PYTHON
+    global PYTHON, MODEL_ARGS, MEMORY_FORMATS
     PYTHON = args.python
+    MODEL_ARGS = ["--model", args.model]
+    if args.train_samples:
+        MODEL_ARGS += ["--train-samples", str(args.train_samples)]
+    if args.model == "cnn":
+        MEMORY_FORMATS = ("contiguous", "channels_last")
     start = time.perf_counter()
     report = {"machine": machine_info(), "recipe": {
-        "model": "784 -> Dense 512 relu -> Dropout 0.2 -> Dense 512 relu -> Dropout 0.2 -> Dense 10 softmax",
+        "model": "784 -> Dense 512 relu -> Dropout 0.2 -> Dense 512 relu -> Dropout 0.2 -> Dense 10 softmax"
+                 if args.model == "mlp" else
+                 "28x28x1 -> Conv2D 32 3x3 relu -> Conv2D 64 3x3 relu -> MaxPooling 2x2 -> Dropout 0.25 "
+                 "-> Flatten -> Dense 128 relu -> Dropout 0.5 -> Dense 10 softmax",
         "loss": "categorical cross-entropy", "optimizer": "Adam lr=1e-3 b1=0.9 b2=0.999 eps=1e-7",
         "train_batch": 128, "infer_batch": 1024, "data": "Fashion-MNIST, x/255"},
         "thread_counts": thread_counts, "per_threads": [], "notes": []}

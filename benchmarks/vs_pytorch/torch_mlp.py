@@ -11,8 +11,15 @@ PyTorch is written the way PyTorch is fastest: nn.Linear layers, the softmax
 folded into F.cross_entropy on the logits, the whole data set held in memory
 as one tensor, Adam with foreach=True, zero_grad(set_to_none=True).
 
+With --model cnn, Keras's mnist_cnn instead (Conv2D 32 3x3 relu -> Conv2D 64
+3x3 relu -> MaxPooling 2x2 -> Dropout 0.25 -> Flatten -> Dense 128 relu ->
+Dropout 0.5 -> Dense 10 softmax), same loss, optimizer and batch; nn.Conv2d
+with xavier_uniform_ (Keras's glorot_uniform has the same fans), in NCHW or,
+with --memory-format channels_last, in torch's channels_last format.
+
 Usage:
-    torch_mlp.py --threads N [--accuracy-epochs E] [--train-epochs T]
+    torch_mlp.py --threads N [--model mlp|cnn] [--accuracy-epochs E] [--train-epochs T]
+                 [--train-samples N] [--memory-format contiguous|channels_last]
 
 Prints progress on stderr and ONE JSON object on the last line of stdout.
 
@@ -163,8 +170,27 @@ def setup_threads(torch, threads, torch_threads):
 # ---------------------------------------------------------------- model
 
 
+MODEL = "mlp"
+MEMORY_FORMAT = "contiguous"
+
+
 def build_model(torch):
     nn = torch.nn
+    if MODEL == "cnn":
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.ReLU(),
+            nn.Conv2d(32, 64, 3), nn.ReLU(),
+            nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+            nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(128, 10),
+        )
+        for layer in model:
+            if isinstance(layer, (nn.Linear, nn.Conv2d)):
+                nn.init.xavier_uniform_(layer.weight)
+                nn.init.zeros_(layer.bias)
+        if MEMORY_FORMAT == "channels_last":
+            model = model.to(memory_format=torch.channels_last)
+        return model
     model = nn.Sequential(
         nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2),
         nn.Linear(512, 512), nn.ReLU(), nn.Dropout(0.2),
@@ -320,6 +346,11 @@ def main():
     parser.add_argument("--max-train-seconds", type=float, default=None,
                         help="cut the timed training short after this many seconds")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp")
+    parser.add_argument("--memory-format", choices=("contiguous", "channels_last"),
+                        default="contiguous", help="the CNN's tensor layout")
+    parser.add_argument("--train-samples", type=int, default=None,
+                        help="time epochs over the first N training samples only")
     parser.add_argument("--accuracy-seeds", type=int, default=3,
                         help="accuracy runs (seeds 0..N-1); test_accuracy is their mean, since one "
                              "run's accuracy varies by about a point from seed to seed")
@@ -340,15 +371,27 @@ def main():
         print(json.dumps(result))
         return
 
+    global MODEL, MEMORY_FORMAT
+    MODEL, MEMORY_FORMAT = args.model, args.memory_format
     x_train, y_train, x_test, y_test = (torch.from_numpy(a) for a in load_fashion_mnist(args.data_dir))
+    if MODEL == "cnn":
+        x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
+        if MEMORY_FORMAT == "channels_last":
+            x_train = x_train.contiguous(memory_format=torch.channels_last)
+            x_test = x_test.contiguous(memory_format=torch.channels_last)
+    x_timed, y_timed = x_train, y_train
+    if args.train_samples:
+        x_timed, y_timed = x_train[:args.train_samples], y_train[:args.train_samples]
 
     log(f"pytorch threads={args.threads} core={config['openblas_corename']}: training throughput")
     model, train_rate, train_seconds, train_samples = measure_training(
-        torch, x_train, y_train, args.train_epochs, args.seed, args.max_train_seconds)
+        torch, x_timed, y_timed, args.train_epochs, args.seed, args.max_train_seconds)
     log("  inference throughput")
-    infer_rate, infer_passes = measure_inference(torch, model, x_test)
+    # The CNN is ~100x the MLP's work per sample: its inference passes use 2,048 test images.
+    infer_x = x_test[:2048] if MODEL == "cnn" else x_test
+    infer_rate, infer_passes = measure_inference(torch, model, infer_x)
     log("  latency")
-    latency = measure_latency(torch, model, x_test)
+    latency = measure_latency(torch, model, x_test, repetitions=1000 if MODEL == "cnn" else 3000)
 
     result.update({
         "train_samples_per_s": train_rate,
@@ -357,7 +400,9 @@ def main():
         "train_epochs": args.train_epochs,
         "train_seconds": train_seconds,
         "train_samples": train_samples,
-        "train_complete": train_samples == args.train_epochs * len(x_train),
+        "train_complete": train_samples == args.train_epochs * len(x_timed),
+        "model": MODEL,
+        "memory_format": MEMORY_FORMAT,
         "infer_batch": INFER_BATCH,
         "infer_passes": infer_passes,
     })

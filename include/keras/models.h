@@ -17,6 +17,8 @@ namespace keras {
 // Any layer, taken by value (a temporary such as Dense(64)) or as a shared pointer.
 struct LayerRef {
   LayerRef(LayerPtr layer) : ptr(std::move(layer)) {}  // NOLINT: implicit by design
+  template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, L>>>
+  LayerRef(std::shared_ptr<L> layer) : ptr(std::move(layer)) {}  // NOLINT: make_shared<MyLayer>
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
                                                     !std::is_lvalue_reference_v<L>>>
   LayerRef(L&& layer) : ptr(std::make_shared<std::decay_t<L>>(std::move(layer))) {}  // NOLINT

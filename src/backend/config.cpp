@@ -201,8 +201,13 @@ std::string image_data_format() {
   return config().image_data_format;
 }
 void set_image_data_format(const std::string& data_format) {
-  check_data_format(data_format, "set_image_data_format");
-  config().image_data_format = data_format;
+  // Keras 1's "tf" / "th" are accepted too.
+  if (data_format == "tf" || data_format == "th")
+    config().image_data_format = data_format_from_dim_ordering(data_format, "set_image_data_format");
+  else {
+    check_data_format(data_format, "set_image_data_format");
+    config().image_data_format = data_format;
+  }
 }
 std::string image_dim_ordering() {
   return config().image_data_format == "channels_first" ? "th" : "tf";

@@ -227,6 +227,81 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       return {neg(g_rows * log(p)),
               make_node(OpKind::kCategoricalCrossentropyGrad, {target, output, g})};
     }
+    // convolution and pooling: ConvGradInput and ConvGradKernel are linear in both inputs, so
+    // the three conv ops differentiate into one another.
+    case OpKind::kConv: {
+      Attrs dx = a, dw = a;
+      dx.shape = node.inputs[0]->shape;
+      dw.shape = node.inputs[1]->shape;
+      Grads grads{make_node(OpKind::kConvGradInput, {g, in(1)}, dx),
+                  make_node(OpKind::kConvGradKernel, {in(0), g}, dw)};
+      if (node.inputs.size() > 2) {
+        Axes axes;
+        for (int i = 0; i + 1 < y.ndim(); ++i) axes.push_back(i);
+        grads.push_back(sum(g, axes));
+      }
+      return grads;
+    }
+    case OpKind::kConvGradInput: {
+      Attrs forward = a, dw = a;
+      forward.shape = {};
+      dw.shape = node.inputs[1]->shape;
+      return {make_node(OpKind::kConv, {g, in(1)}, forward),
+              make_node(OpKind::kConvGradKernel, {g, in(0)}, dw)};
+    }
+    case OpKind::kConvGradKernel: {
+      Attrs dx = a, forward = a;
+      dx.shape = node.inputs[0]->shape;
+      forward.shape = {};
+      return {make_node(OpKind::kConvGradInput, {in(1), g}, dx),
+              make_node(OpKind::kConv, {in(0), g}, forward)};
+    }
+    case OpKind::kMaxPool:
+      return {make_node(OpKind::kMaxPoolGrad, {in(0), g}, a)};
+    case OpKind::kAvgPool: {
+      Attrs dx = a;
+      dx.shape = node.inputs[0]->shape;
+      return {make_node(OpKind::kAvgPoolGrad, {g}, dx)};
+    }
+    case OpKind::kAvgPoolGrad: {
+      Attrs forward = a;
+      forward.shape = {};
+      return {make_node(OpKind::kAvgPool, {g}, forward)};
+    }
+    case OpKind::kPad: {
+      SymbolicTensor dx = g;
+      const Shape& x_shape = node.inputs[0]->shape;
+      for (std::size_t d = 0; d < x_shape.size(); ++d) {
+        if (a.pad_begin[d] == 0 && a.pad_end[d] == 0) continue;
+        if (x_shape[d] < 0)
+          throw std::invalid_argument(
+              "K::gradients: cannot differentiate a padding of an unknown dimension");
+        dx = slice(dx, static_cast<int>(d), a.pad_begin[d], a.pad_begin[d] + x_shape[d]);
+      }
+      return {dx};
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent: {
+      std::vector<SymbolicTensor> inputs;
+      for (const auto& input : node.inputs) inputs.emplace_back(input);
+      const std::int64_t steps = node.inputs[0]->shape[0];
+      const std::int64_t units = node.inputs[1]->shape[0];
+      std::vector<SymbolicTensor> grad_inputs = inputs;
+      grad_inputs.push_back(y);
+      grad_inputs.push_back(g);
+      SymbolicTensor r = make_node(OpKind::kRecurrentGrad, grad_inputs, a);
+      std::vector<SymbolicTensor> weight_inputs = inputs;
+      weight_inputs.push_back(y);
+      weight_inputs.push_back(r);
+      Grads grads(node.inputs.size());
+      grads[0] = slice(r, 0, 0, steps);
+      grads[1] = make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
+      if (a.rnn_initial_state) {
+        SymbolicTensor last = slice(r, 0, steps, steps + 1);
+        grads[2] = reshape(slice(last, 2, 0, units), {-1, units});
+        if (a.rnn_cell == 2) grads[3] = reshape(slice(last, 2, units, 2 * units), {-1, units});
+      }
+      return grads;  // no gradient for the mask and the dropout mask
+    }
     default:
       break;
   }

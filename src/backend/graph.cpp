@@ -70,6 +70,19 @@ constexpr const char* kOpNames[] = {
     "RandomNormal",
     "FusedDense",
     "SoftmaxCrossEntropyGrad",
+    // convolution and pooling
+    "Conv",
+    "ConvGradInput",
+    "ConvGradKernel",
+    "MaxPool",
+    "MaxPoolGrad",
+    "AvgPool",
+    "AvgPoolGrad",
+    "Pad",
+    // embedding, normalization and recurrent
+    "Recurrent",
+    "RecurrentGrad",
+    "RecurrentGradWeights",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<std::size_t>(OpKind::kCount),
               "every OpKind needs a name");

@@ -436,6 +436,64 @@ SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt)
   return switch_(learning_phase(), alt, x);
 }
 
+// embedding, normalization and recurrent
+int recurrent_width(RnnCell cell) {
+  return cell == RnnCell::kLSTM ? 6 : (cell == RnnCell::kGRU ? 4 : 1);
+}
+
+SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
+                         const RecurrentOptions& options) {
+  switch (options.activation) {
+    case OpKind::kTanh:
+    case OpKind::kSigmoid:
+    case OpKind::kHardSigmoid:
+    case OpKind::kRelu:
+    case OpKind::kCount:
+      break;
+    default:
+      throw std::invalid_argument(std::string("K::recurrent: unsupported activation ") +
+                                  op_name(options.activation) +
+                                  " (supported: tanh, sigmoid, hard_sigmoid, relu, linear)");
+  }
+  switch (options.recurrent_activation) {
+    case OpKind::kTanh:
+    case OpKind::kSigmoid:
+    case OpKind::kHardSigmoid:
+    case OpKind::kRelu:
+    case OpKind::kCount:
+      break;
+    default:
+      throw std::invalid_argument(std::string("K::recurrent: unsupported recurrent activation ") +
+                                  op_name(options.recurrent_activation) +
+                                  " (supported: tanh, sigmoid, hard_sigmoid, relu, linear)");
+  }
+  Attrs attrs;
+  attrs.rnn_cell = static_cast<int>(options.cell);
+  attrs.activation = options.activation;
+  attrs.recurrent_activation = options.recurrent_activation;
+  attrs.go_backwards = options.go_backwards;
+  std::vector<SymbolicTensor> inputs{xproj, recurrent_kernel};
+  const bool lstm = options.cell == RnnCell::kLSTM;
+  if (options.initial_h.defined() || options.initial_c.defined()) {
+    if (!options.initial_h.defined() || (lstm != options.initial_c.defined()))
+      throw std::invalid_argument(
+          lstm ? "K::recurrent: an LSTM needs both initial states (h and c) or neither"
+               : "K::recurrent: only an LSTM takes an initial cell state");
+    attrs.rnn_initial_state = true;
+    inputs.push_back(options.initial_h);
+    if (lstm) inputs.push_back(options.initial_c);
+  }
+  if (options.mask.defined()) {
+    attrs.rnn_mask = true;
+    inputs.push_back(options.mask);
+  }
+  if (options.recurrent_dropout_mask.defined()) {
+    attrs.rnn_recurrent_mask = true;
+    inputs.push_back(options.recurrent_dropout_mask);
+  }
+  return make_node(OpKind::kRecurrent, inputs, attrs);
+}
+
 SymbolicTensor operator+(const SymbolicTensor& x, const SymbolicTensor& y) {
   return add(x, y);
 }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend/conv_geometry.h"
 #include "keras/backend/graph.h"
 
 namespace keras::backend {
@@ -85,6 +86,97 @@ Shape resolve_reshape(OpKind op, const Shape& in, Shape target) {
                  std::to_string(numel) + " elements) into " + shape_to_string(target));
   }
   return target;
+}
+
+// convolution and pooling
+void check_window_attrs(OpKind op, const Attrs& attrs, const Shape& x, bool conv) {
+  if (x.size() < 3 || x.size() > 5)
+    fail(op, "expects a tensor of rank 3 to 5 (batch, spatial..., channels), got " +
+                 shape_to_string(x));
+  const std::size_t rank = x.size() - 2;
+  bool ok = attrs.strides.size() == rank && attrs.pad_begin.size() == rank &&
+            attrs.pad_end.size() == rank &&
+            (conv ? attrs.dilation.size() == rank : attrs.window.size() == rank);
+  if (!ok)
+    fail(op, "strides, padding and " + std::string(conv ? "dilation" : "window") + " need " +
+                 std::to_string(rank) + " entries for the input " + shape_to_string(x));
+  for (std::size_t i = 0; i < rank; ++i) {
+    if (attrs.strides[i] < 1 || attrs.pad_begin[i] < 0 || attrs.pad_end[i] < 0 ||
+        (conv ? attrs.dilation[i] < 1 : attrs.window[i] < 1))
+      fail(op, "strides, dilation and window sizes must be positive and padding non-negative");
+  }
+}
+
+Shape window_output(OpKind op, const Shape& x, const std::vector<std::int64_t>& k,
+                    const Attrs& attrs, std::int64_t channels) {
+  Shape out{x[0]};
+  for (std::size_t i = 0; i + 2 < x.size(); ++i) {
+    std::int64_t d = detail::window_output_dim(
+        x[i + 1], k[i], attrs.strides[i], attrs.dilation.empty() ? 1 : attrs.dilation[i],
+        attrs.pad_begin[i], attrs.pad_end[i]);
+    if (d == 0)
+      fail(op, "the window " + shape_to_string(Shape(k.begin(), k.end())) +
+                   " does not fit the input " + shape_to_string(x) + " (padded by " +
+                   shape_to_string(Shape(attrs.pad_begin.begin(), attrs.pad_begin.end())) +
+                   " and " + shape_to_string(Shape(attrs.pad_end.begin(), attrs.pad_end.end())) +
+                   ")");
+    out.push_back(d);
+  }
+  out.push_back(channels);
+  return out;
+}
+
+Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs) {
+  check_window_attrs(op, attrs, x, true);
+  if (w.size() != x.size())
+    fail(op, "the kernel " + shape_to_string(w) + " needs rank " + std::to_string(x.size()) +
+                 " for the input " + shape_to_string(x));
+  const std::int64_t in_per_group = w[w.size() - 2], out = w.back();
+  if (attrs.groups < 1 || out % attrs.groups != 0 ||
+      dims_conflict(x.back(), in_per_group * attrs.groups))
+    fail(op, "the kernel " + shape_to_string(w) + " does not fit the input " + shape_to_string(x) +
+                 " with " + std::to_string(attrs.groups) +
+                 " group(s): input channels must be kernel[-2] * groups, output channels a "
+                 "multiple of groups");
+  return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
+// Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
+// (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u); RecurrentGradWeights adds (y, R) -> U.
+Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
+  if (a.rnn_cell < 0 || a.rnn_cell > 2) fail(op, "unknown cell " + std::to_string(a.rnn_cell));
+  const std::int64_t gates = a.rnn_cell == 2 ? 4 : (a.rnn_cell == 1 ? 3 : 1);
+  const std::int64_t width = a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? 4 : 1);
+  std::size_t n =
+      2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask + a.rnn_recurrent_mask;
+  expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
+  const Shape& x = *in[0];
+  const Shape& u = *in[1];
+  if (x.size() != 3 || u.size() != 2 || u[0] < 0 || u[1] != gates * u[0])
+    fail(op, "expects time-major inputs of shape (time, batch, " + std::to_string(gates) +
+                 " * units) and a recurrent kernel of shape (units, " + std::to_string(gates) +
+                 " * units), got " + shape_to_string(x) + " and " + shape_to_string(u));
+  if (x[0] < 0) fail(op, "needs a known number of time steps, got " + shape_to_string(x));
+  if (dims_conflict(x[2], u[1]))
+    fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
+                 shape_to_string(u));
+  const std::int64_t units = u[0];
+  std::size_t k = 2;
+  auto expect = [&](const Shape& expected, const char* what) {
+    const Shape& s = *in[k++];
+    bool ok = s.size() == expected.size();
+    for (std::size_t d = 0; ok && d < s.size(); ++d) ok = !dims_conflict(s[d], expected[d]);
+    if (!ok)
+      fail(op, std::string("the ") + what + " must have shape " + shape_to_string(expected) +
+                   ", got " + shape_to_string(s));
+  };
+  if (a.rnn_initial_state) {
+    expect({x[1], units}, "initial state");
+    if (a.rnn_cell == 2) expect({x[1], units}, "initial cell state");
+  }
+  if (a.rnn_mask) expect({x[1], x[0]}, "mask");
+  if (a.rnn_recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
+  if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
+  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], gates * units};
+  return u;
 }
 
 }  // namespace
@@ -280,6 +372,64 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
     case OpKind::kSoftmaxCrossEntropyGrad:
       expect_inputs(op, in, 3);
       return *in[0];
+    // convolution and pooling
+    case OpKind::kConv:
+      if (in.size() != 3) expect_inputs(op, in, 2);
+      if (in.size() == 3 && (in[2]->size() != 1 || dims_conflict((*in[2])[0], in[1]->back())))
+        fail(op, "the bias must be 1D with one entry per filter, got " + shape_to_string(*in[2]));
+      return conv_output(op, *in[0], *in[1], attrs);
+    case OpKind::kConvGradInput: {
+      expect_inputs(op, in, 2);
+      Shape x = attrs.shape;
+      if (!x.empty()) x[0] = (*in[0])[0];
+      Shape y = conv_output(op, x, *in[1], attrs);
+      for (std::size_t d = 1; d < y.size(); ++d)
+        if (y.size() != in[0]->size() || dims_conflict(y[d], (*in[0])[d]))
+          fail(op, "the gradient " + shape_to_string(*in[0]) + " does not match the output " +
+                       shape_to_string(y) + " of a convolution of " + shape_to_string(x));
+      return x;
+    }
+    case OpKind::kConvGradKernel: {
+      expect_inputs(op, in, 2);
+      Shape y = conv_output(op, *in[0], attrs.shape, attrs);
+      for (std::size_t d = 1; d < y.size(); ++d)
+        if (y.size() != in[1]->size() || dims_conflict(y[d], (*in[1])[d]))
+          fail(op, "the gradient " + shape_to_string(*in[1]) + " does not match the output " +
+                       shape_to_string(y) + " of the convolution");
+      return attrs.shape;
+    }
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+      expect_inputs(op, in, 1);
+      check_window_attrs(op, attrs, *in[0], false);
+      return window_output(op, *in[0], attrs.window, attrs, in[0]->back());
+    case OpKind::kMaxPoolGrad:
+      expect_inputs(op, in, 2);
+      return *in[0];
+    case OpKind::kAvgPoolGrad: {
+      expect_inputs(op, in, 1);
+      Shape x = attrs.shape;
+      if (!x.empty()) x[0] = (*in[0])[0];
+      return x;
+    }
+    case OpKind::kPad: {
+      expect_inputs(op, in, 1);
+      Shape out = *in[0];
+      if (attrs.pad_begin.size() != out.size() || attrs.pad_end.size() != out.size())
+        fail(op, "needs padding for each of the " + std::to_string(out.size()) + " axes of " +
+                     shape_to_string(out));
+      for (std::size_t d = 0; d < out.size(); ++d) {
+        if (attrs.pad_begin[d] < 0 || attrs.pad_end[d] < 0)
+          fail(op, "padding must be non-negative");
+        if (out[d] >= 0) out[d] += attrs.pad_begin[d] + attrs.pad_end[d];
+      }
+      return out;
+    }
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+    case OpKind::kRecurrentGrad:
+    case OpKind::kRecurrentGradWeights:
+      return recurrent_shape(op, in, attrs);
     default:
       break;
   }
@@ -299,6 +449,16 @@ DType infer_dtype(OpKind op, const std::vector<DType>& in, const Attrs& attrs) {
       return in[1];
     case OpKind::kGatherGrad:
       return in[0];
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+    case OpKind::kRecurrentGrad:
+    case OpKind::kRecurrentGradWeights:
+      for (DType d : in)
+        if (d != in[0])
+          fail(op, std::string("all inputs need the same dtype, got ") + dtype_name(in[0]) +
+                       " and " + dtype_name(d));
+      if (!is_floating(in[0])) fail(op, "needs floating-point inputs");
+      return in[0];
     case OpKind::kSwitch:
       return in[1];
     case OpKind::kGather:
@@ -309,6 +469,14 @@ DType infer_dtype(OpKind op, const std::vector<DType>& in, const Attrs& attrs) {
     case OpKind::kVariable:
     case OpKind::kConstant:
       return attrs.cast_to;
+    // convolution and pooling
+    case OpKind::kConv:
+    case OpKind::kConvGradInput:
+    case OpKind::kConvGradKernel:
+      if (in.size() >= 2 && in[0] != in[1])
+        fail(op, std::string("both operands need the same dtype, got ") + dtype_name(in[0]) +
+                     " and " + dtype_name(in[1]));
+      return in[0];
     default:
       break;
   }

@@ -119,6 +119,34 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
         std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]}, Attrs{},
         node->shape, node->dtype);
   }
+  // convolution and pooling: Add(Conv(x, W), b) -> Conv(x, W, b), then its activation, which
+  // oneDNN applies as post-ops.
+  if (!result && node->op == OpKind::kAdd) {
+    for (int side = 0; side < 2 && !result; ++side) {
+      const NodePtr& conv = inputs[static_cast<std::size_t>(side)];
+      const NodePtr& bias = inputs[static_cast<std::size_t>(1 - side)];
+      if (conv->op == OpKind::kConv && conv->inputs.size() == 2 &&
+          conv->attrs.activation == OpKind::kCount && bias->shape.size() == 1 &&
+          bias->shape[0] == conv->shape.back() && bias->dtype == conv->dtype &&
+          node->shape == conv->shape && used_once(node->inputs[static_cast<std::size_t>(side)])) {
+        result = std::make_shared<Node>(
+            OpKind::kConv, std::vector<NodePtr>{conv->inputs[0], conv->inputs[1], bias},
+            conv->attrs, node->shape, node->dtype);
+      }
+    }
+  }
+  const bool conv_activation = (node->op == OpKind::kRelu && node->attrs.beta < 0) ||
+                               node->op == OpKind::kTanh || node->op == OpKind::kSigmoid ||
+                               node->op == OpKind::kElu;
+  if (!result && conv_activation && inputs[0]->op == OpKind::kConv &&
+      inputs[0]->attrs.activation == OpKind::kCount && used_once(node->inputs[0])) {
+    Attrs attrs = inputs[0]->attrs;
+    attrs.activation = node->op;
+    attrs.alpha = node->attrs.alpha;
+    attrs.beta = node->attrs.beta;
+    result = std::make_shared<Node>(OpKind::kConv, inputs[0]->inputs, attrs, node->shape,
+                                    node->dtype);
+  }
   if (!result) result = clone_with_inputs(node, std::move(inputs));
   memo[node.get()] = result;
   return result;

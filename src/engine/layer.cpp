@@ -174,6 +174,32 @@ std::vector<std::pair<SymbolicTensor, WeightConstraint>> Layer::constraints() co
   return out;
 }
 
+void Layer::add_update(const SymbolicTensor& variable, const SymbolicTensor& new_value,
+                       bool state) {
+  if (!variable.defined() || variable.node()->op != backend::OpKind::kVariable)
+    throw std::invalid_argument("Layer " + name_ + ": add_update needs a variable to assign");
+  updates_.push_back({backend::Update{variable, new_value}, state});
+}
+
+void Layer::adopt(const Layer& inner) {
+  weights_.insert(weights_.end(), inner.weights_.begin(), inner.weights_.end());
+  losses_.insert(losses_.end(), inner.losses_.begin(), inner.losses_.end());
+  updates_.insert(updates_.end(), inner.updates_.begin(), inner.updates_.end());
+}
+
+std::vector<backend::Update> Layer::updates() const {
+  std::vector<backend::Update> out;
+  for (const auto& [update, state] : updates_) out.push_back(update);
+  return out;
+}
+
+std::vector<backend::Update> Layer::state_updates() const {
+  std::vector<backend::Update> out;
+  for (const auto& [update, state] : updates_)
+    if (state) out.push_back(update);
+  return out;
+}
+
 const SymbolicTensor& Layer::input() const {
   if (inputs_.empty())
     throw std::logic_error("Layer " + name_ + " is not connected, no input to return.");

@@ -259,11 +259,26 @@ void Model::make_train_function() {
     for (const auto& [weight, constraint] : layer->constraints())
       for (auto& update : updates)
         if (update.variable == weight) update.new_value = constraint(update.new_value);
+  // Layer updates (batch-norm statistics, RNN states), as Keras's model.updates.
+  for (const auto& layer : layers_)
+    for (const auto& update : layer->updates()) updates.push_back(update);
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   compiled_->train_fn.emplace(
       std::vector<SymbolicTensor>{inputs_.front(), compiled_->target, compiled_->sample_weight},
       outputs, updates, K::Givens{{K::learning_phase(), K::constant(1.0, DType::int32)}});
+}
+
+std::vector<K::Update> Model::state_updates() const {
+  std::vector<K::Update> updates;
+  for (const auto& layer : layers_)
+    for (const auto& update : layer->state_updates()) updates.push_back(update);
+  return updates;
+}
+
+void Model::reset_states() {
+  for (const auto& layer : layers_)
+    if (layer->stateful()) layer->reset_states();
 }
 
 void Model::make_test_function() {
@@ -272,7 +287,7 @@ void Model::make_test_function() {
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   compiled_->test_fn.emplace(
       std::vector<SymbolicTensor>{inputs_.front(), compiled_->target, compiled_->sample_weight},
-      outputs, std::vector<K::Update>{},
+      outputs, state_updates(),
       K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -280,7 +295,7 @@ void Model::make_predict_function() {
   if (!compiled_) compiled_ = std::make_unique<Compiled>();  // predicting needs no compile()
   if (compiled_->predict_fn) return;
   compiled_->predict_fn.emplace(std::vector<SymbolicTensor>{inputs_.front()}, outputs_,
-                                std::vector<K::Update>{},
+                                state_updates(),
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 

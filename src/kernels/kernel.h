@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct KernelCall {
   std::vector<Buffer> inputs;
   Buffer output;
   std::uint64_t counter = 0;  // how many times this step ran before: random ops draw fresh numbers
+  // Per-step kernel state (cached oneDNN primitives and their buffers), made by the kernel on the
+  // step's first run and kept for the life of the plan, whose shapes never change.
+  mutable std::shared_ptr<void> state;
 };
 
 using KernelFn = void (*)(const KernelCall&);

@@ -70,6 +70,30 @@ KernelFn kernel(OpKind op) {
       return &dropout_mask;
     case OpKind::kRandomNormal:
       return &random_normal;
+    // convolution and pooling
+    case OpKind::kConv:
+      return &conv;
+    case OpKind::kConvGradInput:
+      return &conv_grad_input;
+    case OpKind::kConvGradKernel:
+      return &conv_grad_kernel;
+    case OpKind::kMaxPool:
+      return &max_pool;
+    case OpKind::kMaxPoolGrad:
+      return &max_pool_grad;
+    case OpKind::kAvgPool:
+      return &avg_pool;
+    case OpKind::kAvgPoolGrad:
+      return &avg_pool_grad;
+    case OpKind::kPad:
+      return &pad;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }

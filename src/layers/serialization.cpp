@@ -6,8 +6,14 @@
 
 #include "keras/activations.h"
 #include "keras/layers/advanced_activations.h"
+#include "keras/layers/convolutional.h"
 #include "keras/layers/core.h"
+#include "keras/layers/embeddings.h"
 #include "keras/layers/noise.h"
+#include "keras/layers/normalization.h"
+#include "keras/layers/pooling.h"
+#include "keras/layers/recurrent.h"
+#include "keras/layers/spatial_dropout.h"
 
 namespace keras {
 
@@ -21,7 +27,53 @@ std::vector<CustomObjects>& scopes() {
 // The library's layers, with Keras 1's class names beside Keras 2's. Layers of other modules
 // (convolutional, recurrent, ...) add their lines here.
 const std::map<std::string, LayerFactory>& builtin_layers() {
+  // Layers whose from_config takes the class name (one class serving 1D, 2D and 3D).
+  auto by_name = [](std::shared_ptr<Layer> (*f)(const std::string&, const nlohmann::json&),
+                    std::string name) -> LayerFactory {
+    return [f, name](const nlohmann::json& config) { return f(name, config); };
+  };
   static const std::map<std::string, LayerFactory> table = {
+      {"Conv1D", layers::Conv1D::from_config},
+      {"Conv2D", layers::Conv2D::from_config},
+      {"Conv3D", layers::Conv3D::from_config},
+      {"SeparableConv2D", layers::SeparableConv2D::from_config},
+      {"Conv2DTranspose", layers::Conv2DTranspose::from_config},
+      {"Convolution1D", layers::Conv1D::from_config},  // Keras 1 names
+      {"Convolution2D", layers::Conv2D::from_config},
+      {"Convolution3D", layers::Conv3D::from_config},
+      {"ZeroPadding1D", by_name(layers::zero_padding_from_config, "ZeroPadding1D")},
+      {"ZeroPadding2D", by_name(layers::zero_padding_from_config, "ZeroPadding2D")},
+      {"ZeroPadding3D", by_name(layers::zero_padding_from_config, "ZeroPadding3D")},
+      {"Cropping1D", by_name(layers::zero_padding_from_config, "Cropping1D")},
+      {"Cropping2D", by_name(layers::zero_padding_from_config, "Cropping2D")},
+      {"Cropping3D", by_name(layers::zero_padding_from_config, "Cropping3D")},
+      {"UpSampling1D", by_name(layers::up_sampling_from_config, "UpSampling1D")},
+      {"UpSampling2D", by_name(layers::up_sampling_from_config, "UpSampling2D")},
+      {"UpSampling3D", by_name(layers::up_sampling_from_config, "UpSampling3D")},
+      {"MaxPooling1D", by_name(layers::pooling_from_config, "MaxPooling1D")},
+      {"MaxPooling2D", by_name(layers::pooling_from_config, "MaxPooling2D")},
+      {"MaxPooling3D", by_name(layers::pooling_from_config, "MaxPooling3D")},
+      {"AveragePooling1D", by_name(layers::pooling_from_config, "AveragePooling1D")},
+      {"AveragePooling2D", by_name(layers::pooling_from_config, "AveragePooling2D")},
+      {"AveragePooling3D", by_name(layers::pooling_from_config, "AveragePooling3D")},
+      {"GlobalMaxPooling1D", by_name(layers::global_pooling_from_config, "GlobalMaxPooling1D")},
+      {"GlobalMaxPooling2D", by_name(layers::global_pooling_from_config, "GlobalMaxPooling2D")},
+      {"GlobalMaxPooling3D", by_name(layers::global_pooling_from_config, "GlobalMaxPooling3D")},
+      {"GlobalAveragePooling1D",
+       by_name(layers::global_pooling_from_config, "GlobalAveragePooling1D")},
+      {"GlobalAveragePooling2D",
+       by_name(layers::global_pooling_from_config, "GlobalAveragePooling2D")},
+      {"GlobalAveragePooling3D",
+       by_name(layers::global_pooling_from_config, "GlobalAveragePooling3D")},
+      {"SpatialDropout1D", by_name(layers::spatial_dropout_from_config, "SpatialDropout1D")},
+      {"SpatialDropout2D", by_name(layers::spatial_dropout_from_config, "SpatialDropout2D")},
+      {"SpatialDropout3D", by_name(layers::spatial_dropout_from_config, "SpatialDropout3D")},
+      {"Embedding", layers::Embedding::from_config},
+      {"BatchNormalization", layers::BatchNormalization::from_config},
+      {"SimpleRNN", layers::SimpleRNN::from_config},
+      {"GRU", layers::GRU::from_config},
+      {"LSTM", layers::LSTM::from_config},
+      {"Bidirectional", layers::Bidirectional::from_config},
       {"Dense", layers::Dense::from_config},
       {"Activation", layers::Activation::from_config},
       {"Dropout", layers::Dropout::from_config},

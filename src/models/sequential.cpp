@@ -28,7 +28,7 @@ void Sequential::add(LayerRef ref) {
           "All layers added to a Sequential model should have unique names. Name \"" +
           layer->name() + "\" is already the name of a layer in this model.");
   if (layers_.empty() && layer->batch_input_shape()) {
-    inputs_ = {backend::placeholder(*layer->batch_input_shape(), backend::floatx(),
+    inputs_ = {backend::placeholder(*layer->batch_input_shape(), layer->input_dtype(),
                                     layer->name() + "_input")};
   }
   layers_.push_back(layer);

@@ -91,6 +91,11 @@ const std::map<OpKind, std::string>& reached_through_gradients() {
       {OpKind::kGatherGrad, "gather"},         // Gather's gradient; rule: grad_of_gather
       {OpKind::kSoftmaxGrad, "softmax_2d"},    // Softmax's gradient; rule: grad_of_softmax
       {OpKind::kCategoricalCrossentropyGrad, "categorical_crossentropy"},  // no rule of its own
+      // convolution and pooling
+      {OpKind::kMaxPoolGrad, "max_pool2d_valid"},  // MaxPool's gradient; no rule of its own
+      // embedding, normalization and recurrent
+      {OpKind::kRecurrentGrad, "recurrent_lstm"},         // Recurrent's gradient; no rule
+      {OpKind::kRecurrentGradWeights, "recurrent_lstm"},  // Recurrent's dU; no rule
   };
   return ops;
 }

@@ -12,7 +12,9 @@ namespace {
 // Masks the timesteps whose features are all zero, as Keras's Masking(0.0) does.
 class ZeroMasking : public Layer {
  public:
-  explicit ZeroMasking(LayerArguments args = {}) : Layer("ZeroMasking", args) { supports_masking_ = true; }
+  explicit ZeroMasking(LayerArguments args = {}) : Layer("ZeroMasking", args) {
+    supports_masking_ = true;
+  }
   std::string class_name() const override { return "ZeroMasking"; }
   SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
   SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
@@ -51,7 +53,8 @@ TEST(Masking, LayerWithoutSupportRefusesAMaskedInput) {
     doubling(masking(x));
     FAIL() << "a masked input was accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("does not support masking"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("does not support masking"), std::string::npos)
+        << e.what();
   }
   // Without a mask it is fine.
   EXPECT_NO_THROW(doubling(x));
@@ -76,4 +79,33 @@ TEST(Masking, LossIgnoresMaskedTimesteps) {
       kept += mask[b][t];
     }
   EXPECT_NEAR(model.test_on_batch(x, y)[0], masked_sum / kept, 1e-6);
+}
+
+TEST(Masking, MaskingLayerMasksTimestepsEqualToMaskValue) {
+  auto x = K::placeholder({-1, 3, 2});
+  Masking masking(-1.0);
+  SymbolicTensor y = masking(x);
+  ASSERT_NE(y.node()->keras_mask, nullptr);
+  K::Function f({x}, {y, SymbolicTensor(y.node()->keras_mask)});
+  // Timestep 1 is all mask_value; timestep 2 only partly, so it is kept.
+  Tensor in = Tensor::from_vector<float>({1, 2, -1, -1, -1, 5}, {1, 3, 2});
+  auto out = f({in});
+  EXPECT_EQ(out[0].to_vector<float>(), (std::vector<float>{1, 2, 0, 0, -1, 5}));
+  EXPECT_EQ(out[1].to_vector<float>(), (std::vector<float>{1, 0, 1}));
+  EXPECT_EQ(masking.get_config()["mask_value"], -1.0);
+  EXPECT_EQ(masking.get_config()["name"], masking.name());
+}
+
+TEST(Masking, MaskingLayerMakesTheLossSkipPaddedTimesteps) {
+  // Padded timesteps (all zero) with targets far away must not change the loss.
+  Sequential model;
+  model.add(Masking(0.0, {.input_shape = Shape{3, 2}}));
+  model.add(Dense(1, {.kernel_initializer = "ones"}));
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  Tensor x = Tensor::from_vector<float>({1, 1, 0, 0, 2, 0}, {1, 3, 2});
+  Tensor y_near = Tensor::from_vector<float>({2, 0, 2}, {1, 3, 1});
+  Tensor y_far = Tensor::from_vector<float>({2, 100, 2}, {1, 3, 1});
+  double near = model.test_on_batch(x, y_near)[0];
+  EXPECT_NEAR(near, 0.0, 1e-6);  // predictions 2 and 2 on the kept timesteps
+  EXPECT_NEAR(model.test_on_batch(x, y_far)[0], near, 1e-6);
 }

@@ -656,6 +656,168 @@ inline std::vector<OpCase> make_op_cases() {
          return K::mean(
              K::categorical_crossentropy(in[3], K::softmax(K::dot(in[0], in[1]) + in[2])));
        }});
+
+  // convolution and pooling (the cpu backend runs them on oneDNN in float32)
+  c.push_back({"conv1d_same_strided",
+               O::kConv,
+               {batched(uniform({2, 7, 3})), uniform({3, 3, 4})},
+               [](const Inputs& in) { return K::conv1d(in[0], in[1], 2, "same"); }});
+  c.push_back({"conv1d_causal_dilated",
+               O::kConv,
+               {batched(uniform({2, 8, 2})), uniform({2, 2, 3})},
+               [](const Inputs& in) { return K::conv1d(in[0], in[1], 1, "causal", "", 2); }});
+  c.push_back({"conv2d_valid",
+               O::kConv,
+               {batched(uniform({2, 5, 6, 3})), uniform({3, 2, 3, 4})},
+               [](const Inputs& in) { return K::conv2d(in[0], in[1]); }});
+  c.push_back({"conv2d_same_strided",
+               O::kConv,
+               {batched(uniform({2, 7, 6, 2})), uniform({3, 3, 2, 3})},
+               [](const Inputs& in) { return K::conv2d(in[0], in[1], {2, 2}, "same"); }});
+  c.push_back({"conv2d_dilated",
+               O::kConv,
+               {batched(uniform({1, 7, 7, 2})), uniform({2, 3, 2, 2})},
+               [](const Inputs& in) {
+                 return K::conv2d(in[0], in[1], {1, 1}, "same", "channels_last", {2, 1});
+               }});
+  c.push_back({"conv2d_channels_first",
+               O::kConv,
+               {batched(uniform({2, 3, 5, 4})), uniform({3, 3, 3, 2})},
+               [](const Inputs& in) {
+                 return K::conv2d(in[0], in[1], {1, 2}, "valid", "channels_first");
+               }});
+  c.push_back({"conv2d_bias_relu",
+               O::kConv,
+               {batched(uniform({3, 6, 5, 3})), uniform({3, 3, 3, 4}), uniform({4})},
+               [](const Inputs& in) {
+                 return K::relu(K::bias_add(K::conv2d(in[0], in[1], {1, 1}, "same"), in[2]));
+               }});
+  c.push_back({"conv3d_same",
+               O::kConv,
+               {batched(uniform({1, 4, 5, 3, 2})), uniform({2, 3, 2, 2, 3})},
+               [](const Inputs& in) { return K::conv3d(in[0], in[1], {1, 2, 1}, "same"); }});
+  c.push_back({"depthwise_conv2d",
+               O::kConv,
+               {batched(uniform({2, 5, 5, 3})), uniform({3, 3, 3, 2})},
+               [](const Inputs& in) { return K::depthwise_conv2d(in[0], in[1], {1, 1}, "same"); }});
+  c.push_back({"separable_conv2d",
+               O::kConv,
+               {batched(uniform({2, 5, 6, 2})), uniform({3, 3, 2, 2}), uniform({1, 1, 4, 3})},
+               [](const Inputs& in) {
+                 return K::separable_conv2d(in[0], in[1], in[2], {2, 1}, "valid");
+               }});
+  c.push_back({"conv2d_transpose_same",
+               O::kConvGradInput,
+               {batched(uniform({2, 3, 4, 3})), uniform({3, 3, 2, 3})},
+               [](const Inputs& in) {
+                 return K::conv2d_transpose(in[0], in[1], {in[0].shape()[0], 6, 8, 2}, {2, 2},
+                                            "same");
+               }});
+  c.push_back({"conv2d_transpose_valid",
+               O::kConvGradInput,
+               {batched(uniform({2, 3, 3, 2})), uniform({2, 3, 3, 2})},
+               [](const Inputs& in) {
+                 return K::conv2d_transpose(in[0], in[1], {in[0].shape()[0], 6, 7, 3}, {2, 2},
+                                            "valid");
+               }});
+  c.push_back({"max_pool2d_valid",
+               O::kMaxPool,
+               {batched(uniform({2, 6, 6, 3}))},
+               [](const Inputs& in) { return K::pool2d(in[0], {2, 2}, {2, 2}); }});
+  c.push_back({"max_pool2d_same_overlapping",
+               O::kMaxPool,
+               {batched(uniform({2, 5, 7, 2}))},
+               [](const Inputs& in) { return K::pool2d(in[0], {3, 3}, {2, 2}, "same"); }});
+  c.push_back({"max_pool1d",
+               O::kMaxPool,
+               {batched(uniform({2, 7, 3}))},
+               [](const Inputs& in) { return K::pool(in[0], {2}, {1}); }});
+  c.push_back({"max_pool3d_channels_first",
+               O::kMaxPool,
+               {batched(uniform({1, 2, 4, 4, 5}))},
+               [](const Inputs& in) {
+                 return K::pool3d(in[0], {2, 2, 2}, {2, 2, 2}, "same", "channels_first");
+               }});
+  c.push_back({"avg_pool2d_same",
+               O::kAvgPool,
+               {batched(uniform({2, 5, 5, 3}))},
+               [](const Inputs& in) { return K::pool2d(in[0], {3, 3}, {2, 2}, "same", "", "avg"); }});
+  c.push_back({"avg_pool3d_valid",
+               O::kAvgPool,
+               {batched(uniform({2, 4, 3, 4, 2}))},
+               [](const Inputs& in) { return K::pool3d(in[0], {2, 2, 2}, {1, 1, 2}, "valid", "", "avg"); }});
+  c.push_back({"pad_2d",
+               O::kPad,
+               {batched(uniform({2, 3, 3, 2}))},
+               [](const Inputs& in) { return K::pad(in[0], {0, 1, 2, 0}, {0, 2, 1, 0}); }});
+  // embedding, normalization and recurrent
+  // K::recurrent: time-major xproj (time, batch, gates * units), U, optional h0 / c0, mask and recurrent
+  // dropout mask. Masks come from comparisons of inputs (no gradient, as in the layers); only the
+  // h and c columns of the packed output are differentiable.
+  using Cell = K::RnnCell;
+  auto mask_of = [](const SymbolicTensor& x) { return K::greater(x, K::constant(-0.4, x.dtype())); };
+  auto drop_of = [](const SymbolicTensor& x) {
+    return K::greater(x, K::constant(-0.5, x.dtype())) * 1.5;
+  };
+  c.push_back({"recurrent_lstm",
+               O::kRecurrent,
+               {uniform({4, 3, 8}), uniform({2, 8}), uniform({3, 2}), uniform({3, 2})},
+               [](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(
+                     in[0], in[1], {.cell = Cell::kLSTM, .initial_h = in[2], .initial_c = in[3]});
+                 return K::slice(y, 2, 0, 4);
+               }});
+  c.push_back({"recurrent_lstm_backwards_masked_dropout",
+               O::kRecurrent,
+               {uniform({5, 3, 8}), uniform({2, 8}), uniform({3, 5}), uniform({3, 2})},
+               [mask_of, drop_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kLSTM,
+                                                  .recurrent_activation = O::kSigmoid,
+                                                  .go_backwards = true,
+                                                  .mask = mask_of(in[2]),
+                                                  .recurrent_dropout_mask = drop_of(in[3])});
+                 return K::slice(y, 2, 0, 4);
+               }});
+  c.push_back({"recurrent_gru_masked_dropout",
+               O::kRecurrent,
+               {uniform({4, 3, 6}), uniform({2, 6}), uniform({3, 2}), uniform({3, 4}), uniform({3, 2})},
+               [mask_of, drop_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .initial_h = in[2],
+                                                  .mask = mask_of(in[3]),
+                                                  .recurrent_dropout_mask = drop_of(in[4])});
+                 return K::slice(y, 2, 0, 2);
+               }});
+  c.push_back({"recurrent_gru_backwards_sigmoid",
+               O::kRecurrent,
+               {uniform({5, 2, 9}), uniform({3, 9})},
+               [](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .recurrent_activation = O::kSigmoid,
+                                                  .go_backwards = true});
+                 return K::slice(y, 2, 0, 3);
+               }});
+  c.push_back({"recurrent_simple_rnn",
+               O::kRecurrent,
+               {uniform({4, 3, 3}), uniform({3, 3}), uniform({3, 3}), uniform({3, 4}), uniform({3, 3})},
+               [mask_of, drop_of](const Inputs& in) {
+                 return K::recurrent(in[0], in[1],
+                                     {.cell = Cell::kSimpleRNN,
+                                      .go_backwards = true,
+                                      .initial_h = in[2],
+                                      .mask = mask_of(in[3]),
+                                      .recurrent_dropout_mask = drop_of(in[4])});
+               }});
+  c.push_back({"recurrent_simple_rnn_linear",
+               O::kRecurrent,
+               {uniform({3, 2, 2}), uniform({2, 2})},
+               [](const Inputs& in) {
+                 return K::recurrent(in[0], in[1],
+                                     {.cell = Cell::kSimpleRNN, .activation = O::kCount});
+               }});
   return c;
 }
 
@@ -714,6 +876,29 @@ inline std::vector<OpCase> make_second_order_cases() {
   // Relu's derivative is a comparison: its own derivative is zero almost everywhere.
   c.push_back({"grad_of_relu", O::kRelu, {nonzero({3, 4})}, [](const Inputs& in) {
                  return first_gradient(K::relu(in[0]), in[0]) * in[0];
+               }});
+  // convolution and pooling
+  c.push_back({"grad_of_conv_input",
+               O::kConvGradInput,
+               {uniform({2, 5, 4, 2}), uniform({3, 2, 2, 3})},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::conv2d(in[0], in[1], {2, 1}, "same")), in[0]);
+               }});
+  c.push_back({"grad_of_conv_kernel",
+               O::kConvGradKernel,
+               {uniform({2, 5, 4, 2}), uniform({3, 2, 2, 3})},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::conv2d(in[0], in[1], {1, 2}, "same")), in[1]);
+               }});
+  c.push_back({"grad_of_avg_pool",
+               O::kAvgPoolGrad,
+               {uniform({2, 5, 5, 2})},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::pool2d(in[0], {3, 2}, {2, 2}, "same", "", "avg")),
+                                       in[0]);
+               }});
+  c.push_back({"grad_of_pad", O::kPad, {uniform({2, 3, 2})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::pad(in[0], {0, 1, 0}, {0, 2, 1})), in[0]);
                }});
   return c;
 }

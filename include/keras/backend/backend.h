@@ -34,9 +34,8 @@ void set_epsilon(double value);
 // also runs Python Keras keeps working. set_backend overrides for functions compiled afterwards.
 std::string backend();
 void set_backend(const std::string& name);
-// "channels_last" (default) or "channels_first"; Keras 1's image_dim_ordering "tf" / "th".
-std::string image_data_format();
-void set_image_data_format(const std::string& data_format);
+// image_data_format() / set_image_data_format() (below, with the convolution ops) come from
+// keras.json too; Keras 1's image_dim_ordering is "tf" (channels_last) or "th".
 std::string image_dim_ordering();
 void set_image_dim_ordering(const std::string& dim_ordering);
 
@@ -149,6 +148,62 @@ SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt)
 SymbolicTensor switch_(const SymbolicTensor& condition, const SymbolicTensor& then_expression,
                        const SymbolicTensor& else_expression);
 
+// ---- convolution and pooling ---------------------------------------------------------------
+// Keras's image_data_format: "channels_last" (default; Keras 1's dim_ordering "tf") or
+// "channels_first" ("th"). Layers without an explicit data_format use it.
+std::string image_data_format();
+void set_image_data_format(const std::string& data_format);
+// "channels_last" / "channels_first" from either spelling ("tf" / "th", or empty: the default);
+// throws for anything else.
+std::string normalize_data_format(const std::string& value);
+
+using Ints = std::vector<std::int64_t>;
+// N-d convolution of a channels_last x (batch, spatial..., channels) with a kernel
+// (spatial..., channels / groups, filters); padding "valid", "same" or "causal".
+SymbolicTensor conv(const SymbolicTensor& x, const SymbolicTensor& kernel, Ints strides,
+                    const std::string& padding = "valid", Ints dilation = {},
+                    std::int64_t groups = 1);
+SymbolicTensor conv1d(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                      std::int64_t strides = 1, const std::string& padding = "valid",
+                      const std::string& data_format = "", std::int64_t dilation_rate = 1);
+SymbolicTensor conv2d(const SymbolicTensor& x, const SymbolicTensor& kernel, Ints strides = {1, 1},
+                      const std::string& padding = "valid", const std::string& data_format = "",
+                      Ints dilation_rate = {1, 1});
+SymbolicTensor conv3d(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                      Ints strides = {1, 1, 1}, const std::string& padding = "valid",
+                      const std::string& data_format = "", Ints dilation_rate = {1, 1, 1});
+// The transposed convolution: the gradient of conv2d with respect to its input. kernel is
+// (kh, kw, filters, in_channels); output_shape the full output shape (batch may be -1).
+SymbolicTensor conv2d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                                Shape output_shape, Ints strides = {1, 1},
+                                const std::string& padding = "valid",
+                                const std::string& data_format = "");
+// depthwise_kernel (kh, kw, in_channels, depth_multiplier).
+SymbolicTensor depthwise_conv2d(const SymbolicTensor& x, const SymbolicTensor& depthwise_kernel,
+                                Ints strides = {1, 1}, const std::string& padding = "valid",
+                                const std::string& data_format = "", Ints dilation_rate = {1, 1});
+SymbolicTensor separable_conv2d(const SymbolicTensor& x, const SymbolicTensor& depthwise_kernel,
+                                const SymbolicTensor& pointwise_kernel, Ints strides = {1, 1},
+                                const std::string& padding = "valid",
+                                const std::string& data_format = "", Ints dilation_rate = {1, 1});
+// N-d pooling of a channels_last x; pool_mode "max" or "avg" (padding not counted in averages).
+SymbolicTensor pool(const SymbolicTensor& x, Ints pool_size, Ints strides,
+                    const std::string& padding = "valid", const std::string& pool_mode = "max");
+SymbolicTensor pool2d(const SymbolicTensor& x, Ints pool_size, Ints strides = {1, 1},
+                      const std::string& padding = "valid", const std::string& data_format = "",
+                      const std::string& pool_mode = "max");
+SymbolicTensor pool3d(const SymbolicTensor& x, Ints pool_size, Ints strides = {1, 1, 1},
+                      const std::string& padding = "valid", const std::string& data_format = "",
+                      const std::string& pool_mode = "max");
+// Zero padding: pad_begin[i] / pad_end[i] zeros before / after axis i.
+SymbolicTensor pad(const SymbolicTensor& x, Ints pad_begin, Ints pad_end);
+// Adds a bias of one entry per channel (the last axis, or axis 1 for channels_first).
+SymbolicTensor bias_add(const SymbolicTensor& x, const SymbolicTensor& bias,
+                        const std::string& data_format = "");
+// (batch, channels, spatial...) <-> (batch, spatial..., channels).
+SymbolicTensor to_channels_last(const SymbolicTensor& x);
+SymbolicTensor to_channels_first(const SymbolicTensor& x);
+
 // Symbolic differentiation: a graph-to-graph transform. `loss` must be a scalar. Parameters the
 // loss does not depend on get zero gradients.
 std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
@@ -168,6 +223,30 @@ SymbolicTensor operator+(double x, const SymbolicTensor& y);
 SymbolicTensor operator-(double x, const SymbolicTensor& y);
 SymbolicTensor operator*(double x, const SymbolicTensor& y);
 SymbolicTensor operator/(double x, const SymbolicTensor& y);
+
+// embedding, normalization and recurrent
+enum class RnnCell { kSimpleRNN = 0, kGRU = 1, kLSTM = 2 };
+
+struct RecurrentOptions {
+  RnnCell cell = RnnCell::kLSTM;
+  OpKind activation = OpKind::kTanh;  // kTanh, kSigmoid, kHardSigmoid, kRelu or kCount (linear)
+  OpKind recurrent_activation = OpKind::kHardSigmoid;  // the gates (GRU, LSTM)
+  bool go_backwards = false;
+  SymbolicTensor initial_h{}, initial_c{};  // (batch, units); both or neither; zeros if neither
+  SymbolicTensor mask{};                    // (batch, time) 0/1 of xproj's dtype
+  SymbolicTensor recurrent_dropout_mask{};  // (batch, units): multiplies h_{t-1} in the cell
+};
+
+// A whole recurrent sequence in one op (Keras's K.rnn over a SimpleRNN, GRU or LSTM cell, with
+// Keras 2.2.4's equations). Time-major: `xproj` (time, batch, gates * units) holds
+// inputs @ kernel + bias in time order, gates 1, 3 (z, r, h) or 4 (i, f, c, o);
+// `recurrent_kernel` is (units, gates * units). Returns the per-step states in processing order
+// (reversed with go_backwards), packed as (time, batch, width * units): [h] SimpleRNN, [h, z, r, hh] GRU, [h, c, i, f, g, o] LSTM; only
+// the h and c columns are differentiable. A masked step carries h and c over unchanged.
+SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
+                         const RecurrentOptions& options);
+// The width factor of recurrent()'s packed output: 1, 4 or 6.
+int recurrent_width(RnnCell cell);
 
 }  // namespace keras::backend
 

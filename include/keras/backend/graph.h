@@ -84,6 +84,22 @@ enum class OpKind {
   // made by the compiler's fusion passes only
   kFusedDense,
   kSoftmaxCrossEntropyGrad,
+  // convolution and pooling (channels_last: (batch, spatial..., channels), 1 to 3 spatial dims)
+  kConv,            // Conv(x, kernel[, bias]): kernel (k..., in / groups, out); the bias and an
+                    // activation are fused by the compiler only
+  kConvGradInput,   // ConvGradInput(g, kernel): d conv / d x, shaped attrs.shape (transposed conv)
+  kConvGradKernel,  // ConvGradKernel(x, g): d conv / d kernel, shaped attrs.shape
+  kMaxPool,
+  kMaxPoolGrad,  // MaxPoolGrad(x, g): g routed to the first maximum of each window
+  kAvgPool,      // the mean of the window's elements inside the input (padding not counted)
+  kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
+  kPad,          // zero padding: attrs.pad_begin / pad_end per axis
+  // embedding, normalization and recurrent
+  // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask]): a whole SimpleRNN, GRU or
+  // LSTM sequence over precomputed input projections; see backend.h (K::recurrent).
+  kRecurrent,
+  kRecurrentGrad,         // (inputs of Recurrent..., its output, its output's gradient)
+  kRecurrentGradWeights,  // (inputs of Recurrent..., its output, RecurrentGrad's output): dU
   kCount
 };
 
@@ -109,6 +125,20 @@ struct Attrs {
   OpKind activation =
       OpKind::kCount;            // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
   bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
+  // convolution and pooling: one entry per spatial dimension (per axis for Pad)
+  std::vector<std::int64_t> window;     // pooling window
+  std::vector<std::int64_t> strides;    // conv, pooling
+  std::vector<std::int64_t> dilation;   // conv
+  std::vector<std::int64_t> pad_begin;  // explicit zero padding before / after
+  std::vector<std::int64_t> pad_end;
+  std::int64_t groups = 1;  // conv: input and output channels split into this many groups
+  // embedding, normalization and recurrent
+  int rnn_cell = 0;  // Recurrent: 0 SimpleRNN, 1 GRU, 2 LSTM (activation: the cell activation)
+  OpKind recurrent_activation = OpKind::kCount;  // Recurrent gates (kCount: linear)
+  bool go_backwards = false;                     // Recurrent: process time steps in reverse
+  bool rnn_initial_state = false;                // Recurrent inputs: h0 (and c0 for LSTM) given
+  bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
+  bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
 };
 
 struct Node;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "keras/backend/backend.h"
+#include "keras/backend/function.h"
 #include "keras/initializers.h"
 #include "keras/tensor/tensor.h"
 
@@ -77,7 +78,8 @@ class Layer {
   // gives its output compute_mask's result. A layer that supports masking passes the mask on
   // unless it overrides compute_mask; one that does not refuses a masked input.
   bool supports_masking() const { return supports_masking_; }
-  virtual SymbolicTensor compute_mask(const SymbolicTensor& inputs, const SymbolicTensor& mask) const;
+  virtual SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                                      const SymbolicTensor& mask) const;
   // Mask-aware layers override this; by default the mask is not needed to compute the output.
   virtual SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& /*mask*/) {
     return call(inputs);
@@ -88,8 +90,9 @@ class Layer {
   SymbolicTensor operator()(const SymbolicTensor& inputs);
 
   // Weights, in creation order (Keras's order in files and get_weights).
-  SymbolicTensor add_weight(const std::string& name, const Shape& shape, const initializers::Initializer& initializer,
-                            bool trainable = true, const WeightRegularizer& regularizer = {},
+  SymbolicTensor add_weight(const std::string& name, const Shape& shape,
+                            const initializers::Initializer& initializer, bool trainable = true,
+                            const WeightRegularizer& regularizer = {},
                             const WeightConstraint& constraint = {});
   std::vector<SymbolicTensor> weights() const;
   std::vector<SymbolicTensor> trainable_weights() const;
@@ -104,6 +107,21 @@ class Layer {
   void add_loss(const SymbolicTensor& loss) { losses_.push_back(loss); }
   const std::vector<SymbolicTensor>& losses() const { return losses_; }
 
+  // embedding, normalization and recurrent
+  // Keras's layer updates: assignments the compiled functions make after every batch. State
+  // updates (a stateful RNN's states) run when training, testing and predicting, the others
+  // (batch normalization's moving statistics) when training only.
+  void add_update(const SymbolicTensor& variable, const SymbolicTensor& new_value,
+                  bool state = false);
+  std::vector<backend::Update> updates() const;        // all of them
+  std::vector<backend::Update> state_updates() const;  // the state updates only
+  // The dtype a model's input placeholder takes when this layer comes first (Embedding: int32).
+  virtual DType input_dtype() const { return backend::floatx(); }
+  // Stateful layers (Keras's `stateful=True` RNNs) keep states between batches; reset_states
+  // sets them to zeros.
+  virtual bool stateful() const { return false; }
+  virtual void reset_states() {}
+
   // The batch input shape given at construction (input_shape, batch_input_shape, input_dim...).
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
 
@@ -116,9 +134,13 @@ class Layer {
  protected:
   Layer(const std::string& class_name, const LayerArguments& arguments);
   // Throws Keras's "Input 0 is incompatible with layer ..." message.
-  [[noreturn]] void incompatible_input(const Shape& input_shape, const std::string& expectation) const;
+  [[noreturn]] void incompatible_input(const Shape& input_shape,
+                                       const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
   bool supports_masking_ = false;
+  // embedding, normalization and recurrent
+  // Takes on the weights, losses and updates of a wrapped layer (Bidirectional).
+  void adopt(const Layer& inner);
 
  private:
   struct Weight {
@@ -133,6 +155,7 @@ class Layer {
   std::vector<Weight> weights_;
   std::vector<SymbolicTensor> inputs_, outputs_;  // one per call
   std::vector<SymbolicTensor> losses_;
+  std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
 };
 
 using LayerPtr = std::shared_ptr<Layer>;

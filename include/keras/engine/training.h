@@ -234,6 +234,8 @@ class Model {
   void summary(int line_length = 0, const std::vector<double>& positions = {},
                const std::function<void(const std::string&)>& print_fn = {}) const;
   const std::vector<LayerPtr>& layers() const { return layers_; }
+  // Resets the states of every stateful layer (Keras's model.reset_states()).
+  void reset_states();
   LayerPtr get_layer(const std::string& name) const;
 
   void compile(const CompileOptions& options);
@@ -314,6 +316,7 @@ class Model {
   void require_compiled(const char* what) const;
   void make_test_function();
   void make_predict_function();
+  std::vector<backend::Update> state_updates() const;
   void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
   Tensor cast_input(const Tensor& x) const;
   Tensor cast_target(const Tensor& y) const;

@@ -1,5 +1,6 @@
-// Keras's core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-// Lambda, ActivityRegularization, and Keras 1's Highway, MaxoutDense and TimeDistributedDense.
+// Keras's core layers: Dense, Activation, Dropout, Masking, Flatten, Reshape, Permute,
+// RepeatVector, Lambda, ActivityRegularization, and Keras 1's Highway, MaxoutDense and
+// TimeDistributedDense.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,7 @@ namespace keras::layers {
 struct ActivationArg {
   ActivationArg() = default;
   ActivationArg(const char* name) : name(name) {}  // NOLINT: implicit, as Keras takes strings
-  ActivationArg(std::string name) : name(std::move(name)) {}  // NOLINT
+  ActivationArg(std::string name) : name(std::move(name)) {}                            // NOLINT
   ActivationArg(activations::ActivationFunction function, std::string name = "custom")  // NOLINT
       : name(std::move(name)), function(std::move(function)) {}
 
@@ -124,6 +125,28 @@ class Dropout : public Layer {
  private:
   double rate_;
   std::optional<std::uint64_t> seed_;
+};
+
+struct MaskingOptions {
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+};
+
+// Masks the timesteps whose features all equal mask_value: later layers that support masking skip
+// them, and losses and metrics ignore them. The masked timesteps' features become zero.
+class Masking : public Layer {
+ public:
+  explicit Masking(double mask_value = 0.0, MaskingOptions options = {});
+  std::string class_name() const override { return "Masking"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override;
+  nlohmann::json get_config() const override;
+  double mask_value() const { return mask_value_; }
+
+ private:
+  double mask_value_;
 };
 
 struct FlattenOptions {

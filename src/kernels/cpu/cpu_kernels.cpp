@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "backend/random_state.h"
+#include "kernels/cpu/conv_kernels.h"
+#include "kernels/cpu/recurrent.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernel.h"
 #include "kernels/reference/reference_kernels.h"
@@ -142,6 +144,26 @@ KernelFn kernel(OpKind op) {
       return &sum_like;
     case OpKind::kDropoutMask:
       return &dropout_mask;
+    // convolution and pooling
+    case OpKind::kConv:
+      return &conv;
+    case OpKind::kConvGradInput:
+      return &conv_grad_input;
+    case OpKind::kConvGradKernel:
+      return &conv_grad_kernel;
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+      return &pool;
+    case OpKind::kMaxPoolGrad:
+    case OpKind::kAvgPoolGrad:
+      return &pool_grad;
+    // embedding, normalization and recurrent
+    case OpKind::kRecurrent:
+      return &recurrent;
+    case OpKind::kRecurrentGrad:
+      return &recurrent_grad;
+    case OpKind::kRecurrentGradWeights:
+      return &recurrent_grad_weights;
     default:
       return nullptr;
   }

@@ -38,6 +38,20 @@ void softmax_cross_entropy_grad(const KernelCall& call);
 void dropout_mask(const KernelCall& call);
 void random_normal(const KernelCall& call);
 
+// convolution and pooling
+void conv(const KernelCall& call);  // with the compiler's fused bias and activation
+void conv_grad_input(const KernelCall& call);
+void conv_grad_kernel(const KernelCall& call);
+void max_pool(const KernelCall& call);
+void max_pool_grad(const KernelCall& call);
+void avg_pool(const KernelCall& call);
+void avg_pool_grad(const KernelCall& call);
+void pad(const KernelCall& call);
+// embedding, normalization and recurrent
+void recurrent(const KernelCall& call);  // kernels/recurrent.h describes the layouts
+void recurrent_grad(const KernelCall& call);
+void recurrent_grad_weights(const KernelCall& call);
+
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>
 void apply_activation(const Attrs& attrs, T* data, std::int64_t n);

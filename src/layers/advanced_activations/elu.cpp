@@ -3,7 +3,9 @@
 
 namespace keras::layers {
 
-ELU::ELU(ELUOptions options) : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {}
+ELU::ELU(ELUOptions options) : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {
+  supports_masking_ = true;
+}
 
 ELU::ELU(double alpha, ELUOptions options)
     : ELU([&] {

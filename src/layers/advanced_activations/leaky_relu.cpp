@@ -4,7 +4,9 @@
 namespace keras::layers {
 
 LeakyReLU::LeakyReLU(LeakyReLUOptions options)
-    : Layer("LeakyReLU", layer_arguments(options)), alpha_(options.alpha) {}
+    : Layer("LeakyReLU", layer_arguments(options)), alpha_(options.alpha) {
+  supports_masking_ = true;
+}
 
 LeakyReLU::LeakyReLU(double alpha, LeakyReLUOptions options)
     : LeakyReLU([&] {

@@ -11,6 +11,7 @@ PReLU::PReLU(PReLUOptions o)
       alpha_regularizer_(o.alpha_regularizer),
       alpha_constraint_(o.alpha_constraint),
       shared_axes_(o.shared_axes) {
+  supports_masking_ = true;
   initializers::get(alpha_initializer_);
   for (int axis : shared_axes_)
     if (axis < 1)

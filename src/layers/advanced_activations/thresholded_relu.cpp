@@ -4,7 +4,9 @@
 namespace keras::layers {
 
 ThresholdedReLU::ThresholdedReLU(ThresholdedReLUOptions options)
-    : Layer("ThresholdedReLU", layer_arguments(options)), theta_(options.theta) {}
+    : Layer("ThresholdedReLU", layer_arguments(options)), theta_(options.theta) {
+  supports_masking_ = true;
+}
 
 ThresholdedReLU::ThresholdedReLU(double theta, ThresholdedReLUOptions options)
     : ThresholdedReLU([&] {

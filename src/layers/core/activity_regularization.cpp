@@ -7,6 +7,7 @@ namespace keras::layers {
 
 ActivityRegularization::ActivityRegularization(ActivityRegularizationOptions options)
     : Layer("ActivityRegularization", layer_arguments(options)), penalty_{options.l1, options.l2} {
+  supports_masking_ = true;
   if (options.l1 < 0 || options.l2 < 0)
     throw std::invalid_argument("ActivityRegularization: `l1` and `l2` must be >= 0, got l1=" +
                                 std::to_string(options.l1) + ", l2=" + std::to_string(options.l2));

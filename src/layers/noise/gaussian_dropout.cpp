@@ -8,6 +8,7 @@ namespace keras::layers {
 
 GaussianDropout::GaussianDropout(double rate, GaussianDropoutOptions options)
     : Layer("GaussianDropout", layer_arguments(options)), rate_(rate) {
+  supports_masking_ = true;
   if (!(rate >= 0 && rate < 1))
     throw std::invalid_argument("GaussianDropout: `rate` (Keras 1: `p`) must be in [0, 1), got " +
                                 std::to_string(rate));

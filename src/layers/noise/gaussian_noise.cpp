@@ -8,6 +8,7 @@ namespace keras::layers {
 
 GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions options)
     : Layer("GaussianNoise", layer_arguments(options)), stddev_(stddev) {
+  supports_masking_ = true;
   if (!(stddev >= 0) || !std::isfinite(stddev))
     throw std::invalid_argument("GaussianNoise: `stddev` must be a finite number >= 0, got " +
                                 std::to_string(stddev));

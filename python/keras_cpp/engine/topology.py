@@ -1,0 +1,2 @@
+"""keras.engine.topology: Layer."""
+from .._keras_cpp.layers import Layer  # noqa: F401

@@ -1,0 +1,159 @@
+"""Keras's initializers (Keras 1: `initializations`). Calling one gives a numpy array:
+
+    RandomNormal(stddev=0.01)((3, 4))
+
+Layers take initializers by name; an initializer object works when it has its default arguments.
+"""
+import re
+
+from ._keras_cpp import initializers as _initializers
+
+
+class Initializer(object):
+    """The base class: __call__(shape, dtype=None) draws a value."""
+
+    def __call__(self, shape, dtype=None):
+        return _initializers.draw({'class_name': type(self).__name__,
+                                   'config': self.get_config()}, shape, dtype)
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    pass
+
+
+class Ones(Initializer):
+    pass
+
+
+class Constant(Initializer):
+    def __init__(self, value=0):
+        self.value = value
+
+    def get_config(self):
+        return {'value': self.value}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0., stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def get_config(self):
+        return {'mean': self.mean, 'stddev': self.stddev, 'seed': self.seed}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def get_config(self):
+        return {'minval': self.minval, 'maxval': self.maxval, 'seed': self.seed}
+
+
+class TruncatedNormal(RandomNormal):
+    pass
+
+
+class VarianceScaling(Initializer):
+    def __init__(self, scale=1.0, mode='fan_in', distribution='normal', seed=None):
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def get_config(self):
+        return {'scale': self.scale, 'mode': self.mode, 'distribution': self.distribution,
+                'seed': self.seed}
+
+
+class Orthogonal(Initializer):
+    def __init__(self, gain=1., seed=None):
+        self.gain, self.seed = gain, seed
+
+    def get_config(self):
+        return {'gain': self.gain, 'seed': self.seed}
+
+
+class Identity(Initializer):
+    def __init__(self, gain=1.):
+        self.gain = gain
+
+    def get_config(self):
+        return {'gain': self.gain}
+
+
+class _Named(VarianceScaling):
+    """glorot_uniform() and friends: VarianceScaling with a Keras name."""
+
+    def __init__(self, name, scale, mode, distribution, seed=None):
+        super().__init__(scale, mode, distribution, seed)
+        self.name = name
+
+    def __call__(self, shape, dtype=None):
+        return _initializers.draw({'class_name': 'VarianceScaling',
+                                   'config': self.get_config()}, shape, dtype)
+
+
+def glorot_uniform(seed=None):
+    return _Named('glorot_uniform', 1., 'fan_avg', 'uniform', seed)
+
+
+def glorot_normal(seed=None):
+    return _Named('glorot_normal', 1., 'fan_avg', 'normal', seed)
+
+
+def he_uniform(seed=None):
+    return _Named('he_uniform', 2., 'fan_in', 'uniform', seed)
+
+
+def he_normal(seed=None):
+    return _Named('he_normal', 2., 'fan_in', 'normal', seed)
+
+
+def lecun_uniform(seed=None):
+    return _Named('lecun_uniform', 1., 'fan_in', 'uniform', seed)
+
+
+def lecun_normal(seed=None):
+    return _Named('lecun_normal', 1., 'fan_in', 'normal', seed)
+
+
+zero = zeros = Zeros
+one = ones = Ones
+constant = Constant
+uniform = random_uniform = RandomUniform
+normal = random_normal = RandomNormal
+truncated_normal = TruncatedNormal
+identity = Identity
+orthogonal = Orthogonal
+
+_DEFAULTS = {Zeros: 'zeros', Ones: 'ones', RandomNormal: 'random_normal',
+             RandomUniform: 'random_uniform', TruncatedNormal: 'truncated_normal',
+             Orthogonal: 'orthogonal', Identity: 'identity'}
+
+
+def _name_of(initializer):
+    """The name a layer takes for `initializer` (which must have its default arguments)."""
+    if isinstance(initializer, _Named) and initializer.seed is None:
+        return initializer.name
+    cls = type(initializer)
+    if cls in _DEFAULTS and initializer.get_config() == cls().get_config():
+        return _DEFAULTS[cls]
+    raise ValueError('Layers take initializers by name for now (e.g. "glorot_uniform"); '
+                     'got ' + repr(initializer))
+
+
+def get(identifier):
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, dict):
+        return globals()[identifier['class_name']](**identifier.get('config', {}))
+    _initializers.check(identifier)  # ValueError listing the valid names
+    camel = ''.join(part.capitalize() for part in identifier.split('_'))
+    for name in (identifier, camel, re.sub('^Random', 'Random', camel)):
+        if name in globals() and callable(globals()[name]):
+            return globals()[name]()
+    raise ValueError('Unknown initializer: ' + str(identifier))

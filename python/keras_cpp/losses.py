@@ -1,0 +1,30 @@
+"""Keras's losses (Keras 1: `objectives`): functions of (y_true, y_pred) on symbolic tensors."""
+from ._export import export
+from ._keras_cpp import losses as _losses
+
+export(_losses, globals(), [name for name in dir(_losses)
+                            if not name.startswith('_') and name not in ('names', 'canonical_name')])
+
+mse = MSE = mean_squared_error  # noqa: F821 (exported above)
+mae = MAE = mean_absolute_error  # noqa: F821
+mape = MAPE = mean_absolute_percentage_error  # noqa: F821
+msle = MSLE = mean_squared_logarithmic_error  # noqa: F821
+kld = KLD = kullback_leibler_divergence  # noqa: F821
+cosine = cosine_proximity  # noqa: F821
+
+
+def get(identifier):
+    """A loss function by name or alias, or the function itself."""
+    if callable(identifier):
+        return identifier
+    return globals()[_losses.canonical_name(identifier)]
+
+
+def serialize(loss):
+    return loss.__name__
+
+
+def deserialize(name, custom_objects=None):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    return get(name)

@@ -1,0 +1,196 @@
+"""Keras's models: Sequential (with Keras 1 and 2 keyword arguments)."""
+import numpy as np
+
+from ._keras_cpp import models as _models
+from ._keras_cpp.layers import Layer
+
+Model = _models.Model
+
+
+def _unsupported(what, value):
+    if value is not None:
+        raise NotImplementedError(what + ' is not supported by keras_cpp yet')
+
+
+def _data(x, expand=False):
+    """Keras's input standardisation for a one-input, one-output model: a list holding one
+    array is that array; with `expand`, a 1-D array is a column (N,) -> (N, 1)."""
+    if isinstance(x, (list, tuple)) and len(x) == 1 and hasattr(x[0], 'shape'):
+        x = x[0]
+    if expand and getattr(x, 'ndim', None) == 1:
+        x = np.expand_dims(x, 1)
+    return x
+
+
+def _single(values):
+    """Keras returns a scalar for one value (the loss) and a list otherwise."""
+    return values[0] if len(values) == 1 else list(values)
+
+
+class Sequential(_models.Sequential):
+    """A linear stack of layers: `Sequential([Dense(32, input_dim=784), Activation('relu')])`."""
+
+    def __init__(self, layers=None, name=None):
+        super().__init__(name)
+        self._layer_objects = []
+        self.loss = None
+        self.metrics = []
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self):
+        return list(self._layer_objects)
+
+    @property
+    def inputs(self):
+        return [self.input]
+
+    @property
+    def outputs(self):
+        return [self.output]
+
+    def add(self, layer):
+        if not isinstance(layer, Layer):
+            raise TypeError('The added layer must be an instance of class Layer. '
+                            'Found: ' + str(layer))
+        self._add(layer)
+        self._layer_objects.append(layer)
+
+    def pop(self):
+        self._pop()
+        self._layer_objects.pop()
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            if len(self._layer_objects) <= index:
+                raise ValueError('Was asked to retrieve layer at index ' + str(index) +
+                                 ' but model only has ' + str(len(self._layer_objects)) +
+                                 ' layers.')
+            return self._layer_objects[index]
+        for layer in self._layer_objects:
+            if layer.name == name:
+                return layer
+        raise ValueError('No such layer: ' + str(name))
+
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None):
+        _unsupported('loss_weights', loss_weights)
+        _unsupported('weighted_metrics', weighted_metrics)
+        self._compile(optimizer, '' if loss is None else loss, metrics, sample_weight_mode)
+        self.loss = loss
+        self.metrics = list(metrics or [])
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            nb_epoch=None):
+        """Trains the model; `nb_epoch` (Keras 1) is `epochs`. Returns a History."""
+        _unsupported('steps_per_epoch', steps_per_epoch)
+        _unsupported('validation_steps', validation_steps)
+        if nb_epoch is not None:
+            epochs = nb_epoch
+        if validation_data is not None:
+            validation_data = tuple(validation_data)
+            if len(validation_data) not in (2, 3):
+                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
+                                 'or 3 (x_val, y_val, val_sample_weights) items, however it '
+                                 'contains %d items' % len(validation_data))
+            validation_data = ((_data(validation_data[0], True), _data(validation_data[1])) +
+                               validation_data[2:])
+        return self._fit(_data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
+                         epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
+                         validation_split=validation_split, validation_data=validation_data,
+                         shuffle=bool(shuffle), initial_epoch=initial_epoch,
+                         class_weight=class_weight, sample_weight=sample_weight)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None):
+        """The loss and metrics on (x, y): a scalar without metrics, else a list."""
+        _unsupported('steps', steps)
+        return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
+                                      sample_weight))
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None):
+        _unsupported('steps', steps)
+        return self._predict(_data(x, True), 32 if batch_size is None else batch_size, verbose)
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        return self._predict(_data(x, True), batch_size, verbose, 'classes')
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        return self._predict(_data(x, True), batch_size, verbose, 'proba')
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        return _single(self._train_on_batch(_data(x, True), _data(y), sample_weight,
+                                            class_weight))
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        return _single(self._test_on_batch(_data(x, True), _data(y), sample_weight))
+
+    def predict_on_batch(self, x):
+        return self._predict_on_batch(_data(x, True))
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0,
+                      samples_per_epoch=None, nb_epoch=None, nb_val_samples=None,
+                      max_q_size=None, nb_worker=None, pickle_safe=None):
+        """Trains on batches from a Python generator of (x, y) or (x, y, sample_weight) tuples.
+
+        Keras 2 counts batches (steps_per_epoch, validation_steps), Keras 1 samples
+        (samples_per_epoch, nb_val_samples). The generator runs on a producer thread.
+        """
+        if use_multiprocessing or pickle_safe:
+            raise NotImplementedError('use_multiprocessing is not supported by keras_cpp')
+        if nb_epoch is not None:
+            epochs = nb_epoch
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        if nb_worker is not None:
+            workers = nb_worker
+        return self._fit_generator(
+            generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
+            list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
+            class_weight, max_queue_size, min(workers, 1), initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0, val_samples=None,
+                           max_q_size=None, nb_worker=None, pickle_safe=None):
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
+                                                max_queue_size, min(workers, 1), verbose))
+
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0, val_samples=None,
+                          max_q_size=None, nb_worker=None, pickle_safe=None):
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        return self._predict_generator(generator, steps or 0, val_samples or 0,
+                                       max_queue_size, min(workers, 1), verbose)
+
+    def summary(self, line_length=65, print_fn=print):
+        """Prints Keras's table of layers, output shapes and parameter counts."""
+        widths = [int(line_length * f) for f in (.45, .85, 1.)]
+
+        def row(fields):
+            line = ''
+            for field, width in zip(fields, widths):
+                line = (line + str(field))[:width].ljust(width)
+            print_fn(line)
+
+        print_fn('_' * line_length)
+        row(['Layer (type)', 'Output Shape', 'Param #'])
+        print_fn('=' * line_length)
+        for i, layer in enumerate(self._layer_objects):
+            row(['%s (%s)' % (layer.name, layer.class_name), layer.output_shape,
+                 layer.count_params()])
+            print_fn(('=' if i == len(self._layer_objects) - 1 else '_') * line_length)
+        total = self.count_params()
+        trainable = int(sum(np.prod(w.shape) for w in self.trainable_weights))
+        print_fn('Total params: {:,}'.format(total))
+        print_fn('Trainable params: {:,}'.format(trainable))
+        print_fn('Non-trainable params: {:,}'.format(total - trainable))
+        print_fn('_' * line_length)

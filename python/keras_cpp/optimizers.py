@@ -1,0 +1,39 @@
+"""Keras's optimizers, with Keras's keyword arguments (`lr`, or Keras 2.3's `learning_rate`)."""
+from ._keras_cpp import optimizers as _optimizers
+
+Optimizer = _optimizers.Optimizer
+SGD = _optimizers.SGD
+RMSprop = _optimizers.RMSprop
+Adagrad = _optimizers.Adagrad
+Adadelta = _optimizers.Adadelta
+Adam = _optimizers.Adam
+Adamax = _optimizers.Adamax
+Nadam = _optimizers.Nadam
+
+# Keras 1 and 2 aliases.
+sgd = SGD
+rmsprop = RMSprop
+adagrad = Adagrad
+adadelta = Adadelta
+adam = Adam
+adamax = Adamax
+nadam = Nadam
+
+
+def serialize(optimizer):
+    return {'class_name': optimizer.class_name, 'config': optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    return _optimizers.deserialize(config)
+
+
+def get(identifier):
+    """An optimizer from a name ('adam'), a config dict, or an Optimizer (returned as is)."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return _optimizers.get(identifier)
+    raise ValueError('Could not interpret optimizer identifier: ' + str(identifier))

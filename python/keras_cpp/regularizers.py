@@ -1,0 +1,85 @@
+"""Keras's weight regularizers: L1L2 and l1/l2/l1_l2 (Keras 1: l1l2, activity_l1, ...).
+
+Layers take them as objects (`kernel_regularizer=l2(0.01)`), by name ('l2'), or as any Python
+function of the weight tensor, which is called once and becomes graph ops.
+"""
+from . import backend as K
+
+
+class Regularizer(object):
+    """The base class: __call__(x) returns the penalty as a symbolic scalar."""
+
+    def __call__(self, x):
+        return 0.
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class L1L2(Regularizer):
+    """sum(l1 * |x|) + sum(l2 * x^2)."""
+
+    def __init__(self, l1=0., l2=0.):
+        self.l1 = float(l1)
+        self.l2 = float(l2)
+
+    def __call__(self, x):
+        penalty = 0.
+        if self.l1:
+            penalty = penalty + K.sum(K.abs(x) * self.l1)
+        if self.l2:
+            penalty = penalty + K.sum(K.square(x) * self.l2)
+        return penalty
+
+    def get_config(self):
+        return {'l1': self.l1, 'l2': self.l2}
+
+
+def l1(l=0.01):
+    return L1L2(l1=l)
+
+
+def l2(l=0.01):
+    return L1L2(l2=l)
+
+
+def l1_l2(l1=0.01, l2=0.01):  # noqa: F811 (Keras's argument names)
+    return L1L2(l1=l1, l2=l2)
+
+
+# Keras 1 names.
+l1l2 = l1_l2
+activity_l1 = l1
+activity_l2 = l2
+activity_l1l2 = l1_l2
+WeightRegularizer = L1L2
+ActivityRegularizer = L1L2
+
+
+def serialize(regularizer):
+    return {'class_name': type(regularizer).__name__, 'config': regularizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    if custom_objects and config['class_name'] in custom_objects:
+        return custom_objects[config['class_name']].from_config(config['config'])
+    if config['class_name'] not in ('L1L2', 'WeightRegularizer', 'ActivityRegularizer'):
+        raise ValueError('Unknown regularizer: ' + str(config['class_name']))
+    return L1L2.from_config(config['config'])
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        names = {'l1': l1, 'l2': l2, 'l1_l2': l1_l2, 'l1l2': l1_l2, 'activity_l1': l1,
+                 'activity_l2': l2, 'activity_l1l2': l1_l2}
+        if identifier not in names:
+            raise ValueError('Unknown regularizer: ' + identifier)
+        return names[identifier]()
+    if callable(identifier):
+        return identifier
+    raise ValueError('Could not interpret regularizer identifier: ' + str(identifier))

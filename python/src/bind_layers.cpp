@@ -1,0 +1,266 @@
+// keras_cpp.layers: the Layer base and the layers the C++ side has, with Keras 1 and 2 keywords.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "convert.h"
+#include "keras/activations.h"
+#include "keras/backend/backend.h"
+#include "keras/engine/layer.h"
+#include "keras/initializers.h"
+#include "keras/layers/core.h"
+#include "layer_args.h"
+
+namespace keras::python {
+
+namespace {
+
+py::list to_list(const std::vector<SymbolicTensor>& tensors) {
+  py::list out;
+  for (const auto& t : tensors) out.append(py::cast(t));
+  return out;
+}
+
+// The Layer keywords a Python subclass passes to Layer.__init__(**kwargs).
+struct PyLayerOptions {
+  std::optional<std::int64_t> input_dim{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+};
+
+// A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
+// compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
+// the model is built, and becomes graph ops.
+class PyLayer : public Layer {
+ public:
+  PyLayer(const std::string& class_name, const PyLayerOptions& options)
+      : Layer(class_name, layer_arguments(options)), class_name_(class_name) {}
+
+  std::string class_name() const override { return class_name_; }
+
+  void build(const Shape& input_shape) override {
+    py::gil_scoped_acquire gil;
+    if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
+      build(shape_to_tuple(input_shape));
+  }
+
+  SymbolicTensor call(const SymbolicTensor& inputs) override {
+    py::gil_scoped_acquire gil;
+    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    if (!call)
+      throw py::type_error("Layer " + name() + " (" + class_name_ +
+                           "): a Python layer must define call(self, inputs)");
+    return call(inputs).cast<SymbolicTensor>();
+  }
+
+  Shape compute_output_shape(const Shape& input_shape) const override {
+    py::gil_scoped_acquire gil;
+    if (py::function compute =
+            py::get_override(static_cast<const Layer*>(this), "compute_output_shape"))
+      return to_shape(compute(shape_to_tuple(input_shape)));
+    return Layer::compute_output_shape(input_shape);
+  }
+
+ private:
+  std::string class_name_;
+};
+
+// An initializer by name, a keras_cpp.initializers object, or a Python function of
+// (shape, dtype) returning an array.
+initializers::Initializer to_initializer(py::handle obj) {
+  if (obj.is_none()) return initializers::get("glorot_uniform");
+  if (py::isinstance<py::str>(obj)) return initializers::get(obj.cast<std::string>());
+  if (py::hasattr(obj, "get_config")) {
+    nlohmann::json config;
+    config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
+    config["config"] = to_json(obj.attr("get_config")());
+    return initializers::from_config(config);
+  }
+  if (!PyCallable_Check(obj.ptr()))
+    throw py::type_error(
+        "An initializer must be a name, a keras_cpp.initializers object or a "
+        "function of (shape, dtype), got " +
+        py::repr(obj).cast<std::string>());
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  return [fn](const Shape& shape, DType dtype) {
+    py::gil_scoped_acquire gil;
+    return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
+  };
+}
+
+}  // namespace
+
+void bind_layers(py::module_& root) {
+  py::module_ m = root.def_submodule("layers");
+
+  py::class_<Layer, PyLayer, std::shared_ptr<Layer>>(
+      m, "Layer", py::dynamic_attr(),
+      "The base of every Keras layer. Subclass it in Python as in Keras: __init__(**kwargs) "
+      "passing the Layer keywords on, build(input_shape) with add_weight, call(x) with "
+      "keras_cpp.backend ops, compute_output_shape(input_shape).")
+      // Python's Layer.__init__(self, **kwargs) (keras_cpp/layers/__init__.py) passes the
+      // subclass's name on.
+      .def(py::init([](const std::string& class_name, py::kwargs kwargs) {
+             PyLayerOptions o;
+             std::optional<bool> trainable = take_layer_kwargs(o, kwargs);
+             auto layer = std::make_shared<PyLayer>(class_name, o);
+             if (trainable) layer->set_trainable(*trainable);
+             return layer;
+           }),
+           py::arg("class_name"))
+      .def(
+          "add_weight",
+          [](Layer& layer, const std::string& name, py::object shape, py::object dtype,
+             py::object initializer, py::object regularizer, bool trainable,
+             py::object constraint) {
+            if (!dtype.is_none() && to_dtype(dtype) != backend::floatx())
+              throw py::value_error("add_weight: weights have the dtype floatx() (" +
+                                    std::string(dtype_name(backend::floatx())) + "), got " +
+                                    py::str(dtype).cast<std::string>());
+            return layer.add_weight(name, to_shape(shape), to_initializer(initializer), trainable,
+                                    to_regularizer(regularizer).function(),
+                                    to_constraint(constraint).function());
+          },
+          py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
+          py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
+          py::arg("trainable") = true, py::arg("constraint") = py::none())
+      .def(
+          "add_loss", [](Layer& layer, const SymbolicTensor& loss) { layer.add_loss(loss); },
+          py::arg("losses"))
+      .def_property_readonly("name", &Layer::name)
+      .def_property_readonly("class_name", &Layer::class_name)
+      .def_property("trainable", &Layer::trainable, &Layer::set_trainable)
+      // Keras 2 layers may set self.built = True at the end of build(); the engine marks a layer
+      // built once build() returns, so setting it is accepted and changes nothing.
+      .def_property("built", &Layer::built, [](Layer&, bool) {})
+      .def(
+          "build",
+          [](Layer& layer, py::object shape) {
+            // super().build(input_shape) from a Python layer: the base's (nothing to do).
+            if (dynamic_cast<PyLayer*>(&layer)) return;
+            layer.build(to_shape(shape));
+          },
+          py::arg("input_shape"))
+      .def(
+          "__call__", [](Layer& layer, const SymbolicTensor& x) { return layer(x); },
+          py::arg("inputs"))
+      .def(
+          "call",
+          [](Layer& layer, const SymbolicTensor& x) {
+            if (dynamic_cast<PyLayer*>(&layer))  // super().call(x): the identity, as Keras's
+              return x;
+            return layer.call(x);
+          },
+          py::arg("inputs"))
+      .def(
+          "compute_output_shape",
+          [](const Layer& layer, py::object shape) {
+            if (dynamic_cast<const PyLayer*>(&layer))  // super(): the input shape, as Keras's
+              return shape_to_tuple(layer.Layer::compute_output_shape(to_shape(shape)));
+            return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
+          },
+          py::arg("input_shape"))
+      .def("get_config", [](const Layer& layer) { return from_json(layer.get_config()); })
+      .def("get_weights", &Layer::get_weights)
+      .def("set_weights", &Layer::set_weights, py::arg("weights"))
+      .def("count_params", &Layer::count_params)
+      .def_property_readonly("weights", [](const Layer& l) { return to_list(l.weights()); })
+      .def_property_readonly("trainable_weights",
+                             [](const Layer& l) { return to_list(l.trainable_weights()); })
+      .def_property_readonly("non_trainable_weights",
+                             [](const Layer& l) { return to_list(l.non_trainable_weights()); })
+      .def_property_readonly("losses", [](const Layer& l) { return to_list(l.losses()); })
+      .def_property_readonly("input", &Layer::input)
+      .def_property_readonly("output", &Layer::output)
+      .def_property_readonly("input_shape",
+                             [](const Layer& l) { return shape_to_tuple(l.input_shape()); })
+      .def_property_readonly("output_shape",
+                             [](const Layer& l) { return shape_to_tuple(l.output_shape()); })
+      .def_property_readonly("batch_input_shape",
+                             [](const Layer& l) -> py::object {
+                               if (!l.batch_input_shape()) return py::none();
+                               return shape_to_tuple(*l.batch_input_shape());
+                             })
+      .def("__repr__", [](const Layer& l) {
+        return "<keras_cpp.layers." + l.class_name() + " '" + l.name() + "'>";
+      });
+
+  LayerClass<layers::Dense>(
+      m, "Dense",
+      "Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform', "
+      "bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None, "
+      "activity_regularizer=None, kernel_constraint=None, bias_constraint=None); Keras 1: "
+      "output_dim, init, W_regularizer, b_regularizer, W_constraint, b_constraint, bias.")
+      .def(py::init([](py::object units, py::object activation, bool use_bias,
+                       py::object kernel_initializer, py::object bias_initializer,
+                       py::object kernel_regularizer, py::object bias_regularizer,
+                       py::object activity_regularizer, py::object kernel_constraint,
+                       py::object bias_constraint, py::object output_dim, py::object init,
+                       py::object W_regularizer, py::object b_regularizer, py::object W_constraint,
+                       py::object b_constraint, py::object bias, py::kwargs kwargs) {
+             layers::DenseOptions o;
+             if (!units.is_none()) o.units = units.cast<std::int64_t>();
+             if (!output_dim.is_none()) o.output_dim = output_dim.cast<std::int64_t>();
+             o.activation = to_activation(activation);
+             o.use_bias = use_bias;
+             if (!bias.is_none()) o.bias = bias.cast<bool>();
+             o.kernel_initializer = initializer_name(kernel_initializer);
+             if (!init.is_none()) o.init = initializer_name(init);
+             o.bias_initializer = initializer_name(bias_initializer);
+             o.kernel_regularizer = to_regularizer(kernel_regularizer);
+             o.W_regularizer = to_regularizer(W_regularizer);
+             o.bias_regularizer = to_regularizer(bias_regularizer);
+             o.b_regularizer = to_regularizer(b_regularizer);
+             o.activity_regularizer = to_regularizer(activity_regularizer);
+             o.kernel_constraint = to_constraint(kernel_constraint);
+             o.W_constraint = to_constraint(W_constraint);
+             o.bias_constraint = to_constraint(bias_constraint);
+             o.b_constraint = to_constraint(b_constraint);
+             return make_layer<layers::Dense>(o, kwargs);
+           }),
+           py::arg("units") = py::none(), py::arg("activation") = py::none(),
+           py::arg("use_bias") = true, py::arg("kernel_initializer") = "glorot_uniform",
+           py::arg("bias_initializer") = "zeros", py::arg("kernel_regularizer") = py::none(),
+           py::arg("bias_regularizer") = py::none(), py::arg("activity_regularizer") = py::none(),
+           py::arg("kernel_constraint") = py::none(), py::arg("bias_constraint") = py::none(),
+           py::kw_only(), py::arg("output_dim") = py::none(), py::arg("init") = py::none(),
+           py::arg("W_regularizer") = py::none(), py::arg("b_regularizer") = py::none(),
+           py::arg("W_constraint") = py::none(), py::arg("b_constraint") = py::none(),
+           py::arg("bias") = py::none())
+      .def_property_readonly("units", &layers::Dense::units)
+      .def_property_readonly("output_dim", &layers::Dense::units)
+      .def_property_readonly("kernel", &layers::Dense::kernel)
+      .def_property_readonly("bias", &layers::Dense::bias);
+
+  LayerClass<layers::Activation>(m, "Activation", "Activation(activation)")
+      .def(py::init([](py::object activation, py::kwargs kwargs) {
+             return make_layer<layers::Activation>(layers::ActivationOptions{}, kwargs,
+                                                   to_activation(activation));
+           }),
+           py::arg("activation"));
+
+  LayerClass<layers::Dropout>(m, "Dropout",
+                              "Dropout(rate, noise_shape=None, seed=None) (Keras 1: p)")
+      .def(py::init([](py::object rate, py::object noise_shape, std::optional<std::uint64_t> seed,
+                       py::object p, py::kwargs kwargs) {
+             if (rate.is_none() && p.is_none())
+               throw py::type_error("Dropout needs a rate (Keras 1: p)");
+             if (!noise_shape.is_none())
+               throw py::value_error("Dropout: noise_shape is not supported by keras_cpp yet");
+             layers::DropoutOptions o;
+             o.seed = seed;
+             return make_layer<layers::Dropout>(o, kwargs,
+                                                (rate.is_none() ? p : rate).cast<double>());
+           }),
+           py::arg("rate") = py::none(), py::arg("noise_shape") = py::none(),
+           py::arg("seed") = py::none(), py::kw_only(), py::arg("p") = py::none())
+      .def_property_readonly("rate", &layers::Dropout::rate)
+      .def_property_readonly("p", &layers::Dropout::rate);
+}
+
+}  // namespace keras::python

@@ -1,0 +1,81 @@
+// Conversions between Python objects and keras.cpp values: numpy arrays <-> keras::Tensor
+// (zero-copy where the layout allows), shapes with None <-> Shape with -1, dtypes, JSON.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <nlohmann/json.hpp>
+
+#include "keras/backend/graph.h"
+#include "keras/tensor/tensor.h"
+
+namespace keras::python {
+
+namespace py = pybind11;
+
+// A C-contiguous float32/float64/int32/int64 numpy array becomes a Tensor over the same memory,
+// which keeps the array alive. Other numeric arrays (and lists, scalars) are converted first:
+// floats to float32/float64, integers and booleans to int64 (int32 stays int32). Anything else
+// raises TypeError naming the dtype.
+Tensor to_tensor(py::handle obj);
+// Same, then cast to `dtype` when it differs.
+Tensor to_tensor(py::handle obj, DType dtype);
+// A numpy view of the tensor's storage; the array keeps the storage alive.
+py::array to_numpy(const Tensor& tensor);
+
+// (None, 784) <-> {-1, 784}; an int n is the shape (n,).
+Shape to_shape(py::handle obj);
+py::tuple shape_to_tuple(const Shape& shape);
+
+// None -> floatx(); 'float32', numpy.float32, numpy.dtype('float32') -> DType.
+DType to_dtype(py::handle obj);
+
+// Python dicts/lists/numbers <-> nlohmann::json, through the json module.
+nlohmann::json to_json(py::handle obj);
+py::object from_json(const nlohmann::json& value);
+
+// A Python object that may be dropped from any thread: the deleter takes the GIL.
+std::shared_ptr<py::object> hold(py::object obj);
+
+// Calls a Python function of symbolic tensors from C++ (the GIL is taken for the call).
+backend::SymbolicTensor call_symbolic(const std::shared_ptr<py::object>& fn,
+                                      const backend::SymbolicTensor& x);
+backend::SymbolicTensor call_symbolic(const std::shared_ptr<py::object>& fn,
+                                      const backend::SymbolicTensor& x,
+                                      const backend::SymbolicTensor& y);
+
+// True for a function defined by this extension (keras_cpp.activations.relu, losses.mse, ...),
+// which the C++ side knows by its __name__.
+bool is_builtin_function(py::handle obj);
+
+}  // namespace keras::python
+
+namespace pybind11::detail {
+
+// keras::Tensor travels as a numpy array both ways.
+template <>
+struct type_caster<keras::Tensor> {
+  PYBIND11_TYPE_CASTER(keras::Tensor, const_name("numpy.ndarray"));
+
+  bool load(handle src, bool convert) {
+    if (!convert && !isinstance<array>(src)) return false;
+    try {
+      value = keras::python::to_tensor(src);
+    } catch (const error_already_set&) {
+      PyErr_Clear();
+      return false;
+    } catch (const std::exception&) {
+      return false;
+    }
+    return true;
+  }
+
+  static handle cast(const keras::Tensor& tensor, return_value_policy, handle) {
+    return keras::python::to_numpy(tensor).release();
+  }
+};
+
+}  // namespace pybind11::detail

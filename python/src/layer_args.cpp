@@ -1,0 +1,93 @@
+#include "layer_args.h"
+
+#include <algorithm>
+#include <string>
+
+#include "keras/activations.h"
+
+namespace keras::python {
+
+py::object pop_kwarg(py::dict& kwargs, const char* name) {
+  if (!kwargs.contains(name)) return py::none();
+  py::object value = kwargs[name];
+  PyDict_DelItemString(kwargs.ptr(), name);
+  return value;
+}
+
+void reject_unknown_kwargs(const py::dict& kwargs) {
+  for (auto item : kwargs) {
+    // Keras's own exception: TypeError('Keyword argument not understood:', 'actvation').
+    py::tuple args = py::make_tuple("Keyword argument not understood:", item.first);
+    PyErr_SetObject(PyExc_TypeError, args.ptr());
+    throw py::error_already_set();
+  }
+}
+
+namespace {
+
+std::string name_of(py::handle obj, const char* otherwise) {
+  return py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>() : otherwise;
+}
+
+// {"class_name": type(obj).__name__, "config": obj.get_config()} for keras_cpp's Python
+// regularizer and constraint classes.
+nlohmann::json class_config(py::handle obj) {
+  nlohmann::json config;
+  config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
+  config["config"] = to_json(obj.attr("get_config")());
+  return config;
+}
+
+}  // namespace
+
+layers::ActivationArg to_activation(py::handle obj) {
+  if (obj.is_none()) return layers::ActivationArg();
+  if (py::isinstance<py::str>(obj)) return layers::ActivationArg(obj.cast<std::string>());
+  if (!PyCallable_Check(obj.ptr()))
+    throw py::type_error("activation must be a name or a function, got " +
+                         py::repr(obj).cast<std::string>());
+  std::string name = name_of(obj, "custom");
+  if (is_builtin_function(obj)) {
+    auto names = activations::names();
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      return layers::ActivationArg(name);
+  }
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  return layers::ActivationArg([fn](const SymbolicTensor& x) { return call_symbolic(fn, x); },
+                               name);
+}
+
+std::string initializer_name(py::handle obj) {
+  if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
+  return py::module_::import("keras_cpp.initializers").attr("_name_of")(obj).cast<std::string>();
+}
+
+regularizers::Regularizer to_regularizer(py::handle obj) {
+  if (obj.is_none()) return {};
+  if (py::isinstance<py::str>(obj)) return regularizers::Regularizer(obj.cast<std::string>());
+  if (py::hasattr(obj, "get_config")) return regularizers::from_config(class_config(obj));
+  if (!PyCallable_Check(obj.ptr()))
+    throw py::type_error(
+        "A regularizer must be a name, a keras_cpp.regularizers object or a "
+        "function of a weight, got " +
+        py::repr(obj).cast<std::string>());
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  return regularizers::Regularizer([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
+                                   name_of(obj, "custom"));
+}
+
+constraints::Constraint to_constraint(py::handle obj) {
+  if (obj.is_none()) return {};
+  if (py::isinstance<py::str>(obj)) return constraints::Constraint(obj.cast<std::string>());
+  if (py::hasattr(obj, "get_config")) return constraints::from_config(class_config(obj));
+  if (!PyCallable_Check(obj.ptr()))
+    throw py::type_error(
+        "A constraint must be a name, a keras_cpp.constraints object or a "
+        "function of a weight, got " +
+        py::repr(obj).cast<std::string>());
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  return constraints::Constraint([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
+                                 name_of(obj, "custom"));
+}
+
+}  // namespace keras::python

@@ -1,0 +1,93 @@
+// How a layer class is bound (bind_layers.cpp, bind_more_layers.cpp, and any new bind_*.cpp):
+//
+//   LayerClass<Flatten>(m, "Flatten")
+//       .def(py::init([](py::object data_format, py::kwargs kwargs) {
+//              FlattenOptions o;
+//              if (!data_format.is_none()) o.data_format = data_format.cast<std::string>();
+//              return make_layer<Flatten>(o, kwargs);
+//            }),
+//            py::arg("data_format") = py::none());
+//
+// The layer's own arguments are named py::arg's in Keras's order (Keras 1 spellings after
+// py::kw_only()); the keywords every Keras layer takes (input_shape, input_dim, input_length,
+// batch_input_shape, name, trainable) arrive in `kwargs` and make_layer moves them into the
+// options struct; any other keyword raises Keras's TypeError('Keyword argument not understood:',
+// name).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <pybind11/pybind11.h>
+
+#include "convert.h"
+#include "keras/constraints.h"
+#include "keras/engine/layer.h"
+#include "keras/layers/core.h"
+#include "keras/regularizers.h"
+
+namespace keras::python {
+
+template <typename L>
+using LayerClass = py::class_<L, Layer, std::shared_ptr<L>>;
+
+// Removes and returns kwargs[name] (None when absent).
+py::object pop_kwarg(py::dict& kwargs, const char* name);
+
+// Raises TypeError('Keyword argument not understood:', name) for the first key left in kwargs.
+void reject_unknown_kwargs(const py::dict& kwargs);
+
+// An activation by name, as one of keras_cpp.activations' functions, or as any Python function of
+// a symbolic tensor (traced once into the graph).
+layers::ActivationArg to_activation(py::handle obj);
+// An initializer by name, or a keras_cpp.initializers object (by its Keras name).
+std::string initializer_name(py::handle obj);
+// None, a name ('l2'), a keras_cpp.regularizers object, or a Python function of a weight.
+regularizers::Regularizer to_regularizer(py::handle obj);
+// None, a name ('max_norm'), a keras_cpp.constraints object, or a Python function of a weight.
+constraints::Constraint to_constraint(py::handle obj);
+
+// Moves the keywords every Keras layer takes from kwargs into `o` (those its options struct has)
+// and returns `trainable` when the struct has no such field; rejects anything else.
+template <typename Options>
+std::optional<bool> take_layer_kwargs(Options& o, py::dict& kwargs) {
+  py::object input_shape = pop_kwarg(kwargs, "input_shape");
+  py::object batch_input_shape = pop_kwarg(kwargs, "batch_input_shape");
+  py::object input_dim = pop_kwarg(kwargs, "input_dim");
+  py::object name = pop_kwarg(kwargs, "name");
+  py::object trainable = pop_kwarg(kwargs, "trainable");
+  if (!input_shape.is_none()) o.input_shape = to_shape(input_shape);
+  if (!batch_input_shape.is_none()) o.batch_input_shape = to_shape(batch_input_shape);
+  if (!name.is_none()) o.name = name.cast<std::string>();
+  if constexpr (requires { o.input_length; }) {
+    py::object input_length = pop_kwarg(kwargs, "input_length");
+    if (!input_length.is_none()) o.input_length = input_length.cast<std::int64_t>();
+  }
+  if (!input_dim.is_none()) {
+    if constexpr (requires { o.input_dim; })
+      o.input_dim = input_dim.cast<std::int64_t>();
+    else if (input_shape.is_none())
+      o.input_shape = Shape{input_dim.cast<std::int64_t>()};
+  }
+  reject_unknown_kwargs(kwargs);
+  if (trainable.is_none()) return std::nullopt;
+  if constexpr (requires { o.trainable; }) {
+    o.trainable = trainable.cast<bool>();
+    return std::nullopt;
+  } else {
+    return trainable.cast<bool>();
+  }
+}
+
+// Builds L(args..., options) after moving the common keywords into the options.
+template <typename L, typename Options, typename... Args>
+std::shared_ptr<L> make_layer(Options o, py::dict kwargs, Args&&... args) {
+  std::optional<bool> trainable = take_layer_kwargs(o, kwargs);
+  auto layer = std::make_shared<L>(std::forward<Args>(args)..., std::move(o));
+  if (trainable) layer->set_trainable(*trainable);
+  return layer;
+}
+
+}  // namespace keras::python

@@ -1,0 +1,39 @@
+// _keras_cpp: the extension module under the keras_cpp package. C++ exceptions arrive as
+// pybind11's defaults map them: std::invalid_argument / std::domain_error -> ValueError,
+// std::out_of_range -> IndexError, others (std::logic_error, std::runtime_error) -> RuntimeError,
+// always with the C++ message. A Python exception the engine wrapped with context (a Python
+// generator's, from fit_generator's producer thread) arrives as itself, as in Keras.
+#include <exception>
+
+#include "bindings.h"
+
+namespace {
+
+void unwrap_nested_python_errors(std::exception_ptr error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const std::nested_exception& nested) {
+    try {
+      nested.rethrow_nested();
+    } catch (pybind11::error_already_set& python_error) {
+      python_error.restore();
+      return;
+    } catch (...) {
+    }
+    throw;  // not a Python error inside: the default translation
+  }
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_keras_cpp, m) {
+  m.doc() = "keras.cpp's engine; import the keras_cpp package instead.";
+  pybind11::register_exception_translator(&unwrap_nested_python_errors);
+  keras::python::bind_backend(m);
+  keras::python::bind_modules(m);
+  keras::python::bind_layers(m);
+  keras::python::bind_training(m);
+  keras::python::bind_callbacks(m);
+  keras::python::bind_more_layers(m);
+  keras::python::bind_keras1_layers(m);
+}

@@ -1,0 +1,118 @@
+"""The seed's Python code blocks that this build's layers cover, with `keras` replaced by
+`keras_cpp` and data supplied where the seed leaves it out (one test per block). The quick start
+(Steps 1-4) is test_quickstart.py. Blocks with Merge, the functional API, LSTM, Convolution2D
+and visualize_util need layers this build does not have yet.
+"""
+import numpy as np
+
+from keras_cpp.layers import Activation, Dense, Lambda, Permute, RepeatVector
+from keras_cpp.models import Sequential
+
+
+def test_sequential_constructor_and_add():
+    model = Sequential([
+        Dense(32, input_dim=784),
+        Activation('relu'),
+        Dense(10),
+        Activation('softmax'),
+    ])
+    model2 = Sequential()
+    model2.add(Dense(32, input_dim=784))
+    model2.add(Activation('relu'))
+    assert model.output_shape == (None, 10)
+    assert model2.output_shape == (None, 32)
+    assert [layer.class_name for layer in model.layers] == ['Dense', 'Activation', 'Dense',
+                                                            'Activation']
+
+
+def test_input_shape_forms_2d():
+    model = Sequential()
+    model.add(Dense(32, input_shape=(784,)))
+    assert model.input_shape == (None, 784)
+
+    model = Sequential()
+    model.add(Dense(32, batch_input_shape=(None, 784)))
+    assert model.input_shape == (None, 784)
+    # the batch dimension is None, so the model takes batches of any size
+    assert model.predict(np.zeros((3, 784))).shape == (3, 32)
+    assert model.predict(np.zeros((5, 784))).shape == (5, 32)
+
+    model = Sequential()
+    model.add(Dense(32, input_dim=784))
+    assert model.input_shape == (None, 784)
+
+
+def test_compile_blocks():
+    x = np.random.randn(32, 8)
+    # for a multi-class classification problem
+    model = Sequential([Dense(3, input_dim=8, activation='softmax')])
+    model.compile(optimizer='rmsprop',
+                  loss='categorical_crossentropy',
+                  metrics=['accuracy'])
+    y = np.eye(3)[np.random.randint(3, size=32)]
+    assert model.metrics_names == ['loss', 'acc']
+    assert len(model.evaluate(x, y, verbose=0)) == 2
+
+    # for a binary classification problem
+    model = Sequential([Dense(1, input_dim=8, activation='sigmoid')])
+    model.compile(optimizer='rmsprop',
+                  loss='binary_crossentropy',
+                  metrics=['accuracy'])
+    assert len(model.evaluate(x, np.random.randint(2, size=(32, 1)), verbose=0)) == 2
+
+    # for a mean squared error regression problem
+    model = Sequential([Dense(1, input_dim=8)])
+    model.compile(optimizer='rmsprop',
+                  loss='mse')
+    assert isinstance(model.evaluate(x, np.random.randn(32, 1), verbose=0), float)
+
+
+def test_fit_block():
+    data = np.random.randn(1000, 16)
+    labels = np.eye(2)[(data[:, 0] > 0).astype(int)]
+    model = Sequential([Dense(2, input_dim=16, activation='softmax')])
+    model.compile(optimizer='rmsprop', loss='categorical_crossentropy', metrics=['accuracy'])
+    # train the model, iterating on the data in batches
+    # of 32 samples
+    history = model.fit(data, labels, nb_epoch=10, batch_size=32, verbose=0)
+    assert len(history.history['loss']) == 10
+    assert history.history['loss'][-1] < history.history['loss'][0]
+    assert history.history['acc'][-1] > history.history['acc'][0]
+
+
+def test_predict_block():
+    model = Sequential([Dense(4, input_dim=5, activation='softmax')])
+    model.compile('sgd', 'categorical_crossentropy')
+    X_test = np.random.randn(50, 5)
+    classes = model.predict_classes(X_test, batch_size=32)
+    proba = model.predict_proba(X_test, batch_size=32)
+    assert classes.shape == (50,)
+    np.testing.assert_array_equal(classes, proba.argmax(axis=1))
+
+
+def test_permute_block():
+    model = Sequential()
+    model.add(Permute((2, 1), input_shape=(10, 64)))
+    # now: model.output_shape == (None, 64, 10)
+    assert model.output_shape == (None, 64, 10)
+    x = np.random.randn(2, 10, 64)
+    np.testing.assert_allclose(model.predict(x), x.transpose(0, 2, 1), rtol=1e-6)
+
+
+def test_repeat_vector_block():
+    model = Sequential()
+    model.add(Dense(32, input_dim=32))
+    # now: model.output_shape == (None, 32)
+    assert model.output_shape == (None, 32)
+    model.add(RepeatVector(3))
+    # now: model.output_shape == (None, 3, 32)
+    assert model.output_shape == (None, 3, 32)
+
+
+def test_lambda_block():
+    model = Sequential([Dense(4, input_dim=3)])
+    # add a x -> x^2 layer
+    model.add(Lambda(lambda x: x ** 2))
+    x = np.random.randn(6, 3).astype('float32')
+    kernel, bias = model.layers[0].get_weights()
+    np.testing.assert_allclose(model.predict(x), (x @ kernel + bias) ** 2, rtol=1e-5, atol=1e-6)

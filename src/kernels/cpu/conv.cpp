@@ -1,0 +1,433 @@
+// The cpu backend's convolution and pooling: oneDNN primitives on channels_last (nwc / nhwc /
+// ndhwc) activations. Each compiled step builds its primitive once, on its first run (shapes are
+// fixed per plan), with a user scratchpad and reorder buffers allocated then, so later runs only
+// rebind data pointers and execute. Kernels stay in Keras's (spatial..., in, out) layout in the
+// graph; where the primitive prefers a blocked layout, a cached reorder converts them each run.
+// float64 runs the reference kernels.
+#include <dnnl.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/conv_geometry.h"
+#include "kernels/cpu/conv_kernels.h"
+#include "kernels/reference/reference_kernels.h"
+
+namespace keras::kernels::cpu {
+
+namespace {
+
+using dnnl::algorithm;
+using dnnl::memory;
+using dnnl::prop_kind;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+dnnl::engine& engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+dnnl::stream& stream() {
+  static dnnl::stream s(engine());
+  return s;
+}
+
+bool verbose() {
+  static const bool on = [] {
+    const char* v = std::getenv("KERAS_DNNL_VERBOSE");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
+
+void report(const char* what, const dnnl::primitive_desc& pd) {
+  if (verbose()) std::fprintf(stderr, "keras dnnl: %s -> %s\n", what, pd.impl_info_str());
+}
+
+tag activation_tag(int rank) {
+  return rank == 1 ? tag::nwc : rank == 2 ? tag::nhwc : tag::ndhwc;
+}
+tag kernel_tag(int rank, bool grouped) {
+  if (grouped) return rank == 1 ? tag::wigo : rank == 2 ? tag::hwigo : tag::dhwigo;
+  return rank == 1 ? tag::wio : rank == 2 ? tag::hwio : tag::dhwio;
+}
+
+// oneDNN's logical dims (N, C, spatial...) of a channels_last buffer.
+memory::dims logical(const Shape& s) {
+  memory::dims d{s[0], s.back()};
+  for (std::size_t i = 1; i + 1 < s.size(); ++i) d.push_back(s[i]);
+  return d;
+}
+
+memory::desc activation_md(const Shape& s) {
+  return memory::desc(logical(s), dt::f32, activation_tag(static_cast<int>(s.size()) - 2));
+}
+
+// Keras's kernel (spatial..., in / groups, out) as a oneDNN weights descriptor.
+memory::desc kernel_md(const Shape& w, std::int64_t groups, bool any) {
+  const int rank = static_cast<int>(w.size()) - 2;
+  const std::int64_t in_g = w[w.size() - 2], out = w.back();
+  memory::dims d;
+  if (groups > 1)
+    d = {groups, out / groups, in_g};
+  else
+    d = {out, in_g};
+  for (int i = 0; i < rank; ++i) d.push_back(w[static_cast<std::size_t>(i)]);
+  return memory::desc(d, dt::f32, any ? tag::any : kernel_tag(rank, groups > 1));
+}
+
+struct ConvParams {
+  memory::dims strides, dilation, pad_l, pad_r;
+};
+
+ConvParams conv_params(const Attrs& a) {
+  ConvParams p;
+  for (std::size_t i = 0; i < a.strides.size(); ++i) {
+    p.strides.push_back(a.strides[i]);
+    p.dilation.push_back(a.dilation.empty() ? 0 : a.dilation[i] - 1);
+    p.pad_l.push_back(a.pad_begin[i]);
+    p.pad_r.push_back(a.pad_end[i]);
+  }
+  return p;
+}
+
+dnnl::primitive_attr user_scratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+// A primitive with its arguments bound to memories whose data pointers are refreshed each run.
+struct Bound {
+  dnnl::primitive primitive;
+  std::vector<dnnl_exec_arg_t> args;
+  std::vector<memory> keep;  // owns the memories the args point at
+
+  void bind(int arg, const memory& m) {
+    keep.push_back(m);
+    args.push_back({arg, m.get()});
+  }
+  void run() const {
+    dnnl_status_t status = dnnl_primitive_execute(primitive.get(), stream().get(),
+                                                  static_cast<int>(args.size()), args.data());
+    if (status != dnnl_success)
+      throw std::runtime_error("oneDNN primitive execution failed with status " +
+                               std::to_string(status));
+  }
+};
+
+// A memory with no data yet (bound per run) or with its own buffer (scratch, reordered copies).
+memory user_memory(const memory::desc& md) {
+  return memory(md, engine(), DNNL_MEMORY_NONE);
+}
+memory owned_memory(const memory::desc& md) {
+  return memory(md, engine());
+}
+
+void set(const memory& m, const void* data) {
+  m.set_data_handle(const_cast<void*>(data));
+}
+
+dnnl::post_ops activation_post_ops(const Attrs& a) {
+  dnnl::post_ops ops;
+  switch (a.activation) {
+    case OpKind::kRelu:
+      ops.append_eltwise(1.0f, algorithm::eltwise_relu, static_cast<float>(a.alpha), 0.0f);
+      break;
+    case OpKind::kTanh:
+      ops.append_eltwise(1.0f, algorithm::eltwise_tanh, 0.0f, 0.0f);
+      break;
+    case OpKind::kSigmoid:
+      ops.append_eltwise(1.0f, algorithm::eltwise_logistic, 0.0f, 0.0f);
+      break;
+    case OpKind::kElu:
+      ops.append_eltwise(1.0f, algorithm::eltwise_elu, static_cast<float>(a.alpha), 0.0f);
+      break;
+    case OpKind::kCount:
+      break;
+    default:
+      throw std::logic_error(std::string("no oneDNN post-op for ") +
+                             backend::op_name(a.activation));
+  }
+  return ops;
+}
+
+// The weights as the primitive wants them: the graph's buffer itself, or a reordered copy.
+struct Weights {
+  memory user, used;
+  std::unique_ptr<Bound> reorder;  // user -> used, run before the primitive
+
+  Weights(const memory::desc& user_md, const memory::desc& wanted, bool to_user) {
+    user = user_memory(user_md);
+    if (wanted == user_md) {
+      used = user;
+      return;
+    }
+    used = owned_memory(wanted);
+    reorder = std::make_unique<Bound>();
+    const memory& from = to_user ? used : user;
+    const memory& to = to_user ? user : used;
+    reorder->primitive = dnnl::reorder(from, to);
+    reorder->bind(DNNL_ARG_FROM, from);
+    reorder->bind(DNNL_ARG_TO, to);
+  }
+};
+
+struct ConvState {
+  Bound step;
+  memory a, b, c, bias;  // the step's bound inputs and output (roles per direction)
+  std::unique_ptr<Weights> weights;
+  memory scratch;
+};
+
+void bind_scratch(ConvState& s, const dnnl::primitive_desc& pd) {
+  s.scratch = owned_memory(pd.scratchpad_desc());
+  s.step.bind(DNNL_ARG_SCRATCHPAD, s.scratch);
+}
+
+// x: the convolution's input, w: its kernel, y: its output (shapes of the forward direction).
+dnnl::convolution_forward::primitive_desc forward_pd(const Shape& x, const Shape& w, const Shape& y,
+                                                     const Attrs& a, bool bias, bool scratch) {
+  const ConvParams p = conv_params(a);
+  memory::desc bias_md = bias ? memory::desc({y.back()}, dt::f32, tag::x) : memory::desc();
+  dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct,
+                                    activation_md(x), kernel_md(w, a.groups, true), bias_md,
+                                    activation_md(y), p.strides, p.dilation, p.pad_l, p.pad_r);
+  dnnl::primitive_attr attr = scratch ? user_scratchpad() : dnnl::primitive_attr();
+  if (scratch) attr.set_post_ops(activation_post_ops(a));
+  return dnnl::convolution_forward::primitive_desc(d, attr, engine());
+}
+
+std::shared_ptr<ConvState> make_conv_forward(const KernelCall& call) {
+  const Shape &x = call.inputs[0].shape, &w = call.inputs[1].shape, &y = call.output.shape;
+  const bool bias = call.inputs.size() > 2;
+  auto pd = forward_pd(x, w, y, *call.attrs, bias, true);
+  report("conv forward", pd);
+  auto s = std::make_shared<ConvState>();
+  s->step.primitive = dnnl::convolution_forward(pd);
+  s->weights =
+      std::make_unique<Weights>(kernel_md(w, call.attrs->groups, false), pd.weights_desc(), false);
+  s->a = user_memory(activation_md(x));
+  s->c = user_memory(activation_md(y));
+  s->step.bind(DNNL_ARG_SRC, s->a);
+  s->step.bind(DNNL_ARG_WEIGHTS, s->weights->used);
+  s->step.bind(DNNL_ARG_DST, s->c);
+  if (bias) {
+    s->bias = user_memory(pd.bias_desc());
+    s->step.bind(DNNL_ARG_BIAS, s->bias);
+  }
+  bind_scratch(*s, pd);
+  return s;
+}
+
+std::shared_ptr<ConvState> make_conv_grad_input(const KernelCall& call) {
+  const Shape &dy = call.inputs[0].shape, &w = call.inputs[1].shape, &dx = call.output.shape;
+  const Attrs& a = *call.attrs;
+  const ConvParams p = conv_params(a);
+  auto hint = forward_pd(dx, w, dy, a, false, false);
+  dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, activation_md(dx),
+                                          kernel_md(w, a.groups, true), activation_md(dy),
+                                          p.strides, p.dilation, p.pad_l, p.pad_r);
+  dnnl::convolution_backward_data::primitive_desc pd(d, user_scratchpad(), engine(), hint);
+  report("conv backward data", pd);
+  auto s = std::make_shared<ConvState>();
+  s->step.primitive = dnnl::convolution_backward_data(pd);
+  s->weights = std::make_unique<Weights>(kernel_md(w, a.groups, false), pd.weights_desc(), false);
+  s->a = user_memory(activation_md(dy));
+  s->c = user_memory(activation_md(dx));
+  s->step.bind(DNNL_ARG_DIFF_DST, s->a);
+  s->step.bind(DNNL_ARG_WEIGHTS, s->weights->used);
+  s->step.bind(DNNL_ARG_DIFF_SRC, s->c);
+  bind_scratch(*s, pd);
+  return s;
+}
+
+std::shared_ptr<ConvState> make_conv_grad_kernel(const KernelCall& call) {
+  const Shape &x = call.inputs[0].shape, &dy = call.inputs[1].shape, &w = call.output.shape;
+  const Attrs& a = *call.attrs;
+  const ConvParams p = conv_params(a);
+  auto hint = forward_pd(x, w, dy, a, false, false);
+  dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, activation_md(x),
+                                             kernel_md(w, a.groups, true), activation_md(dy),
+                                             p.strides, p.dilation, p.pad_l, p.pad_r);
+  dnnl::convolution_backward_weights::primitive_desc pd(d, user_scratchpad(), engine(), hint);
+  report("conv backward weights", pd);
+  auto s = std::make_shared<ConvState>();
+  s->step.primitive = dnnl::convolution_backward_weights(pd);
+  s->weights =
+      std::make_unique<Weights>(kernel_md(w, a.groups, false), pd.diff_weights_desc(), true);
+  s->a = user_memory(activation_md(x));
+  s->b = user_memory(activation_md(dy));
+  s->step.bind(DNNL_ARG_SRC, s->a);
+  s->step.bind(DNNL_ARG_DIFF_DST, s->b);
+  s->step.bind(DNNL_ARG_DIFF_WEIGHTS, s->weights->used);
+  bind_scratch(*s, pd);
+  return s;
+}
+
+template <typename Make>
+ConvState& state_of(const KernelCall& call, Make make) {
+  if (!call.state) call.state = make(call);
+  return *static_cast<ConvState*>(call.state.get());
+}
+
+bool empty_output(const KernelCall& call) {
+  if (call.output.numel > 0 && call.inputs[0].numel > 0 && call.inputs[1].numel > 0) return false;
+  std::fill(call.output.as<float>(), call.output.as<float>() + call.output.numel, 0.0f);
+  return true;
+}
+
+// Pooling: the forward primitive for inference, or the backward one after a forward training
+// run that records the max positions in a workspace.
+struct PoolParams {
+  memory::dims strides, window, pad_l, pad_r;
+};
+PoolParams pool_params(const Attrs& a) {
+  PoolParams p;
+  for (std::size_t i = 0; i < a.window.size(); ++i) {
+    p.strides.push_back(a.strides[i]);
+    p.window.push_back(a.window[i]);
+    p.pad_l.push_back(a.pad_begin[i]);
+    p.pad_r.push_back(a.pad_end[i]);
+  }
+  return p;
+}
+algorithm pool_algorithm(OpKind op) {
+  return op == OpKind::kMaxPool || op == OpKind::kMaxPoolGrad
+             ? algorithm::pooling_max
+             : algorithm::pooling_avg_exclude_padding;
+}
+
+struct PoolState {
+  Bound forward, backward;
+  memory x, y, dy, dx, workspace, y_scratch, forward_scratch, backward_scratch;
+};
+
+dnnl::pooling_forward::primitive_desc pool_forward_pd(OpKind op, const Shape& x, const Shape& y,
+                                                      const Attrs& a, prop_kind kind) {
+  const PoolParams p = pool_params(a);
+  dnnl::pooling_forward::desc d(kind, pool_algorithm(op), activation_md(x), activation_md(y),
+                                p.strides, p.window, p.pad_l, p.pad_r);
+  return dnnl::pooling_forward::primitive_desc(d, user_scratchpad(), engine());
+}
+
+std::shared_ptr<PoolState> make_pool(const KernelCall& call) {
+  const Shape &x = call.inputs[0].shape, &y = call.output.shape;
+  auto pd = pool_forward_pd(call.op, x, y, *call.attrs, prop_kind::forward_inference);
+  report("pooling forward", pd);
+  auto s = std::make_shared<PoolState>();
+  s->forward.primitive = dnnl::pooling_forward(pd);
+  s->x = user_memory(activation_md(x));
+  s->y = user_memory(activation_md(y));
+  s->forward_scratch = owned_memory(pd.scratchpad_desc());
+  s->forward.bind(DNNL_ARG_SRC, s->x);
+  s->forward.bind(DNNL_ARG_DST, s->y);
+  s->forward.bind(DNNL_ARG_SCRATCHPAD, s->forward_scratch);
+  return s;
+}
+
+// MaxPoolGrad(x, dy) or AvgPoolGrad(dy).
+std::shared_ptr<PoolState> make_pool_grad(const KernelCall& call) {
+  const bool max = call.op == OpKind::kMaxPoolGrad;
+  const Buffer& dy_buffer = call.inputs[max ? 1 : 0];
+  const Shape &dx = call.output.shape, &dy = dy_buffer.shape;
+  const Attrs& a = *call.attrs;
+  auto fwd = pool_forward_pd(call.op, dx, dy, a, prop_kind::forward_training);
+  const PoolParams p = pool_params(a);
+  dnnl::pooling_backward::desc d(pool_algorithm(call.op), activation_md(dx), activation_md(dy),
+                                 p.strides, p.window, p.pad_l, p.pad_r);
+  dnnl::pooling_backward::primitive_desc pd(d, user_scratchpad(), engine(), fwd);
+  report("pooling backward", pd);
+  auto s = std::make_shared<PoolState>();
+  if (max) {
+    s->forward.primitive = dnnl::pooling_forward(fwd);
+    s->x = user_memory(activation_md(dx));
+    s->y_scratch = owned_memory(fwd.dst_desc());
+    s->workspace = owned_memory(fwd.workspace_desc());
+    s->forward_scratch = owned_memory(fwd.scratchpad_desc());
+    s->forward.bind(DNNL_ARG_SRC, s->x);
+    s->forward.bind(DNNL_ARG_DST, s->y_scratch);
+    s->forward.bind(DNNL_ARG_WORKSPACE, s->workspace);
+    s->forward.bind(DNNL_ARG_SCRATCHPAD, s->forward_scratch);
+  }
+  s->backward.primitive = dnnl::pooling_backward(pd);
+  s->dy = user_memory(activation_md(dy));
+  s->dx = user_memory(activation_md(dx));
+  s->backward_scratch = owned_memory(pd.scratchpad_desc());
+  s->backward.bind(DNNL_ARG_DIFF_DST, s->dy);
+  s->backward.bind(DNNL_ARG_DIFF_SRC, s->dx);
+  if (max) s->backward.bind(DNNL_ARG_WORKSPACE, s->workspace);
+  s->backward.bind(DNNL_ARG_SCRATCHPAD, s->backward_scratch);
+  return s;
+}
+
+template <typename Make>
+PoolState& pool_state_of(const KernelCall& call, Make make) {
+  if (!call.state) call.state = make(call);
+  return *static_cast<PoolState*>(call.state.get());
+}
+
+}  // namespace
+
+void conv(const KernelCall& call) {
+  if (call.output.dtype != DType::float32) return reference::conv(call);
+  if (empty_output(call)) return;
+  ConvState& s = state_of(call, make_conv_forward);
+  set(s.a, call.inputs[0].data);
+  set(s.weights->user, call.inputs[1].data);
+  if (call.inputs.size() > 2) set(s.bias, call.inputs[2].data);
+  set(s.c, call.output.data);
+  if (s.weights->reorder) s.weights->reorder->run();
+  s.step.run();
+}
+
+void conv_grad_input(const KernelCall& call) {
+  if (call.output.dtype != DType::float32) return reference::conv_grad_input(call);
+  if (empty_output(call)) return;
+  ConvState& s = state_of(call, make_conv_grad_input);
+  set(s.a, call.inputs[0].data);
+  set(s.weights->user, call.inputs[1].data);
+  set(s.c, call.output.data);
+  if (s.weights->reorder) s.weights->reorder->run();
+  s.step.run();
+}
+
+void conv_grad_kernel(const KernelCall& call) {
+  if (call.output.dtype != DType::float32) return reference::conv_grad_kernel(call);
+  if (empty_output(call)) return;
+  ConvState& s = state_of(call, make_conv_grad_kernel);
+  set(s.a, call.inputs[0].data);
+  set(s.b, call.inputs[1].data);
+  set(s.weights->user, call.output.data);
+  s.step.run();
+  if (s.weights->reorder) s.weights->reorder->run();
+}
+
+void pool(const KernelCall& call) {
+  if (call.output.dtype != DType::float32 || call.output.numel == 0)
+    return call.op == OpKind::kMaxPool ? reference::max_pool(call) : reference::avg_pool(call);
+  PoolState& s = pool_state_of(call, make_pool);
+  set(s.x, call.inputs[0].data);
+  set(s.y, call.output.data);
+  s.forward.run();
+}
+
+void pool_grad(const KernelCall& call) {
+  const bool max = call.op == OpKind::kMaxPoolGrad;
+  if (call.output.dtype != DType::float32 || call.output.numel == 0)
+    return max ? reference::max_pool_grad(call) : reference::avg_pool_grad(call);
+  PoolState& s = pool_state_of(call, make_pool_grad);
+  if (max) {
+    set(s.x, call.inputs[0].data);
+    s.forward.run();
+  }
+  set(s.dy, call.inputs[max ? 1 : 0].data);
+  set(s.dx, call.output.data);
+  s.backward.run();
+}
+
+}  // namespace keras::kernels::cpu

@@ -1,0 +1,456 @@
+// The recurrent sequence kernels (K::recurrent): SimpleRNN, GRU and LSTM over a whole sequence,
+// their input/state gradient and their recurrent-kernel gradient. One implementation, shared by
+// the reference backend (plain loops) and the cpu backend (oneDNN sgemm for float32), chosen by
+// the Gemm policy.
+//
+// Layouts (B batch, T time steps, u units, G gates: 1 SimpleRNN, 3 GRU, 4 LSTM):
+// Time-major, so that one step's rows are contiguous:
+//   xproj (T, B, G*u)   inputs @ kernel + bias, in time order
+//   U     (u, G*u)      the recurrent kernel, Keras's gate order (GRU z, r, h; LSTM i, f, c, o)
+//   h0/c0 (B, u)        initial states (zeros when absent)
+//   mask  (B, T)        1 keeps a time step, 0 carries the previous states over it
+//   D     (B, u)        recurrent dropout mask, multiplies h_{t-1} where it enters the cell
+//   y     (T, B, S)     per processing step s: SimpleRNN [h], GRU [h, z, r, hh], LSTM
+//                       [h, c, i, f, g, o] (gates after their activations)
+//   R     (T+1, B, G*u) RecurrentGrad: d xproj in time order, then step T = [dh0, dc0, 0...]
+// Step s reads time step t = s, or T-1-s with go_backwards.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/kernel.h"
+
+namespace keras::kernels::rnn {
+
+inline int gates(int cell) {
+  return cell == 2 ? 4 : (cell == 1 ? 3 : 1);
+}
+inline int width(int cell) {
+  return cell == 2 ? 6 : (cell == 1 ? 4 : 1);
+}
+
+// Where each optional input sits in a Recurrent node's input list.
+struct InputIndex {
+  int h0 = -1, c0 = -1, mask = -1, dropout = -1, count = 2;
+  explicit InputIndex(const Attrs& a) {
+    if (a.rnn_initial_state) {
+      h0 = count++;
+      if (a.rnn_cell == 2) c0 = count++;
+    }
+    if (a.rnn_mask) mask = count++;
+    if (a.rnn_recurrent_mask) dropout = count++;
+  }
+};
+
+template <typename T>
+inline T activate(OpKind op, T x) {
+  switch (op) {
+    case OpKind::kTanh:
+      return std::tanh(x);
+    case OpKind::kSigmoid:
+      return T(1) / (T(1) + std::exp(-x));
+    case OpKind::kHardSigmoid: {
+      T y = static_cast<T>(0.2) * x + static_cast<T>(0.5);
+      return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
+    }
+    case OpKind::kRelu:
+      return x > T(0) ? x : T(0);
+    default:
+      return x;
+  }
+}
+
+// The derivative, from the activation's output y.
+template <typename T>
+inline T derivative(OpKind op, T y) {
+  switch (op) {
+    case OpKind::kTanh:
+      return T(1) - y * y;
+    case OpKind::kSigmoid:
+      return y * (T(1) - y);
+    case OpKind::kHardSigmoid:
+      return y > T(0) && y < T(1) ? static_cast<T>(0.2) : T(0);
+    case OpKind::kRelu:
+      return y > T(0) ? T(1) : T(0);
+    default:
+      return T(1);
+  }
+}
+
+// d[k] = the activation's derivative at its output y[k], one vectorisable pass.
+template <typename T>
+void derive(OpKind op, const T* y, T* d, std::int64_t n) {
+  switch (op) {
+    case OpKind::kTanh:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1) - y[k] * y[k];
+      return;
+    case OpKind::kSigmoid:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] * (T(1) - y[k]);
+      return;
+    case OpKind::kHardSigmoid:
+      for (std::int64_t k = 0; k < n; ++k)
+        d[k] = y[k] > T(0) && y[k] < T(1) ? static_cast<T>(0.2) : T(0);
+      return;
+    case OpKind::kRelu:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] > T(0) ? T(1) : T(0);
+      return;
+    default:
+      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1);
+  }
+}
+
+// Reusable per-thread scratch: grows on first use, so later runs allocate nothing.
+template <typename T>
+T* scratch(std::size_t slot, std::size_t n) {
+  thread_local std::vector<std::vector<T>> buffers;
+  if (buffers.size() <= slot) buffers.resize(slot + 1);
+  if (buffers[slot].size() < n) buffers[slot].resize(n);
+  return buffers[slot].data();
+}
+
+// Everything the three kernels read, as typed pointers with their row strides.
+template <typename T>
+struct View {
+  int cell;
+  OpKind act, rec_act;
+  bool backwards;
+  std::int64_t B, Tn, u, G, S;
+  const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr;
+
+  View(const KernelCall& call) {
+    const Attrs& a = *call.attrs;
+    InputIndex idx(a);
+    cell = a.rnn_cell;
+    act = a.activation;
+    rec_act = a.recurrent_activation;
+    backwards = a.go_backwards;
+    const Buffer& xb = call.inputs[0];
+    Tn = xb.shape[0];
+    B = xb.shape[1];
+    u = call.inputs[1].shape[0];
+    G = gates(cell) * u;
+    S = width(cell) * u;
+    x = xb.as<T>();
+    U = call.inputs[1].as<T>();
+    if (idx.h0 >= 0) h0 = call.inputs[static_cast<std::size_t>(idx.h0)].as<T>();
+    if (idx.c0 >= 0) c0 = call.inputs[static_cast<std::size_t>(idx.c0)].as<T>();
+    if (idx.mask >= 0) mask = call.inputs[static_cast<std::size_t>(idx.mask)].as<T>();
+    if (idx.dropout >= 0) drop = call.inputs[static_cast<std::size_t>(idx.dropout)].as<T>();
+  }
+  std::int64_t time(std::int64_t s) const { return backwards ? Tn - 1 - s : s; }
+  bool kept(std::int64_t b, std::int64_t t) const { return !mask || mask[b * Tn + t] != T(0); }
+};
+
+// A strided (rows x cols) matrix.
+template <typename T>
+struct Mat {
+  T* p;
+  std::int64_t ld;
+  T& operator()(std::int64_t r, std::int64_t c) const { return p[r * ld + c]; }
+};
+
+// h_{s-1} (raw, as the state) for step s: y's h column of step s-1, h0, or zeros.
+template <typename T>
+Mat<const T> previous(const View<T>& v, const T* y, std::int64_t s, int column, const T* init,
+                      const T* zeros) {
+  if (s > 0) return {y + (s - 1) * v.B * v.S + column * v.u, v.S};
+  return {init ? init : zeros, v.u};
+}
+
+// h_{s-1} * D where the recurrent dropout applies, else h_{s-1} itself.
+template <typename T>
+Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer) {
+  if (!v.drop) return h;
+  for (std::int64_t b = 0; b < v.B; ++b)
+    for (std::int64_t j = 0; j < v.u; ++j) buffer[b * v.u + j] = h(b, j) * v.drop[b * v.u + j];
+  return {buffer, v.u};
+}
+
+// The backend's arithmetic, as a policy:
+//   ops.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major;
+//   ops.apply(op, x, n): x[0, n) = activation(x) in place.
+// Rows of the batch are independent in every elementwise pass: those run in parallel.
+template <typename T, typename Ops>
+void forward(const KernelCall& call, Ops&& ops) {
+  View<T> v(call);
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldx = G;
+  T* y = call.output.as<T>();
+  T* zeros = scratch<T>(0, static_cast<std::size_t>(B * u));
+  std::fill(zeros, zeros + B * u, T(0));
+  T* hp_buf = scratch<T>(1, static_cast<std::size_t>(B * u));
+  T* rh = scratch<T>(2, static_cast<std::size_t>(B * u));
+  const bool parallel = B * G >= 8192;
+  for (std::int64_t s = 0; s < v.Tn; ++s) {
+    const std::int64_t t = v.time(s);
+    Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
+    Mat<const T> hp = dropped(v, hprev, hp_buf);
+    T* ys = y + s * B * S;
+    const T* xt = v.x + t * B * G;
+    if (v.cell == 2) {  // LSTM: [h, c, i, f, g, o]
+      Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
+      ops.gemm(false, false, B, G, u, hp.p, hp.ld, v.U, G, T(0), ys + 2 * u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        T* row = ys + b * ldy;
+        T* z = row + 2 * u;
+        const T* xr = xt + b * ldx;
+        for (std::int64_t k = 0; k < G; ++k) z[k] += xr[k];
+        ops.apply(v.rec_act, z, 2 * u);
+        ops.apply(v.act, z + 2 * u, u);
+        ops.apply(v.rec_act, z + 3 * u, u);
+        const T *i = z, *f = z + u, *g = z + 2 * u, *o = z + 3 * u;
+        const T* cp = &cprev(b, 0);
+        T* c = row + u;
+        T* h = row;
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) c[j] = f[j] * cp[j] + i[j] * g[j];
+          std::copy(c, c + u, h);
+          ops.apply(v.act, h, u);
+          for (std::int64_t j = 0; j < u; ++j) h[j] *= o[j];
+        } else {
+          std::copy(cp, cp + u, c);
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, h);
+        }
+      }
+    } else if (v.cell == 1) {  // GRU: [h, z, r, hh]
+      ops.gemm(false, false, B, 2 * u, u, hp.p, hp.ld, v.U, G, T(0), ys + u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        T* zr = ys + b * ldy + u;
+        const T* xr = xt + b * ldx;
+        for (std::int64_t k = 0; k < 2 * u; ++k) zr[k] += xr[k];
+        ops.apply(v.rec_act, zr, 2 * u);
+        const T* hpr = &hp(b, 0);
+        for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = zr[u + j] * hpr[j];
+      }
+      ops.gemm(false, false, B, u, u, rh, u, v.U + 2 * u, G, T(0), ys + 3 * u, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        T* row = ys + b * ldy;
+        T* hh = row + 3 * u;
+        const T* xr = xt + b * ldx + 2 * u;
+        for (std::int64_t j = 0; j < u; ++j) hh[j] += xr[j];
+        ops.apply(v.act, hh, u);
+        const T* z = row + u;
+        const T* hpr = &hp(b, 0);
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) row[j] = z[j] * hpr[j] + (T(1) - z[j]) * hh[j];
+        } else {
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, row);
+        }
+      }
+    } else {  // SimpleRNN: [h]
+      ops.gemm(false, false, B, u, u, hp.p, hp.ld, v.U, G, T(0), ys, ldy);
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        T* row = ys + b * ldy;
+        const T* xr = xt + b * ldx;
+        if (v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) row[j] += xr[j];
+          ops.apply(v.act, row, u);
+        } else {
+          std::copy(&hprev(b, 0), &hprev(b, 0) + u, row);
+        }
+      }
+    }
+  }
+}
+
+// RecurrentGrad: inputs (..., y, dy); output R (B, T+1, G*u).
+template <typename T, typename Ops>
+void backward(const KernelCall& call, Ops&& ops) {
+  View<T> v(call);
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = G;
+  const std::size_t n_in = call.inputs.size();
+  const T* y = call.inputs[n_in - 2].as<T>();
+  const T* dy = call.inputs[n_in - 1].as<T>();
+  T* r = call.output.as<T>();
+  const std::size_t bu = static_cast<std::size_t>(B * u);
+  T* zeros = scratch<T>(0, bu);
+  std::fill(zeros, zeros + B * u, T(0));
+  T* hp_buf = scratch<T>(1, bu);
+  T* dh = scratch<T>(2, bu);
+  T* dh_next = scratch<T>(4, bu);
+  T* dc_next = scratch<T>(5, bu);
+  T* tmp = scratch<T>(6, bu);
+  T* tmp2 = scratch<T>(7, bu);
+  T* deriv = scratch<T>(8, bu * 6);
+  // U^T, contiguous: the per-step products dz @ U^T then read both operands row by row.
+  T* ut = scratch<T>(9, static_cast<std::size_t>(u * G));
+  for (std::int64_t j = 0; j < u; ++j)
+    for (std::int64_t k = 0; k < G; ++k) ut[k * u + j] = v.U[j * G + k];
+  std::fill(dh_next, dh_next + B * u, T(0));
+  std::fill(dc_next, dc_next + B * u, T(0));
+  const bool parallel = B * G >= 8192;
+  for (std::int64_t s = v.Tn; s-- > 0;) {
+    const std::int64_t t = v.time(s);
+    Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
+    Mat<const T> hp = dropped(v, hprev, hp_buf);
+    const T* ys = y + s * B * S;
+    const T* dys = dy + s * B * S;
+    T* rt = r + t * B * G;
+#pragma omp parallel for schedule(static) if (parallel)
+    for (std::int64_t b = 0; b < B; ++b)
+      for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
+    if (v.cell == 2) {
+      Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        const T* row = ys + b * ldy;
+        T* dz = rt + b * ldr;
+        T* dcn = dc_next + b * u;
+        const T* dyc = dys + b * ldy + u;
+        if (!v.kept(b, t)) {
+          for (std::int64_t j = 0; j < u; ++j) dcn[j] += dyc[j];
+          std::fill(dz, dz + G, T(0));
+          continue;
+        }
+        // act(c) and every derivative of the step, as vectorisable passes over the row.
+        T* d = deriv + b * 6 * u;  // [i', f', g', o', tc, tc']
+        derive(v.rec_act, row + 2 * u, d, 2 * u);
+        derive(v.act, row + 4 * u, d + 2 * u, u);
+        derive(v.rec_act, row + 5 * u, d + 3 * u, u);
+        T* tc = d + 4 * u;
+        std::copy(row + u, row + 2 * u, tc);
+        ops.apply(v.act, tc, u);
+        derive(v.act, tc, d + 5 * u, u);
+        const T *i = row + 2 * u, *f = row + 3 * u, *g = row + 4 * u, *o = row + 5 * u;
+        const T* cp = &cprev(b, 0);
+        const T* dhb = dh + b * u;
+        for (std::int64_t j = 0; j < u; ++j) {
+          const T dhj = dhb[j];
+          const T dcj = dyc[j] + dcn[j] + dhj * o[j] * d[5 * u + j];
+          dz[3 * u + j] = dhj * tc[j] * d[3 * u + j];
+          dz[j] = dcj * g[j] * d[j];
+          dz[u + j] = dcj * cp[j] * d[u + j];
+          dz[2 * u + j] = dcj * i[j] * d[2 * u + j];
+          dcn[j] = dcj * f[j];
+        }
+      }
+      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
+      std::fill(tmp2, tmp2 + B * u, T(0));
+    } else if (v.cell == 1) {
+#pragma omp parallel for schedule(static) if (parallel)
+      for (std::int64_t b = 0; b < B; ++b) {
+        const T* row = ys + b * ldy;
+        T* dz = rt + b * ldr;
+        const bool keep = v.kept(b, t);
+        for (std::int64_t j = 0; j < u; ++j) {
+          T dhj = keep ? dh[b * u + j] : T(0);
+          T z = row[u + j], hh = row[3 * u + j];
+          dz[j] = dhj * (hp(b, j) - hh) * derivative(v.rec_act, z);
+          dz[2 * u + j] = dhj * (T(1) - z) * derivative(v.act, hh);
+        }
+      }
+      // d(r * hp) = dah @ U_h^T, into tmp; then dr; then [dz, dr] @ U_zr^T into tmp2.
+      ops.gemm(false, false, B, u, u, rt + 2 * u, ldr, ut + 2 * u * u, u, T(0), tmp, u);
+      for (std::int64_t b = 0; b < B; ++b) {
+        const T* row = ys + b * ldy;
+        T* dz = rt + b * ldr;
+        for (std::int64_t j = 0; j < u; ++j) {
+          T rj = row[2 * u + j];
+          dz[u + j] = tmp[b * u + j] * hp(b, j) * derivative(v.rec_act, rj);
+          tmp[b * u + j] = tmp[b * u + j] * rj + (v.kept(b, t) ? dh[b * u + j] * row[u + j] : T(0));
+        }
+      }
+      ops.gemm(false, false, B, u, 2 * u, rt, ldr, ut, u, T(0), tmp2, u);
+    } else {
+      for (std::int64_t b = 0; b < B; ++b) {
+        const T* row = ys + b * ldy;
+        T* dz = rt + b * ldr;
+        const bool keep = v.kept(b, t);
+        for (std::int64_t j = 0; j < u; ++j)
+          dz[j] = keep ? dh[b * u + j] * derivative(v.act, row[j]) : T(0);
+      }
+      ops.gemm(false, false, B, u, G, rt, ldr, ut, u, T(0), tmp, u);
+      std::fill(tmp2, tmp2 + B * u, T(0));
+    }
+    // dh_{s-1}: through the cell (times the dropout mask), or carried over a masked step.
+#pragma omp parallel for schedule(static) if (parallel)
+    for (std::int64_t b = 0; b < B; ++b) {
+      const bool keep = v.kept(b, t);
+      for (std::int64_t j = 0; j < u; ++j) {
+        const std::int64_t k = b * u + j;
+        T through = tmp[k] + tmp2[k];
+        if (v.drop) through *= v.drop[k];
+        dh_next[k] = keep ? through : dh[k];
+      }
+    }
+  }
+  T* last = r + v.Tn * B * G;
+  for (std::int64_t b = 0; b < B; ++b) {
+    T* row = last + b * ldr;
+    std::fill(row, row + G, T(0));
+    std::copy(dh_next + b * u, dh_next + (b + 1) * u, row);
+    if (v.cell == 2) std::copy(dc_next + b * u, dc_next + (b + 1) * u, row + u);
+  }
+}
+
+// RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
+// mask) that met each row of R are gathered into one (T+1, B, u) matrix laid out like R (step T
+// zero), so dU is one product over all B * (T+1) rows; GRU's h block uses r * h_{t-1}.
+template <typename T, typename Ops>
+void weights_grad(const KernelCall& call, Ops&& ops) {
+  View<T> v(call);
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S;
+  const std::int64_t rows = B * (v.Tn + 1);
+  const std::size_t n_in = call.inputs.size();
+  const T* y = call.inputs[n_in - 2].as<T>();
+  const T* r = call.inputs[n_in - 1].as<T>();
+  T* du = call.output.as<T>();
+  const std::size_t bu = static_cast<std::size_t>(B * u);
+  T* zeros = scratch<T>(0, bu);
+  std::fill(zeros, zeros + B * u, T(0));
+  T* hs = scratch<T>(1, static_cast<std::size_t>(rows * u));
+  T* rhs = v.cell == 1 ? scratch<T>(2, static_cast<std::size_t>(rows * u)) : nullptr;
+  const bool parallel = B * v.Tn * u >= 65536;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::int64_t b = 0; b < B; ++b) {
+    for (std::int64_t s = 0; s < v.Tn; ++s) {
+      const std::int64_t t = v.time(s);
+      Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
+      const T* hpr = &hprev(b, 0);
+      T* out = hs + (t * B + b) * u;
+      for (std::int64_t j = 0; j < u; ++j) out[j] = v.drop ? hpr[j] * v.drop[b * u + j] : hpr[j];
+      if (rhs) {
+        const T* rr = y + (s * B + b) * S + 2 * u;
+        T* rout = rhs + (t * B + b) * u;
+        for (std::int64_t j = 0; j < u; ++j) rout[j] = rr[j] * out[j];
+      }
+    }
+    std::fill(hs + (v.Tn * B + b) * u, hs + (v.Tn * B + b + 1) * u, T(0));
+    if (rhs) std::fill(rhs + (v.Tn * B + b) * u, rhs + (v.Tn * B + b + 1) * u, T(0));
+  }
+  if (v.cell == 1) {
+    ops.gemm(true, false, u, 2 * u, rows, hs, u, r, G, T(0), du, G);
+    ops.gemm(true, false, u, u, rows, rhs, u, r + 2 * u, G, T(0), du + 2 * u, G);
+  } else {
+    ops.gemm(true, false, u, G, rows, hs, u, r, G, T(0), du, G);
+  }
+}
+
+// Plain loops (double accumulation) and the library's activations: the reference backend.
+struct ReferenceOps {
+  template <typename T>
+  void apply(OpKind op, T* x, std::int64_t n) const {
+    for (std::int64_t k = 0; k < n; ++k) x[k] = activate(op, x[k]);
+  }
+  template <typename T>
+  void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
+            std::int64_t lda, const T* b, std::int64_t ldb, T beta, T* c, std::int64_t ldc) const {
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (std::int64_t p = 0; p < k; ++p)
+          acc += static_cast<double>(ta ? a[p * lda + i] : a[i * lda + p]) *
+                 static_cast<double>(tb ? b[j * ldb + p] : b[p * ldb + j]);
+        T& out = c[i * ldc + j];
+        out = static_cast<T>(acc + (beta != T(0) ? static_cast<double>(beta * out) : 0.0));
+      }
+  }
+};
+
+}  // namespace keras::kernels::rnn

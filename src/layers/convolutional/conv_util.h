@@ -1,0 +1,73 @@
+// Helpers shared by the convolutional and pooling layers: Keras's tuple arguments, its
+// conv_output_length, and config round trips.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "keras/backend/backend.h"
+#include "keras/tensor/tensor.h"
+
+namespace keras::layers::detail {
+
+using Ints = std::vector<std::int64_t>;
+
+// Keras's normalize_tuple: empty -> the default, one value -> repeated `rank` times.
+inline Ints normalize_tuple(const Ints& value, int rank, std::int64_t fallback,
+                            const std::string& layer, const std::string& what) {
+  if (value.empty()) return Ints(static_cast<std::size_t>(rank), fallback);
+  if (value.size() == 1) return Ints(static_cast<std::size_t>(rank), value[0]);
+  if (static_cast<int>(value.size()) != rank)
+    throw std::invalid_argument(layer + ": the `" + what + "` argument must be a tuple of " +
+                                std::to_string(rank) + " integers, got " +
+                                std::to_string(value.size()) + " values");
+  for (auto v : value)
+    if (v < 1 && what != "padding" && what != "cropping")
+      throw std::invalid_argument(layer + ": the `" + what +
+                                  "` argument must hold positive integers, got " +
+                                  std::to_string(v));
+  return value;
+}
+
+// Keras's conv_utils.conv_output_length (-1 for unknown, 0 when the window does not fit).
+inline std::int64_t conv_output_length(std::int64_t in, std::int64_t k, const std::string& padding,
+                                       std::int64_t stride, std::int64_t dilation = 1) {
+  if (in < 0) return -1;
+  std::int64_t dilated = (k - 1) * dilation + 1;
+  std::int64_t out = padding == "valid" ? in - dilated + 1 : in;
+  if (out < 1) return 0;  // the window does not fit: the caller reports it
+  return (out + stride - 1) / stride;
+}
+
+inline std::string normalize_padding(const std::string& padding, const std::string& layer,
+                                     bool causal_ok) {
+  std::string p = padding.empty() ? "valid" : padding;
+  if (p == "valid" || p == "same" || (causal_ok && p == "causal")) return p;
+  throw std::invalid_argument(layer +
+                              ": the `padding` argument must be one of \"valid\", \"same\"" +
+                              std::string(causal_ok ? ", \"causal\"" : "") + ", got \"" + p + "\"");
+}
+
+inline nlohmann::json ints_json(const Ints& v) {
+  return nlohmann::json(v);
+}
+
+// The common fields of a layer config (name, trainable, batch_input_shape) into options.
+template <typename Options>
+void base_options_from_config(const nlohmann::json& c, Options& o) {
+  if (c.contains("name")) o.name = c.at("name").get<std::string>();
+  if (c.contains("trainable")) o.trainable = c.at("trainable").get<bool>();
+  if (c.contains("batch_input_shape") && c.at("batch_input_shape").is_array()) {
+    Shape shape;
+    for (const auto& d : c.at("batch_input_shape"))
+      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+    o.batch_input_shape = shape;
+  }
+}
+
+}  // namespace keras::layers::detail

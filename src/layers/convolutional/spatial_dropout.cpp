@@ -1,0 +1,79 @@
+// SpatialDropout1D/2D/3D: one dropout mask entry per (sample, channel), broadcast over space.
+#include <stdexcept>
+
+#include "backend/random_state.h"
+#include "keras/layers/spatial_dropout.h"
+#include "layers/convolutional/conv_util.h"
+
+namespace keras::layers {
+
+namespace {
+const char* const kNames[3] = {"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"};
+}
+
+SpatialDropout::SpatialDropout(const std::string& class_name, int rank, double rate,
+                               SpatialDropoutOptions o)
+    : Layer(class_name, layer_arguments(o)),
+      class_name_(class_name),
+      rank_(rank),
+      rate_(rate),
+      seed_(o.seed) {
+  if (!(rate >= 0 && rate < 1))
+    throw std::invalid_argument(class_name + ": `rate` must be in [0, 1), got " +
+                                std::to_string(rate));
+  const std::string& given = o.data_format.empty() ? o.dim_ordering : o.data_format;
+  data_format_ = rank == 1 ? "channels_last" : K::normalize_data_format(given);
+  supports_masking_ = true;
+}
+
+SymbolicTensor SpatialDropout::call(const SymbolicTensor& inputs) {
+  if (inputs.ndim() != rank_ + 2)
+    incompatible_input(inputs.shape(), "expected ndim=" + std::to_string(rank_ + 2) +
+                                           ", found ndim=" + std::to_string(inputs.ndim()));
+  if (rate_ == 0) return inputs;
+  // A (batch, 1, ..., 1, channels) slice of the input gives the mask its shape.
+  SymbolicTensor like = inputs;
+  const int first_spatial = data_format_ == "channels_first" ? 2 : 1;
+  for (int i = 0; i < rank_; ++i) like = K::slice(like, first_spatial + i, 0, 1);
+  K::Attrs attrs;
+  attrs.alpha = rate_;
+  attrs.seed = seed_.value_or(keras::detail::next_seed());
+  SymbolicTensor mask = K::make_node(K::OpKind::kDropoutMask, {like}, attrs);
+  return K::in_train_phase(inputs * mask, inputs);
+}
+
+nlohmann::json SpatialDropout::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["rate"] = rate_;
+  config["noise_shape"] = nullptr;
+  config["seed"] = seed_ ? nlohmann::json(*seed_) : nlohmann::json(nullptr);
+  if (rank_ > 1) config["data_format"] = data_format_;
+  return config;
+}
+
+SpatialDropout SpatialDropout1D(double rate, SpatialDropoutOptions o) {
+  return SpatialDropout(kNames[0], 1, rate, std::move(o));
+}
+SpatialDropout SpatialDropout2D(double rate, SpatialDropoutOptions o) {
+  return SpatialDropout(kNames[1], 2, rate, std::move(o));
+}
+SpatialDropout SpatialDropout3D(double rate, SpatialDropoutOptions o) {
+  return SpatialDropout(kNames[2], 3, rate, std::move(o));
+}
+
+std::shared_ptr<Layer> spatial_dropout_from_config(const std::string& class_name,
+                                                   const nlohmann::json& c) {
+  for (int rank = 1; rank <= 3; ++rank) {
+    if (class_name != kNames[rank - 1]) continue;
+    SpatialDropoutOptions o;
+    detail::base_options_from_config(c, o);
+    if (c.contains("data_format") && !c.at("data_format").is_null())
+      o.data_format = c.at("data_format").get<std::string>();
+    if (c.contains("seed") && !c.at("seed").is_null()) o.seed = c.at("seed").get<std::uint64_t>();
+    return std::make_shared<SpatialDropout>(class_name, rank, c.at("rate").get<double>(),
+                                            std::move(o));
+  }
+  throw std::invalid_argument("spatial_dropout_from_config: unknown layer '" + class_name + "'");
+}
+
+}  // namespace keras::layers

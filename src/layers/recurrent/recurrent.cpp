@@ -1,0 +1,346 @@
+// Recurrent: the shared machinery of SimpleRNN, GRU and LSTM.
+#include <stdexcept>
+
+#include "keras/layers/recurrent.h"
+#include "layers/config_json.h"
+#include "layers/layer_from_config.h"
+
+namespace keras::layers {
+
+namespace K = backend;
+using backend::OpKind;
+
+namespace {
+
+OpKind activation_op(const ActivationArg& arg, const std::string& layer, const char* what) {
+  if (arg.function && arg.name == "custom")
+    throw std::invalid_argument(layer + ": the " + what +
+                                " must be one of tanh, sigmoid, hard_sigmoid, relu, linear; a "
+                                "custom function is not supported by the recurrent kernel");
+  const std::string& n = arg.name;
+  if (n == "tanh") return OpKind::kTanh;
+  if (n == "sigmoid") return OpKind::kSigmoid;
+  if (n == "hard_sigmoid") return OpKind::kHardSigmoid;
+  if (n == "relu") return OpKind::kRelu;
+  if (n.empty() || n == "linear") return OpKind::kCount;
+  throw std::invalid_argument(layer + ": " + what + " '" + n +
+                              "' is not supported by the recurrent kernel (supported: tanh, "
+                              "sigmoid, hard_sigmoid, relu, linear)");
+}
+
+int gate_count(K::RnnCell cell) {
+  return cell == K::RnnCell::kLSTM ? 4 : (cell == K::RnnCell::kGRU ? 3 : 1);
+}
+
+LayerArguments rnn_arguments(const RNNOptions& o) {
+  LayerArguments args = layer_arguments(o);
+  args.batch_size = o.batch_size;
+  return args;
+}
+
+void check_rate(double rate, const char* what, const std::string& layer) {
+  if (rate < 0 || rate >= 1)
+    throw std::invalid_argument(layer + ": " + what + " must be in [0, 1), got " +
+                                std::to_string(rate));
+}
+
+}  // namespace
+
+Recurrent::Recurrent(const std::string& class_name, K::RnnCell cell, RNNOptions o)
+    : Layer(class_name, rnn_arguments(o)),
+      cell_(cell),
+      units_(o.units > 0 ? o.units : o.output_dim),
+      activation_(o.activation),
+      recurrent_activation_(o.inner_activation.name.empty() && !o.inner_activation.function
+                                ? o.recurrent_activation
+                                : o.inner_activation),
+      use_bias_(o.use_bias),
+      kernel_initializer_(o.init.empty() ? o.kernel_initializer : o.init),
+      recurrent_initializer_(o.inner_init.empty() ? o.recurrent_initializer : o.inner_init),
+      bias_initializer_(o.bias_initializer),
+      unit_forget_bias_(o.forget_bias_init.empty()
+                            ? o.unit_forget_bias
+                            : (o.forget_bias_init == "one" || o.forget_bias_init == "ones")),
+      kernel_regularizer_(o.W_regularizer ? o.W_regularizer : o.kernel_regularizer),
+      recurrent_regularizer_(o.U_regularizer ? o.U_regularizer : o.recurrent_regularizer),
+      bias_regularizer_(o.b_regularizer ? o.b_regularizer : o.bias_regularizer),
+      activity_regularizer_(o.activity_regularizer),
+      kernel_constraint_(o.kernel_constraint),
+      recurrent_constraint_(o.recurrent_constraint),
+      bias_constraint_(o.bias_constraint),
+      dropout_(o.dropout_W > 0 ? o.dropout_W : o.dropout),
+      recurrent_dropout_(o.dropout_U > 0 ? o.dropout_U : o.recurrent_dropout),
+      implementation_(o.implementation),
+      return_sequences_(o.return_sequences),
+      go_backwards_(o.go_backwards),
+      stateful_(o.stateful),
+      unroll_(o.unroll),
+      seed_(o.seed) {
+  supports_masking_ = true;
+  if (units_ <= 0)
+    throw std::invalid_argument(class_name +
+                                " needs a positive `units` (Keras 1: `output_dim`), "
+                                "got " +
+                                std::to_string(units_));
+  activation_op_ = activation_op(activation_, name(), "activation");
+  recurrent_activation_op_ = activation_op(recurrent_activation_, name(), "recurrent_activation");
+  check_rate(dropout_, "dropout", name());
+  check_rate(recurrent_dropout_, "recurrent_dropout", name());
+  if (implementation_ < 0 || implementation_ > 2)
+    throw std::invalid_argument(name() + ": implementation must be 0, 1 or 2, got " +
+                                std::to_string(implementation_));
+  initializers::get(kernel_initializer_);
+  initializers::get(recurrent_initializer_);
+  initializers::get(bias_initializer_);
+}
+
+void Recurrent::build(const Shape& input_shape) {
+  if (input_shape.size() != 3)
+    incompatible_input(input_shape,
+                       "expected ndim=3, found ndim=" + std::to_string(input_shape.size()));
+  const std::int64_t input_dim = input_shape[2];
+  if (input_dim < 0)
+    incompatible_input(input_shape, "the last dimension of the inputs should be defined");
+  if (input_shape[1] < 0)
+    throw std::invalid_argument(
+        "Layer " + name() + " needs a known number of timesteps, got input shape " +
+        shape_to_string(input_shape) +
+        " (give the first layer an input_length, or an input_shape with the timesteps)");
+  const std::int64_t g = gate_count(cell_) * units_;
+  kernel_ = add_weight("kernel", {input_dim, g}, initializers::get(kernel_initializer_), true,
+                       kernel_regularizer_.function(), kernel_constraint_.function());
+  recurrent_kernel_ =
+      add_weight("recurrent_kernel", {units_, g}, initializers::get(recurrent_initializer_), true,
+                 recurrent_regularizer_.function(), recurrent_constraint_.function());
+  if (use_bias_) {
+    initializers::Initializer init = initializers::get(bias_initializer_);
+    if (cell_ == K::RnnCell::kLSTM && unit_forget_bias_) {
+      const std::int64_t u = units_;
+      // Keras: concatenate(bias_initializer(u), ones(u), bias_initializer(2u)).
+      init = [base = init, u](const Shape&, DType dtype) {
+        std::vector<double> values = base({u}, dtype).to_vector<double>();
+        values.insert(values.end(), static_cast<std::size_t>(u), 1.0);
+        std::vector<double> cell = base({2 * u}, dtype).to_vector<double>();
+        values.insert(values.end(), cell.begin(), cell.end());
+        return Tensor::from_vector(values).astype(dtype);
+      };
+    }
+    bias_ = add_weight("bias", {g}, init, true, bias_regularizer_.function(),
+                       bias_constraint_.function());
+  }
+  if (stateful_) {
+    const std::int64_t batch = batch_input_shape() ? (*batch_input_shape())[0] : input_shape[0];
+    if (batch < 0)
+      throw std::invalid_argument(
+          "If a RNN is stateful, it needs to know its batch size. Specify the batch size of your "
+          "input tensors: pass a `batch_input_shape` (or `batch_size`) argument to the first "
+          "layer of your model (layer " +
+          name() + ", input shape " + shape_to_string(input_shape) + ")");
+    const int n = cell_ == K::RnnCell::kLSTM ? 2 : 1;
+    for (int k = 0; k < n; ++k)
+      states_.push_back(K::variable(Tensor({batch, units_}, K::floatx()),
+                                    name() + (k == 0 ? "/state_h" : "/state_c")));
+  }
+}
+
+SymbolicTensor Recurrent::call(const SymbolicTensor& inputs) {
+  return call_masked(inputs, {});
+}
+
+SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
+  const Shape& shape = inputs.shape();
+  if (shape.size() != 3 || shape[2] != kernel_.shape()[0])
+    incompatible_input(
+        shape, "expected ndim=3 with axis -1 of size " + std::to_string(kernel_.shape()[0]));
+  const std::int64_t steps = shape[1], u = units_;
+  if (stateful_ && shape[0] >= 0 && shape[0] != states_[0].shape()[0])
+    incompatible_input(
+        shape, "a stateful layer built for batch size " + std::to_string(states_[0].shape()[0]));
+  SymbolicTensor x = inputs;
+  if (dropout_ > 0) {
+    SymbolicTensor ones = K::slice(x, 1, 0, 1) * 0.0 + 1.0;  // (batch, 1, input_dim)
+    x = K::in_train_phase(x * K::dropout(ones, dropout_, seed_), x);
+  }
+  // One product for all time steps, as a 2D matrix product (the compiler fuses the bias in), on
+  // the time-major inputs the recurrent op reads.
+  const std::int64_t input_dim = shape[2], g = kernel_.shape()[1];
+  SymbolicTensor time_major = K::permute_dimensions(x, {1, 0, 2});
+  SymbolicTensor xproj = K::dot(K::reshape(time_major, {-1, input_dim}), kernel_);
+  if (use_bias_) xproj = xproj + bias_;
+  xproj = K::reshape(xproj, {steps, -1, g});
+  K::RecurrentOptions options;
+  options.cell = cell_;
+  options.activation = activation_op_;
+  options.recurrent_activation = recurrent_activation_op_;
+  options.go_backwards = go_backwards_;
+  if (stateful_) {
+    options.initial_h = states_[0];
+    if (cell_ == K::RnnCell::kLSTM) options.initial_c = states_[1];
+  }
+  if (mask.defined()) {
+    SymbolicTensor m = K::cast(mask, xproj.dtype());
+    if (m.ndim() != 2) m = K::reshape(m, {-1, steps});
+    options.mask = m;
+  }
+  if (recurrent_dropout_ > 0) {
+    SymbolicTensor ones =
+        K::reshape(K::slice(K::slice(xproj, 0, 0, 1), 2, 0, u), {-1, u}) * 0.0 + 1.0;
+    std::optional<std::uint64_t> seed;
+    if (seed_) seed = *seed_ + 1;
+    options.recurrent_dropout_mask =
+        K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones);
+  }
+  SymbolicTensor y = K::recurrent(xproj, recurrent_kernel_, options);
+  SymbolicTensor last = K::slice(y, 0, steps - 1, steps);  // (1, batch, width * units)
+  if (stateful_) {
+    add_update(states_[0], K::reshape(K::slice(last, 2, 0, u), {-1, u}), true);
+    if (cell_ == K::RnnCell::kLSTM)
+      add_update(states_[1], K::reshape(K::slice(last, 2, u, 2 * u), {-1, u}), true);
+  }
+  SymbolicTensor output = return_sequences_ ? K::permute_dimensions(K::slice(y, 2, 0, u), {1, 0, 2})
+                                            : K::reshape(K::slice(last, 2, 0, u), {-1, u});
+  if (activity_regularizer_) add_loss(activity_regularizer_(output));
+  return output;
+}
+
+Shape Recurrent::compute_output_shape(const Shape& input_shape) const {
+  if (return_sequences_) return {input_shape[0], input_shape[1], units_};
+  return {input_shape[0], units_};
+}
+
+SymbolicTensor Recurrent::compute_mask(const SymbolicTensor&, const SymbolicTensor& mask) const {
+  return return_sequences_ ? mask : SymbolicTensor();
+}
+
+void Recurrent::reset_states() {
+  if (!stateful_) throw std::logic_error("Layer " + name() + " must be stateful to reset states.");
+  for (const auto& state : states_) {
+    Tensor value = K::get_value(state);
+    K::set_value(state, Tensor(value.shape(), value.dtype()));
+  }
+}
+
+nlohmann::json Recurrent::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["return_sequences"] = return_sequences_;
+  config["return_state"] = false;
+  config["go_backwards"] = go_backwards_;
+  config["stateful"] = stateful_;
+  config["unroll"] = unroll_;
+  config["units"] = units_;
+  config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
+  if (cell_ != K::RnnCell::kSimpleRNN)
+    config["recurrent_activation"] =
+        recurrent_activation_.name.empty() ? "linear" : recurrent_activation_.name;
+  config["use_bias"] = use_bias_;
+  config["kernel_initializer"] = detail::initializer_json(kernel_initializer_);
+  config["recurrent_initializer"] = detail::initializer_json(recurrent_initializer_);
+  config["bias_initializer"] = detail::initializer_json(bias_initializer_);
+  if (cell_ == K::RnnCell::kLSTM) config["unit_forget_bias"] = unit_forget_bias_;
+  config["kernel_regularizer"] = kernel_regularizer_.get_config();
+  config["recurrent_regularizer"] = recurrent_regularizer_.get_config();
+  config["bias_regularizer"] = bias_regularizer_.get_config();
+  config["activity_regularizer"] = activity_regularizer_.get_config();
+  config["kernel_constraint"] = kernel_constraint_.get_config();
+  config["recurrent_constraint"] = recurrent_constraint_.get_config();
+  config["bias_constraint"] = bias_constraint_.get_config();
+  config["dropout"] = dropout_;
+  config["recurrent_dropout"] = recurrent_dropout_;
+  if (cell_ != K::RnnCell::kSimpleRNN) config["implementation"] = implementation_;
+  if (cell_ == K::RnnCell::kGRU) config["reset_after"] = false;
+  return config;
+}
+
+RNNOptions Recurrent::options_from_config(const nlohmann::json& c) {
+  RNNOptions o;
+  o.units = c.at("units").get<std::int64_t>();
+  o.activation = c.value("activation", std::string("tanh"));
+  o.recurrent_activation = c.value("recurrent_activation", std::string("hard_sigmoid"));
+  o.use_bias = c.value("use_bias", true);
+  o.kernel_initializer = detail::initializer_name(c, "kernel_initializer", o.kernel_initializer);
+  o.recurrent_initializer =
+      detail::initializer_name(c, "recurrent_initializer", o.recurrent_initializer);
+  o.bias_initializer = detail::initializer_name(c, "bias_initializer", o.bias_initializer);
+  o.unit_forget_bias = c.value("unit_forget_bias", true);
+  auto json_or_null = [&](const char* key) { return c.contains(key) ? c[key] : nlohmann::json(); };
+  o.kernel_regularizer = regularizers::from_config(json_or_null("kernel_regularizer"));
+  o.recurrent_regularizer = regularizers::from_config(json_or_null("recurrent_regularizer"));
+  o.bias_regularizer = regularizers::from_config(json_or_null("bias_regularizer"));
+  o.activity_regularizer = regularizers::from_config(json_or_null("activity_regularizer"));
+  o.kernel_constraint = constraints::from_config(json_or_null("kernel_constraint"));
+  o.recurrent_constraint = constraints::from_config(json_or_null("recurrent_constraint"));
+  o.bias_constraint = constraints::from_config(json_or_null("bias_constraint"));
+  o.dropout = c.value("dropout", 0.0);
+  o.recurrent_dropout = c.value("recurrent_dropout", 0.0);
+  o.implementation = c.value("implementation", 1);
+  o.return_sequences = c.value("return_sequences", false);
+  o.go_backwards = c.value("go_backwards", false);
+  o.stateful = c.value("stateful", false);
+  o.unroll = c.value("unroll", false);
+  if (c.value("return_state", false))
+    throw std::invalid_argument("from_config: return_state=True is not supported");
+  LayerArguments args = detail::arguments_from_config(c);
+  o.name = args.name;
+  o.trainable = args.trainable;
+  o.batch_input_shape = args.batch_input_shape;
+  return o;
+}
+
+std::shared_ptr<Recurrent> Recurrent::reversed_copy(const std::string& name) const {
+  nlohmann::json config = get_config();
+  config["go_backwards"] = !go_backwards_;
+  config["name"] = name;
+  config.erase("batch_input_shape");
+  RNNOptions o = options_from_config(config);
+  // Keep what the config cannot carry: custom regularizers, constraints and activations.
+  o.activation = activation_;
+  o.recurrent_activation = recurrent_activation_;
+  o.kernel_regularizer = kernel_regularizer_;
+  o.recurrent_regularizer = recurrent_regularizer_;
+  o.bias_regularizer = bias_regularizer_;
+  o.activity_regularizer = activity_regularizer_;
+  o.kernel_constraint = kernel_constraint_;
+  o.recurrent_constraint = recurrent_constraint_;
+  o.bias_constraint = bias_constraint_;
+  o.seed = seed_ ? std::optional<std::uint64_t>(*seed_ + 7) : std::nullopt;
+  if (cell_ == K::RnnCell::kLSTM) return std::make_shared<LSTM>(o);
+  if (cell_ == K::RnnCell::kGRU) return std::make_shared<GRU>(o);
+  return std::make_shared<SimpleRNN>(o);
+}
+
+// ---- the three cells ---------------------------------------------------------------------------
+
+SimpleRNN::SimpleRNN(RNNOptions options)
+    : Recurrent("SimpleRNN", K::RnnCell::kSimpleRNN, std::move(options)) {}
+SimpleRNN::SimpleRNN(std::int64_t units, RNNOptions options)
+    : SimpleRNN([&] {
+        options.units = units;
+        return options;
+      }()) {}
+std::shared_ptr<Layer> SimpleRNN::from_config(const nlohmann::json& config) {
+  return std::make_shared<SimpleRNN>(options_from_config(config));
+}
+
+GRU::GRU(RNNOptions options) : Recurrent("GRU", K::RnnCell::kGRU, std::move(options)) {}
+GRU::GRU(std::int64_t units, RNNOptions options)
+    : GRU([&] {
+        options.units = units;
+        return options;
+      }()) {}
+std::shared_ptr<Layer> GRU::from_config(const nlohmann::json& config) {
+  if (config.value("reset_after", false))
+    throw std::invalid_argument("GRU.from_config: reset_after=True is not supported");
+  return std::make_shared<GRU>(options_from_config(config));
+}
+
+LSTM::LSTM(RNNOptions options) : Recurrent("LSTM", K::RnnCell::kLSTM, std::move(options)) {}
+LSTM::LSTM(std::int64_t units, RNNOptions options)
+    : LSTM([&] {
+        options.units = units;
+        return options;
+      }()) {}
+std::shared_ptr<Layer> LSTM::from_config(const nlohmann::json& config) {
+  return std::make_shared<LSTM>(options_from_config(config));
+}
+
+}  // namespace keras::layers

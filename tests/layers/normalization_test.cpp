@@ -1,0 +1,112 @@
+// BatchNormalization: batch statistics while training, moving statistics at inference, the
+// moving averages updated by the compiled training step, axis, weights order, config.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "keras/keras.h"
+#include "layer_test_util.h"
+
+using namespace keras;
+using namespace keras::layers;
+using keras::testing::expect_invalid;
+using keras::testing::random_uniform;
+using keras::testing::run_in_phase;
+
+TEST(BatchNormalization, TrainingUsesBatchStatistics) {
+  Tensor x = random_uniform({6, 3}, 1, -2.0f, 3.0f);
+  auto layer =
+      std::make_shared<BatchNormalization>(BatchNormalizationOptions{.input_shape = Shape{3}});
+  Sequential model({layer});
+  Tensor gamma = Tensor::from_vector<float>({1.5f, 0.5f, 2.0f});
+  Tensor beta = Tensor::from_vector<float>({0.1f, -0.2f, 0.3f});
+  Tensor mm = Tensor::from_vector<float>({0.5f, -1.0f, 0.0f});
+  Tensor mv = Tensor::from_vector<float>({2.0f, 0.5f, 1.0f});
+  layer->set_weights({gamma, beta, mm, mv});
+  Tensor train = run_in_phase(model.input(), model.output(), x, true);
+  Tensor infer = run_in_phase(model.input(), model.output(), x, false);
+  for (int c = 0; c < 3; ++c) {
+    double mean = 0, var = 0;
+    for (int i = 0; i < 6; ++i) mean += x(i, c) / 6;
+    for (int i = 0; i < 6; ++i) var += (x(i, c) - mean) * (x(i, c) - mean) / 6;
+    for (int i = 0; i < 6; ++i) {
+      double expected_train = (x(i, c) - mean) / std::sqrt(var + 1e-3) * gamma(c) + beta(c);
+      double expected_infer = (x(i, c) - mm(c)) / std::sqrt(mv(c) + 1e-3) * gamma(c) + beta(c);
+      EXPECT_NEAR(train(i, c), expected_train, 1e-5);
+      EXPECT_NEAR(infer(i, c), expected_infer, 1e-5);
+    }
+  }
+}
+
+TEST(BatchNormalization, TrainStepMovesTheAverages) {
+  Tensor x = random_uniform({8, 2}, 2, -1.0f, 4.0f);
+  auto layer = std::make_shared<BatchNormalization>(
+      BatchNormalizationOptions{.momentum = 0.9, .input_shape = Shape{2}});
+  Sequential model({layer});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.0}), .loss = "mse"});
+  model.fit(x, Tensor({8, 2}), {.batch_size = 8, .epochs = 1, .verbose = 0, .shuffle = false});
+  auto w = layer->get_weights();
+  ASSERT_EQ(w.size(), 4u);
+  for (int c = 0; c < 2; ++c) {
+    double mean = 0, var = 0;
+    for (int i = 0; i < 8; ++i) mean += x(i, c) / 8;
+    for (int i = 0; i < 8; ++i) var += (x(i, c) - mean) * (x(i, c) - mean);
+    var /= 8 - (1 + 1e-3);  // Keras 2.2.4's unbiased estimate
+    EXPECT_NEAR(w[2](c), 0.1 * mean, 1e-5);
+    EXPECT_NEAR(w[3](c), 0.9 + 0.1 * var, 1e-5);
+  }
+  // Predicting and evaluating leave them alone.
+  model.predict(x);
+  model.evaluate(x, Tensor({8, 2}), {.verbose = 0});
+  EXPECT_EQ(layer->get_weights()[2].to_vector<double>(), w[2].to_vector<double>());
+  EXPECT_EQ(model.layers()[0]->non_trainable_weights().size(), 2u);
+  EXPECT_EQ(model.layers()[0]->trainable_weights().size(), 2u);
+}
+
+TEST(BatchNormalization, AxisOneOfA3DInput) {
+  Tensor x = random_uniform({4, 3, 5}, 3);
+  auto layer = std::make_shared<BatchNormalization>(
+      BatchNormalizationOptions{.axis = 1, .center = false, .input_shape = Shape{3, 5}});
+  Sequential model({layer});
+  ASSERT_EQ(layer->weights().size(), 3u);  // gamma, moving_mean, moving_variance
+  EXPECT_EQ(layer->weights()[0].shape(), (Shape{3}));
+  Tensor train = run_in_phase(model.input(), model.output(), x, true);
+  for (int c = 0; c < 3; ++c) {
+    double mean = 0, sq = 0;
+    for (int i = 0; i < 4; ++i)
+      for (int t = 0; t < 5; ++t) {
+        mean += train(i, c, t) / 20;
+        sq += train(i, c, t) * train(i, c, t) / 20;
+      }
+    EXPECT_NEAR(mean, 0.0, 1e-5);
+    EXPECT_NEAR(sq, 1.0, 1e-2);  // epsilon makes it a little under 1
+  }
+}
+
+TEST(BatchNormalization, ConfigAndErrors) {
+  BatchNormalization layer({.momentum = 0.9, .epsilon = 1e-4, .scale = false, .name = "bn"});
+  auto config = layer.get_config();
+  for (const char* key :
+       {"axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+        "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer",
+        "gamma_regularizer", "beta_constraint", "gamma_constraint"})
+    EXPECT_TRUE(config.contains(key)) << key;
+  EXPECT_EQ(BatchNormalization::from_config(config)->get_config(), config);
+  expect_invalid(
+      [] {
+        Sequential m({std::make_shared<BatchNormalization>(
+            BatchNormalizationOptions{.axis = 3, .input_shape = Shape{4}, .name = "bn_axis"})});
+      },
+      {"bn_axis", "axis 3"});
+}
+
+TEST(BatchNormalization, TrainsInAModel) {
+  Tensor x = random_uniform({64, 4}, 4, 0.0f, 10.0f);
+  Tensor y({64, 1});
+  for (int i = 0; i < 64; ++i) y.at<float>(i, 0) = static_cast<float>(x(i, 0) - x(i, 2)) / 5.0f;
+  Sequential model({std::make_shared<Dense>(8, DenseOptions{.input_shape = Shape{4}}),
+                    std::make_shared<BatchNormalization>(), std::make_shared<Activation>("relu"),
+                    std::make_shared<Dense>(1)});
+  auto losses = keras::testing::fit_losses(model, x, y, 20);
+  EXPECT_LT(losses.back(), 0.5 * losses.front());
+}

@@ -1,0 +1,420 @@
+// SimpleRNN, GRU, LSTM and Bidirectional against a naive double-precision loop written here from
+// Keras 2.2.4's equations; masking, stateful chunks, dropout phases, shapes, errors, configs, and
+// a small LSTM that learns.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "keras/keras.h"
+#include "layer_test_util.h"
+#include "testing/tensor_utils.h"
+
+using namespace keras;
+using namespace keras::layers;
+using keras::testing::expect_invalid;
+using keras::testing::expect_near;
+using keras::testing::random_uniform;
+
+namespace {
+
+enum class Cell { kSimple, kGRU, kLSTM };
+
+double hard_sigmoid(double x) {
+  return std::min(1.0, std::max(0.0, 0.2 * x + 0.5));
+}
+
+// out(b, s, j) in processing order, as Keras's return_sequences output. mask(b, t) == 0 keeps the
+// previous states and output.
+Tensor naive_rnn(
+    Cell cell, const Tensor& x, const std::vector<Tensor>& w, bool go_backwards,
+    const std::vector<int>& mask = {},
+    std::function<double(double)> act = [](double v) { return std::tanh(v); },
+    std::function<double(double)> rec = hard_sigmoid) {
+  const std::int64_t B = x.dim(0), T = x.dim(1), D = x.dim(2), u = w[1].dim(0);
+  const std::int64_t G = w[1].dim(1);
+  Tensor out({B, T, u});
+  for (std::int64_t b = 0; b < B; ++b) {
+    std::vector<double> h(u, 0.0), c(u, 0.0);
+    for (std::int64_t s = 0; s < T; ++s) {
+      std::int64_t t = go_backwards ? T - 1 - s : s;
+      if (mask.empty() || mask[static_cast<std::size_t>(b * T + t)]) {
+        std::vector<double> xw(G), hu(G, 0.0);
+        for (std::int64_t k = 0; k < G; ++k) {
+          double acc = w.size() > 2 ? w[2](k) : 0.0;
+          for (std::int64_t d = 0; d < D; ++d) acc += x(b, t, d) * w[0](d, k);
+          xw[k] = acc;
+          for (std::int64_t j = 0; j < u; ++j) hu[k] += h[j] * w[1](j, k);
+        }
+        if (cell == Cell::kSimple) {
+          for (std::int64_t j = 0; j < u; ++j) h[j] = act(xw[j] + hu[j]);
+        } else if (cell == Cell::kLSTM) {
+          for (std::int64_t j = 0; j < u; ++j) {
+            double i = rec(xw[j] + hu[j]), f = rec(xw[u + j] + hu[u + j]);
+            double g = act(xw[2 * u + j] + hu[2 * u + j]), o = rec(xw[3 * u + j] + hu[3 * u + j]);
+            c[j] = f * c[j] + i * g;
+            h[j] = o * act(c[j]);
+          }
+        } else {
+          std::vector<double> z(u), r(u), hh(u);
+          for (std::int64_t j = 0; j < u; ++j) {
+            z[j] = rec(xw[j] + hu[j]);
+            r[j] = rec(xw[u + j] + hu[u + j]);
+          }
+          for (std::int64_t j = 0; j < u; ++j) {
+            double acc = xw[2 * u + j];
+            for (std::int64_t k = 0; k < u; ++k) acc += r[k] * h[k] * w[1](k, 2 * u + j);
+            hh[j] = act(acc);
+          }
+          for (std::int64_t j = 0; j < u; ++j) h[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
+        }
+      }
+      for (std::int64_t j = 0; j < u; ++j) out.at<float>(b, s, j) = static_cast<float>(h[j]);
+    }
+  }
+  return out;
+}
+
+// Sets random weights (wider than the initializers, so the gates leave their linear regions).
+std::vector<Tensor> randomize(Layer& layer, std::uint32_t seed) {
+  std::vector<Tensor> w;
+  for (const Tensor& t : layer.get_weights())
+    w.push_back(random_uniform(t.shape(), seed++, -0.8f, 0.8f));
+  layer.set_weights(w);
+  return w;
+}
+
+Tensor last_step(const Tensor& seq) {
+  const std::int64_t B = seq.dim(0), T = seq.dim(1), u = seq.dim(2);
+  Tensor out({B, u});
+  for (std::int64_t b = 0; b < B; ++b)
+    for (std::int64_t j = 0; j < u; ++j) out.at<float>(b, j) = seq.at<float>(b, T - 1, j);
+  return out;
+}
+
+std::shared_ptr<Recurrent> make(Cell cell, std::int64_t units, RNNOptions o) {
+  if (cell == Cell::kLSTM) return std::make_shared<LSTM>(units, o);
+  if (cell == Cell::kGRU) return std::make_shared<GRU>(units, o);
+  return std::make_shared<SimpleRNN>(units, o);
+}
+
+}  // namespace
+
+class CellTest : public ::testing::TestWithParam<std::tuple<Cell, bool, bool>> {};
+
+TEST_P(CellTest, MatchesANaiveLoop) {
+  auto [cell, sequences, backwards] = GetParam();
+  Tensor x = random_uniform({3, 5, 4}, 1);
+  auto layer =
+      make(cell, 6,
+           {.return_sequences = sequences, .go_backwards = backwards, .input_shape = Shape{5, 4}});
+  Sequential model({layer});
+  auto w = randomize(*layer, 10);
+  Tensor expected = naive_rnn(cell, x, w, backwards);
+  Tensor y = model.predict(x);
+  expect_near(y, sequences ? expected : last_step(expected), 2e-5);
+  EXPECT_EQ(model.output_shape(), sequences ? (Shape{-1, 5, 6}) : (Shape{-1, 6}));
+}
+
+std::string cell_case_name(const ::testing::TestParamInfo<std::tuple<Cell, bool, bool>>& info) {
+  static const char* const names[] = {"SimpleRNN", "GRU", "LSTM"};
+  return std::string(names[static_cast<int>(std::get<0>(info.param))]) +
+         (std::get<1>(info.param) ? "_sequences" : "_last") +
+         (std::get<2>(info.param) ? "_backwards" : "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Cells, CellTest,
+                         ::testing::Combine(::testing::Values(Cell::kSimple, Cell::kGRU,
+                                                              Cell::kLSTM),
+                                            ::testing::Bool(), ::testing::Bool()),
+                         cell_case_name);
+
+TEST(Recurrent, WeightLayoutsAreKeras) {
+  Sequential m1({std::make_shared<LSTM>(5, RNNOptions{.input_shape = Shape{7, 3}})});
+  auto w = m1.layers()[0]->get_weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].shape(), (Shape{3, 20}));
+  EXPECT_EQ(w[1].shape(), (Shape{5, 20}));
+  EXPECT_EQ(w[2].shape(), (Shape{20}));
+  // unit_forget_bias: the forget gate's block (the second) starts at one, the rest at zero.
+  for (int k = 0; k < 20; ++k) EXPECT_EQ(w[2](k), k >= 5 && k < 10 ? 1.0 : 0.0) << k;
+  EXPECT_EQ(m1.layers()[0]->weights()[1].name(), m1.layers()[0]->name() + "/recurrent_kernel");
+  Sequential m2(
+      {std::make_shared<GRU>(4, RNNOptions{.use_bias = false, .input_shape = Shape{2, 3}})});
+  auto g = m2.layers()[0]->get_weights();
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g[1].shape(), (Shape{4, 12}));
+  Sequential m3({std::make_shared<SimpleRNN>(4, RNNOptions{.input_shape = Shape{2, 3}})});
+  EXPECT_EQ(m3.layers()[0]->count_params(), 3 * 4 + 4 * 4 + 4);
+}
+
+TEST(Recurrent, Keras1ArgumentNames) {
+  LSTM layer({.output_dim = 4,
+              .inner_activation = "sigmoid",
+              .init = "he_uniform",
+              .inner_init = "glorot_uniform",
+              .forget_bias_init = "zero",
+              .dropout_W = 0.25,
+              .dropout_U = 0.5,
+              .input_dim = 3,
+              .input_length = 5});
+  auto config = layer.get_config();
+  EXPECT_EQ(config["units"], 4);
+  EXPECT_EQ(config["recurrent_activation"], "sigmoid");
+  EXPECT_EQ(config["kernel_initializer"]["class_name"], "he_uniform");
+  EXPECT_EQ(config["recurrent_initializer"]["class_name"], "glorot_uniform");
+  EXPECT_EQ(config["unit_forget_bias"], false);
+  EXPECT_EQ(config["dropout"], 0.25);
+  EXPECT_EQ(config["recurrent_dropout"], 0.5);
+  EXPECT_EQ(*layer.batch_input_shape(), (Shape{-1, 5, 3}));
+}
+
+TEST(Recurrent, CustomActivationsMatchTheLoop) {
+  Tensor x = random_uniform({2, 4, 3}, 3);
+  auto layer = std::make_shared<GRU>(3, RNNOptions{.activation = "relu",
+                                                   .recurrent_activation = "sigmoid",
+                                                   .return_sequences = true,
+                                                   .input_shape = Shape{4, 3}});
+  Sequential model({layer});
+  auto w = randomize(*layer, 20);
+  Tensor expected = naive_rnn(
+      Cell::kGRU, x, w, false, {}, [](double v) { return v > 0 ? v : 0.0; },
+      [](double v) { return 1 / (1 + std::exp(-v)); });
+  expect_near(model.predict(x), expected, 2e-5);
+}
+
+TEST(Recurrent, MaskedStepsKeepStateAndOutput) {
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM})
+    for (bool backwards : {false, true}) {
+      // Index sequences with zero padding (at both ends, and inside).
+      Tensor ids = Tensor::from_vector<std::int32_t>({0, 0, 3, 1, 2, 4, 0, 5, 6, 0, 2, 0}, {2, 6});
+      auto emb =
+          std::make_shared<Embedding>(7, 3, EmbeddingOptions{.mask_zero = true, .input_length = 6});
+      auto rnn = make(cell, 4, {.return_sequences = true, .go_backwards = backwards});
+      Sequential model({emb, rnn});
+      auto w = randomize(*rnn, 30);
+      Tensor vectors = model.layers()[0]->get_weights()[0];
+      Tensor x({2, 6, 3});
+      std::vector<int> mask;
+      for (std::int64_t b = 0; b < 2; ++b)
+        for (std::int64_t t = 0; t < 6; ++t) {
+          std::int32_t id = ids.at<std::int32_t>(b, t);
+          mask.push_back(id != 0);
+          for (int d = 0; d < 3; ++d) x.at<float>(b, t, d) = vectors.at<float>(id, d);
+        }
+      Tensor expected = naive_rnn(cell, x, w, backwards, mask);
+      expect_near(model.predict(ids), expected, 2e-5);
+      // The output carries the mask on (return_sequences), so a loss ignores padded steps.
+      EXPECT_TRUE(model.layers()[1]->output().node()->keras_mask != nullptr);
+    }
+}
+
+TEST(Recurrent, WithoutReturnSequencesTheMaskStops) {
+  auto emb =
+      std::make_shared<Embedding>(5, 2, EmbeddingOptions{.mask_zero = true, .input_length = 3});
+  Sequential model({emb, std::make_shared<LSTM>(3)});
+  EXPECT_TRUE(model.layers()[1]->output().node()->keras_mask == nullptr);
+}
+
+TEST(Recurrent, StatefulChunksEqualTheWholeSequence) {
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM}) {
+    Tensor x = random_uniform({2, 6, 3}, 4);
+    auto whole_layer = make(cell, 4, {.return_sequences = true, .input_shape = Shape{6, 3}});
+    Sequential whole({whole_layer});
+    auto w = randomize(*whole_layer, 40);
+    Tensor expected = whole.predict(x);
+
+    auto layer = make(
+        cell, 4, {.return_sequences = true, .stateful = true, .batch_input_shape = Shape{2, 3, 3}});
+    Sequential chunked({layer});
+    layer->set_weights(w);
+    Tensor first({2, 3, 3}), second({2, 3, 3});
+    for (int b = 0; b < 2; ++b)
+      for (int t = 0; t < 3; ++t)
+        for (int d = 0; d < 3; ++d) {
+          first.at<float>(b, t, d) = x.at<float>(b, t, d);
+          second.at<float>(b, t, d) = x.at<float>(b, t + 3, d);
+        }
+    Tensor y1 = chunked.predict(first, {.batch_size = 2});
+    Tensor y2 = chunked.predict(second, {.batch_size = 2});
+    for (int b = 0; b < 2; ++b)
+      for (int t = 0; t < 3; ++t)
+        for (int j = 0; j < 4; ++j) {
+          EXPECT_NEAR(y1(b, t, j), expected(b, t, j), 1e-5);
+          EXPECT_NEAR(y2(b, t, j), expected(b, t + 3, j), 1e-5);
+        }
+    chunked.reset_states();
+    expect_near(chunked.predict(first, {.batch_size = 2}), y1, 1e-6);
+  }
+}
+
+TEST(Recurrent, StatefulNeedsAFixedBatchSize) {
+  expect_invalid(
+      [] {
+        Sequential m({std::make_shared<LSTM>(
+            3, RNNOptions{.stateful = true, .input_shape = Shape{4, 2}, .name = "stateful_lstm"})});
+      },
+      {"stateful", "batch size", "stateful_lstm"});
+  LSTM stateless(3, {.input_shape = Shape{4, 2}});
+  EXPECT_THROW(stateless.reset_states(), std::logic_error);
+  // A model resets only its stateful layers.
+  Sequential model({std::make_shared<LSTM>(3, RNNOptions{.input_shape = Shape{4, 2}})});
+  EXPECT_NO_THROW(model.reset_states());
+}
+
+TEST(Recurrent, DropoutOnlyWhileTraining) {
+  Tensor x = random_uniform({4, 5, 3}, 5);
+  auto layer = std::make_shared<LSTM>(6, RNNOptions{.dropout = 0.5,
+                                                    .recurrent_dropout = 0.5,
+                                                    .return_sequences = true,
+                                                    .seed = 3,
+                                                    .input_shape = Shape{5, 3}});
+  Sequential model({layer});
+  auto w = randomize(*layer, 50);
+  SymbolicTensor in = model.input(), out = model.output();
+  Tensor test_phase = keras::testing::run_in_phase(in, out, x, false);
+  expect_near(test_phase, naive_rnn(Cell::kLSTM, x, w, false), 2e-5);
+  Tensor train_phase = keras::testing::run_in_phase(in, out, x, true);
+  double diff = 0;
+  for (std::int64_t i = 0; i < x.dim(0); ++i)
+    for (int t = 0; t < 5; ++t)
+      for (int j = 0; j < 6; ++j) diff += std::abs(train_phase(i, t, j) - test_phase(i, t, j));
+  EXPECT_GT(diff, 1e-2);
+}
+
+TEST(Recurrent, ShapeErrorsNameTheLayer) {
+  expect_invalid(
+      [] {
+        Sequential m(
+            {std::make_shared<GRU>(3, RNNOptions{.input_shape = Shape{4}, .name = "gru_flat"})});
+      },
+      {"gru_flat", "expected ndim=3"});
+  expect_invalid(
+      [] {
+        Sequential m({std::make_shared<Embedding>(10, 4),
+                      std::make_shared<LSTM>(3, RNNOptions{.name = "lstm_unknown"})});
+      },
+      {"lstm_unknown", "timesteps", "input_length"});
+  expect_invalid([] { LSTM(0); }, {"units"});
+  expect_invalid([] { LSTM(3, {.activation = "softmax"}); }, {"softmax", "tanh"});
+  expect_invalid([] { GRU(3, {.dropout = 1.0}); }, {"dropout"});
+}
+
+TEST(Recurrent, ConfigRoundTrip) {
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM}) {
+    auto layer = make(cell, 5,
+                      {.activation = "relu",
+                       .recurrent_activation = "sigmoid",
+                       .kernel_regularizer = regularizers::L1L2{0.0, 0.01},
+                       .dropout = 0.1,
+                       .return_sequences = true,
+                       .go_backwards = true,
+                       .input_shape = Shape{3, 2}});
+    nlohmann::json config = layer->get_config();
+    for (const char* key :
+         {"units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
+          "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "dropout",
+          "recurrent_dropout", "return_sequences", "go_backwards", "stateful", "unroll"})
+      EXPECT_TRUE(config.contains(key)) << key;
+    std::shared_ptr<Layer> back = cell == Cell::kLSTM  ? LSTM::from_config(config)
+                                  : cell == Cell::kGRU ? GRU::from_config(config)
+                                                       : SimpleRNN::from_config(config);
+    EXPECT_EQ(back->get_config(), config);
+    EXPECT_EQ(back->class_name(), layer->class_name());
+  }
+}
+
+TEST(Bidirectional, MergesForwardAndReversedBackward) {
+  Tensor x = random_uniform({2, 4, 3}, 6);
+  for (const std::string mode : {"concat", "sum", "mul", "ave"})
+    for (bool sequences : {true, false}) {
+      auto inner = std::make_shared<LSTM>(
+          3, RNNOptions{.return_sequences = sequences, .input_shape = Shape{4, 3}});
+      auto bi = std::make_shared<Bidirectional>(inner, BidirectionalOptions{.merge_mode = mode});
+      Sequential model({bi});
+      ASSERT_EQ(bi->weights().size(), 6u);
+      auto w = randomize(*bi, 60);
+      std::vector<Tensor> wf(w.begin(), w.begin() + 3), wb(w.begin() + 3, w.end());
+      Tensor f = naive_rnn(Cell::kLSTM, x, wf, false), b = naive_rnn(Cell::kLSTM, x, wb, true);
+      Tensor y = model.predict(x);
+      const std::int64_t width = mode == "concat" ? 6 : 3;
+      EXPECT_EQ(model.output_shape().back(), width);
+      for (int i = 0; i < 2; ++i)
+        for (int t = 0; t < (sequences ? 4 : 1); ++t)
+          for (int j = 0; j < 3; ++j) {
+            double fv = sequences ? f(i, t, j) : f(i, 3, j);
+            double bv = sequences ? b(i, 3 - t, j) : b(i, 3, j);  // reversed back to time order
+            auto at = [&](int k) { return sequences ? y(i, t, k) : y(i, k); };
+            if (mode == "concat") {
+              EXPECT_NEAR(at(j), fv, 2e-5);
+              EXPECT_NEAR(at(3 + j), bv, 2e-5);
+            } else {
+              double expected = mode == "sum" ? fv + bv : mode == "mul" ? fv * bv : (fv + bv) / 2;
+              EXPECT_NEAR(at(j), expected, 2e-5) << mode;
+            }
+          }
+      auto config = bi->get_config();
+      EXPECT_EQ(config["merge_mode"], mode);
+      EXPECT_EQ(config["layer"]["class_name"], "LSTM");
+      auto back = Bidirectional::from_config(config);
+      EXPECT_EQ(back->get_config()["layer"], config["layer"]);
+    }
+  expect_invalid([] { Bidirectional(LSTM(2), {.merge_mode = "max"}); }, {"merge mode"});
+}
+
+TEST(Recurrent, ASmallLSTMLearns) {
+  // Is the sum of a sequence positive? Needs memory over all time steps.
+  const std::int64_t n = 128;
+  Tensor x = random_uniform({n, 6, 1}, 7);
+  Tensor y({n, 1});
+  for (std::int64_t i = 0; i < n; ++i) {
+    double total = 0;
+    for (int t = 0; t < 6; ++t) total += x(i, t, 0);
+    y.at<float>(i, 0) = total > 0 ? 1.0f : 0.0f;
+  }
+  Sequential model({std::make_shared<LSTM>(8, RNNOptions{.input_shape = Shape{6, 1}}),
+                    std::make_shared<Dense>(1, DenseOptions{.activation = "sigmoid"})});
+  model.compile({.optimizer = optimizers::Adam({.lr = 0.01}), .loss = "binary_crossentropy"});
+  auto history = model.fit(x, y, {.batch_size = 16, .epochs = 20, .verbose = 0});
+  auto losses = history.history.at("loss");
+  EXPECT_LT(losses.back(), 0.5 * losses.front()) << ::testing::PrintToString(losses);
+}
+
+TEST(Recurrent, GradientsMatchFiniteDifferencesThroughTheLayer) {
+  // float64 on the reference backend: d sum(y * w) / d kernel, recurrent_kernel and bias.
+  keras::testing::ScopedBackend reference("reference");
+  K::set_floatx(DType::float64);
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM}) {
+    auto layer = make(
+        cell, 3,
+        {.return_sequences = true, .go_backwards = cell == Cell::kGRU, .input_shape = Shape{4, 2}});
+    SymbolicTensor in = K::placeholder({-1, 4, 2}, DType::float64);
+    SymbolicTensor out = (*layer)(in);
+    std::mt19937 rng(9);
+    std::uniform_real_distribution<double> dist(-1, 1);
+    Tensor x({3, 4, 2}, DType::float64), wy({3, 4, 3}, DType::float64);
+    for (std::int64_t i = 0; i < x.numel(); ++i) x.data<double>()[i] = dist(rng);
+    for (std::int64_t i = 0; i < wy.numel(); ++i) wy.data<double>()[i] = dist(rng);
+    SymbolicTensor loss = K::sum(out * K::constant(wy));
+    auto grads = K::gradients(loss, layer->weights());
+    K::Function f({in}, {loss});
+    K::Function g({in}, grads);
+    auto analytic = g({x});
+    for (std::size_t k = 0; k < grads.size(); ++k) {
+      Tensor value = K::get_value(layer->weights()[k]);
+      for (std::int64_t i = 0; i < value.numel(); i += 2) {
+        double saved = value.data<double>()[i];
+        value.data<double>()[i] = saved + 1e-6;
+        double up = f({x})[0].item();
+        value.data<double>()[i] = saved - 1e-6;
+        double down = f({x})[0].item();
+        value.data<double>()[i] = saved;
+        EXPECT_NEAR(analytic[k].data<double>()[i], (up - down) / 2e-6, 1e-6)
+            << layer->name() << " weight " << k << " element " << i;
+      }
+    }
+  }
+  K::set_floatx(DType::float32);
+}
