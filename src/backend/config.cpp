@@ -160,8 +160,14 @@ void load_config() {
                                        {"epsilon", 1e-7},
                                        {"backend", "cpu"},
                                        {"image_data_format", "channels_last"}};
-    std::ofstream out(path);
-    if (out) out << defaults.dump(4);
+    // Written beside and renamed into place, so a concurrent reader never sees half a file.
+    std::string temp = path + ".tmp" + std::to_string(getpid());
+    {
+      std::ofstream out(temp);
+      if (out) out << defaults.dump(4);
+    }
+    std::filesystem::rename(temp, path, ec);
+    if (ec) std::filesystem::remove(temp, ec);
   }
   if (const char* env = std::getenv("KERAS_BACKEND"); env && *env)
     loaded.backend = resolve_backend(env, "KERAS_BACKEND");

@@ -279,6 +279,7 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
         dx = slice(dx, static_cast<int>(d), a.pad_begin[d], a.pad_begin[d] + x_shape[d]);
       }
       return {dx};
+    }
     // embedding, normalization and recurrent
     case OpKind::kRecurrent: {
       std::vector<SymbolicTensor> inputs;

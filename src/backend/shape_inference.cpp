@@ -139,6 +139,8 @@ Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs)
                  " group(s): input channels must be kernel[-2] * groups, output channels a "
                  "multiple of groups");
   return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
+}
+
 // Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
 // (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u); RecurrentGradWeights adds (y, R) -> U.
 Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {

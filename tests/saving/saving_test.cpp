@@ -487,3 +487,26 @@ keras_version: 2.2.4
   EXPECT_EQ(keras->count_params(), 6464);
   EXPECT_THROW(models::model_from_yaml("layers: [unclosed"), std::invalid_argument);
 }
+
+TEST(Saving, LargeConfigsAndSplitLayerNames) {
+  // 1000 layers with long names: model_config is well over HDF5's 64 KB object header limit and
+  // layer_names is split into layer_names0, layer_names1, ... as Keras does.
+  backend::clear_session();
+  Sequential model;
+  model.add(Dense(4, {.input_dim = 3, .name = "first"}));
+  for (int i = 0; i < 1000; ++i)
+    model.add(Activation("linear", {.name = std::string(70, 'a') + std::to_string(i)}));
+  model.add(Dense(2, {.name = "last"}));
+  fs::path dir = scratch("large");
+  std::string path = (dir / "m.h5").string();
+  model.save(path);
+  EXPECT_GT(model.to_json().size(), 64u * 1024u);
+  std::string bytes = read_file(path);
+  EXPECT_NE(bytes.find("layer_names0"), std::string::npos);
+  EXPECT_NE(bytes.find("layer_names1"), std::string::npos);
+  auto loaded = models::load_model(path);
+  ASSERT_EQ(loaded->layers().size(), 1002u);
+  EXPECT_EQ(loaded->layers()[500]->name(), std::string(70, 'a') + "499");
+  Tensor x = random_normal({2, 3}, 9);
+  expect_same(loaded->predict(x), model.predict(x));
+}
