@@ -90,7 +90,7 @@ class ProgbarLogger : public Callback {
 // Messages go where Keras sends them: print() to stdout, warnings.warn() to stderr (as
 // "RuntimeWarning: <text>", each distinct text once per callback object, as Python's default
 // warning filter shows a repeated warning once). BaseLogger is fit()'s own epoch averaging.
-// Not here: ModelCheckpoint (needs model saving), RemoteMonitor, TensorBoard.
+// Not here: RemoteMonitor, TensorBoard.
 
 struct EarlyStoppingOptions {
   std::string monitor = "val_loss";
@@ -255,6 +255,40 @@ class LambdaCallback : public Callback {
 
  private:
   LambdaCallbackOptions options_;
+};
+
+struct ModelCheckpointOptions {
+  std::string filepath{};  // a Python format string: "weights.{epoch:02d}-{val_loss:.2f}.h5"
+  std::string monitor = "val_loss";
+  int verbose = 0;
+  bool save_best_only = false;  // keep only the best model so far (by monitor)
+  bool save_weights_only = false;
+  std::string mode = "auto";  // "min", "max", or "auto": max when monitor contains "acc"
+  int period = 1;             // epochs between checkpoints
+};
+
+// Saves the model (model.save, or model.save_weights) after every `period` epochs to filepath
+// formatted with epoch (1-based) and the epoch's logs, as Python's str.format does.
+class ModelCheckpoint : public Callback {
+ public:
+  explicit ModelCheckpoint(ModelCheckpointOptions options);
+  ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
+  void on_epoch_end(int epoch, Logs& logs) override;
+
+  const ModelCheckpointOptions& options() const { return options_; }
+  double best() const { return best_; }
+  // The file written at the last save ("" before the first).
+  const std::string& last_saved() const { return last_saved_; }
+  // The filepath formatted for an epoch (0-based, as on_epoch_end receives it) and its logs.
+  std::string format_filepath(int epoch, const Logs& logs) const;
+
+ private:
+  ModelCheckpointOptions options_;
+  bool greater_ = false;
+  double best_ = 0.0;
+  int epochs_since_last_save_ = 0;
+  std::string last_saved_;
+  std::set<std::string> warned_;
 };
 
 // Stops training when a batch's loss is NaN or infinite.

@@ -64,7 +64,7 @@ Initializer orthogonal(double gain = 1.0, Seed seed = std::nullopt);
 std::pair<double, double> compute_fans(const Shape& shape,
                                        const std::string& data_format = "channels_last");
 
-// An initializer by name, Keras 1 and 2 (and Keras 3 class) names: zero(s), one(s), constant,
+// An initializer by name (or a serialized {"class_name", "config"} JSON text), Keras 1 and 2 (and Keras 3 class) names: zero(s), one(s), constant,
 // uniform, random_uniform, normal, random_normal, truncated_normal, variance_scaling, identity,
 // orthogonal, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal;
 // CamelCase class names ('Zeros', 'RandomNormal', 'VarianceScaling', 'GlorotUniform', ...) map to
@@ -77,6 +77,10 @@ Initializer from_config(const nlohmann::json& config);
 // {"class_name": "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg",
 // "distribution": "uniform", "seed": null}}. Throws like get().
 nlohmann::json serialize(const std::string& name);
+// The inverse of serialize for layer options that hold an initializer as a string: a name whose
+// serialization equals `config` (so get_config round-trips to Keras's text), or else the config
+// itself as JSON text, which get() and serialize() accept in place of a name.
+std::string deserialize_name(const nlohmann::json& config);
 
 }  // namespace keras::initializers
 

@@ -11,6 +11,7 @@
 
 #include "keras/engine/topology.h"
 #include "keras/engine/training.h"
+#include "keras/layers/serialization.h"
 
 namespace keras {
 
@@ -34,9 +35,13 @@ class Sequential : public Model {
   void add(LayerRef layer);
   void pop();
 
-  // Keras 2.2.4's Sequential config: {name, layers: [{class_name, config}]}. from_config adds
-  // the layers `layer_factory` makes ("Model" and "Sequential" entries are rebuilt here).
+  // Keras 2.2.4's Sequential config: {name, layers: [{class_name, config}]}.
   nlohmann::json get_config() const override;
+  // Reads Keras 2's dict, Keras 1's plain list of layer configs, and Keras 3's (InputLayer first,
+  // build_input_shape). Layers come from keras::layers::deserialize, or from `layer_factory`
+  // ("Model" and "Sequential" entries are rebuilt here).
+  static std::shared_ptr<Sequential> from_config(const nlohmann::json& config,
+                                                 const CustomObjects& custom_objects = {});
   static std::shared_ptr<Sequential> from_config(const nlohmann::json& config,
                                                  const LayerFactory& layer_factory);
 
@@ -52,3 +57,5 @@ using keras::Sequential;
 }
 
 }  // namespace keras
+
+#include "keras/saving/saving.h"  // keras::models::load_model, model_from_json

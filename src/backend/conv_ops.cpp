@@ -10,11 +10,6 @@ namespace keras::backend {
 
 namespace {
 
-std::string& data_format_setting() {
-  static std::string value = "channels_last";
-  return value;
-}
-
 int spatial_rank(const char* fn, const SymbolicTensor& x, int expected) {
   if (x.ndim() != expected + 2)
     throw std::invalid_argument(std::string("K::") + fn + " expects a tensor of rank " +
@@ -51,9 +46,8 @@ void set_padding(Attrs& attrs, const SymbolicTensor& x, const Ints& k, const Int
 
 }  // namespace
 
-std::string image_data_format() {
-  return data_format_setting();
-}
+// image_data_format() and set_image_data_format() live with the other keras.json settings
+// (config.cpp).
 
 std::string normalize_data_format(const std::string& value) {
   if (value.empty()) return image_data_format();
@@ -63,11 +57,6 @@ std::string normalize_data_format(const std::string& value) {
       "The `data_format` argument must be one of \"channels_first\", \"channels_last\" (Keras 1 "
       "`dim_ordering`: \"th\", \"tf\"). Received: " +
       value);
-}
-
-void set_image_data_format(const std::string& data_format) {
-  if (data_format.empty()) throw std::invalid_argument("image_data_format must not be empty");
-  data_format_setting() = normalize_data_format(data_format);
 }
 
 SymbolicTensor to_channels_last(const SymbolicTensor& x) {

@@ -322,6 +322,7 @@ void Model::compile(const CompileOptions& options) {
   c->metric_tensors.insert(c->metric_tensors.end(), metric_tensors.begin(), metric_tensors.end());
   optimizer_ = std::move(optimizer);
   compiled_ = std::move(c);
+  compile_options_ = options;
 }
 
 void Model::require_compiled(const char* what) const {
@@ -342,6 +343,7 @@ std::vector<SymbolicTensor> feed_order(const std::vector<SymbolicTensor>& inputs
 }  // namespace
 
 void Model::make_train_function() {
+  require_compiled("training");
   if (compiled_->train_fn) return;
   std::vector<K::Update> updates =
       optimizer_->get_updates(trainable_weights(), compiled_->total_loss);

@@ -411,6 +411,7 @@ Initializer orthogonal(double gain, Seed seed) {
 }
 
 Initializer get(const std::string& name) {
+  if (!name.empty() && name.front() == '{') return from_config(json::parse(name));
   std::string n = canonical(name);
   if (n == "zeros" || n == "zero") return zeros();
   if (n == "ones" || n == "one") return ones();
@@ -469,6 +470,7 @@ Initializer from_config(const json& config) {
 }
 
 json serialize(const std::string& name) {
+  if (!name.empty() && name.front() == '{') return json::parse(name);
   std::string n = canonical(name);
   auto vs = [](double scale, const char* mode, const char* distribution) {
     return json{
@@ -499,6 +501,35 @@ json serialize(const std::string& name) {
   if (n == "lecun_uniform") return vs(1.0, "fan_in", "uniform");
   if (n == "lecun_normal") return vs(1.0, "fan_in", "normal");
   unknown(name);
+}
+
+std::string deserialize_name(const json& config) {
+  if (config.is_string()) {
+    get(config.get<std::string>());  // unknown names fail here
+    return config.get<std::string>();
+  }
+  from_config(config);  // malformed configs and unknown classes fail here
+  for (const auto& n : valid_names()) {
+    json candidate = serialize(n);
+    if (candidate == config) return n;
+    // Keras 3 adds module/registered_name; Keras 2.2.4 omits nothing else.
+    if (config.contains("class_name") && config.contains("config") &&
+        candidate["class_name"] == config["class_name"] && candidate["config"] == config["config"])
+      return n;
+  }
+  // Keras 3's classes for the named variance-scaling initializers (GlorotUniform, HeNormal, ...).
+  if (config.contains("class_name") && config["class_name"].is_string()) {
+    std::string n = canonical(config["class_name"].get<std::string>());
+    const json& c = config.contains("config") && config["config"].is_object() ? config["config"]
+                                                                              : json::object();
+    bool plain_seed = c.empty() || (c.size() == 1 && c.contains("seed") && c["seed"].is_null());
+    if (plain_seed && (n.rfind("glorot_", 0) == 0 || n.rfind("he_", 0) == 0 ||
+                       n.rfind("lecun_", 0) == 0 || n == "zeros" || n == "ones"))
+      return n;
+  }
+  json plain = {{"class_name", config["class_name"]},
+                {"config", config.contains("config") ? config["config"] : json::object()}};
+  return plain.dump();
 }
 
 }  // namespace keras::initializers

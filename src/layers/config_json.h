@@ -1,11 +1,21 @@
-// How Keras writes shapes and optional integers in layer configs.
+// How Keras writes shapes and optional integers in layer configs, and a reader for from_config.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "keras/constraints.h"
+#include "keras/engine/layer.h"
+#include "keras/layers/serialization.h"
+#include "keras/regularizers.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::layers::detail {
@@ -20,5 +30,214 @@ inline nlohmann::json shape_json(const Shape& shape) {
 inline nlohmann::json optional_json(const std::optional<std::int64_t>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
+
+// Reads a layer config in from_config, as Keras's cls(**config): every key must be one the layer
+// takes (Keras 1 or Keras 2 name), or from_config throws naming the layer class and the key.
+class ConfigReader {
+ public:
+  ConfigReader(const nlohmann::json& config, std::string class_name)
+      : config_(config), class_name_(std::move(class_name)) {
+    if (!config_.is_object())
+      throw std::invalid_argument(
+          class_name_ + ".from_config: the config must be a JSON object, got " + config_.dump());
+  }
+
+  const std::string& class_name() const { return class_name_; }
+  bool has(const std::string& key) const {
+    return config_.contains(key) && !config_[key].is_null();
+  }
+
+  // The value, or nullptr when the key is absent or null; marks the key as read.
+  const nlohmann::json* find(const std::string& key) {
+    used_.insert(key);
+    auto it = config_.find(key);
+    return it == config_.end() || it->is_null() ? nullptr : &*it;
+  }
+  const nlohmann::json& require(const std::string& key) {
+    const nlohmann::json* value = find(key);
+    if (!value) fail(key, "is required");
+    return *value;
+  }
+
+  double number(const std::string& key, double fallback) {
+    const nlohmann::json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number()) fail(key, "must be a number, got " + v->dump());
+    return v->get<double>();
+  }
+  std::int64_t integer(const std::string& key, std::int64_t fallback) {
+    const nlohmann::json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_number_integer()) fail(key, "must be an integer, got " + v->dump());
+    return v->get<std::int64_t>();
+  }
+  std::optional<std::int64_t> optional_integer(const std::string& key) {
+    if (!has(key)) {
+      used_.insert(key);
+      return std::nullopt;
+    }
+    return integer(key, 0);
+  }
+  bool boolean(const std::string& key, bool fallback) {
+    const nlohmann::json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
+    return v->get<bool>();
+  }
+  std::string string(const std::string& key, const std::string& fallback) {
+    const nlohmann::json* v = find(key);
+    if (!v) return fallback;
+    if (!v->is_string()) fail(key, "must be a string, got " + v->dump());
+    return v->get<std::string>();
+  }
+  // A shape list; null entries are unknown dimensions (-1).
+  std::optional<Shape> shape(const std::string& key) {
+    const nlohmann::json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_array()) fail(key, "must be a list of dimensions, got " + v->dump());
+    Shape out;
+    for (const auto& d : *v) {
+      if (d.is_null())
+        out.push_back(-1);
+      else if (d.is_number_integer())
+        out.push_back(d.get<std::int64_t>());
+      else
+        fail(key, "must be a list of dimensions, got " + v->dump());
+    }
+    return out;
+  }
+  std::vector<int> ints(const std::string& key) {
+    std::optional<Shape> s = shape(key);
+    if (!s) fail(key, "is required");
+    return {s->begin(), s->end()};
+  }
+  // An initializer in a string option: a name, or Keras's {"class_name", "config"} dict.
+  std::string initializer(const std::string& key, const std::string& fallback) {
+    const nlohmann::json* v = find(key);
+    if (!v) return fallback;
+    try {
+      return initializers::deserialize_name(*v);
+    } catch (const std::exception& e) {
+      fail(key, e.what());
+    }
+  }
+  // Keras 1 wrote {"name": "L1L2Regularizer", "l1": ..., "l2": ...} and {"name": "MaxNorm",
+  // "m": ..., "axis": ...}; Keras 2 {"class_name": ..., "config": {...}}.
+  static nlohmann::json keras2_object(const nlohmann::json& v) {
+    if (!v.is_object() || v.contains("class_name") || !v.contains("name")) return v;
+    nlohmann::json config = v;
+    std::string name = config["name"].get<std::string>();
+    config.erase("name");
+    if (name == "L1L2Regularizer") name = "L1L2";
+    if (config.contains("m")) {
+      config["max_value"] = config["m"];
+      config.erase("m");
+    }
+    return {{"class_name", name}, {"config", config}};
+  }
+  regularizers::Regularizer regularizer(const std::string& key) {
+    const nlohmann::json* v = find(key);
+    if (!v) return {};
+    try {
+      return regularizers::from_config(keras2_object(*v));
+    } catch (const std::exception& e) {
+      fail(key, e.what());
+    }
+  }
+  // Keras 2's key, or Keras 1's when the Keras 2 one is absent or null.
+  regularizers::Regularizer regularizer(const std::string& key, const std::string& keras1_key) {
+    if (has(key) || !has(keras1_key)) {
+      used_.insert(keras1_key);
+      return regularizer(key);
+    }
+    used_.insert(key);
+    return regularizer(keras1_key);
+  }
+  constraints::Constraint constraint(const std::string& key, const std::string& keras1_key) {
+    if (has(key) || !has(keras1_key)) {
+      used_.insert(keras1_key);
+      return constraint(key);
+    }
+    used_.insert(key);
+    return constraint(keras1_key);
+  }
+  constraints::Constraint constraint(const std::string& key) {
+    const nlohmann::json* v = find(key);
+    if (!v) return {};
+    try {
+      return constraints::from_config(keras2_object(*v));
+    } catch (const std::exception& e) {
+      fail(key, e.what());
+    }
+  }
+
+  // The arguments every layer takes: name, trainable, batch_input_shape, input_shape, batch_size,
+  // dtype (Keras 1: input_dtype); the dtype must be a float type (the model's floatx is used).
+  template <typename Options>
+  void common(Options& options) {
+    options.name = string("name", "");
+    trainable_ = boolean("trainable", true);
+    if constexpr (requires { options.trainable; }) options.trainable = trainable_;
+    options.batch_input_shape = shape("batch_input_shape");
+    options.input_shape = shape("input_shape");
+    if (has("batch_size") && options.input_shape) {
+      Shape s{integer("batch_size", -1)};
+      s.insert(s.end(), options.input_shape->begin(), options.input_shape->end());
+      options.batch_input_shape = s;
+    }
+    used_.insert("batch_size");
+    for (const char* key : {"dtype", "input_dtype"}) {
+      // Keras 3 writes a dtype policy: {"class_name": "DTypePolicy", "config": {"name": ...}}.
+      const nlohmann::json* v = find(key);
+      std::string dtype = "float32";
+      if (v && v->is_object() && v->contains("config") && (*v)["config"].contains("name") &&
+          (*v)["config"]["name"].is_string())
+        dtype = (*v)["config"]["name"].get<std::string>();
+      else if (v)
+        dtype = string(key, "float32");
+      if (dtype != "float32" && dtype != "float64" && dtype != "float16")
+        fail(key, "must be a float type (float32, float64), got '" + dtype + "'");
+    }
+  }
+
+  // The layer's activation from `key` ("linear" when absent).
+  template <typename Arg>
+  Arg activation(const std::string& key) {
+    const nlohmann::json* v = find(key);
+    try {
+      auto spec = layers::detail::activation_from_config(v);
+      return spec.function ? Arg(spec.function, spec.name) : Arg(spec.name);
+    } catch (const std::exception& e) {
+      fail(key, e.what());
+    }
+  }
+
+  // Sets the layer's trainable flag from the config, checks that every key was read, returns it.
+  template <typename L>
+  std::shared_ptr<Layer> done(std::shared_ptr<L> layer) {
+    finish();
+    layer->set_trainable(trainable_);
+    return layer;
+  }
+
+  // Throws for a key the layer did not read (Keras: "__init__() got an unexpected keyword
+  // argument").
+  void finish() const {
+    for (const auto& [key, value] : config_.items())
+      if (!used_.count(key))
+        throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
+                                    key + "' = " + value.dump() + " in the layer config");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw std::invalid_argument(class_name_ + ".from_config: '" + key + "' " + what);
+  }
+
+ private:
+  const nlohmann::json& config_;
+  std::string class_name_;
+  std::set<std::string> used_;
+  bool trainable_ = true;
+};
 
 }  // namespace keras::layers::detail

@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "keras/engine/topology.h"
+#include "keras/layers/serialization.h"
 #include "keras/models.h"
 
 namespace keras {
@@ -105,18 +107,65 @@ void Sequential::ensure_graph() {
 
 nlohmann::json Sequential::get_config() const {
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& layer : this->layers())
-    layers.push_back({{"class_name", layer->class_name()}, {"config", layer->get_config()}});
+  for (const auto& layer : this->layers()) layers.push_back(layers::serialize(*layer));
   return {{"name", name()}, {"layers", layers}};
+}
+
+namespace {
+std::optional<Shape> shape_from_json(const nlohmann::json& value, const std::string& what) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_array())
+    throw std::invalid_argument("Sequential.from_config: " + what + " must be a list, got " +
+                                value.dump());
+  Shape shape;
+  for (const auto& d : value) {
+    if (!d.is_null() && !d.is_number_integer())
+      throw std::invalid_argument("Sequential.from_config: " + what + " must hold integers, got " +
+                                  value.dump());
+    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+  }
+  return shape;
+}
+}  // namespace
+
+std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config,
+                                                    const CustomObjects& custom_objects) {
+  return from_config(config, [&](const nlohmann::json& entry) {
+    return layers::deserialize(entry, custom_objects);
+  });
 }
 
 std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config,
                                                     const LayerFactory& layer_factory) {
-  auto model = std::make_shared<Sequential>(config.value("name", std::string()));
-  // Keras 1 and early Keras 2 wrote a bare list of layers.
-  const nlohmann::json& layers = config.is_array() ? config : config.at("layers");
-  for (const auto& entry : layers) {
-    const std::string class_name = entry.at("class_name").get<std::string>();
+  std::string name;
+  const nlohmann::json* layer_configs = &config;  // Keras 1: the list itself
+  std::optional<Shape> build_input_shape;
+  if (config.is_object()) {
+    if (!config.contains("layers") || !config["layers"].is_array())
+      throw std::invalid_argument(
+          "Sequential.from_config: expected {\"name\", \"layers\": [...]}, got " +
+          config.dump().substr(0, 200));
+    if (config.contains("name") && config["name"].is_string())
+      name = config["name"].get<std::string>();
+    if (config.contains("build_input_shape"))
+      build_input_shape = shape_from_json(config["build_input_shape"], "build_input_shape");
+    layer_configs = &config["layers"];
+  } else if (!config.is_array()) {
+    throw std::invalid_argument(
+        "Sequential.from_config: expected a dict or a list of layers, got " +
+        config.dump().substr(0, 200));
+  }
+  auto model = std::make_shared<Sequential>(name);
+  for (const auto& entry : *layer_configs) {
+    const std::string class_name =
+        entry.is_object() ? entry.value("class_name", std::string()) : std::string();
+    // Keras 3 (and functional configs) put an InputLayer first: it only gives the input shape.
+    if (class_name == "InputLayer") {
+      const nlohmann::json& c = entry.contains("config") ? entry["config"] : config;
+      for (const char* key : {"batch_shape", "batch_input_shape"})
+        if (c.contains(key)) build_input_shape = shape_from_json(c[key], key);
+      continue;
+    }
     LayerPtr layer;
     if (class_name == "Sequential")
       layer = Sequential::from_config(entry.at("config"), layer_factory);
@@ -128,6 +177,15 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
       throw std::invalid_argument("Sequential config: the layer factory made no layer for " +
                                   class_name);
     model->add(layer);
+  }
+  if (model->inputs_.empty() && build_input_shape && !model->layers_.empty()) {
+    InputOptions input;
+    input.batch_shape = *build_input_shape;
+    input.name = model->layers_.front()->name() + "_input";
+    input.dtype = dtype_name(model->layers_.front()->input_dtype());
+    model->inputs_ = {Input(input)};
+    model->set_batch_input_shape(*build_input_shape);
+    for (const auto& layer : model->layers_) model->connect(layer);
   }
   return model;
 }

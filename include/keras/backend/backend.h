@@ -17,15 +17,35 @@ namespace keras::backend {
 
 using Axes = std::vector<int>;
 
-// Configuration: floatx() is the default float dtype, epsilon() the fuzz factor (1e-7).
+// Configuration, read on first use from $KERAS_HOME/keras.json (default ~/.keras/keras.json,
+// /tmp/.keras when the home folder is not writable), which is created with the defaults when
+// missing, as Keras does:
+//   {"floatx": "float32", "epsilon": 1e-07, "backend": "cpu", "image_data_format": "channels_last"}
+// floatx() is the default float dtype (float32 or float64), epsilon() the fuzz factor (1e-7).
+// An invalid value throws std::invalid_argument naming the file, the key and the valid values.
 DType floatx();
 void set_floatx(DType dtype);
+void set_floatx(const std::string& name);  // "float32", "float64"
 double epsilon();
 void set_epsilon(double value);
-// The kernel backend: "cpu" (oneDNN + vectorised loops) or "reference" (plain loops, the oracle).
-// KERAS_BACKEND selects it; set_backend overrides for functions compiled afterwards.
+// The kernel backend: "cpu" (oneDNN + vectorised loops) or "reference" (plain loops, the oracle);
+// "cuda" is reserved. KERAS_BACKEND overrides keras.json; a Python Keras backend name there
+// (tensorflow, theano, jax, torch, cntk) falls back to "cpu" with one warning, so a machine that
+// also runs Python Keras keeps working. set_backend overrides for functions compiled afterwards.
 std::string backend();
 void set_backend(const std::string& name);
+// image_data_format() / set_image_data_format() (below, with the convolution ops) come from
+// keras.json too; Keras 1's image_dim_ordering is "tf" (channels_last) or "th".
+std::string image_dim_ordering();
+void set_image_dim_ordering(const std::string& dim_ordering);
+
+namespace detail {
+// The folder of keras.json: $KERAS_HOME, else ~/.keras (or /tmp/.keras).
+std::string keras_dir();
+// Reads keras.json and KERAS_BACKEND again (creating the file if missing), replacing every
+// setting; what first use does.
+void load_config();
+}  // namespace detail
 
 // Leaves.
 SymbolicTensor placeholder(Shape shape, DType dtype = floatx(), std::string name = "");

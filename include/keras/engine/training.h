@@ -317,6 +317,19 @@ class Model : public Layer {
 
   std::string class_name() const override { return "Model"; }
   const std::vector<LayerPtr>& layers() const;
+
+  // Saving (keras/saving/saving.h): the whole model in Keras 2's HDF5 layout (or a Keras 3
+  // `.keras` archive when the path ends in .keras), weights only, architecture only.
+  void save(const std::string& filepath, bool overwrite = true,
+            bool include_optimizer = true) const;
+  void save_weights(const std::string& filepath, bool overwrite = true) const;
+  void load_weights(const std::string& filepath, bool by_name = false, bool skip_mismatch = false);
+  std::string to_json(int indent = -1) const;
+  std::string to_yaml() const;
+  // Keras's table of layers, output shapes and parameter counts (keras::utils::print_summary);
+  // print_fn receives one line at a time (default: stdout).
+  void summary(int line_length = 0, const std::vector<double>& positions = {},
+               const std::function<void(const std::string&)>& print_fn = {}) const;
   // Resets the states of every stateful layer (Keras's model.reset_states()).
   bool stateful() const override;
   void reset_states() override;
@@ -390,6 +403,11 @@ class Model : public Layer {
   std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
   std::vector<SymbolicTensor> losses() const override;
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
+  // The arguments of the last compile() (for the training_config of saved files).
+  const CompileOptions& compile_options() const { return compile_options_; }
+  // Keras's _make_train_function: builds the training step now (creating the optimizer's
+  // weights) rather than at the first fit. load_model calls it to restore the optimizer state.
+  void make_train_function();
 
   // The model's own graph (Keras's model.input / model.inputs...): its first input and output,
   // or all of them; the names are those of the Input layers and of the output layers.
@@ -446,7 +464,6 @@ class Model : public Layer {
   struct Compiled;
   void require_compiled(const char* what) const;
   void make_test_function();
-  void make_train_function();
   void make_predict_function();
   // Single-input, single-output checks (the generator methods).
   void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
@@ -467,6 +484,7 @@ class Model : public Layer {
                                 int verbose);
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
+  CompileOptions compile_options_{};
   std::unique_ptr<Compiled> compiled_;
   mutable std::vector<SymbolicTensor> last_call_outputs_;
 };

@@ -27,6 +27,7 @@ class LeakyReLU : public Layer {
   std::string class_name() const override { return "LeakyReLU"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   double alpha_;
@@ -53,6 +54,7 @@ class PReLU : public Layer {
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
   const SymbolicTensor& alpha() const { return alpha_; }
 
  private:
@@ -78,6 +80,7 @@ class ELU : public Layer {
   std::string class_name() const override { return "ELU"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   double alpha_;
@@ -98,6 +101,7 @@ class ThresholdedReLU : public Layer {
   std::string class_name() const override { return "ThresholdedReLU"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   double theta_;

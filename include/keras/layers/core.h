@@ -67,6 +67,7 @@ class Dense : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
   std::int64_t units() const { return units_; }
   const SymbolicTensor& kernel() const { return kernel_; }
@@ -96,6 +97,7 @@ class Activation : public Layer {
   std::string class_name() const override { return "Activation"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   ActivationArg activation_;
@@ -117,6 +119,7 @@ class Dropout : public Layer {
   std::string class_name() const override { return "Dropout"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
   double rate() const { return rate_; }
 
  private:
@@ -162,6 +165,7 @@ class Flatten : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::string data_format_;
@@ -181,6 +185,7 @@ class Reshape : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
   const Shape& target_shape() const { return target_shape_; }
 
  private:
@@ -202,6 +207,7 @@ class Permute : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::vector<int> dims_;
@@ -222,6 +228,7 @@ class RepeatVector : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::int64_t n_;
@@ -249,6 +256,7 @@ class Lambda : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   LambdaFunction function_;
@@ -272,6 +280,7 @@ class ActivityRegularization : public Layer {
   std::string class_name() const override { return "ActivityRegularization"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   regularizers::L1L2 penalty_;
@@ -303,6 +312,7 @@ class Highway : public Layer {
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::string init_;
@@ -344,6 +354,7 @@ class MaxoutDense : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::int64_t output_dim_, nb_feature_;
@@ -384,6 +395,7 @@ class TimeDistributedDense : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   std::int64_t output_dim_;

@@ -22,6 +22,7 @@ class GaussianNoise : public Layer {
   std::string class_name() const override { return "GaussianNoise"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   double stddev_;
@@ -40,6 +41,7 @@ class GaussianDropout : public Layer {
   std::string class_name() const override { return "GaussianDropout"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   double rate_;

@@ -23,4 +23,12 @@ nlohmann::json ELU::get_config() const {
   return config;
 }
 
+LayerPtr ELU::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "ELU");
+  ELUOptions o;
+  r.common(o);
+  o.alpha = r.number("alpha", 1.0);
+  return r.done(std::make_shared<ELU>(o));
+}
+
 }  // namespace keras::layers

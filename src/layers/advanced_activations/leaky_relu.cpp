@@ -24,4 +24,12 @@ nlohmann::json LeakyReLU::get_config() const {
   return config;
 }
 
+LayerPtr LeakyReLU::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "LeakyReLU");
+  LeakyReLUOptions o;
+  r.common(o);
+  o.alpha = r.number("alpha", 0.3);
+  return r.done(std::make_shared<LeakyReLU>(o));
+}
+
 }  // namespace keras::layers

@@ -50,4 +50,23 @@ nlohmann::json PReLU::get_config() const {
   return config;
 }
 
+LayerPtr PReLU::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "PReLU");
+  PReLUOptions o;
+  r.common(o);
+  o.alpha_initializer = r.initializer("alpha_initializer", r.initializer("init", "zeros"));
+  o.alpha_regularizer = r.regularizer("alpha_regularizer");
+  o.alpha_constraint = r.constraint("alpha_constraint");
+  if (r.has("shared_axes")) {
+    const nlohmann::json& axes = r.require("shared_axes");
+    if (axes.is_number_integer())
+      o.shared_axes = {axes.get<int>()};
+    else
+      o.shared_axes = r.ints("shared_axes");
+  }
+  r.find("shared_axes");
+  r.find("weights");
+  return r.done(std::make_shared<PReLU>(o));
+}
+
 }  // namespace keras::layers

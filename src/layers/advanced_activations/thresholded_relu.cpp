@@ -24,4 +24,12 @@ nlohmann::json ThresholdedReLU::get_config() const {
   return config;
 }
 
+LayerPtr ThresholdedReLU::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "ThresholdedReLU");
+  ThresholdedReLUOptions o;
+  r.common(o);
+  o.theta = r.number("theta", 1.0);
+  return r.done(std::make_shared<ThresholdedReLU>(o));
+}
+
 }  // namespace keras::layers

@@ -1,4 +1,5 @@
 #include "keras/layers/core.h"
+#include "layers/config_json.h"
 
 namespace keras::layers {
 
@@ -17,6 +18,14 @@ nlohmann::json Activation::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
   return config;
+}
+
+LayerPtr Activation::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Activation");
+  ActivationOptions o;
+  r.common(o);
+  auto activation = r.activation<ActivationArg>("activation");
+  return r.done(std::make_shared<Activation>(activation, o));
 }
 
 }  // namespace keras::layers

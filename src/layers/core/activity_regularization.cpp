@@ -25,4 +25,13 @@ nlohmann::json ActivityRegularization::get_config() const {
   return config;
 }
 
+LayerPtr ActivityRegularization::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "ActivityRegularization");
+  ActivityRegularizationOptions o;
+  r.common(o);
+  o.l1 = r.number("l1", 0.0);
+  o.l2 = r.number("l2", 0.0);
+  return r.done(std::make_shared<ActivityRegularization>(o));
+}
+
 }  // namespace keras::layers

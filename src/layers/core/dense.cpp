@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "keras/layers/core.h"
+#include "layers/config_json.h"
 
 namespace keras::layers {
 
@@ -75,16 +76,34 @@ nlohmann::json Dense::get_config() const {
   config["units"] = units_;
   config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
   config["use_bias"] = use_bias_;
-  config["kernel_initializer"] = {{"class_name", kernel_initializer_},
-                                  {"config", nlohmann::json::object()}};
-  config["bias_initializer"] = {{"class_name", bias_initializer_},
-                                {"config", nlohmann::json::object()}};
+  config["kernel_initializer"] = initializers::serialize(kernel_initializer_);
+  config["bias_initializer"] = initializers::serialize(bias_initializer_);
   config["kernel_regularizer"] = kernel_regularizer_.get_config();
   config["bias_regularizer"] = bias_regularizer_.get_config();
   config["activity_regularizer"] = activity_regularizer_.get_config();
   config["kernel_constraint"] = kernel_constraint_.get_config();
   config["bias_constraint"] = bias_constraint_.get_config();
   return config;
+}
+
+LayerPtr Dense::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Dense");
+  DenseOptions o;
+  r.common(o);
+  o.units = r.integer("units", r.integer("output_dim", 0));
+  o.activation = r.activation<ActivationArg>("activation");
+  o.use_bias = r.boolean("use_bias", r.boolean("bias", true));
+  o.kernel_initializer =
+      r.initializer("kernel_initializer", r.initializer("init", "glorot_uniform"));
+  o.bias_initializer = r.initializer("bias_initializer", "zeros");
+  o.kernel_regularizer = r.regularizer("kernel_regularizer", "W_regularizer");
+  o.bias_regularizer = r.regularizer("bias_regularizer", "b_regularizer");
+  o.activity_regularizer = r.regularizer("activity_regularizer");
+  o.kernel_constraint = r.constraint("kernel_constraint", "W_constraint");
+  o.bias_constraint = r.constraint("bias_constraint", "b_constraint");
+  o.input_dim = r.optional_integer("input_dim");
+  r.find("weights");  // Keras 1 writes `weights: null`; values come from the weights file
+  return r.done(std::make_shared<Dense>(o));
 }
 
 }  // namespace keras::layers

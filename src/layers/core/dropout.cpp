@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "keras/layers/core.h"
+#include "layers/config_json.h"
 
 namespace keras::layers {
 
@@ -22,6 +23,18 @@ nlohmann::json Dropout::get_config() const {
   config["noise_shape"] = nullptr;
   config["seed"] = seed_ ? nlohmann::json(*seed_) : nlohmann::json(nullptr);
   return config;
+}
+
+LayerPtr Dropout::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Dropout");
+  DropoutOptions o;
+  r.common(o);
+  double rate = r.number("rate", r.number("p", -1.0));
+  if (rate < 0) r.fail("rate", "is required (Keras 1: 'p')");
+  if (r.find("noise_shape")) r.fail("noise_shape", "is not supported by keras.cpp's Dropout");
+  if (r.has("seed")) o.seed = static_cast<std::uint64_t>(r.integer("seed", 0));
+  r.find("seed");
+  return r.done(std::make_shared<Dropout>(rate, o));
 }
 
 }  // namespace keras::layers

@@ -49,4 +49,12 @@ nlohmann::json Flatten::get_config() const {
   return config;
 }
 
+LayerPtr Flatten::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Flatten");
+  FlattenOptions o;
+  r.common(o);
+  o.data_format = r.string("data_format", "");
+  return r.done(std::make_shared<Flatten>(o));
+}
+
 }  // namespace keras::layers

@@ -68,4 +68,22 @@ nlohmann::json Highway::get_config() const {
   return config;
 }
 
+LayerPtr Highway::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Highway");
+  HighwayOptions o;
+  r.common(o);
+  o.init = r.initializer("init", "glorot_uniform");
+  o.transform_bias = r.number("transform_bias", -2.0);
+  o.activation = r.activation<ActivationArg>("activation");
+  o.W_regularizer = r.regularizer("W_regularizer");
+  o.b_regularizer = r.regularizer("b_regularizer");
+  o.activity_regularizer = r.regularizer("activity_regularizer");
+  o.W_constraint = r.constraint("W_constraint");
+  o.b_constraint = r.constraint("b_constraint");
+  o.bias = r.boolean("bias", true);
+  o.input_dim = r.optional_integer("input_dim");
+  r.find("weights");
+  return r.done(std::make_shared<Highway>(o));
+}
+
 }  // namespace keras::layers

@@ -63,4 +63,33 @@ nlohmann::json Lambda::get_config() const {
   return config;
 }
 
+// Keras serializes the function's bytecode; C++ cannot, so the function comes back by its name
+// from the custom objects (CustomObjects::functions), and an output_shape function is refused.
+LayerPtr Lambda::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Lambda");
+  LambdaOptions o;
+  r.common(o);
+  o.function_name = r.string("function", "");
+  if (const nlohmann::json* f = r.find("function"); f && !f->is_string())
+    r.fail("function",
+           "holds serialized Python code, which keras.cpp cannot run; give the "
+           "function a name and pass it in custom_objects.functions");
+  LambdaFunction function = detail::function_from_custom_objects(o.function_name, "Lambda");
+  r.string("function_type", "lambda");
+  std::string shape_type = r.string("output_shape_type", "raw");
+  if (shape_type == "raw") {
+    o.output_shape = r.shape("output_shape");
+  } else if (r.has("output_shape")) {
+    std::string fname = r.string("output_shape", "");
+    TensorFunction unused = detail::function_from_custom_objects(fname, "Lambda output_shape");
+    r.fail("output_shape",
+           "is a function ('" + fname + "'); keras.cpp's Lambda from_config needs a shape list");
+  }
+  if (const nlohmann::json* args = r.find("arguments"); args && !args->empty())
+    r.fail("arguments", "must be empty: keras.cpp functions take no extra arguments");
+  r.find("mask");
+  r.find("mask_type");
+  return r.done(std::make_shared<Lambda>(function, o));
+}
+
 }  // namespace keras::layers

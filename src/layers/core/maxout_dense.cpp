@@ -81,4 +81,22 @@ nlohmann::json MaxoutDense::get_config() const {
   return config;
 }
 
+LayerPtr MaxoutDense::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "MaxoutDense");
+  MaxoutDenseOptions o;
+  r.common(o);
+  o.output_dim = r.integer("output_dim", 0);
+  o.nb_feature = r.integer("nb_feature", 4);
+  o.init = r.initializer("init", "glorot_uniform");
+  o.W_regularizer = r.regularizer("W_regularizer");
+  o.b_regularizer = r.regularizer("b_regularizer");
+  o.activity_regularizer = r.regularizer("activity_regularizer");
+  o.W_constraint = r.constraint("W_constraint");
+  o.b_constraint = r.constraint("b_constraint");
+  o.bias = r.boolean("bias", true);
+  o.input_dim = r.optional_integer("input_dim");
+  r.find("weights");
+  return r.done(std::make_shared<MaxoutDense>(o));
+}
+
 }  // namespace keras::layers

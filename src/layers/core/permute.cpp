@@ -52,4 +52,12 @@ nlohmann::json Permute::get_config() const {
   return config;
 }
 
+LayerPtr Permute::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Permute");
+  PermuteOptions o;
+  r.common(o);
+  std::vector<int> dims = r.ints("dims");
+  return r.done(std::make_shared<Permute>(dims, o));
+}
+
 }  // namespace keras::layers

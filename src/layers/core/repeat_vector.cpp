@@ -33,4 +33,12 @@ nlohmann::json RepeatVector::get_config() const {
   return config;
 }
 
+LayerPtr RepeatVector::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "RepeatVector");
+  RepeatVectorOptions o;
+  r.common(o);
+  std::int64_t n = r.integer("n", 0);
+  return r.done(std::make_shared<RepeatVector>(n, o));
+}
+
 }  // namespace keras::layers

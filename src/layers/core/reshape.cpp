@@ -80,4 +80,13 @@ nlohmann::json Reshape::get_config() const {
   return config;
 }
 
+LayerPtr Reshape::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "Reshape");
+  ReshapeOptions o;
+  r.common(o);
+  std::optional<Shape> target = r.shape("target_shape");
+  if (!target) r.fail("target_shape", "is required");
+  return r.done(std::make_shared<Reshape>(*target, o));
+}
+
 }  // namespace keras::layers

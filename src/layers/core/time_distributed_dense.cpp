@@ -81,4 +81,23 @@ nlohmann::json TimeDistributedDense::get_config() const {
   return config;
 }
 
+LayerPtr TimeDistributedDense::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "TimeDistributedDense");
+  TimeDistributedDenseOptions o;
+  r.common(o);
+  o.output_dim = r.integer("output_dim", 0);
+  o.init = r.initializer("init", "glorot_uniform");
+  o.activation = r.activation<ActivationArg>("activation");
+  o.W_regularizer = r.regularizer("W_regularizer");
+  o.b_regularizer = r.regularizer("b_regularizer");
+  o.activity_regularizer = r.regularizer("activity_regularizer");
+  o.W_constraint = r.constraint("W_constraint");
+  o.b_constraint = r.constraint("b_constraint");
+  o.bias = r.boolean("bias", true);
+  o.input_dim = r.optional_integer("input_dim");
+  o.input_length = r.optional_integer("input_length");
+  r.find("weights");
+  return r.done(std::make_shared<TimeDistributedDense>(o));
+}
+
 }  // namespace keras::layers

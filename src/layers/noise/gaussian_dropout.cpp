@@ -26,4 +26,13 @@ nlohmann::json GaussianDropout::get_config() const {
   return config;
 }
 
+LayerPtr GaussianDropout::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "GaussianDropout");
+  GaussianDropoutOptions o;
+  r.common(o);
+  double rate = r.number("rate", r.number("p", -1.0));
+  if (rate < 0) r.fail("rate", "is required (Keras 1: 'p')");
+  return r.done(std::make_shared<GaussianDropout>(rate, o));
+}
+
 }  // namespace keras::layers

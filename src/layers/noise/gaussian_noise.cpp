@@ -25,4 +25,13 @@ nlohmann::json GaussianNoise::get_config() const {
   return config;
 }
 
+LayerPtr GaussianNoise::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "GaussianNoise");
+  GaussianNoiseOptions o;
+  r.common(o);
+  double stddev = r.number("stddev", r.number("sigma", -1.0));
+  if (stddev < 0) r.fail("stddev", "is required (Keras 1: 'sigma')");
+  return r.done(std::make_shared<GaussianNoise>(stddev, o));
+}
+
 }  // namespace keras::layers

@@ -1,0 +1,95 @@
+// Layers from their configs: Keras's layers.serialize / layers.deserialize (Keras 1:
+// keras.utils.layer_utils.layer_from_config), with a registry of class names that users extend
+// with their own layers (Keras's custom_objects and CustomObjectScope).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "keras/engine/layer.h"
+#include "keras/losses.h"
+#include "keras/metrics.h"
+
+namespace keras {
+
+// Builds a layer from its config dict (the "config" part of {"class_name", "config"}).
+using LayerFactory = std::function<LayerPtr(const nlohmann::json& config)>;
+// An activation or a Lambda layer's function.
+using TensorFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
+
+// Keras's custom_objects dict, by kind: names a config refers to that the library does not know.
+//   CustomObjects objects{.layers = {{"MyLayer", MyLayer::from_config}},
+//                         .losses = {{"my_loss", my_loss}}};
+struct CustomObjects {
+  std::map<std::string, LayerFactory> layers{};       // layer class_name -> from_config
+  std::map<std::string, TensorFunction> functions{};  // activation names, Lambda function names
+  std::map<std::string, losses::LossFunction> losses{};
+  std::map<std::string, metrics::MetricFunction> metrics{};
+
+  // `other`'s entries win.
+  void update(const CustomObjects& other);
+};
+
+// Keras's CustomObjectScope: while it lives, its objects are visible to every deserialization
+// (innermost scope first), as `with CustomObjectScope({...}):` in Keras.
+class CustomObjectScope {
+ public:
+  explicit CustomObjectScope(CustomObjects objects);
+  ~CustomObjectScope();
+  CustomObjectScope(const CustomObjectScope&) = delete;
+  CustomObjectScope& operator=(const CustomObjectScope&) = delete;
+};
+
+// Keras's get_custom_objects(): the global objects, which every deserialization sees.
+CustomObjects& get_custom_objects();
+
+// The objects visible now: `explicit_objects` over the scopes (innermost first) over the global.
+CustomObjects visible_custom_objects(const CustomObjects& explicit_objects = {});
+
+namespace layers {
+
+// Registers a layer class so that configs naming it deserialize (the same as adding it to
+// get_custom_objects().layers).
+void register_layer(const std::string& class_name, LayerFactory factory);
+
+// {"class_name": layer.class_name(), "config": layer.get_config()}.
+nlohmann::json serialize(const Layer& layer);
+
+// A layer from {"class_name": ..., "config": {...}}: custom objects first, then the library's
+// layers (Keras 2 names and Keras 1 aliases). An unknown class_name throws "Unknown layer: X"
+// listing the known ones.
+LayerPtr deserialize(const nlohmann::json& config, const CustomObjects& custom_objects = {});
+
+// The class names the library deserializes itself.
+std::vector<std::string> registered_layer_names();
+
+namespace detail {
+// A layer's activation argument from its config: a name (Keras 2), or Keras 3's
+// {"class_name": "function", "config": "relu"}; names from visible custom objects resolve to their
+// function.
+struct ActivationSpec {
+  std::string name;
+  TensorFunction function;
+};
+ActivationSpec activation_from_config(const nlohmann::json* value);
+// A Lambda layer's function by name, from the visible custom objects; throws naming it otherwise.
+TensorFunction function_from_custom_objects(const std::string& name,
+                                            const std::string& layer_class);
+}  // namespace detail
+
+}  // namespace layers
+
+namespace utils {
+// Keras 1's name: keras.utils.layer_utils.layer_from_config.
+inline LayerPtr layer_from_config(const nlohmann::json& config,
+                                  const CustomObjects& custom_objects = {}) {
+  return layers::deserialize(config, custom_objects);
+}
+}  // namespace utils
+
+}  // namespace keras

@@ -1,0 +1,97 @@
+// A small RAII layer over the HDF5 C library for Keras's files: groups, string attributes as
+// h5py writes and reads them, and datasets of tensors. Every failure throws std::runtime_error
+// naming the file, the object and what HDF5 reported; HDF5's own error printing is silenced.
+#pragma once
+
+#include <hdf5.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keras/tensor/tensor.h"
+
+namespace keras::saving::h5 {
+
+// An owned hid_t, closed with the function matching its kind.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, -1);
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  hid_t release() { return std::exchange(id_, -1); }
+  explicit operator bool() const { return id_ >= 0; }
+  void reset();
+
+ private:
+  hid_t id_ = -1;
+};
+
+class Group {
+ public:
+  Group(Handle handle, std::string file, std::string path)
+      : handle_(std::move(handle)), file_(std::move(file)), path_(std::move(path)) {}
+  hid_t id() const { return handle_.get(); }
+  const std::string& path() const { return path_; }
+  const std::string& file() const { return file_; }
+
+  bool has(const std::string& name) const;  // a link (group or dataset) of that name
+  bool has_group(const std::string& name) const;
+  Group create_group(const std::string& name);
+  Group open_group(const std::string& name) const;
+  std::vector<std::string> children() const;  // link names in creation (or name) order
+
+  bool has_attr(const std::string& name) const;
+  // A scalar fixed-length string, as h5py writes numpy bytes (what Keras 2.2.4 writes).
+  void write_string_attr(const std::string& name, const std::string& value);
+  // A 1-D fixed-length string array (numpy 'S' array), split into name0, name1, ... when larger
+  // than HDF5's object header limit, as Keras's save_attributes_to_hdf5_group.
+  void write_string_array_attr(const std::string& name, const std::vector<std::string>& values);
+  // Fixed- or variable-length strings, scalar or 1-element arrays.
+  std::optional<std::string> read_string_attr(const std::string& name) const;
+  // Reads name or name0, name1, ... (Keras's load_attributes_from_hdf5_group); empty if absent.
+  std::vector<std::string> read_string_array_attr(const std::string& name) const;
+
+  // Dataset `name` (a path: '/' creates intermediate groups) holding the tensor in C order.
+  void write_dataset(const std::string& name, const Tensor& value);
+  Tensor read_dataset(const std::string& name) const;
+
+  [[noreturn]] void fail(const std::string& what) const;
+
+ private:
+  Handle handle_;
+  std::string file_;
+  std::string path_;
+};
+
+class File {
+ public:
+  // Mode "r": read an existing file (checks it is HDF5 first); "w": create or truncate.
+  File(const std::string& path, const std::string& mode);
+  Group& root() { return root_; }
+  const Group& root() const { return root_; }
+  void flush();
+  void close();  // closes now, throwing if HDF5 fails to write what is pending
+
+ private:
+  std::string path_;
+  Handle file_;
+  Group root_;
+};
+
+// The message of HDF5's innermost error of the current stack, or "".
+std::string last_error();
+
+}  // namespace keras::saving::h5

@@ -1,0 +1,264 @@
+// Keras 3's native format (keras/src/saving/saving_lib.py): a zip of metadata.json, config.json
+// and model.weights.h5, entries stored uncompressed as Python's zipfile writes them. Weights
+// live at /layers/<snake_case class name, made unique>/vars/<i>.
+//
+// Written: the architecture (Keras 2 layer configs inside Keras 3's envelope, which Keras 3's
+// deserializer accepts) and the layer weights. Not written: the optimizer state and
+// compile_config, whose Keras 3 layouts differ from Keras 2's (use .h5 files to resume training).
+// Read: the same, and a compile_config when the file has one.
+#include <zip.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include "keras/layers/serialization.h"
+#include "keras/saving/saving.h"
+#include "saving/hdf5.h"
+#include "saving/saving_internal.h"
+
+namespace keras::saving {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string read_whole(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+fs::path scratch_file(const fs::path& folder, const std::string& stem) {
+  std::random_device rd;
+  std::string name = ".";
+  name += stem;
+  name += ".tmp";
+  name += std::to_string(rd());
+  return folder / name;
+}
+
+// Keras 3's names for the layers of a container: snake_case class name, then _1, _2, ...
+std::vector<std::string> layer_paths(const Model& model) {
+  std::map<std::string, int> seen;
+  std::vector<std::string> out;
+  for (const auto& layer : model.layers()) {
+    std::string base = keras::detail::to_snake_case(layer->class_name());
+    int n = seen[base]++;
+    out.push_back(n == 0 ? base : base + "_" + std::to_string(n));
+  }
+  return out;
+}
+
+json keras3_config(const Model& model) {
+  json config = model.get_config();
+  if (config.contains("layers")) {
+    for (auto& layer : config["layers"]) {
+      layer["module"] = "keras.layers";
+      layer["registered_name"] = nullptr;
+    }
+  }
+  return {{"module", "keras"},
+          {"class_name", model.class_name()},
+          {"config", config},
+          {"registered_name", nullptr}};
+}
+
+class ZipReader {
+ public:
+  explicit ZipReader(const std::string& path) : path_(path) {
+    int error = 0;
+    zip_ = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error);
+    if (!zip_) {
+      zip_error_t ze;
+      zip_error_init_with_code(&ze, error);
+      std::string message = zip_error_strerror(&ze);
+      zip_error_fini(&ze);
+      throw std::runtime_error("'" + path +
+                               "' is not a readable .keras archive (a zip file): " + message);
+    }
+  }
+  ~ZipReader() {
+    if (zip_) zip_discard(zip_);
+  }
+  ZipReader(const ZipReader&) = delete;
+  ZipReader& operator=(const ZipReader&) = delete;
+
+  bool has(const std::string& name) const { return zip_name_locate(zip_, name.c_str(), 0) >= 0; }
+
+  std::string read(const std::string& name) const {
+    zip_stat_t st;
+    if (zip_stat(zip_, name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+      throw std::runtime_error("'" + path_ + "': expected the entry '" + name +
+                               "' of a .keras archive, found none");
+    if (st.size > (zip_uint64_t{1} << 34))
+      throw std::runtime_error("'" + path_ + "': entry '" + name + "' claims an implausible size");
+    zip_file_t* file = zip_fopen(zip_, name.c_str(), 0);
+    if (!file) throw std::runtime_error("'" + path_ + "': cannot open entry '" + name + "'");
+    std::string data(static_cast<std::size_t>(st.size), '\0');
+    zip_int64_t got = zip_fread(file, data.data(), st.size);
+    zip_fclose(file);
+    if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
+      throw std::runtime_error("'" + path_ + "': entry '" + name +
+                               "' is truncated or corrupted (read " + std::to_string(got) + " of " +
+                               std::to_string(st.size) + " bytes)");
+    return data;
+  }
+
+ private:
+  std::string path_;
+  zip_t* zip_ = nullptr;
+};
+
+}  // namespace
+
+bool is_keras_archive(const std::string& filepath) {
+  return fs::path(filepath).extension() == ".keras";
+}
+
+void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite) {
+  const json config = keras3_config(model);
+  char date[32];
+  std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d@%H:%M:%S", std::localtime(&now));
+  const json metadata = {{"keras_version", "3.0.0"}, {"date_saved", date}};
+  detail::atomic_write(filepath, overwrite, [&](const std::string& temp) {
+    // The weights file first, as its own temporary beside the archive.
+    fs::path weights_path = scratch_file(fs::path(temp).parent_path(), "model.weights.h5");
+    std::string weights;
+    try {
+      h5::File file(weights_path.string(), "w");
+      {
+        h5::Group layers = file.root().create_group("layers");
+        std::vector<std::string> paths = layer_paths(model);
+        for (std::size_t k = 0; k < model.layers().size(); ++k) {
+          detail::write_step("layer " + paths[k]);
+          h5::Group g = layers.create_group(paths[k]);
+          h5::Group vars = g.create_group("vars");
+          std::vector<Tensor> values = model.layers()[k]->get_weights();
+          for (std::size_t i = 0; i < values.size(); ++i)
+            vars.write_dataset(std::to_string(i), values[i]);
+        }
+        file.root().create_group("vars");
+      }
+      file.close();
+      weights = read_whole(weights_path);
+      fs::remove(weights_path);
+    } catch (...) {
+      std::error_code ignored;
+      fs::remove(weights_path, ignored);
+      throw;
+    }
+    const std::string config_text = config.dump();
+    const std::string metadata_text = metadata.dump();
+    detail::write_step("zip");
+    int error = 0;
+    zip_t* zip = zip_open(temp.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    if (!zip) throw std::runtime_error("Cannot create the archive '" + temp + "'");
+    auto add = [&](const char* name, const std::string& data) {
+      zip_source_t* source = zip_source_buffer(zip, data.data(), data.size(), 0);
+      zip_int64_t index = source ? zip_file_add(zip, name, source, ZIP_FL_ENC_UTF_8) : -1;
+      if (index < 0) {
+        if (source) zip_source_free(source);
+        std::string message = zip_strerror(zip);
+        zip_discard(zip);
+        throw std::runtime_error("Cannot add '" + std::string(name) + "' to '" + filepath +
+                                 "': " + message);
+      }
+      zip_set_file_compression(zip, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
+    };
+    add("metadata.json", metadata_text);
+    add("config.json", config_text);
+    add("model.weights.h5", weights);
+    if (zip_close(zip) != 0) {
+      std::string message = zip_strerror(zip);
+      zip_discard(zip);
+      throw std::runtime_error("Cannot write the archive '" + filepath + "': " + message);
+    }
+  });
+}
+
+ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& custom_objects,
+                            bool compile) {
+  if (!fs::exists(filepath))
+    throw std::runtime_error("Cannot open '" + filepath + "': no such file");
+  ZipReader zip(filepath);
+  json config;
+  try {
+    config = json::parse(zip.read("config.json"));
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error("'" + filepath + "': config.json is not valid JSON (" + e.what() +
+                             ")");
+  }
+  if (zip.has("metadata.json")) {
+    try {
+      json metadata = json::parse(zip.read("metadata.json"));
+      if (!metadata.is_object())
+        throw std::runtime_error("'" + filepath + "': metadata.json should be a JSON object");
+    } catch (const json::parse_error& e) {
+      throw std::runtime_error("'" + filepath + "': metadata.json is not valid JSON (" + e.what() +
+                               ")");
+    }
+  }
+  ModelPtr model = model_from_config(config, custom_objects);
+  if (!zip.has("model.weights.h5"))
+    throw std::runtime_error("'" + filepath +
+                             "': expected model.weights.h5 in the archive, found none (keras.cpp "
+                             "does not read the .npz weights format)");
+  fs::path folder = fs::path(filepath).parent_path();
+  if (folder.empty()) folder = ".";
+  fs::path weights_path = scratch_file(folder, "model.weights.h5");
+  try {
+    {
+      std::ofstream out(weights_path, std::ios::binary);
+      std::string data = zip.read("model.weights.h5");
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      if (!out) throw std::runtime_error("Cannot write a temporary file beside '" + filepath + "'");
+    }
+    h5::File file(weights_path.string(), "r");
+    h5::Group layers = file.root().open_group("layers");
+    std::vector<std::string> paths = layer_paths(*model);
+    std::vector<std::vector<Tensor>> values(paths.size());
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+      const LayerPtr& layer = model->layers()[k];
+      std::vector<SymbolicTensor> symbolic = layer->weights();
+      if (symbolic.empty()) continue;
+      h5::Group vars = layers.open_group(paths[k]).open_group("vars");
+      for (std::size_t i = 0; i < symbolic.size(); ++i)
+        values[k].push_back(vars.read_dataset(std::to_string(i)));
+      if (vars.has(std::to_string(symbolic.size())))
+        vars.fail("holds more variables than layer " + layer->name() + " has (" +
+                  std::to_string(symbolic.size()) + ")");
+      for (std::size_t i = 0; i < symbolic.size(); ++i)
+        if (values[k][i].shape() != symbolic[i].shape())
+          vars.fail("variable " + std::to_string(i) + " has shape " +
+                    shape_to_string(values[k][i].shape()) + " but layer " + layer->name() +
+                    " expects " + shape_to_string(symbolic[i].shape()));
+      values[k] = detail::cast_to(values[k], symbolic);
+    }
+    for (std::size_t k = 0; k < paths.size(); ++k)
+      if (!values[k].empty()) model->layers()[k]->set_weights(values[k]);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(weights_path, ignored);
+    throw;
+  }
+  fs::remove(weights_path);
+  if (compile && config.contains("compile_config") && config["compile_config"].is_object()) {
+    const json& cc = config["compile_config"];
+    json training = {{"optimizer_config", cc.value("optimizer", json(nullptr))},
+                     {"loss", cc.value("loss", json(nullptr))},
+                     {"metrics", cc.value("metrics", json::array())},
+                     {"sample_weight_mode", nullptr},
+                     {"loss_weights", cc.value("loss_weights", json(nullptr))}};
+    detail::compile_from_training_config(*model, training, custom_objects, filepath);
+  }
+  return model;
+}
+
+}  // namespace keras::saving

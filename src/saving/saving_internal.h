@@ -1,0 +1,49 @@
+// Pieces of the saving module shared by its files (HDF5 models, weights, .keras archives).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "keras/saving/saving.h"
+#include "saving/hdf5.h"
+
+namespace keras::saving {
+
+// What files say wrote them: Keras 2.2.4's layout. The backend attribute names TensorFlow
+// because weights follow its conventions (channels_last, correlation kernels), which is what
+// Keras's loader checks it for.
+inline constexpr const char* kKerasVersion = "2.2.4";
+inline constexpr const char* kBackendAttr = "tensorflow";
+
+namespace detail {
+
+// Counts a write step; throws when fail_save_at_step names it.
+void write_step(const std::string& what);
+// Runs write(temp_path) on a temporary file beside filepath, then renames it over filepath; the
+// temporary is removed if anything throws.
+void atomic_write(const std::string& filepath, bool overwrite,
+                  const std::function<void(const std::string& temp_path)>& write);
+
+void save_weights_to_group(h5::Group& group, const Model& model);
+void load_weights_from_group(const h5::Group& group, Model& model);
+void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool skip_mismatch);
+std::vector<Tensor> cast_to(const std::vector<Tensor>& values,
+                            const std::vector<SymbolicTensor>& symbolic);
+
+nlohmann::json training_config(const Model& model);
+void compile_from_training_config(Model& model, const nlohmann::json& config,
+                                  const CustomObjects& custom_objects, const std::string& path);
+
+}  // namespace detail
+}  // namespace keras::saving
+
+namespace keras::saving {
+// Keras 3's .keras archives (keras_archive.cpp).
+bool is_keras_archive(const std::string& filepath);
+void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite);
+ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& custom_objects,
+                            bool compile);
+}  // namespace keras::saving

@@ -1,0 +1,129 @@
+// print_summary: Keras 2.2.4's keras/utils/layer_utils.py::print_summary.
+#include "keras/utils/layer_utils.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace keras::utils {
+
+namespace detail {
+
+std::string shape_repr(const Shape& shape) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += shape[i] < 0 ? "None" : std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) out += ",";
+  return out + ")";
+}
+
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+void print_summary_rows(const std::vector<SummaryRow>& rows, bool sequential_like,
+                        std::int64_t trainable_count, std::int64_t non_trainable_count,
+                        int line_length, const std::vector<double>& positions,
+                        const PrintFunction& print_fn) {
+  PrintFunction print = print_fn ? print_fn : [](const std::string& line) {
+    std::fputs(line.c_str(), stdout);
+    std::fputc('\n', stdout);
+  };
+  if (line_length <= 0) line_length = sequential_like ? 65 : 98;
+  std::vector<double> stops = positions;
+  if (stops.empty())
+    stops = sequential_like ? std::vector<double>{.45, .85, 1.}
+                            : std::vector<double>{.33, .55, .67, 1.};
+  const std::size_t columns = sequential_like ? 3 : 4;
+  if (stops.size() != columns)
+    throw std::invalid_argument("print_summary: positions needs " + std::to_string(columns) +
+                                " column stops, got " + std::to_string(stops.size()));
+  std::vector<std::size_t> at;
+  for (double p : stops)
+    at.push_back(static_cast<std::size_t>(stops.back() <= 1 ? static_cast<int>(line_length * p)
+                                                            : static_cast<int>(p)));
+  auto print_row = [&](const std::vector<std::string>& fields) {
+    std::string line;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0 && !line.empty()) line.back() = ' ';
+      line += fields[i];
+      if (line.size() > at[i]) line.resize(at[i]);
+      line.append(at[i] - line.size(), ' ');
+    }
+    print(line);
+  };
+  const auto width = static_cast<std::size_t>(line_length);
+  print(std::string(width, '_'));
+  if (sequential_like)
+    print_row({"Layer (type)", "Output Shape", "Param #"});
+  else
+    print_row({"Layer (type)", "Output Shape", "Param #", "Connected to"});
+  print(std::string(width, '='));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const SummaryRow& row = rows[i];
+    std::string params = std::to_string(row.params);
+    if (sequential_like) {
+      print_row({row.name_and_class, row.output_shape, params});
+    } else {
+      print_row({row.name_and_class, row.output_shape, params,
+                 row.connected_to.empty() ? "" : row.connected_to.front()});
+      for (std::size_t c = 1; c < row.connected_to.size(); ++c)
+        print_row({"", "", "", row.connected_to[c]});
+    }
+    print(std::string(width, i + 1 == rows.size() ? '=' : '_'));
+  }
+  print("Total params: " + thousands(trainable_count + non_trainable_count));
+  print("Trainable params: " + thousands(trainable_count));
+  print("Non-trainable params: " + thousands(non_trainable_count));
+  print(std::string(width, '_'));
+}
+
+}  // namespace detail
+
+void print_summary(const Model& model, int line_length, const std::vector<double>& positions,
+                   const PrintFunction& print_fn) {
+  std::vector<detail::SummaryRow> rows;
+  for (const auto& layer : model.layers()) {
+    detail::SummaryRow row{layer->name() + " (" + layer->class_name() + ")", "multiple",
+                           layer->count_params()};
+    try {
+      row.output_shape = detail::shape_repr(layer->output_shape());
+    } catch (const std::exception&) {
+      // Keras prints "multiple" when a layer has no single output shape.
+    }
+    rows.push_back(row);
+  }
+  std::int64_t trainable = 0, total = 0;
+  for (const auto& w : model.trainable_weights()) {
+    std::int64_t n = 1;
+    for (auto d : w.shape()) n *= d;
+    trainable += n;
+  }
+  for (const auto& w : model.weights()) {
+    std::int64_t n = 1;
+    for (auto d : w.shape()) n *= d;
+    total += n;
+  }
+  // Sequential models print three columns; models that know their connections call
+  // print_summary_rows with them.
+  detail::print_summary_rows(rows, /*sequential_like=*/true, trainable, total - trainable,
+                             line_length, positions, print_fn);
+}
+
+}  // namespace keras::utils
+
+namespace keras {
+
+void Model::summary(int line_length, const std::vector<double>& positions,
+                    const std::function<void(const std::string&)>& print_fn) const {
+  utils::print_summary(*this, line_length, positions, print_fn);
+}
+
+}  // namespace keras

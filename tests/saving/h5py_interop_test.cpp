@@ -1,0 +1,133 @@
+// Interoperability with Keras's files through h5py (Debian's python3-h5py), skipped when absent:
+// files written here are read by tools/h5/keras_h5_read.py (Keras 2.2.4's load procedure, h5py
+// only) and give back the same weights; files in Keras 1.2.2's and Keras 2.2.4's layouts written
+// by tools/h5/make_keras_fixtures.py load here and predict what numpy computes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "keras/keras.h"
+
+using namespace keras;
+using namespace keras::layers;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kTools = std::string(KERAS_SOURCE_DIR) + "/tools/h5/";
+
+// A Python interpreter that has h5py, or "".
+std::string python_with_h5py() {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    std::string command = std::string(python) + " -c 'import h5py, numpy' > /dev/null 2>&1";
+    if (std::system(command.c_str()) == 0) return python;
+  }
+  return "";
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return out;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  int status = pclose(pipe);
+  if (status != 0) throw std::runtime_error("command failed: " + command);
+  return out;
+}
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("keras_h5py_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST(H5pyInterop, OurFilesReadWithH5pyGiveTheSameWeights) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  backend::clear_session();
+  Sequential model;
+  model.add(Dense(6, {.activation = "relu", .input_dim = 5}));
+  model.add(Dropout(0.5));
+  model.add(Dense(3, {.activation = "softmax"}));
+  model.compile({.optimizer = "adam", .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  Tensor x = Tensor::full({8, 5}, 0.5);
+  Tensor y = utils::to_categorical(
+      Tensor::from_vector(std::vector<std::int64_t>{0, 1, 2, 0, 1, 2, 0, 1}), 3);
+  model.fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
+  fs::path dir = scratch("ours");
+  model.save((dir / "m.h5").string());
+  auto read = nlohmann::json::parse(
+      run(python + " " + kTools + "keras_h5_read.py " + (dir / "m.h5").string()));
+  EXPECT_EQ(read["keras_version"], "2.2.4");
+  EXPECT_EQ(read["backend"], "tensorflow");
+  EXPECT_EQ(read["model_config"]["class_name"], "Sequential");
+  EXPECT_EQ(read["training_config"]["loss"], "categorical_crossentropy");
+  EXPECT_EQ(read["training_config"]["optimizer_config"]["class_name"], "Adam");
+  const auto& layers = read["layers"];
+  ASSERT_EQ(layers.size(), 3u);  // every layer, the weightless Dropout too
+  EXPECT_EQ(layers[1]["name"], model.layers()[1]->name());
+  EXPECT_TRUE(layers[1]["weight_names"].empty());
+  EXPECT_EQ(layers[0]["weight_names"][0], model.layers()[0]->name() + "/kernel:0");
+  std::vector<Tensor> weights = model.get_weights();
+  std::size_t k = 0;
+  for (const auto& layer : layers)
+    for (std::size_t i = 0; i < layer["values"].size(); ++i, ++k) {
+      ASSERT_LT(k, weights.size());
+      EXPECT_EQ(layer["dtypes"][i], "float32");
+      EXPECT_EQ(layer["values"][i].get<std::vector<double>>(), weights[k].to_vector<double>());
+    }
+  EXPECT_EQ(k, weights.size());
+  std::vector<Tensor> slots = model.optimizer()->get_weights();
+  ASSERT_EQ(read["optimizer_weights"].size(), slots.size());
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    EXPECT_EQ(read["optimizer_weights"][i]["values"].get<std::vector<double>>(),
+              slots[i].to_vector<double>());
+  // Weight files too.
+  model.save_weights((dir / "w.h5").string());
+  auto weights_read = nlohmann::json::parse(
+      run(python + " " + kTools + "keras_h5_read.py " + (dir / "w.h5").string()));
+  EXPECT_EQ(weights_read["layers"].size(), 3u);
+  EXPECT_FALSE(weights_read.contains("model_config"));
+}
+
+TEST(H5pyInterop, Keras1AndKeras2FilesLoadAndPredict) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  fs::path dir = scratch("fixtures");
+  run(python + " " + kTools + "make_keras_fixtures.py " + dir.string());
+  std::ifstream in(dir / "expected.json");
+  auto expected = nlohmann::json::parse(in);
+  std::vector<float> xs;
+  for (double v : expected["x"].get<std::vector<double>>()) xs.push_back(static_cast<float>(v));
+  Tensor x = Tensor::from_vector(xs, {4, 5});
+  std::vector<double> y = expected["y"].get<std::vector<double>>();
+  auto check = [&](Model& model) {
+    std::vector<double> out = model.predict(x).to_vector<double>();
+    ASSERT_EQ(out.size(), y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(out[i], y[i], 1e-6) << i;
+  };
+  for (const char* file : {"keras1.h5", "keras2.h5"}) {
+    SCOPED_TRACE(file);
+    auto model = models::load_model((dir / file).string());
+    EXPECT_TRUE(model->compiled());
+    EXPECT_EQ(model->optimizer()->class_name(), "SGD");
+    ASSERT_EQ(model->layers().size(), 3u);
+    check(*model);
+  }
+  // A weights-only file into a model built from the same architecture.
+  auto fresh = models::load_model((dir / "keras1.h5").string());
+  fresh->set_weights(std::vector<Tensor>{Tensor({5, 6}), Tensor({6}), Tensor({6, 3}), Tensor({3})});
+  fresh->load_weights((dir / "keras2_weights.h5").string());
+  check(*fresh);
+  fresh->set_weights(std::vector<Tensor>{Tensor({5, 6}), Tensor({6}), Tensor({6, 3}), Tensor({3})});
+  fresh->load_weights((dir / "keras2_weights.h5").string(), /*by_name=*/true);
+  check(*fresh);
+}

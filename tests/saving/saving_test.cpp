@@ -1,0 +1,512 @@
+// Whole-model HDF5 files, weight files and JSON architectures: round trips, resuming training,
+// Keras 1 configs, safety of interrupted saves, and clear errors for bad files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "keras/keras.h"
+#include "keras/layers/serialization.h"
+#include "keras/saving/saving.h"
+
+using namespace keras;
+using namespace keras::layers;
+namespace fs = std::filesystem;
+
+namespace {
+
+Tensor random_normal(Shape shape, std::uint32_t seed) {
+  Tensor t(shape);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
+  return t;
+}
+
+std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
+  Tensor x = random_normal({n, 8}, seed);
+  std::vector<std::int64_t> labels;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float* row = x.data<float>() + i * 8;
+    labels.push_back(std::max_element(row, row + 3) - row);
+  }
+  return {x, utils::to_categorical(Tensor::from_vector(labels), 3)};
+}
+
+// A fresh folder per test.
+fs::path scratch(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("keras_saving_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void expect_same(const Tensor& a, const Tensor& b) {
+  ASSERT_EQ(a.shape(), b.shape());
+  auto va = a.to_vector<double>(), vb = b.to_vector<double>();
+  for (std::size_t i = 0; i < va.size(); ++i) ASSERT_EQ(va[i], vb[i]) << "at " << i;
+}
+
+std::shared_ptr<Sequential> mlp(const std::string& optimizer = "adam") {
+  auto model = std::make_shared<Sequential>();
+  model->add(Dense(16, {.activation = "relu", .kernel_initializer = "he_normal", .input_dim = 8}));
+  model->add(Dropout(0.25));
+  model->add(PReLU());
+  model->add(Dense(3, {.activation = "softmax", .kernel_regularizer = regularizers::l2(0.01)}));
+  model->compile(
+      {.optimizer = optimizer, .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  return model;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+TEST(Saving, SequentialConfigRoundTripsThroughJson) {
+  auto model = mlp();
+  std::string text = model->to_json();
+  auto parsed = nlohmann::json::parse(text);
+  EXPECT_EQ(parsed["class_name"], "Sequential");
+  EXPECT_EQ(parsed["keras_version"], "2.2.4");
+  const auto& layers = parsed["config"]["layers"];
+  ASSERT_EQ(layers.size(), 4u);
+  EXPECT_EQ(layers[0]["class_name"], "Dense");
+  EXPECT_EQ(layers[0]["config"]["batch_input_shape"], nlohmann::json::parse("[null, 8]"));
+  EXPECT_EQ(layers[0]["config"]["kernel_initializer"]["class_name"], "VarianceScaling");
+  EXPECT_EQ(layers[0]["config"]["kernel_initializer"]["config"]["scale"], 2.0);
+  EXPECT_EQ(layers[3]["config"]["kernel_regularizer"]["class_name"], "L1L2");
+
+  auto restored = models::model_from_json(text);
+  EXPECT_EQ(restored->class_name(), "Sequential");
+  EXPECT_EQ(restored->get_config(), model->get_config());
+  EXPECT_EQ(restored->count_params(), model->count_params());
+}
+
+TEST(Saving, EveryLayerRoundTripsThroughItsConfig) {
+  backend::clear_session();
+  std::vector<LayerPtr> layers = {
+      std::make_shared<Dense>(4, DenseOptions{.activation = "tanh",
+                                              .use_bias = false,
+                                              .kernel_initializer = "lecun_uniform",
+                                              .kernel_constraint = constraints::max_norm(3.0)}),
+      std::make_shared<Activation>("sigmoid"),
+      std::make_shared<Dropout>(0.3, DropoutOptions{.seed = 7}),
+      std::make_shared<Flatten>(),
+      std::make_shared<Reshape>(Shape{2, -1}),
+      std::make_shared<Permute>(std::vector<int>{2, 1}),
+      std::make_shared<RepeatVector>(3),
+      std::make_shared<ActivityRegularization>(ActivityRegularizationOptions{.l1 = 0.1, .l2 = 0.2}),
+      std::make_shared<Highway>(HighwayOptions{.activation = "relu", .input_dim = 5}),
+      std::make_shared<MaxoutDense>(3, MaxoutDenseOptions{.nb_feature = 2}),
+      std::make_shared<TimeDistributedDense>(2, TimeDistributedDenseOptions{.input_length = 4}),
+      std::make_shared<LeakyReLU>(0.2),
+      std::make_shared<PReLU>(PReLUOptions{.shared_axes = {1}}),
+      std::make_shared<ELU>(0.5),
+      std::make_shared<ThresholdedReLU>(0.7),
+      std::make_shared<GaussianNoise>(0.1),
+      std::make_shared<GaussianDropout>(0.2),
+  };
+  for (const auto& layer : layers) {
+    nlohmann::json config = layers::serialize(*layer);
+    LayerPtr back = layers::deserialize(config);
+    EXPECT_EQ(back->class_name(), layer->class_name());
+    EXPECT_EQ(layers::serialize(*back), config) << config.dump();
+  }
+  // Keras 1's name of the module's function.
+  EXPECT_EQ(utils::layer_from_config(layers::serialize(*layers[0]))->name(), layers[0]->name());
+}
+
+TEST(Saving, Keras1ConfigsAreRead) {
+  // A Keras 1.2 Sequential config: a plain list and Keras 1 argument names.
+  auto config = nlohmann::json::parse(R"({"class_name": "Sequential", "config": [
+    {"class_name": "Dense", "config": {"name": "dense_1", "trainable": true,
+      "batch_input_shape": [null, 100], "input_dtype": "float32", "output_dim": 64,
+      "init": "glorot_uniform", "activation": "linear", "W_regularizer": null,
+      "b_regularizer": null, "activity_regularizer": null, "W_constraint": null,
+      "b_constraint": null, "bias": true, "input_dim": 100}},
+    {"class_name": "Activation", "config": {"name": "activation_1", "trainable": true,
+      "activation": "relu"}},
+    {"class_name": "Dropout", "config": {"name": "dropout_1", "trainable": true, "p": 0.5}},
+    {"class_name": "Dense", "config": {"name": "dense_2", "trainable": false, "output_dim": 10,
+      "init": "uniform", "activation": "softmax", "W_regularizer": {"l1": 0.0, "l2": 0.01,
+      "name": "L1L2Regularizer"}, "b_regularizer": null, "activity_regularizer": null,
+      "W_constraint": {"name": "MaxNorm", "m": 2, "axis": 0}, "b_constraint": null,
+      "bias": false, "input_dim": null}}]})");
+  auto model = models::model_from_config(config);
+  ASSERT_EQ(model->layers().size(), 4u);
+  auto dense = std::dynamic_pointer_cast<Dense>(model->layers()[0]);
+  ASSERT_TRUE(dense);
+  EXPECT_EQ(dense->units(), 64);
+  EXPECT_EQ(model->layers()[0]->name(), "dense_1");
+  EXPECT_FALSE(model->layers()[3]->trainable());
+  EXPECT_EQ(model->count_params(), 100 * 64 + 64 + 64 * 10);
+  auto dropout = std::dynamic_pointer_cast<Dropout>(model->layers()[2]);
+  ASSERT_TRUE(dropout);
+  EXPECT_DOUBLE_EQ(dropout->rate(), 0.5);
+}
+
+TEST(Saving, BadConfigsNameTheProblem) {
+  auto expect_error = [](const std::string& text, const std::string& needle) {
+    try {
+      layers::deserialize(nlohmann::json::parse(text));
+      ADD_FAILURE() << "no error for " << text;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_error(R"({"class_name": "Dense2", "config": {}})", "Unknown layer: Dense2");
+  expect_error(R"({"class_name": "Dense", "config": {"units": 3, "colour": 1}})", "'colour'");
+  expect_error(R"({"class_name": "Dense", "config": {"units": "three"}})",
+               "'units' must be an integer");
+  expect_error(R"({"class_name": "Dense", "config": {"units": 3, "activation": "relu6"}})",
+               "relu6");
+  expect_error(R"({"class_name": "Lambda", "config": {"function": "square"}})",
+               "unknown function 'square'");
+}
+
+TEST(Saving, CustomObjectsResolveLayersFunctionsAndLosses) {
+  auto square = [](const SymbolicTensor& x) { return backend::square(x); };
+  Sequential model;
+  model.add(Dense(4, {.activation = ActivationArg(square, "square"), .input_dim = 3}));
+  model.add(Lambda(square, {.function_name = "square"}));
+  model.compile("sgd", LossArg(losses::mean_squared_error, "my_mse"));
+  fs::path dir = scratch("custom");
+  model.save((dir / "m.h5").string());
+  EXPECT_THROW(models::load_model((dir / "m.h5").string()), std::invalid_argument);
+  CustomObjects objects{.functions = {{"square", square}},
+                        .losses = {{"my_mse", losses::mean_squared_error}}};
+  auto loaded = models::load_model((dir / "m.h5").string(), objects);
+  Tensor x = random_normal({5, 3}, 3);
+  expect_same(loaded->predict(x), model.predict(x));
+  EXPECT_EQ(loaded->compile_options().loss.name, "my_mse");
+  {
+    CustomObjectScope scope(objects);
+    EXPECT_NO_THROW(models::load_model((dir / "m.h5").string()));
+  }
+  // A user's layer class, registered under its name.
+  layers::register_layer("MyDense", [](const nlohmann::json& config) -> LayerPtr {
+    return Dense::from_config(config);
+  });
+  auto mine = layers::deserialize(
+      nlohmann::json::parse(R"({"class_name": "MyDense", "config": {"units": 2}})"));
+  EXPECT_EQ(std::dynamic_pointer_cast<Dense>(mine)->units(), 2);
+}
+
+TEST(Saving, WholeModelRoundTripPredictsTheSame) {
+  auto model = mlp();
+  auto [x, y] = blobs(64, 1);
+  model->fit(x, y, {.batch_size = 16, .epochs = 2, .verbose = 0});
+  fs::path dir = scratch("roundtrip");
+  std::string path = (dir / "model.h5").string();
+  model->save(path);
+  auto loaded = models::load_model(path);
+  ASSERT_TRUE(loaded->compiled());
+  EXPECT_EQ(loaded->optimizer()->class_name(), "Adam");
+  expect_same(loaded->predict(x), model->predict(x));
+  auto a = model->get_weights(), b = loaded->get_weights();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
+  auto oa = model->optimizer()->get_weights(), ob = loaded->optimizer()->get_weights();
+  ASSERT_EQ(oa.size(), ob.size());
+  for (std::size_t i = 0; i < oa.size(); ++i) expect_same(oa[i], ob[i]);
+  EXPECT_EQ(loaded->metrics_names(), model->metrics_names());
+  // No temporary files left beside it.
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST(Saving, EveryOptimizerResumesExactly) {
+  for (const char* optimizer :
+       {"sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax", "nadam"}) {
+    SCOPED_TRACE(optimizer);
+    auto [x, y] = blobs(48, 2);
+    auto build = [&] {
+      backend::clear_session();
+      auto model = std::make_shared<Sequential>();
+      model->add(Dense(8, {.activation = "tanh", .input_dim = 8}));
+      model->add(Dense(3, {.activation = "softmax"}));
+      model->compile({.optimizer = optimizer, .loss = "categorical_crossentropy"});
+      return model;
+    };
+    auto straight = build();
+    auto resumed = build();
+    resumed->set_weights(straight->get_weights());
+    straight->fit(x, y, {.batch_size = 16, .epochs = 3, .verbose = 0, .shuffle = false});
+    resumed->fit(x, y, {.batch_size = 16, .epochs = 2, .verbose = 0, .shuffle = false});
+    fs::path dir = scratch(std::string("resume_") + optimizer);
+    resumed->save((dir / "m.h5").string());
+    auto loaded = models::load_model((dir / "m.h5").string());
+    loaded->fit(
+        x, y, {.batch_size = 16, .epochs = 3, .verbose = 0, .shuffle = false, .initial_epoch = 2});
+    auto a = straight->get_weights(), b = loaded->get_weights();
+    for (std::size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
+  }
+}
+
+TEST(Saving, WeightsOnlyPositionalAndByName) {
+  auto model = mlp();
+  fs::path dir = scratch("weights");
+  std::string path = (dir / "w.h5").string();
+  model->save_weights(path);
+  auto other = mlp();
+  other->load_weights(path);
+  auto a = model->get_weights(), b = other->get_weights();
+  for (std::size_t i = 0; i < a.size(); ++i) expect_same(a[i], b[i]);
+
+  // by_name: only layers whose names match are loaded; the rest keep their weights.
+  backend::clear_session();
+  Sequential renamed;
+  renamed.add(
+      Dense(16, {.activation = "relu", .input_dim = 8, .name = model->layers()[0]->name()}));
+  renamed.add(Dense(3, {.name = "something_else"}));
+  Tensor kept = renamed.layers()[1]->get_weights()[0].clone();
+  renamed.load_weights(path, /*by_name=*/true);
+  expect_same(renamed.layers()[0]->get_weights()[0], model->layers()[0]->get_weights()[0]);
+  expect_same(renamed.layers()[1]->get_weights()[0], kept);
+  // Positional loading into a different architecture: Keras's message.
+  try {
+    renamed.load_weights(path);
+    ADD_FAILURE();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("containing 3 layers into a model with 2 layers"),
+              std::string::npos)
+        << e.what();
+  }
+  // Whole-model files serve load_weights too.
+  model->save((dir / "m.h5").string());
+  auto third = mlp();
+  third->load_weights((dir / "m.h5").string());
+  expect_same(third->get_weights()[0], a[0]);
+}
+
+TEST(Saving, ByNameShapeMismatchThrowsOrSkips) {
+  backend::clear_session();
+  Sequential a;
+  a.add(Dense(4, {.input_dim = 3, .name = "d"}));
+  Sequential b;
+  b.add(Dense(5, {.input_dim = 3, .name = "d"}));
+  fs::path dir = scratch("mismatch");
+  a.save_weights((dir / "w.h5").string());
+  EXPECT_THROW(b.load_weights((dir / "w.h5").string(), true), std::invalid_argument);
+  Tensor before = b.get_weights()[0].clone();
+  b.load_weights((dir / "w.h5").string(), true, /*skip_mismatch=*/true);
+  expect_same(b.get_weights()[0], before);
+}
+
+TEST(Saving, OverwriteFalseRefuses) {
+  auto model = mlp();
+  fs::path dir = scratch("overwrite");
+  std::string path = (dir / "m.h5").string();
+  model->save(path);
+  std::string before = read_file(path);
+  EXPECT_THROW(model->save(path, /*overwrite=*/false), std::runtime_error);
+  EXPECT_THROW(model->save_weights(path, false), std::runtime_error);
+  EXPECT_TRUE(read_file(path) == before);
+  EXPECT_THROW(model->save((dir / "no_such_folder" / "m.h5").string()), std::runtime_error);
+}
+
+TEST(Saving, InterruptedSavesLeaveThePreviousFileIntact) {
+  auto model = mlp();
+  auto [x, y] = blobs(32, 4);
+  model->fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});
+  fs::path dir = scratch("interrupted");
+  std::string path = (dir / "m.h5").string();
+  model->save(path);
+  const std::string good = read_file(path);
+  const int steps = saving::detail::last_save_steps();
+  ASSERT_GT(steps, 5);
+  model->fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});  // different weights now
+  model->save_weights((dir / "w.h5").string());
+  const int weight_steps = saving::detail::last_save_steps();
+  fs::remove(dir / "w.h5");
+  for (int step = 1; step <= steps; ++step) {
+    saving::detail::fail_save_at_step(step);
+    EXPECT_THROW(model->save(path), std::runtime_error) << "step " << step;
+    if (step <= weight_steps) {
+      EXPECT_THROW(model->save_weights(path), std::runtime_error) << "step " << step;
+    }
+    saving::detail::fail_save_at_step(0);
+    EXPECT_TRUE(read_file(path) == good) << "the file changed at step " << step;
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      (void)entry;
+      ++files;
+    }
+    EXPECT_EQ(files, 1) << "a temporary file was left behind at step " << step;
+  }
+  EXPECT_NO_THROW(models::load_model(path));
+}
+
+TEST(Saving, TruncatedCorruptedAndForeignFilesRaiseClearErrors) {
+  auto model = mlp();
+  fs::path dir = scratch("corrupt");
+  std::string path = (dir / "m.h5").string();
+  model->save(path);
+  const std::string good = read_file(path);
+  auto write = [&](const std::string& bytes) {
+    std::ofstream out(dir / "bad.h5", std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  };
+  auto load_bad = [&]() { return models::load_model((dir / "bad.h5").string()); };
+  // 20 truncation lengths spread over the file.
+  for (int i = 0; i < 20; ++i) {
+    std::size_t length = good.size() * static_cast<std::size_t>(i) / 20;
+    write(good.substr(0, length));
+    EXPECT_ANY_THROW(load_bad()) << "length " << length;
+  }
+  // Foreign files.
+  write("not an hdf5 file at all");
+  try {
+    load_bad();
+    ADD_FAILURE();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an HDF5 file"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(models::load_model((dir / "missing.h5").string()), std::runtime_error);
+  // A weights-only file is not a model.
+  model->save_weights((dir / "bad.h5").string());
+  try {
+    load_bad();
+    ADD_FAILURE();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("No model found in config file"), std::string::npos);
+  }
+  // Random byte flips: an exception or a model, never a crash.
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::string bytes = good;
+    for (int k = 0; k < 4; ++k) bytes[rng() % bytes.size()] ^= static_cast<char>(1 + rng() % 255);
+    write(bytes);
+    try {
+      load_bad();
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+TEST(Saving, Keras3ArchiveRoundTrip) {
+  auto model = mlp();
+  auto [x, y] = blobs(32, 6);
+  model->fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});
+  fs::path dir = scratch("archive");
+  std::string path = (dir / "model.keras").string();
+  model->save(path);
+  std::string bytes = read_file(path);
+  ASSERT_GT(bytes.size(), 4u);
+  EXPECT_EQ(bytes.substr(0, 4), std::string("PK\x03\x04", 4));
+  for (const char* entry : {"metadata.json", "config.json", "model.weights.h5"})
+    EXPECT_NE(bytes.find(entry), std::string::npos) << entry;
+  EXPECT_NE(bytes.find("\"module\":\"keras.layers\""), std::string::npos);
+  // Stored entries: the HDF5 signature of the weights is visible in the archive.
+  EXPECT_NE(bytes.find("\x89HDF\r\n\x1a\n"), std::string::npos);
+  auto loaded = models::load_model(path);
+  expect_same(loaded->predict(x), model->predict(x));
+  EXPECT_THROW(model->save(path, /*overwrite=*/false), std::runtime_error);
+  // Truncated archives and foreign files.
+  for (int i = 0; i < 10; ++i) {
+    std::ofstream out(dir / "bad.keras", std::ios::binary | std::ios::trunc);
+    std::string part = bytes.substr(0, bytes.size() * static_cast<std::size_t>(i) / 10);
+    out.write(part.data(), static_cast<std::streamsize>(part.size()));
+    out.close();
+    EXPECT_THROW(models::load_model((dir / "bad.keras").string()), std::runtime_error) << i;
+  }
+  {
+    std::ofstream out(dir / "bad.keras", std::ios::trunc);
+    out << "hello";
+  }
+  EXPECT_THROW(models::load_model((dir / "bad.keras").string()), std::runtime_error);
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 2) << "temporary files were left behind";
+}
+
+TEST(Saving, Keras3StyleConfigsAreRead) {
+  // What Keras 3 writes for a Sequential model's config.json (abridged to the keys it sets).
+  auto config = nlohmann::json::parse(R"({"module": "keras", "class_name": "Sequential",
+    "config": {"name": "sequential", "trainable": true,
+      "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}},
+      "layers": [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [null, 100], "dtype": "float32", "sparse": false, "name": "input_layer"},
+         "registered_name": null},
+        {"module": "keras.layers", "class_name": "Dense",
+         "config": {"name": "dense", "trainable": true,
+           "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}},
+           "units": 64, "activation": "relu", "use_bias": true,
+           "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                  "config": {"seed": null}, "registered_name": null},
+           "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros",
+                                "config": {}, "registered_name": null},
+           "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null,
+           "bias_constraint": null},
+         "registered_name": null, "build_config": {"input_shape": [null, 100]}}]},
+    "registered_name": null, "build_config": {"input_shape": [null, 100]}})");
+  auto model = models::model_from_config(config);
+  ASSERT_EQ(model->layers().size(), 1u);
+  EXPECT_EQ(model->count_params(), 6464);
+  EXPECT_EQ(model->layers()[0]->get_config()["kernel_initializer"]["class_name"],
+            "VarianceScaling");
+}
+
+TEST(Saving, YamlRoundTripAndKerasYaml) {
+  auto model = mlp();
+  std::string yaml = model->to_yaml();
+  auto restored = models::model_from_yaml(yaml);
+  EXPECT_EQ(restored->get_config(), model->get_config());
+  // What Keras 2.2.4's to_yaml (PyYAML) writes, tuples tagged.
+  auto keras = models::model_from_yaml(R"(backend: tensorflow
+class_name: Sequential
+config:
+  layers:
+  - class_name: Dense
+    config:
+      activation: relu
+      batch_input_shape: !!python/tuple [null, 100]
+      dtype: float32
+      kernel_initializer:
+        class_name: VarianceScaling
+        config: {distribution: uniform, mode: fan_avg, scale: 1.0, seed: null}
+      name: dense_1
+      trainable: true
+      units: 64
+      use_bias: true
+  name: sequential_1
+keras_version: 2.2.4
+)");
+  EXPECT_EQ(keras->count_params(), 6464);
+  EXPECT_THROW(models::model_from_yaml("layers: [unclosed"), std::invalid_argument);
+}
+
+TEST(Saving, LargeConfigsAndSplitLayerNames) {
+  // 1000 layers with long names: model_config is well over HDF5's 64 KB object header limit and
+  // layer_names is split into layer_names0, layer_names1, ... as Keras does.
+  backend::clear_session();
+  Sequential model;
+  model.add(Dense(4, {.input_dim = 3, .name = "first"}));
+  for (int i = 0; i < 1000; ++i)
+    model.add(Activation("linear", {.name = std::string(70, 'a') + std::to_string(i)}));
+  model.add(Dense(2, {.name = "last"}));
+  fs::path dir = scratch("large");
+  std::string path = (dir / "m.h5").string();
+  model.save(path);
+  EXPECT_GT(model.to_json().size(), 64u * 1024u);
+  std::string bytes = read_file(path);
+  EXPECT_NE(bytes.find("layer_names0"), std::string::npos);
+  EXPECT_NE(bytes.find("layer_names1"), std::string::npos);
+  auto loaded = models::load_model(path);
+  ASSERT_EQ(loaded->layers().size(), 1002u);
+  EXPECT_EQ(loaded->layers()[500]->name(), std::string(70, 'a') + "499");
+  Tensor x = random_normal({2, 3}, 9);
+  expect_same(loaded->predict(x), model.predict(x));
+}

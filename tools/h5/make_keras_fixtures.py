@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Writes model files in Keras 1.2.2's and Keras 2.2.4's HDF5 layouts with h5py only, following
+the layouts read from Keras's source (keras/models.py::save_model at 1.2.2,
+keras/engine/saving.py::save_model at 2.2.4), plus the predictions numpy computes for them.
+
+Usage: make_keras_fixtures.py OUT_DIR  -> OUT_DIR/keras1.h5, keras2.h5, keras2_weights.h5,
+expected.json ({"x": [...], "y": [...]}: inputs (4, 5) and the model's outputs (4, 3)).
+The model: Dense(6, relu, input_dim=5) -> Dropout -> Dense(3, softmax), compiled with SGD.
+"""
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+rng = np.random.RandomState(1234)
+W1 = rng.uniform(-1, 1, (5, 6)).astype("float32")
+b1 = rng.uniform(-1, 1, (6,)).astype("float32")
+W2 = rng.uniform(-1, 1, (6, 3)).astype("float32")
+b2 = rng.uniform(-1, 1, (3,)).astype("float32")
+X = rng.uniform(-1, 1, (4, 5)).astype("float32")
+
+
+def predict(x):
+    h = np.maximum(x @ W1 + b1, 0)
+    z = h @ W2 + b2
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def strings(values):
+    return np.array([v.encode("utf8") for v in values])
+
+
+def write_keras1(path):
+    # Keras 1.2.2: Sequential config is a list; Keras 1 argument names; weights "<layer>_W".
+    config = {"class_name": "Sequential", "config": [
+        {"class_name": "Dense", "config": {
+            "name": "dense_1", "trainable": True, "batch_input_shape": [None, 5],
+            "input_dtype": "float32", "output_dim": 6, "init": "glorot_uniform",
+            "activation": "relu", "W_regularizer": None, "b_regularizer": None,
+            "activity_regularizer": None, "W_constraint": None, "b_constraint": None,
+            "bias": True, "input_dim": 5}},
+        {"class_name": "Dropout", "config": {"name": "dropout_1", "trainable": True, "p": 0.5}},
+        {"class_name": "Dense", "config": {
+            "name": "dense_2", "trainable": True, "output_dim": 3, "init": "glorot_uniform",
+            "activation": "softmax", "W_regularizer": None, "b_regularizer": None,
+            "activity_regularizer": None, "W_constraint": None, "b_constraint": None,
+            "bias": True, "input_dim": None}}]}
+    training = {"optimizer_config": {"class_name": "SGD", "config": {
+        "lr": 0.01, "momentum": 0.0, "decay": 0.0, "nesterov": False}},
+        "loss": "categorical_crossentropy", "metrics": ["accuracy"],
+        "sample_weight_mode": None, "loss_weights": None}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"1.2.2"
+        f.attrs["model_config"] = json.dumps(config).encode("utf8")
+        f.attrs["training_config"] = json.dumps(training).encode("utf8")
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = strings(["dense_1", "dropout_1", "dense_2"])
+        for name, weights in [("dense_1", [W1, b1]), ("dropout_1", []), ("dense_2", [W2, b2])]:
+            lg = g.create_group(name)
+            names = ["%s_W" % name, "%s_b" % name][:len(weights)]
+            lg.attrs["weight_names"] = strings(names)
+            for n, w in zip(names, weights):
+                lg.create_dataset(n, data=w)
+
+
+def keras2_config():
+    def dense(name, units, activation, first):
+        c = {"name": name, "trainable": True, "units": units, "activation": activation,
+             "use_bias": True,
+             "kernel_initializer": {"class_name": "VarianceScaling", "config": {
+                 "scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": None}},
+             "bias_initializer": {"class_name": "Zeros", "config": {}},
+             "kernel_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+             "kernel_constraint": None, "bias_constraint": None}
+        if first:
+            c["batch_input_shape"] = [None, 5]
+            c["dtype"] = "float32"
+        return {"class_name": "Dense", "config": c}
+    return {"class_name": "Sequential", "config": {"name": "sequential_1", "layers": [
+        dense("dense_1", 6, "relu", True),
+        {"class_name": "Dropout", "config": {"name": "dropout_1", "trainable": True, "rate": 0.5,
+                                             "noise_shape": None, "seed": None}},
+        dense("dense_2", 3, "softmax", False)]}}
+
+
+def write_keras2_weights(group):
+    group.attrs["layer_names"] = strings(["dense_1", "dropout_1", "dense_2"])
+    group.attrs["backend"] = b"tensorflow"
+    group.attrs["keras_version"] = b"2.2.4"
+    for name, weights in [("dense_1", [W1, b1]), ("dropout_1", []), ("dense_2", [W2, b2])]:
+        lg = group.create_group(name)
+        names = ["%s/kernel:0" % name, "%s/bias:0" % name][:len(weights)]
+        lg.attrs["weight_names"] = strings(names) if names else np.array([])
+        for n, w in zip(names, weights):
+            lg.create_dataset(n, data=w)
+
+
+def write_keras2(path):
+    training = {"optimizer_config": {"class_name": "SGD", "config": {
+        "lr": 0.01, "momentum": 0.9, "decay": 0.0, "nesterov": False}},
+        "loss": "categorical_crossentropy", "metrics": ["accuracy"],
+        "sample_weight_mode": None, "loss_weights": None}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.2.4"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(keras2_config()).encode("utf8")
+        f.attrs["training_config"] = json.dumps(training).encode("utf8")
+        write_keras2_weights(f.create_group("model_weights"))
+
+
+def write_keras2_weights_file(path):
+    with h5py.File(path, "w") as f:
+        write_keras2_weights(f)
+
+
+def main(out):
+    os.makedirs(out, exist_ok=True)
+    write_keras1(os.path.join(out, "keras1.h5"))
+    write_keras2(os.path.join(out, "keras2.h5"))
+    write_keras2_weights_file(os.path.join(out, "keras2_weights.h5"))
+    with open(os.path.join(out, "expected.json"), "w") as f:
+        json.dump({"x": X.ravel().tolist(), "y": predict(X).ravel().tolist()}, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
