@@ -91,14 +91,14 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"TimeDistributed",
        [](const nlohmann::json& config) -> LayerPtr {
          return layers::TimeDistributed::from_config(
-             config, [](const nlohmann::json& entry) { return deserialize(entry); });
+             config, [](const nlohmann::json& entry) { return layers::deserialize(entry); });
        }},
       {"Sequential",
        [](const nlohmann::json& config) -> LayerPtr { return Sequential::from_config(config); }},
       {"Model",
        [](const nlohmann::json& config) -> LayerPtr {
-         return Model::from_config(config,
-                                   [](const nlohmann::json& entry) { return deserialize(entry); });
+         return Model::from_config(
+             config, [](const nlohmann::json& entry) { return layers::deserialize(entry); });
        }},
       {"Dense", layers::Dense::from_config},
       {"Activation", layers::Activation::from_config},

@@ -33,9 +33,8 @@ std::map<std::string, ModelFactory>& model_classes() {
        }},
       {"Model",
        [](const json& config, const CustomObjects& objects) -> ModelPtr {
-         return Model::from_config(config, [&objects](const json& entry) {
-           return layers::deserialize(entry, objects);
-         });
+         return Model::from_config(
+             config, [&objects](const json& entry) { return layers::deserialize(entry, objects); });
        }},
   };
   return classes;
@@ -262,14 +261,40 @@ void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool 
 
 json training_config(const Model& model) {
   const CompileOptions& options = model.compile_options();
-  json metrics = json::array();
-  for (const auto& m : options.metrics) metrics.push_back(m.name);
+  // Keras writes each of loss, metrics and loss_weights as compile() received it: one value, a
+  // list (one per output) or a dict by output name.
+  json loss;
+  if (options.loss.is_list) {
+    loss = json::array();
+    for (const auto& l : options.loss.list) loss.push_back(l.name);
+  } else if (options.loss.is_map) {
+    loss = json::object();
+    for (const auto& [name, l] : options.loss.by_name) loss[name] = l.name;
+  } else {
+    loss = options.loss.single.name;
+  }
+  auto metric_names = [](const std::vector<MetricArg>& list) {
+    json names = json::array();
+    for (const auto& m : list) names.push_back(m.name);
+    return names;
+  };
+  json metrics;
+  if (options.metrics.is_map) {
+    metrics = json::object();
+    for (const auto& [name, list] : options.metrics.by_name) metrics[name] = metric_names(list);
+  } else {
+    metrics = metric_names(options.metrics.list);
+  }
+  json loss_weights = nullptr;
+  if (options.loss_weights.given)
+    loss_weights = options.loss_weights.is_map ? json(options.loss_weights.by_name)
+                                               : json(options.loss_weights.list);
   return {{"optimizer_config", model.optimizer()->serialize()},
-          {"loss", options.loss.name},
+          {"loss", loss},
           {"metrics", metrics},
           {"sample_weight_mode",
            options.sample_weight_mode.empty() ? json(nullptr) : json(options.sample_weight_mode)},
-          {"loss_weights", nullptr}};
+          {"loss_weights", loss_weights}};
 }
 
 void compile_from_training_config(Model& model, const json& config,
@@ -286,37 +311,61 @@ void compile_from_training_config(Model& model, const json& config,
   } catch (const std::exception& e) {
     throw bad(std::string("has an unusable optimizer: ") + e.what());
   }
+  auto loss_arg = [&](const json& value) -> LossArg {
+    if (!value.is_string()) throw bad("has a loss keras.cpp cannot use: " + value.dump());
+    std::string name = value.get<std::string>();
+    if (auto it = visible.losses.find(name); it != visible.losses.end())
+      return LossArg(it->second, name);
+    return LossArg(name);
+  };
   json loss = config.value("loss", json(nullptr));
-  // One output: a list or dict of one loss is that loss.
-  if ((loss.is_array() || loss.is_object()) && loss.size() == 1) loss = *loss.begin();
-  if (!loss.is_string()) throw bad("has a loss keras.cpp cannot use: " + loss.dump());
-  std::string loss_name = loss.get<std::string>();
-  if (auto it = visible.losses.find(loss_name); it != visible.losses.end())
-    options.loss = LossArg(it->second, loss_name);
-  else
-    options.loss = loss_name;
+  if (loss.is_array()) {
+    std::vector<LossArg> list;
+    for (const auto& l : loss) list.push_back(loss_arg(l));
+    options.loss = list;
+  } else if (loss.is_object()) {
+    std::map<std::string, LossArg> by_name;
+    for (const auto& [name, l] : loss.items()) by_name.emplace(name, loss_arg(l));
+    options.loss = by_name;
+  } else {
+    options.loss = loss_arg(loss);
+  }
+  auto metric_list = [&](const json& value) {
+    std::vector<MetricArg> list;
+    json items = value.is_string() ? json::array({value}) : value;
+    if (items.is_null()) return list;
+    if (!items.is_array()) throw bad("has metrics keras.cpp cannot use: " + value.dump());
+    for (const auto& m : items) {
+      if (!m.is_string()) throw bad("has a metric keras.cpp cannot use: " + m.dump());
+      std::string name = m.get<std::string>();
+      if (auto it = visible.metrics.find(name); it != visible.metrics.end())
+        list.emplace_back(name, it->second);
+      else
+        list.emplace_back(name);
+    }
+    return list;
+  };
   json metrics = config.value("metrics", json::array());
-  if (metrics.is_object() && metrics.size() == 1) metrics = *metrics.begin();
-  if (metrics.is_null()) metrics = json::array();
-  if (!metrics.is_array()) throw bad("has metrics keras.cpp cannot use: " + metrics.dump());
-  for (const auto& m : metrics) {
-    if (!m.is_string()) throw bad("has a metric keras.cpp cannot use: " + m.dump());
-    std::string name = m.get<std::string>();
-    if (auto it = visible.metrics.find(name); it != visible.metrics.end())
-      options.metrics.emplace_back(name, it->second);
-    else
-      options.metrics.emplace_back(name);
+  if (metrics.is_object()) {
+    std::map<std::string, std::vector<MetricArg>> by_name;
+    for (const auto& [name, m] : metrics.items()) by_name.emplace(name, metric_list(m));
+    options.metrics = by_name;
+  } else {
+    options.metrics = metric_list(metrics);
+  }
+  json loss_weights = config.value("loss_weights", json(nullptr));
+  try {
+    if (loss_weights.is_array())
+      options.loss_weights = loss_weights.get<std::vector<double>>();
+    else if (loss_weights.is_object())
+      options.loss_weights = loss_weights.get<std::map<std::string, double>>();
+    else if (!loss_weights.is_null())
+      throw bad("has loss_weights keras.cpp cannot use: " + loss_weights.dump());
+  } catch (const json::exception&) {
+    throw bad("has loss_weights keras.cpp cannot use: " + loss_weights.dump());
   }
   json mode = config.value("sample_weight_mode", json(nullptr));
   if (mode.is_string()) options.sample_weight_mode = mode.get<std::string>();
-  json loss_weights = config.value("loss_weights", json(nullptr));
-  if (!loss_weights.is_null()) {
-    if ((loss_weights.is_array() || loss_weights.is_object()) && loss_weights.size() == 1)
-      loss_weights = *loss_weights.begin();
-    if (!loss_weights.is_number() || loss_weights.get<double>() != 1.0)
-      throw bad("has loss_weights " + loss_weights.dump() +
-                ", which keras.cpp's single-output models do not support");
-  }
   model.compile(options);
 }
 
