@@ -19,3 +19,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 /usr/bin/python3 benchmarks/vs_pytorch/compare_mlp.py --keras-bin build/benchmarks/keras_mlp_bench "$@"
+/usr/bin/python3 benchmarks/vs_pytorch/compare_mlp.py --model cnn \
+    --keras-bin build/benchmarks/keras_mlp_bench "$@"
+/usr/bin/python3 benchmarks/vs_pytorch/compare_lstm.py --keras-bin build/benchmarks/keras_lstm_bench "$@"
