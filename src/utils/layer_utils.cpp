@@ -2,6 +2,7 @@
 #include "keras/utils/layer_utils.h"
 
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 namespace keras::utils {
@@ -87,8 +88,39 @@ void print_summary_rows(const std::vector<SummaryRow>& rows, bool sequential_lik
 
 }  // namespace detail
 
+namespace {
+// Keras 2.2.4's test: a graph model prints like a Sequential one when it is a chain, one input and
+// one output, every layer called once on one tensor and every tensor used once.
+bool is_chain(const Model& model) {
+  if (model.class_name() == "Sequential") return true;
+  if (model.inputs().size() != 1 || model.outputs().size() != 1) return false;
+  std::map<const backend::Node*, int> uses;
+  for (const auto& layer : model.layers()) {
+    if (layer->inbound_nodes().size() > 1) return false;
+    for (const auto& node : layer->inbound_nodes()) {
+      if (node.input_tensors.size() > 1) return false;
+      for (const auto& tensor : node.input_tensors)
+        if (++uses[tensor.node().get()] > 1) return false;
+    }
+  }
+  return true;
+}
+
+// "dense_1[0][0]" for each input of each call of the layer.
+std::vector<std::string> connections(const Layer& layer) {
+  std::vector<std::string> out;
+  for (const auto& node : layer.inbound_nodes())
+    for (const auto& tensor : node.input_tensors)
+      if (auto history = keras_history(tensor))
+        out.push_back(history->layer->name() + "[" + std::to_string(history->node_index) + "][" +
+                      std::to_string(history->tensor_index) + "]");
+  return out;
+}
+}  // namespace
+
 void print_summary(const Model& model, int line_length, const std::vector<double>& positions,
                    const PrintFunction& print_fn) {
+  const bool sequential_like = is_chain(model);
   std::vector<detail::SummaryRow> rows;
   for (const auto& layer : model.layers()) {
     detail::SummaryRow row{layer->name() + " (" + layer->class_name() + ")", "multiple",
@@ -98,6 +130,7 @@ void print_summary(const Model& model, int line_length, const std::vector<double
     } catch (const std::exception&) {
       // Keras prints "multiple" when a layer has no single output shape.
     }
+    if (!sequential_like) row.connected_to = connections(*layer);
     rows.push_back(row);
   }
   std::int64_t trainable = 0, total = 0;
@@ -111,10 +144,8 @@ void print_summary(const Model& model, int line_length, const std::vector<double
     for (auto d : w.shape()) n *= d;
     total += n;
   }
-  // Sequential models print three columns; models that know their connections call
-  // print_summary_rows with them.
-  detail::print_summary_rows(rows, /*sequential_like=*/true, trainable, total - trainable,
-                             line_length, positions, print_fn);
+  detail::print_summary_rows(rows, sequential_like, trainable, total - trainable, line_length,
+                             positions, print_fn);
 }
 
 }  // namespace keras::utils

@@ -92,3 +92,36 @@ TEST(Summary, ConnectedToColumnForGraphModels) {
   EXPECT_EQ(utils::detail::shape_repr({-1}), "(None,)");
   EXPECT_EQ(utils::detail::thousands(1234567), "1,234,567");
 }
+
+TEST(Summary, FunctionalModelsPrintTheirConnections) {
+  backend::clear_session();
+  // A branching model: four columns, one row per connection.
+  auto a = Input({.shape = Shape{4}, .name = "a"});
+  auto b = Input({.shape = Shape{4}, .name = "b"});
+  auto shared = std::make_shared<Dense>(3, DenseOptions{.name = "shared"});
+  auto merged = add({(*shared)(a), (*shared)(b)});
+  Model branching(TensorList{a, b}, TensorList{merged}, "branching");
+  auto lines = capture(branching);
+  EXPECT_EQ(lines[0].size(), 98u);
+  EXPECT_EQ(rtrim(lines[1]),
+            "Layer (type)                    Output Shape         Param #     Connected to");
+  std::string text;
+  for (const auto& line : lines) text += rtrim(line) + "\n";
+  EXPECT_NE(text.find("shared (Dense)                  multiple             15          a[0][0]\n" +
+                      std::string(65, ' ') + "b[0][0]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("shared[0][0]\n" + std::string(65, ' ') + "shared[1][0]\n"),
+            std::string::npos)
+      << text;
+
+  // A chain prints like a Sequential model, its InputLayer included.
+  auto x = Input({.shape = Shape{784}, .name = "pixels"});
+  auto h = Dense(64, {.activation = "relu", .name = "hidden"})(x);
+  Model chain(TensorList{x}, TensorList{Dense(10, {.name = "out"})(h)}, "chain");
+  lines = capture(chain);
+  EXPECT_EQ(lines[0].size(), 65u);
+  EXPECT_EQ(rtrim(lines[1]), "Layer (type)                 Output Shape              Param #");
+  EXPECT_EQ(rtrim(lines[3]), "pixels (InputLayer)          (None, 784)               0");
+  EXPECT_EQ(rtrim(lines[5]), "hidden (Dense)               (None, 64)                50240");
+}
