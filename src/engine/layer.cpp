@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace keras {
 
@@ -43,7 +44,7 @@ std::string to_snake_case(const std::string& name) {
 }  // namespace detail
 
 Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
-    : trainable_(arguments.trainable) {
+    : trainable_(arguments.trainable), initial_weights_(arguments.weights) {
   if (arguments.name.empty()) {
     std::string prefix = detail::to_snake_case(class_name);
     name_ = prefix + "_" + std::to_string(backend::get_uid(prefix));
@@ -70,6 +71,7 @@ Layer::Layer(Layer&& other) noexcept
       nodes_(std::move(other.nodes_)),
       losses_(std::move(other.losses_)),
       updates_(std::move(other.updates_)),
+      initial_weights_(std::move(other.initial_weights_)),
       snapshot_class_name_(std::move(other.snapshot_class_name_)),
       snapshot_config_(std::move(other.snapshot_config_)),
       snapshot_weights_(std::move(other.snapshot_weights_)),
@@ -299,6 +301,7 @@ std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inpu
   if (!built_) {
     build_list(shapes);
     built_ = true;
+    if (!initial_weights_.empty()) set_weights(std::exchange(initial_weights_, {}));
   }
   std::vector<SymbolicTensor> outputs = call_list(inputs, masks);
   std::vector<SymbolicTensor> output_masks = compute_mask_list(inputs, masks);

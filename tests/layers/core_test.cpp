@@ -289,3 +289,32 @@ TEST(CoreLayers, StackInOneModel) {
   auto losses = keras::testing::fit_losses(model, x, y, 10);
   EXPECT_LT(losses.back(), losses.front());
 }
+
+TEST(LayerWeightsArgument, DenseStartsFromTheGivenWeights) {
+  Tensor kernel = Tensor::from_vector<float>({1, 2, 3, 4, 5, 6}, {3, 2});
+  Tensor bias = Tensor::from_vector<float>({0.5, -0.5}, {2});
+  Sequential model;
+  model.add(Dense(2, {.input_dim = 3, .weights = {kernel, bias}}));
+  Tensor y = model.predict(Tensor::from_vector<float>({1, 1, 1}, {1, 3}));
+  EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{9.5f, 11.5f}));
+  auto weights = model.get_weights();
+  EXPECT_EQ(weights[0].to_vector<float>(), kernel.to_vector<float>());
+}
+
+TEST(LayerWeightsArgument, WrongShapesNameTheLayer) {
+  Sequential model;
+  try {
+    model.add(Dense(2, {.input_dim = 3, .name = "given", .weights = {Tensor({2, 2}), Tensor({2})}}));
+    FAIL() << "a (2, 2) kernel was accepted for a (3, 2) one";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("given"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LayerWeightsArgument, EmbeddingTakesPretrainedVectors) {
+  Tensor table = Tensor::from_vector<float>({0, 0, 1, 2, 3, 4}, {3, 2});
+  Sequential model;
+  model.add(Embedding(3, 2, {.input_length = 2, .weights = {table}}));
+  Tensor y = model.predict(Tensor::from_vector<std::int32_t>({2, 1}, {1, 2}));
+  EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{3, 4, 1, 2}));
+}

@@ -32,6 +32,8 @@ struct LayerArguments {
   std::optional<Shape> batch_input_shape{};  // with it; -1 for None
   std::optional<std::int64_t> batch_size{};
   bool trainable = true;
+  // Keras's `weights=`: the layer's initial weight values, set (shape-checked) once it is built.
+  std::vector<Tensor> weights{};
 };
 
 // The common arguments of a layer's option struct (any struct with name, input_shape and
@@ -43,6 +45,7 @@ LayerArguments layer_arguments(const Options& options) {
   args.input_shape = options.input_shape;
   args.batch_input_shape = options.batch_input_shape;
   if constexpr (requires { options.trainable; }) args.trainable = options.trainable;
+  if constexpr (requires { options.weights; }) args.weights = options.weights;
   if constexpr (requires { options.input_dim; }) {
     // Keras: input_dim stands for input_shape (input_length, input_dim) in sequence layers,
     // (input_dim,) elsewhere. Embedding's input_dim is a vocabulary size: it must not use this.
@@ -218,6 +221,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<LayerNode> nodes_;  // one per call
   std::vector<SymbolicTensor> losses_;
   std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
+  std::vector<Tensor> initial_weights_;                     // `weights=`, until built
   // For a layer not held by a shared_ptr: what the frozen stand-in reports once it is destroyed.
   std::string snapshot_class_name_;
   nlohmann::json snapshot_config_;

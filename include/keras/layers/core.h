@@ -55,6 +55,7 @@ struct DenseOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial [kernel, bias]
 };
 
 class Dense : public Layer {

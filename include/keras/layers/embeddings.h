@@ -31,6 +31,7 @@ struct EmbeddingOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial [embeddings], e.g. pretrained word vectors
 };
 
 class Embedding : public Layer {

@@ -12,6 +12,7 @@ LayerArguments embedding_arguments(const EmbeddingOptions& o) {
   LayerArguments args;
   args.name = o.name;
   args.trainable = o.trainable;
+  args.weights = o.weights;
   args.batch_input_shape = o.batch_input_shape;
   args.input_shape = o.input_shape;
   if (!args.input_shape && !args.batch_input_shape)
