@@ -269,3 +269,38 @@ TEST(Keras1Weights, MismatchedPerGateArraysRaiseAClearError) {
   }
   fs::remove_all(path.parent_path());
 }
+
+// Keras 1 configs of the layers above, as Keras 1.2.2 wrote them in model_config.
+TEST(Keras1Weights, Keras1ConfigKeysOfLstmAndConvolution2D) {
+  auto lstm = layers::deserialize(nlohmann::json::parse(R"({"class_name": "LSTM", "config": {
+      "name": "lstm_1", "trainable": true, "batch_input_shape": [null, 3, 2],
+      "return_sequences": true, "consume_less": "gpu", "output_dim": 4, "init": "glorot_uniform",
+      "inner_init": "orthogonal", "forget_bias_init": "zero", "activation": "tanh",
+      "inner_activation": "sigmoid", "dropout_W": 0.25, "dropout_U": 0.5}})"));
+  auto config = lstm->get_config();
+  EXPECT_EQ(config["units"], 4);
+  EXPECT_EQ(config["recurrent_activation"], "sigmoid");
+  EXPECT_EQ(config["unit_forget_bias"], false);
+  EXPECT_EQ(config["implementation"], 2);
+  EXPECT_EQ(config["dropout"], 0.25);
+  EXPECT_EQ(config["recurrent_dropout"], 0.5);
+  EXPECT_EQ(config["return_sequences"], true);
+
+  auto conv = layers::deserialize(nlohmann::json::parse(R"({"class_name": "Convolution2D",
+      "config": {"name": "convolution2d_1", "trainable": true, "batch_input_shape": [null, 2, 5, 5],
+      "nb_filter": 3, "nb_row": 3, "nb_col": 2, "init": "glorot_uniform", "activation": "relu",
+      "border_mode": "same", "subsample": [2, 1], "dim_ordering": "th", "bias": false}})"));
+  config = conv->get_config();
+  EXPECT_EQ(conv->class_name(), "Conv2D");
+  EXPECT_EQ(config["filters"], 3);
+  EXPECT_EQ(config["kernel_size"], nlohmann::json({3, 2}));
+  EXPECT_EQ(config["strides"], nlohmann::json({2, 1}));
+  EXPECT_EQ(config["padding"], "same");
+  EXPECT_EQ(config["data_format"], "channels_first");
+  EXPECT_EQ(config["use_bias"], false);
+  EXPECT_EQ(config["activation"], "relu");
+
+  EXPECT_THROW(layers::deserialize(nlohmann::json::parse(R"({"class_name": "Convolution2D",
+      "config": {"nb_filter": 3, "nb_row": 3, "nb_col": 3, "dim_ordering": "xy"}})")),
+               std::invalid_argument);
+}
