@@ -304,3 +304,64 @@ TEST(Keras1Weights, Keras1ConfigKeysOfLstmAndConvolution2D) {
       "config": {"nb_filter": 3, "nb_row": 3, "nb_col": 3, "dim_ordering": "xy"}})")),
                std::invalid_argument);
 }
+
+TEST(Keras1Weights, Conv1DKernelsOfKeras12AndKeras11Layouts) {
+  std::mt19937 rng(16);
+  // Keras 2 kernel (filter_length 3, input_dim 2, filters 4), and the two Keras 1 layouts.
+  Tensor kernel = random_tensor({3, 2, 4}, rng), bias = random_tensor({4}, rng);
+  Tensor keras12({3, 1, 2, 4}), keras11({4, 2, 3, 1});
+  for (std::int64_t l = 0; l < 3; ++l)
+    for (std::int64_t c = 0; c < 2; ++c)
+      for (std::int64_t o = 0; o < 4; ++o) {
+        keras12.at<float>(l, 0, c, o) = kernel.at<float>(l, c, o);
+        keras11.at<float>(o, c, l, 0) = kernel.at<float>(l, c, o);
+      }
+  for (const Tensor& stored : {keras12, keras11}) {
+    fs::path path = scratch("conv1d.h5");
+    write_weights_file(path, "conv1d_1", {{"conv1d_1_W", stored}, {"conv1d_1_b", bias}});
+    auto input = Input({.shape = Shape{6, 2}});
+    Model model({.input = {input}, .output = Conv1D(4, {3}, {.name = "conv1d_1"})(input)});
+    model.load_weights(path.string());
+    auto weights = model.get_layer("conv1d_1")->get_weights();
+    EXPECT_EQ(weights[0].to_vector<float>(), kernel.to_vector<float>());
+    fs::remove_all(path.parent_path());
+  }
+}
+
+TEST(Keras1Weights, BidirectionalLstmOfPerGateArrays) {
+  const std::int64_t T = 3, D = 2, units = 2;
+  std::mt19937 rng(17);
+  // Keras 1.2.2's Bidirectional: the forward LSTM's 12 arrays, then the backward LSTM's.
+  std::vector<std::pair<std::string, Tensor>> file_weights;
+  std::vector<std::map<std::string, Tensor>> w(2);
+  for (int direction = 0; direction < 2; ++direction)
+    for (const char* g : {"i", "c", "f", "o"})
+      for (const char* kind : {"W", "U", "b"}) {
+        Shape shape = std::string_view(kind) == "W"   ? Shape{D, units}
+                      : std::string_view(kind) == "U" ? Shape{units, units}
+                                                      : Shape{units};
+        std::string key = cat({kind, "_", g});
+        w[direction][key] = random_tensor(shape, rng);
+        file_weights.emplace_back(cat({direction ? "backward_" : "forward_", key}),
+                                  w[direction][key]);
+      }
+  fs::path path = scratch("bidirectional_keras1.h5");
+  write_weights_file(path, "bidirectional_1", file_weights);
+  auto input = Input({.shape = Shape{T, D}});
+  auto output = Bidirectional(LSTM(units), {.name = "bidirectional_1"})(input);
+  Model model({.input = {input}, .output = output});
+  model.load_weights(path.string());
+  auto weights = model.get_layer("bidirectional_1")->get_weights();
+  ASSERT_EQ(weights.size(), 6u);
+  for (int direction = 0; direction < 2; ++direction) {
+    const Tensor& bias = weights[3 * direction + 2];
+    ASSERT_EQ(bias.shape(), (Shape{4 * units}));
+    for (std::int64_t u = 0; u < units; ++u) {
+      EXPECT_EQ(bias.at<float>(u), w[direction]["b_i"].at<float>(u));
+      EXPECT_EQ(bias.at<float>(units + u), w[direction]["b_f"].at<float>(u));
+      EXPECT_EQ(bias.at<float>(2 * units + u), w[direction]["b_c"].at<float>(u));
+      EXPECT_EQ(bias.at<float>(3 * units + u), w[direction]["b_o"].at<float>(u));
+    }
+  }
+  fs::remove_all(path.parent_path());
+}
