@@ -127,8 +127,8 @@ TEST(Keras1Weights, LstmPerGateArraysLoadInKeras2GateOrder) {
       c_next[u] = f * c[u] + i * g;
       h_next[u] = o * std::tanh(c_next[u]);
     }
-    h = h_next;
-    c = c_next;
+    h.swap(h_next);
+    c.swap(c_next);
   }
   for (std::int64_t u = 0; u < units; ++u) EXPECT_NEAR(y.at<float>(0, u), h[u], 1e-5) << u;
   fs::remove_all(path.parent_path());
@@ -171,7 +171,7 @@ TEST(Keras1Weights, GruPerGateArraysLoadAsZRH) {
       double hh = std::tanh(gate(x, t, rh, w["W_h"], w["U_h"], w["b_h"], u));
       h_next[u] = z[u] * h[u] + (1 - z[u]) * hh;
     }
-    h = h_next;
+    h.swap(h_next);
   }
   for (std::int64_t u = 0; u < units; ++u) EXPECT_NEAR(y.at<float>(0, u), h[u], 1e-5) << u;
   fs::remove_all(path.parent_path());
@@ -364,4 +364,49 @@ TEST(Keras1Weights, BidirectionalLstmOfPerGateArrays) {
     }
   }
   fs::remove_all(path.parent_path());
+}
+
+// Keras 1's Deconvolution2D and 'th' Convolution3D kernels: the layout changes Keras 2.2.4's loader
+// makes, checked element by element.
+TEST(Keras1Weights, DeconvolutionAndThConv3DKernelLayouts) {
+  std::mt19937 rng(18);
+  {
+    // 'tf' Deconvolution2D: (rows, cols, stack_size, filters) -> (rows, cols, filters, stack_size).
+    Tensor stored = random_tensor({3, 3, 2, 4}, rng), bias = random_tensor({4}, rng);
+    fs::path path = scratch("deconv.h5");
+    write_weights_file(path, "deconv_1", {{"deconv_1_W", stored}, {"deconv_1_b", bias}});
+    auto input = Input({.shape = Shape{5, 5, 2}});
+    auto output =
+        Conv2DTranspose(4, {3, 3}, {.data_format = "channels_last", .name = "deconv_1"})(input);
+    Model model({.input = {input}, .output = output});
+    model.load_weights(path.string());
+    Tensor kernel = model.get_layer("deconv_1")->get_weights()[0];
+    ASSERT_EQ(kernel.shape(), (Shape{3, 3, 4, 2}));
+    for (std::int64_t r = 0; r < 3; ++r)
+      for (std::int64_t c = 0; c < 3; ++c)
+        for (std::int64_t i = 0; i < 2; ++i)
+          for (std::int64_t o = 0; o < 4; ++o)
+            EXPECT_EQ(kernel.at<float>(r, c, o, i), stored.at<float>(r, c, i, o));
+    fs::remove_all(path.parent_path());
+  }
+  {
+    // 'th' Convolution3D: (filters, stack, d1, d2, d3) -> (d1, d2, d3, stack, filters).
+    Tensor stored = random_tensor({3, 2, 2, 2, 2}, rng), bias = random_tensor({3}, rng);
+    fs::path path = scratch("conv3d.h5");
+    write_weights_file(path, "conv3d_1", {{"conv3d_1_W", stored}, {"conv3d_1_b", bias}});
+    auto input = Input({.shape = Shape{2, 4, 4, 4}});
+    auto output =
+        Conv3D(3, {2, 2, 2}, {.data_format = "channels_first", .name = "conv3d_1"})(input);
+    Model model({.input = {input}, .output = output});
+    model.load_weights(path.string());
+    Tensor kernel = model.get_layer("conv3d_1")->get_weights()[0];
+    ASSERT_EQ(kernel.shape(), (Shape{2, 2, 2, 2, 3}));
+    for (std::int64_t o = 0; o < 3; ++o)
+      for (std::int64_t i = 0; i < 2; ++i)
+        for (std::int64_t a = 0; a < 2; ++a)
+          for (std::int64_t b = 0; b < 2; ++b)
+            for (std::int64_t c = 0; c < 2; ++c)
+              EXPECT_EQ(kernel.at<float>(a, b, c, i, o), stored.at<float>(o, i, a, b, c));
+    fs::remove_all(path.parent_path());
+  }
 }
