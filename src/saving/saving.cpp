@@ -181,6 +181,8 @@ void load_weights_from_group(const h5::Group& group, Model& model) {
     if (!layer->weights().empty()) filtered.push_back(layer);
   if (!group.has_attr("layer_names") && !group.has_attr("layer_names0"))
     group.fail("expected a Keras weights group with a 'layer_names' attribute, found none");
+  const std::string version = group.read_string_attr("keras_version").value_or("1");
+  const std::optional<std::string> backend = group.read_string_attr("backend");
   std::vector<SavedLayer> saved;
   for (const auto& name : group.read_string_array_attr("layer_names")) {
     SavedLayer layer = read_layer_group(group, name);
@@ -195,6 +197,8 @@ void load_weights_from_group(const h5::Group& group, Model& model) {
   for (std::size_t k = 0; k < saved.size(); ++k) {
     const LayerPtr& layer = filtered[k];
     std::vector<SymbolicTensor> symbolic = layer->weights();
+    saved[k].values =
+        preprocess_weights_for_loading(*layer, std::move(saved[k].values), version, backend);
     if (saved[k].values.size() != symbolic.size())
       throw std::invalid_argument("Layer #" + std::to_string(k) + " (named \"" + layer->name() +
                                   "\" in the current model) was found to correspond to layer " +
@@ -217,6 +221,8 @@ void load_weights_from_group(const h5::Group& group, Model& model) {
 void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool skip_mismatch) {
   if (!group.has_attr("layer_names") && !group.has_attr("layer_names0"))
     group.fail("expected a Keras weights group with a 'layer_names' attribute, found none");
+  const std::string version = group.read_string_attr("keras_version").value_or("1");
+  const std::optional<std::string> backend = group.read_string_attr("backend");
   std::vector<std::pair<LayerPtr, std::vector<Tensor>>> updates;
   std::vector<std::string> names = group.read_string_array_attr("layer_names");
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -226,6 +232,8 @@ void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool 
     if (!layer) continue;
     SavedLayer saved = read_layer_group(group, names[k]);
     std::vector<SymbolicTensor> symbolic = layer->weights();
+    saved.values =
+        preprocess_weights_for_loading(*layer, std::move(saved.values), version, backend);
     if (saved.values.size() != symbolic.size()) {
       std::string counts =
           std::to_string(symbolic.size()) + " vs " + std::to_string(saved.values.size());

@@ -131,3 +131,30 @@ TEST(H5pyInterop, Keras1AndKeras2FilesLoadAndPredict) {
   fresh->load_weights((dir / "keras2_weights.h5").string(), /*by_name=*/true);
   check(*fresh);
 }
+
+// Keras 1 layers whose weights Keras 2.2.4's loader converts: an LSTM's 12 per-gate arrays and a
+// 'th' Convolution2D's (nb_filter, stack, rows, cols) kernel, in whole Keras 1.2.2 model files.
+TEST(H5pyInterop, Keras1LstmAndThConvolutionLoadAndPredict) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  fs::path dir = scratch("keras1_layers");
+  run(python + " " + kTools + "make_keras_fixtures.py " + dir.string());
+  std::ifstream in(dir / "expected_keras1_layers.json");
+  auto expected = nlohmann::json::parse(in);
+  auto floats = [](const nlohmann::json& values) {
+    std::vector<float> out;
+    for (double v : values.get<std::vector<double>>()) out.push_back(static_cast<float>(v));
+    return out;
+  };
+  auto check = [&](const std::string& file, const std::string& key, Shape x_shape) {
+    SCOPED_TRACE(file);
+    auto model = models::load_model((dir / file).string(), {}, /*compile=*/false);
+    Tensor x = Tensor::from_vector(floats(expected[key + "_x"]), x_shape);
+    std::vector<double> out = model->predict(x).to_vector<double>();
+    std::vector<double> y = expected[key + "_y"].get<std::vector<double>>();
+    ASSERT_EQ(out.size(), y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(out[i], y[i], 1e-5) << i;
+  };
+  check("keras1_lstm.h5", "lstm", {2, 3, 2});
+  check("keras1_th_conv.h5", "conv", {2, 2, 5, 5});
+}

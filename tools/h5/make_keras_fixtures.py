@@ -6,6 +6,12 @@ keras/engine/saving.py::save_model at 2.2.4), plus the predictions numpy compute
 Usage: make_keras_fixtures.py OUT_DIR  -> OUT_DIR/keras1.h5, keras2.h5, keras2_weights.h5,
 expected.json ({"x": [...], "y": [...]}: inputs (4, 5) and the model's outputs (4, 3)).
 The model: Dense(6, relu, input_dim=5) -> Dropout -> Dense(3, softmax), compiled with SGD.
+
+Also Keras 1 layers whose weights Keras 2.2.4's loader converts (preprocess_weights_for_loading):
+keras1_lstm.h5 (LSTM(4) over (3, 2) inputs, its 12 per-gate arrays W_i, U_i, b_i, W_c, ..., in
+Keras 1's order i, c, f, o) and keras1_th_conv.h5 (Convolution2D(3, 3, 3, dim_ordering='th') over
+(2, 5, 5) inputs, kernel (nb_filter, stack, rows, cols)), with expected_keras1_layers.json holding
+inputs and numpy's outputs ({"lstm_x", "lstm_y", "conv_x", "conv_y"}).
 """
 import json
 import os
@@ -116,6 +122,80 @@ def write_keras2_weights_file(path):
         write_keras2_weights(f)
 
 
+LSTM_GATES = {g: (rng.uniform(-1, 1, (2, 4)).astype("float32"),
+                  rng.uniform(-1, 1, (4, 4)).astype("float32"),
+                  rng.uniform(-1, 1, (4,)).astype("float32")) for g in "icfo"}
+LSTM_X = rng.uniform(-1, 1, (2, 3, 2)).astype("float32")
+CONV_W = rng.uniform(-1, 1, (3, 2, 3, 3)).astype("float32")
+CONV_B = rng.uniform(-1, 1, (3,)).astype("float32")
+CONV_X = rng.uniform(-1, 1, (2, 2, 5, 5)).astype("float32")
+
+
+def hard_sigmoid(x):
+    return np.clip(0.2 * x + 0.5, 0, 1)
+
+
+def lstm_predict(x):
+    # Keras 1's LSTM step (consume_less='cpu'), gate by gate.
+    h = np.zeros((x.shape[0], 4))
+    c = np.zeros((x.shape[0], 4))
+    for t in range(x.shape[1]):
+        z = {g: x[:, t] @ W + h @ U + b for g, (W, U, b) in LSTM_GATES.items()}
+        c = hard_sigmoid(z["f"]) * c + hard_sigmoid(z["i"]) * np.tanh(z["c"])
+        h = hard_sigmoid(z["o"]) * np.tanh(c)
+    return h
+
+
+def conv_predict(x):
+    # Correlation (TensorFlow's convolution) with a (filters, stack, rows, cols) kernel, 'valid'.
+    y = np.zeros((x.shape[0], 3, 3, 3))
+    for i in range(3):
+        for j in range(3):
+            patch = x[:, :, i:i + 3, j:j + 3]
+            y[:, :, i, j] = np.einsum("ncuv,ocuv->no", patch, CONV_W) + CONV_B
+    return y
+
+
+def write_keras1_model(path, layer_config, weight_names, weights):
+    config = {"class_name": "Sequential", "config": [layer_config]}
+    name = layer_config["config"]["name"]
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"1.2.2"
+        f.attrs["model_config"] = json.dumps(config).encode("utf8")
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = strings([name])
+        lg = g.create_group(name)
+        lg.attrs["weight_names"] = strings(weight_names)
+        for n, w in zip(weight_names, weights):
+            lg.create_dataset(n, data=w)
+
+
+def write_keras1_lstm(path):
+    layer = {"class_name": "LSTM", "config": {
+        "name": "lstm_1", "trainable": True, "batch_input_shape": [None, 3, 2],
+        "input_dtype": "float32", "return_sequences": False, "go_backwards": False,
+        "stateful": False, "unroll": False, "consume_less": "cpu", "output_dim": 4,
+        "init": "glorot_uniform", "inner_init": "orthogonal", "forget_bias_init": "one",
+        "activation": "tanh", "inner_activation": "hard_sigmoid", "W_regularizer": None,
+        "U_regularizer": None, "b_regularizer": None, "dropout_W": 0.0, "dropout_U": 0.0}}
+    names, weights = [], []
+    for g in "icfo":  # Keras 1.2.2's LSTM.trainable_weights order
+        for kind, w in zip("WUb", LSTM_GATES[g]):
+            names.append("lstm_1_%s_%s" % (kind, g))
+            weights.append(w)
+    write_keras1_model(path, layer, names, weights)
+
+
+def write_keras1_th_conv(path):
+    layer = {"class_name": "Convolution2D", "config": {
+        "name": "convolution2d_1", "trainable": True, "batch_input_shape": [None, 2, 5, 5],
+        "input_dtype": "float32", "nb_filter": 3, "nb_row": 3, "nb_col": 3,
+        "init": "glorot_uniform", "activation": "linear", "border_mode": "valid",
+        "subsample": [1, 1], "dim_ordering": "th", "W_regularizer": None, "b_regularizer": None,
+        "activity_regularizer": None, "W_constraint": None, "b_constraint": None, "bias": True}}
+    write_keras1_model(path, layer, ["convolution2d_1_W", "convolution2d_1_b"], [CONV_W, CONV_B])
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     write_keras1(os.path.join(out, "keras1.h5"))
@@ -123,6 +203,12 @@ def main(out):
     write_keras2_weights_file(os.path.join(out, "keras2_weights.h5"))
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump({"x": X.ravel().tolist(), "y": predict(X).ravel().tolist()}, f)
+    write_keras1_lstm(os.path.join(out, "keras1_lstm.h5"))
+    write_keras1_th_conv(os.path.join(out, "keras1_th_conv.h5"))
+    with open(os.path.join(out, "expected_keras1_layers.json"), "w") as f:
+        json.dump({"lstm_x": LSTM_X.ravel().tolist(), "lstm_y": lstm_predict(LSTM_X).ravel().tolist(),
+                   "conv_x": CONV_X.ravel().tolist(), "conv_y": conv_predict(CONV_X).ravel().tolist()},
+                  f)
 
 
 if __name__ == "__main__":

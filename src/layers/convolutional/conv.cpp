@@ -38,6 +38,56 @@ nlohmann::json initializer_config(const std::string& name) {
   return initializers::serialize(name);
 }
 
+// A Keras 1 config (Convolution1D/2D/3D, AtrousConvolution, Deconvolution2D) in Keras 2's keys, as
+// Keras 2.2.4's legacy interfaces convert the arguments; Keras 2 keys present win.
+nlohmann::json keras2_conv_config(const nlohmann::json& c) {
+  nlohmann::json d = c;
+  auto rename = [&](const char* keras1, const char* keras2) {
+    if (d.contains(keras1) && !d.contains(keras2)) d[keras2] = d[keras1];
+  };
+  rename("nb_filter", "filters");
+  if (!d.contains("kernel_size")) {
+    if (d.contains("filter_length"))
+      d["kernel_size"] = Ints{d["filter_length"].get<std::int64_t>()};
+    else if (d.contains("nb_row") && d.contains("nb_col"))
+      d["kernel_size"] = Ints{d["nb_row"].get<std::int64_t>(), d["nb_col"].get<std::int64_t>()};
+    else if (d.contains("kernel_dim1") && d.contains("kernel_dim2") && d.contains("kernel_dim3"))
+      d["kernel_size"] =
+          Ints{d["kernel_dim1"].get<std::int64_t>(), d["kernel_dim2"].get<std::int64_t>(),
+               d["kernel_dim3"].get<std::int64_t>()};
+  }
+  if (!d.contains("strides")) {
+    if (d.contains("subsample"))
+      d["strides"] = d["subsample"];
+    else if (d.contains("subsample_length"))
+      d["strides"] = Ints{d["subsample_length"].get<std::int64_t>()};
+  }
+  rename("border_mode", "padding");
+  if (d.contains("dim_ordering") && !d.contains("data_format")) {
+    const std::string ordering = d["dim_ordering"].get<std::string>();
+    if (ordering == "th")
+      d["data_format"] = "channels_first";
+    else if (ordering == "tf")
+      d["data_format"] = "channels_last";
+    else if (ordering != "default")
+      throw std::invalid_argument(
+          "from_config: dim_ordering must be 'th', 'tf' or 'default', got '" + ordering + "'");
+  }
+  if (d.contains("atrous_rate") && !d.contains("dilation_rate"))
+    d["dilation_rate"] = d["atrous_rate"].is_number()
+                             ? nlohmann::json(Ints{d["atrous_rate"].get<std::int64_t>()})
+                             : d["atrous_rate"];
+  rename("bias", "use_bias");
+  if (d.contains("init") && !d.contains("kernel_initializer"))
+    d["kernel_initializer"] =
+        d["init"].is_string() ? initializer_config(d["init"].get<std::string>()) : d["init"];
+  rename("W_regularizer", "kernel_regularizer");
+  rename("b_regularizer", "bias_regularizer");
+  rename("W_constraint", "kernel_constraint");
+  rename("b_constraint", "bias_constraint");
+  return d;
+}
+
 ConvOptions options_from_config(const nlohmann::json& c) {
   ConvOptions o;
   detail::base_options_from_config(c, o);
@@ -67,7 +117,8 @@ ConvOptions options_from_config(const nlohmann::json& c) {
 }
 
 template <typename L>
-std::shared_ptr<Layer> conv_from_config(const nlohmann::json& c) {
+std::shared_ptr<Layer> conv_from_config(const nlohmann::json& config) {
+  const nlohmann::json c = keras2_conv_config(config);
   auto layer = std::make_shared<L>(options_from_config(c));
   struct Access : L {
     static void set(L& l, const nlohmann::json& c) {

@@ -251,7 +251,37 @@ nlohmann::json Recurrent::get_config() const {
   return config;
 }
 
-RNNOptions Recurrent::options_from_config(const nlohmann::json& c) {
+RNNOptions Recurrent::options_from_config(const nlohmann::json& config) {
+  // Keras 1's spellings of the keys become Keras 2's, as Keras 2.2.4's legacy interfaces convert
+  // them (output_dim, init, inner_init, inner_activation, W_/U_/b_regularizer and _constraint,
+  // dropout_W, dropout_U, consume_less, forget_bias_init).
+  nlohmann::json c = config;
+  for (const auto& [keras1, keras2] : std::vector<std::pair<const char*, const char*>>{
+           {"output_dim", "units"},
+           {"init", "kernel_initializer"},
+           {"inner_init", "recurrent_initializer"},
+           {"inner_activation", "recurrent_activation"},
+           {"W_regularizer", "kernel_regularizer"},
+           {"U_regularizer", "recurrent_regularizer"},
+           {"b_regularizer", "bias_regularizer"},
+           {"W_constraint", "kernel_constraint"},
+           {"U_constraint", "recurrent_constraint"},
+           {"b_constraint", "bias_constraint"},
+           {"dropout_W", "dropout"},
+           {"dropout_U", "recurrent_dropout"}})
+    if (c.contains(keras1) && !c.contains(keras2)) c[keras2] = c[keras1];
+  if (c.contains("consume_less") && !c.contains("implementation")) {
+    const std::string mode = c["consume_less"].get<std::string>();
+    if (mode != "cpu" && mode != "mem" && mode != "gpu")
+      throw std::invalid_argument("from_config: consume_less must be 'cpu', 'mem' or 'gpu', got '" +
+                                  mode + "'");
+    c["implementation"] = mode == "cpu" ? 0 : mode == "mem" ? 1 : 2;
+  }
+  if (c.contains("forget_bias_init") && !c.contains("unit_forget_bias"))
+    c["unit_forget_bias"] = c["forget_bias_init"] == "one";
+  if (!c.contains("units"))
+    throw std::invalid_argument(
+        "from_config: a recurrent layer's config needs 'units' (Keras 1: 'output_dim')");
   RNNOptions o;
   o.units = c.at("units").get<std::int64_t>();
   o.activation = c.value("activation", std::string("tanh"));
