@@ -304,7 +304,8 @@ TEST(LayerWeightsArgument, DenseStartsFromTheGivenWeights) {
 TEST(LayerWeightsArgument, WrongShapesNameTheLayer) {
   Sequential model;
   try {
-    model.add(Dense(2, {.input_dim = 3, .name = "given", .weights = {Tensor({2, 2}), Tensor({2})}}));
+    model.add(
+        Dense(2, {.input_dim = 3, .name = "given", .weights = {Tensor({2, 2}), Tensor({2})}}));
     FAIL() << "a (2, 2) kernel was accepted for a (3, 2) one";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("given"), std::string::npos) << e.what();
@@ -317,4 +318,19 @@ TEST(LayerWeightsArgument, EmbeddingTakesPretrainedVectors) {
   model.add(Embedding(3, 2, {.input_length = 2, .weights = {table}}));
   Tensor y = model.predict(Tensor::from_vector<std::int32_t>({2, 1}, {1, 2}));
   EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{3, 4, 1, 2}));
+}
+
+TEST(LayerWeightsArgument, LayersWithSeveralWeightsTakeThemInOrder) {
+  // BatchNormalization: gamma, beta, moving_mean, moving_variance; inference uses the moving ones.
+  Sequential model;
+  model.add(BatchNormalization(
+      {.epsilon = 1e-12,
+       .input_shape = Shape{2},
+       .weights = {Tensor::from_vector<float>({2, 2}, {2}), Tensor::from_vector<float>({1, 1}, {2}),
+                   Tensor::from_vector<float>({1, 3}, {2}),
+                   Tensor::from_vector<float>({4, 4}, {2})}}));
+  Tensor y = model.predict(Tensor::from_vector<float>({5, 3}, {1, 2}));
+  auto values = y.to_vector<float>();  // 2 * (x - mean) / 2 + 1
+  EXPECT_NEAR(values[0], 5, 1e-5);
+  EXPECT_NEAR(values[1], 1, 1e-5);
 }

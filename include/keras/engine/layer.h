@@ -221,7 +221,7 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<LayerNode> nodes_;  // one per call
   std::vector<SymbolicTensor> losses_;
   std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
-  std::vector<Tensor> initial_weights_;                     // `weights=`, until built
+  std::vector<Tensor> initial_weights_;                    // `weights=`, until built
   // For a layer not held by a shared_ptr: what the frozen stand-in reports once it is destroyed.
   std::string snapshot_class_name_;
   nlohmann::json snapshot_config_;

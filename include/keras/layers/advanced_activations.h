@@ -43,6 +43,7 @@ struct PReLUOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // relu(x) - alpha * relu(-x), with a learned alpha per feature (shape input_shape[1:], 1 on the

@@ -62,6 +62,7 @@ struct ConvOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // Keras's _Conv: `rank` spatial dimensions, kernel (k..., in_channels, filters).

@@ -302,6 +302,7 @@ struct HighwayOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // Keras 1's Highway: t = sigmoid(x W_carry + b_carry), y = t * activation(x W + b) + (1 - t) * x.
@@ -342,6 +343,7 @@ struct MaxoutDenseOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // Keras 1's MaxoutDense: the maximum over nb_feature dense projections,
@@ -383,6 +385,7 @@ struct TimeDistributedDenseOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // Keras 1's TimeDistributedDense: the same Dense (W (input_dim, output_dim), b) applied to every

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
@@ -32,6 +33,7 @@ struct BatchNormalizationOptions {
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // Training: normalizes with the batch's mean and (biased) variance over every axis but `axis`,

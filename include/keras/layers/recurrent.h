@@ -64,6 +64,7 @@ struct RNNOptions {
   std::optional<std::int64_t> batch_size{};
   std::string name{};
   bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
 // The shared machinery of SimpleRNN, GRU and LSTM (Keras 1's Recurrent, Keras 2's RNN).

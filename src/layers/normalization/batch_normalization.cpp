@@ -7,19 +7,8 @@ namespace keras::layers {
 
 namespace K = backend;
 
-namespace {
-LayerArguments bn_arguments(const BatchNormalizationOptions& o) {
-  LayerArguments args;
-  args.name = o.name;
-  args.trainable = o.trainable;
-  args.input_shape = o.input_shape;
-  args.batch_input_shape = o.batch_input_shape;
-  return args;
-}
-}  // namespace
-
 BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
-    : Layer("BatchNormalization", bn_arguments(o)),
+    : Layer("BatchNormalization", layer_arguments(o)),
       axis_(o.axis),
       momentum_(o.momentum),
       epsilon_(o.epsilon),
