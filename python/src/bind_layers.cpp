@@ -147,7 +147,11 @@ void bind_layers(py::module_& root) {
           },
           py::arg("input_shape"))
       .def(
-          "__call__", [](Layer& layer, const SymbolicTensor& x) { return layer(x); },
+          "__call__",
+          [](Layer& layer, py::object x) {
+            if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
+            return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
+          },
           py::arg("inputs"))
       .def(
           "call",

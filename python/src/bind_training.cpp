@@ -15,6 +15,7 @@
 #include "keras/metrics.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
+#include "training_args.h"
 
 namespace keras::python {
 
@@ -89,6 +90,8 @@ class SignalCheck : public Callback {
   }
 };
 
+}  // namespace
+
 OptimizerArg to_optimizer(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return OptimizerArg(obj.cast<std::string>());
   return OptimizerArg(obj.cast<std::shared_ptr<optimizers::Optimizer>>());
@@ -119,6 +122,8 @@ MetricArg to_metric(py::handle obj) {
     return call_symbolic(fn, t, p);
   });
 }
+
+namespace {
 
 // Model inputs in the model's dtype (numpy does the cast, zero-copy when it already fits).
 Tensor model_input(Model& model, py::handle x) {

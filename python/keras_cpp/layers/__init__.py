@@ -19,3 +19,5 @@ from .pooling import *  # noqa: F401,F403
 from .embeddings import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .merge import *  # noqa: F401,F403
+from .._keras_cpp.layers import Input  # noqa: F401
