@@ -1,6 +1,7 @@
 // The functional API: Input(), Model(inputs, outputs) and its fit/evaluate/predict on lists and
 // dicts of numpy arrays, compile with loss / metrics / loss_weights lists or dicts; the merge
 // layers (Add, ..., Concatenate, Dot) and Keras 1's merge(mode=...).
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -176,6 +177,22 @@ void bind_functional(py::module_& root) {
       .def_property_readonly("input_names", &Model::input_names)
       .def_property_readonly("output_names", &Model::output_names)
       .def(
+          "summary",
+          [](const Model& m, py::object line_length, py::object positions, py::object print_fn) {
+            // Keras's default print_fn is Python's print (so sys.stdout redirections see it).
+            py::object fn =
+                print_fn.is_none() ? py::module_::import("builtins").attr("print") : print_fn;
+            std::function<void(const std::string&)> print = [fn](const std::string& line) {
+              fn(line);
+            };
+            m.summary(
+                line_length.is_none() ? 0 : line_length.cast<int>(),
+                positions.is_none() ? std::vector<double>{} : positions.cast<std::vector<double>>(),
+                print);
+          },
+          py::arg("line_length") = py::none(), py::arg("positions") = py::none(),
+          py::arg("print_fn") = py::none())
+      .def(
           "_compile_multi",
           [](Model& m, py::object optimizer, py::object loss, py::object metrics,
              py::object loss_weights, py::object sample_weight_mode) {
@@ -204,6 +221,7 @@ void bind_functional(py::module_& root) {
             if (!callback_list.is_none())
               for (py::handle c : py::iter(callback_list))
                 o.callbacks.push_back(c.cast<callbacks::CallbackPtr>());
+            o.callbacks.push_back(std::make_shared<SignalCheck>());
             Arrays xa = model_x(m, x), ya = model_y(m, y);
             if (!validation_data.is_none()) {
               auto pair = validation_data.cast<py::tuple>();

@@ -9,6 +9,7 @@
 #include "keras/layers/embeddings.h"
 #include "keras/layers/normalization.h"
 #include "keras/layers/recurrent.h"
+#include "keras/layers/wrappers.h"
 #include "layer_args.h"
 #include "option_kwargs.h"
 
@@ -98,6 +99,19 @@ void bind_recurrent(py::module_& root) {
   bind_rnn<SimpleRNN>(m, "SimpleRNN");
   bind_rnn<GRU>(m, "GRU");
   bind_rnn<LSTM>(m, "LSTM");
+
+  LayerClass<Bidirectional>(m, "Bidirectional")
+      .def(
+          py::init([](std::shared_ptr<Recurrent> layer, std::string merge_mode, py::kwargs kwargs) {
+            BidirectionalOptions o{.merge_mode = std::move(merge_mode)};
+            return make_layer<Bidirectional>(std::move(o), kwargs, std::move(layer));
+          }),
+          py::arg("layer"), py::arg("merge_mode") = "concat");
+  LayerClass<TimeDistributed>(m, "TimeDistributed")
+      .def(py::init([](std::shared_ptr<Layer> layer, py::kwargs kwargs) {
+             return make_layer<TimeDistributed>(TimeDistributedOptions{}, kwargs, std::move(layer));
+           }),
+           py::arg("layer"));
 
   LayerClass<BatchNormalization>(m, "BatchNormalization").def(py::init([](py::kwargs kwargs) {
     BatchNormalizationOptions o;

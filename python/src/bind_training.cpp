@@ -78,17 +78,6 @@ class PyCallback : public Callback {
 
 // Added to every fit from Python: lets Ctrl-C (and other signal handlers) run between batches.
 // A raised KeyboardInterrupt leaves fit through the C++ stack as error_already_set.
-class SignalCheck : public Callback {
- public:
-  void on_batch_end(int, Logs&) override { check(); }
-  void on_epoch_end(int, Logs&) override { check(); }
-
- private:
-  static void check() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-  }
-};
 
 }  // namespace
 

@@ -88,3 +88,43 @@ def test_unknown_input_name_is_value_error():
     model.compile('sgd', 'mse')
     with pytest.raises(ValueError, match='nope'):
         model.fit({'nope': np.zeros((2, 2))}, np.zeros((2, 1)), verbose=0)
+
+
+def test_ctrl_c_during_functional_fit_raises_keyboard_interrupt():
+    import os
+    import signal
+    import threading
+
+    class SendCtrlC(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    a, b = Input(shape=(3,)), Input(shape=(2,))
+    model = Model([a, b], Dense(1)(concatenate([a, b])))
+    model.compile('sgd', 'mse')
+    x = [np.random.rand(64, 3), np.random.rand(64, 2)]
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, np.random.rand(64, 1), epochs=10 ** 6, batch_size=8, verbose=0,
+                  callbacks=[SendCtrlC()])
+    model.fit(x, np.random.rand(64, 1), epochs=1, verbose=0)
+
+
+def test_summary_goes_through_print_fn():
+    a = Input(shape=(3,), name='a')
+    model = Model(a, Dense(2, name='d')(a))
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = '\n'.join(lines)
+    assert 'd (Dense)' in text and 'Total params: 8' in text
+
+
+def test_wrappers():
+    from keras_cpp.layers import Bidirectional, TimeDistributed, wrappers
+    assert wrappers.Bidirectional is Bidirectional
+    model = Sequential([TimeDistributed(Dense(4), input_shape=(5, 3)),
+                        Bidirectional(LSTM(6, return_sequences=True), merge_mode='sum'),
+                        Bidirectional(LSTM(2))])
+    assert model.output_shape == (None, 4)
+    model.compile('adam', 'mse')
+    history = model.fit(np.random.rand(16, 5, 3), np.random.rand(16, 4), epochs=2, verbose=0)
+    assert len(history.history['loss']) == 2

@@ -20,4 +20,5 @@ from .embeddings import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .merge import *  # noqa: F401,F403
+from .wrappers import *  # noqa: F401,F403
 from .._keras_cpp.layers import Input  # noqa: F401
