@@ -22,6 +22,11 @@ def _data(x, expand=False):
     return x
 
 
+def _several(x):
+    """x for a model of several inputs (a Sequential starting with a Merge of branches)."""
+    return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
+
+
 def _single(values):
     """Keras returns a scalar for one value (the loss) and a list otherwise."""
     return values[0] if len(values) == 1 else list(values)
@@ -90,6 +95,13 @@ class Sequential(_models.Sequential):
         _unsupported('validation_steps', validation_steps)
         if nb_epoch is not None:
             epochs = nb_epoch
+        if _several(x):  # a Merge of branches: one array per input
+            _unsupported('class_weight', class_weight)
+            _unsupported('sample_weight', sample_weight)
+            return self._fit_arrays(x, _data(y), 32 if batch_size is None else batch_size, epochs,
+                                    verbose, list(callbacks or []), validation_split,
+                                    None if validation_data is None else tuple(validation_data),
+                                    bool(shuffle), initial_epoch)
         if validation_data is not None:
             validation_data = tuple(validation_data)
             if len(validation_data) not in (2, 3):
@@ -108,11 +120,17 @@ class Sequential(_models.Sequential):
                  steps=None):
         """The loss and metrics on (x, y): a scalar without metrics, else a list."""
         _unsupported('steps', steps)
+        if _several(x):
+            _unsupported('sample_weight', sample_weight)
+            return _single(self._evaluate_arrays(x, _data(y), 32 if batch_size is None
+                                                 else batch_size, verbose))
         return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
                                       sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         _unsupported('steps', steps)
+        if _several(x):
+            return self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)[0]
         return self._predict(_data(x, True), 32 if batch_size is None else batch_size, verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0):

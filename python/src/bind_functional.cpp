@@ -141,6 +141,47 @@ void bind_elementwise(py::module_& m, const char* name, const char* function_nam
       py::arg("inputs"));
 }
 
+// Keras 1's merge arguments: mode a name or a Python function of the list of tensors (traced
+// once), output_shape a tuple or a Python function of the list of input shapes.
+MergeOptions to_merge_options(py::object mode, int concat_axis, py::object dot_axes,
+                              py::object output_shape, py::object name) {
+  MergeOptions o;
+  if (py::isinstance<py::str>(mode)) {
+    o.mode = MergeMode(mode.cast<std::string>());
+  } else {
+    auto fn = hold(mode);
+    o.mode = MergeMode([fn](const std::vector<SymbolicTensor>& inputs) {
+      py::gil_scoped_acquire gil;
+      py::list list;
+      for (const auto& x : inputs) list.append(py::cast(x));
+      return (*fn)(list).cast<SymbolicTensor>();
+    });
+  }
+  o.concat_axis = concat_axis;
+  if (!dot_axes.is_none())
+    o.dot_axes = py::isinstance<py::int_>(dot_axes) ? std::vector<int>{dot_axes.cast<int>()}
+                                                    : dot_axes.cast<std::vector<int>>();
+  if (PyCallable_Check(output_shape.ptr())) {
+    auto fn = hold(output_shape);
+    o.output_shape = OutputShapeArg([fn](const std::vector<Shape>& shapes) {
+      py::gil_scoped_acquire gil;
+      py::list list;
+      for (const auto& shape : shapes) list.append(shape_to_tuple(shape));
+      return to_shape((*fn)(list));
+    });
+  } else if (!output_shape.is_none()) {
+    o.output_shape = OutputShapeArg(to_shape(output_shape));
+  }
+  if (!name.is_none()) o.name = name.cast<std::string>();
+  return o;
+}
+
+// A Merge branch: a layer, or a model (Sequential or functional), as the engine's layer.
+LayerPtr to_branch(py::handle obj) {
+  if (py::isinstance<Layer>(obj)) return obj.cast<LayerPtr>();
+  return std::static_pointer_cast<Layer>(obj.cast<std::shared_ptr<Model>>());
+}
+
 }  // namespace
 
 void bind_functional(py::module_& root) {
@@ -306,25 +347,27 @@ void bind_functional(py::module_& root) {
       py::arg("inputs"), py::arg("axes"), py::arg("normalize") = false);
 
   layers.def(
-      "merge",
-      [](py::object inputs, std::string mode, int concat_axis, py::object dot_axes,
+      "_merge",
+      [](py::object inputs, py::object mode, int concat_axis, py::object dot_axes,
          py::object output_shape, py::object name) {
-        MergeOptions o;
-        o.mode = MergeMode(std::move(mode));
-        o.concat_axis = concat_axis;
-        if (!dot_axes.is_none())
-          o.dot_axes = py::isinstance<py::int_>(dot_axes) ? std::vector<int>{dot_axes.cast<int>()}
-                                                          : dot_axes.cast<std::vector<int>>();
-        if (!output_shape.is_none()) o.output_shape = OutputShapeArg(to_shape(output_shape));
-        if (!name.is_none()) o.name = name.cast<std::string>();
-        return merge(to_tensor_list(inputs), o);
+        return merge(to_tensor_list(inputs),
+                     to_merge_options(mode, concat_axis, dot_axes, output_shape, name));
       },
       py::arg("inputs"), py::arg("mode") = "sum", py::arg("concat_axis") = -1,
       py::arg("dot_axes") = py::none(), py::arg("output_shape") = py::none(),
-      py::arg("name") = py::none(),
-      "Keras 1's merge(inputs, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None, "
-      "name=None) on a list of tensors; mode one of 'sum', 'mul', 'concat', 'ave', 'max', "
-      "'dot', 'cos'.");
+      py::arg("name") = py::none());
+  LayerClass<Merge>(layers, "_Merge1")
+      .def(py::init([](py::object branches, py::object mode, int concat_axis, py::object dot_axes,
+                       py::object output_shape, py::object name) {
+             MergeOptions o = to_merge_options(mode, concat_axis, dot_axes, output_shape, name);
+             if (branches.is_none()) return std::make_shared<Merge>(std::move(o));
+             std::vector<LayerPtr> list;
+             for (py::handle b : branches) list.push_back(to_branch(b));
+             return std::make_shared<Merge>(std::move(list), std::move(o));
+           }),
+           py::arg("layers") = py::none(), py::arg("mode") = "sum", py::arg("concat_axis") = -1,
+           py::arg("dot_axes") = py::none(), py::arg("output_shape") = py::none(),
+           py::arg("name") = py::none());
 }
 
 }  // namespace keras::python
