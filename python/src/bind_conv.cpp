@@ -13,6 +13,7 @@
 #include "bindings.h"
 #include "keras/layers/convolutional.h"
 #include "keras/layers/pooling.h"
+#include "keras/layers/spatial_dropout.h"
 #include "layer_args.h"
 #include "option_kwargs.h"
 
@@ -28,9 +29,13 @@ void fill_conv(ConvOptions& o, py::dict& kw, std::size_t rank) {
   take(kw, "padding", o.padding);
   take(kw, "data_format", o.data_format);
   take(kw, "dilation_rate", o.dilation_rate, rank);
+  take(kw, "depth_multiplier", o.depth_multiplier);
   take(kw, "activation", o.activation);
   take(kw, "use_bias", o.use_bias);
   take_initializer(kw, "kernel_initializer", o.kernel_initializer);
+  take_initializer(kw, "depthwise_initializer", o.depthwise_initializer);
+  take_initializer(kw, "pointwise_initializer", o.pointwise_initializer);
+  take(kw, "output_padding", o.output_padding, rank);
   take_initializer(kw, "bias_initializer", o.bias_initializer);
   take(kw, "kernel_regularizer", o.kernel_regularizer);
   take(kw, "bias_regularizer", o.bias_regularizer);
@@ -185,6 +190,30 @@ void bind_conv(py::module_& root) {
   py::class_<Conv3D, Conv, std::shared_ptr<Conv3D>>(m, "Conv3D")
       .def(py::init(
           [](py::args args, py::kwargs kwargs) { return make_conv<Conv3D>(3, args, kwargs); }));
+
+  py::class_<SeparableConv2D, Conv, std::shared_ptr<SeparableConv2D>>(m, "SeparableConv2D")
+      .def(py::init([](py::args args, py::kwargs kwargs) {
+        return make_conv<SeparableConv2D>(2, args, kwargs);
+      }));
+  py::class_<Conv2DTranspose, Conv, std::shared_ptr<Conv2DTranspose>>(m, "Conv2DTranspose")
+      .def(py::init([](py::args args, py::kwargs kwargs) {
+        return make_conv<Conv2DTranspose>(2, args, kwargs);
+      }));
+
+  LayerClass<SpatialDropout>(m, "_SpatialDropout")
+      .def(py::init([](const std::string& name, double rate, py::object data_format,
+                       py::kwargs kwargs) {
+             SpatialDropoutOptions o;
+             if (!data_format.is_none()) o.data_format = data_format.cast<std::string>();
+             take(kwargs, "dim_ordering", o.dim_ordering);
+             take(kwargs, "seed", o.seed);
+             const int rank = rank_of(name);
+             return finish<SpatialDropout>(std::move(o), kwargs, [&](SpatialDropoutOptions opts) {
+               return SpatialDropout(name, rank, rate, std::move(opts));
+             });
+           }),
+           py::arg("class_name"), py::arg("rate"), py::arg("data_format") = py::none())
+      .def_property_readonly("rate", &SpatialDropout::rate);
 
   LayerClass<Pooling>(m, "_Pooling")
       .def(py::init(&make_pooling), py::arg("class_name"), py::arg("pool_size") = py::none(),

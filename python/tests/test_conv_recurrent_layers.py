@@ -9,6 +9,7 @@ from keras_cpp.layers import (GRU, LSTM, AveragePooling1D, AveragePooling2D, Bat
                               Dense, Embedding, Flatten, GlobalAveragePooling1D,
                               GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
                               MaxPooling1D, MaxPooling2D, SimpleRNN, UpSampling2D, ZeroPadding2D)
+from keras_cpp.layers import convolutional, core
 from keras_cpp.models import Sequential
 
 
@@ -51,6 +52,14 @@ def test_modules_as_keras():
     ([LSTM(output_dim=5, inner_activation='sigmoid', dropout_W=0.1, input_dim=3,
            input_length=6)], (None, 5)),
     ([BatchNormalization(input_shape=(4,))], (None, 4)),
+    ([convolutional.SeparableConv2D(4, (3, 3), depth_multiplier=2, input_shape=(6, 6, 2))],
+     (None, 4, 4, 4)),
+    ([convolutional.Conv2DTranspose(2, (3, 3), strides=2, input_shape=(4, 4, 1))],
+     (None, 9, 9, 2)),
+    ([convolutional.AtrousConvolution2D(2, 3, 3, atrous_rate=(2, 2), input_shape=(8, 8, 1))],
+     (None, 4, 4, 2)),
+    ([core.SpatialDropout2D(0.5, input_shape=(4, 4, 3))], (None, 4, 4, 3)),
+    ([core.SpatialDropout1D(p=0.5, input_shape=(4, 3))], (None, 4, 3)),
     ([BatchNormalization(momentum=0.9, gamma_init='one', input_shape=(4, 4, 2))],
      (None, 4, 4, 2)),
 ])

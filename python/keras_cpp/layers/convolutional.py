@@ -9,6 +9,19 @@ Conv3D = _layers.Conv3D
 Convolution1D = Conv1D
 Convolution2D = Conv2D
 Convolution3D = Conv3D
+SeparableConv2D = _layers.SeparableConv2D
+SeparableConvolution2D = SeparableConv2D
+Conv2DTranspose = _layers.Conv2DTranspose
+
+
+class AtrousConvolution1D(Conv1D):
+    """Keras 1's AtrousConvolution1D(nb_filter, filter_length, atrous_rate=1, ...): a Conv1D
+    with dilation_rate atrous_rate."""
+
+
+class AtrousConvolution2D(Conv2D):
+    """Keras 1's AtrousConvolution2D(nb_filter, nb_row, nb_col, atrous_rate=(1, 1), ...): a
+    Conv2D with dilation_rate atrous_rate."""
 
 
 def _resize_class(base, name, arg, default, doc):
@@ -51,5 +64,7 @@ from .pooling import *  # noqa: F401,F403,E402  (Keras 1 had the pooling layers 
 from . import pooling as _pooling  # noqa: E402
 
 __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Convolution3D',
+           'SeparableConv2D', 'SeparableConvolution2D', 'Conv2DTranspose',
+           'AtrousConvolution1D', 'AtrousConvolution2D',
            'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D',
            'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D'] + _pooling.__all__
