@@ -96,12 +96,10 @@ class Sequential(_models.Sequential):
         if nb_epoch is not None:
             epochs = nb_epoch
         if _several(x):  # a Merge of branches: one array per input
-            _unsupported('class_weight', class_weight)
-            _unsupported('sample_weight', sample_weight)
             return self._fit_arrays(x, _data(y), 32 if batch_size is None else batch_size, epochs,
                                     verbose, list(callbacks or []), validation_split,
                                     None if validation_data is None else tuple(validation_data),
-                                    bool(shuffle), initial_epoch)
+                                    bool(shuffle), initial_epoch, class_weight, sample_weight)
         if validation_data is not None:
             validation_data = tuple(validation_data)
             if len(validation_data) not in (2, 3):
@@ -121,9 +119,8 @@ class Sequential(_models.Sequential):
         """The loss and metrics on (x, y): a scalar without metrics, else a list."""
         _unsupported('steps', steps)
         if _several(x):
-            _unsupported('sample_weight', sample_weight)
             return _single(self._evaluate_arrays(x, _data(y), 32 if batch_size is None
-                                                 else batch_size, verbose))
+                                                 else batch_size, verbose, sample_weight))
         return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
                                       sample_weight))
 
@@ -271,28 +268,26 @@ class Model(_models.Model, metaclass=_ModelType):
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             nb_epoch=None):
         """Trains the model; `nb_epoch` (Keras 1) is `epochs`. Returns a History."""
-        _unsupported('class_weight', class_weight)
-        _unsupported('sample_weight', sample_weight)
         _unsupported('steps_per_epoch', steps_per_epoch)
         _unsupported('validation_steps', validation_steps)
         if nb_epoch is not None:
             epochs = nb_epoch
         if validation_data is not None:
             validation_data = tuple(validation_data)
-            if len(validation_data) != 2:
+            if len(validation_data) not in (2, 3):
                 raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
-                                 'items, however it contains %d items' % len(validation_data))
+                                 'or 3 (x_val, y_val, val_sample_weights) items, however it '
+                                 'contains %d items' % len(validation_data))
         return self._fit_arrays(x, y, 32 if batch_size is None else batch_size, epochs, verbose,
                                 list(callbacks or []), validation_split, validation_data,
-                                bool(shuffle), initial_epoch)
+                                bool(shuffle), initial_epoch, class_weight, sample_weight)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
         """The total loss, each output's loss and the metrics: a scalar when that is one value."""
-        _unsupported('sample_weight', sample_weight)
         _unsupported('steps', steps)
         return _single(self._evaluate_arrays(x, y, 32 if batch_size is None else batch_size,
-                                             verbose))
+                                             verbose, sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs."""

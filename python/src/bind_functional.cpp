@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +46,7 @@ Tensor array_for(py::handle a, const SymbolicTensor& like, bool target) {
 // Keras's x / y of a model of several inputs / outputs: one array, a list in order, or a dict
 // by input / output name.
 Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
-                 const std::vector<std::string>& names, bool target) {
+                 const std::vector<std::string>& names, bool target, const char* what = nullptr) {
   if (py::isinstance<py::dict>(obj)) {
     std::map<std::string, Tensor> by_name;
     for (auto item : obj.cast<py::dict>()) {
@@ -53,7 +54,10 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
       std::size_t i = 0;
       while (i < names.size() && names[i] != name) ++i;
       if (i == names.size())
-        throw py::value_error("No such " + std::string(target ? "output" : "input") +
+        throw py::value_error("No such " +
+                              std::string(what     ? what
+                                          : target ? "output"
+                                                   : "input") +
                               " in the model: " + name);
       by_name[name] = array_for(item.second, tensors[i], target);
     }
@@ -76,6 +80,12 @@ Arrays model_x(Model& m, py::handle x) {
 }
 Arrays model_y(Model& m, py::handle y) {
   return to_arrays(y, m.outputs(), m.output_names(), true);
+}
+// sample_weight: one array (for every output), a list, or a dict by output name; floats in the
+// outputs' dtype.
+std::optional<Arrays> model_weights(Model& m, py::handle w) {
+  if (w.is_none()) return std::nullopt;
+  return to_arrays(w, m.outputs(), m.output_names(), false, "output");
 }
 
 LossSpec to_loss_spec(py::handle obj) {
@@ -251,7 +261,7 @@ void bind_functional(py::module_& root) {
           "_fit_arrays",
           [](Model& m, py::object x, py::object y, std::int64_t batch_size, int epochs, int verbose,
              py::object callback_list, double validation_split, py::object validation_data,
-             bool shuffle, int initial_epoch) {
+             bool shuffle, int initial_epoch, py::object class_weight, py::object sample_weight) {
             FitOptions o;
             o.batch_size = batch_size;
             o.epochs = epochs;
@@ -259,6 +269,8 @@ void bind_functional(py::module_& root) {
             o.validation_split = validation_split;
             o.shuffle = shuffle;
             o.initial_epoch = initial_epoch;
+            o.class_weight = to_class_weight(class_weight);
+            o.sample_weight = model_weights(m, sample_weight);
             if (!callback_list.is_none())
               for (py::handle c : py::iter(callback_list))
                 o.callbacks.push_back(c.cast<callbacks::CallbackPtr>());
@@ -266,9 +278,12 @@ void bind_functional(py::module_& root) {
             Arrays xa = model_x(m, x), ya = model_y(m, y);
             if (!validation_data.is_none()) {
               auto pair = validation_data.cast<py::tuple>();
-              if (pair.size() != 2)
-                throw py::value_error("validation_data must be a tuple (x_val, y_val)");
+              if (pair.size() != 2 && pair.size() != 3)
+                throw py::value_error(
+                    "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                    "val_sample_weights)");
               o.validation_data = std::make_pair(model_x(m, pair[0]), model_y(m, pair[1]));
+              if (pair.size() == 3) o.validation_sample_weight = model_weights(m, pair[2]);
             }
             std::shared_ptr<callbacks::History> history;
             {
@@ -279,16 +294,20 @@ void bind_functional(py::module_& root) {
           },
           py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("epochs"), py::arg("verbose"),
           py::arg("callbacks"), py::arg("validation_split"), py::arg("validation_data"),
-          py::arg("shuffle"), py::arg("initial_epoch"))
+          py::arg("shuffle"), py::arg("initial_epoch"), py::arg("class_weight") = py::none(),
+          py::arg("sample_weight") = py::none())
       .def(
           "_evaluate_arrays",
-          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int verbose) {
+          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int verbose,
+             py::object sample_weight) {
             Arrays xa = model_x(m, x), ya = model_y(m, y);
             EvaluateOptions o{.batch_size = batch_size, .verbose = verbose};
+            o.sample_weight = model_weights(m, sample_weight);
             py::gil_scoped_release release;
             return m.evaluate(xa, ya, o);
           },
-          py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("verbose"))
+          py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("verbose"),
+          py::arg("sample_weight") = py::none())
       .def(
           "_predict_arrays",
           [](Model& m, py::object x, std::int64_t batch_size, int verbose) {

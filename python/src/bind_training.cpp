@@ -112,6 +112,14 @@ MetricArg to_metric(py::handle obj) {
   });
 }
 
+ClassWeight to_class_weight(py::handle obj) {
+  ClassWeight weights;
+  if (obj.is_none()) return weights;
+  for (auto item : obj.cast<py::dict>())
+    weights[item.first.cast<std::int64_t>()] = item.second.cast<double>();
+  return weights;
+}
+
 namespace {
 
 // Model inputs in the model's dtype (numpy does the cast, zero-copy when it already fits).
@@ -125,14 +133,6 @@ Tensor model_target(Model& model, py::handle y) {
   if (is_floating(t.dtype()) && t.dtype() != model.output().dtype())
     return to_tensor(y, model.output().dtype());
   return t;
-}
-
-ClassWeight to_class_weight(py::handle obj) {
-  ClassWeight weights;
-  if (obj.is_none()) return weights;
-  for (auto item : obj.cast<py::dict>())
-    weights[item.first.cast<std::int64_t>()] = item.second.cast<double>();
-  return weights;
 }
 
 Tensor optional_weights(Model& model, py::handle obj) {

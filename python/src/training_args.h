@@ -16,6 +16,8 @@ OptimizerArg to_optimizer(py::handle obj);
 LossArg to_loss(py::handle obj);
 // A metric by name, or a Python function of (y_true, y_pred) traced once into graph ops.
 MetricArg to_metric(py::handle obj);
+// class_weight: None or a dict {class index: weight}.
+ClassWeight to_class_weight(py::handle obj);
 
 // The callback every fit from Python ends its list with: Ctrl-C (a pending Python signal) stops
 // training after the current batch with the KeyboardInterrupt.

@@ -128,3 +128,23 @@ def test_wrappers():
     model.compile('adam', 'mse')
     history = model.fit(np.random.rand(16, 5, 3), np.random.rand(16, 4), epochs=2, verbose=0)
     assert len(history.history['loss']) == 2
+
+
+def test_sample_and_class_weights():
+    a = Input(shape=(3,), name='a')
+    model = Model(a, [Dense(2, activation='softmax', name='c')(a), Dense(1, name='r')(a)])
+    model.compile('sgd', loss=['categorical_crossentropy', 'mse'])
+    x = np.random.rand(16, 3)
+    y = [np.eye(2)[np.random.randint(2, size=16)], np.random.rand(16, 1)]
+    two = np.full(16, 2.)
+    # Keras weighs each sample's loss and divides by the fraction of non-zero weights.
+    plain = model.evaluate(x, y, verbose=0)
+    weighted = model.evaluate(x, y, sample_weight={'c': two, 'r': two}, verbose=0)
+    np.testing.assert_allclose(weighted, [2 * v for v in plain], rtol=1e-5)
+    weighted = model.evaluate(x, y, sample_weight=[two, np.ones(16)], verbose=0)
+    np.testing.assert_allclose(weighted[1:], [2 * plain[1], plain[2]], rtol=1e-5)
+    model.fit(x, y, sample_weight=[two, two], class_weight={0: 1., 1: 2.},
+              validation_data=(x, y, [two, two]), epochs=1, verbose=0)
+    zero = two * 0
+    with pytest.raises(ValueError, match='nope'):
+        model.fit(x, y, sample_weight={'nope': zero}, verbose=0)
