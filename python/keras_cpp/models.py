@@ -295,6 +295,17 @@ class Model(_models.Model, metaclass=_ModelType):
         outputs = self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)
         return outputs[0] if len(outputs) == 1 else list(outputs)
 
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
+        return _single(self._train_on_batch_arrays(x, y, sample_weight, class_weight))
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        return _single(self._test_on_batch_arrays(x, y, sample_weight))
+
+    def predict_on_batch(self, x):
+        outputs = self._predict_on_batch_arrays(x)
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
 
 def _wrap(cpp_model):
     """A model the C++ side built (load_model, model_from_json) as this module's Sequential or

@@ -309,6 +309,35 @@ void bind_functional(py::module_& root) {
           py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("verbose"),
           py::arg("sample_weight") = py::none())
       .def(
+          "_train_on_batch_arrays",
+          [](Model& m, py::object x, py::object y, py::object sample_weight,
+             py::object class_weight) {
+            Arrays xa = model_x(m, x), ya = model_y(m, y);
+            Arrays sw = model_weights(m, sample_weight).value_or(Arrays{});
+            ClassWeight cw = to_class_weight(class_weight);
+            py::gil_scoped_release release;
+            return m.train_on_batch(xa, ya, sw, cw);
+          },
+          py::arg("x"), py::arg("y"), py::arg("sample_weight") = py::none(),
+          py::arg("class_weight") = py::none())
+      .def(
+          "_test_on_batch_arrays",
+          [](Model& m, py::object x, py::object y, py::object sample_weight) {
+            Arrays xa = model_x(m, x), ya = model_y(m, y);
+            Arrays sw = model_weights(m, sample_weight).value_or(Arrays{});
+            py::gil_scoped_release release;
+            return m.test_on_batch(xa, ya, sw);
+          },
+          py::arg("x"), py::arg("y"), py::arg("sample_weight") = py::none())
+      .def(
+          "_predict_on_batch_arrays",
+          [](Model& m, py::object x) {
+            Arrays xa = model_x(m, x);
+            py::gil_scoped_release release;
+            return m.predict_on_batch(xa);
+          },
+          py::arg("x"))
+      .def(
           "_predict_arrays",
           [](Model& m, py::object x, std::int64_t batch_size, int verbose) {
             Arrays xa = model_x(m, x);

@@ -148,3 +148,19 @@ def test_sample_and_class_weights():
     zero = two * 0
     with pytest.raises(ValueError, match='nope'):
         model.fit(x, y, sample_weight={'nope': zero}, verbose=0)
+
+
+def test_on_batch_methods():
+    a, b = Input(shape=(3,), name='a'), Input(shape=(2,), name='b')
+    x = concatenate([a, b])
+    model = Model([a, b], [Dense(1, name='o1')(x), Dense(2, name='o2')(x)])
+    model.compile('sgd', 'mse')
+    xs = {'a': np.random.rand(4, 3), 'b': np.random.rand(4, 2)}
+    ys = [np.random.rand(4, 1), np.random.rand(4, 2)]
+    before = model.test_on_batch(xs, ys)
+    assert len(before) == 3
+    for _ in range(20):
+        model.train_on_batch(xs, ys)
+    assert model.test_on_batch(xs, ys)[0] < before[0]
+    o1, o2 = model.predict_on_batch(xs)
+    assert o1.shape == (4, 1) and o2.shape == (4, 2)
