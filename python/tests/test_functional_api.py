@@ -164,3 +164,14 @@ def test_on_batch_methods():
     assert model.test_on_batch(xs, ys)[0] < before[0]
     o1, o2 = model.predict_on_batch(xs)
     assert o1.shape == (4, 1) and o2.shape == (4, 2)
+
+
+def test_shared_layer_nodes():
+    a, b = Input(shape=(3,)), Input(shape=(5, 3))
+    shared = Dense(2)
+    out_a, out_b = shared(a), shared(b)
+    assert shared.get_input_at(0) is not None
+    assert shared.get_input_shape_at(0) == (None, 3)
+    assert shared.get_input_shape_at(1) == (None, 5, 3)
+    assert shared.get_output_shape_at(1) == (None, 5, 2)
+    assert shared.get_output_at(0).shape == out_a.shape
