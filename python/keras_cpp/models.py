@@ -4,7 +4,7 @@ import numpy as np
 from ._keras_cpp import models as _models
 from ._keras_cpp.layers import Layer
 
-Model = _models.Model
+
 
 
 def _unsupported(what, value):
@@ -20,6 +20,11 @@ def _data(x, expand=False):
     if expand and getattr(x, 'ndim', None) == 1:
         x = np.expand_dims(x, 1)
     return x
+
+
+def _several(x):
+    """x for a model of several inputs (a Sequential starting with a Merge of branches)."""
+    return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
 
 
 def _single(values):
@@ -90,6 +95,11 @@ class Sequential(_models.Sequential):
         _unsupported('validation_steps', validation_steps)
         if nb_epoch is not None:
             epochs = nb_epoch
+        if _several(x):  # a Merge of branches: one array per input
+            return self._fit_arrays(x, _data(y), 32 if batch_size is None else batch_size, epochs,
+                                    verbose, list(callbacks or []), validation_split,
+                                    None if validation_data is None else tuple(validation_data),
+                                    bool(shuffle), initial_epoch, class_weight, sample_weight)
         if validation_data is not None:
             validation_data = tuple(validation_data)
             if len(validation_data) not in (2, 3):
@@ -108,11 +118,16 @@ class Sequential(_models.Sequential):
                  steps=None):
         """The loss and metrics on (x, y): a scalar without metrics, else a list."""
         _unsupported('steps', steps)
+        if _several(x):
+            return _single(self._evaluate_arrays(x, _data(y), 32 if batch_size is None
+                                                 else batch_size, verbose, sample_weight))
         return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
                                       sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         _unsupported('steps', steps)
+        if _several(x):
+            return self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)[0]
         return self._predict(_data(x, True), 32 if batch_size is None else batch_size, verbose)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
@@ -194,3 +209,131 @@ class Sequential(_models.Sequential):
         print_fn('Trainable params: {:,}'.format(trainable))
         print_fn('Non-trainable params: {:,}'.format(total - trainable))
         print_fn('_' * line_length)
+
+
+def _is_list(x):
+    return isinstance(x, (list, tuple))
+
+
+class _ModelType(type(_models.Model)):
+    """Keras's Model is the base of Sequential: isinstance(Sequential(), Model) holds here too."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, _models.Model)
+
+    def __subclasscheck__(cls, sub):
+        return issubclass(sub, _models.Model)
+
+
+class Model(_models.Model, metaclass=_ModelType):
+    """The functional API's model: `Model(inputs=[a, b], outputs=[c, d])` (Keras 1:
+    `Model(input=..., output=...)`). fit/evaluate/predict take one array, a list in the order of
+    the inputs (outputs), or a dict by input (output) name."""
+
+    def __init__(self, inputs=None, outputs=None, name=None, input=None, output=None):
+        if input is not None:
+            inputs = input
+        if output is not None:
+            outputs = output
+        if inputs is None or outputs is None:
+            raise TypeError('Model needs inputs and outputs: Model(inputs=..., outputs=...)')
+        super().__init__(inputs, outputs, name or '')
+        self._list_outputs = _is_list(outputs)
+        self.loss = None
+        self.metrics = []
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            layers = self.layers
+            if len(layers) <= index:
+                raise ValueError('Was asked to retrieve layer at index ' + str(index) +
+                                 ' but model only has ' + str(len(layers)) + ' layers.')
+            return layers[index]
+        return self._get_layer(name)
+
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None):
+        _unsupported('weighted_metrics', weighted_metrics)
+        self._compile_multi(optimizer, '' if loss is None else loss, metrics, loss_weights,
+                            sample_weight_mode)
+        self.loss = loss
+        self.metrics = metrics or []
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            nb_epoch=None):
+        """Trains the model; `nb_epoch` (Keras 1) is `epochs`. Returns a History."""
+        _unsupported('steps_per_epoch', steps_per_epoch)
+        _unsupported('validation_steps', validation_steps)
+        if nb_epoch is not None:
+            epochs = nb_epoch
+        if validation_data is not None:
+            validation_data = tuple(validation_data)
+            if len(validation_data) not in (2, 3):
+                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
+                                 'or 3 (x_val, y_val, val_sample_weights) items, however it '
+                                 'contains %d items' % len(validation_data))
+        return self._fit_arrays(x, y, 32 if batch_size is None else batch_size, epochs, verbose,
+                                list(callbacks or []), validation_split, validation_data,
+                                bool(shuffle), initial_epoch, class_weight, sample_weight)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None):
+        """The total loss, each output's loss and the metrics: a scalar when that is one value."""
+        _unsupported('steps', steps)
+        return _single(self._evaluate_arrays(x, y, 32 if batch_size is None else batch_size,
+                                             verbose, sample_weight))
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None):
+        """One array per output: a list for a model of several outputs."""
+        _unsupported('steps', steps)
+        outputs = self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
+        return _single(self._train_on_batch_arrays(x, y, sample_weight, class_weight))
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        return _single(self._test_on_batch_arrays(x, y, sample_weight))
+
+    def predict_on_batch(self, x):
+        outputs = self._predict_on_batch_arrays(x)
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
+
+def _wrap(cpp_model):
+    """A model the C++ side built (load_model, model_from_json) as this module's Sequential or
+    Model, around the same C++ object."""
+    if isinstance(cpp_model, _models.Sequential):
+        model = Sequential.__new__(Sequential)
+        _models.Sequential.__init__(model, cpp_model)
+        model._layer_objects = list(cpp_model._layers)
+    else:
+        model = Model.__new__(Model)
+        _models.Model.__init__(model, cpp_model)
+        model._list_outputs = len(cpp_model.outputs) > 1
+    model.loss = None
+    model.metrics = []
+    return model
+
+
+def load_model(filepath, custom_objects=None, compile=True):
+    """Keras's load_model: the architecture, the weights and (with compile) the training
+    configuration and optimizer state of a file written by model.save (or by Keras)."""
+    return _wrap(_models._load_model(str(filepath), custom_objects, compile))
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A model (uncompiled, fresh weights) from model.to_json()'s string."""
+    return _wrap(_models._model_from_json(json_string, custom_objects))
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
+    return _wrap(_models._model_from_yaml(yaml_string, custom_objects))

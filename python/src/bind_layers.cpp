@@ -147,8 +147,27 @@ void bind_layers(py::module_& root) {
           },
           py::arg("input_shape"))
       .def(
-          "__call__", [](Layer& layer, const SymbolicTensor& x) { return layer(x); },
+          "__call__",
+          [](Layer& layer, py::object x) {
+            if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
+            return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
+          },
           py::arg("inputs"))
+      // The node_index-th call's tensors and shapes (a layer shared by several inputs).
+      .def("get_input_at", &Layer::get_input_at, py::arg("node_index"))
+      .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))
+      .def(
+          "get_input_shape_at",
+          [](const Layer& l, int node_index) {
+            return shape_to_tuple(l.get_input_shape_at(node_index));
+          },
+          py::arg("node_index"))
+      .def(
+          "get_output_shape_at",
+          [](const Layer& l, int node_index) {
+            return shape_to_tuple(l.get_output_shape_at(node_index));
+          },
+          py::arg("node_index"))
       .def(
           "call",
           [](Layer& layer, const SymbolicTensor& x) {

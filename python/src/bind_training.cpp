@@ -15,6 +15,7 @@
 #include "keras/metrics.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
+#include "training_args.h"
 
 namespace keras::python {
 
@@ -77,17 +78,8 @@ class PyCallback : public Callback {
 
 // Added to every fit from Python: lets Ctrl-C (and other signal handlers) run between batches.
 // A raised KeyboardInterrupt leaves fit through the C++ stack as error_already_set.
-class SignalCheck : public Callback {
- public:
-  void on_batch_end(int, Logs&) override { check(); }
-  void on_epoch_end(int, Logs&) override { check(); }
 
- private:
-  static void check() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-  }
-};
+}  // namespace
 
 OptimizerArg to_optimizer(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return OptimizerArg(obj.cast<std::string>());
@@ -120,6 +112,16 @@ MetricArg to_metric(py::handle obj) {
   });
 }
 
+ClassWeight to_class_weight(py::handle obj) {
+  ClassWeight weights;
+  if (obj.is_none()) return weights;
+  for (auto item : obj.cast<py::dict>())
+    weights[item.first.cast<std::int64_t>()] = item.second.cast<double>();
+  return weights;
+}
+
+namespace {
+
 // Model inputs in the model's dtype (numpy does the cast, zero-copy when it already fits).
 Tensor model_input(Model& model, py::handle x) {
   return to_tensor(x, model.input().dtype());
@@ -131,14 +133,6 @@ Tensor model_target(Model& model, py::handle y) {
   if (is_floating(t.dtype()) && t.dtype() != model.output().dtype())
     return to_tensor(y, model.output().dtype());
   return t;
-}
-
-ClassWeight to_class_weight(py::handle obj) {
-  ClassWeight weights;
-  if (obj.is_none()) return weights;
-  for (auto item : obj.cast<py::dict>())
-    weights[item.first.cast<std::int64_t>()] = item.second.cast<double>();
-  return weights;
 }
 
 Tensor optional_weights(Model& model, py::handle obj) {

@@ -12,5 +12,9 @@ void bind_callbacks(pybind11::module_& m);
 void bind_more_layers(pybind11::module_& m);
 void bind_keras1_layers(pybind11::module_& m);
 void bind_modules(pybind11::module_& m);
+void bind_conv(pybind11::module_& m);
+void bind_recurrent(pybind11::module_& m);
+void bind_functional(pybind11::module_& m);
+void bind_saving(pybind11::module_& m);
 
 }  // namespace keras::python

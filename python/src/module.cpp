@@ -36,4 +36,8 @@ PYBIND11_MODULE(_keras_cpp, m) {
   keras::python::bind_callbacks(m);
   keras::python::bind_more_layers(m);
   keras::python::bind_keras1_layers(m);
+  keras::python::bind_conv(m);
+  keras::python::bind_recurrent(m);
+  keras::python::bind_functional(m);
+  keras::python::bind_saving(m);
 }

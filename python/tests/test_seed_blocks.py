@@ -1,7 +1,7 @@
 """The seed's Python code blocks that this build's layers cover, with `keras` replaced by
 `keras_cpp` and data supplied where the seed leaves it out (one test per block). The quick start
-(Steps 1-4) is test_quickstart.py. Blocks with Merge, the functional API, LSTM, Convolution2D
-and visualize_util need layers this build does not have yet.
+(Steps 1-4) is test_quickstart.py; the functional API's multi-input multi-output example is in
+test_functional_api.py.
 """
 import numpy as np
 
@@ -116,3 +116,63 @@ def test_lambda_block():
     x = np.random.randn(6, 3).astype('float32')
     kernel, bias = model.layers[0].get_weights()
     np.testing.assert_allclose(model.predict(x), (x @ kernel + bias) ** 2, rtol=1e-5, atol=1e-6)
+
+
+def test_merge_layer_block():
+    from keras_cpp.layers import Merge
+    input_data_1, input_data_2 = np.random.rand(16, 784), np.random.rand(16, 784)
+    targets = np.eye(10)[np.random.randint(10, size=16)]
+
+    left_branch = Sequential()
+    left_branch.add(Dense(32, input_dim=784))
+
+    right_branch = Sequential()
+    right_branch.add(Dense(32, input_dim=784))
+
+    merged = Merge([left_branch, right_branch], mode='concat')
+
+    final_model = Sequential()
+    final_model.add(merged)
+    final_model.add(Dense(10, activation='softmax'))
+
+    final_model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
+    final_model.fit([input_data_1, input_data_2], targets, verbose=0)
+    assert final_model.predict([input_data_1, input_data_2]).shape == (16, 10)
+
+    merged = Merge([left_branch, right_branch], mode=lambda x, y: x - y)
+    model = Sequential([merged])
+    np.testing.assert_allclose(
+        model.predict([input_data_1, input_data_2]),
+        left_branch.predict(input_data_1) - right_branch.predict(input_data_2), rtol=1e-4,
+        atol=1e-5)
+
+
+def test_shared_lstm_block():
+    from keras_cpp.layers import LSTM, Input, merge
+    from keras_cpp.models import Model
+    data_a, data_b = np.random.rand(8, 14, 16), np.random.rand(8, 14, 16)
+    labels = np.random.randint(2, size=(8, 1))
+
+    tweet_a = Input(shape=(14, 16))
+    tweet_b = Input(shape=(14, 16))
+    shared_lstm = LSTM(64)
+    encoded_a = shared_lstm(tweet_a)
+    encoded_b = shared_lstm(tweet_b)
+    merged_vector = merge([encoded_a, encoded_b], mode='concat', concat_axis=-1)
+    predictions = Dense(1, activation='sigmoid')(merged_vector)
+    model = Model(input=[tweet_a, tweet_b], output=predictions)
+    model.compile(optimizer='rmsprop',
+                  loss='binary_crossentropy',
+                  metrics=['accuracy'])
+    history = model.fit([data_a, data_b], labels, nb_epoch=10, verbose=0)
+    assert len(history.history['loss']) == 10 and 'acc' in history.history
+
+
+def test_residual_connection_block():
+    # The seed applies the convolution to nothing; as in Keras's guide, it is applied to x.
+    from keras_cpp.layers import Convolution2D, Input, merge
+    from keras_cpp.models import Model
+    x = Input(shape=(3, 16, 16))
+    y = Convolution2D(3, 3, 3, border_mode='same', dim_ordering='th')(x)
+    z = merge([x, y], mode='sum')
+    assert Model(x, z).output_shape == (None, 3, 16, 16)

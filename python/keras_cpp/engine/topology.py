@@ -1,2 +1,2 @@
-"""keras.engine.topology: Layer."""
-from .._keras_cpp.layers import Layer  # noqa: F401
+"""keras.engine.topology: Layer and Input."""
+from .._keras_cpp.layers import Input, Layer  # noqa: F401

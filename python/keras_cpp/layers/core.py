@@ -8,3 +8,22 @@ __all__ = [name for name in ('Dense', 'Activation', 'Dropout', 'Flatten', 'Resha
                              'MaxoutDense', 'TimeDistributedDense')
            if hasattr(_layers, name)]
 export(_layers, globals(), __all__)
+
+
+def _spatial_dropout_class(name):
+    def __init__(self, rate=None, data_format=None, p=None, **kwargs):
+        if p is not None:  # Keras 1's name of rate
+            rate = p
+        if rate is None:
+            raise TypeError(name + "() missing 1 required argument: 'rate'")
+        _layers._SpatialDropout.__init__(self, name, rate, data_format, **kwargs)
+
+    doc = '%s(rate, data_format=None) (Keras 1: p, dim_ordering)' % name
+    __init__.__doc__ = doc
+    return type(name, (_layers._SpatialDropout,), {'__init__': __init__, '__doc__': doc})
+
+
+SpatialDropout1D = _spatial_dropout_class('SpatialDropout1D')
+SpatialDropout2D = _spatial_dropout_class('SpatialDropout2D')
+SpatialDropout3D = _spatial_dropout_class('SpatialDropout3D')
+__all__ += ['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D']

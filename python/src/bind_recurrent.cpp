@@ -1,0 +1,137 @@
+// Embedding, SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments) and BatchNormalization.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "keras/layers/embeddings.h"
+#include "keras/layers/normalization.h"
+#include "keras/layers/recurrent.h"
+#include "keras/layers/wrappers.h"
+#include "layer_args.h"
+#include "option_kwargs.h"
+
+namespace keras::python {
+namespace {
+
+using namespace keras::layers;
+
+void fill_rnn(RNNOptions& o, py::dict& kw) {
+  take(kw, "units", o.units);
+  take(kw, "output_dim", o.output_dim);
+  take(kw, "activation", o.activation);
+  take(kw, "recurrent_activation", o.recurrent_activation);
+  take(kw, "inner_activation", o.inner_activation);
+  take(kw, "use_bias", o.use_bias);
+  take_initializer(kw, "kernel_initializer", o.kernel_initializer);
+  take_initializer(kw, "init", o.init);
+  take_initializer(kw, "recurrent_initializer", o.recurrent_initializer);
+  take_initializer(kw, "inner_init", o.inner_init);
+  take_initializer(kw, "bias_initializer", o.bias_initializer);
+  take(kw, "unit_forget_bias", o.unit_forget_bias);
+  take_initializer(kw, "forget_bias_init", o.forget_bias_init);
+  take(kw, "kernel_regularizer", o.kernel_regularizer);
+  take(kw, "W_regularizer", o.W_regularizer);
+  take(kw, "recurrent_regularizer", o.recurrent_regularizer);
+  take(kw, "U_regularizer", o.U_regularizer);
+  take(kw, "bias_regularizer", o.bias_regularizer);
+  take(kw, "b_regularizer", o.b_regularizer);
+  take(kw, "activity_regularizer", o.activity_regularizer);
+  take(kw, "kernel_constraint", o.kernel_constraint);
+  take(kw, "recurrent_constraint", o.recurrent_constraint);
+  take(kw, "bias_constraint", o.bias_constraint);
+  take(kw, "dropout", o.dropout);
+  take(kw, "dropout_W", o.dropout_W);
+  take(kw, "recurrent_dropout", o.recurrent_dropout);
+  take(kw, "dropout_U", o.dropout_U);
+  take(kw, "implementation", o.implementation);
+  take(kw, "return_sequences", o.return_sequences);
+  take(kw, "go_backwards", o.go_backwards);
+  take(kw, "stateful", o.stateful);
+  take(kw, "unroll", o.unroll);
+  take(kw, "seed", o.seed);
+  take(kw, "batch_size", o.batch_size);
+}
+
+template <typename L>
+std::shared_ptr<L> make_rnn(py::object units, py::kwargs kwargs) {
+  RNNOptions o;
+  if (!units.is_none()) o.units = units.cast<std::int64_t>();
+  fill_rnn(o, kwargs);
+  return make_layer<L>(std::move(o), kwargs);
+}
+
+template <typename L>
+void bind_rnn(py::module_& m, const char* name) {
+  py::class_<L, Recurrent, std::shared_ptr<L>>(m, name).def(py::init(&make_rnn<L>),
+                                                            py::arg("units") = py::none());
+}
+
+}  // namespace
+
+void bind_recurrent(py::module_& root) {
+  py::module_ m = root.attr("layers").cast<py::module_>();
+
+  LayerClass<Embedding>(m, "Embedding")
+      .def(py::init([](py::object input_dim, py::object output_dim, py::kwargs kwargs) {
+             EmbeddingOptions o;
+             if (!input_dim.is_none()) o.input_dim = input_dim.cast<std::int64_t>();
+             if (!output_dim.is_none()) o.output_dim = output_dim.cast<std::int64_t>();
+             take_initializer(kwargs, "embeddings_initializer", o.embeddings_initializer);
+             take_initializer(kwargs, "init", o.init);
+             take(kwargs, "embeddings_regularizer", o.embeddings_regularizer);
+             take(kwargs, "W_regularizer", o.W_regularizer);
+             take(kwargs, "activity_regularizer", o.activity_regularizer);
+             take(kwargs, "embeddings_constraint", o.embeddings_constraint);
+             take(kwargs, "W_constraint", o.W_constraint);
+             take(kwargs, "mask_zero", o.mask_zero);
+             // input_dim is the vocabulary size here, not an input shape: set it before
+             // make_layer's common keywords see it.
+             return make_layer<Embedding>(std::move(o), kwargs);
+           }),
+           py::arg("input_dim") = py::none(), py::arg("output_dim") = py::none());
+
+  LayerClass<Recurrent>(m, "Recurrent")
+      .def_property_readonly("units", &Recurrent::units)
+      .def_property_readonly("return_sequences", &Recurrent::return_sequences);
+  bind_rnn<SimpleRNN>(m, "SimpleRNN");
+  bind_rnn<GRU>(m, "GRU");
+  bind_rnn<LSTM>(m, "LSTM");
+
+  LayerClass<Bidirectional>(m, "Bidirectional")
+      .def(
+          py::init([](std::shared_ptr<Recurrent> layer, std::string merge_mode, py::kwargs kwargs) {
+            BidirectionalOptions o{.merge_mode = std::move(merge_mode)};
+            return make_layer<Bidirectional>(std::move(o), kwargs, std::move(layer));
+          }),
+          py::arg("layer"), py::arg("merge_mode") = "concat");
+  LayerClass<TimeDistributed>(m, "TimeDistributed")
+      .def(py::init([](std::shared_ptr<Layer> layer, py::kwargs kwargs) {
+             return make_layer<TimeDistributed>(TimeDistributedOptions{}, kwargs, std::move(layer));
+           }),
+           py::arg("layer"));
+
+  LayerClass<BatchNormalization>(m, "BatchNormalization").def(py::init([](py::kwargs kwargs) {
+    BatchNormalizationOptions o;
+    take(kwargs, "axis", o.axis);
+    take(kwargs, "momentum", o.momentum);
+    take(kwargs, "epsilon", o.epsilon);
+    take(kwargs, "center", o.center);
+    take(kwargs, "scale", o.scale);
+    take_initializer(kwargs, "beta_initializer", o.beta_initializer);
+    take_initializer(kwargs, "beta_init", o.beta_init);
+    take_initializer(kwargs, "gamma_initializer", o.gamma_initializer);
+    take_initializer(kwargs, "gamma_init", o.gamma_init);
+    take_initializer(kwargs, "moving_mean_initializer", o.moving_mean_initializer);
+    take_initializer(kwargs, "moving_variance_initializer", o.moving_variance_initializer);
+    take(kwargs, "beta_regularizer", o.beta_regularizer);
+    take(kwargs, "gamma_regularizer", o.gamma_regularizer);
+    take(kwargs, "beta_constraint", o.beta_constraint);
+    take(kwargs, "gamma_constraint", o.gamma_constraint);
+    return make_layer<BatchNormalization>(std::move(o), kwargs);
+  }));
+}
+
+}  // namespace keras::python
