@@ -150,3 +150,22 @@ TEST(SeedFunctionalExamples, SharedLstmTweetModel) {
   ASSERT_EQ(code_a.size(), static_cast<std::size_t>(n * 64));
   for (std::size_t i = 0; i < code_a.size(); ++i) EXPECT_EQ(code_a[i], code_b[i]) << i;
 }
+
+// The seed's residual connection (Keras 1, Theano ordering): x = Input(shape=(3, 256, 256));
+// y = Convolution2D(3, 3, 3, border_mode='same') applied to x; z = merge([x, y], mode='sum').
+// (The seed forgets to call the layer on x; Keras's guide does.) A smaller image keeps it quick.
+TEST(SeedFunctionalExamples, ResidualConnection) {
+  auto x = Input({.shape = Shape{3, 16, 16}});
+  auto y = Convolution2D(3, 3, 3, {.border_mode = "same", .dim_ordering = "th"})(x);
+  auto z = merge({x, y}, {.mode = "sum"});
+  EXPECT_EQ(z.shape(), (Shape{-1, 3, 16, 16}));
+  Model model(TensorList{x}, TensorList{z});
+  EXPECT_EQ(model.count_params(), 3 * 3 * 3 * 3 + 3);  // kernel (3, 3, 3, 3) and bias (3)
+  // With a zero kernel and bias the block is the identity: z = x + conv(x) = x.
+  std::vector<Tensor> zeros;
+  for (const auto& w : model.get_weights()) zeros.push_back(Tensor::zeros(w.shape()));
+  model.set_weights(zeros);
+  Tensor in = uniform({2, 3, 16, 16}, 5);
+  Tensor out = model.predict(in);
+  EXPECT_EQ(out.to_vector<float>(), in.to_vector<float>());
+}
