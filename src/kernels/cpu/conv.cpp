@@ -45,7 +45,9 @@ bool verbose() {
 }
 
 void report(const char* what, const dnnl::primitive_desc& pd) {
-  if (verbose()) std::fprintf(stderr, "keras dnnl: %s -> %s\n", what, pd.impl_info_str());
+  if (verbose())
+    std::fprintf(stderr, "keras dnnl: %s -> %s, scratchpad %zu bytes\n", what, pd.impl_info_str(),
+                 pd.scratchpad_desc().get_size());
 }
 
 tag activation_tag(int rank) {
