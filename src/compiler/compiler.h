@@ -76,6 +76,7 @@ class CompiledFunction {
 
   kernels::Backend backend_;
   bool profile_ = false;
+  bool profile_cpu_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;
   Plan* last_ = nullptr;

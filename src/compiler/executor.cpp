@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <numeric>
 #include <queue>
@@ -27,7 +28,7 @@ struct Value {
   std::int64_t numel = 0;
   int step = -1;      // producing step; -1 for leaves and aliases of leaves
   int group = -1;     // fusion group, if any
-  int alias_of = -1;  // reshape: shares the buffer of this value
+  int alias_of = -1;  // reshape or prefix slice: shares the buffer of this value
   int last_use = -1;
   bool materialized = true;
   bool in_arena = false;
@@ -70,6 +71,7 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
       graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {
   const char* profile = std::getenv("KERAS_PROFILE");
   profile_ = profile && *profile && std::string(profile) != "0";
+  profile_cpu_ = profile_ && std::string(profile) == "cpu";
 }
 
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
@@ -119,10 +121,24 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
   return plan.results;
 }
 
+namespace {
+
+// Seconds on the steady clock, or of the calling thread's CPU time (KERAS_PROFILE=cpu: one-thread
+// runs on a machine other processes keep busy, where wall time counts their time slices too).
+double profile_clock(bool cpu) {
+  if (cpu) {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
 void CompiledFunction::run_steps(Plan& plan) {
   for (Step& step : plan.steps) {
-    auto start =
-        profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;
     if (step.fused) {
       kernels::run_fused(*step.fused);
     } else {
@@ -130,13 +146,12 @@ void CompiledFunction::run_steps(Plan& plan) {
       step.fn(step.call);
     }
     ++step.runs;
-    if (profile_)
-      step.seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (profile_) step.seconds += profile_clock(profile_cpu_) - start;
   }
 }
 
-// KERAS_PROFILE=1 prints where a function's time went, step by step, when it is destroyed.
+// KERAS_PROFILE=1 (or =cpu, see profile_clock) prints where a function's time went, step by step,
+// when it is destroyed.
 CompiledFunction::~CompiledFunction() {
   if (!profile_) return;
   for (const auto& plan : plans_) {
@@ -202,15 +217,26 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
 
   // 2. Steps. Elementwise float ops over the same number of elements merge into fusion groups
   // (union-find over producer -> consumer edges, refusing merges that would make a cycle);
-  // reshapes alias their input; everything else is one kernel step. Groups and kernels are then
-  // ordered topologically, earliest original position first.
+  // reshapes and prefix slices alias their input; everything else is one kernel step. Groups and
+  // kernels are then ordered topologically, earliest original position first.
   const bool fuse = backend_ == kernels::Backend::kCpu;
+  // A slice [0, end) along the outermost non-unit axis of a computed value is the first part of its
+  // buffer: it aliases it instead of copying (e.g. the first T steps of a recurrent gradient).
+  auto prefix_slice = [&](const Node& n, int i) {
+    if (n.op != OpKind::kSlice || n.attrs.begin != 0 || n.inputs[0]->inputs.empty()) return false;
+    const Shape& in = val(id(n.inputs[0])).shape;
+    const auto axis = static_cast<std::size_t>(
+        n.attrs.axis < 0 ? n.attrs.axis + static_cast<int>(in.size()) : n.attrs.axis);
+    for (std::size_t d = 0; d < axis; ++d)
+      if (in[d] != 1) return false;
+    return val(i).numel > 0;
+  };
   std::vector<std::vector<int>> consumers(static_cast<std::size_t>(count));
   std::vector<bool> fusible(static_cast<std::size_t>(count), false);
   for (int i = 0; i < count; ++i) {
     const Node& n = *order[static_cast<std::size_t>(i)];
     for (auto& input : n.inputs) consumers[static_cast<std::size_t>(id(input))].push_back(i);
-    if (n.op == OpKind::kReshape) val(i).alias_of = id(n.inputs[0]);
+    if (n.op == OpKind::kReshape || prefix_slice(n, i)) val(i).alias_of = id(n.inputs[0]);
     bool f = fuse && is_elementwise(n.op) && is_floating(n.dtype) && val(i).numel > 0;
     for (auto& input : n.inputs) {
       const Value& in = val(id(input));

@@ -203,6 +203,7 @@ void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_
         T* row = ys + b * ldy;
         T* z = row + 2 * u;
         const T* xr = xt + b * ldx;
+#pragma omp simd
         for (std::int64_t k = 0; k < G; ++k) z[k] += xr[k];
         ops.apply(v.rec_act, z, 2 * u);
         ops.apply(v.act, z + 2 * u, u);
@@ -212,9 +213,11 @@ void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_
         T* c = row + u;
         T* h = row;
         if (v.kept(b, t)) {
+#pragma omp simd
           for (std::int64_t j = 0; j < u; ++j) c[j] = f[j] * cp[j] + i[j] * g[j];
           std::copy(c, c + u, h);
           ops.apply(v.act, h, u);
+#pragma omp simd
           for (std::int64_t j = 0; j < u; ++j) h[j] *= o[j];
         } else {
           std::copy(cp, cp + u, c);
@@ -298,6 +301,7 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
     const T* dys = dy + s * B * S;
     T* rt = r + t * B * G;
     for (std::int64_t b = b0; b < b1; ++b)
+#pragma omp simd
       for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
     if (v.cell == 2) {
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
@@ -323,6 +327,8 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
         const T *i = row + 2 * u, *f = row + 3 * u, *g = row + 4 * u, *o = row + 5 * u;
         const T* cp = &cprev(b, 0);
         const T* dhb = dh + b * u;
+        // Every pointer here is a different buffer (or a disjoint slice of one): no aliasing.
+#pragma omp simd
         for (std::int64_t j = 0; j < u; ++j) {
           const T dhj = dhb[j];
           const T dcj = dyc[j] + dcn[j] + dhj * o[j] * d[5 * u + j];
@@ -374,6 +380,7 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
     // dh_{s-1}: through the cell (times the dropout mask), or carried over a masked step.
     for (std::int64_t b = b0; b < b1; ++b) {
       const bool keep = v.kept(b, t);
+#pragma omp simd
       for (std::int64_t j = 0; j < u; ++j) {
         const std::int64_t k = b * u + j;
         T through = tmp[k] + tmp2[k];
