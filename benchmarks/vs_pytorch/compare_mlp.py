@@ -36,6 +36,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,7 +53,11 @@ METRICS = (
     ("train_samples_per_s", "train samples/s (batch 128)", True),
     ("infer_samples_per_s", "infer samples/s (batch 1024)", True),
     ("latency_us", "latency us (batch 1)", False),
+    ("peak_rss_mb", "peak memory MB (process)", False),
 )
+# GNU time reports each benchmark process's peak resident memory (its training run's peak: the
+# process also loads the data set, and PyTorch's includes the torch module itself).
+GNU_TIME = "/usr/bin/time"
 
 
 class RunFailed(Exception):
@@ -67,9 +72,12 @@ def run_json(cmd, env, what, required=REQUIRED_KEYS):
     """Run cmd, return the JSON object on its last stdout line."""
     load = os.getloadavg()[0]
     log(f"[{time.strftime('%H:%M:%S')}] {what}   (load {load:.2f})")
+    rss_file = tempfile.NamedTemporaryFile(prefix="peak_rss_", delete=False)
+    rss_file.close()
+    timed = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *map(str, cmd)]
     try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                              timeout=SUBPROCESS_TIMEOUT)
+        proc = subprocess.run(timed if os.access(GNU_TIME, os.X_OK) else cmd, env=env,
+                              capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
     except subprocess.TimeoutExpired as e:
         stderr = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr or ""
         raise RunFailed(f"{what}: timed out after {SUBPROCESS_TIMEOUT} s\n"
@@ -86,6 +94,13 @@ def run_json(cmd, env, what, required=REQUIRED_KEYS):
     except json.JSONDecodeError as e:
         raise RunFailed(f"{what}: last stdout line is not JSON ({e}): {lines[-1][:500]}\n"
                         f"stderr:\n{proc.stderr[-4000:]}")
+    try:
+        with open(rss_file.name) as f:
+            result["peak_rss_mb"] = int(f.read().split()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        result["peak_rss_mb"] = None
+    finally:
+        os.unlink(rss_file.name)
     missing = [k for k in required if k not in result]
     if missing:
         raise RunFailed(f"{what}: JSON lacks {missing}: {lines[-1][:500]}")
@@ -224,7 +239,11 @@ def best_of(runs):
     best = {}
     for key, _, higher in METRICS:
         pick = max if higher else min
-        run = pick(runs, key=lambda r: r[key])
+        measured = [r for r in runs if r.get(key) is not None]
+        if not measured:
+            best[key] = best[key + "_setting"] = best[key + "_core"] = None
+            continue
+        run = pick(measured, key=lambda r: r[key])
         best[key] = run[key]
         best[key + "_setting"] = run["setting"]
         best[key + "_core"] = run["config"]["openblas_corename"]
@@ -403,7 +422,19 @@ def main():
                     raise RunFailed("keras.cpp: --accuracy-epochs given but its JSON has no test_accuracy")
 
         for n in thread_counts:
-            runs = [run_torch(cfg) for cfg in torch_configs(n, blas_candidates, coretypes)]
+            runs = []
+            for index, cfg in enumerate(torch_configs(n, blas_candidates, coretypes)):
+                # One configuration PyTorch cannot run (torch 1.13's channels_last CNN fails in
+                # its first convolution here) is reported and skipped; the others still compete.
+                try:
+                    runs.append(dict(run_torch(cfg), config_index=index))
+                except RunFailed as e:
+                    first_line = str(e).splitlines()[0]
+                    log(f"    skipped: {first_line}")
+                    report["notes"].append(f"threads={n}: a PyTorch configuration failed and was "
+                                           f"skipped: {first_line}")
+            if not runs:
+                raise RunFailed(f"PyTorch threads={n}: every configuration failed")
             entry = {"threads": n, "pytorch_runs": runs}
             if n in keras_results:
                 entry["keras"] = keras_results[n]
@@ -415,7 +446,8 @@ def main():
         if args.accuracy_epochs > 0:
             fastest = max(range(len(largest["pytorch_runs"])),
                           key=lambda i: largest["pytorch_runs"][i]["train_samples_per_s"])
-            cfg = torch_configs(largest["threads"], blas_candidates, coretypes)[fastest]
+            cfg = torch_configs(largest["threads"], blas_candidates,
+                                coretypes)[largest["pytorch_runs"][fastest]["config_index"]]
             run = run_torch(cfg, args.accuracy_epochs)
             largest["pytorch_runs"].append(run)
             keras = largest.get("keras")
@@ -431,7 +463,8 @@ def main():
         for entry in report["per_threads"]:
             keras = entry.get("keras")
             entry["ratios"] = {key: keras[key] / entry["pytorch_best"][key]
-                               for key, _, _ in METRICS if keras}
+                               for key, _, _ in METRICS
+                               if keras and keras.get(key) and entry["pytorch_best"][key]}
     except RunFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -84,26 +84,17 @@ inline T derivative(OpKind op, T y) {
   }
 }
 
-// d[k] = the activation's derivative at its output y[k], one vectorisable pass.
-template <typename T>
-void derive(OpKind op, const T* y, T* d, std::int64_t n) {
-  switch (op) {
-    case OpKind::kTanh:
-      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1) - y[k] * y[k];
-      return;
-    case OpKind::kSigmoid:
-      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] * (T(1) - y[k]);
-      return;
-    case OpKind::kHardSigmoid:
-      for (std::int64_t k = 0; k < n; ++k)
-        d[k] = y[k] > T(0) && y[k] < T(1) ? static_cast<T>(0.2) : T(0);
-      return;
-    case OpKind::kRelu:
-      for (std::int64_t k = 0; k < n; ++k) d[k] = y[k] > T(0) ? T(1) : T(0);
-      return;
-    default:
-      for (std::int64_t k = 0; k < n; ++k) d[k] = T(1);
-  }
+// Calls body(act, rec_act) with the two activations as compile-time constants for the usual
+// pairs (so that derivative() folds into the caller's vectorised loop), as runtime values
+// otherwise.
+template <typename Body>
+void with_activations(OpKind act, OpKind rec_act, Body&& body) {
+  using Tanh = std::integral_constant<OpKind, OpKind::kTanh>;
+  using Sigmoid = std::integral_constant<OpKind, OpKind::kSigmoid>;
+  using HardSigmoid = std::integral_constant<OpKind, OpKind::kHardSigmoid>;
+  if (act == OpKind::kTanh && rec_act == OpKind::kHardSigmoid) return body(Tanh{}, HardSigmoid{});
+  if (act == OpKind::kTanh && rec_act == OpKind::kSigmoid) return body(Tanh{}, Sigmoid{});
+  body(act, rec_act);
 }
 
 // Reusable per-thread scratch: grows on first use, so later runs allocate nothing.
@@ -286,7 +277,7 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
   T* dc_next = scratch<T>(5, bu);
   T* tmp = scratch<T>(6, bu);
   T* tmp2 = scratch<T>(7, bu);
-  T* deriv = scratch<T>(8, bu * 6);
+  T* act_c = scratch<T>(8, bu);
   // U^T, contiguous: the per-step products dz @ U^T then read both operands row by row.
   T* ut = scratch<T>(9, static_cast<std::size_t>(u * G));
   for (std::int64_t j = 0; j < u; ++j)
@@ -315,29 +306,26 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
           std::fill(dz, dz + G, T(0));
           continue;
         }
-        // act(c) and every derivative of the step, as vectorisable passes over the row.
-        T* d = deriv + b * 6 * u;  // [i', f', g', o', tc, tc']
-        derive(v.rec_act, row + 2 * u, d, 2 * u);
-        derive(v.act, row + 4 * u, d + 2 * u, u);
-        derive(v.rec_act, row + 5 * u, d + 3 * u, u);
-        T* tc = d + 4 * u;
+        // act(c) with the backend's activation, then one vectorisable pass for the whole cell.
+        T* tc = act_c + b * u;
         std::copy(row + u, row + 2 * u, tc);
         ops.apply(v.act, tc, u);
-        derive(v.act, tc, d + 5 * u, u);
         const T *i = row + 2 * u, *f = row + 3 * u, *g = row + 4 * u, *o = row + 5 * u;
         const T* cp = &cprev(b, 0);
         const T* dhb = dh + b * u;
+        with_activations(v.act, v.rec_act, [&](auto act, auto rec_act) {
         // Every pointer here is a different buffer (or a disjoint slice of one): no aliasing.
 #pragma omp simd
-        for (std::int64_t j = 0; j < u; ++j) {
-          const T dhj = dhb[j];
-          const T dcj = dyc[j] + dcn[j] + dhj * o[j] * d[5 * u + j];
-          dz[3 * u + j] = dhj * tc[j] * d[3 * u + j];
-          dz[j] = dcj * g[j] * d[j];
-          dz[u + j] = dcj * cp[j] * d[u + j];
-          dz[2 * u + j] = dcj * i[j] * d[2 * u + j];
-          dcn[j] = dcj * f[j];
-        }
+          for (std::int64_t j = 0; j < u; ++j) {
+            const T dhj = dhb[j];
+            const T dcj = dyc[j] + dcn[j] + dhj * o[j] * derivative<T>(act, tc[j]);
+            dz[3 * u + j] = dhj * tc[j] * derivative<T>(rec_act, o[j]);
+            dz[j] = dcj * g[j] * derivative<T>(rec_act, i[j]);
+            dz[u + j] = dcj * cp[j] * derivative<T>(rec_act, f[j]);
+            dz[2 * u + j] = dcj * i[j] * derivative<T>(act, g[j]);
+            dcn[j] = dcj * f[j];
+          }
+        });
       }
       ops.gemm(false, false, M, u, G, rt + b0 * ldr, ldr, ut, u, T(0), tmp + b0 * u, u);
       std::fill(tmp2 + b0 * u, tmp2 + b1 * u, T(0));
