@@ -38,12 +38,30 @@ void transpose(const KernelCall& call) {
   Strides strides[1] = {};
   for (std::size_t d = 0; d < rank; ++d)
     strides[0][d] = in_strides[static_cast<std::size_t>(positive_axis(perm[d], rank))];
-  std::size_t size = element_size(x);
+  if (call.output.numel == 0) return;
+  // Trailing axes that stay in place are one contiguous block in both layouts: copied whole
+  // (e.g. (batch, time, features) -> (time, batch, features) copies rows of features).
+  std::size_t kept = 0;
+  while (kept < rank &&
+         static_cast<std::size_t>(positive_axis(perm[rank - 1 - kept], rank)) == rank - 1 - kept)
+    ++kept;
+  std::int64_t block = 1;
+  for (std::size_t d = rank - kept; d < rank; ++d) block *= x.shape[d];
+  const Shape outer(call.output.shape.begin(),
+                    call.output.shape.end() - static_cast<std::ptrdiff_t>(kept));
+  const std::size_t size = element_size(x), block_bytes = static_cast<std::size_t>(block) * size;
   const char* in = static_cast<const char*>(x.data);
   char* out = static_cast<char*>(call.output.data);
-  Odometer<1> it(call.output.shape, strides);
-  for (std::int64_t i = 0; i < call.output.numel; ++i, it.next())
-    std::memcpy(out + i * size, in + it.offset[0] * size, size);
+  Odometer<1> it(outer, strides);
+  const std::int64_t blocks = call.output.numel / block;
+  if (block_bytes == 4) {  // single floats: a constant-size copy the compiler inlines
+    for (std::int64_t i = 0; i < blocks; ++i, it.next())
+      std::memcpy(out + static_cast<std::size_t>(i) * 4, in + it.offset[0] * 4, 4);
+    return;
+  }
+  for (std::int64_t i = 0; i < blocks; ++i, it.next())
+    std::memcpy(out + static_cast<std::size_t>(i) * block_bytes, in + it.offset[0] * size,
+                block_bytes);
 }
 
 void concatenate(const KernelCall& call) {
