@@ -3,6 +3,7 @@ import numpy as np
 
 from ._keras_cpp import models as _models
 from ._keras_cpp.layers import Layer
+from .utils.generic_utils import _visible_custom_objects
 
 
 
@@ -25,6 +26,19 @@ def _data(x, expand=False):
 def _several(x):
     """x for a model of several inputs (a Sequential starting with a Merge of branches)."""
     return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
+
+
+def _named(value):
+    """compile's loss and metric names that name custom objects (get_custom_objects(),
+    CustomObjectScope) as those objects; anything else as it is."""
+    from .utils.generic_utils import _GLOBAL_CUSTOM_OBJECTS
+    if isinstance(value, str):
+        return _GLOBAL_CUSTOM_OBJECTS.get(value, value)
+    if isinstance(value, (list, tuple)):
+        return [_named(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _named(v) for k, v in value.items()}
+    return value
 
 
 def _single(values):
@@ -82,7 +96,8 @@ class Sequential(_models.Sequential):
                 sample_weight_mode=None, weighted_metrics=None):
         _unsupported('loss_weights', loss_weights)
         _unsupported('weighted_metrics', weighted_metrics)
-        self._compile(optimizer, '' if loss is None else loss, metrics, sample_weight_mode)
+        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                      sample_weight_mode)
         self.loss = loss
         self.metrics = list(metrics or [])
 
@@ -258,8 +273,8 @@ class Model(_models.Model, metaclass=_ModelType):
     def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
                 sample_weight_mode=None, weighted_metrics=None):
         _unsupported('weighted_metrics', weighted_metrics)
-        self._compile_multi(optimizer, '' if loss is None else loss, metrics, loss_weights,
-                            sample_weight_mode)
+        self._compile_multi(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                            loss_weights, sample_weight_mode)
         self.loss = loss
         self.metrics = metrics or []
 
@@ -307,9 +322,10 @@ class Model(_models.Model, metaclass=_ModelType):
         return outputs[0] if len(outputs) == 1 else list(outputs)
 
 
-def _wrap(cpp_model):
+def _wrap(loaded):
     """A model the C++ side built (load_model, model_from_json) as this module's Sequential or
-    Model, around the same C++ object."""
+    Model, around the same C++ object; it keeps the Python layers custom_objects built."""
+    cpp_model, python_layers = loaded
     if isinstance(cpp_model, _models.Sequential):
         model = Sequential.__new__(Sequential)
         _models.Sequential.__init__(model, cpp_model)
@@ -320,20 +336,22 @@ def _wrap(cpp_model):
         model._list_outputs = len(cpp_model.outputs) > 1
     model.loss = None
     model.metrics = []
+    model._custom_layers = python_layers
     return model
 
 
 def load_model(filepath, custom_objects=None, compile=True):
     """Keras's load_model: the architecture, the weights and (with compile) the training
     configuration and optimizer state of a file written by model.save (or by Keras)."""
-    return _wrap(_models._load_model(str(filepath), custom_objects, compile))
+    return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
+                                     compile))
 
 
 def model_from_json(json_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_json()'s string."""
-    return _wrap(_models._model_from_json(json_string, custom_objects))
+    return _wrap(_models._model_from_json(json_string, _visible_custom_objects(custom_objects)))
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
-    return _wrap(_models._model_from_yaml(yaml_string, custom_objects))
+    return _wrap(_models._model_from_yaml(yaml_string, _visible_custom_objects(custom_objects)))

@@ -43,6 +43,15 @@ class PyLayer : public Layer {
 
   std::string class_name() const override { return class_name_; }
 
+  // A model holds its layers in C++ only; the Python half of this layer (the subclass's methods
+  // and attributes, in its Python object) must live as long as the C++ half is used. Called with
+  // the layer's Python object when the layer joins a graph: the layer then keeps its Python
+  // object, so the pair lives until the end of the interpreter (a Python layer in a model is not
+  // freed; pybind11 has no ownership both ways).
+  void keep_python_object(py::handle self) {
+    if (!self_) self_ = hold(py::reinterpret_borrow<py::object>(self));
+  }
+
   void build(const Shape& input_shape) override {
     py::gil_scoped_acquire gil;
     if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
@@ -66,8 +75,18 @@ class PyLayer : public Layer {
     return Layer::compute_output_shape(input_shape);
   }
 
+  // The subclass's get_config (Keras's: the base config updated with the layer's arguments), so
+  // that saving writes what from_config(config) needs.
+  nlohmann::json get_config() const override {
+    py::gil_scoped_acquire gil;
+    if (py::function get_config = py::get_override(static_cast<const Layer*>(this), "get_config"))
+      return to_json(get_config());
+    return Layer::get_config();
+  }
+
  private:
   std::string class_name_;
+  std::shared_ptr<py::object> self_;
 };
 
 // An initializer by name, a keras_cpp.initializers object, or a Python function of
@@ -148,7 +167,10 @@ void bind_layers(py::module_& root) {
           py::arg("input_shape"))
       .def(
           "__call__",
-          [](Layer& layer, py::object x) {
+          [](py::object self, py::object x) {
+            Layer& layer = self.cast<Layer&>();
+            if (auto* python_layer = dynamic_cast<PyLayer*>(&layer))
+              python_layer->keep_python_object(self);
             if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
             return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
           },
@@ -184,7 +206,12 @@ void bind_layers(py::module_& root) {
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
           py::arg("input_shape"))
-      .def("get_config", [](const Layer& layer) { return from_json(layer.get_config()); })
+      .def("get_config",
+           [](const Layer& layer) {
+             // super().get_config() from a Python layer: the base's (name, trainable, ...).
+             if (dynamic_cast<const PyLayer*>(&layer)) return from_json(layer.Layer::get_config());
+             return from_json(layer.get_config());
+           })
       .def("get_weights", &Layer::get_weights)
       .def("set_weights", &Layer::set_weights, py::arg("weights"))
       .def("count_params", &Layer::count_params)

@@ -10,6 +10,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/engine/training.h"
+#include "keras/layers/serialization.h"
 #include "keras/models.h"
 #include "keras/saving/saving.h"
 
@@ -18,9 +19,50 @@ namespace {
 
 using ModelPtr = std::shared_ptr<Model>;
 
-void no_custom_objects(const py::object& custom_objects) {
-  if (!custom_objects.is_none() && py::len(custom_objects) != 0)
-    throw py::value_error("custom_objects are not supported by keras_cpp's Python loading yet");
+// Keras's custom_objects dict as the C++ registry's CustomObjects. Layers that Python classes
+// build are appended to `keep` (when given): a model holds its layers in C++ only, and the Python
+// side of a Python layer (its methods and attributes) lives as long as its Python object, which
+// the model's Python wrapper keeps in that list.
+CustomObjects to_custom_objects(py::handle objects,
+                                const std::shared_ptr<py::object>& keep = nullptr) {
+  CustomObjects out;
+  if (objects.is_none()) return out;
+  if (!py::isinstance<py::dict>(objects))
+    throw py::type_error("custom_objects must be a dict of names to objects, got " +
+                         py::repr(objects).cast<std::string>());
+  py::handle layer_class = py::type::of<Layer>();
+  for (auto [key, value] : objects.cast<py::dict>()) {
+    if (!py::isinstance<py::str>(key))
+      throw py::type_error("custom_objects' keys must be names, got " +
+                           py::repr(key).cast<std::string>());
+    std::string name = key.cast<std::string>();
+    if (PyType_Check(value.ptr())) {
+      // Layer classes build themselves with cls.from_config(config) (Keras's: cls(**config)).
+      // Other classes (regularizers, initializers, ...) are not looked up by name here.
+      if (PyObject_IsSubclass(value.ptr(), layer_class.ptr()) != 1) continue;
+      auto cls = hold(py::reinterpret_borrow<py::object>(value));
+      out.layers[name] = [cls, name, keep](const nlohmann::json& config) -> LayerPtr {
+        py::gil_scoped_acquire gil;
+        py::object layer = cls->attr("from_config")(from_json(config));
+        if (!py::isinstance(layer, py::type::of<Layer>()))
+          throw py::type_error(name + ".from_config did not return a Layer, got " +
+                               py::repr(layer).cast<std::string>());
+        if (keep) keep->attr("append")(layer);
+        // The returned pointer holds the Python object too (a layer deserialized on its own).
+        return LayerPtr(hold(layer), layer.cast<Layer*>());
+      };
+    } else if (PyCallable_Check(value.ptr())) {
+      // A function is whatever the config asks for by its name: an activation or a Lambda's
+      // function (of one tensor), a loss or a metric (of y_true, y_pred); traced when used.
+      auto fn = hold(py::reinterpret_borrow<py::object>(value));
+      out.functions[name] = [fn](const SymbolicTensor& x) { return call_symbolic(fn, x); };
+      out.losses[name] = [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
+        return call_symbolic(fn, t, p);
+      };
+      out.metrics[name] = out.losses[name];
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -74,25 +116,46 @@ void bind_saving(py::module_& root) {
   models.def(
       "_load_model",
       [](const std::string& filepath, py::object custom_objects, bool compile) {
-        no_custom_objects(custom_objects);
-        py::gil_scoped_release release;
-        return saving::load_model(filepath, {}, compile);
+        auto keep = hold(py::list());
+        CustomObjects objects = to_custom_objects(custom_objects, keep);
+        ModelPtr model;
+        {
+          py::gil_scoped_release release;
+          model = saving::load_model(filepath, objects, compile);
+        }
+        return py::make_tuple(model, *keep);
       },
       py::arg("filepath"), py::arg("custom_objects") = py::none(), py::arg("compile") = true);
   models.def(
       "_model_from_json",
       [](const std::string& json_string, py::object custom_objects) {
-        no_custom_objects(custom_objects);
-        return saving::model_from_json(json_string);
+        auto keep = hold(py::list());
+        ModelPtr model =
+            saving::model_from_json(json_string, to_custom_objects(custom_objects, keep));
+        return py::make_tuple(model, *keep);
       },
       py::arg("json_string"), py::arg("custom_objects") = py::none());
   models.def(
       "_model_from_yaml",
       [](const std::string& yaml_string, py::object custom_objects) {
-        no_custom_objects(custom_objects);
-        return saving::model_from_yaml(yaml_string);
+        auto keep = hold(py::list());
+        ModelPtr model =
+            saving::model_from_yaml(yaml_string, to_custom_objects(custom_objects, keep));
+        return py::make_tuple(model, *keep);
       },
       py::arg("yaml_string"), py::arg("custom_objects") = py::none());
+
+  // keras_cpp.layers.serialize / deserialize (Keras 1: utils.layer_utils.layer_from_config).
+  py::module_ layers_module = root.attr("layers").cast<py::module_>();
+  layers_module.def(
+      "_serialize", [](const Layer& layer) { return from_json(layers::serialize(layer)); },
+      py::arg("layer"));
+  layers_module.def(
+      "_deserialize",
+      [](py::object config, py::object custom_objects) {
+        return layers::deserialize(to_json(config), to_custom_objects(custom_objects));
+      },
+      py::arg("config"), py::arg("custom_objects") = py::none());
 }
 
 }  // namespace keras::python

@@ -1,0 +1,18 @@
+"""keras.utils.layer_utils (Keras 1): layer_from_config; print_summary, count_params."""
+import numpy as np
+
+from ..layers import deserialize as _deserialize
+
+
+def layer_from_config(config, custom_objects=None):
+    """A layer from {'class_name': ..., 'config': ...} (Keras 1's name of layers.deserialize)."""
+    return _deserialize(config, custom_objects)
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=print):
+    model.summary(**({} if line_length is None else {'line_length': line_length}),
+                  print_fn=print_fn)
+
+
+def count_params(weights):
+    return int(sum(np.prod(np.shape(w)) for w in weights))
