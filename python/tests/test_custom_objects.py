@@ -5,6 +5,7 @@ Keras's errors for names nobody knows."""
 import numpy as np
 import pytest
 
+from keras_cpp import activations, losses, metrics
 from keras_cpp import backend as K
 from keras_cpp.layers import Dense, Input, Lambda, Layer, deserialize, serialize
 from keras_cpp.models import Model, Sequential, load_model, model_from_json, model_from_yaml
@@ -130,7 +131,11 @@ def test_custom_object_scope_and_global_objects(tmp_path):
         again = Sequential([Dense(2, input_shape=(4,))])
         again.compile('sgd', loss='my_loss', metrics=['my_metric'])
         assert len(again.evaluate(X, Y, verbose=0)) == 2
+        assert losses.get('my_loss') is my_loss and metrics.get('my_metric') is my_metric
+        assert activations.get('my_act') is my_act
     assert 'Scale' not in get_custom_objects()
+    with pytest.raises(ValueError, match="Unknown loss function: 'my_loss'"):
+        losses.get('my_loss')
     with pytest.raises(ValueError, match="Unknown activation function: 'my_act'"):
         load_model(path)
     with custom_object_scope({'Scale': Scale}, {'my_act': my_act, 'double': double}):
