@@ -25,7 +25,7 @@ namespace keras::python {
 namespace {
 
 using namespace keras::layers;
-using ModelClass = py::class_<Model, std::shared_ptr<Model>>;
+using ModelClass = py::class_<Model, Layer, std::shared_ptr<Model>>;
 
 std::vector<SymbolicTensor> to_tensor_list(py::handle obj) {
   if (py::isinstance<SymbolicTensor>(obj)) return {obj.cast<SymbolicTensor>()};

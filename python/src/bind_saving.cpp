@@ -69,7 +69,7 @@ CustomObjects to_custom_objects(py::handle objects,
 
 void bind_saving(py::module_& root) {
   py::module_ models = root.attr("models").cast<py::module_>();
-  auto model = py::reinterpret_borrow<py::class_<Model, ModelPtr>>(models.attr("Model"));
+  auto model = py::reinterpret_borrow<py::class_<Model, Layer, ModelPtr>>(models.attr("Model"));
   auto sequential =
       py::reinterpret_borrow<py::class_<Sequential, Model, std::shared_ptr<Sequential>>>(
           models.attr("Sequential"));

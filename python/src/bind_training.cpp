@@ -277,8 +277,8 @@ void bind_training(py::module_& root) {
 
   py::module_ models = root.def_submodule("models");
 
-  py::class_<Model, std::shared_ptr<Model>>(models, "Model",
-                                            "The engine's model: use keras_cpp.models.Sequential.")
+  py::class_<Model, Layer, std::shared_ptr<Model>>(
+      models, "Model", "The engine's model: use keras_cpp.models.Sequential.")
       .def_property_readonly("name", &Model::name)
       .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
       .def(
