@@ -111,10 +111,12 @@ class Sequential(_models.Sequential):
         if nb_epoch is not None:
             epochs = nb_epoch
         if _several(x):  # a Merge of branches: one array per input
-            return self._fit_arrays(x, _data(y), 32 if batch_size is None else batch_size, epochs,
-                                    verbose, list(callbacks or []), validation_split,
-                                    None if validation_data is None else tuple(validation_data),
-                                    bool(shuffle), initial_epoch, class_weight, sample_weight)
+            self.history = self._fit_arrays(
+                x, _data(y), 32 if batch_size is None else batch_size, epochs, verbose,
+                list(callbacks or []), validation_split,
+                None if validation_data is None else tuple(validation_data), bool(shuffle),
+                initial_epoch, class_weight, sample_weight)
+            return self.history
         if validation_data is not None:
             validation_data = tuple(validation_data)
             if len(validation_data) not in (2, 3):
@@ -123,11 +125,13 @@ class Sequential(_models.Sequential):
                                  'contains %d items' % len(validation_data))
             validation_data = ((_data(validation_data[0], True), _data(validation_data[1])) +
                                validation_data[2:])
-        return self._fit(_data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
-                         epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
-                         validation_split=validation_split, validation_data=validation_data,
-                         shuffle=bool(shuffle), initial_epoch=initial_epoch,
-                         class_weight=class_weight, sample_weight=sample_weight)
+        self.history = self._fit(
+            _data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
+            epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
+            validation_split=validation_split, validation_data=validation_data,
+            shuffle=bool(shuffle), initial_epoch=initial_epoch, class_weight=class_weight,
+            sample_weight=sample_weight)
+        return self.history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -180,16 +184,19 @@ class Sequential(_models.Sequential):
             max_queue_size = max_q_size
         if nb_worker is not None:
             workers = nb_worker
-        return self._fit_generator(
+        _one_input_and_output(self, 'fit_generator')
+        self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
             list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
             class_weight, max_queue_size, min(workers, 1), initial_epoch)
+        return self.history
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
                            use_multiprocessing=False, verbose=0, val_samples=None,
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _one_input_and_output(self, 'evaluate_generator')
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -198,6 +205,7 @@ class Sequential(_models.Sequential):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _one_input_and_output(self, 'predict_generator')
         return self._predict_generator(generator, steps or 0, val_samples or 0,
                                        max_queue_size, min(workers, 1), verbose)
 
@@ -293,9 +301,11 @@ class Model(_models.Model, metaclass=_ModelType):
                 raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
                                  'or 3 (x_val, y_val, val_sample_weights) items, however it '
                                  'contains %d items' % len(validation_data))
-        return self._fit_arrays(x, y, 32 if batch_size is None else batch_size, epochs, verbose,
-                                list(callbacks or []), validation_split, validation_data,
-                                bool(shuffle), initial_epoch, class_weight, sample_weight)
+        self.history = self._fit_arrays(
+            x, y, 32 if batch_size is None else batch_size, epochs, verbose,
+            list(callbacks or []), validation_split, validation_data, bool(shuffle),
+            initial_epoch, class_weight, sample_weight)
+        return self.history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -320,6 +330,25 @@ class Model(_models.Model, metaclass=_ModelType):
     def predict_on_batch(self, x):
         outputs = self._predict_on_batch_arrays(x)
         return outputs[0] if len(outputs) == 1 else list(outputs)
+
+
+# The generator methods, for functional models of one input and one output.
+Model.fit_generator = Sequential.fit_generator
+Model.evaluate_generator = Sequential.evaluate_generator
+Model.predict_generator = Sequential.predict_generator
+
+
+def _one_input_and_output(model, method):
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise NotImplementedError(
+            method + ' takes models of one input and one output in keras_cpp (its generator '
+            'batches hold one x and one y array); this model has %d inputs and %d outputs' %
+            (len(model.inputs), len(model.outputs)))
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Keras's save_model: model.save(filepath)."""
+    model.save(str(filepath), overwrite, include_optimizer)
 
 
 def _wrap(loaded):

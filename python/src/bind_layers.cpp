@@ -212,6 +212,9 @@ void bind_layers(py::module_& root) {
              if (dynamic_cast<const PyLayer*>(&layer)) return from_json(layer.Layer::get_config());
              return from_json(layer.get_config());
            })
+      // Stateful recurrent layers (and models holding them) keep their states between batches.
+      .def_property_readonly("stateful", &Layer::stateful)
+      .def("reset_states", &Layer::reset_states)
       .def("get_weights", &Layer::get_weights)
       .def("set_weights", &Layer::set_weights, py::arg("weights"))
       .def("count_params", &Layer::count_params)

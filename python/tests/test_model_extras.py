@@ -1,0 +1,56 @@
+"""Model methods Keras code uses beyond fit/evaluate/predict: generators on functional models,
+model.history, reset_states of stateful recurrent models, keras.models.save_model."""
+import numpy as np
+import pytest
+
+from keras_cpp.layers import LSTM, Dense, Input
+from keras_cpp.models import Model, Sequential, load_model, save_model
+
+
+def batches(x, y, size=4):
+    while True:
+        for i in range(0, len(x), size):
+            yield x[i:i + size], y[i:i + size]
+
+
+def test_functional_model_generators_and_history():
+    x, y = np.random.rand(16, 3), np.random.rand(16, 2)
+    a = Input(shape=(3,))
+    model = Model(inputs=a, outputs=Dense(2)(Dense(4, activation='relu')(a)))
+    model.compile('sgd', 'mse')
+    history = model.fit_generator(batches(x, y), steps_per_epoch=4, epochs=2, verbose=0)
+    assert model.history is history and len(history.history['loss']) == 2
+    loss = model.evaluate_generator(batches(x, y), steps=4)
+    np.testing.assert_allclose(loss, model.evaluate(x, y, batch_size=4, verbose=0), rtol=1e-5)
+    np.testing.assert_allclose(model.predict_generator((b[0] for b in batches(x, y)), steps=4),
+                               model.predict(x), rtol=1e-5, atol=1e-6)
+    fit = model.fit(x, y, epochs=3, verbose=0)
+    assert model.history is fit and len(fit.history['loss']) == 3
+
+    b = Input(shape=(2,))
+    two = Model(inputs=[a, b], outputs=Dense(1)(b))
+    two.compile('sgd', 'mse')
+    with pytest.raises(NotImplementedError, match='one input and one output'):
+        two.fit_generator(batches(x, y), steps_per_epoch=1)
+
+
+def test_stateful_model_reset_states():
+    model = Sequential([LSTM(3, stateful=True, batch_input_shape=(2, 4, 5))])
+    assert model.layers[0].stateful and model.stateful
+    x = np.random.rand(2, 4, 5)
+    first = model.predict(x, batch_size=2)
+    second = model.predict(x, batch_size=2)  # starts from the states the first call left
+    assert not np.allclose(first, second)
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(x, batch_size=2), first, rtol=1e-6)
+    model.layers[0].reset_states()
+    np.testing.assert_allclose(model.predict(x, batch_size=2), first, rtol=1e-6)
+
+
+def test_save_model_function(tmp_path):
+    model = Sequential([Dense(2, input_dim=3)])
+    model.compile('adam', 'mse')
+    save_model(model, tmp_path / 'm.h5')
+    x = np.random.rand(4, 3)
+    np.testing.assert_allclose(load_model(tmp_path / 'm.h5').predict(x), model.predict(x),
+                               rtol=1e-6)
