@@ -54,3 +54,16 @@ def test_save_model_function(tmp_path):
     x = np.random.rand(4, 3)
     np.testing.assert_allclose(load_model(tmp_path / 'm.h5').predict(x), model.predict(x),
                                rtol=1e-6)
+
+
+def test_input_layer():
+    from keras_cpp.engine.topology import InputLayer
+    a = Input(shape=(3,), name='a')
+    model = Model(inputs=a, outputs=Dense(2)(a))
+    assert isinstance(model.layers[0], InputLayer) and model.layers[0].name == 'a'
+    layer = InputLayer(input_shape=(3,), batch_size=5, name='explicit')
+    assert layer.output.shape == (5, 3) and layer.batch_input_shape == (5, 3)
+    same = Model(inputs=layer.output, outputs=model(layer.output))
+    x = np.random.rand(5, 3)
+    np.testing.assert_allclose(same.predict(x, batch_size=5), model.predict(x), rtol=1e-6)
+    assert InputLayer(batch_input_shape=(None, 4), input_dtype='float32').output.shape == (None, 4)

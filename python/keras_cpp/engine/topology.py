@@ -1,2 +1,2 @@
 """keras.engine.topology: Layer and Input."""
-from .._keras_cpp.layers import Input, Layer  # noqa: F401
+from .._keras_cpp.layers import Input, InputLayer, Layer  # noqa: F401

@@ -38,7 +38,20 @@ from .recurrent import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .merge import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403
-from .._keras_cpp.layers import Input  # noqa: F401
+from .._keras_cpp.layers import Input, InputLayer  # noqa: F401
+
+_input_layer_init = InputLayer.__init__
+
+
+def _input_layer_init_keeping_output(self, *args, **kwargs):
+    """InputLayer(...) makes its placeholder, which the layer's Python object keeps (the
+    engine's layers hold their outputs weakly)."""
+    _input_layer_init(self, *args, **kwargs)
+    self._input_tensor = self._make_input()
+
+
+_input_layer_init_keeping_output.__doc__ = InputLayer.__init__.__doc__
+InputLayer.__init__ = _input_layer_init_keeping_output
 
 
 def serialize(layer):
