@@ -67,3 +67,14 @@ def test_input_layer():
     x = np.random.rand(5, 3)
     np.testing.assert_allclose(same.predict(x, batch_size=5), model.predict(x), rtol=1e-6)
     assert InputLayer(batch_input_shape=(None, 4), input_dtype='float32').output.shape == (None, 4)
+
+
+def test_np_utils():
+    from keras_cpp.utils import np_utils
+    np.testing.assert_array_equal(np_utils.probas_to_classes(np.array([[.1, .9], [.8, .2]])),
+                                  [1, 0])
+    np.testing.assert_array_equal(np_utils.probas_to_classes(np.array([[.7], [.2]])), [1, 0])
+    np.testing.assert_array_equal(np_utils.probas_to_classes(np.array([.7, .2])), [1, 0])
+    np.testing.assert_allclose(np_utils.normalize(np.array([[3., 4.]])), [[.6, .8]])
+    np.testing.assert_array_equal(np_utils.to_categorical([0, 2], nb_classes=3),
+                                  [[1, 0, 0], [0, 0, 1]])
