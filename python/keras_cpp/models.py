@@ -351,10 +351,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     model.save(str(filepath), overwrite, include_optimizer)
 
 
-def _wrap(loaded):
+def _wrap(cpp_model):
     """A model the C++ side built (load_model, model_from_json) as this module's Sequential or
-    Model, around the same C++ object; it keeps the Python layers custom_objects built."""
-    cpp_model, python_layers = loaded
+    Model, around the same C++ object."""
     if isinstance(cpp_model, _models.Sequential):
         model = Sequential.__new__(Sequential)
         _models.Sequential.__init__(model, cpp_model)
@@ -365,7 +364,6 @@ def _wrap(loaded):
         model._list_outputs = len(cpp_model.outputs) > 1
     model.loss = None
     model.metrics = []
-    model._custom_layers = python_layers
     return model
 
 

@@ -43,11 +43,7 @@ class PyLayer : public Layer {
 
   std::string class_name() const override { return class_name_; }
 
-  // A model holds its layers in C++ only; the Python half of this layer (the subclass's methods
-  // and attributes, in its Python object) must live as long as the C++ half is used. Called with
-  // the layer's Python object when the layer joins a graph: the layer then keeps its Python
-  // object, so the pair lives until the end of the interpreter (a Python layer in a model is not
-  // freed; pybind11 has no ownership both ways).
+  // See keep_python_layer (layer_args.h).
   void keep_python_object(py::handle self) {
     if (!self_) self_ = hold(py::reinterpret_borrow<py::object>(self));
   }
@@ -88,6 +84,15 @@ class PyLayer : public Layer {
   std::string class_name_;
   std::shared_ptr<py::object> self_;
 };
+
+}  // namespace
+
+void keep_python_layer(py::handle layer) {
+  if (auto* python_layer = dynamic_cast<PyLayer*>(layer.cast<Layer*>()))
+    python_layer->keep_python_object(layer);
+}
+
+namespace {
 
 // An initializer by name, a keras_cpp.initializers object, or a Python function of
 // (shape, dtype) returning an array.
@@ -169,8 +174,7 @@ void bind_layers(py::module_& root) {
           "__call__",
           [](py::object self, py::object x) {
             Layer& layer = self.cast<Layer&>();
-            if (auto* python_layer = dynamic_cast<PyLayer*>(&layer))
-              python_layer->keep_python_object(self);
+            keep_python_layer(self);
             if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
             return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
           },

@@ -13,18 +13,15 @@
 #include "keras/layers/serialization.h"
 #include "keras/models.h"
 #include "keras/saving/saving.h"
+#include "layer_args.h"
 
 namespace keras::python {
 namespace {
 
 using ModelPtr = std::shared_ptr<Model>;
 
-// Keras's custom_objects dict as the C++ registry's CustomObjects. Layers that Python classes
-// build are appended to `keep` (when given): a model holds its layers in C++ only, and the Python
-// side of a Python layer (its methods and attributes) lives as long as its Python object, which
-// the model's Python wrapper keeps in that list.
-CustomObjects to_custom_objects(py::handle objects,
-                                const std::shared_ptr<py::object>& keep = nullptr) {
+// Keras's custom_objects dict as the C++ registry's CustomObjects.
+CustomObjects to_custom_objects(py::handle objects) {
   CustomObjects out;
   if (objects.is_none()) return out;
   if (!py::isinstance<py::dict>(objects))
@@ -41,15 +38,15 @@ CustomObjects to_custom_objects(py::handle objects,
       // Other classes (regularizers, initializers, ...) are not looked up by name here.
       if (PyObject_IsSubclass(value.ptr(), layer_class.ptr()) != 1) continue;
       auto cls = hold(py::reinterpret_borrow<py::object>(value));
-      out.layers[name] = [cls, name, keep](const nlohmann::json& config) -> LayerPtr {
+      out.layers[name] = [cls, name](const nlohmann::json& config) -> LayerPtr {
         py::gil_scoped_acquire gil;
         py::object layer = cls->attr("from_config")(from_json(config));
         if (!py::isinstance(layer, py::type::of<Layer>()))
           throw py::type_error(name + ".from_config did not return a Layer, got " +
                                py::repr(layer).cast<std::string>());
-        if (keep) keep->attr("append")(layer);
-        // The returned pointer holds the Python object too (a layer deserialized on its own).
-        return LayerPtr(hold(layer), layer.cast<Layer*>());
+        // The model holds the layer in C++ only: its Python half must live as long.
+        keep_python_layer(layer);
+        return layer.cast<LayerPtr>();
       };
     } else if (PyCallable_Check(value.ptr())) {
       // A function is whatever the config asks for by its name: an activation or a Lambda's
@@ -116,32 +113,21 @@ void bind_saving(py::module_& root) {
   models.def(
       "_load_model",
       [](const std::string& filepath, py::object custom_objects, bool compile) {
-        auto keep = hold(py::list());
-        CustomObjects objects = to_custom_objects(custom_objects, keep);
-        ModelPtr model;
-        {
-          py::gil_scoped_release release;
-          model = saving::load_model(filepath, objects, compile);
-        }
-        return py::make_tuple(model, *keep);
+        CustomObjects objects = to_custom_objects(custom_objects);
+        py::gil_scoped_release release;
+        return saving::load_model(filepath, objects, compile);
       },
       py::arg("filepath"), py::arg("custom_objects") = py::none(), py::arg("compile") = true);
   models.def(
       "_model_from_json",
       [](const std::string& json_string, py::object custom_objects) {
-        auto keep = hold(py::list());
-        ModelPtr model =
-            saving::model_from_json(json_string, to_custom_objects(custom_objects, keep));
-        return py::make_tuple(model, *keep);
+        return saving::model_from_json(json_string, to_custom_objects(custom_objects));
       },
       py::arg("json_string"), py::arg("custom_objects") = py::none());
   models.def(
       "_model_from_yaml",
       [](const std::string& yaml_string, py::object custom_objects) {
-        auto keep = hold(py::list());
-        ModelPtr model =
-            saving::model_from_yaml(yaml_string, to_custom_objects(custom_objects, keep));
-        return py::make_tuple(model, *keep);
+        return saving::model_from_yaml(yaml_string, to_custom_objects(custom_objects));
       },
       py::arg("yaml_string"), py::arg("custom_objects") = py::none());
 

@@ -2,6 +2,8 @@
 layer_from_config; CustomObjectScope and get_custom_objects: Python loss and metric functions,
 activations, Lambda functions and Layer subclasses found by name when a config is read back, and
 Keras's errors for names nobody knows."""
+import json
+
 import numpy as np
 import pytest
 
@@ -167,3 +169,22 @@ def test_layer_from_config_and_deserialize():
 
 def my_np_act(x):
     return np.tanh(x) * 0.5
+
+
+def test_python_layers_live_as_long_as_their_models(tmp_path):
+    import gc
+    model = custom_model()
+    model.save(str(tmp_path / 'custom.h5'))
+    inner = load_model(str(tmp_path / 'custom.h5'), custom_objects=ALL)
+    x = Input(shape=(4,))
+    outer = Model(inputs=x, outputs=inner(x))
+    want = outer.predict(X)
+    del inner, model
+    gc.collect()
+    # The Scale layer's Python half (its get_config, its factor) is still there.
+    config = json.loads(outer.to_json())
+    scale = config['config']['layers'][1]['config']['layers'][2]
+    assert scale['class_name'] == 'Scale' and scale['config']['factor'] == 0.5
+    again = model_from_json(outer.to_json(), custom_objects=ALL)
+    again.set_weights(outer.get_weights())
+    np.testing.assert_allclose(again.predict(X), want, rtol=1e-6)
