@@ -35,8 +35,13 @@ CustomObjects to_custom_objects(py::handle objects) {
     std::string name = key.cast<std::string>();
     if (PyType_Check(value.ptr())) {
       // Layer classes build themselves with cls.from_config(config) (Keras's: cls(**config)).
-      // Other classes (regularizers, initializers, ...) are not looked up by name here.
-      if (PyObject_IsSubclass(value.ptr(), layer_class.ptr()) != 1) continue;
+      // Other classes (regularizers, initializers, ...) are not looked up by name here, and
+      // keras_cpp's own classes are the registry's already.
+      int is_layer = PyObject_IsSubclass(value.ptr(), layer_class.ptr());
+      if (is_layer < 0) throw py::error_already_set();
+      if (!is_layer) continue;
+      if (py::str(value.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0)
+        continue;
       auto cls = hold(py::reinterpret_borrow<py::object>(value));
       out.layers[name] = [cls, name](const nlohmann::json& config) -> LayerPtr {
         py::gil_scoped_acquire gil;
