@@ -367,6 +367,28 @@ def _wrap(cpp_model):
     return model
 
 
+def model_from_config(config, custom_objects=None):
+    """A model (uncompiled, fresh weights) from {'class_name': ..., 'config': ...}."""
+    import json
+    if not isinstance(config, dict) or 'class_name' not in config:
+        raise TypeError('model_from_config expects a dict {"class_name": ..., "config": ...}, '
+                        'got ' + repr(config)[:200] + '. To build a model from a model.get_config() '
+                        'dict, use Sequential.from_config or Model.from_config.')
+    return _wrap(_models._model_from_json(json.dumps(config),
+                                          _visible_custom_objects(custom_objects)))
+
+
+def _model_class_from_config(class_name):
+    def from_config(cls, config, custom_objects=None):
+        """A model (fresh weights) from model.get_config()'s dict."""
+        return model_from_config({'class_name': class_name, 'config': config}, custom_objects)
+    return classmethod(from_config)
+
+
+Sequential.from_config = _model_class_from_config('Sequential')
+Model.from_config = _model_class_from_config('Model')
+
+
 def load_model(filepath, custom_objects=None, compile=True):
     """Keras's load_model: the architecture, the weights and (with compile) the training
     configuration and optimizer state of a file written by model.save (or by Keras)."""

@@ -78,3 +78,20 @@ def test_np_utils():
     np.testing.assert_allclose(np_utils.normalize(np.array([[3., 4.]])), [[.6, .8]])
     np.testing.assert_array_equal(np_utils.to_categorical([0, 2], nb_classes=3),
                                   [[1, 0, 0], [0, 0, 1]])
+
+
+def test_models_from_config():
+    from keras_cpp.models import model_from_config
+    seq = Sequential([Dense(2, input_dim=3, name='d')])
+    a = Input(shape=(3,), name='a')
+    func = Model(inputs=a, outputs=Dense(2, name='d')(a))
+    x = np.random.rand(4, 3)
+    for model, cls in ((seq, Sequential), (func, Model)):
+        for rebuilt in (cls.from_config(model.get_config()),
+                        model_from_config({'class_name': cls.__name__,
+                                           'config': model.get_config()})):
+            assert type(rebuilt) is cls and rebuilt.get_layer('d').units == 2
+            rebuilt.set_weights(model.get_weights())
+            np.testing.assert_allclose(rebuilt.predict(x), model.predict(x), rtol=1e-6)
+    with pytest.raises(TypeError, match='Model.from_config'):
+        model_from_config(seq.get_config())
