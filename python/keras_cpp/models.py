@@ -63,11 +63,12 @@ class Sequential(_models.Sequential):
 
     @property
     def inputs(self):
-        return [self.input]
+        """The input tensors: one, or one per branch of a first Merge."""
+        return list(_models.Model.inputs.__get__(self))
 
     @property
     def outputs(self):
-        return [self.output]
+        return list(_models.Model.outputs.__get__(self))
 
     def add(self, layer):
         if not isinstance(layer, Layer):

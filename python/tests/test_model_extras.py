@@ -95,3 +95,14 @@ def test_models_from_config():
             np.testing.assert_allclose(rebuilt.predict(x), model.predict(x), rtol=1e-6)
     with pytest.raises(TypeError, match='Model.from_config'):
         model_from_config(seq.get_config())
+
+
+def test_sequential_inputs_of_merged_branches():
+    from keras_cpp.layers import Merge
+    left, right = Sequential([Dense(2, input_dim=3)]), Sequential([Dense(2, input_dim=4)])
+    model = Sequential([Merge([left, right], mode='concat'), Dense(1)])
+    assert [t.shape for t in model.inputs] == [(None, 3), (None, 4)]
+    assert len(model.outputs) == 1
+    model.compile('sgd', 'mse')
+    with pytest.raises(NotImplementedError, match='2 inputs and 1 outputs'):
+        model.fit_generator(iter([]), steps_per_epoch=1)
