@@ -24,6 +24,10 @@ py::list to_list(const std::vector<SymbolicTensor>& tensors) {
   return out;
 }
 
+py::object mask_or_none(const SymbolicTensor& mask) {
+  return mask.defined() ? py::cast(mask) : py::none();
+}
+
 // The Layer keywords a Python subclass passes to Layer.__init__(**kwargs).
 struct PyLayerOptions {
   std::optional<std::int64_t> input_dim{};
@@ -55,13 +59,35 @@ class PyLayer : public Layer {
   }
 
   SymbolicTensor call(const SymbolicTensor& inputs) override {
+    return call_masked(inputs, SymbolicTensor());
+  }
+
+  // Keras passes the input's mask to call(inputs, mask=...) when call takes a `mask` argument.
+  SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override {
     py::gil_scoped_acquire gil;
     py::function call = py::get_override(static_cast<const Layer*>(this), "call");
     if (!call)
       throw py::type_error("Layer " + name() + " (" + class_name_ +
                            "): a Python layer must define call(self, inputs)");
+    py::object has_arg = py::module_::import("keras_cpp.utils.generic_utils").attr("has_arg");
+    if (has_arg(call, "mask").cast<bool>())
+      return call(inputs, py::arg("mask") = mask_or_none(mask)).cast<SymbolicTensor>();
     return call(inputs).cast<SymbolicTensor>();
   }
+
+  // The subclass's compute_mask(inputs, mask) (None for no mask), or the base's: the mask passed
+  // on when supports_masking, else refused.
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override {
+    py::gil_scoped_acquire gil;
+    if (py::function compute = py::get_override(static_cast<const Layer*>(this), "compute_mask")) {
+      py::object out = compute(inputs, mask_or_none(mask));
+      return out.is_none() ? SymbolicTensor() : out.cast<SymbolicTensor>();
+    }
+    return Layer::compute_mask(inputs, mask);
+  }
+
+  void set_supports_masking(bool supports) { supports_masking_ = supports; }
 
   Shape compute_output_shape(const Shape& input_shape) const override {
     py::gil_scoped_acquire gil;
@@ -210,6 +236,26 @@ void bind_layers(py::module_& root) {
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
           py::arg("input_shape"))
+      // Python layers set it in __init__ (after Layer.__init__) as in Keras.
+      .def_property("supports_masking", &Layer::supports_masking,
+                    [](Layer& layer, bool supports) {
+                      auto* python_layer = dynamic_cast<PyLayer*>(&layer);
+                      if (!python_layer)
+                        throw py::attribute_error("supports_masking of " + layer.class_name() +
+                                                  " is fixed by the layer");
+                      python_layer->set_supports_masking(supports);
+                    })
+      .def(
+          "compute_mask",
+          [](const Layer& layer, const SymbolicTensor& inputs, py::object mask) -> py::object {
+            SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
+            // super().compute_mask(...) from a Python layer: the base's.
+            SymbolicTensor out = dynamic_cast<const PyLayer*>(&layer)
+                                     ? layer.Layer::compute_mask(inputs, m)
+                                     : layer.compute_mask(inputs, m);
+            return mask_or_none(out);
+          },
+          py::arg("inputs"), py::arg("mask") = py::none())
       .def("get_config",
            [](const Layer& layer) {
              // super().get_config() from a Python layer: the base's (name, trainable, ...).
