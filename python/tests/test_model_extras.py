@@ -106,3 +106,12 @@ def test_sequential_inputs_of_merged_branches():
     model.compile('sgd', 'mse')
     with pytest.raises(NotImplementedError, match='2 inputs and 1 outputs'):
         model.fit_generator(iter([]), steps_per_epoch=1)
+
+
+def test_keras1_topology_names():
+    from keras_cpp.engine.topology import Container, Merge, merge  # noqa: F401
+    from keras_cpp.engine import topology
+    assert Container is Model and merge is topology.merge
+    a, b = Input(shape=(2,)), Input(shape=(2,))
+    model = Container(input=[a, b], output=merge([a, b], mode='sum'))
+    np.testing.assert_allclose(model.predict([np.ones((1, 2)), np.ones((1, 2))]), [[2., 2.]])
