@@ -135,6 +135,12 @@ def test_custom_object_scope_and_global_objects(tmp_path):
         assert len(again.evaluate(X, Y, verbose=0)) == 2
         assert losses.get('my_loss') is my_loss and metrics.get('my_metric') is my_metric
         assert activations.get('my_act') is my_act
+        named = Sequential([Dense(2, input_shape=(4,), activation='my_act',
+                                  kernel_initializer='ones')])
+        np.testing.assert_allclose(named.predict(X),
+                                   my_np_act(X.sum(axis=1, keepdims=True).repeat(2, 1)),
+                                   rtol=1e-6)
+        assert named.layers[0].get_config()['activation'] == 'my_act'
     assert 'Scale' not in get_custom_objects()
     with pytest.raises(ValueError, match="Unknown loss function: 'my_loss'"):
         losses.get('my_loss')
