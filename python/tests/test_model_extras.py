@@ -115,3 +115,13 @@ def test_keras1_topology_names():
     a, b = Input(shape=(2,)), Input(shape=(2,))
     model = Container(input=[a, b], output=merge([a, b], mode='sum'))
     np.testing.assert_allclose(model.predict([np.ones((1, 2)), np.ones((1, 2))]), [[2., 2.]])
+
+
+def test_layer_utils_print_summary_and_count_params():
+    from keras_cpp.utils.layer_utils import count_params, print_summary
+    model = Sequential([Dense(2, input_dim=3, name='d')])
+    lines = []
+    print_summary(model, line_length=50, positions=[.5, .8, 1.], print_fn=lines.append)
+    assert lines[1].startswith('Layer (type)' + ' ' * 13 + 'Output Shape')
+    assert lines[3].startswith('d (Dense)') and 'Total params: 8' in lines
+    assert count_params(model.trainable_weights) == 8

@@ -1,6 +1,7 @@
 """keras.utils.layer_utils (Keras 1): layer_from_config; print_summary, count_params."""
 import numpy as np
 
+from .._keras_cpp import models as _models
 from ..layers import deserialize as _deserialize
 
 
@@ -10,8 +11,9 @@ def layer_from_config(config, custom_objects=None):
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=print):
-    model.summary(**({} if line_length is None else {'line_length': line_length}),
-                  print_fn=print_fn)
+    """Keras's table of the model's layers, output shapes and parameter counts; positions are
+    the columns' right edges (fractions of line_length, or characters)."""
+    _models.Model.summary(model, line_length, positions, print_fn)
 
 
 def count_params(weights):
