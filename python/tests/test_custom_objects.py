@@ -194,3 +194,17 @@ def test_python_layers_live_as_long_as_their_models(tmp_path):
     again = model_from_json(outer.to_json(), custom_objects=ALL)
     again.set_weights(outer.get_weights())
     np.testing.assert_allclose(again.predict(X), want, rtol=1e-6)
+
+
+def test_python_layer_in_a_dropped_sequential_keeps_its_config():
+    import gc
+
+    def make():
+        inner = Sequential([Scale(factor=4., input_shape=(4,), name='scale')])
+        x = Input(shape=(4,))
+        return Model(inputs=x, outputs=inner(x))
+
+    model = make()
+    gc.collect()
+    config = json.loads(model.to_json())
+    assert config['config']['layers'][1]['config']['layers'][0]['config']['factor'] == 4.
