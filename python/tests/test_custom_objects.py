@@ -208,3 +208,18 @@ def test_python_layer_in_a_dropped_sequential_keeps_its_config():
     gc.collect()
     config = json.loads(model.to_json())
     assert config['config']['layers'][1]['config']['layers'][0]['config']['factor'] == 4.
+
+
+def test_python_layer_wrapped_in_time_distributed():
+    import gc
+    from keras_cpp.layers import TimeDistributed
+
+    def make():
+        return Sequential([TimeDistributed(Scale(factor=2.), input_shape=(3, 4))])
+
+    model = make()
+    gc.collect()
+    x = np.random.rand(2, 3, 4)
+    np.testing.assert_allclose(model.predict(x), x * 2., rtol=1e-6)
+    inner = json.loads(model.to_json())['config']['layers'][0]['config']['layer']
+    assert inner['class_name'] == 'Scale' and inner['config']['factor'] == 2.
