@@ -10,16 +10,6 @@ from ._keras_cpp import backend as _backend
 export(_backend, globals())
 
 
-def image_data_format():
-    """keras.cpp's layers take channels_last data (Keras 2's default)."""
-    return 'channels_last'
-
-
-def image_dim_ordering():
-    """Keras 1's name: 'tf' is channels_last."""
-    return 'tf'
-
-
 def is_tensor(x):
     return isinstance(x, Tensor)
 

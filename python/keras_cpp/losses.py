@@ -14,10 +14,11 @@ cosine = cosine_proximity  # noqa: F821
 
 
 def get(identifier):
-    """A loss function by name or alias, or the function itself."""
+    """A loss function by name or alias (custom objects' names included), or the function
+    itself. Unknown names raise ValueError('Unknown loss function: ...')."""
     if callable(identifier):
         return identifier
-    return globals()[_losses.canonical_name(identifier)]
+    return deserialize(identifier)
 
 
 def serialize(loss):
@@ -25,6 +26,8 @@ def serialize(loss):
 
 
 def deserialize(name, custom_objects=None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    return get(name)
+    from .utils.generic_utils import _visible_custom_objects
+    objects = _visible_custom_objects(custom_objects)
+    if name in objects:
+        return objects[name]
+    return globals()[_losses.canonical_name(name)]

@@ -11,8 +11,20 @@ export(_metrics, globals(), ['binary_accuracy', 'categorical_accuracy',
 
 
 def get(identifier):
-    """A metric function by name, or the function itself."""
+    """A metric function by name (custom objects' names included), or the function itself."""
     if callable(identifier):
         return identifier
-    name = _metrics.canonical_name(identifier)
+    return deserialize(identifier)
+
+
+def serialize(metric):
+    return metric.__name__
+
+
+def deserialize(name, custom_objects=None):
+    from .utils.generic_utils import _visible_custom_objects
+    objects = _visible_custom_objects(custom_objects)
+    if name in objects:
+        return objects[name]
+    name = _metrics.canonical_name(name)
     return globals().get(name) or _losses.get(name)

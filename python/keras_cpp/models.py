@@ -3,6 +3,7 @@ import numpy as np
 
 from ._keras_cpp import models as _models
 from ._keras_cpp.layers import Layer
+from .utils.generic_utils import _visible_custom_objects
 
 
 
@@ -27,6 +28,19 @@ def _several(x):
     return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
 
 
+def _named(value):
+    """compile's loss and metric names that name custom objects (get_custom_objects(),
+    CustomObjectScope) as those objects; anything else as it is."""
+    from .utils.generic_utils import _GLOBAL_CUSTOM_OBJECTS
+    if isinstance(value, str):
+        return _GLOBAL_CUSTOM_OBJECTS.get(value, value)
+    if isinstance(value, (list, tuple)):
+        return [_named(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _named(v) for k, v in value.items()}
+    return value
+
+
 def _single(values):
     """Keras returns a scalar for one value (the loss) and a list otherwise."""
     return values[0] if len(values) == 1 else list(values)
@@ -49,11 +63,12 @@ class Sequential(_models.Sequential):
 
     @property
     def inputs(self):
-        return [self.input]
+        """The input tensors: one, or one per branch of a first Merge."""
+        return list(_models.Model.inputs.__get__(self))
 
     @property
     def outputs(self):
-        return [self.output]
+        return list(_models.Model.outputs.__get__(self))
 
     def add(self, layer):
         if not isinstance(layer, Layer):
@@ -82,7 +97,8 @@ class Sequential(_models.Sequential):
                 sample_weight_mode=None, weighted_metrics=None):
         _unsupported('loss_weights', loss_weights)
         _unsupported('weighted_metrics', weighted_metrics)
-        self._compile(optimizer, '' if loss is None else loss, metrics, sample_weight_mode)
+        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                      sample_weight_mode)
         self.loss = loss
         self.metrics = list(metrics or [])
 
@@ -96,10 +112,12 @@ class Sequential(_models.Sequential):
         if nb_epoch is not None:
             epochs = nb_epoch
         if _several(x):  # a Merge of branches: one array per input
-            return self._fit_arrays(x, _data(y), 32 if batch_size is None else batch_size, epochs,
-                                    verbose, list(callbacks or []), validation_split,
-                                    None if validation_data is None else tuple(validation_data),
-                                    bool(shuffle), initial_epoch, class_weight, sample_weight)
+            self.history = self._fit_arrays(
+                x, _data(y), 32 if batch_size is None else batch_size, epochs, verbose,
+                list(callbacks or []), validation_split,
+                None if validation_data is None else tuple(validation_data), bool(shuffle),
+                initial_epoch, class_weight, sample_weight)
+            return self.history
         if validation_data is not None:
             validation_data = tuple(validation_data)
             if len(validation_data) not in (2, 3):
@@ -108,11 +126,13 @@ class Sequential(_models.Sequential):
                                  'contains %d items' % len(validation_data))
             validation_data = ((_data(validation_data[0], True), _data(validation_data[1])) +
                                validation_data[2:])
-        return self._fit(_data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
-                         epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
-                         validation_split=validation_split, validation_data=validation_data,
-                         shuffle=bool(shuffle), initial_epoch=initial_epoch,
-                         class_weight=class_weight, sample_weight=sample_weight)
+        self.history = self._fit(
+            _data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
+            epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
+            validation_split=validation_split, validation_data=validation_data,
+            shuffle=bool(shuffle), initial_epoch=initial_epoch, class_weight=class_weight,
+            sample_weight=sample_weight)
+        return self.history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -165,16 +185,19 @@ class Sequential(_models.Sequential):
             max_queue_size = max_q_size
         if nb_worker is not None:
             workers = nb_worker
-        return self._fit_generator(
+        _one_input_and_output(self, 'fit_generator')
+        self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
             list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
             class_weight, max_queue_size, min(workers, 1), initial_epoch)
+        return self.history
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
                            use_multiprocessing=False, verbose=0, val_samples=None,
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _one_input_and_output(self, 'evaluate_generator')
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -183,6 +206,7 @@ class Sequential(_models.Sequential):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _one_input_and_output(self, 'predict_generator')
         return self._predict_generator(generator, steps or 0, val_samples or 0,
                                        max_queue_size, min(workers, 1), verbose)
 
@@ -258,8 +282,8 @@ class Model(_models.Model, metaclass=_ModelType):
     def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
                 sample_weight_mode=None, weighted_metrics=None):
         _unsupported('weighted_metrics', weighted_metrics)
-        self._compile_multi(optimizer, '' if loss is None else loss, metrics, loss_weights,
-                            sample_weight_mode)
+        self._compile_multi(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                            loss_weights, sample_weight_mode)
         self.loss = loss
         self.metrics = metrics or []
 
@@ -278,9 +302,11 @@ class Model(_models.Model, metaclass=_ModelType):
                 raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
                                  'or 3 (x_val, y_val, val_sample_weights) items, however it '
                                  'contains %d items' % len(validation_data))
-        return self._fit_arrays(x, y, 32 if batch_size is None else batch_size, epochs, verbose,
-                                list(callbacks or []), validation_split, validation_data,
-                                bool(shuffle), initial_epoch, class_weight, sample_weight)
+        self.history = self._fit_arrays(
+            x, y, 32 if batch_size is None else batch_size, epochs, verbose,
+            list(callbacks or []), validation_split, validation_data, bool(shuffle),
+            initial_epoch, class_weight, sample_weight)
+        return self.history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -307,6 +333,25 @@ class Model(_models.Model, metaclass=_ModelType):
         return outputs[0] if len(outputs) == 1 else list(outputs)
 
 
+# The generator methods, for functional models of one input and one output.
+Model.fit_generator = Sequential.fit_generator
+Model.evaluate_generator = Sequential.evaluate_generator
+Model.predict_generator = Sequential.predict_generator
+
+
+def _one_input_and_output(model, method):
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise NotImplementedError(
+            method + ' takes models of one input and one output in keras_cpp (its generator '
+            'batches hold one x and one y array); this model has %d inputs and %d outputs' %
+            (len(model.inputs), len(model.outputs)))
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Keras's save_model: model.save(filepath)."""
+    model.save(str(filepath), overwrite, include_optimizer)
+
+
 def _wrap(cpp_model):
     """A model the C++ side built (load_model, model_from_json) as this module's Sequential or
     Model, around the same C++ object."""
@@ -323,17 +368,40 @@ def _wrap(cpp_model):
     return model
 
 
+def model_from_config(config, custom_objects=None):
+    """A model (uncompiled, fresh weights) from {'class_name': ..., 'config': ...}."""
+    import json
+    if not isinstance(config, dict) or 'class_name' not in config:
+        raise TypeError('model_from_config expects a dict {"class_name": ..., "config": ...}, '
+                        'got ' + repr(config)[:200] + '. To build a model from a model.get_config() '
+                        'dict, use Sequential.from_config or Model.from_config.')
+    return _wrap(_models._model_from_json(json.dumps(config),
+                                          _visible_custom_objects(custom_objects)))
+
+
+def _model_class_from_config(class_name):
+    def from_config(cls, config, custom_objects=None):
+        """A model (fresh weights) from model.get_config()'s dict."""
+        return model_from_config({'class_name': class_name, 'config': config}, custom_objects)
+    return classmethod(from_config)
+
+
+Sequential.from_config = _model_class_from_config('Sequential')
+Model.from_config = _model_class_from_config('Model')
+
+
 def load_model(filepath, custom_objects=None, compile=True):
     """Keras's load_model: the architecture, the weights and (with compile) the training
     configuration and optimizer state of a file written by model.save (or by Keras)."""
-    return _wrap(_models._load_model(str(filepath), custom_objects, compile))
+    return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
+                                     compile))
 
 
 def model_from_json(json_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_json()'s string."""
-    return _wrap(_models._model_from_json(json_string, custom_objects))
+    return _wrap(_models._model_from_json(json_string, _visible_custom_objects(custom_objects)))
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
-    return _wrap(_models._model_from_yaml(yaml_string, custom_objects))
+    return _wrap(_models._model_from_yaml(yaml_string, _visible_custom_objects(custom_objects)))

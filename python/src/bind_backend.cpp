@@ -155,6 +155,11 @@ void bind_backend(py::module_& root) {
       "set_floatx", [](py::object dtype) { K::set_floatx(to_dtype(dtype)); }, py::arg("floatx"));
   m.def("epsilon", &K::epsilon);
   m.def("set_epsilon", &K::set_epsilon, py::arg("e"));
+  // The default layout of image layers: "channels_last" / "channels_first" (Keras 1: "tf" / "th").
+  m.def("image_data_format", &K::image_data_format);
+  m.def("set_image_data_format", &K::set_image_data_format, py::arg("data_format"));
+  m.def("image_dim_ordering", &K::image_dim_ordering);
+  m.def("set_image_dim_ordering", &K::set_image_dim_ordering, py::arg("dim_ordering"));
   m.def("backend", &K::backend);
   m.def("set_backend", &K::set_backend, py::arg("name"));
   m.def("clear_session", &K::clear_session);

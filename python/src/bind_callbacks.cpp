@@ -1,5 +1,5 @@
 // Keras's built-in callbacks from the C++ side: EarlyStopping, ReduceLROnPlateau,
-// LearningRateScheduler, CSVLogger, TerminateOnNaN.
+// LearningRateScheduler, CSVLogger, ModelCheckpoint, TerminateOnNaN.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -73,6 +73,26 @@ void bind_callbacks(py::module_& root) {
                  cb::CSVLoggerOptions{filename, separator, append});
            }),
            py::arg("filename"), py::arg("separator") = ",", py::arg("append") = false);
+
+  py::class_<cb::ModelCheckpoint, Callback, std::shared_ptr<cb::ModelCheckpoint>>(
+      m, "ModelCheckpoint",
+      "ModelCheckpoint(filepath, monitor='val_loss', verbose=0, save_best_only=False, "
+      "save_weights_only=False, mode='auto', period=1): filepath may hold {epoch:02d} and "
+      "{val_loss:.2f}-style fields of the epoch's logs.")
+      .def(py::init([](py::object filepath, std::string monitor, int verbose, bool save_best_only,
+                       bool save_weights_only, std::string mode, int period) {
+             return std::make_shared<cb::ModelCheckpoint>(cb::ModelCheckpointOptions{
+                 py::str(py::module_::import("os").attr("fspath")(filepath)).cast<std::string>(),
+                 monitor, verbose, save_best_only, save_weights_only, mode, period});
+           }),
+           py::arg("filepath"), py::arg("monitor") = "val_loss", py::arg("verbose") = 0,
+           py::arg("save_best_only") = false, py::arg("save_weights_only") = false,
+           py::arg("mode") = "auto", py::arg("period") = 1)
+      .def_property_readonly("filepath",
+                             [](const cb::ModelCheckpoint& c) { return c.options().filepath; })
+      .def_property_readonly("monitor",
+                             [](const cb::ModelCheckpoint& c) { return c.options().monitor; })
+      .def_property_readonly("best", &cb::ModelCheckpoint::best);
 
   // For the tests: a C++ callback recording, at every batch end, whether the thread running
   // fit holds the GIL (it must not while the engine computes).

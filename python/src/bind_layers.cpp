@@ -24,6 +24,10 @@ py::list to_list(const std::vector<SymbolicTensor>& tensors) {
   return out;
 }
 
+py::object mask_or_none(const SymbolicTensor& mask) {
+  return mask.defined() ? py::cast(mask) : py::none();
+}
+
 // The Layer keywords a Python subclass passes to Layer.__init__(**kwargs).
 struct PyLayerOptions {
   std::optional<std::int64_t> input_dim{};
@@ -43,6 +47,11 @@ class PyLayer : public Layer {
 
   std::string class_name() const override { return class_name_; }
 
+  // See keep_python_layer (layer_args.h).
+  void keep_python_object(py::handle self) {
+    if (!self_) self_ = hold(py::reinterpret_borrow<py::object>(self));
+  }
+
   void build(const Shape& input_shape) override {
     py::gil_scoped_acquire gil;
     if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
@@ -50,13 +59,35 @@ class PyLayer : public Layer {
   }
 
   SymbolicTensor call(const SymbolicTensor& inputs) override {
+    return call_masked(inputs, SymbolicTensor());
+  }
+
+  // Keras passes the input's mask to call(inputs, mask=...) when call takes a `mask` argument.
+  SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override {
     py::gil_scoped_acquire gil;
     py::function call = py::get_override(static_cast<const Layer*>(this), "call");
     if (!call)
       throw py::type_error("Layer " + name() + " (" + class_name_ +
                            "): a Python layer must define call(self, inputs)");
+    py::object has_arg = py::module_::import("keras_cpp.utils.generic_utils").attr("has_arg");
+    if (has_arg(call, "mask").cast<bool>())
+      return call(inputs, py::arg("mask") = mask_or_none(mask)).cast<SymbolicTensor>();
     return call(inputs).cast<SymbolicTensor>();
   }
+
+  // The subclass's compute_mask(inputs, mask) (None for no mask), or the base's: the mask passed
+  // on when supports_masking, else refused.
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override {
+    py::gil_scoped_acquire gil;
+    if (py::function compute = py::get_override(static_cast<const Layer*>(this), "compute_mask")) {
+      py::object out = compute(inputs, mask_or_none(mask));
+      return out.is_none() ? SymbolicTensor() : out.cast<SymbolicTensor>();
+    }
+    return Layer::compute_mask(inputs, mask);
+  }
+
+  void set_supports_masking(bool supports) { supports_masking_ = supports; }
 
   Shape compute_output_shape(const Shape& input_shape) const override {
     py::gil_scoped_acquire gil;
@@ -66,9 +97,28 @@ class PyLayer : public Layer {
     return Layer::compute_output_shape(input_shape);
   }
 
+  // The subclass's get_config (Keras's: the base config updated with the layer's arguments), so
+  // that saving writes what from_config(config) needs.
+  nlohmann::json get_config() const override {
+    py::gil_scoped_acquire gil;
+    if (py::function get_config = py::get_override(static_cast<const Layer*>(this), "get_config"))
+      return to_json(get_config());
+    return Layer::get_config();
+  }
+
  private:
   std::string class_name_;
+  std::shared_ptr<py::object> self_;
 };
+
+}  // namespace
+
+void keep_python_layer(py::handle layer) {
+  if (auto* python_layer = dynamic_cast<PyLayer*>(layer.cast<Layer*>()))
+    python_layer->keep_python_object(layer);
+}
+
+namespace {
 
 // An initializer by name, a keras_cpp.initializers object, or a Python function of
 // (shape, dtype) returning an array.
@@ -148,7 +198,9 @@ void bind_layers(py::module_& root) {
           py::arg("input_shape"))
       .def(
           "__call__",
-          [](Layer& layer, py::object x) {
+          [](py::object self, py::object x) {
+            Layer& layer = self.cast<Layer&>();
+            keep_python_layer(self);
             if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
             return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
           },
@@ -184,7 +236,35 @@ void bind_layers(py::module_& root) {
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
           py::arg("input_shape"))
-      .def("get_config", [](const Layer& layer) { return from_json(layer.get_config()); })
+      // Python layers set it in __init__ (after Layer.__init__) as in Keras.
+      .def_property("supports_masking", &Layer::supports_masking,
+                    [](Layer& layer, bool supports) {
+                      auto* python_layer = dynamic_cast<PyLayer*>(&layer);
+                      if (!python_layer)
+                        throw py::attribute_error("supports_masking of " + layer.class_name() +
+                                                  " is fixed by the layer");
+                      python_layer->set_supports_masking(supports);
+                    })
+      .def(
+          "compute_mask",
+          [](const Layer& layer, const SymbolicTensor& inputs, py::object mask) -> py::object {
+            SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
+            // super().compute_mask(...) from a Python layer: the base's.
+            SymbolicTensor out = dynamic_cast<const PyLayer*>(&layer)
+                                     ? layer.Layer::compute_mask(inputs, m)
+                                     : layer.compute_mask(inputs, m);
+            return mask_or_none(out);
+          },
+          py::arg("inputs"), py::arg("mask") = py::none())
+      .def("get_config",
+           [](const Layer& layer) {
+             // super().get_config() from a Python layer: the base's (name, trainable, ...).
+             if (dynamic_cast<const PyLayer*>(&layer)) return from_json(layer.Layer::get_config());
+             return from_json(layer.get_config());
+           })
+      // Stateful recurrent layers (and models holding them) keep their states between batches.
+      .def_property_readonly("stateful", &Layer::stateful)
+      .def("reset_states", &Layer::reset_states)
       .def("get_weights", &Layer::get_weights)
       .def("set_weights", &Layer::set_weights, py::arg("weights"))
       .def("count_params", &Layer::count_params)

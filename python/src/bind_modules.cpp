@@ -10,12 +10,14 @@
 #include "keras/activations.h"
 #include "keras/datasets/fashion_mnist.h"
 #include "keras/datasets/mnist.h"
+#include "keras/engine/training.h"
 #include "keras/initializers.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/optimizers.h"
 #include "keras/utils/np_utils.h"
 #include "keras/utils/random.h"
+#include "keras/utils/vis_utils.h"
 
 namespace keras::python {
 
@@ -212,6 +214,18 @@ void bind_modules(py::module_& root) {
       },
       py::arg("y"), py::arg("num_classes") = py::none());
   u.def("set_random_seed", &utils::set_random_seed, py::arg("seed"));
+  // Model pictures (keras_cpp/utils/vis_utils.py wraps the DOT text in a pydot-like object).
+  u.def("model_to_dot", &utils::model_to_dot, py::arg("model"), py::arg("show_shapes") = false,
+        py::arg("show_layer_names") = true, py::arg("rankdir") = "TB");
+  u.def(
+      "plot_model",
+      [](const Model& model, const std::string& to_file, bool show_shapes, bool show_layer_names,
+         const std::string& rankdir) {
+        py::gil_scoped_release release;  // Graphviz runs as a separate process
+        utils::plot_model(model, to_file, show_shapes, show_layer_names, rankdir);
+      },
+      py::arg("model"), py::arg("to_file") = "model.png", py::arg("show_shapes") = false,
+      py::arg("show_layer_names") = true, py::arg("rankdir") = "TB");
 
   py::module_ d = root.def_submodule("datasets");
   d.def(

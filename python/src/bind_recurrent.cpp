@@ -108,8 +108,10 @@ void bind_recurrent(py::module_& root) {
           }),
           py::arg("layer"), py::arg("merge_mode") = "concat");
   LayerClass<TimeDistributed>(m, "TimeDistributed")
-      .def(py::init([](std::shared_ptr<Layer> layer, py::kwargs kwargs) {
-             return make_layer<TimeDistributed>(TimeDistributedOptions{}, kwargs, std::move(layer));
+      .def(py::init([](py::object layer, py::kwargs kwargs) {
+             keep_python_layer(layer);  // a layer written in Python, wrapped
+             return make_layer<TimeDistributed>(TimeDistributedOptions{}, kwargs,
+                                                layer.cast<std::shared_ptr<Layer>>());
            }),
            py::arg("layer"));
 

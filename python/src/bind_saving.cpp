@@ -10,24 +10,68 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/engine/training.h"
+#include "keras/layers/serialization.h"
 #include "keras/models.h"
 #include "keras/saving/saving.h"
+#include "layer_args.h"
 
 namespace keras::python {
 namespace {
 
 using ModelPtr = std::shared_ptr<Model>;
 
-void no_custom_objects(const py::object& custom_objects) {
-  if (!custom_objects.is_none() && py::len(custom_objects) != 0)
-    throw py::value_error("custom_objects are not supported by keras_cpp's Python loading yet");
+// Keras's custom_objects dict as the C++ registry's CustomObjects.
+CustomObjects to_custom_objects(py::handle objects) {
+  CustomObjects out;
+  if (objects.is_none()) return out;
+  if (!py::isinstance<py::dict>(objects))
+    throw py::type_error("custom_objects must be a dict of names to objects, got " +
+                         py::repr(objects).cast<std::string>());
+  py::handle layer_class = py::type::of<Layer>();
+  for (auto [key, value] : objects.cast<py::dict>()) {
+    if (!py::isinstance<py::str>(key))
+      throw py::type_error("custom_objects' keys must be names, got " +
+                           py::repr(key).cast<std::string>());
+    std::string name = key.cast<std::string>();
+    if (PyType_Check(value.ptr())) {
+      // Layer classes build themselves with cls.from_config(config) (Keras's: cls(**config)).
+      // Other classes (regularizers, initializers, ...) are not looked up by name here, and
+      // keras_cpp's own classes are the registry's already.
+      int is_layer = PyObject_IsSubclass(value.ptr(), layer_class.ptr());
+      if (is_layer < 0) throw py::error_already_set();
+      if (!is_layer) continue;
+      if (py::str(value.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0)
+        continue;
+      auto cls = hold(py::reinterpret_borrow<py::object>(value));
+      out.layers[name] = [cls, name](const nlohmann::json& config) -> LayerPtr {
+        py::gil_scoped_acquire gil;
+        py::object layer = cls->attr("from_config")(from_json(config));
+        if (!py::isinstance(layer, py::type::of<Layer>()))
+          throw py::type_error(name + ".from_config did not return a Layer, got " +
+                               py::repr(layer).cast<std::string>());
+        // The model holds the layer in C++ only: its Python half must live as long.
+        keep_python_layer(layer);
+        return layer.cast<LayerPtr>();
+      };
+    } else if (PyCallable_Check(value.ptr())) {
+      // A function is whatever the config asks for by its name: an activation or a Lambda's
+      // function (of one tensor), a loss or a metric (of y_true, y_pred); traced when used.
+      auto fn = hold(py::reinterpret_borrow<py::object>(value));
+      out.functions[name] = [fn](const SymbolicTensor& x) { return call_symbolic(fn, x); };
+      out.losses[name] = [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
+        return call_symbolic(fn, t, p);
+      };
+      out.metrics[name] = out.losses[name];
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
 void bind_saving(py::module_& root) {
   py::module_ models = root.attr("models").cast<py::module_>();
-  auto model = py::reinterpret_borrow<py::class_<Model, ModelPtr>>(models.attr("Model"));
+  auto model = py::reinterpret_borrow<py::class_<Model, Layer, ModelPtr>>(models.attr("Model"));
   auto sequential =
       py::reinterpret_borrow<py::class_<Sequential, Model, std::shared_ptr<Sequential>>>(
           models.attr("Sequential"));
@@ -74,25 +118,35 @@ void bind_saving(py::module_& root) {
   models.def(
       "_load_model",
       [](const std::string& filepath, py::object custom_objects, bool compile) {
-        no_custom_objects(custom_objects);
+        CustomObjects objects = to_custom_objects(custom_objects);
         py::gil_scoped_release release;
-        return saving::load_model(filepath, {}, compile);
+        return saving::load_model(filepath, objects, compile);
       },
       py::arg("filepath"), py::arg("custom_objects") = py::none(), py::arg("compile") = true);
   models.def(
       "_model_from_json",
       [](const std::string& json_string, py::object custom_objects) {
-        no_custom_objects(custom_objects);
-        return saving::model_from_json(json_string);
+        return saving::model_from_json(json_string, to_custom_objects(custom_objects));
       },
       py::arg("json_string"), py::arg("custom_objects") = py::none());
   models.def(
       "_model_from_yaml",
       [](const std::string& yaml_string, py::object custom_objects) {
-        no_custom_objects(custom_objects);
-        return saving::model_from_yaml(yaml_string);
+        return saving::model_from_yaml(yaml_string, to_custom_objects(custom_objects));
       },
       py::arg("yaml_string"), py::arg("custom_objects") = py::none());
+
+  // keras_cpp.layers.serialize / deserialize (Keras 1: utils.layer_utils.layer_from_config).
+  py::module_ layers_module = root.attr("layers").cast<py::module_>();
+  layers_module.def(
+      "_serialize", [](const Layer& layer) { return from_json(layers::serialize(layer)); },
+      py::arg("layer"));
+  layers_module.def(
+      "_deserialize",
+      [](py::object config, py::object custom_objects) {
+        return layers::deserialize(to_json(config), to_custom_objects(custom_objects));
+      },
+      py::arg("config"), py::arg("custom_objects") = py::none());
 }
 
 }  // namespace keras::python

@@ -15,6 +15,7 @@
 #include "keras/metrics.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
+#include "layer_args.h"
 #include "training_args.h"
 
 namespace keras::python {
@@ -277,8 +278,8 @@ void bind_training(py::module_& root) {
 
   py::module_ models = root.def_submodule("models");
 
-  py::class_<Model, std::shared_ptr<Model>>(models, "Model",
-                                            "The engine's model: use keras_cpp.models.Sequential.")
+  py::class_<Model, Layer, std::shared_ptr<Model>>(
+      models, "Model", "The engine's model: use keras_cpp.models.Sequential.")
       .def_property_readonly("name", &Model::name)
       .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
       .def(
@@ -488,7 +489,11 @@ void bind_training(py::module_& root) {
            }),
            py::arg("name") = py::none())
       .def(
-          "_add", [](Sequential& s, std::shared_ptr<Layer> layer) { s.add(layer); },
+          "_add",
+          [](Sequential& s, py::object layer) {
+            s.add(layer.cast<std::shared_ptr<Layer>>());
+            keep_python_layer(layer);  // the model now uses it
+          },
           py::arg("layer"))
       .def("_pop", &Sequential::pop);
 }

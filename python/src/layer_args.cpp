@@ -42,7 +42,17 @@ nlohmann::json class_config(py::handle obj) {
 
 layers::ActivationArg to_activation(py::handle obj) {
   if (obj.is_none()) return layers::ActivationArg();
-  if (py::isinstance<py::str>(obj)) return layers::ActivationArg(obj.cast<std::string>());
+  if (py::isinstance<py::str>(obj)) {
+    // A name of get_custom_objects() / CustomObjectScope is that function, as in Keras.
+    py::dict custom = py::module_::import("keras_cpp.utils.generic_utils")
+                          .attr("_GLOBAL_CUSTOM_OBJECTS")
+                          .cast<py::dict>();
+    if (!custom.contains(obj) || !PyCallable_Check(py::object(custom[obj]).ptr()))
+      return layers::ActivationArg(obj.cast<std::string>());
+    auto fn = hold(custom[obj]);
+    return layers::ActivationArg([fn](const SymbolicTensor& x) { return call_symbolic(fn, x); },
+                                 obj.cast<std::string>());
+  }
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error("activation must be a name or a function, got " +
                          py::repr(obj).cast<std::string>());

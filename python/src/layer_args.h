@@ -49,6 +49,13 @@ regularizers::Regularizer to_regularizer(py::handle obj);
 // None, a name ('max_norm'), a keras_cpp.constraints object, or a Python function of a weight.
 constraints::Constraint to_constraint(py::handle obj);
 
+// A model holds its layers in C++ only, while a layer written in Python keeps its methods and
+// attributes in its Python object. When such a layer joins a graph (called on tensors, or built
+// from a config), it is made to keep its Python object, so the pair lives as long as the
+// interpreter: a Python layer that was used is never freed (pybind11 has no ownership both
+// ways). Does nothing for the library's layers.
+void keep_python_layer(py::handle layer);
+
 // Moves the keywords every Keras layer takes from kwargs into `o` (those its options struct has)
 // and returns `trainable` when the struct has no such field; rejects anything else.
 template <typename Options>

@@ -199,3 +199,25 @@ def test_callback_subclass_without_super_init():
             super().__init__(monitor='loss', patience=3)
 
     assert isinstance(Patient(), keras.callbacks.EarlyStopping)
+
+
+def test_model_checkpoint(tmp_path):
+    from keras_cpp.callbacks import ModelCheckpoint
+    from keras_cpp.models import load_model
+    x, y = np.random.rand(32, 4), np.random.rand(32, 1)
+    model = Sequential([Dense(1, input_dim=4)])
+    model.compile('sgd', 'mse')
+    every = ModelCheckpoint(str(tmp_path / 'w.{epoch:02d}-{loss:.3f}.h5'), monitor='loss')
+    best = ModelCheckpoint(tmp_path / 'best.h5', monitor='val_loss', save_best_only=True)
+    history = model.fit(x, y, epochs=3, validation_split=0.25, callbacks=[every, best], verbose=0)
+    saved = sorted(p.name for p in tmp_path.glob('w.*.h5'))
+    assert saved == ['w.%02d-%.3f.h5' % (i + 1, loss)
+                     for i, loss in enumerate(history.history['loss'])]
+    assert best.best == min(history.history['val_loss'])
+    restored = load_model(str(tmp_path / saved[-1]))
+    np.testing.assert_allclose(restored.predict(x), model.predict(x), rtol=1e-6)
+    weights_only = ModelCheckpoint(str(tmp_path / 'weights.h5'), save_weights_only=True)
+    model.fit(x, y, epochs=1, validation_split=0.25, callbacks=[weights_only], verbose=0)
+    same = Sequential([Dense(1, input_dim=4)])
+    same.load_weights(str(tmp_path / 'weights.h5'))
+    np.testing.assert_allclose(same.predict(x), model.predict(x), rtol=1e-6)

@@ -130,3 +130,16 @@ def test_embedding_lstm_learns():
     history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     losses = history.history['loss']
     assert losses[-1] < 0.7 * losses[0]
+
+
+def test_keras1_deconvolution2d():
+    from keras_cpp.layers import Conv2DTranspose, Deconvolution2D
+    old = Sequential([Deconvolution2D(3, 3, 3, output_shape=(None, 8, 8, 3), border_mode='valid',
+                                      subsample=(1, 1), input_shape=(6, 6, 2))])
+    new = Sequential([Conv2DTranspose(3, (3, 3), input_shape=(6, 6, 2))])
+    assert old.output_shape == new.output_shape == (None, 8, 8, 3)
+    assert Sequential([Deconvolution2D(3, 3, 3, (None, 8, 8, 3),
+                                       input_shape=(6, 6, 2))]).output_shape == (None, 8, 8, 3)
+    new.set_weights(old.get_weights())
+    x = np.random.rand(2, 6, 6, 2)
+    np.testing.assert_allclose(old.predict(x), new.predict(x), rtol=1e-6)

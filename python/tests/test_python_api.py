@@ -230,3 +230,50 @@ def test_layer_written_in_python():
 
     with pytest.raises(TypeError, match='must define call'):
         Sequential([NoCall(input_shape=(2,))])
+
+
+def test_python_layers_and_masks():
+    from keras_cpp.layers import LSTM, Embedding, Layer
+
+    class Ident(Layer):
+        """Passes the mask on (supports_masking) and receives it in call(x, mask=None)."""
+
+        def __init__(self, **kwargs):
+            super(Ident, self).__init__(**kwargs)
+            self.supports_masking = True
+            self.masks = []
+
+        def call(self, x, mask=None):
+            self.masks.append(mask)
+            return x * 1.
+
+    class DropMask(Layer):
+        """compute_mask returning None ends the mask here."""
+
+        def call(self, x):
+            return x
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+    ident = Ident()
+    ids = np.array([[1, 2, 0, 0, 0], [3, 0, 0, 0, 0]])
+    masked = Sequential([Embedding(10, 4, input_length=5, mask_zero=True), ident, LSTM(3)])
+    assert ident.supports_masking and ident.masks[0] is not None
+    # The LSTM skips the padded steps: the last real step's output is the result.
+    short = Sequential([Embedding(10, 4, input_length=1), LSTM(3)])
+    short.set_weights(masked.get_weights())
+    np.testing.assert_allclose(masked.predict(ids)[1], short.predict(ids[1:, :1])[0], rtol=1e-5)
+    # Without the mask, the LSTM runs over the padding too.
+    unmasked = Sequential([Embedding(10, 4, input_length=5, mask_zero=True), DropMask(), LSTM(3)])
+    unmasked.set_weights(masked.get_weights())
+    assert not np.allclose(unmasked.predict(ids)[1], masked.predict(ids)[1])
+
+    class Plain(Layer):
+        def call(self, x):
+            return x
+
+    with pytest.raises(ValueError, match='does not support masking'):
+        Sequential([Embedding(10, 4, input_length=5, mask_zero=True), Plain(), LSTM(3)])
+    with pytest.raises(AttributeError, match='fixed'):
+        Dense(2).supports_masking = True

@@ -176,3 +176,74 @@ def test_residual_connection_block():
     y = Convolution2D(3, 3, 3, border_mode='same', dim_ordering='th')(x)
     z = merge([x, y], mode='sum')
     assert Model(x, z).output_shape == (None, 3, 16, 16)
+
+
+def test_functional_api_block_and_reuse_of_models():
+    from keras_cpp.layers import Input, TimeDistributed
+    from keras_cpp.models import Model
+    data = np.random.rand(32, 784)
+    labels = np.eye(10)[np.random.randint(10, size=32)]
+
+    # this returns a tensor
+    inputs = Input(shape=(784,))
+
+    # a layer instance is callable on a tensor, and returns a tensor
+    x = Dense(64, activation='relu')(inputs)
+    x = Dense(64, activation='relu')(x)
+    predictions = Dense(10, activation='softmax')(x)
+
+    # this creates a model that includes
+    # the Input layer and three Dense layers
+    model = Model(input=inputs, output=predictions)
+    model.compile(optimizer='rmsprop',
+                  loss='categorical_crossentropy',
+                  metrics=['accuracy'])
+    model.fit(data, labels, verbose=0)  # starts training
+
+    x = Input(shape=(784,))
+    # this works, and returns the 10-way softmax we defined above.
+    y = model(x)
+    reused = Model(input=x, output=y)
+    np.testing.assert_allclose(reused.predict(data), model.predict(data), rtol=1e-6)
+
+    # input tensor for sequences of 20 timesteps,
+    # each containing a 784-dimensional vector
+    input_sequences = Input(shape=(20, 784))
+
+    # this applies our previous model to every timestep in the input sequences.
+    # the output of the previous model was a 10-way softmax,
+    # so the output of the layer below will be a sequence of 20 vectors of size 10.
+    processed_sequences = TimeDistributed(model)(input_sequences)
+    video = Model(input=input_sequences, output=processed_sequences)
+    frames = np.random.rand(2, 20, 784)
+    out = video.predict(frames)
+    assert out.shape == (2, 20, 10)
+    np.testing.assert_allclose(out[1], model.predict(frames[1]), rtol=1e-5, atol=1e-6)
+
+
+def test_layer_from_config_block():
+    from keras_cpp.utils.layer_utils import layer_from_config
+    layer = Dense(32, activation='relu', input_dim=16)
+    model = Sequential([layer])
+    config = layer.get_config()
+    same = layer_from_config({'class_name': layer.__class__.__name__, 'config': config})
+    assert isinstance(same, Dense) and same.get_config() == config
+    copy = Sequential([same])
+    copy.set_weights(model.get_weights())
+    x = np.random.rand(3, 16)
+    np.testing.assert_allclose(copy.predict(x), model.predict(x), rtol=1e-6)
+
+
+def test_visualization_block(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model = Sequential([Dense(32, input_dim=784), Activation('relu'), Dense(10),
+                        Activation('softmax')])
+    from keras_cpp.utils.visualize_util import plot
+    plot(model, show_shapes=True)
+    assert (tmp_path / 'model.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+    from keras_cpp.utils.visualize_util import model_to_dot
+    # The seed shows this picture with IPython.display.SVG; the SVG text is what it receives.
+    svg = model_to_dot(model, show_shapes=True).create(prog='dot', format='svg')
+    assert b'<svg' in svg and b'(None, 784)' in svg
+    assert model_to_dot(model).create(format='dot').startswith(b'digraph')

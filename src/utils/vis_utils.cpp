@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 
 #include "keras/utils/layer_utils.h"
@@ -57,11 +58,55 @@ std::string dot_text(const std::vector<DotNode>& nodes,
 
 }  // namespace detail
 
+namespace {
+
+// A layer's shapes as Keras's label shows them: one call's shape, a list for several tensors,
+// "multiple" for a layer called several times.
+std::string shapes_label(const Layer& layer, bool input) {
+  const auto& calls = layer.inbound_nodes();
+  if (calls.size() != 1) return "multiple";
+  const auto& shapes = input ? calls.front().input_shapes : calls.front().output_shapes;
+  if (shapes.empty()) return "multiple";
+  if (shapes.size() == 1) return detail::shape_repr(shapes.front());
+  std::string out = "[";
+  for (std::size_t i = 0; i < shapes.size(); ++i)
+    out += (i ? ", " : "") + detail::shape_repr(shapes[i]);
+  return out + "]";
+}
+
+// A functional model: its layers (InputLayers included) and an edge from the layer that made
+// each input tensor of each call to the called layer.
+std::string functional_model_to_dot(const Model& model, bool show_shapes, bool show_layer_names,
+                                    const std::string& rankdir) {
+  std::vector<detail::DotNode> nodes;
+  std::vector<std::pair<std::string, std::string>> edges;
+  std::set<const Layer*> in_model;
+  for (const auto& layer : model.layers()) in_model.insert(layer.get());
+  for (const auto& layer : model.layers()) {
+    std::string in = shapes_label(*layer, true), out = shapes_label(*layer, false);
+    if (layer->class_name() == "InputLayer") in = out;
+    nodes.push_back({layer->name(), detail::dot_label(layer->name(), layer->class_name(),
+                                                      show_shapes, show_layer_names, in, out)});
+    for (const auto& call : layer->inbound_nodes())
+      for (const auto& tensor : call.input_tensors) {
+        auto history = keras_history(tensor);
+        if (history && history->layer && in_model.count(history->layer.get()) &&
+            history->layer.get() != layer.get())
+          edges.emplace_back(history->layer->name(), layer->name());
+      }
+  }
+  return detail::dot_text(nodes, edges, rankdir);
+}
+
+}  // namespace
+
 std::string model_to_dot(const Model& model, bool show_shapes, bool show_layer_names,
                          const std::string& rankdir) {
   std::vector<detail::DotNode> nodes;
   std::vector<std::pair<std::string, std::string>> edges;
   if (model.layers().empty()) return detail::dot_text(nodes, edges, rankdir);
+  if (model.class_name() != "Sequential")
+    return functional_model_to_dot(model, show_shapes, show_layer_names, rankdir);
   // A Sequential model's input, as the InputLayer Keras shows.
   std::string input_shape = "multiple";
   try {

@@ -58,6 +58,25 @@ TEST(ModelToDot, SequentialGraphText) {
   EXPECT_THROW(utils::model_to_dot(*model, false, true, "UP"), std::invalid_argument);
 }
 
+// A functional model: every layer (InputLayers included) and an edge per connection, with
+// lists of shapes for a layer of several inputs.
+TEST(ModelToDot, FunctionalGraph) {
+  backend::clear_session();
+  auto a = Input({.shape = Shape{5, 3}, .name = "seq"});
+  auto b = Input({.shape = Shape{2}, .name = "extra"});
+  auto joined = Concatenate({.name = "joined"})({LSTM(4, {.name = "lstm"})(a), b});
+  Model model({a, b}, Dense(1, {.name = "out"})(joined));
+  std::string dot = utils::model_to_dot(model, /*show_shapes=*/true);
+  for (const char* expected :
+       {"\"seq\" [label=\"seq: InputLayer\\n|{input:|output:}|{{(None, 5, 3)}|{(None, 5, 3)}}\"];",
+        "\"joined\" [label=\"joined: Concatenate\\n|{input:|output:}|{{[(None, 4), (None, "
+        "2)]}|{(None, 6)}}\"];",
+        "\"seq\" -> \"lstm\";", "\"lstm\" -> \"joined\";", "\"extra\" -> \"joined\";",
+        "\"joined\" -> \"out\";"})
+    EXPECT_NE(dot.find(expected), std::string::npos) << expected << " in\n" << dot;
+  EXPECT_EQ(dot.find("\"seq\" -> \"joined\""), std::string::npos) << dot;
+}
+
 TEST(PlotModel, RendersPngSvgAndPdf) {
   auto model = seed_model();
   fs::path dir = fs::temp_directory_path() / "keras_plot_model_test";

@@ -24,6 +24,18 @@ class AtrousConvolution2D(Conv2D):
     Conv2D with dilation_rate atrous_rate."""
 
 
+class Deconvolution2D(Conv2DTranspose):
+    """Keras 1's Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...): a
+    Conv2DTranspose. output_shape, which Theano needed, is computed here; as Keras 2's
+    conversion of Keras 1 calls does, it is accepted and not used."""
+
+    def __init__(self, *args, **kwargs):
+        if len(args) > 3:
+            args = args[:3] + args[4:]
+        kwargs.pop('output_shape', None)
+        Conv2DTranspose.__init__(self, *args, **kwargs)
+
+
 def _resize_class(base, name, arg, default, doc):
     def __init__(self, *args, **kwargs):
         if len(args) > 2:
@@ -64,7 +76,7 @@ from .pooling import *  # noqa: F401,F403,E402  (Keras 1 had the pooling layers 
 from . import pooling as _pooling  # noqa: E402
 
 __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Convolution3D',
-           'SeparableConv2D', 'SeparableConvolution2D', 'Conv2DTranspose',
+           'SeparableConv2D', 'SeparableConvolution2D', 'Conv2DTranspose', 'Deconvolution2D',
            'AtrousConvolution1D', 'AtrousConvolution2D',
            'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D',
            'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D'] + _pooling.__all__

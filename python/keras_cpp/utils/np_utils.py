@@ -1,4 +1,4 @@
-"""keras.utils.np_utils."""
+"""keras.utils.np_utils: to_categorical, normalize; Keras 1's probas_to_classes."""
 import numpy as np
 
 from .._keras_cpp import utils as _utils
@@ -15,3 +15,16 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+def categorical_probas_to_classes(p):
+    """Keras 1: the most probable class of each row."""
+    return np.argmax(p, axis=1)
+
+
+def probas_to_classes(y_pred):
+    """Keras 1: classes from predicted probabilities, one column (threshold 0.5) or several."""
+    y_pred = np.asarray(y_pred)
+    if y_pred.ndim > 1 and y_pred.shape[1] > 1:
+        return categorical_probas_to_classes(y_pred)
+    return (y_pred.reshape(len(y_pred)) > 0.5).astype('int32')
