@@ -47,6 +47,8 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"Convolution2D", layers::Conv2D::from_config},
       {"Convolution3D", layers::Conv3D::from_config},
       {"Deconvolution2D", layers::Conv2DTranspose::from_config},
+      {"AtrousConvolution1D", layers::Conv1D::from_config},
+      {"AtrousConvolution2D", layers::Conv2D::from_config},
       {"LocallyConnected1D", layers::LocallyConnected1D::from_config},
       {"LocallyConnected2D", layers::LocallyConnected2D::from_config},
       {"ConvLSTM2D", layers::ConvLSTM2D::from_config},
