@@ -1,7 +1,8 @@
 // LocallyConnected1D/2D: Keras 2.2.4's layers, built from existing backend ops. The patches of the
-// input are gathered by one convolution with a constant 0/1 kernel (each output channel copies one
-// (kernel position, channel) entry, in Keras's flattening order), then every output position
-// multiplies its patch by its own matrix in one batched product:
+// input are gathered by one convolution grouped by input channel with a constant 0/1 kernel (each
+// output channel copies one (channel, kernel position) entry: prod(kernel_size) multiply-adds per
+// output value), then every output position multiplies its patch by its own matrix in one batched
+// product:
 //   patches (batch, L, F) -> (L, batch, F) . kernel (L, F, filters) -> (L, batch, filters).
 // Gradients come from the conv and batched-product rules.
 #include <numeric>
@@ -39,25 +40,21 @@ LocallyConnectedOptions with(LocallyConnectedOptions o, std::int64_t filters, In
   return o;
 }
 
-// The constant kernel (k..., channels, F) whose convolution copies each patch into F = prod(k) *
-// channels output channels: (kernel position, channel) order for channels_last layers, (channel,
-// kernel position) for channels_first ones.
-Tensor patch_kernel(const Ints& kernel_size, std::int64_t channels, bool channel_major,
-                    DType dtype) {
+// The constant kernel (k..., 1, channels * P), P = prod(k), of a convolution grouped by input
+// channel that copies each patch: output channel c * P + p is the input channel c at kernel
+// position p, so the patch comes out flattened (channel, kernel position).
+Tensor patch_kernel(const Ints& kernel_size, std::int64_t channels, DType dtype) {
   const std::int64_t positions =
       std::accumulate(kernel_size.begin(), kernel_size.end(), std::int64_t{1},
                       [](std::int64_t a, std::int64_t b) { return a * b; });
   const std::int64_t features = positions * channels;
   Shape shape(kernel_size.begin(), kernel_size.end());
-  shape.push_back(channels);
+  shape.push_back(1);
   shape.push_back(features);
   Tensor eye(shape, DType::float64);
   double* data = eye.data<double>();
   for (std::int64_t p = 0; p < positions; ++p)
-    for (std::int64_t c = 0; c < channels; ++c) {
-      const std::int64_t f = channel_major ? c * positions + p : p * channels + c;
-      data[(p * channels + c) * features + f] = 1.0;
-    }
+    for (std::int64_t c = 0; c < channels; ++c) data[p * features + c * positions + p] = 1.0;
   return eye.astype(dtype);
 }
 
@@ -175,9 +172,17 @@ SymbolicTensor LocallyConnected::call(const SymbolicTensor& inputs) {
                                   " output positions of " + std::to_string(features) +
                                   " patch features");
   SymbolicTensor x = first ? K::to_channels_last(inputs) : inputs;
-  SymbolicTensor eye = K::constant(patch_kernel(kernel_size_, channels, first, x.dtype()));
-  SymbolicTensor patches = K::conv(x, eye, strides_, "valid");  // (batch, out..., F)
-  patches = K::permute_dimensions(K::reshape(patches, {-1, positions, features}), {1, 0, 2});
+  SymbolicTensor eye = K::constant(patch_kernel(kernel_size_, channels, x.dtype()));
+  // (batch, out..., F), each patch flattened (channel, kernel position): Keras's channels_first
+  // order. Channels_last layers flatten (kernel position, channel): the transpose to
+  // (L, batch, F) swaps the two as well.
+  SymbolicTensor patches = K::conv(x, eye, strides_, "valid", {}, channels);
+  if (first)
+    patches = K::permute_dimensions(K::reshape(patches, {-1, positions, features}), {1, 0, 2});
+  else
+    patches = K::reshape(
+        K::permute_dimensions(K::reshape(patches, {-1, positions, channels, window}), {1, 0, 3, 2}),
+        {positions, -1, features});
   SymbolicTensor y = K::batch_dot(patches, kernel_);  // (L, batch, filters)
   y = K::permute_dimensions(y, {1, 0, 2});            // (batch, L, filters)
   Shape full{-1};
