@@ -7,8 +7,10 @@
 #include "keras/activations.h"
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/convolutional.h"
+#include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
 #include "keras/layers/embeddings.h"
+#include "keras/layers/local.h"
 #include "keras/layers/merge.h"
 #include "keras/layers/noise.h"
 #include "keras/layers/normalization.h"
@@ -44,6 +46,12 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"Convolution1D", layers::Conv1D::from_config},  // Keras 1 names
       {"Convolution2D", layers::Conv2D::from_config},
       {"Convolution3D", layers::Conv3D::from_config},
+      {"Deconvolution2D", layers::Conv2DTranspose::from_config},
+      {"AtrousConvolution1D", layers::Conv1D::from_config},
+      {"AtrousConvolution2D", layers::Conv2D::from_config},
+      {"LocallyConnected1D", layers::LocallyConnected1D::from_config},
+      {"LocallyConnected2D", layers::LocallyConnected2D::from_config},
+      {"ConvLSTM2D", layers::ConvLSTM2D::from_config},
       {"ZeroPadding1D", by_name(layers::zero_padding_from_config, "ZeroPadding1D")},
       {"ZeroPadding2D", by_name(layers::zero_padding_from_config, "ZeroPadding2D")},
       {"ZeroPadding3D", by_name(layers::zero_padding_from_config, "ZeroPadding3D")},

@@ -218,6 +218,15 @@ std::vector<Tensor> preprocess_weights_for_loading(
       weights = join_gates(weights, {0, 1, 2}, where);
     if (cls == "LSTM" && weights.size() == 12)  // Keras 1: i, c, f, o; Keras 2: i, f, c, o
       weights = join_gates(weights, {0, 2, 1, 3}, where);
+    if (cls == "ConvLSTM2D" && weights.size() == 12) {
+      // Keras 1: W, U, b per gate in the order i, c, f, o; 'th' kernels (filters, stack_size,
+      // rows, cols) become (rows, cols, stack_size, filters) gate by gate before the join.
+      if (config.value("data_format", "") == "channels_first")
+        for (std::size_t g = 0; g < 4; ++g)
+          for (std::size_t k = 0; k < 2; ++k)
+            weights[3 * g + k] = transpose(weights[3 * g + k], {2, 3, 1, 0}, where);
+      weights = join_gates(weights, {0, 2, 1, 3}, where);
+    }
 
     // A nested model: its layers' trainable weights come first, then the non-trainable ones.
     if (const auto* model = dynamic_cast<const Model*>(&layer)) {
@@ -243,14 +252,18 @@ std::vector<Tensor> preprocess_weights_for_loading(
     }
   }
 
-  const bool conv_layer =
-      cls == "Conv1D" || cls == "Conv2D" || cls == "Conv3D" || cls == "Conv2DTranspose";
+  const bool conv_layer = cls == "Conv1D" || cls == "Conv2D" || cls == "Conv3D" ||
+                          cls == "Conv2DTranspose" || cls == "ConvLSTM2D";
   if (conv_layer && !weights.empty()) {
+    // ConvLSTM2D's recurrent kernel follows its kernel (Keras 2.2.4's loader).
+    const std::size_t kernels = cls == "ConvLSTM2D" && weights.size() > 1 ? 2 : 1;
     // Theano convolves, TensorFlow and this library correlate: Theano's kernels are flipped.
-    if (original_backend == "theano") weights[0] = flip_spatial(weights[0], where);
+    if (original_backend == "theano")
+      for (std::size_t k = 0; k < kernels; ++k) weights[k] = flip_spatial(weights[k], where);
     std::vector<SymbolicTensor> symbolic = layer.weights();
     if (!symbolic.empty() && symbolic[0].shape() != weights[0].shape() && weights[0].ndim() == 4)
-      weights[0] = transpose(weights[0], {3, 2, 0, 1}, where);
+      for (std::size_t k = 0; k < kernels; ++k)
+        weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
   }
   return weights;
 }

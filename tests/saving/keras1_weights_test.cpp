@@ -410,3 +410,56 @@ TEST(Keras1Weights, DeconvolutionAndThConv3DKernelLayouts) {
     fs::remove_all(path.parent_path());
   }
 }
+
+namespace {
+
+// Keras 1's ConvLSTM2D kept W, U and b per gate (i, c, f, o); Keras 2 joins them in the order
+// i, f, c, o, with 'th' kernels (filters, stack_size, rows, cols) moved to (rows, cols, stack,
+// filters) gate by gate.
+TEST(Keras1Weights, ConvLSTM2DGatesJoinedAndThKernelsTransposed) {
+  std::mt19937 rng(23);
+  const std::int64_t f = 2, stack = 3;
+  const char* gates[] = {"i", "c", "f", "o"};
+  for (bool th : {false, true}) {
+    std::vector<std::pair<std::string, Tensor>> stored;
+    for (const char* g : gates) {
+      Shape w = th ? Shape{f, stack, 3, 2} : Shape{3, 2, stack, f};
+      Shape u = th ? Shape{f, f, 3, 2} : Shape{3, 2, f, f};
+      stored.push_back({cat({"clstm_W_", g}), random_tensor(w, rng)});
+      stored.push_back({cat({"clstm_U_", g}), random_tensor(u, rng)});
+      stored.push_back({cat({"clstm_b_", g}), random_tensor({f}, rng)});
+    }
+    fs::path path = scratch(th ? "clstm_th.h5" : "clstm_tf.h5");
+    write_weights_file(path, "clstm", stored);
+    auto input = Input({.shape = th ? Shape{4, stack, 5, 5} : Shape{4, 5, 5, stack}});
+    auto output = ConvLSTM2D(
+        f, {3, 2},
+        {.data_format = th ? "channels_first" : "channels_last", .name = "clstm"})(input);
+    Model model({.input = {input}, .output = output});
+    model.load_weights(path.string());
+    auto weights = model.get_layer("clstm")->get_weights();
+    ASSERT_EQ(weights[0].shape(), (Shape{3, 2, stack, 4 * f}));
+    ASSERT_EQ(weights[1].shape(), (Shape{3, 2, f, 4 * f}));
+    const int keras1_gate[] = {0, 2, 1, 3};  // Keras 2 gate -> Keras 1 gate
+    for (int g = 0; g < 4; ++g) {
+      const auto k1 = static_cast<std::size_t>(3 * keras1_gate[g]);
+      for (std::int64_t o = 0; o < f; ++o) {
+        EXPECT_EQ(weights[2].at<float>(g * f + o), stored[k1 + 2].second.at<float>(o));
+        for (std::int64_t r = 0; r < 3; ++r)
+          for (std::int64_t c = 0; c < 2; ++c) {
+            for (std::int64_t i = 0; i < stack; ++i)
+              EXPECT_EQ(weights[0].at<float>(r, c, i, g * f + o),
+                        th ? stored[k1].second.at<float>(o, i, r, c)
+                           : stored[k1].second.at<float>(r, c, i, o));
+            for (std::int64_t i = 0; i < f; ++i)
+              EXPECT_EQ(weights[1].at<float>(r, c, i, g * f + o),
+                        th ? stored[k1 + 1].second.at<float>(o, i, r, c)
+                           : stored[k1 + 1].second.at<float>(r, c, i, o));
+          }
+      }
+    }
+    fs::remove_all(path.parent_path());
+  }
+}
+
+}  // namespace

@@ -50,6 +50,9 @@ struct ConvOptions {
   Ints subsample{};
   std::int64_t subsample_length = 0;  // Convolution1D
   Ints atrous_rate{};                 // AtrousConvolution1D/2D
+  // Keras 1's Deconvolution2D: the full output shape (batch, rows, cols, filters), or (batch,
+  // filters, rows, cols) for channels_first; the batch entry may be -1 (None).
+  std::optional<Shape> output_shape{};
   std::string dim_ordering{};
   std::optional<bool> bias{};
   regularizers::Regularizer W_regularizer{};
@@ -161,13 +164,23 @@ class Conv2DTranspose : public Conv {
  public:
   explicit Conv2DTranspose(ConvOptions options);
   Conv2DTranspose(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
+  // Keras 1: Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...). The output rows and
+  // columns are output_shape's; they must be ones a convolution with the layer's kernel, strides
+  // and padding takes back to the input's size (else the build throws, naming the valid range).
+  Conv2DTranspose(std::int64_t nb_filter, std::int64_t nb_row, std::int64_t nb_col,
+                  Shape output_shape, ConvOptions options = {});
+  void build(const Shape& input_shape) override;
   nlohmann::json get_config() const override;
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+  const std::optional<Shape>& keras1_output_shape() const { return output_shape_; }
 
  protected:
   SymbolicTensor convolve(const SymbolicTensor& x) override;
   void build_kernels(std::int64_t in_channels) override;
   Shape spatial_output(const Shape& spatial) const override;
+
+ private:
+  std::optional<Shape> output_shape_;
 };
 using Deconvolution2D = Conv2DTranspose;
 

@@ -101,6 +101,16 @@ ConvOptions options_from_config(const nlohmann::json& c) {
   if (c.contains("depth_multiplier")) o.depth_multiplier = c.at("depth_multiplier");
   if (c.contains("output_padding") && !c.at("output_padding").is_null())
     o.output_padding = c.at("output_padding").get<Ints>();
+  if (c.contains("output_shape") && !c.at("output_shape").is_null()) {
+    // Keras 1's Deconvolution2D: (None, rows, cols, filters) or (None, filters, rows, cols).
+    const nlohmann::json& v = c.at("output_shape");
+    if (!v.is_array())
+      throw std::invalid_argument(
+          "Deconvolution2D.from_config: 'output_shape' must be a list, got " + v.dump());
+    Shape shape;
+    for (const auto& d : v) shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+    o.output_shape = shape;
+  }
   if (c.contains("activation")) o.activation = c.at("activation").get<std::string>();
   if (c.contains("use_bias")) o.use_bias = c.at("use_bias").get<bool>();
   if (c.contains("kernel_regularizer"))
@@ -360,7 +370,21 @@ std::shared_ptr<Layer> SeparableConv2D::from_config(const nlohmann::json& config
 // ---- Conv2DTranspose ---------------------------------------------------------------------------
 
 Conv2DTranspose::Conv2DTranspose(ConvOptions options)
-    : Conv("Conv2DTranspose", 2, std::move(options)) {
+    : Conv("Conv2DTranspose", 2, options), output_shape_(options.output_shape) {
+  if (output_shape_) {
+    const Shape& s = *output_shape_;
+    if (s.size() != 4)
+      throw std::invalid_argument(name() +
+                                  ": output_shape must have 4 entries (batch, rows, cols, "
+                                  "filters), or (batch, filters, rows, cols) for channels_first; "
+                                  "got " +
+                                  shape_to_string(s));
+    const std::int64_t channels = data_format_ == "channels_first" ? s[1] : s[3];
+    if (channels >= 0 && channels != filters_)
+      throw std::invalid_argument(name() + ": output_shape " + shape_to_string(s) + " has " +
+                                  std::to_string(channels) + " channels, but the layer has " +
+                                  std::to_string(filters_) + " filters (nb_filter)");
+  }
   for (auto d : dilation_rate_)
     if (d != 1)
       throw std::invalid_argument(name() +
@@ -374,6 +398,34 @@ Conv2DTranspose::Conv2DTranspose(ConvOptions options)
 }
 Conv2DTranspose::Conv2DTranspose(std::int64_t filters, Ints kernel_size, ConvOptions options)
     : Conv2DTranspose(with(std::move(options), filters, std::move(kernel_size))) {}
+Conv2DTranspose::Conv2DTranspose(std::int64_t nb_filter, std::int64_t nb_row, std::int64_t nb_col,
+                                 Shape output_shape, ConvOptions options)
+    : Conv2DTranspose([&] {
+        options.output_shape = std::move(output_shape);
+        return with(std::move(options), nb_filter, {nb_row, nb_col});
+      }()) {}
+
+void Conv2DTranspose::build(const Shape& input_shape) {
+  Conv::build(input_shape);  // checks output_shape against the input (spatial_output)
+  if (!output_shape_) return;
+  // Keras 2 has no output_shape: the same output comes from output_padding (deconv_length),
+  // which get_config writes when the shape differs from the one Keras 2 infers.
+  const bool first = data_format_ == "channels_first";
+  Ints padding;
+  bool inferred_shape = true;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::int64_t in = input_shape[(first ? 2 : 1) + i], k = kernel_size_[i], s = strides_[i],
+                       out = (*output_shape_)[(first ? 2 : 1) + i];
+    if (in < 0) return;
+    const std::int64_t inferred =
+        padding_ == "valid" ? in * s + std::max<std::int64_t>(k - s, 0) : in * s;
+    inferred_shape = inferred_shape && out == inferred;
+    const std::int64_t pad = padding_ == "same" ? k / 2 : 0;
+    padding.push_back(out - ((in - 1) * s + k - 2 * pad));
+    if (padding.back() < 0 || padding.back() >= s) return;  // not expressible in Keras 2
+  }
+  if (!inferred_shape) output_padding_ = padding;
+}
 
 void Conv2DTranspose::build_kernels(std::int64_t in_channels) {
   kernel_ = add_weight("kernel", {kernel_size_[0], kernel_size_[1], filters_, in_channels},
@@ -384,8 +436,32 @@ void Conv2DTranspose::build_kernels(std::int64_t in_channels) {
                        bias_regularizer_.function(), bias_constraint_.function());
 }
 
-// Keras's deconv_length.
+// Keras's deconv_length, or Keras 1's output_shape.
 Shape Conv2DTranspose::spatial_output(const Shape& spatial) const {
+  if (output_shape_) {
+    const bool first = data_format_ == "channels_first";
+    Shape out{(*output_shape_)[first ? 2 : 1], (*output_shape_)[first ? 3 : 2]};
+    for (std::size_t i = 0; i < 2; ++i) {
+      const std::int64_t in = spatial[i], k = kernel_size_[i], s = strides_[i];
+      if (out[i] < 0)
+        throw std::invalid_argument(name() + ": output_shape " + shape_to_string(*output_shape_) +
+                                    " must give the rows and columns");
+      if (in < 0) continue;
+      // The sizes a convolution with this kernel, stride and padding takes back to `in`.
+      const std::int64_t low = padding_ == "valid" ? (in - 1) * s + k : (in - 1) * s + 1;
+      const std::int64_t high = padding_ == "valid" ? in * s + k - 1 : in * s;
+      if (out[i] < low || out[i] > high)
+        throw std::invalid_argument(
+            name() + ": output_shape " + shape_to_string(*output_shape_) +
+            " does not fit the input: a transposed convolution of " + std::to_string(in) + " " +
+            (i == 0 ? "rows" : "columns") + " with kernel size " + std::to_string(k) + ", stride " +
+            std::to_string(s) + " and padding '" + padding_ + "' has " +
+            (low == high ? std::to_string(low)
+                         : "from " + std::to_string(low) + " to " + std::to_string(high)) +
+            " " + (i == 0 ? "rows" : "columns") + ", not " + std::to_string(out[i]));
+    }
+    return out;
+  }
   Shape out;
   for (std::size_t i = 0; i < 2; ++i) {
     std::int64_t in = spatial[i], k = kernel_size_[i], s = strides_[i];
@@ -416,6 +492,7 @@ nlohmann::json Conv2DTranspose::get_config() const {
   nlohmann::json config = Conv::get_config();
   config["output_padding"] =
       output_padding_.empty() ? nlohmann::json(nullptr) : nlohmann::json(output_padding_);
+  if (output_shape_) config["output_shape"] = detail::shape_json(*output_shape_);
   return config;
 }
 

@@ -26,10 +26,11 @@ inline Ints normalize_tuple(const Ints& value, int rank, std::int64_t fallback,
     throw std::invalid_argument(layer + ": the `" + what + "` argument must be a tuple of " +
                                 std::to_string(rank) + " integers, got " +
                                 std::to_string(value.size()) + " values");
+  const bool zero_ok = what == "output_padding";
   for (auto v : value)
-    if (v < 1 && what != "padding" && what != "cropping")
-      throw std::invalid_argument(layer + ": the `" + what +
-                                  "` argument must hold positive integers, got " +
+    if ((v < 1 && !zero_ok && what != "padding" && what != "cropping") || (zero_ok && v < 0))
+      throw std::invalid_argument(layer + ": the `" + what + "` argument must hold " +
+                                  (zero_ok ? "non-negative" : "positive") + " integers, got " +
                                   std::to_string(v));
   return value;
 }

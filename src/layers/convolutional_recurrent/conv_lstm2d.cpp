@@ -1,0 +1,417 @@
+// ConvLSTM2D: Keras 2.2.4's ConvRNN2D over a ConvLSTM2DCell, unrolled over the (static) time
+// steps with the backend's convolution ops. The input convolution of every step runs as one
+// convolution over (batch * time) images; each step then adds the recurrent convolution of
+// h_{t-1} and applies the gates. Everything runs channels_last inside; channels_first inputs,
+// outputs and states are transposed at the edges.
+#include <algorithm>
+#include <stdexcept>
+
+#include "keras/initializers.h"
+#include "keras/layers/convolutional_recurrent.h"
+#include "layers/config_json.h"
+#include "layers/convolutional/conv_util.h"
+
+namespace keras::layers {
+
+namespace {
+
+using detail::normalize_tuple;
+using Ints = std::vector<std::int64_t>;
+
+ConvLSTM2DOptions with(ConvLSTM2DOptions o, std::int64_t filters, Ints kernel_size) {
+  o.filters = filters;
+  o.kernel_size = std::move(kernel_size);
+  return o;
+}
+
+LayerArguments conv_lstm_arguments(const ConvLSTM2DOptions& o) {
+  LayerArguments args = layer_arguments(o);
+  args.batch_size = o.batch_size;
+  return args;
+}
+
+void check_rate(double rate, const char* what, const std::string& layer) {
+  if (rate < 0 || rate >= 1)
+    throw std::invalid_argument(layer + ": " + what + " must be in [0, 1), got " +
+                                std::to_string(rate));
+}
+
+bool has_activation(const ActivationArg& a) {
+  return !a.name.empty() || a.function;
+}
+
+}  // namespace
+
+ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
+    : Layer("ConvLSTM2D", conv_lstm_arguments(o)),
+      filters_(o.filters > 0 ? o.filters : o.nb_filter),
+      activation_(o.activation),
+      recurrent_activation_(has_activation(o.inner_activation) ? o.inner_activation
+                                                               : o.recurrent_activation),
+      use_bias_(o.use_bias),
+      kernel_initializer_(o.init.empty() ? o.kernel_initializer : o.init),
+      recurrent_initializer_(o.inner_init.empty() ? o.recurrent_initializer : o.inner_init),
+      bias_initializer_(o.bias_initializer),
+      unit_forget_bias_(o.forget_bias_init.empty()
+                            ? o.unit_forget_bias
+                            : (o.forget_bias_init == "one" || o.forget_bias_init == "ones")),
+      kernel_regularizer_(o.W_regularizer ? o.W_regularizer : o.kernel_regularizer),
+      recurrent_regularizer_(o.U_regularizer ? o.U_regularizer : o.recurrent_regularizer),
+      bias_regularizer_(o.b_regularizer ? o.b_regularizer : o.bias_regularizer),
+      activity_regularizer_(o.activity_regularizer),
+      kernel_constraint_(o.kernel_constraint),
+      recurrent_constraint_(o.recurrent_constraint),
+      bias_constraint_(o.bias_constraint),
+      return_sequences_(o.return_sequences),
+      go_backwards_(o.go_backwards),
+      stateful_(o.stateful),
+      dropout_(o.dropout_W > 0 ? o.dropout_W : o.dropout),
+      recurrent_dropout_(o.dropout_U > 0 ? o.dropout_U : o.recurrent_dropout),
+      seed_(o.seed) {
+  supports_masking_ = true;
+  if (filters_ <= 0)
+    throw std::invalid_argument("ConvLSTM2D needs a positive `filters` (Keras 1: `nb_filter`), " +
+                                std::string("got ") + std::to_string(filters_));
+  Ints k = o.kernel_size;
+  if (k.empty() && o.nb_row > 0 && o.nb_col > 0) k = {o.nb_row, o.nb_col};
+  if (k.empty())
+    throw std::invalid_argument("ConvLSTM2D needs a `kernel_size` (Keras 1: `nb_row`, `nb_col`)");
+  kernel_size_ = normalize_tuple(k, 2, 1, "ConvLSTM2D", "kernel_size");
+  strides_ =
+      normalize_tuple(o.strides.empty() ? o.subsample : o.strides, 2, 1, "ConvLSTM2D", "strides");
+  dilation_rate_ = normalize_tuple(o.dilation_rate, 2, 1, "ConvLSTM2D", "dilation_rate");
+  padding_ =
+      detail::normalize_padding(o.padding.empty() ? o.border_mode : o.padding, "ConvLSTM2D", false);
+  const std::string format = o.data_format.empty() ? o.dim_ordering : o.data_format;
+  data_format_ = K::normalize_data_format(format == "default" ? "" : format);
+  activation_fn_ = activation_.resolve();
+  recurrent_activation_fn_ = recurrent_activation_.resolve();
+  check_rate(dropout_, "dropout", name());
+  check_rate(recurrent_dropout_, "recurrent_dropout", name());
+  initializers::get(kernel_initializer_);  // unknown names fail here, not at build time
+  initializers::get(recurrent_initializer_);
+  initializers::get(bias_initializer_);
+}
+
+ConvLSTM2D::ConvLSTM2D(std::int64_t filters, Ints kernel_size, ConvLSTM2DOptions options)
+    : ConvLSTM2D(with(std::move(options), filters, std::move(kernel_size))) {}
+ConvLSTM2D::ConvLSTM2D(std::int64_t nb_filter, std::int64_t nb_row, std::int64_t nb_col,
+                       ConvLSTM2DOptions options)
+    : ConvLSTM2D(with(std::move(options), nb_filter, {nb_row, nb_col})) {}
+
+Shape ConvLSTM2D::spatial_output(const Shape& input_shape) const {
+  const bool first = data_format_ == "channels_first";
+  Shape out;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::int64_t in = input_shape[(first ? 3 : 2) + i];
+    const std::int64_t o =
+        detail::conv_output_length(in, kernel_size_[i], padding_, strides_[i], dilation_rate_[i]);
+    if (o == 0)
+      throw std::invalid_argument(
+          name() + ": the kernel " +
+          shape_to_string(Shape(kernel_size_.begin(), kernel_size_.end())) + " (dilation " +
+          shape_to_string(Shape(dilation_rate_.begin(), dilation_rate_.end())) +
+          ") is larger than the input " + shape_to_string(input_shape) + " with padding '" +
+          padding_ + "': the output would be empty. Use a smaller kernel or padding='same'.");
+    out.push_back(o);
+  }
+  return out;
+}
+
+void ConvLSTM2D::build(const Shape& input_shape) {
+  if (input_shape.size() != 5)
+    incompatible_input(input_shape,
+                       "expected ndim=5, found ndim=" + std::to_string(input_shape.size()));
+  const bool first = data_format_ == "channels_first";
+  const std::int64_t channels = first ? input_shape[2] : input_shape[4];
+  if (channels < 0)
+    throw std::invalid_argument(name() +
+                                ": the channel dimension of the inputs should be defined. Found "
+                                "`None`.");
+  const Shape out = spatial_output(input_shape);
+  const std::int64_t f = filters_, kr = kernel_size_[0], kc = kernel_size_[1];
+  kernel_ = add_weight("kernel", {kr, kc, channels, 4 * f}, initializers::get(kernel_initializer_),
+                       true, kernel_regularizer_.function(), kernel_constraint_.function());
+  recurrent_kernel_ =
+      add_weight("recurrent_kernel", {kr, kc, f, 4 * f}, initializers::get(recurrent_initializer_),
+                 true, recurrent_regularizer_.function(), recurrent_constraint_.function());
+  if (use_bias_) {
+    initializers::Initializer init = initializers::get(bias_initializer_);
+    if (unit_forget_bias_) {
+      // Keras: concatenate(bias_initializer(f), ones(f), bias_initializer(2f)).
+      init = [base = init, f](const Shape&, DType dtype) {
+        std::vector<double> values = base({f}, dtype).to_vector<double>();
+        values.insert(values.end(), static_cast<std::size_t>(f), 1.0);
+        std::vector<double> rest = base({2 * f}, dtype).to_vector<double>();
+        values.insert(values.end(), rest.begin(), rest.end());
+        return Tensor::from_vector(values).astype(dtype);
+      };
+    }
+    bias_ = add_weight("bias", {4 * f}, init, true, bias_regularizer_.function(),
+                       bias_constraint_.function());
+  }
+  if (stateful_) {
+    const std::int64_t batch = batch_input_shape() ? (*batch_input_shape())[0] : input_shape[0];
+    if (batch < 0 || out[0] < 0 || out[1] < 0)
+      throw std::invalid_argument(
+          "If a RNN is stateful, it needs to know its batch size. Specify the batch size of your "
+          "input tensors: pass a `batch_input_shape` (or `batch_size`) argument to the first "
+          "layer of your model; the number of rows and columns must be known too (layer " +
+          name() + ", input shape " + shape_to_string(input_shape) + ")");
+    const Shape state = first ? Shape{batch, f, out[0], out[1]} : Shape{batch, out[0], out[1], f};
+    for (const char* which : {"/state_h", "/state_c"})
+      states_.push_back(K::variable(Tensor(state, K::floatx()), name() + which));
+  }
+}
+
+SymbolicTensor ConvLSTM2D::call(const SymbolicTensor& inputs) {
+  return call_masked(inputs, {});
+}
+
+SymbolicTensor ConvLSTM2D::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
+  const Shape& shape = inputs.shape();
+  if (shape.size() != 5)
+    incompatible_input(shape, "expected ndim=5, found ndim=" + std::to_string(shape.size()));
+  const bool first = data_format_ == "channels_first";
+  const std::int64_t channels = first ? shape[2] : shape[4];
+  if (channels != kernel_.shape()[2])
+    incompatible_input(shape, "expected " + std::to_string(kernel_.shape()[2]) +
+                                  " channels on axis " + std::to_string(first ? 2 : 4));
+  const std::int64_t steps = shape[1];
+  if (steps < 0)
+    throw std::invalid_argument(
+        "Layer " + name() + " needs a known number of timesteps, got input shape " +
+        shape_to_string(shape) + " (give the first layer an input_shape with the timesteps)");
+  if (stateful_ && shape[0] >= 0 && shape[0] != states_[0].shape()[0])
+    incompatible_input(
+        shape, "a stateful layer built for batch size " + std::to_string(states_[0].shape()[0]));
+  const Shape out = spatial_output(shape);
+  const std::int64_t f = filters_;
+  // (batch, time, rows, cols, channels)
+  SymbolicTensor x = first ? K::permute_dimensions(inputs, {0, 1, 3, 4, 2}) : inputs;
+  const std::int64_t rows = x.shape()[2], cols = x.shape()[3];
+  if (rows < 0 || cols < 0)
+    throw std::invalid_argument("Layer " + name() +
+                                " needs known rows and columns, got input shape " +
+                                shape_to_string(shape));
+
+  // The input convolution of every step at once: (batch * time, out_rows, out_cols, 4 filters).
+  auto input_conv = [&](const SymbolicTensor& images, const SymbolicTensor& kernel) {
+    return K::conv(K::reshape(images, {-1, rows, cols, channels}), kernel, strides_, padding_,
+                   dilation_rate_);
+  };
+  SymbolicTensor z;
+  if (dropout_ > 0) {
+    // Keras: four masks (one per gate) shaped like one step's input, shared by all the steps.
+    SymbolicTensor ones = K::slice(x, 1, 0, 1) * 0.0 + 1.0;  // (batch, 1, rows, cols, channels)
+    std::vector<SymbolicTensor> gates;
+    for (std::int64_t g = 0; g < 4; ++g) {
+      std::optional<std::uint64_t> seed;
+      if (seed_) seed = *seed_ + static_cast<std::uint64_t>(g);
+      SymbolicTensor m = K::in_train_phase(K::dropout(ones, dropout_, seed), ones);
+      gates.push_back(input_conv(x * m, K::slice(kernel_, 3, g * f, (g + 1) * f)));
+    }
+    z = K::concatenate(gates, 3);
+  } else {
+    z = input_conv(x, kernel_);
+  }
+  if (use_bias_) z = K::bias_add(z, bias_, "channels_last");
+  z = K::reshape(z, {-1, steps, out[0], out[1], 4 * f});
+
+  auto step_input = [&](std::int64_t t) {
+    return K::reshape(K::slice(z, 1, t, t + 1), {-1, out[0], out[1], 4 * f});
+  };
+  SymbolicTensor h, c;
+  if (stateful_) {
+    h = first ? K::to_channels_last(states_[0]) : states_[0];
+    c = first ? K::to_channels_last(states_[1]) : states_[1];
+  } else {
+    h = K::slice(step_input(0), 3, 0, f) * 0.0;  // zeros (batch, out_rows, out_cols, filters)
+    c = h;
+  }
+  std::vector<SymbolicTensor> recurrent_masks;
+  if (recurrent_dropout_ > 0) {
+    SymbolicTensor ones = K::slice(step_input(0), 3, 0, f) * 0.0 + 1.0;
+    for (std::int64_t g = 0; g < 4; ++g) {
+      std::optional<std::uint64_t> seed;
+      if (seed_) seed = *seed_ + 4 + static_cast<std::uint64_t>(g);
+      recurrent_masks.push_back(
+          K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones));
+    }
+  }
+  SymbolicTensor step_mask;
+  if (mask.defined()) {
+    step_mask = K::cast(mask, z.dtype());
+    // A mask with more axes than (batch, time) (Masking on 5D inputs): a step counts when any
+    // of its entries does.
+    while (step_mask.ndim() > 2) step_mask = K::max(step_mask, {-1});
+  }
+
+  std::vector<SymbolicTensor> outputs;
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const std::int64_t t = go_backwards_ ? steps - 1 - k : k;
+    SymbolicTensor hz;
+    if (recurrent_dropout_ > 0) {
+      std::vector<SymbolicTensor> gates;
+      for (std::int64_t g = 0; g < 4; ++g)
+        gates.push_back(K::conv(h * recurrent_masks[static_cast<std::size_t>(g)],
+                                K::slice(recurrent_kernel_, 3, g * f, (g + 1) * f), {1, 1},
+                                "same"));
+      hz = K::concatenate(gates, 3);
+    } else {
+      hz = K::conv(h, recurrent_kernel_, {1, 1}, "same");
+    }
+    SymbolicTensor a = step_input(t) + hz;
+    SymbolicTensor i = recurrent_activation_fn_(K::slice(a, 3, 0, f));
+    SymbolicTensor fg = recurrent_activation_fn_(K::slice(a, 3, f, 2 * f));
+    SymbolicTensor cc = activation_fn_(K::slice(a, 3, 2 * f, 3 * f));
+    SymbolicTensor o = recurrent_activation_fn_(K::slice(a, 3, 3 * f, 4 * f));
+    SymbolicTensor c_new = fg * c + i * cc;
+    SymbolicTensor h_new = o * activation_fn_(c_new);
+    if (step_mask.defined()) {
+      SymbolicTensor m = K::reshape(K::slice(step_mask, 1, t, t + 1), {-1, 1, 1, 1});
+      h_new = m * h_new + (1.0 - m) * h;
+      c_new = m * c_new + (1.0 - m) * c;
+    }
+    h = h_new;
+    c = c_new;
+    if (return_sequences_) outputs.push_back(K::expand_dims(h, 1));
+  }
+  if (stateful_) {
+    add_update(states_[0], first ? K::to_channels_first(h) : h, true);
+    add_update(states_[1], first ? K::to_channels_first(c) : c, true);
+  }
+  SymbolicTensor output;
+  if (return_sequences_) {
+    output = K::concatenate(outputs, 1);  // (batch, time, rows, cols, filters)
+    if (first) output = K::permute_dimensions(output, {0, 1, 4, 2, 3});
+  } else {
+    output = first ? K::to_channels_first(h) : h;
+  }
+  if (activity_regularizer_) add_loss(activity_regularizer_(output));
+  return output;
+}
+
+Shape ConvLSTM2D::compute_output_shape(const Shape& input_shape) const {
+  if (input_shape.size() != 5)
+    incompatible_input(input_shape,
+                       "expected ndim=5, found ndim=" + std::to_string(input_shape.size()));
+  const Shape out = spatial_output(input_shape);
+  const bool first = data_format_ == "channels_first";
+  Shape result{input_shape[0]};
+  if (return_sequences_) result.push_back(input_shape[1]);
+  if (first) result.push_back(filters_);
+  result.insert(result.end(), out.begin(), out.end());
+  if (!first) result.push_back(filters_);
+  return result;
+}
+
+SymbolicTensor ConvLSTM2D::compute_mask(const SymbolicTensor&, const SymbolicTensor& mask) const {
+  return return_sequences_ ? mask : SymbolicTensor();
+}
+
+void ConvLSTM2D::reset_states() {
+  if (!stateful_) throw std::logic_error("Layer " + name() + " must be stateful to reset states.");
+  for (const auto& state : states_) {
+    Tensor value = K::get_value(state);
+    K::set_value(state, Tensor(value.shape(), value.dtype()));
+  }
+}
+
+nlohmann::json ConvLSTM2D::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  config["return_sequences"] = return_sequences_;
+  config["return_state"] = false;
+  config["go_backwards"] = go_backwards_;
+  config["stateful"] = stateful_;
+  config["unroll"] = false;
+  config["filters"] = filters_;
+  config["kernel_size"] = kernel_size_;
+  config["strides"] = strides_;
+  config["padding"] = padding_;
+  config["data_format"] = data_format_;
+  config["dilation_rate"] = dilation_rate_;
+  config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
+  config["recurrent_activation"] =
+      recurrent_activation_.name.empty() ? "linear" : recurrent_activation_.name;
+  config["use_bias"] = use_bias_;
+  config["kernel_initializer"] = initializers::serialize(kernel_initializer_);
+  config["recurrent_initializer"] = initializers::serialize(recurrent_initializer_);
+  config["bias_initializer"] = initializers::serialize(bias_initializer_);
+  config["unit_forget_bias"] = unit_forget_bias_;
+  config["kernel_regularizer"] = kernel_regularizer_.get_config();
+  config["recurrent_regularizer"] = recurrent_regularizer_.get_config();
+  config["bias_regularizer"] = bias_regularizer_.get_config();
+  config["activity_regularizer"] = activity_regularizer_.get_config();
+  config["kernel_constraint"] = kernel_constraint_.get_config();
+  config["recurrent_constraint"] = recurrent_constraint_.get_config();
+  config["bias_constraint"] = bias_constraint_.get_config();
+  config["dropout"] = dropout_;
+  config["recurrent_dropout"] = recurrent_dropout_;
+  return config;
+}
+
+std::shared_ptr<Layer> ConvLSTM2D::from_config(const nlohmann::json& config) {
+  detail::ConfigReader r(config, "ConvLSTM2D");
+  ConvLSTM2DOptions o;
+  r.common(o);
+  auto ints = [&](const char* key) {
+    std::optional<Shape> s;
+    if (r.has(key) && r.find(key)->is_number_integer())
+      s = Shape{r.integer(key, 0)};
+    else
+      s = r.shape(key);
+    return s ? Ints(s->begin(), s->end()) : Ints{};
+  };
+  o.filters = r.integer("filters", r.integer("nb_filter", 0));
+  o.kernel_size = ints("kernel_size");
+  o.nb_row = r.integer("nb_row", 0);
+  o.nb_col = r.integer("nb_col", 0);
+  o.strides = ints("strides");
+  o.subsample = ints("subsample");
+  o.padding = r.string("padding", r.string("border_mode", "valid"));
+  o.data_format = r.string("data_format", "");
+  o.dim_ordering = r.string("dim_ordering", "");
+  o.dilation_rate = ints("dilation_rate");
+  o.activation = r.activation<ActivationArg>("activation");
+  o.recurrent_activation =
+      r.has("recurrent_activation")
+          ? r.activation<ActivationArg>("recurrent_activation")
+          : (r.has("inner_activation") ? r.activation<ActivationArg>("inner_activation")
+                                       : ActivationArg("hard_sigmoid"));
+  r.find("recurrent_activation");
+  r.find("inner_activation");
+  if (!r.has("activation")) o.activation = "tanh";
+  o.use_bias = r.boolean("use_bias", r.boolean("bias", true));
+  o.kernel_initializer =
+      r.initializer("kernel_initializer", r.initializer("init", "glorot_uniform"));
+  o.recurrent_initializer =
+      r.initializer("recurrent_initializer", r.initializer("inner_init", "orthogonal"));
+  o.bias_initializer = r.initializer("bias_initializer", "zeros");
+  o.unit_forget_bias = r.boolean("unit_forget_bias", true);
+  if (!r.has("unit_forget_bias") && r.has("forget_bias_init")) {
+    const std::string init = r.initializer("forget_bias_init", "one");
+    o.unit_forget_bias = init == "one" || init == "ones" || init == "Ones";
+  }
+  r.find("forget_bias_init");
+  o.kernel_regularizer = r.regularizer("kernel_regularizer", "W_regularizer");
+  o.recurrent_regularizer = r.regularizer("recurrent_regularizer", "U_regularizer");
+  o.bias_regularizer = r.regularizer("bias_regularizer", "b_regularizer");
+  o.activity_regularizer = r.regularizer("activity_regularizer");
+  o.kernel_constraint = r.constraint("kernel_constraint", "W_constraint");
+  o.recurrent_constraint = r.constraint("recurrent_constraint", "U_constraint");
+  o.bias_constraint = r.constraint("bias_constraint", "b_constraint");
+  o.return_sequences = r.boolean("return_sequences", false);
+  o.go_backwards = r.boolean("go_backwards", false);
+  o.stateful = r.boolean("stateful", false);
+  o.dropout = r.number("dropout", r.number("dropout_W", 0.0));
+  o.recurrent_dropout = r.number("recurrent_dropout", r.number("dropout_U", 0.0));
+  if (r.boolean("return_state", false))
+    r.fail("return_state", "= true is not supported (the layer returns its output only)");
+  if (r.boolean("unroll", false))
+    r.fail("unroll", "= true: Unrolling isn't possible with convolutional RNNs.");
+  r.find("weights");  // Keras 1 writes `weights: null`; values come from the weights file
+  return r.done(std::make_shared<ConvLSTM2D>(o));
+}
+
+}  // namespace keras::layers
