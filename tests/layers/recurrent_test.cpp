@@ -596,9 +596,12 @@ TEST(ReturnState, OutputsTheFinalStates) {
     }
   // One output only: the single-tensor call says to use the list form.
   auto in = Input({.shape = Shape{5, 2}});
-  expect_invalid([&] { LSTM(3, {.return_state = true, .name = "stateful_out"})
-                       (in); },
-                 {"stateful_out", "outputs"});
+  expect_invalid(
+      [&] {
+        LSTM(3, {.return_state = true, .name = "stateful_out"})
+        (in);
+      },
+      {"stateful_out", "outputs"});
 }
 
 TEST(InitialState, StartsFromTheGivenStates) {
@@ -692,6 +695,9 @@ TEST(InitialState, AnEncoderDecoderTrainsThroughTheStates) {
   auto dec = (*decoder)(dec_in, {enc[1], enc[2]})[0];
   auto out = Dense(1)(dec);
   Model model({enc_in, dec_in}, out);
+  std::string table;
+  model.summary(0, {}, [&](const std::string& line) { table += line + "\n"; });
+  EXPECT_NE(table.find("encoder[0][1]"), std::string::npos) << table;  // the decoder's state input
   model.compile({.optimizer = optimizers::Adam({.lr = 0.01}), .loss = "mse"});
   Tensor a = random_uniform({32, 4, 2}, 20), b = random_uniform({32, 3, 2}, 21);
   // Target: the decoder must read the encoder's input (its first feature's mean).
@@ -719,9 +725,12 @@ TEST(InitialState, AnEncoderDecoderTrainsThroughTheStates) {
 TEST(InitialState, WrongStatesAreClearErrors) {
   auto in = Input({.shape = Shape{4, 2}});
   auto h = Input({.shape = Shape{3}}), wide = Input({.shape = Shape{5}});
-  expect_invalid([&] { LSTM(3, {.name = "lstm_states"})
-                       (in, {h}); },
-                 {"lstm_states", "has 2 states but was passed 1 initial states"});
+  expect_invalid(
+      [&] {
+        LSTM(3, {.name = "lstm_states"})
+        (in, {h});
+      },
+      {"lstm_states", "has 2 states but was passed 1 initial states"});
   expect_invalid(
       [&] {
         GRU(3, {.name = "gru_states"})(in, {h, h});
