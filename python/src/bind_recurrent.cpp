@@ -48,9 +48,11 @@ void fill_rnn(RNNOptions& o, py::dict& kw) {
   take(kw, "dropout_U", o.dropout_U);
   take(kw, "implementation", o.implementation);
   take(kw, "return_sequences", o.return_sequences);
+  take(kw, "return_state", o.return_state);
   take(kw, "go_backwards", o.go_backwards);
   take(kw, "stateful", o.stateful);
   take(kw, "unroll", o.unroll);
+  take(kw, "reset_after", o.reset_after);
   take(kw, "seed", o.seed);
   take(kw, "batch_size", o.batch_size);
 }
@@ -102,7 +104,9 @@ void bind_recurrent(py::module_& root) {
 
   LayerClass<Bidirectional>(m, "Bidirectional")
       .def(
-          py::init([](std::shared_ptr<Recurrent> layer, std::string merge_mode, py::kwargs kwargs) {
+          // merge_mode=None: the two outputs as a list.
+          py::init([](std::shared_ptr<Recurrent> layer, std::optional<std::string> merge_mode,
+                      py::kwargs kwargs) {
             BidirectionalOptions o{.merge_mode = std::move(merge_mode)};
             return make_layer<Bidirectional>(std::move(o), kwargs, std::move(layer));
           }),

@@ -294,7 +294,13 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       weight_inputs.push_back(y);
       weight_inputs.push_back(r);
       Grads grads(node.inputs.size());
-      grads[0] = slice(r, 0, 0, steps);
+      SymbolicTensor dxproj = slice(r, 0, 0, steps);
+      if (a.rnn_reset_after) {
+        // R's last u columns: d(h_{t-1} U_h + recurrent bias), summed over time and batch.
+        grads.back() = sum(slice(dxproj, 2, 3 * units, 4 * units), {0, 1});
+        dxproj = slice(dxproj, 2, 0, 3 * units);
+      }
+      grads[0] = dxproj;
       grads[1] = make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
       if (a.rnn_initial_state) {
         SymbolicTensor last = slice(r, 0, steps, steps + 1);

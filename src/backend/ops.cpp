@@ -437,8 +437,8 @@ SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt)
 }
 
 // embedding, normalization and recurrent
-int recurrent_width(RnnCell cell) {
-  return cell == RnnCell::kLSTM ? 6 : (cell == RnnCell::kGRU ? 4 : 1);
+int recurrent_width(RnnCell cell, bool reset_after) {
+  return cell == RnnCell::kLSTM ? 6 : (cell == RnnCell::kGRU ? (reset_after ? 5 : 4) : 1);
 }
 
 SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
@@ -490,6 +490,22 @@ SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recu
   if (options.recurrent_dropout_mask.defined()) {
     attrs.rnn_recurrent_mask = true;
     inputs.push_back(options.recurrent_dropout_mask);
+  }
+  if (options.reset_after || options.recurrent_bias.defined()) {
+    if (options.cell != RnnCell::kGRU)
+      throw std::invalid_argument(
+          "K::recurrent: reset_after and recurrent_bias apply to a GRU cell only");
+    if (!options.reset_after)
+      throw std::invalid_argument("K::recurrent: a recurrent_bias needs reset_after=true");
+    attrs.rnn_reset_after = true;
+    const std::int64_t units = recurrent_kernel.shape().empty() ? -1 : recurrent_kernel.shape()[0];
+    if (options.recurrent_bias.defined()) {
+      inputs.push_back(options.recurrent_bias);
+    } else {
+      if (units < 0)
+        throw std::invalid_argument("K::recurrent: the recurrent kernel needs a known shape");
+      inputs.push_back(constant(Tensor(Shape{units}, xproj.dtype())));
+    }
   }
   return make_node(OpKind::kRecurrent, inputs, attrs);
 }

@@ -141,14 +141,17 @@ Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs)
   return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
 }
 
-// Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)]) ->
-// (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u); RecurrentGradWeights adds (y, R) -> U.
+// Recurrent(xproj (T, B, G*u), U (u, G*u), [h0 (B, u), [c0]], [mask (B, T)], [D (B, u)],
+// [recurrent bias (u)]) -> (T, B, W*u); RecurrentGrad adds (y, dy) -> (T+1, B, G*u) (G+1 with
+// reset_after); RecurrentGradWeights adds (y, R) -> U.
 Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
   if (a.rnn_cell < 0 || a.rnn_cell > 2) fail(op, "unknown cell " + std::to_string(a.rnn_cell));
   const std::int64_t gates = a.rnn_cell == 2 ? 4 : (a.rnn_cell == 1 ? 3 : 1);
-  const std::int64_t width = a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? 4 : 1);
-  std::size_t n =
-      2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask + a.rnn_recurrent_mask;
+  if (a.rnn_reset_after && a.rnn_cell != 1) fail(op, "reset_after applies to a GRU cell only");
+  const std::int64_t width =
+      a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? (a.rnn_reset_after ? 5 : 4) : 1);
+  std::size_t n = 2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask +
+                  a.rnn_recurrent_mask + a.rnn_reset_after;
   expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
   const Shape& x = *in[0];
   const Shape& u = *in[1];
@@ -176,8 +179,10 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
   }
   if (a.rnn_mask) expect({x[1], x[0]}, "mask");
   if (a.rnn_recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
+  if (a.rnn_reset_after) expect({units}, "recurrent bias");
   if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
-  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], gates * units};
+  // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
+  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], (gates + a.rnn_reset_after) * units};
   return u;
 }
 

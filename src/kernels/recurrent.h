@@ -10,9 +10,14 @@
 //   h0/c0 (B, u)        initial states (zeros when absent)
 //   mask  (B, T)        1 keeps a time step, 0 carries the previous states over it
 //   D     (B, u)        recurrent dropout mask, multiplies h_{t-1} where it enters the cell
-//   y     (T, B, S)     per processing step s: SimpleRNN [h], GRU [h, z, r, hh], LSTM
-//                       [h, c, i, f, g, o] (gates after their activations)
-//   R     (T+1, B, G*u) RecurrentGrad: d xproj in time order, then step T = [dh0, dc0, 0...]
+//   rb    (u)           GRU reset_after: the recurrent bias of the h block
+//   y     (T, B, S)     per processing step s: SimpleRNN [h], GRU [h, z, r, hh] (reset_after:
+//                       [h, z, r, hh, a] with a = h_{t-1} U_h + rb), LSTM [h, c, i, f, g, o]
+//                       (gates after their activations)
+//   R     (T+1, B, GR)  RecurrentGrad: d xproj in time order (GR = G*u, then d a with
+//                       reset_after: GR = 4u), then step T = [dh0, dc0, 0...]
+// GRU, reset_after=false: hh = act(x_h + (r * h_{t-1}) U_h) (Keras 2.2.4's default);
+// reset_after=true: hh = act(x_h + r * (h_{t-1} U_h + rb)) (PyTorch's and CuDNN's GRU).
 // Step s reads time step t = s, or T-1-s with go_backwards.
 #pragma once
 
@@ -32,13 +37,13 @@ namespace keras::kernels::rnn {
 inline int gates(int cell) {
   return cell == 2 ? 4 : (cell == 1 ? 3 : 1);
 }
-inline int width(int cell) {
-  return cell == 2 ? 6 : (cell == 1 ? 4 : 1);
+inline int width(int cell, bool reset_after) {
+  return cell == 2 ? 6 : (cell == 1 ? (reset_after ? 5 : 4) : 1);
 }
 
 // Where each optional input sits in a Recurrent node's input list.
 struct InputIndex {
-  int h0 = -1, c0 = -1, mask = -1, dropout = -1, count = 2;
+  int h0 = -1, c0 = -1, mask = -1, dropout = -1, bias = -1, count = 2;
   explicit InputIndex(const Attrs& a) {
     if (a.rnn_initial_state) {
       h0 = count++;
@@ -46,6 +51,7 @@ struct InputIndex {
     }
     if (a.rnn_mask) mask = count++;
     if (a.rnn_recurrent_mask) dropout = count++;
+    if (a.rnn_reset_after) bias = count++;
   }
 };
 
@@ -111,9 +117,9 @@ template <typename T>
 struct View {
   int cell;
   OpKind act, rec_act;
-  bool backwards;
-  std::int64_t B, Tn, u, G, S;
-  const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr;
+  bool backwards, reset_after;
+  std::int64_t B, Tn, u, G, S, GR;  // GR: the width of a row of RecurrentGrad's output
+  const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr, *rb = nullptr;
 
   View(const KernelCall& call) {
     const Attrs& a = *call.attrs;
@@ -122,18 +128,21 @@ struct View {
     act = a.activation;
     rec_act = a.recurrent_activation;
     backwards = a.go_backwards;
+    reset_after = a.rnn_reset_after;
     const Buffer& xb = call.inputs[0];
     Tn = xb.shape[0];
     B = xb.shape[1];
     u = call.inputs[1].shape[0];
     G = gates(cell) * u;
-    S = width(cell) * u;
+    S = width(cell, reset_after) * u;
+    GR = G + (reset_after ? u : 0);
     x = xb.as<T>();
     U = call.inputs[1].as<T>();
     if (idx.h0 >= 0) h0 = call.inputs[static_cast<std::size_t>(idx.h0)].as<T>();
     if (idx.c0 >= 0) c0 = call.inputs[static_cast<std::size_t>(idx.c0)].as<T>();
     if (idx.mask >= 0) mask = call.inputs[static_cast<std::size_t>(idx.mask)].as<T>();
     if (idx.dropout >= 0) drop = call.inputs[static_cast<std::size_t>(idx.dropout)].as<T>();
+    if (idx.bias >= 0) rb = call.inputs[static_cast<std::size_t>(idx.bias)].as<T>();
   }
   std::int64_t time(std::int64_t s) const { return backwards ? Tn - 1 - s : s; }
   bool kept(std::int64_t b, std::int64_t t) const { return !mask || mask[b * Tn + t] != T(0); }
@@ -215,19 +224,33 @@ void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_
           std::copy(&hprev(b, 0), &hprev(b, 0) + u, h);
         }
       }
-    } else if (v.cell == 1) {  // GRU: [h, z, r, hh]
+    } else if (v.cell == 1) {  // GRU: [h, z, r, hh] (reset_after: [h, z, r, hh, a])
       ops.gemm(false, false, M, 2 * u, u, hp.p + b0 * hp.ld, hp.ld, v.U, G, T(0), ys + b0 * ldy + u,
                ldy);
+      if (v.reset_after)  // a = h_{t-1} U_h, before the gates
+        ops.gemm(false, false, M, u, u, hp.p + b0 * hp.ld, hp.ld, v.U + 2 * u, G, T(0),
+                 ys + b0 * ldy + 4 * u, ldy);
       for (std::int64_t b = b0; b < b1; ++b) {
         T* zr = ys + b * ldy + u;
         const T* xr = xt + b * ldx;
         for (std::int64_t k = 0; k < 2 * u; ++k) zr[k] += xr[k];
         ops.apply(v.rec_act, zr, 2 * u);
-        const T* hpr = &hp(b, 0);
-        for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = zr[u + j] * hpr[j];
+        if (v.reset_after) {
+          T* a = zr + 3 * u;
+          T* hh = zr + 2 * u;
+          const T* r = zr + u;
+          for (std::int64_t j = 0; j < u; ++j) {
+            a[j] += v.rb[j];
+            hh[j] = r[j] * a[j];
+          }
+        } else {
+          const T* hpr = &hp(b, 0);
+          for (std::int64_t j = 0; j < u; ++j) rh[b * u + j] = zr[u + j] * hpr[j];
+        }
       }
-      ops.gemm(false, false, M, u, u, rh + b0 * u, u, v.U + 2 * u, G, T(0), ys + b0 * ldy + 3 * u,
-               ldy);
+      if (!v.reset_after)
+        ops.gemm(false, false, M, u, u, rh + b0 * u, u, v.U + 2 * u, G, T(0), ys + b0 * ldy + 3 * u,
+                 ldy);
       for (std::int64_t b = b0; b < b1; ++b) {
         T* row = ys + b * ldy;
         T* hh = row + 3 * u;
@@ -263,7 +286,7 @@ template <typename T, typename Ops>
 void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_t b1) {
   View<T> v(call);
   const std::int64_t M = b1 - b0;
-  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = G;
+  const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = v.GR;
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
   const T* dy = call.inputs[n_in - 1].as<T>();
@@ -290,7 +313,7 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
     Mat<const T> hp = dropped(v, hprev, hp_buf, b0, b1);
     const T* ys = y + s * B * S;
     const T* dys = dy + s * B * S;
-    T* rt = r + t * B * G;
+    T* rt = r + t * B * ldr;
     for (std::int64_t b = b0; b < b1; ++b)
 #pragma omp simd
       for (std::int64_t j = 0; j < u; ++j) dh[b * u + j] = dys[b * ldy + j] + dh_next[b * u + j];
@@ -329,6 +352,31 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
       }
       ops.gemm(false, false, M, u, G, rt + b0 * ldr, ldr, ut, u, T(0), tmp + b0 * u, u);
       std::fill(tmp2 + b0 * u, tmp2 + b1 * u, T(0));
+    } else if (v.cell == 1 && v.reset_after) {
+      // R row: [dz, dr, dhh, da] with a = h_{t-1} U_h + rb, hh = act(x_h + r * a).
+      for (std::int64_t b = b0; b < b1; ++b) {
+        const T* row = ys + b * ldy;
+        T* dz = rt + b * ldr;
+        const bool keep = v.kept(b, t);
+        for (std::int64_t j = 0; j < u; ++j) {
+          const T dhj = keep ? dh[b * u + j] : T(0);
+          const T z = row[u + j], rj = row[2 * u + j], hh = row[3 * u + j], a = row[4 * u + j];
+          const T dhh = dhj * (T(1) - z) * derivative(v.act, hh);
+          dz[j] = dhj * (hp(b, j) - hh) * derivative(v.rec_act, z);
+          dz[u + j] = dhh * a * derivative(v.rec_act, rj);
+          dz[2 * u + j] = dhh;
+          dz[3 * u + j] = dhh * rj;
+        }
+      }
+      // d h_{t-1} = dh * z + da @ U_h^T (tmp) + [dz, dr] @ U_zr^T (tmp2).
+      ops.gemm(false, false, M, u, u, rt + b0 * ldr + 3 * u, ldr, ut + 2 * u * u, u, T(0),
+               tmp + b0 * u, u);
+      for (std::int64_t b = b0; b < b1; ++b) {
+        if (!v.kept(b, t)) continue;
+        const T* z = ys + b * ldy + u;
+        for (std::int64_t j = 0; j < u; ++j) tmp[b * u + j] += dh[b * u + j] * z[j];
+      }
+      ops.gemm(false, false, M, u, 2 * u, rt + b0 * ldr, ldr, ut, u, T(0), tmp2 + b0 * u, u);
     } else if (v.cell == 1) {
       for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
@@ -377,10 +425,10 @@ void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64
       }
     }
   }
-  T* last = r + v.Tn * B * G;
+  T* last = r + v.Tn * B * ldr;
   for (std::int64_t b = b0; b < b1; ++b) {
     T* row = last + b * ldr;
-    std::fill(row, row + G, T(0));
+    std::fill(row, row + ldr, T(0));
     std::copy(dh_next + b * u, dh_next + (b + 1) * u, row);
     if (v.cell == 2) std::copy(dc_next + b * u, dc_next + (b + 1) * u, row + u);
   }
@@ -431,7 +479,8 @@ void backward(const KernelCall& call, Ops&& ops) {
 
 // RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
 // mask) that met each row of R are gathered into one (T+1, B, u) matrix laid out like R (step T
-// zero), so dU is one product over all B * (T+1) rows; GRU's h block uses r * h_{t-1}.
+// zero), so dU is one product over all B * (T+1) rows; GRU's h block uses r * h_{t-1} (with
+// reset_after, h_{t-1} against R's d a columns).
 template <typename T, typename Ops>
 void weights_grad(const KernelCall& call, Ops&& ops) {
   View<T> v(call);
@@ -445,7 +494,8 @@ void weights_grad(const KernelCall& call, Ops&& ops) {
   T* zeros = scratch<T>(0, bu);
   std::fill(zeros, zeros + B * u, T(0));
   T* hs = scratch<T>(1, static_cast<std::size_t>(rows * u));
-  T* rhs = v.cell == 1 ? scratch<T>(2, static_cast<std::size_t>(rows * u)) : nullptr;
+  T* rhs =
+      v.cell == 1 && !v.reset_after ? scratch<T>(2, static_cast<std::size_t>(rows * u)) : nullptr;
   const bool parallel = B * v.Tn * u >= 65536;
 #pragma omp parallel for schedule(static) if (parallel)
   for (std::int64_t b = 0; b < B; ++b) {
@@ -464,7 +514,10 @@ void weights_grad(const KernelCall& call, Ops&& ops) {
     std::fill(hs + (v.Tn * B + b) * u, hs + (v.Tn * B + b + 1) * u, T(0));
     if (rhs) std::fill(rhs + (v.Tn * B + b) * u, rhs + (v.Tn * B + b + 1) * u, T(0));
   }
-  if (v.cell == 1) {
+  if (v.cell == 1 && v.reset_after) {
+    ops.gemm(true, false, u, 2 * u, rows, hs, u, r, v.GR, T(0), du, G);
+    ops.gemm(true, false, u, u, rows, hs, u, r + 3 * u, v.GR, T(0), du + 2 * u, G);
+  } else if (v.cell == 1) {
     ops.gemm(true, false, u, 2 * u, rows, hs, u, r, G, T(0), du, G);
     ops.gemm(true, false, u, u, rows, rhs, u, r + 2 * u, G, T(0), du + 2 * u, G);
   } else {

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <vector>
 
@@ -29,26 +30,40 @@ double hard_sigmoid(double x) {
   return std::min(1.0, std::max(0.0, 0.2 * x + 0.5));
 }
 
+// Initial states (batch, units) for naive_rnn; empty tensors for zeros.
+struct NaiveStates {
+  Tensor h{}, c{};
+};
+
 // out(b, s, j) in processing order, as Keras's return_sequences output. mask(b, t) == 0 keeps the
-// previous states and output.
+// previous states and output. A GRU whose bias has two rows (input, recurrent) is reset_after.
+// `final_c` receives the LSTM's last cell state.
 Tensor naive_rnn(
     Cell cell, const Tensor& x, const std::vector<Tensor>& w, bool go_backwards,
     const std::vector<int>& mask = {},
     std::function<double(double)> act = [](double v) { return std::tanh(v); },
-    std::function<double(double)> rec = hard_sigmoid) {
+    std::function<double(double)> rec = hard_sigmoid, const NaiveStates& init = {},
+    Tensor* final_c = nullptr) {
   const std::int64_t B = x.dim(0), T = x.dim(1), D = x.dim(2), u = w[1].dim(0);
   const std::int64_t G = w[1].dim(1);
+  const bool reset_after = w.size() > 2 && w[2].ndim() == 2;
   Tensor out({B, T, u});
+  if (final_c) *final_c = Tensor({B, u});
   for (std::int64_t b = 0; b < B; ++b) {
     std::vector<double> h(u, 0.0), c(u, 0.0);
+    for (std::int64_t j = 0; j < u; ++j) {
+      if (init.h.defined()) h[j] = init.h(b, j);
+      if (init.c.defined()) c[j] = init.c(b, j);
+    }
     for (std::int64_t s = 0; s < T; ++s) {
       std::int64_t t = go_backwards ? T - 1 - s : s;
       if (mask.empty() || mask[static_cast<std::size_t>(b * T + t)]) {
         std::vector<double> xw(G), hu(G, 0.0);
         for (std::int64_t k = 0; k < G; ++k) {
-          double acc = w.size() > 2 ? w[2](k) : 0.0;
+          double acc = w.size() > 2 ? (reset_after ? w[2](0, k) : w[2](k)) : 0.0;
           for (std::int64_t d = 0; d < D; ++d) acc += x(b, t, d) * w[0](d, k);
           xw[k] = acc;
+          if (reset_after) hu[k] = w[2](1, k);
           for (std::int64_t j = 0; j < u; ++j) hu[k] += h[j] * w[1](j, k);
         }
         if (cell == Cell::kSimple) {
@@ -68,7 +83,10 @@ Tensor naive_rnn(
           }
           for (std::int64_t j = 0; j < u; ++j) {
             double acc = xw[2 * u + j];
-            for (std::int64_t k = 0; k < u; ++k) acc += r[k] * h[k] * w[1](k, 2 * u + j);
+            if (reset_after)
+              acc += r[j] * hu[2 * u + j];
+            else
+              for (std::int64_t k = 0; k < u; ++k) acc += r[k] * h[k] * w[1](k, 2 * u + j);
             hh[j] = act(acc);
           }
           for (std::int64_t j = 0; j < u; ++j) h[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
@@ -76,6 +94,8 @@ Tensor naive_rnn(
       }
       for (std::int64_t j = 0; j < u; ++j) out.at<float>(b, s, j) = static_cast<float>(h[j]);
     }
+    if (final_c)
+      for (std::int64_t j = 0; j < u; ++j) final_c->at<float>(b, j) = static_cast<float>(c[j]);
   }
   return out;
 }
@@ -460,4 +480,345 @@ TEST(Recurrent, BatchChunksPerThreadMatchTheReference) {
             << "output " << i << " element " << j << " cell " << static_cast<int>(cell);
     }
   }
+}
+
+// ---- GRU reset_after --------------------------------------------------------------------------
+
+TEST(GRUResetAfter, MatchesANaiveLoop) {
+  for (bool backwards : {false, true})
+    for (bool masked : {false, true}) {
+      Tensor x = random_uniform({3, 5, 4}, 11);
+      std::vector<int> mask(15, 1);
+      if (masked) {
+        for (auto [b, t] : {std::pair{1, 0}, {1, 3}, {2, 4}}) {
+          mask[static_cast<std::size_t>(b * 5 + t)] = 0;
+          for (int d = 0; d < 4; ++d) x.at<float>(b, t, d) = 0.0f;
+        }
+      }
+      auto layer = std::make_shared<GRU>(
+          6, RNNOptions{.return_sequences = true,
+                        .go_backwards = backwards,
+                        .reset_after = true,
+                        .input_shape = masked ? std::nullopt : std::optional<Shape>(Shape{5, 4})});
+      Sequential model;
+      if (masked)
+        model.add(std::make_shared<Masking>(0.0, MaskingOptions{.input_shape = Shape{5, 4}}));
+      model.add(layer);
+      auto w = randomize(*layer, 70);
+      ASSERT_EQ(w[2].shape(), (Shape{2, 18}));
+      expect_near(model.predict(x),
+                  naive_rnn(Cell::kGRU, x, w, backwards, masked ? mask : std::vector<int>{}), 2e-5);
+    }
+}
+
+TEST(GRUResetAfter, WeightsConfigAndDefaults) {
+  GRU plain(4);
+  EXPECT_FALSE(plain.reset_after());
+  EXPECT_EQ(plain.get_config()["reset_after"], false);
+  auto layer = std::make_shared<GRU>(
+      4, RNNOptions{.reset_after = true, .input_shape = Shape{2, 3}, .name = "gru_ra"});
+  Sequential model({layer});
+  auto w = layer->get_weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].shape(), (Shape{3, 12}));
+  EXPECT_EQ(w[1].shape(), (Shape{4, 12}));
+  EXPECT_EQ(w[2].shape(), (Shape{2, 12}));  // input bias, recurrent bias
+  EXPECT_EQ(layer->count_params(), 3 * 12 + 4 * 12 + 2 * 12);
+  auto config = layer->get_config();
+  EXPECT_EQ(config["reset_after"], true);
+  auto back = std::dynamic_pointer_cast<GRU>(GRU::from_config(config));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->reset_after());
+  EXPECT_EQ(back->get_config(), config);
+  // Without a bias the recurrent op runs with a zero recurrent bias.
+  Tensor x = random_uniform({2, 2, 3}, 12);
+  auto nobias = std::make_shared<GRU>(
+      4, RNNOptions{.use_bias = false, .reset_after = true, .input_shape = Shape{2, 3}});
+  Sequential m2({nobias});
+  auto w2 = randomize(*nobias, 80);
+  ASSERT_EQ(w2.size(), 2u);
+  w2.push_back(Tensor({2, 12}));  // the naive loop's reset_after GRU, with a zero bias
+  expect_near(m2.predict(x), last_step(naive_rnn(Cell::kGRU, x, w2, false)), 2e-5);
+  // SimpleRNN and LSTM ignore the option (Keras has it on GRU only).
+  EXPECT_FALSE(LSTM(3, {.reset_after = true}).get_config().contains("reset_after"));
+}
+
+TEST(GRUResetAfter, SavedAndLoadedWithItsTwoRowBias) {
+  auto x = Input({.shape = Shape{5, 3}});
+  auto y = GRU(4, {.recurrent_activation = "sigmoid", .reset_after = true, .name = "gru_ra"})(x);
+  auto model = std::make_shared<Model>(x, Dense(2)(y));
+  model->compile({.optimizer = "adam", .loss = "mse"});
+  Tensor data = random_uniform({8, 5, 3}, 13);
+  model->fit(data, random_uniform({8, 2}, 14), {.batch_size = 4, .epochs = 1, .verbose = 0});
+  const auto path = std::filesystem::temp_directory_path() / "keras_cpp_gru_reset_after.h5";
+  model->save(path.string());
+  auto loaded = models::load_model(path.string());
+  std::filesystem::remove(path);
+  auto layer = std::dynamic_pointer_cast<GRU>(loaded->get_layer("gru_ra"));
+  ASSERT_TRUE(layer);
+  EXPECT_TRUE(layer->reset_after());
+  EXPECT_EQ(layer->get_weights()[2].shape(), (Shape{2, 12}));
+  expect_near(loaded->predict(data), model->predict(data), 1e-6);
+}
+
+// ---- return_state and initial_state ------------------------------------------------------------
+
+TEST(ReturnState, OutputsTheFinalStates) {
+  Tensor x = random_uniform({3, 5, 2}, 15);
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM})
+    for (bool sequences : {false, true}) {
+      auto in = Input({.shape = Shape{5, 2}});
+      auto layer = make(cell, 4, {.return_sequences = sequences, .return_state = true});
+      auto outs = layer->apply({in});
+      const std::size_t n = cell == Cell::kLSTM ? 3 : 2;
+      ASSERT_EQ(outs.size(), n);
+      EXPECT_EQ(outs[1].shape(), (Shape{-1, 4}));
+      auto shapes = layer->compute_output_shape_list({Shape{-1, 5, 2}});
+      ASSERT_EQ(shapes.size(), n);
+      EXPECT_EQ(shapes[0], sequences ? (Shape{-1, 5, 4}) : (Shape{-1, 4}));
+      EXPECT_EQ(shapes.back(), (Shape{-1, 4}));
+      Model model(in, outs);
+      auto w = randomize(*layer, 90);
+      Tensor c;
+      Tensor seq = naive_rnn(
+          cell, x, w, false, {}, [](double v) { return std::tanh(v); }, hard_sigmoid, {}, &c);
+      auto got = model.predict(std::vector<Tensor>{x});
+      ASSERT_EQ(got.size(), n);
+      expect_near(got[0], sequences ? seq : last_step(seq), 2e-5);
+      expect_near(got[1], last_step(seq), 2e-5);
+      if (cell == Cell::kLSTM) expect_near(got[2], c, 2e-5);
+      EXPECT_EQ(layer->get_config()["return_state"], true);
+      // A model of several outputs round-trips through its config.
+      auto back = models::model_from_json(model.to_json());
+      back->set_weights(model.get_weights());
+      auto again = back->predict(std::vector<Tensor>{x});
+      for (std::size_t k = 0; k < n; ++k) expect_near(again[k], got[k], 1e-6);
+    }
+  // One output only: the single-tensor call says to use the list form.
+  auto in = Input({.shape = Shape{5, 2}});
+  expect_invalid(
+      [&] {
+        LSTM(3, {.return_state = true, .name = "stateful_out"})
+        (in);
+      },
+      {"stateful_out", "outputs"});
+}
+
+TEST(InitialState, StartsFromTheGivenStates) {
+  Tensor x = random_uniform({3, 4, 2}, 16);
+  Tensor h0 = random_uniform({3, 5}, 17), c0 = random_uniform({3, 5}, 18);
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM})
+    for (bool backwards : {false, true}) {
+      auto in = Input({.shape = Shape{4, 2}});
+      auto hin = Input({.shape = Shape{5}}), cin = Input({.shape = Shape{5}});
+      auto layer = make(cell, 5, {.return_sequences = true, .go_backwards = backwards});
+      std::vector<SymbolicTensor> states{hin};
+      if (cell == Cell::kLSTM) states.push_back(cin);
+      auto outs = (*layer)(in, states);
+      ASSERT_EQ(outs.size(), 1u);
+      std::vector<SymbolicTensor> inputs{in};
+      inputs.insert(inputs.end(), states.begin(), states.end());
+      Model model(inputs, outs[0]);
+      // The states are inputs of the layer's call.
+      EXPECT_EQ(layer->get_inputs_at(0).size(), states.size() + 1);
+      auto w = randomize(*layer, 100);
+      NaiveStates init{h0, cell == Cell::kLSTM ? c0 : Tensor()};
+      Tensor expected = naive_rnn(
+          cell, x, w, backwards, {}, [](double v) { return std::tanh(v); }, hard_sigmoid, init);
+      std::vector<Tensor> feed{x, h0};
+      if (cell == Cell::kLSTM) feed.push_back(c0);
+      expect_near(model.predict(feed)[0], expected, 2e-5);
+      // ... and survive the model's config.
+      auto back = models::model_from_json(model.to_json());
+      back->set_weights(model.get_weights());
+      expect_near(back->predict(feed)[0], expected, 2e-5);
+    }
+}
+
+TEST(InitialState, GradientsReachTheInitialStates) {
+  // float64 on the reference backend: d sum(y * r) / d h0 (and c0) against finite differences.
+  keras::testing::ScopedBackend reference("reference");
+  K::set_floatx(DType::float64);
+  for (Cell cell : {Cell::kSimple, Cell::kGRU, Cell::kLSTM}) {
+    auto layer = make(cell, 3,
+                      {.recurrent_activation = "sigmoid",
+                       .return_sequences = true,
+                       .go_backwards = cell == Cell::kGRU,
+                       .reset_after = true});
+    SymbolicTensor in = K::placeholder({-1, 4, 2}, DType::float64);
+    std::vector<SymbolicTensor> states{K::placeholder({-1, 3}, DType::float64)};
+    if (cell == Cell::kLSTM) states.push_back(K::placeholder({-1, 3}, DType::float64));
+    SymbolicTensor out = (*layer)(in, states)[0];
+    std::mt19937 rng(19);
+    std::uniform_real_distribution<double> dist(-1, 1);
+    auto random = [&](Shape shape) {
+      Tensor t(shape, DType::float64);
+      for (std::int64_t i = 0; i < t.numel(); ++i) t.data<double>()[i] = dist(rng);
+      return t;
+    };
+    Tensor x = random({2, 4, 2}), wy = random({2, 4, 3});
+    std::vector<Tensor> feed{x};
+    for (std::size_t k = 0; k < states.size(); ++k) feed.push_back(random({2, 3}));
+    std::vector<SymbolicTensor> inputs{in};
+    inputs.insert(inputs.end(), states.begin(), states.end());
+    SymbolicTensor loss = K::sum(out * K::constant(wy));
+    K::Function f(inputs, {loss});
+    K::Function g(inputs, K::gradients(loss, states));
+    auto analytic = g(feed);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      double norm = 0;
+      for (std::int64_t i = 0; i < feed[k + 1].numel(); ++i) {
+        double& v = feed[k + 1].data<double>()[i];
+        const double saved = v;
+        v = saved + 1e-6;
+        const double up = f(feed)[0].item();
+        v = saved - 1e-6;
+        const double down = f(feed)[0].item();
+        v = saved;
+        EXPECT_NEAR(analytic[k].data<double>()[i], (up - down) / 2e-6, 1e-6)
+            << layer->name() << " state " << k << " element " << i;
+        norm += std::abs(analytic[k].data<double>()[i]);
+      }
+      EXPECT_GT(norm, 1e-3);
+    }
+  }
+  K::set_floatx(DType::float32);
+}
+
+TEST(InitialState, AnEncoderDecoderTrainsThroughTheStates) {
+  // Keras's seq2seq pattern: the encoder's final states start the decoder; training must move the
+  // encoder's weights, which only the gradients through the initial states reach.
+  auto enc_in = Input({.shape = Shape{4, 2}}), dec_in = Input({.shape = Shape{3, 2}});
+  auto encoder = std::make_shared<LSTM>(6, RNNOptions{.return_state = true, .name = "encoder"});
+  auto enc = encoder->apply({enc_in});
+  auto decoder = std::make_shared<LSTM>(6, RNNOptions{.return_sequences = true, .name = "decoder"});
+  auto dec = (*decoder)(dec_in, {enc[1], enc[2]})[0];
+  auto out = Dense(1)(dec);
+  Model model({enc_in, dec_in}, out);
+  std::string table;
+  model.summary(0, {}, [&](const std::string& line) { table += line + "\n"; });
+  EXPECT_NE(table.find("encoder[0][1]"), std::string::npos) << table;  // the decoder's state input
+  model.compile({.optimizer = optimizers::Adam({.lr = 0.01}), .loss = "mse"});
+  Tensor a = random_uniform({32, 4, 2}, 20), b = random_uniform({32, 3, 2}, 21);
+  // Target: the decoder must read the encoder's input (its first feature's mean).
+  Tensor target({32, 3, 1});
+  for (int i = 0; i < 32; ++i)
+    for (int t = 0; t < 3; ++t) {
+      float m = 0;
+      for (int s = 0; s < 4; ++s) m += a(i, s, 0) / 4.0f;
+      target.at<float>(i, t, 0) = m;
+    }
+  auto before = encoder->get_weights();
+  auto history =
+      model.fit(std::vector<Tensor>{a, b}, target, {.batch_size = 8, .epochs = 15, .verbose = 0});
+  auto after = encoder->get_weights();
+  double moved = 0;
+  for (std::size_t k = 0; k < before.size(); ++k)
+    for (std::int64_t i = 0; i < before[k].numel(); ++i)
+      moved += std::abs(after[k].to_vector<double>()[static_cast<std::size_t>(i)] -
+                        before[k].to_vector<double>()[static_cast<std::size_t>(i)]);
+  EXPECT_GT(moved, 1e-2);
+  auto losses = history.history.at("loss");
+  EXPECT_LT(losses.back(), losses.front());
+}
+
+TEST(InitialState, WrongStatesAreClearErrors) {
+  auto in = Input({.shape = Shape{4, 2}});
+  auto h = Input({.shape = Shape{3}}), wide = Input({.shape = Shape{5}});
+  expect_invalid(
+      [&] {
+        LSTM(3, {.name = "lstm_states"})
+        (in, {h});
+      },
+      {"lstm_states", "has 2 states but was passed 1 initial states"});
+  expect_invalid(
+      [&] {
+        GRU(3, {.name = "gru_states"})(in, {h, h});
+      },
+      {"gru_states", "has 1 states but was passed 2 initial states"});
+  expect_invalid([&] { SimpleRNN(3, {.name = "rnn_states"})(in, {wide}); },
+                 {"initial_state", "rnn_states", "(None, 5)"});
+  expect_invalid(
+      [&] {
+        Bidirectional(LSTM(3), {.name = "bi_states"})(in, {h, h, h});
+      },
+      {"Bidirectional", "initial_state", "bi_states"});
+}
+
+// ---- Bidirectional: merge_mode None, return_state, initial states ------------------------------
+
+TEST(Bidirectional, MergeModeNoneReturnsBothOutputs) {
+  Tensor x = random_uniform({2, 4, 3}, 22);
+  for (bool sequences : {true, false}) {
+    auto in = Input({.shape = Shape{4, 3}});
+    auto bi = std::make_shared<Bidirectional>(LSTM(3, {.return_sequences = sequences}),
+                                              BidirectionalOptions{.merge_mode = std::nullopt});
+    auto outs = bi->apply({in});
+    ASSERT_EQ(outs.size(), 2u);
+    Model model(in, outs);
+    auto w = randomize(*bi, 110);
+    std::vector<Tensor> wf(w.begin(), w.begin() + 3), wb(w.begin() + 3, w.end());
+    Tensor f = naive_rnn(Cell::kLSTM, x, wf, false), b = naive_rnn(Cell::kLSTM, x, wb, true);
+    if (sequences) {  // the backward output back in time order
+      Tensor rb({2, 4, 3});
+      for (int i = 0; i < 2; ++i)
+        for (int t = 0; t < 4; ++t)
+          for (int j = 0; j < 3; ++j) rb.at<float>(i, t, j) = b(i, 3 - t, j);
+      b = rb;
+    }
+    auto got = model.predict(std::vector<Tensor>{x});
+    expect_near(got[0], sequences ? f : last_step(f), 2e-5);
+    expect_near(got[1], sequences ? b : last_step(b), 2e-5);
+    auto shapes = bi->compute_output_shape_list({Shape{-1, 4, 3}});
+    ASSERT_EQ(shapes.size(), 2u);
+    EXPECT_EQ(shapes[1], sequences ? (Shape{-1, 4, 3}) : (Shape{-1, 3}));
+    auto config = bi->get_config();
+    EXPECT_TRUE(config["merge_mode"].is_null());
+    auto back = std::dynamic_pointer_cast<Bidirectional>(Bidirectional::from_config(config));
+    EXPECT_FALSE(back->merge_mode().has_value());
+    auto again = models::model_from_json(model.to_json());
+    again->set_weights(model.get_weights());
+    auto same = again->predict(std::vector<Tensor>{x});
+    for (int k = 0; k < 2; ++k) expect_near(same[k], got[k], 1e-6);
+  }
+}
+
+TEST(Bidirectional, ReturnStateAndInitialStates) {
+  Tensor x = random_uniform({2, 4, 3}, 23);
+  Tensor s[4] = {random_uniform({2, 3}, 24), random_uniform({2, 3}, 25), random_uniform({2, 3}, 26),
+                 random_uniform({2, 3}, 27)};
+  auto in = Input({.shape = Shape{4, 3}});
+  std::vector<SymbolicTensor> states;
+  for (int k = 0; k < 4; ++k) states.push_back(Input({.shape = Shape{3}}));
+  auto bi = std::make_shared<Bidirectional>(LSTM(3, {.return_state = true}));
+  auto outs = (*bi)(in, states);
+  ASSERT_EQ(outs.size(), 5u);  // merged output, forward h, c, backward h, c
+  EXPECT_EQ(outs[0].shape(), (Shape{-1, 6}));
+  auto shapes = bi->compute_output_shape_list({Shape{-1, 4, 3}});
+  ASSERT_EQ(shapes.size(), 5u);
+  EXPECT_EQ(shapes[4], (Shape{-1, 3}));
+  std::vector<SymbolicTensor> inputs{in};
+  inputs.insert(inputs.end(), states.begin(), states.end());
+  Model model(inputs, outs);
+  auto w = randomize(*bi, 120);
+  std::vector<Tensor> wf(w.begin(), w.begin() + 3), wb(w.begin() + 3, w.end());
+  Tensor fc, bc;
+  Tensor f = naive_rnn(
+      Cell::kLSTM, x, wf, false, {}, [](double v) { return std::tanh(v); }, hard_sigmoid,
+      {s[0], s[1]}, &fc);
+  Tensor b = naive_rnn(
+      Cell::kLSTM, x, wb, true, {}, [](double v) { return std::tanh(v); }, hard_sigmoid,
+      {s[2], s[3]}, &bc);
+  auto got = model.predict(std::vector<Tensor>{x, s[0], s[1], s[2], s[3]});
+  ASSERT_EQ(got.size(), 5u);
+  Tensor fh = last_step(f), bh = last_step(b);
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j) {
+      EXPECT_NEAR(got[0](i, j), fh(i, j), 2e-5);
+      EXPECT_NEAR(got[0](i, 3 + j), bh(i, j), 2e-5);
+    }
+  expect_near(got[1], fh, 2e-5);
+  expect_near(got[2], fc, 2e-5);
+  expect_near(got[3], bh, 2e-5);
+  expect_near(got[4], bc, 2e-5);
 }

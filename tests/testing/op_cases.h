@@ -800,6 +800,31 @@ inline std::vector<OpCase> make_op_cases() {
                                                   .go_backwards = true});
                  return K::slice(y, 2, 0, 3);
                }});
+  c.push_back({"recurrent_gru_reset_after_masked_dropout",
+               O::kRecurrent,
+               {uniform({4, 3, 6}), uniform({2, 6}), uniform({3, 2}), uniform({3, 4}), uniform({3, 2}),
+                uniform({2})},
+               [mask_of, drop_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .initial_h = in[2],
+                                                  .mask = mask_of(in[3]),
+                                                  .recurrent_dropout_mask = drop_of(in[4]),
+                                                  .reset_after = true,
+                                                  .recurrent_bias = in[5]});
+                 return K::slice(y, 2, 0, 2);
+               }});
+  c.push_back({"recurrent_gru_reset_after_backwards_sigmoid",
+               O::kRecurrent,
+               {uniform({5, 2, 9}), uniform({3, 9})},
+               [](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .recurrent_activation = O::kSigmoid,
+                                                  .go_backwards = true,
+                                                  .reset_after = true});
+                 return K::slice(y, 2, 0, 3);
+               }});
   c.push_back({"recurrent_simple_rnn",
                O::kRecurrent,
                {uniform({4, 3, 3}), uniform({3, 3}), uniform({3, 3}), uniform({3, 4}), uniform({3, 3})},

@@ -235,6 +235,11 @@ struct RecurrentOptions {
   SymbolicTensor initial_h{}, initial_c{};  // (batch, units); both or neither; zeros if neither
   SymbolicTensor mask{};                    // (batch, time) 0/1 of xproj's dtype
   SymbolicTensor recurrent_dropout_mask{};  // (batch, units): multiplies h_{t-1} in the cell
+  // GRU only: Keras 2.2.4's reset_after=True (PyTorch's and CuDNN's GRU): the reset gate multiplies
+  // h_{t-1} U_h + recurrent_bias instead of h_{t-1} before the product. recurrent_bias is
+  // (units,), the h block of the recurrent bias (the z and r blocks add to xproj); zeros if absent.
+  bool reset_after = false;
+  SymbolicTensor recurrent_bias{};
 };
 
 // A whole recurrent sequence in one op (Keras's K.rnn over a SimpleRNN, GRU or LSTM cell, with
@@ -242,12 +247,12 @@ struct RecurrentOptions {
 // inputs @ kernel + bias in time order, gates 1, 3 (z, r, h) or 4 (i, f, c, o);
 // `recurrent_kernel` is (units, gates * units). Returns the per-step states in processing order
 // (reversed with go_backwards), packed as (time, batch, width * units): [h] SimpleRNN, [h, z, r,
-// hh] GRU, [h, c, i, f, g, o] LSTM; only the h and c columns are differentiable. A masked step
-// carries h and c over unchanged.
+// hh] GRU ([h, z, r, hh, h_{t-1} U_h + recurrent_bias] with reset_after), [h, c, i, f, g, o]
+// LSTM; only the h and c columns are differentiable. A masked step carries h and c over unchanged.
 SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
                          const RecurrentOptions& options);
-// The width factor of recurrent()'s packed output: 1, 4 or 6.
-int recurrent_width(RnnCell cell);
+// The width factor of recurrent()'s packed output: 1, 4 (5 for a GRU with reset_after) or 6.
+int recurrent_width(RnnCell cell, bool reset_after = false);
 
 }  // namespace keras::backend
 

@@ -95,7 +95,8 @@ enum class OpKind {
   kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
   kPad,          // zero padding: attrs.pad_begin / pad_end per axis
   // embedding, normalization and recurrent
-  // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask]): a whole SimpleRNN, GRU or
+  // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask], [recurrent bias (GRU
+  // reset_after)]): a whole SimpleRNN, GRU or
   // LSTM sequence over precomputed input projections; see backend.h (K::recurrent).
   kRecurrent,
   kRecurrentGrad,         // (inputs of Recurrent..., its output, its output's gradient)
@@ -139,6 +140,7 @@ struct Attrs {
   bool rnn_initial_state = false;                // Recurrent inputs: h0 (and c0 for LSTM) given
   bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
   bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
+  bool rnn_reset_after = false;     // GRU: reset gate after the recurrent product; input: its bias
 };
 
 struct Node;

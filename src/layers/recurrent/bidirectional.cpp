@@ -38,13 +38,12 @@ Bidirectional::Bidirectional(std::shared_ptr<Recurrent> layer, BidirectionalOpti
       merge_mode_(options.merge_mode) {
   supports_masking_ = true;
   if (!forward_) throw std::invalid_argument("Bidirectional: the wrapped layer is null");
-  if (merge_mode_ != "concat" && merge_mode_ != "sum" && merge_mode_ != "mul" &&
-      merge_mode_ != "ave")
+  if (merge_mode_ && *merge_mode_ != "concat" && *merge_mode_ != "sum" && *merge_mode_ != "mul" &&
+      *merge_mode_ != "ave")
     throw std::invalid_argument(
-        "Invalid merge mode. Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\"}, "
-        "got \"" +
-        merge_mode_ +
-        "\" (merge_mode None returns two outputs, which this Layer interface cannot)");
+        "Invalid merge mode. Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\", "
+        "None}, got \"" +
+        *merge_mode_ + "\" (layer " + name() + ")");
   backward_ = forward_->reversed_copy("backward_" + forward_->name());
 }
 
@@ -62,7 +61,10 @@ std::shared_ptr<Layer> Bidirectional::from_config(const nlohmann::json& config) 
     throw std::invalid_argument("Bidirectional.from_config: unknown recurrent layer '" +
                                 class_name + "' (LSTM, GRU or SimpleRNN)");
   BidirectionalOptions o;
-  o.merge_mode = config.value("merge_mode", std::string("concat"));
+  if (config.contains("merge_mode"))
+    o.merge_mode = config["merge_mode"].is_null()
+                       ? std::nullopt
+                       : std::optional<std::string>(config["merge_mode"].get<std::string>());
   LayerArguments args = detail::arguments_from_config(config);
   o.name = args.name;
   o.batch_input_shape = args.batch_input_shape;
@@ -71,28 +73,64 @@ std::shared_ptr<Layer> Bidirectional::from_config(const nlohmann::json& config) 
 
 void Bidirectional::build(const Shape&) {}
 
+void Bidirectional::build_list(const std::vector<Shape>&) {}  // the wrapped layers build on call
+
 SymbolicTensor Bidirectional::call(const SymbolicTensor& inputs) {
   return call_masked(inputs, {});
 }
 
-SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs, const SymbolicTensor&) {
+SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs,
+                                          const SymbolicTensor& mask) {
+  return call_list({inputs}, {mask}).front();
+}
+
+std::vector<SymbolicTensor> Bidirectional::operator()(
+    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) {
+  std::vector<SymbolicTensor> all{inputs};
+  all.insert(all.end(), initial_state.begin(), initial_state.end());
+  return apply(all);
+}
+
+std::vector<SymbolicTensor> Bidirectional::merge(const SymbolicTensor& y,
+                                                 const SymbolicTensor& y_rev) const {
+  if (!merge_mode_) return {y, y_rev};
+  if (*merge_mode_ == "concat") return {K::concatenate({y, y_rev}, -1)};
+  if (*merge_mode_ == "sum") return {y + y_rev};
+  if (*merge_mode_ == "ave") return {(y + y_rev) * 0.5};
+  return {y * y_rev};
+}
+
+std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicTensor>& inputs,
+                                                     const std::vector<SymbolicTensor>&) {
+  const SymbolicTensor& x = inputs.front();
+  std::vector<SymbolicTensor> forward_inputs{x}, backward_inputs{x};
+  if (inputs.size() > 1) {
+    // Keras: the first half of the initial states goes to the forward layer, the rest backward.
+    const std::size_t n = inputs.size() - 1;
+    if (n % 2 != 0)
+      throw std::invalid_argument(
+          "When passing `initial_state` to a Bidirectional RNN, the state should be a list "
+          "containing the states of the underlying RNNs. Found " +
+          std::to_string(n) + " states (layer " + name() + ", which needs " +
+          std::to_string(2 * forward_->state_count()) + ")");
+    forward_inputs.insert(forward_inputs.end(), inputs.begin() + 1,
+                          inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2));
+    backward_inputs.insert(backward_inputs.end(),
+                           inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2), inputs.end());
+  }
   const bool first_call = !forward_->built();
-  SymbolicTensor y = (*forward_)(inputs);  // both read the input's mask themselves
-  SymbolicTensor y_rev = (*backward_)(inputs);
+  // Both read the input's mask themselves.
+  std::vector<SymbolicTensor> y = forward_->apply(forward_inputs);
+  std::vector<SymbolicTensor> y_rev = backward_->apply(backward_inputs);
   if (first_call) {
     adopt(*forward_);
     adopt(*backward_);
   }
-  if (forward_->return_sequences()) y_rev = reverse_time(y_rev);
-  SymbolicTensor out;
-  if (merge_mode_ == "concat")
-    out = K::concatenate({y, y_rev}, -1);
-  else if (merge_mode_ == "sum")
-    out = y + y_rev;
-  else if (merge_mode_ == "ave")
-    out = (y + y_rev) * 0.5;
-  else
-    out = y * y_rev;
+  SymbolicTensor backward_output = y_rev.front();
+  if (forward_->return_sequences()) backward_output = reverse_time(backward_output);
+  std::vector<SymbolicTensor> out = merge(y.front(), backward_output);
+  out.insert(out.end(), y.begin() + 1, y.end());  // return_state: forward states, then backward
+  out.insert(out.end(), y_rev.begin() + 1, y_rev.end());
   return out;
 }
 
@@ -102,9 +140,29 @@ Shape Bidirectional::compute_output_shape(const Shape& input_shape) const {
   return out;
 }
 
+std::vector<Shape> Bidirectional::compute_output_shape_list(
+    const std::vector<Shape>& input_shapes) const {
+  std::vector<Shape> inner = forward_->compute_output_shape_list({input_shapes.front()});
+  std::vector<Shape> out{compute_output_shape(input_shapes.front())};
+  if (!merge_mode_) out.push_back(out.front());
+  for (int pass = 0; pass < 2; ++pass) out.insert(out.end(), inner.begin() + 1, inner.end());
+  return out;
+}
+
 SymbolicTensor Bidirectional::compute_mask(const SymbolicTensor&,
                                            const SymbolicTensor& mask) const {
   return forward_->return_sequences() ? mask : SymbolicTensor();
+}
+
+std::vector<SymbolicTensor> Bidirectional::compute_mask_list(
+    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  SymbolicTensor mask =
+      compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front());
+  std::vector<SymbolicTensor> out{mask};
+  if (!merge_mode_) out.push_back(mask);
+  if (forward_->return_state())  // the states carry no mask
+    out.resize(out.size() + 2 * static_cast<std::size_t>(forward_->state_count()));
+  return out;
 }
 
 void Bidirectional::reset_states() {
@@ -115,7 +173,7 @@ void Bidirectional::reset_states() {
 nlohmann::json Bidirectional::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["layer"] = {{"class_name", forward_->class_name()}, {"config", forward_->get_config()}};
-  config["merge_mode"] = merge_mode_;
+  config["merge_mode"] = merge_mode_ ? nlohmann::json(*merge_mode_) : nlohmann::json(nullptr);
   return config;
 }
 

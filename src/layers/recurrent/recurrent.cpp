@@ -72,9 +72,11 @@ Recurrent::Recurrent(const std::string& class_name, K::RnnCell cell, RNNOptions 
       recurrent_dropout_(o.dropout_U > 0 ? o.dropout_U : o.recurrent_dropout),
       implementation_(o.implementation),
       return_sequences_(o.return_sequences),
+      return_state_(o.return_state),
       go_backwards_(o.go_backwards),
       stateful_(o.stateful),
       unroll_(o.unroll),
+      reset_after_(cell == K::RnnCell::kGRU && o.reset_after),
       seed_(o.seed) {
   supports_masking_ = true;
   if (units_ <= 0)
@@ -125,7 +127,9 @@ void Recurrent::build(const Shape& input_shape) {
         return Tensor::from_vector(values).astype(dtype);
       };
     }
-    bias_ = add_weight("bias", {g}, init, true, bias_regularizer_.function(),
+    // A GRU with reset_after has an input bias and a recurrent bias: Keras's (2, 3 * units).
+    const Shape bias_shape = reset_after_ ? Shape{2, g} : Shape{g};
+    bias_ = add_weight("bias", bias_shape, init, true, bias_regularizer_.function(),
                        bias_constraint_.function());
   }
   if (stateful_) {
@@ -148,6 +152,60 @@ SymbolicTensor Recurrent::call(const SymbolicTensor& inputs) {
 }
 
 SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
+  return run(inputs, mask, {}).front();
+}
+
+std::vector<SymbolicTensor> Recurrent::operator()(
+    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) {
+  std::vector<SymbolicTensor> all{inputs};
+  all.insert(all.end(), initial_state.begin(), initial_state.end());
+  return apply(all);
+}
+
+void Recurrent::build_list(const std::vector<Shape>& input_shapes) {
+  build(input_shapes.front());  // the rest are initial states, checked by call_list
+}
+
+std::vector<SymbolicTensor> Recurrent::call_list(const std::vector<SymbolicTensor>& inputs,
+                                                 const std::vector<SymbolicTensor>& masks) {
+  std::vector<SymbolicTensor> initial_state(inputs.begin() + 1, inputs.end());
+  if (!initial_state.empty()) {
+    if (static_cast<int>(initial_state.size()) != state_count())
+      throw std::invalid_argument("Layer " + name() + " has " + std::to_string(state_count()) +
+                                  " states but was passed " + std::to_string(initial_state.size()) +
+                                  " initial states.");
+    const std::int64_t batch = inputs.front().shape()[0];
+    for (std::size_t k = 0; k < initial_state.size(); ++k) {
+      const Shape& s = initial_state[k].shape();
+      if (s.size() != 2 || s[1] != units_ || (s[0] >= 0 && batch >= 0 && s[0] != batch))
+        throw std::invalid_argument("An `initial_state` was passed to layer " + name() +
+                                    " that is not compatible with its states: initial state " +
+                                    std::to_string(k) + " has shape " + shape_to_string(s) +
+                                    ", expected " + shape_to_string({batch, units_}) +
+                                    " (batch, units)");
+    }
+  }
+  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front(), initial_state);
+}
+
+std::vector<Shape> Recurrent::compute_output_shape_list(
+    const std::vector<Shape>& input_shapes) const {
+  std::vector<Shape> out{compute_output_shape(input_shapes.front())};
+  if (return_state_)
+    for (int k = 0; k < state_count(); ++k) out.push_back({input_shapes.front()[0], units_});
+  return out;
+}
+
+std::vector<SymbolicTensor> Recurrent::compute_mask_list(
+    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  std::vector<SymbolicTensor> out{
+      compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front())};
+  if (return_state_) out.resize(static_cast<std::size_t>(1 + state_count()));  // states: no mask
+  return out;
+}
+
+std::vector<SymbolicTensor> Recurrent::run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                                           const std::vector<SymbolicTensor>& initial_state) {
   const Shape& shape = inputs.shape();
   if (shape.size() != 3 || shape[2] != kernel_.shape()[0])
     incompatible_input(
@@ -166,14 +224,27 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
   const std::int64_t input_dim = shape[2], g = kernel_.shape()[1];
   SymbolicTensor time_major = K::permute_dimensions(x, {1, 0, 2});
   SymbolicTensor xproj = K::dot(K::reshape(time_major, {-1, input_dim}), kernel_);
-  if (use_bias_) xproj = xproj + bias_;
-  xproj = K::reshape(xproj, {steps, -1, g});
   K::RecurrentOptions options;
+  if (use_bias_ && reset_after_) {
+    // The recurrent bias's z and r blocks add to the inputs' projection like the input bias; its
+    // h block goes inside the reset gate, in the recurrent op.
+    SymbolicTensor input_bias = K::reshape(K::slice(bias_, 0, 0, 1), {g});
+    SymbolicTensor recurrent_bias = K::reshape(K::slice(bias_, 0, 1, 2), {g});
+    xproj = xproj + (input_bias + K::pad(K::slice(recurrent_bias, 0, 0, 2 * u), {0}, {u}));
+    options.recurrent_bias = K::slice(recurrent_bias, 0, 2 * u, 3 * u);
+  } else if (use_bias_) {
+    xproj = xproj + bias_;
+  }
+  xproj = K::reshape(xproj, {steps, -1, g});
   options.cell = cell_;
   options.activation = activation_op_;
   options.recurrent_activation = recurrent_activation_op_;
   options.go_backwards = go_backwards_;
-  if (stateful_) {
+  options.reset_after = reset_after_;
+  if (!initial_state.empty()) {
+    options.initial_h = initial_state[0];
+    if (cell_ == K::RnnCell::kLSTM) options.initial_c = initial_state[1];
+  } else if (stateful_) {
     options.initial_h = states_[0];
     if (cell_ == K::RnnCell::kLSTM) options.initial_c = states_[1];
   }
@@ -192,15 +263,19 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
   }
   SymbolicTensor y = K::recurrent(xproj, recurrent_kernel_, options);
   SymbolicTensor last = K::slice(y, 0, steps - 1, steps);  // (1, batch, width * units)
-  if (stateful_) {
-    add_update(states_[0], K::reshape(K::slice(last, 2, 0, u), {-1, u}), true);
-    if (cell_ == K::RnnCell::kLSTM)
-      add_update(states_[1], K::reshape(K::slice(last, 2, u, 2 * u), {-1, u}), true);
-  }
-  SymbolicTensor output = return_sequences_ ? K::permute_dimensions(K::slice(y, 2, 0, u), {1, 0, 2})
-                                            : K::reshape(K::slice(last, 2, 0, u), {-1, u});
+  // The final states: h, and c for an LSTM (a masked last step carries them over).
+  std::vector<SymbolicTensor> final_states{K::reshape(K::slice(last, 2, 0, u), {-1, u})};
+  if (cell_ == K::RnnCell::kLSTM)
+    final_states.push_back(K::reshape(K::slice(last, 2, u, 2 * u), {-1, u}));
+  if (stateful_)
+    for (std::size_t k = 0; k < final_states.size(); ++k)
+      add_update(states_[k], final_states[k], true);
+  SymbolicTensor output =
+      return_sequences_ ? K::permute_dimensions(K::slice(y, 2, 0, u), {1, 0, 2}) : final_states[0];
   if (activity_regularizer_) add_loss(activity_regularizer_(output));
-  return output;
+  std::vector<SymbolicTensor> outputs{output};
+  if (return_state_) outputs.insert(outputs.end(), final_states.begin(), final_states.end());
+  return outputs;
 }
 
 Shape Recurrent::compute_output_shape(const Shape& input_shape) const {
@@ -223,7 +298,7 @@ void Recurrent::reset_states() {
 nlohmann::json Recurrent::get_config() const {
   nlohmann::json config = Layer::get_config();
   config["return_sequences"] = return_sequences_;
-  config["return_state"] = false;
+  config["return_state"] = return_state_;
   config["go_backwards"] = go_backwards_;
   config["stateful"] = stateful_;
   config["unroll"] = unroll_;
@@ -247,7 +322,7 @@ nlohmann::json Recurrent::get_config() const {
   config["dropout"] = dropout_;
   config["recurrent_dropout"] = recurrent_dropout_;
   if (cell_ != K::RnnCell::kSimpleRNN) config["implementation"] = implementation_;
-  if (cell_ == K::RnnCell::kGRU) config["reset_after"] = false;
+  if (cell_ == K::RnnCell::kGRU) config["reset_after"] = reset_after_;
   return config;
 }
 
@@ -307,8 +382,8 @@ RNNOptions Recurrent::options_from_config(const nlohmann::json& config) {
   o.go_backwards = c.value("go_backwards", false);
   o.stateful = c.value("stateful", false);
   o.unroll = c.value("unroll", false);
-  if (c.value("return_state", false))
-    throw std::invalid_argument("from_config: return_state=True is not supported");
+  o.return_state = c.value("return_state", false);
+  o.reset_after = c.value("reset_after", false);
   LayerArguments args = detail::arguments_from_config(c);
   o.name = args.name;
   o.trainable = args.trainable;
@@ -358,8 +433,6 @@ GRU::GRU(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> GRU::from_config(const nlohmann::json& config) {
-  if (config.value("reset_after", false))
-    throw std::invalid_argument("GRU.from_config: reset_after=True is not supported");
   return std::make_shared<GRU>(options_from_config(config));
 }
 
