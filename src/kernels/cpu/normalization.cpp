@@ -32,6 +32,8 @@ using dnnl::prop_kind;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
+constexpr std::int64_t kParallelElements = 1 << 16;  // below: one thread
+
 // x as a 4D oneDNN tensor, the layouts oneDNN 2.6 has fast implementations for (its 2D and 3D
 // tensors run its reference loops): channels last as nhwc (N, C, 1, the other axes flattened),
 // any other axis as nchw (outer, C, 1, inner).
@@ -121,6 +123,23 @@ std::shared_ptr<BnState> make_backward(const KernelCall& call) {
   return s;
 }
 
+// Small tensors run on the calling thread alone: a fork and join of the OpenMP team costs more
+// than the work there, and far more on a loaded machine. oneDNN's implementations fix their
+// thread count when the primitive is made (some read it again when it runs), so both happen in
+// this scope.
+class ThreadScope {
+ public:
+  explicit ThreadScope(std::int64_t numel) : threads_(omp_get_max_threads()) {
+    if (numel < kParallelElements) omp_set_num_threads(1);
+  }
+  ~ThreadScope() { omp_set_num_threads(threads_); }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int threads_;
+};
+
 template <typename Make>
 BnState& state_of(const KernelCall& call, Make make) {
   if (!call.state) call.state = make(call);
@@ -134,7 +153,7 @@ template <typename Term>
 void channel_sums(const ChannelView& v, std::vector<double>& partial, double* s0, double* s1,
                   Term term) {
   const std::int64_t channels = v.channels;
-  const bool parallel = v.count() * channels > 32768;
+  const bool parallel = v.count() * channels >= kParallelElements;
   std::fill(s0, s0 + channels, 0.0);
   std::fill(s1, s1 + channels, 0.0);
   if (v.inner == 1) {
@@ -227,6 +246,7 @@ void batch_norm_stats(const KernelCall& call) {
 void batch_norm(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.output.numel == 0)
     return reference::batch_norm(call);
+  ThreadScope threads(call.output.numel);
   BnState& s = state_of(call, make_forward);
   const std::int64_t channels = call.inputs[2].numel;
   set(s.x, call.inputs[0].data);
@@ -241,6 +261,7 @@ void batch_norm(const KernelCall& call) {
 void batch_norm_grad(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.output.numel == 0)
     return reference::batch_norm_grad(call);
+  ThreadScope threads(call.output.numel);
   BnState& s = state_of(call, make_backward);
   const std::int64_t channels = call.inputs[2].numel;
   set(s.x, call.inputs[0].data);
