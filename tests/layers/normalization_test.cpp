@@ -7,6 +7,7 @@
 
 #include "keras/keras.h"
 #include "layer_test_util.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
@@ -173,4 +174,36 @@ TEST(BatchNormalization, BackendNormalizesOverAnyAxes) {
       for (int c = 0; c < 2; ++c)
         EXPECT_NEAR(out(i, t, c), (x(i, t, c) - mean(t, c)) / std::sqrt(var(t, c) + 1e-2), 1e-5);
   EXPECT_THROW(K::normalize_batch_in_training(xs, {}, {}, {0, 3}), std::invalid_argument);
+}
+
+// Inputs big enough for the threaded paths of the cpu kernels (oneDNN's team, the per-thread
+// sums), channels last and first, in both phases: the same values as the reference kernels.
+TEST(BatchNormalization, CpuMatchesReferenceOnLargeInputs) {
+  for (int axis : {-1, 1}) {
+    SCOPED_TRACE(axis);
+    Shape shape{8, 16, 16, 40};
+    Tensor x = random_uniform(shape, 12, -3.0f, 5.0f), r = random_uniform(shape, 13);
+    auto layer = std::make_shared<BatchNormalization>(BatchNormalizationOptions{.axis = axis});
+    auto xs = K::placeholder({-1, 16, 16, 40});
+    auto y = (*layer)(xs);
+    const std::int64_t channels = axis == 1 ? 16 : 40;
+    layer->set_weights({random_uniform({channels}, 14, 0.5f, 1.5f), random_uniform({channels}, 15),
+                        random_uniform({channels}, 16),
+                        random_uniform({channels}, 17, 0.5f, 2.0f)});
+    auto grads = K::gradients(K::sum(y * K::constant(r)), {xs, layer->gamma(), layer->beta()});
+    std::vector<SymbolicTensor> outputs{y};
+    outputs.insert(outputs.end(), grads.begin(), grads.end());
+    for (double phase : {1.0, 0.0}) {
+      std::vector<std::vector<Tensor>> results;
+      for (const char* backend : {"reference", "cpu"}) {
+        keras::testing::ScopedBackend scoped(backend);
+        K::Function f({xs}, outputs, {}, {{K::learning_phase(), K::constant(phase, DType::int32)}});
+        results.push_back(f({x}));
+      }
+      const char* names[] = {"y", "dx", "dgamma", "dbeta"};
+      for (std::size_t i = 0; i < outputs.size(); ++i)
+        EXPECT_TRUE(keras::testing::all_close(results[1][i], results[0][i], 1e-4, 1e-5, names[i]))
+            << "phase " << phase;
+    }
+  }
 }
