@@ -42,4 +42,45 @@ void BM_AdamUpdate(benchmark::State& state) {
 }
 BENCHMARK(BM_AdamUpdate);
 
+// BatchNormalization's training step on a (128, 28, 28, 32) channels_last input: forward with
+// the batch statistics, the moving-average updates, and the gradients of sum(y * r) with respect
+// to x, gamma and beta. Arg 0: the generic ops (mean, variance, broadcasts, as the layer was
+// before the fused op); arg 1: K::normalize_batch_in_training (BatchNormStats + oneDNN BatchNorm,
+// oneDNN's backward for dx).
+void BM_BatchNormTrainStep(benchmark::State& state) {
+  const bool fused = state.range(0) == 1;
+  const std::int64_t batch = 128, channels = 32;
+  auto x = K::placeholder({-1, 28, 28, channels});
+  auto gamma = K::variable(Tensor::full({channels}, 1.1));
+  auto beta = K::variable(Tensor::full({channels}, 0.1));
+  auto moving_mean = K::variable(Tensor({channels}));
+  auto moving_var = K::variable(Tensor::full({channels}, 1.0));
+  K::SymbolicTensor y, mean, var;
+  if (fused) {
+    auto r = K::normalize_batch_in_training(x, gamma, beta, {0, 1, 2});
+    y = r.normed;
+    mean = r.mean;
+    var = r.variance;
+  } else {
+    auto m = K::mean(x, {0, 1, 2}, true);
+    auto centered = x - m;
+    auto v = K::mean(K::square(centered), {0, 1, 2}, true);
+    y = centered / K::sqrt(v + 1e-3) * gamma + beta;
+    mean = K::reshape(m, {channels});
+    var = K::reshape(v, {channels});
+  }
+  auto r = K::constant(Tensor::full({batch, 28, 28, channels}, 0.5));
+  auto grads = K::gradients(K::sum(y * r), {x, gamma, beta});
+  K::Function f({x}, grads,
+                {{moving_mean, moving_mean * 0.99 + mean * 0.01},
+                 {moving_var, moving_var * 0.99 + var * 0.01}});
+  Tensor input({batch, 28, 28, channels});
+  for (std::int64_t i = 0; i < input.numel(); ++i)
+    input.data<float>()[i] = static_cast<float>((i * 7919) % 1000) / 500.0f - 1.0f;
+  std::vector<Tensor> feed{input};
+  for (auto _ : state) benchmark::DoNotOptimize(f.run(feed).data());
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_BatchNormTrainStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 }  // namespace

@@ -31,6 +31,59 @@ SymbolicTensor broadcast_like(const SymbolicTensor& g, const SymbolicTensor& x,
   return make_node(OpKind::kBroadcastLike, {g, x}, attrs);
 }
 
+// x reshaped for broadcasting against per-channel (C,) vectors along `axis`.
+SymbolicTensor along_axis(const SymbolicTensor& v, int rank, int axis) {
+  if (axis == rank - 1) return v;
+  Shape shape(static_cast<std::size_t>(rank), 1);
+  shape[static_cast<std::size_t>(axis)] = v.shape()[0];
+  return reshape(v, shape);
+}
+
+SymbolicTensor stats_row(const SymbolicTensor& stats, std::int64_t row) {
+  return reshape(slice(stats, 0, row, row + 1), {stats.shape()[1]});
+}
+
+// BatchNorm(x, stats, gamma, beta). When stats are BatchNormStats(x) (training), one
+// BatchNormGrad node gives x's whole gradient, the statistics' derivative included, and the stats
+// input gets none; with given statistics (inference) they get theirs.
+Grads batch_norm_rule(const Node& node, const SymbolicTensor& g) {
+  const SymbolicTensor x(node.inputs[0]), stats(node.inputs[1]), gamma(node.inputs[2]);
+  const Node& s = *node.inputs[1];
+  Attrs attrs = node.attrs;
+  attrs.batch_stats = s.op == OpKind::kBatchNormStats && s.inputs[0] == node.inputs[0] &&
+                      s.attrs.axis == node.attrs.axis;
+  SymbolicTensor params = make_node(OpKind::kBatchNormGradParams, {x, stats, g}, attrs);
+  SymbolicTensor dgamma = stats_row(params, 0), dbeta = stats_row(params, 1);
+  Grads grads{make_node(OpKind::kBatchNormGrad, {x, stats, gamma, g}, attrs), SymbolicTensor(),
+              dgamma, dbeta};
+  if (!attrs.batch_stats) {
+    // d/dmean = -gamma / std * sum(g); d/dvar = -gamma / 2 * sum(g * xhat) / (var + eps).
+    SymbolicTensor var_eps = stats_row(stats, 1) + attrs.alpha;
+    SymbolicTensor dmean = neg(gamma * dbeta / sqrt(var_eps));
+    SymbolicTensor dvar = gamma * dgamma / var_eps * -0.5;
+    const std::int64_t c = gamma.shape()[0];
+    grads[1] = concatenate({reshape(dmean, {1, c}), reshape(dvar, {1, c})}, 0);
+  }
+  return grads;
+}
+
+// BatchNormStats(x) = (mean; biased var): dx = (dmean + 2 dvar (x - mean)) / n.
+SymbolicTensor batch_norm_stats_rule(const Node& node, const SymbolicTensor& y,
+                                     const SymbolicTensor& g) {
+  const SymbolicTensor x(node.inputs[0]);
+  const int rank = x.ndim();
+  const int axis = node.attrs.axis;
+  SymbolicTensor mean = along_axis(stats_row(y, 0), rank, axis);
+  SymbolicTensor dmean = along_axis(stats_row(g, 0), rank, axis);
+  SymbolicTensor dvar = along_axis(stats_row(g, 1), rank, axis);
+  SymbolicTensor dx = dmean + dvar * (x - mean) * 2.0;
+  const std::int64_t numel = shape_numel(x.shape());
+  if (shape_is_known(x.shape()))
+    return dx / static_cast<double>(numel / x.shape()[static_cast<std::size_t>(axis)]);
+  SymbolicTensor n = sum(slice(x, axis, 0, 1) * 0.0 + 1.0);  // the count, known at run time
+  return dx / n;
+}
+
 Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
   const auto in = [&](std::size_t i) { return SymbolicTensor(node.inputs[i]); };
   const Attrs& a = node.attrs;
@@ -309,6 +362,10 @@ Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
       }
       return grads;  // no gradient for the mask and the dropout mask
     }
+    case OpKind::kBatchNormStats:
+      return {batch_norm_stats_rule(node, y, g)};
+    case OpKind::kBatchNorm:
+      return batch_norm_rule(node, g);
     default:
       break;
   }

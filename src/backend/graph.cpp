@@ -83,6 +83,10 @@ constexpr const char* kOpNames[] = {
     "Recurrent",
     "RecurrentGrad",
     "RecurrentGradWeights",
+    "BatchNormStats",
+    "BatchNorm",
+    "BatchNormGrad",
+    "BatchNormGradParams",
 };
 static_assert(sizeof(kOpNames) / sizeof(kOpNames[0]) == static_cast<std::size_t>(OpKind::kCount),
               "every OpKind needs a name");

@@ -510,6 +510,105 @@ SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recu
   return make_node(OpKind::kRecurrent, inputs, attrs);
 }
 
+namespace {
+
+// The kept axis when `reduction_axes` holds every axis of a rank-`rank` tensor but one, else -1.
+int kept_axis(const Axes& reduction_axes, int rank) {
+  std::vector<bool> reduced(static_cast<std::size_t>(rank), false);
+  for (int axis : reduction_axes) {
+    const int a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank)
+      throw std::invalid_argument("K::normalize_batch_in_training: reduction axis " +
+                                  std::to_string(axis) + " is out of range for a tensor of rank " +
+                                  std::to_string(rank));
+    reduced[static_cast<std::size_t>(a)] = true;
+  }
+  int kept = -1, count = 0;
+  for (int a = 0; a < rank; ++a)
+    if (!reduced[static_cast<std::size_t>(a)]) {
+      kept = a;
+      ++count;
+    }
+  return count == 1 ? kept : -1;
+}
+
+// `v` as a (C,) vector if it holds one entry per channel (shape (C,), or x's rank with C at
+// `axis` and 1 elsewhere); undefined otherwise.
+SymbolicTensor per_channel(const SymbolicTensor& v, int rank, int axis, std::int64_t channels) {
+  const Shape& s = v.shape();
+  if (s.size() == 1 && s[0] == channels) return v;
+  if (static_cast<int>(s.size()) != rank) return {};
+  for (int d = 0; d < rank; ++d)
+    if (s[static_cast<std::size_t>(d)] != (d == axis ? channels : 1)) return {};
+  return reshape(v, {channels});
+}
+
+SymbolicTensor channel_row(const SymbolicTensor& stats, std::int64_t row, std::int64_t channels) {
+  return reshape(slice(stats, 0, row, row + 1), {channels});
+}
+
+}  // namespace
+
+NormalizedBatch normalize_batch_in_training(const SymbolicTensor& x, const SymbolicTensor& gamma,
+                                            const SymbolicTensor& beta, Axes reduction_axes,
+                                            double epsilon) {
+  const int rank = x.ndim();
+  const int axis = kept_axis(reduction_axes, rank);
+  const std::int64_t channels = axis >= 0 ? x.shape()[static_cast<std::size_t>(axis)] : -1;
+  SymbolicTensor g =
+      gamma.defined() && channels > 0 ? per_channel(gamma, rank, axis, channels) : SymbolicTensor();
+  SymbolicTensor b =
+      beta.defined() && channels > 0 ? per_channel(beta, rank, axis, channels) : SymbolicTensor();
+  if (channels > 0 && g.defined() == gamma.defined() && b.defined() == beta.defined()) {
+    Attrs attrs;
+    attrs.axis = axis;
+    attrs.alpha = epsilon;
+    SymbolicTensor stats = make_node(OpKind::kBatchNormStats, {x}, attrs);
+    if (!g.defined()) g = ones({channels}, x.dtype());
+    if (!b.defined()) b = zeros({channels}, x.dtype());
+    return {make_node(OpKind::kBatchNorm, {x, stats, g, b}, attrs), channel_row(stats, 0, channels),
+            channel_row(stats, 1, channels)};
+  }
+  // Any other reduction: Keras's broadcasting composition.
+  SymbolicTensor mean_kept = mean(x, reduction_axes, true);
+  SymbolicTensor centered = x - mean_kept;
+  SymbolicTensor var_kept = mean(square(centered), reduction_axes, true);
+  SymbolicTensor normed = centered / sqrt(var_kept + epsilon);
+  if (gamma.defined()) normed = normed * gamma;
+  if (beta.defined()) normed = normed + beta;
+  return {normed, mean(x, reduction_axes), mean(square(centered), reduction_axes)};
+}
+
+SymbolicTensor batch_normalization(const SymbolicTensor& x, const SymbolicTensor& mean,
+                                   const SymbolicTensor& var, const SymbolicTensor& beta,
+                                   const SymbolicTensor& gamma, int axis, double epsilon) {
+  const int rank = x.ndim();
+  const int a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank)
+    throw std::invalid_argument("K::batch_normalization: axis " + std::to_string(axis) +
+                                " is out of range for a tensor of rank " + std::to_string(rank));
+  const std::int64_t channels = x.shape()[static_cast<std::size_t>(a)];
+  if (channels > 0) {
+    SymbolicTensor m = per_channel(mean, rank, a, channels);
+    SymbolicTensor v = per_channel(var, rank, a, channels);
+    SymbolicTensor g =
+        gamma.defined() ? per_channel(gamma, rank, a, channels) : ones({channels}, x.dtype());
+    SymbolicTensor b =
+        beta.defined() ? per_channel(beta, rank, a, channels) : zeros({channels}, x.dtype());
+    if (m.defined() && v.defined() && g.defined() && b.defined()) {
+      Attrs attrs;
+      attrs.axis = a;
+      attrs.alpha = epsilon;
+      SymbolicTensor stats = concatenate({reshape(m, {1, channels}), reshape(v, {1, channels})}, 0);
+      return make_node(OpKind::kBatchNorm, {x, stats, g, b}, attrs);
+    }
+  }
+  SymbolicTensor normed = (x - mean) / sqrt(var + epsilon);
+  if (gamma.defined()) normed = normed * gamma;
+  if (beta.defined()) normed = normed + beta;
+  return normed;
+}
+
 SymbolicTensor operator+(const SymbolicTensor& x, const SymbolicTensor& y) {
   return add(x, y);
 }

@@ -111,9 +111,9 @@ Shape window_output(OpKind op, const Shape& x, const std::vector<std::int64_t>& 
                     const Attrs& attrs, std::int64_t channels) {
   Shape out{x[0]};
   for (std::size_t i = 0; i + 2 < x.size(); ++i) {
-    std::int64_t d = detail::window_output_dim(
-        x[i + 1], k[i], attrs.strides[i], attrs.dilation.empty() ? 1 : attrs.dilation[i],
-        attrs.pad_begin[i], attrs.pad_end[i]);
+    std::int64_t d = detail::window_output_dim(x[i + 1], k[i], attrs.strides[i],
+                                               attrs.dilation.empty() ? 1 : attrs.dilation[i],
+                                               attrs.pad_begin[i], attrs.pad_end[i]);
     if (d == 0)
       fail(op, "the window " + shape_to_string(Shape(k.begin(), k.end())) +
                    " does not fit the input " + shape_to_string(x) + " (padded by " +
@@ -184,6 +184,40 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
   // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
   if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], (gates + a.rnn_reset_after) * units};
   return u;
+}
+
+// BatchNormStats(x) -> (2, C); BatchNorm(x, stats, gamma, beta) and BatchNormGrad(x, stats, gamma,
+// dy) -> x; BatchNormGradParams(x, stats, dy) -> (2, C). C = x[attrs.axis].
+Shape batch_norm_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
+  expect_inputs(op, in,
+                op == OpKind::kBatchNormStats ? 1 : (op == OpKind::kBatchNormGradParams ? 3 : 4));
+  const Shape& x = *in[0];
+  if (x.empty()) fail(op, "needs a tensor of rank >= 1");
+  const std::int64_t channels =
+      x[static_cast<std::size_t>(normalize_axis(op, a.axis, static_cast<int>(x.size())))];
+  const Shape stats{2, channels};
+  if (!(a.alpha >= 0) && op != OpKind::kBatchNormStats)
+    fail(op, "epsilon must be >= 0, got " + std::to_string(a.alpha));
+  auto expect = [&](std::size_t i, const Shape& expected, const char* what) {
+    const Shape& s = *in[i];
+    bool ok = s.size() == expected.size();
+    for (std::size_t d = 0; ok && d < s.size(); ++d) ok = !dims_conflict(s[d], expected[d]);
+    if (!ok)
+      fail(op, std::string("the ") + what + " must have shape " + shape_to_string(expected) +
+                   " for an input of shape " + shape_to_string(x) +
+                   " normalized over all axes but " + std::to_string(a.axis) + ", got " +
+                   shape_to_string(s));
+  };
+  if (op == OpKind::kBatchNormStats) return stats;
+  expect(1, stats, "statistics (mean; variance)");
+  if (op == OpKind::kBatchNormGradParams) {
+    expect(2, x, "output gradient");
+    return stats;
+  }
+  expect(2, {channels}, "gamma");
+  expect(3, op == OpKind::kBatchNorm ? Shape{channels} : x,
+         op == OpKind::kBatchNorm ? "beta" : "output gradient");
+  return x;
 }
 
 }  // namespace
@@ -437,6 +471,11 @@ Shape infer_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
     case OpKind::kRecurrentGrad:
     case OpKind::kRecurrentGradWeights:
       return recurrent_shape(op, in, attrs);
+    case OpKind::kBatchNormStats:
+    case OpKind::kBatchNorm:
+    case OpKind::kBatchNormGrad:
+    case OpKind::kBatchNormGradParams:
+      return batch_norm_shape(op, in, attrs);
     default:
       break;
   }
@@ -460,6 +499,10 @@ DType infer_dtype(OpKind op, const std::vector<DType>& in, const Attrs& attrs) {
     case OpKind::kRecurrent:
     case OpKind::kRecurrentGrad:
     case OpKind::kRecurrentGradWeights:
+    case OpKind::kBatchNormStats:
+    case OpKind::kBatchNorm:
+    case OpKind::kBatchNormGrad:
+    case OpKind::kBatchNormGradParams:
       for (DType d : in)
         if (d != in[0])
           fail(op, std::string("all inputs need the same dtype, got ") + dtype_name(in[0]) +

@@ -94,6 +94,14 @@ KernelFn kernel(OpKind op) {
       return &recurrent_grad;
     case OpKind::kRecurrentGradWeights:
       return &recurrent_grad_weights;
+    case OpKind::kBatchNormStats:
+      return &batch_norm_stats;
+    case OpKind::kBatchNorm:
+      return &batch_norm;
+    case OpKind::kBatchNormGrad:
+      return &batch_norm_grad;
+    case OpKind::kBatchNormGradParams:
+      return &batch_norm_grad_params;
     default:
       return nullptr;
   }

@@ -96,6 +96,9 @@ const std::map<OpKind, std::string>& reached_through_gradients() {
       // embedding, normalization and recurrent
       {OpKind::kRecurrentGrad, "recurrent_lstm"},         // Recurrent's gradient; no rule
       {OpKind::kRecurrentGradWeights, "recurrent_lstm"},  // Recurrent's dU; no rule
+      // BatchNorm's gradients (dx through the statistics; d gamma, d beta); no rules of their own
+      {OpKind::kBatchNormGrad, "batch_norm_train_channels_last"},
+      {OpKind::kBatchNormGradParams, "batch_norm_train_channels_last"},
   };
   return ops;
 }

@@ -2,10 +2,12 @@
 // moving averages updated by the compiled training step, axis, weights order, config.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "keras/keras.h"
 #include "layer_test_util.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
@@ -112,4 +114,96 @@ TEST(BatchNormalization, TrainsInAModel) {
   auto history = model.fit(x, y, {.batch_size = 16, .epochs = 30, .verbose = 0});
   auto losses = history.history.at("loss");
   EXPECT_LT(losses.back(), 0.3 * losses.front()) << ::testing::PrintToString(losses);
+}
+
+// The layer's training step is the fused ops (oneDNN's batch normalization on the cpu backend),
+// not a composition of means and broadcasts; inference is one BatchNorm with the moving
+// statistics.
+TEST(BatchNormalization, CompilesToTheFusedOps) {
+  for (int axis : {-1, 1}) {
+    auto layer = std::make_shared<BatchNormalization>(BatchNormalizationOptions{.axis = axis});
+    auto x = K::placeholder({-1, 4, 3, 5});
+    auto y = (*layer)(x);
+    auto grads = K::gradients(K::sum(K::square(y)), {x, layer->gamma(), layer->beta()});
+    std::vector<SymbolicTensor> outputs{y};
+    outputs.insert(outputs.end(), grads.begin(), grads.end());
+    K::Function train({x}, outputs, layer->updates(),
+                      {{K::learning_phase(), K::constant(1.0, DType::int32)}});
+    train({random_uniform({2, 4, 3, 5}, 5)});
+    auto steps = train.step_names();
+    for (const char* op : {"BatchNormStats", "BatchNorm", "BatchNormGrad", "BatchNormGradParams"})
+      EXPECT_NE(std::find(steps.begin(), steps.end(), op), steps.end()) << op;
+    for (const char* op : {"Mean", "MeanGrad", "SumLike"})
+      EXPECT_EQ(std::find(steps.begin(), steps.end(), op), steps.end()) << op;
+    K::Function infer({x}, {y}, {}, {{K::learning_phase(), K::constant(0.0, DType::int32)}});
+    infer({random_uniform({2, 4, 3, 5}, 6)});
+    steps = infer.step_names();
+    EXPECT_EQ(std::count(steps.begin(), steps.end(), "BatchNorm"), 1);
+    EXPECT_EQ(std::find(steps.begin(), steps.end(), "BatchNormStats"), steps.end());
+  }
+}
+
+// K.normalize_batch_in_training over axes that leave more than one axis: the generic ops, with
+// Keras's broadcasting of gamma and beta.
+TEST(BatchNormalization, BackendNormalizesOverAnyAxes) {
+  Tensor x = random_uniform({3, 4, 2}, 7, -1.0f, 2.0f);
+  Tensor gamma = random_uniform({4, 2}, 8, 0.5f, 1.5f), beta = random_uniform({4, 2}, 9);
+  auto xs = K::placeholder({3, 4, 2});
+  auto r = K::normalize_batch_in_training(xs, K::constant(gamma), K::constant(beta), {0}, 1e-3);
+  K::Function f({xs}, {r.normed, r.mean, r.variance});
+  auto got = f({x});
+  ASSERT_EQ(got[1].shape(), (Shape{4, 2}));
+  for (int t = 0; t < 4; ++t)
+    for (int c = 0; c < 2; ++c) {
+      double mean = 0, var = 0;
+      for (int i = 0; i < 3; ++i) mean += x(i, t, c) / 3;
+      for (int i = 0; i < 3; ++i) var += (x(i, t, c) - mean) * (x(i, t, c) - mean) / 3;
+      EXPECT_NEAR(got[1](t, c), mean, 1e-5);
+      EXPECT_NEAR(got[2](t, c), var, 1e-5);
+      for (int i = 0; i < 3; ++i)
+        EXPECT_NEAR(got[0](i, t, c),
+                    (x(i, t, c) - mean) / std::sqrt(var + 1e-3) * gamma(t, c) + beta(t, c), 1e-4);
+    }
+  // K.batch_normalization with per-channel statistics is the fused op; with statistics of
+  // another shape, numpy broadcasting.
+  Tensor mean = random_uniform({4, 2}, 10), var = random_uniform({4, 2}, 11, 0.5f, 2.0f);
+  auto y = K::batch_normalization(xs, K::constant(mean), K::constant(var), {}, {}, -1, 1e-2);
+  Tensor out = K::Function({xs}, {y})({x})[0];
+  for (int i = 0; i < 3; ++i)
+    for (int t = 0; t < 4; ++t)
+      for (int c = 0; c < 2; ++c)
+        EXPECT_NEAR(out(i, t, c), (x(i, t, c) - mean(t, c)) / std::sqrt(var(t, c) + 1e-2), 1e-5);
+  EXPECT_THROW(K::normalize_batch_in_training(xs, {}, {}, {0, 3}), std::invalid_argument);
+}
+
+// Inputs big enough for the threaded paths of the cpu kernels (oneDNN's team, the per-thread
+// sums), channels last and first, in both phases: the same values as the reference kernels.
+TEST(BatchNormalization, CpuMatchesReferenceOnLargeInputs) {
+  for (int axis : {-1, 1}) {
+    SCOPED_TRACE(axis);
+    Shape shape{8, 16, 16, 40};
+    Tensor x = random_uniform(shape, 12, -3.0f, 5.0f), r = random_uniform(shape, 13);
+    auto layer = std::make_shared<BatchNormalization>(BatchNormalizationOptions{.axis = axis});
+    auto xs = K::placeholder({-1, 16, 16, 40});
+    auto y = (*layer)(xs);
+    const std::int64_t channels = axis == 1 ? 16 : 40;
+    layer->set_weights({random_uniform({channels}, 14, 0.5f, 1.5f), random_uniform({channels}, 15),
+                        random_uniform({channels}, 16),
+                        random_uniform({channels}, 17, 0.5f, 2.0f)});
+    auto grads = K::gradients(K::sum(y * K::constant(r)), {xs, layer->gamma(), layer->beta()});
+    std::vector<SymbolicTensor> outputs{y};
+    outputs.insert(outputs.end(), grads.begin(), grads.end());
+    for (double phase : {1.0, 0.0}) {
+      std::vector<std::vector<Tensor>> results;
+      for (const char* backend : {"reference", "cpu"}) {
+        keras::testing::ScopedBackend scoped(backend);
+        K::Function f({xs}, outputs, {}, {{K::learning_phase(), K::constant(phase, DType::int32)}});
+        results.push_back(f({x}));
+      }
+      const char* names[] = {"y", "dx", "dgamma", "dbeta"};
+      for (std::size_t i = 0; i < outputs.size(); ++i)
+        EXPECT_TRUE(keras::testing::all_close(results[1][i], results[0][i], 1e-4, 1e-5, names[i]))
+            << "phase " << phase;
+    }
+  }
 }

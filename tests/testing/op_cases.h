@@ -843,6 +843,54 @@ inline std::vector<OpCase> make_op_cases() {
                  return K::recurrent(in[0], in[1],
                                      {.cell = Cell::kSimpleRNN, .activation = O::kCount});
                }});
+  // Batch normalization: K::normalize_batch_in_training (BatchNorm over BatchNormStats, the
+  // gradient through the batch statistics) and K::batch_normalization (given statistics, whose
+  // gradients flow to them), channels_last, channels_first and 2D.
+  c.push_back({"batch_norm_train_channels_last",
+               O::kBatchNorm,
+               {batched(uniform({3, 4, 3, 5}, -2, 3)), positive({5}), uniform({5})},
+               [](const Inputs& in) {
+                 return K::normalize_batch_in_training(in[0], in[1], in[2], {0, 1, 2}).normed;
+               }});
+  // 32 channels: oneDNN's jit kernels (fewer run its plain nspc / ncsp loops).
+  c.push_back({"batch_norm_train_32_channels",
+               O::kBatchNorm,
+               {batched(uniform({3, 2, 3, 32}, -2, 3)), positive({32}), uniform({32})},
+               [](const Inputs& in) {
+                 return K::normalize_batch_in_training(in[0], in[1], in[2], {0, 1, 2}).normed;
+               }});
+  c.push_back({"batch_norm_train_channels_first",
+               O::kBatchNorm,
+               {batched(uniform({2, 3, 4, 5}, -2, 3)), positive({3}), uniform({3})},
+               [](const Inputs& in) {
+                 return K::normalize_batch_in_training(in[0], in[1], in[2], {0, 2, 3}, 1e-2).normed;
+               }});
+  c.push_back(
+      {"batch_norm_train_2d_no_gamma_beta",
+       O::kBatchNorm,
+       {batched(uniform({7, 3}, -2, 3))},
+       [](const Inputs& in) { return K::normalize_batch_in_training(in[0], {}, {}, {0}).normed; }});
+  c.push_back({"batch_norm_stats_axis1",
+               O::kBatchNormStats,
+               {batched(uniform({3, 4, 5}, -2, 3))},
+               [](const Inputs& in) {
+                 auto r = K::normalize_batch_in_training(in[0], {}, {}, {0, 2});
+                 return r.mean * r.variance + K::square(r.mean);
+               }});
+  c.push_back(
+      {"batch_norm_given_stats",
+       O::kBatchNorm,
+       {batched(uniform({4, 2, 3, 5})), uniform({5}), positive({5}), uniform({5}), positive({5})},
+       [](const Inputs& in) {
+         return K::batch_normalization(in[0], in[1], in[2], in[3], in[4], -1, 1e-3);
+       }});
+  c.push_back({"batch_norm_given_stats_channels_first",
+               O::kBatchNorm,
+               {batched(uniform({2, 3, 4})), uniform({1, 3, 1}), positive({1, 3, 1}),
+                uniform({1, 3, 1}), positive({1, 3, 1})},
+               [](const Inputs& in) {
+                 return K::batch_normalization(in[0], in[1], in[2], in[3], in[4], 1, 1e-2);
+               }});
   return c;
 }
 

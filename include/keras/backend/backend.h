@@ -225,6 +225,29 @@ SymbolicTensor operator*(double x, const SymbolicTensor& y);
 SymbolicTensor operator/(double x, const SymbolicTensor& y);
 
 // embedding, normalization and recurrent
+
+// Keras's K.normalize_batch_in_training: normalizes x with its batch mean and biased variance over
+// `reduction_axes`, then scales by gamma and shifts by beta (either may be undefined, Keras's
+// None; given, they have one entry per kept element). Returns the normalized x and the batch mean
+// and biased variance, shaped like x without the reduced axes. When every axis but one is reduced
+// (BatchNormalization's case, any rank, any kept axis), it is one fused op (BatchNorm over
+// BatchNormStats; oneDNN's batch normalization on the cpu backend) whose gradient flows through the
+// statistics; other reductions compose the generic ops.
+struct NormalizedBatch {
+  SymbolicTensor normed, mean, variance;
+};
+NormalizedBatch normalize_batch_in_training(const SymbolicTensor& x, const SymbolicTensor& gamma,
+                                            const SymbolicTensor& beta, Axes reduction_axes,
+                                            double epsilon = 1e-3);
+// Keras's K.batch_normalization: gamma * (x - mean) / sqrt(var + epsilon) + beta. When mean, var,
+// gamma and beta hold one entry per element of x's `axis` (shape (C,) or x's rank with C at
+// `axis`), it is the fused BatchNorm op; otherwise numpy broadcasting of the generic ops. gamma
+// and beta may be undefined (None).
+SymbolicTensor batch_normalization(const SymbolicTensor& x, const SymbolicTensor& mean,
+                                   const SymbolicTensor& var, const SymbolicTensor& beta,
+                                   const SymbolicTensor& gamma, int axis = -1,
+                                   double epsilon = 1e-3);
+
 enum class RnnCell { kSimpleRNN = 0, kGRU = 1, kLSTM = 2 };
 
 struct RecurrentOptions {

@@ -101,6 +101,12 @@ enum class OpKind {
   kRecurrent,
   kRecurrentGrad,         // (inputs of Recurrent..., its output, its output's gradient)
   kRecurrentGradWeights,  // (inputs of Recurrent..., its output, RecurrentGrad's output): dU
+  // Batch normalization over every axis but attrs.axis (the channels, C of them), epsilon in
+  // attrs.alpha; `stats` is (2, C): the mean, then the biased variance. See backend.h.
+  kBatchNormStats,  // BatchNormStats(x) -> (2, C): x's batch mean and biased variance
+  kBatchNorm,       // BatchNorm(x, stats, gamma, beta): gamma (x - mean) / sqrt(var + eps) + beta
+  kBatchNormGrad,   // BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through them)
+  kBatchNormGradParams,  // BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy)
   kCount
 };
 
@@ -141,6 +147,7 @@ struct Attrs {
   bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
   bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
   bool rnn_reset_after = false;     // GRU: reset gate after the recurrent product; input: its bias
+  bool batch_stats = false;  // BatchNormGrad: stats are x's own, so dx includes their derivative
 };
 
 struct Node;
@@ -153,7 +160,7 @@ struct Node {
   Shape shape;  // static; -1 for unknown dimensions
   DType dtype;
   std::string name;
-  Tensor value;      // variables and constants: the data (variables are updated in place)
+  Tensor value;        // variables and constants: the data (variables are updated in place)
   NodePtr keras_mask;  // Keras's tensor._keras_mask, set by layers; the backend ignores it
   // Keras's tensor._keras_history (the layer call that made it), set by the engine; opaque here.
   std::shared_ptr<void> keras_history;

@@ -8,6 +8,7 @@
 
 #include "backend/random_state.h"
 #include "kernels/cpu/conv_kernels.h"
+#include "kernels/cpu/normalization.h"
 #include "kernels/cpu/recurrent.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/kernel.h"
@@ -164,6 +165,14 @@ KernelFn kernel(OpKind op) {
       return &recurrent_grad;
     case OpKind::kRecurrentGradWeights:
       return &recurrent_grad_weights;
+    case OpKind::kBatchNormStats:
+      return &batch_norm_stats;
+    case OpKind::kBatchNorm:
+      return &batch_norm;
+    case OpKind::kBatchNormGrad:
+      return &batch_norm_grad;
+    case OpKind::kBatchNormGradParams:
+      return &batch_norm_grad_params;
     default:
       return nullptr;
   }

@@ -51,6 +51,10 @@ void pad(const KernelCall& call);
 void recurrent(const KernelCall& call);  // kernels/recurrent.h describes the layouts
 void recurrent_grad(const KernelCall& call);
 void recurrent_grad_weights(const KernelCall& call);
+void batch_norm_stats(const KernelCall& call);  // kernels/batch_norm.h describes the layouts
+void batch_norm(const KernelCall& call);
+void batch_norm_grad(const KernelCall& call);
+void batch_norm_grad_params(const KernelCall& call);
 
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>

@@ -84,35 +84,30 @@ void BatchNormalization::build(const Shape& input_shape) {
 SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
   const int rank = inputs.ndim();
   const int axis = axis_ < 0 ? axis_ + rank : axis_;
-  const std::int64_t dim = moving_mean_.shape()[0];
   std::vector<int> reduction;
-  Shape broadcast(static_cast<std::size_t>(rank), 1);
-  broadcast[static_cast<std::size_t>(axis)] = dim;
   for (int d = 0; d < rank; ++d)
     if (d != axis) reduction.push_back(d);
-  const bool last_axis = axis == rank - 1;
-  auto shaped = [&](const SymbolicTensor& v) { return last_axis ? v : K::reshape(v, broadcast); };
-  auto affine = [&](SymbolicTensor x) {
-    if (scale_) x = x * shaped(gamma_);
-    if (center_) x = x + shaped(beta_);
-    return x;
-  };
-  // Training: batch statistics (biased variance), as K.normalize_batch_in_training.
-  SymbolicTensor mean = K::mean(inputs, reduction, true);
-  SymbolicTensor centered = inputs - mean;
-  SymbolicTensor variance = K::mean(K::square(centered), reduction, true);
-  SymbolicTensor trained = affine(centered / K::sqrt(variance + epsilon_));
-  // The moving averages, with the unbiased variance n / (n - (1 + epsilon)) as Keras 2.2.4.
-  SymbolicTensor one_feature = K::slice(inputs, axis, 0, 1) * 0.0 + 1.0;
-  SymbolicTensor n = K::sum(one_feature);
-  SymbolicTensor flat_mean = K::reshape(mean, {dim});
-  SymbolicTensor flat_var = K::reshape(variance, {dim}) * (n / (n - (1.0 + epsilon_)));
-  add_update(moving_mean_, moving_mean_ - (moving_mean_ - flat_mean) * (1.0 - momentum_));
+  // Training: the batch's mean and biased variance (K.normalize_batch_in_training), one fused op.
+  auto [trained, mean, variance] =
+      K::normalize_batch_in_training(inputs, gamma_, beta_, reduction, epsilon_);
+  // The moving averages take the unbiased variance, var * n / (n - (1 + epsilon)) as Keras 2.2.4
+  // writes it, with n the number of elements per feature.
+  const Shape& shape = inputs.shape();
+  SymbolicTensor flat_var;
+  if (shape_is_known(shape)) {
+    const double n =
+        static_cast<double>(shape_numel(shape) / shape[static_cast<std::size_t>(axis)]);
+    flat_var = variance * (n / (n - (1.0 + epsilon_)));
+  } else {
+    SymbolicTensor n = K::sum(K::slice(inputs, axis, 0, 1) * 0.0 + 1.0);  // known at run time
+    flat_var = variance * (n / (n - (1.0 + epsilon_)));
+  }
+  add_update(moving_mean_, moving_mean_ - (moving_mean_ - mean) * (1.0 - momentum_));
   add_update(moving_variance_,
              moving_variance_ - (moving_variance_ - flat_var) * (1.0 - momentum_));
-  // Inference: the moving statistics.
+  // Inference: the moving statistics (K.batch_normalization).
   SymbolicTensor inferred =
-      affine((inputs - shaped(moving_mean_)) / K::sqrt(shaped(moving_variance_) + epsilon_));
+      K::batch_normalization(inputs, moving_mean_, moving_variance_, beta_, gamma_, axis, epsilon_);
   return K::in_train_phase(trained, inferred);
 }
 
