@@ -5,6 +5,7 @@
 // convolutional.py and pooling.py subclass them under Keras's names.
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -65,17 +66,32 @@ void fill_conv(ConvOptions& o, py::dict& kw, std::size_t rank) {
 template <typename L>
 std::shared_ptr<L> make_conv(std::size_t rank, const py::args& args, py::kwargs kwargs) {
   ConvOptions o;
-  if (args.size() > 3 || (args.size() == 3 && rank != 2))
-    throw py::type_error("Conv" + std::to_string(rank) +
-                         "D takes (filters, kernel_size) positionally, got " +
-                         std::to_string(args.size()) + " positional arguments");
-  if (args.size() == 3) {
+  // Keras 1's Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...).
+  constexpr bool transpose = std::is_same_v<L, Conv2DTranspose>;
+  const std::size_t max_positional = transpose ? 4 : 3;
+  if (args.size() > max_positional || (args.size() == 3 && rank != 2))
+    throw py::type_error(
+        "Conv" + std::to_string(rank) + "D takes (filters, kernel_size) positionally" +
+        (transpose ? " (Keras 1's Deconvolution2D: (nb_filter, nb_row, nb_col, output_shape))"
+                   : "") +
+        ", got " + std::to_string(args.size()) + " positional arguments");
+  if (args.size() >= 3) {
     o.nb_filter = args[0].cast<std::int64_t>();
     o.nb_row = args[1].cast<std::int64_t>();
     o.nb_col = args[2].cast<std::int64_t>();
+    if (args.size() == 4) o.output_shape = to_shape(args[3]);
   } else {
     if (args.size() >= 1) o.filters = args[0].cast<std::int64_t>();
     if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank);
+  }
+  if constexpr (transpose) {
+    py::object output_shape = pop_kwarg(kwargs, "output_shape");
+    if (!output_shape.is_none()) {
+      if (o.output_shape)
+        throw py::type_error(
+            "Deconvolution2D got output_shape both positionally and as a keyword argument");
+      o.output_shape = to_shape(output_shape);
+    }
   }
   fill_conv(o, kwargs, rank);
   return make_layer<L>(std::move(o), kwargs);

@@ -26,14 +26,9 @@ class AtrousConvolution2D(Conv2D):
 
 class Deconvolution2D(Conv2DTranspose):
     """Keras 1's Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...): a
-    Conv2DTranspose. output_shape, which Theano needed, is computed here; as Keras 2's
-    conversion of Keras 1 calls does, it is accepted and not used."""
-
-    def __init__(self, *args, **kwargs):
-        if len(args) > 3:
-            args = args[:3] + args[4:]
-        kwargs.pop('output_shape', None)
-        Conv2DTranspose.__init__(self, *args, **kwargs)
+    Conv2DTranspose whose output rows and columns are output_shape's (batch, rows, cols,
+    filters), or (batch, filters, rows, cols) with dim_ordering='th'; the batch may be None.
+    output_shape may be positional (4th) or a keyword."""
 
 
 def _resize_class(base, name, arg, default, doc):
