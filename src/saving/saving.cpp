@@ -421,7 +421,7 @@ json model_to_json_dict(const Model& model) {
 void save_model(const Model& model, const std::string& filepath, bool overwrite,
                 bool include_optimizer) {
   if (is_keras_archive(filepath)) {
-    save_keras_archive(model, filepath, overwrite);
+    save_keras_archive(model, filepath, overwrite, include_optimizer);
     return;
   }
   json model_config = {{"class_name", model.class_name()}, {"config", model.get_config()}};

@@ -53,7 +53,8 @@ void compile_from_training_config(Model& model, const nlohmann::json& config,
 namespace keras::saving {
 // Keras 3's .keras archives (keras_archive.cpp).
 bool is_keras_archive(const std::string& filepath);
-void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite);
+void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite,
+                        bool include_optimizer);
 ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& custom_objects,
                             bool compile);
 }  // namespace keras::saving

@@ -158,3 +158,65 @@ TEST(H5pyInterop, Keras1LstmAndThConvolutionLoadAndPredict) {
   check("keras1_lstm.h5", "lstm", {2, 3, 2});
   check("keras1_th_conv.h5", "conv", {2, 2, 5, 5});
 }
+
+// A Keras 3 archive of a model trained with Adam (amsgrad): h5py, following Keras 3's
+// saving_lib, finds the layer weights and the optimizer's variables in Keras 3's order.
+TEST(H5pyInterop, KerasArchiveWithOptimizerStateReadsWithH5py) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  backend::clear_session();
+  Sequential model;
+  model.add(Dense(6, {.activation = "relu", .input_dim = 5}));
+  model.add(Dropout(0.5));
+  model.add(Dense(3, {.activation = "softmax"}));
+  model.compile({.optimizer = optimizers::Adam({.lr = 0.002, .amsgrad = true}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  Tensor x = Tensor::full({8, 5}, 0.5);
+  Tensor y = utils::to_categorical(
+      Tensor::from_vector(std::vector<std::int64_t>{0, 1, 2, 0, 1, 2, 0, 1}), 3);
+  model.fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
+  fs::path dir = scratch("archive");
+  model.save((dir / "m.keras").string());
+  auto read = nlohmann::json::parse(
+      run(python + " " + kTools + "keras_h5_read.py " + (dir / "m.keras").string()));
+  EXPECT_EQ(read["config"]["class_name"], "Sequential");
+  const auto& compile_config = read["config"]["compile_config"];
+  EXPECT_EQ(compile_config["loss"], "categorical_crossentropy");
+  EXPECT_EQ(compile_config["metrics"], nlohmann::json::parse(R"(["accuracy"])"));
+  const auto& optimizer = compile_config["optimizer"];
+  EXPECT_EQ(optimizer["module"], "keras.optimizers");
+  EXPECT_EQ(optimizer["class_name"], "Adam");
+  EXPECT_EQ(optimizer["config"]["learning_rate"], 0.002);
+  EXPECT_EQ(optimizer["config"]["amsgrad"], true);
+  EXPECT_FALSE(optimizer["config"].contains("lr"));
+  EXPECT_FALSE(optimizer["config"].contains("decay"));
+
+  // Layers: Dense, Dropout (no variables), Dense at Keras 3's paths.
+  const auto& layers = read["layers"];
+  ASSERT_EQ(layers.size(), 3u);
+  EXPECT_EQ(layers[0]["path"], "layers/dense");
+  EXPECT_EQ(layers[1]["path"], "layers/dropout");
+  EXPECT_EQ(layers[2]["path"], "layers/dense_1");
+  std::vector<Tensor> weights = model.get_weights();
+  std::size_t k = 0;
+  for (const auto& layer : layers)
+    for (const auto& values : layer["values"]) {
+      ASSERT_LT(k, weights.size());
+      EXPECT_EQ(values.get<std::vector<double>>(), weights[k++].to_vector<double>());
+    }
+  EXPECT_EQ(k, weights.size());
+
+  // Optimizer: iteration, learning_rate, then m, v and vhat for each of the 4 weights.
+  const auto& vars = read["optimizer_vars"];
+  ASSERT_EQ(vars.size(), 2u + 3u * 4u);
+  EXPECT_EQ(vars[0]["dtype"], "int64");
+  EXPECT_EQ(vars[0]["values"][0], 2.0);  // two batches
+  EXPECT_EQ(vars[1]["values"][0], 0.002);
+  std::vector<Tensor> state = model.optimizer()->get_weights();  // iterations, m, v, vhat
+  ASSERT_EQ(state.size(), 1u + 3u * 4u);
+  for (std::size_t i = 1; i < state.size(); ++i) {
+    EXPECT_EQ(vars[i + 1]["shape"].get<std::vector<std::int64_t>>(), state[i].shape());
+    EXPECT_EQ(vars[i + 1]["values"].get<std::vector<double>>(), state[i].to_vector<double>());
+  }
+}
