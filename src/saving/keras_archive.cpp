@@ -411,8 +411,9 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
       h5::Group optimizer = file.root().open_group("optimizer");
       if (optimizer.has_group("vars")) {
         h5::Group vars = optimizer.open_group("vars");
-        const std::size_t count = vars.children().size();
-        for (std::size_t i = 0; i < count; ++i)
+        // Looked up by name, "0", "1", ... as Keras 3 does: HDF5 1.10 can crash listing the
+        // links of a damaged group by index, not looking one up by name.
+        for (std::size_t i = 0; vars.has(std::to_string(i)); ++i)
           optimizer_vars.push_back(vars.read_dataset(std::to_string(i)));
       }
     }

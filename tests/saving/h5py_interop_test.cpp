@@ -220,3 +220,52 @@ TEST(H5pyInterop, KerasArchiveWithOptimizerStateReadsWithH5py) {
     EXPECT_EQ(vars[i + 1]["values"].get<std::vector<double>>(), state[i].to_vector<double>());
   }
 }
+
+// Weights saved from Keras 2.2.4's CuDNNLSTM (kernel blocks holding cuDNN's row-major matrices,
+// input and recurrent biases) load into LSTM(recurrent_activation='sigmoid') as Keras's
+// _convert_rnn_weights converts them, and predict what cuDNN's equations give in numpy; the
+// whole model file, its CuDNNLSTM config included, loads as that LSTM.
+TEST(H5pyInterop, CudnnLstmWeightsLoadIntoLstmAndPredict) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  fs::path dir = scratch("cudnn");
+  run(python + " " + kTools + "make_keras_fixtures.py " + dir.string());
+  std::ifstream in(dir / "expected_cudnn.json");
+  auto expected = nlohmann::json::parse(in);
+  std::vector<float> xs;
+  for (double v : expected["x"].get<std::vector<double>>()) xs.push_back(static_cast<float>(v));
+  Tensor x = Tensor::from_vector(xs, {2, 4, 2});
+  std::vector<double> y = expected["y"].get<std::vector<double>>();
+  auto check = [&](Model& model) {
+    std::vector<double> out = model.predict(x).to_vector<double>();
+    ASSERT_EQ(out.size(), y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(out[i], y[i], 1e-5) << i;
+  };
+  for (bool by_name : {false, true}) {
+    SCOPED_TRACE(by_name ? "by name" : "positional");
+    backend::clear_session();
+    Sequential model;
+    model.add(LSTM(
+        3,
+        {.recurrent_activation = "sigmoid", .input_shape = Shape{4, 2}, .name = "cu_dnnlstm_1"}));
+    model.load_weights((dir / "cudnn_lstm_weights.h5").string(), by_name);
+    check(model);
+  }
+  auto model = models::load_model((dir / "cudnn_lstm.h5").string());
+  ASSERT_EQ(model->layers().size(), 1u);
+  EXPECT_EQ(model->layers()[0]->class_name(), "LSTM");
+  auto config = model->layers()[0]->get_config();
+  EXPECT_EQ(config["recurrent_activation"], "sigmoid");
+  EXPECT_EQ(config["activation"], "tanh");
+  check(*model);
+  // Into an LSTM of another size: Keras's shape error after the conversion.
+  backend::clear_session();
+  Sequential wrong;
+  wrong.add(LSTM(2, {.input_shape = Shape{4, 2}}));
+  try {
+    wrong.load_weights((dir / "cudnn_lstm_weights.h5").string());
+    ADD_FAILURE() << "loaded CuDNNLSTM(3) weights into LSTM(2)";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("has shape (2, 12)"), std::string::npos) << e.what();
+  }
+}

@@ -12,6 +12,12 @@ keras1_lstm.h5 (LSTM(4) over (3, 2) inputs, its 12 per-gate arrays W_i, U_i, b_i
 Keras 1's order i, c, f, o) and keras1_th_conv.h5 (Convolution2D(3, 3, 3, dim_ordering='th') over
 (2, 5, 5) inputs, kernel (nb_filter, stack, rows, cols)), with expected_keras1_layers.json holding
 inputs and numpy's outputs ({"lstm_x", "lstm_y", "conv_x", "conv_y"}).
+
+And weights saved from Keras 2.2.4's CuDNNLSTM (keras/layers/cudnn_recurrent.py), which Keras's
+loader converts for LSTM (keras/engine/saving.py::_convert_rnn_weights): cudnn_lstm_weights.h5
+(save_weights layout, layer cu_dnnlstm_1: CuDNNLSTM(3) over (4, 2) inputs) and cudnn_lstm.h5 (the
+whole model, its CuDNNLSTM config included), with expected_cudnn.json ({"x", "y"}: inputs (2, 4, 2)
+and the last hidden state (2, 3) computed with cuDNN's LSTM equations from cuDNN's own matrices).
 """
 import json
 import os
@@ -196,6 +202,88 @@ def write_keras1_th_conv(path):
     write_keras1_model(path, layer, ["convolution2d_1_W", "convolution2d_1_b"], [CONV_W, CONV_B])
 
 
+# cuDNN's canonical LSTM parameters, per gate (i, f, c, o): input matrix W (units, input_dim),
+# recurrent matrix R (units, units), input bias bW and recurrent bias bR; h' = o * tanh(c'),
+# c' = f * c + i * tanh(W_c x + R_c h + bW_c + bR_c), gates with the logistic sigmoid.
+CUDNN_UNITS, CUDNN_INPUT = 3, 2
+CUDNN = {g: (rng.uniform(-1, 1, (CUDNN_UNITS, CUDNN_INPUT)).astype("float32"),
+             rng.uniform(-1, 1, (CUDNN_UNITS, CUDNN_UNITS)).astype("float32"),
+             rng.uniform(-1, 1, (CUDNN_UNITS,)).astype("float32"),
+             rng.uniform(-1, 1, (CUDNN_UNITS,)).astype("float32")) for g in "ifco"}
+CUDNN_X = rng.uniform(-1, 1, (2, 4, CUDNN_INPUT)).astype("float32")
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def cudnn_lstm_predict(x):
+    x = x.astype(np.float64)
+    h = np.zeros((x.shape[0], CUDNN_UNITS))
+    c = np.zeros((x.shape[0], CUDNN_UNITS))
+    for t in range(x.shape[1]):
+        z = {g: x[:, t] @ W.T + h @ R.T + bW + bR for g, (W, R, bW, bR) in CUDNN.items()}
+        c = sigmoid(z["f"]) * c + sigmoid(z["i"]) * np.tanh(z["c"])
+        h = sigmoid(z["o"]) * np.tanh(c)
+    return h
+
+
+def cudnn_lstm_arrays():
+    # Keras 2.2.4's CuDNNLSTM: kernel (input_dim, 4 * units), recurrent_kernel (units, 4 * units),
+    # bias (8 * units); gate g's blocks kernel[:, g*units:(g+1)*units] and likewise, and
+    # _canonical_to_params hands cuDNN each block flattened in C order (tf.reshape(x, (-1,))) as
+    # that gate's matrix, then the 4 input biases and the 4 recurrent biases: so each kernel block
+    # holds W's row-major values, each recurrent block R itself.
+    kernel = np.hstack([W.reshape(-1).reshape(CUDNN_INPUT, CUDNN_UNITS)
+                        for W, _, _, _ in CUDNN.values()])
+    recurrent = np.hstack([R for _, R, _, _ in CUDNN.values()])
+    bias = np.concatenate([bW for _, _, bW, _ in CUDNN.values()] +
+                          [bR for _, _, _, bR in CUDNN.values()])
+    return [kernel, recurrent, bias]
+
+
+def write_cudnn_lstm_weights(group):
+    name = "cu_dnnlstm_1"
+    group.attrs["layer_names"] = strings([name])
+    group.attrs["backend"] = b"tensorflow"
+    group.attrs["keras_version"] = b"2.2.4"
+    lg = group.create_group(name)
+    names = ["%s/%s:0" % (name, w) for w in ("kernel", "recurrent_kernel", "bias")]
+    lg.attrs["weight_names"] = strings(names)
+    for n, w in zip(names, cudnn_lstm_arrays()):
+        lg.create_dataset(n, data=w)
+
+
+def write_cudnn_lstm_weights_file(path):
+    with h5py.File(path, "w") as f:
+        write_cudnn_lstm_weights(f)
+
+
+def write_cudnn_lstm_model(path):
+    # CuDNNLSTM.get_config in Keras 2.2.4 (the _CuDNNRNN base adds return_sequences,
+    # return_state, go_backwards and stateful).
+    initializer = {"class_name": "VarianceScaling", "config": {
+        "scale": 1.0, "mode": "fan_avg", "distribution": "uniform", "seed": None}}
+    config = {"class_name": "Sequential", "config": {"name": "sequential_1", "layers": [
+        {"class_name": "CuDNNLSTM", "config": {
+            "name": "cu_dnnlstm_1", "trainable": True, "batch_input_shape": [None, 4, 2],
+            "dtype": "float32", "return_sequences": False, "return_state": False,
+            "go_backwards": False, "stateful": False, "units": CUDNN_UNITS,
+            "kernel_initializer": initializer,
+            "recurrent_initializer": {"class_name": "Orthogonal", "config": {
+                "gain": 1.0, "seed": None}},
+            "bias_initializer": {"class_name": "Zeros", "config": {}},
+            "unit_forget_bias": True, "kernel_regularizer": None,
+            "recurrent_regularizer": None, "bias_regularizer": None,
+            "activity_regularizer": None, "kernel_constraint": None,
+            "recurrent_constraint": None, "bias_constraint": None}}]}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = b"2.2.4"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(config).encode("utf8")
+        write_cudnn_lstm_weights(f.create_group("model_weights"))
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     write_keras1(os.path.join(out, "keras1.h5"))
@@ -208,6 +296,11 @@ def main(out):
     with open(os.path.join(out, "expected_keras1_layers.json"), "w") as f:
         json.dump({"lstm_x": LSTM_X.ravel().tolist(), "lstm_y": lstm_predict(LSTM_X).ravel().tolist(),
                    "conv_x": CONV_X.ravel().tolist(), "conv_y": conv_predict(CONV_X).ravel().tolist()},
+                  f)
+    write_cudnn_lstm_weights_file(os.path.join(out, "cudnn_lstm_weights.h5"))
+    write_cudnn_lstm_model(os.path.join(out, "cudnn_lstm.h5"))
+    with open(os.path.join(out, "expected_cudnn.json"), "w") as f:
+        json.dump({"x": CUDNN_X.ravel().tolist(), "y": cudnn_lstm_predict(CUDNN_X).ravel().tolist()},
                   f)
 
 
