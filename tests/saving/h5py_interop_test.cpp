@@ -269,3 +269,36 @@ TEST(H5pyInterop, CudnnLstmWeightsLoadIntoLstmAndPredict) {
     EXPECT_NE(std::string(e.what()).find("has shape (2, 12)"), std::string::npos) << e.what();
   }
 }
+
+// A Keras 3 archive written as Keras 3's saving_lib writes it (int32 iteration, float32 learning
+// rate, momentums then velocities, no velocity_hats) loads compiled, with that optimizer state.
+TEST(H5pyInterop, Keras3ArchiveWithOptimizerStateLoads) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  fs::path dir = scratch("keras3");
+  run(python + " " + kTools + "make_keras_fixtures.py " + dir.string());
+  std::ifstream in(dir / "expected_keras3.json");
+  auto expected = nlohmann::json::parse(in);
+  auto model = models::load_model((dir / "keras3_adam.keras").string());
+  ASSERT_TRUE(model->compiled());
+  EXPECT_EQ(model->optimizer()->class_name(), "Adam");
+  EXPECT_EQ(model->optimizer()->learning_rate(), expected["learning_rate"].get<double>());
+  EXPECT_EQ(model->get_weights()[0].to_vector<double>(),
+            expected["kernel"].get<std::vector<double>>());
+  EXPECT_EQ(model->get_weights()[1].to_vector<double>(),
+            expected["bias"].get<std::vector<double>>());
+  model->make_train_function();
+  std::vector<Tensor> state = model->optimizer()->get_weights();  // iterations, m, v, vhat
+  ASSERT_EQ(state.size(), 7u);
+  EXPECT_EQ(state[0].dtype(), DType::int64);
+  EXPECT_EQ(state[0].item(), 7.0);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(state[1 + i].to_vector<double>(), expected["m"][i].get<std::vector<double>>());
+    EXPECT_EQ(state[3 + i].to_vector<double>(), expected["v"][i].get<std::vector<double>>());
+  }
+  // It trains on from there.
+  Tensor x = Tensor::full({4, 5}, 0.25);
+  Tensor y = utils::to_categorical(Tensor::from_vector(std::vector<std::int64_t>{0, 1, 2, 0}), 3);
+  model->fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
+  EXPECT_EQ(model->optimizer()->get_weights()[0].item(), 8.0);
+}

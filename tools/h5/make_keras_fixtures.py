@@ -18,7 +18,15 @@ loader converts for LSTM (keras/engine/saving.py::_convert_rnn_weights): cudnn_l
 (save_weights layout, layer cu_dnnlstm_1: CuDNNLSTM(3) over (4, 2) inputs) and cudnn_lstm.h5 (the
 whole model, its CuDNNLSTM config included), with expected_cudnn.json ({"x", "y"}: inputs (2, 4, 2)
 and the last hidden state (2, 3) computed with cuDNN's LSTM equations from cuDNN's own matrices).
+
+And a Keras 3 archive of a compiled, trained model as Keras 3's saving_lib writes it
+(keras/src/saving/saving_lib.py, optimizers/base_optimizer.py): keras3_adam.keras, a Sequential
+InputLayer(5) -> Dense(3) with Adam, its optimizer variables at optimizer/vars/<i> (iteration as
+int32, as the JAX backend writes it, learning_rate float32, momentums, velocities), with
+expected_keras3.json ({"iteration", "learning_rate", "kernel", "bias", "m", "v"}).
 """
+import io
+import zipfile
 import json
 import os
 import sys
@@ -284,6 +292,58 @@ def write_cudnn_lstm_model(path):
         write_cudnn_lstm_weights(f.create_group("model_weights"))
 
 
+K3_KERNEL = rng.uniform(-1, 1, (5, 3)).astype("float32")
+K3_BIAS = rng.uniform(-1, 1, (3,)).astype("float32")
+K3_M = [rng.uniform(-1, 1, w.shape).astype("float32") for w in (K3_KERNEL, K3_BIAS)]
+K3_V = [rng.uniform(0, 1, w.shape).astype("float32") for w in (K3_KERNEL, K3_BIAS)]
+
+
+def write_keras3_archive(path):
+    dtype = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+             "registered_name": None}
+    config = {"module": "keras", "class_name": "Sequential", "config": {
+        "name": "sequential", "trainable": True, "dtype": dtype, "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "config": {
+                "batch_shape": [None, 5], "dtype": "float32", "sparse": False,
+                "name": "input_layer"}, "registered_name": None},
+            {"module": "keras.layers", "class_name": "Dense", "config": {
+                "name": "dense", "trainable": True, "dtype": dtype, "units": 3,
+                "activation": "softmax", "use_bias": True,
+                "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform",
+                                       "config": {"seed": None}, "registered_name": None},
+                "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros",
+                                     "config": {}, "registered_name": None},
+                "kernel_regularizer": None, "bias_regularizer": None, "kernel_constraint": None,
+                "bias_constraint": None}, "registered_name": None,
+             "build_config": {"input_shape": [None, 5]}}]},
+        "registered_name": None, "build_config": {"input_shape": [None, 5]},
+        "compile_config": {
+            "optimizer": {"module": "keras.optimizers", "class_name": "Adam", "config": {
+                "name": "adam", "learning_rate": 0.003000000026077032, "weight_decay": None,
+                "clipnorm": None, "global_clipnorm": None, "clipvalue": None, "use_ema": False,
+                "ema_momentum": 0.99, "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                "gradient_accumulation_steps": None, "beta_1": 0.9, "beta_2": 0.999,
+                "epsilon": 1e-07, "amsgrad": False}, "registered_name": None},
+            "loss": "categorical_crossentropy", "loss_weights": None, "metrics": ["accuracy"],
+            "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1,
+            "jit_compile": False}}
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as f:
+        f.create_group("layers").create_group("dense").create_group("vars")
+        f["layers/dense/vars"]["0"] = K3_KERNEL
+        f["layers/dense/vars"]["1"] = K3_BIAS
+        opt = f.create_group("optimizer").create_group("vars")
+        values = [np.array(7, dtype="int32"), np.array(0.003, dtype="float32")] + K3_M + K3_V
+        for i, v in enumerate(values):
+            opt[str(i)] = v
+        f.create_group("vars")
+    metadata = {"keras_version": "3.3.3", "date_saved": "2024-05-01@12:00:00"}
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("metadata.json", json.dumps(metadata))
+        zf.writestr("config.json", json.dumps(config))
+        zf.writestr("model.weights.h5", weights.getvalue())
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     write_keras1(os.path.join(out, "keras1.h5"))
@@ -297,6 +357,12 @@ def main(out):
         json.dump({"lstm_x": LSTM_X.ravel().tolist(), "lstm_y": lstm_predict(LSTM_X).ravel().tolist(),
                    "conv_x": CONV_X.ravel().tolist(), "conv_y": conv_predict(CONV_X).ravel().tolist()},
                   f)
+    write_keras3_archive(os.path.join(out, "keras3_adam.keras"))
+    with open(os.path.join(out, "expected_keras3.json"), "w") as f:
+        json.dump({"iteration": 7, "learning_rate": float(np.float32(0.003)),
+                   "kernel": K3_KERNEL.ravel().tolist(), "bias": K3_BIAS.ravel().tolist(),
+                   "m": [m.ravel().tolist() for m in K3_M],
+                   "v": [v.ravel().tolist() for v in K3_V]}, f)
     write_cudnn_lstm_weights_file(os.path.join(out, "cudnn_lstm_weights.h5"))
     write_cudnn_lstm_model(os.path.join(out, "cudnn_lstm.h5"))
     with open(os.path.join(out, "expected_cudnn.json"), "w") as f:
