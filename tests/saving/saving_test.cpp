@@ -356,6 +356,28 @@ TEST(Saving, Keras3ArchiveRoundTrip) {
   EXPECT_EQ(files, 2) << "temporary files were left behind";
 }
 
+// A compiled model that never trained (its optimizer holds only iteration and learning_rate, as
+// in Keras 3), and include_optimizer=false / compile=false.
+TEST(Saving, Keras3ArchiveOfAnUntrainedOrUncompiledModel) {
+  backend::clear_session();
+  auto model = mlp("sgd");
+  model->optimizer()->set_learning_rate(0.125);
+  fs::path dir = scratch("archive_untrained");
+  std::string path = (dir / "m.keras").string();
+  model->save(path);
+  auto loaded = models::load_model(path);
+  ASSERT_TRUE(loaded->compiled());
+  EXPECT_EQ(loaded->optimizer()->class_name(), "SGD");
+  EXPECT_EQ(loaded->optimizer()->learning_rate(), 0.125);
+  auto [x, y] = blobs(16, 3);
+  loaded->fit(x, y, {.batch_size = 16, .epochs = 1, .verbose = 0});
+  EXPECT_EQ(loaded->optimizer()->get_weights()[0].item(), 1.0);
+  EXPECT_FALSE(models::load_model(path, {}, /*compile=*/false)->compiled());
+  models::save_model(*model, path, /*overwrite=*/true, /*include_optimizer=*/false);
+  EXPECT_EQ(read_file(path).find("compile_config"), std::string::npos);
+  EXPECT_FALSE(models::load_model(path)->compiled());
+}
+
 TEST(Saving, Keras3StyleConfigsAreRead) {
   // What Keras 3 writes for a Sequential model's config.json (abridged to the keys it sets).
   auto config = nlohmann::json::parse(R"({"module": "keras", "class_name": "Sequential",
