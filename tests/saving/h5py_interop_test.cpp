@@ -302,3 +302,47 @@ TEST(H5pyInterop, Keras3ArchiveWithOptimizerStateLoads) {
   model->fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
   EXPECT_EQ(model->optimizer()->get_weights()[0].item(), 8.0);
 }
+
+// Weights saved from Keras 2.2.4's CuDNNGRU load into GRU(reset_after=True,
+// recurrent_activation='sigmoid') and predict what cuDNN's equations give in numpy. Skipped while
+// GRU has no reset_after (it lands with the recurrent layers' work); without it, Keras's refusal.
+TEST(H5pyInterop, CudnnGruWeightsLoadIntoResetAfterGru) {
+  std::string python = python_with_h5py();
+  if (python.empty()) GTEST_SKIP() << "python3-h5py is not installed";
+  fs::path dir = scratch("cudnn_gru");
+  run(python + " " + kTools + "make_keras_fixtures.py " + dir.string());
+  const std::string file = (dir / "cudnn_gru_weights.h5").string();
+  backend::clear_session();
+  {
+    Sequential plain;
+    plain.add(GRU(3, {.recurrent_activation = "sigmoid", .input_shape = Shape{4, 2}}));
+    try {
+      plain.load_weights(file);
+      ADD_FAILURE() << "CuDNNGRU weights loaded into GRU(reset_after=False)";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(
+          std::string(e.what()).find("CuDNNGRU is not compatible with GRU(reset_after=False)"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+  LayerPtr gru;
+  try {
+    gru = layers::deserialize(nlohmann::json::parse(R"({"class_name": "GRU", "config": {
+        "units": 3, "reset_after": true, "recurrent_activation": "sigmoid",
+        "batch_input_shape": [null, 4, 2]}})"));
+  } catch (const std::invalid_argument&) {
+    GTEST_SKIP() << "GRU has no reset_after here yet";
+  }
+  std::ifstream in(dir / "expected_cudnn_gru.json");
+  auto expected = nlohmann::json::parse(in);
+  std::vector<float> xs;
+  for (double v : expected["x"].get<std::vector<double>>()) xs.push_back(static_cast<float>(v));
+  Sequential model;
+  model.add(gru);
+  model.load_weights(file);
+  std::vector<double> out = model.predict(Tensor::from_vector(xs, {2, 4, 2})).to_vector<double>();
+  std::vector<double> y = expected["y"].get<std::vector<double>>();
+  ASSERT_EQ(out.size(), y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(out[i], y[i], 1e-5) << i;
+}

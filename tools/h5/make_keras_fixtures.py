@@ -19,6 +19,9 @@ loader converts for LSTM (keras/engine/saving.py::_convert_rnn_weights): cudnn_l
 whole model, its CuDNNLSTM config included), with expected_cudnn.json ({"x", "y"}: inputs (2, 4, 2)
 and the last hidden state (2, 3) computed with cuDNN's LSTM equations from cuDNN's own matrices).
 
+Likewise CuDNNGRU (Keras 2.2.4's CuDNNGRU, which Keras loads into GRU(reset_after=True)):
+cudnn_gru_weights.h5 (layer cu_dnngru_1: CuDNNGRU(3) over (4, 2) inputs) with expected_cudnn_gru.json.
+
 And a Keras 3 archive of a compiled, trained model as Keras 3's saving_lib writes it
 (keras/src/saving/saving_lib.py, optimizers/base_optimizer.py): keras3_adam.keras, a Sequential
 InputLayer(5) -> Dense(3) with Adam, its optimizer variables at optimizer/vars/<i> (iteration as
@@ -292,6 +295,77 @@ def write_cudnn_lstm_model(path):
         write_cudnn_lstm_weights(f.create_group("model_weights"))
 
 
+# cuDNN's canonical GRU parameters, per gate (z, r, h, Keras's column order): W, R, bW, bR;
+# r and z with the sigmoid, h~ = tanh(W_h x + bW_h + r * (R_h h + bR_h)), h' = z * h + (1 - z) * h~.
+GRU_CUDNN = {g: (rng.uniform(-1, 1, (CUDNN_UNITS, CUDNN_INPUT)).astype("float32"),
+                 rng.uniform(-1, 1, (CUDNN_UNITS, CUDNN_UNITS)).astype("float32"),
+                 rng.uniform(-1, 1, (CUDNN_UNITS,)).astype("float32"),
+                 rng.uniform(-1, 1, (CUDNN_UNITS,)).astype("float32")) for g in "zrh"}
+
+
+def cudnn_gru_predict(x):
+    x = x.astype(np.float64)
+    h = np.zeros((x.shape[0], CUDNN_UNITS))
+    for t in range(x.shape[1]):
+        xs = {g: x[:, t] @ W.T + bW for g, (W, R, bW, bR) in GRU_CUDNN.items()}
+        hs = {g: h @ R.T + bR for g, (W, R, bW, bR) in GRU_CUDNN.items()}
+        z = sigmoid(xs["z"] + hs["z"])
+        r = sigmoid(xs["r"] + hs["r"])
+        h = z * h + (1 - z) * np.tanh(xs["h"] + r * hs["h"])
+    return h
+
+
+def cudnn_gru_arrays():
+    # Keras 2.2.4's CuDNNGRU: kernel (input_dim, 3 * units) in z, r, h blocks holding cuDNN's
+    # row-major matrices (as for CuDNNLSTM), recurrent_kernel blocks R, bias (6 * units): input
+    # biases z, r, h, then recurrent biases z, r, h.
+    kernel = np.hstack([W.reshape(-1).reshape(CUDNN_INPUT, CUDNN_UNITS)
+                        for W, _, _, _ in GRU_CUDNN.values()])
+    recurrent = np.hstack([R for _, R, _, _ in GRU_CUDNN.values()])
+    bias = np.concatenate([bW for _, _, bW, _ in GRU_CUDNN.values()] +
+                          [bR for _, _, _, bR in GRU_CUDNN.values()])
+    return [kernel, recurrent, bias]
+
+
+def keras_gru_reset_after_predict(x, kernel, recurrent, bias):
+    # Keras 2.2.4's GRU(reset_after=True, recurrent_activation='sigmoid') step, for the check below.
+    u = CUDNN_UNITS
+    x = x.astype(np.float64)
+    h = np.zeros((x.shape[0], u))
+    for t in range(x.shape[1]):
+        xm = x[:, t] @ kernel + bias[0]
+        hm = h @ recurrent + bias[1]
+        z = sigmoid(xm[:, :u] + hm[:, :u])
+        r = sigmoid(xm[:, u:2 * u] + hm[:, u:2 * u])
+        h = z * h + (1 - z) * np.tanh(xm[:, 2 * u:] + r * hm[:, 2 * u:])
+    return h
+
+
+def check_cudnn_gru_fixture():
+    # The stored arrays, converted as Keras's _convert_rnn_weights converts them (per gate: kernel
+    # block k -> k.T.reshape(k.shape, order='F'), recurrent block -> its transpose, bias ->
+    # (2, 3 * units)), give in Keras's GRU what cuDNN's equations give: the fixture is consistent.
+    kernel, recurrent, bias = cudnn_gru_arrays()
+    kernel = np.hstack([k.T.reshape(k.shape, order="F") for k in np.hsplit(kernel, 3)])
+    recurrent = np.hstack([k.T for k in np.hsplit(recurrent, 3)])
+    bias = bias.reshape((2, -1))
+    ours = keras_gru_reset_after_predict(CUDNN_X, kernel, recurrent, bias)
+    assert np.allclose(ours, cudnn_gru_predict(CUDNN_X), atol=1e-6), "CuDNNGRU fixture inconsistent"
+
+
+def write_cudnn_gru_weights_file(path):
+    name = "cu_dnngru_1"
+    with h5py.File(path, "w") as f:
+        f.attrs["layer_names"] = strings([name])
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["keras_version"] = b"2.2.4"
+        lg = f.create_group(name)
+        names = ["%s/%s:0" % (name, w) for w in ("kernel", "recurrent_kernel", "bias")]
+        lg.attrs["weight_names"] = strings(names)
+        for n, w in zip(names, cudnn_gru_arrays()):
+            lg.create_dataset(n, data=w)
+
+
 K3_KERNEL = rng.uniform(-1, 1, (5, 3)).astype("float32")
 K3_BIAS = rng.uniform(-1, 1, (3,)).astype("float32")
 K3_M = [rng.uniform(-1, 1, w.shape).astype("float32") for w in (K3_KERNEL, K3_BIAS)]
@@ -363,6 +437,11 @@ def main(out):
                    "kernel": K3_KERNEL.ravel().tolist(), "bias": K3_BIAS.ravel().tolist(),
                    "m": [m.ravel().tolist() for m in K3_M],
                    "v": [v.ravel().tolist() for v in K3_V]}, f)
+    check_cudnn_gru_fixture()
+    write_cudnn_gru_weights_file(os.path.join(out, "cudnn_gru_weights.h5"))
+    with open(os.path.join(out, "expected_cudnn_gru.json"), "w") as f:
+        json.dump({"x": CUDNN_X.ravel().tolist(), "y": cudnn_gru_predict(CUDNN_X).ravel().tolist()},
+                  f)
     write_cudnn_lstm_weights_file(os.path.join(out, "cudnn_lstm_weights.h5"))
     write_cudnn_lstm_model(os.path.join(out, "cudnn_lstm.h5"))
     with open(os.path.join(out, "expected_cudnn.json"), "w") as f:
