@@ -17,6 +17,8 @@
 // Read: the same, Keras 3's files included (int32 iteration, float32 learning rate).
 #include <zip.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -87,8 +89,13 @@ json keras3_config(const Model& model) {
 json keras3_optimizer(const optimizers::Optimizer& optimizer) {
   json ours = optimizer.get_config();
   const std::string cls = optimizer.class_name();
+  // Keras 3's default names: "SGD", and the others' class names in lower case ("rmsprop").
+  std::string name = cls;
+  if (cls != "SGD")
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   json config = {
-      {"name", keras::detail::to_snake_case(cls)},
+      {"name", name},
       {"learning_rate", optimizer.learning_rate()},
       {"weight_decay", nullptr},
       {"clipnorm", optimizer.clipnorm() > 0 ? json(optimizer.clipnorm()) : json(nullptr)},

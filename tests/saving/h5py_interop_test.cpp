@@ -187,6 +187,7 @@ TEST(H5pyInterop, KerasArchiveWithOptimizerStateReadsWithH5py) {
   const auto& optimizer = compile_config["optimizer"];
   EXPECT_EQ(optimizer["module"], "keras.optimizers");
   EXPECT_EQ(optimizer["class_name"], "Adam");
+  EXPECT_EQ(optimizer["config"]["name"], "adam");
   EXPECT_EQ(optimizer["config"]["learning_rate"], 0.002);
   EXPECT_EQ(optimizer["config"]["amsgrad"], true);
   EXPECT_FALSE(optimizer["config"].contains("lr"));
