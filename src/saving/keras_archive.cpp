@@ -3,11 +3,22 @@
 // live at /layers/<snake_case class name, made unique>/vars/<i>.
 //
 // Written: the architecture (Keras 2 layer configs inside Keras 3's envelope, which Keras 3's
-// deserializer accepts) and the layer weights. Not written: the optimizer state and
-// compile_config, whose Keras 3 layouts differ from Keras 2's (use .h5 files to resume training).
-// Read: the same, and a compile_config when the file has one.
+// deserializer accepts), the layer weights and, for a compiled model, Keras 3's compile_config
+// (the optimizer serialized with Keras 3's keys) and the optimizer's state at /optimizer/vars/<i>
+// in Keras 3's order (BaseOptimizer.variables): iteration, learning_rate, then the slot
+// variables grouped by kind, one per trainable weight:
+//   SGD: momentums (only when momentum != 0)      RMSprop: velocities
+//   Adagrad: accumulators                         Adadelta: accumulated grads, accumulated deltas
+//   Adam: momentums, velocities, velocity_hats (only with amsgrad)
+//   Adamax: m, u                                  Nadam: momentums, velocities, u_product
+// keras.cpp's optimizers are Keras 2.2.4's: the learning rate is written as float64 (its variable
+// here; Keras 3 casts on assignment) and Nadam's m_schedule goes where Keras 3 keeps the
+// equivalent u_product. A model saved mid-training and loaded continues exactly.
+// Read: the same, Keras 3's files included (int32 iteration, float32 learning rate).
 #include <zip.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,7 +28,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "keras/backend/backend.h"
 #include "keras/layers/serialization.h"
+#include "keras/optimizers.h"
 #include "keras/saving/saving.h"
 #include "saving/hdf5.h"
 #include "saving/saving_internal.h"
@@ -67,6 +80,152 @@ json keras3_config(const Model& model) {
           {"class_name", model.class_name()},
           {"config", config},
           {"registered_name", nullptr}};
+}
+
+// Keras 3's serialization of one of our optimizers: Keras 3's base keys (BaseOptimizer.get_config)
+// and each class's own, `learning_rate` for Keras 2's `lr`. Keras 2 settings Keras 3 lacks are
+// written only when they change the result: `decay` (Keras 3 warns that it ignores it) and
+// Nadam's `schedule_decay` (Keras 3 refuses it).
+json keras3_optimizer(const optimizers::Optimizer& optimizer) {
+  json ours = optimizer.get_config();
+  const std::string cls = optimizer.class_name();
+  // Keras 3's default names: "SGD", and the others' class names in lower case ("rmsprop").
+  std::string name = cls;
+  if (cls != "SGD")
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  json config = {
+      {"name", name},
+      {"learning_rate", optimizer.learning_rate()},
+      {"weight_decay", nullptr},
+      {"clipnorm", optimizer.clipnorm() > 0 ? json(optimizer.clipnorm()) : json(nullptr)},
+      {"global_clipnorm", nullptr},
+      {"clipvalue", optimizer.clipvalue() > 0 ? json(optimizer.clipvalue()) : json(nullptr)},
+      {"use_ema", false},
+      {"ema_momentum", 0.99},
+      {"ema_overwrite_frequency", nullptr},
+      {"loss_scale_factor", nullptr},
+      {"gradient_accumulation_steps", nullptr}};
+  for (const auto& [key, value] : ours.items()) {
+    if (key == "lr" || key == "clipnorm" || key == "clipvalue") continue;
+    if (key == "decay" && value.is_number() && value.get<double>() == 0.0) continue;
+    if (key == "schedule_decay" && value.is_number() &&
+        value.get<double>() == optimizers::NadamOptions{}.schedule_decay)
+      continue;
+    config[key] = value;
+  }
+  if (cls == "RMSprop") {
+    config["momentum"] = 0.0;
+    config["centered"] = false;
+  } else if (cls == "Adagrad") {
+    config["initial_accumulator_value"] = 0.0;  // Keras 2.2.4's accumulators start at 0
+  }
+  return {{"module", "keras.optimizers"},
+          {"class_name", cls},
+          {"config", config},
+          {"registered_name", nullptr}};
+}
+
+// Keras 3's compile_config (Trainer.get_compile_config) from the model's compile settings.
+json keras3_compile_config(const Model& model) {
+  json training = detail::training_config(model);
+  json config = {{"optimizer", keras3_optimizer(*model.optimizer())},
+                 {"loss", training["loss"]},
+                 {"loss_weights", training["loss_weights"]},
+                 {"metrics", training["metrics"]},
+                 {"weighted_metrics", nullptr},
+                 {"run_eagerly", false},
+                 {"steps_per_execution", 1},
+                 {"jit_compile", false}};
+  // Keras 3 has no sample_weight_mode: written only when set (Keras 3 then refuses the file
+  // rather than train differently).
+  if (!training["sample_weight_mode"].is_null())
+    config["sample_weight_mode"] = training["sample_weight_mode"];
+  return config;
+}
+
+// How many slot kinds an optimizer's Keras 2 state has after `iterations` (Nadam: m_schedule
+// first, then m and v).
+std::size_t slot_kinds(const optimizers::Optimizer& optimizer) {
+  const std::string cls = optimizer.class_name();
+  if (cls == "SGD" || cls == "RMSprop" || cls == "Adagrad") return 1;
+  if (cls == "Adadelta" || cls == "Adamax" || cls == "Nadam") return 2;
+  if (cls == "Adam") return 3;
+  throw std::invalid_argument("saving an optimizer to a .keras archive: unknown optimizer class " +
+                              cls);
+}
+
+// The optimizer's state in Keras 3's order (see the top of this file).
+std::vector<Tensor> keras3_optimizer_vars(const optimizers::Optimizer& optimizer) {
+  const std::string cls = optimizer.class_name();
+  std::vector<Tensor> state = optimizer.get_weights();
+  std::vector<Tensor> out{backend::get_value(optimizer.iterations()).clone(),
+                          Tensor::full({}, optimizer.learning_rate(), DType::float64)};
+  if (state.empty()) return out;  // not built yet: Keras 3 also has only these two
+  const bool nadam = cls == "Nadam";
+  const std::size_t first = nadam ? 2 : 1;
+  std::size_t kinds = slot_kinds(optimizer);
+  if (cls == "Adam" && !static_cast<const optimizers::Adam&>(optimizer).options().amsgrad)
+    kinds = 2;  // the vhat placeholders Keras 2.2.4 keeps
+  if (cls == "SGD" && static_cast<const optimizers::SGD&>(optimizer).options().momentum == 0.0)
+    kinds = 0;  // Keras 3 keeps no momentums then; without momentum they are never read
+  const std::size_t per_kind = (state.size() - first) / slot_kinds(optimizer);
+  for (std::size_t i = first; i < first + kinds * per_kind; ++i) out.push_back(state[i]);
+  if (nadam) out.push_back(state[1]);  // m_schedule, Keras 3's u_product, comes last
+  return out;
+}
+
+// The reverse: Keras 3's list as the Keras 2 state list set_weights takes (its own conversions
+// fill what Keras 3 leaves out: SGD's unused momentums, Adam's vhat placeholders).
+std::vector<Tensor> keras2_optimizer_state(const optimizers::Optimizer& optimizer,
+                                           const std::vector<Tensor>& vars) {
+  std::vector<Tensor> out{vars[0]};
+  if (optimizer.class_name() == "Nadam") {
+    if (vars.size() < 3) return out;
+    out.push_back(vars.back());
+    out.insert(out.end(), vars.begin() + 2, vars.end() - 1);
+  } else {
+    out.insert(out.end(), vars.begin() + 2, vars.end());
+  }
+  return out;
+}
+
+void warn(const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "UserWarning: %s\n", message.c_str());
+}
+
+// Sets the compiled model's optimizer state from Keras 3's list; a list that does not fit (another
+// optimizer, another model, a damaged file) leaves the optimizer fresh, with Keras 3's warning.
+void restore_optimizer(Model& model, const std::vector<Tensor>& vars, const std::string& path) {
+  optimizers::Optimizer& optimizer = *model.optimizer();
+  auto skip = [&](const std::string& why) {
+    warn("Skipping variable loading for optimizer '" + optimizer.class_name() + "' of '" + path +
+         "': " + why + ". The model continues with a freshly initialized optimizer.");
+  };
+  if (vars.size() < 2)
+    return skip("the archive holds " + std::to_string(vars.size()) +
+                " optimizer variables, fewer than iteration and learning_rate");
+  if (vars[0].numel() != 1 || vars[1].numel() != 1)
+    return skip("the iteration and learning_rate variables are not scalars");
+  const double lr = vars[1].item();
+  if (!(lr >= 0)) return skip("the learning rate " + std::to_string(lr) + " is not >= 0");
+  model.make_train_function();
+  const Tensor iterations = vars[0].reshape({}).astype(DType::int64);
+  if (vars.size() > 2) {
+    std::vector<Tensor> state = keras2_optimizer_state(optimizer, vars);
+    std::vector<backend::SymbolicTensor> symbolic = optimizer.weights();
+    state[0] = iterations;
+    if (state.size() == symbolic.size()) state = detail::cast_to(state, symbolic);
+    try {
+      optimizer.set_weights(state);
+    } catch (const std::invalid_argument& e) {
+      return skip(e.what());
+    }
+  } else {
+    backend::set_value(optimizer.iterations(), iterations);
+  }
+  optimizer.set_learning_rate(lr);
 }
 
 class ZipReader {
@@ -121,8 +280,11 @@ bool is_keras_archive(const std::string& filepath) {
   return fs::path(filepath).extension() == ".keras";
 }
 
-void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite) {
-  const json config = keras3_config(model);
+void save_keras_archive(const Model& model, const std::string& filepath, bool overwrite,
+                        bool include_optimizer) {
+  const bool with_optimizer = include_optimizer && model.compiled();
+  json config = keras3_config(model);
+  if (with_optimizer) config["compile_config"] = keras3_compile_config(model);
   char date[32];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d@%H:%M:%S", std::localtime(&now));
@@ -143,6 +305,14 @@ void save_keras_archive(const Model& model, const std::string& filepath, bool ov
           std::vector<Tensor> values = model.layers()[k]->get_weights();
           for (std::size_t i = 0; i < values.size(); ++i)
             vars.write_dataset(std::to_string(i), values[i]);
+        }
+        if (with_optimizer) {
+          h5::Group vars = file.root().create_group("optimizer").create_group("vars");
+          std::vector<Tensor> values = keras3_optimizer_vars(*model.optimizer());
+          for (std::size_t i = 0; i < values.size(); ++i) {
+            detail::write_step("optimizer variable " + std::to_string(i));
+            vars.write_dataset(std::to_string(i), values[i]);
+          }
         }
         file.root().create_group("vars");
       }
@@ -213,6 +383,7 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
   fs::path folder = fs::path(filepath).parent_path();
   if (folder.empty()) folder = ".";
   fs::path weights_path = scratch_file(folder, "model.weights.h5");
+  std::vector<Tensor> optimizer_vars;
   try {
     {
       std::ofstream out(weights_path, std::ios::binary);
@@ -243,6 +414,16 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
     }
     for (std::size_t k = 0; k < paths.size(); ++k)
       if (!values[k].empty()) model->layers()[k]->set_weights(values[k]);
+    if (compile && file.root().has_group("optimizer")) {
+      h5::Group optimizer = file.root().open_group("optimizer");
+      if (optimizer.has_group("vars")) {
+        h5::Group vars = optimizer.open_group("vars");
+        // Looked up by name, "0", "1", ... as Keras 3 does: HDF5 1.10 can crash listing the
+        // links of a damaged group by index, not looking one up by name.
+        for (std::size_t i = 0; vars.has(std::to_string(i)); ++i)
+          optimizer_vars.push_back(vars.read_dataset(std::to_string(i)));
+      }
+    }
   } catch (...) {
     std::error_code ignored;
     fs::remove(weights_path, ignored);
@@ -254,9 +435,10 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
     json training = {{"optimizer_config", cc.value("optimizer", json(nullptr))},
                      {"loss", cc.value("loss", json(nullptr))},
                      {"metrics", cc.value("metrics", json::array())},
-                     {"sample_weight_mode", nullptr},
+                     {"sample_weight_mode", cc.value("sample_weight_mode", json(nullptr))},
                      {"loss_weights", cc.value("loss_weights", json(nullptr))}};
     detail::compile_from_training_config(*model, training, custom_objects, filepath);
+    if (!optimizer_vars.empty()) restore_optimizer(*model, optimizer_vars, filepath);
   }
   return model;
 }

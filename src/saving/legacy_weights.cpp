@@ -4,6 +4,7 @@
 // written by the Theano backend hold flipped (true convolution) kernels.
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <numeric>
 #include <stdexcept>
 
@@ -122,7 +123,126 @@ std::vector<Tensor> join_gates(const std::vector<Tensor>& w, const std::vector<i
           concatenate_last(bias, where)};
 }
 
+// out[i] = in[source(i)], element by element, for any dtype.
+Tensor gather(const Tensor& in, const Shape& out_shape,
+              const std::function<std::int64_t(std::int64_t)>& source) {
+  Tensor out(out_shape, in.dtype());
+  const std::size_t size = dtype_size(in.dtype());
+  const auto* src = static_cast<const char*>(in.raw_data());
+  auto* dst = static_cast<char*>(out.raw_data());
+  for (std::int64_t i = 0; i < out.numel(); ++i)
+    std::memcpy(dst + i * size, src + source(i) * size, size);
+  return out;
+}
+
+// Keras 2.2.4's _convert_rnn_weights, from CuDNNLSTM's / CuDNNGRU's layout to LSTM's /
+// GRU(reset_after=True)'s. CuDNN keeps each gate's input matrix W (units, input_dim) row-major in
+// the (input_dim, units) block of the kernel, and R (units, units) as is; Keras multiplies
+// x @ kernel and h @ recurrent_kernel, so the blocks become W^T and R^T. CuDNNLSTM's bias holds
+// the input and the recurrent biases (8 * units), summed here; CuDNNGRU's (6 * units) becomes
+// GRU's (2, 3 * units).
+std::vector<Tensor> convert_cudnn_weights(const std::vector<Tensor>& weights, int gates, bool lstm,
+                                          const std::string& where) {
+  const Tensor& kernel = weights[0];
+  const Tensor& recurrent = weights[1];
+  const Tensor& bias = weights[2];
+  const std::int64_t units = recurrent.dim(0);
+  if (kernel.ndim() != 2 || kernel.dim(1) != gates * units || recurrent.ndim() != 2 ||
+      recurrent.dim(1) != gates * units || kernel.dtype() != recurrent.dtype() ||
+      bias.dtype() != kernel.dtype())
+    throw std::invalid_argument(
+        where + ": CuDNN weights should be a kernel (input_dim, " + std::to_string(gates) +
+        " * units), a recurrent kernel (units, " + std::to_string(gates) +
+        " * units) and a bias of one dtype; found " + shape_string(kernel.shape()) + ", " +
+        shape_string(recurrent.shape()) + " and " + shape_string(bias.shape()));
+  const std::int64_t input_dim = kernel.dim(0);
+  const std::int64_t width = gates * units;
+  Tensor new_kernel = gather(kernel, kernel.shape(), [&](std::int64_t flat) {
+    const std::int64_t i = flat / width, col = flat % width;
+    const std::int64_t gate = col / units, j = col % units;
+    const std::int64_t n = i + j * input_dim;  // W[j][i] in the gate's row-major block
+    return (n / units) * width + gate * units + n % units;
+  });
+  Tensor new_recurrent = gather(recurrent, recurrent.shape(), [&](std::int64_t flat) {
+    const std::int64_t i = flat / width, col = flat % width;
+    const std::int64_t gate = col / units, j = col % units;
+    return j * width + gate * units + i;
+  });
+  Tensor new_bias;
+  if (lstm) {
+    std::vector<double> b = bias.to_vector<double>();
+    std::vector<double> sum(static_cast<std::size_t>(width));
+    for (std::int64_t k = 0; k < width; ++k)
+      sum[static_cast<std::size_t>(k)] =
+          b[static_cast<std::size_t>(k)] + b[static_cast<std::size_t>(width + k)];
+    new_bias = Tensor::from_vector(sum, {width}).astype(bias.dtype());
+  } else {
+    new_bias = bias.reshape({2, width});
+  }
+  return {new_kernel, new_recurrent, new_bias};
+}
+
 }  // namespace
+
+// The dispatch of _convert_rnn_weights for the layers here (no CuDNN classes: conversions only
+// into LSTM and GRU), told apart by the bias's shape.
+std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::json& config,
+                                        std::vector<Tensor> weights, const std::string& where) {
+  if ((cls != "LSTM" && cls != "GRU") || weights.size() != 3) return weights;
+  if (weights[1].ndim() < 1)
+    throw std::invalid_argument(where + ": invalid recurrent kernel shape " +
+                                shape_string(weights[1].shape()));
+  const std::int64_t units = weights[1].dim(0);
+  const Shape& bias = weights[2].shape();
+  if (cls == "LSTM") {
+    if (bias == Shape{2 * units * 4}) return convert_cudnn_weights(weights, 4, true, where);
+    if (bias == Shape{units * 4}) return weights;
+    throw std::invalid_argument(where + ": Invalid bias shape: " + shape_string(bias));
+  }
+  std::string source;
+  if (bias == Shape{2 * units * 3})
+    source = "CuDNNGRU";
+  else if (bias == Shape{2, units * 3})
+    source = "GRU(reset_after=True)";
+  else if (bias == Shape{units * 3})
+    source = "GRU(reset_after=False)";
+  else
+    throw std::invalid_argument(where + ": Invalid bias shape: " + shape_string(bias));
+  const bool reset_after = config.contains("reset_after") && config["reset_after"].is_boolean() &&
+                           config["reset_after"].get<bool>();
+  const std::string target = reset_after ? "GRU(reset_after=True)" : "GRU(reset_after=False)";
+  if (source == target) return weights;
+  if (source == "GRU(reset_after=False)" || target == "GRU(reset_after=False)")
+    throw std::invalid_argument(where + ": " + source + " is not compatible with " + target);
+  return convert_cudnn_weights(weights, 3, false, where);  // CuDNNGRU into GRU(reset_after=True)
+}
+
+void cudnn_layers_as_recurrent(nlohmann::json& config, const CustomObjects& custom_objects) {
+  if (config.is_array()) {
+    for (auto& item : config) cudnn_layers_as_recurrent(item, custom_objects);
+    return;
+  }
+  if (!config.is_object()) return;
+  for (auto& [key, value] : config.items()) cudnn_layers_as_recurrent(value, custom_objects);
+  auto cls = config.find("class_name");
+  auto layer = config.find("config");
+  if (cls == config.end() || !cls->is_string() || layer == config.end() || !layer->is_object())
+    return;
+  const std::string name = cls->get<std::string>();
+  if (name != "CuDNNLSTM" && name != "CuDNNGRU") return;
+  if (visible_custom_objects(custom_objects).layers.count(name)) return;
+  // cuDNN's equations: tanh for the candidate and the output, the logistic sigmoid for the gates,
+  // biases always; CuDNNGRU applies the reset gate after the recurrent matrix (reset_after).
+  (*layer)["activation"] = "tanh";
+  (*layer)["recurrent_activation"] = "sigmoid";
+  (*layer)["use_bias"] = true;
+  if (name == "CuDNNGRU") {
+    (*layer)["reset_after"] = true;
+    *cls = "GRU";
+  } else {
+    *cls = "LSTM";
+  }
+}
 
 std::vector<Tensor> preprocess_weights_for_loading(
     const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
@@ -265,7 +385,8 @@ std::vector<Tensor> preprocess_weights_for_loading(
       for (std::size_t k = 0; k < kernels; ++k)
         weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
   }
-  return weights;
+  // Weights saved from CuDNNLSTM / CuDNNGRU, in any Keras 2 file.
+  return convert_rnn_weights(cls, config, std::move(weights), where);
 }
 
 }  // namespace keras::saving::detail

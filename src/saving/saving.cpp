@@ -385,11 +385,14 @@ void register_model_class(const std::string& class_name, ModelFactory factory) {
   model_classes()[class_name] = std::move(factory);
 }
 
-ModelPtr model_from_config(const json& config, const CustomObjects& custom_objects) {
-  if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
+ModelPtr model_from_config(const json& original, const CustomObjects& custom_objects) {
+  if (!original.is_object() || !original.contains("class_name") ||
+      !original["class_name"].is_string())
     throw std::invalid_argument(
         "A model config must be {\"class_name\": ..., \"config\": ...}, got " +
-        config.dump().substr(0, 200));
+        original.dump().substr(0, 200));
+  json config = original;
+  detail::cudnn_layers_as_recurrent(config, custom_objects);
   std::string class_name = config["class_name"].get<std::string>();
   auto it = model_classes().find(class_name);
   if (it == model_classes().end()) {
@@ -421,7 +424,7 @@ json model_to_json_dict(const Model& model) {
 void save_model(const Model& model, const std::string& filepath, bool overwrite,
                 bool include_optimizer) {
   if (is_keras_archive(filepath)) {
-    save_keras_archive(model, filepath, overwrite);
+    save_keras_archive(model, filepath, overwrite, include_optimizer);
     return;
   }
   json model_config = {{"class_name", model.class_name()}, {"config", model.get_config()}};

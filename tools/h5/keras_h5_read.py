@@ -3,11 +3,19 @@
 (keras/engine/saving.py: load_model, load_weights_from_hdf5_group), and prints what it rebuilt
 as JSON: versions, the model config, and for each layer with weights its weight values.
 
+A Keras 3 archive (FILE ending in .keras) is read as Keras 3's saving_lib reads it: config.json,
+metadata.json and model.weights.h5 from the zip, the weights of each layer of the model's
+"layers" list at layers/<snake_case class name>[_<n>]/vars/<i> and the optimizer's variables at
+optimizer/vars/<i> (iteration, learning_rate, then its slots).
+
 Usage: keras_h5_read.py FILE  -> JSON on stdout; exit 1 with a message if the file breaks the
 layout Keras expects.
 """
+import io
 import json
+import re
 import sys
+import zipfile
 
 import h5py
 import numpy as np
@@ -29,7 +37,59 @@ def load_attributes(group, name):
     return out
 
 
+def snake_case(name):
+    # Keras 3's naming.to_snake_case.
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name
+
+
+def read_vars(group):
+    # An H5Entry's variables: datasets "0", "1", ... in order, every one of them.
+    names = sorted(group.keys(), key=int)
+    if names != [str(i) for i in range(len(names))]:
+        raise ValueError("%s: variables are not named 0..%d: %s" % (group.name, len(names) - 1, names))
+    return [np.asarray(group[n]) for n in names]
+
+
+def main_keras(path):
+    with zipfile.ZipFile(path, "r") as zf:
+        config = json.loads(zf.read("config.json"))
+        metadata = json.loads(zf.read("metadata.json"))
+        weights = io.BytesIO(zf.read("model.weights.h5"))
+    result = {"metadata": metadata, "config": config, "layers": []}
+    used = {}
+    with h5py.File(weights, "r") as f:
+        sequential = config["class_name"] == "Sequential"
+        for layer in config["config"]["layers"]:
+            if sequential and layer["class_name"] == "InputLayer":  # not in Sequential.layers
+                continue
+            name = snake_case(layer["class_name"])
+            if name in used:
+                used[name] += 1
+                name = "%s_%d" % (name, used[name])
+            else:
+                used[name] = 0
+            key = "layers/" + name
+            values = read_vars(f[key]["vars"]) if key in f and "vars" in f[key] else []
+            result["layers"].append({
+                "name": layer["config"]["name"], "path": key,
+                "shapes": [list(v.shape) for v in values],
+                "dtypes": [str(v.dtype) for v in values],
+                "values": [v.astype(np.float64).ravel().tolist() for v in values]})
+        if "optimizer" in f:
+            values = read_vars(f["optimizer"]["vars"])
+            result["optimizer_vars"] = [
+                {"shape": list(v.shape), "dtype": str(v.dtype),
+                 "values": v.astype(np.float64).ravel().tolist()} for v in values]
+    json.dump(result, sys.stdout)
+
+
 def main(path):
+    if path.endswith(".keras"):
+        main_keras(path)
+        return
     with h5py.File(path, "r") as f:
         result = {
             "keras_version": text(f.attrs.get("keras_version", b"1")),

@@ -43,13 +43,15 @@ nlohmann::json model_to_json_dict(const Model& model);
 std::string model_to_yaml(const Model& model);
 ModelPtr model_from_yaml(const std::string& yaml_string, const CustomObjects& custom_objects = {});
 
-// Keras's save_model: HDF5 (any extension but .keras) or a Keras 3 archive (.keras).
-// overwrite=false refuses (std::runtime_error) when the file exists.
+// Keras's save_model: HDF5 (any extension but .keras) or a Keras 3 archive (.keras; with the
+// compile_config and the optimizer's variables in Keras 3's layout, so training resumes from
+// either). overwrite=false refuses (std::runtime_error) when the file exists.
 void save_model(const Model& model, const std::string& filepath, bool overwrite = true,
                 bool include_optimizer = true);
 // Keras's load_model: rebuilds the model, its weights and, when the file has a training
 // configuration and compile is true, compiles it and restores the optimizer's state, so that
-// training continues where it stopped.
+// training continues where it stopped. Keras 2.2.4's CuDNNLSTM / CuDNNGRU layers load as LSTM /
+// GRU(reset_after=true) with sigmoid gates, their weights converted as Keras converts them.
 ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_objects = {},
                     bool compile = true);
 
