@@ -7,7 +7,7 @@
 //     on <data dir>/x_0.npy, x_1.npy, ... (one per model input) to <out dir>/pred_0.npy, ...
 //     (one per output), trains <epochs> more epochs on those x and <data dir>/y_0.npy, ...
 //     (batch_size 8, no shuffling) and writes the predictions after that to after_0.npy, ...
-//     A .keras archive (which holds no optimizer state) loads uncompiled: predictions only.
+//     A model saved uncompiled loads uncompiled: predictions only.
 //   keras_model_io train <kind> <data dir> <out dir> <model file> <epochs>
 //     builds the <kind> model ("sequential": Conv2D, MaxPooling2D, Flatten, Dense on (6, 6, 1)
 //     images; "functional": an LSTM over a (5, 4) sequence input concatenated with a (3,)
@@ -142,7 +142,7 @@ void predict_train_predict(Model& model, const fs::path& data, const fs::path& o
   auto x = read_arrays(data, "x");
   auto y = read_arrays(data, "y");
   write_predictions(model, x, out, "pred");
-  if (!model.compiled()) return;  // a .keras archive: no training configuration to resume
+  if (!model.compiled()) return;  // saved uncompiled: no training configuration to resume
   model.fit(Arrays(x), Arrays(y), fit_options(epochs));
   write_predictions(model, x, out, "after");
 }
