@@ -1,16 +1,17 @@
 // The cpu backend's convolution and pooling: oneDNN primitives on channels_last (nwc / nhwc /
 // ndhwc) activations. Each compiled step builds its primitive once, on its first run (shapes are
-// fixed per plan), with a user scratchpad and reorder buffers allocated then, so later runs only
-// rebind data pointers and execute. Kernels stay in Keras's (spatial..., in, out) layout in the
-// graph; where the primitive prefers a blocked layout (for kernels always, for activations with the
-// Winograd algorithm), a cached reorder converts them each run.
-// float64 runs the reference kernels.
+// fixed per plan), so later runs only rebind data pointers and execute. Kernels stay in Keras's
+// (spatial..., in, out) layout in the graph; where the primitive prefers a blocked layout (for
+// kernels always, for activations with the Winograd algorithm), a cached reorder converts them
+// each run. float64 runs the reference kernels.
 #include <dnnl.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -161,26 +162,55 @@ dnnl::post_ops activation_post_ops(const Attrs& a) {
   return ops;
 }
 
+// What a step needs only while it runs (arguments reordered to the primitive's layouts, oneDNN's
+// scratchpad) lives in buffers shared by every convolution step the thread runs, one per role and
+// grown to the largest request: a model holds them once, not once per step and per batch size.
+enum StepBufferRole { kStagedArgument = 0, kScratchpad = 4, kStepBufferRoles = 5 };
+
+void* step_buffer(int role, std::size_t bytes) {
+  struct Buffer {
+    std::unique_ptr<void, decltype(&std::free)> data{nullptr, &std::free};
+    std::size_t size = 0;
+  };
+  thread_local std::array<Buffer, kStepBufferRoles> buffers;
+  Buffer& b = buffers[static_cast<std::size_t>(role)];
+  if (bytes > b.size) {
+    const std::size_t size = (bytes + 63) / 64 * 64;
+    b.data.reset();
+    b.data.reset(std::aligned_alloc(64, size));
+    if (!b.data) throw std::bad_alloc();
+    b.size = size;
+  }
+  return b.data.get();
+}
+
 // An argument as the graph holds it (`user`, data pointer bound per run) and as the primitive wants
-// it (`used`): the same memory, or an owned copy in the primitive's layout that a cached reorder
-// fills before the primitive runs (inputs) or copies back after it (outputs).
+// it (`used`): the same memory, or a copy in the primitive's layout, in the step buffer of its
+// role, that a cached reorder fills before the primitive runs (inputs) or copies back after it
+// (outputs).
 struct Staged {
   memory user, used;
   std::unique_ptr<Bound> reorder;
+  int role;
 
-  Staged(const memory::desc& user_md, const memory::desc& wanted, bool output) {
+  Staged(const memory::desc& user_md, const memory::desc& wanted, bool output, int role)
+      : role(role) {
     user = user_memory(user_md);
     if (wanted == user_md) {
       used = user;
       return;
     }
-    used = owned_memory(wanted);
+    used = user_memory(wanted);
     reorder = std::make_unique<Bound>();
     const memory& from = output ? used : user;
     const memory& to = output ? user : used;
     reorder->primitive = dnnl::reorder(from, to);
     reorder->bind(DNNL_ARG_FROM, from);
     reorder->bind(DNNL_ARG_TO, to);
+  }
+  void bind(const void* data) const {
+    set(user, data);
+    if (reorder) set(used, step_buffer(role, used.get_desc().get_size()));
   }
   void convert() const {
     if (reorder) reorder->run();
@@ -194,29 +224,32 @@ struct ConvState {
   std::unique_ptr<Staged> output;
   memory bias, scratch;
 
-  const Staged& stage_input(int arg, const memory::desc& user_md, const memory::desc& wanted) {
-    inputs.push_back(std::make_unique<Staged>(user_md, wanted, false));
+  void stage_input(int arg, const memory::desc& user_md, const memory::desc& wanted) {
+    const int role = kStagedArgument + static_cast<int>(inputs.size());
+    inputs.push_back(std::make_unique<Staged>(user_md, wanted, false, role));
     step.bind(arg, inputs.back()->used);
-    return *inputs.back();
   }
   void stage_output(int arg, const memory::desc& user_md, const memory::desc& wanted) {
-    output = std::make_unique<Staged>(user_md, wanted, true);
+    const int role = kStagedArgument + static_cast<int>(inputs.size());
+    output = std::make_unique<Staged>(user_md, wanted, true, role);
     step.bind(arg, output->used);
   }
   void run(const KernelCall& call) const {
     for (std::size_t k = 0; k < inputs.size(); ++k) {
-      set(inputs[k]->user, call.inputs[k].data);
+      inputs[k]->bind(call.inputs[k].data);
       inputs[k]->convert();
     }
     if (bias) set(bias, call.inputs[inputs.size()].data);
-    set(output->user, call.output.data);
+    output->bind(call.output.data);
+    if (const std::size_t bytes = scratch.get_desc().get_size(); bytes > 0)
+      set(scratch, step_buffer(kScratchpad, bytes));
     step.run();
     output->convert();
   }
 };
 
 void bind_scratch(ConvState& s, const dnnl::primitive_desc& pd) {
-  s.scratch = owned_memory(pd.scratchpad_desc());
+  s.scratch = user_memory(pd.scratchpad_desc());
   s.step.bind(DNNL_ARG_SCRATCHPAD, s.scratch);
 }
 
@@ -225,8 +258,13 @@ void bind_scratch(ConvState& s, const dnnl::primitive_desc& pd) {
 // with the reorders to and from the blocked layouts they need. Results differ from the direct
 // kernels' by rounding only (about 1e-6 relative). Where oneDNN has no Winograd implementation for
 // a shape or machine, creating the descriptor fails and the direct algorithm is used.
-bool winograd_candidate(const Shape& w, const Attrs& a) {
+// Its blocked copies of the input and output cost as much memory again as the activations
+// themselves, so large batches (inference at batch 1024) keep the direct kernels, which need none.
+constexpr std::int64_t kWinogradStagingLimit = std::int64_t{64} << 20;  // bytes
+
+bool winograd_candidate(const Shape& x, const Shape& w, const Shape& y, const Attrs& a) {
   if (w.size() != 4 || a.groups > 1 || w[0] != 3 || w[1] != 3) return false;
+  if ((shape_numel(x) + shape_numel(y)) * std::int64_t{4} > kWinogradStagingLimit) return false;
   for (auto s : a.strides)
     if (s != 1) return false;
   for (auto d : a.dilation)
@@ -237,8 +275,9 @@ bool winograd_candidate(const Shape& w, const Attrs& a) {
 // The first primitive descriptor `make(winograd)` builds: Winograd where it is a candidate and
 // oneDNN has it, the direct algorithm otherwise.
 template <typename Make>
-auto with_best_algorithm(const Shape& w, const Attrs& a, Make make) {
-  if (winograd_candidate(w, a)) {
+auto with_best_algorithm(const Shape& x, const Shape& w, const Shape& y, const Attrs& a,
+                         Make make) {
+  if (winograd_candidate(x, w, y, a)) {
     try {
       return make(true);
     } catch (const dnnl::error&) {
@@ -269,7 +308,7 @@ std::shared_ptr<ConvState> make_conv_forward(const KernelCall& call) {
   const Attrs& a = *call.attrs;
   const bool bias = call.inputs.size() > 2;
   auto pd = with_best_algorithm(
-      w, a, [&](bool winograd) { return forward_pd(x, w, y, a, bias, true, winograd); });
+      x, w, y, a, [&](bool winograd) { return forward_pd(x, w, y, a, bias, true, winograd); });
   report("conv forward", pd);
   auto s = std::make_shared<ConvState>();
   s->step.primitive = dnnl::convolution_forward(pd);
@@ -288,7 +327,7 @@ std::shared_ptr<ConvState> make_conv_grad_input(const KernelCall& call) {
   const Shape &dy = call.inputs[0].shape, &w = call.inputs[1].shape, &dx = call.output.shape;
   const Attrs& a = *call.attrs;
   const ConvParams p = conv_params(a);
-  auto pd = with_best_algorithm(w, a, [&](bool winograd) {
+  auto pd = with_best_algorithm(dx, w, dy, a, [&](bool winograd) {
     auto hint = forward_pd(dx, w, dy, a, false, false, winograd);
     dnnl::convolution_backward_data::desc d(
         winograd ? algorithm::convolution_winograd : algorithm::convolution_direct,
@@ -310,7 +349,7 @@ std::shared_ptr<ConvState> make_conv_grad_kernel(const KernelCall& call) {
   const Shape &x = call.inputs[0].shape, &dy = call.inputs[1].shape, &w = call.output.shape;
   const Attrs& a = *call.attrs;
   const ConvParams p = conv_params(a);
-  auto pd = with_best_algorithm(w, a, [&](bool winograd) {
+  auto pd = with_best_algorithm(x, w, dy, a, [&](bool winograd) {
     auto hint = forward_pd(x, w, dy, a, false, false, winograd);
     dnnl::convolution_backward_weights::desc d(
         winograd ? algorithm::convolution_winograd : algorithm::convolution_direct,
