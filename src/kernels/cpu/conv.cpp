@@ -17,6 +17,7 @@
 
 #include "backend/conv_geometry.h"
 #include "kernels/cpu/conv_kernels.h"
+#include "kernels/cpu/dnnl_util.h"
 #include "kernels/reference/reference_kernels.h"
 
 namespace keras::kernels::cpu {
@@ -28,29 +29,7 @@ using dnnl::memory;
 using dnnl::prop_kind;
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
-
-dnnl::engine& engine() {
-  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-dnnl::stream& stream() {
-  static dnnl::stream s(engine());
-  return s;
-}
-
-bool verbose() {
-  static const bool on = [] {
-    const char* v = std::getenv("KERAS_DNNL_VERBOSE");
-    return v && *v && std::string(v) != "0";
-  }();
-  return on;
-}
-
-void report(const char* what, const dnnl::primitive_desc& pd) {
-  if (verbose())
-    std::fprintf(stderr, "keras dnnl: %s -> %s, scratchpad %zu bytes\n", what, pd.impl_info_str(),
-                 pd.scratchpad_desc().get_size());
-}
+using namespace dnnl_util;
 
 tag activation_tag(int rank) {
   return rank == 1 ? tag::nwc : rank == 2 ? tag::nhwc : tag::ndhwc;
@@ -99,43 +78,6 @@ ConvParams conv_params(const Attrs& a) {
     p.pad_r.push_back(a.pad_end[i]);
   }
   return p;
-}
-
-dnnl::primitive_attr user_scratchpad() {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  return attr;
-}
-
-// A primitive with its arguments bound to memories whose data pointers are refreshed each run.
-struct Bound {
-  dnnl::primitive primitive;
-  std::vector<dnnl_exec_arg_t> args;
-  std::vector<memory> keep;  // owns the memories the args point at
-
-  void bind(int arg, const memory& m) {
-    keep.push_back(m);
-    args.push_back({arg, m.get()});
-  }
-  void run() const {
-    dnnl_status_t status = dnnl_primitive_execute(primitive.get(), stream().get(),
-                                                  static_cast<int>(args.size()), args.data());
-    if (status != dnnl_success)
-      throw std::runtime_error("oneDNN primitive execution failed with status " +
-                               std::to_string(status));
-  }
-};
-
-// A memory with no data yet (bound per run) or with its own buffer (scratch, reordered copies).
-memory user_memory(const memory::desc& md) {
-  return memory(md, engine(), DNNL_MEMORY_NONE);
-}
-memory owned_memory(const memory::desc& md) {
-  return memory(md, engine());
-}
-
-void set(const memory& m, const void* data) {
-  m.set_data_handle(const_cast<void*>(data));
 }
 
 dnnl::post_ops activation_post_ops(const Attrs& a) {

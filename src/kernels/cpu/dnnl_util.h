@@ -1,6 +1,6 @@
-// Small oneDNN helpers for the cpu kernels: the engine and stream, memories bound to graph
-// buffers per run, and a primitive with its arguments bound once (Bound). conv.cpp keeps its own
-// copies in its anonymous namespace for now; new oneDNN kernels use these.
+// Small oneDNN helpers for the cpu kernels (convolution, pooling, batch normalization): the engine
+// and stream, memories bound to graph buffers per run, and a primitive with its arguments bound
+// once (Bound).
 #pragma once
 
 #include <dnnl.hpp>
