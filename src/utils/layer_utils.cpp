@@ -9,6 +9,22 @@ namespace keras::utils {
 
 namespace detail {
 
+std::string shapes_label(const Layer& layer, bool input) {
+  const auto& calls = layer.inbound_nodes();
+  if (calls.empty()) return "multiple";
+  const auto shapes_of = [&](const LayerNode& call) -> const std::vector<Shape>& {
+    return input ? call.input_shapes : call.output_shapes;
+  };
+  const std::vector<Shape>& shapes = shapes_of(calls.front());
+  for (const auto& call : calls)
+    if (shapes_of(call) != shapes) return "multiple";
+  if (shapes.empty()) return "multiple";
+  if (shapes.size() == 1) return shape_repr(shapes.front());
+  std::string out = "[";
+  for (std::size_t i = 0; i < shapes.size(); ++i) out += (i ? ", " : "") + shape_repr(shapes[i]);
+  return out + "]";
+}
+
 std::string shape_repr(const Shape& shape) {
   std::string out = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -123,13 +139,9 @@ void print_summary(const Model& model, int line_length, const std::vector<double
   const bool sequential_like = is_chain(model);
   std::vector<detail::SummaryRow> rows;
   for (const auto& layer : model.layers()) {
-    detail::SummaryRow row{layer->name() + " (" + layer->class_name() + ")", "multiple",
+    detail::SummaryRow row{layer->name() + " (" + layer->class_name() + ")", "",
                            layer->count_params()};
-    try {
-      row.output_shape = detail::shape_repr(layer->output_shape());
-    } catch (const std::exception&) {
-      // Keras prints "multiple" when a layer has no single output shape.
-    }
+    row.output_shape = detail::shapes_label(*layer);
     if (!sequential_like) row.connected_to = connections(*layer);
     rows.push_back(row);
   }

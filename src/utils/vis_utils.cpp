@@ -60,20 +60,6 @@ std::string dot_text(const std::vector<DotNode>& nodes,
 
 namespace {
 
-// A layer's shapes as Keras's label shows them: one call's shape, a list for several tensors,
-// "multiple" for a layer called several times.
-std::string shapes_label(const Layer& layer, bool input) {
-  const auto& calls = layer.inbound_nodes();
-  if (calls.size() != 1) return "multiple";
-  const auto& shapes = input ? calls.front().input_shapes : calls.front().output_shapes;
-  if (shapes.empty()) return "multiple";
-  if (shapes.size() == 1) return detail::shape_repr(shapes.front());
-  std::string out = "[";
-  for (std::size_t i = 0; i < shapes.size(); ++i)
-    out += (i ? ", " : "") + detail::shape_repr(shapes[i]);
-  return out + "]";
-}
-
 // A functional model: its layers (InputLayers included) and an edge from the layer that made
 // each input tensor of each call to the called layer.
 std::string functional_model_to_dot(const Model& model, bool show_shapes, bool show_layer_names,
@@ -83,7 +69,7 @@ std::string functional_model_to_dot(const Model& model, bool show_shapes, bool s
   std::set<const Layer*> in_model;
   for (const auto& layer : model.layers()) in_model.insert(layer.get());
   for (const auto& layer : model.layers()) {
-    std::string in = shapes_label(*layer, true), out = shapes_label(*layer, false);
+    std::string in = detail::shapes_label(*layer, true), out = detail::shapes_label(*layer);
     if (layer->class_name() == "InputLayer") in = out;
     nodes.push_back({layer->name(), detail::dot_label(layer->name(), layer->class_name(),
                                                       show_shapes, show_layer_names, in, out)});
@@ -118,12 +104,7 @@ std::string model_to_dot(const Model& model, bool show_shapes, bool show_layer_n
                                                  show_layer_names, input_shape, input_shape)});
   std::string previous = input_name;
   for (const auto& layer : model.layers()) {
-    std::string in = "multiple", out = "multiple";
-    try {
-      in = detail::shape_repr(layer->input_shape());
-      out = detail::shape_repr(layer->output_shape());
-    } catch (const std::exception&) {
-    }
+    const std::string in = detail::shapes_label(*layer, true), out = detail::shapes_label(*layer);
     nodes.push_back({layer->name(), detail::dot_label(layer->name(), layer->class_name(),
                                                       show_shapes, show_layer_names, in, out)});
     edges.emplace_back(previous, layer->name());

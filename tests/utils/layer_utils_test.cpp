@@ -107,7 +107,8 @@ TEST(Summary, FunctionalModelsPrintTheirConnections) {
             "Layer (type)                    Output Shape         Param #     Connected to");
   std::string text;
   for (const auto& line : lines) text += rtrim(line) + "\n";
-  EXPECT_NE(text.find("shared (Dense)                  multiple             15          a[0][0]\n" +
+  // A shared layer whose calls agree on their shape prints it (Keras's layer.output_shape).
+  EXPECT_NE(text.find("shared (Dense)                  (None, 3)            15          a[0][0]\n" +
                       std::string(65, ' ') + "b[0][0]\n"),
             std::string::npos)
       << text;
@@ -124,4 +125,25 @@ TEST(Summary, FunctionalModelsPrintTheirConnections) {
   EXPECT_EQ(rtrim(lines[1]), "Layer (type)                 Output Shape              Param #");
   EXPECT_EQ(rtrim(lines[3]), "pixels (InputLayer)          (None, 784)               0");
   EXPECT_EQ(rtrim(lines[5]), "hidden (Dense)               (None, 64)                50240");
+}
+
+TEST(Summary, SeveralOutputsPrintAListAndDifferingCallsMultiple) {
+  backend::clear_session();
+  auto seq = Input({.shape = Shape{5, 2}, .name = "seq"});
+  auto encoder = std::make_shared<LSTM>(4, RNNOptions{.return_state = true, .name = "encoder"});
+  auto outs = encoder->apply({seq});
+  auto a = Input({.shape = Shape{4}, .name = "a"});
+  auto b = Input({.shape = Shape{6}, .name = "b"});
+  auto relu = std::make_shared<Activation>("relu", ActivationOptions{.name = "relu"});
+  auto merged = concatenate({outs[0], outs[1], outs[2], (*relu)(a), (*relu)(b)});
+  Model model(TensorList{seq, a, b}, TensorList{merged}, "two_kinds");
+  std::string text;
+  for (const auto& line : capture(model, 160)) text += rtrim(line) + "\n";
+  EXPECT_NE(text.find("encoder (LSTM)"), std::string::npos) << text;
+  EXPECT_NE(text.find("[(None, 4), (None, 4), (None, 4)]"), std::string::npos) << text;
+  // relu was called on (None, 4) and (None, 6): no single output shape.
+  const auto relu_row = text.find("relu (Activation)");
+  ASSERT_NE(relu_row, std::string::npos) << text;
+  const std::string row = text.substr(relu_row, text.find('\n', relu_row) - relu_row);
+  EXPECT_NE(row.find("multiple"), std::string::npos) << text;
 }

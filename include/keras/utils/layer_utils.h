@@ -36,6 +36,10 @@ void print_summary_rows(const std::vector<SummaryRow>& rows, bool sequential_lik
                         const PrintFunction& print_fn);
 // Python's repr of a shape tuple: (None, 64), (None,).
 std::string shape_repr(const Shape& shape);
+// Keras's layer.output_shape (input_shape with `input`) as its summary and plots print it: the
+// shape, a list of shapes for calls with several tensors, "multiple" when the layer's calls
+// differ in their shapes or it was never called.
+std::string shapes_label(const Layer& layer, bool input = false);
 // "{:,}".format(n).
 std::string thousands(std::int64_t n);
 }  // namespace detail
