@@ -12,6 +12,7 @@
 #include "keras/engine/layer.h"
 #include "keras/initializers.h"
 #include "keras/layers/core.h"
+#include "keras/layers/recurrent.h"
 #include "layer_args.h"
 
 namespace keras::python {
@@ -198,13 +199,32 @@ void bind_layers(py::module_& root) {
           py::arg("input_shape"))
       .def(
           "__call__",
-          [](py::object self, py::object x) {
+          [](py::object self, py::object x, py::object initial_state) -> py::object {
             Layer& layer = self.cast<Layer&>();
             keep_python_layer(self);
-            if (py::isinstance<SymbolicTensor>(x)) return layer(x.cast<SymbolicTensor>());
-            return layer(x.cast<std::vector<SymbolicTensor>>());  // merges: a list of tensors
+            // A tensor, or a list (merges; an RNN's [x, initial states...]).
+            std::vector<SymbolicTensor> inputs =
+                py::isinstance<SymbolicTensor>(x)
+                    ? std::vector<SymbolicTensor>{x.cast<SymbolicTensor>()}
+                    : x.cast<std::vector<SymbolicTensor>>();
+            if (!initial_state.is_none()) {
+              if (!dynamic_cast<layers::Recurrent*>(&layer) &&
+                  !dynamic_cast<layers::Bidirectional*>(&layer))
+                throw py::type_error("call() of " + layer.class_name() +
+                                     " got an unexpected keyword argument 'initial_state'");
+              if (py::isinstance<SymbolicTensor>(initial_state))
+                inputs.push_back(initial_state.cast<SymbolicTensor>());
+              else
+                for (const auto& state : initial_state.cast<std::vector<SymbolicTensor>>())
+                  inputs.push_back(state);
+            }
+            // Keras returns a list when a layer has several outputs (return_state,
+            // Bidirectional's merge_mode=None).
+            auto outputs = layer.apply(inputs);
+            if (outputs.size() == 1) return py::cast(outputs.front());
+            return py::cast(outputs);
           },
-          py::arg("inputs"))
+          py::arg("inputs"), py::arg("initial_state") = py::none())
       // The node_index-th call's tensors and shapes (a layer shared by several inputs).
       .def("get_input_at", &Layer::get_input_at, py::arg("node_index"))
       .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))
