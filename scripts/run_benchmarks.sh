@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh release
 
-packages=(python3-torch python3-numpy libopenblas0-pthread)
+packages=(python3-torch python3-numpy libopenblas0-pthread time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
