@@ -4,11 +4,11 @@
 // explicitly), on both backends in float32.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "keras/keras.h"
+#include "layers/torch_fixtures_util.h"
 #include "testing/tensor_utils.h"
 
 namespace {
@@ -16,18 +16,9 @@ namespace {
 using namespace keras;
 using namespace keras::layers;
 using keras::testing::all_close;
+using keras::testing::fixture_tensor;
+using keras::testing::load_torch_fixtures;
 using keras::testing::ScopedBackend;
-
-nlohmann::json load_fixtures() {
-  const std::string dir = std::string(KERAS_TEST_SOURCE_DIR) + "/layers";
-  std::ifstream in(dir + "/fixtures/torch_conv_fixtures.json");
-  if (!in) throw std::runtime_error("missing " + dir + "/fixtures/torch_conv_fixtures.json");
-  return nlohmann::json::parse(in);
-}
-
-Tensor tensor(const nlohmann::json& values, Shape shape) {
-  return Tensor::from_vector(values.get<std::vector<float>>(), std::move(shape));
-}
 
 Shape shape_of(const nlohmann::json& j) {
   return j.get<Shape>();
@@ -37,7 +28,7 @@ class TorchFixture : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(TorchFixture, LayersMatchPyTorchForwardAndBackward) {
   ScopedBackend backend(GetParam());
-  const nlohmann::json fixtures = load_fixtures();
+  const nlohmann::json fixtures = load_torch_fixtures("torch_conv_fixtures.json");
   ASSERT_GE(fixtures.at("cases").size(), 10u);
   for (const auto& c : fixtures.at("cases")) {
     SCOPED_TRACE(c.at("name").get<std::string>());
@@ -63,24 +54,25 @@ TEST_P(TorchFixture, LayersMatchPyTorchForwardAndBackward) {
     auto x = K::placeholder({-1, x_shape[1], x_shape[2], x_shape[3]});
     auto y = (*layer)(x);
     std::vector<SymbolicTensor> params{x};
-    std::vector<Tensor> expected{tensor(c.at("dx"), x_shape)};
+    std::vector<Tensor> expected{fixture_tensor(c.at("dx"), x_shape)};
     if (c.contains("kernel")) {
       auto weights = layer->weights();
       ASSERT_EQ(weights.size(), 2u);
       Shape k_shape = K::int_shape(weights[0]), b_shape = K::int_shape(weights[1]);
-      layer->set_weights({tensor(c.at("kernel"), k_shape), tensor(c.at("bias"), b_shape)});
+      layer->set_weights(
+          {fixture_tensor(c.at("kernel"), k_shape), fixture_tensor(c.at("bias"), b_shape)});
       params.insert(params.end(), weights.begin(), weights.end());
-      expected.push_back(tensor(c.at("dkernel"), k_shape));
-      expected.push_back(tensor(c.at("dbias"), b_shape));
+      expected.push_back(fixture_tensor(c.at("dkernel"), k_shape));
+      expected.push_back(fixture_tensor(c.at("dbias"), b_shape));
     }
     Shape y_shape = shape_of(c.at("y_shape"));
-    auto loss = K::sum(y * K::constant(tensor(c.at("r"), y_shape)));
+    auto loss = K::sum(y * K::constant(fixture_tensor(c.at("r"), y_shape)));
     auto grads = K::gradients(loss, params);
     std::vector<SymbolicTensor> outputs{y};
     outputs.insert(outputs.end(), grads.begin(), grads.end());
     K::Function f({x}, outputs);
-    auto got = f({tensor(c.at("x"), x_shape)});
-    EXPECT_TRUE(all_close(got[0], tensor(c.at("y"), y_shape), 1e-4, 1e-5, "y"));
+    auto got = f({fixture_tensor(c.at("x"), x_shape)});
+    EXPECT_TRUE(all_close(got[0], fixture_tensor(c.at("y"), y_shape), 1e-4, 1e-5, "y"));
     const char* names[] = {"dx", "dkernel", "dbias"};
     for (std::size_t i = 0; i < expected.size(); ++i)
       EXPECT_TRUE(all_close(got[i + 1], expected[i], 1e-4, 1e-5, names[i]));

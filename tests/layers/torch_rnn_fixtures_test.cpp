@@ -5,11 +5,11 @@
 // float64, weights mapped between the layouts there); checked on both backends in float32.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "keras/keras.h"
+#include "layers/torch_fixtures_util.h"
 #include "testing/tensor_utils.h"
 
 namespace {
@@ -17,19 +17,9 @@ namespace {
 using namespace keras;
 using namespace keras::layers;
 using keras::testing::all_close;
+using keras::testing::fixture_tensor;
+using keras::testing::load_torch_fixtures;
 using keras::testing::ScopedBackend;
-
-nlohmann::json load_fixtures() {
-  const std::string path =
-      std::string(KERAS_TEST_SOURCE_DIR) + "/layers/fixtures/torch_rnn_fixtures.json";
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("missing " + path);
-  return nlohmann::json::parse(in);
-}
-
-Tensor tensor(const nlohmann::json& values, Shape shape) {
-  return Tensor::from_vector(values.get<std::vector<float>>(), std::move(shape));
-}
 
 std::shared_ptr<Recurrent> make_layer(const nlohmann::json& c) {
   const std::string kind = c.at("layer");
@@ -48,7 +38,7 @@ class TorchRnnFixture : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(TorchRnnFixture, RecurrentLayersMatchPyTorchForwardAndBackward) {
   ScopedBackend backend(GetParam());
-  const nlohmann::json fixtures = load_fixtures();
+  const nlohmann::json fixtures = load_torch_fixtures("torch_rnn_fixtures.json");
   ASSERT_EQ(fixtures.at("cases").size(), 30u);
   for (const auto& c : fixtures.at("cases")) {
     SCOPED_TRACE(c.at("name").get<std::string>());
@@ -74,15 +64,16 @@ TEST_P(TorchRnnFixture, RecurrentLayersMatchPyTorchForwardAndBackward) {
 
     std::vector<SymbolicTensor> weights = layer->weights();
     std::vector<Tensor> values;
-    for (const auto& w : c.at("weights")) values.push_back(tensor(w.at("values"), w.at("shape")));
+    for (const auto& w : c.at("weights"))
+      values.push_back(fixture_tensor(w.at("values"), w.at("shape")));
     ASSERT_EQ(weights.size(), values.size());
     layer->set_weights(values);
 
     const Shape y_shape = c.at("y_shape").get<Shape>();
-    auto loss = K::sum(y * K::constant(tensor(c.at("r"), y_shape)));
+    auto loss = K::sum(y * K::constant(fixture_tensor(c.at("r"), y_shape)));
     for (std::size_t k = 1; k < outs.size(); ++k)
-      loss =
-          loss + K::sum(outs[k] * K::constant(tensor(c.at("state_r")[k - 1], {x_shape[0], units})));
+      loss = loss + K::sum(outs[k] * K::constant(fixture_tensor(c.at("state_r")[k - 1],
+                                                                {x_shape[0], units})));
     std::vector<SymbolicTensor> params{x};
     params.insert(params.end(), weights.begin(), weights.end());
     params.insert(params.end(), initial.begin(), initial.end());
@@ -92,28 +83,29 @@ TEST_P(TorchRnnFixture, RecurrentLayersMatchPyTorchForwardAndBackward) {
     inputs.insert(inputs.end(), initial.begin(), initial.end());
     K::Function f(inputs, fetch);
 
-    std::vector<Tensor> feed{tensor(c.at("x"), x_shape)};
+    std::vector<Tensor> feed{fixture_tensor(c.at("x"), x_shape)};
     if (!initial.empty()) {
-      feed.push_back(tensor(c.at("h0"), {x_shape[0], units}));
-      if (lstm) feed.push_back(tensor(c.at("c0"), {x_shape[0], units}));
+      feed.push_back(fixture_tensor(c.at("h0"), {x_shape[0], units}));
+      if (lstm) feed.push_back(fixture_tensor(c.at("c0"), {x_shape[0], units}));
     }
     auto got = f(feed);
     std::size_t i = 0;
-    EXPECT_TRUE(all_close(got[i++], tensor(c.at("y"), y_shape), 1e-4, 1e-5, "y"));
+    EXPECT_TRUE(all_close(got[i++], fixture_tensor(c.at("y"), y_shape), 1e-4, 1e-5, "y"));
     for (std::size_t k = 1; k < outs.size(); ++k)
-      EXPECT_TRUE(all_close(got[i++], tensor(c.at("states")[k - 1], {x_shape[0], units}), 1e-4,
-                            1e-5, "final state"));
-    EXPECT_TRUE(all_close(got[i++], tensor(c.at("dx"), x_shape), 1e-4, 1e-5, "dx"));
+      EXPECT_TRUE(all_close(got[i++], fixture_tensor(c.at("states")[k - 1], {x_shape[0], units}),
+                            1e-4, 1e-5, "final state"));
+    EXPECT_TRUE(all_close(got[i++], fixture_tensor(c.at("dx"), x_shape), 1e-4, 1e-5, "dx"));
     for (std::size_t k = 0; k < weights.size(); ++k) {
       const char* names[] = {"dkernel", "drecurrent_kernel", "dbias"};
-      EXPECT_TRUE(all_close(got[i++], tensor(c.at("dweights")[k], values[k].shape()), 1e-4, 1e-5,
-                            names[k % 3]));
+      EXPECT_TRUE(all_close(got[i++], fixture_tensor(c.at("dweights")[k], values[k].shape()), 1e-4,
+                            1e-5, names[k % 3]));
     }
     if (!initial.empty()) {
-      EXPECT_TRUE(all_close(got[i++], tensor(c.at("dh0"), {x_shape[0], units}), 1e-4, 1e-5, "dh0"));
+      EXPECT_TRUE(
+          all_close(got[i++], fixture_tensor(c.at("dh0"), {x_shape[0], units}), 1e-4, 1e-5, "dh0"));
       if (lstm) {
-        EXPECT_TRUE(
-            all_close(got[i++], tensor(c.at("dc0"), {x_shape[0], units}), 1e-4, 1e-5, "dc0"));
+        EXPECT_TRUE(all_close(got[i++], fixture_tensor(c.at("dc0"), {x_shape[0], units}), 1e-4,
+                              1e-5, "dc0"));
       }
     }
   }
