@@ -13,8 +13,6 @@ namespace {
 
 // HDF5's limit on data kept in an object header (Keras's HDF5_OBJECT_HEADER_LIMIT).
 constexpr std::size_t kHeaderLimit = 64512;
-// The most deflate (zlib) can expand its input: 258 bytes from one 2-bit code.
-constexpr long double kDeflateMaxRatio = 1032;
 constexpr std::uint64_t kUnbounded = std::numeric_limits<std::uint64_t>::max();
 
 // The external link HDF5 was refused while following a path (refuse_external_link), or "".
@@ -152,8 +150,10 @@ hid_t file_type(DType dtype) {
   return H5T_IEEE_F32LE;
 }
 
-// Reads the strings of an attribute of any h5py string flavour.
-std::vector<std::string> read_strings(hid_t attr, const std::string& where) {
+// Reads the strings of an attribute of any h5py string flavour; fixed-length ones may not claim
+// more bytes than the file (of file_size bytes) holds, attributes being stored uncompressed.
+std::vector<std::string> read_strings(hid_t attr, const std::string& where,
+                                      std::uint64_t file_size) {
   Handle type(H5Aget_type(attr));
   Handle space(H5Aget_space(attr));
   if (!type || !space) throw std::runtime_error(where + ": cannot read the attribute's type");
@@ -180,6 +180,10 @@ std::vector<std::string> read_strings(hid_t attr, const std::string& where) {
   std::size_t size = H5Tget_size(type.get());
   if (size == 0 || size > (std::size_t{1} << 30) / n)
     throw std::runtime_error(where + ": implausible string size " + std::to_string(size));
+  if (size * n > file_size)
+    throw std::runtime_error(
+        where + ": " + std::to_string(n) + " strings of " + std::to_string(size) +
+        " bytes claim more than the whole file holds (" + std::to_string(file_size) + " bytes)");
   Handle mem(H5Tcopy(H5T_C_S1));
   H5Tset_size(mem.get(), size);
   H5Tset_strpad(mem.get(), H5T_STR_NULLPAD);
@@ -359,7 +363,8 @@ std::optional<std::string> Group::read_string_attr(const std::string& name) cons
   if (!has_attr(name)) return std::nullopt;
   Handle attr(H5Aopen(id(), name.c_str(), H5P_DEFAULT));
   if (!attr) fail("cannot open attribute '" + name + "'");
-  std::vector<std::string> values = read_strings(attr.get(), file_ + " " + path_ + "@" + name);
+  std::vector<std::string> values =
+      read_strings(attr.get(), file_ + " " + path_ + "@" + name, file_size_);
   if (values.size() != 1)
     fail("attribute '" + name + "' should hold one string, found " + std::to_string(values.size()));
   return values.front();
@@ -377,7 +382,7 @@ std::vector<std::string> Group::read_string_array_attr(const std::string& name) 
       if (H5Sget_simple_extent_npoints(space.get()) == 0) return;
       fail("attribute '" + attr_name + "' should hold strings");
     }
-    for (auto& s : read_strings(attr.get(), file_ + " " + path_ + "@" + attr_name))
+    for (auto& s : read_strings(attr.get(), file_ + " " + path_ + "@" + attr_name, file_size_))
       out.push_back(std::move(s));
   };
   if (has_attr(name)) {

@@ -16,6 +16,10 @@
 
 namespace keras::saving::h5 {
 
+// The most deflate (zlib, zip) can expand its input: 258 bytes from one 2-bit code. Bounds what
+// reading a compressed HDF5 dataset or zip entry may allocate.
+inline constexpr unsigned kDeflateMaxRatio = 1032;
+
 // An owned hid_t, closed with the function matching its kind.
 class Handle {
  public:

@@ -212,9 +212,6 @@ void restore_optimizer(Model& model, const std::vector<Tensor>& vars, const std:
   optimizer.set_learning_rate(lr);
 }
 
-// The most deflate can expand its input: 258 bytes from one 2-bit code.
-constexpr zip_uint64_t kDeflateMaxRatio = 1032;
-
 // Reads the entries of an archive, each bounded by what its compressed bytes can expand to and
 // checked against the CRC-32 of the zip directory.
 class ZipReader {
@@ -310,7 +307,7 @@ class ZipReader {
       most = st.comp_size;
       why = "a stored entry holds exactly its bytes";
     } else if (st.comp_method == ZIP_CM_DEFLATE) {
-      most = st.comp_size * kDeflateMaxRatio;
+      most = st.comp_size * h5::kDeflateMaxRatio;
       why = "deflate expands at most 1032:1";
     } else {
       throw std::runtime_error(where + " is compressed with zip method " +
