@@ -9,6 +9,7 @@
 
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
+#include "saving/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -161,13 +162,15 @@ void load_config() {
                                        {"backend", "cpu"},
                                        {"image_data_format", "channels_last"}};
     // Written beside and renamed into place, so a concurrent reader never sees half a file.
-    std::string temp = path + ".tmp" + std::to_string(getpid());
-    {
-      std::ofstream out(temp);
-      if (out) out << defaults.dump(4);
+    try {
+      saving::detail::write_file_atomically(path, true, [&](const std::string& temp) {
+        std::ofstream out(temp);
+        out << defaults.dump(4);
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + temp);
+      });
+    } catch (const std::exception&) {
     }
-    std::filesystem::rename(temp, path, ec);
-    if (ec) std::filesystem::remove(temp, ec);
   }
   if (const char* env = std::getenv("KERAS_BACKEND"); env && *env)
     loaded.backend = resolve_backend(env, "KERAS_BACKEND");
@@ -209,7 +212,8 @@ std::string image_data_format() {
 void set_image_data_format(const std::string& data_format) {
   // Keras 1's "tf" / "th" are accepted too.
   if (data_format == "tf" || data_format == "th")
-    config().image_data_format = data_format_from_dim_ordering(data_format, "set_image_data_format");
+    config().image_data_format =
+        data_format_from_dim_ordering(data_format, "set_image_data_format");
   else {
     check_data_format(data_format, "set_image_data_format");
     config().image_data_format = data_format;

@@ -5,6 +5,8 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +15,10 @@
 #include "keras/tensor/tensor.h"
 
 namespace keras::saving::h5 {
+
+// The most deflate (zlib, zip) can expand its input: 258 bytes from one 2-bit code. Bounds what
+// reading a compressed HDF5 dataset or zip entry may allocate.
+inline constexpr unsigned kDeflateMaxRatio = 1032;
 
 // An owned hid_t, closed with the function matching its kind.
 class Handle {
@@ -41,13 +47,21 @@ class Handle {
 
 class Group {
  public:
-  Group(Handle handle, std::string file, std::string path)
-      : handle_(std::move(handle)), file_(std::move(file)), path_(std::move(path)) {}
+  // file_size: the bytes of the whole file, which bound what reading a dataset may allocate.
+  Group(Handle handle, std::string file, std::string path, std::uint64_t file_size)
+      : handle_(std::move(handle)),
+        file_(std::move(file)),
+        path_(std::move(path)),
+        file_size_(file_size) {}
   hid_t id() const { return handle_.get(); }
   const std::string& path() const { return path_; }
   const std::string& file() const { return file_; }
+  std::uint64_t file_size() const { return file_size_; }
 
-  bool has(const std::string& name) const;  // a link (group or dataset) of that name
+  // A link (group or dataset) of that name. Links to other files (external links, user-defined
+  // links) are refused with an error, wherever they are on the path: a model file may not make
+  // keras.cpp read other files.
+  bool has(const std::string& name) const;
   bool has_group(const std::string& name) const;
   Group create_group(const std::string& name);
   Group open_group(const std::string& name) const;
@@ -66,27 +80,48 @@ class Group {
 
   // Dataset `name` (a path: '/' creates intermediate groups) holding the tensor in C order.
   void write_dataset(const std::string& name, const Tensor& value);
+  // Reads a dataset of numbers. Refused before anything is allocated: data kept outside the file
+  // (external storage, virtual datasets), filters other than deflate, shuffle and fletcher32,
+  // and sizes larger than the dataset's storage in the file can hold (its bytes, times 1032 per
+  // deflate filter: a header or unwritten chunks could otherwise claim terabytes).
   Tensor read_dataset(const std::string& name) const;
+  Shape dataset_shape(const std::string& name) const;  // without reading the data
 
   [[noreturn]] void fail(const std::string& what) const;
 
  private:
+  Handle open_dataset(const std::string& name) const;
+
   Handle handle_;
   std::string file_;
   std::string path_;
+  std::uint64_t file_size_ = 0;
 };
 
 class File {
  public:
   // Mode "r": read an existing file (checks it is HDF5 first); "w": create or truncate.
   File(const std::string& path, const std::string& mode);
+  // Reads the HDF5 file held in `image` (the bytes of a whole file) without copying it and
+  // without touching the disk; `label` names it in errors.
+  static File open_image(std::string image, const std::string& label);
+  // A new, empty file in memory (HDF5's earliest format, as h5py writes), whose bytes image()
+  // returns.
+  static File create_in_memory(const std::string& label);
+  File(File&&) noexcept;
+  ~File();
   Group& root() { return root_; }
   const Group& root() const { return root_; }
   void flush();
-  void close();  // closes now, throwing if HDF5 fails to write what is pending
+  void close();         // closes now, throwing if HDF5 fails to write what is pending
+  std::string image();  // the bytes of a file made by create_in_memory, written so far
 
  private:
+  struct Image;
+  File(std::string label, std::unique_ptr<Image> image);
+
   std::string path_;
+  std::unique_ptr<Image> image_;  // declared before file_: freed after HDF5 closes the file
   Handle file_;
   Group root_;
 };

@@ -16,16 +16,14 @@
 // equivalent u_product. A model saved mid-training and loaded continues exactly.
 // Read: the same, Keras 3's files included (int32 iteration, float32 learning rate).
 #include <zip.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <random>
 #include <stdexcept>
 
 #include "keras/backend/backend.h"
@@ -41,20 +39,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string read_whole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-fs::path scratch_file(const fs::path& folder, const std::string& stem) {
-  std::random_device rd;
-  std::string name = ".";
-  name += stem;
-  name += ".tmp";
-  name += std::to_string(rd());
-  return folder / name;
-}
 
 // Keras 3's names for the layers of a container: snake_case class name, then _1, _2, ...
 std::vector<std::string> layer_paths(const Model& model) {
@@ -228,9 +212,14 @@ void restore_optimizer(Model& model, const std::vector<Tensor>& vars, const std:
   optimizer.set_learning_rate(lr);
 }
 
+// Reads the entries of an archive, each bounded by what its compressed bytes can expand to and
+// checked against the CRC-32 of the zip directory.
 class ZipReader {
  public:
   explicit ZipReader(const std::string& path) : path_(path) {
+    std::error_code ec;
+    file_size_ = fs::file_size(path, ec);
+    if (ec) throw std::runtime_error("Cannot read the size of '" + path + "': " + ec.message());
     int error = 0;
     zip_ = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error);
     if (!zip_) {
@@ -251,26 +240,90 @@ class ZipReader {
   bool has(const std::string& name) const { return zip_name_locate(zip_, name.c_str(), 0) >= 0; }
 
   std::string read(const std::string& name) const {
+    const std::string where = "'" + path_ + "', entry '" + name + "'";
     zip_stat_t st;
-    if (zip_stat(zip_, name.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+    zip_stat_init(&st);
+    if (zip_stat(zip_, name.c_str(), 0, &st) != 0)
       throw std::runtime_error("'" + path_ + "': expected the entry '" + name +
                                "' of a .keras archive, found none");
-    if (st.size > (zip_uint64_t{1} << 34))
-      throw std::runtime_error("'" + path_ + "': entry '" + name + "' claims an implausible size");
+    const zip_uint64_t needed =
+        ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
+    if ((st.valid & needed) != needed)
+      throw std::runtime_error(where + ": the zip directory lacks its sizes or checksum");
+    const zip_uint64_t most = bound(st, where);
     zip_file_t* file = zip_fopen(zip_, name.c_str(), 0);
-    if (!file) throw std::runtime_error("'" + path_ + "': cannot open entry '" + name + "'");
-    std::string data(static_cast<std::size_t>(st.size), '\0');
-    zip_int64_t got = zip_fread(file, data.data(), st.size);
+    if (!file) throw std::runtime_error(where + ": cannot open it: " + zip_strerror(zip_));
+    std::string data;
+    data.reserve(static_cast<std::size_t>(st.size));
+    std::vector<char> chunk(std::size_t{1} << 16);
+    uLong crc = crc32(0, nullptr, 0);
+    // In chunks, to the end of the entry: libzip checks the CRC only there, and more bytes than
+    // the directory declares stop the reading as soon as they arrive.
+    while (true) {
+      const zip_int64_t got = zip_fread(file, chunk.data(), chunk.size());
+      if (got < 0) {
+        const std::string message = zip_file_strerror(file);
+        zip_fclose(file);
+        throw std::runtime_error(where + " is corrupted (" + message + ")");
+      }
+      if (got == 0) break;
+      if (data.size() + static_cast<zip_uint64_t>(got) > most) {
+        zip_fclose(file);
+        throw std::runtime_error(where + " expands to more than the " + std::to_string(most) +
+                                 " bytes its zip directory entry declares: a damaged or " +
+                                 "malicious archive");
+      }
+      data.append(chunk.data(), static_cast<std::size_t>(got));
+      crc = crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(got));
+    }
     zip_fclose(file);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != st.size)
-      throw std::runtime_error("'" + path_ + "': entry '" + name +
-                               "' is truncated or corrupted (read " + std::to_string(got) + " of " +
-                               std::to_string(st.size) + " bytes)");
+    if (data.size() != st.size)
+      throw std::runtime_error(where + " is truncated or corrupted (read " +
+                               std::to_string(data.size()) + " of " + std::to_string(st.size) +
+                               " bytes)");
+    if (crc != st.crc)
+      throw std::runtime_error(where + " is corrupted: its CRC-32 is " + hex(crc) +
+                               " where the zip directory says " + hex(st.crc));
     return data;
   }
 
  private:
+  static std::string hex(uLong value) {
+    char text[16];
+    std::snprintf(text, sizeof text, "0x%08lx", value);
+    return text;
+  }
+
+  // The uncompressed size the entry may have: what it declares, if its compressed bytes can
+  // expand to that (a 10 KB archive could otherwise claim gigabytes).
+  zip_uint64_t bound(const zip_stat_t& st, const std::string& where) const {
+    if (st.comp_size > file_size_)
+      throw std::runtime_error(where + ": the zip directory claims " +
+                               std::to_string(st.comp_size) + " compressed bytes, more than " +
+                               "the whole file holds (" + std::to_string(file_size_) + " bytes)");
+    zip_uint64_t most = 0;
+    std::string why;
+    if (st.comp_method == ZIP_CM_STORE) {
+      most = st.comp_size;
+      why = "a stored entry holds exactly its bytes";
+    } else if (st.comp_method == ZIP_CM_DEFLATE) {
+      most = st.comp_size * h5::kDeflateMaxRatio;
+      why = "deflate expands at most 1032:1";
+    } else {
+      throw std::runtime_error(where + " is compressed with zip method " +
+                               std::to_string(st.comp_method) +
+                               "; keras.cpp reads stored and deflated entries");
+    }
+    if (st.size > most)
+      throw std::runtime_error(where + ": the zip directory claims " + std::to_string(st.size) +
+                               " bytes from " + std::to_string(st.comp_size) +
+                               " compressed bytes, more than they can hold (" + why +
+                               "): a damaged or malicious archive");
+    return st.size;
+  }
+
   std::string path_;
+  std::uint64_t file_size_ = 0;
   zip_t* zip_ = nullptr;
 };
 
@@ -290,11 +343,10 @@ void save_keras_archive(const Model& model, const std::string& filepath, bool ov
   std::strftime(date, sizeof date, "%Y-%m-%d@%H:%M:%S", std::localtime(&now));
   const json metadata = {{"keras_version", "3.0.0"}, {"date_saved", date}};
   detail::atomic_write(filepath, overwrite, [&](const std::string& temp) {
-    // The weights file first, as its own temporary beside the archive.
-    fs::path weights_path = scratch_file(fs::path(temp).parent_path(), "model.weights.h5");
+    // The weights file first, in memory.
     std::string weights;
-    try {
-      h5::File file(weights_path.string(), "w");
+    {
+      h5::File file = h5::File::create_in_memory(filepath + ": model.weights.h5");
       {
         h5::Group layers = file.root().create_group("layers");
         std::vector<std::string> paths = layer_paths(model);
@@ -316,13 +368,8 @@ void save_keras_archive(const Model& model, const std::string& filepath, bool ov
         }
         file.root().create_group("vars");
       }
+      weights = file.image();
       file.close();
-      weights = read_whole(weights_path);
-      fs::remove(weights_path);
-    } catch (...) {
-      std::error_code ignored;
-      fs::remove(weights_path, ignored);
-      throw;
     }
     const std::string config_text = config.dump();
     const std::string metadata_text = metadata.dump();
@@ -380,18 +427,11 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
     throw std::runtime_error("'" + filepath +
                              "': expected model.weights.h5 in the archive, found none (keras.cpp "
                              "does not read the .npz weights format)");
-  fs::path folder = fs::path(filepath).parent_path();
-  if (folder.empty()) folder = ".";
-  fs::path weights_path = scratch_file(folder, "model.weights.h5");
   std::vector<Tensor> optimizer_vars;
-  try {
-    {
-      std::ofstream out(weights_path, std::ios::binary);
-      std::string data = zip.read("model.weights.h5");
-      out.write(data.data(), static_cast<std::streamsize>(data.size()));
-      if (!out) throw std::runtime_error("Cannot write a temporary file beside '" + filepath + "'");
-    }
-    h5::File file(weights_path.string(), "r");
+  {
+    // Read in memory: nothing is written beside the archive (which may be read-only).
+    h5::File file =
+        h5::File::open_image(zip.read("model.weights.h5"), filepath + ": model.weights.h5");
     h5::Group layers = file.root().open_group("layers");
     std::vector<std::string> paths = layer_paths(*model);
     std::vector<std::vector<Tensor>> values(paths.size());
@@ -400,16 +440,18 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
       std::vector<SymbolicTensor> symbolic = layer->weights();
       if (symbolic.empty()) continue;
       h5::Group vars = layers.open_group(paths[k]).open_group("vars");
-      for (std::size_t i = 0; i < symbolic.size(); ++i)
-        values[k].push_back(vars.read_dataset(std::to_string(i)));
       if (vars.has(std::to_string(symbolic.size())))
         vars.fail("holds more variables than layer " + layer->name() + " has (" +
                   std::to_string(symbolic.size()) + ")");
-      for (std::size_t i = 0; i < symbolic.size(); ++i)
-        if (values[k][i].shape() != symbolic[i].shape())
-          vars.fail("variable " + std::to_string(i) + " has shape " +
-                    shape_to_string(values[k][i].shape()) + " but layer " + layer->name() +
-                    " expects " + shape_to_string(symbolic[i].shape()));
+      // Shapes checked before reading: what the layer expects bounds what reading allocates.
+      for (std::size_t i = 0; i < symbolic.size(); ++i) {
+        const Shape shape = vars.dataset_shape(std::to_string(i));
+        if (shape != symbolic[i].shape())
+          vars.fail("variable " + std::to_string(i) + " has shape " + shape_to_string(shape) +
+                    " but layer " + layer->name() + " expects " +
+                    shape_to_string(symbolic[i].shape()));
+        values[k].push_back(vars.read_dataset(std::to_string(i)));
+      }
       values[k] = detail::cast_to(values[k], symbolic);
     }
     for (std::size_t k = 0; k < paths.size(); ++k)
@@ -424,12 +466,7 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
           optimizer_vars.push_back(vars.read_dataset(std::to_string(i)));
       }
     }
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(weights_path, ignored);
-    throw;
   }
-  fs::remove(weights_path);
   if (compile && config.contains("compile_config") && config["compile_config"].is_object()) {
     const json& cc = config["compile_config"];
     json training = {{"optimizer_config", cc.value("optimizer", json(nullptr))},

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -89,29 +88,10 @@ void write_step(const std::string& what) {
 void atomic_write(const std::string& filepath, bool overwrite,
                   const std::function<void(const std::string& temp_path)>& write) {
   g_steps = 0;
-  fs::path target(filepath);
-  if (!overwrite && fs::exists(target))
-    throw std::runtime_error("'" + filepath +
-                             "' already exists and overwrite is false; not replacing it.");
-  fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  if (!fs::is_directory(folder))
-    throw std::runtime_error("Cannot save to '" + filepath + "': the folder '" + folder.string() +
-                             "' does not exist.");
-  std::random_device rd;
-  std::string temp_name = ".";  // appended piecewise: GCC 12 misreports -Wrestrict on "." + s
-  temp_name += target.filename().string();
-  temp_name += ".tmp";
-  temp_name += std::to_string(rd());
-  fs::path temp = folder / temp_name;
-  try {
-    write(temp.string());
+  write_file_atomically(filepath, overwrite, [&](const std::string& temp) {
+    write(temp);
     write_step("rename over the target");
-    fs::rename(temp, target);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw;
-  }
+  });
 }
 
 void save_weights_to_group(h5::Group& group, const Model& model) {

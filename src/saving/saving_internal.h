@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "keras/saving/saving.h"
+#include "saving/atomic_file.h"
 #include "saving/hdf5.h"
 
 namespace keras::saving {
@@ -23,8 +24,7 @@ namespace detail {
 
 // Counts a write step; throws when fail_save_at_step names it.
 void write_step(const std::string& what);
-// Runs write(temp_path) on a temporary file beside filepath, then renames it over filepath; the
-// temporary is removed if anything throws.
+// write_file_atomically (atomic_file.h) with the steps counted for fail_save_at_step.
 void atomic_write(const std::string& filepath, bool overwrite,
                   const std::function<void(const std::string& temp_path)>& write);
 

@@ -4,7 +4,6 @@
 // (saving_corruption_sanitized_test, CTest label "asan"), so that memory errors in the readers
 // fail the run even where they would not crash.
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,7 @@
 
 #include "keras/keras.h"
 #include "keras/saving/saving.h"
+#include "saving/archive_testing.h"
 #include "saving/saving_testing.h"
 
 using namespace keras;
@@ -22,11 +22,6 @@ using namespace keras::saving::testing;
 
 namespace {
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 int count_files(const fs::path& dir) {
   int files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -34,41 +29,6 @@ int count_files(const fs::path& dir) {
     ++files;
   }
   return files;
-}
-
-// The entries of a zip archive, in order.
-std::vector<std::pair<std::string, std::string>> read_zip(const fs::path& path) {
-  int error = 0;
-  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (!zip) throw std::runtime_error("cannot open " + path.string());
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (zip_int64_t i = 0; i < zip_get_num_entries(zip, 0); ++i) {
-    zip_stat_t st;
-    zip_stat_index(zip, static_cast<zip_uint64_t>(i), 0, &st);
-    std::string data(static_cast<std::size_t>(st.size), '\0');
-    zip_file_t* file = zip_fopen_index(zip, static_cast<zip_uint64_t>(i), 0);
-    zip_fread(file, data.data(), st.size);
-    zip_fclose(file);
-    entries.emplace_back(st.name, data);
-  }
-  zip_discard(zip);
-  return entries;
-}
-
-// A well-formed zip (correct checksums) holding `entries`, so that damage inside an entry reaches
-// the reader of that entry instead of stopping at the zip's CRC check.
-void write_zip(const fs::path& path,
-               const std::vector<std::pair<std::string, std::string>>& entries) {
-  fs::remove(path);
-  int error = 0;
-  zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-  if (!zip) throw std::runtime_error("cannot create " + path.string());
-  for (const auto& [name, data] : entries) {
-    zip_source_t* source = zip_source_buffer(zip, data.data(), data.size(), 0);
-    if (zip_file_add(zip, name.c_str(), source, ZIP_FL_ENC_UTF_8) < 0)
-      throw std::runtime_error("cannot add " + name);
-  }
-  if (zip_close(zip) != 0) throw std::runtime_error("cannot write " + path.string());
 }
 
 // A model trained a little with Adam (optimizer state included).

@@ -7,10 +7,10 @@
 //   model.save_weights("weights.h5");   model.load_weights("weights.h5", /*by_name=*/true);
 //   auto same = keras::models::model_from_json(model.to_json());
 //
-// Every save writes a temporary file in the target's folder and renames it over the target, so
-// an interrupted save never leaves a half-written file in place of a good one. Loading a
-// truncated, corrupted or foreign file throws std::runtime_error saying what was expected and
-// what was found.
+// Every save writes a temporary file beside the target (".<name>.keras-tmp-<pid>-<hex>"), fsyncs
+// it and renames it over the target: a crash or power loss leaves the old file or the new one, and
+// the next save removes what killed saves left. Loading a damaged or hostile file throws
+// std::runtime_error saying what was wrong; loading writes nothing and reads no other file.
 #pragma once
 
 #include <functional>
