@@ -180,7 +180,9 @@ def test_event_file_scalars_histograms_images_graph(tmp_path, decoder):
     assert [int(e.get('step', 0)) for e in hist_events] == [0, 1]  # 10 samples: one batch
     values = {v['tag']: v for v in hist_events[-1]['summary']['value']}
     assert {'hidden/kernel_0', 'hidden/kernel_0_grad', 'hidden_out', 'out_out',
-            'hidden/kernel_0/image/0', 'out/bias_0/image/0'} <= set(values)
+            'hidden/kernel_0/image/0', 'hidden/bias_0/image/0', 'out/kernel_0/image/0'} <= \
+        set(values)
+    assert 'out/bias_0/image/0' not in values  # a (1,) bias squeezes to a scalar: no image
 
     # The kernel's histogram against TensorFlow's bucketing of the trained weights.
     kernel = m.get_layer('hidden').get_weights()[0].astype(np.float64).ravel()

@@ -162,7 +162,7 @@ def main():
         'scalars': {t: [0, 1, 2] for t in ('loss', 'acc', 'val_loss', 'val_acc')},
         'histograms': ['hidden/kernel_0', 'hidden/bias_0', 'out/kernel_0', 'hidden/kernel_0_grad',
                        'hidden_out', 'out_out'],
-        'images': ['hidden/kernel_0/image/0', 'out/bias_0/image/0'],
+        'images': ['hidden/kernel_0/image/0', 'hidden/bias_0/image/0', 'out/kernel_0/image/0'],
         'graph': True,
     }
     # 64 samples by 16: batch logs at 16, 32, 48, 64, ...; the epoch logs at 64 and 128 too.
