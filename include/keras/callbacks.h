@@ -51,6 +51,10 @@ class Callback {
   virtual void on_batch_begin(int /*batch*/, Logs& /*logs*/) {}
   virtual void on_batch_end(int /*batch*/, Logs& /*logs*/) {}
 
+  // Keras's callback.validation_data, set by fit (and fit_generator given arrays): the
+  // validation inputs, targets and sample weights, in the model's order; empty without.
+  std::vector<Tensor> validation_data;
+
  protected:
   Model* model_ = nullptr;
   Params params_;
@@ -90,7 +94,7 @@ class ProgbarLogger : public Callback {
 // Messages go where Keras sends them: print() to stdout, warnings.warn() to stderr (as
 // "RuntimeWarning: <text>", each distinct text once per callback object, as Python's default
 // warning filter shows a repeated warning once). BaseLogger is fit()'s own epoch averaging.
-// Not here: RemoteMonitor, TensorBoard.
+// TensorBoard is in keras/callbacks/tensorboard.h. Not here: RemoteMonitor.
 
 struct EarlyStoppingOptions {
   std::string monitor = "val_loss";

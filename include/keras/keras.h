@@ -5,6 +5,7 @@
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "keras/callbacks.h"
+#include "keras/callbacks/tensorboard.h"
 #include "keras/constraints.h"
 #include "keras/datasets/fashion_mnist.h"
 #include "keras/datasets/mnist.h"

@@ -1,5 +1,5 @@
 // Keras's built-in callbacks from the C++ side: EarlyStopping, ReduceLROnPlateau,
-// LearningRateScheduler, CSVLogger, ModelCheckpoint, TerminateOnNaN.
+// LearningRateScheduler, CSVLogger, ModelCheckpoint, TerminateOnNaN, TensorBoard.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +10,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/callbacks.h"
+#include "keras/callbacks/tensorboard.h"
 
 namespace keras::python {
 
@@ -111,6 +112,79 @@ void bind_callbacks(py::module_& root) {
 
   py::class_<cb::TerminateOnNaN, Callback, std::shared_ptr<cb::TerminateOnNaN>>(m, "TerminateOnNaN")
       .def(py::init<>());
+
+  py::class_<cb::TensorBoard, Callback, std::shared_ptr<cb::TensorBoard>>(
+      m, "TensorBoard",
+      "TensorBoard(log_dir='./logs', histogram_freq=0, batch_size=32, write_graph=True, "
+      "write_grads=False, write_images=False, embeddings_freq=0, embeddings_layer_names=None, "
+      "embeddings_metadata=None, embeddings_data=None, update_freq='epoch'): writes TensorFlow "
+      "event files for TensorBoard; the embeddings go to the projector as TSV files.")
+      .def(py::init([](py::object log_dir, int histogram_freq, std::int64_t batch_size,
+                       bool write_graph, bool write_grads, bool write_images, int embeddings_freq,
+                       py::object embeddings_layer_names, py::object embeddings_metadata,
+                       py::object embeddings_data, py::object update_freq) {
+             cb::TensorBoardOptions o;
+             o.log_dir =
+                 py::str(py::module_::import("os").attr("fspath")(log_dir)).cast<std::string>();
+             o.histogram_freq = histogram_freq;
+             o.batch_size = batch_size;
+             o.write_graph = write_graph;
+             o.write_grads = write_grads;
+             o.write_images = write_images;
+             o.embeddings_freq = embeddings_freq;
+             if (!embeddings_layer_names.is_none())
+               o.embeddings_layer_names = embeddings_layer_names.cast<std::vector<std::string>>();
+             if (py::isinstance<py::str>(embeddings_metadata))
+               o.embeddings_metadata = embeddings_metadata.cast<std::string>();
+             else if (!embeddings_metadata.is_none())
+               o.embeddings_metadata =
+                   embeddings_metadata.cast<std::map<std::string, std::string>>();
+             if (!embeddings_data.is_none()) {
+               if (py::isinstance<py::list>(embeddings_data) ||
+                   py::isinstance<py::tuple>(embeddings_data))
+                 for (auto item : embeddings_data) o.embeddings_data.push_back(to_tensor(item));
+               else
+                 o.embeddings_data.push_back(to_tensor(embeddings_data));
+             }
+             if (py::isinstance<py::str>(update_freq))
+               o.update_freq = update_freq.cast<std::string>();
+             else if (py::isinstance<py::int_>(update_freq) &&
+                      !py::isinstance<py::bool_>(update_freq))
+               o.update_freq = update_freq.cast<std::int64_t>();
+             else
+               throw py::value_error(
+                   "TensorBoard: `update_freq` must be 'batch', 'epoch' or an integer, got " +
+                   py::repr(update_freq).cast<std::string>());
+             return std::make_shared<cb::TensorBoard>(std::move(o));
+           }),
+           py::arg("log_dir") = "./logs", py::arg("histogram_freq") = 0, py::arg("batch_size") = 32,
+           py::arg("write_graph") = true, py::arg("write_grads") = false,
+           py::arg("write_images") = false, py::arg("embeddings_freq") = 0,
+           py::arg("embeddings_layer_names") = py::none(),
+           py::arg("embeddings_metadata") = py::none(), py::arg("embeddings_data") = py::none(),
+           py::arg("update_freq") = "epoch")
+      .def_property_readonly("log_dir",
+                             [](const cb::TensorBoard& c) { return c.options().log_dir; })
+      .def_property_readonly("histogram_freq",
+                             [](const cb::TensorBoard& c) { return c.options().histogram_freq; })
+      .def_property_readonly("batch_size",
+                             [](const cb::TensorBoard& c) { return c.options().batch_size; })
+      .def_property_readonly("write_graph",
+                             [](const cb::TensorBoard& c) { return c.options().write_graph; })
+      .def_property_readonly("write_grads",
+                             [](const cb::TensorBoard& c) { return c.options().write_grads; })
+      .def_property_readonly("write_images",
+                             [](const cb::TensorBoard& c) { return c.options().write_images; })
+      .def_property_readonly("embeddings_freq",
+                             [](const cb::TensorBoard& c) { return c.options().embeddings_freq; })
+      // Keras keeps 'epoch', and turns 'batch' into 1.
+      .def_property_readonly("update_freq",
+                             [](const cb::TensorBoard& c) -> py::object {
+                               if (c.update_samples()) return py::int_(*c.update_samples());
+                               return py::str("epoch");
+                             })
+      .def_property_readonly("samples_seen", &cb::TensorBoard::samples_seen)
+      .def_property_readonly("event_file", &cb::TensorBoard::event_file);
 }
 
 }  // namespace keras::python

@@ -342,6 +342,25 @@ std::vector<SymbolicTensor> feed_order(const std::vector<SymbolicTensor>& inputs
 }
 }  // namespace
 
+const SymbolicTensor& Model::total_loss() const {
+  require_compiled("getting its total loss");
+  return compiled_->total_loss;
+}
+
+std::vector<SymbolicTensor> Model::targets() const {
+  require_compiled("getting its targets");
+  std::vector<SymbolicTensor> out;
+  for (const auto& o : compiled_->outputs) out.push_back(o.target);
+  return out;
+}
+
+std::vector<SymbolicTensor> Model::sample_weights() const {
+  require_compiled("getting its sample weights");
+  std::vector<SymbolicTensor> out;
+  for (const auto& o : compiled_->outputs) out.push_back(o.sample_weight);
+  return out;
+}
+
 void Model::make_train_function() {
   require_compiled("training");
   if (compiled_->train_fn) return;
@@ -727,6 +746,7 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
   for (auto& cb : callback_list) {
     cb->set_model(this);
     cb->set_params(params);
+    cb->validation_data = val_data;
   }
   if (options.verbose && do_validation)
     std::printf("Train on %lld samples, validate on %lld samples\n", static_cast<long long>(n),

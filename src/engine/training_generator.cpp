@@ -278,6 +278,7 @@ callbacks::History Model::fit_generator(Generator generator, const FitGeneratorO
   const bool do_validation = validation.has_value();
   const bool val_gen = static_cast<bool>(validation.generator);
   Extent val_extent;
+  std::vector<Tensor> val_arrays;
   if (val_gen) {
     if (options.validation_steps <= 0 && options.nb_val_samples <= 0)
       throw std::invalid_argument(count_samples ? "When using a generator for validation data, you "
@@ -295,9 +296,10 @@ callbacks::History Model::fit_generator(Generator generator, const FitGeneratorO
           "`validation_data` should be a tuple `(val_x, val_y, val_sample_weight)` or "
           "`(val_x, val_y)`.");
     check_arrays(validation.x, &validation.y, "validation input");
-    standardize_weights(cast_target(validation.y),
-                        validation.sample_weight.defined() ? &validation.sample_weight : nullptr,
-                        {});
+    Tensor y_val = cast_target(validation.y);
+    Tensor w_val = standardize_weights(
+        y_val, validation.sample_weight.defined() ? &validation.sample_weight : nullptr, {});
+    val_arrays = {validation.x, y_val, w_val};  // Keras gives arrays to the callbacks
   }
   make_train_function();
   if (do_validation) make_test_function();
@@ -324,6 +326,7 @@ callbacks::History Model::fit_generator(Generator generator, const FitGeneratorO
   for (auto& cb : callback_list) {
     cb->set_model(this);
     cb->set_params(params);
+    cb->validation_data = val_arrays;
   }
 
   // Validation first: its thread is joined after the training one (reverse order).

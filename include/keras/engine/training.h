@@ -403,6 +403,11 @@ class Model : public Layer {
   std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
   std::vector<SymbolicTensor> losses() const override;
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
+  // Keras's model.total_loss, model.targets and model.sample_weights (one placeholder per
+  // output, fed by fit after the inputs, in this order). After compile().
+  const SymbolicTensor& total_loss() const;
+  std::vector<SymbolicTensor> targets() const;
+  std::vector<SymbolicTensor> sample_weights() const;
   // The arguments of the last compile() (for the training_config of saved files).
   const CompileOptions& compile_options() const { return compile_options_; }
   // Keras's _make_train_function: builds the training step now (creating the optimizer's
