@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 preset="${1:-release}"
 
 packages=(cmake ninja-build g++ pkg-config libdnnl-dev ocl-icd-opencl-dev nlohmann-json3-dev zlib1g-dev
-          libhdf5-dev libzip-dev libyaml-cpp-dev graphviz python3-h5py
+          libhdf5-dev libzip-dev libyaml-cpp-dev libicu-dev libssl-dev graphviz python3-h5py
           libprotobuf-dev protobuf-compiler python3-protobuf
           libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist
           pybind11-dev python3-dev python3-numpy python3-sklearn python3-pytest)

@@ -1,2 +1,3 @@
-"""keras.preprocessing: sequence.pad_sequences."""
+"""keras.preprocessing: sequence and text."""
 from . import sequence
+from . import text

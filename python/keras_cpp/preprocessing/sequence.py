@@ -1,5 +1,10 @@
-"""keras.preprocessing.sequence.pad_sequences (Keras 2.2.4's behaviour), on numpy arrays."""
+"""keras.preprocessing.sequence (Keras 2.2.4, keras_preprocessing 1.0.5): pad_sequences,
+make_sampling_table, skipgrams and TimeseriesGenerator, computed by the C++ engine."""
 import numpy as np
+
+from .._keras_cpp import preprocessing as _pp
+
+__all__ = ['pad_sequences', 'make_sampling_table', 'skipgrams', 'TimeseriesGenerator']
 
 
 def pad_sequences(sequences, maxlen=None, dtype='int32', padding='pre', truncating='pre',
@@ -9,39 +14,75 @@ def pad_sequences(sequences, maxlen=None, dtype='int32', padding='pre', truncati
     at the end."""
     if not hasattr(sequences, '__len__'):
         raise ValueError('`sequences` must be iterable.')
-    lengths = []
+    kind = np.dtype(dtype).kind
+    if kind not in 'biuf':
+        raise ValueError('pad_sequences: dtype must be numeric or bool; got %r' % (dtype,))
+    # The engine pads in int64 or float64; the result is then cast to `dtype`, as Keras casts.
+    work = 'float64' if kind == 'f' else 'int64'
+    arrays = []
     for s in sequences:
         if not hasattr(s, '__len__'):
             raise ValueError('`sequences` must be a list of iterables. '
                              'Found non-iterable: ' + str(s))
-        lengths.append(len(s))
-    if maxlen is None:
-        maxlen = max(lengths) if lengths else 0
-    sample_shape = ()
-    for s in sequences:
-        if len(s) > 0:
-            sample_shape = np.asarray(s).shape[1:]
-            break
-    x = np.full((len(sequences), maxlen) + sample_shape, value, dtype=dtype)
-    for index, s in enumerate(sequences):
-        if not len(s):
-            continue
-        if truncating == 'pre':
-            trunc = s[-maxlen:]
-        elif truncating == 'post':
-            trunc = s[:maxlen]
+        a = np.asarray(s, dtype=dtype).astype(work)
+        arrays.append(a.reshape((0,)) if a.size == 0 and a.ndim == 1 else a)
+    if maxlen is not None and (isinstance(maxlen, bool) or int(maxlen) != maxlen or maxlen < 0):
+        raise ValueError('pad_sequences: maxlen must be a non-negative integer or None; got %r'
+                         % (maxlen,))
+    fill = np.asarray(value).astype(dtype).astype(work)
+    x = _pp.pad_sequences(arrays, -1 if maxlen is None else int(maxlen), work, padding,
+                          truncating, float(fill))
+    return x.astype(dtype, copy=False)
+
+
+def make_sampling_table(size, sampling_factor=1e-5):
+    """word2vec's sampling probability of the i-th most common word, for skipgrams."""
+    return _pp.make_sampling_table(int(size), float(sampling_factor))
+
+
+def skipgrams(sequence, vocabulary_size, window_size=4, negative_samples=1., shuffle=True,
+              categorical=False, sampling_table=None, seed=None):
+    """(couples, labels): [word, context word] pairs labelled 1 and [word, random word] pairs
+    labelled 0 (or [0, 1] / [1, 0] when categorical). Index 0 is not a word."""
+    table = None if sampling_table is None else [float(p) for p in np.ravel(sampling_table)]
+    return _pp.skipgrams([int(w) for w in sequence], int(vocabulary_size), int(window_size),
+                         float(negative_samples), bool(shuffle), bool(categorical), table,
+                         None if seed is None else int(seed))
+
+
+class TimeseriesGenerator(object):
+    """Batches of windows over a time series for fit_generator: sample j of a batch is
+    data[i - length:i:sampling_rate] with target targets[i]."""
+
+    def __init__(self, data, targets, length, sampling_rate=1, stride=1, start_index=0,
+                 end_index=None, shuffle=False, reverse=False, batch_size=128):
+        self.data, self.targets = data, targets
+        self._dtypes = (np.asarray(data).dtype, np.asarray(targets).dtype)
+        self.length, self.sampling_rate, self.stride = length, sampling_rate, stride
+        self.shuffle, self.reverse, self.batch_size = shuffle, reverse, batch_size
+        self._engine = _pp.TimeseriesGenerator(
+            np.asarray(data), np.asarray(targets), int(length), int(sampling_rate), int(stride),
+            int(start_index), -1 if end_index is None else int(end_index), bool(reverse),
+            int(batch_size))
+        self.start_index = self._engine.first_row
+        self.end_index = self._engine.last_row
+
+    def __len__(self):
+        return len(self._engine)
+
+    def __getitem__(self, index):
+        if self.shuffle:  # numpy's generator, as Keras (np.random.seed reproduces it)
+            rows = np.random.randint(self.start_index, self.end_index + 1, size=self.batch_size)
+            rows = [int(r) for r in rows]
         else:
-            raise ValueError('Truncating type "%s" not understood' % truncating)
-        trunc = np.asarray(trunc, dtype=dtype)
-        if trunc.shape[1:] != sample_shape:
-            raise ValueError('Shape of sample %s of sequence at position %s is different from '
-                             'expected shape %s' % (trunc.shape[1:], index, sample_shape))
-        if maxlen == 0:
-            continue
-        if padding == 'post':
-            x[index, :len(trunc)] = trunc
-        elif padding == 'pre':
-            x[index, -len(trunc):] = trunc
-        else:
-            raise ValueError('Padding type "%s" not understood' % padding)
-    return x
+            rows = self._engine.rows(int(index))
+        samples, targets = self._engine.batch_for_rows(rows)
+        return samples.astype(self._dtypes[0], copy=False), targets.astype(self._dtypes[1],
+                                                                           copy=False)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def on_epoch_end(self):
+        pass
