@@ -31,7 +31,7 @@ from keras_cpp import backend as K
                          'get_file', 'HDF5Matrix', 'CustomObjectScope', 'custom_object_scope',
                          'get_custom_objects', 'serialize_keras_object',
                          'deserialize_keras_object', 'multi_gpu_model', 'print_summary',
-                         'convert_all_kernels_in_model']),
+                         'convert_all_kernels_in_model', 'get_source_inputs']),
     ('keras_cpp.utils.generic_utils', ['Progbar', 'get_from_module', 'serialize_keras_object',
                                        'deserialize_keras_object', 'custom_object_scope',
                                        'CustomObjectScope', 'get_custom_objects', 'func_dump',
@@ -302,9 +302,12 @@ def test_hdf5_matrix_slices_like_an_array(tmp_path):
     with pytest.raises(IndexError):
         x[4:9]
     np.testing.assert_array_equal(np.asarray(x), data[2:8] / 2)
-    # a model reads it as an array
+    # a model reads it as an array (Keras's fit(..., shuffle='batch') with HDF5 data)
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])
-    assert model.predict(np.asarray(x)).shape == (6, 1)
+    model.compile('sgd', 'mse')
+    history = model.fit(x, np.zeros((6, 1)), epochs=1, verbose=0, shuffle='batch')
+    assert np.isfinite(history.history['loss'][0])
+    assert model.predict(x).shape == (6, 1)
 
 
 def test_custom_objects_and_keras_object_serialization():

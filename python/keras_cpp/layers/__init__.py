@@ -70,7 +70,7 @@ def deserialize(config, custom_objects=None):
 
 # Keras's InputSpec: a layer written in Python may set self.input_spec; every call checks its
 # inputs against it first (the engine's own layers check their inputs in C++).
-from ..engine.base_layer import InputSpec, assert_input_compatibility as _check_inputs  # noqa: E402
+from .._input_spec import InputSpec, assert_input_compatibility as _check_inputs  # noqa: E402
 
 Layer.input_spec = None
 _engine_call = Layer.__call__

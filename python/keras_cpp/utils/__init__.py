@@ -15,7 +15,7 @@ from .data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEn
 from .generic_utils import (CustomObjectScope, Progbar, custom_object_scope,
                             deserialize_keras_object, get_custom_objects, serialize_keras_object)
 from .io_utils import HDF5Matrix
-from .layer_utils import convert_all_kernels_in_model, print_summary
+from .layer_utils import convert_all_kernels_in_model, get_source_inputs, print_summary
 from .multi_gpu_utils import multi_gpu_model
 from .np_utils import normalize, to_categorical
 from .vis_utils import model_to_dot, plot_model

@@ -1,5 +1,5 @@
-"""keras.utils.layer_utils: print_summary, count_params, convert_all_kernels_in_model; Keras 1's
-layer_from_config."""
+"""keras.utils.layer_utils: print_summary, count_params, convert_all_kernels_in_model,
+get_source_inputs; Keras 1's layer_from_config."""
 import numpy as np
 
 from .._keras_cpp import models as _models
@@ -34,3 +34,23 @@ def convert_all_kernels_in_model(model):
             weights = layer.get_weights()
             weights[0] = convert_kernel(weights[0])
             layer.set_weights(weights)
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The Input tensors `tensor` was computed from (a list), following the layer calls back;
+    `tensor` itself when it came from no layer call."""
+    history = getattr(tensor, '_keras_history', None)
+    if history is None:
+        return tensor
+    if layer is None or node_index is None:
+        layer, node_index, _ = history
+    inputs = layer._get_inputs_at(node_index)
+    if not inputs:  # an InputLayer: the source itself
+        return [tensor]
+    sources = []
+    for x in inputs:
+        found = get_source_inputs(x)
+        for source in found if isinstance(found, list) else [found]:
+            if not any(source is s or source == s for s in sources):
+                sources.append(source)
+    return sources
