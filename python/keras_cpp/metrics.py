@@ -10,6 +10,10 @@ export(_metrics, globals(), ['binary_accuracy', 'categorical_accuracy',
                              'sparse_top_k_categorical_accuracy'])
 
 
+# Keras 1's metrics that keras_cpp computes in Python (below), known by name to compile too.
+KERAS1_METRICS = ('precision', 'recall', 'fbeta_score', 'fmeasure', 'matthews_correlation')
+
+
 def get(identifier):
     """A metric function by name (custom objects' names included), or the function itself."""
     if callable(identifier):
@@ -26,6 +30,8 @@ def deserialize(name, custom_objects=None):
     objects = _visible_custom_objects(custom_objects)
     if name in objects:
         return objects[name]
+    if name in KERAS1_METRICS:
+        return globals()[name]
     name = _metrics.canonical_name(name)
     return globals().get(name) or _losses.get(name)
 

@@ -28,10 +28,6 @@ def _several(x):
     return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
 
 
-# Keras 1's metrics that keras_cpp computes in Python (keras_cpp/metrics.py), by name.
-_KERAS1_PYTHON_METRICS = ('precision', 'recall', 'fbeta_score', 'fmeasure', 'matthews_correlation')
-
-
 def _named(value):
     """compile's loss and metric names that name custom objects (get_custom_objects(),
     CustomObjectScope) as those objects; anything else as it is."""
@@ -39,8 +35,8 @@ def _named(value):
     if isinstance(value, str):
         if value in _GLOBAL_CUSTOM_OBJECTS:
             return _GLOBAL_CUSTOM_OBJECTS[value]
-        if value in _KERAS1_PYTHON_METRICS:
-            from . import metrics
+        from . import metrics
+        if value in metrics.KERAS1_METRICS:
             return getattr(metrics, value)
         return value
     if isinstance(value, (list, tuple)):

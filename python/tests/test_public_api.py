@@ -378,6 +378,8 @@ def test_keras1_metrics_compute_on_symbolic_tensors():
                                                      (precision + recall), rel=1e-5)
     mcc = (tp * tn - fp * fn) / np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
     assert K.eval(m.matthews_correlation(t, p)) == pytest.approx(mcc, rel=1e-5)
+    assert m.get('fmeasure') is m.fmeasure and m.get('matthews_correlation') is \
+        m.matthews_correlation
     with pytest.raises(ValueError, match='lowest choosable beta is zero'):
         m.fbeta_score(t, p, beta=-1)
 
