@@ -18,10 +18,15 @@ from . import metrics
 from . import models
 from . import objectives
 from . import initializations
+from . import legacy
 from . import optimizers
 from . import preprocessing
 from . import regularizers
 from . import utils
 from . import wrappers
+
+# Keras's top-level names.
+from .layers import Input  # noqa: E402
+from .models import Model, Sequential  # noqa: E402
 
 __version__ = '0.1.0'

@@ -33,3 +33,16 @@ def zeros_like(x, dtype=None, name=None):
 
 def ones_like(x, dtype=None, name=None):
     return ones(int_shape(x), dtype or x.dtype, name)  # noqa: F821
+
+
+def cast_to_floatx(x):
+    """A numpy array of x in floatx()."""
+    import numpy as np
+    return np.asarray(x, dtype=floatx())  # noqa: F821
+
+
+def normalize_data_format(value):
+    """'channels_first' or 'channels_last' (None: image_data_format())."""
+    from .utils.conv_utils import normalize_data_format as normalize
+    return normalize(value)
+

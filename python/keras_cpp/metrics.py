@@ -10,6 +10,10 @@ export(_metrics, globals(), ['binary_accuracy', 'categorical_accuracy',
                              'sparse_top_k_categorical_accuracy'])
 
 
+# Keras 1's metrics that keras_cpp computes in Python (below), known by name to compile too.
+KERAS1_METRICS = ('precision', 'recall', 'fbeta_score', 'fmeasure', 'matthews_correlation')
+
+
 def get(identifier):
     """A metric function by name (custom objects' names included), or the function itself."""
     if callable(identifier):
@@ -26,5 +30,63 @@ def deserialize(name, custom_objects=None):
     objects = _visible_custom_objects(custom_objects)
     if name in objects:
         return objects[name]
+    if name in KERAS1_METRICS:
+        return globals()[name]
     name = _metrics.canonical_name(name)
     return globals().get(name) or _losses.get(name)
+
+
+# Keras 1's metrics of binary predictions, computed on the batch from symbolic tensors as Keras
+# 1.2.2 did: predictions and targets are clipped to [0, 1] and rounded (half to even, as
+# TensorFlow's round: 0.5 counts as 0).
+def _round_unit(x):
+    from . import backend as K
+    return K.cast(K.greater(K.clip(x, 0., 1.), 0.5), K.floatx())
+
+
+def precision(y_true, y_pred):
+    """Keras 1: true positives / predicted positives."""
+    from . import backend as K
+    true_positives = K.sum(_round_unit(y_true * y_pred))
+    predicted_positives = K.sum(_round_unit(y_pred))
+    return true_positives / (predicted_positives + K.epsilon())
+
+
+def recall(y_true, y_pred):
+    """Keras 1: true positives / actual positives."""
+    from . import backend as K
+    true_positives = K.sum(_round_unit(y_true * y_pred))
+    possible_positives = K.sum(_round_unit(y_true))
+    return true_positives / (possible_positives + K.epsilon())
+
+
+def fbeta_score(y_true, y_pred, beta=1):
+    """Keras 1: the weighted harmonic mean of precision and recall (beta > 1 favours recall)."""
+    from . import backend as K
+    if beta < 0:
+        raise ValueError('The lowest choosable beta is zero (only precision).')
+    p = precision(y_true, y_pred)
+    r = recall(y_true, y_pred)
+    bb = beta ** 2
+    return (1 + bb) * (p * r) / (bb * p + r + K.epsilon())
+
+
+def fmeasure(y_true, y_pred):
+    """Keras 1: fbeta_score with beta=1 (the F1 score)."""
+    return fbeta_score(y_true, y_pred, beta=1)
+
+
+def matthews_correlation(y_true, y_pred):
+    """Keras 1: the Matthews correlation coefficient of the rounded predictions."""
+    from . import backend as K
+    y_pred_pos = _round_unit(y_pred)
+    y_pred_neg = 1 - y_pred_pos
+    y_pos = _round_unit(y_true)
+    y_neg = 1 - y_pos
+    tp = K.sum(y_pos * y_pred_pos)
+    tn = K.sum(y_neg * y_pred_neg)
+    fp = K.sum(y_neg * y_pred_pos)
+    fn = K.sum(y_pos * y_pred_neg)
+    numerator = tp * tn - fp * fn
+    denominator = K.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return numerator / (denominator + K.epsilon())

@@ -33,7 +33,12 @@ def _named(value):
     CustomObjectScope) as those objects; anything else as it is."""
     from .utils.generic_utils import _GLOBAL_CUSTOM_OBJECTS
     if isinstance(value, str):
-        return _GLOBAL_CUSTOM_OBJECTS.get(value, value)
+        if value in _GLOBAL_CUSTOM_OBJECTS:
+            return _GLOBAL_CUSTOM_OBJECTS[value]
+        from . import metrics
+        if value in metrics.KERAS1_METRICS:
+            return getattr(metrics, value)
+        return value
     if isinstance(value, (list, tuple)):
         return [_named(v) for v in value]
     if isinstance(value, dict):
@@ -186,10 +191,13 @@ class Sequential(_models.Sequential):
         if nb_worker is not None:
             workers = nb_worker
         _one_input_and_output(self, 'fit_generator')
-        self.history = self._fit_generator(
-            generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
-            list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
-            class_weight, max_queue_size, min(workers, 1), initial_epoch)
+        with _Batches(generator, workers, max_queue_size, shuffle) as train, \
+                _Batches(validation_data, workers, max_queue_size, False) as validation:
+            self.history = self._fit_generator(
+                train.source, steps_per_epoch or train.steps or 0, samples_per_epoch or 0, epochs,
+                verbose, list(callbacks or []), validation.source,
+                validation_steps or validation.steps or 0, nb_val_samples or 0, class_weight,
+                max_queue_size, min(workers, 1), initial_epoch)
         return self.history
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
@@ -198,8 +206,10 @@ class Sequential(_models.Sequential):
         if max_q_size is not None:
             max_queue_size = max_q_size
         _one_input_and_output(self, 'evaluate_generator')
-        return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
-                                                max_queue_size, min(workers, 1), verbose))
+        with _Batches(generator, workers, max_queue_size, False) as batches:
+            return _single(self._evaluate_generator(batches.source, steps or batches.steps or 0,
+                                                    val_samples or 0, max_queue_size,
+                                                    min(workers, 1), verbose))
 
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
                           use_multiprocessing=False, verbose=0, val_samples=None,
@@ -207,8 +217,10 @@ class Sequential(_models.Sequential):
         if max_q_size is not None:
             max_queue_size = max_q_size
         _one_input_and_output(self, 'predict_generator')
-        return self._predict_generator(generator, steps or 0, val_samples or 0,
-                                       max_queue_size, min(workers, 1), verbose)
+        with _Batches(generator, workers, max_queue_size, False) as batches:
+            return self._predict_generator(batches.source, steps or batches.steps or 0,
+                                           val_samples or 0, max_queue_size, min(workers, 1),
+                                           verbose)
 
     def summary(self, line_length=65, print_fn=print):
         """Prints Keras's table of layers, output shapes and parameter counts."""
@@ -339,6 +351,28 @@ Model.evaluate_generator = Sequential.evaluate_generator
 Model.predict_generator = Sequential.predict_generator
 
 
+class _Batches(object):
+    """The generator methods' data: a Python generator as it is, or a keras.utils.Sequence read
+    in order (shuffled per epoch with shuffle) by an OrderedEnqueuer's worker threads, with
+    len(sequence) steps unless told otherwise; anything else (validation arrays) as it is."""
+
+    def __init__(self, data, workers, max_queue_size, shuffle):
+        from .utils.data_utils import OrderedEnqueuer, Sequence
+        self.source, self.steps, self._enqueuer = data, None, None
+        if isinstance(data, Sequence):
+            self.steps = len(data)
+            self._enqueuer = OrderedEnqueuer(data, shuffle=bool(shuffle))
+            self._enqueuer.start(max(workers, 1), max_queue_size)
+            self.source = self._enqueuer.get()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._enqueuer is not None:
+            self._enqueuer.stop()
+
+
 def _one_input_and_output(model, method):
     if len(model.inputs) != 1 or len(model.outputs) != 1:
         raise NotImplementedError(
@@ -405,3 +439,57 @@ def model_from_json(json_string, custom_objects=None):
 def model_from_yaml(yaml_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
     return _wrap(_models._model_from_yaml(yaml_string, _visible_custom_objects(custom_objects)))
+
+
+# pickle and copy.deepcopy: a model travels as the bytes of the file model.save writes
+# (architecture, weights, training configuration and optimizer state), as Keras models do via
+# save; unpickling loads it. Layers, losses and metrics written in Python travel by reference
+# (pickle's way with classes and functions) as the custom objects load_model needs.
+def _custom_objects_of(model):
+    objects = {}
+    for layer in model.layers:
+        if not type(layer).__module__.startswith('keras_cpp.'):
+            objects[type(layer).__name__] = type(layer)
+    for value in [model.loss] + list(model.metrics or []):
+        values = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, (list, tuple)) else [value])
+        for v in values:
+            if callable(v) and not getattr(v, '__module__', '').startswith('keras_cpp'):
+                objects[v.__name__] = v
+    return objects
+
+
+def _model_from_bytes(data, custom_objects, loss, metrics):
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'model.h5')
+        with open(path, 'wb') as f:
+            f.write(data)
+        model = load_model(path, custom_objects)
+    model.loss, model.metrics = loss, metrics
+    return model
+
+
+def _reduce_model(self):
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'model.h5')
+        self.save(path)
+        with open(path, 'rb') as f:
+            data = f.read()
+    return _model_from_bytes, (data, _custom_objects_of(self), self.loss, self.metrics)
+
+
+_models.Model.__reduce__ = _reduce_model
+
+
+def clone_model(model, input_tensors=None):
+    """A model of the same architecture with new layers and freshly initialized weights, as
+    Keras's clone_model; with input_tensors, the clone is built on those tensors."""
+    cls = Sequential if isinstance(model, _models.Sequential) else Model
+    clone = cls.from_config(model.get_config(), custom_objects=_custom_objects_of(model))
+    if input_tensors is None:
+        return clone
+    return Model(input_tensors, clone(input_tensors))

@@ -37,3 +37,11 @@ def get(identifier):
     if isinstance(identifier, str):
         return _optimizers.get(identifier)
     raise ValueError('Could not interpret optimizer identifier: ' + str(identifier))
+
+
+def _reduce_optimizer(self):
+    """pickle and copy.deepcopy: an optimizer travels as its config (Keras's serialize)."""
+    return deserialize, (serialize(self),)
+
+
+Optimizer.__reduce__ = _reduce_optimizer

@@ -103,6 +103,15 @@ void bind_backend(py::module_& root) {
       .def_property_readonly(
           "dtype", [](const SymbolicTensor& x) { return std::string(dtype_name(x.dtype())); })
       .def_property_readonly("name", &SymbolicTensor::name)
+      // Keras's (layer, node_index, tensor_index) of the layer call that made the tensor; None
+      // for tensors no layer call made.
+      .def_property_readonly("_keras_history",
+                             [](const SymbolicTensor& x) -> py::object {
+                               auto history = keras_history(x);
+                               if (!history || !history->layer) return py::none();
+                               return py::make_tuple(py::cast(history->layer), history->node_index,
+                                                     history->tensor_index);
+                             })
       .def("__repr__", &repr)
       .def("__eq__",
            [](const SymbolicTensor& x, py::object y) {

@@ -29,6 +29,46 @@ py::object mask_or_none(const SymbolicTensor& mask) {
   return mask.defined() ? py::cast(mask) : py::none();
 }
 
+py::list shapes_to_list(const std::vector<Shape>& shapes) {
+  py::list out;
+  for (const auto& shape : shapes) out.append(shape_to_tuple(shape));
+  return out;
+}
+
+// What a Python layer's call gets: the tensor, or the list it was called on.
+py::object one_or_list(const std::vector<SymbolicTensor>& tensors) {
+  if (tensors.size() == 1) return py::cast(tensors.front());
+  return to_list(tensors);
+}
+
+py::object masks_to_python(const std::vector<SymbolicTensor>& inputs,
+                           const std::vector<SymbolicTensor>& masks) {
+  if (inputs.size() == 1) return mask_or_none(masks.empty() ? SymbolicTensor() : masks.front());
+  py::list out;
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    out.append(i < masks.size() ? mask_or_none(masks[i]) : py::none());
+  return out;
+}
+
+// A tensor, or a list or tuple of tensors; with `none_allowed` (masks), None for no tensor.
+std::vector<SymbolicTensor> tensors_of(py::handle out, const char* what, bool none_allowed) {
+  std::vector<SymbolicTensor> tensors;
+  auto one = [&](py::handle item) {
+    if (none_allowed && item.is_none())
+      tensors.emplace_back();
+    else if (py::isinstance<SymbolicTensor>(item))
+      tensors.push_back(item.cast<SymbolicTensor>());
+    else
+      throw py::type_error(std::string(what) + " of a Python layer must return a tensor or a " +
+                           "list of tensors, got " + py::repr(item).cast<std::string>());
+  };
+  if (py::isinstance<py::list>(out) || py::isinstance<py::tuple>(out))
+    for (auto item : out) one(item);
+  else
+    one(out);
+  return tensors;
+}
+
 // The Layer keywords a Python subclass passes to Layer.__init__(**kwargs).
 struct PyLayerOptions {
   std::optional<std::int64_t> input_dim{};
@@ -59,43 +99,90 @@ class PyLayer : public Layer {
       build(shape_to_tuple(input_shape));
   }
 
+  // A layer written in Python takes one tensor or a list (called on several tensors) and may
+  // return one tensor or a list (several outputs), as Keras's.
+  void build_list(const std::vector<Shape>& input_shapes) override {
+    if (input_shapes.size() == 1) return build(input_shapes.front());
+    py::gil_scoped_acquire gil;
+    if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
+      build(shapes_to_list(input_shapes));
+  }
+
   SymbolicTensor call(const SymbolicTensor& inputs) override {
     return call_masked(inputs, SymbolicTensor());
   }
 
-  // Keras passes the input's mask to call(inputs, mask=...) when call takes a `mask` argument.
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override {
+    auto outputs = call_list({inputs}, {mask});
+    if (outputs.size() != 1)
+      throw std::invalid_argument("Layer " + name() + " (" + class_name_ + ") has " +
+                                  std::to_string(outputs.size()) + " outputs");
+    return outputs.front();
+  }
+
+  // Keras passes the input's mask to call(inputs, mask=...) when call takes a `mask` argument.
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override {
     py::gil_scoped_acquire gil;
     py::function call = py::get_override(static_cast<const Layer*>(this), "call");
     if (!call)
       throw py::type_error("Layer " + name() + " (" + class_name_ +
                            "): a Python layer must define call(self, inputs)");
+    py::object x = one_or_list(inputs);
     py::object has_arg = py::module_::import("keras_cpp.utils.generic_utils").attr("has_arg");
-    if (has_arg(call, "mask").cast<bool>())
-      return call(inputs, py::arg("mask") = mask_or_none(mask)).cast<SymbolicTensor>();
-    return call(inputs).cast<SymbolicTensor>();
+    py::object out = has_arg(call, "mask").cast<bool>()
+                         ? call(x, py::arg("mask") = masks_to_python(inputs, masks))
+                         : call(x);
+    return tensors_of(out, "call()", false);
   }
 
-  // The subclass's compute_mask(inputs, mask) (None for no mask), or the base's: the mask passed
-  // on when supports_masking, else refused.
+  // The subclass's compute_mask(inputs, mask) (None for no mask; a list for several outputs),
+  // or the base's: the mask passed on when supports_masking, else refused.
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override {
+    auto masks = compute_mask_list({inputs}, {mask});
+    return masks.empty() ? SymbolicTensor() : masks.front();
+  }
+
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override {
     py::gil_scoped_acquire gil;
-    if (py::function compute = py::get_override(static_cast<const Layer*>(this), "compute_mask")) {
-      py::object out = compute(inputs, mask_or_none(mask));
-      return out.is_none() ? SymbolicTensor() : out.cast<SymbolicTensor>();
-    }
-    return Layer::compute_mask(inputs, mask);
+    if (py::function compute = py::get_override(static_cast<const Layer*>(this), "compute_mask"))
+      return tensors_of(compute(one_or_list(inputs), masks_to_python(inputs, masks)),
+                        "compute_mask()", true);
+    if (inputs.size() == 1)
+      return {Layer::compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks[0])};
+    return Layer::compute_mask_list(inputs, masks);
   }
 
   void set_supports_masking(bool supports) { supports_masking_ = supports; }
 
   Shape compute_output_shape(const Shape& input_shape) const override {
+    auto shapes = compute_output_shape_list({input_shape});
+    if (shapes.size() != 1)
+      throw std::invalid_argument("Layer " + name() + " (" + class_name_ + ") has " +
+                                  std::to_string(shapes.size()) + " output shapes");
+    return shapes.front();
+  }
+
+  // compute_output_shape may return one shape (a tuple) or a list of shapes.
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override {
     py::gil_scoped_acquire gil;
-    if (py::function compute =
-            py::get_override(static_cast<const Layer*>(this), "compute_output_shape"))
-      return to_shape(compute(shape_to_tuple(input_shape)));
-    return Layer::compute_output_shape(input_shape);
+    py::function compute =
+        py::get_override(static_cast<const Layer*>(this), "compute_output_shape");
+    if (!compute) return Layer::compute_output_shape_list(input_shapes);
+    py::object out = compute(input_shapes.size() == 1 ? py::object(shape_to_tuple(input_shapes[0]))
+                                                      : py::object(shapes_to_list(input_shapes)));
+    std::vector<Shape> shapes;
+    if (py::isinstance<py::list>(out) && py::len(out) > 0 &&
+        !py::isinstance<py::int_>(out[py::int_(0)]) && !out[py::int_(0)].is_none()) {
+      for (auto shape : out) shapes.push_back(to_shape(shape));
+    } else {
+      shapes.push_back(to_shape(out));
+    }
+    return shapes;
   }
 
   // The subclass's get_config (Keras's: the base config updated with the layer's arguments), so
@@ -228,6 +315,8 @@ void bind_layers(py::module_& root) {
       // The node_index-th call's tensors and shapes (a layer shared by several inputs).
       .def("get_input_at", &Layer::get_input_at, py::arg("node_index"))
       .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))
+      // Every input tensor of a call (none for an InputLayer): get_source_inputs walks them.
+      .def("_get_inputs_at", &Layer::get_inputs_at, py::arg("node_index"))
       .def(
           "get_input_shape_at",
           [](const Layer& l, int node_index) {
@@ -305,7 +394,9 @@ void bind_layers(py::module_& root) {
                                if (!l.batch_input_shape()) return py::none();
                                return shape_to_tuple(*l.batch_input_shape());
                              })
-      .def("__repr__", [](const Layer& l) {
+      .def("__repr__", [](py::handle self) {
+        if (!cpp_object_constructed(self)) return unconstructed_repr(self);
+        const Layer& l = self.cast<const Layer&>();
         return "<keras_cpp.layers." + l.class_name() + " '" + l.name() + "'>";
       });
 

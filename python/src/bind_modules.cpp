@@ -15,6 +15,7 @@
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/optimizers.h"
+#include "keras/utils/generic_utils.h"
 #include "keras/utils/np_utils.h"
 #include "keras/utils/random.h"
 #include "keras/utils/vis_utils.h"
@@ -43,6 +44,35 @@ void def_loss(py::module_& m, const char* name, SymFn2 fn) {
   m.def(name, fn, py::arg("y_true"), py::arg("y_pred"));
 }
 
+// Progbar values: a list of (name, number) pairs (Keras's), numpy scalars included.
+std::vector<std::pair<std::string, double>> progbar_values(py::handle values) {
+  std::vector<std::pair<std::string, double>> out;
+  if (values.is_none()) return out;
+  for (auto item : values) {
+    auto pair = py::reinterpret_borrow<py::sequence>(item);
+    if (pair.size() != 2)
+      throw py::value_error("Progbar values are (name, value) pairs, got " +
+                            py::repr(item).cast<std::string>());
+    out.emplace_back(py::str(pair[0]).cast<std::string>(), py::float_(pair[1]).cast<double>());
+  }
+  return out;
+}
+
+// Python's sys.stdout, looked up at each write (pytest and notebooks replace it).
+void write_to_python_stdout(const std::string& text) {
+  py::gil_scoped_acquire gil;
+  py::object out = py::module_::import("sys").attr("stdout");
+  out.attr("write")(text);
+  out.attr("flush")();
+}
+
+bool python_stdout_is_terminal() {
+  py::module_ sys = py::module_::import("sys");
+  py::object out = sys.attr("stdout");
+  if (sys.attr("modules").contains("ipykernel")) return true;
+  return py::hasattr(out, "isatty") && out.attr("isatty")().cast<bool>();
+}
+
 }  // namespace
 
 void bind_modules(py::module_& root) {
@@ -60,8 +90,10 @@ void bind_modules(py::module_& root) {
                     &opt::Optimizer::set_learning_rate)
       .def_property_readonly("clipnorm", &opt::Optimizer::clipnorm)
       .def_property_readonly("clipvalue", &opt::Optimizer::clipvalue)
-      .def("__repr__",
-           [](const opt::Optimizer& x) { return "<keras_cpp.optimizers." + x.class_name() + ">"; });
+      .def("__repr__", [](py::handle self) {
+        if (!cpp_object_constructed(self)) return unconstructed_repr(self);
+        return "<keras_cpp.optimizers." + self.cast<const opt::Optimizer&>().class_name() + ">";
+      });
 
   py::class_<opt::SGD, opt::Optimizer, std::shared_ptr<opt::SGD>>(o, "SGD").def(
       py::init([](double lr, double momentum, double decay, bool nesterov, double clipnorm,
@@ -214,6 +246,34 @@ void bind_modules(py::module_& root) {
       },
       py::arg("y"), py::arg("num_classes") = py::none());
   u.def("set_random_seed", &utils::set_random_seed, py::arg("seed"));
+  py::class_<utils::Progbar>(u, "Progbar",
+                             "Progbar(target, width=30, verbose=1, interval=0.05, "
+                             "stateful_metrics=None): Keras's progress bar on sys.stdout, the one "
+                             "fit prints. target None counts steps without a total.")
+      .def(py::init([](py::object target, int width, int verbose, double interval,
+                       py::object stateful_metrics) {
+             std::vector<std::string> stateful;
+             if (!stateful_metrics.is_none())
+               for (auto name : stateful_metrics) stateful.push_back(py::str(name));
+             return std::make_unique<utils::Progbar>(
+                 target.is_none() ? utils::Progbar::kUnknownTarget : target.cast<std::int64_t>(),
+                 width, verbose, interval, std::move(stateful), write_to_python_stdout,
+                 python_stdout_is_terminal());
+           }),
+           py::arg("target"), py::arg("width") = 30, py::arg("verbose") = 1,
+           py::arg("interval") = 0.05, py::arg("stateful_metrics") = py::none())
+      .def(
+          "update",
+          [](utils::Progbar& bar, std::int64_t current, py::object values, bool force) {
+            bar.update(current, progbar_values(values), force);
+          },
+          py::arg("current"), py::arg("values") = py::none(), py::arg("force") = false)
+      .def(
+          "add",
+          [](utils::Progbar& bar, std::int64_t n, py::object values) {
+            bar.add(n, progbar_values(values));
+          },
+          py::arg("n"), py::arg("values") = py::none());
   // Model pictures (keras_cpp/utils/vis_utils.py wraps the DOT text in a pydot-like object).
   u.def("model_to_dot", &utils::model_to_dot, py::arg("model"), py::arg("show_shapes") = false,
         py::arg("show_layer_names") = true, py::arg("rankdir") = "TB");

@@ -77,6 +77,19 @@ class PyCallback : public Callback {
   }
 };
 
+void set_callback_model(py::object self, py::object model) {
+  Callback& c = self.cast<Callback&>();
+  py::dict attributes = self.attr("__dict__");
+  if (py::isinstance<Model>(model)) {
+    c.set_model(model.cast<Model*>());
+    if (attributes.contains("_python_model"))
+      PyDict_DelItemString(attributes.ptr(), "_python_model");
+    return;
+  }
+  c.set_model(nullptr);
+  attributes["_python_model"] = model;
+}
+
 // Added to every fit from Python: lets Ctrl-C (and other signal handlers) run between batches.
 // A raised KeyboardInterrupt leaves fit through the C++ stack as error_already_set.
 
@@ -185,15 +198,18 @@ void bind_training(py::module_& root) {
   py::class_<Callback, PyCallback, std::shared_ptr<Callback>>(
       cb, "Callback", py::dynamic_attr(), "Subclass it and define on_epoch_end, ...")
       .def(py::init<>())
+      // Any object may be a callback's model, as in Keras (tests set stand-ins): a keras_cpp
+      // model reaches the engine, anything else is kept on the Python side.
       .def_property(
           "model",
-          [](const Callback& c) -> py::object {
-            if (!c.model()) return py::none();
-            return py::cast(c.model(), py::return_value_policy::reference);
+          [](py::object self) -> py::object {
+            const Callback& c = self.cast<const Callback&>();
+            if (c.model()) return py::cast(c.model(), py::return_value_policy::reference);
+            py::dict attributes = self.attr("__dict__");
+            if (attributes.contains("_python_model")) return attributes["_python_model"];
+            return py::none();
           },
-          [](Callback& c, py::object model) {
-            c.set_model(model.is_none() ? nullptr : model.cast<Model*>());
-          })
+          [](py::object self, py::object model) { set_callback_model(self, model); })
       .def_property(
           "params",
           [](const Callback& c) {
@@ -218,7 +234,8 @@ void bind_training(py::module_& root) {
             c.set_params(p);
           })
       .def(
-          "set_model", [](Callback& c, Model* model) { c.set_model(model); }, py::arg("model"))
+          "set_model", [](py::object self, py::object model) { set_callback_model(self, model); },
+          py::arg("model"))
       .def(
           "set_params", [](Callback& c, py::dict d) { py::cast(&c).attr("params") = d; },
           py::arg("params"))

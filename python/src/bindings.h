@@ -3,7 +3,27 @@
 
 #include <pybind11/pybind11.h>
 
+#include <string>
+
 namespace keras::python {
+
+// Whether the C++ object of `self` exists: not when its __init__ raised (or never ran), yet
+// pytest's tracebacks and debuggers repr such objects. Methods of a missing object would
+// dereference null, so __repr__ checks first.
+inline bool cpp_object_constructed(pybind11::handle self) {
+  auto* instance = reinterpret_cast<pybind11::detail::instance*>(self.ptr());
+  for (auto value_and_holder : pybind11::detail::values_and_holders(instance))
+    if (!value_and_holder.holder_constructed()) return false;
+  return true;
+}
+
+// The repr of an object whose C++ part was never made: "<keras_cpp.layers.Dense (not
+// constructed)>".
+inline std::string unconstructed_repr(pybind11::handle self) {
+  pybind11::handle type = pybind11::type::handle_of(self);
+  return "<" + type.attr("__module__").cast<std::string>() + "." +
+         type.attr("__qualname__").cast<std::string>() + " (not constructed)>";
+}
 
 void bind_backend(pybind11::module_& m);
 void bind_layers(pybind11::module_& m);

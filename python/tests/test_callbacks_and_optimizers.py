@@ -140,7 +140,7 @@ def test_modules_laid_out_like_keras():
     np.testing.assert_array_equal(to_categorical([0, 2], nb_classes=3),
                                   [[1, 0, 0], [0, 0, 1]])
     init = keras_cpp.initializations.get('uniform')
-    values = init((100, 10))
+    values = keras.backend.get_value(init((100, 10)))  # Keras 1: a variable
     assert values.shape == (100, 10) and np.abs(values).max() <= 0.05
     assert keras.initializers.RandomNormal(stddev=0.01)((50, 50)).std() < 0.02
     assert keras.activations.get('relu') is keras.activations.relu

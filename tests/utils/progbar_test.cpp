@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "keras/callbacks.h"
@@ -63,4 +64,43 @@ TEST(Progbar, VerboseTwoPrintsOneLineAtTheEnd) {
     bar.update(10, {{"loss", 0.5}});
   });
   EXPECT_EQ(text, " - 0s - loss: 0.5000\n");
+}
+
+TEST(Progbar, UnknownTargetCountsStepsThroughAWriter) {
+  std::string text;
+  keras::utils::Progbar bar(
+      keras::utils::Progbar::kUnknownTarget, 30, 1, 0.0, {},
+      [&](const std::string& part) { text += part; }, false);
+  bar.update(3, {{"loss", 2.0}});
+  bar.add(4, {{"loss", 1.0}});
+  // Keras's None target: "<current>/Unknown", every update printed, no final newline.
+  std::size_t last = text.rfind('\n');
+  std::string final_line = text.substr(last + 1);
+  EXPECT_EQ(final_line.substr(0, 15), "      7/Unknown") << text;
+  EXPECT_NE(final_line.find("loss: 1.4286"), std::string::npos) << text;  // (3*2 + 4*1) / 7
+}
+
+TEST(Progbar, StatefulMetricsShowTheirLastValue) {
+  std::string text;
+  keras::utils::Progbar bar(
+      10, 10, 1, 0.0, {"acc"}, [&](const std::string& part) { text += part; }, false);
+  bar.update(5, {{"acc", 0.5}, {"loss", 1.0}});
+  bar.update(10, {{"acc", 0.25}, {"loss", 3.0}});
+  EXPECT_NE(text.find("acc: 0.2500 - loss: 2.0000\n"), std::string::npos) << text;
+}
+
+TEST(Progbar, ForceBypassesTheInterval) {
+  std::string text;
+  keras::utils::Progbar bar(
+      100, 10, 1, 3600.0, {}, [&](const std::string& part) { text += part; }, false);
+  bar.update(10, {}, true);
+  bar.update(20);  // within the interval: skipped
+  bar.update(30, {}, true);
+  EXPECT_NE(text.find(" 10/100"), std::string::npos) << text;
+  EXPECT_EQ(text.find(" 20/100"), std::string::npos) << text;
+  EXPECT_NE(text.find(" 30/100"), std::string::npos) << text;
+}
+
+TEST(Progbar, RejectsANegativeTarget) {
+  EXPECT_THROW(keras::utils::Progbar(-5), std::invalid_argument);
 }

@@ -1,13 +1,31 @@
-"""keras.datasets.fashion_mnist, from the Debian package dataset-fashion-mnist."""
-from .._keras_cpp import datasets as _datasets
+"""keras.datasets.fashion_mnist: 60,000 training and 10,000 test 28x28 grayscale images of 10
+clothing classes, from the four IDX .gz files Keras keeps in $KERAS_HOME/datasets/fashion-mnist
+(default ~/.keras/datasets/fashion-mnist), else in $KERAS_FASHION_MNIST_DIR, else in
+/usr/share/datasets/fashion-mnist (the Debian package dataset-fashion-mnist)."""
+import os
+
+from ..utils.data_utils import keras_home
+from ._idx import FILES, holds_idx_files, load_idx_folder
+
+_BASE_URL = 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/'
+_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist'
 
 
 def load_data(path=None):
-    """((x_train, y_train), (x_test, y_test)) as uint8 arrays, like Keras.
-
-    `path` is the folder of the four IDX .gz files (default: $KERAS_FASHION_MNIST_DIR, else
-    /usr/share/datasets/fashion-mnist).
-    """
-    (x_train, y_train), (x_test, y_test) = _datasets.fashion_mnist_load_data(path or '')
-    return ((x_train.astype('uint8'), y_train.astype('uint8')),
-            (x_test.astype('uint8'), y_test.astype('uint8')))
+    """((x_train, y_train), (x_test, y_test)) as uint8 arrays, like Keras; `path` (keras_cpp's
+    addition) is a folder holding the four files, used instead of the usual places."""
+    if path is not None:
+        places = [os.fspath(path)]
+    else:
+        places = [os.path.join(keras_home(), 'datasets', 'fashion-mnist'),
+                  os.environ.get('KERAS_FASHION_MNIST_DIR', ''), _DEBIAN_DIR]
+    for folder in places:
+        if holds_idx_files(folder):
+            return load_idx_folder(folder)
+    looked = ', '.join("'" + p + "'" for p in places if p)
+    raise FileNotFoundError(
+        'fashion_mnist.load_data: the files ' + ', '.join(FILES) + ' were not found together '
+        'in any of ' + looked + '. keras_cpp does not download: get them from ' + _BASE_URL +
+        '<file name> and place them under ' +
+        os.path.join(keras_home(), 'datasets', 'fashion-mnist') + ', or install the Debian '
+        'package dataset-fashion-mnist.')

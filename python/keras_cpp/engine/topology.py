@@ -1,11 +1,9 @@
-"""keras.engine.topology: Layer, Input, InputLayer; Keras 1 also had merge, Merge and Container
-(the graph base of Model) here."""
-from .._keras_cpp.layers import Input, InputLayer, Layer  # noqa: F401
+"""keras.engine.topology: Layer, InputSpec, Input, InputLayer, Network and get_source_inputs
+(Keras 2.2.4 keeps it for compatibility); Keras 1 also had merge, Merge and Container (the
+graph base of Model) here."""
+from .base_layer import InputSpec, Layer  # noqa: F401
+from .input_layer import Input, InputLayer  # noqa: F401
+from .network import Network, get_source_inputs  # noqa: F401
 from ..layers.merge import Merge, merge  # noqa: F401
 
-
-def __getattr__(name):
-    if name == 'Container':  # Keras 1's base of Model: the functional Model here
-        from ..models import Model
-        return Model
-    raise AttributeError("module 'keras_cpp.engine.topology' has no attribute " + repr(name))
+Container = Network  # Keras 1's name of the functional graph base of Model

@@ -66,3 +66,49 @@ def deserialize(config, custom_objects=None):
     from custom_objects (and the objects of get_custom_objects() and CustomObjectScope)."""
     from ..utils.generic_utils import _visible_custom_objects
     return _layers_module._deserialize(config, _visible_custom_objects(custom_objects))
+
+
+# Keras's InputSpec: a layer written in Python may set self.input_spec; every call checks its
+# inputs against it first (the engine's own layers check their inputs in C++).
+from .._input_spec import InputSpec, assert_input_compatibility as _check_inputs  # noqa: E402
+
+Layer.input_spec = None
+_engine_call = Layer.__call__
+
+
+def _call_checking_input_spec(self, inputs, *args, **kwargs):
+    spec = getattr(self, "__dict__", {}).get("input_spec")
+    if spec is not None:
+        _check_inputs(self, spec, inputs)
+    return _engine_call(self, inputs, *args, **kwargs)
+
+
+_call_checking_input_spec.__doc__ = _engine_call.__doc__
+Layer.__call__ = _call_checking_input_spec
+
+
+# pickle and copy.deepcopy: a layer travels as its config, and (when built) the shapes of its
+# first call's inputs and its weights; the copy is rebuilt by calling it on new Inputs of those
+# shapes. Layers written in Python need get_config/from_config, as for saving.
+def _rebuild_layer(cls, config, input_shapes, weights):
+    if cls.__module__.startswith('keras_cpp.'):
+        layer = deserialize(config)
+    else:
+        layer = cls.from_config(config['config'])
+    if input_shapes is not None:
+        inputs = [Input(batch_shape=shape) for shape in input_shapes]
+        layer(inputs[0] if len(inputs) == 1 else inputs)
+        layer.set_weights(weights)
+    return layer
+
+
+def _reduce_layer(self):
+    from .. import backend as K
+    input_shapes, weights = None, []
+    if self.built and self.weights:
+        input_shapes = [K.int_shape(x) for x in self._get_inputs_at(0)]
+        weights = self.get_weights()
+    return _rebuild_layer, (type(self), serialize(self), input_shapes, weights)
+
+
+Layer.__reduce__ = _reduce_layer

@@ -27,3 +27,5 @@ SpatialDropout1D = _spatial_dropout_class('SpatialDropout1D')
 SpatialDropout2D = _spatial_dropout_class('SpatialDropout2D')
 SpatialDropout3D = _spatial_dropout_class('SpatialDropout3D')
 __all__ += ['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D']
+
+from .merge import Merge  # noqa: E402,F401 (Keras 1 had Merge in keras.layers.core)

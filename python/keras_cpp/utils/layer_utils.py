@@ -1,8 +1,10 @@
-"""keras.utils.layer_utils (Keras 1): layer_from_config; print_summary, count_params."""
+"""keras.utils.layer_utils: print_summary, count_params, convert_all_kernels_in_model,
+get_source_inputs; Keras 1's layer_from_config."""
 import numpy as np
 
 from .._keras_cpp import models as _models
 from ..layers import deserialize as _deserialize
+from .conv_utils import convert_kernel
 
 
 def layer_from_config(config, custom_objects=None):
@@ -18,3 +20,37 @@ def print_summary(model, line_length=None, positions=None, print_fn=print):
 
 def count_params(weights):
     return int(sum(np.prod(np.shape(w)) for w in weights))
+
+
+_CONV_CLASSES = {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Convolution1D',
+                 'Convolution2D', 'Convolution3D', 'Deconvolution2D'}
+
+
+def convert_all_kernels_in_model(model):
+    """Flips the kernel of every convolution layer of `model` (Theano's kernels to
+    TensorFlow's and back)."""
+    for layer in model.layers:
+        if type(layer).__name__ in _CONV_CLASSES or layer.class_name in _CONV_CLASSES:
+            weights = layer.get_weights()
+            weights[0] = convert_kernel(weights[0])
+            layer.set_weights(weights)
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The Input tensors `tensor` was computed from (a list), following the layer calls back;
+    `tensor` itself when it came from no layer call."""
+    history = getattr(tensor, '_keras_history', None)
+    if history is None:
+        return tensor
+    if layer is None or node_index is None:
+        layer, node_index, _ = history
+    inputs = layer._get_inputs_at(node_index)
+    if not inputs:  # an InputLayer: the source itself
+        return [tensor]
+    sources = []
+    for x in inputs:
+        found = get_source_inputs(x)
+        for source in found if isinstance(found, list) else [found]:
+            if not any(source is s or source == s for s in sources):
+                sources.append(source)
+    return sources

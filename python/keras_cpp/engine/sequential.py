@@ -1,0 +1,2 @@
+"""keras.engine.sequential: Sequential."""
+from ..models import Sequential  # noqa: F401
