@@ -17,6 +17,7 @@
 #include "keras/layers/serialization.h"
 #include "keras/regularizers.h"
 #include "keras/tensor/tensor.h"
+#include "saving/config_text.h"
 
 namespace keras::layers::detail {
 
@@ -39,10 +40,16 @@ class ConfigReader {
       : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object())
       throw std::invalid_argument(
-          class_name_ + ".from_config: the config must be a JSON object, got " + config_.dump());
+          class_name_ + ".from_config: the config must be a JSON object, got " + saving::detail::config_excerpt(config_));
   }
 
   const std::string& class_name() const { return class_name_; }
+  // An integer that int64 holds (JSON's unsigned values above 2^63 - 1 do not).
+  static bool fits_int64(const nlohmann::json& v) {
+    return v.is_number_integer() &&
+           (!v.is_number_unsigned() ||
+            v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX));
+  }
   bool has(const std::string& key) const {
     return config_.contains(key) && !config_[key].is_null();
   }
@@ -62,13 +69,13 @@ class ConfigReader {
   double number(const std::string& key, double fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_number()) fail(key, "must be a number, got " + v->dump());
+    if (!v->is_number()) fail(key, "must be a number, got " + saving::detail::config_excerpt(*v));
     return v->get<double>();
   }
   std::int64_t integer(const std::string& key, std::int64_t fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_number_integer()) fail(key, "must be an integer, got " + v->dump());
+    if (!fits_int64(*v)) fail(key, "must be an integer, got " + saving::detail::config_excerpt(*v));
     return v->get<std::int64_t>();
   }
   std::optional<std::int64_t> optional_integer(const std::string& key) {
@@ -81,28 +88,28 @@ class ConfigReader {
   bool boolean(const std::string& key, bool fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
+    if (!v->is_boolean()) fail(key, "must be true or false, got " + saving::detail::config_excerpt(*v));
     return v->get<bool>();
   }
   std::string string(const std::string& key, const std::string& fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_string()) fail(key, "must be a string, got " + v->dump());
+    if (!v->is_string()) fail(key, "must be a string, got " + saving::detail::config_excerpt(*v));
     return v->get<std::string>();
   }
   // A shape list; null entries are unknown dimensions (-1).
   std::optional<Shape> shape(const std::string& key) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
-    if (!v->is_array()) fail(key, "must be a list of dimensions, got " + v->dump());
+    if (!v->is_array()) fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
     Shape out;
     for (const auto& d : *v) {
       if (d.is_null())
         out.push_back(-1);
-      else if (d.is_number_integer())
+      else if (fits_int64(d))
         out.push_back(d.get<std::int64_t>());
       else
-        fail(key, "must be a list of dimensions, got " + v->dump());
+        fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
     }
     return out;
   }
@@ -124,7 +131,8 @@ class ConfigReader {
   // Keras 1 wrote {"name": "L1L2Regularizer", "l1": ..., "l2": ...} and {"name": "MaxNorm",
   // "m": ..., "axis": ...}; Keras 2 {"class_name": ..., "config": {...}}.
   static nlohmann::json keras2_object(const nlohmann::json& v) {
-    if (!v.is_object() || v.contains("class_name") || !v.contains("name")) return v;
+    if (!v.is_object() || v.contains("class_name") || !v.contains("name") || !v["name"].is_string())
+      return v;
     nlohmann::json config = v;
     std::string name = config["name"].get<std::string>();
     config.erase("name");
@@ -226,7 +234,7 @@ class ConfigReader {
     for (const auto& [key, value] : config_.items())
       if (!used_.count(key))
         throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
-                                    key + "' = " + value.dump() + " in the layer config");
+                                    key + "' = " + saving::detail::config_excerpt(value) + " in the layer config");
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
