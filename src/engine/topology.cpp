@@ -568,9 +568,10 @@ struct TensorRef {
   std::int64_t node_index, tensor_index;
 };
 
-TensorRef tensor_ref(const nlohmann::json& ref, const std::string& where) {
+TensorRef read_tensor_ref(const nlohmann::json& ref, const std::string& where) {
   if (!ref.is_array() || ref.size() < 3 || ref.size() > 4 || !ref[0].is_string() ||
-      !ref[1].is_number_integer() || !ref[2].is_number_integer() || ref[2].get<std::int64_t>() < 0)
+      !ref[1].is_number_integer() || !ref[2].is_number_integer() ||
+      ref[1].get<std::int64_t>() < 0 || ref[2].get<std::int64_t>() < 0)
     bad_model_config(where +
                      " must be [layer_name, node_index, tensor_index] with indices >= 0, got " +
                      saving::detail::config_excerpt(ref));
@@ -586,7 +587,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
   std::map<std::string, std::vector<nlohmann::json>> unprocessed;
   auto output_of = [&](const nlohmann::json& json_ref,
                        const std::string& where) -> std::optional<SymbolicTensor> {
-    const TensorRef ref = tensor_ref(json_ref, where);
+    const TensorRef ref = read_tensor_ref(json_ref, where);
     auto found = created.find(ref.layer);
     if (found == created.end())
       throw std::invalid_argument("Model config: unknown layer \"" + ref.layer + "\"");

@@ -445,7 +445,8 @@ Initializer from_config(const json& config) {
   auto it = config.find("config");
   const json& c = (it == config.end() || it->is_null()) ? empty : *it;
   if (!c.is_object())
-    throw std::invalid_argument("Initializer config must be an object, got " + saving::detail::config_excerpt(c));
+    throw std::invalid_argument("Initializer config must be an object, got " +
+                                saving::detail::config_excerpt(c));
   std::string n = canonical(class_name);
   if (n.empty()) unknown(class_name);
   Seed seed = seed_of(c);

@@ -39,8 +39,9 @@ class ConfigReader {
   ConfigReader(const nlohmann::json& config, std::string class_name)
       : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object())
-      throw std::invalid_argument(
-          class_name_ + ".from_config: the config must be a JSON object, got " + saving::detail::config_excerpt(config_));
+      throw std::invalid_argument(class_name_ +
+                                  ".from_config: the config must be a JSON object, got " +
+                                  saving::detail::config_excerpt(config_));
   }
 
   const std::string& class_name() const { return class_name_; }
@@ -88,7 +89,8 @@ class ConfigReader {
   bool boolean(const std::string& key, bool fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_boolean()) fail(key, "must be true or false, got " + saving::detail::config_excerpt(*v));
+    if (!v->is_boolean())
+      fail(key, "must be true or false, got " + saving::detail::config_excerpt(*v));
     return v->get<bool>();
   }
   std::string string(const std::string& key, const std::string& fallback) {
@@ -101,7 +103,8 @@ class ConfigReader {
   std::optional<Shape> shape(const std::string& key) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
-    if (!v->is_array()) fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
+    if (!v->is_array())
+      fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
     Shape out;
     for (const auto& d : *v) {
       if (d.is_null())
@@ -234,7 +237,8 @@ class ConfigReader {
     for (const auto& [key, value] : config_.items())
       if (!used_.count(key))
         throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
-                                    key + "' = " + saving::detail::config_excerpt(value) + " in the layer config");
+                                    key + "' = " + saving::detail::config_excerpt(value) +
+                                    " in the layer config");
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {

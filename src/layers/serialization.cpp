@@ -208,9 +208,9 @@ LayerPtr deserialize(const nlohmann::json& config, const CustomObjects& custom_o
     layer = factory(layer_config);
   } catch (const nlohmann::json::exception& e) {
     // A reader that took a value as it expected it: a key missing or of another type.
-    throw std::invalid_argument(class_name + ".from_config: " +
-                                saving::detail::json_error_reason(e) + " in the layer config " +
-                                saving::detail::config_excerpt(layer_config));
+    throw std::invalid_argument(
+        class_name + ".from_config: " + saving::detail::json_error_reason(e) +
+        " in the layer config " + saving::detail::config_excerpt(layer_config));
   }
   if (!layer)
     throw std::invalid_argument("The factory of layer class " + class_name + " returned null");
@@ -227,7 +227,8 @@ ActivationSpec activation_from_config(const nlohmann::json* value) {
   } else if (value->is_object() && value->contains("config") && (*value)["config"].is_string()) {
     name = (*value)["config"].get<std::string>();  // Keras 3: {"class_name": "function", ...}
   } else {
-    throw std::invalid_argument("an activation must be a name, got " + saving::detail::config_excerpt(*value));
+    throw std::invalid_argument("an activation must be a name, got " +
+                                saving::detail::config_excerpt(*value));
   }
   CustomObjects visible = visible_custom_objects();
   if (auto it = visible.functions.find(name); it != visible.functions.end())

@@ -31,7 +31,8 @@ class ConfigReader {
       : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object() && !config_.is_null())
       throw std::invalid_argument("Optimizer config of " + class_name_ +
-                                  " must be a JSON object, got " + saving::detail::config_excerpt(config_));
+                                  " must be a JSON object, got " +
+                                  saving::detail::config_excerpt(config_));
   }
 
   double number(const std::string& key, double fallback) {
@@ -39,7 +40,8 @@ class ConfigReader {
     if (!value || value->is_null()) return fallback;
     if (!value->is_number())
       throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
-                                  "' must be a number, got " + saving::detail::config_excerpt(*value));
+                                  "' must be a number, got " +
+                                  saving::detail::config_excerpt(*value));
     return value->get<double>();
   }
 
@@ -54,7 +56,8 @@ class ConfigReader {
     if (!value || value->is_null()) return fallback;
     if (!value->is_boolean())
       throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
-                                  "' must be true or false, got " + saving::detail::config_excerpt(*value));
+                                  "' must be true or false, got " +
+                                  saving::detail::config_excerpt(*value));
     return value->get<bool>();
   }
 

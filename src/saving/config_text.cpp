@@ -114,8 +114,7 @@ json parse_config_json(std::string_view text, const std::string& what) {
   try {
     return json::parse(text, limit_depth);
   } catch (const NestedTooDeep&) {
-    throw std::invalid_argument(what + " is nested deeper than " +
-                                std::to_string(kMaxConfigDepth) +
+    throw std::invalid_argument(what + " is nested deeper than " + std::to_string(kMaxConfigDepth) +
                                 " levels (Keras configs nest a few dozen)");
   } catch (const json::exception& e) {
     // A parse error quotes the token it stopped at, which may be long or not UTF-8.

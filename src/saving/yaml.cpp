@@ -121,8 +121,8 @@ std::optional<json> number(const std::string& text, const YAML::Mark& mark) {
 json scalar(const YAML::Node& node) {
   const std::string& text = node.Scalar();
   if (!detail::is_utf8(text))
-    refuse("the text at " + where(node.Mark()) + " is not valid UTF-8: " +
-           detail::text_excerpt(text, 40));
+    refuse("the text at " + where(node.Mark()) +
+           " is not valid UTF-8: " + detail::text_excerpt(text, 40));
   // Quoted ("!") or tagged !!str: a string.
   if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return text;
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")

@@ -78,8 +78,9 @@ TEST(ParseHardening, ErrorsQuoteOnlyTheStartOfABigConfig) {
   // A nested config deeper than the limit given to model_from_config directly (C++ callers).
   nlohmann::json deep = nlohmann::json::array();
   for (int i = 0; i < 2000; ++i) deep = nlohmann::json::array({deep});
-  expect_clear(error_of([&] { models::model_from_config({{"class_name", "Sequential"},
-                                                          {"config", deep}}); }),
+  expect_clear(error_of([&] {
+                 models::model_from_config({{"class_name", "Sequential"}, {"config", deep}});
+               }),
                "deep json");
 }
 
@@ -150,7 +151,8 @@ TEST(ParseHardening, YamlAliasesAreBounded) {
   expect_clear(message, "self alias");
   EXPECT_NE(message.find("nested deeper than 1000 levels"), std::string::npos) << message;
   // "Billion laughs": 570 bytes that expand to 10^9 values.
-  std::string bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string bomb =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   for (char c = 'b'; c <= 'i'; ++c) {
     const char prev = static_cast<char>(c - 1);
     bomb += std::string(1, c) + ": &" + c + " [";
@@ -172,8 +174,7 @@ std::string dashes(int n) {
 }
 
 TEST(ParseHardening, DeepYamlIsRefusedByTheParserOrTheConverter) {
-  for (const std::string& text :
-       {nested(100000), nested(100000, '{', '}'), dashes(50000) + "1"}) {
+  for (const std::string& text : {nested(100000), nested(100000, '{', '}'), dashes(50000) + "1"}) {
     const std::string message = error_of([&] { models::model_from_yaml(text); });
     expect_clear(message, text.substr(0, 20));
     EXPECT_NE(message.find("model_from_yaml"), std::string::npos) << message;
@@ -273,8 +274,9 @@ TEST(ParseHardening, CraftedConfigsGiveClearErrors) {
                       R"([["in", 0, 0]])", R"([["d", 0, 0]])"),
       functional_with(std::string("[") + kInput + R"(, {"class_name": "Dense", "name": "d"}])",
                       R"([["in", 0, 0]])", R"([["d", 0, 0]])"),
-      functional_with(R"([{"class_name": "InputLayer", "config": {"batch_input_shape": [null, "a"]}}])",
-                      R"([["in", 0, 0]])", R"([["in", 0, 0]])"),
+      functional_with(
+          R"([{"class_name": "InputLayer", "config": {"batch_input_shape": [null, "a"]}}])",
+          R"([["in", 0, 0]])", R"([["in", 0, 0]])"),
   };
   for (const std::string& config : configs) {
     std::string message;
@@ -317,10 +319,11 @@ TEST(ParseHardening, NumbersUnderADecimalCommaLocale) {
   model->add(layers::Dense(2, {.input_dim = 1234}));
   model->add(layers::Dropout(0.25));
   // The C library's locale (what setlocale and Python's locale.setlocale change).
-  auto restored = models::model_from_yaml("class_name: Sequential\nconfig:\n  layers:\n"
-                                          "  - class_name: Dense\n    config: {units: 2, "
-                                          "batch_input_shape: [null, 1234]}\n"
-                                          "  - class_name: Dropout\n    config: {rate: 0.25}\n");
+  auto restored = models::model_from_yaml(
+      "class_name: Sequential\nconfig:\n  layers:\n"
+      "  - class_name: Dense\n    config: {units: 2, "
+      "batch_input_shape: [null, 1234]}\n"
+      "  - class_name: Dropout\n    config: {rate: 0.25}\n");
   EXPECT_EQ(restored->layers()[1]->get_config()["rate"], 0.25);
   const std::string yaml = model->to_yaml();
   EXPECT_NE(yaml.find("rate: 0.25"), std::string::npos) << yaml;
