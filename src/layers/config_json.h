@@ -128,7 +128,7 @@ class ConfigReader {
     try {
       return initializers::deserialize_name(*v);
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
   // Keras 1 wrote {"name": "L1L2Regularizer", "l1": ..., "l2": ...} and {"name": "MaxNorm",
@@ -152,7 +152,7 @@ class ConfigReader {
     try {
       return regularizers::from_config(keras2_object(*v));
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
   // Keras 2's key, or Keras 1's when the Keras 2 one is absent or null.
@@ -178,7 +178,7 @@ class ConfigReader {
     try {
       return constraints::from_config(keras2_object(*v));
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
 
@@ -219,7 +219,7 @@ class ConfigReader {
       auto spec = layers::detail::activation_from_config(v);
       return spec.function ? Arg(spec.function, spec.name) : Arg(spec.name);
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
 
@@ -243,6 +243,16 @@ class ConfigReader {
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
     throw std::invalid_argument(class_name_ + ".from_config: '" + key + "' " + what);
+  }
+  // What reading the value of `key` threw; a reader that took a value as it expected it
+  // (nlohmann's exceptions) is told in words, with the value.
+  [[noreturn]] void fail(const std::string& key, const std::exception& error) const {
+    const auto* json_error = dynamic_cast<const nlohmann::json::exception*>(&error);
+    if (!json_error) fail(key, error.what());
+    auto it = config_.find(key);
+    fail(key,
+         "= " + (it == config_.end() ? std::string("null") : saving::detail::config_excerpt(*it)) +
+             " cannot be used: " + saving::detail::json_error_reason(*json_error));
   }
 
  private:

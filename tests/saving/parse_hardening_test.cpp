@@ -232,6 +232,11 @@ TEST(ParseHardening, CraftedConfigsGiveClearErrors) {
           "kernel_initializer": "{not json"}})"),
       sequential_with(R"({"class_name": "Dense", "config": {"units": 3,
           "kernel_regularizer": {"name": 5, "l1": 1}}})"),
+      sequential_with(
+          R"({"class_name": "Dense", "config": {"units": 3, "kernel_regularizer": 5}})"),
+      sequential_with(R"({"class_name": "Dense", "config": {"units": 3,
+          "kernel_regularizer": {"class_name": "L1L2", "config": {"l1": "x"}}}})"),
+      sequential_with(R"({"class_name": "Dense", "config": {"units": 3, "bias_constraint": [1]}})"),
       sequential_with(R"({"class_name": "Dense", "config": [1, 2]})"),
       sequential_with(R"({"class_name": 42, "config": {}})"),
       sequential_with(R"({"class_name": "Conv1D", "config": {"filters": 2}})"),
