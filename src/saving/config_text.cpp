@@ -93,11 +93,17 @@ std::string json_error_reason(const json::exception& error) {
       return "a value is " + python_type(message.substr(at + but.size())) + " where " +
              python_type(message.substr(must.size(), at - must.size())) + " was expected";
   }
-  if (error.id == 304 || error.id == 305 || error.id == 306) {  // cannot use at() with string
+  // 304: cannot use at() with string; 305: cannot use operator[] with a string argument with
+  // array; 306: cannot use value() with number.
+  if (error.id == 304 || error.id == 305 || error.id == 306) {
     const std::size_t with = message.rfind(" with ");
+    const char* expected = error.id == 304 ? "a dict or a list"
+                           : error.id == 306 || message.find("string argument") != std::string::npos
+                               ? "a dict"
+                               : "a list";
     if (with != std::string::npos)
-      return "a value is " + python_type(message.substr(with + 6)) +
-             " where a dict or a list was expected";
+      return "a value is " + python_type(message.substr(with + 6)) + " where " + expected +
+             " was expected";
   }
   if (error.id == 401) return "a list is shorter than expected";  // array index 2 is out of range
   if (error.id == 316) return "a string is not valid UTF-8";

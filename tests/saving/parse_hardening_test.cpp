@@ -298,6 +298,13 @@ TEST(ParseHardening, CraftedConfigsGiveClearErrors) {
     expect_clear(message, config);
     if (std::getenv("PRINT_MESSAGES")) std::printf("%s\n", message.c_str());
   }
+  // A reader that took the value as it expected it is explained in words.
+  EXPECT_EQ(error_of([] {
+              models::model_from_json(sequential_with(
+                  R"({"class_name": "Dense", "config": {"units": 3, "bias_constraint": [1]}})"));
+            }),
+            "Dense.from_config: 'bias_constraint' = [1] cannot be used: a value is a list where a "
+            "dict was expected");
 }
 
 // Sets LC_ALL to a locale whose decimal point is a comma: an installed one, or one made with
