@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "keras/engine/training.h"
+#include "layers/config_json.h"
+#include "saving/config_text.h"
 
 namespace keras {
 
@@ -83,14 +85,13 @@ nlohmann::json InputLayer::get_config() const {
 }
 
 std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
+  layers::detail::ConfigReader reader(config, "InputLayer");
   Options o;
-  Shape shape;
-  for (const auto& d : config.at("batch_input_shape"))
-    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
-  o.batch_input_shape = shape;
-  o.name = config.value("name", "");
-  o.dtype = config.value("dtype", "");
-  o.sparse = config.value("sparse", false);
+  o.batch_input_shape = reader.shape("batch_input_shape");
+  if (!o.batch_input_shape) reader.fail("batch_input_shape", "is required");
+  o.name = reader.string("name", "");
+  o.dtype = reader.string("dtype", "");
+  o.sparse = reader.boolean("sparse", false);
   return std::make_shared<InputLayer>(o);
 }
 
@@ -524,29 +525,92 @@ nlohmann::json Model::get_config() const {
           {"output_layers", output_layers}};
 }
 
+namespace {
+
+// Readers of a functional model's config that name what is wrong in it (a crafted or damaged
+// config reaches them from model_from_json and model files).
+[[noreturn]] void bad_model_config(const std::string& what) {
+  throw std::invalid_argument("Model config: " + what);
+}
+
+const nlohmann::json& member(const nlohmann::json& object, const std::string& key,
+                             const std::string& where) {
+  if (!object.is_object())
+    bad_model_config(where + " must be a dict, got " + saving::detail::config_excerpt(object));
+  auto it = object.find(key);
+  if (it == object.end()) bad_model_config(where + " has no '" + key + "'");
+  return *it;
+}
+
+const nlohmann::json& list_member(const nlohmann::json& object, const std::string& key,
+                                  const std::string& where) {
+  const nlohmann::json& value = member(object, key, where);
+  if (!value.is_array())
+    bad_model_config(where + " '" + key + "' must be a list, got " +
+                     saving::detail::config_excerpt(value));
+  return value;
+}
+
+std::string string_member(const nlohmann::json& object, const std::string& key,
+                          const std::string& where, const std::string& fallback) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_string())
+    bad_model_config(where + " '" + key + "' must be a string, got " +
+                     saving::detail::config_excerpt(*it));
+  return it->get<std::string>();
+}
+
+// One input of a layer call, or a model input or output: [layer_name, node_index,
+// tensor_index] (and the call's keyword arguments in Keras 2).
+struct TensorRef {
+  std::string layer;
+  std::int64_t node_index, tensor_index;
+};
+
+TensorRef read_tensor_ref(const nlohmann::json& ref, const std::string& where) {
+  if (!ref.is_array() || ref.size() < 3 || ref.size() > 4 || !ref[0].is_string() ||
+      !ref[1].is_number_integer() || !ref[2].is_number_integer() ||
+      ref[1].get<std::int64_t>() < 0 || ref[2].get<std::int64_t>() < 0)
+    bad_model_config(where +
+                     " must be [layer_name, node_index, tensor_index] with indices >= 0, got " +
+                     saving::detail::config_excerpt(ref));
+  return {ref[0].get<std::string>(), ref[1].get<std::int64_t>(), ref[2].get<std::int64_t>()};
+}
+
+}  // namespace
+
 std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
                                           const LayerFactory& layer_factory) {
   std::map<std::string, LayerPtr> created;
   std::vector<SymbolicTensor> keep;  // every output made here, until the model holds them
   std::map<std::string, std::vector<nlohmann::json>> unprocessed;
-  auto output_of = [&](const nlohmann::json& ref) -> std::optional<SymbolicTensor> {
-    const std::string layer_name = ref.at(0).get<std::string>();
-    auto found = created.find(layer_name);
+  auto output_of = [&](const nlohmann::json& json_ref,
+                       const std::string& where) -> std::optional<SymbolicTensor> {
+    const TensorRef ref = read_tensor_ref(json_ref, where);
+    auto found = created.find(ref.layer);
     if (found == created.end())
-      throw std::invalid_argument("Model config: unknown layer \"" + layer_name + "\"");
-    int node_index = ref.at(1).get<int>();
+      throw std::invalid_argument("Model config: unknown layer \"" + ref.layer + "\"");
+    std::int64_t node_index = ref.node_index;
     if (is_sequential(*found->second)) node_index -= 1;  // Keras's call 0 of a Sequential
-    const int tensor_index = ref.at(2).get<int>();
     if (node_index < 0)
-      throw std::invalid_argument("Model config: bad node index for " + layer_name);
+      throw std::invalid_argument("Model config: bad node index for " + ref.layer);
     if (static_cast<std::size_t>(node_index) >= found->second->inbound_nodes().size())
       return std::nullopt;
-    return found->second->get_outputs_at(node_index).at(static_cast<std::size_t>(tensor_index));
+    const auto outputs = found->second->get_outputs_at(static_cast<int>(node_index));
+    if (static_cast<std::size_t>(ref.tensor_index) >= outputs.size())
+      bad_model_config(where + " asks for output " + std::to_string(ref.tensor_index) +
+                       " of layer \"" + ref.layer + "\", which has " +
+                       std::to_string(outputs.size()));
+    return outputs[static_cast<std::size_t>(ref.tensor_index)];
   };
   auto process_node = [&](const std::string& layer_name, const nlohmann::json& node_data) {
+    const std::string where = "an inbound node of layer \"" + layer_name + "\"";
+    if (!node_data.is_array())
+      bad_model_config(where + " must be a list, got " + saving::detail::config_excerpt(node_data));
     std::vector<SymbolicTensor> inputs;
     for (const auto& ref : node_data) {
-      auto x = output_of(ref);
+      auto x = output_of(ref, where);
       if (!x) {
         unprocessed[layer_name].push_back(node_data);
         return false;
@@ -556,34 +620,38 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     for (const auto& y : created[layer_name]->apply(inputs)) keep.push_back(y);
     return true;
   };
-  const auto& layer_list = config.at("layers");
+  const auto& layer_list = list_member(config, "layers", "the model config");
+  std::size_t index = 0;
   for (const auto& layer_data : layer_list) {
-    const std::string class_name = layer_data.at("class_name").get<std::string>();
+    const std::string where = "layer " + std::to_string(index++);
+    const std::string class_name = string_member(layer_data, "class_name", where, "");
+    if (class_name.empty()) bad_model_config(where + " has no 'class_name'");
+    const nlohmann::json& layer_config = member(layer_data, "config", where);
     LayerPtr layer;
     if (class_name == "InputLayer") {
-      auto input =
-          std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_data.at("config")));
+      auto input = std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_config));
       keep.push_back(input->make_input());
       layer = input;
     } else if (class_name == "Model") {
-      layer = Model::from_config(layer_data.at("config"), layer_factory);
+      layer = Model::from_config(layer_config, layer_factory);
     } else {
-      layer = layer_factory(
-          nlohmann::json{{"class_name", class_name}, {"config", layer_data.at("config")}});
+      layer = layer_factory(nlohmann::json{{"class_name", class_name}, {"config", layer_config}});
       if (!layer)
         throw std::invalid_argument("Model config: the layer factory made no layer for " +
                                     class_name);
     }
-    created[layer_data.value("name", layer->name())] = layer;
-    for (const auto& node_data : layer_data.value("inbound_nodes", nlohmann::json::array()))
-      unprocessed[layer_data.value("name", layer->name())].push_back(node_data);
+    const std::string name = string_member(layer_data, "name", where, layer->name());
+    created[name] = layer;
+    if (layer_data.contains("inbound_nodes") && !layer_data["inbound_nodes"].is_null())
+      for (const auto& node_data : list_member(layer_data, "inbound_nodes", where))
+        unprocessed[name].push_back(node_data);
   }
   // Keras's loop: process every layer's pending calls in config order until none is left (a call
   // waits when an input comes from a call not made yet).
   while (!unprocessed.empty()) {
     bool progress = false;
     for (const auto& layer_data : layer_list) {
-      const std::string layer_name = layer_data.value("name", "");
+      const std::string layer_name = string_member(layer_data, "name", "a layer", "");
       auto found = unprocessed.find(layer_name);
       if (found == unprocessed.end()) continue;
       std::vector<nlohmann::json> pending = std::move(found->second);
@@ -596,10 +664,16 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
                                   unprocessed.begin()->first + "\" read calls that never happen");
   }
   std::vector<SymbolicTensor> inputs, outputs;
-  for (const auto& ref : config.at("input_layers")) inputs.push_back(output_of(ref).value());
-  for (const auto& ref : config.at("output_layers")) outputs.push_back(output_of(ref).value());
+  for (const char* key : {"input_layers", "output_layers"}) {
+    for (const auto& ref : list_member(config, key, "the model config")) {
+      const std::string where = std::string("an entry of '") + key + "'";
+      std::optional<SymbolicTensor> x = output_of(ref, where);
+      if (!x) bad_model_config(where + " names a layer call that never happens");
+      (key[0] == 'i' ? inputs : outputs).push_back(*x);
+    }
+  }
   return std::make_shared<Model>(TensorList{inputs}, TensorList{outputs},
-                                 config.value("name", std::string()));
+                                 string_member(config, "name", "the model config", ""));
 }
 
 }  // namespace keras

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/random_state.h"
+#include "saving/config_text.h"
 
 namespace keras::initializers {
 
@@ -219,7 +220,7 @@ double number_or(const json& config, const char* key, double fallback) {
   if (it == config.end() || it->is_null()) return fallback;
   if (!it->is_number())
     throw std::invalid_argument(std::string("Initializer config: '") + key +
-                                "' must be a number, got " + it->dump());
+                                "' must be a number, got " + saving::detail::config_excerpt(*it));
   return it->get<double>();
 }
 
@@ -228,7 +229,7 @@ std::string string_or(const json& config, const char* key, const std::string& fa
   if (it == config.end() || it->is_null()) return fallback;
   if (!it->is_string())
     throw std::invalid_argument(std::string("Initializer config: '") + key +
-                                "' must be a string, got " + it->dump());
+                                "' must be a string, got " + saving::detail::config_excerpt(*it));
   return it->get<std::string>();
 }
 
@@ -237,7 +238,7 @@ Seed seed_of(const json& config) {
   if (it == config.end() || it->is_null()) return std::nullopt;
   if (!it->is_number_integer())
     throw std::invalid_argument("Initializer config: 'seed' must be an integer or null, got " +
-                                it->dump());
+                                saving::detail::config_excerpt(*it));
   return static_cast<std::uint64_t>(it->get<std::int64_t>());
 }
 
@@ -411,7 +412,8 @@ Initializer orthogonal(double gain, Seed seed) {
 }
 
 Initializer get(const std::string& name) {
-  if (!name.empty() && name.front() == '{') return from_config(json::parse(name));
+  if (!name.empty() && name.front() == '{')
+    return from_config(saving::detail::parse_config_json(name, "The initializer config"));
   std::string n = canonical(name);
   if (n == "zeros" || n == "zero") return zeros();
   if (n == "ones" || n == "one") return ones();
@@ -437,13 +439,14 @@ Initializer from_config(const json& config) {
     throw std::invalid_argument(
         "initializers::from_config expects a name or {\"class_name\": ..., \"config\": {...}}, "
         "got " +
-        config.dump());
+        saving::detail::config_excerpt(config));
   std::string class_name = config["class_name"].get<std::string>();
   static const json empty = json::object();
   auto it = config.find("config");
   const json& c = (it == config.end() || it->is_null()) ? empty : *it;
   if (!c.is_object())
-    throw std::invalid_argument("Initializer config must be an object, got " + c.dump());
+    throw std::invalid_argument("Initializer config must be an object, got " +
+                                saving::detail::config_excerpt(c));
   std::string n = canonical(class_name);
   if (n.empty()) unknown(class_name);
   Seed seed = seed_of(c);
@@ -470,7 +473,8 @@ Initializer from_config(const json& config) {
 }
 
 json serialize(const std::string& name) {
-  if (!name.empty() && name.front() == '{') return json::parse(name);
+  if (!name.empty() && name.front() == '{')
+    return saving::detail::parse_config_json(name, "The initializer config");
   std::string n = canonical(name);
   auto vs = [](double scale, const char* mode, const char* distribution) {
     return json{

@@ -17,6 +17,7 @@
 #include "keras/layers/serialization.h"
 #include "keras/regularizers.h"
 #include "keras/tensor/tensor.h"
+#include "saving/config_text.h"
 
 namespace keras::layers::detail {
 
@@ -38,11 +39,18 @@ class ConfigReader {
   ConfigReader(const nlohmann::json& config, std::string class_name)
       : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object())
-      throw std::invalid_argument(
-          class_name_ + ".from_config: the config must be a JSON object, got " + config_.dump());
+      throw std::invalid_argument(class_name_ +
+                                  ".from_config: the config must be a JSON object, got " +
+                                  saving::detail::config_excerpt(config_));
   }
 
   const std::string& class_name() const { return class_name_; }
+  // An integer that int64 holds (JSON's unsigned values above 2^63 - 1 do not).
+  static bool fits_int64(const nlohmann::json& v) {
+    return v.is_number_integer() &&
+           (!v.is_number_unsigned() ||
+            v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX));
+  }
   bool has(const std::string& key) const {
     return config_.contains(key) && !config_[key].is_null();
   }
@@ -62,13 +70,13 @@ class ConfigReader {
   double number(const std::string& key, double fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_number()) fail(key, "must be a number, got " + v->dump());
+    if (!v->is_number()) fail(key, "must be a number, got " + saving::detail::config_excerpt(*v));
     return v->get<double>();
   }
   std::int64_t integer(const std::string& key, std::int64_t fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_number_integer()) fail(key, "must be an integer, got " + v->dump());
+    if (!fits_int64(*v)) fail(key, "must be an integer, got " + saving::detail::config_excerpt(*v));
     return v->get<std::int64_t>();
   }
   std::optional<std::int64_t> optional_integer(const std::string& key) {
@@ -81,28 +89,30 @@ class ConfigReader {
   bool boolean(const std::string& key, bool fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
+    if (!v->is_boolean())
+      fail(key, "must be true or false, got " + saving::detail::config_excerpt(*v));
     return v->get<bool>();
   }
   std::string string(const std::string& key, const std::string& fallback) {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
-    if (!v->is_string()) fail(key, "must be a string, got " + v->dump());
+    if (!v->is_string()) fail(key, "must be a string, got " + saving::detail::config_excerpt(*v));
     return v->get<std::string>();
   }
   // A shape list; null entries are unknown dimensions (-1).
   std::optional<Shape> shape(const std::string& key) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
-    if (!v->is_array()) fail(key, "must be a list of dimensions, got " + v->dump());
+    if (!v->is_array())
+      fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
     Shape out;
     for (const auto& d : *v) {
       if (d.is_null())
         out.push_back(-1);
-      else if (d.is_number_integer())
+      else if (fits_int64(d))
         out.push_back(d.get<std::int64_t>());
       else
-        fail(key, "must be a list of dimensions, got " + v->dump());
+        fail(key, "must be a list of dimensions, got " + saving::detail::config_excerpt(*v));
     }
     return out;
   }
@@ -118,13 +128,14 @@ class ConfigReader {
     try {
       return initializers::deserialize_name(*v);
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
   // Keras 1 wrote {"name": "L1L2Regularizer", "l1": ..., "l2": ...} and {"name": "MaxNorm",
   // "m": ..., "axis": ...}; Keras 2 {"class_name": ..., "config": {...}}.
   static nlohmann::json keras2_object(const nlohmann::json& v) {
-    if (!v.is_object() || v.contains("class_name") || !v.contains("name")) return v;
+    if (!v.is_object() || v.contains("class_name") || !v.contains("name") || !v["name"].is_string())
+      return v;
     nlohmann::json config = v;
     std::string name = config["name"].get<std::string>();
     config.erase("name");
@@ -141,7 +152,7 @@ class ConfigReader {
     try {
       return regularizers::from_config(keras2_object(*v));
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
   // Keras 2's key, or Keras 1's when the Keras 2 one is absent or null.
@@ -167,7 +178,7 @@ class ConfigReader {
     try {
       return constraints::from_config(keras2_object(*v));
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
 
@@ -208,7 +219,7 @@ class ConfigReader {
       auto spec = layers::detail::activation_from_config(v);
       return spec.function ? Arg(spec.function, spec.name) : Arg(spec.name);
     } catch (const std::exception& e) {
-      fail(key, e.what());
+      fail(key, e);
     }
   }
 
@@ -226,11 +237,22 @@ class ConfigReader {
     for (const auto& [key, value] : config_.items())
       if (!used_.count(key))
         throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
-                                    key + "' = " + value.dump() + " in the layer config");
+                                    key + "' = " + saving::detail::config_excerpt(value) +
+                                    " in the layer config");
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
     throw std::invalid_argument(class_name_ + ".from_config: '" + key + "' " + what);
+  }
+  // What reading the value of `key` threw; a reader that took a value as it expected it
+  // (nlohmann's exceptions) is told in words, with the value.
+  [[noreturn]] void fail(const std::string& key, const std::exception& error) const {
+    const auto* json_error = dynamic_cast<const nlohmann::json::exception*>(&error);
+    if (!json_error) fail(key, error.what());
+    auto it = config_.find(key);
+    fail(key,
+         "= " + (it == config_.end() ? std::string("null") : saving::detail::config_excerpt(*it)) +
+             " cannot be used: " + saving::detail::json_error_reason(*json_error));
   }
 
  private:

@@ -19,6 +19,7 @@
 #include "keras/layers/spatial_dropout.h"
 #include "keras/layers/wrappers.h"
 #include "keras/models.h"
+#include "saving/config_text.h"
 
 namespace keras {
 
@@ -181,7 +182,7 @@ LayerPtr deserialize(const nlohmann::json& config, const CustomObjects& custom_o
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
     throw std::invalid_argument(
         "Layer config must be {\"class_name\": ..., \"config\": {...}}, got " +
-        config.dump().substr(0, 200));
+        saving::detail::config_excerpt(config));
   const std::string class_name = config["class_name"].get<std::string>();
   static const nlohmann::json empty = nlohmann::json::object();
   const nlohmann::json& layer_config =
@@ -202,7 +203,15 @@ LayerPtr deserialize(const nlohmann::json& config, const CustomObjects& custom_o
   }
   // Names resolve through the explicit objects while the layer reads its config.
   CustomObjectScope scope(custom_objects);
-  LayerPtr layer = factory(layer_config);
+  LayerPtr layer;
+  try {
+    layer = factory(layer_config);
+  } catch (const nlohmann::json::exception& e) {
+    // A reader that took a value as it expected it: a key missing or of another type.
+    throw std::invalid_argument(
+        class_name + ".from_config: " + saving::detail::json_error_reason(e) +
+        " in the layer config " + saving::detail::config_excerpt(layer_config));
+  }
   if (!layer)
     throw std::invalid_argument("The factory of layer class " + class_name + " returned null");
   return layer;
@@ -218,7 +227,8 @@ ActivationSpec activation_from_config(const nlohmann::json* value) {
   } else if (value->is_object() && value->contains("config") && (*value)["config"].is_string()) {
     name = (*value)["config"].get<std::string>();  // Keras 3: {"class_name": "function", ...}
   } else {
-    throw std::invalid_argument("an activation must be a name, got " + value->dump());
+    throw std::invalid_argument("an activation must be a name, got " +
+                                saving::detail::config_excerpt(*value));
   }
   CustomObjects visible = visible_custom_objects();
   if (auto it = visible.functions.find(name); it != visible.functions.end())

@@ -6,6 +6,7 @@
 #include "keras/engine/topology.h"
 #include "keras/layers/serialization.h"
 #include "keras/models.h"
+#include "saving/config_text.h"
 
 namespace keras {
 
@@ -116,12 +117,12 @@ std::optional<Shape> shape_from_json(const nlohmann::json& value, const std::str
   if (value.is_null()) return std::nullopt;
   if (!value.is_array())
     throw std::invalid_argument("Sequential.from_config: " + what + " must be a list, got " +
-                                value.dump());
+                                saving::detail::config_excerpt(value));
   Shape shape;
   for (const auto& d : value) {
     if (!d.is_null() && !d.is_number_integer())
       throw std::invalid_argument("Sequential.from_config: " + what + " must hold integers, got " +
-                                  value.dump());
+                                  saving::detail::config_excerpt(value));
     shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
   }
   return shape;
@@ -144,7 +145,7 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
     if (!config.contains("layers") || !config["layers"].is_array())
       throw std::invalid_argument(
           "Sequential.from_config: expected {\"name\", \"layers\": [...]}, got " +
-          config.dump().substr(0, 200));
+          saving::detail::config_excerpt(config));
     if (config.contains("name") && config["name"].is_string())
       name = config["name"].get<std::string>();
     if (config.contains("build_input_shape"))
@@ -153,12 +154,14 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
   } else if (!config.is_array()) {
     throw std::invalid_argument(
         "Sequential.from_config: expected a dict or a list of layers, got " +
-        config.dump().substr(0, 200));
+        saving::detail::config_excerpt(config));
   }
   auto model = std::make_shared<Sequential>(name);
   for (const auto& entry : *layer_configs) {
     const std::string class_name =
-        entry.is_object() ? entry.value("class_name", std::string()) : std::string();
+        entry.is_object() && entry.contains("class_name") && entry["class_name"].is_string()
+            ? entry["class_name"].get<std::string>()
+            : std::string();
     // Keras 3 (and functional configs) put an InputLayer first: it only gives the input shape.
     if (class_name == "InputLayer") {
       const nlohmann::json& c = entry.contains("config") ? entry["config"] : config;
@@ -167,10 +170,13 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
       continue;
     }
     LayerPtr layer;
+    if ((class_name == "Sequential" || class_name == "Model") && !entry.contains("config"))
+      throw std::invalid_argument("Sequential.from_config: the " + class_name +
+                                  " in the layers has no 'config'");
     if (class_name == "Sequential")
-      layer = Sequential::from_config(entry.at("config"), layer_factory);
+      layer = Sequential::from_config(entry["config"], layer_factory);
     else if (class_name == "Model")
-      layer = Model::from_config(entry.at("config"), layer_factory);
+      layer = Model::from_config(entry["config"], layer_factory);
     else
       layer = layer_factory(entry);
     if (!layer)

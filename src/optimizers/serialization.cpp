@@ -8,6 +8,7 @@
 #include <string>
 
 #include "keras/optimizers.h"
+#include "saving/config_text.h"
 
 namespace keras::optimizers {
 
@@ -30,7 +31,8 @@ class ConfigReader {
       : config_(config), class_name_(std::move(class_name)) {
     if (!config_.is_object() && !config_.is_null())
       throw std::invalid_argument("Optimizer config of " + class_name_ +
-                                  " must be a JSON object, got " + config_.dump());
+                                  " must be a JSON object, got " +
+                                  saving::detail::config_excerpt(config_));
   }
 
   double number(const std::string& key, double fallback) {
@@ -38,7 +40,8 @@ class ConfigReader {
     if (!value || value->is_null()) return fallback;
     if (!value->is_number())
       throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
-                                  "' must be a number, got " + value->dump());
+                                  "' must be a number, got " +
+                                  saving::detail::config_excerpt(*value));
     return value->get<double>();
   }
 
@@ -53,7 +56,8 @@ class ConfigReader {
     if (!value || value->is_null()) return fallback;
     if (!value->is_boolean())
       throw std::invalid_argument("Optimizer " + class_name_ + ": '" + key +
-                                  "' must be true or false, got " + value->dump());
+                                  "' must be true or false, got " +
+                                  saving::detail::config_excerpt(*value));
     return value->get<bool>();
   }
 
@@ -71,7 +75,7 @@ class ConfigReader {
         continue;
       if (key == "ema_momentum") continue;  // only meaningful with use_ema, refused above when on
       throw std::invalid_argument("Unexpected keyword argument passed to optimizer " + class_name_ +
-                                  ": '" + key + "' = " + value.dump());
+                                  ": '" + key + "' = " + saving::detail::config_excerpt(value));
     }
   }
 
@@ -206,7 +210,7 @@ std::shared_ptr<Optimizer> from_config(const json& config) {
   if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
     throw std::invalid_argument(
         "optimizers::from_config expects {\"class_name\": \"Adam\", \"config\": {...}}, got " +
-        config.dump());
+        saving::detail::config_excerpt(config));
   std::string class_name = config["class_name"].get<std::string>();
   const Factory& make = factory_for(class_name);
   static const json empty = json::object();

@@ -30,6 +30,7 @@
 #include "keras/layers/serialization.h"
 #include "keras/optimizers.h"
 #include "keras/saving/saving.h"
+#include "saving/config_text.h"
 #include "saving/hdf5.h"
 #include "saving/saving_internal.h"
 
@@ -405,23 +406,16 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
   if (!fs::exists(filepath))
     throw std::runtime_error("Cannot open '" + filepath + "': no such file");
   ZipReader zip(filepath);
-  json config;
-  try {
-    config = json::parse(zip.read("config.json"));
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error("'" + filepath + "': config.json is not valid JSON (" + e.what() +
-                             ")");
-  }
-  if (zip.has("metadata.json")) {
+  auto parse = [&](const std::string& name) {
     try {
-      json metadata = json::parse(zip.read("metadata.json"));
-      if (!metadata.is_object())
-        throw std::runtime_error("'" + filepath + "': metadata.json should be a JSON object");
-    } catch (const json::parse_error& e) {
-      throw std::runtime_error("'" + filepath + "': metadata.json is not valid JSON (" + e.what() +
-                               ")");
+      return detail::parse_config_json(zip.read(name), name);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("'" + filepath + "': " + e.what());
     }
-  }
+  };
+  json config = parse("config.json");
+  if (zip.has("metadata.json") && !parse("metadata.json").is_object())
+    throw std::runtime_error("'" + filepath + "': metadata.json should be a JSON object");
   ModelPtr model = model_from_config(config, custom_objects);
   if (!zip.has("model.weights.h5"))
     throw std::runtime_error("'" + filepath +

@@ -11,6 +11,7 @@
 #include "keras/backend/backend.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
+#include "saving/config_text.h"
 #include "saving/hdf5.h"
 #include "saving/saving_internal.h"
 
@@ -46,10 +47,9 @@ void warn(const std::string& message) {
 
 json parse_json(const std::string& text, const std::string& what, const std::string& path) {
   try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error("'" + path + "': the " + what + " attribute is not valid JSON (" +
-                             e.what() + ")");
+    return detail::parse_config_json(text, "the " + what + " attribute");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error("'" + path + "': " + e.what());
   }
 }
 
@@ -292,7 +292,7 @@ void compile_from_training_config(Model& model, const json& config,
     return std::runtime_error("'" + path + "': training_config " + what);
   };
   if (!config.is_object() || !config.contains("optimizer_config"))
-    throw bad("has no optimizer_config: " + config.dump().substr(0, 200));
+    throw bad("has no optimizer_config: " + config_excerpt(config));
   CompileOptions options;
   try {
     options.optimizer = optimizers::from_config(config["optimizer_config"]);
@@ -300,7 +300,7 @@ void compile_from_training_config(Model& model, const json& config,
     throw bad(std::string("has an unusable optimizer: ") + e.what());
   }
   auto loss_arg = [&](const json& value) -> LossArg {
-    if (!value.is_string()) throw bad("has a loss keras.cpp cannot use: " + value.dump());
+    if (!value.is_string()) throw bad("has a loss keras.cpp cannot use: " + config_excerpt(value));
     std::string name = value.get<std::string>();
     if (auto it = visible.losses.find(name); it != visible.losses.end())
       return LossArg(it->second, name);
@@ -322,9 +322,9 @@ void compile_from_training_config(Model& model, const json& config,
     std::vector<MetricArg> list;
     json items = value.is_string() ? json::array({value}) : value;
     if (items.is_null()) return list;
-    if (!items.is_array()) throw bad("has metrics keras.cpp cannot use: " + value.dump());
+    if (!items.is_array()) throw bad("has metrics keras.cpp cannot use: " + config_excerpt(value));
     for (const auto& m : items) {
-      if (!m.is_string()) throw bad("has a metric keras.cpp cannot use: " + m.dump());
+      if (!m.is_string()) throw bad("has a metric keras.cpp cannot use: " + config_excerpt(m));
       std::string name = m.get<std::string>();
       if (auto it = visible.metrics.find(name); it != visible.metrics.end())
         list.emplace_back(name, it->second);
@@ -348,9 +348,9 @@ void compile_from_training_config(Model& model, const json& config,
     else if (loss_weights.is_object())
       options.loss_weights = loss_weights.get<std::map<std::string, double>>();
     else if (!loss_weights.is_null())
-      throw bad("has loss_weights keras.cpp cannot use: " + loss_weights.dump());
+      throw bad("has loss_weights keras.cpp cannot use: " + config_excerpt(loss_weights));
   } catch (const json::exception&) {
-    throw bad("has loss_weights keras.cpp cannot use: " + loss_weights.dump());
+    throw bad("has loss_weights keras.cpp cannot use: " + config_excerpt(loss_weights));
   }
   json mode = config.value("sample_weight_mode", json(nullptr));
   if (mode.is_string()) options.sample_weight_mode = mode.get<std::string>();
@@ -370,7 +370,10 @@ ModelPtr model_from_config(const json& original, const CustomObjects& custom_obj
       !original["class_name"].is_string())
     throw std::invalid_argument(
         "A model config must be {\"class_name\": ..., \"config\": ...}, got " +
-        original.dump().substr(0, 200));
+        detail::config_excerpt(original));
+  if (detail::nested_deeper_than(original, detail::kMaxConfigDepth))
+    throw std::invalid_argument("A model config must not be nested deeper than " +
+                                std::to_string(detail::kMaxConfigDepth) + " levels");
   json config = original;
   detail::cudnn_layers_as_recurrent(config, custom_objects);
   std::string class_name = config["class_name"].get<std::string>();
@@ -381,17 +384,17 @@ ModelPtr model_from_config(const json& original, const CustomObjects& custom_obj
     throw std::invalid_argument("Unknown model class: " + class_name + ". Known: " + known);
   }
   static const json empty = json::object();
-  return it->second(config.contains("config") ? config["config"] : empty, custom_objects);
+  try {
+    return it->second(config.contains("config") ? config["config"] : empty, custom_objects);
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(class_name + ".from_config: " + detail::json_error_reason(e) +
+                                " in the model config");
+  }
 }
 
 ModelPtr model_from_json(const std::string& json_string, const CustomObjects& custom_objects) {
-  json config;
-  try {
-    config = json::parse(json_string);
-  } catch (const json::parse_error& e) {
-    throw std::invalid_argument(std::string("model_from_json: not valid JSON (") + e.what() + ")");
-  }
-  return model_from_config(config, custom_objects);
+  return model_from_config(detail::parse_config_json(json_string, "model_from_json: json_string"),
+                           custom_objects);
 }
 
 json model_to_json_dict(const Model& model) {

@@ -106,7 +106,8 @@ ConvOptions options_from_config(const nlohmann::json& c) {
     const nlohmann::json& v = c.at("output_shape");
     if (!v.is_array())
       throw std::invalid_argument(
-          "Deconvolution2D.from_config: 'output_shape' must be a list, got " + v.dump());
+          "Deconvolution2D.from_config: 'output_shape' must be a list, got " +
+          saving::detail::config_excerpt(v));
     Shape shape;
     for (const auto& d : v) shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
     o.output_shape = shape;
