@@ -80,7 +80,8 @@ void bind_recurrent(py::module_& root) {
       .def(py::init([](py::object input_dim, py::object output_dim, py::kwargs kwargs) {
              EmbeddingOptions o;
              if (!input_dim.is_none()) o.input_dim = cast_arg<std::int64_t>(input_dim, "input_dim");
-             if (!output_dim.is_none()) o.output_dim = cast_arg<std::int64_t>(output_dim, "output_dim");
+             if (!output_dim.is_none())
+               o.output_dim = cast_arg<std::int64_t>(output_dim, "output_dim");
              take_initializer(kwargs, "embeddings_initializer", o.embeddings_initializer);
              take_initializer(kwargs, "init", o.init);
              take(kwargs, "embeddings_regularizer", o.embeddings_regularizer);

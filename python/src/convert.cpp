@@ -120,8 +120,8 @@ std::int64_t to_int_arg(py::handle obj, const char* name) {
   int overflow = 0;
   long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
   if (overflow)
-    throw py::value_error("`" + std::string(name) + "` is out of range: " +
-                          py::repr(obj).cast<std::string>());
+    throw py::value_error("`" + std::string(name) +
+                          "` is out of range: " + py::repr(obj).cast<std::string>());
   return static_cast<std::int64_t>(v);
 }
 

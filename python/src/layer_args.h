@@ -66,11 +66,13 @@ std::optional<bool> take_layer_kwargs(Options& o, py::dict& kwargs) {
   py::object name = pop_kwarg(kwargs, "name");
   py::object trainable = pop_kwarg(kwargs, "trainable");
   if (!input_shape.is_none()) o.input_shape = to_input_shape(input_shape, "input_shape");
-  if (!batch_input_shape.is_none()) o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
+  if (!batch_input_shape.is_none())
+    o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
   if (!name.is_none()) o.name = cast_arg<std::string>(name, "name");
   if constexpr (requires { o.input_length; }) {
     py::object input_length = pop_kwarg(kwargs, "input_length");
-    if (!input_length.is_none()) o.input_length = cast_arg<std::int64_t>(input_length, "input_length");
+    if (!input_length.is_none())
+      o.input_length = cast_arg<std::int64_t>(input_length, "input_length");
   }
   if (!input_dim.is_none()) {
     if constexpr (requires { o.input_dim; })

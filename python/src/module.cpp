@@ -2,8 +2,9 @@
 // pybind11's defaults map them: std::invalid_argument / std::domain_error -> ValueError,
 // std::out_of_range -> IndexError, others (std::logic_error, std::runtime_error) -> RuntimeError,
 // always with the C++ message; a conversion pybind11 could not make (py::cast_error) is a
-// TypeError, as Keras reports an argument of the wrong type. A Python exception the engine wrapped with context (a Python
-// generator's, from fit_generator's producer thread) arrives as itself, as in Keras.
+// TypeError, as Keras reports an argument of the wrong type. A Python exception the engine wrapped
+// with context (a Python generator's, from fit_generator's producer thread) arrives as itself, as
+// in Keras.
 #include <exception>
 #include <string>
 

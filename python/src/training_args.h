@@ -3,8 +3,8 @@
 
 #include <pybind11/pybind11.h>
 
-#include "keras/callbacks.h"
 #include "convert.h"
+#include "keras/callbacks.h"
 #include "keras/engine/training.h"
 
 namespace keras::python {

@@ -95,10 +95,10 @@ def test_no_samples_is_a_value_error():
         functional.fit(x, y, verbose=0)
 
 
-def test_terminate_on_nan_stops_at_the_first_invalid_batch_loss(capsys):
+def test_terminate_on_nan_stops_at_the_first_invalid_batch_loss(capfd):
     model = _model()
     x, y = _data(32)
-    x[20] = np.nan  # batch 2 of 8
+    y[20] = np.nan  # batch 2 of 8
     seen = []
 
     class Count(Callback):
@@ -107,7 +107,7 @@ def test_terminate_on_nan_stops_at_the_first_invalid_batch_loss(capsys):
 
     history = model.fit(x, y, batch_size=8, epochs=4, shuffle=False, verbose=0,
                         callbacks=[TerminateOnNaN(), Count()])
-    assert capsys.readouterr().out == 'Batch 2: Invalid loss, terminating training\n'
+    assert capfd.readouterr().out == 'Batch 2: Invalid loss, terminating training\n'
     assert seen == [0, 1, 2]
     assert history.epoch == [0]
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -100,11 +100,11 @@ void check_finite(const Step& step, const Step::Written& w, std::size_t index, s
   const std::int64_t n = shape_numel(w.shape);
   for (std::int64_t i = 0; i < n; ++i) {
     if (std::isfinite(p[i])) continue;
-    throw std::runtime_error(
-        std::string("KERAS_CHECK_NUMERICS: op ") + step.name + " (node '" + w.node +
-        "') produced " + (std::isnan(p[i]) ? "NaN" : "Inf") + " at flat index " +
-        std::to_string(i) + " of its output of shape " + shape_to_string(w.shape) + " (step " +
-        std::to_string(index + 1) + " of " + std::to_string(steps) + ")");
+    throw std::runtime_error(std::string("KERAS_CHECK_NUMERICS: op ") + step.name + " (node '" +
+                             w.node + "') produced " + (std::isnan(p[i]) ? "NaN" : "Inf") +
+                             " at flat index " + std::to_string(i) + " of its output of shape " +
+                             shape_to_string(w.shape) + " (step " + std::to_string(index + 1) +
+                             " of " + std::to_string(steps) + ")");
   }
 }
 
