@@ -76,13 +76,13 @@ std::shared_ptr<L> make_conv(std::size_t rank, const py::args& args, py::kwargs 
                    : "") +
         ", got " + std::to_string(args.size()) + " positional arguments");
   if (args.size() >= 3) {
-    o.nb_filter = args[0].cast<std::int64_t>();
-    o.nb_row = args[1].cast<std::int64_t>();
-    o.nb_col = args[2].cast<std::int64_t>();
+    o.nb_filter = cast_arg<std::int64_t>(args[0], "nb_filter");
+    o.nb_row = cast_arg<std::int64_t>(args[1], "nb_row");
+    o.nb_col = cast_arg<std::int64_t>(args[2], "nb_col");
     if (args.size() == 4) o.output_shape = to_shape(args[3]);
   } else {
-    if (args.size() >= 1) o.filters = args[0].cast<std::int64_t>();
-    if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank);
+    if (args.size() >= 1) o.filters = cast_arg<std::int64_t>(args[0], "filters");
+    if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank, "kernel_size");
   }
   if constexpr (transpose) {
     py::object output_shape = pop_kwarg(kwargs, "output_shape");
@@ -114,8 +114,8 @@ std::shared_ptr<Pooling> make_pooling(const std::string& name, py::object pool_s
                                       py::object data_format, py::kwargs kwargs) {
   const auto rank = static_cast<std::size_t>(rank_of(name));
   PoolingOptions o;
-  if (!pool_size.is_none()) o.pool_size = to_ints(pool_size, rank);
-  if (!strides.is_none()) o.strides = to_ints(strides, rank);
+  if (!pool_size.is_none()) o.pool_size = to_ints(pool_size, rank, "pool_size");
+  if (!strides.is_none()) o.strides = to_ints(strides, rank, "strides");
   if (!padding.is_none()) o.padding = padding.cast<std::string>();
   if (!data_format.is_none()) o.data_format = data_format.cast<std::string>();
   take(kwargs, "pool_length", o.pool_length);
@@ -265,7 +265,7 @@ void bind_conv(py::module_& root) {
              const auto rank = static_cast<std::size_t>(rank_of(name));
              py::object length = pop_kwarg(kwargs, "length");  // Keras 1 UpSampling1D
              if (!length.is_none()) size = length;
-             Ints sizes = size.is_none() ? Ints(rank, 2) : to_ints(size, rank);
+             Ints sizes = size.is_none() ? Ints(rank, 2) : to_ints(size, rank, "size");
              ResizeOptions o = resize_options(data_format, kwargs);
              return finish<UpSampling>(std::move(o), kwargs, [&](ResizeOptions opts) {
                return UpSampling(name, static_cast<int>(rank), sizes, std::move(opts));

@@ -204,8 +204,8 @@ void bind_functional(py::module_& root) {
          py::object tensor) {
         if (!tensor.is_none()) return tensor.cast<SymbolicTensor>();
         InputOptions o;
-        if (!shape.is_none()) o.shape = to_shape(shape);
-        if (!batch_shape.is_none()) o.batch_shape = to_shape(batch_shape);
+        if (!shape.is_none()) o.shape = to_input_shape(shape, "shape");
+        if (!batch_shape.is_none()) o.batch_shape = to_input_shape(batch_shape, "batch_shape");
         if (!name.is_none()) o.name = name.cast<std::string>();
         if (!dtype.is_none()) o.dtype = py::str(dtype).cast<std::string>();
         o.sparse = sparse;
@@ -227,11 +227,11 @@ void bind_functional(py::module_& root) {
                throw py::value_error("InputLayer: input_tensor is not supported by keras_cpp");
              InputLayer::Options o;
              if (!batch_input_shape.is_none()) {
-               o.batch_input_shape = to_shape(batch_input_shape);
+               o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
              } else if (!input_shape.is_none()) {
-               Shape shape = to_shape(input_shape);
+               Shape shape = to_input_shape(input_shape, "input_shape");
                if (!batch_size.is_none()) {
-                 shape.insert(shape.begin(), batch_size.cast<std::int64_t>());
+                 shape.insert(shape.begin(), cast_arg<std::int64_t>(batch_size, "batch_size"));
                  o.batch_input_shape = shape;
                } else {
                  o.input_shape = shape;
@@ -293,16 +293,13 @@ void bind_functional(py::module_& root) {
           py::arg("loss_weights") = py::none(), py::arg("sample_weight_mode") = py::none())
       .def(
           "_fit_arrays",
-          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int epochs, int verbose,
-             py::object callback_list, double validation_split, py::object validation_data,
-             bool shuffle, int initial_epoch, py::object class_weight, py::object sample_weight) {
+          [](Model& m, py::object x, py::object y, py::object batch_size, py::object epochs,
+             py::object verbose, py::object callback_list, py::object validation_split,
+             py::object validation_data, py::object shuffle, py::object initial_epoch,
+             py::object class_weight, py::object sample_weight) {
             FitOptions o;
-            o.batch_size = batch_size;
-            o.epochs = epochs;
-            o.verbose = verbose;
-            o.validation_split = validation_split;
-            o.shuffle = shuffle;
-            o.initial_epoch = initial_epoch;
+            set_fit_scalars(o, batch_size, epochs, verbose, validation_split, shuffle,
+                            initial_epoch);
             o.class_weight = to_class_weight(class_weight);
             o.sample_weight = model_weights(m, sample_weight);
             if (!callback_list.is_none())
@@ -332,10 +329,11 @@ void bind_functional(py::module_& root) {
           py::arg("sample_weight") = py::none())
       .def(
           "_evaluate_arrays",
-          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int verbose,
+          [](Model& m, py::object x, py::object y, py::object batch_size, py::object verbose,
              py::object sample_weight) {
             Arrays xa = model_x(m, x), ya = model_y(m, y);
-            EvaluateOptions o{.batch_size = batch_size, .verbose = verbose};
+            EvaluateOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
+                              .verbose = cast_arg<int>(verbose, "verbose")};
             o.sample_weight = model_weights(m, sample_weight);
             py::gil_scoped_release release;
             return m.evaluate(xa, ya, o);
@@ -373,9 +371,10 @@ void bind_functional(py::module_& root) {
           py::arg("x"))
       .def(
           "_predict_arrays",
-          [](Model& m, py::object x, std::int64_t batch_size, int verbose) {
+          [](Model& m, py::object x, py::object batch_size, py::object verbose) {
             Arrays xa = model_x(m, x);
-            PredictOptions o{.batch_size = batch_size, .verbose = verbose};
+            PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
+                             .verbose = cast_arg<int>(verbose, "verbose")};
             py::gil_scoped_release release;
             return m.predict(xa, o);
           },

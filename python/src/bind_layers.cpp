@@ -414,11 +414,12 @@ void bind_layers(py::module_& root) {
                        py::object W_regularizer, py::object b_regularizer, py::object W_constraint,
                        py::object b_constraint, py::object bias, py::kwargs kwargs) {
              layers::DenseOptions o;
-             if (!units.is_none()) o.units = units.cast<std::int64_t>();
-             if (!output_dim.is_none()) o.output_dim = output_dim.cast<std::int64_t>();
+             if (!units.is_none()) o.units = cast_arg<std::int64_t>(units, "units");
+             if (!output_dim.is_none())
+               o.output_dim = cast_arg<std::int64_t>(output_dim, "output_dim");
              o.activation = to_activation(activation);
              o.use_bias = use_bias;
-             if (!bias.is_none()) o.bias = bias.cast<bool>();
+             if (!bias.is_none()) o.bias = cast_arg<bool>(bias, "bias");
              o.kernel_initializer = initializer_name(kernel_initializer);
              if (!init.is_none()) o.init = initializer_name(init);
              o.bias_initializer = initializer_name(bias_initializer);
@@ -464,8 +465,8 @@ void bind_layers(py::module_& root) {
                throw py::value_error("Dropout: noise_shape is not supported by keras_cpp yet");
              layers::DropoutOptions o;
              o.seed = seed;
-             return make_layer<layers::Dropout>(o, kwargs,
-                                                (rate.is_none() ? p : rate).cast<double>());
+             return make_layer<layers::Dropout>(
+                 o, kwargs, cast_arg<double>(rate.is_none() ? p : rate, "rate"));
            }),
            py::arg("rate") = py::none(), py::arg("noise_shape") = py::none(),
            py::arg("seed") = py::none(), py::kw_only(), py::arg("p") = py::none())

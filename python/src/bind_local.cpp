@@ -66,12 +66,12 @@ std::shared_ptr<L> make_local(std::size_t rank, const py::args& args, py::kwargs
                          (rank == 2 ? " (Keras 1: (nb_filter, nb_row, nb_col))" : "") + ", got " +
                          std::to_string(args.size()) + " positional arguments");
   if (args.size() == 3) {
-    o.nb_filter = args[0].cast<std::int64_t>();
-    o.nb_row = args[1].cast<std::int64_t>();
-    o.nb_col = args[2].cast<std::int64_t>();
+    o.nb_filter = cast_arg<std::int64_t>(args[0], "nb_filter");
+    o.nb_row = cast_arg<std::int64_t>(args[1], "nb_row");
+    o.nb_col = cast_arg<std::int64_t>(args[2], "nb_col");
   } else {
-    if (args.size() >= 1) o.filters = args[0].cast<std::int64_t>();
-    if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank);
+    if (args.size() >= 1) o.filters = cast_arg<std::int64_t>(args[0], "filters");
+    if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank, "kernel_size");
   }
   fill_local(o, kwargs, rank);
   return make_layer<L>(std::move(o), kwargs);
@@ -133,12 +133,12 @@ std::shared_ptr<ConvLSTM2D> make_conv_lstm(const py::args& args, py::kwargs kwar
         "nb_col)), got " +
         std::to_string(args.size()) + " positional arguments");
   if (args.size() == 3) {
-    o.nb_filter = args[0].cast<std::int64_t>();
-    o.nb_row = args[1].cast<std::int64_t>();
-    o.nb_col = args[2].cast<std::int64_t>();
+    o.nb_filter = cast_arg<std::int64_t>(args[0], "nb_filter");
+    o.nb_row = cast_arg<std::int64_t>(args[1], "nb_row");
+    o.nb_col = cast_arg<std::int64_t>(args[2], "nb_col");
   } else {
-    if (args.size() >= 1) o.filters = args[0].cast<std::int64_t>();
-    if (args.size() >= 2) o.kernel_size = to_ints(args[1], 2);
+    if (args.size() >= 1) o.filters = cast_arg<std::int64_t>(args[0], "filters");
+    if (args.size() >= 2) o.kernel_size = to_ints(args[1], 2, "kernel_size");
   }
   fill_conv_lstm(o, kwargs);
   return make_layer<ConvLSTM2D>(std::move(o), kwargs);

@@ -123,16 +123,18 @@ void bind_more_layers(py::module_& root) {
       .def(py::init([](py::object stddev, py::object sigma, py::kwargs kwargs) {
              if (stddev.is_none() && sigma.is_none())
                throw py::type_error("GaussianNoise needs stddev (Keras 1: sigma)");
-             return make_layer<GaussianNoise>(GaussianNoiseOptions{}, kwargs,
-                                              (stddev.is_none() ? sigma : stddev).cast<double>());
+             return make_layer<GaussianNoise>(
+                 GaussianNoiseOptions{}, kwargs,
+                 cast_arg<double>(stddev.is_none() ? sigma : stddev, "stddev"));
            }),
            py::arg("stddev") = py::none(), py::kw_only(), py::arg("sigma") = py::none());
   LayerClass<GaussianDropout>(m, "GaussianDropout")
       .def(py::init([](py::object rate, py::object p, py::kwargs kwargs) {
              if (rate.is_none() && p.is_none())
                throw py::type_error("GaussianDropout needs a rate (Keras 1: p)");
-             return make_layer<GaussianDropout>(GaussianDropoutOptions{}, kwargs,
-                                                (rate.is_none() ? p : rate).cast<double>());
+             return make_layer<GaussianDropout>(
+                 GaussianDropoutOptions{}, kwargs,
+                 cast_arg<double>(rate.is_none() ? p : rate, "rate"));
            }),
            py::arg("rate") = py::none(), py::kw_only(), py::arg("p") = py::none());
 }

@@ -60,7 +60,7 @@ void fill_rnn(RNNOptions& o, py::dict& kw) {
 template <typename L>
 std::shared_ptr<L> make_rnn(py::object units, py::kwargs kwargs) {
   RNNOptions o;
-  if (!units.is_none()) o.units = units.cast<std::int64_t>();
+  if (!units.is_none()) o.units = cast_arg<std::int64_t>(units, "units");
   fill_rnn(o, kwargs);
   return make_layer<L>(std::move(o), kwargs);
 }
@@ -79,8 +79,9 @@ void bind_recurrent(py::module_& root) {
   LayerClass<Embedding>(m, "Embedding")
       .def(py::init([](py::object input_dim, py::object output_dim, py::kwargs kwargs) {
              EmbeddingOptions o;
-             if (!input_dim.is_none()) o.input_dim = input_dim.cast<std::int64_t>();
-             if (!output_dim.is_none()) o.output_dim = output_dim.cast<std::int64_t>();
+             if (!input_dim.is_none()) o.input_dim = cast_arg<std::int64_t>(input_dim, "input_dim");
+             if (!output_dim.is_none())
+               o.output_dim = cast_arg<std::int64_t>(output_dim, "output_dim");
              take_initializer(kwargs, "embeddings_initializer", o.embeddings_initializer);
              take_initializer(kwargs, "init", o.init);
              take(kwargs, "embeddings_regularizer", o.embeddings_regularizer);

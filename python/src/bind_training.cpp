@@ -126,6 +126,16 @@ MetricArg to_metric(py::handle obj) {
   });
 }
 
+void set_fit_scalars(FitOptions& o, py::handle batch_size, py::handle epochs, py::handle verbose,
+                     py::handle validation_split, py::handle shuffle, py::handle initial_epoch) {
+  o.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size");
+  o.epochs = cast_arg<int>(epochs, "epochs");
+  o.verbose = cast_arg<int>(verbose, "verbose");
+  o.validation_split = cast_arg<double>(validation_split, "validation_split");
+  o.shuffle = cast_arg<bool>(shuffle, "shuffle");
+  o.initial_epoch = cast_arg<int>(initial_epoch, "initial_epoch");
+}
+
 ClassWeight to_class_weight(py::handle obj) {
   ClassWeight weights;
   if (obj.is_none()) return weights;
@@ -318,16 +328,13 @@ void bind_training(py::module_& root) {
       .def_property_readonly("compiled", &Model::compiled)
       .def(
           "_fit",
-          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int epochs, int verbose,
-             py::object callback_list, double validation_split, py::object validation_data,
-             bool shuffle, int initial_epoch, py::object class_weight, py::object sample_weight) {
+          [](Model& m, py::object x, py::object y, py::object batch_size, py::object epochs,
+             py::object verbose, py::object callback_list, py::object validation_split,
+             py::object validation_data, py::object shuffle, py::object initial_epoch,
+             py::object class_weight, py::object sample_weight) {
             FitOptions o;
-            o.batch_size = batch_size;
-            o.epochs = epochs;
-            o.verbose = verbose;
-            o.validation_split = validation_split;
-            o.shuffle = shuffle;
-            o.initial_epoch = initial_epoch;
+            set_fit_scalars(o, batch_size, epochs, verbose, validation_split, shuffle,
+                            initial_epoch);
             o.class_weight = to_class_weight(class_weight);
             if (!sample_weight.is_none()) o.sample_weight = optional_weights(m, sample_weight);
             if (!callback_list.is_none())
@@ -356,10 +363,11 @@ void bind_training(py::module_& root) {
           py::arg("sample_weight") = py::none())
       .def(
           "_evaluate",
-          [](Model& m, py::object x, py::object y, std::int64_t batch_size, int verbose,
+          [](Model& m, py::object x, py::object y, py::object batch_size, py::object verbose,
              py::object sample_weight) {
             Tensor xt = model_input(m, x), yt = model_target(m, y);
-            EvaluateOptions o{.batch_size = batch_size, .verbose = verbose};
+            EvaluateOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
+                              .verbose = cast_arg<int>(verbose, "verbose")};
             if (!sample_weight.is_none()) o.sample_weight = optional_weights(m, sample_weight);
             py::gil_scoped_release release;
             return m.evaluate(xt, yt, o);
@@ -368,11 +376,12 @@ void bind_training(py::module_& root) {
           py::arg("sample_weight") = py::none())
       .def(
           "_predict",
-          [](Model& m, py::object x, std::int64_t batch_size, int verbose,
+          [](Model& m, py::object x, py::object batch_size, py::object verbose,
              const std::string& what) {
             Tensor xt = model_input(m, x);
+            PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
+                             .verbose = cast_arg<int>(verbose, "verbose")};
             py::gil_scoped_release release;
-            PredictOptions o{.batch_size = batch_size, .verbose = verbose};
             if (what == "classes") return m.predict_classes(xt, o);
             if (what == "proba") return m.predict_proba(xt, o);
             return m.predict(xt, o);

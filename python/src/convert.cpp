@@ -105,6 +105,50 @@ Shape to_shape(py::handle obj) {
   return shape;
 }
 
+void raise_argument_type_error(py::handle obj, const char* name, const std::string& expected) {
+  throw py::type_error("`" + std::string(name) + "` must be " + expected + ", got " +
+                       py::repr(obj).cast<std::string>() + " (" +
+                       py::type::of(obj).attr("__name__").cast<std::string>() + ")");
+}
+
+std::int64_t to_int_arg(py::handle obj, const char* name) {
+  // Python ints and numpy integers have __index__; bools are ints to Python but not sizes.
+  if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
+    raise_argument_type_error(obj, name, "an integer");
+  py::int_ value = py::reinterpret_steal<py::int_>(PyNumber_Index(obj.ptr()));
+  if (!value) throw py::error_already_set();
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow)
+    throw py::value_error("`" + std::string(name) +
+                          "` is out of range: " + py::repr(obj).cast<std::string>());
+  return static_cast<std::int64_t>(v);
+}
+
+Shape to_input_shape(py::handle obj, const char* name) {
+  if (obj.is_none()) throw py::value_error("`" + std::string(name) + "` is required, got None");
+  auto dimension = [&](py::handle dim) -> std::int64_t {
+    if (dim.is_none()) return kUnknownDim;
+    if (PyBool_Check(dim.ptr()) || !PyIndex_Check(dim.ptr()))
+      throw py::type_error("`" + std::string(name) + "` must hold integers or None, got " +
+                           py::repr(obj).cast<std::string>());
+    std::int64_t d = to_int_arg(dim, name);
+    if (d < 0)
+      throw py::value_error("`" + std::string(name) +
+                            "` must hold non-negative integers or None (for an unknown size), "
+                            "got " +
+                            py::repr(obj).cast<std::string>());
+    return d;
+  };
+  if (PyIndex_Check(obj.ptr())) return {dimension(obj)};
+  if (!py::isinstance<py::iterable>(obj) || py::isinstance<py::str>(obj))
+    throw py::type_error("`" + std::string(name) + "` must be a tuple of integers or None, got " +
+                         py::repr(obj).cast<std::string>());
+  Shape shape;
+  for (py::handle dim : py::iter(obj)) shape.push_back(dimension(dim));
+  return shape;
+}
+
 py::tuple shape_to_tuple(const Shape& shape) {
   py::tuple out(shape.size());
   for (std::size_t i = 0; i < shape.size(); ++i)

@@ -2,8 +2,10 @@
 // (zero-copy where the layout allows), shapes with None <-> Shape with -1, dtypes, JSON.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -29,6 +31,37 @@ py::array to_numpy(const Tensor& tensor);
 // (None, 784) <-> {-1, 784}; an int n is the shape (n,).
 Shape to_shape(py::handle obj);
 py::tuple shape_to_tuple(const Shape& shape);
+
+// Arguments of layers, compile() and fit(), converted with Keras-style errors that name the
+// argument: TypeError for a value of the wrong type ("`units` must be an integer, got 2.7
+// (float)"), ValueError for a negative size.
+[[noreturn]] void raise_argument_type_error(py::handle obj, const char* name,
+                                            const std::string& expected);
+// A Python or numpy integer (not a bool, not a float).
+std::int64_t to_int_arg(py::handle obj, const char* name);
+// The name Keras's messages give the values of a C++ type ("an integer", "a string").
+template <typename T>
+std::string expected_type_name() {
+  if constexpr (std::is_same_v<T, bool>) return "a boolean";
+  if constexpr (std::is_integral_v<T>) return "an integer";
+  if constexpr (std::is_floating_point_v<T>) return "a number";
+  if constexpr (std::is_same_v<T, std::string>) return "a string";
+  return "of type " + py::type_id<T>();
+}
+template <typename T>
+T cast_arg(py::handle obj, const char* name) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    return static_cast<T>(to_int_arg(obj, name));
+  } else {
+    try {
+      return obj.cast<T>();
+    } catch (const py::cast_error&) {
+      raise_argument_type_error(obj, name, expected_type_name<T>());
+    }
+  }
+}
+// An input shape: an int, or a sequence of positive ints and None (unknown, -1 here).
+Shape to_input_shape(py::handle obj, const char* name);
 
 // None -> floatx(); 'float32', numpy.float32, numpy.dtype('float32') -> DType.
 DType to_dtype(py::handle obj);

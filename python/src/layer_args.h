@@ -65,26 +65,28 @@ std::optional<bool> take_layer_kwargs(Options& o, py::dict& kwargs) {
   py::object input_dim = pop_kwarg(kwargs, "input_dim");
   py::object name = pop_kwarg(kwargs, "name");
   py::object trainable = pop_kwarg(kwargs, "trainable");
-  if (!input_shape.is_none()) o.input_shape = to_shape(input_shape);
-  if (!batch_input_shape.is_none()) o.batch_input_shape = to_shape(batch_input_shape);
-  if (!name.is_none()) o.name = name.cast<std::string>();
+  if (!input_shape.is_none()) o.input_shape = to_input_shape(input_shape, "input_shape");
+  if (!batch_input_shape.is_none())
+    o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
+  if (!name.is_none()) o.name = cast_arg<std::string>(name, "name");
   if constexpr (requires { o.input_length; }) {
     py::object input_length = pop_kwarg(kwargs, "input_length");
-    if (!input_length.is_none()) o.input_length = input_length.cast<std::int64_t>();
+    if (!input_length.is_none())
+      o.input_length = cast_arg<std::int64_t>(input_length, "input_length");
   }
   if (!input_dim.is_none()) {
     if constexpr (requires { o.input_dim; })
-      o.input_dim = input_dim.cast<std::int64_t>();
+      o.input_dim = cast_arg<std::int64_t>(input_dim, "input_dim");
     else if (input_shape.is_none())
-      o.input_shape = Shape{input_dim.cast<std::int64_t>()};
+      o.input_shape = to_input_shape(input_dim, "input_dim");
   }
   reject_unknown_kwargs(kwargs);
   if (trainable.is_none()) return std::nullopt;
   if constexpr (requires { o.trainable; }) {
-    o.trainable = trainable.cast<bool>();
+    o.trainable = cast_arg<bool>(trainable, "trainable");
     return std::nullopt;
   } else {
-    return trainable.cast<bool>();
+    return cast_arg<bool>(trainable, "trainable");
   }
 }
 

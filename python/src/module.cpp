@@ -1,9 +1,12 @@
 // _keras_cpp: the extension module under the keras_cpp package. C++ exceptions arrive as
 // pybind11's defaults map them: std::invalid_argument / std::domain_error -> ValueError,
 // std::out_of_range -> IndexError, others (std::logic_error, std::runtime_error) -> RuntimeError,
-// always with the C++ message. A Python exception the engine wrapped with context (a Python
-// generator's, from fit_generator's producer thread) arrives as itself, as in Keras.
+// always with the C++ message; a conversion pybind11 could not make (py::cast_error) is a
+// TypeError, as Keras reports an argument of the wrong type. A Python exception the engine wrapped
+// with context (a Python generator's, from fit_generator's producer thread) arrives as itself, as
+// in Keras.
 #include <exception>
+#include <string>
 
 #include "bindings.h"
 
@@ -24,10 +27,22 @@ void unwrap_nested_python_errors(std::exception_ptr error) {
   }
 }
 
+// The bindings name the argument where they convert one (convert.h's cast_arg); this catches
+// the rest, which pybind11 would report as a RuntimeError.
+void cast_errors_as_type_errors(std::exception_ptr error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const pybind11::cast_error& e) {
+    PyErr_SetString(PyExc_TypeError,
+                    (std::string("an argument has the wrong type: ") + e.what()).c_str());
+  }
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_keras_cpp, m) {
   m.doc() = "keras.cpp's engine; import the keras_cpp package instead.";
+  pybind11::register_exception_translator(&cast_errors_as_type_errors);
   pybind11::register_exception_translator(&unwrap_nested_python_errors);
   keras::python::bind_backend(m);
   keras::python::bind_modules(m);

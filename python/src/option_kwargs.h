@@ -20,21 +20,24 @@
 namespace keras::python {
 
 // An int or a sequence of ints; a single int is repeated `rank` times (Keras's normalize_tuple).
-inline std::vector<std::int64_t> to_ints(py::handle obj, std::size_t rank) {
-  if (py::isinstance<py::int_>(obj))
-    return std::vector<std::int64_t>(rank, obj.cast<std::int64_t>());
+inline std::vector<std::int64_t> to_ints(py::handle obj, std::size_t rank,
+                                         const char* name = "argument") {
+  if (PyIndex_Check(obj.ptr()) && !PyBool_Check(obj.ptr()))
+    return std::vector<std::int64_t>(rank, to_int_arg(obj, name));
+  if (!py::isinstance<py::iterable>(obj) || py::isinstance<py::str>(obj))
+    raise_argument_type_error(obj, name, "an integer or a tuple of integers");
   std::vector<std::int64_t> out;
-  for (py::handle item : obj) out.push_back(item.cast<std::int64_t>());
+  for (py::handle item : obj) out.push_back(to_int_arg(item, name));
   if (rank != 0 && out.size() != rank)
-    throw py::value_error("expected an int or a tuple of " + std::to_string(rank) + " ints, got " +
-                          py::repr(obj).cast<std::string>());
+    throw py::value_error("`" + std::string(name) + "` must be an int or a tuple of " +
+                          std::to_string(rank) + " ints, got " + py::repr(obj).cast<std::string>());
   return out;
 }
 
 inline void take(py::dict& kwargs, const char* name, std::vector<std::int64_t>& field,
                  std::size_t rank) {
   py::object v = pop_kwarg(kwargs, name);
-  if (!v.is_none()) field = to_ints(v, rank);
+  if (!v.is_none()) field = to_ints(v, rank, name);
 }
 
 template <typename T>
@@ -53,9 +56,9 @@ void take(py::dict& kwargs, const char* name, T& field) {
   else if constexpr (std::is_same_v<T, constraints::Constraint>)
     field = to_constraint(v);
   else if constexpr (is_optional<T>::value)
-    field = v.cast<typename T::value_type>();  // std::optional<X>
+    field = cast_arg<typename T::value_type>(v, name);  // std::optional<X>
   else
-    field = v.cast<T>();
+    field = cast_arg<T>(v, name);
 }
 
 inline void take_initializer(py::dict& kwargs, const char* name, std::string& field) {

@@ -3,6 +3,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "convert.h"
 #include "keras/callbacks.h"
 #include "keras/engine/training.h"
 
@@ -18,6 +19,9 @@ LossArg to_loss(py::handle obj);
 MetricArg to_metric(py::handle obj);
 // class_weight: None or a dict {class index: weight}.
 ClassWeight to_class_weight(py::handle obj);
+// fit()'s scalar arguments, each converted with a TypeError that names it.
+void set_fit_scalars(FitOptions& o, py::handle batch_size, py::handle epochs, py::handle verbose,
+                     py::handle validation_split, py::handle shuffle, py::handle initial_epoch);
 
 // The callback every fit from Python ends its list with: Ctrl-C (a pending Python signal) stops
 // training after the current batch with the KeyboardInterrupt.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,14 @@ struct Step {
   std::unique_ptr<kernels::FusedProgram> fused;  // ...or a fused elementwise group
   std::uint64_t runs = 0;
   double seconds = 0;  // accumulated when KERAS_PROFILE is set
+  // KERAS_CHECK_NUMERICS=1: the floating values the step writes, checked after it runs.
+  struct Written {
+    std::string node;
+    const void* data;
+    DType dtype;
+    Shape shape;
+  };
+  std::vector<Written> checked;
 };
 
 // Everything that depends on the concrete input shapes; built once per shape signature.
@@ -64,7 +73,10 @@ class CompiledFunction {
   CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
                    std::vector<Update> updates, Givens givens);
   ~CompiledFunction();
+  // The returned views stay valid until the next run; callers on several threads hold lock()
+  // while they read them.
   const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
+  std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
   const Plan* last_plan() const { return last_; }
   std::size_t num_steps() const;
   std::vector<std::string> step_names() const;
@@ -75,7 +87,11 @@ class CompiledFunction {
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
   kernels::Backend backend_;
+  // Held while a run uses the plans and their arenas; recursive so that Function::operator()
+  // can keep it while it copies the results out.
+  std::recursive_mutex mutex_;
   bool profile_ = false;
+  bool check_numerics_ = false;
   bool profile_cpu_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +17,10 @@
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
+
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 namespace keras::backend::detail {
 
@@ -62,6 +67,54 @@ Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_pt
   return {};
 }
 
+// Denormal floats flushed to zero (FTZ | DAZ in MXCSR) while a run computes, then the caller's
+// thread gets its own MXCSR back: the user's numpy keeps its subnormals. The OpenMP workers keep
+// the setting (kernels::cpu::flush_denormals).
+class FlushDenormalsDuringRun {
+ public:
+  explicit FlushDenormalsDuringRun(bool on) : on_(on) {
+#if defined(__SSE__)
+    if (!on_) return;
+    saved_ = _mm_getcsr();
+    _mm_setcsr(saved_ | 0x8040);
+    kernels::cpu::flush_denormals();
+#endif
+  }
+  ~FlushDenormalsDuringRun() {
+#if defined(__SSE__)
+    if (on_) _mm_setcsr(saved_);
+#endif
+  }
+  FlushDenormalsDuringRun(const FlushDenormalsDuringRun&) = delete;
+  FlushDenormalsDuringRun& operator=(const FlushDenormalsDuringRun&) = delete;
+
+ private:
+  bool on_;
+  unsigned saved_ = 0;
+};
+
+// KERAS_CHECK_NUMERICS=1: the first NaN or infinity a step wrote, as an error naming the step.
+template <typename T>
+void check_finite(const Step& step, const Step::Written& w, std::size_t index, std::size_t steps) {
+  const T* p = static_cast<const T*>(w.data);
+  const std::int64_t n = shape_numel(w.shape);
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (std::isfinite(p[i])) continue;
+    throw std::runtime_error(std::string("KERAS_CHECK_NUMERICS: op ") + step.name + " (node '" +
+                             w.node + "') produced " + (std::isnan(p[i]) ? "NaN" : "Inf") +
+                             " at flat index " + std::to_string(i) + " of its output of shape " +
+                             shape_to_string(w.shape) + " (step " + std::to_string(index + 1) +
+                             " of " + std::to_string(steps) + ")");
+  }
+}
+
+void check_numerics(const Step& step, std::size_t index, std::size_t steps) {
+  for (const auto& w : step.checked) {
+    if (w.dtype == DType::float32) check_finite<float>(step, w, index, steps);
+    if (w.dtype == DType::float64) check_finite<double>(step, w, index, steps);
+  }
+}
+
 }  // namespace
 
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
@@ -72,6 +125,8 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
   const char* profile = std::getenv("KERAS_PROFILE");
   profile_ = profile && *profile && std::string(profile) != "0";
   profile_cpu_ = profile_ && std::string(profile) == "cpu";
+  const char* check = std::getenv("KERAS_CHECK_NUMERICS");
+  check_numerics_ = check && *check && std::string(check) != "0";
 }
 
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
@@ -101,8 +156,9 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
                                   graph_.inputs[k]->name + "') expects " +
                                   dtype_name(graph_.inputs[k]->dtype) + ", got " +
                                   dtype_name(inputs[k].dtype()));
+  std::lock_guard lock(mutex_);
   Plan& plan = plan_for(inputs);
-  if (backend_ == kernels::Backend::kCpu) kernels::cpu::flush_denormals();
+  FlushDenormalsDuringRun flushing(backend_ == kernels::Backend::kCpu);
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     void* data = inputs[k].raw_data();
     for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
@@ -137,7 +193,8 @@ double profile_clock(bool cpu) {
 }  // namespace
 
 void CompiledFunction::run_steps(Plan& plan) {
-  for (Step& step : plan.steps) {
+  for (std::size_t s = 0; s < plan.steps.size(); ++s) {
+    Step& step = plan.steps[s];
     const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;
     if (step.fused) {
       kernels::run_fused(*step.fused);
@@ -147,6 +204,7 @@ void CompiledFunction::run_steps(Plan& plan) {
     }
     ++step.runs;
     if (profile_) step.seconds += profile_clock(profile_cpu_) - start;
+    if (check_numerics_) check_numerics(step, s, plan.steps.size());
   }
 }
 
@@ -485,6 +543,8 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
           plan->input_bindings[static_cast<std::size_t>(val(j).input_index)].emplace_back(s, k);
       }
       step.call.output = buffer_of(i);
+      if (check_numerics_ && is_floating(n.dtype))
+        step.checked.push_back({n.name, val(i).data, n.dtype, val(i).shape});
     } else {
       Group& g = groups[static_cast<std::size_t>(-1 - step_node[static_cast<std::size_t>(s)])];
       auto program = std::make_unique<kernels::FusedProgram>();
@@ -517,7 +577,10 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         instr.beta = n.attrs.beta;
         reg[m] = static_cast<int>(program->inputs.size() + program->code.size());
         program->code.push_back(instr);
-        if (val(m).materialized) program->outputs.push_back({reg[m], val(m).data});
+        if (val(m).materialized) {
+          program->outputs.push_back({reg[m], val(m).data});
+          if (check_numerics_) step.checked.push_back({n.name, val(m).data, n.dtype, val(m).shape});
+        }
         step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
       }
       step.name += "]";
@@ -605,7 +668,12 @@ const std::vector<Tensor>& Function::run(const std::vector<Tensor>& inputs) {
   return impl_->run(inputs);
 }
 
+std::unique_lock<std::recursive_mutex> Function::lock() {
+  return impl_->lock();
+}
+
 std::vector<Tensor> Function::operator()(const std::vector<Tensor>& inputs) {
+  auto lock = impl_->lock();  // no other thread's run overwrites the views before they are copied
   std::vector<Tensor> copies;
   for (const Tensor& t : impl_->run(inputs)) copies.push_back(t.clone());
   return copies;

@@ -107,6 +107,16 @@ std::vector<Tensor> concat(std::vector<Tensor> a, const std::vector<Tensor>& b) 
 
 }  // namespace
 
+namespace detail {
+int epochs_to_train(int epochs, int nb_epoch, const char* what) {
+  const int count = nb_epoch >= 0 ? nb_epoch : epochs;
+  if (count < 0)
+    throw std::invalid_argument(std::string(what) + ": " + (nb_epoch >= 0 ? "nb_epoch" : "epochs") +
+                                " must be a non-negative integer, got " + std::to_string(count));
+  return count;
+}
+}  // namespace detail
+
 std::shared_ptr<optimizers::Optimizer> OptimizerArg::resolve() const {
   return object ? object : optimizers::get(name);
 }
@@ -363,6 +373,7 @@ std::vector<SymbolicTensor> Model::sample_weights() const {
 
 void Model::make_train_function() {
   require_compiled("training");
+  std::lock_guard lock(functions_mutex_);
   if (compiled_->train_fn) return;
   std::vector<K::Update> updates =
       optimizer_->get_updates(trainable_weights(), compiled_->total_loss);
@@ -401,6 +412,7 @@ std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
 }
 
 void Model::make_test_function() {
+  std::lock_guard lock(functions_mutex_);
   if (compiled_->test_fn) return;
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
@@ -409,6 +421,7 @@ void Model::make_test_function() {
 }
 
 void Model::make_predict_function() {
+  std::lock_guard lock(functions_mutex_);
   if (!compiled_) compiled_ = std::make_unique<Compiled>();  // predicting needs no compile()
   if (compiled_->predict_fn) return;
   compiled_->predict_fn.emplace(inputs_, outputs_, state_updates(),
@@ -666,6 +679,14 @@ Tensor Model::standardize_weights_at(std::size_t output, const Tensor& y,
 }
 
 namespace {
+// Keras cannot fit, evaluate or predict on no data (its loops would report a loss of 0).
+void check_not_empty(const std::vector<Tensor>& x, const char* what) {
+  if (x.front().shape()[0] == 0)
+    throw std::invalid_argument(std::string(what) +
+                                ": the input arrays are empty (0 samples, shape " +
+                                shape_to_string(x.front().shape()) + "); pass at least one sample");
+}
+
 void check_samples(const std::vector<Tensor>& x, const std::vector<Tensor>& y) {
   for (const auto& t : y)
     if (t.shape()[0] != x.front().shape()[0])
@@ -685,16 +706,19 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
   std::vector<Tensor> xs = standardize_inputs(x_in, "input");
   std::vector<Tensor> ys = standardize_targets(y_in, "target");
   check_samples(xs, ys);
+  check_not_empty(xs, "fit");
   if (options.batch_size <= 0)
     throw std::invalid_argument("fit: batch_size must be positive, got " +
                                 std::to_string(options.batch_size));
+  const int epochs = detail::epochs_to_train(options.epochs, options.nb_epoch, "fit");
+  if (options.initial_epoch < 0)
+    throw std::invalid_argument("fit: initial_epoch must be a non-negative integer, got " +
+                                std::to_string(options.initial_epoch));
   if (options.validation_split < 0 || options.validation_split >= 1)
     throw std::invalid_argument("fit: validation_split must be in [0, 1), got " +
                                 std::to_string(options.validation_split));
   std::vector<Tensor> ws = standardize_sample_weights(
       ys, options.sample_weight ? &*options.sample_weight : nullptr, options.class_weight);
-  const int epochs =
-      options.epochs > 0 ? options.epochs : (options.nb_epoch > 0 ? options.nb_epoch : 1);
 
   std::vector<Tensor> val_data;
   bool do_validation = false;
@@ -704,6 +728,7 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
     std::vector<Tensor> y_val =
         standardize_targets(options.validation_data->second, "validation target");
     check_samples(x_val, y_val);
+    check_not_empty(x_val, "fit: validation_data");
     std::vector<Tensor> w_val = standardize_sample_weights(
         y_val, options.validation_sample_weight ? &*options.validation_sample_weight : nullptr, {});
     val_data = concat(concat(x_val, y_val), w_val);
@@ -721,6 +746,9 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
     ys = slice_all(ys, 0, split_at);
     ws = slice_all(ws, 0, split_at);
     do_validation = split_at < total;
+    if (split_at == 0)
+      throw std::invalid_argument("fit: validation_split leaves none of the " +
+                                  std::to_string(total) + " samples for training");
   }
   const std::vector<Tensor> data = concat(concat(xs, ys), ws);
   make_train_function();
@@ -780,11 +808,14 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
       batch_logs["batch"] = batch;
       batch_logs["size"] = static_cast<double>(feed.rows);
       for (auto& cb : callback_list) cb->on_batch_begin(batch, batch_logs);
-      const std::vector<Tensor>& outs = compiled_->train_fn->run(feed.args);
-      for (std::size_t k = 0; k < names.size(); ++k) {
-        double value = outs[k].item();
-        batch_logs[names[k]] = value;
-        sums[k] += value * static_cast<double>(feed.rows);
+      {
+        std::lock_guard lock(run_mutex_);
+        const std::vector<Tensor>& outs = compiled_->train_fn->run(feed.args);
+        for (std::size_t k = 0; k < names.size(); ++k) {
+          double value = outs[k].item();
+          batch_logs[names[k]] = value;
+          sums[k] += value * static_cast<double>(feed.rows);
+        }
       }
       seen += feed.rows;
       for (auto& cb : callback_list) cb->on_batch_end(batch, batch_logs);
@@ -819,6 +850,7 @@ std::vector<double> Model::test_loop(const std::vector<Tensor>& data, std::int64
   for (std::int64_t start = 0; start < n; start += batch_size) {
     Feed& feed = start + batch_size <= n ? full : tail;
     feed.gather(data, nullptr, start);
+    std::lock_guard lock(run_mutex_);
     const std::vector<Tensor>& outs = compiled_->test_fn->run(feed.args);
     for (std::size_t k = 0; k < sums.size(); ++k)
       sums[k] += outs[k].item() * static_cast<double>(feed.rows);
@@ -839,6 +871,7 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
   std::vector<Tensor> xs = standardize_inputs(x, "input");
   std::vector<Tensor> ys = standardize_targets(y, "target");
   check_samples(xs, ys);
+  check_not_empty(xs, "evaluate");
   if (options.batch_size <= 0)
     throw std::invalid_argument("evaluate: batch_size must be positive, got " +
                                 std::to_string(options.batch_size));
@@ -858,6 +891,7 @@ Tensor Model::predict(const Tensor& x, const PredictOptions& options) {
 
 std::vector<Tensor> Model::predict(const Arrays& x_in, const PredictOptions& options) {
   std::vector<Tensor> xs = standardize_inputs(x_in, "input");
+  check_not_empty(xs, "predict");
   if (options.batch_size <= 0)
     throw std::invalid_argument("predict: batch_size must be positive, got " +
                                 std::to_string(options.batch_size));
@@ -873,6 +907,7 @@ std::vector<Tensor> Model::predict(const Arrays& x_in, const PredictOptions& opt
   for (std::int64_t start = 0; start < n; start += batch_size) {
     Feed& feed = start + batch_size <= n ? full : tail;
     feed.gather(xs, nullptr, start);
+    std::lock_guard lock(run_mutex_);
     const std::vector<Tensor>& outs = compiled_->predict_fn->run(feed.args);
     for (std::size_t k = 0; k < outs.size(); ++k) {
       const Tensor& out = outs[k];
@@ -944,6 +979,7 @@ std::vector<double> Model::train_on_batch(const Arrays& x, const Arrays& y,
   make_train_function();
   std::vector<Tensor> ws = standardize_sample_weights(ys, &sample_weight, class_weight);
   std::vector<double> out;
+  std::lock_guard lock(run_mutex_);
   for (const Tensor& t : compiled_->train_fn->run(concat(concat(xs, ys), ws)))
     out.push_back(t.item());
   return out;
@@ -964,6 +1000,7 @@ std::vector<double> Model::test_on_batch(const Arrays& x, const Arrays& y,
   make_test_function();
   std::vector<Tensor> ws = standardize_sample_weights(ys, &sample_weight, {});
   std::vector<double> out;
+  std::lock_guard lock(run_mutex_);
   for (const Tensor& t : compiled_->test_fn->run(concat(concat(xs, ys), ws)))
     out.push_back(t.item());
   return out;
@@ -977,6 +1014,7 @@ std::vector<Tensor> Model::predict_on_batch(const Arrays& x) {
   std::vector<Tensor> xs = standardize_inputs(x, "input");
   make_predict_function();
   std::vector<Tensor> out;
+  std::lock_guard lock(run_mutex_);
   for (const Tensor& t : compiled_->predict_fn->run(xs)) out.push_back(t.clone());
   return out;
 }

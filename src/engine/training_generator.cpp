@@ -269,8 +269,7 @@ callbacks::History Model::fit_generator(Generator generator, const FitGeneratorO
   const Extent train_extent = extent(options.steps_per_epoch, options.samples_per_epoch,
                                      "steps_per_epoch", "samples_per_epoch");
   const bool count_samples = train_extent.samples > 0;
-  const int epochs =
-      options.epochs > 0 ? options.epochs : (options.nb_epoch > 0 ? options.nb_epoch : 1);
+  const int epochs = detail::epochs_to_train(options.epochs, options.nb_epoch, what);
   const bool use_thread = threaded(options.workers, options.use_multiprocessing, what);
   const std::size_t capacity = queue_capacity(options.max_queue_size, options.max_q_size, what);
 

@@ -1,6 +1,10 @@
 // Sequential end to end: the seed's quick start, training behaviour, Keras's errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <random>
 
 #include "keras/keras.h"
@@ -228,4 +232,92 @@ TEST(SequentialErrors, FirstLayerNeedsInputShape) {
   Sequential model;
   model.add(Dense(4));
   EXPECT_THROW(model.compile({.optimizer = "sgd", .loss = "mse"}), std::invalid_argument);
+}
+
+// Keras trains the epochs [initial_epoch, epochs): none at all when epochs <= initial_epoch.
+TEST(Sequential, EpochsNotAfterInitialEpochTrainNothing) {
+  auto model = small_model();
+  auto [x, y] = blobs(40, 11);
+  const Tensor before = model->predict(x);
+  for (auto options : {FitOptions{.epochs = 0, .verbose = 0},
+                       FitOptions{.epochs = 3, .verbose = 0, .initial_epoch = 3},
+                       FitOptions{.epochs = 2, .verbose = 0, .initial_epoch = 5}}) {
+    auto history = model->fit(x, y, options);
+    EXPECT_TRUE(history.epoch.empty());
+    EXPECT_TRUE(history.history.empty());
+  }
+  const Tensor after = model->predict(x);
+  EXPECT_EQ(std::memcmp(before.raw_data(), after.raw_data(), before.nbytes()), 0);
+  EXPECT_EQ(model->fit(x, y, {.epochs = 4, .verbose = 0, .initial_epoch = 2}).epoch,
+            (std::vector<int>{2, 3}));
+  EXPECT_EQ(model->fit(x, y, {.nb_epoch = 2, .verbose = 0}).epoch, (std::vector<int>{0, 1}));
+}
+
+TEST(SequentialErrors, BadSizesNameTheArgumentAndValue) {
+  auto model = small_model();
+  auto [x, y] = blobs(10, 12);
+  auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no exception");
+  };
+  EXPECT_EQ(message([&] { model->fit(x, y, {.epochs = -1, .verbose = 0}); }),
+            "fit: epochs must be a non-negative integer, got -1");
+  EXPECT_EQ(message([&] { model->fit(x, y, {.batch_size = 0, .verbose = 0}); }),
+            "fit: batch_size must be positive, got 0");
+  EXPECT_EQ(message([&] { model->fit(x, y, {.verbose = 0, .initial_epoch = -2}); }),
+            "fit: initial_epoch must be a non-negative integer, got -2");
+  EXPECT_NE(message([&] { model->fit(x, y, {.verbose = 0, .validation_split = 1.0}); })
+                .find("validation_split must be in [0, 1)"),
+            std::string::npos);
+  EXPECT_EQ(message([&] { model->predict(x, {.batch_size = -4}); }),
+            "predict: batch_size must be positive, got -4");
+  EXPECT_NE(message([] { Dense(-3, {.input_dim = 2}); }).find("got -3"), std::string::npos);
+  EXPECT_NE(message([] { Dense({.output_dim = -3, .input_dim = 2}); }).find("got -3"),
+            std::string::npos);
+}
+
+// No data is an error, not a loss of 0.
+TEST(SequentialErrors, EmptyDataIsAnError) {
+  auto model = small_model();
+  const Tensor x({0, 8}), y({0, 3});
+  for (auto& run : std::vector<std::function<void()>>{
+           [&] { model->fit(x, y, {.verbose = 0}); },
+           [&] { model->evaluate(x, y, {.verbose = 0}); }, [&] { model->predict(x); }}) {
+    try {
+      run();
+      FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("0 samples"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// KERAS_CHECK_NUMERICS=1 (read when a function is compiled) names the first op that makes a NaN
+// or an infinity.
+TEST(SequentialErrors, CheckNumericsNamesTheFirstOpProducingNaN) {
+  ::setenv("KERAS_CHECK_NUMERICS", "1", 1);
+  Sequential model;
+  model.add(Dense(3, {.activation = "relu", .input_dim = 2}));
+  model.add(Lambda([](const SymbolicTensor& t) { return backend::log(t - 1.0); }));
+  Tensor fine = Tensor::full({2, 2}, 0.0);  // relu(0) = 0, log(-1) = NaN
+  std::string message;
+  try {
+    model.predict(fine);
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  ::unsetenv("KERAS_CHECK_NUMERICS");
+  EXPECT_NE(message.find("KERAS_CHECK_NUMERICS"), std::string::npos) << message;
+  EXPECT_NE(message.find("Log"), std::string::npos) << message;
+  EXPECT_NE(message.find("NaN"), std::string::npos) << message;
+  EXPECT_NE(message.find("(2, 3)"), std::string::npos) << message;
+  // Off (the default), the same model predicts NaN without a word.
+  Sequential quiet;
+  quiet.add(Dense(3, {.activation = "relu", .input_dim = 2}));
+  quiet.add(Lambda([](const SymbolicTensor& t) { return backend::log(t - 1.0); }));
+  EXPECT_TRUE(std::isnan(quiet.predict(fine).data<float>()[0]));
 }

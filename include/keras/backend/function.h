@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,10 @@ class Function {
   const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
   // Same, but returns copies that outlive the next call.
   std::vector<Tensor> operator()(const std::vector<Tensor>& inputs);
+  // A function may be called from several threads: each run holds the function's lock, and a
+  // caller that reads run()'s views while other threads may call holds lock() around both
+  // (operator() does).
+  std::unique_lock<std::recursive_mutex> lock();
 
   // For tests and the curious: what the compiler made of the graph.
   std::size_t num_steps() const;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ranges>
 #include <string>
@@ -153,11 +154,12 @@ struct Arrays {
 using ClassWeight = std::map<std::int64_t, double>;
 
 // fit()'s keyword arguments, in Keras's order. `epochs` (Keras 2) and `nb_epoch` (Keras 1) are the
-// same; with neither, one epoch is trained, as in Keras 2.
+// same (nb_epoch counts when given, i.e. >= 0). Training runs the epochs [initial_epoch, epochs):
+// none when epochs <= initial_epoch, as in Keras (an empty History).
 struct FitOptions {
   std::int64_t batch_size = 32;
-  int epochs = 0;
-  int nb_epoch = 0;
+  int epochs = 1;
+  int nb_epoch = -1;
   int verbose = 1;
   std::vector<callbacks::CallbackPtr> callbacks{};
   double validation_split = 0.0;  // the last fraction of x and y, taken before shuffling
@@ -248,8 +250,8 @@ struct GeneratorValidationData {
 struct FitGeneratorOptions {
   std::int64_t steps_per_epoch = 0;
   std::int64_t samples_per_epoch = 0;
-  int epochs = 0;  // with neither epochs nor nb_epoch, one epoch
-  int nb_epoch = 0;
+  int epochs = 1;     // as FitOptions
+  int nb_epoch = -1;  // Keras 1's epochs, when >= 0
   int verbose = 1;
   std::vector<callbacks::CallbackPtr> callbacks{};
   GeneratorValidationData validation_data{};
@@ -492,6 +494,17 @@ class Model : public Layer {
   CompileOptions compile_options_{};
   std::unique_ptr<Compiled> compiled_;
   mutable std::vector<SymbolicTensor> last_call_outputs_;
+  // A model may be used from several threads: the compiled functions are made under
+  // functions_mutex_, and each batch runs (and its results are read) under run_mutex_, so that a
+  // fit() and a predict() on the same model interleave batch by batch.
+  std::mutex functions_mutex_;
+  std::mutex run_mutex_;
 };
+
+namespace detail {
+// The number of epochs fit() and fit_generator() end at: nb_epoch when given, else epochs; a
+// negative count is an error naming `what`.
+int epochs_to_train(int epochs, int nb_epoch, const char* what);
+}  // namespace detail
 
 }  // namespace keras

@@ -153,7 +153,7 @@ Conv::Conv(const std::string& class_name, int rank, ConvOptions o)
     : Layer(class_name, layer_arguments(o)),
       class_name_(class_name),
       rank_(rank),
-      filters_(o.filters > 0 ? o.filters : o.nb_filter),
+      filters_(o.filters != 0 ? o.filters : o.nb_filter),
       depth_multiplier_(o.depth_multiplier),
       activation_(o.activation),
       activation_fn_(o.activation.resolve()),

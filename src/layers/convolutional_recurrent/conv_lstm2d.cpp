@@ -44,7 +44,7 @@ bool has_activation(const ActivationArg& a) {
 
 ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
     : Layer("ConvLSTM2D", conv_lstm_arguments(o)),
-      filters_(o.filters > 0 ? o.filters : o.nb_filter),
+      filters_(o.filters != 0 ? o.filters : o.nb_filter),
       activation_(o.activation),
       recurrent_activation_(has_activation(o.inner_activation) ? o.inner_activation
                                                                : o.recurrent_activation),

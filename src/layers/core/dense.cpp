@@ -18,7 +18,7 @@ Dense::Dense(std::int64_t units, DenseOptions options)
 
 Dense::Dense(DenseOptions o)
     : Layer("Dense", layer_arguments(o)),
-      units_(o.units > 0 ? o.units : o.output_dim),
+      units_(o.units != 0 ? o.units : o.output_dim),
       activation_(o.activation),
       activation_fn_(o.activation.resolve()),
       use_bias_(o.bias.value_or(o.use_bias)),

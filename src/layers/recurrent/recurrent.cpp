@@ -49,7 +49,7 @@ void check_rate(double rate, const char* what, const std::string& layer) {
 Recurrent::Recurrent(const std::string& class_name, K::RnnCell cell, RNNOptions o)
     : Layer(class_name, rnn_arguments(o)),
       cell_(cell),
-      units_(o.units > 0 ? o.units : o.output_dim),
+      units_(o.units != 0 ? o.units : o.output_dim),
       activation_(o.activation),
       recurrent_activation_(o.inner_activation.name.empty() && !o.inner_activation.function
                                 ? o.recurrent_activation
