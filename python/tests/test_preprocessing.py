@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from keras_cpp.preprocessing import sequence, text
+from keras_cpp.utils import Sequence
 
 TEXTS = ['The cat sat on the mat.', 'The dog ate my homework.', 'the cat']
 
@@ -118,7 +119,7 @@ def test_timeseries_generator():
     data = np.arange(20, dtype='float32').reshape(20, 1)
     targets = np.arange(20)
     gen = sequence.TimeseriesGenerator(data, targets, length=10, sampling_rate=2, batch_size=2)
-    assert len(gen) == 5
+    assert len(gen) == 5 and isinstance(gen, Sequence)
     x, y = gen[0]
     assert x.shape == (2, 5, 1) and x.dtype == np.float32 and y.dtype == targets.dtype
     np.testing.assert_array_equal(x[:, :, 0], [[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]])

@@ -3,6 +3,7 @@ make_sampling_table, skipgrams and TimeseriesGenerator, computed by the C++ engi
 import numpy as np
 
 from .._keras_cpp import preprocessing as _pp
+from ..utils.data_utils import Sequence
 
 __all__ = ['pad_sequences', 'make_sampling_table', 'skipgrams', 'TimeseriesGenerator']
 
@@ -50,7 +51,7 @@ def skipgrams(sequence, vocabulary_size, window_size=4, negative_samples=1., shu
                          None if seed is None else int(seed))
 
 
-class TimeseriesGenerator(object):
+class TimeseriesGenerator(Sequence):
     """Batches of windows over a time series for fit_generator: sample j of a batch is
     data[i - length:i:sampling_rate] with target targets[i]."""
 
@@ -80,9 +81,3 @@ class TimeseriesGenerator(object):
         return samples.astype(self._dtypes[0], copy=False), targets.astype(self._dtypes[1],
                                                                            copy=False)
 
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
-
-    def on_epoch_end(self):
-        pass
