@@ -30,6 +30,8 @@ Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
 struct Step {
   std::string name;
   kernels::KernelFn fn = nullptr;  // a kernel step...
+  const char* kernel = nullptr;    // its name, for KERAS_LOG_KERNELS
+  bool fallback = false;           // the reference kernel on a backend that has none of its own
   kernels::KernelCall call;
   std::unique_ptr<kernels::FusedProgram> fused;  // ...or a fused elementwise group
   std::uint64_t runs = 0;
@@ -74,8 +76,11 @@ class CompiledFunction {
   void run_steps(Plan& plan);
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
-  kernels::Backend backend_;
+  void log_kernels(const Plan& plan) const;
+
+  const kernels::Backend* backend_;
   bool profile_ = false;
+  bool log_kernels_ = false;  // KERAS_LOG_KERNELS: print the first plan's kernels
   bool profile_cpu_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;

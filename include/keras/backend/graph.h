@@ -11,8 +11,8 @@
 
 namespace keras::backend {
 
-// The closed set of primitive ops. Each has shape inference (shape_inference.cpp), a reference
-// kernel, a gradient rule (gradients.cpp) and optionally a fast cpu kernel.
+// The closed set of primitive ops. Each is defined once, in its family's file under src/ops/:
+// name, shape and dtype rules, gradient rule, reference kernel and optionally a cpu kernel.
 enum class OpKind {
   // leaves
   kPlaceholder,
