@@ -4,6 +4,8 @@
 // eps) + beta; BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through the
 // statistics too); BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy).
 // Kernels: kernels/reference/normalization.cpp, kernels/cpu/normalization.cpp (oneDNN).
+// L2Normalize(x): K::l2_normalize along attrs.axes (one axis, or all when empty); reference
+// kernel only.
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -99,6 +101,24 @@ Grads batch_norm_stats_grad(const Node& node, const SymbolicTensor& y, const Sym
   return {dx / n};
 }
 
+Shape l2_normalize_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  if (attrs.axes.size() > 1) fail(op, "normalizes along one axis or all of them");
+  if (!attrs.axes.empty()) normalize_axis(op, attrs.axes[0], static_cast<int>(in[0]->size()));
+  return *in[0];
+}
+
+// y = x / n, n = sqrt(max(s, floor)), s = sum(x^2): dx = (g - y sum(g y) [s > floor]) / n.
+Grads l2_normalize_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
+  const SymbolicTensor x = input(node, 0);
+  const K::Axes& axes = node.attrs.axes;
+  SymbolicTensor squares = K::sum(K::square(x), axes, true);
+  SymbolicTensor floor = K::constant(kernels::reference::kL2NormalizeFloor, x.dtype());
+  SymbolicTensor norm = K::sqrt(K::maximum(squares, floor));
+  SymbolicTensor through_norm = y * K::sum(g * y, axes, true) * K::greater(squares, floor);
+  return {(g - through_norm) / norm};
+}
+
 }  // namespace
 
 void register_normalization_ops(OpTable& table) {
@@ -129,6 +149,12 @@ void register_normalization_ops(OpTable& table) {
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_grad_params),
              .cpu = KERAS_KERNEL(kernels::cpu::batch_norm_grad_params)});
+  table.add({.op = OpKind::kL2Normalize,
+             .name = "L2Normalize",
+             .shape = &l2_normalize_shape,
+             .dtype = &same_float_dtype,
+             .gradient = &l2_normalize_grad,
+             .reference = KERAS_KERNEL(kernels::reference::l2_normalize)});
 }
 
 }  // namespace keras::ops
