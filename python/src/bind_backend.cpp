@@ -324,6 +324,7 @@ void bind_backend(py::module_& root) {
   def_unary(m, "softplus", &K::softplus);
   def_unary(m, "softsign", &K::softsign);
   m.def("elu", &K::elu, py::arg("x"), py::arg("alpha") = 1.0);
+  m.def("l2_normalize", &K::l2_normalize, py::arg("x"), py::arg("axis") = py::none());
   m.def(
       "categorical_crossentropy",
       [](const SymbolicTensor& target, const SymbolicTensor& output, bool from_logits) {

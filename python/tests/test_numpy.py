@@ -113,6 +113,10 @@ def test_backend_ops_and_function():
     np.testing.assert_array_equal(K.get_value(w), np.zeros((3, 2)))
     assert K.floatx() == 'float32' and K.epsilon() == pytest.approx(1e-7)
     np.testing.assert_allclose(K.eval(-K.variable(np.array([1., 2.])) ** 2), [-1., -4.])
+    a = np.array([[3., 4.], [0., 2.]])
+    v = K.variable(a)
+    np.testing.assert_allclose(K.eval(K.l2_normalize(v, axis=1)), [[.6, .8], [0., 1.]], rtol=1e-6)
+    np.testing.assert_allclose(K.eval(K.l2_normalize(v)), a / np.sqrt(29.), rtol=1e-6)
 
 
 def test_custom_loss_metric_and_activation():

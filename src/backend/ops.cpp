@@ -383,6 +383,12 @@ SymbolicTensor linear(const SymbolicTensor& x) {
   return x;
 }
 
+SymbolicTensor l2_normalize(const SymbolicTensor& x, std::optional<int> axis) {
+  Attrs attrs;
+  if (axis) attrs.axes = {*axis};
+  return unary(OpKind::kL2Normalize, x, attrs);
+}
+
 SymbolicTensor categorical_crossentropy(const SymbolicTensor& target,
                                         const SymbolicTensor& output) {
   return make_node(OpKind::kCategoricalCrossentropy, {target, output});

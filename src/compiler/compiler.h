@@ -31,6 +31,8 @@ Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
 struct Step {
   std::string name;
   kernels::KernelFn fn = nullptr;  // a kernel step...
+  const char* kernel = nullptr;    // its name, for KERAS_LOG_KERNELS
+  bool fallback = false;           // the reference kernel on a backend that has none of its own
   kernels::KernelCall call;
   std::unique_ptr<kernels::FusedProgram> fused;  // ...or a fused elementwise group
   std::uint64_t runs = 0;
@@ -86,12 +88,15 @@ class CompiledFunction {
   void run_steps(Plan& plan);
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
-  kernels::Backend backend_;
+  void log_kernels(const Plan& plan) const;
+
+  const kernels::Backend* backend_;
   // Held while a run uses the plans and their arenas; recursive so that Function::operator()
   // can keep it while it copies the results out.
   std::recursive_mutex mutex_;
   bool profile_ = false;
   bool check_numerics_ = false;
+  bool log_kernels_ = false;  // KERAS_LOG_KERNELS: print the first plan's kernels
   bool profile_cpu_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;

@@ -67,29 +67,26 @@ Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_pt
   return {};
 }
 
-// Denormal floats flushed to zero (FTZ | DAZ in MXCSR) while a run computes, then the caller's
-// thread gets its own MXCSR back: the user's numpy keeps its subnormals. The OpenMP workers keep
-// the setting (kernels::cpu::flush_denormals).
-class FlushDenormalsDuringRun {
+// The backend's per-thread setup (cpu: denormal floats flushed to zero, FTZ | DAZ in MXCSR) while
+// a run computes, then the caller's thread gets its own MXCSR back: the user's numpy keeps its
+// subnormals. The OpenMP workers keep the setting.
+class PrepareThreadDuringRun {
  public:
-  explicit FlushDenormalsDuringRun(bool on) : on_(on) {
+  explicit PrepareThreadDuringRun(const kernels::Backend& backend) {
 #if defined(__SSE__)
-    if (!on_) return;
     saved_ = _mm_getcsr();
-    _mm_setcsr(saved_ | 0x8040);
-    kernels::cpu::flush_denormals();
 #endif
+    backend.prepare_thread();
   }
-  ~FlushDenormalsDuringRun() {
+  ~PrepareThreadDuringRun() {
 #if defined(__SSE__)
-    if (on_) _mm_setcsr(saved_);
+    _mm_setcsr(saved_);
 #endif
   }
-  FlushDenormalsDuringRun(const FlushDenormalsDuringRun&) = delete;
-  FlushDenormalsDuringRun& operator=(const FlushDenormalsDuringRun&) = delete;
+  PrepareThreadDuringRun(const PrepareThreadDuringRun&) = delete;
+  PrepareThreadDuringRun& operator=(const PrepareThreadDuringRun&) = delete;
 
  private:
-  bool on_;
   unsigned saved_ = 0;
 };
 
@@ -120,13 +117,15 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps) {
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
                                    std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
                                    Givens givens)
-    : backend_(kernels::backend_from_name(keras::backend::backend())),
-      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_ == kernels::Backend::kCpu)) {
+    : backend_(&kernels::backend_named(keras::backend::backend())),
+      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses())) {
   const char* profile = std::getenv("KERAS_PROFILE");
   profile_ = profile && *profile && std::string(profile) != "0";
   profile_cpu_ = profile_ && std::string(profile) == "cpu";
   const char* check = std::getenv("KERAS_CHECK_NUMERICS");
   check_numerics_ = check && *check && std::string(check) != "0";
+  const char* log = std::getenv("KERAS_LOG_KERNELS");
+  log_kernels_ = log && *log && std::string(log) != "0";
 }
 
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
@@ -143,6 +142,7 @@ Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
     if (same) return *(last_ = plan.get());
   }
   plans_.push_back(make_plan(inputs));
+  if (log_kernels_ && plans_.size() == 1) log_kernels(*plans_.back());
   return *(last_ = plans_.back().get());
 }
 
@@ -158,7 +158,7 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
                                   dtype_name(inputs[k].dtype()));
   std::lock_guard lock(mutex_);
   Plan& plan = plan_for(inputs);
-  FlushDenormalsDuringRun flushing(backend_ == kernels::Backend::kCpu);
+  PrepareThreadDuringRun prepared(*backend_);
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     void* data = inputs[k].raw_data();
     for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
@@ -277,7 +277,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   // (union-find over producer -> consumer edges, refusing merges that would make a cycle);
   // reshapes and prefix slices alias their input; everything else is one kernel step. Groups and
   // kernels are then ordered topologically, earliest original position first.
-  const bool fuse = backend_ == kernels::Backend::kCpu;
+  const bool fuse = backend_->fuses();
   // A slice [0, end) along the outermost non-unit axis of a computed value is the first part of its
   // buffer: it aliases it instead of copying (e.g. the first T steps of a recurrent gradient).
   auto prefix_slice = [&](const Node& n, int i) {
@@ -532,8 +532,10 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       int i = step_node[static_cast<std::size_t>(s)];
       const Node& n = *order[static_cast<std::size_t>(i)];
       step.name = op_name(n.op);
-      step.fn = kernels::find_kernel(backend_, n.op);
-      if (!step.fn) throw std::logic_error(std::string("no kernel for op ") + op_name(n.op));
+      const kernels::Backend::Kernel kernel = backend_->kernel(n.op);
+      step.fn = kernel.fn;
+      step.kernel = kernel.name;
+      step.fallback = kernel.fallback;
       step.call.op = n.op;
       step.call.attrs = &n.attrs;
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
@@ -584,6 +586,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
       }
       step.name += "]";
+      step.kernel = "cpu::run_fused";
       // Outputs are written in place of scratch unless they overwrite an input (an in-place
       // update) that a later instruction of the chunk still reads.
       const int n_inputs = static_cast<int>(program->inputs.size());
@@ -639,6 +642,18 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));
   }
   return plan;
+}
+
+// KERAS_LOG_KERNELS=1: which kernel runs each step of the function's first plan, and where a
+// backend falls back to the reference kernel.
+void CompiledFunction::log_kernels(const Plan& plan) const {
+  std::fprintf(stderr, "keras kernels: %zu steps on the %s backend, input shapes",
+               plan.steps.size(), backend_->name());
+  for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
+  std::fprintf(stderr, "\n");
+  for (const auto& step : plan.steps)
+    std::fprintf(stderr, "  %-28s %s%s\n", step.name.c_str(), step.kernel,
+                 step.fallback ? " (fallback: no cpu kernel)" : "");
 }
 
 std::size_t CompiledFunction::num_steps() const {

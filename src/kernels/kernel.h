@@ -40,20 +40,38 @@ struct KernelCall {
 
 using KernelFn = void (*)(const KernelCall&);
 
-enum class Backend { kReference, kCpu };
-Backend backend_from_name(const std::string& name);
+// A backend: the kernel it runs for each op (resolved once per plan, never per step), whether its
+// compiler fuses (the Dense, conv and softmax cross-entropy patterns of rewrite.cpp and the
+// elementwise groups of executor.cpp), and its per-thread setup before a run. The kernels
+// themselves are named by each op's definition (src/ops/<family>.cpp); a backend without its own
+// kernel for an op runs the reference kernel, and says so (KERAS_LOG_KERNELS=1).
+class Backend {
+ public:
+  struct Kernel {
+    KernelFn fn = nullptr;
+    const char* name = nullptr;  // "cpu::matmul", "reference::softmax_grad"
+    bool fallback = false;       // the reference kernel, because this backend has none of its own
+  };
 
-// The kernel for `op` on `backend`; the cpu backend falls back to the reference kernel for ops it
-// has no faster kernel for (kernel_name tells which one runs).
-KernelFn find_kernel(Backend backend, OpKind op);
-const char* kernel_name(Backend backend, OpKind op);
+  const char* name() const { return name_; }
+  bool fuses() const { return cpu_; }
+  // Throws std::logic_error for ops without kernels (the leaves).
+  Kernel kernel(OpKind op) const;
+  // Before each run, on the calling thread (cpu: denormals flushed to zero).
+  void prepare_thread() const;
 
-namespace reference {
-KernelFn kernel(OpKind op);  // nullptr for leaves
-}
+ private:
+  friend const Backend& backend_named(const std::string& name);
+  Backend(const char* name, bool cpu) : name_(name), cpu_(cpu) {}
+  const char* name_;
+  bool cpu_;
+};
+
+// "cpu" or "reference" (K::backend()); throws std::invalid_argument naming the valid ones.
+const Backend& backend_named(const std::string& name);
+
 namespace cpu {
-KernelFn kernel(OpKind op);  // nullptr where the reference kernel serves
-void flush_denormals();      // on the calling thread and the OpenMP workers
+void flush_denormals();  // on the calling thread and the OpenMP workers
 }  // namespace cpu
 
 [[noreturn]] inline void unsupported_dtype(OpKind op, DType dtype) {

@@ -12,6 +12,7 @@
 
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "ops/op_def.h"
 #include "testing/gradcheck.h"
 #include "testing/op_cases.h"
 #include "testing/tensor_utils.h"
@@ -124,23 +125,39 @@ const std::set<OpKind>& non_differentiable() {
   return ops;
 }
 
-TEST(GradientCoverage, EveryOpKindIsCheckedOrExempt) {
+// Iterates the op table (src/ops/): a newly defined op fails here until it has a gradcheck case,
+// a zero-gradient case or an exemption.
+TEST(GradientCoverage, EveryDefinedOpIsCheckedOrExempt) {
   std::set<OpKind> checked, forward_only;
   for (const auto* table : {&keras::testing::op_cases(), &keras::testing::second_order_cases()})
     for (const OpCase& c : *table)
       (c.grad == GradMode::kCheck ? checked : forward_only).insert(c.op);
-  for (int op = 0; op < static_cast<int>(OpKind::kCount); ++op) {
-    OpKind kind = static_cast<OpKind>(op);
-    if (checked.count(kind) || reached_through_gradients().count(kind) ||
-        made_by_compiler().count(kind))
+  for (const keras::ops::OpDef& def : keras::ops::op_table()) {
+    if (checked.count(def.op) || reached_through_gradients().count(def.op) ||
+        made_by_compiler().count(def.op))
       continue;
-    if (non_differentiable().count(kind)) {
-      EXPECT_TRUE(forward_only.count(kind))
-          << "non-differentiable op " << K::op_name(kind) << " has no (zero-gradient) case";
+    if (non_differentiable().count(def.op)) {
+      EXPECT_TRUE(forward_only.count(def.op))
+          << "non-differentiable op " << def.name << " has no (zero-gradient) case";
       continue;
     }
-    ADD_FAILURE() << "OpKind " << K::op_name(kind)
+    ADD_FAILURE() << "op " << def.name
                   << " is covered by no gradcheck case and is in no exemption list";
+  }
+}
+
+// The definitions agree with the exemptions: exactly the non-differentiable ops let no gradient
+// through, and only ops users never build (gradient-only, compiler-made) lack a rule.
+TEST(GradientCoverage, DefinitionsMatchTheExemptions) {
+  for (const keras::ops::OpDef& def : keras::ops::op_table()) {
+    EXPECT_EQ(def.gradient == &keras::ops::no_gradient, non_differentiable().count(def.op) > 0)
+        << def.name;
+    const bool leaf = def.op == OpKind::kPlaceholder || def.op == OpKind::kVariable ||
+                      def.op == OpKind::kConstant;
+    const bool internal =
+        reached_through_gradients().count(def.op) > 0 || made_by_compiler().count(def.op) > 0;
+    EXPECT_TRUE(def.gradient || leaf || internal)
+        << def.name << " has no gradient rule but users can build it";
   }
 }
 

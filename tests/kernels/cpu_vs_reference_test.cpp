@@ -14,6 +14,7 @@
 
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "ops/op_def.h"
 #include "testing/gradcheck.h"
 #include "testing/op_cases.h"
 #include "testing/tensor_utils.h"
@@ -177,8 +178,8 @@ INSTANTIATE_TEST_SUITE_P(SecondOrder, CpuVsReferenceForward,
 INSTANTIATE_TEST_SUITE_P(SecondOrder, CpuVsReferenceGradients,
                          ::testing::ValuesIn(keras::testing::second_order_cases()), case_name);
 
-// Every OpKind runs in some compared graph: forward ops in the cases, gradient-only ops in their
-// gradients, compiler-made ops in the cpu plans of the Dense-like cases.
+// Every op of the table (src/ops/) runs in some compared graph: forward ops in the cases,
+// gradient-only ops in their gradients, compiler-made ops in the cpu plans of the Dense-like cases.
 TEST(CpuVsReferenceCoverage, EveryOpKindIsCompared) {
   std::set<int> seen;
   for (const auto* table : {&keras::testing::op_cases(), &keras::testing::second_order_cases()})
@@ -207,8 +208,8 @@ TEST(CpuVsReferenceCoverage, EveryOpKindIsCompared) {
       for (OpKind op : {OpKind::kFusedDense, OpKind::kSoftmaxCrossEntropyGrad})
         if (step == K::op_name(op)) seen.insert(static_cast<int>(op));
   }
-  for (int op = 0; op < static_cast<int>(OpKind::kCount); ++op)
-    EXPECT_TRUE(seen.count(op)) << K::op_name(static_cast<OpKind>(op)) << " is compared by no test";
+  for (const keras::ops::OpDef& def : keras::ops::op_table())
+    EXPECT_TRUE(seen.count(static_cast<int>(def.op))) << def.name << " is compared by no test";
 }
 
 // ---- Dense-like graphs the cpu compiler fuses -------------------------------------------------

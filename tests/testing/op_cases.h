@@ -891,6 +891,19 @@ inline std::vector<OpCase> make_op_cases() {
                [](const Inputs& in) {
                  return K::batch_normalization(in[0], in[1], in[2], in[3], in[4], 1, 1e-2);
                }});
+  // K::l2_normalize: the last axis, a middle one (strided), all axes.
+  c.push_back({"l2_normalize_last_axis",
+               O::kL2Normalize,
+               {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::l2_normalize(in[0], -1); }});
+  c.push_back({"l2_normalize_middle_axis",
+               O::kL2Normalize,
+               {batched(uniform({3, 4, 2}))},
+               [](const Inputs& in) { return K::l2_normalize(in[0], 1); }});
+  c.push_back({"l2_normalize_all_axes",
+               O::kL2Normalize,
+               {uniform({3, 4})},
+               [](const Inputs& in) { return K::l2_normalize(in[0]); }});
   return c;
 }
 

@@ -239,6 +239,9 @@ struct NormalizedBatch {
 NormalizedBatch normalize_batch_in_training(const SymbolicTensor& x, const SymbolicTensor& gamma,
                                             const SymbolicTensor& beta, Axes reduction_axes,
                                             double epsilon = 1e-3);
+// Keras's K.l2_normalize (TensorFlow's tf.nn.l2_normalize): x / sqrt(max(sum(square(x), axis,
+// keepdims=True), 1e-12)), over all axes when no axis is given.
+SymbolicTensor l2_normalize(const SymbolicTensor& x, std::optional<int> axis = std::nullopt);
 // Keras's K.batch_normalization: gamma * (x - mean) / sqrt(var + epsilon) + beta. When mean, var,
 // gamma and beta hold one entry per element of x's `axis` (shape (C,) or x's rank with C at
 // `axis`), it is the fused BatchNorm op; otherwise numpy broadcasting of the generic ops. gamma

@@ -11,8 +11,8 @@
 
 namespace keras::backend {
 
-// The closed set of primitive ops. Each has shape inference (shape_inference.cpp), a reference
-// kernel, a gradient rule (gradients.cpp) and optionally a fast cpu kernel.
+// The closed set of primitive ops. Each is defined once, in its family's file under src/ops/:
+// name, shape and dtype rules, gradient rule, reference kernel and optionally a cpu kernel.
 enum class OpKind {
   // leaves
   kPlaceholder,
@@ -107,6 +107,7 @@ enum class OpKind {
   kBatchNorm,       // BatchNorm(x, stats, gamma, beta): gamma (x - mean) / sqrt(var + eps) + beta
   kBatchNormGrad,   // BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through them)
   kBatchNormGradParams,  // BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy)
+  kL2Normalize,          // x / sqrt(max(sum of x^2 along attrs.axes (all when empty), 1e-12))
   kCount
 };
 

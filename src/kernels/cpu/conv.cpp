@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "backend/conv_geometry.h"
-#include "kernels/cpu/conv_kernels.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/dnnl_util.h"
 #include "kernels/reference/reference_kernels.h"
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "kernels/batch_norm.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/dnnl_util.h"
-#include "kernels/cpu/normalization.h"
 #include "kernels/reference/reference_kernels.h"
 
 namespace keras::kernels::cpu {

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "kernels/cpu/recurrent.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/recurrent.h"
 #include "kernels/reference/reference_kernels.h"
 

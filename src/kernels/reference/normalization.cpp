@@ -1,5 +1,6 @@
 // Reference kernels of batch normalization: per-channel loops in double precision over x seen as
 // (outer, channels, inner) (kernels/batch_norm.h).
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -117,6 +118,31 @@ void batch_norm_grad_params(const KernelCall& call) {
       out[c] = static_cast<T>(sum_dy_xhat);
       out[v.channels + c] = static_cast<T>(sum_dy);
     }
+  });
+}
+
+void l2_normalize(const KernelCall& call) {
+  const Shape& shape = call.inputs[0].shape;
+  ChannelView v{1, call.output.numel, 1};  // the normalized axis as the channels
+  if (!call.attrs->axes.empty()) {
+    const int axis = call.attrs->axes[0];
+    v = channel_view(shape, axis < 0 ? axis + static_cast<int>(shape.size()) : axis);
+  }
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    const T* x = call.inputs[0].as<T>();
+    T* y = call.output.as<T>();
+    for (std::int64_t a = 0; a < v.outer; ++a)
+      for (std::int64_t b = 0; b < v.inner; ++b) {
+        const std::int64_t start = a * v.channels * v.inner + b;
+        double squares = 0;
+        for (std::int64_t c = 0; c < v.channels; ++c) {
+          const double value = x[start + c * v.inner];
+          squares += value * value;
+        }
+        const double scale = 1.0 / std::sqrt(std::max(squares, kL2NormalizeFloor));
+        for (std::int64_t c = 0; c < v.channels; ++c)
+          y[start + c * v.inner] = static_cast<T>(x[start + c * v.inner] * scale);
+      }
   });
 }
 

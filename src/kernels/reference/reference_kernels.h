@@ -55,6 +55,9 @@ void batch_norm_stats(const KernelCall& call);  // kernels/batch_norm.h describe
 void batch_norm(const KernelCall& call);
 void batch_norm_grad(const KernelCall& call);
 void batch_norm_grad_params(const KernelCall& call);
+// x / sqrt(max(sum of squares, kL2NormalizeFloor)) along attrs.axes (all when empty)
+void l2_normalize(const KernelCall& call);
+constexpr double kL2NormalizeFloor = 1e-12;  // TensorFlow's epsilon in tf.nn.l2_normalize
 
 // Applies a fused dense layer's activation in place (shared with the cpu kernel).
 template <typename T>

@@ -1,0 +1,65 @@
+// The cpu backend's matrix products: oneDNN's sgemm for float32 (other dtypes run the reference
+// loops), with a fused Dense layer's bias and activation in one row-parallel pass.
+#include <dnnl.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "kernels/cpu/cpu_kernels.h"
+#include "kernels/reference/reference_kernels.h"
+
+namespace keras::kernels::cpu {
+
+namespace {
+
+void check(dnnl_status_t status, const char* what) {
+  if (status != dnnl_success)
+    throw std::runtime_error(std::string("oneDNN ") + what + " failed with status " +
+                             std::to_string(status));
+}
+
+// C = op(A) op(B) for float32 via oneDNN (row-major); other dtypes use the reference loops.
+bool sgemm(const KernelCall& call, float beta) {
+  if (call.output.dtype != DType::float32) return false;
+  const Shape& x = call.inputs[0].shape;
+  const Shape& w = call.inputs[1].shape;
+  bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  std::int64_t k = ta ? x[0] : x.back();
+  std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
+  std::int64_t n = tb ? w[0] : w[1];
+  if (m == 0 || n == 0) return true;
+  check(dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, call.inputs[0].as<float>(),
+                   ta ? m : k, call.inputs[1].as<float>(), tb ? k : n, beta,
+                   call.output.as<float>(), n),
+        "sgemm");
+  return true;
+}
+
+}  // namespace
+
+void matmul(const KernelCall& call) {
+  if (!sgemm(call, 0.0f)) reference::matmul(call);
+}
+
+void fused_dense(const KernelCall& call) {
+  if (!sgemm(call, 0.0f)) return reference::fused_dense(call);
+  const std::int64_t n = call.output.shape.back();
+  const std::int64_t rows = n ? call.output.numel / n : 0;
+  float* y = call.output.as<float>();
+  const float* bias = call.inputs.size() > 2 ? call.inputs[2].as<float>() : nullptr;
+  const OpKind activation = call.attrs->activation;
+  // Bias and activation in one pass over the product, row-parallel.
+#pragma omp parallel for schedule(static) if (rows * n > 32768)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    float* row = y + r * n;
+    if (bias)
+      for (std::int64_t j = 0; j < n; ++j) row[j] += bias[j];
+    if (activation == OpKind::kRelu && call.attrs->alpha == 0 && call.attrs->beta < 0) {
+      for (std::int64_t j = 0; j < n; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+    } else if (activation != OpKind::kCount) {
+      reference::apply_activation(*call.attrs, row, n);
+    }
+  }
+}
+
+}  // namespace keras::kernels::cpu

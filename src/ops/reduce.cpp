@@ -1,0 +1,123 @@
+// Reductions (Sum, Mean, Max, Min, Prod over attrs.axes, attrs.keepdims; ArgMax, ArgMin along
+// attrs.axis) and the broadcasts their gradients are made of (BroadcastLike, SumLike, MeanGrad).
+// Kernels: kernels/reference/reduce.cpp, kernels/cpu/reduce.cpp.
+#include "keras/backend/backend.h"
+#include "kernels/cpu/cpu_kernels.h"
+#include "kernels/reference/reference_kernels.h"
+#include "ops/op_def.h"
+
+namespace keras::ops {
+
+namespace {
+
+namespace K = keras::backend;
+
+Shape reduce_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  const Shape& x = *in[0];
+  std::vector<bool> reduced(x.size(), attrs.axes.empty());
+  for (int axis : attrs.axes)
+    reduced[static_cast<std::size_t>(normalize_axis(op, axis, static_cast<int>(x.size())))] = true;
+  Shape out;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!reduced[i])
+      out.push_back(x[i]);
+    else if (attrs.keepdims)
+      out.push_back(1);
+  }
+  return out;
+}
+
+Shape arg_reduce_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  Shape out = *in[0];
+  int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
+  out.erase(out.begin() + axis);
+  return out;
+}
+
+DType index_dtype(OpKind, const std::vector<DType>&, const Attrs&) {
+  return DType::int64;
+}
+
+// BroadcastLike(g, x), SumLike(g, x), MeanGrad(g, x): shaped like x.
+Shape like_second(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+  expect_inputs(op, in, 2);
+  return *in[1];
+}
+
+Grads sum_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {broadcast_like(g, input(n, 0), n.attrs)};
+}
+Grads mean_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  Attrs attrs;
+  attrs.axes = n.attrs.axes;
+  attrs.keepdims = n.attrs.keepdims;
+  return {K::make_node(OpKind::kMeanGrad, {g, input(n, 0)}, attrs)};
+}
+Grads extremum_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+  SymbolicTensor x = input(n, 0);
+  return {broadcast_like(g, x, n.attrs) * K::equal(x, broadcast_like(y, x, n.attrs))};
+}
+Grads prod_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+  return {broadcast_like(g * y, input(n, 0), n.attrs) / input(n, 0)};
+}
+Grads broadcast_like_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  if (n.attrs.numpy_broadcast) return {unbroadcast(g, input(n, 0)), SymbolicTensor()};
+  return {K::sum(g, n.attrs.axes, n.attrs.keepdims), SymbolicTensor()};
+}
+Grads sum_like_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  Attrs attrs;
+  attrs.numpy_broadcast = true;
+  return {K::make_node(OpKind::kBroadcastLike, {g, input(n, 0)}, attrs), SymbolicTensor()};
+}
+Grads mean_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {K::mean(g, n.attrs.axes, n.attrs.keepdims), SymbolicTensor()};
+}
+
+OpDef reduction(OpKind op, const char* name, GradientRule gradient) {
+  return {.op = op,
+          .name = name,
+          .shape = &reduce_shape,
+          .gradient = gradient,
+          .reference = KERAS_KERNEL(kernels::reference::reduce)};
+}
+
+OpDef arg_reduction(OpKind op, const char* name) {
+  return {.op = op,
+          .name = name,
+          .shape = &arg_reduce_shape,
+          .dtype = &index_dtype,
+          .gradient = &no_gradient,  // piecewise constant
+          .reference = KERAS_KERNEL(kernels::reference::arg_reduce)};
+}
+
+}  // namespace
+
+void register_reduce_ops(OpTable& table) {
+  table.add(reduction(OpKind::kSum, "Sum", &sum_grad));
+  table.add(reduction(OpKind::kMean, "Mean", &mean_grad));
+  table.add(reduction(OpKind::kMax, "Max", &extremum_grad));
+  table.add(reduction(OpKind::kMin, "Min", &extremum_grad));
+  table.add(reduction(OpKind::kProd, "Prod", &prod_grad));
+  table.add(arg_reduction(OpKind::kArgMax, "ArgMax"));
+  table.add(arg_reduction(OpKind::kArgMin, "ArgMin"));
+  table.add({.op = OpKind::kBroadcastLike,
+             .name = "BroadcastLike",
+             .shape = &like_second,
+             .gradient = &broadcast_like_grad,
+             .reference = KERAS_KERNEL(kernels::reference::broadcast_like)});
+  table.add({.op = OpKind::kSumLike,
+             .name = "SumLike",
+             .shape = &like_second,
+             .gradient = &sum_like_grad,
+             .reference = KERAS_KERNEL(kernels::reference::sum_like),
+             .cpu = KERAS_KERNEL(kernels::cpu::sum_like)});
+  table.add({.op = OpKind::kMeanGrad,
+             .name = "MeanGrad",
+             .shape = &like_second,
+             .gradient = &mean_grad_grad,
+             .reference = KERAS_KERNEL(kernels::reference::broadcast_like)});
+}
+
+}  // namespace keras::ops

@@ -1,0 +1,211 @@
+// Shape ops: Reshape (attrs.shape, one -1 allowed), Transpose (attrs.axes), Concatenate and Slice
+// along attrs.axis ([attrs.begin, attrs.end)), SliceGrad (Slice's gradient: g zero-padded to the
+// input's shape) and Pad (zeros, attrs.pad_begin / pad_end per axis). Kernels:
+// kernels/reference/shape.cpp and, for Pad, kernels/reference/conv.cpp. The executor aliases
+// reshapes and prefix slices instead of copying.
+#include <stdexcept>
+
+#include "keras/backend/backend.h"
+#include "kernels/reference/reference_kernels.h"
+#include "ops/op_def.h"
+
+namespace keras::ops {
+
+namespace {
+
+namespace K = keras::backend;
+
+Shape reshape_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  const Shape& x = *in[0];
+  Shape target = attrs.shape;
+  std::int64_t known = 1;
+  int unknown = -1;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] < 0) {
+      if (unknown >= 0)
+        fail(op, "can only infer one unknown dimension in " + shape_to_string(target));
+      unknown = static_cast<int>(i);
+    } else {
+      known *= target[i];
+    }
+  }
+  std::int64_t numel = shape_numel(x);
+  if (numel < 0) return target;  // resolved at run time
+  if (unknown >= 0) {
+    if (known == 0 || numel % known != 0)
+      fail(op, "cannot reshape a tensor of shape " + shape_to_string(x) + " into " +
+                   shape_to_string(target));
+    target[static_cast<std::size_t>(unknown)] = numel / known;
+  } else if (known != numel) {
+    fail(op, "cannot reshape a tensor of shape " + shape_to_string(x) + " (" +
+                 std::to_string(numel) + " elements) into " + shape_to_string(target));
+  }
+  return target;
+}
+
+Shape transpose_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  const Shape& x = *in[0];
+  if (attrs.axes.size() != x.size())
+    fail(op, "the permutation has " + std::to_string(attrs.axes.size()) +
+                 " axes, the tensor has rank " + std::to_string(x.size()));
+  Shape out;
+  std::vector<bool> seen(x.size(), false);
+  for (int a : attrs.axes) {
+    int axis = normalize_axis(op, a, static_cast<int>(x.size()));
+    if (seen[static_cast<std::size_t>(axis)])
+      fail(op, "the permutation repeats axis " + std::to_string(a));
+    seen[static_cast<std::size_t>(axis)] = true;
+    out.push_back(x[static_cast<std::size_t>(axis)]);
+  }
+  return out;
+}
+
+Shape concatenate_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  if (in.empty()) fail(op, "needs at least one input");
+  Shape out = *in[0];
+  int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
+  for (std::size_t i = 1; i < in.size(); ++i) {
+    const Shape& s = *in[i];
+    if (s.size() != out.size())
+      fail(op, "all inputs need the same rank, got " + shape_to_string(*in[0]) + " and " +
+                   shape_to_string(s));
+    for (std::size_t d = 0; d < s.size(); ++d) {
+      if (static_cast<int>(d) == axis) {
+        out[d] = (out[d] < 0 || s[d] < 0) ? -1 : out[d] + s[d];
+      } else if (dims_conflict(out[d], s[d])) {
+        fail(op, "shapes " + shape_to_string(*in[0]) + " and " + shape_to_string(s) +
+                     " differ outside the concatenation axis " + std::to_string(attrs.axis));
+      } else if (out[d] < 0) {
+        out[d] = s[d];
+      }
+    }
+  }
+  return out;
+}
+
+Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  Shape out = *in[0];
+  int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
+  std::int64_t dim = out[static_cast<std::size_t>(axis)];
+  if (attrs.begin < 0 || attrs.end < attrs.begin || (dim >= 0 && attrs.end > dim))
+    fail(op, "range [" + std::to_string(attrs.begin) + ", " + std::to_string(attrs.end) +
+                 ") is out of bounds for axis " + std::to_string(attrs.axis) + " of " +
+                 shape_to_string(out));
+  out[static_cast<std::size_t>(axis)] = attrs.end - attrs.begin;
+  return out;
+}
+
+// SliceGrad(g, x): shaped like x.
+Shape slice_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+  expect_inputs(op, in, 2);
+  return *in[1];
+}
+
+Shape pad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  Shape out = *in[0];
+  if (attrs.pad_begin.size() != out.size() || attrs.pad_end.size() != out.size())
+    fail(op, "needs padding for each of the " + std::to_string(out.size()) + " axes of " +
+                 shape_to_string(out));
+  for (std::size_t d = 0; d < out.size(); ++d) {
+    if (attrs.pad_begin[d] < 0 || attrs.pad_end[d] < 0) fail(op, "padding must be non-negative");
+    if (out[d] >= 0) out[d] += attrs.pad_begin[d] + attrs.pad_end[d];
+  }
+  return out;
+}
+
+Grads reshape_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {K::reshape(g, n.inputs[0]->shape)};
+}
+
+Grads transpose_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  const std::vector<int>& axes = n.attrs.axes;
+  std::vector<int> inverse(axes.size());
+  int rank = static_cast<int>(axes.size());
+  for (int i = 0; i < rank; ++i) {
+    int axis = axes[static_cast<std::size_t>(i)];
+    inverse[static_cast<std::size_t>(axis < 0 ? axis + rank : axis)] = i;
+  }
+  return {K::permute_dimensions(g, inverse)};
+}
+
+Grads concatenate_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+  Grads grads;
+  int rank = y.ndim();
+  int axis = n.attrs.axis < 0 ? n.attrs.axis + rank : n.attrs.axis;
+  std::int64_t offset = 0;
+  for (const auto& x : n.inputs) {
+    std::int64_t dim = x->shape[static_cast<std::size_t>(axis)];
+    if (dim < 0)
+      throw std::invalid_argument(
+          "K::gradients: cannot differentiate a concatenation along an unknown dimension");
+    grads.push_back(K::slice(g, axis, offset, offset + dim));
+    offset += dim;
+  }
+  return grads;
+}
+
+Grads slice_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {K::make_node(OpKind::kSliceGrad, {g, input(n, 0)}, n.attrs)};
+}
+
+Grads slice_grad_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+  const Attrs& a = n.attrs;
+  std::int64_t width =
+      n.inputs[0]->shape[static_cast<std::size_t>(a.axis < 0 ? a.axis + y.ndim() : a.axis)];
+  return {K::slice(g, a.axis, a.begin, a.begin + width), SymbolicTensor()};
+}
+
+Grads pad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  const Attrs& a = n.attrs;
+  SymbolicTensor dx = g;
+  const Shape& x_shape = n.inputs[0]->shape;
+  for (std::size_t d = 0; d < x_shape.size(); ++d) {
+    if (a.pad_begin[d] == 0 && a.pad_end[d] == 0) continue;
+    if (x_shape[d] < 0)
+      throw std::invalid_argument(
+          "K::gradients: cannot differentiate a padding of an unknown dimension");
+    dx = K::slice(dx, static_cast<int>(d), a.pad_begin[d], a.pad_begin[d] + x_shape[d]);
+  }
+  return {dx};
+}
+
+}  // namespace
+
+void register_shape_ops(OpTable& table) {
+  table.add({.op = OpKind::kReshape,
+             .name = "Reshape",
+             .shape = &reshape_shape,
+             .gradient = &reshape_grad,
+             .reference = KERAS_KERNEL(kernels::reference::reshape)});
+  table.add({.op = OpKind::kTranspose,
+             .name = "Transpose",
+             .shape = &transpose_shape,
+             .gradient = &transpose_grad,
+             .reference = KERAS_KERNEL(kernels::reference::transpose)});
+  table.add({.op = OpKind::kConcatenate,
+             .name = "Concatenate",
+             .shape = &concatenate_shape,
+             .gradient = &concatenate_grad,
+             .reference = KERAS_KERNEL(kernels::reference::concatenate)});
+  table.add({.op = OpKind::kSlice,
+             .name = "Slice",
+             .shape = &slice_shape,
+             .gradient = &slice_grad,
+             .reference = KERAS_KERNEL(kernels::reference::slice)});
+  table.add({.op = OpKind::kSliceGrad,
+             .name = "SliceGrad",
+             .shape = &slice_grad_shape,
+             .gradient = &slice_grad_grad,
+             .reference = KERAS_KERNEL(kernels::reference::slice_grad)});
+  table.add({.op = OpKind::kPad,
+             .name = "Pad",
+             .shape = &pad_shape,
+             .gradient = &pad_grad,
+             .reference = KERAS_KERNEL(kernels::reference::pad)});
+}
+
+}  // namespace keras::ops
