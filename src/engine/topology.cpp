@@ -85,8 +85,11 @@ nlohmann::json InputLayer::get_config() const {
 std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
   Options o;
   Shape shape;
-  for (const auto& d : config.at("batch_input_shape"))
-    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+  // Keras 3 names it batch_shape.
+  const char* key = !config.contains("batch_input_shape") && config.contains("batch_shape")
+                        ? "batch_shape"
+                        : "batch_input_shape";
+  for (const auto& d : config.at(key)) shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
   o.batch_input_shape = shape;
   o.name = config.value("name", "");
   o.dtype = config.value("dtype", "");
@@ -466,6 +469,50 @@ namespace {
 bool is_sequential(const Layer& layer) {
   return layer.class_name() == "Sequential";
 }
+
+// The tensors a Keras 3 call node reads: every {"class_name": "__keras_tensor__", "config":
+// {"keras_history": [layer, node, tensor]}} in its arguments, in order.
+void keras3_tensor_refs(const nlohmann::json& value, std::vector<nlohmann::json>& out) {
+  if (value.is_array()) {
+    for (const auto& v : value) keras3_tensor_refs(v, out);
+  } else if (value.is_object()) {
+    if (value.value("class_name", "") == "__keras_tensor__" && value.contains("config") &&
+        value["config"].contains("keras_history")) {
+      out.push_back(value["config"]["keras_history"]);
+      return;
+    }
+    for (const auto& [key, v] : value.items()) keras3_tensor_refs(v, out);
+  }
+}
+
+// A call node as Keras 2 writes it ([[layer, node, tensor, kwargs], ...]) from either Keras 2's
+// list or Keras 3's {"args": [...], "kwargs": {...}}. Keras 3 counts the calls of a nested
+// Sequential from 0, Keras 2 from 1 (its call 0 builds it), so such references are shifted.
+nlohmann::json keras2_node(const nlohmann::json& node, const std::set<std::string>& sequentials) {
+  if (!node.is_object()) return node;
+  if (!node.contains("args"))
+    throw std::invalid_argument(
+        "Model config: a call node should be a list or Keras 3's "
+        "{\"args\": ..., \"kwargs\": ...}, got " +
+        node.dump());
+  std::vector<nlohmann::json> refs;
+  keras3_tensor_refs(node["args"], refs);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& ref : refs) {
+    if (!ref.is_array() || ref.size() != 3 || !ref[0].is_string() || !ref[1].is_number_integer())
+      throw std::invalid_argument("Model config: bad keras_history " + ref.dump());
+    const std::string layer = ref[0].get<std::string>();
+    const int node_index = ref[1].get<int>() + (sequentials.count(layer) ? 1 : 0);
+    out.push_back({layer, node_index, ref[2], nlohmann::json::object()});
+  }
+  return out;
+}
+
+// input_layers / output_layers: Keras 3 writes one reference unnested (["x", 0, 0]).
+nlohmann::json tensor_ref_list(const nlohmann::json& refs) {
+  if (refs.is_array() && !refs.empty() && refs[0].is_string()) return nlohmann::json::array({refs});
+  return refs;
+}
 }  // namespace
 
 nlohmann::json Model::get_config() const {
@@ -557,6 +604,10 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     return true;
   };
   const auto& layer_list = config.at("layers");
+  std::set<std::string> sequentials;
+  for (const auto& layer_data : layer_list)
+    if (layer_data.value("class_name", "") == "Sequential")
+      sequentials.insert(layer_data.value("name", layer_data.at("config").value("name", "")));
   for (const auto& layer_data : layer_list) {
     const std::string class_name = layer_data.at("class_name").get<std::string>();
     LayerPtr layer;
@@ -565,7 +616,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
           std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_data.at("config")));
       keep.push_back(input->make_input());
       layer = input;
-    } else if (class_name == "Model") {
+    } else if (class_name == "Model" || class_name == "Functional") {
       layer = Model::from_config(layer_data.at("config"), layer_factory);
     } else {
       layer = layer_factory(
@@ -576,7 +627,8 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     }
     created[layer_data.value("name", layer->name())] = layer;
     for (const auto& node_data : layer_data.value("inbound_nodes", nlohmann::json::array()))
-      unprocessed[layer_data.value("name", layer->name())].push_back(node_data);
+      unprocessed[layer_data.value("name", layer->name())].push_back(
+          keras2_node(node_data, sequentials));
   }
   // Keras's loop: process every layer's pending calls in config order until none is left (a call
   // waits when an input comes from a call not made yet).
@@ -596,8 +648,10 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
                                   unprocessed.begin()->first + "\" read calls that never happen");
   }
   std::vector<SymbolicTensor> inputs, outputs;
-  for (const auto& ref : config.at("input_layers")) inputs.push_back(output_of(ref).value());
-  for (const auto& ref : config.at("output_layers")) outputs.push_back(output_of(ref).value());
+  for (const auto& ref : tensor_ref_list(config.at("input_layers")))
+    inputs.push_back(output_of(ref).value());
+  for (const auto& ref : tensor_ref_list(config.at("output_layers")))
+    outputs.push_back(output_of(ref).value());
   return std::make_shared<Model>(TensorList{inputs}, TensorList{outputs},
                                  config.value("name", std::string()));
 }

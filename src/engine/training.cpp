@@ -396,7 +396,8 @@ void Model::make_predict_function() {
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
-std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what) const {
+std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what,
+                                              bool batched) const {
   const_cast<Model*>(this)->ensure_graph();
   const std::vector<std::string> names = input_names();
   std::vector<Tensor> arrays;
@@ -441,6 +442,14 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
                                   expects);
     for (int d = 0; d < a.ndim(); ++d) {
       std::int64_t expected = in.shape()[static_cast<std::size_t>(d)];
+      if (d == 0 && batched && expected > 0 && a.shape()[0] > expected) {
+        if (a.shape()[0] % expected != 0)
+          throw std::invalid_argument(
+              "In a stateful network, you should only pass inputs with a number of samples that "
+              "can be divided by the batch size. Found: " +
+              std::to_string(a.shape()[0]) + " samples");
+        continue;
+      }
       if (expected >= 0 && expected != a.shape()[static_cast<std::size_t>(d)])
         throw std::invalid_argument("Error when checking input: expected " + input_name +
                                     " to have shape " + shape_text(in.shape()) +
@@ -663,7 +672,7 @@ callbacks::History Model::fit(const Tensor& x, const Tensor& y, const FitOptions
 
 callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitOptions& options) {
   require_compiled("training/testing");
-  std::vector<Tensor> xs = standardize_inputs(x_in, "input");
+  std::vector<Tensor> xs = standardize_inputs(x_in, "input", true);
   std::vector<Tensor> ys = standardize_targets(y_in, "target");
   check_samples(xs, ys);
   if (options.batch_size <= 0)
@@ -816,7 +825,7 @@ std::vector<double> Model::evaluate(const Tensor& x, const Tensor& y,
 std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
                                     const EvaluateOptions& options) {
   require_compiled("training/testing");
-  std::vector<Tensor> xs = standardize_inputs(x, "input");
+  std::vector<Tensor> xs = standardize_inputs(x, "input", true);
   std::vector<Tensor> ys = standardize_targets(y, "target");
   check_samples(xs, ys);
   if (options.batch_size <= 0)
@@ -837,7 +846,7 @@ Tensor Model::predict(const Tensor& x, const PredictOptions& options) {
 }
 
 std::vector<Tensor> Model::predict(const Arrays& x_in, const PredictOptions& options) {
-  std::vector<Tensor> xs = standardize_inputs(x_in, "input");
+  std::vector<Tensor> xs = standardize_inputs(x_in, "input", true);
   if (options.batch_size <= 0)
     throw std::invalid_argument("predict: batch_size must be positive, got " +
                                 std::to_string(options.batch_size));
