@@ -396,8 +396,7 @@ void Model::make_predict_function() {
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
-std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what,
-                                              bool batched) const {
+std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what) const {
   const_cast<Model*>(this)->ensure_graph();
   const std::vector<std::string> names = input_names();
   std::vector<Tensor> arrays;
@@ -442,7 +441,9 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what,
                                   expects);
     for (int d = 0; d < a.ndim(); ++d) {
       std::int64_t expected = in.shape()[static_cast<std::size_t>(d)];
-      if (d == 0 && batched && expected > 0 && a.shape()[0] > expected) {
+      // A fixed batch size (a stateful model's) need only divide the number of samples, which
+      // fit, evaluate and predict split into batches: Keras does not check the batch axis.
+      if (d == 0 && expected > 0 && a.shape()[0] > expected) {
         if (a.shape()[0] % expected != 0)
           throw std::invalid_argument(
               "In a stateful network, you should only pass inputs with a number of samples that "
@@ -672,7 +673,7 @@ callbacks::History Model::fit(const Tensor& x, const Tensor& y, const FitOptions
 
 callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitOptions& options) {
   require_compiled("training/testing");
-  std::vector<Tensor> xs = standardize_inputs(x_in, "input", true);
+  std::vector<Tensor> xs = standardize_inputs(x_in, "input");
   std::vector<Tensor> ys = standardize_targets(y_in, "target");
   check_samples(xs, ys);
   if (options.batch_size <= 0)
@@ -825,7 +826,7 @@ std::vector<double> Model::evaluate(const Tensor& x, const Tensor& y,
 std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
                                     const EvaluateOptions& options) {
   require_compiled("training/testing");
-  std::vector<Tensor> xs = standardize_inputs(x, "input", true);
+  std::vector<Tensor> xs = standardize_inputs(x, "input");
   std::vector<Tensor> ys = standardize_targets(y, "target");
   check_samples(xs, ys);
   if (options.batch_size <= 0)
@@ -846,7 +847,7 @@ Tensor Model::predict(const Tensor& x, const PredictOptions& options) {
 }
 
 std::vector<Tensor> Model::predict(const Arrays& x_in, const PredictOptions& options) {
-  std::vector<Tensor> xs = standardize_inputs(x_in, "input", true);
+  std::vector<Tensor> xs = standardize_inputs(x_in, "input");
   if (options.batch_size <= 0)
     throw std::invalid_argument("predict: batch_size must be positive, got " +
                                 std::to_string(options.batch_size));

@@ -182,16 +182,29 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
       continue;
     }
     LayerPtr layer;
-    if (class_name == "Sequential")
+    if (class_name == "Sequential") {
       layer = Sequential::from_config(entry.at("config"), layer_factory);
-    else if (class_name == "Model" || class_name == "Functional")
+    } else if (class_name == "Model" || class_name == "Functional") {
       layer = Model::from_config(entry.at("config"), layer_factory);
-    else
+    } else if (model->layers_.empty() && from_input_layer && entry.contains("config") &&
+               entry["config"].is_object()) {
+      // The first layer takes the InputLayer's shape, as Keras 2 writes it (batch_input_shape).
+      nlohmann::json first = entry;
+      nlohmann::json shape = nlohmann::json::array();
+      for (std::int64_t d : *build_input_shape)
+        shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
+      first["config"]["batch_input_shape"] = shape;
+      first["config"].erase("input_shape");
+      first["config"].erase("batch_size");
+      layer = layer_factory(first);
+      from_input_layer = false;  // the layer's own input is the model's
+    } else {
       layer = layer_factory(entry);
+    }
     if (!layer)
       throw std::invalid_argument("Sequential config: the layer factory made no layer for " +
                                   class_name);
-    if (model->layers_.empty() && from_input_layer)
+    if (model->layers_.empty() && from_input_layer)  // a model as the first layer
       make_input(*build_input_shape, dtype_name(layer->input_dtype()), *layer);
     model->add(layer);
   }

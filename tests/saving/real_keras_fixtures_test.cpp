@@ -129,7 +129,9 @@ TEST(RealKerasFixtures, WritesOurFilesOfTheSameModels) {
   const fs::path out = env ? fs::path(env) : fs::temp_directory_path() / "keras_real_keras_ours";
   fs::create_directories(out);
   nlohmann::json written = nlohmann::json::object();
-  for (const auto& [name, writers] : manifest()["models"].items()) {
+  const nlohmann::json m = manifest();
+  ASSERT_FALSE(m["models"].empty());
+  for (const auto& [name, writers] : m["models"].items()) {
     SCOPED_TRACE(name);
     backend::clear_session();
     Case source{"tfk", name, "h5"};

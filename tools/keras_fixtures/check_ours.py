@@ -34,7 +34,12 @@ def loaders(folder, name):
     def tfk_json():
         with open(stem + ".json") as f:
             model = tf_keras.models.model_from_json(f.read())
-        model.load_weights(stem + ".weights.h5")
+        # tf_keras 2.13+ reads a name ending in .weights.h5 in Keras 3's layout; keras.cpp's
+        # save_weights writes Keras 2's, which tf_keras reads under another name.
+        legacy_name = stem + "_weights.h5"
+        if not os.path.exists(legacy_name):
+            os.symlink(os.path.abspath(stem + ".weights.h5"), legacy_name)
+        model.load_weights(legacy_name)
         return model
 
     return [

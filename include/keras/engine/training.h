@@ -471,10 +471,7 @@ class Model : public Layer {
   Tensor standardize_weights(const Tensor& y, const Tensor* sample_weight,
                              const ClassWeight& class_weight) const;
   // The arrays of x, y and sample_weight in the model's order, checked and cast.
-  // `batched`: x is split into batches (fit, evaluate, predict), so a stateful model's fixed
-  // batch size need only divide the number of samples, as in Keras.
-  std::vector<Tensor> standardize_inputs(const Arrays& x, const char* what,
-                                         bool batched = false) const;
+  std::vector<Tensor> standardize_inputs(const Arrays& x, const char* what) const;
   std::vector<Tensor> standardize_targets(const Arrays& y, const char* what) const;
   std::vector<Tensor> standardize_sample_weights(const std::vector<Tensor>& y,
                                                  const Arrays* sample_weight,
