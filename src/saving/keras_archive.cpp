@@ -31,10 +31,7 @@
 #include <stdexcept>
 
 #include "keras/backend/backend.h"
-#include "keras/layers/convolutional_recurrent.h"
-#include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
-#include "keras/layers/wrappers.h"
 #include "keras/optimizers.h"
 #include "keras/saving/saving.h"
 #include "saving/hdf5.h"
@@ -82,21 +79,38 @@ struct VariableGroup {
   std::size_t count;
 };
 
+bool is_recurrent(const std::string& class_name) {
+  return class_name == "SimpleRNN" || class_name == "GRU" || class_name == "LSTM" ||
+         class_name == "ConvLSTM2D";
+}
+
+// By class name (a layer called as a temporary, LSTM(4)(x), is held as a copy that need not
+// keep its C++ type); the wrapped layer's class from the wrapper's config.
 void variable_groups(const Layer& layer, const std::string& path, std::vector<VariableGroup>& out) {
+  const std::string cls = layer.class_name();
+  const std::size_t count = layer.weights().size();
   if (const auto* model = dynamic_cast<const Model*>(&layer)) {
     std::vector<std::string> names = layer_paths(*model);
     for (std::size_t k = 0; k < names.size(); ++k)
       variable_groups(*model->layers()[k], path + "/layers/" + names[k], out);
-  } else if (const auto* bidirectional = dynamic_cast<const layers::Bidirectional*>(&layer)) {
-    variable_groups(*bidirectional->forward_layer(), path + "/forward_layer", out);
-    variable_groups(*bidirectional->backward_layer(), path + "/backward_layer", out);
-  } else if (const auto* wrapper = dynamic_cast<const layers::TimeDistributed*>(&layer)) {
-    variable_groups(*wrapper->layer(), path + "/layer", out);
-  } else if (dynamic_cast<const layers::Recurrent*>(&layer) ||
-             dynamic_cast<const layers::ConvLSTM2D*>(&layer)) {
-    out.push_back({path + "/cell/vars", layer.weights().size()});
+  } else if (cls == "Bidirectional") {  // forward weights, then backward ones
+    for (const char* direction : {"/forward_layer", "/backward_layer"}) {
+      out.push_back({path + direction + "/cell/vars", count / 2});
+      out.push_back({path + direction + "/vars", 0});
+    }
+  } else if (cls == "TimeDistributed") {
+    const json inner = layer.get_config().value("layer", json::object());
+    const std::string inner_class = inner.value("class_name", "");
+    if (is_recurrent(inner_class)) {
+      out.push_back({path + "/layer/cell/vars", count});
+      out.push_back({path + "/layer/vars", 0});
+    } else {
+      out.push_back({path + "/layer/vars", count});
+    }
+  } else if (is_recurrent(cls)) {
+    out.push_back({path + "/cell/vars", count});
   } else {
-    out.push_back({path + "/vars", layer.weights().size()});
+    out.push_back({path + "/vars", count});
     return;
   }
   out.push_back({path + "/vars", 0});
