@@ -47,7 +47,9 @@ inline void PrintTo(const Case& c, std::ostream* os) {
   *os << c.writer << "/" << c.model << " (" << c.kind << ")";
 }
 
-inline std::vector<Case> all_cases() {
+// Every model x file kind; with `next_step`, the whole-model files (which hold the optimizer's
+// state) of the models whose next training step is deterministic (no Dropout).
+inline std::vector<Case> all_cases(bool next_step = false) {
   std::vector<Case> cases;
   nlohmann::json m = manifest();
   for (const auto& [model, writers] : m["models"].items())
@@ -56,6 +58,12 @@ inline std::vector<Case> all_cases() {
       auto has = [&](const std::string& suffix) {
         return std::find(files.begin(), files.end(), model + suffix) != files.end();
       };
+      if (next_step) {
+        if (!entry.value("deterministic_step", false)) continue;
+        for (const char* kind : {"h5", "keras"})
+          if (has(std::string(".") + kind)) cases.push_back({writer, model, kind});
+        continue;
+      }
       if (has(".h5")) cases.push_back({writer, model, "h5"});
       if (has(".keras")) cases.push_back({writer, model, "keras"});
       if (has(".json") && has(weights_suffix(writer)))
