@@ -20,13 +20,20 @@ so that a broken binary fails the run early):
 With --model cnn, both sides get --model cnn (and --train-samples N when
 given), and PyTorch is also tried in its channels_last memory format.
 
+--python may be given several times: each PyTorch (Debian's 1.13 under
+/usr/bin/python3, PyPI's 2.x in a virtualenv) is measured at its best and the
+report gives keras.cpp's ratio to each. A PyTorch 2.x is also tried through
+torch.compile (--no-compile skips that); one that links its own MKL (PyPI's
+wheels) gets no OpenBLAS variants.
+
 Both sides print one JSON object on the last line of stdout. Test accuracy
 is measured once per framework, at the largest thread count (for PyTorch,
 in its fastest training configuration).
 
 Example:
   /usr/bin/python3 benchmarks/vs_pytorch/compare_mlp.py \\
-      --keras-bin build/benchmarks/keras_mlp_bench --threads 1,2 --accuracy-epochs 5
+      --keras-bin build/benchmarks/keras_mlp_bench --threads 1,2 --accuracy-epochs 5 \\
+      --python /usr/bin/python3 --python /work/venv-torch/bin/python
 """
 
 import argparse
@@ -143,6 +150,8 @@ def describe(cfg):
         parts.append(f"preload {Path(cfg['blas']['LD_LIBRARY_PATH']).name}")
     if cfg.get("memory_format"):
         parts.append(f"memory_format={cfg['memory_format']}")
+    if cfg.get("compile"):
+        parts.append("torch.compile")
     return " ".join(parts)
 
 
@@ -152,8 +161,9 @@ MODEL_ARGS = []  # --model / --train-samples, for both sides; set in main()
 
 def torch_cmd(cfg, extra=()):
     fmt = ["--memory-format", cfg["memory_format"]] if cfg.get("memory_format") else []
+    compiled = ["--compile"] if cfg.get("compile") else []
     return [PYTHON, str(TORCH_SCRIPT), "--threads", str(cfg["threads"]),
-            "--torch-threads", str(cfg["torch_threads"]), *MODEL_ARGS, *fmt, *extra]
+            "--torch-threads", str(cfg["torch_threads"]), *MODEL_ARGS, *fmt, *compiled, *extra]
 
 
 def probe(coretype, blas):
@@ -173,6 +183,10 @@ def openblas_candidates(args):
     notes = []
     system = probe(None, {})
     candidates = []
+    if system["torch_blas_info"] == "mkl":
+        # PyPI's torch 2.x links its own MKL (and oneDNN): OpenBLAS settings do not apply.
+        notes.append(f"torch {system['torch_version']} computes with its own MKL")
+        return [{}], notes, system
     if system["openblas_library"]:
         candidates.append({})
     else:
@@ -204,6 +218,9 @@ def openblas_candidates(args):
 MEMORY_FORMATS = (None,)  # the CNN adds ("contiguous", "channels_last"); set in main()
 
 
+COMPILE_VARIANTS = (False,)  # (False, True) for a PyTorch 2.x peer; set per peer in run_peer()
+
+
 def torch_configs(threads, blas_candidates, coretypes):
     configs = []
     for blas in blas_candidates:
@@ -212,9 +229,11 @@ def torch_configs(threads, blas_candidates, coretypes):
                 splits = (threads, 1) if threads > 1 else (threads,)
                 for torch_threads in splits:
                     for memory_format in MEMORY_FORMATS:
-                        configs.append(dict(threads=threads, torch_threads=torch_threads,
-                                            coretype=coretype, wait_policy=wait_policy, blas=blas,
-                                            memory_format=memory_format))
+                        for compile_model in COMPILE_VARIANTS:
+                            configs.append(dict(threads=threads, torch_threads=torch_threads,
+                                                coretype=coretype, wait_policy=wait_policy,
+                                                blas=blas, memory_format=memory_format,
+                                                compile=compile_model))
     return configs
 
 
@@ -276,8 +295,8 @@ def fmt(value, key):
 
 def print_report(report, skip_keras):
     print()
-    print(f"keras.cpp vs PyTorch, Fashion-MNIST MLP 784-512-512-10 -- {report['machine']['cpu']}, "
-          f"{report['machine']['cpus']} CPUs")
+    print(f"keras.cpp vs PyTorch {report.get('torch_version', '')}, Fashion-MNIST MLP 784-512-512-10 -- "
+          f"{report['machine']['cpu']}, {report['machine']['cpus']} CPUs")
     for note in report["notes"]:
         print(f"note: {note}")
     for entry in report["per_threads"]:
@@ -337,6 +356,89 @@ def machine_info():
             "python": PYTHON}
 
 
+def run_peer(args, thread_counts, keras_results, report):
+    """The PyTorch side of the comparison for one Python (one PyTorch), into report."""
+    global COMPILE_VARIANTS
+    blas_candidates, notes, system_blas = openblas_candidates(args)
+    report["notes"] += notes
+    report["pytorch_system_blas"] = system_blas
+    report["torch_version"] = system_blas.get("torch_version")
+    major = int(str(report["torch_version"]).split(".")[0]) if report["torch_version"] else 1
+    # torch.compile (PyTorch 2.x) is one more configuration to try, kept where it is faster.
+    COMPILE_VARIANTS = (False, True) if major >= 2 and not args.no_compile else (False,)
+
+    # OPENBLAS_CORETYPE variants; if OpenBLAS already picks SkylakeX on its
+    # own, forcing it changes nothing and the variant is not run twice.
+    coretypes = [None, "SkylakeX"]
+    first = system_blas if not blas_candidates[0] else probe(None, blas_candidates[0])
+    detected = first["openblas_corename"]
+    if detected == "SkylakeX" or system_blas["torch_blas_info"] == "mkl":
+        coretypes = [None]
+        if detected == "SkylakeX":
+            report["notes"].append("OpenBLAS detects SkylakeX by itself: the "
+                                   "OPENBLAS_CORETYPE=SkylakeX variant would be the same run, skipped")
+    elif detected is not None:
+        report["notes"].append(f"OpenBLAS detects core {detected} by itself")
+
+    for n in thread_counts:
+        runs = []
+        for index, cfg in enumerate(torch_configs(n, blas_candidates, coretypes)):
+            # One configuration PyTorch cannot run (torch 1.13's channels_last CNN fails in
+            # its first convolution here) is reported and skipped; the others still compete.
+            try:
+                runs.append(dict(run_torch(cfg), config_index=index))
+            except RunFailed as e:
+                first_line = str(e).splitlines()[0]
+                log(f"    skipped: {first_line}")
+                report["notes"].append(f"threads={n}: a PyTorch configuration failed and was "
+                                       f"skipped: {first_line}")
+        if not runs:
+            raise RunFailed(f"PyTorch threads={n}: every configuration failed")
+        entry = {"threads": n, "pytorch_runs": runs}
+        if n in keras_results:
+            entry["keras"] = keras_results[n]
+        report["per_threads"].append(entry)
+
+    # PyTorch accuracy: once, at the largest thread count, in the
+    # configuration that trained fastest; its timings count as one more sample.
+    largest = report["per_threads"][-1]
+    if args.accuracy_epochs > 0:
+        fastest = max(range(len(largest["pytorch_runs"])),
+                      key=lambda i: largest["pytorch_runs"][i]["train_samples_per_s"])
+        cfg = torch_configs(largest["threads"], blas_candidates,
+                            coretypes)[largest["pytorch_runs"][fastest]["config_index"]]
+        run = run_torch(cfg, args.accuracy_epochs)
+        largest["pytorch_runs"].append(run)
+        keras = largest.get("keras")
+        report["accuracy"] = {"epochs": args.accuracy_epochs, "threads": largest["threads"],
+                              "pytorch": run["test_accuracy"], "pytorch_setting": run["setting"],
+                              "keras": keras["test_accuracy"] if keras else None,
+                              "pytorch_all": run.get("test_accuracies"),
+                              "keras_all": keras.get("test_accuracies") if keras else None}
+
+    for entry in report["per_threads"]:
+        entry["pytorch_best"] = best_of(entry["pytorch_runs"])
+        keras = entry.get("keras")
+        entry["ratios"] = {key: keras[key] / entry["pytorch_best"][key]
+                           for key, _, _ in METRICS
+                           if keras and keras.get(key) and entry["pytorch_best"][key]}
+
+
+def print_summary(reports):
+    """keras.cpp / PyTorch for every PyTorch compared, side by side."""
+    print()
+    print("keras.cpp / PyTorch (>1 is keras.cpp ahead for throughput, behind for latency and memory)")
+    header = "".join(f" {'torch ' + str(r['torch_version']):>16}" for r in reports)
+    print(f"  {'threads':<8} {'metric':<30}{header}")
+    for i, entry in enumerate(reports[0]["per_threads"]):
+        for key, label, _ in METRICS:
+            cells = []
+            for r in reports:
+                ratio = r["per_threads"][i]["ratios"].get(key)
+                cells.append(f" {ratio:>15.2f}x" if ratio is not None else f" {'-':>16}")
+            print(f"  {entry['threads']:<8} {label:<30}{''.join(cells)}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Compare keras.cpp against PyTorch on the same MLP.",
@@ -351,8 +453,12 @@ def main():
                         help="directory with OpenBLAS's libblas.so.3 to put under torch with "
                              "LD_PRELOAD (repeatable; default: torch's own BLAS if it is "
                              "OpenBLAS, else /usr/lib/*/openblas-*/)")
-    parser.add_argument("--python", default=sys.executable,
-                        help="Python with torch and numpy for the PyTorch side (default: this one)")
+    parser.add_argument("--python", action="append", default=[],
+                        help="Python with torch and numpy for the PyTorch side (default: this "
+                             "one); repeat it to compare against several PyTorches, e.g. "
+                             "Debian's 1.13 and PyPI's 2.x in a virtualenv")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not try torch.compile with PyTorch 2.x")
     parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
                         help="the MLP (default) or Keras's mnist_cnn")
     parser.add_argument("--train-samples", type=int, default=None,
@@ -376,41 +482,24 @@ def main():
         args.keras_bin = str(Path(args.keras_bin).resolve())
 
     global PYTHON, MODEL_ARGS, MEMORY_FORMATS
-    PYTHON = args.python
     MODEL_ARGS = ["--model", args.model]
     if args.train_samples:
         MODEL_ARGS += ["--train-samples", str(args.train_samples)]
     if args.model == "cnn":
         MEMORY_FORMATS = ("contiguous", "channels_last")
     start = time.perf_counter()
-    report = {"machine": machine_info(), "recipe": {
+    recipe = {
         "model": "784 -> Dense 512 relu -> Dropout 0.2 -> Dense 512 relu -> Dropout 0.2 -> Dense 10 softmax"
                  if args.model == "mlp" else
                  "28x28x1 -> Conv2D 32 3x3 relu -> Conv2D 64 3x3 relu -> MaxPooling 2x2 -> Dropout 0.25 "
                  "-> Flatten -> Dense 128 relu -> Dropout 0.5 -> Dense 10 softmax",
         "loss": "categorical cross-entropy", "optimizer": "Adam lr=1e-3 b1=0.9 b2=0.999 eps=1e-7",
-        "train_batch": 128, "infer_batch": 1024, "data": "Fashion-MNIST, x/255"},
-        "thread_counts": thread_counts, "per_threads": [], "notes": []}
+        "train_batch": 128, "infer_batch": 1024, "data": "Fashion-MNIST, x/255"}
+    reports = []
     try:
         load = os.getloadavg()[0]
-        if load > 0.5:
-            report["notes"].append(f"load average {load:.2f} at start: other processes are using "
-                                   "the CPUs, timings will be low and noisy")
-        blas_candidates, notes, system_blas = openblas_candidates(args)
-        report["notes"] += notes
-        report["pytorch_system_blas"] = system_blas
-
-        # OPENBLAS_CORETYPE variants; if OpenBLAS already picks SkylakeX on its
-        # own, forcing it changes nothing and the variant is not run twice.
-        coretypes = [None, "SkylakeX"]
-        first = system_blas if not blas_candidates[0] else probe(None, blas_candidates[0])
-        detected = first["openblas_corename"]
-        if detected == "SkylakeX":
-            coretypes = [None]
-            report["notes"].append("OpenBLAS detects SkylakeX by itself: the "
-                                   "OPENBLAS_CORETYPE=SkylakeX variant would be the same run, skipped")
-        elif detected is not None:
-            report["notes"].append(f"OpenBLAS detects core {detected} by itself")
+        load_note = (f"load average {load:.2f} at start: other processes are using the CPUs, "
+                     "timings will be low and noisy") if load > 0.5 else None
 
         # keras.cpp first, so that a broken binary fails the run early.
         keras_results = {}
@@ -421,59 +510,25 @@ def main():
                 if acc_epochs and "test_accuracy" not in keras_results[n]:
                     raise RunFailed("keras.cpp: --accuracy-epochs given but its JSON has no test_accuracy")
 
-        for n in thread_counts:
-            runs = []
-            for index, cfg in enumerate(torch_configs(n, blas_candidates, coretypes)):
-                # One configuration PyTorch cannot run (torch 1.13's channels_last CNN fails in
-                # its first convolution here) is reported and skipped; the others still compete.
-                try:
-                    runs.append(dict(run_torch(cfg), config_index=index))
-                except RunFailed as e:
-                    first_line = str(e).splitlines()[0]
-                    log(f"    skipped: {first_line}")
-                    report["notes"].append(f"threads={n}: a PyTorch configuration failed and was "
-                                           f"skipped: {first_line}")
-            if not runs:
-                raise RunFailed(f"PyTorch threads={n}: every configuration failed")
-            entry = {"threads": n, "pytorch_runs": runs}
-            if n in keras_results:
-                entry["keras"] = keras_results[n]
-            report["per_threads"].append(entry)
-
-        # PyTorch accuracy: once, at the largest thread count, in the
-        # configuration that trained fastest; its timings count as one more sample.
-        largest = report["per_threads"][-1]
-        if args.accuracy_epochs > 0:
-            fastest = max(range(len(largest["pytorch_runs"])),
-                          key=lambda i: largest["pytorch_runs"][i]["train_samples_per_s"])
-            cfg = torch_configs(largest["threads"], blas_candidates,
-                                coretypes)[largest["pytorch_runs"][fastest]["config_index"]]
-            run = run_torch(cfg, args.accuracy_epochs)
-            largest["pytorch_runs"].append(run)
-            keras = largest.get("keras")
-            report["accuracy"] = {"epochs": args.accuracy_epochs, "threads": largest["threads"],
-                                  "pytorch": run["test_accuracy"], "pytorch_setting": run["setting"],
-                                  "keras": keras["test_accuracy"] if keras else None,
-                                  "pytorch_all": run.get("test_accuracies"),
-                                  "keras_all": keras.get("test_accuracies") if keras else None}
-
-        for entry in report["per_threads"]:
-            entry["pytorch_best"] = best_of(entry["pytorch_runs"])
-
-        for entry in report["per_threads"]:
-            keras = entry.get("keras")
-            entry["ratios"] = {key: keras[key] / entry["pytorch_best"][key]
-                               for key, _, _ in METRICS
-                               if keras and keras.get(key) and entry["pytorch_best"][key]}
+        for python in args.python or [sys.executable]:
+            PYTHON = python
+            report = {"machine": machine_info(), "recipe": recipe, "thread_counts": thread_counts,
+                      "per_threads": [], "notes": [load_note] if load_note else []}
+            run_peer(args, thread_counts, keras_results, report)
+            reports.append(report)
     except RunFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
 
-    report["elapsed_s"] = time.perf_counter() - start
-    print_report(report, args.skip_keras)
+    elapsed = time.perf_counter() - start
+    for report in reports:
+        report["elapsed_s"] = elapsed
+        print_report(report, args.skip_keras)
+    if len(reports) > 1 and not args.skip_keras:
+        print_summary(reports)
     if args.json_out:
         with open(args.json_out, "w") as f:
-            json.dump(report, f, indent=2)
+            json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
             f.write("\n")
         print(f"results written to {args.json_out}")
     return 0

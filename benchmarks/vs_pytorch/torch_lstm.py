@@ -54,7 +54,7 @@ def build_model(torch):
     return LSTMClassifier()
 
 
-base.build_model = build_model
+base.build_eager_model = build_model  # torch_mlp.build_model adds --compile
 
 if __name__ == "__main__":
     base.main()

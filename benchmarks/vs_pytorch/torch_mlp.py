@@ -17,9 +17,12 @@ Dropout 0.5 -> Dense 10 softmax), same loss, optimizer and batch; nn.Conv2d
 with xavier_uniform_ (Keras's glorot_uniform has the same fans), in NCHW or,
 with --memory-format channels_last, in torch's channels_last format.
 
+With --compile (PyTorch 2.x), the model runs through torch.compile; compiling happens in the
+warm-up batches, before the timed ones.
+
 Usage:
     torch_mlp.py --threads N [--model mlp|cnn] [--accuracy-epochs E] [--train-epochs T]
-                 [--train-samples N] [--memory-format contiguous|channels_last]
+                 [--train-samples N] [--memory-format contiguous|channels_last] [--compile]
 
 Prints progress on stderr and ONE JSON object on the last line of stdout.
 
@@ -172,9 +175,15 @@ def setup_threads(torch, threads, torch_threads):
 
 MODEL = "mlp"
 MEMORY_FORMAT = "contiguous"
+COMPILE = False  # --compile: torch.compile (PyTorch 2.x), compiled during the warm-up batches
 
 
 def build_model(torch):
+    model = build_eager_model(torch)
+    return torch.compile(model) if COMPILE else model
+
+
+def build_eager_model(torch):
     nn = torch.nn
     if MODEL == "cnn":
         model = nn.Sequential(
@@ -355,6 +364,8 @@ def main():
                         help="accuracy runs (seeds 0..N-1); test_accuracy is their mean, since one "
                              "run's accuracy varies by about a point from seed to seed")
     parser.add_argument("--data-dir", default=str(DATA_DIR))
+    parser.add_argument("--compile", action="store_true",
+                        help="run the model through torch.compile (PyTorch 2.x)")
     parser.add_argument("--probe", action="store_true",
                         help="only report the BLAS / thread configuration, measure nothing")
     args = parser.parse_args()
@@ -371,8 +382,11 @@ def main():
         print(json.dumps(result))
         return
 
-    global MODEL, MEMORY_FORMAT
+    global MODEL, MEMORY_FORMAT, COMPILE
     MODEL, MEMORY_FORMAT = args.model, args.memory_format
+    if args.compile and not hasattr(torch, "compile"):
+        parser.error(f"--compile needs PyTorch 2.x; this is {torch.__version__}")
+    COMPILE = args.compile
     x_train, y_train, x_test, y_test = (torch.from_numpy(a) for a in load_fashion_mnist(args.data_dir))
     if MODEL == "cnn":
         x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
@@ -403,6 +417,7 @@ def main():
         "train_complete": train_samples == args.train_epochs * len(x_timed),
         "model": MODEL,
         "memory_format": MEMORY_FORMAT,
+        "compiled": COMPILE,
         "infer_batch": INFER_BATCH,
         "infer_passes": infer_passes,
     })

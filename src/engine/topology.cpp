@@ -87,7 +87,11 @@ nlohmann::json InputLayer::get_config() const {
 std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
   layers::detail::ConfigReader reader(config, "InputLayer");
   Options o;
-  o.batch_input_shape = reader.shape("batch_input_shape");
+  // Keras 3 names it batch_shape.
+  const char* key = !config.contains("batch_input_shape") && config.contains("batch_shape")
+                        ? "batch_shape"
+                        : "batch_input_shape";
+  o.batch_input_shape = reader.shape(key);
   if (!o.batch_input_shape) reader.fail("batch_input_shape", "is required");
   o.name = reader.string("name", "");
   o.dtype = reader.string("dtype", "");
@@ -467,6 +471,51 @@ namespace {
 bool is_sequential(const Layer& layer) {
   return layer.class_name() == "Sequential";
 }
+
+// The tensors a Keras 3 call node reads: every {"class_name": "__keras_tensor__", "config":
+// {"keras_history": [layer, node, tensor]}} in its arguments, in order.
+void keras3_tensor_refs(const nlohmann::json& value, std::vector<nlohmann::json>& out) {
+  if (value.is_array()) {
+    for (const auto& v : value) keras3_tensor_refs(v, out);
+  } else if (value.is_object()) {
+    if (value.value("class_name", "") == "__keras_tensor__" && value.contains("config") &&
+        value["config"].contains("keras_history")) {
+      out.push_back(value["config"]["keras_history"]);
+      return;
+    }
+    for (const auto& [key, v] : value.items()) keras3_tensor_refs(v, out);
+  }
+}
+
+// A call node as Keras 2 writes it ([[layer, node, tensor, kwargs], ...]) from either Keras 2's
+// list or Keras 3's {"args": [...], "kwargs": {...}}. Keras 3 counts the calls of a nested
+// Sequential from 0, Keras 2 from 1 (its call 0 builds it), so such references are shifted.
+nlohmann::json keras2_node(const nlohmann::json& node, const std::set<std::string>& sequentials) {
+  if (!node.is_object()) return node;
+  if (!node.contains("args"))
+    throw std::invalid_argument(
+        "Model config: a call node should be a list or Keras 3's "
+        "{\"args\": ..., \"kwargs\": ...}, got " +
+        saving::detail::config_excerpt(node));
+  std::vector<nlohmann::json> refs;
+  keras3_tensor_refs(node["args"], refs);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& ref : refs) {
+    if (!ref.is_array() || ref.size() != 3 || !ref[0].is_string() || !ref[1].is_number_integer())
+      throw std::invalid_argument("Model config: bad keras_history " +
+                                  saving::detail::config_excerpt(ref));
+    const std::string layer = ref[0].get<std::string>();
+    const int node_index = ref[1].get<int>() + (sequentials.count(layer) ? 1 : 0);
+    out.push_back({layer, node_index, ref[2], nlohmann::json::object()});
+  }
+  return out;
+}
+
+// input_layers / output_layers: Keras 3 writes one reference unnested (["x", 0, 0]).
+nlohmann::json tensor_ref_list(const nlohmann::json& refs) {
+  if (refs.is_array() && !refs.empty() && refs[0].is_string()) return nlohmann::json::array({refs});
+  return refs;
+}
 }  // namespace
 
 nlohmann::json Model::get_config() const {
@@ -621,6 +670,10 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     return true;
   };
   const auto& layer_list = list_member(config, "layers", "the model config");
+  std::set<std::string> sequentials;  // nested Sequentials (Keras 3 counts their calls from 0)
+  for (const auto& layer_data : layer_list)
+    if (layer_data.is_object() && layer_data.value("class_name", "") == "Sequential")
+      sequentials.insert(string_member(layer_data, "name", "a Sequential layer entry", ""));
   std::size_t index = 0;
   for (const auto& layer_data : layer_list) {
     const std::string where = "layer " + std::to_string(index++);
@@ -632,7 +685,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
       auto input = std::static_pointer_cast<InputLayer>(InputLayer::from_config(layer_config));
       keep.push_back(input->make_input());
       layer = input;
-    } else if (class_name == "Model") {
+    } else if (class_name == "Model" || class_name == "Functional") {
       layer = Model::from_config(layer_config, layer_factory);
     } else {
       layer = layer_factory(nlohmann::json{{"class_name", class_name}, {"config", layer_config}});
@@ -644,7 +697,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     created[name] = layer;
     if (layer_data.contains("inbound_nodes") && !layer_data["inbound_nodes"].is_null())
       for (const auto& node_data : list_member(layer_data, "inbound_nodes", where))
-        unprocessed[name].push_back(node_data);
+        unprocessed[name].push_back(keras2_node(node_data, sequentials));
   }
   // Keras's loop: process every layer's pending calls in config order until none is left (a call
   // waits when an input comes from a call not made yet).
@@ -665,7 +718,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
   }
   std::vector<SymbolicTensor> inputs, outputs;
   for (const char* key : {"input_layers", "output_layers"}) {
-    for (const auto& ref : list_member(config, key, "the model config")) {
+    for (const auto& ref : tensor_ref_list(list_member(config, key, "the model config"))) {
       const std::string where = std::string("an entry of '") + key + "'";
       std::optional<SymbolicTensor> x = output_of(ref, where);
       if (!x) bad_model_config(where + " names a layer call that never happens");

@@ -473,6 +473,16 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
                                   expects);
     for (int d = 0; d < a.ndim(); ++d) {
       std::int64_t expected = in.shape()[static_cast<std::size_t>(d)];
+      // A fixed batch size (a stateful model's) need only divide the number of samples, which
+      // fit, evaluate and predict split into batches: Keras does not check the batch axis.
+      if (d == 0 && expected > 0 && a.shape()[0] > expected) {
+        if (a.shape()[0] % expected != 0)
+          throw std::invalid_argument(
+              "In a stateful network, you should only pass inputs with a number of samples that "
+              "can be divided by the batch size. Found: " +
+              std::to_string(a.shape()[0]) + " samples");
+        continue;
+      }
       if (expected >= 0 && expected != a.shape()[static_cast<std::size_t>(d)])
         throw std::invalid_argument("Error when checking input: expected " + input_name +
                                     " to have shape " + shape_text(in.shape()) +

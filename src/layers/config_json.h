@@ -235,10 +235,21 @@ class ConfigReader {
   // argument").
   void finish() const {
     for (const auto& [key, value] : config_.items())
-      if (!used_.count(key))
+      if (!used_.count(key) && !newer_keras_default(key, value))
         throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
                                     key + "' = " + saving::detail::config_excerpt(value) +
                                     " in the layer config");
+  }
+
+  // Keys that tf.keras 2.x or Keras 3 write for every layer of a kind, at values that mean what
+  // Keras 2.2.4 does without them (no quantization or LoRA, no dropout seed, batch-major RNNs).
+  static bool newer_keras_default(const std::string& key, const nlohmann::json& value) {
+    if (key == "quantization_config" || key == "lora_rank" || key == "lora_alpha" || key == "seed")
+      return value.is_null();
+    // Keras 2.2.4's masked steps repeat the previous output, as zero_output_for_mask=false.
+    if (key == "time_major" || key == "zero_output_for_mask")
+      return value.is_boolean() && !value.get<bool>();
+    return false;
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {

@@ -38,6 +38,10 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
                     std::string name) -> LayerFactory {
     return [f, name](const nlohmann::json& config) { return f(name, config); };
   };
+  const LayerFactory functional = [](const nlohmann::json& config) -> LayerPtr {
+    return Model::from_config(
+        config, [](const nlohmann::json& entry) { return layers::deserialize(entry); });
+  };
   static const std::map<std::string, LayerFactory> table = {
       {"Conv1D", layers::Conv1D::from_config},
       {"Conv2D", layers::Conv2D::from_config},
@@ -104,11 +108,8 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
        }},
       {"Sequential",
        [](const nlohmann::json& config) -> LayerPtr { return Sequential::from_config(config); }},
-      {"Model",
-       [](const nlohmann::json& config) -> LayerPtr {
-         return Model::from_config(
-             config, [](const nlohmann::json& entry) { return layers::deserialize(entry); });
-       }},
+      {"Model", functional},
+      {"Functional", functional},  // tf.keras 2.x's and Keras 3's name of a functional model
       {"Dense", layers::Dense::from_config},
       {"Activation", layers::Activation::from_config},
       {"Dropout", layers::Dropout::from_config},

@@ -68,7 +68,7 @@ void Sequential::add(LayerRef ref) {
     outputs_ = {output};
     return;
   }
-  if (layers_.empty() && layer->batch_input_shape()) {
+  if (layers_.empty() && inputs_.empty() && layer->batch_input_shape()) {
     // The input takes the dtype the first layer wants (Embedding: int32; a model: its input's).
     DType dtype = layer->input_dtype();
     if (auto* model = dynamic_cast<Model*>(layer.get())) dtype = model->input().dtype();
@@ -157,40 +157,67 @@ std::shared_ptr<Sequential> Sequential::from_config(const nlohmann::json& config
         saving::detail::config_excerpt(config));
   }
   auto model = std::make_shared<Sequential>(name);
+  // The model's input, of the shape an InputLayer entry or build_input_shape gives.
+  auto make_input = [&model](const Shape& batch_shape, const std::string& dtype,
+                             const Layer& first) {
+    InputOptions input;
+    input.batch_shape = batch_shape;
+    input.name = first.name() + "_input";
+    input.dtype = dtype;
+    model->inputs_ = {Input(input)};
+    model->set_batch_input_shape(batch_shape);
+  };
+  bool from_input_layer = false;
   for (const auto& entry : *layer_configs) {
     const std::string class_name =
         entry.is_object() && entry.contains("class_name") && entry["class_name"].is_string()
             ? entry["class_name"].get<std::string>()
             : std::string();
-    // Keras 3 (and functional configs) put an InputLayer first: it only gives the input shape.
+    // Keras 3 and tf.keras put an InputLayer first: it gives the input's shape (over the first
+    // layer's own batch_input_shape, which tf.keras writes as [null, null] for an Embedding).
     if (class_name == "InputLayer") {
       const nlohmann::json& c = entry.contains("config") ? entry["config"] : config;
       for (const char* key : {"batch_shape", "batch_input_shape"})
-        if (c.contains(key)) build_input_shape = shape_from_json(c[key], key);
+        if (c.contains(key)) {
+          build_input_shape = shape_from_json(c[key], key);
+          from_input_layer = true;
+        }
       continue;
     }
     LayerPtr layer;
-    if ((class_name == "Sequential" || class_name == "Model") && !entry.contains("config"))
+    if ((class_name == "Sequential" || class_name == "Model" || class_name == "Functional") &&
+        !entry.contains("config"))
       throw std::invalid_argument("Sequential.from_config: the " + class_name +
                                   " in the layers has no 'config'");
-    if (class_name == "Sequential")
+    if (class_name == "Sequential") {
       layer = Sequential::from_config(entry["config"], layer_factory);
-    else if (class_name == "Model")
+    } else if (class_name == "Model" || class_name == "Functional") {
       layer = Model::from_config(entry["config"], layer_factory);
-    else
+    } else if (model->layers_.empty() && from_input_layer && entry.contains("config") &&
+               entry["config"].is_object()) {
+      // The first layer takes the InputLayer's shape, as Keras 2 writes it (batch_input_shape).
+      nlohmann::json first = entry;
+      nlohmann::json shape = nlohmann::json::array();
+      for (std::int64_t d : *build_input_shape)
+        shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
+      first["config"]["batch_input_shape"] = shape;
+      first["config"].erase("input_shape");
+      first["config"].erase("batch_size");
+      layer = layer_factory(first);
+      from_input_layer = false;  // the layer's own input is the model's
+    } else {
       layer = layer_factory(entry);
+    }
     if (!layer)
       throw std::invalid_argument("Sequential config: the layer factory made no layer for " +
                                   class_name);
+    if (model->layers_.empty() && from_input_layer)  // a model as the first layer
+      make_input(*build_input_shape, dtype_name(layer->input_dtype()), *layer);
     model->add(layer);
   }
   if (model->inputs_.empty() && build_input_shape && !model->layers_.empty()) {
-    InputOptions input;
-    input.batch_shape = *build_input_shape;
-    input.name = model->layers_.front()->name() + "_input";
-    input.dtype = dtype_name(model->layers_.front()->input_dtype());
-    model->inputs_ = {Input(input)};
-    model->set_batch_input_shape(*build_input_shape);
+    const Layer& first = *model->layers_.front();
+    make_input(*build_input_shape, dtype_name(first.input_dtype()), first);
     for (const auto& layer : model->layers_) model->connect(layer);
   }
   return model;

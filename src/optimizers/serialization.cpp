@@ -176,13 +176,16 @@ const std::map<std::string, Factory>& factories() {
       {"nadam",
        [](ConfigReader& r) {
          NadamOptions d;
-         NadamOptions o{.lr = r.learning_rate(d.lr),
-                        .beta_1 = r.number("beta_1", d.beta_1),
-                        .beta_2 = r.number("beta_2", d.beta_2),
-                        .epsilon = r.number("epsilon", d.epsilon),
-                        .schedule_decay = r.number("schedule_decay", d.schedule_decay),
-                        .clipnorm = r.number("clipnorm", d.clipnorm),
-                        .clipvalue = r.number("clipvalue", d.clipvalue)};
+         NadamOptions o{
+             .lr = r.learning_rate(d.lr),
+             .beta_1 = r.number("beta_1", d.beta_1),
+             .beta_2 = r.number("beta_2", d.beta_2),
+             .epsilon = r.number("epsilon", d.epsilon),
+             // tf.keras 2.x names Nadam's schedule decay `decay` (it has no
+             // learning-rate decay): read when `schedule_decay` is absent.
+             .schedule_decay = r.number("schedule_decay", r.number("decay", d.schedule_decay)),
+             .clipnorm = r.number("clipnorm", d.clipnorm),
+             .clipvalue = r.number("clipvalue", d.clipvalue)};
          return std::make_shared<Nadam>(o);
        }},
   };

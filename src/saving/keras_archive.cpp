@@ -6,11 +6,13 @@
 // deserializer accepts), the layer weights and, for a compiled model, Keras 3's compile_config
 // (the optimizer serialized with Keras 3's keys) and the optimizer's state at /optimizer/vars/<i>
 // in Keras 3's order (BaseOptimizer.variables): iteration, learning_rate, then the slot
-// variables grouped by kind, one per trainable weight:
+// variables, one of each kind per trainable weight. Where an optimizer has two kinds, Keras 3
+// creates them weight by weight (add_optimizer_variables with a list of names), so they come
+// interleaved: momentum_0, velocity_0, momentum_1, velocity_1, ...:
 //   SGD: momentums (only when momentum != 0)      RMSprop: velocities
-//   Adagrad: accumulators                         Adadelta: accumulated grads, accumulated deltas
-//   Adam: momentums, velocities, velocity_hats (only with amsgrad)
-//   Adamax: m, u                                  Nadam: momentums, velocities, u_product
+//   Adagrad: accumulators                         Adadelta: (accumulated grad, delta) per weight
+//   Adam: (momentum, velocity) per weight, then velocity_hats (only with amsgrad)
+//   Adamax: (m, u) per weight                     Nadam: (momentum, velocity) per weight, u_product
 // keras.cpp's optimizers are Keras 2.2.4's: the learning rate is written as float64 (its variable
 // here; Keras 3 casts on assignment) and Nadam's m_schedule goes where Keras 3 keeps the
 // equivalent u_product. A model saved mid-training and loaded continues exactly.
@@ -51,6 +53,67 @@ std::vector<std::string> layer_paths(const Model& model) {
     out.push_back(n == 0 ? base : base + "_" + std::to_string(n));
   }
   return out;
+}
+
+// Where Keras 3's saving_lib keeps a layer's variables under the layer's own path, in the order
+// of get_weights(): a recurrent layer's belong to its cell, a wrapper's to the wrapped layer(s)
+// (forward_layer and backward_layer of a Bidirectional), a model's to its layers, each under its
+// own path. Every level also has a "vars" group of its own, empty for these containers.
+struct VariableGroup {
+  std::string path;
+  std::size_t count;
+};
+
+bool is_recurrent(const std::string& class_name) {
+  return class_name == "SimpleRNN" || class_name == "GRU" || class_name == "LSTM" ||
+         class_name == "ConvLSTM2D";
+}
+
+// By class name (a layer called as a temporary, LSTM(4)(x), is held as a copy that need not
+// keep its C++ type); the wrapped layer's class from the wrapper's config.
+void variable_groups(const Layer& layer, const std::string& path, std::vector<VariableGroup>& out) {
+  const std::string cls = layer.class_name();
+  const std::size_t count = layer.weights().size();
+  if (const auto* model = dynamic_cast<const Model*>(&layer)) {
+    std::vector<std::string> names = layer_paths(*model);
+    for (std::size_t k = 0; k < names.size(); ++k)
+      variable_groups(*model->layers()[k], path + "/layers/" + names[k], out);
+  } else if (cls == "Bidirectional") {  // forward weights, then backward ones
+    for (const char* direction : {"/forward_layer", "/backward_layer"}) {
+      out.push_back({path + direction + "/cell/vars", count / 2});
+      out.push_back({path + direction + "/vars", 0});
+    }
+  } else if (cls == "TimeDistributed") {
+    const json inner = layer.get_config().value("layer", json::object());
+    const std::string inner_class = inner.value("class_name", "");
+    if (is_recurrent(inner_class)) {
+      out.push_back({path + "/layer/cell/vars", count});
+      out.push_back({path + "/layer/vars", 0});
+    } else {
+      out.push_back({path + "/layer/vars", count});
+    }
+  } else if (is_recurrent(cls)) {
+    out.push_back({path + "/cell/vars", count});
+  } else {
+    out.push_back({path + "/vars", count});
+    return;
+  }
+  out.push_back({path + "/vars", 0});
+}
+
+// The group at `path` (a/b/c) under `root`, created with the groups above it where missing.
+h5::Group ensure_group(h5::Group& root, const std::string& path) {
+  std::vector<h5::Group> chain;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string name = path.substr(start, end - start);
+    h5::Group& parent = chain.empty() ? root : chain.back();
+    chain.push_back(parent.has_group(name) ? parent.open_group(name) : parent.create_group(name));
+    start = end + 1;
+  }
+  return std::move(chain.back());
 }
 
 json keras3_config(const Model& model) {
@@ -155,7 +218,14 @@ std::vector<Tensor> keras3_optimizer_vars(const optimizers::Optimizer& optimizer
   if (cls == "SGD" && static_cast<const optimizers::SGD&>(optimizer).options().momentum == 0.0)
     kinds = 0;  // Keras 3 keeps no momentums then; without momentum they are never read
   const std::size_t per_kind = (state.size() - first) / slot_kinds(optimizer);
-  for (std::size_t i = first; i < first + kinds * per_kind; ++i) out.push_back(state[i]);
+  if (kinds >= 2) {  // the first two kinds interleaved, weight by weight
+    for (std::size_t p = 0; p < per_kind; ++p) {
+      out.push_back(state[first + p]);
+      out.push_back(state[first + per_kind + p]);
+    }
+  }
+  for (std::size_t i = first + (kinds >= 2 ? 2 : 0) * per_kind; i < first + kinds * per_kind; ++i)
+    out.push_back(state[i]);
   if (nadam) out.push_back(state[1]);  // m_schedule, Keras 3's u_product, comes last
   return out;
 }
@@ -164,14 +234,28 @@ std::vector<Tensor> keras3_optimizer_vars(const optimizers::Optimizer& optimizer
 // fill what Keras 3 leaves out: SGD's unused momentums, Adam's vhat placeholders).
 std::vector<Tensor> keras2_optimizer_state(const optimizers::Optimizer& optimizer,
                                            const std::vector<Tensor>& vars) {
+  const std::string cls = optimizer.class_name();
   std::vector<Tensor> out{vars[0]};
-  if (optimizer.class_name() == "Nadam") {
-    if (vars.size() < 3) return out;
-    out.push_back(vars.back());
-    out.insert(out.end(), vars.begin() + 2, vars.end() - 1);
-  } else {
-    out.insert(out.end(), vars.begin() + 2, vars.end());
+  std::vector<Tensor> slots(vars.begin() + 2, vars.end());
+  if (cls == "Nadam") {
+    if (slots.empty()) return out;
+    out.push_back(slots.back());
+    slots.pop_back();
   }
+  if (cls == "Adadelta" || cls == "Adamax" || cls == "Nadam" || cls == "Adam") {
+    // Undo the weight-by-weight interleaving of the first two kinds (Adam with amsgrad: the
+    // velocity_hats, one per weight, follow them).
+    const std::size_t pairs = (cls == "Adam" && optimizer.get_config().value("amsgrad", false))
+                                  ? slots.size() / 3
+                                  : slots.size() / 2;
+    std::vector<Tensor> grouped;
+    for (std::size_t p = 0; p < pairs; ++p) grouped.push_back(slots[2 * p]);
+    for (std::size_t p = 0; p < pairs; ++p) grouped.push_back(slots[2 * p + 1]);
+    grouped.insert(grouped.end(), slots.begin() + static_cast<std::ptrdiff_t>(2 * pairs),
+                   slots.end());
+    slots = std::move(grouped);
+  }
+  out.insert(out.end(), slots.begin(), slots.end());
   return out;
 }
 
@@ -180,9 +264,12 @@ void warn(const std::string& message) {
   std::fprintf(stderr, "UserWarning: %s\n", message.c_str());
 }
 
+}  // namespace
+
 // Sets the compiled model's optimizer state from Keras 3's list; a list that does not fit (another
 // optimizer, another model, a damaged file) leaves the optimizer fresh, with Keras 3's warning.
-void restore_optimizer(Model& model, const std::vector<Tensor>& vars, const std::string& path) {
+void detail::restore_keras3_optimizer(Model& model, const std::vector<Tensor>& vars,
+                                      const std::string& path) {
   optimizers::Optimizer& optimizer = *model.optimizer();
   auto skip = [&](const std::string& why) {
     warn("Skipping variable loading for optimizer '" + optimizer.class_name() + "' of '" + path +
@@ -212,6 +299,8 @@ void restore_optimizer(Model& model, const std::vector<Tensor>& vars, const std:
   }
   optimizer.set_learning_rate(lr);
 }
+
+namespace {
 
 // Reads the entries of an archive, each bounded by what its compressed bytes can expand to and
 // checked against the CRC-32 of the zip directory.
@@ -330,6 +419,67 @@ class ZipReader {
 
 }  // namespace
 
+namespace detail {
+
+void save_keras3_weights(h5::Group& root, const Model& model) {
+  ensure_group(root, "layers");
+  std::vector<std::string> paths = layer_paths(model);
+  for (std::size_t k = 0; k < model.layers().size(); ++k) {
+    detail::write_step("layer " + paths[k]);
+    std::vector<VariableGroup> groups;
+    variable_groups(*model.layers()[k], "layers/" + paths[k], groups);
+    std::vector<Tensor> values = model.layers()[k]->get_weights();
+    std::size_t next = 0;
+    for (const VariableGroup& group : groups) {
+      h5::Group vars = ensure_group(root, group.path);
+      for (std::size_t i = 0; i < group.count; ++i)
+        vars.write_dataset(std::to_string(i), values.at(next++));
+    }
+  }
+}
+
+void load_keras3_weights(const h5::Group& root, Model& model) {
+  h5::Group layers = root.open_group("layers");
+  std::vector<std::string> paths = layer_paths(model);
+  std::vector<std::vector<Tensor>> values(paths.size());
+  for (std::size_t k = 0; k < paths.size(); ++k) {
+    const LayerPtr& layer = model.layers()[k];
+    std::vector<SymbolicTensor> symbolic = layer->weights();
+    if (symbolic.empty()) continue;
+    std::vector<VariableGroup> groups;
+    variable_groups(*layer, paths[k], groups);
+    for (const VariableGroup& group : groups) {
+      if (group.count == 0) continue;
+      h5::Group vars = layers.open_group(group.path);
+      if (vars.has(std::to_string(group.count)))
+        vars.fail("holds more variables than layer " + layer->name() + " has there (" +
+                  std::to_string(group.count) + ")");
+      // Shapes checked before reading: what the layer expects bounds what reading allocates.
+      for (std::size_t i = 0; i < group.count; ++i) {
+        const std::size_t index = values[k].size();
+        if (index >= symbolic.size())
+          vars.fail("holds more variables than layer " + layer->name() + " has (" +
+                    std::to_string(symbolic.size()) + ")");
+        const Shape shape = vars.dataset_shape(std::to_string(i));
+        if (shape != symbolic[index].shape())
+          vars.fail("variable " + std::to_string(i) + " has shape " + shape_to_string(shape) +
+                    " but layer " + layer->name() + " expects " +
+                    shape_to_string(symbolic[index].shape()));
+        values[k].push_back(vars.read_dataset(std::to_string(i)));
+      }
+    }
+    if (values[k].size() != symbolic.size())
+      layers.fail(paths[k] + " holds " + std::to_string(values[k].size()) +
+                  " variables but layer " + layer->name() + " has " +
+                  std::to_string(symbolic.size()));
+    values[k] = cast_to(values[k], symbolic);
+  }
+  for (std::size_t k = 0; k < paths.size(); ++k)
+    if (!values[k].empty()) model.layers()[k]->set_weights(values[k]);
+}
+
+}  // namespace detail
+
 bool is_keras_archive(const std::string& filepath) {
   return fs::path(filepath).extension() == ".keras";
 }
@@ -349,16 +499,7 @@ void save_keras_archive(const Model& model, const std::string& filepath, bool ov
     {
       h5::File file = h5::File::create_in_memory(filepath + ": model.weights.h5");
       {
-        h5::Group layers = file.root().create_group("layers");
-        std::vector<std::string> paths = layer_paths(model);
-        for (std::size_t k = 0; k < model.layers().size(); ++k) {
-          detail::write_step("layer " + paths[k]);
-          h5::Group g = layers.create_group(paths[k]);
-          h5::Group vars = g.create_group("vars");
-          std::vector<Tensor> values = model.layers()[k]->get_weights();
-          for (std::size_t i = 0; i < values.size(); ++i)
-            vars.write_dataset(std::to_string(i), values[i]);
-        }
+        detail::save_keras3_weights(file.root(), model);
         if (with_optimizer) {
           h5::Group vars = file.root().create_group("optimizer").create_group("vars");
           std::vector<Tensor> values = keras3_optimizer_vars(*model.optimizer());
@@ -426,30 +567,7 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
     // Read in memory: nothing is written beside the archive (which may be read-only).
     h5::File file =
         h5::File::open_image(zip.read("model.weights.h5"), filepath + ": model.weights.h5");
-    h5::Group layers = file.root().open_group("layers");
-    std::vector<std::string> paths = layer_paths(*model);
-    std::vector<std::vector<Tensor>> values(paths.size());
-    for (std::size_t k = 0; k < paths.size(); ++k) {
-      const LayerPtr& layer = model->layers()[k];
-      std::vector<SymbolicTensor> symbolic = layer->weights();
-      if (symbolic.empty()) continue;
-      h5::Group vars = layers.open_group(paths[k]).open_group("vars");
-      if (vars.has(std::to_string(symbolic.size())))
-        vars.fail("holds more variables than layer " + layer->name() + " has (" +
-                  std::to_string(symbolic.size()) + ")");
-      // Shapes checked before reading: what the layer expects bounds what reading allocates.
-      for (std::size_t i = 0; i < symbolic.size(); ++i) {
-        const Shape shape = vars.dataset_shape(std::to_string(i));
-        if (shape != symbolic[i].shape())
-          vars.fail("variable " + std::to_string(i) + " has shape " + shape_to_string(shape) +
-                    " but layer " + layer->name() + " expects " +
-                    shape_to_string(symbolic[i].shape()));
-        values[k].push_back(vars.read_dataset(std::to_string(i)));
-      }
-      values[k] = detail::cast_to(values[k], symbolic);
-    }
-    for (std::size_t k = 0; k < paths.size(); ++k)
-      if (!values[k].empty()) model->layers()[k]->set_weights(values[k]);
+    detail::load_keras3_weights(file.root(), *model);
     if (compile && file.root().has_group("optimizer")) {
       h5::Group optimizer = file.root().open_group("optimizer");
       if (optimizer.has_group("vars")) {
@@ -469,7 +587,7 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
                      {"sample_weight_mode", cc.value("sample_weight_mode", json(nullptr))},
                      {"loss_weights", cc.value("loss_weights", json(nullptr))}};
     detail::compile_from_training_config(*model, training, custom_objects, filepath);
-    if (!optimizer_vars.empty()) restore_optimizer(*model, optimizer_vars, filepath);
+    if (!optimizer_vars.empty()) detail::restore_keras3_optimizer(*model, optimizer_vars, filepath);
   }
   return model;
 }

@@ -26,16 +26,17 @@ int g_fail_at = 0;
 int g_steps = 0;
 
 std::map<std::string, ModelFactory>& model_classes() {
+  static const ModelFactory functional = [](const json& config, const CustomObjects& objects) {
+    return Model::from_config(
+        config, [&objects](const json& entry) { return layers::deserialize(entry, objects); });
+  };
   static std::map<std::string, ModelFactory> classes = {
       {"Sequential",
        [](const json& config, const CustomObjects& objects) -> ModelPtr {
          return Sequential::from_config(config, objects);
        }},
-      {"Model",
-       [](const json& config, const CustomObjects& objects) -> ModelPtr {
-         return Model::from_config(
-             config, [&objects](const json& entry) { return layers::deserialize(entry, objects); });
-       }},
+      {"Model", functional},
+      {"Functional", functional},  // tf.keras 2.x's and Keras 3's name of a functional model
   };
   return classes;
 }
@@ -472,6 +473,12 @@ ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_obj
     std::vector<Tensor> values;
     for (const auto& name : group.read_string_array_attr("weight_names"))
       values.push_back(group.read_dataset(name));
+    // Keras 3's legacy .h5 writer stores Keras 3's optimizer variables (optimizer.variables).
+    std::optional<std::string> version = root.read_string_attr("keras_version");
+    if (version && version->rfind("3.", 0) == 0) {
+      detail::restore_keras3_optimizer(*model, values, filepath);
+      return model;
+    }
     model->make_train_function();
     std::vector<SymbolicTensor> symbolic = model->optimizer()->weights();
     try {
@@ -498,6 +505,16 @@ void save_weights(const Model& model, const std::string& filepath, bool overwrit
 void load_weights(Model& model, const std::string& filepath, bool by_name, bool skip_mismatch) {
   h5::File file(filepath, "r");
   const h5::Group& root = file.root();
+  // Keras 3's (and tf.keras 2.13+'s) .weights.h5 layout: variables by layer path, not by name.
+  if (!root.has_attr("layer_names") && !root.has_attr("layer_names0") &&
+      !root.has_group("model_weights") && root.has_group("layers")) {
+    if (by_name)
+      throw std::invalid_argument("load_weights('" + filepath +
+                                  "', by_name=True): the file is in Keras 3's .weights.h5 layout, "
+                                  "which holds no layer names; load it with by_name=False");
+    detail::load_keras3_weights(root, model);
+    return;
+  }
   // A whole-model file keeps the weights in model_weights.
   if (!root.has_attr("layer_names") && !root.has_attr("layer_names0") &&
       root.has_group("model_weights")) {

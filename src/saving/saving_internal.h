@@ -55,6 +55,16 @@ void cudnn_layers_as_recurrent(nlohmann::json& config, const CustomObjects& cust
 std::vector<Tensor> cast_to(const std::vector<Tensor>& values,
                             const std::vector<SymbolicTensor>& symbolic);
 
+// Keras 3's weights layout (a .keras archive's model.weights.h5, and the .weights.h5 files of
+// Keras 3's and tf.keras 2.13+'s save_weights): /layers/<snake_case name>/vars/<i>, nested for
+// recurrent layers (.../cell/vars), wrappers and models (keras_archive.cpp).
+void save_keras3_weights(h5::Group& root, const Model& model);
+void load_keras3_weights(const h5::Group& root, Model& model);
+// The compiled model's optimizer state from Keras 3's variable list (iteration, learning_rate,
+// slots in Keras 3's order); one that does not fit leaves the optimizer fresh, with a warning.
+void restore_keras3_optimizer(Model& model, const std::vector<Tensor>& vars,
+                              const std::string& path);
+
 nlohmann::json training_config(const Model& model);
 void compile_from_training_config(Model& model, const nlohmann::json& config,
                                   const CustomObjects& custom_objects, const std::string& path);

@@ -25,7 +25,8 @@ cudnn_gru_weights.h5 (layer cu_dnngru_1: CuDNNGRU(3) over (4, 2) inputs) with ex
 And a Keras 3 archive of a compiled, trained model as Keras 3's saving_lib writes it
 (keras/src/saving/saving_lib.py, optimizers/base_optimizer.py): keras3_adam.keras, a Sequential
 InputLayer(5) -> Dense(3) with Adam, its optimizer variables at optimizer/vars/<i> (iteration as
-int32, as the JAX backend writes it, learning_rate float32, momentums, velocities), with
+int32, as the JAX backend writes it, learning_rate float32, then momentum and velocity weight by
+weight), with
 expected_keras3.json ({"iteration", "learning_rate", "kernel", "bias", "m", "v"}).
 """
 import io
@@ -407,7 +408,9 @@ def write_keras3_archive(path):
         f["layers/dense/vars"]["0"] = K3_KERNEL
         f["layers/dense/vars"]["1"] = K3_BIAS
         opt = f.create_group("optimizer").create_group("vars")
-        values = [np.array(7, dtype="int32"), np.array(0.003, dtype="float32")] + K3_M + K3_V
+        # Keras 3 creates each weight's momentum and velocity together (keras-team/keras#21247).
+        slots = [slot for m, v in zip(K3_M, K3_V) for slot in (m, v)]
+        values = [np.array(7, dtype="int32"), np.array(0.003, dtype="float32")] + slots
         for i, v in enumerate(values):
             opt[str(i)] = v
         f.create_group("vars")

@@ -33,7 +33,17 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
 
 std::shared_ptr<Layer> BatchNormalization::from_config(const nlohmann::json& c) {
   BatchNormalizationOptions o;
-  o.axis = c.value("axis", -1);
+  // tf.keras 2.x writes the axis as a list ([3]); one axis is all Keras 2.2.4 normalizes over.
+  const nlohmann::json axis = c.value("axis", nlohmann::json(-1));
+  if (axis.is_array() && axis.size() == 1 && axis[0].is_number_integer())
+    o.axis = axis[0].get<int>();
+  else if (axis.is_number_integer())
+    o.axis = axis.get<int>();
+  else
+    throw std::invalid_argument(
+        "BatchNormalization.from_config: 'axis' must be an integer or a "
+        "list of one integer, got " +
+        axis.dump());
   o.momentum = c.value("momentum", 0.99);
   o.epsilon = c.value("epsilon", 1e-3);
   o.center = c.value("center", true);
