@@ -37,8 +37,8 @@ print("\n".join(["env"] + env + command))' "$name" "$seconds" "$build/fuzz/corpu
   log="$build/fuzz/$name.log"
   echo "== fuzz_$name for ${seconds}s (log: $log)"
   if "${run[@]}" >"$log" 2>&1; then result="no crash"; else result="FAILED"; status=1; fi
-  executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-  peak=$(grep -o 'stat::peak_rss_mb: [0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  executions=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -o '[0-9]*$' || echo "?")
+  peak=$(grep -oE 'stat::peak_rss_mb: *[0-9]+' "$log" | grep -o '[0-9]*$' || echo "?")
   echo "   $result: $executions inputs, peak RSS ${peak} MB"
   [ "$result" = "FAILED" ] && grep -m1 -A3 -E '==ERROR|runtime error|deadly signal|out-of-memory|timeout' "$log" || true
 done
