@@ -10,7 +10,8 @@ packages=(cmake ninja-build g++ pkg-config libdnnl-dev ocl-icd-opencl-dev nlohma
           libprotobuf-dev protobuf-compiler python3-protobuf
           libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist
           pybind11-dev python3-dev python3-numpy python3-sklearn python3-pytest
-          locales)
+          locales
+          clang libclang-rt-14-dev libomp-dev)  # the fuzzers (fuzz/) and the sanitizer tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

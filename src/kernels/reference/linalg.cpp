@@ -37,9 +37,10 @@ GemmDims matmul_dims(const KernelCall& call) {
 }  // namespace
 
 void matmul(const KernelCall& call) {
-  auto [m, n, k] = matmul_dims(call);
+  // Not a structured binding: clang before 16 cannot capture those (the sanitized copy).
+  const GemmDims d = matmul_dims(call);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    gemm(call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.output.as<T>(), m, n, k,
+    gemm(call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.output.as<T>(), d.m, d.n, d.k,
          call.attrs->transpose_a, call.attrs->transpose_b);
   });
 }
@@ -71,8 +72,8 @@ template void apply_activation<double>(const Attrs&, double*, std::int64_t);
 
 void fused_dense(const KernelCall& call) {
   matmul(call);
-  auto [m, n, k] = matmul_dims(call);
-  (void)k;
+  const GemmDims d = matmul_dims(call);
+  const std::int64_t m = d.m, n = d.n;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* y = call.output.as<T>();
     if (call.inputs.size() > 2) {
