@@ -8,7 +8,8 @@ preset="${1:-release}"
 packages=(cmake ninja-build g++ pkg-config libdnnl-dev ocl-icd-opencl-dev nlohmann-json3-dev zlib1g-dev
           libhdf5-dev libzip-dev libyaml-cpp-dev graphviz python3-h5py
           libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist
-          pybind11-dev python3-dev python3-numpy python3-sklearn python3-pytest)
+          pybind11-dev python3-dev python3-numpy python3-sklearn python3-pytest
+          libopenmpi-dev openmpi-bin python3-mpi4py)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

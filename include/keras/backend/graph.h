@@ -107,6 +107,8 @@ enum class OpKind {
   kBatchNorm,       // BatchNorm(x, stats, gamma, beta): gamma (x - mean) / sqrt(var + eps) + beta
   kBatchNormGrad,   // BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through them)
   kBatchNormGradParams,  // BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy)
+  // distributed (keras::distributed): the mean of x over all processes (x itself in one process)
+  kAllReduceMean,
   kCount
 };
 
