@@ -60,6 +60,7 @@ target_include_directories(keras_sanitized PUBLIC ${PROJECT_SOURCE_DIR}/include
                            PRIVATE ${PROJECT_SOURCE_DIR}/src)
 # The library's own dependencies (CMakeLists.txt), but OpenMP: chosen below by the compiler.
 target_link_libraries(keras_sanitized PUBLIC ${KERAS_PRIVATE_DEPS} nlohmann_json::nlohmann_json)
+target_compile_definitions(keras_sanitized PRIVATE ${KERAS_PRIVATE_DEFINITIONS})
 # -O1 -g1: quick to build, with line numbers in the reports. The sources' warnings are checked
 # by the main build already.
 target_compile_options(keras_sanitized PRIVATE ${KERAS_SANITIZE_FLAGS} -O1 -g1 -fno-math-errno)

@@ -10,6 +10,7 @@ from . import backend
 from . import callbacks
 from . import constraints
 from . import datasets
+from . import distributed
 from . import engine
 from . import initializers
 from . import layers

@@ -38,5 +38,6 @@ void bind_functional(pybind11::module_& m);
 void bind_saving(pybind11::module_& m);
 void bind_local(pybind11::module_& m);
 void bind_preprocessing(pybind11::module_& m);
+void bind_distributed(pybind11::module_& m);
 
 }  // namespace keras::python

@@ -57,4 +57,5 @@ PYBIND11_MODULE(_keras_cpp, m) {
   keras::python::bind_functional(m);
   keras::python::bind_saving(m);
   keras::python::bind_preprocessing(m);
+  keras::python::bind_distributed(m);
 }

@@ -313,6 +313,10 @@ SymbolicTensor squeeze(const SymbolicTensor& x, int axis) {
   return reshape_known(x, shape, "squeeze");
 }
 
+SymbolicTensor all_reduce_mean(const SymbolicTensor& x) {
+  return unary(OpKind::kAllReduceMean, x);
+}
+
 SymbolicTensor flatten(const SymbolicTensor& x) {
   return reshape(x, {-1});
 }

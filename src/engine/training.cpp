@@ -10,6 +10,9 @@
 #include <stdexcept>
 
 #include "backend/random_state.h"
+#include "distributed/collectives.h"
+#include "distributed/training_state.h"
+#include "keras/distributed.h"
 
 namespace keras {
 
@@ -32,6 +35,7 @@ struct Model::Compiled {
   std::vector<std::string> metric_names;  // after "loss"
   std::vector<SymbolicTensor> metric_tensors;
   std::optional<K::Function> train_fn, test_fn, predict_fn;
+  int train_fn_processes = 1;  // keras::distributed::size() when train_fn was made
 };
 
 namespace {
@@ -374,7 +378,9 @@ std::vector<SymbolicTensor> Model::sample_weights() const {
 void Model::make_train_function() {
   require_compiled("training");
   std::lock_guard lock(functions_mutex_);
-  if (compiled_->train_fn) return;
+  // Made again when keras::distributed was initialized since: the gradients are averaged in it.
+  if (compiled_->train_fn && compiled_->train_fn_processes == distributed::size()) return;
+  compiled_->train_fn_processes = distributed::size();
   std::vector<K::Update> updates =
       optimizer_->get_updates(trainable_weights(), compiled_->total_loss);
   // Constraints project the updated weights (Keras applies them to new_p in get_updates).
@@ -713,6 +719,7 @@ callbacks::History Model::fit(const Tensor& x, const Tensor& y, const FitOptions
 
 callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitOptions& options) {
   require_compiled("training/testing");
+  distributed::init_from_environment();
   std::vector<Tensor> xs = standardize_inputs(x_in, "input");
   std::vector<Tensor> ys = standardize_targets(y_in, "target");
   check_samples(xs, ys);
@@ -763,20 +770,24 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
   const std::vector<Tensor> data = concat(concat(xs, ys), ws);
   make_train_function();
   if (do_validation) make_test_function();
+  distributed::detail::broadcast_training_state(*this);
+  // Under keras::distributed only rank 0 prints and writes files.
+  const int verbose = distributed::rank() == 0 ? options.verbose : 0;
 
   const std::int64_t n = xs.front().shape()[0];
   const std::int64_t batch_size = std::min(options.batch_size, std::max<std::int64_t>(n, 1));
   std::vector<std::string> names = metrics_names();
 
   auto history = std::make_shared<callbacks::History>();
-  std::vector<callbacks::CallbackPtr> callback_list = options.callbacks;
+  std::vector<callbacks::CallbackPtr> callback_list =
+      distributed::detail::callbacks_for_this_rank(options.callbacks);
   callback_list.push_back(history);
-  if (options.verbose) callback_list.push_back(std::make_shared<callbacks::ProgbarLogger>());
+  if (verbose) callback_list.push_back(std::make_shared<callbacks::ProgbarLogger>());
   callbacks::Params params;
   params.batch_size = batch_size;
   params.epochs = epochs;
   params.samples = n;
-  params.verbose = options.verbose;
+  params.verbose = verbose;
   params.do_validation = do_validation;
   params.metrics = names;
   if (do_validation)
@@ -786,16 +797,23 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
     cb->set_params(params);
     cb->validation_data = val_data;
   }
-  if (options.verbose && do_validation)
+  if (verbose && do_validation)
     std::printf("Train on %lld samples, validate on %lld samples\n", static_cast<long long>(n),
                 static_cast<long long>(val_data.front().shape()[0]));
 
+  // Under keras::distributed each process trains on its shard of every global batch (the same
+  // shuffled order everywhere); a process whose shard of the short last batch is empty runs one
+  // row with gradient weight 0.
+  auto local_rows = [](std::int64_t rows) {
+    auto [first, last] = distributed::detail::shard(rows);
+    return last - first;
+  };
   Feed full, tail;
-  full.allocate(batch_size, data);
-  if (n % batch_size) tail.allocate(n % batch_size, data);
+  full.allocate(std::max<std::int64_t>(local_rows(batch_size), 1), data);
+  if (n % batch_size) tail.allocate(std::max<std::int64_t>(local_rows(n % batch_size), 1), data);
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  std::vector<double> sums(names.size());
+  std::vector<double> sums(names.size() + 1);  // the metrics' sums, then the rows seen
   std::vector<std::string> val_names;
   for (const auto& name : names) val_names.push_back("val_" + name);
   callbacks::Logs train_logs, epoch_logs, batch_logs;
@@ -811,12 +829,16 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
     for (auto& cb : callback_list) cb->on_epoch_begin(epoch, epoch_logs);
     std::fill(sums.begin(), sums.end(), 0.0);
     int batch = 0;
-    std::int64_t seen = 0;
+    std::int64_t seen = 0;  // global rows
     for (std::int64_t start = 0; start < n; start += batch_size, ++batch) {
+      const std::int64_t rows = std::min(batch_size, n - start);
       Feed& feed = start + batch_size <= n ? full : tail;
-      feed.gather(data, order.data(), start);  // one order keeps x, y and weights aligned
+      const auto [first, last] = distributed::detail::shard(rows);
+      // one order keeps x, y and weights aligned
+      feed.gather(data, order.data(), start + std::min(first, rows - 1));
+      distributed::detail::set_gradient_weight(static_cast<double>(last - first));
       batch_logs["batch"] = batch;
-      batch_logs["size"] = static_cast<double>(feed.rows);
+      batch_logs["size"] = static_cast<double>(rows);
       for (auto& cb : callback_list) cb->on_batch_begin(batch, batch_logs);
       {
         std::lock_guard lock(run_mutex_);
@@ -824,17 +846,20 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
         for (std::size_t k = 0; k < names.size(); ++k) {
           double value = outs[k].item();
           batch_logs[names[k]] = value;
-          sums[k] += value * static_cast<double>(feed.rows);
+          sums[k] += value * static_cast<double>(last - first);
         }
       }
-      seen += feed.rows;
+      sums.back() += static_cast<double>(last - first);
+      seen += rows;
       for (auto& cb : callback_list) cb->on_batch_end(batch, batch_logs);
       if (stop_training) break;
     }
-    // Averages over the samples seen (a callback may stop mid-epoch); validation only after a
-    // whole epoch, as Keras.
+    distributed::detail::set_gradient_weight(1.0);
+    // Averages over the samples seen by all processes (a callback may stop mid-epoch);
+    // validation only after a whole epoch, as Keras.
+    distributed::detail::allreduce_sum(sums.data(), sums.size());
     for (std::size_t k = 0; k < names.size(); ++k)
-      epoch_logs[names[k]] = sums[k] / static_cast<double>(std::max<std::int64_t>(seen, 1));
+      epoch_logs[names[k]] = sums[k] / std::max(sums.back(), 1.0);
     if (do_validation && seen == n) {
       std::vector<double> val = test_loop(val_data, batch_size, 0);
       for (std::size_t k = 0; k < names.size(); ++k) epoch_logs[val_names[k]] = val[k];
@@ -849,24 +874,34 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
 std::vector<double> Model::test_loop(const std::vector<Tensor>& data, std::int64_t batch_size,
                                      int verbose) {
   make_test_function();
-  const std::int64_t n = data.front().shape()[0];
+  // Under keras::distributed each process tests its contiguous shard of the samples and the
+  // sums are added up: every process returns the means over all samples.
+  const std::int64_t total = data.front().shape()[0];
+  const auto [first, last] = distributed::detail::shard(total);
+  const std::vector<Tensor> local = distributed::size() > 1 ? slice_all(data, first, last) : data;
+  const std::int64_t n = last - first;
   batch_size = std::min(batch_size, std::max<std::int64_t>(n, 1));
   Feed full, tail;
-  full.allocate(batch_size, data);
-  if (n % batch_size) tail.allocate(n % batch_size, data);
-  std::vector<double> sums(compiled_->metric_names.size() + 1, 0.0);
+  full.allocate(batch_size, local);
+  if (n % batch_size) tail.allocate(n % batch_size, local);
+  const std::size_t outputs = compiled_->metric_names.size() + 1;
+  std::vector<double> sums(outputs + 1, 0.0);  // the outputs' sums, then the rows
   std::unique_ptr<utils::Progbar> progbar;
-  if (verbose == 1) progbar = std::make_unique<utils::Progbar>(n);
+  if (verbose == 1 && distributed::rank() == 0) progbar = std::make_unique<utils::Progbar>(n);
   for (std::int64_t start = 0; start < n; start += batch_size) {
     Feed& feed = start + batch_size <= n ? full : tail;
-    feed.gather(data, nullptr, start);
+    feed.gather(local, nullptr, start);
     std::lock_guard lock(run_mutex_);
     const std::vector<Tensor>& outs = compiled_->test_fn->run(feed.args);
-    for (std::size_t k = 0; k < sums.size(); ++k)
+    for (std::size_t k = 0; k < outputs; ++k)
       sums[k] += outs[k].item() * static_cast<double>(feed.rows);
     if (progbar) progbar->update(start + feed.rows);
   }
-  for (auto& s : sums) s /= static_cast<double>(std::max<std::int64_t>(n, 1));
+  sums.back() = static_cast<double>(n);
+  distributed::detail::allreduce_sum(sums.data(), sums.size());
+  const double rows = std::max(sums.back(), 1.0);
+  sums.pop_back();
+  for (auto& s : sums) s /= rows;
   return sums;
 }
 
@@ -887,6 +922,7 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
                                 std::to_string(options.batch_size));
   std::vector<Tensor> ws =
       standardize_sample_weights(ys, options.sample_weight ? &*options.sample_weight : nullptr, {});
+  distributed::init_from_environment();
   return test_loop(concat(concat(xs, ys), ws), options.batch_size, options.verbose);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "distributed/collectives.h"
 #include "keras/optimizers.h"
 
 namespace keras::optimizers {
@@ -77,7 +78,10 @@ void Optimizer::check_params(const std::vector<SymbolicTensor>& params, const st
 
 std::vector<SymbolicTensor> Optimizer::get_gradients(const SymbolicTensor& loss,
                                                      const std::vector<SymbolicTensor>& params) {
-  std::vector<SymbolicTensor> grads = K::gradients(loss, params);
+  // Under keras::distributed, averaged over the processes before clipping, as one process
+  // training on the whole global batch would clip.
+  std::vector<SymbolicTensor> grads =
+      distributed::detail::average_gradients(K::gradients(loss, params));
   if (clipnorm_ > 0 && !grads.empty()) {
     // One global norm over all gradients (Keras's rule), summed in float64 so that parameters of
     // different dtypes can share it.

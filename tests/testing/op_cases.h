@@ -607,6 +607,11 @@ inline std::vector<OpCase> make_op_cases() {
        [](const Inputs& in) { return K::in_train_phase(K::dropout(in[0], 0.4, 1234), in[0]); },
        G::kSkip,
        true});
+  // One process in the tests: the identity (the mean over two processes: tests/distributed).
+  c.push_back({"all_reduce_mean",
+               O::kAllReduceMean,
+               {batched(uniform({4, 5}))},
+               [](const Inputs& in) { return K::all_reduce_mean(K::square(in[0])); }});
   c.push_back({"random_normal",
                O::kRandomNormal,
                {batched(uniform({6, 7}))},

@@ -119,6 +119,10 @@ SymbolicTensor batch_flatten(const SymbolicTensor& x);  // to (batch, -1)
 SymbolicTensor slice(const SymbolicTensor& x, int axis, std::int64_t begin, std::int64_t end);
 SymbolicTensor gather(const SymbolicTensor& reference, const SymbolicTensor& indices);
 SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes);
+// The mean of x over the processes of keras::distributed (float32 or float64), each process's x
+// weighted by the rows of the current global batch it trains on (fit); x itself in one process.
+// Every process must run it in the same order (it is a collective call).
+SymbolicTensor all_reduce_mean(const SymbolicTensor& x);
 
 // Activations (Keras's definitions: hard_sigmoid = clip(0.2x + 0.5, 0, 1)).
 SymbolicTensor relu(const SymbolicTensor& x, double alpha = 0.0, double max_value = -1.0);

@@ -108,6 +108,8 @@ enum class OpKind {
   kBatchNormGrad,   // BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through them)
   kBatchNormGradParams,  // BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy)
   kL2Normalize,          // x / sqrt(max(sum of x^2 along attrs.axes (all when empty), 1e-12))
+  // distributed (keras::distributed): the mean of x over all processes (x itself in one process)
+  kAllReduceMean,
   kCount
 };
 

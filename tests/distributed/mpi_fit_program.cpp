@@ -1,0 +1,169 @@
+// Data-parallel fit against one process, run by CTest in two steps:
+//   mpi_fit_program reference DIR                  one process: writes DIR/reference.txt
+//   mpirun -np 2 mpi_fit_program distributed DIR   two processes, compared with the reference
+// Both train the same MLP (seed 1234) for 3 epochs with global batch 128 on 1001 samples (the
+// last batch of 105 rows splits 52 / 53: the gradient average is weighted by rows). Two processes
+// must give the one-process weights, epoch losses and evaluate results to float tolerance, the
+// same values on both ranks, and only rank 0 writes its CSVLogger file. Rank 1 starts from other
+// weights and another shuffling seed: fit's broadcast from rank 0 must replace them.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "distributed/collectives.h"
+#include "keras/distributed.h"
+#include "keras/keras.h"
+
+using namespace keras;
+using namespace keras::layers;
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const std::string& what) {
+  if (ok) return;
+  ++failures;
+  std::fprintf(stderr, "rank %d: FAILED: %s\n", distributed::rank(), what.c_str());
+}
+
+Tensor random_normal(Shape shape, std::uint32_t seed) {
+  Tensor t(shape);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
+  return t;
+}
+
+// The class is the argmax of the first 3 features.
+std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
+  Tensor x = random_normal({n, 8}, seed);
+  std::vector<std::int64_t> labels;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float* row = x.data<float>() + i * 8;
+    labels.push_back(std::max_element(row, row + 3) - row);
+  }
+  return {x, utils::to_categorical(Tensor::from_vector(labels), 3)};
+}
+
+// Every weight, then the epoch losses, val_losses and the evaluate results, flattened.
+struct Run {
+  std::vector<double> weights, history;
+};
+
+// The CSVLogger writes `log`.
+Run train(const std::string& log, std::uint64_t seed) {
+  utils::set_random_seed(seed);
+  Sequential model;
+  model.add(Dense(16, {.activation = "relu", .input_dim = 8}));
+  model.add(Dense(3, {.activation = "softmax"}));
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.1, .momentum = 0.9}),
+                 .loss = "categorical_crossentropy",
+                 .metrics = {"accuracy"}});
+  auto [x, y] = blobs(1001, 7);
+  auto [x_val, y_val] = blobs(101, 8);
+  auto logger =
+      std::make_shared<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{.filename = log});
+  auto history = model.fit(x, y,
+                           {.batch_size = 128,
+                            .epochs = 3,
+                            .verbose = 1,
+                            .callbacks = {logger},
+                            .validation_data = std::pair<Arrays, Arrays>{x_val, y_val}});
+  Run run;
+  for (const Tensor& w : model.get_weights())
+    for (float v : w.to_vector<float>()) run.weights.push_back(v);
+  for (const char* key : {"loss", "acc", "val_loss", "val_acc"})
+    for (double v : history.history.at(key)) run.history.push_back(v);
+  for (double v : model.evaluate(x_val, y_val, {.batch_size = 50, .verbose = 0}))
+    run.history.push_back(v);
+  return run;
+}
+
+double max_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  double worst = a.size() == b.size() ? 0.0 : INFINITY;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    worst = std::max(worst, std::abs(a[i] - b[i]));
+  return worst;
+}
+
+// Rank 0's values on every rank.
+std::vector<double> from_root(std::vector<double> values) {
+  Tensor t = Tensor::from_vector(values);
+  distributed::detail::broadcast_from_root(t);
+  return t.to_vector<double>();
+}
+
+void write(const std::string& path, const Run& run) {
+  std::ofstream out(path);
+  out.precision(17);
+  out << run.weights.size() << ' ' << run.history.size() << '\n';
+  for (double v : run.weights) out << v << '\n';
+  for (double v : run.history) out << v << '\n';
+}
+
+Run read(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t weights = 0, history = 0;
+  in >> weights >> history;
+  Run run{std::vector<double>(weights), std::vector<double>(history)};
+  for (double& v : run.weights) in >> v;
+  for (double& v : run.history) in >> v;
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s reference|distributed DIR\n", argv[0]);
+    return 2;
+  }
+  const std::string mode = argv[1], dir = argv[2];
+  if (mode == "reference") {
+    std::filesystem::create_directories(dir);
+    write(dir + "/reference.txt", train(dir + "/reference_log.csv", 1234));
+    return 0;
+  }
+  distributed::init();
+  const int rank = distributed::rank();
+  check(distributed::size() == 2,
+        "expected 2 processes, got " + std::to_string(distributed::size()));
+  check(distributed::local_rank() == rank, "one machine: local_rank() == rank()");
+  if (rank == 0) {
+    std::filesystem::remove(dir + "/log_rank0.csv");
+    std::filesystem::remove(dir + "/log_rank1.csv");
+  }
+  double barrier = 0;
+  distributed::detail::allreduce_sum(&barrier, 1);
+  const Run run = train(dir + "/log_rank" + std::to_string(rank) + ".csv",
+                        1234 + 99 * static_cast<std::uint64_t>(rank));
+  check(max_difference(run.weights, from_root(run.weights)) == 0,
+        "the ranks' weights differ after fit");
+  check(max_difference(run.history, from_root(run.history)) == 0,
+        "the ranks' reduced losses and metrics differ");
+  distributed::detail::allreduce_sum(&barrier, 1);
+  if (rank == 0) {
+    const Run reference = read(dir + "/reference.txt");
+    const double weights = max_difference(run.weights, reference.weights);
+    const double history = max_difference(run.history, reference.history);
+    std::printf("largest difference to one process: weights %.3g, losses and metrics %.3g\n",
+                weights, history);
+    check(weights < 2e-5, "weights differ from one process's by " + std::to_string(weights));
+    check(history < 2e-5, "losses differ from one process's by " + std::to_string(history));
+    check(reference.history[0] > reference.history[2], "the loss did not decrease");
+    check(std::filesystem::exists(dir + "/log_rank0.csv"), "rank 0 wrote no CSVLogger file");
+    check(!std::filesystem::exists(dir + "/log_rank1.csv"), "rank 1 wrote its CSVLogger file");
+  }
+  double failed = failures;
+  distributed::detail::allreduce_sum(&failed, 1);
+  if (rank == 0) std::printf(failed == 0 ? "OK\n" : "FAILED\n");
+  return failed == 0 ? 0 : 1;
+}
