@@ -81,7 +81,9 @@ endif()
 function(keras_sanitized_executable target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "FUZZER" "" "")
   add_executable(${target} ${arg_UNPARSED_ARGUMENTS})
-  target_link_libraries(${target} PRIVATE keras_sanitized)
+  # An object library's objects reach only the targets that link it directly: the event-file
+  # messages (keras_tfevents_proto) are named here as well as in keras_sanitized's dependencies.
+  target_link_libraries(${target} PRIVATE keras_sanitized keras_tfevents_proto)
   target_compile_options(${target} PRIVATE ${KERAS_SANITIZE_FLAGS} -O1 -g1 -Wall -Wextra)
   target_link_options(${target} PRIVATE ${KERAS_SANITIZE_FLAGS})
   if(KERAS_WARNINGS_AS_ERRORS)

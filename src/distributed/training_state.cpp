@@ -5,6 +5,7 @@
 
 #include "backend/random_state.h"
 #include "distributed/collectives.h"
+#include "keras/callbacks/tensorboard.h"
 #include "keras/distributed.h"
 #include "keras/engine/training.h"
 
@@ -29,7 +30,8 @@ std::vector<callbacks::CallbackPtr> callbacks_for_this_rank(
   std::vector<callbacks::CallbackPtr> kept;
   for (const auto& cb : list)
     if (!dynamic_cast<callbacks::CSVLogger*>(cb.get()) &&
-        !dynamic_cast<callbacks::ModelCheckpoint*>(cb.get()))
+        !dynamic_cast<callbacks::ModelCheckpoint*>(cb.get()) &&
+        !dynamic_cast<callbacks::TensorBoard*>(cb.get()))
       kept.push_back(cb);
   return kept;
 }

@@ -18,7 +18,7 @@ namespace keras::distributed::detail {
 void broadcast_training_state(Model& model);
 
 // The callbacks this process runs: all of them on rank 0; on the others, those that do not
-// write files (ModelCheckpoint and CSVLogger are left out).
+// write files (ModelCheckpoint, CSVLogger and TensorBoard are left out).
 std::vector<callbacks::CallbackPtr> callbacks_for_this_rank(
     const std::vector<callbacks::CallbackPtr>& callbacks);
 

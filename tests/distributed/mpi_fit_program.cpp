@@ -57,7 +57,7 @@ struct Run {
   std::vector<double> weights, history;
 };
 
-// The CSVLogger writes `log`.
+// The CSVLogger writes `log`, the TensorBoard callback the folder `log` + "_tb".
 Run train(const std::string& log, std::uint64_t seed) {
   utils::set_random_seed(seed);
   Sequential model;
@@ -70,11 +70,13 @@ Run train(const std::string& log, std::uint64_t seed) {
   auto [x_val, y_val] = blobs(101, 8);
   auto logger =
       std::make_shared<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{.filename = log});
+  auto board = std::make_shared<callbacks::TensorBoard>(
+      callbacks::TensorBoardOptions{.log_dir = log + "_tb"});
   auto history = model.fit(x, y,
                            {.batch_size = 128,
                             .epochs = 3,
                             .verbose = 1,
-                            .callbacks = {logger},
+                            .callbacks = {logger, board},
                             .validation_data = std::pair<Arrays, Arrays>{x_val, y_val}});
   Run run;
   for (const Tensor& w : model.get_weights())
@@ -138,8 +140,9 @@ int main(int argc, char** argv) {
         "expected 2 processes, got " + std::to_string(distributed::size()));
   check(distributed::local_rank() == rank, "one machine: local_rank() == rank()");
   if (rank == 0) {
-    std::filesystem::remove(dir + "/log_rank0.csv");
-    std::filesystem::remove(dir + "/log_rank1.csv");
+    for (const char* name : {"/log_rank0.csv", "/log_rank1.csv", "/log_rank0.csv_tb",
+                             "/log_rank1.csv_tb"})
+      std::filesystem::remove_all(dir + name);
   }
   double barrier = 0;
   distributed::detail::allreduce_sum(&barrier, 1);
@@ -161,6 +164,8 @@ int main(int argc, char** argv) {
     check(reference.history[0] > reference.history[2], "the loss did not decrease");
     check(std::filesystem::exists(dir + "/log_rank0.csv"), "rank 0 wrote no CSVLogger file");
     check(!std::filesystem::exists(dir + "/log_rank1.csv"), "rank 1 wrote its CSVLogger file");
+    check(std::filesystem::exists(dir + "/log_rank0.csv_tb"), "rank 0 wrote no TensorBoard files");
+    check(!std::filesystem::exists(dir + "/log_rank1.csv_tb"), "rank 1 wrote TensorBoard files");
   }
   double failed = failures;
   distributed::detail::allreduce_sum(&failed, 1);

@@ -274,6 +274,7 @@ TEST(LocallyConnected, ConfigRoundTrip) {
 }
 
 TEST(LocallyConnected, SaveLoadRoundTripAndLearning) {
+  utils::set_random_seed(7);  // the initial weights: an unseeded run fails now and then
   auto model = std::make_shared<Sequential>();
   model->add(std::make_shared<LocallyConnected2D>(
       3, Ints{3, 3}, LocallyConnectedOptions{.activation = "relu", .input_shape = Shape{6, 6, 2}}));
