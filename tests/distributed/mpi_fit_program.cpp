@@ -140,8 +140,8 @@ int main(int argc, char** argv) {
         "expected 2 processes, got " + std::to_string(distributed::size()));
   check(distributed::local_rank() == rank, "one machine: local_rank() == rank()");
   if (rank == 0) {
-    for (const char* name : {"/log_rank0.csv", "/log_rank1.csv", "/log_rank0.csv_tb",
-                             "/log_rank1.csv_tb"})
+    for (const char* name :
+         {"/log_rank0.csv", "/log_rank1.csv", "/log_rank0.csv_tb", "/log_rank1.csv_tb"})
       std::filesystem::remove_all(dir + name);
   }
   double barrier = 0;
