@@ -10,19 +10,14 @@
 #include <thread>
 
 #include "keras/keras.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
 
 namespace {
 
-Tensor random_normal(Shape shape, std::uint32_t seed) {
-  Tensor t(shape);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
-  return t;
-}
+using keras::testing::random_normal;
 
 struct Data {
   Tensor x, y;
@@ -128,11 +123,11 @@ TEST(FitGenerator, Keras1SamplesPerEpochEqualsKeras2Steps) {
   // and warns that the epoch overshot.
   auto k1_over = model_with_seed(5);
   auto count = std::make_shared<CountBatches>();
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   k1_over->fit_generator(
       cycle(batches_of(data, 8)),
       {.samples_per_epoch = 36, .nb_epoch = 2, .verbose = 0, .callbacks = {count}});
-  std::string warnings = testing::internal::GetCapturedStderr();
+  std::string warnings = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(count->batches, 10);
   EXPECT_EQ(count->samples, 80);
   EXPECT_NE(warnings.find("Epoch comprised more than `samples_per_epoch` samples"),

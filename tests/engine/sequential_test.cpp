@@ -8,19 +8,14 @@
 #include <random>
 
 #include "keras/keras.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
 
 namespace {
 
-Tensor random_normal(Shape shape, std::uint32_t seed) {
-  Tensor t(shape);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
-  return t;
-}
+using keras::testing::random_normal;
 
 // A learnable problem: the class is the argmax of the first 3 features.
 std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {

@@ -10,19 +10,14 @@
 #include <vector>
 
 #include "keras/keras.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
 
 namespace {
 
-Tensor random_normal(Shape shape, std::uint32_t seed) {
-  Tensor t(shape);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
-  return t;
-}
+using keras::testing::random_normal;
 
 std::unique_ptr<Sequential> classifier() {
   auto model = std::make_unique<Sequential>();

@@ -17,6 +17,15 @@
 
 namespace keras::testing {
 
+// Standard-normal float32 values drawn from std::mt19937(seed): the engine tests' training data.
+inline Tensor random_normal(const Shape& shape, std::uint32_t seed) {
+  Tensor t(shape);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
+  return t;
+}
+
 // Uniform values in [low, high); integer dtypes get integers in [low, high).
 inline Tensor random_tensor(const Shape& shape, DType dtype, std::mt19937_64& rng,
                             double low = -1.0, double high = 1.0) {
