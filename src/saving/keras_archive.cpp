@@ -26,6 +26,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "keras/backend/backend.h"
@@ -116,14 +117,92 @@ h5::Group ensure_group(h5::Group& root, const std::string& path) {
   return std::move(chain.back());
 }
 
-json keras3_config(const Model& model) {
-  json config = model.get_config();
-  if (config.contains("layers")) {
-    for (auto& layer : config["layers"]) {
-      layer["module"] = "keras.layers";
-      layer["registered_name"] = nullptr;
+bool is_model_class(const std::string& cls) {
+  return cls == "Sequential" || cls == "Model" || cls == "Functional";
+}
+
+void to_keras3_model_config(const std::string& cls, json& config);
+
+// Keras 3 numbers the calls of a nested Sequential from 0, Keras 2 and our model configs from 1
+// (Keras 2's call 0 builds it). References to such a call in Keras 2's list form of a call node
+// are shifted by `shift` in this model config (not in nested ones): -1 writing an archive, +1
+// reading one. (Keras 3's own {"args", "kwargs"} form is shifted when the config is read.)
+void shift_nested_sequential_calls(json& config, int shift) {
+  if (!config.contains("layers") || !config["layers"].is_array()) return;
+  std::set<std::string> sequentials;
+  for (const auto& layer : config["layers"])
+    if (layer.is_object() && layer.value("class_name", "") == "Sequential" &&
+        layer.contains("name") && layer["name"].is_string())
+      sequentials.insert(layer["name"].get<std::string>());
+  if (sequentials.empty()) return;
+  for (auto& layer : config["layers"]) {
+    if (!layer.is_object() || !layer.contains("inbound_nodes")) continue;
+    for (auto& node : layer["inbound_nodes"]) {
+      if (!node.is_array()) continue;
+      for (auto& ref : node)
+        if (ref.is_array() && ref.size() >= 3 && ref[0].is_string() && ref[1].is_number_integer() &&
+            sequentials.count(ref[0].get<std::string>()))
+          ref[1] = ref[1].get<std::int64_t>() + shift;
     }
   }
+}
+
+// The inverse of the shift written into an archive, through nested models too.
+void from_keras3_model_config(json& config) {
+  shift_nested_sequential_calls(config, +1);
+  if (!config.contains("layers") || !config["layers"].is_array()) return;
+  for (auto& layer : config["layers"])
+    if (layer.is_object() && is_model_class(layer.value("class_name", "")) &&
+        layer.contains("config") && layer["config"].is_object())
+      from_keras3_model_config(layer["config"]);
+}
+
+// One layer entry of a model's config in Keras 3's form: its module (a nested model is a `keras`
+// object, not a layer of `keras.layers`, which Keras 3 refuses), an InputLayer's `batch_shape`,
+// and the same for the layers inside it (a nested model's, a wrapper's).
+void to_keras3_layer(json& layer) {
+  const std::string cls = layer.value("class_name", "");
+  layer["module"] = is_model_class(cls) ? "keras" : "keras.layers";
+  layer["registered_name"] = nullptr;
+  if (!layer.contains("config") || !layer["config"].is_object()) return;
+  json& config = layer["config"];
+  if (is_model_class(cls)) to_keras3_model_config(cls, config);
+  // A wrapper's inner layers (Bidirectional, TimeDistributed) are looked up by module too.
+  for (const char* inner : {"layer", "backward_layer"})
+    if (config.contains(inner) && config[inner].is_object() && config[inner].contains("class_name"))
+      to_keras3_layer(config[inner]);
+  if (cls == "InputLayer" && config.contains("batch_input_shape")) {
+    config["batch_shape"] = config["batch_input_shape"];
+    config.erase("batch_input_shape");
+  }
+}
+
+// Keras 3's layers take no `batch_input_shape`: a Sequential declares its input with an InputLayer
+// (`batch_shape`) at the head of its layers, which is what Keras 3 itself writes.
+void to_keras3_model_config(const std::string& cls, json& config) {
+  if (!config.contains("layers") || !config["layers"].is_array()) return;
+  json& layers = config["layers"];
+  for (auto& layer : layers) to_keras3_layer(layer);
+  shift_nested_sequential_calls(config, -1);
+  if (cls != "Sequential" || layers.empty()) return;
+  json& first = layers.front();
+  if (first.value("class_name", "") == "InputLayer" || !first.contains("config")) return;
+  json& first_config = first["config"];
+  if (!first_config.is_object() || !first_config.contains("batch_input_shape")) return;
+  json input = {{"batch_shape", first_config["batch_input_shape"]},
+                {"dtype", first_config.value("dtype", json("float32"))},
+                {"sparse", false},
+                {"name", first_config.value("name", std::string("layer")) + "_input"}};
+  first_config.erase("batch_input_shape");
+  layers.insert(layers.begin(), json{{"module", "keras.layers"},
+                                     {"class_name", "InputLayer"},
+                                     {"config", input},
+                                     {"registered_name", nullptr}});
+}
+
+json keras3_config(const Model& model) {
+  json config = model.get_config();
+  to_keras3_model_config(model.class_name(), config);
   return {{"module", "keras"},
           {"class_name", model.class_name()},
           {"config", config},
@@ -555,8 +634,15 @@ ModelPtr load_keras_archive(const std::string& filepath, const CustomObjects& cu
     }
   };
   json config = parse("config.json");
-  if (zip.has("metadata.json") && !parse("metadata.json").is_object())
+  json metadata = zip.has("metadata.json") ? parse("metadata.json") : json::object();
+  if (!metadata.is_object())
     throw std::runtime_error("'" + filepath + "': metadata.json should be a JSON object");
+  // Archives of Keras 3 (and ours, which say 3.0.0) count nested Sequentials' calls from 0.
+  const json version = metadata.value("keras_version", json(""));
+  if (version.is_string() && version.get<std::string>().rfind("3.", 0) == 0 && config.is_object() &&
+      is_model_class(config.value("class_name", "")) && config.contains("config") &&
+      config["config"].is_object())
+    from_keras3_model_config(config["config"]);
   ModelPtr model = model_from_config(config, custom_objects);
   if (!zip.has("model.weights.h5"))
     throw std::runtime_error("'" + filepath +

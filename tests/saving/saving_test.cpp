@@ -10,6 +10,7 @@
 #include "keras/keras.h"
 #include "keras/layers/serialization.h"
 #include "keras/saving/saving.h"
+#include "saving/archive_testing.h"
 #include "saving/saving_testing.h"
 
 using namespace keras;
@@ -354,6 +355,60 @@ TEST(Saving, Keras3ArchiveRoundTrip) {
     ++files;
   }
   EXPECT_EQ(files, 2) << "temporary files were left behind";
+}
+
+// The config.json of our archives is what Keras 3 writes and reads: a Sequential starts with an
+// InputLayer holding `batch_shape` (Keras 3's layers refuse `batch_input_shape`), and a nested
+// model is a `keras` object, not one of `keras.layers`.
+TEST(Saving, Keras3ArchiveConfigIsKeras3s) {
+  auto inner = std::make_shared<Sequential>(std::string("inner"));
+  inner->add(Dense(3, {.input_shape = Shape{4}, .name = "inner_dense"}));
+  auto x = Input({.shape = Shape{4}, .name = "x"});
+  auto out = Dense(2, {.name = "head"})((*inner)(x));
+  auto outer = std::make_shared<Model>(TensorList{x}, TensorList{out}, "outer");
+  auto model = mlp();
+  model->add(Reshape({1, 3}));
+  model->add(TimeDistributed(Dense(2, {.name = "wrapped"})));
+  fs::path dir = scratch("keras3_config");
+  std::function<void(const nlohmann::json&)> no_batch_input_shape = [&](const nlohmann::json& j) {
+    if (j.is_object()) {
+      EXPECT_FALSE(j.contains("batch_input_shape")) << j.dump().substr(0, 200);
+      for (const auto& [key, value] : j.items()) no_batch_input_shape(value);
+    } else if (j.is_array()) {
+      for (const auto& value : j) no_batch_input_shape(value);
+    }
+  };
+  for (const auto& [name, saved] : {std::pair{"seq", std::static_pointer_cast<Model>(model)},
+                                    std::pair{"nested", std::static_pointer_cast<Model>(outer)}}) {
+    const fs::path path = dir / (std::string(name) + ".keras");
+    saved->save(path.string());
+    nlohmann::json config;
+    for (const auto& [entry, data] : read_zip(path))
+      if (entry == "config.json") config = nlohmann::json::parse(data);
+    ASSERT_TRUE(config.is_object()) << name;
+    no_batch_input_shape(config);
+    const auto& first_level = config["config"]["layers"];
+    const auto& sequential =
+        std::string(name) == "seq" ? first_level : first_level[1]["config"]["layers"];
+    if (std::string(name) == "nested") {
+      EXPECT_EQ(first_level[1]["class_name"], "Sequential");
+      EXPECT_EQ(first_level[1]["module"], "keras");
+      // Keras 3 counts the nested Sequential's calls from 0 (Keras 2 from 1).
+      EXPECT_EQ(first_level[2]["inbound_nodes"][0][0][0], "inner");
+      EXPECT_EQ(first_level[2]["inbound_nodes"][0][0][1], 0);
+    }
+    ASSERT_GE(sequential.size(), 2u) << name;
+    if (std::string(name) == "seq") {  // a wrapper's inner layer is found by its module too
+      EXPECT_EQ(sequential.back()["config"]["layer"]["module"], "keras.layers");
+    }
+    EXPECT_EQ(sequential[0]["class_name"], "InputLayer") << name;
+    EXPECT_EQ(
+        sequential[0]["config"]["batch_shape"],
+        (std::string(name) == "seq" ? nlohmann::json({nullptr, 8}) : nlohmann::json({nullptr, 4})));
+    auto loaded = models::load_model(path.string());
+    Tensor probe = random_normal({5, std::string(name) == "seq" ? 8 : 4}, 7);
+    expect_same(loaded->predict(probe), saved->predict(probe));
+  }
 }
 
 // A compiled model that never trained (its optimizer holds only iteration and learning_rate, as
