@@ -221,8 +221,7 @@ def test_fit_generator_trains_on_the_iterator(tmp_path):
         str(tmp_path), target_size=(6, 8), batch_size=2, class_mode='binary', seed=0)
     model = Sequential([Flatten(input_shape=(6, 8, 3)), Dense(1, activation='sigmoid')])
     model.compile('sgd', 'binary_crossentropy')
-    history = model.fit_generator(it, steps_per_epoch=len(it), epochs=2, workers=2,
-                                  use_multiprocessing=True, verbose=0)
+    history = model.fit_generator(it, steps_per_epoch=len(it), epochs=2, workers=2, verbose=0)
     assert len(history.history['loss']) == 2
 
 
