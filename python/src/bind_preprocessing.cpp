@@ -1,5 +1,6 @@
-// keras_cpp.preprocessing.text and .sequence (.image: bind_preprocessing_image.cpp) over the C++ implementations; the Python modules
-// (python/keras_cpp/preprocessing) add Keras's keyword handling and Python-only behaviour.
+// keras_cpp.preprocessing.text and .sequence (.image: bind_preprocessing_image.cpp) over the C++
+// implementations; the Python modules (python/keras_cpp/preprocessing) add Keras's keyword handling
+// and Python-only behaviour.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 

@@ -30,8 +30,10 @@ py::array pixels_to_numpy(const img::Image& image) {
 
 img::Image numpy_to_pixels(const PixelArray& a) {
   if (a.ndim() != 2 && a.ndim() != 3)
-    throw std::invalid_argument("an image's pixels are (height, width) or (height, width, "
-                                "channels); got " + std::to_string(a.ndim()) + " dimensions");
+    throw std::invalid_argument(
+        "an image's pixels are (height, width) or (height, width, "
+        "channels); got " +
+        std::to_string(a.ndim()) + " dimensions");
   img::Image image;
   image.height = a.shape(0);
   image.width = a.shape(1);
@@ -214,12 +216,16 @@ void bind_image(py::module_& m) {
             g.fit(x, augment, rounds, rng);
           },
           py::arg("x"), py::arg("augment"), py::arg("rounds"), py::arg("rng"))
-      .def_property_readonly("mean", [](const img::ImageDataGenerator& g) -> py::object {
-        return g.mean().defined() ? py::object(to_numpy(g.mean())) : py::none();
-      })
-      .def_property_readonly("std", [](const img::ImageDataGenerator& g) -> py::object {
-        return g.std().defined() ? py::object(to_numpy(g.std())) : py::none();
-      })
+      .def_property_readonly("mean",
+                             [](const img::ImageDataGenerator& g) -> py::object {
+                               return g.mean().defined() ? py::object(to_numpy(g.mean()))
+                                                         : py::none();
+                             })
+      .def_property_readonly("std",
+                             [](const img::ImageDataGenerator& g) -> py::object {
+                               return g.std().defined() ? py::object(to_numpy(g.std()))
+                                                        : py::none();
+                             })
       .def_property_readonly("principal_components",
                              [](const img::ImageDataGenerator& g) -> py::object {
                                return g.principal_components().defined()
@@ -242,14 +248,14 @@ void bind_image(py::module_& m) {
                        const std::string& save_format, int workers) {
              const Tensor data = x.astype(DType::float32).clone();
              const std::int64_t samples = data.ndim() > 0 ? data.dim(0) : 0;
-             return make_iterator(std::move(handle), samples,
-                                  [data](std::int64_t j) { return data[j]; },
-                                  iterator_options(batch_size, shuffle, seed, save_to_dir,
-                                                   save_prefix, save_format, 10000, workers));
+             return make_iterator(
+                 std::move(handle), samples, [data](std::int64_t j) { return data[j]; },
+                 iterator_options(batch_size, shuffle, seed, save_to_dir, save_prefix, save_format,
+                                  10000, workers));
            }),
            py::arg("generator"), py::arg("x"), py::arg("batch_size"), py::arg("shuffle"),
-           py::arg("seed"), py::arg("save_to_dir"), py::arg("save_prefix"),
-           py::arg("save_format"), py::arg("workers"))
+           py::arg("seed"), py::arg("save_to_dir"), py::arg("save_prefix"), py::arg("save_format"),
+           py::arg("workers"))
       .def(py::init([](std::shared_ptr<img::GeneratorHandle> handle, const std::string& directory,
                        std::vector<std::string> filenames, const std::string& color_mode,
                        std::pair<std::int64_t, std::int64_t> target_size,
@@ -269,11 +275,10 @@ void bind_image(py::module_& m) {
                                   iterator_options(batch_size, shuffle, seed, save_to_dir,
                                                    save_prefix, save_format, 10000000, workers));
            }),
-           py::arg("generator"), py::arg("directory"), py::arg("filenames"),
-           py::arg("color_mode"), py::arg("target_size"), py::arg("interpolation"),
-           py::arg("data_format"), py::arg("batch_size"), py::arg("shuffle"), py::arg("seed"),
-           py::arg("save_to_dir"), py::arg("save_prefix"), py::arg("save_format"),
-           py::arg("workers"))
+           py::arg("generator"), py::arg("directory"), py::arg("filenames"), py::arg("color_mode"),
+           py::arg("target_size"), py::arg("interpolation"), py::arg("data_format"),
+           py::arg("batch_size"), py::arg("shuffle"), py::arg("seed"), py::arg("save_to_dir"),
+           py::arg("save_prefix"), py::arg("save_format"), py::arg("workers"))
       .def("__len__", &img::ImageIterator::size)
       .def("index_array", &img::ImageIterator::index_array, py::arg("epoch"), py::arg("index"))
       .def(
@@ -310,8 +315,8 @@ void bind_image(py::module_& m) {
       "resize_pixels",
       [](const PixelArray& pixels, std::int64_t height, std::int64_t width,
          const std::string& interpolation) {
-        return pixels_to_numpy(img::resize_image(numpy_to_pixels(pixels), height, width,
-                                                 interpolation));
+        return pixels_to_numpy(
+            img::resize_image(numpy_to_pixels(pixels), height, width, interpolation));
       },
       py::arg("pixels"), py::arg("height"), py::arg("width"), py::arg("interpolation"));
   m.def(
@@ -334,19 +339,18 @@ void bind_image(py::module_& m) {
   m.def(
       "apply_affine_transform",
       [](const Tensor& x, double theta, double tx, double ty, double shear, double zx, double zy,
-         int row_axis, int col_axis, int channel_axis, const std::string& fill_mode,
-         double cval) {
+         int row_axis, int col_axis, int channel_axis, const std::string& fill_mode, double cval) {
         return img::apply_affine_transform(x, {theta, tx, ty, shear, zx, zy},
                                            {row_axis, col_axis, channel_axis},
                                            img::fill_mode_from_name(fill_mode), cval);
       },
-      py::arg("x"), py::arg("theta"), py::arg("tx"), py::arg("ty"), py::arg("shear"),
-      py::arg("zx"), py::arg("zy"), py::arg("row_axis"), py::arg("col_axis"),
-      py::arg("channel_axis"), py::arg("fill_mode"), py::arg("cval"));
+      py::arg("x"), py::arg("theta"), py::arg("tx"), py::arg("ty"), py::arg("shear"), py::arg("zx"),
+      py::arg("zy"), py::arg("row_axis"), py::arg("col_axis"), py::arg("channel_axis"),
+      py::arg("fill_mode"), py::arg("cval"));
   m.def("apply_channel_shift", &img::apply_channel_shift, py::arg("x"), py::arg("intensity"),
         py::arg("channel_axis"));
-  m.def("apply_brightness_shift", &img::apply_brightness_shift, py::arg("x"),
-        py::arg("brightness"), py::arg("channel_axis"));
+  m.def("apply_brightness_shift", &img::apply_brightness_shift, py::arg("x"), py::arg("brightness"),
+        py::arg("channel_axis"));
   m.def("flip_axis", &img::flip_axis, py::arg("x"), py::arg("axis"));
 }
 

@@ -33,7 +33,8 @@ Image decode_png(const std::vector<std::uint8_t>& bytes, const std::string& what
   png.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()))
     throw std::invalid_argument(what + ": not a readable PNG file (" + png.message + ")");
-  const bool colour = (png.format & PNG_FORMAT_FLAG_COLOR) || (png.format & PNG_FORMAT_FLAG_COLORMAP);
+  const bool colour =
+      (png.format & PNG_FORMAT_FLAG_COLOR) || (png.format & PNG_FORMAT_FLAG_COLORMAP);
   const bool alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
   Image img;
   // Grey with alpha is read as RGBA (PIL's 'LA' converts the same way); an alpha channel is
@@ -165,9 +166,8 @@ const Filter* filter_for(const std::string& interpolation) {
                                 if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
                                 return 0.0;
                               }};
-  static const Filter lanczos{3.0, [](double x) {
-                                return -3.0 < x && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
-                              }};
+  static const Filter lanczos{
+      3.0, [](double x) { return -3.0 < x && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0; }};
   if (interpolation == "box") return &box;
   if (interpolation == "bilinear") return &bilinear;
   if (interpolation == "hamming") return &hamming;
@@ -249,8 +249,7 @@ Image resample_pass(const Image& in, std::int64_t out_size, const Filter& filter
                     in.pixels[static_cast<std::size_t>((sy * in.width + sx) * ch + b)]) *
                 k[i];
         }
-        out.pixels[static_cast<std::size_t>((y * out.width + x) * ch + b)] =
-            clip8(ss);
+        out.pixels[static_cast<std::size_t>((y * out.width + x) * ch + b)] = clip8(ss);
       }
     }
   return out;
@@ -259,9 +258,9 @@ Image resample_pass(const Image& in, std::int64_t out_size, const Filter& filter
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw std::invalid_argument("load_img: no image file at '" + path + "'" +
-                                (std::filesystem::exists(path, ec) ? " (not a regular file)"
-                                                                   : " (it does not exist)"));
+    throw std::invalid_argument(
+        "load_img: no image file at '" + path + "'" +
+        (std::filesystem::exists(path, ec) ? " (not a regular file)" : " (it does not exist)"));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("load_img: cannot open '" + path + "'");
   return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
@@ -278,11 +277,14 @@ Image decode_image(const std::vector<std::uint8_t>& bytes, const std::string& wh
   if (bytes.size() >= 8 && std::memcmp(bytes.data(), kPng, 8) == 0) return decode_png(bytes, what);
   if (bytes.size() >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
     return decode_jpeg(bytes, what);
-  throw std::invalid_argument(what + ": unsupported image file (keras_cpp reads PNG and JPEG "
+  throw std::invalid_argument(what +
+                              ": unsupported image file (keras_cpp reads PNG and JPEG "
                               "files; this one starts with neither signature)");
 }
 
-Image read_image(const std::string& path) { return decode_image(read_file(path), path); }
+Image read_image(const std::string& path) {
+  return decode_image(read_file(path), path);
+}
 
 void write_image(const Image& image, const std::string& path, const std::string& format_in,
                  int jpeg_quality) {
@@ -315,7 +317,8 @@ void write_image(const Image& image, const std::string& path, const std::string&
     jpeg_compress_struct info{};
     const bool ok = encode_jpeg_to(file, &rgb, jpeg_quality, &error, &info);
     std::fclose(file);
-    if (!ok) throw std::runtime_error("save_img: cannot write '" + path + "' (" + error.message + ")");
+    if (!ok)
+      throw std::runtime_error("save_img: cannot write '" + path + "' (" + error.message + ")");
     return;
   }
   throw std::invalid_argument("save_img: unsupported format '" + format +
@@ -337,8 +340,8 @@ Image convert_image(const Image& image, const std::string& mode) {
     const std::uint8_t* in = image.pixels.data() + i * image.channels;
     std::uint8_t* o = out.pixels.data() + i * channels;
     if (channels == 1) {  // Pillow's L24: ITU-R 601-2 luma, rounded
-      o[0] = static_cast<std::uint8_t>(
-          (in[0] * 19595 + in[1] * 38470 + in[2] * 7471 + 0x8000) >> 16);
+      o[0] =
+          static_cast<std::uint8_t>((in[0] * 19595 + in[1] * 38470 + in[2] * 7471 + 0x8000) >> 16);
     } else if (image.channels == 1) {
       std::fill(o, o + 3, in[0]);
       if (channels == 4) o[3] = 255;
@@ -372,11 +375,12 @@ Image resize_image(const Image& image, std::int64_t height, std::int64_t width,
     out.pixels.resize(static_cast<std::size_t>(height * width * image.channels));
     double yo = yscale * 0.5;
     for (std::int64_t y = 0; y < height; ++y, yo += yscale) {
-      const std::int64_t sy = std::min<std::int64_t>(static_cast<std::int64_t>(yo), image.height - 1);
+      const std::int64_t sy =
+          std::min<std::int64_t>(static_cast<std::int64_t>(yo), image.height - 1);
       for (std::int64_t x = 0; x < width; ++x)
         std::memcpy(out.pixels.data() + (y * width + x) * image.channels,
-                    image.pixels.data() + (sy * image.width + xs[static_cast<std::size_t>(x)]) *
-                                              image.channels,
+                    image.pixels.data() +
+                        (sy * image.width + xs[static_cast<std::size_t>(x)]) * image.channels,
                     static_cast<std::size_t>(image.channels));
     }
     return out;
@@ -453,7 +457,9 @@ Image array_to_img(const Tensor& input, const std::string& data_format, bool sca
       const float f = axes.channel == 2 ? v[i * c + b] : v[b * h * w + i];
       // numpy's astype('uint8'): truncation (through a wider integer, as on x86).
       img.pixels[static_cast<std::size_t>(i * c + b)] =
-          std::isfinite(f) && std::abs(f) < 9e18f ? static_cast<std::uint8_t>(static_cast<std::int64_t>(f)) : 0;
+          std::isfinite(f) && std::abs(f) < 9e18f
+              ? static_cast<std::uint8_t>(static_cast<std::int64_t>(f))
+              : 0;
     }
   return img;
 }

@@ -236,9 +236,9 @@ DirectoryListing list_directory(const std::string& directory,
           names.push_back(entry.path().filename().string());
       std::sort(names.begin(), names.end());
       for (const auto& name : names)
-        files.push_back((fs::path(listing.classes[label]) /
-                         fs::relative(fs::path(root) / name, class_dir))
-                            .string());
+        files.push_back(
+            (fs::path(listing.classes[label]) / fs::relative(fs::path(root) / name, class_dir))
+                .string());
     }
     std::size_t start = 0, stop = files.size();
     if (split) {

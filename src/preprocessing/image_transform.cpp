@@ -38,8 +38,7 @@ Matrix3 multiply(const Matrix3& a, const Matrix3& b) {  // np.dot of two 3 x 3 m
 
 std::string shape_text(const Shape& shape) {
   std::string out = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(shape[i]);
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
   return out + (shape.size() == 1 ? ",)" : ")");
 }
 
@@ -61,11 +60,14 @@ ImageGeometry geometry(const Shape& shape, const ImageAxes& axes) {
   if (std::min({axes.row, axes.col, axes.channel}) < 0 ||
       std::max({axes.row, axes.col, axes.channel}) > 2 || axes.row == axes.col ||
       axes.row == axes.channel || axes.col == axes.channel)
-    throw std::invalid_argument("row_axis, col_axis and channel_axis must be 0, 1 and 2 in some "
-                                "order");
+    throw std::invalid_argument(
+        "row_axis, col_axis and channel_axis must be 0, 1 and 2 in some "
+        "order");
   const std::array<std::int64_t, 3> strides{shape[1] * shape[2], shape[2], 1};
-  return {shape[static_cast<std::size_t>(axes.row)], shape[static_cast<std::size_t>(axes.col)],
-          shape[static_cast<std::size_t>(axes.channel)], strides[static_cast<std::size_t>(axes.row)],
+  return {shape[static_cast<std::size_t>(axes.row)],
+          shape[static_cast<std::size_t>(axes.col)],
+          shape[static_cast<std::size_t>(axes.channel)],
+          strides[static_cast<std::size_t>(axes.row)],
           strides[static_cast<std::size_t>(axes.col)],
           strides[static_cast<std::size_t>(axes.channel)]};
 }
@@ -169,7 +171,9 @@ double NumpyRandom::random() {
   return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
-double NumpyRandom::uniform(double low, double high) { return low + (high - low) * random(); }
+double NumpyRandom::uniform(double low, double high) {
+  return low + (high - low) * random();
+}
 
 std::uint64_t NumpyRandom::bounded(std::uint64_t max) {
   if (max == 0) return 0;
@@ -212,8 +216,10 @@ FillMode fill_mode_from_name(const std::string& name) {
   if (name == "nearest") return FillMode::nearest;
   if (name == "reflect") return FillMode::reflect;
   if (name == "wrap") return FillMode::wrap;
-  throw std::invalid_argument("fill_mode must be one of \"constant\", \"nearest\", \"reflect\" or "
-                              "\"wrap\"; got \"" + name + "\"");
+  throw std::invalid_argument(
+      "fill_mode must be one of \"constant\", \"nearest\", \"reflect\" or "
+      "\"wrap\"; got \"" +
+      name + "\"");
 }
 
 ImageAxes image_axes(const std::string& data_format) {
@@ -221,18 +227,20 @@ ImageAxes image_axes(const std::string& data_format) {
   if (data_format == "channels_first") return {1, 2, 0};
   throw std::invalid_argument(
       "`data_format` should be `\"channels_last\"` (channel after row and column) or "
-      "`\"channels_first\"` (channel before row and column). Received: " + data_format);
+      "`\"channels_first\"` (channel before row and column). Received: " +
+      data_format);
 }
 
-Tensor apply_affine_transform(const Tensor& input, const AffineParameters& p,
-                              const ImageAxes& axes, FillMode fill_mode, double cval) {
+Tensor apply_affine_transform(const Tensor& input, const AffineParameters& p, const ImageAxes& axes,
+                              FillMode fill_mode, double cval) {
   Tensor x = as_float_image(input, "apply_affine_transform");
   // Keras composes only the parts that are not the identity; none: the image as it is.
   std::optional<Matrix3> transform;
   auto compose = [&](const Matrix3& m) { transform = transform ? multiply(*transform, m) : m; };
   if (p.theta != 0) {
     const double theta = p.theta * (std::numbers::pi / 180.0);  // np.deg2rad
-    compose({{{std::cos(theta), -std::sin(theta), 0}, {std::sin(theta), std::cos(theta), 0},
+    compose({{{std::cos(theta), -std::sin(theta), 0},
+              {std::sin(theta), std::cos(theta), 0},
               {0, 0, 1}}});
   }
   if (p.tx != 0 || p.ty != 0) compose({{{1, 0, p.tx}, {0, 1, p.ty}, {0, 0, 1}}});
@@ -324,10 +332,10 @@ Tensor flip_axis(const Tensor& input, int axis) {
   if (axis < 0 || axis > 2) throw std::invalid_argument("flip_axis: axis must be 0, 1 or 2");
   Tensor out(x.shape(), DType::float32);
   const Shape& s = x.shape();
-  const std::int64_t outer = std::accumulate(s.begin(), s.begin() + axis, std::int64_t{1},
-                                             std::multiplies<>());
-  const std::int64_t inner = std::accumulate(s.begin() + axis + 1, s.end(), std::int64_t{1},
-                                             std::multiplies<>());
+  const std::int64_t outer =
+      std::accumulate(s.begin(), s.begin() + axis, std::int64_t{1}, std::multiplies<>());
+  const std::int64_t inner =
+      std::accumulate(s.begin() + axis + 1, s.end(), std::int64_t{1}, std::multiplies<>());
   const std::int64_t len = s[static_cast<std::size_t>(axis)];
   const float* src = x.data<float>();
   float* dst = out.data<float>();
@@ -346,9 +354,8 @@ ImageDataGenerator::ImageDataGenerator(ImageDataGeneratorOptions options)
       fill_mode_(fill_mode_from_name(options_.fill_mode)) {
   auto& o = options_;
   if (o.validation_split != 0.0 && !(o.validation_split > 0.0 && o.validation_split < 1.0))
-    throw std::invalid_argument(
-        "`validation_split` must be strictly between 0 and 1.  Received: " +
-        std::to_string(o.validation_split));
+    throw std::invalid_argument("`validation_split` must be strictly between 0 and 1.  Received: " +
+                                std::to_string(o.validation_split));
   if (o.zoom_range.size() == 1) {
     zoom_[0] = 1 - o.zoom_range[0];
     zoom_[1] = 1 + o.zoom_range[0];
@@ -367,24 +374,28 @@ ImageDataGenerator::ImageDataGenerator(ImageDataGeneratorOptions options)
   if (o.zca_whitening) {
     if (!o.featurewise_center) {
       o.featurewise_center = true;
-      warnings_.push_back("This ImageDataGenerator specifies `zca_whitening`, which overrides "
-                          "setting of `featurewise_center`.");
+      warnings_.push_back(
+          "This ImageDataGenerator specifies `zca_whitening`, which overrides "
+          "setting of `featurewise_center`.");
     }
     if (o.featurewise_std_normalization) {
       o.featurewise_std_normalization = false;
-      warnings_.push_back("This ImageDataGenerator specifies `zca_whitening` which overrides "
-                          "setting of`featurewise_std_normalization`.");
+      warnings_.push_back(
+          "This ImageDataGenerator specifies `zca_whitening` which overrides "
+          "setting of`featurewise_std_normalization`.");
     }
   }
   if (o.featurewise_std_normalization && !o.featurewise_center) {
     o.featurewise_center = true;
-    warnings_.push_back("This ImageDataGenerator specifies `featurewise_std_normalization`, "
-                        "which overrides setting of `featurewise_center`.");
+    warnings_.push_back(
+        "This ImageDataGenerator specifies `featurewise_std_normalization`, "
+        "which overrides setting of `featurewise_center`.");
   }
   if (o.samplewise_std_normalization && !o.samplewise_center) {
     o.samplewise_center = true;
-    warnings_.push_back("This ImageDataGenerator specifies `samplewise_std_normalization`, "
-                        "which overrides setting of `samplewise_center`.");
+    warnings_.push_back(
+        "This ImageDataGenerator specifies `samplewise_std_normalization`, "
+        "which overrides setting of `samplewise_center`.");
   }
 }
 
@@ -421,17 +432,19 @@ double draw_shift(const ShiftRange& range, std::int64_t size, NumpyRandom& rng) 
 TransformParameters ImageDataGenerator::get_random_transform(const Shape& image_shape,
                                                              NumpyRandom& rng) const {
   if (image_shape.size() != 3)
-    throw std::invalid_argument("get_random_transform: expected the shape of one image (rank 3); "
-                                "got " + shape_text(image_shape));
+    throw std::invalid_argument(
+        "get_random_transform: expected the shape of one image (rank 3); "
+        "got " +
+        shape_text(image_shape));
   const auto& o = options_;
   TransformParameters p;
   if (o.rotation_range != 0) p.affine.theta = rng.uniform(-o.rotation_range, o.rotation_range);
   if (o.height_shift_range.active())
-    p.affine.tx = draw_shift(o.height_shift_range,
-                             image_shape[static_cast<std::size_t>(axes_.row)], rng);
+    p.affine.tx =
+        draw_shift(o.height_shift_range, image_shape[static_cast<std::size_t>(axes_.row)], rng);
   if (o.width_shift_range.active())
-    p.affine.ty = draw_shift(o.width_shift_range,
-                             image_shape[static_cast<std::size_t>(axes_.col)], rng);
+    p.affine.ty =
+        draw_shift(o.width_shift_range, image_shape[static_cast<std::size_t>(axes_.col)], rng);
   if (o.shear_range != 0) p.affine.shear = rng.uniform(-o.shear_range, o.shear_range);
   if (!(zoom_[0] == 1 && zoom_[1] == 1)) {
     p.affine.zx = rng.uniform(zoom_[0], zoom_[1]);
@@ -459,16 +472,19 @@ Tensor ImageDataGenerator::apply_transform(const Tensor& x, const TransformParam
 
 Tensor ImageDataGenerator::standardize(const Tensor& input) const {
   if (!input.defined() || (input.ndim() != 3 && input.ndim() != 4))
-    throw std::invalid_argument("standardize: expected an image (rank 3) or a batch (rank 4); "
-                                "got shape " +
-                                (input.defined() ? shape_text(input.shape()) : std::string("None")));
+    throw std::invalid_argument(
+        "standardize: expected an image (rank 3) or a batch (rank 4); "
+        "got shape " +
+        (input.defined() ? shape_text(input.shape()) : std::string("None")));
   Tensor x = input.dtype() == DType::float32 ? input.clone() : input.astype(DType::float32);
   if (options_.preprocessing_function) {
     Tensor y = options_.preprocessing_function(x);
     if (!y.defined() || y.shape() != x.shape())
-      throw std::invalid_argument("preprocessing_function must return an array of the shape it "
-                                  "was given " + shape_text(x.shape()) + "; it returned " +
-                                  (y.defined() ? shape_text(y.shape()) : std::string("None")));
+      throw std::invalid_argument(
+          "preprocessing_function must return an array of the shape it "
+          "was given " +
+          shape_text(x.shape()) + "; it returned " +
+          (y.defined() ? shape_text(y.shape()) : std::string("None")));
     x = y.dtype() == DType::float32 ? y.clone() : y.astype(DType::float32);
   }
   standardize_image(x.data<float>(), x.shape());
@@ -535,7 +551,8 @@ void ImageDataGenerator::standardize_image(float* x, const Shape& shape) const {
         const float* pk = pcs + k * d;
         for (std::int64_t j = 0; j < d; ++j) row[static_cast<std::size_t>(j)] += a * pk[j];
       }
-      for (std::int64_t j = 0; j < d; ++j) v[j] = static_cast<float>(row[static_cast<std::size_t>(j)]);
+      for (std::int64_t j = 0; j < d; ++j)
+        v[j] = static_cast<float>(row[static_cast<std::size_t>(j)]);
     }
   }
 }
@@ -549,9 +566,11 @@ void ImageDataGenerator::fit(const Tensor& x, bool augment, std::int64_t rounds,
 void ImageDataGenerator::fit(const Tensor& input, bool augment, std::int64_t rounds,
                              NumpyRandom& rng) {
   if (!input.defined() || input.ndim() != 4)
-    throw std::invalid_argument("Input to `.fit()` should have rank 4. Got array with shape: " +
-                                (input.defined() ? shape_text(input.shape()) : std::string("None")));
-  if (rounds < 1) throw std::invalid_argument("fit: rounds must be >= 1; got " + std::to_string(rounds));
+    throw std::invalid_argument(
+        "Input to `.fit()` should have rank 4. Got array with shape: " +
+        (input.defined() ? shape_text(input.shape()) : std::string("None")));
+  if (rounds < 1)
+    throw std::invalid_argument("fit: rounds must be >= 1; got " + std::to_string(rounds));
   Tensor x = input.astype(DType::float32).clone();
   if (augment) {
     const std::int64_t count = x.dim(0);
@@ -578,7 +597,8 @@ void ImageDataGenerator::fit(const Tensor& input, bool augment, std::int64_t rou
   auto channel_stat = [&](auto value_of) {
     std::vector<double> sums(static_cast<std::size_t>(channels), 0.0);
     for (std::int64_t i = 0; i < n; ++i)
-      sums[static_cast<std::size_t>((i / inner) % channels)] += value_of(v[i], (i / inner) % channels);
+      sums[static_cast<std::size_t>((i / inner) % channels)] +=
+          value_of(v[i], (i / inner) % channels);
     const double per_channel = static_cast<double>(n / std::max<std::int64_t>(channels, 1));
     for (double& s : sums) s /= per_channel;
     return sums;
@@ -626,8 +646,10 @@ void ImageDataGenerator::fit(const Tensor& input, bool augment, std::int64_t rou
     dsyevd_("V", "U", &di, sigma.data(), &di, w.data(), work.data(), &lwork, iwork.data(), &liwork,
             &info);
     if (info != 0)
-      throw std::runtime_error("fit: the eigendecomposition for zca_whitening failed (LAPACK "
-                               "dsyevd info " + std::to_string(info) + ")");
+      throw std::runtime_error(
+          "fit: the eigendecomposition for zca_whitening failed (LAPACK "
+          "dsyevd info " +
+          std::to_string(info) + ")");
     // Column k of `sigma` (column-major) is eigenvector k.
     std::vector<double> scale(static_cast<std::size_t>(d));
     for (std::int64_t k = 0; k < d; ++k)

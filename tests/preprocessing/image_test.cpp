@@ -233,8 +233,8 @@ TEST(ImageIterator, ListsClassFoldersAndSplits) {
   fs::create_directories(dir / "cats" / "sub");
   fs::create_directories(dir / "dogs");
   ki::Image px{1, 1, 3, {1, 2, 3}};
-  for (const char* name : {"cats/b.png", "cats/a.jpg", "cats/sub/c.png", "dogs/z.PNG",
-                           "dogs/y.png"})
+  for (const char* name :
+       {"cats/b.png", "cats/a.jpg", "cats/sub/c.png", "dogs/z.PNG", "dogs/y.png"})
     ki::write_image(px, (dir / name).string(), "png");
   std::ofstream(dir / "dogs" / "notes.txt") << "skip me";
   ki::DirectoryListing all = ki::list_directory(dir.string(), {}, false, std::nullopt);

@@ -90,7 +90,7 @@ Tensor flip_axis(const Tensor& x, int axis);
 struct ShiftRange {
   enum class Kind { fraction_or_pixels, integer, choices };
   Kind kind = Kind::fraction_or_pixels;
-  double value = 0.0;           // float form: uniform(-value, value); integer form: the int
+  double value = 0.0;             // float form: uniform(-value, value); integer form: the int
   std::vector<double> choices{};  // 1-D array-like form
   bool active() const { return kind == Kind::choices ? !choices.empty() : value != 0.0; }
 };
@@ -199,7 +199,7 @@ Image resize_image(const Image& image, std::int64_t height, std::int64_t width,
                    const std::string& interpolation = "nearest");
 
 struct LoadOptions {
-  std::string color_mode = "rgb";  // grayscale, rgb, rgba
+  std::string color_mode = "rgb";                                      // grayscale, rgb, rgba
   std::optional<std::pair<std::int64_t, std::int64_t>> target_size{};  // (height, width)
   std::string interpolation = "nearest";
 };
@@ -243,8 +243,8 @@ struct IteratorOptions {
   std::string save_prefix{};
   std::string save_format = "png";
   std::int64_t save_hash_limit = 10000;  // saved names carry randint(0, limit), as Keras's
-  int workers = 2;       // C++ threads that make batches ahead; 0: on the caller's thread
-  int prefetch = 0;      // batches made ahead (0: 2 x workers)
+  int workers = 2;   // C++ threads that make batches ahead; 0: on the caller's thread
+  int prefetch = 0;  // batches made ahead (0: 2 x workers)
 };
 
 // Sample j of the data as one float32 image (rank 3) in the generator's data format.
@@ -264,7 +264,7 @@ class ImageIterator {
   ImageIterator& operator=(const ImageIterator&) = delete;
 
   struct Batch {
-    Tensor x;                                // (len(index_array), image...)
+    Tensor x;                               // (len(index_array), image...)
     std::vector<std::int64_t> index_array;  // the samples, in batch order
   };
   std::int64_t size() const;  // batches per epoch
