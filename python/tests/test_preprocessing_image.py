@@ -153,6 +153,41 @@ def test_flow_batches_are_kerass_for_the_seed():
     assert last[0].shape == (1, 6, 6, 3)
 
 
+def test_save_to_dir_names_images_as_keras(tmp_path):
+    x = np.random.RandomState(8).uniform(0, 1, (4, 5, 5, 3)).astype('float32')
+    gen = ImageDataGenerator(shear_range=5)
+    it = gen.flow(x, batch_size=2, seed=3, save_to_dir=str(tmp_path), save_prefix='aug')
+    it[0]
+    np.random.seed(3)
+    order = np.random.permutation(4)[:2]
+    for j in order:
+        gen.get_random_transform(x[j].shape)
+    names = ['aug_%d_%d.png' % (j, np.random.randint(10000)) for j in order]
+    assert sorted(os.listdir(str(tmp_path))) == sorted(names)
+    saved = image.img_to_array(image.load_img(str(tmp_path / names[0])))
+    assert saved.shape == (5, 5, 3) and saved.max() == 255
+
+
+def test_random_functions_draw_from_numpy():
+    x = np.random.RandomState(9).uniform(0, 1, (3, 6, 6)).astype('float32')  # channels first
+    np.random.seed(4)
+    rotated = image.random_rotation(x, 30)
+    np.random.seed(4)
+    theta = np.random.uniform(-30, 30)
+    np.testing.assert_array_equal(rotated, image.apply_affine_transform(
+        x, theta=theta, row_axis=1, col_axis=2, channel_axis=0))
+    np.random.seed(4)
+    zoomed = image.random_zoom(x, (0.9, 1.2))
+    np.random.seed(4)
+    zx, zy = np.random.uniform(0.9, 1.2, 2)
+    np.testing.assert_array_equal(zoomed, image.apply_affine_transform(
+        x, zx=zx, zy=zy, row_axis=1, col_axis=2, channel_axis=0))
+    img = image.array_to_img(x, data_format='channels_first')
+    assert img.resize((3, 2), 2).size == (3, 2)  # PIL's BILINEAR constant
+    with pytest.raises(ValueError, match='zoom_range'):
+        image.random_zoom(x, (1.0,))
+
+
 def test_flow_iterates_epochs_and_splits():
     x = np.zeros((10, 2, 2, 1), dtype='float32')
     gen = ImageDataGenerator(validation_split=0.3)
