@@ -11,6 +11,7 @@ packages=(cmake ninja-build g++ pkg-config libdnnl-dev ocl-icd-opencl-dev nlohma
           libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist
           pybind11-dev python3-dev python3-numpy python3-sklearn python3-pytest
           locales
+          libpng-dev libjpeg62-turbo-dev liblapack-dev  # keras.preprocessing.image
           clang libclang-rt-14-dev libomp-dev  # the fuzzers (fuzz/) and the sanitizer tests
           libopenmpi-dev openmpi-bin python3-mpi4py)  # keras::distributed and its tests
 missing=()

@@ -1,5 +1,6 @@
-// keras_cpp.preprocessing.text and .sequence over the C++ implementations; the Python modules
-// (python/keras_cpp/preprocessing) add Keras's keyword handling and Python-only behaviour.
+// keras_cpp.preprocessing.text and .sequence (.image: bind_preprocessing_image.cpp) over the C++
+// implementations; the Python modules (python/keras_cpp/preprocessing) add Keras's keyword handling
+// and Python-only behaviour.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
@@ -9,6 +10,8 @@
 #include "keras/preprocessing/text.h"
 
 namespace keras::python {
+
+void bind_image(py::module_& m);  // bind_preprocessing_image.cpp
 
 namespace {
 
@@ -116,6 +119,7 @@ void bind_preprocessing(py::module_& root) {
   py::module_ m = root.def_submodule("preprocessing");
   bind_text(m);
   bind_sequence(m);
+  bind_image(m);
 }
 
 }  // namespace keras::python

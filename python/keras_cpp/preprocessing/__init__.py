@@ -1,3 +1,4 @@
-"""keras.preprocessing: sequence and text."""
+"""keras.preprocessing: image, sequence and text."""
+from . import image
 from . import sequence
 from . import text
