@@ -1,7 +1,7 @@
 """Keras's utils: to_categorical, normalize, Sequence and the enqueuers, get_file (offline),
 HDF5Matrix, custom objects and (de)serialization, Progbar, model pictures and summaries, and the
 modules np_utils, generic_utils, data_utils, io_utils, conv_utils, layer_utils, vis_utils
-(Keras 1: visualize_util), multi_gpu_utils."""
+(Keras 1: visualize_util), multi_gpu_utils; test_utils (Keras's test data and layer_test) on import."""
 from . import conv_utils
 from . import data_utils
 from . import generic_utils
