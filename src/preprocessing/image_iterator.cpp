@@ -102,19 +102,21 @@ ImageIterator::Batch ImageIterator::make(
     std::memcpy(batch.x.data<float>() + i * image_size, x.data<float>(),
                 static_cast<std::size_t>(image_size) * sizeof(float));
   }
-  if (!options_.save_to_dir.empty()) {
-    const std::string format =
-        generator->options().data_format == "channels_first" ? "channels_first" : "channels_last";
-    for (std::int64_t i = 0; i < count; ++i) {
-      const std::int64_t hash = rng.randint(0, options_.save_hash_limit);
-      const std::string name = options_.save_prefix + "_" +
-                               std::to_string(batch.index_array[static_cast<std::size_t>(i)]) +
-                               "_" + std::to_string(hash) + "." + options_.save_format;
-      save_img((fs::path(options_.save_to_dir) / name).string(), batch.x[i], format,
-               options_.save_format, true);
-    }
-  }
+  if (!options_.save_to_dir.empty())
+    for (std::int64_t i = 0; i < count; ++i)
+      batch.save_names.push_back(options_.save_prefix + "_" +
+                                 std::to_string(batch.index_array[static_cast<std::size_t>(i)]) +
+                                 "_" + std::to_string(rng.randint(0, options_.save_hash_limit)) +
+                                 "." + options_.save_format);
   return batch;
+}
+
+void ImageIterator::save(const Batch& batch, const ImageDataGenerator& generator) const {
+  const std::string format =
+      generator.options().data_format == "channels_first" ? "channels_first" : "channels_last";
+  for (std::size_t i = 0; i < batch.save_names.size(); ++i)
+    save_img((fs::path(options_.save_to_dir) / batch.save_names[i]).string(),
+             batch.x[static_cast<std::int64_t>(i)], format, options_.save_format, true);
 }
 
 void ImageIterator::schedule_locked(std::int64_t global) {
@@ -129,7 +131,12 @@ ImageIterator::Batch ImageIterator::batch(std::int64_t epoch, std::int64_t index
                             ", but the Sequence has length " + std::to_string(size()));
   if (epoch < 0) throw std::out_of_range("ImageIterator: negative epoch");
   const std::int64_t global = epoch * size() + index;
-  if (threads_.empty()) return make(global, generator_->get());
+  if (threads_.empty()) {
+    const auto generator = generator_->get();
+    Batch made = make(global, generator);
+    save(made, *generator);
+    return made;
+  }
 
   std::unique_lock<std::mutex> lock(mutex_);
   // Batches far behind this one will not be asked for again (an enqueuer may ask a few out of
@@ -154,7 +161,8 @@ ImageIterator::Batch ImageIterator::batch(std::int64_t epoch, std::int64_t index
   lock.unlock();
   if (slot.error) std::rethrow_exception(slot.error);
   const auto current = generator_->get();
-  if (slot.made_with != current) return make(global, current);  // fit() ran since
+  if (slot.made_with != current) slot.batch = make(global, current);  // fit() ran since
+  save(slot.batch, *current);
   return std::move(slot.batch);
 }
 

@@ -266,6 +266,7 @@ class ImageIterator {
   struct Batch {
     Tensor x;                               // (len(index_array), image...)
     std::vector<std::int64_t> index_array;  // the samples, in batch order
+    std::vector<std::string> save_names;    // with save_to_dir: each image's file name
   };
   std::int64_t size() const;  // batches per epoch
   std::int64_t samples() const { return samples_; }
@@ -282,6 +283,9 @@ class ImageIterator {
     std::shared_ptr<const ImageDataGenerator> made_with;
   };
   Batch make(std::int64_t global, const std::shared_ptr<const ImageDataGenerator>& generator);
+  // Writes a batch's images to save_to_dir when it is handed out (not when a worker prefetches
+  // it: a batch never asked for leaves no files, as in Keras).
+  void save(const Batch& batch, const ImageDataGenerator& generator) const;
   std::vector<std::int64_t> epoch_order(std::int64_t epoch);
   void schedule_locked(std::int64_t global);
   void worker_loop();
