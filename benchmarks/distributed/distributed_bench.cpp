@@ -71,9 +71,7 @@ int main(int argc, char** argv) {
       static_cast<double>(train_samples) / seconds, seconds / steps * 1e3, fraction, *lowest,
       *highest);
   const auto& buckets = distributed::detail::last_bucket_bytes();
-  for (std::size_t i = 0; i < buckets.size(); ++i)
-    std::printf("%s%zu", i ? ", " : "", buckets[i]);
-  std::printf("], \"parameter_bytes\": %lld}\n",
-              static_cast<long long>(model->count_params() * 4));
+  for (std::size_t i = 0; i < buckets.size(); ++i) std::printf("%s%zu", i ? ", " : "", buckets[i]);
+  std::printf("], \"parameter_bytes\": %lld}\n", static_cast<long long>(model->count_params() * 4));
   return 0;
 }

@@ -114,25 +114,27 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps) {
 }
 
 // Asynchronous ops (collectives, ops::OpDef::finish) start as soon as their inputs allow: the
-// node's tier is the rank of the first of them it feeds, the collectives ranked by how many nodes
-// they need (in a backward pass, the last layers' gradient bucket first), and the scheduler runs
-// lower tiers first. Nodes that feed none get the last tier; without collectives, all tier 0.
+// node's tier is the rank of the first of them it feeds, the collectives ranked by the work they
+// need (the elements their computed ancestors write: in a backward pass, the last layers'
+// gradient bucket first), and the scheduler runs lower tiers first. Nodes that feed none get the
+// last tier; without collectives, all tier 0.
 std::vector<int> collective_tiers(const std::vector<NodePtr>& order,
                                   const std::vector<std::vector<int>>& consumers,
+                                  const std::vector<std::int64_t>& elements,
                                   const std::function<int(const NodePtr&)>& id) {
   const std::size_t count = order.size();
-  std::vector<std::pair<std::size_t, int>> by_work;  // (nodes needed, collective)
+  std::vector<std::pair<std::int64_t, int>> by_work;  // (work needed, collective)
   for (std::size_t a = 0; a < count; ++a) {
     if (order[a]->inputs.empty() || !ops::op_def(order[a]->op).finish.fn) continue;
     std::vector<bool> seen(count, false);
     std::vector<int> stack = {static_cast<int>(a)};
-    std::size_t needed = 0;
+    std::int64_t needed = 0;
     while (!stack.empty()) {
       const auto i = static_cast<std::size_t>(stack.back());
       stack.pop_back();
       if (seen[i]) continue;
       seen[i] = true;
-      ++needed;
+      if (!order[i]->inputs.empty()) needed += elements[i];
       for (const auto& input : order[i]->inputs) stack.push_back(id(input));
     }
     by_work.emplace_back(needed, static_cast<int>(a));
@@ -387,15 +389,18 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   }
   // Kahn's algorithm over clusters of computed nodes, by tier (collective_tiers), then earliest
   // original position.
-  const std::vector<int> tier = collective_tiers(order, consumers, id);
+  std::vector<std::int64_t> elements;
+  for (int i = 0; i < count; ++i) elements.push_back(val(i).alias_of >= 0 ? 0 : val(i).numel);
+  const std::vector<int> tier = collective_tiers(order, consumers, elements, id);
   std::vector<int> pending(static_cast<std::size_t>(count), 0);
   std::vector<std::int64_t> first(static_cast<std::size_t>(count),
                                   std::int64_t{count} * (count + 1));
   for (int i = 0; i < count; ++i) {
     if (order[static_cast<std::size_t>(i)]->inputs.empty()) continue;
     int k = find(i);
-    first[static_cast<std::size_t>(k)] = std::min(
-        first[static_cast<std::size_t>(k)], std::int64_t{tier[static_cast<std::size_t>(i)]} * count + i);
+    first[static_cast<std::size_t>(k)] =
+        std::min(first[static_cast<std::size_t>(k)],
+                 std::int64_t{tier[static_cast<std::size_t>(i)]} * count + i);
     for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
       int j = id(input);
       if (!order[static_cast<std::size_t>(j)]->inputs.empty() && find(j) != k)

@@ -26,7 +26,8 @@ void broadcast_model_state(Model& model) {
   if (any_process(expected != local))
     throw std::runtime_error(
         "keras::distributed: the processes' models differ: rank " + std::to_string(rank()) +
-        " has " + std::to_string(variables.size()) + " variables (weights and optimizer state) of " +
+        " has " + std::to_string(variables.size()) +
+        " variables (weights and optimizer state) of " +
         std::to_string(static_cast<long long>(bytes)) + " bytes, rank 0 " +
         std::to_string(static_cast<long long>(expected[0])) + " of " +
         std::to_string(static_cast<long long>(expected[1])) +

@@ -70,7 +70,7 @@ TEST(Distributed, CollectivesStartEarlyAndFinishLate) {
   EXPECT_EQ(out[1].to_vector<float>(), std::vector<float>(16, 2.0f));  // x^3
   const std::vector<std::string> names = f.step_names();
   const std::vector<std::string> expected = {
-      "MatMul", "AllReduceMean", "MatMul", "MatMul", "AllReduceMean",
-      "AllReduceMean.finish", "MatMul", "AllReduceMean.finish", "MatMul"};
+      "MatMul", "AllReduceMean",        "MatMul", "MatMul", "AllReduceMean", "AllReduceMean.finish",
+      "MatMul", "AllReduceMean.finish", "MatMul"};
   EXPECT_EQ(names, expected);
 }

@@ -2,8 +2,9 @@
 //   mpirun -np 2 --enable-recovery mpi_fault_program fault DIR
 //       Both ranks train with ModelCheckpoint (rank 0 writes DIR/checkpoint_01.h5, _02.h5); rank 1
 //       kills itself (SIGKILL) as epoch 3 begins. --enable-recovery keeps mpirun from ending rank
-//       0 at once, as a hung or unreachable process would: rank 0 must fail with keras::distributed's
-//       error within KERAS_DISTRIBUTED_TIMEOUT, not hang. Prints "FAULT DETECTED" when it does.
+//       0 at once, as a hung or unreachable process would: rank 0 must fail with
+//       keras::distributed's error within KERAS_DISTRIBUTED_TIMEOUT, not hang. Prints "FAULT
+//       DETECTED" when it does.
 //   mpirun -np 1 mpi_fault_program resume DIR         a new launch, one process: load_model of the
 //       last checkpoint, two more epochs; writes DIR/resumed_1.txt.
 //   mpirun -np 3 mpi_fault_program resume DIR         three processes: rank 0 loads the last
@@ -101,7 +102,8 @@ int fault(const std::string& dir) {
       callbacks::ModelCheckpointOptions{.filepath = dir + "/checkpoint_{epoch:02d}.h5"});
   auto killer = std::make_shared<KillRankOne>();
   try {
-    model.fit(x, y, {.batch_size = 100, .epochs = 5, .verbose = 0, .callbacks = {checkpoint, killer}});
+    model.fit(x, y,
+              {.batch_size = 100, .epochs = 5, .verbose = 0, .callbacks = {checkpoint, killer}});
   } catch (const std::runtime_error& e) {
     const double waited =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - killer->reached).count();

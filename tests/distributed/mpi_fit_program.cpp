@@ -60,8 +60,7 @@ std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
 class LastProcessStops : public callbacks::Callback {
  public:
   void on_batch_end(int batch, callbacks::Logs&) override {
-    if (batch == 2 && distributed::rank() == distributed::size() - 1)
-      model()->stop_training = true;
+    if (batch == 2 && distributed::rank() == distributed::size() - 1) model()->stop_training = true;
   }
 };
 
@@ -87,8 +86,8 @@ Run train(const std::string& log, std::uint64_t seed) {
   auto board = std::make_shared<callbacks::TensorBoard>(
       callbacks::TensorBoardOptions{.log_dir = log + "_tb"});
   // No epoch improves val_loss by 1: EarlyStopping stops after epoch 3 of 6; the loss does not
-  // fall by 1 either: ReduceLROnPlateau halves the rate after epochs 2 and 3. Both decide on the epoch
-  // logs, which hold the metrics reduced over the processes.
+  // fall by 1 either: ReduceLROnPlateau halves the rate after epochs 2 and 3. Both decide on the
+  // epoch logs, which hold the metrics reduced over the processes.
   auto stopping = std::make_shared<callbacks::EarlyStopping>(
       callbacks::EarlyStoppingOptions{.monitor = "val_loss", .min_delta = 1, .patience = 2});
   auto plateau = std::make_shared<callbacks::ReduceLROnPlateau>(callbacks::ReduceLROnPlateauOptions{
