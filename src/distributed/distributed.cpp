@@ -214,7 +214,7 @@ void init_from_environment() {
 
 namespace detail {
 
-void allreduce_sum(double* values, std::size_t n) {
+void allreduce_sum([[maybe_unused]] double* values, std::size_t n) {
   if (size() == 1 || n == 0) return;
 #ifdef KERAS_HAVE_MPI
   check_not_failed("MPI_Iallreduce");
@@ -254,14 +254,14 @@ void broadcast_bytes(void* data, std::size_t bytes) {
 }  // namespace
 #endif
 
-void broadcast_from_root(const Tensor& tensor) {
+void broadcast_from_root([[maybe_unused]] const Tensor& tensor) {
   if (size() == 1) return;
 #ifdef KERAS_HAVE_MPI
   broadcast_bytes(tensor.raw_data(), tensor.nbytes());
 #endif
 }
 
-void broadcast_string_from_root(std::string& bytes) {
+void broadcast_string_from_root([[maybe_unused]] std::string& bytes) {
   if (size() == 1) return;
 #ifdef KERAS_HAVE_MPI
   unsigned long long length = bytes.size();
@@ -348,7 +348,7 @@ void start_all_reduce_mean(const kernels::KernelCall& call) {
 }
 
 template <typename T>
-void finish_all_reduce_mean(const kernels::KernelCall& call) {
+void finish_all_reduce_mean([[maybe_unused]] const kernels::KernelCall& call) {
   if (size() == 1) return;
 #ifdef KERAS_HAVE_MPI
   T* out = call.output.as<T>();
