@@ -17,6 +17,8 @@
 
 #include <keras/keras.h>
 
+#include "bench_models.h"
+
 using namespace keras;
 using namespace keras::layers;
 using Clock = std::chrono::steady_clock;
@@ -30,28 +32,7 @@ double seconds_since(Clock::time_point start) {
 bool g_cnn = false;
 
 std::unique_ptr<Sequential> build_model() {
-  auto model = std::make_unique<Sequential>();
-  if (g_cnn) {
-    // Keras's mnist_cnn.
-    model->add(Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = Shape{28, 28, 1}}));
-    model->add(Conv2D(64, {3, 3}, {.activation = "relu"}));
-    model->add(MaxPooling2D({2, 2}));
-    model->add(Dropout(0.25));
-    model->add(Flatten());
-    model->add(Dense(128, {.activation = "relu"}));
-    model->add(Dropout(0.5));
-    model->add(Dense(10, {.activation = "softmax"}));
-  } else {
-    model->add(Dense(512, {.activation = "relu", .input_shape = Shape{784}}));
-    model->add(Dropout(0.2));
-    model->add(Dense(512, {.activation = "relu"}));
-    model->add(Dropout(0.2));
-    model->add(Dense(10, {.activation = "softmax"}));
-  }
-  model->compile({.optimizer = optimizers::Adam({.lr = 1e-3}),
-                  .loss = "categorical_crossentropy",
-                  .metrics = {"accuracy"}});
-  return model;
+  return build_bench_model(g_cnn);
 }
 
 }  // namespace

@@ -3,8 +3,11 @@
 // fit calls it), and Model::fit then trains one model on N processes: each process computes
 // gradients on its shard of every global batch, the gradients are averaged across processes
 // (allreduce, in buckets) before the optimizer's update, and rank 0's initial weights and
-// optimizer state are broadcast at the start of fit. Without init (or in a library built without
-// MPI, KERAS_WITH_MPI=OFF) everything behaves as one process: rank 0 of size 1.
+// optimizer state are broadcast at the start of fit (and by load_model). Without init (or in a
+// library built without MPI, KERAS_WITH_MPI=OFF) everything behaves as one process: rank 0 of
+// size 1. Every collective waits at most KERAS_DISTRIBUTED_TIMEOUT seconds (default 300, 0: no
+// limit) for the other processes and then throws std::runtime_error: a process that died, hangs
+// or left training ends the others with an error, not a silent hang.
 #pragma once
 
 namespace keras::distributed {

@@ -17,6 +17,7 @@
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
+#include "ops/op_def.h"
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -110,6 +111,42 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps) {
     if (w.dtype == DType::float32) check_finite<float>(step, w, index, steps);
     if (w.dtype == DType::float64) check_finite<double>(step, w, index, steps);
   }
+}
+
+// Asynchronous ops (collectives, ops::OpDef::finish) start as soon as their inputs allow: the
+// node's tier is the rank of the first of them it feeds, the collectives ranked by the work they
+// need (the elements their computed ancestors write: in a backward pass, the last layers'
+// gradient bucket first), and the scheduler runs lower tiers first. Nodes that feed none get the
+// last tier; without collectives, all tier 0.
+std::vector<int> collective_tiers(const std::vector<NodePtr>& order,
+                                  const std::vector<std::vector<int>>& consumers,
+                                  const std::vector<std::int64_t>& elements,
+                                  const std::function<int(const NodePtr&)>& id) {
+  const std::size_t count = order.size();
+  std::vector<std::pair<std::int64_t, int>> by_work;  // (work needed, collective)
+  for (std::size_t a = 0; a < count; ++a) {
+    if (order[a]->inputs.empty() || !ops::op_def(order[a]->op).finish.fn) continue;
+    std::vector<bool> seen(count, false);
+    std::vector<int> stack = {static_cast<int>(a)};
+    std::int64_t needed = 0;
+    while (!stack.empty()) {
+      const auto i = static_cast<std::size_t>(stack.back());
+      stack.pop_back();
+      if (seen[i]) continue;
+      seen[i] = true;
+      if (!order[i]->inputs.empty()) needed += elements[i];
+      for (const auto& input : order[i]->inputs) stack.push_back(id(input));
+    }
+    by_work.emplace_back(needed, static_cast<int>(a));
+  }
+  std::sort(by_work.begin(), by_work.end());
+  std::vector<int> tier(count, static_cast<int>(by_work.size()));
+  if (by_work.empty()) return std::vector<int>(count, 0);
+  for (std::size_t r = 0; r < by_work.size(); ++r)
+    tier[static_cast<std::size_t>(by_work[r].second)] = static_cast<int>(r);
+  for (std::size_t i = count; i-- > 0;)  // consumers come later in the topological order
+    for (int c : consumers[i]) tier[i] = std::min(tier[i], tier[static_cast<std::size_t>(c)]);
+  return tier;
 }
 
 }  // namespace
@@ -350,31 +387,51 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       members[static_cast<std::size_t>(a)].clear();
     }
   }
-  // Kahn's algorithm over clusters of computed nodes.
+  // Kahn's algorithm over clusters of computed nodes, by tier (collective_tiers), then earliest
+  // original position.
+  std::vector<std::int64_t> elements;
+  for (int i = 0; i < count; ++i) elements.push_back(val(i).alias_of >= 0 ? 0 : val(i).numel);
+  const std::vector<int> tier = collective_tiers(order, consumers, elements, id);
   std::vector<int> pending(static_cast<std::size_t>(count), 0);
-  std::vector<int> first(static_cast<std::size_t>(count), count);
+  std::vector<std::int64_t> first(static_cast<std::size_t>(count),
+                                  std::int64_t{count} * (count + 1));
   for (int i = 0; i < count; ++i) {
     if (order[static_cast<std::size_t>(i)]->inputs.empty()) continue;
     int k = find(i);
-    first[static_cast<std::size_t>(k)] = std::min(first[static_cast<std::size_t>(k)], i);
+    first[static_cast<std::size_t>(k)] =
+        std::min(first[static_cast<std::size_t>(k)],
+                 std::int64_t{tier[static_cast<std::size_t>(i)]} * count + i);
     for (auto& input : order[static_cast<std::size_t>(i)]->inputs) {
       int j = id(input);
       if (!order[static_cast<std::size_t>(j)]->inputs.empty() && find(j) != k)
         ++pending[static_cast<std::size_t>(k)];
     }
   }
-  std::priority_queue<std::pair<int, int>, std::vector<std::pair<int, int>>, std::greater<>> ready;
+  std::priority_queue<std::pair<std::int64_t, int>, std::vector<std::pair<std::int64_t, int>>,
+                      std::greater<>>
+      ready;
   for (int i = 0; i < count; ++i)
     if (find(i) == i && !order[static_cast<std::size_t>(i)]->inputs.empty() &&
         pending[static_cast<std::size_t>(i)] == 0)
       ready.emplace(first[static_cast<std::size_t>(i)], i);
   std::vector<Group> groups;
-  std::vector<int> step_node;  // kernel step -> node, or -1 - group index
+  // kernel step -> node, or -1 - group index, or count + node: an asynchronous op's finish,
+  // placed just before the first step that reads its output
+  std::vector<int> step_node;
+  std::vector<int> started;  // asynchronous ops not finished yet
   while (!ready.empty()) {
     int k = ready.top().second;
     ready.pop();
     auto& group_members = members[static_cast<std::size_t>(k)];
     std::sort(group_members.begin(), group_members.end());  // original order is topological
+    if (val(k).alias_of < 0)
+      for (int m : group_members)
+        for (auto& input : order[static_cast<std::size_t>(m)]->inputs) {
+          auto at = std::find(started.begin(), started.end(), root(id(input)));
+          if (at == started.end()) continue;
+          step_node.push_back(count + *at);
+          started.erase(at);
+        }
     int step = static_cast<int>(step_node.size());
     if (val(k).alias_of >= 0) {
       val(k).step = std::max(0, step - 1);  // no work: shares its input's buffer
@@ -389,6 +446,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     } else {
       val(k).step = step;
       step_node.push_back(k);
+      if (ops::op_def(order[static_cast<std::size_t>(k)]->op).finish.fn) started.push_back(k);
     }
     for (int m : group_members)
       for (int c : consumers[static_cast<std::size_t>(m)]) {
@@ -397,6 +455,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
           ready.emplace(first[static_cast<std::size_t>(kc)], kc);
       }
   }
+  for (int k : started) step_node.push_back(count + k);  // read only after the run
 
   // 3. Which values need a buffer, and how long they live.
   for (int i = 0; i < count; ++i) {
@@ -529,13 +588,15 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   for (int s = 0; s < static_cast<int>(step_node.size()); ++s) {
     Step step;
     if (step_node[static_cast<std::size_t>(s)] >= 0) {
-      int i = step_node[static_cast<std::size_t>(s)];
+      const bool finish = step_node[static_cast<std::size_t>(s)] >= count;
+      int i = step_node[static_cast<std::size_t>(s)] - (finish ? count : 0);
       const Node& n = *order[static_cast<std::size_t>(i)];
-      step.name = op_name(n.op);
+      step.name = op_name(n.op) + std::string(finish ? ".finish" : "");
       const kernels::Backend::Kernel kernel = backend_->kernel(n.op);
-      step.fn = kernel.fn;
-      step.kernel = kernel.name;
-      step.fallback = kernel.fallback;
+      const ops::KernelRef& finisher = ops::op_def(n.op).finish;
+      step.fn = finish ? finisher.fn : kernel.fn;
+      step.kernel = finish ? finisher.name : kernel.name;
+      step.fallback = !finish && kernel.fallback;
       step.call.op = n.op;
       step.call.attrs = &n.attrs;
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
@@ -545,7 +606,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
           plan->input_bindings[static_cast<std::size_t>(val(j).input_index)].emplace_back(s, k);
       }
       step.call.output = buffer_of(i);
-      if (check_numerics_ && is_floating(n.dtype))
+      if (check_numerics_ && is_floating(n.dtype) && (finish || !finisher.fn))
         step.checked.push_back({n.name, val(i).data, n.dtype, val(i).shape});
     } else {
       Group& g = groups[static_cast<std::size_t>(-1 - step_node[static_cast<std::size_t>(s)])];

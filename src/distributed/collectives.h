@@ -17,6 +17,8 @@ namespace keras::distributed::detail {
 
 // Sums `values` element-wise over all processes, in place.
 void allreduce_sum(double* values, std::size_t n);
+// Whether `flag` is set on any process (every process gets the same answer).
+bool any_process(bool flag);
 // Overwrites `tensor`'s storage with rank 0's values.
 void broadcast_from_root(const Tensor& tensor);
 // Overwrites `bytes` (a serialized generator state, a flag...) with rank 0's; every process gets
@@ -39,8 +41,18 @@ std::pair<std::int64_t, std::int64_t> shard(std::int64_t rows);
 std::vector<backend::SymbolicTensor> average_gradients(
     const std::vector<backend::SymbolicTensor>& grads);
 
-// The AllReduceMean kernel (every backend): sum over processes of x * weight, divided by the sum
-// of the weights, in one MPI_Allreduce over a per-step buffer.
+// The sizes in bytes of the buckets the last average_gradients made (the benchmark's scaling
+// estimate).
+const std::vector<std::size_t>& last_bucket_bytes();
+
+// The AllReduceMean kernels (every backend), the sum over processes of x * weight divided by the
+// sum of the weights: the kernel starts one MPI_Iallreduce over a per-step buffer, the finish
+// (run by the executor just before the first step that reads the output) waits for it and
+// writes the output, so that a bucket is reduced while the backward pass computes the next.
 void all_reduce_mean_kernel(const kernels::KernelCall& call);
+void finish_all_reduce_mean_kernel(const kernels::KernelCall& call);
+
+// Seconds this process spent in collectives (started, waited for) since it began.
+double collective_seconds();
 
 }  // namespace keras::distributed::detail

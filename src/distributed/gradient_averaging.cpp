@@ -33,16 +33,27 @@ std::size_t bytes_of(const K::SymbolicTensor& g) {
   return n;
 }
 
+std::vector<std::size_t>& buckets_made() {
+  static std::vector<std::size_t> sizes;
+  return sizes;
+}
+
 }  // namespace
+
+const std::vector<std::size_t>& last_bucket_bytes() {
+  return buckets_made();
+}
 
 std::vector<K::SymbolicTensor> average_gradients(const std::vector<K::SymbolicTensor>& grads) {
   if (size() == 1) return grads;
   const std::size_t limit = bucket_bytes();
+  buckets_made().clear();
   std::vector<K::SymbolicTensor> averaged(grads.size());
   std::vector<std::size_t> bucket;  // indices into grads
   std::size_t bucket_size = 0;
   auto flush = [&]() {
     if (bucket.empty()) return;
+    buckets_made().push_back(bucket_size);
     if (bucket.size() == 1) {
       averaged[bucket[0]] = K::all_reduce_mean(grads[bucket[0]]);
     } else {

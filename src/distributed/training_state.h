@@ -12,9 +12,14 @@ class Model;
 
 namespace keras::distributed::detail {
 
-// Rank 0's weights (trainable and not), optimizer state and global random generator (the
-// shuffling order) copied to every process. Call after the train function exists (the optimizer
-// makes its state there). Nothing in one process.
+// Rank 0's weights (trainable and not) and optimizer state (as far as it exists: the optimizer
+// makes it with the train function) copied to every process: load_model calls it. Throws
+// std::runtime_error on every process when the processes' models differ in their variables.
+// Nothing in one process.
+void broadcast_model_state(Model& model);
+
+// broadcast_model_state and rank 0's global random generator (the shuffling order): fit calls it
+// once the train function exists.
 void broadcast_training_state(Model& model);
 
 // The callbacks this process runs: all of them on rank 0; on the others, those that do not

@@ -852,6 +852,7 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
       sums.back() += static_cast<double>(last - first);
       seen += rows;
       for (auto& cb : callback_list) cb->on_batch_end(batch, batch_logs);
+      stop_training = distributed::detail::any_process(stop_training);  // all stop together
       if (stop_training) break;
     }
     distributed::detail::set_gradient_weight(1.0);
@@ -865,6 +866,7 @@ callbacks::History Model::fit(const Arrays& x_in, const Arrays& y_in, const FitO
       for (std::size_t k = 0; k < names.size(); ++k) epoch_logs[val_names[k]] = val[k];
     }
     for (auto& cb : callback_list) cb->on_epoch_end(epoch, epoch_logs);
+    stop_training = distributed::detail::any_process(stop_training);
     if (stop_training) break;
   }
   for (auto& cb : callback_list) cb->on_train_end(train_logs);

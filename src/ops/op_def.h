@@ -51,6 +51,9 @@ struct OpDef {
   GradientRule gradient = nullptr;  // nullptr: K::gradients throws "not differentiable"
   KernelRef reference;              // every op but the leaves
   KernelRef cpu;                    // nullptr: the cpu backend runs the reference kernel
+  // An asynchronous op (a collective), on every backend: its kernel starts the work and this
+  // completes it; the executor runs it just before the first step that reads the output.
+  KernelRef finish;
 };
 
 class OpTable {

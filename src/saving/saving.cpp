@@ -8,7 +8,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "distributed/training_state.h"
 #include "keras/backend/backend.h"
+#include "keras/distributed.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
 #include "saving/config_text.h"
@@ -443,8 +445,10 @@ void save_model(const Model& model, const std::string& filepath, bool overwrite,
   });
 }
 
-ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_objects,
-                    bool compile) {
+namespace {
+
+ModelPtr load_model_file(const std::string& filepath, const CustomObjects& custom_objects,
+                         bool compile) {
   if (is_keras_archive(filepath)) return load_keras_archive(filepath, custom_objects, compile);
   h5::File file(filepath, "r");
   const h5::Group& root = file.root();
@@ -490,6 +494,17 @@ ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_obj
           "a freshly initialized optimizer.");
     }
   }
+  return model;
+}
+
+}  // namespace
+
+ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_objects,
+                    bool compile) {
+  distributed::init_from_environment();
+  ModelPtr model = load_model_file(filepath, custom_objects, compile);
+  // Under keras::distributed every process goes on from rank 0's weights and optimizer state.
+  distributed::detail::broadcast_model_state(*model);
   return model;
 }
 

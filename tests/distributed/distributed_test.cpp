@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "distributed/collectives.h"
 #include "keras/backend/function.h"
@@ -50,4 +52,25 @@ TEST(Distributed, EnvironmentSwitch) {
   ::unsetenv("KERAS_DISTRIBUTED");
   distributed::init_from_environment();  // unset: nothing
   EXPECT_FALSE(distributed::initialized());
+}
+
+// The executor starts each AllReduceMean as soon as its input is ready, the one needing the least
+// work first (in a backward pass, the last layers' gradient bucket), and finishes it just before
+// its first reader: the reductions overlap the computation in between.
+TEST(Distributed, CollectivesStartEarlyAndFinishLate) {
+  SymbolicTensor x = K::placeholder({4, 4});
+  SymbolicTensor h1 = K::dot(x, x);
+  SymbolicTensor h3 = K::dot(K::dot(h1, x), x);
+  SymbolicTensor late = K::all_reduce_mean(h3), early = K::all_reduce_mean(h1);
+  K::Function f({x}, {K::dot(late, x), K::dot(early, x)});
+  Tensor value = Tensor::from_vector<float>(std::vector<float>(16, 0.5f), {4, 4});
+  const std::vector<Tensor> out = f({value});
+  // Each product of 4x4 matrices of constant entries multiplies them by 4 * 0.5: x^k's are 2^(k-2).
+  EXPECT_EQ(out[0].to_vector<float>(), std::vector<float>(16, 8.0f));  // x^5
+  EXPECT_EQ(out[1].to_vector<float>(), std::vector<float>(16, 2.0f));  // x^3
+  const std::vector<std::string> names = f.step_names();
+  const std::vector<std::string> expected = {
+      "MatMul", "AllReduceMean",        "MatMul", "MatMul", "AllReduceMean", "AllReduceMean.finish",
+      "MatMul", "AllReduceMean.finish", "MatMul"};
+  EXPECT_EQ(names, expected);
 }

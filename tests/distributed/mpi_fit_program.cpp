@@ -1,11 +1,14 @@
 // Data-parallel fit against one process, run by CTest in two steps:
 //   mpi_fit_program reference DIR                  one process: writes DIR/reference.txt
 //   mpirun -np 2 mpi_fit_program distributed DIR   two processes, compared with the reference
-// Both train the same MLP (seed 1234) for 3 epochs with global batch 128 on 1001 samples (the
-// last batch of 105 rows splits 52 / 53: the gradient average is weighted by rows). Two processes
-// must give the one-process weights, epoch losses and evaluate results to float tolerance, the
-// same values on both ranks, and only rank 0 writes its CSVLogger file. Rank 1 starts from other
-// weights and another shuffling seed: fit's broadcast from rank 0 must replace them.
+// Both train the same MLP (seed 1234) with global batch 128 on 1001 samples (the last batch of
+// 105 rows splits 52 / 53: the gradient average is weighted by rows) until EarlyStopping stops
+// them after 3 epochs, ReduceLROnPlateau halving the learning rate on the way, then fit again
+// with a callback that stops training mid-epoch on the last process only. Two processes must
+// give the one-process weights, epoch losses, learning rates and evaluate results to float
+// tolerance, the same values on both ranks (every rank stopped when the one process did), and
+// only rank 0 writes its CSVLogger file. Rank 1 starts from other weights and another shuffling
+// seed: fit's broadcast from rank 0 must replace them.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -52,7 +55,17 @@ std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
   return {x, utils::to_categorical(Tensor::from_vector(labels), 3)};
 }
 
-// Every weight, then the epoch losses, val_losses and the evaluate results, flattened.
+// Stops training after the third batch on the last process only (each process's own decision,
+// as a callback reading the clock or a local file would make it).
+class LastProcessStops : public callbacks::Callback {
+ public:
+  void on_batch_end(int batch, callbacks::Logs&) override {
+    if (batch == 2 && distributed::rank() == distributed::size() - 1) model()->stop_training = true;
+  }
+};
+
+// Every weight, then the epoch losses, val_losses, learning rates, the evaluate results and the
+// second fit's losses, flattened.
 struct Run {
   std::vector<double> weights, history;
 };
@@ -72,19 +85,36 @@ Run train(const std::string& log, std::uint64_t seed) {
       std::make_shared<callbacks::CSVLogger>(callbacks::CSVLoggerOptions{.filename = log});
   auto board = std::make_shared<callbacks::TensorBoard>(
       callbacks::TensorBoardOptions{.log_dir = log + "_tb"});
+  // No epoch improves val_loss by 1: EarlyStopping stops after epoch 3 of 6; the loss does not
+  // fall by 1 either: ReduceLROnPlateau halves the rate after epochs 2 and 3. Both decide on the
+  // epoch logs, which hold the metrics reduced over the processes.
+  auto stopping = std::make_shared<callbacks::EarlyStopping>(
+      callbacks::EarlyStoppingOptions{.monitor = "val_loss", .min_delta = 1, .patience = 2});
+  auto plateau = std::make_shared<callbacks::ReduceLROnPlateau>(callbacks::ReduceLROnPlateauOptions{
+      .monitor = "loss", .factor = 0.5, .patience = 1, .min_delta = 1});
   auto history = model.fit(x, y,
                            {.batch_size = 128,
-                            .epochs = 3,
+                            .epochs = 6,
                             .verbose = 1,
-                            .callbacks = {logger, board},
+                            .callbacks = {logger, board, stopping, plateau},
                             .validation_data = std::pair<Arrays, Arrays>{x_val, y_val}});
+  check(history.history.at("loss").size() == 3,
+        "EarlyStopping ran " + std::to_string(history.history.at("loss").size()) +
+            " epochs, expected 3");
   Run run;
-  for (const Tensor& w : model.get_weights())
-    for (float v : w.to_vector<float>()) run.weights.push_back(v);
-  for (const char* key : {"loss", "acc", "val_loss", "val_acc"})
+  for (const char* key : {"loss", "acc", "val_loss", "val_acc", "lr"})
     for (double v : history.history.at(key)) run.history.push_back(v);
   for (double v : model.evaluate(x_val, y_val, {.batch_size = 50, .verbose = 0}))
     run.history.push_back(v);
+  auto stopped = model.fit(x, y,
+                           {.batch_size = 128,
+                            .epochs = 2,
+                            .verbose = 0,
+                            .callbacks = {std::make_shared<LastProcessStops>()}});
+  check(stopped.history.at("loss").size() == 1, "the second fit did not stop in its first epoch");
+  for (double v : stopped.history.at("loss")) run.history.push_back(v);
+  for (const Tensor& w : model.get_weights())
+    for (float v : w.to_vector<float>()) run.weights.push_back(v);
   return run;
 }
 
@@ -162,6 +192,9 @@ int main(int argc, char** argv) {
     check(weights < 2e-5, "weights differ from one process's by " + std::to_string(weights));
     check(history < 2e-5, "losses differ from one process's by " + std::to_string(history));
     check(reference.history[0] > reference.history[2], "the loss did not decrease");
+    check(std::abs(reference.history[13] - 0.1) < 1e-6 &&
+              std::abs(reference.history[14] - 0.05) < 1e-6,
+          "ReduceLROnPlateau did not halve the learning rate after epoch 2");
     check(std::filesystem::exists(dir + "/log_rank0.csv"), "rank 0 wrote no CSVLogger file");
     check(!std::filesystem::exists(dir + "/log_rank1.csv"), "rank 1 wrote its CSVLogger file");
     check(std::filesystem::exists(dir + "/log_rank0.csv_tb"), "rank 0 wrote no TensorBoard files");
