@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "keras/backend/plan_cache.h"
 #include "keras/engine/layer.h"
 
 namespace keras::python {
@@ -174,6 +175,17 @@ void bind_backend(py::module_& root) {
   m.def("clear_session", &K::clear_session);
   m.def("get_uid", &K::get_uid, py::arg("prefix") = "");
   m.def("reset_uids", &K::reset_uids);
+  // keras.cpp's plan cache (keras/backend/plan_cache.h): plans kept per compiled function, and
+  // the process's totals of plans built and evicted.
+  m.def("plan_cache_size", &K::plan_cache_size);
+  m.def("set_plan_cache_size", &K::set_plan_cache_size, py::arg("plans"));
+  m.def("plan_cache_stats", [] {
+    const K::PlanCacheStats stats = K::plan_cache_stats();
+    py::dict out;
+    out["builds"] = stats.builds;
+    out["evictions"] = stats.evictions;
+    return out;
+  });
 
   m.def(
       "placeholder",

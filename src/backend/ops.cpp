@@ -453,30 +453,6 @@ int recurrent_width(RnnCell cell, bool reset_after) {
 
 SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
                          const RecurrentOptions& options) {
-  switch (options.activation) {
-    case OpKind::kTanh:
-    case OpKind::kSigmoid:
-    case OpKind::kHardSigmoid:
-    case OpKind::kRelu:
-    case OpKind::kCount:
-      break;
-    default:
-      throw std::invalid_argument(std::string("K::recurrent: unsupported activation ") +
-                                  op_name(options.activation) +
-                                  " (supported: tanh, sigmoid, hard_sigmoid, relu, linear)");
-  }
-  switch (options.recurrent_activation) {
-    case OpKind::kTanh:
-    case OpKind::kSigmoid:
-    case OpKind::kHardSigmoid:
-    case OpKind::kRelu:
-    case OpKind::kCount:
-      break;
-    default:
-      throw std::invalid_argument(std::string("K::recurrent: unsupported recurrent activation ") +
-                                  op_name(options.recurrent_activation) +
-                                  " (supported: tanh, sigmoid, hard_sigmoid, relu, linear)");
-  }
   Attrs attrs;
   attrs.rnn_cell = static_cast<int>(options.cell);
   attrs.activation = options.activation;

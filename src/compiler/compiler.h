@@ -50,6 +50,7 @@ struct Step {
 // Everything that depends on the concrete input shapes; built once per shape signature.
 struct Plan {
   std::vector<Shape> input_shapes;
+  std::uint64_t last_run = 0;  // the function's run counter when this plan last ran (LRU)
   std::vector<Step> steps;
   // (step index, input index) patched with each run's input pointers, per function input.
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> input_bindings;
@@ -82,6 +83,12 @@ class CompiledFunction {
   const Plan* last_plan() const { return last_; }
   std::size_t num_steps() const;
   std::vector<std::string> step_names() const;
+  // The plan cache (keras/backend/plan_cache.h): plans held now, at most capacity(); plans built
+  // and evicted since construction.
+  std::size_t cached_plans() const { return plans_.size(); }
+  std::size_t capacity() const { return capacity_; }
+  std::uint64_t plan_builds() const { return plan_builds_; }
+  std::uint64_t evictions() const { return evictions_; }
 
  private:
   Plan& plan_for(const std::vector<Tensor>& inputs);
@@ -89,6 +96,7 @@ class CompiledFunction {
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
   void log_kernels(const Plan& plan) const;
+  void print_profile(const Plan& plan) const;
 
   const kernels::Backend* backend_;
   // Held while a run uses the plans and their arenas; recursive so that Function::operator()
@@ -99,8 +107,10 @@ class CompiledFunction {
   bool log_kernels_ = false;  // KERAS_LOG_KERNELS: print the first plan's kernels
   bool profile_cpu_ = false;
   Rewritten graph_;
-  std::vector<std::unique_ptr<Plan>> plans_;
+  std::vector<std::unique_ptr<Plan>> plans_;  // at most capacity_, least recently run evicted
   Plan* last_ = nullptr;
+  std::size_t capacity_;
+  std::uint64_t runs_ = 0, plan_builds_ = 0, evictions_ = 0;
 };
 
 }  // namespace keras::backend::detail

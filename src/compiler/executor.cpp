@@ -1,7 +1,8 @@
 // Plans and runs a compiled function: concrete shapes, elementwise fusion groups, liveness-based
 // buffer offsets in one arena, and a flat list of steps. A plan is made once per input-shape
-// signature; running it allocates nothing.
+// signature and kept in a bounded least-recently-used cache; running it allocates nothing.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -17,6 +18,7 @@
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/plan_cache.h"
 #include "ops/op_def.h"
 
 #if defined(__SSE__)
@@ -28,6 +30,24 @@ namespace keras::backend::detail {
 namespace {
 
 constexpr int kForever = INT_MAX;
+
+std::size_t default_plan_cache_size() {
+  const char* env = std::getenv("KERAS_PLAN_CACHE_SIZE");
+  if (!env || !*env) return 16;
+  char* end = nullptr;
+  const long long plans = std::strtoll(env, &end, 10);
+  if (*end != '\0' || plans < 1)
+    throw std::invalid_argument("KERAS_PLAN_CACHE_SIZE must be a positive integer, got '" +
+                                std::string(env) + "'");
+  return static_cast<std::size_t>(plans);
+}
+
+std::atomic<std::size_t>& plan_cache_capacity() {
+  static std::atomic<std::size_t> capacity{default_plan_cache_size()};
+  return capacity;
+}
+
+std::atomic<std::uint64_t> total_plan_builds{0}, total_plan_evictions{0};
 
 struct Value {
   Shape shape;
@@ -155,7 +175,8 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
                                    std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
                                    Givens givens)
     : backend_(&kernels::backend_named(keras::backend::backend())),
-      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses())) {
+      graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses())),
+      capacity_(plan_cache_capacity().load()) {
   const char* profile = std::getenv("KERAS_PROFILE");
   profile_ = profile && *profile && std::string(profile) != "0";
   profile_cpu_ = profile_ && std::string(profile) == "cpu";
@@ -166,20 +187,38 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
 }
 
 Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
-  if (last_) {
-    bool same = true;
-    for (std::size_t k = 0; k < inputs.size() && same; ++k)
-      same = inputs[k].shape() == last_->input_shapes[k];
-    if (same) return *last_;
+  ++runs_;
+  auto matches = [&](const Plan& plan) {
+    for (std::size_t k = 0; k < inputs.size(); ++k)
+      if (inputs[k].shape() != plan.input_shapes[k]) return false;
+    return true;
+  };
+  if (last_ && matches(*last_)) {
+    last_->last_run = runs_;
+    return *last_;
   }
-  for (auto& plan : plans_) {
-    bool same = true;
-    for (std::size_t k = 0; k < inputs.size() && same; ++k)
-      same = inputs[k].shape() == plan->input_shapes[k];
-    if (same) return *(last_ = plan.get());
+  for (auto& plan : plans_)
+    if (matches(*plan)) {
+      plan->last_run = runs_;
+      return *(last_ = plan.get());
+    }
+  std::unique_ptr<Plan> plan = make_plan(inputs);
+  plan->last_run = runs_;
+  ++plan_builds_;
+  ++total_plan_builds;
+  if (log_kernels_ && plan_builds_ == 1) log_kernels(*plan);
+  if (plans_.size() >= capacity_) {
+    // Evict the least recently run plan. Views of its results stay valid: they share its arena.
+    auto oldest = std::min_element(plans_.begin(), plans_.end(), [](const auto& a, const auto& b) {
+      return a->last_run < b->last_run;
+    });
+    if (profile_) print_profile(**oldest);
+    *oldest = std::move(plan);
+    ++evictions_;
+    ++total_plan_evictions;
+    return *(last_ = oldest->get());
   }
-  plans_.push_back(make_plan(inputs));
-  if (log_kernels_ && plans_.size() == 1) log_kernels(*plans_.back());
+  plans_.push_back(std::move(plan));
   return *(last_ = plans_.back().get());
 }
 
@@ -236,7 +275,9 @@ void CompiledFunction::run_steps(Plan& plan) {
     if (step.fused) {
       kernels::run_fused(*step.fused);
     } else {
-      step.call.counter = step.runs;
+      // The function's run count, not the plan's: a plan made for a new shape, or remade after
+      // an eviction, keeps drawing fresh random numbers.
+      step.call.counter = runs_ - 1;
       step.fn(step.call);
     }
     ++step.runs;
@@ -246,25 +287,25 @@ void CompiledFunction::run_steps(Plan& plan) {
 }
 
 // KERAS_PROFILE=1 (or =cpu, see profile_clock) prints where a function's time went, step by step,
-// when it is destroyed.
+// for each plan when it is evicted or the function is destroyed.
+void CompiledFunction::print_profile(const Plan& plan) const {
+  double total = 0;
+  for (const auto& step : plan.steps) total += step.seconds;
+  if (plan.steps.empty() || plan.steps[0].runs == 0) return;
+  std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes",
+               plan.steps.size(), static_cast<unsigned long long>(plan.steps[0].runs),
+               total * 1e3 / static_cast<double>(plan.steps[0].runs));
+  for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
+  std::fprintf(stderr, "\n");
+  for (const auto& step : plan.steps)
+    std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n", total > 0 ? 100.0 * step.seconds / total : 0.0,
+                 step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)),
+                 step.name.c_str());
+}
+
 CompiledFunction::~CompiledFunction() {
   if (!profile_) return;
-  for (const auto& plan : plans_) {
-    double total = 0;
-    for (const auto& step : plan->steps) total += step.seconds;
-    if (plan->steps.empty() || plan->steps[0].runs == 0) continue;
-    std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes",
-                 plan->steps.size(), static_cast<unsigned long long>(plan->steps[0].runs),
-                 total * 1e3 / static_cast<double>(plan->steps[0].runs));
-    for (const auto& s : plan->input_shapes)
-      std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-    std::fprintf(stderr, "\n");
-    for (const auto& step : plan->steps)
-      std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n",
-                   total > 0 ? 100.0 * step.seconds / total : 0.0,
-                   step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)),
-                   step.name.c_str());
-  }
+  for (const auto& plan : plans_) print_profile(*plan);
 }
 
 std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inputs) {
@@ -731,6 +772,21 @@ std::vector<std::string> CompiledFunction::step_names() const {
 }  // namespace keras::backend::detail
 
 namespace keras::backend {
+
+std::size_t plan_cache_size() {
+  return detail::plan_cache_capacity().load();
+}
+
+void set_plan_cache_size(std::size_t plans) {
+  if (plans < 1)
+    throw std::invalid_argument("set_plan_cache_size: a function keeps at least 1 plan, got " +
+                                std::to_string(plans));
+  detail::plan_cache_capacity().store(plans);
+}
+
+PlanCacheStats plan_cache_stats() {
+  return {detail::total_plan_builds.load(), detail::total_plan_evictions.load()};
+}
 
 Function::Function(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
                    std::vector<Update> updates, Givens givens)

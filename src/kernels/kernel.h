@@ -32,7 +32,8 @@ struct KernelCall {
   const Attrs* attrs = nullptr;
   std::vector<Buffer> inputs;
   Buffer output;
-  std::uint64_t counter = 0;  // how many times this step ran before: random ops draw fresh numbers
+  // How many times the step's function ran before: random ops draw fresh numbers.
+  std::uint64_t counter = 0;
   // Per-step kernel state (cached oneDNN primitives and their buffers), made by the kernel on the
   // step's first run and kept for the life of the plan, whose shapes never change.
   mutable std::shared_ptr<void> state;

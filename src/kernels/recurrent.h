@@ -68,8 +68,34 @@ inline T activate(OpKind op, T x) {
     }
     case OpKind::kRelu:
       return x > T(0) ? x : T(0);
+    case OpKind::kElu:  // alpha 1, Keras's 'elu' activation
+      return x > T(0) ? x : std::expm1(x);
+    case OpKind::kSoftplus:
+      return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+    case OpKind::kSoftsign:
+      return x / (T(1) + std::abs(x));
+    case OpKind::kExp:
+      return std::exp(x);
     default:
       return x;
+  }
+}
+
+// The activations activate() computes (kCount: linear); the layers take another path for others.
+inline bool fused_activation(OpKind op) {
+  switch (op) {
+    case OpKind::kTanh:
+    case OpKind::kSigmoid:
+    case OpKind::kHardSigmoid:
+    case OpKind::kRelu:
+    case OpKind::kElu:
+    case OpKind::kSoftplus:
+    case OpKind::kSoftsign:
+    case OpKind::kExp:
+    case OpKind::kCount:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -85,6 +111,16 @@ inline T derivative(OpKind op, T y) {
       return y > T(0) && y < T(1) ? static_cast<T>(0.2) : T(0);
     case OpKind::kRelu:
       return y > T(0) ? T(1) : T(0);
+    case OpKind::kElu:
+      return y > T(0) ? T(1) : y + T(1);
+    case OpKind::kSoftplus:  // sigmoid(x) = 1 - exp(-softplus(x))
+      return -std::expm1(-y);
+    case OpKind::kSoftsign: {  // 1 / (1 + |x|)^2 = (1 - |y|)^2
+      const T r = T(1) - std::abs(y);
+      return r * r;
+    }
+    case OpKind::kExp:
+      return y;
     default:
       return T(1);
   }

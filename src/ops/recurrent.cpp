@@ -4,6 +4,7 @@
 // RecurrentGrad adds (its output, its output's gradient); RecurrentGradWeights adds (its output,
 // RecurrentGrad's output) and gives dU. Kernels: kernels/reference/recurrent.cpp,
 // kernels/cpu/recurrent.cpp, both over the layouts of kernels/recurrent.h.
+#include "kernels/recurrent.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -32,7 +33,11 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
     fail(op, "expects time-major inputs of shape (time, batch, " + std::to_string(gates) +
                  " * units) and a recurrent kernel of shape (units, " + std::to_string(gates) +
                  " * units), got " + shape_to_string(x) + " and " + shape_to_string(u));
-  if (x[0] < 0) fail(op, "needs a known number of time steps, got " + shape_to_string(x));
+  for (OpKind act : {a.activation, a.recurrent_activation})
+    if (!kernels::rnn::fused_activation(act))
+      fail(op, std::string("unsupported activation ") + op_name(act) +
+                   " (supported: tanh, sigmoid, hard_sigmoid, relu, elu, softplus, softsign, exp, "
+                   "linear)");
   if (dims_conflict(x[2], u[1]))
     fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
                  shape_to_string(u));
@@ -55,7 +60,8 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
   if (a.rnn_reset_after) expect({units}, "recurrent bias");
   if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
   // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
-  if (op == OpKind::kRecurrentGrad) return {x[0] + 1, x[1], (gates + a.rnn_reset_after) * units};
+  if (op == OpKind::kRecurrentGrad)
+    return {x[0] < 0 ? -1 : x[0] + 1, x[1], (gates + a.rnn_reset_after) * units};
   return u;
 }
 
@@ -63,7 +69,6 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
   const Attrs& a = node.attrs;
   std::vector<SymbolicTensor> inputs;
   for (const auto& x : node.inputs) inputs.emplace_back(x);
-  const std::int64_t steps = node.inputs[0]->shape[0];
   const std::int64_t units = node.inputs[1]->shape[0];
   std::vector<SymbolicTensor> grad_inputs = inputs;
   grad_inputs.push_back(y);
@@ -73,7 +78,8 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
   weight_inputs.push_back(y);
   weight_inputs.push_back(r);
   Grads grads(node.inputs.size());
-  SymbolicTensor dxproj = K::slice(r, 0, 0, steps);
+  // Bounds from the end: the number of time steps may be known only at run time.
+  SymbolicTensor dxproj = K::slice(r, 0, 0, -1);
   if (a.rnn_reset_after) {
     // R's last u columns: d(h_{t-1} U_h + recurrent bias), summed over time and batch.
     grads.back() = K::sum(K::slice(dxproj, 2, 3 * units, 4 * units), {0, 1});
@@ -82,7 +88,7 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
   grads[0] = dxproj;
   grads[1] = K::make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
   if (a.rnn_initial_state) {
-    SymbolicTensor last = K::slice(r, 0, steps, steps + 1);
+    SymbolicTensor last = K::slice(r, 0, -1, 0);
     grads[2] = K::reshape(K::slice(last, 2, 0, units), {-1, units});
     if (a.rnn_cell == 2) grads[3] = K::reshape(K::slice(last, 2, units, 2 * units), {-1, units});
   }

@@ -1,10 +1,13 @@
 // Shape ops: Reshape (attrs.shape, one -1 allowed), Transpose (attrs.axes), Concatenate and Slice
-// along attrs.axis ([attrs.begin, attrs.end)), SliceGrad (Slice's gradient: g zero-padded to the
-// input's shape) and Pad (zeros, attrs.pad_begin / pad_end per axis). Kernels:
-// kernels/reference/shape.cpp and, for Pad, kernels/reference/conv.cpp. The executor aliases
-// reshapes and prefix slices instead of copying.
+// along attrs.axis ([attrs.begin, attrs.end), negative bounds from the end: slice_bounds),
+// SliceGrad (Slice's gradient: g zero-padded to the input's shape) and Pad (zeros, attrs.pad_begin
+// / pad_end per axis). Kernels: kernels/reference/shape.cpp and, for Pad,
+// kernels/reference/conv.cpp. The executor aliases reshapes and prefix slices instead of copying.
+#include <algorithm>
+#include <numeric>
 #include <stdexcept>
 
+#include "backend/reshape_like.h"
 #include "keras/backend/backend.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
@@ -15,13 +18,32 @@ namespace {
 
 namespace K = keras::backend;
 
+// Reshape(x[, like]): with `like`, target dimension i is like's dimension attrs.axes[i] where that
+// is >= 0 (reshape_like.h).
 Shape reshape_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
-  expect_inputs(op, in, 1);
+  if (in.size() != 2) expect_inputs(op, in, 1);
   const Shape& x = *in[0];
   Shape target = attrs.shape;
+  std::vector<bool> copied(target.size(), false);
+  if (in.size() == 2) {
+    const Shape& like = *in[1];
+    if (attrs.axes.size() != target.size())
+      fail(op, "needs one entry of axes per target dimension, got " +
+                   std::to_string(attrs.axes.size()) + " for " + shape_to_string(target));
+    for (std::size_t i = 0; i < target.size(); ++i) {
+      const int axis = attrs.axes[i];
+      if (axis < 0) continue;
+      if (axis >= static_cast<int>(like.size()))
+        fail(op, "axis " + std::to_string(axis) + " is out of range for the shape " +
+                     shape_to_string(like) + " it copies");
+      target[i] = like[static_cast<std::size_t>(axis)];
+      copied[i] = true;
+    }
+  }
   std::int64_t known = 1;
   int unknown = -1;
   for (std::size_t i = 0; i < target.size(); ++i) {
+    if (copied[i] && target[i] < 0) return target;  // resolved at run time
     if (target[i] < 0) {
       if (unknown >= 0)
         fail(op, "can only infer one unknown dimension in " + shape_to_string(target));
@@ -89,12 +111,21 @@ Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
   expect_inputs(op, in, 1);
   Shape out = *in[0];
   int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
-  std::int64_t dim = out[static_cast<std::size_t>(axis)];
-  if (attrs.begin < 0 || attrs.end < attrs.begin || (dim >= 0 && attrs.end > dim))
+  std::int64_t& dim = out[static_cast<std::size_t>(axis)];
+  auto out_of_bounds = [&] {
     fail(op, "range [" + std::to_string(attrs.begin) + ", " + std::to_string(attrs.end) +
                  ") is out of bounds for axis " + std::to_string(attrs.axis) + " of " +
-                 shape_to_string(out));
-  out[static_cast<std::size_t>(axis)] = attrs.end - attrs.begin;
+                 shape_to_string(*in[0]));
+  };
+  if (dim >= 0) {
+    const auto [begin, end] = kernels::reference::slice_bounds(attrs.begin, attrs.end, dim);
+    if (begin < 0 || end < begin || end > dim) out_of_bounds();
+    dim = end - begin;
+  } else if ((attrs.begin >= 0 && attrs.end >= 0) || (attrs.begin < 0 && attrs.end <= 0)) {
+    // Both bounds from the start, or both from the end: the width is known.
+    if (attrs.end < attrs.begin && !(attrs.begin < 0 && attrs.end == 0)) out_of_bounds();
+    dim = (attrs.begin < 0 && attrs.end == 0 ? 0 : attrs.end) - attrs.begin;
+  }  // else one bound from each end: the width is known at run time
   return out;
 }
 
@@ -118,7 +149,16 @@ Shape pad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& att
 }
 
 Grads reshape_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  return {K::reshape(g, n.inputs[0]->shape)};
+  const Shape& x = n.inputs[0]->shape;
+  Grads grads(n.inputs.size());
+  if (std::count_if(x.begin(), x.end(), [](std::int64_t d) { return d < 0; }) <= 1) {
+    grads[0] = K::reshape(g, x);
+  } else {  // several dimensions known at run time only: x's own
+    std::vector<int> all(x.size());
+    std::iota(all.begin(), all.end(), 0);
+    grads[0] = K::reshape_like(g, x, input(n, 0), all);
+  }
+  return grads;  // none for `like`, whose values are not read
 }
 
 Grads transpose_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
@@ -152,11 +192,9 @@ Grads slice_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) 
   return {K::make_node(OpKind::kSliceGrad, {g, input(n, 0)}, n.attrs)};
 }
 
-Grads slice_grad_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+Grads slice_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   const Attrs& a = n.attrs;
-  std::int64_t width =
-      n.inputs[0]->shape[static_cast<std::size_t>(a.axis < 0 ? a.axis + y.ndim() : a.axis)];
-  return {K::slice(g, a.axis, a.begin, a.begin + width), SymbolicTensor()};
+  return {K::slice(g, a.axis, a.begin, a.end), SymbolicTensor()};
 }
 
 Grads pad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {

@@ -50,7 +50,10 @@ struct CpuOps {
       case OpKind::kRelu:
         for (std::int64_t k = 0; k < n; ++k) x[k] = x[k] > 0.0f ? x[k] : 0.0f;
         return;
-      default:
+      case OpKind::kCount:  // linear
+        return;
+      default:  // elu, softplus, softsign, exp: the shared definitions
+        for (std::int64_t k = 0; k < n; ++k) x[k] = rnn::activate(op, x[k]);
         return;
     }
   }

@@ -89,11 +89,13 @@ void slice(const KernelCall& call) {
   std::int64_t outer, inner;
   split_at(x.shape, axis, outer, inner);
   std::size_t size = element_size(x);
-  std::int64_t in_row = x.shape[static_cast<std::size_t>(axis)] * inner;
-  std::int64_t out_row = (call.attrs->end - call.attrs->begin) * inner;
+  const std::int64_t dim = x.shape[static_cast<std::size_t>(axis)];
+  const auto [begin, end] = slice_bounds(call.attrs->begin, call.attrs->end, dim);
+  std::int64_t in_row = dim * inner;
+  std::int64_t out_row = (end - begin) * inner;
   for (std::int64_t o = 0; o < outer; ++o)
     std::memcpy(static_cast<char*>(call.output.data) + o * out_row * size,
-                static_cast<const char*>(x.data) + (o * in_row + call.attrs->begin * inner) * size,
+                static_cast<const char*>(x.data) + (o * in_row + begin * inner) * size,
                 static_cast<std::size_t>(out_row) * size);
 }
 
@@ -105,10 +107,12 @@ void slice_grad(const KernelCall& call) {
   split_at(out.shape, axis, outer, inner);
   std::size_t size = element_size(out);
   std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * size);
-  std::int64_t out_row = out.shape[static_cast<std::size_t>(axis)] * inner;
+  const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
+  const std::int64_t begin = slice_bounds(call.attrs->begin, call.attrs->end, dim).first;
+  std::int64_t out_row = dim * inner;
   std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
   for (std::int64_t o = 0; o < outer; ++o)
-    std::memcpy(static_cast<char*>(out.data) + (o * out_row + call.attrs->begin * inner) * size,
+    std::memcpy(static_cast<char*>(out.data) + (o * out_row + begin * inner) * size,
                 static_cast<const char*>(g.data) + o * g_row * size,
                 static_cast<std::size_t>(g_row) * size);
 }

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "backend/reshape_like.h"
 #include "keras/layers/core.h"
 #include "layers/config_json.h"
 
@@ -62,16 +63,17 @@ Shape Reshape::compute_output_shape(const Shape& input_shape) const {
 
 SymbolicTensor Reshape::call(const SymbolicTensor& inputs) {
   Shape out = compute_output_shape(inputs.shape());
-  // The batch axis is the one -1 K::reshape may infer, so the sample dims must be resolved.
-  for (std::size_t i = 1; i < out.size(); ++i)
-    if (out[i] < 0)
-      throw std::invalid_argument("Reshape (layer " + name() + "): the input shape " +
-                                  shape_to_string(inputs.shape()) +
-                                  " must be known (except the batch axis) to infer the -1 of "
-                                  "target_shape " +
-                                  target_to_string(target_shape_));
+  bool resolved = true;
+  for (std::size_t i = 1; i < out.size(); ++i) resolved = resolved && out[i] >= 0;
   out[0] = -1;
-  return K::reshape(inputs, out);
+  if (resolved) return K::reshape(inputs, out);  // the batch axis is the one -1 to infer
+  // Unknown input dimensions (variable-length sequences): the batch size comes from the inputs
+  // when the function runs, and the target's -1 is inferred then.
+  std::vector<int> like_axes(out.size(), -1);
+  like_axes[0] = 0;
+  Shape target{-1};
+  target.insert(target.end(), target_shape_.begin(), target_shape_.end());
+  return K::reshape_like(inputs, target, inputs, like_axes);
 }
 
 nlohmann::json Reshape::get_config() const {

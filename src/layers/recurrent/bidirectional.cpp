@@ -22,9 +22,21 @@ LayerArguments wrapper_arguments(const BidirectionalOptions& o,
   return args;
 }
 
-// x reversed along axis 1 (time).
+// x (batch, time, features) reversed along axis 1 (time).
 SymbolicTensor reverse_time(const SymbolicTensor& x) {
   const std::int64_t steps = x.shape()[1];
+  if (steps < 0) {
+    // The length is known at run time only: a linear SimpleRNN sequence with a zero recurrent
+    // kernel, read backwards, emits its inputs in reverse order (and its gradient reverses back).
+    const std::int64_t features = x.shape()[2];
+    K::RecurrentOptions reverse;
+    reverse.cell = K::RnnCell::kSimpleRNN;
+    reverse.activation = K::OpKind::kCount;
+    reverse.go_backwards = true;
+    SymbolicTensor zero_kernel = K::constant(Tensor({features, features}, x.dtype()));
+    return K::permute_dimensions(
+        K::recurrent(K::permute_dimensions(x, {1, 0, 2}), zero_kernel, reverse), {1, 0, 2});
+  }
   std::vector<std::int32_t> order(static_cast<std::size_t>(steps));
   std::iota(order.rbegin(), order.rend(), 0);
   SymbolicTensor indices = K::constant(Tensor::from_vector(order));

@@ -1,9 +1,13 @@
 // Recurrent: the shared machinery of SimpleRNN, GRU and LSTM.
+#include <map>
+#include <optional>
 #include <stdexcept>
 
+#include "backend/reshape_like.h"
 #include "keras/layers/recurrent.h"
 #include "layers/config_json.h"
 #include "layers/layer_from_config.h"
+#include "layers/recurrent/cell_graph.h"
 
 namespace keras::layers {
 
@@ -12,20 +16,23 @@ using backend::OpKind;
 
 namespace {
 
-OpKind activation_op(const ActivationArg& arg, const std::string& layer, const char* what) {
-  if (arg.function && arg.name == "custom")
-    throw std::invalid_argument(layer + ": the " + what +
-                                " must be one of tanh, sigmoid, hard_sigmoid, relu, linear; a "
-                                "custom function is not supported by the recurrent kernel");
-  const std::string& n = arg.name;
-  if (n == "tanh") return OpKind::kTanh;
-  if (n == "sigmoid") return OpKind::kSigmoid;
-  if (n == "hard_sigmoid") return OpKind::kHardSigmoid;
-  if (n == "relu") return OpKind::kRelu;
-  if (n.empty() || n == "linear") return OpKind::kCount;
-  throw std::invalid_argument(layer + ": " + what + " '" + n +
-                              "' is not supported by the recurrent kernel (supported: tanh, "
-                              "sigmoid, hard_sigmoid, relu, linear)");
+// The fused sequence op's activation for `arg`, or none: a custom function, or an activation the
+// op does not compute (softmax, selu), takes the step-by-step path (cell_graph.h).
+std::optional<OpKind> fused_activation_op(const ActivationArg& arg) {
+  if (arg.function) return std::nullopt;
+  static const std::map<std::string, OpKind> fused{{"", OpKind::kCount},
+                                                   {"linear", OpKind::kCount},
+                                                   {"tanh", OpKind::kTanh},
+                                                   {"sigmoid", OpKind::kSigmoid},
+                                                   {"hard_sigmoid", OpKind::kHardSigmoid},
+                                                   {"relu", OpKind::kRelu},
+                                                   {"elu", OpKind::kElu},
+                                                   {"softplus", OpKind::kSoftplus},
+                                                   {"softsign", OpKind::kSoftsign},
+                                                   {"exponential", OpKind::kExp}};
+  auto it = fused.find(arg.name);
+  if (it == fused.end()) return std::nullopt;
+  return it->second;
 }
 
 int gate_count(K::RnnCell cell) {
@@ -84,8 +91,10 @@ Recurrent::Recurrent(const std::string& class_name, K::RnnCell cell, RNNOptions 
                                 " needs a positive `units` (Keras 1: `output_dim`), "
                                 "got " +
                                 std::to_string(units_));
-  activation_op_ = activation_op(activation_, name(), "activation");
-  recurrent_activation_op_ = activation_op(recurrent_activation_, name(), "recurrent_activation");
+  activation_.resolve();  // an unknown name fails here, as in Keras
+  recurrent_activation_.resolve();
+  activation_op_ = fused_activation_op(activation_).value_or(OpKind::kCount);
+  recurrent_activation_op_ = fused_activation_op(recurrent_activation_).value_or(OpKind::kCount);
   check_rate(dropout_, "dropout", name());
   check_rate(recurrent_dropout_, "recurrent_dropout", name());
   if (implementation_ < 0 || implementation_ > 2)
@@ -103,11 +112,6 @@ void Recurrent::build(const Shape& input_shape) {
   const std::int64_t input_dim = input_shape[2];
   if (input_dim < 0)
     incompatible_input(input_shape, "the last dimension of the inputs should be defined");
-  if (input_shape[1] < 0)
-    throw std::invalid_argument(
-        "Layer " + name() + " needs a known number of timesteps, got input shape " +
-        shape_to_string(input_shape) +
-        " (give the first layer an input_length, or an input_shape with the timesteps)");
   const std::int64_t g = gate_count(cell_) * units_;
   kernel_ = add_weight("kernel", {input_dim, g}, initializers::get(kernel_initializer_), true,
                        kernel_regularizer_.function(), kernel_constraint_.function());
@@ -235,7 +239,9 @@ std::vector<SymbolicTensor> Recurrent::run(const SymbolicTensor& inputs, const S
   } else if (use_bias_) {
     xproj = xproj + bias_;
   }
-  xproj = K::reshape(xproj, {steps, -1, g});
+  // (steps, batch, g); steps and batch may both be known only at run time.
+  xproj = steps >= 0 ? K::reshape(xproj, {steps, -1, g})
+                     : K::reshape_like(xproj, {-1, -1, g}, time_major, {0, 1, -1});
   options.cell = cell_;
   options.activation = activation_op_;
   options.recurrent_activation = recurrent_activation_op_;
@@ -250,7 +256,7 @@ std::vector<SymbolicTensor> Recurrent::run(const SymbolicTensor& inputs, const S
   }
   if (mask.defined()) {
     SymbolicTensor m = K::cast(mask, xproj.dtype());
-    if (m.ndim() != 2) m = K::reshape(m, {-1, steps});
+    if (m.ndim() != 2) m = K::reshape(m, steps >= 0 ? Shape{-1, steps} : Shape{shape[0], -1});
     options.mask = m;
   }
   if (recurrent_dropout_ > 0) {
@@ -261,8 +267,24 @@ std::vector<SymbolicTensor> Recurrent::run(const SymbolicTensor& inputs, const S
     options.recurrent_dropout_mask =
         K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones);
   }
-  SymbolicTensor y = K::recurrent(xproj, recurrent_kernel_, options);
-  SymbolicTensor last = K::slice(y, 0, steps - 1, steps);  // (1, batch, width * units)
+  const std::optional<OpKind> act = fused_activation_op(activation_);
+  const std::optional<OpKind> rec_act = fused_activation_op(recurrent_activation_);
+  const bool fused = act && (rec_act || cell_ == K::RnnCell::kSimpleRNN);
+  if (!fused && steps < 0)
+    throw std::invalid_argument(
+        "Layer " + name() +
+        ": an activation other than tanh, sigmoid, hard_sigmoid, relu, elu, "
+        "softplus, softsign, exponential or linear (here '" +
+        (act ? recurrent_activation_.name : activation_.name) +
+        "') runs the cell step by step, which needs a known number of timesteps; got input "
+        "shape " +
+        shape_to_string(shape) + " (give the input an input_length)");
+  SymbolicTensor y =
+      fused ? K::recurrent(xproj, recurrent_kernel_, options)
+            : detail::recurrent_cell_graph(xproj, recurrent_kernel_, options, activation_.resolve(),
+                                           recurrent_activation_.resolve());
+  // The last processing step, counted from the end: the number of steps may be unknown.
+  SymbolicTensor last = K::slice(y, 0, -1, 0);  // (1, batch, width * units)
   // The final states: h, and c for an LSTM (a masked last step carries them over).
   std::vector<SymbolicTensor> final_states{K::reshape(K::slice(last, 2, 0, u), {-1, u})};
   if (cell_ == K::RnnCell::kLSTM)

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "backend/reshape_like.h"
 #include "keras/layers/wrappers.h"
 
 namespace keras::layers {
@@ -20,14 +21,11 @@ Shape TimeDistributed::inner_shape(const Shape& input_shape) const {
 
 void TimeDistributed::build(const Shape& input_shape) {
   inner_shape(input_shape);
-  if (input_shape[1] < 0)
-    incompatible_input(input_shape, "TimeDistributed needs a known number of timesteps");
 }
 
 SymbolicTensor TimeDistributed::call(const SymbolicTensor& inputs) {
   const Shape& shape = inputs.shape();
   const std::int64_t timesteps = shape[1];
-  if (timesteps < 0) incompatible_input(shape, "TimeDistributed needs a known number of timesteps");
   Shape flat{-1};
   for (std::size_t d = 2; d < shape.size(); ++d) {
     if (shape[d] < 0) incompatible_input(shape, "the dimensions after the timesteps must be known");
@@ -36,7 +34,12 @@ SymbolicTensor TimeDistributed::call(const SymbolicTensor& inputs) {
   SymbolicTensor y = (*layer_)(K::reshape(inputs, flat));
   Shape out{-1, timesteps};
   for (std::size_t d = 1; d < y.shape().size(); ++d) out.push_back(y.shape()[d]);
-  return K::reshape(y, out);
+  if (timesteps >= 0) return K::reshape(y, out);
+  // Variable-length sequences: batch and timesteps come from the inputs when the function runs.
+  std::vector<int> like_axes(out.size(), -1);
+  like_axes[0] = 0;
+  like_axes[1] = 1;
+  return K::reshape_like(y, out, inputs, like_axes);
 }
 
 Shape TimeDistributed::compute_output_shape(const Shape& input_shape) const {
