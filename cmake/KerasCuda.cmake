@@ -51,8 +51,7 @@ add_library(keras_cuda_kernels STATIC ${KERAS_CUDA_SOURCES})
 set_target_properties(keras_cuda_kernels PROPERTIES POSITION_INDEPENDENT_CODE ON)
 target_include_directories(keras_cuda_kernels PRIVATE ${PROJECT_SOURCE_DIR}/include
                                                       ${PROJECT_SOURCE_DIR}/src)
-target_link_libraries(keras_cuda_kernels PRIVATE CUDA::cudart CUDA::cublasLt keras_cudnn
-                                                 nlohmann_json::nlohmann_json)
+target_link_libraries(keras_cuda_kernels PRIVATE CUDA::cudart CUDA::cublasLt keras_cudnn)
 target_compile_options(keras_cuda_kernels PRIVATE
   $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall,-Wextra>)
 if(KERAS_WARNINGS_AS_ERRORS)

@@ -240,7 +240,7 @@ void CompiledFunction::run_steps(Plan& plan) {
     Step& step = plan.steps[s];
     const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;
     if (step.fused) {
-      kernels::run_fused(*step.fused);
+      backend_->run_fused(*step.fused);
     } else {
       step.call.counter = step.runs;
       step.fn(step.call);
@@ -501,7 +501,9 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     int vi = id(value);
     Value& v = val(vi);
     int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
-    if (v.group >= 0 && v.alias_of < 0 && !output_value[static_cast<std::size_t>(vi)] &&
+    // Device plans copy every update back to its host variable: none is written in place.
+    if (!backend_->device() && v.group >= 0 && v.alias_of < 0 &&
+        !output_value[static_cast<std::size_t>(vi)] &&
         var_reads <= v.step && !claimed[var.get()] &&
         last_read[static_cast<std::size_t>(vi)] <= v.step) {
       in_place[u] = true;
@@ -660,7 +662,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
       }
       step.name += "]";
-      step.kernel = "cpu::run_fused";
+      step.kernel = backend_->fused_kernel_name();
       // Outputs are written in place of scratch unless they overwrite an input (an in-place
       // update) that a later instruction of the chunk still reads.
       const int n_inputs = static_cast<int>(program->inputs.size());
@@ -676,7 +678,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         }
         if (safe) program->code[static_cast<std::size_t>(k_out)].direct = out.data;
       }
-      kernels::prepare_fused(*program);
+      backend_->prepare_fused(*program);
       step.fused = std::move(program);
     }
     plan->steps.push_back(std::move(step));

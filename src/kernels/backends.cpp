@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "kernels/fused_elementwise.h"
 #include "kernels/kernel.h"
 #include "ops/op_def.h"
 
@@ -45,6 +46,17 @@ Backend::Kernel Backend::kernel(OpKind op) const {
     throw std::logic_error(std::string("no kernel for op ") + def.name + " on the " + name_ +
                            " backend");
   return {def.reference.fn, short_name(def.reference.name), kind_ != Kind::kReference};
+}
+
+void Backend::prepare_fused(FusedProgram& program) const {
+  if (kind_ == Kind::kCpu) kernels::prepare_fused(program);  // cuda: made on the first run
+}
+
+void Backend::run_fused(FusedProgram& program) const {
+#if defined(KERAS_HAVE_CUDA)
+  if (kind_ == Kind::kCuda) return cuda::run_fused(program);
+#endif
+  kernels::run_fused(program);
 }
 
 void Backend::prepare_thread() const {

@@ -39,6 +39,7 @@ struct KernelCall {
 };
 
 using KernelFn = void (*)(const KernelCall&);
+struct FusedProgram;
 
 // Memory of a backend whose kernels run on an accelerator (cuda). The executor keeps a plan's
 // arena, its inputs, variables and constants in one device allocation and copies through pinned
@@ -71,7 +72,14 @@ class Backend {
 
   const char* name() const { return name_; }
   bool fuses() const { return kind_ != Kind::kReference; }
-  bool fuses_elementwise() const { return kind_ == Kind::kCpu; }
+  bool fuses_elementwise() const { return kind_ != Kind::kReference; }
+  // A fused elementwise group (kernels/fused_elementwise.h): after prepare_fused once per plan,
+  // run_fused per run; the name KERAS_LOG_KERNELS prints for it.
+  void prepare_fused(FusedProgram& program) const;
+  void run_fused(FusedProgram& program) const;
+  const char* fused_kernel_name() const {
+    return kind_ == Kind::kCuda ? "cuda::run_fused" : "cpu::run_fused";
+  }
   // nullptr: the kernels read and write host memory.
   const Device* device() const { return device_; }
   // Throws std::logic_error for ops without kernels (the leaves).
@@ -103,6 +111,8 @@ namespace cuda {
 const Device& device();
 // An op without a cuda kernel: its reference kernel on host copies of its operands.
 void host_fallback(const KernelCall& call);
+// A fused elementwise group as one kernel (src/kernels/cuda/elementwise.cu).
+void run_fused(FusedProgram& program);
 }  // namespace cuda
 
 [[noreturn]] inline void unsupported_dtype(OpKind op, DType dtype) {

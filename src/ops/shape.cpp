@@ -211,7 +211,8 @@ void register_shape_ops(OpTable& table) {
              .name = "Pad",
              .shape = &pad_shape,
              .gradient = &pad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::pad)});
+             .reference = KERAS_KERNEL(kernels::reference::pad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::pad)});
 }
 
 }  // namespace keras::ops

@@ -1,4 +1,4 @@
-// Convolution on cuDNN: forward, gradient of the input (backward data) and of the kernel
+// Zero padding (Pad) as a scatter of the input into the zeroed output, and convolution on cuDNN: forward, gradient of the input (backward data) and of the kernel
 // (backward filter), channels_last tensors (NHWC, NDHWC for 3 spatial dims, 1D as 2D). Keras's
 // kernel layout (k..., in / groups, out) is transposed to cuDNN's (out, k..., in / groups) into
 // step scratch. Algorithms are chosen once per step by cuDNN's heuristics: deterministic ones
@@ -203,7 +203,42 @@ struct Scalars {
   }
 };
 
+// y[base + offset of x's index i in y's strides] = x[i].
+template <typename E>
+__global__ void pad_kernel(const E* x, E* y, std::int64_t n, std::int64_t base, Walk walk) {
+  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < n;
+       i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
+    y[base + walk.offset(i, 0)] = x[i];
+}
+
 }  // namespace
+
+void pad(const KernelCall& call) {
+  const Buffer& x = call.inputs[0];
+  const Buffer& out = call.output;
+  check_rank(call.op, out.shape);
+  if (out.numel == 0) return;
+  KERAS_CUDA_CHECK(cudaMemsetAsync(
+      out.data, 0, static_cast<std::size_t>(out.numel) * dtype_size(out.dtype), stream()));
+  if (x.numel == 0) return;
+  Walk walk;
+  walk.rank = static_cast<int>(x.shape.size());
+  contiguous_strides(out.shape, walk.strides[0]);
+  std::int64_t base = 0;
+  for (int d = 0; d < walk.rank; ++d) {
+    walk.dims[d] = x.shape[static_cast<std::size_t>(d)];
+    base += call.attrs->pad_begin[static_cast<std::size_t>(d)] * walk.strides[0][d];
+  }
+  auto launch = [&]<typename E>() {
+    pad_kernel<E><<<blocks_for(x.numel), kThreads, 0, stream()>>>(x.as<E>(), out.as<E>(), x.numel,
+                                                                  base, walk);
+  };
+  if (dtype_size(x.dtype) == 4)
+    launch.template operator()<std::uint32_t>();
+  else
+    launch.template operator()<std::uint64_t>();
+  KERAS_CUDA_CHECK_LAUNCH();
+}
 
 void conv(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &w = call.inputs[1];

@@ -46,6 +46,7 @@ void one_hot(const KernelCall& call);
 void conv(const KernelCall& call);
 void conv_grad_input(const KernelCall& call);
 void conv_grad_kernel(const KernelCall& call);
+void pad(const KernelCall& call);
 
 // normalization.cu
 void batch_norm_stats(const KernelCall& call);
