@@ -38,9 +38,12 @@ endif()
 if(NOT CMAKE_CUDA_ARCHITECTURES)
   set(CMAKE_CUDA_ARCHITECTURES 80-real 90)  # 90: sm_90 code and compute_90 PTX
 endif()
-set(CMAKE_CUDA_STANDARD 20)
-set(CMAKE_CUDA_STANDARD_REQUIRED ON)
 enable_language(CUDA)
+# CMake 3.25 (Debian 12) knows nvcc's dialects up to C++17; nvcc 12 and newer take -std=c++20.
+if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+  set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+  set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+endif()
 
 add_library(keras_cudnn INTERFACE)
 target_include_directories(keras_cudnn INTERFACE ${KERAS_CUDNN_INCLUDE_DIR})
@@ -52,6 +55,9 @@ set_target_properties(keras_cuda_kernels PROPERTIES POSITION_INDEPENDENT_CODE ON
 target_include_directories(keras_cuda_kernels PRIVATE ${PROJECT_SOURCE_DIR}/include
                                                       ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(keras_cuda_kernels PRIVATE CUDA::cudart CUDA::cublasLt keras_cudnn)
+set_target_properties(keras_cuda_kernels PROPERTIES CUDA_STANDARD 20 CUDA_STANDARD_REQUIRED ON)
+# The relaxed constexpr rule lets device code call libstdc++'s constexpr std:: math
+# (kernels/elementwise_math.h).
 target_compile_options(keras_cuda_kernels PRIVATE
   $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-Wall,-Wextra>)
 if(KERAS_WARNINGS_AS_ERRORS)

@@ -62,7 +62,7 @@ __global__ void unary_kernel(OpKind op, const T* x, T* y, std::int64_t n, double
 enum class Read { kSame, kScalar, kStrided };
 
 template <typename T>
-__device__ T read(const T* p, Read how, const Walk& walk, std::int64_t i, int k) {
+__device__ T load(const T* p, Read how, const Walk& walk, std::int64_t i, int k) {
   return how == Read::kSame ? p[i] : how == Read::kScalar ? p[0] : p[walk.offset(i, k)];
 }
 
@@ -71,7 +71,7 @@ __global__ void binary_kernel(OpKind op, const T* a, const T* b, T* y, std::int6
                               Read read_b, Walk walk) {
   for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < n;
        i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
-    y[i] = apply_binary(op, read(a, read_a, walk, i, 0), read(b, read_b, walk, i, 1));
+    y[i] = apply_binary(op, load(a, read_a, walk, i, 0), load(b, read_b, walk, i, 1));
 }
 
 template <typename From, typename To>

@@ -53,7 +53,7 @@ cublasLtMatrixLayout_t layout(cudaDataType_t type, std::int64_t rows, std::int64
 
 // Column-major: D (n x m) = X (n x k) Y (k x m), X the row-major B read as stored, Y likewise A.
 // nullptr when cuBLASLt has no algorithm for it.
-std::unique_ptr<LtGemm> make_gemm(OpKind op, DType dtype, const GemmShape& s,
+std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s,
                                   cublasLtEpilogue_t epilogue) {
   auto g = std::make_unique<LtGemm>();
   const bool f64 = dtype == DType::float64;
@@ -98,9 +98,9 @@ LtGemm& gemm_for(const KernelCall& call, const GemmShape& s, cublasLtEpilogue_t 
   const DType dtype = call.output.dtype;
   if (!is_floating(dtype)) unsupported_dtype(call.op, dtype);
   if (!call.state) {
-    std::unique_ptr<LtGemm> g = make_gemm(call.op, dtype, s, wanted);
+    std::unique_ptr<LtGemm> g = make_gemm(dtype, s, wanted);
     if (!g && wanted != CUBLASLT_EPILOGUE_DEFAULT)
-      g = make_gemm(call.op, dtype, s, CUBLASLT_EPILOGUE_DEFAULT);
+      g = make_gemm(dtype, s, CUBLASLT_EPILOGUE_DEFAULT);
     if (!g)
       throw std::runtime_error(std::string("cuda kernel ") + backend::op_name(call.op) +
                                ": cuBLASLt has no algorithm for a " + std::to_string(s.m) + "x" +
