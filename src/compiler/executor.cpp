@@ -503,8 +503,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
     // Device plans copy every update back to its host variable: none is written in place.
     if (!backend_->device() && v.group >= 0 && v.alias_of < 0 &&
-        !output_value[static_cast<std::size_t>(vi)] &&
-        var_reads <= v.step && !claimed[var.get()] &&
+        !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step && !claimed[var.get()] &&
         last_read[static_cast<std::size_t>(vi)] <= v.step) {
       in_place[u] = true;
       claimed[var.get()] = true;

@@ -128,8 +128,9 @@ TEST_F(KerasJson, BadValuesNameTheFileAndTheValidValues) {
   write(R"({"backend": "gpu"})");
   EXPECT_TRUE(mentions(error_of_load(), {file, "'gpu'", "cpu, cuda, reference"}));
   write(R"({"backend": "cuda"})");
-  if (!cuda_usable())  // asked for on a machine or build without it: why, and what to do
+  if (!cuda_usable()) {  // asked for on a machine or build without it: why, and what to do
     EXPECT_TRUE(mentions(error_of_load(), {file, "cuda", "backend 'cpu'"}));
+  }
   write(R"({"floatx": "float8"})");
   EXPECT_TRUE(mentions(error_of_load(), {file, "float8", "float32, float64"}));
   write(R"({"floatx": "float16"})");
@@ -157,7 +158,14 @@ TEST_F(KerasJson, KerasBackendOverridesTheFile) {
   K::detail::load_config();
   EXPECT_EQ(K::backend(), "reference");
   setenv("KERAS_BACKEND", "nonsense", 1);
-  EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "nonsense", "cpu, reference"}));
+  EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "nonsense", "cpu, cuda, reference"}));
+  setenv("KERAS_BACKEND", "cuda", 1);
+  if (cuda_usable()) {
+    K::detail::load_config();
+    EXPECT_EQ(K::backend(), "cuda");
+  } else {  // where it was asked for, why it cannot run, what to do
+    EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "cuda", "backend 'cpu'"}));
+  }
   unsetenv("KERAS_BACKEND");
 }
 

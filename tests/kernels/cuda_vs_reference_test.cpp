@@ -85,7 +85,8 @@ TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
   for (const keras::ops::OpDef& def : keras::ops::op_table()) {
     if (!def.reference.fn) continue;  // the leaves
     std::string& list = def.cuda.fn ? device : host;
-    list += (list.empty() ? "" : " ") + std::string(def.name);
+    if (!list.empty()) list += ' ';
+    list += def.name;
     ++(def.cuda.fn ? on_device : on_host);
   }
   std::printf("cuda kernels (%d ops): %s\nhost fallback (%d ops): %s\n", on_device, device.c_str(),

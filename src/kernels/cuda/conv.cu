@@ -1,10 +1,11 @@
-// Zero padding (Pad) as a scatter of the input into the zeroed output, and convolution on cuDNN: forward, gradient of the input (backward data) and of the kernel
-// (backward filter), channels_last tensors (NHWC, NDHWC for 3 spatial dims, 1D as 2D). Keras's
-// kernel layout (k..., in / groups, out) is transposed to cuDNN's (out, k..., in / groups) into
-// step scratch. Algorithms are chosen once per step by cuDNN's heuristics: deterministic ones
-// unless KERAS_CUDA_FAST_NONDETERMINISTIC=1, FMA math (no TF32), so float32 stays within rounding
-// of the reference. A geometry cuDNN cannot express (padding larger at the end than at the start,
-// as "same" with an even window) or a configuration it does not support runs on the host.
+// Zero padding (Pad) as a scatter of the input into the zeroed output, and convolution on cuDNN:
+// forward, gradient of the input (backward data) and of the kernel (backward filter), channels_last
+// tensors (NHWC, NDHWC for 3 spatial dims, 1D as 2D). Keras's kernel layout (k..., in / groups,
+// out) is transposed to cuDNN's (out, k..., in / groups) into step scratch. Algorithms are chosen
+// once per step by cuDNN's heuristics: deterministic ones unless
+// KERAS_CUDA_FAST_NONDETERMINISTIC=1, FMA math (no TF32), so float32 stays within rounding of the
+// reference. A geometry cuDNN cannot express (padding larger at the end than at the start, as
+// "same" with an even window) or a configuration it does not support runs on the host.
 #include <array>
 #include <memory>
 #include <vector>

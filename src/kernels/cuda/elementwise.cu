@@ -282,9 +282,8 @@ void run_fused(FusedProgram& program) {
   const auto blocks = static_cast<unsigned>(
       std::min<std::int64_t>((program.n + kFusedThreads - 1) / kFusedThreads, 65535 * 32));
   dispatch_float(OpKind::kAdd, program.dtype, [&]<typename T>() {
-    fused_kernel<T><<<blocks, kFusedThreads, 0, stream()>>>(p.code, p.n_code, p.inputs,
-                                                            p.n_inputs, p.outputs, p.n_outputs,
-                                                            program.n);
+    fused_kernel<T><<<blocks, kFusedThreads, 0, stream()>>>(p.code, p.n_code, p.inputs, p.n_inputs,
+                                                            p.outputs, p.n_outputs, program.n);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

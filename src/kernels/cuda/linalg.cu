@@ -53,8 +53,7 @@ cublasLtMatrixLayout_t layout(cudaDataType_t type, std::int64_t rows, std::int64
 
 // Column-major: D (n x m) = X (n x k) Y (k x m), X the row-major B read as stored, Y likewise A.
 // nullptr when cuBLASLt has no algorithm for it.
-std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s,
-                                  cublasLtEpilogue_t epilogue) {
+std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s, cublasLtEpilogue_t epilogue) {
   auto g = std::make_unique<LtGemm>();
   const bool f64 = dtype == DType::float64;
   const cudaDataType_t type = f64 ? CUDA_R_64F : CUDA_R_32F;

@@ -176,8 +176,8 @@ void batch_norm_grad_params(const KernelCall& call) {
         call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.inputs[2].as<T>(), sums, v.channels,
         v.inner, v.count(), call.attrs->alpha);
     KERAS_CUDA_CHECK_LAUNCH();
-    params_kernel<T><<<blocks_for(v.channels), kThreads, 0, stream()>>>(sums, call.output.as<T>(),
-                                                                        v.channels);
+    params_kernel<T>
+        <<<blocks_for(v.channels), kThreads, 0, stream()>>>(sums, call.output.as<T>(), v.channels);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
