@@ -95,15 +95,13 @@ KERAS_HOST_DEVICE inline T binary_op(T x, T y) {
 }
 
 // Calls f(std::integral_constant<OpKind, op>{}) for a runtime unary / binary op.
-#define KERAS_UNARY_OPS(X)                                                                   \
-  X(kNeg)                                                                                    \
-  X(kExp)                                                                                    \
-  X(kLog) X(kSqrt) X(kSquare) X(kAbs) X(kSign) X(kRelu) X(kSigmoid) X(kHardSigmoid) X(kTanh) \
-      X(kSoftplus) X(kSoftsign) X(kElu) X(kClip)
-#define KERAS_BINARY_OPS(X)                                                          \
-  X(kAdd)                                                                            \
-  X(kSub)                                                                            \
-  X(kMul) X(kDiv) X(kPow) X(kMaximum) X(kMinimum) X(kEqual) X(kNotEqual) X(kGreater) \
+#define KERAS_UNARY_OPS(X)                                                                  \
+  X(kNeg)                                                                                   \
+  X(kExp) X(kLog) X(kSqrt) X(kSquare) X(kAbs) X(kSign) X(kRelu) X(kSigmoid) X(kHardSigmoid) \
+      X(kTanh) X(kSoftplus) X(kSoftsign) X(kElu) X(kClip)
+#define KERAS_BINARY_OPS(X)                                                                  \
+  X(kAdd)                                                                                    \
+  X(kSub) X(kMul) X(kDiv) X(kPow) X(kMaximum) X(kMinimum) X(kEqual) X(kNotEqual) X(kGreater) \
       X(kGreaterEqual) X(kLess) X(kLessEqual)
 
 template <typename F>
