@@ -9,6 +9,7 @@
 
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
+#include "kernels/kernel.h"
 #include "saving/atomic_file.h"
 
 #include <nlohmann/json.hpp>
@@ -49,12 +50,18 @@ bool is_python_backend(const std::string& name) {
 
 void check_backend_name(const std::string& name, const std::string& where) {
   if (name == "cpu" || name == "reference") return;
-  if (name == "cuda")
-    throw std::invalid_argument(where +
-                                ": backend 'cuda' is reserved and not available in this "
-                                "build of keras.cpp. Valid backends are: cpu, reference.");
+  if (name == "cuda") {
+    // Asked for by name: whether this build and this machine can run it is checked now, with
+    // the reason and the remedy (no driver, no device, a build without CUDA).
+    try {
+      kernels::backend_named(name);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(where + ": " + e.what());
+    }
+    return;
+  }
   throw std::invalid_argument(where + ": unknown backend '" + name +
-                              "'. Valid backends are: cpu, reference (Python Keras names "
+                              "'. Valid backends are: cpu, cuda, reference (Python Keras names "
                               "tensorflow, theano, jax, torch fall back to cpu).");
 }
 
@@ -66,7 +73,7 @@ std::string resolve_backend(const std::string& name, const std::string& where) {
       warned = true;
       std::fprintf(stderr,
                    "UserWarning: %s: backend '%s' is a Python Keras backend; keras.cpp uses its "
-                   "default backend 'cpu' instead (valid backends: cpu, reference).\n",
+                   "default backend 'cpu' instead (valid backends: cpu, cuda, reference).\n",
                    where.c_str(), name.c_str());
     }
     return "cpu";
@@ -201,9 +208,7 @@ std::string backend() {
   return config().backend;
 }
 void set_backend(const std::string& name) {
-  if (name != "cpu" && name != "reference")
-    throw std::invalid_argument("Unknown backend '" + name +
-                                "'. Valid backends are: cpu, reference.");
+  kernels::backend_named(name);  // unknown names, and cuda without a GPU, throw here
   config().backend = name;
 }
 std::string image_data_format() {

@@ -13,21 +13,22 @@ std::uint64_t next_seed();
 void seed_global_generator(std::uint64_t seed);
 
 // Counter-based hashing (splitmix64): random numbers that depend only on (seed, counter, index),
-// so results do not depend on the number of threads.
-inline std::uint64_t mix64(std::uint64_t x) {
+// so results do not depend on the number of threads (constexpr: the cuda kernels call them on the
+// device, drawing the same numbers).
+constexpr std::uint64_t mix64(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
 }
 // One stream per (seed, counter), then SplitMix64 over the element index: one mix per element.
-inline std::uint64_t random_stream(std::uint64_t seed, std::uint64_t counter) {
+constexpr std::uint64_t random_stream(std::uint64_t seed, std::uint64_t counter) {
   return mix64(seed ^ mix64(counter * 0xD1B54A32D192ED03ull));
 }
-inline std::uint64_t random_bits53(std::uint64_t stream, std::uint64_t index) {
+constexpr std::uint64_t random_bits53(std::uint64_t stream, std::uint64_t index) {
   return mix64(stream + index * 0xBF58476D1CE4E5B9ull) >> 11;
 }
-inline double uniform01(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
+constexpr double uniform01(std::uint64_t seed, std::uint64_t counter, std::uint64_t index) {
   return static_cast<double>(random_bits53(random_stream(seed, counter), index)) *
          (1.0 / 9007199254740992.0);
 }

@@ -69,6 +69,27 @@ struct Plan {
   std::vector<Tensor> results;
   std::shared_ptr<Storage> arena;
   std::size_t arena_bytes = 0;
+  // A device backend's plan (cuda): the arena, then the leaves (inputs and variables, copied in
+  // each run because the host tensors stay the owners, so get_weights and set_weights need no
+  // device code; then the constants, copied once) in one device allocation; `pinned` stages the
+  // leaves in the same layout, then the downloads. Copies are offsets into the two.
+  struct OnDevice {
+    std::shared_ptr<void> memory, pinned;
+    std::size_t leaves = 0;                           // where the leaves start, in both
+    std::size_t upload_bytes = 0;                     // inputs and variables
+    std::vector<std::pair<int, std::size_t>> inputs;  // function input -> offset
+    struct Upload {
+      const void* host;
+      std::size_t offset, bytes;
+    };
+    std::vector<Upload> variables;
+    struct Download {
+      std::size_t from, staged, bytes;
+      void* to;  // host: an output's tensor or an updated variable
+    };
+    std::vector<Download> downloads;
+  };
+  std::unique_ptr<OnDevice> device;
 };
 
 class CompiledFunction {
@@ -93,6 +114,8 @@ class CompiledFunction {
  private:
   Plan& plan_for(const std::vector<Tensor>& inputs);
   void run_steps(Plan& plan);
+  void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
+  void copy_out(Plan& plan);
   std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
   void log_kernels(const Plan& plan) const;

@@ -126,8 +126,16 @@ void check_finite(const Step& step, const Step::Written& w, std::size_t index, s
   }
 }
 
-void check_numerics(const Step& step, std::size_t index, std::size_t steps) {
-  for (const auto& w : step.checked) {
+void check_numerics(const Step& step, std::size_t index, std::size_t steps,
+                    const kernels::Device* device) {
+  std::vector<char> host;
+  for (auto w : step.checked) {
+    if (device) {  // a host copy of the device buffer
+      host.resize(static_cast<std::size_t>(shape_numel(w.shape)) * dtype_size(w.dtype));
+      device->copy_to_host(host.data(), w.data, host.size());
+      device->synchronize();
+      w.data = host.data();
+    }
     if (w.dtype == DType::float32) check_finite<float>(step, w, index, steps);
     if (w.dtype == DType::float64) check_finite<double>(step, w, index, steps);
   }
@@ -235,14 +243,20 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
   std::lock_guard lock(mutex_);
   Plan& plan = plan_for(inputs);
   PrepareThreadDuringRun prepared(*backend_);
-  for (std::size_t k = 0; k < inputs.size(); ++k) {
-    void* data = inputs[k].raw_data();
-    for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
-    for (auto [s, i] : plan.fused_input_bindings[k]) plan.steps[s].fused->inputs[i].data = data;
+  if (plan.device) {
+    copy_in(plan, inputs);
+    run_steps(plan);
+    copy_out(plan);
+  } else {
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      void* data = inputs[k].raw_data();
+      for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
+      for (auto [s, i] : plan.fused_input_bindings[k]) plan.steps[s].fused->inputs[i].data = data;
+    }
+    run_steps(plan);
+    for (const auto& c : plan.stage_copies) std::memcpy(c.to, c.from, c.bytes);
+    for (const auto& c : plan.update_copies) std::memcpy(c.to, c.from, c.bytes);
   }
-  run_steps(plan);
-  for (const auto& c : plan.stage_copies) std::memcpy(c.to, c.from, c.bytes);
-  for (const auto& c : plan.update_copies) std::memcpy(c.to, c.from, c.bytes);
   for (std::size_t i = 0; i < plan.output_from_input.size(); ++i) {
     int k = plan.output_from_input[i];
     if (k < 0) continue;
@@ -268,12 +282,41 @@ double profile_clock(bool cpu) {
 
 }  // namespace
 
+// Device plans: the inputs and the variables' host values through the pinned buffer into their
+// slots, one copy on the stream ahead of the kernels.
+void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
+  const Plan::OnDevice& d = *plan.device;
+  char* pinned = static_cast<char*>(d.pinned.get());
+  for (auto [k, offset] : d.inputs) {
+    const Tensor& t = inputs[static_cast<std::size_t>(k)];
+    if (t.nbytes()) std::memcpy(pinned + offset, t.raw_data(), t.nbytes());
+  }
+  for (const auto& v : d.variables)
+    if (v.bytes) std::memcpy(pinned + v.offset, v.host, v.bytes);
+  if (d.upload_bytes)
+    backend_->device()->copy_to_device(static_cast<char*>(d.memory.get()) + d.leaves, pinned,
+                                       d.upload_bytes);
+}
+
+// Device plans: the outputs and the updates' values to the host, after the last kernel.
+void CompiledFunction::copy_out(Plan& plan) {
+  const Plan::OnDevice& d = *plan.device;
+  const kernels::Device& device = *backend_->device();
+  char* pinned = static_cast<char*>(d.pinned.get());
+  const char* memory = static_cast<const char*>(d.memory.get());
+  for (const auto& c : d.downloads)
+    device.copy_to_host(pinned + c.staged, memory + c.from, c.bytes);
+  device.synchronize();
+  for (const auto& c : d.downloads) std::memcpy(c.to, pinned + c.staged, c.bytes);
+}
+
 void CompiledFunction::run_steps(Plan& plan) {
+  const kernels::Device* device = plan.device ? backend_->device() : nullptr;
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
     Step& step = plan.steps[s];
     const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;
     if (step.fused) {
-      kernels::run_fused(*step.fused);
+      backend_->run_fused(*step.fused);
     } else {
       // The function's run count, not the plan's: a plan made for a new shape, or remade after
       // an eviction, keeps drawing fresh random numbers.
@@ -281,8 +324,11 @@ void CompiledFunction::run_steps(Plan& plan) {
       step.fn(step.call);
     }
     ++step.runs;
-    if (profile_) step.seconds += profile_clock(profile_cpu_) - start;
-    if (check_numerics_) check_numerics(step, s, plan.steps.size());
+    if (profile_) {
+      if (device) device->synchronize();  // the step's kernels, not their launch
+      step.seconds += profile_clock(profile_cpu_) - start;
+    }
+    if (check_numerics_) check_numerics(step, s, plan.steps.size(), device);
   }
 }
 
@@ -355,7 +401,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   // (union-find over producer -> consumer edges, refusing merges that would make a cycle);
   // reshapes and prefix slices alias their input; everything else is one kernel step. Groups and
   // kernels are then ordered topologically, earliest original position first.
-  const bool fuse = backend_->fuses();
+  const bool fuse = backend_->fuses_elementwise();
   // A slice [0, end) along the outermost non-unit axis of a computed value is the first part of its
   // buffer: it aliases it instead of copying (e.g. the first T steps of a recurrent gradient).
   auto prefix_slice = [&](const Node& n, int i) {
@@ -555,8 +601,9 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     int vi = id(value);
     Value& v = val(vi);
     int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
-    if (v.group >= 0 && v.alias_of < 0 && !output_value[static_cast<std::size_t>(vi)] &&
-        var_reads <= v.step && !claimed[var.get()] &&
+    // Device plans copy every update back to its host variable: none is written in place.
+    if (!backend_->device() && v.group >= 0 && v.alias_of < 0 &&
+        !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step && !claimed[var.get()] &&
         last_read[static_cast<std::size_t>(vi)] <= v.step) {
       in_place[u] = true;
       claimed[var.get()] = true;
@@ -598,15 +645,43 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
     live.push_back({offset, size, std::max(v.last_use, v.step)});
     arena = std::max(arena, offset + size);
   }
-  plan->arena = std::make_shared<Storage>(arena);
   plan->arena_bytes = arena;
-  char* base = static_cast<char*>(plan->arena->data());
+  const kernels::Device* device = backend_->device();
+  char* base = nullptr;
+  // A device backend: the leaves get slots after the arena, in one allocation: the inputs and the
+  // variables (copied in each run), then the constants (copied once, below).
+  std::vector<std::pair<int, std::size_t>> leaf_slots;
+  std::size_t leaves_end = arena;
+  if (device) {
+    plan->device = std::make_unique<Plan::OnDevice>();
+    Plan::OnDevice& d = *plan->device;
+    d.leaves = arena;
+    for (OpKind kind : {OpKind::kPlaceholder, OpKind::kVariable, OpKind::kConstant}) {
+      if (kind == OpKind::kConstant) d.upload_bytes = leaves_end - arena;
+      for (int i = 0; i < count; ++i) {
+        const Node& n = *order[static_cast<std::size_t>(i)];
+        if (n.op != kind || (kind == OpKind::kPlaceholder && val(i).input_index < 0)) continue;
+        const std::size_t bytes = static_cast<std::size_t>(val(i).numel) * dtype_size(n.dtype);
+        const std::size_t offset = leaves_end - arena;
+        leaf_slots.emplace_back(i, leaves_end);
+        if (kind == OpKind::kPlaceholder) d.inputs.emplace_back(val(i).input_index, offset);
+        if (kind == OpKind::kVariable) d.variables.push_back({n.value.raw_data(), offset, bytes});
+        leaves_end += align64(bytes);
+      }
+    }
+    d.memory = device->allocate(leaves_end);
+    base = static_cast<char*>(d.memory.get());
+    for (auto [i, at] : leaf_slots) val(i).data = base + at;
+  } else {
+    plan->arena = std::make_shared<Storage>(arena);
+    base = static_cast<char*>(plan->arena->data());
+  }
   for (int i = 0; i < count; ++i) {
     Value& v = val(i);
     const Node& n = *order[static_cast<std::size_t>(i)];
     if (v.in_arena)
       v.data = base + v.offset;
-    else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant)
+    else if (!device && (n.op == OpKind::kVariable || n.op == OpKind::kConstant))
       v.data = n.value.raw_data();
   }
   for (int i = 0; i < count; ++i)
@@ -688,7 +763,7 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         step.name += std::string(program->code.size() > 1 ? "+" : "") + op_name(n.op);
       }
       step.name += "]";
-      step.kernel = "cpu::run_fused";
+      step.kernel = backend_->fused_kernel_name();
       // Outputs are written in place of scratch unless they overwrite an input (an in-place
       // update) that a later instruction of the chunk still reads.
       const int n_inputs = static_cast<int>(program->inputs.size());
@@ -704,13 +779,20 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         }
         if (safe) program->code[static_cast<std::size_t>(k_out)].direct = out.data;
       }
-      kernels::prepare_fused(*program);
+      backend_->prepare_fused(*program);
       step.fused = std::move(program);
     }
     plan->steps.push_back(std::move(step));
   }
 
-  // 7. Update copies and output views.
+  // 7. Update copies and output views (device plans: downloads into host tensors).
+  std::size_t staged = leaves_end - arena;
+  auto download = [&](const Value& v, void* to, std::size_t bytes) {
+    if (bytes == 0) return;
+    plan->device->downloads.push_back(
+        {static_cast<std::size_t>(static_cast<char*>(v.data) - base), staged, bytes, to});
+    staged += align64(bytes);
+  };
   for (std::size_t u = 0; u < graph_.updates.size(); ++u) {
     if (in_place[u]) continue;
     auto& [var, value] = graph_.updates[u];
@@ -720,6 +802,10 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       throw std::invalid_argument("K::function: variable '" + var->name +
                                   "' cannot be updated to an input");
     std::size_t bytes = var->value.nbytes();
+    if (device) {  // the device values stay as they were: no staging
+      download(v, var->value.raw_data(), bytes);
+      continue;
+    }
     const void* from = v.data;
     bool from_target = false;
     for (auto& [other, other_value] : graph_.updates)
@@ -740,8 +826,25 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
       plan->results.emplace_back();
     else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant)
       plan->results.push_back(o->value);
-    else
+    else if (device) {
+      plan->results.emplace_back(v.shape, o->dtype);
+      download(v, plan->results.back().raw_data(), plan->results.back().nbytes());
+    } else
       plan->results.push_back(view_of(v.data, v.shape, o->dtype, plan->arena));
+  }
+  if (device) {  // the pinned staging buffer; the constants go to the device once, now
+    Plan::OnDevice& d = *plan->device;
+    d.pinned = device->allocate_pinned(staged);
+    char* pinned = static_cast<char*>(d.pinned.get());
+    for (auto [i, at] : leaf_slots) {
+      const Node& n = *order[static_cast<std::size_t>(i)];
+      if (n.op == OpKind::kConstant && n.value.nbytes())
+        std::memcpy(pinned + (at - arena), n.value.raw_data(), n.value.nbytes());
+    }
+    if (leaves_end > arena + d.upload_bytes)
+      device->copy_to_device(base + arena + d.upload_bytes, pinned + d.upload_bytes,
+                             leaves_end - arena - d.upload_bytes);
+    device->synchronize();
   }
   return plan;
 }
@@ -755,7 +858,9 @@ void CompiledFunction::log_kernels(const Plan& plan) const {
   std::fprintf(stderr, "\n");
   for (const auto& step : plan.steps)
     std::fprintf(stderr, "  %-28s %s%s\n", step.name.c_str(), step.kernel,
-                 step.fallback ? " (fallback: no cpu kernel)" : "");
+                 step.fallback
+                     ? (std::string(" (fallback: no ") + backend_->name() + " kernel)").c_str()
+                     : "");
 }
 
 std::size_t CompiledFunction::num_steps() const {

@@ -7,12 +7,19 @@
 
 #include "keras/backend/graph.h"
 
+// The cuda kernels (src/kernels/cuda/elementwise.cu) call the same definitions on the device.
+#if defined(__CUDACC__)
+#define KERAS_HOST_DEVICE __host__ __device__
+#else
+#define KERAS_HOST_DEVICE
+#endif
+
 namespace keras::kernels {
 
 using backend::OpKind;
 
 template <OpKind Op, typename T>
-inline T unary_op(T x, double alpha, double beta) {
+KERAS_HOST_DEVICE inline T unary_op(T x, double alpha, double beta) {
   using backend::OpKind;
   const T a = static_cast<T>(alpha);
   const T b = static_cast<T>(beta);
@@ -55,7 +62,7 @@ inline T unary_op(T x, double alpha, double beta) {
 }
 
 template <OpKind Op, typename T>
-inline T binary_op(T x, T y) {
+KERAS_HOST_DEVICE inline T binary_op(T x, T y) {
   using backend::OpKind;
   if constexpr (Op == OpKind::kAdd)
     return x + y;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "keras/backend/graph.h"
@@ -31,6 +32,7 @@ struct FusedProgram {
   std::vector<Output> outputs;
   std::vector<char> scratch;  // per-thread registers, sized when planned
   int threads = 1;
+  std::shared_ptr<void> device_program;  // cuda: the program in device memory, made on first run
 };
 
 constexpr std::int64_t kFusedChunk = 512;

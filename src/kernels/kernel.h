@@ -40,14 +40,31 @@ struct KernelCall {
 };
 
 using KernelFn = void (*)(const KernelCall&);
+struct FusedProgram;
+
+// Memory of a backend whose kernels run on an accelerator (cuda). The executor keeps a plan's
+// arena, its inputs, variables and constants in one device allocation and copies through pinned
+// host staging buffers; copies and kernels run in order on the backend's one stream.
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::shared_ptr<void> allocate(std::size_t bytes) const = 0;  // device memory (zeroed)
+  virtual std::shared_ptr<void> allocate_pinned(std::size_t bytes) const = 0;  // page-locked host
+  // Asynchronous, on the stream: pinned host memory to and from device memory.
+  virtual void copy_to_device(void* device, const void* pinned, std::size_t bytes) const = 0;
+  virtual void copy_to_host(void* pinned, const void* device, std::size_t bytes) const = 0;
+  virtual void synchronize() const = 0;  // waits until the stream has run everything queued
+};
 
 // A backend: the kernel it runs for each op (resolved once per plan, never per step), whether its
-// compiler fuses (the Dense, conv and softmax cross-entropy patterns of rewrite.cpp and the
-// elementwise groups of executor.cpp), and its per-thread setup before a run. The kernels
-// themselves are named by each op's definition (src/ops/<family>.cpp); a backend without its own
-// kernel for an op runs the reference kernel, and says so (KERAS_LOG_KERNELS=1).
+// compiler fuses (the Dense, conv and softmax cross-entropy patterns of rewrite.cpp; and on the
+// cpu the elementwise groups of executor.cpp), where its buffers live and its per-thread setup
+// before a run. The kernels themselves are named by each op's definition (src/ops/<family>.cpp);
+// a backend without its own kernel for an op runs the reference kernel (cuda: on the host, its
+// operands copied each way), and says so (KERAS_LOG_KERNELS=1).
 class Backend {
  public:
+  enum class Kind { kReference, kCpu, kCuda };
   struct Kernel {
     KernelFn fn = nullptr;
     const char* name = nullptr;  // "cpu::matmul", "reference::softmax_grad"
@@ -55,7 +72,17 @@ class Backend {
   };
 
   const char* name() const { return name_; }
-  bool fuses() const { return cpu_; }
+  bool fuses() const { return kind_ != Kind::kReference; }
+  bool fuses_elementwise() const { return kind_ != Kind::kReference; }
+  // A fused elementwise group (kernels/fused_elementwise.h): after prepare_fused once per plan,
+  // run_fused per run; the name KERAS_LOG_KERNELS prints for it.
+  void prepare_fused(FusedProgram& program) const;
+  void run_fused(FusedProgram& program) const;
+  const char* fused_kernel_name() const {
+    return kind_ == Kind::kCuda ? "cuda::run_fused" : "cpu::run_fused";
+  }
+  // nullptr: the kernels read and write host memory.
+  const Device* device() const { return device_; }
   // Throws std::logic_error for ops without kernels (the leaves).
   Kernel kernel(OpKind op) const;
   // Before each run, on the calling thread (cpu: denormals flushed to zero).
@@ -63,17 +90,31 @@ class Backend {
 
  private:
   friend const Backend& backend_named(const std::string& name);
-  Backend(const char* name, bool cpu) : name_(name), cpu_(cpu) {}
+  Backend(const char* name, Kind kind, const Device* device = nullptr)
+      : name_(name), kind_(kind), device_(device) {}
   const char* name_;
-  bool cpu_;
+  Kind kind_;
+  const Device* device_;
 };
 
-// "cpu" or "reference" (K::backend()); throws std::invalid_argument naming the valid ones.
+// "cpu", "reference" or "cuda" (K::backend()); throws std::invalid_argument naming the valid ones,
+// and for "cuda" std::runtime_error when this build or this machine cannot run it (why, and what
+// to do instead).
 const Backend& backend_named(const std::string& name);
 
 namespace cpu {
 void flush_denormals();  // on the calling thread and the OpenMP workers
 }  // namespace cpu
+
+namespace cuda {
+// The first CUDA device, its stream and library handles, made on first use; throws
+// std::runtime_error saying why when no driver or device is present (src/kernels/cuda/runtime.cu).
+const Device& device();
+// An op without a cuda kernel: its reference kernel on host copies of its operands.
+void host_fallback(const KernelCall& call);
+// A fused elementwise group as one kernel (src/kernels/cuda/elementwise.cu).
+void run_fused(FusedProgram& program);
+}  // namespace cuda
 
 [[noreturn]] inline void unsupported_dtype(OpKind op, DType dtype) {
   throw std::invalid_argument(std::string("kernel ") + backend::op_name(op) +

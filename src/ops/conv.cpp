@@ -6,6 +6,7 @@
 // Kernels: kernels/reference/conv.cpp, kernels/cpu/conv.cpp (oneDNN).
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -105,21 +106,24 @@ void register_conv_ops(OpTable& table) {
              .dtype = &conv_dtype,
              .gradient = &conv_grad,
              .reference = KERAS_KERNEL(kernels::reference::conv),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv)});
+             .cpu = KERAS_KERNEL(kernels::cpu::conv),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv)});
   table.add({.op = OpKind::kConvGradInput,
              .name = "ConvGradInput",
              .shape = &conv_grad_input_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad_input_grad,
              .reference = KERAS_KERNEL(kernels::reference::conv_grad_input),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_input)});
+             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_input),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv_grad_input)});
   table.add({.op = OpKind::kConvGradKernel,
              .name = "ConvGradKernel",
              .shape = &conv_grad_kernel_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad_kernel_grad,
              .reference = KERAS_KERNEL(kernels::reference::conv_grad_kernel),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_kernel)});
+             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_kernel),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv_grad_kernel)});
 }
 
 }  // namespace keras::ops

@@ -4,6 +4,7 @@
 // of them into one loop (kernels/cpu/fused_elementwise.cpp), so they have no cpu kernel of their
 // own.
 #include "keras/backend/backend.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -137,7 +138,8 @@ OpDef unary(OpKind op, const char* name, GradientRule gradient) {
           .elementwise = true,
           .shape = &same_shape,
           .gradient = gradient,
-          .reference = KERAS_KERNEL(kernels::reference::unary)};
+          .reference = KERAS_KERNEL(kernels::reference::unary),
+          .cuda = KERAS_CUDA_KERNEL(kernels::cuda::unary)};
 }
 
 OpDef binary(OpKind op, const char* name, GradientRule gradient) {
@@ -146,7 +148,8 @@ OpDef binary(OpKind op, const char* name, GradientRule gradient) {
           .elementwise = true,
           .shape = &broadcast_binary,
           .gradient = gradient,
-          .reference = KERAS_KERNEL(kernels::reference::binary)};
+          .reference = KERAS_KERNEL(kernels::reference::binary),
+          .cuda = KERAS_CUDA_KERNEL(kernels::cuda::binary)};
 }
 
 }  // namespace
@@ -186,13 +189,15 @@ void register_elementwise_ops(OpTable& table) {
              .shape = &same_shape,
              .dtype = &cast_dtype,
              .gradient = &cast_grad,
-             .reference = KERAS_KERNEL(kernels::reference::cast)});
+             .reference = KERAS_KERNEL(kernels::reference::cast),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::cast)});
   table.add({.op = OpKind::kSwitch,
              .name = "Switch",
              .shape = &switch_shape,
              .dtype = &switch_dtype,
              .gradient = &switch_grad,
-             .reference = KERAS_KERNEL(kernels::reference::switch_)});
+             .reference = KERAS_KERNEL(kernels::reference::switch_),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::switch_)});
 }
 
 }  // namespace keras::ops

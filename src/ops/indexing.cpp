@@ -2,6 +2,7 @@
 // indices, reference) scatters g back into rows of zeros, OneHot(indices) has attrs.count
 // classes. Kernels: kernels/reference/shape.cpp.
 #include "keras/backend/backend.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -57,7 +58,8 @@ void register_indexing_ops(OpTable& table) {
              .shape = &gather_shape,
              .dtype = &gather_dtype,
              .gradient = &gather_grad,
-             .reference = KERAS_KERNEL(kernels::reference::gather)});
+             .reference = KERAS_KERNEL(kernels::reference::gather),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::gather)});
   table.add({.op = OpKind::kGatherGrad,
              .name = "GatherGrad",
              .shape = &gather_grad_shape,
@@ -68,7 +70,8 @@ void register_indexing_ops(OpTable& table) {
              .shape = &one_hot_shape,
              .dtype = &one_hot_dtype,
              .gradient = &no_gradient,  // piecewise constant
-             .reference = KERAS_KERNEL(kernels::reference::one_hot)});
+             .reference = KERAS_KERNEL(kernels::reference::one_hot),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::one_hot)});
 }
 
 }  // namespace keras::ops

@@ -3,6 +3,7 @@
 // compiler's Dense fusion only). Kernels: kernels/reference/linalg.cpp, kernels/cpu/linalg.cpp.
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -95,18 +96,21 @@ void register_linalg_ops(OpTable& table) {
              .shape = &matmul_shape,
              .gradient = &matmul_grad,
              .reference = KERAS_KERNEL(kernels::reference::matmul),
-             .cpu = KERAS_KERNEL(kernels::cpu::matmul)});
+             .cpu = KERAS_KERNEL(kernels::cpu::matmul),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::matmul)});
   table.add({.op = OpKind::kBatchMatMul,
              .name = "BatchMatMul",
              .shape = &batch_matmul_shape,
              .gradient = &batch_matmul_grad,
-             .reference = KERAS_KERNEL(kernels::reference::batch_matmul)});
+             .reference = KERAS_KERNEL(kernels::reference::batch_matmul),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_matmul)});
   // Made by the compiler after differentiation: no gradient rule.
   table.add({.op = OpKind::kFusedDense,
              .name = "FusedDense",
              .shape = &matmul_shape,
              .reference = KERAS_KERNEL(kernels::reference::fused_dense),
-             .cpu = KERAS_KERNEL(kernels::cpu::fused_dense)});
+             .cpu = KERAS_KERNEL(kernels::cpu::fused_dense),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::fused_dense)});
 }
 
 }  // namespace keras::ops

@@ -4,6 +4,7 @@
 // compiler's fusion of the two gradients). Kernels: kernels/reference/nn.cpp, kernels/cpu/nn.cpp.
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -82,28 +83,33 @@ void register_nn_ops(OpTable& table) {
              .shape = &softmax_shape,
              .gradient = &softmax_grad,
              .reference = KERAS_KERNEL(kernels::reference::softmax),
-             .cpu = KERAS_KERNEL(kernels::cpu::softmax)});
+             .cpu = KERAS_KERNEL(kernels::cpu::softmax),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::softmax)});
   table.add({.op = OpKind::kSoftmaxGrad,
              .name = "SoftmaxGrad",
              .shape = &like_first_of_2,
              .gradient = &softmax_grad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::softmax_grad)});
+             .reference = KERAS_KERNEL(kernels::reference::softmax_grad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::softmax_grad)});
   table.add({.op = OpKind::kCategoricalCrossentropy,
              .name = "CategoricalCrossentropy",
              .shape = &cce_shape,
              .dtype = &output_dtype,
              .gradient = &cce_grad,
-             .reference = KERAS_KERNEL(kernels::reference::categorical_crossentropy)});
+             .reference = KERAS_KERNEL(kernels::reference::categorical_crossentropy),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::categorical_crossentropy)});
   // Gradient-only and compiler-made ops: no gradient rule of their own.
   table.add({.op = OpKind::kCategoricalCrossentropyGrad,
              .name = "CategoricalCrossentropyGrad",
              .shape = &cce_grad_shape,
              .dtype = &output_dtype,
-             .reference = KERAS_KERNEL(kernels::reference::categorical_crossentropy_grad)});
+             .reference = KERAS_KERNEL(kernels::reference::categorical_crossentropy_grad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::categorical_crossentropy_grad)});
   table.add({.op = OpKind::kSoftmaxCrossEntropyGrad,
              .name = "SoftmaxCrossEntropyGrad",
              .shape = &like_first_of_3,
-             .reference = KERAS_KERNEL(kernels::reference::softmax_cross_entropy_grad)});
+             .reference = KERAS_KERNEL(kernels::reference::softmax_cross_entropy_grad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::softmax_cross_entropy_grad)});
 }
 
 }  // namespace keras::ops

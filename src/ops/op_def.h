@@ -42,6 +42,14 @@ struct KernelRef {
     &function, #function       \
   }
 
+// The cuda kernels exist only in builds with CUDA (src/kernels/cuda/, -DKERAS_WITH_CUDA).
+#if defined(KERAS_HAVE_CUDA)
+#define KERAS_CUDA_KERNEL(function) KERAS_KERNEL(function)
+#else
+#define KERAS_CUDA_KERNEL(function) \
+  ::keras::ops::KernelRef {}
+#endif
+
 struct OpDef {
   OpKind op = OpKind::kCount;
   const char* name = nullptr;  // "MatMul": error messages, step names
@@ -51,6 +59,7 @@ struct OpDef {
   GradientRule gradient = nullptr;  // nullptr: K::gradients throws "not differentiable"
   KernelRef reference;              // every op but the leaves
   KernelRef cpu;                    // nullptr: the cpu backend runs the reference kernel
+  KernelRef cuda;  // nullptr: the cuda backend runs the reference kernel on host copies
   // An asynchronous op (a collective), on every backend: its kernel starts the work and this
   // completes it; the executor runs it just before the first step that reads the output.
   KernelRef finish;

@@ -3,6 +3,7 @@
 // Kernels: kernels/reference/reduce.cpp, kernels/cpu/reduce.cpp.
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -80,7 +81,8 @@ OpDef reduction(OpKind op, const char* name, GradientRule gradient) {
           .name = name,
           .shape = &reduce_shape,
           .gradient = gradient,
-          .reference = KERAS_KERNEL(kernels::reference::reduce)};
+          .reference = KERAS_KERNEL(kernels::reference::reduce),
+          .cuda = KERAS_CUDA_KERNEL(kernels::cuda::reduce)};
 }
 
 OpDef arg_reduction(OpKind op, const char* name) {
@@ -89,7 +91,8 @@ OpDef arg_reduction(OpKind op, const char* name) {
           .shape = &arg_reduce_shape,
           .dtype = &index_dtype,
           .gradient = &no_gradient,  // piecewise constant
-          .reference = KERAS_KERNEL(kernels::reference::arg_reduce)};
+          .reference = KERAS_KERNEL(kernels::reference::arg_reduce),
+          .cuda = KERAS_CUDA_KERNEL(kernels::cuda::arg_reduce)};
 }
 
 }  // namespace
@@ -106,18 +109,21 @@ void register_reduce_ops(OpTable& table) {
              .name = "BroadcastLike",
              .shape = &like_second,
              .gradient = &broadcast_like_grad,
-             .reference = KERAS_KERNEL(kernels::reference::broadcast_like)});
+             .reference = KERAS_KERNEL(kernels::reference::broadcast_like),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::broadcast_like)});
   table.add({.op = OpKind::kSumLike,
              .name = "SumLike",
              .shape = &like_second,
              .gradient = &sum_like_grad,
              .reference = KERAS_KERNEL(kernels::reference::sum_like),
-             .cpu = KERAS_KERNEL(kernels::cpu::sum_like)});
+             .cpu = KERAS_KERNEL(kernels::cpu::sum_like),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::sum_like)});
   table.add({.op = OpKind::kMeanGrad,
              .name = "MeanGrad",
              .shape = &like_second,
              .gradient = &mean_grad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::broadcast_like)});
+             .reference = KERAS_KERNEL(kernels::reference::broadcast_like),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::broadcast_like)});
 }
 
 }  // namespace keras::ops

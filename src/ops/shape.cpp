@@ -9,6 +9,7 @@
 
 #include "backend/reshape_like.h"
 #include "keras/backend/backend.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -218,32 +219,38 @@ void register_shape_ops(OpTable& table) {
              .name = "Reshape",
              .shape = &reshape_shape,
              .gradient = &reshape_grad,
-             .reference = KERAS_KERNEL(kernels::reference::reshape)});
+             .reference = KERAS_KERNEL(kernels::reference::reshape),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::reshape)});
   table.add({.op = OpKind::kTranspose,
              .name = "Transpose",
              .shape = &transpose_shape,
              .gradient = &transpose_grad,
-             .reference = KERAS_KERNEL(kernels::reference::transpose)});
+             .reference = KERAS_KERNEL(kernels::reference::transpose),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::transpose)});
   table.add({.op = OpKind::kConcatenate,
              .name = "Concatenate",
              .shape = &concatenate_shape,
              .gradient = &concatenate_grad,
-             .reference = KERAS_KERNEL(kernels::reference::concatenate)});
+             .reference = KERAS_KERNEL(kernels::reference::concatenate),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::concatenate)});
   table.add({.op = OpKind::kSlice,
              .name = "Slice",
              .shape = &slice_shape,
              .gradient = &slice_grad,
-             .reference = KERAS_KERNEL(kernels::reference::slice)});
+             .reference = KERAS_KERNEL(kernels::reference::slice),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::slice)});
   table.add({.op = OpKind::kSliceGrad,
              .name = "SliceGrad",
              .shape = &slice_grad_shape,
              .gradient = &slice_grad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::slice_grad)});
+             .reference = KERAS_KERNEL(kernels::reference::slice_grad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::slice_grad)});
   table.add({.op = OpKind::kPad,
              .name = "Pad",
              .shape = &pad_shape,
              .gradient = &pad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::pad)});
+             .reference = KERAS_KERNEL(kernels::reference::pad),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::pad)});
 }
 
 }  // namespace keras::ops

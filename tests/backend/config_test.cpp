@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "keras/backend/backend.h"
+#include "kernels/kernel.h"
 
 namespace K = keras::backend;
 namespace fs = std::filesystem;
@@ -54,6 +55,16 @@ class KerasJson : public ::testing::Test {
   fs::path dir_;
   std::string saved_home_, saved_backend_;
 };
+
+// This build has the cuda backend and this machine a GPU for it.
+bool cuda_usable() {
+  try {
+    keras::kernels::backend_named("cuda");
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
 
 bool mentions(const std::string& text, std::initializer_list<std::string> parts) {
   for (const auto& p : parts)
@@ -115,9 +126,11 @@ TEST_F(KerasJson, PythonBackendNamesFallBackWithOneWarning) {
 TEST_F(KerasJson, BadValuesNameTheFileAndTheValidValues) {
   const std::string file = (dir_ / "keras.json").string();
   write(R"({"backend": "gpu"})");
-  EXPECT_TRUE(mentions(error_of_load(), {file, "'gpu'", "cpu, reference"}));
+  EXPECT_TRUE(mentions(error_of_load(), {file, "'gpu'", "cpu, cuda, reference"}));
   write(R"({"backend": "cuda"})");
-  EXPECT_TRUE(mentions(error_of_load(), {file, "cuda", "reserved"}));
+  if (!cuda_usable()) {  // asked for on a machine or build without it: why, and what to do
+    EXPECT_TRUE(mentions(error_of_load(), {file, "cuda", "backend 'cpu'"}));
+  }
   write(R"({"floatx": "float8"})");
   EXPECT_TRUE(mentions(error_of_load(), {file, "float8", "float32, float64"}));
   write(R"({"floatx": "float16"})");
@@ -145,7 +158,14 @@ TEST_F(KerasJson, KerasBackendOverridesTheFile) {
   K::detail::load_config();
   EXPECT_EQ(K::backend(), "reference");
   setenv("KERAS_BACKEND", "nonsense", 1);
-  EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "nonsense", "cpu, reference"}));
+  EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "nonsense", "cpu, cuda, reference"}));
+  setenv("KERAS_BACKEND", "cuda", 1);
+  if (cuda_usable()) {
+    K::detail::load_config();
+    EXPECT_EQ(K::backend(), "cuda");
+  } else {  // where it was asked for, why it cannot run, what to do
+    EXPECT_TRUE(mentions(error_of_load(), {"KERAS_BACKEND", "cuda", "backend 'cpu'"}));
+  }
   unsetenv("KERAS_BACKEND");
 }
 

@@ -15,6 +15,7 @@
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "ops/op_def.h"
+#include "testing/backend_compare.h"
 #include "testing/gradcheck.h"
 #include "testing/op_cases.h"
 #include "testing/tensor_utils.h"
@@ -31,123 +32,18 @@ using keras::testing::all_close;
 using keras::testing::OpCase;
 using keras::testing::ScopedBackend;
 
-struct Tolerance {
-  double rtol, atol;
-};
-
-// float32: the cpu kernels accumulate in float where the reference accumulates in double.
-Tolerance tolerance_for(DType dtype) {
-  return dtype == DType::float32 ? Tolerance{1e-4, 1e-5} : Tolerance{1e-10, 1e-12};
-}
-
-const std::vector<std::int64_t> kBatches = {1, 7, 33, 129};
-
-std::vector<std::int64_t> batches_for(const OpCase& c) {
-  if (!keras::testing::has_batch_input(c)) return {0};  // 0: the case's own shapes
-  std::vector<std::int64_t> b = {0};
-  b.insert(b.end(), kBatches.begin(), kBatches.end());
-  return b;
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-bool contains_prefix(const std::vector<std::string>& names, const std::string& prefix) {
-  return std::any_of(names.begin(), names.end(),
-                     [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : " ") + n;
-  return s;
-}
-
-// Runs `outputs` of one graph on both backends (each compiled once, so the batch sizes also
-// exercise the plan cache) and compares every output.
-void compare_backends(const std::vector<SymbolicTensor>& inputs,
-                      const std::vector<SymbolicTensor>& outputs, const K::Givens& givens,
-                      const std::vector<std::vector<Tensor>>& feeds, DType dtype,
-                      const std::string& what) {
-  std::unique_ptr<K::Function> cpu, ref;
-  {
-    ScopedBackend scoped("cpu");
-    cpu = std::make_unique<K::Function>(inputs, outputs, std::vector<K::Update>{}, givens);
-  }
-  {
-    ScopedBackend scoped("reference");
-    ref = std::make_unique<K::Function>(inputs, outputs, std::vector<K::Update>{}, givens);
-  }
-  Tolerance tol = tolerance_for(dtype);
-  for (const auto& feed : feeds) {
-    std::vector<Tensor> got = (*cpu)(feed);
-    std::vector<Tensor> expected = (*ref)(feed);
-    ASSERT_EQ(got.size(), expected.size());
-    std::string rows =
-        feed.empty() || feed[0].ndim() == 0 ? "" : " rows " + std::to_string(feed[0].dim(0));
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      std::string label = what + rows + " output " + std::to_string(i);
-      EXPECT_TRUE(keras::testing::has_static_shape(expected[i], K::int_shape(outputs[i]), label));
-      EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol, label));
-    }
-  }
-}
-
-// The output's concrete shape for a feed, from a reference run.
-Shape output_shape(const keras::testing::LossGraph& g, const std::vector<Tensor>& feed) {
-  ScopedBackend scoped("reference");
-  K::Function f(g.built.inputs, {g.built.float_output}, {}, g.built.givens);
-  return f(feed)[0].shape();
-}
+using keras::testing::case_name;
+using keras::testing::compare_forward;
+using keras::testing::compare_gradients;
+using keras::testing::contains;
+using keras::testing::contains_prefix;
+using keras::testing::joined;
+using keras::testing::kDtypes;
+using keras::testing::Tolerance;
+using keras::testing::tolerance_for;
+using keras::testing::with_gradients;
 
 // ---- every op case ---------------------------------------------------------------------------
-
-const DType kDtypes[] = {DType::float32, DType::float64};
-
-void compare_forward(const OpCase& c, DType dtype) {
-  try {
-    auto g = keras::testing::make_loss_graph(c, dtype, /*unknown_batch=*/true);
-    std::vector<std::vector<Tensor>> feeds;
-    for (std::int64_t batch : batches_for(c))
-      feeds.push_back(
-          keras::testing::make_inputs(c, dtype, keras::testing::seed_of(c.name, batch), batch));
-    compare_backends(g.built.inputs, {g.built.output}, g.built.givens, feeds, dtype, c.name);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << c.name << " threw: " << e.what();
-  }
-}
-
-void compare_gradients(const OpCase& c, DType dtype) {
-  try {
-    auto g = keras::testing::make_loss_graph(c, dtype, /*unknown_batch=*/true);
-    std::vector<SymbolicTensor> outputs = K::gradients(g.loss, g.built.float_inputs);
-    outputs.push_back(g.built.float_output);  // the same run: dropout's mask is shared
-    std::vector<std::vector<Tensor>> feeds;
-    for (std::int64_t batch : batches_for(c)) {
-      auto feed =
-          keras::testing::make_inputs(c, dtype, keras::testing::seed_of(c.name, batch), batch);
-      feed.push_back(keras::testing::random_tensor(output_shape(g, feed), dtype,
-                                                   keras::testing::seed_of(c.name, 99)));
-      feeds.push_back(std::move(feed));
-    }
-    compare_backends(g.inputs, outputs, g.built.givens, feeds, dtype, c.name);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << c.name << " threw: " << e.what();
-  }
-}
-
-std::string case_name(const ::testing::TestParamInfo<OpCase>& info) {
-  return info.param.name;
-}
-
-// Zero-gradient cases (comparisons, argmax...) only compare zeros: gradients_test checks them.
-std::vector<OpCase> with_gradients(const std::vector<OpCase>& table) {
-  std::vector<OpCase> out;
-  for (const OpCase& c : table)
-    if (c.grad != keras::testing::GradMode::kZero) out.push_back(c);
-  return out;
-}
 
 // One test per case, both dtypes inside: ctest runs every test in its own process.
 class CpuVsReferenceForward : public ::testing::TestWithParam<OpCase> {};
@@ -155,7 +51,7 @@ class CpuVsReferenceForward : public ::testing::TestWithParam<OpCase> {};
 TEST_P(CpuVsReferenceForward, Matches) {
   for (DType dtype : kDtypes) {
     SCOPED_TRACE(keras::dtype_name(dtype));
-    compare_forward(GetParam(), dtype);
+    compare_forward("cpu", GetParam(), dtype);
   }
 }
 
@@ -164,7 +60,7 @@ class CpuVsReferenceGradients : public ::testing::TestWithParam<OpCase> {};
 TEST_P(CpuVsReferenceGradients, Match) {
   for (DType dtype : kDtypes) {
     SCOPED_TRACE(keras::dtype_name(dtype));
-    compare_gradients(GetParam(), dtype);
+    compare_gradients("cpu", GetParam(), dtype);
   }
 }
 

@@ -1,0 +1,65 @@
+// Shared by the cuda kernels (.cu files only): status checks that throw with the failing call,
+// the backend's stream and library handles, launch sizes, and index walks over strided operands.
+#pragma once
+
+#include <cublasLt.h>
+#include <cuda_runtime.h>
+#include <cudnn.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/kernel.h"
+
+namespace keras::kernels::cuda {
+
+// Each throws std::runtime_error naming the call, its status and where it was made.
+void check(cudaError_t status, const char* call, const char* file, int line);
+void check(cublasStatus_t status, const char* call, const char* file, int line);
+void check(cudnnStatus_t status, const char* call, const char* file, int line);
+#define KERAS_CUDA_CHECK(call) ::keras::kernels::cuda::check((call), #call, __FILE__, __LINE__)
+// After a kernel launch: a bad configuration shows here, not at the next unrelated call.
+#define KERAS_CUDA_CHECK_LAUNCH() KERAS_CUDA_CHECK(cudaGetLastError())
+
+// The backend's one stream and its library handles (runtime.cu), made with the device.
+cudaStream_t stream();
+cublasLtHandle_t cublas_lt();
+cudnnHandle_t cudnn();
+// Device scratch that a kernel needs for the duration of its launch (cuBLASLt, cuDNN workspaces):
+// grows, never shrinks, reused by every kernel on the stream.
+void* workspace(std::size_t bytes);
+// Whether KERAS_CUDA_FAST_NONDETERMINISTIC=1 allows algorithms whose sums vary run to run.
+bool nondeterministic_allowed();
+
+constexpr int kThreads = 256;
+inline unsigned blocks_for(std::int64_t n) {
+  std::int64_t b = (n + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 32 ? 65535 * 32 : b));
+}
+
+// An index space of up to kMaxRank dimensions and the strides of up to two operands over it,
+// passed to kernels by value.
+constexpr int kMaxRank = 8;
+struct Walk {
+  int rank = 0;
+  std::int64_t dims[kMaxRank] = {};
+  std::int64_t strides[2][kMaxRank] = {};
+
+  // Offset of the flat row-major index i in operand k.
+  __host__ __device__ std::int64_t offset(std::int64_t i, int k) const {
+    std::int64_t at = 0;
+    for (int d = rank - 1; d >= 0; --d) {
+      at += (i % dims[d]) * strides[k][d];
+      i /= dims[d];
+    }
+    return at;
+  }
+};
+
+void check_rank(OpKind op, const Shape& shape);
+// Row-major strides of `src` as seen from `dst` after numpy broadcasting (broadcast dims: 0).
+void broadcast_strides(const Shape& src, const Shape& dst, std::int64_t* strides);
+void contiguous_strides(const Shape& shape, std::int64_t* strides);
+
+}  // namespace keras::kernels::cuda

@@ -1,0 +1,150 @@
+// The cuda backend: selecting it where it cannot run (no GPU, no driver, a build without CUDA)
+// is a clear error; the ops that run on the host for want of a cuda kernel are listed; and, on a
+// machine with a GPU (scripts/gpu_check.sh), every op case against the reference kernels, forward
+// and gradients, and the float64 gradchecks. Without a GPU those skip, saying why.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "keras/backend/backend.h"
+#include "kernels/kernel.h"
+#include "ops/op_def.h"
+#include "testing/backend_compare.h"
+#include "testing/gradcheck.h"
+#include "testing/op_cases.h"
+
+namespace {
+
+namespace K = keras::backend;
+using keras::DType;
+using keras::backend::OpKind;
+using keras::testing::OpCase;
+
+// Empty when the cuda backend can run here, else why not (the error users get).
+std::string cuda_unavailable() {
+  try {
+    keras::kernels::backend_named("cuda");
+    return "";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
+
+#define KERAS_SKIP_WITHOUT_GPU()                                                   \
+  do {                                                                             \
+    const std::string why = cuda_unavailable();                                    \
+    if (!why.empty()) GTEST_SKIP() << "no GPU for the cuda backend here: " << why; \
+  } while (0)
+
+bool mentions(const std::string& text, std::initializer_list<const char*> parts) {
+  for (const char* p : parts)
+    if (text.find(p) == std::string::npos) return false;
+  return true;
+}
+
+TEST(CudaBackend, SelectingItWithoutAGpuIsAClearError) {
+  const std::string why = cuda_unavailable();
+  if (why.empty()) GTEST_SKIP() << "a GPU is present: the cuda backend starts";
+  // What was asked for, and what to do instead.
+  EXPECT_TRUE(mentions(why, {"cuda backend", "backend 'cpu'", "KERAS_BACKEND"})) << why;
+#if defined(KERAS_HAVE_CUDA)
+  EXPECT_TRUE(mentions(why, {"GPU", "driver"})) << why;  // why: this machine
+#else
+  EXPECT_TRUE(mentions(why, {"without CUDA", "-DKERAS_WITH_CUDA=ON"})) << why;  // why: this build
+#endif
+  const std::string before = K::backend();
+  try {
+    K::set_backend("cuda");
+    ADD_FAILURE() << "set_backend('cuda') succeeded without a GPU";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), why);
+  }
+  EXPECT_EQ(K::backend(), before);  // unchanged by the failed switch
+}
+
+TEST(CudaBackend, ReportsItsNameAndFallsBackVisibly) {
+  KERAS_SKIP_WITHOUT_GPU();
+  const auto& cuda = keras::kernels::backend_named("cuda");
+  EXPECT_STREQ(cuda.name(), "cuda");
+  EXPECT_TRUE(cuda.fuses());
+  EXPECT_NE(cuda.device(), nullptr);
+  EXPECT_STREQ(cuda.kernel(OpKind::kMatMul).name, "cuda::matmul");
+  EXPECT_FALSE(cuda.kernel(OpKind::kMatMul).fallback);
+  keras::testing::ScopedBackend scoped("cuda");
+  EXPECT_EQ(K::backend(), "cuda");
+}
+
+// The coverage report: the ops of the table that the cuda backend runs through the host fallback
+// (their reference kernel on host copies of their operands). The ops of a Dense network's
+// training step have kernels of their own.
+TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
+  std::string host, device;
+  int on_host = 0, on_device = 0;
+  for (const keras::ops::OpDef& def : keras::ops::op_table()) {
+    if (!def.reference.fn) continue;  // the leaves
+    std::string& list = def.cuda.fn ? device : host;
+    if (!list.empty()) list += ' ';
+    list += def.name;
+    ++(def.cuda.fn ? on_device : on_host);
+  }
+  std::printf("cuda kernels (%d ops): %s\nhost fallback (%d ops): %s\n", on_device, device.c_str(),
+              on_host, host.c_str());
+#if defined(KERAS_HAVE_CUDA)
+  for (OpKind op :
+       {OpKind::kMatMul, OpKind::kFusedDense, OpKind::kAdd, OpKind::kMul, OpKind::kRelu,
+        OpKind::kSum, OpKind::kMean, OpKind::kSumLike, OpKind::kSoftmax,
+        OpKind::kSoftmaxCrossEntropyGrad, OpKind::kCategoricalCrossentropy, OpKind::kDropoutMask})
+    EXPECT_NE(keras::ops::op_def(op).cuda.fn, nullptr) << K::op_name(op);
+#else
+  EXPECT_EQ(on_device, 0) << "a build without CUDA names cuda kernels: " << device;
+#endif
+}
+
+class CudaVsReferenceForward : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(CudaVsReferenceForward, Matches) {
+  KERAS_SKIP_WITHOUT_GPU();
+  for (DType dtype : keras::testing::kDtypes) {
+    SCOPED_TRACE(keras::dtype_name(dtype));
+    keras::testing::compare_forward("cuda", GetParam(), dtype);
+  }
+}
+
+class CudaVsReferenceGradients : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(CudaVsReferenceGradients, Match) {
+  KERAS_SKIP_WITHOUT_GPU();
+  for (DType dtype : keras::testing::kDtypes) {
+    SCOPED_TRACE(keras::dtype_name(dtype));
+    keras::testing::compare_gradients("cuda", GetParam(), dtype);
+  }
+}
+
+// The float64 finite-difference checks of tests/backend/gradients_test.cpp, on the GPU.
+class CudaGradcheck : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(CudaGradcheck, MatchesFiniteDifferences) {
+  KERAS_SKIP_WITHOUT_GPU();
+  EXPECT_TRUE(keras::testing::gradcheck(GetParam(), "cuda"));
+}
+
+std::vector<OpCase> checked_cases() {
+  std::vector<OpCase> out;
+  for (const OpCase& c : keras::testing::op_cases())
+    if (c.grad == keras::testing::GradMode::kCheck) out.push_back(c);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(OpCases, CudaVsReferenceForward,
+                         ::testing::ValuesIn(keras::testing::op_cases()),
+                         keras::testing::case_name);
+INSTANTIATE_TEST_SUITE_P(
+    OpCases, CudaVsReferenceGradients,
+    ::testing::ValuesIn(keras::testing::with_gradients(keras::testing::op_cases())),
+    keras::testing::case_name);
+INSTANTIATE_TEST_SUITE_P(OpCases, CudaGradcheck, ::testing::ValuesIn(checked_cases()),
+                         keras::testing::case_name);
+
+}  // namespace
