@@ -149,13 +149,16 @@ ClassWeight to_class_weight(py::handle obj) {
 
 namespace {
 
-// One array for the tensor `like`: inputs in its dtype (a 1-D array is a column for a 2-D
-// input, as Keras's standardize_input_data); targets too when floating (integer class ids stay
-// integers for the sparse losses).
-Tensor array_for(py::handle a, const SymbolicTensor& like, bool target) {
-  if (!target) {
+enum class ArrayKind { input, target, weight };
+
+// One array for the tensor `like`: inputs and weights in its dtype (a 1-D input is a column for
+// a 2-D model input, as Keras's standardize_input_data); targets too when floating (integer
+// class ids stay integers for the sparse losses).
+Tensor array_for(py::handle a, const SymbolicTensor& like, ArrayKind kind) {
+  if (kind != ArrayKind::target) {
     Tensor t = to_tensor(a, like.dtype());
-    if (t.ndim() == 1 && like.ndim() == 2) return t.reshape({t.shape()[0], 1});
+    if (kind == ArrayKind::input && t.ndim() == 1 && like.ndim() == 2)
+      return t.reshape({t.shape()[0], 1});
     return t;
   }
   Tensor t = to_tensor(a);
@@ -166,7 +169,7 @@ Tensor array_for(py::handle a, const SymbolicTensor& like, bool target) {
 // Keras's x / y / sample_weight of a model: one array, a list in the order of the inputs
 // (outputs), or a dict by input (output) name.
 Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
-                 const std::vector<std::string>& names, bool target, const char* what) {
+                 const std::vector<std::string>& names, ArrayKind kind, const char* what) {
   if (py::isinstance<py::dict>(obj)) {
     std::map<std::string, Tensor> by_name;
     for (auto item : obj.cast<py::dict>()) {
@@ -176,33 +179,38 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
       if (i == names.size())
         throw py::value_error("No such " + std::string(what) + " in the model: " + name +
                               "; the model's are " + py::str(py::cast(names)).cast<std::string>());
-      by_name[name] = array_for(item.second, tensors[i], target);
+      by_name[name] = array_for(item.second, tensors[i], kind);
     }
     return Arrays(std::move(by_name));
   }
-  if (py::isinstance<py::list>(obj) || py::isinstance<py::tuple>(obj)) {
+  // A list of arrays, one per input (output); for a model of one, a nested Python list of
+  // numbers is that one array.
+  bool arrays_list = py::isinstance<py::list>(obj) || py::isinstance<py::tuple>(obj);
+  if (arrays_list && tensors.size() == 1)
+    for (py::handle item : obj) arrays_list = arrays_list && py::hasattr(item, "shape");
+  if (arrays_list) {
     std::vector<Tensor> list;
     std::size_t i = 0;
     for (py::handle item : obj) {
-      list.push_back(i < tensors.size() ? array_for(item, tensors[i], target) : to_tensor(item));
+      list.push_back(i < tensors.size() ? array_for(item, tensors[i], kind) : to_tensor(item));
       ++i;
     }
     return Arrays(std::move(list));
   }
-  return Arrays(array_for(obj, tensors.at(0), target));
+  return Arrays(array_for(obj, tensors.at(0), kind));
 }
 
 Arrays model_x(Model& m, py::handle x) {
-  return to_arrays(x, m.inputs(), m.input_names(), false, "input");
+  return to_arrays(x, m.inputs(), m.input_names(), ArrayKind::input, "input");
 }
 Arrays model_y(Model& m, py::handle y) {
-  return to_arrays(y, m.outputs(), m.output_names(), true, "output");
+  return to_arrays(y, m.outputs(), m.output_names(), ArrayKind::target, "output");
 }
 // sample_weight: one array (for every output), a list, or a dict by output name; floats in the
 // outputs' dtype. None: no arrays.
 Arrays model_weights(Model& m, py::handle w) {
   if (w.is_none()) return {};
-  return to_arrays(w, m.outputs(), m.output_names(), false, "output");
+  return to_arrays(w, m.outputs(), m.output_names(), ArrayKind::weight, "output");
 }
 
 LossSpec to_loss_spec(py::handle obj) {
