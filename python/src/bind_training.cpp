@@ -330,8 +330,7 @@ bool is_sequence(py::handle obj) {
 }
 
 SequencePtr to_sequence(Model& model, py::handle obj, bool with_targets) {
-  return std::make_shared<PySequence>(model, py::reinterpret_borrow<py::object>(obj),
-                                      with_targets);
+  return std::make_shared<PySequence>(model, py::reinterpret_borrow<py::object>(obj), with_targets);
 }
 
 // fit_generator's validation_data: arrays as a tuple, a Sequence or a generator.
@@ -374,7 +373,6 @@ std::shared_ptr<callbacks::History> shared_history(callbacks::History history) {
 }
 
 void bind_callback_base(py::module_& cb) {
-
   py::class_<Callback, PyCallback, std::shared_ptr<Callback>>(
       cb, "Callback", py::dynamic_attr(), "Subclass it and define on_epoch_end, ...")
       .def(py::init<>())
@@ -478,7 +476,8 @@ using ModelClass = py::class_<Model, Layer, std::shared_ptr<Model>>;
 
 // compile, fit, evaluate, predict and the *_on_batch methods.
 void def_array_methods(ModelClass& model_class) {
-  model_class      .def(
+  model_class
+      .def(
           "_fit",
           [](Model& m, py::object x, py::object y, py::object batch_size, py::object epochs,
              py::object verbose, py::object callback_list, py::object validation_split,
@@ -574,7 +573,8 @@ void def_array_methods(ModelClass& model_class) {
 // fit_generator, evaluate_generator and predict_generator: a Python generator or a
 // keras.utils.Sequence.
 void def_generator_methods(ModelClass& model_class) {
-  model_class      .def(
+  model_class
+      .def(
           "_fit_generator",
           [](Model& m, py::object generator, std::int64_t steps_per_epoch,
              std::int64_t samples_per_epoch, int epochs, int verbose, py::object callback_list,
@@ -660,8 +660,7 @@ void bind_training(py::module_& root) {
   // One Model class: Sequential (below) is a Model; every method takes one array, a list or a
   // dict by name for x, y and sample_weight, and runs with the GIL released.
   ModelClass model_class(models, "Model", "The engine's model.");
-  model_class
-      .def_property_readonly("name", &Model::name)
+  model_class.def_property_readonly("name", &Model::name)
       .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
       .def(
           "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },

@@ -99,7 +99,8 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
   params.metrics = names;
   std::vector<std::string> val_names;
   for (const auto& name : names) val_names.push_back("val_" + name);
-  if (do_validation) params.metrics.insert(params.metrics.end(), val_names.begin(), val_names.end());
+  if (do_validation)
+    params.metrics.insert(params.metrics.end(), val_names.begin(), val_names.end());
   const std::vector<Tensor> validation_arrays =
       do_validation ? loop.validation->arrays() : std::vector<Tensor>{};
   for (auto& cb : callback_list) {
@@ -217,12 +218,10 @@ Tensor concatenate_rows(const std::vector<Tensor>& pieces, const char* what) {
   Shape shape = pieces.front().shape();
   std::int64_t rows = 0;
   for (const Tensor& piece : pieces) {
-    if (!std::equal(shape.begin() + 1, shape.end(), piece.shape().begin() + 1,
-                    piece.shape().end()))
-      throw std::invalid_argument(std::string(what) +
-                                  ": the batches' predictions differ in shape: " +
-                                  shape_to_string(shape) + " and " +
-                                  shape_to_string(piece.shape()));
+    if (!std::equal(shape.begin() + 1, shape.end(), piece.shape().begin() + 1, piece.shape().end()))
+      throw std::invalid_argument(
+          std::string(what) + ": the batches' predictions differ in shape: " +
+          shape_to_string(shape) + " and " + shape_to_string(piece.shape()));
     rows += piece.shape()[0];
   }
   Tensor result;

@@ -389,13 +389,12 @@ void check_fixed_batch(const std::vector<SymbolicTensor>& inputs, std::int64_t b
       throw std::invalid_argument(
           std::string(what) + ": input " + input.name() + " has a fixed batch size of " +
           std::to_string(fixed) + " (its batch_input_shape " + shape_to_string(input.shape()) +
-          ", as a stateful network needs): pass batch_size=" + std::to_string(fixed) +
-          ", got " + std::to_string(batch_size));
+          ", as a stateful network needs): pass batch_size=" + std::to_string(fixed) + ", got " +
+          std::to_string(batch_size));
   }
 }
 
-std::vector<Tensor> rows_of(const std::vector<Tensor>& data, std::int64_t begin,
-                            std::int64_t end) {
+std::vector<Tensor> rows_of(const std::vector<Tensor>& data, std::int64_t begin, std::int64_t end) {
   std::vector<Tensor> out;
   for (const auto& t : data) out.push_back(t.slice(begin, end));
   return out;
@@ -445,9 +444,10 @@ callbacks::History Model::fit(const Arrays& x, const Arrays& y, const FitOptions
   const std::int64_t batch_size = std::min(options.batch_size, n);
   std::unique_ptr<DataAdapter> validation;
   if (!validation_data.empty())
-    validation = make_array_adapter(std::move(validation_data), batch_size, false,
-                                    Sharding::contiguous);
-  auto train = make_array_adapter(std::move(data), batch_size, options.shuffle, Sharding::per_batch);
+    validation =
+        make_array_adapter(std::move(validation_data), batch_size, false, Sharding::contiguous);
+  auto train =
+      make_array_adapter(std::move(data), batch_size, options.shuffle, Sharding::per_batch);
   return Trainer(*this).fit(*train, {.what = "fit",
                                      .epochs = epochs,
                                      .initial_epoch = options.initial_epoch,
@@ -473,8 +473,8 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
   check_fixed_batch(inputs_, options.batch_size, data.front().shape()[0], "evaluate");
   distributed::init_from_environment();
   // Under keras::distributed each process tests its share of the samples; the sums are added.
-  auto adapter = make_array_adapter(std::move(data), options.batch_size, false,
-                                    Sharding::contiguous);
+  auto adapter =
+      make_array_adapter(std::move(data), options.batch_size, false, Sharding::contiguous);
   return Trainer(*this).evaluate(*adapter, options.verbose);
 }
 
@@ -525,7 +525,6 @@ Tensor Model::predict_classes(const Tensor& x, const PredictOptions& options) {
   for (double v : values) classes.push_back(v > 0.5 ? 1 : 0);
   return Tensor::from_vector(classes, proba.ndim() > 1 ? proba.shape() : Shape{n});
 }
-
 
 std::vector<double> Model::train_on_batch(const Tensor& x, const Tensor& y,
                                           const Tensor& sample_weight,

@@ -52,7 +52,8 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
     const std::string& input_name = in.name();
     std::string expects;
     if (inputs_.size() == 1 && !layers().empty())
-      expects = " (layer " + layers().front()->name() + " expects " + shape_to_string(in.shape()) + ")";
+      expects =
+          " (layer " + layers().front()->name() + " expects " + shape_to_string(in.shape()) + ")";
     if (!a.defined() || a.ndim() == 0)
       throw std::invalid_argument(std::string("Error when checking ") + what + ": expected " +
                                   input_name + " to have shape " + shape_to_string(in.shape()) +
@@ -60,8 +61,8 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
     if (a.ndim() != in.ndim())
       throw std::invalid_argument("Error when checking input: expected " + input_name +
                                   " to have " + std::to_string(in.ndim()) +
-                                  " dimensions, but got array with shape " + shape_to_string(a.shape()) +
-                                  expects);
+                                  " dimensions, but got array with shape " +
+                                  shape_to_string(a.shape()) + expects);
     for (int d = 0; d < a.ndim(); ++d) {
       std::int64_t expected = in.shape()[static_cast<std::size_t>(d)];
       // A fixed batch size (a stateful model's) need only divide the number of samples, which
@@ -77,11 +78,13 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
       if (expected >= 0 && expected != a.shape()[static_cast<std::size_t>(d)])
         throw std::invalid_argument("Error when checking input: expected " + input_name +
                                     " to have shape " + shape_to_string(in.shape()) +
-                                    " but got array with shape " + shape_to_string(a.shape()) + expects);
+                                    " but got array with shape " + shape_to_string(a.shape()) +
+                                    expects);
     }
     if (a.shape()[0] != arrays[0].shape()[0]) {
       std::string shapes;
-      for (const auto& b : arrays) shapes += (shapes.empty() ? "" : ", ") + shape_to_string(b.shape());
+      for (const auto& b : arrays)
+        shapes += (shapes.empty() ? "" : ", ") + shape_to_string(b.shape());
       throw std::invalid_argument(
           "All input arrays (x) should have the same number of samples. Got array shapes: [" +
           shapes + "]");

@@ -21,8 +21,7 @@ std::function<std::vector<Tensor>(const Batch&, const std::string&)> Model::batc
           context +
           ": Output of generator should be a tuple `(x, y, sample_weight)` or `(x, y)`. "
           "Found: a batch without y");
-    return standardize_data(batch.x, batch.y, &batch.sample_weight, class_weight,
-                            prefix.c_str());
+    return standardize_data(batch.x, batch.y, &batch.sample_weight, class_weight, prefix.c_str());
   };
 }
 
@@ -37,13 +36,12 @@ std::unique_ptr<DataAdapter> validation_adapter(const FitGeneratorOptions& optio
   const GeneratorValidationData& v = options.validation_data;
   if (v.generator) {
     if (options.validation_steps <= 0 && options.nb_val_samples <= 0)
-      throw std::invalid_argument(count_samples
-                                      ? "When using a generator for validation data, you "
-                                        "must specify a value for \"nb_val_samples\"."
-                                      : "`validation_steps=None` is only valid for a "
-                                        "generator based on the `keras.utils.Sequence` "
-                                        "class. Please specify `validation_steps` or use "
-                                        "the `keras.utils.Sequence` class.");
+      throw std::invalid_argument(count_samples ? "When using a generator for validation data, you "
+                                                  "must specify a value for \"nb_val_samples\"."
+                                                : "`validation_steps=None` is only valid for a "
+                                                  "generator based on the `keras.utils.Sequence` "
+                                                  "class. Please specify `validation_steps` or use "
+                                                  "the `keras.utils.Sequence` class.");
     return make_generator_adapter(v.generator,
                                   make_extent(options.validation_steps, options.nb_val_samples,
                                               "validation_steps", "nb_val_samples"),
@@ -98,9 +96,9 @@ callbacks::History Model::fit_generator(Generator generator, const FitGeneratorO
   const bool use_thread = threaded(options.workers, options.use_multiprocessing, what);
   const std::size_t capacity = queue_capacity(options.max_queue_size, options.max_q_size, what);
   // Validation first: its thread is joined after the training one (reverse order).
-  auto validation = validation_adapter(options, extent.samples > 0,
-                                       batch_standardizer(true, {}, "validation "), capacity,
-                                       use_thread);
+  auto validation =
+      validation_adapter(options, extent.samples > 0, batch_standardizer(true, {}, "validation "),
+                         capacity, use_thread);
   auto train = make_generator_adapter(std::move(generator), extent,
                                       batch_standardizer(true, options.class_weight), what,
                                       capacity, use_thread);

@@ -93,16 +93,16 @@ TEST(Trainer, SeveralInputsAndOutputsTrainTheSameFromArraysGeneratorsAndSequence
   TwoByTwo data = two_by_two_data(n);
   auto by_arrays = two_by_two(7), by_generator = two_by_two(7), by_sequence = two_by_two(7);
   auto sizes = std::make_shared<BatchSizes>();
-  by_arrays->fit(data.x(0, n), data.y(0, n),
-                 {.batch_size = 8, .epochs = 2, .verbose = 0, .callbacks = {sizes},
-                  .shuffle = false});
+  by_arrays->fit(
+      data.x(0, n), data.y(0, n),
+      {.batch_size = 8, .epochs = 2, .verbose = 0, .callbacks = {sizes}, .shuffle = false});
   EXPECT_EQ(sizes->sizes, (std::vector<std::int64_t>{8, 8, 6, 8, 8, 6}));
 
   std::vector<Batch> batches;
   for (int epoch = 0; epoch < 2; ++epoch)
     for (std::int64_t begin = 0; begin < n; begin += 8)
-      batches.push_back({data.x(begin, std::min(begin + 8, n)),
-                         data.y(begin, std::min(begin + 8, n))});
+      batches.push_back(
+          {data.x(begin, std::min(begin + 8, n)), data.y(begin, std::min(begin + 8, n))});
   by_generator->fit_generator(batches, {.steps_per_epoch = 3, .epochs = 2, .verbose = 0});
   auto sequence = std::make_shared<Batches>(data, n, 8);
   by_sequence->fit_generator(sequence, {.epochs = 2, .verbose = 0, .shuffle = false});
@@ -144,8 +144,7 @@ TEST(Trainer, ValidationSplitValidatesOnTheLastSamples) {
   TwoByTwo data = two_by_two_data(20);
   auto model = two_by_two(5);
   auto history = model->fit(data.x(0, 20), data.y(0, 20),
-                            {.batch_size = 4, .epochs = 1, .verbose = 0,
-                             .validation_split = 0.25});
+                            {.batch_size = 4, .epochs = 1, .verbose = 0, .validation_split = 0.25});
   auto val = model->evaluate(data.x(15, 20), data.y(15, 20), {.batch_size = 4, .verbose = 0});
   ASSERT_TRUE(history.history.contains("val_loss"));
   EXPECT_NEAR(history.history.at("val_loss").at(0), val[0], 1e-5);
@@ -163,7 +162,8 @@ TEST(Trainer, BatchShuffleKeepsTheRowsOfEachBatchTogether) {
   for (int epoch = 0; epoch < 5; ++epoch) {
     adapter->begin_epoch(epoch);
     std::vector<std::vector<float>> batches;
-    while (auto batch = adapter->next()) batches.push_back(batch->arrays->front().to_vector<float>());
+    while (auto batch = adapter->next())
+      batches.push_back(batch->arrays->front().to_vector<float>());
     ASSERT_EQ(batches.size(), 4u);
     EXPECT_EQ(batches.back(), (std::vector<float>{9}));  // the short last batch stays last
     std::set<float> firsts;
@@ -208,8 +208,8 @@ TEST(Trainer, StatefulLstmTrainsOnBatchesOfOne) {
   model.add(Dense(1));
   model.compile("adam", "mse");
   int resets = 0;
-  auto reset = std::make_shared<callbacks::LambdaCallback>(callbacks::LambdaCallbackOptions{
-      .on_epoch_end = [&](int, callbacks::Logs&) {
+  auto reset = std::make_shared<callbacks::LambdaCallback>(
+      callbacks::LambdaCallbackOptions{.on_epoch_end = [&](int, callbacks::Logs&) {
         model.reset_states();
         ++resets;
       }});

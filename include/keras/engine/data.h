@@ -49,8 +49,8 @@ struct Arrays {
 // whole batches in a random order, the rows of each kept together, the short last batch last).
 struct ShuffleMode {
   enum Kind { none, samples, batches };
-  ShuffleMode(bool shuffle) : kind(shuffle ? samples : none) {}  // NOLINT: implicit, as Keras
-  ShuffleMode(const char* name);                                 // NOLINT: "batch"
+  ShuffleMode(bool shuffle) : kind(shuffle ? samples : none) {}        // NOLINT: implicit, as Keras
+  ShuffleMode(const char* name);                                       // NOLINT: "batch"
   ShuffleMode(const std::string& name) : ShuffleMode(name.c_str()) {}  // NOLINT
   bool operator==(Kind k) const { return kind == k; }
   explicit operator bool() const { return kind != none; }

@@ -443,8 +443,7 @@ class Model : public Layer {
   // x, y and sample weights in the order the training and test functions read them; `prefix`
   // ("validation ") names the data in errors.
   std::vector<Tensor> standardize_data(const Arrays& x, const Arrays& y,
-                                       const Arrays* sample_weight,
-                                       const ClassWeight& class_weight,
+                                       const Arrays* sample_weight, const ClassWeight& class_weight,
                                        const char* prefix = "") const;
   // Turns a generator's or Sequence's batch into feed-order arrays: x alone (!with_targets), or
   // x, y and sample weights (with class_weight); `prefix` names the data in errors.
