@@ -87,7 +87,7 @@ class ArrayAdapter : public DataAdapter {
   void begin_epoch(int epoch) override {
     DataAdapter::begin_epoch(epoch);
     start_ = 0;
-    std::iota(order_.begin(), order_.end(), 0);
+    // Each epoch shuffles the previous epoch's order, as Keras's fit loop does.
     auto& random = detail::global_generator();
     if (shuffle_ == ShuffleMode::samples) {
       std::shuffle(order_.begin(), order_.end(), random);
@@ -97,10 +97,11 @@ class ArrayAdapter : public DataAdapter {
       std::vector<std::int64_t> batches(static_cast<std::size_t>(whole));
       std::iota(batches.begin(), batches.end(), 0);
       std::shuffle(batches.begin(), batches.end(), random);
+      const std::vector<std::int64_t> previous = order_;
       for (std::int64_t b = 0; b < whole; ++b)
         for (std::int64_t r = 0; r < batch_size_; ++r)
-          order_[static_cast<std::size_t>(b * batch_size_ + r)] =
-              batches[static_cast<std::size_t>(b)] * batch_size_ + r;
+          order_[static_cast<std::size_t>(b * batch_size_ + r)] = previous[static_cast<std::size_t>(
+              batches[static_cast<std::size_t>(b)] * batch_size_ + r)];
     }
   }
 
