@@ -13,21 +13,6 @@ def _unsupported(what, value):
         raise NotImplementedError(what + ' is not supported by keras_cpp yet')
 
 
-def _data(x, expand=False):
-    """Keras's input standardisation for a one-input, one-output model: a list holding one
-    array is that array; with `expand`, a 1-D array is a column (N,) -> (N, 1)."""
-    if isinstance(x, (list, tuple)) and len(x) == 1 and hasattr(x[0], 'shape'):
-        x = x[0]
-    if expand and getattr(x, 'ndim', None) == 1:
-        x = np.expand_dims(x, 1)
-    return x
-
-
-def _several(x):
-    """x for a model of several inputs (a Sequential starting with a Merge of branches)."""
-    return isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(a, 'shape') for a in x)
-
-
 def _named(value):
     """compile's loss and metric names that name custom objects (get_custom_objects(),
     CustomObjectScope) as those objects; anything else as it is."""
@@ -51,11 +36,156 @@ def _single(values):
     return values[0] if len(values) == 1 else list(values)
 
 
-class Sequential(_models.Sequential):
+class _ModelType(type(_models.Model)):
+    """isinstance(m, Model) holds for every engine model, also those the C++ side built (and not
+    wrapped: a model nested in another's layers)."""
+
+    def __instancecheck__(cls, obj):
+        if cls is Model:
+            return isinstance(obj, _models.Model)
+        return super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub):
+        if cls is Model:
+            return issubclass(sub, _models.Model)
+        return super().__subclasscheck__(sub)
+
+
+def _batch_size(batch_size):
+    return 32 if batch_size is None else batch_size
+
+
+def _outputs(values):
+    """One array per output: the array itself for a model of one output."""
+    return values[0] if len(values) == 1 else list(values)
+
+
+class Model(_models.Model, metaclass=_ModelType):
+    """Keras's Model: the functional API's `Model(inputs=[a, b], outputs=[c, d])` (Keras 1:
+    `Model(input=..., output=...)`), and the base of Sequential. x, y and sample_weight are one
+    array, a list in the order of the inputs (outputs), or a dict by input (output) name."""
+
+    def __init__(self, inputs=None, outputs=None, name=None, input=None, output=None):
+        if input is not None:
+            inputs = input
+        if output is not None:
+            outputs = output
+        if inputs is None or outputs is None:
+            raise TypeError('Model needs inputs and outputs: Model(inputs=..., outputs=...)')
+        super().__init__(inputs, outputs, name or '')
+        self.loss = None
+        self.metrics = []
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            layers = self.layers
+            if len(layers) <= index:
+                raise ValueError('Was asked to retrieve layer at index ' + str(index) +
+                                 ' but model only has ' + str(len(layers)) + ' layers.')
+            return layers[index]
+        return self._get_layer(name)
+
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None):
+        _unsupported('weighted_metrics', weighted_metrics)
+        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                      loss_weights, sample_weight_mode)
+        self.loss = loss
+        self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            nb_epoch=None):
+        """Trains the model; `nb_epoch` (Keras 1) is `epochs`; shuffle True, False or 'batch'.
+        Returns a History."""
+        _unsupported('steps_per_epoch', steps_per_epoch)
+        _unsupported('validation_steps', validation_steps)
+        if nb_epoch is not None:
+            epochs = nb_epoch
+        if validation_data is not None:
+            validation_data = tuple(validation_data)
+        self.history = self._fit(
+            x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
+            validation_split, validation_data, shuffle, initial_epoch, class_weight,
+            sample_weight)
+        return self.history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None):
+        """The total loss, each output's loss and the metrics: a scalar when that is one value."""
+        _unsupported('steps', steps)
+        return _single(self._evaluate(x, y, _batch_size(batch_size), verbose, sample_weight))
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None):
+        """One array per output: a list for a model of several outputs."""
+        _unsupported('steps', steps)
+        return _outputs(self._predict(x, _batch_size(batch_size), verbose))
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
+        return _single(self._train_on_batch(x, y, sample_weight, class_weight))
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        return _single(self._test_on_batch(x, y, sample_weight))
+
+    def predict_on_batch(self, x):
+        return _outputs(self._predict_on_batch(x))
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0,
+                      samples_per_epoch=None, nb_epoch=None, nb_val_samples=None,
+                      max_q_size=None, nb_worker=None, pickle_safe=None):
+        """Trains on batches from a Python generator of (x, y) or (x, y, sample_weight) tuples,
+        or from a keras.utils.Sequence (every batch once per epoch, shuffled with shuffle).
+
+        Keras 2 counts batches (steps_per_epoch, validation_steps), Keras 1 samples
+        (samples_per_epoch, nb_val_samples). A generator runs on a producer thread.
+        """
+        if use_multiprocessing or pickle_safe:
+            raise NotImplementedError('use_multiprocessing is not supported by keras_cpp')
+        if nb_epoch is not None:
+            epochs = nb_epoch
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        if nb_worker is not None:
+            workers = nb_worker
+        if isinstance(validation_data, list):
+            validation_data = tuple(validation_data)
+        self.history = self._fit_generator(
+            generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
+            list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
+            class_weight, max_queue_size, min(workers, 1), bool(shuffle), initial_epoch)
+        return self.history
+
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0, val_samples=None,
+                           max_q_size=None, nb_worker=None, pickle_safe=None):
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
+                                                max_queue_size, min(workers, 1), verbose))
+
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0, val_samples=None,
+                          max_q_size=None, nb_worker=None, pickle_safe=None):
+        if max_q_size is not None:
+            max_queue_size = max_q_size
+        return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
+                                                max_queue_size, min(workers, 1), verbose))
+
+
+class Sequential(Model):
     """A linear stack of layers: `Sequential([Dense(32, input_dim=784), Activation('relu')])`."""
 
     def __init__(self, layers=None, name=None):
-        super().__init__(name)
+        _models.Model.__init__(self, _models._new_sequential(name))
         self._layer_objects = []
         self.loss = None
         self.metrics = []
@@ -98,129 +228,11 @@ class Sequential(_models.Sequential):
                 return layer
         raise ValueError('No such layer: ' + str(name))
 
-    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
-                sample_weight_mode=None, weighted_metrics=None):
-        _unsupported('loss_weights', loss_weights)
-        _unsupported('weighted_metrics', weighted_metrics)
-        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      sample_weight_mode)
-        self.loss = loss
-        self.metrics = list(metrics or [])
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
-            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            nb_epoch=None):
-        """Trains the model; `nb_epoch` (Keras 1) is `epochs`. Returns a History."""
-        _unsupported('steps_per_epoch', steps_per_epoch)
-        _unsupported('validation_steps', validation_steps)
-        if nb_epoch is not None:
-            epochs = nb_epoch
-        if _several(x):  # a Merge of branches: one array per input
-            self.history = self._fit_arrays(
-                x, _data(y), 32 if batch_size is None else batch_size, epochs, verbose,
-                list(callbacks or []), validation_split,
-                None if validation_data is None else tuple(validation_data), bool(shuffle),
-                initial_epoch, class_weight, sample_weight)
-            return self.history
-        if validation_data is not None:
-            validation_data = tuple(validation_data)
-            if len(validation_data) not in (2, 3):
-                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
-                                 'or 3 (x_val, y_val, val_sample_weights) items, however it '
-                                 'contains %d items' % len(validation_data))
-            validation_data = ((_data(validation_data[0], True), _data(validation_data[1])) +
-                               validation_data[2:])
-        self.history = self._fit(
-            _data(x, True), _data(y), batch_size=32 if batch_size is None else batch_size,
-            epochs=epochs, verbose=verbose, callbacks=list(callbacks or []),
-            validation_split=validation_split, validation_data=validation_data,
-            shuffle=bool(shuffle), initial_epoch=initial_epoch, class_weight=class_weight,
-            sample_weight=sample_weight)
-        return self.history
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None):
-        """The loss and metrics on (x, y): a scalar without metrics, else a list."""
-        _unsupported('steps', steps)
-        if _several(x):
-            return _single(self._evaluate_arrays(x, _data(y), 32 if batch_size is None
-                                                 else batch_size, verbose, sample_weight))
-        return _single(self._evaluate(_data(x, True), _data(y), 32 if batch_size is None else batch_size, verbose,
-                                      sample_weight))
-
-    def predict(self, x, batch_size=None, verbose=0, steps=None):
-        _unsupported('steps', steps)
-        if _several(x):
-            return self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)[0]
-        return self._predict(_data(x, True), 32 if batch_size is None else batch_size, verbose)
-
     def predict_classes(self, x, batch_size=32, verbose=0):
-        return self._predict(_data(x, True), batch_size, verbose, 'classes')
+        return self._predict_classes(x, batch_size, verbose, False)
 
     def predict_proba(self, x, batch_size=32, verbose=0):
-        return self._predict(_data(x, True), batch_size, verbose, 'proba')
-
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        return _single(self._train_on_batch(_data(x, True), _data(y), sample_weight,
-                                            class_weight))
-
-    def test_on_batch(self, x, y, sample_weight=None):
-        return _single(self._test_on_batch(_data(x, True), _data(y), sample_weight))
-
-    def predict_on_batch(self, x):
-        return self._predict_on_batch(_data(x, True))
-
-    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
-                      callbacks=None, validation_data=None, validation_steps=None,
-                      class_weight=None, max_queue_size=10, workers=1,
-                      use_multiprocessing=False, shuffle=True, initial_epoch=0,
-                      samples_per_epoch=None, nb_epoch=None, nb_val_samples=None,
-                      max_q_size=None, nb_worker=None, pickle_safe=None):
-        """Trains on batches from a Python generator of (x, y) or (x, y, sample_weight) tuples.
-
-        Keras 2 counts batches (steps_per_epoch, validation_steps), Keras 1 samples
-        (samples_per_epoch, nb_val_samples). The generator runs on a producer thread.
-        """
-        if use_multiprocessing or pickle_safe:
-            raise NotImplementedError('use_multiprocessing is not supported by keras_cpp')
-        if nb_epoch is not None:
-            epochs = nb_epoch
-        if max_q_size is not None:
-            max_queue_size = max_q_size
-        if nb_worker is not None:
-            workers = nb_worker
-        _one_input_and_output(self, 'fit_generator')
-        with _Batches(generator, workers, max_queue_size, shuffle) as train, \
-                _Batches(validation_data, workers, max_queue_size, False) as validation:
-            self.history = self._fit_generator(
-                train.source, steps_per_epoch or train.steps or 0, samples_per_epoch or 0, epochs,
-                verbose, list(callbacks or []), validation.source,
-                validation_steps or validation.steps or 0, nb_val_samples or 0, class_weight,
-                max_queue_size, min(workers, 1), initial_epoch)
-        return self.history
-
-    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
-                           use_multiprocessing=False, verbose=0, val_samples=None,
-                           max_q_size=None, nb_worker=None, pickle_safe=None):
-        if max_q_size is not None:
-            max_queue_size = max_q_size
-        _one_input_and_output(self, 'evaluate_generator')
-        with _Batches(generator, workers, max_queue_size, False) as batches:
-            return _single(self._evaluate_generator(batches.source, steps or batches.steps or 0,
-                                                    val_samples or 0, max_queue_size,
-                                                    min(workers, 1), verbose))
-
-    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
-                          use_multiprocessing=False, verbose=0, val_samples=None,
-                          max_q_size=None, nb_worker=None, pickle_safe=None):
-        if max_q_size is not None:
-            max_queue_size = max_q_size
-        _one_input_and_output(self, 'predict_generator')
-        with _Batches(generator, workers, max_queue_size, False) as batches:
-            return self._predict_generator(batches.source, steps or batches.steps or 0,
-                                           val_samples or 0, max_queue_size, min(workers, 1),
-                                           verbose)
+        return self._predict_classes(x, batch_size, verbose, True)
 
     def summary(self, line_length=65, print_fn=print):
         """Prints Keras's table of layers, output shapes and parameter counts."""
@@ -247,140 +259,6 @@ class Sequential(_models.Sequential):
         print_fn('_' * line_length)
 
 
-def _is_list(x):
-    return isinstance(x, (list, tuple))
-
-
-class _ModelType(type(_models.Model)):
-    """Keras's Model is the base of Sequential: isinstance(Sequential(), Model) holds here too."""
-
-    def __instancecheck__(cls, obj):
-        return isinstance(obj, _models.Model)
-
-    def __subclasscheck__(cls, sub):
-        return issubclass(sub, _models.Model)
-
-
-class Model(_models.Model, metaclass=_ModelType):
-    """The functional API's model: `Model(inputs=[a, b], outputs=[c, d])` (Keras 1:
-    `Model(input=..., output=...)`). fit/evaluate/predict take one array, a list in the order of
-    the inputs (outputs), or a dict by input (output) name."""
-
-    def __init__(self, inputs=None, outputs=None, name=None, input=None, output=None):
-        if input is not None:
-            inputs = input
-        if output is not None:
-            outputs = output
-        if inputs is None or outputs is None:
-            raise TypeError('Model needs inputs and outputs: Model(inputs=..., outputs=...)')
-        super().__init__(inputs, outputs, name or '')
-        self._list_outputs = _is_list(outputs)
-        self.loss = None
-        self.metrics = []
-
-    @property
-    def layers(self):
-        return list(self._layers)
-
-    def get_layer(self, name=None, index=None):
-        if index is not None:
-            layers = self.layers
-            if len(layers) <= index:
-                raise ValueError('Was asked to retrieve layer at index ' + str(index) +
-                                 ' but model only has ' + str(len(layers)) + ' layers.')
-            return layers[index]
-        return self._get_layer(name)
-
-    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
-                sample_weight_mode=None, weighted_metrics=None):
-        _unsupported('weighted_metrics', weighted_metrics)
-        self._compile_multi(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                            loss_weights, sample_weight_mode)
-        self.loss = loss
-        self.metrics = metrics or []
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
-            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            nb_epoch=None):
-        """Trains the model; `nb_epoch` (Keras 1) is `epochs`. Returns a History."""
-        _unsupported('steps_per_epoch', steps_per_epoch)
-        _unsupported('validation_steps', validation_steps)
-        if nb_epoch is not None:
-            epochs = nb_epoch
-        if validation_data is not None:
-            validation_data = tuple(validation_data)
-            if len(validation_data) not in (2, 3):
-                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) '
-                                 'or 3 (x_val, y_val, val_sample_weights) items, however it '
-                                 'contains %d items' % len(validation_data))
-        self.history = self._fit_arrays(
-            x, y, 32 if batch_size is None else batch_size, epochs, verbose,
-            list(callbacks or []), validation_split, validation_data, bool(shuffle),
-            initial_epoch, class_weight, sample_weight)
-        return self.history
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None):
-        """The total loss, each output's loss and the metrics: a scalar when that is one value."""
-        _unsupported('steps', steps)
-        return _single(self._evaluate_arrays(x, y, 32 if batch_size is None else batch_size,
-                                             verbose, sample_weight))
-
-    def predict(self, x, batch_size=None, verbose=0, steps=None):
-        """One array per output: a list for a model of several outputs."""
-        _unsupported('steps', steps)
-        outputs = self._predict_arrays(x, 32 if batch_size is None else batch_size, verbose)
-        return outputs[0] if len(outputs) == 1 else list(outputs)
-
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
-        return _single(self._train_on_batch_arrays(x, y, sample_weight, class_weight))
-
-    def test_on_batch(self, x, y, sample_weight=None):
-        return _single(self._test_on_batch_arrays(x, y, sample_weight))
-
-    def predict_on_batch(self, x):
-        outputs = self._predict_on_batch_arrays(x)
-        return outputs[0] if len(outputs) == 1 else list(outputs)
-
-
-# The generator methods, for functional models of one input and one output.
-Model.fit_generator = Sequential.fit_generator
-Model.evaluate_generator = Sequential.evaluate_generator
-Model.predict_generator = Sequential.predict_generator
-
-
-class _Batches(object):
-    """The generator methods' data: a Python generator as it is, or a keras.utils.Sequence read
-    in order (shuffled per epoch with shuffle) by an OrderedEnqueuer's worker threads, with
-    len(sequence) steps unless told otherwise; anything else (validation arrays) as it is."""
-
-    def __init__(self, data, workers, max_queue_size, shuffle):
-        from .utils.data_utils import OrderedEnqueuer, Sequence
-        self.source, self.steps, self._enqueuer = data, None, None
-        if isinstance(data, Sequence):
-            self.steps = len(data)
-            self._enqueuer = OrderedEnqueuer(data, shuffle=bool(shuffle))
-            self._enqueuer.start(max(workers, 1), max_queue_size)
-            self.source = self._enqueuer.get()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self._enqueuer is not None:
-            self._enqueuer.stop()
-
-
-def _one_input_and_output(model, method):
-    if len(model.inputs) != 1 or len(model.outputs) != 1:
-        raise NotImplementedError(
-            method + ' takes models of one input and one output in keras_cpp (its generator '
-            'batches hold one x and one y array); this model has %d inputs and %d outputs' %
-            (len(model.inputs), len(model.outputs)))
-
-
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
     """Keras's save_model: model.save(filepath)."""
     model.save(str(filepath), overwrite, include_optimizer)
@@ -389,14 +267,13 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 def _wrap(cpp_model):
     """A model the C++ side built (load_model, model_from_json) as this module's Sequential or
     Model, around the same C++ object."""
-    if isinstance(cpp_model, _models.Sequential):
+    if cpp_model._is_sequential:
         model = Sequential.__new__(Sequential)
-        _models.Sequential.__init__(model, cpp_model)
+        _models.Model.__init__(model, cpp_model)
         model._layer_objects = list(cpp_model._layers)
     else:
         model = Model.__new__(Model)
         _models.Model.__init__(model, cpp_model)
-        model._list_outputs = len(cpp_model.outputs) > 1
     model.loss = None
     model.metrics = []
     return model
@@ -488,7 +365,7 @@ _models.Model.__reduce__ = _reduce_model
 def clone_model(model, input_tensors=None):
     """A model of the same architecture with new layers and freshly initialized weights, as
     Keras's clone_model; with input_tensors, the clone is built on those tensors."""
-    cls = Sequential if isinstance(model, _models.Sequential) else Model
+    cls = Sequential if model._is_sequential else Model
     clone = cls.from_config(model.get_config(), custom_objects=_custom_objects_of(model))
     if input_tensors is None:
         return clone

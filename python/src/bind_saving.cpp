@@ -72,18 +72,9 @@ CustomObjects to_custom_objects(py::handle objects) {
 void bind_saving(py::module_& root) {
   py::module_ models = root.attr("models").cast<py::module_>();
   auto model = py::reinterpret_borrow<py::class_<Model, Layer, ModelPtr>>(models.attr("Model"));
-  auto sequential =
-      py::reinterpret_borrow<py::class_<Sequential, Model, std::shared_ptr<Sequential>>>(
-          models.attr("Sequential"));
 
   // The Python classes' way to wrap a model the C++ side built (load_model, model_from_json).
   model.def(py::init([](const ModelPtr& m) { return m; }), py::arg("_model"));
-  sequential.def(py::init([](const ModelPtr& m) {
-                   auto s = std::dynamic_pointer_cast<Sequential>(m);
-                   if (!s) throw py::type_error("not a Sequential model");
-                   return s;
-                 }),
-                 py::arg("_model"), py::prepend());
 
   model
       .def(

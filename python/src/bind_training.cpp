@@ -1,4 +1,5 @@
-// Model, Sequential and callbacks. fit/evaluate/predict run with the GIL released; Python
+// Model (one class: Sequential is a Model), its compile / fit / evaluate / predict and generator
+// methods, and callbacks. fit/evaluate/predict run with the GIL released; Python
 // callbacks take it back, and every batch checks for Ctrl-C (KeyboardInterrupt ends fit).
 #include <algorithm>
 #include <string>
@@ -132,7 +133,9 @@ void set_fit_scalars(FitOptions& o, py::handle batch_size, py::handle epochs, py
   o.epochs = cast_arg<int>(epochs, "epochs");
   o.verbose = cast_arg<int>(verbose, "verbose");
   o.validation_split = cast_arg<double>(validation_split, "validation_split");
-  o.shuffle = cast_arg<bool>(shuffle, "shuffle");
+  // True, False or 'batch'
+  o.shuffle = py::isinstance<py::str>(shuffle) ? ShuffleMode(shuffle.cast<std::string>())
+                                               : ShuffleMode(cast_arg<bool>(shuffle, "shuffle"));
   o.initial_epoch = cast_arg<int>(initial_epoch, "initial_epoch");
 }
 
@@ -146,52 +149,209 @@ ClassWeight to_class_weight(py::handle obj) {
 
 namespace {
 
-// Model inputs in the model's dtype (numpy does the cast, zero-copy when it already fits).
-Tensor model_input(Model& model, py::handle x) {
-  return to_tensor(x, model.input().dtype());
-}
+enum class ArrayKind { input, target, weight };
 
-// Targets: floats in the model's dtype, integers as they are (sparse losses want class ids).
-Tensor model_target(Model& model, py::handle y) {
-  Tensor t = to_tensor(y);
-  if (is_floating(t.dtype()) && t.dtype() != model.output().dtype())
-    return to_tensor(y, model.output().dtype());
+// One array for the tensor `like`: inputs and weights in its dtype (a 1-D input is a column for
+// a 2-D model input, as Keras's standardize_input_data); targets too when floating (integer
+// class ids stay integers for the sparse losses).
+Tensor array_for(py::handle a, const SymbolicTensor& like, ArrayKind kind) {
+  if (kind != ArrayKind::target) {
+    Tensor t = to_tensor(a, like.dtype());
+    if (kind == ArrayKind::input && t.ndim() == 1 && like.ndim() == 2)
+      return t.reshape({t.shape()[0], 1});
+    return t;
+  }
+  Tensor t = to_tensor(a);
+  if (is_floating(t.dtype()) && t.dtype() != like.dtype()) return to_tensor(a, like.dtype());
   return t;
 }
 
-Tensor optional_weights(Model& model, py::handle obj) {
-  if (obj.is_none()) return Tensor();
-  return to_tensor(obj, model.output().dtype());
+// Keras's x / y / sample_weight of a model: one array, a list in the order of the inputs
+// (outputs), or a dict by input (output) name.
+Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
+                 const std::vector<std::string>& names, ArrayKind kind, const char* what) {
+  if (py::isinstance<py::dict>(obj)) {
+    std::map<std::string, Tensor> by_name;
+    for (auto item : obj.cast<py::dict>()) {
+      auto name = item.first.cast<std::string>();
+      std::size_t i = 0;
+      while (i < names.size() && names[i] != name) ++i;
+      if (i == names.size())
+        throw py::value_error("No such " + std::string(what) + " in the model: " + name +
+                              "; the model's are " + py::str(py::cast(names)).cast<std::string>());
+      by_name[name] = array_for(item.second, tensors[i], kind);
+    }
+    return Arrays(std::move(by_name));
+  }
+  // A list of arrays, one per input (output); for a model of one, a nested Python list of
+  // numbers is that one array.
+  bool arrays_list = py::isinstance<py::list>(obj) || py::isinstance<py::tuple>(obj);
+  if (arrays_list && tensors.size() == 1)
+    for (py::handle item : obj) arrays_list = arrays_list && py::hasattr(item, "shape");
+  if (arrays_list) {
+    std::vector<Tensor> list;
+    std::size_t i = 0;
+    for (py::handle item : obj) {
+      list.push_back(i < tensors.size() ? array_for(item, tensors[i], kind) : to_tensor(item));
+      ++i;
+    }
+    return Arrays(std::move(list));
+  }
+  return Arrays(array_for(obj, tensors.at(0), kind));
 }
 
-// A Python generator (or iterator) of (x, y) / (x, y, sample_weight) tuples, or of x alone for
-// predict_generator, as the engine's Generator. The engine calls it from its producer thread,
-// which takes the GIL for each batch.
-Generator to_generator(Model& model, py::object iterable) {
+Arrays model_x(Model& m, py::handle x) {
+  return to_arrays(x, m.inputs(), m.input_names(), ArrayKind::input, "input");
+}
+Arrays model_y(Model& m, py::handle y) {
+  return to_arrays(y, m.outputs(), m.output_names(), ArrayKind::target, "output");
+}
+// sample_weight: one array (for every output), a list, or a dict by output name; floats in the
+// outputs' dtype. None: no arrays.
+Arrays model_weights(Model& m, py::handle w) {
+  if (w.is_none()) return {};
+  return to_arrays(w, m.outputs(), m.output_names(), ArrayKind::weight, "output");
+}
+
+LossSpec to_loss_spec(py::handle obj) {
+  if (py::isinstance<py::dict>(obj)) {
+    std::map<std::string, LossArg> by_name;
+    for (auto item : obj.cast<py::dict>())
+      by_name[item.first.cast<std::string>()] = to_loss(item.second);
+    return LossSpec(std::move(by_name));
+  }
+  if (py::isinstance<py::list>(obj) || py::isinstance<py::tuple>(obj)) {
+    std::vector<LossArg> list;
+    for (py::handle item : obj) list.push_back(to_loss(item));
+    return LossSpec(std::move(list));
+  }
+  return LossSpec(to_loss(obj));
+}
+
+std::vector<MetricArg> to_metric_list(py::handle obj) {
+  std::vector<MetricArg> list;
+  if (py::isinstance<py::str>(obj) || PyCallable_Check(obj.ptr())) {
+    list.push_back(to_metric(obj));
+    return list;
+  }
+  for (py::handle item : obj) list.push_back(to_metric(item));
+  return list;
+}
+
+MetricsSpec to_metrics_spec(py::handle obj) {
+  if (obj.is_none()) return {};
+  if (py::isinstance<py::dict>(obj)) {
+    std::map<std::string, std::vector<MetricArg>> by_name;
+    for (auto item : obj.cast<py::dict>())
+      by_name[item.first.cast<std::string>()] = to_metric_list(item.second);
+    return MetricsSpec(std::move(by_name));
+  }
+  return MetricsSpec(to_metric_list(obj));
+}
+
+LossWeightsSpec to_loss_weights(py::handle obj) {
+  if (obj.is_none()) return {};
+  if (py::isinstance<py::dict>(obj))
+    return LossWeightsSpec(obj.cast<std::map<std::string, double>>());
+  return LossWeightsSpec(obj.cast<std::vector<double>>());
+}
+
+// The user's callbacks, then the one that lets Ctrl-C stop a fit from Python.
+std::vector<callbacks::CallbackPtr> to_callbacks(py::handle list) {
+  std::vector<callbacks::CallbackPtr> out;
+  if (!list.is_none())
+    for (py::handle c : py::iter(list)) out.push_back(c.cast<callbacks::CallbackPtr>());
+  out.push_back(std::make_shared<SignalCheck>());
+  return out;
+}
+
+// A generator's item, a Sequence's batch: (x, y) or (x, y, sample_weight) as a tuple or list
+// (with_targets), x alone or in a tuple (predict_generator); each part as Keras takes x / y /
+// sample_weight.
+Batch to_batch(Model& m, py::handle item, bool with_targets) {
+  Batch batch;
+  const bool parted =
+      py::isinstance<py::tuple>(item) || (with_targets && py::isinstance<py::list>(item));
+  if (!parted) {
+    batch.x = model_x(m, item);
+    return batch;
+  }
+  py::sequence parts = item.cast<py::sequence>();
+  if (parts.size() < 1 || parts.size() > 3)
+    throw py::value_error("A generator must yield (x, y) or (x, y, sample_weight) tuples");
+  batch.x = model_x(m, parts[0]);
+  if (parts.size() > 1) batch.y = model_y(m, parts[1]);
+  if (parts.size() > 2) batch.sample_weight = model_weights(m, parts[2]);
+  return batch;
+}
+
+// A Python generator (or iterator) as the engine's Generator. The engine calls it from its
+// producer thread, which takes the GIL for each batch.
+Generator to_generator(Model& model, py::object iterable, bool with_targets) {
   auto iterator = hold(py::iter(iterable));
   Model* m = &model;
-  return [iterator, m]() -> Batch {
+  return [iterator, m, with_targets]() -> Batch {
     py::gil_scoped_acquire gil;
     PyObject* next = PyIter_Next(iterator->ptr());
     if (!next) {
       if (PyErr_Occurred()) throw py::error_already_set();
       return {};
     }
-    py::object item = py::reinterpret_steal<py::object>(next);
-    Batch batch;
-    if (!py::isinstance<py::tuple>(item) && !py::isinstance<py::list>(item)) {
-      batch.x = model_input(*m, item);
-      return batch;
-    }
-    py::sequence parts = item.cast<py::sequence>();
-    if (parts.size() < 1 || parts.size() > 3)
-      throw py::value_error("A generator must yield (x, y) or (x, y, sample_weight) tuples");
-    batch.x = model_input(*m, parts[0]);
-    if (parts.size() > 1) batch.y = model_target(*m, parts[1]);
-    if (parts.size() > 2 && !py::object(parts[2]).is_none())
-      batch.sample_weight = optional_weights(*m, parts[2]);
-    return batch;
+    return to_batch(*m, py::reinterpret_steal<py::object>(next), with_targets);
   };
+}
+
+// A keras.utils.Sequence as the engine's Sequence (read with the GIL taken).
+class PySequence : public Sequence {
+ public:
+  PySequence(Model& model, py::object sequence, bool with_targets)
+      : model_(model), sequence_(hold(sequence)), with_targets_(with_targets) {}
+  std::int64_t size() const override {
+    py::gil_scoped_acquire gil;
+    return static_cast<std::int64_t>(py::len(*sequence_));
+  }
+  Batch get(std::int64_t index) override {
+    py::gil_scoped_acquire gil;
+    return to_batch(model_, (*sequence_)[py::int_(index)], with_targets_);
+  }
+  void on_epoch_end() override {
+    py::gil_scoped_acquire gil;
+    sequence_->attr("on_epoch_end")();
+  }
+
+ private:
+  Model& model_;
+  std::shared_ptr<py::object> sequence_;
+  bool with_targets_;
+};
+
+bool is_sequence(py::handle obj) {
+  return py::isinstance(obj, py::module_::import("keras_cpp.utils.data_utils").attr("Sequence"));
+}
+
+SequencePtr to_sequence(Model& model, py::handle obj, bool with_targets) {
+  return std::make_shared<PySequence>(model, py::reinterpret_borrow<py::object>(obj), with_targets);
+}
+
+// fit_generator's validation_data: arrays as a tuple, a Sequence or a generator.
+GeneratorValidationData to_generator_validation(Model& m, py::object data) {
+  GeneratorValidationData v;
+  if (data.is_none()) return v;
+  if (py::isinstance<py::tuple>(data) || py::isinstance<py::list>(data)) {
+    auto parts = data.cast<py::sequence>();
+    if (parts.size() != 2 && parts.size() != 3)
+      throw py::value_error(
+          "`validation_data` should be a tuple `(val_x, val_y, val_sample_weight)` or "
+          "`(val_x, val_y)`.");
+    v.x = model_x(m, parts[0]);
+    v.y = model_y(m, parts[1]);
+    if (parts.size() > 2) v.sample_weight = model_weights(m, parts[2]);
+  } else if (is_sequence(data)) {
+    v.sequence = to_sequence(m, data, true);
+  } else {
+    v.generator = to_generator(m, data, true);
+  }
+  return v;
 }
 
 py::list to_list(const std::vector<SymbolicTensor>& tensors) {
@@ -200,11 +360,19 @@ py::list to_list(const std::vector<SymbolicTensor>& tensors) {
   return out;
 }
 
-}  // namespace
+Sequential& as_sequential(Model& m, const char* what) {
+  auto* sequential = dynamic_cast<Sequential*>(&m);
+  if (!sequential)
+    throw py::type_error(std::string(what) + " is a method of Sequential models; " + m.name() +
+                         " is a functional Model");
+  return *sequential;
+}
 
-void bind_training(py::module_& root) {
-  py::module_ cb = root.def_submodule("callbacks");
+std::shared_ptr<callbacks::History> shared_history(callbacks::History history) {
+  return std::make_shared<callbacks::History>(std::move(history));
+}
 
+void bind_callback_base(py::module_& cb) {
   py::class_<Callback, PyCallback, std::shared_ptr<Callback>>(
       cb, "Callback", py::dynamic_attr(), "Subclass it and define on_epoch_end, ...")
       .def(py::init<>())
@@ -302,30 +470,13 @@ void bind_training(py::module_& root) {
   py::class_<callbacks::ProgbarLogger, Callback, std::shared_ptr<callbacks::ProgbarLogger>>(
       cb, "ProgbarLogger")
       .def(py::init<>());
+}
 
-  py::module_ models = root.def_submodule("models");
+using ModelClass = py::class_<Model, Layer, std::shared_ptr<Model>>;
 
-  py::class_<Model, Layer, std::shared_ptr<Model>>(
-      models, "Model", "The engine's model: use keras_cpp.models.Sequential.")
-      .def_property_readonly("name", &Model::name)
-      .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
-      .def(
-          "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },
-          py::arg("name"))
-      .def(
-          "_compile",
-          [](Model& m, py::object optimizer, py::object loss, py::object metrics,
-             py::object sample_weight_mode) {
-            CompileOptions o{.optimizer = to_optimizer(optimizer), .loss = to_loss(loss)};
-            if (!metrics.is_none())
-              for (py::handle item : py::iter(metrics)) o.metrics.list.push_back(to_metric(item));
-            if (!sample_weight_mode.is_none())
-              o.sample_weight_mode = sample_weight_mode.cast<std::string>();
-            m.compile(o);
-          },
-          py::arg("optimizer"), py::arg("loss"), py::arg("metrics") = py::none(),
-          py::arg("sample_weight_mode") = py::none())
-      .def_property_readonly("compiled", &Model::compiled)
+// compile, fit, evaluate, predict and the *_on_batch methods.
+void def_array_methods(ModelClass& model_class) {
+  model_class
       .def(
           "_fit",
           [](Model& m, py::object x, py::object y, py::object batch_size, py::object epochs,
@@ -336,26 +487,22 @@ void bind_training(py::module_& root) {
             set_fit_scalars(o, batch_size, epochs, verbose, validation_split, shuffle,
                             initial_epoch);
             o.class_weight = to_class_weight(class_weight);
-            if (!sample_weight.is_none()) o.sample_weight = optional_weights(m, sample_weight);
-            if (!callback_list.is_none())
-              for (py::handle c : py::iter(callback_list))
-                o.callbacks.push_back(c.cast<callbacks::CallbackPtr>());
-            o.callbacks.push_back(std::make_shared<SignalCheck>());
-            Tensor xt = model_input(m, x), yt = model_target(m, y);
+            if (!sample_weight.is_none()) o.sample_weight = model_weights(m, sample_weight);
+            o.callbacks = to_callbacks(callback_list);
+            Arrays xa = model_x(m, x), ya = model_y(m, y);
             if (!validation_data.is_none()) {
-              auto pair = validation_data.cast<py::tuple>();
-              if (pair.size() < 2)
-                throw py::value_error("validation_data must be a tuple (x_val, y_val)");
-              o.validation_data = std::make_pair(model_input(m, pair[0]), model_target(m, pair[1]));
-              if (pair.size() > 2 && !py::object(pair[2]).is_none())
-                o.validation_sample_weight = optional_weights(m, pair[2]);
+              auto parts = validation_data.cast<py::tuple>();
+              if (parts.size() != 2 && parts.size() != 3)
+                throw py::value_error(
+                    "When passing validation_data, it must contain 2 (x_val, y_val) or 3 "
+                    "(x_val, y_val, val_sample_weights) items, however it contains " +
+                    std::to_string(parts.size()) + " items");
+              o.validation_data = std::make_pair(model_x(m, parts[0]), model_y(m, parts[1]));
+              if (parts.size() == 3 && !py::object(parts[2]).is_none())
+                o.validation_sample_weight = model_weights(m, parts[2]);
             }
-            std::shared_ptr<callbacks::History> history;
-            {
-              py::gil_scoped_release release;
-              history = std::make_shared<callbacks::History>(m.fit(xt, yt, o));
-            }
-            return history;
+            py::gil_scoped_release release;
+            return shared_history(m.fit(xa, ya, o));
           },
           py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("epochs"), py::arg("verbose"),
           py::arg("callbacks"), py::arg("validation_split"), py::arg("validation_data"),
@@ -365,96 +512,102 @@ void bind_training(py::module_& root) {
           "_evaluate",
           [](Model& m, py::object x, py::object y, py::object batch_size, py::object verbose,
              py::object sample_weight) {
-            Tensor xt = model_input(m, x), yt = model_target(m, y);
+            Arrays xa = model_x(m, x), ya = model_y(m, y);
             EvaluateOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
                               .verbose = cast_arg<int>(verbose, "verbose")};
-            if (!sample_weight.is_none()) o.sample_weight = optional_weights(m, sample_weight);
+            if (!sample_weight.is_none()) o.sample_weight = model_weights(m, sample_weight);
             py::gil_scoped_release release;
-            return m.evaluate(xt, yt, o);
+            return m.evaluate(xa, ya, o);
           },
           py::arg("x"), py::arg("y"), py::arg("batch_size"), py::arg("verbose"),
           py::arg("sample_weight") = py::none())
       .def(
           "_predict",
-          [](Model& m, py::object x, py::object batch_size, py::object verbose,
-             const std::string& what) {
-            Tensor xt = model_input(m, x);
+          [](Model& m, py::object x, py::object batch_size, py::object verbose) {
+            Arrays xa = model_x(m, x);
             PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
                              .verbose = cast_arg<int>(verbose, "verbose")};
             py::gil_scoped_release release;
-            if (what == "classes") return m.predict_classes(xt, o);
-            if (what == "proba") return m.predict_proba(xt, o);
-            return m.predict(xt, o);
+            return m.predict(xa, o);
           },
-          py::arg("x"), py::arg("batch_size"), py::arg("verbose"), py::arg("what") = "predict")
+          py::arg("x"), py::arg("batch_size"), py::arg("verbose"))
+      .def(
+          "_predict_classes",
+          [](Model& m, py::object x, py::object batch_size, py::object verbose, bool proba) {
+            Tensor xt = model_x(m, x).front();
+            PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
+                             .verbose = cast_arg<int>(verbose, "verbose")};
+            py::gil_scoped_release release;
+            return proba ? m.predict_proba(xt, o) : m.predict_classes(xt, o);
+          },
+          py::arg("x"), py::arg("batch_size"), py::arg("verbose"), py::arg("proba"))
       .def(
           "_train_on_batch",
           [](Model& m, py::object x, py::object y, py::object sample_weight,
              py::object class_weight) {
-            Tensor xt = model_input(m, x), yt = model_target(m, y),
-                   sw = optional_weights(m, sample_weight);
+            Arrays xa = model_x(m, x), ya = model_y(m, y), sw = model_weights(m, sample_weight);
             ClassWeight cw = to_class_weight(class_weight);
             py::gil_scoped_release release;
-            return m.train_on_batch(xt, yt, sw, cw);
+            return m.train_on_batch(xa, ya, sw, cw);
           },
           py::arg("x"), py::arg("y"), py::arg("sample_weight") = py::none(),
           py::arg("class_weight") = py::none())
       .def(
           "_test_on_batch",
           [](Model& m, py::object x, py::object y, py::object sample_weight) {
-            Tensor xt = model_input(m, x), yt = model_target(m, y),
-                   sw = optional_weights(m, sample_weight);
+            Arrays xa = model_x(m, x), ya = model_y(m, y), sw = model_weights(m, sample_weight);
             py::gil_scoped_release release;
-            return m.test_on_batch(xt, yt, sw);
+            return m.test_on_batch(xa, ya, sw);
           },
           py::arg("x"), py::arg("y"), py::arg("sample_weight") = py::none())
+      .def(
+          "_predict_on_batch",
+          [](Model& m, py::object x) {
+            Arrays xa = model_x(m, x);
+            py::gil_scoped_release release;
+            return m.predict_on_batch(xa);
+          },
+          py::arg("x"));
+}
+
+// fit_generator, evaluate_generator and predict_generator: a Python generator or a
+// keras.utils.Sequence.
+void def_generator_methods(ModelClass& model_class) {
+  model_class
       .def(
           "_fit_generator",
           [](Model& m, py::object generator, std::int64_t steps_per_epoch,
              std::int64_t samples_per_epoch, int epochs, int verbose, py::object callback_list,
              py::object validation_data, std::int64_t validation_steps, std::int64_t nb_val_samples,
-             py::object class_weight, int max_queue_size, int workers, int initial_epoch) {
-            FitGeneratorOptions o;
-            o.steps_per_epoch = steps_per_epoch;
-            o.samples_per_epoch = samples_per_epoch;
-            o.epochs = epochs;
-            o.verbose = verbose;
-            if (!callback_list.is_none())
-              for (py::handle c : py::iter(callback_list))
-                o.callbacks.push_back(c.cast<callbacks::CallbackPtr>());
-            o.callbacks.push_back(std::make_shared<SignalCheck>());
-            if (py::isinstance<py::tuple>(validation_data) ||
-                py::isinstance<py::list>(validation_data)) {
-              auto parts = validation_data.cast<py::sequence>();
-              GeneratorValidationData v;
-              v.x = model_input(m, parts[0]);
-              v.y = model_target(m, parts[1]);
-              if (parts.size() > 2 && !py::object(parts[2]).is_none())
-                v.sample_weight = optional_weights(m, parts[2]);
-              o.validation_data = v;
-            } else if (!validation_data.is_none()) {
-              GeneratorValidationData v;
-              v.generator = to_generator(m, validation_data);
-              o.validation_data = v;
-            }
-            o.validation_steps = validation_steps;
-            o.nb_val_samples = nb_val_samples;
-            o.class_weight = to_class_weight(class_weight);
-            o.max_queue_size = max_queue_size;
-            o.workers = workers;
-            o.initial_epoch = initial_epoch;
-            Generator g = to_generator(m, generator);
-            std::shared_ptr<callbacks::History> history;
-            {
+             py::object class_weight, int max_queue_size, int workers, bool shuffle,
+             int initial_epoch) {
+            FitGeneratorOptions o{.steps_per_epoch = steps_per_epoch,
+                                  .samples_per_epoch = samples_per_epoch,
+                                  .epochs = epochs,
+                                  .verbose = verbose,
+                                  .callbacks = to_callbacks(callback_list),
+                                  .validation_data = to_generator_validation(m, validation_data),
+                                  .validation_steps = validation_steps,
+                                  .nb_val_samples = nb_val_samples,
+                                  .class_weight = to_class_weight(class_weight),
+                                  .max_queue_size = max_queue_size,
+                                  .workers = workers,
+                                  .shuffle = shuffle,
+                                  .initial_epoch = initial_epoch};
+            if (is_sequence(generator)) {
+              SequencePtr sequence = to_sequence(m, generator, true);
               py::gil_scoped_release release;
-              history = std::make_shared<callbacks::History>(m.fit_generator(g, o));
+              return shared_history(m.fit_generator(sequence, o));
             }
-            return history;
+            Generator g = to_generator(m, generator, true);
+            py::gil_scoped_release release;
+            return shared_history(m.fit_generator(g, o));
           },
           py::arg("generator"), py::arg("steps_per_epoch"), py::arg("samples_per_epoch"),
           py::arg("epochs"), py::arg("verbose"), py::arg("callbacks"), py::arg("validation_data"),
           py::arg("validation_steps"), py::arg("nb_val_samples"), py::arg("class_weight"),
-          py::arg("max_queue_size"), py::arg("workers"), py::arg("initial_epoch"))
+          py::arg("max_queue_size"), py::arg("workers"), py::arg("shuffle"),
+          py::arg("initial_epoch"))
       .def(
           "_evaluate_generator",
           [](Model& m, py::object generator, std::int64_t steps, std::int64_t val_samples,
@@ -464,7 +617,12 @@ void bind_training(py::module_& root) {
                                        .max_queue_size = max_queue_size,
                                        .workers = workers,
                                        .verbose = verbose};
-            Generator g = to_generator(m, generator);
+            if (is_sequence(generator)) {
+              SequencePtr sequence = to_sequence(m, generator, true);
+              py::gil_scoped_release release;
+              return m.evaluate_generator(sequence, o);
+            }
+            Generator g = to_generator(m, generator, true);
             py::gil_scoped_release release;
             return m.evaluate_generator(g, o);
           },
@@ -479,20 +637,49 @@ void bind_training(py::module_& root) {
                                       .max_queue_size = max_queue_size,
                                       .workers = workers,
                                       .verbose = verbose};
-            Generator g = to_generator(m, generator);
+            if (is_sequence(generator)) {
+              SequencePtr sequence = to_sequence(m, generator, false);
+              py::gil_scoped_release release;
+              return m.predict_generator_outputs(sequence, o);
+            }
+            Generator g = to_generator(m, generator, false);
             py::gil_scoped_release release;
-            return m.predict_generator(g, o);
+            return m.predict_generator_outputs(g, o);
           },
           py::arg("generator"), py::arg("steps"), py::arg("val_samples"), py::arg("max_queue_size"),
-          py::arg("workers"), py::arg("verbose"))
+          py::arg("workers"), py::arg("verbose"));
+}
+
+}  // namespace
+
+void bind_training(py::module_& root) {
+  py::module_ cb = root.def_submodule("callbacks");
+  bind_callback_base(cb);
+  py::module_ models = root.def_submodule("models");
+
+  // One Model class: Sequential (below) is a Model; every method takes one array, a list or a
+  // dict by name for x, y and sample_weight, and runs with the GIL released.
+  ModelClass model_class(models, "Model", "The engine's model.");
+  model_class.def_property_readonly("name", &Model::name)
+      .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
       .def(
-          "_predict_on_batch",
-          [](Model& m, py::object x) {
-            Tensor xt = model_input(m, x);
-            py::gil_scoped_release release;
-            return m.predict_on_batch(xt);
+          "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },
+          py::arg("name"))
+      .def(
+          "_compile",
+          [](Model& m, py::object optimizer, py::object loss, py::object metrics,
+             py::object loss_weights, py::object sample_weight_mode) {
+            CompileOptions o{.optimizer = to_optimizer(optimizer),
+                             .loss = to_loss_spec(loss),
+                             .metrics = to_metrics_spec(metrics),
+                             .loss_weights = to_loss_weights(loss_weights)};
+            if (!sample_weight_mode.is_none())
+              o.sample_weight_mode = sample_weight_mode.cast<std::string>();
+            m.compile(o);
           },
-          py::arg("x"))
+          py::arg("optimizer"), py::arg("loss"), py::arg("metrics") = py::none(),
+          py::arg("loss_weights") = py::none(), py::arg("sample_weight_mode") = py::none())
+      .def_property_readonly("compiled", &Model::compiled)
       .def_property_readonly("metrics_names", &Model::metrics_names)
       .def_property_readonly("weights", [](const Model& m) { return to_list(m.weights()); })
       .def_property_readonly("trainable_weights",
@@ -508,20 +695,29 @@ void bind_training(py::module_& root) {
       .def_property_readonly("output_shape",
                              [](const Model& m) { return shape_to_tuple(m.output_shape()); })
       .def_readwrite("stop_training", &Model::stop_training);
+  def_array_methods(model_class);
+  def_generator_methods(model_class);
 
-  py::class_<Sequential, Model, std::shared_ptr<Sequential>>(models, "Sequential")
-      .def(py::init([](py::object name) {
-             return std::make_shared<Sequential>(name.is_none() ? "" : name.cast<std::string>());
-           }),
-           py::arg("name") = py::none())
+  // Sequential is a Model: the C++ Sequential under the same Python class (keras_cpp.models
+  // subclasses it), made by _new_sequential and taken by Model(_model=...).
+  models.def(
+      "_new_sequential",
+      [](py::object name) -> std::shared_ptr<Model> {
+        return std::make_shared<Sequential>(name.is_none() ? "" : name.cast<std::string>());
+      },
+      py::arg("name") = py::none());
+  model_class
+      .def_property_readonly(
+          "_is_sequential",
+          [](const Model& m) { return dynamic_cast<const Sequential*>(&m) != nullptr; })
       .def(
           "_add",
-          [](Sequential& s, py::object layer) {
-            s.add(layer.cast<std::shared_ptr<Layer>>());
+          [](Model& m, py::object layer) {
+            as_sequential(m, "add").add(layer.cast<std::shared_ptr<Layer>>());
             keep_python_layer(layer);  // the model now uses it
           },
           py::arg("layer"))
-      .def("_pop", &Sequential::pop);
+      .def("_pop", [](Model& m) { as_sequential(m, "pop").pop(); });
 }
 
 }  // namespace keras::python

@@ -30,8 +30,11 @@ def test_functional_model_generators_and_history():
     b = Input(shape=(2,))
     two = Model(inputs=[a, b], outputs=Dense(1)(b))
     two.compile('sgd', 'mse')
-    with pytest.raises(NotImplementedError, match='one input and one output'):
-        two.fit_generator(batches(x, y), steps_per_epoch=1)
+    # A generator's x holds one array per input (the one loop takes several inputs).
+    two.fit_generator((([xb, yb], yb[:, :1]) for xb, yb in batches(x, y)), steps_per_epoch=4,
+                      verbose=0)
+    with pytest.raises(ValueError, match='Expected to see 2 array'):
+        two.fit_generator(batches(x, y), steps_per_epoch=1, verbose=0)
 
 
 def test_stateful_model_reset_states():
@@ -104,8 +107,9 @@ def test_sequential_inputs_of_merged_branches():
     assert [t.shape for t in model.inputs] == [(None, 3), (None, 4)]
     assert len(model.outputs) == 1
     model.compile('sgd', 'mse')
-    with pytest.raises(NotImplementedError, match='2 inputs and 1 outputs'):
-        model.fit_generator(iter([]), steps_per_epoch=1)
+    x3, x4, y = np.random.rand(6, 3), np.random.rand(6, 4), np.random.rand(6, 1)
+    history = model.fit_generator(iter([([x3, x4], y)] * 2), steps_per_epoch=2, verbose=0)
+    assert len(history.history['loss']) == 1
 
 
 def test_keras1_topology_names():

@@ -178,11 +178,11 @@ TEST(FitGenerator, ClassWeightAndBatchSampleWeights) {
   const ClassWeight class_weight{{0, 0.5}, {1, 2.0}, {2, 1.0}};
   std::vector<Batch> weighted = batches_of(data, 8);
   for (Batch& b : weighted) {
-    Tensor w({b.x.shape()[0]});
+    Tensor w({b.x.front().shape()[0]});
     for (std::int64_t i = 0; i < w.numel(); ++i) {
       std::int64_t cls = 0;
       for (std::int64_t k = 1; k < 3; ++k)
-        if (b.y(i, k) > b.y(i, cls)) cls = k;
+        if (b.y.front()(i, k) > b.y.front()(i, cls)) cls = k;
       w.data<float>()[i] = static_cast<float>(class_weight.at(cls));
     }
     b.sample_weight = w;

@@ -19,6 +19,7 @@
 
 #include "keras/backend/function.h"
 #include "keras/callbacks.h"
+#include "keras/engine/data.h"
 #include "keras/engine/layer.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
@@ -128,27 +129,6 @@ struct CompileOptions {
   std::string sample_weight_mode{};
 };
 
-// Keras's x, y and sample_weight arguments of a model of several inputs or outputs: one array,
-// a list in the order of the model's inputs (outputs), or a map by input (output) name:
-//   model.fit({headline, additional}, {labels, labels})
-//   model.fit(Arrays::named({{"main_input", headline}, {"aux_input", additional}}), ...)
-struct Arrays {
-  Arrays() = default;
-  Arrays(Tensor array) : list{std::move(array)} {}             // NOLINT: implicit
-  Arrays(std::vector<Tensor> list) : list(std::move(list)) {}  // NOLINT
-  Arrays(std::initializer_list<Tensor> list) : list(list) {}
-  Arrays(std::map<std::string, Tensor> by_name)  // NOLINT
-      : by_name(std::move(by_name)), is_map(true) {}
-  Arrays(std::initializer_list<std::pair<const std::string, Tensor>> by_name)
-      : by_name(by_name), is_map(true) {}
-
-  bool empty() const { return is_map ? by_name.empty() : list.empty(); }
-
-  std::vector<Tensor> list{};
-  std::map<std::string, Tensor> by_name{};
-  bool is_map = false;
-};
-
 // Keras's class_weight: class index -> weight. A sample's class is the argmax of its one-hot
 // target, or its integer label for sparse or single-unit targets.
 using ClassWeight = std::map<std::int64_t, double>;
@@ -166,7 +146,7 @@ struct FitOptions {
   std::optional<std::pair<Arrays, Arrays>> validation_data{};
   // The third element of Keras's (x_val, y_val, val_sample_weight) validation tuple.
   std::optional<Arrays> validation_sample_weight{};
-  bool shuffle = true;
+  ShuffleMode shuffle = true;
   // Applied to every output of a model of several outputs.
   ClassWeight class_weight{};
   // Shape (samples,), or (samples, timesteps) with sample_weight_mode "temporal"; for a model of
@@ -186,48 +166,17 @@ struct PredictOptions {
   int verbose = 0;
 };
 
-// One batch from a generator: Keras's (x, y) or (x, y, sample_weight) tuple. predict_generator
-// reads only x. A batch with an undefined x marks the end of the data.
-struct Batch {
-  Tensor x{};
-  Tensor y{};
-  Tensor sample_weight{};
-};
-
-// Keras's Python generator: called once per batch, from a producer thread (see fit_generator).
-using Generator = std::function<Batch()>;
-
-template <typename R>
-concept BatchRange =
-    std::ranges::input_range<R> && std::convertible_to<std::ranges::range_reference_t<R>, Batch>;
-
-// A generator over a range of batches; it ends when the range does. An lvalue range is
-// referenced (it must outlive the generator), an rvalue range is moved in.
-template <BatchRange R>
-Generator make_generator(R&& range) {
-  using View = std::views::all_t<R>;
-  struct State {
-    View view;
-    std::optional<std::ranges::iterator_t<View>> it{};  // begun lazily: input ranges begin once
-  };
-  auto state = std::make_shared<State>(State{std::views::all(std::forward<R>(range))});
-  return [state]() -> Batch {
-    if (!state->it) state->it.emplace(std::ranges::begin(state->view));
-    auto& it = *state->it;
-    if (it == std::ranges::end(state->view)) return {};
-    Batch batch = *it;
-    ++it;
-    return batch;
-  };
-}
-
-// fit_generator's validation_data: a generator (with validation_steps or nb_val_samples), or
-// arrays as Keras's (x_val, y_val) or (x_val, y_val, val_sample_weight) tuple.
+// fit_generator's validation_data: a generator (with validation_steps or nb_val_samples), a
+// Sequence (all its batches unless validation_steps says fewer), or arrays as Keras's
+// (x_val, y_val) or (x_val, y_val, val_sample_weight) tuple.
 struct GeneratorValidationData {
   GeneratorValidationData() = default;
   template <typename F>
   requires std::is_invocable_r_v<Batch, F&> GeneratorValidationData(F generator)
-      : generator(std::move(generator)) {}                 // NOLINT: implicit, as Keras
+      : generator(std::move(generator)) {}  // NOLINT: implicit, as Keras
+  GeneratorValidationData(SequencePtr sequence) : sequence(std::move(sequence)) {}  // NOLINT
+  GeneratorValidationData(std::pair<Arrays, Arrays> data)                           // NOLINT
+      : x(std::move(data.first)), y(std::move(data.second)) {}
   GeneratorValidationData(std::pair<Tensor, Tensor> data)  // NOLINT
       : x(std::move(data.first)), y(std::move(data.second)) {}
   GeneratorValidationData(std::tuple<Tensor, Tensor, Tensor> data)  // NOLINT
@@ -235,12 +184,13 @@ struct GeneratorValidationData {
         y(std::move(std::get<1>(data))),
         sample_weight(std::move(std::get<2>(data))) {}
 
-  bool has_value() const { return static_cast<bool>(generator) || x.defined(); }
+  bool has_value() const { return static_cast<bool>(generator) || sequence || !x.empty(); }
 
   Generator generator{};
-  Tensor x{};
-  Tensor y{};
-  Tensor sample_weight{};
+  SequencePtr sequence{};
+  Arrays x{};
+  Arrays y{};
+  Arrays sample_weight{};
 };
 
 // fit_generator()'s keyword arguments in Keras 2.2.4's order, each Keras 1.2.2 name beside its
@@ -262,6 +212,7 @@ struct FitGeneratorOptions {
   int max_q_size = 0;  // Keras 1's max_queue_size; overrides it when set
   int workers = 1;     // 0 calls the generator on the training thread, as Keras 2
   bool use_multiprocessing = false;
+  bool shuffle = true;  // a Sequence's batches in a new order every epoch (Keras 2.2.4)
   int initial_epoch = 0;
 };
 
@@ -375,11 +326,21 @@ class Model : public Layer {
                                          const EvaluateGeneratorOptions& options = {}) {
     return evaluate_generator(make_generator(std::forward<R>(batches)), options);
   }
+  // The single output's predictions (predict_generator_outputs: one array per output).
   Tensor predict_generator(Generator generator, const PredictGeneratorOptions& options = {});
   template <BatchRange R>
   Tensor predict_generator(R&& batches, const PredictGeneratorOptions& options = {}) {
     return predict_generator(make_generator(std::forward<R>(batches)), options);
   }
+  std::vector<Tensor> predict_generator_outputs(Generator generator,
+                                                const PredictGeneratorOptions& options = {});
+  // A keras.utils.Sequence: every batch once per epoch (steps_per_epoch, steps: its size() when
+  // 0), shuffled per epoch with FitGeneratorOptions::shuffle, read on the caller's thread.
+  callbacks::History fit_generator(SequencePtr sequence, const FitGeneratorOptions& options = {});
+  std::vector<double> evaluate_generator(SequencePtr sequence,
+                                         const EvaluateGeneratorOptions& options = {});
+  std::vector<Tensor> predict_generator_outputs(SequencePtr sequence,
+                                                const PredictGeneratorOptions& options = {});
 
   // An undefined sample_weight is Keras's None.
   std::vector<double> train_on_batch(const Tensor& x, const Tensor& y,
@@ -472,23 +433,29 @@ class Model : public Layer {
   void require_compiled(const char* what) const;
   void make_test_function();
   void make_predict_function();
-  // Single-input, single-output checks (the generator methods).
-  void check_arrays(const Tensor& x, const Tensor* y, const char* what) const;
-  Tensor cast_target(const Tensor& y) const;
-  Tensor standardize_weights(const Tensor& y, const Tensor* sample_weight,
-                             const ClassWeight& class_weight) const;
-  // The arrays of x, y and sample_weight in the model's order, checked and cast.
+  // The arrays of x, y and sample_weight in the model's order, checked and cast
+  // (src/engine/training_arrays.cpp).
   std::vector<Tensor> standardize_inputs(const Arrays& x, const char* what) const;
   std::vector<Tensor> standardize_targets(const Arrays& y, const char* what) const;
   std::vector<Tensor> standardize_sample_weights(const std::vector<Tensor>& y,
                                                  const Arrays* sample_weight,
                                                  const ClassWeight& class_weight) const;
+  // x, y and sample weights in the order the training and test functions read them; `prefix`
+  // ("validation ") names the data in errors.
+  std::vector<Tensor> standardize_data(const Arrays& x, const Arrays& y,
+                                       const Arrays* sample_weight, const ClassWeight& class_weight,
+                                       const char* prefix = "") const;
+  // Turns a generator's or Sequence's batch into feed-order arrays: x alone (!with_targets), or
+  // x, y and sample weights (with class_weight); `prefix` names the data in errors.
+  std::function<std::vector<Tensor>(const Batch&, const std::string&)> batch_standardizer(
+      bool with_targets, ClassWeight class_weight = {}, std::string prefix = "");
   Tensor standardize_weights_at(std::size_t output, const Tensor& y, const Tensor* sample_weight,
                                 const ClassWeight& class_weight) const;
   void check_target_at(std::size_t output, const Tensor& y, const char* what) const;
   Tensor cast_target_at(std::size_t output, const Tensor& y) const;
-  std::vector<double> test_loop(const std::vector<Tensor>& data, std::int64_t batch_size,
-                                int verbose);
+  // The one loop over a data adapter that fit, evaluate and predict (and their generator
+  // forms) call (src/engine/trainer.cpp).
+  friend class Trainer;
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   CompileOptions compile_options_{};

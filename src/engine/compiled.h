@@ -1,0 +1,39 @@
+// What Model::compile makes (internal to the engine): per output its placeholders, loss and
+// metrics, and the three compiled functions the Trainer runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keras/backend/function.h"
+#include "keras/engine/training.h"
+
+namespace keras {
+
+struct CompiledOutput {
+  std::string name;
+  SymbolicTensor output, target, sample_weight;
+  std::string loss_name;
+  double loss_weight = 1.0;
+  bool sparse_target = false;
+  bool temporal = false;  // sample_weight_mode "temporal": 2D sample weights
+};
+
+struct Model::Compiled {
+  std::vector<CompiledOutput> outputs;
+  SymbolicTensor total_loss;
+  std::vector<std::string> metric_names;  // after "loss"
+  std::vector<SymbolicTensor> metric_tensors;
+  std::optional<backend::Function> train_fn, test_fn, predict_fn;
+  int train_fn_processes = 1;  // keras::distributed::size() when train_fn was made
+};
+
+// Python's repr of a list of names, as Keras's messages print them.
+inline std::string names_text(const std::vector<std::string>& names) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", '" : "'") + names[i] + "'";
+  return text + "]";
+}
+
+}  // namespace keras
