@@ -41,9 +41,9 @@ std::unique_ptr<Sequential> small_model(const std::string& optimizer = "adam") {
 
 TEST(Sequential, SeedQuickStartTrainsAndPredicts) {
   Sequential model;
-  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+  model.add(Dense({.units = 64, .input_dim = 100}));
   model.add(Activation("relu"));
-  model.add(Dense({.output_dim = 10}));
+  model.add(Dense({.units = 10}));
   model.add(Activation("softmax"));
   model.compile({.optimizer = "sgd", .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
   Tensor x = random_normal({200, 100}, 1);
@@ -271,7 +271,7 @@ TEST(SequentialErrors, BadSizesNameTheArgumentAndValue) {
   EXPECT_EQ(message([&] { model->predict(x, {.batch_size = -4}); }),
             "predict: batch_size must be positive, got -4");
   EXPECT_NE(message([] { Dense(-3, {.input_dim = 2}); }).find("got -3"), std::string::npos);
-  EXPECT_NE(message([] { Dense({.output_dim = -3, .input_dim = 2}); }).find("got -3"),
+  EXPECT_NE(message([] { Dense({.units = -3, .input_dim = 2}); }).find("got -3"),
             std::string::npos);
 }
 
