@@ -50,8 +50,8 @@ inline std::vector<std::int64_t> int_list_arg(py::handle obj, int rank, const ch
 
 // A Python value (not None) into an argument's field.
 template <typename T>
-void argument_from_python(py::handle v, const std::string& name, const layers::schema::ArgInfo& info,
-                          T& field, int layer_rank) {
+void argument_from_python(py::handle v, const std::string& name,
+                          const layers::schema::ArgInfo& info, T& field, int layer_rank) {
   const char* n = name.c_str();
   if constexpr (std::is_same_v<T, std::string>) {
     field = info.kind == layers::schema::ArgKind::initializer ? initializer_name(v)
@@ -136,8 +136,7 @@ class KwargsSchema {
                              "`. Stick to the latter!");
       value = old;
       for (const auto& [from, to] : alias.values)
-        if (py::isinstance<py::str>(old) && old.cast<std::string>() == from)
-          value = from_json(to);
+        if (py::isinstance<py::str>(old) && old.cast<std::string>() == from) value = from_json(to);
     }
     if (value.is_none()) {
       if (info.required) missing_.push_back(name);
@@ -150,7 +149,8 @@ class KwargsSchema {
     py::object value = pop_kwarg(kwargs_, dropped.name.c_str());
     if (value.is_none()) return;
     if (dropped.accepted.is_null()) {
-      if (PyErr_WarnEx(PyExc_UserWarning, dropped.why.c_str(), 1) != 0) throw py::error_already_set();
+      if (PyErr_WarnEx(PyExc_UserWarning, dropped.why.c_str(), 1) != 0)
+        throw py::error_already_set();
     } else if (to_json(value) != dropped.accepted) {
       throw py::type_error(dropped.why);
     }
@@ -185,8 +185,9 @@ class DescribeSchema {
   void arg(const std::string& name, T Options::*member, const layers::schema::ArgInfo& info = {}) {
     py::list keras1;
     for (const auto& alias : info.keras1) keras1.append(alias.name);
-    arguments.append(py::make_tuple(name, info.required ? py::none() : argument_default(defaults_.*member, info, layer_rank_),
-                                    info.required, keras1));
+    arguments.append(py::make_tuple(
+        name, info.required ? py::none() : argument_default(defaults_.*member, info, layer_rank_),
+        info.required, keras1));
   }
   void keras1_dropped(const layers::schema::DroppedKeras1Arg&) {}
   py::list arguments;
@@ -269,18 +270,18 @@ LayerClass<L> bind_layer_family(py::module_& m, const char* hidden_name,
     Options::arguments(describe);
     by_class[py::str(name)] = describe.arguments;
   }
-  cls.def(py::init([names_and_ranks, make](const std::string& class_name, py::args args,
-                                           py::kwargs kwargs) {
-    for (const auto& [name, rank] : names_and_ranks) {
-      if (name != class_name) continue;
-      Options o;
-      std::optional<bool> trainable = options_from_python(o, name, args, kwargs, rank);
-      std::shared_ptr<L> layer = std::make_shared<L>(make(name, std::move(o)));
-      if (trainable) layer->set_trainable(*trainable);
-      return layer;
-    }
-    throw py::value_error("Unknown layer class: " + class_name);
-  }));
+  cls.def(py::init(
+      [names_and_ranks, make](const std::string& class_name, py::args args, py::kwargs kwargs) {
+        for (const auto& [name, rank] : names_and_ranks) {
+          if (name != class_name) continue;
+          Options o;
+          std::optional<bool> trainable = options_from_python(o, name, args, kwargs, rank);
+          std::shared_ptr<L> layer = std::make_shared<L>(make(name, std::move(o)));
+          if (trainable) layer->set_trainable(*trainable);
+          return layer;
+        }
+        throw py::value_error("Unknown layer class: " + class_name);
+      }));
   cls.attr("_arguments_by_class") = by_class;
   return cls;
 }

@@ -261,8 +261,7 @@ class ConfigReader {
     if (key == "quantization_config" || key == "lora_rank" || key == "lora_alpha" || key == "seed")
       return value.is_null();
     // BatchNormalization's batch renormalization and implementation choices, off.
-    if (key == "renorm" || key == "synchronized")
-      return value.is_boolean() && !value.get<bool>();
+    if (key == "renorm" || key == "synchronized") return value.is_boolean() && !value.get<bool>();
     if (key == "renorm_clipping" || key == "virtual_batch_size" || key == "adjustment")
       return value.is_null();
     if (key == "renorm_momentum" || key == "fused") return true;  // unused without renorm

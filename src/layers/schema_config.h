@@ -48,11 +48,11 @@ nlohmann::json argument_json(const schema::ArgInfo& info, const T& value) {
 
 // Reads one argument from the config into `field`; an absent or null key keeps the default.
 template <typename T>
-void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInfo& info,
-                   T& field, int layer_rank = 0) {
+void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInfo& info, T& field,
+                   int layer_rank = 0) {
   if constexpr (std::is_same_v<T, std::string>) {
     field = info.kind == schema::ArgKind::initializer ? r.initializer(key, field)
-                                                       : r.string(key, field);
+                                                      : r.string(key, field);
   } else if constexpr (std::is_same_v<T, bool>) {
     field = r.boolean(key, field);
   } else if constexpr (std::is_integral_v<T>) {
@@ -126,8 +126,9 @@ class Keras1RenamerSchema {
       config_.erase(it);
       if (value.is_null()) continue;
       if (config_.contains(name) && !config_[name].is_null())
-        throw std::invalid_argument(class_name_ + ".from_config: the config holds both Keras 1's '" +
-                                    alias.name + "' and Keras 2's '" + name + "'");
+        throw std::invalid_argument(class_name_ +
+                                    ".from_config: the config holds both Keras 1's '" + alias.name +
+                                    "' and Keras 2's '" + name + "'");
       for (const auto& [from, to] : alias.values)
         if (value.is_string() && value.get<std::string>() == from) value = to;
       config_[name] = value;

@@ -30,8 +30,8 @@ std::string error_of(const nlohmann::json& config) {
 }  // namespace
 
 TEST(LayerSchema, UnknownConfigKeyNamesTheKeyTheClassAndTheValidKeys) {
-  std::string message = error_of(
-      {{"class_name", "Dense"}, {"config", {{"units", 3}, {"activaton", "relu"}}}});
+  std::string message =
+      error_of({{"class_name", "Dense"}, {"config", {{"units", 3}, {"activaton", "relu"}}}});
   EXPECT_NE(message.find("Dense.from_config"), std::string::npos) << message;
   EXPECT_NE(message.find("'activaton'"), std::string::npos) << message;
   for (const char* valid : {"units", "activation", "kernel_initializer", "output_dim", "init",
@@ -69,11 +69,10 @@ TEST(LayerSchema, Keras1DenseConfigReadsAsKeras2) {
 }
 
 TEST(LayerSchema, Keras1ValuesConvert) {
-  auto th = layers::deserialize(
-      {{"class_name", "Flatten"}, {"config", {{"dim_ordering", "th"}}}});
+  auto th = layers::deserialize({{"class_name", "Flatten"}, {"config", {{"dim_ordering", "th"}}}});
   EXPECT_EQ(th->get_config()["data_format"], "channels_first");
-  auto tf = layers::deserialize(
-      {{"class_name", "Flatten"}, {"config", {{"dim_ordering", "default"}}}});
+  auto tf =
+      layers::deserialize({{"class_name", "Flatten"}, {"config", {{"dim_ordering", "default"}}}});
   EXPECT_EQ(tf->get_config()["data_format"], "channels_last");
   auto noise = layers::deserialize({{"class_name", "GaussianNoise"}, {"config", {{"sigma", 0.2}}}});
   EXPECT_DOUBLE_EQ(noise->get_config()["stddev"].get<double>(), 0.2);
@@ -83,7 +82,8 @@ TEST(LayerSchema, GetConfigRoundTrips) {
   for (const LayerPtr& layer : std::vector<LayerPtr>{
            std::make_shared<Dense>(4, DenseOptions{.activation = "relu", .use_bias = false}),
            std::make_shared<Dropout>(0.25, DropoutOptions{.seed = 7}),
-           std::make_shared<Reshape>(Shape{-1, 2}), std::make_shared<Permute>(std::vector<int>{2, 1}),
+           std::make_shared<Reshape>(Shape{-1, 2}),
+           std::make_shared<Permute>(std::vector<int>{2, 1}),
            std::make_shared<PReLU>(PReLUOptions{.shared_axes = {1, 2}}),
            std::make_shared<ReLU>(ReLUOptions{.max_value = 6.0, .negative_slope = 0.1}),
            std::make_shared<Masking>(-1.0)}) {
@@ -95,8 +95,7 @@ TEST(LayerSchema, GetConfigRoundTrips) {
 TEST(LayerSchema, MaskingIsRegistered) {
   auto names = registered_layer_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "Masking"), names.end());
-  auto layer =
-      layers::deserialize({{"class_name", "Masking"}, {"config", {{"mask_value", -1.0}}}});
+  auto layer = layers::deserialize({{"class_name", "Masking"}, {"config", {{"mask_value", -1.0}}}});
   EXPECT_DOUBLE_EQ(layer->get_config()["mask_value"].get<double>(), -1.0);
 }
 
@@ -106,22 +105,21 @@ TEST(ReLU, MaxValueNegativeSlopeThreshold) {
                           {"max_value", "negative_slope", "threshold"});
   expect_near(plain.output, map_values(x, [](double v) { return v > 0 ? v : 0.0; }));
   EXPECT_TRUE(plain.model->layers().back()->get_config()["max_value"].is_null());
-  auto all = layer_test(std::make_shared<ReLU>(ReLUOptions{.max_value = 2.0,
-                                                           .negative_slope = 0.1,
-                                                           .threshold = 0.5,
-                                                           .input_shape = Shape{6}}),
-                        x, {"max_value"});
-  expect_near(all.output, map_values(x, [](double v) {
-                return v > 0.5 ? std::min(v, 2.0) : 0.1 * (v - 0.5);
-              }));
+  auto all = layer_test(
+      std::make_shared<ReLU>(ReLUOptions{
+          .max_value = 2.0, .negative_slope = 0.1, .threshold = 0.5, .input_shape = Shape{6}}),
+      x, {"max_value"});
+  expect_near(all.output,
+              map_values(x, [](double v) { return v > 0.5 ? std::min(v, 2.0) : 0.1 * (v - 0.5); }));
   EXPECT_THROW(ReLU(ReLUOptions{.max_value = -1.0}), std::invalid_argument);
   EXPECT_THROW(ReLU(ReLUOptions{.negative_slope = -0.5}), std::invalid_argument);
 }
 
 TEST(Softmax, OverTheGivenAxis) {
   Tensor x = random_uniform({2, 3, 4}, 6, -2, 2);
-  auto t = layer_test(std::make_shared<Softmax>(SoftmaxOptions{.axis = 1, .input_shape = Shape{3, 4}}),
-                      x, {"axis"});
+  auto t =
+      layer_test(std::make_shared<Softmax>(SoftmaxOptions{.axis = 1, .input_shape = Shape{3, 4}}),
+                 x, {"axis"});
   for (int b = 0; b < 2; ++b)
     for (int j = 0; j < 4; ++j) {
       double total = 0;

@@ -6,8 +6,7 @@
 
 namespace keras::layers {
 
-PReLU::PReLU(PReLUOptions o)
-    : Layer("PReLU", layer_arguments(o)), options_(std::move(o)) {
+PReLU::PReLU(PReLUOptions o) : Layer("PReLU", layer_arguments(o)), options_(std::move(o)) {
   options_.weights.clear();  // the base holds them until built
   supports_masking_ = true;
   initializers::get(options_.alpha_initializer);

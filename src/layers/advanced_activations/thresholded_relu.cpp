@@ -25,7 +25,8 @@ nlohmann::json ThresholdedReLU::get_config() const {
 }
 
 LayerPtr ThresholdedReLU::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<ThresholdedReLU, ThresholdedReLUOptions>(config, "ThresholdedReLU");
+  return detail::layer_from_config<ThresholdedReLU, ThresholdedReLUOptions>(config,
+                                                                            "ThresholdedReLU");
 }
 
 }  // namespace keras::layers

@@ -35,10 +35,11 @@ Pooling::Pooling(const std::string& class_name, int rank, const std::string& mod
       mode_(mode),
       rank_(rank),
       options_(std::move(o)) {
-  options_.pool_size = detail::normalize_tuple(options_.pool_size, rank, 2, class_name, "pool_size");
-  options_.strides = options_.strides.empty()
-                         ? options_.pool_size
-                         : detail::normalize_tuple(options_.strides, rank, 1, class_name, "strides");
+  options_.pool_size =
+      detail::normalize_tuple(options_.pool_size, rank, 2, class_name, "pool_size");
+  options_.strides = options_.strides.empty() ? options_.pool_size
+                                              : detail::normalize_tuple(options_.strides, rank, 1,
+                                                                        class_name, "strides");
   options_.padding = detail::normalize_padding(options_.padding, class_name, false);
   options_.data_format = data_format_of(options_.data_format, rank);
 }
@@ -52,13 +53,13 @@ Shape Pooling::compute_output_shape(const Shape& input_shape) const {
   for (int i = 0; i < rank_; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const std::size_t axis = u + (first ? 2 : 1);
-    std::int64_t d =
-        detail::conv_output_length(input_shape[axis], options_.pool_size[u], options_.padding, options_.strides[u]);
+    std::int64_t d = detail::conv_output_length(input_shape[axis], options_.pool_size[u],
+                                                options_.padding, options_.strides[u]);
     if (d == 0 || d < -1)
-      throw std::invalid_argument(name() + ": the pool size " +
-                                  shape_to_string(Shape(options_.pool_size.begin(), options_.pool_size.end())) +
-                                  " is larger than the input " + shape_to_string(input_shape) +
-                                  " with padding 'valid'");
+      throw std::invalid_argument(
+          name() + ": the pool size " +
+          shape_to_string(Shape(options_.pool_size.begin(), options_.pool_size.end())) +
+          " is larger than the input " + shape_to_string(input_shape) + " with padding 'valid'");
     out[axis] = d;
   }
   return out;
@@ -154,13 +155,15 @@ Shape GlobalPooling::compute_output_shape(const Shape& input_shape) const {
   if (static_cast<int>(input_shape.size()) != rank_ + 2)
     incompatible_input(input_shape, "expected ndim=" + std::to_string(rank_ + 2) +
                                         ", found ndim=" + std::to_string(input_shape.size()));
-  return {input_shape[0], options_.data_format == "channels_first" ? input_shape[1] : input_shape.back()};
+  return {input_shape[0],
+          options_.data_format == "channels_first" ? input_shape[1] : input_shape.back()};
 }
 
 SymbolicTensor GlobalPooling::call(const SymbolicTensor& inputs) {
   compute_output_shape(inputs.shape());
   K::Axes axes;
-  for (int i = 0; i < rank_; ++i) axes.push_back(i + (options_.data_format == "channels_first" ? 2 : 1));
+  for (int i = 0; i < rank_; ++i)
+    axes.push_back(i + (options_.data_format == "channels_first" ? 2 : 1));
   return mode_ == "max" ? K::max(inputs, axes) : K::mean(inputs, axes);
 }
 

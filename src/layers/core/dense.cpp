@@ -39,8 +39,9 @@ void Dense::build(const Shape& input_shape) {
   if (options_.input_dim && *options_.input_dim != input_dim)
     incompatible_input(input_shape, "expected axis -1 of input shape to have value " +
                                         std::to_string(*options_.input_dim));
-  kernel_ = add_weight("kernel", {input_dim, options_.units}, initializers::get(options_.kernel_initializer), true,
-                       options_.kernel_regularizer.function(), options_.kernel_constraint.function());
+  kernel_ = add_weight(
+      "kernel", {input_dim, options_.units}, initializers::get(options_.kernel_initializer), true,
+      options_.kernel_regularizer.function(), options_.kernel_constraint.function());
   if (options_.use_bias)
     bias_ = add_weight("bias", {options_.units}, initializers::get(options_.bias_initializer), true,
                        options_.bias_regularizer.function(), options_.bias_constraint.function());

@@ -8,8 +8,9 @@ namespace keras::layers {
 
 Highway::Highway(HighwayOptions o)
     : Layer("Highway", layer_arguments(o)),
-      options_(std::move(o)), activation_fn_(options_.activation.resolve()) {
-  options_.weights.clear();  // the base holds them until built
+      options_(std::move(o)),
+      activation_fn_(options_.activation.resolve()) {
+  options_.weights.clear();          // the base holds them until built
   initializers::get(options_.init);  // unknown names fail here, not at build time
 }
 
@@ -23,12 +24,14 @@ void Highway::build(const Shape& input_shape) {
                                         std::to_string(*options_.input_dim));
   auto init = initializers::get(options_.init);
   // Keras 1's weight order: W, b, W_carry, b_carry.
-  W_ = add_weight("W", {dim, dim}, init, true, options_.W_regularizer.function(), options_.W_constraint.function());
+  W_ = add_weight("W", {dim, dim}, init, true, options_.W_regularizer.function(),
+                  options_.W_constraint.function());
   if (options_.bias)
     b_ = add_weight("b", {dim}, initializers::zeros(), true, options_.b_regularizer.function(),
                     options_.b_constraint.function());
   W_carry_ = add_weight("W_carry", {dim, dim}, init);
-  if (options_.bias) b_carry_ = add_weight("b_carry", {dim}, initializers::constant(options_.transform_bias));
+  if (options_.bias)
+    b_carry_ = add_weight("b_carry", {dim}, initializers::constant(options_.transform_bias));
 }
 
 SymbolicTensor Highway::call(const SymbolicTensor& inputs) {

@@ -13,8 +13,7 @@ MaxoutDense::MaxoutDense(std::int64_t output_dim, MaxoutDenseOptions options)
       }()) {}
 
 MaxoutDense::MaxoutDense(MaxoutDenseOptions o)
-    : Layer("MaxoutDense", layer_arguments(o)),
-      options_(std::move(o)) {
+    : Layer("MaxoutDense", layer_arguments(o)), options_(std::move(o)) {
   options_.weights.clear();  // the base holds them until built
   if (options_.output_dim <= 0)
     throw std::invalid_argument("MaxoutDense needs a positive `output_dim`, got " +
@@ -33,8 +32,9 @@ void MaxoutDense::build(const Shape& input_shape) {
   if (options_.input_dim && *options_.input_dim != input_dim)
     incompatible_input(input_shape, "expected axis -1 of input shape to have value " +
                                         std::to_string(*options_.input_dim));
-  W_ = add_weight("W", {options_.nb_feature, input_dim, options_.output_dim}, initializers::get(options_.init), true,
-                  options_.W_regularizer.function(), options_.W_constraint.function());
+  W_ = add_weight("W", {options_.nb_feature, input_dim, options_.output_dim},
+                  initializers::get(options_.init), true, options_.W_regularizer.function(),
+                  options_.W_constraint.function());
   if (options_.bias)
     b_ = add_weight("b", {options_.nb_feature, options_.output_dim}, initializers::zeros(), true,
                     options_.b_regularizer.function(), options_.b_constraint.function());
@@ -46,8 +46,8 @@ SymbolicTensor MaxoutDense::call(const SymbolicTensor& inputs) {
     incompatible_input(inputs.shape(), "expected axis -1 of input shape to have value " +
                                            std::to_string(input_dim));
   // One matmul for all features: W as (input_dim, nb_feature * output_dim).
-  SymbolicTensor w =
-      K::reshape(K::permute_dimensions(W_, {1, 0, 2}), {input_dim, options_.nb_feature * options_.output_dim});
+  SymbolicTensor w = K::reshape(K::permute_dimensions(W_, {1, 0, 2}),
+                                {input_dim, options_.nb_feature * options_.output_dim});
   SymbolicTensor y = K::reshape(K::dot(inputs, w), {-1, options_.nb_feature, options_.output_dim});
   if (options_.bias) y = y + b_;
   SymbolicTensor output = K::max(y, {1});

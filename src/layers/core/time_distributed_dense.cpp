@@ -9,14 +9,15 @@ namespace keras::layers {
 TimeDistributedDense::TimeDistributedDense(std::int64_t output_dim,
                                            TimeDistributedDenseOptions options)
     : TimeDistributedDense([&] {
-  options_.weights.clear();  // the base holds them until built
+        options_.weights.clear();  // the base holds them until built
         options.output_dim = output_dim;
         return options;
       }()) {}
 
 TimeDistributedDense::TimeDistributedDense(TimeDistributedDenseOptions o)
     : Layer("TimeDistributedDense", layer_arguments(o)),
-      options_(std::move(o)), activation_fn_(options_.activation.resolve()) {
+      options_(std::move(o)),
+      activation_fn_(options_.activation.resolve()) {
   if (options_.output_dim <= 0)
     throw std::invalid_argument("TimeDistributedDense needs a positive `output_dim`, got " +
                                 std::to_string(options_.output_dim));
@@ -35,8 +36,8 @@ void TimeDistributedDense::build(const Shape& input_shape) {
   W_ = add_weight("W", {input_dim, options_.output_dim}, initializers::get(options_.init), true,
                   options_.W_regularizer.function(), options_.W_constraint.function());
   if (options_.bias)
-    b_ = add_weight("b", {options_.output_dim}, initializers::zeros(), true, options_.b_regularizer.function(),
-                    options_.b_constraint.function());
+    b_ = add_weight("b", {options_.output_dim}, initializers::zeros(), true,
+                    options_.b_regularizer.function(), options_.b_constraint.function());
 }
 
 SymbolicTensor TimeDistributedDense::call(const SymbolicTensor& inputs) {
@@ -61,7 +62,8 @@ nlohmann::json TimeDistributedDense::get_config() const {
 }
 
 LayerPtr TimeDistributedDense::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<TimeDistributedDense, TimeDistributedDenseOptions>(config, "TimeDistributedDense");
+  return detail::layer_from_config<TimeDistributedDense, TimeDistributedDenseOptions>(
+      config, "TimeDistributedDense");
 }
 
 }  // namespace keras::layers

@@ -48,7 +48,8 @@ void Embedding::build(const Shape& input_shape) {
   if (input_shape.empty()) incompatible_input(input_shape, "expected min_ndim=1");
   embeddings_ = add_weight("embeddings", {options_.input_dim, options_.output_dim},
                            initializers::get(options_.embeddings_initializer), true,
-                           options_.embeddings_regularizer.function(), options_.embeddings_constraint.function());
+                           options_.embeddings_regularizer.function(),
+                           options_.embeddings_constraint.function());
 }
 
 SymbolicTensor Embedding::call(const SymbolicTensor& inputs) {

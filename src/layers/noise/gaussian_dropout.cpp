@@ -33,7 +33,8 @@ nlohmann::json GaussianDropout::get_config() const {
 }
 
 LayerPtr GaussianDropout::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<GaussianDropout, GaussianDropoutOptions>(config, "GaussianDropout");
+  return detail::layer_from_config<GaussianDropout, GaussianDropoutOptions>(config,
+                                                                            "GaussianDropout");
 }
 
 }  // namespace keras::layers

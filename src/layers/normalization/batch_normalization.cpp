@@ -14,8 +14,9 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
   if (!(options_.epsilon > 0))
     throw std::invalid_argument("BatchNormalization: epsilon must be > 0, got " +
                                 std::to_string(options_.epsilon));
-  for (const auto* init : {&options_.beta_initializer, &options_.gamma_initializer,
-                           &options_.moving_mean_initializer, &options_.moving_variance_initializer})
+  for (const auto* init :
+       {&options_.beta_initializer, &options_.gamma_initializer, &options_.moving_mean_initializer,
+        &options_.moving_variance_initializer})
     initializers::get(*init);
 }
 
@@ -42,15 +43,16 @@ void BatchNormalization::build(const Shape& input_shape) {
                                 "received an input with shape " +
                                 shape_to_string(input_shape) + " (layer " + name() + ")");
   if (options_.scale)
-    gamma_ = add_weight("gamma", {dim}, initializers::get(options_.gamma_initializer), true,
-                        options_.gamma_regularizer.function(), options_.gamma_constraint.function());
+    gamma_ =
+        add_weight("gamma", {dim}, initializers::get(options_.gamma_initializer), true,
+                   options_.gamma_regularizer.function(), options_.gamma_constraint.function());
   if (options_.center)
     beta_ = add_weight("beta", {dim}, initializers::get(options_.beta_initializer), true,
                        options_.beta_regularizer.function(), options_.beta_constraint.function());
   moving_mean_ =
       add_weight("moving_mean", {dim}, initializers::get(options_.moving_mean_initializer), false);
-  moving_variance_ =
-      add_weight("moving_variance", {dim}, initializers::get(options_.moving_variance_initializer), false);
+  moving_variance_ = add_weight("moving_variance", {dim},
+                                initializers::get(options_.moving_variance_initializer), false);
 }
 
 SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
@@ -78,8 +80,8 @@ SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
   add_update(moving_variance_,
              moving_variance_ - (moving_variance_ - flat_var) * (1.0 - options_.momentum));
   // Inference: the moving statistics (K.batch_normalization).
-  SymbolicTensor inferred =
-      K::batch_normalization(inputs, moving_mean_, moving_variance_, beta_, gamma_, axis, options_.epsilon);
+  SymbolicTensor inferred = K::batch_normalization(inputs, moving_mean_, moving_variance_, beta_,
+                                                   gamma_, axis, options_.epsilon);
   return K::in_train_phase(trained, inferred);
 }
 
