@@ -265,8 +265,9 @@ class ConfigReader {
     if (key == "renorm_clipping" || key == "virtual_batch_size" || key == "adjustment")
       return value.is_null();
     if (key == "renorm_momentum" || key == "fused") return true;  // unused without renorm
-    // Keras 2.2.4's masked steps repeat the previous output, as zero_output_for_mask=false.
-    if (key == "time_major" || key == "zero_output_for_mask")
+    // Keras 2.2.4's masked steps repeat the previous output, as zero_output_for_mask=false;
+    // its global pooling drops the pooled axes, as keepdims=false.
+    if (key == "time_major" || key == "zero_output_for_mask" || key == "keepdims")
       return value.is_boolean() && !value.get<bool>();
     return false;
   }

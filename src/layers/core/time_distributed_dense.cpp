@@ -9,7 +9,6 @@ namespace keras::layers {
 TimeDistributedDense::TimeDistributedDense(std::int64_t output_dim,
                                            TimeDistributedDenseOptions options)
     : TimeDistributedDense([&] {
-        options_.weights.clear();  // the base holds them until built
         options.output_dim = output_dim;
         return options;
       }()) {}
@@ -18,6 +17,7 @@ TimeDistributedDense::TimeDistributedDense(TimeDistributedDenseOptions o)
     : Layer("TimeDistributedDense", layer_arguments(o)),
       options_(std::move(o)),
       activation_fn_(options_.activation.resolve()) {
+  options_.weights.clear();  // the base holds them until built
   if (options_.output_dim <= 0)
     throw std::invalid_argument("TimeDistributedDense needs a positive `output_dim`, got " +
                                 std::to_string(options_.output_dim));
