@@ -30,9 +30,9 @@ Tensor random_one_hot(std::int64_t n) {
 int main() {
   // Step 1: a Sequential model, layers added with .add().
   Sequential model;
-  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+  model.add(Dense({.units = 64, .input_dim = 100}));
   model.add(Activation("relu"));
-  model.add(Dense({.output_dim = 10}));
+  model.add(Dense({.units = 10}));
   model.add(Activation("softmax"));
 
   // Step 2: compile with an optimizer, a loss and metrics.

@@ -1,5 +1,5 @@
 // keras::Sequential — a linear stack of layers, built as in the seed:
-//   Sequential model;  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+//   Sequential model;  model.add(Dense({.units = 64, .input_dim = 100}));
 //   Sequential model({Dense(32, {.input_dim = 784}), Activation("relu"), Dense(10)});
 #pragma once
 

@@ -16,6 +16,7 @@
 #include "keras/layers/pooling.h"
 #include "keras/layers/spatial_dropout.h"
 #include "layer_args.h"
+#include "layer_schema.h"
 #include "option_kwargs.h"
 
 namespace keras::python {
@@ -109,47 +110,6 @@ int rank_of(const std::string& class_name) {
   return class_name[class_name.size() - 2] - '0';
 }
 
-std::shared_ptr<Pooling> make_pooling(const std::string& name, py::object pool_size,
-                                      py::object strides, py::object padding,
-                                      py::object data_format, py::kwargs kwargs) {
-  const auto rank = static_cast<std::size_t>(rank_of(name));
-  PoolingOptions o;
-  if (!pool_size.is_none()) o.pool_size = to_ints(pool_size, rank, "pool_size");
-  if (!strides.is_none()) o.strides = to_ints(strides, rank, "strides");
-  if (!padding.is_none()) o.padding = padding.cast<std::string>();
-  if (!data_format.is_none()) o.data_format = data_format.cast<std::string>();
-  take(kwargs, "pool_length", o.pool_length);
-  take(kwargs, "stride", o.stride);
-  take(kwargs, "border_mode", o.border_mode);
-  take(kwargs, "dim_ordering", o.dim_ordering);
-  using Fn = Pooling (*)(PoolingOptions);
-  static const std::vector<std::pair<std::string, Fn>> kinds = {
-      {"MaxPooling1D", &MaxPooling1D},         {"MaxPooling2D", &MaxPooling2D},
-      {"MaxPooling3D", &MaxPooling3D},         {"AveragePooling1D", &AveragePooling1D},
-      {"AveragePooling2D", &AveragePooling2D}, {"AveragePooling3D", &AveragePooling3D}};
-  for (const auto& [kind, fn] : kinds)
-    if (kind == name) return finish<Pooling>(std::move(o), kwargs, fn);
-  throw py::value_error("Unknown pooling layer: " + name);
-}
-
-std::shared_ptr<GlobalPooling> make_global_pooling(const std::string& name, py::object data_format,
-                                                   py::kwargs kwargs) {
-  GlobalPoolingOptions o;
-  if (!data_format.is_none()) o.data_format = data_format.cast<std::string>();
-  take(kwargs, "dim_ordering", o.dim_ordering);
-  using Fn = GlobalPooling (*)(GlobalPoolingOptions);
-  static const std::vector<std::pair<std::string, Fn>> kinds = {
-      {"GlobalMaxPooling1D", &GlobalMaxPooling1D},
-      {"GlobalMaxPooling2D", &GlobalMaxPooling2D},
-      {"GlobalMaxPooling3D", &GlobalMaxPooling3D},
-      {"GlobalAveragePooling1D", &GlobalAveragePooling1D},
-      {"GlobalAveragePooling2D", &GlobalAveragePooling2D},
-      {"GlobalAveragePooling3D", &GlobalAveragePooling3D}};
-  for (const auto& [kind, fn] : kinds)
-    if (kind == name) return finish<GlobalPooling>(std::move(o), kwargs, fn);
-  throw py::value_error("Unknown global pooling layer: " + name);
-}
-
 // Keras's padding / cropping argument: an int (all sides), a tuple of ints (symmetric per
 // dimension), or a tuple of (before, after) pairs.
 Pairs to_pairs(py::handle obj, std::size_t rank) {
@@ -231,17 +191,19 @@ void bind_conv(py::module_& root) {
            py::arg("class_name"), py::arg("rate"), py::arg("data_format") = py::none())
       .def_property_readonly("rate", &SpatialDropout::rate);
 
-  LayerClass<Pooling>(m, "_Pooling")
-      .def(py::init(&make_pooling), py::arg("class_name"), py::arg("pool_size") = py::none(),
-           py::arg("strides") = py::none(), py::arg("padding") = py::none(),
-           py::arg("data_format") = py::none())
+  std::vector<std::pair<std::string, int>> pooling, global_pooling;
+  for (const char* kind : {"MaxPooling", "AveragePooling"})
+    for (int rank = 1; rank <= 3; ++rank) {
+      pooling.emplace_back(kind + std::to_string(rank) + "D", rank);
+      global_pooling.emplace_back("Global" + pooling.back().first, rank);
+    }
+  bind_layer_family<Pooling, PoolingOptions>(m, "_Pooling", pooling, &pooling_by_name)
       .def_property_readonly("pool_size",
                              [](const Pooling& p) { return shape_to_tuple(p.pool_size()); })
       .def_property_readonly("strides",
                              [](const Pooling& p) { return shape_to_tuple(p.strides()); });
-  LayerClass<GlobalPooling>(m, "_GlobalPooling")
-      .def(py::init(&make_global_pooling), py::arg("class_name"),
-           py::arg("data_format") = py::none());
+  bind_layer_family<GlobalPooling, GlobalPoolingOptions>(m, "_GlobalPooling", global_pooling,
+                                                         &global_pooling_by_name);
 
   LayerClass<ZeroPadding>(m, "_ZeroPadding")
       .def(py::init([](const std::string& name, py::object amounts, py::object data_format,

@@ -1,4 +1,4 @@
-// Embedding, SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments) and BatchNormalization.
+// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Bidirectional and TimeDistributed.
 #include <memory>
 #include <string>
 #include <utility>
@@ -6,8 +6,6 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "keras/layers/embeddings.h"
-#include "keras/layers/normalization.h"
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
@@ -76,26 +74,6 @@ void bind_rnn(py::module_& m, const char* name) {
 void bind_recurrent(py::module_& root) {
   py::module_ m = root.attr("layers").cast<py::module_>();
 
-  LayerClass<Embedding>(m, "Embedding")
-      .def(py::init([](py::object input_dim, py::object output_dim, py::kwargs kwargs) {
-             EmbeddingOptions o;
-             if (!input_dim.is_none()) o.input_dim = cast_arg<std::int64_t>(input_dim, "input_dim");
-             if (!output_dim.is_none())
-               o.output_dim = cast_arg<std::int64_t>(output_dim, "output_dim");
-             take_initializer(kwargs, "embeddings_initializer", o.embeddings_initializer);
-             take_initializer(kwargs, "init", o.init);
-             take(kwargs, "embeddings_regularizer", o.embeddings_regularizer);
-             take(kwargs, "W_regularizer", o.W_regularizer);
-             take(kwargs, "activity_regularizer", o.activity_regularizer);
-             take(kwargs, "embeddings_constraint", o.embeddings_constraint);
-             take(kwargs, "W_constraint", o.W_constraint);
-             take(kwargs, "mask_zero", o.mask_zero);
-             // input_dim is the vocabulary size here, not an input shape: set it before
-             // make_layer's common keywords see it.
-             return make_layer<Embedding>(std::move(o), kwargs);
-           }),
-           py::arg("input_dim") = py::none(), py::arg("output_dim") = py::none());
-
   LayerClass<Recurrent>(m, "Recurrent")
       .def_property_readonly("units", &Recurrent::units)
       .def_property_readonly("return_sequences", &Recurrent::return_sequences);
@@ -119,26 +97,6 @@ void bind_recurrent(py::module_& root) {
                                                 layer.cast<std::shared_ptr<Layer>>());
            }),
            py::arg("layer"));
-
-  LayerClass<BatchNormalization>(m, "BatchNormalization").def(py::init([](py::kwargs kwargs) {
-    BatchNormalizationOptions o;
-    take(kwargs, "axis", o.axis);
-    take(kwargs, "momentum", o.momentum);
-    take(kwargs, "epsilon", o.epsilon);
-    take(kwargs, "center", o.center);
-    take(kwargs, "scale", o.scale);
-    take_initializer(kwargs, "beta_initializer", o.beta_initializer);
-    take_initializer(kwargs, "beta_init", o.beta_init);
-    take_initializer(kwargs, "gamma_initializer", o.gamma_initializer);
-    take_initializer(kwargs, "gamma_init", o.gamma_init);
-    take_initializer(kwargs, "moving_mean_initializer", o.moving_mean_initializer);
-    take_initializer(kwargs, "moving_variance_initializer", o.moving_variance_initializer);
-    take(kwargs, "beta_regularizer", o.beta_regularizer);
-    take(kwargs, "gamma_regularizer", o.gamma_regularizer);
-    take(kwargs, "beta_constraint", o.beta_constraint);
-    take(kwargs, "gamma_constraint", o.gamma_constraint);
-    return make_layer<BatchNormalization>(std::move(o), kwargs);
-  }));
 }
 
 }  // namespace keras::python

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "keras/activations.h"
+#include "keras/backend/backend.h"
 
 namespace keras::python {
 
@@ -21,6 +22,22 @@ void reject_unknown_kwargs(const py::dict& kwargs) {
     PyErr_SetObject(PyExc_TypeError, args.ptr());
     throw py::error_already_set();
   }
+}
+
+void check_layer_dtype(py::handle dtype, const char* name) {
+  if (dtype.is_none()) return;
+  DType value = to_dtype(dtype);
+  if (value != backend::floatx())
+    throw py::value_error(std::string(name) + "=" + py::str(dtype).cast<std::string>() +
+                          ": layers compute in floatx() (" + dtype_name(backend::floatx()) + ")");
+}
+
+std::vector<Tensor> to_initial_weights(py::handle weights) {
+  if (!py::isinstance<py::list>(weights) && !py::isinstance<py::tuple>(weights))
+    raise_argument_type_error(weights, "weights", "a list of arrays");
+  std::vector<Tensor> out;
+  for (py::handle w : weights) out.push_back(to_tensor(w, backend::floatx()).clone());
+  return out;
 }
 
 namespace {

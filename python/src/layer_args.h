@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
@@ -56,29 +57,56 @@ constraints::Constraint to_constraint(py::handle obj);
 // ways). Does nothing for the library's layers.
 void keep_python_layer(py::handle layer);
 
-// Moves the keywords every Keras layer takes from kwargs into `o` (those its options struct has)
-// and returns `trainable` when the struct has no such field; rejects anything else.
+// The keywords every Keras layer takes (the shared base schema), checked: dtype (Keras 1:
+// input_dtype) must be floatx(); weights (Keras's initial values) go to layers with weights.
+void check_layer_dtype(py::handle dtype, const char* name);
+std::vector<Tensor> to_initial_weights(py::handle weights);
+
+// Moves the keywords every Keras layer takes from kwargs into `o` (those its options struct has:
+// name, input_shape, batch_input_shape, input_dim, input_length, trainable, weights; batch_size
+// with input_shape makes batch_input_shape; input_dim (and input_length) stand for input_shape
+// where the struct has no input_dim) and returns `trainable` when the struct has no such field;
+// rejects anything else.
 template <typename Options>
 std::optional<bool> take_layer_kwargs(Options& o, py::dict& kwargs) {
   py::object input_shape = pop_kwarg(kwargs, "input_shape");
   py::object batch_input_shape = pop_kwarg(kwargs, "batch_input_shape");
+  py::object batch_size = pop_kwarg(kwargs, "batch_size");
   py::object input_dim = pop_kwarg(kwargs, "input_dim");
+  py::object input_length = pop_kwarg(kwargs, "input_length");
   py::object name = pop_kwarg(kwargs, "name");
   py::object trainable = pop_kwarg(kwargs, "trainable");
+  py::object weights = pop_kwarg(kwargs, "weights");
+  for (const char* key : {"dtype", "input_dtype"}) check_layer_dtype(pop_kwarg(kwargs, key), key);
   if (!input_shape.is_none()) o.input_shape = to_input_shape(input_shape, "input_shape");
   if (!batch_input_shape.is_none())
     o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
   if (!name.is_none()) o.name = cast_arg<std::string>(name, "name");
   if constexpr (requires { o.input_length; }) {
-    py::object input_length = pop_kwarg(kwargs, "input_length");
     if (!input_length.is_none())
       o.input_length = cast_arg<std::int64_t>(input_length, "input_length");
   }
   if (!input_dim.is_none()) {
-    if constexpr (requires { o.input_dim; })
+    if constexpr (requires { o.input_dim; }) {
       o.input_dim = cast_arg<std::int64_t>(input_dim, "input_dim");
-    else if (input_shape.is_none())
+    } else if (input_shape.is_none()) {
       o.input_shape = to_input_shape(input_dim, "input_dim");
+      if (!input_length.is_none())
+        o.input_shape->insert(o.input_shape->begin(),
+                              cast_arg<std::int64_t>(input_length, "input_length"));
+    }
+  }
+  if (!batch_size.is_none() && o.input_shape && !o.batch_input_shape) {
+    Shape shape{cast_arg<std::int64_t>(batch_size, "batch_size")};
+    shape.insert(shape.end(), o.input_shape->begin(), o.input_shape->end());
+    o.batch_input_shape = shape;
+  }
+  if (!weights.is_none()) {
+    if constexpr (requires { o.weights; })
+      o.weights = to_initial_weights(weights);
+    else if (py::len(weights) != 0)
+      throw py::value_error("weights=: this layer has no weights, got " +
+                            std::to_string(py::len(weights)) + " arrays");
   }
   reject_unknown_kwargs(kwargs);
   if (trainable.is_none()) return std::nullopt;

@@ -49,8 +49,9 @@ PYBIND11_MODULE(_keras_cpp, m) {
   keras::python::bind_layers(m);
   keras::python::bind_training(m);
   keras::python::bind_callbacks(m);
-  keras::python::bind_more_layers(m);
-  keras::python::bind_keras1_layers(m);
+  keras::python::bind_core_layers(m);
+  keras::python::bind_activation_noise_layers(m);
+  keras::python::bind_embedding_normalization_layers(m);
   keras::python::bind_conv(m);
   keras::python::bind_recurrent(m);
   keras::python::bind_local(m);

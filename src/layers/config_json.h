@@ -1,6 +1,7 @@
 // How Keras writes shapes and optional integers in layer configs, and a reader for from_config.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,9 +56,19 @@ class ConfigReader {
     return config_.contains(key) && !config_[key].is_null();
   }
 
+  // Marks a key as read (a valid key of the layer).
+  void mark(const std::string& key) {
+    used_.insert(key);
+    note_valid(key);
+  }
+  // A key the layer takes under another spelling (Keras 1's), listed among the valid ones.
+  void note_valid(const std::string& key) {
+    if (std::find(valid_.begin(), valid_.end(), key) == valid_.end()) valid_.push_back(key);
+  }
+
   // The value, or nullptr when the key is absent or null; marks the key as read.
   const nlohmann::json* find(const std::string& key) {
-    used_.insert(key);
+    mark(key);
     auto it = config_.find(key);
     return it == config_.end() || it->is_null() ? nullptr : &*it;
   }
@@ -81,7 +92,7 @@ class ConfigReader {
   }
   std::optional<std::int64_t> optional_integer(const std::string& key) {
     if (!has(key)) {
-      used_.insert(key);
+      mark(key);
       return std::nullopt;
     }
     return integer(key, 0);
@@ -158,18 +169,18 @@ class ConfigReader {
   // Keras 2's key, or Keras 1's when the Keras 2 one is absent or null.
   regularizers::Regularizer regularizer(const std::string& key, const std::string& keras1_key) {
     if (has(key) || !has(keras1_key)) {
-      used_.insert(keras1_key);
+      mark(keras1_key);
       return regularizer(key);
     }
-    used_.insert(key);
+    mark(key);
     return regularizer(keras1_key);
   }
   constraints::Constraint constraint(const std::string& key, const std::string& keras1_key) {
     if (has(key) || !has(keras1_key)) {
-      used_.insert(keras1_key);
+      mark(keras1_key);
       return constraint(key);
     }
-    used_.insert(key);
+    mark(key);
     return constraint(keras1_key);
   }
   constraints::Constraint constraint(const std::string& key) {
@@ -196,7 +207,7 @@ class ConfigReader {
       s.insert(s.end(), options.input_shape->begin(), options.input_shape->end());
       options.batch_input_shape = s;
     }
-    used_.insert("batch_size");
+    mark("batch_size");
     for (const char* key : {"dtype", "input_dtype"}) {
       // Keras 3 writes a dtype policy: {"class_name": "DTypePolicy", "config": {"name": ...}}.
       const nlohmann::json* v = find(key);
@@ -232,13 +243,16 @@ class ConfigReader {
   }
 
   // Throws for a key the layer did not read (Keras: "__init__() got an unexpected keyword
-  // argument").
+  // argument"), listing the keys it takes.
   void finish() const {
     for (const auto& [key, value] : config_.items())
-      if (!used_.count(key) && !newer_keras_default(key, value))
+      if (!used_.count(key) && !newer_keras_default(key, value)) {
+        std::string valid;
+        for (const auto& name : valid_) valid += (valid.empty() ? "" : ", ") + name;
         throw std::invalid_argument(class_name_ + ".from_config: unexpected keyword argument '" +
                                     key + "' = " + saving::detail::config_excerpt(value) +
-                                    " in the layer config");
+                                    " in the layer config; " + class_name_ + " takes: " + valid);
+      }
   }
 
   // Keys that tf.keras 2.x or Keras 3 write for every layer of a kind, at values that mean what
@@ -246,8 +260,14 @@ class ConfigReader {
   static bool newer_keras_default(const std::string& key, const nlohmann::json& value) {
     if (key == "quantization_config" || key == "lora_rank" || key == "lora_alpha" || key == "seed")
       return value.is_null();
-    // Keras 2.2.4's masked steps repeat the previous output, as zero_output_for_mask=false.
-    if (key == "time_major" || key == "zero_output_for_mask")
+    // BatchNormalization's batch renormalization and implementation choices, off.
+    if (key == "renorm" || key == "synchronized") return value.is_boolean() && !value.get<bool>();
+    if (key == "renorm_clipping" || key == "virtual_batch_size" || key == "adjustment")
+      return value.is_null();
+    if (key == "renorm_momentum" || key == "fused") return true;  // unused without renorm
+    // Keras 2.2.4's masked steps repeat the previous output, as zero_output_for_mask=false;
+    // its global pooling drops the pooled axes, as keepdims=false.
+    if (key == "time_major" || key == "zero_output_for_mask" || key == "keepdims")
       return value.is_boolean() && !value.get<bool>();
     return false;
   }
@@ -270,6 +290,7 @@ class ConfigReader {
   const nlohmann::json& config_;
   std::string class_name_;
   std::set<std::string> used_;
+  std::vector<std::string> valid_;  // the keys read, in the order the layer reads them
   bool trainable_ = true;
 };
 

@@ -113,6 +113,7 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"Dense", layers::Dense::from_config},
       {"Activation", layers::Activation::from_config},
       {"Dropout", layers::Dropout::from_config},
+      {"Masking", layers::Masking::from_config},
       {"Flatten", layers::Flatten::from_config},
       {"Reshape", layers::Reshape::from_config},
       {"Permute", layers::Permute::from_config},
@@ -126,6 +127,8 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"PReLU", layers::PReLU::from_config},
       {"ELU", layers::ELU::from_config},
       {"ThresholdedReLU", layers::ThresholdedReLU::from_config},
+      {"Softmax", layers::Softmax::from_config},
+      {"ReLU", layers::ReLU::from_config},
       {"GaussianNoise", layers::GaussianNoise::from_config},
       {"GaussianDropout", layers::GaussianDropout::from_config},
   };

@@ -33,7 +33,8 @@ std::unique_ptr<Sequential> small_model(const std::string& optimizer = "adam") {
   model->add(Dense(16, {.activation = "relu", .input_dim = 8}));
   model->add(Dropout(0.1));
   model->add(Dense(3, {.activation = "softmax"}));
-  model->compile({.optimizer = optimizer, .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
+  model->compile(
+      {.optimizer = optimizer, .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
   return model;
 }
 
@@ -41,9 +42,9 @@ std::unique_ptr<Sequential> small_model(const std::string& optimizer = "adam") {
 
 TEST(Sequential, SeedQuickStartTrainsAndPredicts) {
   Sequential model;
-  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+  model.add(Dense({.units = 64, .input_dim = 100}));
   model.add(Activation("relu"));
-  model.add(Dense({.output_dim = 10}));
+  model.add(Dense({.units = 10}));
   model.add(Activation("softmax"));
   model.compile({.optimizer = "sgd", .loss = "categorical_crossentropy", .metrics = {"accuracy"}});
   Tensor x = random_normal({200, 100}, 1);
@@ -72,7 +73,8 @@ TEST(Sequential, SeedQuickStartTrainsAndPredicts) {
 }
 
 TEST(Sequential, ConstructorListAndInputSpecs) {
-  Sequential a({Dense(32, {.input_dim = 784}), Activation("relu"), Dense(10), Activation("softmax")});
+  Sequential a(
+      {Dense(32, {.input_dim = 784}), Activation("relu"), Dense(10), Activation("softmax")});
   EXPECT_EQ(a.layers().size(), 4u);
   EXPECT_EQ(a.output_shape(), (Shape{-1, 10}));
   Sequential b;
@@ -88,8 +90,10 @@ TEST(Sequential, LearnsAndHistoryHasKerasKeys) {
   utils::set_random_seed(3);
   auto [x, y] = blobs(600, 5);
   auto model = small_model();
-  auto history = model->fit(x, y, {.batch_size = 32, .epochs = 15, .verbose = 0, .validation_split = 0.2});
-  for (const char* key : {"loss", "acc", "val_loss", "val_acc"}) EXPECT_EQ(history.history.count(key), 1u) << key;
+  auto history =
+      model->fit(x, y, {.batch_size = 32, .epochs = 15, .verbose = 0, .validation_split = 0.2});
+  for (const char* key : {"loss", "acc", "val_loss", "val_acc"})
+    EXPECT_EQ(history.history.count(key), 1u) << key;
   EXPECT_GT(history.history["val_acc"].back(), 0.75);
   EXPECT_LT(history.history["loss"].back(), history.history["loss"].front());
   std::vector<double> score = model->evaluate(x, y, {.verbose = 0});
@@ -126,8 +130,10 @@ TEST(Sequential, ValidationSplitTakesTheEnd) {
   auto [x, y] = blobs(100, 4);
   auto model = small_model();
   // Validation on the last 25 samples must equal evaluating them directly after training.
-  auto history = model->fit(x, y, {.batch_size = 100, .epochs = 1, .verbose = 0, .validation_split = 0.25});
-  double direct = model->evaluate(x.slice(75, 100), y.slice(75, 100), {.batch_size = 100, .verbose = 0})[0];
+  auto history =
+      model->fit(x, y, {.batch_size = 100, .epochs = 1, .verbose = 0, .validation_split = 0.25});
+  double direct =
+      model->evaluate(x.slice(75, 100), y.slice(75, 100), {.batch_size = 100, .verbose = 0})[0];
   EXPECT_NEAR(history.history["val_loss"][0], direct, 1e-5);
 }
 
@@ -141,7 +147,8 @@ TEST(Sequential, BatchMethods) {
   Tensor p = model->predict_on_batch(x);
   EXPECT_EQ(p.shape(), (Shape{64, 3}));
   Tensor q = model->predict(x, {.batch_size = 7});
-  for (std::int64_t i = 0; i < p.numel(); ++i) EXPECT_NEAR(p.data<float>()[i], q.data<float>()[i], 1e-6);
+  for (std::int64_t i = 0; i < p.numel(); ++i)
+    EXPECT_NEAR(p.data<float>()[i], q.data<float>()[i], 1e-6);
 }
 
 TEST(Sequential, DropoutOnlyWhileTraining) {
@@ -158,7 +165,9 @@ TEST(SequentialErrors, SampleCountMismatch) {
     model->fit(Tensor({10, 8}), Tensor({9, 3}), {.verbose = 0});
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("Found 10 input samples and 9 target samples"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Found 10 input samples and 9 target samples"),
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -177,7 +186,8 @@ TEST(SequentialErrors, FeatureDimensionNamesLayerAndShapes) {
     model->fit(Tensor({10, 8}), Tensor({10, 4}), {.verbose = 0});
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("Error when checking target"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Error when checking target"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -204,8 +214,11 @@ TEST(SequentialErrors, UnknownStringsListValidOnes) {
     }
   };
   expect_listing([&] { model.compile({.optimizer = "adamm", .loss = "mse"}); }, "rmsprop");
-  expect_listing([&] { model.compile({.optimizer = "sgd", .loss = "msee"}); }, "categorical_crossentropy");
-  expect_listing([&] { model.compile({.optimizer = "sgd", .loss = "mse", .metrics = {"acuracy"}}); }, "accuracy");
+  expect_listing([&] { model.compile({.optimizer = "sgd", .loss = "msee"}); },
+                 "categorical_crossentropy");
+  expect_listing(
+      [&] { model.compile({.optimizer = "sgd", .loss = "mse", .metrics = {"acuracy"}}); },
+      "accuracy");
   expect_listing([&] { Activation("relux"); }, "softmax");
   expect_listing([&] { Dense(3, {.activation = "sigmoidd"}); }, "sigmoid");
 }
@@ -265,13 +278,14 @@ TEST(SequentialErrors, BadSizesNameTheArgumentAndValue) {
             "fit: batch_size must be positive, got 0");
   EXPECT_EQ(message([&] { model->fit(x, y, {.verbose = 0, .initial_epoch = -2}); }),
             "fit: initial_epoch must be a non-negative integer, got -2");
-  EXPECT_NE(message([&] { model->fit(x, y, {.verbose = 0, .validation_split = 1.0}); })
-                .find("validation_split must be in [0, 1)"),
+  EXPECT_NE(message([&] {
+              model->fit(x, y, {.verbose = 0, .validation_split = 1.0});
+            }).find("validation_split must be in [0, 1)"),
             std::string::npos);
   EXPECT_EQ(message([&] { model->predict(x, {.batch_size = -4}); }),
             "predict: batch_size must be positive, got -4");
   EXPECT_NE(message([] { Dense(-3, {.input_dim = 2}); }).find("got -3"), std::string::npos);
-  EXPECT_NE(message([] { Dense({.output_dim = -3, .input_dim = 2}); }).find("got -3"),
+  EXPECT_NE(message([] { Dense({.units = -3, .input_dim = 2}); }).find("got -3"),
             std::string::npos);
 }
 

@@ -41,8 +41,8 @@ TEST(DenseRegularizers, LossIsPlainLossPlusPenalties) {
   EXPECT_NEAR(kernel, base + sum_penalty(weights[0], 0, 0.1), 1e-5);
 
   double both = dense_loss({.units = 3,
-                            .W_regularizer = regularizers::l1_l2(0.01, 0.02),
-                            .b_regularizer = regularizers::l1(0.3),
+                            .kernel_regularizer = regularizers::l1_l2(0.01, 0.02),
+                            .bias_regularizer = regularizers::l1(0.3),
                             .input_dim = 4},
                            weights, x, y);
   EXPECT_NEAR(both, base + sum_penalty(weights[0], 0.01, 0.02) + sum_penalty(weights[1], 0.3, 0),
@@ -79,9 +79,9 @@ TEST(DenseConstraints, HoldAfterFit) {
   Sequential model;
   model.add(Dense({.units = 4,
                    .kernel_constraint = constraints::max_norm(0.5),
-                   .b_constraint = constraints::non_neg(),
+                   .bias_constraint = constraints::non_neg(),
                    .input_dim = 5}));
-  model.add(Dense({.units = 4, .W_constraint = constraints::unit_norm()}));
+  model.add(Dense({.units = 4, .kernel_constraint = constraints::unit_norm()}));
   model.add(Dense({.units = 4, .kernel_constraint = constraints::min_max_norm(0.5, 0.8)}));
   model.compile({.optimizer = "sgd", .loss = "mse"});
   model.fit(x, y, {.batch_size = 16, .epochs = 3, .verbose = 0});

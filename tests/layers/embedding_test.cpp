@@ -116,15 +116,15 @@ TEST(Embedding, ArgumentErrorsAndConfig) {
   expect_invalid([] { Embedding(3, 0); }, {"output_dim"});
   expect_invalid([] { Embedding(3, 2, {.embeddings_initializer = "nope"}); }, {"nope"});
   Embedding layer(100, 8,
-                  {.init = "normal",
-                   .W_regularizer = regularizers::L1L2{0.01, 0.0},
+                  {.embeddings_initializer = "normal",
+                   .embeddings_regularizer = regularizers::L1L2{0.01, 0.0},
                    .mask_zero = true,
                    .input_length = 12,
                    .name = "words"});
   auto config = layer.get_config();
   EXPECT_EQ(config["input_dim"], 100);
   EXPECT_EQ(config["output_dim"], 8);
-  EXPECT_EQ(config["embeddings_initializer"]["class_name"], "normal");
+  EXPECT_EQ(config["embeddings_initializer"]["class_name"], "RandomNormal");
   EXPECT_EQ(config["embeddings_regularizer"]["class_name"], "L1L2");
   EXPECT_EQ(config["mask_zero"], true);
   EXPECT_EQ(config["input_length"], 12);

@@ -80,11 +80,12 @@ TEST(Pooling, ShapesOf1DAnd3DAndChannelsFirst) {
   EXPECT_EQ(
       MaxPooling2D({2, 2}, {.data_format = "channels_first"}).compute_output_shape({-1, 3, 8, 6}),
       (Shape{-1, 3, 4, 3}));
-  // Keras 1 spellings.
-  EXPECT_EQ(MaxPooling1D({.pool_length = 3, .stride = 1}).compute_output_shape({-1, 9, 4}),
+  // Keras 1 spellings, in configs (the C++ options hold Keras 2's names).
+  EXPECT_EQ(pooling_from_config("MaxPooling1D", {{"pool_length", 3}, {"stride", 1}})
+                ->compute_output_shape({-1, 9, 4}),
             (Shape{-1, 7, 4}));
-  EXPECT_EQ(MaxPooling2D({2, 2}, {.border_mode = "same", .dim_ordering = "th"})
-                .compute_output_shape({-1, 3, 5, 5}),
+  EXPECT_EQ(pooling_from_config("MaxPooling2D", {{"border_mode", "same"}, {"dim_ordering", "th"}})
+                ->compute_output_shape({-1, 3, 5, 5}),
             (Shape{-1, 3, 3, 3}));
 }
 

@@ -25,9 +25,9 @@ std::vector<std::string> capture(const Model& model, int line_length = 0,
 TEST(Summary, SeedModelMatchesKeras224) {
   backend::clear_session();
   Sequential model;
-  model.add(Dense({.output_dim = 64, .input_dim = 100}));
+  model.add(Dense({.units = 64, .input_dim = 100}));
   model.add(Activation("relu"));
-  model.add(Dense({.output_dim = 10}));
+  model.add(Dense({.units = 10}));
   model.add(Activation("softmax"));
   std::vector<std::string> lines = capture(model);
   // keras-semantics.md 3b (Keras 2.2.4, print_summary of this model).

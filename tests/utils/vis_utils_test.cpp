@@ -16,9 +16,9 @@ namespace {
 std::shared_ptr<Sequential> seed_model() {
   backend::clear_session();
   auto model = std::make_shared<Sequential>();
-  model->add(Dense({.output_dim = 64, .input_dim = 100}));
+  model->add(Dense({.units = 64, .input_dim = 100}));
   model->add(Activation("relu"));
-  model->add(Dense({.output_dim = 10}));
+  model->add(Dense({.units = 10}));
   return model;
 }
 

@@ -1,5 +1,6 @@
 // Keras's advanced activation layers (keras/layers/advanced_activations.py, 2.2.4): LeakyReLU,
-// PReLU, ELU, ThresholdedReLU.
+// PReLU, ELU, ThresholdedReLU, Softmax, ReLU. Each options struct's `arguments` is its schema
+// (keras/layers/schema.h).
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
@@ -17,6 +19,11 @@ struct LeakyReLUOptions {
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("alpha", &LeakyReLUOptions::alpha);
+  }
 };
 
 // x for x >= 0, alpha * x below.
@@ -30,12 +37,11 @@ class LeakyReLU : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  double alpha_;
+  LeakyReLUOptions options_;
 };
 
 struct PReLUOptions {
   std::string alpha_initializer = "zeros";
-  std::string init{};  // Keras 1 name of alpha_initializer
   regularizers::Regularizer alpha_regularizer{};
   constraints::Constraint alpha_constraint{};
   std::vector<int> shared_axes{};  // 1-based axes along which alpha is shared
@@ -44,6 +50,16 @@ struct PReLUOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = PReLUOptions;
+    s.arg("alpha_initializer", &O::alpha_initializer,
+          {.kind = schema::ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("alpha_regularizer", &O::alpha_regularizer);
+    s.arg("alpha_constraint", &O::alpha_constraint);
+    s.arg("shared_axes", &O::shared_axes);
+  }
 };
 
 // relu(x) - alpha * relu(-x), with a learned alpha per feature (shape input_shape[1:], 1 on the
@@ -59,10 +75,7 @@ class PReLU : public Layer {
   const SymbolicTensor& alpha() const { return alpha_; }
 
  private:
-  std::string alpha_initializer_;
-  regularizers::Regularizer alpha_regularizer_;
-  constraints::Constraint alpha_constraint_;
-  std::vector<int> shared_axes_;
+  PReLUOptions options_;
   SymbolicTensor alpha_;
 };
 
@@ -71,6 +84,11 @@ struct ELUOptions {
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("alpha", &ELUOptions::alpha);
+  }
 };
 
 // x for x > 0, alpha * (exp(x) - 1) below.
@@ -84,7 +102,7 @@ class ELU : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  double alpha_;
+  ELUOptions options_;
 };
 
 struct ThresholdedReLUOptions {
@@ -92,6 +110,11 @@ struct ThresholdedReLUOptions {
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("theta", &ThresholdedReLUOptions::theta);
+  }
 };
 
 // x for x > theta, 0 otherwise.
@@ -105,7 +128,62 @@ class ThresholdedReLU : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  double theta_;
+  ThresholdedReLUOptions options_;
+};
+
+struct SoftmaxOptions {
+  int axis = -1;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("axis", &SoftmaxOptions::axis);
+  }
+};
+
+// The softmax over `axis`, as Keras 2.2.4's activations.softmax (on 2-D inputs, the last axis).
+class Softmax : public Layer {
+ public:
+  explicit Softmax(SoftmaxOptions options = {});
+  std::string class_name() const override { return "Softmax"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+
+ private:
+  SoftmaxOptions options_;
+};
+
+struct ReLUOptions {
+  std::optional<double> max_value{};
+  double negative_slope = 0.0;
+  double threshold = 0.0;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("max_value", &ReLUOptions::max_value);
+    s.arg("negative_slope", &ReLUOptions::negative_slope);
+    s.arg("threshold", &ReLUOptions::threshold);
+  }
+};
+
+// Keras 2.2.4's ReLU: x above `threshold` (clipped to [0, max_value]), negative_slope *
+// (x - threshold) at or below it.
+class ReLU : public Layer {
+ public:
+  explicit ReLU(ReLUOptions options = {});
+  std::string class_name() const override { return "ReLU"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+
+ private:
+  ReLUOptions options_;
 };
 
 }  // namespace keras::layers

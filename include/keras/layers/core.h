@@ -12,6 +12,7 @@
 #include "keras/activations.h"
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
@@ -31,31 +32,42 @@ struct ActivationArg {
 };
 
 // Fields follow Keras's argument order, so C++20 designated initialisers read like Keras calls:
-//   Dense({.output_dim = 64, .input_dim = 100})   or   Dense(32, {.activation = "relu"}).
+//   Dense({.units = 64, .input_dim = 100})   or   Dense(32, {.activation = "relu"}).
+// `arguments` is the schema (keras/layers/schema.h): Keras 2 names, Keras 1 spellings.
 struct DenseOptions {
   std::int64_t units = 0;
-  std::int64_t output_dim = 0;  // Keras 1 name of units
   ActivationArg activation{};
   bool use_bias = true;
-  std::optional<bool> bias{};  // Keras 1 name of use_bias
   std::string kernel_initializer = "glorot_uniform";
-  std::string init{};  // Keras 1 name of kernel_initializer
   std::string bias_initializer = "zeros";
   regularizers::Regularizer kernel_regularizer{};
-  regularizers::Regularizer W_regularizer{};  // Keras 1 name of kernel_regularizer
   regularizers::Regularizer bias_regularizer{};
-  regularizers::Regularizer b_regularizer{};  // Keras 1 name of bias_regularizer
   regularizers::Regularizer activity_regularizer{};
   constraints::Constraint kernel_constraint{};
-  constraints::Constraint W_constraint{};  // Keras 1 name of kernel_constraint
   constraints::Constraint bias_constraint{};
-  constraints::Constraint b_constraint{};  // Keras 1 name of bias_constraint
   std::optional<std::int64_t> input_dim{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial [kernel, bias]
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using schema::ArgKind;
+    using O = DenseOptions;
+    s.arg("units", &O::units, {.required = true, .keras1 = {{"output_dim"}}});
+    s.arg("activation", &O::activation);
+    s.arg("use_bias", &O::use_bias, {.keras1 = {{"bias"}}});
+    s.arg("kernel_initializer", &O::kernel_initializer,
+          {.kind = ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("bias_initializer", &O::bias_initializer, {.kind = ArgKind::initializer});
+    s.arg("kernel_regularizer", &O::kernel_regularizer, {.keras1 = {{"W_regularizer"}}});
+    s.arg("bias_regularizer", &O::bias_regularizer, {.keras1 = {{"b_regularizer"}}});
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("kernel_constraint", &O::kernel_constraint, {.keras1 = {{"W_constraint"}}});
+    s.arg("bias_constraint", &O::bias_constraint, {.keras1 = {{"b_constraint"}}});
+  }
 };
 
 class Dense : public Layer {
@@ -70,30 +82,31 @@ class Dense : public Layer {
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
 
-  std::int64_t units() const { return units_; }
+  std::int64_t units() const { return options_.units; }
   const SymbolicTensor& kernel() const { return kernel_; }
   const SymbolicTensor& bias() const { return bias_; }
 
  private:
-  std::int64_t units_;
-  ActivationArg activation_;
+  DenseOptions options_;
   activations::ActivationFunction activation_fn_;
-  bool use_bias_;
-  std::string kernel_initializer_, bias_initializer_;
-  std::optional<std::int64_t> input_dim_;
-  regularizers::Regularizer kernel_regularizer_, bias_regularizer_, activity_regularizer_;
-  constraints::Constraint kernel_constraint_, bias_constraint_;
   SymbolicTensor kernel_, bias_;
 };
 
 struct ActivationOptions {
+  ActivationArg activation{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("activation", &ActivationOptions::activation, {.required = true});
+  }
 };
 
 class Activation : public Layer {
  public:
+  explicit Activation(ActivationOptions options);
   explicit Activation(ActivationArg activation, ActivationOptions options = {});
   std::string class_name() const override { return "Activation"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
@@ -101,53 +114,72 @@ class Activation : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  ActivationArg activation_;
+  ActivationOptions options_;
   activations::ActivationFunction activation_fn_;
 };
 
 struct DropoutOptions {
+  double rate = 0.0;
+  // Keras's noise_shape; keras.cpp's dropout draws one mask value per input element, so only
+  // the unset value is taken.
+  std::optional<Shape> noise_shape{};
   std::optional<std::uint64_t> seed{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("rate", &DropoutOptions::rate, {.required = true, .keras1 = {{"p"}}});
+    s.arg("noise_shape", &DropoutOptions::noise_shape);
+    s.arg("seed", &DropoutOptions::seed);
+  }
 };
 
 // Drops a fraction `rate` (Keras 1: `p`) of its inputs while training, scaling the rest by
 // 1 / (1 - rate); the identity at inference.
 class Dropout : public Layer {
  public:
+  explicit Dropout(DropoutOptions options);
   explicit Dropout(double rate, DropoutOptions options = {});
   std::string class_name() const override { return "Dropout"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
-  double rate() const { return rate_; }
+  double rate() const { return options_.rate; }
 
  private:
-  double rate_;
-  std::optional<std::uint64_t> seed_;
+  DropoutOptions options_;
 };
 
 struct MaskingOptions {
+  double mask_value = 0.0;
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("mask_value", &MaskingOptions::mask_value);
+  }
 };
 
 // Masks the timesteps whose features all equal mask_value: later layers that support masking skip
 // them, and losses and metrics ignore them. The masked timesteps' features become zero.
 class Masking : public Layer {
  public:
+  explicit Masking(MaskingOptions options);
   explicit Masking(double mask_value = 0.0, MaskingOptions options = {});
   std::string class_name() const override { return "Masking"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override;
   nlohmann::json get_config() const override;
-  double mask_value() const { return mask_value_; }
+  static LayerPtr from_config(const nlohmann::json& config);
+  double mask_value() const { return options_.mask_value; }
 
  private:
-  double mask_value_;
+  MaskingOptions options_;
 };
 
 struct FlattenOptions {
@@ -155,6 +187,12 @@ struct FlattenOptions {
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("data_format", &FlattenOptions::data_format,
+          {.kind = schema::ArgKind::data_format, .keras1 = {schema::dim_ordering()}});
+  }
 };
 
 // (batch, d1, d2, ...) -> (batch, d1 * d2 * ...); channels_first moves the channel axis last first,
@@ -169,39 +207,53 @@ class Flatten : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::string data_format_;
+  FlattenOptions options_;
 };
 
 struct ReshapeOptions {
+  Shape target_shape{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("target_shape", &ReshapeOptions::target_shape, {.required = true});
+  }
 };
 
 // Reshapes every sample to `target_shape` (without the batch axis; one -1 is inferred).
 class Reshape : public Layer {
  public:
+  explicit Reshape(ReshapeOptions options);
   explicit Reshape(Shape target_shape, ReshapeOptions options = {});
   std::string class_name() const override { return "Reshape"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
-  const Shape& target_shape() const { return target_shape_; }
+  const Shape& target_shape() const { return options_.target_shape; }
 
  private:
-  Shape target_shape_;
+  ReshapeOptions options_;
 };
 
 struct PermuteOptions {
+  std::vector<int> dims{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("dims", &PermuteOptions::dims, {.required = true});
+  }
 };
 
 // Permutes the non-batch axes; `dims` are 1-based, as Keras: Permute({2, 1}) swaps axes 1 and 2.
 class Permute : public Layer {
  public:
+  explicit Permute(PermuteOptions options);
   explicit Permute(std::vector<int> dims, PermuteOptions options = {});
   std::string class_name() const override { return "Permute"; }
   void build(const Shape& input_shape) override;
@@ -211,18 +263,25 @@ class Permute : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::vector<int> dims_;
+  PermuteOptions options_;
 };
 
 struct RepeatVectorOptions {
+  std::int64_t n = 0;
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("n", &RepeatVectorOptions::n, {.required = true});
+  }
 };
 
 // (batch, features) -> (batch, n, features).
 class RepeatVector : public Layer {
  public:
+  explicit RepeatVector(RepeatVectorOptions options);
   explicit RepeatVector(std::int64_t n, RepeatVectorOptions options = {});
   std::string class_name() const override { return "RepeatVector"; }
   void build(const Shape& input_shape) override;
@@ -232,7 +291,7 @@ class RepeatVector : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::int64_t n_;
+  RepeatVectorOptions options_;
 };
 
 using LambdaFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
@@ -272,6 +331,12 @@ struct ActivityRegularizationOptions {
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("l1", &ActivityRegularizationOptions::l1);
+    s.arg("l2", &ActivityRegularizationOptions::l2);
+  }
 };
 
 // The identity, adding sum(l1 |x|) + sum(l2 x^2) of its output to the model's loss.
@@ -284,7 +349,7 @@ class ActivityRegularization : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  regularizers::L1L2 penalty_;
+  ActivityRegularizationOptions options_;
 };
 
 struct HighwayOptions {
@@ -303,6 +368,21 @@ struct HighwayOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = HighwayOptions;
+    s.arg("init", &O::init, {.kind = schema::ArgKind::initializer});
+    s.arg("transform_bias", &O::transform_bias);
+    s.arg("activation", &O::activation);
+    s.arg("W_regularizer", &O::W_regularizer);
+    s.arg("b_regularizer", &O::b_regularizer);
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("W_constraint", &O::W_constraint);
+    s.arg("b_constraint", &O::b_constraint);
+    s.arg("bias", &O::bias);
+    s.arg("input_dim", &O::input_dim);
+  }
 };
 
 // Keras 1's Highway: t = sigmoid(x W_carry + b_carry), y = t * activation(x W + b) + (1 - t) * x.
@@ -317,14 +397,8 @@ class Highway : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::string init_;
-  double transform_bias_;
-  ActivationArg activation_;
+  HighwayOptions options_;
   activations::ActivationFunction activation_fn_;
-  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
-  constraints::Constraint W_constraint_, b_constraint_;
-  bool bias_;
-  std::optional<std::int64_t> input_dim_;
   SymbolicTensor W_, b_, W_carry_, b_carry_;
 };
 
@@ -344,6 +418,21 @@ struct MaxoutDenseOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = MaxoutDenseOptions;
+    s.arg("output_dim", &O::output_dim, {.required = true});
+    s.arg("nb_feature", &O::nb_feature);
+    s.arg("init", &O::init, {.kind = schema::ArgKind::initializer});
+    s.arg("W_regularizer", &O::W_regularizer);
+    s.arg("b_regularizer", &O::b_regularizer);
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("W_constraint", &O::W_constraint);
+    s.arg("b_constraint", &O::b_constraint);
+    s.arg("bias", &O::bias);
+    s.arg("input_dim", &O::input_dim);
+  }
 };
 
 // Keras 1's MaxoutDense: the maximum over nb_feature dense projections,
@@ -360,12 +449,7 @@ class MaxoutDense : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::int64_t output_dim_, nb_feature_;
-  std::string init_;
-  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
-  constraints::Constraint W_constraint_, b_constraint_;
-  bool bias_;
-  std::optional<std::int64_t> input_dim_;
+  MaxoutDenseOptions options_;
   SymbolicTensor W_, b_;
 };
 
@@ -386,6 +470,22 @@ struct TimeDistributedDenseOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = TimeDistributedDenseOptions;
+    s.arg("output_dim", &O::output_dim, {.required = true});
+    s.arg("init", &O::init, {.kind = schema::ArgKind::initializer});
+    s.arg("activation", &O::activation);
+    s.arg("W_regularizer", &O::W_regularizer);
+    s.arg("b_regularizer", &O::b_regularizer);
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("W_constraint", &O::W_constraint);
+    s.arg("b_constraint", &O::b_constraint);
+    s.arg("bias", &O::bias);
+    s.arg("input_dim", &O::input_dim);
+    s.arg("input_length", &O::input_length);
+  }
 };
 
 // Keras 1's TimeDistributedDense: the same Dense (W (input_dim, output_dim), b) applied to every
@@ -402,14 +502,8 @@ class TimeDistributedDense : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  std::int64_t output_dim_;
-  std::string init_;
-  ActivationArg activation_;
+  TimeDistributedDenseOptions options_;
   activations::ActivationFunction activation_fn_;
-  regularizers::Regularizer W_regularizer_, b_regularizer_, activity_regularizer_;
-  constraints::Constraint W_constraint_, b_constraint_;
-  bool bias_;
-  std::optional<std::int64_t> input_dim_, input_length_;
   SymbolicTensor W_, b_;
 };
 

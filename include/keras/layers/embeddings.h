@@ -8,30 +8,46 @@
 
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
 
-// Embedding(1000, 64, {.input_length = 10}). Keras 2.2.4's argument order; Keras 1's names
-// (init, W_regularizer, W_constraint) beside their Keras 2 twins. input_dim is the vocabulary
-// size, not an input shape: the input shape is (input_length,), or (None,) without it.
+// Embedding(1000, 64, {.input_length = 10}). Keras 2.2.4's arguments, in order; `arguments` is
+// the schema (Keras 1: init, W_regularizer, W_constraint). input_dim is the vocabulary size, not
+// an input shape: the input shape is (input_length,), or (None,) without it.
 struct EmbeddingOptions {
   std::int64_t input_dim = 0;
   std::int64_t output_dim = 0;
   std::string embeddings_initializer = "uniform";  // Keras's RandomUniform(-0.05, 0.05)
-  std::string init{};                              // Keras 1 name of embeddings_initializer
   regularizers::Regularizer embeddings_regularizer{};
-  regularizers::Regularizer W_regularizer{};  // Keras 1 name of embeddings_regularizer
   regularizers::Regularizer activity_regularizer{};
   constraints::Constraint embeddings_constraint{};
-  constraints::Constraint W_constraint{};  // Keras 1 name of embeddings_constraint
-  bool mask_zero = false;                  // index 0 is padding: the output carries a mask
+  bool mask_zero = false;  // index 0 is padding: the output carries a mask
   std::optional<std::int64_t> input_length{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial [embeddings], e.g. pretrained word vectors
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = EmbeddingOptions;
+    s.arg("input_dim", &O::input_dim, {.required = true});
+    s.arg("output_dim", &O::output_dim, {.required = true});
+    s.arg("embeddings_initializer", &O::embeddings_initializer,
+          {.kind = schema::ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("embeddings_regularizer", &O::embeddings_regularizer, {.keras1 = {{"W_regularizer"}}});
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("embeddings_constraint", &O::embeddings_constraint, {.keras1 = {{"W_constraint"}}});
+    s.arg("mask_zero", &O::mask_zero);
+    s.arg("input_length", &O::input_length);
+    s.keras1_dropped({"dropout", nullptr,
+                      "The `dropout` argument is no longer support in `Embedding`. You can apply "
+                      "a `keras.layers.SpatialDropout1D` layer right after the `Embedding` layer "
+                      "to get the same behavior."});
+  }
 };
 
 class Embedding : public Layer {
@@ -52,12 +68,7 @@ class Embedding : public Layer {
   const SymbolicTensor& embeddings() const { return embeddings_; }
 
  private:
-  std::int64_t input_dim_, output_dim_;
-  std::string embeddings_initializer_;
-  regularizers::Regularizer embeddings_regularizer_, activity_regularizer_;
-  constraints::Constraint embeddings_constraint_;
-  bool mask_zero_;
-  std::optional<std::int64_t> input_length_;
+  EmbeddingOptions options_;
   SymbolicTensor embeddings_;
 };
 

@@ -6,18 +6,26 @@
 #include <string>
 
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 
 namespace keras::layers {
 
 struct GaussianNoiseOptions {
+  double stddev = 0.0;
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("stddev", &GaussianNoiseOptions::stddev, {.required = true, .keras1 = {{"sigma"}}});
+  }
 };
 
 // Adds N(0, stddev) noise while training.
 class GaussianNoise : public Layer {
  public:
+  explicit GaussianNoise(GaussianNoiseOptions options);
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
   std::string class_name() const override { return "GaussianNoise"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
@@ -25,18 +33,25 @@ class GaussianNoise : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  double stddev_;
+  GaussianNoiseOptions options_;
 };
 
 struct GaussianDropoutOptions {
+  double rate = 0.0;
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("rate", &GaussianDropoutOptions::rate, {.required = true, .keras1 = {{"p"}}});
+  }
 };
 
 // Multiplies by N(1, sqrt(rate / (1 - rate))) noise while training. `rate` is Keras 1's `p`.
 class GaussianDropout : public Layer {
  public:
+  explicit GaussianDropout(GaussianDropoutOptions options);
   explicit GaussianDropout(double rate, GaussianDropoutOptions options = {});
   std::string class_name() const override { return "GaussianDropout"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
@@ -44,7 +59,7 @@ class GaussianDropout : public Layer {
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  double rate_;
+  GaussianDropoutOptions options_;
 };
 
 }  // namespace keras::layers

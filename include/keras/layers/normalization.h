@@ -8,11 +8,13 @@
 
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
 
-// Keras 2.2.4's arguments, in order; Keras 1's `mode` (0 only) and `beta_init` / `gamma_init`.
+// Keras 2.2.4's arguments, in order; `arguments` is the schema (Keras 1: beta_init,
+// gamma_init, and mode 0 only).
 struct BatchNormalizationOptions {
   int axis = -1;
   double momentum = 0.99;
@@ -20,9 +22,7 @@ struct BatchNormalizationOptions {
   bool center = true;
   bool scale = true;
   std::string beta_initializer = "zeros";
-  std::string beta_init{};  // Keras 1 name of beta_initializer
   std::string gamma_initializer = "ones";
-  std::string gamma_init{};  // Keras 1 name of gamma_initializer
   std::string moving_mean_initializer = "zeros";
   std::string moving_variance_initializer = "ones";
   regularizers::Regularizer beta_regularizer{};
@@ -34,6 +34,31 @@ struct BatchNormalizationOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = BatchNormalizationOptions;
+    using schema::ArgKind;
+    s.arg("axis", &O::axis);
+    s.arg("momentum", &O::momentum);
+    s.arg("epsilon", &O::epsilon);
+    s.arg("center", &O::center);
+    s.arg("scale", &O::scale);
+    s.arg("beta_initializer", &O::beta_initializer,
+          {.kind = ArgKind::initializer, .keras1 = {{"beta_init"}}});
+    s.arg("gamma_initializer", &O::gamma_initializer,
+          {.kind = ArgKind::initializer, .keras1 = {{"gamma_init"}}});
+    s.arg("moving_mean_initializer", &O::moving_mean_initializer, {.kind = ArgKind::initializer});
+    s.arg("moving_variance_initializer", &O::moving_variance_initializer,
+          {.kind = ArgKind::initializer});
+    s.arg("beta_regularizer", &O::beta_regularizer);
+    s.arg("gamma_regularizer", &O::gamma_regularizer);
+    s.arg("beta_constraint", &O::beta_constraint);
+    s.arg("gamma_constraint", &O::gamma_constraint);
+    s.keras1_dropped({"mode", 0,
+                      "The `mode` argument of `BatchNormalization` no longer exists. `mode=1` "
+                      "and `mode=2` are no longer supported."});
+  }
 };
 
 // Training: normalizes with the batch's mean and (biased) variance over every axis but `axis`,
@@ -56,13 +81,7 @@ class BatchNormalization : public Layer {
   const SymbolicTensor& moving_variance() const { return moving_variance_; }
 
  private:
-  int axis_;
-  double momentum_, epsilon_;
-  bool center_, scale_;
-  std::string beta_initializer_, gamma_initializer_, moving_mean_initializer_,
-      moving_variance_initializer_;
-  regularizers::Regularizer beta_regularizer_, gamma_regularizer_;
-  constraints::Constraint beta_constraint_, gamma_constraint_;
+  BatchNormalizationOptions options_;
   SymbolicTensor gamma_, beta_, moving_mean_, moving_variance_;
 };
 

@@ -6,13 +6,7 @@ _engine_init = Layer.__init__
 
 def _layer_init(self, **kwargs):
     """Layer.__init__(**kwargs) for layers written in Python: takes the keywords every Keras
-    layer takes (name, input_shape, batch_input_shape, input_dim, trainable, dtype)."""
-    dtype = kwargs.pop('dtype', None)
-    if dtype is not None:
-        from ..backend import floatx
-        if str(dtype) != floatx():
-            raise ValueError('Layer ' + type(self).__name__ + ': layers compute in floatx() (' +
-                             floatx() + '), got dtype=' + str(dtype))
+    layer takes (name, input_shape, batch_input_shape, input_dim, trainable, dtype, ...)."""
     _engine_init(self, type(self).__name__, **kwargs)
 
 
@@ -41,6 +35,13 @@ from .normalization import *  # noqa: F401,F403
 from .merge import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403
 from .._keras_cpp.layers import Input, InputLayer  # noqa: F401
+
+from ._signature import keras_signature as _keras_signature  # noqa: E402
+
+# inspect.signature, help() and IDEs show each layer's Keras arguments.
+for _cls in vars(_layers_module).values():
+    if isinstance(_cls, type) and '_arguments' in vars(_cls):
+        _cls.__signature__ = _keras_signature(_cls._arguments)
 
 _input_layer_init = InputLayer.__init__
 

@@ -1,33 +1,21 @@
 """keras.layers.pooling: Max/AveragePooling1D/2D/3D (Keras 1's pool_length, stride, border_mode,
 dim_ordering too) and GlobalMax/AveragePooling1D/2D/3D."""
+import functools
+
 from .._keras_cpp import layers as _layers
+from ._signature import family_class
 
 
-def _pooling_class(name, default):
-    def __init__(self, pool_size=None, strides=None, padding=None, data_format=None, **kwargs):
-        _layers._Pooling.__init__(self, name, pool_size, strides, padding, data_format,
-                                  **kwargs)
-
-    doc = '%s(pool_size=%r, strides=None, padding=\'valid\', data_format=None)' % (name, default)
-    __init__.__doc__ = doc
-    return type(name, (_layers._Pooling,), {'__init__': __init__, '__doc__': doc})
+_pooling_class = functools.partial(family_class, _layers._Pooling)
+_global_pooling_class = functools.partial(family_class, _layers._GlobalPooling)
 
 
-def _global_pooling_class(name):
-    def __init__(self, data_format=None, **kwargs):
-        _layers._GlobalPooling.__init__(self, name, data_format, **kwargs)
-
-    doc = '%s(data_format=None)' % name
-    __init__.__doc__ = doc
-    return type(name, (_layers._GlobalPooling,), {'__init__': __init__, '__doc__': doc})
-
-
-MaxPooling1D = _pooling_class('MaxPooling1D', 2)
-MaxPooling2D = _pooling_class('MaxPooling2D', (2, 2))
-MaxPooling3D = _pooling_class('MaxPooling3D', (2, 2, 2))
-AveragePooling1D = _pooling_class('AveragePooling1D', 2)
-AveragePooling2D = _pooling_class('AveragePooling2D', (2, 2))
-AveragePooling3D = _pooling_class('AveragePooling3D', (2, 2, 2))
+MaxPooling1D = _pooling_class('MaxPooling1D')
+MaxPooling2D = _pooling_class('MaxPooling2D')
+MaxPooling3D = _pooling_class('MaxPooling3D')
+AveragePooling1D = _pooling_class('AveragePooling1D')
+AveragePooling2D = _pooling_class('AveragePooling2D')
+AveragePooling3D = _pooling_class('AveragePooling3D')
 GlobalMaxPooling1D = _global_pooling_class('GlobalMaxPooling1D')
 GlobalMaxPooling2D = _global_pooling_class('GlobalMaxPooling2D')
 GlobalMaxPooling3D = _global_pooling_class('GlobalMaxPooling3D')

@@ -1,34 +1,31 @@
+#include <utility>
+
 #include "keras/layers/advanced_activations.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
-ELU::ELU(ELUOptions options) : Layer("ELU", layer_arguments(options)), alpha_(options.alpha) {
+ELU::ELU(ELUOptions options)
+    : Layer("ELU", layer_arguments(options)), options_(std::move(options)) {
   supports_masking_ = true;
 }
 
 ELU::ELU(double alpha, ELUOptions options)
     : ELU([&] {
         options.alpha = alpha;
-        return options;
+        return std::move(options);
       }()) {}
 
 SymbolicTensor ELU::call(const SymbolicTensor& inputs) {
-  return K::elu(inputs, alpha_);
+  return K::elu(inputs, options_.alpha);
 }
 
 nlohmann::json ELU::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["alpha"] = alpha_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr ELU::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "ELU");
-  ELUOptions o;
-  r.common(o);
-  o.alpha = r.number("alpha", 1.0);
-  return r.done(std::make_shared<ELU>(o));
+  return detail::layer_from_config<ELU, ELUOptions>(config, "ELU");
 }
 
 }  // namespace keras::layers

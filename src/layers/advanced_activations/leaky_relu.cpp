@@ -1,35 +1,31 @@
+#include <utility>
+
 #include "keras/layers/advanced_activations.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 LeakyReLU::LeakyReLU(LeakyReLUOptions options)
-    : Layer("LeakyReLU", layer_arguments(options)), alpha_(options.alpha) {
+    : Layer("LeakyReLU", layer_arguments(options)), options_(std::move(options)) {
   supports_masking_ = true;
 }
 
 LeakyReLU::LeakyReLU(double alpha, LeakyReLUOptions options)
     : LeakyReLU([&] {
         options.alpha = alpha;
-        return options;
+        return std::move(options);
       }()) {}
 
 SymbolicTensor LeakyReLU::call(const SymbolicTensor& inputs) {
-  return K::relu(inputs, alpha_);
+  return K::relu(inputs, options_.alpha);
 }
 
 nlohmann::json LeakyReLU::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["alpha"] = alpha_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr LeakyReLU::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "LeakyReLU");
-  LeakyReLUOptions o;
-  r.common(o);
-  o.alpha = r.number("alpha", 0.3);
-  return r.done(std::make_shared<LeakyReLU>(o));
+  return detail::layer_from_config<LeakyReLU, LeakyReLUOptions>(config, "LeakyReLU");
 }
 
 }  // namespace keras::layers

@@ -1,19 +1,16 @@
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/advanced_activations.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
-PReLU::PReLU(PReLUOptions o)
-    : Layer("PReLU", layer_arguments(o)),
-      alpha_initializer_(o.init.empty() ? o.alpha_initializer : o.init),
-      alpha_regularizer_(o.alpha_regularizer),
-      alpha_constraint_(o.alpha_constraint),
-      shared_axes_(o.shared_axes) {
+PReLU::PReLU(PReLUOptions o) : Layer("PReLU", layer_arguments(o)), options_(std::move(o)) {
+  options_.weights.clear();  // the base holds them until built
   supports_masking_ = true;
-  initializers::get(alpha_initializer_);
-  for (int axis : shared_axes_)
+  initializers::get(options_.alpha_initializer);
+  for (int axis : options_.shared_axes)
     if (axis < 1)
       throw std::invalid_argument("PReLU: `shared_axes` are 1-based non-batch axes, got " +
                                   std::to_string(axis));
@@ -22,7 +19,7 @@ PReLU::PReLU(PReLUOptions o)
 void PReLU::build(const Shape& input_shape) {
   if (input_shape.size() < 2) incompatible_input(input_shape, "expected min_ndim=2");
   Shape param_shape(input_shape.begin() + 1, input_shape.end());
-  for (int axis : shared_axes_) {
+  for (int axis : options_.shared_axes) {
     if (static_cast<std::size_t>(axis) >= input_shape.size())
       incompatible_input(input_shape, "shared axis " + std::to_string(axis) +
                                           " is beyond the input's last axis " +
@@ -32,8 +29,8 @@ void PReLU::build(const Shape& input_shape) {
   for (auto d : param_shape)
     if (d < 0)
       incompatible_input(input_shape, "every non-batch dimension that is not shared must be known");
-  alpha_ = add_weight("alpha", param_shape, initializers::get(alpha_initializer_), true,
-                      alpha_regularizer_.function(), alpha_constraint_.function());
+  alpha_ = add_weight("alpha", param_shape, initializers::get(options_.alpha_initializer), true,
+                      options_.alpha_regularizer.function(), options_.alpha_constraint.function());
 }
 
 SymbolicTensor PReLU::call(const SymbolicTensor& inputs) {
@@ -41,32 +38,11 @@ SymbolicTensor PReLU::call(const SymbolicTensor& inputs) {
 }
 
 nlohmann::json PReLU::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["alpha_initializer"] = initializers::serialize(alpha_initializer_);
-  config["alpha_regularizer"] = alpha_regularizer_.get_config();
-  config["alpha_constraint"] = alpha_constraint_.get_config();
-  config["shared_axes"] =
-      shared_axes_.empty() ? nlohmann::json(nullptr) : nlohmann::json(shared_axes_);
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr PReLU::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "PReLU");
-  PReLUOptions o;
-  r.common(o);
-  o.alpha_initializer = r.initializer("alpha_initializer", r.initializer("init", "zeros"));
-  o.alpha_regularizer = r.regularizer("alpha_regularizer");
-  o.alpha_constraint = r.constraint("alpha_constraint");
-  if (r.has("shared_axes")) {
-    const nlohmann::json& axes = r.require("shared_axes");
-    if (axes.is_number_integer())
-      o.shared_axes = {axes.get<int>()};
-    else
-      o.shared_axes = r.ints("shared_axes");
-  }
-  r.find("shared_axes");
-  r.find("weights");
-  return r.done(std::make_shared<PReLU>(o));
+  return detail::layer_from_config<PReLU, PReLUOptions>(config, "PReLU");
 }
 
 }  // namespace keras::layers

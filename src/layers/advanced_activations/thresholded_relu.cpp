@@ -1,35 +1,32 @@
+#include <utility>
+
 #include "keras/layers/advanced_activations.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 ThresholdedReLU::ThresholdedReLU(ThresholdedReLUOptions options)
-    : Layer("ThresholdedReLU", layer_arguments(options)), theta_(options.theta) {
+    : Layer("ThresholdedReLU", layer_arguments(options)), options_(std::move(options)) {
   supports_masking_ = true;
 }
 
 ThresholdedReLU::ThresholdedReLU(double theta, ThresholdedReLUOptions options)
     : ThresholdedReLU([&] {
         options.theta = theta;
-        return options;
+        return std::move(options);
       }()) {}
 
 SymbolicTensor ThresholdedReLU::call(const SymbolicTensor& inputs) {
-  return inputs * K::greater(inputs, K::constant(theta_, inputs.dtype()));
+  return inputs * K::greater(inputs, K::constant(options_.theta, inputs.dtype()));
 }
 
 nlohmann::json ThresholdedReLU::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["theta"] = theta_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr ThresholdedReLU::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "ThresholdedReLU");
-  ThresholdedReLUOptions o;
-  r.common(o);
-  o.theta = r.number("theta", 1.0);
-  return r.done(std::make_shared<ThresholdedReLU>(o));
+  return detail::layer_from_config<ThresholdedReLU, ThresholdedReLUOptions>(config,
+                                                                            "ThresholdedReLU");
 }
 
 }  // namespace keras::layers

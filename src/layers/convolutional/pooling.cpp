@@ -1,8 +1,10 @@
 // MaxPooling / AveragePooling 1D-3D and their global forms.
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/pooling.h"
 #include "layers/convolutional/conv_util.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
@@ -20,45 +22,44 @@ Pooling make_pooling(int rank, bool max, std::vector<std::int64_t> pool_size, Po
   return Pooling(kPoolingNames[max ? 0 : 1][rank - 1], rank, max ? "max" : "avg", std::move(o));
 }
 
-std::string data_format_of(const std::string& data_format, const std::string& dim_ordering,
-                           int rank) {
-  const std::string& given = data_format.empty() ? dim_ordering : data_format;
-  if (given.empty() && rank == 1) return "channels_last";  // Keras's 1D default
-  return K::normalize_data_format(given);
+std::string data_format_of(const std::string& data_format, int rank) {
+  if (data_format.empty() && rank == 1) return "channels_last";  // Keras's 1D default
+  return K::normalize_data_format(data_format);
 }
 
 }  // namespace
 
 Pooling::Pooling(const std::string& class_name, int rank, const std::string& mode, PoolingOptions o)
-    : Layer(class_name, layer_arguments(o)), class_name_(class_name), mode_(mode), rank_(rank) {
-  std::vector<std::int64_t> pool = o.pool_size;
-  if (pool.empty() && o.pool_length > 0) pool = {o.pool_length};
-  pool_size_ = detail::normalize_tuple(pool, rank, 2, class_name, "pool_size");
-  std::vector<std::int64_t> strides = o.strides;
-  if (strides.empty() && o.stride > 0) strides = {o.stride};
-  strides_ = strides.empty() ? pool_size_
-                             : detail::normalize_tuple(strides, rank, 1, class_name, "strides");
-  padding_ =
-      detail::normalize_padding(o.padding.empty() ? o.border_mode : o.padding, class_name, false);
-  data_format_ = data_format_of(o.data_format, o.dim_ordering, rank);
+    : Layer(class_name, layer_arguments(o)),
+      class_name_(class_name),
+      mode_(mode),
+      rank_(rank),
+      options_(std::move(o)) {
+  options_.pool_size =
+      detail::normalize_tuple(options_.pool_size, rank, 2, class_name, "pool_size");
+  options_.strides = options_.strides.empty() ? options_.pool_size
+                                              : detail::normalize_tuple(options_.strides, rank, 1,
+                                                                        class_name, "strides");
+  options_.padding = detail::normalize_padding(options_.padding, class_name, false);
+  options_.data_format = data_format_of(options_.data_format, rank);
 }
 
 Shape Pooling::compute_output_shape(const Shape& input_shape) const {
   if (static_cast<int>(input_shape.size()) != rank_ + 2)
     incompatible_input(input_shape, "expected ndim=" + std::to_string(rank_ + 2) +
                                         ", found ndim=" + std::to_string(input_shape.size()));
-  const bool first = data_format_ == "channels_first";
+  const bool first = options_.data_format == "channels_first";
   Shape out = input_shape;
   for (int i = 0; i < rank_; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const std::size_t axis = u + (first ? 2 : 1);
-    std::int64_t d =
-        detail::conv_output_length(input_shape[axis], pool_size_[u], padding_, strides_[u]);
+    std::int64_t d = detail::conv_output_length(input_shape[axis], options_.pool_size[u],
+                                                options_.padding, options_.strides[u]);
     if (d == 0 || d < -1)
-      throw std::invalid_argument(name() + ": the pool size " +
-                                  shape_to_string(Shape(pool_size_.begin(), pool_size_.end())) +
-                                  " is larger than the input " + shape_to_string(input_shape) +
-                                  " with padding 'valid'");
+      throw std::invalid_argument(
+          name() + ": the pool size " +
+          shape_to_string(Shape(options_.pool_size.begin(), options_.pool_size.end())) +
+          " is larger than the input " + shape_to_string(input_shape) + " with padding 'valid'");
     out[axis] = d;
   }
   return out;
@@ -66,19 +67,14 @@ Shape Pooling::compute_output_shape(const Shape& input_shape) const {
 
 SymbolicTensor Pooling::call(const SymbolicTensor& inputs) {
   compute_output_shape(inputs.shape());
-  const bool first = data_format_ == "channels_first";
+  const bool first = options_.data_format == "channels_first";
   SymbolicTensor x = first ? K::to_channels_last(inputs) : inputs;
-  SymbolicTensor y = K::pool(x, pool_size_, strides_, padding_, mode_);
+  SymbolicTensor y = K::pool(x, options_.pool_size, options_.strides, options_.padding, mode_);
   return first ? K::to_channels_first(y) : y;
 }
 
 nlohmann::json Pooling::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["pool_size"] = pool_size_;
-  config["padding"] = padding_;
-  config["strides"] = strides_;
-  config["data_format"] = data_format_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 Pooling MaxPooling1D(std::int64_t pool_size, PoolingOptions o) {
@@ -118,21 +114,29 @@ Pooling AveragePooling3D(PoolingOptions o) {
   return make_pooling(3, false, {}, std::move(o));
 }
 
-std::shared_ptr<Layer> pooling_from_config(const std::string& class_name, const nlohmann::json& c) {
+int pooling_rank(const std::string& class_name) {
+  for (const auto& names : {kPoolingNames, kGlobalNames})
+    for (int max = 0; max < 2; ++max)
+      for (int rank = 1; rank <= 3; ++rank)
+        if (class_name == names[max][rank - 1]) return rank;
+  throw std::invalid_argument("Unknown pooling layer: " + class_name);
+}
+
+Pooling pooling_by_name(const std::string& class_name, PoolingOptions o) {
   for (int max = 0; max < 2; ++max)
-    for (int rank = 1; rank <= 3; ++rank) {
-      if (class_name != kPoolingNames[max][rank - 1]) continue;
-      PoolingOptions o;
-      detail::base_options_from_config(c, o);
-      o.pool_size = c.at("pool_size").get<std::vector<std::int64_t>>();
-      if (c.contains("strides") && !c.at("strides").is_null())
-        o.strides = c.at("strides").get<std::vector<std::int64_t>>();
-      if (c.contains("padding")) o.padding = c.at("padding").get<std::string>();
-      if (c.contains("data_format") && !c.at("data_format").is_null())
-        o.data_format = c.at("data_format").get<std::string>();
-      return std::make_shared<Pooling>(make_pooling(rank, max == 0, {}, std::move(o)));
-    }
-  throw std::invalid_argument("pooling_from_config: unknown pooling layer '" + class_name + "'");
+    for (int rank = 1; rank <= 3; ++rank)
+      if (class_name == kPoolingNames[max][rank - 1])
+        return make_pooling(rank, max == 0, {}, std::move(o));
+  throw std::invalid_argument("Unknown pooling layer: " + class_name);
+}
+
+std::shared_ptr<Layer> pooling_from_config(const std::string& class_name, const nlohmann::json& c) {
+  return detail::layer_from_config_with<PoolingOptions>(
+      c, class_name,
+      [&](PoolingOptions o) {
+        return std::make_shared<Pooling>(pooling_by_name(class_name, std::move(o)));
+      },
+      pooling_rank(class_name));
 }
 
 // ---- global pooling ----------------------------------------------------------------------------
@@ -143,26 +147,28 @@ GlobalPooling::GlobalPooling(const std::string& class_name, int rank, const std:
       class_name_(class_name),
       mode_(mode),
       rank_(rank),
-      data_format_(data_format_of(o.data_format, o.dim_ordering, rank)) {}
+      options_(std::move(o)) {
+  options_.data_format = data_format_of(options_.data_format, rank);
+}
 
 Shape GlobalPooling::compute_output_shape(const Shape& input_shape) const {
   if (static_cast<int>(input_shape.size()) != rank_ + 2)
     incompatible_input(input_shape, "expected ndim=" + std::to_string(rank_ + 2) +
                                         ", found ndim=" + std::to_string(input_shape.size()));
-  return {input_shape[0], data_format_ == "channels_first" ? input_shape[1] : input_shape.back()};
+  return {input_shape[0],
+          options_.data_format == "channels_first" ? input_shape[1] : input_shape.back()};
 }
 
 SymbolicTensor GlobalPooling::call(const SymbolicTensor& inputs) {
   compute_output_shape(inputs.shape());
   K::Axes axes;
-  for (int i = 0; i < rank_; ++i) axes.push_back(i + (data_format_ == "channels_first" ? 2 : 1));
+  for (int i = 0; i < rank_; ++i)
+    axes.push_back(i + (options_.data_format == "channels_first" ? 2 : 1));
   return mode_ == "max" ? K::max(inputs, axes) : K::mean(inputs, axes);
 }
 
 nlohmann::json GlobalPooling::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["data_format"] = data_format_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 #define KERAS_GLOBAL_POOLING(NAME, RANK, MODE)             \
@@ -177,19 +183,20 @@ KERAS_GLOBAL_POOLING(GlobalAveragePooling2D, 2, "avg")
 KERAS_GLOBAL_POOLING(GlobalAveragePooling3D, 3, "avg")
 #undef KERAS_GLOBAL_POOLING
 
+GlobalPooling global_pooling_by_name(const std::string& class_name, GlobalPoolingOptions o) {
+  for (int max = 0; max < 2; ++max)
+    for (int rank = 1; rank <= 3; ++rank)
+      if (class_name == kGlobalNames[max][rank - 1])
+        return GlobalPooling(class_name, rank, max == 0 ? "max" : "avg", std::move(o));
+  throw std::invalid_argument("Unknown global pooling layer: " + class_name);
+}
+
 std::shared_ptr<Layer> global_pooling_from_config(const std::string& class_name,
                                                   const nlohmann::json& c) {
-  for (int max = 0; max < 2; ++max)
-    for (int rank = 1; rank <= 3; ++rank) {
-      if (class_name != kGlobalNames[max][rank - 1]) continue;
-      GlobalPoolingOptions o;
-      detail::base_options_from_config(c, o);
-      if (c.contains("data_format") && !c.at("data_format").is_null())
-        o.data_format = c.at("data_format").get<std::string>();
-      return std::make_shared<GlobalPooling>(class_name, rank, max == 0 ? "max" : "avg",
-                                             std::move(o));
-    }
-  throw std::invalid_argument("global_pooling_from_config: unknown layer '" + class_name + "'");
+  return detail::layer_from_config_with<GlobalPoolingOptions>(
+      c, class_name, [&](GlobalPoolingOptions o) {
+        return std::make_shared<GlobalPooling>(global_pooling_by_name(class_name, std::move(o)));
+      });
 }
 
 }  // namespace keras::layers

@@ -1,31 +1,33 @@
+#include <utility>
+
 #include "keras/layers/core.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
-Activation::Activation(ActivationArg activation, ActivationOptions options)
+Activation::Activation(ActivationOptions options)
     : Layer("Activation", layer_arguments(options)),
-      activation_(std::move(activation)),
-      activation_fn_(activation_.resolve()) {
+      options_(std::move(options)),
+      activation_fn_(options_.activation.resolve()) {
   supports_masking_ = true;
 }
+
+Activation::Activation(ActivationArg activation, ActivationOptions options)
+    : Activation([&] {
+        options.activation = std::move(activation);
+        return std::move(options);
+      }()) {}
 
 SymbolicTensor Activation::call(const SymbolicTensor& inputs) {
   return activation_fn_(inputs);
 }
 
 nlohmann::json Activation::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr Activation::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "Activation");
-  ActivationOptions o;
-  r.common(o);
-  auto activation = r.activation<ActivationArg>("activation");
-  return r.done(std::make_shared<Activation>(activation, o));
+  return detail::layer_from_config<Activation, ActivationOptions>(config, "Activation");
 }
 
 }  // namespace keras::layers

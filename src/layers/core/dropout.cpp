@@ -1,40 +1,39 @@
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/core.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
-Dropout::Dropout(double rate, DropoutOptions options)
-    : Layer("Dropout", layer_arguments(options)), rate_(rate), seed_(options.seed) {
+Dropout::Dropout(DropoutOptions options)
+    : Layer("Dropout", layer_arguments(options)), options_(std::move(options)) {
   supports_masking_ = true;
-  if (rate < 0 || rate >= 1)
-    throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " + std::to_string(rate));
+  if (options_.rate < 0 || options_.rate >= 1)
+    throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " +
+                                std::to_string(options_.rate));
+  if (options_.noise_shape)
+    throw std::invalid_argument(
+        "Dropout: keras.cpp draws one mask value per input element; `noise_shape` must be None");
 }
 
+Dropout::Dropout(double rate, DropoutOptions options)
+    : Dropout([&] {
+        options.rate = rate;
+        return std::move(options);
+      }()) {}
+
 SymbolicTensor Dropout::call(const SymbolicTensor& inputs) {
-  if (rate_ == 0) return inputs;
-  return backend::in_train_phase(backend::dropout(inputs, rate_, seed_), inputs);
+  if (options_.rate == 0) return inputs;
+  return backend::in_train_phase(backend::dropout(inputs, options_.rate, options_.seed), inputs);
 }
 
 nlohmann::json Dropout::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["rate"] = rate_;
-  config["noise_shape"] = nullptr;
-  config["seed"] = seed_ ? nlohmann::json(*seed_) : nlohmann::json(nullptr);
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr Dropout::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "Dropout");
-  DropoutOptions o;
-  r.common(o);
-  double rate = r.number("rate", r.number("p", -1.0));
-  if (rate < 0) r.fail("rate", "is required (Keras 1: 'p')");
-  if (r.find("noise_shape")) r.fail("noise_shape", "is not supported by keras.cpp's Dropout");
-  if (r.has("seed")) o.seed = static_cast<std::uint64_t>(r.integer("seed", 0));
-  r.find("seed");
-  return r.done(std::make_shared<Dropout>(rate, o));
+  return detail::layer_from_config<Dropout, DropoutOptions>(config, "Dropout");
 }
 
 }  // namespace keras::layers

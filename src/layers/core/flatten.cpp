@@ -1,19 +1,21 @@
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/core.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 Flatten::Flatten(FlattenOptions options)
-    : Layer("Flatten", layer_arguments(options)),
-      data_format_(options.data_format.empty() ? "channels_last" : options.data_format) {
-  if (data_format_ != "channels_last" && data_format_ != "channels_first")
+    : Layer("Flatten", layer_arguments(options)), options_(std::move(options)) {
+  if (options_.data_format.empty()) options_.data_format = "channels_last";
+  const std::string& data_format = options_.data_format;
+  if (data_format != "channels_last" && data_format != "channels_first")
     throw std::invalid_argument(
         "Flatten: `data_format` must be \"channels_last\" or "
         "\"channels_first\", got \"" +
-        data_format_ + "\"");
+        data_format + "\"");
 }
 
 Shape Flatten::compute_output_shape(const Shape& input_shape) const {
@@ -34,7 +36,7 @@ Shape Flatten::compute_output_shape(const Shape& input_shape) const {
 SymbolicTensor Flatten::call(const SymbolicTensor& inputs) {
   Shape out = compute_output_shape(inputs.shape());
   SymbolicTensor x = inputs;
-  if (data_format_ == "channels_first" && x.ndim() > 2) {
+  if (options_.data_format == "channels_first" && x.ndim() > 2) {
     std::vector<int> pattern{0};
     for (int i = 2; i < x.ndim(); ++i) pattern.push_back(i);
     pattern.push_back(1);
@@ -44,17 +46,11 @@ SymbolicTensor Flatten::call(const SymbolicTensor& inputs) {
 }
 
 nlohmann::json Flatten::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["data_format"] = data_format_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr Flatten::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "Flatten");
-  FlattenOptions o;
-  r.common(o);
-  o.data_format = r.string("data_format", "");
-  return r.done(std::make_shared<Flatten>(o));
+  return detail::layer_from_config<Flatten, FlattenOptions>(config, "Flatten");
 }
 
 }  // namespace keras::layers

@@ -2,7 +2,7 @@
 
 #include "backend/reshape_like.h"
 #include "keras/layers/core.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
@@ -16,21 +16,28 @@ std::string target_to_string(const Shape& shape) {
 }  // namespace
 
 Reshape::Reshape(Shape target_shape, ReshapeOptions options)
-    : Layer("Reshape", layer_arguments(options)), target_shape_(std::move(target_shape)) {
+    : Reshape([&] {
+        options.target_shape = std::move(target_shape);
+        return std::move(options);
+      }()) {}
+
+Reshape::Reshape(ReshapeOptions options)
+    : Layer("Reshape", layer_arguments(options)), options_(std::move(options)) {
+  const Shape& target = options_.target_shape;
   int unknown = 0;
-  for (auto d : target_shape_) {
+  for (auto d : target) {
     if (d == -1) ++unknown;
     if (d == 0 || d < -1)
       throw std::invalid_argument(
           "Reshape: every dimension of `target_shape` must be positive or "
           "-1 (inferred), got " +
-          target_to_string(target_shape_));
+          target_to_string(target));
   }
   if (unknown > 1)
     throw std::invalid_argument(
         "Reshape: can only specify one unknown dimension (-1) in "
         "`target_shape`, got " +
-        target_to_string(target_shape_));
+        target_to_string(target));
 }
 
 Shape Reshape::compute_output_shape(const Shape& input_shape) const {
@@ -40,20 +47,20 @@ Shape Reshape::compute_output_shape(const Shape& input_shape) const {
   std::int64_t input_size = shape_numel(sample);
   std::int64_t known = 1;
   int unknown_at = -1;
-  for (std::size_t i = 0; i < target_shape_.size(); ++i) {
-    if (target_shape_[i] == -1)
+  for (std::size_t i = 0; i < options_.target_shape.size(); ++i) {
+    if (options_.target_shape[i] == -1)
       unknown_at = static_cast<int>(i);
     else
-      known *= target_shape_[i];
+      known *= options_.target_shape[i];
   }
-  Shape target = target_shape_;
+  Shape target = options_.target_shape;
   if (input_size >= 0) {  // Keras leaves -1 (None) when the input size is not known statically
     bool fits = unknown_at >= 0 ? known > 0 && input_size % known == 0 : known == input_size;
     if (!fits)
       throw std::invalid_argument(
           "Reshape (layer " + name() + "): cannot reshape an input of shape " +
           shape_to_string(sample) + " (" + std::to_string(input_size) +
-          " elements per sample) to target_shape " + target_to_string(target_shape_) +
+          " elements per sample) to target_shape " + target_to_string(options_.target_shape) +
           ": the total size of the new array must be unchanged");
     if (unknown_at >= 0) target[static_cast<std::size_t>(unknown_at)] = input_size / known;
   }
@@ -72,23 +79,16 @@ SymbolicTensor Reshape::call(const SymbolicTensor& inputs) {
   std::vector<int> like_axes(out.size(), -1);
   like_axes[0] = 0;
   Shape target{-1};
-  target.insert(target.end(), target_shape_.begin(), target_shape_.end());
+  target.insert(target.end(), options_.target_shape.begin(), options_.target_shape.end());
   return K::reshape_like(inputs, target, inputs, like_axes);
 }
 
 nlohmann::json Reshape::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["target_shape"] = target_shape_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr Reshape::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "Reshape");
-  ReshapeOptions o;
-  r.common(o);
-  std::optional<Shape> target = r.shape("target_shape");
-  if (!target) r.fail("target_shape", "is required");
-  return r.done(std::make_shared<Reshape>(*target, o));
+  return detail::layer_from_config<Reshape, ReshapeOptions>(config, "Reshape");
 }
 
 }  // namespace keras::layers

@@ -1,13 +1,21 @@
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/noise.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 GaussianDropout::GaussianDropout(double rate, GaussianDropoutOptions options)
-    : Layer("GaussianDropout", layer_arguments(options)), rate_(rate) {
+    : GaussianDropout([&] {
+        options.rate = rate;
+        return std::move(options);
+      }()) {}
+
+GaussianDropout::GaussianDropout(GaussianDropoutOptions options)
+    : Layer("GaussianDropout", layer_arguments(options)), options_(std::move(options)) {
+  const double rate = options_.rate;
   supports_masking_ = true;
   if (!(rate >= 0 && rate < 1))
     throw std::invalid_argument("GaussianDropout: `rate` (Keras 1: `p`) must be in [0, 1), got " +
@@ -15,24 +23,18 @@ GaussianDropout::GaussianDropout(double rate, GaussianDropoutOptions options)
 }
 
 SymbolicTensor GaussianDropout::call(const SymbolicTensor& inputs) {
-  if (rate_ == 0) return inputs;
-  double stddev = std::sqrt(rate_ / (1.0 - rate_));
+  if (options_.rate == 0) return inputs;
+  double stddev = std::sqrt(options_.rate / (1.0 - options_.rate));
   return K::in_train_phase(inputs * K::random_normal_like(inputs, 1.0, stddev), inputs);
 }
 
 nlohmann::json GaussianDropout::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["rate"] = rate_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr GaussianDropout::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "GaussianDropout");
-  GaussianDropoutOptions o;
-  r.common(o);
-  double rate = r.number("rate", r.number("p", -1.0));
-  if (rate < 0) r.fail("rate", "is required (Keras 1: 'p')");
-  return r.done(std::make_shared<GaussianDropout>(rate, o));
+  return detail::layer_from_config<GaussianDropout, GaussianDropoutOptions>(config,
+                                                                            "GaussianDropout");
 }
 
 }  // namespace keras::layers

@@ -1,13 +1,21 @@
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/noise.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions options)
-    : Layer("GaussianNoise", layer_arguments(options)), stddev_(stddev) {
+    : GaussianNoise([&] {
+        options.stddev = stddev;
+        return std::move(options);
+      }()) {}
+
+GaussianNoise::GaussianNoise(GaussianNoiseOptions options)
+    : Layer("GaussianNoise", layer_arguments(options)), options_(std::move(options)) {
+  const double stddev = options_.stddev;
   supports_masking_ = true;
   if (!(stddev >= 0) || !std::isfinite(stddev))
     throw std::invalid_argument("GaussianNoise: `stddev` must be a finite number >= 0, got " +
@@ -15,23 +23,16 @@ GaussianNoise::GaussianNoise(double stddev, GaussianNoiseOptions options)
 }
 
 SymbolicTensor GaussianNoise::call(const SymbolicTensor& inputs) {
-  if (stddev_ == 0) return inputs;
-  return K::in_train_phase(inputs + K::random_normal_like(inputs, 0.0, stddev_), inputs);
+  if (options_.stddev == 0) return inputs;
+  return K::in_train_phase(inputs + K::random_normal_like(inputs, 0.0, options_.stddev), inputs);
 }
 
 nlohmann::json GaussianNoise::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["stddev"] = stddev_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 LayerPtr GaussianNoise::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "GaussianNoise");
-  GaussianNoiseOptions o;
-  r.common(o);
-  double stddev = r.number("stddev", r.number("sigma", -1.0));
-  if (stddev < 0) r.fail("stddev", "is required (Keras 1: 'sigma')");
-  return r.done(std::make_shared<GaussianNoise>(stddev, o));
+  return detail::layer_from_config<GaussianNoise, GaussianNoiseOptions>(config, "GaussianNoise");
 }
 
 }  // namespace keras::layers
