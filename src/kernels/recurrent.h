@@ -67,7 +67,7 @@ inline T activate(OpKind op, T x) {
       return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
     }
     case OpKind::kRelu:
-      return x > T(0) ? x : T(0);
+      return x < T(0) ? T(0) : x;  // NaN propagates
     default:
       return x;
   }
