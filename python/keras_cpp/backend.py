@@ -416,7 +416,7 @@ def _getitem(x, key):
     return _backend.reshape(y, target)
 
 
-def _tensor_array(x, dtype=None):
+def _tensor_array(x, dtype=None, copy=None):
     """numpy.asarray(tensor): the value of a variable or constant, else K.eval."""
     value = eval(x)  # noqa: F821 (K.eval, exported above)
     return value if dtype is None else value.astype(dtype)
