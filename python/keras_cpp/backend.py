@@ -4,6 +4,8 @@ Nothing is computed until a `K.function(inputs, outputs, updates)` runs, or `K.e
 Tensors support +, -, *, /, **, unary -, abs(), <, <=, >, >= elementwise, numpy-style indexing
 (`x[:, :1]`, `x[..., 0]`, `x[:, -1, :]`, `x[::2]`, `x[:, None]`) and `numpy.asarray(x)`.
 """
+import builtins as _builtins
+
 import numpy as _np
 
 from ._export import export
@@ -106,6 +108,8 @@ def normalize_data_format(value):
     return normalize(value)
 
 
+# (the builtins any, sum, all, max, min, round, abs and slice are shadowed by K's: use _builtins.)
+
 # ---- shapes known only at run time ------------------------------------------------------------
 
 class _RunTimeDim(object):
@@ -158,7 +162,7 @@ def _like_for(shape_arg, dtype):
     """(static shape, None) for a known shape; (None, a tensor of that shape) when entries of
     K.shape give sizes known only at run time."""
     dims = list(shape_arg) if isinstance(shape_arg, (tuple, list)) else [shape_arg]
-    if not any(isinstance(d, _RunTimeDim) for d in dims):
+    if not _builtins.any(isinstance(d, _RunTimeDim) for d in dims):
         return tuple(int(d) for d in dims), None
     like = None
     for position, d in enumerate(dims):
@@ -286,9 +290,9 @@ def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format
     _, feature_dim, filters = int_shape(kernel)  # noqa: F821
     windows = []
     for i in range(output_row):
-        rows = slice(i * stride_row, i * stride_row + kernel_size[0])
+        rows = _builtins.slice(i * stride_row, i * stride_row + kernel_size[0])
         for j in range(output_col):
-            cols = slice(j * stride_col, j * stride_col + kernel_size[1])
+            cols = _builtins.slice(j * stride_col, j * stride_col + kernel_size[1])
             window = inputs[:, :, rows, cols] if data_format == 'channels_first' else \
                 inputs[:, rows, cols, :]
             windows.append(_backend.reshape(window, (1, -1, feature_dim)))
@@ -357,19 +361,19 @@ def _getitem(x, key):
     """numpy basic indexing: ints (negative from the end), slices with steps, Ellipsis, None."""
     if not isinstance(key, tuple):
         key = (key,)
-    if any(isinstance(k, (Tensor, list, _np.ndarray)) for k in key):
+    if _builtins.any(isinstance(k, (Tensor, list, _np.ndarray)) for k in key):
         raise TypeError('keras_cpp tensors take ints, slices, ... and None as indices (use '
                         'K.gather for index tensors), got %r' % (key,))
-    if sum(k is Ellipsis for k in key) > 1:
+    if _builtins.sum(k is Ellipsis for k in key) > 1:
         raise IndexError('an index can only have a single ellipsis (...)')
-    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    used = _builtins.sum(1 for k in key if k is not None and k is not Ellipsis)
     if used > x.ndim:
         raise IndexError('too many indices for a tensor of rank %d: %r' % (x.ndim, key))
     if Ellipsis not in key:
         key = key + (Ellipsis,)
     expanded = []
     for k in key:
-        expanded.extend([slice(None)] * (x.ndim - used) if k is Ellipsis else [k])
+        expanded.extend([_builtins.slice(None)] * (x.ndim - used) if k is Ellipsis else [k])
     begin, end, step, final_shape = [], [], [], []
     axis = 0
     for k in expanded:
@@ -377,8 +381,8 @@ def _getitem(x, key):
             final_shape.append(1)
             continue
         dim = x.shape[axis]
-        if isinstance(k, slice):
-            if k == slice(None) or (dim is None and k.step in (None, 1) and k.start in (None, 0)
+        if isinstance(k, _builtins.slice):
+            if k == _builtins.slice(None) or (dim is None and k.step in (None, 1) and k.start in (None, 0)
                                     and k.stop is None):
                 begin.append(0), end.append(_END), step.append(1)
                 final_shape.append(dim)
