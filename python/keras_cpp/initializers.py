@@ -1,6 +1,7 @@
-"""Keras's initializers (Keras 1: `initializations`). Calling one gives a numpy array:
+"""Keras's initializers (Keras 1: `initializations`). Calling one on a shape gives a variable
+holding the drawn value, as in Keras (`K.get_value`, `K.eval` and `numpy.asarray` read it):
 
-    RandomNormal(stddev=0.01)((3, 4))
+    K.get_value(RandomNormal(stddev=0.01)((3, 4)))
 
 Layers take initializers by name; an initializer object works when it has its default arguments.
 """
@@ -9,12 +10,17 @@ import re
 from ._keras_cpp import initializers as _initializers
 
 
+def _variable(value):
+    from . import backend
+    return backend.variable(value)
+
+
 class Initializer(object):
     """The base class: __call__(shape, dtype=None) draws a value."""
 
     def __call__(self, shape, dtype=None):
-        return _initializers.draw({'class_name': type(self).__name__,
-                                   'config': self.get_config()}, shape, dtype)
+        return _variable(_initializers.draw({'class_name': type(self).__name__,
+                                             'config': self.get_config()}, shape, dtype))
 
     def get_config(self):
         return {}
@@ -93,8 +99,8 @@ class _Named(VarianceScaling):
         self.name = name
 
     def __call__(self, shape, dtype=None):
-        return _initializers.draw({'class_name': 'VarianceScaling',
-                                   'config': self.get_config()}, shape, dtype)
+        return _variable(_initializers.draw({'class_name': 'VarianceScaling',
+                                             'config': self.get_config()}, shape, dtype))
 
 
 def glorot_uniform(seed=None):

@@ -319,9 +319,13 @@ void bind_backend(py::module_& root) {
   m.def("squeeze", &K::squeeze, py::arg("x"), py::arg("axis"));
   def_unary(m, "flatten", &K::flatten);
   def_unary(m, "batch_flatten", &K::batch_flatten);
-  m.def("slice", &K::slice, py::arg("x"), py::arg("axis"), py::arg("begin"), py::arg("end"));
   m.def("gather", &K::gather, py::arg("reference"), py::arg("indices"));
-  m.def("one_hot", &K::one_hot, py::arg("indices"), py::arg("num_classes"));
+  m.def(
+      "one_hot",
+      [](const SymbolicTensor& indices, std::int64_t num_classes) {
+        return K::one_hot(indices, num_classes);
+      },
+      py::arg("indices"), py::arg("num_classes"));
 
   m.def(
       "relu",
@@ -332,24 +336,10 @@ void bind_backend(py::module_& root) {
   def_unary(m, "sigmoid", &K::sigmoid);
   def_unary(m, "hard_sigmoid", &K::hard_sigmoid);
   def_unary(m, "tanh", &K::tanh);
-  def_unary(m, "softmax", &K::softmax);
   def_unary(m, "softplus", &K::softplus);
   def_unary(m, "softsign", &K::softsign);
   m.def("elu", &K::elu, py::arg("x"), py::arg("alpha") = 1.0);
   m.def("l2_normalize", &K::l2_normalize, py::arg("x"), py::arg("axis") = py::none());
-  m.def(
-      "categorical_crossentropy",
-      [](const SymbolicTensor& target, const SymbolicTensor& output, bool from_logits) {
-        return K::categorical_crossentropy(target, from_logits ? K::softmax(output) : output);
-      },
-      py::arg("target"), py::arg("output"), py::arg("from_logits") = false);
-  m.def(
-      "binary_crossentropy",
-      [](const SymbolicTensor& target, const SymbolicTensor& output, bool from_logits) {
-        return K::binary_crossentropy(target, from_logits ? K::sigmoid(output) : output);
-      },
-      py::arg("target"), py::arg("output"), py::arg("from_logits") = false);
-
   m.def(
       "dropout",
       [](const SymbolicTensor& x, double level, py::object /*noise_shape*/,
@@ -370,6 +360,7 @@ void bind_backend(py::module_& root) {
         return K::gradients(loss, variables.cast<std::vector<SymbolicTensor>>());
       },
       py::arg("loss"), py::arg("variables"));
+  bind_backend_ops(m);
   m.def(
       "function",
       [](std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,

@@ -26,6 +26,7 @@ inline std::string unconstructed_repr(pybind11::handle self) {
 }
 
 void bind_backend(pybind11::module_& m);
+void bind_backend_ops(pybind11::module_& backend);  // called by bind_backend
 void bind_layers(pybind11::module_& m);
 void bind_training(pybind11::module_& m);
 void bind_callbacks(pybind11::module_& m);

@@ -191,7 +191,7 @@ class SplitHalves(keras.layers.Layer):
 
     def call(self, x):
         half = K.int_shape(x)[-1] // 2
-        return [K.slice(x, 1, 0, half), K.slice(x, 1, half, 2 * half)]
+        return [K.slice(x, (0, 0), (-1, half)), x[:, half:2 * half]]
 
     def compute_output_shape(self, input_shape):
         half = input_shape[-1] // 2

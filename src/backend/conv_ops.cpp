@@ -2,6 +2,7 @@
 // become explicit padding, data formats become transposes around channels_last ops.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "backend/conv_geometry.h"
 #include "keras/backend/backend.h"
@@ -124,37 +125,61 @@ SymbolicTensor conv3d(const SymbolicTensor& x, const SymbolicTensor& kernel, Int
   return conv(x, kernel, strides, padding, dilation_rate);
 }
 
-SymbolicTensor conv2d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
-                                Shape output_shape, Ints strides, const std::string& padding,
-                                const std::string& data_format) {
-  spatial_rank("conv2d_transpose", x, 2);
-  check_count("conv2d_transpose", "strides", strides, 2);
+namespace {
+// The gradient of an n-d convolution with respect to its input (conv2d_transpose,
+// conv3d_transpose); kernel (spatial..., filters, in_channels).
+SymbolicTensor conv_transpose(const char* what, std::size_t n, const SymbolicTensor& x,
+                              const SymbolicTensor& kernel, Shape output_shape, Ints strides,
+                              const std::string& padding, const std::string& data_format) {
+  spatial_rank(what, x, static_cast<int>(n));
+  check_count(what, "strides", strides, static_cast<int>(n));
   const bool first = channels_first(data_format);
   SymbolicTensor input = first ? to_channels_last(x) : x;
-  if (output_shape.size() != 4)
-    throw std::invalid_argument("K::conv2d_transpose: output_shape needs 4 dimensions, got " +
+  if (output_shape.size() != n + 2)
+    throw std::invalid_argument(std::string("K::") + what + ": output_shape needs " +
+                                std::to_string(n + 2) + " dimensions, got " +
                                 shape_to_string(output_shape));
-  if (first) output_shape = {output_shape[0], output_shape[2], output_shape[3], output_shape[1]};
-  if (kernel.ndim() != 4)
-    throw std::invalid_argument("K::conv2d_transpose: the kernel must be 4D, got " +
+  if (first) {  // (batch, channels, spatial...) -> (batch, spatial..., channels)
+    const std::int64_t channels = output_shape[1];
+    output_shape.erase(output_shape.begin() + 1);
+    output_shape.push_back(channels);
+  }
+  if (kernel.ndim() != static_cast<int>(n + 2))
+    throw std::invalid_argument(std::string("K::") + what + ": the kernel must be " +
+                                std::to_string(n + 2) + "D, got " +
                                 shape_to_string(kernel.shape()));
   Attrs attrs;
   attrs.strides = strides;
-  attrs.dilation = {1, 1};
+  attrs.dilation = Ints(n, 1);
   attrs.shape = output_shape;
-  for (std::size_t i = 0; i < 2; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     std::int64_t k = kernel.shape()[i], in = input.shape()[i + 1], out = output_shape[i + 1];
     std::int64_t total = 0;
     if (padding == "same")
       total = std::max<std::int64_t>((in - 1) * strides[i] + k - out, 0);
     else if (padding != "valid")
-      throw std::invalid_argument("K::conv2d_transpose: padding must be 'valid' or 'same', got '" +
-                                  padding + "'");
+      throw std::invalid_argument(std::string("K::") + what +
+                                  ": padding must be 'valid' or 'same', got '" + padding + "'");
     attrs.pad_begin.push_back(total / 2);
     attrs.pad_end.push_back(total - total / 2);
   }
   SymbolicTensor y = make_node(OpKind::kConvGradInput, {input, kernel}, attrs);
   return first ? to_channels_first(y) : y;
+}
+}  // namespace
+
+SymbolicTensor conv2d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                                Shape output_shape, Ints strides, const std::string& padding,
+                                const std::string& data_format) {
+  return conv_transpose("conv2d_transpose", 2, x, kernel, std::move(output_shape),
+                        std::move(strides), padding, data_format);
+}
+
+SymbolicTensor conv3d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                                Shape output_shape, Ints strides, const std::string& padding,
+                                const std::string& data_format) {
+  return conv_transpose("conv3d_transpose", 3, x, kernel, std::move(output_shape),
+                        std::move(strides), padding, data_format);
 }
 
 SymbolicTensor depthwise_conv2d(const SymbolicTensor& x, const SymbolicTensor& depthwise_kernel,

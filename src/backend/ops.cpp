@@ -1,4 +1,5 @@
 // The K::* ops: each validates its arguments and adds nodes to the graph.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -342,13 +343,13 @@ SymbolicTensor gather(const SymbolicTensor& reference, const SymbolicTensor& ind
   return make_node(OpKind::kGather, {reference, indices});
 }
 
-SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes) {
+SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes, DType dtype) {
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
     throw std::invalid_argument(std::string("K::one_hot needs integer indices, got ") +
                                 dtype_name(indices.dtype()));
   Attrs attrs;
   attrs.count = num_classes;
-  attrs.cast_to = floatx();
+  attrs.cast_to = dtype;
   return unary(OpKind::kOneHot, indices, attrs);
 }
 
@@ -435,15 +436,28 @@ SymbolicTensor learning_phase() {
 SymbolicTensor switch_(const SymbolicTensor& condition, const SymbolicTensor& then_expression,
                        const SymbolicTensor& else_expression) {
   if (then_expression == else_expression) return then_expression;
-  return make_node(OpKind::kSwitch, {condition, then_expression, else_expression});
+  if (condition.ndim() == 0 || shape_numel(condition.shape()) == 1)
+    return make_node(OpKind::kSwitch, {condition, then_expression, else_expression});
+  // Keras's elementwise switch (tf.where): a condition of lower rank gains trailing axes. The
+  // choice is a blend by 0/1 weights, so an infinite value in the branch not taken gives NaN.
+  const int rank = std::max(then_expression.ndim(), else_expression.ndim());
+  if (condition.ndim() > rank)
+    throw std::invalid_argument("K::switch: the condition " + shape_to_string(condition.shape()) +
+                                " has a higher rank than the expressions (" + std::to_string(rank) +
+                                ")");
+  SymbolicTensor c = condition;
+  while (c.ndim() < rank) c = expand_dims(c, -1);
+  SymbolicTensor chosen = cast(not_equal(c, constant(0.0, c.dtype())), then_expression.dtype());
+  return then_expression * chosen + else_expression * (1.0 - chosen);
 }
 
 SymbolicTensor in_train_phase(const SymbolicTensor& x, const SymbolicTensor& alt) {
+  if (auto phase = fixed_learning_phase()) return *phase ? x : alt;
   return switch_(learning_phase(), x, alt);
 }
 
 SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt) {
-  return switch_(learning_phase(), alt, x);
+  return in_train_phase(alt, x);
 }
 
 // embedding, normalization and recurrent

@@ -24,6 +24,7 @@ void reset_uids() {
 }
 void clear_session() {
   reset_uids();
+  clear_learning_phase();  // as Keras: the phase is fed at run time again
 }
 }  // namespace backend
 

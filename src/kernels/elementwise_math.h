@@ -38,9 +38,10 @@ KERAS_HOST_DEVICE inline T unary_op(T x, double alpha, double beta) {
   else if constexpr (Op == OpKind::kSign)
     return static_cast<T>((x > T(0)) - (x < T(0)));
   else if constexpr (Op == OpKind::kRelu) {
-    // Keras: relu(x) clipped to max_value (when >= 0), minus alpha * relu(-x).
-    T positive = x > T(0) ? x : T(0);
-    if (beta >= 0) positive = positive < b ? positive : b;
+    // Keras: relu(x) clipped to max_value (when >= 0), minus alpha * relu(-x). The comparisons
+    // are written so that NaN propagates, as in TensorFlow.
+    T positive = x < T(0) ? T(0) : x;
+    if (beta >= 0) positive = positive > b ? b : positive;
     return alpha != 0 ? positive - a * (x < T(0) ? -x : T(0)) : positive;
   } else if constexpr (Op == OpKind::kSigmoid)
     return T(1) / (T(1) + std::exp(-x));
@@ -57,6 +58,14 @@ KERAS_HOST_DEVICE inline T unary_op(T x, double alpha, double beta) {
     return x > T(0) ? x : a * (std::exp(x) - T(1));
   else if constexpr (Op == OpKind::kClip)
     return x < a ? a : (x > b ? b : x);
+  else if constexpr (Op == OpKind::kRound)
+    return std::nearbyint(x);  // the default rounding mode: half to even
+  else if constexpr (Op == OpKind::kSin)
+    return std::sin(x);
+  else if constexpr (Op == OpKind::kCos)
+    return std::cos(x);
+  else if constexpr (Op == OpKind::kStopGradient)
+    return x;
   else
     static_assert(Op == OpKind::kNeg, "not a unary elementwise op");
 }
@@ -95,14 +104,17 @@ KERAS_HOST_DEVICE inline T binary_op(T x, T y) {
 }
 
 // Calls f(std::integral_constant<OpKind, op>{}) for a runtime unary / binary op.
+// clang-format off
 #define KERAS_UNARY_OPS(X)                                                                  \
   X(kNeg)                                                                                   \
   X(kExp) X(kLog) X(kSqrt) X(kSquare) X(kAbs) X(kSign) X(kRelu) X(kSigmoid) X(kHardSigmoid) \
-      X(kTanh) X(kSoftplus) X(kSoftsign) X(kElu) X(kClip)
+      X(kTanh) X(kSoftplus) X(kSoftsign) X(kElu) X(kClip) X(kRound) X(kSin) X(kCos)        \
+      X(kStopGradient)
 #define KERAS_BINARY_OPS(X)                                                                  \
   X(kAdd)                                                                                    \
   X(kSub) X(kMul) X(kDiv) X(kPow) X(kMaximum) X(kMinimum) X(kEqual) X(kNotEqual) X(kGreater) \
       X(kGreaterEqual) X(kLess) X(kLessEqual)
+// clang-format on
 
 template <typename F>
 inline void with_static_op(OpKind op, F&& f) {

@@ -67,7 +67,7 @@ inline T activate(OpKind op, T x) {
       return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
     }
     case OpKind::kRelu:
-      return x > T(0) ? x : T(0);
+      return x < T(0) ? T(0) : x;  // NaN propagates
     case OpKind::kElu:  // alpha 1, Keras's 'elu' activation
       return x > T(0) ? x : std::expm1(x);
     case OpKind::kSoftplus:

@@ -1,8 +1,8 @@
-// Elementwise ops: unary math and activations, binary arithmetic and comparisons with numpy
-// broadcasting, casts and the run-time switch. Kernels: kernels/reference/elementwise.cpp (the
-// scalar definitions in kernels/elementwise_math.h); on the cpu backend the compiler fuses chains
-// of them into one loop (kernels/cpu/fused_elementwise.cpp), so they have no cpu kernel of their
-// own.
+// Elementwise ops: unary math and activations (StopGradient: the identity without a gradient),
+// binary arithmetic and comparisons with numpy broadcasting, casts and the run-time switch.
+// Kernels: kernels/reference/elementwise.cpp (the scalar definitions in
+// kernels/elementwise_math.h); on the cpu backend the compiler fuses chains of them into one loop
+// (kernels/cpu/fused_elementwise.cpp), so they have no cpu kernel of their own.
 #include "keras/backend/backend.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -76,6 +76,12 @@ Grads clip_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   SymbolicTensor x = input(n, 0);
   return {g * K::greater_equal(x, scalar(n.attrs.alpha, x)) *
           K::less_equal(x, scalar(n.attrs.beta, x))};
+}
+Grads sin_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {g * K::cos(input(n, 0))};
+}
+Grads cos_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {K::neg(g * K::sin(input(n, 0)))};
 }
 
 // ---- binary derivative rules ----
@@ -170,6 +176,10 @@ void register_elementwise_ops(OpTable& table) {
   table.add(unary(OpKind::kSoftsign, "Softsign", &softsign_grad));
   table.add(unary(OpKind::kElu, "Elu", &elu_grad));
   table.add(unary(OpKind::kClip, "Clip", &clip_grad));
+  table.add(unary(OpKind::kRound, "Round", &no_gradient));  // piecewise constant
+  table.add(unary(OpKind::kSin, "Sin", &sin_grad));
+  table.add(unary(OpKind::kCos, "Cos", &cos_grad));
+  table.add(unary(OpKind::kStopGradient, "StopGradient", &no_gradient));
 
   table.add(binary(OpKind::kAdd, "Add", &add_grad));
   table.add(binary(OpKind::kSub, "Sub", &sub_grad));

@@ -1,5 +1,6 @@
 // Random ops, shaped like their input: DropoutMask (keep with probability 1 - attrs.alpha, scaled
-// by 1 / (1 - rate); attrs.seed) and RandomNormal (mean attrs.alpha, stddev attrs.beta). Each run
+// by 1 / (1 - rate); attrs.seed), RandomNormal and TruncatedNormal (mean attrs.alpha, stddev
+// attrs.beta) and RandomUniform (in [attrs.alpha, attrs.beta)). Each run
 // draws fresh numbers from the step's run counter. Kernels: kernels/reference/nn.cpp,
 // kernels/cpu/nn.cpp.
 #include "kernels/cpu/cpu_kernels.h"
@@ -24,6 +25,16 @@ void register_random_ops(OpTable& table) {
              .gradient = &no_gradient,
              .reference = KERAS_KERNEL(kernels::reference::random_normal),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::random_normal)});
+  table.add({.op = OpKind::kRandomUniform,
+             .name = "RandomUniform",
+             .shape = &same_shape,
+             .gradient = &no_gradient,
+             .reference = KERAS_KERNEL(kernels::reference::random_uniform)});
+  table.add({.op = OpKind::kTruncatedNormal,
+             .name = "TruncatedNormal",
+             .shape = &same_shape,
+             .gradient = &no_gradient,
+             .reference = KERAS_KERNEL(kernels::reference::truncated_normal)});
 }
 
 }  // namespace keras::ops

@@ -1,6 +1,7 @@
 // Reductions (Sum, Mean, Max, Min, Prod over attrs.axes, attrs.keepdims; ArgMax, ArgMin along
-// attrs.axis) and the broadcasts their gradients are made of (BroadcastLike, SumLike, MeanGrad).
-// Kernels: kernels/reference/reduce.cpp, kernels/cpu/reduce.cpp.
+// attrs.axis), the running scans Cumsum and Cumprod along attrs.axis, and the broadcasts their
+// gradients are made of (BroadcastLike, SumLike, MeanGrad). Kernels: kernels/reference/reduce.cpp,
+// kernels/cpu/reduce.cpp.
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -76,6 +77,25 @@ Grads mean_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor&
   return {K::mean(g, n.attrs.axes, n.attrs.keepdims), SymbolicTensor()};
 }
 
+// The reversed running sum of g along the scan's axis, sum(g) - cumsum(g) + g: what every earlier
+// element of a cumsum receives.
+SymbolicTensor reverse_cumsum(const SymbolicTensor& g, int axis) {
+  return K::sum(g, {axis}, true) - K::cumsum(g, axis) + g;
+}
+Grads cumsum_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
+  return {reverse_cumsum(g, n.attrs.axis)};
+}
+// TensorFlow's rule: reverse_cumsum(y * g) / x (x must be nonzero).
+Grads cumprod_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
+  return {reverse_cumsum(y * g, n.attrs.axis) / input(n, 0)};
+}
+
+Shape scan_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+  expect_inputs(op, in, 1);
+  normalize_axis(op, attrs.axis, static_cast<int>(in[0]->size()));
+  return *in[0];
+}
+
 OpDef reduction(OpKind op, const char* name, GradientRule gradient) {
   return {.op = op,
           .name = name,
@@ -105,6 +125,16 @@ void register_reduce_ops(OpTable& table) {
   table.add(reduction(OpKind::kProd, "Prod", &prod_grad));
   table.add(arg_reduction(OpKind::kArgMax, "ArgMax"));
   table.add(arg_reduction(OpKind::kArgMin, "ArgMin"));
+  table.add({.op = OpKind::kCumsum,
+             .name = "Cumsum",
+             .shape = &scan_shape,
+             .gradient = &cumsum_grad,
+             .reference = KERAS_KERNEL(kernels::reference::scan)});
+  table.add({.op = OpKind::kCumprod,
+             .name = "Cumprod",
+             .shape = &scan_shape,
+             .gradient = &cumprod_grad,
+             .reference = KERAS_KERNEL(kernels::reference::scan)});
   table.add({.op = OpKind::kBroadcastLike,
              .name = "BroadcastLike",
              .shape = &like_second,

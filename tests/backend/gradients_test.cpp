@@ -100,6 +100,7 @@ const std::map<OpKind, std::string>& reached_through_gradients() {
       // BatchNorm's gradients (dx through the statistics; d gamma, d beta); no rules of their own
       {OpKind::kBatchNormGrad, "batch_norm_train_channels_last"},
       {OpKind::kBatchNormGradParams, "batch_norm_train_channels_last"},
+      {OpKind::kCtcLossGrad, "ctc_batch_cost"},
   };
   return ops;
 }
@@ -118,9 +119,23 @@ const std::map<OpKind, std::string>& made_by_compiler() {
 // Casts to int are kCast, which also has differentiable float cases.
 const std::set<OpKind>& non_differentiable() {
   static const std::set<OpKind> ops = {
-      OpKind::kEqual,  OpKind::kNotEqual,  OpKind::kGreater,     OpKind::kGreaterEqual,
-      OpKind::kLess,   OpKind::kLessEqual, OpKind::kSign,        OpKind::kArgMax,
-      OpKind::kArgMin, OpKind::kOneHot,    OpKind::kDropoutMask, OpKind::kRandomNormal,
+      OpKind::kEqual,
+      OpKind::kNotEqual,
+      OpKind::kGreater,
+      OpKind::kGreaterEqual,
+      OpKind::kLess,
+      OpKind::kLessEqual,
+      OpKind::kSign,
+      OpKind::kArgMax,
+      OpKind::kArgMin,
+      OpKind::kOneHot,
+      OpKind::kDropoutMask,
+      OpKind::kRandomNormal,
+      OpKind::kRound,
+      OpKind::kStopGradient,
+      OpKind::kRandomUniform,
+      OpKind::kTruncatedNormal,
+      OpKind::kCtcGreedyDecode,
   };
   return ops;
 }

@@ -105,6 +105,11 @@ inline SymbolicTensor first_gradient(const SymbolicTensor& y, const SymbolicTens
 }
 
 // ---- the cases --------------------------------------------------------------------------------
+}  // namespace keras::testing
+
+#include "testing/op_cases_keras_backend.h"  // add_keras_backend_cases (needs the types above)
+
+namespace keras::testing {
 
 inline std::vector<OpCase> make_op_cases() {
   namespace K = keras::backend;
@@ -909,6 +914,7 @@ inline std::vector<OpCase> make_op_cases() {
                O::kL2Normalize,
                {uniform({3, 4})},
                [](const Inputs& in) { return K::l2_normalize(in[0]); }});
+  add_keras_backend_cases(c);
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "keras/backend/function.h"
 #include "keras/backend/graph.h"
 #include "keras/tensor/tensor.h"
 
@@ -118,7 +119,8 @@ SymbolicTensor flatten(const SymbolicTensor& x);        // to 1D
 SymbolicTensor batch_flatten(const SymbolicTensor& x);  // to (batch, -1)
 SymbolicTensor slice(const SymbolicTensor& x, int axis, std::int64_t begin, std::int64_t end);
 SymbolicTensor gather(const SymbolicTensor& reference, const SymbolicTensor& indices);
-SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes);
+SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes,
+                       DType dtype = floatx());
 // The mean of x over the processes of keras::distributed (float32 or float64), each process's x
 // weighted by the rows of the current global batch it trains on (fit); x itself in one process.
 // Every process must run it in the same order (it is a collective call).
@@ -147,6 +149,8 @@ SymbolicTensor random_normal_like(const SymbolicTensor& x, double mean = 0.0, do
                                   std::optional<std::uint64_t> seed = {});
 // The scalar placeholder that tells layers whether they train (1) or infer (0).
 SymbolicTensor learning_phase();
+// x when training, alt when testing: chosen at run time by the learning phase, or when built if
+// set_learning_phase fixed it.
 SymbolicTensor in_train_phase(const SymbolicTensor& x, const SymbolicTensor& alt);
 SymbolicTensor in_test_phase(const SymbolicTensor& x, const SymbolicTensor& alt);
 SymbolicTensor switch_(const SymbolicTensor& condition, const SymbolicTensor& then_expression,
@@ -180,6 +184,11 @@ SymbolicTensor conv3d(const SymbolicTensor& x, const SymbolicTensor& kernel,
 // (kh, kw, filters, in_channels); output_shape the full output shape (batch may be -1).
 SymbolicTensor conv2d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
                                 Shape output_shape, Ints strides = {1, 1},
+                                const std::string& padding = "valid",
+                                const std::string& data_format = "");
+// The same in 3D: kernel (kd, kh, kw, filters, in_channels).
+SymbolicTensor conv3d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                                Shape output_shape, Ints strides = {1, 1, 1},
                                 const std::string& padding = "valid",
                                 const std::string& data_format = "");
 // depthwise_kernel (kh, kw, in_channels, depth_multiplier).
@@ -227,6 +236,140 @@ SymbolicTensor operator+(double x, const SymbolicTensor& y);
 SymbolicTensor operator-(double x, const SymbolicTensor& y);
 SymbolicTensor operator*(double x, const SymbolicTensor& y);
 SymbolicTensor operator/(double x, const SymbolicTensor& y);
+
+// ---- more of Keras 2.2.4's keras.backend (src/backend/array_ops.cpp, more_ops.cpp) ----------
+
+// Keras's K.set_learning_phase: fixes the phase (0 test, 1 train; anything else throws). Graphs
+// built afterwards choose in_train_phase / in_test_phase's branch when they are built, as Keras
+// does with an integer phase; learning_phase() stays the placeholder that functions feed.
+// clear_learning_phase() returns to the phase fed at run time (what clear_session does).
+void set_learning_phase(int value);
+std::optional<int> fixed_learning_phase();
+void clear_learning_phase();
+
+// Leaves. eye: the (rows, columns) identity as a variable. zeros_like / ones_like: shaped like x
+// at run time (unknown dimensions included), x's dtype unless given.
+SymbolicTensor eye(std::int64_t rows, std::int64_t columns = -1, DType dtype = floatx());
+SymbolicTensor zeros_like(const SymbolicTensor& x, std::optional<DType> dtype = std::nullopt);
+SymbolicTensor ones_like(const SymbolicTensor& x, std::optional<DType> dtype = std::nullopt);
+// [start, stop) by step as a constant (Keras's arange; its default dtype is int32).
+SymbolicTensor arange(double start, std::optional<double> stop = std::nullopt, double step = 1.0,
+                      DType dtype = DType::int32);
+// Variables drawn now from Uniform(low, high) / Normal(mean, scale).
+SymbolicTensor random_uniform_variable(Shape shape, double low, double high, DType dtype = floatx(),
+                                       std::optional<std::uint64_t> seed = std::nullopt);
+SymbolicTensor random_normal_variable(Shape shape, double mean, double scale,
+                                      DType dtype = floatx(),
+                                      std::optional<std::uint64_t> seed = std::nullopt);
+
+// Random tensors drawn afresh at every run: of `shape` (known dimensions), or shaped like `like`.
+SymbolicTensor random_uniform(Shape shape, double minval = 0.0, double maxval = 1.0,
+                              DType dtype = floatx(),
+                              std::optional<std::uint64_t> seed = std::nullopt);
+SymbolicTensor random_uniform_like(const SymbolicTensor& like, double minval = 0.0,
+                                   double maxval = 1.0, std::optional<std::uint64_t> seed = {});
+SymbolicTensor random_normal(Shape shape, double mean = 0.0, double stddev = 1.0,
+                             DType dtype = floatx(), std::optional<std::uint64_t> seed = {});
+// Normal(mean, stddev) with draws beyond two standard deviations drawn again.
+SymbolicTensor truncated_normal(Shape shape, double mean = 0.0, double stddev = 1.0,
+                                DType dtype = floatx(), std::optional<std::uint64_t> seed = {});
+SymbolicTensor truncated_normal_like(const SymbolicTensor& like, double mean = 0.0,
+                                     double stddev = 1.0, std::optional<std::uint64_t> seed = {});
+// 1 with probability p, else 0.
+SymbolicTensor random_binomial(Shape shape, double p = 0.0, DType dtype = floatx(),
+                               std::optional<std::uint64_t> seed = {});
+SymbolicTensor random_binomial_like(const SymbolicTensor& like, double p = 0.0,
+                                    std::optional<std::uint64_t> seed = {});
+
+// Variable updates for Function (Keras's update, update_add, update_sub, moving_average_update:
+// x * momentum + value * (1 - momentum)).
+Update update(const SymbolicTensor& x, const SymbolicTensor& new_x);
+Update update_add(const SymbolicTensor& x, const SymbolicTensor& increment);
+Update update_sub(const SymbolicTensor& x, const SymbolicTensor& decrement);
+Update moving_average_update(const SymbolicTensor& x, const SymbolicTensor& value, double momentum);
+
+// Elementwise math. round: half to even (TensorFlow). stop_gradient: x, through which no
+// gradient flows.
+SymbolicTensor round(const SymbolicTensor& x);
+SymbolicTensor sin(const SymbolicTensor& x);
+SymbolicTensor cos(const SymbolicTensor& x);
+SymbolicTensor stop_gradient(const SymbolicTensor& x);
+// softmax along `axis`.
+SymbolicTensor softmax(const SymbolicTensor& x, int axis);
+
+// Reductions. logsumexp: log(sum(exp(x))) computed stably. any / all: 1 where any / every
+// element is nonzero, else 0, in x's dtype (Keras returns bool). cumsum / cumprod: running, along
+// `axis` (Keras's default 0).
+SymbolicTensor logsumexp(const SymbolicTensor& x, Axes axes = {}, bool keepdims = false);
+SymbolicTensor any(const SymbolicTensor& x, Axes axes = {}, bool keepdims = false);
+SymbolicTensor all(const SymbolicTensor& x, Axes axes = {}, bool keepdims = false);
+SymbolicTensor cumsum(const SymbolicTensor& x, int axis = 0);
+SymbolicTensor cumprod(const SymbolicTensor& x, int axis = 0);
+
+// Shapes. tile: n[i] copies along axis i. repeat_elements: each element `rep` times along
+// `axis`. repeat: (batch, dim) -> (batch, n, dim). stack / unstack: along a new / an existing
+// axis. reverse: along each of `axes`. slice: Keras's slice(x, start, size) (size -1: to the end).
+// strided_slice: per axis, [begin, end) by step (nonzero; negative steps walk backwards from begin
+// to end exclusive, end -1 meaning past the start), numpy's resolved slice indices; begin 0, end
+// INT64_MAX and step 1 take the whole axis, even of unknown size.
+SymbolicTensor tile(const SymbolicTensor& x, std::vector<std::int64_t> n);
+SymbolicTensor repeat_elements(const SymbolicTensor& x, std::int64_t rep, int axis);
+SymbolicTensor repeat(const SymbolicTensor& x, std::int64_t n);
+SymbolicTensor stack(const std::vector<SymbolicTensor>& tensors, int axis = 0);
+std::vector<SymbolicTensor> unstack(const SymbolicTensor& x, int axis = 0);
+SymbolicTensor reverse(const SymbolicTensor& x, Axes axes);
+SymbolicTensor slice(const SymbolicTensor& x, std::vector<std::int64_t> start,
+                     std::vector<std::int64_t> size);
+SymbolicTensor strided_slice(const SymbolicTensor& x, std::vector<std::int64_t> begin,
+                             std::vector<std::int64_t> end, std::vector<std::int64_t> step);
+// Zero padding of the time axis of (batch, time, features), of the two / three spatial axes.
+using Padding = std::pair<std::int64_t, std::int64_t>;
+SymbolicTensor temporal_padding(const SymbolicTensor& x, Padding padding = {1, 1});
+SymbolicTensor spatial_2d_padding(const SymbolicTensor& x,
+                                  std::vector<Padding> padding = {{1, 1}, {1, 1}},
+                                  const std::string& data_format = "");
+SymbolicTensor spatial_3d_padding(const SymbolicTensor& x,
+                                  std::vector<Padding> padding = {{1, 1}, {1, 1}, {1, 1}},
+                                  const std::string& data_format = "");
+// Resizes the spatial axes by integer factors: "nearest" repeats elements, "bilinear" is
+// TensorFlow 1's resize_bilinear (align_corners=False); both differentiable.
+SymbolicTensor resize_images(const SymbolicTensor& x, std::int64_t height_factor,
+                             std::int64_t width_factor, const std::string& data_format = "",
+                             const std::string& interpolation = "nearest");
+SymbolicTensor resize_volumes(const SymbolicTensor& x, std::int64_t depth_factor,
+                              std::int64_t height_factor, std::int64_t width_factor,
+                              const std::string& data_format = "");
+
+// Losses with Keras 2.2.4's from_logits and axis. sparse_categorical_crossentropy takes integer
+// class indices (any numeric dtype) shaped like output without its class axis (or with a trailing
+// 1), and returns one loss per index.
+SymbolicTensor categorical_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output,
+                                        bool from_logits, int axis = -1);
+SymbolicTensor binary_crossentropy(const SymbolicTensor& target, const SymbolicTensor& output,
+                                   bool from_logits);
+SymbolicTensor sparse_categorical_crossentropy(const SymbolicTensor& target,
+                                               const SymbolicTensor& output,
+                                               bool from_logits = false, int axis = -1);
+// 1 where targets[i]'s prediction is among the k largest of predictions[i] (ties count in), else
+// 0, floatx (Keras returns bool).
+SymbolicTensor in_top_k(const SymbolicTensor& predictions, const SymbolicTensor& targets,
+                        std::int64_t k);
+
+// CTC, as Keras's ctc_batch_cost: y_true (batch, max_label_length) labels, y_pred (batch, time,
+// classes) softmax outputs (the last class is the blank), input_length and label_length (batch,
+// 1). Returns the (batch, 1) losses -log p(y_true | y_pred) over log(y_pred + epsilon), with
+// their gradient.
+SymbolicTensor ctc_batch_cost(const SymbolicTensor& y_true, const SymbolicTensor& y_pred,
+                              const SymbolicTensor& input_length,
+                              const SymbolicTensor& label_length);
+// Keras's ctc_decode with greedy=True: the most likely class of each of the first input_length
+// steps, repeats merged, blanks removed, -1 after (one (batch, time) int64 tensor), and the
+// (batch, 1) log probability (TensorFlow's: minus the sum of the steps' largest
+// log(y_pred + epsilon)).
+struct CtcDecoded {
+  SymbolicTensor decoded, log_prob;
+};
+CtcDecoded ctc_decode_greedy(const SymbolicTensor& y_pred, const SymbolicTensor& input_length);
 
 // embedding, normalization and recurrent
 

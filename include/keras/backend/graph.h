@@ -34,6 +34,10 @@ enum class OpKind {
   kSoftsign,
   kElu,
   kClip,
+  kRound,  // half to even, as TensorFlow's round
+  kSin,
+  kCos,
+  kStopGradient,  // the identity; no gradient flows through it
   kCast,
   // binary elementwise with numpy broadcasting
   kAdd,
@@ -59,6 +63,8 @@ enum class OpKind {
   kProd,
   kArgMax,
   kArgMin,
+  kCumsum,   // inclusive running sum along attrs.axis
+  kCumprod,  // inclusive running product along attrs.axis
   // linear algebra
   kMatMul,
   kBatchMatMul,
@@ -80,7 +86,13 @@ enum class OpKind {
   kCategoricalCrossentropy,
   kCategoricalCrossentropyGrad,
   kDropoutMask,
-  kRandomNormal,  // normal(attrs.alpha = mean, attrs.beta = stddev) shaped like its input
+  kRandomNormal,     // normal(attrs.alpha = mean, attrs.beta = stddev) shaped like its input
+  kRandomUniform,    // uniform in [attrs.alpha, attrs.beta) shaped like its input
+  kTruncatedNormal,  // normal(alpha, beta) redrawn beyond two stddevs, shaped like its input
+  // CTC (Keras's ctc_batch_cost / ctc_decode; the blank is the last class): see backend.h.
+  kCtcLoss,          // CtcLoss(logits, labels, input_length, label_length) -> (batch, 1)
+  kCtcLossGrad,      // (inputs of CtcLoss..., its output's gradient): d loss / d logits
+  kCtcGreedyDecode,  // CtcGreedyDecode(y_pred, input_length) -> (batch, time) labels, -1 after
   // made by the compiler's fusion passes only
   kFusedDense,
   kSoftmaxCrossEntropyGrad,

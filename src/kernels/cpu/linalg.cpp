@@ -55,7 +55,8 @@ void fused_dense(const KernelCall& call) {
     if (bias)
       for (std::int64_t j = 0; j < n; ++j) row[j] += bias[j];
     if (activation == OpKind::kRelu && call.attrs->alpha == 0 && call.attrs->beta < 0) {
-      for (std::int64_t j = 0; j < n; ++j) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+      for (std::int64_t j = 0; j < n; ++j)
+        row[j] = row[j] < 0.0f ? 0.0f : row[j];  // NaN propagates
     } else if (activation != OpKind::kCount) {
       reference::apply_activation(*call.attrs, row, n);
     }

@@ -48,7 +48,7 @@ struct CpuOps {
         }
         return;
       case OpKind::kRelu:
-        for (std::int64_t k = 0; k < n; ++k) x[k] = x[k] > 0.0f ? x[k] : 0.0f;
+        for (std::int64_t k = 0; k < n; ++k) x[k] = x[k] < 0.0f ? 0.0f : x[k];  // NaN propagates
         return;
       case OpKind::kCount:  // linear
         return;

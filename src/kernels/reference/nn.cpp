@@ -1,4 +1,5 @@
 // Reference kernels of the neural-network ops: softmax, cross-entropy and dropout masks.
+#include <algorithm>
 #include <cmath>
 
 #include "backend/random_state.h"
@@ -167,6 +168,43 @@ void random_normal(const KernelCall& call) {
       double u1 = 1.0 - detail::uniform01(seed, counter, index);
       double u2 = detail::uniform01(seed, counter + 1, index);
       double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+      out[i] = static_cast<T>(mean + stddev * z);
+    }
+  });
+}
+
+void random_uniform(const KernelCall& call) {
+  const double low = call.attrs->alpha, high = call.attrs->beta;
+  const std::uint64_t seed = call.attrs->seed;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    T* out = call.output.as<T>();
+    for (std::int64_t i = 0; i < call.output.numel; ++i) {
+      const double u = detail::uniform01(seed, call.counter, static_cast<std::uint64_t>(i));
+      out[i] = static_cast<T>(low + (high - low) * u);
+    }
+  });
+}
+
+void truncated_normal(const KernelCall& call) {
+  const double mean = call.attrs->alpha;
+  const double stddev = call.attrs->beta;
+  const std::uint64_t seed = call.attrs->seed;
+  // Each element redraws from its own sequence of streams until |z| <= 2 (TensorFlow's rule);
+  // 32 tries fail with probability 0.046^32, after which the last draw is clamped.
+  constexpr std::uint64_t kTries = 32;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    T* out = call.output.as<T>();
+    for (std::int64_t i = 0; i < call.output.numel; ++i) {
+      const auto index = static_cast<std::uint64_t>(i);
+      double z = 0;
+      for (std::uint64_t t = 0; t < kTries; ++t) {
+        const std::uint64_t counter = (call.counter * kTries + t) * 2;
+        double u1 = 1.0 - detail::uniform01(seed, counter, index);
+        double u2 = detail::uniform01(seed, counter + 1, index);
+        z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+        if (std::fabs(z) <= 2.0) break;
+      }
+      z = std::clamp(z, -2.0, 2.0);
       out[i] = static_cast<T>(mean + stddev * z);
     }
   });

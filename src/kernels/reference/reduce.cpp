@@ -75,6 +75,30 @@ void arg_reduce(const KernelCall& call) {
   });
 }
 
+void scan(const KernelCall& call) {
+  const Buffer& x = call.inputs[0];
+  const int rank = static_cast<int>(x.shape.size());
+  const int axis = call.attrs->axis < 0 ? call.attrs->axis + rank : call.attrs->axis;
+  std::int64_t outer = 1, n = x.shape[static_cast<std::size_t>(axis)], inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= x.shape[static_cast<std::size_t>(d)];
+  for (int d = axis + 1; d < rank; ++d) inner *= x.shape[static_cast<std::size_t>(d)];
+  const bool product = call.op == OpKind::kCumprod;
+  dispatch_all(call.op, x.dtype, [&]<typename T>() {
+    const T* in = x.as<T>();
+    T* out = call.output.as<T>();
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t i = 0; i < inner; ++i) {
+        const std::int64_t base = o * n * inner + i;
+        T acc = product ? T(1) : T(0);
+        for (std::int64_t k = 0; k < n; ++k) {
+          const T v = in[base + k * inner];
+          acc = product ? static_cast<T>(acc * v) : static_cast<T>(acc + v);
+          out[base + k * inner] = acc;
+        }
+      }
+  });
+}
+
 void broadcast_like(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;

@@ -17,6 +17,7 @@ void broadcast_copy(const Buffer& src, const Buffer& dst);
 
 void reduce(const KernelCall& call);          // Sum, Mean, Max, Min, Prod
 void arg_reduce(const KernelCall& call);      // ArgMax, ArgMin
+void scan(const KernelCall& call);            // Cumsum, Cumprod
 void broadcast_like(const KernelCall& call);  // BroadcastLike, MeanGrad
 void sum_like(const KernelCall& call);
 
@@ -48,6 +49,12 @@ void categorical_crossentropy_grad(const KernelCall& call);
 void softmax_cross_entropy_grad(const KernelCall& call);
 void dropout_mask(const KernelCall& call);
 void random_normal(const KernelCall& call);
+void random_uniform(const KernelCall& call);
+void truncated_normal(const KernelCall& call);
+// CTC (kernels/reference/ctc.cpp)
+void ctc_loss(const KernelCall& call);
+void ctc_loss_grad(const KernelCall& call);
+void ctc_greedy_decode(const KernelCall& call);
 
 // convolution and pooling
 void conv(const KernelCall& call);  // with the compiler's fused bias and activation

@@ -66,10 +66,6 @@ SymbolicTensor and_masks(const std::vector<SymbolicTensor>& masks) {
   return out;
 }
 
-SymbolicTensor ones_like(const SymbolicTensor& x) {
-  return K::cast(K::equal(x, x), x.dtype());
-}
-
 // Concatenate's mask (Keras 2.2.4): missing masks are all ones, time masks get a feature axis,
 // the concatenation is reduced with "all" over the last axis.
 SymbolicTensor concat_mask(const std::vector<SymbolicTensor>& inputs,
@@ -83,7 +79,7 @@ SymbolicTensor concat_mask(const std::vector<SymbolicTensor>& inputs,
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     SymbolicTensor m = i < masks.size() ? masks[i] : SymbolicTensor();
     if (!m.defined())
-      parts.push_back(K::cast(ones_like(inputs[i]), dtype));
+      parts.push_back(K::ones_like(inputs[i], dtype));
     else if (m.ndim() < inputs[i].ndim())
       parts.push_back(K::cast(K::expand_dims(m, -1), dtype));
     else
