@@ -2,6 +2,7 @@
 // schedule, and per-input-shape plans with elementwise fusion groups and one arena.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -91,6 +92,9 @@ struct Plan {
   };
   std::unique_ptr<OnDevice> device;
 };
+
+// How many plans a compiled function made from now on keeps (plan_cache.cpp).
+std::atomic<std::size_t>& plan_cache_capacity();
 
 class CompiledFunction {
  public:

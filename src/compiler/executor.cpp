@@ -1,6 +1,6 @@
 // Plans and runs a compiled function: concrete shapes, elementwise fusion groups, liveness-based
 // buffer offsets in one arena, and a flat list of steps. A plan is made once per input-shape
-// signature and kept in a bounded least-recently-used cache; running it allocates nothing.
+// signature (kept by plan_cache.cpp); running it allocates nothing.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,7 +18,6 @@
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
-#include "keras/backend/plan_cache.h"
 #include "ops/op_def.h"
 
 #if defined(__SSE__)
@@ -30,24 +29,6 @@ namespace keras::backend::detail {
 namespace {
 
 constexpr int kForever = INT_MAX;
-
-std::size_t default_plan_cache_size() {
-  const char* env = std::getenv("KERAS_PLAN_CACHE_SIZE");
-  if (!env || !*env) return 16;
-  char* end = nullptr;
-  const long long plans = std::strtoll(env, &end, 10);
-  if (*end != '\0' || plans < 1)
-    throw std::invalid_argument("KERAS_PLAN_CACHE_SIZE must be a positive integer, got '" +
-                                std::string(env) + "'");
-  return static_cast<std::size_t>(plans);
-}
-
-std::atomic<std::size_t>& plan_cache_capacity() {
-  static std::atomic<std::size_t> capacity{default_plan_cache_size()};
-  return capacity;
-}
-
-std::atomic<std::uint64_t> total_plan_builds{0}, total_plan_evictions{0};
 
 struct Value {
   Shape shape;
@@ -194,42 +175,6 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
   log_kernels_ = log && *log && std::string(log) != "0";
 }
 
-Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
-  ++runs_;
-  auto matches = [&](const Plan& plan) {
-    for (std::size_t k = 0; k < inputs.size(); ++k)
-      if (inputs[k].shape() != plan.input_shapes[k]) return false;
-    return true;
-  };
-  if (last_ && matches(*last_)) {
-    last_->last_run = runs_;
-    return *last_;
-  }
-  for (auto& plan : plans_)
-    if (matches(*plan)) {
-      plan->last_run = runs_;
-      return *(last_ = plan.get());
-    }
-  std::unique_ptr<Plan> plan = make_plan(inputs);
-  plan->last_run = runs_;
-  ++plan_builds_;
-  ++total_plan_builds;
-  if (log_kernels_ && plan_builds_ == 1) log_kernels(*plan);
-  if (plans_.size() >= capacity_) {
-    // Evict the least recently run plan. Views of its results stay valid: they share its arena.
-    auto oldest = std::min_element(plans_.begin(), plans_.end(), [](const auto& a, const auto& b) {
-      return a->last_run < b->last_run;
-    });
-    if (profile_) print_profile(**oldest);
-    *oldest = std::move(plan);
-    ++evictions_;
-    ++total_plan_evictions;
-    return *(last_ = oldest->get());
-  }
-  plans_.push_back(std::move(plan));
-  return *(last_ = plans_.back().get());
-}
-
 const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inputs) {
   if (inputs.size() != graph_.inputs.size())
     throw std::invalid_argument("K::function expects " + std::to_string(graph_.inputs.size()) +
@@ -334,21 +279,6 @@ void CompiledFunction::run_steps(Plan& plan) {
 
 // KERAS_PROFILE=1 (or =cpu, see profile_clock) prints where a function's time went, step by step,
 // for each plan when it is evicted or the function is destroyed.
-void CompiledFunction::print_profile(const Plan& plan) const {
-  double total = 0;
-  for (const auto& step : plan.steps) total += step.seconds;
-  if (plan.steps.empty() || plan.steps[0].runs == 0) return;
-  std::fprintf(stderr, "keras profile: %zu steps, %llu runs, %.3f ms per run, input shapes",
-               plan.steps.size(), static_cast<unsigned long long>(plan.steps[0].runs),
-               total * 1e3 / static_cast<double>(plan.steps[0].runs));
-  for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-  std::fprintf(stderr, "\n");
-  for (const auto& step : plan.steps)
-    std::fprintf(stderr, "  %6.1f%% %9.1f us  %s\n", total > 0 ? 100.0 * step.seconds / total : 0.0,
-                 step.seconds * 1e6 / static_cast<double>(std::max<std::uint64_t>(step.runs, 1)),
-                 step.name.c_str());
-}
-
 CompiledFunction::~CompiledFunction() {
   if (!profile_) return;
   for (const auto& plan : plans_) print_profile(*plan);
@@ -851,79 +781,4 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
 
 // KERAS_LOG_KERNELS=1: which kernel runs each step of the function's first plan, and where a
 // backend falls back to the reference kernel.
-void CompiledFunction::log_kernels(const Plan& plan) const {
-  std::fprintf(stderr, "keras kernels: %zu steps on the %s backend, input shapes",
-               plan.steps.size(), backend_->name());
-  for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-  std::fprintf(stderr, "\n");
-  for (const auto& step : plan.steps)
-    std::fprintf(stderr, "  %-28s %s%s\n", step.name.c_str(), step.kernel,
-                 step.fallback
-                     ? (std::string(" (fallback: no ") + backend_->name() + " kernel)").c_str()
-                     : "");
-}
-
-std::size_t CompiledFunction::num_steps() const {
-  return last_ ? last_->steps.size() : 0;
-}
-
-std::vector<std::string> CompiledFunction::step_names() const {
-  std::vector<std::string> names;
-  if (last_)
-    for (auto& s : last_->steps) names.push_back(s.name);
-  return names;
-}
-
 }  // namespace keras::backend::detail
-
-namespace keras::backend {
-
-std::size_t plan_cache_size() {
-  return detail::plan_cache_capacity().load();
-}
-
-void set_plan_cache_size(std::size_t plans) {
-  if (plans < 1)
-    throw std::invalid_argument("set_plan_cache_size: a function keeps at least 1 plan, got " +
-                                std::to_string(plans));
-  detail::plan_cache_capacity().store(plans);
-}
-
-PlanCacheStats plan_cache_stats() {
-  return {detail::total_plan_builds.load(), detail::total_plan_evictions.load()};
-}
-
-Function::Function(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
-                   std::vector<Update> updates, Givens givens)
-    : impl_(std::make_unique<detail::CompiledFunction>(std::move(inputs), std::move(outputs),
-                                                       std::move(updates), std::move(givens))) {}
-Function::~Function() = default;
-Function::Function(Function&&) noexcept = default;
-Function& Function::operator=(Function&&) noexcept = default;
-
-const std::vector<Tensor>& Function::run(const std::vector<Tensor>& inputs) {
-  return impl_->run(inputs);
-}
-
-std::unique_lock<std::recursive_mutex> Function::lock() {
-  return impl_->lock();
-}
-
-std::vector<Tensor> Function::operator()(const std::vector<Tensor>& inputs) {
-  auto lock = impl_->lock();  // no other thread's run overwrites the views before they are copied
-  std::vector<Tensor> copies;
-  for (const Tensor& t : impl_->run(inputs)) copies.push_back(t.clone());
-  return copies;
-}
-
-std::size_t Function::num_steps() const {
-  return impl_->num_steps();
-}
-std::vector<std::string> Function::step_names() const {
-  return impl_->step_names();
-}
-std::size_t Function::arena_bytes() const {
-  return impl_->last_plan() ? impl_->last_plan()->arena_bytes : 0;
-}
-
-}  // namespace keras::backend

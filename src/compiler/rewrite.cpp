@@ -144,8 +144,8 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
     attrs.activation = node->op;
     attrs.alpha = node->attrs.alpha;
     attrs.beta = node->attrs.beta;
-    result = std::make_shared<Node>(OpKind::kConv, inputs[0]->inputs, attrs, node->shape,
-                                    node->dtype);
+    result =
+        std::make_shared<Node>(OpKind::kConv, inputs[0]->inputs, attrs, node->shape, node->dtype);
   }
   if (!result) result = clone_with_inputs(node, std::move(inputs));
   memo[node.get()] = result;
