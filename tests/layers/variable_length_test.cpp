@@ -138,15 +138,15 @@ TEST(UnknownTimesteps, FitGeneratorPredictAndSaveLoad) {
   auto next = std::make_shared<std::size_t>(0);
   model.fit_generator(Generator([lengths, next] { return lengths[(*next)++ % lengths.size()]; }),
                       {.steps_per_epoch = 3, .epochs = 2, .verbose = 0});
-  Tensor y5 = model.predict(lengths[0].x[0]), y9 = model.predict(lengths[1].x[0]);
+  Tensor y5 = model.predict(lengths[0].x.front()), y9 = model.predict(lengths[1].x.front());
   EXPECT_EQ(y5.shape(), (Shape{3, 5, 2}));
   EXPECT_EQ(y9.shape(), (Shape{3, 9, 2}));
   const auto path = std::filesystem::temp_directory_path() / "keras_varlen_model.h5";
   model.save(path.string());
   auto restored = models::load_model(path.string());
   std::filesystem::remove(path);
-  expect_near(restored->predict(lengths[1].x[0]), y9, 1e-6);
-  expect_near(restored->predict(lengths[0].x[0]), y5, 1e-6);
+  expect_near(restored->predict(lengths[1].x.front()), y9, 1e-6);
+  expect_near(restored->predict(lengths[0].x.front()), y5, 1e-6);
 }
 
 TEST(UnknownTimesteps, ReshapeWithUnknownDimensions) {
