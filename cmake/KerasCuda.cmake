@@ -6,6 +6,14 @@
 include_guard(GLOBAL)
 
 include(CheckLanguage)
+# nvcc from the PATH or the toolkit's usual place (its /etc/profile.d script, which puts it on
+# the PATH, runs only in login shells).
+if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
+  find_program(KERAS_NVCC nvcc HINTS $ENV{CUDA_HOME}/bin /usr/local/cuda/bin DOC "CUDA's nvcc")
+  if(KERAS_NVCC)
+    set(CMAKE_CUDA_COMPILER ${KERAS_NVCC})
+  endif()
+endif()
 if(NOT CMAKE_CUDA_COMPILER)
   check_language(CUDA)
 endif()
