@@ -14,18 +14,13 @@
 #include <unistd.h>
 
 #include "keras/keras.h"
+#include "testing/tensor_utils.h"
 
 namespace keras::saving::testing {
 
 namespace fs = std::filesystem;
 
-inline Tensor random_normal(Shape shape, std::uint32_t seed) {
-  Tensor t(shape);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
-  return t;
-}
+using keras::testing::random_normal;
 
 inline std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
   Tensor x = random_normal({n, 8}, seed);
