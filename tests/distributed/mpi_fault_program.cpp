@@ -27,33 +27,13 @@
 #include "distributed/collectives.h"
 #include "keras/distributed.h"
 #include "keras/keras.h"
+#include "mpi_program.h"
 
 using namespace keras;
 using namespace keras::layers;
+using namespace keras::mpi_testing;
 
 namespace {
-
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  if (ok) return;
-  ++failures;
-  std::fprintf(stderr, "rank %d: FAILED: %s\n", distributed::rank(), what.c_str());
-}
-
-// The class is the argmax of the first 3 of 8 normal features.
-std::pair<Tensor, Tensor> blobs(std::int64_t n) {
-  Tensor x({n, 8});
-  std::mt19937 rng(7);
-  std::normal_distribution<float> normal;
-  std::vector<std::int64_t> labels;
-  for (std::int64_t i = 0; i < n; ++i) {
-    float* row = x.data<float>() + i * 8;
-    for (int j = 0; j < 8; ++j) row[j] = normal(rng);
-    labels.push_back(std::max_element(row, row + 3) - row);
-  }
-  return {x, utils::to_categorical(Tensor::from_vector(labels), 3)};
-}
 
 std::vector<double> flat_weights(const Model& model) {
   std::vector<double> flat;
@@ -63,20 +43,6 @@ std::vector<double> flat_weights(const Model& model) {
     for (const Tensor& w : model.optimizer()->get_weights())
       for (double v : w.astype(DType::float64).to_vector<double>()) flat.push_back(v);
   return flat;
-}
-
-// Rank 0's values on every rank.
-std::vector<double> from_root(std::vector<double> values) {
-  Tensor t = Tensor::from_vector(values);
-  distributed::detail::broadcast_from_root(t);
-  return t.to_vector<double>();
-}
-
-double max_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  double worst = a.size() == b.size() ? 0.0 : INFINITY;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
 }
 
 // Rank 1 dies (SIGKILL, no cleanup) as epoch 3 begins; rank 0 notes the time it got there.
@@ -91,7 +57,7 @@ class KillRankOne : public callbacks::Callback {
 };
 
 int fault(const std::string& dir) {
-  auto [x, y] = blobs(1000);
+  auto [x, y] = blobs(1000, 7);
   utils::set_random_seed(5);
   Sequential model;
   model.add(Dense(16, {.activation = "relu", .input_dim = 8}));
@@ -131,7 +97,7 @@ int resume(const std::string& dir) {
   const std::vector<double> loaded = flat_weights(*model);
   check(!loaded.empty() && max_difference(loaded, from_root(loaded)) == 0,
         "the ranks' weights or optimizer states differ after load_model");
-  auto [x, y] = blobs(1000);
+  auto [x, y] = blobs(1000, 7);
   utils::set_random_seed(11);  // the shuffling order of the resumed epochs
   auto history =
       model->fit(x, y, {.batch_size = 100, .epochs = 4, .verbose = 0, .initial_epoch = 2});

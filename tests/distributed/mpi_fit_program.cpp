@@ -22,38 +22,13 @@
 #include "distributed/collectives.h"
 #include "keras/distributed.h"
 #include "keras/keras.h"
+#include "mpi_program.h"
 
 using namespace keras;
 using namespace keras::layers;
+using namespace keras::mpi_testing;
 
 namespace {
-
-int failures = 0;
-
-void check(bool ok, const std::string& what) {
-  if (ok) return;
-  ++failures;
-  std::fprintf(stderr, "rank %d: FAILED: %s\n", distributed::rank(), what.c_str());
-}
-
-Tensor random_normal(Shape shape, std::uint32_t seed) {
-  Tensor t(shape);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal;
-  for (std::int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = normal(rng);
-  return t;
-}
-
-// The class is the argmax of the first 3 features.
-std::pair<Tensor, Tensor> blobs(std::int64_t n, std::uint32_t seed) {
-  Tensor x = random_normal({n, 8}, seed);
-  std::vector<std::int64_t> labels;
-  for (std::int64_t i = 0; i < n; ++i) {
-    const float* row = x.data<float>() + i * 8;
-    labels.push_back(std::max_element(row, row + 3) - row);
-  }
-  return {x, utils::to_categorical(Tensor::from_vector(labels), 3)};
-}
 
 // Stops training after the third batch on the last process only (each process's own decision,
 // as a callback reading the clock or a local file would make it).
@@ -116,20 +91,6 @@ Run train(const std::string& log, std::uint64_t seed) {
   for (const Tensor& w : model.get_weights())
     for (float v : w.to_vector<float>()) run.weights.push_back(v);
   return run;
-}
-
-double max_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  double worst = a.size() == b.size() ? 0.0 : INFINITY;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
-}
-
-// Rank 0's values on every rank.
-std::vector<double> from_root(std::vector<double> values) {
-  Tensor t = Tensor::from_vector(values);
-  distributed::detail::broadcast_from_root(t);
-  return t.to_vector<double>();
 }
 
 void write(const std::string& path, const Run& run) {
