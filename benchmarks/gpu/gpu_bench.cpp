@@ -13,6 +13,8 @@
 
 #include <keras/keras.h>
 
+#include "models/bench_models.h"
+
 using namespace keras;
 using namespace keras::layers;
 using Clock = std::chrono::steady_clock;
@@ -23,27 +25,12 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The MLP and CNN of the CPU benchmarks (models/bench_models.h), and the LSTM of keras_lstm_bench.
 std::unique_ptr<Sequential> build_model(const std::string& name) {
+  if (name != "lstm") return build_bench_model(name == "cnn");
   auto model = std::make_unique<Sequential>();
-  if (name == "cnn") {
-    model->add(Conv2D(32, {3, 3}, {.activation = "relu", .input_shape = Shape{28, 28, 1}}));
-    model->add(Conv2D(64, {3, 3}, {.activation = "relu"}));
-    model->add(MaxPooling2D({2, 2}));
-    model->add(Dropout(0.25));
-    model->add(Flatten());
-    model->add(Dense(128, {.activation = "relu"}));
-    model->add(Dropout(0.5));
-    model->add(Dense(10, {.activation = "softmax"}));
-  } else if (name == "lstm") {
-    model->add(LSTM(128, {.input_shape = Shape{28, 28}}));
-    model->add(Dense(10, {.activation = "softmax"}));
-  } else {
-    model->add(Dense(512, {.activation = "relu", .input_shape = Shape{784}}));
-    model->add(Dropout(0.2));
-    model->add(Dense(512, {.activation = "relu"}));
-    model->add(Dropout(0.2));
-    model->add(Dense(10, {.activation = "softmax"}));
-  }
+  model->add(LSTM(128, {.input_shape = Shape{28, 28}}));
+  model->add(Dense(10, {.activation = "softmax"}));
   model->compile({.optimizer = optimizers::Adam({.lr = 1e-3}),
                   .loss = "categorical_crossentropy",
                   .metrics = {"accuracy"}});

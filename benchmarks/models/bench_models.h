@@ -1,6 +1,6 @@
 // The benchmarks' models: the MLP of examples/fashion_mnist_mlp.cpp or the CNN of
 // examples/fashion_mnist_cnn.cpp (Keras's mnist_mlp and mnist_cnn), compiled with Adam(1e-3),
-// categorical cross-entropy and accuracy (keras_mlp_bench, keras_distributed_bench).
+// categorical cross-entropy and accuracy (keras_mlp_bench, keras_distributed_bench, keras_gpu_bench).
 #pragma once
 
 #include <memory>
