@@ -20,6 +20,13 @@ struct FusedProgram {
     int a = -1, b = -1;  // registers: inputs first, then one per instruction
     double alpha = 0, beta = 0;
     void* direct = nullptr;  // the result goes straight to this output instead of scratch
+    // cpu (set by prepare_fused): its chunk of per-thread scratch, slots reused; operands read
+    // as x * scale + offset, both scalar input registers (-1: none), which folds a multiply or an
+    // add of a scalar into its readers; a folded instruction is not run.
+    int slot = -1;
+    int a_scale = -1, b_scale = -1;
+    int a_offset = -1, b_offset = -1;
+    bool folded = false;
   };
   struct Output {
     int reg;
@@ -31,6 +38,7 @@ struct FusedProgram {
   std::vector<Instruction> code;
   std::vector<Output> outputs;
   std::vector<char> scratch;  // per-thread registers, sized when planned
+  int slots = 0;              // scratch chunks per thread
   int threads = 1;
   std::shared_ptr<void> device_program;  // cuda: the program in device memory, made on first run
 };

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <tuple>
@@ -402,5 +404,85 @@ TEST(InPlaceUpdates, CrossReadingUpdatesMatchReference) {
   EXPECT_TRUE(all_close(results[0][0], results[1][0], 1e-5, 1e-6, "a"));
   EXPECT_TRUE(all_close(results[0][1], results[1][1], 1e-5, 1e-6, "b"));
 }
+
+// ---- scalar multiplies and adds folded into their readers (cpu) --------------------------------
+
+// Each case's updates and outputs, run three times on cpu and on reference: multiplies and adds of
+// scalars that the cpu engine folds into the operands of their readers, and ones it must not fold
+// (a product that is also an output, a variable overwritten in place before a later reader).
+struct FoldCase {
+  const char* name;
+  std::function<std::pair<std::vector<SymbolicTensor>, std::vector<K::Update>>(
+      const SymbolicTensor& a, const SymbolicTensor& b, const SymbolicTensor& s)>
+      build;
+};
+
+void PrintTo(const FoldCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+std::vector<Tensor> run_fold_case(const FoldCase& c, const std::string& backend) {
+  const std::int64_t n = 10007;
+  auto a = K::variable(keras::testing::random_tensor({n}, DType::float32, 71), "a");
+  auto b = K::variable(keras::testing::random_tensor({n}, DType::float32, 72, 0.5, 2.0), "b");
+  auto s = K::placeholder({}, DType::float32, "s");
+  ScopedBackend scoped(backend);
+  auto [outputs, updates] = c.build(a, b, s);
+  K::Function f({s}, outputs, updates);
+  std::vector<Tensor> results;
+  for (int step = 0; step < 3; ++step)
+    for (Tensor& t : f({Tensor::full({}, 0.5 + step, DType::float32)})) results.push_back(t);
+  results.push_back(K::get_value(a).clone());
+  results.push_back(K::get_value(b).clone());
+  return results;
+}
+
+class FoldedScalarOperands : public ::testing::TestWithParam<FoldCase> {};
+
+TEST_P(FoldedScalarOperands, MatchReference) {
+  std::vector<Tensor> cpu = run_fold_case(GetParam(), "cpu");
+  std::vector<Tensor> ref = run_fold_case(GetParam(), "reference");
+  ASSERT_EQ(cpu.size(), ref.size());
+  for (std::size_t i = 0; i < cpu.size(); ++i)
+    EXPECT_TRUE(all_close(cpu[i], ref[i], 1e-5, 1e-6,
+                          std::string(GetParam().name) + " result " + std::to_string(i)));
+}
+
+using Updates = std::vector<K::Update>;
+using Outputs = std::vector<SymbolicTensor>;
+
+INSTANTIATE_TEST_SUITE_P(
+    Programs, FoldedScalarOperands,
+    ::testing::Values(
+        FoldCase{
+            "nested_scales_and_offset",
+            [](auto a, auto b, auto s) {
+              return std::pair{Outputs{K::sqrt(K::abs(a * s * 3.0) + 0.25) / (b + s)}, Updates{}};
+            }},
+        FoldCase{"scaled_both_operands_of_one_op",
+                 [](auto a, auto, auto s) {
+                   auto x = a * s;
+                   return std::pair{Outputs{x * x - (x + 1.0)}, Updates{}};
+                 }},
+        FoldCase{"product_that_is_also_an_output",
+                 [](auto a, auto b, auto s) {
+                   auto x = a * s;
+                   return std::pair{Outputs{x, x + b}, Updates{}};
+                 }},
+        FoldCase{"scaled_scalar_operand",
+                 [](auto a, auto b, auto s) {
+                   return std::pair{Outputs{(s * 2.0) - a, b / (s + 1.0)}, Updates{}};
+                 }},
+        FoldCase{"in_place_update_before_a_later_reader",
+                 [](auto a, auto b, auto s) {
+                   // a * s read by a's new value (written in place) and then by b's
+                   auto x = a * s;
+                   return std::pair{Outputs{}, Updates{{a, x + 1.0}, {b, b - x}}};
+                 }},
+        FoldCase{"in_place_update_read_scaled_by_itself",
+                 [](auto a, auto b, auto s) {
+                   return std::pair{Outputs{}, Updates{{a, a * 0.9 + b * s}, {b, b * s + 0.1}}};
+                 }}),
+    [](const ::testing::TestParamInfo<FoldCase>& info) { return std::string(info.param.name); });
 
 }  // namespace
