@@ -1,6 +1,8 @@
 // Plans and runs a compiled function: concrete shapes, elementwise fusion groups, liveness-based
 // buffer offsets in one arena, and a flat list of steps. A plan is made once per input-shape
 // signature (kept by plan_cache.cpp); running it allocates nothing.
+#include <omp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -69,12 +71,14 @@ Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_pt
   return {};
 }
 
-// The backend's per-thread setup (cpu: denormal floats flushed to zero, FTZ | DAZ in MXCSR) while
-// a run computes, then the caller's thread gets its own MXCSR back: the user's numpy keeps its
-// subnormals. The OpenMP workers keep the setting.
+// The backend's per-thread setup (cpu: denormal floats flushed to zero, FTZ | DAZ in MXCSR; the
+// OpenMP team fitted to the free cores) while a run computes, then the caller's thread gets its
+// own MXCSR and team size back: the user's numpy keeps its subnormals. The OpenMP workers keep
+// the MXCSR setting.
 class PrepareThreadDuringRun {
  public:
-  explicit PrepareThreadDuringRun(const kernels::Backend& backend) {
+  explicit PrepareThreadDuringRun(const kernels::Backend& backend)
+      : threads_(omp_get_max_threads()) {
 #if defined(__SSE__)
     saved_ = _mm_getcsr();
 #endif
@@ -84,12 +88,14 @@ class PrepareThreadDuringRun {
 #if defined(__SSE__)
     _mm_setcsr(saved_);
 #endif
+    if (omp_get_max_threads() != threads_) omp_set_num_threads(threads_);
   }
   PrepareThreadDuringRun(const PrepareThreadDuringRun&) = delete;
   PrepareThreadDuringRun& operator=(const PrepareThreadDuringRun&) = delete;
 
  private:
   unsigned saved_ = 0;
+  int threads_;
 };
 
 // KERAS_CHECK_NUMERICS=1: the first NaN or infinity a step wrote, as an error naming the step.

@@ -2,9 +2,12 @@
 // an op's definition names one, the reference kernel otherwise; graph fusion on) and cuda (CUDA,
 // cuBLASLt and cuDNN kernels on device memory where an op's definition names one, the reference
 // kernel on host copies otherwise; built with -DKERAS_WITH_CUDA).
+#include <omp.h>
+
 #include <cstring>
 #include <stdexcept>
 
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/fused_elementwise.h"
 #include "kernels/kernel.h"
 #include "ops/op_def.h"
@@ -61,7 +64,11 @@ void Backend::run_fused(FusedProgram& program) const {
 
 void Backend::prepare_thread() const {
   // cuda: the host fallbacks run the reference kernels, which keep IEEE subnormals as the GPU does.
-  if (kind_ == Kind::kCpu) cpu::flush_denormals();
+  if (kind_ != Kind::kCpu) return;
+  const int requested = omp_get_max_threads();
+  const int granted = cpu::ThreadBudget::process().threads_for_run(requested);
+  if (granted != requested) omp_set_num_threads(granted);  // the run's caller restores it
+  cpu::flush_denormals();
 }
 
 const Backend& backend_named(const std::string& name) {

@@ -85,7 +85,9 @@ class Backend {
   const Device* device() const { return device_; }
   // Throws std::logic_error for ops without kernels (the leaves).
   Kernel kernel(OpKind op) const;
-  // Before each run, on the calling thread (cpu: denormals flushed to zero).
+  // Before each run, on the calling thread (cpu: denormals flushed to zero, and the OpenMP team
+  // size lowered while other processes keep the cores busy: cpu::ThreadBudget). The caller saves
+  // its MXCSR and team size before and restores them after the run.
   void prepare_thread() const;
 
  private:

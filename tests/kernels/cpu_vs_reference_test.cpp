@@ -3,6 +3,7 @@
 // unknown-batch graphs run with batches of 1, 7, 33 and 129 rows; Dense-like graphs the compiler
 // fuses; and a fused Adam-like update with and without in-place variable writes.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -484,5 +485,36 @@ INSTANTIATE_TEST_SUITE_P(
                    return std::pair{Outputs{}, Updates{{a, a * 0.9 + b * s}, {b, b * s + 0.1}}};
                  }}),
     [](const ::testing::TestParamInfo<FoldCase>& info) { return std::string(info.param.name); });
+
+}  // namespace
+
+namespace {
+
+// x . w^T (a Dense layer's input gradient) is split by columns over the OpenMP threads on cpu:
+// uneven slices, with one and two threads, against the reference loops.
+TEST(TransposedProducts, SplitOverThreadsMatchReference) {
+  for (auto [m, n, k] : {std::tuple<std::int64_t, std::int64_t, std::int64_t>{33, 300, 70},
+                         {128, 512, 512},
+                         {5, 129, 3}}) {
+    const Tensor x_value = keras::testing::random_tensor({m, k}, DType::float32, 81);
+    const Tensor w_value = keras::testing::random_tensor({n, k}, DType::float32, 82);
+    keras::backend::Attrs attrs;
+    attrs.transpose_b = true;
+    std::vector<Tensor> results;
+    for (auto [backend, threads] : {std::pair{"reference", 2}, {"cpu", 2}, {"cpu", 1}}) {
+      ScopedBackend scoped(backend);
+      const int saved = omp_get_max_threads();
+      omp_set_num_threads(threads);
+      auto x = K::placeholder({m, k}, DType::float32, "x");
+      auto w = K::variable(w_value.clone(), "w");
+      K::Function f({x}, {keras::backend::make_node(OpKind::kMatMul, {x, w}, attrs)});
+      results.push_back(f({x_value}).front().clone());
+      omp_set_num_threads(saved);
+    }
+    const std::string what = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    EXPECT_TRUE(all_close(results[1], results[0], 1e-4, 1e-5, what + " 2 threads"));
+    EXPECT_TRUE(all_close(results[2], results[0], 1e-4, 1e-5, what + " 1 thread"));
+  }
+}
 
 }  // namespace

@@ -3,9 +3,39 @@
 // families in src/ops/ name them in the op table; an op without one runs its reference kernel.
 #pragma once
 
+#include <chrono>
+#include <mutex>
+
 #include "kernels/kernel.h"
 
 namespace keras::kernels::cpu {
+
+// cpu_kernels.cpp: how many OpenMP threads a run may use. OpenMP workers spin while they wait, so
+// when other processes keep cores busy, a team sized to every core spends its time spinning
+// against them (two 2-thread MLP trainings on 2 cores: each at 0.20x of one alone). Each run asks;
+// the answer is the requested team, or the cores the other running tasks leave (at least 1),
+// sampled from /proc/loadavg at most every kSampleMs and changed only after kAgreeingSamples
+// samples in a row agree, so a short-lived process does not flip it. KERAS_ADAPTIVE_THREADS=0
+// turns it off.
+class ThreadBudget {
+ public:
+  static constexpr int kSampleMs = 5;
+  static constexpr int kAgreeingSamples = 3;
+  // read_running: the machine's running tasks now, the caller included (-1: unknown).
+  ThreadBudget(int cores, int (*read_running)(),
+               std::chrono::milliseconds sample_every = std::chrono::milliseconds(kSampleMs));
+  static ThreadBudget& process();  // the process's, reading /proc/loadavg
+  int threads_for_run(int requested);
+
+ private:
+  std::mutex mutex_;
+  int cores_;
+  int (*read_running_)();
+  std::chrono::milliseconds sample_every_;
+  bool disabled_ = false;
+  int requested_ = 0, granted_ = 0, agreeing_ = 0;
+  std::chrono::steady_clock::time_point next_sample_{};
+};
 
 // linalg.cpp: oneDNN's sgemm (float32; other dtypes run the reference loops)
 void matmul(const KernelCall& call);

@@ -2,6 +2,7 @@
 // loop over the chunk (vectorised by the compiler), intermediates in per-thread scratch.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <tuple>
 
@@ -95,7 +96,8 @@ void run_typed(FusedProgram& p) {
   const std::size_t per_thread = static_cast<std::size_t>(p.slots) * kFusedChunk;
   T* scratch = reinterpret_cast<T*>(p.scratch.data());
   // Small groups (scalars, biases) are not worth waking the thread pool for.
-  const int threads = p.n >= 16 * kFusedChunk ? p.threads : 1;
+  // The run's team may be smaller than the planned one (cpu::ThreadBudget), never larger.
+  const int threads = p.n >= 16 * kFusedChunk ? std::min(p.threads, omp_get_max_threads()) : 1;
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
   for (std::int64_t c = 0; c < chunks; ++c) {
     std::int64_t c0 = c * kFusedChunk;

@@ -1,14 +1,14 @@
 // The cpu backend's matrix products for float32 (other dtypes run the reference loops): oneDNN's
-// sgemm, or its matmul primitive where the second factor is transposed; a fused Dense layer's bias
-// and activation in one row-parallel pass.
+// sgemm (split by columns over the threads where the second factor is transposed); a fused Dense
+// layer's bias and activation in one row-parallel pass.
 #include <dnnl.h>
+#include <omp.h>
 
-#include <memory>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 #include "kernels/cpu/cpu_kernels.h"
-#include "kernels/cpu/dnnl_util.h"
 #include "kernels/reference/reference_kernels.h"
 
 namespace keras::kernels::cpu {
@@ -21,41 +21,32 @@ void check(dnnl_status_t status, const char* what) {
                              std::to_string(status));
 }
 
-// A product with B transposed (x . w^T: the gradient of a Dense layer's input) runs oneDNN's matmul
-// primitive, made on the step's first run: oneDNN's sgemm splits it poorly over threads (at 2
-// threads, 128x512x512 ran at 130 GFLOP/s against the primitive's 210, and never faster on the
-// shapes measured; benchmarks/README.md). With B as given, sgemm is as fast or faster.
-struct TransposedMatmul {
-  dnnl_util::Bound step;
-  dnnl::memory a, b, c, scratch;
-};
-
-void transposed_matmul(const KernelCall& call, std::int64_t m, std::int64_t n, std::int64_t k) {
-  using dnnl::memory;
-  if (!call.state) {
-    auto s = std::make_shared<TransposedMatmul>();
-    const memory::desc a_md({m, k}, memory::data_type::f32, memory::dims{k, 1});
-    const memory::desc b_md({k, n}, memory::data_type::f32, memory::dims{1, k});  // w is (n, k)
-    const memory::desc c_md({m, n}, memory::data_type::f32, memory::dims{n, 1});
-    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, c_md),
-                                    dnnl_util::user_scratchpad(), dnnl_util::engine());
-    dnnl_util::report("matmul (second factor transposed)", pd);
-    s->step.primitive = dnnl::matmul(pd);
-    s->a = dnnl_util::user_memory(a_md);
-    s->b = dnnl_util::user_memory(b_md);
-    s->c = dnnl_util::user_memory(c_md);
-    s->scratch = dnnl_util::owned_memory(pd.scratchpad_desc());
-    s->step.bind(DNNL_ARG_SRC, s->a);
-    s->step.bind(DNNL_ARG_WEIGHTS, s->b);
-    s->step.bind(DNNL_ARG_DST, s->c);
-    s->step.bind(DNNL_ARG_SCRATCHPAD, s->scratch);
-    call.state = std::move(s);
+// A product with B transposed (x . w^T: the gradient of a Dense layer's input), split by columns
+// over the threads, each running a one-thread sgemm on its slice of w's rows: oneDNN's sgemm
+// splits this product poorly itself (at 2 threads, 128x512x512 ran at 130 GFLOP/s, split 190;
+// its matmul primitive reaches 210 but allocates on every execution). With B as given, and for
+// narrow products, sgemm's own split is as good.
+bool split_transposed(std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
+                      const float* b, float* c) {
+  const int threads = omp_get_max_threads();
+  if (threads < 2 || n < 64 * threads || omp_in_parallel()) return false;
+  const std::int64_t per = ((n + threads - 1) / threads + 15) / 16 * 16;  // whole 64-byte lines
+  dnnl_status_t status = dnnl_success;
+#pragma omp parallel num_threads(threads)
+  {
+    const std::int64_t n0 = std::min(n, omp_get_thread_num() * per);
+    const std::int64_t n1 = std::min(n, n0 + per);
+    if (n1 > n0) {
+      const dnnl_status_t s =
+          dnnl_sgemm('N', 'T', m, n1 - n0, k, 1.0f, a, k, b + n0 * k, k, 0.0f, c + n0, n);
+      if (s != dnnl_success) {
+#pragma omp critical(keras_split_transposed)
+        status = s;
+      }
+    }
   }
-  auto& s = *static_cast<TransposedMatmul*>(call.state.get());
-  dnnl_util::set(s.a, call.inputs[0].data);
-  dnnl_util::set(s.b, call.inputs[1].data);
-  dnnl_util::set(s.c, call.output.data);
-  s.step.run();
+  check(status, "sgemm");
+  return true;
 }
 
 // C = op(A) op(B) for float32 via oneDNN (row-major); other dtypes use the reference loops.
@@ -68,10 +59,10 @@ bool sgemm(const KernelCall& call, float beta) {
   std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
   std::int64_t n = tb ? w[0] : w[1];
   if (m == 0 || n == 0) return true;
-  if (tb && !ta && beta == 0.0f && k > 0) {
-    transposed_matmul(call, m, n, k);
+  if (tb && !ta && beta == 0.0f && k > 0 &&
+      split_transposed(m, n, k, call.inputs[0].as<float>(), call.inputs[1].as<float>(),
+                       call.output.as<float>()))
     return true;
-  }
   check(dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, call.inputs[0].as<float>(),
                    ta ? m : k, call.inputs[1].as<float>(), tb ? k : n, beta,
                    call.output.as<float>(), n),
