@@ -1,4 +1,5 @@
-// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Bidirectional and TimeDistributed.
+// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Keras 2.2.4's cell API (RNN, SimpleRNNCell,
+// GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed.
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
+#include "layer_schema.h"
 #include "option_kwargs.h"
 
 namespace keras::python {
@@ -69,6 +71,48 @@ void bind_rnn(py::module_& m, const char* name) {
                                                             py::arg("units") = py::none());
 }
 
+// RNN's `cell`: a cell layer (the library's, or a Python layer with `state_size` and
+// call(inputs, states)), or a list of them (Keras's StackedRNNCells).
+LayerPtr to_cell(py::handle cell) {
+  if (py::isinstance<py::list>(cell) || py::isinstance<py::tuple>(cell)) {
+    std::vector<LayerPtr> cells;
+    for (py::handle c : cell) cells.push_back(to_cell(c));
+    return std::make_shared<StackedRNNCells>(std::move(cells));
+  }
+  if (!py::isinstance<Layer>(cell))
+    throw py::value_error(
+        "`cell` should have a `call` method and a `state_size` attribute (a keras_cpp.layers."
+        "Layer subclass, or a list of cells). The RNN was passed: " +
+        py::repr(cell).cast<std::string>());
+  keep_python_layer(cell);  // a cell written in Python lives as long as its RNN
+  return cell.cast<LayerPtr>();
+}
+
+// A class whose first argument is a layer or a list of them (`cell`, `cells`) and whose other
+// arguments are the schema of `Options`: `make(first, options)` builds it.
+template <typename L, typename Options, typename Make>
+LayerClass<L> bind_with_cells(py::module_& m, const char* class_name, const char* first,
+                              Make make) {
+  detail::DescribeSchema<Options> describe;
+  Options::arguments(describe);
+  py::list arguments;
+  arguments.append(py::make_tuple(first, py::none(), true, py::list()));
+  for (py::handle argument : describe.arguments) arguments.append(argument);
+  std::string doc = detail::call_doc(class_name, arguments);
+  LayerClass<L> cls(m, class_name, doc.c_str());
+  std::string name = class_name;
+  cls.def(py::init([name, make](py::object cells, py::args args, py::kwargs kwargs) {
+            Options o;
+            std::optional<bool> trainable = options_from_python(o, name, args, kwargs);
+            std::shared_ptr<L> layer = make(cells, std::move(o));
+            if (trainable) layer->set_trainable(*trainable);
+            return layer;
+          }),
+          py::arg(first));
+  cls.attr("_arguments") = arguments;
+  return cls;
+}
+
 }  // namespace
 
 void bind_recurrent(py::module_& root) {
@@ -80,6 +124,39 @@ void bind_recurrent(py::module_& root) {
   bind_rnn<SimpleRNN>(m, "SimpleRNN");
   bind_rnn<GRU>(m, "GRU");
   bind_rnn<LSTM>(m, "LSTM");
+
+  bind_layer<SimpleRNNCell, SimpleRNNCellOptions>(m, "SimpleRNNCell")
+      .def_property_readonly("units", &SimpleRNNCell::units)
+      .def_property_readonly("state_size", &SimpleRNNCell::state_size);
+  bind_layer<GRUCell, GRUCellOptions>(m, "GRUCell")
+      .def_property_readonly("units", &GRUCell::units)
+      .def_property_readonly("state_size", &GRUCell::state_size);
+  bind_layer<LSTMCell, LSTMCellOptions>(m, "LSTMCell")
+      .def_property_readonly("units", &LSTMCell::units)
+      .def_property_readonly("state_size", &LSTMCell::state_size);
+  bind_with_cells<StackedRNNCells, StackedRNNCellsOptions>(
+      m, "StackedRNNCells", "cells",
+      [](py::object cells, StackedRNNCellsOptions o) {
+        if (!py::isinstance<py::list>(cells) && !py::isinstance<py::tuple>(cells))
+          throw py::value_error("StackedRNNCells takes a list of cells, got " +
+                                py::repr(cells).cast<std::string>());
+        std::vector<LayerPtr> layers;
+        for (py::handle cell : cells) layers.push_back(to_cell(cell));
+        return std::make_shared<StackedRNNCells>(std::move(layers), std::move(o));
+      })
+      .def_property_readonly("cells", &StackedRNNCells::cells)
+      .def_property_readonly("state_size", &StackedRNNCells::state_size);
+  bind_with_cells<RNN, RNNLayerOptions>(m, "RNN", "cell",
+                                        [](py::object cell, RNNLayerOptions o) {
+                                          return std::make_shared<RNN>(to_cell(cell), std::move(o));
+                                        })
+      .def_property_readonly("cell", &RNN::cell)
+      .def_property_readonly("states", &RNN::states)
+      .def_property_readonly("return_sequences",
+                             [](const RNN& l) { return l.options().return_sequences; })
+      .def_property_readonly("return_state", [](const RNN& l) { return l.options().return_state; })
+      .def_property_readonly("go_backwards", [](const RNN& l) { return l.options().go_backwards; })
+      .def_property_readonly("unroll", [](const RNN& l) { return l.options().unroll; });
 
   LayerClass<Bidirectional>(m, "Bidirectional")
       .def(
