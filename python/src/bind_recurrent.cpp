@@ -127,13 +127,14 @@ void bind_recurrent(py::module_& root) {
 
   bind_layer<SimpleRNNCell, SimpleRNNCellOptions>(m, "SimpleRNNCell")
       .def_property_readonly("units", &SimpleRNNCell::units)
-      .def_property_readonly("state_size", &SimpleRNNCell::state_size);
+      .def_property_readonly("state_size", [](const SimpleRNNCell& c) { return c.units(); });
   bind_layer<GRUCell, GRUCellOptions>(m, "GRUCell")
       .def_property_readonly("units", &GRUCell::units)
-      .def_property_readonly("state_size", &GRUCell::state_size);
+      .def_property_readonly("state_size", [](const GRUCell& c) { return c.units(); });
   bind_layer<LSTMCell, LSTMCellOptions>(m, "LSTMCell")
       .def_property_readonly("units", &LSTMCell::units)
-      .def_property_readonly("state_size", &LSTMCell::state_size);
+      .def_property_readonly(
+          "state_size", [](const LSTMCell& c) { return py::make_tuple(c.units(), c.units()); });
   bind_with_cells<StackedRNNCells, StackedRNNCellsOptions>(
       m, "StackedRNNCells", "cells",
       [](py::object cells, StackedRNNCellsOptions o) {
@@ -145,7 +146,9 @@ void bind_recurrent(py::module_& root) {
         return std::make_shared<StackedRNNCells>(std::move(layers), std::move(o));
       })
       .def_property_readonly("cells", &StackedRNNCells::cells)
-      .def_property_readonly("state_size", &StackedRNNCells::state_size);
+      .def_property_readonly("state_size", [](const StackedRNNCells& c) {
+        return py::tuple(py::cast(c.state_size()));
+      });
   bind_with_cells<RNN, RNNLayerOptions>(m, "RNN", "cell",
                                         [](py::object cell, RNNLayerOptions o) {
                                           return std::make_shared<RNN>(to_cell(cell), std::move(o));
