@@ -18,57 +18,25 @@ namespace {
 
 using namespace keras::layers;
 
-void fill_rnn(RNNOptions& o, py::dict& kw) {
-  take(kw, "units", o.units);
-  take(kw, "output_dim", o.output_dim);
-  take(kw, "activation", o.activation);
-  take(kw, "recurrent_activation", o.recurrent_activation);
-  take(kw, "inner_activation", o.inner_activation);
-  take(kw, "use_bias", o.use_bias);
-  take_initializer(kw, "kernel_initializer", o.kernel_initializer);
-  take_initializer(kw, "init", o.init);
-  take_initializer(kw, "recurrent_initializer", o.recurrent_initializer);
-  take_initializer(kw, "inner_init", o.inner_init);
-  take_initializer(kw, "bias_initializer", o.bias_initializer);
-  take(kw, "unit_forget_bias", o.unit_forget_bias);
-  take_initializer(kw, "forget_bias_init", o.forget_bias_init);
-  take(kw, "kernel_regularizer", o.kernel_regularizer);
-  take(kw, "W_regularizer", o.W_regularizer);
-  take(kw, "recurrent_regularizer", o.recurrent_regularizer);
-  take(kw, "U_regularizer", o.U_regularizer);
-  take(kw, "bias_regularizer", o.bias_regularizer);
-  take(kw, "b_regularizer", o.b_regularizer);
-  take(kw, "activity_regularizer", o.activity_regularizer);
-  take(kw, "kernel_constraint", o.kernel_constraint);
-  take(kw, "recurrent_constraint", o.recurrent_constraint);
-  take(kw, "bias_constraint", o.bias_constraint);
-  take(kw, "dropout", o.dropout);
-  take(kw, "dropout_W", o.dropout_W);
-  take(kw, "recurrent_dropout", o.recurrent_dropout);
-  take(kw, "dropout_U", o.dropout_U);
-  take(kw, "implementation", o.implementation);
-  take(kw, "return_sequences", o.return_sequences);
-  take(kw, "return_state", o.return_state);
-  take(kw, "go_backwards", o.go_backwards);
-  take(kw, "stateful", o.stateful);
-  take(kw, "unroll", o.unroll);
-  take(kw, "reset_after", o.reset_after);
-  take(kw, "seed", o.seed);
-  take(kw, "batch_size", o.batch_size);
-}
-
-template <typename L>
-std::shared_ptr<L> make_rnn(py::object units, py::kwargs kwargs) {
-  RNNOptions o;
-  if (!units.is_none()) o.units = cast_arg<std::int64_t>(units, "units");
-  fill_rnn(o, kwargs);
-  return make_layer<L>(std::move(o), kwargs);
-}
-
-template <typename L>
-void bind_rnn(py::module_& m, const char* name) {
-  py::class_<L, Recurrent, std::shared_ptr<L>>(m, name).def(py::init(&make_rnn<L>),
-                                                            py::arg("units") = py::none());
+// SimpleRNN, GRU and LSTM from their schema (RecurrentArguments), under Recurrent; `seed` (of
+// the dropout masks) is keras.cpp's own keyword, outside Keras's signature.
+template <typename L, backend::RnnCell Kind>
+void bind_rnn(py::module_& m, const char* class_name) {
+  using Arguments = RecurrentArguments<Kind>;
+  detail::DescribeSchema<Arguments> describe;
+  Arguments::arguments(describe);
+  std::string doc = detail::call_doc(class_name, describe.arguments);
+  py::class_<L, Recurrent, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
+  std::string name = class_name;
+  cls.def(py::init([name](py::args args, py::kwargs kwargs) {
+    Arguments o;
+    take(kwargs, "seed", o.seed);
+    std::optional<bool> trainable = options_from_python(o, name, args, kwargs);
+    auto layer = std::make_shared<L>(static_cast<RNNOptions>(std::move(o)));
+    if (trainable) layer->set_trainable(*trainable);
+    return layer;
+  }));
+  cls.attr("_arguments") = describe.arguments;
 }
 
 // RNN's `cell`: a cell layer (the library's, or a Python layer with `state_size` and
@@ -121,9 +89,9 @@ void bind_recurrent(py::module_& root) {
   LayerClass<Recurrent>(m, "Recurrent")
       .def_property_readonly("units", &Recurrent::units)
       .def_property_readonly("return_sequences", &Recurrent::return_sequences);
-  bind_rnn<SimpleRNN>(m, "SimpleRNN");
-  bind_rnn<GRU>(m, "GRU");
-  bind_rnn<LSTM>(m, "LSTM");
+  bind_rnn<SimpleRNN, backend::RnnCell::kSimpleRNN>(m, "SimpleRNN");
+  bind_rnn<GRU, backend::RnnCell::kGRU>(m, "GRU");
+  bind_rnn<LSTM, backend::RnnCell::kLSTM>(m, "LSTM");
 
   bind_layer<SimpleRNNCell, SimpleRNNCellOptions>(m, "SimpleRNNCell")
       .def_property_readonly("units", &SimpleRNNCell::units)

@@ -78,6 +78,59 @@ struct RNNOptions {
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
+// The schema of SimpleRNN's, GRU's and LSTM's arguments (include/keras/layers/schema.h): Keras
+// 2.2.4's names in its order per layer, Keras 1's spellings as its legacy interfaces convert them.
+// The options stay RNNOptions; this names the fields each layer takes.
+template <backend::RnnCell Kind>
+struct RecurrentArguments : RNNOptions {
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = RecurrentArguments;
+    using R = RNNOptions;
+    using schema::ArgKind;
+    // RNNOptions' fields as this struct's (a base member is a member of the derived class).
+    auto f = []<typename T>(T R::*member) -> T O::* { return member; };
+    constexpr bool gated = Kind != backend::RnnCell::kSimpleRNN;
+    s.arg("units", f(&R::units), {.required = true, .keras1 = {{"output_dim"}}});
+    s.arg("activation", f(&R::activation));
+    if constexpr (gated)
+      s.arg("recurrent_activation", f(&R::recurrent_activation),
+            {.keras1 = {{"inner_activation"}}});
+    s.arg("use_bias", f(&R::use_bias));
+    s.arg("kernel_initializer", f(&R::kernel_initializer),
+          {.kind = ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("recurrent_initializer", f(&R::recurrent_initializer),
+          {.kind = ArgKind::initializer, .keras1 = {{"inner_init"}}});
+    s.arg("bias_initializer", f(&R::bias_initializer), {.kind = ArgKind::initializer});
+    if constexpr (Kind == backend::RnnCell::kLSTM)
+      s.arg("unit_forget_bias", f(&R::unit_forget_bias),
+            {.keras1 = {{"forget_bias_init",
+                         {{"one", true}, {"ones", true}, {"zero", false}, {"zeros", false}}}}});
+    s.arg("kernel_regularizer", f(&R::kernel_regularizer), {.keras1 = {{"W_regularizer"}}});
+    s.arg("recurrent_regularizer", f(&R::recurrent_regularizer), {.keras1 = {{"U_regularizer"}}});
+    s.arg("bias_regularizer", f(&R::bias_regularizer), {.keras1 = {{"b_regularizer"}}});
+    s.arg("activity_regularizer", f(&R::activity_regularizer));
+    s.arg("kernel_constraint", f(&R::kernel_constraint), {.keras1 = {{"W_constraint"}}});
+    s.arg("recurrent_constraint", f(&R::recurrent_constraint), {.keras1 = {{"U_constraint"}}});
+    s.arg("bias_constraint", f(&R::bias_constraint), {.keras1 = {{"b_constraint"}}});
+    s.arg("dropout", f(&R::dropout), {.keras1 = {{"dropout_W"}}});
+    s.arg("recurrent_dropout", f(&R::recurrent_dropout), {.keras1 = {{"dropout_U"}}});
+    if constexpr (gated)
+      s.arg("implementation", f(&R::implementation),
+            {.keras1 = {{"consume_less", {{"cpu", 0}, {"mem", 1}, {"gpu", 2}}}}});
+    else
+      s.keras1_dropped({"implementation", nullptr,
+                        "The `implementation` argument in `SimpleRNN` has been deprecated. "
+                        "Please remove it from your layer call."});
+    s.arg("return_sequences", f(&R::return_sequences));
+    s.arg("return_state", f(&R::return_state));
+    s.arg("go_backwards", f(&R::go_backwards));
+    s.arg("stateful", f(&R::stateful));
+    s.arg("unroll", f(&R::unroll));
+    if constexpr (Kind == backend::RnnCell::kGRU) s.arg("reset_after", f(&R::reset_after));
+  }
+};
+
 // Keras's cell protocol: what RNN needs of a cell besides being a Layer (built-in cells, stacks,
 // and layers written in Python, whose `state_size` and call(inputs, states) this reads).
 struct CellStep {
@@ -188,10 +241,11 @@ class Recurrent : public Layer {
   std::vector<SymbolicTensor> states() const { return states_; }
   // The same layer, untrained, with go_backwards flipped and the given name (Bidirectional).
   std::shared_ptr<Recurrent> reversed_copy(const std::string& name) const;
+  // The layer's arguments (Keras 2 names; name and shapes aside).
+  RNNOptions options() const;
 
  protected:
   Recurrent(const std::string& class_name, backend::RnnCell cell, RNNOptions options);
-  static RNNOptions options_from_config(const nlohmann::json& config);
 
  private:
   // The sequence over `inputs` from the given initial states (none: zeros, or the stateful

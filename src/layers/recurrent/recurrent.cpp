@@ -4,8 +4,7 @@
 #include <stdexcept>
 
 #include "keras/layers/recurrent.h"
-#include "layers/config_json.h"
-#include "layers/layer_from_config.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
@@ -179,119 +178,53 @@ void Recurrent::reset_states() {
   }
 }
 
-nlohmann::json Recurrent::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["return_sequences"] = return_sequences_;
-  config["return_state"] = return_state_;
-  config["go_backwards"] = go_backwards_;
-  config["stateful"] = stateful_;
-  config["unroll"] = unroll_;
+RNNOptions Recurrent::options() const {
   const detail::RecurrentCellSpec& c = spec_;
-  auto activation_name = [](const ActivationArg& a) { return a.name.empty() ? "linear" : a.name; };
-  config["units"] = c.units;
-  config["activation"] = activation_name(c.activation);
-  if (c.kind != K::RnnCell::kSimpleRNN)
-    config["recurrent_activation"] = activation_name(c.recurrent_activation);
-  config["use_bias"] = c.use_bias;
-  config["kernel_initializer"] = detail::initializer_json(c.kernel_initializer);
-  config["recurrent_initializer"] = detail::initializer_json(c.recurrent_initializer);
-  config["bias_initializer"] = detail::initializer_json(c.bias_initializer);
-  if (c.kind == K::RnnCell::kLSTM) config["unit_forget_bias"] = c.unit_forget_bias;
-  config["kernel_regularizer"] = c.kernel_regularizer.get_config();
-  config["recurrent_regularizer"] = c.recurrent_regularizer.get_config();
-  config["bias_regularizer"] = c.bias_regularizer.get_config();
-  config["activity_regularizer"] = activity_regularizer_.get_config();
-  config["kernel_constraint"] = c.kernel_constraint.get_config();
-  config["recurrent_constraint"] = c.recurrent_constraint.get_config();
-  config["bias_constraint"] = c.bias_constraint.get_config();
-  config["dropout"] = c.dropout;
-  config["recurrent_dropout"] = c.recurrent_dropout;
-  if (c.kind != K::RnnCell::kSimpleRNN) config["implementation"] = implementation_;
-  if (c.kind == K::RnnCell::kGRU) config["reset_after"] = c.reset_after;
-  return config;
+  return {.units = c.units,
+          .activation = c.activation,
+          .recurrent_activation = c.recurrent_activation,
+          .use_bias = c.use_bias,
+          .kernel_initializer = c.kernel_initializer,
+          .recurrent_initializer = c.recurrent_initializer,
+          .bias_initializer = c.bias_initializer,
+          .unit_forget_bias = c.unit_forget_bias,
+          .kernel_regularizer = c.kernel_regularizer,
+          .recurrent_regularizer = c.recurrent_regularizer,
+          .bias_regularizer = c.bias_regularizer,
+          .activity_regularizer = activity_regularizer_,
+          .kernel_constraint = c.kernel_constraint,
+          .recurrent_constraint = c.recurrent_constraint,
+          .bias_constraint = c.bias_constraint,
+          .dropout = c.dropout,
+          .recurrent_dropout = c.recurrent_dropout,
+          .implementation = implementation_,
+          .return_sequences = return_sequences_,
+          .return_state = return_state_,
+          .go_backwards = go_backwards_,
+          .stateful = stateful_,
+          .unroll = unroll_,
+          .reset_after = c.reset_after,
+          .seed = c.seed};
 }
 
-RNNOptions Recurrent::options_from_config(const nlohmann::json& config) {
-  // Keras 1's spellings of the keys become Keras 2's, as Keras 2.2.4's legacy interfaces convert
-  // them (output_dim, init, inner_init, inner_activation, W_/U_/b_regularizer and _constraint,
-  // dropout_W, dropout_U, consume_less, forget_bias_init).
-  nlohmann::json c = config;
-  for (const auto& [keras1, keras2] : std::vector<std::pair<const char*, const char*>>{
-           {"output_dim", "units"},
-           {"init", "kernel_initializer"},
-           {"inner_init", "recurrent_initializer"},
-           {"inner_activation", "recurrent_activation"},
-           {"W_regularizer", "kernel_regularizer"},
-           {"U_regularizer", "recurrent_regularizer"},
-           {"b_regularizer", "bias_regularizer"},
-           {"W_constraint", "kernel_constraint"},
-           {"U_constraint", "recurrent_constraint"},
-           {"b_constraint", "bias_constraint"},
-           {"dropout_W", "dropout"},
-           {"dropout_U", "recurrent_dropout"}})
-    if (c.contains(keras1) && !c.contains(keras2)) c[keras2] = c[keras1];
-  if (c.contains("consume_less") && !c.contains("implementation")) {
-    const std::string mode = c["consume_less"].get<std::string>();
-    if (mode != "cpu" && mode != "mem" && mode != "gpu")
-      throw std::invalid_argument("from_config: consume_less must be 'cpu', 'mem' or 'gpu', got '" +
-                                  mode + "'");
-    c["implementation"] = mode == "cpu" ? 0 : mode == "mem" ? 1 : 2;
+nlohmann::json Recurrent::get_config() const {
+  nlohmann::json config = Layer::get_config();
+  switch (spec_.kind) {
+    case K::RnnCell::kLSTM:
+      return detail::config_with_arguments(config,
+                                           RecurrentArguments<K::RnnCell::kLSTM>{options()});
+    case K::RnnCell::kGRU:
+      return detail::config_with_arguments(config, RecurrentArguments<K::RnnCell::kGRU>{options()});
+    default:
+      return detail::config_with_arguments(config,
+                                           RecurrentArguments<K::RnnCell::kSimpleRNN>{options()});
   }
-  if (c.contains("forget_bias_init") && !c.contains("unit_forget_bias"))
-    c["unit_forget_bias"] = c["forget_bias_init"] == "one";
-  if (!c.contains("units"))
-    throw std::invalid_argument(
-        "from_config: a recurrent layer's config needs 'units' (Keras 1: 'output_dim')");
-  RNNOptions o;
-  o.units = c.at("units").get<std::int64_t>();
-  o.activation = c.value("activation", std::string("tanh"));
-  o.recurrent_activation = c.value("recurrent_activation", std::string("hard_sigmoid"));
-  o.use_bias = c.value("use_bias", true);
-  o.kernel_initializer = detail::initializer_name(c, "kernel_initializer", o.kernel_initializer);
-  o.recurrent_initializer =
-      detail::initializer_name(c, "recurrent_initializer", o.recurrent_initializer);
-  o.bias_initializer = detail::initializer_name(c, "bias_initializer", o.bias_initializer);
-  o.unit_forget_bias = c.value("unit_forget_bias", true);
-  auto json_or_null = [&](const char* key) { return c.contains(key) ? c[key] : nlohmann::json(); };
-  o.kernel_regularizer = regularizers::from_config(json_or_null("kernel_regularizer"));
-  o.recurrent_regularizer = regularizers::from_config(json_or_null("recurrent_regularizer"));
-  o.bias_regularizer = regularizers::from_config(json_or_null("bias_regularizer"));
-  o.activity_regularizer = regularizers::from_config(json_or_null("activity_regularizer"));
-  o.kernel_constraint = constraints::from_config(json_or_null("kernel_constraint"));
-  o.recurrent_constraint = constraints::from_config(json_or_null("recurrent_constraint"));
-  o.bias_constraint = constraints::from_config(json_or_null("bias_constraint"));
-  o.dropout = c.value("dropout", 0.0);
-  o.recurrent_dropout = c.value("recurrent_dropout", 0.0);
-  o.implementation = c.value("implementation", 1);
-  o.return_sequences = c.value("return_sequences", false);
-  o.go_backwards = c.value("go_backwards", false);
-  o.stateful = c.value("stateful", false);
-  o.unroll = c.value("unroll", false);
-  o.return_state = c.value("return_state", false);
-  o.reset_after = c.value("reset_after", false);
-  LayerArguments args = detail::arguments_from_config(c);
-  o.name = args.name;
-  o.trainable = args.trainable;
-  o.batch_input_shape = args.batch_input_shape;
-  return o;
 }
 
 std::shared_ptr<Recurrent> Recurrent::reversed_copy(const std::string& name) const {
-  nlohmann::json config = get_config();
-  config["go_backwards"] = !go_backwards_;
-  config["name"] = name;
-  config.erase("batch_input_shape");
-  RNNOptions o = options_from_config(config);
-  // Keep what the config cannot carry: custom regularizers, constraints and activations.
-  o.activation = spec_.activation;
-  o.recurrent_activation = spec_.recurrent_activation;
-  o.kernel_regularizer = spec_.kernel_regularizer;
-  o.recurrent_regularizer = spec_.recurrent_regularizer;
-  o.bias_regularizer = spec_.bias_regularizer;
-  o.activity_regularizer = activity_regularizer_;
-  o.kernel_constraint = spec_.kernel_constraint;
-  o.recurrent_constraint = spec_.recurrent_constraint;
-  o.bias_constraint = spec_.bias_constraint;
+  RNNOptions o = options();
+  o.go_backwards = !go_backwards_;
+  o.name = name;
   o.seed = spec_.seed ? std::optional<std::uint64_t>(*spec_.seed + 7) : std::nullopt;
   if (spec_.kind == K::RnnCell::kLSTM) return std::make_shared<LSTM>(o);
   if (spec_.kind == K::RnnCell::kGRU) return std::make_shared<GRU>(o);
@@ -308,7 +241,8 @@ SimpleRNN::SimpleRNN(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> SimpleRNN::from_config(const nlohmann::json& config) {
-  return std::make_shared<SimpleRNN>(options_from_config(config));
+  return detail::layer_from_config<SimpleRNN, RecurrentArguments<K::RnnCell::kSimpleRNN>>(
+      config, "SimpleRNN");
 }
 
 GRU::GRU(RNNOptions options) : Recurrent("GRU", K::RnnCell::kGRU, std::move(options)) {}
@@ -318,7 +252,7 @@ GRU::GRU(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> GRU::from_config(const nlohmann::json& config) {
-  return std::make_shared<GRU>(options_from_config(config));
+  return detail::layer_from_config<GRU, RecurrentArguments<K::RnnCell::kGRU>>(config, "GRU");
 }
 
 LSTM::LSTM(RNNOptions options) : Recurrent("LSTM", K::RnnCell::kLSTM, std::move(options)) {}
@@ -328,7 +262,7 @@ LSTM::LSTM(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> LSTM::from_config(const nlohmann::json& config) {
-  return std::make_shared<LSTM>(options_from_config(config));
+  return detail::layer_from_config<LSTM, RecurrentArguments<K::RnnCell::kLSTM>>(config, "LSTM");
 }
 
 }  // namespace keras::layers
