@@ -299,3 +299,39 @@ def test_bad_cells_raise_kerases_errors():
         LSTMCell()
     with pytest.raises(ValueError, match='unexpected keyword argument'):
         LSTMCell.from_config({'units': 2, 'output_dim': 3})
+
+
+def test_recurrent_layers_take_their_schema():
+    assert str(inspect.signature(SimpleRNN)).startswith(
+        "(units, activation='tanh', use_bias=True, kernel_initializer='glorot_uniform'")
+    assert list(inspect.signature(GRU).parameters)[-3:] == ['unroll', 'reset_after', 'kwargs']
+    lstm = LSTM(output_dim=4, inner_activation='sigmoid', consume_less='gpu',
+                forget_bias_init='zero', W_regularizer='l2', dropout_U=0.25)
+    config = lstm.get_config()
+    assert config['units'] == 4 and config['recurrent_activation'] == 'sigmoid'
+    assert config['implementation'] == 2 and config['unit_forget_bias'] is False
+    assert config['kernel_regularizer']['class_name'] == 'L1L2'
+    assert config['recurrent_dropout'] == 0.25
+    with pytest.warns(UserWarning, match='`implementation` argument in `SimpleRNN`'):
+        SimpleRNN(3, implementation=1)
+    with pytest.raises(TypeError, match='Keyword argument not understood'):
+        SimpleRNN(3, recurrent_activation='sigmoid')
+    with pytest.raises(ValueError, match="unexpected keyword argument 'cell_size'"):
+        LSTM.from_config(dict(LSTM(2).get_config(), cell_size=3))
+    # Keras 1 configs still load.
+    keras1 = {'name': 'lstm_9', 'output_dim': 3, 'init': 'glorot_uniform', 'inner_init': 'orthogonal',
+              'forget_bias_init': 'one', 'activation': 'tanh', 'inner_activation': 'hard_sigmoid',
+              'W_regularizer': None, 'U_regularizer': None, 'b_regularizer': None,
+              'dropout_W': 0.0, 'dropout_U': 0.0, 'consume_less': 'cpu', 'return_sequences': False,
+              'go_backwards': False, 'stateful': False, 'unroll': False, 'input_dim': 2,
+              'input_length': None, 'trainable': True}
+    layer = LSTM.from_config(keras1)
+    assert layer.get_config()['implementation'] == 0 and layer.units == 3
+
+
+def test_rnn_takes_initial_weights():
+    weights = [np.full((2, 8), 0.1, 'float32'), np.full((2, 8), 0.2, 'float32'),
+               np.zeros(8, 'float32')]
+    model = Sequential([RNN(LSTMCell(2), weights=weights, input_shape=(3, 2))])
+    for got, expected in zip(model.get_weights(), weights):
+        np.testing.assert_array_equal(got, expected)
