@@ -12,6 +12,15 @@ namespace K = backend;
 
 namespace {
 
+// From the layer's schema; tf.keras's and Keras 3's Bidirectional write zero_output_for_mask into
+// their layers' configs, ignored: a masked step repeats the previous output, as in Keras 2.2.4.
+template <typename L, K::RnnCell Kind>
+std::shared_ptr<Layer> recurrent_from_config(const nlohmann::json& config, const char* name) {
+  nlohmann::json keras2 = config;
+  if (keras2.is_object()) keras2.erase("zero_output_for_mask");
+  return detail::layer_from_config<L, RecurrentArguments<Kind>>(keras2, name);
+}
+
 LayerArguments rnn_arguments(const RNNOptions& o) {
   LayerArguments args = layer_arguments(o);
   args.batch_size = o.batch_size;
@@ -241,8 +250,7 @@ SimpleRNN::SimpleRNN(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> SimpleRNN::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<SimpleRNN, RecurrentArguments<K::RnnCell::kSimpleRNN>>(
-      config, "SimpleRNN");
+  return recurrent_from_config<SimpleRNN, K::RnnCell::kSimpleRNN>(config, "SimpleRNN");
 }
 
 GRU::GRU(RNNOptions options) : Recurrent("GRU", K::RnnCell::kGRU, std::move(options)) {}
@@ -252,7 +260,7 @@ GRU::GRU(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> GRU::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<GRU, RecurrentArguments<K::RnnCell::kGRU>>(config, "GRU");
+  return recurrent_from_config<GRU, K::RnnCell::kGRU>(config, "GRU");
 }
 
 LSTM::LSTM(RNNOptions options) : Recurrent("LSTM", K::RnnCell::kLSTM, std::move(options)) {}
@@ -262,7 +270,7 @@ LSTM::LSTM(std::int64_t units, RNNOptions options)
         return options;
       }()) {}
 std::shared_ptr<Layer> LSTM::from_config(const nlohmann::json& config) {
-  return detail::layer_from_config<LSTM, RecurrentArguments<K::RnnCell::kLSTM>>(config, "LSTM");
+  return recurrent_from_config<LSTM, K::RnnCell::kLSTM>(config, "LSTM");
 }
 
 }  // namespace keras::layers
