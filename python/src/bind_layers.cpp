@@ -80,8 +80,9 @@ struct PyLayerOptions {
 
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
 // compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
-// the model is built, and becomes graph ops.
-class PyLayer : public Layer {
+// the model is built, and becomes graph ops. A Python layer with a `state_size` is an RNN cell
+// (Keras's protocol): RNN(cell) calls its call(inputs, states) once per timestep.
+class PyLayer : public Layer, public layers::RNNCell {
  public:
   PyLayer(const std::string& class_name, const PyLayerOptions& options)
       : Layer(class_name, layer_arguments(options)), class_name_(class_name) {}
@@ -158,6 +159,47 @@ class PyLayer : public Layer {
 
   void set_supports_masking(bool supports) { supports_masking_ = supports; }
 
+  // The cell protocol: `state_size` (an int or a list of ints), `output_size` when set, and
+  // call(inputs, states) returning (output, new_states).
+  std::vector<std::int64_t> state_size() const override {
+    py::gil_scoped_acquire gil;
+    py::object self = python_self();
+    if (!py::hasattr(self, "state_size"))
+      throw std::invalid_argument(
+          "The RNN cell should have an attribute `state_size` (tuple of integers, one integer "
+          "per RNN state). Layer " +
+          name() + " (" + class_name_ + ") has none.");
+    py::object sizes = self.attr("state_size");
+    if (PyIndex_Check(sizes.ptr())) return {to_int_arg(sizes, "state_size")};
+    std::vector<std::int64_t> out;
+    for (py::handle size : sizes) out.push_back(to_int_arg(size, "state_size"));
+    if (out.empty()) throw std::invalid_argument("RNN cell " + name() + ": `state_size` is empty");
+    return out;
+  }
+
+  std::int64_t output_size() const override {
+    py::gil_scoped_acquire gil;
+    py::object size = py::getattr(python_self(), "output_size", py::none());
+    return size.is_none() ? state_size().front() : to_int_arg(size, "output_size");
+  }
+
+  layers::CellStep step(const SymbolicTensor& inputs,
+                        const std::vector<SymbolicTensor>& states) override {
+    py::gil_scoped_acquire gil;
+    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    if (!call)
+      throw py::type_error("RNN cell " + name() + " (" + class_name_ +
+                           "): a Python cell must define call(self, inputs, states)");
+    py::object out = call(inputs, to_list(states));
+    if (!(py::isinstance<py::tuple>(out) || py::isinstance<py::list>(out)) || py::len(out) != 2 ||
+        !py::isinstance<SymbolicTensor>(out[py::int_(0)]))
+      throw py::type_error("call() of the RNN cell " + name() + " (" + class_name_ +
+                           ") must return (output, new_states), got " +
+                           py::repr(out).cast<std::string>());
+    return {out[py::int_(0)].cast<SymbolicTensor>(),
+            tensors_of(out[py::int_(1)], "call()'s new_states", false)};
+  }
+
   Shape compute_output_shape(const Shape& input_shape) const override {
     auto shapes = compute_output_shape_list({input_shape});
     if (shapes.size() != 1)
@@ -195,6 +237,12 @@ class PyLayer : public Layer {
   }
 
  private:
+  // The Python object of this layer (it exists: the layer was made in Python).
+  py::object python_self() const {
+    if (self_) return *self_;
+    return py::cast(static_cast<const Layer*>(this), py::return_value_policy::reference);
+  }
+
   std::string class_name_;
   std::shared_ptr<py::object> self_;
 };
@@ -296,6 +344,7 @@ void bind_layers(py::module_& root) {
                     : x.cast<std::vector<SymbolicTensor>>();
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
+                  !dynamic_cast<layers::RNN*>(&layer) &&
                   !dynamic_cast<layers::Bidirectional*>(&layer))
                 throw py::type_error("call() of " + layer.class_name() +
                                      " got an unexpected keyword argument 'initial_state'");

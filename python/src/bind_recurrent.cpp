@@ -1,4 +1,5 @@
-// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Bidirectional and TimeDistributed.
+// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Keras 2.2.4's cell API (RNN, SimpleRNNCell,
+// GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed.
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
+#include "layer_schema.h"
 #include "option_kwargs.h"
 
 namespace keras::python {
@@ -16,57 +18,67 @@ namespace {
 
 using namespace keras::layers;
 
-void fill_rnn(RNNOptions& o, py::dict& kw) {
-  take(kw, "units", o.units);
-  take(kw, "output_dim", o.output_dim);
-  take(kw, "activation", o.activation);
-  take(kw, "recurrent_activation", o.recurrent_activation);
-  take(kw, "inner_activation", o.inner_activation);
-  take(kw, "use_bias", o.use_bias);
-  take_initializer(kw, "kernel_initializer", o.kernel_initializer);
-  take_initializer(kw, "init", o.init);
-  take_initializer(kw, "recurrent_initializer", o.recurrent_initializer);
-  take_initializer(kw, "inner_init", o.inner_init);
-  take_initializer(kw, "bias_initializer", o.bias_initializer);
-  take(kw, "unit_forget_bias", o.unit_forget_bias);
-  take_initializer(kw, "forget_bias_init", o.forget_bias_init);
-  take(kw, "kernel_regularizer", o.kernel_regularizer);
-  take(kw, "W_regularizer", o.W_regularizer);
-  take(kw, "recurrent_regularizer", o.recurrent_regularizer);
-  take(kw, "U_regularizer", o.U_regularizer);
-  take(kw, "bias_regularizer", o.bias_regularizer);
-  take(kw, "b_regularizer", o.b_regularizer);
-  take(kw, "activity_regularizer", o.activity_regularizer);
-  take(kw, "kernel_constraint", o.kernel_constraint);
-  take(kw, "recurrent_constraint", o.recurrent_constraint);
-  take(kw, "bias_constraint", o.bias_constraint);
-  take(kw, "dropout", o.dropout);
-  take(kw, "dropout_W", o.dropout_W);
-  take(kw, "recurrent_dropout", o.recurrent_dropout);
-  take(kw, "dropout_U", o.dropout_U);
-  take(kw, "implementation", o.implementation);
-  take(kw, "return_sequences", o.return_sequences);
-  take(kw, "return_state", o.return_state);
-  take(kw, "go_backwards", o.go_backwards);
-  take(kw, "stateful", o.stateful);
-  take(kw, "unroll", o.unroll);
-  take(kw, "reset_after", o.reset_after);
-  take(kw, "seed", o.seed);
-  take(kw, "batch_size", o.batch_size);
+// SimpleRNN, GRU and LSTM from their schema (RecurrentArguments), under Recurrent; `seed` (of
+// the dropout masks) is keras.cpp's own keyword, outside Keras's signature.
+template <typename L, backend::RnnCell Kind>
+void bind_rnn(py::module_& m, const char* class_name) {
+  using Arguments = RecurrentArguments<Kind>;
+  detail::DescribeSchema<Arguments> describe;
+  Arguments::arguments(describe);
+  std::string doc = detail::call_doc(class_name, describe.arguments);
+  py::class_<L, Recurrent, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
+  std::string name = class_name;
+  cls.def(py::init([name](py::args args, py::kwargs kwargs) {
+    Arguments o;
+    take(kwargs, "seed", o.seed);
+    std::optional<bool> trainable = options_from_python(o, name, args, kwargs);
+    auto layer = std::make_shared<L>(static_cast<RNNOptions>(std::move(o)));
+    if (trainable) layer->set_trainable(*trainable);
+    return layer;
+  }));
+  cls.attr("_arguments") = describe.arguments;
 }
 
-template <typename L>
-std::shared_ptr<L> make_rnn(py::object units, py::kwargs kwargs) {
-  RNNOptions o;
-  if (!units.is_none()) o.units = cast_arg<std::int64_t>(units, "units");
-  fill_rnn(o, kwargs);
-  return make_layer<L>(std::move(o), kwargs);
+// RNN's `cell`: a cell layer (the library's, or a Python layer with `state_size` and
+// call(inputs, states)), or a list of them (Keras's StackedRNNCells).
+LayerPtr to_cell(py::handle cell) {
+  if (py::isinstance<py::list>(cell) || py::isinstance<py::tuple>(cell)) {
+    std::vector<LayerPtr> cells;
+    for (py::handle c : cell) cells.push_back(to_cell(c));
+    return std::make_shared<StackedRNNCells>(std::move(cells));
+  }
+  if (!py::isinstance<Layer>(cell))
+    throw py::value_error(
+        "`cell` should have a `call` method and a `state_size` attribute (a keras_cpp.layers."
+        "Layer subclass, or a list of cells). The RNN was passed: " +
+        py::repr(cell).cast<std::string>());
+  keep_python_layer(cell);  // a cell written in Python lives as long as its RNN
+  return cell.cast<LayerPtr>();
 }
 
-template <typename L>
-void bind_rnn(py::module_& m, const char* name) {
-  py::class_<L, Recurrent, std::shared_ptr<L>>(m, name).def(py::init(&make_rnn<L>),
-                                                            py::arg("units") = py::none());
+// A class whose first argument is a layer or a list of them (`cell`, `cells`) and whose other
+// arguments are the schema of `Options`: `make(first, options)` builds it.
+template <typename L, typename Options, typename Make>
+LayerClass<L> bind_with_cells(py::module_& m, const char* class_name, const char* first,
+                              Make make) {
+  detail::DescribeSchema<Options> describe;
+  Options::arguments(describe);
+  py::list arguments;
+  arguments.append(py::make_tuple(first, py::none(), true, py::list()));
+  for (py::handle argument : describe.arguments) arguments.append(argument);
+  std::string doc = detail::call_doc(class_name, arguments);
+  LayerClass<L> cls(m, class_name, doc.c_str());
+  std::string name = class_name;
+  cls.def(py::init([name, make](py::object cells, py::args args, py::kwargs kwargs) {
+            Options o;
+            std::optional<bool> trainable = options_from_python(o, name, args, kwargs);
+            std::shared_ptr<L> layer = make(cells, std::move(o));
+            if (trainable) layer->set_trainable(*trainable);
+            return layer;
+          }),
+          py::arg(first));
+  cls.attr("_arguments") = arguments;
+  return cls;
 }
 
 }  // namespace
@@ -77,9 +89,45 @@ void bind_recurrent(py::module_& root) {
   LayerClass<Recurrent>(m, "Recurrent")
       .def_property_readonly("units", &Recurrent::units)
       .def_property_readonly("return_sequences", &Recurrent::return_sequences);
-  bind_rnn<SimpleRNN>(m, "SimpleRNN");
-  bind_rnn<GRU>(m, "GRU");
-  bind_rnn<LSTM>(m, "LSTM");
+  bind_rnn<SimpleRNN, backend::RnnCell::kSimpleRNN>(m, "SimpleRNN");
+  bind_rnn<GRU, backend::RnnCell::kGRU>(m, "GRU");
+  bind_rnn<LSTM, backend::RnnCell::kLSTM>(m, "LSTM");
+
+  bind_layer<SimpleRNNCell, SimpleRNNCellOptions>(m, "SimpleRNNCell")
+      .def_property_readonly("units", &SimpleRNNCell::units)
+      .def_property_readonly("state_size", [](const SimpleRNNCell& c) { return c.units(); });
+  bind_layer<GRUCell, GRUCellOptions>(m, "GRUCell")
+      .def_property_readonly("units", &GRUCell::units)
+      .def_property_readonly("state_size", [](const GRUCell& c) { return c.units(); });
+  bind_layer<LSTMCell, LSTMCellOptions>(m, "LSTMCell")
+      .def_property_readonly("units", &LSTMCell::units)
+      .def_property_readonly(
+          "state_size", [](const LSTMCell& c) { return py::make_tuple(c.units(), c.units()); });
+  bind_with_cells<StackedRNNCells, StackedRNNCellsOptions>(
+      m, "StackedRNNCells", "cells",
+      [](py::object cells, StackedRNNCellsOptions o) {
+        if (!py::isinstance<py::list>(cells) && !py::isinstance<py::tuple>(cells))
+          throw py::value_error("StackedRNNCells takes a list of cells, got " +
+                                py::repr(cells).cast<std::string>());
+        std::vector<LayerPtr> layers;
+        for (py::handle cell : cells) layers.push_back(to_cell(cell));
+        return std::make_shared<StackedRNNCells>(std::move(layers), std::move(o));
+      })
+      .def_property_readonly("cells", &StackedRNNCells::cells)
+      .def_property_readonly("state_size", [](const StackedRNNCells& c) {
+        return py::tuple(py::cast(c.state_size()));
+      });
+  bind_with_cells<RNN, RNNLayerOptions>(m, "RNN", "cell",
+                                        [](py::object cell, RNNLayerOptions o) {
+                                          return std::make_shared<RNN>(to_cell(cell), std::move(o));
+                                        })
+      .def_property_readonly("cell", &RNN::cell)
+      .def_property_readonly("states", &RNN::states)
+      .def_property_readonly("return_sequences",
+                             [](const RNN& l) { return l.options().return_sequences; })
+      .def_property_readonly("return_state", [](const RNN& l) { return l.options().return_state; })
+      .def_property_readonly("go_backwards", [](const RNN& l) { return l.options().go_backwards; })
+      .def_property_readonly("unroll", [](const RNN& l) { return l.options().unroll; });
 
   LayerClass<Bidirectional>(m, "Bidirectional")
       .def(

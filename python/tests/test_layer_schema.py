@@ -18,7 +18,7 @@ NOT_FROM_A_SCHEMA = {
     'AtrousConvolution2D', 'Deconvolution2D', 'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D',
     'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
     'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
-    'Recurrent', 'SimpleRNN', 'GRU', 'LSTM', 'Bidirectional',
+    'Recurrent', 'Bidirectional',
     'ConvLSTM2D', 'LocallyConnected1D', 'LocallyConnected2D', 'TimeDistributed',
     'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'Merge',
 }

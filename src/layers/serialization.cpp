@@ -90,6 +90,11 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"GRU", layers::GRU::from_config},
       {"LSTM", layers::LSTM::from_config},
       {"Bidirectional", layers::Bidirectional::from_config},
+      {"RNN", layers::RNN::from_config},
+      {"SimpleRNNCell", layers::SimpleRNNCell::from_config},
+      {"GRUCell", layers::GRUCell::from_config},
+      {"LSTMCell", layers::LSTMCell::from_config},
+      {"StackedRNNCells", layers::StackedRNNCells::from_config},
       // the functional API: inputs, merges, wrappers and models used as layers
       {"InputLayer", InputLayer::from_config},
       {"Add", layers::Add::from_config},

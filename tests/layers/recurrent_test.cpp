@@ -86,8 +86,9 @@ TEST(Recurrent, Keras1ArgumentNames) {
   auto config = layer.get_config();
   EXPECT_EQ(config["units"], 4);
   EXPECT_EQ(config["recurrent_activation"], "sigmoid");
-  EXPECT_EQ(config["kernel_initializer"]["class_name"], "he_uniform");
-  EXPECT_EQ(config["recurrent_initializer"]["class_name"], "glorot_uniform");
+  // Keras's serialized initializers: he_uniform and glorot_uniform are VarianceScaling.
+  EXPECT_EQ(config["kernel_initializer"]["config"]["mode"], "fan_in");
+  EXPECT_EQ(config["recurrent_initializer"]["config"]["mode"], "fan_avg");
   EXPECT_EQ(config["unit_forget_bias"], false);
   EXPECT_EQ(config["dropout"], 0.25);
   EXPECT_EQ(config["recurrent_dropout"], 0.5);

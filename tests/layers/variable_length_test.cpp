@@ -183,14 +183,18 @@ TEST_P(GeneralActivation, SeluMatchesTheNaiveLoop) {
 }
 
 TEST_P(GeneralActivation, CustomFunctionsHaveFiniteDifferenceGradients) {
-  // Seeded: with some unseeded weight draws (about 1 run in 20) the SimpleRNN case's finite
-  // differences of the input came out exactly 0 — noted as an open finding, not yet explained.
+  // A custom activation that grows at most linearly: with 0.5 v^3 the recurrence diverged for
+  // some weight draws (the loss reached 1e9), where a 1e-6 step of an input with a gradient
+  // below ~0.1 changes the loss by less than an ulp, so finite differences came out exactly 0
+  // (3.6% of 1000 seeds for the SimpleRNN's input; 0 of 1000 with this function).
   utils::set_random_seed(11);
   const Cell cell = GetParam();
-  activations::ActivationFunction cube = [](const SymbolicTensor& v) { return v * v * v * 0.5; };
+  activations::ActivationFunction tamed_cube = [](const SymbolicTensor& v) {
+    return v * v * v / (v * v + 1.0);
+  };
   keras::testing::expect_layer_gradients(
       [&] {
-        RNNOptions o{.activation = ActivationArg(cube, "half_cube"),
+        RNNOptions o{.activation = ActivationArg(tamed_cube, "tamed_cube"),
                      .recurrent_activation = "softmax",
                      .return_sequences = true,
                      .go_backwards = true};

@@ -1,6 +1,8 @@
 // Keras's recurrent layers: SimpleRNN, GRU and LSTM (Keras 2.2.4's equations and weight layouts),
-// and the Bidirectional wrapper. A layer computes inputs @ kernel + bias for all time steps in one
-// product, then runs the whole sequence in one fused op (K::recurrent) with its own gradient.
+// the Bidirectional wrapper, and Keras 2.2.4's cell API: RNN(cell) over SimpleRNNCell, GRUCell,
+// LSTMCell, StackedRNNCells or a cell written in Python. A built-in cell computes inputs @ kernel
+// + bias for all time steps in one product, then runs the whole sequence in one fused op
+// (K::recurrent) with its own gradient; other cells run step by step, unrolled over time.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
@@ -75,6 +78,124 @@ struct RNNOptions {
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
 };
 
+// The schema of SimpleRNN's, GRU's and LSTM's arguments (include/keras/layers/schema.h): Keras
+// 2.2.4's names in its order per layer, Keras 1's spellings as its legacy interfaces convert them.
+// The options stay RNNOptions; this names the fields each layer takes.
+template <backend::RnnCell Kind>
+struct RecurrentArguments : RNNOptions {
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = RecurrentArguments;
+    using R = RNNOptions;
+    using schema::ArgKind;
+    // RNNOptions' fields as this struct's (a base member is a member of the derived class).
+    auto f = []<typename T>(T R::*member) -> T O::* { return member; };
+    constexpr bool gated = Kind != backend::RnnCell::kSimpleRNN;
+    s.arg("units", f(&R::units), {.required = true, .keras1 = {{"output_dim"}}});
+    s.arg("activation", f(&R::activation));
+    if constexpr (gated)
+      s.arg("recurrent_activation", f(&R::recurrent_activation),
+            {.keras1 = {{"inner_activation"}}});
+    s.arg("use_bias", f(&R::use_bias));
+    s.arg("kernel_initializer", f(&R::kernel_initializer),
+          {.kind = ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("recurrent_initializer", f(&R::recurrent_initializer),
+          {.kind = ArgKind::initializer, .keras1 = {{"inner_init"}}});
+    s.arg("bias_initializer", f(&R::bias_initializer), {.kind = ArgKind::initializer});
+    if constexpr (Kind == backend::RnnCell::kLSTM)
+      s.arg("unit_forget_bias", f(&R::unit_forget_bias),
+            {.keras1 = {{"forget_bias_init",
+                         {{"one", true}, {"ones", true}, {"zero", false}, {"zeros", false}}}}});
+    s.arg("kernel_regularizer", f(&R::kernel_regularizer), {.keras1 = {{"W_regularizer"}}});
+    s.arg("recurrent_regularizer", f(&R::recurrent_regularizer), {.keras1 = {{"U_regularizer"}}});
+    s.arg("bias_regularizer", f(&R::bias_regularizer), {.keras1 = {{"b_regularizer"}}});
+    s.arg("activity_regularizer", f(&R::activity_regularizer));
+    s.arg("kernel_constraint", f(&R::kernel_constraint), {.keras1 = {{"W_constraint"}}});
+    s.arg("recurrent_constraint", f(&R::recurrent_constraint), {.keras1 = {{"U_constraint"}}});
+    s.arg("bias_constraint", f(&R::bias_constraint), {.keras1 = {{"b_constraint"}}});
+    s.arg("dropout", f(&R::dropout), {.keras1 = {{"dropout_W"}}});
+    s.arg("recurrent_dropout", f(&R::recurrent_dropout), {.keras1 = {{"dropout_U"}}});
+    if constexpr (gated)
+      s.arg("implementation", f(&R::implementation),
+            {.keras1 = {{"consume_less", {{"cpu", 0}, {"mem", 1}, {"gpu", 2}}}}});
+    else
+      s.keras1_dropped({"implementation", nullptr,
+                        "The `implementation` argument in `SimpleRNN` has been deprecated. "
+                        "Please remove it from your layer call."});
+    s.arg("return_sequences", f(&R::return_sequences));
+    s.arg("return_state", f(&R::return_state));
+    s.arg("go_backwards", f(&R::go_backwards));
+    s.arg("stateful", f(&R::stateful));
+    s.arg("unroll", f(&R::unroll));
+    if constexpr (Kind == backend::RnnCell::kGRU) s.arg("reset_after", f(&R::reset_after));
+  }
+};
+
+// Keras's cell protocol: what RNN needs of a cell besides being a Layer (built-in cells, stacks,
+// and layers written in Python, whose `state_size` and call(inputs, states) this reads).
+struct CellStep {
+  SymbolicTensor output;
+  std::vector<SymbolicTensor> states;
+};
+class RNNCell {
+ public:
+  virtual ~RNNCell() = default;
+  // One size per state (h; h and c for an LSTM), in the order of call's states.
+  virtual std::vector<std::int64_t> state_size() const = 0;
+  // The last axis of the output: Keras's output_size, or the first state's size.
+  virtual std::int64_t output_size() const { return state_size().front(); }
+  // One time step: the output and the new states from inputs (batch, ...) and the states.
+  virtual CellStep step(const SymbolicTensor& inputs,
+                        const std::vector<SymbolicTensor>& states) = 0;
+  // Called before the steps of each sequence: a cell drawing dropout masks once per sequence
+  // forgets the last sequence's.
+  virtual void start_sequence() {}
+};
+
+namespace detail {
+
+// A built-in cell's arguments and, once built, its weights: what SimpleRNN, GRU and LSTM and their
+// cells (SimpleRNNCell, GRUCell, LSTMCell) compute with. The one definition of Keras 2.2.4's
+// weights (kernel, recurrent_kernel, bias) and of running them over a sequence: the fused op
+// K::recurrent when it computes the activations, else the step-by-step cell of cell_graph.cpp.
+struct RecurrentCellSpec {
+  backend::RnnCell kind = backend::RnnCell::kSimpleRNN;
+  std::int64_t units = 0;
+  ActivationArg activation = "tanh";
+  ActivationArg recurrent_activation = "hard_sigmoid";
+  bool use_bias = true;
+  std::string kernel_initializer = "glorot_uniform";
+  std::string recurrent_initializer = "orthogonal";
+  std::string bias_initializer = "zeros";
+  bool unit_forget_bias = true;
+  regularizers::Regularizer kernel_regularizer{}, recurrent_regularizer{}, bias_regularizer{};
+  constraints::Constraint kernel_constraint{}, recurrent_constraint{}, bias_constraint{};
+  double dropout = 0.0, recurrent_dropout = 0.0;
+  bool reset_after = false;  // GRU only
+  std::optional<std::uint64_t> seed{};
+  SymbolicTensor kernel{}, recurrent_kernel{}, bias{};
+
+  // Keras's checks of the arguments, naming layer `owner`.
+  void validate(const std::string& owner) const;
+  int state_count() const { return kind == backend::RnnCell::kLSTM ? 2 : 1; }
+  // Creates kernel, recurrent_kernel and bias on `owner` for inputs of `input_dim` features.
+  void build(Layer& owner, std::int64_t input_dim);
+  // The whole sequence over inputs (batch, steps, input_dim) from the initial states (none:
+  // zeros): (steps, batch, width * units) in processing order, h (and c) in its first columns.
+  SymbolicTensor sequence(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                          const std::vector<SymbolicTensor>& initial_state, bool go_backwards,
+                          const std::string& owner) const;
+  // From sequence's result: the states after the last step, and the outputs (batch, steps, units).
+  std::vector<SymbolicTensor> last_states(const SymbolicTensor& y) const;
+  SymbolicTensor outputs(const SymbolicTensor& y) const;
+  // One step from inputs (batch, input_dim); the dropout masks (undefined: none) multiply the
+  // inputs and h_{t-1}.
+  CellStep step(const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& states,
+                const SymbolicTensor& input_mask, const SymbolicTensor& recurrent_mask) const;
+};
+
+}  // namespace detail
+
 // The shared machinery of SimpleRNN, GRU and LSTM (Keras 1's Recurrent, Keras 2's RNN).
 // Initial states, as Keras 2.2.4's `layer(x, initial_state=[h0, c0])`: `layer(x, {h0, c0})` or
 // `layer.apply({x, h0, c0})`; the states become inputs of the call (gradients reach them).
@@ -105,25 +226,26 @@ class Recurrent : public Layer {
   nlohmann::json get_config() const override;
   void reset_states() override;
 
-  std::int64_t units() const { return units_; }
+  std::int64_t units() const { return spec_.units; }
   bool return_sequences() const { return return_sequences_; }
   bool return_state() const { return return_state_; }
   bool go_backwards() const { return go_backwards_; }
-  bool reset_after() const { return reset_after_; }
+  bool reset_after() const { return spec_.reset_after; }
   // The number of states: 2 for an LSTM (h, c), else 1.
-  int state_count() const { return cell_ == backend::RnnCell::kLSTM ? 2 : 1; }
+  int state_count() const { return spec_.state_count(); }
   bool stateful() const override { return stateful_; }
-  const SymbolicTensor& kernel() const { return kernel_; }
-  const SymbolicTensor& recurrent_kernel() const { return recurrent_kernel_; }
-  const SymbolicTensor& bias() const { return bias_; }
+  const SymbolicTensor& kernel() const { return spec_.kernel; }
+  const SymbolicTensor& recurrent_kernel() const { return spec_.recurrent_kernel; }
+  const SymbolicTensor& bias() const { return spec_.bias; }
   // The state variables of a stateful layer (h, and c for an LSTM).
   std::vector<SymbolicTensor> states() const { return states_; }
   // The same layer, untrained, with go_backwards flipped and the given name (Bidirectional).
   std::shared_ptr<Recurrent> reversed_copy(const std::string& name) const;
+  // The layer's arguments (Keras 2 names; name and shapes aside).
+  RNNOptions options() const;
 
  protected:
   Recurrent(const std::string& class_name, backend::RnnCell cell, RNNOptions options);
-  static RNNOptions options_from_config(const nlohmann::json& config);
 
  private:
   // The sequence over `inputs` from the given initial states (none: zeros, or the stateful
@@ -131,21 +253,10 @@ class Recurrent : public Layer {
   std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
                                   const std::vector<SymbolicTensor>& initial_state);
 
-  backend::RnnCell cell_;
-  std::int64_t units_;
-  ActivationArg activation_, recurrent_activation_;
-  backend::OpKind activation_op_, recurrent_activation_op_;
-  bool use_bias_;
-  std::string kernel_initializer_, recurrent_initializer_, bias_initializer_;
-  bool unit_forget_bias_;
-  regularizers::Regularizer kernel_regularizer_, recurrent_regularizer_, bias_regularizer_,
-      activity_regularizer_;
-  constraints::Constraint kernel_constraint_, recurrent_constraint_, bias_constraint_;
-  double dropout_, recurrent_dropout_;
+  detail::RecurrentCellSpec spec_;
+  regularizers::Regularizer activity_regularizer_;
   int implementation_;
-  bool return_sequences_, return_state_, go_backwards_, stateful_, unroll_, reset_after_;
-  std::optional<std::uint64_t> seed_;
-  SymbolicTensor kernel_, recurrent_kernel_, bias_;
+  bool return_sequences_, return_state_, go_backwards_, stateful_, unroll_;
   std::vector<SymbolicTensor> states_;
 };
 
@@ -175,6 +286,225 @@ class LSTM : public Recurrent {
   LSTM(std::int64_t units, RNNOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
   std::string class_name() const override { return "LSTM"; }
+};
+
+// ---- Keras 2.2.4's cell API ---------------------------------------------------------------------
+
+// The arguments of SimpleRNNCell, GRUCell and LSTMCell in Keras 2.2.4's order (the schema: each
+// cell declares the arguments it has). LSTMCell(8, {.recurrent_activation = "sigmoid"}).
+template <backend::RnnCell Kind>
+struct CellOptions {
+  std::int64_t units = 0;
+  ActivationArg activation = "tanh";
+  ActivationArg recurrent_activation = "hard_sigmoid";  // GRUCell, LSTMCell
+  bool use_bias = true;
+  std::string kernel_initializer = "glorot_uniform";
+  std::string recurrent_initializer = "orthogonal";
+  std::string bias_initializer = "zeros";
+  bool unit_forget_bias = true;  // LSTMCell: the forget gate's bias starts at 1
+  regularizers::Regularizer kernel_regularizer{};
+  regularizers::Regularizer recurrent_regularizer{};
+  regularizers::Regularizer bias_regularizer{};
+  constraints::Constraint kernel_constraint{};
+  constraints::Constraint recurrent_constraint{};
+  constraints::Constraint bias_constraint{};
+  double dropout = 0.0;
+  double recurrent_dropout = 0.0;
+  int implementation = 1;    // GRUCell, LSTMCell: 1 or 2, the same numbers (see RNNOptions)
+  bool reset_after = false;  // GRUCell
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = CellOptions;
+    using schema::ArgKind;
+    constexpr bool gated = Kind != backend::RnnCell::kSimpleRNN;
+    s.arg("units", &O::units, {.required = true});
+    s.arg("activation", &O::activation);
+    if constexpr (gated) s.arg("recurrent_activation", &O::recurrent_activation);
+    s.arg("use_bias", &O::use_bias);
+    s.arg("kernel_initializer", &O::kernel_initializer, {.kind = ArgKind::initializer});
+    s.arg("recurrent_initializer", &O::recurrent_initializer, {.kind = ArgKind::initializer});
+    s.arg("bias_initializer", &O::bias_initializer, {.kind = ArgKind::initializer});
+    if constexpr (Kind == backend::RnnCell::kLSTM) s.arg("unit_forget_bias", &O::unit_forget_bias);
+    s.arg("kernel_regularizer", &O::kernel_regularizer);
+    s.arg("recurrent_regularizer", &O::recurrent_regularizer);
+    s.arg("bias_regularizer", &O::bias_regularizer);
+    s.arg("kernel_constraint", &O::kernel_constraint);
+    s.arg("recurrent_constraint", &O::recurrent_constraint);
+    s.arg("bias_constraint", &O::bias_constraint);
+    s.arg("dropout", &O::dropout);
+    s.arg("recurrent_dropout", &O::recurrent_dropout);
+    if constexpr (gated) s.arg("implementation", &O::implementation);
+    if constexpr (Kind == backend::RnnCell::kGRU) s.arg("reset_after", &O::reset_after);
+  }
+};
+using SimpleRNNCellOptions = CellOptions<backend::RnnCell::kSimpleRNN>;
+using GRUCellOptions = CellOptions<backend::RnnCell::kGRU>;
+using LSTMCellOptions = CellOptions<backend::RnnCell::kLSTM>;
+
+// SimpleRNNCell, GRUCell and LSTMCell: one step of SimpleRNN, GRU and LSTM, with their weights
+// (kernel, recurrent_kernel, bias). RNN(LSTMCell(8)) runs the sequence in the fused op and
+// computes what LSTM(8) does with the same weights.
+template <backend::RnnCell Kind>
+class BuiltinCell : public Layer, public RNNCell {
+ public:
+  explicit BuiltinCell(CellOptions<Kind> options);
+  BuiltinCell(std::int64_t units, CellOptions<Kind> options = {});
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+  static std::string keras_class_name();  // SimpleRNNCell, GRUCell, LSTMCell
+
+  std::string class_name() const override;
+  void build(const Shape& input_shape) override;
+  // A cell is run by an RNN layer over a sequence, as in Keras.
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+
+  std::vector<std::int64_t> state_size() const override;
+  CellStep step(const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& states) override;
+  void start_sequence() override { input_mask_ = recurrent_mask_ = SymbolicTensor(); }
+
+  std::int64_t units() const { return spec_.units; }
+  const detail::RecurrentCellSpec& spec() const { return spec_; }
+  const CellOptions<Kind>& options() const { return options_; }
+
+ private:
+  CellOptions<Kind> options_;
+  detail::RecurrentCellSpec spec_;
+  SymbolicTensor input_mask_, recurrent_mask_;  // this sequence's dropout masks
+};
+using SimpleRNNCell = BuiltinCell<backend::RnnCell::kSimpleRNN>;
+using GRUCell = BuiltinCell<backend::RnnCell::kGRU>;
+using LSTMCell = BuiltinCell<backend::RnnCell::kLSTM>;
+
+struct StackedRNNCellsOptions {
+  std::string name{};
+  bool trainable = true;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+
+  template <typename Schema>
+  static void arguments(Schema&) {}  // `cells` aside, only the keywords every layer takes
+};
+
+// Keras's StackedRNNCells: cells run one after the other at each step, each on the previous
+// one's output. States: each cell's, in the cells' order ([h1, c1, h2, c2] for two LSTMCells).
+class StackedRNNCells : public Layer, public RNNCell {
+ public:
+  explicit StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions options = {});
+  // The cells from their {"class_name", "config"} entries (custom objects included).
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+  std::string class_name() const override { return "StackedRNNCells"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+
+  std::vector<std::int64_t> state_size() const override;
+  std::int64_t output_size() const override;
+  CellStep step(const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& states) override;
+  void start_sequence() override;
+
+  const std::vector<LayerPtr>& cells() const { return cells_; }
+
+ private:
+  std::vector<LayerPtr> cells_;
+};
+
+// The cell protocol of a layer, or Keras's error naming what it is.
+RNNCell& as_cell(Layer& layer);
+
+// RNN's own arguments after `cell`, in Keras 2.2.4's order.
+struct RNNLayerOptions {
+  bool return_sequences = false;
+  bool return_state = false;
+  bool go_backwards = false;
+  bool stateful = false;  // needs a fixed batch size (batch_input_shape or batch_size)
+  // Keras's unroll: cells other than the built-in ones are always unrolled over the (known)
+  // timesteps, as the graph has no loop op; built-in cells run the fused sequence op either way.
+  bool unroll = false;
+  std::optional<std::int64_t> input_dim{};
+  std::optional<std::int64_t> input_length{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::optional<std::int64_t> batch_size{};
+  std::string name{};
+  bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values, in get_weights() order
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = RNNLayerOptions;
+    s.arg("return_sequences", &O::return_sequences);
+    s.arg("return_state", &O::return_state);
+    s.arg("go_backwards", &O::go_backwards);
+    s.arg("stateful", &O::stateful);
+    s.arg("unroll", &O::unroll);
+  }
+};
+
+// Keras 2.2.4's RNN(cell): the cell run over the timesteps of (batch, timesteps, input_dim)
+// inputs. Built-in cells (alone or stacked) run the fused sequence op, one after the other;
+// any other cell runs step by step, its step traced once per timestep (which needs a known number
+// of timesteps). Weights: the cells', in Keras's order (kernel, recurrent_kernel, bias per cell).
+// Initial states as for Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
+class RNN : public Layer {
+ public:
+  using Layer::operator();
+  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
+                                         const std::vector<SymbolicTensor>& initial_state);
+
+  explicit RNN(LayerPtr cell, RNNLayerOptions options = {});
+  // Keras's list of cells: a StackedRNNCells.
+  explicit RNN(std::vector<LayerPtr> cells, RNNLayerOptions options = {});
+  template <typename C>
+  requires std::is_base_of_v<RNNCell, std::decay_t<C>> &&
+      (!std::is_lvalue_reference_v<C>)explicit RNN(
+          C&& cell, RNNLayerOptions options = {})  // NOLINT: RNN(LSTMCell(8))
+      : RNN(LayerPtr(std::make_shared<std::decay_t<C>>(std::move(cell))), std::move(options)) {}
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
+
+  std::string class_name() const override { return "RNN"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
+  Shape compute_output_shape(const Shape& input_shape) const override;
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
+  nlohmann::json get_config() const override;
+  bool stateful() const override { return options_.stateful; }
+  void reset_states() override;
+
+  const LayerPtr& cell() const { return cell_; }
+  const RNNLayerOptions& options() const { return options_; }
+  std::vector<SymbolicTensor> states() const { return states_; }
+
+ private:
+  // [output] or [output, final states...] with return_state.
+  std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                                  const std::vector<SymbolicTensor>& initial_state);
+  // The specs of the built-in cells when every cell is one (the fused path), else empty.
+  std::vector<const detail::RecurrentCellSpec*> builtin_specs() const;
+  // (output sequence, last output, final states) step by step.
+  void unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                std::vector<SymbolicTensor>& states, SymbolicTensor& sequence,
+                SymbolicTensor& last);
+
+  LayerPtr cell_;
+  RNNCell* protocol_;
+  RNNLayerOptions options_;
+  std::vector<SymbolicTensor> states_;
 };
 
 struct BidirectionalOptions {
