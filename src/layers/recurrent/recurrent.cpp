@@ -1,9 +1,9 @@
 // Recurrent: the shared machinery of SimpleRNN, GRU and LSTM.
-#include <map>
 #include <optional>
 #include <stdexcept>
 
 #include "keras/layers/recurrent.h"
+#include "layers/recurrent/stateful.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -77,13 +77,7 @@ void Recurrent::build(const Shape& input_shape) {
     incompatible_input(input_shape, "the last dimension of the inputs should be defined");
   spec_.build(*this, input_dim);
   if (stateful_) {
-    const std::int64_t batch = batch_input_shape() ? (*batch_input_shape())[0] : input_shape[0];
-    if (batch < 0)
-      throw std::invalid_argument(
-          "If a RNN is stateful, it needs to know its batch size. Specify the batch size of your "
-          "input tensors: pass a `batch_input_shape` (or `batch_size`) argument to the first "
-          "layer of your model (layer " +
-          name() + ", input shape " + shape_to_string(input_shape) + ")");
+    const std::int64_t batch = detail::stateful_batch_size(*this, input_shape);
     for (int k = 0; k < state_count(); ++k)
       states_.push_back(K::variable(Tensor({batch, spec_.units}, K::floatx()),
                                     name() + (k == 0 ? "/state_h" : "/state_c")));

@@ -4,6 +4,7 @@
 
 #include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
+#include "layers/recurrent/stateful.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -63,13 +64,7 @@ void RNN::build(const Shape& input_shape) {
   cell_->build(step_shape);
   adopt(*cell_);  // the cell's weights (and their regularizers) are the layer's
   if (options_.stateful) {
-    const std::int64_t batch = batch_input_shape() ? (*batch_input_shape())[0] : input_shape[0];
-    if (batch < 0)
-      throw std::invalid_argument(
-          "If a RNN is stateful, it needs to know its batch size. Specify the batch size of your "
-          "input tensors: pass a `batch_input_shape` (or `batch_size`) argument to the first "
-          "layer of your model (layer " +
-          name() + ", input shape " + shape_to_string(input_shape) + ")");
+    const std::int64_t batch = detail::stateful_batch_size(*this, input_shape);
     int k = 0;
     for (std::int64_t size : protocol_->state_size())
       states_.push_back(K::variable(Tensor({batch, size}, K::floatx()),
