@@ -1,7 +1,7 @@
-// The locally-connected layers (LocallyConnected1D/2D) and the convolutional-recurrent one
-// (ConvLSTM2D), with Keras 2's arguments and Keras 1's (nb_filter, nb_row, nb_col, filter_length,
-// init, border_mode, subsample, dim_ordering, W_regularizer, ...). keras_cpp/layers/local.py and
-// convolutional_recurrent.py put them under Keras's modules.
+// The locally-connected layers (LocallyConnected1D/2D, from their schema) and the
+// convolutional-recurrent one (ConvLSTM2D), with Keras 2's arguments and Keras 1's (nb_filter,
+// nb_row, nb_col, filter_length, init, border_mode, subsample, dim_ordering, W_regularizer, ...).
+// keras_cpp/layers/local.py and convolutional_recurrent.py put them under Keras's modules.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +13,7 @@
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/local.h"
 #include "layer_args.h"
+#include "layer_schema.h"
 #include "option_kwargs.h"
 
 namespace keras::python {
@@ -20,61 +21,60 @@ namespace {
 
 using namespace keras::layers;
 
-void fill_local(LocallyConnectedOptions& o, py::dict& kw, std::size_t rank) {
-  take(kw, "filters", o.filters);
-  take(kw, "kernel_size", o.kernel_size, rank);
-  take(kw, "strides", o.strides, rank);
-  take(kw, "padding", o.padding);
-  take(kw, "data_format", o.data_format);
-  take(kw, "activation", o.activation);
-  take(kw, "use_bias", o.use_bias);
-  take_initializer(kw, "kernel_initializer", o.kernel_initializer);
-  take_initializer(kw, "bias_initializer", o.bias_initializer);
-  take(kw, "kernel_regularizer", o.kernel_regularizer);
-  take(kw, "bias_regularizer", o.bias_regularizer);
-  take(kw, "activity_regularizer", o.activity_regularizer);
-  take(kw, "kernel_constraint", o.kernel_constraint);
-  take(kw, "bias_constraint", o.bias_constraint);
-  // Keras 1
-  take(kw, "nb_filter", o.nb_filter);
-  if (rank == 1) {
-    take(kw, "filter_length", o.filter_length);
-    take(kw, "subsample_length", o.subsample_length);
-  } else {
-    take(kw, "nb_row", o.nb_row);
-    take(kw, "nb_col", o.nb_col);
-    take(kw, "subsample", o.subsample, rank);
-    take(kw, "dim_ordering", o.dim_ordering);
+// Keras 2.2.4's conv2d_args_preprocessor for LocallyConnected2D: Keras 1's positional
+// (nb_filter, nb_row, nb_col) and keywords nb_row=, nb_col= become one kernel_size.
+py::tuple keras1_kernel_args(const py::args& args, py::kwargs& kwargs, const char* class_name) {
+  auto is_int = [](py::handle v) { return PyIndex_Check(v.ptr()) && !PyBool_Check(v.ptr()); };
+  if (args.size() == 3 && is_int(args[1]) && is_int(args[2])) {
+    for (const char* keyword : {"padding", "strides", "data_format"})
+      if (kwargs.contains(keyword))
+        throw py::value_error(
+            std::string(class_name) +
+            ": it seems that you are using Keras 2 and passing both `kernel_size` and `strides` "
+            "as integer positional arguments. For safety reasons, this is disallowed. Pass "
+            "`strides` as a keyword argument instead.");
+    return py::make_tuple(args[0], py::make_tuple(args[1], args[2]));
   }
-  take_initializer(kw, "init", o.init);
-  take(kw, "border_mode", o.border_mode);
-  take(kw, "bias", o.bias);
-  take(kw, "W_regularizer", o.W_regularizer);
-  take(kw, "b_regularizer", o.b_regularizer);
-  take(kw, "W_constraint", o.W_constraint);
-  take(kw, "b_constraint", o.b_constraint);
+  const bool rows = kwargs.contains("nb_row"), cols = kwargs.contains("nb_col");
+  if (args.size() == 2 && is_int(args[1]) && cols && !rows)
+    return py::make_tuple(args[0], py::make_tuple(args[1], pop_kwarg(kwargs, "nb_col")));
+  if (rows || cols) {
+    if (!rows || !cols)
+      throw py::type_error(std::string(class_name) + ": Keras 1's `nb_row` and `nb_col` go " +
+                           "together (or give Keras 2's `kernel_size`)");
+    py::tuple kernel = py::make_tuple(pop_kwarg(kwargs, "nb_row"), pop_kwarg(kwargs, "nb_col"));
+    if (args.size() >= 2 || kwargs.contains("kernel_size"))
+      throw py::type_error(std::string(class_name) +
+                           "() got both Keras 1's `nb_row`, `nb_col` and Keras 2's `kernel_size`");
+    if (args.size() == 1) return py::make_tuple(args[0], kernel);
+    kwargs["kernel_size"] = kernel;
+  }
+  return args;
 }
 
-// LocallyConnected<rank>D(filters, kernel_size, **kwargs), or Keras 1's
-// LocallyConnected2D(nb_filter, nb_row, nb_col, **kwargs).
-template <typename L>
-std::shared_ptr<L> make_local(std::size_t rank, const py::args& args, py::kwargs kwargs) {
-  LocallyConnectedOptions o;
-  const std::string name = "LocallyConnected" + std::to_string(rank) + "D";
-  if (args.size() > 3 || (args.size() == 3 && rank != 2))
-    throw py::type_error(name + " takes (filters, kernel_size) positionally" +
-                         (rank == 2 ? " (Keras 1: (nb_filter, nb_row, nb_col))" : "") + ", got " +
-                         std::to_string(args.size()) + " positional arguments");
-  if (args.size() == 3) {
-    o.nb_filter = cast_arg<std::int64_t>(args[0], "nb_filter");
-    o.nb_row = cast_arg<std::int64_t>(args[1], "nb_row");
-    o.nb_col = cast_arg<std::int64_t>(args[2], "nb_col");
-  } else {
-    if (args.size() >= 1) o.filters = cast_arg<std::int64_t>(args[0], "filters");
-    if (args.size() >= 2) o.kernel_size = to_ints(args[1], rank, "kernel_size");
-  }
-  fill_local(o, kwargs, rank);
-  return make_layer<L>(std::move(o), kwargs);
+// LocallyConnected<Rank>D from its schema: (filters, kernel_size) positionally or by keyword,
+// the other arguments by keyword (Keras 2.2.4's legacy interface takes two positional ones),
+// Keras 1's spellings by keyword, and the signature.
+template <typename L, int Rank>
+void bind_local_class(py::module_& m, const char* class_name) {
+  using Options = LocallyConnectedSchema<Rank>;
+  detail::DescribeSchema<Options> describe;
+  Options::arguments(describe);
+  std::string doc = detail::call_doc(class_name, describe.arguments);
+  py::class_<L, LocallyConnected, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
+  std::string name = class_name;
+  cls.def(py::init([name](py::args args, py::kwargs kwargs) {
+    py::tuple positional = Rank == 2 ? keras1_kernel_args(args, kwargs, name.c_str()) : args;
+    if (positional.size() > 2)
+      throw py::type_error(name + " takes (filters, kernel_size) positionally" +
+                           (Rank == 2 ? " (Keras 1: (nb_filter, nb_row, nb_col))" : "") +
+                           ", the other arguments by keyword; got " + std::to_string(args.size()) +
+                           " positional arguments " + py::repr(args).cast<std::string>());
+    Options o;
+    options_from_python(o, name, py::reinterpret_borrow<py::args>(positional), kwargs);
+    return std::make_shared<L>(std::move(o));
+  }));
+  cls.attr("_arguments") = describe.arguments;
 }
 
 void fill_conv_lstm(ConvLSTM2DOptions& o, py::dict& kw) {
@@ -156,22 +156,8 @@ void bind_local(py::module_& root) {
       .def_property_readonly("strides",
                              [](const LocallyConnected& l) { return shape_to_tuple(l.strides()); })
       .def_property_readonly("data_format", &LocallyConnected::data_format);
-  py::class_<LocallyConnected1D, LocallyConnected, std::shared_ptr<LocallyConnected1D>>(
-      m, "LocallyConnected1D",
-      "LocallyConnected1D(filters, kernel_size, strides=1, padding='valid', data_format=None, "
-      "activation=None, use_bias=True, ...) (Keras 1: nb_filter, filter_length, init, "
-      "border_mode, subsample_length, W_regularizer, ..., bias)")
-      .def(py::init([](py::args args, py::kwargs kwargs) {
-        return make_local<LocallyConnected1D>(1, args, kwargs);
-      }));
-  py::class_<LocallyConnected2D, LocallyConnected, std::shared_ptr<LocallyConnected2D>>(
-      m, "LocallyConnected2D",
-      "LocallyConnected2D(filters, kernel_size, strides=(1, 1), padding='valid', "
-      "data_format=None, activation=None, use_bias=True, ...) (Keras 1: nb_filter, nb_row, "
-      "nb_col, init, border_mode, subsample, dim_ordering, W_regularizer, ..., bias)")
-      .def(py::init([](py::args args, py::kwargs kwargs) {
-        return make_local<LocallyConnected2D>(2, args, kwargs);
-      }));
+  bind_local_class<LocallyConnected1D, 1>(m, "LocallyConnected1D");
+  bind_local_class<LocallyConnected2D, 2>(m, "LocallyConnected2D");
 
   LayerClass<ConvLSTM2D>(m, "ConvLSTM2D",
                          "ConvLSTM2D(filters, kernel_size, strides=(1, 1), padding='valid', "

@@ -39,6 +39,7 @@ void bind_recurrent(pybind11::module_& m);
 void bind_functional(pybind11::module_& m);
 void bind_saving(pybind11::module_& m);
 void bind_local(pybind11::module_& m);
+void bind_merge(pybind11::module_& m);
 void bind_preprocessing(pybind11::module_& m);
 void bind_distributed(pybind11::module_& m);
 

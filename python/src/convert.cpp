@@ -94,6 +94,14 @@ py::array to_numpy(const Tensor& tensor) {
   return py::array(dtype, shape, {}, keep->raw_data(), base);
 }
 
+std::vector<backend::SymbolicTensor> to_tensor_list(py::handle obj) {
+  using backend::SymbolicTensor;
+  if (py::isinstance<SymbolicTensor>(obj)) return {obj.cast<SymbolicTensor>()};
+  std::vector<SymbolicTensor> out;
+  for (py::handle item : obj) out.push_back(item.cast<SymbolicTensor>());
+  return out;
+}
+
 Shape to_shape(py::handle obj) {
   if (obj.is_none()) throw py::value_error("A shape is required, got None");
   if (py::isinstance<py::int_>(obj)) return {obj.cast<std::int64_t>()};

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -27,6 +28,9 @@ Tensor to_tensor(py::handle obj);
 Tensor to_tensor(py::handle obj, DType dtype);
 // A numpy view of the tensor's storage; the array keeps the storage alive.
 py::array to_numpy(const Tensor& tensor);
+
+// One symbolic tensor, or a list of them (a merge's or a model's inputs).
+std::vector<backend::SymbolicTensor> to_tensor_list(py::handle obj);
 
 // (None, 784) <-> {-1, 784}; an int n is the shape (n,).
 Shape to_shape(py::handle obj);

@@ -27,6 +27,15 @@
 
 namespace keras::python {
 
+// An argument type of a layer's own (a merge mode) converts from Python through a
+// specialization, declared before the layer is bound:
+//   template <> struct PythonArgument<MergeMode> {
+//     static MergeMode from_python(py::handle value, const std::string& name);
+//     static py::object default_value(const MergeMode& value);
+//   };
+template <typename T>
+struct PythonArgument {};
+
 namespace detail {
 
 template <typename T>
@@ -71,6 +80,8 @@ void argument_from_python(py::handle v, const std::string& name,
     auto ints =
         int_list_arg(v, info.rank == layers::schema::kLayerRank ? layer_rank : info.rank, n);
     field = T(ints.begin(), ints.end());
+  } else if constexpr (requires { PythonArgument<T>::from_python(v, name); }) {
+    field = PythonArgument<T>::from_python(v, name);
   } else {
     field = cast_arg<T>(v, n);  // numbers and booleans
   }
@@ -99,6 +110,8 @@ py::object argument_default(const T& value, const layers::schema::ArgInfo& info,
     py::tuple out(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) out[i] = py::int_(value[i]);
     return out;
+  } else if constexpr (requires { PythonArgument<T>::default_value(value); }) {
+    return PythonArgument<T>::default_value(value);
   } else {
     return py::cast(value);
   }

@@ -55,6 +55,7 @@ PYBIND11_MODULE(_keras_cpp, m) {
   keras::python::bind_conv(m);
   keras::python::bind_recurrent(m);
   keras::python::bind_local(m);
+  keras::python::bind_merge(m);
   keras::python::bind_functional(m);
   keras::python::bind_saving(m);
   keras::python::bind_preprocessing(m);

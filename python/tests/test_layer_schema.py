@@ -19,8 +19,7 @@ NOT_FROM_A_SCHEMA = {
     'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
     'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
     'Recurrent', 'Bidirectional',
-    'ConvLSTM2D', 'LocallyConnected1D', 'LocallyConnected2D', 'TimeDistributed',
-    'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'Merge',
+    'ConvLSTM2D', 'TimeDistributed',
 }
 
 

@@ -1,6 +1,7 @@
 // A layer's config from its schema (include/keras/layers/schema.h): get_config writes each
 // argument under its Keras 2 name; from_config renames Keras 1 spellings, reads every argument
-// and refuses any other key, naming it, the layer class and the valid keys.
+// and refuses any other key, naming it, the layer class and the valid keys. An argument type of
+// a layer's own converts through its `config_value()` and static `from_config_value(json)`.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,8 @@ nlohmann::json argument_json(const schema::ArgInfo& info, const T& value) {
     return value.get_config();
   } else if constexpr (is_optional_arg<T>::value) {
     return value ? argument_json(info, *value) : nlohmann::json(nullptr);
+  } else if constexpr (requires { value.config_value(); }) {
+    return value.config_value();  // a type of the layer's own (merge modes)
   } else {
     return value;  // numbers, booleans, lists of ints
   }
@@ -88,6 +91,14 @@ void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInf
       r.fail(key, "must be an int or a list of " + std::to_string(rank) + " ints, got " +
                       saving::detail::config_excerpt(*v));
     field = T(s->begin(), s->end());
+  } else if constexpr (requires(const nlohmann::json& v) { T::from_config_value(v); }) {
+    const nlohmann::json* v = r.find(key);  // a type of the layer's own (merge modes)
+    if (!v) return;
+    try {
+      field = T::from_config_value(*v);
+    } catch (const std::exception& e) {
+      r.fail(key, e);
+    }
   } else {
     static_assert(sizeof(T) == 0, "read_argument: no config reader for this argument type");
   }

@@ -134,8 +134,11 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"ThresholdedReLU", layers::ThresholdedReLU::from_config},
       {"Softmax", layers::Softmax::from_config},
       {"ReLU", layers::ReLU::from_config},
+      {"ParametricSoftplus", layers::ParametricSoftplus::from_config},
+      {"SReLU", layers::SReLU::from_config},
       {"GaussianNoise", layers::GaussianNoise::from_config},
       {"GaussianDropout", layers::GaussianDropout::from_config},
+      {"AlphaDropout", layers::AlphaDropout::from_config},
   };
   return table;
 }

@@ -157,32 +157,44 @@ TEST(LocallyConnected, GradientsMatchFiniteDifferences) {
 }
 
 TEST(LocallyConnected, Keras1Arguments) {
-  // LocallyConnected1D(nb_filter, filter_length, subsample_length, input_dim, input_length).
-  auto l1 = std::make_shared<LocallyConnected1D>(LocallyConnectedOptions{.nb_filter = 6,
-                                                                         .filter_length = 3,
-                                                                         .subsample_length = 2,
-                                                                         .bias = false,
-                                                                         .input_dim = 4,
-                                                                         .input_length = 10});
+  // Keras 1's LocallyConnected1D(nb_filter, filter_length, subsample_length, bias, input_dim,
+  // input_length), through its config.
+  auto l1 = layers::deserialize(nlohmann::json::parse(R"({
+      "class_name": "LocallyConnected1D",
+      "config": {"nb_filter": 6, "filter_length": 3, "subsample_length": 2, "bias": false,
+                 "input_dim": 4, "input_length": 10}})"));
   Sequential m1;
-  m1.add(LayerPtr(l1));
+  m1.add(l1);
   EXPECT_EQ(m1.output_shape(), (Shape{-1, 4, 6}));
   EXPECT_EQ(l1->weights().size(), 1u);
-  // LocallyConnected2D(nb_filter, nb_row, nb_col, subsample, dim_ordering='th'); Keras's example:
-  // 64 filters 3x3 on (3, 32, 32) -> (None, 64, 30, 30), (30*30)*(3*3*3*64) + (30*30)*64 params.
+  // LocallyConnected2D(nb_filter, nb_row, nb_col), channels_first; Keras's example: 64 filters
+  // 3x3 on (3, 32, 32) -> (None, 64, 30, 30), (30*30)*(3*3*3*64) + (30*30)*64 params.
   auto l2 = std::make_shared<LocallyConnected2D>(
-      64, 3, 3, LocallyConnectedOptions{.dim_ordering = "th", .input_shape = Shape{3, 32, 32}});
+      64, 3, 3,
+      LocallyConnectedOptions{.data_format = "channels_first", .input_shape = Shape{3, 32, 32}});
   Sequential m2;
   m2.add(LayerPtr(l2));
   EXPECT_EQ(m2.output_shape(), (Shape{-1, 64, 30, 30}));
   EXPECT_EQ(l2->count_params(), 30 * 30 * 3 * 3 * 3 * 64 + 30 * 30 * 64);
-  auto l3 = std::make_shared<LocallyConnected2D>(
-      2, 3, 3,
-      LocallyConnectedOptions{
-          .border_mode = "valid", .subsample = {2, 2}, .input_shape = Shape{7, 7, 1}});
+  auto l3 = layers::deserialize(nlohmann::json::parse(R"({
+      "class_name": "LocallyConnected2D",
+      "config": {"nb_filter": 2, "nb_row": 3, "nb_col": 3, "border_mode": "valid",
+                 "subsample": [2, 2], "dim_ordering": "tf", "batch_input_shape": [null, 7, 7, 1]}})"));
   Sequential m3;
-  m3.add(LayerPtr(l3));
+  m3.add(l3);
   EXPECT_EQ(m3.output_shape(), (Shape{-1, 3, 3, 2}));
+  expect_invalid(
+      [] {
+        layers::deserialize(nlohmann::json::parse(R"({"class_name": "LocallyConnected2D",
+            "config": {"filters": 2, "nb_row": 3, "nb_col": 3, "kernel_size": [3, 3]}})"));
+      },
+      {"LocallyConnected2D", "nb_row", "kernel_size"});
+  expect_invalid(
+      [] {
+        layers::deserialize(nlohmann::json::parse(R"({"class_name": "LocallyConnected1D",
+            "config": {"nb_filter": 2, "filters": 3, "kernel_size": 3}})"));
+      },
+      {"LocallyConnected1D", "nb_filter", "filters"});
 }
 
 TEST(LocallyConnected, ClearErrors) {
@@ -191,7 +203,7 @@ TEST(LocallyConnected, ClearErrors) {
         LocallyConnected2D(2, {3, 3}, {.padding = "same"});
       },
       {"LocallyConnected2D", "only \"valid\" is supported", "same"});
-  expect_invalid([] { LocallyConnected1D(2, 3, {.border_mode = "same"}); },
+  expect_invalid([] { LocallyConnected1D(2, 3, {.padding = "causal"}); },
                  {"LocallyConnected1D", "valid"});
   expect_invalid([] { LocallyConnected1D(LocallyConnectedOptions{.filters = 2}); },
                  {"LocallyConnected1D", "kernel_size", "filter_length"});
@@ -270,7 +282,8 @@ TEST(LocallyConnected, ConfigRoundTrip) {
             R"({"class_name": "LocallyConnected1D",
                 "config": {"filters": 2, "kernel_size": [3], "dilation_rate": [2]}})"));
       },
-      {"LocallyConnected1D", "dilation_rate"});
+      {"LocallyConnected1D", "dilation_rate",
+       "LocallyConnected1D takes: filters, nb_filter, kernel_size, filter_length, strides"});
 }
 
 TEST(LocallyConnected, SaveLoadRoundTripAndLearning) {

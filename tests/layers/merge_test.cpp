@@ -325,3 +325,110 @@ TEST(Merge, ConfigsRoundTrip) {
   Merge custom({.mode = [](const std::vector<SymbolicTensor>& t) { return t[0]; }, .name = "f"});
   EXPECT_THROW(Merge::from_config(custom.get_config()), std::invalid_argument);
 }
+
+namespace {
+// The message of the std::invalid_argument that f throws.
+template <typename F>
+std::string invalid_message(F&& f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+}  // namespace
+
+TEST(MergeSchema, StrictFromConfigNamesTheKeyAndTheValidOnes) {
+  std::string message = invalid_message([] {
+    layers::deserialize({{"class_name", "Add"}, {"config", {{"axis", 1}}}});
+  });
+  EXPECT_NE(message.find("'axis'"), std::string::npos) << message;
+  EXPECT_NE(message.find("Add takes: name"), std::string::npos) << message;
+  message = invalid_message([] {
+    layers::deserialize({{"class_name", "Concatenate"}, {"config", {{"concat_axis", 1}}}});
+  });
+  EXPECT_NE(message.find("Concatenate takes: axis"), std::string::npos) << message;
+  message = invalid_message([] {
+    layers::deserialize({{"class_name", "Dot"}, {"config", {{"axes", 1}, {"normalise", true}}}});
+  });
+  EXPECT_NE(message.find("Dot takes: axes, normalize"), std::string::npos) << message;
+  message = invalid_message([] {
+    layers::deserialize({{"class_name", "Dot"}, {"config", {{"normalize", true}}}});
+  });
+  EXPECT_NE(message.find("'axes' is required"), std::string::npos) << message;
+  message = invalid_message([] {
+    layers::deserialize({{"class_name", "Merge"}, {"config", {{"mode", "concat"}, {"axis", 1}}}});
+  });
+  EXPECT_NE(message.find("Merge takes: mode, concat_axis, dot_axes, output_shape, output_mask, "
+                         "arguments, node_indices, tensor_indices"),
+            std::string::npos)
+      << message;
+  message = invalid_message([] {
+    layers::deserialize({{"class_name", "Merge"}, {"config", {{"mode", 3}}}});
+  });
+  EXPECT_NE(message.find("'mode' must be a mode name"), std::string::npos) << message;
+}
+
+TEST(MergeSchema, ConfigsAsKerasWritesThem) {
+  Add add({.name = "plus"});
+  nlohmann::json config = add.get_config();
+  EXPECT_EQ(config["name"], "plus");
+  EXPECT_FALSE(config.contains("axis"));
+  EXPECT_EQ(Dot(1).get_config()["axes"], 1);  // one axis: an int, as given
+  EXPECT_EQ(Dot(DotOptions{.axes = {1, 2}}).get_config()["axes"], nlohmann::json({1, 2}));
+  EXPECT_EQ(Concatenate(2).get_config()["axis"], 2);
+  // Keras 1.2.2's Merge config: its own keys (no trainable), mode_type beside mode.
+  nlohmann::json keras1 = nlohmann::json::parse(R"({
+      "name": "merge_1", "mode": "concat", "mode_type": "raw", "concat_axis": 1,
+      "dot_axes": -1, "output_shape": null, "output_shape_type": "raw", "output_mask": null,
+      "output_mask_type": "raw", "arguments": {}})");
+  auto merge_layer = Merge::from_config(keras1);
+  EXPECT_EQ(merge_layer->get_config(), keras1);
+  nlohmann::json with_shape = keras1;
+  with_shape["output_shape"] = {nullptr, 5};
+  EXPECT_EQ(Merge::from_config(with_shape)->get_config()["output_shape"],
+            nlohmann::json::parse("[null, 5]"));
+  std::string message = invalid_message([&] {
+    nlohmann::json lambda = keras1;
+    lambda["mode_type"] = "lambda";
+    Merge::from_config(lambda);
+  });
+  EXPECT_NE(message.find("`mode` is a Python \"lambda\""), std::string::npos) << message;
+}
+
+TEST(MergeSchema, KerasOneMergeOfBranchesFromItsConfigAndNodeIndices) {
+  // A Keras 1 Sequential's first Merge holds its branches' configs under "layers".
+  auto left = std::make_shared<Sequential>();
+  left->add(std::make_shared<Dense>(3, DenseOptions{.input_shape = Shape{2}}));
+  auto right = std::make_shared<Sequential>();
+  right->add(std::make_shared<Dense>(4, DenseOptions{.input_shape = Shape{5}}));
+  nlohmann::json config = Merge(MergeOptions{.mode = "concat"}).get_config();
+  config["layers"] = {layers::serialize(*left), layers::serialize(*right)};
+  auto merged = std::dynamic_pointer_cast<Merge>(Merge::from_config(config));
+  ASSERT_TRUE(merged);
+  ASSERT_EQ(merged->branches().size(), 2u);
+  EXPECT_EQ(merged->get_weights().size(), 4u);
+
+  // node_indices picks a call of each layer merged; one index per layer.
+  auto dense = std::make_shared<Dense>(2);
+  auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
+  auto first = (*dense)(a);
+  auto second = (*dense)(b);
+  Merge chosen(std::vector<LayerPtr>{dense, dense}, {.mode = "sum", .node_indices = {0, 1}});
+  auto values = K::function({a, b}, {chosen.get_output_at(0), first, second})(
+      {Tensor::full({1, 3}, 1.0), Tensor::full({1, 3}, 2.0)});
+  auto sum = values[0].to_vector<double>(), x = values[1].to_vector<double>(),
+       y = values[2].to_vector<double>();
+  for (std::size_t i = 0; i < sum.size(); ++i) EXPECT_NEAR(sum[i], x[i] + y[i], 1e-6);
+  std::string message = invalid_message([&] {
+    Merge(std::vector<LayerPtr>{dense, dense}, {.mode = "sum", .node_indices = {0}});
+  });
+  EXPECT_NE(message.find("`node_indices` should have one entry per layer merged (2)"),
+            std::string::npos)
+      << message;
+  message = invalid_message([&] {
+    Merge(std::vector<LayerPtr>{dense, dense}, {.mode = "sum", .node_indices = {0, 5}});
+  });
+  EXPECT_NE(message.find("no node index 5"), std::string::npos) << message;
+}

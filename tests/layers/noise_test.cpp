@@ -6,6 +6,7 @@
 
 #include "keras/keras.h"
 #include "layer_test_util.h"
+#include "testing/tensor_utils.h"
 
 using namespace keras;
 using namespace keras::layers;
@@ -96,4 +97,116 @@ TEST(NoiseLayers, SameSeedSameNoise) {
     return run_in_phase(in, layer(in), Tensor::full({2, 10}, 0.0), true).to_vector<float>();
   };
   EXPECT_EQ(draw(), draw());
+}
+
+namespace {
+// Keras 2.2.4's AlphaDropout constants.
+const double kAlphaP = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946;
+double alpha_a(double rate) {
+  return 1.0 / std::sqrt((1 - rate) * (1 + rate * kAlphaP * kAlphaP));
+}
+double alpha_b(double rate) {
+  return -alpha_a(rate) * kAlphaP * rate;
+}
+}  // namespace
+
+TEST(AlphaDropout, IdentityAtInference) {
+  Tensor x = keras::testing::random_normal({4, 5}, 3);
+  auto t =
+      layer_test(std::make_shared<AlphaDropout>(0.3, AlphaDropoutOptions{.input_shape = Shape{5}}),
+                 x, {"rate", "noise_shape", "seed"});
+  expect_near(t.output, x, 0);
+}
+
+TEST(AlphaDropout, KeepsTheMeanAndVarianceOfSeluInputsWhileTraining) {
+  const double rate = 0.2;
+  AlphaDropout layer(rate);
+  SymbolicTensor in = K::placeholder({-1, 500});
+  Tensor x = keras::testing::random_normal({200, 500}, 4);  // zero mean, unit variance
+  std::vector<double> in_values = x.to_vector<double>();
+  std::vector<double> out = run_in_phase(in, layer(in), x, true).to_vector<double>();
+  auto m = moments(out);
+  EXPECT_NEAR(m.mean, 0.0, 0.02);
+  EXPECT_NEAR(m.stddev, 1.0, 0.02);
+  // Each value is kept (a x + b) or dropped (a alpha_p + b); `rate` of them are dropped.
+  const double a = alpha_a(rate), b = alpha_b(rate), dropped_value = a * kAlphaP + b;
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (std::abs(out[i] - dropped_value) < 1e-5) {
+      ++dropped;
+      continue;
+    }
+    ASSERT_NEAR(out[i], a * in_values[i] + b, 1e-4) << "at " << i;
+  }
+  EXPECT_NEAR(static_cast<double>(dropped) / static_cast<double>(out.size()), rate, 0.01);
+}
+
+TEST(AlphaDropout, NoiseShapeSharesTheMaskAlongItsOnes) {
+  AlphaDropout layer(0.5, {.noise_shape = Shape{-1, 1, 6}});
+  SymbolicTensor in = K::placeholder({-1, 4, 6});
+  Tensor out = run_in_phase(in, layer(in), Tensor::full({8, 4, 6}, 0.0), true);
+  for (int b = 0; b < 8; ++b)
+    for (int t = 1; t < 4; ++t)
+      for (int f = 0; f < 6; ++f) ASSERT_EQ(out.at<float>(b, t, f), out.at<float>(b, 0, f));
+  EXPECT_EQ(layer.get_config()["noise_shape"], nlohmann::json::parse("[null, 1, 6]"));
+}
+
+TEST(AlphaDropout, ConfigRoundTripAndClearErrors) {
+  AlphaDropout layer(0.1, {.noise_shape = Shape{-1, 3}, .seed = 5});
+  nlohmann::json config = layers::serialize(layer);
+  EXPECT_EQ(layers::serialize(*layers::deserialize(config)), config) << config.dump();
+  keras::testing::expect_invalid([] { AlphaDropout(1.0); }, {"AlphaDropout", "rate", "[0, 1)"});
+  keras::testing::expect_invalid(
+      [] {
+        AlphaDropout(0.1, {.noise_shape = Shape{0, 3}});
+      },
+      {"noise_shape", "positive"});
+  keras::testing::expect_invalid(
+      [] {
+        AlphaDropout wrong_rank(0.1, {.noise_shape = Shape{-1, 1, 3}});
+        wrong_rank(K::placeholder({-1, 3}));
+      },
+      {"noise_shape", "(None, 1, 3)", "rank of the input (2)"});
+  keras::testing::expect_invalid(
+      [] {
+        layers::deserialize(
+            {{"class_name", "AlphaDropout"}, {"config", {{"rate", 0.1}, {"p", 0.1}}}});
+      },
+      {"'p'", "AlphaDropout takes: rate, noise_shape, seed"});
+}
+
+TEST(Dropout, NoiseShapeBroadcastsOneMaskValue) {
+  const double rate = 0.4;
+  Dropout layer(rate, {.noise_shape = Shape{-1, 1, 50}});
+  SymbolicTensor in = K::placeholder({-1, 3, 50});
+  Tensor out = run_in_phase(in, layer(in), Tensor::full({40, 3, 50}, 1.0), true);
+  std::size_t dropped = 0;
+  for (int b = 0; b < 40; ++b)
+    for (int f = 0; f < 50; ++f) {
+      const float v = out.at<float>(b, 0, f);
+      ASSERT_TRUE(v == 0.0f || std::abs(v - 1 / (1 - rate)) < 1e-5) << v;
+      dropped += v == 0.0f;
+      for (int t = 1; t < 3; ++t) ASSERT_EQ(out.at<float>(b, t, f), v);
+    }
+  EXPECT_NEAR(static_cast<double>(dropped) / 2000.0, rate, 0.05);
+  expect_near(run_in_phase(in, layer(in), Tensor::full({2, 3, 50}, 1.0), false),
+              Tensor::full({2, 3, 50}, 1.0), 0);
+  nlohmann::json config = layers::serialize(layer);
+  EXPECT_EQ(config["config"]["noise_shape"], nlohmann::json::parse("[null, 1, 50]"));
+  EXPECT_EQ(layers::serialize(*layers::deserialize(config)), config);
+}
+
+TEST(Dropout, NoiseShapeThatDoesNotFitIsAClearError) {
+  keras::testing::expect_invalid(
+      [] {
+        Dropout layer(0.5, {.noise_shape = Shape{-1, 1}});
+        layer(K::placeholder({-1, 3, 4}));
+      },
+      {"Dropout", "noise_shape", "(None, 1)", "rank of the input (3)", "(None, 3, 4)"});
+  keras::testing::expect_invalid(
+      [] {
+        Dropout layer(0.5, {.noise_shape = Shape{-1, 2, 4}});
+        layer(K::placeholder({-1, 3, 4}));
+      },
+      {"does not broadcast", "axis 1"});
 }

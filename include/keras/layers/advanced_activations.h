@@ -1,6 +1,6 @@
 // Keras's advanced activation layers (keras/layers/advanced_activations.py, 2.2.4): LeakyReLU,
-// PReLU, ELU, ThresholdedReLU, Softmax, ReLU. Each options struct's `arguments` is its schema
-// (keras/layers/schema.h).
+// PReLU, ELU, ThresholdedReLU, Softmax, ReLU, and Keras 1.2.2's ParametricSoftplus and SReLU.
+// Each options struct's `arguments` is its schema (keras/layers/schema.h).
 #pragma once
 
 #include <optional>
@@ -184,6 +184,84 @@ class ReLU : public Layer {
 
  private:
   ReLUOptions options_;
+};
+
+struct ParametricSoftplusOptions {
+  double alpha_init = 0.2;
+  double beta_init = 5.0;
+  std::vector<int> shared_axes{};  // 1-based axes along which the parameters are shared
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values: [alphas, betas]
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = ParametricSoftplusOptions;
+    s.arg("alpha_init", &O::alpha_init);
+    s.arg("beta_init", &O::beta_init);
+    s.arg("shared_axes", &O::shared_axes);
+  }
+};
+
+// Keras 1.2.2's ParametricSoftplus: alphas * softplus(betas * x), with alphas and betas learned
+// per feature (shape input_shape[1:], 1 on the shared axes), starting at alpha_init, beta_init.
+class ParametricSoftplus : public Layer {
+ public:
+  explicit ParametricSoftplus(ParametricSoftplusOptions options = {});
+  std::string class_name() const override { return "ParametricSoftplus"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+
+ private:
+  ParametricSoftplusOptions options_;
+  SymbolicTensor alphas_, betas_;
+};
+
+struct SReLUOptions {
+  // Keras 1 initializer names ('zero', 'one', 'glorot_uniform', ...), written so in the config.
+  std::string t_left_init = "zero";
+  std::string a_left_init = "glorot_uniform";
+  std::string t_right_init = "glorot_uniform";
+  std::string a_right_init = "one";
+  std::vector<int> shared_axes{};  // 1-based axes along which the parameters are shared
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+  bool trainable = true;
+  std::vector<Tensor> weights{};  // initial values: [t_left, a_left, t_right, a_right]
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = SReLUOptions;
+    s.arg("t_left_init", &O::t_left_init);
+    s.arg("a_left_init", &O::a_left_init);
+    s.arg("t_right_init", &O::t_right_init);
+    s.arg("a_right_init", &O::a_right_init);
+    s.arg("shared_axes", &O::shared_axes);
+  }
+};
+
+// Keras 1.2.2's S-shaped ReLU, with t_r = t_left + |t_right| (always right of t_left):
+//   t_left + a_left (x - t_left)     for x <= t_left,
+//   x                                between,
+//   t_r + a_right (x - t_r)          for x >= t_r,
+// its four parameters learned per feature (1 on the shared axes).
+class SReLU : public Layer {
+ public:
+  explicit SReLU(SReLUOptions options = {});
+  std::string class_name() const override { return "SReLU"; }
+  void build(const Shape& input_shape) override;
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+
+ private:
+  SReLUOptions options_;
+  SymbolicTensor t_left_, a_left_, t_right_, a_right_;
 };
 
 }  // namespace keras::layers

@@ -120,8 +120,8 @@ class Activation : public Layer {
 
 struct DropoutOptions {
   double rate = 0.0;
-  // Keras's noise_shape; keras.cpp's dropout draws one mask value per input element, so only
-  // the unset value is taken.
+  // The mask's shape, broadcast over the input ((None, 1, features): one mask for every
+  // timestep); None (-1) entries take the input's dimension.
   std::optional<Shape> noise_shape{};
   std::optional<std::uint64_t> seed{};
   std::optional<Shape> input_shape{};

@@ -11,19 +11,20 @@
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
 
-// The arguments of LocallyConnected1D/2D, Keras 2 names in Keras's order, then Keras 1's:
-//   LocallyConnected2D(32, {3, 3}, {.activation = "relu"})  or
-//   LocallyConnected2D(32, 3, 3, {.subsample = {2, 2}, .dim_ordering = "th"})  (Keras 1).
+// The arguments of LocallyConnected1D/2D, Keras 2 names:
+//   LocallyConnected2D(32, {3, 3}, {.activation = "relu"})  or, as Keras 1 wrote it,
+//   LocallyConnected2D(32, 3, 3, {.strides = {2, 2}, .data_format = "channels_first"}).
 // Sizes take one value per spatial dimension, or a single value for all of them.
 struct LocallyConnectedOptions {
   std::int64_t filters = 0;
   std::vector<std::int64_t> kernel_size{};
   std::vector<std::int64_t> strides{};  // default 1
-  std::string padding{};                // "valid" only, as in Keras
+  std::string padding = "valid";        // "valid" only, as in Keras
   // Default: K::image_data_format() for 2D; channels_last for 1D (Keras 1's layout, and the only
   // one Keras 2.2.4's LocallyConnected1D computes).
   std::string data_format{};
@@ -36,27 +37,53 @@ struct LocallyConnectedOptions {
   regularizers::Regularizer activity_regularizer{};
   constraints::Constraint kernel_constraint{};
   constraints::Constraint bias_constraint{};
-  // Keras 1 names.
-  std::int64_t nb_filter = 0;
-  std::int64_t filter_length = 0;  // LocallyConnected1D
-  std::int64_t nb_row = 0, nb_col = 0;
-  std::string init{};
-  std::string border_mode{};
-  std::int64_t subsample_length = 0;      // LocallyConnected1D
-  std::vector<std::int64_t> subsample{};  // LocallyConnected2D
-  std::string dim_ordering{};             // "th", "tf" or "default"
-  std::optional<bool> bias{};
-  regularizers::Regularizer W_regularizer{};
-  regularizers::Regularizer b_regularizer{};
-  constraints::Constraint W_constraint{};
-  constraints::Constraint b_constraint{};
-  std::optional<std::int64_t> input_dim{};  // LocallyConnected1D: with input_length
+  std::optional<std::int64_t> input_dim{};  // LocallyConnected1D: input_shape (input_length, dim)
   std::optional<std::int64_t> input_length{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial [kernel, bias]
+};
+
+// The schema of LocallyConnected<Rank>D: the options above, with the Keras 1 spellings of
+// Keras 2.2.4's legacy conv1d interface (nb_filter, filter_length, subsample_length, ...) or
+// conv2d one (nb_filter, subsample, dim_ordering, ...; nb_row and nb_col become kernel_size
+// before the schema reads the rest, as its conv2d_args_preprocessor does).
+template <int Rank>
+struct LocallyConnectedSchema : LocallyConnectedOptions {
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using schema::ArgKind;
+    using O = LocallyConnectedSchema;
+    using B = LocallyConnectedOptions;
+    // The base's members, as members of this class (the schema reads this class).
+    auto m = []<typename T>(T B::*member) -> T O::* { return member; };
+    const bool one = Rank == 1;
+    s.arg("filters", m(&B::filters), {.required = true, .keras1 = {{"nb_filter"}}});
+    s.arg("kernel_size", m(&B::kernel_size),
+          {.required = true,
+           .keras1 = one ? std::vector<schema::Keras1Name>{{"filter_length"}}
+                         : std::vector<schema::Keras1Name>{},
+           .rank = Rank});
+    s.arg("strides", m(&B::strides),
+          {.keras1 = {{one ? "subsample_length" : "subsample"}}, .rank = Rank, .fill = 1});
+    s.arg("padding", m(&B::padding), {.keras1 = {{"border_mode"}}});
+    s.arg("data_format", m(&B::data_format),
+          {.kind = ArgKind::data_format,
+           .keras1 = one ? std::vector<schema::Keras1Name>{}
+                         : std::vector<schema::Keras1Name>{schema::dim_ordering()}});
+    s.arg("activation", m(&B::activation));
+    s.arg("use_bias", m(&B::use_bias), {.keras1 = {{"bias"}}});
+    s.arg("kernel_initializer", m(&B::kernel_initializer),
+          {.kind = ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("bias_initializer", m(&B::bias_initializer), {.kind = ArgKind::initializer});
+    s.arg("kernel_regularizer", m(&B::kernel_regularizer), {.keras1 = {{"W_regularizer"}}});
+    s.arg("bias_regularizer", m(&B::bias_regularizer), {.keras1 = {{"b_regularizer"}}});
+    s.arg("activity_regularizer", m(&B::activity_regularizer));
+    s.arg("kernel_constraint", m(&B::kernel_constraint), {.keras1 = {{"W_constraint"}}});
+    s.arg("bias_constraint", m(&B::bias_constraint), {.keras1 = {{"b_constraint"}}});
+  }
 };
 
 // Keras's LocallyConnected layers over `rank` spatial dimensions. Weights (Keras 2.2.4):
@@ -75,16 +102,12 @@ class LocallyConnected : public Layer {
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
 
-  std::int64_t filters() const { return filters_; }
-  const std::vector<std::int64_t>& kernel_size() const { return kernel_size_; }
-  const std::vector<std::int64_t>& strides() const { return strides_; }
-  const std::string& data_format() const { return data_format_; }
+  std::int64_t filters() const { return options_.filters; }
+  const std::vector<std::int64_t>& kernel_size() const { return options_.kernel_size; }
+  const std::vector<std::int64_t>& strides() const { return options_.strides; }
+  const std::string& data_format() const { return options_.data_format; }
   const SymbolicTensor& kernel() const { return kernel_; }
   const SymbolicTensor& bias() const { return bias_; }
-
- protected:
-  static LocallyConnectedOptions options_from_config(const nlohmann::json& config,
-                                                     const std::string& class_name, int rank);
 
  private:
   // The spatial output sizes; throws when the input is not fully known or the kernel does not fit.
@@ -92,15 +115,8 @@ class LocallyConnected : public Layer {
 
   std::string class_name_;
   int rank_;
-  std::int64_t filters_;
-  std::vector<std::int64_t> kernel_size_, strides_;
-  std::string padding_, data_format_;
-  ActivationArg activation_;
+  LocallyConnectedOptions options_;  // kernel_size, strides, data_format resolved
   activations::ActivationFunction activation_fn_;
-  bool use_bias_;
-  std::string kernel_initializer_, bias_initializer_;
-  regularizers::Regularizer kernel_regularizer_, bias_regularizer_, activity_regularizer_;
-  constraints::Constraint kernel_constraint_, bias_constraint_;
   SymbolicTensor kernel_, bias_;
 };
 

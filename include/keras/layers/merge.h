@@ -7,19 +7,27 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 
 namespace keras::layers {
 
-// The common arguments of the merge layers (Keras's **kwargs).
+// The arguments of Keras 2's elementwise merges: none of their own, only the keywords every
+// layer takes (Keras's **kwargs).
 struct MergeLayerOptions {
   std::string name{};
   bool trainable = true;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+
+  template <typename Schema>
+  static void arguments(Schema&) {}
 };
 
 // Keras 2's _Merge: an elementwise merge of at least two tensors of compatible shapes (numpy
@@ -107,6 +115,13 @@ struct ConcatenateOptions {
   int axis = -1;
   std::string name{};
   bool trainable = true;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("axis", &ConcatenateOptions::axis);
+  }
 };
 
 class Concatenate : public Layer {
@@ -125,10 +140,10 @@ class Concatenate : public Layer {
       const std::vector<SymbolicTensor>& masks) const override;
   nlohmann::json get_config() const override;
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
-  int axis() const { return axis_; }
+  int axis() const { return options_.axis; }
 
  private:
-  int axis_;
+  ConcatenateOptions options_;
 };
 
 struct DotOptions {
@@ -136,6 +151,14 @@ struct DotOptions {
   bool normalize = false;   // cosine proximity: l2-normalise along the axes first
   std::string name{};
   bool trainable = true;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("axes", &DotOptions::axes, {.required = true});
+    s.arg("normalize", &DotOptions::normalize);
+  }
 };
 
 class Dot : public Layer {
@@ -157,8 +180,7 @@ class Dot : public Layer {
 
  private:
   std::pair<int, int> axes_for(const std::vector<Shape>& shapes) const;
-  std::vector<int> axes_;
-  bool normalize_;
+  DotOptions options_;
 };
 
 // Keras 2's functional forms.
@@ -184,6 +206,11 @@ struct MergeMode {
   & > MergeMode(F function) : name("custom"), function(std::move(function)) {}  // NOLINT
   std::string name;
   MergeFunction function;
+
+  // Its value in a config (keras/layers/schema.h): the name; a function, whose code a config
+  // cannot hold, is written "lambda" (mode_type 'lambda') and cannot be read back.
+  nlohmann::json config_value() const;
+  static MergeMode from_config_value(const nlohmann::json& value);
 };
 
 // A custom mode's output shape (without the batch dimension), or a function of the input shapes
@@ -198,16 +225,61 @@ struct OutputShapeArg {
   & > OutputShapeArg(F function) : function(std::move(function)) {}  // NOLINT
   std::optional<Shape> shape;
   MergeOutputShapeFunction function;
+
+  // In a config: the shape (null for unknown dimensions), or null.
+  nlohmann::json config_value() const;
+  static OutputShapeArg from_config_value(const nlohmann::json& value);
 };
 
-// Keras 1's Merge arguments, in its order (layers are given separately).
+// A custom mode's output mask, as Keras 1's output_mask: a function of the inputs' masks (a list
+// with an undefined tensor where an input has none), called when any input has a mask.
+using MergeMaskFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)>;
+struct OutputMaskArg {
+  OutputMaskArg() = default;
+  OutputMaskArg(MergeMaskFunction function) : function(std::move(function)) {}  // NOLINT
+  MergeMaskFunction function;
+
+  // In a config: null (a function cannot be written; Keras 1 writes its code).
+  nlohmann::json config_value() const;
+  static OutputMaskArg from_config_value(const nlohmann::json& value);
+};
+
+// Keras 1's `arguments`: keyword arguments for a Python mode function, kept for the config.
+struct MergeArguments {
+  nlohmann::json values = nullptr;
+
+  nlohmann::json config_value() const { return values; }
+  static MergeArguments from_config_value(const nlohmann::json& value) { return {value}; }
+};
+
+// Keras 1's Merge arguments, in its order (the layers are given separately). node_indices and
+// tensor_indices choose, per layer merged, the call (default: its latest) and the output.
 struct MergeOptions {
   MergeMode mode = "sum";
   int concat_axis = -1;
   std::vector<int> dot_axes{-1};
   OutputShapeArg output_shape{};
+  OutputMaskArg output_mask{};
+  MergeArguments mode_arguments{};  // Keras 1's `arguments`
+  std::vector<int> node_indices{};
+  std::vector<int> tensor_indices{};
   std::string name{};
   bool trainable = true;
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = MergeOptions;
+    s.arg("mode", &O::mode);
+    s.arg("concat_axis", &O::concat_axis);
+    s.arg("dot_axes", &O::dot_axes);
+    s.arg("output_shape", &O::output_shape);
+    s.arg("output_mask", &O::output_mask);
+    s.arg("arguments", &O::mode_arguments);
+    s.arg("node_indices", &O::node_indices);
+    s.arg("tensor_indices", &O::tensor_indices);
+  }
 };
 
 // Keras 1's Merge: called on a list of tensors, or built over layers or models, whose outputs

@@ -2,6 +2,7 @@
 // identity at inference.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -60,6 +61,40 @@ class GaussianDropout : public Layer {
 
  private:
   GaussianDropoutOptions options_;
+};
+
+struct AlphaDropoutOptions {
+  double rate = 0.0;
+  std::optional<Shape> noise_shape{};  // the mask's shape; None (-1) entries: the input's
+  std::optional<std::uint64_t> seed{};
+  std::optional<Shape> input_shape{};
+  std::optional<Shape> batch_input_shape{};
+  std::string name{};
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("rate", &AlphaDropoutOptions::rate, {.required = true});
+    s.arg("noise_shape", &AlphaDropoutOptions::noise_shape);
+    s.arg("seed", &AlphaDropoutOptions::seed);
+  }
+};
+
+// Keras 2.2.4's AlphaDropout (self-normalizing networks): while training, a fraction `rate` of
+// the inputs is set to SELU's negative saturation value -alpha * scale, then an affine map
+// a * x + b restores the mean and variance of zero-mean, unit-variance inputs; the identity at
+// inference.
+class AlphaDropout : public Layer {
+ public:
+  explicit AlphaDropout(AlphaDropoutOptions options);
+  explicit AlphaDropout(double rate, AlphaDropoutOptions options = {});
+  std::string class_name() const override { return "AlphaDropout"; }
+  SymbolicTensor call(const SymbolicTensor& inputs) override;
+  nlohmann::json get_config() const override;
+  static LayerPtr from_config(const nlohmann::json& config);
+  double rate() const { return options_.rate; }
+
+ private:
+  AlphaDropoutOptions options_;
 };
 
 }  // namespace keras::layers

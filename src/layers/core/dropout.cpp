@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "keras/layers/core.h"
+#include "layers/noise/noise_shape.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -12,9 +13,7 @@ Dropout::Dropout(DropoutOptions options)
   if (options_.rate < 0 || options_.rate >= 1)
     throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " +
                                 std::to_string(options_.rate));
-  if (options_.noise_shape)
-    throw std::invalid_argument(
-        "Dropout: keras.cpp draws one mask value per input element; `noise_shape` must be None");
+  detail::check_noise_shape(options_.noise_shape, "Dropout");
 }
 
 Dropout::Dropout(double rate, DropoutOptions options)
@@ -25,11 +24,19 @@ Dropout::Dropout(double rate, DropoutOptions options)
 
 SymbolicTensor Dropout::call(const SymbolicTensor& inputs) {
   if (options_.rate == 0) return inputs;
-  return backend::in_train_phase(backend::dropout(inputs, options_.rate, options_.seed), inputs);
+  SymbolicTensor like =
+      detail::noise_like(inputs, options_.noise_shape, class_name() + " " + name());
+  // A smaller mask (noise_shape with 1s) is drawn on ones of its shape and broadcast.
+  SymbolicTensor dropped =
+      like == inputs ? K::dropout(inputs, options_.rate, options_.seed)
+                     : inputs * K::dropout(K::ones_like(like), options_.rate, options_.seed);
+  return K::in_train_phase(dropped, inputs);
 }
 
 nlohmann::json Dropout::get_config() const {
-  return detail::config_with_arguments(Layer::get_config(), options_);
+  nlohmann::json config = detail::config_with_arguments(Layer::get_config(), options_);
+  config["noise_shape"] = detail::noise_shape_json(options_.noise_shape);
+  return config;
 }
 
 LayerPtr Dropout::from_config(const nlohmann::json& config) {

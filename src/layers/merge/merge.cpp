@@ -1,22 +1,17 @@
 #include "keras/layers/merge.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 
 #include "keras/engine/topology.h"
 #include "keras/engine/training.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 namespace {
-
-LayerArguments merge_arguments(const std::string& name, bool trainable) {
-  LayerArguments args;
-  args.name = name;
-  args.trainable = trainable;
-  return args;
-}
 
 std::string shapes_text(const std::vector<Shape>& shapes) {
   std::string text = "[";
@@ -153,7 +148,7 @@ std::vector<Shape> shapes_of(const std::vector<SymbolicTensor>& xs) {
 // Elementwise merges
 
 ElementwiseMerge::ElementwiseMerge(const std::string& class_name, const MergeLayerOptions& o)
-    : Layer(class_name, merge_arguments(o.name, o.trainable)) {
+    : Layer(class_name, layer_arguments(o)) {
   supports_masking_ = true;
 }
 
@@ -214,36 +209,30 @@ SymbolicTensor Minimum::merge_function(const std::vector<SymbolicTensor>& xs) co
   return out;
 }
 
-namespace {
-MergeLayerOptions merge_options_from(const nlohmann::json& config) {
-  return {config.value("name", ""), config.value("trainable", true)};
-}
-}  // namespace
-
 std::shared_ptr<Layer> Add::from_config(const nlohmann::json& c) {
-  return std::make_shared<Add>(merge_options_from(c));
+  return detail::layer_from_config<Add, MergeLayerOptions>(c, "Add");
 }
 std::shared_ptr<Layer> Subtract::from_config(const nlohmann::json& c) {
-  return std::make_shared<Subtract>(merge_options_from(c));
+  return detail::layer_from_config<Subtract, MergeLayerOptions>(c, "Subtract");
 }
 std::shared_ptr<Layer> Multiply::from_config(const nlohmann::json& c) {
-  return std::make_shared<Multiply>(merge_options_from(c));
+  return detail::layer_from_config<Multiply, MergeLayerOptions>(c, "Multiply");
 }
 std::shared_ptr<Layer> Average::from_config(const nlohmann::json& c) {
-  return std::make_shared<Average>(merge_options_from(c));
+  return detail::layer_from_config<Average, MergeLayerOptions>(c, "Average");
 }
 std::shared_ptr<Layer> Maximum::from_config(const nlohmann::json& c) {
-  return std::make_shared<Maximum>(merge_options_from(c));
+  return detail::layer_from_config<Maximum, MergeLayerOptions>(c, "Maximum");
 }
 std::shared_ptr<Layer> Minimum::from_config(const nlohmann::json& c) {
-  return std::make_shared<Minimum>(merge_options_from(c));
+  return detail::layer_from_config<Minimum, MergeLayerOptions>(c, "Minimum");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Concatenate
 
 Concatenate::Concatenate(ConcatenateOptions o)
-    : Layer("Concatenate", merge_arguments(o.name, o.trainable)), axis_(o.axis) {
+    : Layer("Concatenate", layer_arguments(o)), options_(std::move(o)) {
   supports_masking_ = true;
 }
 
@@ -265,7 +254,7 @@ void Concatenate::build_list(const std::vector<Shape>& shapes) {
 std::vector<Shape> Concatenate::compute_output_shape_list(const std::vector<Shape>& shapes) const {
   need_list(name(), shapes.size(), 0);
   const int rank = static_cast<int>(shapes.front().size());
-  int axis = axis_ < 0 ? axis_ + rank : axis_;
+  int axis = options_.axis < 0 ? options_.axis + rank : options_.axis;
   bool ok = axis >= 0 && axis < rank;
   Shape out = shapes.front();
   for (std::size_t i = 1; ok && i < shapes.size(); ++i) {
@@ -284,38 +273,34 @@ std::vector<Shape> Concatenate::compute_output_shape_list(const std::vector<Shap
     throw std::invalid_argument(
         "A `Concatenate` layer (" + name() +
         ") requires inputs with matching shapes except for the concat axis. Got inputs shapes: " +
-        shapes_text(shapes) + " (axis " + std::to_string(axis_) + ")");
+        shapes_text(shapes) + " (axis " + std::to_string(options_.axis) + ")");
   return {out};
 }
 
 std::vector<SymbolicTensor> Concatenate::call_list(const std::vector<SymbolicTensor>& inputs,
                                                    const std::vector<SymbolicTensor>&) {
   compute_output_shape_list(shapes_of(inputs));
-  return {K::concatenate(inputs, axis_)};
+  return {K::concatenate(inputs, options_.axis)};
 }
 
 std::vector<SymbolicTensor> Concatenate::compute_mask_list(
     const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
-  return {concat_mask(inputs, masks, axis_)};
+  return {concat_mask(inputs, masks, options_.axis)};
 }
 
 nlohmann::json Concatenate::get_config() const {
-  nlohmann::json config = {{"name", name()}, {"trainable", trainable()}};
-  config["axis"] = axis_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options_);
 }
 
 std::shared_ptr<Layer> Concatenate::from_config(const nlohmann::json& c) {
-  return std::make_shared<Concatenate>(
-      ConcatenateOptions{c.value("axis", -1), c.value("name", ""), c.value("trainable", true)});
+  return detail::layer_from_config<Concatenate, ConcatenateOptions>(c, "Concatenate");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dot
 
-Dot::Dot(DotOptions o)
-    : Layer("Dot", merge_arguments(o.name, o.trainable)), axes_(o.axes), normalize_(o.normalize) {
-  if (axes_.empty() || axes_.size() > 2)
+Dot::Dot(DotOptions o) : Layer("Dot", layer_arguments(o)), options_(std::move(o)) {
+  if (options_.axes.empty() || options_.axes.size() > 2)
     throw std::invalid_argument("Dot: `axes` should be one axis or a pair of axes");
 }
 
@@ -331,7 +316,7 @@ SymbolicTensor Dot::call(const SymbolicTensor&) {
 }
 
 std::pair<int, int> Dot::axes_for(const std::vector<Shape>& shapes) const {
-  return check_dot_axes(name(), shapes, axes_);
+  return check_dot_axes(name(), shapes, options_.axes);
 }
 
 void Dot::build_list(const std::vector<Shape>& shapes) {
@@ -347,7 +332,7 @@ std::vector<SymbolicTensor> Dot::call_list(const std::vector<SymbolicTensor>& in
                                            const std::vector<SymbolicTensor>&) {
   auto [ax, ay] = axes_for(shapes_of(inputs));
   SymbolicTensor x = inputs[0], y = inputs[1];
-  if (normalize_) {
+  if (options_.normalize) {
     x = l2_normalize(x, ax);
     y = l2_normalize(y, ay);
   }
@@ -359,21 +344,21 @@ std::vector<SymbolicTensor> Dot::compute_mask_list(const std::vector<SymbolicTen
   return {SymbolicTensor()};  // Keras: Dot drops masks
 }
 
+namespace {
+// Keras writes a pair of axes as a list and one axis for both inputs as an int.
+nlohmann::json axes_json(const std::vector<int>& axes) {
+  return axes.size() == 1 ? nlohmann::json(axes[0]) : nlohmann::json(axes);
+}
+}  // namespace
+
 nlohmann::json Dot::get_config() const {
-  nlohmann::json config = {{"name", name()}, {"trainable", trainable()}};
-  config["axes"] = axes_.size() == 1 ? nlohmann::json(axes_[0]) : nlohmann::json(axes_);
-  config["normalize"] = normalize_;
+  nlohmann::json config = detail::config_with_arguments(Layer::get_config(), options_);
+  config["axes"] = axes_json(options_.axes);
   return config;
 }
 
 std::shared_ptr<Layer> Dot::from_config(const nlohmann::json& c) {
-  DotOptions o;
-  const auto& axes = c.at("axes");
-  o.axes = axes.is_array() ? axes.get<std::vector<int>>() : std::vector<int>{axes.get<int>()};
-  o.normalize = c.value("normalize", false);
-  o.name = c.value("name", "");
-  o.trainable = c.value("trainable", true);
-  return std::make_shared<Dot>(o);
+  return detail::layer_from_config<Dot, DotOptions>(c, "Dot");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,8 +402,7 @@ const std::set<std::string>& merge_modes() {
 }
 }  // namespace
 
-Merge::Merge(MergeOptions o)
-    : Layer("Merge", merge_arguments(o.name, o.trainable)), options_(std::move(o)) {
+Merge::Merge(MergeOptions o) : Layer("Merge", layer_arguments(o)), options_(std::move(o)) {
   supports_masking_ = true;
   if (!options_.mode.function && !merge_modes().count(options_.mode.name))
     throw std::invalid_argument("Invalid merge mode: " + options_.mode.name +
@@ -434,18 +418,42 @@ Merge::Merge(std::vector<LayerPtr> layers, MergeOptions o) : Merge(std::move(o))
         "A Merge should only be applied to a list of layers with at least 2 "
         "elements. Found: " +
         std::to_string(layers.size()));
+  auto index_list = [&](const std::vector<int>& indices, const char* what) {
+    if (!indices.empty() && indices.size() != layers.size())
+      throw std::invalid_argument(
+          "Merge " + name() + ": `" + what + "` should have one entry per " + "layer merged (" +
+          std::to_string(layers.size()) + "), got " + std::to_string(indices.size()));
+  };
+  index_list(options_.node_indices, "node_indices");
+  index_list(options_.tensor_indices, "tensor_indices");
   std::vector<SymbolicTensor> tensors;
-  for (const auto& layer : layers) {
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerPtr& layer = layers[i];
     if (!layer) throw std::invalid_argument("Merge " + name() + ": a branch is null");
+    const int tensor = options_.tensor_indices.empty() ? 0 : options_.tensor_indices[i];
     if (auto* model = dynamic_cast<Model*>(layer.get())) {  // a model branch: its output
-      tensors.push_back(model->output());
+      if (tensor < 0 || static_cast<std::size_t>(tensor) >= model->outputs().size())
+        throw std::invalid_argument("Merge " + name() + ": tensor index " + std::to_string(tensor) +
+                                    " is not an output of " + model->name());
+      tensors.push_back(model->outputs()[static_cast<std::size_t>(tensor)]);
       continue;
     }
-    const auto& nodes = layer->inbound_nodes();
-    if (nodes.empty())
+    const int nodes = static_cast<int>(layer->inbound_nodes().size());
+    if (nodes == 0)
       throw std::invalid_argument("Merge " + name() + ": layer " + layer->name() +
                                   " has no output yet (give its first layer an input shape)");
-    tensors.push_back(layer->get_output_at(static_cast<int>(nodes.size()) - 1));
+    // Keras 1 takes node 0 unless told; its branches have one call, which is the latest here.
+    const int node = options_.node_indices.empty() ? nodes - 1 : options_.node_indices[i];
+    if (node < 0 || node >= nodes)
+      throw std::invalid_argument("Merge " + name() + ": layer " + layer->name() + " has " +
+                                  std::to_string(nodes) + " calls, no node index " +
+                                  std::to_string(node));
+    std::vector<SymbolicTensor> outputs = layer->get_outputs_at(node);
+    if (tensor < 0 || static_cast<std::size_t>(tensor) >= outputs.size())
+      throw std::invalid_argument("Merge " + name() + ": layer " + layer->name() + " has " +
+                                  std::to_string(outputs.size()) + " outputs, no tensor index " +
+                                  std::to_string(tensor));
+    tensors.push_back(outputs[static_cast<std::size_t>(tensor)]);
   }
   layers_ = std::move(layers);
   branches_output_ = apply(tensors).front();  // Keras 1 merges the branches' outputs at once
@@ -572,26 +580,26 @@ std::vector<SymbolicTensor> Merge::call_list(const std::vector<SymbolicTensor>& 
 
 std::vector<SymbolicTensor> Merge::compute_mask_list(
     const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  if (options_.mode.function) {  // Keras 1: output_mask, when any input has a mask
+    bool any = std::any_of(masks.begin(), masks.end(), [](const auto& m) { return m.defined(); });
+    if (!any || !options_.output_mask.function) return {SymbolicTensor()};
+    return {options_.output_mask.function(masks)};
+  }
   if (options_.mode.name == "concat") return {concat_mask(inputs, masks, options_.concat_axis)};
   if (options_.mode.name == "dot" || options_.mode.name == "cos") return {SymbolicTensor()};
   return {and_masks(masks)};
 }
 
+// Keras 1.2.2's Merge.get_config: its keys only (no trainable: its __init__ takes none), the
+// kind of each function argument beside it; node and tensor indices are not written.
 nlohmann::json Merge::get_config() const {
-  nlohmann::json config = {{"name", name()}, {"trainable", trainable()}};
-  config["mode"] = options_.mode.function ? "lambda" : options_.mode.name;
+  nlohmann::json config = detail::config_with_arguments(nlohmann::json{{"name", name()}}, options_);
+  config.erase("node_indices");
+  config.erase("tensor_indices");
+  config["dot_axes"] = axes_json(options_.dot_axes);
   config["mode_type"] = options_.mode.function ? "lambda" : "raw";
-  config["concat_axis"] = options_.concat_axis;
-  config["dot_axes"] = options_.dot_axes.size() == 1 ? nlohmann::json(options_.dot_axes[0])
-                                                     : nlohmann::json(options_.dot_axes);
-  config["output_shape"] = nullptr;
-  if (options_.output_shape.shape) {
-    nlohmann::json shape = nlohmann::json::array();
-    for (auto d : *options_.output_shape.shape)
-      shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
-    config["output_shape"] = shape;
-  }
   config["output_shape_type"] = options_.output_shape.function ? "lambda" : "raw";
+  config["output_mask_type"] = options_.output_mask.function ? "lambda" : "raw";
   return config;
 }
 
@@ -661,26 +669,66 @@ std::vector<SymbolicTensor> Merge::losses() const {
   return out;
 }
 
-std::shared_ptr<Layer> Merge::from_config(const nlohmann::json& c) {
-  if (c.value("mode_type", "raw") != "raw")
-    throw std::invalid_argument("Merge " + c.value("name", std::string()) +
-                                ": a merge function (mode_type \"" + c.value("mode_type", "") +
-                                "\") cannot be rebuilt from a config");
-  MergeOptions o;
-  o.mode = c.value("mode", std::string("sum"));
-  o.concat_axis = c.value("concat_axis", -1);
-  if (c.contains("dot_axes") && !c["dot_axes"].is_null())
-    o.dot_axes = c["dot_axes"].is_array() ? c["dot_axes"].get<std::vector<int>>()
-                                          : std::vector<int>{c["dot_axes"].get<int>()};
-  if (c.contains("output_shape") && c["output_shape"].is_array()) {
-    Shape shape;
-    for (const auto& d : c["output_shape"])
-      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
-    o.output_shape = shape;
+// Keras 1.2.2's Merge.from_config: named modes only (a function's code cannot be run here); a
+// Keras 1 Sequential's first Merge carries its branches' configs under "layers".
+std::shared_ptr<Layer> Merge::from_config(const nlohmann::json& config) {
+  detail::ConfigReader check(config, "Merge");  // a JSON object, or a clear error
+  nlohmann::json c = config;
+  for (const char* key : {"mode_type", "output_shape_type", "output_mask_type"}) {
+    auto it = c.find(key);
+    if (it == c.end()) continue;
+    if (!it->is_null() && *it != "raw")
+      throw std::invalid_argument("Merge " + c.value("name", std::string()) + ".from_config: `" +
+                                  std::string(key, std::strlen(key) - 5) + "` is a Python " +
+                                  it->dump() + ", which keras.cpp cannot rebuild from a config");
+    c.erase(it);
   }
-  o.name = c.value("name", std::string());
-  o.trainable = c.value("trainable", true);
-  return std::make_shared<Merge>(o);
+  std::vector<LayerPtr> branches;
+  if (auto it = c.find("layers"); it != c.end()) {
+    if (!it->is_null()) {
+      if (!it->is_array())
+        throw std::invalid_argument("Merge.from_config: `layers` must be a list of layer configs");
+      for (const auto& entry : *it) branches.push_back(layers::deserialize(entry));
+    }
+    c.erase(it);
+  }
+  return detail::layer_from_config_with<MergeOptions>(c, "Merge", [&](MergeOptions o) -> LayerPtr {
+    if (branches.empty()) return std::make_shared<Merge>(std::move(o));
+    return std::make_shared<Merge>(branches, std::move(o));
+  });
+}
+
+nlohmann::json MergeMode::config_value() const {
+  return function ? "lambda" : name;
+}
+MergeMode MergeMode::from_config_value(const nlohmann::json& value) {
+  if (!value.is_string())
+    throw std::invalid_argument("must be a mode name (sum, mul, concat, ave, cos, dot, max), got " +
+                                value.dump());
+  return MergeMode(value.get<std::string>());
+}
+
+nlohmann::json OutputShapeArg::config_value() const {
+  return shape ? detail::shape_json(*shape) : nlohmann::json(nullptr);
+}
+OutputShapeArg OutputShapeArg::from_config_value(const nlohmann::json& value) {
+  if (!value.is_array())
+    throw std::invalid_argument("must be a shape (a list of dimensions), got " + value.dump());
+  Shape shape;
+  for (const auto& d : value) {
+    if (!d.is_null() && !d.is_number_integer())
+      throw std::invalid_argument("must be a shape (a list of dimensions), got " + value.dump());
+    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+  }
+  return OutputShapeArg(shape);
+}
+
+nlohmann::json OutputMaskArg::config_value() const {
+  return nullptr;
+}
+OutputMaskArg OutputMaskArg::from_config_value(const nlohmann::json& value) {
+  throw std::invalid_argument("is a Python function's code (" + value.dump() +
+                              "), which keras.cpp cannot rebuild from a config");
 }
 
 SymbolicTensor merge(const std::vector<SymbolicTensor>& inputs, MergeOptions options) {
