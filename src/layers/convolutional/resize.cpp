@@ -227,21 +227,23 @@ Cropping cropping_by_name(const std::string& class_name, ResizeOptions o) {
   throw std::invalid_argument("Unknown cropping layer: " + class_name);
 }
 
+namespace {
+// A family member's from_config: `by_name(class_name, options)` makes the layer.
+template <typename Schema, typename L, typename ByName>
+std::shared_ptr<Layer> resize_from_config(const nlohmann::json& c, const std::string& class_name,
+                                          ByName by_name) {
+  return detail::layer_from_config_with<Schema>(
+      c, class_name,
+      [&](Schema o) { return std::make_shared<L>(by_name(class_name, std::move(o))); },
+      rank_of(class_name));
+}
+}  // namespace
+
 std::shared_ptr<Layer> zero_padding_from_config(const std::string& class_name,
                                                 const nlohmann::json& c) {
   if (class_name.rfind("Cropping", 0) == 0)
-    return detail::layer_from_config_with<CroppingSchema>(
-        c, class_name,
-        [&](CroppingSchema o) {
-          return std::make_shared<Cropping>(cropping_by_name(class_name, std::move(o)));
-        },
-        rank_of(class_name));
-  return detail::layer_from_config_with<ZeroPaddingSchema>(
-      c, class_name,
-      [&](ZeroPaddingSchema o) {
-        return std::make_shared<ZeroPadding>(zero_padding_by_name(class_name, std::move(o)));
-      },
-      rank_of(class_name));
+    return resize_from_config<CroppingSchema, Cropping>(c, class_name, &cropping_by_name);
+  return resize_from_config<ZeroPaddingSchema, ZeroPadding>(c, class_name, &zero_padding_by_name);
 }
 
 // ---- UpSampling --------------------------------------------------------------------------------
@@ -329,12 +331,7 @@ UpSampling up_sampling_by_name(const std::string& class_name, ResizeOptions o) {
 
 std::shared_ptr<Layer> up_sampling_from_config(const std::string& class_name,
                                                const nlohmann::json& c) {
-  return detail::layer_from_config_with<UpSamplingSchema>(
-      c, class_name,
-      [&](UpSamplingSchema o) {
-        return std::make_shared<UpSampling>(up_sampling_by_name(class_name, std::move(o)));
-      },
-      rank_of(class_name));
+  return resize_from_config<UpSamplingSchema, UpSampling>(c, class_name, &up_sampling_by_name);
 }
 
 }  // namespace keras::layers
