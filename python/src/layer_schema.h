@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,13 @@ void argument_from_python(py::handle v, const std::string& name,
     typename T::value_type value{};
     argument_from_python(v, name, info, value, layer_rank);
     field = value;
+  } else if constexpr (std::is_same_v<T, layers::schema::PaddingPairs>) {
+    try {
+      field = layers::schema::padding_pairs(
+          to_json(v), info.rank == layers::schema::kLayerRank ? layer_rank : info.rank, name);
+    } catch (const std::invalid_argument& e) {
+      throw py::value_error(e.what());
+    }
   } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>> ||
                        std::is_same_v<T, std::vector<int>>) {
     auto ints =
@@ -100,6 +108,12 @@ py::object argument_default(const T& value, const layers::schema::ArgInfo& info,
     return py::none();
   } else if constexpr (is_optional_arg<T>::value) {
     return value ? argument_default(*value, info, layer_rank) : py::none();
+  } else if constexpr (std::is_same_v<T, layers::schema::PaddingPairs>) {
+    if (value.empty() && info.fill != 0)  // the same amount on every side
+      return from_json(layers::schema::padding_pairs_json(layers::schema::PaddingPairs(
+          static_cast<std::size_t>(layer_rank > 0 ? layer_rank : 1), {info.fill, info.fill})));
+    if (value.empty()) return py::none();
+    return from_json(layers::schema::padding_pairs_json(value));
   } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>> ||
                        std::is_same_v<T, std::vector<int>>) {
     if (value.empty() && info.fill != 0) {
@@ -129,27 +143,45 @@ class KwargsSchema {
         class_name_(std::move(class_name)),
         layer_rank_(layer_rank) {}
 
-  template <typename T>
-  void arg(const std::string& name, T Options::*member, const layers::schema::ArgInfo& info = {}) {
+  template <typename T, typename Base>
+  void arg(const std::string& name, T Base::*member, const layers::schema::ArgInfo& info = {}) {
+    if (!layers::schema::argument_applies(info, layer_rank_)) return;
     py::object value = py::none();
-    if (position_ < args_.size()) {
+    if (position_ < args_.size() && !info.keras1_only) {
       value = args_[position_++];
       if (kwargs_.contains(name))
         throw py::type_error(class_name_ + "() got multiple values for argument '" + name + "'");
     } else {
       value = pop_kwarg(kwargs_, name.c_str());
     }
+    py::list parts;
+    std::string part_names;
+    std::size_t found = 0;
     for (const auto& alias : info.keras1) {
-      py::object old = pop_kwarg(kwargs_, alias.name.c_str());
+      if (alias.part >= 0) {
+        parts.append(py::none());
+        part_names += (part_names.empty() ? "`" : "` and `") + alias.name;
+      }
+      py::object old = kwargs_.contains(alias.name) ? py::object(kwargs_[alias.name.c_str()])
+                                                    : py::object(py::none());
+      used_.push_back(alias.name);  // removed in finish: a name may serve several arguments
       if (old.is_none()) continue;
-      if (!value.is_none())  // Keras 2.2.4's raise_duplicate_arg_error
-        throw py::type_error("For the `" + name + "` argument, the layer received both the " +
-                             "legacy keyword argument `" + alias.name +
-                             "` and the Keras 2 keyword argument `" + name +
-                             "`. Stick to the latter!");
+      if (alias.part >= 0) {
+        parts[static_cast<std::size_t>(alias.part)] = old;
+        ++found;
+        continue;
+      }
+      check_duplicate(value, name, alias.name);
       value = old;
       for (const auto& [from, to] : alias.values)
         if (py::isinstance<py::str>(old) && old.cast<std::string>() == from) value = from_json(to);
+    }
+    if (found > 0) {
+      if (found != py::len(parts))
+        throw py::type_error(class_name_ + "(): Keras 1's " + part_names + "` give `" + name +
+                             "` together; got only some of them");
+      check_duplicate(value, name, part_names.substr(1));
+      value = py::tuple(parts);
     }
     if (value.is_none()) {
       if (info.required) missing_.push_back(name);
@@ -170,7 +202,9 @@ class KwargsSchema {
   }
 
   // Too many positional arguments or a required one missing: Python's TypeErrors.
-  void finish(std::size_t count) const {
+  void finish(std::size_t count) {
+    for (const auto& name : used_)
+      if (kwargs_.contains(name)) PyDict_DelItemString(kwargs_.ptr(), name.c_str());
     if (args_.size() > count)
       throw py::type_error(class_name_ + "() takes at most " + std::to_string(count) +
                            " positional arguments (" + std::to_string(args_.size()) + " given)");
@@ -186,7 +220,17 @@ class KwargsSchema {
   std::string class_name_;
   int layer_rank_;
   std::size_t position_ = 0;
-  std::vector<std::string> missing_;
+  std::vector<std::string> missing_, used_;
+
+  // Keras 2.2.4's raise_duplicate_arg_error.
+  static void check_duplicate(const py::object& value, const std::string& name,
+                              const std::string& keras1) {
+    if (!value.is_none())
+      throw py::type_error("For the `" + name + "` argument, the layer received both the " +
+                           "legacy keyword argument `" + keras1 +
+                           "` and the Keras 2 keyword argument `" + name +
+                           "`. Stick to the latter!");
+  }
 };
 
 // Counts the arguments and lists (name, default, required, Keras 1 names) for the signature.
@@ -194,8 +238,13 @@ template <typename Options>
 class DescribeSchema {
  public:
   explicit DescribeSchema(int layer_rank = 0) : layer_rank_(layer_rank) {}
-  template <typename T>
-  void arg(const std::string& name, T Options::*member, const layers::schema::ArgInfo& info = {}) {
+  template <typename T, typename Base>
+  void arg(const std::string& name, T Base::*member, const layers::schema::ArgInfo& info = {}) {
+    if (!layers::schema::argument_applies(info, layer_rank_)) return;
+    if (info.keras1_only) {  // not in the signature: the docstring names it
+      keras1_only.append(name);
+      return;
+    }
     py::list keras1;
     for (const auto& alias : info.keras1) keras1.append(alias.name);
     arguments.append(py::make_tuple(
@@ -203,7 +252,7 @@ class DescribeSchema {
         info.required, keras1));
   }
   void keras1_dropped(const layers::schema::DroppedKeras1Arg&) {}
-  py::list arguments;
+  py::list arguments, keras1_only;
 
  private:
   int layer_rank_;
@@ -211,7 +260,8 @@ class DescribeSchema {
 };
 
 // "Dense(units, activation=None, ...); Keras 1: output_dim (units), ..."
-inline std::string call_doc(const std::string& class_name, const py::list& arguments) {
+inline std::string call_doc(const std::string& class_name, const py::list& arguments,
+                            const py::list& keras1_only = py::list()) {
   std::string call, keras1;
   for (py::handle item : arguments) {
     auto entry = item.cast<py::tuple>();
@@ -227,6 +277,8 @@ inline std::string call_doc(const std::string& class_name, const py::list& argum
   }
   std::string doc = class_name;
   doc.append("(").append(call).append(call.empty() ? "" : ", ").append("**kwargs)");
+  for (py::handle name : keras1_only)
+    keras1.append(keras1.empty() ? "" : ", ").append(name.cast<std::string>());
   if (!keras1.empty()) doc.append("; Keras 1: ").append(keras1);
   doc.append(
       ". kwargs: the keywords every layer takes (name, trainable, input_shape, "
@@ -250,16 +302,25 @@ std::optional<bool> options_from_python(Options& o, const std::string& class_nam
   return take_layer_kwargs(o, kwargs);
 }
 
-template <typename L, typename Options>
-LayerClass<L> bind_layer(py::module_& m, const char* class_name) {
-  detail::DescribeSchema<Options> describe;
+// Rewrites a call's positional arguments before the schema takes them (Keras 1's
+// Convolution2D(nb_filter, nb_row, nb_col)), as Keras 2.2.4's legacy preprocessors do.
+using ArgsPreprocessor = std::function<py::args(py::args, py::kwargs&)>;
+
+// `layer_rank`: the spatial rank of the layer's kLayerRank tuples.
+// `Base`: the bound C++ base class (Layer, or one like Conv that several classes share).
+template <typename L, typename Options, typename Base = Layer>
+py::class_<L, Base, std::shared_ptr<L>> bind_layer(py::module_& m, const char* class_name,
+                                                   int layer_rank = 0,
+                                                   ArgsPreprocessor preprocess = {}) {
+  detail::DescribeSchema<Options> describe(layer_rank);
   Options::arguments(describe);
-  std::string doc = detail::call_doc(class_name, describe.arguments);
-  LayerClass<L> cls(m, class_name, doc.c_str());
+  std::string doc = detail::call_doc(class_name, describe.arguments, describe.keras1_only);
+  py::class_<L, Base, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
   std::string name = class_name;
-  cls.def(py::init([name](py::args args, py::kwargs kwargs) {
+  cls.def(py::init([name, layer_rank, preprocess](py::args args, py::kwargs kwargs) {
     Options o;
-    std::optional<bool> trainable = options_from_python(o, name, args, kwargs);
+    if (preprocess) args = preprocess(std::move(args), kwargs);
+    std::optional<bool> trainable = options_from_python(o, name, args, kwargs, layer_rank);
     auto layer = std::make_shared<L>(std::move(o));
     if (trainable) layer->set_trainable(*trainable);
     return layer;
@@ -272,11 +333,11 @@ LayerClass<L> bind_layer(py::module_& m, const char* class_name) {
 // AveragePooling3D), bound once as a hidden class whose __init__ takes the Keras class name
 // first; `make(class_name, options)` builds the layer. `_arguments_by_class` maps each name to
 // its arguments (keras_cpp.layers subclasses the hidden class under each name).
-template <typename L, typename Options, typename Make>
-LayerClass<L> bind_layer_family(py::module_& m, const char* hidden_name,
-                                std::vector<std::pair<std::string, int>> names_and_ranks,
-                                Make make) {
-  LayerClass<L> cls(m, hidden_name);
+template <typename L, typename Options, typename Base = Layer, typename Make>
+py::class_<L, Base, std::shared_ptr<L>> bind_layer_family(
+    py::module_& m, const char* hidden_name,
+    std::vector<std::pair<std::string, int>> names_and_ranks, Make make) {
+  py::class_<L, Base, std::shared_ptr<L>> cls(m, hidden_name);
   py::dict by_class;
   for (const auto& [name, rank] : names_and_ranks) {
     detail::DescribeSchema<Options> describe(rank);

@@ -14,10 +14,6 @@ from keras_cpp.models import Model, Sequential, load_model
 # Layer classes whose arguments are still bound argument by argument (not yet from a schema).
 NOT_FROM_A_SCHEMA = {
     'InputLayer', 'Lambda',
-    'Conv1D', 'Conv2D', 'Conv3D', 'SeparableConv2D', 'Conv2DTranspose', 'AtrousConvolution1D',
-    'AtrousConvolution2D', 'Deconvolution2D', 'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D',
-    'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
-    'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
     'Recurrent', 'Bidirectional',
     'ConvLSTM2D', 'TimeDistributed',
 }

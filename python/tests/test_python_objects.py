@@ -152,7 +152,7 @@ def test_pytest_reports_a_constructor_error_with_locals(tmp_path):
                           cwd=str(tmp_path))
     out = done.stdout.decode()
     assert done.returncode == 1, out + done.stderr.decode()  # two failures, no crash
-    assert "missing 1 required argument: 'rate'" in out and '2 failed' in out
+    assert "missing required argument: 'rate'" in out and '2 failed' in out
     assert '(not constructed)>' in out
 
 

@@ -42,6 +42,10 @@ nlohmann::json argument_json(const schema::ArgInfo& info, const T& value) {
     return value.get_config();
   } else if constexpr (is_optional_arg<T>::value) {
     return value ? argument_json(info, *value) : nlohmann::json(nullptr);
+  } else if constexpr (std::is_same_v<T, schema::PaddingPairs>) {
+    return schema::padding_pairs_json(value);
+  } else if constexpr (std::is_same_v<T, Shape>) {
+    return info.keras1_only ? shape_json(value) : nlohmann::json(value);  // output_shape's None
   } else if constexpr (requires { value.config_value(); }) {
     return value.config_value();  // a type of the layer's own (merge modes)
   } else {
@@ -69,6 +73,15 @@ void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInf
     field = r.regularizer(key);
   } else if constexpr (std::is_same_v<T, constraints::Constraint>) {
     field = r.constraint(key);
+  } else if constexpr (std::is_same_v<T, schema::PaddingPairs>) {
+    const nlohmann::json* v = r.find(key);
+    if (!v) return;
+    try {
+      field =
+          schema::padding_pairs(*v, info.rank == schema::kLayerRank ? layer_rank : info.rank, key);
+    } catch (const std::exception& e) {
+      r.fail(key, e);
+    }
   } else if constexpr (is_optional_arg<T>::value) {
     if (!r.has(key)) {
       r.find(key);
@@ -105,45 +118,69 @@ void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInf
 }
 
 // get_config's arguments: config[name] = the value of each argument of the schema.
+// Members may be declared in a base of Options (the convolutions share theirs).
 template <typename Options>
 class ConfigWriterSchema {
  public:
-  ConfigWriterSchema(nlohmann::json& config, const Options& options)
-      : config_(config), options_(options) {}
-  template <typename T>
-  void arg(const std::string& name, T Options::*member, const schema::ArgInfo& info = {}) {
-    config_[name] = argument_json(info, options_.*member);
+  ConfigWriterSchema(nlohmann::json& config, const Options& options, int layer_rank)
+      : config_(config), options_(options), layer_rank_(layer_rank) {}
+  template <typename T, typename Base>
+  void arg(const std::string& name, T Base::*member, const schema::ArgInfo& info = {}) {
+    if (!schema::argument_applies(info, layer_rank_)) return;
+    nlohmann::json value = argument_json(info, options_.*member);
+    if (info.keras1_only && value.is_null()) return;
+    config_[name] = std::move(value);
   }
   void keras1_dropped(const schema::DroppedKeras1Arg&) {}
 
  private:
   nlohmann::json& config_;
   const Options& options_;
+  int layer_rank_;
 };
 
 // Renames the Keras 1 keys of a config to Keras 2's, converting their values, as Keras 2.2.4's
 // legacy interfaces do with keyword arguments; both spellings at once is Keras's error.
+// A Keras 1 name may stand for several arguments (SeparableConvolution2D's init), so the Keras 1
+// keys go once every argument has seen them (finish).
 template <typename Options>
 class Keras1RenamerSchema {
  public:
-  Keras1RenamerSchema(nlohmann::json& config, const std::string& class_name)
-      : config_(config), class_name_(class_name) {}
-  template <typename T>
-  void arg(const std::string& name, T Options::*, const schema::ArgInfo& info = {}) {
+  Keras1RenamerSchema(nlohmann::json& config, const std::string& class_name, int layer_rank)
+      : config_(config), class_name_(class_name), layer_rank_(layer_rank) {}
+  template <typename T, typename Base>
+  void arg(const std::string& name, T Base::*, const schema::ArgInfo& info = {}) {
+    if (!schema::argument_applies(info, layer_rank_)) return;
+    nlohmann::json parts = nlohmann::json::array();
+    std::string part_names;
+    std::size_t found = 0, expected = 0;
     for (const auto& alias : info.keras1) {
       auto it = config_.find(alias.name);
+      if (alias.part >= 0) {
+        ++expected;
+        part_names += (part_names.empty() ? "'" : ", '") + alias.name + "'";
+      }
       if (it == config_.end()) continue;
+      used_.push_back(alias.name);
+      if (it->is_null()) continue;
+      if (alias.part >= 0) {
+        parts[static_cast<std::size_t>(alias.part)] = *it;
+        ++found;
+        continue;
+      }
       nlohmann::json value = *it;
-      config_.erase(it);
-      if (value.is_null()) continue;
-      if (config_.contains(name) && !config_[name].is_null())
-        throw std::invalid_argument(class_name_ +
-                                    ".from_config: the config holds both Keras 1's '" + alias.name +
-                                    "' and Keras 2's '" + name + "'");
       for (const auto& [from, to] : alias.values)
         if (value.is_string() && value.get<std::string>() == from) value = to;
-      config_[name] = value;
+      set(name, alias.name, std::move(value));
     }
+    if (found == 0) return;
+    if (found != expected)
+      throw std::invalid_argument(class_name_ + ".from_config: Keras 1's " + part_names +
+                                  " give '" + name + "' together; the config holds only some");
+    set(name, part_names, std::move(parts));
+  }
+  void finish() {
+    for (const auto& key : used_) config_.erase(key);
   }
   void keras1_dropped(const schema::DroppedKeras1Arg& dropped) {
     auto it = config_.find(dropped.name);
@@ -154,8 +191,18 @@ class Keras1RenamerSchema {
   }
 
  private:
+  void set(const std::string& name, const std::string& keras1, nlohmann::json value) {
+    if (config_.contains(name) && !config_[name].is_null())
+      throw std::invalid_argument(class_name_ + ".from_config: the config holds both Keras 1's " +
+                                  (keras1.front() == '\'' ? keras1 : "'" + keras1 + "'") +
+                                  " and Keras 2's '" + name + "'");
+    config_[name] = std::move(value);
+  }
+
   nlohmann::json& config_;
   const std::string& class_name_;
+  int layer_rank_;
+  std::vector<std::string> used_;
 };
 
 // Reads every argument of the schema; the names (Keras 1's too) are the valid keys.
@@ -164,8 +211,9 @@ class ConfigReaderSchema {
  public:
   ConfigReaderSchema(ConfigReader& reader, Options& options, int layer_rank)
       : r_(reader), options_(options), layer_rank_(layer_rank) {}
-  template <typename T>
-  void arg(const std::string& name, T Options::*member, const schema::ArgInfo& info = {}) {
+  template <typename T, typename Base>
+  void arg(const std::string& name, T Base::*member, const schema::ArgInfo& info = {}) {
+    if (!schema::argument_applies(info, layer_rank_)) return;
     if (info.required && !r_.has(name)) r_.fail(name, "is required");
     read_argument(r_, name, info, options_.*member, layer_rank_);
     for (const auto& alias : info.keras1) r_.note_valid(alias.name);
@@ -214,8 +262,9 @@ LayerPtr layer_from_config_with(const nlohmann::json& config, const std::string&
                                 Make make, int layer_rank = 0) {
   ConfigReader check(config, class_name);  // a JSON object, or a clear error
   nlohmann::json keras2 = config;
-  Keras1RenamerSchema<Options> renamer(keras2, class_name);
+  Keras1RenamerSchema<Options> renamer(keras2, class_name, layer_rank);
   Options::arguments(renamer);
+  renamer.finish();
   ConfigReader r(keras2, class_name);
   return r.done(make(options_from_config<Options>(r, layer_rank)));
 }
@@ -229,8 +278,9 @@ LayerPtr layer_from_config(const nlohmann::json& config, const std::string& clas
 // Keras's get_config: the base config (name, trainable, batch_input_shape, dtype) and the
 // arguments of the options' schema.
 template <typename Options>
-nlohmann::json config_with_arguments(nlohmann::json config, const Options& options) {
-  ConfigWriterSchema<Options> writer(config, options);
+nlohmann::json config_with_arguments(nlohmann::json config, const Options& options,
+                                     int layer_rank = 0) {
+  ConfigWriterSchema<Options> writer(config, options, layer_rank);
   Options::arguments(writer);
   return config;
 }

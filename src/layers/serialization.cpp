@@ -46,8 +46,12 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"Conv1D", layers::Conv1D::from_config},
       {"Conv2D", layers::Conv2D::from_config},
       {"Conv3D", layers::Conv3D::from_config},
+      {"SeparableConv1D", layers::SeparableConv1D::from_config},
       {"SeparableConv2D", layers::SeparableConv2D::from_config},
+      {"DepthwiseConv2D", layers::DepthwiseConv2D::from_config},
       {"Conv2DTranspose", layers::Conv2DTranspose::from_config},
+      {"Conv3DTranspose", layers::Conv3DTranspose::from_config},
+      {"SeparableConvolution2D", layers::SeparableConv2D::from_config},
       {"Convolution1D", layers::Conv1D::from_config},  // Keras 1 names
       {"Convolution2D", layers::Conv2D::from_config},
       {"Convolution3D", layers::Conv3D::from_config},

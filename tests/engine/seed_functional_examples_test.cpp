@@ -156,7 +156,7 @@ TEST(SeedFunctionalExamples, SharedLstmTweetModel) {
 // (The seed forgets to call the layer on x; Keras's guide does.) A smaller image keeps it quick.
 TEST(SeedFunctionalExamples, ResidualConnection) {
   auto x = Input({.shape = Shape{3, 16, 16}});
-  auto y = Convolution2D(3, 3, 3, {.border_mode = "same", .dim_ordering = "th"})(x);
+  auto y = Convolution2D(3, 3, 3, {.padding = "same", .data_format = "channels_first"})(x);
   auto z = merge({x, y}, {.mode = "sum"});
   EXPECT_EQ(z.shape(), (Shape{-1, 3, 16, 16}));
   Model model(TensorList{x}, TensorList{z});

@@ -1,6 +1,7 @@
 // Finite-difference gradients (float64, reference backend) through whole convolutional and
-// pooling layers: data formats, bias, activation, separable and transposed convolutions,
-// padding, cropping, upsampling and global pooling, with respect to the layer's input.
+// pooling layers: data formats, bias, activation, separable, depthwise and transposed
+// convolutions, padding, cropping, upsampling (nearest and bilinear) and global pooling, with
+// respect to the layer's input.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -46,6 +47,24 @@ std::vector<OpCase> layer_cases() {
          Conv2DTranspose layer(2, {3, 3}, {.strides = {2, 2}, .padding = "same"});
          return layer(in[0]);
        }});
+  c.push_back({"separable_conv1d", O::kConv, {uniform({2, 6, 2})}, [](const Inputs& in) {
+                 SeparableConv1D layer(3, 3, {.padding = "same", .depth_multiplier = 2});
+                 return layer(in[0]);
+               }});
+  c.push_back(
+      {"depthwise_conv2d_channels_first", O::kConv, {uniform({2, 2, 5, 4})}, [](const Inputs& in) {
+         DepthwiseConv2D layer({3, 2}, {.strides = {2, 1},
+                                        .data_format = "channels_first",
+                                        .depth_multiplier = 2,
+                                        .activation = "tanh"});
+         return layer(in[0]);
+       }});
+  c.push_back(
+      {"conv3d_transpose", O::kConvGradInput, {uniform({1, 2, 2, 3, 2})}, [](const Inputs& in) {
+         Conv3DTranspose layer(2, {2, 3, 2},
+                               {.strides = {2, 1, 2}, .output_padding = Ints{1, 0, 1}});
+         return layer(in[0]);
+       }});
   c.push_back(
       {"max_pooling2d_channels_first", O::kMaxPool, {uniform({2, 3, 4, 4})}, [](const Inputs& in) {
          auto layer = MaxPooling2D({2, 2}, {.data_format = "channels_first"});
@@ -74,6 +93,10 @@ std::vector<OpCase> layer_cases() {
                }});
   c.push_back({"up_sampling2d", O::kMul, {uniform({2, 2, 3, 2})}, [](const Inputs& in) {
                  auto layer = UpSampling2D({2, 3});
+                 return layer(in[0]);
+               }});
+  c.push_back({"up_sampling2d_bilinear", O::kMatMul, {uniform({2, 2, 3, 2})}, [](const Inputs& in) {
+                 auto layer = UpSampling2D({2, 3}, {.interpolation = "bilinear"});
                  return layer(in[0]);
                }});
   return c;

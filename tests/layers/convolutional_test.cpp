@@ -112,30 +112,94 @@ TEST(Conv2D, ChannelsFirstIsTheTransposeOfChannelsLast) {
   expect_near(b.predict(to_channels_first(x)), to_channels_first(a.predict(x)), 1e-5);
 }
 
+// C++ takes Keras 2's names; Keras 1's come through configs (the schema's aliases).
 TEST(Conv2D, Keras1Arguments) {
-  Convolution2D layer(8, 3, 3,
-                      {.border_mode = "same",
-                       .subsample = {2, 2},
-                       .dim_ordering = "th",
-                       .input_shape = Shape{3, 10, 10}});
-  auto config = layer.get_config();
+  auto layer = layers::deserialize(nlohmann::json::parse(R"({"class_name": "Convolution2D",
+      "config": {"nb_filter": 8, "nb_row": 3, "nb_col": 3, "border_mode": "same",
+                 "subsample": [2, 2], "dim_ordering": "th", "init": "glorot_uniform",
+                 "W_regularizer": null, "bias": true, "batch_input_shape": [null, 3, 10, 10]}})"));
+  auto config = layer->get_config();
   EXPECT_EQ(config["filters"], 8);
   EXPECT_EQ(config["kernel_size"], nlohmann::json({3, 3}));
   EXPECT_EQ(config["strides"], nlohmann::json({2, 2}));
   EXPECT_EQ(config["padding"], "same");
   EXPECT_EQ(config["data_format"], "channels_first");
   EXPECT_EQ(config["kernel_initializer"]["class_name"], "VarianceScaling");
-  EXPECT_EQ(layer.compute_output_shape({-1, 3, 10, 10}), (Shape{-1, 8, 5, 5}));
-  Conv2D atrous = AtrousConvolution2D(4, 3, 3, {.atrous_rate = {2, 2}});
+  EXPECT_EQ(layer->compute_output_shape({-1, 3, 10, 10}), (Shape{-1, 8, 5, 5}));
+  Conv2D atrous = AtrousConvolution2D(4, 3, 3, {.dilation_rate = {2, 2}});
   EXPECT_EQ(atrous.dilation_rate(), (Ints{2, 2}));
-  Conv1D c1(ConvOptions{.nb_filter = 6,
-                        .filter_length = 5,
-                        .subsample_length = 2,
-                        .input_dim = 7,
-                        .input_length = 20});
+  auto c1 = layers::deserialize(nlohmann::json::parse(R"({"class_name": "Convolution1D",
+      "config": {"nb_filter": 6, "filter_length": 5, "subsample_length": 2, "input_dim": 7,
+                 "input_length": 20}})"));
   Sequential model;
-  model.add(std::move(c1));
+  model.add(c1);
   EXPECT_EQ(model.output_shape(), (Shape{-1, 8, 6}));
+  // Both spellings at once, or half of nb_row / nb_col, are clear errors.
+  expect_invalid(
+      [] {
+        layers::deserialize(nlohmann::json::parse(
+            R"({"class_name": "Conv2D", "config": {"filters": 2, "nb_filter": 3,
+                "kernel_size": 3}})"));
+      },
+      {"both Keras 1's 'nb_filter' and Keras 2's 'filters'"});
+  expect_invalid(
+      [] {
+        layers::deserialize(nlohmann::json::parse(
+            R"({"class_name": "Conv2D", "config": {"filters": 2, "nb_row": 3}})"));
+      },
+      {"'nb_row', 'nb_col'", "only some"});
+  expect_invalid(
+      [] {
+        layers::deserialize(nlohmann::json::parse(
+            R"({"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 3,
+                "depth_multiplier": 2}})"));
+      },
+      {"unexpected keyword argument 'depth_multiplier'",
+       "Conv2D takes: filters, nb_filter, kernel_size"});
+}
+
+// Keras 2.2.4's DepthwiseConv2D, SeparableConv1D, Conv3DTranspose and bilinear UpSampling2D:
+// shapes, weights in Keras's order and shapes, config round trips.
+TEST(NewConvolutions, ShapesWeightsAndConfigs) {
+  auto depthwise = std::make_shared<DepthwiseConv2D>(
+      Ints{3, 3},
+      ConvOptions{.strides = {2, 2}, .depth_multiplier = 3, .input_shape = Shape{7, 7, 2}});
+  Sequential a;
+  a.add(LayerPtr(depthwise));
+  EXPECT_EQ(a.output_shape(), (Shape{-1, 3, 3, 6}));
+  ASSERT_EQ(depthwise->get_weights().size(), 2u);
+  EXPECT_EQ(depthwise->get_weights()[0].shape(), (Shape{3, 3, 2, 3}));
+  EXPECT_EQ(depthwise->get_weights()[1].shape(), (Shape{6}));
+  auto config = depthwise->get_config();
+  EXPECT_FALSE(config.contains("filters"));
+  EXPECT_EQ(DepthwiseConv2D::from_config(config)->get_config(), config);
+
+  auto separable = std::make_shared<SeparableConv1D>(
+      4, 3, ConvOptions{.depth_multiplier = 2, .input_shape = Shape{9, 3}});
+  Sequential b;
+  b.add(LayerPtr(separable));
+  EXPECT_EQ(b.output_shape(), (Shape{-1, 7, 4}));
+  EXPECT_EQ(separable->get_weights()[1].shape(), (Shape{1, 6, 4}));
+  EXPECT_EQ(SeparableConv1D::from_config(separable->get_config())->get_config(),
+            separable->get_config());
+
+  Conv3DTranspose transpose(2, {3, 3, 3}, {.strides = {2, 2, 2}, .padding = "same"});
+  EXPECT_EQ(transpose.compute_output_shape({-1, 2, 3, 4, 5}), (Shape{-1, 4, 6, 8, 2}));
+  EXPECT_EQ(Conv3DTranspose::from_config(transpose.get_config())->get_config(),
+            transpose.get_config());
+
+  auto up = UpSampling2D({2, 2}, {.interpolation = "bilinear"});
+  EXPECT_EQ(up.get_config()["interpolation"], "bilinear");
+  expect_invalid(
+      [] {
+        UpSampling3D({2, 2, 2}, {.interpolation = "bilinear"});
+      },
+      {"UpSampling3D", "interpolation"});
+  expect_invalid(
+      [] {
+        DepthwiseConv2D(Ints{3, 3}, {.depth_multiplier = 0});
+      },
+      {"depth_multiplier"});
 }
 
 TEST(Conv2D, ErrorsNameTheLayer) {
@@ -304,11 +368,11 @@ TEST(Config, RoundTrips) {
   check(c3, Conv3D::from_config(c3.get_config()));
   SeparableConv2D s(8, {3, 3}, {.depth_multiplier = 2});
   check(s, SeparableConv2D::from_config(s.get_config()));
-  Conv2DTranspose t(8, {3, 3}, {.strides = {2, 2}, .output_padding = {1, 1}});
+  Conv2DTranspose t(8, {3, 3}, {.strides = {2, 2}, .output_padding = Ints{1, 1}});
   check(t, Conv2DTranspose::from_config(t.get_config()));
-  for (const auto& layer :
-       {ZeroPadding1D({{1, 2}}), ZeroPadding2D({{1, 2}, {3, 4}}), ZeroPadding3D(), Cropping1D(),
-        Cropping2D({{1, 1}, {2, 2}}), Cropping3D()})
+  for (const auto& layer : {ZeroPadding1D({{1, 2}}), ZeroPadding2D({{1, 2}, {3, 4}}),
+                            ZeroPadding3D(), ZeroPadding(Cropping1D()),
+                            ZeroPadding(Cropping2D({{1, 1}, {2, 2}})), ZeroPadding(Cropping3D())})
     check(layer, zero_padding_from_config(layer.class_name(), layer.get_config()));
   for (const auto& layer : {UpSampling1D(3), UpSampling2D({2, 3}), UpSampling3D()})
     check(layer, up_sampling_from_config(layer.class_name(), layer.get_config()));

@@ -49,10 +49,11 @@ Tensor naive_deconv(const Tensor& x, const Tensor& w, std::int64_t s, bool same,
 TEST(Deconvolution2D, Keras1SignatureTakesTheOutputShape) {
   // Keras 1's docstring example: 3x3, stride 1 on 12x12 -> (None, 14, 14, 3) with TensorFlow.
   Deconvolution2D layer(3, 3, 3, {-1, 14, 14, 3},
-                        {.border_mode = "valid", .input_shape = Shape{12, 12, 4}});
+                        {.padding = "valid", .input_shape = Shape{12, 12, 4}});
   EXPECT_EQ(layer.compute_output_shape({-1, 12, 12, 4}), (Shape{-1, 14, 14, 3}));
   // th ordering: output_shape is (batch, filters, rows, cols); stride 2 -> 25x25.
-  Deconvolution2D th(3, 3, 3, {-1, 3, 25, 25}, {.subsample = {2, 2}, .dim_ordering = "th"});
+  Deconvolution2D th(3, 3, 3, {-1, 3, 25, 25},
+                     {.strides = {2, 2}, .data_format = "channels_first"});
   EXPECT_EQ(th.compute_output_shape({-1, 4, 12, 12}), (Shape{-1, 3, 25, 25}));
   nlohmann::json config = th.get_config();
   EXPECT_EQ(config["output_shape"], nlohmann::json::parse("[null, 3, 25, 25]"));
@@ -68,9 +69,9 @@ TEST(Deconvolution2D, EveryOutputSizeTheConvolutionMapsBackMatchesANaiveScatter)
         const std::int64_t rows = (same ? 5 : 7) + extra, cols = (same ? 7 : 9) + 1 - extra;
         auto layer =
             std::make_shared<Conv2DTranspose>(2, 3, 3, Shape{-1, rows, cols, 2},
-                                              ConvOptions{.use_bias = false,
-                                                          .border_mode = same ? "same" : "valid",
-                                                          .subsample = {2, 2},
+                                              ConvOptions{.strides = {2, 2},
+                                                          .padding = same ? "same" : "valid",
+                                                          .use_bias = false,
                                                           .input_shape = Shape{3, 4, 3}});
         Sequential model;
         model.add(LayerPtr(layer));
@@ -105,7 +106,7 @@ TEST(Deconvolution2D, AnOutputShapeThatDoesNotFitIsAClearError) {
         Sequential model;
         model.add(std::make_shared<Conv2DTranspose>(
             3, 3, 3, Shape{-1, 25, 27, 3},
-            ConvOptions{.subsample = {2, 2}, .input_shape = Shape{12, 12, 4}, .name = "d2"}));
+            ConvOptions{.strides = {2, 2}, .input_shape = Shape{12, 12, 4}, .name = "d2"}));
       },
       {"d2", "from 25 to 26 columns, not 27"});
   expect_invalid(

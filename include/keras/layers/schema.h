@@ -18,6 +18,7 @@
 // weights) are the shared base schema, not repeated per layer.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,9 +29,12 @@ namespace keras::layers::schema {
 
 // A Keras 1 spelling of an argument. `values` maps Keras 1 values to Keras 2 ones
 // (dim_ordering 'th' -> 'channels_first'); a value mapped to null means the Keras 2 default.
+// `part` >= 0: the Keras 1 argument is that element of a tuple argument (Convolution2D's nb_row
+// and nb_col together are kernel_size); all the parts come together or none.
 struct Keras1Name {
   std::string name;
   std::vector<std::pair<std::string, nlohmann::json>> values{};
+  int part = -1;
 };
 
 // How an argument's value is spelled beyond its C++ type.
@@ -49,7 +53,33 @@ struct ArgInfo {
   int rank = 0;
   // The value per axis an empty tuple stands for (pool_size 2, strides 1): Python shows it.
   std::int64_t fill = 0;
+  // For a family of layers of several spatial ranks: the ranks that have the argument (bit r for
+  // rank r; 0: all), as ZeroPadding2D has data_format and ZeroPadding1D has not.
+  unsigned ranks = 0;
+  // A Keras 1 argument without a Keras 2 name that the layer still honours (Deconvolution2D's
+  // output_shape): taken by keyword and from configs, written only when set, not in the signature.
+  bool keras1_only = false;
 };
+
+inline constexpr unsigned kRanks2And3 = (1u << 2) | (1u << 3);
+
+// Whether an argument exists for a layer of spatial rank `layer_rank` (0: not a family).
+inline bool argument_applies(const ArgInfo& info, int layer_rank) {
+  return info.ranks == 0 || layer_rank == 0 || (info.ranks & (1u << layer_rank)) != 0;
+}
+
+// Keras's padding and cropping arguments of ZeroPadding/Cropping1D-3D: (before, after) per
+// spatial dimension.
+using PaddingPairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
+// Keras's spellings of them, for a layer of spatial rank `rank`: an int (every side), a tuple of
+// `rank` ints (symmetric per dimension), a tuple of `rank` (before, after) pairs, a 1D layer's
+// (before, after); Keras 1's dicts ({'left_pad', 'right_pad'}, ZeroPadding2D's {'top_pad',
+// 'bottom_pad', 'left_pad', 'right_pad'}, missing keys 0) and ZeroPadding2D's 4-tuple (top,
+// bottom, left, right). Anything else throws std::invalid_argument naming `what` and the forms.
+PaddingPairs padding_pairs(const nlohmann::json& value, int rank, const std::string& what);
+// Keras 2's get_config form: (a, b) for 1D, ((a, b), ...) otherwise.
+nlohmann::json padding_pairs_json(const PaddingPairs& pairs);
 
 // ArgInfo::rank of the tuples of layers with one options struct for several ranks (pooling).
 inline constexpr int kLayerRank = -1;

@@ -1,4 +1,6 @@
 """keras.layers.core: Dense, Activation, Dropout, and the other core layers the engine has."""
+import functools
+
 from .._export import export
 from .._keras_cpp import layers as _layers
 
@@ -10,19 +12,9 @@ __all__ = [name for name in ('Dense', 'Activation', 'Dropout', 'Flatten', 'Resha
 export(_layers, globals(), __all__)
 
 
-def _spatial_dropout_class(name):
-    def __init__(self, rate=None, data_format=None, p=None, **kwargs):
-        if p is not None:  # Keras 1's name of rate
-            rate = p
-        if rate is None:
-            raise TypeError(name + "() missing 1 required argument: 'rate'")
-        _layers._SpatialDropout.__init__(self, name, rate, data_format, **kwargs)
+from ._signature import family_class as _family_class  # noqa: E402
 
-    doc = '%s(rate, data_format=None) (Keras 1: p, dim_ordering)' % name
-    __init__.__doc__ = doc
-    return type(name, (_layers._SpatialDropout,), {'__init__': __init__, '__doc__': doc})
-
-
+_spatial_dropout_class = functools.partial(_family_class, _layers._SpatialDropout)
 SpatialDropout1D = _spatial_dropout_class('SpatialDropout1D')
 SpatialDropout2D = _spatial_dropout_class('SpatialDropout2D')
 SpatialDropout3D = _spatial_dropout_class('SpatialDropout3D')

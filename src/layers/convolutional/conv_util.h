@@ -54,21 +54,17 @@ inline std::string normalize_padding(const std::string& padding, const std::stri
                               std::string(causal_ok ? ", \"causal\"" : "") + ", got \"" + p + "\"");
 }
 
-inline nlohmann::json ints_json(const Ints& v) {
-  return nlohmann::json(v);
+}  // namespace keras::layers::detail
+
+namespace keras::layers {
+class Conv;
 }
 
-// The common fields of a layer config (name, trainable, batch_input_shape) into options.
-template <typename Options>
-void base_options_from_config(const nlohmann::json& c, Options& o) {
-  if (c.contains("name")) o.name = c.at("name").get<std::string>();
-  if (c.contains("trainable")) o.trainable = c.at("trainable").get<bool>();
-  if (c.contains("batch_input_shape") && c.at("batch_input_shape").is_array()) {
-    Shape shape;
-    for (const auto& d : c.at("batch_input_shape"))
-      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
-    o.batch_input_shape = shape;
-  }
-}
+namespace keras::layers::detail {
+
+// Keras 1's Deconvolution2D: spatial dimension i of its output_shape, checked against an input
+// of `in` (kernel k, stride s): a size the convolution takes back to `in`, or a clear error.
+std::int64_t keras1_deconv_length(const Conv& layer, std::int64_t in, std::int64_t k,
+                                  std::int64_t s, int i);
 
 }  // namespace keras::layers::detail

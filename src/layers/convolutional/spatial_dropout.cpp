@@ -3,7 +3,7 @@
 
 #include "backend/random_state.h"
 #include "keras/layers/spatial_dropout.h"
-#include "layers/convolutional/conv_util.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
@@ -21,8 +21,7 @@ SpatialDropout::SpatialDropout(const std::string& class_name, int rank, double r
   if (!(rate >= 0 && rate < 1))
     throw std::invalid_argument(class_name + ": `rate` must be in [0, 1), got " +
                                 std::to_string(rate));
-  const std::string& given = o.data_format.empty() ? o.dim_ordering : o.data_format;
-  data_format_ = rank == 1 ? "channels_last" : K::normalize_data_format(given);
+  data_format_ = rank == 1 ? "channels_last" : K::normalize_data_format(o.data_format);
   supports_masking_ = true;
 }
 
@@ -43,11 +42,12 @@ SymbolicTensor SpatialDropout::call(const SymbolicTensor& inputs) {
 }
 
 nlohmann::json SpatialDropout::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["rate"] = rate_;
-  config["noise_shape"] = nullptr;
-  config["seed"] = seed_ ? nlohmann::json(*seed_) : nlohmann::json(nullptr);
-  if (rank_ > 1) config["data_format"] = data_format_;
+  SpatialDropoutOptions o;
+  o.rate = rate_;
+  o.data_format = data_format_;
+  o.seed = seed_;
+  nlohmann::json config = detail::config_with_arguments(Layer::get_config(), o, rank_);
+  config["noise_shape"] = nullptr;  // Keras's Dropout writes it
   return config;
 }
 
@@ -61,19 +61,23 @@ SpatialDropout SpatialDropout3D(double rate, SpatialDropoutOptions o) {
   return SpatialDropout(kNames[2], 3, rate, std::move(o));
 }
 
+SpatialDropout spatial_dropout_by_name(const std::string& class_name, SpatialDropoutOptions o) {
+  for (int rank = 1; rank <= 3; ++rank)
+    if (class_name == kNames[rank - 1]) {
+      const double rate = o.rate;
+      return SpatialDropout(class_name, rank, rate, std::move(o));
+    }
+  throw std::invalid_argument("Unknown spatial dropout layer: " + class_name);
+}
+
 std::shared_ptr<Layer> spatial_dropout_from_config(const std::string& class_name,
                                                    const nlohmann::json& c) {
-  for (int rank = 1; rank <= 3; ++rank) {
-    if (class_name != kNames[rank - 1]) continue;
-    SpatialDropoutOptions o;
-    detail::base_options_from_config(c, o);
-    if (c.contains("data_format") && !c.at("data_format").is_null())
-      o.data_format = c.at("data_format").get<std::string>();
-    if (c.contains("seed") && !c.at("seed").is_null()) o.seed = c.at("seed").get<std::uint64_t>();
-    return std::make_shared<SpatialDropout>(class_name, rank, c.at("rate").get<double>(),
-                                            std::move(o));
-  }
-  throw std::invalid_argument("spatial_dropout_from_config: unknown layer '" + class_name + "'");
+  return detail::layer_from_config_with<SpatialDropoutOptions>(
+      c, class_name,
+      [&](SpatialDropoutOptions o) {
+        return std::make_shared<SpatialDropout>(spatial_dropout_by_name(class_name, std::move(o)));
+      },
+      class_name[class_name.size() - 2] - '0');
 }
 
 }  // namespace keras::layers
