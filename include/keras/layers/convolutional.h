@@ -91,6 +91,8 @@ void head(S& s, int rank, bool keras1, bool filters = true) {
   s.arg("strides", &O::strides, {.keras1 = strides, .rank = rank, .fill = 1});
   s.arg("padding", &O::padding,
         {.keras1 = keras1 ? std::vector<Keras1Name>{{"border_mode"}} : std::vector<Keras1Name>{}});
+  // tf.keras and Keras 3 write groups=1 (an ungrouped convolution, as Keras 2.2.4's).
+  s.keras1_dropped({"groups", 1, "grouped convolutions (groups other than 1) are not Keras's"});
 }
 
 template <typename S>
@@ -155,6 +157,11 @@ void depthwise_and_bias(S& s, bool pointwise, bool keras1) {
   s.arg("depthwise_constraint", &O::depthwise_constraint);
   if (pointwise) s.arg("pointwise_constraint", &O::pointwise_constraint);
   s.arg("bias_constraint", &O::bias_constraint, {.keras1 = k1("b_constraint")});
+  // tf.keras writes its base Conv's kernel arguments too; these layers have no such kernel.
+  for (const char* unused : {"kernel_initializer", "kernel_regularizer", "kernel_constraint"})
+    s.keras1_dropped({unused, nullptr,
+                      std::string(unused) + " is unused: the layer's kernels "
+                                            "are depthwise (and pointwise)"});
 }
 
 }  // namespace conv_schema
