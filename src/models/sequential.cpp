@@ -81,6 +81,9 @@ void Sequential::add(LayerRef ref) {
   }
   layers_.push_back(layer);
   if (!inputs_.empty()) connect(layer);  // shapes are checked as layers are added, as in Keras
+  // A function compiled for the old stack (a predict before this add) must not keep running it;
+  // as after pop, training needs compile() again.
+  invalidate_compilation();
 }
 
 void Sequential::pop() {

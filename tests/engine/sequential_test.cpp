@@ -330,3 +330,12 @@ TEST(SequentialErrors, CheckNumericsNamesTheFirstOpProducingNaN) {
   quiet.add(Lambda([](const SymbolicTensor& t) { return backend::log(t - 1.0); }));
   EXPECT_TRUE(std::isnan(quiet.predict(fine).data<float>()[0]));
 }
+
+// A predict made before an add must not keep running the old stack.
+TEST(Sequential, AddAfterPredictPredictsWithTheNewLayer) {
+  Sequential model;
+  model.add(Dense(2, {.input_shape = Shape{3, 4}}));
+  EXPECT_EQ(model.predict(Tensor::full({1, 3, 4}, 1.0)).shape(), (Shape{1, 3, 2}));
+  model.add(Flatten());
+  EXPECT_EQ(model.predict(Tensor::full({1, 3, 4}, 1.0)).shape(), (Shape{1, 6}));
+}
