@@ -433,3 +433,39 @@ def _tensor_iter(x):
 Tensor.__getitem__ = _getitem
 Tensor.__iter__ = _tensor_iter  # without it, indexing would make tensors silently iterable
 Tensor.__array__ = _tensor_array
+
+
+# Keras 1's backend names for what Keras 2 renamed.
+def lesser(x, y):
+    """Keras 1: element-wise truth value of (x < y) (Keras 2's less)."""
+    return less(x, y)  # noqa: F821 (exported above)
+
+
+def lesser_equal(x, y):
+    """Keras 1: element-wise truth value of (x <= y) (Keras 2's less_equal)."""
+    return less_equal(x, y)  # noqa: F821 (exported above)
+
+
+def get_variable_shape(x):
+    """The shape of a variable as a tuple of ints (Keras's int_shape)."""
+    return int_shape(x)  # noqa: F821 (exported above)
+
+
+def asymmetric_temporal_padding(x, left_pad=1, right_pad=1):
+    """Keras 1: pads the middle axis of a 3D tensor with left_pad zeros before, right_pad after."""
+    return temporal_padding(x, (left_pad, right_pad))  # noqa: F821 (exported above)
+
+
+def asymmetric_spatial_2d_padding(x, top_pad=1, bottom_pad=1, left_pad=1, right_pad=1,
+                                  dim_ordering='default'):
+    """Keras 1: pads the rows (top_pad, bottom_pad) and columns (left_pad, right_pad) of a 4D
+    tensor with zeros; dim_ordering 'th' is channels first, 'tf' channels last, 'default' the
+    image_dim_ordering() setting."""
+    if dim_ordering == 'default':
+        dim_ordering = image_dim_ordering()  # noqa: F821 (exported above)
+    formats = {'th': 'channels_first', 'tf': 'channels_last'}
+    if dim_ordering not in formats:
+        raise ValueError('Unknown dim_ordering ' + str(dim_ordering) + " (expected 'th', 'tf' "
+                         "or 'default')")
+    return spatial_2d_padding(x, ((top_pad, bottom_pad), (left_pad, right_pad)),  # noqa: F821
+                              data_format=formats[dim_ordering])

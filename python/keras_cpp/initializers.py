@@ -163,3 +163,21 @@ def get(identifier):
         if name in globals() and callable(globals()[name]):
             return globals()[name]()
     raise ValueError('Unknown initializer: ' + str(identifier))
+
+
+def serialize(initializer):
+    """Keras 2's {'class_name': ..., 'config': ...} of an initializer (glorot_uniform() and the
+    other named ones are VarianceScaling, as in Keras); a function's name."""
+    if isinstance(initializer, Initializer):
+        cls = VarianceScaling if isinstance(initializer, _Named) else type(initializer)
+        return {'class_name': cls.__name__, 'config': initializer.get_config()}
+    from .utils.generic_utils import serialize_keras_object
+    return serialize_keras_object(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer a serialize() config (or a name) describes, custom objects first."""
+    from .utils.generic_utils import deserialize_keras_object
+    return deserialize_keras_object(config, module_objects=globals(),
+                                    custom_objects=custom_objects,
+                                    printable_module_name='initializer')

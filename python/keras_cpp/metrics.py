@@ -76,6 +76,9 @@ def fmeasure(y_true, y_pred):
     return fbeta_score(y_true, y_pred, beta=1)
 
 
+fscore = f1score = fmeasure  # Keras 1.2.2's aliases
+
+
 def matthews_correlation(y_true, y_pred):
     """Keras 1: the Matthews correlation coefficient of the rounded predictions."""
     from . import backend as K

@@ -370,3 +370,10 @@ def clone_model(model, input_tensors=None):
     if input_tensors is None:
         return clone
     return Model(input_tensors, clone(input_tensors))
+
+
+# What Keras re-exports from keras.models: 2.2.4's Input and InputLayer, 1.2.2's Merge and
+# get_source_inputs (and Layer, imported above).
+from .layers import Input, InputLayer  # noqa: F401,E402
+from .layers.merge import Merge  # noqa: F401,E402
+from .utils.layer_utils import get_source_inputs  # noqa: F401,E402

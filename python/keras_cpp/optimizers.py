@@ -45,3 +45,33 @@ def _reduce_optimizer(self):
 
 
 Optimizer.__reduce__ = _reduce_optimizer
+
+
+def optimizer_from_config(config, custom_objects=None):
+    """Keras 1: the optimizer a {'class_name': ..., 'config': ...} dict describes; class names
+    in custom_objects (then the global custom objects) come first, else Keras's optimizers by
+    case-insensitive name."""
+    from .utils.generic_utils import get_custom_objects
+    class_name = config['class_name']
+    custom = dict(get_custom_objects())
+    custom.update(custom_objects or {})
+    if class_name in custom:
+        cls = custom[class_name]
+        if hasattr(cls, 'from_config'):
+            return cls.from_config(config['config'])
+        return cls(**config['config'])
+    known = {name.lower(): name for name in ('SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam',
+                                              'Adamax', 'Nadam')}
+    if class_name.lower() not in known:
+        raise ValueError('Optimizer class not found: ' + str(class_name) + ' (known: ' +
+                         ', '.join(sorted(known.values())) + ')')
+    return deserialize({'class_name': known[class_name.lower()], 'config': config['config']})
+
+
+def clip_norm(g, c, n):
+    """Keras's gradient clipping by norm: `g` scaled by c / n when its L2 norm `n` is at least
+    `c`, else `g` (c <= 0: no clipping)."""
+    if c <= 0:
+        return g
+    from . import backend as K
+    return K.switch(K.greater_equal(n, c), g * c / n, g)

@@ -54,6 +54,7 @@ activity_l1 = l1
 activity_l2 = l2
 activity_l1l2 = l1_l2
 WeightRegularizer = L1L2
+L1L2Regularizer = L1L2
 ActivityRegularizer = L1L2
 
 
@@ -64,7 +65,8 @@ def serialize(regularizer):
 def deserialize(config, custom_objects=None):
     if custom_objects and config['class_name'] in custom_objects:
         return custom_objects[config['class_name']].from_config(config['config'])
-    if config['class_name'] not in ('L1L2', 'WeightRegularizer', 'ActivityRegularizer'):
+    if config['class_name'] not in ('L1L2', 'WeightRegularizer', 'ActivityRegularizer',
+                                    'L1L2Regularizer'):
         raise ValueError('Unknown regularizer: ' + str(config['class_name']))
     return L1L2.from_config(config['config'])
 

@@ -113,3 +113,5 @@ def _reduce_layer(self):
 
 
 Layer.__reduce__ = _reduce_layer
+
+from ..utils.generic_utils import deserialize_keras_object  # noqa: F401,E402 (Keras 2.2.4 has it here)

@@ -43,6 +43,11 @@ Deconvolution2D = _keras1_class(
     "filters), or (batch, filters, rows, cols) with dim_ordering='th'; the batch may be None. "
     "output_shape may be positional (4th) or a keyword.")
 
+# Keras's short aliases (Keras 1.2.2's AtrousConv1D/2D and Deconv2D, Keras 2.2.4's Deconv3D).
+AtrousConv1D, AtrousConv2D = AtrousConvolution1D, AtrousConvolution2D
+Deconv2D = Deconvolution2D
+Deconvolution3D = Deconv3D = Conv3DTranspose
+
 
 _zero_padding_class = functools.partial(family_class, _layers._ZeroPadding)
 _cropping_class = functools.partial(family_class, _layers._Cropping)
@@ -65,6 +70,7 @@ __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Convolution1D', 'Convolution2D', 'Conv
            'SeparableConv1D', 'SeparableConv2D', 'SeparableConvolution1D',
            'SeparableConvolution2D', 'DepthwiseConv2D', 'Conv2DTranspose', 'Conv3DTranspose',
            'Convolution2DTranspose', 'Convolution3DTranspose', 'Deconvolution2D',
-           'AtrousConvolution1D', 'AtrousConvolution2D',
+           'AtrousConvolution1D', 'AtrousConvolution2D', 'AtrousConv1D', 'AtrousConv2D',
+           'Deconv2D', 'Deconv3D', 'Deconvolution3D',
            'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D',
            'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D'] + _pooling.__all__

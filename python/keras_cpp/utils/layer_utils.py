@@ -1,5 +1,5 @@
 """keras.utils.layer_utils: print_summary, count_params, convert_all_kernels_in_model,
-get_source_inputs; Keras 1's layer_from_config."""
+get_source_inputs; Keras 1's layer_from_config and count_total_params."""
 import numpy as np
 
 from .._keras_cpp import models as _models
@@ -20,6 +20,27 @@ def print_summary(model, line_length=None, positions=None, print_fn=print):
 
 def count_params(weights):
     return int(sum(np.prod(np.shape(w)) for w in weights))
+
+
+def count_total_params(layers, layer_set=None):
+    """Keras 1: (trainable, non-trainable) parameter counts of `layers`, each layer counted once
+    (layer_set holds those already counted); a model's layers are counted through it."""
+    from .. import backend as K
+    if layer_set is None:
+        layer_set = set()
+    trainable_count = non_trainable_count = 0
+    for layer in layers:
+        if layer in layer_set:
+            continue
+        layer_set.add(layer)
+        if isinstance(layer, _models.Model):
+            t, nt = count_total_params(layer.layers, layer_set)
+            trainable_count += t
+            non_trainable_count += nt
+        else:
+            trainable_count += sum(K.count_params(p) for p in layer.trainable_weights)
+            non_trainable_count += sum(K.count_params(p) for p in layer.non_trainable_weights)
+    return trainable_count, non_trainable_count
 
 
 _CONV_CLASSES = {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Convolution1D',
