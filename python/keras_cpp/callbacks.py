@@ -3,6 +3,13 @@ on_batch_begin/on_batch_end/on_train_begin/on_train_end(…, logs); fit calls th
 `self.model` is the model being trained (set `self.model.stop_training = True` to stop) and
 `self.params` holds Keras's params dict.
 """
+import collections
+import json
+import time
+import warnings
+
+import numpy as np
+
 from ._export import export
 from ._keras_cpp import callbacks as _callbacks
 
@@ -53,3 +60,139 @@ class LambdaCallback(Callback):  # noqa: F821 (exported above)
         self.on_batch_end = on_batch_end or nothing
         self.on_train_begin = on_train_begin or nothing
         self.on_train_end = on_train_end or nothing
+
+
+class CallbackList(object):
+    """Keras's container of callbacks: each on_* call goes to every callback in order; warns
+    when the callbacks' median time per batch (over the last queue_length batches) exceeds 0.1 s
+    and 95% of the batch's own time, as Keras does."""
+
+    def __init__(self, callbacks=None, queue_length=10):
+        self.callbacks = list(callbacks or [])
+        self.queue_length = queue_length
+        self._reset_timing()
+
+    def append(self, callback):
+        self.callbacks.append(callback)
+
+    def set_params(self, params):
+        for callback in self.callbacks:
+            callback.set_params(params)
+
+    def set_model(self, model):
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        logs = logs or {}
+        for callback in self.callbacks:
+            callback.on_epoch_begin(epoch, logs)
+        self._reset_timing()
+
+    def _reset_timing(self):
+        self._delta_t_batch = 0.
+        self._delta_ts_batch_begin = collections.deque([], maxlen=self.queue_length)
+        self._delta_ts_batch_end = collections.deque([], maxlen=self.queue_length)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        for callback in self.callbacks:
+            callback.on_epoch_end(epoch, logs)
+
+    def _timed(self, method, batch, logs, times):
+        start = time.time()
+        for callback in self.callbacks:
+            getattr(callback, method)(batch, logs)
+        times.append(time.time() - start)
+        median = np.median(times)
+        if self._delta_t_batch > 0. and median > 0.95 * self._delta_t_batch and median > 0.1:
+            warnings.warn('Method %s() is slow compared to the batch update (%f). Check your '
+                          'callbacks.' % (method, median))
+
+    def on_batch_begin(self, batch, logs=None):
+        self._timed('on_batch_begin', batch, logs or {}, self._delta_ts_batch_begin)
+        self._t_enter_batch = time.time()
+
+    def on_batch_end(self, batch, logs=None):
+        if not hasattr(self, '_t_enter_batch'):
+            self._t_enter_batch = time.time()
+        self._delta_t_batch = time.time() - self._t_enter_batch
+        self._timed('on_batch_end', batch, logs or {}, self._delta_ts_batch_end)
+
+    def on_train_begin(self, logs=None):
+        logs = logs or {}
+        for callback in self.callbacks:
+            callback.on_train_begin(logs)
+
+    def on_train_end(self, logs=None):
+        logs = logs or {}
+        for callback in self.callbacks:
+            callback.on_train_end(logs)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+
+class BaseLogger(Callback):  # noqa: F821 (exported above)
+    """Keras's epoch averages of the batch logs (weighted by each batch's 'size'), put into the
+    epoch logs of the metrics in params['metrics']; stateful_metrics keep their last value.
+    keras_cpp's fit computes the same averages itself, so adding one changes nothing."""
+
+    def __init__(self, stateful_metrics=None):
+        super().__init__()
+        self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.seen = 0
+        self.totals = {}
+
+    def on_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        batch_size = logs.get('size', 0)
+        self.seen += batch_size
+        for k, v in logs.items():
+            if k in self.stateful_metrics:
+                self.totals[k] = v
+            else:
+                self.totals[k] = self.totals.get(k, 0) + v * batch_size
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None:
+            return
+        for k in self.params['metrics']:
+            if k in self.totals:
+                logs[k] = self.totals[k] if k in self.stateful_metrics else \
+                    self.totals[k] / self.seen
+
+
+class RemoteMonitor(Callback):  # noqa: F821 (exported above)
+    """Keras's callback posting {'epoch': ..., <logs>} to root + path at each epoch's end, with
+    the `requests` library: as JSON with send_as_json, else JSON-encoded in the form field
+    `field`. An unreachable server is a warning, not an error."""
+
+    def __init__(self, root='http://localhost:9000', path='/publish/epoch/end/', field='data',
+                 headers=None, send_as_json=False):
+        super().__init__()
+        self.root = root
+        self.path = path
+        self.field = field
+        self.headers = headers
+        self.send_as_json = send_as_json
+
+    def on_epoch_end(self, epoch, logs=None):
+        try:
+            import requests
+        except ImportError:
+            raise ImportError('RemoteMonitor requires the `requests` library.')
+        send = {'epoch': epoch}
+        for k, v in (logs or {}).items():
+            send[k] = v.item() if isinstance(v, (np.ndarray, np.generic)) else v
+        try:
+            if self.send_as_json:
+                requests.post(self.root + self.path, json=send, headers=self.headers)
+            else:
+                requests.post(self.root + self.path, {self.field: json.dumps(send)},
+                              headers=self.headers)
+        except requests.exceptions.RequestException:
+            warnings.warn('Warning: could not reach RemoteMonitor root server at ' +
+                          str(self.root))

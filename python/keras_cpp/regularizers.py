@@ -36,6 +36,26 @@ class L1L2(Regularizer):
         return {'l1': self.l1, 'l2': self.l2}
 
 
+class EigenvalueRegularizer(Regularizer):
+    """Keras 1.2.2: k * sqrt(the largest eigenvalue of x^T x) for a rank-2 weight x, the
+    eigenvalue approximated by 9 steps of the power method from a vector of ones."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, x):
+        if K.ndim(x) != 2:
+            raise ValueError('EigenvalueRegularizer is only available for tensors of rank 2.')
+        covariance = K.dot(K.transpose(x), x)
+        eigenvector = K.dot(covariance, K.ones([K.int_shape(covariance)[0], 1]))
+        for _ in range(8):
+            eigenvector = K.dot(covariance, eigenvector)
+        covariance_d = K.dot(covariance, eigenvector)
+        eigenvalue = (K.dot(K.transpose(covariance_d), eigenvector) /
+                      K.dot(K.transpose(eigenvector), eigenvector))
+        return K.sum((eigenvalue ** 0.5) * self.k)
+
+
 def l1(l=0.01):
     return L1L2(l1=l)
 

@@ -203,3 +203,148 @@ def test_count_total_params_keras1():
 def test_layers_deserialize_keras_object():
     from keras_cpp.utils.generic_utils import deserialize_keras_object
     assert keras.layers.deserialize_keras_object is deserialize_keras_object
+
+
+def test_keras1_training_array_helpers():
+    from keras_cpp.engine.training import batch_shuffle, make_batches, slice_X
+    assert make_batches(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    x = np.arange(10)
+    np.testing.assert_array_equal(slice_X(x, 2, 5), [2, 3, 4])
+    np.testing.assert_array_equal(slice_X(x, np.array([7, 1])), [7, 1])
+    first, second = slice_X([x, x * 10], 1, 3)
+    np.testing.assert_array_equal(second, [10, 20])
+    shuffled = batch_shuffle(np.arange(10), 3)
+    assert sorted(shuffled) == list(range(10)) and shuffled[-1] == 9
+    batches = [tuple(shuffled[i:i + 3]) for i in range(0, 9, 3)]
+    assert sorted(batches) == [(0, 1, 2), (3, 4, 5), (6, 7, 8)]
+
+
+def _power_method_penalty(k, w):
+    """Keras 1.2.2's EigenvalueRegularizer in numpy: 9 power-method steps from ones."""
+    covariance = w.T.astype('float64') @ w
+    vector = covariance @ np.ones((covariance.shape[0], 1))
+    for _ in range(8):
+        vector = covariance @ vector
+    value = ((covariance @ vector).T @ vector) / (vector.T @ vector)
+    assert np.isclose(value, np.linalg.eigvalsh(covariance).max(), rtol=1e-2)
+    return k * np.sqrt(value.item())
+
+
+def test_eigenvalue_regularizer_keras1():
+    from keras_cpp import regularizers
+    w = np.random.rand(5, 3).astype('float32')
+    reg = regularizers.EigenvalueRegularizer(0.5)
+    expected = _power_method_penalty(0.5, w)
+    np.testing.assert_allclose(K.eval(reg(K.variable(w))), expected, rtol=1e-4)
+    with pytest.raises(ValueError, match='only available for tensors of rank 2'):
+        reg(K.variable(np.ones((2, 2, 2))))
+    model = keras.models.Sequential([keras.layers.Dense(2, input_dim=3,
+                                                        kernel_regularizer=reg)])
+    model.compile('sgd', 'mse')
+    kernel = model.layers[0].get_weights()[0]
+    penalty = _power_method_penalty(0.5, kernel)
+    x, y = np.ones((4, 3)), np.zeros((4, 2))
+    mse = np.mean((model.predict(x) - y) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), mse + penalty, rtol=1e-4)
+
+
+def test_convert_dense_weights_data_format():
+    from keras_cpp.utils.layer_utils import convert_dense_weights_data_format
+    dense = keras.layers.Dense(2, input_dim=2 * 3 * 4)
+    keras.models.Sequential([dense])
+    kernel, bias = dense.get_weights()
+    convert_dense_weights_data_format(dense, (4, 2, 3), 'channels_first')
+    # Row (h, w, c) of the channels_last kernel moves to row (c, h, w).
+    expected = kernel.reshape(2, 3, 4, 2).transpose(2, 0, 1, 3).reshape(24, 2)
+    np.testing.assert_array_equal(dense.get_weights()[0], expected)
+    convert_dense_weights_data_format(dense, (2, 3, 4), 'channels_last')
+    np.testing.assert_array_equal(dense.get_weights()[0], kernel)
+    with pytest.raises(ValueError, match='target_data_format'):
+        convert_dense_weights_data_format(dense, (2, 3, 4), 'th')
+
+
+def test_callback_list_calls_each_callback():
+    calls = []
+
+    class Recorder(keras.callbacks.Callback):
+        def __init__(self, tag):
+            self.tag = tag
+
+        def on_epoch_begin(self, epoch, logs=None):
+            calls.append((self.tag, 'epoch_begin', epoch))
+
+        def on_batch_end(self, batch, logs=None):
+            calls.append((self.tag, 'batch_end', batch, logs['loss']))
+
+        def on_train_end(self, logs=None):
+            calls.append((self.tag, 'train_end'))
+
+    callbacks = keras.callbacks.CallbackList([Recorder('a')])
+    callbacks.append(Recorder('b'))
+    callbacks.set_params({'epochs': 1, 'metrics': ['loss']})
+    callbacks.on_epoch_begin(0)
+    callbacks.on_batch_begin(0, {})
+    callbacks.on_batch_end(0, {'loss': 2.0})
+    callbacks.on_train_end()
+    assert calls == [('a', 'epoch_begin', 0), ('b', 'epoch_begin', 0),
+                     ('a', 'batch_end', 0, 2.0), ('b', 'batch_end', 0, 2.0),
+                     ('a', 'train_end'), ('b', 'train_end')]
+    assert [(c.params['epochs'], c.params['metrics']) for c in callbacks] == [(1, ['loss'])] * 2
+
+
+def test_base_logger_averages_like_fit():
+    logger = keras.callbacks.BaseLogger(stateful_metrics=['lr'])
+    logger.set_params({'metrics': ['loss', 'lr']})
+    logger.on_epoch_begin(0)
+    logger.on_batch_end(0, {'size': 3, 'loss': 1.0, 'lr': 0.1})
+    logger.on_batch_end(1, {'size': 1, 'loss': 5.0, 'lr': 0.2})
+    logs = {}
+    logger.on_epoch_end(0, logs)
+    assert logs == {'loss': 2.0, 'lr': 0.2}
+
+    seen = {}
+    record = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.update(logs))
+    model = keras.models.Sequential([keras.layers.Dense(1, input_dim=2)])
+    model.compile('sgd', 'mse', metrics=['mae'])
+    x, y = np.random.rand(10, 2), np.random.rand(10, 1)
+    history = model.fit(x, y, batch_size=4, epochs=1, verbose=0,
+                        callbacks=[keras.callbacks.BaseLogger(), record])
+    assert np.isclose(seen['loss'], history.history['loss'][0], rtol=1e-5)
+    assert np.isclose(seen['mae'], history.history['mae'][0], rtol=1e-5)
+
+
+def test_remote_monitor_posts_each_epoch():
+    import http.server
+    import threading
+    import urllib.parse
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers['Content-Length'])).decode()
+            received.append((self.path, self.headers['Content-Type'], body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        root = 'http://127.0.0.1:%d' % server.server_port
+        form = keras.callbacks.RemoteMonitor(root=root)
+        form.on_epoch_end(3, {'loss': np.float32(0.5)})
+        as_json = keras.callbacks.RemoteMonitor(root=root, path='/json', send_as_json=True)
+        as_json.on_epoch_end(4, {'loss': 0.25})
+    finally:
+        server.shutdown()
+        server.server_close()
+    path, content_type, body = received[0]
+    assert path == '/publish/epoch/end/'
+    assert json.loads(urllib.parse.parse_qs(body)['data'][0]) == {'epoch': 3, 'loss': 0.5}
+    assert received[1][:2] == ('/json', 'application/json')
+    assert json.loads(received[1][2]) == {'epoch': 4, 'loss': 0.25}
+    with pytest.warns(UserWarning, match='could not reach RemoteMonitor root server'):
+        keras.callbacks.RemoteMonitor(root=root).on_epoch_end(0, {})

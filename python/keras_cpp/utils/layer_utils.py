@@ -22,6 +22,27 @@ def count_params(weights):
     return int(sum(np.prod(np.shape(w)) for w in weights))
 
 
+def convert_dense_weights_data_format(dense, previous_feature_map_shape,
+                                      target_data_format='channels_first'):
+    """Reorders the kernel rows of a Dense layer that follows a Flatten, for a model whose
+    data_format changes to target_data_format: previous_feature_map_shape is the shape before
+    the Flatten (without the batch axis) in the new format, as Keras 2.2.4 does."""
+    if target_data_format not in ('channels_last', 'channels_first'):
+        raise ValueError("target_data_format must be 'channels_last' or 'channels_first', not "
+                         + repr(target_data_format))
+    kernel, bias = dense.get_weights()
+    if target_data_format == 'channels_first':
+        c, h, w = previous_feature_map_shape
+        original_shape, order = (h, w, c), (2, 0, 1)
+    else:
+        h, w, c = previous_feature_map_shape
+        original_shape, order = (c, h, w), (1, 2, 0)
+    for i in range(kernel.shape[1]):
+        ki = np.transpose(kernel[:, i].reshape(original_shape), order)
+        kernel[:, i] = ki.reshape((int(np.prod(previous_feature_map_shape)),))
+    dense.set_weights([kernel, bias])
+
+
 def count_total_params(layers, layer_set=None):
     """Keras 1: (trainable, non-trainable) parameter counts of `layers`, each layer counted once
     (layer_set holds those already counted); a model's layers are counted through it."""
