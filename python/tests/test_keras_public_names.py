@@ -348,3 +348,26 @@ def test_remote_monitor_posts_each_epoch():
     assert json.loads(received[1][2]) == {'epoch': 4, 'loss': 0.25}
     with pytest.warns(UserWarning, match='could not reach RemoteMonitor root server'):
         keras.callbacks.RemoteMonitor(root=root).on_epoch_end(0, {})
+
+
+def test_apply_transform_keras1():
+    from keras_cpp.preprocessing.image import apply_transform
+    x = np.arange(2 * 3 * 4, dtype='float32').reshape(2, 3, 4)  # channels first
+    identity = np.eye(3)
+    np.testing.assert_array_equal(apply_transform(x, identity), x)
+    shift = np.array([[1, 0, 1], [0, 1, 0], [0, 0, 1]])  # output row r reads input row r + 1
+    shifted = apply_transform(x, shift, channel_axis=0, fill_mode='constant', cval=-1.)
+    np.testing.assert_array_equal(shifted[:, :2], x[:, 1:])
+    assert (shifted[:, 2] == -1).all()
+    last = np.moveaxis(x, 0, -1)  # channels last
+    np.testing.assert_array_equal(apply_transform(last, shift, channel_axis=2),
+                                  np.moveaxis(apply_transform(x, shift), 0, -1))
+
+
+def test_urlretrieve_is_pythons(tmp_path):
+    from keras_cpp.utils.data_utils import urlretrieve
+    source = tmp_path / 'a.txt'
+    source.write_text('keras')
+    target = tmp_path / 'b.txt'
+    urlretrieve(source.as_uri(), str(target))
+    assert target.read_text() == 'keras'

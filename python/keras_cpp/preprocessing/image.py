@@ -220,6 +220,18 @@ def transform_matrix_offset_center(matrix, x, y):
     return np.dot(np.dot(offset_matrix, matrix), reset_matrix)
 
 
+def apply_transform(x, transform_matrix, channel_axis=0, fill_mode='nearest', cval=0.):
+    """Keras 1.2.2: each channel of the image x resampled through the 3x3 homogeneous
+    transform_matrix (output pixel p reads input pixel matrix @ p) with nearest-pixel sampling,
+    as scipy.ndimage.affine_transform does; fill_mode: constant, nearest, reflect or wrap."""
+    from scipy import ndimage
+    x = np.rollaxis(np.asarray(x), channel_axis, 0)
+    matrix, offset = transform_matrix[:2, :2], transform_matrix[:2, 2]
+    channels = [ndimage.affine_transform(channel, matrix, offset, order=0, mode=fill_mode,
+                                         cval=cval) for channel in x]
+    return np.rollaxis(np.stack(channels, axis=0), 0, channel_axis + 1)
+
+
 def random_rotation(x, rg, row_axis=1, col_axis=2, channel_axis=0, fill_mode='nearest', cval=0.):
     theta = np.random.uniform(-rg, rg)
     return apply_affine_transform(x, theta=theta, row_axis=row_axis, col_axis=col_axis,

@@ -8,6 +8,7 @@ import tarfile
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from urllib.request import urlretrieve  # noqa: F401 (Keras's data_utils.urlretrieve on Python 3)
 
 
 def keras_home():
