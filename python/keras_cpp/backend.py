@@ -469,3 +469,40 @@ def asymmetric_spatial_2d_padding(x, top_pad=1, bottom_pad=1, left_pad=1, right_
                          "or 'default')")
     return spatial_2d_padding(x, ((top_pad, bottom_pad), (left_pad, right_pad)),  # noqa: F821
                               data_format=formats[dim_ordering])
+
+
+def _keras1_conv2d_args(kernel, border_mode, dim_ordering):
+    """Keras 1's (border_mode, dim_ordering) as Keras 2's (padding, data_format), with a 'th'
+    kernel (filters, input_depth, rows, cols) in TensorFlow's (rows, cols, input_depth, filters)
+    layout."""
+    if dim_ordering == 'default':
+        dim_ordering = image_dim_ordering()  # noqa: F821 (exported above)
+    if dim_ordering not in ('th', 'tf'):
+        raise ValueError('Unknown dim_ordering ' + str(dim_ordering))
+    if border_mode not in ('same', 'valid'):
+        raise ValueError('Invalid border mode: ' + str(border_mode) + " (expected 'same' or "
+                         "'valid')")
+    if dim_ordering == 'th':
+        kernel = permute_dimensions(kernel, (2, 3, 1, 0))  # noqa: F821 (exported above)
+    data_format = 'channels_first' if dim_ordering == 'th' else 'channels_last'
+    return kernel, border_mode, data_format
+
+
+def deconv2d(x, kernel, output_shape, strides=(1, 1), border_mode='valid',
+             dim_ordering='default', image_shape=None, filter_shape=None):
+    """Keras 1: the transposed 2D convolution of x with a kernel of Keras 1's Deconvolution2D
+    ((rows, cols, input_depth, filters), 'th': (filters, input_depth, rows, cols)) to
+    output_shape (in dim_ordering's order). image_shape and filter_shape are Theano's hints."""
+    kernel, padding, data_format = _keras1_conv2d_args(kernel, border_mode, dim_ordering)
+    kernel = permute_dimensions(kernel, (0, 1, 3, 2))  # noqa: F821 (Keras 2's layout)
+    return conv2d_transpose(x, kernel, output_shape, strides=strides,  # noqa: F821
+                            padding=padding, data_format=data_format)
+
+
+def atrous_conv2d(x, kernel, rate=1, border_mode='valid', dim_ordering='default',
+                  image_shape=None, filter_shape=None):
+    """Keras 1: the 2D convolution of x with the kernel dilated by `rate` (Keras 2's
+    conv2d(dilation_rate=(rate, rate))). image_shape and filter_shape are Theano's hints."""
+    kernel, padding, data_format = _keras1_conv2d_args(kernel, border_mode, dim_ordering)
+    return conv2d(x, kernel, strides=(1, 1), padding=padding,  # noqa: F821 (exported above)
+                  data_format=data_format, dilation_rate=(rate, rate))

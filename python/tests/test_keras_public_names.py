@@ -371,3 +371,35 @@ def test_urlretrieve_is_pythons(tmp_path):
     target = tmp_path / 'b.txt'
     urlretrieve(source.as_uri(), str(target))
     assert target.read_text() == 'keras'
+
+
+def test_keras1_deconv2d():
+    kernel = np.random.rand(3, 3, 1, 2).astype('float32')  # Keras 1: (rows, cols, in, filters)
+    one_pixel = K.variable(np.ones((1, 1, 1, 1), dtype='float32'))
+    out = K.eval(K.deconv2d(one_pixel, K.variable(kernel), (1, 3, 3, 2), dim_ordering='tf'))
+    np.testing.assert_allclose(out[0], kernel[:, :, 0, :], rtol=1e-6)
+    th_kernel = np.transpose(kernel, (3, 2, 0, 1))  # (filters, in, rows, cols)
+    out = K.eval(K.deconv2d(K.variable(np.ones((1, 1, 1, 1), dtype='float32')),
+                            K.variable(th_kernel), (1, 2, 3, 3), dim_ordering='th'))
+    np.testing.assert_allclose(out[0], np.transpose(kernel[:, :, 0, :], (2, 0, 1)), rtol=1e-6)
+    with pytest.raises(ValueError, match='Invalid border mode: full'):
+        K.deconv2d(one_pixel, K.variable(kernel), (1, 3, 3, 2), border_mode='full',
+                   dim_ordering='tf')
+
+
+def test_keras1_atrous_conv2d():
+    x = np.random.rand(1, 5, 5, 1).astype('float32')
+    kernel = np.random.rand(2, 2, 1, 1).astype('float32')
+    expected = np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            expected[i, j] = sum(kernel[a, b, 0, 0] * x[0, i + 2 * a, j + 2 * b, 0]
+                                 for a in range(2) for b in range(2))
+    out = K.eval(K.atrous_conv2d(K.variable(x), K.variable(kernel), rate=2, dim_ordering='tf'))
+    np.testing.assert_allclose(out[0, :, :, 0], expected, rtol=1e-5)
+    out = K.eval(K.atrous_conv2d(K.variable(np.transpose(x, (0, 3, 1, 2))),
+                                 K.variable(np.transpose(kernel, (3, 2, 0, 1))), rate=2,
+                                 dim_ordering='th'))
+    np.testing.assert_allclose(out[0, 0], expected, rtol=1e-5)
+    with pytest.raises(ValueError, match='Unknown dim_ordering channels_last'):
+        K.atrous_conv2d(K.variable(x), K.variable(kernel), dim_ordering='channels_last')
