@@ -9,7 +9,8 @@ packages=(cmake ninja-build g++ pkg-config libdnnl-dev ocl-icd-opencl-dev nlohma
           libhdf5-dev libzip-dev libyaml-cpp-dev libicu-dev libssl-dev graphviz python3-h5py
           libprotobuf-dev protobuf-compiler python3-protobuf
           libgtest-dev libgmock-dev libbenchmark-dev dataset-fashion-mnist
-          pybind11-dev python3-dev python3-numpy python3-sklearn python3-scipy python3-pytest python3-requests
+          pybind11-dev python3-dev python3-numpy python3-sklearn python3-scipy python3-pytest
+          python3-requests
           locales
           libpng-dev libjpeg62-turbo-dev liblapack-dev  # keras.preprocessing.image
           clang libclang-rt-14-dev libomp-dev  # the fuzzers (fuzz/) and the sanitizer tests

@@ -37,7 +37,8 @@ def test_the_name_lists_are_keras():
     """The lists are Keras's (a few well-known names per version), so a broken extraction
     cannot pass as an empty list."""
     k1, k2 = KERAS_NAMES['1.2.2'], KERAS_NAMES['2.2.4']
-    assert {'Dense', 'Merge', 'merge', 'TimeDistributedDense', 'Convolution2D'} <= set(k1['keras.layers'])
+    assert {'Dense', 'Merge', 'merge', 'TimeDistributedDense',
+            'Convolution2D'} <= set(k1['keras.layers'])
     assert {'Dense', 'Conv2D', 'add', 'CuDNNLSTM', 'Input'} <= set(k2['keras.layers'])
     assert {'Input', 'Model', 'Sequential'} == set(k2['keras'])
     assert 'fmeasure' in k1['keras.metrics'] and 'fmeasure' not in k2['keras.metrics']

@@ -17,7 +17,8 @@ VERSIONS = ('1.2.2', '2.2.4')
 
 
 def keras_names(version):
-    with open(os.path.join(HERE, 'keras_%s.json' % version.replace('.', '_')), encoding='utf-8') as f:
+    path = os.path.join(HERE, 'keras_%s.json' % version.replace('.', '_'))
+    with open(path, encoding='utf-8') as f:
         return json.load(f)
 
 

@@ -9,9 +9,12 @@ A module's public names are what it defines at top level (classes, functions, an
 `mse = mean_squared_error` or `pad_sequences = sequence.pad_sequences`), not starting with `_`,
 plus what it re-exports: `from .x import y` and `from .x import *` (resolved to x's own public
 names) in a package `__init__.py`, and in the modules of REEXPORTING_MODULES from the modules
-Keras means them to forward (keras.models forwards keras.engine's Model, keras.metrics the losses). Conditional blocks (`if _BACKEND == 'theano': from .theano_backend import *`) count
-every branch except the CNTK backend's, so keras.backend is the TensorFlow and Theano backends'
-union. Plain imports of modules (`from . import backend as K`, `import numpy as np`) are not names.
+Keras means them to forward (keras.models forwards keras.engine's Model, keras.metrics the
+losses). Conditional blocks (`if _BACKEND == 'theano': from .theano_backend import *`) count every
+branch except the CNTK backend's, so keras.backend is the TensorFlow and Theano backends' union.
+Plain imports of modules (`from . import backend as K`, `import numpy as np`) are not names.
+Reported: the public modules (keras.layers.core, keras.utils.np_utils, ...), keras.applications
+included; not Keras's internal modules (backend implementations, engine.training_utils, ...).
 """
 import ast
 import builtins
@@ -158,7 +161,8 @@ def main(argv):
         sys.exit(__doc__)
     root, output = argv[1], argv[2]
     if not os.path.isfile(os.path.join(root, 'keras', '__init__.py')):
-        sys.exit(f'{root} has no keras/__init__.py: give the directory that holds the keras package')
+        sys.exit(f'{root} has no keras/__init__.py: give the directory that holds the keras '
+                 'package')
     report = Extractor(root).report()
     with open(output, 'w', encoding='utf-8') as f:
         json.dump(report, f, indent=1, sort_keys=True)

@@ -114,4 +114,5 @@ def _reduce_layer(self):
 
 Layer.__reduce__ = _reduce_layer
 
-from ..utils.generic_utils import deserialize_keras_object  # noqa: F401,E402 (Keras 2.2.4 has it here)
+# Keras 2.2.4's keras.layers has it too.
+from ..utils.generic_utils import deserialize_keras_object  # noqa: F401,E402
