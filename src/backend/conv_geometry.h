@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "keras/backend/graph.h"
+#include "ops/conv.h"
+#include "ops/pool.h"
 
 namespace keras::backend::detail {
 
@@ -59,29 +61,44 @@ struct WindowGeometry {
   std::int64_t k_spatial() const { return k[0] * k[1] * k[2]; }
 };
 
-// x: the op's input (batch, spatial..., c), y: its output, kernel: the conv kernel or empty for
-// pooling (the window comes from attrs.window then).
-inline WindowGeometry window_geometry(const Shape& x, const Shape& kernel, const Shape& y,
-                                      const Attrs& attrs) {
+// x: the op's input (batch, spatial..., c), y: its output, kernel: the conv kernel (spatial...,
+// in / groups, out); dilation nullptr for pooling.
+inline WindowGeometry window_geometry(const Shape& x, const std::vector<std::int64_t>& kernel,
+                                      const Shape& y, const std::vector<std::int64_t>& strides,
+                                      const std::vector<std::int64_t>* dilation,
+                                      const std::vector<std::int64_t>& pad_begin,
+                                      const std::vector<std::int64_t>& pad_end,
+                                      std::int64_t groups) {
   WindowGeometry g;
   g.rank = static_cast<int>(x.size()) - 2;
   const int off = 3 - g.rank;
   g.batch = x[0];
   g.in_channels = x.back();
   g.out_channels = y.back();
-  g.groups = kernel.empty() ? 1 : attrs.groups;
+  g.groups = groups;
   for (int i = 0; i < g.rank; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const auto j = static_cast<std::size_t>(off + i);
     g.in[j] = x[u + 1];
     g.out[j] = y[u + 1];
-    g.k[j] = kernel.empty() ? attrs.window[u] : kernel[u];
-    g.stride[j] = attrs.strides[u];
-    if (!kernel.empty()) g.dilation[j] = attrs.dilation[u];
-    g.pad_begin[j] = attrs.pad_begin[u];
-    g.pad_end[j] = attrs.pad_end[u];
+    g.k[j] = kernel[u];
+    g.stride[j] = strides[u];
+    if (dilation) g.dilation[j] = (*dilation)[u];
+    g.pad_begin[j] = pad_begin[u];
+    g.pad_end[j] = pad_end[u];
   }
   return g;
+}
+
+// A convolution: x its input, y its output (the forward direction's shapes).
+inline WindowGeometry window_geometry(const Shape& x, const Shape& kernel, const Shape& y,
+                                      const ops::ConvAttrs& a) {
+  return window_geometry(x, kernel, y, a.strides, &a.dilation, a.pad_begin, a.pad_end, a.groups);
+}
+
+// A pooling: x its input, y its output (the forward direction's shapes).
+inline WindowGeometry window_geometry(const Shape& x, const Shape& y, const ops::PoolAttrs& a) {
+  return window_geometry(x, a.window, y, a.strides, nullptr, a.pad_begin, a.pad_end, 1);
 }
 
 }  // namespace keras::backend::detail

@@ -6,6 +6,7 @@
 
 #include "backend/conv_geometry.h"
 #include "keras/backend/backend.h"
+#include "ops/shape.h"
 
 namespace keras::backend {
 
@@ -34,8 +35,9 @@ bool channels_first(const std::string& data_format) {
   return normalize_data_format(data_format) == "channels_first";
 }
 
-// Explicit padding of a window op over x's spatial dims.
-void set_padding(Attrs& attrs, const SymbolicTensor& x, const Ints& k, const Ints& dilation,
+// Explicit padding of a window op (ops::ConvAttrs or ops::PoolAttrs) over x's spatial dims.
+template <typename WindowAttrs>
+void set_padding(WindowAttrs& attrs, const SymbolicTensor& x, const Ints& k, const Ints& dilation,
                  const std::string& padding) {
   for (std::size_t i = 0; i < k.size(); ++i) {
     auto [b, e] = detail::padding_for(padding, x.shape()[i + 1], k[i], attrs.strides[i],
@@ -88,7 +90,7 @@ SymbolicTensor conv(const SymbolicTensor& x, const SymbolicTensor& kernel, Ints 
   check_count("conv", "dilation_rate", dilation, rank);
   if (padding == "causal" && rank != 1)
     throw std::invalid_argument("K::conv: padding 'causal' is for 1D convolutions only");
-  Attrs attrs;
+  ops::ConvAttrs attrs;
   attrs.strides = strides;
   attrs.dilation = dilation;
   attrs.groups = groups;
@@ -148,7 +150,7 @@ SymbolicTensor conv_transpose(const char* what, std::size_t n, const SymbolicTen
     throw std::invalid_argument(std::string("K::") + what + ": the kernel must be " +
                                 std::to_string(n + 2) + "D, got " +
                                 shape_to_string(kernel.shape()));
-  Attrs attrs;
+  ops::ConvAttrs attrs;
   attrs.strides = strides;
   attrs.dilation = Ints(n, 1);
   attrs.shape = output_shape;
@@ -228,7 +230,7 @@ SymbolicTensor pool(const SymbolicTensor& x, Ints pool_size, Ints strides,
     op = OpKind::kAvgPool;
   else
     throw std::invalid_argument("Invalid pooling mode: " + pool_mode + " (valid: max, avg)");
-  Attrs attrs;
+  ops::PoolAttrs attrs;
   attrs.window = pool_size;
   attrs.strides = strides;
   set_padding(attrs, x, pool_size, {}, padding);
@@ -257,7 +259,7 @@ SymbolicTensor pad(const SymbolicTensor& x, Ints pad_begin, Ints pad_end) {
   bool zero = true;
   for (auto p : pad_begin) zero = zero && p == 0;
   for (auto p : pad_end) zero = zero && p == 0;
-  Attrs attrs;
+  ops::PadAttrs attrs;
   attrs.pad_begin = std::move(pad_begin);
   attrs.pad_end = std::move(pad_end);
   SymbolicTensor y = make_node(OpKind::kPad, {x}, attrs);

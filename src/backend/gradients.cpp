@@ -7,6 +7,7 @@
 
 #include "keras/backend/backend.h"
 #include "ops/op_def.h"
+#include "ops/reduce.h"
 
 namespace keras::backend {
 
@@ -71,7 +72,7 @@ std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
     } else if (shape_is_known(p.shape())) {
       result.push_back(constant(0.0, p.dtype(), p.shape()));
     } else {
-      Attrs attrs;
+      ops::BroadcastLikeAttrs attrs;
       attrs.numpy_broadcast = true;  // zeros shaped like p, known at run time
       result.push_back(make_node(OpKind::kBroadcastLike, {constant(0.0, p.dtype()), p}, attrs));
     }

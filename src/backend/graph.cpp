@@ -11,10 +11,15 @@ std::atomic<std::uint64_t> next_node_id{1};
 
 // op_name, is_elementwise, infer_shape and infer_dtype read the op table (src/ops/op_table.cpp).
 
-Node::Node(OpKind op_, std::vector<NodePtr> inputs_, Attrs attrs_, Shape shape_, DType dtype_)
+void OpAttrs::mismatch(OpKind op, const char* wanted) const {
+  throw std::logic_error(std::string("K::") + op_name(op) + ": its attributes are " + type_name() +
+                         ", read as " + wanted);
+}
+
+Node::Node(OpKind op_, std::vector<NodePtr> inputs_, OpAttrs attrs_, Shape shape_, DType dtype_)
     : op(op_),
       inputs(std::move(inputs_)),
-      attrs(std::move(attrs_)),
+      attrs(checked_attrs(op_, std::move(attrs_))),
       shape(std::move(shape_)),
       dtype(dtype_),
       id(next_node_id++) {}
@@ -34,7 +39,7 @@ const std::string& SymbolicTensor::name() const {
   return node_->name;
 }
 
-SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, Attrs attrs) {
+SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, OpAttrs attrs) {
   std::vector<NodePtr> nodes;
   std::vector<const Shape*> shapes;
   std::vector<DType> dtypes;
@@ -45,6 +50,7 @@ SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, Attrs at
     shapes.push_back(&input.node()->shape);
     dtypes.push_back(input.node()->dtype);
   }
+  attrs = checked_attrs(op, std::move(attrs));  // before the rules read it
   Shape shape = infer_shape(op, shapes, attrs);
   DType dtype = infer_dtype(op, dtypes, attrs);
   return SymbolicTensor(

@@ -9,6 +9,8 @@
 
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
+#include "ops/random.h"
+#include "ops/reduce.h"
 
 namespace keras::backend {
 
@@ -31,7 +33,7 @@ void check_known(const char* what, const Shape& shape) {
 
 SymbolicTensor random_like(OpKind op, const SymbolicTensor& like, double a, double b,
                            std::optional<std::uint64_t> seed) {
-  Attrs attrs;
+  ops::RandomAttrs attrs;
   attrs.alpha = a;
   attrs.beta = b;
   attrs.seed = seed_or_next(seed);
@@ -92,13 +94,13 @@ SymbolicTensor eye(std::int64_t rows, std::int64_t columns, DType dtype) {
 }
 
 SymbolicTensor zeros_like(const SymbolicTensor& x, std::optional<DType> dtype) {
-  Attrs attrs;
+  ops::BroadcastLikeAttrs attrs;
   attrs.numpy_broadcast = true;
   return make_node(OpKind::kBroadcastLike, {constant(0.0, dtype.value_or(x.dtype())), x}, attrs);
 }
 
 SymbolicTensor ones_like(const SymbolicTensor& x, std::optional<DType> dtype) {
-  Attrs attrs;
+  ops::BroadcastLikeAttrs attrs;
   attrs.numpy_broadcast = true;
   return make_node(OpKind::kBroadcastLike, {constant(1.0, dtype.value_or(x.dtype())), x}, attrs);
 }
@@ -242,12 +244,12 @@ SymbolicTensor all(const SymbolicTensor& x, Axes axes, bool keepdims) {
 }
 
 SymbolicTensor cumsum(const SymbolicTensor& x, int axis) {
-  Attrs attrs;
+  ops::AxisAttrs attrs;
   attrs.axis = axis;
   return make_node(OpKind::kCumsum, {x}, attrs);
 }
 SymbolicTensor cumprod(const SymbolicTensor& x, int axis) {
-  Attrs attrs;
+  ops::AxisAttrs attrs;
   attrs.axis = axis;
   return make_node(OpKind::kCumprod, {x}, attrs);
 }

@@ -8,15 +8,24 @@
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "ops/elementwise.h"
+#include "ops/indexing.h"
+#include "ops/leaves.h"
+#include "ops/linalg.h"
+#include "ops/normalization.h"
+#include "ops/random.h"
+#include "ops/recurrent.h"
+#include "ops/reduce.h"
+#include "ops/shape.h"
 
 namespace keras::backend {
 
 namespace {
 
 SymbolicTensor leaf(OpKind op, Shape shape, DType dtype, Tensor value, std::string name) {
-  Attrs attrs;
+  ops::LeafAttrs attrs;
   attrs.shape = shape;
-  attrs.cast_to = dtype;
+  attrs.dtype = dtype;
   auto node =
       std::make_shared<Node>(op, std::vector<NodePtr>{}, std::move(attrs), std::move(shape), dtype);
   node->value = std::move(value);
@@ -24,7 +33,7 @@ SymbolicTensor leaf(OpKind op, Shape shape, DType dtype, Tensor value, std::stri
   return SymbolicTensor(std::move(node));
 }
 
-SymbolicTensor unary(OpKind op, const SymbolicTensor& x, Attrs attrs = {}) {
+SymbolicTensor unary(OpKind op, const SymbolicTensor& x, OpAttrs attrs = {}) {
   return make_node(op, {x}, std::move(attrs));
 }
 
@@ -33,7 +42,7 @@ SymbolicTensor binary(OpKind op, const SymbolicTensor& x, const SymbolicTensor& 
 }
 
 SymbolicTensor reduce(OpKind op, const SymbolicTensor& x, Axes axes, bool keepdims) {
-  Attrs attrs;
+  ops::ReduceAttrs attrs;
   attrs.axes = std::move(axes);
   attrs.keepdims = keepdims;
   return make_node(op, {x}, std::move(attrs));
@@ -110,7 +119,7 @@ std::int64_t count_params(const SymbolicTensor& x) {
 
 SymbolicTensor matmul(const SymbolicTensor& x, const SymbolicTensor& y, bool transpose_x,
                       bool transpose_y) {
-  Attrs attrs;
+  ops::MatMulAttrs attrs;
   attrs.transpose_a = transpose_x;
   attrs.transpose_b = transpose_y;
   return make_node(OpKind::kMatMul, {x, y}, attrs);
@@ -134,7 +143,7 @@ SymbolicTensor batch_dot(const SymbolicTensor& x, const SymbolicTensor& y,
   if (ay < 0) ay += 3;
   if (ax < 1 || ay < 1)
     throw std::invalid_argument("K::batch_dot cannot reduce over the batch axis");
-  Attrs attrs;
+  ops::MatMulAttrs attrs;
   attrs.transpose_a = ax == 1;
   attrs.transpose_b = ay == 2;
   return make_node(OpKind::kBatchMatMul, {x, y}, attrs);
@@ -211,7 +220,7 @@ SymbolicTensor sign(const SymbolicTensor& x) {
 }
 
 SymbolicTensor clip(const SymbolicTensor& x, double min_value, double max_value) {
-  Attrs attrs;
+  ops::UnaryAttrs attrs;
   attrs.alpha = min_value;
   attrs.beta = std::max(min_value, max_value);  // Keras: max_value < min_value means min_value
   return unary(OpKind::kClip, x, attrs);
@@ -219,8 +228,8 @@ SymbolicTensor clip(const SymbolicTensor& x, double min_value, double max_value)
 
 SymbolicTensor cast(const SymbolicTensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
-  Attrs attrs;
-  attrs.cast_to = dtype;
+  ops::CastAttrs attrs;
+  attrs.dtype = dtype;
   return unary(OpKind::kCast, x, attrs);
 }
 
@@ -250,31 +259,31 @@ SymbolicTensor std(const SymbolicTensor& x, Axes axes, bool keepdims) {
 }
 
 SymbolicTensor argmax(const SymbolicTensor& x, int axis) {
-  Attrs attrs;
+  ops::AxisAttrs attrs;
   attrs.axis = axis;
   return unary(OpKind::kArgMax, x, attrs);
 }
 
 SymbolicTensor argmin(const SymbolicTensor& x, int axis) {
-  Attrs attrs;
+  ops::AxisAttrs attrs;
   attrs.axis = axis;
   return unary(OpKind::kArgMin, x, attrs);
 }
 
 SymbolicTensor reshape(const SymbolicTensor& x, Shape shape) {
-  Attrs attrs;
+  ops::ReshapeAttrs attrs;
   attrs.shape = std::move(shape);
   return unary(OpKind::kReshape, x, attrs);
 }
 
 SymbolicTensor permute_dimensions(const SymbolicTensor& x, std::vector<int> pattern) {
-  Attrs attrs;
+  ops::TransposeAttrs attrs;
   attrs.axes = std::move(pattern);
   return unary(OpKind::kTranspose, x, attrs);
 }
 
 SymbolicTensor concatenate(const std::vector<SymbolicTensor>& tensors, int axis) {
-  Attrs attrs;
+  ops::ConcatenateAttrs attrs;
   attrs.axis = axis;
   return make_node(OpKind::kConcatenate, tensors, attrs);
 }
@@ -332,7 +341,7 @@ SymbolicTensor batch_flatten(const SymbolicTensor& x) {
 }
 
 SymbolicTensor slice(const SymbolicTensor& x, int axis, std::int64_t begin, std::int64_t end) {
-  Attrs attrs;
+  ops::SliceAttrs attrs;
   attrs.axis = axis;
   attrs.begin = begin;
   attrs.end = end;
@@ -347,14 +356,14 @@ SymbolicTensor one_hot(const SymbolicTensor& indices, std::int64_t num_classes, 
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
     throw std::invalid_argument(std::string("K::one_hot needs integer indices, got ") +
                                 dtype_name(indices.dtype()));
-  Attrs attrs;
+  ops::OneHotAttrs attrs;
   attrs.count = num_classes;
-  attrs.cast_to = dtype;
+  attrs.dtype = dtype;
   return unary(OpKind::kOneHot, indices, attrs);
 }
 
 SymbolicTensor relu(const SymbolicTensor& x, double alpha, double max_value) {
-  Attrs attrs;
+  ops::UnaryAttrs attrs;
   attrs.alpha = alpha;
   attrs.beta = max_value;
   return unary(OpKind::kRelu, x, attrs);
@@ -369,9 +378,7 @@ SymbolicTensor tanh(const SymbolicTensor& x) {
   return unary(OpKind::kTanh, x);
 }
 SymbolicTensor softmax(const SymbolicTensor& x) {
-  Attrs attrs;
-  attrs.axis = -1;
-  return unary(OpKind::kSoftmax, x, attrs);
+  return unary(OpKind::kSoftmax, x);
 }
 SymbolicTensor softplus(const SymbolicTensor& x) {
   return unary(OpKind::kSoftplus, x);
@@ -380,7 +387,7 @@ SymbolicTensor softsign(const SymbolicTensor& x) {
   return unary(OpKind::kSoftsign, x);
 }
 SymbolicTensor elu(const SymbolicTensor& x, double alpha) {
-  Attrs attrs;
+  ops::UnaryAttrs attrs;
   attrs.alpha = alpha;
   return unary(OpKind::kElu, x, attrs);
 }
@@ -389,7 +396,7 @@ SymbolicTensor linear(const SymbolicTensor& x) {
 }
 
 SymbolicTensor l2_normalize(const SymbolicTensor& x, std::optional<int> axis) {
-  Attrs attrs;
+  ops::L2NormalizeAttrs attrs;
   if (axis) attrs.axes = {*axis};
   return unary(OpKind::kL2Normalize, x, attrs);
 }
@@ -410,8 +417,8 @@ SymbolicTensor dropout(const SymbolicTensor& x, double level, std::optional<std:
     throw std::invalid_argument("K::dropout: level must be in [0, 1), got " +
                                 std::to_string(level));
   if (level == 0) return x;
-  Attrs attrs;
-  attrs.alpha = level;
+  ops::DropoutAttrs attrs;
+  attrs.rate = level;
   attrs.seed = seed.value_or(keras::detail::next_seed());
   return multiply(x, unary(OpKind::kDropoutMask, x, attrs));
 }
@@ -421,7 +428,7 @@ SymbolicTensor random_normal_like(const SymbolicTensor& x, double mean, double s
   if (!(stddev >= 0))
     throw std::invalid_argument("K::random_normal_like: stddev must be >= 0, got " +
                                 std::to_string(stddev));
-  Attrs attrs;
+  ops::RandomAttrs attrs;
   attrs.alpha = mean;
   attrs.beta = stddev;
   attrs.seed = seed.value_or(keras::detail::next_seed());
@@ -467,8 +474,8 @@ int recurrent_width(RnnCell cell, bool reset_after) {
 
 SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recurrent_kernel,
                          const RecurrentOptions& options) {
-  Attrs attrs;
-  attrs.rnn_cell = static_cast<int>(options.cell);
+  ops::RecurrentAttrs attrs;
+  attrs.cell = static_cast<int>(options.cell);
   attrs.activation = options.activation;
   attrs.recurrent_activation = options.recurrent_activation;
   attrs.go_backwards = options.go_backwards;
@@ -479,16 +486,16 @@ SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recu
       throw std::invalid_argument(
           lstm ? "K::recurrent: an LSTM needs both initial states (h and c) or neither"
                : "K::recurrent: only an LSTM takes an initial cell state");
-    attrs.rnn_initial_state = true;
+    attrs.initial_state = true;
     inputs.push_back(options.initial_h);
     if (lstm) inputs.push_back(options.initial_c);
   }
   if (options.mask.defined()) {
-    attrs.rnn_mask = true;
+    attrs.mask = true;
     inputs.push_back(options.mask);
   }
   if (options.recurrent_dropout_mask.defined()) {
-    attrs.rnn_recurrent_mask = true;
+    attrs.recurrent_mask = true;
     inputs.push_back(options.recurrent_dropout_mask);
   }
   if (options.reset_after || options.recurrent_bias.defined()) {
@@ -497,7 +504,7 @@ SymbolicTensor recurrent(const SymbolicTensor& xproj, const SymbolicTensor& recu
           "K::recurrent: reset_after and recurrent_bias apply to a GRU cell only");
     if (!options.reset_after)
       throw std::invalid_argument("K::recurrent: a recurrent_bias needs reset_after=true");
-    attrs.rnn_reset_after = true;
+    attrs.reset_after = true;
     const std::int64_t units = recurrent_kernel.shape().empty() ? -1 : recurrent_kernel.shape()[0];
     if (options.recurrent_bias.defined()) {
       inputs.push_back(options.recurrent_bias);
@@ -560,9 +567,9 @@ NormalizedBatch normalize_batch_in_training(const SymbolicTensor& x, const Symbo
   SymbolicTensor b =
       beta.defined() && channels > 0 ? per_channel(beta, rank, axis, channels) : SymbolicTensor();
   if (channels > 0 && g.defined() == gamma.defined() && b.defined() == beta.defined()) {
-    Attrs attrs;
+    ops::BatchNormAttrs attrs;
     attrs.axis = axis;
-    attrs.alpha = epsilon;
+    attrs.epsilon = epsilon;
     SymbolicTensor stats = make_node(OpKind::kBatchNormStats, {x}, attrs);
     if (!g.defined()) g = ones({channels}, x.dtype());
     if (!b.defined()) b = zeros({channels}, x.dtype());
@@ -596,9 +603,9 @@ SymbolicTensor batch_normalization(const SymbolicTensor& x, const SymbolicTensor
     SymbolicTensor b =
         beta.defined() ? per_channel(beta, rank, a, channels) : zeros({channels}, x.dtype());
     if (m.defined() && v.defined() && g.defined() && b.defined()) {
-      Attrs attrs;
+      ops::BatchNormAttrs attrs;
       attrs.axis = a;
-      attrs.alpha = epsilon;
+      attrs.epsilon = epsilon;
       SymbolicTensor stats = concatenate({reshape(m, {1, channels}), reshape(v, {1, channels})}, 0);
       return make_node(OpKind::kBatchNorm, {x, stats, g, b}, attrs);
     }

@@ -1,12 +1,14 @@
 #include "backend/reshape_like.h"
 
+#include "ops/shape.h"
+
 namespace keras::backend {
 
 SymbolicTensor reshape_like(const SymbolicTensor& x, Shape target, const SymbolicTensor& like,
                             std::vector<int> like_axes) {
-  Attrs attrs;
+  ops::ReshapeAttrs attrs;
   attrs.shape = std::move(target);
-  attrs.axes = std::move(like_axes);
+  attrs.like_axes = std::move(like_axes);
   return make_node(OpKind::kReshape, {x, like}, attrs);
 }
 

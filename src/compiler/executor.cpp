@@ -20,7 +20,9 @@
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
+#include "ops/elementwise.h"
 #include "ops/op_def.h"
+#include "ops/shape.h"
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -341,10 +343,12 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
   // A slice [0, end) along the outermost non-unit axis of a computed value is the first part of its
   // buffer: it aliases it instead of copying (e.g. the first T steps of a recurrent gradient).
   auto prefix_slice = [&](const Node& n, int i) {
-    if (n.op != OpKind::kSlice || n.attrs.begin != 0 || n.inputs[0]->inputs.empty()) return false;
+    if (n.op != OpKind::kSlice || n.inputs[0]->inputs.empty()) return false;
+    const auto& slice = n.attrs_as<ops::SliceAttrs>();
+    if (slice.begin != 0) return false;
     const Shape& in = val(id(n.inputs[0])).shape;
     const auto axis = static_cast<std::size_t>(
-        n.attrs.axis < 0 ? n.attrs.axis + static_cast<int>(in.size()) : n.attrs.axis);
+        slice.axis < 0 ? slice.axis + static_cast<int>(in.size()) : slice.axis);
     for (std::size_t d = 0; d < axis; ++d)
       if (in[d] != 1) return false;
     return val(i).numel > 0;
@@ -688,8 +692,9 @@ std::unique_ptr<Plan> CompiledFunction::make_plan(const std::vector<Tensor>& inp
         instr.op = n.op;
         instr.a = reg.at(id(n.inputs[0]));
         if (n.inputs.size() > 1) instr.b = reg.at(id(n.inputs[1]));
-        instr.alpha = n.attrs.alpha;
-        instr.beta = n.attrs.beta;
+        const ops::UnaryAttrs params = ops::unary_params(n.attrs);
+        instr.alpha = params.alpha;
+        instr.beta = params.beta;
         reg[m] = static_cast<int>(program->inputs.size() + program->code.size());
         program->code.push_back(instr);
         if (val(m).materialized) {

@@ -6,6 +6,9 @@
 #include <unordered_set>
 
 #include "compiler/compiler.h"
+#include "ops/conv.h"
+#include "ops/elementwise.h"
+#include "ops/linalg.h"
 
 namespace keras::backend::detail {
 
@@ -56,6 +59,12 @@ NodePtr substitute(const NodePtr& node, NodeMap& memo) {
   return result;
 }
 
+// The activation node n, as a FusedDense or Conv applies it (its relu slope, max_value, elu alpha).
+ops::FusedActivation fused(const Node& n) {
+  const ops::UnaryAttrs params = ops::unary_params(n.attrs);
+  return {n.op, params.alpha, params.beta};
+}
+
 bool fusible_activation(const Node& n) {
   switch (n.op) {
     case OpKind::kRelu:
@@ -87,25 +96,22 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
     for (int side = 0; side < 2 && !result; ++side) {
       const NodePtr& mm = inputs[static_cast<std::size_t>(side)];
       const NodePtr& bias = inputs[static_cast<std::size_t>(1 - side)];
-      if (mm->op == OpKind::kMatMul && !mm->attrs.transpose_a && !mm->attrs.transpose_b &&
-          mm->inputs[0]->shape.size() == 2 && bias->shape.size() == 1 &&
-          bias->shape[0] == mm->shape[1] &&
+      if (mm->op == OpKind::kMatMul && !mm->attrs_as<ops::MatMulAttrs>().transpose_a &&
+          !mm->attrs_as<ops::MatMulAttrs>().transpose_b && mm->inputs[0]->shape.size() == 2 &&
+          bias->shape.size() == 1 && bias->shape[0] == mm->shape[1] &&
           used_once(node->inputs[static_cast<std::size_t>(side)]) && bias->dtype == mm->dtype) {
-        Attrs attrs;
-        attrs.activation = OpKind::kCount;
         result = std::make_shared<Node>(OpKind::kFusedDense,
                                         std::vector<NodePtr>{mm->inputs[0], mm->inputs[1], bias},
-                                        attrs, node->shape, node->dtype);
+                                        ops::FusedDenseAttrs{}, node->shape, node->dtype);
       }
     }
   }
   // FusedDense followed by its activation.
   if (fusible_activation(*node) && inputs[0]->op == OpKind::kFusedDense &&
-      inputs[0]->attrs.activation == OpKind::kCount && used_once(node->inputs[0])) {
-    Attrs attrs = inputs[0]->attrs;
-    attrs.activation = node->op;
-    attrs.alpha = node->attrs.alpha;  // relu slope / elu alpha
-    attrs.beta = node->attrs.beta;    // relu max_value
+      inputs[0]->attrs_as<ops::FusedDenseAttrs>().activation.op == OpKind::kCount &&
+      used_once(node->inputs[0])) {
+    ops::FusedDenseAttrs attrs;
+    attrs.activation = fused(*node);
     result = std::make_shared<Node>(OpKind::kFusedDense, inputs[0]->inputs, attrs, node->shape,
                                     node->dtype);
   }
@@ -116,7 +122,7 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
     const NodePtr& cce_grad = inputs[1];
     result = std::make_shared<Node>(
         OpKind::kSoftmaxCrossEntropyGrad,
-        std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]}, Attrs{},
+        std::vector<NodePtr>{inputs[0], cce_grad->inputs[0], cce_grad->inputs[2]}, OpAttrs{},
         node->shape, node->dtype);
   }
   // convolution and pooling: Add(Conv(x, W), b) -> Conv(x, W, b), then its activation, which
@@ -126,24 +132,24 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
       const NodePtr& conv = inputs[static_cast<std::size_t>(side)];
       const NodePtr& bias = inputs[static_cast<std::size_t>(1 - side)];
       if (conv->op == OpKind::kConv && conv->inputs.size() == 2 &&
-          conv->attrs.activation == OpKind::kCount && bias->shape.size() == 1 &&
-          bias->shape[0] == conv->shape.back() && bias->dtype == conv->dtype &&
-          node->shape == conv->shape && used_once(node->inputs[static_cast<std::size_t>(side)])) {
+          conv->attrs_as<ops::ConvAttrs>().activation.op == OpKind::kCount &&
+          bias->shape.size() == 1 && bias->shape[0] == conv->shape.back() &&
+          bias->dtype == conv->dtype && node->shape == conv->shape &&
+          used_once(node->inputs[static_cast<std::size_t>(side)])) {
         result = std::make_shared<Node>(
             OpKind::kConv, std::vector<NodePtr>{conv->inputs[0], conv->inputs[1], bias},
             conv->attrs, node->shape, node->dtype);
       }
     }
   }
-  const bool conv_activation = (node->op == OpKind::kRelu && node->attrs.beta < 0) ||
-                               node->op == OpKind::kTanh || node->op == OpKind::kSigmoid ||
-                               node->op == OpKind::kElu;
+  const bool conv_activation =
+      (node->op == OpKind::kRelu && node->attrs_as<ops::UnaryAttrs>().beta < 0) ||
+      node->op == OpKind::kTanh || node->op == OpKind::kSigmoid || node->op == OpKind::kElu;
   if (!result && conv_activation && inputs[0]->op == OpKind::kConv &&
-      inputs[0]->attrs.activation == OpKind::kCount && used_once(node->inputs[0])) {
-    Attrs attrs = inputs[0]->attrs;
-    attrs.activation = node->op;
-    attrs.alpha = node->attrs.alpha;
-    attrs.beta = node->attrs.beta;
+      inputs[0]->attrs_as<ops::ConvAttrs>().activation.op == OpKind::kCount &&
+      used_once(node->inputs[0])) {
+    ops::ConvAttrs attrs = inputs[0]->attrs_as<ops::ConvAttrs>();
+    attrs.activation = fused(*node);
     result =
         std::make_shared<Node>(OpKind::kConv, inputs[0]->inputs, attrs, node->shape, node->dtype);
   }

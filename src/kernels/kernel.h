@@ -11,7 +11,7 @@
 
 namespace keras::kernels {
 
-using backend::Attrs;
+using backend::OpAttrs;
 using backend::OpKind;
 
 // A planned buffer: where a value lives and its concrete shape.
@@ -29,7 +29,7 @@ struct Buffer {
 
 struct KernelCall {
   OpKind op = OpKind::kCount;
-  const Attrs* attrs = nullptr;
+  const OpAttrs* attrs = nullptr;  // the node's; read them as its op's struct: attrs_as<T>()
   std::vector<Buffer> inputs;
   Buffer output;
   // How many times the step's function ran before: random ops draw fresh numbers.
@@ -37,6 +37,17 @@ struct KernelCall {
   // Per-step kernel state (cached oneDNN primitives and their buffers), made by the kernel on the
   // step's first run and kept for the life of the plan, whose shapes never change.
   mutable std::shared_ptr<void> state;
+
+  // Throws std::logic_error naming the op and both types when the op's attributes are not a T.
+  template <typename T>
+  const T& attrs_as() const {
+    return attrs->get<T>(op);
+  }
+  // nullptr when the op's attributes are not a T (ops that share a kernel, some with attributes).
+  template <typename T>
+  const T* attrs_if() const {
+    return attrs ? attrs->get_if<T>() : nullptr;
+  }
 };
 
 using KernelFn = void (*)(const KernelCall&);

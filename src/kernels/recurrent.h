@@ -31,6 +31,7 @@
 #include <omp.h>
 
 #include "kernels/kernel.h"
+#include "ops/recurrent.h"
 
 namespace keras::kernels::rnn {
 
@@ -44,14 +45,14 @@ inline int width(int cell, bool reset_after) {
 // Where each optional input sits in a Recurrent node's input list.
 struct InputIndex {
   int h0 = -1, c0 = -1, mask = -1, dropout = -1, bias = -1, count = 2;
-  explicit InputIndex(const Attrs& a) {
-    if (a.rnn_initial_state) {
+  explicit InputIndex(const ops::RecurrentAttrs& a) {
+    if (a.initial_state) {
       h0 = count++;
-      if (a.rnn_cell == 2) c0 = count++;
+      if (a.cell == 2) c0 = count++;
     }
-    if (a.rnn_mask) mask = count++;
-    if (a.rnn_recurrent_mask) dropout = count++;
-    if (a.rnn_reset_after) bias = count++;
+    if (a.mask) mask = count++;
+    if (a.recurrent_mask) dropout = count++;
+    if (a.reset_after) bias = count++;
   }
 };
 
@@ -68,7 +69,7 @@ inline T activate(OpKind op, T x) {
     }
     case OpKind::kRelu:
       return x < T(0) ? T(0) : x;  // NaN propagates
-    case OpKind::kElu:  // alpha 1, Keras's 'elu' activation
+    case OpKind::kElu:             // alpha 1, Keras's 'elu' activation
       return x > T(0) ? x : std::expm1(x);
     case OpKind::kSoftplus:
       return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
@@ -158,13 +159,13 @@ struct View {
   const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr, *rb = nullptr;
 
   View(const KernelCall& call) {
-    const Attrs& a = *call.attrs;
+    const auto& a = call.attrs_as<ops::RecurrentAttrs>();
     InputIndex idx(a);
-    cell = a.rnn_cell;
+    cell = a.cell;
     act = a.activation;
     rec_act = a.recurrent_activation;
     backwards = a.go_backwards;
-    reset_after = a.rnn_reset_after;
+    reset_after = a.reset_after;
     const Buffer& xb = call.inputs[0];
     Tn = xb.shape[0];
     B = xb.shape[1];

@@ -1,9 +1,10 @@
 // Convolution (channels_last, 1 to 3 spatial dimensions): Conv(x, kernel[, bias]) with kernel
-// (k..., in / groups, out), attrs.strides, dilation, pad_begin / pad_end and groups (the bias and
+// (k..., in / groups, out) and ConvAttrs (conv.h: strides, dilation, padding, groups; the bias and
 // an activation are fused by the cpu compiler only), and its two gradients ConvGradInput(g,
-// kernel) (a transposed convolution, shaped attrs.shape) and ConvGradKernel(x, g) (shaped
-// attrs.shape). All three are linear in both inputs, so they differentiate into one another.
+// kernel) (a transposed convolution, shaped ConvAttrs::shape) and ConvGradKernel(x, g) (shaped
+// ConvAttrs::shape). All three are linear in both inputs, so they differentiate into one another.
 // Kernels: kernels/reference/conv.cpp, kernels/cpu/conv.cpp (oneDNN).
+#include "ops/conv.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -16,8 +17,10 @@ namespace {
 
 namespace K = keras::backend;
 
-Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs) {
-  check_window_attrs(op, attrs, x, true);
+Shape conv_output(OpKind op, const Shape& x, const Shape& w, const ConvAttrs& attrs) {
+  const WindowSpec spec{attrs.strides, attrs.dilation, attrs.pad_begin, attrs.pad_end,
+                        &attrs.dilation};
+  check_window_attrs(op, spec, x);
   if (w.size() != x.size())
     fail(op, "the kernel " + shape_to_string(w) + " needs rank " + std::to_string(x.size()) +
                  " for the input " + shape_to_string(x));
@@ -28,17 +31,20 @@ Shape conv_output(OpKind op, const Shape& x, const Shape& w, const Attrs& attrs)
                  " with " + std::to_string(attrs.groups) +
                  " group(s): input channels must be kernel[-2] * groups, output channels a "
                  "multiple of groups");
-  return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), attrs, out);
+  return window_output(op, x, std::vector<std::int64_t>(w.begin(), w.end() - 2), spec, out);
 }
 
-Shape conv_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape conv_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<ConvAttrs>(op);
   if (in.size() != 3) expect_inputs(op, in, 2);
   if (in.size() == 3 && (in[2]->size() != 1 || dims_conflict((*in[2])[0], in[1]->back())))
     fail(op, "the bias must be 1D with one entry per filter, got " + shape_to_string(*in[2]));
   return conv_output(op, *in[0], *in[1], attrs);
 }
 
-Shape conv_grad_input_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape conv_grad_input_shape(OpKind op, const std::vector<const Shape*>& in,
+                            const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<ConvAttrs>(op);
   expect_inputs(op, in, 2);
   Shape x = attrs.shape;
   if (!x.empty()) x[0] = (*in[0])[0];
@@ -50,7 +56,9 @@ Shape conv_grad_input_shape(OpKind op, const std::vector<const Shape*>& in, cons
   return x;
 }
 
-Shape conv_grad_kernel_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape conv_grad_kernel_shape(OpKind op, const std::vector<const Shape*>& in,
+                             const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<ConvAttrs>(op);
   expect_inputs(op, in, 2);
   Shape y = conv_output(op, *in[0], attrs.shape, attrs);
   for (std::size_t d = 1; d < y.size(); ++d)
@@ -60,7 +68,7 @@ Shape conv_grad_kernel_shape(OpKind op, const std::vector<const Shape*>& in, con
   return attrs.shape;
 }
 
-DType conv_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType conv_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (in.size() >= 2 && in[0] != in[1])
     fail(op, std::string("both operands need the same dtype, got ") + dtype_name(in[0]) + " and " +
                  dtype_name(in[1]));
@@ -68,7 +76,7 @@ DType conv_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
 }
 
 Grads conv_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
-  Attrs dx = n.attrs, dw = n.attrs;
+  ConvAttrs dx = n.attrs_as<ConvAttrs>(), dw = dx;
   dx.shape = n.inputs[0]->shape;
   dw.shape = n.inputs[1]->shape;
   Grads grads{K::make_node(OpKind::kConvGradInput, {g, input(n, 1)}, dx),
@@ -82,7 +90,7 @@ Grads conv_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g)
 }
 
 Grads conv_grad_input_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  Attrs forward = n.attrs, dw = n.attrs;
+  ConvAttrs forward = n.attrs_as<ConvAttrs>(), dw = forward;
   forward.shape = {};
   dw.shape = n.inputs[1]->shape;
   return {K::make_node(OpKind::kConv, {g, input(n, 1)}, forward),
@@ -90,7 +98,7 @@ Grads conv_grad_input_grad(const Node& n, const SymbolicTensor&, const SymbolicT
 }
 
 Grads conv_grad_kernel_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  Attrs dx = n.attrs, forward = n.attrs;
+  ConvAttrs dx = n.attrs_as<ConvAttrs>(), forward = dx;
   dx.shape = n.inputs[0]->shape;
   forward.shape = {};
   return {K::make_node(OpKind::kConvGradInput, {input(n, 1), g}, dx),
@@ -102,6 +110,7 @@ Grads conv_grad_kernel_grad(const Node& n, const SymbolicTensor&, const Symbolic
 void register_conv_ops(OpTable& table) {
   table.add({.op = OpKind::kConv,
              .name = "Conv",
+             .attrs = attrs_of<ConvAttrs>(),
              .shape = &conv_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad,
@@ -110,6 +119,7 @@ void register_conv_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv)});
   table.add({.op = OpKind::kConvGradInput,
              .name = "ConvGradInput",
+             .attrs = attrs_of<ConvAttrs>(),
              .shape = &conv_grad_input_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad_input_grad,
@@ -118,6 +128,7 @@ void register_conv_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv_grad_input)});
   table.add({.op = OpKind::kConvGradKernel,
              .name = "ConvGradKernel",
+             .attrs = attrs_of<ConvAttrs>(),
              .shape = &conv_grad_kernel_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad_kernel_grad,

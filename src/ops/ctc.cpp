@@ -29,7 +29,7 @@ void check_logits(OpKind op, const Shape& logits) {
          "needs at least 2 classes (the last one is the blank), got " + shape_to_string(logits));
 }
 
-Shape ctc_loss_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape ctc_loss_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 4);
   const Shape& logits = *in[0];
   check_logits(op, logits);
@@ -42,12 +42,12 @@ Shape ctc_loss_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs
   return {logits[0], 1};
 }
 
-DType ctc_loss_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType ctc_loss_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (!is_floating(in[0])) fail(op, std::string("y_pred must be float, got ") + dtype_name(in[0]));
   return in[0];
 }
 
-Shape ctc_loss_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape ctc_loss_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 5);
   return *in[0];
 }
@@ -58,14 +58,14 @@ Grads ctc_loss_gradient(const Node& n, const SymbolicTensor&, const SymbolicTens
       SymbolicTensor(), SymbolicTensor(), SymbolicTensor()};
 }
 
-Shape greedy_decode_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape greedy_decode_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   check_logits(op, *in[0]);
   check_lengths(op, *in[1], (*in[0])[0], "input_length");
   return {(*in[0])[0], (*in[0])[1]};
 }
 
-DType int64_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType int64_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (!is_floating(in[0])) fail(op, std::string("y_pred must be float, got ") + dtype_name(in[0]));
   return DType::int64;
 }

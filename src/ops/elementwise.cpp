@@ -3,6 +3,7 @@
 // Kernels: kernels/reference/elementwise.cpp (the scalar definitions in
 // kernels/elementwise_math.h); on the cpu backend the compiler fuses chains of them into one loop
 // (kernels/cpu/fused_elementwise.cpp), so they have no cpu kernel of their own.
+#include "ops/elementwise.h"
 #include "keras/backend/backend.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -18,7 +19,7 @@ SymbolicTensor scalar(double v, const SymbolicTensor& like) {
   return K::constant(v, like.dtype());
 }
 
-Shape broadcast_binary(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape broadcast_binary(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   return broadcast_shapes(op, *in[0], *in[1]);
 }
@@ -44,7 +45,7 @@ Grads abs_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   return {g * K::sign(input(n, 0))};
 }
 Grads relu_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
-  const Attrs& a = n.attrs;
+  const auto& a = n.attrs_as<UnaryAttrs>();
   // Plain relu reads its output, so the pre-activation is not kept alive (Dense fusion).
   SymbolicTensor x = a.alpha == 0 && a.beta < 0 ? y : input(n, 0);
   SymbolicTensor d = K::greater(x, scalar(0, x));
@@ -70,12 +71,12 @@ Grads softsign_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& 
 Grads elu_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
   SymbolicTensor x = input(n, 0);
   SymbolicTensor positive = K::greater(x, scalar(0, x));
-  return {g * (positive + (1.0 - positive) * (y + n.attrs.alpha))};
+  return {g * (positive + (1.0 - positive) * (y + n.attrs_as<UnaryAttrs>().alpha))};
 }
 Grads clip_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   SymbolicTensor x = input(n, 0);
-  return {g * K::greater_equal(x, scalar(n.attrs.alpha, x)) *
-          K::less_equal(x, scalar(n.attrs.beta, x))};
+  const auto& a = n.attrs_as<UnaryAttrs>();
+  return {g * K::greater_equal(x, scalar(a.alpha, x)) * K::less_equal(x, scalar(a.beta, x))};
 }
 Grads sin_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   return {g * K::cos(input(n, 0))};
@@ -114,8 +115,8 @@ Grads minimum_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g
 
 // ---- cast and switch ----
 
-DType cast_dtype(OpKind, const std::vector<DType>&, const Attrs& attrs) {
-  return attrs.cast_to;
+DType cast_dtype(OpKind op, const std::vector<DType>&, const OpAttrs& attrs) {
+  return attrs.get<CastAttrs>(op).dtype;
 }
 Grads cast_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   if (!is_floating(n.inputs[0]->dtype)) return {SymbolicTensor()};
@@ -123,13 +124,13 @@ Grads cast_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
 }
 
 // Switch(condition scalar, then, else): in_train_phase at run time.
-Shape switch_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape switch_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 3);
   if (shape_numel(*in[0]) != 1)
     fail(op, "the condition must be a scalar, got " + shape_to_string(*in[0]));
   return broadcast_shapes(op, *in[1], *in[2]);
 }
-DType switch_dtype(OpKind, const std::vector<DType>& in, const Attrs&) {
+DType switch_dtype(OpKind, const std::vector<DType>& in, const OpAttrs&) {
   return in[1];
 }
 Grads switch_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
@@ -138,10 +139,11 @@ Grads switch_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g)
           unbroadcast(K::switch_(input(n, 0), zero, g), input(n, 2))};
 }
 
-OpDef unary(OpKind op, const char* name, GradientRule gradient) {
+OpDef unary(OpKind op, const char* name, GradientRule gradient, AttrsType attrs = {}) {
   return {.op = op,
           .name = name,
           .elementwise = true,
+          .attrs = attrs,
           .shape = &same_shape,
           .gradient = gradient,
           .reference = KERAS_KERNEL(kernels::reference::unary),
@@ -168,14 +170,14 @@ void register_elementwise_ops(OpTable& table) {
   table.add(unary(OpKind::kSquare, "Square", &square_grad));
   table.add(unary(OpKind::kAbs, "Abs", &abs_grad));
   table.add(unary(OpKind::kSign, "Sign", &no_gradient));
-  table.add(unary(OpKind::kRelu, "Relu", &relu_grad));
+  table.add(unary(OpKind::kRelu, "Relu", &relu_grad, attrs_of<UnaryAttrs>()));
   table.add(unary(OpKind::kSigmoid, "Sigmoid", &sigmoid_grad));
   table.add(unary(OpKind::kHardSigmoid, "HardSigmoid", &hard_sigmoid_grad));
   table.add(unary(OpKind::kTanh, "Tanh", &tanh_grad));
   table.add(unary(OpKind::kSoftplus, "Softplus", &softplus_grad));
   table.add(unary(OpKind::kSoftsign, "Softsign", &softsign_grad));
-  table.add(unary(OpKind::kElu, "Elu", &elu_grad));
-  table.add(unary(OpKind::kClip, "Clip", &clip_grad));
+  table.add(unary(OpKind::kElu, "Elu", &elu_grad, attrs_of<UnaryAttrs>()));
+  table.add(unary(OpKind::kClip, "Clip", &clip_grad, attrs_of<UnaryAttrs>()));
   table.add(unary(OpKind::kRound, "Round", &no_gradient));  // piecewise constant
   table.add(unary(OpKind::kSin, "Sin", &sin_grad));
   table.add(unary(OpKind::kCos, "Cos", &cos_grad));
@@ -196,6 +198,7 @@ void register_elementwise_ops(OpTable& table) {
 
   table.add({.op = OpKind::kCast,
              .name = "Cast",
+             .attrs = attrs_of<CastAttrs>(),
              .shape = &same_shape,
              .dtype = &cast_dtype,
              .gradient = &cast_grad,

@@ -1,6 +1,7 @@
 // Indexing: Gather(reference, indices) takes rows of the reference (Embedding), GatherGrad(g,
 // indices, reference) scatters g back into rows of zeros, OneHot(indices) has attrs.count
 // classes. Kernels: kernels/reference/shape.cpp.
+#include "ops/indexing.h"
 #include "keras/backend/backend.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -12,7 +13,7 @@ namespace {
 
 namespace K = keras::backend;
 
-Shape gather_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape gather_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   if (in[0]->empty()) fail(op, "the reference must have rank >= 1");
   Shape out = *in[1];
@@ -20,26 +21,26 @@ Shape gather_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&)
   return out;
 }
 
-DType gather_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType gather_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (in[1] != DType::int32 && in[1] != DType::int64)
     fail(op, std::string("indices must be int32 or int64, got ") + dtype_name(in[1]));
   return in[0];
 }
 
-Shape gather_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape gather_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 3);
   return *in[2];
 }
 
-Shape one_hot_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape one_hot_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& attrs) {
   expect_inputs(op, in, 1);
   Shape out = *in[0];
-  out.push_back(attrs.count);
+  out.push_back(attrs.get<OneHotAttrs>(op).count);
   return out;
 }
 
-DType one_hot_dtype(OpKind, const std::vector<DType>&, const Attrs& attrs) {
-  return attrs.cast_to;
+DType one_hot_dtype(OpKind op, const std::vector<DType>&, const OpAttrs& attrs) {
+  return attrs.get<OneHotAttrs>(op).dtype;
 }
 
 Grads gather_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
@@ -67,6 +68,7 @@ void register_indexing_ops(OpTable& table) {
              .reference = KERAS_KERNEL(kernels::reference::gather_grad)});
   table.add({.op = OpKind::kOneHot,
              .name = "OneHot",
+             .attrs = attrs_of<OneHotAttrs>(),
              .shape = &one_hot_shape,
              .dtype = &one_hot_dtype,
              .gradient = &no_gradient,  // piecewise constant

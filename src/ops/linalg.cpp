@@ -1,6 +1,7 @@
-// Matrix products: MatMul (x of rank >= 1 times a 2D y, attrs.transpose_a / transpose_b),
+// Matrix products: MatMul (x of rank >= 1 times a 2D y, MatMulAttrs),
 // BatchMatMul (two 3D tensors) and FusedDense (MatMul + bias + activation, made by the cpu
 // compiler's Dense fusion only). Kernels: kernels/reference/linalg.cpp, kernels/cpu/linalg.cpp.
+#include "ops/linalg.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -13,9 +14,10 @@ namespace {
 
 namespace K = keras::backend;
 
-// MatMul(x, y) and FusedDense(x, y[, bias]).
-Shape matmul_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+// MatMul(x, y) and FusedDense(x, y[, bias]) (never transposed).
+Shape matmul_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
   if (in.size() < 2) expect_inputs(op, in, 2);
+  const MatMulAttrs attrs = matmul_transposes(op, op_attrs);
   const Shape& x = *in[0];
   const Shape& y = *in[1];
   if (y.size() != 2 || x.empty())
@@ -39,8 +41,9 @@ Shape matmul_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& 
   return out;
 }
 
-Shape batch_matmul_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape batch_matmul_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
   expect_inputs(op, in, 2);
+  const auto& attrs = op_attrs.get<MatMulAttrs>(op);
   const Shape& x = *in[0];
   const Shape& y = *in[1];
   if (x.size() != 3 || y.size() != 3)
@@ -55,7 +58,7 @@ Shape batch_matmul_shape(OpKind op, const std::vector<const Shape*>& in, const A
 
 Grads matmul_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   SymbolicTensor x = input(n, 0), w = input(n, 1);
-  bool ta = n.attrs.transpose_a, tb = n.attrs.transpose_b;
+  const auto [ta, tb] = n.attrs_as<MatMulAttrs>();
   if (!ta && !tb) {
     if (x.ndim() == 2) return {K::matmul(g, w, false, true), K::matmul(x, g, true, false)};
     std::int64_t k = x.shape().back(), cols = w.shape()[1];
@@ -73,15 +76,13 @@ Grads matmul_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g)
 }
 
 SymbolicTensor bmm(const SymbolicTensor& p, const SymbolicTensor& q, bool tp, bool tq) {
-  Attrs attrs;
-  attrs.transpose_a = tp;
-  attrs.transpose_b = tq;
-  return K::make_node(OpKind::kBatchMatMul, {p, q}, attrs);
+  return K::make_node(OpKind::kBatchMatMul, {p, q},
+                      MatMulAttrs{.transpose_a = tp, .transpose_b = tq});
 }
 
 Grads batch_matmul_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   SymbolicTensor x = input(n, 0), w = input(n, 1);
-  bool ta = n.attrs.transpose_a, tb = n.attrs.transpose_b;
+  const auto [ta, tb] = n.attrs_as<MatMulAttrs>();
   if (!ta && !tb) return {bmm(g, w, false, true), bmm(x, g, true, false)};
   if (ta && !tb) return {bmm(w, g, false, true), bmm(x, g, false, false)};
   if (!ta && tb) return {bmm(g, w, false, false), bmm(g, x, true, false)};
@@ -93,6 +94,7 @@ Grads batch_matmul_grad(const Node& n, const SymbolicTensor&, const SymbolicTens
 void register_linalg_ops(OpTable& table) {
   table.add({.op = OpKind::kMatMul,
              .name = "MatMul",
+             .attrs = attrs_of<MatMulAttrs>(),
              .shape = &matmul_shape,
              .gradient = &matmul_grad,
              .reference = KERAS_KERNEL(kernels::reference::matmul),
@@ -100,6 +102,7 @@ void register_linalg_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::matmul)});
   table.add({.op = OpKind::kBatchMatMul,
              .name = "BatchMatMul",
+             .attrs = attrs_of<MatMulAttrs>(),
              .shape = &batch_matmul_shape,
              .gradient = &batch_matmul_grad,
              .reference = KERAS_KERNEL(kernels::reference::batch_matmul),
@@ -107,6 +110,7 @@ void register_linalg_ops(OpTable& table) {
   // Made by the compiler after differentiation: no gradient rule.
   table.add({.op = OpKind::kFusedDense,
              .name = "FusedDense",
+             .attrs = attrs_of<FusedDenseAttrs>(),
              .shape = &matmul_shape,
              .reference = KERAS_KERNEL(kernels::reference::fused_dense),
              .cpu = KERAS_KERNEL(kernels::cpu::fused_dense),

@@ -14,18 +14,18 @@ namespace {
 
 namespace K = keras::backend;
 
-Shape softmax_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape softmax_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 1);
   if (in[0]->empty()) fail(op, "needs a tensor of rank >= 1");
   return *in[0];
 }
 
-Shape like_first_of_2(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape like_first_of_2(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   return *in[0];
 }
 
-Shape cce_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape cce_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   const Shape& target = *in[0];
   const Shape& output = *in[1];
@@ -39,18 +39,18 @@ Shape cce_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
 }
 
 // CategoricalCrossentropyGrad(target, output, g): shaped like the output.
-Shape cce_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape cce_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 3);
   return *in[1];
 }
 
 // SoftmaxCrossEntropyGrad(y = Softmax(z), target, g): dz, shaped like y.
-Shape like_first_of_3(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape like_first_of_3(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 3);
   return *in[0];
 }
 
-DType output_dtype(OpKind, const std::vector<DType>& in, const Attrs&) {
+DType output_dtype(OpKind, const std::vector<DType>& in, const OpAttrs&) {
   return in[1];
 }
 
@@ -67,9 +67,7 @@ Grads softmax_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTens
 
 Grads cce_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   SymbolicTensor target = input(n, 0), output = input(n, 1);
-  Attrs last;
-  last.axes = {-1};
-  SymbolicTensor g_rows = broadcast_like(g, output, last);
+  SymbolicTensor g_rows = broadcast_like(g, output, {-1}, false);
   SymbolicTensor p = K::clip(output / K::sum(output, {-1}, true), K::epsilon(), 1.0 - K::epsilon());
   return {K::neg(g_rows * K::log(p)),
           K::make_node(OpKind::kCategoricalCrossentropyGrad, {target, output, g})};

@@ -1,11 +1,12 @@
-// Batch normalization over every axis but attrs.axis (the channels, C of them), epsilon in
-// attrs.alpha; `stats` is (2, C): the mean, then the biased variance (see K::batch_normalization).
+// Batch normalization over every axis but BatchNormAttrs::axis (the channels, C of them);
+// `stats` is (2, C): the mean, then the biased variance (see K::batch_normalization).
 // BatchNormStats(x) -> stats; BatchNorm(x, stats, gamma, beta) -> gamma (x - mean) / sqrt(var +
-// eps) + beta; BatchNormGrad(x, stats, gamma, dy) -> dx (attrs.batch_stats: through the
+// eps) + beta; BatchNormGrad(x, stats, gamma, dy) -> dx (BatchNormAttrs::batch_stats: through the
 // statistics too); BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy).
 // Kernels: kernels/reference/normalization.cpp, kernels/cpu/normalization.cpp (oneDNN).
-// L2Normalize(x): K::l2_normalize along attrs.axes (one axis, or all when empty); reference
-// kernel only.
+// L2Normalize(x): K::l2_normalize along L2NormalizeAttrs::axes (one axis, or all when empty);
+// reference kernel only.
+#include "ops/normalization.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -18,7 +19,8 @@ namespace {
 
 namespace K = keras::backend;
 
-Shape batch_norm_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
+Shape batch_norm_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& attrs) {
+  const auto& a = attrs.get<BatchNormAttrs>(op);
   expect_inputs(op, in,
                 op == OpKind::kBatchNormStats ? 1 : (op == OpKind::kBatchNormGradParams ? 3 : 4));
   const Shape& x = *in[0];
@@ -26,8 +28,8 @@ Shape batch_norm_shape(OpKind op, const std::vector<const Shape*>& in, const Att
   const std::int64_t channels =
       x[static_cast<std::size_t>(normalize_axis(op, a.axis, static_cast<int>(x.size())))];
   const Shape stats{2, channels};
-  if (!(a.alpha >= 0) && op != OpKind::kBatchNormStats)
-    fail(op, "epsilon must be >= 0, got " + std::to_string(a.alpha));
+  if (!(a.epsilon >= 0) && op != OpKind::kBatchNormStats)
+    fail(op, "epsilon must be >= 0, got " + std::to_string(a.epsilon));
   auto expect = [&](std::size_t i, const Shape& expected, const char* what) {
     const Shape& s = *in[i];
     bool ok = s.size() == expected.size();
@@ -68,16 +70,16 @@ SymbolicTensor stats_row(const SymbolicTensor& stats, std::int64_t row) {
 Grads batch_norm_grad(const Node& node, const SymbolicTensor&, const SymbolicTensor& g) {
   const SymbolicTensor x(node.inputs[0]), stats(node.inputs[1]), gamma(node.inputs[2]);
   const Node& s = *node.inputs[1];
-  Attrs attrs = node.attrs;
+  BatchNormAttrs attrs = node.attrs_as<BatchNormAttrs>();
   attrs.batch_stats = s.op == OpKind::kBatchNormStats && s.inputs[0] == node.inputs[0] &&
-                      s.attrs.axis == node.attrs.axis;
+                      s.attrs_as<BatchNormAttrs>().axis == attrs.axis;
   SymbolicTensor params = K::make_node(OpKind::kBatchNormGradParams, {x, stats, g}, attrs);
   SymbolicTensor dgamma = stats_row(params, 0), dbeta = stats_row(params, 1);
   Grads grads{K::make_node(OpKind::kBatchNormGrad, {x, stats, gamma, g}, attrs), SymbolicTensor(),
               dgamma, dbeta};
   if (!attrs.batch_stats) {
     // d/dmean = -gamma / std * sum(g); d/dvar = -gamma / 2 * sum(g * xhat) / (var + eps).
-    SymbolicTensor var_eps = stats_row(stats, 1) + attrs.alpha;
+    SymbolicTensor var_eps = stats_row(stats, 1) + attrs.epsilon;
     SymbolicTensor dmean = K::neg(gamma * dbeta / K::sqrt(var_eps));
     SymbolicTensor dvar = gamma * dgamma / var_eps * -0.5;
     const std::int64_t c = gamma.shape()[0];
@@ -90,7 +92,7 @@ Grads batch_norm_grad(const Node& node, const SymbolicTensor&, const SymbolicTen
 Grads batch_norm_stats_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
   const SymbolicTensor x(node.inputs[0]);
   const int rank = x.ndim();
-  const int axis = node.attrs.axis;
+  const int axis = node.attrs_as<BatchNormAttrs>().axis;
   SymbolicTensor mean = along_axis(stats_row(y, 0), rank, axis);
   SymbolicTensor dmean = along_axis(stats_row(g, 0), rank, axis);
   SymbolicTensor dvar = along_axis(stats_row(g, 1), rank, axis);
@@ -102,7 +104,8 @@ Grads batch_norm_stats_grad(const Node& node, const SymbolicTensor& y, const Sym
   return {dx / n};
 }
 
-Shape l2_normalize_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape l2_normalize_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<L2NormalizeAttrs>(op);
   expect_inputs(op, in, 1);
   if (attrs.axes.size() > 1) fail(op, "normalizes along one axis or all of them");
   if (!attrs.axes.empty()) normalize_axis(op, attrs.axes[0], static_cast<int>(in[0]->size()));
@@ -112,7 +115,7 @@ Shape l2_normalize_shape(OpKind op, const std::vector<const Shape*>& in, const A
 // y = x / n, n = sqrt(max(s, floor)), s = sum(x^2): dx = (g - y sum(g y) [s > floor]) / n.
 Grads l2_normalize_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
   const SymbolicTensor x = input(node, 0);
-  const K::Axes& axes = node.attrs.axes;
+  const K::Axes& axes = node.attrs_as<L2NormalizeAttrs>().axes;
   SymbolicTensor squares = K::sum(K::square(x), axes, true);
   SymbolicTensor floor = K::constant(kernels::reference::kL2NormalizeFloor, x.dtype());
   SymbolicTensor norm = K::sqrt(K::maximum(squares, floor));
@@ -125,6 +128,7 @@ Grads l2_normalize_grad(const Node& node, const SymbolicTensor& y, const Symboli
 void register_normalization_ops(OpTable& table) {
   table.add({.op = OpKind::kBatchNormStats,
              .name = "BatchNormStats",
+             .attrs = attrs_of<BatchNormAttrs>(),
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .gradient = &batch_norm_stats_grad,
@@ -133,6 +137,7 @@ void register_normalization_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_stats)});
   table.add({.op = OpKind::kBatchNorm,
              .name = "BatchNorm",
+             .attrs = attrs_of<BatchNormAttrs>(),
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .gradient = &batch_norm_grad,
@@ -142,6 +147,7 @@ void register_normalization_ops(OpTable& table) {
   // BatchNorm's gradients: no rules of their own.
   table.add({.op = OpKind::kBatchNormGrad,
              .name = "BatchNormGrad",
+             .attrs = attrs_of<BatchNormAttrs>(),
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_grad),
@@ -149,6 +155,7 @@ void register_normalization_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_grad)});
   table.add({.op = OpKind::kBatchNormGradParams,
              .name = "BatchNormGradParams",
+             .attrs = attrs_of<BatchNormAttrs>(),
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_grad_params),
@@ -156,6 +163,7 @@ void register_normalization_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_grad_params)});
   table.add({.op = OpKind::kL2Normalize,
              .name = "L2Normalize",
+             .attrs = attrs_of<L2NormalizeAttrs>(),
              .shape = &l2_normalize_shape,
              .dtype = &same_float_dtype,
              .gradient = &l2_normalize_grad,

@@ -6,6 +6,7 @@
 
 #include "backend/conv_geometry.h"
 #include "keras/backend/backend.h"
+#include "ops/reduce.h"
 
 namespace keras::ops {
 
@@ -50,49 +51,47 @@ Shape broadcast_shapes(OpKind op, const Shape& a, const Shape& b) {
   return out;
 }
 
-void check_window_attrs(OpKind op, const Attrs& attrs, const Shape& x, bool conv) {
+void check_window_attrs(OpKind op, const WindowSpec& spec, const Shape& x) {
   if (x.size() < 3 || x.size() > 5)
     fail(op, "expects a tensor of rank 3 to 5 (batch, spatial..., channels), got " +
                  shape_to_string(x));
   const std::size_t rank = x.size() - 2;
-  bool ok = attrs.strides.size() == rank && attrs.pad_begin.size() == rank &&
-            attrs.pad_end.size() == rank &&
-            (conv ? attrs.dilation.size() == rank : attrs.window.size() == rank);
+  const bool conv = spec.dilation != nullptr;
+  bool ok = spec.strides.size() == rank && spec.pad_begin.size() == rank &&
+            spec.pad_end.size() == rank && spec.window.size() == rank;
   if (!ok)
     fail(op, "strides, padding and " + std::string(conv ? "dilation" : "window") + " need " +
                  std::to_string(rank) + " entries for the input " + shape_to_string(x));
   for (std::size_t i = 0; i < rank; ++i) {
-    if (attrs.strides[i] < 1 || attrs.pad_begin[i] < 0 || attrs.pad_end[i] < 0 ||
-        (conv ? attrs.dilation[i] < 1 : attrs.window[i] < 1))
+    if (spec.strides[i] < 1 || spec.pad_begin[i] < 0 || spec.pad_end[i] < 0 || spec.window[i] < 1)
       fail(op, "strides, dilation and window sizes must be positive and padding non-negative");
   }
 }
 
 Shape window_output(OpKind op, const Shape& x, const std::vector<std::int64_t>& k,
-                    const Attrs& attrs, std::int64_t channels) {
+                    const WindowSpec& spec, std::int64_t channels) {
   Shape out{x[0]};
   for (std::size_t i = 0; i + 2 < x.size(); ++i) {
-    std::int64_t d = backend::detail::window_output_dim(
-        x[i + 1], k[i], attrs.strides[i], attrs.dilation.empty() ? 1 : attrs.dilation[i],
-        attrs.pad_begin[i], attrs.pad_end[i]);
+    std::int64_t d = backend::detail::window_output_dim(x[i + 1], k[i], spec.strides[i],
+                                                        spec.dilation ? (*spec.dilation)[i] : 1,
+                                                        spec.pad_begin[i], spec.pad_end[i]);
     if (d == 0)
       fail(op, "the window " + shape_to_string(Shape(k.begin(), k.end())) +
                    " does not fit the input " + shape_to_string(x) + " (padded by " +
-                   shape_to_string(Shape(attrs.pad_begin.begin(), attrs.pad_begin.end())) +
-                   " and " + shape_to_string(Shape(attrs.pad_end.begin(), attrs.pad_end.end())) +
-                   ")");
+                   shape_to_string(Shape(spec.pad_begin.begin(), spec.pad_begin.end())) + " and " +
+                   shape_to_string(Shape(spec.pad_end.begin(), spec.pad_end.end())) + ")");
     out.push_back(d);
   }
   out.push_back(channels);
   return out;
 }
 
-Shape same_shape(OpKind op, const std::vector<const Shape*>& inputs, const Attrs&) {
+Shape same_shape(OpKind op, const std::vector<const Shape*>& inputs, const OpAttrs&) {
   expect_inputs(op, inputs, 1);
   return *inputs[0];
 }
 
-DType same_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType same_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (in.empty()) fail(op, "has no inputs");
   if (backend::is_elementwise(op) && in.size() == 2 && in[0] != in[1])
     fail(op, std::string("both operands need the same dtype, got ") + dtype_name(in[0]) + " and " +
@@ -100,7 +99,7 @@ DType same_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
   return in[0];
 }
 
-DType same_float_dtype(OpKind op, const std::vector<DType>& in, const Attrs&) {
+DType same_float_dtype(OpKind op, const std::vector<DType>& in, const OpAttrs&) {
   if (in.empty()) fail(op, "has no inputs");
   for (DType d : in)
     if (d != in[0])
@@ -120,11 +119,9 @@ SymbolicTensor unbroadcast(const SymbolicTensor& g, const SymbolicTensor& x) {
 }
 
 SymbolicTensor broadcast_like(const SymbolicTensor& g, const SymbolicTensor& x,
-                              const Attrs& reduction) {
-  Attrs attrs;
-  attrs.axes = reduction.axes;
-  attrs.keepdims = reduction.keepdims;
-  return backend::make_node(OpKind::kBroadcastLike, {g, x}, attrs);
+                              const std::vector<int>& axes, bool keepdims) {
+  return backend::make_node(OpKind::kBroadcastLike, {g, x},
+                            BroadcastLikeAttrs{.axes = axes, .keepdims = keepdims});
 }
 
 void OpTable::add(const OpDef& def) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "keras/backend/graph.h"
@@ -18,8 +19,8 @@
 
 namespace keras::ops {
 
-using backend::Attrs;
 using backend::Node;
+using backend::OpAttrs;
 using backend::OpKind;
 using backend::SymbolicTensor;
 
@@ -27,8 +28,9 @@ using backend::SymbolicTensor;
 using Grads = std::vector<SymbolicTensor>;
 
 // Shape inference, at graph-building time (-1 for unknown dimensions) and at plan time (concrete).
-using ShapeRule = Shape (*)(OpKind op, const std::vector<const Shape*>& inputs, const Attrs& attrs);
-using DTypeRule = DType (*)(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs);
+using ShapeRule = Shape (*)(OpKind op, const std::vector<const Shape*>& inputs,
+                            const OpAttrs& attrs);
+using DTypeRule = DType (*)(OpKind op, const std::vector<DType>& inputs, const OpAttrs& attrs);
 // The input gradients of `node`, whose output is y, given the output's gradient g.
 using GradientRule = Grads (*)(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g);
 
@@ -50,10 +52,23 @@ struct KernelRef {
   ::keras::ops::KernelRef {}
 #endif
 
+// The attribute struct an op takes (declared by its family in src/ops/<family>.h): its type, its
+// name for error messages and its default value (what make_node gives a node built without one).
+struct AttrsType {
+  const std::type_info* type = nullptr;  // nullptr: the op takes no attributes
+  const char* name = nullptr;
+  OpAttrs (*make_default)() = nullptr;
+};
+template <typename T>
+AttrsType attrs_of() {
+  return {&typeid(T), T::kName, [] { return OpAttrs(T{}); }};
+}
+
 struct OpDef {
   OpKind op = OpKind::kCount;
   const char* name = nullptr;  // "MatMul": error messages, step names
   bool elementwise = false;    // unary or binary elementwise: fusible into elementwise groups
+  AttrsType attrs;             // its attribute struct; none by default
   ShapeRule shape = nullptr;
   DTypeRule dtype = nullptr;        // nullptr: same_dtype
   GradientRule gradient = nullptr;  // nullptr: K::gradients throws "not differentiable"
@@ -115,18 +130,26 @@ inline bool dims_conflict(std::int64_t a, std::int64_t b) {
   return a >= 0 && b >= 0 && a != b;
 }
 
-// Convolution and pooling (channels_last, 1 to 3 spatial dimensions): checks attrs.strides,
-// pad_begin, pad_end and dilation (conv) or window (pooling) against the input x; the output of a
-// window of size k sliding over x, with `channels` channels.
-void check_window_attrs(OpKind op, const Attrs& attrs, const Shape& x, bool conv);
+// Convolution and pooling (channels_last, 1 to 3 spatial dimensions): the geometry of a window
+// sliding over the input x; `window` is the conv's dilation or the pooling's window.
+struct WindowSpec {
+  const std::vector<std::int64_t>& strides;
+  const std::vector<std::int64_t>& window;
+  const std::vector<std::int64_t>& pad_begin;
+  const std::vector<std::int64_t>& pad_end;
+  const std::vector<std::int64_t>* dilation;  // nullptr: pooling (no dilation)
+};
+// Checks the spec against the input x; the output of a window of size k sliding over x, with
+// `channels` channels.
+void check_window_attrs(OpKind op, const WindowSpec& spec, const Shape& x);
 Shape window_output(OpKind op, const Shape& x, const std::vector<std::int64_t>& k,
-                    const Attrs& attrs, std::int64_t channels);
+                    const WindowSpec& spec, std::int64_t channels);
 
-Shape same_shape(OpKind op, const std::vector<const Shape*>& inputs, const Attrs& attrs);
+Shape same_shape(OpKind op, const std::vector<const Shape*>& inputs, const OpAttrs& attrs);
 // The first input's dtype; elementwise operands must agree.
-DType same_dtype(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs);
+DType same_dtype(OpKind op, const std::vector<DType>& inputs, const OpAttrs& attrs);
 // Every input the same floating-point dtype.
-DType same_float_dtype(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs);
+DType same_float_dtype(OpKind op, const std::vector<DType>& inputs, const OpAttrs& attrs);
 
 // Piecewise-constant or random ops: no gradient flows through them (TF's None).
 Grads no_gradient(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g);
@@ -135,8 +158,8 @@ inline SymbolicTensor input(const Node& node, std::size_t i) {
 }
 // Sums `g` back to the shape `x` had before numpy broadcasting.
 SymbolicTensor unbroadcast(const SymbolicTensor& g, const SymbolicTensor& x);
-// g, the gradient of a reduction of x over `reduction.axes`, broadcast back to x's shape.
+// g, the gradient of a reduction of x over `axes`, broadcast back to x's shape.
 SymbolicTensor broadcast_like(const SymbolicTensor& g, const SymbolicTensor& x,
-                              const Attrs& reduction);
+                              const std::vector<int>& axes, bool keepdims);
 
 }  // namespace keras::ops

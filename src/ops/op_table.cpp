@@ -50,11 +50,21 @@ bool is_elementwise(OpKind op) {
   return ops::op_def(op).elementwise;
 }
 
-Shape infer_shape(OpKind op, const std::vector<const Shape*>& inputs, const Attrs& attrs) {
+OpAttrs checked_attrs(OpKind op, OpAttrs attrs) {
+  const ops::AttrsType& expected = ops::op_def(op).attrs;
+  if (attrs.empty()) return expected.make_default ? expected.make_default() : attrs;
+  if (!expected.type || *attrs.type() != *expected.type)
+    throw std::logic_error(std::string("K::") + op_name(op) + " takes " +
+                           (expected.name ? expected.name : "no attributes") + ", got " +
+                           attrs.type_name());
+  return attrs;
+}
+
+Shape infer_shape(OpKind op, const std::vector<const Shape*>& inputs, const OpAttrs& attrs) {
   return ops::op_def(op).shape(op, inputs, attrs);
 }
 
-DType infer_dtype(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs) {
+DType infer_dtype(OpKind op, const std::vector<DType>& inputs, const OpAttrs& attrs) {
   return ops::op_def(op).dtype(op, inputs, attrs);
 }
 

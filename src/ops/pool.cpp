@@ -1,8 +1,9 @@
-// Pooling (channels_last, 1 to 3 spatial dimensions; attrs.window, strides, pad_begin / pad_end):
+// Pooling (channels_last, 1 to 3 spatial dimensions; PoolAttrs: window, strides, padding):
 // MaxPool, MaxPoolGrad(x, g) (g routed to the first maximum of each window), AvgPool (the mean of
 // the window's elements inside the input, padding not counted) and AvgPoolGrad(g) (shaped
-// attrs.shape; linear, so AvgPool and AvgPoolGrad differentiate into each other). Kernels:
+// PoolAttrs::shape; linear, so AvgPool and AvgPoolGrad differentiate into each other). Kernels:
 // kernels/reference/conv.cpp, kernels/cpu/conv.cpp (oneDNN).
+#include "ops/pool.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -14,18 +15,21 @@ namespace {
 
 namespace K = keras::backend;
 
-Shape pool_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape pool_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<PoolAttrs>(op);
   expect_inputs(op, in, 1);
-  check_window_attrs(op, attrs, *in[0], false);
-  return window_output(op, *in[0], attrs.window, attrs, in[0]->back());
+  const WindowSpec spec{attrs.strides, attrs.window, attrs.pad_begin, attrs.pad_end, nullptr};
+  check_window_attrs(op, spec, *in[0]);
+  return window_output(op, *in[0], attrs.window, spec, in[0]->back());
 }
 
-Shape max_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape max_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   return *in[0];
 }
 
-Shape avg_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape avg_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<PoolAttrs>(op);
   expect_inputs(op, in, 1);
   Shape x = attrs.shape;
   if (!x.empty()) x[0] = (*in[0])[0];
@@ -37,13 +41,13 @@ Grads max_pool_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& 
 }
 
 Grads avg_pool_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  Attrs dx = n.attrs;
+  PoolAttrs dx = n.attrs_as<PoolAttrs>();
   dx.shape = n.inputs[0]->shape;
   return {K::make_node(OpKind::kAvgPoolGrad, {g}, dx)};
 }
 
 Grads avg_pool_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  Attrs forward = n.attrs;
+  PoolAttrs forward = n.attrs_as<PoolAttrs>();
   forward.shape = {};
   return {K::make_node(OpKind::kAvgPool, {g}, forward)};
 }
@@ -53,23 +57,27 @@ Grads avg_pool_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTen
 void register_pool_ops(OpTable& table) {
   table.add({.op = OpKind::kMaxPool,
              .name = "MaxPool",
+             .attrs = attrs_of<PoolAttrs>(),
              .shape = &pool_shape,
              .gradient = &max_pool_grad,
              .reference = KERAS_KERNEL(kernels::reference::max_pool),
              .cpu = KERAS_KERNEL(kernels::cpu::pool)});
   table.add({.op = OpKind::kMaxPoolGrad,
              .name = "MaxPoolGrad",
+             .attrs = attrs_of<PoolAttrs>(),
              .shape = &max_pool_grad_shape,
              .reference = KERAS_KERNEL(kernels::reference::max_pool_grad),
              .cpu = KERAS_KERNEL(kernels::cpu::pool_grad)});
   table.add({.op = OpKind::kAvgPool,
              .name = "AvgPool",
+             .attrs = attrs_of<PoolAttrs>(),
              .shape = &pool_shape,
              .gradient = &avg_pool_grad,
              .reference = KERAS_KERNEL(kernels::reference::avg_pool),
              .cpu = KERAS_KERNEL(kernels::cpu::pool)});
   table.add({.op = OpKind::kAvgPoolGrad,
              .name = "AvgPoolGrad",
+             .attrs = attrs_of<PoolAttrs>(),
              .shape = &avg_pool_grad_shape,
              .gradient = &avg_pool_grad_grad,
              .reference = KERAS_KERNEL(kernels::reference::avg_pool_grad),

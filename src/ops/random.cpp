@@ -1,8 +1,9 @@
-// Random ops, shaped like their input: DropoutMask (keep with probability 1 - attrs.alpha, scaled
-// by 1 / (1 - rate); attrs.seed), RandomNormal and TruncatedNormal (mean attrs.alpha, stddev
-// attrs.beta) and RandomUniform (in [attrs.alpha, attrs.beta)). Each run
+// Random ops, shaped like their input: DropoutMask (keep with probability 1 - rate, scaled by
+// 1 / (1 - rate)), RandomNormal and TruncatedNormal (a mean and a stddev) and RandomUniform (in
+// [low, high)); their attributes: random.h. Each run
 // draws fresh numbers from the step's run counter. Kernels: kernels/reference/nn.cpp,
 // kernels/cpu/nn.cpp.
+#include "ops/random.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
@@ -14,6 +15,7 @@ void register_random_ops(OpTable& table) {
   // No gradient flows through the draws: a dropout's gradient reaches x through x * mask.
   table.add({.op = OpKind::kDropoutMask,
              .name = "DropoutMask",
+             .attrs = attrs_of<DropoutAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
              .reference = KERAS_KERNEL(kernels::reference::dropout_mask),
@@ -21,17 +23,20 @@ void register_random_ops(OpTable& table) {
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::dropout_mask)});
   table.add({.op = OpKind::kRandomNormal,
              .name = "RandomNormal",
+             .attrs = attrs_of<RandomAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
              .reference = KERAS_KERNEL(kernels::reference::random_normal),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::random_normal)});
   table.add({.op = OpKind::kRandomUniform,
              .name = "RandomUniform",
+             .attrs = attrs_of<RandomAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
              .reference = KERAS_KERNEL(kernels::reference::random_uniform)});
   table.add({.op = OpKind::kTruncatedNormal,
              .name = "TruncatedNormal",
+             .attrs = attrs_of<RandomAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
              .reference = KERAS_KERNEL(kernels::reference::truncated_normal)});

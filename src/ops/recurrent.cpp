@@ -1,6 +1,6 @@
 // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask], [recurrent bias (GRU
 // reset_after)]): a whole SimpleRNN, GRU or LSTM sequence over precomputed input projections
-// (attrs.rnn_cell, activation, recurrent_activation, go_backwards, rnn_*: see K::recurrent);
+// (RecurrentAttrs: the cell, its activations, the direction, the optional inputs; K::recurrent);
 // RecurrentGrad adds (its output, its output's gradient); RecurrentGradWeights adds (its output,
 // RecurrentGrad's output) and gives dU. Kernels: kernels/reference/recurrent.cpp,
 // kernels/cpu/recurrent.cpp, both over the layouts of kernels/recurrent.h.
@@ -9,6 +9,7 @@
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
+#include "ops/recurrent.h"
 
 namespace keras::ops {
 
@@ -18,14 +19,14 @@ namespace K = keras::backend;
 
 // Recurrent(xproj (T, B, G*u), U (u, G*u), ...) -> (T, B, W*u); RecurrentGrad -> (T+1, B, G*u)
 // (G+1 with reset_after); RecurrentGradWeights -> U.
-Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a) {
-  if (a.rnn_cell < 0 || a.rnn_cell > 2) fail(op, "unknown cell " + std::to_string(a.rnn_cell));
-  const std::int64_t gates = a.rnn_cell == 2 ? 4 : (a.rnn_cell == 1 ? 3 : 1);
-  if (a.rnn_reset_after && a.rnn_cell != 1) fail(op, "reset_after applies to a GRU cell only");
-  const std::int64_t width =
-      a.rnn_cell == 2 ? 6 : (a.rnn_cell == 1 ? (a.rnn_reset_after ? 5 : 4) : 1);
-  std::size_t n = 2 + (a.rnn_initial_state ? (a.rnn_cell == 2 ? 2 : 1) : 0) + a.rnn_mask +
-                  a.rnn_recurrent_mask + a.rnn_reset_after;
+Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& attrs) {
+  const auto& a = attrs.get<RecurrentAttrs>(op);
+  if (a.cell < 0 || a.cell > 2) fail(op, "unknown cell " + std::to_string(a.cell));
+  const std::int64_t gates = a.cell == 2 ? 4 : (a.cell == 1 ? 3 : 1);
+  if (a.reset_after && a.cell != 1) fail(op, "reset_after applies to a GRU cell only");
+  const std::int64_t width = a.cell == 2 ? 6 : (a.cell == 1 ? (a.reset_after ? 5 : 4) : 1);
+  std::size_t n =
+      2 + (a.initial_state ? (a.cell == 2 ? 2 : 1) : 0) + a.mask + a.recurrent_mask + a.reset_after;
   expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
   const Shape& x = *in[0];
   const Shape& u = *in[1];
@@ -51,22 +52,22 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
       fail(op, std::string("the ") + what + " must have shape " + shape_to_string(expected) +
                    ", got " + shape_to_string(s));
   };
-  if (a.rnn_initial_state) {
+  if (a.initial_state) {
     expect({x[1], units}, "initial state");
-    if (a.rnn_cell == 2) expect({x[1], units}, "initial cell state");
+    if (a.cell == 2) expect({x[1], units}, "initial cell state");
   }
-  if (a.rnn_mask) expect({x[1], x[0]}, "mask");
-  if (a.rnn_recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
-  if (a.rnn_reset_after) expect({units}, "recurrent bias");
+  if (a.mask) expect({x[1], x[0]}, "mask");
+  if (a.recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
+  if (a.reset_after) expect({units}, "recurrent bias");
   if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
   // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
   if (op == OpKind::kRecurrentGrad)
-    return {x[0] < 0 ? -1 : x[0] + 1, x[1], (gates + a.rnn_reset_after) * units};
+    return {x[0] < 0 ? -1 : x[0] + 1, x[1], (gates + a.reset_after) * units};
   return u;
 }
 
 Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
-  const Attrs& a = node.attrs;
+  const auto& a = node.attrs_as<RecurrentAttrs>();
   std::vector<SymbolicTensor> inputs;
   for (const auto& x : node.inputs) inputs.emplace_back(x);
   const std::int64_t units = node.inputs[1]->shape[0];
@@ -80,17 +81,17 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
   Grads grads(node.inputs.size());
   // Bounds from the end: the number of time steps may be known only at run time.
   SymbolicTensor dxproj = K::slice(r, 0, 0, -1);
-  if (a.rnn_reset_after) {
+  if (a.reset_after) {
     // R's last u columns: d(h_{t-1} U_h + recurrent bias), summed over time and batch.
     grads.back() = K::sum(K::slice(dxproj, 2, 3 * units, 4 * units), {0, 1});
     dxproj = K::slice(dxproj, 2, 0, 3 * units);
   }
   grads[0] = dxproj;
   grads[1] = K::make_node(OpKind::kRecurrentGradWeights, weight_inputs, a);
-  if (a.rnn_initial_state) {
+  if (a.initial_state) {
     SymbolicTensor last = K::slice(r, 0, -1, 0);
     grads[2] = K::reshape(K::slice(last, 2, 0, units), {-1, units});
-    if (a.rnn_cell == 2) grads[3] = K::reshape(K::slice(last, 2, units, 2 * units), {-1, units});
+    if (a.cell == 2) grads[3] = K::reshape(K::slice(last, 2, units, 2 * units), {-1, units});
   }
   return grads;  // no gradient for the mask and the dropout mask
 }
@@ -100,6 +101,7 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
 void register_recurrent_ops(OpTable& table) {
   table.add({.op = OpKind::kRecurrent,
              .name = "Recurrent",
+             .attrs = attrs_of<RecurrentAttrs>(),
              .shape = &recurrent_shape,
              .dtype = &same_float_dtype,
              .gradient = &recurrent_grad,
@@ -108,12 +110,14 @@ void register_recurrent_ops(OpTable& table) {
   // Recurrent's gradients: no rules of their own.
   table.add({.op = OpKind::kRecurrentGrad,
              .name = "RecurrentGrad",
+             .attrs = attrs_of<RecurrentAttrs>(),
              .shape = &recurrent_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::recurrent_grad),
              .cpu = KERAS_KERNEL(kernels::cpu::recurrent_grad)});
   table.add({.op = OpKind::kRecurrentGradWeights,
              .name = "RecurrentGradWeights",
+             .attrs = attrs_of<RecurrentAttrs>(),
              .shape = &recurrent_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::recurrent_grad_weights),

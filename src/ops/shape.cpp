@@ -1,8 +1,8 @@
-// Shape ops: Reshape (attrs.shape, one -1 allowed), Transpose (attrs.axes), Concatenate and Slice
-// along attrs.axis ([attrs.begin, attrs.end), negative bounds from the end: slice_bounds),
-// SliceGrad (Slice's gradient: g zero-padded to the input's shape) and Pad (zeros, attrs.pad_begin
-// / pad_end per axis). Kernels: kernels/reference/shape.cpp and, for Pad,
-// kernels/reference/conv.cpp. The executor aliases reshapes and prefix slices instead of copying.
+// Shape ops: Reshape (one -1 allowed), Transpose, Concatenate and Slice along an axis ([begin,
+// end), negative bounds from the end: slice_bounds), SliceGrad (Slice's gradient: g zero-padded to
+// the input's shape) and Pad (zeros before / after per axis); their attributes: shape.h. Kernels:
+// kernels/reference/shape.cpp and, for Pad, kernels/reference/conv.cpp. The executor aliases
+// reshapes and prefix slices instead of copying.
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -12,6 +12,7 @@
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
+#include "ops/shape.h"
 
 namespace keras::ops {
 
@@ -19,20 +20,21 @@ namespace {
 
 namespace K = keras::backend;
 
-// Reshape(x[, like]): with `like`, target dimension i is like's dimension attrs.axes[i] where that
+// Reshape(x[, like]): with `like`, target dimension i is like's dimension like_axes[i] where that
 // is >= 0 (reshape_like.h).
-Shape reshape_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape reshape_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<ReshapeAttrs>(op);
   if (in.size() != 2) expect_inputs(op, in, 1);
   const Shape& x = *in[0];
   Shape target = attrs.shape;
   std::vector<bool> copied(target.size(), false);
   if (in.size() == 2) {
     const Shape& like = *in[1];
-    if (attrs.axes.size() != target.size())
+    if (attrs.like_axes.size() != target.size())
       fail(op, "needs one entry of axes per target dimension, got " +
-                   std::to_string(attrs.axes.size()) + " for " + shape_to_string(target));
+                   std::to_string(attrs.like_axes.size()) + " for " + shape_to_string(target));
     for (std::size_t i = 0; i < target.size(); ++i) {
-      const int axis = attrs.axes[i];
+      const int axis = attrs.like_axes[i];
       if (axis < 0) continue;
       if (axis >= static_cast<int>(like.size()))
         fail(op, "axis " + std::to_string(axis) + " is out of range for the shape " +
@@ -67,7 +69,8 @@ Shape reshape_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&
   return target;
 }
 
-Shape transpose_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape transpose_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<TransposeAttrs>(op);
   expect_inputs(op, in, 1);
   const Shape& x = *in[0];
   if (attrs.axes.size() != x.size())
@@ -85,7 +88,8 @@ Shape transpose_shape(OpKind op, const std::vector<const Shape*>& in, const Attr
   return out;
 }
 
-Shape concatenate_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape concatenate_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<ConcatenateAttrs>(op);
   if (in.empty()) fail(op, "needs at least one input");
   Shape out = *in[0];
   int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
@@ -108,7 +112,8 @@ Shape concatenate_shape(OpKind op, const std::vector<const Shape*>& in, const At
   return out;
 }
 
-Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<SliceAttrs>(op);
   expect_inputs(op, in, 1);
   Shape out = *in[0];
   int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
@@ -131,12 +136,13 @@ Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& a
 }
 
 // SliceGrad(g, x): shaped like x.
-Shape slice_grad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs&) {
+Shape slice_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&) {
   expect_inputs(op, in, 2);
   return *in[1];
 }
 
-Shape pad_shape(OpKind op, const std::vector<const Shape*>& in, const Attrs& attrs) {
+Shape pad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
+  const auto& attrs = op_attrs.get<PadAttrs>(op);
   expect_inputs(op, in, 1);
   Shape out = *in[0];
   if (attrs.pad_begin.size() != out.size() || attrs.pad_end.size() != out.size())
@@ -163,7 +169,7 @@ Grads reshape_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g
 }
 
 Grads transpose_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  const std::vector<int>& axes = n.attrs.axes;
+  const std::vector<int>& axes = n.attrs_as<TransposeAttrs>().axes;
   std::vector<int> inverse(axes.size());
   int rank = static_cast<int>(axes.size());
   for (int i = 0; i < rank; ++i) {
@@ -176,7 +182,8 @@ Grads transpose_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor&
 Grads concatenate_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g) {
   Grads grads;
   int rank = y.ndim();
-  int axis = n.attrs.axis < 0 ? n.attrs.axis + rank : n.attrs.axis;
+  const int concat_axis = n.attrs_as<ConcatenateAttrs>().axis;
+  int axis = concat_axis < 0 ? concat_axis + rank : concat_axis;
   std::int64_t offset = 0;
   for (const auto& x : n.inputs) {
     std::int64_t dim = x->shape[static_cast<std::size_t>(axis)];
@@ -194,12 +201,12 @@ Grads slice_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) 
 }
 
 Grads slice_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  const Attrs& a = n.attrs;
+  const auto& a = n.attrs_as<SliceAttrs>();
   return {K::slice(g, a.axis, a.begin, a.end), SymbolicTensor()};
 }
 
 Grads pad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  const Attrs& a = n.attrs;
+  const auto& a = n.attrs_as<PadAttrs>();
   SymbolicTensor dx = g;
   const Shape& x_shape = n.inputs[0]->shape;
   for (std::size_t d = 0; d < x_shape.size(); ++d) {
@@ -217,36 +224,42 @@ Grads pad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
 void register_shape_ops(OpTable& table) {
   table.add({.op = OpKind::kReshape,
              .name = "Reshape",
+             .attrs = attrs_of<ReshapeAttrs>(),
              .shape = &reshape_shape,
              .gradient = &reshape_grad,
              .reference = KERAS_KERNEL(kernels::reference::reshape),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::reshape)});
   table.add({.op = OpKind::kTranspose,
              .name = "Transpose",
+             .attrs = attrs_of<TransposeAttrs>(),
              .shape = &transpose_shape,
              .gradient = &transpose_grad,
              .reference = KERAS_KERNEL(kernels::reference::transpose),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::transpose)});
   table.add({.op = OpKind::kConcatenate,
              .name = "Concatenate",
+             .attrs = attrs_of<ConcatenateAttrs>(),
              .shape = &concatenate_shape,
              .gradient = &concatenate_grad,
              .reference = KERAS_KERNEL(kernels::reference::concatenate),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::concatenate)});
   table.add({.op = OpKind::kSlice,
              .name = "Slice",
+             .attrs = attrs_of<SliceAttrs>(),
              .shape = &slice_shape,
              .gradient = &slice_grad,
              .reference = KERAS_KERNEL(kernels::reference::slice),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::slice)});
   table.add({.op = OpKind::kSliceGrad,
              .name = "SliceGrad",
+             .attrs = attrs_of<SliceAttrs>(),
              .shape = &slice_grad_shape,
              .gradient = &slice_grad_grad,
              .reference = KERAS_KERNEL(kernels::reference::slice_grad),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::slice_grad)});
   table.add({.op = OpKind::kPad,
              .name = "Pad",
+             .attrs = attrs_of<PadAttrs>(),
              .shape = &pad_shape,
              .gradient = &pad_grad,
              .reference = KERAS_KERNEL(kernels::reference::pad),

@@ -17,6 +17,7 @@
 
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "ops/linalg.h"
 #include "ops/op_def.h"
 #include "testing/backend_compare.h"
 #include "testing/gradcheck.h"
@@ -498,7 +499,7 @@ TEST(TransposedProducts, SplitOverThreadsMatchReference) {
                          {5, 129, 3}}) {
     const Tensor x_value = keras::testing::random_tensor({m, k}, DType::float32, 81);
     const Tensor w_value = keras::testing::random_tensor({n, k}, DType::float32, 82);
-    keras::backend::Attrs attrs;
+    keras::ops::MatMulAttrs attrs;
     attrs.transpose_b = true;
     std::vector<Tensor> results;
     for (auto [backend, threads] : {std::pair{"reference", 2}, {"cpu", 2}, {"cpu", 1}}) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include "keras/tensor/tensor.h"
@@ -128,42 +130,42 @@ enum class OpKind {
 const char* op_name(OpKind op);
 bool is_elementwise(OpKind op);  // unary or binary elementwise, kCast excluded
 
-// Op parameters. One plain struct keeps nodes cheap to copy and compare; each op reads the fields
-// it documents in backend.h.
-struct Attrs {
-  std::vector<int> axes;  // reductions, transpose permutation
-  bool keepdims = false;
-  int axis = 0;            // concatenate, slice, softmax, argmax, gather
-  std::int64_t begin = 0;  // slice
-  std::int64_t end = 0;
-  double alpha = 0;          // relu slope, elu alpha, clip min, dropout rate
-  double beta = 0;           // clip max, relu max_value (<0: none)
-  bool transpose_a = false;  // matmul
-  bool transpose_b = false;
-  Shape shape;             // reshape target (may hold one -1 and unknown batch as -1)
-  std::int64_t count = 0;  // one_hot classes
-  std::uint64_t seed = 0;  // random ops
-  DType cast_to = DType::float32;
-  OpKind activation =
-      OpKind::kCount;            // fused dense: kRelu, kSigmoid, kTanh, ... or kCount (linear)
-  bool numpy_broadcast = false;  // BroadcastLike: numpy rules instead of re-expanding `axes`
-  // convolution and pooling: one entry per spatial dimension (per axis for Pad)
-  std::vector<std::int64_t> window;     // pooling window
-  std::vector<std::int64_t> strides;    // conv, pooling
-  std::vector<std::int64_t> dilation;   // conv
-  std::vector<std::int64_t> pad_begin;  // explicit zero padding before / after
-  std::vector<std::int64_t> pad_end;
-  std::int64_t groups = 1;  // conv: input and output channels split into this many groups
-  // embedding, normalization and recurrent
-  int rnn_cell = 0;  // Recurrent: 0 SimpleRNN, 1 GRU, 2 LSTM (activation: the cell activation)
-  OpKind recurrent_activation = OpKind::kCount;  // Recurrent gates (kCount: linear)
-  bool go_backwards = false;                     // Recurrent: process time steps in reverse
-  bool rnn_initial_state = false;                // Recurrent inputs: h0 (and c0 for LSTM) given
-  bool rnn_mask = false;                         // Recurrent inputs: a (batch, time) 0/1 mask
-  bool rnn_recurrent_mask = false;  // Recurrent inputs: a (batch, units) recurrent dropout mask
-  bool rnn_reset_after = false;     // GRU: reset gate after the recurrent product; input: its bias
-  bool batch_stats = false;  // BatchNormGrad: stats are x's own, so dx includes their derivative
+// An op's attributes: an immutable value of the struct its op's definition names (each op family
+// declares its structs in src/ops/<family>.h), or none. Shared, so nodes stay cheap to copy.
+class OpAttrs {
+ public:
+  OpAttrs() = default;
+  // Any attribute struct (a type with `static constexpr const char* kName`), implicitly, so that
+  // make_node(op, inputs, SliceAttrs{...}) reads as it is.
+  template <typename T>
+  requires requires { T::kName; }
+  OpAttrs(T value)  // NOLINT(google-explicit-constructor)
+      : value_(std::make_shared<const T>(std::move(value))), type_(&typeid(T)), name_(T::kName) {}
+
+  bool empty() const { return value_ == nullptr; }
+  const std::type_info* type() const { return type_; }  // nullptr when empty
+  const char* type_name() const { return name_ ? name_ : "no attributes"; }
+  template <typename T>
+  const T* get_if() const {
+    return type_ && *type_ == typeid(T) ? static_cast<const T*>(value_.get()) : nullptr;
+  }
+  // Throws std::logic_error naming the op and both types when the value is not a T.
+  template <typename T>
+  const T& get(OpKind op) const {
+    if (const T* value = get_if<T>()) return *value;
+    mismatch(op, T::kName);
+  }
+
+ private:
+  [[noreturn]] void mismatch(OpKind op, const char* wanted) const;
+  std::shared_ptr<const void> value_;
+  const std::type_info* type_ = nullptr;
+  const char* name_ = nullptr;
 };
+
+// `attrs` when it is the struct the op's definition names (empty: that struct's defaults, or none
+// for ops without attributes); throws std::logic_error naming the op and both types otherwise.
+OpAttrs checked_attrs(OpKind op, OpAttrs attrs);
 
 struct Node;
 using NodePtr = std::shared_ptr<Node>;
@@ -171,8 +173,8 @@ using NodePtr = std::shared_ptr<Node>;
 struct Node {
   OpKind op;
   std::vector<NodePtr> inputs;
-  Attrs attrs;
-  Shape shape;  // static; -1 for unknown dimensions
+  OpAttrs attrs;  // the struct op_def(op) names, checked at construction (checked_attrs)
+  Shape shape;    // static; -1 for unknown dimensions
   DType dtype;
   std::string name;
   Tensor value;        // variables and constants: the data (variables are updated in place)
@@ -181,7 +183,11 @@ struct Node {
   std::shared_ptr<void> keras_history;
   std::uint64_t id;  // creation order, unique per process
 
-  Node(OpKind op, std::vector<NodePtr> inputs, Attrs attrs, Shape shape, DType dtype);
+  Node(OpKind op, std::vector<NodePtr> inputs, OpAttrs attrs, Shape shape, DType dtype);
+  template <typename T>
+  const T& attrs_as() const {
+    return attrs.get<T>(op);
+  }
 };
 
 // A handle to a graph node, what Keras calls a (symbolic) tensor.
@@ -203,11 +209,11 @@ class SymbolicTensor {
 };
 
 // Builds a node, inferring its shape and dtype; throws std::invalid_argument with both shapes when
-// the inputs do not fit the op.
-SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, Attrs attrs = {});
+// the inputs do not fit the op, std::logic_error when `attrs` is not the op's attribute struct.
+SymbolicTensor make_node(OpKind op, std::vector<SymbolicTensor> inputs, OpAttrs attrs = {});
 // Shape inference, used both at graph-building time (static shapes, -1 allowed) and by the
 // executor with concrete shapes.
-Shape infer_shape(OpKind op, const std::vector<const Shape*>& inputs, const Attrs& attrs);
-DType infer_dtype(OpKind op, const std::vector<DType>& inputs, const Attrs& attrs);
+Shape infer_shape(OpKind op, const std::vector<const Shape*>& inputs, const OpAttrs& attrs);
+DType infer_dtype(OpKind op, const std::vector<DType>& inputs, const OpAttrs& attrs);
 
 }  // namespace keras::backend

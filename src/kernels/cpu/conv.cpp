@@ -19,6 +19,8 @@
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/dnnl_util.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/conv.h"
+#include "ops/pool.h"
 
 namespace keras::kernels::cpu {
 
@@ -69,7 +71,7 @@ struct ConvParams {
   memory::dims strides, dilation, pad_l, pad_r;
 };
 
-ConvParams conv_params(const Attrs& a) {
+ConvParams conv_params(const ops::ConvAttrs& a) {
   ConvParams p;
   for (std::size_t i = 0; i < a.strides.size(); ++i) {
     p.strides.push_back(a.strides[i]);
@@ -80,9 +82,9 @@ ConvParams conv_params(const Attrs& a) {
   return p;
 }
 
-dnnl::post_ops activation_post_ops(const Attrs& a) {
+dnnl::post_ops activation_post_ops(const ops::FusedActivation& a) {
   dnnl::post_ops ops;
-  switch (a.activation) {
+  switch (a.op) {
     case OpKind::kRelu:
       ops.append_eltwise(1.0f, algorithm::eltwise_relu, static_cast<float>(a.alpha), 0.0f);
       break;
@@ -98,8 +100,7 @@ dnnl::post_ops activation_post_ops(const Attrs& a) {
     case OpKind::kCount:
       break;
     default:
-      throw std::logic_error(std::string("no oneDNN post-op for ") +
-                             backend::op_name(a.activation));
+      throw std::logic_error(std::string("no oneDNN post-op for ") + backend::op_name(a.op));
   }
   return ops;
 }
@@ -204,7 +205,7 @@ void bind_scratch(ConvState& s, const dnnl::primitive_desc& pd) {
 // themselves, so large batches (inference at batch 1024) keep the direct kernels, which need none.
 constexpr std::int64_t kWinogradStagingLimit = std::int64_t{64} << 20;  // bytes
 
-bool winograd_candidate(const Shape& x, const Shape& w, const Shape& y, const Attrs& a) {
+bool winograd_candidate(const Shape& x, const Shape& w, const Shape& y, const ops::ConvAttrs& a) {
   if (w.size() != 4 || a.groups > 1 || w[0] != 3 || w[1] != 3) return false;
   if ((shape_numel(x) + shape_numel(y)) * std::int64_t{4} > kWinogradStagingLimit) return false;
   for (auto s : a.strides)
@@ -217,7 +218,7 @@ bool winograd_candidate(const Shape& x, const Shape& w, const Shape& y, const At
 // The first primitive descriptor `make(winograd)` builds: Winograd where it is a candidate and
 // oneDNN has it, the direct algorithm otherwise.
 template <typename Make>
-auto with_best_algorithm(const Shape& x, const Shape& w, const Shape& y, const Attrs& a,
+auto with_best_algorithm(const Shape& x, const Shape& w, const Shape& y, const ops::ConvAttrs& a,
                          Make make) {
   if (winograd_candidate(x, w, y, a)) {
     try {
@@ -231,8 +232,8 @@ auto with_best_algorithm(const Shape& x, const Shape& w, const Shape& y, const A
 // x: the convolution's input, w: its kernel, y: its output (shapes of the forward direction).
 // Winograd primitives choose their activation layouts; direct ones take channels_last as it is.
 dnnl::convolution_forward::primitive_desc forward_pd(const Shape& x, const Shape& w, const Shape& y,
-                                                     const Attrs& a, bool bias, bool scratch,
-                                                     bool winograd) {
+                                                     const ops::ConvAttrs& a, bool bias,
+                                                     bool scratch, bool winograd) {
   const ConvParams p = conv_params(a);
   memory::desc bias_md = bias ? memory::desc({y.back()}, dt::f32, tag::x) : memory::desc();
   dnnl::convolution_forward::desc d(
@@ -241,13 +242,13 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Shape& x, const Shape
       activation_md(x, winograd), kernel_md(w, a.groups, true), bias_md, activation_md(y, winograd),
       p.strides, p.dilation, p.pad_l, p.pad_r);
   dnnl::primitive_attr attr = scratch ? user_scratchpad() : dnnl::primitive_attr();
-  if (scratch) attr.set_post_ops(activation_post_ops(a));
+  if (scratch) attr.set_post_ops(activation_post_ops(a.activation));
   return dnnl::convolution_forward::primitive_desc(d, attr, engine());
 }
 
 std::shared_ptr<ConvState> make_conv_forward(const KernelCall& call) {
   const Shape &x = call.inputs[0].shape, &w = call.inputs[1].shape, &y = call.output.shape;
-  const Attrs& a = *call.attrs;
+  const auto& a = call.attrs_as<ops::ConvAttrs>();
   const bool bias = call.inputs.size() > 2;
   auto pd = with_best_algorithm(
       x, w, y, a, [&](bool winograd) { return forward_pd(x, w, y, a, bias, true, winograd); });
@@ -267,7 +268,7 @@ std::shared_ptr<ConvState> make_conv_forward(const KernelCall& call) {
 
 std::shared_ptr<ConvState> make_conv_grad_input(const KernelCall& call) {
   const Shape &dy = call.inputs[0].shape, &w = call.inputs[1].shape, &dx = call.output.shape;
-  const Attrs& a = *call.attrs;
+  const auto& a = call.attrs_as<ops::ConvAttrs>();
   const ConvParams p = conv_params(a);
   auto pd = with_best_algorithm(dx, w, dy, a, [&](bool winograd) {
     auto hint = forward_pd(dx, w, dy, a, false, false, winograd);
@@ -289,7 +290,7 @@ std::shared_ptr<ConvState> make_conv_grad_input(const KernelCall& call) {
 
 std::shared_ptr<ConvState> make_conv_grad_kernel(const KernelCall& call) {
   const Shape &x = call.inputs[0].shape, &dy = call.inputs[1].shape, &w = call.output.shape;
-  const Attrs& a = *call.attrs;
+  const auto& a = call.attrs_as<ops::ConvAttrs>();
   const ConvParams p = conv_params(a);
   auto pd = with_best_algorithm(x, w, dy, a, [&](bool winograd) {
     auto hint = forward_pd(x, w, dy, a, false, false, winograd);
@@ -326,7 +327,7 @@ bool empty_output(const KernelCall& call) {
 struct PoolParams {
   memory::dims strides, window, pad_l, pad_r;
 };
-PoolParams pool_params(const Attrs& a) {
+PoolParams pool_params(const ops::PoolAttrs& a) {
   PoolParams p;
   for (std::size_t i = 0; i < a.window.size(); ++i) {
     p.strides.push_back(a.strides[i]);
@@ -348,7 +349,7 @@ struct PoolState {
 };
 
 dnnl::pooling_forward::primitive_desc pool_forward_pd(OpKind op, const Shape& x, const Shape& y,
-                                                      const Attrs& a, prop_kind kind) {
+                                                      const ops::PoolAttrs& a, prop_kind kind) {
   const PoolParams p = pool_params(a);
   dnnl::pooling_forward::desc d(kind, pool_algorithm(op), activation_md(x), activation_md(y),
                                 p.strides, p.window, p.pad_l, p.pad_r);
@@ -357,7 +358,8 @@ dnnl::pooling_forward::primitive_desc pool_forward_pd(OpKind op, const Shape& x,
 
 std::shared_ptr<PoolState> make_pool(const KernelCall& call) {
   const Shape &x = call.inputs[0].shape, &y = call.output.shape;
-  auto pd = pool_forward_pd(call.op, x, y, *call.attrs, prop_kind::forward_inference);
+  auto pd =
+      pool_forward_pd(call.op, x, y, call.attrs_as<ops::PoolAttrs>(), prop_kind::forward_inference);
   report("pooling forward", pd);
   auto s = std::make_shared<PoolState>();
   s->forward.primitive = dnnl::pooling_forward(pd);
@@ -375,7 +377,7 @@ std::shared_ptr<PoolState> make_pool_grad(const KernelCall& call) {
   const bool max = call.op == OpKind::kMaxPoolGrad;
   const Buffer& dy_buffer = call.inputs[max ? 1 : 0];
   const Shape &dx = call.output.shape, &dy = dy_buffer.shape;
-  const Attrs& a = *call.attrs;
+  const auto& a = call.attrs_as<ops::PoolAttrs>();
   auto fwd = pool_forward_pd(call.op, dx, dy, a, prop_kind::forward_training);
   const PoolParams p = pool_params(a);
   dnnl::pooling_backward::desc d(pool_algorithm(call.op), activation_md(dx), activation_md(dy),

@@ -10,6 +10,7 @@
 
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/linalg.h"
 
 namespace keras::kernels::cpu {
 
@@ -54,7 +55,8 @@ bool sgemm(const KernelCall& call, float beta) {
   if (call.output.dtype != DType::float32) return false;
   const Shape& x = call.inputs[0].shape;
   const Shape& w = call.inputs[1].shape;
-  bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  const ops::MatMulAttrs t = ops::matmul_transposes(call.op, *call.attrs);
+  const bool ta = t.transpose_a, tb = t.transpose_b;
   std::int64_t k = ta ? x[0] : x.back();
   std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
   std::int64_t n = tb ? w[0] : w[1];
@@ -82,18 +84,18 @@ void fused_dense(const KernelCall& call) {
   const std::int64_t rows = n ? call.output.numel / n : 0;
   float* y = call.output.as<float>();
   const float* bias = call.inputs.size() > 2 ? call.inputs[2].as<float>() : nullptr;
-  const OpKind activation = call.attrs->activation;
+  const ops::FusedActivation& activation = call.attrs_as<ops::FusedDenseAttrs>().activation;
   // Bias and activation in one pass over the product, row-parallel.
 #pragma omp parallel for schedule(static) if (rows * n > 32768)
   for (std::int64_t r = 0; r < rows; ++r) {
     float* row = y + r * n;
     if (bias)
       for (std::int64_t j = 0; j < n; ++j) row[j] += bias[j];
-    if (activation == OpKind::kRelu && call.attrs->alpha == 0 && call.attrs->beta < 0) {
+    if (activation.op == OpKind::kRelu && activation.alpha == 0 && activation.beta < 0) {
       for (std::int64_t j = 0; j < n; ++j)
         row[j] = row[j] < 0.0f ? 0.0f : row[j];  // NaN propagates
-    } else if (activation != OpKind::kCount) {
-      reference::apply_activation(*call.attrs, row, n);
+    } else if (activation.op != OpKind::kCount) {
+      reference::apply_activation(activation, row, n);
     }
   }
 }

@@ -5,6 +5,7 @@
 #include "backend/random_state.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/random.h"
 
 namespace keras::kernels::cpu {
 
@@ -30,8 +31,9 @@ void softmax(const KernelCall& call) {
 
 void dropout_mask(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::dropout_mask(call);
-  const double rate = call.attrs->alpha;
-  const std::uint64_t seed = call.attrs->seed, counter = call.counter;
+  const auto& attrs = call.attrs_as<ops::DropoutAttrs>();
+  const double rate = attrs.rate;
+  const std::uint64_t seed = attrs.seed, counter = call.counter;
   const float keep = static_cast<float>(1.0 / (1.0 - rate));
   const std::uint64_t threshold = keras::detail::keep_threshold(rate);
   const std::uint64_t stream = keras::detail::random_stream(seed, counter);

@@ -20,6 +20,7 @@
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/dnnl_util.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/normalization.h"
 
 namespace keras::kernels::cpu {
 
@@ -58,11 +59,12 @@ struct BnState {
 
 std::shared_ptr<BnState> make_forward(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
-  const int axis = call.attrs->axis;
+  const int axis = call.attrs_as<ops::BatchNormAttrs>().axis;
   const memory::desc md = data_md(x, axis);
   const memory::desc cmd = channel_md(x[static_cast<std::size_t>(axis)]);
   dnnl::batch_normalization_forward::desc d(
-      prop_kind::forward_inference, md, static_cast<float>(call.attrs->alpha),
+      prop_kind::forward_inference, md,
+      static_cast<float>(call.attrs_as<ops::BatchNormAttrs>().epsilon),
       normalization_flags::use_global_stats | normalization_flags::use_scale |
           normalization_flags::use_shift);
   dnnl::batch_normalization_forward::primitive_desc pd(d, user_scratchpad(), engine());
@@ -88,13 +90,14 @@ std::shared_ptr<BnState> make_forward(const KernelCall& call) {
 
 std::shared_ptr<BnState> make_backward(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
-  const int axis = call.attrs->axis;
+  const int axis = call.attrs_as<ops::BatchNormAttrs>().axis;
   const std::int64_t channels = x[static_cast<std::size_t>(axis)];
   const memory::desc md = data_md(x, axis);
   const memory::desc cmd = channel_md(channels);
-  const float epsilon = static_cast<float>(call.attrs->alpha);
+  const float epsilon = static_cast<float>(call.attrs_as<ops::BatchNormAttrs>().epsilon);
   normalization_flags flags = normalization_flags::use_scale;
-  if (!call.attrs->batch_stats) flags = flags | normalization_flags::use_global_stats;
+  if (!call.attrs_as<ops::BatchNormAttrs>().batch_stats)
+    flags = flags | normalization_flags::use_global_stats;
   dnnl::batch_normalization_forward::desc hint_d(prop_kind::forward_training, md, epsilon, flags);
   dnnl::batch_normalization_forward::primitive_desc hint(hint_d, engine());
   // oneDNN 2.6 has no backward_data with a scale: backward also writes d gamma, into a scratch
@@ -221,7 +224,8 @@ SumsState& sums_state(const KernelCall& call, std::int64_t channels) {
 void batch_norm_stats(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.inputs[0].numel == 0)
     return reference::batch_norm_stats(call);
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   SumsState& s = sums_state(call, v.channels);
   const float* x = call.inputs[0].as<float>();
   // Sums of x - x0 (x0 the channel's first element) keep E[d^2] - E[d]^2 free of cancellation.
@@ -276,7 +280,8 @@ void batch_norm_grad(const KernelCall& call) {
 void batch_norm_grad_params(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.inputs[0].numel == 0)
     return reference::batch_norm_grad_params(call);
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   SumsState& s = sums_state(call, v.channels);
   const float* x = call.inputs[0].as<float>();
   const float* stats = call.inputs[1].as<float>();
@@ -287,7 +292,7 @@ void batch_norm_grad_params(const KernelCall& call) {
                  b = dy[i];
                });
   float* out = call.output.as<float>();
-  const double epsilon = call.attrs->alpha;
+  const double epsilon = call.attrs_as<ops::BatchNormAttrs>().epsilon;
   for (std::int64_t c = 0; c < v.channels; ++c) {
     const double inv_std = 1.0 / std::sqrt(static_cast<double>(stats[v.channels + c]) + epsilon);
     out[c] = static_cast<float>(s.s0[static_cast<std::size_t>(c)] * inv_std);

@@ -13,6 +13,7 @@
 #include "backend/conv_geometry.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/shape.h"
 
 namespace keras::kernels::cuda {
 
@@ -226,9 +227,10 @@ void pad(const KernelCall& call) {
   walk.rank = static_cast<int>(x.shape.size());
   contiguous_strides(out.shape, walk.strides[0]);
   std::int64_t base = 0;
+  const std::vector<std::int64_t>& pad_begin = call.attrs_as<ops::PadAttrs>().pad_begin;
   for (int d = 0; d < walk.rank; ++d) {
     walk.dims[d] = x.shape[static_cast<std::size_t>(d)];
-    base += call.attrs->pad_begin[static_cast<std::size_t>(d)] * walk.strides[0][d];
+    base += pad_begin[static_cast<std::size_t>(d)] * walk.strides[0][d];
   }
   auto launch = [&]<typename E>() {
     pad_kernel<E><<<blocks_for(x.numel), kThreads, 0, stream()>>>(x.as<E>(), out.as<E>(), x.numel,
@@ -243,7 +245,8 @@ void pad(const KernelCall& call) {
 
 void conv(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, w.shape, call.output.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, w.shape, call.output.shape, call.attrs_as<ops::ConvAttrs>());
   if (call.output.numel == 0) return;
   CudnnConv* c = conv_state(call, g, Direction::kForward);
   if (!c) return on_host(call);
@@ -256,12 +259,13 @@ void conv(const KernelCall& call) {
                                            c->workspace ? workspace(c->workspace) : nullptr,
                                            c->workspace, k.zero(x.dtype), c->y, call.output.data));
   if (call.inputs.size() > 2) add_bias(call.output, call.inputs[2]);
-  apply_activation(*call.attrs, call.output);
+  apply_activation(call.attrs_as<ops::ConvAttrs>().activation, call.output);
 }
 
 void conv_grad_input(const KernelCall& call) {
   const Buffer &dy = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g = window_geometry(call.output.shape, w.shape, dy.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(call.output.shape, w.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
   if (call.output.numel == 0) return;
   CudnnConv* c = conv_state(call, g, Direction::kGradInput);
   if (!c) return on_host(call);
@@ -277,7 +281,8 @@ void conv_grad_input(const KernelCall& call) {
 
 void conv_grad_kernel(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &dy = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, call.output.shape, dy.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, call.output.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
   if (call.output.numel == 0) return;
   CudnnConv* c = conv_state(call, g, Direction::kGradKernel);
   if (!c) return on_host(call);

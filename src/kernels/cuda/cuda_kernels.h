@@ -6,6 +6,7 @@
 #pragma once
 
 #include "kernels/kernel.h"
+#include "ops/elementwise.h"
 
 namespace keras::kernels::cuda {
 
@@ -54,9 +55,9 @@ void batch_norm(const KernelCall& call);
 void batch_norm_grad(const KernelCall& call);
 void batch_norm_grad_params(const KernelCall& call);
 
-// Shared by fused_dense and conv: data += bias over the last axis; an activation (attrs.activation,
-// kCount: none) in place.
+// Shared by fused_dense and conv: data += bias over the last axis; an activation (kCount: none) in
+// place.
 void add_bias(const Buffer& data, const Buffer& bias);
-void apply_activation(const Attrs& attrs, const Buffer& data);
+void apply_activation(const ops::FusedActivation& activation, const Buffer& data);
 
 }  // namespace keras::kernels::cuda

@@ -210,10 +210,11 @@ Walk walk_of(OpKind op, const Buffer& a, const Buffer& b, const Buffer& out) {
 
 void unary(const KernelCall& call) {
   if (call.output.numel == 0) return;
+  const ops::UnaryAttrs params = ops::unary_params(*call.attrs);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     unary_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
-        call.op, call.inputs[0].as<T>(), call.output.as<T>(), call.output.numel, call.attrs->alpha,
-        call.attrs->beta);
+        call.op, call.inputs[0].as<T>(), call.output.as<T>(), call.output.numel, params.alpha,
+        params.beta);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
@@ -288,11 +289,11 @@ void run_fused(FusedProgram& program) {
   KERAS_CUDA_CHECK_LAUNCH();
 }
 
-void apply_activation(const Attrs& attrs, const Buffer& data) {
-  if (attrs.activation == OpKind::kCount || data.numel == 0) return;
-  dispatch_float(attrs.activation, data.dtype, [&]<typename T>() {
+void apply_activation(const ops::FusedActivation& activation, const Buffer& data) {
+  if (activation.op == OpKind::kCount || data.numel == 0) return;
+  dispatch_float(activation.op, data.dtype, [&]<typename T>() {
     unary_kernel<T><<<blocks_for(data.numel), kThreads, 0, stream()>>>(
-        attrs.activation, data.as<T>(), data.as<T>(), data.numel, attrs.alpha, attrs.beta);
+        activation.op, data.as<T>(), data.as<T>(), data.numel, activation.alpha, activation.beta);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

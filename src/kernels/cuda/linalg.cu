@@ -7,6 +7,7 @@
 
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/linalg.h"
 
 namespace keras::kernels::cuda {
 
@@ -130,7 +131,8 @@ void run_gemm(const KernelCall& call, LtGemm& g, const void* bias) {
 GemmShape matmul_shape(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
   const Shape& w = call.inputs[1].shape;
-  const bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  const ops::MatMulAttrs t = ops::matmul_transposes(call.op, *call.attrs);
+  const bool ta = t.transpose_a, tb = t.transpose_b;
   const std::int64_t k = ta ? x[0] : x.back();
   const std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
   return {m, tb ? w[0] : w[1], k, ta, tb};
@@ -156,7 +158,8 @@ void matmul(const KernelCall& call) {
 void batch_matmul(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
   const Shape& w = call.inputs[1].shape;
-  const bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  const auto& t = call.attrs_as<ops::MatMulAttrs>();
+  const bool ta = t.transpose_a, tb = t.transpose_b;
   GemmShape s{ta ? x[2] : x[1], tb ? w[1] : w[2], ta ? x[1] : x[2], ta, tb, x[0]};
   if (call.output.numel == 0 || zero_inner(call, s)) return;
   run_gemm(call, gemm_for(call, s, CUBLASLT_EPILOGUE_DEFAULT), nullptr);
@@ -165,9 +168,10 @@ void batch_matmul(const KernelCall& call) {
 void fused_dense(const KernelCall& call) {
   if (call.output.numel == 0) return;
   const GemmShape s = matmul_shape(call);
-  const Attrs& attrs = *call.attrs;
+  const ops::FusedActivation& activation = call.attrs_as<ops::FusedDenseAttrs>().activation;
   const bool has_bias = call.inputs.size() > 2;
-  const bool plain_relu = attrs.activation == OpKind::kRelu && attrs.alpha == 0 && attrs.beta < 0;
+  const bool plain_relu =
+      activation.op == OpKind::kRelu && activation.alpha == 0 && activation.beta < 0;
   // The epilogue for float32 (cuBLASLt's bias epilogues take the output's type).
   cublasLtEpilogue_t wanted = CUBLASLT_EPILOGUE_DEFAULT;
   if (call.output.dtype == DType::float32) {
@@ -184,7 +188,7 @@ void fused_dense(const KernelCall& call) {
   }
   if (has_bias && done == CUBLASLT_EPILOGUE_DEFAULT) add_bias(call.output, call.inputs[2]);
   if (done != CUBLASLT_EPILOGUE_RELU && done != CUBLASLT_EPILOGUE_RELU_BIAS)
-    apply_activation(attrs, call.output);
+    apply_activation(activation, call.output);
 }
 
 }  // namespace keras::kernels::cuda

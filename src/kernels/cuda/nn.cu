@@ -6,6 +6,7 @@
 #include "keras/backend/backend.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/random.h"
 
 namespace keras::kernels::cuda {
 
@@ -202,21 +203,23 @@ void softmax_cross_entropy_grad(const KernelCall& call) {
 
 void dropout_mask(const KernelCall& call) {
   if (call.output.numel == 0) return;
-  const double rate = call.attrs->alpha;
+  const auto& attrs = call.attrs_as<ops::DropoutAttrs>();
+  const double rate = attrs.rate;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     dropout_mask_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
         call.output.as<T>(), call.output.numel, static_cast<T>(1.0 / (1.0 - rate)),
-        detail::keep_threshold(rate), detail::random_stream(call.attrs->seed, call.counter));
+        detail::keep_threshold(rate), detail::random_stream(attrs.seed, call.counter));
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
 
 void random_normal(const KernelCall& call) {
   if (call.output.numel == 0) return;
+  const auto& attrs = call.attrs_as<ops::RandomAttrs>();
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     random_normal_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
-        call.output.as<T>(), call.output.numel, call.attrs->alpha, call.attrs->beta,
-        call.attrs->seed, call.counter * 2);
+        call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed,
+        call.counter * 2);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

@@ -4,6 +4,7 @@
 #include "kernels/batch_norm.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/normalization.h"
 
 namespace keras::kernels::cuda {
 
@@ -125,7 +126,8 @@ double* sums_for(const KernelCall& call, std::int64_t channels) {
 }  // namespace
 
 void batch_norm_stats(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   if (v.channels == 0) return;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     stats_kernel<T><<<channel_blocks(v.channels), kBlock, 0, stream()>>>(
@@ -135,26 +137,29 @@ void batch_norm_stats(const KernelCall& call) {
 }
 
 void batch_norm(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   if (call.output.numel == 0) return;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     normalize_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
         call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.inputs[2].as<T>(),
         call.inputs[3].as<T>(), call.output.as<T>(), call.output.numel, v.channels, v.inner,
-        call.attrs->alpha);
+        call.attrs_as<ops::BatchNormAttrs>().epsilon);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
 
 void batch_norm_grad(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   if (call.output.numel == 0) return;
-  const double epsilon = call.attrs->alpha;
+  const double epsilon = call.attrs_as<ops::BatchNormAttrs>().epsilon;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T *x = call.inputs[0].as<T>(), *stats = call.inputs[1].as<T>(),
             *gamma = call.inputs[2].as<T>(), *dy = call.inputs[3].as<T>();
     double* sums = nullptr;
-    if (call.attrs->batch_stats) {  // dx goes through the batch's own statistics too
+    if (call.attrs_as<ops::BatchNormAttrs>()
+            .batch_stats) {  // dx goes through the batch's own statistics too
       sums = sums_for(call, v.channels);
       grad_sums_kernel<T><<<channel_blocks(v.channels), kBlock, 0, stream()>>>(
           x, stats, dy, sums, v.channels, v.inner, v.count(), epsilon);
@@ -168,13 +173,14 @@ void batch_norm_grad(const KernelCall& call) {
 }
 
 void batch_norm_grad_params(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   if (v.channels == 0) return;
   double* sums = sums_for(call, v.channels);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     grad_sums_kernel<T><<<channel_blocks(v.channels), kBlock, 0, stream()>>>(
         call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.inputs[2].as<T>(), sums, v.channels,
-        v.inner, v.count(), call.attrs->alpha);
+        v.inner, v.count(), call.attrs_as<ops::BatchNormAttrs>().epsilon);
     KERAS_CUDA_CHECK_LAUNCH();
     params_kernel<T>
         <<<blocks_for(v.channels), kThreads, 0, stream()>>>(sums, call.output.as<T>(), v.channels);

@@ -5,6 +5,7 @@
 
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/reduce.h"
 
 namespace keras::kernels::cuda {
 
@@ -116,7 +117,7 @@ void reduce(const KernelCall& call) {
   bool flags[kMaxRank] = {};
   check_rank(call.op, x.shape);
   for (std::size_t d = 0; d < x.shape.size(); ++d)
-    flags[d] = is_reduced(call.attrs->axes, d, x.shape.size());
+    flags[d] = is_reduced(call.attrs_as<ops::ReduceAttrs>().axes, d, x.shape.size());
   launch_reduce(call.op, x, call.output, flags);
 }
 
@@ -136,7 +137,8 @@ void sum_like(const KernelCall& call) {
 void arg_reduce(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
   const int rank = static_cast<int>(x.shape.size());
-  const int axis = call.attrs->axis < 0 ? call.attrs->axis + rank : call.attrs->axis;
+  const int given = call.attrs_as<ops::AxisAttrs>().axis;
+  const int axis = given < 0 ? given + rank : given;
   std::int64_t outer = 1, n = x.shape[static_cast<std::size_t>(axis)], inner = 1;
   for (int d = 0; d < axis; ++d) outer *= x.shape[static_cast<std::size_t>(d)];
   for (int d = axis + 1; d < rank; ++d) inner *= x.shape[static_cast<std::size_t>(d)];
@@ -151,14 +153,15 @@ void arg_reduce(const KernelCall& call) {
 void broadcast_like(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  if (call.attrs->numpy_broadcast) return broadcast_copy(g, out);
+  const auto& attrs = call.attrs_as<ops::BroadcastLikeAttrs>();
+  if (attrs.numpy_broadcast) return broadcast_copy(g, out);
   check_rank(call.op, out.shape);
   // g holds the reduction of `out`'s shape over `axes`: its strides skip the reduced axes.
   Walk walk;
   walk.rank = static_cast<int>(out.shape.size());
   std::int64_t running = 1;
   for (std::size_t d = out.shape.size(); d-- > 0;) {
-    const bool reduced = is_reduced(call.attrs->axes, d, out.shape.size());
+    const bool reduced = is_reduced(attrs.axes, d, out.shape.size());
     walk.dims[d] = out.shape[d];
     walk.strides[0][d] = reduced ? 0 : running;
     if (!reduced) running *= out.shape[d];

@@ -6,6 +6,8 @@
 
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "ops/indexing.h"
+#include "ops/shape.h"
 
 namespace keras::kernels::cuda {
 
@@ -143,7 +145,7 @@ void reshape(const KernelCall& call) {
 
 void transpose(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const auto& perm = call.attrs->axes;
+  const auto& perm = call.attrs_as<ops::TransposeAttrs>().axes;
   const std::size_t rank = x.shape.size();
   check_rank(call.op, x.shape);
   if (call.output.numel == 0) return;
@@ -164,7 +166,7 @@ void transpose(const KernelCall& call) {
 
 void concatenate(const KernelCall& call) {
   const Shape& out_shape = call.output.shape;
-  const int axis = positive_axis(call.attrs->axis, out_shape.size());
+  const int axis = positive_axis(call.attrs_as<ops::ConcatenateAttrs>().axis, out_shape.size());
   std::int64_t outer, inner;
   split_at(out_shape, axis, outer, inner);
   const std::size_t size = dtype_size(call.output.dtype);
@@ -181,33 +183,33 @@ void concatenate(const KernelCall& call) {
 
 void slice(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const int axis = positive_axis(call.attrs->axis, x.shape.size());
+  const auto& slice = call.attrs_as<ops::SliceAttrs>();
+  const int axis = positive_axis(slice.axis, x.shape.size());
   std::int64_t outer, inner;
   split_at(x.shape, axis, outer, inner);
   const std::size_t size = dtype_size(x.dtype);
   const std::int64_t in_row = x.shape[static_cast<std::size_t>(axis)] * inner;
-  const std::int64_t out_row = (call.attrs->end - call.attrs->begin) * inner;
-  copy_rows(call.output.data, static_cast<std::size_t>(out_row) * size,
-            static_cast<const char*>(x.data) +
-                call.attrs->begin * inner * static_cast<std::int64_t>(size),
-            static_cast<std::size_t>(in_row) * size, static_cast<std::size_t>(out_row) * size,
-            outer);
+  const std::int64_t out_row = (slice.end - slice.begin) * inner;
+  copy_rows(
+      call.output.data, static_cast<std::size_t>(out_row) * size,
+      static_cast<const char*>(x.data) + slice.begin * inner * static_cast<std::int64_t>(size),
+      static_cast<std::size_t>(in_row) * size, static_cast<std::size_t>(out_row) * size, outer);
 }
 
 void slice_grad(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  const int axis = positive_axis(call.attrs->axis, out.shape.size());
+  const auto& slice = call.attrs_as<ops::SliceAttrs>();
+  const int axis = positive_axis(slice.axis, out.shape.size());
   std::int64_t outer, inner;
   split_at(out.shape, axis, outer, inner);
   const std::size_t size = dtype_size(out.dtype);
   if (out.numel) KERAS_CUDA_CHECK(cudaMemsetAsync(out.data, 0, bytes_of(out), stream()));
   const std::int64_t out_row = out.shape[static_cast<std::size_t>(axis)] * inner;
   const std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
-  copy_rows(
-      static_cast<char*>(out.data) + call.attrs->begin * inner * static_cast<std::int64_t>(size),
-      static_cast<std::size_t>(out_row) * size, g.data, static_cast<std::size_t>(g_row) * size,
-      static_cast<std::size_t>(g_row) * size, outer);
+  copy_rows(static_cast<char*>(out.data) + slice.begin * inner * static_cast<std::int64_t>(size),
+            static_cast<std::size_t>(out_row) * size, g.data,
+            static_cast<std::size_t>(g_row) * size, static_cast<std::size_t>(g_row) * size, outer);
 }
 
 void gather(const KernelCall& call) {
@@ -228,7 +230,7 @@ void gather(const KernelCall& call) {
 }
 
 void one_hot(const KernelCall& call) {
-  const std::int64_t classes = call.attrs->count;
+  const std::int64_t classes = call.attrs_as<ops::OneHotAttrs>().count;
   if (call.output.numel == 0) return;
   long long* bad = index_flag(call);
   dispatch_index(call.op, call.inputs[0].dtype, [&]<typename I>() {

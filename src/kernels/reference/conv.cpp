@@ -6,6 +6,7 @@
 
 #include "backend/conv_geometry.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/shape.h"
 
 namespace keras::kernels::reference {
 
@@ -77,7 +78,8 @@ void conv_loop(const WindowGeometry& g, Role role, const T* x, const T* w, const
 
 void conv(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, w.shape, call.output.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, w.shape, call.output.shape, call.attrs_as<ops::ConvAttrs>());
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kForward, x.as<T>(), w.as<T>(), nullptr, acc);
@@ -86,13 +88,14 @@ void conv(const KernelCall& call) {
     for (std::int64_t i = 0; i < call.output.numel; ++i)
       y[i] = static_cast<T>(acc[static_cast<std::size_t>(i)] +
                             (bias ? bias[i % g.out_channels] : T(0)));
-    apply_activation(*call.attrs, y, call.output.numel);
+    apply_activation(call.attrs_as<ops::ConvAttrs>().activation, y, call.output.numel);
   });
 }
 
 void conv_grad_input(const KernelCall& call) {
   const Buffer &dy = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g = window_geometry(call.output.shape, w.shape, dy.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(call.output.shape, w.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kGradInput, nullptr, w.as<T>(), dy.as<T>(), acc);
@@ -104,7 +107,8 @@ void conv_grad_input(const KernelCall& call) {
 
 void conv_grad_kernel(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &dy = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, call.output.shape, dy.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, call.output.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kGradKernel, x.as<T>(), nullptr, dy.as<T>(), acc);
@@ -118,7 +122,8 @@ void conv_grad_kernel(const KernelCall& call) {
 // padding never wins a max and is not counted in an average).
 void max_pool(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const WindowGeometry g = window_geometry(x.shape, {}, call.output.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, call.output.shape, call.attrs_as<ops::PoolAttrs>());
   const std::int64_t c = g.in_channels;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* y = call.output.as<T>();
@@ -135,7 +140,7 @@ void max_pool(const KernelCall& call) {
 
 void max_pool_grad(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &dy = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, {}, dy.shape, *call.attrs);
+  const WindowGeometry g = window_geometry(x.shape, dy.shape, call.attrs_as<ops::PoolAttrs>());
   const std::int64_t c = g.in_channels;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     // The first maximum of each window (in tap order) takes the window's gradient.
@@ -173,7 +178,8 @@ std::vector<std::int64_t> window_counts(const WindowGeometry& g) {
 
 void avg_pool(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const WindowGeometry g = window_geometry(x.shape, {}, call.output.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(x.shape, call.output.shape, call.attrs_as<ops::PoolAttrs>());
   const std::int64_t c = g.in_channels;
   const auto counts = window_counts(g);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
@@ -195,7 +201,8 @@ void avg_pool(const KernelCall& call) {
 
 void avg_pool_grad(const KernelCall& call) {
   const Buffer& dy = call.inputs[0];
-  const WindowGeometry g = window_geometry(call.output.shape, {}, dy.shape, *call.attrs);
+  const WindowGeometry g =
+      window_geometry(call.output.shape, dy.shape, call.attrs_as<ops::PoolAttrs>());
   const std::int64_t c = g.in_channels;
   const auto counts = window_counts(g);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
@@ -231,10 +238,10 @@ void pad(const KernelCall& call) {
   // Copy rows of the last axis, walking every other index of the input.
   const std::int64_t row = rank ? in.back() : 1;
   std::vector<std::int64_t> index(rank, 0);
+  const std::vector<std::int64_t>& pad_begin = call.attrs_as<ops::PadAttrs>().pad_begin;
   for (std::int64_t r = 0; r < x.numel / row; ++r) {
     std::int64_t offset = 0;
-    for (std::size_t d = 0; d < rank; ++d)
-      offset = offset * out[d] + index[d] + call.attrs->pad_begin[d];
+    for (std::size_t d = 0; d < rank; ++d) offset = offset * out[d] + index[d] + pad_begin[d];
     std::copy(src + r * row * static_cast<std::int64_t>(size),
               src + (r + 1) * row * static_cast<std::int64_t>(size),
               y + offset * static_cast<std::int64_t>(size));

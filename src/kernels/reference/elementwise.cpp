@@ -10,7 +10,8 @@ void unary(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T* x = call.inputs[0].as<T>();
     T* y = call.output.as<T>();
-    const double alpha = call.attrs->alpha, beta = call.attrs->beta;
+    const ops::UnaryAttrs params = ops::unary_params(*call.attrs);
+    const double alpha = params.alpha, beta = params.beta;
     with_static_op(call.op, [&](auto op) {
       if constexpr (op.value < OpKind::kAdd)
         for (std::int64_t i = 0; i < call.output.numel; ++i)

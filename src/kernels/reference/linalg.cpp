@@ -1,4 +1,5 @@
 // Reference matrix products: triple loops accumulating in double.
+#include "ops/linalg.h"
 #include "kernels/elementwise_math.h"
 #include "kernels/reference/reference_kernels.h"
 
@@ -28,7 +29,8 @@ struct GemmDims {
 GemmDims matmul_dims(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
   const Shape& w = call.inputs[1].shape;
-  bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  const ops::MatMulAttrs t = ops::matmul_transposes(call.op, *call.attrs);
+  const bool ta = t.transpose_a, tb = t.transpose_b;
   std::int64_t k = ta ? x[0] : x.back();
   std::int64_t m = ta ? x[1] : call.inputs[0].numel / (k ? k : 1);
   std::int64_t n = tb ? w[0] : w[1];
@@ -39,16 +41,18 @@ GemmDims matmul_dims(const KernelCall& call) {
 void matmul(const KernelCall& call) {
   // Not a structured binding: clang before 16 cannot capture those (the sanitized copy).
   const GemmDims d = matmul_dims(call);
+  const ops::MatMulAttrs t = ops::matmul_transposes(call.op, *call.attrs);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     gemm(call.inputs[0].as<T>(), call.inputs[1].as<T>(), call.output.as<T>(), d.m, d.n, d.k,
-         call.attrs->transpose_a, call.attrs->transpose_b);
+         t.transpose_a, t.transpose_b);
   });
 }
 
 void batch_matmul(const KernelCall& call) {
   const Shape& x = call.inputs[0].shape;
   const Shape& w = call.inputs[1].shape;
-  bool ta = call.attrs->transpose_a, tb = call.attrs->transpose_b;
+  const auto& t = call.attrs_as<ops::MatMulAttrs>();
+  const bool ta = t.transpose_a, tb = t.transpose_b;
   std::int64_t batch = x[0];
   std::int64_t m = ta ? x[2] : x[1], k = ta ? x[1] : x[2], n = tb ? w[1] : w[2];
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
@@ -59,16 +63,16 @@ void batch_matmul(const KernelCall& call) {
 }
 
 template <typename T>
-void apply_activation(const Attrs& attrs, T* data, std::int64_t n) {
-  if (attrs.activation == OpKind::kCount) return;
-  with_static_op(attrs.activation, [&](auto op) {
+void apply_activation(const ops::FusedActivation& activation, T* data, std::int64_t n) {
+  if (activation.op == OpKind::kCount) return;
+  with_static_op(activation.op, [&](auto op) {
     if constexpr (op.value < OpKind::kAdd)
       for (std::int64_t i = 0; i < n; ++i)
-        data[i] = unary_op<op.value, T>(data[i], attrs.alpha, attrs.beta);
+        data[i] = unary_op<op.value, T>(data[i], activation.alpha, activation.beta);
   });
 }
-template void apply_activation<float>(const Attrs&, float*, std::int64_t);
-template void apply_activation<double>(const Attrs&, double*, std::int64_t);
+template void apply_activation<float>(const ops::FusedActivation&, float*, std::int64_t);
+template void apply_activation<double>(const ops::FusedActivation&, double*, std::int64_t);
 
 void fused_dense(const KernelCall& call) {
   matmul(call);
@@ -81,7 +85,7 @@ void fused_dense(const KernelCall& call) {
       for (std::int64_t i = 0; i < m; ++i)
         for (std::int64_t j = 0; j < n; ++j) y[i * n + j] += bias[j];
     }
-    apply_activation(*call.attrs, y, m * n);
+    apply_activation(call.attrs_as<ops::FusedDenseAttrs>().activation, y, m * n);
   });
 }
 

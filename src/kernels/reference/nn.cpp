@@ -5,6 +5,7 @@
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/random.h"
 
 namespace keras::kernels::reference {
 
@@ -142,8 +143,9 @@ void softmax_cross_entropy_grad(const KernelCall& call) {
 }
 
 void dropout_mask(const KernelCall& call) {
-  double rate = call.attrs->alpha;
-  std::uint64_t seed = call.attrs->seed;
+  const auto& attrs = call.attrs_as<ops::DropoutAttrs>();
+  const double rate = attrs.rate;
+  const std::uint64_t seed = attrs.seed;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* mask = call.output.as<T>();
     T keep = static_cast<T>(1.0 / (1.0 - rate));
@@ -156,9 +158,10 @@ void dropout_mask(const KernelCall& call) {
 }
 
 void random_normal(const KernelCall& call) {
-  const double mean = call.attrs->alpha;
-  const double stddev = call.attrs->beta;
-  const std::uint64_t seed = call.attrs->seed;
+  const auto& attrs = call.attrs_as<ops::RandomAttrs>();
+  const double mean = attrs.alpha;
+  const double stddev = attrs.beta;
+  const std::uint64_t seed = attrs.seed;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* out = call.output.as<T>();
     // Box-Muller on two uniform streams; 1 - u keeps the logarithm's argument in (0, 1].
@@ -174,8 +177,9 @@ void random_normal(const KernelCall& call) {
 }
 
 void random_uniform(const KernelCall& call) {
-  const double low = call.attrs->alpha, high = call.attrs->beta;
-  const std::uint64_t seed = call.attrs->seed;
+  const auto& attrs = call.attrs_as<ops::RandomAttrs>();
+  const double low = attrs.alpha, high = attrs.beta;
+  const std::uint64_t seed = attrs.seed;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* out = call.output.as<T>();
     for (std::int64_t i = 0; i < call.output.numel; ++i) {
@@ -186,9 +190,10 @@ void random_uniform(const KernelCall& call) {
 }
 
 void truncated_normal(const KernelCall& call) {
-  const double mean = call.attrs->alpha;
-  const double stddev = call.attrs->beta;
-  const std::uint64_t seed = call.attrs->seed;
+  const auto& attrs = call.attrs_as<ops::RandomAttrs>();
+  const double mean = attrs.alpha;
+  const double stddev = attrs.beta;
+  const std::uint64_t seed = attrs.seed;
   // Each element redraws from its own sequence of streams until |z| <= 2 (TensorFlow's rule);
   // 32 tries fail with probability 0.046^32, after which the last draw is clamped.
   constexpr std::uint64_t kTries = 32;

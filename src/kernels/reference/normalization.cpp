@@ -6,6 +6,7 @@
 
 #include "kernels/batch_norm.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/normalization.h"
 
 namespace keras::kernels::reference {
 
@@ -20,7 +21,8 @@ void for_channel(const ChannelView& v, std::int64_t c, Body&& body) {
 }  // namespace
 
 void batch_norm_stats(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
   const double n = static_cast<double>(v.count());
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T* x = call.inputs[0].as<T>();
@@ -41,8 +43,9 @@ void batch_norm_stats(const KernelCall& call) {
 }
 
 void batch_norm(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
-  const double epsilon = call.attrs->alpha;
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
+  const double epsilon = call.attrs_as<ops::BatchNormAttrs>().epsilon;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T* x = call.inputs[0].as<T>();
     const T* stats = call.inputs[1].as<T>();
@@ -63,9 +66,11 @@ void batch_norm(const KernelCall& call) {
 
 // dx = gamma / std * (dy - [mean(dy) + xhat mean(dy xhat)]), the bracket only with batch_stats.
 void batch_norm_grad(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
-  const double epsilon = call.attrs->alpha, n = static_cast<double>(v.count());
-  const bool through = call.attrs->batch_stats;
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
+  const double epsilon = call.attrs_as<ops::BatchNormAttrs>().epsilon,
+               n = static_cast<double>(v.count());
+  const bool through = call.attrs_as<ops::BatchNormAttrs>().batch_stats;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T* x = call.inputs[0].as<T>();
     const T* stats = call.inputs[1].as<T>();
@@ -98,8 +103,9 @@ void batch_norm_grad(const KernelCall& call) {
 }
 
 void batch_norm_grad_params(const KernelCall& call) {
-  const ChannelView v = channel_view(call.inputs[0].shape, call.attrs->axis);
-  const double epsilon = call.attrs->alpha;
+  const ChannelView v =
+      channel_view(call.inputs[0].shape, call.attrs_as<ops::BatchNormAttrs>().axis);
+  const double epsilon = call.attrs_as<ops::BatchNormAttrs>().epsilon;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     const T* x = call.inputs[0].as<T>();
     const T* stats = call.inputs[1].as<T>();
@@ -124,8 +130,8 @@ void batch_norm_grad_params(const KernelCall& call) {
 void l2_normalize(const KernelCall& call) {
   const Shape& shape = call.inputs[0].shape;
   ChannelView v{1, call.output.numel, 1};  // the normalized axis as the channels
-  if (!call.attrs->axes.empty()) {
-    const int axis = call.attrs->axes[0];
+  if (!call.attrs_as<ops::L2NormalizeAttrs>().axes.empty()) {
+    const int axis = call.attrs_as<ops::L2NormalizeAttrs>().axes[0];
     v = channel_view(shape, axis < 0 ? axis + static_cast<int>(shape.size()) : axis);
   }
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {

@@ -4,6 +4,7 @@
 
 #include "kernels/reference/indexing.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/reduce.h"
 
 namespace keras::kernels::reference {
 
@@ -12,7 +13,7 @@ void reduce(const KernelCall& call) {
   check_rank(x.shape);
   bool flags[kMaxRank] = {};
   for (std::size_t d = 0; d < x.shape.size(); ++d)
-    flags[d] = is_reduced(call.attrs->axes, d, x.shape.size());
+    flags[d] = is_reduced(call.attrs_as<ops::ReduceAttrs>().axes, d, x.shape.size());
   dispatch_all(call.op, x.dtype, [&]<typename T>() {
     const T* in = x.as<T>();
     T* out = call.output.as<T>();
@@ -54,7 +55,8 @@ void reduce(const KernelCall& call) {
 void arg_reduce(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
   int rank = static_cast<int>(x.shape.size());
-  int axis = call.attrs->axis < 0 ? call.attrs->axis + rank : call.attrs->axis;
+  const int given = call.attrs_as<ops::AxisAttrs>().axis;
+  int axis = given < 0 ? given + rank : given;
   std::int64_t outer = 1, n = x.shape[static_cast<std::size_t>(axis)], inner = 1;
   for (int d = 0; d < axis; ++d) outer *= x.shape[static_cast<std::size_t>(d)];
   for (int d = axis + 1; d < rank; ++d) inner *= x.shape[static_cast<std::size_t>(d)];
@@ -78,7 +80,8 @@ void arg_reduce(const KernelCall& call) {
 void scan(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
   const int rank = static_cast<int>(x.shape.size());
-  const int axis = call.attrs->axis < 0 ? call.attrs->axis + rank : call.attrs->axis;
+  const int given = call.attrs_as<ops::AxisAttrs>().axis;
+  const int axis = given < 0 ? given + rank : given;
   std::int64_t outer = 1, n = x.shape[static_cast<std::size_t>(axis)], inner = 1;
   for (int d = 0; d < axis; ++d) outer *= x.shape[static_cast<std::size_t>(d)];
   for (int d = axis + 1; d < rank; ++d) inner *= x.shape[static_cast<std::size_t>(d)];
@@ -102,13 +105,13 @@ void scan(const KernelCall& call) {
 void broadcast_like(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  if (call.attrs->numpy_broadcast) return broadcast_copy(g, out);
+  if (call.attrs_as<ops::BroadcastLikeAttrs>().numpy_broadcast) return broadcast_copy(g, out);
   check_rank(out.shape);
   // g holds the reduction of `out`'s shape over `axes`: its strides skip the reduced axes.
   Strides strides[1] = {};
   std::int64_t running = 1;
   for (std::size_t d = out.shape.size(); d-- > 0;) {
-    bool reduced = is_reduced(call.attrs->axes, d, out.shape.size());
+    bool reduced = is_reduced(call.attrs_as<ops::BroadcastLikeAttrs>().axes, d, out.shape.size());
     strides[0][d] = reduced ? 0 : running;
     if (!reduced) running *= out.shape[d];
   }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "kernels/kernel.h"
+#include "ops/elementwise.h"
 
 namespace keras::kernels::reference {
 
@@ -73,12 +74,12 @@ void batch_norm_stats(const KernelCall& call);  // kernels/batch_norm.h describe
 void batch_norm(const KernelCall& call);
 void batch_norm_grad(const KernelCall& call);
 void batch_norm_grad_params(const KernelCall& call);
-// x / sqrt(max(sum of squares, kL2NormalizeFloor)) along attrs.axes (all when empty)
+// x / sqrt(max(sum of squares, kL2NormalizeFloor)) along L2NormalizeAttrs::axes (all when empty)
 void l2_normalize(const KernelCall& call);
 constexpr double kL2NormalizeFloor = 1e-12;  // TensorFlow's epsilon in tf.nn.l2_normalize
 
-// Applies a fused dense layer's activation in place (shared with the cpu kernel).
+// Applies a fused dense layer's or conv's activation in place (shared with the cpu kernel).
 template <typename T>
-void apply_activation(const Attrs& attrs, T* data, std::int64_t n);
+void apply_activation(const ops::FusedActivation& activation, T* data, std::int64_t n);
 
 }  // namespace keras::kernels::reference

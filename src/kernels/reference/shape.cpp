@@ -3,6 +3,8 @@
 
 #include "kernels/reference/indexing.h"
 #include "kernels/reference/reference_kernels.h"
+#include "ops/indexing.h"
+#include "ops/shape.h"
 
 namespace keras::kernels::reference {
 
@@ -32,7 +34,7 @@ void reshape(const KernelCall& call) {
 
 void transpose(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const auto& perm = call.attrs->axes;
+  const auto& perm = call.attrs_as<ops::TransposeAttrs>().axes;
   std::size_t rank = x.shape.size();
   const Strides in_strides = contiguous_strides(x.shape);
   Strides strides[1] = {};
@@ -66,7 +68,7 @@ void transpose(const KernelCall& call) {
 
 void concatenate(const KernelCall& call) {
   const Shape& out_shape = call.output.shape;
-  int axis = positive_axis(call.attrs->axis, out_shape.size());
+  int axis = positive_axis(call.attrs_as<ops::ConcatenateAttrs>().axis, out_shape.size());
   std::int64_t outer, inner;
   split_at(out_shape, axis, outer, inner);
   std::size_t size = element_size(call.output);
@@ -85,12 +87,13 @@ void concatenate(const KernelCall& call) {
 
 void slice(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  int axis = positive_axis(call.attrs->axis, x.shape.size());
+  int axis = positive_axis(call.attrs_as<ops::SliceAttrs>().axis, x.shape.size());
   std::int64_t outer, inner;
   split_at(x.shape, axis, outer, inner);
   std::size_t size = element_size(x);
   const std::int64_t dim = x.shape[static_cast<std::size_t>(axis)];
-  const auto [begin, end] = slice_bounds(call.attrs->begin, call.attrs->end, dim);
+  const auto& slice = call.attrs_as<ops::SliceAttrs>();
+  const auto [begin, end] = slice_bounds(slice.begin, slice.end, dim);
   std::int64_t in_row = dim * inner;
   std::int64_t out_row = (end - begin) * inner;
   for (std::int64_t o = 0; o < outer; ++o)
@@ -102,13 +105,14 @@ void slice(const KernelCall& call) {
 void slice_grad(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  int axis = positive_axis(call.attrs->axis, out.shape.size());
+  int axis = positive_axis(call.attrs_as<ops::SliceAttrs>().axis, out.shape.size());
   std::int64_t outer, inner;
   split_at(out.shape, axis, outer, inner);
   std::size_t size = element_size(out);
   std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * size);
   const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
-  const std::int64_t begin = slice_bounds(call.attrs->begin, call.attrs->end, dim).first;
+  const auto& slice = call.attrs_as<ops::SliceAttrs>();
+  const std::int64_t begin = slice_bounds(slice.begin, slice.end, dim).first;
   std::int64_t out_row = dim * inner;
   std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
   for (std::int64_t o = 0; o < outer; ++o)
@@ -156,7 +160,7 @@ void gather_grad(const KernelCall& call) {
 }
 
 void one_hot(const KernelCall& call) {
-  std::int64_t n = call.attrs->count;
+  std::int64_t n = call.attrs_as<ops::OneHotAttrs>().count;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* y = call.output.as<T>();
     std::fill(y, y + call.output.numel, T(0));

@@ -4,6 +4,7 @@
 #include "backend/random_state.h"
 #include "keras/layers/spatial_dropout.h"
 #include "layers/schema_config.h"
+#include "ops/random.h"
 
 namespace keras::layers {
 
@@ -34,8 +35,8 @@ SymbolicTensor SpatialDropout::call(const SymbolicTensor& inputs) {
   SymbolicTensor like = inputs;
   const int first_spatial = data_format_ == "channels_first" ? 2 : 1;
   for (int i = 0; i < rank_; ++i) like = K::slice(like, first_spatial + i, 0, 1);
-  K::Attrs attrs;
-  attrs.alpha = rate_;
+  ops::DropoutAttrs attrs;
+  attrs.rate = rate_;
   attrs.seed = seed_.value_or(keras::detail::next_seed());
   SymbolicTensor mask = K::make_node(K::OpKind::kDropoutMask, {like}, attrs);
   return K::in_train_phase(inputs * mask, inputs);

@@ -1,0 +1,22 @@
+// The attributes of the recurrent family (recurrent.cpp).
+#pragma once
+
+#include "keras/backend/graph.h"
+
+namespace keras::ops {
+
+// Recurrent, RecurrentGrad and RecurrentGradWeights (see K::recurrent): the cell, its activations,
+// the direction, and which optional inputs follow xproj and U.
+struct RecurrentAttrs {
+  static constexpr const char* kName = "RecurrentAttrs";
+  int cell = 0;                                                    // 0 SimpleRNN, 1 GRU, 2 LSTM
+  backend::OpKind activation = backend::OpKind::kCount;            // kCount: linear
+  backend::OpKind recurrent_activation = backend::OpKind::kCount;  // the gates
+  bool go_backwards = false;
+  bool initial_state = false;   // h0 (and c0 for LSTM) given
+  bool mask = false;            // a (batch, time) 0/1 mask
+  bool recurrent_mask = false;  // a (batch, units) recurrent dropout mask
+  bool reset_after = false;     // GRU: reset gate after the recurrent product; input: its bias
+};
+
+}  // namespace keras::ops
