@@ -3,7 +3,9 @@
 # serves both: where clang with libFuzzer is installed (Debian: clang libclang-rt-14-dev
 # libomp-dev) it is compiled by clang with libFuzzer's coverage instrumentation
 # (-fsanitize=fuzzer-no-link); elsewhere by the project's compiler, and the fuzzers are skipped.
-# HDF5, libzip, oneDNN and the other system libraries are not instrumented.
+# It is the library without oneDNN (KERAS_CORE_*: what -DKERAS_WITH_DNNL=OFF builds), so that every
+# build also compiles that configuration. HDF5, libzip and the other system libraries are not
+# instrumented.
 #
 #   keras_sanitized_executable(<target> <sources>... [FUZZER])
 # builds a program over that copy, with the same compiler and sanitizers (FUZZER: a libFuzzer
@@ -55,12 +57,12 @@ function(keras_build_with_fuzz_clang target)
                         CXX_LINKER_LAUNCHER "${wrapper};${KERAS_FUZZ_CLANGXX};--")
 endfunction()
 
-add_library(keras_sanitized OBJECT ${KERAS_SOURCES})
+add_library(keras_sanitized OBJECT ${KERAS_CORE_SOURCES})
 target_include_directories(keras_sanitized PUBLIC ${PROJECT_SOURCE_DIR}/include
                            PRIVATE ${PROJECT_SOURCE_DIR}/src)
 # The library's own dependencies (CMakeLists.txt), but OpenMP: chosen below by the compiler.
-target_link_libraries(keras_sanitized PUBLIC ${KERAS_PRIVATE_DEPS} nlohmann_json::nlohmann_json)
-target_compile_definitions(keras_sanitized PRIVATE ${KERAS_PRIVATE_DEFINITIONS})
+target_link_libraries(keras_sanitized PUBLIC ${KERAS_CORE_PRIVATE_DEPS} nlohmann_json::nlohmann_json)
+target_compile_definitions(keras_sanitized PRIVATE ${KERAS_CORE_PRIVATE_DEFINITIONS})
 # -O1 -g1: quick to build, with line numbers in the reports. The sources' warnings are checked
 # by the main build already.
 target_compile_options(keras_sanitized PRIVATE ${KERAS_SANITIZE_FLAGS} -O1 -g1 -fno-math-errno)
@@ -70,8 +72,8 @@ endif()
 if(KERAS_SANITIZED_HAS_FUZZER)
   keras_build_with_fuzz_clang(keras_sanitized)
   target_compile_options(keras_sanitized PRIVATE -fsanitize=fuzzer-no-link -w)
-  # clang's own OpenMP runtime (libomp, which also answers the GNU runtime's calls of oneDNN):
-  # the GNU runtime that OpenMP::OpenMP_CXX names cannot run clang's OpenMP code.
+  # clang's own OpenMP runtime: the GNU runtime that OpenMP::OpenMP_CXX names cannot run clang's
+  # OpenMP code.
   target_compile_options(keras_sanitized PUBLIC -fopenmp)
   target_link_options(keras_sanitized PUBLIC -fopenmp)
 else()

@@ -70,6 +70,9 @@ struct Plan {
   std::vector<Tensor> results;
   std::shared_ptr<Storage> arena;
   std::size_t arena_bytes = 0;
+  // The kernels' scratch (KernelCall::scratch): the largest step's request. The steps share one
+  // host region, which the function shares between its plans (they run one at a time).
+  std::size_t scratch_bytes = 0;
   // A device backend's plan (cuda): the arena, then the leaves (inputs and variables, copied in
   // each run because the host tensors stay the owners, so get_weights and set_weights need no
   // device code; then the constants, copied once) in one device allocation; `pinned` stages the
@@ -92,6 +95,11 @@ struct Plan {
   };
   std::unique_ptr<OnDevice> device;
 };
+
+// The plan of `graph` for these inputs' shapes on `backend` (planner.cpp); throws
+// std::invalid_argument when an input does not fit its placeholder.
+std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
+                                bool check_numerics, const std::vector<Tensor>& inputs);
 
 // How many plans a compiled function made from now on keeps (plan_cache.cpp).
 std::atomic<std::size_t>& plan_cache_capacity();
@@ -117,10 +125,10 @@ class CompiledFunction {
 
  private:
   Plan& plan_for(const std::vector<Tensor>& inputs);
+  void share_scratch(Plan& plan);  // points plan's steps (and, when it grows, all) at scratch_
   void run_steps(Plan& plan);
   void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
   void copy_out(Plan& plan);
-  std::unique_ptr<Plan> make_plan(const std::vector<Tensor>& inputs);
 
   void log_kernels(const Plan& plan) const;
   void print_profile(const Plan& plan) const;
@@ -135,6 +143,8 @@ class CompiledFunction {
   bool profile_cpu_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;  // at most capacity_, least recently run evicted
+  // The kernels' scratch of every plan: as large as the largest plan's scratch_bytes.
+  std::shared_ptr<Storage> scratch_;
   Plan* last_ = nullptr;
   std::size_t capacity_;
   std::uint64_t runs_ = 0, plan_builds_ = 0, evictions_ = 0;

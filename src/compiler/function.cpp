@@ -30,12 +30,14 @@ void CompiledFunction::log_kernels(const Plan& plan) const {
   std::fprintf(stderr, "keras kernels: %zu steps on the %s backend, input shapes",
                plan.steps.size(), backend_->name());
   for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-  std::fprintf(stderr, "\n");
-  for (const auto& step : plan.steps)
-    std::fprintf(stderr, "  %-28s %s%s\n", step.name.c_str(), step.kernel,
-                 step.fallback
-                     ? (std::string(" (fallback: no ") + backend_->name() + " kernel)").c_str()
-                     : "");
+  std::fprintf(stderr, "; kernel scratch %zu bytes\n", plan.scratch_bytes);
+  for (const auto& step : plan.steps) {
+    std::string notes;
+    if (step.fallback) notes += std::string(" (fallback: no ") + backend_->name() + " kernel)";
+    if (step.call.scratch_bytes > 0)
+      notes += " (scratch " + std::to_string(step.call.scratch_bytes) + " bytes)";
+    std::fprintf(stderr, "  %-28s %s%s\n", step.name.c_str(), step.kernel, notes.c_str());
+  }
 }
 
 std::size_t CompiledFunction::num_steps() const {

@@ -50,7 +50,8 @@ Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
       plan->last_run = runs_;
       return *(last_ = plan.get());
     }
-  std::unique_ptr<Plan> plan = make_plan(inputs);
+  std::unique_ptr<Plan> plan = make_plan(graph_, *backend_, check_numerics_, inputs);
+  share_scratch(*plan);
   plan->last_run = runs_;
   ++plan_builds_;
   ++total_plan_builds;
@@ -68,6 +69,19 @@ Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
   }
   plans_.push_back(std::move(plan));
   return *(last_ = plans_.back().get());
+}
+
+void CompiledFunction::share_scratch(Plan& plan) {
+  auto point = [this](Plan& p) {
+    for (Step& step : p.steps)
+      if (step.call.scratch_bytes > 0) step.call.scratch = scratch_->data();
+  };
+  if (plan.scratch_bytes == 0) return;
+  if (!scratch_ || scratch_->bytes() < plan.scratch_bytes) {
+    scratch_ = std::make_shared<Storage>(plan.scratch_bytes);
+    for (auto& cached : plans_) point(*cached);
+  }
+  point(plan);
 }
 
 }  // namespace keras::backend::detail

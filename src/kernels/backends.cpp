@@ -25,11 +25,12 @@ const char* short_name(const char* name) {
 #if defined(KERAS_HAVE_CUDA)
 const Backend::Kernel* cuda_kernel(const ops::OpDef& def, Backend::Kernel& out) {
   if (def.cuda.fn) {
-    out = {def.cuda.fn, short_name(def.cuda.name), false};
+    out = {def.cuda.fn, short_name(def.cuda.name), false, def.cuda.prepare};
     return &out;
   }
   if (!def.reference.fn) return nullptr;
-  out = {&cuda::host_fallback, short_name(def.reference.name), true};
+  // The reference kernel's scratch is host memory (the planner's scratch region is).
+  out = {&cuda::host_fallback, short_name(def.reference.name), true, def.reference.prepare};
   return &out;
 }
 #endif
@@ -44,11 +45,13 @@ Backend::Kernel Backend::kernel(OpKind op) const {
     if (cuda_kernel(def, k)) return k;
   }
 #endif
-  if (kind_ == Kind::kCpu && def.cpu.fn) return {def.cpu.fn, short_name(def.cpu.name), false};
+  if (kind_ == Kind::kCpu && def.cpu.fn)
+    return {def.cpu.fn, short_name(def.cpu.name), false, def.cpu.prepare};
   if (!def.reference.fn || kind_ == Kind::kCuda)
     throw std::logic_error(std::string("no kernel for op ") + def.name + " on the " + name_ +
                            " backend");
-  return {def.reference.fn, short_name(def.reference.name), kind_ != Kind::kReference};
+  return {def.reference.fn, short_name(def.reference.name), kind_ != Kind::kReference,
+          def.reference.prepare};
 }
 
 void Backend::prepare_fused(FusedProgram& program) const {

@@ -34,9 +34,15 @@ struct KernelCall {
   Buffer output;
   // How many times the step's function ran before: random ops draw fresh numbers.
   std::uint64_t counter = 0;
-  // Per-step kernel state (cached oneDNN primitives and their buffers), made by the kernel on the
-  // step's first run and kept for the life of the plan, whose shapes never change.
+  // Per-step kernel state (cached oneDNN primitives), made by the kernel's prepare function when
+  // the plan is made (or on the step's first run) and kept for the life of the plan, whose shapes
+  // never change.
   mutable std::shared_ptr<void> state;
+  // Memory the kernel needs only while it runs, as many bytes as its prepare function asked for:
+  // one region that every step of the compiled function's plans shares (they run one at a time),
+  // sized by the planner, never allocated by the kernel itself.
+  void* scratch = nullptr;
+  std::size_t scratch_bytes = 0;
 
   // Throws std::logic_error naming the op and both types when the op's attributes are not a T.
   template <typename T>
@@ -51,6 +57,40 @@ struct KernelCall {
 };
 
 using KernelFn = void (*)(const KernelCall&);
+// At plan time, once per step (shapes final, buffers placed): makes the step's `state` if the
+// kernel keeps one, and returns the scratch bytes the kernel needs while it runs.
+using PrepareFn = std::size_t (*)(const KernelCall&);
+
+// Lays a kernel's scratch out: the same sequence of take<T>(n) calls first counts the bytes (at
+// plan time, a Counting layout) and then hands out the pieces of call.scratch (when running), so
+// a kernel's layout is written once. Pieces are 64-byte aligned.
+class ScratchLayout {
+ public:
+  static ScratchLayout counting() { return ScratchLayout(nullptr, 0, true); }
+  explicit ScratchLayout(const KernelCall& call)
+      : ScratchLayout(static_cast<char*>(call.scratch), call.scratch_bytes, false) {}
+
+  template <typename T>
+  T* take(std::int64_t n) {
+    const std::size_t at = used_;
+    used_ += (static_cast<std::size_t>(n) * sizeof(T) + 63) / 64 * 64;
+    if (counting_) return nullptr;
+    if (used_ > size_ || base_ == nullptr)
+      throw std::logic_error("a kernel asked for more scratch (" + std::to_string(used_) +
+                             " bytes) than its step was planned with (" + std::to_string(size_) +
+                             ")");
+    return reinterpret_cast<T*>(base_ + at);
+  }
+  std::size_t bytes() const { return used_; }
+
+ private:
+  ScratchLayout(char* base, std::size_t size, bool counting)
+      : base_(base), size_(size), counting_(counting) {}
+  char* base_;
+  std::size_t size_;
+  bool counting_;
+  std::size_t used_ = 0;
+};
 struct FusedProgram;
 
 // Memory of a backend whose kernels run on an accelerator (cuda). The executor keeps a plan's
@@ -78,8 +118,9 @@ class Backend {
   enum class Kind { kReference, kCpu, kCuda };
   struct Kernel {
     KernelFn fn = nullptr;
-    const char* name = nullptr;  // "cpu::matmul", "reference::softmax_grad"
-    bool fallback = false;       // the reference kernel, because this backend has none of its own
+    const char* name = nullptr;   // "cpu::matmul", "reference::softmax_grad"
+    bool fallback = false;        // the reference kernel, because this backend has none of its own
+    PrepareFn prepare = nullptr;  // nullptr: no state made at plan time, no scratch
   };
 
   const char* name() const { return name_; }

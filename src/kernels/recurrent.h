@@ -140,15 +140,6 @@ void with_activations(OpKind act, OpKind rec_act, Body&& body) {
   body(act, rec_act);
 }
 
-// Reusable per-thread scratch: grows on first use, so later runs allocate nothing.
-template <typename T>
-T* scratch(std::size_t slot, std::size_t n) {
-  thread_local std::vector<std::vector<T>> buffers;
-  if (buffers.size() <= slot) buffers.resize(slot + 1);
-  if (buffers[slot].size() < n) buffers[slot].resize(n);
-  return buffers[slot].data();
-}
-
 // Everything the three kernels read, as typed pointers with their row strides.
 template <typename T>
 struct View {
@@ -185,6 +176,56 @@ struct View {
   bool kept(std::int64_t b, std::int64_t t) const { return !mask || mask[b * Tn + t] != T(0); }
 };
 
+// Each kernel's scratch (planned: kernels/kernel.h's ScratchLayout), rows of the batch first so
+// that the threads of over_batch_chunks each touch their own rows only.
+template <typename T>
+struct ForwardScratch {
+  T *zeros, *hp_buf, *rh;
+  ForwardScratch(ScratchLayout& s, const View<T>& v)
+      : zeros(s.take<T>(v.B * v.u)), hp_buf(s.take<T>(v.B * v.u)), rh(s.take<T>(v.B * v.u)) {}
+};
+template <typename T>
+struct BackwardScratch {
+  T *zeros, *hp_buf, *dh, *dh_next, *dc_next, *tmp, *tmp2, *act_c;
+  T* ut;  // U^T, contiguous: the per-step products dz @ U^T then read both operands row by row
+  BackwardScratch(ScratchLayout& s, const View<T>& v)
+      : zeros(s.take<T>(v.B * v.u)),
+        hp_buf(s.take<T>(v.B * v.u)),
+        dh(s.take<T>(v.B * v.u)),
+        dh_next(s.take<T>(v.B * v.u)),
+        dc_next(s.take<T>(v.B * v.u)),
+        tmp(s.take<T>(v.B * v.u)),
+        tmp2(s.take<T>(v.B * v.u)),
+        act_c(s.take<T>(v.B * v.u)),
+        ut(s.take<T>(v.u * v.G)) {}
+};
+template <typename T>
+struct WeightsGradScratch {
+  T *zeros, *hs, *rhs;  // rhs: GRU without reset_after only
+  WeightsGradScratch(ScratchLayout& s, const View<T>& v)
+      : zeros(s.take<T>(v.B * v.u)),
+        hs(s.take<T>(v.B * (v.Tn + 1) * v.u)),
+        rhs(v.cell == 1 && !v.reset_after ? s.take<T>(v.B * (v.Tn + 1) * v.u) : nullptr) {}
+};
+
+// The prepare function of the three ops' kernels (every backend that runs this implementation):
+// the scratch bytes of the step's layout.
+inline std::size_t prepare(const KernelCall& call) {
+  std::size_t bytes = 0;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    const View<T> v(call);
+    ScratchLayout s = ScratchLayout::counting();
+    if (call.op == OpKind::kRecurrent)
+      ForwardScratch<T>(s, v);
+    else if (call.op == OpKind::kRecurrentGrad)
+      BackwardScratch<T>(s, v);
+    else
+      WeightsGradScratch<T>(s, v);
+    bytes = s.bytes();
+  });
+  return bytes;
+}
+
 // A strided (rows x cols) matrix.
 template <typename T>
 struct Mat {
@@ -217,15 +258,13 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer, std::int64_t b
 // Rows of the batch are independent through the whole sequence: each thread runs all the steps
 // for its own chunk of rows (over_batch_chunks), with no synchronisation between steps.
 template <typename T, typename Ops>
-void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_t b1) {
-  View<T> v(call);
+void forward_rows(const KernelCall& call, const View<T>& v, const ForwardScratch<T>& scratch,
+                  Ops& ops, std::int64_t b0, std::int64_t b1) {
   const std::int64_t M = b1 - b0;
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldx = G;
   T* y = call.output.as<T>();
-  T* zeros = scratch<T>(0, static_cast<std::size_t>(B * u));
-  std::fill(zeros, zeros + B * u, T(0));
-  T* hp_buf = scratch<T>(1, static_cast<std::size_t>(B * u));
-  T* rh = scratch<T>(2, static_cast<std::size_t>(B * u));
+  const T* zeros = scratch.zeros;
+  T *hp_buf = scratch.hp_buf, *rh = scratch.rh;
   for (std::int64_t s = 0; s < v.Tn; ++s) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
@@ -320,30 +359,19 @@ void forward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_
 
 // RecurrentGrad: inputs (..., y, dy); output R (B, T+1, G*u).
 template <typename T, typename Ops>
-void backward_rows(const KernelCall& call, Ops& ops, std::int64_t b0, std::int64_t b1) {
-  View<T> v(call);
+void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScratch<T>& scratch,
+                   Ops& ops, std::int64_t b0, std::int64_t b1) {
   const std::int64_t M = b1 - b0;
   const std::int64_t B = v.B, u = v.u, G = v.G, S = v.S, ldy = S, ldr = v.GR;
   const std::size_t n_in = call.inputs.size();
   const T* y = call.inputs[n_in - 2].as<T>();
   const T* dy = call.inputs[n_in - 1].as<T>();
   T* r = call.output.as<T>();
-  const std::size_t bu = static_cast<std::size_t>(B * u);
-  T* zeros = scratch<T>(0, bu);
-  std::fill(zeros, zeros + B * u, T(0));
-  T* hp_buf = scratch<T>(1, bu);
-  T* dh = scratch<T>(2, bu);
-  T* dh_next = scratch<T>(4, bu);
-  T* dc_next = scratch<T>(5, bu);
-  T* tmp = scratch<T>(6, bu);
-  T* tmp2 = scratch<T>(7, bu);
-  T* act_c = scratch<T>(8, bu);
-  // U^T, contiguous: the per-step products dz @ U^T then read both operands row by row.
-  T* ut = scratch<T>(9, static_cast<std::size_t>(u * G));
-  for (std::int64_t j = 0; j < u; ++j)
-    for (std::int64_t k = 0; k < G; ++k) ut[k * u + j] = v.U[j * G + k];
-  std::fill(dh_next, dh_next + B * u, T(0));
-  std::fill(dc_next, dc_next + B * u, T(0));
+  const T *zeros = scratch.zeros, *ut = scratch.ut;
+  T *hp_buf = scratch.hp_buf, *dh = scratch.dh, *dh_next = scratch.dh_next;
+  T *dc_next = scratch.dc_next, *tmp = scratch.tmp, *tmp2 = scratch.tmp2, *act_c = scratch.act_c;
+  std::fill(dh_next + b0 * u, dh_next + b1 * u, T(0));
+  std::fill(dc_next + b0 * u, dc_next + b1 * u, T(0));
   for (std::int64_t s = v.Tn; s-- > 0;) {
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
@@ -494,24 +522,32 @@ void over_batch_chunks(std::int64_t batch, std::int64_t row_work, Body&& body) {
 
 template <typename T, typename Ops>
 void forward(const KernelCall& call, Ops&& ops) {
-  View<T> v(call);
+  const View<T> v(call);
+  ScratchLayout layout(call);
+  const ForwardScratch<T> scratch(layout, v);
+  std::fill(scratch.zeros, scratch.zeros + v.B * v.u, T(0));
   if constexpr (std::decay_t<Ops>::kChunked)
     over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
-      forward_rows<T>(call, ops, b0, b1);
+      forward_rows<T>(call, v, scratch, ops, b0, b1);
     });
   else
-    forward_rows<T>(call, ops, 0, v.B);
+    forward_rows<T>(call, v, scratch, ops, 0, v.B);
 }
 
 template <typename T, typename Ops>
 void backward(const KernelCall& call, Ops&& ops) {
-  View<T> v(call);
+  const View<T> v(call);
+  ScratchLayout layout(call);
+  const BackwardScratch<T> scratch(layout, v);
+  std::fill(scratch.zeros, scratch.zeros + v.B * v.u, T(0));
+  for (std::int64_t j = 0; j < v.u; ++j)
+    for (std::int64_t k = 0; k < v.G; ++k) scratch.ut[k * v.u + j] = v.U[j * v.G + k];
   if constexpr (std::decay_t<Ops>::kChunked)
     over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
-      backward_rows<T>(call, ops, b0, b1);
+      backward_rows<T>(call, v, scratch, ops, b0, b1);
     });
   else
-    backward_rows<T>(call, ops, 0, v.B);
+    backward_rows<T>(call, v, scratch, ops, 0, v.B);
 }
 
 // RecurrentGradWeights: inputs (..., y, R); output dU (u, G*u). The h_{t-1} (times the dropout
@@ -527,12 +563,10 @@ void weights_grad(const KernelCall& call, Ops&& ops) {
   const T* y = call.inputs[n_in - 2].as<T>();
   const T* r = call.inputs[n_in - 1].as<T>();
   T* du = call.output.as<T>();
-  const std::size_t bu = static_cast<std::size_t>(B * u);
-  T* zeros = scratch<T>(0, bu);
+  ScratchLayout layout(call);
+  const WeightsGradScratch<T> scratch(layout, v);
+  T *zeros = scratch.zeros, *hs = scratch.hs, *rhs = scratch.rhs;
   std::fill(zeros, zeros + B * u, T(0));
-  T* hs = scratch<T>(1, static_cast<std::size_t>(rows * u));
-  T* rhs =
-      v.cell == 1 && !v.reset_after ? scratch<T>(2, static_cast<std::size_t>(rows * u)) : nullptr;
   const bool parallel = B * v.Tn * u >= 65536;
 #pragma omp parallel for schedule(static) if (parallel)
   for (std::int64_t b = 0; b < B; ++b) {

@@ -114,27 +114,35 @@ void register_conv_ops(OpTable& table) {
              .shape = &conv_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad,
-             .reference = KERAS_KERNEL(kernels::reference::conv),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv),
-             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv)});
-  table.add({.op = OpKind::kConvGradInput,
-             .name = "ConvGradInput",
-             .attrs = attrs_of<ConvAttrs>(),
-             .shape = &conv_grad_input_shape,
-             .dtype = &conv_dtype,
-             .gradient = &conv_grad_input_grad,
-             .reference = KERAS_KERNEL(kernels::reference::conv_grad_input),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_input),
-             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv_grad_input)});
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::conv,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::conv, kernels::cpu::prepare_conv),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::conv,
+                                                kernels::reference::prepare_window)});
+  table.add(
+      {.op = OpKind::kConvGradInput,
+       .name = "ConvGradInput",
+       .attrs = attrs_of<ConvAttrs>(),
+       .shape = &conv_grad_input_shape,
+       .dtype = &conv_dtype,
+       .gradient = &conv_grad_input_grad,
+       .reference = KERAS_PREPARED_KERNEL(kernels::reference::conv_grad_input,
+                                          kernels::reference::prepare_window),
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::conv_grad_input, kernels::cpu::prepare_conv),
+       .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::conv_grad_input,
+                                          kernels::reference::prepare_window)});
   table.add({.op = OpKind::kConvGradKernel,
              .name = "ConvGradKernel",
              .attrs = attrs_of<ConvAttrs>(),
              .shape = &conv_grad_kernel_shape,
              .dtype = &conv_dtype,
              .gradient = &conv_grad_kernel_grad,
-             .reference = KERAS_KERNEL(kernels::reference::conv_grad_kernel),
-             .cpu = KERAS_KERNEL(kernels::cpu::conv_grad_kernel),
-             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::conv_grad_kernel)});
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::conv_grad_kernel,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::conv_grad_kernel,
+                                               kernels::cpu::prepare_conv),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::conv_grad_kernel,
+                                                kernels::reference::prepare_window)});
 }
 
 }  // namespace keras::ops

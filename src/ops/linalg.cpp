@@ -98,7 +98,7 @@ void register_linalg_ops(OpTable& table) {
              .shape = &matmul_shape,
              .gradient = &matmul_grad,
              .reference = KERAS_KERNEL(kernels::reference::matmul),
-             .cpu = KERAS_KERNEL(kernels::cpu::matmul),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::matmul),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::matmul)});
   table.add({.op = OpKind::kBatchMatMul,
              .name = "BatchMatMul",
@@ -113,7 +113,7 @@ void register_linalg_ops(OpTable& table) {
              .attrs = attrs_of<FusedDenseAttrs>(),
              .shape = &matmul_shape,
              .reference = KERAS_KERNEL(kernels::reference::fused_dense),
-             .cpu = KERAS_KERNEL(kernels::cpu::fused_dense),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::fused_dense),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::fused_dense)});
 }
 

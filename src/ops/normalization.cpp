@@ -133,7 +133,7 @@ void register_normalization_ops(OpTable& table) {
              .dtype = &same_float_dtype,
              .gradient = &batch_norm_stats_grad,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_stats),
-             .cpu = KERAS_KERNEL(kernels::cpu::batch_norm_stats),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::batch_norm_stats),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_stats)});
   table.add({.op = OpKind::kBatchNorm,
              .name = "BatchNorm",
@@ -142,7 +142,7 @@ void register_normalization_ops(OpTable& table) {
              .dtype = &same_float_dtype,
              .gradient = &batch_norm_grad,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm),
-             .cpu = KERAS_KERNEL(kernels::cpu::batch_norm),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::batch_norm),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm)});
   // BatchNorm's gradients: no rules of their own.
   table.add({.op = OpKind::kBatchNormGrad,
@@ -151,7 +151,7 @@ void register_normalization_ops(OpTable& table) {
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_grad),
-             .cpu = KERAS_KERNEL(kernels::cpu::batch_norm_grad),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::batch_norm_grad),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_grad)});
   table.add({.op = OpKind::kBatchNormGradParams,
              .name = "BatchNormGradParams",
@@ -159,7 +159,7 @@ void register_normalization_ops(OpTable& table) {
              .shape = &batch_norm_shape,
              .dtype = &same_float_dtype,
              .reference = KERAS_KERNEL(kernels::reference::batch_norm_grad_params),
-             .cpu = KERAS_KERNEL(kernels::cpu::batch_norm_grad_params),
+             .cpu = KERAS_DNNL_KERNEL(kernels::cpu::batch_norm_grad_params),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::batch_norm_grad_params)});
   table.add({.op = OpKind::kL2Normalize,
              .name = "L2Normalize",

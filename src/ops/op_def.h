@@ -34,21 +34,43 @@ using DTypeRule = DType (*)(OpKind op, const std::vector<DType>& inputs, const O
 // The input gradients of `node`, whose output is y, given the output's gradient g.
 using GradientRule = Grads (*)(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g);
 
-// A kernel and the name KERAS_LOG_KERNELS prints for it.
+// A kernel, the name KERAS_LOG_KERNELS prints for it and its plan-time preparation (state and
+// scratch, kernels/kernel.h).
 struct KernelRef {
   kernels::KernelFn fn = nullptr;
   const char* name = nullptr;
+  kernels::PrepareFn prepare = nullptr;
 };
 #define KERAS_KERNEL(function) \
   ::keras::ops::KernelRef {    \
     &function, #function       \
   }
+#define KERAS_PREPARED_KERNEL(function, prepare) \
+  ::keras::ops::KernelRef {                      \
+    &function, #function, &prepare               \
+  }
+
+// The cpu kernels that call oneDNN (src/kernels/cpu/{linalg,conv,normalization,recurrent}.cpp)
+// exist only in builds with it (-DKERAS_WITH_DNNL); without, the cpu backend runs the reference
+// kernel of those ops.
+#if defined(KERAS_HAVE_DNNL)
+#define KERAS_DNNL_KERNEL(function) KERAS_KERNEL(function)
+#define KERAS_PREPARED_DNNL_KERNEL(function, prepare) KERAS_PREPARED_KERNEL(function, prepare)
+#else
+#define KERAS_DNNL_KERNEL(function) \
+  ::keras::ops::KernelRef {}
+#define KERAS_PREPARED_DNNL_KERNEL(function, prepare) \
+  ::keras::ops::KernelRef {}
+#endif
 
 // The cuda kernels exist only in builds with CUDA (src/kernels/cuda/, -DKERAS_WITH_CUDA).
 #if defined(KERAS_HAVE_CUDA)
 #define KERAS_CUDA_KERNEL(function) KERAS_KERNEL(function)
+#define KERAS_PREPARED_CUDA_KERNEL(function, prepare) KERAS_PREPARED_KERNEL(function, prepare)
 #else
 #define KERAS_CUDA_KERNEL(function) \
+  ::keras::ops::KernelRef {}
+#define KERAS_PREPARED_CUDA_KERNEL(function, prepare) \
   ::keras::ops::KernelRef {}
 #endif
 

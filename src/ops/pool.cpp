@@ -60,28 +60,34 @@ void register_pool_ops(OpTable& table) {
              .attrs = attrs_of<PoolAttrs>(),
              .shape = &pool_shape,
              .gradient = &max_pool_grad,
-             .reference = KERAS_KERNEL(kernels::reference::max_pool),
-             .cpu = KERAS_KERNEL(kernels::cpu::pool)});
-  table.add({.op = OpKind::kMaxPoolGrad,
-             .name = "MaxPoolGrad",
-             .attrs = attrs_of<PoolAttrs>(),
-             .shape = &max_pool_grad_shape,
-             .reference = KERAS_KERNEL(kernels::reference::max_pool_grad),
-             .cpu = KERAS_KERNEL(kernels::cpu::pool_grad)});
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::max_pool,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool)});
+  table.add(
+      {.op = OpKind::kMaxPoolGrad,
+       .name = "MaxPoolGrad",
+       .attrs = attrs_of<PoolAttrs>(),
+       .shape = &max_pool_grad_shape,
+       .reference = KERAS_PREPARED_KERNEL(kernels::reference::max_pool_grad,
+                                          kernels::reference::prepare_window),
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool)});
   table.add({.op = OpKind::kAvgPool,
              .name = "AvgPool",
              .attrs = attrs_of<PoolAttrs>(),
              .shape = &pool_shape,
              .gradient = &avg_pool_grad,
-             .reference = KERAS_KERNEL(kernels::reference::avg_pool),
-             .cpu = KERAS_KERNEL(kernels::cpu::pool)});
-  table.add({.op = OpKind::kAvgPoolGrad,
-             .name = "AvgPoolGrad",
-             .attrs = attrs_of<PoolAttrs>(),
-             .shape = &avg_pool_grad_shape,
-             .gradient = &avg_pool_grad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::avg_pool_grad),
-             .cpu = KERAS_KERNEL(kernels::cpu::pool_grad)});
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::avg_pool,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool)});
+  table.add(
+      {.op = OpKind::kAvgPoolGrad,
+       .name = "AvgPoolGrad",
+       .attrs = attrs_of<PoolAttrs>(),
+       .shape = &avg_pool_grad_shape,
+       .gradient = &avg_pool_grad_grad,
+       .reference = KERAS_PREPARED_KERNEL(kernels::reference::avg_pool_grad,
+                                          kernels::reference::prepare_window),
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool)});
 }
 
 }  // namespace keras::ops

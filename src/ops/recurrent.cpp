@@ -99,29 +99,34 @@ Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTe
 }  // namespace
 
 void register_recurrent_ops(OpTable& table) {
-  table.add({.op = OpKind::kRecurrent,
-             .name = "Recurrent",
-             .attrs = attrs_of<RecurrentAttrs>(),
-             .shape = &recurrent_shape,
-             .dtype = &same_float_dtype,
-             .gradient = &recurrent_grad,
-             .reference = KERAS_KERNEL(kernels::reference::recurrent),
-             .cpu = KERAS_KERNEL(kernels::cpu::recurrent)});
+  table.add(
+      {.op = OpKind::kRecurrent,
+       .name = "Recurrent",
+       .attrs = attrs_of<RecurrentAttrs>(),
+       .shape = &recurrent_shape,
+       .dtype = &same_float_dtype,
+       .gradient = &recurrent_grad,
+       .reference = KERAS_PREPARED_KERNEL(kernels::reference::recurrent, kernels::rnn::prepare),
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent, kernels::rnn::prepare)});
   // Recurrent's gradients: no rules of their own.
-  table.add({.op = OpKind::kRecurrentGrad,
-             .name = "RecurrentGrad",
-             .attrs = attrs_of<RecurrentAttrs>(),
-             .shape = &recurrent_shape,
-             .dtype = &same_float_dtype,
-             .reference = KERAS_KERNEL(kernels::reference::recurrent_grad),
-             .cpu = KERAS_KERNEL(kernels::cpu::recurrent_grad)});
+  table.add(
+      {.op = OpKind::kRecurrentGrad,
+       .name = "RecurrentGrad",
+       .attrs = attrs_of<RecurrentAttrs>(),
+       .shape = &recurrent_shape,
+       .dtype = &same_float_dtype,
+       .reference =
+           KERAS_PREPARED_KERNEL(kernels::reference::recurrent_grad, kernels::rnn::prepare),
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent_grad, kernels::rnn::prepare)});
   table.add({.op = OpKind::kRecurrentGradWeights,
              .name = "RecurrentGradWeights",
              .attrs = attrs_of<RecurrentAttrs>(),
              .shape = &recurrent_shape,
              .dtype = &same_float_dtype,
-             .reference = KERAS_KERNEL(kernels::reference::recurrent_grad_weights),
-             .cpu = KERAS_KERNEL(kernels::cpu::recurrent_grad_weights)});
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::recurrent_grad_weights,
+                                                kernels::rnn::prepare),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent_grad_weights,
+                                               kernels::rnn::prepare)});
 }
 
 }  // namespace keras::ops

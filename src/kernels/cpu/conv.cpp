@@ -1,17 +1,14 @@
 // The cpu backend's convolution and pooling: oneDNN primitives on channels_last (nwc / nhwc /
-// ndhwc) activations. Each compiled step builds its primitive once, on its first run (shapes are
-// fixed per plan), so later runs only rebind data pointers and execute. Kernels stay in Keras's
-// (spatial..., in, out) layout in the graph; where the primitive prefers a blocked layout (for
-// kernels always, for activations with the Winograd algorithm), a cached reorder converts them
-// each run. float64 runs the reference kernels.
+// ndhwc) activations. Each compiled step builds its primitive once, when the plan is made
+// (prepare_conv; shapes are fixed per plan), so runs only rebind data pointers and execute. Kernels
+// stay in Keras's (spatial..., in, out) layout in the graph; where the primitive prefers a blocked
+// layout (for kernels always, for activations with the Winograd algorithm), a cached reorder
+// converts them each run. float64 runs the reference kernels.
 #include <dnnl.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -106,38 +103,19 @@ dnnl::post_ops activation_post_ops(const ops::FusedActivation& a) {
 }
 
 // What a step needs only while it runs (arguments reordered to the primitive's layouts, oneDNN's
-// scratchpad) lives in buffers shared by every convolution step the thread runs, one per role and
-// grown to the largest request: a model holds them once, not once per step and per batch size.
-enum StepBufferRole { kStagedArgument = 0, kScratchpad = 4, kStepBufferRoles = 5 };
-
-void* step_buffer(int role, std::size_t bytes) {
-  struct Buffer {
-    std::unique_ptr<void, decltype(&std::free)> data{nullptr, &std::free};
-    std::size_t size = 0;
-  };
-  thread_local std::array<Buffer, kStepBufferRoles> buffers;
-  Buffer& b = buffers[static_cast<std::size_t>(role)];
-  if (bytes > b.size) {
-    const std::size_t size = (bytes + 63) / 64 * 64;
-    b.data.reset();
-    b.data.reset(std::aligned_alloc(64, size));
-    if (!b.data) throw std::bad_alloc();
-    b.size = size;
-  }
-  return b.data.get();
-}
-
+// scratchpad) lives in the step's planned scratch (KernelCall::scratch), which every step of a plan
+// shares: a model holds it once, not once per step.
+//
 // An argument as the graph holds it (`user`, data pointer bound per run) and as the primitive wants
-// it (`used`): the same memory, or a copy in the primitive's layout, in the step buffer of its
-// role, that a cached reorder fills before the primitive runs (inputs) or copies back after it
-// (outputs).
+// it (`used`): the same memory, or a copy in the primitive's layout at `offset` in the scratch,
+// that a cached reorder fills before the primitive runs (inputs) or copies back after it (outputs).
 struct Staged {
   memory user, used;
   std::unique_ptr<Bound> reorder;
-  int role;
+  std::size_t offset = 0;
 
-  Staged(const memory::desc& user_md, const memory::desc& wanted, bool output, int role)
-      : role(role) {
+  Staged(const memory::desc& user_md, const memory::desc& wanted, bool output,
+         std::size_t& scratch_bytes) {
     user = user_memory(user_md);
     if (wanted == user_md) {
       used = user;
@@ -150,10 +128,17 @@ struct Staged {
     reorder->primitive = dnnl::reorder(from, to);
     reorder->bind(DNNL_ARG_FROM, from);
     reorder->bind(DNNL_ARG_TO, to);
+    offset = reserve(scratch_bytes, wanted.get_size());
   }
-  void bind(const void* data) const {
+  // Where `bytes` more of scratch start, after the `used` bytes already reserved.
+  static std::size_t reserve(std::size_t& used, std::size_t bytes) {
+    const std::size_t at = used;
+    used += (bytes + 63) / 64 * 64;
+    return at;
+  }
+  void bind(const void* data, char* scratch) const {
     set(user, data);
-    if (reorder) set(used, step_buffer(role, used.get_desc().get_size()));
+    if (reorder) set(used, scratch + offset);
   }
   void convert() const {
     if (reorder) reorder->run();
@@ -165,35 +150,40 @@ struct ConvState {
   Bound step;
   std::vector<std::unique_ptr<Staged>> inputs;  // in the KernelCall's input order
   std::unique_ptr<Staged> output;
-  memory bias, scratch;
+  memory bias, scratchpad;
+  std::size_t scratchpad_offset = 0;
+  std::size_t scratch_bytes = 0;  // the staged copies and the scratchpad
 
   void stage_input(int arg, const memory::desc& user_md, const memory::desc& wanted) {
-    const int role = kStagedArgument + static_cast<int>(inputs.size());
-    inputs.push_back(std::make_unique<Staged>(user_md, wanted, false, role));
+    inputs.push_back(std::make_unique<Staged>(user_md, wanted, false, scratch_bytes));
     step.bind(arg, inputs.back()->used);
   }
   void stage_output(int arg, const memory::desc& user_md, const memory::desc& wanted) {
-    const int role = kStagedArgument + static_cast<int>(inputs.size());
-    output = std::make_unique<Staged>(user_md, wanted, true, role);
+    output = std::make_unique<Staged>(user_md, wanted, true, scratch_bytes);
     step.bind(arg, output->used);
   }
   void run(const KernelCall& call) const {
+    if (call.scratch_bytes < scratch_bytes)
+      throw std::logic_error("cpu::conv: the step was planned with " +
+                             std::to_string(call.scratch_bytes) + " bytes of scratch, it needs " +
+                             std::to_string(scratch_bytes));
+    char* scratch = static_cast<char*>(call.scratch);
     for (std::size_t k = 0; k < inputs.size(); ++k) {
-      inputs[k]->bind(call.inputs[k].data);
+      inputs[k]->bind(call.inputs[k].data, scratch);
       inputs[k]->convert();
     }
     if (bias) set(bias, call.inputs[inputs.size()].data);
-    output->bind(call.output.data);
-    if (const std::size_t bytes = scratch.get_desc().get_size(); bytes > 0)
-      set(scratch, step_buffer(kScratchpad, bytes));
+    output->bind(call.output.data, scratch);
+    if (scratchpad.get_desc().get_size() > 0) set(scratchpad, scratch + scratchpad_offset);
     step.run();
     output->convert();
   }
 };
 
 void bind_scratch(ConvState& s, const dnnl::primitive_desc& pd) {
-  s.scratch = user_memory(pd.scratchpad_desc());
-  s.step.bind(DNNL_ARG_SCRATCHPAD, s.scratch);
+  s.scratchpad = user_memory(pd.scratchpad_desc());
+  s.scratchpad_offset = Staged::reserve(s.scratch_bytes, pd.scratchpad_desc().get_size());
+  s.step.bind(DNNL_ARG_SCRATCHPAD, s.scratchpad);
 }
 
 // oneDNN's Winograd F(4x4, 3x3) kernels run 3x3, stride-1 convolutions with channel counts in
@@ -316,8 +306,12 @@ ConvState& state_of(const KernelCall& call, Make make) {
   return *static_cast<ConvState*>(call.state.get());
 }
 
+bool has_operands(const KernelCall& call) {
+  return call.output.numel > 0 && call.inputs[0].numel > 0 && call.inputs[1].numel > 0;
+}
+
 bool empty_output(const KernelCall& call) {
-  if (call.output.numel > 0 && call.inputs[0].numel > 0 && call.inputs[1].numel > 0) return false;
+  if (has_operands(call)) return false;
   std::fill(call.output.as<float>(), call.output.as<float>() + call.output.numel, 0.0f);
   return true;
 }
@@ -345,7 +339,22 @@ algorithm pool_algorithm(OpKind op) {
 
 struct PoolState {
   Bound forward, backward;
-  memory x, y, dy, dx, workspace, y_scratch, forward_scratch, backward_scratch;
+  memory x, y, dy, dx, workspace;
+  // Memories that live in the step's scratch while it runs, at their offsets.
+  std::vector<std::pair<memory, std::size_t>> in_scratch;
+  std::size_t scratch_bytes = 0;
+
+  memory scratch_memory(const memory::desc& md) {
+    in_scratch.emplace_back(user_memory(md), Staged::reserve(scratch_bytes, md.get_size()));
+    return in_scratch.back().first;
+  }
+  void bind_scratch(const KernelCall& call) const {
+    if (call.scratch_bytes < scratch_bytes)
+      throw std::logic_error("cpu::pool: the step was planned with " +
+                             std::to_string(call.scratch_bytes) + " bytes of scratch, it needs " +
+                             std::to_string(scratch_bytes));
+    for (const auto& [m, offset] : in_scratch) set(m, static_cast<char*>(call.scratch) + offset);
+  }
 };
 
 dnnl::pooling_forward::primitive_desc pool_forward_pd(OpKind op, const Shape& x, const Shape& y,
@@ -365,10 +374,9 @@ std::shared_ptr<PoolState> make_pool(const KernelCall& call) {
   s->forward.primitive = dnnl::pooling_forward(pd);
   s->x = user_memory(activation_md(x));
   s->y = user_memory(activation_md(y));
-  s->forward_scratch = owned_memory(pd.scratchpad_desc());
   s->forward.bind(DNNL_ARG_SRC, s->x);
   s->forward.bind(DNNL_ARG_DST, s->y);
-  s->forward.bind(DNNL_ARG_SCRATCHPAD, s->forward_scratch);
+  s->forward.bind(DNNL_ARG_SCRATCHPAD, s->scratch_memory(pd.scratchpad_desc()));
   return s;
 }
 
@@ -388,22 +396,19 @@ std::shared_ptr<PoolState> make_pool_grad(const KernelCall& call) {
   if (max) {
     s->forward.primitive = dnnl::pooling_forward(fwd);
     s->x = user_memory(activation_md(dx));
-    s->y_scratch = owned_memory(fwd.dst_desc());
-    s->workspace = owned_memory(fwd.workspace_desc());
-    s->forward_scratch = owned_memory(fwd.scratchpad_desc());
+    s->workspace = s->scratch_memory(fwd.workspace_desc());
     s->forward.bind(DNNL_ARG_SRC, s->x);
-    s->forward.bind(DNNL_ARG_DST, s->y_scratch);
+    s->forward.bind(DNNL_ARG_DST, s->scratch_memory(fwd.dst_desc()));
     s->forward.bind(DNNL_ARG_WORKSPACE, s->workspace);
-    s->forward.bind(DNNL_ARG_SCRATCHPAD, s->forward_scratch);
+    s->forward.bind(DNNL_ARG_SCRATCHPAD, s->scratch_memory(fwd.scratchpad_desc()));
   }
   s->backward.primitive = dnnl::pooling_backward(pd);
   s->dy = user_memory(activation_md(dy));
   s->dx = user_memory(activation_md(dx));
-  s->backward_scratch = owned_memory(pd.scratchpad_desc());
   s->backward.bind(DNNL_ARG_DIFF_DST, s->dy);
   s->backward.bind(DNNL_ARG_DIFF_SRC, s->dx);
   if (max) s->backward.bind(DNNL_ARG_WORKSPACE, s->workspace);
-  s->backward.bind(DNNL_ARG_SCRATCHPAD, s->backward_scratch);
+  s->backward.bind(DNNL_ARG_SCRATCHPAD, s->scratch_memory(pd.scratchpad_desc()));
   return s;
 }
 
@@ -414,6 +419,22 @@ PoolState& pool_state_of(const KernelCall& call, Make make) {
 }
 
 }  // namespace
+
+// The scratch of the step's primitive, made now rather than on the first run. Float32 steps with
+// something to compute run one; the others the reference kernel (other dtypes, with its scratch)
+// or a fill.
+std::size_t prepare_conv(const KernelCall& call) {
+  if (call.output.dtype != DType::float32) return reference::prepare_window(call);
+  if (!has_operands(call)) return 0;
+  switch (call.op) {
+    case OpKind::kConv:
+      return state_of(call, make_conv_forward).scratch_bytes;
+    case OpKind::kConvGradInput:
+      return state_of(call, make_conv_grad_input).scratch_bytes;
+    default:
+      return state_of(call, make_conv_grad_kernel).scratch_bytes;
+  }
+}
 
 void conv(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::conv(call);
@@ -433,10 +454,18 @@ void conv_grad_kernel(const KernelCall& call) {
   state_of(call, make_conv_grad_kernel).run(call);
 }
 
+std::size_t prepare_pool(const KernelCall& call) {
+  if (call.output.dtype != DType::float32 || call.output.numel == 0)
+    return reference::prepare_window(call);
+  const bool grad = call.op == OpKind::kMaxPoolGrad || call.op == OpKind::kAvgPoolGrad;
+  return pool_state_of(call, grad ? make_pool_grad : make_pool).scratch_bytes;
+}
+
 void pool(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.output.numel == 0)
     return call.op == OpKind::kMaxPool ? reference::max_pool(call) : reference::avg_pool(call);
   PoolState& s = pool_state_of(call, make_pool);
+  s.bind_scratch(call);
   set(s.x, call.inputs[0].data);
   set(s.y, call.output.data);
   s.forward.run();
@@ -447,6 +476,7 @@ void pool_grad(const KernelCall& call) {
   if (call.output.dtype != DType::float32 || call.output.numel == 0)
     return max ? reference::max_pool_grad(call) : reference::avg_pool_grad(call);
   PoolState& s = pool_state_of(call, make_pool_grad);
+  s.bind_scratch(call);
   if (max) {
     set(s.x, call.inputs[0].data);
     s.forward.run();

@@ -49,8 +49,10 @@ void sum_like(const KernelCall& call);  // column sums (bias gradients)
 void conv(const KernelCall& call);
 void conv_grad_input(const KernelCall& call);
 void conv_grad_kernel(const KernelCall& call);
-void pool(const KernelCall& call);       // MaxPool, AvgPool
-void pool_grad(const KernelCall& call);  // MaxPoolGrad, AvgPoolGrad
+std::size_t prepare_conv(const KernelCall& call);  // the three: primitive and scratch
+void pool(const KernelCall& call);                 // MaxPool, AvgPool
+void pool_grad(const KernelCall& call);            // MaxPoolGrad, AvgPoolGrad
+std::size_t prepare_pool(const KernelCall& call);  // both: primitives and scratch
 // normalization.cpp
 void batch_norm_stats(const KernelCall& call);
 void batch_norm(const KernelCall& call);

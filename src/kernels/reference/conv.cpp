@@ -1,5 +1,6 @@
 // Reference kernels of convolution, pooling and zero padding: plain loops over every (output
-// position, window tap) pair, accumulating in double. The oracle for the oneDNN kernels.
+// position, window tap) pair, accumulating in double (in the step's planned scratch:
+// prepare_window). The oracle for the oneDNN kernels.
 #include <algorithm>
 #include <limits>
 #include <vector>
@@ -46,7 +47,7 @@ enum class Role { kForward, kGradInput, kGradKernel };
 
 template <typename T>
 void conv_loop(const WindowGeometry& g, Role role, const T* x, const T* w, const T* y,
-               std::vector<double>& acc) {
+               double* acc) {
   const std::int64_t cin_g = g.in_channels / g.groups, cout = g.out_channels,
                      cout_g = cout / g.groups;
   for_each_tap(g, [&](std::int64_t n, std::int64_t o, std::int64_t i, std::int64_t k) {
@@ -60,13 +61,13 @@ void conv_loop(const WindowGeometry& g, Role role, const T* x, const T* w, const
                            yi = y_base + oc;
         switch (role) {
           case Role::kForward:
-            acc[static_cast<std::size_t>(yi)] += static_cast<double>(x[xi]) * w[wi];
+            acc[yi] += static_cast<double>(x[xi]) * w[wi];
             break;
           case Role::kGradInput:
-            acc[static_cast<std::size_t>(xi)] += static_cast<double>(y[yi]) * w[wi];
+            acc[xi] += static_cast<double>(y[yi]) * w[wi];
             break;
           case Role::kGradKernel:
-            acc[static_cast<std::size_t>(wi)] += static_cast<double>(x[xi]) * y[yi];
+            acc[wi] += static_cast<double>(x[xi]) * y[yi];
             break;
         }
       }
@@ -74,47 +75,112 @@ void conv_loop(const WindowGeometry& g, Role role, const T* x, const T* w, const
   });
 }
 
+// The number of window taps inside the input, per output position.
+void window_counts(const WindowGeometry& g, std::int64_t* counts) {
+  std::fill(counts, counts + g.out_spatial(), std::int64_t{0});
+  WindowGeometry one = g;
+  one.batch = 1;
+  for_each_tap(one, [&](std::int64_t, std::int64_t o, std::int64_t, std::int64_t) { ++counts[o]; });
+}
+
+// Each kernel's scratch, laid out once (kernels/kernel.h's ScratchLayout): counted by
+// prepare_window, taken by the kernel. acc: the output in double, zeroed; counts: window_counts;
+// argmax: per output element, the input element that won its window.
+struct WindowScratch {
+  double* acc = nullptr;
+  std::int64_t* counts = nullptr;
+  std::int64_t* argmax = nullptr;
+
+  WindowScratch(ScratchLayout& s, const KernelCall& call, const WindowGeometry& g) {
+    switch (call.op) {
+      case OpKind::kMaxPool:
+        break;
+      case OpKind::kMaxPoolGrad:
+        argmax = s.take<std::int64_t>(call.inputs[1].numel);
+        break;
+      case OpKind::kAvgPool:
+      case OpKind::kAvgPoolGrad:
+        counts = s.take<std::int64_t>(g.out_spatial());
+        acc = s.take<double>(call.output.numel);
+        break;
+      default:  // the convolutions
+        acc = s.take<double>(call.output.numel);
+    }
+  }
+  static WindowScratch of(const KernelCall& call, const WindowGeometry& g) {
+    ScratchLayout layout(call);
+    WindowScratch s(layout, call, g);
+    if (s.acc) std::fill(s.acc, s.acc + call.output.numel, 0.0);
+    return s;
+  }
+};
+
+// The geometry of a window op from its operands' shapes (x, kernel, y of the forward direction).
+WindowGeometry geometry_of(const KernelCall& call) {
+  switch (call.op) {
+    case OpKind::kConv:
+      return window_geometry(call.inputs[0].shape, call.inputs[1].shape, call.output.shape,
+                             call.attrs_as<ops::ConvAttrs>());
+    case OpKind::kConvGradInput:
+      return window_geometry(call.output.shape, call.inputs[1].shape, call.inputs[0].shape,
+                             call.attrs_as<ops::ConvAttrs>());
+    case OpKind::kConvGradKernel:
+      return window_geometry(call.inputs[0].shape, call.output.shape, call.inputs[1].shape,
+                             call.attrs_as<ops::ConvAttrs>());
+    case OpKind::kMaxPool:
+    case OpKind::kAvgPool:
+      return window_geometry(call.inputs[0].shape, call.output.shape,
+                             call.attrs_as<ops::PoolAttrs>());
+    case OpKind::kMaxPoolGrad:
+      return window_geometry(call.inputs[0].shape, call.inputs[1].shape,
+                             call.attrs_as<ops::PoolAttrs>());
+    default:  // AvgPoolGrad(dy)
+      return window_geometry(call.output.shape, call.inputs[0].shape,
+                             call.attrs_as<ops::PoolAttrs>());
+  }
+}
+
 }  // namespace
+
+std::size_t prepare_window(const KernelCall& call) {
+  ScratchLayout counting = ScratchLayout::counting();
+  WindowScratch(counting, call, geometry_of(call));
+  return counting.bytes();
+}
 
 void conv(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g =
-      window_geometry(x.shape, w.shape, call.output.shape, call.attrs_as<ops::ConvAttrs>());
+  const WindowGeometry g = geometry_of(call);
+  double* acc = WindowScratch::of(call, g).acc;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kForward, x.as<T>(), w.as<T>(), nullptr, acc);
     T* y = call.output.as<T>();
     const T* bias = call.inputs.size() > 2 ? call.inputs[2].as<T>() : nullptr;
     for (std::int64_t i = 0; i < call.output.numel; ++i)
-      y[i] = static_cast<T>(acc[static_cast<std::size_t>(i)] +
-                            (bias ? bias[i % g.out_channels] : T(0)));
+      y[i] = static_cast<T>(acc[i] + (bias ? bias[i % g.out_channels] : T(0)));
     apply_activation(call.attrs_as<ops::ConvAttrs>().activation, y, call.output.numel);
   });
 }
 
 void conv_grad_input(const KernelCall& call) {
   const Buffer &dy = call.inputs[0], &w = call.inputs[1];
-  const WindowGeometry g =
-      window_geometry(call.output.shape, w.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
+  const WindowGeometry g = geometry_of(call);
+  double* acc = WindowScratch::of(call, g).acc;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kGradInput, nullptr, w.as<T>(), dy.as<T>(), acc);
     T* dx = call.output.as<T>();
-    for (std::int64_t i = 0; i < call.output.numel; ++i)
-      dx[i] = static_cast<T>(acc[static_cast<std::size_t>(i)]);
+    for (std::int64_t i = 0; i < call.output.numel; ++i) dx[i] = static_cast<T>(acc[i]);
   });
 }
 
 void conv_grad_kernel(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &dy = call.inputs[1];
-  const WindowGeometry g =
-      window_geometry(x.shape, call.output.shape, dy.shape, call.attrs_as<ops::ConvAttrs>());
+  const WindowGeometry g = geometry_of(call);
+  double* acc = WindowScratch::of(call, g).acc;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     conv_loop<T>(g, Role::kGradKernel, x.as<T>(), nullptr, dy.as<T>(), acc);
     T* dw = call.output.as<T>();
-    for (std::int64_t i = 0; i < call.output.numel; ++i)
-      dw[i] = static_cast<T>(acc[static_cast<std::size_t>(i)]);
+    for (std::int64_t i = 0; i < call.output.numel; ++i) dw[i] = static_cast<T>(acc[i]);
   });
 }
 
@@ -122,8 +188,7 @@ void conv_grad_kernel(const KernelCall& call) {
 // padding never wins a max and is not counted in an average).
 void max_pool(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const WindowGeometry g =
-      window_geometry(x.shape, call.output.shape, call.attrs_as<ops::PoolAttrs>());
+  const WindowGeometry g = geometry_of(call);
   const std::int64_t c = g.in_channels;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* y = call.output.as<T>();
@@ -140,17 +205,18 @@ void max_pool(const KernelCall& call) {
 
 void max_pool_grad(const KernelCall& call) {
   const Buffer &x = call.inputs[0], &dy = call.inputs[1];
-  const WindowGeometry g = window_geometry(x.shape, dy.shape, call.attrs_as<ops::PoolAttrs>());
+  const WindowGeometry g = geometry_of(call);
   const std::int64_t c = g.in_channels;
+  std::int64_t* argmax = WindowScratch::of(call, g).argmax;
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     // The first maximum of each window (in tap order) takes the window's gradient.
-    std::vector<std::int64_t> argmax(static_cast<std::size_t>(dy.numel), -1);
+    std::fill(argmax, argmax + dy.numel, std::int64_t{-1});
     const T* in = x.as<T>();
     for_each_tap(g, [&](std::int64_t n, std::int64_t o, std::int64_t i, std::int64_t) {
       const std::int64_t out_base = (n * g.out_spatial() + o) * c;
       const std::int64_t in_base = (n * g.in_spatial() + i) * c;
       for (std::int64_t ch = 0; ch < c; ++ch) {
-        std::int64_t& best = argmax[static_cast<std::size_t>(out_base + ch)];
+        std::int64_t& best = argmax[out_base + ch];
         if (best < 0 || in[in_base + ch] > in[best]) best = in_base + ch;
       }
     });
@@ -158,66 +224,49 @@ void max_pool_grad(const KernelCall& call) {
     for (std::int64_t i = 0; i < call.output.numel; ++i) dx[i] = T(0);
     const T* grad = dy.as<T>();
     for (std::int64_t i = 0; i < dy.numel; ++i)
-      if (argmax[static_cast<std::size_t>(i)] >= 0)
-        dx[argmax[static_cast<std::size_t>(i)]] += grad[i];
+      if (argmax[i] >= 0) dx[argmax[i]] += grad[i];
   });
 }
-
-namespace {
-// The number of window taps inside the input, per output position.
-std::vector<std::int64_t> window_counts(const WindowGeometry& g) {
-  std::vector<std::int64_t> counts(static_cast<std::size_t>(g.out_spatial()), 0);
-  WindowGeometry one = g;
-  one.batch = 1;
-  for_each_tap(one, [&](std::int64_t, std::int64_t o, std::int64_t, std::int64_t) {
-    ++counts[static_cast<std::size_t>(o)];
-  });
-  return counts;
-}
-}  // namespace
 
 void avg_pool(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const WindowGeometry g =
-      window_geometry(x.shape, call.output.shape, call.attrs_as<ops::PoolAttrs>());
+  const WindowGeometry g = geometry_of(call);
   const std::int64_t c = g.in_channels;
-  const auto counts = window_counts(g);
+  const WindowScratch scratch = WindowScratch::of(call, g);
+  double* acc = scratch.acc;
+  const std::int64_t* counts = scratch.counts;
+  window_counts(g, scratch.counts);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     const T* in = x.as<T>();
     for_each_tap(g, [&](std::int64_t n, std::int64_t o, std::int64_t i, std::int64_t) {
       const std::int64_t out_base = (n * g.out_spatial() + o) * c;
       const T* src = in + (n * g.in_spatial() + i) * c;
-      for (std::int64_t ch = 0; ch < c; ++ch)
-        acc[static_cast<std::size_t>(out_base + ch)] += src[ch];
+      for (std::int64_t ch = 0; ch < c; ++ch) acc[out_base + ch] += src[ch];
     });
     T* y = call.output.as<T>();
     for (std::int64_t i = 0; i < call.output.numel; ++i)
-      y[i] = static_cast<T>(
-          acc[static_cast<std::size_t>(i)] /
-          static_cast<double>(counts[static_cast<std::size_t>((i / c) % g.out_spatial())]));
+      y[i] = static_cast<T>(acc[i] / static_cast<double>(counts[(i / c) % g.out_spatial()]));
   });
 }
 
 void avg_pool_grad(const KernelCall& call) {
   const Buffer& dy = call.inputs[0];
-  const WindowGeometry g =
-      window_geometry(call.output.shape, dy.shape, call.attrs_as<ops::PoolAttrs>());
+  const WindowGeometry g = geometry_of(call);
   const std::int64_t c = g.in_channels;
-  const auto counts = window_counts(g);
+  const WindowScratch scratch = WindowScratch::of(call, g);
+  double* acc = scratch.acc;
+  const std::int64_t* counts = scratch.counts;
+  window_counts(g, scratch.counts);
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
-    std::vector<double> acc(static_cast<std::size_t>(call.output.numel), 0.0);
     const T* grad = dy.as<T>();
     for_each_tap(g, [&](std::int64_t n, std::int64_t o, std::int64_t i, std::int64_t) {
       const std::int64_t out_base = (n * g.out_spatial() + o) * c;
       const std::int64_t in_base = (n * g.in_spatial() + i) * c;
-      const double inv = 1.0 / static_cast<double>(counts[static_cast<std::size_t>(o)]);
-      for (std::int64_t ch = 0; ch < c; ++ch)
-        acc[static_cast<std::size_t>(in_base + ch)] += grad[out_base + ch] * inv;
+      const double inv = 1.0 / static_cast<double>(counts[o]);
+      for (std::int64_t ch = 0; ch < c; ++ch) acc[in_base + ch] += grad[out_base + ch] * inv;
     });
     T* dx = call.output.as<T>();
-    for (std::int64_t i = 0; i < call.output.numel; ++i)
-      dx[i] = static_cast<T>(acc[static_cast<std::size_t>(i)]);
+    for (std::int64_t i = 0; i < call.output.numel; ++i) dx[i] = static_cast<T>(acc[i]);
   });
 }
 

@@ -65,6 +65,8 @@ void max_pool(const KernelCall& call);
 void max_pool_grad(const KernelCall& call);
 void avg_pool(const KernelCall& call);
 void avg_pool_grad(const KernelCall& call);
+// The seven above: the scratch of their double accumulators, window counts and argmax.
+std::size_t prepare_window(const KernelCall& call);
 void pad(const KernelCall& call);
 // embedding, normalization and recurrent
 void recurrent(const KernelCall& call);  // kernels/recurrent.h describes the layouts
