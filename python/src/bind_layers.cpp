@@ -315,9 +315,54 @@ void bind_layers(py::module_& root) {
           py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
           py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
           py::arg("trainable") = true, py::arg("constraint") = py::none())
+      // Keras 2.2.4's add_loss(losses, inputs=None) and add_update(updates, inputs=None): a
+      // tensor (an update: K.update*'s (variable, new value)) or a list of them. `inputs` makes
+      // them conditional on those inputs in Keras; a model here collects every loss and update
+      // its layers add, which is what Keras's Model.losses / updates hold for its own inputs.
       .def(
-          "add_loss", [](Layer& layer, const SymbolicTensor& loss) { layer.add_loss(loss); },
-          py::arg("losses"))
+          "add_loss",
+          [](Layer& layer, py::object losses, py::object) {
+            if (losses.is_none()) return;
+            if (py::isinstance<SymbolicTensor>(losses)) {
+              layer.add_loss(losses.cast<SymbolicTensor>());
+              return;
+            }
+            for (py::handle loss : py::iter(losses)) layer.add_loss(loss.cast<SymbolicTensor>());
+          },
+          py::arg("losses"), py::arg("inputs") = py::none())
+      .def(
+          "add_update",
+          [](Layer& layer, py::object updates, py::object) {
+            if (updates.is_none()) return;
+            auto is_update = [](py::handle u) {
+              return py::isinstance<py::tuple>(u) && py::len(u) == 2 &&
+                     py::isinstance<SymbolicTensor>(u[py::int_(0)]) &&
+                     py::isinstance<SymbolicTensor>(u[py::int_(1)]);
+            };
+            std::vector<py::object> items;
+            if (is_update(updates))
+              items.push_back(updates);
+            else
+              for (py::handle u : py::iter(updates))
+                items.push_back(py::reinterpret_borrow<py::object>(u));
+            for (const py::object& u : items) {
+              if (!is_update(u))
+                throw py::type_error(
+                    "add_update takes updates as K.update / K.update_add / K.update_sub make "
+                    "them ((variable, new value) pairs), got " +
+                    py::repr(u).cast<std::string>());
+              auto variable = u[py::int_(0)].cast<SymbolicTensor>();
+              layer.add_update(variable, u[py::int_(1)].cast<SymbolicTensor>());
+            }
+          },
+          py::arg("updates"), py::arg("inputs") = py::none())
+      .def_property_readonly("updates",
+                             [](const Layer& l) {
+                               py::list out;
+                               for (const auto& u : l.updates())
+                                 out.append(py::make_tuple(u.variable, u.new_value));
+                               return out;
+                             })
       .def_property_readonly("name", &Layer::name)
       .def_property_readonly("class_name", &Layer::class_name)
       .def_property("trainable", &Layer::trainable, &Layer::set_trainable)

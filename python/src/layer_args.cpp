@@ -55,6 +55,19 @@ nlohmann::json class_config(py::handle obj) {
   return config;
 }
 
+// keras_cpp's own regularizer or constraint classes (`module`), which the engine rebuilds from
+// their configs; any other object (a user's Regularizer subclass) is called as a function.
+bool is_library_class(py::handle obj, const char* module) {
+  return py::hasattr(obj, "get_config") &&
+         py::str(py::type::of(obj).attr("__module__")).cast<std::string>() == module;
+}
+
+// A function's name, or an object's class name (a Keras 2 custom Regularizer subclass).
+std::string callable_name(py::handle obj) {
+  if (py::hasattr(obj, "__name__")) return obj.attr("__name__").cast<std::string>();
+  return py::type::of(obj).attr("__name__").cast<std::string>();
+}
+
 }  // namespace
 
 layers::ActivationArg to_activation(py::handle obj) {
@@ -92,7 +105,8 @@ std::string initializer_name(py::handle obj) {
 regularizers::Regularizer to_regularizer(py::handle obj) {
   if (obj.is_none()) return {};
   if (py::isinstance<py::str>(obj)) return regularizers::Regularizer(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) return regularizers::from_config(class_config(obj));
+  if (is_library_class(obj, "keras_cpp.regularizers"))
+    return regularizers::from_config(class_config(obj));
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error(
         "A regularizer must be a name, a keras_cpp.regularizers object or a "
@@ -100,13 +114,14 @@ regularizers::Regularizer to_regularizer(py::handle obj) {
         py::repr(obj).cast<std::string>());
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
   return regularizers::Regularizer([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
-                                   name_of(obj, "custom"));
+                                   callable_name(obj));
 }
 
 constraints::Constraint to_constraint(py::handle obj) {
   if (obj.is_none()) return {};
   if (py::isinstance<py::str>(obj)) return constraints::Constraint(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) return constraints::from_config(class_config(obj));
+  if (is_library_class(obj, "keras_cpp.constraints"))
+    return constraints::from_config(class_config(obj));
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error(
         "A constraint must be a name, a keras_cpp.constraints object or a "
@@ -114,7 +129,7 @@ constraints::Constraint to_constraint(py::handle obj) {
         py::repr(obj).cast<std::string>());
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
   return constraints::Constraint([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
-                                 name_of(obj, "custom"));
+                                 callable_name(obj));
 }
 
 }  // namespace keras::python
