@@ -256,6 +256,75 @@ void keep_python_layer(py::handle layer) {
 
 namespace {
 
+// Keras's layer(x, training=True / False): the call is traced with the learning phase fixed, so
+// the layer's in_train_phase picks its branch then (Dropout(0.5)(x, training=True) drops at
+// inference too). None or K.learning_phase() leave the phase to run time.
+class PhaseForCall {
+ public:
+  explicit PhaseForCall(py::handle training) {
+    if (training.is_none()) return;
+    if (py::isinstance<SymbolicTensor>(training)) {
+      if (training.cast<SymbolicTensor>() == backend::learning_phase()) return;
+      throw py::type_error(
+          "training= takes True, False, 0, 1, None or K.learning_phase(); other tensors are "
+          "not supported, got " +
+          py::repr(training).cast<std::string>());
+    }
+    if (!py::isinstance<py::bool_>(training) && !py::isinstance<py::int_>(training))
+      raise_argument_type_error(training, "training", "True, False, 0, 1 or None");
+    previous_ = backend::fixed_learning_phase();
+    active_ = true;
+    backend::set_learning_phase(training.cast<bool>() ? 1 : 0);
+  }
+  PhaseForCall(const PhaseForCall&) = delete;
+  PhaseForCall& operator=(const PhaseForCall&) = delete;
+  ~PhaseForCall() {
+    if (!active_) return;
+    if (previous_)
+      backend::set_learning_phase(*previous_);
+    else
+      backend::clear_learning_phase();
+  }
+
+ private:
+  bool active_ = false;
+  std::optional<int> previous_;
+};
+
+// Keras's layer(x, mask=m): the call reads m (one per input; None for no mask) as its inputs'
+// masks in place of those the inputs carry.
+class MaskForCall {
+ public:
+  MaskForCall(const std::vector<SymbolicTensor>& inputs, py::handle mask) {
+    if (mask.is_none()) return;
+    std::vector<SymbolicTensor> masks;
+    if (py::isinstance<SymbolicTensor>(mask)) {
+      masks.push_back(mask.cast<SymbolicTensor>());
+    } else {
+      if (!py::isinstance<py::list>(mask) && !py::isinstance<py::tuple>(mask))
+        raise_argument_type_error(mask, "mask", "a tensor, a list of tensors (or None) or None");
+      for (py::handle m : mask)
+        masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
+    }
+    if (masks.size() != inputs.size())
+      throw py::value_error("mask= gives " + std::to_string(masks.size()) +
+                            " masks for a call on " + std::to_string(inputs.size()) +
+                            " input tensors");
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      saved_.emplace_back(inputs[i].node(), inputs[i].node()->keras_mask);
+      inputs[i].node()->keras_mask = masks[i].defined() ? masks[i].node() : nullptr;
+    }
+  }
+  MaskForCall(const MaskForCall&) = delete;
+  MaskForCall& operator=(const MaskForCall&) = delete;
+  ~MaskForCall() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) it->first->keras_mask = it->second;
+  }
+
+ private:
+  std::vector<std::pair<backend::NodePtr, backend::NodePtr>> saved_;
+};
+
 // An initializer by name, a keras_cpp.initializers object, or a Python function of
 // (shape, dtype) returning an array.
 initializers::Initializer to_initializer(py::handle obj) {
@@ -379,7 +448,8 @@ void bind_layers(py::module_& root) {
           py::arg("input_shape"))
       .def(
           "__call__",
-          [](py::object self, py::object x, py::object initial_state) -> py::object {
+          [](py::object self, py::object x, py::object initial_state, py::object training,
+             py::object mask) -> py::object {
             Layer& layer = self.cast<Layer&>();
             keep_python_layer(self);
             // A tensor, or a list (merges; an RNN's [x, initial states...]).
@@ -387,6 +457,7 @@ void bind_layers(py::module_& root) {
                 py::isinstance<SymbolicTensor>(x)
                     ? std::vector<SymbolicTensor>{x.cast<SymbolicTensor>()}
                     : x.cast<std::vector<SymbolicTensor>>();
+            const std::vector<SymbolicTensor> x_inputs = inputs;  // mask= is for these
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
                   !dynamic_cast<layers::RNN*>(&layer) &&
@@ -401,11 +472,17 @@ void bind_layers(py::module_& root) {
             }
             // Keras returns a list when a layer has several outputs (return_state,
             // Bidirectional's merge_mode=None).
-            auto outputs = layer.apply(inputs);
+            std::vector<SymbolicTensor> outputs;
+            {
+              PhaseForCall phase(training);
+              MaskForCall masks(x_inputs, mask);
+              outputs = layer.apply(inputs);
+            }
             if (outputs.size() == 1) return py::cast(outputs.front());
             return py::cast(outputs);
           },
-          py::arg("inputs"), py::arg("initial_state") = py::none())
+          py::arg("inputs"), py::arg("initial_state") = py::none(),
+          py::arg("training") = py::none(), py::arg("mask") = py::none())
       // The node_index-th call's tensors and shapes (a layer shared by several inputs).
       .def("get_input_at", &Layer::get_input_at, py::arg("node_index"))
       .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))
