@@ -148,6 +148,16 @@ def _name_of(initializer):
     {"class_name", "config"} as JSON text, which the engine's initializers read."""
     if isinstance(initializer, dict):
         return json.dumps(initializer)
+    module = getattr(initializer, '__module__', None)
+    if module == 'keras_cpp.initializations' and callable(initializer) and \
+            not isinstance(initializer, (type, Initializer)):
+        # Keras 1's init=initializations.glorot_uniform: the function of a shape, by its name.
+        return initializer.__name__
+    if (isinstance(initializer, type) and issubclass(initializer, Initializer)) or \
+            (module == __name__ and callable(initializer) and
+             not isinstance(initializer, Initializer)):
+        # The class or factory itself (init=initializers.Ones, initializers.he_normal).
+        initializer = initializer()
     if isinstance(initializer, _Named):
         if initializer.seed is None:
             return initializer.name

@@ -150,6 +150,19 @@ def test_initializer_objects_on_conv_recurrent_embedding_and_batchnorm():
                                                           'config': {'value': 0.25}}
 
 
+def test_initializer_as_a_config_dict_class_or_keras1_function():
+    from keras_cpp import initializations
+    a = Dense(3, kernel_initializer={'class_name': 'Constant', 'config': {'value': 4.}},
+              bias_initializer=initializers.Ones, input_shape=(2,))
+    b = Dense(3, init=initializations.glorot_uniform, input_shape=(2,))
+    Sequential([a])
+    Sequential([b])
+    assert np.all(a.get_weights()[0] == 4.) and np.all(a.get_weights()[1] == 1.)
+    assert b.get_config()['kernel_initializer']['config']['mode'] == 'fan_avg'
+    with pytest.raises(ValueError, match='initializer'):
+        Dense(3, kernel_initializer=object())
+
+
 def test_initializer_object_called_on_a_shape():
     value = initializers.RandomUniform(minval=-0.1, maxval=0.1, seed=2)((3, 4))
     array = K.get_value(value)
