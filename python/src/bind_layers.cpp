@@ -325,27 +325,9 @@ class MaskForCall {
   std::vector<std::pair<backend::NodePtr, backend::NodePtr>> saved_;
 };
 
-// An initializer by name, a keras_cpp.initializers object, or a Python function of
-// (shape, dtype) returning an array.
+// add_weight's initializer: any form a layer takes (layer_args.h); glorot_uniform by default.
 initializers::Initializer to_initializer(py::handle obj) {
-  if (obj.is_none()) return initializers::get("glorot_uniform");
-  if (py::isinstance<py::str>(obj)) return initializers::get(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) {
-    nlohmann::json config;
-    config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
-    config["config"] = to_json(obj.attr("get_config")());
-    return initializers::from_config(config);
-  }
-  if (!PyCallable_Check(obj.ptr()))
-    throw py::type_error(
-        "An initializer must be a name, a keras_cpp.initializers object or a "
-        "function of (shape, dtype), got " +
-        py::repr(obj).cast<std::string>());
-  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
-  return [fn](const Shape& shape, DType dtype) {
-    py::gil_scoped_acquire gil;
-    return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
-  };
+  return initializers::get(obj.is_none() ? std::string("glorot_uniform") : initializer_name(obj));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "keras/activations.h"
 #include "keras/backend/backend.h"
+#include "keras/initializers_custom.h"
 
 namespace keras::python {
 
@@ -107,7 +108,27 @@ layers::ActivationArg to_activation(py::handle obj) {
 
 std::string initializer_name(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
-  return py::module_::import("keras_cpp.initializers").attr("_name_of")(obj).cast<std::string>();
+  py::module_ module = py::module_::import("keras_cpp.initializers");
+  // keras_cpp's initializers (objects, classes, factories, Keras 1's functions) and config
+  // dicts, by name or config; anything else callable is a custom initializer of Keras 2:
+  // fn(shape, dtype=None) returning an array or a tensor, called when the layer builds.
+  py::handle owner = PyType_Check(obj.ptr()) ? obj : py::handle(py::type::of(obj));
+  bool library =
+      py::isinstance<py::dict>(obj) ||
+      py::str(owner.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0 ||
+      (py::hasattr(obj, "__module__") && !obj.attr("__module__").is_none() &&
+       py::str(obj.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0);
+  if (library || !PyCallable_Check(obj.ptr()))
+    return module.attr("_name_of")(obj).cast<std::string>();
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  std::string name = py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>()
+                                                  : owner.attr("__name__").cast<std::string>();
+  return initializers::register_custom(
+      [fn](const Shape& shape, DType dtype) {
+        py::gil_scoped_acquire gil;
+        return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
+      },
+      name);
 }
 
 regularizers::Regularizer to_regularizer(py::handle obj) {

@@ -163,6 +163,29 @@ def test_initializer_as_a_config_dict_class_or_keras1_function():
         Dense(3, kernel_initializer=object())
 
 
+def my_init(shape, dtype=None):
+    """A Keras 2 custom initializer: a function of (shape, dtype)."""
+    return K.random_normal(shape, stddev=3., dtype=dtype)
+
+
+def test_custom_initializer_functions_and_classes_on_layers():
+    class Twos(initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return np.full(shape, 2., 'float32')
+
+    dense = Dense(50, kernel_initializer=my_init, bias_initializer=Twos(), input_shape=(40,))
+    lstm = LSTM(3, recurrent_initializer=lambda shape, dtype=None: np.ones(shape),
+                input_shape=(2, 4))
+    Sequential([dense])
+    Sequential([lstm])
+    assert 2.5 < dense.get_weights()[0].std() < 3.5
+    assert np.all(dense.get_weights()[1] == 2.) and np.all(lstm.get_weights()[1] == 1.)
+    config = dense.get_config()
+    assert config['kernel_initializer'] == 'my_init'  # Keras writes a function's name
+    with pytest.raises(ValueError, match='my_init'):  # reading it back needs the function
+        Dense.from_config(config)
+
+
 def test_initializer_object_called_on_a_shape():
     value = initializers.RandomUniform(minval=-0.1, maxval=0.1, seed=2)((3, 4))
     array = K.get_value(value)
