@@ -433,3 +433,18 @@ def test_custom_regularizer_loaded_with_custom_objects():
     again.set_weights(model.get_weights())
     np.testing.assert_allclose(again.evaluate(X, Y, verbose=0), model.evaluate(X, Y, verbose=0),
                                rtol=1e-5)
+
+
+@pytest.mark.xfail(strict=True, reason="the wrappers' options take no weights= (wrappers branch)")
+def test_weights_argument_on_wrappers():
+    from keras_cpp.layers import Bidirectional, TimeDistributed
+    rng = np.random.RandomState(0)
+    # Keras 2.2.4's Bidirectional: the first half of the list is the forward layer's.
+    rnn_w = [rng.rand(*s).astype('float32') for s in ((3, 2), (2, 2), (2,)) * 2]
+    bidirectional = Bidirectional(SimpleRNN(2), weights=rnn_w, input_shape=(4, 3))
+    dense_w = [rng.rand(3, 2).astype('float32'), rng.rand(2).astype('float32')]
+    distributed = TimeDistributed(Dense(2), weights=dense_w, input_shape=(4, 3))
+    for layer, weights in ((bidirectional, rnn_w), (distributed, dense_w)):
+        Sequential([layer])
+        for got, want in zip(layer.get_weights(), weights):
+            np.testing.assert_array_equal(got, want)
