@@ -3,8 +3,9 @@ holding the drawn value, as in Keras (`K.get_value`, `K.eval` and `numpy.asarray
 
     K.get_value(RandomNormal(stddev=0.01)((3, 4)))
 
-Layers take initializers by name; an initializer object works when it has its default arguments.
+Layers take initializers by name or as initializer objects (with any arguments).
 """
+import json
 import re
 
 from ._keras_cpp import initializers as _initializers
@@ -142,14 +143,32 @@ _DEFAULTS = {Zeros: 'zeros', Ones: 'ones', RandomNormal: 'random_normal',
 
 
 def _name_of(initializer):
-    """The name a layer takes for `initializer` (which must have its default arguments)."""
-    if isinstance(initializer, _Named) and initializer.seed is None:
-        return initializer.name
+    """What a layer takes for `initializer`: its Keras name when it has its default arguments
+    (so get_config writes what Keras writes for the name), else its serialized
+    {"class_name", "config"} as JSON text, which the engine's initializers read."""
+    if isinstance(initializer, dict):
+        return json.dumps(initializer)
+    module = getattr(initializer, '__module__', None)
+    if module == 'keras_cpp.initializations' and callable(initializer) and \
+            not isinstance(initializer, (type, Initializer)):
+        # Keras 1's init=initializations.glorot_uniform: the function of a shape, by its name.
+        return initializer.__name__
+    if (isinstance(initializer, type) and issubclass(initializer, Initializer)) or \
+            (module == __name__ and callable(initializer) and
+             not isinstance(initializer, Initializer)):
+        # The class or factory itself (init=initializers.Ones, initializers.he_normal).
+        initializer = initializer()
+    if isinstance(initializer, _Named):
+        if initializer.seed is None:
+            return initializer.name
+        return json.dumps({'class_name': 'VarianceScaling', 'config': initializer.get_config()})
     cls = type(initializer)
     if cls in _DEFAULTS and initializer.get_config() == cls().get_config():
         return _DEFAULTS[cls]
-    raise ValueError('Layers take initializers by name for now (e.g. "glorot_uniform"); '
-                     'got ' + repr(initializer))
+    if not isinstance(initializer, Initializer) or cls.__module__ != __name__:
+        raise ValueError('A layer takes an initializer by name, as a keras_cpp.initializers '
+                         'object, or in a config dict; got ' + repr(initializer))
+    return json.dumps({'class_name': cls.__name__, 'config': initializer.get_config()})
 
 
 def get(identifier):

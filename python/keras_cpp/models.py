@@ -1,4 +1,6 @@
 """Keras's models: Sequential (with Keras 1 and 2 keyword arguments)."""
+import warnings
+
 import numpy as np
 
 from ._keras_cpp import models as _models
@@ -90,8 +92,13 @@ class Model(_models.Model, metaclass=_ModelType):
         return self._get_layer(name)
 
     def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
-                sample_weight_mode=None, weighted_metrics=None):
+                sample_weight_mode=None, weighted_metrics=None, **kwargs):
+        """Keras 2.2.4 passes other keywords to the TensorFlow session; Keras 1 to Theano's
+        function. Neither exists here: they are ignored with a warning, as Keras 1 did."""
         _unsupported('weighted_metrics', weighted_metrics)
+        for key in kwargs:
+            warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
+                          'has no backend session or function to pass it to)', stacklevel=2)
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
                       loss_weights, sample_weight_mode)
         self.loss = loss

@@ -1,5 +1,6 @@
 """Keras's optimizers, with Keras's keyword arguments (`lr`, or Keras 2.3's `learning_rate`)."""
 from ._keras_cpp import optimizers as _optimizers
+from .legacy.interfaces import legacy_get_updates_support
 
 Optimizer = _optimizers.Optimizer
 SGD = _optimizers.SGD
@@ -45,6 +46,11 @@ def _reduce_optimizer(self):
 
 
 Optimizer.__reduce__ = _reduce_optimizer
+
+
+# Keras 2.2.4's get_updates(loss, params), also called as Keras 1's
+# get_updates(params, constraints, loss).
+Optimizer.get_updates = legacy_get_updates_support(Optimizer.get_updates)
 
 
 def optimizer_from_config(config, custom_objects=None):

@@ -256,27 +256,78 @@ void keep_python_layer(py::handle layer) {
 
 namespace {
 
-// An initializer by name, a keras_cpp.initializers object, or a Python function of
-// (shape, dtype) returning an array.
-initializers::Initializer to_initializer(py::handle obj) {
-  if (obj.is_none()) return initializers::get("glorot_uniform");
-  if (py::isinstance<py::str>(obj)) return initializers::get(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) {
-    nlohmann::json config;
-    config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
-    config["config"] = to_json(obj.attr("get_config")());
-    return initializers::from_config(config);
+// Keras's layer(x, training=True / False): the call is traced with the learning phase fixed, so
+// the layer's in_train_phase picks its branch then (Dropout(0.5)(x, training=True) drops at
+// inference too). None or K.learning_phase() leave the phase to run time.
+class PhaseForCall {
+ public:
+  explicit PhaseForCall(py::handle training) {
+    if (training.is_none()) return;
+    if (py::isinstance<SymbolicTensor>(training)) {
+      if (training.cast<SymbolicTensor>() == backend::learning_phase()) return;
+      throw py::type_error(
+          "training= takes True, False, 0, 1, None or K.learning_phase(); other tensors are "
+          "not supported, got " +
+          py::repr(training).cast<std::string>());
+    }
+    if (!py::isinstance<py::bool_>(training) && !py::isinstance<py::int_>(training))
+      raise_argument_type_error(training, "training", "True, False, 0, 1 or None");
+    previous_ = backend::fixed_learning_phase();
+    active_ = true;
+    backend::set_learning_phase(training.cast<bool>() ? 1 : 0);
   }
-  if (!PyCallable_Check(obj.ptr()))
-    throw py::type_error(
-        "An initializer must be a name, a keras_cpp.initializers object or a "
-        "function of (shape, dtype), got " +
-        py::repr(obj).cast<std::string>());
-  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
-  return [fn](const Shape& shape, DType dtype) {
-    py::gil_scoped_acquire gil;
-    return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
-  };
+  PhaseForCall(const PhaseForCall&) = delete;
+  PhaseForCall& operator=(const PhaseForCall&) = delete;
+  ~PhaseForCall() {
+    if (!active_) return;
+    if (previous_)
+      backend::set_learning_phase(*previous_);
+    else
+      backend::clear_learning_phase();
+  }
+
+ private:
+  bool active_ = false;
+  std::optional<int> previous_;
+};
+
+// Keras's layer(x, mask=m): the call reads m (one per input; None for no mask) as its inputs'
+// masks in place of those the inputs carry.
+class MaskForCall {
+ public:
+  MaskForCall(const std::vector<SymbolicTensor>& inputs, py::handle mask) {
+    if (mask.is_none()) return;
+    std::vector<SymbolicTensor> masks;
+    if (py::isinstance<SymbolicTensor>(mask)) {
+      masks.push_back(mask.cast<SymbolicTensor>());
+    } else {
+      if (!py::isinstance<py::list>(mask) && !py::isinstance<py::tuple>(mask))
+        raise_argument_type_error(mask, "mask", "a tensor, a list of tensors (or None) or None");
+      for (py::handle m : mask)
+        masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
+    }
+    if (masks.size() != inputs.size())
+      throw py::value_error("mask= gives " + std::to_string(masks.size()) +
+                            " masks for a call on " + std::to_string(inputs.size()) +
+                            " input tensors");
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      saved_.emplace_back(inputs[i].node(), inputs[i].node()->keras_mask);
+      inputs[i].node()->keras_mask = masks[i].defined() ? masks[i].node() : nullptr;
+    }
+  }
+  MaskForCall(const MaskForCall&) = delete;
+  MaskForCall& operator=(const MaskForCall&) = delete;
+  ~MaskForCall() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) it->first->keras_mask = it->second;
+  }
+
+ private:
+  std::vector<std::pair<backend::NodePtr, backend::NodePtr>> saved_;
+};
+
+// add_weight's initializer: any form a layer takes (layer_args.h); glorot_uniform by default.
+initializers::Initializer to_initializer(py::handle obj) {
+  return initializers::get(obj.is_none() ? std::string("glorot_uniform") : initializer_name(obj));
 }
 
 }  // namespace
@@ -315,9 +366,54 @@ void bind_layers(py::module_& root) {
           py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
           py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
           py::arg("trainable") = true, py::arg("constraint") = py::none())
+      // Keras 2.2.4's add_loss(losses, inputs=None) and add_update(updates, inputs=None): a
+      // tensor (an update: K.update*'s (variable, new value)) or a list of them. `inputs` makes
+      // them conditional on those inputs in Keras; a model here collects every loss and update
+      // its layers add, which is what Keras's Model.losses / updates hold for its own inputs.
       .def(
-          "add_loss", [](Layer& layer, const SymbolicTensor& loss) { layer.add_loss(loss); },
-          py::arg("losses"))
+          "add_loss",
+          [](Layer& layer, py::object losses, py::object) {
+            if (losses.is_none()) return;
+            if (py::isinstance<SymbolicTensor>(losses)) {
+              layer.add_loss(losses.cast<SymbolicTensor>());
+              return;
+            }
+            for (py::handle loss : py::iter(losses)) layer.add_loss(loss.cast<SymbolicTensor>());
+          },
+          py::arg("losses"), py::arg("inputs") = py::none())
+      .def(
+          "add_update",
+          [](Layer& layer, py::object updates, py::object) {
+            if (updates.is_none()) return;
+            auto is_update = [](py::handle u) {
+              return py::isinstance<py::tuple>(u) && py::len(u) == 2 &&
+                     py::isinstance<SymbolicTensor>(u[py::int_(0)]) &&
+                     py::isinstance<SymbolicTensor>(u[py::int_(1)]);
+            };
+            std::vector<py::object> items;
+            if (is_update(updates))
+              items.push_back(updates);
+            else
+              for (py::handle u : py::iter(updates))
+                items.push_back(py::reinterpret_borrow<py::object>(u));
+            for (const py::object& u : items) {
+              if (!is_update(u))
+                throw py::type_error(
+                    "add_update takes updates as K.update / K.update_add / K.update_sub make "
+                    "them ((variable, new value) pairs), got " +
+                    py::repr(u).cast<std::string>());
+              auto variable = u[py::int_(0)].cast<SymbolicTensor>();
+              layer.add_update(variable, u[py::int_(1)].cast<SymbolicTensor>());
+            }
+          },
+          py::arg("updates"), py::arg("inputs") = py::none())
+      .def_property_readonly("updates",
+                             [](const Layer& l) {
+                               py::list out;
+                               for (const auto& u : l.updates())
+                                 out.append(py::make_tuple(u.variable, u.new_value));
+                               return out;
+                             })
       .def_property_readonly("name", &Layer::name)
       .def_property_readonly("class_name", &Layer::class_name)
       .def_property("trainable", &Layer::trainable, &Layer::set_trainable)
@@ -334,7 +430,8 @@ void bind_layers(py::module_& root) {
           py::arg("input_shape"))
       .def(
           "__call__",
-          [](py::object self, py::object x, py::object initial_state) -> py::object {
+          [](py::object self, py::object x, py::object initial_state, py::object training,
+             py::object mask) -> py::object {
             Layer& layer = self.cast<Layer&>();
             keep_python_layer(self);
             // A tensor, or a list (merges; an RNN's [x, initial states...]).
@@ -342,6 +439,7 @@ void bind_layers(py::module_& root) {
                 py::isinstance<SymbolicTensor>(x)
                     ? std::vector<SymbolicTensor>{x.cast<SymbolicTensor>()}
                     : x.cast<std::vector<SymbolicTensor>>();
+            const std::vector<SymbolicTensor> x_inputs = inputs;  // mask= is for these
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
                   !dynamic_cast<layers::RNN*>(&layer) &&
@@ -356,11 +454,17 @@ void bind_layers(py::module_& root) {
             }
             // Keras returns a list when a layer has several outputs (return_state,
             // Bidirectional's merge_mode=None).
-            auto outputs = layer.apply(inputs);
+            std::vector<SymbolicTensor> outputs;
+            {
+              PhaseForCall phase(training);
+              MaskForCall masks(x_inputs, mask);
+              outputs = layer.apply(inputs);
+            }
             if (outputs.size() == 1) return py::cast(outputs.front());
             return py::cast(outputs);
           },
-          py::arg("inputs"), py::arg("initial_state") = py::none())
+          py::arg("inputs"), py::arg("initial_state") = py::none(),
+          py::arg("training") = py::none(), py::arg("mask") = py::none())
       // The node_index-th call's tensors and shapes (a layer shared by several inputs).
       .def("get_input_at", &Layer::get_input_at, py::arg("node_index"))
       .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))

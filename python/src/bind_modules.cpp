@@ -81,6 +81,18 @@ void bind_modules(py::module_& root) {
   py::class_<opt::Optimizer, std::shared_ptr<opt::Optimizer>>(o, "Optimizer")
       .def("get_config", [](const opt::Optimizer& x) { return from_json(x.get_config()); })
       .def_property_readonly("class_name", &opt::Optimizer::class_name)
+      // Keras 2.2.4's get_updates(loss, params): (variable, new value) pairs for K.function's
+      // updates (Keras 1's get_updates(params, constraints, loss): keras_cpp.optimizers).
+      .def(
+          "get_updates",
+          [](opt::Optimizer& x, const backend::SymbolicTensor& loss,
+             const std::vector<backend::SymbolicTensor>& params) {
+            py::list out;
+            for (const auto& u : x.get_updates(params, loss))
+              out.append(py::make_tuple(u.variable, u.new_value));
+            return out;
+          },
+          py::arg("loss"), py::arg("params"))
       .def("get_weights", &opt::Optimizer::get_weights)
       .def("set_weights", &opt::Optimizer::set_weights, py::arg("weights"))
       .def_property_readonly("weights", &opt::Optimizer::weights)

@@ -5,6 +5,7 @@
 
 #include "keras/activations.h"
 #include "keras/backend/backend.h"
+#include "keras/initializers_custom.h"
 
 namespace keras::python {
 
@@ -55,6 +56,27 @@ nlohmann::json class_config(py::handle obj) {
   return config;
 }
 
+// keras_cpp's own regularizer or constraint classes (`module`), which the engine rebuilds from
+// their configs; any other object (a user's Regularizer subclass) is called as a function.
+bool is_library_class(py::handle obj, const char* module) {
+  return py::hasattr(obj, "get_config") &&
+         py::str(py::type::of(obj).attr("__module__")).cast<std::string>() == module;
+}
+
+// What Keras's serialize_keras_object writes for a regularizer or constraint that is not one of
+// the library's, as JSON text: a function's name, an object's {"class_name": its class,
+// "config": obj.get_config()} (a Keras 2 custom Regularizer subclass); the engine's Regularizer
+// and Constraint give it back as their get_config.
+std::string callable_name(py::handle obj) {
+  if (py::hasattr(obj, "__name__"))
+    return nlohmann::json(obj.attr("__name__").cast<std::string>()).dump();
+  nlohmann::json config;
+  config["class_name"] = py::type::of(obj).attr("__name__").cast<std::string>();
+  config["config"] =
+      py::hasattr(obj, "get_config") ? to_json(obj.attr("get_config")()) : nlohmann::json::object();
+  return config.dump();
+}
+
 }  // namespace
 
 layers::ActivationArg to_activation(py::handle obj) {
@@ -86,13 +108,34 @@ layers::ActivationArg to_activation(py::handle obj) {
 
 std::string initializer_name(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return obj.cast<std::string>();
-  return py::module_::import("keras_cpp.initializers").attr("_name_of")(obj).cast<std::string>();
+  py::module_ module = py::module_::import("keras_cpp.initializers");
+  // keras_cpp's initializers (objects, classes, factories, Keras 1's functions) and config
+  // dicts, by name or config; anything else callable is a custom initializer of Keras 2:
+  // fn(shape, dtype=None) returning an array or a tensor, called when the layer builds.
+  py::handle owner = PyType_Check(obj.ptr()) ? obj : py::handle(py::type::of(obj));
+  bool library =
+      py::isinstance<py::dict>(obj) ||
+      py::str(owner.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0 ||
+      (py::hasattr(obj, "__module__") && !obj.attr("__module__").is_none() &&
+       py::str(obj.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0);
+  if (library || !PyCallable_Check(obj.ptr()))
+    return module.attr("_name_of")(obj).cast<std::string>();
+  auto fn = hold(py::reinterpret_borrow<py::object>(obj));
+  std::string name = py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>()
+                                                  : owner.attr("__name__").cast<std::string>();
+  return initializers::register_custom(
+      [fn](const Shape& shape, DType dtype) {
+        py::gil_scoped_acquire gil;
+        return to_tensor((*fn)(shape_to_tuple(shape), dtype_name(dtype)), dtype).clone();
+      },
+      name);
 }
 
 regularizers::Regularizer to_regularizer(py::handle obj) {
   if (obj.is_none()) return {};
   if (py::isinstance<py::str>(obj)) return regularizers::Regularizer(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) return regularizers::from_config(class_config(obj));
+  if (is_library_class(obj, "keras_cpp.regularizers"))
+    return regularizers::from_config(class_config(obj));
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error(
         "A regularizer must be a name, a keras_cpp.regularizers object or a "
@@ -100,13 +143,14 @@ regularizers::Regularizer to_regularizer(py::handle obj) {
         py::repr(obj).cast<std::string>());
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
   return regularizers::Regularizer([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
-                                   name_of(obj, "custom"));
+                                   callable_name(obj));
 }
 
 constraints::Constraint to_constraint(py::handle obj) {
   if (obj.is_none()) return {};
   if (py::isinstance<py::str>(obj)) return constraints::Constraint(obj.cast<std::string>());
-  if (py::hasattr(obj, "get_config")) return constraints::from_config(class_config(obj));
+  if (is_library_class(obj, "keras_cpp.constraints"))
+    return constraints::from_config(class_config(obj));
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error(
         "A constraint must be a name, a keras_cpp.constraints object or a "
@@ -114,7 +158,7 @@ constraints::Constraint to_constraint(py::handle obj) {
         py::repr(obj).cast<std::string>());
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
   return constraints::Constraint([fn](const SymbolicTensor& w) { return call_symbolic(fn, w); },
-                                 name_of(obj, "custom"));
+                                 callable_name(obj));
 }
 
 }  // namespace keras::python

@@ -43,7 +43,7 @@ void reject_unknown_kwargs(const py::dict& kwargs);
 // An activation by name, as one of keras_cpp.activations' functions, or as any Python function of
 // a symbolic tensor (traced once into the graph).
 layers::ActivationArg to_activation(py::handle obj);
-// An initializer by name, or a keras_cpp.initializers object (by its Keras name).
+// An initializer by name, a keras_cpp.initializers object or dict, a Python fn(shape, dtype).
 std::string initializer_name(py::handle obj);
 // None, a name ('l2'), a keras_cpp.regularizers object, or a Python function of a weight.
 regularizers::Regularizer to_regularizer(py::handle obj);

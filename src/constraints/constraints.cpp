@@ -71,6 +71,10 @@ Constraint::Constraint(const std::string& name) : Constraint(get(name)) {}
 
 nlohmann::json Constraint::get_config() const {
   if (!function_) return nullptr;
+  // A callable named by the JSON Keras writes for it (the Python bindings name a function
+  // "\"fn\"" and a custom class's object {"class_name": ..., "config": obj.get_config()}).
+  if (!class_name_.empty() && (class_name_.front() == '{' || class_name_.front() == '"'))
+    return nlohmann::json::parse(class_name_);
   return {{"class_name", class_name_}, {"config", config_}};
 }
 

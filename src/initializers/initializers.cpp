@@ -1,11 +1,13 @@
 // Keras 2.2.4's initializers (keras/initializers.py) on concrete tensors.
 #include "keras/initializers.h"
+#include "keras/initializers_custom.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <numbers>
 #include <random>
 #include <stdexcept>
@@ -411,7 +413,43 @@ Initializer orthogonal(double gain, Seed seed) {
   };
 }
 
+namespace {
+
+struct CustomInitializer {
+  Initializer initializer;
+  std::string name;  // what serialize() writes
+};
+
+std::mutex& custom_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::map<std::string, CustomInitializer>& custom_initializers() {
+  static std::map<std::string, CustomInitializer> registry;
+  return registry;
+}
+
+const CustomInitializer* find_custom(const std::string& key) {
+  if (key.find("#custom") == std::string::npos) return nullptr;
+  std::lock_guard<std::mutex> lock(custom_mutex());
+  auto it = custom_initializers().find(key);
+  // Entries are never erased, so the pointer stays valid.
+  return it == custom_initializers().end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::string register_custom(Initializer initializer, const std::string& name) {
+  if (!initializer) throw std::invalid_argument("register_custom: an empty initializer");
+  std::lock_guard<std::mutex> lock(custom_mutex());
+  auto& registry = custom_initializers();
+  std::string key = name + "#custom" + std::to_string(registry.size());
+  registry.emplace(key, CustomInitializer{std::move(initializer), name});
+  return key;
+}
+
 Initializer get(const std::string& name) {
+  if (const CustomInitializer* custom = find_custom(name)) return custom->initializer;
   if (!name.empty() && name.front() == '{')
     return from_config(saving::detail::parse_config_json(name, "The initializer config"));
   std::string n = canonical(name);
@@ -473,6 +511,7 @@ Initializer from_config(const json& config) {
 }
 
 json serialize(const std::string& name) {
+  if (const CustomInitializer* custom = find_custom(name)) return custom->name;
   if (!name.empty() && name.front() == '{')
     return saving::detail::parse_config_json(name, "The initializer config");
   std::string n = canonical(name);

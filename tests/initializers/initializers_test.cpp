@@ -1,5 +1,6 @@
 // Initializers: shapes, bounds, statistics of large draws, orthogonality and seeding.
 #include "keras/initializers.h"
+#include "keras/initializers_custom.h"
 
 #include <gtest/gtest.h>
 
@@ -434,6 +435,22 @@ TEST(Initializers, FromConfigAndSerialize) {
             std::string::npos);
   EXPECT_NE(error_of([] { init::from_config(nlohmann::json::parse("[1, 2]")); }).find("class_name"),
             std::string::npos);
+}
+
+TEST(Initializers, CustomInitializersByKey) {
+  init::Initializer fives = [](const Shape& shape, DType dtype) {
+    return init::constant(5.0)(shape, dtype);
+  };
+  std::string key = init::register_custom(fives, "fives");
+  EXPECT_NE(key, init::register_custom(fives, "fives"));  // a fresh key per registration
+  EXPECT_EQ(init::get(key)({2}, DType::float64).to_vector<double>(), (std::vector<double>{5, 5}));
+  EXPECT_EQ(init::serialize(key), nlohmann::json("fives"));  // Keras writes a function's name
+  EXPECT_EQ(init::deserialize_name(key), key);
+  // The written name needs the function again to be read, as in Keras.
+  EXPECT_NE(error_of([] { init::get("fives"); }).find("'fives'"), std::string::npos);
+  EXPECT_NE(error_of([] { init::get("fives#custom999999"); }).find("Unknown initializer"),
+            std::string::npos);
+  EXPECT_THROW(init::register_custom(init::Initializer(), "empty"), std::invalid_argument);
 }
 
 TEST(Initializers, Keras1ModuleNameAlias) {
