@@ -3,8 +3,9 @@ holding the drawn value, as in Keras (`K.get_value`, `K.eval` and `numpy.asarray
 
     K.get_value(RandomNormal(stddev=0.01)((3, 4)))
 
-Layers take initializers by name; an initializer object works when it has its default arguments.
+Layers take initializers by name or as objects of these classes (with any arguments).
 """
+import json
 import re
 
 from ._keras_cpp import initializers as _initializers
@@ -142,14 +143,22 @@ _DEFAULTS = {Zeros: 'zeros', Ones: 'ones', RandomNormal: 'random_normal',
 
 
 def _name_of(initializer):
-    """The name a layer takes for `initializer` (which must have its default arguments)."""
-    if isinstance(initializer, _Named) and initializer.seed is None:
-        return initializer.name
+    """What a layer takes for `initializer`: its Keras name when it has its default arguments
+    (so that get_config writes what Keras writes), else its serialized form as JSON text
+    ({"class_name": "RandomNormal", "config": {"stddev": 0.001, ...}}), which the engine's
+    initializers::get reads like a name."""
+    if isinstance(initializer, _Named):
+        if initializer.seed is None:
+            return initializer.name
+        return json.dumps({'class_name': 'VarianceScaling', 'config': initializer.get_config()})
     cls = type(initializer)
     if cls in _DEFAULTS and initializer.get_config() == cls().get_config():
         return _DEFAULTS[cls]
-    raise ValueError('Layers take initializers by name for now (e.g. "glorot_uniform"); '
-                     'got ' + repr(initializer))
+    if cls.__module__ != __name__:
+        raise ValueError('A layer takes one of keras_cpp.initializers\' classes or a name '
+                         '(e.g. "glorot_uniform"), got ' + repr(initializer) +
+                         ': the engine draws the weights itself and cannot call Python code')
+    return json.dumps({'class_name': cls.__name__, 'config': initializer.get_config()})
 
 
 def get(identifier):

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -336,14 +337,74 @@ void Model::reset_states() {
     if (layer->stateful()) layer->reset_states();
 }
 
+namespace {
+
+// Every update of `model`'s layers, those of nested models' layers included, as each layer made
+// them: one per call of the layer (a layer called in several graphs has one for each).
+void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>& out) {
+  for (const auto& update : model.Layer::tagged_updates()) out.push_back(update);
+  for (const auto& layer : model.layers()) {
+    if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
+      gather_updates(*inner, out);
+    else
+      for (const auto& update : layer->tagged_updates()) out.push_back(update);
+  }
+}
+
+// Whether `node` can be computed from the placeholders in `fed` (memoised in `known`).
+bool computable_from(const K::NodePtr& node, const std::set<const K::Node*>& fed,
+                     std::map<const K::Node*, bool>& known) {
+  std::vector<std::pair<const K::Node*, std::size_t>> stack{{node.get(), 0}};
+  while (!stack.empty()) {
+    auto& [current, next_input] = stack.back();
+    if (known.count(current)) {
+      stack.pop_back();
+      continue;
+    }
+    if (current->op == K::OpKind::kPlaceholder) {
+      known[current] = fed.count(current) > 0;
+      stack.pop_back();
+      continue;
+    }
+    if (next_input < current->inputs.size()) {
+      const K::Node* input = current->inputs[next_input].get();
+      auto found = known.find(input);
+      if (found == known.end()) {
+        stack.emplace_back(input, 0);  // comes back to this input once it is known
+      } else if (!found->second) {
+        known[current] = false;
+        stack.pop_back();
+      } else {
+        ++next_input;
+      }
+      continue;
+    }
+    known[current] = true;
+    stack.pop_back();
+  }
+  return known[node.get()];
+}
+
+}  // namespace
+
+// Keras's Network.updates: the updates of the layer calls inside this model. A layer (a
+// batch-norm in a nested Sequential, say) called on another graph's tensors as well has updates
+// there too, which this model cannot compute from its inputs: those are left out. A variable
+// updated by several calls inside the model reports the first.
 std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
-  // A layer shared by nested models reports its updates once.
-  std::vector<std::pair<K::Update, bool>> out = Layer::tagged_updates();
+  std::vector<std::pair<K::Update, bool>> all;
+  gather_updates(*this, all);
+  std::set<const K::Node*> fed{K::learning_phase().node().get()};
+  for (const auto& input : inputs_) fed.insert(input.node().get());
+  std::map<const K::Node*, bool> known;
+  std::vector<std::pair<K::Update, bool>> out;
   std::set<const K::Node*> seen;
-  for (const auto& update : out) seen.insert(update.first.variable.node().get());
-  for (const auto& layer : layers())
-    for (const auto& update : layer->tagged_updates())
-      if (seen.insert(update.first.variable.node().get()).second) out.push_back(update);
+  for (const auto& update : all) {
+    if (seen.count(update.first.variable.node().get())) continue;
+    if (!inputs_.empty() && !computable_from(update.first.new_value.node(), fed, known)) continue;
+    seen.insert(update.first.variable.node().get());
+    out.push_back(update);
+  }
   return out;
 }
 
