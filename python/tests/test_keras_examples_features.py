@@ -125,3 +125,41 @@ def test_each_model_of_a_nest_trains_on_its_own_inputs():
     for model in (inner, middle, outer):
         model.compile('sgd', 'mse')
         model.train_on_batch(np.random.randn(8, 3), np.zeros((8,) + model.output_shape[1:]))
+
+
+# compile(loss=None) and outputs missing from a loss dict (Keras 2.2.4: such an output takes no
+# target, "we will not be expecting any data to be passed to it"; a model whose loss is all
+# add_loss trains with fit(x) and validation_data=(x_val, None), as variational_autoencoder).
+
+def test_a_model_compiled_without_a_loss_trains_on_its_add_loss():
+    x = Input(shape=(3,))
+    y = Dense(3)(x)
+    model = Model(x, y)
+    model.add_loss(K.mean(K.square(y - 2. * x)))
+    model.compile('sgd')
+    data = np.random.randn(64, 3)
+    history = model.fit(data, epochs=3, batch_size=16, verbose=0,
+                        validation_data=(data[:16], None))
+    losses = history.history['loss']
+    assert losses[-1] < losses[0] and 'val_loss' in history.history
+    assert np.isfinite(model.evaluate(data, verbose=0))
+
+
+def test_an_output_missing_from_the_loss_dict_takes_no_target():
+    x = Input(shape=(3,))
+    a = Dense(2, name='a')(x)
+    b = Dense(4, name='b')(x)
+    model = Model(x, [a, b])
+    model.compile('sgd', loss={'a': 'mse'})
+    data = np.random.randn(16, 3)
+    model.fit(data, {'a': np.zeros((16, 2))}, epochs=1, verbose=0)
+    model.train_on_batch(data, [np.zeros((16, 2))])
+    with pytest.raises(ValueError, match='Expected to see 1 array'):
+        model.train_on_batch(data, [np.zeros((16, 2)), np.zeros((16, 4))])
+
+
+def test_a_model_with_no_loss_at_all_cannot_be_compiled():
+    x = Input(shape=(3,))
+    model = Model(x, Dense(3)(x))
+    with pytest.raises(ValueError, match='loss'):
+        model.compile('sgd')

@@ -105,10 +105,15 @@ PerOutput compile_per_output(const CompileOptions& options, const std::vector<st
                                     "\". Only expected the following keys: " + names_text(names));
     for (const auto& output_name : names) {
       auto found = options.loss.by_name.find(output_name);
-      if (found == options.loss.by_name.end())
-        throw std::invalid_argument("Output \"" + output_name +
-                                    "\" missing from loss dictionary; the model's outputs are " +
-                                    names_text(names));
+      if (found == options.loss.by_name.end()) {
+        std::fprintf(stderr,
+                     "UserWarning: Output \"%s\" missing from loss dictionary. We assume this "
+                     "was done on purpose, and we will not be expecting any data to be passed to "
+                     "\"%s\" during training.\n",
+                     output_name.c_str(), output_name.c_str());
+        losses_per_output.emplace_back();
+        continue;
+      }
       losses_per_output.push_back(found->second);
     }
   } else if (options.loss.is_list) {
@@ -164,9 +169,12 @@ void Model::compile(const CompileOptions& options) {
   auto optimizer = options.optimizer.resolve();
   const std::vector<std::string> names = output_names();
   const std::size_t n_out = outputs_.size();
-  if (options.loss.empty())
+  // Keras: an output without a loss (loss=None, or missing from a loss dict) takes no target;
+  // the model then trains on its add_loss losses.
+  if (options.loss.empty() && losses().empty())
     throw std::invalid_argument(
-        "compile: a loss is required, e.g. loss=\"categorical_crossentropy\"");
+        "compile: a loss is required, e.g. loss=\"categorical_crossentropy\" (or losses added "
+        "with add_loss)");
   if (!options.sample_weight_mode.empty() && options.sample_weight_mode != "temporal")
     throw std::invalid_argument("\"sample_weight_mode should be None or \"temporal\". Found: " +
                                 options.sample_weight_mode);
@@ -181,7 +189,9 @@ void Model::compile(const CompileOptions& options) {
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
   for (std::size_t k = 0; k < n_out; ++k) {
+    if (losses_per_output[k].name.empty() && !losses_per_output[k].function) continue;
     CompiledOutput spec;
+    spec.index = k;
     spec.name = names[k];
     spec.output = outputs_[k];
     spec.loss_name = losses_per_output[k].name;
@@ -257,7 +267,13 @@ void Model::compile(const CompileOptions& options) {
     }
     c->outputs.push_back(std::move(spec));
   }
-  // Regularization penalties of every layer (Keras's model.losses).
+  if (!c->total_loss.defined()) {
+    if (losses().empty())
+      throw std::invalid_argument(
+          "The model cannot be compiled because it has no loss to optimize.");
+    c->total_loss = K::constant(0.0, backend::floatx());
+  }
+  // Regularization penalties of every layer and add_loss losses (Keras's model.losses).
   const DType loss_dtype = c->total_loss.dtype();
   for (const auto& penalty : losses())
     c->total_loss = c->total_loss + K::sum(K::cast(penalty, loss_dtype));
