@@ -34,12 +34,27 @@ DOWNLOAD_FREE = [
     'mnist_transfer_cnn', 'variational_autoencoder', 'variational_autoencoder_deconv',
 ]
 
-# numpy names the 2018 scripts use that numpy 1.24 removed (conv_lstm: np.float); restored for
-# the script only, through a sitecustomize in the scratch folder.
-_NUMPY_ALIASES = '''import numpy as _np
+# What the 2018 scripts relied on in numpy and matplotlib of their time, restored for the script
+# only through a sitecustomize in the scratch folder: numpy's np.float/np.int/np.bool aliases
+# (removed in numpy 1.24; conv_lstm uses np.float), and matplotlib < 3.5 taking fewer tick labels
+# than ticks (the rest blank; variational_autoencoder gives 30 labels for 31 ticks).
+_COMPAT = '''import numpy as _np
 for _name, _type in (('float', float), ('int', int), ('bool', bool), ('object', object)):
     if _name not in _np.__dict__:
         setattr(_np, _name, _type)
+try:
+    import matplotlib.axis as _axis
+except ImportError:
+    _axis = None
+if _axis is not None:
+    _set_ticklabels = _axis.Axis.set_ticklabels
+
+    def _padded_set_ticklabels(self, labels, *args, **kwargs):
+        labels = list(labels)
+        ticks = len(self.get_ticklocs(minor=kwargs.get('minor', False)))
+        return _set_ticklabels(self, labels + [''] * (ticks - len(labels)), *args, **kwargs)
+
+    _axis.Axis.set_ticklabels = _padded_set_ticklabels
 '''
 
 _FROM_IMPORT = re.compile(r'^(\s*from\s+)keras((?:\.[\w.]+)?\s+import\s)')
@@ -132,7 +147,7 @@ def run_one(path, args, python_dir, keep_dir):
         with open(os.path.join(scratch, name + '.py'), 'w', encoding='utf-8') as f:
             f.write(source)
         with open(os.path.join(scratch, 'sitecustomize.py'), 'w', encoding='utf-8') as f:
-            f.write(_NUMPY_ALIASES)
+            f.write(_COMPAT)
         env = dict(os.environ)
         env.update({'PYTHONPATH': python_dir + os.pathsep + scratch,
                     'MPLBACKEND': 'Agg', 'KERAS_HOME': os.path.join(scratch, 'keras_home'),
