@@ -40,11 +40,16 @@ void bind_core_layers(py::module_& root) {
              if (!mask.is_none())
                throw py::value_error("Lambda: mask is not supported by keras_cpp yet");
              LambdaOptions o;
+             // Keras passes the function (and a function output_shape) what the layer was
+             // called on: one tensor (shape), or the list.
              if (PyCallable_Check(output_shape.ptr())) {
                auto shape_fn = hold(output_shape);
-               o.output_shape_function = [shape_fn](const Shape& input_shape) {
+               o.output_shape_list_function = [shape_fn](const std::vector<Shape>& shapes) {
                  py::gil_scoped_acquire gil;
-                 return to_shape((*shape_fn)(shape_to_tuple(input_shape)));
+                 if (shapes.size() == 1) return to_shape((*shape_fn)(shape_to_tuple(shapes[0])));
+                 py::list given;
+                 for (const auto& shape : shapes) given.append(shape_to_tuple(shape));
+                 return to_shape((*shape_fn)(given));
                };
              } else if (!output_shape.is_none()) {
                o.output_shape = to_shape(output_shape);
@@ -55,8 +60,14 @@ void bind_core_layers(py::module_& root) {
              if (!arguments.is_none())  // Keras: function(x, **arguments)
                fn_object = py::module_::import("functools").attr("partial")(function, **arguments);
              auto fn = hold(fn_object);
-             return make_layer<Lambda>(
-                 o, kwargs, [fn](const SymbolicTensor& x) { return call_symbolic(fn, x); });
+             auto call_on = [fn](const std::vector<SymbolicTensor>& xs) {
+               py::gil_scoped_acquire gil;
+               if (xs.size() == 1) return (*fn)(xs.front()).cast<SymbolicTensor>();
+               py::list given;
+               for (const auto& x : xs) given.append(py::cast(x));
+               return (*fn)(given).cast<SymbolicTensor>();
+             };
+             return make_layer<Lambda>(o, kwargs, LambdaOnList{call_on});
            }),
            py::arg("function"), py::arg("output_shape") = py::none(), py::arg("mask") = py::none(),
            py::arg("arguments") = py::none());

@@ -536,6 +536,15 @@ void bind_layers(py::module_& root) {
       .def_property_readonly("non_trainable_weights",
                              [](const Layer& l) { return to_list(l.non_trainable_weights()); })
       .def_property_readonly("losses", [](const Layer& l) { return to_list(l.losses()); })
+      // Keras's layer.updates (a model's: those of the layer calls inside it), as (variable,
+      // new value) pairs, the form Keras's Theano backend gives.
+      .def_property_readonly("updates",
+                             [](const Layer& l) {
+                               py::list out;
+                               for (const auto& u : l.updates())
+                                 out.append(py::make_tuple(u.variable, u.new_value));
+                               return out;
+                             })
       .def_property_readonly("input", &Layer::input)
       .def_property_readonly("output", &Layer::output)
       .def_property_readonly("input_shape",

@@ -203,7 +203,9 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
 Arrays model_x(Model& m, py::handle x) {
   return to_arrays(x, m.inputs(), m.input_names(), ArrayKind::input, "input");
 }
+// y=None: no targets, as for a model whose outputs have no loss (its loss is all add_loss).
 Arrays model_y(Model& m, py::handle y) {
+  if (y.is_none()) return Arrays(std::vector<Tensor>{});
   return to_arrays(y, m.outputs(), m.output_names(), ArrayKind::target, "output");
 }
 // sample_weight: one array (for every output), a list, or a dict by output name; floats in the

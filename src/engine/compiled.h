@@ -11,7 +11,10 @@
 
 namespace keras {
 
+// An output that has a loss (Keras's _feed_outputs: an output compiled without one, as a model
+// whose loss is all add_loss, takes no target and is not listed here).
 struct CompiledOutput {
+  std::size_t index = 0;  // in the model's outputs
   std::string name;
   SymbolicTensor output, target, sample_weight;
   std::string loss_name;
@@ -19,6 +22,8 @@ struct CompiledOutput {
   bool sparse_target = false;
   bool temporal = false;  // sample_weight_mode "temporal": 2D sample weights
 };
+
+using CompiledOutputs = std::vector<CompiledOutput>;
 
 struct Model::Compiled {
   std::vector<CompiledOutput> outputs;

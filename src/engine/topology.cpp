@@ -358,7 +358,19 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
                                   name() + ": expected shape=" + shape_to_string(want) +
                                   ", found shape=" + shape_to_string(got));
   }
-  last_call_outputs_ = replay_graph(inputs_, outputs_, inputs);
+  // As Keras's run_internal_graph, the updates of the layer calls inside (batch-norm statistics,
+  // RNN states) are made again on the new inputs, so that a model around this call runs them.
+  std::vector<std::pair<backend::Update, bool>> updates = tagged_updates();
+  std::vector<SymbolicTensor> targets = outputs_;
+  for (const auto& update : updates) targets.push_back(update.first.new_value);
+  std::vector<SymbolicTensor> replayed = replay_graph(inputs_, targets, inputs);
+  last_call_outputs_.assign(replayed.begin(),
+                            replayed.begin() + static_cast<std::ptrdiff_t>(outputs_.size()));
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    const SymbolicTensor& new_value = replayed[outputs_.size() + i];
+    if (new_value != updates[i].first.new_value)  // an update of no input stays as it is
+      add_update(updates[i].first.variable, new_value, updates[i].second);
+  }
   return last_call_outputs_;
 }
 

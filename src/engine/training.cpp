@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -104,10 +105,15 @@ PerOutput compile_per_output(const CompileOptions& options, const std::vector<st
                                     "\". Only expected the following keys: " + names_text(names));
     for (const auto& output_name : names) {
       auto found = options.loss.by_name.find(output_name);
-      if (found == options.loss.by_name.end())
-        throw std::invalid_argument("Output \"" + output_name +
-                                    "\" missing from loss dictionary; the model's outputs are " +
-                                    names_text(names));
+      if (found == options.loss.by_name.end()) {
+        std::fprintf(stderr,
+                     "UserWarning: Output \"%s\" missing from loss dictionary. We assume this "
+                     "was done on purpose, and we will not be expecting any data to be passed to "
+                     "\"%s\" during training.\n",
+                     output_name.c_str(), output_name.c_str());
+        losses_per_output.emplace_back();
+        continue;
+      }
       losses_per_output.push_back(found->second);
     }
   } else if (options.loss.is_list) {
@@ -163,9 +169,12 @@ void Model::compile(const CompileOptions& options) {
   auto optimizer = options.optimizer.resolve();
   const std::vector<std::string> names = output_names();
   const std::size_t n_out = outputs_.size();
-  if (options.loss.empty())
+  // Keras: an output without a loss (loss=None, or missing from a loss dict) takes no target;
+  // the model then trains on its add_loss losses.
+  if (options.loss.empty() && losses().empty())
     throw std::invalid_argument(
-        "compile: a loss is required, e.g. loss=\"categorical_crossentropy\"");
+        "compile: a loss is required, e.g. loss=\"categorical_crossentropy\" (or losses added "
+        "with add_loss)");
   if (!options.sample_weight_mode.empty() && options.sample_weight_mode != "temporal")
     throw std::invalid_argument("\"sample_weight_mode should be None or \"temporal\". Found: " +
                                 options.sample_weight_mode);
@@ -180,7 +189,9 @@ void Model::compile(const CompileOptions& options) {
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
   for (std::size_t k = 0; k < n_out; ++k) {
+    if (losses_per_output[k].name.empty() && !losses_per_output[k].function) continue;
     CompiledOutput spec;
+    spec.index = k;
     spec.name = names[k];
     spec.output = outputs_[k];
     spec.loss_name = losses_per_output[k].name;
@@ -256,7 +267,13 @@ void Model::compile(const CompileOptions& options) {
     }
     c->outputs.push_back(std::move(spec));
   }
-  // Regularization penalties of every layer (Keras's model.losses).
+  if (!c->total_loss.defined()) {
+    if (losses().empty())
+      throw std::invalid_argument(
+          "The model cannot be compiled because it has no loss to optimize.");
+    c->total_loss = K::constant(0.0, backend::floatx());
+  }
+  // Regularization penalties of every layer and add_loss losses (Keras's model.losses).
   const DType loss_dtype = c->total_loss.dtype();
   for (const auto& penalty : losses())
     c->total_loss = c->total_loss + K::sum(K::cast(penalty, loss_dtype));
@@ -336,14 +353,74 @@ void Model::reset_states() {
     if (layer->stateful()) layer->reset_states();
 }
 
+namespace {
+
+// Every update of `model`'s layers, those of nested models' layers included, as each layer made
+// them: one per call of the layer (a layer called in several graphs has one for each).
+void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>& out) {
+  for (const auto& update : model.Layer::tagged_updates()) out.push_back(update);
+  for (const auto& layer : model.layers()) {
+    if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
+      gather_updates(*inner, out);
+    else
+      for (const auto& update : layer->tagged_updates()) out.push_back(update);
+  }
+}
+
+// Whether `node` can be computed from the placeholders in `fed` (memoised in `known`).
+bool computable_from(const K::NodePtr& node, const std::set<const K::Node*>& fed,
+                     std::map<const K::Node*, bool>& known) {
+  std::vector<std::pair<const K::Node*, std::size_t>> stack{{node.get(), 0}};
+  while (!stack.empty()) {
+    auto& [current, next_input] = stack.back();
+    if (known.count(current)) {
+      stack.pop_back();
+      continue;
+    }
+    if (current->op == K::OpKind::kPlaceholder) {
+      known[current] = fed.count(current) > 0;
+      stack.pop_back();
+      continue;
+    }
+    if (next_input < current->inputs.size()) {
+      const K::Node* input = current->inputs[next_input].get();
+      auto found = known.find(input);
+      if (found == known.end()) {
+        stack.emplace_back(input, 0);  // comes back to this input once it is known
+      } else if (!found->second) {
+        known[current] = false;
+        stack.pop_back();
+      } else {
+        ++next_input;
+      }
+      continue;
+    }
+    known[current] = true;
+    stack.pop_back();
+  }
+  return known[node.get()];
+}
+
+}  // namespace
+
+// Keras's Network.updates: the updates of the layer calls inside this model. A layer (a
+// batch-norm in a nested Sequential, say) called on another graph's tensors as well has updates
+// there too, which this model cannot compute from its inputs: those are left out. A variable
+// updated by several calls inside the model reports the first.
 std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
-  // A layer shared by nested models reports its updates once.
-  std::vector<std::pair<K::Update, bool>> out = Layer::tagged_updates();
+  std::vector<std::pair<K::Update, bool>> all;
+  gather_updates(*this, all);
+  std::set<const K::Node*> fed{K::learning_phase().node().get()};
+  for (const auto& input : inputs_) fed.insert(input.node().get());
+  std::map<const K::Node*, bool> known;
+  std::vector<std::pair<K::Update, bool>> out;
   std::set<const K::Node*> seen;
-  for (const auto& update : out) seen.insert(update.first.variable.node().get());
-  for (const auto& layer : layers())
-    for (const auto& update : layer->tagged_updates())
-      if (seen.insert(update.first.variable.node().get()).second) out.push_back(update);
+  for (const auto& update : all) {
+    if (seen.count(update.first.variable.node().get())) continue;
+    if (!inputs_.empty() && !computable_from(update.first.new_value.node(), fed, known)) continue;
+    seen.insert(update.first.variable.node().get());
+    out.push_back(update);
+  }
   return out;
 }
 

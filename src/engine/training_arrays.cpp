@@ -17,6 +17,14 @@ std::string set_text(const std::set<std::int64_t>& values) {
   for (auto v : values) text += (text.size() > 1 ? ", " : "") + std::to_string(v);
   return text + "}";
 }
+
+// The names of the outputs that take targets: those compiled with a loss (all before compile).
+std::vector<std::string> target_names(const Model& model, const CompiledOutputs* compiled) {
+  if (!compiled) return model.output_names();
+  std::vector<std::string> names;
+  for (const auto& spec : *compiled) names.push_back(spec.name);
+  return names;
+}
 }  // namespace
 
 std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what) const {
@@ -95,8 +103,11 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
 }
 
 void Model::check_target_at(std::size_t output, const Tensor& y, const char*) const {
-  const SymbolicTensor& out = outputs_[output];
-  const std::string output_name = output_names()[output];
+  // `output` counts the outputs that take a target (compiled with a loss).
+  const std::size_t index =
+      compiled_ && output < compiled_->outputs.size() ? compiled_->outputs[output].index : output;
+  const SymbolicTensor& out = outputs_[index];
+  const std::string output_name = output_names()[index];
   if (!y.defined() || y.ndim() == 0)
     throw std::invalid_argument("Error when checking target: the target array is empty");
   if (compiled_ && !compiled_->outputs.empty() && compiled_->outputs[output].sparse_target) {
@@ -132,7 +143,8 @@ Tensor Model::cast_target_at(std::size_t output, const Tensor& y) const {
 }
 
 std::vector<Tensor> Model::standardize_targets(const Arrays& y, const char* what) const {
-  const std::vector<std::string> names = output_names();
+  const std::vector<std::string> names =
+      target_names(*this, compiled_ ? &compiled_->outputs : nullptr);
   std::vector<Tensor> arrays;
   if (y.is_map) {
     for (const auto& [key, value] : y.by_name)
@@ -148,11 +160,11 @@ std::vector<Tensor> Model::standardize_targets(const Arrays& y, const char* what
     }
   } else {
     arrays = y.list;
-    if (arrays.size() != outputs_.size())
+    if (arrays.size() != names.size())
       throw std::invalid_argument(
           "Error when checking model target: the list of arrays that you are passing to your "
           "model is not the size the model expected. Expected to see " +
-          std::to_string(outputs_.size()) + " array(s) (for outputs " + names_text(names) +
+          std::to_string(names.size()) + " array(s) (for outputs " + names_text(names) +
           "), but instead got " + std::to_string(arrays.size()) + " arrays.");
   }
   for (std::size_t k = 0; k < arrays.size(); ++k) {
@@ -165,7 +177,8 @@ std::vector<Tensor> Model::standardize_targets(const Arrays& y, const char* what
 std::vector<Tensor> Model::standardize_sample_weights(const std::vector<Tensor>& y,
                                                       const Arrays* sample_weight,
                                                       const ClassWeight& class_weight) const {
-  const std::vector<std::string> names = output_names();
+  const std::vector<std::string> names =
+      target_names(*this, compiled_ ? &compiled_->outputs : nullptr);
   std::vector<Tensor> given(y.size());
   if (sample_weight && !sample_weight->empty()) {
     if (sample_weight->is_map) {

@@ -123,6 +123,29 @@ TEST(Lambda, DeclaredOutputShapes) {
       {"(None, 3)", "(None, 4)"});
 }
 
+// Keras's Lambda called on a list: the function gets every tensor; a tuple output_shape takes the
+// batch axis of the first input; a one-tensor function refuses a list.
+TEST(Lambda, OnAListGetsEveryInput) {
+  auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
+  Lambda difference(
+      LambdaOnList{[](const std::vector<SymbolicTensor>& xs) { return xs[0] - xs[1]; }});
+  SymbolicTensor out = difference({a, b});
+  EXPECT_EQ(out.shape(), (Shape{-1, 3}));
+  Model model({a, b}, {out});
+  Tensor x = random_uniform({2, 3}, 3), y = random_uniform({2, 3}, 4);
+  Tensor got = model.predict(Arrays(std::vector<Tensor>{x, y})).front();
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      EXPECT_NEAR(got.at<float>(i, j), x.at<float>(i, j) - y.at<float>(i, j), 1e-6);
+  Lambda summed(LambdaOnList{[](const std::vector<SymbolicTensor>& xs) {
+                  return K::sum(xs[0] * xs[1], {1}, true);
+                }},
+                {.output_shape = Shape{1}});
+  EXPECT_EQ(summed.compute_output_shape_list({{4, 3}, {4, 3}}), (std::vector<Shape>{{4, 1}}));
+  Lambda one([](const SymbolicTensor& v) { return v; });
+  expect_invalid([&] { one({a, b}); }, {"expects 1 inputs", "LambdaOnList"});
+}
+
 TEST(ActivityRegularization, AddsThePenaltyOfItsOutputToTheLoss) {
   Tensor x = random_uniform({8, 3}, 8);
   Tensor y = random_uniform({8, 2}, 9);

@@ -296,12 +296,21 @@ class RepeatVector : public Layer {
 
 using LambdaFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
 using OutputShapeFunction = std::function<Shape(const Shape& input_shape)>;
+// Keras's Lambda called on a list of tensors: the function gets the whole list (a list of one
+// tensor when called on one), as does a function output_shape.
+struct LambdaOnList {
+  std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)> function;
+};
+using OutputShapeListFunction = std::function<Shape(const std::vector<Shape>& input_shapes)>;
 
 struct LambdaOptions {
-  // Without the batch axis, as Keras's tuple output_shape. Unset: inferred from the graph.
+  // Without the batch axis, as Keras's tuple output_shape (the batch axis is the first input's).
+  // Unset: inferred from the graph.
   std::optional<Shape> output_shape{};
-  // Or a function of the whole input shape (batch axis included) giving the whole output shape.
+  // Or a function of the whole input shape (batch axis included) giving the whole output shape;
+  // for a LambdaOnList, output_shape_list_function gets every input's shape instead.
   OutputShapeFunction output_shape_function{};
+  OutputShapeListFunction output_shape_list_function{};
   std::string function_name = "lambda";  // what get_config reports as `function`
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
@@ -312,16 +321,25 @@ struct LambdaOptions {
 class Lambda : public Layer {
  public:
   explicit Lambda(LambdaFunction function, LambdaOptions options = {});
+  // Lambda(LambdaOnList{[](const auto& xs) { return K::concatenate(xs); }})({a, b}).
+  explicit Lambda(LambdaOnList function, LambdaOptions options = {});
   std::string class_name() const override { return "Lambda"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
+  void build_list(const std::vector<Shape>& input_shapes) override;
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
   LambdaFunction function_;
+  LambdaOnList list_function_;  // set instead of function_ for a LambdaOnList
   std::optional<Shape> output_shape_;
   OutputShapeFunction output_shape_function_;
+  OutputShapeListFunction output_shape_list_function_;
   std::string function_name_;
 };
 
