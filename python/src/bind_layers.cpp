@@ -407,13 +407,6 @@ void bind_layers(py::module_& root) {
             }
           },
           py::arg("updates"), py::arg("inputs") = py::none())
-      .def_property_readonly("updates",
-                             [](const Layer& l) {
-                               py::list out;
-                               for (const auto& u : l.updates())
-                                 out.append(py::make_tuple(u.variable, u.new_value));
-                               return out;
-                             })
       .def_property_readonly("name", &Layer::name)
       .def_property_readonly("class_name", &Layer::class_name)
       .def_property("trainable", &Layer::trainable, &Layer::set_trainable)
