@@ -107,11 +107,13 @@ TEST(Lambda, DeclaredOutputShapes) {
   Lambda raw(first_half, {.output_shape = Shape{3}, .input_shape = Shape{6}});
   EXPECT_EQ(raw.compute_output_shape({-1, 6}), (Shape{-1, 3}));
   EXPECT_EQ(raw.get_config()["output_shape"], nlohmann::json({3}));
-  Lambda fn(first_half, {.output_shape_function = [](const Shape& s) {
-              return Shape{s[0], s[1] / 2};
-            }});
+  Lambda fn(first_half, {.output_shape = {[](const Shape& s) {
+                                            return Shape{s[0], s[1] / 2};
+                                          },
+                                          "halve"}});
   EXPECT_EQ(fn.compute_output_shape({-1, 6}), (Shape{-1, 3}));
-  EXPECT_EQ(fn.get_config()["output_shape_type"], "lambda");
+  EXPECT_EQ(fn.get_config()["output_shape_type"], "function");
+  EXPECT_EQ(fn.get_config()["output_shape"], "halve");
   auto t = layer_test(std::make_shared<Lambda>(first_half, LambdaOptions{.output_shape = Shape{3},
                                                                          .input_shape = Shape{6}}),
                       random_uniform({2, 6}, 7), {"output_shape"});
