@@ -16,10 +16,23 @@
 #include "keras/engine/topology.h"
 #include "keras/engine/training.h"
 #include "layer_args.h"
+#include "layer_schema.h"
 #include "option_kwargs.h"
 #include "training_args.h"
 
 namespace keras::python {
+
+// InputLayer's input_tensor: a symbolic tensor the layer adopts.
+template <>
+struct PythonArgument<InputTensorArg> {
+  static InputTensorArg from_python(py::handle value, const std::string& name) {
+    if (!py::isinstance<SymbolicTensor>(value))
+      raise_argument_type_error(value, name.c_str(), "a tensor");
+    return {value.cast<SymbolicTensor>()};
+  }
+  static py::object default_value(const InputTensorArg&) { return py::none(); }
+};
+
 namespace {
 
 using namespace keras::layers;
@@ -49,38 +62,8 @@ void bind_functional(py::module_& root) {
       py::arg("tensor") = py::none(),
       "Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, tensor=None)");
 
-  LayerClass<InputLayer>(layers, "InputLayer",
-                         "InputLayer(input_shape=None, batch_size=None, batch_input_shape=None, "
-                         "dtype=None, sparse=False, name=None): the layer behind Input(); its "
-                         "output is the input tensor (Keras 1: input_dtype)")
-      .def(py::init([](py::object input_shape, py::object batch_size, py::object batch_input_shape,
-                       py::object dtype, py::object input_tensor, bool sparse, py::object name,
-                       py::object input_dtype) {
-             if (!input_tensor.is_none())
-               throw py::value_error("InputLayer: input_tensor is not supported by keras_cpp");
-             InputLayer::Options o;
-             if (!batch_input_shape.is_none()) {
-               o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");
-             } else if (!input_shape.is_none()) {
-               Shape shape = to_input_shape(input_shape, "input_shape");
-               if (!batch_size.is_none()) {
-                 shape.insert(shape.begin(), cast_arg<std::int64_t>(batch_size, "batch_size"));
-                 o.batch_input_shape = shape;
-               } else {
-                 o.input_shape = shape;
-               }
-             }
-             if (!name.is_none()) o.name = name.cast<std::string>();
-             if (!input_dtype.is_none()) dtype = input_dtype;
-             if (!dtype.is_none()) o.dtype = py::str(dtype).cast<std::string>();
-             o.sparse = sparse;
-             // keras_cpp/layers/__init__.py's __init__ then keeps the output: _make_input().
-             return std::make_shared<InputLayer>(o);
-           }),
-           py::arg("input_shape") = py::none(), py::arg("batch_size") = py::none(),
-           py::arg("batch_input_shape") = py::none(), py::arg("dtype") = py::none(),
-           py::arg("input_tensor") = py::none(), py::arg("sparse") = false,
-           py::arg("name") = py::none(), py::kw_only(), py::arg("input_dtype") = py::none())
+  // keras_cpp/layers/__init__.py's __init__ then keeps the output: _make_input().
+  bind_layer<InputLayer, InputLayer::Options>(layers, "InputLayer")
       .def("_make_input", &InputLayer::make_input);
 
   auto model = py::reinterpret_borrow<ModelClass>(models.attr("Model"));

@@ -185,12 +185,32 @@ class PyLayer : public Layer, public layers::RNNCell {
 
   layers::CellStep step(const SymbolicTensor& inputs,
                         const std::vector<SymbolicTensor>& states) override {
+    return step_with_constants(inputs, states, {});
+  }
+
+  // Keras's has_arg(cell.call, 'constants').
+  bool takes_constants() const override {
+    py::gil_scoped_acquire gil;
+    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    return call && py::module_::import("keras_cpp.utils.generic_utils")
+                       .attr("has_arg")(call, "constants")
+                       .cast<bool>();
+  }
+
+  // call(inputs, states), or call(inputs, states, constants=constants) when given some.
+  layers::CellStep step_with_constants(const SymbolicTensor& inputs,
+                                       const std::vector<SymbolicTensor>& states,
+                                       const std::vector<SymbolicTensor>& constants) override {
+    if (!constants.empty() && !takes_constants())
+      return layers::RNNCell::step_with_constants(inputs, states, constants);  // Keras's error
     py::gil_scoped_acquire gil;
     py::function call = py::get_override(static_cast<const Layer*>(this), "call");
     if (!call)
       throw py::type_error("RNN cell " + name() + " (" + class_name_ +
                            "): a Python cell must define call(self, inputs, states)");
-    py::object out = call(inputs, to_list(states));
+    py::object out = constants.empty()
+                         ? call(inputs, to_list(states))
+                         : call(inputs, to_list(states), py::arg("constants") = to_list(constants));
     if (!(py::isinstance<py::tuple>(out) || py::isinstance<py::list>(out)) || py::len(out) != 2 ||
         !py::isinstance<SymbolicTensor>(out[py::int_(0)]))
       throw py::type_error("call() of the RNN cell " + name() + " (" + class_name_ +

@@ -77,71 +77,34 @@ void bind_local_class(py::module_& m, const char* class_name) {
   cls.attr("_arguments") = describe.arguments;
 }
 
-void fill_conv_lstm(ConvLSTM2DOptions& o, py::dict& kw) {
-  take(kw, "filters", o.filters);
-  take(kw, "kernel_size", o.kernel_size, 2);
-  take(kw, "strides", o.strides, 2);
-  take(kw, "padding", o.padding);
-  take(kw, "data_format", o.data_format);
-  take(kw, "dilation_rate", o.dilation_rate, 2);
-  take(kw, "activation", o.activation);
-  take(kw, "recurrent_activation", o.recurrent_activation);
-  take(kw, "use_bias", o.use_bias);
-  take_initializer(kw, "kernel_initializer", o.kernel_initializer);
-  take_initializer(kw, "recurrent_initializer", o.recurrent_initializer);
-  take_initializer(kw, "bias_initializer", o.bias_initializer);
-  take(kw, "unit_forget_bias", o.unit_forget_bias);
-  take(kw, "kernel_regularizer", o.kernel_regularizer);
-  take(kw, "recurrent_regularizer", o.recurrent_regularizer);
-  take(kw, "bias_regularizer", o.bias_regularizer);
-  take(kw, "activity_regularizer", o.activity_regularizer);
-  take(kw, "kernel_constraint", o.kernel_constraint);
-  take(kw, "recurrent_constraint", o.recurrent_constraint);
-  take(kw, "bias_constraint", o.bias_constraint);
-  take(kw, "return_sequences", o.return_sequences);
-  take(kw, "go_backwards", o.go_backwards);
-  take(kw, "stateful", o.stateful);
-  take(kw, "dropout", o.dropout);
-  take(kw, "recurrent_dropout", o.recurrent_dropout);
-  // Keras 1
-  take(kw, "nb_filter", o.nb_filter);
-  take(kw, "nb_row", o.nb_row);
-  take(kw, "nb_col", o.nb_col);
-  take_initializer(kw, "init", o.init);
-  take_initializer(kw, "inner_init", o.inner_init);
-  take_initializer(kw, "forget_bias_init", o.forget_bias_init);
-  take(kw, "inner_activation", o.inner_activation);
-  take(kw, "dim_ordering", o.dim_ordering);
-  take(kw, "border_mode", o.border_mode);
-  take(kw, "subsample", o.subsample, 2);
-  take(kw, "W_regularizer", o.W_regularizer);
-  take(kw, "U_regularizer", o.U_regularizer);
-  take(kw, "b_regularizer", o.b_regularizer);
-  take(kw, "dropout_W", o.dropout_W);
-  take(kw, "dropout_U", o.dropout_U);
-  take(kw, "seed", o.seed);
-  take(kw, "batch_size", o.batch_size);
-}
-
-// ConvLSTM2D(filters, kernel_size, **kwargs), or Keras 1's ConvLSTM2D(nb_filter, nb_row, nb_col,
-// **kwargs).
-std::shared_ptr<ConvLSTM2D> make_conv_lstm(const py::args& args, py::kwargs kwargs) {
-  ConvLSTM2DOptions o;
-  if (args.size() > 3)
-    throw py::type_error(
-        "ConvLSTM2D takes (filters, kernel_size) positionally (Keras 1: (nb_filter, nb_row, "
-        "nb_col)), got " +
-        std::to_string(args.size()) + " positional arguments");
-  if (args.size() == 3) {
-    o.nb_filter = cast_arg<std::int64_t>(args[0], "nb_filter");
-    o.nb_row = cast_arg<std::int64_t>(args[1], "nb_row");
-    o.nb_col = cast_arg<std::int64_t>(args[2], "nb_col");
-  } else {
-    if (args.size() >= 1) o.filters = cast_arg<std::int64_t>(args[0], "filters");
-    if (args.size() >= 2) o.kernel_size = to_ints(args[1], 2, "kernel_size");
-  }
-  fill_conv_lstm(o, kwargs);
-  return make_layer<ConvLSTM2D>(std::move(o), kwargs);
+// ConvLSTM2D from its schema: (filters, kernel_size) or Keras 1's (nb_filter, nb_row, nb_col)
+// positionally, the rest by keyword; `seed` (of the dropout masks) is keras.cpp's own keyword,
+// outside Keras's signature.
+void bind_conv_lstm(py::module_& m) {
+  detail::DescribeSchema<ConvLSTM2DOptions> describe;
+  ConvLSTM2DOptions::arguments(describe);
+  std::string doc = detail::call_doc("ConvLSTM2D", describe.arguments);
+  LayerClass<ConvLSTM2D> cls(m, "ConvLSTM2D", doc.c_str());
+  cls.def(py::init([](py::args args, py::kwargs kwargs) {
+       py::tuple positional = keras1_kernel_args(args, kwargs, "ConvLSTM2D");
+       if (positional.size() > 2)  // Keras 2.2.4's legacy interface: two positional arguments
+         throw py::type_error(
+             "ConvLSTM2D takes (filters, kernel_size) positionally (Keras 1: (nb_filter, "
+             "nb_row, nb_col)), the other arguments by keyword; got " +
+             std::to_string(args.size()) + " positional arguments " +
+             py::repr(args).cast<std::string>());
+       ConvLSTM2DOptions o;
+       take(kwargs, "seed", o.seed);
+       std::optional<bool> trainable = options_from_python(
+           o, "ConvLSTM2D", py::reinterpret_borrow<py::args>(positional), kwargs);
+       auto layer = std::make_shared<ConvLSTM2D>(std::move(o));
+       if (trainable) layer->set_trainable(*trainable);
+       return layer;
+     }))
+      .def_property_readonly("filters", &ConvLSTM2D::filters)
+      .def_property_readonly("data_format", &ConvLSTM2D::data_format)
+      .def_property_readonly("return_sequences", &ConvLSTM2D::return_sequences);
+  cls.attr("_arguments") = describe.arguments;
 }
 
 }  // namespace
@@ -159,18 +122,7 @@ void bind_local(py::module_& root) {
   bind_local_class<LocallyConnected1D, 1>(m, "LocallyConnected1D");
   bind_local_class<LocallyConnected2D, 2>(m, "LocallyConnected2D");
 
-  LayerClass<ConvLSTM2D>(m, "ConvLSTM2D",
-                         "ConvLSTM2D(filters, kernel_size, strides=(1, 1), padding='valid', "
-                         "data_format=None, dilation_rate=(1, 1), activation='tanh', "
-                         "recurrent_activation='hard_sigmoid', ..., return_sequences=False, "
-                         "go_backwards=False, stateful=False, dropout=0., recurrent_dropout=0.) "
-                         "(Keras 1: nb_filter, nb_row, nb_col, init, inner_init, "
-                         "forget_bias_init, inner_activation, dim_ordering, border_mode, "
-                         "subsample, W/U/b_regularizer, dropout_W, dropout_U)")
-      .def(py::init(&make_conv_lstm))
-      .def_property_readonly("filters", &ConvLSTM2D::filters)
-      .def_property_readonly("data_format", &ConvLSTM2D::data_format)
-      .def_property_readonly("return_sequences", &ConvLSTM2D::return_sequences);
+  bind_conv_lstm(m);
 }
 
 }  // namespace keras::python

@@ -1,5 +1,6 @@
 // SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Keras 2.2.4's cell API (RNN, SimpleRNNCell,
 // GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed.
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,9 +15,39 @@
 #include "option_kwargs.h"
 
 namespace keras::python {
+
+// A wrapper's `layer`: a layer or a model (a layer written in Python lives as long as its
+// wrapper).
+template <>
+struct PythonArgument<layers::WrappedLayerArg> {
+  static layers::WrappedLayerArg from_python(py::handle value, const std::string& name) {
+    if (!py::isinstance<Layer>(value))
+      raise_argument_type_error(value, name.c_str(), "a layer (or a model)");
+    keep_python_layer(value);
+    return {value.cast<LayerPtr>()};
+  }
+  static py::object default_value(const layers::WrappedLayerArg&) { return py::none(); }
+};
+
 namespace {
 
 using namespace keras::layers;
+
+// The cells written in Python inside an RNN (alone or stacked), as custom objects: Bidirectional
+// makes its backward copy from the layer's config, whose cells come back through their classes'
+// from_config, as Keras's (which needed them in custom_objects).
+py::dict python_cell_classes(py::handle layer) {
+  py::dict classes;
+  std::function<void(py::handle)> visit = [&](py::handle cell) {
+    if (py::isinstance<StackedRNNCells>(cell))
+      for (py::handle inner : cell.attr("cells")) visit(inner);
+    py::handle type = py::type::handle_of(cell);
+    if (py::str(type.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) != 0)
+      classes[type.attr("__name__")] = type;
+  };
+  if (py::isinstance<RNN>(layer)) visit(layer.attr("cell"));
+  return classes;
+}
 
 // SimpleRNN, GRU and LSTM from their schema (RecurrentArguments), under Recurrent; `seed` (of
 // the dropout masks) is keras.cpp's own keyword, outside Keras's signature.
@@ -86,9 +117,16 @@ LayerClass<L> bind_with_cells(py::module_& m, const char* class_name, const char
 void bind_recurrent(py::module_& root) {
   py::module_ m = root.attr("layers").cast<py::module_>();
 
-  LayerClass<Recurrent>(m, "Recurrent")
+  // The base class: its own arguments give its signature; its layers are made by name.
+  detail::DescribeSchema<RecurrentBaseArguments> recurrent_arguments;
+  RecurrentBaseArguments::arguments(recurrent_arguments);
+  std::string recurrent_doc = detail::call_doc("Recurrent", recurrent_arguments.arguments);
+  LayerClass<Recurrent>(m, "Recurrent", recurrent_doc.c_str())
       .def_property_readonly("units", &Recurrent::units)
-      .def_property_readonly("return_sequences", &Recurrent::return_sequences);
+      .def_property_readonly("return_sequences", &Recurrent::return_sequences)
+      .def_property_readonly("return_state", &Recurrent::return_state)
+      .def_property_readonly("go_backwards", &Recurrent::go_backwards)
+      .attr("_arguments") = recurrent_arguments.arguments;
   bind_rnn<SimpleRNN, backend::RnnCell::kSimpleRNN>(m, "SimpleRNN");
   bind_rnn<GRU, backend::RnnCell::kGRU>(m, "GRU");
   bind_rnn<LSTM, backend::RnnCell::kLSTM>(m, "LSTM");
@@ -127,24 +165,37 @@ void bind_recurrent(py::module_& root) {
                              [](const RNN& l) { return l.options().return_sequences; })
       .def_property_readonly("return_state", [](const RNN& l) { return l.options().return_state; })
       .def_property_readonly("go_backwards", [](const RNN& l) { return l.options().go_backwards; })
-      .def_property_readonly("unroll", [](const RNN& l) { return l.options().unroll; });
+      .def_property_readonly("unroll", [](const RNN& l) { return l.options().unroll; })
+      .def_property(
+          "_num_constants", [](const RNN& l) { return l.options().num_constants; },
+          &RNN::set_num_constants);
 
-  LayerClass<Bidirectional>(m, "Bidirectional")
-      .def(
-          // merge_mode=None: the two outputs as a list.
-          py::init([](std::shared_ptr<Recurrent> layer, std::optional<std::string> merge_mode,
-                      py::kwargs kwargs) {
-            BidirectionalOptions o{.merge_mode = std::move(merge_mode)};
-            return make_layer<Bidirectional>(std::move(o), kwargs, std::move(layer));
-          }),
-          py::arg("layer"), py::arg("merge_mode") = "concat");
-  LayerClass<TimeDistributed>(m, "TimeDistributed")
-      .def(py::init([](py::object layer, py::kwargs kwargs) {
-             keep_python_layer(layer);  // a layer written in Python, wrapped
-             return make_layer<TimeDistributed>(TimeDistributedOptions{}, kwargs,
-                                                layer.cast<std::shared_ptr<Layer>>());
-           }),
-           py::arg("layer"));
+  detail::DescribeSchema<BidirectionalOptions> describe;
+  BidirectionalOptions::arguments(describe);
+  std::string doc = detail::call_doc("Bidirectional", describe.arguments);
+  LayerClass<Bidirectional> bidirectional(m, "Bidirectional", doc.c_str());
+  bidirectional
+      .def(py::init([](py::args args, py::kwargs kwargs) {
+        py::object layer = args.size() > 0            ? py::object(args[0])
+                           : kwargs.contains("layer") ? py::object(kwargs["layer"])
+                                                      : py::object(py::none());
+        BidirectionalOptions o;
+        std::optional<bool> trainable = options_from_python(o, "Bidirectional", args, kwargs);
+        CustomObjectScope cells(to_custom_objects(python_cell_classes(layer)));
+        auto made = std::make_shared<Bidirectional>(std::move(o));
+        if (trainable) made->set_trainable(*trainable);
+        return made;
+      }))
+      .def_property_readonly("forward_layer", &Bidirectional::forward_layer)
+      .def_property_readonly("backward_layer", &Bidirectional::backward_layer)
+      .def_property_readonly("merge_mode", &Bidirectional::merge_mode)
+      .def_property_readonly("return_sequences", &Bidirectional::return_sequences)
+      .def_property_readonly("return_state", &Bidirectional::return_state)
+      .def_property("_num_constants", &Bidirectional::num_constants,
+                    &Bidirectional::set_num_constants);
+  bidirectional.attr("_arguments") = describe.arguments;
+  bind_layer<TimeDistributed, TimeDistributedOptions>(m, "TimeDistributed")
+      .def_property_readonly("layer", &TimeDistributed::layer);
 }
 
 }  // namespace keras::python

@@ -17,10 +17,9 @@
 
 namespace keras::python {
 namespace {
-
 using ModelPtr = std::shared_ptr<Model>;
+}  // namespace
 
-// Keras's custom_objects dict as the C++ registry's CustomObjects.
 CustomObjects to_custom_objects(py::handle objects) {
   CustomObjects out;
   if (objects.is_none()) return out;
@@ -66,8 +65,6 @@ CustomObjects to_custom_objects(py::handle objects) {
   }
   return out;
 }
-
-}  // namespace
 
 void bind_saving(py::module_& root) {
   py::module_ models = root.attr("models").cast<py::module_>();

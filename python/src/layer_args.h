@@ -27,12 +27,18 @@
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
+#include "keras/layers/serialization.h"
 #include "keras/regularizers.h"
 
 namespace keras::python {
 
 template <typename L>
 using LayerClass = py::class_<L, Layer, std::shared_ptr<L>>;
+
+// Keras's custom_objects dict as the C++ registry's CustomObjects (layer classes written in
+// Python build themselves with cls.from_config; functions serve as activations, Lambda
+// functions, losses and metrics).
+CustomObjects to_custom_objects(py::handle objects);
 
 // Removes and returns kwargs[name] (None when absent).
 py::object pop_kwarg(py::dict& kwargs, const char* name);

@@ -147,7 +147,9 @@ class KwargsSchema {
   void arg(const std::string& name, T Base::*member, const layers::schema::ArgInfo& info = {}) {
     if (!layers::schema::argument_applies(info, layer_rank_)) return;
     py::object value = py::none();
-    if (position_ < args_.size() && !info.keras1_only) {
+    bool given = kwargs_.contains(name);
+    if (position_ < args_.size() && !info.keras1_only && !info.keyword_only) {
+      given = true;
       value = args_[position_++];
       if (kwargs_.contains(name))
         throw py::type_error(class_name_ + "() got multiple values for argument '" + name + "'");
@@ -184,6 +186,8 @@ class KwargsSchema {
       value = py::tuple(parts);
     }
     if (value.is_none()) {
+      if constexpr (is_optional_arg<T>::value)
+        if (info.none_is_value && given) options_.*member = std::nullopt;  // merge_mode=None
       if (info.required) missing_.push_back(name);
       return;
     }
@@ -245,6 +249,7 @@ class DescribeSchema {
       keras1_only.append(name);
       return;
     }
+    if (info.keyword_only) return;  // taken as Keras's **kwargs, not in the signature
     py::list keras1;
     for (const auto& alias : info.keras1) keras1.append(alias.name);
     arguments.append(py::make_tuple(

@@ -11,12 +11,8 @@ from keras_cpp import layers, regularizers
 from keras_cpp.layers import Dense, Input, ReLU, Softmax
 from keras_cpp.models import Model, Sequential, load_model
 
-# Layer classes whose arguments are still bound argument by argument (not yet from a schema).
-NOT_FROM_A_SCHEMA = {
-    'InputLayer', 'Lambda',
-    'Recurrent', 'Bidirectional',
-    'ConvLSTM2D', 'TimeDistributed',
-}
+# Layer classes whose arguments are still bound argument by argument (none: every class has one).
+NOT_FROM_A_SCHEMA = set()
 
 
 def layer_classes():

@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "keras/engine/training.h"
-#include "layers/config_json.h"
+#include "layers/schema_config.h"
 #include "saving/config_text.h"
 
 namespace keras {
@@ -42,18 +42,38 @@ std::string tensor_text(const SymbolicTensor& t) {
 // ---------------------------------------------------------------------------------------------
 // InputLayer and Input
 
+InputTensorArg InputTensorArg::from_config_value(const nlohmann::json& value) {
+  throw std::invalid_argument("a config cannot hold a tensor, got " +
+                              saving::detail::config_excerpt(value));
+}
+
+namespace {
+
+// Keras 2.2.4's InputLayer: batch_input_shape, else (batch_size,) + input_shape, else the
+// input_tensor's shape.
+LayerArguments input_layer_arguments(const InputLayer::Options& o) {
+  LayerArguments args;
+  args.name = o.name.empty() ? "input_" + std::to_string(backend::get_uid("input")) : o.name;
+  args.batch_input_shape = o.batch_input_shape;
+  if (!args.batch_input_shape && o.input_shape) {
+    Shape shape{o.batch_size.value_or(-1)};
+    shape.insert(shape.end(), o.input_shape->begin(), o.input_shape->end());
+    args.batch_input_shape = shape;
+  }
+  if (!args.batch_input_shape && o.input_tensor.tensor.defined())
+    args.batch_input_shape = o.input_tensor.tensor.shape();
+  return args;
+}
+
+}  // namespace
+
 InputLayer::InputLayer(Options o)
-    : Layer("InputLayer",
-            [&] {
-              LayerArguments args;
-              args.name =
-                  o.name.empty() ? "input_" + std::to_string(backend::get_uid("input")) : o.name;
-              args.input_shape = o.input_shape;
-              args.batch_input_shape = o.batch_input_shape;
-              return args;
-            }()),
-      dtype_(o.dtype.empty() ? backend::floatx() : dtype_from_name(o.dtype)),
-      sparse_(o.sparse) {
+    : Layer("InputLayer", input_layer_arguments(o)),
+      dtype_(!o.dtype.empty()                  ? dtype_from_name(o.dtype)
+             : o.input_tensor.tensor.defined() ? o.input_tensor.tensor.dtype()
+                                               : backend::floatx()),
+      sparse_(o.sparse),
+      input_tensor_(o.input_tensor.tensor) {
   if (o.sparse)
     throw std::invalid_argument("InputLayer " + name() +
                                 ": sparse inputs are not supported (sparse=true)");
@@ -61,11 +81,17 @@ InputLayer::InputLayer(Options o)
     throw std::invalid_argument(
         "Please provide to Input either a `shape` or a `batch_shape` argument. Note that "
         "`shape` does not include the batch dimension.");
+  if (o.input_shape && o.batch_input_shape)
+    throw std::invalid_argument(
+        "Only provide the input_shape OR batch_input_shape argument to "
+        "InputLayer, not both at the same time.");
   set_built(true);
 }
 
 SymbolicTensor InputLayer::make_input() {
-  SymbolicTensor tensor = backend::placeholder(*batch_input_shape(), dtype_, name());
+  SymbolicTensor tensor = input_tensor_.defined()
+                              ? input_tensor_
+                              : backend::placeholder(*batch_input_shape(), dtype_, name());
   record_node(LayerNode{}, {tensor});
   return tensor;
 }
@@ -74,36 +100,39 @@ SymbolicTensor InputLayer::call(const SymbolicTensor&) {
   throw std::logic_error("InputLayer " + name() + " cannot be called on tensors");
 }
 
+// Keras 2.2.4's: batch_input_shape, dtype, sparse, name.
 nlohmann::json InputLayer::get_config() const {
-  nlohmann::json shape = nlohmann::json::array();
-  for (auto d : *batch_input_shape())
-    shape.push_back(d < 0 ? nlohmann::json(nullptr) : nlohmann::json(d));
-  return {{"batch_input_shape", shape},
+  return {{"batch_input_shape", layers::detail::shape_json(*batch_input_shape())},
           {"dtype", dtype_name(dtype_)},
           {"sparse", sparse_},
           {"name", name()}};
 }
 
 std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
-  layers::detail::ConfigReader reader(config, "InputLayer");
+  const std::string class_name = "InputLayer";
+  layers::detail::ConfigReader check(config, class_name);
+  nlohmann::json keras2 = config;
+  layers::detail::Keras1RenamerSchema<Options> renamer(keras2, class_name, 0);
+  Options::arguments(renamer);
+  renamer.finish();
+  layers::detail::ConfigReader r(keras2, class_name);
   Options o;
-  // Keras 3 names it batch_shape.
-  const char* key = !config.contains("batch_input_shape") && config.contains("batch_shape")
-                        ? "batch_shape"
-                        : "batch_input_shape";
-  o.batch_input_shape = reader.shape(key);
-  if (!o.batch_input_shape) reader.fail("batch_input_shape", "is required");
-  o.name = reader.string("name", "");
-  o.dtype = reader.string("dtype", "");
-  o.sparse = reader.boolean("sparse", false);
+  layers::detail::ConfigReaderSchema<Options> reader(r, o, 0);
+  Options::arguments(reader);
+  r.find("trainable");  // Keras 1 writes it; an InputLayer has no weights
+  r.finish();
   return std::make_shared<InputLayer>(o);
 }
 
 SymbolicTensor Input(const InputOptions& options) {
   if (options.shape && options.batch_shape)
     throw std::invalid_argument("Input: give `shape` or `batch_shape`, not both");
-  auto layer = std::make_shared<InputLayer>(InputLayer::Options{
-      options.shape, options.batch_shape, options.name, options.dtype, options.sparse});
+  auto layer =
+      std::make_shared<InputLayer>(InputLayer::Options{.input_shape = options.shape,
+                                                       .batch_input_shape = options.batch_shape,
+                                                       .dtype = options.dtype,
+                                                       .sparse = options.sparse,
+                                                       .name = options.name});
   return layer->make_input();
 }
 

@@ -55,6 +55,8 @@ class ConfigReader {
   bool has(const std::string& key) const {
     return config_.contains(key) && !config_[key].is_null();
   }
+  // The key is there, null or not.
+  bool present(const std::string& key) const { return config_.contains(key); }
 
   // Marks a key as read (a valid key of the layer).
   void mark(const std::string& key) {

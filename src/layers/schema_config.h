@@ -84,6 +84,7 @@ void read_argument(ConfigReader& r, const std::string& key, const schema::ArgInf
     }
   } else if constexpr (is_optional_arg<T>::value) {
     if (!r.has(key)) {
+      if (info.none_is_value && r.present(key)) field = std::nullopt;  // merge_mode: null
       r.find(key);
       return;
     }
@@ -128,7 +129,7 @@ class ConfigWriterSchema {
   void arg(const std::string& name, T Base::*member, const schema::ArgInfo& info = {}) {
     if (!schema::argument_applies(info, layer_rank_)) return;
     nlohmann::json value = argument_json(info, options_.*member);
-    if (info.keras1_only && value.is_null()) return;
+    if ((info.keras1_only || info.keyword_only) && value.is_null()) return;
     config_[name] = std::move(value);
   }
   void keras1_dropped(const schema::DroppedKeras1Arg&) {}

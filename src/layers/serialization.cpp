@@ -110,11 +110,7 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"Concatenate", layers::Concatenate::from_config},
       {"Dot", layers::Dot::from_config},
       {"Merge", layers::Merge::from_config},
-      {"TimeDistributed",
-       [](const nlohmann::json& config) -> LayerPtr {
-         return layers::TimeDistributed::from_config(
-             config, [](const nlohmann::json& entry) { return layers::deserialize(entry); });
-       }},
+      {"TimeDistributed", layers::TimeDistributed::from_config},
       {"Sequential",
        [](const nlohmann::json& config) -> LayerPtr { return Sequential::from_config(config); }},
       {"Model", functional},

@@ -282,14 +282,14 @@ TEST(ConvLSTM2D, GradientsMatchFiniteDifferences) {
 }
 
 TEST(ConvLSTM2D, Keras1ArgumentsAndConfigs) {
-  // ConvLSTM2D(nb_filter, nb_row, nb_col, dim_ordering='th', border_mode='same', subsample).
+  // ConvLSTM2D(nb_filter, nb_row, nb_col, ...): Keras 1's positional arguments.
   auto layer = std::make_shared<ConvLSTM2D>(4, 3, 3,
-                                            ConvLSTM2DOptions{.forget_bias_init = "zero",
-                                                              .inner_activation = "sigmoid",
-                                                              .dim_ordering = "th",
-                                                              .border_mode = "same",
-                                                              .subsample = {2, 2},
-                                                              .dropout_W = 0.25,
+                                            ConvLSTM2DOptions{.strides = {2, 2},
+                                                              .padding = "same",
+                                                              .data_format = "channels_first",
+                                                              .recurrent_activation = "sigmoid",
+                                                              .unit_forget_bias = false,
+                                                              .dropout = 0.25,
                                                               .input_shape = Shape{5, 3, 8, 8}});
   Sequential model;
   model.add(LayerPtr(layer));

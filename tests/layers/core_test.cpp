@@ -107,11 +107,13 @@ TEST(Lambda, DeclaredOutputShapes) {
   Lambda raw(first_half, {.output_shape = Shape{3}, .input_shape = Shape{6}});
   EXPECT_EQ(raw.compute_output_shape({-1, 6}), (Shape{-1, 3}));
   EXPECT_EQ(raw.get_config()["output_shape"], nlohmann::json({3}));
-  Lambda fn(first_half, {.output_shape_function = [](const Shape& s) {
-              return Shape{s[0], s[1] / 2};
-            }});
+  Lambda fn(first_half, {.output_shape = {[](const Shape& s) {
+                                            return Shape{s[0], s[1] / 2};
+                                          },
+                                          "halve"}});
   EXPECT_EQ(fn.compute_output_shape({-1, 6}), (Shape{-1, 3}));
-  EXPECT_EQ(fn.get_config()["output_shape_type"], "lambda");
+  EXPECT_EQ(fn.get_config()["output_shape_type"], "function");
+  EXPECT_EQ(fn.get_config()["output_shape"], "halve");
   auto t = layer_test(std::make_shared<Lambda>(first_half, LambdaOptions{.output_shape = Shape{3},
                                                                          .input_shape = Shape{6}}),
                       random_uniform({2, 6}, 7), {"output_shape"});
@@ -127,8 +129,8 @@ TEST(Lambda, DeclaredOutputShapes) {
 // batch axis of the first input; a one-tensor function refuses a list.
 TEST(Lambda, OnAListGetsEveryInput) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
-  Lambda difference(
-      LambdaOnList{[](const std::vector<SymbolicTensor>& xs) { return xs[0] - xs[1]; }});
+  auto difference_of = [](const std::vector<SymbolicTensor>& xs) { return xs[0] - xs[1]; };
+  Lambda difference({.function = LambdaFunctionArg(nullptr, difference_of, "difference")});
   SymbolicTensor out = difference({a, b});
   EXPECT_EQ(out.shape(), (Shape{-1, 3}));
   Model model({a, b}, {out});
@@ -137,13 +139,13 @@ TEST(Lambda, OnAListGetsEveryInput) {
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j)
       EXPECT_NEAR(got.at<float>(i, j), x.at<float>(i, j) - y.at<float>(i, j), 1e-6);
-  Lambda summed(LambdaOnList{[](const std::vector<SymbolicTensor>& xs) {
-                  return K::sum(xs[0] * xs[1], {1}, true);
-                }},
-                {.output_shape = Shape{1}});
+  auto dot_of = [](const std::vector<SymbolicTensor>& xs) {
+    return K::sum(xs[0] * xs[1], {1}, true);
+  };
+  Lambda summed({.function = LambdaFunctionArg(nullptr, dot_of, "dot"), .output_shape = Shape{1}});
   EXPECT_EQ(summed.compute_output_shape_list({{4, 3}, {4, 3}}), (std::vector<Shape>{{4, 1}}));
   Lambda one([](const SymbolicTensor& v) { return v; });
-  expect_invalid([&] { one({a, b}); }, {"expects 1 inputs", "LambdaOnList"});
+  expect_invalid([&] { one({a, b}); }, {"takes one tensor", "called on 2"});
 }
 
 TEST(ActivityRegularization, AddsThePenaltyOfItsOutputToTheLoss) {

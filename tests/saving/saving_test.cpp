@@ -124,7 +124,7 @@ TEST(Saving, CustomObjectsResolveLayersFunctionsAndLosses) {
   auto square = [](const SymbolicTensor& x) { return backend::square(x); };
   Sequential model;
   model.add(Dense(4, {.activation = ActivationArg(square, "square"), .input_dim = 3}));
-  model.add(Lambda(square, {.function_name = "square"}));
+  model.add(Lambda({.function = {square, "square"}}));
   model.compile("sgd", LossArg(losses::mean_squared_error, "my_mse"));
   fs::path dir = scratch("custom");
   model.save((dir / "m.h5").string());

@@ -11,18 +11,20 @@
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
+#include "keras/layers/schema.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
 
-// The arguments of ConvLSTM2D in Keras 2.2.4's order, then Keras 1's names:
+// The arguments of ConvLSTM2D in Keras 2.2.4's order (the schema: keras/layers/schema.h), with
+// Keras 1's spellings as Keras 2.2.4's legacy interface converts them:
 //   ConvLSTM2D(8, {3, 3}, {.padding = "same", .return_sequences = true})  or
-//   ConvLSTM2D(8, 3, 3, {.border_mode = "same", .dim_ordering = "th"})  (Keras 1).
+//   ConvLSTM2D(8, 3, 3, {...})  (Keras 1's nb_filter, nb_row, nb_col).
 struct ConvLSTM2DOptions {
   std::int64_t filters = 0;
   std::vector<std::int64_t> kernel_size{};
   std::vector<std::int64_t> strides{};  // default 1
-  std::string padding{};                // "valid" (default) or "same"
+  std::string padding = "valid";        // or "same"
   std::string data_format{};            // default K::image_data_format()
   std::vector<std::int64_t> dilation_rate{};
   ActivationArg activation = "tanh";
@@ -44,21 +46,10 @@ struct ConvLSTM2DOptions {
   bool stateful = false;           // needs a fixed batch size (batch_input_shape or batch_size)
   double dropout = 0.0;            // of the inputs: one mask per sample and gate for all steps
   double recurrent_dropout = 0.0;  // of h_{t-1}: one mask per sample and gate for all steps
-  // Keras 1 names.
-  std::int64_t nb_filter = 0;
-  std::int64_t nb_row = 0, nb_col = 0;
-  std::string init{};
-  std::string inner_init{};
-  std::string forget_bias_init{};  // "one": unit_forget_bias, anything else: not
-  ActivationArg inner_activation{};
-  std::string dim_ordering{};  // "th", "tf" or "default"
-  std::string border_mode{};
-  std::vector<std::int64_t> subsample{};
-  regularizers::Regularizer W_regularizer{};
-  regularizers::Regularizer U_regularizer{};
-  regularizers::Regularizer b_regularizer{};
-  double dropout_W = 0.0;
-  double dropout_U = 0.0;
+  // Keras's ConvRNN2D keywords: [output, h, c] (the states after the last step, in the layer's
+  // data_format; call it with apply()), and unroll, which Keras refuses for convolutional RNNs.
+  bool return_state = false;
+  bool unroll = false;
   std::optional<std::uint64_t> seed{};  // of the dropout masks
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
@@ -66,6 +57,46 @@ struct ConvLSTM2DOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial [kernel, recurrent_kernel, bias]
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = ConvLSTM2DOptions;
+    using schema::ArgKind;
+    s.arg("filters", &O::filters, {.required = true, .keras1 = {{"nb_filter"}}});
+    s.arg("kernel_size", &O::kernel_size,
+          {.required = true, .keras1 = {{"nb_row", {}, 0}, {"nb_col", {}, 1}}, .rank = 2});
+    s.arg("strides", &O::strides, {.keras1 = {{"subsample"}}, .rank = 2, .fill = 1});
+    s.arg("padding", &O::padding, {.keras1 = {{"border_mode"}}});
+    s.arg("data_format", &O::data_format,
+          {.kind = ArgKind::data_format, .keras1 = {schema::dim_ordering()}});
+    s.arg("dilation_rate", &O::dilation_rate, {.rank = 2, .fill = 1});
+    s.arg("activation", &O::activation);
+    s.arg("recurrent_activation", &O::recurrent_activation, {.keras1 = {{"inner_activation"}}});
+    s.arg("use_bias", &O::use_bias, {.keras1 = {{"bias"}}});
+    s.arg("kernel_initializer", &O::kernel_initializer,
+          {.kind = ArgKind::initializer, .keras1 = {{"init"}}});
+    s.arg("recurrent_initializer", &O::recurrent_initializer,
+          {.kind = ArgKind::initializer, .keras1 = {{"inner_init"}}});
+    s.arg("bias_initializer", &O::bias_initializer, {.kind = ArgKind::initializer});
+    // Keras 2.2.4's convlstm2d_args_preprocessor: forget_bias_init 'one' or 'zero'.
+    s.arg("unit_forget_bias", &O::unit_forget_bias,
+          {.keras1 = {{"forget_bias_init",
+                       {{"one", true}, {"ones", true}, {"zero", false}, {"zeros", false}}}}});
+    s.arg("kernel_regularizer", &O::kernel_regularizer, {.keras1 = {{"W_regularizer"}}});
+    s.arg("recurrent_regularizer", &O::recurrent_regularizer, {.keras1 = {{"U_regularizer"}}});
+    s.arg("bias_regularizer", &O::bias_regularizer, {.keras1 = {{"b_regularizer"}}});
+    s.arg("activity_regularizer", &O::activity_regularizer);
+    s.arg("kernel_constraint", &O::kernel_constraint);
+    s.arg("recurrent_constraint", &O::recurrent_constraint);
+    s.arg("bias_constraint", &O::bias_constraint);
+    s.arg("return_sequences", &O::return_sequences);
+    s.arg("go_backwards", &O::go_backwards);
+    s.arg("stateful", &O::stateful);
+    s.arg("dropout", &O::dropout, {.keras1 = {{"dropout_W"}}});
+    s.arg("recurrent_dropout", &O::recurrent_dropout, {.keras1 = {{"dropout_U"}}});
+    s.arg("return_state", &O::return_state, {.keyword_only = true});
+    s.arg("unroll", &O::unroll, {.keyword_only = true});
+  }
 };
 
 // A convolutional LSTM over inputs (batch, time, rows, cols, channels) (channels_first: (batch,
@@ -79,6 +110,8 @@ struct ConvLSTM2DOptions {
 class ConvLSTM2D : public Layer {
  public:
   explicit ConvLSTM2D(ConvLSTM2DOptions options);
+  // The layer's arguments (Keras 2 names; name and shapes aside).
+  ConvLSTM2DOptions options() const;
   ConvLSTM2D(std::int64_t filters, std::vector<std::int64_t> kernel_size,
              ConvLSTM2DOptions options = {});
   // Keras 1: ConvLSTM2D(nb_filter, nb_row, nb_col, ...).
@@ -93,6 +126,14 @@ class ConvLSTM2D : public Layer {
   Shape compute_output_shape(const Shape& input_shape) const override;
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override;
+  // With return_state: [output, h, c].
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override;
+  std::vector<Shape> compute_output_shape_list(
+      const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
   nlohmann::json get_config() const override;
   bool stateful() const override { return stateful_; }
   void reset_states() override;
@@ -110,6 +151,10 @@ class ConvLSTM2D : public Layer {
  private:
   // (out_rows, out_cols) of the input convolution.
   Shape spatial_output(const Shape& input_shape) const;
+  // The shape of one step's output (and of each state) in the layer's data_format.
+  Shape step_output_shape(const Shape& input_shape) const;
+  // [output] or, with return_state, [output, h, c].
+  std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask);
 
   std::int64_t filters_;
   std::vector<std::int64_t> kernel_size_, strides_, dilation_rate_;
@@ -122,7 +167,7 @@ class ConvLSTM2D : public Layer {
   regularizers::Regularizer kernel_regularizer_, recurrent_regularizer_, bias_regularizer_,
       activity_regularizer_;
   constraints::Constraint kernel_constraint_, recurrent_constraint_, bias_constraint_;
-  bool return_sequences_, go_backwards_, stateful_;
+  bool return_sequences_, go_backwards_, stateful_, return_state_;
   double dropout_, recurrent_dropout_;
   std::optional<std::uint64_t> seed_;
   SymbolicTensor kernel_, recurrent_kernel_, bias_;

@@ -295,52 +295,115 @@ class RepeatVector : public Layer {
 };
 
 using LambdaFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
+using LambdaListFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)>;
 using OutputShapeFunction = std::function<Shape(const Shape& input_shape)>;
-// Keras's Lambda called on a list of tensors: the function gets the whole list (a list of one
-// tensor when called on one), as does a function output_shape.
-struct LambdaOnList {
-  std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)> function;
-};
 using OutputShapeListFunction = std::function<Shape(const std::vector<Shape>& input_shapes)>;
+using LambdaMaskFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>& inputs,
+                                                        const std::vector<SymbolicTensor>& masks)>;
 
+// Lambda's `function`: of the input tensor, or of the list of input tensors (a Lambda called on
+// several), with the name its config gives it. Keras writes a Python function's code, which
+// C++ cannot run: a config's function comes back by name from the custom objects.
+struct LambdaFunctionArg {
+  LambdaFunctionArg() = default;
+  LambdaFunctionArg(LambdaFunction function, std::string name = "lambda")  // NOLINT
+      : name(std::move(name)), function(std::move(function)) {}
+  LambdaFunctionArg(LambdaFunction function, LambdaListFunction list_function, std::string name)
+      : name(std::move(name)),
+        function(std::move(function)),
+        list_function(std::move(list_function)) {}
+  std::string name = "lambda";
+  LambdaFunction function;
+  LambdaListFunction list_function;
+
+  nlohmann::json config_value() const { return name; }
+  static LambdaFunctionArg from_config_value(const nlohmann::json& value);
+};
+
+// Lambda's `output_shape`: the shape without the batch axis (Keras's tuple), or a function of the
+// input shape(s), batch axis included, giving the whole output shape; unset: inferred by
+// running the function on placeholders.
+struct LambdaOutputShapeArg {
+  LambdaOutputShapeArg() = default;
+  LambdaOutputShapeArg(Shape shape) : shape(std::move(shape)) {}  // NOLINT
+  LambdaOutputShapeArg(std::initializer_list<std::int64_t> shape) : shape(Shape(shape)) {}
+  LambdaOutputShapeArg(OutputShapeFunction function, std::string name = "output_shape")  // NOLINT
+      : function(std::move(function)), name(std::move(name)) {}
+  std::optional<Shape> shape;
+  OutputShapeFunction function;
+  OutputShapeListFunction list_function;  // of a list of input shapes (several inputs)
+  std::string name;                       // the function's, for the config
+
+  bool is_function() const { return function || list_function; }
+  // The shape (null for unknown dimensions), the function's name, or null.
+  nlohmann::json config_value() const;
+  static LambdaOutputShapeArg from_config_value(const nlohmann::json& value);
+};
+
+// Lambda's `mask`: a function of (inputs, masks) giving the output's mask; unset: no mask.
+// Configs do not hold it (Keras 2.2.4 writes none).
+struct LambdaMaskArg {
+  LambdaMaskFunction function;
+  nlohmann::json config_value() const { return nullptr; }
+  static LambdaMaskArg from_config_value(const nlohmann::json& value);
+};
+
+// Lambda's `arguments`: keyword arguments the function is called with (a Python function's;
+// C++ functions take none), kept for the config where JSON holds them.
+struct LambdaArgumentsArg {
+  nlohmann::json values = nlohmann::json::object();
+  nlohmann::json config_value() const { return values; }
+  static LambdaArgumentsArg from_config_value(const nlohmann::json& value);
+};
+
+// Lambda's arguments in Keras 2.2.4's order (the schema):
+//   Lambda({.function = {square, "square"}, .output_shape = Shape{4}})
 struct LambdaOptions {
-  // Without the batch axis, as Keras's tuple output_shape (the batch axis is the first input's).
-  // Unset: inferred from the graph.
-  std::optional<Shape> output_shape{};
-  // Or a function of the whole input shape (batch axis included) giving the whole output shape;
-  // for a LambdaOnList, output_shape_list_function gets every input's shape instead.
-  OutputShapeFunction output_shape_function{};
-  OutputShapeListFunction output_shape_list_function{};
-  std::string function_name = "lambda";  // what get_config reports as `function`
+  LambdaFunctionArg function{};
+  LambdaOutputShapeArg output_shape{};
+  LambdaMaskArg mask{};
+  LambdaArgumentsArg arguments_{};  // Keras's `arguments`
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+  bool trainable = true;
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = LambdaOptions;
+    s.arg("function", &O::function, {.required = true});
+    s.arg("output_shape", &O::output_shape);
+    s.arg("mask", &O::mask);
+    s.arg("arguments", &O::arguments_);
+  }
 };
 
-// Wraps a function of backend ops as a layer: Lambda([](auto& x) { return K::square(x); }).
+// Wraps a function of backend ops as a layer: Lambda([](auto& x) { return K::square(x); }), or
+// of a list of tensors (called on several).
 class Lambda : public Layer {
  public:
+  explicit Lambda(LambdaOptions options);
   explicit Lambda(LambdaFunction function, LambdaOptions options = {});
-  // Lambda(LambdaOnList{[](const auto& xs) { return K::concatenate(xs); }})({a, b}).
-  explicit Lambda(LambdaOnList function, LambdaOptions options = {});
   std::string class_name() const override { return "Lambda"; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
-  void build_list(const std::vector<Shape>& input_shapes) override;
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override;
+  void build_list(const std::vector<Shape>&) override {}
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
                                         const std::vector<SymbolicTensor>& masks) override;
   std::vector<Shape> compute_output_shape_list(
       const std::vector<Shape>& input_shapes) const override;
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
 
  private:
-  LambdaFunction function_;
-  LambdaOnList list_function_;  // set instead of function_ for a LambdaOnList
-  std::optional<Shape> output_shape_;
-  OutputShapeFunction output_shape_function_;
-  OutputShapeListFunction output_shape_list_function_;
-  std::string function_name_;
+  // The function's output on `inputs` (one tensor, or the list form).
+  SymbolicTensor apply_function(const std::vector<SymbolicTensor>& inputs) const;
+  LambdaOptions options_;
 };
 
 struct ActivityRegularizationOptions {

@@ -16,6 +16,7 @@
 #include "keras/engine/layer.h"
 #include "keras/layers/core.h"
 #include "keras/layers/schema.h"
+#include "keras/layers/wrappers.h"
 #include "keras/regularizers.h"
 
 namespace keras::layers {
@@ -131,6 +132,24 @@ struct RecurrentArguments : RNNOptions {
   }
 };
 
+// The own arguments of Keras's Recurrent, the base class of SimpleRNN, GRU and LSTM (Keras
+// 2.2.4's legacy Recurrent): keras_cpp.layers.Recurrent's signature.
+struct RecurrentBaseArguments : RNNOptions {
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = RecurrentBaseArguments;
+    using R = RNNOptions;
+    auto f = []<typename T>(T R::*member) -> T O::* { return member; };
+    s.arg("return_sequences", f(&R::return_sequences));
+    s.arg("return_state", f(&R::return_state));
+    s.arg("go_backwards", f(&R::go_backwards));
+    s.arg("stateful", f(&R::stateful));
+    s.arg("unroll", f(&R::unroll));
+    s.arg("implementation", f(&R::implementation),
+          {.keras1 = {{"consume_less", {{"cpu", 0}, {"mem", 1}, {"gpu", 2}}}}});
+  }
+};
+
 // Keras's cell protocol: what RNN needs of a cell besides being a Layer (built-in cells, stacks,
 // and layers written in Python, whose `state_size` and call(inputs, states) this reads).
 struct CellStep {
@@ -150,6 +169,12 @@ class RNNCell {
   // Called before the steps of each sequence: a cell drawing dropout masks once per sequence
   // forgets the last sequence's.
   virtual void start_sequence() {}
+  // Keras's cells whose call takes `constants=`: tensors given to every step (an RNN called
+  // with constants), built with build_list({step input shape, constant shapes...}).
+  virtual bool takes_constants() const { return false; }
+  virtual CellStep step_with_constants(const SymbolicTensor& inputs,
+                                       const std::vector<SymbolicTensor>& states,
+                                       const std::vector<SymbolicTensor>& constants);
 };
 
 namespace detail {
@@ -403,10 +428,16 @@ class StackedRNNCells : public Layer, public RNNCell {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
 
+  void build_list(const std::vector<Shape>& input_shapes) override;  // with constants' shapes
   std::vector<std::int64_t> state_size() const override;
   std::int64_t output_size() const override;
   CellStep step(const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& states) override;
   void start_sequence() override;
+  // Any cell taking constants gets them (Keras 2.2.4's StackedRNNCells.call).
+  bool takes_constants() const override;
+  CellStep step_with_constants(const SymbolicTensor& inputs,
+                               const std::vector<SymbolicTensor>& states,
+                               const std::vector<SymbolicTensor>& constants) override;
 
   const std::vector<LayerPtr>& cells() const { return cells_; }
 
@@ -434,6 +465,9 @@ struct RNNLayerOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+  // How many of a call's last inputs are constants: Keras's config key, set by a call with
+  // constants (rnn(x, {}, {constants...})).
+  std::optional<int> num_constants{};
 
   template <typename Schema>
   static void arguments(Schema& s) {
@@ -443,6 +477,7 @@ struct RNNLayerOptions {
     s.arg("go_backwards", &O::go_backwards);
     s.arg("stateful", &O::stateful);
     s.arg("unroll", &O::unroll);
+    s.arg("num_constants", &O::num_constants, {.keyword_only = true});
   }
 };
 
@@ -454,8 +489,11 @@ struct RNNLayerOptions {
 class RNN : public Layer {
  public:
   using Layer::operator();
+  // A call with initial states (none: zeros) and constants (given to every step of a cell that
+  // takes them; none: a plain call).
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state);
+                                         const std::vector<SymbolicTensor>& initial_state,
+                                         const std::vector<SymbolicTensor>& constants = {});
 
   explicit RNN(LayerPtr cell, RNNLayerOptions options = {});
   // Keras's list of cells: a StackedRNNCells.
@@ -489,17 +527,20 @@ class RNN : public Layer {
   const LayerPtr& cell() const { return cell_; }
   const RNNLayerOptions& options() const { return options_; }
   std::vector<SymbolicTensor> states() const { return states_; }
+  // How many of a call's last inputs are constants (Keras's _num_constants).
+  void set_num_constants(std::optional<int> n);
 
  private:
   // [output] or [output, final states...] with return_state.
   std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
-                                  const std::vector<SymbolicTensor>& initial_state);
+                                  const std::vector<SymbolicTensor>& initial_state,
+                                  const std::vector<SymbolicTensor>& constants);
   // The specs of the built-in cells when every cell is one (the fused path), else empty.
   std::vector<const detail::RecurrentCellSpec*> builtin_specs() const;
   // (output sequence, last output, final states) step by step.
   void unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
-                std::vector<SymbolicTensor>& states, SymbolicTensor& sequence,
-                SymbolicTensor& last);
+                const std::vector<SymbolicTensor>& constants, std::vector<SymbolicTensor>& states,
+                SymbolicTensor& sequence, SymbolicTensor& last);
 
   LayerPtr cell_;
   RNNCell* protocol_;
@@ -507,30 +548,59 @@ class RNN : public Layer {
   std::vector<SymbolicTensor> states_;
 };
 
+// Bidirectional's arguments in Keras 2.2.4's order (the schema): Bidirectional(LSTM(8)) or
+// Bidirectional(RNN(LSTMCell(8)), {.merge_mode = std::nullopt}).
 struct BidirectionalOptions {
+  WrappedLayerArg layer{};
   // "concat", "sum", "mul", "ave", or std::nullopt (Keras's None): the two outputs as a list.
   std::optional<std::string> merge_mode = "concat";
+  // The initial weights: the forward layer's, then the backward layer's (Keras splits the list
+  // in halves).
+  std::vector<Tensor> weights{};
+  // How many of a call's last inputs are constants (Keras's config key, set by a call with
+  // constants).
+  std::optional<int> num_constants{};
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
   std::string name{};
+  bool trainable = true;
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    using O = BidirectionalOptions;
+    s.arg("layer", &O::layer, {.required = true});
+    s.arg("merge_mode", &O::merge_mode, {.none_is_value = true});
+    s.arg("num_constants", &O::num_constants, {.keyword_only = true});
+  }
 };
 
-// Runs `layer` forwards and a copy of it backwards over the sequence and merges their outputs.
-// Weights: the forward layer's, then the backward layer's (Keras's order). Outputs (Keras 2.2.4):
-// the merged output, or [forward, backward] with merge_mode std::nullopt; with the wrapped layer's
-// return_state, followed by the forward layer's final states and then the backward layer's.
-// Initial states: `bi(x, {forward states..., backward states...})` or `bi.apply({x, ...})`.
+// Runs `layer` (any recurrent layer: SimpleRNN, GRU, LSTM, RNN(cell) with any cell, ConvLSTM2D)
+// forwards and a copy of it backwards over the sequence and merges their outputs. The copy is
+// made from the layer's config with go_backwards flipped, as Keras does. Weights: the forward
+// layer's, then the backward layer's (Keras's order). Outputs (Keras 2.2.4): the merged output,
+// or [forward, backward] with merge_mode std::nullopt; with the wrapped layer's return_state,
+// followed by the forward layer's final states and then the backward layer's. Initial states:
+// `bi(x, {forward states..., backward states...})` or `bi.apply({x, ...})`; constants (an
+// RNN whose cell takes them) go to both layers: `bi(x, {}, {constants...})`.
 class Bidirectional : public Layer {
  public:
   using Layer::operator();
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state);
+                                         const std::vector<SymbolicTensor>& initial_state,
+                                         const std::vector<SymbolicTensor>& constants = {});
 
-  Bidirectional(std::shared_ptr<Recurrent> layer, BidirectionalOptions options = {});
+  explicit Bidirectional(BidirectionalOptions options);
+  Bidirectional(LayerPtr layer, BidirectionalOptions options = {});
   template <typename L>
-  requires std::is_base_of_v<Recurrent, L> Bidirectional(L&& layer,  // NOLINT
-                                                         BidirectionalOptions options = {})
-      : Bidirectional(std::make_shared<std::decay_t<L>>(std::forward<L>(layer)), options) {}
+  requires std::is_base_of_v<Layer, std::decay_t<L>> &&
+      (!std::is_lvalue_reference_v<L>)Bidirectional(L&& layer,  // NOLINT
+                                                    BidirectionalOptions options = {})
+      : Bidirectional(LayerPtr(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))),
+                      std::move(options)) {}
+  template <typename L>
+  requires std::is_base_of_v<Layer, L> Bidirectional(std::shared_ptr<L> layer,  // NOLINT
+                                                     BidirectionalOptions options = {})
+      : Bidirectional(LayerPtr(std::move(layer)), std::move(options)) {}
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
   std::string class_name() const override { return "Bidirectional"; }
@@ -553,12 +623,20 @@ class Bidirectional : public Layer {
   const std::optional<std::string>& merge_mode() const { return merge_mode_; }
   void reset_states() override;
 
-  const std::shared_ptr<Recurrent>& forward_layer() const { return forward_; }
-  const std::shared_ptr<Recurrent>& backward_layer() const { return backward_; }
+  const LayerPtr& forward_layer() const { return forward_; }
+  const LayerPtr& backward_layer() const { return backward_; }
+  bool return_sequences() const { return return_sequences_; }
+  bool return_state() const { return return_state_; }
+  // How many of a call's last inputs are constants (none until a call passes some).
+  std::optional<int> num_constants() const { return num_constants_; }
+  void set_num_constants(std::optional<int> n);
 
  private:
-  std::shared_ptr<Recurrent> forward_, backward_;
+  LayerPtr forward_, backward_;
   std::optional<std::string> merge_mode_;
+  bool return_sequences_ = false, return_state_ = false;
+  std::optional<int> num_constants_;
+  std::vector<Tensor> pending_weights_;  // `weights=`, set once both layers are built
   std::vector<SymbolicTensor> merge(const SymbolicTensor& y, const SymbolicTensor& y_rev) const;
 };
 

@@ -59,6 +59,13 @@ struct ArgInfo {
   // A Keras 1 argument without a Keras 2 name that the layer still honours (Deconvolution2D's
   // output_shape): taken by keyword and from configs, written only when set, not in the signature.
   bool keras1_only = false;
+  // A keyword the layer takes (Keras's **kwargs of a base class, as ConvLSTM2D's return_state;
+  // a key Keras's from_config reads, as RNN's num_constants) and writes in its config unless
+  // null, outside its signature.
+  bool keyword_only = false;
+  // None (null) is a value of its own, not the default: Bidirectional's merge_mode=None. The
+  // member is a std::optional whose default is set.
+  bool none_is_value = false;
 };
 
 inline constexpr unsigned kRanks2And3 = (1u << 2) | (1u << 3);

@@ -2,7 +2,6 @@
 // of its input, the seed's `TimeDistributed(model)(input_sequences)`.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,15 +9,40 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "keras/engine/layer.h"
+#include "keras/layers/schema.h"
 
 namespace keras::layers {
 
+// A wrapper's `layer` argument (Keras's Wrapper(layer)): the layer or model it wraps. In a
+// config, {"class_name", "config"}: layers::serialize, and layers::deserialize with the custom
+// objects visible then.
+struct WrappedLayerArg {
+  WrappedLayerArg() = default;
+  WrappedLayerArg(LayerPtr layer) : layer(std::move(layer)) {}  // NOLINT: implicit, as Keras
+  template <typename L>
+  requires std::is_base_of_v<Layer, L> WrappedLayerArg(std::shared_ptr<L> layer)  // NOLINT
+      : layer(std::move(layer)) {}
+  LayerPtr layer;
+
+  nlohmann::json config_value() const;
+  static WrappedLayerArg from_config_value(const nlohmann::json& value);
+};
+
+// TimeDistributed's arguments (the schema: include/keras/layers/schema.h).
 struct TimeDistributedOptions {
+  WrappedLayerArg layer{};
   std::optional<Shape> input_shape{};  // (timesteps, ...) without the batch dimension
   std::optional<Shape> batch_input_shape{};
   std::string name{};
   bool trainable = true;
+
+  template <typename Schema>
+  static void arguments(Schema& s) {
+    s.arg("layer", &TimeDistributedOptions::layer, {.required = true});
+  }
 };
 
 // (batch, timesteps, ...) -> (batch, timesteps, ...layer output): the wrapped layer sees
@@ -26,6 +50,7 @@ struct TimeDistributedOptions {
 // must be known.
 class TimeDistributed : public Layer {
  public:
+  explicit TimeDistributed(TimeDistributedOptions options);
   TimeDistributed(LayerPtr layer, TimeDistributedOptions options = {});
   // A layer by value (TimeDistributed(Dense(8))) or any shared_ptr to a layer or model.
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
@@ -42,10 +67,7 @@ class TimeDistributed : public Layer {
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
-  // The wrapped layer comes from `layer_factory`, called with {"class_name", "config"}.
-  static std::shared_ptr<Layer> from_config(
-      const nlohmann::json& config,
-      const std::function<LayerPtr(const nlohmann::json&)>& layer_factory);
+  static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
   const LayerPtr& layer() const { return layer_; }
 
   // The wrapped layer's weights are this layer's.

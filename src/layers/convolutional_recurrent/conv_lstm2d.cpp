@@ -8,8 +8,8 @@
 
 #include "keras/initializers.h"
 #include "keras/layers/convolutional_recurrent.h"
-#include "layers/config_json.h"
 #include "layers/convolutional/conv_util.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
@@ -36,28 +36,21 @@ void check_rate(double rate, const char* what, const std::string& layer) {
                                 std::to_string(rate));
 }
 
-bool has_activation(const ActivationArg& a) {
-  return !a.name.empty() || a.function;
-}
-
 }  // namespace
 
 ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
     : Layer("ConvLSTM2D", conv_lstm_arguments(o)),
-      filters_(o.filters != 0 ? o.filters : o.nb_filter),
+      filters_(o.filters),
       activation_(o.activation),
-      recurrent_activation_(has_activation(o.inner_activation) ? o.inner_activation
-                                                               : o.recurrent_activation),
+      recurrent_activation_(o.recurrent_activation),
       use_bias_(o.use_bias),
-      kernel_initializer_(o.init.empty() ? o.kernel_initializer : o.init),
-      recurrent_initializer_(o.inner_init.empty() ? o.recurrent_initializer : o.inner_init),
+      kernel_initializer_(o.kernel_initializer),
+      recurrent_initializer_(o.recurrent_initializer),
       bias_initializer_(o.bias_initializer),
-      unit_forget_bias_(o.forget_bias_init.empty()
-                            ? o.unit_forget_bias
-                            : (o.forget_bias_init == "one" || o.forget_bias_init == "ones")),
-      kernel_regularizer_(o.W_regularizer ? o.W_regularizer : o.kernel_regularizer),
-      recurrent_regularizer_(o.U_regularizer ? o.U_regularizer : o.recurrent_regularizer),
-      bias_regularizer_(o.b_regularizer ? o.b_regularizer : o.bias_regularizer),
+      unit_forget_bias_(o.unit_forget_bias),
+      kernel_regularizer_(o.kernel_regularizer),
+      recurrent_regularizer_(o.recurrent_regularizer),
+      bias_regularizer_(o.bias_regularizer),
       activity_regularizer_(o.activity_regularizer),
       kernel_constraint_(o.kernel_constraint),
       recurrent_constraint_(o.recurrent_constraint),
@@ -65,25 +58,24 @@ ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
       return_sequences_(o.return_sequences),
       go_backwards_(o.go_backwards),
       stateful_(o.stateful),
-      dropout_(o.dropout_W > 0 ? o.dropout_W : o.dropout),
-      recurrent_dropout_(o.dropout_U > 0 ? o.dropout_U : o.recurrent_dropout),
+      return_state_(o.return_state),
+      dropout_(o.dropout),
+      recurrent_dropout_(o.recurrent_dropout),
       seed_(o.seed) {
   supports_masking_ = true;
   if (filters_ <= 0)
     throw std::invalid_argument("ConvLSTM2D needs a positive `filters` (Keras 1: `nb_filter`), " +
                                 std::string("got ") + std::to_string(filters_));
-  Ints k = o.kernel_size;
-  if (k.empty() && o.nb_row > 0 && o.nb_col > 0) k = {o.nb_row, o.nb_col};
-  if (k.empty())
+  if (o.kernel_size.empty())
     throw std::invalid_argument("ConvLSTM2D needs a `kernel_size` (Keras 1: `nb_row`, `nb_col`)");
-  kernel_size_ = normalize_tuple(k, 2, 1, "ConvLSTM2D", "kernel_size");
-  strides_ =
-      normalize_tuple(o.strides.empty() ? o.subsample : o.strides, 2, 1, "ConvLSTM2D", "strides");
+  if (o.unroll)
+    throw std::invalid_argument("Unrolling isn't possible with convolutional RNNs. (ConvLSTM2D " +
+                                name() + ", unroll=true)");
+  kernel_size_ = normalize_tuple(o.kernel_size, 2, 1, "ConvLSTM2D", "kernel_size");
+  strides_ = normalize_tuple(o.strides, 2, 1, "ConvLSTM2D", "strides");
   dilation_rate_ = normalize_tuple(o.dilation_rate, 2, 1, "ConvLSTM2D", "dilation_rate");
-  padding_ =
-      detail::normalize_padding(o.padding.empty() ? o.border_mode : o.padding, "ConvLSTM2D", false);
-  const std::string format = o.data_format.empty() ? o.dim_ordering : o.data_format;
-  data_format_ = K::normalize_data_format(format == "default" ? "" : format);
+  padding_ = detail::normalize_padding(o.padding, "ConvLSTM2D", false);
+  data_format_ = K::normalize_data_format(o.data_format);
   activation_fn_ = activation_.resolve();
   recurrent_activation_fn_ = recurrent_activation_.resolve();
   check_rate(dropout_, "dropout", name());
@@ -169,6 +161,17 @@ SymbolicTensor ConvLSTM2D::call(const SymbolicTensor& inputs) {
 }
 
 SymbolicTensor ConvLSTM2D::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
+  return run(inputs, mask).front();
+}
+
+std::vector<SymbolicTensor> ConvLSTM2D::call_list(const std::vector<SymbolicTensor>& inputs,
+                                                  const std::vector<SymbolicTensor>& masks) {
+  if (inputs.size() != 1) return Layer::call_list(inputs, masks);  // Keras's error
+  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front());
+}
+
+std::vector<SymbolicTensor> ConvLSTM2D::run(const SymbolicTensor& inputs,
+                                            const SymbolicTensor& mask) {
   const Shape& shape = inputs.shape();
   if (shape.size() != 5)
     incompatible_input(shape, "expected ndim=5, found ndim=" + std::to_string(shape.size()));
@@ -289,21 +292,41 @@ SymbolicTensor ConvLSTM2D::call_masked(const SymbolicTensor& inputs, const Symbo
     output = first ? K::to_channels_first(h) : h;
   }
   if (activity_regularizer_) add_loss(activity_regularizer_(output));
-  return output;
+  if (!return_state_) return {output};
+  return {output, first ? K::to_channels_first(h) : h, first ? K::to_channels_first(c) : c};
 }
 
-Shape ConvLSTM2D::compute_output_shape(const Shape& input_shape) const {
+Shape ConvLSTM2D::step_output_shape(const Shape& input_shape) const {
   if (input_shape.size() != 5)
     incompatible_input(input_shape,
                        "expected ndim=5, found ndim=" + std::to_string(input_shape.size()));
   const Shape out = spatial_output(input_shape);
   const bool first = data_format_ == "channels_first";
   Shape result{input_shape[0]};
-  if (return_sequences_) result.push_back(input_shape[1]);
   if (first) result.push_back(filters_);
   result.insert(result.end(), out.begin(), out.end());
   if (!first) result.push_back(filters_);
   return result;
+}
+
+Shape ConvLSTM2D::compute_output_shape(const Shape& input_shape) const {
+  Shape result = step_output_shape(input_shape);
+  if (return_sequences_) result.insert(result.begin() + 1, input_shape[1]);
+  return result;
+}
+
+std::vector<Shape> ConvLSTM2D::compute_output_shape_list(
+    const std::vector<Shape>& input_shapes) const {
+  std::vector<Shape> out = Layer::compute_output_shape_list(input_shapes);
+  if (return_state_) out.insert(out.end(), 2, step_output_shape(input_shapes.front()));
+  return out;
+}
+
+std::vector<SymbolicTensor> ConvLSTM2D::compute_mask_list(
+    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  std::vector<SymbolicTensor> out = Layer::compute_mask_list(inputs, masks);
+  if (return_state_) out.resize(3);  // the states carry no mask
+  return out;
 }
 
 SymbolicTensor ConvLSTM2D::compute_mask(const SymbolicTensor&, const SymbolicTensor& mask) const {
@@ -318,100 +341,42 @@ void ConvLSTM2D::reset_states() {
   }
 }
 
+ConvLSTM2DOptions ConvLSTM2D::options() const {
+  return {.filters = filters_,
+          .kernel_size = kernel_size_,
+          .strides = strides_,
+          .padding = padding_,
+          .data_format = data_format_,
+          .dilation_rate = dilation_rate_,
+          .activation = activation_,
+          .recurrent_activation = recurrent_activation_,
+          .use_bias = use_bias_,
+          .kernel_initializer = kernel_initializer_,
+          .recurrent_initializer = recurrent_initializer_,
+          .bias_initializer = bias_initializer_,
+          .unit_forget_bias = unit_forget_bias_,
+          .kernel_regularizer = kernel_regularizer_,
+          .recurrent_regularizer = recurrent_regularizer_,
+          .bias_regularizer = bias_regularizer_,
+          .activity_regularizer = activity_regularizer_,
+          .kernel_constraint = kernel_constraint_,
+          .recurrent_constraint = recurrent_constraint_,
+          .bias_constraint = bias_constraint_,
+          .return_sequences = return_sequences_,
+          .go_backwards = go_backwards_,
+          .stateful = stateful_,
+          .dropout = dropout_,
+          .recurrent_dropout = recurrent_dropout_,
+          .return_state = return_state_,
+          .seed = seed_};
+}
+
 nlohmann::json ConvLSTM2D::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["return_sequences"] = return_sequences_;
-  config["return_state"] = false;
-  config["go_backwards"] = go_backwards_;
-  config["stateful"] = stateful_;
-  config["unroll"] = false;
-  config["filters"] = filters_;
-  config["kernel_size"] = kernel_size_;
-  config["strides"] = strides_;
-  config["padding"] = padding_;
-  config["data_format"] = data_format_;
-  config["dilation_rate"] = dilation_rate_;
-  config["activation"] = activation_.name.empty() ? "linear" : activation_.name;
-  config["recurrent_activation"] =
-      recurrent_activation_.name.empty() ? "linear" : recurrent_activation_.name;
-  config["use_bias"] = use_bias_;
-  config["kernel_initializer"] = initializers::serialize(kernel_initializer_);
-  config["recurrent_initializer"] = initializers::serialize(recurrent_initializer_);
-  config["bias_initializer"] = initializers::serialize(bias_initializer_);
-  config["unit_forget_bias"] = unit_forget_bias_;
-  config["kernel_regularizer"] = kernel_regularizer_.get_config();
-  config["recurrent_regularizer"] = recurrent_regularizer_.get_config();
-  config["bias_regularizer"] = bias_regularizer_.get_config();
-  config["activity_regularizer"] = activity_regularizer_.get_config();
-  config["kernel_constraint"] = kernel_constraint_.get_config();
-  config["recurrent_constraint"] = recurrent_constraint_.get_config();
-  config["bias_constraint"] = bias_constraint_.get_config();
-  config["dropout"] = dropout_;
-  config["recurrent_dropout"] = recurrent_dropout_;
-  return config;
+  return detail::config_with_arguments(Layer::get_config(), options());
 }
 
 std::shared_ptr<Layer> ConvLSTM2D::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "ConvLSTM2D");
-  ConvLSTM2DOptions o;
-  r.common(o);
-  auto ints = [&](const char* key) {
-    std::optional<Shape> s;
-    if (r.has(key) && r.find(key)->is_number_integer())
-      s = Shape{r.integer(key, 0)};
-    else
-      s = r.shape(key);
-    return s ? Ints(s->begin(), s->end()) : Ints{};
-  };
-  o.filters = r.integer("filters", r.integer("nb_filter", 0));
-  o.kernel_size = ints("kernel_size");
-  o.nb_row = r.integer("nb_row", 0);
-  o.nb_col = r.integer("nb_col", 0);
-  o.strides = ints("strides");
-  o.subsample = ints("subsample");
-  o.padding = r.string("padding", r.string("border_mode", "valid"));
-  o.data_format = r.string("data_format", "");
-  o.dim_ordering = r.string("dim_ordering", "");
-  o.dilation_rate = ints("dilation_rate");
-  o.activation = r.activation<ActivationArg>("activation");
-  o.recurrent_activation =
-      r.has("recurrent_activation")
-          ? r.activation<ActivationArg>("recurrent_activation")
-          : (r.has("inner_activation") ? r.activation<ActivationArg>("inner_activation")
-                                       : ActivationArg("hard_sigmoid"));
-  r.find("recurrent_activation");
-  r.find("inner_activation");
-  if (!r.has("activation")) o.activation = "tanh";
-  o.use_bias = r.boolean("use_bias", r.boolean("bias", true));
-  o.kernel_initializer =
-      r.initializer("kernel_initializer", r.initializer("init", "glorot_uniform"));
-  o.recurrent_initializer =
-      r.initializer("recurrent_initializer", r.initializer("inner_init", "orthogonal"));
-  o.bias_initializer = r.initializer("bias_initializer", "zeros");
-  o.unit_forget_bias = r.boolean("unit_forget_bias", true);
-  if (!r.has("unit_forget_bias") && r.has("forget_bias_init")) {
-    const std::string init = r.initializer("forget_bias_init", "one");
-    o.unit_forget_bias = init == "one" || init == "ones" || init == "Ones";
-  }
-  r.find("forget_bias_init");
-  o.kernel_regularizer = r.regularizer("kernel_regularizer", "W_regularizer");
-  o.recurrent_regularizer = r.regularizer("recurrent_regularizer", "U_regularizer");
-  o.bias_regularizer = r.regularizer("bias_regularizer", "b_regularizer");
-  o.activity_regularizer = r.regularizer("activity_regularizer");
-  o.kernel_constraint = r.constraint("kernel_constraint", "W_constraint");
-  o.recurrent_constraint = r.constraint("recurrent_constraint", "U_constraint");
-  o.bias_constraint = r.constraint("bias_constraint", "b_constraint");
-  o.return_sequences = r.boolean("return_sequences", false);
-  o.go_backwards = r.boolean("go_backwards", false);
-  o.stateful = r.boolean("stateful", false);
-  o.dropout = r.number("dropout", r.number("dropout_W", 0.0));
-  o.recurrent_dropout = r.number("recurrent_dropout", r.number("dropout_U", 0.0));
-  if (r.boolean("return_state", false))
-    r.fail("return_state", "= true is not supported (the layer returns its output only)");
-  if (r.boolean("unroll", false))
-    r.fail("unroll", "= true: Unrolling isn't possible with convolutional RNNs.");
-  r.find("weights");  // Keras 1 writes `weights: null`; values come from the weights file
-  return r.done(std::make_shared<ConvLSTM2D>(o));
+  return detail::layer_from_config<ConvLSTM2D, ConvLSTM2DOptions>(config, "ConvLSTM2D");
 }
 
 }  // namespace keras::layers

@@ -1,152 +1,170 @@
+// Lambda: a function of backend ops as a layer, its arguments from its schema.
 #include <stdexcept>
 
 #include "keras/layers/core.h"
-#include "layers/config_json.h"
+#include "keras/layers/serialization.h"
+#include "layers/schema_config.h"
+#include "saving/config_text.h"
 
 namespace keras::layers {
 
+// Keras serializes a Python function's code; C++ cannot run it, so a config's function comes
+// back by its name from the custom objects (CustomObjects::functions).
+LambdaFunctionArg LambdaFunctionArg::from_config_value(const nlohmann::json& value) {
+  if (!value.is_string())
+    throw std::invalid_argument(
+        "holds serialized Python code, which keras.cpp cannot run; give the function a name "
+        "and pass it in custom_objects.functions");
+  const std::string name = value.get<std::string>();
+  return {detail::function_from_custom_objects(name, "Lambda"), name};
+}
+
+nlohmann::json LambdaOutputShapeArg::config_value() const {
+  if (shape) return detail::shape_json(*shape);
+  if (is_function()) return name;
+  return nullptr;
+}
+
+LambdaOutputShapeArg LambdaOutputShapeArg::from_config_value(const nlohmann::json& value) {
+  if (!value.is_array())
+    throw std::invalid_argument("must be a shape (a list of dimensions) for keras.cpp, got " +
+                                saving::detail::config_excerpt(value) +
+                                " (a function's code or name)");
+  Shape shape;
+  for (const auto& d : value) {
+    if (!d.is_null() && !detail::ConfigReader::fits_int64(d))
+      throw std::invalid_argument("must be a list of dimensions, got " +
+                                  saving::detail::config_excerpt(value));
+    shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
+  }
+  return {shape};
+}
+
+LambdaMaskArg LambdaMaskArg::from_config_value(const nlohmann::json& value) {
+  throw std::invalid_argument("a mask function cannot be read from a config, got " +
+                              saving::detail::config_excerpt(value));
+}
+
+LambdaArgumentsArg LambdaArgumentsArg::from_config_value(const nlohmann::json& value) {
+  if (!value.is_object())
+    throw std::invalid_argument("must be a dict of keyword arguments, got " +
+                                saving::detail::config_excerpt(value));
+  return {value};
+}
+
+Lambda::Lambda(LambdaOptions options)
+    : Layer("Lambda", layer_arguments(options)), options_(std::move(options)) {
+  if (!options_.function.function && !options_.function.list_function)
+    throw std::invalid_argument("Lambda: `function` must not be empty");
+  if (options_.output_shape.shape && options_.output_shape.is_function())
+    throw std::invalid_argument("Lambda: give `output_shape` a shape or a function, not both");
+  supports_masking_ = static_cast<bool>(options_.mask.function);
+}
+
 Lambda::Lambda(LambdaFunction function, LambdaOptions options)
-    : Layer("Lambda", layer_arguments(options)),
-      function_(std::move(function)),
-      output_shape_(std::move(options.output_shape)),
-      output_shape_function_(std::move(options.output_shape_function)),
-      function_name_(std::move(options.function_name)) {
-  if (!function_) throw std::invalid_argument("Lambda: `function` must not be empty");
-  if (options.output_shape_list_function)
-    throw std::invalid_argument(
-        "Lambda: output_shape_list_function is for a LambdaOnList; give output_shape_function");
-  if (output_shape_ && output_shape_function_)
-    throw std::invalid_argument("Lambda: give `output_shape` or `output_shape_function`, not both");
+    : Lambda([&] {
+        options.function.function = std::move(function);
+        return std::move(options);
+      }()) {}
+
+SymbolicTensor Lambda::apply_function(const std::vector<SymbolicTensor>& inputs) const {
+  if (inputs.size() == 1 && options_.function.function)
+    return options_.function.function(inputs.front());
+  if (!options_.function.list_function)
+    throw std::invalid_argument("Lambda (layer " + name() + "): its function takes one tensor, " +
+                                "but the layer was called on " + std::to_string(inputs.size()));
+  return options_.function.list_function(inputs);
 }
 
-Lambda::Lambda(LambdaOnList function, LambdaOptions options)
-    : Layer("Lambda", layer_arguments(options)),
-      list_function_(std::move(function)),
-      output_shape_(std::move(options.output_shape)),
-      output_shape_list_function_(std::move(options.output_shape_list_function)),
-      function_name_(std::move(options.function_name)) {
-  if (!list_function_.function) throw std::invalid_argument("Lambda: `function` must not be empty");
-  if (options.output_shape_function)
-    throw std::invalid_argument(
-        "Lambda: a LambdaOnList takes output_shape_list_function (of every input's shape), "
-        "not output_shape_function");
-  if (output_shape_ && output_shape_list_function_)
-    throw std::invalid_argument(
-        "Lambda: give `output_shape` or `output_shape_list_function`, not both");
+std::vector<Shape> Lambda::compute_output_shape_list(const std::vector<Shape>& input_shapes) const {
+  const LambdaOutputShapeArg& o = options_.output_shape;
+  if (input_shapes.size() == 1 && o.function) return {o.function(input_shapes.front())};
+  if (o.list_function) return {o.list_function(input_shapes)};
+  if (o.function)
+    throw std::invalid_argument("Lambda (layer " + name() +
+                                "): its output_shape function takes one shape, got " +
+                                std::to_string(input_shapes.size()));
+  if (o.shape) {
+    Shape out{input_shapes.front().empty() ? -1 : input_shapes.front()[0]};
+    out.insert(out.end(), o.shape->begin(), o.shape->end());
+    return {out};
+  }
+  // As Keras on TensorFlow: run the function on placeholders and read the static shape.
+  std::vector<SymbolicTensor> placeholders;
+  for (const Shape& shape : input_shapes) placeholders.push_back(K::placeholder(shape));
+  return {apply_function(placeholders).shape()};
 }
-
-namespace {
-
-void check_input_count(bool on_list, std::size_t count, const std::string& name) {
-  if (!on_list && count != 1)
-    throw std::invalid_argument("Layer " + name + " expects 1 inputs, but it received " +
-                                std::to_string(count) +
-                                " input tensors (a C++ Lambda takes a list through LambdaOnList)");
-}
-
-}  // namespace
 
 Shape Lambda::compute_output_shape(const Shape& input_shape) const {
   return compute_output_shape_list({input_shape}).front();
 }
 
-std::vector<Shape> Lambda::compute_output_shape_list(const std::vector<Shape>& input_shapes) const {
-  check_input_count(bool(list_function_.function), input_shapes.size(), name());
-  if (output_shape_list_function_) return {output_shape_list_function_(input_shapes)};
-  if (output_shape_function_) return {output_shape_function_(input_shapes.front())};
-  if (output_shape_) {
-    // Keras: the batch axis of the (first) input, then the declared shape.
-    const Shape& first = input_shapes.front();
-    Shape out{first.empty() ? -1 : first[0]};
-    out.insert(out.end(), output_shape_->begin(), output_shape_->end());
-    return {out};
+std::vector<SymbolicTensor> Lambda::call_list(const std::vector<SymbolicTensor>& inputs,
+                                              const std::vector<SymbolicTensor>&) {
+  SymbolicTensor out = apply_function(inputs);
+  if (options_.output_shape.shape || options_.output_shape.is_function()) {
+    std::vector<Shape> shapes;
+    for (const auto& x : inputs) shapes.push_back(x.shape());
+    Shape declared = compute_output_shape_list(shapes).front();
+    const Shape& actual = out.shape();
+    bool fits = declared.size() == actual.size();
+    for (std::size_t i = 0; fits && i < actual.size(); ++i)
+      fits = declared[i] < 0 || actual[i] < 0 || declared[i] == actual[i];
+    if (!fits)
+      throw std::invalid_argument("Lambda (layer " + name() + "): the function returns shape " +
+                                  shape_to_string(actual) + " but the declared output shape is " +
+                                  shape_to_string(declared) + " (for input shape " +
+                                  shape_to_string(shapes.front()) + ")");
   }
-  // As Keras on TensorFlow: run the function on placeholders and read the static shape.
-  std::vector<SymbolicTensor> placeholders;
-  for (const auto& shape : input_shapes) placeholders.push_back(K::placeholder(shape));
-  if (list_function_.function) return {list_function_.function(placeholders).shape()};
-  return {function_(placeholders.front()).shape()};
-}
-
-void Lambda::build_list(const std::vector<Shape>& input_shapes) {
-  check_input_count(bool(list_function_.function), input_shapes.size(), name());
+  return {out};
 }
 
 SymbolicTensor Lambda::call(const SymbolicTensor& inputs) {
   return call_list({inputs}, {}).front();
 }
 
-std::vector<SymbolicTensor> Lambda::call_list(const std::vector<SymbolicTensor>& inputs,
-                                              const std::vector<SymbolicTensor>& /*masks*/) {
-  check_input_count(bool(list_function_.function), inputs.size(), name());
-  SymbolicTensor out =
-      list_function_.function ? list_function_.function(inputs) : function_(inputs.front());
-  if (output_shape_ || output_shape_function_ || output_shape_list_function_) {
-    std::vector<Shape> input_shapes;
-    for (const auto& x : inputs) input_shapes.push_back(x.shape());
-    Shape declared = compute_output_shape_list(input_shapes).front();
-    const Shape& actual = out.shape();
-    bool fits = declared.size() == actual.size();
-    for (std::size_t i = 0; fits && i < actual.size(); ++i)
-      fits = declared[i] < 0 || actual[i] < 0 || declared[i] == actual[i];
-    if (!fits) {
-      std::string given;
-      for (const auto& shape : input_shapes)
-        given += (given.empty() ? "" : ", ") + shape_to_string(shape);
-      throw std::invalid_argument("Lambda (layer " + name() + "): the function returns shape " +
-                                  shape_to_string(actual) + " but the declared output shape is " +
-                                  shape_to_string(declared) + " (for input shape " + given + ")");
-    }
-  }
-  return {out};
+// Keras 2.2.4: the mask function's result, or no mask (the input's is dropped).
+std::vector<SymbolicTensor> Lambda::compute_mask_list(
+    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
+  if (!options_.mask.function) return {SymbolicTensor()};
+  std::vector<SymbolicTensor> all_masks = masks;
+  all_masks.resize(inputs.size());
+  return {options_.mask.function(inputs, all_masks)};
+}
+
+SymbolicTensor Lambda::compute_mask(const SymbolicTensor& inputs,
+                                    const SymbolicTensor& mask) const {
+  return compute_mask_list({inputs}, {mask}).front();
 }
 
 nlohmann::json Lambda::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  // C++ functions cannot be serialised; the name says which function was used.
-  config["function"] = function_name_;
-  config["function_type"] = "lambda";
-  if (output_shape_) {
-    config["output_shape"] = detail::shape_json(*output_shape_);
-    config["output_shape_type"] = "raw";
-  } else if (output_shape_function_ || output_shape_list_function_) {
-    config["output_shape"] = "output_shape_function";
-    config["output_shape_type"] = "lambda";
-  } else {
-    config["output_shape"] = nullptr;
-    config["output_shape_type"] = "raw";
-  }
-  config["arguments"] = nlohmann::json::object();
+  nlohmann::json config = detail::config_with_arguments(Layer::get_config(), options_);
+  config.erase("mask");  // Keras 2.2.4 writes none
+  // Keras's kinds of `function` and `output_shape`: code ('lambda'), a name ('function') or,
+  // for output_shape, a shape ('raw'). Functions are written by name here.
+  config["function_type"] = "function";
+  config["output_shape_type"] = options_.output_shape.is_function() ? "function" : "raw";
   return config;
 }
 
-// Keras serializes the function's bytecode; C++ cannot, so the function comes back by its name
-// from the custom objects (CustomObjects::functions), and an output_shape function is refused.
 LayerPtr Lambda::from_config(const nlohmann::json& config) {
-  detail::ConfigReader r(config, "Lambda");
-  LambdaOptions o;
-  r.common(o);
-  o.function_name = r.string("function", "");
-  if (const nlohmann::json* f = r.find("function"); f && !f->is_string())
-    r.fail("function",
-           "holds serialized Python code, which keras.cpp cannot run; give the "
-           "function a name and pass it in custom_objects.functions");
-  LambdaFunction function = detail::function_from_custom_objects(o.function_name, "Lambda");
-  r.string("function_type", "lambda");
-  std::string shape_type = r.string("output_shape_type", "raw");
-  if (shape_type == "raw") {
-    o.output_shape = r.shape("output_shape");
-  } else if (r.has("output_shape")) {
-    std::string fname = r.string("output_shape", "");
-    TensorFunction unused = detail::function_from_custom_objects(fname, "Lambda output_shape");
-    r.fail("output_shape",
-           "is a function ('" + fname + "'); keras.cpp's Lambda from_config needs a shape list");
+  nlohmann::json keras2 = config;
+  if (keras2.is_object()) {
+    // The kinds of function and output_shape: from_config's keys, not the layer's arguments.
+    detail::ConfigReader kinds(config, "Lambda");
+    kinds.string("function_type", "function");
+    const std::string shape_type = kinds.string("output_shape_type", "raw");
+    if (shape_type != "raw" && kinds.has("output_shape"))
+      kinds.fail("output_shape", "is a function (output_shape_type '" + shape_type +
+                                     "'); keras.cpp's Lambda from_config needs a shape list");
+    if (const nlohmann::json* arguments = kinds.find("arguments"); arguments && !arguments->empty())
+      kinds.fail("arguments",
+                 "must be empty: a config's function comes from the custom objects, which "
+                 "keras.cpp calls without keyword arguments");
+    keras2.erase("function_type");
+    keras2.erase("output_shape_type");
   }
-  if (const nlohmann::json* args = r.find("arguments"); args && !args->empty())
-    r.fail("arguments", "must be empty: keras.cpp functions take no extra arguments");
-  r.find("mask");
-  r.find("mask_type");
-  return r.done(std::make_shared<Lambda>(function, o));
+  return detail::layer_from_config<Lambda, LambdaOptions>(keras2, "Lambda");
 }
 
 }  // namespace keras::layers

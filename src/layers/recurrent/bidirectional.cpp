@@ -1,30 +1,33 @@
 // Bidirectional: a recurrent layer forwards and a copy of it backwards, outputs merged.
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 #include "keras/layers/recurrent.h"
-#include "layers/layer_from_config.h"
+#include "keras/layers/serialization.h"
+#include "layers/schema_config.h"
 
 namespace keras::layers {
 
 namespace K = backend;
 
 namespace {
-LayerArguments wrapper_arguments(const BidirectionalOptions& o,
-                                 const std::shared_ptr<Recurrent>& layer) {
+
+LayerArguments wrapper_arguments(const BidirectionalOptions& o) {
   LayerArguments args;
   args.name = o.name;
+  args.trainable = o.trainable;
   args.input_shape = o.input_shape;
   args.batch_input_shape = o.batch_input_shape;
-  if (!args.input_shape && !args.batch_input_shape && layer) {
-    args.batch_input_shape = layer->batch_input_shape();  // Keras: the wrapped layer's shape
-  }
+  if (!args.input_shape && !args.batch_input_shape && o.layer.layer)
+    args.batch_input_shape = o.layer.layer->batch_input_shape();  // Keras: the wrapped layer's
   return args;
 }
 
-// x (batch, time, features) reversed along axis 1 (time).
+// x (batch, time, ...) reversed along axis 1 (time).
 SymbolicTensor reverse_time(const SymbolicTensor& x) {
   const std::int64_t steps = x.shape()[1];
+  if (x.ndim() != 3) return K::reverse(x, {1});
   if (steps < 0) {
     // The length is known at run time only: a linear SimpleRNN sequence with a zero recurrent
     // kernel, read backwards, emits its inputs in reverse order (and its gradient reverses back).
@@ -42,12 +45,30 @@ SymbolicTensor reverse_time(const SymbolicTensor& x) {
   SymbolicTensor indices = K::constant(Tensor::from_vector(order));
   return K::permute_dimensions(K::gather(K::permute_dimensions(x, {1, 0, 2}), indices), {1, 0, 2});
 }
+
+// The backward copy, as Keras 2.2.4 makes it: the layer's class from its config with
+// go_backwards flipped (cells and all; a Recurrent keeps its dropout seed, which configs lack).
+LayerPtr backward_copy(const Layer& layer, const nlohmann::json& config) {
+  const std::string name = "backward_" + layer.name();
+  if (const auto* recurrent = dynamic_cast<const Recurrent*>(&layer))
+    return recurrent->reversed_copy(name);
+  nlohmann::json copy = config;
+  copy["go_backwards"] = !config["go_backwards"].get<bool>();
+  copy["name"] = name;
+  return deserialize({{"class_name", layer.class_name()}, {"config", copy}});
+}
+
+bool config_flag(const nlohmann::json& config, const char* key) {
+  return config.contains(key) && config[key].is_boolean() && config[key].get<bool>();
+}
+
 }  // namespace
 
-Bidirectional::Bidirectional(std::shared_ptr<Recurrent> layer, BidirectionalOptions options)
-    : Layer("Bidirectional", wrapper_arguments(options, layer)),
-      forward_(std::move(layer)),
-      merge_mode_(options.merge_mode) {
+Bidirectional::Bidirectional(BidirectionalOptions o)
+    : Layer("Bidirectional", wrapper_arguments(o)),
+      forward_(std::move(o.layer.layer)),
+      merge_mode_(std::move(o.merge_mode)),
+      pending_weights_(std::move(o.weights)) {
   supports_masking_ = true;
   if (!forward_) throw std::invalid_argument("Bidirectional: the wrapped layer is null");
   if (merge_mode_ && *merge_mode_ != "concat" && *merge_mode_ != "sum" && *merge_mode_ != "mul" &&
@@ -56,31 +77,44 @@ Bidirectional::Bidirectional(std::shared_ptr<Recurrent> layer, BidirectionalOpti
         "Invalid merge mode. Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\", "
         "None}, got \"" +
         *merge_mode_ + "\" (layer " + name() + ")");
-  backward_ = forward_->reversed_copy("backward_" + forward_->name());
+  const nlohmann::json config = forward_->get_config();
+  if (!config.is_object() || !config.contains("go_backwards") ||
+      !config["go_backwards"].is_boolean())
+    throw std::invalid_argument("Bidirectional (layer " + name() +
+                                ") wraps a recurrent layer (one with `go_backwards`: SimpleRNN, "
+                                "GRU, LSTM, RNN, ConvLSTM2D), got " +
+                                forward_->class_name() + " " + forward_->name());
+  return_sequences_ = config_flag(config, "return_sequences");
+  return_state_ = config_flag(config, "return_state");
+  backward_ = backward_copy(*forward_, config);
+  set_num_constants(o.num_constants);
+}
+
+Bidirectional::Bidirectional(LayerPtr layer, BidirectionalOptions options)
+    : Bidirectional([&] {
+        options.layer = std::move(layer);
+        return std::move(options);
+      }()) {}
+
+void Bidirectional::set_num_constants(std::optional<int> n) {
+  num_constants_ = n;
+  if (!n) return;
+  for (const LayerPtr& layer : {forward_, backward_}) {
+    auto* rnn = dynamic_cast<RNN*>(layer.get());
+    if (!rnn)
+      throw std::invalid_argument("Bidirectional (layer " + name() + "): the wrapped layer " +
+                                  layer->name() + " (" + layer->class_name() +
+                                  ") takes no constants; an RNN whose cell takes them does");
+    rnn->set_num_constants(n);
+  }
 }
 
 std::shared_ptr<Layer> Bidirectional::from_config(const nlohmann::json& config) {
-  const nlohmann::json& inner = config.at("layer");
-  std::string class_name = inner.at("class_name").get<std::string>();
-  std::shared_ptr<Layer> layer;
-  if (class_name == "LSTM")
-    layer = LSTM::from_config(inner.at("config"));
-  else if (class_name == "GRU")
-    layer = GRU::from_config(inner.at("config"));
-  else if (class_name == "SimpleRNN")
-    layer = SimpleRNN::from_config(inner.at("config"));
-  else
-    throw std::invalid_argument("Bidirectional.from_config: unknown recurrent layer '" +
-                                class_name + "' (LSTM, GRU or SimpleRNN)");
-  BidirectionalOptions o;
-  if (config.contains("merge_mode"))
-    o.merge_mode = config["merge_mode"].is_null()
-                       ? std::nullopt
-                       : std::optional<std::string>(config["merge_mode"].get<std::string>());
-  LayerArguments args = detail::arguments_from_config(config);
-  o.name = args.name;
-  o.batch_input_shape = args.batch_input_shape;
-  return std::make_shared<Bidirectional>(std::static_pointer_cast<Recurrent>(layer), o);
+  nlohmann::json keras2 = config;
+  // tf.keras and Keras 3 write the backward layer's config too: the layer's with go_backwards
+  // flipped, the copy this makes.
+  if (keras2.is_object()) keras2.erase("backward_layer");
+  return detail::layer_from_config<Bidirectional, BidirectionalOptions>(keras2, "Bidirectional");
 }
 
 void Bidirectional::build(const Shape&) {}
@@ -97,9 +131,14 @@ SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs,
 }
 
 std::vector<SymbolicTensor> Bidirectional::operator()(
-    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) {
+    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state,
+    const std::vector<SymbolicTensor>& constants) {
   std::vector<SymbolicTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
+  if (!constants.empty()) {
+    set_num_constants(static_cast<int>(constants.size()));
+    all.insert(all.end(), constants.begin(), constants.end());
+  }
   return apply(all);
 }
 
@@ -115,21 +154,26 @@ std::vector<SymbolicTensor> Bidirectional::merge(const SymbolicTensor& y,
 std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicTensor>& inputs,
                                                      const std::vector<SymbolicTensor>&) {
   const SymbolicTensor& x = inputs.front();
+  const auto constant_count = static_cast<std::size_t>(num_constants_.value_or(0));
+  if (inputs.size() < 1 + constant_count)
+    throw std::invalid_argument("Bidirectional (layer " + name() + ") expects " +
+                                std::to_string(constant_count) + " constants after its inputs");
+  const auto constants_begin = inputs.end() - static_cast<std::ptrdiff_t>(constant_count);
   std::vector<SymbolicTensor> forward_inputs{x}, backward_inputs{x};
-  if (inputs.size() > 1) {
+  const std::size_t n = inputs.size() - 1 - constant_count;  // initial states
+  if (n > 0) {
     // Keras: the first half of the initial states goes to the forward layer, the rest backward.
-    const std::size_t n = inputs.size() - 1;
     if (n % 2 != 0)
       throw std::invalid_argument(
           "When passing `initial_state` to a Bidirectional RNN, the state should be a list "
           "containing the states of the underlying RNNs. Found " +
-          std::to_string(n) + " states (layer " + name() + ", which needs " +
-          std::to_string(2 * forward_->state_count()) + ")");
-    forward_inputs.insert(forward_inputs.end(), inputs.begin() + 1,
-                          inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2));
-    backward_inputs.insert(backward_inputs.end(),
-                           inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2), inputs.end());
+          std::to_string(n) + " states (layer " + name() + ")");
+    const auto pivot = inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2);
+    forward_inputs.insert(forward_inputs.end(), inputs.begin() + 1, pivot);
+    backward_inputs.insert(backward_inputs.end(), pivot, constants_begin);
   }
+  forward_inputs.insert(forward_inputs.end(), constants_begin, inputs.end());
+  backward_inputs.insert(backward_inputs.end(), constants_begin, inputs.end());
   const bool first_call = !forward_->built();
   // Both read the input's mask themselves.
   std::vector<SymbolicTensor> y = forward_->apply(forward_inputs);
@@ -137,9 +181,10 @@ std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicT
   if (first_call) {
     adopt(*forward_);
     adopt(*backward_);
+    if (!pending_weights_.empty()) set_weights(std::exchange(pending_weights_, {}));
   }
   SymbolicTensor backward_output = y_rev.front();
-  if (forward_->return_sequences()) backward_output = reverse_time(backward_output);
+  if (return_sequences_) backward_output = reverse_time(backward_output);
   std::vector<SymbolicTensor> out = merge(y.front(), backward_output);
   out.insert(out.end(), y.begin() + 1, y.end());  // return_state: forward states, then backward
   out.insert(out.end(), y_rev.begin() + 1, y_rev.end());
@@ -147,7 +192,7 @@ std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicT
 }
 
 Shape Bidirectional::compute_output_shape(const Shape& input_shape) const {
-  Shape out = forward_->compute_output_shape(input_shape);
+  Shape out = forward_->compute_output_shape_list({input_shape}).front();
   if (merge_mode_ == "concat") out.back() *= 2;
   return out;
 }
@@ -156,14 +201,14 @@ std::vector<Shape> Bidirectional::compute_output_shape_list(
     const std::vector<Shape>& input_shapes) const {
   std::vector<Shape> inner = forward_->compute_output_shape_list({input_shapes.front()});
   std::vector<Shape> out{compute_output_shape(input_shapes.front())};
-  if (!merge_mode_) out.push_back(out.front());
+  if (!merge_mode_) out.push_back(inner.front());
   for (int pass = 0; pass < 2; ++pass) out.insert(out.end(), inner.begin() + 1, inner.end());
   return out;
 }
 
 SymbolicTensor Bidirectional::compute_mask(const SymbolicTensor&,
                                            const SymbolicTensor& mask) const {
-  return forward_->return_sequences() ? mask : SymbolicTensor();
+  return return_sequences_ ? mask : SymbolicTensor();
 }
 
 std::vector<SymbolicTensor> Bidirectional::compute_mask_list(
@@ -172,8 +217,11 @@ std::vector<SymbolicTensor> Bidirectional::compute_mask_list(
       compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front());
   std::vector<SymbolicTensor> out{mask};
   if (!merge_mode_) out.push_back(mask);
-  if (forward_->return_state())  // the states carry no mask
-    out.resize(out.size() + 2 * static_cast<std::size_t>(forward_->state_count()));
+  if (return_state_) {  // the states carry no mask
+    const std::size_t states =
+        forward_->compute_output_shape_list({inputs.front().shape()}).size() - 1;
+    out.resize(out.size() + 2 * states);
+  }
   return out;
 }
 
@@ -183,10 +231,10 @@ void Bidirectional::reset_states() {
 }
 
 nlohmann::json Bidirectional::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["layer"] = {{"class_name", forward_->class_name()}, {"config", forward_->get_config()}};
-  config["merge_mode"] = merge_mode_ ? nlohmann::json(*merge_mode_) : nlohmann::json(nullptr);
-  return config;
+  return detail::config_with_arguments(
+      Layer::get_config(),
+      BidirectionalOptions{
+          .layer = forward_, .merge_mode = merge_mode_, .num_constants = num_constants_});
 }
 
 }  // namespace keras::layers

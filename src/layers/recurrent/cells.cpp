@@ -133,6 +133,13 @@ CellStep BuiltinCell<Kind>::step(const SymbolicTensor& inputs,
 
 // ---- StackedRNNCells ---------------------------------------------------------------------------
 
+CellStep RNNCell::step_with_constants(const SymbolicTensor& inputs,
+                                      const std::vector<SymbolicTensor>& states,
+                                      const std::vector<SymbolicTensor>& constants) {
+  if (!constants.empty()) throw std::invalid_argument("RNN cell does not support constants");
+  return step(inputs, states);
+}
+
 RNNCell& as_cell(Layer& layer) {
   if (auto* cell = dynamic_cast<RNNCell*>(&layer)) return *cell;
   throw std::invalid_argument(
@@ -152,9 +159,20 @@ StackedRNNCells::StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOpt
 }
 
 void StackedRNNCells::build(const Shape& input_shape) {
+  build_list({input_shape});
+}
+
+void StackedRNNCells::build_list(const std::vector<Shape>& input_shapes) {
+  const Shape& input_shape = input_shapes.front();
   Shape shape = input_shape;
   for (const auto& cell : cells_) {
-    cell->build(shape);
+    if (input_shapes.size() > 1 && as_cell(*cell).takes_constants()) {
+      std::vector<Shape> with_constants{shape};
+      with_constants.insert(with_constants.end(), input_shapes.begin() + 1, input_shapes.end());
+      cell->build_list(with_constants);
+    } else {
+      cell->build(shape);
+    }
     adopt(*cell);  // the cells' weights are the stack's, in the cells' order
     shape = {input_shape[0], as_cell(*cell).output_size()};
   }
@@ -198,6 +216,18 @@ std::int64_t StackedRNNCells::output_size() const {
 
 CellStep StackedRNNCells::step(const SymbolicTensor& inputs,
                                const std::vector<SymbolicTensor>& states) {
+  return step_with_constants(inputs, states, {});
+}
+
+bool StackedRNNCells::takes_constants() const {
+  for (const auto& cell : cells_)
+    if (as_cell(*cell).takes_constants()) return true;
+  return false;
+}
+
+CellStep StackedRNNCells::step_with_constants(const SymbolicTensor& inputs,
+                                              const std::vector<SymbolicTensor>& states,
+                                              const std::vector<SymbolicTensor>& constants) {
   CellStep out{inputs, {}};
   std::size_t next = 0;
   for (const auto& cell : cells_) {
@@ -210,7 +240,8 @@ CellStep StackedRNNCells::step(const SymbolicTensor& inputs,
     std::vector<SymbolicTensor> own(states.begin() + static_cast<std::ptrdiff_t>(next),
                                     states.begin() + static_cast<std::ptrdiff_t>(next + n));
     next += n;
-    CellStep s = c.step(out.output, own);
+    CellStep s = c.takes_constants() ? c.step_with_constants(out.output, own, constants)
+                                     : c.step(out.output, own);
     out.output = s.output;
     out.states.insert(out.states.end(), s.states.begin(), s.states.end());
   }

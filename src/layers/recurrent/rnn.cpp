@@ -48,20 +48,50 @@ RNN::RNN(std::vector<LayerPtr> cells, RNNLayerOptions options)
     : RNN(LayerPtr(std::make_shared<StackedRNNCells>(std::move(cells))), std::move(options)) {}
 
 std::vector<SymbolicTensor> RNN::operator()(const SymbolicTensor& inputs,
-                                            const std::vector<SymbolicTensor>& initial_state) {
+                                            const std::vector<SymbolicTensor>& initial_state,
+                                            const std::vector<SymbolicTensor>& constants) {
   std::vector<SymbolicTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
+  if (!constants.empty()) {
+    set_num_constants(static_cast<int>(constants.size()));  // as Keras's __call__
+    all.insert(all.end(), constants.begin(), constants.end());
+  }
   return apply(all);
 }
 
+void RNN::set_num_constants(std::optional<int> n) {
+  if (n && *n < 0)
+    throw std::invalid_argument("RNN " + name() + ": num_constants must be >= 0, got " +
+                                std::to_string(*n));
+  options_.num_constants = n;
+}
+
 void RNN::build(const Shape& input_shape) {
+  build_list({input_shape});
+}
+
+void RNN::build_list(const std::vector<Shape>& input_shapes) {
+  // The rest are initial states (checked by call_list) and constants.
+  const Shape& input_shape = input_shapes.front();
   if (input_shape.size() < 3)
     incompatible_input(input_shape,
                        "expected ndim=3, found ndim=" + std::to_string(input_shape.size()));
-  // The cell sees one step: (batch, features...).
+  // The cell sees one step: (batch, features...), and with constants, their shapes after it.
   Shape step_shape{input_shape[0]};
   step_shape.insert(step_shape.end(), input_shape.begin() + 2, input_shape.end());
-  cell_->build(step_shape);
+  const auto constant_count = static_cast<std::size_t>(options_.num_constants.value_or(0));
+  if (constant_count > 0 && !protocol_->takes_constants())
+    throw std::invalid_argument("RNN cell does not support constants (layer " + name() + ", cell " +
+                                cell_->name() + " (" + cell_->class_name() +
+                                "): its call takes no `constants` argument)");
+  if (constant_count > 0 && input_shapes.size() > constant_count) {
+    std::vector<Shape> shapes{step_shape};
+    shapes.insert(shapes.end(), input_shapes.end() - static_cast<std::ptrdiff_t>(constant_count),
+                  input_shapes.end());
+    cell_->build_list(shapes);
+  } else {
+    cell_->build(step_shape);
+  }
   adopt(*cell_);  // the cell's weights (and their regularizers) are the layer's
   if (options_.stateful) {
     const std::int64_t batch = detail::stateful_batch_size(*this, input_shape);
@@ -72,21 +102,25 @@ void RNN::build(const Shape& input_shape) {
   }
 }
 
-void RNN::build_list(const std::vector<Shape>& input_shapes) {
-  build(input_shapes.front());  // the rest are initial states, checked by call_list
-}
-
 SymbolicTensor RNN::call(const SymbolicTensor& inputs) {
   return call_masked(inputs, {});
 }
 
 SymbolicTensor RNN::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
-  return run(inputs, mask, {}).front();
+  return run(inputs, mask, {}, {}).front();
 }
 
 std::vector<SymbolicTensor> RNN::call_list(const std::vector<SymbolicTensor>& inputs,
                                            const std::vector<SymbolicTensor>& masks) {
-  std::vector<SymbolicTensor> initial_state(inputs.begin() + 1, inputs.end());
+  // [x, initial states..., constants...] (Keras's _standardize_args).
+  const auto constant_count = static_cast<std::size_t>(options_.num_constants.value_or(0));
+  if (inputs.size() < 1 + constant_count)
+    throw std::invalid_argument("Layer " + name() + " expects " + std::to_string(constant_count) +
+                                " constants after its inputs, got " +
+                                std::to_string(inputs.size()) + " tensors");
+  const auto constants_begin = inputs.end() - static_cast<std::ptrdiff_t>(constant_count);
+  std::vector<SymbolicTensor> constants(constants_begin, inputs.end());
+  std::vector<SymbolicTensor> initial_state(inputs.begin() + 1, constants_begin);
   if (!initial_state.empty()) {
     const std::vector<std::int64_t> sizes = protocol_->state_size();
     if (initial_state.size() != sizes.size())
@@ -102,7 +136,8 @@ std::vector<SymbolicTensor> RNN::call_list(const std::vector<SymbolicTensor>& in
             ", expected (batch, " + std::to_string(sizes[k]) + ")");
     }
   }
-  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front(), initial_state);
+  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front(), initial_state,
+             constants);
 }
 
 Shape RNN::compute_output_shape(const Shape& input_shape) const {
@@ -149,6 +184,7 @@ std::vector<const detail::RecurrentCellSpec*> RNN::builtin_specs() const {
 }
 
 void RNN::unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                   const std::vector<SymbolicTensor>& constants,
                    std::vector<SymbolicTensor>& states, SymbolicTensor& sequence,
                    SymbolicTensor& last) {
   const Shape& shape = inputs.shape();
@@ -166,7 +202,8 @@ void RNN::unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
   for (std::int64_t s = 0; s < steps; ++s) {
     const std::int64_t t = options_.go_backwards ? steps - 1 - s : s;
     SymbolicTensor x = K::squeeze(K::slice(inputs, 1, t, t + 1), 1);
-    CellStep next = protocol_->step(x, states);
+    CellStep next = constants.empty() ? protocol_->step(x, states)
+                                      : protocol_->step_with_constants(x, states, constants);
     if (next.states.size() != states.size())
       throw std::invalid_argument("Layer " + name() + ": the cell " + cell_->name() + " returned " +
                                   std::to_string(next.states.size()) +
@@ -187,8 +224,13 @@ void RNN::unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
 }
 
 std::vector<SymbolicTensor> RNN::run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
-                                     const std::vector<SymbolicTensor>& initial_state) {
+                                     const std::vector<SymbolicTensor>& initial_state,
+                                     const std::vector<SymbolicTensor>& constants) {
   const Shape& shape = inputs.shape();
+  if (!constants.empty() && !protocol_->takes_constants())
+    throw std::invalid_argument("RNN cell does not support constants (layer " + name() + ", cell " +
+                                cell_->name() + " (" + cell_->class_name() +
+                                "): its call takes no `constants` argument)");
   if (shape.size() < 3) incompatible_input(shape, "expected ndim=3");
   if (options_.unroll && (shape[1] < 0 || shape[1] == 1))
     throw std::invalid_argument(
@@ -202,7 +244,8 @@ std::vector<SymbolicTensor> RNN::run(const SymbolicTensor& inputs, const Symboli
   std::vector<SymbolicTensor> states = !initial_state.empty() ? initial_state : states_;
   std::vector<SymbolicTensor> final_states;
   SymbolicTensor sequence, last;
-  const std::vector<const detail::RecurrentCellSpec*> specs = builtin_specs();
+  const std::vector<const detail::RecurrentCellSpec*> specs =
+      constants.empty() ? builtin_specs() : std::vector<const detail::RecurrentCellSpec*>{};
   if (!specs.empty() && shape.size() == 3) {
     // Built-in cells: each runs the whole sequence in the fused op on the previous one's outputs
     // (in processing order, so only the first goes backwards). Equal to stepping the stack: a
@@ -230,7 +273,7 @@ std::vector<SymbolicTensor> RNN::run(const SymbolicTensor& inputs, const Symboli
     sequence = x;
   } else {
     if (states.empty()) states = zero_states(inputs, protocol_->state_size());
-    unrolled(inputs, mask, states, sequence, last);
+    unrolled(inputs, mask, constants, states, sequence, last);
     final_states = states;
   }
   if (options_.stateful)

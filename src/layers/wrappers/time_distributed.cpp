@@ -1,15 +1,37 @@
+// TimeDistributed, and the `layer` argument of Keras's wrappers.
 #include <stdexcept>
 
 #include "backend/reshape_like.h"
+#include "keras/layers/serialization.h"
 #include "keras/layers/wrappers.h"
+#include "layers/schema_config.h"
+#include "saving/config_text.h"
 
 namespace keras::layers {
 
-TimeDistributed::TimeDistributed(LayerPtr layer, TimeDistributedOptions o)
-    : Layer("TimeDistributed", layer_arguments(o)), layer_(std::move(layer)) {
+nlohmann::json WrappedLayerArg::config_value() const {
+  return layer ? serialize(*layer) : nlohmann::json(nullptr);
+}
+
+WrappedLayerArg WrappedLayerArg::from_config_value(const nlohmann::json& value) {
+  if (!value.is_object() || !value.contains("class_name"))
+    throw std::invalid_argument(
+        "must be a layer config {\"class_name\": ..., \"config\": {...}}, got " +
+        saving::detail::config_excerpt(value));
+  return {deserialize(value)};
+}
+
+TimeDistributed::TimeDistributed(TimeDistributedOptions o)
+    : Layer("TimeDistributed", layer_arguments(o)), layer_(std::move(o.layer.layer)) {
   if (!layer_) throw std::invalid_argument("TimeDistributed: the wrapped layer is null");
   supports_masking_ = true;
 }
+
+TimeDistributed::TimeDistributed(LayerPtr layer, TimeDistributedOptions o)
+    : TimeDistributed([&] {
+        o.layer = std::move(layer);
+        return std::move(o);
+      }()) {}
 
 Shape TimeDistributed::inner_shape(const Shape& input_shape) const {
   if (input_shape.size() < 3)
@@ -50,26 +72,13 @@ Shape TimeDistributed::compute_output_shape(const Shape& input_shape) const {
 }
 
 nlohmann::json TimeDistributed::get_config() const {
-  nlohmann::json config = Layer::get_config();
-  config["layer"] = {{"class_name", layer_->class_name()}, {"config", layer_->get_config()}};
-  return config;
+  return detail::config_with_arguments(Layer::get_config(),
+                                       TimeDistributedOptions{.layer = layer_});
 }
 
-std::shared_ptr<Layer> TimeDistributed::from_config(
-    const nlohmann::json& config,
-    const std::function<LayerPtr(const nlohmann::json&)>& layer_factory) {
-  TimeDistributedOptions o;
-  o.name = config.value("name", std::string());
-  o.trainable = config.value("trainable", true);
-  if (config.contains("batch_input_shape")) {
-    Shape shape;
-    for (const auto& d : config["batch_input_shape"])
-      shape.push_back(d.is_null() ? -1 : d.get<std::int64_t>());
-    o.batch_input_shape = shape;
-  }
-  LayerPtr inner = layer_factory(config.at("layer"));
-  if (!inner) throw std::invalid_argument("TimeDistributed config: the factory made no layer");
-  return std::make_shared<TimeDistributed>(inner, o);
+std::shared_ptr<Layer> TimeDistributed::from_config(const nlohmann::json& config) {
+  return detail::layer_from_config<TimeDistributed, TimeDistributedOptions>(config,
+                                                                            "TimeDistributed");
 }
 
 std::vector<SymbolicTensor> TimeDistributed::weights() const {
