@@ -105,13 +105,7 @@ struct PythonArgument<layers::LambdaMaskArg> {
 template <>
 struct PythonArgument<layers::LambdaArgumentsArg> {
   static layers::LambdaArgumentsArg from_python(py::handle value, const std::string& name) {
-    if (!py::isinstance<py::dict>(value))
-      raise_argument_type_error(value, name.c_str(), "a dict of keyword arguments");
-    try {
-      return {to_json(value)};
-    } catch (const std::exception&) {
-      return {};  // tensors or objects: used by the function, not written in the config
-    }
+    return {keyword_arguments_json(value, name.c_str()).value_or(nlohmann::json::object())};
   }
   static py::object default_value(const layers::LambdaArgumentsArg&) { return py::none(); }
 };

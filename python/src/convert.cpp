@@ -177,6 +177,16 @@ nlohmann::json to_json(py::handle obj) {
   return nlohmann::json::parse(dumps(obj).cast<std::string>());
 }
 
+std::optional<nlohmann::json> keyword_arguments_json(py::handle value, const char* name) {
+  if (!py::isinstance<py::dict>(value))
+    raise_argument_type_error(value, name, "a dict of keyword arguments");
+  try {
+    return to_json(value);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 py::object from_json(const nlohmann::json& value) {
   static py::handle loads = python_function("json", "loads");
   return loads(value.dump());

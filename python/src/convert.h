@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -73,6 +74,10 @@ DType to_dtype(py::handle obj);
 // Python dicts/lists/numbers <-> nlohmann::json, through the json module.
 nlohmann::json to_json(py::handle obj);
 py::object from_json(const nlohmann::json& value);
+// A function's keyword arguments (`arguments=` of Lambda and Merge) for a config: the dict as
+// JSON where JSON holds it, else nullopt (tensors or objects: the function uses them, the config
+// cannot hold them). Raises TypeError naming `name` when value is not a dict.
+std::optional<nlohmann::json> keyword_arguments_json(py::handle value, const char* name);
 
 // A Python object that may be dropped from any thread: the deleter takes the GIL.
 std::shared_ptr<py::object> hold(py::object obj);
