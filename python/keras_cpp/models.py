@@ -384,3 +384,4 @@ def clone_model(model, input_tensors=None):
 from .layers import Input, InputLayer  # noqa: F401,E402
 from .layers.merge import Merge  # noqa: F401,E402
 from .utils.layer_utils import get_source_inputs  # noqa: F401,E402
+from ._node import Node  # noqa: F401,E402 (Keras 1.2.2's models had it)

@@ -113,6 +113,12 @@ void bind_backend(py::module_& root) {
                                return py::make_tuple(py::cast(history->layer), history->node_index,
                                                      history->tensor_index);
                              })
+      // Keras's _keras_mask: the mask a layer call gave the tensor, None when it has none.
+      .def_property_readonly("_keras_mask",
+                             [](const SymbolicTensor& x) -> py::object {
+                               if (!x.defined() || !x.node()->keras_mask) return py::none();
+                               return py::cast(SymbolicTensor(x.node()->keras_mask));
+                             })
       .def("__repr__", &repr)
       .def("__eq__",
            [](const SymbolicTensor& x, py::object y) {

@@ -483,6 +483,10 @@ void bind_layers(py::module_& root) {
       .def("get_output_at", &Layer::get_output_at, py::arg("node_index"))
       // Every input tensor of a call (none for an InputLayer): get_source_inputs walks them.
       .def("_get_inputs_at", &Layer::get_inputs_at, py::arg("node_index"))
+      .def("_get_outputs_at", &Layer::get_outputs_at, py::arg("node_index"))
+      // Keras's Node objects (keras_cpp.engine.topology.Node) are made from these.
+      .def_property_readonly("_node_count", [](const Layer& l) { return l.inbound_nodes().size(); })
+      .def("_outbound_node_refs", &Layer::outbound_nodes)
       .def(
           "get_input_shape_at",
           [](const Layer& l, int node_index) {

@@ -70,6 +70,7 @@ Layer::Layer(Layer&& other) noexcept
       batch_input_shape_(std::move(other.batch_input_shape_)),
       weights_(std::move(other.weights_)),
       nodes_(std::move(other.nodes_)),
+      outbound_(std::move(other.outbound_)),
       losses_(std::move(other.losses_)),
       updates_(std::move(other.updates_)),
       initial_weights_(std::move(other.initial_weights_)),
@@ -324,8 +325,21 @@ std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inpu
   LayerNode node;
   node.input_tensors = inputs;
   node.input_shapes = shapes;
-  record_node(std::move(node), outputs);
+  const int index = record_node(std::move(node), outputs);
+  // The call is an outbound node of each layer whose output it takes (a temporary, not held by
+  // a shared_ptr, cannot be referred to later and is not recorded).
+  if (const LayerPtr self = weak_from_this().lock())
+    for (const auto& in : inputs)
+      if (const auto history = keras_history(in); history && history->layer)
+        history->layer->outbound_.emplace_back(self, index);
   return outputs;
+}
+
+std::vector<std::pair<LayerPtr, int>> Layer::outbound_nodes() const {
+  std::vector<std::pair<LayerPtr, int>> out;
+  for (const auto& [weak, index] : outbound_)
+    if (LayerPtr layer = weak.lock()) out.emplace_back(std::move(layer), index);
+  return out;
 }
 
 int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs) {

@@ -191,6 +191,35 @@ TEST(Functional, SharedLayerHasOneNodePerCall) {
   EXPECT_EQ(model.weights().size(), 2u);  // the shared layer's weights, once
 }
 
+// Keras's outbound nodes: each call on a layer's outputs, once per input it takes from them,
+// held weakly (a consumer that is gone drops out).
+TEST(Functional, OutboundNodesListTheCallsOnALayersOutputs) {
+  auto x = Input({.shape = Shape{4}});
+  auto producer = std::make_shared<Dense>(3);
+  auto y = (*producer)(x);
+  auto twice = std::make_shared<Concatenate>();
+  auto joined = (*twice)(std::vector<SymbolicTensor>{y, y});
+  auto head = std::make_shared<Dense>(1);
+  auto second_call = (*head)(y);
+  {
+    const auto outbound = producer->outbound_nodes();
+    ASSERT_EQ(outbound.size(), 3u);
+    EXPECT_EQ(outbound[0].first, twice);
+    EXPECT_EQ(outbound[1].first, twice);
+    EXPECT_EQ(outbound[2].first, head);
+    EXPECT_EQ(outbound[2].second, 0);
+  }
+  auto input_layer = keras_history(x)->layer;
+  ASSERT_EQ(input_layer->outbound_nodes().size(), 1u);
+  EXPECT_EQ(input_layer->outbound_nodes()[0].first, producer);
+  EXPECT_TRUE(head->outbound_nodes().empty());
+  std::weak_ptr<Layer> gone = head;
+  head.reset();
+  second_call = SymbolicTensor();
+  ASSERT_TRUE(gone.expired());
+  EXPECT_EQ(producer->outbound_nodes().size(), 2u);
+}
+
 TEST(Functional, GradientsThroughASharedLayerAccumulateFromEveryCall) {
   K::set_floatx(DType::float64);
   {

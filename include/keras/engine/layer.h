@@ -189,6 +189,10 @@ class Layer : public std::enable_shared_from_this<Layer> {
   Shape get_output_shape_at(int node_index) const;
   std::vector<SymbolicTensor> get_inputs_at(int node_index) const;
   std::vector<SymbolicTensor> get_outputs_at(int node_index) const;
+  // Keras's outbound nodes: the calls of other layers on this layer's outputs, each as the
+  // calling layer and the index of that call among its calls, in call order (a layer called on
+  // two of this layer's outputs appears twice). Consumers are held weakly; dead ones are skipped.
+  std::vector<std::pair<LayerPtr, int>> outbound_nodes() const;
 
  protected:
   Layer(const std::string& class_name, const LayerArguments& arguments);
@@ -218,7 +222,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   friend class FrozenLayer;
 
   std::vector<Weight> weights_;
-  std::vector<LayerNode> nodes_;  // one per call
+  std::vector<LayerNode> nodes_;                                // one per call
+  std::vector<std::pair<std::weak_ptr<Layer>, int>> outbound_;  // see outbound_nodes()
   std::vector<SymbolicTensor> losses_;
   std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
   std::vector<Tensor> initial_weights_;                    // `weights=`, until built

@@ -1,7 +1,7 @@
-"""keras.engine.topology: Layer, InputSpec, Input, InputLayer, Network and get_source_inputs
+"""keras.engine.topology: Layer, InputSpec, Node, Input, InputLayer, Network and get_source_inputs
 (Keras 2.2.4 keeps it for compatibility); Keras 1 also had merge, Merge and Container (the
 graph base of Model) here."""
-from .base_layer import InputSpec, Layer  # noqa: F401
+from .base_layer import InputSpec, Layer, Node  # noqa: F401
 from .input_layer import Input, InputLayer  # noqa: F401
 from .network import Network, get_source_inputs  # noqa: F401
 from ..layers.merge import Merge, merge  # noqa: F401
