@@ -266,9 +266,51 @@ class Sequential(Model):
         print_fn('_' * line_length)
 
 
+# The engine writes files; Model.save (below) also takes Keras 2.2.4's other targets.
+_models.Model._save_file = _models.Model.save
+
+
+def _save(self, filepath, overwrite=True, include_optimizer=True):
+    """Saves the architecture, the weights and the training configuration and optimizer
+    state to `filepath`: a path, an h5py group or file, an H5Dict or a dict."""
+    save_model(self, filepath, overwrite, include_optimizer)
+
+
+Model.save = _save
+
+
+def _h5_target(filepath):
+    """The H5Dict a save or load goes through when `filepath` is not a path: an h5py group
+    (or file), an H5Dict, or a dict (Keras 2.2.4's save_model and load_model take them)."""
+    from .utils import io_utils
+    if isinstance(filepath, io_utils.H5Dict):
+        return filepath
+    if isinstance(filepath, dict) or (io_utils.h5py is not None and
+                                      isinstance(filepath, io_utils.h5py.Group)):
+        return io_utils.H5Dict(filepath)
+    return None
+
+
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
-    """Keras's save_model: model.save(filepath)."""
-    model.save(str(filepath), overwrite, include_optimizer)
+    """Keras's save_model: model.save(filepath); filepath may also be an h5py group or file,
+    an H5Dict or a dict, which receive what the file would hold."""
+    target = _h5_target(filepath)
+    if target is None:
+        model._save_file(str(filepath), overwrite, include_optimizer)
+        return
+    import os
+    import tempfile
+    from .utils import io_utils
+    if 'model_weights' in target:
+        raise KeyError('Cannot save the model into this group: it already holds a model '
+                       '("model_weights" exists). Save into an empty group.')
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'model.h5')
+        model._save_file(path, True, include_optimizer)
+        with io_utils.h5py.File(path, 'r') as written:
+            io_utils._copy_h5_tree(written, target if target._in_dict() else target.data)
+        if not target._in_dict():
+            target.data.file.flush()
 
 
 def _wrap(cpp_model):
@@ -310,9 +352,27 @@ Model.from_config = _model_class_from_config('Model')
 
 def load_model(filepath, custom_objects=None, compile=True):
     """Keras's load_model: the architecture, the weights and (with compile) the training
-    configuration and optimizer state of a file written by model.save (or by Keras)."""
-    return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
-                                     compile))
+    configuration and optimizer state of a file written by model.save (or by Keras); filepath
+    may also be an h5py group or file, an H5Dict or a dict that save_model wrote to."""
+    target = _h5_target(filepath)
+    if target is None:
+        return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
+                                         compile))
+    import os
+    import tempfile
+    from .utils import io_utils
+    if 'model_config' not in target:
+        raise ValueError('No model found in the given ' + type(filepath).__name__ +
+                         ': it has no "model_config" (save_model writes one).')
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, 'model.h5')
+        with io_utils.h5py.File(path, 'w') as copy:
+            if target._in_dict():
+                io_utils._copy_dict_tree(target, copy)
+            else:
+                io_utils._copy_h5_tree(target.data, copy)
+        return _wrap(_models._load_model(path, _visible_custom_objects(custom_objects),
+                                         compile))
 
 
 def model_from_json(json_string, custom_objects=None):

@@ -14,7 +14,7 @@ from . import visualize_util
 from .data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEnqueuer, get_file
 from .generic_utils import (CustomObjectScope, Progbar, custom_object_scope,
                             deserialize_keras_object, get_custom_objects, serialize_keras_object)
-from .io_utils import HDF5Matrix
+from .io_utils import HDF5Matrix, h5dict
 from .layer_utils import convert_all_kernels_in_model, get_source_inputs, print_summary
 from .multi_gpu_utils import multi_gpu_model
 from .np_utils import normalize, to_categorical
