@@ -50,57 +50,20 @@ double min_of(const std::vector<double>& v) {
   return *std::min_element(v.begin(), v.end());
 }
 
-// The same update with the gradient already in memory (as in a training step, where the backward
-// pass wrote it): the fused group alone, its cost per element against the hand-written loop below.
-void BM_AdamUpdateResident(benchmark::State& state) {
-  const std::int64_t n = 784 * 512;
-  auto p = K::variable(Tensor::full({n}, 0.1));
-  auto m = K::variable(Tensor({n}));
-  auto v = K::variable(Tensor({n}));
-  auto g = K::variable(Tensor::full({n}, 0.01));
-  auto lr_t = K::constant(1e-3);
-  auto m_t = m * 0.9 + g * 0.1;
-  auto v_t = v * 0.999 + K::square(g) * 0.001;
-  auto p_t = p - lr_t * m_t / (K::sqrt(v_t) + 1e-7);
-  K::Function f({}, {}, {{m, m_t}, {v, v_t}, {p, p_t}});
-  for (auto _ : state) f.run({});
-  state.SetBytesProcessed(state.iterations() * n * 4 * 7);
-}
-BENCHMARK(BM_AdamUpdateResident)->Repetitions(5)->ComputeStatistics("min", min_of);
-
-// The floor for the fused group above: one hand-written loop (what a compiler makes of the whole
-// expression at once), one thread.
-void BM_AdamHandWrittenLoop(benchmark::State& state) {
-  const std::int64_t n = 784 * 512;
-  std::vector<float> p(n, 0.1f), g(n, 0.01f), m(n, 0.f), v(n, 0.f);
-  for (auto _ : state) {
-    float* __restrict pp = p.data();
-    float* __restrict mp = m.data();
-    float* __restrict vp = v.data();
-    const float* __restrict gp = g.data();
-    for (std::int64_t i = 0; i < n; ++i) {
-      const float mi = 0.9f * mp[i] + 0.1f * gp[i];
-      const float vi = 0.999f * vp[i] + 0.001f * gp[i] * gp[i];
-      mp[i] = mi;
-      vp[i] = vi;
-      pp[i] -= 1e-3f * mi / (std::sqrt(vi) + 1e-7f);
-    }
-    benchmark::DoNotOptimize(pp);
-  }
-  state.SetBytesProcessed(state.iterations() * n * 4 * 7);
-}
-BENCHMARK(BM_AdamHandWrittenLoop)->Repetitions(5)->ComputeStatistics("min", min_of);
-
-// The two above with p, m and v evicted from the caches before each run, as in a training step,
-// where the rest of the step's data passed through the caches since the last update: the part
-// that streams from memory, where the order of the passes over a chunk matters.
+// Evicts p, m and v from the caches before a run, as in a training step, where the rest of the
+// step's data passed through the caches since the last update.
 void evict_caches() {
   static std::vector<float> sweep(std::size_t{16} << 20, 1.f);  // 64 MB, twice the L3
   for (std::size_t i = 0; i < sweep.size(); i += 16) sweep[i] += 1.f;
   benchmark::DoNotOptimize(sweep.data());
 }
 
-void BM_AdamUpdateCold(benchmark::State& state) {
+// The same update with the gradient already in memory (as in a training step, where the backward
+// pass wrote it): the fused group alone, its cost per element against the hand-written loop below.
+// Arg 0: the data resident in the caches; arg 1: evicted before each run (the part that streams
+// from memory, where the order of the passes over a chunk matters).
+void BM_AdamFusedGroup(benchmark::State& state) {
+  const bool cold = state.range(0) == 1;
   const std::int64_t n = 784 * 512;
   auto p = K::variable(Tensor::full({n}, 0.1));
   auto m = K::variable(Tensor({n}));
@@ -112,22 +75,29 @@ void BM_AdamUpdateCold(benchmark::State& state) {
   auto p_t = p - lr_t * m_t / (K::sqrt(v_t) + 1e-7);
   K::Function f({}, {}, {{m, m_t}, {v, v_t}, {p, p_t}});
   for (auto _ : state) {
-    state.PauseTiming();
-    evict_caches();
-    state.ResumeTiming();
+    if (cold) {
+      state.PauseTiming();
+      evict_caches();
+      state.ResumeTiming();
+    }
     f.run({});
   }
   state.SetBytesProcessed(state.iterations() * n * 4 * 7);
 }
-BENCHMARK(BM_AdamUpdateCold)->Repetitions(5)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_AdamFusedGroup)->Arg(0)->Arg(1)->Repetitions(5)->ComputeStatistics("min", min_of);
 
-void BM_AdamHandWrittenLoopCold(benchmark::State& state) {
+// The floor for the fused group above: one hand-written loop (what a compiler makes of the whole
+// expression at once), one thread; the same two args.
+void BM_AdamHandWrittenLoop(benchmark::State& state) {
+  const bool cold = state.range(0) == 1;
   const std::int64_t n = 784 * 512;
   std::vector<float> p(n, 0.1f), g(n, 0.01f), m(n, 0.f), v(n, 0.f);
   for (auto _ : state) {
-    state.PauseTiming();
-    evict_caches();
-    state.ResumeTiming();
+    if (cold) {
+      state.PauseTiming();
+      evict_caches();
+      state.ResumeTiming();
+    }
     float* __restrict pp = p.data();
     float* __restrict mp = m.data();
     float* __restrict vp = v.data();
@@ -143,7 +113,7 @@ void BM_AdamHandWrittenLoopCold(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * n * 4 * 7);
 }
-BENCHMARK(BM_AdamHandWrittenLoopCold)->Repetitions(5)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_AdamHandWrittenLoop)->Arg(0)->Arg(1)->Repetitions(5)->ComputeStatistics("min", min_of);
 
 // BatchNormalization's training step on a (128, 28, 28, 32) channels_last input: forward with
 // the batch statistics, the moving-average updates, and the gradients of sum(y * r) with respect
