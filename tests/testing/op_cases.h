@@ -914,6 +914,12 @@ inline std::vector<OpCase> make_op_cases() {
                O::kL2Normalize,
                {uniform({3, 4})},
                [](const Inputs& in) { return K::l2_normalize(in[0]); }});
+  // K::print_tensor: the identity (it writes to stderr as it runs); squared, so that a gradient
+  // that did not pass through unchanged shows.
+  c.push_back({"print_tensor",
+               O::kPrint,
+               {batched(uniform({3, 4}))},
+               [](const Inputs& in) { return K::square(K::print_tensor(in[0], "op case: ")); }});
   add_keras_backend_cases(c);
   return c;
 }

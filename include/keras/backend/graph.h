@@ -108,6 +108,7 @@ enum class OpKind {
   kAvgPool,      // the mean of the window's elements inside the input (padding not counted)
   kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
   kPad,          // zero padding: attrs.pad_begin / pad_end per axis
+  kPrint,        // the identity that prints its message and its value when it runs
   // embedding, normalization and recurrent
   // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask], [recurrent bias (GRU
   // reset_after)]): a whole SimpleRNN, GRU or
