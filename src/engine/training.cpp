@@ -170,6 +170,7 @@ PerOutput compile_per_output(const CompileOptions& options, const std::vector<st
   out.weighted_metrics = metrics_per_output(options.weighted_metrics, names, "weighted_metrics");
   return out;
 }
+
 // Keras's _weighted_masked_objective on a loss's or metric's values: the output's mask (Keras's
 // _keras_mask) zeroes masked entries and rescales the rest by the fraction kept; with sample
 // weights, the values are averaged to one per sample (per timestep when temporal), weighted and

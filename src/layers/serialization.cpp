@@ -268,11 +268,22 @@ std::pair<std::string, nlohmann::json> named_object(const nlohmann::json& config
   return {"", nullptr};
 }
 
-// The library's object for `config` (`builtin`); an unknown name is Keras's "Unknown
-// regularizer: HalfL1", saying where a custom one goes.
-template <typename Builtin>
-auto builtin_object(const nlohmann::json& config, const std::string& name, const char* kind,
-                    const char* field, Builtin builtin) {
+// A layer's weight argument from its config: the custom object of its kind that the config
+// names, through `from_custom` (custom objects win over the library's, as in Keras), else the
+// library's (`builtin`), whose error for an unknown name (Keras's "Unknown regularizer: HalfL1")
+// then says where a custom one goes.
+template <typename Factory, typename Builtin, typename FromCustom>
+auto custom_or_builtin(const nlohmann::json& config, const std::map<std::string, Factory>& custom,
+                       const char* kind, const char* field, Builtin builtin,
+                       FromCustom from_custom) {
+  auto [name, arguments] = named_object(config);
+  if (auto it = custom.find(name); !name.empty() && it != custom.end()) {
+    auto made = it->second(arguments);
+    if (!made)
+      throw std::invalid_argument(std::string("The custom ") + kind + " '" + name +
+                                  "' of custom_objects made no " + kind);
+    return from_custom(std::move(made), name);
+  }
   try {
     return builtin(config);
   } catch (const std::invalid_argument& e) {
@@ -284,50 +295,32 @@ auto builtin_object(const nlohmann::json& config, const std::string& name, const
   }
 }
 
-// The custom object of one kind that `config` names (custom objects win over the library's, as
-// in Keras), or null.
-template <typename Factory>
-auto custom_object(const std::string& name, const nlohmann::json& arguments,
-                   const std::map<std::string, Factory>& custom, const char* kind)
-    -> decltype(std::declval<Factory>()(arguments)) {
-  auto it = custom.find(name);
-  if (name.empty() || it == custom.end()) return {};
-  auto made = it->second(arguments);
-  if (!made)
-    throw std::invalid_argument(std::string("The custom ") + kind + " '" + name +
-                                "' of custom_objects made no " + kind);
-  return made;
-}
+// The custom object as it is.
+constexpr auto itself = [](auto made, const std::string&) { return made; };
 
 }  // namespace
 
 regularizers::Regularizer regularizer_from_config(const nlohmann::json& config) {
-  auto [name, arguments] = named_object(config);
-  if (auto custom =
-          custom_object(name, arguments, visible_custom_objects().regularizers, "regularizer"))
-    return custom;
-  return builtin_object(config, name, "regularizer", "regularizers",
-                        [](const nlohmann::json& c) { return regularizers::from_config(c); });
+  return custom_or_builtin(
+      config, visible_custom_objects().regularizers, "regularizer", "regularizers",
+      [](const nlohmann::json& c) { return regularizers::from_config(c); }, itself);
 }
 
 constraints::Constraint constraint_from_config(const nlohmann::json& config) {
-  auto [name, arguments] = named_object(config);
-  if (auto custom =
-          custom_object(name, arguments, visible_custom_objects().constraints, "constraint"))
-    return custom;
-  return builtin_object(config, name, "constraint", "constraints",
-                        [](const nlohmann::json& c) { return constraints::from_config(c); });
+  return custom_or_builtin(
+      config, visible_custom_objects().constraints, "constraint", "constraints",
+      [](const nlohmann::json& c) { return constraints::from_config(c); }, itself);
 }
 
 std::string initializer_from_config(const nlohmann::json& config) {
-  auto [name, arguments] = named_object(config);
-  // The option holds a string: the custom initializer's registered key, which get_config writes
+  // The option holds a string: a custom initializer's registered key, which get_config writes
   // back as its name (as Keras writes a custom initializer).
-  if (auto custom =
-          custom_object(name, arguments, visible_custom_objects().initializers, "initializer"))
-    return initializers::register_custom(std::move(custom), name);
-  return builtin_object(config, name, "initializer", "initializers",
-                        [](const nlohmann::json& c) { return initializers::deserialize_name(c); });
+  return custom_or_builtin(
+      config, visible_custom_objects().initializers, "initializer", "initializers",
+      [](const nlohmann::json& c) { return initializers::deserialize_name(c); },
+      [](initializers::Initializer made, const std::string& name) {
+        return initializers::register_custom(std::move(made), name);
+      });
 }
 
 TensorFunction function_from_custom_objects(const std::string& name,
