@@ -435,7 +435,6 @@ def test_custom_regularizer_loaded_with_custom_objects():
                                rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="the wrappers' options take no weights= (wrappers branch)")
 def test_weights_argument_on_wrappers():
     from keras_cpp.layers import Bidirectional, TimeDistributed
     rng = np.random.RandomState(0)
