@@ -483,7 +483,6 @@ def test_one_custom_objects_dict_resolves_every_kind_by_name():
         assert len(model_from_json(model.to_json()).losses) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the wrappers' options take no weights= (wrappers branch)")
 def test_weights_argument_on_wrappers():
     from keras_cpp.layers import Bidirectional, TimeDistributed
     rng = np.random.RandomState(0)

@@ -125,6 +125,10 @@ enum class OpKind {
   kL2Normalize,          // x / sqrt(max(sum of x^2 along attrs.axes (all when empty), 1e-12))
   // distributed (keras::distributed): the mean of x over all processes (x itself in one process)
   kAllReduceMean,
+  // Traced(inputs...): the output of a graph that a callback builds for the inputs' concrete
+  // shapes, compiled once per shape signature (layers over an unknown number of time steps,
+  // unrolled per length: ConvLSTM2D); see src/backend/traced.h. Its gradient is another Traced.
+  kTraced,
   kCount
 };
 
