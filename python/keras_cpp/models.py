@@ -95,14 +95,14 @@ class Model(_models.Model, metaclass=_ModelType):
                 sample_weight_mode=None, weighted_metrics=None, **kwargs):
         """Keras 2.2.4 passes other keywords to the TensorFlow session; Keras 1 to Theano's
         function. Neither exists here: they are ignored with a warning, as Keras 1 did."""
-        _unsupported('weighted_metrics', weighted_metrics)
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, sample_weight_mode)
+                      loss_weights, sample_weight_mode, _named(weighted_metrics))
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
+        self.weighted_metrics = weighted_metrics
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,

@@ -346,6 +346,7 @@ void bind_backend(py::module_& root) {
   def_unary(m, "softsign", &K::softsign);
   m.def("elu", &K::elu, py::arg("x"), py::arg("alpha") = 1.0);
   m.def("l2_normalize", &K::l2_normalize, py::arg("x"), py::arg("axis") = py::none());
+  m.def("print_tensor", &K::print_tensor, py::arg("x"), py::arg("message") = "");
   m.def(
       "dropout",
       [](const SymbolicTensor& x, double level, py::object /*noise_shape*/,

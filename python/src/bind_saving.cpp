@@ -20,6 +20,40 @@ namespace {
 using ModelPtr = std::shared_ptr<Model>;
 }  // namespace
 
+namespace {
+
+// A custom class's object from a config's "config" part, as Keras's deserialize_keras_object
+// makes it: cls.from_config(config) where the class has one, else cls(**config).
+py::object instance_from_config(const py::object& cls, const nlohmann::json& config) {
+  py::object arguments = from_json(config.is_null() ? nlohmann::json::object() : config);
+  if (py::hasattr(cls, "from_config")) return cls.attr("from_config")(arguments);
+  return cls(**arguments.cast<py::dict>());
+}
+
+// A name of custom_objects as the regularizer, constraint and initializer a config may refer to
+// it as: a class is built from the config, a function is itself (Keras resolves the name where
+// the config uses it; the engine asks each kind's table).
+void add_weight_arguments(CustomObjects& out, const std::string& name,
+                          std::shared_ptr<py::object> value, bool is_class) {
+  auto object_for = [value, is_class](const nlohmann::json& config) {
+    return is_class ? instance_from_config(*value, config) : *value;
+  };
+  out.regularizers[name] = [object_for](const nlohmann::json& config) {
+    py::gil_scoped_acquire gil;
+    return to_regularizer(object_for(config));
+  };
+  out.constraints[name] = [object_for](const nlohmann::json& config) {
+    py::gil_scoped_acquire gil;
+    return to_constraint(object_for(config));
+  };
+  out.initializers[name] = [object_for](const nlohmann::json& config) {
+    py::gil_scoped_acquire gil;
+    return initializers::get(initializer_name(object_for(config)));
+  };
+}
+
+}  // namespace
+
 CustomObjects to_custom_objects(py::handle objects) {
   CustomObjects out;
   if (objects.is_none()) return out;
@@ -33,15 +67,17 @@ CustomObjects to_custom_objects(py::handle objects) {
                            py::repr(key).cast<std::string>());
     std::string name = key.cast<std::string>();
     if (PyType_Check(value.ptr())) {
-      // Layer classes build themselves with cls.from_config(config) (Keras's: cls(**config)).
-      // Other classes (regularizers, initializers, ...) are not looked up by name here, and
       // keras_cpp's own classes are the registry's already.
-      int is_layer = PyObject_IsSubclass(value.ptr(), layer_class.ptr());
-      if (is_layer < 0) throw py::error_already_set();
-      if (!is_layer) continue;
       if (py::str(value.attr("__module__")).cast<std::string>().rfind("keras_cpp.", 0) == 0)
         continue;
       auto cls = hold(py::reinterpret_borrow<py::object>(value));
+      int is_layer = PyObject_IsSubclass(value.ptr(), layer_class.ptr());
+      if (is_layer < 0) throw py::error_already_set();
+      if (!is_layer) {  // a Regularizer, Constraint or Initializer subclass
+        add_weight_arguments(out, name, cls, true);
+        continue;
+      }
+      // Layer classes build themselves with cls.from_config(config) (Keras's: cls(**config)).
       out.layers[name] = [cls, name](const nlohmann::json& config) -> LayerPtr {
         py::gil_scoped_acquire gil;
         py::object layer = cls->attr("from_config")(from_json(config));
@@ -54,13 +90,15 @@ CustomObjects to_custom_objects(py::handle objects) {
       };
     } else if (PyCallable_Check(value.ptr())) {
       // A function is whatever the config asks for by its name: an activation or a Lambda's
-      // function (of one tensor), a loss or a metric (of y_true, y_pred); traced when used.
+      // function (of one tensor), a loss or a metric (of y_true, y_pred), a regularizer,
+      // constraint or initializer; traced when used.
       auto fn = hold(py::reinterpret_borrow<py::object>(value));
       out.functions[name] = [fn](const SymbolicTensor& x) { return call_symbolic(fn, x); };
       out.losses[name] = [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
         return call_symbolic(fn, t, p);
       };
       out.metrics[name] = out.losses[name];
+      add_weight_arguments(out, name, fn, false);
     }
   }
   return out;

@@ -670,17 +670,19 @@ void bind_training(py::module_& root) {
       .def(
           "_compile",
           [](Model& m, py::object optimizer, py::object loss, py::object metrics,
-             py::object loss_weights, py::object sample_weight_mode) {
+             py::object loss_weights, py::object sample_weight_mode, py::object weighted_metrics) {
             CompileOptions o{.optimizer = to_optimizer(optimizer),
                              .loss = to_loss_spec(loss),
                              .metrics = to_metrics_spec(metrics),
-                             .loss_weights = to_loss_weights(loss_weights)};
+                             .loss_weights = to_loss_weights(loss_weights),
+                             .weighted_metrics = to_metrics_spec(weighted_metrics)};
             if (!sample_weight_mode.is_none())
               o.sample_weight_mode = sample_weight_mode.cast<std::string>();
             m.compile(o);
           },
           py::arg("optimizer"), py::arg("loss"), py::arg("metrics") = py::none(),
-          py::arg("loss_weights") = py::none(), py::arg("sample_weight_mode") = py::none())
+          py::arg("loss_weights") = py::none(), py::arg("sample_weight_mode") = py::none(),
+          py::arg("weighted_metrics") = py::none())
       .def_property_readonly("compiled", &Model::compiled)
       .def_property_readonly("metrics_names", &Model::metrics_names)
       .def_property_readonly("weights", [](const Model& m) { return to_list(m.weights()); })

@@ -254,8 +254,6 @@ def test_keras1_batchnormalization_mode_0_is_the_keras2_layer():
     assert 'mode' not in layer.get_config() and model.predict(x).shape == (32, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="Keras 1's BatchNormalization modes 1 (sample-wise) and 2 "
-                   "(batch statistics at test time too) are not in the engine's layer")
 def test_keras1_batchnormalization_modes_1_and_2():
     x = np.random.RandomState(2).randn(32, 3).astype('float32') * 3. + 1.
     # mode=1: each sample to zero mean over its features.
@@ -264,6 +262,27 @@ def test_keras1_batchnormalization_modes_1_and_2():
     # mode=2: the batch's own statistics when predicting.
     out = Sequential([BatchNormalization(mode=2, input_shape=(3,))]).predict(x)
     np.testing.assert_allclose(out.mean(axis=0), np.zeros(3), atol=1e-4)
+
+
+def test_keras1_batchnormalization_modes_against_numpy():
+    """Keras 1.2.2's formulas: mode 1 (x - mean) / (sqrt(var + eps) + eps) per sample, mode 2
+    (x - mean) / sqrt(var + eps) per feature over the batch; gamma and beta after both."""
+    x = np.random.RandomState(3).randn(8, 4).astype('float32') * 2. - 1.
+    gamma = np.array([1.5, 0.5, 2., 1.], 'float32')
+    beta = np.array([0.1, -0.2, 0.3, 0.], 'float32')
+    eps = 1e-3
+    weights = [gamma, beta, np.zeros(4, 'float32'), np.ones(4, 'float32')]
+    for mode, axis in ((1, 1), (2, 0)):
+        layer = BatchNormalization(mode=mode, epsilon=eps, weights=weights, input_shape=(4,))
+        model = Sequential([layer])
+        mean = x.mean(axis=axis, keepdims=True)
+        std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+        expected = (x - mean) / (std + eps if mode == 1 else std) * gamma + beta
+        np.testing.assert_allclose(model.predict(x), expected, rtol=1e-4, atol=1e-5)
+        again = model_from_json(model.to_json())
+        assert again.layers[0].get_config()['mode'] == mode
+        again.set_weights(model.get_weights())
+        np.testing.assert_allclose(again.predict(x), expected, rtol=1e-4, atol=1e-5)
 
 
 def test_dim_ordering_default_follows_the_backend_setting():
@@ -283,7 +302,6 @@ def test_keras1_compile_ignores_unknown_keywords_with_a_warning():
     assert model.evaluate(X, Y, verbose=0) > 0.
 
 
-@pytest.mark.xfail(strict=True, reason='the engine computes metrics without sample weights')
 def test_weighted_metrics_use_the_sample_weights():
     model = Sequential([Dense(2, kernel_initializer='zeros', input_shape=(4,))])
     model.compile('sgd', 'mse', metrics=['mae'], weighted_metrics=['mae'])
@@ -292,6 +310,11 @@ def test_weighted_metrics_use_the_sample_weights():
     loss, mae, weighted_mae = model.evaluate(X, Y, sample_weight=weights, verbose=0)
     np.testing.assert_allclose(mae, np.abs(Y).mean(), rtol=1e-5)
     np.testing.assert_allclose(weighted_mae, np.abs(Y[:8]).mean(), rtol=1e-5)
+    # Keras 2.2.4 names them weighted_<metric>, in the logs and History too.
+    assert model.metrics_names == ['loss', 'mae', 'weighted_mae']
+    history = model.fit(X, Y, sample_weight=weights, epochs=1, batch_size=16, verbose=0)
+    np.testing.assert_allclose(history.history['weighted_mae'][0], np.abs(Y[:8]).mean(),
+                               rtol=1e-4)
 
 
 def test_layer_call_with_training_argument():
@@ -423,8 +446,6 @@ def test_custom_regularizer_and_constraint_saved_as_keras_writes_them():
         model_from_json(model.to_json())
 
 
-@pytest.mark.xfail(strict=True, reason='the engine reads regularizers and constraints from a '
-                   'config in C++ and its CustomObjects have no regularizer/constraint classes')
 def test_custom_regularizer_loaded_with_custom_objects():
     model = Sequential([Dense(2, kernel_regularizer=HalfL1(0.25), input_shape=(4,))])
     model.compile('sgd', 'mse')
@@ -433,9 +454,35 @@ def test_custom_regularizer_loaded_with_custom_objects():
     again.set_weights(model.get_weights())
     np.testing.assert_allclose(again.evaluate(X, Y, verbose=0), model.evaluate(X, Y, verbose=0),
                                rtol=1e-5)
+    assert again.layers[0].get_config()['kernel_regularizer'] == {'class_name': 'HalfL1',
+                                                                  'config': {'rate': 0.25}}
 
 
-@pytest.mark.xfail(strict=True, reason="the wrappers' options take no weights= (wrappers branch)")
+def test_one_custom_objects_dict_resolves_every_kind_by_name():
+    """Keras's custom_objects is one dict; each name resolves where the config uses it."""
+    def twos(shape, dtype=None):
+        return np.full(shape, 2., 'float32')
+
+    def doubled(x):
+        return 2. * x
+
+    model = Sequential([Dense(2, kernel_initializer=twos, activation=doubled,
+                              kernel_regularizer=HalfL1(0.5), kernel_constraint=ClipTo(3.),
+                              input_shape=(4,))])
+    with pytest.raises(ValueError, match='ClipTo'):
+        model_from_json(model.to_json(), custom_objects={'HalfL1': HalfL1, 'twos': twos,
+                                                         'doubled': doubled})
+    objects = {'HalfL1': HalfL1, 'ClipTo': ClipTo, 'twos': twos, 'doubled': doubled}
+    again = model_from_json(model.to_json(), custom_objects=objects)
+    np.testing.assert_array_equal(again.get_weights()[0], np.full((4, 2), 2., 'float32'))
+    config = again.layers[0].get_config()
+    assert config['kernel_constraint'] == {'class_name': 'ClipTo', 'config': {'bound': 3.}}
+    assert config['kernel_initializer'] == 'twos' and config['activation'] == 'doubled'
+    np.testing.assert_allclose(again.predict(X), model.predict(X), rtol=1e-6)
+    with keras.utils.CustomObjectScope(objects):
+        assert len(model_from_json(model.to_json()).losses) == 1
+
+
 def test_weights_argument_on_wrappers():
     from keras_cpp.layers import Bidirectional, TimeDistributed
     rng = np.random.RandomState(0)

@@ -25,7 +25,7 @@ categorical_crossentropy sparse_categorical_crossentropy binary_crossentropy sig
 tanh dropout l2_normalize in_top_k conv1d conv2d separable_conv2d conv2d_transpose
 depthwise_conv2d conv3d pool2d pool3d bias_add random_normal random_uniform random_binomial
 truncated_normal ctc_batch_cost ctc_decode map_fn foldl foldr backend normalize_data_format
-separable_conv1d conv3d_transpose local_conv1d local_conv2d
+separable_conv1d conv3d_transpose local_conv1d local_conv2d print_tensor
 """.split()
 
 
@@ -404,3 +404,16 @@ def test_conv3d_transpose_is_the_adjoint_of_conv3d():
                                      strides=(2, 2, 2)))
     assert back.shape == x.shape
     np.testing.assert_allclose((forward * y).sum(), (x * back).sum(), rtol=1e-4)
+
+
+def test_print_tensor_prints_its_message_and_value_when_a_model_runs(capfd):
+    x = np.array([[1., 2.], [3., 4.]], dtype='float32')
+    model = keras.models.Sequential([
+        keras.layers.Lambda(lambda t: K.print_tensor(t * 2, message='doubled: '),
+                            input_shape=(2,))])
+    capfd.readouterr()
+    np.testing.assert_allclose(model.predict(x), 2 * x)
+    assert capfd.readouterr().err == 'doubled: [[2 4] [6 8]]\n'
+    f = K.function([model.input], [K.print_tensor(model.input)])
+    np.testing.assert_allclose(f([x])[0], x)
+    assert capfd.readouterr().err == '[[1 2] [3 4]]\n'

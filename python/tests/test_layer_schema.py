@@ -149,3 +149,24 @@ def test_keras1_convolution_arguments():
     assert config['padding'] == 'same' and tuple(config['strides']) == (2, 2)
     assert config['data_format'] == 'channels_first'
     assert Sequential([conv]).output_shape == (None, 4, 4, 4)
+
+
+def test_every_layer_class_refuses_an_unknown_config_key_naming_it_and_its_arguments():
+    # Every class whose arguments all have defaults: from_config({unknown}) must name the key and
+    # every argument a config holds as valid. Not in configs: Keras 1 Merge's `layers` (the
+    # layers it is called on). Recurrent is the abstract base: no config makes one.
+    not_config_keys = {'Merge': {'layers'}}
+    checked = 0
+    for name, cls in sorted(layer_classes().items()):
+        arguments = vars(cls).get('_arguments')
+        if arguments is None or any(argument[2] for argument in arguments) or name == 'Recurrent':
+            continue
+        with pytest.raises(ValueError) as info:
+            cls.from_config({'no_such_argument': 1})
+        message = str(info.value)
+        assert "'no_such_argument'" in message and name in message, (name, message)
+        valid = message.split(' takes: ')[-1].split(', ')
+        keys = set(argument[0] for argument in arguments) - not_config_keys.get(name, set())
+        assert keys <= set(valid), (name, message)
+        checked += 1
+    assert checked >= 30

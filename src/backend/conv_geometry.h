@@ -38,9 +38,13 @@ inline std::pair<std::int64_t, std::int64_t> padding_for(const std::string& padd
   if (padding == "valid") return {0, 0};
   if (padding == "causal") return {extent - 1, 0};
   if (padding == "same") {
+    // With stride 1 the padding does not depend on the input's length (an unknown time axis:
+    // Conv3D over ConvLSTM2D's sequences in Keras's conv_lstm example).
+    if (in < 0 && stride == 1) return {(extent - 1) / 2, extent - 1 - (extent - 1) / 2};
     if (in < 0)
       throw std::invalid_argument(
-          "padding 'same' needs known spatial dimensions (the input has an unknown one)");
+          "padding 'same' with strides > 1 needs known spatial dimensions (the input has an "
+          "unknown one)");
     std::int64_t out = (in + stride - 1) / stride;
     std::int64_t total = std::max<std::int64_t>((out - 1) * stride + extent - in, 0);
     return {total / 2, total - total / 2};

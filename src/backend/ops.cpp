@@ -395,6 +395,10 @@ SymbolicTensor linear(const SymbolicTensor& x) {
   return x;
 }
 
+SymbolicTensor print_tensor(const SymbolicTensor& x, const std::string& message) {
+  return unary(OpKind::kPrint, x, ops::PrintAttrs{message});
+}
+
 SymbolicTensor l2_normalize(const SymbolicTensor& x, std::optional<int> axis) {
   ops::L2NormalizeAttrs attrs;
   if (axis) attrs.axes = {*axis};

@@ -91,7 +91,26 @@ struct PerOutput {
   std::vector<LossArg> losses;
   std::vector<double> loss_weights;
   std::vector<std::vector<MetricArg>> metrics;
+  std::vector<std::vector<MetricArg>> weighted_metrics;
 };
+
+// compile()'s metrics (or weighted_metrics, `what`): the same list for every output, or a map
+// from output name to its list.
+std::vector<std::vector<MetricArg>> metrics_per_output(const MetricsSpec& spec,
+                                                       const std::vector<std::string>& names,
+                                                       const std::string& what) {
+  std::vector<std::vector<MetricArg>> out(names.size(),
+                                          spec.is_map ? std::vector<MetricArg>{} : spec.list);
+  if (!spec.is_map) return out;
+  for (const auto& [key, list] : spec.by_name) {
+    auto found = std::find(names.begin(), names.end(), key);
+    if (found == names.end())
+      throw std::invalid_argument("Unknown entry in " + what + " dictionary: \"" + key +
+                                  "\". Only expected the following keys: " + names_text(names));
+    out[static_cast<std::size_t>(found - names.begin())] = list;
+  }
+  return out;
+}
 
 PerOutput compile_per_output(const CompileOptions& options, const std::vector<std::string>& names) {
   const std::size_t n_out = names.size();
@@ -147,20 +166,43 @@ PerOutput compile_per_output(const CompileOptions& options, const std::vector<st
           std::to_string(options.loss_weights.list.size()) + " entries");
     loss_weights = options.loss_weights.list;
   }
-  // Metrics: the same list for every output, or a map from output name to its list.
-  std::vector<std::vector<MetricArg>>& metrics_per_output = out.metrics;
-  metrics_per_output.assign(n_out, options.metrics.list);
-  if (options.metrics.is_map) {
-    for (auto& m : metrics_per_output) m.clear();
-    for (const auto& [key, list] : options.metrics.by_name) {
-      auto found = std::find(names.begin(), names.end(), key);
-      if (found == names.end())
-        throw std::invalid_argument("Unknown entry in metrics dictionary: \"" + key +
-                                    "\". Only expected the following keys: " + names_text(names));
-      metrics_per_output[static_cast<std::size_t>(found - names.begin())] = list;
-    }
-  }
+  out.metrics = metrics_per_output(options.metrics, names, "metrics");
+  out.weighted_metrics = metrics_per_output(options.weighted_metrics, names, "weighted_metrics");
   return out;
+}
+
+// Keras's _weighted_masked_objective on a loss's or metric's values: the output's mask (Keras's
+// _keras_mask) zeroes masked entries and rescales the rest by the fraction kept; with sample
+// weights, the values are averaged to one per sample (per timestep when temporal), weighted and
+// normalised by the fraction of non-zero weights; then averaged over the batch.
+SymbolicTensor weighted_masked_mean(SymbolicTensor score, const SymbolicTensor& mask,
+                                    const SymbolicTensor& weights, int weight_ndim) {
+  if (mask.defined()) {
+    SymbolicTensor m = K::cast(mask, score.dtype());
+    score = score * m / K::mean(m);
+  }
+  if (!weights.defined()) return K::mean(score);
+  if (score.ndim() > weight_ndim) {
+    std::vector<int> axes(static_cast<std::size_t>(score.ndim() - weight_ndim));
+    std::iota(axes.begin(), axes.end(), weight_ndim);
+    score = K::mean(score, axes);
+  }
+  score = score * weights;
+  score = score / K::mean(K::not_equal(weights, K::constant(0.0, weights.dtype())));
+  return K::mean(score);
+}
+
+// A metric's name as Keras reports it and its function ("acc" for the loss's accuracy).
+std::pair<std::string, metrics::MetricFunction> resolve_metric(const MetricArg& metric,
+                                                               const CompiledOutput& spec) {
+  if (metric.function) return {metric.name, metric.function};
+  if (metric.name == "accuracy" || metric.name == "acc")
+    return metrics::resolve_accuracy(metric.name, spec.loss_name, spec.output.shape());
+  return {metric.name, metrics::get(metric.name)};
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 }  // namespace
 
@@ -182,7 +224,6 @@ void Model::compile(const CompileOptions& options) {
   const PerOutput per_output = compile_per_output(options, names);
   const std::vector<LossArg>& losses_per_output = per_output.losses;
   const std::vector<double>& loss_weights = per_output.loss_weights;
-  const std::vector<std::vector<MetricArg>>& metrics_per_output = per_output.metrics;
 
   auto c = std::make_unique<Compiled>();
   const bool temporal = options.sample_weight_mode == "temporal";
@@ -218,28 +259,12 @@ void Model::compile(const CompileOptions& options) {
     spec.sample_weight = K::placeholder(spec.temporal ? Shape{-1, -1} : Shape{-1}, output.dtype(),
                                         spec.name + "_sample_weights");
 
-    // Keras's weighted objective: per-sample (or per-timestep) losses times sample weights,
-    // normalised by the fraction of non-zero weights, averaged over the batch. The output's mask
-    // (Keras's _keras_mask): masked entries count for nothing, the rest are rescaled by the
-    // fraction kept.
     const SymbolicTensor output_mask =
         output.node()->keras_mask ? SymbolicTensor(output.node()->keras_mask) : SymbolicTensor();
-    auto apply_mask = [&](SymbolicTensor values) {
-      if (!output_mask.defined()) return values;
-      SymbolicTensor m = K::cast(output_mask, values.dtype());
-      return values * m / K::mean(m);
-    };
-    SymbolicTensor score = apply_mask(loss_fn(spec.target, output));
     const int weight_ndim = spec.temporal ? 2 : 1;
-    if (score.ndim() > weight_ndim) {
-      std::vector<int> axes(static_cast<std::size_t>(score.ndim() - weight_ndim));
-      std::iota(axes.begin(), axes.end(), weight_ndim);
-      score = K::mean(score, axes);
-    }
-    SymbolicTensor w = spec.sample_weight;
-    score = score * w;
-    score = score / K::mean(K::not_equal(w, K::constant(0.0, w.dtype())));
-    SymbolicTensor output_loss = K::mean(score);
+    const SymbolicTensor& w = spec.sample_weight;
+    SymbolicTensor output_loss =
+        weighted_masked_mean(loss_fn(spec.target, output), output_mask, w, weight_ndim);
     if (n_out > 1) {
       loss_metric_names.push_back(spec.name + "_loss");
       loss_metric_tensors.push_back(output_loss);
@@ -248,22 +273,24 @@ void Model::compile(const CompileOptions& options) {
         spec.loss_weight == 1.0 ? output_loss : output_loss * spec.loss_weight;
     c->total_loss = c->total_loss.defined() ? c->total_loss + weighted : weighted;
 
-    const std::string prefix = n_out > 1 ? spec.name + "_" : "";
-    for (const auto& metric : metrics_per_output[k]) {
-      std::string key = metric.name;
-      metrics::MetricFunction fn = metric.function;
-      if (!fn) {
-        if (metric.name == "accuracy" || metric.name == "acc") {
-          auto resolved = metrics::resolve_accuracy(metric.name, spec.loss_name, output.shape());
-          key = resolved.first;
-          fn = resolved.second;
-        } else {
-          fn = metrics::get(metric.name);
-        }
+    // Keras 2.2.4's handle_metrics: the output's metrics, then its weighted metrics.
+    for (const auto* list : {&per_output.metrics[k], &per_output.weighted_metrics[k]}) {
+      const bool weighted_list = list == &per_output.weighted_metrics[k];
+      for (const auto& metric : *list) {
+        auto [name, fn] = resolve_metric(metric, spec);
+        name = (weighted_list ? "weighted_" : "") + name;
+        if (n_out > 1) name = spec.name + "_" + name;
+        // Keras dedupes a repeated name with a suffix: acc, acc_1, ...
+        const std::string base = name;
+        for (int j = 1;
+             name == "loss" || contains(loss_metric_names, name) || contains(metric_names, name);
+             ++j)
+          name = base + "_" + std::to_string(j);
+        metric_names.push_back(name);
+        metric_tensors.push_back(
+            weighted_masked_mean(K::cast(fn(spec.target, output), output.dtype()), output_mask,
+                                 weighted_list ? w : SymbolicTensor(), weight_ndim));
       }
-      metric_names.push_back(prefix + key);
-      metric_tensors.push_back(
-          K::mean(apply_mask(K::cast(fn(spec.target, output), output.dtype()))));
     }
     c->outputs.push_back(std::move(spec));
   }

@@ -25,6 +25,8 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -56,85 +58,176 @@ struct InputIndex {
   }
 };
 
+// The activations the kernels compute, each defined once: its Keras name, its op (kCount:
+// linear), the function and its derivative from the activation's output y. The layers take the
+// step-by-step path (cell_graph.cpp) for any other activation.
+namespace activation {
+struct Linear {
+  static constexpr OpKind kOp = OpKind::kCount;
+  static constexpr const char* kName = "linear";
+  template <typename T>
+  static T forward(T x) {
+    return x;
+  }
+  template <typename T>
+  static T derivative(T) {
+    return T(1);
+  }
+};
+struct Tanh {
+  static constexpr OpKind kOp = OpKind::kTanh;
+  static constexpr const char* kName = "tanh";
+  template <typename T>
+  static T forward(T x) {
+    return std::tanh(x);
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return T(1) - y * y;
+  }
+};
+struct Sigmoid {
+  static constexpr OpKind kOp = OpKind::kSigmoid;
+  static constexpr const char* kName = "sigmoid";
+  template <typename T>
+  static T forward(T x) {
+    return T(1) / (T(1) + std::exp(-x));
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return y * (T(1) - y);
+  }
+};
+struct HardSigmoid {
+  static constexpr OpKind kOp = OpKind::kHardSigmoid;
+  static constexpr const char* kName = "hard_sigmoid";
+  template <typename T>
+  static T forward(T x) {
+    T y = static_cast<T>(0.2) * x + static_cast<T>(0.5);
+    return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return y > T(0) && y < T(1) ? static_cast<T>(0.2) : T(0);
+  }
+};
+struct Relu {
+  static constexpr OpKind kOp = OpKind::kRelu;
+  static constexpr const char* kName = "relu";
+  template <typename T>
+  static T forward(T x) {
+    return x < T(0) ? T(0) : x;  // NaN propagates
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return y > T(0) ? T(1) : T(0);
+  }
+};
+struct Elu {  // alpha 1, Keras's 'elu' activation
+  static constexpr OpKind kOp = OpKind::kElu;
+  static constexpr const char* kName = "elu";
+  template <typename T>
+  static T forward(T x) {
+    return x > T(0) ? x : std::expm1(x);
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return y > T(0) ? T(1) : y + T(1);
+  }
+};
+struct Softplus {
+  static constexpr OpKind kOp = OpKind::kSoftplus;
+  static constexpr const char* kName = "softplus";
+  template <typename T>
+  static T forward(T x) {
+    return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  }
+  template <typename T>
+  static T derivative(T y) {  // sigmoid(x) = 1 - exp(-softplus(x))
+    return -std::expm1(-y);
+  }
+};
+struct Softsign {
+  static constexpr OpKind kOp = OpKind::kSoftsign;
+  static constexpr const char* kName = "softsign";
+  template <typename T>
+  static T forward(T x) {
+    return x / (T(1) + std::abs(x));
+  }
+  template <typename T>
+  static T derivative(T y) {  // 1 / (1 + |x|)^2 = (1 - |y|)^2
+    const T r = T(1) - std::abs(y);
+    return r * r;
+  }
+};
+struct Exponential {
+  static constexpr OpKind kOp = OpKind::kExp;
+  static constexpr const char* kName = "exponential";
+  template <typename T>
+  static T forward(T x) {
+    return std::exp(x);
+  }
+  template <typename T>
+  static T derivative(T y) {
+    return y;
+  }
+};
+using All =
+    std::tuple<Tanh, Sigmoid, HardSigmoid, Relu, Elu, Softplus, Softsign, Exponential, Linear>;
+template <typename A>
+concept Definition = requires {
+  A::kOp;
+};
+}  // namespace activation
+
+// Calls body(A{}) with the definition A of the activation `op`; false (body not called) when the
+// kernels do not compute `op`. Callers resolve the activation once, outside their loops.
+template <typename Body>
+bool with_activation(OpKind op, Body&& body) {
+  return std::apply(
+      [&](auto... a) { return ((op == decltype(a)::kOp ? (body(a), true) : false) || ...); },
+      activation::All{});
+}
+
+inline bool fused_activation(OpKind op) {
+  return with_activation(op, [](auto) {});
+}
+
+// "tanh, sigmoid, ...": the activations the kernels compute, for error messages.
+inline std::string fused_activation_names() {
+  std::string names;
+  std::apply(
+      [&](auto... a) { ((names += (names.empty() ? "" : ", ") + std::string(a.kName)), ...); },
+      activation::All{});
+  return names;
+}
+
+// One value (the identity for an activation the kernels do not compute).
 template <typename T>
 inline T activate(OpKind op, T x) {
-  switch (op) {
-    case OpKind::kTanh:
-      return std::tanh(x);
-    case OpKind::kSigmoid:
-      return T(1) / (T(1) + std::exp(-x));
-    case OpKind::kHardSigmoid: {
-      T y = static_cast<T>(0.2) * x + static_cast<T>(0.5);
-      return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
-    }
-    case OpKind::kRelu:
-      return x < T(0) ? T(0) : x;  // NaN propagates
-    case OpKind::kElu:             // alpha 1, Keras's 'elu' activation
-      return x > T(0) ? x : std::expm1(x);
-    case OpKind::kSoftplus:
-      return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-    case OpKind::kSoftsign:
-      return x / (T(1) + std::abs(x));
-    case OpKind::kExp:
-      return std::exp(x);
-    default:
-      return x;
-  }
+  T y = x;
+  with_activation(op, [&](auto a) { y = a.template forward<T>(x); });
+  return y;
 }
 
-// The activations activate() computes (kCount: linear); the layers take another path for others.
-inline bool fused_activation(OpKind op) {
-  switch (op) {
-    case OpKind::kTanh:
-    case OpKind::kSigmoid:
-    case OpKind::kHardSigmoid:
-    case OpKind::kRelu:
-    case OpKind::kElu:
-    case OpKind::kSoftplus:
-    case OpKind::kSoftsign:
-    case OpKind::kExp:
-    case OpKind::kCount:
-      return true;
-    default:
-      return false;
-  }
+// The derivative, from the activation's output y: of a definition (folds into the caller's
+// loop), or of an OpKind resolved per value (1 for an activation the kernels do not compute).
+template <typename T, activation::Definition A>
+inline T derivative(A, T y) {
+  return A::template derivative<T>(y);
 }
-
-// The derivative, from the activation's output y.
 template <typename T>
 inline T derivative(OpKind op, T y) {
-  switch (op) {
-    case OpKind::kTanh:
-      return T(1) - y * y;
-    case OpKind::kSigmoid:
-      return y * (T(1) - y);
-    case OpKind::kHardSigmoid:
-      return y > T(0) && y < T(1) ? static_cast<T>(0.2) : T(0);
-    case OpKind::kRelu:
-      return y > T(0) ? T(1) : T(0);
-    case OpKind::kElu:
-      return y > T(0) ? T(1) : y + T(1);
-    case OpKind::kSoftplus:  // sigmoid(x) = 1 - exp(-softplus(x))
-      return -std::expm1(-y);
-    case OpKind::kSoftsign: {  // 1 / (1 + |x|)^2 = (1 - |y|)^2
-      const T r = T(1) - std::abs(y);
-      return r * r;
-    }
-    case OpKind::kExp:
-      return y;
-    default:
-      return T(1);
-  }
+  T d = T(1);
+  with_activation(op, [&](auto a) { d = a.template derivative<T>(y); });
+  return d;
 }
 
-// Calls body(act, rec_act) with the two activations as compile-time constants for the usual
-// pairs (so that derivative() folds into the caller's vectorised loop), as runtime values
-// otherwise.
+// Calls body(act, rec_act) with the two activations' definitions for the usual pairs (so that
+// derivative() folds into the caller's vectorised loop), as OpKind values otherwise.
 template <typename Body>
 void with_activations(OpKind act, OpKind rec_act, Body&& body) {
-  using Tanh = std::integral_constant<OpKind, OpKind::kTanh>;
-  using Sigmoid = std::integral_constant<OpKind, OpKind::kSigmoid>;
-  using HardSigmoid = std::integral_constant<OpKind, OpKind::kHardSigmoid>;
+  using activation::HardSigmoid, activation::Sigmoid, activation::Tanh;
   if (act == OpKind::kTanh && rec_act == OpKind::kHardSigmoid) return body(Tanh{}, HardSigmoid{});
   if (act == OpKind::kTanh && rec_act == OpKind::kSigmoid) return body(Tanh{}, Sigmoid{});
   body(act, rec_act);
@@ -357,6 +450,18 @@ void forward_rows(const KernelCall& call, const View<T>& v, const ForwardScratch
   }
 }
 
+// RecurrentGrad's last row (step T): [dh0, dc0, 0...] for rows [b0, b1).
+template <typename T>
+void initial_state_grads(const View<T>& v, const T* dh0, const T* dc0, T* last, std::int64_t b0,
+                         std::int64_t b1) {
+  for (std::int64_t b = b0; b < b1; ++b) {
+    T* row = last + b * v.GR;
+    std::fill(row, row + v.GR, T(0));
+    std::copy(dh0 + b * v.u, dh0 + (b + 1) * v.u, row);
+    if (v.cell == 2) std::copy(dc0 + b * v.u, dc0 + (b + 1) * v.u, row + v.u);
+  }
+}
+
 // RecurrentGrad: inputs (..., y, dy); output R (B, T+1, G*u).
 template <typename T, typename Ops>
 void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScratch<T>& scratch,
@@ -423,15 +528,17 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j) {
-          const T dhj = keep ? dh[b * u + j] : T(0);
-          const T z = row[u + j], rj = row[2 * u + j], hh = row[3 * u + j], a = row[4 * u + j];
-          const T dhh = dhj * (T(1) - z) * derivative(v.act, hh);
-          dz[j] = dhj * (hp(b, j) - hh) * derivative(v.rec_act, z);
-          dz[u + j] = dhh * a * derivative(v.rec_act, rj);
-          dz[2 * u + j] = dhh;
-          dz[3 * u + j] = dhh * rj;
-        }
+        with_activations(v.act, v.rec_act, [&](auto act, auto rec_act) {
+          for (std::int64_t j = 0; j < u; ++j) {
+            const T dhj = keep ? dh[b * u + j] : T(0);
+            const T z = row[u + j], rj = row[2 * u + j], hh = row[3 * u + j], a = row[4 * u + j];
+            const T dhh = dhj * (T(1) - z) * derivative(act, hh);
+            dz[j] = dhj * (hp(b, j) - hh) * derivative(rec_act, z);
+            dz[u + j] = dhh * a * derivative(rec_act, rj);
+            dz[2 * u + j] = dhh;
+            dz[3 * u + j] = dhh * rj;
+          }
+        });
       }
       // d h_{t-1} = dh * z + da @ U_h^T (tmp) + [dz, dr] @ U_zr^T (tmp2).
       ops.gemm(false, false, M, u, u, rt + b0 * ldr + 3 * u, ldr, ut + 2 * u * u, u, T(0),
@@ -447,12 +554,14 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j) {
-          T dhj = keep ? dh[b * u + j] : T(0);
-          T z = row[u + j], hh = row[3 * u + j];
-          dz[j] = dhj * (hp(b, j) - hh) * derivative(v.rec_act, z);
-          dz[2 * u + j] = dhj * (T(1) - z) * derivative(v.act, hh);
-        }
+        with_activations(v.act, v.rec_act, [&](auto act, auto rec_act) {
+          for (std::int64_t j = 0; j < u; ++j) {
+            T dhj = keep ? dh[b * u + j] : T(0);
+            T z = row[u + j], hh = row[3 * u + j];
+            dz[j] = dhj * (hp(b, j) - hh) * derivative(rec_act, z);
+            dz[2 * u + j] = dhj * (T(1) - z) * derivative(act, hh);
+          }
+        });
       }
       // d(r * hp) = dah @ U_h^T, into tmp; then dr; then [dz, dr] @ U_zr^T into tmp2.
       ops.gemm(false, false, M, u, u, rt + b0 * ldr + 2 * u, ldr, ut + 2 * u * u, u, T(0),
@@ -460,11 +569,14 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
       for (std::int64_t b = b0; b < b1; ++b) {
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
-        for (std::int64_t j = 0; j < u; ++j) {
-          T rj = row[2 * u + j];
-          dz[u + j] = tmp[b * u + j] * hp(b, j) * derivative(v.rec_act, rj);
-          tmp[b * u + j] = tmp[b * u + j] * rj + (v.kept(b, t) ? dh[b * u + j] * row[u + j] : T(0));
-        }
+        const bool keep = v.kept(b, t);
+        with_activations(v.act, v.rec_act, [&](auto, auto rec_act) {
+          for (std::int64_t j = 0; j < u; ++j) {
+            T rj = row[2 * u + j];
+            dz[u + j] = tmp[b * u + j] * hp(b, j) * derivative(rec_act, rj);
+            tmp[b * u + j] = tmp[b * u + j] * rj + (keep ? dh[b * u + j] * row[u + j] : T(0));
+          }
+        });
       }
       ops.gemm(false, false, M, u, 2 * u, rt + b0 * ldr, ldr, ut, u, T(0), tmp2 + b0 * u, u);
     } else {
@@ -472,8 +584,11 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
         const T* row = ys + b * ldy;
         T* dz = rt + b * ldr;
         const bool keep = v.kept(b, t);
-        for (std::int64_t j = 0; j < u; ++j)
-          dz[j] = keep ? dh[b * u + j] * derivative(v.act, row[j]) : T(0);
+        // The shape rule admits only the activations with_activation resolves.
+        with_activation(v.act, [&](auto act) {
+          for (std::int64_t j = 0; j < u; ++j)
+            dz[j] = keep ? dh[b * u + j] * derivative<T>(act, row[j]) : T(0);
+        });
       }
       ops.gemm(false, false, M, u, G, rt + b0 * ldr, ldr, ut, u, T(0), tmp + b0 * u, u);
       std::fill(tmp2 + b0 * u, tmp2 + b1 * u, T(0));
@@ -490,13 +605,7 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
       }
     }
   }
-  T* last = r + v.Tn * B * ldr;
-  for (std::int64_t b = b0; b < b1; ++b) {
-    T* row = last + b * ldr;
-    std::fill(row, row + ldr, T(0));
-    std::copy(dh_next + b * u, dh_next + (b + 1) * u, row);
-    if (v.cell == 2) std::copy(dc_next + b * u, dc_next + (b + 1) * u, row + u);
-  }
+  initial_state_grads(v, dh_next, dc_next, r + v.Tn * B * ldr, b0, b1);
 }
 
 // Runs body(b0, b1) over chunks of the batch, one per thread (one chunk when the batch is small or
@@ -601,7 +710,9 @@ struct ReferenceOps {
   static constexpr bool kChunked = false;  // one pass over the whole batch: the oracle
   template <typename T>
   void apply(OpKind op, T* x, std::int64_t n) const {
-    for (std::int64_t k = 0; k < n; ++k) x[k] = activate(op, x[k]);
+    with_activation(op, [&](auto a) {
+      for (std::int64_t k = 0; k < n; ++k) x[k] = a.template forward<T>(x[k]);
+    });
   }
   template <typename T>
   void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,

@@ -139,7 +139,7 @@ class ConfigReader {
     const nlohmann::json* v = find(key);
     if (!v) return fallback;
     try {
-      return initializers::deserialize_name(*v);
+      return initializer_from_config(*v);
     } catch (const std::exception& e) {
       fail(key, e);
     }
@@ -163,7 +163,7 @@ class ConfigReader {
     const nlohmann::json* v = find(key);
     if (!v) return {};
     try {
-      return regularizers::from_config(keras2_object(*v));
+      return regularizer_from_config(keras2_object(*v));
     } catch (const std::exception& e) {
       fail(key, e);
     }
@@ -189,7 +189,7 @@ class ConfigReader {
     const nlohmann::json* v = find(key);
     if (!v) return {};
     try {
-      return constraints::from_config(keras2_object(*v));
+      return constraint_from_config(keras2_object(*v));
     } catch (const std::exception& e) {
       fail(key, e);
     }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "keras/activations.h"
+#include "keras/initializers_custom.h"
 #include "keras/layers/advanced_activations.h"
 #include "keras/layers/convolutional.h"
 #include "keras/layers/convolutional_recurrent.h"
@@ -150,6 +151,9 @@ void CustomObjects::update(const CustomObjects& other) {
   for (const auto& [k, v] : other.functions) functions[k] = v;
   for (const auto& [k, v] : other.losses) losses[k] = v;
   for (const auto& [k, v] : other.metrics) metrics[k] = v;
+  for (const auto& [k, v] : other.regularizers) regularizers[k] = v;
+  for (const auto& [k, v] : other.constraints) constraints[k] = v;
+  for (const auto& [k, v] : other.initializers) initializers[k] = v;
 }
 
 CustomObjectScope::CustomObjectScope(CustomObjects objects) {
@@ -247,6 +251,76 @@ ActivationSpec activation_from_config(const nlohmann::json* value) {
     return {name, it->second};
   activations::get(name);  // unknown names throw, listing the valid ones
   return {name, {}};
+}
+
+namespace {
+
+// The name a config gives an object by ("l2" or {"class_name": "HalfL1", ...}) and the config of
+// its constructor (empty for a name), as Keras's deserialize_keras_object reads them; an empty
+// name when the config is neither.
+std::pair<std::string, nlohmann::json> named_object(const nlohmann::json& config) {
+  if (config.is_string()) return {config.get<std::string>(), nlohmann::json::object()};
+  if (config.is_object() && config.contains("class_name") && config["class_name"].is_string()) {
+    auto it = config.find("config");
+    return {config["class_name"].get<std::string>(),
+            it == config.end() || it->is_null() ? nlohmann::json::object() : *it};
+  }
+  return {"", nullptr};
+}
+
+// A layer's weight argument from its config: the custom object of its kind that the config
+// names, through `from_custom` (custom objects win over the library's, as in Keras), else the
+// library's (`builtin`), whose error for an unknown name (Keras's "Unknown regularizer: HalfL1")
+// then says where a custom one goes.
+template <typename Factory, typename Builtin, typename FromCustom>
+auto custom_or_builtin(const nlohmann::json& config, const std::map<std::string, Factory>& custom,
+                       const char* kind, const char* field, Builtin builtin,
+                       FromCustom from_custom) {
+  auto [name, arguments] = named_object(config);
+  if (auto it = custom.find(name); !name.empty() && it != custom.end()) {
+    auto made = it->second(arguments);
+    if (!made)
+      throw std::invalid_argument(std::string("The custom ") + kind + " '" + name +
+                                  "' of custom_objects made no " + kind);
+    return from_custom(std::move(made), name);
+  }
+  try {
+    return builtin(config);
+  } catch (const std::invalid_argument& e) {
+    if (name.empty() || std::string(e.what()).find(name) == std::string::npos) throw;
+    throw std::invalid_argument(
+        std::string(e.what()) + " A custom " + kind + " '" + name +
+        "' must be passed in custom_objects (Python: custom_objects={'" + name +
+        "': ...} or CustomObjectScope; C++: CustomObjects::" + field + ").");
+  }
+}
+
+// The custom object as it is.
+constexpr auto itself = [](auto made, const std::string&) { return made; };
+
+}  // namespace
+
+regularizers::Regularizer regularizer_from_config(const nlohmann::json& config) {
+  return custom_or_builtin(
+      config, visible_custom_objects().regularizers, "regularizer", "regularizers",
+      [](const nlohmann::json& c) { return regularizers::from_config(c); }, itself);
+}
+
+constraints::Constraint constraint_from_config(const nlohmann::json& config) {
+  return custom_or_builtin(
+      config, visible_custom_objects().constraints, "constraint", "constraints",
+      [](const nlohmann::json& c) { return constraints::from_config(c); }, itself);
+}
+
+std::string initializer_from_config(const nlohmann::json& config) {
+  // The option holds a string: a custom initializer's registered key, which get_config writes
+  // back as its name (as Keras writes a custom initializer).
+  return custom_or_builtin(
+      config, visible_custom_objects().initializers, "initializer", "initializers",
+      [](const nlohmann::json& c) { return initializers::deserialize_name(c); },
+      [](initializers::Initializer made, const std::string& name) {
+        return initializers::register_custom(std::move(made), name);
+      });
 }
 
 TensorFunction function_from_custom_objects(const std::string& name,

@@ -48,6 +48,17 @@ Shape conv_grad_input_shape(OpKind op, const std::vector<const Shape*>& in,
   expect_inputs(op, in, 2);
   Shape x = attrs.shape;
   if (!x.empty()) x[0] = (*in[0])[0];
+  // An unknown spatial length (a variable-length time axis) with stride 1: the gradient's, plus
+  // the window's extent less the padding.
+  for (std::size_t d = 1; d + 1 < x.size() && in[0]->size() == x.size(); ++d) {
+    const std::size_t s = d - 1;
+    const std::int64_t stride = s < attrs.strides.size() ? attrs.strides[s] : 1;
+    const std::int64_t dilation = s < attrs.dilation.size() ? attrs.dilation[s] : 1;
+    if (x[d] >= 0 || (*in[0])[d] < 0 || stride != 1 || s >= in[1]->size()) continue;
+    const std::int64_t extent = dilation * ((*in[1])[s] - 1) + 1;
+    x[d] = (*in[0])[d] + extent - 1 - (s < attrs.pad_begin.size() ? attrs.pad_begin[s] : 0) -
+           (s < attrs.pad_end.size() ? attrs.pad_end[s] : 0);
+  }
   Shape y = conv_output(op, x, *in[1], attrs);
   for (std::size_t d = 1; d < y.size(); ++d)
     if (y.size() != in[0]->size() || dims_conflict(y[d], (*in[0])[d]))

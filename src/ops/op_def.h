@@ -136,6 +136,7 @@ void register_conv_ops(OpTable& table);
 void register_pool_ops(OpTable& table);
 void register_normalization_ops(OpTable& table);
 void register_recurrent_ops(OpTable& table);
+void register_traced_ops(OpTable& table);
 void register_ctc_ops(OpTable& table);
 void register_distributed_ops(OpTable& table);
 

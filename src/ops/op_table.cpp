@@ -22,6 +22,7 @@ OpTable build_op_table() {
   register_pool_ops(table);
   register_normalization_ops(table);
   register_recurrent_ops(table);
+  register_traced_ops(table);
   register_ctc_ops(table);
   register_distributed_ops(table);
   const std::string missing = table.missing();

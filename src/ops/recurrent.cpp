@@ -37,8 +37,7 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
   for (OpKind act : {a.activation, a.recurrent_activation})
     if (!kernels::rnn::fused_activation(act))
       fail(op, std::string("unsupported activation ") + op_name(act) +
-                   " (supported: tanh, sigmoid, hard_sigmoid, relu, elu, softplus, softsign, exp, "
-                   "linear)");
+                   " (supported: " + kernels::rnn::fused_activation_names() + ")");
   if (dims_conflict(x[2], u[1]))
     fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
                  shape_to_string(u));

@@ -264,6 +264,16 @@ void register_shape_ops(OpTable& table) {
              .gradient = &pad_grad,
              .reference = KERAS_KERNEL(kernels::reference::pad),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::pad)});
+  // Keras's K.print_tensor: the identity, whose kernel also writes the value (on every backend:
+  // the reference kernel, on host copies under cuda); the gradient passes through.
+  table.add({.op = OpKind::kPrint,
+             .name = "Print",
+             .attrs = attrs_of<PrintAttrs>(),
+             .shape = &same_shape,
+             .gradient = [](const Node&, const SymbolicTensor&, const SymbolicTensor& g) -> Grads {
+               return {g};
+             },
+             .reference = KERAS_KERNEL(kernels::reference::print)});
 }
 
 }  // namespace keras::ops

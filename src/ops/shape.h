@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "keras/backend/graph.h"
@@ -41,6 +42,12 @@ struct PadAttrs {
   static constexpr const char* kName = "PadAttrs";
   std::vector<std::int64_t> pad_begin;
   std::vector<std::int64_t> pad_end;
+};
+
+// Print: the text written before the value.
+struct PrintAttrs {
+  static constexpr const char* kName = "PrintAttrs";
+  std::string message;
 };
 
 }  // namespace keras::ops

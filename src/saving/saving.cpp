@@ -269,23 +269,28 @@ json training_config(const Model& model) {
     for (const auto& m : list) names.push_back(m.name);
     return names;
   };
-  json metrics;
-  if (options.metrics.is_map) {
-    metrics = json::object();
-    for (const auto& [name, list] : options.metrics.by_name) metrics[name] = metric_names(list);
-  } else {
-    metrics = metric_names(options.metrics.list);
-  }
+  auto metrics_json = [&](const MetricsSpec& spec) {
+    if (!spec.is_map) return metric_names(spec.list);
+    json by_name = json::object();
+    for (const auto& [name, list] : spec.by_name) by_name[name] = metric_names(list);
+    return by_name;
+  };
+  json metrics = metrics_json(options.metrics);
   json loss_weights = nullptr;
   if (options.loss_weights.given)
     loss_weights = options.loss_weights.is_map ? json(options.loss_weights.by_name)
                                                : json(options.loss_weights.list);
-  return {{"optimizer_config", model.optimizer()->serialize()},
-          {"loss", loss},
-          {"metrics", metrics},
-          {"sample_weight_mode",
-           options.sample_weight_mode.empty() ? json(nullptr) : json(options.sample_weight_mode)},
-          {"loss_weights", loss_weights}};
+  json config = {
+      {"optimizer_config", model.optimizer()->serialize()},
+      {"loss", loss},
+      {"metrics", metrics},
+      {"sample_weight_mode",
+       options.sample_weight_mode.empty() ? json(nullptr) : json(options.sample_weight_mode)},
+      {"loss_weights", loss_weights}};
+  // Keras 2.2.4 drops weighted_metrics on save (later Keras writes them): written when given.
+  if (!options.weighted_metrics.list.empty() || options.weighted_metrics.is_map)
+    config["weighted_metrics"] = metrics_json(options.weighted_metrics);
+  return config;
 }
 
 void compile_from_training_config(Model& model, const json& config,
@@ -336,14 +341,14 @@ void compile_from_training_config(Model& model, const json& config,
     }
     return list;
   };
-  json metrics = config.value("metrics", json::array());
-  if (metrics.is_object()) {
+  auto metrics_spec = [&](const json& metrics) -> MetricsSpec {
+    if (!metrics.is_object()) return metric_list(metrics);
     std::map<std::string, std::vector<MetricArg>> by_name;
     for (const auto& [name, m] : metrics.items()) by_name.emplace(name, metric_list(m));
-    options.metrics = by_name;
-  } else {
-    options.metrics = metric_list(metrics);
-  }
+    return by_name;
+  };
+  options.metrics = metrics_spec(config.value("metrics", json::array()));
+  options.weighted_metrics = metrics_spec(config.value("weighted_metrics", json(nullptr)));
   json loss_weights = config.value("loss_weights", json(nullptr));
   try {
     if (loss_weights.is_array())

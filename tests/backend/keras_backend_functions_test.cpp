@@ -343,3 +343,36 @@ TEST(KerasBackendFunctions, CtcGreedyDecode) {
 }
 
 }  // namespace
+
+// K::print_tensor: the identity, which writes its message and its value each time it runs (a
+// long tensor as numpy summarizes it: first and last three entries of each axis).
+TEST(PrintTensor, WritesTheMessageAndTheValueEachRun) {
+  SymbolicTensor x = K::placeholder({-1, 2});
+  SymbolicTensor printed = K::print_tensor(x * 2.0, "x times 2: ");
+  K::Function f = K::function({x}, {printed + 1.0});
+  ::testing::internal::CaptureStderr();
+  std::vector<Tensor> out = f({floats({1, 2, 3, 4}, {2, 2})});
+  f({floats({0.5f, -1}, {1, 2})});
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "x times 2: [[2 4] [6 8]]\nx times 2: [[1 -2]]\n");
+  EXPECT_EQ(values_of(out[0]), (std::vector<double>{3, 5, 7, 9}));
+
+  std::vector<float> many(2000);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<float>(i);
+  ::testing::internal::CaptureStderr();
+  K::eval(K::print_tensor(c(many, {1000, 2})));
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "[[0 1] [2 3] [4 5] ... [1994 1995] [1996 1997] [1998 1999]]\n");
+  ::testing::internal::CaptureStderr();
+  K::eval(K::print_tensor(K::cast(c({7, 8, 9}, {3}), DType::int32), "ints "));
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "ints [7 8 9]\n");
+}
+
+TEST(PrintTensor, GradientPassesThrough) {
+  SymbolicTensor w = K::variable(floats({1, -2, 3}, {3}));
+  SymbolicTensor loss = K::sum(K::square(K::print_tensor(w, "w: ")));
+  ::testing::internal::CaptureStderr();
+  std::vector<double> grad = values_at_run(K::gradients(loss, {w})[0]);
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(grad, (std::vector<double>{2, -4, 6}));
+}

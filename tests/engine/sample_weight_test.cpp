@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <random>
 
@@ -281,4 +282,56 @@ TEST(WeightErrors, KerasMessages) {
               flat.compile({.optimizer = "sgd", .loss = "mse", .sample_weight_mode = "time"});
             }).find("\"sample_weight_mode should be None or \"temporal\". Found: time"),
             std::string::npos);
+}
+
+// compile's weighted_metrics (Keras 2.2.4): weighted by sample_weight and class_weight as the
+// loss is, named "weighted_" + the metric, after the output's plain metrics; in evaluate,
+// train_on_batch and the History.
+TEST(WeightedMetrics, UseTheSampleAndClassWeights) {
+  Tensor x = random_normal({16, 4}, 11);
+  Tensor y = random_normal({16, 2}, 12);
+  Sequential model;
+  model.add(Dense(2, {.kernel_initializer = "zeros", .input_dim = 4}));
+  // SGD with lr 0: every value below is of the zero prediction.
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.0}),
+                 .loss = "mse",
+                 .metrics = {"mae"},
+                 .weighted_metrics = {"mae", "mae"}});
+  EXPECT_EQ(model.metrics_names(),
+            (std::vector<std::string>{"loss", "mae", "weighted_mae", "weighted_mae_1"}));
+  std::vector<float> wv(16, 0.0f), yv = y.to_vector<float>();
+  for (int i = 0; i < 8; ++i) wv[static_cast<std::size_t>(i)] = 1.0f;
+  auto mean_abs = [&](auto keep) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < 16; ++i)
+      if (keep(i)) {
+        sum += std::abs(yv[2 * i]) + std::abs(yv[2 * i + 1]);
+        n += 2;
+      }
+    return sum / n;
+  };
+  const double plain = mean_abs([](int) { return true; });
+  const double first_half = mean_abs([](int i) { return i < 8; });
+  auto values = model.evaluate(x, y, {.verbose = 0, .sample_weight = Tensor::from_vector(wv)});
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_NEAR(values[1], plain, 1e-5);
+  EXPECT_NEAR(values[2], first_half, 1e-5);
+  EXPECT_NEAR(values[3], first_half, 1e-5);
+  // class_weight: a sample's class is the argmax of its target.
+  auto second_class = [&](int i) { return yv[2 * i + 1] > yv[2 * i]; };
+  auto trained = model.train_on_batch(x, y, {}, {{0, 0.0}, {1, 1.0}});
+  EXPECT_NEAR(trained[1], plain, 1e-5);
+  EXPECT_NEAR(trained[2], mean_abs(second_class), 1e-5);
+  auto history = model.fit(
+      x, y,
+      {.batch_size = 16, .epochs = 1, .verbose = 0, .sample_weight = Tensor::from_vector(wv)});
+  EXPECT_NEAR(history.history.at("weighted_mae")[0], first_half, 1e-5);
+  EXPECT_NEAR(history.history.at("mae")[0], plain, 1e-5);
+  // Saved in the training config (as Keras after 2.2.4) and compiled back on load.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "keras_weighted_metrics.h5").string();
+  model.save(path);
+  EXPECT_EQ(models::load_model(path)->metrics_names(), model.metrics_names());
+  std::filesystem::remove(path);
 }

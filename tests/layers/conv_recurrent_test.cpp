@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "keras/backend/plan_cache.h"
 #include "keras/keras.h"
 #include "layer_gradcheck_util.h"
 #include "layer_test_util.h"
@@ -365,13 +366,6 @@ TEST(ConvLSTM2D, ClearErrors) {
       [] {
         Sequential m;
         m.add(std::make_shared<ConvLSTM2D>(
-            2, Ints{3, 3}, ConvLSTM2DOptions{.input_shape = Shape{-1, 5, 5, 1}, .name = "clstm"}));
-      },
-      {"clstm", "timesteps"});
-  expect_invalid(
-      [] {
-        Sequential m;
-        m.add(std::make_shared<ConvLSTM2D>(
             2, Ints{3, 3}, ConvLSTM2DOptions{.stateful = true, .input_shape = Shape{2, 5, 5, 1}}));
       },
       {"stateful", "batch size"});
@@ -476,6 +470,86 @@ TEST(ConvLSTM2D, LearnsAndSurvivesSaveLoad) {
   auto loaded = models::load_model(path);
   expect_near(loaded->predict(x), model->predict(x), 1e-6);
   std::filesystem::remove_all(dir);
+}
+
+// Over an unknown number of time steps (input_shape (None, rows, cols, channels)) the layer is
+// unrolled per length when the function runs: each length matches the naive loop, and a length
+// seen before costs no new plan (the predict function's plan and the traced sequence's, per
+// length).
+TEST(ConvLSTM2D, UnknownTimestepsMatchTheNaiveLoopWithOnePlanPerLength) {
+  for (const char* backend : {"cpu", "reference"}) {
+    keras::testing::ScopedBackend scoped(backend);
+    auto layer = std::make_shared<ConvLSTM2D>(
+        3, Ints{3, 3},
+        ConvLSTM2DOptions{
+            .padding = "same", .return_sequences = true, .input_shape = Shape{-1, 5, 4, 2}});
+    Sequential model;
+    model.add(LayerPtr(layer));
+    EXPECT_EQ(model.output_shape(), (Shape{-1, -1, 5, 4, 3}));
+    Tensor k = random_uniform({3, 3, 2, 12}, 61, -0.5f, 0.5f),
+           u = random_uniform({3, 3, 3, 12}, 62, -0.5f, 0.5f), b = random_uniform({12}, 63);
+    layer->set_weights({k, u, b});
+    const std::uint64_t before = K::plan_cache_stats().builds;
+    for (std::int64_t steps : {3, 6}) {
+      Tensor x = random_uniform({2, steps, 5, 4, 2}, static_cast<std::uint32_t>(64 + steps));
+      expect_near(model.predict(x), naive_conv_lstm(x, k, u, b, {.filters = 3}), 1e-5);
+    }
+    const std::uint64_t built = K::plan_cache_stats().builds;
+    EXPECT_EQ(built - before, 4u);  // per length: the predict plan and the traced sequence's
+    for (std::int64_t steps : {6, 3}) model.predict(random_uniform({2, steps, 5, 4, 2}, 70));
+    EXPECT_EQ(K::plan_cache_stats().builds, built);
+  }
+}
+
+TEST(ConvLSTM2D, UnknownTimestepsChannelsFirstStridedBackwardsLastState) {
+  auto layer = std::make_shared<ConvLSTM2D>(2, Ints{3, 2},
+                                            ConvLSTM2DOptions{.strides = {2, 2},
+                                                              .data_format = "channels_first",
+                                                              .go_backwards = true,
+                                                              .input_shape = Shape{-1, 2, 7, 5}});
+  Sequential model;
+  model.add(LayerPtr(layer));
+  EXPECT_EQ(model.output_shape(), (Shape{-1, 2, 3, 2}));
+  Tensor k = random_uniform({3, 2, 2, 8}, 71, -0.5f, 0.5f),
+         u = random_uniform({3, 2, 2, 8}, 72, -0.5f, 0.5f), b = random_uniform({8}, 73);
+  layer->set_weights({k, u, b});
+  for (std::int64_t steps : {2, 5}) {
+    Tensor x = random_uniform({2, steps, 7, 5, 2}, static_cast<std::uint32_t>(74 + steps));
+    Tensor expected = naive_conv_lstm(x, k, u, b,
+                                      {.filters = 2,
+                                       .stride = 2,
+                                       .same = false,
+                                       .go_backwards = true,
+                                       .return_sequences = false});
+    expect_near(model.predict(time_channels_first(x)), image_channels_first(expected), 1e-5);
+  }
+}
+
+// The traced sequence's gradient is the unrolled one's: one SGD step on the same batch moves
+// every weight of the unknown-length model as it moves the fixed-length model's.
+TEST(ConvLSTM2D, UnknownTimestepsTrainAsTheFixedLengthLayer) {
+  auto make = [](const Shape& input_shape) {
+    auto model = std::make_shared<Sequential>();
+    model->add(std::make_shared<ConvLSTM2D>(
+        2, Ints{3, 3},
+        ConvLSTM2DOptions{
+            .padding = "same", .return_sequences = true, .input_shape = input_shape}));
+    model->add(std::make_shared<ConvLSTM2D>(
+        2, Ints{2, 2}, ConvLSTM2DOptions{.padding = "same", .go_backwards = true}));
+    model->add(std::make_shared<Flatten>());
+    model->add(std::make_shared<Dense>(1));
+    model->compile({.optimizer = optimizers::SGD({.lr = 0.5}), .loss = "mse"});
+    return model;
+  };
+  auto fixed = make({4, 5, 5, 1});
+  auto variable = make({-1, 5, 5, 1});
+  variable->set_weights(fixed->get_weights());
+  Tensor x = random_uniform({3, 4, 5, 5, 1}, 81), y = random_uniform({3, 1}, 82);
+  const double fixed_loss = fixed->train_on_batch(x, y).front();
+  EXPECT_NEAR(variable->train_on_batch(x, y).front(), fixed_loss, 1e-5);
+  const std::vector<Tensor> want = fixed->get_weights(), got = variable->get_weights();
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) expect_near(got[i], want[i], 1e-5);
 }
 
 }  // namespace

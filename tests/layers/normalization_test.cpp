@@ -207,3 +207,63 @@ TEST(BatchNormalization, CpuMatchesReferenceOnLargeInputs) {
     }
   }
 }
+
+// Keras 1.2.2's mode=1: each sample normalized over its features, (x - mean) /
+// (sqrt(var + epsilon) + epsilon) * gamma + beta, in training and inference alike.
+TEST(BatchNormalization, Keras1SampleWiseMode) {
+  Tensor x = random_uniform({5, 4}, 3, -2.0f, 3.0f);
+  auto layer = std::make_shared<BatchNormalization>(
+      BatchNormalizationOptions{.epsilon = 1e-3, .input_shape = Shape{4}, .mode = 1});
+  Sequential model({layer});
+  Tensor gamma = Tensor::from_vector<float>({1.5f, 0.5f, 2.0f, 1.0f});
+  Tensor beta = Tensor::from_vector<float>({0.1f, -0.2f, 0.3f, 0.0f});
+  layer->set_weights({gamma, beta, Tensor::full({4}, 0.0), Tensor::full({4}, 1.0)});
+  for (bool training : {true, false}) {
+    Tensor out = run_in_phase(model.input(), model.output(), x, training);
+    for (int i = 0; i < 5; ++i) {
+      double mean = 0, var = 0;
+      for (int c = 0; c < 4; ++c) mean += x(i, c) / 4;
+      for (int c = 0; c < 4; ++c) var += (x(i, c) - mean) * (x(i, c) - mean) / 4;
+      for (int c = 0; c < 4; ++c)
+        EXPECT_NEAR(out(i, c),
+                    (x(i, c) - mean) / (std::sqrt(var + 1e-3) + 1e-3) * gamma(c) + beta(c), 1e-5);
+    }
+  }
+  EXPECT_EQ(layer->get_config()["mode"], 1);
+  EXPECT_EQ(BatchNormalization::from_config(layer->get_config())->get_config(),
+            layer->get_config());
+  // Over the last axis only, as Keras 1 ("this mode assumes a 2D input").
+  expect_invalid(
+      [] {
+        Sequential({std::make_shared<BatchNormalization>(
+            BatchNormalizationOptions{.axis = 1, .input_shape = Shape{3, 4}, .mode = 1})});
+      },
+      {"axis must be -1"});
+}
+
+// Keras 1.2.2's mode=2: the batch's statistics in inference too; the moving ones never move.
+TEST(BatchNormalization, Keras1BatchStatisticsMode) {
+  Tensor x = random_uniform({6, 3}, 4, -1.0f, 5.0f);
+  auto layer = std::make_shared<BatchNormalization>(
+      BatchNormalizationOptions{.input_shape = Shape{3}, .mode = 2});
+  Sequential model({layer});
+  model.compile({.optimizer = optimizers::SGD({.lr = 0.0}), .loss = "mse"});
+  model.fit(x, Tensor({6, 3}), {.batch_size = 6, .epochs = 1, .verbose = 0});
+  auto weights = layer->get_weights();
+  ASSERT_EQ(weights.size(), 4u);
+  EXPECT_EQ(weights[2].to_vector<float>(), std::vector<float>(3, 0.0f));
+  EXPECT_EQ(weights[3].to_vector<float>(), std::vector<float>(3, 1.0f));
+  Tensor out = model.predict(x);
+  for (int c = 0; c < 3; ++c) {
+    double mean = 0, var = 0;
+    for (int i = 0; i < 6; ++i) mean += x(i, c) / 6;
+    for (int i = 0; i < 6; ++i) var += (x(i, c) - mean) * (x(i, c) - mean) / 6;
+    for (int i = 0; i < 6; ++i)
+      EXPECT_NEAR(out(i, c), (x(i, c) - mean) / std::sqrt(var + 1e-3), 1e-5);
+  }
+  EXPECT_EQ(layer->get_config()["mode"], 2);
+  // mode 0 is Keras 2's layer, written without a mode; other modes are refused.
+  BatchNormalization mode0({.mode = 0});
+  EXPECT_FALSE(mode0.get_config().contains("mode"));
+  expect_invalid([] { BatchNormalization({.mode = 3}); }, {"mode must be 0, 1 or 2"});
+}

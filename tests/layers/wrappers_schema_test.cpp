@@ -263,6 +263,33 @@ TEST(WrapperConfigs, TimeDistributedAndConvLSTM2DRoundTrip) {
       {"both Keras 1's 'nb_filter' and Keras 2's 'filters'"});
 }
 
+// Keras's weights= on the wrappers: TimeDistributed's are the wrapped layer's, set once that is
+// built (by the wrapper's first call); Bidirectional's are the forward layer's, then the
+// backward's.
+TEST(WrapperWeights, WeightsArgumentSetsTheWrappedLayersWeights) {
+  Tensor kernel = random_uniform({3, 2}, 91), bias = random_uniform({2}, 92);
+  auto td = std::make_shared<TimeDistributed>(
+      Dense(2), TimeDistributedOptions{.weights = {kernel, bias}, .input_shape = Shape{4, 3}});
+  Sequential model({td});
+  ASSERT_EQ(td->get_weights().size(), 2u);
+  expect_near(td->get_weights()[0], kernel, 0);
+  expect_near(td->get_weights()[1], bias, 0);
+  Tensor x = random_uniform({2, 4, 3}, 93);
+  Tensor y = model.predict(x);
+  EXPECT_NEAR(y.at<float>(1, 2, 1),
+              x.at<float>(1, 2, 0) * kernel.at<float>(0, 1) +
+                  x.at<float>(1, 2, 1) * kernel.at<float>(1, 1) +
+                  x.at<float>(1, 2, 2) * kernel.at<float>(2, 1) + bias.at<float>(1),
+              1e-5);
+  expect_invalid(
+      [] {
+        Sequential wrong({std::make_shared<TimeDistributed>(
+            Dense(2),
+            TimeDistributedOptions{.weights = {Tensor({2, 2})}, .input_shape = Shape{4, 3}})});
+      },
+      {"weight"});
+}
+
 TEST(LambdaSchema, ListInputsMaskAndConfig) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
   Lambda difference(

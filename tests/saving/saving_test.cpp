@@ -551,3 +551,71 @@ TEST(Saving, FunctionalMultiOutputModelRoundTrips) {
   auto rebuilt = saving::model_from_json(model->to_json());
   EXPECT_EQ(rebuilt->get_config(), model->get_config());
 }
+
+// Keras's custom_objects for a layer's weight arguments: the user's regularizer, constraint and
+// initializer, each looked up by the name its config gives (a class_name with its config, or a
+// plain name) where the config uses it; without them the error names the object and where it goes.
+TEST(Saving, CustomObjectsResolveRegularizersConstraintsAndInitializers) {
+  auto dense_config = [](const char* key, nlohmann::json value) {
+    nlohmann::json config = {{"class_name", "Dense"},
+                             {"config", {{"units", 2}, {"batch_input_shape", {nullptr, 3}}}}};
+    config["config"][key] = std::move(value);
+    return config;
+  };
+  const nlohmann::json half_l1 = {{"class_name", "HalfL1"}, {"config", {{"rate", 0.25}}}};
+  const nlohmann::json clip_to = {{"class_name", "ClipTo"}, {"config", {{"bound", 0.5}}}};
+  for (const auto& [config, name, field] :
+       {std::tuple{dense_config("kernel_regularizer", half_l1), "HalfL1", "regularizers"},
+        std::tuple{dense_config("bias_constraint", clip_to), "ClipTo", "constraints"},
+        std::tuple{dense_config("kernel_initializer", "twos"), "twos", "initializers"}}) {
+    std::string message = "(no error)";
+    try {
+      layers::deserialize(config);
+    } catch (const std::invalid_argument& e) {
+      message = e.what();
+    }
+    EXPECT_NE(message.find(name), std::string::npos) << message;
+    EXPECT_NE(message.find(std::string("CustomObjects::") + field), std::string::npos) << message;
+  }
+  double rate_read = 0;
+  CustomObjects objects{.regularizers = {{"HalfL1",
+                                          [&](const nlohmann::json& c) {
+                                            rate_read = c.at("rate").get<double>();
+                                            return regularizers::Regularizer(
+                                                [rate = rate_read](const SymbolicTensor& w) {
+                                                  return backend::sum(backend::abs(w)) * rate;
+                                                },
+                                                "HalfL1");
+                                          }}},
+                        .constraints = {{"ClipTo",
+                                         [](const nlohmann::json& c) {
+                                           const double bound = c.at("bound").get<double>();
+                                           return constraints::Constraint(
+                                               [bound](const SymbolicTensor& w) {
+                                                 return backend::clip(w, -bound, bound);
+                                               },
+                                               "ClipTo");
+                                         }}},
+                        .initializers = {{"twos", [](const nlohmann::json&) {
+                                            return initializers::constant(2.0);
+                                          }}}};
+  nlohmann::json config = dense_config("kernel_regularizer", half_l1);
+  config["config"]["bias_constraint"] = clip_to;
+  config["config"]["kernel_initializer"] = "twos";
+  Sequential model({layers::deserialize(config, objects)});
+  EXPECT_EQ(rate_read, 0.25);
+  ASSERT_EQ(model.losses().size(), 1u);
+  Tensor kernel = model.get_weights()[0];
+  for (float v : kernel.to_vector<float>()) EXPECT_EQ(v, 2.0f);
+  EXPECT_EQ(model.layers()[0]->get_config()["kernel_initializer"], "twos");
+  // The penalty is in the loss (0.25 * sum|kernel| = 3 over a zero mse); the constraint bounds
+  // the bias after a step that would move it far.
+  model.compile(optimizers::SGD({.lr = 10.0}), "mse");
+  Tensor x = Tensor::full({4, 3}, 0.0), y = Tensor::full({4, 2}, 100.0);
+  EXPECT_NEAR(model.evaluate(x, Tensor::full({4, 2}, 0.0), {.verbose = 0})[0], 3.0, 1e-5);
+  model.fit(x, y, {.batch_size = 4, .epochs = 1, .verbose = 0});
+  for (float v : model.get_weights()[1].to_vector<float>()) EXPECT_NEAR(v, 0.5f, 1e-6);
+  // A scope makes them visible the same way.
+  CustomObjectScope scope(objects);
+  EXPECT_NO_THROW(layers::deserialize(config));
+}

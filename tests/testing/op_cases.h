@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "backend/traced.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "keras/backend/graph.h"
@@ -853,6 +854,22 @@ inline std::vector<OpCase> make_op_cases() {
                  return K::recurrent(in[0], in[1],
                                      {.cell = Cell::kSimpleRNN, .activation = O::kCount});
                }});
+  // Traced: a graph built when the plan is made, for the concrete batch (unknown when built):
+  // its gradient packs d x (unknown size) and d w (known) in one node.
+  c.push_back({"traced_dense_per_batch",
+               O::kTraced,
+               {batched(uniform({4, 3})), uniform({3, 2})},
+               [](const Inputs& in) {
+                 auto graph = std::make_shared<K::TracedGraph>();
+                 graph->name = "traced_dense";
+                 graph->build = [](const Inputs& x) {
+                   return K::tanh(K::dot(x[0], x[1])) * static_cast<double>(x[0].shape()[0]);
+                 };
+                 graph->output_shape = [](const std::vector<Shape>& s) {
+                   return Shape{s[0][0], s[1][1]};
+                 };
+                 return K::traced(graph, in);
+               }});
   // Batch normalization: K::normalize_batch_in_training (BatchNorm over BatchNormStats, the
   // gradient through the batch statistics) and K::batch_normalization (given statistics, whose
   // gradients flow to them), channels_last, channels_first and 2D.
@@ -914,6 +931,12 @@ inline std::vector<OpCase> make_op_cases() {
                O::kL2Normalize,
                {uniform({3, 4})},
                [](const Inputs& in) { return K::l2_normalize(in[0]); }});
+  // K::print_tensor: the identity (it writes to stderr as it runs); squared, so that a gradient
+  // that did not pass through unchanged shows.
+  c.push_back({"print_tensor",
+               O::kPrint,
+               {batched(uniform({3, 4}))},
+               [](const Inputs& in) { return K::square(K::print_tensor(in[0], "op case: ")); }});
   add_keras_backend_cases(c);
   return c;
 }

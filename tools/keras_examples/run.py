@@ -2,7 +2,8 @@
 """Runs Keras's own examples/ (a folder of Keras 2.2.4's example scripts, kept outside this
 repository) on keras_cpp with only their `keras` import lines changed, and writes a table.
 
-    python3 tools/keras_examples/run.py EXAMPLES_DIR [--only a,b] [--epochs N] [--timeout S]
+    python3 tools/keras_examples/run.py EXAMPLES_DIR [--only a,b] [--epochs N] [--train-samples N]
+                                        [--timeout S]
                                         [--build build] [--table out.md] [--keep-output DIR]
 
 Each script runs in its own scratch folder (the files it writes stay out of the working tree) with
@@ -12,7 +13,9 @@ $KERAS_HOME points into the scratch folder, so nothing outside it is read or wri
 
 --epochs N (or $KERAS_EXAMPLES_EPOCHS) caps the epoch counts written as literals in the script:
 `epochs = 20`, `nb_epoch=5`, `'epochs': [3, 6]`, and a training loop `for i in range(1, 200):`
-whose body fits one epoch at a time (`epochs=1`). Nothing else in the script changes.
+whose body fits one epoch at a time (`epochs=1`). --train-samples N (or
+$KERAS_EXAMPLES_TRAIN_SAMPLES) caps the literal slices of the arrays a fit call trains on
+(conv_lstm's `noisy_movies[:1000]`). Nothing else in the script changes.
 """
 import argparse
 import os
@@ -116,6 +119,20 @@ def cap_epochs(source, cap):
     return ''.join(lines)
 
 
+def cap_training_samples(source, cap):
+    """The script with the literal slices of its fit calls' arrays (`x[:1000]` on a line with
+    `.fit(`, as conv_lstm's `seq.fit(noisy_movies[:1000], shifted_movies[:1000], ...)`) capped
+    at `cap` samples; the data it generates, and its test on sample 1004, stay as written."""
+    def cap_slice(m):
+        return m.group(1) + str(min(int(m.group(2)), cap)) + ']'
+
+    lines = source.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if re.search(r'\.fit(?:_generator)?\(', line):
+            lines[i] = re.sub(r'(\[:)(\d+)\]', cap_slice, line)
+    return ''.join(lines)
+
+
 _METRIC = re.compile(r'([A-Za-z_][A-Za-z_ ]{0,40}?(?:acc|accuracy|loss|score|mse))\s*[:=]\s*'
                      r'\[?\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)', re.I)
 
@@ -142,6 +159,8 @@ def run_one(path, args, python_dir, keep_dir):
         source = rewrite_imports(f.read())
     if args.epochs:
         source = cap_epochs(source, args.epochs)
+    if args.train_samples:
+        source = cap_training_samples(source, args.train_samples)
     scratch = tempfile.mkdtemp(prefix='keras_example_' + name + '_')
     try:
         with open(os.path.join(scratch, name + '.py'), 'w', encoding='utf-8') as f:
@@ -183,6 +202,10 @@ def main(argv=None):
     parser.add_argument('--epochs', type=int,
                         default=int(os.environ.get('KERAS_EXAMPLES_EPOCHS', '0') or 0),
                         help='cap literal epoch counts at N (0: as written)')
+    parser.add_argument('--train-samples', type=int,
+                        default=int(os.environ.get('KERAS_EXAMPLES_TRAIN_SAMPLES', '0') or 0),
+                        help="cap the literal slices of fit's arrays (x[:1000]) at N (0: as "
+                             "written)")
     parser.add_argument('--timeout', type=int, default=3600, help='seconds per example')
     parser.add_argument('--build', default=os.path.join(REPO, 'build'),
                         help='the build folder holding python/keras_cpp')
@@ -209,9 +232,10 @@ def main(argv=None):
         print('running %s ...' % name, flush=True)
         status, metrics, seconds, error = run_one(path, args, python_dir, args.keep_output)
         shown = status + (': ' + error[:120] if error else '')
+        caps = (['cap %d' % args.epochs] if args.epochs else []) + (
+            ['%d samples' % args.train_samples] if args.train_samples else [])
         rows.append('| %s | %s | %s | %s | %.0f |' % (
-            name, shown.replace('|', '/'), metrics, 'cap %d' % args.epochs if args.epochs
-            else 'as written', seconds))
+            name, shown.replace('|', '/'), metrics, ', '.join(caps) or 'as written', seconds))
         print(rows[-1], flush=True)
     table = '\n'.join(rows) + '\n'
     print(table)

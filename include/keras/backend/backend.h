@@ -294,6 +294,11 @@ SymbolicTensor round(const SymbolicTensor& x);
 SymbolicTensor sin(const SymbolicTensor& x);
 SymbolicTensor cos(const SymbolicTensor& x);
 SymbolicTensor stop_gradient(const SymbolicTensor& x);
+// Keras's K.print_tensor: x, unchanged, as a new tensor that writes `message` and x's value to
+// stderr each time a function computes it (TensorFlow's tf.Print: the message, then the values,
+// as numpy prints them). Only the returned tensor prints: use it in place of x. Gradients pass
+// through it.
+SymbolicTensor print_tensor(const SymbolicTensor& x, const std::string& message = "");
 // softmax along `axis`.
 SymbolicTensor softmax(const SymbolicTensor& x, int axis);
 

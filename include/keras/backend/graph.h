@@ -108,6 +108,7 @@ enum class OpKind {
   kAvgPool,      // the mean of the window's elements inside the input (padding not counted)
   kAvgPoolGrad,  // AvgPoolGrad(g), shaped attrs.shape
   kPad,          // zero padding: attrs.pad_begin / pad_end per axis
+  kPrint,        // the identity that prints its message and its value when it runs
   // embedding, normalization and recurrent
   // Recurrent(xproj, U, [h0, [c0]], [mask], [recurrent dropout mask], [recurrent bias (GRU
   // reset_after)]): a whole SimpleRNN, GRU or
@@ -124,6 +125,10 @@ enum class OpKind {
   kL2Normalize,          // x / sqrt(max(sum of x^2 along attrs.axes (all when empty), 1e-12))
   // distributed (keras::distributed): the mean of x over all processes (x itself in one process)
   kAllReduceMean,
+  // Traced(inputs...): the output of a graph that a callback builds for the inputs' concrete
+  // shapes, compiled once per shape signature (layers over an unknown number of time steps,
+  // unrolled per length: ConvLSTM2D); see src/backend/traced.h. Its gradient is another Traced.
+  kTraced,
   kCount
 };
 

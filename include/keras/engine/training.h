@@ -124,6 +124,9 @@ struct CompileOptions {
   LossSpec loss{};
   MetricsSpec metrics{};
   LossWeightsSpec loss_weights{};
+  // Metrics weighted by the sample weights (and class weights), named "weighted_" + the metric's
+  // name, after each output's metrics, as Keras 2.2.4's weighted_metrics.
+  MetricsSpec weighted_metrics{};
   // "" (Keras's None: one weight per sample) or "temporal" (one weight per timestep, 2D sample
   // weights, for outputs of at least 3 dimensions).
   std::string sample_weight_mode{};

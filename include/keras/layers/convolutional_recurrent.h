@@ -105,7 +105,9 @@ struct ConvLSTM2DOptions {
 //   i = ra(x*Wi + h*Ui + bi), f = ra(x*Wf + h*Uf + bf), o = ra(x*Wo + h*Uo + bo),
 //   c = f c + i a(x*Wc + h*Uc + bc), h = o a(c).
 // Weights: kernel (kr, kc, channels, 4 filters), recurrent_kernel (kr, kc, filters, 4 filters),
-// bias (4 filters), gates i, f, c, o. The time steps are unrolled: their number must be known.
+// bias (4 filters), gates i, f, c, o. The time steps are unrolled; over an unknown number of
+// steps (input_shape (None, rows, cols, channels)) they are unrolled per length when the function
+// runs (K::traced: one trace per length, kept with the function's plan for that length).
 // Masked time steps (a (batch, time) mask) keep the previous h and c.
 class ConvLSTM2D : public Layer {
  public:

@@ -14,7 +14,7 @@
 namespace keras::layers {
 
 // Keras 2.2.4's arguments, in order; `arguments` is the schema (Keras 1: beta_init,
-// gamma_init, and mode 0 only).
+// gamma_init, and mode).
 struct BatchNormalizationOptions {
   int axis = -1;
   double momentum = 0.99;
@@ -34,6 +34,11 @@ struct BatchNormalizationOptions {
   std::string name{};
   bool trainable = true;
   std::vector<Tensor> weights{};  // initial values, in get_weights() order
+  // Keras 1.2.2's mode: 0 (unset) is Keras 2's layer; 1 normalizes each sample over its last
+  // axis, (x - mean) / (sqrt(var + epsilon) + epsilon) * gamma + beta; 2 normalizes with the
+  // batch's statistics in training and inference alike (the moving statistics stay as they are).
+  // Written in the config only for 1 and 2.
+  std::optional<int> mode{};
 
   template <typename Schema>
   static void arguments(Schema& s) {
@@ -55,15 +60,14 @@ struct BatchNormalizationOptions {
     s.arg("gamma_regularizer", &O::gamma_regularizer);
     s.arg("beta_constraint", &O::beta_constraint);
     s.arg("gamma_constraint", &O::gamma_constraint);
-    s.keras1_dropped({"mode", 0,
-                      "The `mode` argument of `BatchNormalization` no longer exists. `mode=1` "
-                      "and `mode=2` are no longer supported."});
+    s.arg("mode", &O::mode, {.keras1_only = true});
   }
 };
 
 // Training: normalizes with the batch's mean and (biased) variance over every axis but `axis`,
 // and moves moving_mean / moving_variance (the unbiased variance) towards them by 1 - momentum,
-// as updates of the compiled training step. Inference: uses the moving statistics.
+// as updates of the compiled training step. Inference: uses the moving statistics. Keras 1's
+// modes 1 and 2: see BatchNormalizationOptions::mode.
 // Weights: gamma, beta, moving_mean, moving_variance (the last two non-trainable).
 class BatchNormalization : public Layer {
  public:

@@ -11,9 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "keras/constraints.h"
 #include "keras/engine/layer.h"
+#include "keras/initializers.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
+#include "keras/regularizers.h"
 
 namespace keras {
 
@@ -21,15 +24,28 @@ namespace keras {
 using LayerFactory = std::function<LayerPtr(const nlohmann::json& config)>;
 // An activation or a Lambda layer's function.
 using TensorFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
+// Build a regularizer, constraint or initializer from the "config" part of its
+// {"class_name", "config"} (an empty object when the config names it by a string).
+using RegularizerFactory = std::function<regularizers::Regularizer(const nlohmann::json& config)>;
+using ConstraintFactory = std::function<constraints::Constraint(const nlohmann::json& config)>;
+using InitializerFactory = std::function<initializers::Initializer(const nlohmann::json& config)>;
 
 // Keras's custom_objects dict, by kind: names a config refers to that the library does not know.
+// Keras keeps one dict and looks a name up where the config uses it (deserialize_keras_object:
+// the custom objects first, then the module's own); here each place reads its kind.
 //   CustomObjects objects{.layers = {{"MyLayer", MyLayer::from_config}},
-//                         .losses = {{"my_loss", my_loss}}};
+//                         .losses = {{"my_loss", my_loss}},
+//                         .regularizers = {{"HalfL1", [](const nlohmann::json& c) {
+//                           return regularizers::Regularizer(HalfL1{c.value("rate", 0.5)});
+//                         }}}};
 struct CustomObjects {
   std::map<std::string, LayerFactory> layers{};       // layer class_name -> from_config
   std::map<std::string, TensorFunction> functions{};  // activation names, Lambda function names
   std::map<std::string, losses::LossFunction> losses{};
   std::map<std::string, metrics::MetricFunction> metrics{};
+  std::map<std::string, RegularizerFactory> regularizers{};  // class_name or name -> factory
+  std::map<std::string, ConstraintFactory> constraints{};
+  std::map<std::string, InitializerFactory> initializers{};
 
   // `other`'s entries win.
   void update(const CustomObjects& other);
@@ -77,6 +93,15 @@ struct ActivationSpec {
   TensorFunction function;
 };
 ActivationSpec activation_from_config(const nlohmann::json* value);
+// A layer's regularizer, constraint or initializer argument from its config (a name or
+// {"class_name", "config"}; Keras 1's {"name": ...} forms are converted before): the visible
+// custom objects of that kind first, then the library's (regularizers::from_config, ...). An
+// unknown name throws naming it and where to register it.
+regularizers::Regularizer regularizer_from_config(const nlohmann::json& config);
+constraints::Constraint constraint_from_config(const nlohmann::json& config);
+// The initializer option's string (initializers::deserialize_name, or the key of a custom
+// object's initializer registered with initializers::register_custom).
+std::string initializer_from_config(const nlohmann::json& config);
 // A Lambda layer's function by name, from the visible custom objects; throws naming it otherwise.
 TensorFunction function_from_custom_objects(const std::string& name,
                                             const std::string& layer_class);

@@ -34,6 +34,8 @@ struct WrappedLayerArg {
 // TimeDistributed's arguments (the schema: include/keras/layers/schema.h).
 struct TimeDistributedOptions {
   WrappedLayerArg layer{};
+  // Keras's weights=: the wrapped layer's initial weights, set when it is first called.
+  std::vector<Tensor> weights{};
   std::optional<Shape> input_shape{};  // (timesteps, ...) without the batch dimension
   std::optional<Shape> batch_input_shape{};
   std::string name{};
@@ -83,6 +85,7 @@ class TimeDistributed : public Layer {
  private:
   Shape inner_shape(const Shape& input_shape) const;
   LayerPtr layer_;
+  std::vector<Tensor> pending_weights_;  // weights=, until the wrapped layer is built
 };
 
 }  // namespace keras::layers

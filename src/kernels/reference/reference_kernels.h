@@ -68,6 +68,8 @@ void avg_pool_grad(const KernelCall& call);
 // The seven above: the scratch of their double accumulators, window counts and argmax.
 std::size_t prepare_window(const KernelCall& call);
 void pad(const KernelCall& call);
+// Print: copies its input and writes PrintAttrs::message and the value to stderr.
+void print(const KernelCall& call);
 // embedding, normalization and recurrent
 void recurrent(const KernelCall& call);  // kernels/recurrent.h describes the layouts
 void recurrent_grad(const KernelCall& call);

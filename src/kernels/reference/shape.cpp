@@ -1,5 +1,9 @@
-// Reference kernels that move data: reshape, transpose, concatenate, slice, gather, one_hot.
+// Reference kernels that move data: reshape, transpose, concatenate, slice, gather, one_hot, and
+// print (a copy that also writes the value to stderr).
+#include <cstdio>
 #include <cstring>
+#include <string>
+#include <type_traits>
 
 #include "kernels/reference/indexing.h"
 #include "kernels/reference/reference_kernels.h"
@@ -166,6 +170,55 @@ void one_hot(const KernelCall& call) {
     std::fill(y, y + call.output.numel, T(0));
     for_each_index(call.inputs[0], n, [&](std::int64_t i, std::int64_t c) { y[i * n + c] = T(1); });
   });
+}
+
+namespace {
+// numpy's print options: past kPrintThreshold elements, an axis longer than 2 * kPrintEdge shows
+// its first and last kPrintEdge entries around "...".
+constexpr std::int64_t kPrintThreshold = 1000, kPrintEdge = 3;
+
+template <typename T>
+void append_value(std::string& out, T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(v));
+    out += text;
+  } else {
+    out += std::to_string(v);
+  }
+}
+
+// The entries of `data` from `offset` on along axes [axis, rank), in nested brackets.
+template <typename T>
+void append_values(std::string& out, const T* data, const Shape& shape, std::size_t axis,
+                   std::int64_t offset, bool summarize) {
+  if (axis == shape.size()) return append_value(out, data[offset]);
+  std::int64_t stride = 1;
+  for (std::size_t d = axis + 1; d < shape.size(); ++d) stride *= shape[d];
+  const std::int64_t n = shape[axis];
+  out += '[';
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (i > 0) out += ' ';
+    if (summarize && n > 2 * kPrintEdge && i == kPrintEdge) {
+      out += "... ";
+      i = n - kPrintEdge;
+    }
+    append_values(out, data, shape, axis + 1, offset + i * stride, summarize);
+  }
+  out += ']';
+}
+}  // namespace
+
+void print(const KernelCall& call) {
+  reshape(call);  // the copy
+  std::string line = call.attrs_as<ops::PrintAttrs>().message;
+  dispatch_all(call.op, call.inputs[0].dtype, [&]<typename T>() {
+    append_values(line, call.inputs[0].as<T>(), call.inputs[0].shape, 0, 0,
+                  call.inputs[0].numel > kPrintThreshold);
+  });
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);  // one write: lines of threads do not mix
+  std::fflush(stderr);
 }
 
 }  // namespace keras::kernels::reference

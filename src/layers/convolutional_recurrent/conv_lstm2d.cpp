@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "backend/traced.h"
 #include "keras/initializers.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "layers/convolutional/conv_util.h"
@@ -37,6 +38,30 @@ void check_rate(double rate, const char* what, const std::string& layer) {
 }
 
 }  // namespace
+
+namespace detail {
+
+// One ConvLSTM2D sequence as a function of its inputs, [x (batch, time, rows, cols, channels),
+// kernel, recurrent_kernel, (bias), (4 input dropout masks), (4 recurrent dropout masks), (step
+// mask (batch, time)), (h0, c0)], to [output, h, c] (channels_last): the steps unrolled, so the
+// number of steps must be known; traced() makes the node that unrolls it per length at run time.
+struct ConvLSTMSequence {
+  std::int64_t filters = 0;
+  std::vector<std::int64_t> strides, dilation_rate;
+  std::string padding;
+  activations::ActivationFunction activation, recurrent_activation;
+  bool go_backwards = false, return_sequences = false;
+  // Which optional inputs there are.
+  bool bias = false, input_dropout = false, recurrent_dropout = false, mask = false,
+       initial_state = false;
+
+  std::vector<SymbolicTensor> operator()(const std::vector<SymbolicTensor>& in) const;
+  SymbolicTensor traced(const std::shared_ptr<const ConvLSTMSequence>& self,
+                        const std::vector<SymbolicTensor>& in, std::size_t output,
+                        const std::string& layer) const;
+};
+
+}  // namespace detail
 
 ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
     : Layer("ConvLSTM2D", conv_lstm_arguments(o)),
@@ -180,11 +205,6 @@ std::vector<SymbolicTensor> ConvLSTM2D::run(const SymbolicTensor& inputs,
   if (channels != kernel_.shape()[2])
     incompatible_input(shape, "expected " + std::to_string(kernel_.shape()[2]) +
                                   " channels on axis " + std::to_string(first ? 2 : 4));
-  const std::int64_t steps = shape[1];
-  if (steps < 0)
-    throw std::invalid_argument(
-        "Layer " + name() + " needs a known number of timesteps, got input shape " +
-        shape_to_string(shape) + " (give the first layer an input_shape with the timesteps)");
   if (stateful_ && shape[0] >= 0 && shape[0] != states_[0].shape()[0])
     incompatible_input(
         shape, "a stateful layer built for batch size " + std::to_string(states_[0].shape()[0]));
@@ -192,85 +212,157 @@ std::vector<SymbolicTensor> ConvLSTM2D::run(const SymbolicTensor& inputs,
   const std::int64_t f = filters_;
   // (batch, time, rows, cols, channels)
   SymbolicTensor x = first ? K::permute_dimensions(inputs, {0, 1, 3, 4, 2}) : inputs;
-  const std::int64_t rows = x.shape()[2], cols = x.shape()[3];
-  if (rows < 0 || cols < 0)
+  if (x.shape()[2] < 0 || x.shape()[3] < 0)
     throw std::invalid_argument("Layer " + name() +
                                 " needs known rows and columns, got input shape " +
                                 shape_to_string(shape));
 
-  // The input convolution of every step at once: (batch * time, out_rows, out_cols, 4 filters).
-  auto input_conv = [&](const SymbolicTensor& images, const SymbolicTensor& kernel) {
-    return K::conv(K::reshape(images, {-1, rows, cols, channels}), kernel, strides_, padding_,
-                   dilation_rate_);
-  };
-  SymbolicTensor z;
+  auto sequence = std::make_shared<detail::ConvLSTMSequence>();
+  detail::ConvLSTMSequence& seq = *sequence;
+  seq.filters = f;
+  seq.strides = strides_;
+  seq.dilation_rate = dilation_rate_;
+  seq.padding = padding_;
+  seq.activation = activation_fn_;
+  seq.recurrent_activation = recurrent_activation_fn_;
+  seq.go_backwards = go_backwards_;
+  seq.return_sequences = return_sequences_;
+  std::vector<SymbolicTensor> in{x, kernel_, recurrent_kernel_};
+  if (use_bias_) {
+    seq.bias = true;
+    in.push_back(bias_);
+  }
+  // (batch, 1, 1, 1) ones, from the inputs: the dropout masks' batch dimension.
+  SymbolicTensor corner = x;  // x[:, :1, :1, :1, :1]
+  for (int axis = 1; axis < 5; ++axis) corner = K::slice(corner, axis, 0, 1);
+  SymbolicTensor batch_ones = K::reshape(corner, {-1, 1, 1, 1}) * 0.0 + 1.0;
   if (dropout_ > 0) {
     // Keras: four masks (one per gate) shaped like one step's input, shared by all the steps.
-    SymbolicTensor ones = K::slice(x, 1, 0, 1) * 0.0 + 1.0;  // (batch, 1, rows, cols, channels)
-    std::vector<SymbolicTensor> gates;
+    SymbolicTensor ones = K::expand_dims(
+        batch_ones * K::constant(1.0, x.dtype(), {1, x.shape()[2], x.shape()[3], x.shape()[4]}), 1);
+    seq.input_dropout = true;
     for (std::int64_t g = 0; g < 4; ++g) {
       std::optional<std::uint64_t> seed;
       if (seed_) seed = *seed_ + static_cast<std::uint64_t>(g);
-      SymbolicTensor m = K::in_train_phase(K::dropout(ones, dropout_, seed), ones);
-      gates.push_back(input_conv(x * m, K::slice(kernel_, 3, g * f, (g + 1) * f)));
+      in.push_back(K::in_train_phase(K::dropout(ones, dropout_, seed), ones));
     }
-    z = K::concatenate(gates, 3);
-  } else {
-    z = input_conv(x, kernel_);
   }
-  if (use_bias_) z = K::bias_add(z, bias_, "channels_last");
-  z = K::reshape(z, {-1, steps, out[0], out[1], 4 * f});
-
-  auto step_input = [&](std::int64_t t) {
-    return K::reshape(K::slice(z, 1, t, t + 1), {-1, out[0], out[1], 4 * f});
-  };
-  SymbolicTensor h, c;
-  if (stateful_) {
-    h = first ? K::to_channels_last(states_[0]) : states_[0];
-    c = first ? K::to_channels_last(states_[1]) : states_[1];
-  } else {
-    h = K::slice(step_input(0), 3, 0, f) * 0.0;  // zeros (batch, out_rows, out_cols, filters)
-    c = h;
-  }
-  std::vector<SymbolicTensor> recurrent_masks;
   if (recurrent_dropout_ > 0) {
-    SymbolicTensor ones = K::slice(step_input(0), 3, 0, f) * 0.0 + 1.0;
+    SymbolicTensor ones = batch_ones * K::constant(1.0, x.dtype(), {1, out[0], out[1], f});
+    seq.recurrent_dropout = true;
     for (std::int64_t g = 0; g < 4; ++g) {
       std::optional<std::uint64_t> seed;
       if (seed_) seed = *seed_ + 4 + static_cast<std::uint64_t>(g);
-      recurrent_masks.push_back(
-          K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones));
+      in.push_back(K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones));
     }
   }
-  SymbolicTensor step_mask;
   if (mask.defined()) {
-    step_mask = K::cast(mask, z.dtype());
+    SymbolicTensor step_mask = K::cast(mask, x.dtype());
     // A mask with more axes than (batch, time) (Masking on 5D inputs): a step counts when any
     // of its entries does.
     while (step_mask.ndim() > 2) step_mask = K::max(step_mask, {-1});
+    seq.mask = true;
+    in.push_back(step_mask);
+  }
+  if (stateful_) {
+    seq.initial_state = true;
+    in.push_back(first ? K::to_channels_last(states_[0]) : states_[0]);
+    in.push_back(first ? K::to_channels_last(states_[1]) : states_[1]);
   }
 
+  // [output, h, c] (channels_last): unrolled here over known time steps, else traced once per
+  // length when the function runs (each output by its own node, which reruns the sequence).
+  std::vector<SymbolicTensor> results;
+  const std::size_t wanted = (return_state_ || stateful_) ? 3 : 1;
+  if (shape[1] >= 0) {
+    results = seq(in);
+  } else {
+    for (std::size_t k = 0; k < wanted; ++k) results.push_back(seq.traced(sequence, in, k, name()));
+  }
+  SymbolicTensor h = results.size() > 1 ? results[1] : SymbolicTensor();
+  SymbolicTensor c = results.size() > 2 ? results[2] : SymbolicTensor();
+  if (stateful_) {
+    add_update(states_[0], first ? K::to_channels_first(h) : h, true);
+    add_update(states_[1], first ? K::to_channels_first(c) : c, true);
+  }
+  SymbolicTensor output = results[0];
+  if (first)
+    output = return_sequences_ ? K::permute_dimensions(output, {0, 1, 4, 2, 3})
+                               : K::to_channels_first(output);
+  if (activity_regularizer_) add_loss(activity_regularizer_(output));
+  if (!return_state_) return {output};
+  return {output, first ? K::to_channels_first(h) : h, first ? K::to_channels_first(c) : c};
+}
+
+namespace detail {
+
+std::vector<SymbolicTensor> ConvLSTMSequence::operator()(
+    const std::vector<SymbolicTensor>& in) const {
+  std::size_t next = 0;
+  const SymbolicTensor& x = in[next++];
+  const SymbolicTensor& kernel = in[next++];
+  const SymbolicTensor& recurrent_kernel = in[next++];
+  SymbolicTensor b = bias ? in[next++] : SymbolicTensor();
+  std::vector<SymbolicTensor> input_masks, recurrent_masks;
+  if (input_dropout)
+    for (int g = 0; g < 4; ++g) input_masks.push_back(in[next++]);
+  if (recurrent_dropout)
+    for (int g = 0; g < 4; ++g) recurrent_masks.push_back(in[next++]);
+  SymbolicTensor step_mask = mask ? in[next++] : SymbolicTensor();
+  SymbolicTensor h, c;
+  if (initial_state) {
+    h = in[next++];
+    c = in[next++];
+  }
+  const std::int64_t f = filters, steps = x.shape()[1];
+  const std::int64_t rows = x.shape()[2], cols = x.shape()[3], channels = x.shape()[4];
+
+  // The input convolution of every step at once: (batch * time, out_rows, out_cols, 4 filters).
+  auto input_conv = [&](const SymbolicTensor& images, const SymbolicTensor& w) {
+    return K::conv(K::reshape(images, {-1, rows, cols, channels}), w, strides, padding,
+                   dilation_rate);
+  };
+  SymbolicTensor z;
+  if (input_dropout) {
+    std::vector<SymbolicTensor> gates;
+    for (std::int64_t g = 0; g < 4; ++g)
+      gates.push_back(input_conv(x * input_masks[static_cast<std::size_t>(g)],
+                                 K::slice(kernel, 3, g * f, (g + 1) * f)));
+    z = K::concatenate(gates, 3);
+  } else {
+    z = input_conv(x, kernel);
+  }
+  if (b.defined()) z = K::bias_add(z, b, "channels_last");
+  const std::int64_t out_rows = z.shape()[1], out_cols = z.shape()[2];
+  z = K::reshape(z, {-1, steps, out_rows, out_cols, 4 * f});
+
+  auto step_input = [&](std::int64_t t) {
+    return K::reshape(K::slice(z, 1, t, t + 1), {-1, out_rows, out_cols, 4 * f});
+  };
+  if (!initial_state) {
+    h = K::slice(step_input(0), 3, 0, f) * 0.0;  // zeros (batch, out_rows, out_cols, filters)
+    c = h;
+  }
   std::vector<SymbolicTensor> outputs;
   for (std::int64_t k = 0; k < steps; ++k) {
-    const std::int64_t t = go_backwards_ ? steps - 1 - k : k;
+    const std::int64_t t = go_backwards ? steps - 1 - k : k;
     SymbolicTensor hz;
-    if (recurrent_dropout_ > 0) {
+    if (recurrent_dropout) {
       std::vector<SymbolicTensor> gates;
       for (std::int64_t g = 0; g < 4; ++g)
         gates.push_back(K::conv(h * recurrent_masks[static_cast<std::size_t>(g)],
-                                K::slice(recurrent_kernel_, 3, g * f, (g + 1) * f), {1, 1},
-                                "same"));
+                                K::slice(recurrent_kernel, 3, g * f, (g + 1) * f), {1, 1}, "same"));
       hz = K::concatenate(gates, 3);
     } else {
-      hz = K::conv(h, recurrent_kernel_, {1, 1}, "same");
+      hz = K::conv(h, recurrent_kernel, {1, 1}, "same");
     }
     SymbolicTensor a = step_input(t) + hz;
-    SymbolicTensor i = recurrent_activation_fn_(K::slice(a, 3, 0, f));
-    SymbolicTensor fg = recurrent_activation_fn_(K::slice(a, 3, f, 2 * f));
-    SymbolicTensor cc = activation_fn_(K::slice(a, 3, 2 * f, 3 * f));
-    SymbolicTensor o = recurrent_activation_fn_(K::slice(a, 3, 3 * f, 4 * f));
+    SymbolicTensor i = recurrent_activation(K::slice(a, 3, 0, f));
+    SymbolicTensor fg = recurrent_activation(K::slice(a, 3, f, 2 * f));
+    SymbolicTensor cc = activation(K::slice(a, 3, 2 * f, 3 * f));
+    SymbolicTensor o = recurrent_activation(K::slice(a, 3, 3 * f, 4 * f));
     SymbolicTensor c_new = fg * c + i * cc;
-    SymbolicTensor h_new = o * activation_fn_(c_new);
+    SymbolicTensor h_new = o * activation(c_new);
     if (step_mask.defined()) {
       SymbolicTensor m = K::reshape(K::slice(step_mask, 1, t, t + 1), {-1, 1, 1, 1});
       h_new = m * h_new + (1.0 - m) * h;
@@ -278,23 +370,38 @@ std::vector<SymbolicTensor> ConvLSTM2D::run(const SymbolicTensor& inputs,
     }
     h = h_new;
     c = c_new;
-    if (return_sequences_) outputs.push_back(K::expand_dims(h, 1));
+    if (return_sequences) outputs.push_back(K::expand_dims(h, 1));
   }
-  if (stateful_) {
-    add_update(states_[0], first ? K::to_channels_first(h) : h, true);
-    add_update(states_[1], first ? K::to_channels_first(c) : c, true);
-  }
-  SymbolicTensor output;
-  if (return_sequences_) {
-    output = K::concatenate(outputs, 1);  // (batch, time, rows, cols, filters)
-    if (first) output = K::permute_dimensions(output, {0, 1, 4, 2, 3});
-  } else {
-    output = first ? K::to_channels_first(h) : h;
-  }
-  if (activity_regularizer_) add_loss(activity_regularizer_(output));
-  if (!return_state_) return {output};
-  return {output, first ? K::to_channels_first(h) : h, first ? K::to_channels_first(c) : c};
+  // (batch, time, rows, cols, filters) or the last h
+  return {return_sequences ? K::concatenate(outputs, 1) : h, h, c};
 }
+
+SymbolicTensor ConvLSTMSequence::traced(const std::shared_ptr<const ConvLSTMSequence>& self,
+                                        const std::vector<SymbolicTensor>& in, std::size_t output,
+                                        const std::string& layer) const {
+  auto graph = std::make_shared<K::TracedGraph>();
+  graph->name = layer + (output == 0 ? "/sequence" : (output == 1 ? "/state_h" : "/state_c"));
+  graph->build = [self, output](const std::vector<SymbolicTensor>& inputs) {
+    return (*self)(inputs).at(output);
+  };
+  graph->output_shape = [self, output](const std::vector<Shape>& shapes) {
+    const Shape& x = shapes.front();
+    const Shape& kernel = shapes[1];
+    Shape state{x[0]};
+    for (std::size_t i = 0; i < 2; ++i)
+      state.push_back(layers::detail::conv_output_length(x[2 + i], kernel[i], self->padding,
+                                                         self->strides[i], self->dilation_rate[i]));
+    state.push_back(self->filters);
+    if (output == 0 && self->return_sequences) state.insert(state.begin() + 1, x[1]);
+    return state;
+  };
+  // Gradients reach the inputs and the weights, not the masks and the initial states.
+  graph->differentiable.assign(in.size(), false);
+  for (std::size_t i = 0; i < (bias ? 4u : 3u); ++i) graph->differentiable[i] = true;
+  return K::traced(graph, in);
+}
+
+}  // namespace detail
 
 Shape ConvLSTM2D::step_output_shape(const Shape& input_shape) const {
   if (input_shape.size() != 5)

@@ -14,6 +14,10 @@ BatchNormalization::BatchNormalization(BatchNormalizationOptions o)
   if (!(options_.epsilon > 0))
     throw std::invalid_argument("BatchNormalization: epsilon must be > 0, got " +
                                 std::to_string(options_.epsilon));
+  if (options_.mode && (*options_.mode < 0 || *options_.mode > 2))
+    throw std::invalid_argument("BatchNormalization: mode must be 0, 1 or 2 (Keras 1), got " +
+                                std::to_string(*options_.mode));
+  if (options_.mode == 0) options_.mode.reset();  // Keras 2's layer, written without a mode
   for (const auto* init :
        {&options_.beta_initializer, &options_.gamma_initializer, &options_.moving_mean_initializer,
         &options_.moving_variance_initializer})
@@ -42,6 +46,9 @@ void BatchNormalization::build(const Shape& input_shape) {
                                 " of input tensor should have a defined dimension but the layer "
                                 "received an input with shape " +
                                 shape_to_string(input_shape) + " (layer " + name() + ")");
+  if (options_.mode == 1 && axis != rank - 1)
+    throw std::invalid_argument("Layer " + name() + ": mode=1 normalizes each sample over its " +
+                                "last axis; axis must be -1, got " + std::to_string(options_.axis));
   if (options_.scale)
     gamma_ =
         add_weight("gamma", {dim}, initializers::get(options_.gamma_initializer), true,
@@ -57,6 +64,13 @@ void BatchNormalization::build(const Shape& input_shape) {
 
 SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
   const int rank = inputs.ndim();
+  if (options_.mode == 1) {  // Keras 1.2.2's sample-wise normalization
+    SymbolicTensor mean = K::mean(inputs, {-1}, true);
+    SymbolicTensor std = K::sqrt(K::var(inputs, {-1}, true) + options_.epsilon);
+    SymbolicTensor normed = (inputs - mean) / (std + options_.epsilon);
+    if (gamma_.defined()) normed = normed * gamma_;
+    return beta_.defined() ? normed + beta_ : normed;
+  }
   const int axis = options_.axis < 0 ? options_.axis + rank : options_.axis;
   std::vector<int> reduction;
   for (int d = 0; d < rank; ++d)
@@ -64,6 +78,7 @@ SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
   // Training: the batch's mean and biased variance (K.normalize_batch_in_training), one fused op.
   auto [trained, mean, variance] =
       K::normalize_batch_in_training(inputs, gamma_, beta_, reduction, options_.epsilon);
+  if (options_.mode == 2) return trained;  // the batch's statistics at test time too
   // The moving averages take the unbiased variance, var * n / (n - (1 + epsilon)) as Keras 2.2.4
   // writes it, with n the number of elements per feature.
   const Shape& shape = inputs.shape();

@@ -1,5 +1,6 @@
 // TimeDistributed, and the `layer` argument of Keras's wrappers.
 #include <stdexcept>
+#include <utility>
 
 #include "backend/reshape_like.h"
 #include "keras/layers/serialization.h"
@@ -21,8 +22,22 @@ WrappedLayerArg WrappedLayerArg::from_config_value(const nlohmann::json& value) 
   return {deserialize(value)};
 }
 
+namespace {
+
+// The base sets weights= right after build(), before the wrapped layer is built: the wrapper
+// sets them itself after the wrapped layer's first call.
+LayerArguments wrapper_arguments(const TimeDistributedOptions& o) {
+  LayerArguments args = layer_arguments(o);
+  args.weights.clear();
+  return args;
+}
+
+}  // namespace
+
 TimeDistributed::TimeDistributed(TimeDistributedOptions o)
-    : Layer("TimeDistributed", layer_arguments(o)), layer_(std::move(o.layer.layer)) {
+    : Layer("TimeDistributed", wrapper_arguments(o)),
+      layer_(std::move(o.layer.layer)),
+      pending_weights_(std::move(o.weights)) {
   if (!layer_) throw std::invalid_argument("TimeDistributed: the wrapped layer is null");
   supports_masking_ = true;
 }
@@ -54,6 +69,7 @@ SymbolicTensor TimeDistributed::call(const SymbolicTensor& inputs) {
     flat.push_back(shape[d]);
   }
   SymbolicTensor y = (*layer_)(K::reshape(inputs, flat));
+  if (!pending_weights_.empty()) layer_->set_weights(std::exchange(pending_weights_, {}));
   Shape out{-1, timesteps};
   for (std::size_t d = 1; d < y.shape().size(); ++d) out.push_back(y.shape()[d]);
   if (timesteps >= 0) return K::reshape(y, out);
