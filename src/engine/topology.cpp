@@ -37,6 +37,39 @@ std::string tensor_text(const SymbolicTensor& t) {
   return "Tensor(\"" + t.name() + ":0\", shape=" + shape + ", dtype=" + dtype_name(t.dtype()) + ")";
 }
 
+// Keras's checks of a functional model's ends: its inputs come from Input(), once each; its
+// outputs from layer calls.
+void check_model_ends(const std::string& model_name, const std::vector<SymbolicTensor>& inputs,
+                      const std::vector<SymbolicTensor>& outputs) {
+  if (inputs.empty()) throw std::invalid_argument("Model " + model_name + ": no inputs given");
+  if (outputs.empty()) throw std::invalid_argument("Model " + model_name + ": no outputs given");
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& x = inputs[i];
+    if (!x.defined())
+      throw std::invalid_argument("Model " + model_name + ": input " + std::to_string(i) +
+                                  " is undefined");
+    auto history = keras_history(x);
+    if (!history || !history->layer || !dynamic_cast<InputLayer*>(history->layer.get()))
+      throw std::invalid_argument(
+          "Input tensors to a Model must come from `keras.layers.Input`. Received: " +
+          tensor_text(x) + " (missing previous layer metadata).");
+    for (std::size_t j = 0; j < i; ++j)
+      if (inputs[j] == x)
+        throw std::invalid_argument(
+            "The list of inputs passed to the model is redundant. All inputs should only appear "
+            "once. Found: " +
+            tensor_text(x) + " twice");
+  }
+  for (const auto& y : outputs) {
+    auto history = y.defined() ? keras_history(y) : nullptr;
+    if (!history || !history->layer)
+      throw std::invalid_argument(
+          "Output tensors to a Model must be the output of a Keras `Layer` (thus holding past "
+          "layer metadata). Found: " +
+          (y.defined() ? tensor_text(y) : std::string("an undefined tensor")));
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -140,33 +173,7 @@ SymbolicTensor Input(const InputOptions& options) {
 // Model: the graph
 
 void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs) {
-  if (inputs.empty()) throw std::invalid_argument("Model " + name() + ": no inputs given");
-  if (outputs.empty()) throw std::invalid_argument("Model " + name() + ": no outputs given");
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const auto& x = inputs[i];
-    if (!x.defined())
-      throw std::invalid_argument("Model " + name() + ": input " + std::to_string(i) +
-                                  " is undefined");
-    auto history = keras_history(x);
-    if (!history || !history->layer || !dynamic_cast<InputLayer*>(history->layer.get()))
-      throw std::invalid_argument(
-          "Input tensors to a Model must come from `keras.layers.Input`. Received: " +
-          tensor_text(x) + " (missing previous layer metadata).");
-    for (std::size_t j = 0; j < i; ++j)
-      if (inputs[j] == x)
-        throw std::invalid_argument(
-            "The list of inputs passed to the model is redundant. All inputs should only appear "
-            "once. Found: " +
-            tensor_text(x) + " twice");
-  }
-  for (const auto& y : outputs) {
-    auto history = y.defined() ? keras_history(y) : nullptr;
-    if (!history || !history->layer)
-      throw std::invalid_argument(
-          "Output tensors to a Model must be the output of a Keras `Layer` (thus holding past "
-          "layer metadata). Found: " +
-          (y.defined() ? tensor_text(y) : std::string("an undefined tensor")));
-  }
+  check_model_ends(name(), inputs, outputs);
 
   // Every call (node) between the outputs and whatever they come from, inputs first.
   using Key = std::pair<const Layer*, int>;
