@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "keras/backend/legacy.h"
 #include "keras/backend/plan_cache.h"
 #include "keras/engine/layer.h"
 
@@ -171,6 +172,8 @@ void bind_backend(py::module_& root) {
       "set_floatx", [](py::object dtype) { K::set_floatx(to_dtype(dtype)); }, py::arg("floatx"));
   m.def("epsilon", &K::epsilon);
   m.def("set_epsilon", &K::set_epsilon, py::arg("e"));
+  m.def("legacy_weight_ordering", &K::legacy_weight_ordering);
+  m.def("set_legacy_weight_ordering", &K::set_legacy_weight_ordering, py::arg("value"));
   // The default layout of image layers: "channels_last" / "channels_first" (Keras 1: "tf" / "th").
   m.def("image_data_format", &K::image_data_format);
   m.def("set_image_data_format", &K::set_image_data_format, py::arg("data_format"));

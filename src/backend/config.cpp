@@ -9,6 +9,7 @@
 
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/legacy.h"
 #include "kernels/kernel.h"
 #include "saving/atomic_file.h"
 
@@ -203,6 +204,18 @@ double epsilon() {
 }
 void set_epsilon(double value) {
   config().epsilon = value;
+}
+namespace {
+bool& legacy_weight_ordering_flag() {
+  static bool flag = false;
+  return flag;
+}
+}  // namespace
+void set_legacy_weight_ordering(bool value) {
+  legacy_weight_ordering_flag() = value;
+}
+bool legacy_weight_ordering() {
+  return legacy_weight_ordering_flag();
 }
 std::string backend() {
   return config().backend;

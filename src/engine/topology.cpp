@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "keras/backend/legacy.h"
 #include "keras/engine/training.h"
 #include "layers/schema_config.h"
 #include "saving/config_text.h"
@@ -259,8 +260,12 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
     }
     layer_depth[key.first] = std::max(layer_depth[key.first], node_info.depth);
   }
+  // Keras 1's legacy_weight_ordering: equal depths by name instead.
+  const bool by_name = backend::legacy_weight_ordering();
   std::stable_sort(layers.begin(), layers.end(), [&](const LayerPtr& a, const LayerPtr& b) {
-    return layer_depth[a.get()] > layer_depth[b.get()];
+    const int da = layer_depth[a.get()], db = layer_depth[b.get()];
+    if (da != db || !by_name) return da > db;
+    return a->name() < b->name();
   });
   std::map<std::string, int> name_count;
   for (const auto& layer : layers) ++name_count[layer->name()];
