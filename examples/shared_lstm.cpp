@@ -35,12 +35,13 @@ int main() {
   auto tweet_a = Input({.shape = Shape{140, 256}});
   auto tweet_b = Input({.shape = Shape{140, 256}});
 
-  // This layer takes a matrix as input and returns a vector of size 64.
-  auto shared_lstm = std::make_shared<LSTM>(64);
+  // This layer takes a matrix as input and returns a vector of size 64. A layer used by name is
+  // a shared handle (copies share the layer).
+  Shared shared_lstm = LSTM(64);
 
   // Reusing the same layer instance reuses its weights: it is the same layer.
-  auto encoded_a = (*shared_lstm)(tweet_a);
-  auto encoded_b = (*shared_lstm)(tweet_b);
+  auto encoded_a = shared_lstm(tweet_a);
+  auto encoded_b = shared_lstm(tweet_b);
 
   // Concatenate the two vectors.
   auto merged_vector = merge({encoded_a, encoded_b}, {.mode = "concat", .concat_axis = -1});

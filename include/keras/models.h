@@ -22,7 +22,9 @@ struct LayerRef {
   LayerRef(std::shared_ptr<L> layer) : ptr(std::move(layer)) {}  // NOLINT: a model or any layer
   template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
                                                     !std::is_lvalue_reference_v<L>>>
-  LayerRef(L&& layer) : ptr(std::make_shared<std::decay_t<L>>(std::move(layer))) {}  // NOLINT
+  LayerRef(L&& layer) : ptr(std::move(layer).into_shared()) {}  // NOLINT
+  template <typename L>
+  LayerRef(const Shared<L>& layer) : ptr(layer.ptr()) {}  // NOLINT: a named shared layer
   LayerPtr ptr;
 };
 

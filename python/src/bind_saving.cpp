@@ -94,6 +94,13 @@ CustomObjects to_custom_objects(py::handle objects) {
       // constraint or initializer; traced when used.
       auto fn = hold(py::reinterpret_borrow<py::object>(value));
       out.functions[name] = [fn](const SymbolicTensor& x) { return call_symbolic(fn, x); };
+      // As a Lambda's function: Keras's function(inputs, **arguments).
+      out.lambda_functions[name] = [fn](const std::vector<SymbolicTensor>& xs,
+                                        const nlohmann::json& arguments) {
+        py::gil_scoped_acquire gil;
+        py::object inputs = xs.size() == 1 ? py::cast(xs.front()) : py::cast(xs);
+        return (*fn)(inputs, **from_json(arguments).cast<py::dict>()).cast<SymbolicTensor>();
+      };
       out.losses[name] = [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
         return call_symbolic(fn, t, p);
       };

@@ -358,8 +358,6 @@ def test_embedding_input_length_with_none():
     assert K.int_shape(Embedding(10, 4, input_length=(None, 5))(a)) == (None, 2, 5, 4)
 
 
-@pytest.mark.xfail(strict=True, reason='Lambda takes one input tensor (the Lambda rework is on '
-                   'the wrappers branch)')
 def test_lambda_on_a_list_with_arguments_saved_and_restored():
     from keras_cpp.layers import Lambda
 

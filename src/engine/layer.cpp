@@ -1,10 +1,14 @@
 #include "keras/engine/layer.h"
 
+#include <cxxabi.h>
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
+#include <typeinfo>
 #include <utility>
 
 namespace keras {
@@ -61,150 +65,55 @@ Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
   }
 }
 
-Layer::Layer(Layer&& other) noexcept
-    : std::enable_shared_from_this<Layer>(),
-      supports_masking_(other.supports_masking_),
-      name_(std::move(other.name_)),
-      trainable_(other.trainable_),
-      built_(other.built_),
-      batch_input_shape_(std::move(other.batch_input_shape_)),
-      weights_(std::move(other.weights_)),
-      nodes_(std::move(other.nodes_)),
-      outbound_(std::move(other.outbound_)),
-      losses_(std::move(other.losses_)),
-      updates_(std::move(other.updates_)),
-      initial_weights_(std::move(other.initial_weights_)),
-      snapshot_class_name_(std::move(other.snapshot_class_name_)),
-      snapshot_config_(std::move(other.snapshot_config_)),
-      snapshot_weights_(std::move(other.snapshot_weights_)),
-      snapshot_trainable_(std::move(other.snapshot_trainable_)),
-      snapshot_losses_(std::move(other.snapshot_losses_)),
-      snapshot_constraints_(std::move(other.snapshot_constraints_)),
-      snapshot_updates_(std::move(other.snapshot_updates_)) {
-  other.nodes_.clear();
-  for (const auto& node : nodes_)
-    for (const auto& weak : node.output_tensors)
-      if (auto out = weak.lock()) {
-        auto history = std::static_pointer_cast<KerasHistory>(out->keras_history);
-        if (history && history->layer.get() == &other) history->layer = LayerPtr(LayerPtr(), this);
-      }
-}
-
 std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor) {
   if (!tensor.defined()) return nullptr;
   return std::static_pointer_cast<KerasHistory>(tensor.node()->keras_history);
 }
 
-// What a layer that was called as a temporary (or a named object destroyed before its outputs)
-// leaves behind: its weights and calls, its class name and config, and the graph of its first
-// call, which it replays to be called again (as a model does).
-class FrozenLayer final : public Layer {
- public:
-  explicit FrozenLayer(Layer&& from) : Layer(std::move(from)) {}
-  std::string class_name() const override { return snapshot_class_name_; }
-  nlohmann::json get_config() const override {
-    if (snapshot_config_.is_null())
-      throw std::logic_error("Layer " + name() + " (" + snapshot_class_name_ +
-                             ") has no config: its get_config failed when it was called");
-    return snapshot_config_;
-  }
-  SymbolicTensor call(const SymbolicTensor& inputs) override { return call_list({inputs}, {})[0]; }
-  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
-                                        const std::vector<SymbolicTensor>&) override {
-    const LayerNode& first = nodes_.front();
-    std::vector<SymbolicTensor> outputs;
-    for (const auto& weak : first.output_tensors) {
-      auto node = weak.lock();
-      if (!node)
-        throw std::logic_error("Layer " + name() +
-                               " cannot be called again: the tensors of its first call are gone");
-      outputs.emplace_back(node);
-    }
-    if (inputs.size() != first.input_tensors.size())
-      throw std::invalid_argument(
-          "Layer " + name() + " expects " + std::to_string(first.input_tensors.size()) +
-          " inputs, but it received " + std::to_string(inputs.size()) + " input tensors.");
-    last_outputs_ = replay_graph(first.input_tensors, outputs, inputs);
-    return last_outputs_;
-  }
-  std::vector<Shape> compute_output_shape_list(const std::vector<Shape>&) const override {
-    return nodes_.front().output_shapes;
-  }
-  std::vector<SymbolicTensor> weights() const override { return snapshot_weights_; }
-  std::vector<SymbolicTensor> trainable_weights() const override {
-    return trainable() ? snapshot_trainable_ : std::vector<SymbolicTensor>{};
-  }
-  std::vector<SymbolicTensor> non_trainable_weights() const override {
-    std::vector<SymbolicTensor> out;
-    for (const auto& w : snapshot_weights_)
-      if (!trainable() || std::find(snapshot_trainable_.begin(), snapshot_trainable_.end(), w) ==
-                              snapshot_trainable_.end())
-        out.push_back(w);
-    return out;
-  }
-  std::vector<Tensor> get_weights() const override {
-    std::vector<Tensor> out;
-    for (const auto& w : snapshot_weights_) out.push_back(backend::get_value(w).clone());
-    return out;
-  }
-  void set_weights(const std::vector<Tensor>& values) override {
-    if (values.size() != snapshot_weights_.size())
-      throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + name() +
-                                  "\" with a weight list of length " +
-                                  std::to_string(values.size()) + ", but the layer was expecting " +
-                                  std::to_string(snapshot_weights_.size()) + " weights.");
-    for (std::size_t i = 0; i < values.size(); ++i)
-      if (values[i].shape() != snapshot_weights_[i].shape())
-        throw std::invalid_argument("Layer weight shape " +
-                                    shape_to_string(snapshot_weights_[i].shape()) +
-                                    " not compatible with provided weight shape " +
-                                    shape_to_string(values[i].shape()) + " (layer " + name() + ")");
-    for (std::size_t i = 0; i < values.size(); ++i)
-      backend::set_value(snapshot_weights_[i], values[i]);
-  }
-  std::int64_t count_params() const override {
-    std::int64_t total = 0;
-    for (const auto& w : snapshot_weights_) total += shape_numel(w.shape());
-    return total;
-  }
-  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override {
-    return snapshot_constraints_;
-  }
-  std::vector<SymbolicTensor> losses() const override { return snapshot_losses_; }
-  std::vector<std::pair<backend::Update, bool>> tagged_updates() const override {
-    return snapshot_updates_;
-  }
-  std::vector<SymbolicTensor> compute_mask_list(const std::vector<SymbolicTensor>&,
-                                                const std::vector<SymbolicTensor>&) const override {
-    std::vector<SymbolicTensor> masks;
-    for (const auto& out : last_outputs_)
-      masks.push_back(out.node()->keras_mask ? SymbolicTensor(out.node()->keras_mask)
-                                             : SymbolicTensor());
-    return masks;
-  }
+Layer::~Layer() = default;
 
- private:
-  std::vector<SymbolicTensor> last_outputs_;
-};
+LayerPtr Layer::move_to_shared() && {
+  throw std::logic_error("Layer " + name_ + " (" + class_name() +
+                         ") cannot be moved into a shared pointer: its class does not declare "
+                         "KERAS_LAYER_CLASS(" +
+                         class_name() +
+                         ") (or KERAS_LAYER_SHAREABLE). Make it with std::make_shared, or add "
+                         "that line to the class.");
+}
 
-Layer::~Layer() {
-  // A layer held by a shared_ptr is kept alive by the histories of its outputs; one that is not
-  // (a temporary) hands itself to a frozen stand-in if any of its outputs still exists.
-  if (nodes_.empty() || !weak_from_this().expired()) return;
-  std::vector<std::shared_ptr<KerasHistory>> histories;
-  for (const auto& node : nodes_)
-    for (const auto& weak : node.output_tensors)
-      if (auto out = weak.lock()) {
-        auto history = std::static_pointer_cast<KerasHistory>(out->keras_history);
-        if (history && history->layer.get() == this) histories.push_back(history);
-      }
-  if (histories.empty()) return;
-  try {
-    LayerPtr frozen = std::make_shared<FrozenLayer>(std::move(*this));
-    for (auto& history : histories) history->layer = frozen;
-  } catch (...) {
-    for (auto& history : histories) history->layer.reset();  // out of memory: forget the layer
-  }
+namespace {
+// A C++ type's name as written (demangled where the compiler's ABI allows).
+std::string type_name(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+}  // namespace
+
+LayerPtr Layer::into_shared() && {
+  if (LayerPtr self = weak_from_this().lock()) return self;
+  const std::type_info& type = typeid(*this);
+  LayerPtr shared = std::move(*this).move_to_shared();
+  // A subclass without its own KERAS_LAYER_SHAREABLE would be cut down to its base class.
+  if (typeid(*shared) != type)
+    throw std::logic_error("Layer " + shared->name() + ": class " + type_name(type) +
+                           " derives from " + type_name(typeid(*shared)) +
+                           " but does not declare KERAS_LAYER_SHAREABLE(" + type_name(type) +
+                           ") for itself, so it cannot be moved into a shared pointer without "
+                           "losing what it adds. Make it with std::make_shared, or add that "
+                           "line to the class.");
+  return shared;
+}
+
+LayerPtr Layer::shared_for_call() const {
+  if (auto self = std::const_pointer_cast<Layer>(weak_from_this().lock())) return self;
+  throw std::logic_error(
+      "Layer " + name_ + " (" + class_name() +
+      ") was called on tensors while not held by a shared pointer: the tensors it makes keep "
+      "their layer alive, so a called layer must be shared. Name it as a shared handle (Shared " +
+      name_ + " = " + class_name() + "(...);), make it with std::make_shared<" + class_name() +
+      ">(...), or call it as a temporary (" + class_name() + "(...)(x)).");
 }
 
 std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
@@ -275,11 +184,23 @@ void Layer::incompatible_input(const Shape& input_shape, const std::string& expe
                               ", but got shape " + shape_to_string(input_shape));
 }
 
-SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) {
+SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) & {
   return (*this)(std::vector<SymbolicTensor>{inputs});
 }
 
-SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) {
+SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) && {
+  return (*std::move(*this).into_shared())(inputs);
+}
+
+SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) && {
+  return (*std::move(*this).into_shared())(inputs);
+}
+
+std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) && {
+  return std::move(*this).into_shared()->apply(inputs);
+}
+
+SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) & {
   auto outputs = apply(inputs);
   if (outputs.size() != 1)
     throw std::invalid_argument("Layer " + name_ + " has " + std::to_string(outputs.size()) +
@@ -287,7 +208,8 @@ SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) {
   return outputs.front();
 }
 
-std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) {
+std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) & {
+  const LayerPtr self = shared_for_call();
   if (inputs.empty())
     throw std::invalid_argument("Layer " + name_ + " was called on an empty list of tensors");
   std::vector<SymbolicTensor> masks;
@@ -326,12 +248,10 @@ std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inpu
   node.input_tensors = inputs;
   node.input_shapes = shapes;
   const int index = record_node(std::move(node), outputs);
-  // The call is an outbound node of each layer whose output it takes (a temporary, not held by
-  // a shared_ptr, cannot be referred to later and is not recorded).
-  if (const LayerPtr self = weak_from_this().lock())
-    for (const auto& in : inputs)
-      if (const auto history = keras_history(in); history && history->layer)
-        history->layer->outbound_.emplace_back(self, index);
+  // The call is an outbound node of each layer whose output it takes.
+  for (const auto& in : inputs)
+    if (const auto history = keras_history(in); history && history->layer)
+      history->layer->outbound_.emplace_back(self, index);
   return outputs;
 }
 
@@ -343,6 +263,7 @@ std::vector<std::pair<LayerPtr, int>> Layer::outbound_nodes() const {
 }
 
 int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs) {
+  const LayerPtr self = shared_for_call();
   node.output_tensors.clear();
   node.output_shapes.clear();
   for (const auto& out : outputs) {
@@ -351,24 +272,6 @@ int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& output
   }
   const int index = static_cast<int>(nodes_.size());
   nodes_.push_back(std::move(node));
-  LayerPtr self = weak_from_this().lock();
-  if (!self) {
-    // Not held by a shared_ptr: the histories point at this object until it is destroyed, when a
-    // frozen stand-in takes its place (see ~Layer), described by what it reports now.
-    self = LayerPtr(LayerPtr(), this);
-    snapshot_class_name_ = class_name();
-    try {
-      snapshot_config_ = get_config();
-    } catch (const std::exception&) {
-      snapshot_config_ = nullptr;
-    }
-    // What the layer's overrides report (a wrapper's or a model's weights are its layers').
-    snapshot_weights_ = weights();
-    snapshot_trainable_ = trainable_weights();
-    snapshot_losses_ = losses();
-    snapshot_constraints_ = constraints();
-    snapshot_updates_ = tagged_updates();
-  }
   for (std::size_t j = 0; j < outputs.size(); ++j)
     outputs[j].node()->keras_history =
         std::make_shared<KerasHistory>(KerasHistory{self, index, static_cast<int>(j)});

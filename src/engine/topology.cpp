@@ -283,20 +283,6 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
                    name().c_str(), tensor_text(x).c_str(), history->layer->name().c_str());
   }
 
-  layer_anchors_.clear();
-  for (const auto& layer : layers) {
-    std::shared_ptr<KerasHistory> anchor;
-    if (layer.use_count() == 0)  // not owned: a temporary, or a named object on the stack
-      for (const auto& key : order)
-        if (key.first == layer.get()) {
-          for (const auto& weak :
-               layer->inbound_nodes()[static_cast<std::size_t>(key.second)].output_tensors)
-            if (auto out = weak.lock())
-              anchor = std::static_pointer_cast<KerasHistory>(out->keras_history);
-          if (anchor) break;
-        }
-    layer_anchors_.push_back(anchor);
-  }
   layers_ = std::move(layers);
   inputs_ = std::move(inputs);
   outputs_ = std::move(outputs);
@@ -305,10 +291,6 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
 }
 
 const std::vector<LayerPtr>& Model::layers() const {
-  auto& layers = const_cast<Model*>(this)->layers_;
-  for (std::size_t i = 0; i < layers.size() && i < layer_anchors_.size(); ++i)
-    if (layer_anchors_[i] && layer_anchors_[i]->layer && layer_anchors_[i]->layer != layers[i])
-      layers[i] = layer_anchors_[i]->layer;
   return layers_;
 }
 

@@ -149,6 +149,7 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
 void CustomObjects::update(const CustomObjects& other) {
   for (const auto& [k, v] : other.layers) layers[k] = v;
   for (const auto& [k, v] : other.functions) functions[k] = v;
+  for (const auto& [k, v] : other.lambda_functions) lambda_functions[k] = v;
   for (const auto& [k, v] : other.losses) losses[k] = v;
   for (const auto& [k, v] : other.metrics) metrics[k] = v;
   for (const auto& [k, v] : other.regularizers) regularizers[k] = v;
@@ -323,13 +324,16 @@ std::string initializer_from_config(const nlohmann::json& config) {
       });
 }
 
-TensorFunction function_from_custom_objects(const std::string& name,
-                                            const std::string& layer_class) {
+LambdaFunctionArg lambda_function_from_custom_objects(const std::string& name) {
   CustomObjects visible = visible_custom_objects();
-  if (auto it = visible.functions.find(name); it != visible.functions.end()) return it->second;
-  throw std::invalid_argument(layer_class + ": unknown function '" + name +
+  if (auto it = visible.lambda_functions.find(name); it != visible.lambda_functions.end())
+    return {it->second, name};
+  if (auto it = visible.functions.find(name); it != visible.functions.end())
+    return {it->second, name};
+  throw std::invalid_argument("Lambda: unknown function '" + name +
                               "'. C++ functions cannot be read back from a config; pass it in "
-                              "custom_objects.functions under that name.");
+                              "custom_objects.functions (or lambda_functions, to take the "
+                              "layer's `arguments`) under that name.");
 }
 
 }  // namespace detail

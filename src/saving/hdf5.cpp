@@ -287,7 +287,11 @@ bool Group::has_group(const std::string& name) const {
 }
 
 Group Group::create_group(const std::string& name) {
-  Handle g(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  // A name with slashes (a layer named "conv1/conv", as Keras's DenseNet has) is a path whose
+  // missing groups are made on the way, as h5py does.
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  Handle g(H5Gcreate2(id(), name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT));
   if (!g) fail("cannot create group '" + name + "'");
   return Group(std::move(g), file_, join(path_, name), file_size_);
 }

@@ -419,7 +419,7 @@ namespace {
 class ZeroMasking : public Layer {
  public:
   ZeroMasking() : Layer("ZeroMasking", {}) { supports_masking_ = true; }
-  std::string class_name() const override { return "ZeroMasking"; }
+  KERAS_LAYER_CLASS(ZeroMasking)
   SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
   SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
     return K::max(K::not_equal(x, K::constant(0.0, x.dtype())), {-1});
@@ -440,11 +440,22 @@ TEST(Functional, ModelCalledAsALayerCarriesItsMask) {
 }
 
 namespace {
-// A named layer on the stack, destroyed when this returns: the model keeps a frozen stand-in.
+// Expects `f` to throw std::logic_error whose message holds every one of `parts`.
+template <typename F>
+void expect_logic_error(F&& f, const std::vector<std::string>& parts) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception";
+  } catch (const std::logic_error& e) {
+    const std::string message = e.what();
+    for (const auto& part : parts) EXPECT_NE(message.find(part), std::string::npos) << message;
+  }
+}
+
+// Temporaries, gone when this returns: the output tensors hold their layers.
 std::shared_ptr<Model> model_from_a_scope() {
   auto x = Input({.shape = Shape{3}});
-  Dense named(2, {.name = "named"});
-  auto y = named(x);
+  auto y = Dense(2, {.name = "named"})(Dropout(0.5)(x));
   return std::make_shared<Model>(x, y);
 }
 }  // namespace
@@ -453,12 +464,52 @@ TEST(Functional, LayersOutliveTheObjectsTheyWereCalledAs) {
   auto model = model_from_a_scope();
   LayerPtr layer = model->get_layer("named");
   EXPECT_EQ(layer->class_name(), "Dense");
+  EXPECT_NE(std::dynamic_pointer_cast<Dense>(layer), nullptr);  // the layer itself, shared
   EXPECT_EQ(layer->get_config()["units"], 2);
   EXPECT_EQ(model->weights().size(), 2u);
   EXPECT_EQ(model->predict(Tensor::full({4, 3}, 1.0)).shape(), (Shape{4, 2}));
-  // Called again (the model as a layer), the frozen layer replays its graph.
+  // Called again, directly and through the model.
   auto x2 = Input({.shape = Shape{3}});
   EXPECT_EQ((*model)(x2).shape(), (Shape{-1, 2}));
   EXPECT_EQ((*layer)(x2).shape(), (Shape{-1, 2}));
   EXPECT_EQ(layer->inbound_nodes().size(), 2u);
+}
+
+// One ownership rule: a called layer is shared. A named layer object must be shared first; the
+// refused call changes nothing, and the shared layer works as any other.
+TEST(Functional, ANamedLayerIsSharedBeforeItIsCalled) {
+  auto x = Input({.shape = Shape{3}});
+  Dense named(2, {.name = "named"});
+  expect_logic_error([&] { named(x); }, {"Layer named (Dense)", "not held by a shared pointer",
+                                         "Shared named = Dense(...);", "std::make_shared<Dense>"});
+  EXPECT_FALSE(named.built());
+  EXPECT_TRUE(named.inbound_nodes().empty());
+  Shared shared = std::move(named);
+  EXPECT_EQ(shared->name(), "named");
+  EXPECT_EQ(std::move(*shared).into_shared(), shared.ptr());  // already shared: itself
+  Shared copy = shared;                                       // a handle: copies share
+  Model model(x, copy(shared(Dense(2)(x))));
+  EXPECT_EQ(shared->inbound_nodes().size(), 2u);
+  EXPECT_EQ(model.get_layer("named"), LayerPtr(shared));
+  EXPECT_EQ(model.predict(Tensor::full({2, 3}, 1.0)).shape(), (Shape{2, 2}));
+  Shared head = Dense(1, {.input_dim = 3});
+  Sequential stack({head});
+  EXPECT_EQ(stack.layers().front(), LayerPtr(head));
+}
+
+namespace {
+// A subclass that forgets KERAS_LAYER_SHAREABLE: moving it into a shared pointer would cut it
+// down to Dense, so the call refuses.
+class DoubledDense : public Dense {
+ public:
+  using Dense::Dense;
+  SymbolicTensor call(const SymbolicTensor& x) override { return Dense::call(x) * 2.0; }
+};
+}  // namespace
+
+TEST(Functional, ATemporaryOfAClassWithoutItsMoveIsRefused) {
+  auto x = Input({.shape = Shape{3}});
+  expect_logic_error([&] { DoubledDense(2)(x); }, {"DoubledDense", "KERAS_LAYER_SHAREABLE"});
+  auto layer = std::make_shared<DoubledDense>(2);  // made shared, it is called as usual
+  EXPECT_EQ((*layer)(x).shape(), (Shape{-1, 2}));
 }

@@ -15,7 +15,7 @@ class ZeroMasking : public Layer {
   explicit ZeroMasking(LayerArguments args = {}) : Layer("ZeroMasking", args) {
     supports_masking_ = true;
   }
-  std::string class_name() const override { return "ZeroMasking"; }
+  KERAS_LAYER_CLASS(ZeroMasking)
   SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
   SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
     return K::max(K::not_equal(x, K::constant(0.0)), {-1});
@@ -26,7 +26,7 @@ class ZeroMasking : public Layer {
 class Doubling : public Layer {
  public:
   Doubling() : Layer("Doubling", {}) {}
-  std::string class_name() const override { return "Doubling"; }
+  KERAS_LAYER_CLASS(Doubling)
   SymbolicTensor call(const SymbolicTensor& x) override { return x * 2.0; }
 };
 
@@ -34,10 +34,7 @@ class Doubling : public Layer {
 
 TEST(Masking, MaskPassesThroughLayersThatSupportIt) {
   auto x = K::placeholder({-1, 3, 2});
-  ZeroMasking masking;
-  Dense dense(4);
-  Activation relu("relu");
-  SymbolicTensor h = relu(dense(masking(x)));
+  SymbolicTensor h = Activation("relu")(Dense(4)(ZeroMasking()(x)));
   ASSERT_NE(h.node()->keras_mask, nullptr);
   K::Function f({x}, {SymbolicTensor(h.node()->keras_mask)});
   Tensor in = Tensor::from_vector<float>({1, 2, 0, 0, 3, 0}, {1, 3, 2});
@@ -47,17 +44,16 @@ TEST(Masking, MaskPassesThroughLayersThatSupportIt) {
 
 TEST(Masking, LayerWithoutSupportRefusesAMaskedInput) {
   auto x = K::placeholder({-1, 3, 2});
-  ZeroMasking masking;
-  Doubling doubling;
+  auto doubling = std::make_shared<Doubling>();
   try {
-    doubling(masking(x));
+    (*doubling)(ZeroMasking()(x));
     FAIL() << "a masked input was accepted";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("does not support masking"), std::string::npos)
         << e.what();
   }
   // Without a mask it is fine.
-  EXPECT_NO_THROW(doubling(x));
+  EXPECT_NO_THROW((*doubling)(x));
 }
 
 TEST(Masking, LossIgnoresMaskedTimesteps) {
@@ -83,8 +79,8 @@ TEST(Masking, LossIgnoresMaskedTimesteps) {
 
 TEST(Masking, MaskingLayerMasksTimestepsEqualToMaskValue) {
   auto x = K::placeholder({-1, 3, 2});
-  Masking masking(-1.0);
-  SymbolicTensor y = masking(x);
+  auto masking = std::make_shared<Masking>(-1.0);
+  SymbolicTensor y = (*masking)(x);
   ASSERT_NE(y.node()->keras_mask, nullptr);
   K::Function f({x}, {y, SymbolicTensor(y.node()->keras_mask)});
   // Timestep 1 is all mask_value; timestep 2 only partly, so it is kept.
@@ -92,8 +88,8 @@ TEST(Masking, MaskingLayerMasksTimestepsEqualToMaskValue) {
   auto out = f({in});
   EXPECT_EQ(out[0].to_vector<float>(), (std::vector<float>{1, 2, 0, 0, -1, 5}));
   EXPECT_EQ(out[1].to_vector<float>(), (std::vector<float>{1, 0, 1}));
-  EXPECT_EQ(masking.get_config()["mask_value"], -1.0);
-  EXPECT_EQ(masking.get_config()["name"], masking.name());
+  EXPECT_EQ(masking->get_config()["mask_value"], -1.0);
+  EXPECT_EQ(masking->get_config()["name"], masking->name());
 }
 
 TEST(Masking, MaskingLayerMakesTheLossSkipPaddedTimesteps) {

@@ -28,28 +28,28 @@ std::vector<OpCase> layer_cases() {
                        .padding = "same",
                        .data_format = "channels_first",
                        .activation = "tanh"});
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back({"conv1d_causal", O::kConv, {uniform({2, 7, 3})}, [](const Inputs& in) {
                  Conv1D layer(2, 3, {.padding = "causal", .dilation_rate = {2}});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"conv3d", O::kConv, {uniform({1, 3, 3, 3, 2})}, [](const Inputs& in) {
                  Conv3D layer(2, {2, 2, 2});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"separable_conv2d", O::kConv, {uniform({2, 5, 5, 2})}, [](const Inputs& in) {
                  SeparableConv2D layer(3, {3, 3}, {.depth_multiplier = 2});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back(
       {"conv2d_transpose", O::kConvGradInput, {uniform({2, 3, 3, 2})}, [](const Inputs& in) {
          Conv2DTranspose layer(2, {3, 3}, {.strides = {2, 2}, .padding = "same"});
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back({"separable_conv1d", O::kConv, {uniform({2, 6, 2})}, [](const Inputs& in) {
                  SeparableConv1D layer(3, 3, {.padding = "same", .depth_multiplier = 2});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back(
       {"depthwise_conv2d_channels_first", O::kConv, {uniform({2, 2, 5, 4})}, [](const Inputs& in) {
@@ -57,47 +57,47 @@ std::vector<OpCase> layer_cases() {
                                         .data_format = "channels_first",
                                         .depth_multiplier = 2,
                                         .activation = "tanh"});
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back(
       {"conv3d_transpose", O::kConvGradInput, {uniform({1, 2, 2, 3, 2})}, [](const Inputs& in) {
          Conv3DTranspose layer(2, {2, 3, 2},
                                {.strides = {2, 1, 2}, .output_padding = Ints{1, 0, 1}});
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back(
       {"max_pooling2d_channels_first", O::kMaxPool, {uniform({2, 3, 4, 4})}, [](const Inputs& in) {
          auto layer = MaxPooling2D({2, 2}, {.data_format = "channels_first"});
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back({"average_pooling1d_same", O::kAvgPool, {uniform({2, 7, 3})}, [](const Inputs& in) {
                  auto layer = AveragePooling1D(3, {.strides = {2}, .padding = "same"});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"global_max_pooling2d", O::kMax, {uniform({2, 3, 4, 2})}, [](const Inputs& in) {
                  auto layer = GlobalMaxPooling2D();
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back(
       {"global_average_pooling3d", O::kMean, {uniform({2, 2, 3, 2, 2})}, [](const Inputs& in) {
          auto layer = GlobalAveragePooling3D();
-         return layer(in[0]);
+         return std::move(layer)(in[0]);
        }});
   c.push_back({"zero_padding2d", O::kPad, {uniform({2, 3, 2, 2})}, [](const Inputs& in) {
                  auto layer = ZeroPadding2D({{1, 2}, {0, 1}});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"cropping2d", O::kSlice, {uniform({2, 5, 4, 2})}, [](const Inputs& in) {
                  auto layer = Cropping2D({{1, 2}, {0, 1}});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"up_sampling2d", O::kMul, {uniform({2, 2, 3, 2})}, [](const Inputs& in) {
                  auto layer = UpSampling2D({2, 3});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   c.push_back({"up_sampling2d_bilinear", O::kMatMul, {uniform({2, 2, 3, 2})}, [](const Inputs& in) {
                  auto layer = UpSampling2D({2, 3}, {.interpolation = "bilinear"});
-                 return layer(in[0]);
+                 return std::move(layer)(in[0]);
                }});
   return c;
 }

@@ -130,7 +130,7 @@ TEST(Lambda, DeclaredOutputShapes) {
 TEST(Lambda, OnAListGetsEveryInput) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
   auto difference_of = [](const std::vector<SymbolicTensor>& xs) { return xs[0] - xs[1]; };
-  Lambda difference({.function = LambdaFunctionArg(nullptr, difference_of, "difference")});
+  Shared difference = Lambda({.function = LambdaFunctionArg(nullptr, difference_of, "difference")});
   SymbolicTensor out = difference({a, b});
   EXPECT_EQ(out.shape(), (Shape{-1, 3}));
   Model model({a, b}, {out});
@@ -144,7 +144,7 @@ TEST(Lambda, OnAListGetsEveryInput) {
   };
   Lambda summed({.function = LambdaFunctionArg(nullptr, dot_of, "dot"), .output_shape = Shape{1}});
   EXPECT_EQ(summed.compute_output_shape_list({{4, 3}, {4, 3}}), (std::vector<Shape>{{4, 1}}));
-  Lambda one([](const SymbolicTensor& v) { return v; });
+  Shared one = Lambda([](const SymbolicTensor& v) { return v; });
   expect_invalid([&] { one({a, b}); }, {"takes one tensor", "called on 2"});
 }
 

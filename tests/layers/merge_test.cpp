@@ -133,7 +133,7 @@ std::vector<double> concat_rows(const Tensor& a, const Tensor& b) {
 class ZeroMasking : public Layer {
  public:
   ZeroMasking() : Layer("ZeroMasking", {}) { supports_masking_ = true; }
-  std::string class_name() const override { return "ZeroMasking"; }
+  KERAS_LAYER_CLASS(ZeroMasking)
   SymbolicTensor call(const SymbolicTensor& x) override { return x * 1.0; }
   SymbolicTensor compute_mask(const SymbolicTensor& x, const SymbolicTensor&) const override {
     return K::max(K::not_equal(x, K::constant(0.0, x.dtype())), {-1});
@@ -314,10 +314,10 @@ TEST(Merge, MasksAreMergedAsKerasDoes) {
 
 TEST(Merge, ConfigsRoundTrip) {
   auto a = Input({.shape = Shape{4}}), b = Input({.shape = Shape{4}});
-  Merge m({.mode = "concat", .concat_axis = -1, .name = "m"});
+  Shared m = Merge({.mode = "concat", .concat_axis = -1, .name = "m"});
   m({a, b});
-  auto again = Merge::from_config(m.get_config());
-  EXPECT_EQ(again->get_config(), m.get_config());
+  auto again = Merge::from_config(m->get_config());
+  EXPECT_EQ(again->get_config(), m->get_config());
   Dot d(DotOptions{.axes = {1, 1}, .normalize = true, .name = "d"});
   EXPECT_EQ(Dot::from_config(d.get_config())->get_config(), d.get_config());
   Concatenate c(1, {.name = "c"});

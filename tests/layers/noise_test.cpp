@@ -35,7 +35,7 @@ TEST(GaussianNoise, IdentityAtInferenceNoiseWhileTraining) {
       {"stddev"});
   expect_near(t.output, x, 0);
 
-  GaussianNoise layer(0.5);
+  Shared layer = GaussianNoise(0.5);
   SymbolicTensor in = K::placeholder({-1, 400});
   SymbolicTensor out = layer(in);
   Tensor ones = Tensor::full({100, 400}, 1.0);
@@ -51,7 +51,7 @@ TEST(GaussianNoise, IdentityAtInferenceNoiseWhileTraining) {
   // Fresh noise at every run.
   Tensor again = train({ones})[0];
   EXPECT_NE(noisy.to_vector<float>(), again.to_vector<float>());
-  EXPECT_DOUBLE_EQ(layer.get_config()["stddev"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(layer->get_config()["stddev"].get<double>(), 0.5);
   keras::testing::expect_invalid([] { GaussianNoise(-1); }, {"stddev", ">= 0"});
 }
 
@@ -62,7 +62,7 @@ TEST(GaussianDropout, IdentityAtInferenceMultiplicativeNoiseWhileTraining) {
       {"rate"});
   expect_near(t.output, x, 0);
 
-  GaussianDropout layer(0.2);
+  Shared layer = GaussianDropout(0.2);
   SymbolicTensor in = K::placeholder({-1, 400});
   SymbolicTensor out = layer(in);
   Tensor twos = Tensor::full({100, 400}, 2.0);
@@ -72,7 +72,7 @@ TEST(GaussianDropout, IdentityAtInferenceMultiplicativeNoiseWhileTraining) {
   auto m = moments(factors);
   EXPECT_NEAR(m.mean, 1.0, 0.01);
   EXPECT_NEAR(m.stddev, std::sqrt(0.2 / 0.8), 0.01);
-  EXPECT_DOUBLE_EQ(layer.get_config()["rate"].get<double>(), 0.2);
+  EXPECT_DOUBLE_EQ(layer->get_config()["rate"].get<double>(), 0.2);
   keras::testing::expect_invalid([] { GaussianDropout(1.0); }, {"rate", "[0, 1)"});
 }
 
@@ -92,7 +92,7 @@ TEST(NoiseLayers, TrainingStillLowersTheLoss) {
 TEST(NoiseLayers, SameSeedSameNoise) {
   auto draw = [] {
     utils::set_random_seed(42);
-    GaussianNoise layer(1.0);
+    Shared layer = GaussianNoise(1.0);
     SymbolicTensor in = K::placeholder({-1, 10});
     return run_in_phase(in, layer(in), Tensor::full({2, 10}, 0.0), true).to_vector<float>();
   };
@@ -120,7 +120,7 @@ TEST(AlphaDropout, IdentityAtInference) {
 
 TEST(AlphaDropout, KeepsTheMeanAndVarianceOfSeluInputsWhileTraining) {
   const double rate = 0.2;
-  AlphaDropout layer(rate);
+  Shared layer = AlphaDropout(rate);
   SymbolicTensor in = K::placeholder({-1, 500});
   Tensor x = keras::testing::random_normal({200, 500}, 4);  // zero mean, unit variance
   std::vector<double> in_values = x.to_vector<double>();
@@ -142,13 +142,13 @@ TEST(AlphaDropout, KeepsTheMeanAndVarianceOfSeluInputsWhileTraining) {
 }
 
 TEST(AlphaDropout, NoiseShapeSharesTheMaskAlongItsOnes) {
-  AlphaDropout layer(0.5, {.noise_shape = Shape{-1, 1, 6}});
+  Shared layer = AlphaDropout(0.5, {.noise_shape = Shape{-1, 1, 6}});
   SymbolicTensor in = K::placeholder({-1, 4, 6});
   Tensor out = run_in_phase(in, layer(in), Tensor::full({8, 4, 6}, 0.0), true);
   for (int b = 0; b < 8; ++b)
     for (int t = 1; t < 4; ++t)
       for (int f = 0; f < 6; ++f) ASSERT_EQ(out.at<float>(b, t, f), out.at<float>(b, 0, f));
-  EXPECT_EQ(layer.get_config()["noise_shape"], nlohmann::json::parse("[null, 1, 6]"));
+  EXPECT_EQ(layer->get_config()["noise_shape"], nlohmann::json::parse("[null, 1, 6]"));
 }
 
 TEST(AlphaDropout, ConfigRoundTripAndClearErrors) {
@@ -163,7 +163,7 @@ TEST(AlphaDropout, ConfigRoundTripAndClearErrors) {
       {"noise_shape", "positive"});
   keras::testing::expect_invalid(
       [] {
-        AlphaDropout wrong_rank(0.1, {.noise_shape = Shape{-1, 1, 3}});
+        Shared wrong_rank = AlphaDropout(0.1, {.noise_shape = Shape{-1, 1, 3}});
         wrong_rank(K::placeholder({-1, 3}));
       },
       {"noise_shape", "(None, 1, 3)", "rank of the input (2)"});
@@ -177,7 +177,7 @@ TEST(AlphaDropout, ConfigRoundTripAndClearErrors) {
 
 TEST(Dropout, NoiseShapeBroadcastsOneMaskValue) {
   const double rate = 0.4;
-  Dropout layer(rate, {.noise_shape = Shape{-1, 1, 50}});
+  Shared layer = Dropout(rate, {.noise_shape = Shape{-1, 1, 50}});
   SymbolicTensor in = K::placeholder({-1, 3, 50});
   Tensor out = run_in_phase(in, layer(in), Tensor::full({40, 3, 50}, 1.0), true);
   std::size_t dropped = 0;
@@ -191,7 +191,7 @@ TEST(Dropout, NoiseShapeBroadcastsOneMaskValue) {
   EXPECT_NEAR(static_cast<double>(dropped) / 2000.0, rate, 0.05);
   expect_near(run_in_phase(in, layer(in), Tensor::full({2, 3, 50}, 1.0), false),
               Tensor::full({2, 3, 50}, 1.0), 0);
-  nlohmann::json config = layers::serialize(layer);
+  nlohmann::json config = layers::serialize(*layer);
   EXPECT_EQ(config["config"]["noise_shape"], nlohmann::json::parse("[null, 1, 50]"));
   EXPECT_EQ(layers::serialize(*layers::deserialize(config)), config);
 }
@@ -199,13 +199,13 @@ TEST(Dropout, NoiseShapeBroadcastsOneMaskValue) {
 TEST(Dropout, NoiseShapeThatDoesNotFitIsAClearError) {
   keras::testing::expect_invalid(
       [] {
-        Dropout layer(0.5, {.noise_shape = Shape{-1, 1}});
+        Shared layer = Dropout(0.5, {.noise_shape = Shape{-1, 1}});
         layer(K::placeholder({-1, 3, 4}));
       },
       {"Dropout", "noise_shape", "(None, 1)", "rank of the input (3)", "(None, 3, 4)"});
   keras::testing::expect_invalid(
       [] {
-        Dropout layer(0.5, {.noise_shape = Shape{-1, 2, 4}});
+        Shared layer = Dropout(0.5, {.noise_shape = Shape{-1, 2, 4}});
         layer(K::placeholder({-1, 3, 4}));
       },
       {"does not broadcast", "axis 1"});

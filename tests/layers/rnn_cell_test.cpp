@@ -29,7 +29,7 @@ class MinimalRNNCell : public Layer, public RNNCell {
  public:
   explicit MinimalRNNCell(std::int64_t units, std::string name = "")
       : Layer("MinimalRNNCell", LayerArguments{.name = std::move(name)}), units_(units) {}
-  std::string class_name() const override { return "MinimalRNNCell"; }
+  KERAS_LAYER_CLASS(MinimalRNNCell)
   void build(const Shape& input_shape) override {
     kernel_ = add_weight("kernel", {input_shape[1], units_}, initializers::get("uniform"));
     recurrent_kernel_ =

@@ -32,7 +32,7 @@ class ConstantCell : public Layer, public RNNCell {
   static LayerPtr from_config(const nlohmann::json& config) {
     return std::make_shared<ConstantCell>(config.at("units").get<std::int64_t>());
   }
-  std::string class_name() const override { return "ConstantCell"; }
+  KERAS_LAYER_CLASS(ConstantCell)
   void build(const Shape&) override {
     throw std::invalid_argument("ConstantCell is built with its constants' shapes");
   }
@@ -229,6 +229,31 @@ TEST(WrapperConfigs, FromConfigIsStrictAndNamesTheValidKeys) {
   expect_invalid([&] { Bidirectional(Dense(2)); }, {"Bidirectional", "go_backwards", "Dense"});
 }
 
+// A config's Lambda function that takes the layer's `arguments` (Keras's
+// function(inputs, **arguments)), on a list of inputs; a plain function refuses them.
+TEST(WrapperConfigs, LambdaFromConfigCallsAKeywordFunctionWithItsArguments) {
+  auto mix = [](const std::vector<SymbolicTensor>& xs, const nlohmann::json& arguments) {
+    const double alpha = arguments.at("alpha").get<double>();
+    return xs.at(0) * alpha + xs.at(1) * (1.0 - alpha);
+  };
+  const nlohmann::json config = {
+      {"class_name", "Lambda"},
+      {"config", {{"name", "mix"}, {"function", "mix"}, {"arguments", {{"alpha", 0.25}}}}}};
+  {
+    CustomObjectScope scope({.lambda_functions = {{"mix", mix}}});
+    LayerPtr layer = deserialize(config);
+    EXPECT_EQ(layer->get_config()["arguments"], (nlohmann::json{{"alpha", 0.25}}));
+    auto a = Input({.shape = Shape{2}}), b = Input({.shape = Shape{2}});
+    Model model({a, b}, (*layer)(std::vector<SymbolicTensor>{a, b}));
+    auto y = model.predict(Arrays{Tensor::full({3, 2}, 1.0f), Tensor::full({3, 2}, 0.0f)});
+    expect_near(y.front(), Tensor::full({3, 2}, 0.25f), 1e-6);
+  }
+  CustomObjectScope plain(
+      {.functions = {{"mix", [](const SymbolicTensor& t) { return K::square(t); }}}});
+  expect_invalid([&] { deserialize(config); },
+                 {"'arguments'", "takes no keyword arguments", "lambda_functions"});
+}
+
 TEST(WrapperConfigs, TimeDistributedAndConvLSTM2DRoundTrip) {
   TimeDistributed td(Dense(3, {.activation = "relu"}), {.input_shape = Shape{4, 2}});
   nlohmann::json config = td.get_config();
@@ -292,7 +317,7 @@ TEST(WrapperWeights, WeightsArgumentSetsTheWrappedLayersWeights) {
 
 TEST(LambdaSchema, ListInputsMaskAndConfig) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
-  Lambda difference(
+  Shared difference = Lambda(
       {.function = {[](const SymbolicTensor& x) { return x; },
                     [](const std::vector<SymbolicTensor>& xs) { return K::abs(xs[0] - xs[1]); },
                     "difference"},
@@ -307,7 +332,7 @@ TEST(LambdaSchema, ListInputsMaskAndConfig) {
   Tensor got = model.predict(Arrays{x, y}).front();
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j) EXPECT_NEAR(got(i, j), std::abs(x(i, j) - y(i, j)), 1e-6);
-  nlohmann::json config = difference.get_config();
+  nlohmann::json config = difference->get_config();
   EXPECT_EQ(config["function"], "difference");
   EXPECT_EQ(config["function_type"], "function");
   EXPECT_EQ(config["arguments"], nlohmann::json::object());

@@ -292,6 +292,32 @@ TEST(Saving, WeightsOnlyPositionalAndByName) {
   expect_same(third->get_weights()[0], a[0]);
 }
 
+// Layer names with slashes (Keras's DenseNet: "conv1/conv", "conv1/bn") are group paths in the
+// file, their parent groups made on the way, as h5py does.
+TEST(Saving, LayerNamesWithSlashesSaveAndLoad) {
+  auto make = [] {
+    auto model = std::make_shared<Sequential>();
+    model->add(Dense(4, {.input_dim = 3, .name = "conv1/conv"}));
+    model->add(Dense(2, {.name = "conv1/bn"}));
+    return model;
+  };
+  auto model = make();
+  fs::path dir = scratch("slashes");
+  model->save_weights((dir / "w.h5").string());
+  model->save((dir / "m.h5").string());
+  auto other = make();
+  other->load_weights((dir / "w.h5").string());
+  auto loaded = models::load_model((dir / "m.h5").string());
+  EXPECT_EQ(loaded->layers()[0]->name(), "conv1/conv");
+  auto a = model->get_weights(), b = other->get_weights(), c = loaded->get_weights();
+  ASSERT_EQ(b.size(), a.size());
+  ASSERT_EQ(c.size(), a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    expect_same(a[i], b[i]);
+    expect_same(a[i], c[i]);
+  }
+}
+
 TEST(Saving, ByNameShapeMismatchThrowsOrSkips) {
   backend::clear_session();
   Sequential a;

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,24 +75,44 @@ struct LayerNode {
 
 // Keras's tensor._keras_history: the layer, call (node) and output index that made a tensor.
 struct KerasHistory {
-  LayerPtr layer;  // owning, except for a named layer not held by a shared_ptr
+  LayerPtr layer;  // owning
   int node_index = 0;
   int tensor_index = 0;
 };
 // The history of a tensor made by a layer call (or Input()); null for other tensors.
 std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor);
 
+// One ownership rule: a layer that is called on tensors lives in a shared pointer (a LayerPtr),
+// which the histories of its outputs hold, as Keras tensors keep their layer alive. A layer object
+// made on its own (`Dense(64)`) is a configuration that becomes shared when it is first called as
+// a temporary (`x = Dense(64)(x)`), added to a model, or moved with
+// `std::move(layer).into_shared()`. Each concrete layer class says how it moves into a shared
+// pointer with one line in its class:
+//   KERAS_LAYER_CLASS(Dense)            // class_name() "Dense", and the move
+//   KERAS_LAYER_SHAREABLE(Conv2D)       // the move only (class_name() given elsewhere)
+#define KERAS_LAYER_SHAREABLE(Type)                      \
+  ::keras::LayerPtr move_to_shared() && override {       \
+    return ::std::make_shared<Type>(::std::move(*this)); \
+  }
+#define KERAS_LAYER_CLASS(Type)             \
+  std::string class_name() const override { \
+    return #Type;                           \
+  }                                         \
+  KERAS_LAYER_SHAREABLE(Type)
+
 class Layer : public std::enable_shared_from_this<Layer> {
  public:
   virtual ~Layer();
   Layer(const Layer&) = delete;
   Layer& operator=(const Layer&) = delete;
-  // So `model.add(Dense(64))` can take the temporary. A layer called on tensors and then destroyed
-  // while not held by a shared_ptr (a temporary: `x = Dense(64)(x)`) hands its weights and calls to
-  // a frozen stand-in that the output tensors own, as Keras tensors keep their layer alive.
-  // Moving a called layer moves its calls: the histories of their outputs follow it.
-  Layer(Layer&& other) noexcept;
+  // Moves a layer's configuration (and weights, if built) before it is shared; a called layer is
+  // shared and stays where its shared pointer put it.
+  Layer(Layer&& other) noexcept = default;
   Layer& operator=(Layer&&) = default;
+
+  // This layer in a shared pointer: itself if it is already shared, else a new shared layer that
+  // this one's contents move into (of the same class: see KERAS_LAYER_CLASS).
+  LayerPtr into_shared() &&;
 
   virtual std::string class_name() const = 0;
   const std::string& name() const { return name_; }
@@ -118,12 +140,16 @@ class Layer : public std::enable_shared_from_this<Layer> {
   }
   virtual nlohmann::json get_config() const;
 
-  // Builds on first use, checks the input against the layer's spec, and records the call.
-  SymbolicTensor operator()(const SymbolicTensor& inputs);
+  // Builds on first use, checks the input against the layer's spec, and records the call. The
+  // layer must be shared (see into_shared); a temporary is moved into a shared pointer first.
+  SymbolicTensor operator()(const SymbolicTensor& inputs) &;
+  SymbolicTensor operator()(const SymbolicTensor& inputs) &&;
   // A call on a list of tensors (merge layers, models of several inputs): one output.
-  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs);
+  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) &;
+  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) &&;
   // A call on a list of tensors, returning every output (a model of several outputs).
-  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs);
+  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs) &;
+  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs) &&;
 
   // The list forms of the lifecycle, for layers of several inputs or outputs (merge layers,
   // models). The defaults take a list of one tensor to the single-tensor forms above.
@@ -207,6 +233,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // embedding, normalization and recurrent
   // Takes on the weights, losses and updates of a wrapped layer (Bidirectional).
   void adopt(const Layer& inner);
+  // The move of a layer into a shared pointer (KERAS_LAYER_SHAREABLE writes it per class).
+  virtual LayerPtr move_to_shared() &&;
 
  private:
   struct Weight {
@@ -219,7 +247,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   bool built_ = false;
   std::optional<Shape> batch_input_shape_;
   const LayerNode& node_at(int node_index, const char* what) const;
-  friend class FrozenLayer;
+  // This layer's shared pointer, for a call; a clear error if it has none.
+  LayerPtr shared_for_call() const;
 
   std::vector<Weight> weights_;
   std::vector<LayerNode> nodes_;                                // one per call
@@ -227,17 +256,45 @@ class Layer : public std::enable_shared_from_this<Layer> {
   std::vector<SymbolicTensor> losses_;
   std::vector<std::pair<backend::Update, bool>> updates_;  // (update, is a state update)
   std::vector<Tensor> initial_weights_;                    // `weights=`, until built
-  // For a layer not held by a shared_ptr: what the frozen stand-in reports once it is destroyed.
-  std::string snapshot_class_name_;
-  nlohmann::json snapshot_config_;
-  std::vector<SymbolicTensor> snapshot_weights_, snapshot_trainable_, snapshot_losses_;
-  std::vector<std::pair<SymbolicTensor, WeightConstraint>> snapshot_constraints_;
-  std::vector<std::pair<backend::Update, bool>> snapshot_updates_;
+};
+
+// A named layer, shared: a handle that copies share, called like the layer and reaching its
+// members with ->. The form for a layer that is called several times or read afterwards:
+//   Shared dense = Dense(64, {.activation = "relu"});
+//   auto y = dense(dense(x));
+//   dense->get_weights();  model.add(dense);
+template <typename L>
+class Shared {
+ public:
+  Shared(L&& layer)  // NOLINT: implicit, for `Shared dense = Dense(64);`
+      : layer_(std::static_pointer_cast<L>(std::move(layer).into_shared())) {}
+  Shared(std::shared_ptr<L> layer) : layer_(std::move(layer)) {}  // NOLINT: a shared layer
+
+  L* operator->() const { return layer_.get(); }
+  L& operator*() const { return *layer_; }
+  const std::shared_ptr<L>& ptr() const { return layer_; }
+  template <typename Base>
+  requires std::is_convertible_v<L*, Base*>
+  operator std::shared_ptr<Base>() const {  // NOLINT: a LayerPtr wherever one is taken
+    return layer_;
+  }
+
+  SymbolicTensor operator()(const SymbolicTensor& inputs) const { return (*layer_)(inputs); }
+  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) const {
+    return (*layer_)(inputs);
+  }
+  template <typename... Args>
+  decltype(auto) operator()(const SymbolicTensor& inputs, Args&&... args) const {
+    return (*layer_)(inputs, std::forward<Args>(args)...);  // a layer's own call forms
+  }
+
+ private:
+  std::shared_ptr<L> layer_;
 };
 
 // A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
 // depends on an input is made again over `new_inputs` (masks too); weights and other leaves are
-// shared. This is how a model (or a frozen layer) is called on new tensors.
+// shared. This is how a model is called on new tensors.
 std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
                                          const std::vector<SymbolicTensor>& outputs,
                                          const std::vector<SymbolicTensor>& new_inputs);

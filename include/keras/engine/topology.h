@@ -63,7 +63,7 @@ class InputLayer : public Layer {
   };
   explicit InputLayer(Options options);
 
-  std::string class_name() const override { return "InputLayer"; }
+  KERAS_LAYER_CLASS(InputLayer)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);

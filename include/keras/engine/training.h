@@ -427,9 +427,6 @@ class Model : public Layer {
 
   std::vector<LayerPtr> layers_;
   std::vector<SymbolicTensor> inputs_, outputs_;
-  // For a layer called as a temporary in the expression that built the model: its history,
-  // which points at the frozen stand-in once the temporary is gone (see Layer::~Layer).
-  std::vector<std::shared_ptr<KerasHistory>> layer_anchors_;
 
  private:
   struct Compiled;

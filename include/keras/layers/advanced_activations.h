@@ -31,7 +31,7 @@ class LeakyReLU : public Layer {
  public:
   explicit LeakyReLU(LeakyReLUOptions options = {});
   explicit LeakyReLU(double alpha, LeakyReLUOptions options = {});
-  std::string class_name() const override { return "LeakyReLU"; }
+  KERAS_LAYER_CLASS(LeakyReLU)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -67,7 +67,7 @@ struct PReLUOptions {
 class PReLU : public Layer {
  public:
   explicit PReLU(PReLUOptions options = {});
-  std::string class_name() const override { return "PReLU"; }
+  KERAS_LAYER_CLASS(PReLU)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
@@ -96,7 +96,7 @@ class ELU : public Layer {
  public:
   explicit ELU(ELUOptions options = {});
   explicit ELU(double alpha, ELUOptions options = {});
-  std::string class_name() const override { return "ELU"; }
+  KERAS_LAYER_CLASS(ELU)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -122,7 +122,7 @@ class ThresholdedReLU : public Layer {
  public:
   explicit ThresholdedReLU(ThresholdedReLUOptions options = {});
   explicit ThresholdedReLU(double theta, ThresholdedReLUOptions options = {});
-  std::string class_name() const override { return "ThresholdedReLU"; }
+  KERAS_LAYER_CLASS(ThresholdedReLU)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -147,7 +147,7 @@ struct SoftmaxOptions {
 class Softmax : public Layer {
  public:
   explicit Softmax(SoftmaxOptions options = {});
-  std::string class_name() const override { return "Softmax"; }
+  KERAS_LAYER_CLASS(Softmax)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -177,7 +177,7 @@ struct ReLUOptions {
 class ReLU : public Layer {
  public:
   explicit ReLU(ReLUOptions options = {});
-  std::string class_name() const override { return "ReLU"; }
+  KERAS_LAYER_CLASS(ReLU)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -210,7 +210,7 @@ struct ParametricSoftplusOptions {
 class ParametricSoftplus : public Layer {
  public:
   explicit ParametricSoftplus(ParametricSoftplusOptions options = {});
-  std::string class_name() const override { return "ParametricSoftplus"; }
+  KERAS_LAYER_CLASS(ParametricSoftplus)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
@@ -253,7 +253,7 @@ struct SReLUOptions {
 class SReLU : public Layer {
  public:
   explicit SReLU(SReLUOptions options = {});
-  std::string class_name() const override { return "SReLU"; }
+  KERAS_LAYER_CLASS(SReLU)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;

@@ -235,6 +235,7 @@ enum class ConvKind { plain, separable, depthwise, transpose };
 // (transpose).
 class Conv : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(Conv)
   Conv(const std::string& class_name, int rank, ConvKind kind, ConvOptions options);
 
   std::string class_name() const override { return class_name_; }
@@ -275,12 +276,14 @@ class Conv : public Layer {
 
 class Conv1D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(Conv1D)
   explicit Conv1D(ConvOptions options);
   Conv1D(std::int64_t filters, std::int64_t kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 };
 class Conv2D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(Conv2D)
   explicit Conv2D(ConvOptions options);
   Conv2D(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
   // Keras 1: Convolution2D(nb_filter, nb_row, nb_col, ...).
@@ -290,6 +293,7 @@ class Conv2D : public Conv {
 };
 class Conv3D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(Conv3D)
   explicit Conv3D(ConvOptions options);
   Conv3D(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -309,6 +313,7 @@ Conv2D AtrousConvolution2D(std::int64_t nb_filter, std::int64_t nb_row, std::int
 // filters), bias.
 class SeparableConv1D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(SeparableConv1D)
   explicit SeparableConv1D(ConvOptions options);
   SeparableConv1D(std::int64_t filters, std::int64_t kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -317,6 +322,7 @@ class SeparableConv1D : public Conv {
 };
 class SeparableConv2D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(SeparableConv2D)
   explicit SeparableConv2D(ConvOptions options);
   SeparableConv2D(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -328,6 +334,7 @@ class SeparableConv2D : public Conv {
 // own; weights depthwise_kernel (kh, kw, in, depth_multiplier), bias (in * depth_multiplier).
 class DepthwiseConv2D : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(DepthwiseConv2D)
   explicit DepthwiseConv2D(ConvOptions options);
   explicit DepthwiseConv2D(Ints kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -337,6 +344,7 @@ class DepthwiseConv2D : public Conv {
 // The transposed convolutions; kernel (k..., filters, in_channels).
 class Conv2DTranspose : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(Conv2DTranspose)
   explicit Conv2DTranspose(ConvOptions options);
   Conv2DTranspose(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
   // Keras 1: Deconvolution2D(nb_filter, nb_row, nb_col, output_shape, ...). The output rows and
@@ -351,6 +359,7 @@ class Conv2DTranspose : public Conv {
 using Deconvolution2D = Conv2DTranspose;
 class Conv3DTranspose : public Conv {
  public:
+  KERAS_LAYER_SHAREABLE(Conv3DTranspose)
   explicit Conv3DTranspose(ConvOptions options);
   Conv3DTranspose(std::int64_t filters, Ints kernel_size, ConvOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -411,6 +420,7 @@ struct UpSamplingSchema : ResizeOptions {
 // Zero padding / cropping of each spatial dimension by (before, after).
 class ZeroPadding : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(ZeroPadding)
   ZeroPadding(const std::string& class_name, int rank, Pairs padding, bool crop,
               ResizeOptions options);
   std::string class_name() const override { return class_name_; }
@@ -429,6 +439,7 @@ class ZeroPadding : public Layer {
 // Cropping1D/2D/3D (a class of their own for Python's isinstance).
 class Cropping : public ZeroPadding {
  public:
+  KERAS_LAYER_SHAREABLE(Cropping)
   Cropping(const std::string& class_name, int rank, Pairs cropping, ResizeOptions options)
       : ZeroPadding(class_name, rank, std::move(cropping), true, std::move(options)) {}
 };
@@ -450,6 +461,7 @@ std::shared_ptr<Layer> zero_padding_from_config(const std::string& class_name,
 // UpSampling2D(interpolation='bilinear'): TensorFlow's resize_bilinear (align_corners=False).
 class UpSampling : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(UpSampling)
   UpSampling(const std::string& class_name, int rank, Ints size, ResizeOptions options);
   std::string class_name() const override { return class_name_; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;

@@ -121,7 +121,7 @@ class ConvLSTM2D : public Layer {
              ConvLSTM2DOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "ConvLSTM2D"; }
+  KERAS_LAYER_CLASS(ConvLSTM2D)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;

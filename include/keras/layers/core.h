@@ -75,7 +75,7 @@ class Dense : public Layer {
   explicit Dense(DenseOptions options);
   Dense(std::int64_t units, DenseOptions options = {});
 
-  std::string class_name() const override { return "Dense"; }
+  KERAS_LAYER_CLASS(Dense)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -108,7 +108,7 @@ class Activation : public Layer {
  public:
   explicit Activation(ActivationOptions options);
   explicit Activation(ActivationArg activation, ActivationOptions options = {});
-  std::string class_name() const override { return "Activation"; }
+  KERAS_LAYER_CLASS(Activation)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -142,7 +142,7 @@ class Dropout : public Layer {
  public:
   explicit Dropout(DropoutOptions options);
   explicit Dropout(double rate, DropoutOptions options = {});
-  std::string class_name() const override { return "Dropout"; }
+  KERAS_LAYER_CLASS(Dropout)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -170,7 +170,7 @@ class Masking : public Layer {
  public:
   explicit Masking(MaskingOptions options);
   explicit Masking(double mask_value = 0.0, MaskingOptions options = {});
-  std::string class_name() const override { return "Masking"; }
+  KERAS_LAYER_CLASS(Masking)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override;
@@ -200,7 +200,7 @@ struct FlattenOptions {
 class Flatten : public Layer {
  public:
   explicit Flatten(FlattenOptions options = {});
-  std::string class_name() const override { return "Flatten"; }
+  KERAS_LAYER_CLASS(Flatten)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
@@ -227,7 +227,7 @@ class Reshape : public Layer {
  public:
   explicit Reshape(ReshapeOptions options);
   explicit Reshape(Shape target_shape, ReshapeOptions options = {});
-  std::string class_name() const override { return "Reshape"; }
+  KERAS_LAYER_CLASS(Reshape)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
@@ -255,7 +255,7 @@ class Permute : public Layer {
  public:
   explicit Permute(PermuteOptions options);
   explicit Permute(std::vector<int> dims, PermuteOptions options = {});
-  std::string class_name() const override { return "Permute"; }
+  KERAS_LAYER_CLASS(Permute)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -283,7 +283,7 @@ class RepeatVector : public Layer {
  public:
   explicit RepeatVector(RepeatVectorOptions options);
   explicit RepeatVector(std::int64_t n, RepeatVectorOptions options = {});
-  std::string class_name() const override { return "RepeatVector"; }
+  KERAS_LAYER_CLASS(RepeatVector)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -296,6 +296,10 @@ class RepeatVector : public Layer {
 
 using LambdaFunction = std::function<SymbolicTensor(const SymbolicTensor&)>;
 using LambdaListFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)>;
+// A function of the inputs and the config's keyword `arguments`, called as Keras calls a Python
+// function: function(inputs, **arguments) (one input: that tensor; several: the list).
+using LambdaKeywordFunction = std::function<SymbolicTensor(
+    const std::vector<SymbolicTensor>& inputs, const nlohmann::json& arguments)>;
 using OutputShapeFunction = std::function<Shape(const Shape& input_shape)>;
 using OutputShapeListFunction = std::function<Shape(const std::vector<Shape>& input_shapes)>;
 using LambdaMaskFunction = std::function<SymbolicTensor(const std::vector<SymbolicTensor>& inputs,
@@ -312,9 +316,12 @@ struct LambdaFunctionArg {
       : name(std::move(name)),
         function(std::move(function)),
         list_function(std::move(list_function)) {}
+  LambdaFunctionArg(LambdaKeywordFunction keyword_function, std::string name)
+      : name(std::move(name)), keyword_function(std::move(keyword_function)) {}
   std::string name = "lambda";
   LambdaFunction function;
   LambdaListFunction list_function;
+  LambdaKeywordFunction keyword_function;  // takes the layer's `arguments` (a config's function)
 
   nlohmann::json config_value() const { return name; }
   static LambdaFunctionArg from_config_value(const nlohmann::json& value);
@@ -384,7 +391,7 @@ class Lambda : public Layer {
  public:
   explicit Lambda(LambdaOptions options);
   explicit Lambda(LambdaFunction function, LambdaOptions options = {});
-  std::string class_name() const override { return "Lambda"; }
+  KERAS_LAYER_CLASS(Lambda)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
@@ -424,7 +431,7 @@ struct ActivityRegularizationOptions {
 class ActivityRegularization : public Layer {
  public:
   explicit ActivityRegularization(ActivityRegularizationOptions options = {});
-  std::string class_name() const override { return "ActivityRegularization"; }
+  KERAS_LAYER_CLASS(ActivityRegularization)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -471,7 +478,7 @@ struct HighwayOptions {
 class Highway : public Layer {
  public:
   explicit Highway(HighwayOptions options = {});
-  std::string class_name() const override { return "Highway"; }
+  KERAS_LAYER_CLASS(Highway)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
@@ -522,7 +529,7 @@ class MaxoutDense : public Layer {
  public:
   explicit MaxoutDense(MaxoutDenseOptions options);
   MaxoutDense(std::int64_t output_dim, MaxoutDenseOptions options = {});
-  std::string class_name() const override { return "MaxoutDense"; }
+  KERAS_LAYER_CLASS(MaxoutDense)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -575,7 +582,7 @@ class TimeDistributedDense : public Layer {
  public:
   explicit TimeDistributedDense(TimeDistributedDenseOptions options);
   TimeDistributedDense(std::int64_t output_dim, TimeDistributedDenseOptions options = {});
-  std::string class_name() const override { return "TimeDistributedDense"; }
+  KERAS_LAYER_CLASS(TimeDistributedDense)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;

@@ -56,7 +56,7 @@ class Embedding : public Layer {
   Embedding(std::int64_t input_dim, std::int64_t output_dim, EmbeddingOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "Embedding"; }
+  KERAS_LAYER_CLASS(Embedding)
   DType input_dtype() const override { return DType::int32; }
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;

@@ -94,6 +94,7 @@ struct LocallyConnectedSchema : LocallyConnectedOptions {
 // The input's spatial dimensions must be known.
 class LocallyConnected : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(LocallyConnected)
   LocallyConnected(const std::string& class_name, int rank, LocallyConnectedOptions options);
 
   std::string class_name() const override { return class_name_; }
@@ -122,6 +123,7 @@ class LocallyConnected : public Layer {
 
 class LocallyConnected1D : public LocallyConnected {
  public:
+  KERAS_LAYER_SHAREABLE(LocallyConnected1D)
   explicit LocallyConnected1D(LocallyConnectedOptions options);
   LocallyConnected1D(std::int64_t filters, std::int64_t kernel_size,
                      LocallyConnectedOptions options = {});
@@ -130,6 +132,7 @@ class LocallyConnected1D : public LocallyConnected {
 
 class LocallyConnected2D : public LocallyConnected {
  public:
+  KERAS_LAYER_SHAREABLE(LocallyConnected2D)
   explicit LocallyConnected2D(LocallyConnectedOptions options);
   LocallyConnected2D(std::int64_t filters, std::vector<std::int64_t> kernel_size,
                      LocallyConnectedOptions options = {});

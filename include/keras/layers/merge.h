@@ -53,7 +53,7 @@ class ElementwiseMerge : public Layer {
 class Add : public ElementwiseMerge {
  public:
   explicit Add(MergeLayerOptions options = {}) : ElementwiseMerge("Add", options) {}
-  std::string class_name() const override { return "Add"; }
+  KERAS_LAYER_CLASS(Add)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -63,7 +63,7 @@ class Add : public ElementwiseMerge {
 class Subtract : public ElementwiseMerge {
  public:
   explicit Subtract(MergeLayerOptions options = {}) : ElementwiseMerge("Subtract", options) {}
-  std::string class_name() const override { return "Subtract"; }
+  KERAS_LAYER_CLASS(Subtract)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -74,7 +74,7 @@ class Subtract : public ElementwiseMerge {
 class Multiply : public ElementwiseMerge {
  public:
   explicit Multiply(MergeLayerOptions options = {}) : ElementwiseMerge("Multiply", options) {}
-  std::string class_name() const override { return "Multiply"; }
+  KERAS_LAYER_CLASS(Multiply)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -84,7 +84,7 @@ class Multiply : public ElementwiseMerge {
 class Average : public ElementwiseMerge {
  public:
   explicit Average(MergeLayerOptions options = {}) : ElementwiseMerge("Average", options) {}
-  std::string class_name() const override { return "Average"; }
+  KERAS_LAYER_CLASS(Average)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -94,7 +94,7 @@ class Average : public ElementwiseMerge {
 class Maximum : public ElementwiseMerge {
  public:
   explicit Maximum(MergeLayerOptions options = {}) : ElementwiseMerge("Maximum", options) {}
-  std::string class_name() const override { return "Maximum"; }
+  KERAS_LAYER_CLASS(Maximum)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -104,7 +104,7 @@ class Maximum : public ElementwiseMerge {
 class Minimum : public ElementwiseMerge {
  public:
   explicit Minimum(MergeLayerOptions options = {}) : ElementwiseMerge("Minimum", options) {}
-  std::string class_name() const override { return "Minimum"; }
+  KERAS_LAYER_CLASS(Minimum)
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
  protected:
@@ -128,7 +128,7 @@ class Concatenate : public Layer {
  public:
   explicit Concatenate(ConcatenateOptions options = {});
   explicit Concatenate(int axis, ConcatenateOptions options = {});
-  std::string class_name() const override { return "Concatenate"; }
+  KERAS_LAYER_CLASS(Concatenate)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   void build_list(const std::vector<Shape>& input_shapes) override;
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
@@ -165,7 +165,7 @@ class Dot : public Layer {
  public:
   explicit Dot(DotOptions options);
   explicit Dot(int axes, DotOptions options = {});
-  std::string class_name() const override { return "Dot"; }
+  KERAS_LAYER_CLASS(Dot)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   void build_list(const std::vector<Shape>& input_shapes) override;
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
@@ -289,7 +289,7 @@ class Merge : public Layer {
  public:
   explicit Merge(MergeOptions options = {});
   Merge(std::vector<LayerPtr> layers, MergeOptions options = {});
-  std::string class_name() const override { return "Merge"; }
+  KERAS_LAYER_CLASS(Merge)
   // Named modes only: a function mode cannot be rebuilt from its config.
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
   SymbolicTensor call(const SymbolicTensor& inputs) override;

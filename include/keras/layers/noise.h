@@ -28,7 +28,7 @@ class GaussianNoise : public Layer {
  public:
   explicit GaussianNoise(GaussianNoiseOptions options);
   explicit GaussianNoise(double stddev, GaussianNoiseOptions options = {});
-  std::string class_name() const override { return "GaussianNoise"; }
+  KERAS_LAYER_CLASS(GaussianNoise)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -54,7 +54,7 @@ class GaussianDropout : public Layer {
  public:
   explicit GaussianDropout(GaussianDropoutOptions options);
   explicit GaussianDropout(double rate, GaussianDropoutOptions options = {});
-  std::string class_name() const override { return "GaussianDropout"; }
+  KERAS_LAYER_CLASS(GaussianDropout)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);
@@ -87,7 +87,7 @@ class AlphaDropout : public Layer {
  public:
   explicit AlphaDropout(AlphaDropoutOptions options);
   explicit AlphaDropout(double rate, AlphaDropoutOptions options = {});
-  std::string class_name() const override { return "AlphaDropout"; }
+  KERAS_LAYER_CLASS(AlphaDropout)
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
   static LayerPtr from_config(const nlohmann::json& config);

@@ -74,7 +74,7 @@ class BatchNormalization : public Layer {
   explicit BatchNormalization(BatchNormalizationOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "BatchNormalization"; }
+  KERAS_LAYER_CLASS(BatchNormalization)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;

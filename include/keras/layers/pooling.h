@@ -39,6 +39,7 @@ struct PoolingOptions {
 
 class Pooling : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(Pooling)
   // mode "max" or "avg".
   Pooling(const std::string& class_name, int rank, const std::string& mode, PoolingOptions options);
   std::string class_name() const override { return class_name_; }
@@ -93,6 +94,7 @@ struct GlobalPoolingOptions {
 // The max or mean over every spatial dimension: (batch, channels).
 class GlobalPooling : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(GlobalPooling)
   GlobalPooling(const std::string& class_name, int rank, const std::string& mode,
                 GlobalPoolingOptions options);
   std::string class_name() const override { return class_name_; }

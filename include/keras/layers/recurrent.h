@@ -291,7 +291,7 @@ class SimpleRNN : public Recurrent {
   explicit SimpleRNN(RNNOptions options);
   SimpleRNN(std::int64_t units, RNNOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
-  std::string class_name() const override { return "SimpleRNN"; }
+  KERAS_LAYER_CLASS(SimpleRNN)
 };
 
 // Keras 2.2.4's GRU: gates z, r, h in the kernel's columns; reset_after=true is PyTorch's GRU (the
@@ -301,7 +301,7 @@ class GRU : public Recurrent {
   explicit GRU(RNNOptions options);
   GRU(std::int64_t units, RNNOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
-  std::string class_name() const override { return "GRU"; }
+  KERAS_LAYER_CLASS(GRU)
 };
 
 // Keras's LSTM: gates i, f, c, o in the kernel's columns.
@@ -310,7 +310,7 @@ class LSTM : public Recurrent {
   explicit LSTM(RNNOptions options);
   LSTM(std::int64_t units, RNNOptions options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
-  std::string class_name() const override { return "LSTM"; }
+  KERAS_LAYER_CLASS(LSTM)
 };
 
 // ---- Keras 2.2.4's cell API ---------------------------------------------------------------------
@@ -377,6 +377,7 @@ using LSTMCellOptions = CellOptions<backend::RnnCell::kLSTM>;
 template <backend::RnnCell Kind>
 class BuiltinCell : public Layer, public RNNCell {
  public:
+  KERAS_LAYER_SHAREABLE(BuiltinCell)
   explicit BuiltinCell(CellOptions<Kind> options);
   BuiltinCell(std::int64_t units, CellOptions<Kind> options = {});
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
@@ -423,7 +424,7 @@ class StackedRNNCells : public Layer, public RNNCell {
   // The cells from their {"class_name", "config"} entries (custom objects included).
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "StackedRNNCells"; }
+  KERAS_LAYER_CLASS(StackedRNNCells)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   nlohmann::json get_config() const override;
@@ -505,7 +506,7 @@ class RNN : public Layer {
       : RNN(LayerPtr(std::make_shared<std::decay_t<C>>(std::move(cell))), std::move(options)) {}
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "RNN"; }
+  KERAS_LAYER_CLASS(RNN)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
@@ -603,7 +604,7 @@ class Bidirectional : public Layer {
       : Bidirectional(LayerPtr(std::move(layer)), std::move(options)) {}
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
-  std::string class_name() const override { return "Bidirectional"; }
+  KERAS_LAYER_CLASS(Bidirectional)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;

@@ -14,6 +14,7 @@
 #include "keras/constraints.h"
 #include "keras/engine/layer.h"
 #include "keras/initializers.h"
+#include "keras/layers/core.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
 #include "keras/regularizers.h"
@@ -41,6 +42,9 @@ using InitializerFactory = std::function<initializers::Initializer(const nlohman
 struct CustomObjects {
   std::map<std::string, LayerFactory> layers{};       // layer class_name -> from_config
   std::map<std::string, TensorFunction> functions{};  // activation names, Lambda function names
+  // Lambda function names whose functions take the config's `arguments` (Keras's
+  // function(inputs, **arguments)); looked up before `functions`.
+  std::map<std::string, layers::LambdaKeywordFunction> lambda_functions{};
   std::map<std::string, losses::LossFunction> losses{};
   std::map<std::string, metrics::MetricFunction> metrics{};
   std::map<std::string, RegularizerFactory> regularizers{};  // class_name or name -> factory
@@ -102,9 +106,9 @@ constraints::Constraint constraint_from_config(const nlohmann::json& config);
 // The initializer option's string (initializers::deserialize_name, or the key of a custom
 // object's initializer registered with initializers::register_custom).
 std::string initializer_from_config(const nlohmann::json& config);
-// A Lambda layer's function by name, from the visible custom objects; throws naming it otherwise.
-TensorFunction function_from_custom_objects(const std::string& name,
-                                            const std::string& layer_class);
+// A Lambda layer's function by name, from the visible custom objects (lambda_functions, which
+// take the layer's `arguments`, then functions); throws naming it otherwise.
+LambdaFunctionArg lambda_function_from_custom_objects(const std::string& name);
 }  // namespace detail
 
 }  // namespace layers

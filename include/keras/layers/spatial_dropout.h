@@ -39,6 +39,7 @@ struct SpatialDropoutOptions {
 
 class SpatialDropout : public Layer {
  public:
+  KERAS_LAYER_SHAREABLE(SpatialDropout)
   SpatialDropout(const std::string& class_name, int rank, double rate,
                  SpatialDropoutOptions options);
   std::string class_name() const override { return class_name_; }

@@ -64,7 +64,7 @@ class TimeDistributed : public Layer {
   TimeDistributed(std::shared_ptr<L> layer, TimeDistributedOptions options = {})
       : TimeDistributed(LayerPtr(std::move(layer)), std::move(options)) {}
 
-  std::string class_name() const override { return "TimeDistributed"; }
+  KERAS_LAYER_CLASS(TimeDistributed)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   Shape compute_output_shape(const Shape& input_shape) const override;

@@ -14,9 +14,8 @@ LambdaFunctionArg LambdaFunctionArg::from_config_value(const nlohmann::json& val
   if (!value.is_string())
     throw std::invalid_argument(
         "holds serialized Python code, which keras.cpp cannot run; give the function a name "
-        "and pass it in custom_objects.functions");
-  const std::string name = value.get<std::string>();
-  return {detail::function_from_custom_objects(name, "Lambda"), name};
+        "and pass it in custom_objects.functions (or lambda_functions)");
+  return detail::lambda_function_from_custom_objects(value.get<std::string>());
 }
 
 nlohmann::json LambdaOutputShapeArg::config_value() const {
@@ -54,7 +53,8 @@ LambdaArgumentsArg LambdaArgumentsArg::from_config_value(const nlohmann::json& v
 
 Lambda::Lambda(LambdaOptions options)
     : Layer("Lambda", layer_arguments(options)), options_(std::move(options)) {
-  if (!options_.function.function && !options_.function.list_function)
+  if (!options_.function.function && !options_.function.list_function &&
+      !options_.function.keyword_function)
     throw std::invalid_argument("Lambda: `function` must not be empty");
   if (options_.output_shape.shape && options_.output_shape.is_function())
     throw std::invalid_argument("Lambda: give `output_shape` a shape or a function, not both");
@@ -68,6 +68,8 @@ Lambda::Lambda(LambdaFunction function, LambdaOptions options)
       }()) {}
 
 SymbolicTensor Lambda::apply_function(const std::vector<SymbolicTensor>& inputs) const {
+  if (options_.function.keyword_function)
+    return options_.function.keyword_function(inputs, options_.arguments_.values);
   if (inputs.size() == 1 && options_.function.function)
     return options_.function.function(inputs.front());
   if (!options_.function.list_function)
@@ -157,14 +159,17 @@ LayerPtr Lambda::from_config(const nlohmann::json& config) {
     if (shape_type != "raw" && kinds.has("output_shape"))
       kinds.fail("output_shape", "is a function (output_shape_type '" + shape_type +
                                      "'); keras.cpp's Lambda from_config needs a shape list");
-    if (const nlohmann::json* arguments = kinds.find("arguments"); arguments && !arguments->empty())
-      kinds.fail("arguments",
-                 "must be empty: a config's function comes from the custom objects, which "
-                 "keras.cpp calls without keyword arguments");
     keras2.erase("function_type");
     keras2.erase("output_shape_type");
   }
-  return detail::layer_from_config<Lambda, LambdaOptions>(keras2, "Lambda");
+  LayerPtr layer = detail::layer_from_config<Lambda, LambdaOptions>(keras2, "Lambda");
+  const LambdaOptions& options = static_cast<const Lambda&>(*layer).options_;
+  if (!options.arguments_.values.empty() && !options.function.keyword_function)
+    detail::ConfigReader(config, "Lambda")
+        .fail("arguments", "must be empty for function '" + options.function.name +
+                               "', which takes no keyword arguments (register it in "
+                               "custom_objects.lambda_functions to take them)");
+  return layer;
 }
 
 }  // namespace keras::layers
