@@ -67,6 +67,9 @@ def test_music_tagger_parameter_count_derived_by_layer():
     assert features.output_shape == (None, 32)
     out = model.predict(np.random.rand(1, 96, 1366, 1).astype('float32'))
     assert out.shape == (1, 50) and np.all((out > 0) & (out < 1))
+    K.set_image_dim_ordering('th')
+    model = music_tagger_crnn.MusicTaggerCRNN(weights=None)
+    assert model.input_shape == (None, 1, 96, 1366) and model.count_params() == 400562
 
 
 def _names(model):
@@ -189,6 +192,9 @@ def test_imagenet_weights_offline_and_checked(tmp_path, monkeypatch):
         f.write(b'not the weights')
     with pytest.raises(ValueError, match='md5 hash a268eb855778b3df3c7506639542a6af'):
         applications.ResNet50(include_top=False, input_shape=(32, 32, 3))
+    with pytest.raises(FileNotFoundError, match='music_tagger_crnn_weights_tf_kernels_tf_dim_'
+                                                'ordering.h5.*releases/download/v0.3/'):
+        music_tagger_crnn.MusicTaggerCRNN()
 
 
 @pytest.mark.parametrize('name', ['VGG16', 'ResNet50', 'InceptionV3', 'Xception', 'MobileNet',
@@ -277,6 +283,8 @@ def test_preprocess_input_modes_match_numpy():
     np.testing.assert_allclose(imagenet_utils.preprocess_input(first[0].copy(),
                                                                dim_ordering='th'),
                                expected[0], rtol=1e-6)
+    np.testing.assert_allclose(imagenet_utils.preprocess_input(first.copy(), 'th'), expected,
+                               rtol=1e-6)  # Keras 1's positional dim_ordering
     # Floating arrays change in place (as in Keras); integer ones become float copies.
     in_place = x.copy()
     assert imagenet_utils.preprocess_input(in_place, mode='tf') is in_place

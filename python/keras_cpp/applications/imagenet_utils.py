@@ -23,7 +23,10 @@ _MODES = ('caffe', 'tf', 'torch')
 
 
 def _data_format(data_format, dim_ordering):
-    """data_format, or Keras 1's dim_ordering ('th', 'tf', 'default'), else the backend's."""
+    """data_format, or Keras 1's dim_ordering ('th', 'tf', 'default'; also Keras 1's second
+    positional argument, where Keras 2 has data_format), else the backend's."""
+    if data_format in ('th', 'tf', 'default'):
+        data_format, dim_ordering = None, data_format
     if data_format is None and dim_ordering in ('th', 'tf'):
         data_format = 'channels_first' if dim_ordering == 'th' else 'channels_last'
     if data_format is None:
