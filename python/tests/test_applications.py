@@ -184,7 +184,8 @@ def test_weights_from_a_file_and_imagenet_file_from_the_cache(tmp_path, monkeypa
 def test_imagenet_weights_offline_and_checked(tmp_path, monkeypatch):
     monkeypatch.setenv('KERAS_HOME', str(tmp_path))
     with pytest.raises(FileNotFoundError, match='vgg16_weights_tf_dim_ordering_tf_kernels_notop'
-                                                '.h5.*github.com/fchollet/deep-learning-models'):
+                                                '.h5.*github.com/fchollet/deep-learning-models'
+                                                '.*place it under ' + str(tmp_path / 'models')):
         applications.VGG16(include_top=False, input_shape=(32, 32, 3))
     os.makedirs(str(tmp_path / 'models'))
     with open(str(tmp_path / 'models' / 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5'),
