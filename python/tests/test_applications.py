@@ -388,3 +388,33 @@ def test_audio_preprocess_input_with_librosa(monkeypatch):
     assert seen == dict(first=(400000 - 349440) // 2, length=349440, sr=12000, hop=256,
                         n_fft=512)
     assert audio_conv_utils.preprocess_input('song.mp3', dim_ordering='th').shape == (1, 96, 1366)
+
+
+def _weight_order_fixture():
+    path = os.path.join(os.path.dirname(__file__), 'fixtures', 'applications_weight_order.json')
+    with open(path) as f:
+        return json.load(f)['models']
+
+
+_KERAS_DEFAULT_NAME = r'(conv2d|batch_normalization|separable_conv2d|depthwise_conv2d|dense)(_\d+)?'
+# Names tf_keras changed after keras_applications 1.0.6 (Keras 2.2.4's), which keras_cpp keeps.
+_RENAMED_SINCE_KERAS_2_2_4 = {('MobileNetV2', 'predictions'): 'Logits'}
+
+
+@pytest.mark.parametrize('call', sorted(_weight_order_fixture()))
+def test_weighted_layers_in_real_keras_order(call):
+    """Keras's load_weights (by_name=False, as the ImageNet weights load) pairs the file's
+    layers with the model's by order: the layers with weights come in real Keras's order, with
+    its weight shapes and its given names (real Keras numbers default names otherwise)."""
+    import re
+    keras_layers = _weight_order_fixture()[call]
+    K.clear_session()
+    model = eval('applications.' + call.replace('(', '(weights=None, ', 1))
+    ours = [[layer.name] + [list(w.shape) for w in layer.get_weights()]
+            for layer in model.layers if layer.get_weights()]
+    assert [entry[1:] for entry in ours] == [entry[1:] for entry in keras_layers]
+    for mine, theirs in zip(ours, keras_layers):
+        if not re.fullmatch(_KERAS_DEFAULT_NAME, theirs[0]):
+            keras_2_2_4_name = _RENAMED_SINCE_KERAS_2_2_4.get((call.split('(')[0], theirs[0]),
+                                                              theirs[0])
+            assert mine[0] == keras_2_2_4_name
