@@ -363,8 +363,9 @@ def test_audio_conv_utils(monkeypatch):
         [('jazz', 0.9), ('happy', 0.5), ('rock', 0.2)]]
     with pytest.raises(ValueError, match=r'shape \(samples, 50\)'):
         audio_conv_utils.decode_predictions(np.zeros((1, 1000)))
-    monkeypatch.setattr(audio_conv_utils, 'librosa_exists', lambda: False)
-    with pytest.raises(RuntimeError, match='Librosa is required to process audio files'):
+    monkeypatch.setattr(audio_conv_utils, '_librosa_exists', lambda: False)
+    with pytest.raises(ImportError, match='Librosa is required to process audio files. Install '
+                                          'it via `pip install librosa`'):
         audio_conv_utils.preprocess_input('song.mp3')
 
 

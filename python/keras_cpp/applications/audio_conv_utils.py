@@ -27,7 +27,7 @@ _HOP_LEN = 256
 _DURA = 29.12
 
 
-def librosa_exists():
+def _librosa_exists():
     """Whether the librosa package (which reads and analyses the audio) can be imported."""
     try:
         __import__('librosa')
@@ -53,10 +53,10 @@ def preprocess_input(audio_path, dim_ordering='default'):
     if dim_ordering not in {'tf', 'th'}:
         raise ValueError("preprocess_input: dim_ordering must be 'tf', 'th' or 'default'; got " +
                          repr(dim_ordering))
-    if not librosa_exists():
-        raise RuntimeError('Librosa is required to process audio files.\n' +
-                           'Install it via `pip install librosa` \nor visit ' +
-                           'http://librosa.github.io/librosa/ for details.')
+    if not _librosa_exists():
+        raise ImportError('Librosa is required to process audio files. '
+                          'Install it via `pip install librosa` or visit '
+                          'http://librosa.github.io/librosa/ for details.')
     import librosa
     src, _ = librosa.load(audio_path, sr=_SR)
     n_sample = src.shape[0]
