@@ -97,6 +97,8 @@ def test_layer_names_are_keras():
     assert {'conv1_pad', 'conv1_bn', 'conv1_relu', 'conv_pad_2', 'conv_dw_13', 'conv_pw_13_bn',
             'conv_pw_13_relu', 'reshape_1', 'dropout', 'conv_preds', 'act_softmax',
             'reshape_2'} <= set(names)
+    from keras_cpp.applications import mobilenetv2  # Keras 2.2.4's older module name
+    assert mobilenetv2.MobileNetV2 is mobilenet_v2.MobileNetV2
     names = _names(mobilenet_v2.MobileNetV2(weights=None, alpha=0.35, input_shape=(96, 96, 3)))
     assert {'Conv1', 'bn_Conv1', 'Conv1_relu', 'expanded_conv_depthwise',
             'expanded_conv_project_BN', 'block_1_expand', 'block_16_project', 'block_2_add',
