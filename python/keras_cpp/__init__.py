@@ -6,6 +6,7 @@
 """
 from . import _keras_cpp
 from . import activations
+from . import applications
 from . import backend
 from . import callbacks
 from . import constraints

@@ -59,14 +59,18 @@ def _extract_archive(file_path, path='.', archive_format='auto'):
     return False
 
 
-def missing_file_message(what, fname, looked_in, origin):
+def missing_file_message(what, fname, looked_in, origin, cache_subdir='datasets',
+                         cache_dir=None):
     """The error for a file that is not there: which file, where it was looked for, where to get
-    it and where to put it (keras_cpp downloads nothing)."""
+    it and where to put it (keras_cpp downloads nothing): cache_subdir of cache_dir, by default
+    of Keras's cache ($KERAS_HOME)."""
     places = ', '.join("'" + p + "'" for p in looked_in)
+    folder = os.path.join(os.path.expanduser(cache_dir or keras_home()), cache_subdir)
+    if cache_dir is None:
+        folder += " ($KERAS_HOME/" + cache_subdir + ", default ~/.keras/" + cache_subdir + ")"
     return (what + ": the file '" + fname + "' was not found (looked for " + places + "). "
             "keras_cpp does not download: get it from " + origin + " and place it under " +
-            os.path.join(keras_home(), 'datasets') + " ($KERAS_HOME/datasets, default "
-            "~/.keras/datasets), or pass its path.")
+            folder + ", or pass its path.")
 
 
 def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None, cache_subdir='datasets',
@@ -79,6 +83,7 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None, cache_su
     archive is there); extract: the archive's contents are extracted next to it. A given
     file_hash (or md5_hash) is checked: a mismatch raises ValueError.
     """
+    given_cache_dir = cache_dir
     if cache_dir is None:
         cache_dir = keras_home()
     if md5_hash is not None and file_hash is None:
@@ -96,7 +101,8 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None, cache_su
     if not os.path.exists(fpath):
         looked_in = [untar_fpath, fpath] if untar else [fpath]
         raise FileNotFoundError(missing_file_message('get_file', os.path.basename(fpath),
-                                                     looked_in, origin))
+                                                     looked_in, origin, cache_subdir,
+                                                     given_cache_dir))
     if file_hash is not None and not validate_file(fpath, file_hash, hash_algorithm):
         algorithm = ('sha256' if hash_algorithm == 'sha256' or
                      (hash_algorithm == 'auto' and len(file_hash) == 64) else 'md5')
