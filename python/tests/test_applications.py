@@ -421,3 +421,24 @@ def test_weighted_layers_in_real_keras_order(call):
             keras_2_2_4_name = _RENAMED_SINCE_KERAS_2_2_4.get((call.split('(')[0], theirs[0]),
                                                               theirs[0])
             assert mine[0] == keras_2_2_4_name
+
+
+def test_densenet_saves_and_loads_with_its_slashed_layer_names(tmp_path):
+    model = applications.DenseNet121(weights=None, include_top=False, input_shape=(32, 32, 3),
+                                     pooling='avg')
+    x = np.random.rand(2, 32, 32, 3).astype('float32')
+    path = str(tmp_path / 'densenet.h5')
+    model.save(path)
+    again = keras.models.load_model(path)
+    assert again.get_layer('conv1/conv').name == 'conv1/conv'
+    np.testing.assert_allclose(again.predict(x), model.predict(x), rtol=1e-5, atol=1e-6)
+
+
+def test_inception_resnet_v2_architecture_round_trips_with_its_lambda_arguments():
+    from keras_cpp.applications import inception_resnet_v2
+    model = applications.InceptionResNetV2(weights=None, include_top=False,
+                                           input_shape=(75, 75, 3))
+    again = keras.models.model_from_json(
+        model.to_json(), custom_objects={'_scaled_residual': inception_resnet_v2._scaled_residual})
+    assert again.count_params() == model.count_params()
+    assert again.get_layer('block35_1').get_config()['arguments'] == {'scale': 0.17}
