@@ -30,7 +30,8 @@ void CompiledFunction::log_kernels(const Plan& plan) const {
   std::fprintf(stderr, "keras kernels: %zu steps on the %s backend, input shapes",
                plan.steps.size(), backend_->name());
   for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-  std::fprintf(stderr, "; kernel scratch %zu bytes\n", plan.scratch_bytes);
+  std::fprintf(stderr, "; arena %zu bytes, kernel scratch %zu bytes\n", plan.arena_bytes,
+               plan.scratch_bytes);
   for (const auto& step : plan.steps) {
     std::string notes;
     if (step.fallback) notes += std::string(" (fallback: no ") + backend_->name() + " kernel)";
