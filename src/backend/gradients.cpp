@@ -1,13 +1,16 @@
 // K::gradients: reverse-mode differentiation as a graph-to-graph transform. Each op's derivative
 // rule lives with its definition (src/ops/<family>.cpp).
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "keras/backend/backend.h"
+#include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 #include "ops/reduce.h"
+#include "ops/shape.h"
 
 namespace keras::backend {
 
@@ -20,6 +23,69 @@ ops::Grads rule(const Node& node, const SymbolicTensor& y, const SymbolicTensor&
     throw std::invalid_argument(std::string("K::gradients: op ") + op_name(node.op) +
                                 " is not differentiable");
   return gradient(node, y, g);
+}
+
+// A SliceGrad contribution to a node's gradient: the piece g placed at [begin, end) of `axis`.
+struct SlicePiece {
+  std::size_t position;  // among the contributions
+  int axis;
+  std::int64_t begin, end;
+};
+
+// The sum of a node's gradient contributions. Those that are gradients of slices of it along one
+// axis and side by side (the time steps of an unrolled sequence, an LSTM's four gates) become one
+// concatenation of their pieces, zero-padded once: summed as they come, each piece would take a
+// buffer as large as the whole node, all of them alive at once.
+SymbolicTensor sum_of(const std::vector<SymbolicTensor>& terms) {
+  if (terms.size() == 1) return terms.front();
+  std::vector<SlicePiece> pieces;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    const Node& n = *terms[k].node();
+    if (n.op != OpKind::kSliceGrad) continue;
+    const Shape& x = n.inputs[1]->shape;
+    const auto& a = n.attrs_as<ops::SliceAttrs>();
+    const int axis = a.axis < 0 ? a.axis + static_cast<int>(x.size()) : a.axis;
+    if (axis < 0 || axis >= static_cast<int>(x.size()) || x[static_cast<std::size_t>(axis)] < 0)
+      continue;
+    const auto [begin, end] =
+        kernels::reference::slice_bounds(a.begin, a.end, x[static_cast<std::size_t>(axis)]);
+    pieces.push_back({k, axis, begin, end});
+  }
+  std::sort(pieces.begin(), pieces.end(), [](const SlicePiece& a, const SlicePiece& b) {
+    return a.axis != b.axis ? a.axis < b.axis : a.begin < b.begin;
+  });
+  std::vector<SymbolicTensor> summed = terms;  // a run's result in its first piece's place
+  std::vector<bool> merged(terms.size(), false);
+  for (std::size_t i = 0; i < pieces.size();) {
+    std::size_t j = i + 1;
+    while (j < pieces.size() && pieces[j].axis == pieces[i].axis &&
+           pieces[j].begin == pieces[j - 1].end)
+      ++j;
+    if (j - i >= 2) {
+      std::vector<SymbolicTensor> parts;
+      std::size_t first = pieces[i].position;
+      for (std::size_t k = i; k < j; ++k) {
+        parts.emplace_back(terms[pieces[k].position].node()->inputs[0]);
+        first = std::min(first, pieces[k].position);
+        merged[pieces[k].position] = true;
+      }
+      const Node& slice_grad = *terms[pieces[i].position].node();
+      const NodePtr& x = slice_grad.inputs[1];
+      const int axis = pieces[i].axis;
+      SymbolicTensor whole = concatenate(parts, axis);
+      if (pieces[i].begin != 0 || pieces[j - 1].end != x->shape[static_cast<std::size_t>(axis)] ||
+          whole.shape() != x->shape)
+        whole = make_node(OpKind::kSliceGrad, {whole, SymbolicTensor(x)},
+                          ops::SliceAttrs{axis, pieces[i].begin, pieces[j - 1].end});
+      summed[first] = whole;
+      merged[first] = false;
+    }
+    i = j;
+  }
+  SymbolicTensor sum;
+  for (std::size_t k = 0; k < summed.size(); ++k)
+    if (!merged[k]) sum = sum.defined() ? sum + summed[k] : summed[k];
+  return sum;
 }
 
 }  // namespace
@@ -46,8 +112,9 @@ std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
     for (auto& input : n->inputs)
       if (relevant.count(input.get())) relevant.insert(n.get());
 
-  std::unordered_map<const Node*, SymbolicTensor> grad;
-  grad[loss.node().get()] = reshape(constant(1.0, loss.dtype()), loss.shape());
+  // Each node's gradient contributions, summed (sum_of) once all its consumers gave theirs.
+  std::unordered_map<const Node*, std::vector<SymbolicTensor>> grad;
+  grad[loss.node().get()] = {reshape(constant(1.0, loss.dtype()), loss.shape())};
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const NodePtr& n = *it;
     auto found = grad.find(n.get());
@@ -55,12 +122,11 @@ std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
     bool needs_inputs = false;
     for (auto& input : n->inputs) needs_inputs = needs_inputs || relevant.count(input.get()) > 0;
     if (!needs_inputs) continue;
-    ops::Grads input_grads = rule(*n, SymbolicTensor(n), found->second);
+    ops::Grads input_grads = rule(*n, SymbolicTensor(n), sum_of(found->second));
     for (std::size_t i = 0; i < n->inputs.size() && i < input_grads.size(); ++i) {
       const Node* input = n->inputs[i].get();
       if (!relevant.count(input) || !input_grads[i].defined()) continue;
-      auto [slot, inserted] = grad.try_emplace(input, input_grads[i]);
-      if (!inserted) slot->second = slot->second + input_grads[i];
+      grad[input].push_back(input_grads[i]);
     }
   }
 
@@ -68,7 +134,7 @@ std::vector<SymbolicTensor> gradients(const SymbolicTensor& loss,
   for (const auto& p : params) {
     auto found = grad.find(p.node().get());
     if (found != grad.end()) {
-      result.push_back(found->second);
+      result.push_back(sum_of(found->second));
     } else if (shape_is_known(p.shape())) {
       result.push_back(constant(0.0, p.dtype(), p.shape()));
     } else {
