@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,12 +31,13 @@ struct SlicePiece {
   std::size_t position;  // among the contributions
   int axis;
   std::int64_t begin, end;
+  SymbolicTensor g;
 };
 
 // The sum of a node's gradient contributions. Those that are gradients of slices of it along one
 // axis and side by side (the time steps of an unrolled sequence, an LSTM's four gates) become one
-// concatenation of their pieces, zero-padded once: summed as they come, each piece would take a
-// buffer as large as the whole node, all of them alive at once.
+// concatenation of their pieces (pieces of the same slice summed first), zero-padded once: summed
+// as they come, each piece would take a buffer as large as the whole node, all alive at once.
 SymbolicTensor sum_of(const std::vector<SymbolicTensor>& terms) {
   if (terms.size() == 1) return terms.front();
   std::vector<SlicePiece> pieces;
@@ -49,37 +51,45 @@ SymbolicTensor sum_of(const std::vector<SymbolicTensor>& terms) {
       continue;
     const auto [begin, end] =
         kernels::reference::slice_bounds(a.begin, a.end, x[static_cast<std::size_t>(axis)]);
-    pieces.push_back({k, axis, begin, end});
+    pieces.push_back({k, axis, begin, end, SymbolicTensor(n.inputs[0])});
   }
-  std::sort(pieces.begin(), pieces.end(), [](const SlicePiece& a, const SlicePiece& b) {
-    return a.axis != b.axis ? a.axis < b.axis : a.begin < b.begin;
+  std::stable_sort(pieces.begin(), pieces.end(), [](const SlicePiece& a, const SlicePiece& b) {
+    return std::tie(a.axis, a.begin, a.end) < std::tie(b.axis, b.begin, b.end);
   });
   std::vector<SymbolicTensor> summed = terms;  // a run's result in its first piece's place
   std::vector<bool> merged(terms.size(), false);
-  for (std::size_t i = 0; i < pieces.size();) {
-    std::size_t j = i + 1;
-    while (j < pieces.size() && pieces[j].axis == pieces[i].axis &&
-           pieces[j].begin == pieces[j - 1].end)
-      ++j;
-    if (j - i >= 2) {
-      std::vector<SymbolicTensor> parts;
-      std::size_t first = pieces[i].position;
-      for (std::size_t k = i; k < j; ++k) {
-        parts.emplace_back(terms[pieces[k].position].node()->inputs[0]);
-        first = std::min(first, pieces[k].position);
-        merged[pieces[k].position] = true;
-      }
-      const Node& slice_grad = *terms[pieces[i].position].node();
-      const NodePtr& x = slice_grad.inputs[1];
-      const int axis = pieces[i].axis;
-      SymbolicTensor whole = concatenate(parts, axis);
-      if (pieces[i].begin != 0 || pieces[j - 1].end != x->shape[static_cast<std::size_t>(axis)] ||
-          whole.shape() != x->shape)
-        whole = make_node(OpKind::kSliceGrad, {whole, SymbolicTensor(x)},
-                          ops::SliceAttrs{axis, pieces[i].begin, pieces[j - 1].end});
-      summed[first] = whole;
-      merged[first] = false;
+  for (const SlicePiece& p : pieces) merged[p.position] = true;
+  // The same slice's pieces, summed piece-sized.
+  std::vector<SlicePiece> unique;
+  for (SlicePiece& p : pieces) {
+    SlicePiece* last = unique.empty() ? nullptr : &unique.back();
+    if (last && last->axis == p.axis && last->begin == p.begin && last->end == p.end) {
+      last->g = last->g + p.g;
+      last->position = std::min(last->position, p.position);
+    } else {
+      unique.push_back(std::move(p));
     }
+  }
+  for (std::size_t i = 0; i < unique.size();) {
+    std::size_t j = i + 1;
+    while (j < unique.size() && unique[j].axis == unique[i].axis &&
+           unique[j].begin == unique[j - 1].end)
+      ++j;
+    std::vector<SymbolicTensor> parts;
+    std::size_t first = unique[i].position;
+    for (std::size_t k = i; k < j; ++k) {
+      parts.push_back(unique[k].g);
+      first = std::min(first, unique[k].position);
+    }
+    const NodePtr& x = terms[unique[i].position].node()->inputs[1];
+    const int axis = unique[i].axis;
+    SymbolicTensor whole = parts.size() == 1 ? parts.front() : concatenate(parts, axis);
+    if (unique[i].begin != 0 || unique[j - 1].end != x->shape[static_cast<std::size_t>(axis)] ||
+        whole.shape() != x->shape)
+      whole = make_node(OpKind::kSliceGrad, {whole, SymbolicTensor(x)},
+                        ops::SliceAttrs{axis, unique[i].begin, unique[j - 1].end});
+    summed[first] = whole;
+    merged[first] = false;
     i = j;
   }
   SymbolicTensor sum;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "backend/traced.h"
@@ -156,3 +157,35 @@ TEST(TracedMemory, PlansOfOtherShapesShareTheRegionAsItGrows) {
 }
 
 }  // namespace
+
+// What a traced sequence's gradient is made of: the gradients of a tensor's slices along one axis
+// (the steps of an unrolled sequence, here 12 of them, one used twice) are one concatenation of
+// the pieces, not a sum of zero-padded copies of the whole tensor all alive at once.
+TEST(GradientMemory, SideBySideSlicesOfOneTensorConcatenateTheirGradients) {
+  ScopedBackend scoped("cpu");
+  const std::int64_t steps = 12, batch = 64, features = 256;
+  auto x = K::placeholder({batch, steps, features}, DType::float32, "x");
+  SymbolicTensor loss = K::sum(K::square(K::slice(x, 1, 0, 1)));
+  for (std::int64_t t = 0; t < steps; ++t)
+    loss = loss + K::sum(K::slice(x, 1, t, t + 1) * static_cast<double>(t + 1));
+  SymbolicTensor dx = K::gradients(loss, {x})[0];
+  K::Function f({x}, {dx});
+  std::mt19937_64 rng(11);
+  const Tensor xv = keras::testing::random_tensor({batch, steps, features}, DType::float32, rng);
+  const Tensor got = f({xv})[0];
+  Tensor expected({batch, steps, features});
+  const float* in = xv.data<float>();
+  float* want = expected.data<float>();
+  for (std::int64_t b = 0; b < batch; ++b)
+    for (std::int64_t t = 0; t < steps; ++t)
+      for (std::int64_t c = 0; c < features; ++c) {
+        const std::int64_t i = (b * steps + t) * features + c;
+        want[i] = static_cast<float>(t + 1) + (t == 0 ? 2 * in[i] : 0.0f);
+      }
+  EXPECT_TRUE(keras::testing::all_close(got, expected, 1e-5, 1e-5));
+  std::size_t slice_grads = 0;
+  for (const std::string& step : f.step_names()) slice_grads += step == "SliceGrad";
+  EXPECT_EQ(slice_grads, 0u);  // the slices cover the axis: the concatenation is the gradient
+  // Summed one by one, twelve full-size SliceGrads (12 * 768 KiB) would be alive at once.
+  EXPECT_LE(f.arena_bytes(), 4 * xv.nbytes()) << "arena " << f.arena_bytes();
+}
