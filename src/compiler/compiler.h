@@ -94,24 +94,51 @@ struct Plan {
     std::vector<Download> downloads;
   };
   std::unique_ptr<OnDevice> device;
+  // A plan made to borrow its memory (CompiledFunction's borrowing mode): no arena or scratch of
+  // its own; each run lends it one region, the arena (align64(arena_bytes)) then the scratch.
+  // `pointers` are the buffer pointers into the arena, as (their place in the order
+  // for_each_buffer_pointer visits them, offset); `results` the outputs' offsets.
+  struct Borrowed {
+    std::vector<std::pair<std::size_t, std::size_t>> pointers;
+    std::vector<std::pair<std::size_t, std::size_t>> results;  // (output, offset)
+    char* memory = nullptr;                                    // the region lent last
+  };
+  std::unique_ptr<Borrowed> borrowed;
 };
 
-// The plan of `graph` for these inputs' shapes on `backend` (planner.cpp); throws
-// std::invalid_argument when an input does not fit its placeholder.
+// The bytes a borrowing plan needs lent: its arena, 64-byte aligned, then its kernels' scratch.
+std::size_t borrowed_bytes(const Plan& plan);
+// Points a borrowing plan's buffers, scratch and output views into `memory` (borrowed_bytes).
+void lend_memory(Plan& plan, char* memory);
+
+// The plan of `graph` for these input shapes on `backend` (planner.cpp); throws
+// std::invalid_argument when an input does not fit its placeholder. `borrow_memory` (host
+// backends): a plan that allocates no arena and waits for lend_memory before it runs.
 std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
-                                bool check_numerics, const std::vector<Tensor>& inputs);
+                                bool check_numerics, const std::vector<Shape>& input_shapes,
+                                bool borrow_memory = false);
 
 // How many plans a compiled function made from now on keeps (plan_cache.cpp).
 std::atomic<std::size_t>& plan_cache_capacity();
 
 class CompiledFunction {
  public:
+  // `borrows_memory`: the function's plans get no memory of their own; each run lends them a
+  // region of memory_needed bytes (the Traced op runs its inner function in its step's scratch,
+  // which its outer plan's other steps share). Host backends only: elsewhere it is ignored.
   CompiledFunction(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs,
-                   std::vector<Update> updates, Givens givens);
+                   std::vector<Update> updates, Givens givens, bool borrows_memory = false);
   ~CompiledFunction();
   // The returned views stay valid until the next run; callers on several threads hold lock()
   // while they read them.
   const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
+  bool borrows_memory() const { return borrows_memory_; }
+  // A borrowing function: makes its plan for these input shapes now, and says how many bytes a
+  // run on them must be lent.
+  std::size_t memory_needed(const std::vector<Shape>& input_shapes);
+  // A borrowing function's run in `memory` (memory_needed bytes for the inputs' shapes); the
+  // returned views point into it.
+  const std::vector<Tensor>& run_in(const std::vector<Tensor>& inputs, void* memory);
   std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
   const Plan* last_plan() const { return last_; }
   std::size_t num_steps() const;
@@ -124,7 +151,18 @@ class CompiledFunction {
   std::uint64_t evictions() const { return evictions_; }
 
  private:
-  Plan& plan_for(const std::vector<Tensor>& inputs);
+  // The shapes a plan is looked up by, without copying them: a run's inputs', or given.
+  struct InputShapes {
+    const std::vector<Tensor>* tensors = nullptr;
+    const std::vector<Shape>* shapes = nullptr;
+    std::size_t size() const { return tensors ? tensors->size() : shapes->size(); }
+    const Shape& operator[](std::size_t k) const {
+      return tensors ? (*tensors)[k].shape() : (*shapes)[k];
+    }
+  };
+  Plan& plan_for(const InputShapes& input_shapes);
+  void check_inputs(const std::vector<Tensor>& inputs) const;
+  const std::vector<Tensor>& run_plan(Plan& plan, const std::vector<Tensor>& inputs);
   void share_scratch(Plan& plan);  // points plan's steps (and, when it grows, all) at scratch_
   void run_steps(Plan& plan);
   void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
@@ -141,6 +179,7 @@ class CompiledFunction {
   bool check_numerics_ = false;
   bool log_kernels_ = false;  // KERAS_LOG_KERNELS: print the first plan's kernels
   bool profile_cpu_ = false;
+  bool borrows_memory_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;  // at most capacity_, least recently run evicted
   // The kernels' scratch of every plan: as large as the largest plan's scratch_bytes.

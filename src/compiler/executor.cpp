@@ -85,8 +85,9 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps,
 
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
                                    std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
-                                   Givens givens)
+                                   Givens givens, bool borrows_memory)
     : backend_(&kernels::backend_named(keras::backend::backend())),
+      borrows_memory_(borrows_memory && !backend_->device()),
       graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses())),
       capacity_(plan_cache_capacity().load()) {
   const char* profile = std::getenv("KERAS_PROFILE");
@@ -98,7 +99,7 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
   log_kernels_ = log && *log && std::string(log) != "0";
 }
 
-const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inputs) {
+void CompiledFunction::check_inputs(const std::vector<Tensor>& inputs) const {
   if (inputs.size() != graph_.inputs.size())
     throw std::invalid_argument("K::function expects " + std::to_string(graph_.inputs.size()) +
                                 " input arrays, got " + std::to_string(inputs.size()));
@@ -108,8 +109,36 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
                                   graph_.inputs[k]->name + "') expects " +
                                   dtype_name(graph_.inputs[k]->dtype) + ", got " +
                                   dtype_name(inputs[k].dtype()));
+}
+
+const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inputs) {
+  if (borrows_memory_)
+    throw std::logic_error("a compiled function that borrows its memory runs through run_in");
+  check_inputs(inputs);
   std::lock_guard lock(mutex_);
-  Plan& plan = plan_for(inputs);
+  ++runs_;
+  return run_plan(plan_for({.tensors = &inputs}), inputs);
+}
+
+std::size_t CompiledFunction::memory_needed(const std::vector<Shape>& input_shapes) {
+  if (!borrows_memory_) return 0;
+  std::lock_guard lock(mutex_);
+  return borrowed_bytes(plan_for({.shapes = &input_shapes}));
+}
+
+const std::vector<Tensor>& CompiledFunction::run_in(const std::vector<Tensor>& inputs,
+                                                    void* memory) {
+  if (!borrows_memory_) return run(inputs);
+  check_inputs(inputs);
+  std::lock_guard lock(mutex_);
+  ++runs_;
+  Plan& plan = plan_for({.tensors = &inputs});
+  lend_memory(plan, static_cast<char*>(memory));
+  return run_plan(plan, inputs);
+}
+
+const std::vector<Tensor>& CompiledFunction::run_plan(Plan& plan,
+                                                      const std::vector<Tensor>& inputs) {
   PrepareThreadDuringRun prepared(*backend_);
   if (plan.device) {
     copy_in(plan, inputs);

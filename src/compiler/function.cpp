@@ -30,7 +30,9 @@ void CompiledFunction::log_kernels(const Plan& plan) const {
   std::fprintf(stderr, "keras kernels: %zu steps on the %s backend, input shapes",
                plan.steps.size(), backend_->name());
   for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
-  std::fprintf(stderr, "; kernel scratch %zu bytes\n", plan.scratch_bytes);
+  // A borrowing plan's (a Traced step's inner function) are lent by its outer step's scratch.
+  std::fprintf(stderr, "; arena %zu bytes, kernel scratch %zu bytes%s\n", plan.arena_bytes,
+               plan.scratch_bytes, plan.borrowed ? " (both lent by the caller)" : "");
   for (const auto& step : plan.steps) {
     std::string notes;
     if (step.fallback) notes += std::string(" (fallback: no ") + backend_->name() + " kernel)";

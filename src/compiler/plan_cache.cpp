@@ -34,11 +34,10 @@ std::atomic<std::size_t>& plan_cache_capacity() {
   return capacity;
 }
 
-Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
-  ++runs_;
+Plan& CompiledFunction::plan_for(const InputShapes& input_shapes) {
   auto matches = [&](const Plan& plan) {
-    for (std::size_t k = 0; k < inputs.size(); ++k)
-      if (inputs[k].shape() != plan.input_shapes[k]) return false;
+    for (std::size_t k = 0; k < input_shapes.size(); ++k)
+      if (input_shapes[k] != plan.input_shapes[k]) return false;
     return true;
   };
   if (last_ && matches(*last_)) {
@@ -50,8 +49,11 @@ Plan& CompiledFunction::plan_for(const std::vector<Tensor>& inputs) {
       plan->last_run = runs_;
       return *(last_ = plan.get());
     }
-  std::unique_ptr<Plan> plan = make_plan(graph_, *backend_, check_numerics_, inputs);
-  share_scratch(*plan);
+  std::vector<Shape> shapes;
+  for (std::size_t k = 0; k < input_shapes.size(); ++k) shapes.push_back(input_shapes[k]);
+  std::unique_ptr<Plan> plan =
+      make_plan(graph_, *backend_, check_numerics_, shapes, borrows_memory_);
+  if (!borrows_memory_) share_scratch(*plan);
   plan->last_run = runs_;
   ++plan_builds_;
   ++total_plan_builds;

@@ -61,6 +61,24 @@ Tensor view_of(void* data, const Shape& shape, DType dtype, const std::shared_pt
   return {};
 }
 
+// Calls f on every buffer pointer of the plan's steps (a void* or const void* by reference),
+// always in the same order: how a borrowing plan's pointers into its arena are found and moved.
+template <typename F>
+void for_each_buffer_pointer(Plan& plan, F&& f) {
+  for (Step& step : plan.steps) {
+    for (kernels::Buffer& b : step.call.inputs) f(b.data);
+    f(step.call.output.data);
+    if (step.fused) {
+      for (auto& operand : step.fused->inputs) f(operand.data);
+      for (auto& output : step.fused->outputs) f(output.data);
+      for (auto& instr : step.fused->code) f(instr.direct);
+    }
+    for (Step::Written& w : step.checked) f(w.data);
+  }
+  for (Plan::Copy& c : plan.stage_copies) f(c.from);
+  for (Plan::Copy& c : plan.update_copies) f(c.from);
+}
+
 // Asynchronous ops (collectives, ops::OpDef::finish) start as soon as their inputs allow: the
 // node's tier is the rank of the first of them it feeds, the collectives ranked by the work they
 // need (the elements their computed ancestors write: in a backward pass, the last layers'
@@ -102,11 +120,12 @@ std::vector<int> collective_tiers(const std::vector<NodePtr>& order,
 class Planner {
  public:
   Planner(const Rewritten& graph, const kernels::Backend& backend, bool check_numerics,
-          const std::vector<Tensor>& inputs)
+          const std::vector<Shape>& input_shapes, bool borrow_memory)
       : graph(graph),
         backend(backend),
         check_numerics(check_numerics),
-        inputs(inputs),
+        input_shapes(input_shapes),
+        borrow_memory(borrow_memory && !backend.device()),
         plan(std::make_unique<Plan>()),
         order(graph.order),
         count(static_cast<int>(order.size())),
@@ -125,6 +144,7 @@ class Planner {
     make_steps();
     place_scratch();
     make_outputs();
+    if (borrow_memory) give_back_arena();
     return std::move(plan);
   }
 
@@ -147,7 +167,7 @@ class Planner {
     // 1. Concrete shapes.
     for (std::size_t k = 0; k < graph.inputs.size(); ++k) {
       const Node& p = *graph.inputs[k];
-      const Shape& actual = inputs[k].shape();
+      const Shape& actual = input_shapes[k];
       bool fits = actual.size() == p.shape.size();
       for (std::size_t d = 0; fits && d < actual.size(); ++d)
         fits = p.shape[d] < 0 || p.shape[d] == actual[d];
@@ -162,7 +182,7 @@ class Planner {
       const Node& n = *order[static_cast<std::size_t>(i)];
       Value& v = val(i);
       if (n.op == OpKind::kPlaceholder) {
-        v.shape = inputs[static_cast<std::size_t>(v.input_index)].shape();
+        v.shape = input_shapes[static_cast<std::size_t>(v.input_index)];
       } else if (n.op == OpKind::kVariable || n.op == OpKind::kConstant) {
         v.shape = n.value.shape();
       } else {
@@ -451,6 +471,10 @@ class Planner {
       d.memory = device->allocate(leaves_end);
       base = static_cast<char*>(d.memory.get());
       for (auto [i, at] : leaf_slots) val(i).data = base + at;
+    } else if (borrow_memory) {
+      planning_arena.reset(std::aligned_alloc(64, align64(std::max<std::size_t>(arena, 1))));
+      if (!planning_arena) throw std::bad_alloc();
+      base = static_cast<char*>(planning_arena.get());
     } else {
       plan->arena = std::make_shared<Storage>(arena);
       base = static_cast<char*>(plan->arena->data());
@@ -570,6 +594,30 @@ class Planner {
     }
   }
 
+  // A borrowing plan: its pointers into the arena as offsets, to be lent a region (lend_memory);
+  // until then they are null.
+  void give_back_arena() {
+    auto borrowed = std::make_unique<Plan::Borrowed>();
+    std::size_t ordinal = 0;
+    auto in_arena = [&](const void* p) {
+      return p && static_cast<const char*>(p) >= base && static_cast<const char*>(p) < base + arena;
+    };
+    for_each_buffer_pointer(*plan, [&](auto& p) {
+      if (in_arena(p)) {
+        borrowed->pointers.emplace_back(ordinal, static_cast<const char*>(p) - base);
+        p = nullptr;
+      }
+      ++ordinal;
+    });
+    for (std::size_t i = 0; i < plan->results.size(); ++i) {
+      const void* data = plan->results[i].defined() ? plan->results[i].raw_data() : nullptr;
+      if (in_arena(data)) borrowed->results.emplace_back(i, static_cast<const char*>(data) - base);
+    }
+    plan->borrowed = std::move(borrowed);
+    planning_arena.reset();
+    base = nullptr;
+  }
+
   void place_scratch() {
     for (const Step& step : plan->steps)
       plan->scratch_bytes = std::max(plan->scratch_bytes, step.call.scratch_bytes);
@@ -642,7 +690,10 @@ class Planner {
   const Rewritten& graph;
   const kernels::Backend& backend;
   const bool check_numerics;
-  const std::vector<Tensor>& inputs;
+  const std::vector<Shape>& input_shapes;
+  const bool borrow_memory;
+  // A borrowing plan is planned in an arena it then gives back (never touched: no pages).
+  std::unique_ptr<void, decltype(&std::free)> planning_arena{nullptr, &std::free};
   std::unique_ptr<Plan> plan;
   const std::vector<NodePtr>& order;
   const int count;
@@ -667,9 +718,32 @@ class Planner {
 
 }  // namespace
 
+std::size_t borrowed_bytes(const Plan& plan) {
+  return align64(plan.arena_bytes) + plan.scratch_bytes;
+}
+
+void lend_memory(Plan& plan, char* memory) {
+  Plan::Borrowed& borrowed = *plan.borrowed;
+  if (borrowed.memory == memory) return;
+  std::size_t ordinal = 0, next = 0;
+  for_each_buffer_pointer(plan, [&](auto& p) {
+    if (next < borrowed.pointers.size() && borrowed.pointers[next].first == ordinal)
+      p = memory + borrowed.pointers[next++].second;
+    ++ordinal;
+  });
+  char* scratch = memory + align64(plan.arena_bytes);
+  for (Step& step : plan.steps)
+    if (step.call.scratch_bytes > 0) step.call.scratch = scratch;
+  for (auto [i, offset] : borrowed.results)
+    plan.results[i] =
+        view_of(memory + offset, plan.output_shapes[i], plan.results[i].dtype(), nullptr);
+  borrowed.memory = memory;
+}
+
 std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
-                                bool check_numerics, const std::vector<Tensor>& inputs) {
-  return Planner(graph, backend, check_numerics, inputs).make();
+                                bool check_numerics, const std::vector<Shape>& input_shapes,
+                                bool borrow_memory) {
+  return Planner(graph, backend, check_numerics, input_shapes, borrow_memory).make();
 }
 
 }  // namespace keras::backend::detail

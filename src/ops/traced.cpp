@@ -1,15 +1,17 @@
 // Traced(inputs...): the output of a graph a callback builds for the inputs' concrete shapes
 // (src/backend/traced.h). The step's prepare function traces and compiles the inner graph when
 // the outer plan is made, so it lives as long as that plan (one per shape signature, in the plan
-// cache); the kernel runs it on the step's buffers. The gradient is a second Traced node whose
-// inner graph differentiates the first one's (and is differentiable again): one node gives every
-// input's gradient, packed flat, when at most one of them has unknown dimensions (the others take
-// a node each).
+// cache); the kernel runs it on the step's buffers, its arena and scratch lent by the step's
+// scratch (the outer function's one region, which every Traced step of its plans shares). The
+// gradient is a second Traced node whose inner graph differentiates the first one's (and is
+// differentiable again): one node gives every input's gradient, packed flat, when at most one of
+// them has unknown dimensions (the others take a node each).
 #include <cstring>
 #include <stdexcept>
 
 #include "backend/reshape_like.h"
 #include "backend/traced.h"
+#include "compiler/compiler.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "ops/op_def.h"
@@ -65,29 +67,56 @@ Tensor wrap(const kernels::Buffer& b) {
   throw std::logic_error("Traced: unknown dtype");
 }
 
-std::size_t prepare_traced(const kernels::KernelCall& call) {
+// The step's inner function, compiled for its shapes (which never change: one per outer plan).
+struct TracedState {
+  std::unique_ptr<K::detail::CompiledFunction> function;
+  std::size_t memory = 0;  // what a run borrows from the step's scratch
+};
+
+// Traces and compiles the inner graph for the call's input shapes. `borrow`: its plan is made now
+// and runs in the step's scratch (the prepare function asks for it), which the outer plan's other
+// steps share, the other Traced steps included: one region as large as the largest of them, not
+// an arena per traced graph.
+std::size_t trace(const kernels::KernelCall& call, bool borrow) {
   const TracedGraph& graph = graph_of(call.op, *call.attrs);
   std::vector<SymbolicTensor> placeholders;
-  for (std::size_t i = 0; i < call.inputs.size(); ++i)
+  std::vector<Shape> shapes;
+  for (std::size_t i = 0; i < call.inputs.size(); ++i) {
     placeholders.push_back(K::placeholder(call.inputs[i].shape, call.inputs[i].dtype,
                                           graph.name + "/input_" + std::to_string(i)));
+    shapes.push_back(call.inputs[i].shape);
+  }
   SymbolicTensor y = graph.build(placeholders);
   if (y.shape() != call.output.shape || y.dtype() != call.output.dtype)
     throw std::logic_error("Traced " + graph.name + ": the graph built for the inputs gives " +
                            shape_to_string(y.shape()) + " " + dtype_name(y.dtype()) +
                            ", its output_shape said " + shape_to_string(call.output.shape) + " " +
                            dtype_name(call.output.dtype));
-  call.state = std::make_shared<K::Function>(K::function(placeholders, {y}));
-  return 0;
+  auto state = std::make_shared<TracedState>();
+  state->function = std::make_unique<K::detail::CompiledFunction>(
+      placeholders, std::vector<SymbolicTensor>{y}, std::vector<K::Update>{}, K::Givens{}, borrow);
+  state->memory = state->function->memory_needed(shapes);
+  call.state = state;
+  return state->memory;
+}
+
+std::size_t prepare_traced(const kernels::KernelCall& call) {
+  return trace(call, true);
 }
 
 void traced_kernel(const kernels::KernelCall& call) {
-  if (!call.state) prepare_traced(call);
-  auto& function = *static_cast<K::Function*>(call.state.get());
+  if (!call.state) trace(call, false);  // not prepared: no scratch lent, memory of its own
+  auto& state = *static_cast<TracedState*>(call.state.get());
+  auto& function = *state.function;
   std::vector<Tensor> inputs;
   for (const auto& b : call.inputs) inputs.push_back(wrap(b));
   auto lock = function.lock();
-  const Tensor& out = function.run(inputs).front();
+  if (function.borrows_memory() && (!call.scratch || call.scratch_bytes < state.memory))
+    throw std::logic_error("Traced " + graph_of(call.op, *call.attrs).name + " needs " +
+                           std::to_string(state.memory) + " bytes of scratch, its step has " +
+                           std::to_string(call.scratch ? call.scratch_bytes : 0));
+  const Tensor& out = function.borrows_memory() ? function.run_in(inputs, call.scratch).front()
+                                                : function.run(inputs).front();
   std::memcpy(call.output.data, out.raw_data(), out.nbytes());
 }
 
