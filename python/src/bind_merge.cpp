@@ -158,7 +158,8 @@ void bind_merge(py::module_& root) {
         } else {
           std::vector<LayerPtr> list;
           for (py::handle b : branches) list.push_back(to_branch(b));
-          layer = std::make_shared<Merge>(std::move(list), std::move(o));
+          layer = std::static_pointer_cast<Merge>(
+              Merge(std::move(list), std::move(o)).into_shared());  // merges the branches
         }
         if (trainable) layer->set_trainable(*trainable);
         return layer;

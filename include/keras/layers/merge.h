@@ -289,7 +289,10 @@ class Merge : public Layer {
  public:
   explicit Merge(MergeOptions options = {});
   Merge(std::vector<LayerPtr> layers, MergeOptions options = {});
-  KERAS_LAYER_CLASS(Merge)
+  std::string class_name() const override { return "Merge"; }
+  // Keras 1 merges the branches' outputs as the layer is made; here as it becomes shared (a
+  // called layer is shared), which a Merge of layers made as a temporary or a Shared is.
+  LayerPtr move_to_shared() && override;
   // Named modes only: a function mode cannot be rebuilt from its config.
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
   SymbolicTensor call(const SymbolicTensor& inputs) override;
@@ -318,6 +321,7 @@ class Merge : public Layer {
   std::pair<int, int> dot_axes(const std::vector<Shape>& shapes) const;
   std::vector<LayerPtr> layers_;
   SymbolicTensor branches_output_;  // holds the merge of the branches (Keras 1 over layers)
+  std::vector<SymbolicTensor> branch_tensors_;  // the branches' outputs, until merged
   MergeOptions options_;
 };
 

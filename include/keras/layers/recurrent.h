@@ -230,7 +230,11 @@ class Recurrent : public Layer {
   // A call with initial states (one tensor (batch, units) per state: h, and c for an LSTM);
   // returns every output ([output] or, with return_state, [output, states...]).
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state);
+                                         const std::vector<SymbolicTensor>& initial_state) &;
+  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
+                                         const std::vector<SymbolicTensor>& initial_state) && {
+    return Shared<Recurrent>(std::move(*this))(inputs, initial_state);  // a temporary: shared
+  }
 
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
@@ -494,7 +498,12 @@ class RNN : public Layer {
   // takes them; none: a plain call).
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
                                          const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {});
+                                         const std::vector<SymbolicTensor>& constants = {}) &;
+  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
+                                         const std::vector<SymbolicTensor>& initial_state,
+                                         const std::vector<SymbolicTensor>& constants = {}) && {
+    return Shared<RNN>(std::move(*this))(inputs, initial_state, constants);  // a temporary
+  }
 
   explicit RNN(LayerPtr cell, RNNLayerOptions options = {});
   // Keras's list of cells: a StackedRNNCells.
@@ -588,7 +597,12 @@ class Bidirectional : public Layer {
   using Layer::operator();
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
                                          const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {});
+                                         const std::vector<SymbolicTensor>& constants = {}) &;
+  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
+                                         const std::vector<SymbolicTensor>& initial_state,
+                                         const std::vector<SymbolicTensor>& constants = {}) && {
+    return Shared<Bidirectional>(std::move(*this))(inputs, initial_state, constants);  // a temporary
+  }
 
   explicit Bidirectional(BidirectionalOptions options);
   Bidirectional(LayerPtr layer, BidirectionalOptions options = {});

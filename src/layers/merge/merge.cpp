@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "keras/engine/topology.h"
 #include "keras/engine/training.h"
@@ -456,7 +457,14 @@ Merge::Merge(std::vector<LayerPtr> layers, MergeOptions o) : Merge(std::move(o))
     tensors.push_back(outputs[static_cast<std::size_t>(tensor)]);
   }
   layers_ = std::move(layers);
-  branches_output_ = apply(tensors).front();  // Keras 1 merges the branches' outputs at once
+  branch_tensors_ = std::move(tensors);
+}
+
+LayerPtr Merge::move_to_shared() && {
+  auto shared = std::make_shared<Merge>(std::move(*this));
+  if (!shared->branch_tensors_.empty())
+    shared->branches_output_ = shared->apply(std::exchange(shared->branch_tensors_, {})).front();
+  return shared;
 }
 
 SymbolicTensor Merge::call(const SymbolicTensor&) {
@@ -694,7 +702,7 @@ std::shared_ptr<Layer> Merge::from_config(const nlohmann::json& config) {
   }
   return detail::layer_from_config_with<MergeOptions>(c, "Merge", [&](MergeOptions o) -> LayerPtr {
     if (branches.empty()) return std::make_shared<Merge>(std::move(o));
-    return std::make_shared<Merge>(branches, std::move(o));
+    return Merge(branches, std::move(o)).into_shared();  // merges the branches
   });
 }
 

@@ -132,7 +132,7 @@ SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs,
 
 std::vector<SymbolicTensor> Bidirectional::operator()(
     const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state,
-    const std::vector<SymbolicTensor>& constants) {
+    const std::vector<SymbolicTensor>& constants) & {
   std::vector<SymbolicTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {

@@ -93,7 +93,7 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
 }
 
 std::vector<SymbolicTensor> Recurrent::operator()(
-    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) {
+    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) & {
   std::vector<SymbolicTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   return apply(all);

@@ -49,7 +49,7 @@ RNN::RNN(std::vector<LayerPtr> cells, RNNLayerOptions options)
 
 std::vector<SymbolicTensor> RNN::operator()(const SymbolicTensor& inputs,
                                             const std::vector<SymbolicTensor>& initial_state,
-                                            const std::vector<SymbolicTensor>& constants) {
+                                            const std::vector<SymbolicTensor>& constants) & {
   std::vector<SymbolicTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {
