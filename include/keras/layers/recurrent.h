@@ -582,7 +582,7 @@ struct BidirectionalOptions {
 // followed by the forward layer's final states and then the backward layer's. Initial states:
 // `bi(x, {forward states..., backward states...})` or `bi.apply({x, ...})`; constants (an
 // RNN whose cell takes them) go to both layers: `bi(x, {}, {constants...})`.
-class Bidirectional : public Layer {
+class Bidirectional : public Wrapper {
  public:
   using Layer::operator();
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
@@ -604,7 +604,6 @@ class Bidirectional : public Layer {
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
   std::string class_name() const override { return "Bidirectional"; }
-  void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -637,6 +636,8 @@ class Bidirectional : public Layer {
   bool return_sequences_ = false, return_state_ = false;
   std::optional<int> num_constants_;
   std::vector<Tensor> pending_weights_;  // `weights=`, set once both layers are built
+  // Keras's Bidirectional weights: the forward layer's, then the backward layer's.
+  std::vector<LayerPtr> wrapped_layers() const override { return {forward_, backward_}; }
   std::vector<SymbolicTensor> merge(const SymbolicTensor& y, const SymbolicTensor& y_rev) const;
 };
 
