@@ -556,6 +556,7 @@ void bind_layers(py::module_& root) {
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
                   !dynamic_cast<layers::RNN*>(&layer) &&
+                  !dynamic_cast<layers::ConvRNN2D*>(&layer) &&
                   !dynamic_cast<layers::Bidirectional*>(&layer))
                 throw py::type_error("call() of " + layer.class_name() +
                                      " got an unexpected keyword argument 'initial_state'");

@@ -59,8 +59,8 @@ def conv_same_numpy(x, w):
     return out
 
 
-def simple_numpy(x, kernel, recurrent, go_backwards=False, mask=None):
-    h = np.zeros(x.shape[:1] + x.shape[2:4] + (kernel.shape[3],))
+def simple_numpy(x, kernel, recurrent, go_backwards=False, mask=None, h0=None):
+    h = np.zeros(x.shape[:1] + x.shape[2:4] + (kernel.shape[3],)) if h0 is None else h0
     outputs = []
     steps = range(x.shape[1])[::-1] if go_backwards else range(x.shape[1])
     for t in steps:
@@ -177,6 +177,43 @@ def test_a_python_conv_cell_trains_saves_and_loads(tmp_path):
     np.testing.assert_allclose(again.predict(x), model.predict(x), rtol=1e-6)
     with pytest.raises(ValueError, match='Unknown layer: ConvSimpleRNNCell'):
         load_model(path)
+
+
+def test_initial_state_continues_a_sequence_and_trains():
+    """An encoder's [h, c] as a decoder's initial_state: with the same weights, the decoder
+    continues the encoder's sequence (one layer over both halves gives its output)."""
+    rng = np.random.RandomState(6)
+    x = rng.rand(2, 5, 4, 4, 2).astype('float32')
+    arguments = dict(filters=3, kernel_size=(3, 3), padding='same')
+    encoder = ConvLSTM2D(return_state=True, **arguments)
+    decoder = ConvLSTM2D(return_sequences=True, **arguments)
+    whole = ConvLSTM2D(return_sequences=True, **arguments)
+    first, second = Input((2, 4, 4, 2)), Input((3, 4, 4, 2))
+    _, h, c = encoder(first)
+    model = Model([first, second], decoder(second, initial_state=[h, c]))
+    i = Input((5, 4, 4, 2))
+    reference = Model(i, whole(i))
+    weights = random_weights(whole, 7)
+    encoder.set_weights(weights)
+    decoder.set_weights(weights)
+    np.testing.assert_allclose(model.predict([x[:, :2], x[:, 2:]]), reference.predict(x)[:, 2:],
+                               rtol=1e-5, atol=1e-6)
+    # Gradients reach the encoder through the states.
+    model.compile('sgd', 'mse')
+    before = encoder.get_weights()[0].copy()
+    model.train_on_batch([x[:, :2], x[:, 2:]], np.zeros((2, 3, 4, 4, 3), 'float32'))
+    assert not np.allclose(encoder.get_weights()[0], before)
+    # A Python cell from given states.
+    layer = ConvRNN2D(ConvSimpleRNNCell(3, 3, padding='same'), return_sequences=True)
+    state = Input((4, 4, 3))
+    stepped = Model([first, state], layer(first, initial_state=state))
+    kernel, recurrent = random_weights(layer, 8)
+    h0 = rng.rand(2, 4, 4, 3).astype('float32')
+    np.testing.assert_allclose(stepped.predict([x[:, :2], h0]),
+                               simple_numpy(x[:, :2], kernel, recurrent, h0=h0),
+                               rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match='not compatible with `cell.state_size`'):
+        layer(first, initial_state=Input((4, 4, 5)))
 
 
 def test_conv_rnn2d_and_cell_configs_round_trip():

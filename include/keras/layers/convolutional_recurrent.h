@@ -179,12 +179,14 @@ class ConvLSTM2DCell : public Layer, public RNNCell, public ConvRNNCell {
   // The whole sequence over inputs (batch, time, rows, cols, channels) in the cell's
   // data_format: [output (the sequence, or the last h), h, c] in the data_format, the first
   // `wanted` of them. `step_mask` (batch, time) (undefined: none) keeps h and c where it is 0;
-  // `initial_state` [h0, c0] (none: zeros). Over an unknown number of steps the sequence is
-  // unrolled per length when the function runs (K::traced), named after `layer`.
+  // `initial_state` [h0, c0] (none: zeros; gradients reach them when `state_gradients`). Over an
+  // unknown number of steps the sequence is unrolled per length when the function runs
+  // (K::traced), named after `layer`.
   std::vector<SymbolicTensor> sequence(const SymbolicTensor& inputs,
                                        const SymbolicTensor& step_mask,
                                        const std::vector<SymbolicTensor>& initial_state,
-                                       bool go_backwards, bool return_sequences, std::size_t wanted,
+                                       bool state_gradients, bool go_backwards,
+                                       bool return_sequences, std::size_t wanted,
                                        const std::string& layer);
 
   // The cell's arguments (the cell fields of the options).
@@ -252,7 +254,8 @@ class ConvRecurrent2D : public Layer {
   Shape compute_output_shape(const Shape& input_shape) const override;
   SymbolicTensor compute_mask(const SymbolicTensor& inputs,
                               const SymbolicTensor& mask) const override;
-  // With return_state: [output, states...], each state shaped like one step's output.
+  // Inputs [x, initial states...]; with return_state, outputs [output, states...], each state
+  // shaped like one step's output.
   std::vector<Shape> compute_output_shape_list(
       const std::vector<Shape>& input_shapes) const override;
   std::vector<SymbolicTensor> compute_mask_list(
@@ -287,6 +290,12 @@ class ConvRecurrent2D : public Layer {
 // output shape; masked steps keep the previous output and states. Weights: the cell's.
 class ConvRNN2D : public ConvRecurrent2D {
  public:
+  using Layer::operator();
+  // Keras's layer(x, initial_state=[...]): one state per state_size entry, each shaped like one
+  // step's output; returns every output ([output] or, with return_state, [output, states...]).
+  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
+                                         const std::vector<SymbolicTensor>& initial_state);
+
   explicit ConvRNN2D(LayerPtr cell, ConvRNN2DOptions options = {});
   template <typename C>
   requires std::is_base_of_v<ConvRNNCell, std::decay_t<C>> &&
@@ -298,6 +307,7 @@ class ConvRNN2D : public ConvRecurrent2D {
 
   std::string class_name() const override { return "ConvRNN2D"; }
   void build(const Shape& input_shape) override;
+  void build_list(const std::vector<Shape>& input_shapes) override;  // [x, initial states...]
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
@@ -316,8 +326,10 @@ class ConvRNN2D : public ConvRecurrent2D {
   regularizers::Regularizer activity_regularizer_;
 
  private:
-  // [output] or, with return_state, [output, states...], in the data_format.
-  std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask);
+  // [output] or, with return_state, [output, states...], in the data_format, from the given
+  // initial states (none: the stateful layer's, else zeros).
+  std::vector<SymbolicTensor> run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                                  const std::vector<SymbolicTensor>& initial_state);
   // A cell other than ConvLSTM2DCell, step by step: [output, states...].
   std::vector<SymbolicTensor> unrolled(const SymbolicTensor& inputs,
                                        const SymbolicTensor& step_mask,

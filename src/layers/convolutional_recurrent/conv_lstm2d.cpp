@@ -65,6 +65,7 @@ struct ConvLSTMSequence {
   // Which optional inputs there are.
   bool bias = false, input_dropout = false, recurrent_dropout = false, mask = false,
        initial_state = false;
+  bool state_gradients = false;  // gradients reach the initial states (a caller's tensors)
 
   // The input convolution (bias added) of images (n, rows, cols, channels), each gate's kernel
   // on its own masked copy of the images when there are input dropout masks.
@@ -234,8 +235,8 @@ CellStep ConvLSTM2DCell::step(const SymbolicTensor& inputs,
 
 std::vector<SymbolicTensor> ConvLSTM2DCell::sequence(
     const SymbolicTensor& inputs, const SymbolicTensor& step_mask,
-    const std::vector<SymbolicTensor>& initial_state, bool go_backwards, bool return_sequences,
-    std::size_t wanted, const std::string& layer) {
+    const std::vector<SymbolicTensor>& initial_state, bool state_gradients, bool go_backwards,
+    bool return_sequences, std::size_t wanted, const std::string& layer) {
   const bool first = data_format_ == "channels_first";
   // (batch, time, rows, cols, channels)
   SymbolicTensor x = first ? K::permute_dimensions(inputs, {0, 1, 3, 4, 2}) : inputs;
@@ -281,6 +282,7 @@ std::vector<SymbolicTensor> ConvLSTM2DCell::sequence(
   }
   if (!initial_state.empty()) {
     seq.initial_state = true;
+    seq.state_gradients = state_gradients;
     for (const SymbolicTensor& state : initial_state) in.push_back(channels_last(state, first));
   }
   // [output, h, c] (channels_last): unrolled here over known time steps, else traced once per
@@ -463,9 +465,12 @@ SymbolicTensor ConvLSTMSequence::traced(const std::shared_ptr<const ConvLSTMSequ
     if (output == 0 && self->return_sequences) state.insert(state.begin() + 1, x[1]);
     return state;
   };
-  // Gradients reach the inputs and the weights, not the masks and the initial states.
+  // Gradients reach the inputs and the weights, not the masks, nor the initial states of a
+  // stateful layer (its variables).
   graph->differentiable.assign(in.size(), false);
   for (std::size_t i = 0; i < (bias ? 4u : 3u); ++i) graph->differentiable[i] = true;
+  if (initial_state && state_gradients)
+    graph->differentiable[in.size() - 2] = graph->differentiable[in.size() - 1] = true;
   return K::traced(graph, in);
 }
 

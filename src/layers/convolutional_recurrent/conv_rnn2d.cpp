@@ -69,7 +69,7 @@ Shape ConvRecurrent2D::compute_output_shape(const Shape& input_shape) const {
 
 std::vector<Shape> ConvRecurrent2D::compute_output_shape_list(
     const std::vector<Shape>& input_shapes) const {
-  std::vector<Shape> out = Layer::compute_output_shape_list(input_shapes);
+  std::vector<Shape> out{compute_output_shape(input_shapes.front())};
   if (flags_.return_state)
     out.insert(out.end(), state_count(), step_output_shape(input_shapes.front()));
   return out;
@@ -82,7 +82,8 @@ SymbolicTensor ConvRecurrent2D::compute_mask(const SymbolicTensor&,
 
 std::vector<SymbolicTensor> ConvRecurrent2D::compute_mask_list(
     const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
-  std::vector<SymbolicTensor> out = Layer::compute_mask_list(inputs, masks);
+  std::vector<SymbolicTensor> out{
+      compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front())};
   if (flags_.return_state) out.resize(1 + state_count());  // the states carry no mask
   return out;
 }
@@ -152,22 +153,55 @@ void ConvRNN2D::build(const Shape& input_shape) {
   }
 }
 
+void ConvRNN2D::build_list(const std::vector<Shape>& input_shapes) {
+  build(input_shapes.front());  // the rest are initial states, checked by call_list
+}
+
+std::vector<SymbolicTensor> ConvRNN2D::operator()(
+    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state) {
+  std::vector<SymbolicTensor> all{inputs};
+  all.insert(all.end(), initial_state.begin(), initial_state.end());
+  return apply(all);
+}
+
 SymbolicTensor ConvRNN2D::call(const SymbolicTensor& inputs) {
   return call_masked(inputs, {});
 }
 
 SymbolicTensor ConvRNN2D::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
-  return run(inputs, mask).front();
+  return run(inputs, mask, {}).front();
 }
 
 std::vector<SymbolicTensor> ConvRNN2D::call_list(const std::vector<SymbolicTensor>& inputs,
                                                  const std::vector<SymbolicTensor>& masks) {
-  if (inputs.size() != 1) return Layer::call_list(inputs, masks);  // Keras's error
-  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front());
+  // [x, initial states...] (Keras's _standardize_args).
+  std::vector<SymbolicTensor> initial_state(inputs.begin() + 1, inputs.end());
+  if (!initial_state.empty()) {
+    const std::vector<std::int64_t> sizes = protocol_->state_size();
+    if (initial_state.size() != sizes.size())
+      throw std::invalid_argument("Layer has " + std::to_string(sizes.size()) +
+                                  " states but was passed " + std::to_string(initial_state.size()) +
+                                  " initial states.");
+    Shape expected = step_output_shape(inputs.front().shape());
+    const std::size_t channel_axis = geometry().data_format == "channels_first" ? 1 : 3;
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+      expected[channel_axis] = sizes[k];
+      const Shape& s = initial_state[k].shape();
+      bool fits = s.size() == expected.size();
+      for (std::size_t d = 1; fits && d < s.size(); ++d)
+        fits = s[d] < 0 || expected[d] < 0 || s[d] == expected[d];
+      if (!fits)
+        throw std::invalid_argument(
+            "An `initial_state` was passed that is not compatible with `cell.state_size` (layer " +
+            name() + "): initial state " + std::to_string(k) + " has shape " + shape_to_string(s) +
+            ", expected " + shape_to_string(expected));
+    }
+  }
+  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front(), initial_state);
 }
 
-std::vector<SymbolicTensor> ConvRNN2D::run(const SymbolicTensor& inputs,
-                                           const SymbolicTensor& mask) {
+std::vector<SymbolicTensor> ConvRNN2D::run(const SymbolicTensor& inputs, const SymbolicTensor& mask,
+                                           const std::vector<SymbolicTensor>& initial_state) {
   const Shape& shape = inputs.shape();
   if (shape.size() != 5)
     incompatible_input(shape, "expected ndim=5, found ndim=" + std::to_string(shape.size()));
@@ -192,10 +226,11 @@ std::vector<SymbolicTensor> ConvRNN2D::run(const SymbolicTensor& inputs,
   std::vector<SymbolicTensor> results;
   protocol_->start_sequence();
   if (lstm) {
-    results = lstm->sequence(inputs, step_mask, states_, flags_.go_backwards,
-                             flags_.return_sequences, wanted, name());
+    results = lstm->sequence(inputs, step_mask, initial_state.empty() ? states_ : initial_state,
+                             !initial_state.empty(), flags_.go_backwards, flags_.return_sequences,
+                             wanted, name());
   } else {
-    std::vector<SymbolicTensor> initial = states_;
+    std::vector<SymbolicTensor> initial = initial_state.empty() ? states_ : initial_state;
     if (initial.empty()) {
       // Keras's get_initial_state: zeros shaped like one step's output, one per state size.
       SymbolicTensor corner = inputs;  // x[:, :1, :1, :1, :1]
