@@ -93,6 +93,39 @@ TEST(ConvLSTM2DCell, StepIsTheLayersStep) {
   expect_near(second[0], at_step(sequence, 1), 1e-5);
 }
 
+// An encoder's final [h, c] as a decoder's initial state continue the sequence: with the same
+// weights, one layer over both halves gives the decoder's output.
+TEST(ConvRNN2D, InitialStateContinuesTheSequence) {
+  ConvLSTM2DOptions o{.padding = "same"};
+  auto encoder = std::make_shared<ConvLSTM2D>(2, Ints{3, 3}, [o] {
+    auto e = o;
+    e.return_state = true;
+    return e;
+  }());
+  auto decoder = std::make_shared<ConvLSTM2D>(2, Ints{3, 3}, o);
+  auto whole = std::make_shared<ConvLSTM2D>(2, Ints{3, 3}, o);
+  auto first = Input({.shape = Shape{2, 4, 4, 1}});
+  auto second = Input({.shape = Shape{3, 4, 4, 1}});
+  auto states = encoder->apply({first});
+  Model model({first, second}, (*decoder)(second, {states[1], states[2]}));
+  auto all = Input({.shape = Shape{5, 4, 4, 1}});
+  Model reference(all, (*whole)(all));
+  randomize(*whole, 13);
+  encoder->set_weights(whole->get_weights());
+  decoder->set_weights(whole->get_weights());
+  Tensor x = random_uniform({2, 5, 4, 4, 1}, 17);
+  Tensor a({2, 2, 4, 4, 1}), b({2, 3, 4, 4, 1});
+  for (std::int64_t n = 0; n < 2; ++n)
+    for (std::int64_t i = 0; i < 16; ++i) {
+      for (std::int64_t t = 0; t < 2; ++t)
+        a.data<float>()[(n * 2 + t) * 16 + i] = x.data<float>()[(n * 5 + t) * 16 + i];
+      for (std::int64_t t = 0; t < 3; ++t)
+        b.data<float>()[(n * 3 + t) * 16 + i] = x.data<float>()[(n * 5 + 2 + t) * 16 + i];
+    }
+  expect_near(model.predict(Arrays{a, b})[0], reference.predict(x), 1e-5);
+  expect_invalid([&] { (*decoder)(second, {states[1]}); }, {"2 states", "1 initial states"});
+}
+
 TEST(ConvRNN2D, ConfigRoundTripAndErrors) {
   ConvRNN2D layer(ConvLSTM2DCell(4, Ints{3, 3}, {.strides = {2, 2}, .dropout = 0.25}),
                   {.return_state = true});
