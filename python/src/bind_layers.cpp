@@ -11,8 +11,10 @@
 #include "keras/backend/backend.h"
 #include "keras/engine/layer.h"
 #include "keras/initializers.h"
+#include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
 #include "keras/layers/recurrent.h"
+#include "keras/layers/wrappers.h"
 #include "layer_args.h"
 
 namespace keras::python {
@@ -78,25 +80,45 @@ struct PyLayerOptions {
   bool trainable = true;
 };
 
+// What the bindings need of a layer class written in Python, whatever its C++ base.
+class PythonDefined {
+ public:
+  virtual ~PythonDefined() = default;
+  virtual void keep_python_object(py::handle self) = 0;
+  virtual void set_supports_masking(bool supports) = 0;
+  // super().get_config() in the Python class: the config of the C++ class it derives from.
+  virtual nlohmann::json base_config() const = 0;
+};
+
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
 // compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
 // the model is built, and becomes graph ops. A Python layer with a `state_size` is an RNN cell
-// (Keras's protocol): RNN(cell) calls its call(inputs, states) once per timestep.
-class PyLayer : public Layer, public layers::RNNCell {
+// (Keras's protocol): RNN(cell) calls its call(inputs, states) once per timestep; with the
+// convolution attributes (filters, kernel_size, ...) it is a ConvRNN2D cell.
+// `Base`: the C++ class the Python class derives from (Layer, or Wrapper for keras.layers.Wrapper
+// subclasses), whose behaviour super() calls reach; pybind11 finds the Python object (and its
+// overrides) by that registered type.
+template <typename Base>
+class PyLayerOf : public Base,
+                  public layers::RNNCell,
+                  public layers::ConvRNNCell,
+                  public PythonDefined {
  public:
-  PyLayer(const std::string& class_name, const PyLayerOptions& options)
-      : Layer(class_name, layer_arguments(options)), class_name_(class_name) {}
+  // The class name, then Base's own constructor arguments.
+  template <typename... Args>
+  explicit PyLayerOf(const std::string& class_name, Args&&... args)
+      : Base(class_name, std::forward<Args>(args)...), class_name_(class_name) {}
 
   std::string class_name() const override { return class_name_; }
 
   // See keep_python_layer (layer_args.h).
-  void keep_python_object(py::handle self) {
+  void keep_python_object(py::handle self) override {
     if (!self_) self_ = hold(py::reinterpret_borrow<py::object>(self));
   }
 
   void build(const Shape& input_shape) override {
     py::gil_scoped_acquire gil;
-    if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
+    if (py::function build = py::get_override(static_cast<const Base*>(this), "build"))
       build(shape_to_tuple(input_shape));
   }
 
@@ -105,7 +127,7 @@ class PyLayer : public Layer, public layers::RNNCell {
   void build_list(const std::vector<Shape>& input_shapes) override {
     if (input_shapes.size() == 1) return build(input_shapes.front());
     py::gil_scoped_acquire gil;
-    if (py::function build = py::get_override(static_cast<const Layer*>(this), "build"))
+    if (py::function build = py::get_override(static_cast<const Base*>(this), "build"))
       build(shapes_to_list(input_shapes));
   }
 
@@ -116,7 +138,7 @@ class PyLayer : public Layer, public layers::RNNCell {
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override {
     auto outputs = call_list({inputs}, {mask});
     if (outputs.size() != 1)
-      throw std::invalid_argument("Layer " + name() + " (" + class_name_ + ") has " +
+      throw std::invalid_argument("Layer " + this->name() + " (" + class_name_ + ") has " +
                                   std::to_string(outputs.size()) + " outputs");
     return outputs.front();
   }
@@ -125,9 +147,9 @@ class PyLayer : public Layer, public layers::RNNCell {
   std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
                                         const std::vector<SymbolicTensor>& masks) override {
     py::gil_scoped_acquire gil;
-    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    py::function call = py::get_override(static_cast<const Base*>(this), "call");
     if (!call)
-      throw py::type_error("Layer " + name() + " (" + class_name_ +
+      throw py::type_error("Layer " + this->name() + " (" + class_name_ +
                            "): a Python layer must define call(self, inputs)");
     py::object x = one_or_list(inputs);
     py::object has_arg = py::module_::import("keras_cpp.utils.generic_utils").attr("has_arg");
@@ -149,15 +171,16 @@ class PyLayer : public Layer, public layers::RNNCell {
       const std::vector<SymbolicTensor>& inputs,
       const std::vector<SymbolicTensor>& masks) const override {
     py::gil_scoped_acquire gil;
-    if (py::function compute = py::get_override(static_cast<const Layer*>(this), "compute_mask"))
+    if (py::function compute = py::get_override(static_cast<const Base*>(this), "compute_mask"))
       return tensors_of(compute(one_or_list(inputs), masks_to_python(inputs, masks)),
                         "compute_mask()", true);
     if (inputs.size() == 1)
-      return {Layer::compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks[0])};
-    return Layer::compute_mask_list(inputs, masks);
+      return {Base::compute_mask(inputs.front(), masks.empty() ? SymbolicTensor() : masks[0])};
+    return Base::compute_mask_list(inputs, masks);
   }
 
-  void set_supports_masking(bool supports) { supports_masking_ = supports; }
+  void set_supports_masking(bool supports) override { this->supports_masking_ = supports; }
+  nlohmann::json base_config() const override { return Base::get_config(); }
 
   // The cell protocol: `state_size` (an int or a list of ints), `output_size` when set, and
   // call(inputs, states) returning (output, new_states).
@@ -168,12 +191,13 @@ class PyLayer : public Layer, public layers::RNNCell {
       throw std::invalid_argument(
           "The RNN cell should have an attribute `state_size` (tuple of integers, one integer "
           "per RNN state). Layer " +
-          name() + " (" + class_name_ + ") has none.");
+          this->name() + " (" + class_name_ + ") has none.");
     py::object sizes = self.attr("state_size");
     if (PyIndex_Check(sizes.ptr())) return {to_int_arg(sizes, "state_size")};
     std::vector<std::int64_t> out;
     for (py::handle size : sizes) out.push_back(to_int_arg(size, "state_size"));
-    if (out.empty()) throw std::invalid_argument("RNN cell " + name() + ": `state_size` is empty");
+    if (out.empty())
+      throw std::invalid_argument("RNN cell " + this->name() + ": `state_size` is empty");
     return out;
   }
 
@@ -191,7 +215,7 @@ class PyLayer : public Layer, public layers::RNNCell {
   // Keras's has_arg(cell.call, 'constants').
   bool takes_constants() const override {
     py::gil_scoped_acquire gil;
-    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    py::function call = py::get_override(static_cast<const Base*>(this), "call");
     return call && py::module_::import("keras_cpp.utils.generic_utils")
                        .attr("has_arg")(call, "constants")
                        .cast<bool>();
@@ -204,26 +228,62 @@ class PyLayer : public Layer, public layers::RNNCell {
     if (!constants.empty() && !takes_constants())
       return layers::RNNCell::step_with_constants(inputs, states, constants);  // Keras's error
     py::gil_scoped_acquire gil;
-    py::function call = py::get_override(static_cast<const Layer*>(this), "call");
+    py::function call = py::get_override(static_cast<const Base*>(this), "call");
     if (!call)
-      throw py::type_error("RNN cell " + name() + " (" + class_name_ +
+      throw py::type_error("RNN cell " + this->name() + " (" + class_name_ +
                            "): a Python cell must define call(self, inputs, states)");
     py::object out = constants.empty()
                          ? call(inputs, to_list(states))
                          : call(inputs, to_list(states), py::arg("constants") = to_list(constants));
     if (!(py::isinstance<py::tuple>(out) || py::isinstance<py::list>(out)) || py::len(out) != 2 ||
         !py::isinstance<SymbolicTensor>(out[py::int_(0)]))
-      throw py::type_error("call() of the RNN cell " + name() + " (" + class_name_ +
+      throw py::type_error("call() of the RNN cell " + this->name() + " (" + class_name_ +
                            ") must return (output, new_states), got " +
                            py::repr(out).cast<std::string>());
     return {out[py::int_(0)].cast<SymbolicTensor>(),
             tensors_of(out[py::int_(1)], "call()'s new_states", false)};
   }
 
+  // Keras's ConvRNN2D reads the cell's filters, kernel_size, strides, padding, data_format and
+  // dilation_rate (the two-int tuples may be one int, as the layers' arguments).
+  layers::ConvCellGeometry conv_geometry() const override {
+    py::gil_scoped_acquire gil;
+    py::object self = python_self();
+    auto attribute = [&](const char* attr) {
+      if (!py::hasattr(self, attr))
+        throw py::attribute_error("The convolutional RNN cell " + this->name() + " (" +
+                                  class_name_ + ") has no attribute `" + attr +
+                                  "`: ConvRNN2D reads filters, kernel_size, strides, padding, "
+                                  "data_format and dilation_rate of its cell");
+      return self.attr(attr);
+    };
+    auto pair = [&](const char* attr) {
+      py::object value = attribute(attr);
+      if (PyIndex_Check(value.ptr())) return std::vector<std::int64_t>(2, to_int_arg(value, attr));
+      std::vector<std::int64_t> out;
+      for (py::handle item : value) out.push_back(to_int_arg(item, attr));
+      if (out.size() != 2)
+        throw py::value_error("The convolutional RNN cell " + this->name() + ": `" + attr +
+                              "` must be an int or 2 ints, got " +
+                              py::repr(value).cast<std::string>());
+      return out;
+    };
+    layers::ConvCellGeometry g;
+    g.filters = to_int_arg(attribute("filters"), "filters");
+    g.kernel_size = pair("kernel_size");
+    g.strides = pair("strides");
+    g.dilation_rate = pair("dilation_rate");
+    g.padding = py::str(attribute("padding")).cast<std::string>();
+    py::object data_format = attribute("data_format");
+    g.data_format = backend::normalize_data_format(
+        data_format.is_none() ? std::string() : data_format.cast<std::string>());
+    return g;
+  }
+
   Shape compute_output_shape(const Shape& input_shape) const override {
     auto shapes = compute_output_shape_list({input_shape});
     if (shapes.size() != 1)
-      throw std::invalid_argument("Layer " + name() + " (" + class_name_ + ") has " +
+      throw std::invalid_argument("Layer " + this->name() + " (" + class_name_ + ") has " +
                                   std::to_string(shapes.size()) + " output shapes");
     return shapes.front();
   }
@@ -232,9 +292,8 @@ class PyLayer : public Layer, public layers::RNNCell {
   std::vector<Shape> compute_output_shape_list(
       const std::vector<Shape>& input_shapes) const override {
     py::gil_scoped_acquire gil;
-    py::function compute =
-        py::get_override(static_cast<const Layer*>(this), "compute_output_shape");
-    if (!compute) return Layer::compute_output_shape_list(input_shapes);
+    py::function compute = py::get_override(static_cast<const Base*>(this), "compute_output_shape");
+    if (!compute) return Base::compute_output_shape_list(input_shapes);
     py::object out = compute(input_shapes.size() == 1 ? py::object(shape_to_tuple(input_shapes[0]))
                                                       : py::object(shapes_to_list(input_shapes)));
     std::vector<Shape> shapes;
@@ -251,26 +310,28 @@ class PyLayer : public Layer, public layers::RNNCell {
   // that saving writes what from_config(config) needs.
   nlohmann::json get_config() const override {
     py::gil_scoped_acquire gil;
-    if (py::function get_config = py::get_override(static_cast<const Layer*>(this), "get_config"))
+    if (py::function get_config = py::get_override(static_cast<const Base*>(this), "get_config"))
       return to_json(get_config());
-    return Layer::get_config();
+    return Base::get_config();
   }
 
  private:
   // The Python object of this layer (it exists: the layer was made in Python).
   py::object python_self() const {
     if (self_) return *self_;
-    return py::cast(static_cast<const Layer*>(this), py::return_value_policy::reference);
+    return py::cast(static_cast<const Base*>(this), py::return_value_policy::reference);
   }
 
   std::string class_name_;
   std::shared_ptr<py::object> self_;
 };
+using PyLayer = PyLayerOf<Layer>;
+using PyWrapper = PyLayerOf<layers::Wrapper>;
 
 }  // namespace
 
 void keep_python_layer(py::handle layer) {
-  if (auto* python_layer = dynamic_cast<PyLayer*>(layer.cast<Layer*>()))
+  if (auto* python_layer = dynamic_cast<PythonDefined*>(layer.cast<Layer*>()))
     python_layer->keep_python_object(layer);
 }
 
@@ -350,6 +411,45 @@ initializers::Initializer to_initializer(py::handle obj) {
   return initializers::get(obj.is_none() ? std::string("glorot_uniform") : initializer_name(obj));
 }
 
+// keras.layers.Wrapper, the base of TimeDistributed and Bidirectional, subclassed in Python as
+// Keras's: __init__(layer, **kwargs) through Wrapper.__init__ (keras_cpp/layers/wrappers.py),
+// `self.layer`, build(input_shape=None), the wrapped layer's weights as the wrapper's, and
+// get_config holding it under "layer".
+void bind_wrapper(py::module_& m) {
+  py::class_<layers::Wrapper, PyWrapper, Layer, std::shared_ptr<layers::Wrapper>>(
+      m, "Wrapper", py::dynamic_attr(),
+      "Keras's abstract wrapper: a layer around another layer (self.layer), whose weights, "
+      "losses and updates are the wrapper's. Subclass it in Python as in Keras: "
+      "__init__(layer, **kwargs), build(input_shape) building self.layer, call(x) using it.")
+      .def(py::init([](const std::string& class_name, py::object layer, py::kwargs kwargs) {
+             if (!py::isinstance<Layer>(layer))
+               raise_argument_type_error(layer, "layer", "a layer (or a model)");
+             keep_python_layer(layer);  // a layer written in Python lives as long as its wrapper
+             PyLayerOptions o;
+             std::optional<bool> trainable = take_layer_kwargs(o, kwargs);
+             auto wrapper = std::make_shared<PyWrapper>(class_name, layer.cast<LayerPtr>(),
+                                                        layer_arguments(o));
+             if (trainable) wrapper->set_trainable(*trainable);
+             return wrapper;
+           }),
+           py::arg("class_name"), py::arg("layer"))
+      .def_property_readonly("layer", &layers::Wrapper::layer)
+      // super().build() or super().build(input_shape) in a Python wrapper: the wrapper is built
+      // (Keras's); TimeDistributed and Bidirectional build as the layers they are.
+      .def(
+          "build",
+          [](layers::Wrapper& wrapper, py::object shape) {
+            if (dynamic_cast<PythonDefined*>(&wrapper) || shape.is_none()) return;
+            wrapper.build(to_shape(shape));
+          },
+          py::arg("input_shape") = py::none())
+      .attr("_arguments") = [] {
+    py::list arguments;  // Keras's Wrapper(layer, **kwargs)
+    arguments.append(py::make_tuple("layer", py::none(), true, py::list()));
+    return arguments;
+  }();
+}
+
 }  // namespace
 
 void bind_layers(py::module_& root) {
@@ -365,7 +465,7 @@ void bind_layers(py::module_& root) {
       .def(py::init([](const std::string& class_name, py::kwargs kwargs) {
              PyLayerOptions o;
              std::optional<bool> trainable = take_layer_kwargs(o, kwargs);
-             auto layer = std::make_shared<PyLayer>(class_name, o);
+             auto layer = std::make_shared<PyLayer>(class_name, layer_arguments(o));
              if (trainable) layer->set_trainable(*trainable);
              return layer;
            }),
@@ -437,7 +537,7 @@ void bind_layers(py::module_& root) {
           "build",
           [](Layer& layer, py::object shape) {
             // super().build(input_shape) from a Python layer: the base's (nothing to do).
-            if (dynamic_cast<PyLayer*>(&layer)) return;
+            if (dynamic_cast<PythonDefined*>(&layer)) return;
             layer.build(to_shape(shape));
           },
           py::arg("input_shape"))
@@ -456,6 +556,7 @@ void bind_layers(py::module_& root) {
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
                   !dynamic_cast<layers::RNN*>(&layer) &&
+                  !dynamic_cast<layers::ConvRNN2D*>(&layer) &&
                   !dynamic_cast<layers::Bidirectional*>(&layer))
                 throw py::type_error("call() of " + layer.class_name() +
                                      " got an unexpected keyword argument 'initial_state'");
@@ -502,7 +603,7 @@ void bind_layers(py::module_& root) {
       .def(
           "call",
           [](Layer& layer, const SymbolicTensor& x) {
-            if (dynamic_cast<PyLayer*>(&layer))  // super().call(x): the identity, as Keras's
+            if (dynamic_cast<PythonDefined*>(&layer))  // super().call(x): the identity, as Keras's
               return x;
             return layer.call(x);
           },
@@ -510,7 +611,7 @@ void bind_layers(py::module_& root) {
       .def(
           "compute_output_shape",
           [](const Layer& layer, py::object shape) {
-            if (dynamic_cast<const PyLayer*>(&layer))  // super(): the input shape, as Keras's
+            if (dynamic_cast<const PythonDefined*>(&layer))  // super(): the input shape, as Keras's
               return shape_to_tuple(layer.Layer::compute_output_shape(to_shape(shape)));
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
@@ -518,7 +619,7 @@ void bind_layers(py::module_& root) {
       // Python layers set it in __init__ (after Layer.__init__) as in Keras.
       .def_property("supports_masking", &Layer::supports_masking,
                     [](Layer& layer, bool supports) {
-                      auto* python_layer = dynamic_cast<PyLayer*>(&layer);
+                      auto* python_layer = dynamic_cast<PythonDefined*>(&layer);
                       if (!python_layer)
                         throw py::attribute_error("supports_masking of " + layer.class_name() +
                                                   " is fixed by the layer");
@@ -529,7 +630,7 @@ void bind_layers(py::module_& root) {
           [](const Layer& layer, const SymbolicTensor& inputs, py::object mask) -> py::object {
             SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
             // super().compute_mask(...) from a Python layer: the base's.
-            SymbolicTensor out = dynamic_cast<const PyLayer*>(&layer)
+            SymbolicTensor out = dynamic_cast<const PythonDefined*>(&layer)
                                      ? layer.Layer::compute_mask(inputs, m)
                                      : layer.compute_mask(inputs, m);
             return mask_or_none(out);
@@ -538,7 +639,8 @@ void bind_layers(py::module_& root) {
       .def("get_config",
            [](const Layer& layer) {
              // super().get_config() from a Python layer: the base's (name, trainable, ...).
-             if (dynamic_cast<const PyLayer*>(&layer)) return from_json(layer.Layer::get_config());
+             if (auto* python_layer = dynamic_cast<const PythonDefined*>(&layer))
+               return from_json(python_layer->base_config());
              return from_json(layer.get_config());
            })
       // Stateful recurrent layers (and models holding them) keep their states between batches.
@@ -578,6 +680,7 @@ void bind_layers(py::module_& root) {
         const Layer& l = self.cast<const Layer&>();
         return "<keras_cpp.layers." + l.class_name() + " '" + l.name() + "'>";
       });
+  bind_wrapper(m);
 }
 
 }  // namespace keras::python

@@ -84,7 +84,7 @@ void bind_conv_lstm(py::module_& m) {
   detail::DescribeSchema<ConvLSTM2DOptions> describe;
   ConvLSTM2DOptions::arguments(describe);
   std::string doc = detail::call_doc("ConvLSTM2D", describe.arguments);
-  LayerClass<ConvLSTM2D> cls(m, "ConvLSTM2D", doc.c_str());
+  py::class_<ConvLSTM2D, ConvRNN2D, std::shared_ptr<ConvLSTM2D>> cls(m, "ConvLSTM2D", doc.c_str());
   cls.def(py::init([](py::args args, py::kwargs kwargs) {
        py::tuple positional = keras1_kernel_args(args, kwargs, "ConvLSTM2D");
        if (positional.size() > 2)  // Keras 2.2.4's legacy interface: two positional arguments
@@ -102,8 +102,7 @@ void bind_conv_lstm(py::module_& m) {
        return layer;
      }))
       .def_property_readonly("filters", &ConvLSTM2D::filters)
-      .def_property_readonly("data_format", &ConvLSTM2D::data_format)
-      .def_property_readonly("return_sequences", &ConvLSTM2D::return_sequences);
+      .def_property_readonly("data_format", &ConvLSTM2D::data_format);
   cls.attr("_arguments") = describe.arguments;
 }
 

@@ -1,5 +1,7 @@
 // SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Keras 2.2.4's cell API (RNN, SimpleRNNCell,
-// GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed.
+// GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed,
+// and the convolutional ones: ConvRecurrent2D, ConvRNN2D, ConvLSTM2DCell (ConvLSTM2D:
+// bind_local.cpp).
 #include <functional>
 #include <memory>
 #include <string>
@@ -8,6 +10,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
@@ -89,16 +92,16 @@ LayerPtr to_cell(py::handle cell) {
 
 // A class whose first argument is a layer or a list of them (`cell`, `cells`) and whose other
 // arguments are the schema of `Options`: `make(first, options)` builds it.
-template <typename L, typename Options, typename Make>
-LayerClass<L> bind_with_cells(py::module_& m, const char* class_name, const char* first,
-                              Make make) {
+template <typename L, typename Options, typename Base = Layer, typename Make>
+py::class_<L, Base, std::shared_ptr<L>> bind_with_cells(py::module_& m, const char* class_name,
+                                                        const char* first, Make make) {
   detail::DescribeSchema<Options> describe;
   Options::arguments(describe);
   py::list arguments;
   arguments.append(py::make_tuple(first, py::none(), true, py::list()));
   for (py::handle argument : describe.arguments) arguments.append(argument);
   std::string doc = detail::call_doc(class_name, arguments);
-  LayerClass<L> cls(m, class_name, doc.c_str());
+  py::class_<L, Base, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
   std::string name = class_name;
   cls.def(py::init([name, make](py::object cells, py::args args, py::kwargs kwargs) {
             Options o;
@@ -110,6 +113,67 @@ LayerClass<L> bind_with_cells(py::module_& m, const char* class_name, const char
           py::arg(first));
   cls.attr("_arguments") = arguments;
   return cls;
+}
+
+// Keras 1's ConvRecurrent2D (the abstract base: its Keras 1.2.2 arguments give the signature),
+// Keras 2.2.4's ConvRNN2D(cell) and ConvLSTM2DCell.
+void bind_conv_recurrent(py::module_& m) {
+  py::list keras1_arguments;
+  for (const char* name : {"weights", "nb_row", "nb_col", "nb_filter"})
+    keras1_arguments.append(py::make_tuple(name, py::none(), false, py::list()));
+  for (const char* name : {"return_sequences", "go_backwards", "stateful"})
+    keras1_arguments.append(py::make_tuple(name, false, false, py::list()));
+  keras1_arguments.append(py::make_tuple("dim_ordering", py::none(), false, py::list()));
+  std::string doc = detail::call_doc("ConvRecurrent2D", keras1_arguments);
+  LayerClass<ConvRecurrent2D>(m, "ConvRecurrent2D", doc.c_str())
+      .def_property_readonly("return_sequences", &ConvRecurrent2D::return_sequences)
+      .def_property_readonly("return_state", &ConvRecurrent2D::return_state)
+      .def_property_readonly("go_backwards", &ConvRecurrent2D::go_backwards)
+      .def_property_readonly("states", &ConvRecurrent2D::states)
+      .attr("_arguments") = keras1_arguments;
+
+  bind_with_cells<ConvRNN2D, ConvRNN2DOptions, ConvRecurrent2D>(
+      m, "ConvRNN2D", "cell",
+      [](py::object cell, ConvRNN2DOptions o) {
+        if (py::isinstance<py::list>(cell) || py::isinstance<py::tuple>(cell))
+          throw py::type_error("It is not possible at the moment to stack convolutional cells.");
+        return std::make_shared<ConvRNN2D>(to_cell(cell), std::move(o));
+      })
+      .def_property_readonly("cell", &ConvRNN2D::cell)
+      .def_property_readonly("unroll", [](const ConvRNN2D&) { return false; });
+
+  bind_layer<ConvLSTM2DCell, ConvLSTM2DCellArguments>(m, "ConvLSTM2DCell")
+      .def_property_readonly("filters", &ConvLSTM2DCell::filters)
+      .def_property_readonly("data_format", &ConvLSTM2DCell::data_format)
+      .def_property_readonly(
+          "kernel_size",
+          [](const ConvLSTM2DCell& c) { return shape_to_tuple(c.conv_geometry().kernel_size); })
+      .def_property_readonly(
+          "strides",
+          [](const ConvLSTM2DCell& c) { return shape_to_tuple(c.conv_geometry().strides); })
+      .def_property_readonly(
+          "dilation_rate",
+          [](const ConvLSTM2DCell& c) { return shape_to_tuple(c.conv_geometry().dilation_rate); })
+      .def_property_readonly("padding",
+                             [](const ConvLSTM2DCell& c) { return c.conv_geometry().padding; })
+      .def_property_readonly(
+          "state_size",
+          [](const ConvLSTM2DCell& c) { return py::make_tuple(c.filters(), c.filters()); })
+      // Keras's cell.call(inputs, states, training=None): one step, (h, [h, c]) (a cell written
+      // in Python may delegate to it; the learning phase decides the dropout masks).
+      .def(
+          "call",
+          [](ConvLSTM2DCell& cell, const SymbolicTensor& inputs,
+             const std::vector<SymbolicTensor>& states, py::object) {
+            CellStep next = cell.step(inputs, states);
+            return py::make_tuple(next.output, py::cast(next.states));
+          },
+          py::arg("inputs"), py::arg("states"), py::arg("training") = py::none())
+      .def_property_readonly("kernel", &ConvLSTM2DCell::kernel)
+      .def_property_readonly("recurrent_kernel", &ConvLSTM2DCell::recurrent_kernel)
+      .def_property_readonly("bias", [](const ConvLSTM2DCell& c) -> py::object {
+        return c.bias().defined() ? py::cast(c.bias()) : py::none();
+      });
 }
 
 }  // namespace
@@ -173,7 +237,8 @@ void bind_recurrent(py::module_& root) {
   detail::DescribeSchema<BidirectionalOptions> describe;
   BidirectionalOptions::arguments(describe);
   std::string doc = detail::call_doc("Bidirectional", describe.arguments);
-  LayerClass<Bidirectional> bidirectional(m, "Bidirectional", doc.c_str());
+  py::class_<Bidirectional, Wrapper, std::shared_ptr<Bidirectional>> bidirectional(
+      m, "Bidirectional", doc.c_str());
   bidirectional
       .def(py::init([](py::args args, py::kwargs kwargs) {
         py::object layer = args.size() > 0            ? py::object(args[0])
@@ -194,8 +259,8 @@ void bind_recurrent(py::module_& root) {
       .def_property("_num_constants", &Bidirectional::num_constants,
                     &Bidirectional::set_num_constants);
   bidirectional.attr("_arguments") = describe.arguments;
-  bind_layer<TimeDistributed, TimeDistributedOptions>(m, "TimeDistributed")
-      .def_property_readonly("layer", &TimeDistributed::layer);
+  bind_layer<TimeDistributed, TimeDistributedOptions, Wrapper>(m, "TimeDistributed");
+  bind_conv_recurrent(m);
 }
 
 }  // namespace keras::python

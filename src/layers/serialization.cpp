@@ -62,6 +62,8 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"LocallyConnected1D", layers::LocallyConnected1D::from_config},
       {"LocallyConnected2D", layers::LocallyConnected2D::from_config},
       {"ConvLSTM2D", layers::ConvLSTM2D::from_config},
+      {"ConvLSTM2DCell", layers::ConvLSTM2DCell::from_config},
+      {"ConvRNN2D", layers::ConvRNN2D::from_config},
       {"ZeroPadding1D", by_name(layers::zero_padding_from_config, "ZeroPadding1D")},
       {"ZeroPadding2D", by_name(layers::zero_padding_from_config, "ZeroPadding2D")},
       {"ZeroPadding3D", by_name(layers::zero_padding_from_config, "ZeroPadding3D")},

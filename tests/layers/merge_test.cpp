@@ -415,7 +415,8 @@ TEST(MergeSchema, KerasOneMergeOfBranchesFromItsConfigAndNodeIndices) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
   auto first = (*dense)(a);
   auto second = (*dense)(b);
-  Shared chosen = Merge(std::vector<LayerPtr>{dense, dense}, {.mode = "sum", .node_indices = {0, 1}});
+  Shared chosen =
+      Merge(std::vector<LayerPtr>{dense, dense}, {.mode = "sum", .node_indices = {0, 1}});
   auto values = K::function({a, b}, {chosen->get_output_at(0), first, second})(
       {Tensor::full({1, 3}, 1.0), Tensor::full({1, 3}, 2.0)});
   auto sum = values[0].to_vector<double>(), x = values[1].to_vector<double>(),

@@ -592,7 +592,7 @@ struct BidirectionalOptions {
 // followed by the forward layer's final states and then the backward layer's. Initial states:
 // `bi(x, {forward states..., backward states...})` or `bi.apply({x, ...})`; constants (an
 // RNN whose cell takes them) go to both layers: `bi(x, {}, {constants...})`.
-class Bidirectional : public Layer {
+class Bidirectional : public Wrapper {
  public:
   using Layer::operator();
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
@@ -601,7 +601,8 @@ class Bidirectional : public Layer {
   std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
                                          const std::vector<SymbolicTensor>& initial_state,
                                          const std::vector<SymbolicTensor>& constants = {}) && {
-    return Shared<Bidirectional>(std::move(*this))(inputs, initial_state, constants);  // a temporary
+    return Shared<Bidirectional>(std::move(*this))(inputs, initial_state,
+                                                   constants);  // a temporary
   }
 
   explicit Bidirectional(BidirectionalOptions options);
@@ -619,7 +620,6 @@ class Bidirectional : public Layer {
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 
   KERAS_LAYER_CLASS(Bidirectional)
-  void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
   SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
@@ -652,6 +652,8 @@ class Bidirectional : public Layer {
   bool return_sequences_ = false, return_state_ = false;
   std::optional<int> num_constants_;
   std::vector<Tensor> pending_weights_;  // `weights=`, set once both layers are built
+  // Keras's Bidirectional weights: the forward layer's, then the backward layer's.
+  std::vector<LayerPtr> wrapped_layers() const override { return {forward_, backward_}; }
   std::vector<SymbolicTensor> merge(const SymbolicTensor& y, const SymbolicTensor& y_rev) const;
 };
 

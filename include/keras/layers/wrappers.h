@@ -1,5 +1,6 @@
-// Keras's layer wrappers: TimeDistributed applies a layer (or a whole model) to every timestep
-// of its input, the seed's `TimeDistributed(model)(input_sequences)`.
+// Keras's layer wrappers: their base Wrapper (also of Bidirectional, keras/layers/recurrent.h,
+// and of wrappers written in Python), and TimeDistributed, which applies a layer (or a whole
+// model) to every timestep of its input, the seed's `TimeDistributed(model)(input_sequences)`.
 #pragma once
 
 #include <memory>
@@ -31,6 +32,35 @@ struct WrappedLayerArg {
   static WrappedLayerArg from_config_value(const nlohmann::json& value);
 };
 
+// Keras's Wrapper: a layer around another layer (TimeDistributed, Bidirectional, wrappers
+// written in Python). The wrapped layers' weights, losses and updates are the wrapper's (after
+// any of its own); get_config holds the wrapped layer as {"class_name", "config"} under "layer".
+class Wrapper : public Layer {
+ public:
+  const LayerPtr& layer() const { return layer_; }
+  // Keras's Wrapper.build: the wrapper is built; the wrapped layer builds when the wrapper's call
+  // uses it.
+  void build(const Shape& input_shape) override;
+  nlohmann::json get_config() const override;
+
+  std::vector<SymbolicTensor> weights() const override;
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<Tensor> get_weights() const override;
+  void set_weights(const std::vector<Tensor>& weights) override;
+  std::int64_t count_params() const override;
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
+  std::vector<SymbolicTensor> losses() const override;
+  std::vector<std::pair<backend::Update, bool>> tagged_updates() const override;
+
+ protected:
+  Wrapper(const std::string& class_name, LayerPtr layer, const LayerArguments& arguments);
+  // The layers whose weights are the wrapper's: the wrapped one (Bidirectional: forward and
+  // backward).
+  virtual std::vector<LayerPtr> wrapped_layers() const { return {layer_}; }
+  LayerPtr layer_;
+};
+
 // TimeDistributed's arguments (the schema: include/keras/layers/schema.h).
 struct TimeDistributedOptions {
   WrappedLayerArg layer{};
@@ -50,7 +80,7 @@ struct TimeDistributedOptions {
 // (batch, timesteps, ...) -> (batch, timesteps, ...layer output): the wrapped layer sees
 // (batch * timesteps, ...) and its weights are shared by every timestep. The number of timesteps
 // must be known.
-class TimeDistributed : public Layer {
+class TimeDistributed : public Wrapper {
  public:
   explicit TimeDistributed(TimeDistributedOptions options);
   TimeDistributed(LayerPtr layer, TimeDistributedOptions options = {});
@@ -70,21 +100,9 @@ class TimeDistributed : public Layer {
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
-  const LayerPtr& layer() const { return layer_; }
-
-  // The wrapped layer's weights are this layer's.
-  std::vector<SymbolicTensor> weights() const override;
-  std::vector<SymbolicTensor> trainable_weights() const override;
-  std::vector<SymbolicTensor> non_trainable_weights() const override;
-  std::vector<Tensor> get_weights() const override;
-  void set_weights(const std::vector<Tensor>& weights) override;
-  std::int64_t count_params() const override;
-  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override;
-  std::vector<SymbolicTensor> losses() const override;
 
  private:
   Shape inner_shape(const Shape& input_shape) const;
-  LayerPtr layer_;
   std::vector<Tensor> pending_weights_;  // weights=, until the wrapped layer is built
 };
 

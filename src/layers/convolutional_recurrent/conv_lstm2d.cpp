@@ -1,8 +1,9 @@
-// ConvLSTM2D: Keras 2.2.4's ConvRNN2D over a ConvLSTM2DCell, unrolled over the (static) time
-// steps with the backend's convolution ops. The input convolution of every step runs as one
-// convolution over (batch * time) images; each step then adds the recurrent convolution of
-// h_{t-1} and applies the gates. Everything runs channels_last inside; channels_first inputs,
-// outputs and states are transposed at the edges.
+// ConvLSTM2DCell and ConvLSTM2D (Keras 2.2.4's ConvRNN2D over a ConvLSTM2DCell). The cell's
+// sequence is one pure function (ConvLSTMSequence) unrolled over the (static) time steps with
+// the backend's convolution ops: the input convolution of every step runs as one convolution
+// over (batch * time) images; each step then adds the recurrent convolution of h_{t-1} and
+// applies the gates (ConvLSTMSequence::step, also the cell's step()). Everything runs
+// channels_last inside; channels_first inputs, outputs and states are transposed at the edges.
 #include <algorithm>
 #include <stdexcept>
 
@@ -25,16 +26,26 @@ ConvLSTM2DOptions with(ConvLSTM2DOptions o, std::int64_t filters, Ints kernel_si
   return o;
 }
 
-LayerArguments conv_lstm_arguments(const ConvLSTM2DOptions& o) {
-  LayerArguments args = layer_arguments(o);
-  args.batch_size = o.batch_size;
-  return args;
-}
-
 void check_rate(double rate, const char* what, const std::string& layer) {
   if (rate < 0 || rate >= 1)
     throw std::invalid_argument(layer + ": " + what + " must be in [0, 1), got " +
                                 std::to_string(rate));
+}
+
+// The cell's own layer arguments: its name and trainable flag (ConvLSTM2D's cell takes the
+// layer's name; the layer keeps the shapes and initial weights).
+LayerArguments cell_arguments(const ConvLSTM2DOptions& o) {
+  LayerArguments args;
+  args.name = o.name;
+  args.trainable = o.trainable;
+  return args;
+}
+
+SymbolicTensor channels_last(const SymbolicTensor& x, bool first) {
+  return first ? K::to_channels_last(x) : x;
+}
+SymbolicTensor channels_first(const SymbolicTensor& x, bool first) {
+  return first ? K::to_channels_first(x) : x;
 }
 
 }  // namespace
@@ -54,7 +65,19 @@ struct ConvLSTMSequence {
   // Which optional inputs there are.
   bool bias = false, input_dropout = false, recurrent_dropout = false, mask = false,
        initial_state = false;
+  bool state_gradients = false;  // gradients reach the initial states (a caller's tensors)
 
+  // The input convolution (bias added) of images (n, rows, cols, channels), each gate's kernel
+  // on its own masked copy of the images when there are input dropout masks.
+  SymbolicTensor input_conv(const SymbolicTensor& images, const SymbolicTensor& kernel,
+                            const SymbolicTensor& b,
+                            const std::vector<SymbolicTensor>& input_masks) const;
+  // One step: h and c from the step's input convolution z (batch, rows, cols, 4 filters) and
+  // h_{t-1}, c_{t-1}.
+  std::pair<SymbolicTensor, SymbolicTensor> step(
+      const SymbolicTensor& z, const SymbolicTensor& h, const SymbolicTensor& c,
+      const SymbolicTensor& recurrent_kernel,
+      const std::vector<SymbolicTensor>& recurrent_masks) const;
   std::vector<SymbolicTensor> operator()(const std::vector<SymbolicTensor>& in) const;
   SymbolicTensor traced(const std::shared_ptr<const ConvLSTMSequence>& self,
                         const std::vector<SymbolicTensor>& in, std::size_t output,
@@ -63,8 +86,10 @@ struct ConvLSTMSequence {
 
 }  // namespace detail
 
-ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
-    : Layer("ConvLSTM2D", conv_lstm_arguments(o)),
+// ---- ConvLSTM2DCell ---------------------------------------------------------------------------
+
+ConvLSTM2DCell::ConvLSTM2DCell(ConvLSTM2DOptions o, const std::string& owner_name)
+    : Layer("ConvLSTM2DCell", cell_arguments(o)),
       filters_(o.filters),
       activation_(o.activation),
       recurrent_activation_(o.recurrent_activation),
@@ -76,30 +101,22 @@ ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
       kernel_regularizer_(o.kernel_regularizer),
       recurrent_regularizer_(o.recurrent_regularizer),
       bias_regularizer_(o.bias_regularizer),
-      activity_regularizer_(o.activity_regularizer),
       kernel_constraint_(o.kernel_constraint),
       recurrent_constraint_(o.recurrent_constraint),
       bias_constraint_(o.bias_constraint),
-      return_sequences_(o.return_sequences),
-      go_backwards_(o.go_backwards),
-      stateful_(o.stateful),
-      return_state_(o.return_state),
       dropout_(o.dropout),
       recurrent_dropout_(o.recurrent_dropout),
       seed_(o.seed) {
-  supports_masking_ = true;
+  const std::string owner = owner_name.empty() ? std::string("ConvLSTM2DCell") : owner_name;
   if (filters_ <= 0)
-    throw std::invalid_argument("ConvLSTM2D needs a positive `filters` (Keras 1: `nb_filter`), " +
+    throw std::invalid_argument(owner + " needs a positive `filters` (Keras 1: `nb_filter`), " +
                                 std::string("got ") + std::to_string(filters_));
   if (o.kernel_size.empty())
-    throw std::invalid_argument("ConvLSTM2D needs a `kernel_size` (Keras 1: `nb_row`, `nb_col`)");
-  if (o.unroll)
-    throw std::invalid_argument("Unrolling isn't possible with convolutional RNNs. (ConvLSTM2D " +
-                                name() + ", unroll=true)");
-  kernel_size_ = normalize_tuple(o.kernel_size, 2, 1, "ConvLSTM2D", "kernel_size");
-  strides_ = normalize_tuple(o.strides, 2, 1, "ConvLSTM2D", "strides");
-  dilation_rate_ = normalize_tuple(o.dilation_rate, 2, 1, "ConvLSTM2D", "dilation_rate");
-  padding_ = detail::normalize_padding(o.padding, "ConvLSTM2D", false);
+    throw std::invalid_argument(owner + " needs a `kernel_size` (Keras 1: `nb_row`, `nb_col`)");
+  kernel_size_ = normalize_tuple(o.kernel_size, 2, 1, owner, "kernel_size");
+  strides_ = normalize_tuple(o.strides, 2, 1, owner, "strides");
+  dilation_rate_ = normalize_tuple(o.dilation_rate, 2, 1, owner, "dilation_rate");
+  padding_ = detail::normalize_padding(o.padding, owner, false);
   data_format_ = K::normalize_data_format(o.data_format);
   activation_fn_ = activation_.resolve();
   recurrent_activation_fn_ = recurrent_activation_.resolve();
@@ -110,42 +127,27 @@ ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o)
   initializers::get(bias_initializer_);
 }
 
-ConvLSTM2D::ConvLSTM2D(std::int64_t filters, Ints kernel_size, ConvLSTM2DOptions options)
-    : ConvLSTM2D(with(std::move(options), filters, std::move(kernel_size))) {}
-ConvLSTM2D::ConvLSTM2D(std::int64_t nb_filter, std::int64_t nb_row, std::int64_t nb_col,
-                       ConvLSTM2DOptions options)
-    : ConvLSTM2D(with(std::move(options), nb_filter, {nb_row, nb_col})) {}
+ConvLSTM2DCell::ConvLSTM2DCell(std::int64_t filters, Ints kernel_size, ConvLSTM2DOptions options)
+    : ConvLSTM2DCell(with(std::move(options), filters, std::move(kernel_size))) {}
 
-Shape ConvLSTM2D::spatial_output(const Shape& input_shape) const {
-  const bool first = data_format_ == "channels_first";
-  Shape out;
-  for (std::size_t i = 0; i < 2; ++i) {
-    const std::int64_t in = input_shape[(first ? 3 : 2) + i];
-    const std::int64_t o =
-        detail::conv_output_length(in, kernel_size_[i], padding_, strides_[i], dilation_rate_[i]);
-    if (o == 0)
-      throw std::invalid_argument(
-          name() + ": the kernel " +
-          shape_to_string(Shape(kernel_size_.begin(), kernel_size_.end())) + " (dilation " +
-          shape_to_string(Shape(dilation_rate_.begin(), dilation_rate_.end())) +
-          ") is larger than the input " + shape_to_string(input_shape) + " with padding '" +
-          padding_ + "': the output would be empty. Use a smaller kernel or padding='same'.");
-    out.push_back(o);
-  }
-  return out;
+ConvCellGeometry ConvLSTM2DCell::conv_geometry() const {
+  return {.filters = filters_,
+          .kernel_size = kernel_size_,
+          .strides = strides_,
+          .dilation_rate = dilation_rate_,
+          .padding = padding_,
+          .data_format = data_format_};
 }
 
-void ConvLSTM2D::build(const Shape& input_shape) {
-  if (input_shape.size() != 5)
-    incompatible_input(input_shape,
-                       "expected ndim=5, found ndim=" + std::to_string(input_shape.size()));
-  const bool first = data_format_ == "channels_first";
-  const std::int64_t channels = first ? input_shape[2] : input_shape[4];
+void ConvLSTM2DCell::build(const Shape& input_shape) {
+  if (input_shape.size() != 4)
+    incompatible_input(input_shape, "expected one step (batch, rows, cols, channels), found ndim=" +
+                                        std::to_string(input_shape.size()));
+  const std::int64_t channels = data_format_ == "channels_first" ? input_shape[1] : input_shape[3];
   if (channels < 0)
     throw std::invalid_argument(name() +
                                 ": the channel dimension of the inputs should be defined. Found "
                                 "`None`.");
-  const Shape out = spatial_output(input_shape);
   const std::int64_t f = filters_, kr = kernel_size_[0], kc = kernel_size_[1];
   kernel_ = add_weight("kernel", {kr, kc, channels, 4 * f}, initializers::get(kernel_initializer_),
                        true, kernel_regularizer_.function(), kernel_constraint_.function());
@@ -167,134 +169,220 @@ void ConvLSTM2D::build(const Shape& input_shape) {
     bias_ = add_weight("bias", {4 * f}, init, true, bias_regularizer_.function(),
                        bias_constraint_.function());
   }
-  if (stateful_) {
-    const std::int64_t batch = batch_input_shape() ? (*batch_input_shape())[0] : input_shape[0];
-    if (batch < 0 || out[0] < 0 || out[1] < 0)
-      throw std::invalid_argument(
-          "If a RNN is stateful, it needs to know its batch size. Specify the batch size of your "
-          "input tensors: pass a `batch_input_shape` (or `batch_size`) argument to the first "
-          "layer of your model; the number of rows and columns must be known too (layer " +
-          name() + ", input shape " + shape_to_string(input_shape) + ")");
-    const Shape state = first ? Shape{batch, f, out[0], out[1]} : Shape{batch, out[0], out[1], f};
-    for (const char* which : {"/state_h", "/state_c"})
-      states_.push_back(K::variable(Tensor(state, K::floatx()), name() + which));
+}
+
+SymbolicTensor ConvLSTM2DCell::call(const SymbolicTensor&) {
+  throw std::logic_error("ConvLSTM2DCell " + name() +
+                         " is a cell: run it over a sequence with ConvRNN2D(cell), or call "
+                         "step(inputs, [h, c])");
+}
+
+std::vector<SymbolicTensor> ConvLSTM2DCell::dropout_masks(const SymbolicTensor& batch_ones,
+                                                          const Shape& shape, double rate,
+                                                          std::uint64_t seed_offset) const {
+  Shape one{1};
+  one.insert(one.end(), shape.begin(), shape.end());
+  SymbolicTensor ones = batch_ones * K::constant(1.0, batch_ones.dtype(), one);
+  std::vector<SymbolicTensor> masks;
+  for (std::uint64_t g = 0; g < 4; ++g) {
+    std::optional<std::uint64_t> seed;
+    if (seed_) seed = *seed_ + seed_offset + g;
+    masks.push_back(K::in_train_phase(K::dropout(ones, rate, seed), ones));
   }
+  return masks;
 }
 
-SymbolicTensor ConvLSTM2D::call(const SymbolicTensor& inputs) {
-  return call_masked(inputs, {});
+namespace {
+
+// (batch, 1, 1, 1) ones from a tensor whose first axis is the batch.
+SymbolicTensor batch_ones_of(const SymbolicTensor& x) {
+  SymbolicTensor corner = x;
+  for (int axis = 1; axis < x.ndim(); ++axis) corner = K::slice(corner, axis, 0, 1);
+  return K::reshape(corner, {-1, 1, 1, 1}) * 0.0 + 1.0;
 }
 
-SymbolicTensor ConvLSTM2D::call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) {
-  return run(inputs, mask).front();
-}
+}  // namespace
 
-std::vector<SymbolicTensor> ConvLSTM2D::call_list(const std::vector<SymbolicTensor>& inputs,
-                                                  const std::vector<SymbolicTensor>& masks) {
-  if (inputs.size() != 1) return Layer::call_list(inputs, masks);  // Keras's error
-  return run(inputs.front(), masks.empty() ? SymbolicTensor() : masks.front());
-}
-
-std::vector<SymbolicTensor> ConvLSTM2D::run(const SymbolicTensor& inputs,
-                                            const SymbolicTensor& mask) {
-  const Shape& shape = inputs.shape();
-  if (shape.size() != 5)
-    incompatible_input(shape, "expected ndim=5, found ndim=" + std::to_string(shape.size()));
+CellStep ConvLSTM2DCell::step(const SymbolicTensor& inputs,
+                              const std::vector<SymbolicTensor>& states) {
+  if (states.size() != 2)
+    throw std::invalid_argument("ConvLSTM2DCell " + name() + " takes the states [h, c], got " +
+                                std::to_string(states.size()) + " states");
+  if (!kernel_.defined()) throw std::logic_error("ConvLSTM2DCell " + name() + " is not built");
   const bool first = data_format_ == "channels_first";
-  const std::int64_t channels = first ? shape[2] : shape[4];
-  if (channels != kernel_.shape()[2])
-    incompatible_input(shape, "expected " + std::to_string(kernel_.shape()[2]) +
-                                  " channels on axis " + std::to_string(first ? 2 : 4));
-  if (stateful_ && shape[0] >= 0 && shape[0] != states_[0].shape()[0])
-    incompatible_input(
-        shape, "a stateful layer built for batch size " + std::to_string(states_[0].shape()[0]));
-  const Shape out = spatial_output(shape);
-  const std::int64_t f = filters_;
+  SymbolicTensor x = channels_last(inputs, first);
+  SymbolicTensor h = channels_last(states[0], first), c = channels_last(states[1], first);
+  // Keras draws the masks once per sequence (start_sequence forgets them).
+  if (dropout_ > 0 && input_masks_.empty()) {
+    const Shape& s = x.shape();
+    input_masks_ = dropout_masks(batch_ones_of(x), {s[1], s[2], s[3]}, dropout_, 0);
+  }
+  if (recurrent_dropout_ > 0 && recurrent_masks_.empty()) {
+    const Shape& s = h.shape();
+    recurrent_masks_ = dropout_masks(batch_ones_of(h), {s[1], s[2], s[3]}, recurrent_dropout_, 4);
+  }
+  detail::ConvLSTMSequence seq{.filters = filters_,
+                               .strides = strides_,
+                               .dilation_rate = dilation_rate_,
+                               .padding = padding_,
+                               .activation = activation_fn_,
+                               .recurrent_activation = recurrent_activation_fn_};
+  SymbolicTensor z = seq.input_conv(x, kernel_, bias_, input_masks_);
+  auto [h_new, c_new] = seq.step(z, h, c, recurrent_kernel_, recurrent_masks_);
+  SymbolicTensor out = channels_first(h_new, first);
+  return {out, {out, channels_first(c_new, first)}};
+}
+
+std::vector<SymbolicTensor> ConvLSTM2DCell::sequence(
+    const SymbolicTensor& inputs, const SymbolicTensor& step_mask,
+    const std::vector<SymbolicTensor>& initial_state, bool state_gradients, bool go_backwards,
+    bool return_sequences, std::size_t wanted, const std::string& layer) {
+  const bool first = data_format_ == "channels_first";
   // (batch, time, rows, cols, channels)
   SymbolicTensor x = first ? K::permute_dimensions(inputs, {0, 1, 3, 4, 2}) : inputs;
-  if (x.shape()[2] < 0 || x.shape()[3] < 0)
-    throw std::invalid_argument("Layer " + name() +
+  const Shape& shape = x.shape();
+  if (shape[2] < 0 || shape[3] < 0)
+    throw std::invalid_argument("Layer " + layer +
                                 " needs known rows and columns, got input shape " +
-                                shape_to_string(shape));
+                                shape_to_string(inputs.shape()));
+  const Shape out = conv_geometry().output_spatial(shape[2], shape[3]);
 
   auto sequence = std::make_shared<detail::ConvLSTMSequence>();
   detail::ConvLSTMSequence& seq = *sequence;
-  seq.filters = f;
+  seq.filters = filters_;
   seq.strides = strides_;
   seq.dilation_rate = dilation_rate_;
   seq.padding = padding_;
   seq.activation = activation_fn_;
   seq.recurrent_activation = recurrent_activation_fn_;
-  seq.go_backwards = go_backwards_;
-  seq.return_sequences = return_sequences_;
+  seq.go_backwards = go_backwards;
+  seq.return_sequences = return_sequences;
   std::vector<SymbolicTensor> in{x, kernel_, recurrent_kernel_};
   if (use_bias_) {
     seq.bias = true;
     in.push_back(bias_);
   }
-  // (batch, 1, 1, 1) ones, from the inputs: the dropout masks' batch dimension.
-  SymbolicTensor corner = x;  // x[:, :1, :1, :1, :1]
-  for (int axis = 1; axis < 5; ++axis) corner = K::slice(corner, axis, 0, 1);
-  SymbolicTensor batch_ones = K::reshape(corner, {-1, 1, 1, 1}) * 0.0 + 1.0;
+  SymbolicTensor batch_ones = batch_ones_of(x);
   if (dropout_ > 0) {
     // Keras: four masks (one per gate) shaped like one step's input, shared by all the steps.
-    SymbolicTensor ones = K::expand_dims(
-        batch_ones * K::constant(1.0, x.dtype(), {1, x.shape()[2], x.shape()[3], x.shape()[4]}), 1);
     seq.input_dropout = true;
-    for (std::int64_t g = 0; g < 4; ++g) {
-      std::optional<std::uint64_t> seed;
-      if (seed_) seed = *seed_ + static_cast<std::uint64_t>(g);
-      in.push_back(K::in_train_phase(K::dropout(ones, dropout_, seed), ones));
-    }
+    for (const SymbolicTensor& m :
+         dropout_masks(batch_ones, {shape[2], shape[3], shape[4]}, dropout_, 0))
+      in.push_back(K::expand_dims(m, 1));
   }
   if (recurrent_dropout_ > 0) {
-    SymbolicTensor ones = batch_ones * K::constant(1.0, x.dtype(), {1, out[0], out[1], f});
     seq.recurrent_dropout = true;
-    for (std::int64_t g = 0; g < 4; ++g) {
-      std::optional<std::uint64_t> seed;
-      if (seed_) seed = *seed_ + 4 + static_cast<std::uint64_t>(g);
-      in.push_back(K::in_train_phase(K::dropout(ones, recurrent_dropout_, seed), ones));
-    }
+    for (const SymbolicTensor& m :
+         dropout_masks(batch_ones, {out[0], out[1], filters_}, recurrent_dropout_, 4))
+      in.push_back(m);
   }
-  if (mask.defined()) {
-    SymbolicTensor step_mask = K::cast(mask, x.dtype());
-    // A mask with more axes than (batch, time) (Masking on 5D inputs): a step counts when any
-    // of its entries does.
-    while (step_mask.ndim() > 2) step_mask = K::max(step_mask, {-1});
+  if (step_mask.defined()) {
     seq.mask = true;
     in.push_back(step_mask);
   }
-  if (stateful_) {
+  if (!initial_state.empty()) {
     seq.initial_state = true;
-    in.push_back(first ? K::to_channels_last(states_[0]) : states_[0]);
-    in.push_back(first ? K::to_channels_last(states_[1]) : states_[1]);
+    seq.state_gradients = state_gradients;
+    for (const SymbolicTensor& state : initial_state) in.push_back(channels_last(state, first));
   }
-
   // [output, h, c] (channels_last): unrolled here over known time steps, else traced once per
   // length when the function runs (each output by its own node, which reruns the sequence).
   std::vector<SymbolicTensor> results;
-  const std::size_t wanted = (return_state_ || stateful_) ? 3 : 1;
   if (shape[1] >= 0) {
     results = seq(in);
+    results.resize(wanted);
   } else {
-    for (std::size_t k = 0; k < wanted; ++k) results.push_back(seq.traced(sequence, in, k, name()));
+    for (std::size_t k = 0; k < wanted; ++k) results.push_back(seq.traced(sequence, in, k, layer));
   }
-  SymbolicTensor h = results.size() > 1 ? results[1] : SymbolicTensor();
-  SymbolicTensor c = results.size() > 2 ? results[2] : SymbolicTensor();
-  if (stateful_) {
-    add_update(states_[0], first ? K::to_channels_first(h) : h, true);
-    add_update(states_[1], first ? K::to_channels_first(c) : c, true);
+  if (first) {
+    results[0] = return_sequences ? K::permute_dimensions(results[0], {0, 1, 4, 2, 3})
+                                  : K::to_channels_first(results[0]);
+    for (std::size_t k = 1; k < results.size(); ++k) results[k] = K::to_channels_first(results[k]);
   }
-  SymbolicTensor output = results[0];
-  if (first)
-    output = return_sequences_ ? K::permute_dimensions(output, {0, 1, 4, 2, 3})
-                               : K::to_channels_first(output);
-  if (activity_regularizer_) add_loss(activity_regularizer_(output));
-  if (!return_state_) return {output};
-  return {output, first ? K::to_channels_first(h) : h, first ? K::to_channels_first(c) : c};
+  return results;
 }
 
+ConvLSTM2DOptions ConvLSTM2DCell::options() const {
+  return {.filters = filters_,
+          .kernel_size = kernel_size_,
+          .strides = strides_,
+          .padding = padding_,
+          .data_format = data_format_,
+          .dilation_rate = dilation_rate_,
+          .activation = activation_,
+          .recurrent_activation = recurrent_activation_,
+          .use_bias = use_bias_,
+          .kernel_initializer = kernel_initializer_,
+          .recurrent_initializer = recurrent_initializer_,
+          .bias_initializer = bias_initializer_,
+          .unit_forget_bias = unit_forget_bias_,
+          .kernel_regularizer = kernel_regularizer_,
+          .recurrent_regularizer = recurrent_regularizer_,
+          .bias_regularizer = bias_regularizer_,
+          .kernel_constraint = kernel_constraint_,
+          .recurrent_constraint = recurrent_constraint_,
+          .bias_constraint = bias_constraint_,
+          .dropout = dropout_,
+          .recurrent_dropout = recurrent_dropout_,
+          .seed = seed_};
+}
+
+nlohmann::json ConvLSTM2DCell::get_config() const {
+  ConvLSTM2DCellArguments arguments;
+  static_cast<ConvLSTM2DOptions&>(arguments) = options();
+  return detail::config_with_arguments(Layer::get_config(), arguments);
+}
+
+std::shared_ptr<Layer> ConvLSTM2DCell::from_config(const nlohmann::json& config) {
+  return detail::layer_from_config<ConvLSTM2DCell, ConvLSTM2DCellArguments>(config,
+                                                                            "ConvLSTM2DCell");
+}
+
+// ---- the sequence -----------------------------------------------------------------------------
+
 namespace detail {
+
+SymbolicTensor ConvLSTMSequence::input_conv(const SymbolicTensor& images,
+                                            const SymbolicTensor& kernel, const SymbolicTensor& b,
+                                            const std::vector<SymbolicTensor>& input_masks) const {
+  const std::int64_t f = filters;
+  SymbolicTensor z;
+  if (!input_masks.empty()) {
+    std::vector<SymbolicTensor> gates;
+    for (std::int64_t g = 0; g < 4; ++g)
+      gates.push_back(K::conv(images * input_masks[static_cast<std::size_t>(g)],
+                              K::slice(kernel, 3, g * f, (g + 1) * f), strides, padding,
+                              dilation_rate));
+    z = K::concatenate(gates, 3);
+  } else {
+    z = K::conv(images, kernel, strides, padding, dilation_rate);
+  }
+  return b.defined() ? K::bias_add(z, b, "channels_last") : z;
+}
+
+std::pair<SymbolicTensor, SymbolicTensor> ConvLSTMSequence::step(
+    const SymbolicTensor& z, const SymbolicTensor& h, const SymbolicTensor& c,
+    const SymbolicTensor& recurrent_kernel,
+    const std::vector<SymbolicTensor>& recurrent_masks) const {
+  const std::int64_t f = filters;
+  SymbolicTensor hz;
+  if (!recurrent_masks.empty()) {
+    std::vector<SymbolicTensor> gates;
+    for (std::int64_t g = 0; g < 4; ++g)
+      gates.push_back(K::conv(h * recurrent_masks[static_cast<std::size_t>(g)],
+                              K::slice(recurrent_kernel, 3, g * f, (g + 1) * f), {1, 1}, "same"));
+    hz = K::concatenate(gates, 3);
+  } else {
+    hz = K::conv(h, recurrent_kernel, {1, 1}, "same");
+  }
+  SymbolicTensor a = z + hz;
+  SymbolicTensor i = recurrent_activation(K::slice(a, 3, 0, f));
+  SymbolicTensor fg = recurrent_activation(K::slice(a, 3, f, 2 * f));
+  SymbolicTensor cc = activation(K::slice(a, 3, 2 * f, 3 * f));
+  SymbolicTensor o = recurrent_activation(K::slice(a, 3, 3 * f, 4 * f));
+  SymbolicTensor c_new = fg * c + i * cc;
+  return {o * activation(c_new), c_new};
+}
 
 std::vector<SymbolicTensor> ConvLSTMSequence::operator()(
     const std::vector<SymbolicTensor>& in) const {
@@ -317,22 +405,20 @@ std::vector<SymbolicTensor> ConvLSTMSequence::operator()(
   const std::int64_t f = filters, steps = x.shape()[1];
   const std::int64_t rows = x.shape()[2], cols = x.shape()[3], channels = x.shape()[4];
 
-  // The input convolution of every step at once: (batch * time, out_rows, out_cols, 4 filters).
-  auto input_conv = [&](const SymbolicTensor& images, const SymbolicTensor& w) {
-    return K::conv(K::reshape(images, {-1, rows, cols, channels}), w, strides, padding,
-                   dilation_rate);
-  };
+  // The input convolution of every step at once: (batch * time, out_rows, out_cols, 4 filters);
+  // the masks (batch, 1, rows, cols, channels) apply to every step.
   SymbolicTensor z;
   if (input_dropout) {
     std::vector<SymbolicTensor> gates;
     for (std::int64_t g = 0; g < 4; ++g)
-      gates.push_back(input_conv(x * input_masks[static_cast<std::size_t>(g)],
-                                 K::slice(kernel, 3, g * f, (g + 1) * f)));
+      gates.push_back(input_conv(
+          K::reshape(x * input_masks[static_cast<std::size_t>(g)], {-1, rows, cols, channels}),
+          K::slice(kernel, 3, g * f, (g + 1) * f), SymbolicTensor(), {}));
     z = K::concatenate(gates, 3);
+    if (b.defined()) z = K::bias_add(z, b, "channels_last");
   } else {
-    z = input_conv(x, kernel);
+    z = input_conv(K::reshape(x, {-1, rows, cols, channels}), kernel, b, {});
   }
-  if (b.defined()) z = K::bias_add(z, b, "channels_last");
   const std::int64_t out_rows = z.shape()[1], out_cols = z.shape()[2];
   z = K::reshape(z, {-1, steps, out_rows, out_cols, 4 * f});
 
@@ -346,23 +432,7 @@ std::vector<SymbolicTensor> ConvLSTMSequence::operator()(
   std::vector<SymbolicTensor> outputs;
   for (std::int64_t k = 0; k < steps; ++k) {
     const std::int64_t t = go_backwards ? steps - 1 - k : k;
-    SymbolicTensor hz;
-    if (recurrent_dropout) {
-      std::vector<SymbolicTensor> gates;
-      for (std::int64_t g = 0; g < 4; ++g)
-        gates.push_back(K::conv(h * recurrent_masks[static_cast<std::size_t>(g)],
-                                K::slice(recurrent_kernel, 3, g * f, (g + 1) * f), {1, 1}, "same"));
-      hz = K::concatenate(gates, 3);
-    } else {
-      hz = K::conv(h, recurrent_kernel, {1, 1}, "same");
-    }
-    SymbolicTensor a = step_input(t) + hz;
-    SymbolicTensor i = recurrent_activation(K::slice(a, 3, 0, f));
-    SymbolicTensor fg = recurrent_activation(K::slice(a, 3, f, 2 * f));
-    SymbolicTensor cc = activation(K::slice(a, 3, 2 * f, 3 * f));
-    SymbolicTensor o = recurrent_activation(K::slice(a, 3, 3 * f, 4 * f));
-    SymbolicTensor c_new = fg * c + i * cc;
-    SymbolicTensor h_new = o * activation(c_new);
+    auto [h_new, c_new] = step(step_input(t), h, c, recurrent_kernel, recurrent_masks);
     if (step_mask.defined()) {
       SymbolicTensor m = K::reshape(K::slice(step_mask, 1, t, t + 1), {-1, 1, 1, 1});
       h_new = m * h_new + (1.0 - m) * h;
@@ -395,87 +465,60 @@ SymbolicTensor ConvLSTMSequence::traced(const std::shared_ptr<const ConvLSTMSequ
     if (output == 0 && self->return_sequences) state.insert(state.begin() + 1, x[1]);
     return state;
   };
-  // Gradients reach the inputs and the weights, not the masks and the initial states.
+  // Gradients reach the inputs and the weights, not the masks, nor the initial states of a
+  // stateful layer (its variables).
   graph->differentiable.assign(in.size(), false);
   for (std::size_t i = 0; i < (bias ? 4u : 3u); ++i) graph->differentiable[i] = true;
+  if (initial_state && state_gradients)
+    graph->differentiable[in.size() - 2] = graph->differentiable[in.size() - 1] = true;
   return K::traced(graph, in);
 }
 
 }  // namespace detail
 
-Shape ConvLSTM2D::step_output_shape(const Shape& input_shape) const {
-  if (input_shape.size() != 5)
-    incompatible_input(input_shape,
-                       "expected ndim=5, found ndim=" + std::to_string(input_shape.size()));
-  const Shape out = spatial_output(input_shape);
-  const bool first = data_format_ == "channels_first";
-  Shape result{input_shape[0]};
-  if (first) result.push_back(filters_);
-  result.insert(result.end(), out.begin(), out.end());
-  if (!first) result.push_back(filters_);
-  return result;
+// ---- ConvLSTM2D -------------------------------------------------------------------------------
+
+namespace {
+
+ConvRNN2DOptions sequence_options(const ConvLSTM2DOptions& o) {
+  return {.return_sequences = o.return_sequences,
+          .return_state = o.return_state,
+          .go_backwards = o.go_backwards,
+          .stateful = o.stateful,
+          .unroll = o.unroll,
+          .input_shape = o.input_shape,
+          .batch_input_shape = o.batch_input_shape,
+          .batch_size = o.batch_size,
+          .name = o.name,
+          .trainable = o.trainable,
+          .weights = o.weights};
 }
 
-Shape ConvLSTM2D::compute_output_shape(const Shape& input_shape) const {
-  Shape result = step_output_shape(input_shape);
-  if (return_sequences_) result.insert(result.begin() + 1, input_shape[1]);
-  return result;
+}  // namespace
+
+ConvLSTM2D::ConvLSTM2D(ConvLSTM2DOptions o) : ConvRNN2D("ConvLSTM2D", sequence_options(o)) {
+  ConvLSTM2DOptions cell = o;
+  cell.name = name();  // the cell's weights are the layer's: "conv_lst_m2d_1/kernel"
+  cell.trainable = true;
+  lstm_cell_ = std::make_shared<ConvLSTM2DCell>(std::move(cell), "ConvLSTM2D");
+  set_cell(lstm_cell_);
+  activity_regularizer_ = o.activity_regularizer;
 }
 
-std::vector<Shape> ConvLSTM2D::compute_output_shape_list(
-    const std::vector<Shape>& input_shapes) const {
-  std::vector<Shape> out = Layer::compute_output_shape_list(input_shapes);
-  if (return_state_) out.insert(out.end(), 2, step_output_shape(input_shapes.front()));
-  return out;
-}
-
-std::vector<SymbolicTensor> ConvLSTM2D::compute_mask_list(
-    const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& masks) const {
-  std::vector<SymbolicTensor> out = Layer::compute_mask_list(inputs, masks);
-  if (return_state_) out.resize(3);  // the states carry no mask
-  return out;
-}
-
-SymbolicTensor ConvLSTM2D::compute_mask(const SymbolicTensor&, const SymbolicTensor& mask) const {
-  return return_sequences_ ? mask : SymbolicTensor();
-}
-
-void ConvLSTM2D::reset_states() {
-  if (!stateful_) throw std::logic_error("Layer " + name() + " must be stateful to reset states.");
-  for (const auto& state : states_) {
-    Tensor value = K::get_value(state);
-    K::set_value(state, Tensor(value.shape(), value.dtype()));
-  }
-}
+ConvLSTM2D::ConvLSTM2D(std::int64_t filters, Ints kernel_size, ConvLSTM2DOptions options)
+    : ConvLSTM2D(with(std::move(options), filters, std::move(kernel_size))) {}
+ConvLSTM2D::ConvLSTM2D(std::int64_t nb_filter, std::int64_t nb_row, std::int64_t nb_col,
+                       ConvLSTM2DOptions options)
+    : ConvLSTM2D(with(std::move(options), nb_filter, {nb_row, nb_col})) {}
 
 ConvLSTM2DOptions ConvLSTM2D::options() const {
-  return {.filters = filters_,
-          .kernel_size = kernel_size_,
-          .strides = strides_,
-          .padding = padding_,
-          .data_format = data_format_,
-          .dilation_rate = dilation_rate_,
-          .activation = activation_,
-          .recurrent_activation = recurrent_activation_,
-          .use_bias = use_bias_,
-          .kernel_initializer = kernel_initializer_,
-          .recurrent_initializer = recurrent_initializer_,
-          .bias_initializer = bias_initializer_,
-          .unit_forget_bias = unit_forget_bias_,
-          .kernel_regularizer = kernel_regularizer_,
-          .recurrent_regularizer = recurrent_regularizer_,
-          .bias_regularizer = bias_regularizer_,
-          .activity_regularizer = activity_regularizer_,
-          .kernel_constraint = kernel_constraint_,
-          .recurrent_constraint = recurrent_constraint_,
-          .bias_constraint = bias_constraint_,
-          .return_sequences = return_sequences_,
-          .go_backwards = go_backwards_,
-          .stateful = stateful_,
-          .dropout = dropout_,
-          .recurrent_dropout = recurrent_dropout_,
-          .return_state = return_state_,
-          .seed = seed_};
+  ConvLSTM2DOptions o = lstm_cell_->options();
+  o.activity_regularizer = activity_regularizer_;
+  o.return_sequences = flags_.return_sequences;
+  o.go_backwards = flags_.go_backwards;
+  o.stateful = flags_.stateful;
+  o.return_state = flags_.return_state;
+  return o;
 }
 
 nlohmann::json ConvLSTM2D::get_config() const {

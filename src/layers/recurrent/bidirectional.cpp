@@ -65,12 +65,11 @@ bool config_flag(const nlohmann::json& config, const char* key) {
 }  // namespace
 
 Bidirectional::Bidirectional(BidirectionalOptions o)
-    : Layer("Bidirectional", wrapper_arguments(o)),
+    : Wrapper("Bidirectional", o.layer.layer, wrapper_arguments(o)),
       forward_(std::move(o.layer.layer)),
       merge_mode_(std::move(o.merge_mode)),
       pending_weights_(std::move(o.weights)) {
   supports_masking_ = true;
-  if (!forward_) throw std::invalid_argument("Bidirectional: the wrapped layer is null");
   if (merge_mode_ && *merge_mode_ != "concat" && *merge_mode_ != "sum" && *merge_mode_ != "mul" &&
       *merge_mode_ != "ave")
     throw std::invalid_argument(
@@ -116,8 +115,6 @@ std::shared_ptr<Layer> Bidirectional::from_config(const nlohmann::json& config) 
   if (keras2.is_object()) keras2.erase("backward_layer");
   return detail::layer_from_config<Bidirectional, BidirectionalOptions>(keras2, "Bidirectional");
 }
-
-void Bidirectional::build(const Shape&) {}
 
 void Bidirectional::build_list(const std::vector<Shape>&) {}  // the wrapped layers build on call
 
@@ -178,11 +175,7 @@ std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicT
   // Both read the input's mask themselves.
   std::vector<SymbolicTensor> y = forward_->apply(forward_inputs);
   std::vector<SymbolicTensor> y_rev = backward_->apply(backward_inputs);
-  if (first_call) {
-    adopt(*forward_);
-    adopt(*backward_);
-    if (!pending_weights_.empty()) set_weights(std::exchange(pending_weights_, {}));
-  }
+  if (first_call && !pending_weights_.empty()) set_weights(std::exchange(pending_weights_, {}));
   SymbolicTensor backward_output = y_rev.front();
   if (return_sequences_) backward_output = reverse_time(backward_output);
   std::vector<SymbolicTensor> out = merge(y.front(), backward_output);

@@ -35,10 +35,8 @@ LayerArguments wrapper_arguments(const TimeDistributedOptions& o) {
 }  // namespace
 
 TimeDistributed::TimeDistributed(TimeDistributedOptions o)
-    : Layer("TimeDistributed", wrapper_arguments(o)),
-      layer_(std::move(o.layer.layer)),
+    : Wrapper("TimeDistributed", std::move(o.layer.layer), wrapper_arguments(o)),
       pending_weights_(std::move(o.weights)) {
-  if (!layer_) throw std::invalid_argument("TimeDistributed: the wrapped layer is null");
   supports_masking_ = true;
 }
 
@@ -95,33 +93,6 @@ nlohmann::json TimeDistributed::get_config() const {
 std::shared_ptr<Layer> TimeDistributed::from_config(const nlohmann::json& config) {
   return detail::layer_from_config<TimeDistributed, TimeDistributedOptions>(config,
                                                                             "TimeDistributed");
-}
-
-std::vector<SymbolicTensor> TimeDistributed::weights() const {
-  return layer_->weights();
-}
-std::vector<SymbolicTensor> TimeDistributed::trainable_weights() const {
-  return trainable() ? layer_->trainable_weights() : std::vector<SymbolicTensor>{};
-}
-std::vector<SymbolicTensor> TimeDistributed::non_trainable_weights() const {
-  return trainable() ? layer_->non_trainable_weights() : layer_->weights();
-}
-std::vector<Tensor> TimeDistributed::get_weights() const {
-  return layer_->get_weights();
-}
-void TimeDistributed::set_weights(const std::vector<Tensor>& weights) {
-  layer_->set_weights(weights);
-}
-std::int64_t TimeDistributed::count_params() const {
-  return layer_->count_params();
-}
-std::vector<std::pair<SymbolicTensor, WeightConstraint>> TimeDistributed::constraints() const {
-  return layer_->constraints();
-}
-std::vector<SymbolicTensor> TimeDistributed::losses() const {
-  std::vector<SymbolicTensor> out = Layer::losses();
-  for (auto& l : layer_->losses()) out.push_back(l);
-  return out;
 }
 
 }  // namespace keras::layers
