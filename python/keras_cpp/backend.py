@@ -180,6 +180,10 @@ def _like_for(shape_arg, dtype):
 def cast(x, dtype):
     if isinstance(x, _RunTimeDim):
         x = x.tensor()
+    elif isinstance(x, (tuple, list)) and _builtins.any(isinstance(d, _RunTimeDim) for d in x):
+        # K.shape(x) of sizes known only at run time: a 1-D tensor of them, as TensorFlow's is.
+        return _backend.stack([_backend.cast(d.tensor(), dtype) if isinstance(d, _RunTimeDim)
+                               else _backend.constant(d, dtype) for d in x], 0)
     return _backend.cast(x, dtype)
 
 
@@ -374,7 +378,7 @@ def _getitem(x, key):
     expanded = []
     for k in key:
         expanded.extend([_builtins.slice(None)] * (x.ndim - used) if k is Ellipsis else [k])
-    begin, end, step, final_shape = [], [], [], []
+    begin, end, step, final_shape, indexed = [], [], [], [], []
     axis = 0
     for k in expanded:
         if k is None:
@@ -386,10 +390,18 @@ def _getitem(x, key):
                                     and k.stop is None):
                 begin.append(0), end.append(_END), step.append(1)
                 final_shape.append(dim)
+            elif dim is None:
+                # Bounds counted from the start or the end, resolved when the size is known.
+                if k.step not in (None, 1):
+                    raise IndexError('axis %d of %r has a size known only at run time; it takes '
+                                     'slices of step 1 only, got %r' % (axis, x, k))
+                b = 0 if k.start is None else k.start
+                e = _END if k.stop is None else k.stop
+                begin.append(b), end.append(e), step.append(1)
+                from_end = b < 0, e < 0 or e == _END
+                final_shape.append(e - b if from_end == (False, False) else
+                                   (e if e < 0 else 0) - b if from_end == (True, True) else None)
             else:
-                if dim is None:
-                    raise IndexError('axis %d of %r has a size known only at run time; only the '
-                                     'whole axis (:) can be taken' % (axis, x))
                 b, e, s = k.indices(dim)
                 count = len(range(b, e, s))
                 if count == 0:
@@ -409,15 +421,22 @@ def _getitem(x, key):
                                                                                          dim))
             i %= dim
             begin.append(i), end.append(i + 1), step.append(1)
+            indexed.append(axis)
         axis += 1
     y = _backend._strided_slice(x, begin, end, step)
     target = [-1 if d is None else d for d in final_shape]
     if tuple(y.shape) == tuple(final_shape):
         return y
-    if target.count(-1) > 1:
-        raise IndexError('cannot index %r with %r: more than one axis of the result would have '
-                         'a size known only at run time' % (x, key))
-    return _backend.reshape(y, target)
+    if target.count(-1) <= 1:
+        return _backend.reshape(y, target)
+    # Several sizes known only at run time: drop the indexed axes and insert the new ones one at
+    # a time (each keeps the other axes' sizes, whatever they are).
+    for a in reversed(indexed):
+        y = _backend.squeeze(y, a)
+    for position, k in enumerate(k for k in expanded if not isinstance(k, (int, _np.integer))):
+        if k is None:
+            y = _backend.expand_dims(y, position)
+    return y
 
 
 def _tensor_array(x, dtype=None, copy=None):

@@ -48,7 +48,18 @@ void bind_functional(py::module_& root) {
       "Input",
       [](py::object shape, py::object batch_shape, py::object name, py::object dtype, bool sparse,
          py::object tensor) {
-        if (!tensor.is_none()) return tensor.cast<SymbolicTensor>();
+        if (!tensor.is_none()) {
+          // Keras: an InputLayer adopts the tensor, which becomes the Keras tensor it returns.
+          InputLayer::Options o;
+          if (!shape.is_none()) o.input_shape = to_input_shape(shape, "shape");
+          if (!batch_shape.is_none())
+            o.batch_input_shape = to_input_shape(batch_shape, "batch_shape");
+          if (!name.is_none()) o.name = name.cast<std::string>();
+          if (!dtype.is_none()) o.dtype = py::str(dtype).cast<std::string>();
+          o.sparse = sparse;
+          o.input_tensor = PythonArgument<InputTensorArg>::from_python(tensor, "tensor");
+          return std::make_shared<InputLayer>(std::move(o))->make_input();
+        }
         InputOptions o;
         if (!shape.is_none()) o.shape = to_input_shape(shape, "shape");
         if (!batch_shape.is_none()) o.batch_shape = to_input_shape(batch_shape, "batch_shape");

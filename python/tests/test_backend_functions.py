@@ -145,6 +145,29 @@ def test_shape_sizes_known_at_run_time_drive_random_tensors_and_reshape():
     flat = K.reshape(z, (K.shape(z)[0], 2, 2))
     assert run(flat, [z], [np.arange(8.0).reshape(2, 4)]).shape == (2, 2, 2)
     assert K.shape(z)[1] == 4
+    # The whole shape cast, as a 1-D tensor (Keras's deep_dream: K.prod(K.cast(K.shape(x), ...))).
+    images = K.placeholder(shape=(None, None, 5, 3))
+    sizes = K.cast(K.shape(images), 'float32')
+    assert K.int_shape(sizes) == (4,)
+    np.testing.assert_array_equal(run(sizes, [images], [np.zeros((2, 7, 5, 3))]), [2, 7, 5, 3])
+    assert run(K.prod(sizes), [images], [np.zeros((2, 7, 5, 3))]) == 2 * 7 * 5 * 3
+
+
+def test_input_adopts_a_tensor_as_keras_does():
+    # Keras's applications with input_tensor=K.concatenate([...]) (neural style transfer): the
+    # tensor becomes a Keras tensor, the model's input.
+    from keras_cpp.layers import Dense, Input
+    from keras_cpp.models import Model
+    fixed = K.variable(np.ones((1, 3)))
+    fed = K.placeholder(shape=(1, 3))
+    joined = K.concatenate([fixed, fed], axis=0)
+    assert not K.is_keras_tensor(joined)
+    adopted = Input(tensor=joined, shape=(3,))
+    assert K.is_keras_tensor(adopted) and K.int_shape(adopted) == (2, 3)
+    model = Model(adopted, Dense(2, kernel_initializer='ones', bias_initializer='zeros')(adopted))
+    assert model.layers[0].__class__.__name__ == 'InputLayer'
+    out = K.function([fed], [model.output])([np.full((1, 3), 2.0)])[0]
+    np.testing.assert_allclose(out, [[3.0, 3.0], [6.0, 6.0]])
 
 
 def test_shape_functions_match_numpy():
@@ -315,6 +338,31 @@ def test_indexing_symbolic_tensors_matches_numpy():
     np.testing.assert_array_equal(run(ph[:, -1], [ph], [a]), a[:, -1])
     with pytest.raises(IndexError, match='run time'):
         ph[0]
+    # Several axes known only at run time (an image of any size: Keras's filter visualization
+    # takes layer_output[:, :, :, i]).
+    images = K.placeholder(shape=(None, None, None, 3))
+    b = np.arange(2 * 4 * 5 * 3, dtype='float32').reshape(2, 4, 5, 3)
+    for key, shape in [(np.s_[:, :, :, 1], (None, None, None)),
+                       (np.s_[..., 0, None], (None, None, None, 1)),
+                       (np.s_[:, None, :, :, -1], (None, 1, None, None))]:
+        assert K.int_shape(images[key]) == shape
+        np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
+    # Slices of those axes by bounds from either end (Keras's deep_dream: x[:, 2:-2, 2:-2, :]).
+    for key, shape in [(np.s_[:, 1:-1, 1:-2, :], (None, None, None, 3)),
+                       (np.s_[:, :2, -3:, 0], (None, 2, 3)),
+                       (np.s_[:, -3:-1, 1:4], (None, 2, 3, 3))]:
+        assert K.int_shape(images[key]) == shape
+        np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
+    with pytest.raises(ValueError, match='unknown size'):
+        images[:, 2:]
+    grads = K.gradients(K.sum(images[:, :, :, 2] * 3.), [images])[0]
+    expected = np.zeros_like(b)
+    expected[..., 2] = 3.
+    np.testing.assert_array_equal(run(grads, [images], [b]), expected)
+    grads = K.gradients(K.sum(images[:, 1:-1, :2]), [images])[0]
+    expected = np.zeros_like(b)
+    expected[:, 1:-1, :2] = 1.
+    np.testing.assert_array_equal(run(grads, [images], [b]), expected)
     with pytest.raises(IndexError, match='out of bounds'):
         x[:, 4]
     with pytest.raises(IndexError, match='too many'):

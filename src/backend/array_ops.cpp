@@ -222,10 +222,20 @@ SymbolicTensor strided_slice(const SymbolicTensor& x, std::vector<std::int64_t> 
     const std::int64_t b = begin[i], e = end[i], st = step[i];
     if (st == 0) throw std::invalid_argument("K::strided_slice: step cannot be zero");
     if (st == 1 && b == 0 && ((dim >= 0 && e >= dim) || e == kToTheEnd)) continue;
-    if (dim < 0)
-      throw std::invalid_argument("K::strided_slice: axis " + std::to_string(d) + " of " +
-                                  shape_to_string(x.shape()) +
-                                  " has an unknown size; only the whole axis (:) can be taken");
+    if (dim < 0) {
+      // An axis of unknown size: a slice by bounds counted from its start or its end (numpy's
+      // negative indices), which the Slice op resolves when the size is known; the open end of
+      // a slice from the start (x[2:]) has no such bound.
+      if (st != 1 || (e == kToTheEnd && b >= 0))
+        throw std::invalid_argument(
+            "K::strided_slice: axis " + std::to_string(d) + " of " + shape_to_string(x.shape()) +
+            " has an unknown size; it can be taken whole (:), or sliced with step 1 between "
+            "bounds counted from its start or its end (:k, a:b, -k:, a:-b), not from " +
+            std::to_string(b) + (e == kToTheEnd ? " to its end" : "") +
+            (st != 1 ? " with step " + std::to_string(st) : ""));
+      y = slice(y, d, b, e == kToTheEnd ? 0 : e);
+      continue;
+    }
     if (st == 1) {
       const std::int64_t stop = std::min(e, dim);
       if (b < 0 || b > stop)

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "backend/random_state.h"
+#include "backend/reshape_like.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "ops/elementwise.h"
@@ -289,15 +290,17 @@ SymbolicTensor concatenate(const std::vector<SymbolicTensor>& tensors, int axis)
 }
 
 namespace {
-// A reshape target for x's shape with one dimension changed; unknown dimensions become the single
-// -1 the reshape may infer.
-SymbolicTensor reshape_known(const SymbolicTensor& x, Shape target, const char* what) {
+// x reshaped to its shape with one axis inserted (expand_dims) or removed (squeeze): target
+// dimension i is x's axis source[i] (-1: the inserted 1). Unknown dimensions are copied from x
+// when the shapes are known, so any number of them may be unknown.
+SymbolicTensor reshape_axes(const SymbolicTensor& x, Shape target, const std::vector<int>& source) {
   int unknown = 0;
   for (auto d : target) unknown += d < 0;
-  if (unknown > 1)
-    throw std::invalid_argument(std::string("K::") + what + " of a tensor of shape " +
-                                shape_to_string(x.shape()) + ": only one dimension may be unknown");
-  return reshape(x, std::move(target));
+  if (unknown <= 1) return reshape(x, std::move(target));
+  std::vector<int> like_axes(target.size(), -1);
+  for (std::size_t i = 0; i < target.size(); ++i)
+    if (target[i] < 0) like_axes[i] = source[i];
+  return reshape_like(x, std::move(target), x, std::move(like_axes));
 }
 }  // namespace
 
@@ -309,7 +312,10 @@ SymbolicTensor expand_dims(const SymbolicTensor& x, int axis) {
     throw std::invalid_argument("K::expand_dims: axis " + std::to_string(axis) +
                                 " is out of range for rank " + std::to_string(rank));
   shape.insert(shape.begin() + a, 1);
-  return reshape_known(x, shape, "expand_dims");
+  std::vector<int> source(shape.size());
+  for (int i = 0; i <= rank; ++i) source[static_cast<std::size_t>(i)] = i < a ? i : i - 1;
+  source[static_cast<std::size_t>(a)] = -1;
+  return reshape_axes(x, std::move(shape), source);
 }
 
 SymbolicTensor squeeze(const SymbolicTensor& x, int axis) {
@@ -320,7 +326,9 @@ SymbolicTensor squeeze(const SymbolicTensor& x, int axis) {
     throw std::invalid_argument("K::squeeze: axis " + std::to_string(axis) + " of shape " +
                                 shape_to_string(shape) + " is not of size 1");
   shape.erase(shape.begin() + a);
-  return reshape_known(x, shape, "squeeze");
+  std::vector<int> source(shape.size());
+  for (int i = 0; i + 1 < rank; ++i) source[static_cast<std::size_t>(i)] = i < a ? i : i + 1;
+  return reshape_axes(x, std::move(shape), source);
 }
 
 SymbolicTensor all_reduce_mean(const SymbolicTensor& x) {

@@ -203,7 +203,21 @@ TEST(KerasBackendFunctions, SlicesAndStridedSlices) {
   K::Function f({p}, {r});
   EXPECT_EQ(values_of(f({floats({1, 2, 3, 4, 5, 6}, {2, 3})})[0]),
             (std::vector<double>{3, 2, 1, 6, 5, 4}));
-  EXPECT_THROW(K::strided_slice(p, {1, 0}, {2, end}, {1, 1}), std::invalid_argument);
+  // An unknown axis sliced by bounds from its start or its end: p[1:2], p[-2:], p[1:-1, 1:].
+  SymbolicTensor row = K::strided_slice(p, {1, 0}, {2, end}, {1, 1});
+  SymbolicTensor tail = K::strided_slice(p, {-2, 0}, {end, end}, {1, 1});
+  SymbolicTensor middle = K::strided_slice(p, {1, 1}, {-1, end}, {1, 1});
+  EXPECT_EQ(K::int_shape(row), (Shape{1, 3}));
+  EXPECT_EQ(K::int_shape(tail), (Shape{2, 3}));
+  EXPECT_EQ(K::int_shape(middle), (Shape{-1, 2}));
+  K::Function g({p}, {row, tail, middle});
+  auto parts = g({floats({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {4, 3})});
+  EXPECT_EQ(values_of(parts[0]), (std::vector<double>{4, 5, 6}));
+  EXPECT_EQ(values_of(parts[1]), (std::vector<double>{7, 8, 9, 10, 11, 12}));
+  EXPECT_EQ(values_of(parts[2]), (std::vector<double>{5, 6, 8, 9}));
+  // Its open end from the start (p[1:]) or a step other than 1 cannot be resolved later.
+  EXPECT_THROW(K::strided_slice(p, {1, 0}, {end, end}, {1, 1}), std::invalid_argument);
+  EXPECT_THROW(K::strided_slice(p, {0, 0}, {2, end}, {2, 1}), std::invalid_argument);
   EXPECT_THROW(K::strided_slice(x, {0, 0}, {end, end}, {1, 0}), std::invalid_argument);
 }
 

@@ -105,6 +105,25 @@ TEST(ShapeInference, UnknownBatchGraphsRunAtAnyBatch) {
   }
 }
 
+// expand_dims and squeeze keep every other axis, however many are unknown (an image of unknown
+// height and width); the gradient flows back through both.
+TEST(ShapeInference, ExpandDimsAndSqueezeWithSeveralUnknownAxes) {
+  auto x = ph({-1, -1, -1, 2});
+  SymbolicTensor wide = K::expand_dims(x, 3);
+  EXPECT_EQ(K::int_shape(wide), (Shape{-1, -1, -1, 1, 2}));
+  SymbolicTensor back = K::squeeze(wide, 3);
+  EXPECT_EQ(K::int_shape(back), (Shape{-1, -1, -1, 2}));
+  SymbolicTensor loss = K::sum(K::square(back) * 0.5);
+  K::Function f({x}, {wide, back, K::gradients(loss, {x})[0]});
+  std::vector<float> values(2 * 3 * 5 * 2);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.25f * static_cast<float>(i) - 3.0f;
+  Tensor in = Tensor::from_vector<float>(values, {2, 3, 5, 2});
+  auto out = f({in});
+  EXPECT_EQ(out[0].shape(), (Shape{2, 3, 5, 1, 2}));
+  EXPECT_EQ(out[1].to_vector<float>(), in.to_vector<float>());
+  EXPECT_EQ(out[2].to_vector<float>(), in.to_vector<float>());  // d(x^2/2)/dx = x
+}
+
 // ---- error messages -----------------------------------------------------------------------------
 
 TEST(Errors, BroadcastMismatchNamesBothShapes) {
