@@ -45,8 +45,10 @@ Shape conv_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& 
 Shape conv_grad_input_shape(OpKind op, const std::vector<const Shape*>& in,
                             const OpAttrs& op_attrs) {
   const auto& attrs = op_attrs.get<ConvAttrs>(op);
-  expect_inputs(op, in, 2);
-  Shape x = attrs.shape;
+  if (in.size() != 3) expect_inputs(op, in, 2);
+  // A third input is the forward input itself, whose shape is the gradient's where the attrs
+  // leave sizes unknown (an image of any size: strided windows lose the exact input size).
+  Shape x = in.size() == 3 ? *in[2] : attrs.shape;
   if (!x.empty()) x[0] = (*in[0])[0];
   // An unknown spatial length (a variable-length time axis) with stride 1: the gradient's, plus
   // the window's extent less the padding.
@@ -90,7 +92,9 @@ Grads conv_grad(const Node& n, const SymbolicTensor& y, const SymbolicTensor& g)
   ConvAttrs dx = n.attrs_as<ConvAttrs>(), dw = dx;
   dx.shape = n.inputs[0]->shape;
   dw.shape = n.inputs[1]->shape;
-  Grads grads{K::make_node(OpKind::kConvGradInput, {g, input(n, 1)}, dx),
+  std::vector<SymbolicTensor> dx_inputs{g, input(n, 1)};
+  if (has_unknown_spatial_size(dx.shape)) dx_inputs.push_back(input(n, 0));  // its shape
+  Grads grads{K::make_node(OpKind::kConvGradInput, dx_inputs, dx),
               K::make_node(OpKind::kConvGradKernel, {input(n, 0), g}, dw)};
   if (n.inputs.size() > 2) {
     K::Axes axes;
@@ -104,8 +108,10 @@ Grads conv_grad_input_grad(const Node& n, const SymbolicTensor&, const SymbolicT
   ConvAttrs forward = n.attrs_as<ConvAttrs>(), dw = forward;
   forward.shape = {};
   dw.shape = n.inputs[1]->shape;
-  return {K::make_node(OpKind::kConv, {g, input(n, 1)}, forward),
-          K::make_node(OpKind::kConvGradKernel, {g, input(n, 0)}, dw)};
+  Grads grads{K::make_node(OpKind::kConv, {g, input(n, 1)}, forward),
+              K::make_node(OpKind::kConvGradKernel, {g, input(n, 0)}, dw)};
+  if (n.inputs.size() > 2) grads.emplace_back();  // the input lending its shape: none
+  return grads;
 }
 
 Grads conv_grad_kernel_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {

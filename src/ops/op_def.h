@@ -152,6 +152,12 @@ Shape broadcast_shapes(OpKind op, const Shape& a, const Shape& b);
 inline bool dims_conflict(std::int64_t a, std::int64_t b) {
   return a >= 0 && b >= 0 && a != b;
 }
+// Whether a (batch, spatial..., channels) shape has a spatial size known only at run time.
+inline bool has_unknown_spatial_size(const Shape& shape) {
+  for (std::size_t d = 1; d + 1 < shape.size(); ++d)
+    if (shape[d] < 0) return true;
+  return false;
+}
 
 // Convolution and pooling (channels_last, 1 to 3 spatial dimensions): the geometry of a window
 // sliding over the input x; `window` is the conv's dilation or the pooling's window.

@@ -30,8 +30,10 @@ Shape max_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const 
 
 Shape avg_pool_grad_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& op_attrs) {
   const auto& attrs = op_attrs.get<PoolAttrs>(op);
-  expect_inputs(op, in, 1);
-  Shape x = attrs.shape;
+  if (in.size() != 2) expect_inputs(op, in, 1);
+  // A second input is the forward input itself, lending its shape where the attrs leave sizes
+  // unknown (an image of any size).
+  Shape x = in.size() == 2 ? *in[1] : attrs.shape;
   if (!x.empty()) x[0] = (*in[0])[0];
   return x;
 }
@@ -43,13 +45,17 @@ Grads max_pool_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& 
 Grads avg_pool_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   PoolAttrs dx = n.attrs_as<PoolAttrs>();
   dx.shape = n.inputs[0]->shape;
+  if (has_unknown_spatial_size(dx.shape))
+    return {K::make_node(OpKind::kAvgPoolGrad, {g, input(n, 0)}, dx)};  // its shape
   return {K::make_node(OpKind::kAvgPoolGrad, {g}, dx)};
 }
 
 Grads avg_pool_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
   PoolAttrs forward = n.attrs_as<PoolAttrs>();
   forward.shape = {};
-  return {K::make_node(OpKind::kAvgPool, {g}, forward)};
+  Grads grads{K::make_node(OpKind::kAvgPool, {g}, forward)};
+  if (n.inputs.size() > 1) grads.emplace_back();  // the input lending its shape: none
+  return grads;
 }
 
 }  // namespace

@@ -69,6 +69,31 @@ TEST_P(BothBackends, MaxPoolGradientGoesToTheMaximum) {
   EXPECT_EQ(run({x}, g, {value}).to_vector<float>(), (std::vector<float>{0, 3, 0, 0}));
 }
 
+// Gradients with respect to an image of unknown height and width (Keras's deep_dream): a strided
+// convolution loses the exact input size, and average pooling's gradient is shaped like its
+// input, so both take that size when it is known; the same as with the sizes given up front.
+TEST_P(BothBackends, InputGradientsOfImagesOfUnknownSize) {
+  ScopedBackend backend(GetParam());
+  auto kernel = K::constant(random_tensor({3, 3, 2, 4}, DType::float32, 5));
+  auto loss_of = [&](const K::SymbolicTensor& x) {
+    auto y = K::conv2d(x, kernel, {2, 2}, "valid");
+    auto same = K::pool2d(x, {3, 3}, {1, 1}, "same", "", "avg");
+    auto strided = K::pool2d(x, {2, 2}, {2, 2}, "valid", "", "avg");
+    return K::sum(K::square(y)) + K::sum(same * 2.0) + K::sum(K::square(strided));
+  };
+  const Tensor value = random_tensor({2, 8, 7, 2}, DType::float32, 6);
+  auto unknown = K::placeholder({-1, -1, -1, 2});
+  auto known = K::placeholder({2, 8, 7, 2});
+  Tensor a = run({unknown}, K::gradients(loss_of(unknown), {unknown})[0], {value});
+  Tensor b = run({known}, K::gradients(loss_of(known), {known})[0], {value});
+  ASSERT_EQ(a.shape(), value.shape());
+  EXPECT_TRUE(all_close(a, b, 1e-5, 1e-6));
+  // Another size through the same graph.
+  const Tensor other = random_tensor({1, 5, 9, 2}, DType::float32, 7);
+  EXPECT_EQ(run({unknown}, K::gradients(loss_of(unknown), {unknown})[0], {other}).shape(),
+            other.shape());
+}
+
 // out[n, i, j, o] = sum x[n, i*s + a*d - p, j*s + b*d - p, c] * w[a, b, c, o], spelled out.
 Tensor naive_conv2d(const Tensor& x, const Tensor& w, int stride, int dilation, int pad_top,
                     int pad_left, std::int64_t oh, std::int64_t ow) {
