@@ -442,3 +442,19 @@ def test_inception_resnet_v2_architecture_round_trips_with_its_lambda_arguments(
         model.to_json(), custom_objects={'_scaled_residual': inception_resnet_v2._scaled_residual})
     assert again.count_params() == model.count_params()
     assert again.get_layer('block35_1').get_config()['arguments'] == {'scale': 0.17}
+
+
+def test_models_with_strided_same_convolutions_take_images_of_any_size():
+    # Keras builds Xception and MobileNetV2 on (None, None, 3) without an input_shape.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        models = [applications.Xception(weights=None, include_top=False),
+                  applications.MobileNetV2(weights=None, include_top=False, alpha=0.35)]
+    for model in models:
+        assert model.input_shape == (None, None, None, 3)
+        for rows, cols in [(80, 96), (71, 75)]:
+            x = np.random.rand(1, rows, cols, 3).astype('float32')
+            # Five halvings, 'same' ones rounding up (Xception's first two convolutions are
+            # 'valid': 71 -> 35 -> 33 -> 17 -> 9 -> 5 -> 3): 3 x 3 for both sizes.
+            assert model.predict(x).shape[1:3] == (3, 3)

@@ -1,10 +1,12 @@
 // The convolution and pooling ops of keras::backend (K.conv2d, K.pool2d, ...): padding modes
 // become explicit padding, data formats become transposes around channels_last ops.
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "backend/conv_geometry.h"
+#include "backend/traced.h"
 #include "keras/backend/backend.h"
 #include "ops/shape.h"
 
@@ -45,6 +47,41 @@ void set_padding(WindowAttrs& attrs, const SymbolicTensor& x, const Ints& k, con
     attrs.pad_begin.push_back(b);
     attrs.pad_end.push_back(e);
   }
+}
+
+// 'same' padding with a stride > 1 over an axis of unknown size: the padding depends on the size,
+// so the window op is traced for each concrete size (K::traced: built and planned once per size,
+// its gradient another traced graph), as TensorFlow pads by the run-time size.
+bool same_padding_needs_the_size(const SymbolicTensor& x, const Ints& strides,
+                                 const std::string& padding) {
+  if (padding != "same") return false;
+  for (std::size_t i = 0; i < strides.size(); ++i)
+    if (strides[i] > 1 && x.shape()[i + 1] < 0) return true;
+  return false;
+}
+
+// The output shape of a 'same' window op: ceil(size / stride) per spatial axis (unknown stays
+// unknown), `channels` last.
+Shape same_padding_output(const Shape& x, const Ints& strides, std::int64_t channels) {
+  Shape y = x;
+  for (std::size_t i = 0; i < strides.size(); ++i)
+    if (x[i + 1] >= 0) y[i + 1] = (x[i + 1] + strides[i] - 1) / strides[i];
+  y.back() = channels;
+  return y;
+}
+
+SymbolicTensor traced_window_op(
+    const char* name, const std::vector<SymbolicTensor>& inputs,
+    std::function<SymbolicTensor(const std::vector<SymbolicTensor>&)> build, const Ints& strides,
+    bool channels_from_kernel) {
+  auto graph = std::make_shared<TracedGraph>();
+  graph->name = std::string(name) + " (padding 'same', strides > 1, an axis of unknown size)";
+  graph->build = std::move(build);
+  graph->output_shape = [strides, channels_from_kernel](const std::vector<Shape>& shapes) {
+    const Shape& x = shapes.front();
+    return same_padding_output(x, strides, channels_from_kernel ? shapes[1].back() : x.back());
+  };
+  return traced(std::move(graph), inputs);
 }
 
 }  // namespace
@@ -90,6 +127,13 @@ SymbolicTensor conv(const SymbolicTensor& x, const SymbolicTensor& kernel, Ints 
   check_count("conv", "dilation_rate", dilation, rank);
   if (padding == "causal" && rank != 1)
     throw std::invalid_argument("K::conv: padding 'causal' is for 1D convolutions only");
+  if (same_padding_needs_the_size(x, strides, padding))
+    return traced_window_op(
+        "conv", {x, kernel},
+        [=](const std::vector<SymbolicTensor>& in) {
+          return conv(in[0], in[1], strides, padding, dilation, groups);
+        },
+        strides, true);
   ops::ConvAttrs attrs;
   attrs.strides = strides;
   attrs.dilation = dilation;
@@ -230,6 +274,13 @@ SymbolicTensor pool(const SymbolicTensor& x, Ints pool_size, Ints strides,
     op = OpKind::kAvgPool;
   else
     throw std::invalid_argument("Invalid pooling mode: " + pool_mode + " (valid: max, avg)");
+  if (same_padding_needs_the_size(x, strides, padding))
+    return traced_window_op(
+        "pool", {x},
+        [=](const std::vector<SymbolicTensor>& in) {
+          return pool(in[0], pool_size, strides, padding, pool_mode);
+        },
+        strides, false);
   ops::PoolAttrs attrs;
   attrs.window = pool_size;
   attrs.strides = strides;

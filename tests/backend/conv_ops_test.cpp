@@ -94,6 +94,36 @@ TEST_P(BothBackends, InputGradientsOfImagesOfUnknownSize) {
             other.shape());
 }
 
+// 'same' padding with strides > 1 pads by the input's size; over an image of unknown size the
+// window ops are traced per size, and give what the graph with the sizes given up front gives:
+// values, and gradients for the input and the kernel.
+TEST_P(BothBackends, SamePaddingWithStridesOverImagesOfUnknownSize) {
+  ScopedBackend backend(GetParam());
+  auto kernel = K::placeholder({3, 3, 2, 4});
+  auto outputs_of = [&](const K::SymbolicTensor& x) {
+    auto y = K::conv2d(x, kernel, {2, 2}, "same");
+    auto pooled = K::pool2d(y, {3, 3}, {2, 2}, "same");
+    auto loss = K::sum(K::square(pooled));
+    auto grads = K::gradients(loss, {x, kernel});
+    return std::vector<K::SymbolicTensor>{pooled, grads[0], grads[1]};
+  };
+  auto unknown = K::placeholder({-1, -1, -1, 2});
+  auto traced = outputs_of(unknown);
+  EXPECT_EQ(traced[0].shape(), (Shape{-1, -1, -1, 4}));
+  K::Function f({unknown, kernel}, traced);
+  const Tensor w = random_tensor({3, 3, 2, 4}, DType::float32, 8);
+  for (const Shape& shape : {Shape{2, 9, 7, 2}, Shape{1, 6, 11, 2}}) {
+    const Tensor value = random_tensor(shape, DType::float32, 9);
+    auto known = K::placeholder(shape);
+    K::Function g({known, kernel}, outputs_of(known));
+    auto a = f({value, w}), b = g({value, w});
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a[i].shape(), b[i].shape()) << i;
+      EXPECT_TRUE(all_close(a[i], b[i], 1e-4, 1e-5)) << i;
+    }
+  }
+}
+
 // out[n, i, j, o] = sum x[n, i*s + a*d - p, j*s + b*d - p, c] * w[a, b, c, o], spelled out.
 Tensor naive_conv2d(const Tensor& x, const Tensor& w, int stride, int dilation, int pad_top,
                     int pad_left, std::int64_t oh, std::int64_t ow) {

@@ -95,14 +95,14 @@ def channels_last_only(family):
 
 
 def static_spatial_shape(input_shape, input_tensor, default_size, model_name):
-    """keras_cpp fixes a strided 'same' convolution's padding when the graph is built, so it
-    needs the spatial sizes there; Keras builds these models on (None, None, 3) when no
-    input_shape is given. Here the unknown sides take the default size, with a warning (pass
-    input_shape for another size). A given input_tensor keeps its own shape."""
+    """NASNet's reduction cells compare their inputs' spatial sizes when the graph is built (to
+    crop and pad the odd one), so the image size must be known there: unknown sides take the
+    default size, with a warning (pass input_shape for another size). A given input_tensor
+    keeps its own shape."""
     if input_tensor is not None or None not in input_shape[:2]:
         return input_shape
-    warnings.warn(model_name + ': keras_cpp builds this model for a known image size (its '
-                  "strided 'same' convolutions need one); without an input_shape it takes "
+    warnings.warn(model_name + ': this model is built for a known image size (its reduction '
+                  "cells compare sizes when it is built); without an input_shape it takes "
                   + str(default_size) + 'x' + str(default_size) + ' images. Pass '
                   'input_shape=(rows, cols, ' + str(input_shape[2]) + ') for another size.')
     return (default_size, default_size, input_shape[2])

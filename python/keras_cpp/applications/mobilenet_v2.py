@@ -109,8 +109,6 @@ def MobileNetV2(input_shape=None, alpha=1.0, depth_multiplier=1, include_top=Tru
         input_shape = _obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                           data_format='channels_last',
                                           require_flatten=include_top, weights=weights)
-        input_shape = _common.static_spatial_shape(input_shape, input_tensor, default_size,
-                                                   'MobileNetV2')
         rows = input_shape[0]
         if weights == 'imagenet':
             rows = _check_imagenet(alpha, depth_multiplier, input_shape)

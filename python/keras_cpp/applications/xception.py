@@ -87,7 +87,6 @@ def Xception(include_top=True, weights='imagenet', input_tensor=None, input_shap
         input_shape = _obtain_input_shape(input_shape, default_size=299, min_size=71,
                                           data_format='channels_last',
                                           require_flatten=False, weights=weights)
-        input_shape = _common.static_spatial_shape(input_shape, input_tensor, 299, 'Xception')
         img_input = _common.image_input(input_tensor, input_shape)
         x = _middle_and_exit_flow(_entry_flow(img_input))
         if include_top:
