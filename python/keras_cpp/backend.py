@@ -414,8 +414,12 @@ def _getitem(x, key):
                 raise TypeError('keras_cpp tensors take ints, slices, ... and None as indices, '
                                 'got %r' % (k,))
             if dim is None:
-                raise IndexError('axis %d of %r has a size known only at run time; only the '
-                                 'whole axis (:) can be indexed' % (axis, x))
+                # Counted from the start or the end; the Slice op checks it when the size is
+                # known (Keras's x[0] on a batch of any size).
+                begin.append(i), end.append(_END if i == -1 else i + 1), step.append(1)
+                indexed.append(axis)
+                axis += 1
+                continue
             if not -dim <= i < dim:
                 raise IndexError('index %d is out of bounds for axis %d with size %d' % (i, axis,
                                                                                          dim))

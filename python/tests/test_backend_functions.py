@@ -336,8 +336,12 @@ def test_indexing_symbolic_tensors_matches_numpy():
     assert K.int_shape(ph[..., :2]) == (None, 4, 2)
     assert K.int_shape(ph[:, ::-1, None]) == (None, 4, 1, 3)
     np.testing.assert_array_equal(run(ph[:, -1], [ph], [a]), a[:, -1])
-    with pytest.raises(IndexError, match='run time'):
-        ph[0]
+    # An int on an axis of unknown size, from the start or the end (checked at run time).
+    for key in [np.s_[0], np.s_[-1, 1:], np.s_[1, ..., -2]]:
+        assert K.int_shape(ph[key]) == a[key].shape
+        np.testing.assert_array_equal(run(ph[key], [ph], [a]), a[key], err_msg=str(key))
+    with pytest.raises(Exception, match='out of bounds'):
+        run(ph[5], [ph], [a])
     # Several axes known only at run time (an image of any size: Keras's filter visualization
     # takes layer_output[:, :, :, i]).
     images = K.placeholder(shape=(None, None, None, 3))
