@@ -20,7 +20,7 @@ Tensor randn(Shape shape) {
 }
 
 // y = relu(x + Dense(Dense(x))): the output has x's shape, so blocks stack.
-SymbolicTensor residual_block(const SymbolicTensor& x) {
+KerasTensor residual_block(const KerasTensor& x) {
   auto width = x.shape().back();
   auto y = Dense(width, {.activation = "relu"})(x);
   y = Dense(width)(y);
@@ -29,7 +29,7 @@ SymbolicTensor residual_block(const SymbolicTensor& x) {
 }
 
 // Three branches of different depth over the same input, concatenated.
-SymbolicTensor inception_block(const SymbolicTensor& x) {
+KerasTensor inception_block(const KerasTensor& x) {
   auto a = Dense(8, {.activation = "relu"})(x);
   auto b = Dense(16, {.activation = "relu"})(Dense(8, {.activation = "relu"})(x));
   auto c = Dense(8, {.activation = "relu"})(Dense(4, {.activation = "relu"})(x));

@@ -25,7 +25,7 @@ def is_keras_tensor(x):
     if not is_tensor(x):
         raise ValueError('Unexpectedly found an instance of type `' + str(type(x)) + '`. '
                          'Expected a symbolic tensor instance.')
-    return x._keras_history is not None
+    return getattr(x, '_keras_history', None) is not None
 
 
 def is_placeholder(x):

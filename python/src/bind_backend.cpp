@@ -105,21 +105,6 @@ void bind_backend(py::module_& root) {
       .def_property_readonly(
           "dtype", [](const SymbolicTensor& x) { return std::string(dtype_name(x.dtype())); })
       .def_property_readonly("name", &SymbolicTensor::name)
-      // Keras's (layer, node_index, tensor_index) of the layer call that made the tensor; None
-      // for tensors no layer call made.
-      .def_property_readonly("_keras_history",
-                             [](const SymbolicTensor& x) -> py::object {
-                               auto history = keras_history(x);
-                               if (!history || !history->layer) return py::none();
-                               return py::make_tuple(py::cast(history->layer), history->node_index,
-                                                     history->tensor_index);
-                             })
-      // Keras's _keras_mask: the mask a layer call gave the tensor, None when it has none.
-      .def_property_readonly("_keras_mask",
-                             [](const SymbolicTensor& x) -> py::object {
-                               if (!x.defined() || !x.node()->keras_mask) return py::none();
-                               return py::cast(SymbolicTensor(x.node()->keras_mask));
-                             })
       .def("__repr__", &repr)
       .def("__eq__",
            [](const SymbolicTensor& x, py::object y) {
@@ -161,6 +146,27 @@ void bind_backend(py::module_& root) {
                         py::object y) { return K::greater_equal(x, to_symbolic(y, x)); })
       .def("__matmul__",
            [](const SymbolicTensor& x, const SymbolicTensor& y) { return K::dot(x, y); });
+
+  // The engine's tensors (layer calls, Input(), models): a Tensor with Keras's _keras_history
+  // and _keras_mask. A plain Tensor passed to a layer becomes one with neither.
+  py::class_<KerasTensor, SymbolicTensor>(
+      root, "KerasTensor", "A tensor made by a layer call or Input(): its history and mask.")
+      .def(py::init<SymbolicTensor>(), py::arg("tensor"))
+      // Keras's (layer, node_index, tensor_index) of the layer call that made the tensor; None
+      // for a tensor no layer call made.
+      .def_property_readonly("_keras_history",
+                             [](const KerasTensor& x) -> py::object {
+                               const KerasHistory* history = x.keras_history();
+                               if (!history || !history->layer) return py::none();
+                               return py::make_tuple(py::cast(history->layer), history->node_index,
+                                                     history->tensor_index);
+                             })
+      // Keras's _keras_mask: the mask a layer call gave the tensor, None when it has none.
+      .def_property_readonly("_keras_mask", [](const KerasTensor& x) -> py::object {
+        if (!x.keras_mask().defined()) return py::none();
+        return py::cast(x.keras_mask());
+      });
+  py::implicitly_convertible<SymbolicTensor, KerasTensor>();
 
   py::class_<PyFunction>(root, "Function", "A compiled backend function (K.function).")
       .def("__call__", &PyFunction::operator(), py::arg("inputs"));

@@ -374,37 +374,22 @@ class PhaseForCall {
 
 // Keras's layer(x, mask=m): the call reads m (one per input; None for no mask) as its inputs'
 // masks in place of those the inputs carry.
-class MaskForCall {
- public:
-  MaskForCall(const std::vector<SymbolicTensor>& inputs, py::handle mask) {
-    if (mask.is_none()) return;
-    std::vector<SymbolicTensor> masks;
-    if (py::isinstance<SymbolicTensor>(mask)) {
-      masks.push_back(mask.cast<SymbolicTensor>());
-    } else {
-      if (!py::isinstance<py::list>(mask) && !py::isinstance<py::tuple>(mask))
-        raise_argument_type_error(mask, "mask", "a tensor, a list of tensors (or None) or None");
-      for (py::handle m : mask)
-        masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
-    }
-    if (masks.size() != inputs.size())
-      throw py::value_error("mask= gives " + std::to_string(masks.size()) +
-                            " masks for a call on " + std::to_string(inputs.size()) +
-                            " input tensors");
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      saved_.emplace_back(inputs[i].node(), inputs[i].node()->keras_mask);
-      inputs[i].node()->keras_mask = masks[i].defined() ? masks[i].node() : nullptr;
-    }
+void use_masks_for_call(std::vector<KerasTensor>& inputs, py::handle mask) {
+  if (mask.is_none()) return;
+  std::vector<SymbolicTensor> masks;
+  if (py::isinstance<SymbolicTensor>(mask)) {
+    masks.push_back(mask.cast<SymbolicTensor>());
+  } else {
+    if (!py::isinstance<py::list>(mask) && !py::isinstance<py::tuple>(mask))
+      raise_argument_type_error(mask, "mask", "a tensor, a list of tensors (or None) or None");
+    for (py::handle m : mask)
+      masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
   }
-  MaskForCall(const MaskForCall&) = delete;
-  MaskForCall& operator=(const MaskForCall&) = delete;
-  ~MaskForCall() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) it->first->keras_mask = it->second;
-  }
-
- private:
-  std::vector<std::pair<backend::NodePtr, backend::NodePtr>> saved_;
-};
+  if (masks.size() != inputs.size())
+    throw py::value_error("mask= gives " + std::to_string(masks.size()) + " masks for a call on " +
+                          std::to_string(inputs.size()) + " input tensors");
+  for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = inputs[i].with_mask(masks[i]);
+}
 
 // add_weight's initializer: any form a layer takes (layer_args.h); glorot_uniform by default.
 initializers::Initializer to_initializer(py::handle obj) {
@@ -548,11 +533,10 @@ void bind_layers(py::module_& root) {
             Layer& layer = self.cast<Layer&>();
             keep_python_layer(self);
             // A tensor, or a list (merges; an RNN's [x, initial states...]).
-            std::vector<SymbolicTensor> inputs =
-                py::isinstance<SymbolicTensor>(x)
-                    ? std::vector<SymbolicTensor>{x.cast<SymbolicTensor>()}
-                    : x.cast<std::vector<SymbolicTensor>>();
-            const std::vector<SymbolicTensor> x_inputs = inputs;  // mask= is for these
+            std::vector<KerasTensor> inputs = py::isinstance<SymbolicTensor>(x)
+                                                  ? std::vector<KerasTensor>{x.cast<KerasTensor>()}
+                                                  : x.cast<std::vector<KerasTensor>>();
+            use_masks_for_call(inputs, mask);  // mask= is for these, not the initial states
             if (!initial_state.is_none()) {
               if (!dynamic_cast<layers::Recurrent*>(&layer) &&
                   !dynamic_cast<layers::RNN*>(&layer) &&
@@ -561,17 +545,16 @@ void bind_layers(py::module_& root) {
                 throw py::type_error("call() of " + layer.class_name() +
                                      " got an unexpected keyword argument 'initial_state'");
               if (py::isinstance<SymbolicTensor>(initial_state))
-                inputs.push_back(initial_state.cast<SymbolicTensor>());
+                inputs.push_back(initial_state.cast<KerasTensor>());
               else
-                for (const auto& state : initial_state.cast<std::vector<SymbolicTensor>>())
+                for (const auto& state : initial_state.cast<std::vector<KerasTensor>>())
                   inputs.push_back(state);
             }
             // Keras returns a list when a layer has several outputs (return_state,
             // Bidirectional's merge_mode=None).
-            std::vector<SymbolicTensor> outputs;
+            std::vector<KerasTensor> outputs;
             {
               PhaseForCall phase(training);
-              MaskForCall masks(x_inputs, mask);
               outputs = layer.apply(inputs);
             }
             if (outputs.size() == 1) return py::cast(outputs.front());

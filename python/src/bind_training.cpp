@@ -201,18 +201,18 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
 }
 
 Arrays model_x(Model& m, py::handle x) {
-  return to_arrays(x, m.inputs(), m.input_names(), ArrayKind::input, "input");
+  return to_arrays(x, graph_tensors(m.inputs()), m.input_names(), ArrayKind::input, "input");
 }
 // y=None: no targets, as for a model whose outputs have no loss (its loss is all add_loss).
 Arrays model_y(Model& m, py::handle y) {
   if (y.is_none()) return Arrays(std::vector<Tensor>{});
-  return to_arrays(y, m.outputs(), m.output_names(), ArrayKind::target, "output");
+  return to_arrays(y, graph_tensors(m.outputs()), m.output_names(), ArrayKind::target, "output");
 }
 // sample_weight: one array (for every output), a list, or a dict by output name; floats in the
 // outputs' dtype. None: no arrays.
 Arrays model_weights(Model& m, py::handle w) {
   if (w.is_none()) return {};
-  return to_arrays(w, m.outputs(), m.output_names(), ArrayKind::weight, "output");
+  return to_arrays(w, graph_tensors(m.outputs()), m.output_names(), ArrayKind::weight, "output");
 }
 
 LossSpec to_loss_spec(py::handle obj) {

@@ -94,11 +94,10 @@ py::array to_numpy(const Tensor& tensor) {
   return py::array(dtype, shape, {}, keep->raw_data(), base);
 }
 
-std::vector<backend::SymbolicTensor> to_tensor_list(py::handle obj) {
-  using backend::SymbolicTensor;
-  if (py::isinstance<SymbolicTensor>(obj)) return {obj.cast<SymbolicTensor>()};
-  std::vector<SymbolicTensor> out;
-  for (py::handle item : obj) out.push_back(item.cast<SymbolicTensor>());
+std::vector<KerasTensor> to_tensor_list(py::handle obj) {
+  if (py::isinstance<backend::SymbolicTensor>(obj)) return {obj.cast<KerasTensor>()};
+  std::vector<KerasTensor> out;
+  for (py::handle item : obj) out.push_back(item.cast<KerasTensor>());
   return out;
 }
 

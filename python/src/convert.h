@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "keras/backend/graph.h"
+#include "keras/engine/layer.h"
 #include "keras/tensor/tensor.h"
 
 namespace keras::python {
@@ -30,8 +31,8 @@ Tensor to_tensor(py::handle obj, DType dtype);
 // A numpy view of the tensor's storage; the array keeps the storage alive.
 py::array to_numpy(const Tensor& tensor);
 
-// One symbolic tensor, or a list of them (a merge's or a model's inputs).
-std::vector<backend::SymbolicTensor> to_tensor_list(py::handle obj);
+// One Keras tensor, or a list of them (a merge's or a model's inputs).
+std::vector<KerasTensor> to_tensor_list(py::handle obj);
 
 // (None, 784) <-> {-1, 784}; an int n is the shape (n,).
 Shape to_shape(py::handle obj);

@@ -116,3 +116,28 @@ def test_keras1_generator_enqueuer_ends_and_reports_a_worker_error():
     enqueuer.start(wait_time=0.01)
     with pytest.raises(ValueError, match='bad batch'):
         list(enqueuer.get())
+
+
+def test_a_layer_returning_its_input_gives_it_a_history_of_its_own_without_an_op():
+    # Keras's tensors carry _keras_history and _keras_mask beside the graph: a layer that passes
+    # its input through makes no copy (Keras adds K.identity), and each tensor keeps its call.
+    K = keras.backend
+    x = layers.Input((3,), name='x')
+    same = layers.Lambda(lambda t: t, name='same')
+    y = same(x)
+    assert y == x  # one graph tensor
+    assert y._keras_history[0] is same and x._keras_history[0].name == 'x'
+    assert isinstance(y, keras._keras_cpp.KerasTensor) and K.is_tensor(y)
+    doubled = K.identity(y) * 2  # a backend op's result: no layer call, no history (as Keras)
+    assert not hasattr(doubled, '_keras_history') and not K.is_keras_tensor(doubled)
+    z = layers.Dense(2, name='z')(y)
+    model = keras.models.Model(x, [y, z])
+    assert [l.name for l in model.layers] == ['x', 'same', 'z']
+    data = np.arange(6, dtype='float32').reshape(2, 3)
+    got_y, got_z = model.predict(data)
+    np.testing.assert_array_equal(got_y, data)
+    assert got_z.shape == (2, 2)
+    # The mask given to one call stays with that call's output.
+    masked = layers.Masking(0.0)(layers.Input((4, 2)))
+    passed = layers.Lambda(lambda t: t, mask=lambda t, m: m)(masked)
+    assert masked._keras_mask is not None and passed._keras_mask is not None

@@ -145,7 +145,7 @@ void TensorBoard::prepare_embeddings(Model& model) {
         "TensorBoard: no layer to visualize as embeddings: the model has no Embedding layer and "
         "`embeddings_layer_names` names none of its layers");
   impl_->embeddings.emplace(
-      model.inputs(), outputs, std::vector<backend::Update>{},
+      graph_tensors(model.inputs()), outputs, std::vector<backend::Update>{},
       backend::Givens{{backend::learning_phase(), backend::constant(0.0, DType::int32)}});
 
   // TensorFlow's projector.visualize_embeddings: the config beside the event files.
@@ -168,7 +168,7 @@ void TensorBoard::write_embeddings() {
   std::vector<std::string> tables(layers);
   for (std::int64_t start = 0; start < n; start += options_.batch_size) {
     const std::int64_t end = std::min(n, start + options_.batch_size);
-    const auto outputs = (*impl_->embeddings)(batch_of(data, model_->inputs(), start, end));
+    const auto outputs = (*impl_->embeddings)(batch_of(data, graph_tensors(model_->inputs()), start, end));
     for (std::size_t k = 0; k < layers; ++k) {
       // One row per sample: the layer's output flattened, as Keras reshapes it.
       const std::vector<float> values = outputs[k].to_vector<float>();
@@ -269,7 +269,7 @@ void TensorBoard::write_histograms(int epoch) {
         computed.push_back(outputs[i]);
       }
     }
-    impl.feeds = model.inputs();
+    impl.feeds = graph_tensors(model.inputs());
     if (!grad_weights.empty()) {
       const auto grads = backend::gradients(model.total_loss(), grad_weights);
       for (std::size_t k = 0; k < grads.size(); ++k) {

@@ -228,8 +228,8 @@ tensorflow::GraphDef model_graph(Model& model) {
   std::set<Call> seen;
   std::map<Call, const LayerNode*> nodes;
   std::map<const Layer*, std::vector<int>> calls_of;
-  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& tensor) {
-    auto history = keras_history(tensor);
+  std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& tensor) {
+    const KerasHistory* history = tensor.keras_history();
     if (!history || !history->layer) return;
     const Call call{history->layer.get(), history->node_index};
     if (!seen.insert(call).second) return;
@@ -256,7 +256,7 @@ tensorflow::GraphDef model_graph(Model& model) {
     def->set_name(node_name(call));
     def->set_op(call.first->class_name());
     for (const auto& input : node.input_tensors) {
-      auto history = keras_history(input);
+      const KerasHistory* history = input.keras_history();
       if (!history || !history->layer) continue;
       std::string source = node_name({history->layer.get(), history->node_index});
       if (history->tensor_index > 0) {

@@ -65,9 +65,27 @@ Layer::Layer(const std::string& class_name, const LayerArguments& arguments)
   }
 }
 
-std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor) {
-  if (!tensor.defined()) return nullptr;
-  return std::static_pointer_cast<KerasHistory>(tensor.node()->keras_history);
+KerasTensor KerasTensor::made_by(SymbolicTensor tensor, SymbolicTensor mask, LayerPtr layer,
+                                 int node_index, int tensor_index) {
+  KerasTensor out(std::move(tensor));
+  out.mask_ = std::move(mask);
+  out.history_ = std::make_shared<const KerasHistory>(
+      KerasHistory{std::move(layer), node_index, tensor_index});
+  return out;
+}
+
+KerasTensor KerasTensor::with_mask(SymbolicTensor mask) const {
+  KerasTensor out = *this;
+  out.mask_ = std::move(mask);
+  return out;
+}
+
+std::vector<KerasTensor> keras_tensors(const std::vector<SymbolicTensor>& tensors) {
+  return {tensors.begin(), tensors.end()};
+}
+
+std::vector<SymbolicTensor> graph_tensors(const std::vector<KerasTensor>& tensors) {
+  return {tensors.begin(), tensors.end()};
 }
 
 Layer::~Layer() = default;
@@ -116,46 +134,6 @@ LayerPtr Layer::shared_for_call() const {
       ">(...), or call it as a temporary (" + class_name() + "(...)(x)).");
 }
 
-std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
-                                         const std::vector<SymbolicTensor>& outputs,
-                                         const std::vector<SymbolicTensor>& new_inputs) {
-  if (inputs.size() != new_inputs.size())
-    throw std::invalid_argument("replay_graph: " + std::to_string(inputs.size()) + " inputs but " +
-                                std::to_string(new_inputs.size()) + " new inputs");
-  std::map<const backend::Node*, backend::NodePtr> memo;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    memo[inputs[i].node().get()] = new_inputs[i].node();
-    const auto& old_mask = inputs[i].node()->keras_mask;
-    const auto& new_mask = new_inputs[i].node()->keras_mask;
-    if (old_mask && new_mask) memo[old_mask.get()] = new_mask;
-  }
-  std::function<backend::NodePtr(const backend::NodePtr&)> copy =
-      [&](const backend::NodePtr& node) -> backend::NodePtr {
-    auto found = memo.find(node.get());
-    if (found != memo.end()) return found->second;
-    backend::NodePtr result = node;
-    if (!node->inputs.empty()) {
-      std::vector<SymbolicTensor> args;
-      bool changed = false;
-      for (const auto& in : node->inputs) {
-        auto copied = copy(in);
-        changed = changed || copied != in;
-        args.emplace_back(copied);
-      }
-      if (changed) result = backend::make_node(node->op, args, node->attrs).node();
-    }
-    memo[node.get()] = result;
-    return result;
-  };
-  std::vector<SymbolicTensor> out;
-  for (const auto& o : outputs) {
-    auto node = copy(o.node());
-    if (node != o.node() && o.node()->keras_mask) node->keras_mask = copy(o.node()->keras_mask);
-    out.emplace_back(node);
-  }
-  return out;
-}
-
 void Layer::build(const Shape&) {}
 
 nlohmann::json Layer::get_config() const {
@@ -184,23 +162,23 @@ void Layer::incompatible_input(const Shape& input_shape, const std::string& expe
                               ", but got shape " + shape_to_string(input_shape));
 }
 
-SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) & {
-  return (*this)(std::vector<SymbolicTensor>{inputs});
+KerasTensor Layer::operator()(const KerasTensor& inputs) & {
+  return (*this)(std::vector<KerasTensor>{inputs});
 }
 
-SymbolicTensor Layer::operator()(const SymbolicTensor& inputs) && {
+KerasTensor Layer::operator()(const KerasTensor& inputs) && {
   return (*std::move(*this).into_shared())(inputs);
 }
 
-SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) && {
+KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) && {
   return (*std::move(*this).into_shared())(inputs);
 }
 
-std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) && {
+std::vector<KerasTensor> Layer::apply(const std::vector<KerasTensor>& inputs) && {
   return std::move(*this).into_shared()->apply(inputs);
 }
 
-SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) & {
+KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) & {
   auto outputs = apply(inputs);
   if (outputs.size() != 1)
     throw std::invalid_argument("Layer " + name_ + " has " + std::to_string(outputs.size()) +
@@ -208,8 +186,8 @@ SymbolicTensor Layer::operator()(const std::vector<SymbolicTensor>& inputs) & {
   return outputs.front();
 }
 
-std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inputs) & {
-  const LayerPtr self = shared_for_call();
+std::vector<KerasTensor> Layer::apply(const std::vector<KerasTensor>& inputs) & {
+  shared_for_call();
   if (inputs.empty())
     throw std::invalid_argument("Layer " + name_ + " was called on an empty list of tensors");
   std::vector<SymbolicTensor> masks;
@@ -218,8 +196,7 @@ std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inpu
     if (!inputs[i].defined())
       throw std::invalid_argument("Layer " + name_ + ": input " + std::to_string(i) +
                                   " is an undefined tensor");
-    const auto& mask = inputs[i].node()->keras_mask;
-    masks.push_back(mask ? SymbolicTensor(mask) : SymbolicTensor());
+    masks.push_back(inputs[i].keras_mask());
     shapes.push_back(inputs[i].shape());
   }
   if (!built_) {
@@ -227,32 +204,11 @@ std::vector<SymbolicTensor> Layer::apply(const std::vector<SymbolicTensor>& inpu
     built_ = true;
     if (!initial_weights_.empty()) set_weights(std::exchange(initial_weights_, {}));
   }
-  std::vector<SymbolicTensor> outputs = call_list(inputs, masks);
-  std::vector<SymbolicTensor> output_masks = compute_mask_list(inputs, masks);
+  const std::vector<SymbolicTensor> graph_inputs = graph_tensors(inputs);
+  std::vector<SymbolicTensor> outputs = call_list(graph_inputs, masks);
+  std::vector<SymbolicTensor> output_masks = compute_mask_list(graph_inputs, masks);
   output_masks.resize(outputs.size());
-  for (std::size_t j = 0; j < outputs.size(); ++j) {
-    SymbolicTensor& out = outputs[j];
-    // Every tensor has one history: an input passed through (or a tensor another call made)
-    // gets a node of its own.
-    if (out.node()->keras_history || out.node()->op == backend::OpKind::kPlaceholder ||
-        std::find(inputs.begin(), inputs.end(), out) != inputs.end() ||
-        std::find(outputs.begin(), outputs.begin() + static_cast<std::ptrdiff_t>(j), out) !=
-            outputs.begin() + static_cast<std::ptrdiff_t>(j)) {
-      std::vector<int> identity(static_cast<std::size_t>(out.ndim()));
-      for (int a = 0; a < out.ndim(); ++a) identity[static_cast<std::size_t>(a)] = a;
-      out = backend::permute_dimensions(out, identity);
-    }
-    out.node()->keras_mask = output_masks[j].node();
-  }
-  LayerNode node;
-  node.input_tensors = inputs;
-  node.input_shapes = shapes;
-  const int index = record_node(std::move(node), outputs);
-  // The call is an outbound node of each layer whose output it takes.
-  for (const auto& in : inputs)
-    if (const auto history = keras_history(in); history && history->layer)
-      history->layer->outbound_.emplace_back(self, index);
-  return outputs;
+  return record_node(inputs, outputs, output_masks);
 }
 
 std::vector<std::pair<LayerPtr, int>> Layer::outbound_nodes() const {
@@ -262,20 +218,28 @@ std::vector<std::pair<LayerPtr, int>> Layer::outbound_nodes() const {
   return out;
 }
 
-int Layer::record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs) {
+std::vector<KerasTensor> Layer::record_node(std::vector<KerasTensor> inputs,
+                                            const std::vector<SymbolicTensor>& outputs,
+                                            const std::vector<SymbolicTensor>& output_masks) {
   const LayerPtr self = shared_for_call();
-  node.output_tensors.clear();
-  node.output_shapes.clear();
-  for (const auto& out : outputs) {
-    node.output_tensors.push_back(out.node());
-    node.output_shapes.push_back(out.shape());
-  }
   const int index = static_cast<int>(nodes_.size());
+  // The call is an outbound node of each layer whose output it takes.
+  for (const auto& in : inputs)
+    if (const KerasHistory* history = in.keras_history(); history && history->layer)
+      history->layer->outbound_.emplace_back(self, index);
+  LayerNode node;
+  for (const auto& in : inputs) node.input_shapes.push_back(in.shape());
+  node.input_tensors = std::move(inputs);
+  std::vector<KerasTensor> made;
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    const SymbolicTensor mask = j < output_masks.size() ? output_masks[j] : SymbolicTensor();
+    node.output_tensors.push_back(outputs[j].node());
+    node.output_masks.push_back(mask);
+    node.output_shapes.push_back(outputs[j].shape());
+    made.push_back(KerasTensor::made_by(outputs[j], mask, self, index, static_cast<int>(j)));
+  }
   nodes_.push_back(std::move(node));
-  for (std::size_t j = 0; j < outputs.size(); ++j)
-    outputs[j].node()->keras_history =
-        std::make_shared<KerasHistory>(KerasHistory{self, index, static_cast<int>(j)});
-  return index;
+  return made;
 }
 
 void Layer::build_list(const std::vector<Shape>& input_shapes) {
@@ -410,7 +374,7 @@ std::vector<backend::Update> Layer::state_updates() const {
   return out;
 }
 
-const SymbolicTensor& Layer::input() const {
+const KerasTensor& Layer::input() const {
   if (nodes_.empty())
     throw std::logic_error("Layer " + name_ + " is not connected, no input to return.");
   if (nodes_.size() > 1)
@@ -421,7 +385,7 @@ const SymbolicTensor& Layer::input() const {
   return nodes_[0].input_tensors.front();
 }
 
-SymbolicTensor Layer::output() const {
+KerasTensor Layer::output() const {
   if (nodes_.empty()) throw std::logic_error("Layer " + name_ + " has no inbound nodes.");
   if (nodes_.size() > 1)
     throw std::logic_error(
@@ -443,27 +407,30 @@ const LayerNode& Layer::node_at(int node_index, const char* what) const {
   return nodes_[static_cast<std::size_t>(node_index)];
 }
 
-std::vector<SymbolicTensor> Layer::get_inputs_at(int node_index) const {
+std::vector<KerasTensor> Layer::get_inputs_at(int node_index) const {
   return node_at(node_index, "input").input_tensors;
 }
 
-std::vector<SymbolicTensor> Layer::get_outputs_at(int node_index) const {
-  std::vector<SymbolicTensor> out;
-  for (const auto& weak : node_at(node_index, "output").output_tensors) {
-    auto node = weak.lock();
-    if (!node)
+std::vector<KerasTensor> Layer::get_outputs_at(int node_index) const {
+  const LayerNode& node = node_at(node_index, "output");
+  const LayerPtr self = shared_for_call();
+  std::vector<KerasTensor> out;
+  for (std::size_t j = 0; j < node.output_tensors.size(); ++j) {
+    auto graph_node = node.output_tensors[j].lock();
+    if (!graph_node)
       throw std::logic_error("The output of node " + std::to_string(node_index) + " of layer " +
                              name_ + " no longer exists: no tensor or model holds it");
-    out.emplace_back(node);
+    out.push_back(KerasTensor::made_by(SymbolicTensor(graph_node), node.output_masks[j], self,
+                                       node_index, static_cast<int>(j)));
   }
   return out;
 }
 
-SymbolicTensor Layer::get_input_at(int node_index) const {
+KerasTensor Layer::get_input_at(int node_index) const {
   return get_inputs_at(node_index).front();
 }
 
-SymbolicTensor Layer::get_output_at(int node_index) const {
+KerasTensor Layer::get_output_at(int node_index) const {
   return get_outputs_at(node_index).front();
 }
 

@@ -40,8 +40,8 @@ std::string tensor_text(const SymbolicTensor& t) {
 
 // Keras's checks of a functional model's ends: its inputs come from Input(), once each; its
 // outputs from layer calls.
-void check_model_ends(const std::string& model_name, const std::vector<SymbolicTensor>& inputs,
-                      const std::vector<SymbolicTensor>& outputs) {
+void check_model_ends(const std::string& model_name, const std::vector<KerasTensor>& inputs,
+                      const std::vector<KerasTensor>& outputs) {
   if (inputs.empty()) throw std::invalid_argument("Model " + model_name + ": no inputs given");
   if (outputs.empty()) throw std::invalid_argument("Model " + model_name + ": no outputs given");
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -49,7 +49,7 @@ void check_model_ends(const std::string& model_name, const std::vector<SymbolicT
     if (!x.defined())
       throw std::invalid_argument("Model " + model_name + ": input " + std::to_string(i) +
                                   " is undefined");
-    auto history = keras_history(x);
+    const KerasHistory* history = x.keras_history();
     if (!history || !history->layer || !dynamic_cast<InputLayer*>(history->layer.get()))
       throw std::invalid_argument(
           "Input tensors to a Model must come from `keras.layers.Input`. Received: " +
@@ -62,13 +62,56 @@ void check_model_ends(const std::string& model_name, const std::vector<SymbolicT
             tensor_text(x) + " twice");
   }
   for (const auto& y : outputs) {
-    auto history = y.defined() ? keras_history(y) : nullptr;
+    const KerasHistory* history = y.keras_history();
     if (!history || !history->layer)
       throw std::invalid_argument(
           "Output tensors to a Model must be the output of a Keras `Layer` (thus holding past "
           "layer metadata). Found: " +
           (y.defined() ? tensor_text(y) : std::string("an undefined tensor")));
   }
+}
+
+// A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
+// depends on an input is made again over `new_inputs` (the outputs' masks too); weights and
+// other leaves are shared. This is how a model is called on new tensors.
+std::vector<KerasTensor> replay_graph(const std::vector<KerasTensor>& inputs,
+                                      const std::vector<KerasTensor>& outputs,
+                                      const std::vector<KerasTensor>& new_inputs) {
+  if (inputs.size() != new_inputs.size())
+    throw std::invalid_argument("replay_graph: " + std::to_string(inputs.size()) + " inputs but " +
+                                std::to_string(new_inputs.size()) + " new inputs");
+  std::map<const backend::Node*, backend::NodePtr> memo;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    memo[inputs[i].node().get()] = new_inputs[i].node();
+    const SymbolicTensor& old_mask = inputs[i].keras_mask();
+    const SymbolicTensor& new_mask = new_inputs[i].keras_mask();
+    if (old_mask.defined() && new_mask.defined()) memo[old_mask.node().get()] = new_mask.node();
+  }
+  std::function<backend::NodePtr(const backend::NodePtr&)> copy =
+      [&](const backend::NodePtr& node) -> backend::NodePtr {
+    auto found = memo.find(node.get());
+    if (found != memo.end()) return found->second;
+    backend::NodePtr result = node;
+    if (!node->inputs.empty()) {
+      std::vector<SymbolicTensor> args;
+      bool changed = false;
+      for (const auto& in : node->inputs) {
+        auto copied = copy(in);
+        changed = changed || copied != in;
+        args.emplace_back(copied);
+      }
+      if (changed) result = backend::make_node(node->op, args, node->attrs).node();
+    }
+    memo[node.get()] = result;
+    return result;
+  };
+  std::vector<KerasTensor> out;
+  for (const auto& o : outputs) {
+    const SymbolicTensor& mask = o.keras_mask();
+    out.push_back(KerasTensor(SymbolicTensor(copy(o.node())))
+                      .with_mask(mask.defined() ? SymbolicTensor(copy(mask.node())) : mask));
+  }
+  return out;
 }
 
 }  // namespace
@@ -122,12 +165,11 @@ InputLayer::InputLayer(Options o)
   set_built(true);
 }
 
-SymbolicTensor InputLayer::make_input() {
+KerasTensor InputLayer::make_input() {
   SymbolicTensor tensor = input_tensor_.defined()
                               ? input_tensor_
                               : backend::placeholder(*batch_input_shape(), dtype_, name());
-  record_node(LayerNode{}, {tensor});
-  return tensor;
+  return record_node({}, {tensor}).front();
 }
 
 SymbolicTensor InputLayer::call(const SymbolicTensor&) {
@@ -158,7 +200,7 @@ std::shared_ptr<Layer> InputLayer::from_config(const nlohmann::json& config) {
   return std::make_shared<InputLayer>(o);
 }
 
-SymbolicTensor Input(const InputOptions& options) {
+KerasTensor Input(const InputOptions& options) {
   if (options.shape && options.batch_shape)
     throw std::invalid_argument("Input: give `shape` or `batch_shape`, not both");
   auto layer =
@@ -173,7 +215,7 @@ SymbolicTensor Input(const InputOptions& options) {
 // ---------------------------------------------------------------------------------------------
 // Model: the graph
 
-void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs) {
+void Model::init_graph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs) {
   check_model_ends(name(), inputs, outputs);
 
   // Every call (node) between the outputs and whatever they come from, inputs first.
@@ -186,15 +228,16 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
   std::map<Key, Info> info;
   std::vector<Key> order;  // post-order: a node after the nodes it reads
   std::set<Key> in_progress;
-  std::function<void(const SymbolicTensor&, const Layer*)> visit = [&](const SymbolicTensor& t,
-                                                                       const Layer* consumer) {
-    auto history = keras_history(t);
+  std::function<void(const KerasTensor&, const Layer*)> visit = [&](const KerasTensor& t,
+                                                                    const Layer* consumer) {
+    const KerasHistory* history = t.keras_history();
     if (!history || !history->layer)
       throw std::invalid_argument(
           "Model " + name() + ": tensor " + tensor_text(t) +
           (consumer ? " (an input of layer " + consumer->name() + ")" : std::string()) +
           " was not made by a layer or Input(): build the graph from Input() tensors and layer "
-          "calls (backend ops go in a Lambda layer)");
+          "calls (backend ops go in a Lambda layer; in C++, a layer's output kept in a "
+          "SymbolicTensor has lost its history: keep it as auto or KerasTensor)");
     Key key{history->layer.get(), history->node_index};
     if (info.count(key)) return;
     if (in_progress.count(key))
@@ -216,7 +259,7 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
     const LayerNode& node =
         node_info.layer->inbound_nodes()[static_cast<std::size_t>(node_info.node_index)];
     for (const auto& x : node.input_tensors) {
-      auto history = keras_history(x);
+      const KerasHistory* history = x.keras_history();
       Info& inbound = info[Key{history->layer.get(), history->node_index}];
       inbound.depth = std::max(inbound.depth, node_info.depth + 1);
     }
@@ -233,7 +276,7 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
     const Info& node_info = info[key];
     const LayerNode& node =
         node_info.layer->inbound_nodes()[static_cast<std::size_t>(node_info.node_index)];
-    std::vector<SymbolicTensor> needed = node.input_tensors;
+    std::vector<SymbolicTensor> needed = graph_tensors(node.input_tensors);
     std::vector<SymbolicTensor> produced;
     for (const auto& weak : node.output_tensors)
       if (auto out = weak.lock()) produced.emplace_back(out);
@@ -275,7 +318,7 @@ void Model::init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicT
                                   std::to_string(count) +
                                   " times in the model. All layer names should be unique.");
   for (const auto& x : inputs) {
-    auto history = keras_history(x);
+    const KerasHistory* history = x.keras_history();
     if (!info.count(Key{history->layer.get(), history->node_index}))
       std::fprintf(stderr,
                    "UserWarning: Model %s: input %s (layer %s) is not connected to any output; "
@@ -310,22 +353,22 @@ LayerPtr Model::get_layer(int index) const {
   return layers_[static_cast<std::size_t>(index)];
 }
 
-const SymbolicTensor& Model::input() const {
+const KerasTensor& Model::input() const {
   const_cast<Model*>(this)->ensure_graph();
   return inputs_.front();
 }
 
-const SymbolicTensor& Model::output() const {
+const KerasTensor& Model::output() const {
   const_cast<Model*>(this)->ensure_graph();
   return outputs_.front();
 }
 
-const std::vector<SymbolicTensor>& Model::inputs() const {
+const std::vector<KerasTensor>& Model::inputs() const {
   const_cast<Model*>(this)->ensure_graph();
   return inputs_;
 }
 
-const std::vector<SymbolicTensor>& Model::outputs() const {
+const std::vector<KerasTensor>& Model::outputs() const {
   const_cast<Model*>(this)->ensure_graph();
   return outputs_;
 }
@@ -333,7 +376,7 @@ const std::vector<SymbolicTensor>& Model::outputs() const {
 std::vector<std::string> Model::input_names() const {
   std::vector<std::string> names;
   for (const auto& x : inputs()) {
-    auto history = keras_history(x);
+    const KerasHistory* history = x.keras_history();
     names.push_back(history && history->layer ? history->layer->name() : x.name());
   }
   return names;
@@ -342,7 +385,7 @@ std::vector<std::string> Model::input_names() const {
 std::vector<std::string> Model::output_names() const {
   std::vector<std::string> names;
   for (const auto& y : outputs()) {
-    auto history = keras_history(y);
+    const KerasHistory* history = y.keras_history();
     names.push_back(history && history->layer ? history->layer->name() : y.name());
   }
   return names;
@@ -364,7 +407,7 @@ SymbolicTensor Model::call(const SymbolicTensor& inputs) {
 }
 
 std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& inputs,
-                                             const std::vector<SymbolicTensor>&) {
+                                             const std::vector<SymbolicTensor>& masks) {
   build_list([&] {
     std::vector<Shape> shapes;
     for (const auto& x : inputs) shapes.push_back(x.shape());
@@ -384,9 +427,13 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
   // As Keras's run_internal_graph, the updates of the layer calls inside (batch-norm statistics,
   // RNN states) are made again on the new inputs, so that a model around this call runs them.
   std::vector<std::pair<backend::Update, bool>> updates = tagged_updates();
-  std::vector<SymbolicTensor> targets = outputs_;
-  for (const auto& update : updates) targets.push_back(update.first.new_value);
-  std::vector<SymbolicTensor> replayed = replay_graph(inputs_, targets, inputs);
+  std::vector<KerasTensor> targets = outputs_;
+  for (const auto& update : updates) targets.emplace_back(update.first.new_value);
+  std::vector<KerasTensor> new_inputs;
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    new_inputs.push_back(KerasTensor(inputs[i]).with_mask(i < masks.size() ? masks[i]
+                                                                            : SymbolicTensor()));
+  std::vector<KerasTensor> replayed = replay_graph(inputs_, targets, new_inputs);
   last_call_outputs_.assign(replayed.begin(),
                             replayed.begin() + static_cast<std::ptrdiff_t>(outputs_.size()));
   for (std::size_t i = 0; i < updates.size(); ++i) {
@@ -394,7 +441,7 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
     if (new_value != updates[i].first.new_value)  // an update of no input stays as it is
       add_update(updates[i].first.variable, new_value, updates[i].second);
   }
-  return last_call_outputs_;
+  return graph_tensors(last_call_outputs_);
 }
 
 Shape Model::compute_output_shape(const Shape& input_shape) const {
@@ -406,9 +453,9 @@ std::vector<Shape> Model::compute_output_shape_list(const std::vector<Shape>& in
   if (input_shapes.size() != inputs_.size())
     throw std::invalid_argument("Model " + name() + " expects " + std::to_string(inputs_.size()) +
                                 " input shapes, got " + std::to_string(input_shapes.size()));
-  std::vector<SymbolicTensor> probes;
+  std::vector<KerasTensor> probes;
   for (std::size_t i = 0; i < input_shapes.size(); ++i)
-    probes.push_back(backend::placeholder(input_shapes[i], inputs_[i].dtype()));
+    probes.emplace_back(backend::placeholder(input_shapes[i], inputs_[i].dtype()));
   std::vector<Shape> shapes;
   for (const auto& y : replay_graph(inputs_, outputs_, probes)) shapes.push_back(y.shape());
   return shapes;
@@ -417,8 +464,7 @@ std::vector<Shape> Model::compute_output_shape_list(const std::vector<Shape>& in
 std::vector<SymbolicTensor> Model::compute_mask_list(const std::vector<SymbolicTensor>&,
                                                      const std::vector<SymbolicTensor>&) const {
   std::vector<SymbolicTensor> masks;
-  for (const auto& y : last_call_outputs_)
-    masks.push_back(y.node()->keras_mask ? SymbolicTensor(y.node()->keras_mask) : SymbolicTensor());
+  for (const auto& y : last_call_outputs_) masks.push_back(y.keras_mask());
   return masks;
 }
 
@@ -557,8 +603,8 @@ nlohmann::json Model::get_config() const {
   const auto& layers = this->layers();
   // The calls that belong to this model's graph, found from its outputs.
   std::set<std::pair<const Layer*, int>> network;
-  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& t) {
-    auto history = keras_history(t);
+  std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& t) {
+    const KerasHistory* history = t.keras_history();
     if (!history || !history->layer) return;
     if (!network.insert({history->layer.get(), history->node_index}).second) return;
     const auto& node =
@@ -574,8 +620,8 @@ nlohmann::json Model::get_config() const {
     for (int i = 0; i < static_cast<int>(layer->inbound_nodes().size()); ++i)
       if (network.count({layer.get(), i})) renumbered[{layer.get(), i}] = kept++;
   }
-  auto tensor_ref = [&](const SymbolicTensor& t) {
-    auto history = keras_history(t);
+  auto tensor_ref = [&](const KerasTensor& t) {
+    const KerasHistory* history = t.keras_history();
     return nlohmann::json::array({history->layer->name(),
                                   renumbered[{history->layer.get(), history->node_index}],
                                   history->tensor_index});
@@ -667,10 +713,10 @@ TensorRef read_tensor_ref(const nlohmann::json& ref, const std::string& where) {
 std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
                                           const LayerFactory& layer_factory) {
   std::map<std::string, LayerPtr> created;
-  std::vector<SymbolicTensor> keep;  // every output made here, until the model holds them
+  std::vector<KerasTensor> keep;  // every output made here, until the model holds them
   std::map<std::string, std::vector<nlohmann::json>> unprocessed;
   auto output_of = [&](const nlohmann::json& json_ref,
-                       const std::string& where) -> std::optional<SymbolicTensor> {
+                       const std::string& where) -> std::optional<KerasTensor> {
     const TensorRef ref = read_tensor_ref(json_ref, where);
     auto found = created.find(ref.layer);
     if (found == created.end())
@@ -692,7 +738,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     const std::string where = "an inbound node of layer \"" + layer_name + "\"";
     if (!node_data.is_array())
       bad_model_config(where + " must be a list, got " + saving::detail::config_excerpt(node_data));
-    std::vector<SymbolicTensor> inputs;
+    std::vector<KerasTensor> inputs;
     for (const auto& ref : node_data) {
       auto x = output_of(ref, where);
       if (!x) {
@@ -751,11 +797,11 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
       throw std::invalid_argument("Model config: the calls of layer \"" +
                                   unprocessed.begin()->first + "\" read calls that never happen");
   }
-  std::vector<SymbolicTensor> inputs, outputs;
+  std::vector<KerasTensor> inputs, outputs;
   for (const char* key : {"input_layers", "output_layers"}) {
     for (const auto& ref : tensor_ref_list(list_member(config, key, "the model config"))) {
       const std::string where = std::string("an entry of '") + key + "'";
-      std::optional<SymbolicTensor> x = output_of(ref, where);
+      std::optional<KerasTensor> x = output_of(ref, where);
       if (!x) bad_model_config(where + " names a layer call that never happens");
       (key[0] == 'i' ? inputs : outputs).push_back(*x);
     }

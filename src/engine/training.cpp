@@ -259,8 +259,7 @@ void Model::compile(const CompileOptions& options) {
     spec.sample_weight = K::placeholder(spec.temporal ? Shape{-1, -1} : Shape{-1}, output.dtype(),
                                         spec.name + "_sample_weights");
 
-    const SymbolicTensor output_mask =
-        output.node()->keras_mask ? SymbolicTensor(output.node()->keras_mask) : SymbolicTensor();
+    const SymbolicTensor output_mask = outputs_[k].keras_mask();
     const int weight_ndim = spec.temporal ? 2 : 1;
     const SymbolicTensor& w = spec.sample_weight;
     SymbolicTensor output_loss =
@@ -365,7 +364,7 @@ void Model::make_train_function() {
   for (const auto& update : Layer::updates()) updates.push_back(update);
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->train_fn.emplace(feed_order(inputs_, compiled_->outputs), outputs, updates,
+  compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs, updates,
                               K::Givens{{K::learning_phase(), K::constant(1.0, DType::int32)}});
 }
 
@@ -456,7 +455,7 @@ void Model::make_test_function() {
   if (compiled_->test_fn) return;
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->test_fn.emplace(feed_order(inputs_, compiled_->outputs), outputs, state_updates(),
+  compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs, state_updates(),
                              K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -464,7 +463,7 @@ void Model::make_predict_function() {
   std::lock_guard lock(functions_mutex_);
   if (!compiled_) compiled_ = std::make_unique<Compiled>();  // predicting needs no compile()
   if (compiled_->predict_fn) return;
-  compiled_->predict_fn.emplace(inputs_, outputs_, state_updates(),
+  compiled_->predict_fn.emplace(graph_tensors(inputs_), graph_tensors(outputs_), state_updates(),
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -516,7 +515,7 @@ callbacks::History Model::fit(const Arrays& x, const Arrays& y, const FitOptions
       x, y, options.sample_weight ? &*options.sample_weight : nullptr, options.class_weight);
   check_not_empty(data, "fit");
   check_batch_size(options.batch_size, "fit");
-  check_fixed_batch(inputs_, options.batch_size, data.front().shape()[0], "fit");
+  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0], "fit");
   const int epochs = detail::epochs_to_train(options.epochs, options.nb_epoch, "fit");
   if (options.initial_epoch < 0)
     throw std::invalid_argument("fit: initial_epoch must be a non-negative integer, got " +
@@ -574,7 +573,7 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
       standardize_data(x, y, options.sample_weight ? &*options.sample_weight : nullptr, {});
   check_not_empty(data, "evaluate");
   check_batch_size(options.batch_size, "evaluate");
-  check_fixed_batch(inputs_, options.batch_size, data.front().shape()[0], "evaluate");
+  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0], "evaluate");
   distributed::init_from_environment();
   // Under keras::distributed each process tests its share of the samples; the sums are added.
   auto adapter =
@@ -595,7 +594,7 @@ std::vector<Tensor> Model::predict(const Arrays& x, const PredictOptions& option
   std::vector<Tensor> inputs = standardize_inputs(x, "input");
   check_not_empty(inputs, "predict");
   check_batch_size(options.batch_size, "predict");
-  check_fixed_batch(inputs_, options.batch_size, inputs.front().shape()[0], "predict");
+  check_fixed_batch(graph_tensors(inputs_), options.batch_size, inputs.front().shape()[0], "predict");
   auto adapter = make_array_adapter(std::move(inputs), options.batch_size);
   return Trainer(*this).predict(*adapter, options.verbose);
 }

@@ -20,16 +20,16 @@ Sequential::Sequential(std::initializer_list<LayerRef> layers, std::string name)
 }
 
 void Sequential::connect(const LayerPtr& layer) {
-  SymbolicTensor x = outputs_.empty() ? inputs_.front() : outputs_.front();
+  const KerasTensor& x = outputs_.empty() ? inputs_.front() : outputs_.front();
   outputs_ = {(*layer)(x)};
 }
 
 namespace {
 // Keras's get_source_inputs: the Input tensors a tensor is computed from, in the order reached.
-std::vector<SymbolicTensor> source_inputs(const SymbolicTensor& tensor) {
-  std::vector<SymbolicTensor> sources;
-  std::function<void(const SymbolicTensor&)> visit = [&](const SymbolicTensor& t) {
-    auto history = keras_history(t);
+std::vector<KerasTensor> source_inputs(const KerasTensor& tensor) {
+  std::vector<KerasTensor> sources;
+  std::function<void(const KerasTensor&)> visit = [&](const KerasTensor& t) {
+    const KerasHistory* history = t.keras_history();
     if (!history || !history->layer)
       throw std::invalid_argument("Sequential: tensor " + t.name() +
                                   " was not made by a layer or Input()");
@@ -62,7 +62,7 @@ void Sequential::add(LayerRef ref) {
           "A layer added to a Sequential model as its first layer must have one call with one "
           "output tensor; layer " +
           layer->name() + " has " + std::to_string(layer->inbound_nodes().size()) + " calls");
-    SymbolicTensor output = layer->get_output_at(0);
+    KerasTensor output = layer->get_output_at(0);
     layers_.push_back(layer);
     inputs_ = source_inputs(output);
     outputs_ = {output};

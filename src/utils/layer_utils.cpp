@@ -127,7 +127,7 @@ std::vector<std::string> connections(const Layer& layer) {
   std::vector<std::string> out;
   for (const auto& node : layer.inbound_nodes())
     for (const auto& tensor : node.input_tensors)
-      if (auto history = keras_history(tensor))
+      if (const KerasHistory* history = tensor.keras_history())
         out.push_back(history->layer->name() + "[" + std::to_string(history->node_index) + "][" +
                       std::to_string(history->tensor_index) + "]");
   return out;

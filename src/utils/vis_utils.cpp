@@ -75,7 +75,7 @@ std::string functional_model_to_dot(const Model& model, bool show_shapes, bool s
                                                       show_shapes, show_layer_names, in, out)});
     for (const auto& call : layer->inbound_nodes())
       for (const auto& tensor : call.input_tensors) {
-        auto history = keras_history(tensor);
+        const KerasHistory* history = tensor.keras_history();
         if (history && history->layer && in_model.count(history->layer.get()) &&
             history->layer.get() != layer.get())
           edges.emplace_back(history->layer->name(), layer->name());

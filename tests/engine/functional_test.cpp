@@ -198,7 +198,7 @@ TEST(Functional, OutboundNodesListTheCallsOnALayersOutputs) {
   auto producer = std::make_shared<Dense>(3);
   auto y = (*producer)(x);
   auto twice = std::make_shared<Concatenate>();
-  auto joined = (*twice)(std::vector<SymbolicTensor>{y, y});
+  auto joined = (*twice)(std::vector<KerasTensor>{y, y});
   auto head = std::make_shared<Dense>(1);
   auto second_call = (*head)(y);
   {
@@ -209,13 +209,13 @@ TEST(Functional, OutboundNodesListTheCallsOnALayersOutputs) {
     EXPECT_EQ(outbound[2].first, head);
     EXPECT_EQ(outbound[2].second, 0);
   }
-  auto input_layer = keras_history(x)->layer;
+  auto input_layer = x.keras_history()->layer;
   ASSERT_EQ(input_layer->outbound_nodes().size(), 1u);
   EXPECT_EQ(input_layer->outbound_nodes()[0].first, producer);
   EXPECT_TRUE(head->outbound_nodes().empty());
   std::weak_ptr<Layer> gone = head;
   head.reset();
-  second_call = SymbolicTensor();
+  second_call = KerasTensor();
   ASSERT_TRUE(gone.expired());
   EXPECT_EQ(producer->outbound_nodes().size(), 2u);
 }
@@ -427,15 +427,48 @@ class ZeroMasking : public Layer {
 };
 }  // namespace
 
+// A tensor's layer call and mask live in the engine's tensor, beside the graph: a layer that
+// returns its input unchanged adds no op, and its output and input keep their own histories
+// (Keras copies such an output with K.identity to give it one).
+TEST(Functional, ALayerThatReturnsItsInputAddsNoOpAndBothTensorsKeepTheirHistories) {
+  auto x = Input({.shape = Shape{3}});
+  Shared same = Lambda([](const SymbolicTensor& t) { return t; });
+  KerasTensor y = same(x);
+  EXPECT_EQ(y.node(), x.node());  // one graph tensor
+  ASSERT_NE(y.keras_history(), nullptr);
+  EXPECT_EQ(y.keras_history()->layer, same.ptr());
+  EXPECT_EQ(x.keras_history()->layer->class_name(), "InputLayer");
+  EXPECT_EQ(same->get_input_at(0).keras_history()->layer->class_name(), "InputLayer");
+  EXPECT_EQ(same->get_output_at(0).keras_history()->layer, same.ptr());
+  // A plain graph tensor has no history: a model cannot end on one.
+  EXPECT_EQ(KerasTensor(SymbolicTensor(y)).keras_history(), nullptr);
+  EXPECT_THROW(Model(x, KerasTensor(SymbolicTensor(y))), std::invalid_argument);
+
+  Shared dense = Dense(2);
+  Model model(x, {y, dense(y)});
+  ASSERT_EQ(model.layers().size(), 3u);
+  EXPECT_EQ(model.output_names().front(), same->name());
+  Tensor data = Tensor::from_vector<float>({1, 2, 3, 4, 5, 6}, {2, 3});
+  auto predicted = model.predict(Arrays(std::vector<Tensor>{data}));
+  ASSERT_EQ(predicted.size(), 2u);
+  EXPECT_EQ(predicted[0].to_vector<float>(), data.to_vector<float>());
+  // Training reads the input as an output's prediction too.
+  model.compile({.optimizer = "sgd", .loss = "mse"});
+  const auto kernel = dense->get_weights()[0].to_vector<float>();
+  model.train_on_batch(Arrays(std::vector<Tensor>{data}),
+                       Arrays(std::vector<Tensor>{data, Tensor::full({2, 2}, 1.0)}));
+  EXPECT_NE(dense->get_weights()[0].to_vector<float>(), kernel);
+}
+
 TEST(Functional, ModelCalledAsALayerCarriesItsMask) {
   auto x = Input({.shape = Shape{3, 2}});
   auto inner = std::make_shared<Model>(x, Dense(4)(ZeroMasking()(x)));
   auto x2 = Input({.shape = Shape{3, 2}});
   auto y = (*inner)(x2);
-  ASSERT_TRUE(y.node()->keras_mask);
+  ASSERT_TRUE(y.keras_mask().defined());
   Tensor data = Tensor::full({1, 3, 2}, 1.0);
   data.data<float>()[2] = data.data<float>()[3] = 0;
-  auto mask = K::function({x2}, {SymbolicTensor(y.node()->keras_mask)})({data})[0];
+  auto mask = K::function({x2}, {y.keras_mask()})({data})[0];
   EXPECT_EQ(mask.to_vector<double>(), (std::vector<double>{1, 0, 1}));
 }
 

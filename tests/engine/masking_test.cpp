@@ -34,9 +34,9 @@ class Doubling : public Layer {
 
 TEST(Masking, MaskPassesThroughLayersThatSupportIt) {
   auto x = K::placeholder({-1, 3, 2});
-  SymbolicTensor h = Activation("relu")(Dense(4)(ZeroMasking()(x)));
-  ASSERT_NE(h.node()->keras_mask, nullptr);
-  K::Function f({x}, {SymbolicTensor(h.node()->keras_mask)});
+  auto h = Activation("relu")(Dense(4)(ZeroMasking()(x)));
+  ASSERT_TRUE(h.keras_mask().defined());
+  K::Function f({x}, {h.keras_mask()});
   Tensor in = Tensor::from_vector<float>({1, 2, 0, 0, 3, 0}, {1, 3, 2});
   Tensor mask = f({in})[0];
   EXPECT_EQ(mask.to_vector<float>(), (std::vector<float>{1, 0, 1}));
@@ -80,9 +80,9 @@ TEST(Masking, LossIgnoresMaskedTimesteps) {
 TEST(Masking, MaskingLayerMasksTimestepsEqualToMaskValue) {
   auto x = K::placeholder({-1, 3, 2});
   auto masking = std::make_shared<Masking>(-1.0);
-  SymbolicTensor y = (*masking)(x);
-  ASSERT_NE(y.node()->keras_mask, nullptr);
-  K::Function f({x}, {y, SymbolicTensor(y.node()->keras_mask)});
+  auto y = (*masking)(x);
+  ASSERT_TRUE(y.keras_mask().defined());
+  K::Function f({x}, {y, y.keras_mask()});
   // Timestep 1 is all mask_value; timestep 2 only partly, so it is kept.
   Tensor in = Tensor::from_vector<float>({1, 2, -1, -1, -1, 5}, {1, 3, 2});
   auto out = f({in});

@@ -131,7 +131,7 @@ TEST(Lambda, OnAListGetsEveryInput) {
   auto a = Input({.shape = Shape{3}}), b = Input({.shape = Shape{3}});
   auto difference_of = [](const std::vector<SymbolicTensor>& xs) { return xs[0] - xs[1]; };
   Shared difference = Lambda({.function = LambdaFunctionArg(nullptr, difference_of, "difference")});
-  SymbolicTensor out = difference({a, b});
+  auto out = difference({a, b});
   EXPECT_EQ(out.shape(), (Shape{-1, 3}));
   Model model({a, b}, {out});
   Tensor x = random_uniform({2, 3}, 3), y = random_uniform({2, 3}, 4);

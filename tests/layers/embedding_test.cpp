@@ -55,14 +55,14 @@ TEST(Embedding, MaskZeroGivesTheMask) {
   auto layer =
       std::make_shared<Embedding>(5, 2, EmbeddingOptions{.mask_zero = true, .input_length = 3});
   Sequential model({layer});
-  auto mask_node = model.output().node()->keras_mask;
-  ASSERT_TRUE(mask_node != nullptr);
-  K::Function f({model.input()}, {SymbolicTensor(mask_node)});
+  auto mask = model.output().keras_mask();
+  ASSERT_TRUE(mask.defined());
+  K::Function f({model.input()}, {mask});
   Tensor m = f({ids({0, 1, 4, 3, 0, 0}, {2, 3})})[0];
   std::vector<double> expected{0, 1, 1, 1, 0, 0};
   EXPECT_EQ(m.to_vector<double>(), expected);
   Sequential plain({std::make_shared<Embedding>(5, 2, EmbeddingOptions{.input_length = 3})});
-  EXPECT_TRUE(plain.output().node()->keras_mask == nullptr);
+  EXPECT_FALSE(plain.output().keras_mask().defined());
 }
 
 TEST(Embedding, GradientIsAScatterAddNotADenseProduct) {

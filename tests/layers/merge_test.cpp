@@ -299,13 +299,13 @@ TEST(Merge, MasksAreMergedAsKerasDoes) {
     auto my = ZeroMasking()(y);
     auto summed = Add()({mx, my});
     auto joined = Concatenate()({mx, y});  // y has no mask: all its timesteps count
-    ASSERT_TRUE(summed.node()->keras_mask);
-    ASSERT_TRUE(joined.node()->keras_mask);
+    ASSERT_TRUE(summed.keras_mask().defined());
+    ASSERT_TRUE(joined.keras_mask().defined());
     Tensor a = Tensor::full({1, 3, 2}, 1.0, DType::float64), b = a.clone();
     a.data<double>()[2] = a.data<double>()[3] = 0;  // timestep 1 of x masked
     b.data<double>()[4] = b.data<double>()[5] = 0;  // timestep 2 of y masked
-    auto masks = K::function({x, y}, {SymbolicTensor(summed.node()->keras_mask),
-                                      SymbolicTensor(joined.node()->keras_mask)})({a, b});
+    auto masks = K::function({x, y}, {summed.keras_mask(),
+                                      joined.keras_mask()})({a, b});
     EXPECT_EQ(masks[0].to_vector<double>(), (std::vector<double>{1, 0, 0}));  // and of both
     EXPECT_EQ(masks[1].to_vector<double>(), (std::vector<double>{1, 0, 1}));  // x's mask only
   }

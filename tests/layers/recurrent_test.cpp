@@ -131,7 +131,7 @@ TEST(Recurrent, MaskedStepsKeepStateAndOutput) {
       Tensor expected = naive_rnn(cell, x, w, backwards, mask);
       expect_near(model.predict(ids), expected, 2e-5);
       // The output carries the mask on (return_sequences), so a loss ignores padded steps.
-      EXPECT_TRUE(model.layers()[1]->output().node()->keras_mask != nullptr);
+      EXPECT_TRUE(model.layers()[1]->output().keras_mask().defined());
     }
 }
 
@@ -139,7 +139,7 @@ TEST(Recurrent, WithoutReturnSequencesTheMaskStops) {
   auto emb =
       std::make_shared<Embedding>(5, 2, EmbeddingOptions{.mask_zero = true, .input_length = 3});
   Sequential model({emb, std::make_shared<LSTM>(3)});
-  EXPECT_TRUE(model.layers()[1]->output().node()->keras_mask == nullptr);
+  EXPECT_FALSE(model.layers()[1]->output().keras_mask().defined());
 }
 
 TEST(Recurrent, StatefulChunksEqualTheWholeSequence) {
@@ -515,11 +515,11 @@ TEST(InitialState, StartsFromTheGivenStates) {
       auto in = Input({.shape = Shape{4, 2}});
       auto hin = Input({.shape = Shape{5}}), cin = Input({.shape = Shape{5}});
       auto layer = make(cell, 5, {.return_sequences = true, .go_backwards = backwards});
-      std::vector<SymbolicTensor> states{hin};
+      std::vector<KerasTensor> states{hin};
       if (cell == Cell::kLSTM) states.push_back(cin);
       auto outs = (*layer)(in, states);
       ASSERT_EQ(outs.size(), 1u);
-      std::vector<SymbolicTensor> inputs{in};
+      std::vector<KerasTensor> inputs{in};
       inputs.insert(inputs.end(), states.begin(), states.end());
       Model model(inputs, outs[0]);
       // The states are inputs of the layer's call.
@@ -549,7 +549,7 @@ TEST(InitialState, GradientsReachTheInitialStates) {
                        .go_backwards = cell == Cell::kGRU,
                        .reset_after = true});
     SymbolicTensor in = K::placeholder({-1, 4, 2}, DType::float64);
-    std::vector<SymbolicTensor> states{K::placeholder({-1, 3}, DType::float64)};
+    std::vector<KerasTensor> states{K::placeholder({-1, 3}, DType::float64)};
     if (cell == Cell::kLSTM) states.push_back(K::placeholder({-1, 3}, DType::float64));
     SymbolicTensor out = (*layer)(in, states)[0];
     std::mt19937 rng(19);
@@ -566,7 +566,7 @@ TEST(InitialState, GradientsReachTheInitialStates) {
     inputs.insert(inputs.end(), states.begin(), states.end());
     SymbolicTensor loss = K::sum(out * K::constant(wy));
     K::Function f(inputs, {loss});
-    K::Function g(inputs, K::gradients(loss, states));
+    K::Function g(inputs, K::gradients(loss, graph_tensors(states)));
     auto analytic = g(feed);
     for (std::size_t k = 0; k < states.size(); ++k) {
       double norm = 0;
@@ -691,7 +691,7 @@ TEST(Bidirectional, ReturnStateAndInitialStates) {
   Tensor s[4] = {random_uniform({2, 3}, 24), random_uniform({2, 3}, 25), random_uniform({2, 3}, 26),
                  random_uniform({2, 3}, 27)};
   auto in = Input({.shape = Shape{4, 3}});
-  std::vector<SymbolicTensor> states;
+  std::vector<KerasTensor> states;
   for (int k = 0; k < 4; ++k) states.push_back(Input({.shape = Shape{3}}));
   auto bi = std::make_shared<Bidirectional>(LSTM(3, {.return_state = true}));
   auto outs = (*bi)(in, states);
@@ -700,7 +700,7 @@ TEST(Bidirectional, ReturnStateAndInitialStates) {
   auto shapes = bi->compute_output_shape_list({Shape{-1, 4, 3}});
   ASSERT_EQ(shapes.size(), 5u);
   EXPECT_EQ(shapes[4], (Shape{-1, 3}));
-  std::vector<SymbolicTensor> inputs{in};
+  std::vector<KerasTensor> inputs{in};
   inputs.insert(inputs.end(), states.begin(), states.end());
   Model model(inputs, outs);
   auto w = randomize(*bi, 120);

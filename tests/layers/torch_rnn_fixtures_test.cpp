@@ -56,9 +56,9 @@ TEST_P(TorchRnnFixture, RecurrentLayersMatchPyTorchForwardAndBackward) {
       initial.push_back(K::placeholder({-1, units}));
       if (lstm) initial.push_back(K::placeholder({-1, units}));
     }
-    std::vector<SymbolicTensor> call_inputs{seq};
+    std::vector<KerasTensor> call_inputs{seq};
     call_inputs.insert(call_inputs.end(), initial.begin(), initial.end());
-    std::vector<SymbolicTensor> outs = layer->apply(call_inputs);
+    std::vector<KerasTensor> outs = layer->apply(call_inputs);
     ASSERT_EQ(outs.size(), 1 + (initial.empty() ? 0 : initial.size()));
     const SymbolicTensor& y = outs[0];
 

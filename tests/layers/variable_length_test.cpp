@@ -120,11 +120,11 @@ TEST(UnknownTimesteps, FitsBatchesOfSeveralLengthsWithOnePlanPerLength) {
 
 TEST(UnknownTimesteps, FitGeneratorPredictAndSaveLoad) {
   utils::set_random_seed(5);
-  SymbolicTensor in = Input({.shape = Shape{-1}, .dtype = "int32"});
-  SymbolicTensor emb = Embedding(20, 6, {.mask_zero = true})(in);
-  SymbolicTensor seq =
+  KerasTensor in = Input({.shape = Shape{-1}, .dtype = "int32"});
+  KerasTensor emb = Embedding(20, 6, {.mask_zero = true})(in);
+  KerasTensor seq =
       Bidirectional(std::make_shared<GRU>(5, RNNOptions{.return_sequences = true}))(emb);
-  SymbolicTensor out = TimeDistributed(std::make_shared<Dense>(2))(seq);
+  KerasTensor out = TimeDistributed(std::make_shared<Dense>(2))(seq);
   Model model(in, out);
   EXPECT_EQ(out.shape(), (Shape{-1, -1, 2}));
   model.compile({.optimizer = "rmsprop", .loss = "mse"});
@@ -150,8 +150,8 @@ TEST(UnknownTimesteps, FitGeneratorPredictAndSaveLoad) {
 }
 
 TEST(UnknownTimesteps, ReshapeWithUnknownDimensions) {
-  SymbolicTensor in = Input({.shape = Shape{-1, 4}});
-  SymbolicTensor flat = Reshape({-1, 2})(in);
+  KerasTensor in = Input({.shape = Shape{-1, 4}});
+  KerasTensor flat = Reshape({-1, 2})(in);
   EXPECT_EQ(flat.shape(), (Shape{-1, -1, 2}));
   Model model(in, SimpleRNN(3, {.return_sequences = true})(flat));
   for (std::int64_t steps : {3, 5}) {
@@ -159,7 +159,7 @@ TEST(UnknownTimesteps, ReshapeWithUnknownDimensions) {
     EXPECT_EQ(model.predict(x).shape(), (Shape{2, 2 * steps, 3}));
   }
   // Keras's error when the elements do not fit the target.
-  SymbolicTensor odd = Input({.shape = Shape{-1, 3}});
+  KerasTensor odd = Input({.shape = Shape{-1, 3}});
   Model reshaped(odd, Reshape({-1, 2})(odd));
   EXPECT_THROW(reshaped.predict(random_uniform({2, 3, 3}, 1)), std::invalid_argument);
 }

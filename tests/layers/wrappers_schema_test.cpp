@@ -114,7 +114,7 @@ TEST(BidirectionalRNN, OfACellEqualsTheLayerOfThatCellWithTheSameWeights) {
 
 TEST(BidirectionalRNN, StatesAndConfigOfAnRNNOfCells) {
   auto input = Input({.shape = Shape{4, 3}});
-  std::vector<SymbolicTensor> states;
+  std::vector<KerasTensor> states;
   for (int k = 0; k < 4; ++k) states.push_back(Input({.shape = Shape{2}}));
   auto bi = std::make_shared<Bidirectional>(
       RNN(std::vector<LayerPtr>{std::make_shared<GRUCell>(2), std::make_shared<GRUCell>(2)},
@@ -125,9 +125,9 @@ TEST(BidirectionalRNN, StatesAndConfigOfAnRNNOfCells) {
   auto reference = std::make_shared<RNN>(
       std::vector<LayerPtr>{std::make_shared<GRUCell>(2), std::make_shared<GRUCell>(2)},
       RNNLayerOptions{.return_state = true});
-  std::vector<SymbolicTensor> forward_states(states.begin(), states.begin() + 2);
+  std::vector<KerasTensor> forward_states(states.begin(), states.begin() + 2);
   auto expected = (*reference)(input, forward_states);
-  std::vector<SymbolicTensor> all_inputs{input};
+  std::vector<KerasTensor> all_inputs{input};
   all_inputs.insert(all_inputs.end(), states.begin(), states.end());
   Model a(all_inputs, outputs), b(all_inputs, expected);
   auto w = randomize(*bi, 3);
@@ -244,7 +244,7 @@ TEST(WrapperConfigs, LambdaFromConfigCallsAKeywordFunctionWithItsArguments) {
     LayerPtr layer = deserialize(config);
     EXPECT_EQ(layer->get_config()["arguments"], (nlohmann::json{{"alpha", 0.25}}));
     auto a = Input({.shape = Shape{2}}), b = Input({.shape = Shape{2}});
-    Model model({a, b}, (*layer)(std::vector<SymbolicTensor>{a, b}));
+    Model model({a, b}, (*layer)(std::vector<KerasTensor>{a, b}));
     auto y = model.predict(Arrays{Tensor::full({3, 2}, 1.0f), Tensor::full({3, 2}, 0.0f)});
     expect_near(y.front(), Tensor::full({3, 2}, 0.25f), 1e-6);
   }
@@ -324,9 +324,9 @@ TEST(LambdaSchema, ListInputsMaskAndConfig) {
        .mask = {[](const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>&) {
          return K::greater(inputs[0], K::constant(0.5));
        }}});
-  auto out = difference(std::vector<SymbolicTensor>{a, b});
+  auto out = difference(std::vector<KerasTensor>{a, b});
   EXPECT_EQ(out.shape(), (Shape{-1, 3}));
-  EXPECT_TRUE(out.node()->keras_mask != nullptr);
+  EXPECT_TRUE(out.keras_mask().defined());
   Model model({a, b}, out);
   Tensor x = random_uniform({2, 3}, 1), y = random_uniform({2, 3}, 2);
   Tensor got = model.predict(Arrays{x, y}).front();

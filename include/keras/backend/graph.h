@@ -183,9 +183,6 @@ struct Node {
   DType dtype;
   std::string name;
   Tensor value;        // variables and constants: the data (variables are updated in place)
-  NodePtr keras_mask;  // Keras's tensor._keras_mask, set by layers; the backend ignores it
-  // Keras's tensor._keras_history (the layer call that made it), set by the engine; opaque here.
-  std::shared_ptr<void> keras_history;
   std::uint64_t id;  // creation order, unique per process
 
   Node(OpKind op, std::vector<NodePtr> inputs, OpAttrs attrs, Shape shape, DType dtype);

@@ -64,23 +64,56 @@ LayerArguments layer_arguments(const Options& options) {
 class Layer;
 using LayerPtr = std::shared_ptr<Layer>;
 
-// Keras's Node: one call of a layer on its input tensors. A layer keeps one per call (a shared
-// layer has several). Outputs are held weakly: a tensor keeps the layer that made it alive, not
-// the other way round.
-struct LayerNode {
-  std::vector<SymbolicTensor> input_tensors;
-  std::vector<std::weak_ptr<backend::Node>> output_tensors;
-  std::vector<Shape> input_shapes, output_shapes;
-};
-
 // Keras's tensor._keras_history: the layer, call (node) and output index that made a tensor.
 struct KerasHistory {
-  LayerPtr layer;  // owning
+  LayerPtr layer;  // owning: a tensor keeps the layer that made it alive
   int node_index = 0;
   int tensor_index = 0;
 };
-// The history of a tensor made by a layer call (or Input()); null for other tensors.
-std::shared_ptr<KerasHistory> keras_history(const SymbolicTensor& tensor);
+
+// The engine's tensor, what Keras calls a Keras tensor: a graph tensor (what backend ops read
+// and make) with what the engine attaches to it, the layer call that made it (Keras's
+// _keras_history) and its mask (_keras_mask). Layer calls, Input() and models make and take
+// these; backend ops ignore the attachments (a backend op's result has neither). Two engine
+// tensors may share one graph tensor (a layer that returns its input unchanged), each with its
+// own history. A plain graph tensor converts to one that no layer made (a layer may be called on
+// a backend op's result, as in Keras); so a layer's output kept in a SymbolicTensor variable has
+// lost its history (keep it as auto or KerasTensor).
+class KerasTensor : public SymbolicTensor {
+ public:
+  KerasTensor() = default;
+  KerasTensor(SymbolicTensor tensor)  // NOLINT: implicit, a tensor no layer made
+      : SymbolicTensor(std::move(tensor)) {}
+  // The output `tensor_index` of call `node_index` of `layer`, with its mask (undefined: none).
+  static KerasTensor made_by(SymbolicTensor tensor, SymbolicTensor mask, LayerPtr layer,
+                             int node_index, int tensor_index);
+
+  // The layer call that made this tensor; null for a tensor no layer call made.
+  const KerasHistory* keras_history() const { return history_.get(); }
+  // The mask a layer call gave this tensor; undefined when it has none.
+  const SymbolicTensor& keras_mask() const { return mask_; }
+  // This tensor with another mask (Keras's layer(x, mask=m) reads m in place of x's).
+  KerasTensor with_mask(SymbolicTensor mask) const;
+
+ private:
+  std::shared_ptr<const KerasHistory> history_;
+  SymbolicTensor mask_;
+};
+
+// Plain graph tensors as engine tensors that no layer made (KerasTensor(x) for each).
+std::vector<KerasTensor> keras_tensors(const std::vector<SymbolicTensor>& tensors);
+// The graph tensors of engine tensors (their histories and masks left behind).
+std::vector<SymbolicTensor> graph_tensors(const std::vector<KerasTensor>& tensors);
+
+// Keras's Node: one call of a layer on its input tensors. A layer keeps one per call (a shared
+// layer has several). Outputs are held weakly (their masks are kept): a tensor keeps the layer
+// that made it alive, not the other way round.
+struct LayerNode {
+  std::vector<KerasTensor> input_tensors;
+  std::vector<std::weak_ptr<backend::Node>> output_tensors;
+  std::vector<SymbolicTensor> output_masks;
+  std::vector<Shape> input_shapes, output_shapes;
+};
 
 // One ownership rule: a layer that is called on tensors lives in a shared pointer (a LayerPtr),
 // which the histories of its outputs hold, as Keras tensors keep their layer alive. A layer object
@@ -142,14 +175,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
 
   // Builds on first use, checks the input against the layer's spec, and records the call. The
   // layer must be shared (see into_shared); a temporary is moved into a shared pointer first.
-  SymbolicTensor operator()(const SymbolicTensor& inputs) &;
-  SymbolicTensor operator()(const SymbolicTensor& inputs) &&;
+  KerasTensor operator()(const KerasTensor& inputs) &;
+  KerasTensor operator()(const KerasTensor& inputs) &&;
   // A call on a list of tensors (merge layers, models of several inputs): one output.
-  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) &;
-  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) &&;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) &;
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) &&;
   // A call on a list of tensors, returning every output (a model of several outputs).
-  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs) &;
-  std::vector<SymbolicTensor> apply(const std::vector<SymbolicTensor>& inputs) &&;
+  std::vector<KerasTensor> apply(const std::vector<KerasTensor>& inputs) &;
+  std::vector<KerasTensor> apply(const std::vector<KerasTensor>& inputs) &&;
 
   // The list forms of the lifecycle, for layers of several inputs or outputs (merge layers,
   // models). The defaults take a list of one tensor to the single-tensor forms above.
@@ -201,20 +234,20 @@ class Layer : public std::enable_shared_from_this<Layer> {
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
 
   // The tensors of the layer's single call (Keras raises if it was called several times).
-  const SymbolicTensor& input() const;
-  SymbolicTensor output() const;
+  const KerasTensor& input() const;
+  KerasTensor output() const;
   Shape input_shape() const { return input().shape(); }
   Shape output_shape() const { return output().shape(); }
 
   // Keras's per-call accessors: node_index counts the calls (0 is the first). The _at forms
   // return the first tensor of a call; the `inputs_at` / `outputs_at` forms all of them.
   const std::vector<LayerNode>& inbound_nodes() const { return nodes_; }
-  SymbolicTensor get_input_at(int node_index) const;
-  SymbolicTensor get_output_at(int node_index) const;
+  KerasTensor get_input_at(int node_index) const;
+  KerasTensor get_output_at(int node_index) const;
   Shape get_input_shape_at(int node_index) const;
   Shape get_output_shape_at(int node_index) const;
-  std::vector<SymbolicTensor> get_inputs_at(int node_index) const;
-  std::vector<SymbolicTensor> get_outputs_at(int node_index) const;
+  std::vector<KerasTensor> get_inputs_at(int node_index) const;
+  std::vector<KerasTensor> get_outputs_at(int node_index) const;
   // Keras's outbound nodes: the calls of other layers on this layer's outputs, each as the
   // calling layer and the index of that call among its calls, in call order (a layer called on
   // two of this layer's outputs appears twice). Consumers are held weakly; dead ones are skipped.
@@ -227,11 +260,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
                                        const std::string& expectation) const;
   void set_batch_input_shape(Shape shape) { batch_input_shape_ = std::move(shape); }
   void set_built(bool built) { built_ = built; }
-  // Records a call (a node) and gives each output its history; returns the node's index.
-  int record_node(LayerNode node, const std::vector<SymbolicTensor>& outputs);
+  // Records a call (a node) on `inputs`; returns its outputs, each with its history and mask
+  // (`output_masks`: one per output, or none for no masks).
+  std::vector<KerasTensor> record_node(std::vector<KerasTensor> inputs,
+                                       const std::vector<SymbolicTensor>& outputs,
+                                       const std::vector<SymbolicTensor>& output_masks = {});
   bool supports_masking_ = false;
   // embedding, normalization and recurrent
-  // Takes on the weights, losses and updates of a wrapped layer (Bidirectional).
+  // Takes on the weights, losses and updates of a layer it wraps (Bidirectional, RNN's cells).
   void adopt(const Layer& inner);
   // The move of a layer into a shared pointer (KERAS_LAYER_SHAREABLE writes it per class).
   virtual LayerPtr move_to_shared() &&;
@@ -279,25 +315,16 @@ class Shared {
     return layer_;
   }
 
-  SymbolicTensor operator()(const SymbolicTensor& inputs) const { return (*layer_)(inputs); }
-  SymbolicTensor operator()(const std::vector<SymbolicTensor>& inputs) const {
-    return (*layer_)(inputs);
-  }
+  KerasTensor operator()(const KerasTensor& inputs) const { return (*layer_)(inputs); }
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs) const { return (*layer_)(inputs); }
   template <typename... Args>
-  decltype(auto) operator()(const SymbolicTensor& inputs, Args&&... args) const {
+  decltype(auto) operator()(const KerasTensor& inputs, Args&&... args) const {
     return (*layer_)(inputs, std::forward<Args>(args)...);  // a layer's own call forms
   }
 
  private:
   std::shared_ptr<L> layer_;
 };
-
-// A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
-// depends on an input is made again over `new_inputs` (masks too); weights and other leaves are
-// shared. This is how a model is called on new tensors.
-std::vector<SymbolicTensor> replay_graph(const std::vector<SymbolicTensor>& inputs,
-                                         const std::vector<SymbolicTensor>& outputs,
-                                         const std::vector<SymbolicTensor>& new_inputs);
 
 namespace backend {
 // Keras's per-prefix counters for default names ("dense_1", "dense_2", ...).

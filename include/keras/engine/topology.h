@@ -70,7 +70,7 @@ class InputLayer : public Layer {
 
   // Makes the placeholder (or adopts the input_tensor) and records the layer's node (needs the
   // layer in a shared_ptr).
-  SymbolicTensor make_input();
+  KerasTensor make_input();
   DType dtype() const { return dtype_; }
 
  private:
@@ -80,7 +80,7 @@ class InputLayer : public Layer {
 };
 
 // Keras's Input(): a placeholder tensor with the history of its InputLayer.
-SymbolicTensor Input(const InputOptions& options);
+KerasTensor Input(const InputOptions& options);
 
 namespace layers {
 using keras::Input;

@@ -241,13 +241,14 @@ struct PredictGeneratorOptions {
   int verbose = 0;
 };
 
-// A list of symbolic tensors, from one tensor or several: Model(inputs, outputs) takes either.
+// A list of Keras tensors, from one tensor or several: Model(inputs, outputs) takes either.
 struct TensorList {
   TensorList() = default;
-  TensorList(SymbolicTensor tensor) : tensors{std::move(tensor)} {}                 // NOLINT
-  TensorList(std::vector<SymbolicTensor> tensors) : tensors(std::move(tensors)) {}  // NOLINT
-  TensorList(std::initializer_list<SymbolicTensor> tensors) : tensors(tensors) {}
-  std::vector<SymbolicTensor> tensors;
+  TensorList(KerasTensor tensor) : tensors{std::move(tensor)} {}                 // NOLINT
+  TensorList(SymbolicTensor tensor) : tensors{KerasTensor(std::move(tensor))} {}  // NOLINT
+  TensorList(std::vector<KerasTensor> tensors) : tensors(std::move(tensors)) {}  // NOLINT
+  TensorList(std::initializer_list<KerasTensor> tensors) : tensors(tensors) {}
+  std::vector<KerasTensor> tensors;
 };
 
 // Model's arguments by name, Keras 2's inputs/outputs or Keras 1's input/output:
@@ -382,10 +383,10 @@ class Model : public Layer {
 
   // The model's own graph (Keras's model.input / model.inputs...): its first input and output,
   // or all of them; the names are those of the Input layers and of the output layers.
-  const SymbolicTensor& input() const;
-  const SymbolicTensor& output() const;
-  const std::vector<SymbolicTensor>& inputs() const;
-  const std::vector<SymbolicTensor>& outputs() const;
+  const KerasTensor& input() const;
+  const KerasTensor& output() const;
+  const std::vector<KerasTensor>& inputs() const;
+  const std::vector<KerasTensor>& outputs() const;
   std::vector<std::string> input_names() const;
   std::vector<std::string> output_names() const;
   Shape input_shape() const { return input().shape(); }
@@ -423,10 +424,10 @@ class Model : public Layer {
   virtual void ensure_graph() {}
   void invalidate_compilation();
   // Sets inputs_, outputs_ and layers_ from the layer calls between inputs and outputs.
-  void init_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs);
+  void init_graph(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs);
 
   std::vector<LayerPtr> layers_;
-  std::vector<SymbolicTensor> inputs_, outputs_;
+  std::vector<KerasTensor> inputs_, outputs_;
 
  private:
   struct Compiled;
@@ -460,7 +461,7 @@ class Model : public Layer {
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   CompileOptions compile_options_{};
   std::unique_ptr<Compiled> compiled_;
-  mutable std::vector<SymbolicTensor> last_call_outputs_;
+  mutable std::vector<KerasTensor> last_call_outputs_;  // with their masks
   // A model may be used from several threads: the compiled functions are made under
   // functions_mutex_, and each batch runs (and its results are read) under run_mutex_, so that a
   // fit() and a predict() on the same model interleave batch by batch.

@@ -293,10 +293,10 @@ class ConvRNN2D : public ConvRecurrent2D {
   using Layer::operator();
   // Keras's layer(x, initial_state=[...]): one state per state_size entry, each shaped like one
   // step's output; returns every output ([output] or, with return_state, [output, states...]).
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state) &;
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state) && {
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state) &;
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state) && {
     return Shared<ConvRNN2D>(std::move(*this))(inputs, initial_state);  // a temporary: shared
   }
 

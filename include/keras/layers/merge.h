@@ -184,15 +184,15 @@ class Dot : public Layer {
 };
 
 // Keras 2's functional forms.
-SymbolicTensor add(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor subtract(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor multiply(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor average(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor maximum(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor minimum(const std::vector<SymbolicTensor>& inputs, MergeLayerOptions options = {});
-SymbolicTensor concatenate(const std::vector<SymbolicTensor>& inputs, int axis = -1,
+KerasTensor add(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor subtract(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor multiply(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor average(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor maximum(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor minimum(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
+KerasTensor concatenate(const std::vector<KerasTensor>& inputs, int axis = -1,
                            ConcatenateOptions options = {});
-SymbolicTensor dot(const std::vector<SymbolicTensor>& inputs, std::vector<int> axes,
+KerasTensor dot(const std::vector<KerasTensor>& inputs, std::vector<int> axes,
                    bool normalize = false, DotOptions options = {});
 
 // Keras 1's merge mode: a name ("sum", "mul", "concat", "ave", "max", "dot", "cos") or a
@@ -320,12 +320,12 @@ class Merge : public Layer {
  private:
   std::pair<int, int> dot_axes(const std::vector<Shape>& shapes) const;
   std::vector<LayerPtr> layers_;
-  SymbolicTensor branches_output_;  // holds the merge of the branches (Keras 1 over layers)
-  std::vector<SymbolicTensor> branch_tensors_;  // the branches' outputs, until merged
+  KerasTensor branches_output_;  // holds the merge of the branches (Keras 1 over layers)
+  std::vector<KerasTensor> branch_tensors_;  // the branches' outputs, until merged
   MergeOptions options_;
 };
 
 // Keras 1's merge(): a Merge layer called on the tensors.
-SymbolicTensor merge(const std::vector<SymbolicTensor>& inputs, MergeOptions options = {});
+KerasTensor merge(const std::vector<KerasTensor>& inputs, MergeOptions options = {});
 
 }  // namespace keras::layers

@@ -229,10 +229,10 @@ class Recurrent : public Layer {
   using Layer::operator();
   // A call with initial states (one tensor (batch, units) per state: h, and c for an LSTM);
   // returns every output ([output] or, with return_state, [output, states...]).
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state) &;
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state) && {
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state) &;
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state) && {
     return Shared<Recurrent>(std::move(*this))(inputs, initial_state);  // a temporary: shared
   }
 
@@ -496,12 +496,12 @@ class RNN : public Layer {
   using Layer::operator();
   // A call with initial states (none: zeros) and constants (given to every step of a cell that
   // takes them; none: a plain call).
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {}) &;
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {}) && {
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state,
+                                         const std::vector<KerasTensor>& constants = {}) &;
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state,
+                                         const std::vector<KerasTensor>& constants = {}) && {
     return Shared<RNN>(std::move(*this))(inputs, initial_state, constants);  // a temporary
   }
 
@@ -595,12 +595,12 @@ struct BidirectionalOptions {
 class Bidirectional : public Wrapper {
  public:
   using Layer::operator();
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {}) &;
-  std::vector<SymbolicTensor> operator()(const SymbolicTensor& inputs,
-                                         const std::vector<SymbolicTensor>& initial_state,
-                                         const std::vector<SymbolicTensor>& constants = {}) && {
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state,
+                                         const std::vector<KerasTensor>& constants = {}) &;
+  std::vector<KerasTensor> operator()(const KerasTensor& inputs,
+                                         const std::vector<KerasTensor>& initial_state,
+                                         const std::vector<KerasTensor>& constants = {}) && {
     return Shared<Bidirectional>(std::move(*this))(inputs, initial_state,
                                                    constants);  // a temporary
   }

@@ -365,28 +365,28 @@ std::shared_ptr<Layer> Dot::from_config(const nlohmann::json& c) {
 // ---------------------------------------------------------------------------------------------
 // Functional forms
 
-SymbolicTensor add(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor add(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Add(o)(xs);
 }
-SymbolicTensor subtract(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor subtract(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Subtract(o)(xs);
 }
-SymbolicTensor multiply(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor multiply(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Multiply(o)(xs);
 }
-SymbolicTensor average(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor average(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Average(o)(xs);
 }
-SymbolicTensor maximum(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor maximum(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Maximum(o)(xs);
 }
-SymbolicTensor minimum(const std::vector<SymbolicTensor>& xs, MergeLayerOptions o) {
+KerasTensor minimum(const std::vector<KerasTensor>& xs, MergeLayerOptions o) {
   return Minimum(o)(xs);
 }
-SymbolicTensor concatenate(const std::vector<SymbolicTensor>& xs, int axis, ConcatenateOptions o) {
+KerasTensor concatenate(const std::vector<KerasTensor>& xs, int axis, ConcatenateOptions o) {
   return Concatenate(axis, o)(xs);
 }
-SymbolicTensor dot(const std::vector<SymbolicTensor>& xs, std::vector<int> axes, bool normalize,
+KerasTensor dot(const std::vector<KerasTensor>& xs, std::vector<int> axes, bool normalize,
                    DotOptions o) {
   o.axes = std::move(axes);
   o.normalize = normalize;
@@ -427,7 +427,7 @@ Merge::Merge(std::vector<LayerPtr> layers, MergeOptions o) : Merge(std::move(o))
   };
   index_list(options_.node_indices, "node_indices");
   index_list(options_.tensor_indices, "tensor_indices");
-  std::vector<SymbolicTensor> tensors;
+  std::vector<KerasTensor> tensors;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerPtr& layer = layers[i];
     if (!layer) throw std::invalid_argument("Merge " + name() + ": a branch is null");
@@ -449,7 +449,7 @@ Merge::Merge(std::vector<LayerPtr> layers, MergeOptions o) : Merge(std::move(o))
       throw std::invalid_argument("Merge " + name() + ": layer " + layer->name() + " has " +
                                   std::to_string(nodes) + " calls, no node index " +
                                   std::to_string(node));
-    std::vector<SymbolicTensor> outputs = layer->get_outputs_at(node);
+    std::vector<KerasTensor> outputs = layer->get_outputs_at(node);
     if (tensor < 0 || static_cast<std::size_t>(tensor) >= outputs.size())
       throw std::invalid_argument("Merge " + name() + ": layer " + layer->name() + " has " +
                                   std::to_string(outputs.size()) + " outputs, no tensor index " +
@@ -739,7 +739,7 @@ OutputMaskArg OutputMaskArg::from_config_value(const nlohmann::json& value) {
                               "), which keras.cpp cannot rebuild from a config");
 }
 
-SymbolicTensor merge(const std::vector<SymbolicTensor>& inputs, MergeOptions options) {
+KerasTensor merge(const std::vector<KerasTensor>& inputs, MergeOptions options) {
   return Merge(std::move(options))(inputs);
 }
 

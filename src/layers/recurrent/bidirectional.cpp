@@ -127,10 +127,10 @@ SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs,
   return call_list({inputs}, {mask}).front();
 }
 
-std::vector<SymbolicTensor> Bidirectional::operator()(
-    const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& initial_state,
-    const std::vector<SymbolicTensor>& constants) & {
-  std::vector<SymbolicTensor> all{inputs};
+std::vector<KerasTensor> Bidirectional::operator()(
+    const KerasTensor& inputs, const std::vector<KerasTensor>& initial_state,
+    const std::vector<KerasTensor>& constants) & {
+  std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {
     set_num_constants(static_cast<int>(constants.size()));
@@ -149,14 +149,18 @@ std::vector<SymbolicTensor> Bidirectional::merge(const SymbolicTensor& y,
 }
 
 std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicTensor>& inputs,
-                                                     const std::vector<SymbolicTensor>&) {
-  const SymbolicTensor& x = inputs.front();
+                                                     const std::vector<SymbolicTensor>& masks) {
+  // Both layers read the input's mask themselves; states and constants carry none.
+  const KerasTensor x =
+      KerasTensor(inputs.front()).with_mask(masks.empty() ? SymbolicTensor() : masks.front());
   const auto constant_count = static_cast<std::size_t>(num_constants_.value_or(0));
   if (inputs.size() < 1 + constant_count)
     throw std::invalid_argument("Bidirectional (layer " + name() + ") expects " +
                                 std::to_string(constant_count) + " constants after its inputs");
-  const auto constants_begin = inputs.end() - static_cast<std::ptrdiff_t>(constant_count);
-  std::vector<SymbolicTensor> forward_inputs{x}, backward_inputs{x};
+
+  const std::vector<KerasTensor> all = keras_tensors(inputs);
+  const auto constants_begin = all.end() - static_cast<std::ptrdiff_t>(constant_count);
+  std::vector<KerasTensor> forward_inputs{x}, backward_inputs{x};
   const std::size_t n = inputs.size() - 1 - constant_count;  // initial states
   if (n > 0) {
     // Keras: the first half of the initial states goes to the forward layer, the rest backward.
@@ -165,16 +169,15 @@ std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicT
           "When passing `initial_state` to a Bidirectional RNN, the state should be a list "
           "containing the states of the underlying RNNs. Found " +
           std::to_string(n) + " states (layer " + name() + ")");
-    const auto pivot = inputs.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2);
-    forward_inputs.insert(forward_inputs.end(), inputs.begin() + 1, pivot);
+    const auto pivot = all.begin() + 1 + static_cast<std::ptrdiff_t>(n / 2);
+    forward_inputs.insert(forward_inputs.end(), all.begin() + 1, pivot);
     backward_inputs.insert(backward_inputs.end(), pivot, constants_begin);
   }
-  forward_inputs.insert(forward_inputs.end(), constants_begin, inputs.end());
-  backward_inputs.insert(backward_inputs.end(), constants_begin, inputs.end());
+  forward_inputs.insert(forward_inputs.end(), constants_begin, all.end());
+  backward_inputs.insert(backward_inputs.end(), constants_begin, all.end());
   const bool first_call = !forward_->built();
-  // Both read the input's mask themselves.
-  std::vector<SymbolicTensor> y = forward_->apply(forward_inputs);
-  std::vector<SymbolicTensor> y_rev = backward_->apply(backward_inputs);
+  std::vector<KerasTensor> y = forward_->apply(forward_inputs);
+  std::vector<KerasTensor> y_rev = backward_->apply(backward_inputs);
   if (first_call && !pending_weights_.empty()) set_weights(std::exchange(pending_weights_, {}));
   SymbolicTensor backward_output = y_rev.front();
   if (return_sequences_) backward_output = reverse_time(backward_output);

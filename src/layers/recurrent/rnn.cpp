@@ -47,10 +47,10 @@ RNN::RNN(LayerPtr cell, RNNLayerOptions o)
 RNN::RNN(std::vector<LayerPtr> cells, RNNLayerOptions options)
     : RNN(LayerPtr(std::make_shared<StackedRNNCells>(std::move(cells))), std::move(options)) {}
 
-std::vector<SymbolicTensor> RNN::operator()(const SymbolicTensor& inputs,
-                                            const std::vector<SymbolicTensor>& initial_state,
-                                            const std::vector<SymbolicTensor>& constants) & {
-  std::vector<SymbolicTensor> all{inputs};
+std::vector<KerasTensor> RNN::operator()(const KerasTensor& inputs,
+                                            const std::vector<KerasTensor>& initial_state,
+                                            const std::vector<KerasTensor>& constants) & {
+  std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {
     set_num_constants(static_cast<int>(constants.size()));  // as Keras's __call__
