@@ -17,6 +17,7 @@
 #include "keras/layers/convolutional.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
+#include "keras/layers/cudnn_recurrent.h"
 #include "keras/layers/embeddings.h"
 #include "keras/layers/local.h"
 #include "keras/layers/merge.h"

@@ -1,7 +1,7 @@
-// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), Keras 2.2.4's cell API (RNN, SimpleRNNCell,
-// GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional and TimeDistributed,
-// and the convolutional ones: ConvRecurrent2D, ConvRNN2D, ConvLSTM2DCell (ConvLSTM2D:
-// bind_local.cpp).
+// SimpleRNN / GRU / LSTM (Keras 1 and 2 arguments), CuDNNGRU / CuDNNLSTM, Keras 2.2.4's cell API
+// (RNN, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells, cells written in Python), Bidirectional
+// and TimeDistributed, and the convolutional ones: ConvRecurrent2D, ConvRNN2D, ConvLSTM2DCell
+// (ConvLSTM2D: bind_local.cpp).
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "bindings.h"
 #include "keras/layers/convolutional_recurrent.h"
+#include "keras/layers/cudnn_recurrent.h"
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
@@ -194,6 +195,9 @@ void bind_recurrent(py::module_& root) {
   bind_rnn<SimpleRNN, backend::RnnCell::kSimpleRNN>(m, "SimpleRNN");
   bind_rnn<GRU, backend::RnnCell::kGRU>(m, "GRU");
   bind_rnn<LSTM, backend::RnnCell::kLSTM>(m, "LSTM");
+  // Keras 2.2.4's CuDNNGRU and CuDNNLSTM, computed on the CPU (cudnn_recurrent.h).
+  bind_layer<CuDNNGRU, CuDNNArguments<backend::RnnCell::kGRU>, Recurrent>(m, "CuDNNGRU");
+  bind_layer<CuDNNLSTM, CuDNNArguments<backend::RnnCell::kLSTM>, Recurrent>(m, "CuDNNLSTM");
 
   bind_layer<SimpleRNNCell, SimpleRNNCellOptions>(m, "SimpleRNNCell")
       .def_property_readonly("units", &SimpleRNNCell::units)

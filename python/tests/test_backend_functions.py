@@ -357,8 +357,20 @@ def test_indexing_symbolic_tensors_matches_numpy():
                        (np.s_[:, -3:-1, 1:4], (None, 2, 3, 3))]:
         assert K.int_shape(images[key]) == shape
         np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
-    with pytest.raises(ValueError, match='unknown size'):
-        images[:, 2:]
+    # From a bound to the end (Keras's x[:, 2:], x[1:] on the batch), checked at run time.
+    for key, shape in [(np.s_[:, 2:], (None, None, None, 3)), (np.s_[1:], (None, None, None, 3)),
+                       (np.s_[:, 1:, -2:, 1:], (None, None, 2, 2)),
+                       (np.s_[1:, :-1, 3:, 0], (None, None, None))]:
+        assert K.int_shape(images[key]) == shape
+        np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
+    with pytest.raises(ValueError, match='out of bounds'):
+        run(images[:, 5:], [images], [b])
+    with pytest.raises(IndexError, match='known only at run time'):
+        images[:, 1::2]
+    grads = K.gradients(K.sum(K.square(images[1:, 2:])), [images])[0]
+    expected = np.zeros_like(b)
+    expected[1:, 2:] = 2 * b[1:, 2:]
+    np.testing.assert_array_equal(run(grads, [images], [b]), expected)
     grads = K.gradients(K.sum(images[:, :, :, 2] * 3.), [images])[0]
     expected = np.zeros_like(b)
     expected[..., 2] = 3.
@@ -394,6 +406,20 @@ def test_indexing_in_lambda_layers_trains():
     w = model.predict(x)
     h = x.dot(model.layers[1].get_weights()[0]) + model.layers[1].get_weights()[1]
     np.testing.assert_allclose(w[1], h[:, -2:][:, ::-1], rtol=1e-4, atol=1e-5)
+
+
+def test_slices_to_the_end_in_lambda_layers_of_any_length():
+    from keras_cpp.layers import Input, Lambda
+    from keras_cpp.models import Model
+    inputs = Input(shape=(None, 8))
+    tail = Lambda(lambda t: t[:, 2:])(inputs)
+    assert K.int_shape(tail) == (None, None, 8)
+    model = Model(inputs, tail)
+    rest = K.function([inputs], [inputs[1:, -3:]])
+    for steps in (5, 3):
+        x = np.random.rand(4, steps, 8).astype('float32')
+        np.testing.assert_array_equal(model.predict(x), x[:, 2:])
+        np.testing.assert_array_equal(rest([x])[0], x[1:, -3:])
 
 
 def test_stop_gradient_and_gradients():

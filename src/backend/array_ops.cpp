@@ -7,12 +7,19 @@
 #include <string>
 
 #include "keras/backend/backend.h"
+#include "ops/shape.h"
 
 namespace keras::backend {
 
 namespace {
 
 constexpr std::int64_t kToTheEnd = std::numeric_limits<std::int64_t>::max();
+
+// x[begin:] along `axis`, whose size may be known only at run time (the Slice op resolves it).
+SymbolicTensor slice_to_end(const SymbolicTensor& x, int axis, std::int64_t begin) {
+  return make_node(OpKind::kSlice, {x},
+                   ops::SliceAttrs{.axis = axis, .begin = begin, .to_end = true});
+}
 
 int positive_axis(const char* what, int axis, int rank) {
   const int a = axis < 0 ? axis + rank : axis;
@@ -199,10 +206,7 @@ SymbolicTensor slice(const SymbolicTensor& x, std::vector<std::int64_t> start,
     const std::int64_t b = start[static_cast<std::size_t>(d)],
                        s = size[static_cast<std::size_t>(d)];
     if (b == 0 && (s == -1 || s == dim)) continue;
-    if (s == -1 && dim < 0)
-      throw std::invalid_argument("K::slice: size -1 along the unknown axis " + std::to_string(d) +
-                                  " of " + shape_to_string(x.shape()));
-    y = slice(y, d, b, s == -1 ? dim : b + s);
+    y = s == -1 ? slice_to_end(y, d, b) : slice(y, d, b, b + s);
   }
   return y;
 }
@@ -224,16 +228,14 @@ SymbolicTensor strided_slice(const SymbolicTensor& x, std::vector<std::int64_t> 
     if (st == 1 && b == 0 && ((dim >= 0 && e >= dim) || e == kToTheEnd)) continue;
     if (dim < 0) {
       // An axis of unknown size: a slice by bounds counted from its start or its end (numpy's
-      // negative indices), which the Slice op resolves when the size is known; the open end of
-      // a slice from the start (x[2:]) has no such bound.
-      if (st != 1 || (e == kToTheEnd && b >= 0))
+      // negative indices) or to its end, which the Slice op resolves when the size is known.
+      if (st != 1)
         throw std::invalid_argument(
             "K::strided_slice: axis " + std::to_string(d) + " of " + shape_to_string(x.shape()) +
             " has an unknown size; it can be taken whole (:), or sliced with step 1 between "
-            "bounds counted from its start or its end (:k, a:b, -k:, a:-b), not from " +
-            std::to_string(b) + (e == kToTheEnd ? " to its end" : "") +
-            (st != 1 ? " with step " + std::to_string(st) : ""));
-      y = slice(y, d, b, e == kToTheEnd ? 0 : e);
+            "bounds counted from its start or its end (:k, a:b, a:, -k:, a:-b), not with step " +
+            std::to_string(st));
+      y = e == kToTheEnd ? slice_to_end(y, d, b) : slice(y, d, b, e);
       continue;
     }
     if (st == 1) {

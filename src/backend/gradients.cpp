@@ -8,7 +8,6 @@
 #include <unordered_set>
 
 #include "keras/backend/backend.h"
-#include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 #include "ops/reduce.h"
 #include "ops/shape.h"
@@ -49,8 +48,7 @@ SymbolicTensor sum_of(const std::vector<SymbolicTensor>& terms) {
     const int axis = a.axis < 0 ? a.axis + static_cast<int>(x.size()) : a.axis;
     if (axis < 0 || axis >= static_cast<int>(x.size()) || x[static_cast<std::size_t>(axis)] < 0)
       continue;
-    const auto [begin, end] =
-        kernels::reference::slice_bounds(a.begin, a.end, x[static_cast<std::size_t>(axis)]);
+    const auto [begin, end] = ops::slice_bounds(a, x[static_cast<std::size_t>(axis)]);
     pieces.push_back({k, axis, begin, end, SymbolicTensor(n.inputs[0])});
   }
   std::stable_sort(pieces.begin(), pieces.end(), [](const SlicePiece& a, const SlicePiece& b) {

@@ -10,6 +10,7 @@
 #include "keras/layers/convolutional.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
+#include "keras/layers/cudnn_recurrent.h"
 #include "keras/layers/embeddings.h"
 #include "keras/layers/local.h"
 #include "keras/layers/merge.h"
@@ -96,6 +97,8 @@ const std::map<std::string, LayerFactory>& builtin_layers() {
       {"SimpleRNN", layers::SimpleRNN::from_config},
       {"GRU", layers::GRU::from_config},
       {"LSTM", layers::LSTM::from_config},
+      {"CuDNNGRU", layers::CuDNNGRU::from_config},
+      {"CuDNNLSTM", layers::CuDNNLSTM::from_config},
       {"Bidirectional", layers::Bidirectional::from_config},
       {"RNN", layers::RNN::from_config},
       {"SimpleRNNCell", layers::SimpleRNNCell::from_config},

@@ -1,8 +1,8 @@
 // Shape ops: Reshape (one -1 allowed), Transpose, Concatenate and Slice along an axis ([begin,
-// end), negative bounds from the end: slice_bounds), SliceGrad (Slice's gradient: g zero-padded to
-// the input's shape) and Pad (zeros before / after per axis); their attributes: shape.h. Kernels:
-// kernels/reference/shape.cpp and, for Pad, kernels/reference/conv.cpp. The executor aliases
-// reshapes and prefix slices instead of copying.
+// end), negative bounds from the end, or to the end: slice_bounds), SliceGrad (Slice's gradient: g
+// zero-padded to the input's shape) and Pad (zeros before / after per axis); their attributes:
+// shape.h. Kernels: kernels/reference/shape.cpp and, for Pad, kernels/reference/conv.cpp. The
+// executor aliases reshapes and prefix slices instead of copying.
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -119,19 +119,23 @@ Shape slice_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs&
   int axis = normalize_axis(op, attrs.axis, static_cast<int>(out.size()));
   std::int64_t& dim = out[static_cast<std::size_t>(axis)];
   auto out_of_bounds = [&] {
-    fail(op, "range [" + std::to_string(attrs.begin) + ", " + std::to_string(attrs.end) +
+    fail(op, "range [" + std::to_string(attrs.begin) + ", " +
+                 (attrs.to_end ? std::string("end of axis") : std::to_string(attrs.end)) +
                  ") is out of bounds for axis " + std::to_string(attrs.axis) + " of " +
                  shape_to_string(*in[0]));
   };
   if (dim >= 0) {
-    const auto [begin, end] = kernels::reference::slice_bounds(attrs.begin, attrs.end, dim);
+    const auto [begin, end] = slice_bounds(attrs, dim);
     if (begin < 0 || end < begin || end > dim) out_of_bounds();
     dim = end - begin;
-  } else if ((attrs.begin >= 0 && attrs.end >= 0) || (attrs.begin < 0 && attrs.end <= 0)) {
+  } else if (attrs.begin < 0 && (attrs.to_end || attrs.end == 0)) {
+    dim = -attrs.begin;  // the last steps: x[-k:]
+  } else if (!attrs.to_end &&
+             ((attrs.begin >= 0 && attrs.end >= 0) || (attrs.begin < 0 && attrs.end < 0))) {
     // Both bounds from the start, or both from the end: the width is known.
-    if (attrs.end < attrs.begin && !(attrs.begin < 0 && attrs.end == 0)) out_of_bounds();
-    dim = (attrs.begin < 0 && attrs.end == 0 ? 0 : attrs.end) - attrs.begin;
-  }  // else one bound from each end: the width is known at run time
+    if (attrs.end < attrs.begin) out_of_bounds();
+    dim = attrs.end - attrs.begin;
+  }  // else one bound from each end (x[a:], x[a:-b], x[-k:b]): the width is known at run time
   return out;
 }
 
@@ -201,8 +205,7 @@ Grads slice_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) 
 }
 
 Grads slice_grad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {
-  const auto& a = n.attrs_as<SliceAttrs>();
-  return {K::slice(g, a.axis, a.begin, a.end), SymbolicTensor()};
+  return {K::make_node(OpKind::kSlice, {g}, n.attrs), SymbolicTensor()};
 }
 
 Grads pad_grad(const Node& n, const SymbolicTensor&, const SymbolicTensor& g) {

@@ -123,26 +123,15 @@ std::vector<Tensor> join_gates(const std::vector<Tensor>& w, const std::vector<i
           concatenate_last(bias, where)};
 }
 
-// out[i] = in[source(i)], element by element, for any dtype.
-Tensor gather(const Tensor& in, const Shape& out_shape,
-              const std::function<std::int64_t(std::int64_t)>& source) {
-  Tensor out(out_shape, in.dtype());
-  const std::size_t size = dtype_size(in.dtype());
-  const auto* src = static_cast<const char*>(in.raw_data());
-  auto* dst = static_cast<char*>(out.raw_data());
-  for (std::int64_t i = 0; i < out.numel(); ++i)
-    std::memcpy(dst + i * size, src + source(i) * size, size);
-  return out;
-}
-
-// Keras 2.2.4's _convert_rnn_weights, from CuDNNLSTM's / CuDNNGRU's layout to LSTM's /
+// Keras 2.2.4's _convert_rnn_weights between CuDNNLSTM's / CuDNNGRU's layout and LSTM's /
 // GRU(reset_after=True)'s. CuDNN keeps each gate's input matrix W (units, input_dim) row-major in
 // the (input_dim, units) block of the kernel, and R (units, units) as is; Keras multiplies
-// x @ kernel and h @ recurrent_kernel, so the blocks become W^T and R^T. CuDNNLSTM's bias holds
-// the input and the recurrent biases (8 * units), summed here; CuDNNGRU's (6 * units) becomes
-// GRU's (2, 3 * units).
+// x @ kernel and h @ recurrent_kernel, so the blocks become W^T and R^T (the layers' own
+// conversion, in the graph: RecurrentCellSpec::keras_layout). CuDNNLSTM's bias holds the input
+// and the recurrent biases (8 * units), summed into LSTM's, and LSTM's is split into halves of
+// it; CuDNNGRU's (6 * units) is GRU's (2, 3 * units) flattened.
 std::vector<Tensor> convert_cudnn_weights(const std::vector<Tensor>& weights, int gates, bool lstm,
-                                          const std::string& where) {
+                                          bool from_cudnn, const std::string& where) {
   const Tensor& kernel = weights[0];
   const Tensor& recurrent = weights[1];
   const Tensor& bias = weights[2];
@@ -151,53 +140,63 @@ std::vector<Tensor> convert_cudnn_weights(const std::vector<Tensor>& weights, in
       recurrent.dim(1) != gates * units || kernel.dtype() != recurrent.dtype() ||
       bias.dtype() != kernel.dtype())
     throw std::invalid_argument(
-        where + ": CuDNN weights should be a kernel (input_dim, " + std::to_string(gates) +
+        where + ": " +
+        (from_cudnn ? "CuDNN"
+         : lstm     ? "LSTM"
+                    : "GRU") +
+        " weights should be a kernel (input_dim, " + std::to_string(gates) +
         " * units), a recurrent kernel (units, " + std::to_string(gates) +
         " * units) and a bias of one dtype; found " + shape_string(kernel.shape()) + ", " +
         shape_string(recurrent.shape()) + " and " + shape_string(bias.shape()));
-  const std::int64_t input_dim = kernel.dim(0);
-  const std::int64_t width = gates * units;
-  Tensor new_kernel = gather(kernel, kernel.shape(), [&](std::int64_t flat) {
-    const std::int64_t i = flat / width, col = flat % width;
-    const std::int64_t gate = col / units, j = col % units;
-    const std::int64_t n = i + j * input_dim;  // W[j][i] in the gate's row-major block
-    return (n / units) * width + gate * units + n % units;
-  });
-  Tensor new_recurrent = gather(recurrent, recurrent.shape(), [&](std::int64_t flat) {
-    const std::int64_t i = flat / width, col = flat % width;
-    const std::int64_t gate = col / units, j = col % units;
-    return j * width + gate * units + i;
-  });
+  const std::int64_t input_dim = kernel.dim(0), width = gates * units;
+  // (gates, input_dim, units): each gate's block, row-major.
+  Tensor blocks = transpose(kernel.reshape({input_dim, gates, units}), {1, 0, 2}, where);
+  Tensor new_kernel =
+      from_cudnn ? transpose(blocks.reshape({gates, units, input_dim}), {2, 0, 1}, where)
+                 : transpose(transpose(blocks, {0, 2, 1}, where).reshape({gates, input_dim, units}),
+                             {1, 0, 2}, where);
+  Tensor new_recurrent = transpose(recurrent.reshape({units, gates, units}), {2, 1, 0}, where);
   Tensor new_bias;
-  if (lstm) {
+  if (lstm && from_cudnn) {
     std::vector<double> b = bias.to_vector<double>();
     std::vector<double> sum(static_cast<std::size_t>(width));
     for (std::int64_t k = 0; k < width; ++k)
       sum[static_cast<std::size_t>(k)] =
           b[static_cast<std::size_t>(k)] + b[static_cast<std::size_t>(width + k)];
     new_bias = Tensor::from_vector(sum, {width}).astype(bias.dtype());
+  } else if (lstm) {  // numpy's tile(0.5 * bias, 2): only the sum matters
+    std::vector<double> half = bias.to_vector<double>();
+    for (double& v : half) v *= 0.5;
+    half.insert(half.end(), half.begin(), half.end());
+    new_bias = Tensor::from_vector(half, {2 * width}).astype(bias.dtype());
   } else {
-    new_bias = bias.reshape({2, width});
+    new_bias = bias.reshape(from_cudnn ? Shape{2, width} : Shape{2 * width});
   }
-  return {new_kernel, new_recurrent, new_bias};
+  return {new_kernel.reshape({input_dim, width}), new_recurrent.reshape({units, width}), new_bias};
 }
 
 }  // namespace
 
-// The dispatch of _convert_rnn_weights for the layers here (no CuDNN classes: conversions only
-// into LSTM and GRU), told apart by the bias's shape.
+// The dispatch of _convert_rnn_weights: the source layer told apart by the bias's shape.
 std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::json& config,
                                         std::vector<Tensor> weights, const std::string& where) {
-  if ((cls != "LSTM" && cls != "GRU") || weights.size() != 3) return weights;
+  const bool lstm = cls == "LSTM" || cls == "CuDNNLSTM";
+  if ((!lstm && cls != "GRU" && cls != "CuDNNGRU") || weights.size() != 3) return weights;
   if (weights[1].ndim() < 1)
     throw std::invalid_argument(where + ": invalid recurrent kernel shape " +
                                 shape_string(weights[1].shape()));
   const std::int64_t units = weights[1].dim(0);
   const Shape& bias = weights[2].shape();
-  if (cls == "LSTM") {
-    if (bias == Shape{2 * units * 4}) return convert_cudnn_weights(weights, 4, true, where);
-    if (bias == Shape{units * 4}) return weights;
-    throw std::invalid_argument(where + ": Invalid bias shape: " + shape_string(bias));
+  if (lstm) {
+    std::string source;
+    if (bias == Shape{2 * units * 4})
+      source = "CuDNNLSTM";
+    else if (bias == Shape{units * 4})
+      source = "LSTM";
+    else
+      throw std::invalid_argument(where + ": Invalid bias shape: " + shape_string(bias));
+    if (source == cls) return weights;
+    return convert_cudnn_weights(weights, 4, true, source == "CuDNNLSTM", where);
   }
   std::string source;
   if (bias == Shape{2 * units * 3})
@@ -210,38 +209,13 @@ std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::
     throw std::invalid_argument(where + ": Invalid bias shape: " + shape_string(bias));
   const bool reset_after = config.contains("reset_after") && config["reset_after"].is_boolean() &&
                            config["reset_after"].get<bool>();
-  const std::string target = reset_after ? "GRU(reset_after=True)" : "GRU(reset_after=False)";
+  const std::string target = cls == "CuDNNGRU" ? "CuDNNGRU"
+                             : reset_after     ? "GRU(reset_after=True)"
+                                               : "GRU(reset_after=False)";
   if (source == target) return weights;
   if (source == "GRU(reset_after=False)" || target == "GRU(reset_after=False)")
     throw std::invalid_argument(where + ": " + source + " is not compatible with " + target);
-  return convert_cudnn_weights(weights, 3, false, where);  // CuDNNGRU into GRU(reset_after=True)
-}
-
-void cudnn_layers_as_recurrent(nlohmann::json& config, const CustomObjects& custom_objects) {
-  if (config.is_array()) {
-    for (auto& item : config) cudnn_layers_as_recurrent(item, custom_objects);
-    return;
-  }
-  if (!config.is_object()) return;
-  for (auto& [key, value] : config.items()) cudnn_layers_as_recurrent(value, custom_objects);
-  auto cls = config.find("class_name");
-  auto layer = config.find("config");
-  if (cls == config.end() || !cls->is_string() || layer == config.end() || !layer->is_object())
-    return;
-  const std::string name = cls->get<std::string>();
-  if (name != "CuDNNLSTM" && name != "CuDNNGRU") return;
-  if (visible_custom_objects(custom_objects).layers.count(name)) return;
-  // cuDNN's equations: tanh for the candidate and the output, the logistic sigmoid for the gates,
-  // biases always; CuDNNGRU applies the reset gate after the recurrent matrix (reset_after).
-  (*layer)["activation"] = "tanh";
-  (*layer)["recurrent_activation"] = "sigmoid";
-  (*layer)["use_bias"] = true;
-  if (name == "CuDNNGRU") {
-    (*layer)["reset_after"] = true;
-    *cls = "GRU";
-  } else {
-    *cls = "LSTM";
-  }
+  return convert_cudnn_weights(weights, 3, false, source == "CuDNNGRU", where);
 }
 
 std::vector<Tensor> preprocess_weights_for_loading(

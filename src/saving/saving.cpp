@@ -373,17 +373,14 @@ void register_model_class(const std::string& class_name, ModelFactory factory) {
   model_classes()[class_name] = std::move(factory);
 }
 
-ModelPtr model_from_config(const json& original, const CustomObjects& custom_objects) {
-  if (!original.is_object() || !original.contains("class_name") ||
-      !original["class_name"].is_string())
+ModelPtr model_from_config(const json& config, const CustomObjects& custom_objects) {
+  if (!config.is_object() || !config.contains("class_name") || !config["class_name"].is_string())
     throw std::invalid_argument(
         "A model config must be {\"class_name\": ..., \"config\": ...}, got " +
-        detail::config_excerpt(original));
-  if (detail::nested_deeper_than(original, detail::kMaxConfigDepth))
+        detail::config_excerpt(config));
+  if (detail::nested_deeper_than(config, detail::kMaxConfigDepth))
     throw std::invalid_argument("A model config must not be nested deeper than " +
                                 std::to_string(detail::kMaxConfigDepth) + " levels");
-  json config = original;
-  detail::cudnn_layers_as_recurrent(config, custom_objects);
   std::string class_name = config["class_name"].get<std::string>();
   auto it = model_classes().find(class_name);
   if (it == model_classes().end()) {

@@ -40,18 +40,13 @@ void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool 
 std::vector<Tensor> preprocess_weights_for_loading(
     const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
     const std::optional<std::string>& original_backend);
-// Keras 2.2.4's _convert_rnn_weights for the layers here: weights of `cls` ("LSTM", "GRU"; others
-// are returned as they are) saved from CuDNNLSTM (bias of 8 * units) or CuDNNGRU (6 * units)
-// converted to LSTM's and GRU(reset_after=True)'s layout; `config` is the target layer's (GRU's
-// reset_after). Throws std::invalid_argument for a bias of another shape, and for CuDNNGRU
-// weights into GRU(reset_after=False) or the reverse, as Keras.
+// Keras 2.2.4's _convert_rnn_weights: weights of `cls` ("LSTM", "CuDNNLSTM", "GRU", "CuDNNGRU";
+// others are returned as they are) saved from any of LSTM, CuDNNLSTM (bias of 8 * units),
+// GRU(reset_after=True) or CuDNNGRU (6 * units) converted to the layout of `cls`; `config` is the
+// target layer's (GRU's reset_after). Throws std::invalid_argument for a bias of another shape,
+// and for GRU(reset_after=False) weights from or into the others, as Keras.
 std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::json& config,
                                         std::vector<Tensor> weights, const std::string& where);
-// Keras 2.2.4's CuDNNLSTM and CuDNNGRU layers in a model config (nested ones too) rewritten, in
-// place, as the layers here that compute the same (no CuDNN here): LSTM with tanh and sigmoid
-// activations, and GRU with reset_after=true and those activations; their weights convert on
-// loading (convert_rnn_weights). Class names that custom_objects define are left alone.
-void cudnn_layers_as_recurrent(nlohmann::json& config, const CustomObjects& custom_objects);
 std::vector<Tensor> cast_to(const std::vector<Tensor>& values,
                             const std::vector<SymbolicTensor>& symbolic);
 

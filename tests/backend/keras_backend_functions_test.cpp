@@ -215,8 +215,27 @@ TEST(KerasBackendFunctions, SlicesAndStridedSlices) {
   EXPECT_EQ(values_of(parts[0]), (std::vector<double>{4, 5, 6}));
   EXPECT_EQ(values_of(parts[1]), (std::vector<double>{7, 8, 9, 10, 11, 12}));
   EXPECT_EQ(values_of(parts[2]), (std::vector<double>{5, 6, 8, 9}));
-  // Its open end from the start (p[1:]) or a step other than 1 cannot be resolved later.
-  EXPECT_THROW(K::strided_slice(p, {1, 0}, {end, end}, {1, 1}), std::invalid_argument);
+  // From a bound to its end (p[1:], p[1:, 1:]; Keras's slice with size -1), values and gradients
+  // as numpy's, checked against the size at run time.
+  SymbolicTensor rest = K::strided_slice(p, {1, 1}, {end, end}, {1, 1});
+  SymbolicTensor rest_by_size = K::slice(p, {2, 0}, {-1, 2});
+  EXPECT_EQ(K::int_shape(rest), (Shape{-1, 2}));
+  EXPECT_EQ(K::int_shape(rest_by_size), (Shape{-1, 2}));
+  SymbolicTensor grad = K::gradients(K::sum(rest * rest), {p})[0];
+  K::Function h({p}, {rest, rest_by_size, grad});
+  auto to_end = h({floats({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {4, 3})});
+  EXPECT_EQ(values_of(to_end[0]), (std::vector<double>{5, 6, 8, 9, 11, 12}));
+  EXPECT_EQ(values_of(to_end[1]), (std::vector<double>{7, 8, 10, 11}));
+  EXPECT_EQ(values_of(to_end[2]), (std::vector<double>{0, 0, 0, 0, 10, 12, 0, 16, 18, 0, 22, 24}));
+  K::Function past_the_end({p}, {K::strided_slice(p, {5, 0}, {end, end}, {1, 1})});
+  try {
+    past_the_end({floats({1, 2, 3, 4, 5, 6}, {2, 3})});
+    ADD_FAILURE() << "p[5:] of 2 rows ran";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("[5, end of axis) is out of bounds"), std::string::npos)
+        << e.what();
+  }
+  // A step other than 1 cannot be resolved later.
   EXPECT_THROW(K::strided_slice(p, {0, 0}, {2, end}, {2, 1}), std::invalid_argument);
   EXPECT_THROW(K::strided_slice(x, {0, 0}, {end, end}, {1, 0}), std::invalid_argument);
 }

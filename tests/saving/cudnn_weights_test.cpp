@@ -1,6 +1,7 @@
 // Keras 2.2.4's _convert_rnn_weights at the array level: CuDNNGRU's weights into
 // GRU(reset_after=True)'s layout (kernel blocks transposed from cuDNN's row-major matrices,
-// recurrent blocks transposed, the 6 * units bias as (2, 3 * units)), and Keras's refusals.
+// recurrent blocks transposed, the 6 * units bias as (2, 3 * units)), LSTM's and GRU's weights
+// into the CuDNN layers' layout, and Keras's refusals.
 // (CuDNNLSTM files are tested end to end in h5py_interop_test.cpp.)
 #include <gtest/gtest.h>
 
@@ -112,25 +113,48 @@ TEST(CudnnWeights, IncompatibleGruAndBadBiasesAreRefusedAsKerasDoes) {
   EXPECT_EQ(message("LSTM", nlohmann::json::object(), {cudnn[0], cudnn[1]}), "no error");
 }
 
-TEST(CudnnWeights, CudnnConfigsReadAsRecurrentLayers) {
-  auto config = nlohmann::json::parse(R"({"class_name": "Sequential", "config": {"layers": [
-    {"class_name": "Bidirectional", "config": {"name": "b", "merge_mode": "concat",
-      "layer": {"class_name": "CuDNNGRU", "config": {"name": "g", "units": 2}}}},
-    {"class_name": "CuDNNLSTM", "config": {"name": "l", "units": 3}}]}})");
-  saving::detail::cudnn_layers_as_recurrent(config, {});
-  const auto& layers = config["config"]["layers"];
-  const auto& gru = layers[0]["config"]["layer"];
-  EXPECT_EQ(gru["class_name"], "GRU");
-  EXPECT_EQ(gru["config"]["reset_after"], true);
-  EXPECT_EQ(gru["config"]["recurrent_activation"], "sigmoid");
-  EXPECT_EQ(layers[1]["class_name"], "LSTM");
-  EXPECT_EQ(layers[1]["config"]["activation"], "tanh");
-  EXPECT_EQ(layers[1]["config"]["recurrent_activation"], "sigmoid");
-  EXPECT_EQ(layers[1]["config"]["use_bias"], true);
-  // A user's own CuDNNLSTM class wins.
-  auto mine = nlohmann::json::parse(R"({"class_name": "CuDNNLSTM", "config": {"units": 3}})");
-  saving::detail::cudnn_layers_as_recurrent(
-      mine, CustomObjects{.layers = {{"CuDNNLSTM",
-                                      [](const nlohmann::json&) -> LayerPtr { return nullptr; }}}});
-  EXPECT_EQ(mine["class_name"], "CuDNNLSTM");
+TEST(CudnnWeights, RecurrentWeightsConvertIntoCudnnLayersAndBack) {
+  std::mt19937 rng(5);
+  const std::int64_t units = 3, input_dim = 2;
+  // LSTM into CuDNNLSTM: each bias split in halves (numpy's tile(0.5 * bias, 2)), kernels back in
+  // cuDNN's layout; and back to LSTM unchanged.
+  std::vector<Tensor> lstm = {uniform({input_dim, 4 * units}, rng),
+                              uniform({units, 4 * units}, rng), uniform({4 * units}, rng)};
+  auto cudnn =
+      saving::detail::convert_rnn_weights("CuDNNLSTM", nlohmann::json::object(), lstm, "t");
+  ASSERT_EQ(cudnn[2].shape(), (Shape{8 * units}));
+  for (std::int64_t k = 0; k < 4 * units; ++k) {
+    EXPECT_FLOAT_EQ(cudnn[2].data<float>()[k], 0.5f * lstm[2].data<float>()[k]);
+    EXPECT_FLOAT_EQ(cudnn[2].data<float>()[4 * units + k], 0.5f * lstm[2].data<float>()[k]);
+  }
+  // Gate g's kernel block holds W = the LSTM block's transpose, row-major; its recurrent block,
+  // R = the LSTM block's transpose.
+  for (int g = 0; g < 4; ++g)
+    for (std::int64_t j = 0; j < units; ++j) {
+      for (std::int64_t i = 0; i < input_dim; ++i) {
+        const std::int64_t n = j * input_dim + i;  // W[j][i]
+        EXPECT_EQ(cudnn[0].at<float>(n / units, g * units + n % units),
+                  lstm[0].at<float>(i, g * units + j));
+      }
+      for (std::int64_t k = 0; k < units; ++k)
+        EXPECT_EQ(cudnn[1].at<float>(j, g * units + k), lstm[1].at<float>(k, g * units + j));
+    }
+  auto again = saving::detail::convert_rnn_weights("LSTM", nlohmann::json::object(), cudnn, "t");
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::vector<float> a = again[k].to_vector<float>(), b = lstm[k].to_vector<float>();
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a[i], b[i]);
+  }
+  // GRU(reset_after=True) into CuDNNGRU: the bias rows flattened; CuDNNGRU's own pass unchanged.
+  std::vector<Tensor> gru = {uniform({input_dim, 3 * units}, rng), uniform({units, 3 * units}, rng),
+                             uniform({2, 3 * units}, rng)};
+  auto cudnn_gru = saving::detail::convert_rnn_weights("CuDNNGRU", {}, gru, "t");
+  EXPECT_EQ(cudnn_gru[2].shape(), (Shape{6 * units}));
+  EXPECT_EQ(cudnn_gru[2].to_vector<float>(), gru[2].to_vector<float>());
+  auto back = saving::detail::convert_rnn_weights("GRU", {{"reset_after", true}}, cudnn_gru, "t");
+  EXPECT_EQ(back[0].to_vector<float>(), gru[0].to_vector<float>());
+  EXPECT_EQ(back[1].to_vector<float>(), gru[1].to_vector<float>());
+  EXPECT_EQ(
+      saving::detail::convert_rnn_weights("CuDNNGRU", {}, cudnn_gru, "t")[0].to_vector<float>(),
+      cudnn_gru[0].to_vector<float>());
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <ostream>
 #include <random>
 #include <stdexcept>
@@ -543,6 +544,11 @@ inline std::vector<OpCase> make_op_cases() {
   c.push_back({"slice_last_axis", O::kSlice, {batched(uniform({3, 4, 6}))}, [](const Inputs& in) {
                  return K::slice(in[0], -1, 0, 3);
                }});
+  // x[1:, 2:] (SliceAttrs::to_end) on the batch axis of unknown size and on a known one.
+  c.push_back({"slice_to_end", O::kSlice, {batched(uniform({3, 5, 2}))}, [](const Inputs& in) {
+                 const std::int64_t end = std::numeric_limits<std::int64_t>::max();
+                 return K::strided_slice(in[0], {1, 2, 0}, {end, end, end}, {1, 1, 1});
+               }});
   c.push_back(
       {"gather", O::kGather, {uniform({6, 3}), batched(indices({8}, 6))}, [](const Inputs& in) {
          return K::gather(in[0], in[1]);
@@ -953,6 +959,9 @@ inline std::vector<OpCase> make_second_order_cases() {
                }});
   c.push_back({"grad_of_slice", O::kSliceGrad, {uniform({3, 6})}, [](const Inputs& in) {
                  return first_gradient(K::square(K::slice(in[0], 1, 1, 4)), in[0]);
+               }});
+  c.push_back({"grad_of_slice_to_end", O::kSliceGrad, {uniform({3, 6})}, [](const Inputs& in) {
+                 return first_gradient(K::square(K::slice(in[0], {0, 2}, {-1, -1})), in[0]);
                }});
   c.push_back(
       {"grad_of_concatenate", O::kSlice, {uniform({3, 2}), uniform({3, 4})}, [](const Inputs& in) {

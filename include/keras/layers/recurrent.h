@@ -197,6 +197,9 @@ struct RecurrentCellSpec {
   constraints::Constraint kernel_constraint{}, recurrent_constraint{}, bias_constraint{};
   double dropout = 0.0, recurrent_dropout = 0.0;
   bool reset_after = false;  // GRU only
+  // CuDNNLSTM / CuDNNGRU (cudnn_recurrent.h): the weights in cuDNN's layout (the input and the
+  // recurrent biases apart: 8 / 6 * units), run as the LSTM / GRU(reset_after) weights they are.
+  bool cudnn_layout = false;
   std::optional<std::uint64_t> seed{};
   SymbolicTensor kernel{}, recurrent_kernel{}, bias{};
 
@@ -213,6 +216,9 @@ struct RecurrentCellSpec {
   // From sequence's result: the states after the last step, and the outputs (batch, steps, units).
   std::vector<SymbolicTensor> last_states(const SymbolicTensor& y) const;
   SymbolicTensor outputs(const SymbolicTensor& y) const;
+  // This spec with cuDNN-layout weights as Keras's LSTM / GRU(reset_after) weights: graph ops
+  // over the variables, so gradients reach them (cudnn_recurrent.cpp).
+  RecurrentCellSpec keras_layout() const;
   // One step from inputs (batch, input_dim); the dropout masks (undefined: none) multiply the
   // inputs and h_{t-1}.
   CellStep step(const SymbolicTensor& inputs, const std::vector<SymbolicTensor>& states,
@@ -269,12 +275,13 @@ class Recurrent : public Layer {
   // The state variables of a stateful layer (h, and c for an LSTM).
   std::vector<SymbolicTensor> states() const { return states_; }
   // The same layer, untrained, with go_backwards flipped and the given name (Bidirectional).
-  std::shared_ptr<Recurrent> reversed_copy(const std::string& name) const;
+  virtual std::shared_ptr<Recurrent> reversed_copy(const std::string& name) const;
   // The layer's arguments (Keras 2 names; name and shapes aside).
   RNNOptions options() const;
 
  protected:
   Recurrent(const std::string& class_name, backend::RnnCell cell, RNNOptions options);
+  detail::RecurrentCellSpec& cell_spec() { return spec_; }
 
  private:
   // The sequence over `inputs` from the given initial states (none: zeros, or the stateful

@@ -50,8 +50,8 @@ void save_model(const Model& model, const std::string& filepath, bool overwrite 
                 bool include_optimizer = true);
 // Keras's load_model: rebuilds the model, its weights and, when the file has a training
 // configuration and compile is true, compiles it and restores the optimizer's state, so that
-// training continues where it stopped. Keras 2.2.4's CuDNNLSTM / CuDNNGRU layers load as LSTM /
-// GRU(reset_after=true) with sigmoid gates, their weights converted as Keras converts them.
+// training continues where it stopped. Weights saved from CuDNNLSTM / CuDNNGRU load into LSTM /
+// GRU(reset_after=true) and back, converted as Keras converts them.
 ModelPtr load_model(const std::string& filepath, const CustomObjects& custom_objects = {},
                     bool compile = true);
 

@@ -29,6 +29,7 @@ from .convolutional import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .embeddings import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
+from .cudnn_recurrent import *  # noqa: F401,F403
 from .convolutional_recurrent import *  # noqa: F401,F403
 from .local import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403

@@ -188,12 +188,14 @@ void slice(const KernelCall& call) {
   std::int64_t outer, inner;
   split_at(x.shape, axis, outer, inner);
   const std::size_t size = dtype_size(x.dtype);
-  const std::int64_t in_row = x.shape[static_cast<std::size_t>(axis)] * inner;
-  const std::int64_t out_row = (slice.end - slice.begin) * inner;
-  copy_rows(
-      call.output.data, static_cast<std::size_t>(out_row) * size,
-      static_cast<const char*>(x.data) + slice.begin * inner * static_cast<std::int64_t>(size),
-      static_cast<std::size_t>(in_row) * size, static_cast<std::size_t>(out_row) * size, outer);
+  const std::int64_t dim = x.shape[static_cast<std::size_t>(axis)];
+  const auto [begin, end] = ops::slice_bounds(slice, dim);
+  const std::int64_t in_row = dim * inner;
+  const std::int64_t out_row = (end - begin) * inner;
+  copy_rows(call.output.data, static_cast<std::size_t>(out_row) * size,
+            static_cast<const char*>(x.data) + begin * inner * static_cast<std::int64_t>(size),
+            static_cast<std::size_t>(in_row) * size, static_cast<std::size_t>(out_row) * size,
+            outer);
 }
 
 void slice_grad(const KernelCall& call) {
@@ -205,9 +207,11 @@ void slice_grad(const KernelCall& call) {
   split_at(out.shape, axis, outer, inner);
   const std::size_t size = dtype_size(out.dtype);
   if (out.numel) KERAS_CUDA_CHECK(cudaMemsetAsync(out.data, 0, bytes_of(out), stream()));
-  const std::int64_t out_row = out.shape[static_cast<std::size_t>(axis)] * inner;
+  const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
+  const std::int64_t begin = ops::slice_bounds(slice, dim).first;
+  const std::int64_t out_row = dim * inner;
   const std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
-  copy_rows(static_cast<char*>(out.data) + slice.begin * inner * static_cast<std::int64_t>(size),
+  copy_rows(static_cast<char*>(out.data) + begin * inner * static_cast<std::int64_t>(size),
             static_cast<std::size_t>(out_row) * size, g.data,
             static_cast<std::size_t>(g_row) * size, static_cast<std::size_t>(g_row) * size, outer);
 }

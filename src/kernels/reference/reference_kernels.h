@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 
 #include "kernels/kernel.h"
 #include "ops/elementwise.h"
@@ -31,14 +30,6 @@ void transpose(const KernelCall& call);
 void concatenate(const KernelCall& call);
 void slice(const KernelCall& call);
 void slice_grad(const KernelCall& call);
-// Slice's [begin, end) on an axis of `dim` elements: a bound below zero counts from the end, as
-// Python's, and an end of 0 after a negative begin is the end of the axis (x[-1:] is begin -1,
-// end 0), so a slice can name the last steps of an axis whose length is known only at run time.
-inline std::pair<std::int64_t, std::int64_t> slice_bounds(std::int64_t begin, std::int64_t end,
-                                                          std::int64_t dim) {
-  if (begin < 0 && end == 0) end = dim;
-  return {begin < 0 ? begin + dim : begin, end < 0 ? end + dim : end};
-}
 void gather(const KernelCall& call);
 void gather_grad(const KernelCall& call);
 void one_hot(const KernelCall& call);

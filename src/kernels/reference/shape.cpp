@@ -97,7 +97,7 @@ void slice(const KernelCall& call) {
   std::size_t size = element_size(x);
   const std::int64_t dim = x.shape[static_cast<std::size_t>(axis)];
   const auto& slice = call.attrs_as<ops::SliceAttrs>();
-  const auto [begin, end] = slice_bounds(slice.begin, slice.end, dim);
+  const auto [begin, end] = ops::slice_bounds(slice, dim);
   std::int64_t in_row = dim * inner;
   std::int64_t out_row = (end - begin) * inner;
   for (std::int64_t o = 0; o < outer; ++o)
@@ -116,7 +116,7 @@ void slice_grad(const KernelCall& call) {
   std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * size);
   const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
   const auto& slice = call.attrs_as<ops::SliceAttrs>();
-  const std::int64_t begin = slice_bounds(slice.begin, slice.end, dim).first;
+  const std::int64_t begin = ops::slice_bounds(slice, dim).first;
   std::int64_t out_row = dim * inner;
   std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
   for (std::int64_t o = 0; o < outer; ++o)

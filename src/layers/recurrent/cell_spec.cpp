@@ -76,17 +76,20 @@ void RecurrentCellSpec::build(Layer& owner, std::int64_t input_dim) {
   initializers::Initializer init = initializers::get(bias_initializer);
   if (kind == K::RnnCell::kLSTM && unit_forget_bias) {
     const std::int64_t u = units;
-    // Keras: concatenate(bias_initializer(u), ones(u), bias_initializer(2u)).
-    init = [base = init, u](const Shape&, DType dtype) {
-      std::vector<double> values = base({u}, dtype).to_vector<double>();
+    // Keras: concatenate(bias_initializer(u), ones(u), bias_initializer(2u)); CuDNNLSTM's ones
+    // are the recurrent forget bias, after the input biases: bias_initializer(5u) first.
+    const std::int64_t before = cudnn_layout ? 5 * u : u;
+    init = [base = init, u, before](const Shape&, DType dtype) {
+      std::vector<double> values = base({before}, dtype).to_vector<double>();
       values.insert(values.end(), static_cast<std::size_t>(u), 1.0);
       std::vector<double> cell = base({2 * u}, dtype).to_vector<double>();
       values.insert(values.end(), cell.begin(), cell.end());
       return Tensor::from_vector(values).astype(dtype);
     };
   }
-  // A GRU with reset_after has an input bias and a recurrent bias: Keras's (2, 3 * units).
-  const Shape bias_shape = reset_after ? Shape{2, g} : Shape{g};
+  // A GRU with reset_after has an input bias and a recurrent bias: Keras's (2, 3 * units);
+  // cuDNN's layers keep both as one vector.
+  const Shape bias_shape = cudnn_layout ? Shape{2 * g} : reset_after ? Shape{2, g} : Shape{g};
   bias = owner.add_weight("bias", bias_shape, init, true, bias_regularizer.function(),
                           bias_constraint.function());
 }
@@ -119,6 +122,8 @@ SymbolicTensor project(const RecurrentCellSpec& spec, const SymbolicTensor& x2d,
 SymbolicTensor RecurrentCellSpec::sequence(const SymbolicTensor& inputs, const SymbolicTensor& mask,
                                            const std::vector<SymbolicTensor>& initial_state,
                                            bool go_backwards, const std::string& owner) const {
+  if (cudnn_layout)
+    return keras_layout().sequence(inputs, mask, initial_state, go_backwards, owner);
   const Shape& shape = inputs.shape();
   const std::int64_t steps = shape[1], u = units;
   SymbolicTensor x = inputs;
