@@ -46,7 +46,7 @@ TEST_P(TorchRnnFixture, RecurrentLayersMatchPyTorchForwardAndBackward) {
     const std::int64_t units = c.at("units");
     const bool lstm = c.at("layer") == "LSTM";
     auto x = K::placeholder({-1, x_shape[1], x_shape[2]});
-    SymbolicTensor seq = x;
+    KerasTensor seq = x;  // keeps the mask Masking gives it
     if (c.at("masked")) seq = Masking(0.0)(x);
     std::shared_ptr<Recurrent> rnn = make_layer(c);
     std::shared_ptr<Layer> layer = rnn;
