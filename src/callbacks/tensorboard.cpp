@@ -168,7 +168,8 @@ void TensorBoard::write_embeddings() {
   std::vector<std::string> tables(layers);
   for (std::int64_t start = 0; start < n; start += options_.batch_size) {
     const std::int64_t end = std::min(n, start + options_.batch_size);
-    const auto outputs = (*impl_->embeddings)(batch_of(data, graph_tensors(model_->inputs()), start, end));
+    const auto outputs =
+        (*impl_->embeddings)(batch_of(data, graph_tensors(model_->inputs()), start, end));
     for (std::size_t k = 0; k < layers; ++k) {
       // One row per sample: the layer's output flattened, as Keras reshapes it.
       const std::vector<float> values = outputs[k].to_vector<float>();

@@ -431,8 +431,8 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
   for (const auto& update : updates) targets.emplace_back(update.first.new_value);
   std::vector<KerasTensor> new_inputs;
   for (std::size_t i = 0; i < inputs.size(); ++i)
-    new_inputs.push_back(KerasTensor(inputs[i]).with_mask(i < masks.size() ? masks[i]
-                                                                            : SymbolicTensor()));
+    new_inputs.push_back(
+        KerasTensor(inputs[i]).with_mask(i < masks.size() ? masks[i] : SymbolicTensor()));
   std::vector<KerasTensor> replayed = replay_graph(inputs_, targets, new_inputs);
   last_call_outputs_.assign(replayed.begin(),
                             replayed.begin() + static_cast<std::ptrdiff_t>(outputs_.size()));

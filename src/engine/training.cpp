@@ -364,7 +364,8 @@ void Model::make_train_function() {
   for (const auto& update : Layer::updates()) updates.push_back(update);
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs, updates,
+  compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
+                              updates,
                               K::Givens{{K::learning_phase(), K::constant(1.0, DType::int32)}});
 }
 
@@ -455,7 +456,8 @@ void Model::make_test_function() {
   if (compiled_->test_fn) return;
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs, state_updates(),
+  compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
+                             state_updates(),
                              K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -573,7 +575,8 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
       standardize_data(x, y, options.sample_weight ? &*options.sample_weight : nullptr, {});
   check_not_empty(data, "evaluate");
   check_batch_size(options.batch_size, "evaluate");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0], "evaluate");
+  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0],
+                    "evaluate");
   distributed::init_from_environment();
   // Under keras::distributed each process tests its share of the samples; the sums are added.
   auto adapter =
@@ -594,7 +597,8 @@ std::vector<Tensor> Model::predict(const Arrays& x, const PredictOptions& option
   std::vector<Tensor> inputs = standardize_inputs(x, "input");
   check_not_empty(inputs, "predict");
   check_batch_size(options.batch_size, "predict");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, inputs.front().shape()[0], "predict");
+  check_fixed_batch(graph_tensors(inputs_), options.batch_size, inputs.front().shape()[0],
+                    "predict");
   auto adapter = make_array_adapter(std::move(inputs), options.batch_size);
   return Trainer(*this).predict(*adapter, options.verbose);
 }

@@ -304,8 +304,7 @@ TEST(Merge, MasksAreMergedAsKerasDoes) {
     Tensor a = Tensor::full({1, 3, 2}, 1.0, DType::float64), b = a.clone();
     a.data<double>()[2] = a.data<double>()[3] = 0;  // timestep 1 of x masked
     b.data<double>()[4] = b.data<double>()[5] = 0;  // timestep 2 of y masked
-    auto masks = K::function({x, y}, {summed.keras_mask(),
-                                      joined.keras_mask()})({a, b});
+    auto masks = K::function({x, y}, {summed.keras_mask(), joined.keras_mask()})({a, b});
     EXPECT_EQ(masks[0].to_vector<double>(), (std::vector<double>{1, 0, 0}));  // and of both
     EXPECT_EQ(masks[1].to_vector<double>(), (std::vector<double>{1, 0, 1}));  // x's mask only
   }

@@ -182,7 +182,7 @@ struct Node {
   Shape shape;    // static; -1 for unknown dimensions
   DType dtype;
   std::string name;
-  Tensor value;        // variables and constants: the data (variables are updated in place)
+  Tensor value;      // variables and constants: the data (variables are updated in place)
   std::uint64_t id;  // creation order, unique per process
 
   Node(OpKind op, std::vector<NodePtr> inputs, OpAttrs attrs, Shape shape, DType dtype);

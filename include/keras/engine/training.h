@@ -244,9 +244,9 @@ struct PredictGeneratorOptions {
 // A list of Keras tensors, from one tensor or several: Model(inputs, outputs) takes either.
 struct TensorList {
   TensorList() = default;
-  TensorList(KerasTensor tensor) : tensors{std::move(tensor)} {}                 // NOLINT
+  TensorList(KerasTensor tensor) : tensors{std::move(tensor)} {}                  // NOLINT
   TensorList(SymbolicTensor tensor) : tensors{KerasTensor(std::move(tensor))} {}  // NOLINT
-  TensorList(std::vector<KerasTensor> tensors) : tensors(std::move(tensors)) {}  // NOLINT
+  TensorList(std::vector<KerasTensor> tensors) : tensors(std::move(tensors)) {}   // NOLINT
   TensorList(std::initializer_list<KerasTensor> tensors) : tensors(tensors) {}
   std::vector<KerasTensor> tensors;
 };

@@ -294,9 +294,9 @@ class ConvRNN2D : public ConvRecurrent2D {
   // Keras's layer(x, initial_state=[...]): one state per state_size entry, each shaped like one
   // step's output; returns every output ([output] or, with return_state, [output, states...]).
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state) &;
+                                      const std::vector<KerasTensor>& initial_state) &;
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state) && {
+                                      const std::vector<KerasTensor>& initial_state) && {
     return Shared<ConvRNN2D>(std::move(*this))(inputs, initial_state);  // a temporary: shared
   }
 

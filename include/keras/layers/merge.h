@@ -191,9 +191,9 @@ KerasTensor average(const std::vector<KerasTensor>& inputs, MergeLayerOptions op
 KerasTensor maximum(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
 KerasTensor minimum(const std::vector<KerasTensor>& inputs, MergeLayerOptions options = {});
 KerasTensor concatenate(const std::vector<KerasTensor>& inputs, int axis = -1,
-                           ConcatenateOptions options = {});
+                        ConcatenateOptions options = {});
 KerasTensor dot(const std::vector<KerasTensor>& inputs, std::vector<int> axes,
-                   bool normalize = false, DotOptions options = {});
+                bool normalize = false, DotOptions options = {});
 
 // Keras 1's merge mode: a name ("sum", "mul", "concat", "ave", "max", "dot", "cos") or a
 // function of the list of tensors, written with backend ops.

@@ -236,9 +236,9 @@ class Recurrent : public Layer {
   // A call with initial states (one tensor (batch, units) per state: h, and c for an LSTM);
   // returns every output ([output] or, with return_state, [output, states...]).
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state) &;
+                                      const std::vector<KerasTensor>& initial_state) &;
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state) && {
+                                      const std::vector<KerasTensor>& initial_state) && {
     return Shared<Recurrent>(std::move(*this))(inputs, initial_state);  // a temporary: shared
   }
 
@@ -504,11 +504,11 @@ class RNN : public Layer {
   // A call with initial states (none: zeros) and constants (given to every step of a cell that
   // takes them; none: a plain call).
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state,
-                                         const std::vector<KerasTensor>& constants = {}) &;
+                                      const std::vector<KerasTensor>& initial_state,
+                                      const std::vector<KerasTensor>& constants = {}) &;
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state,
-                                         const std::vector<KerasTensor>& constants = {}) && {
+                                      const std::vector<KerasTensor>& initial_state,
+                                      const std::vector<KerasTensor>& constants = {}) && {
     return Shared<RNN>(std::move(*this))(inputs, initial_state, constants);  // a temporary
   }
 
@@ -603,11 +603,11 @@ class Bidirectional : public Wrapper {
  public:
   using Layer::operator();
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state,
-                                         const std::vector<KerasTensor>& constants = {}) &;
+                                      const std::vector<KerasTensor>& initial_state,
+                                      const std::vector<KerasTensor>& constants = {}) &;
   std::vector<KerasTensor> operator()(const KerasTensor& inputs,
-                                         const std::vector<KerasTensor>& initial_state,
-                                         const std::vector<KerasTensor>& constants = {}) && {
+                                      const std::vector<KerasTensor>& initial_state,
+                                      const std::vector<KerasTensor>& constants = {}) && {
     return Shared<Bidirectional>(std::move(*this))(inputs, initial_state,
                                                    constants);  // a temporary
   }

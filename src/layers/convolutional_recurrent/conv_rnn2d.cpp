@@ -157,8 +157,8 @@ void ConvRNN2D::build_list(const std::vector<Shape>& input_shapes) {
   build(input_shapes.front());  // the rest are initial states, checked by call_list
 }
 
-std::vector<KerasTensor> ConvRNN2D::operator()(
-    const KerasTensor& inputs, const std::vector<KerasTensor>& initial_state) & {
+std::vector<KerasTensor> ConvRNN2D::operator()(const KerasTensor& inputs,
+                                               const std::vector<KerasTensor>& initial_state) & {
   std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   return apply(all);

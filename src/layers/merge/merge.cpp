@@ -387,7 +387,7 @@ KerasTensor concatenate(const std::vector<KerasTensor>& xs, int axis, Concatenat
   return Concatenate(axis, o)(xs);
 }
 KerasTensor dot(const std::vector<KerasTensor>& xs, std::vector<int> axes, bool normalize,
-                   DotOptions o) {
+                DotOptions o) {
   o.axes = std::move(axes);
   o.normalize = normalize;
   return Dot(o)(xs);

@@ -127,9 +127,9 @@ SymbolicTensor Bidirectional::call_masked(const SymbolicTensor& inputs,
   return call_list({inputs}, {mask}).front();
 }
 
-std::vector<KerasTensor> Bidirectional::operator()(
-    const KerasTensor& inputs, const std::vector<KerasTensor>& initial_state,
-    const std::vector<KerasTensor>& constants) & {
+std::vector<KerasTensor> Bidirectional::operator()(const KerasTensor& inputs,
+                                                   const std::vector<KerasTensor>& initial_state,
+                                                   const std::vector<KerasTensor>& constants) & {
   std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {

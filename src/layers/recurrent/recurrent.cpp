@@ -92,8 +92,8 @@ SymbolicTensor Recurrent::call_masked(const SymbolicTensor& inputs, const Symbol
   return run(inputs, mask, {}).front();
 }
 
-std::vector<KerasTensor> Recurrent::operator()(
-    const KerasTensor& inputs, const std::vector<KerasTensor>& initial_state) & {
+std::vector<KerasTensor> Recurrent::operator()(const KerasTensor& inputs,
+                                               const std::vector<KerasTensor>& initial_state) & {
   std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   return apply(all);

@@ -48,8 +48,8 @@ RNN::RNN(std::vector<LayerPtr> cells, RNNLayerOptions options)
     : RNN(LayerPtr(std::make_shared<StackedRNNCells>(std::move(cells))), std::move(options)) {}
 
 std::vector<KerasTensor> RNN::operator()(const KerasTensor& inputs,
-                                            const std::vector<KerasTensor>& initial_state,
-                                            const std::vector<KerasTensor>& constants) & {
+                                         const std::vector<KerasTensor>& initial_state,
+                                         const std::vector<KerasTensor>& constants) & {
   std::vector<KerasTensor> all{inputs};
   all.insert(all.end(), initial_state.begin(), initial_state.end());
   if (!constants.empty()) {
