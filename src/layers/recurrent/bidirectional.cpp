@@ -157,7 +157,6 @@ std::vector<SymbolicTensor> Bidirectional::call_list(const std::vector<SymbolicT
   if (inputs.size() < 1 + constant_count)
     throw std::invalid_argument("Bidirectional (layer " + name() + ") expects " +
                                 std::to_string(constant_count) + " constants after its inputs");
-
   const std::vector<KerasTensor> all = keras_tensors(inputs);
   const auto constants_begin = all.end() - static_cast<std::ptrdiff_t>(constant_count);
   std::vector<KerasTensor> forward_inputs{x}, backward_inputs{x};
