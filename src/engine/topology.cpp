@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/replay_graph.h"
 #include "keras/backend/legacy.h"
 #include "keras/engine/training.h"
 #include "layers/schema_config.h"
@@ -69,49 +70,6 @@ void check_model_ends(const std::string& model_name, const std::vector<KerasTens
           "layer metadata). Found: " +
           (y.defined() ? tensor_text(y) : std::string("an undefined tensor")));
   }
-}
-
-// A copy of the graph from `inputs` to `outputs` on other input tensors: every node that
-// depends on an input is made again over `new_inputs` (the outputs' masks too); weights and
-// other leaves are shared. This is how a model is called on new tensors.
-std::vector<KerasTensor> replay_graph(const std::vector<KerasTensor>& inputs,
-                                      const std::vector<KerasTensor>& outputs,
-                                      const std::vector<KerasTensor>& new_inputs) {
-  if (inputs.size() != new_inputs.size())
-    throw std::invalid_argument("replay_graph: " + std::to_string(inputs.size()) + " inputs but " +
-                                std::to_string(new_inputs.size()) + " new inputs");
-  std::map<const backend::Node*, backend::NodePtr> memo;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    memo[inputs[i].node().get()] = new_inputs[i].node();
-    const SymbolicTensor& old_mask = inputs[i].keras_mask();
-    const SymbolicTensor& new_mask = new_inputs[i].keras_mask();
-    if (old_mask.defined() && new_mask.defined()) memo[old_mask.node().get()] = new_mask.node();
-  }
-  std::function<backend::NodePtr(const backend::NodePtr&)> copy =
-      [&](const backend::NodePtr& node) -> backend::NodePtr {
-    auto found = memo.find(node.get());
-    if (found != memo.end()) return found->second;
-    backend::NodePtr result = node;
-    if (!node->inputs.empty()) {
-      std::vector<SymbolicTensor> args;
-      bool changed = false;
-      for (const auto& in : node->inputs) {
-        auto copied = copy(in);
-        changed = changed || copied != in;
-        args.emplace_back(copied);
-      }
-      if (changed) result = backend::make_node(node->op, args, node->attrs).node();
-    }
-    memo[node.get()] = result;
-    return result;
-  };
-  std::vector<KerasTensor> out;
-  for (const auto& o : outputs) {
-    const SymbolicTensor& mask = o.keras_mask();
-    out.push_back(KerasTensor(SymbolicTensor(copy(o.node())))
-                      .with_mask(mask.defined() ? SymbolicTensor(copy(mask.node())) : mask));
-  }
-  return out;
 }
 
 }  // namespace
@@ -433,7 +391,7 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
   for (std::size_t i = 0; i < inputs.size(); ++i)
     new_inputs.push_back(
         KerasTensor(inputs[i]).with_mask(i < masks.size() ? masks[i] : SymbolicTensor()));
-  std::vector<KerasTensor> replayed = replay_graph(inputs_, targets, new_inputs);
+  std::vector<KerasTensor> replayed = detail::replay_graph(inputs_, targets, new_inputs);
   last_call_outputs_.assign(replayed.begin(),
                             replayed.begin() + static_cast<std::ptrdiff_t>(outputs_.size()));
   for (std::size_t i = 0; i < updates.size(); ++i) {
@@ -457,7 +415,7 @@ std::vector<Shape> Model::compute_output_shape_list(const std::vector<Shape>& in
   for (std::size_t i = 0; i < input_shapes.size(); ++i)
     probes.emplace_back(backend::placeholder(input_shapes[i], inputs_[i].dtype()));
   std::vector<Shape> shapes;
-  for (const auto& y : replay_graph(inputs_, outputs_, probes)) shapes.push_back(y.shape());
+  for (const auto& y : detail::replay_graph(inputs_, outputs_, probes)) shapes.push_back(y.shape());
   return shapes;
 }
 
