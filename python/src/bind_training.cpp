@@ -131,7 +131,7 @@ void set_fit_scalars(FitOptions& o, py::handle batch_size, py::handle epochs, py
                      py::handle validation_split, py::handle shuffle, py::handle initial_epoch) {
   o.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size");
   o.epochs = cast_arg<int>(epochs, "epochs");
-  o.verbose = cast_arg<int>(verbose, "verbose");
+  o.verbose = to_verbose(verbose);
   o.validation_split = cast_arg<double>(validation_split, "validation_split");
   // True, False or 'batch'
   o.shuffle = py::isinstance<py::str>(shuffle) ? ShuffleMode(shuffle.cast<std::string>())
@@ -516,7 +516,7 @@ void def_array_methods(ModelClass& model_class) {
              py::object sample_weight) {
             Arrays xa = model_x(m, x), ya = model_y(m, y);
             EvaluateOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
-                              .verbose = cast_arg<int>(verbose, "verbose")};
+                              .verbose = to_verbose(verbose)};
             if (!sample_weight.is_none()) o.sample_weight = model_weights(m, sample_weight);
             py::gil_scoped_release release;
             return m.evaluate(xa, ya, o);
@@ -528,7 +528,7 @@ void def_array_methods(ModelClass& model_class) {
           [](Model& m, py::object x, py::object batch_size, py::object verbose) {
             Arrays xa = model_x(m, x);
             PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
-                             .verbose = cast_arg<int>(verbose, "verbose")};
+                             .verbose = to_verbose(verbose)};
             py::gil_scoped_release release;
             return m.predict(xa, o);
           },
@@ -538,7 +538,7 @@ void def_array_methods(ModelClass& model_class) {
           [](Model& m, py::object x, py::object batch_size, py::object verbose, bool proba) {
             Tensor xt = model_x(m, x).front();
             PredictOptions o{.batch_size = cast_arg<std::int64_t>(batch_size, "batch_size"),
-                             .verbose = cast_arg<int>(verbose, "verbose")};
+                             .verbose = to_verbose(verbose)};
             py::gil_scoped_release release;
             return proba ? m.predict_proba(xt, o) : m.predict_classes(xt, o);
           },

@@ -132,6 +132,11 @@ std::int64_t to_int_arg(py::handle obj, const char* name) {
   return static_cast<std::int64_t>(v);
 }
 
+int to_verbose(py::handle obj) {
+  if (PyBool_Check(obj.ptr())) return obj.ptr() == Py_True ? 1 : 0;
+  return static_cast<int>(to_int_arg(obj, "verbose"));
+}
+
 Shape to_input_shape(py::handle obj, const char* name) {
   if (obj.is_none()) throw py::value_error("`" + std::string(name) + "` is required, got None");
   auto dimension = [&](py::handle dim) -> std::int64_t {

@@ -45,6 +45,8 @@ py::tuple shape_to_tuple(const Shape& shape);
                                             const std::string& expected);
 // A Python or numpy integer (not a bool, not a float).
 std::int64_t to_int_arg(py::handle obj, const char* name);
+// Keras's `verbose`: 0, 1, 2, or a bool (Keras tests it with `if verbose:`), as an int.
+int to_verbose(py::handle obj);
 // The name Keras's messages give the values of a C++ type ("an integer", "a string").
 template <typename T>
 std::string expected_type_name() {

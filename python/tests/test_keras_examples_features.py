@@ -163,3 +163,16 @@ def test_a_model_with_no_loss_at_all_cannot_be_compiled():
     model = Model(x, Dense(3)(x))
     with pytest.raises(ValueError, match='loss'):
         model.compile('sgd')
+
+
+def test_verbose_takes_a_bool_as_keras_does():
+    # mnist_acgan calls predict/evaluate/train with verbose=False (Keras tests `if verbose:`).
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile('sgd', 'mse')
+    x, y = np.ones((4, 3), 'float32'), np.zeros((4, 2), 'float32')
+    history = model.fit(x, y, epochs=1, verbose=False)
+    assert len(history.history['loss']) == 1
+    assert model.predict(x, verbose=False).shape == (4, 2)
+    assert np.isfinite(model.evaluate(x, y, verbose=False))
+    with pytest.raises(TypeError, match='verbose'):
+        model.predict(x, verbose='yes')
