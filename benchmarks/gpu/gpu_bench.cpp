@@ -1,8 +1,9 @@
 // keras.cpp's side of the GPU benchmark (benchmarks/gpu/run.sh): the MLP, CNN and LSTM of
 // benchmarks/models/ at batch 128 with Adam(1e-3), trained on synthetic Fashion-MNIST-shaped data
 // (throughput does not depend on the pixel values; the GPU machine has no dataset package), on the
-// backend K::backend() selects (KERAS_BACKEND=cuda). Prints one JSON line per model: training
-// samples/s and the median batch-1 predict latency.
+// backend K::backend() selects (KERAS_BACKEND=cuda), with its plans replayed as CUDA graphs unless
+// KERAS_CUDA_GRAPHS=0. Prints one JSON line per model: training samples/s and the median batch-1
+// predict latency.
 // Usage: keras_gpu_bench [--models mlp,cnn,lstm] [--steps N]
 #include <algorithm>
 #include <chrono>
@@ -75,6 +76,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  const char* graphs = std::getenv("KERAS_CUDA_GRAPHS");
+  const bool cuda_graphs = !(graphs && std::string(graphs) == "0");
   for (std::size_t at = 0; at < models.size();) {
     std::size_t comma = models.find(',', at);
     if (comma == std::string::npos) comma = models.size();
@@ -101,10 +104,10 @@ int main(int argc, char** argv) {
     std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
                      times.end());
     std::printf(
-        "{\"framework\": \"keras.cpp\", \"backend\": \"%s\", \"model\": \"%s\", \"batch\": %lld, "
-        "\"train_samples_per_s\": %.1f, \"latency_us\": %.2f}\n",
-        backend::backend().c_str(), name.c_str(), static_cast<long long>(batch), train_rate,
-        times[times.size() / 2]);
+        "{\"framework\": \"keras.cpp\", \"backend\": \"%s\", \"cuda_graphs\": %s, \"model\": "
+        "\"%s\", \"batch\": %lld, \"train_samples_per_s\": %.1f, \"latency_us\": %.2f}\n",
+        backend::backend().c_str(), cuda_graphs ? "true" : "false", name.c_str(),
+        static_cast<long long>(batch), train_rate, times[times.size() / 2]);
     std::fflush(stdout);
   }
   return 0;

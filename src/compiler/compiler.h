@@ -73,14 +73,16 @@ struct Plan {
   // The kernels' scratch (KernelCall::scratch): the largest step's request. The steps share one
   // host region, which the function shares between its plans (they run one at a time).
   std::size_t scratch_bytes = 0;
-  // A device backend's plan (cuda): the arena, then the leaves (inputs and variables, copied in
-  // each run because the host tensors stay the owners, so get_weights and set_weights need no
-  // device code; then the constants, copied once) in one device allocation; `pinned` stages the
-  // leaves in the same layout, then the downloads. Copies are offsets into the two.
+  // A device backend's plan (cuda): the arena, then the leaves (the run counter, the inputs and
+  // variables, copied in each run because the host tensors stay the owners, so get_weights and
+  // set_weights need no device code; then the constants, copied once) in one device allocation;
+  // `pinned` stages the leaves in the same layout, then the downloads. Copies are offsets into
+  // the two. After its first run, the plan's steps are captured as one graph and replayed.
   struct OnDevice {
     std::shared_ptr<void> memory, pinned;
-    std::size_t leaves = 0;                           // where the leaves start, in both
-    std::size_t upload_bytes = 0;                     // inputs and variables
+    std::size_t leaves = 0;        // where the leaves start, in both
+    std::size_t counter = 0;       // the run counter (KernelCall::device_counter), in the leaves
+    std::size_t upload_bytes = 0;  // the counter, inputs and variables
     std::vector<std::pair<int, std::size_t>> inputs;  // function input -> offset
     struct Upload {
       const void* host;
@@ -92,6 +94,12 @@ struct Plan {
       void* to;  // host: an output's tensor or an updated variable
     };
     std::vector<Download> downloads;
+    std::uint64_t runs = 0;  // completed
+    // The steps as one graph (Device::capture), made on the second run and launched from then
+    // on; declared after `memory` so that it goes first. `step_by_step`: why the plan runs its
+    // steps one by one instead (empty until the second run decides).
+    std::shared_ptr<void> graph;
+    std::string step_by_step;
   };
   std::unique_ptr<OnDevice> device;
   // A plan made to borrow its memory (CompiledFunction's borrowing mode): no arena or scratch of
@@ -117,6 +125,13 @@ void lend_memory(Plan& plan, char* memory);
 std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
                                 bool check_numerics, const std::vector<Shape>& input_shapes,
                                 bool borrow_memory = false);
+
+// Process-wide counts of the device plans' graphs (the cuda backend's tests read them): plans
+// whose steps were captured as one graph, graph launches, plans left to run step by step.
+struct GraphCounts {
+  std::uint64_t captured = 0, launched = 0, step_by_step = 0;
+};
+GraphCounts graph_counts();
 
 // How many plans a compiled function made from now on keeps (plan_cache.cpp).
 std::atomic<std::size_t>& plan_cache_capacity();
@@ -164,8 +179,11 @@ class CompiledFunction {
   void check_inputs(const std::vector<Tensor>& inputs) const;
   const std::vector<Tensor>& run_plan(Plan& plan, const std::vector<Tensor>& inputs);
   void share_scratch(Plan& plan);  // points plan's steps (and, when it grows, all) at scratch_
+  void run_step(Step& step);
   void run_steps(Plan& plan);
   void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
+  void run_on_device(Plan& plan);
+  void capture(Plan& plan);
   void copy_out(Plan& plan);
 
   void log_kernels(const Plan& plan) const;
@@ -180,6 +198,11 @@ class CompiledFunction {
   bool log_kernels_ = false;  // KERAS_LOG_KERNELS: print the first plan's kernels
   bool profile_cpu_ = false;
   bool borrows_memory_ = false;
+  // Why this function's device plans run step by step (KERAS_CUDA_GRAPHS=0, KERAS_PROFILE,
+  // KERAS_CHECK_NUMERICS), nullptr when they are captured as graphs; whether a plan's outcome was
+  // logged (KERAS_LOG_KERNELS, once per function).
+  const char* no_graphs_ = nullptr;
+  bool graph_logged_ = false;
   Rewritten graph_;
   std::vector<std::unique_ptr<Plan>> plans_;  // at most capacity_, least recently run evicted
   // The kernels' scratch of every plan: as large as the largest plan's scratch_bytes.

@@ -1,6 +1,7 @@
 // Runs a compiled function's plans (made by planner.cpp once per input-shape signature, kept by
-// plan_cache.cpp): copies in and out, the steps in order, and KERAS_PROFILE, KERAS_CHECK_NUMERICS
-// and KERAS_LOG_KERNELS. Running a plan allocates nothing.
+// plan_cache.cpp): copies in and out, the steps in order (device plans: as one captured graph
+// from their second run), and KERAS_PROFILE, KERAS_CHECK_NUMERICS and KERAS_LOG_KERNELS. Running
+// a plan allocates nothing.
 #include <omp.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <stdexcept>
 
 #include "compiler/compiler.h"
@@ -81,7 +83,26 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps,
   }
 }
 
+std::atomic<std::uint64_t> graphs_captured{0}, graphs_launched{0}, plans_step_by_step{0};
+
+// The device's one stream, handles and workspace serve one run at a time, from plan to download:
+// a graph's capture must not record another thread's kernels. Recursive: a step's host fallback
+// may run an inner compiled function (the Traced op).
+std::recursive_mutex& device_runs() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+
+std::unique_lock<std::recursive_mutex> lock_device(const kernels::Backend& backend) {
+  return backend.device() ? std::unique_lock(device_runs())
+                          : std::unique_lock<std::recursive_mutex>();
+}
+
 }  // namespace
+
+GraphCounts graph_counts() {
+  return {graphs_captured.load(), graphs_launched.load(), plans_step_by_step.load()};
+}
 
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
                                    std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
@@ -97,6 +118,13 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
   check_numerics_ = check && *check && std::string(check) != "0";
   const char* log = std::getenv("KERAS_LOG_KERNELS");
   log_kernels_ = log && *log && std::string(log) != "0";
+  const char* graphs = std::getenv("KERAS_CUDA_GRAPHS");
+  if (graphs && std::string(graphs) == "0")
+    no_graphs_ = "KERAS_CUDA_GRAPHS=0";
+  else if (profile_)
+    no_graphs_ = "KERAS_PROFILE times each step";
+  else if (check_numerics_)
+    no_graphs_ = "KERAS_CHECK_NUMERICS checks each step's output";
 }
 
 void CompiledFunction::check_inputs(const std::vector<Tensor>& inputs) const {
@@ -116,6 +144,7 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
     throw std::logic_error("a compiled function that borrows its memory runs through run_in");
   check_inputs(inputs);
   std::lock_guard lock(mutex_);
+  auto device_lock = lock_device(*backend_);
   ++runs_;
   return run_plan(plan_for({.tensors = &inputs}), inputs);
 }
@@ -142,7 +171,7 @@ const std::vector<Tensor>& CompiledFunction::run_plan(Plan& plan,
   PrepareThreadDuringRun prepared(*backend_);
   if (plan.device) {
     copy_in(plan, inputs);
-    run_steps(plan);
+    run_on_device(plan);
     copy_out(plan);
   } else {
     for (std::size_t k = 0; k < inputs.size(); ++k) {
@@ -179,11 +208,13 @@ double profile_clock(bool cpu) {
 
 }  // namespace
 
-// Device plans: the inputs and the variables' host values through the pinned buffer into their
-// slots, one copy on the stream ahead of the kernels.
+// Device plans: the run counter, the inputs and the variables' host values through the pinned
+// buffer into their slots, one copy on the stream ahead of the kernels.
 void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
   const Plan::OnDevice& d = *plan.device;
   char* pinned = static_cast<char*>(d.pinned.get());
+  const std::uint64_t counter = runs_ - 1;  // as run_steps gives the kernels
+  std::memcpy(pinned + d.counter, &counter, sizeof(counter));
   for (auto [k, offset] : d.inputs) {
     const Tensor& t = inputs[static_cast<std::size_t>(k)];
     if (t.nbytes()) std::memcpy(pinned + offset, t.raw_data(), t.nbytes());
@@ -193,6 +224,60 @@ void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
   if (d.upload_bytes)
     backend_->device()->copy_to_device(static_cast<char*>(d.memory.get()) + d.leaves, pinned,
                                        d.upload_bytes);
+}
+
+// Device plans: the steps one by one on the first run (the kernels make their state, the
+// workspace grows, the host fallbacks say so), captured as one graph on the second, and that
+// graph replayed from then on.
+void CompiledFunction::run_on_device(Plan& plan) {
+  Plan::OnDevice& d = *plan.device;
+  if (d.runs == 1 && !d.graph && d.step_by_step.empty()) capture(plan);
+  if (d.graph) {
+    backend_->device()->launch(d.graph);
+    ++graphs_launched;
+  } else {
+    run_steps(plan);
+  }
+  ++d.runs;  // after the run: a first run that threw leaves the next one to warm the plan up
+}
+
+// A plan's steps as one graph, or why not (d.step_by_step): a step that needs the host (it ran
+// there, or waits for the device, copies or allocates on each run), a setting that watches each
+// step, or a capture the driver refused. Any of them leaves the plan step by step, never wrong.
+void CompiledFunction::capture(Plan& plan) {
+  Plan::OnDevice& d = *plan.device;
+  auto step_named = [&](std::size_t s) {
+    return "step " + std::to_string(s + 1) + " (" + plan.steps[s].name + ") ";
+  };
+  auto needs_host = [&]() -> std::string {
+    for (std::size_t s = 0; s < plan.steps.size(); ++s)
+      if (plan.steps[s].call.not_capturable)
+        return step_named(s) + plan.steps[s].call.not_capturable;
+    return "";
+  };
+  std::string why = no_graphs_ ? no_graphs_ : needs_host();
+  if (why.empty()) {
+    std::size_t at = 0;
+    try {
+      d.graph = backend_->device()->capture([&] {
+        for (at = 0; at < plan.steps.size(); ++at) run_step(plan.steps[at]);
+      });
+      why = needs_host();  // a kernel that only now took the counter on the host
+    } catch (const std::exception& e) {
+      why = (at < plan.steps.size() ? step_named(at) : std::string("the capture: ")) + e.what();
+    }
+    if (!why.empty()) d.graph.reset();
+  }
+  d.step_by_step = why;
+  ++(d.graph ? graphs_captured : plans_step_by_step);
+  if (!log_kernels_ || graph_logged_) return;
+  graph_logged_ = true;
+  std::fprintf(stderr, "keras kernels: the plan for input shapes");
+  for (const auto& s : plan.input_shapes) std::fprintf(stderr, " %s", shape_to_string(s).c_str());
+  if (d.graph)
+    std::fprintf(stderr, " runs as one CUDA graph of its %zu steps\n", plan.steps.size());
+  else
+    std::fprintf(stderr, " runs step by step, not as a CUDA graph: %s\n", why.c_str());
 }
 
 // Device plans: the outputs and the updates' values to the host, after the last kernel.
@@ -207,19 +292,20 @@ void CompiledFunction::copy_out(Plan& plan) {
   for (const auto& c : d.downloads) std::memcpy(c.to, pinned + c.staged, c.bytes);
 }
 
+void CompiledFunction::run_step(Step& step) {
+  if (step.fused) return backend_->run_fused(*step.fused);
+  // The function's run count, not the plan's: a plan made for a new shape, or remade after an
+  // eviction, keeps drawing fresh random numbers.
+  step.call.set_counter(runs_ - 1);
+  step.fn(step.call);
+}
+
 void CompiledFunction::run_steps(Plan& plan) {
   const kernels::Device* device = plan.device ? backend_->device() : nullptr;
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
     Step& step = plan.steps[s];
     const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;
-    if (step.fused) {
-      backend_->run_fused(*step.fused);
-    } else {
-      // The function's run count, not the plan's: a plan made for a new shape, or remade after
-      // an eviction, keeps drawing fresh random numbers.
-      step.call.counter = runs_ - 1;
-      step.fn(step.call);
-    }
+    run_step(step);
     ++step.runs;
     if (profile_) {
       if (device) device->synchronize();  // the step's kernels, not their launch

@@ -455,6 +455,7 @@ class Planner {
       plan->device = std::make_unique<Plan::OnDevice>();
       Plan::OnDevice& d = *plan->device;
       d.leaves = arena;
+      leaves_end += align64(sizeof(std::uint64_t));  // the run counter (d.counter), first
       for (OpKind kind : {OpKind::kPlaceholder, OpKind::kVariable, OpKind::kConstant}) {
         if (kind == OpKind::kConstant) d.upload_bytes = leaves_end - arena;
         for (int i = 0; i < count; ++i) {
@@ -520,6 +521,12 @@ class Planner {
         step.fallback = !finish && kernel.fallback;
         step.call.op = n.op;
         step.call.attrs = &n.attrs;
+        if (device) {
+          step.call.device_counter = reinterpret_cast<const std::uint64_t*>(
+              base + plan->device->leaves + plan->device->counter);
+          // The finish is host code (ops::OpDef::finish), on every backend.
+          if (finish) step.call.not_capturable = "finishes an asynchronous op on the host";
+        }
         for (std::size_t k = 0; k < n.inputs.size(); ++k) {
           int j = id(n.inputs[k]);
           step.call.inputs.push_back(buffer_of(j));

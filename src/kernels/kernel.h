@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -32,8 +33,13 @@ struct KernelCall {
   const OpAttrs* attrs = nullptr;  // the node's; read them as its op's struct: attrs_as<T>()
   std::vector<Buffer> inputs;
   Buffer output;
-  // How many times the step's function ran before: random ops draw fresh numbers.
-  std::uint64_t counter = 0;
+  // Device backends: the run counter in device memory, written before each run with the staged
+  // inputs. A kernel replayed from a CUDA graph keeps the arguments it was captured with, so a
+  // device kernel reads the counter there, on the device.
+  const std::uint64_t* device_counter = nullptr;
+  // Why a CUDA graph cannot replay this step, set by its kernel when it ran (nullptr: it can): it
+  // ran on the host (cuda::host_fallback), or it took the run counter on the host.
+  mutable const char* not_capturable = nullptr;
   // Per-step kernel state (cached oneDNN primitives), made by the kernel's prepare function when
   // the plan is made (or on the step's first run) and kept for the life of the plan, whose shapes
   // never change.
@@ -43,6 +49,14 @@ struct KernelCall {
   // sized by the planner, never allocated by the kernel itself.
   void* scratch = nullptr;
   std::size_t scratch_bytes = 0;
+
+  // How many times the step's function ran before: random ops draw fresh numbers. A value read
+  // here is frozen into a captured graph, so the step is marked not capturable.
+  std::uint64_t counter() const {
+    not_capturable = "takes the run counter on the host (a device kernel reads device_counter)";
+    return counter_;
+  }
+  void set_counter(std::uint64_t runs) { counter_ = runs; }
 
   // Throws std::logic_error naming the op and both types when the op's attributes are not a T.
   template <typename T>
@@ -54,6 +68,9 @@ struct KernelCall {
   const T* attrs_if() const {
     return attrs ? attrs->get_if<T>() : nullptr;
   }
+
+ private:
+  std::uint64_t counter_ = 0;
 };
 
 using KernelFn = void (*)(const KernelCall&);
@@ -105,6 +122,13 @@ class Device {
   virtual void copy_to_device(void* device, const void* pinned, std::size_t bytes) const = 0;
   virtual void copy_to_host(void* pinned, const void* device, std::size_t bytes) const = 0;
   virtual void synchronize() const = 0;  // waits until the stream has run everything queued
+  // What `steps` queue on the stream, recorded without running it (a CUDA graph, instantiated),
+  // for launch to replay. Throws std::runtime_error saying why when it cannot be recorded: a step
+  // waited for the device, copied between host and device or allocated (work a replay would not
+  // redo), or the driver refused; the stream is usable again afterwards. Whatever `steps` throws
+  // is rethrown after the recording is dropped.
+  virtual std::shared_ptr<void> capture(const std::function<void()>& steps) const = 0;
+  virtual void launch(const std::shared_ptr<void>& graph) const = 0;  // asynchronous, on the stream
 };
 
 // A backend: the kernel it runs for each op (resolved once per plan, never per step), whether its

@@ -12,6 +12,7 @@
 #include "kernels/kernel.h"
 #include "ops/op_def.h"
 #include "testing/backend_compare.h"
+#include "testing/gpu.h"
 #include "testing/gradcheck.h"
 #include "testing/op_cases.h"
 
@@ -22,21 +23,7 @@ using keras::DType;
 using keras::backend::OpKind;
 using keras::testing::OpCase;
 
-// Empty when the cuda backend can run here, else why not (the error users get).
-std::string cuda_unavailable() {
-  try {
-    keras::kernels::backend_named("cuda");
-    return "";
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-}
-
-#define KERAS_SKIP_WITHOUT_GPU()                                                   \
-  do {                                                                             \
-    const std::string why = cuda_unavailable();                                    \
-    if (!why.empty()) GTEST_SKIP() << "no GPU for the cuda backend here: " << why; \
-  } while (0)
+using keras::testing::cuda_unavailable;
 
 bool mentions(const std::string& text, std::initializer_list<const char*> parts) {
   for (const char* p : parts)

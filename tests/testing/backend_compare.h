@@ -53,13 +53,15 @@ inline std::string joined(const std::vector<std::string>& names) {
 }
 
 // Runs `outputs` of one graph on `backend` and on the reference backend (each compiled once, so the
-// batch sizes also exercise the plan cache) and compares every output.
+// batch sizes also exercise the plan cache), each feed `runs` times in a row (the cuda backend
+// captures a plan's steps as a graph on its second run and replays it from then on), and compares
+// every output.
 inline void compare_backends(const std::string& backend,
                              const std::vector<keras::backend::SymbolicTensor>& inputs,
                              const std::vector<keras::backend::SymbolicTensor>& outputs,
                              const keras::backend::Givens& givens,
                              const std::vector<std::vector<Tensor>>& feeds, DType dtype,
-                             const std::string& what) {
+                             const std::string& what, int runs = 1) {
   std::unique_ptr<keras::backend::Function> tested, ref;
   {
     ScopedBackend scoped(backend);
@@ -72,18 +74,20 @@ inline void compare_backends(const std::string& backend,
                                                      std::vector<keras::backend::Update>{}, givens);
   }
   Tolerance tol = tolerance_for(dtype);
-  for (const auto& feed : feeds) {
-    std::vector<Tensor> got = (*tested)(feed);
-    std::vector<Tensor> expected = (*ref)(feed);
-    ASSERT_EQ(got.size(), expected.size());
-    std::string rows =
-        feed.empty() || feed[0].ndim() == 0 ? "" : " rows " + std::to_string(feed[0].dim(0));
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      std::string label = what + rows + " output " + std::to_string(i);
-      EXPECT_TRUE(has_static_shape(expected[i], keras::backend::int_shape(outputs[i]), label));
-      EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol, label));
+  for (const auto& feed : feeds)
+    for (int run = 0; run < runs; ++run) {
+      std::vector<Tensor> got = (*tested)(feed);
+      std::vector<Tensor> expected = (*ref)(feed);  // random ops: the same run count as `tested`
+      ASSERT_EQ(got.size(), expected.size());
+      std::string rows =
+          feed.empty() || feed[0].ndim() == 0 ? "" : " rows " + std::to_string(feed[0].dim(0));
+      if (runs > 1) rows += " run " + std::to_string(run + 1);
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        std::string label = what + rows + " output " + std::to_string(i);
+        EXPECT_TRUE(has_static_shape(expected[i], keras::backend::int_shape(outputs[i]), label));
+        EXPECT_TRUE(all_close(got[i], expected[i], tol.rtol, tol.atol, label));
+      }
     }
-  }
 }
 
 // The output's concrete shape for a feed, from a reference run.
@@ -95,20 +99,22 @@ inline Shape output_shape(const LossGraph& g, const std::vector<Tensor>& feed) {
 
 inline const DType kDtypes[] = {DType::float32, DType::float64};
 
-inline void compare_forward(const std::string& backend, const OpCase& c, DType dtype) {
+inline void compare_forward(const std::string& backend, const OpCase& c, DType dtype,
+                            int runs = 1) {
   try {
     auto g = make_loss_graph(c, dtype, /*unknown_batch=*/true);
     std::vector<std::vector<Tensor>> feeds;
     for (std::int64_t batch : batches_for(c))
       feeds.push_back(make_inputs(c, dtype, seed_of(c.name, batch), batch));
     compare_backends(backend, g.built.inputs, {g.built.output}, g.built.givens, feeds, dtype,
-                     c.name);
+                     c.name, runs);
   } catch (const std::exception& e) {
     ADD_FAILURE() << c.name << " threw: " << e.what();
   }
 }
 
-inline void compare_gradients(const std::string& backend, const OpCase& c, DType dtype) {
+inline void compare_gradients(const std::string& backend, const OpCase& c, DType dtype,
+                              int runs = 1) {
   try {
     auto g = make_loss_graph(c, dtype, /*unknown_batch=*/true);
     std::vector<keras::backend::SymbolicTensor> outputs =
@@ -120,7 +126,7 @@ inline void compare_gradients(const std::string& backend, const OpCase& c, DType
       feed.push_back(random_tensor(output_shape(g, feed), dtype, seed_of(c.name, 99)));
       feeds.push_back(std::move(feed));
     }
-    compare_backends(backend, g.inputs, outputs, g.built.givens, feeds, dtype, c.name);
+    compare_backends(backend, g.inputs, outputs, g.built.givens, feeds, dtype, c.name, runs);
   } catch (const std::exception& e) {
     ADD_FAILURE() << c.name << " threw: " << e.what();
   }

@@ -33,7 +33,7 @@ void dropout_mask(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::dropout_mask(call);
   const auto& attrs = call.attrs_as<ops::DropoutAttrs>();
   const double rate = attrs.rate;
-  const std::uint64_t seed = attrs.seed, counter = call.counter;
+  const std::uint64_t seed = attrs.seed, counter = call.counter();
   const float keep = static_cast<float>(1.0 / (1.0 - rate));
   const std::uint64_t threshold = keras::detail::keep_threshold(rate);
   const std::uint64_t stream = keras::detail::random_stream(seed, counter);

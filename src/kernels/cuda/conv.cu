@@ -192,6 +192,7 @@ void on_host(const KernelCall& call) {
   KernelCall host = call;
   host.state = nullptr;
   host_fallback(host);
+  call.not_capturable = host.not_capturable;
 }
 
 struct Scalars {

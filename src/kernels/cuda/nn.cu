@@ -116,9 +116,12 @@ __global__ void softmax_cross_entropy_grad_kernel(const T* y, const T* target, c
   }
 }
 
+// The run counter comes from device memory (KernelCall::device_counter), so that a replayed CUDA
+// graph draws fresh numbers each run.
 template <typename T>
 __global__ void dropout_mask_kernel(T* mask, std::int64_t n, T keep, std::uint64_t threshold,
-                                    std::uint64_t stream) {
+                                    std::uint64_t seed, const std::uint64_t* runs) {
+  const std::uint64_t stream = detail::random_stream(seed, *runs);
   KERAS_FOR_EACH(i, n) {
     mask[i] =
         detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
@@ -127,7 +130,8 @@ __global__ void dropout_mask_kernel(T* mask, std::int64_t n, T keep, std::uint64
 
 template <typename T>
 __global__ void random_normal_kernel(T* out, std::int64_t n, double mean, double stddev,
-                                     std::uint64_t seed, std::uint64_t counter) {
+                                     std::uint64_t seed, const std::uint64_t* runs) {
+  const std::uint64_t counter = *runs * 2;
   KERAS_FOR_EACH(i, n) {
     const auto index = static_cast<std::uint64_t>(i);
     const double u1 = 1.0 - detail::uniform01(seed, counter, index);
@@ -139,6 +143,13 @@ __global__ void random_normal_kernel(T* out, std::int64_t n, double mean, double
 
 std::int64_t last_dim(const Shape& shape) {
   return shape.empty() ? 1 : shape.back();
+}
+
+const std::uint64_t* device_counter(const KernelCall& call) {
+  if (!call.device_counter)
+    throw std::logic_error(std::string("cuda kernel ") + backend::op_name(call.op) +
+                           " needs the run counter in device memory (a device plan's step)");
+  return call.device_counter;
 }
 
 }  // namespace
@@ -208,7 +219,7 @@ void dropout_mask(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     dropout_mask_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
         call.output.as<T>(), call.output.numel, static_cast<T>(1.0 / (1.0 - rate)),
-        detail::keep_threshold(rate), detail::random_stream(attrs.seed, call.counter));
+        detail::keep_threshold(rate), attrs.seed, device_counter(call));
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
@@ -219,7 +230,7 @@ void random_normal(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     random_normal_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
         call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed,
-        call.counter * 2);
+        device_counter(call));
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

@@ -1,10 +1,14 @@
 // The cuda backend's runtime: the device (first visible one), its stream, cuBLASLt and cuDNN
-// handles, a shared workspace, device and pinned allocations for the executor's plans, and the
-// host fallback that runs an op's reference kernel on host copies of its operands.
+// handles, a shared workspace, device and pinned allocations for the executor's plans, the capture
+// of a plan's steps as a CUDA graph, and the host fallback that runs an op's reference kernel on
+// host copies of its operands.
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "kernels/cuda/cuda_util.cuh"
@@ -27,9 +31,14 @@ struct Runtime final : Device {
   cudaStream_t stream = nullptr;
   cublasLtHandle_t lt = nullptr;
   cudnnHandle_t dnn = nullptr;
-  void* scratch = nullptr;
+  // The kernels' workspace; a captured graph holds the one it was captured with, which a larger
+  // one replaces without freeing it under the graph.
+  std::shared_ptr<void> scratch;
   std::size_t scratch_bytes = 0;
   bool nondeterministic = false;
+  // The thread whose capture() records: its work on the host inside a step throws instead
+  // (host_work).
+  mutable std::atomic<std::thread::id> capturing{};
 
   Runtime() {
     int count = 0;
@@ -57,7 +66,15 @@ struct Runtime final : Device {
   }
   // Never destroyed: plans freed at exit may still release memory through it.
 
+  // A step that waits for the device, copies between host and device or allocates does host work
+  // on every run, which a replayed graph would skip: the capture stops here with the reason.
+  void host_work(const char* what) const {
+    if (capturing.load() == std::this_thread::get_id())
+      throw std::runtime_error(std::string(what) + " while its plan is captured as a CUDA graph");
+  }
+
   std::shared_ptr<void> allocate(std::size_t bytes) const override {
+    host_work("allocates device memory");
     void* p = nullptr;
     KERAS_CUDA_CHECK(cudaSetDevice(device));
     KERAS_CUDA_CHECK(cudaMalloc(&p, bytes ? bytes : 1));
@@ -66,19 +83,78 @@ struct Runtime final : Device {
     return {p, [](void* q) { cudaFree(q); }};  // no throw from a deleter
   }
   std::shared_ptr<void> allocate_pinned(std::size_t bytes) const override {
+    host_work("allocates pinned host memory");
     void* p = nullptr;
     KERAS_CUDA_CHECK(cudaMallocHost(&p, bytes ? bytes : 1));
     std::memset(p, 0, bytes);
     return {p, [](void* q) { cudaFreeHost(q); }};
   }
   void copy_to_device(void* to, const void* from, std::size_t bytes) const override {
+    host_work("copies from the host to the device");
     if (bytes) KERAS_CUDA_CHECK(cudaMemcpyAsync(to, from, bytes, cudaMemcpyHostToDevice, stream));
   }
   void copy_to_host(void* to, const void* from, std::size_t bytes) const override {
+    host_work("copies from the device to the host");
     if (bytes) KERAS_CUDA_CHECK(cudaMemcpyAsync(to, from, bytes, cudaMemcpyDeviceToHost, stream));
   }
-  void synchronize() const override { KERAS_CUDA_CHECK(cudaStreamSynchronize(stream)); }
+  void synchronize() const override {
+    host_work("waits for the device");
+    KERAS_CUDA_CHECK(cudaStreamSynchronize(stream));
+  }
+
+  std::shared_ptr<void> capture(const std::function<void()>& steps) const override;
+  void launch(const std::shared_ptr<void>& graph) const override;
 };
+
+// An instantiated graph and the workspace its kernels were captured with.
+struct Captured {
+  cudaGraphExec_t exec = nullptr;
+  std::shared_ptr<void> workspace;
+  Captured() = default;
+  Captured(const Captured&) = delete;
+  Captured& operator=(const Captured&) = delete;
+  ~Captured() {
+    if (exec) cudaGraphExecDestroy(exec);  // no throw from a destructor
+  }
+};
+
+std::shared_ptr<void> Runtime::capture(const std::function<void()>& steps) const {
+  // Thread-local mode: only this thread's unsafe calls (cudaMalloc, synchronisation) break it.
+  KERAS_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+  capturing = std::this_thread::get_id();
+  cudaGraph_t graph = nullptr;
+  try {
+    steps();
+  } catch (...) {
+    capturing = std::thread::id();
+    // Ends the (possibly invalidated) capture and clears its error, so the stream runs again.
+    if (cudaStreamEndCapture(stream, &graph) == cudaSuccess && graph) cudaGraphDestroy(graph);
+    (void)cudaGetLastError();
+    throw;
+  }
+  capturing = std::thread::id();
+  const cudaError_t ended = cudaStreamEndCapture(stream, &graph);
+  if (ended != cudaSuccess || !graph) {
+    (void)cudaGetLastError();
+    throw std::runtime_error(std::string("cudaStreamEndCapture failed: ") +
+                             cudaGetErrorName(ended) + " (" + cudaGetErrorString(ended) + ")");
+  }
+  auto captured = std::make_shared<Captured>();
+  const cudaError_t made = cudaGraphInstantiate(&captured->exec, graph, 0);
+  cudaGraphDestroy(graph);  // the executable graph keeps what it needs
+  if (made != cudaSuccess) {
+    captured->exec = nullptr;
+    (void)cudaGetLastError();
+    throw std::runtime_error(std::string("cudaGraphInstantiate failed: ") + cudaGetErrorName(made) +
+                             " (" + cudaGetErrorString(made) + ")");
+  }
+  captured->workspace = scratch;
+  return captured;
+}
+
+void Runtime::launch(const std::shared_ptr<void>& graph) const {
+  KERAS_CUDA_CHECK(cudaGraphLaunch(static_cast<const Captured*>(graph.get())->exec, stream));
+}
 
 Runtime& runtime() {
   // A failed start throws from here every time it is asked for (a static's constructor that
@@ -126,15 +202,17 @@ bool nondeterministic_allowed() {
 void* workspace(std::size_t bytes) {
   Runtime& r = runtime();
   if (bytes > r.scratch_bytes) {
-    // The stream may still read the old one.
+    r.host_work("needs a larger workspace");
+    // The stream may still read the old one (graphs captured with it keep it).
     KERAS_CUDA_CHECK(cudaStreamSynchronize(r.stream));
-    if (r.scratch) KERAS_CUDA_CHECK(cudaFree(r.scratch));
-    r.scratch = nullptr;
+    r.scratch.reset();
     r.scratch_bytes = 0;
-    KERAS_CUDA_CHECK(cudaMalloc(&r.scratch, bytes));
+    void* p = nullptr;
+    KERAS_CUDA_CHECK(cudaMalloc(&p, bytes));
+    r.scratch = std::shared_ptr<void>(p, [](void* q) { cudaFree(q); });
     r.scratch_bytes = bytes;
   }
-  return r.scratch;
+  return r.scratch.get();
 }
 
 void check_rank(OpKind op, const Shape& shape) {
@@ -174,6 +252,7 @@ void host_fallback(const KernelCall& call) {
   const ops::OpDef& def = ops::op_def(call.op);
   if (!def.reference.fn)
     throw std::logic_error(std::string("no kernel for op ") + def.name + " on the cuda backend");
+  call.not_capturable = "runs its reference kernel on the host";
   if (!call.state) call.state = std::make_shared<HostCopies>();
   auto& copies = *static_cast<HostCopies*>(call.state.get());
   copies.inputs.resize(call.inputs.size());

@@ -150,7 +150,7 @@ void dropout_mask(const KernelCall& call) {
     T* mask = call.output.as<T>();
     T keep = static_cast<T>(1.0 / (1.0 - rate));
     const std::uint64_t threshold = detail::keep_threshold(rate);
-    const std::uint64_t stream = detail::random_stream(seed, call.counter);
+    const std::uint64_t stream = detail::random_stream(seed, call.counter());
     for (std::int64_t i = 0; i < call.output.numel; ++i)
       mask[i] =
           detail::random_bits53(stream, static_cast<std::uint64_t>(i)) >= threshold ? keep : T(0);
@@ -165,7 +165,7 @@ void random_normal(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* out = call.output.as<T>();
     // Box-Muller on two uniform streams; 1 - u keeps the logarithm's argument in (0, 1].
-    const std::uint64_t counter = call.counter * 2;
+    const std::uint64_t counter = call.counter() * 2;
     for (std::int64_t i = 0; i < call.output.numel; ++i) {
       const auto index = static_cast<std::uint64_t>(i);
       double u1 = 1.0 - detail::uniform01(seed, counter, index);
@@ -183,7 +183,7 @@ void random_uniform(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     T* out = call.output.as<T>();
     for (std::int64_t i = 0; i < call.output.numel; ++i) {
-      const double u = detail::uniform01(seed, call.counter, static_cast<std::uint64_t>(i));
+      const double u = detail::uniform01(seed, call.counter(), static_cast<std::uint64_t>(i));
       out[i] = static_cast<T>(low + (high - low) * u);
     }
   });
@@ -203,7 +203,7 @@ void truncated_normal(const KernelCall& call) {
       const auto index = static_cast<std::uint64_t>(i);
       double z = 0;
       for (std::uint64_t t = 0; t < kTries; ++t) {
-        const std::uint64_t counter = (call.counter * kTries + t) * 2;
+        const std::uint64_t counter = (call.counter() * kTries + t) * 2;
         double u1 = 1.0 - detail::uniform01(seed, counter, index);
         double u2 = detail::uniform01(seed, counter + 1, index);
         z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
