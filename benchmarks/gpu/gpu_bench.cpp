@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     }
   }
   const char* graphs = std::getenv("KERAS_CUDA_GRAPHS");
-  const bool cuda_graphs = !(graphs && std::string(graphs) == "0");
+  const bool cuda_graphs = backend::backend() == "cuda" && !(graphs && std::string(graphs) == "0");
   for (std::size_t at = 0; at < models.size();) {
     std::size_t comma = models.find(',', at);
     if (comma == std::string::npos) comma = models.size();
