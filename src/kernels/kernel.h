@@ -112,7 +112,8 @@ struct FusedProgram;
 
 // Memory of a backend whose kernels run on an accelerator (cuda). The executor keeps a plan's
 // arena, its inputs, variables and constants in one device allocation and copies through pinned
-// host staging buffers; copies and kernels run in order on the backend's one stream.
+// host staging buffers; copies and kernels run in order on the backend's one stream, and a plan's
+// steps, once warmed up, are recorded and replayed as one launch (capture, launch).
 class Device {
  public:
   virtual ~Device() = default;
