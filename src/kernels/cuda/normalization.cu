@@ -117,7 +117,7 @@ __global__ void grad_input_kernel(const T* x, const T* stats, const T* gamma, co
 // Line (a, b) of x seen as (outer, channels, inner): x[(a * channels + c) * inner + b] over c.
 template <typename T>
 __global__ void l2_normalize_kernel(const T* x, T* y, std::int64_t lines, std::int64_t channels,
-                                    std::int64_t inner, double floor) {
+                                    std::int64_t inner, double min_squares) {
   __shared__ double shared[kBlock];
   for (std::int64_t line = blockIdx.x; line < lines; line += gridDim.x) {
     const std::int64_t start = (line / inner) * channels * inner + line % inner;
@@ -127,7 +127,8 @@ __global__ void l2_normalize_kernel(const T* x, T* y, std::int64_t lines, std::i
       squares = __dadd_rn(squares, __dmul_rn(value, value));
     }
     const double total = block_sum(squares, shared);
-    const double scale = 1.0 / sqrt(total < floor ? floor : total);  // std::max's NaN rule
+    // As std::max(total, min_squares): a NaN total stays NaN.
+    const double scale = 1.0 / sqrt(total < min_squares ? min_squares : total);
     for (std::int64_t c = threadIdx.x; c < channels; c += blockDim.x)
       y[start + c * inner] = static_cast<T>(x[start + c * inner] * scale);
   }

@@ -77,9 +77,7 @@ __global__ void arg_reduce_kernel(bool is_max, const T* x, std::int64_t* y, std:
 template <typename T>
 __global__ void scan_kernel(bool product, const T* x, T* y, std::int64_t outer, std::int64_t n,
                             std::int64_t inner) {
-  const std::int64_t total = outer * inner;
-  for (std::int64_t j = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; j < total;
-       j += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+  KERAS_CUDA_GRID_LOOP(j, outer * inner) {
     const std::int64_t base = (j / inner) * n * inner + j % inner;
     T acc = product ? T(1) : T(0);
     for (std::int64_t k = 0; k < n; ++k) {
