@@ -2,9 +2,9 @@
 // reference (Embedding's gradient), deterministic and bit for bit the reference kernel's sums.
 // The indices' positions are sorted by row with CUB's radix sort, which is stable: each row's
 // positions stay in increasing order, so the threads at the start of a row's run (one per column)
-// add that row's gradients in the reference's order, without atomics. The sort's buffers are per-step device memory made at
-// plan time (prepare_gather_grad). An out-of-range index adds nothing here; the forward Gather
-// of the same indices reports it.
+// add that row's gradients in the reference's order, without atomics. The sort's buffers are
+// per-step device memory made at plan time (prepare_gather_grad). An out-of-range index adds
+// nothing here; the forward Gather of the same indices reports it.
 #include <cub/device/device_radix_sort.cuh>
 
 #include <cstdint>

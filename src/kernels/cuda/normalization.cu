@@ -124,7 +124,7 @@ __global__ void l2_normalize_kernel(const T* x, T* y, std::int64_t lines, std::i
     double squares = 0;
     for (std::int64_t c = threadIdx.x; c < channels; c += blockDim.x) {
       const double value = x[start + c * inner];
-      squares = __dadd_rn(squares, __dmul_rn(value, value));
+      squares += value * value;
     }
     const double total = block_sum(squares, shared);
     // As std::max(total, min_squares): a NaN total stays NaN.

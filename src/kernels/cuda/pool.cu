@@ -1,11 +1,12 @@
 // Pooling (channels_last, 1 to 3 spatial dimensions as 3 with leading 1s, backend/conv_geometry.h)
-// with the reference kernels' semantics, bit for bit: padding never wins a max and is not counted
-// in an average, the first maximum of a window in tap order takes its gradient, sums run in the
-// reference's order. Own kernels rather than cuDNN's: cuDNN pads both ends alike (no "same" with
-// an even window) and does not say which of equal maxima gets the gradient. Forward kernels run
-// one thread per output element; the gradients one thread per input element, gathering from the
-// windows that cover it in increasing output order (deterministic, no atomics). MaxPoolGrad keeps
-// each window's winning tap in per-step device memory made at plan time (prepare_max_pool_grad).
+// with the reference kernels' semantics: padding never wins a max and is not counted in an
+// average, the first maximum of a window in tap order takes its gradient, sums run in the
+// reference's order (the same numbers; AvgPoolGrad's up to where a compiler fuses a multiply-add).
+// Own kernels rather than cuDNN's: cuDNN pads both ends alike (no "same" with an even window) and
+// does not say which of equal maxima gets the gradient. Forward kernels run one thread per output
+// element; the gradients one thread per input element, gathering from the windows that cover it in
+// increasing output order (deterministic, no atomics). MaxPoolGrad keeps each window's winning tap
+// in per-step device memory made at plan time (prepare_max_pool_grad).
 #include <limits>
 #include <memory>
 
@@ -181,8 +182,7 @@ __global__ void avg_pool_grad_kernel(const T* dy, T* dx, std::int64_t n, Geometr
       std::int64_t at[3];
       g.split_out(o, at);
       const double inv = 1.0 / static_cast<double>(g.count(at));
-      // Rounded as the reference rounds: no fused multiply-add.
-      sum = __dadd_rn(sum, __dmul_rn(static_cast<double>(dy[(base + o) * g.channels + ch]), inv));
+      sum += dy[(base + o) * g.channels + ch] * inv;
     });
     dx[e] = static_cast<T>(sum);
   }

@@ -1,8 +1,8 @@
 // RandomUniform and TruncatedNormal from the reference kernels' counter-based hashes
 // (backend/random_state.h): element i draws from (seed, the step's counter, i), so every backend
-// draws the same numbers for the same seed and run. Uniforms are bit for bit the reference's
-// (multiply and add rounded separately, as on the host); normals go through the device's log,
-// cos and sqrt, within an ulp of the host's. (DropoutMask and RandomNormal: nn.cu.)
+// draws the same numbers for the same seed and run: uniforms up to the last bit (where one
+// compiler fuses the multiply-add and the other does not), normals through the device's log, cos
+// and sqrt, within an ulp of the host's. (DropoutMask and RandomNormal: nn.cu.)
 #include "backend/random_state.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
@@ -17,7 +17,7 @@ __global__ void random_uniform_kernel(T* out, std::int64_t n, double low, double
                                       std::uint64_t seed, std::uint64_t counter) {
   KERAS_CUDA_GRID_LOOP(i, n) {
     const double u = detail::uniform01(seed, counter, static_cast<std::uint64_t>(i));
-    out[i] = static_cast<T>(__dadd_rn(low, __dmul_rn(high - low, u)));
+    out[i] = static_cast<T>(low + (high - low) * u);
   }
 }
 
@@ -39,7 +39,7 @@ __global__ void truncated_normal_kernel(T* out, std::int64_t n, double mean, dou
       if (fabs(z) <= 2.0) break;
     }
     z = fmin(fmax(z, -2.0), 2.0);
-    out[i] = static_cast<T>(__dadd_rn(mean, __dmul_rn(stddev, z)));
+    out[i] = static_cast<T>(mean + stddev * z);
   }
 }
 
