@@ -21,8 +21,8 @@ __global__ void random_uniform_kernel(T* out, std::int64_t n, double low, double
   }
 }
 
-// The reference's rule: each element redraws from its own sequence of streams until |z| <= 2,
-// at most kTries times, then clamps.
+// The reference's rule (kernels/reference/nn.cpp): each element redraws from its own sequence of
+// streams until |z| <= 2, at most kTries times, then clamps.
 constexpr std::uint64_t kTries = 32;
 
 template <typename T>
