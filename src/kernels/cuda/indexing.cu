@@ -52,7 +52,11 @@ __global__ void keys_kernel(const I* indices, Key* keys, Key* positions, std::in
 }
 
 // Element (k, j) of the sorted order: when k starts a row's run, that row's column j is the sum
-// of its gradients in position order.
+// of its gradients in position order. The run's end comes from a binary search (the keys are
+// sorted), so the loads of a long run (a padding index) are issued kUnroll at a time while the
+// adds stay in order.
+constexpr int kUnroll = 8;
+
 template <typename T>
 __global__ void scatter_add_kernel(const Key* keys, const Key* positions, const T* g, T* y,
                                    std::int64_t n, std::int64_t width, std::int64_t rows) {
@@ -60,9 +64,25 @@ __global__ void scatter_add_kernel(const Key* keys, const Key* positions, const 
     const std::int64_t k = e / width, j = e % width;
     const Key row = keys[k];
     if (row >= rows || (k > 0 && keys[k - 1] == row)) continue;
+    std::int64_t end = n;  // the first position past the run, in (k, n]
+    for (std::int64_t lo = k + 1; lo < end;) {
+      const std::int64_t mid = lo + (end - lo) / 2;
+      if (keys[mid] == row)
+        lo = mid + 1;
+      else
+        end = mid;
+    }
+    auto at = [&](std::int64_t m) { return static_cast<std::int64_t>(positions[m]) * width + j; };
     T sum = T(0);
-    for (std::int64_t m = k; m < n && keys[m] == row; ++m)
-      sum += g[static_cast<std::int64_t>(positions[m]) * width + j];
+    std::int64_t m = k;
+    for (; m + kUnroll <= end; m += kUnroll) {
+      T v[kUnroll];
+#pragma unroll
+      for (int u = 0; u < kUnroll; ++u) v[u] = g[at(m + u)];
+#pragma unroll
+      for (int u = 0; u < kUnroll; ++u) sum += v[u];
+    }
+    for (; m < end; ++m) sum += g[at(m)];
     y[static_cast<std::int64_t>(row) * width + j] = sum;
   }
 }
