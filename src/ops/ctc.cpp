@@ -2,8 +2,9 @@
 // max_label_length), input_length, label_length (batch[, 1])) -> (batch, 1), its gradient
 // CtcLossGrad (the four inputs and the output's gradient) -> shaped like the logits, and
 // CtcGreedyDecode(y_pred, input_length) -> (batch, time) int64. The blank is the last class.
-// Kernels: kernels/reference/ctc.cpp.
+// Kernels: kernels/reference/ctc.cpp, kernels/cuda/ctc.cu (the greedy decoder).
 #include "keras/backend/backend.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -89,7 +90,8 @@ void register_ctc_ops(OpTable& table) {
              .shape = &greedy_decode_shape,
              .dtype = &int64_dtype,
              .gradient = &no_gradient,  // piecewise constant
-             .reference = KERAS_KERNEL(kernels::reference::ctc_greedy_decode)});
+             .reference = KERAS_KERNEL(kernels::reference::ctc_greedy_decode),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::ctc_greedy_decode)});
 }
 
 }  // namespace keras::ops

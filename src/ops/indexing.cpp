@@ -1,6 +1,6 @@
 // Indexing: Gather(reference, indices) takes rows of the reference (Embedding), GatherGrad(g,
 // indices, reference) scatters g back into rows of zeros, OneHot(indices) has attrs.count
-// classes. Kernels: kernels/reference/shape.cpp.
+// classes. Kernels: kernels/reference/shape.cpp, kernels/cuda/shape.cu and indexing.cu.
 #include "ops/indexing.h"
 #include "keras/backend/backend.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -65,7 +65,9 @@ void register_indexing_ops(OpTable& table) {
              .name = "GatherGrad",
              .shape = &gather_grad_shape,
              .gradient = &gather_grad_grad,
-             .reference = KERAS_KERNEL(kernels::reference::gather_grad)});
+             .reference = KERAS_KERNEL(kernels::reference::gather_grad),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::gather_grad,
+                                                kernels::cuda::prepare_gather_grad)});
   table.add({.op = OpKind::kOneHot,
              .name = "OneHot",
              .attrs = attrs_of<OneHotAttrs>(),

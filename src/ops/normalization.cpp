@@ -3,9 +3,9 @@
 // BatchNormStats(x) -> stats; BatchNorm(x, stats, gamma, beta) -> gamma (x - mean) / sqrt(var +
 // eps) + beta; BatchNormGrad(x, stats, gamma, dy) -> dx (BatchNormAttrs::batch_stats: through the
 // statistics too); BatchNormGradParams(x, stats, dy) -> (2, C): sum(dy * xhat), sum(dy).
-// Kernels: kernels/reference/normalization.cpp, kernels/cpu/normalization.cpp (oneDNN).
-// L2Normalize(x): K::l2_normalize along L2NormalizeAttrs::axes (one axis, or all when empty);
-// reference kernel only.
+// Kernels: kernels/reference/normalization.cpp, kernels/cpu/normalization.cpp (oneDNN),
+// kernels/cuda/normalization.cu.
+// L2Normalize(x): K::l2_normalize along L2NormalizeAttrs::axes (one axis, or all when empty).
 #include "ops/normalization.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
@@ -167,7 +167,8 @@ void register_normalization_ops(OpTable& table) {
              .shape = &l2_normalize_shape,
              .dtype = &same_float_dtype,
              .gradient = &l2_normalize_grad,
-             .reference = KERAS_KERNEL(kernels::reference::l2_normalize)});
+             .reference = KERAS_KERNEL(kernels::reference::l2_normalize),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::l2_normalize)});
 }
 
 }  // namespace keras::ops

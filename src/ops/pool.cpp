@@ -2,10 +2,11 @@
 // MaxPool, MaxPoolGrad(x, g) (g routed to the first maximum of each window), AvgPool (the mean of
 // the window's elements inside the input, padding not counted) and AvgPoolGrad(g) (shaped
 // PoolAttrs::shape; linear, so AvgPool and AvgPoolGrad differentiate into each other). Kernels:
-// kernels/reference/conv.cpp, kernels/cpu/conv.cpp (oneDNN).
+// kernels/reference/conv.cpp, kernels/cpu/conv.cpp (oneDNN), kernels/cuda/pool.cu.
 #include "ops/pool.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 
@@ -68,15 +69,17 @@ void register_pool_ops(OpTable& table) {
              .gradient = &max_pool_grad,
              .reference = KERAS_PREPARED_KERNEL(kernels::reference::max_pool,
                                                 kernels::reference::prepare_window),
-             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool)});
-  table.add(
-      {.op = OpKind::kMaxPoolGrad,
-       .name = "MaxPoolGrad",
-       .attrs = attrs_of<PoolAttrs>(),
-       .shape = &max_pool_grad_shape,
-       .reference = KERAS_PREPARED_KERNEL(kernels::reference::max_pool_grad,
-                                          kernels::reference::prepare_window),
-       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool)});
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::max_pool)});
+  table.add({.op = OpKind::kMaxPoolGrad,
+             .name = "MaxPoolGrad",
+             .attrs = attrs_of<PoolAttrs>(),
+             .shape = &max_pool_grad_shape,
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::max_pool_grad,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::max_pool_grad,
+                                                kernels::cuda::prepare_max_pool_grad)});
   table.add({.op = OpKind::kAvgPool,
              .name = "AvgPool",
              .attrs = attrs_of<PoolAttrs>(),
@@ -84,16 +87,17 @@ void register_pool_ops(OpTable& table) {
              .gradient = &avg_pool_grad,
              .reference = KERAS_PREPARED_KERNEL(kernels::reference::avg_pool,
                                                 kernels::reference::prepare_window),
-             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool)});
-  table.add(
-      {.op = OpKind::kAvgPoolGrad,
-       .name = "AvgPoolGrad",
-       .attrs = attrs_of<PoolAttrs>(),
-       .shape = &avg_pool_grad_shape,
-       .gradient = &avg_pool_grad_grad,
-       .reference = KERAS_PREPARED_KERNEL(kernels::reference::avg_pool_grad,
-                                          kernels::reference::prepare_window),
-       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool)});
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool, kernels::cpu::prepare_pool),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::avg_pool)});
+  table.add({.op = OpKind::kAvgPoolGrad,
+             .name = "AvgPoolGrad",
+             .attrs = attrs_of<PoolAttrs>(),
+             .shape = &avg_pool_grad_shape,
+             .gradient = &avg_pool_grad_grad,
+             .reference = KERAS_PREPARED_KERNEL(kernels::reference::avg_pool_grad,
+                                                kernels::reference::prepare_window),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::pool_grad, kernels::cpu::prepare_pool),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::avg_pool_grad)});
 }
 
 }  // namespace keras::ops

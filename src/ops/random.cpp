@@ -2,7 +2,7 @@
 // 1 / (1 - rate)), RandomNormal and TruncatedNormal (a mean and a stddev) and RandomUniform (in
 // [low, high)); their attributes: random.h. Each run
 // draws fresh numbers from the step's run counter. Kernels: kernels/reference/nn.cpp,
-// kernels/cpu/nn.cpp.
+// kernels/cpu/nn.cpp, kernels/cuda/nn.cu and random.cu.
 #include "ops/random.h"
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
@@ -33,13 +33,15 @@ void register_random_ops(OpTable& table) {
              .attrs = attrs_of<RandomAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
-             .reference = KERAS_KERNEL(kernels::reference::random_uniform)});
+             .reference = KERAS_KERNEL(kernels::reference::random_uniform),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::random_uniform)});
   table.add({.op = OpKind::kTruncatedNormal,
              .name = "TruncatedNormal",
              .attrs = attrs_of<RandomAttrs>(),
              .shape = &same_shape,
              .gradient = &no_gradient,
-             .reference = KERAS_KERNEL(kernels::reference::truncated_normal)});
+             .reference = KERAS_KERNEL(kernels::reference::truncated_normal),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::truncated_normal)});
 }
 
 }  // namespace keras::ops

@@ -140,13 +140,15 @@ void register_reduce_ops(OpTable& table) {
              .attrs = attrs_of<AxisAttrs>(),
              .shape = &scan_shape,
              .gradient = &cumsum_grad,
-             .reference = KERAS_KERNEL(kernels::reference::scan)});
+             .reference = KERAS_KERNEL(kernels::reference::scan),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::scan)});
   table.add({.op = OpKind::kCumprod,
              .name = "Cumprod",
              .attrs = attrs_of<AxisAttrs>(),
              .shape = &scan_shape,
              .gradient = &cumprod_grad,
-             .reference = KERAS_KERNEL(kernels::reference::scan)});
+             .reference = KERAS_KERNEL(kernels::reference::scan),
+             .cuda = KERAS_CUDA_KERNEL(kernels::cuda::scan)});
   table.add({.op = OpKind::kBroadcastLike,
              .name = "BroadcastLike",
              .attrs = attrs_of<BroadcastLikeAttrs>(),

@@ -6,7 +6,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "keras/backend/backend.h"
 #include "kernels/kernel.h"
@@ -65,7 +68,7 @@ TEST(CudaBackend, ReportsItsNameAndFallsBackVisibly) {
 
 // The coverage report: the ops of the table that the cuda backend runs through the host fallback
 // (their reference kernel on host copies of their operands). The ops of a Dense network's
-// training step have kernels of their own.
+// training step, pooling, embeddings' gradient and the simple ops have kernels of their own.
 TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
   std::string host, device;
   int on_host = 0, on_device = 0;
@@ -79,14 +82,81 @@ TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
   std::printf("cuda kernels (%d ops): %s\nhost fallback (%d ops): %s\n", on_device, device.c_str(),
               on_host, host.c_str());
 #if defined(KERAS_HAVE_CUDA)
-  for (OpKind op :
-       {OpKind::kMatMul, OpKind::kFusedDense, OpKind::kAdd, OpKind::kMul, OpKind::kRelu,
-        OpKind::kSum, OpKind::kMean, OpKind::kSumLike, OpKind::kSoftmax,
-        OpKind::kSoftmaxCrossEntropyGrad, OpKind::kCategoricalCrossentropy, OpKind::kDropoutMask})
+  const OpKind own_kernels[] = {OpKind::kMatMul,
+                                OpKind::kFusedDense,
+                                OpKind::kAdd,
+                                OpKind::kMul,
+                                OpKind::kRelu,
+                                OpKind::kSum,
+                                OpKind::kMean,
+                                OpKind::kSumLike,
+                                OpKind::kSoftmax,
+                                OpKind::kSoftmaxCrossEntropyGrad,
+                                OpKind::kCategoricalCrossentropy,
+                                OpKind::kDropoutMask,
+                                OpKind::kMaxPool,
+                                OpKind::kMaxPoolGrad,
+                                OpKind::kAvgPool,
+                                OpKind::kAvgPoolGrad,
+                                OpKind::kGatherGrad,
+                                OpKind::kL2Normalize,
+                                OpKind::kRandomUniform,
+                                OpKind::kTruncatedNormal,
+                                OpKind::kCumsum,
+                                OpKind::kCumprod};
+  for (OpKind op : own_kernels)
     EXPECT_NE(keras::ops::op_def(op).cuda.fn, nullptr) << K::op_name(op);
 #else
   EXPECT_EQ(on_device, 0) << "a build without CUDA names cuda kernels: " << device;
 #endif
+}
+
+// The outputs of one function compiled and run twice on `backend`.
+std::vector<std::vector<keras::Tensor>> run_twice(const std::string& backend,
+                                                  const std::vector<K::SymbolicTensor>& inputs,
+                                                  const std::vector<K::SymbolicTensor>& outputs,
+                                                  const std::vector<keras::Tensor>& feed) {
+  keras::testing::ScopedBackend scoped(backend);
+  K::Function f(inputs, outputs);
+  std::vector<std::vector<keras::Tensor>> runs;
+  runs.push_back(f(feed));
+  runs.push_back(f(feed));
+  return runs;
+}
+
+bool same_bits(const keras::Tensor& a, const keras::Tensor& b) {
+  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
+         std::memcmp(a.raw_data(), b.raw_data(), a.nbytes()) == 0;
+}
+
+// Sums without multiplies run in the reference's order on the GPU: the embedding gradient
+// (GatherGrad: 4000 float32 rows into 5), max pooling's gradient over overlapping windows, average
+// pooling and cumsum give the reference's bits, run after run (the reproducibility).
+TEST(CudaKernels, SumInTheReferenceOrderRunAfterRun) {
+  KERAS_SKIP_WITHOUT_GPU();
+  std::mt19937_64 rng(7);
+  const K::SymbolicTensor rows = K::placeholder({5, 8}, DType::float32);
+  const K::SymbolicTensor indices = K::placeholder({4000}, DType::int32);
+  const K::SymbolicTensor g = K::placeholder({4000, 8}, DType::float32);
+  const K::SymbolicTensor x = K::placeholder({4, 17, 15, 3}, DType::float32);
+  const K::SymbolicTensor pooled = K::pool2d(x, {3, 3}, {2, 2}, "same");
+  const std::vector<K::SymbolicTensor> outputs = {
+      K::make_node(OpKind::kGatherGrad, {g, indices, rows}),
+      K::gradients(K::sum(K::square(pooled)), {x})[0],
+      K::pool2d(x, {3, 2}, {1, 2}, "same", "", "avg"), K::cumsum(g, 0)};
+  const std::vector<keras::Tensor> feed = {
+      keras::testing::random_tensor({5, 8}, DType::float32, rng),
+      keras::testing::random_tensor({4000}, DType::int32, rng, 0, 5),
+      keras::testing::random_tensor({4000, 8}, DType::float32, rng),
+      keras::testing::random_tensor({4, 17, 15, 3}, DType::float32, rng)};
+  const std::vector<K::SymbolicTensor> inputs = {rows, indices, g, x};
+  const auto cuda = run_twice("cuda", inputs, outputs, feed);
+  const auto reference = run_twice("reference", inputs, outputs, feed);
+  const char* names[] = {"GatherGrad", "MaxPoolGrad", "AvgPool", "Cumsum"};
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    EXPECT_TRUE(same_bits(cuda[0][i], cuda[1][i])) << names[i] << ": two runs differ";
+    EXPECT_TRUE(same_bits(cuda[0][i], reference[0][i])) << names[i] << ": not the reference's bits";
+  }
 }
 
 class CudaVsReferenceForward : public ::testing::TestWithParam<OpCase> {};

@@ -755,6 +755,18 @@ inline std::vector<OpCase> make_op_cases() {
                [](const Inputs& in) {
                  return K::pool3d(in[0], {2, 2, 2}, {2, 2, 2}, "same", "channels_first");
                }});
+  // All inputs equal: every window ties, and its first tap (in the reference's order) takes
+  // the gradient; finite differences cannot check that (kSkip), the backend comparisons do.
+  c.push_back({"max_pool2d_ties_overlapping",
+               O::kMaxPool,
+               {batched(uniform({2, 5, 6, 2}, 0.5, 0.5))},
+               [](const Inputs& in) { return K::pool2d(in[0], {3, 3}, {2, 1}, "same"); },
+               G::kSkip});
+  // Strides longer than the window: inputs no window reads get a zero gradient.
+  c.push_back({"max_pool2d_stride_over_window",
+               O::kMaxPool,
+               {batched(uniform({2, 7, 8, 2}))},
+               [](const Inputs& in) { return K::pool2d(in[0], {2, 2}, {3, 3}); }});
   c.push_back({"avg_pool2d_same",
                O::kAvgPool,
                {batched(uniform({2, 5, 5, 3}))},
@@ -763,6 +775,11 @@ inline std::vector<OpCase> make_op_cases() {
                O::kAvgPool,
                {batched(uniform({2, 4, 3, 4, 2}))},
                [](const Inputs& in) { return K::pool3d(in[0], {2, 2, 2}, {1, 1, 2}, "valid", "", "avg"); }});
+  // An even window, "same": padding at the end only.
+  c.push_back({"avg_pool1d_same_even_window",
+               O::kAvgPool,
+               {batched(uniform({2, 7, 3}))},
+               [](const Inputs& in) { return K::pool(in[0], {2}, {1}, "same", "avg"); }});
   c.push_back({"pad_2d",
                O::kPad,
                {batched(uniform({2, 3, 3, 2}))},
@@ -972,6 +989,13 @@ inline std::vector<OpCase> make_second_order_cases() {
       {"grad_of_gather", O::kGatherGrad, {uniform({5, 3}), indices({7}, 5)}, [](const Inputs& in) {
          return first_gradient(K::square(K::gather(in[0], in[1])), in[0]);
        }});
+  // Many repeats of few rows, 2-d int64 indices, rows of 2 x 2: each row sums its gradients.
+  c.push_back({"grad_of_gather_repeated",
+               O::kGatherGrad,
+               {uniform({3, 2, 2}), indices({4, 6}, 3, DType::int64)},
+               [](const Inputs& in) {
+                 return first_gradient(K::square(K::gather(in[0], in[1])), in[0]);
+               }});
   c.push_back({"grad_of_sum", O::kBroadcastLike, {uniform({3, 4, 2})}, [](const Inputs& in) {
                  return first_gradient(K::square(K::sum(in[0], {1})), in[0]);
                }});

@@ -21,6 +21,7 @@ void reduce(const KernelCall& call);          // Sum, Mean, Max, Min, Prod
 void arg_reduce(const KernelCall& call);      // ArgMax, ArgMin
 void broadcast_like(const KernelCall& call);  // BroadcastLike, MeanGrad
 void sum_like(const KernelCall& call);
+void scan(const KernelCall& call);  // Cumsum, Cumprod
 // linalg.cu: cuBLASLt, the bias and relu in its epilogue
 void matmul(const KernelCall& call);
 void batch_matmul(const KernelCall& call);
@@ -41,6 +42,14 @@ void slice(const KernelCall& call);
 void slice_grad(const KernelCall& call);
 void gather(const KernelCall& call);
 void one_hot(const KernelCall& call);
+// indexing.cu: a stable radix sort of the indices, then each row's sum in the reference's order
+std::size_t prepare_gather_grad(const KernelCall& call);
+void gather_grad(const KernelCall& call);
+// ctc.cu
+void ctc_greedy_decode(const KernelCall& call);
+// random.cu
+void random_uniform(const KernelCall& call);
+void truncated_normal(const KernelCall& call);
 
 // conv.cu: cuDNN (deterministic algorithms unless KERAS_CUDA_FAST_NONDETERMINISTIC=1), the
 // compiler's fused bias and activation after it; geometries cuDNN cannot express run on the host
@@ -48,12 +57,19 @@ void conv(const KernelCall& call);
 void conv_grad_input(const KernelCall& call);
 void conv_grad_kernel(const KernelCall& call);
 void pad(const KernelCall& call);
+// pool.cu: own kernels with the reference's semantics (cuDNN cannot pad "same" asymmetrically)
+void max_pool(const KernelCall& call);
+std::size_t prepare_max_pool_grad(const KernelCall& call);
+void max_pool_grad(const KernelCall& call);
+void avg_pool(const KernelCall& call);
+void avg_pool_grad(const KernelCall& call);
 
 // normalization.cu
 void batch_norm_stats(const KernelCall& call);
 void batch_norm(const KernelCall& call);
 void batch_norm_grad(const KernelCall& call);
 void batch_norm_grad_params(const KernelCall& call);
+void l2_normalize(const KernelCall& call);
 
 // Shared by fused_dense and conv: data += bias over the last axis; an activation (kCount: none) in
 // place.

@@ -37,6 +37,10 @@ inline unsigned blocks_for(std::int64_t n) {
   std::int64_t b = (n + kThreads - 1) / kThreads;
   return static_cast<unsigned>(b < 1 ? 1 : (b > 65535 * 32 ? 65535 * 32 : b));
 }
+// A grid-stride loop: i over [0, n) shared among every thread of the launch.
+#define KERAS_CUDA_GRID_LOOP(i, n)                                                                 \
+  for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < (n); \
+       i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
 
 // An index space of up to kMaxRank dimensions and the strides of up to two operands over it,
 // passed to kernels by value.

@@ -1,9 +1,11 @@
 // Batch normalization over x seen as (outer, channels, inner) (kernels/batch_norm.h): the
 // per-channel sums run one block per channel with a fixed tree (deterministic), in double as the
-// reference kernels; the per-element passes one thread per element.
+// reference kernels; the per-element passes one thread per element. L2Normalize runs one block
+// per normalized line, summing its squares in double with the same fixed tree.
 #include "kernels/batch_norm.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
+#include "kernels/reference/reference_kernels.h"
 #include "ops/normalization.h"
 
 namespace keras::kernels::cuda {
@@ -112,6 +114,26 @@ __global__ void grad_input_kernel(const T* x, const T* stats, const T* gamma, co
   }
 }
 
+// Line (a, b) of x seen as (outer, channels, inner): x[(a * channels + c) * inner + b] over c.
+template <typename T>
+__global__ void l2_normalize_kernel(const T* x, T* y, std::int64_t lines, std::int64_t channels,
+                                    std::int64_t inner, double min_squares) {
+  __shared__ double shared[kBlock];
+  for (std::int64_t line = blockIdx.x; line < lines; line += gridDim.x) {
+    const std::int64_t start = (line / inner) * channels * inner + line % inner;
+    double squares = 0;
+    for (std::int64_t c = threadIdx.x; c < channels; c += blockDim.x) {
+      const double value = x[start + c * inner];
+      squares += value * value;
+    }
+    const double total = block_sum(squares, shared);
+    // As std::max(total, min_squares): a NaN total stays NaN.
+    const double scale = 1.0 / sqrt(total < min_squares ? min_squares : total);
+    for (std::int64_t c = threadIdx.x; c < channels; c += blockDim.x)
+      y[start + c * inner] = static_cast<T>(x[start + c * inner] * scale);
+  }
+}
+
 unsigned channel_blocks(std::int64_t channels) {
   return static_cast<unsigned>(channels < 65535 ? channels : 65535);
 }
@@ -184,6 +206,22 @@ void batch_norm_grad_params(const KernelCall& call) {
     KERAS_CUDA_CHECK_LAUNCH();
     params_kernel<T>
         <<<blocks_for(v.channels), kThreads, 0, stream()>>>(sums, call.output.as<T>(), v.channels);
+  });
+  KERAS_CUDA_CHECK_LAUNCH();
+}
+
+void l2_normalize(const KernelCall& call) {
+  const Shape& shape = call.inputs[0].shape;
+  ChannelView v{1, call.output.numel, 1};  // the normalized axis as the channels
+  const std::vector<int>& axes = call.attrs_as<ops::L2NormalizeAttrs>().axes;
+  if (!axes.empty())
+    v = channel_view(shape, axes[0] < 0 ? axes[0] + static_cast<int>(shape.size()) : axes[0]);
+  const std::int64_t lines = v.outer * v.inner;
+  if (call.output.numel == 0) return;
+  dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
+    l2_normalize_kernel<T><<<channel_blocks(lines), kBlock, 0, stream()>>>(
+        call.inputs[0].as<T>(), call.output.as<T>(), lines, v.channels, v.inner,
+        reference::kL2NormalizeFloor);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

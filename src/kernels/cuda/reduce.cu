@@ -1,6 +1,7 @@
 // Reductions and their inverses. A reduction runs one block per output element, its threads
 // striding over the reduced elements and combining in a fixed tree (deterministic), accumulating
-// in double as the reference kernels do.
+// in double as the reference kernels do. Cumsum and Cumprod run one thread per line along the
+// axis, in the reference's order and type (bit for bit).
 #include <cmath>
 
 #include "kernels/cuda/cuda_kernels.h"
@@ -74,6 +75,36 @@ __global__ void arg_reduce_kernel(bool is_max, const T* x, std::int64_t* y, std:
 }
 
 template <typename T>
+__global__ void scan_kernel(bool product, const T* x, T* y, std::int64_t outer, std::int64_t n,
+                            std::int64_t inner) {
+  KERAS_CUDA_GRID_LOOP(j, outer * inner) {
+    const std::int64_t base = (j / inner) * n * inner + j % inner;
+    T acc = product ? T(1) : T(0);
+    for (std::int64_t k = 0; k < n; ++k) {
+      const T v = x[base + k * inner];
+      acc = product ? static_cast<T>(acc * v) : static_cast<T>(acc + v);
+      y[base + k * inner] = acc;
+    }
+  }
+}
+
+// x seen as (outer, n, inner) around AxisAttrs' axis.
+struct AxisSplit {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+AxisSplit split_at_axis(const KernelCall& call) {
+  const Shape& shape = call.inputs[0].shape;
+  const int rank = static_cast<int>(shape.size());
+  const int given = call.attrs_as<ops::AxisAttrs>().axis;
+  const int axis = given < 0 ? given + rank : given;
+  AxisSplit s;
+  s.n = shape[static_cast<std::size_t>(axis)];
+  for (int d = 0; d < axis; ++d) s.outer *= shape[static_cast<std::size_t>(d)];
+  for (int d = axis + 1; d < rank; ++d) s.inner *= shape[static_cast<std::size_t>(d)];
+  return s;
+}
+
+template <typename T>
 __global__ void scaled_broadcast_kernel(const T* g, T* y, std::int64_t n, T scale, Walk walk) {
   for (std::int64_t i = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x; i < n;
        i += static_cast<std::int64_t>(gridDim.x) * blockDim.x)
@@ -136,16 +167,23 @@ void sum_like(const KernelCall& call) {
 
 void arg_reduce(const KernelCall& call) {
   const Buffer& x = call.inputs[0];
-  const int rank = static_cast<int>(x.shape.size());
-  const int given = call.attrs_as<ops::AxisAttrs>().axis;
-  const int axis = given < 0 ? given + rank : given;
-  std::int64_t outer = 1, n = x.shape[static_cast<std::size_t>(axis)], inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= x.shape[static_cast<std::size_t>(d)];
-  for (int d = axis + 1; d < rank; ++d) inner *= x.shape[static_cast<std::size_t>(d)];
-  if (outer * inner == 0) return;
+  const AxisSplit s = split_at_axis(call);
+  if (s.outer * s.inner == 0) return;
   dispatch_all(call.op, x.dtype, [&]<typename T>() {
-    arg_reduce_kernel<T><<<blocks_for(outer * inner), kThreads, 0, stream()>>>(
-        call.op == OpKind::kArgMax, x.as<T>(), call.output.as<std::int64_t>(), outer, n, inner);
+    arg_reduce_kernel<T><<<blocks_for(s.outer * s.inner), kThreads, 0, stream()>>>(
+        call.op == OpKind::kArgMax, x.as<T>(), call.output.as<std::int64_t>(), s.outer, s.n,
+        s.inner);
+  });
+  KERAS_CUDA_CHECK_LAUNCH();
+}
+
+void scan(const KernelCall& call) {
+  const Buffer& x = call.inputs[0];
+  const AxisSplit s = split_at_axis(call);
+  if (call.output.numel == 0) return;
+  dispatch_all(call.op, x.dtype, [&]<typename T>() {
+    scan_kernel<T><<<blocks_for(s.outer * s.inner), kThreads, 0, stream()>>>(
+        call.op == OpKind::kCumprod, x.as<T>(), call.output.as<T>(), s.outer, s.n, s.inner);
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
