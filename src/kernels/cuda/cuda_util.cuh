@@ -62,6 +62,9 @@ struct Walk {
 };
 
 void check_rank(OpKind op, const Shape& shape);
+// The run counter random kernels draw from, in device memory (written per run, so that a replayed
+// CUDA graph draws fresh numbers): KernelCall::device_counter, checked.
+const std::uint64_t* device_counter(const KernelCall& call);
 // Row-major strides of `src` as seen from `dst` after numpy broadcasting (broadcast dims: 0).
 void broadcast_strides(const Shape& src, const Shape& dst, std::int64_t* strides);
 void contiguous_strides(const Shape& shape, std::int64_t* strides);

@@ -145,13 +145,6 @@ std::int64_t last_dim(const Shape& shape) {
   return shape.empty() ? 1 : shape.back();
 }
 
-const std::uint64_t* device_counter(const KernelCall& call) {
-  if (!call.device_counter)
-    throw std::logic_error(std::string("cuda kernel ") + backend::op_name(call.op) +
-                           " needs the run counter in device memory (a device plan's step)");
-  return call.device_counter;
-}
-
 }  // namespace
 
 void softmax(const KernelCall& call) {

@@ -1,5 +1,6 @@
 // RandomUniform and TruncatedNormal from the reference kernels' counter-based hashes
-// (backend/random_state.h): element i draws from (seed, the step's counter, i), so every backend
+// (backend/random_state.h): element i draws from (seed, the run counter, i) (read from device
+// memory: a replayed CUDA graph draws fresh numbers), so every backend
 // draws the same numbers for the same seed and run: uniforms up to the last bit (where one
 // compiler fuses the multiply-add and the other does not), normals through the device's log, cos
 // and sqrt, within an ulp of the host's. (DropoutMask and RandomNormal: nn.cu.)
@@ -14,7 +15,8 @@ namespace {
 
 template <typename T>
 __global__ void random_uniform_kernel(T* out, std::int64_t n, double low, double high,
-                                      std::uint64_t seed, std::uint64_t counter) {
+                                      std::uint64_t seed, const std::uint64_t* runs) {
+  const std::uint64_t counter = *runs;
   KERAS_CUDA_GRID_LOOP(i, n) {
     const double u = detail::uniform01(seed, counter, static_cast<std::uint64_t>(i));
     out[i] = static_cast<T>(low + (high - low) * u);
@@ -27,7 +29,8 @@ constexpr std::uint64_t kTries = 32;
 
 template <typename T>
 __global__ void truncated_normal_kernel(T* out, std::int64_t n, double mean, double stddev,
-                                        std::uint64_t seed, std::uint64_t counter) {
+                                        std::uint64_t seed, const std::uint64_t* runs) {
+  const std::uint64_t counter = *runs;
   KERAS_CUDA_GRID_LOOP(i, n) {
     const auto index = static_cast<std::uint64_t>(i);
     double z = 0;
@@ -50,7 +53,8 @@ void random_uniform(const KernelCall& call) {
   const auto& attrs = call.attrs_as<ops::RandomAttrs>();
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     random_uniform_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
-        call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed, call.counter);
+        call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed,
+        device_counter(call));
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }
@@ -60,7 +64,8 @@ void truncated_normal(const KernelCall& call) {
   const auto& attrs = call.attrs_as<ops::RandomAttrs>();
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     truncated_normal_kernel<T><<<blocks_for(call.output.numel), kThreads, 0, stream()>>>(
-        call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed, call.counter);
+        call.output.as<T>(), call.output.numel, attrs.alpha, attrs.beta, attrs.seed,
+        device_counter(call));
   });
   KERAS_CUDA_CHECK_LAUNCH();
 }

@@ -215,6 +215,13 @@ void* workspace(std::size_t bytes) {
   return r.scratch.get();
 }
 
+const std::uint64_t* device_counter(const KernelCall& call) {
+  if (!call.device_counter)
+    throw std::logic_error(std::string("cuda kernel ") + backend::op_name(call.op) +
+                           " needs the run counter in device memory (a device plan's step)");
+  return call.device_counter;
+}
+
 void check_rank(OpKind op, const Shape& shape) {
   if (shape.size() > static_cast<std::size_t>(kMaxRank))
     throw std::invalid_argument(std::string("cuda kernel ") + backend::op_name(op) +
