@@ -390,11 +390,14 @@ def _getitem(x, key):
                                     and k.stop is None):
                 begin.append(0), end.append(_END), step.append(1)
                 final_shape.append(dim)
+            elif dim is None and k.step not in (None, 1):
+                # Any step: numpy's bounds as written (_END: omitted), resolved per size.
+                begin.append(_END if k.start is None else k.start)
+                end.append(_END if k.stop is None else k.stop)
+                step.append(k.step)
+                final_shape.append(None)
             elif dim is None:
                 # Bounds counted from the start or the end, resolved when the size is known.
-                if k.step not in (None, 1):
-                    raise IndexError('axis %d of %r has a size known only at run time; it takes '
-                                     'slices of step 1 only, got %r' % (axis, x, k))
                 b = 0 if k.start is None else k.start
                 e = _END if k.stop is None else k.stop
                 begin.append(b), end.append(e), step.append(1)

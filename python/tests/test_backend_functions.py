@@ -365,8 +365,20 @@ def test_indexing_symbolic_tensors_matches_numpy():
         np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
     with pytest.raises(ValueError, match='out of bounds'):
         run(images[:, 5:], [images], [b])
-    with pytest.raises(IndexError, match='known only at run time'):
-        images[:, 1::2]
+    # Steps other than 1 (x[:, ::-1] reverses a sequence of any length), resolved per size.
+    for key, shape in [(np.s_[:, 1::2], (None, None, None, 3)), (np.s_[:, ::-1], (None, None, None, 3)),
+                       (np.s_[::2, -1::-2, 3:0:-2, 0], (None, None, None)),
+                       (np.s_[:, :-1:3, -4::2], (None, None, None, 3))]:
+        assert K.int_shape(images[key]) == shape
+        for value in [b, b[:1, :3, :4]]:
+            np.testing.assert_array_equal(run(images[key], [images], [value]), value[key],
+                                          err_msg=str(key))
+    with pytest.raises(Exception, match='empty'):
+        run(images[:, 9::2], [images], [b])
+    grads = K.gradients(K.sum(K.square(images[:, ::-2, 1::3])), [images])[0]
+    expected = np.zeros_like(b)
+    expected[:, ::-2, 1::3] = 2 * b[:, ::-2, 1::3]
+    np.testing.assert_array_equal(run(grads, [images], [b]), expected)
     grads = K.gradients(K.sum(K.square(images[1:, 2:])), [images])[0]
     expected = np.zeros_like(b)
     expected[1:, 2:] = 2 * b[1:, 2:]
