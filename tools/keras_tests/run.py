@@ -2,8 +2,9 @@
 """Runs Keras's own test suite (the tests/ folder of Keras 2.2.4's source distribution, kept
 outside this repository) against keras_cpp, unchanged: `keras` and its submodules are keras_cpp's
 (an import alias installed by a sitecustomize), so `from keras.layers import Dense` in Keras's
-tests imports keras_cpp.layers.Dense. Writes a table per test file and the most frequent failure
-reasons.
+tests imports keras_cpp.layers.Dense; `keras.backend.tensorflow_backend`, which Keras's backend
+tests compare with numpy's reference operations, is keras_cpp.backend. Writes a table per test
+file and the most frequent failure reasons.
 
     python3 tools/keras_tests/run.py KERAS_TESTS_DIR [--only a,b] [--build build]
                                      [--timeout S] [--report out.md] [--keep-output DIR]
@@ -39,6 +40,8 @@ for _name, _type in (('float', float), ('int', int), ('bool', bool), ('object', 
         setattr(_np, _name, _type)
 
 
+# Keras's backend tests compare "the TensorFlow backend" (keras.backend.tensorflow_backend) with
+# numpy's reference operations: the backend they test is keras_cpp's.
 class _KerasIsKerasCpp(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path=None, target=None):
         if name == 'keras' or name.startswith('keras.'):
@@ -46,7 +49,10 @@ class _KerasIsKerasCpp(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def create_module(self, spec):
-        return importlib.import_module('keras_cpp' + spec.name[len('keras'):])
+        module = importlib.import_module('keras_cpp' + spec.name[len('keras'):])
+        if spec.name == 'keras.backend':  # a module, not a package: an attribute, in this process
+            module.tensorflow_backend = module
+        return module
 
     def exec_module(self, module):
         pass
