@@ -390,11 +390,14 @@ def _getitem(x, key):
                                     and k.stop is None):
                 begin.append(0), end.append(_END), step.append(1)
                 final_shape.append(dim)
+            elif dim is None and k.step not in (None, 1):
+                # Any step: numpy's bounds as written (_END: omitted), resolved per size.
+                begin.append(_END if k.start is None else k.start)
+                end.append(_END if k.stop is None else k.stop)
+                step.append(k.step)
+                final_shape.append(None)
             elif dim is None:
                 # Bounds counted from the start or the end, resolved when the size is known.
-                if k.step not in (None, 1):
-                    raise IndexError('axis %d of %r has a size known only at run time; it takes '
-                                     'slices of step 1 only, got %r' % (axis, x, k))
                 b = 0 if k.start is None else k.start
                 e = _END if k.stop is None else k.stop
                 begin.append(b), end.append(e), step.append(1)
@@ -459,6 +462,50 @@ Tensor.__array__ = _tensor_array
 
 
 # Keras 1's backend names for what Keras 2 renamed.
+def relu(x, alpha=0., max_value=None, threshold=0.):
+    """Keras 2.2.4's relu: max_value for x >= max_value, x for threshold <= x < max_value,
+    alpha * (x - threshold) otherwise."""
+    if threshold == 0.:
+        return _backend.relu(x, alpha, max_value)
+    negative_part = _backend.relu(threshold - x) if alpha != 0. else None
+    x = x * _backend.cast(_backend.greater(x, threshold), x.dtype)
+    if max_value is not None:
+        x = _backend.clip(x, 0., max_value)
+    if negative_part is not None:
+        x = x - alpha * negative_part
+    return x
+
+
+def dot(x, y):
+    """Keras's dot: a matrix product, and for operands of more than two axes Theano's: the last
+    axis of x against the second-to-last of y, shape x.shape[:-1] + y.shape[:-2] +
+    y.shape[-1:]."""
+    if y.ndim <= 2:
+        return _backend.dot(x, y)
+    x_shape, y_shape = tuple(x.shape), tuple(y.shape)
+    perm = list(range(y.ndim))
+    perm = [perm.pop(-2)] + perm
+    xt = _backend.reshape(x, [-1, x_shape[-1]])
+    yt = _backend.reshape(_backend.permute_dimensions(y, perm), [y_shape[-2], -1])
+    out = x_shape[:-1] + y_shape[:-2] + y_shape[-1:]
+    if _builtins.sum(d is None for d in out) > 1:
+        raise ValueError('K.dot of %s and %s: the result %s may have one unknown dimension at most'
+                         % (x_shape, y_shape, out))
+    return _backend.reshape(_backend.dot(xt, yt), [-1 if d is None else d for d in out])
+
+
+def bias_add(x, bias, data_format=None):
+    """Keras's bias_add: a bias of one axis (the channels), or of every axis but the batch's
+    (laid out channels last; with channels_first its shape is read as Keras 2.2.4 reads it,
+    the channels moved to the front)."""
+    if bias.ndim == 1 or bias.ndim != x.ndim - 1 or x.ndim < 3:
+        return _backend.bias_add(x, bias, data_format)
+    shape = (1,) + tuple(bias.shape)
+    if normalize_data_format(data_format) == 'channels_first':
+        shape = (1, shape[-1]) + shape[1:-1]
+    return x + _backend.reshape(bias, list(shape))
+
+
 def lesser(x, y):
     """Keras 1: element-wise truth value of (x < y) (Keras 2's less)."""
     return less(x, y)  # noqa: F821 (exported above)

@@ -365,8 +365,20 @@ def test_indexing_symbolic_tensors_matches_numpy():
         np.testing.assert_array_equal(run(images[key], [images], [b]), b[key], err_msg=str(key))
     with pytest.raises(ValueError, match='out of bounds'):
         run(images[:, 5:], [images], [b])
-    with pytest.raises(IndexError, match='known only at run time'):
-        images[:, 1::2]
+    # Steps other than 1 (x[:, ::-1] reverses a sequence of any length), resolved per size.
+    for key, shape in [(np.s_[:, 1::2], (None, None, None, 3)), (np.s_[:, ::-1], (None, None, None, 3)),
+                       (np.s_[::2, -1::-2, 3:0:-2, 0], (None, None, None)),
+                       (np.s_[:, :-1:3, -4::2], (None, None, None, 3))]:
+        assert K.int_shape(images[key]) == shape
+        for value in [b, b[:1, :3, :4]]:
+            np.testing.assert_array_equal(run(images[key], [images], [value]), value[key],
+                                          err_msg=str(key))
+    with pytest.raises(Exception, match='empty'):
+        run(images[:, 9::2], [images], [b])
+    grads = K.gradients(K.sum(K.square(images[:, ::-2, 1::3])), [images])[0]
+    expected = np.zeros_like(b)
+    expected[:, ::-2, 1::3] = 2 * b[:, ::-2, 1::3]
+    np.testing.assert_array_equal(run(grads, [images], [b]), expected)
     grads = K.gradients(K.sum(K.square(images[1:, 2:])), [images])[0]
     expected = np.zeros_like(b)
     expected[1:, 2:] = 2 * b[1:, 2:]
@@ -495,3 +507,63 @@ def test_print_tensor_prints_its_message_and_value_when_a_model_runs(capfd):
     f = K.function([model.input], [K.print_tensor(model.input)])
     np.testing.assert_allclose(f([x])[0], x)
     assert capfd.readouterr().err == '[[1 2] [3 4]]\n'
+
+
+def test_relu_with_a_threshold_as_keras_224():
+    a = np.array([[-3., -1., 0.5, 1., 2., 7.]], dtype='float32')
+    x = K.constant(a)
+    for alpha, max_value, threshold in [(0., None, 0.8), (0.1, None, 0.8), (0.1, 5., 0.8),
+                                        (0.1, 5., -2.8), (0.1, 0., 0.8), (0.2, 5., 0.)]:
+        # f(x) = max_value for x >= max_value, x for threshold <= x < max_value,
+        # alpha * (x - threshold) otherwise (Keras's formula and its clipping at 0 first).
+        y = np.where(a > threshold, a, 0.)
+        if max_value is not None:
+            y = np.clip(y, 0., max_value)
+        y = y - alpha * np.maximum(threshold - a, 0.)
+        np.testing.assert_allclose(K.eval(K.relu(x, alpha=alpha, max_value=max_value,
+                                                 threshold=threshold)), y, rtol=1e-6,
+                                   err_msg=str((alpha, max_value, threshold)))
+
+
+def test_dot_of_operands_of_more_than_two_axes_as_theano():
+    a = np.random.rand(4, 2).astype('float32')
+    b = np.random.rand(5, 2, 3).astype('float32')
+    np.testing.assert_allclose(K.eval(K.dot(K.constant(a), K.constant(b))),
+                               np.dot(a, b), rtol=1e-5)
+    c = np.random.rand(3, 4, 2).astype('float32')
+    d = np.random.rand(6, 2, 5).astype('float32')
+    assert K.int_shape(K.dot(K.constant(c), K.constant(d))) == (3, 4, 6, 5)
+    np.testing.assert_allclose(K.eval(K.dot(K.constant(c), K.constant(d))), np.dot(c, d),
+                               rtol=1e-5)
+    ph = K.placeholder(shape=(None, 4, 2))
+    assert K.int_shape(K.dot(ph, K.constant(d))) == (None, 4, 6, 5)
+    np.testing.assert_allclose(run(K.dot(ph, K.constant(d)), [ph], [c]), np.dot(c, d), rtol=1e-5)
+
+
+def test_bias_add_of_a_bias_per_position_as_keras_224():
+    x = np.random.rand(2, 3, 4).astype('float32')
+    bias = np.random.rand(3, 4).astype('float32')
+    np.testing.assert_allclose(K.eval(K.bias_add(K.constant(x), K.constant(bias),
+                                                 'channels_last')), x + bias, rtol=1e-6)
+    # channels_first: Keras reshapes the (steps, channels) bias to (1, channels, steps).
+    np.testing.assert_allclose(K.eval(K.bias_add(K.constant(x), K.constant(bias.reshape(4, 3)),
+                                                 'channels_first')),
+                               x + bias.reshape(4, 3).reshape(1, 3, 4), rtol=1e-6)
+
+
+def test_each_evaluation_of_a_random_tensor_draws_again():
+    for r in [K.random_normal((10, 10), seed=1337), K.random_uniform((10, 10)),
+              K.random_binomial((10, 10), 0.5)]:
+        first, second = K.eval(r), K.eval(r)
+        assert first.shape == (10, 10) and not np.array_equal(first, second)
+    # 200 evaluations of one seeded tensor: 20,000 numbers of the distribution (Keras's test).
+    r = K.random_normal((10, 10), mean=-10., stddev=5., seed=3)
+    samples = np.array([K.eval(r) for _ in range(200)])
+    assert abs(samples.mean() + 10.) < 5. * 0.015 and abs(samples.std() - 5.) < 5. * 0.015
+    # The global seed restarts the evaluations: a seeded script draws the same numbers again.
+    r = K.random_uniform((3,), seed=7)
+    keras.utils.set_random_seed(5)
+    a = [K.eval(r) for _ in range(3)]
+    keras.utils.set_random_seed(5)
+    b = [K.eval(r) for _ in range(3)]
+    np.testing.assert_array_equal(np.array(a), np.array(b))

@@ -1,6 +1,7 @@
 """Keras 1.2.2's and 2.2.4's public modules and names, where Keras puts them, doing what Keras's
 do (issue 12 item 1)."""
 import importlib
+import os
 
 import numpy as np
 import pytest
@@ -282,6 +283,43 @@ def test_get_file_finds_local_files_and_explains_missing_ones(tmp_path, monkeypa
         archive.add(tmp_path / 'src' / 'a.txt', arcname='pack/a.txt')
     folder = keras.utils.get_file('pack', origin='https://example.com/pack.tgz', untar=True)
     assert open(folder + '/a.txt').read() == 'hello'
+
+
+def test_get_file_downloads_what_is_missing_whole_or_not_at_all(tmp_path, monkeypatch):
+    from urllib.parse import urljoin
+    from urllib.request import pathname2url
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'home'))
+    source = tmp_path / 'served.bin'
+    source.write_bytes(b'abc')
+    origin = urljoin('file:', pathname2url(str(source)))
+    md5 = '900150983cd24fb0d6963f7d28e17f72'  # md5 of b'abc'
+    path = keras.utils.get_file('data.bin', origin, md5_hash=md5)
+    assert path == str(tmp_path / 'home' / 'datasets' / 'data.bin')
+    assert open(path, 'rb').read() == b'abc'
+    # A local file that does not match its hash is downloaded again (Keras's behaviour).
+    with open(path, 'wb') as f:
+        f.write(b'stale')
+    assert open(keras.utils.get_file('data.bin', origin, md5_hash=md5), 'rb').read() == b'abc'
+    # A download that does not match the hash leaves nothing behind; the error says why.
+    with pytest.raises(FileNotFoundError, match='does not match the expected hash') as error:
+        keras.utils.get_file('other.bin', origin, file_hash='0' * 64)
+    assert "'other.bin'" in str(error.value) and origin in str(error.value)
+    assert sorted(os.listdir(tmp_path / 'home' / 'datasets')) == ['data.bin']
+    # Archives: untar and extract after the download, as Keras.
+    import tarfile
+    (tmp_path / 'pack').mkdir()
+    (tmp_path / 'pack' / 'a.txt').write_text('hello')
+    with tarfile.open(tmp_path / 'pack.tar.gz', 'w:gz') as archive:
+        archive.add(tmp_path / 'pack' / 'a.txt', arcname='pack/a.txt')
+    folder = keras.utils.get_file('pack', urljoin('file:', pathname2url(str(tmp_path / 'pack.tar.gz'))),
+                                  untar=True)
+    assert open(os.path.join(folder, 'a.txt')).read() == 'hello'
+    # Offline (the suite's network is off): the reason, where it looked, where to get it.
+    with pytest.raises(FileNotFoundError) as error:
+        keras.utils.get_file('absent.bin', 'https://example.com/absent.bin')
+    message = str(error.value)
+    assert 'network access is disabled' in message and 'https://example.com/absent.bin' in message
+    assert str(tmp_path / 'home' / 'datasets' / 'absent.bin') in message
 
 
 def test_hdf5_matrix_slices_like_an_array(tmp_path):

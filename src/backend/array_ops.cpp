@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend/traced.h"
 #include "keras/backend/backend.h"
 #include "ops/shape.h"
 
@@ -211,6 +212,55 @@ SymbolicTensor slice(const SymbolicTensor& x, std::vector<std::int64_t> start,
   return y;
 }
 
+namespace {
+
+// numpy's slice(start, stop, step).indices(dim) and the slice's length, for bounds as written
+// (negative: from the end; kToTheEnd: omitted).
+struct ResolvedSlice {
+  std::int64_t begin, end, count;
+};
+ResolvedSlice resolve_slice(std::int64_t dim, std::int64_t start, std::int64_t stop,
+                            std::int64_t step) {
+  const std::int64_t lower = step > 0 ? 0 : -1, upper = step > 0 ? dim : dim - 1;
+  auto clamp = [&](std::int64_t bound, std::int64_t omitted) {
+    if (bound == kToTheEnd) return omitted;
+    return bound < 0 ? std::max(bound + dim, lower) : std::min(bound, upper);
+  };
+  const std::int64_t b = clamp(start, step > 0 ? lower : upper);
+  const std::int64_t e = clamp(stop, step > 0 ? upper : lower);
+  const std::int64_t span = step > 0 ? e - b : b - e, stride = step > 0 ? step : -step;
+  return {b, e, span > 0 ? (span + stride - 1) / stride : 0};
+}
+
+// x[start:stop:step] along an axis whose size is known only at run time, with a step other than
+// 1: which entries it takes depends on the size, so the slice is traced for each concrete size
+// (K::traced: built and planned once per size; its gradient another traced graph).
+SymbolicTensor strided_slice_of_unknown_size(const SymbolicTensor& x, int axis, std::int64_t start,
+                                             std::int64_t stop, std::int64_t step) {
+  const auto a = static_cast<std::size_t>(axis);
+  auto graph = std::make_shared<TracedGraph>();
+  graph->name = "strided_slice (axis " + std::to_string(axis) + " of unknown size, step " +
+                std::to_string(step) + ")";
+  graph->build = [a, start, stop, step](const std::vector<SymbolicTensor>& in) {
+    const SymbolicTensor& t = in.front();
+    const ResolvedSlice r = resolve_slice(t.shape()[a], start, stop, step);
+    std::vector<std::int64_t> begin(t.shape().size(), 0), end(t.shape().size(), kToTheEnd),
+        steps(t.shape().size(), 1);
+    begin[a] = r.begin;
+    end[a] = r.end;
+    steps[a] = step;
+    return strided_slice(t, begin, end, steps);
+  };
+  graph->output_shape = [a, start, stop, step](const std::vector<Shape>& shapes) {
+    Shape s = shapes.front();
+    if (s[a] >= 0) s[a] = resolve_slice(s[a], start, stop, step).count;
+    return s;
+  };
+  return traced(std::move(graph), {x});
+}
+
+}  // namespace
+
 SymbolicTensor strided_slice(const SymbolicTensor& x, std::vector<std::int64_t> begin,
                              std::vector<std::int64_t> end, std::vector<std::int64_t> step) {
   const int rank = x.ndim();
@@ -227,15 +277,15 @@ SymbolicTensor strided_slice(const SymbolicTensor& x, std::vector<std::int64_t> 
     if (st == 0) throw std::invalid_argument("K::strided_slice: step cannot be zero");
     if (st == 1 && b == 0 && ((dim >= 0 && e >= dim) || e == kToTheEnd)) continue;
     if (dim < 0) {
-      // An axis of unknown size: a slice by bounds counted from its start or its end (numpy's
-      // negative indices) or to its end, which the Slice op resolves when the size is known.
+      // An axis of unknown size: bounds as written (counted from its start, from its end when
+      // negative, kToTheEnd when omitted), resolved when the size is known: by the Slice op for
+      // step 1, by a slice traced per size for other steps.
       if (st != 1)
-        throw std::invalid_argument(
-            "K::strided_slice: axis " + std::to_string(d) + " of " + shape_to_string(x.shape()) +
-            " has an unknown size; it can be taken whole (:), or sliced with step 1 between "
-            "bounds counted from its start or its end (:k, a:b, a:, -k:, a:-b), not with step " +
-            std::to_string(st));
-      y = e == kToTheEnd ? slice_to_end(y, d, b) : slice(y, d, b, e);
+        y = strided_slice_of_unknown_size(y, d, b, e, st);
+      else if (e == kToTheEnd)
+        y = slice_to_end(y, d, b == kToTheEnd ? 0 : b);
+      else
+        y = slice(y, d, b == kToTheEnd ? 0 : b, e);
       continue;
     }
     if (st == 1) {

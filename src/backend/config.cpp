@@ -1,4 +1,5 @@
 #include <unistd.h>
+#include <atomic>
 
 #include <cstdio>
 #include <cstdlib>
@@ -256,8 +257,15 @@ std::mt19937_64& global_generator() {
 std::uint64_t next_seed() {
   return global_generator()();
 }
+namespace {
+std::atomic<std::uint64_t> evaluations{0};
+}  // namespace
 void seed_global_generator(std::uint64_t seed) {
   global_generator().seed(seed);
+  evaluations = 0;
+}
+std::uint64_t next_evaluation() {
+  return evaluations++;
 }
 
 }  // namespace keras::detail

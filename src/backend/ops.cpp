@@ -7,6 +7,7 @@
 
 #include "backend/random_state.h"
 #include "backend/reshape_like.h"
+#include "compiler/compiler.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "ops/elementwise.h"
@@ -101,8 +102,9 @@ void set_value(const SymbolicTensor& x, const Tensor& value) {
 }
 
 Tensor eval(const SymbolicTensor& x) {
-  Function f({}, {x}, {}, {{learning_phase(), constant(0.0, DType::int32)}});
-  return f({})[0];
+  detail::CompiledFunction f({}, {x}, {}, {{learning_phase(), constant(0.0, DType::int32)}});
+  f.start_runs_at(keras::detail::next_evaluation());
+  return f.run({})[0].clone();
 }
 
 Shape int_shape(const SymbolicTensor& x) {

@@ -11,6 +11,10 @@ std::mt19937_64& global_generator();
 // A fresh seed for a random op or an initializer, drawn from the global generator.
 std::uint64_t next_seed();
 void seed_global_generator(std::uint64_t seed);
+// The run count K::eval's one-run function starts at: each evaluation of a random op draws fresh
+// numbers, as each run of one function does (TensorFlow's ops keep their state between runs).
+// Seeding the global generator restarts it.
+std::uint64_t next_evaluation();
 
 // Counter-based hashing (splitmix64): random numbers that depend only on (seed, counter, index),
 // so results do not depend on the number of threads (constexpr: the cuda kernels call them on the

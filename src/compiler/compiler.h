@@ -147,6 +147,8 @@ class CompiledFunction {
   // The returned views stay valid until the next run; callers on several threads hold lock()
   // while they read them.
   const std::vector<Tensor>& run(const std::vector<Tensor>& inputs);
+  // The run count random ops draw from (a run draws from its count; counts advance per run).
+  void start_runs_at(std::uint64_t runs) { runs_ = runs; }
   bool borrows_memory() const { return borrows_memory_; }
   // A borrowing function: makes its plan for these input shapes now, and says how many bytes a
   // run on them must be lent.

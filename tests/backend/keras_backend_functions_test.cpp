@@ -235,8 +235,22 @@ TEST(KerasBackendFunctions, SlicesAndStridedSlices) {
     EXPECT_NE(std::string(e.what()).find("[5, end of axis) is out of bounds"), std::string::npos)
         << e.what();
   }
-  // A step other than 1 cannot be resolved later.
-  EXPECT_THROW(K::strided_slice(p, {0, 0}, {2, end}, {2, 1}), std::invalid_argument);
+  // Other steps on the unknown axis, bounds as written (end: omitted), resolved per size:
+  // p[::2], p[-1::-2, 1:], with the gradient of the second.
+  SymbolicTensor even = K::strided_slice(p, {end, 0}, {end, end}, {2, 1});
+  SymbolicTensor odd_back = K::strided_slice(p, {-1, 1}, {end, end}, {-2, 1});
+  EXPECT_EQ(K::int_shape(even), (Shape{-1, 3}));
+  EXPECT_EQ(K::int_shape(odd_back), (Shape{-1, 2}));
+  SymbolicTensor odd_grad = K::gradients(K::sum(odd_back * odd_back), {p})[0];
+  K::Function stepped({p}, {even, odd_back, odd_grad});
+  auto five = stepped({floats({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {5, 3})});
+  EXPECT_EQ(values_of(five[0]), (std::vector<double>{1, 2, 3, 7, 8, 9, 13, 14, 15}));
+  EXPECT_EQ(values_of(five[1]), (std::vector<double>{14, 15, 8, 9, 2, 3}));
+  EXPECT_EQ(values_of(five[2]),
+            (std::vector<double>{0, 4, 6, 0, 0, 0, 0, 16, 18, 0, 0, 0, 0, 28, 30}));
+  auto two = stepped({floats({1, 2, 3, 4, 5, 6}, {2, 3})});  // another size, another trace
+  EXPECT_EQ(values_of(two[0]), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(values_of(two[1]), (std::vector<double>{5, 6}));
   EXPECT_THROW(K::strided_slice(x, {0, 0}, {end, end}, {1, 0}), std::invalid_argument);
 }
 

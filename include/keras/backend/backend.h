@@ -315,8 +315,8 @@ SymbolicTensor cumprod(const SymbolicTensor& x, int axis = 0);
 // `axis`. repeat: (batch, dim) -> (batch, n, dim). stack / unstack: along a new / an existing
 // axis. reverse: along each of `axes`. slice: Keras's slice(x, start, size) (size -1: to the end).
 // strided_slice: per axis, [begin, end) by step (nonzero; negative steps walk backwards from begin
-// to end exclusive, end -1 meaning past the start), numpy's resolved slice indices; end INT64_MAX
-// with step 1 runs to the end of the axis, even of unknown size (x[a:]).
+// to end exclusive, end -1 meaning past the start), numpy's resolved slice indices; on an axis of
+// unknown size, numpy's bounds as written (negative: from the end; INT64_MAX: omitted), any step.
 SymbolicTensor tile(const SymbolicTensor& x, std::vector<std::int64_t> n);
 SymbolicTensor repeat_elements(const SymbolicTensor& x, std::int64_t rep, int axis);
 SymbolicTensor repeat(const SymbolicTensor& x, std::int64_t n);

@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 
+from ..preprocessing.sequence import _remove_long_seq
 from ..utils.data_utils import get_file
 
 
@@ -14,16 +15,6 @@ def shuffled(*arrays):
     return [a[indices] for a in arrays]
 
 
-def remove_long_seq(maxlen, seq, label):
-    """The sequences shorter than maxlen, and their labels."""
-    new_seq, new_label = [], []
-    for x, y in zip(seq, label):
-        if len(x) < maxlen:
-            new_seq.append(x)
-            new_label.append(y)
-    return new_seq, new_label
-
-
 def index_words(xs, labels, num_words, skip_top, maxlen, start_char, oov_char, index_from):
     """Keras's preparation of word-index sequences: every index shifted by index_from, start_char
     prepended, sequences of maxlen or more dropped, and indices outside [skip_top, num_words)
@@ -33,7 +24,7 @@ def index_words(xs, labels, num_words, skip_top, maxlen, start_char, oov_char, i
     elif index_from:
         xs = [[w + index_from for w in x] for x in xs]
     if maxlen:
-        xs, labels = remove_long_seq(maxlen, xs, labels)
+        xs, labels = _remove_long_seq(maxlen, xs, labels)
         if not xs:
             raise ValueError('After filtering for sequences shorter than maxlen=' + str(maxlen) +
                              ', no sequence was kept. Increase maxlen.')

@@ -7,7 +7,7 @@ import tarfile
 
 import numpy as np
 
-from ..utils.data_utils import keras_home, missing_file_message
+from ..utils.data_utils import get_file, keras_home
 
 
 def load_batch(fpath, label_key='labels'):
@@ -41,7 +41,8 @@ def keras_layout(x_train, y_train, x_test, y_test):
 
 def open_batches(what, dirname, archive_names, origin):
     """A function reading the batch pickle of a given name from $KERAS_HOME/datasets/<dirname>,
-    or else from the first of archive_names (.tar.gz, holding <dirname>/...) found there."""
+    or else from the first of archive_names (.tar.gz, holding <dirname>/...) found there, or else
+    from the archive downloaded from `origin`."""
     datadir = os.path.join(keras_home(), 'datasets')
     folder = os.path.join(datadir, dirname)
     if os.path.isdir(folder):
@@ -63,5 +64,13 @@ def open_batches(what, dirname, archive_names, origin):
                                                 member)
                     return load_batch(f, label_key)
             return read_from_archive
-    raise FileNotFoundError(missing_file_message(
-        what, dirname, [folder] + [os.path.join(datadir, n) for n in archive_names], origin))
+    try:  # downloaded as Keras does: <dirname>.tar.gz, extracted next to it
+        folder = get_file(dirname, origin, untar=True)
+    except FileNotFoundError as e:
+        raise FileNotFoundError(what + ": no folder '" + dirname + "' nor archive " +
+                                ', '.join(archive_names) + ' in ' + datadir + '. ' +
+                                str(e)) from None
+
+    def read_downloaded(name, label_key):
+        return load_batch(os.path.join(folder, name), label_key)
+    return read_downloaded

@@ -8,7 +8,7 @@ import pickle
 
 import numpy as np
 
-from ..utils.data_utils import get_file, keras_home, missing_file_message
+from ..utils.data_utils import get_file, keras_home
 from ._idx import FILES, holds_idx_files, load_idx_folder
 
 _ORIGIN = 'https://s3.amazonaws.com/img-datasets/mnist.npz'
@@ -24,18 +24,16 @@ def load_data(path='mnist.npz'):
                                     'the four IDX files ' + ', '.join(FILES))
         return load_idx_folder(path)
     pickled = path.endswith(('.pkl.gz', '.pkl'))
+    env_dir = os.environ.get('KERAS_MNIST_DIR', '')
+    if not os.path.exists(os.path.join(keras_home(), 'datasets', path)) and \
+            holds_idx_files(env_dir):
+        return load_idx_folder(env_dir)  # before any download
     try:
         fpath = get_file(path, origin=_KERAS1_ORIGIN if pickled else _ORIGIN)
-    except FileNotFoundError:
-        env_dir = os.environ.get('KERAS_MNIST_DIR', '')
-        if holds_idx_files(env_dir):
-            return load_idx_folder(env_dir)
-        looked_in = os.path.join(keras_home(), 'datasets', path)
+    except FileNotFoundError as e:
         raise FileNotFoundError(
-            missing_file_message('mnist.load_data', os.path.basename(path), [looked_in],
-                                 _KERAS1_ORIGIN if pickled else _ORIGIN) +
-            ' Or pass the folder of the four IDX files ' + ', '.join(FILES) +
-            ' (or set $KERAS_MNIST_DIR to it).') from None
+            'mnist.load_data: ' + str(e) + ' Or pass the folder of the four IDX files ' +
+            ', '.join(FILES) + ' (or set $KERAS_MNIST_DIR to it).') from None
     if pickled:
         with (gzip.open(fpath, 'rb') if fpath.endswith('.gz') else open(fpath, 'rb')) as f:
             return pickle.load(f, encoding='bytes')

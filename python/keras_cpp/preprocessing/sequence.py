@@ -36,6 +36,17 @@ def pad_sequences(sequences, maxlen=None, dtype='int32', padding='pre', truncati
     return x.astype(dtype, copy=False)
 
 
+def _remove_long_seq(maxlen, seq, label):
+    """The sequences shorter than maxlen, and their labels (what Keras's imdb and reuters
+    load_data keep for `maxlen`; Keras exports it under this name)."""
+    new_seq, new_label = [], []
+    for x, y in zip(seq, label):
+        if len(x) < maxlen:
+            new_seq.append(x)
+            new_label.append(y)
+    return new_seq, new_label
+
+
 def make_sampling_table(size, sampling_factor=1e-5):
     """word2vec's sampling probability of the i-th most common word, for skipgrams."""
     return _pp.make_sampling_table(int(size), float(sampling_factor))

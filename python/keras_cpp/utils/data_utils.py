@@ -1,13 +1,16 @@
-"""keras.utils.data_utils: get_file (local files only: keras_cpp downloads nothing), Sequence and
+"""keras.utils.data_utils: get_file (Keras's cache, downloading what is missing), Sequence and
 the enqueuers that feed fit_generator from worker threads."""
 import hashlib
 import os
 import queue
 import random
+import shutil
 import tarfile
+import tempfile
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from urllib.request import urlopen
 from urllib.request import urlretrieve  # noqa: F401 (Keras's data_utils.urlretrieve on Python 3)
 
 
@@ -59,29 +62,56 @@ def _extract_archive(file_path, path='.', archive_format='auto'):
     return False
 
 
-def missing_file_message(what, fname, looked_in, origin, cache_subdir='datasets',
-                         cache_dir=None):
-    """The error for a file that is not there: which file, where it was looked for, where to get
-    it and where to put it (keras_cpp downloads nothing): cache_subdir of cache_dir, by default
-    of Keras's cache ($KERAS_HOME)."""
+def _missing_file_message(what, fname, looked_in, origin, cache_subdir='datasets',
+                         cache_dir=None, failure=None):
+    """The error for a file that is not there: which file, where it was looked for, why it could
+    not be downloaded (`failure`; None: not tried), where to get it and where to put it:
+    cache_subdir of cache_dir, by default of Keras's cache ($KERAS_HOME)."""
     places = ', '.join("'" + p + "'" for p in looked_in)
     folder = os.path.join(os.path.expanduser(cache_dir or keras_home()), cache_subdir)
     if cache_dir is None:
         folder += " ($KERAS_HOME/" + cache_subdir + ", default ~/.keras/" + cache_subdir + ")"
-    return (what + ": the file '" + fname + "' was not found (looked for " + places + "). "
-            "keras_cpp does not download: get it from " + origin + " and place it under " +
-            folder + ", or pass its path.")
+    tried = ('' if failure is None else
+             'Downloading it from ' + origin + ' failed (' + failure + '). ')
+    return (what + ": the file '" + fname + "' was not found (looked for " + places + "). " +
+            tried + "Get it from " + origin + " and place it under " + folder +
+            ", or pass its path.")
+
+
+def _download(origin, fpath, file_hash, hash_algorithm):
+    """origin's bytes into fpath, which appears only complete and checked (a temporary file in
+    the same folder, renamed): None, or why it failed."""
+    folder = os.path.dirname(fpath)
+    partial = None
+    try:
+        with urlopen(origin, timeout=60) as response:
+            os.makedirs(folder, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=os.path.basename(fpath) + '.',
+                                               suffix='.part', dir=folder)
+            with os.fdopen(handle, 'wb') as out:
+                shutil.copyfileobj(response, out)
+        if file_hash is not None and not validate_file(partial, file_hash, hash_algorithm):
+            return 'the downloaded file does not match the expected hash ' + file_hash
+        os.replace(partial, fpath)
+        return None
+    except Exception as e:  # noqa: BLE001 (URLError, HTTPError, timeouts, disk errors: reported)
+        return type(e).__name__ + ': ' + str(getattr(e, 'reason', e))
+    finally:
+        if partial is not None and os.path.exists(partial):
+            os.remove(partial)
 
 
 def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None, cache_subdir='datasets',
              hash_algorithm='auto', extract=False, archive_format='auto', cache_dir=None):
     """The path of `fname` in Keras's cache (cache_dir or $KERAS_HOME or ~/.keras, then
-    cache_subdir); an absolute fname is used as it is. Keras downloads a missing file from
-    `origin`; keras_cpp works offline and raises FileNotFoundError saying where to put it.
+    cache_subdir); an absolute fname is used as it is. A missing file is downloaded from `origin`
+    (any URL urllib opens: https, file, ...), as is a file that does not match a given
+    file_hash (or md5_hash); a failed download raises FileNotFoundError (ValueError for a
+    mismatching local file) saying what failed, where the file was looked for and where to put
+    it, and leaves no partial file behind.
 
     untar: fname names the folder extracted from fname + '.tar.gz' (extracted when only the
-    archive is there); extract: the archive's contents are extracted next to it. A given
-    file_hash (or md5_hash) is checked: a mismatch raises ValueError.
+    archive is there); extract: the archive's contents are extracted next to it.
     """
     given_cache_dir = cache_dir
     if cache_dir is None:
@@ -99,17 +129,22 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None, cache_su
     if untar and os.path.exists(untar_fpath):
         return untar_fpath
     if not os.path.exists(fpath):
-        looked_in = [untar_fpath, fpath] if untar else [fpath]
-        raise FileNotFoundError(missing_file_message('get_file', os.path.basename(fpath),
-                                                     looked_in, origin, cache_subdir,
-                                                     given_cache_dir))
-    if file_hash is not None and not validate_file(fpath, file_hash, hash_algorithm):
-        algorithm = ('sha256' if hash_algorithm == 'sha256' or
-                     (hash_algorithm == 'auto' and len(file_hash) == 64) else 'md5')
-        raise ValueError("get_file: the local file '" + fpath + "' does not match the expected " +
-                         algorithm + ' hash ' +
-                         file_hash + ' (incomplete or outdated); replace it with the file from ' +
-                         origin)
+        failure = _download(origin, fpath, file_hash, hash_algorithm)
+        if failure is not None:
+            looked_in = [untar_fpath, fpath] if untar else [fpath]
+            raise FileNotFoundError(_missing_file_message('get_file', os.path.basename(fpath),
+                                                         looked_in, origin, cache_subdir,
+                                                         given_cache_dir, failure))
+    elif file_hash is not None and not validate_file(fpath, file_hash, hash_algorithm):
+        # Incomplete or outdated: downloaded again, as Keras does.
+        failure = _download(origin, fpath, file_hash, hash_algorithm)
+        if failure is not None:
+            algorithm = ('sha256' if hash_algorithm == 'sha256' or
+                         (hash_algorithm == 'auto' and len(file_hash) == 64) else 'md5')
+            raise ValueError("get_file: the local file '" + fpath + "' does not match the " +
+                             'expected ' + algorithm + ' hash ' + file_hash + ' (incomplete or '
+                             'outdated), and downloading it again from ' + origin + ' failed (' +
+                             failure + '); replace it with the file from ' + origin)
     if untar:
         _extract_archive(fpath, datadir, archive_format='tar')
         return untar_fpath
