@@ -494,6 +494,33 @@ def dot(x, y):
     return _backend.reshape(_backend.dot(xt, yt), [-1 if d is None else d for d in out])
 
 
+def batch_dot(x, y, axes=None):
+    """Keras 2.2.4's batch_dot, operands of different ranks included: the smaller is padded
+    with trailing axes of size 1, the product taken over `axes` (default: x's last, y's
+    second-to-last), the padding squeezed out again; a 1-D result becomes (batch, 1)."""
+    x_ndim, y_ndim = x.ndim, y.ndim
+    if x_ndim == y_ndim:
+        return _backend.batch_dot(x, y, axes)
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    if axes is None:
+        axes = (x_ndim - 1, y_ndim - 2)
+
+    def padded(t, extra):
+        return _backend.reshape(t, [-1 if d is None else d for d in t.shape] + [1] * extra)
+
+    diff = _builtins.abs(x_ndim - y_ndim)
+    if x_ndim > y_ndim:
+        y = padded(y, diff)
+    else:
+        x = padded(x, diff)
+    out = _backend.batch_dot(x, y, tuple(axes))
+    start = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+    for axis in reversed(range(start, start + diff)):
+        out = _backend.squeeze(out, axis)
+    return _backend.expand_dims(out, 1) if out.ndim == 1 else out
+
+
 def bias_add(x, bias, data_format=None):
     """Keras's bias_add: a bias of one axis (the channels), or of every axis but the batch's
     (laid out channels last; with channels_first its shape is read as Keras 2.2.4 reads it,
