@@ -365,6 +365,15 @@ def _getitem(x, key):
     """numpy basic indexing: ints (negative from the end), slices with steps, Ellipsis, None."""
     if not isinstance(key, tuple):
         key = (key,)
+    for position, k in enumerate(key):
+        if position >= x.ndim or _builtins.any(e is None or e is Ellipsis for e in key[:position]):
+            break
+        if isinstance(k, Tensor) and k.ndim == 0 and k.dtype in ('int32', 'int64'):
+            # An index known at run time (TensorFlow's x[i]; K.map_fn over K.arange): the
+            # entry gathered along its axis, moved to the front and back.
+            order = [position] + [a for a in range(x.ndim) if a != position]
+            moved = _backend.permute_dimensions(x, order) if position else x
+            return _getitem(_backend.gather(moved, k), key[:position] + key[position + 1:])
     if _builtins.any(isinstance(k, (Tensor, list, _np.ndarray)) for k in key):
         raise TypeError('keras_cpp tensors take ints, slices, ... and None as indices (use '
                         'K.gather for index tensors), got %r' % (key,))

@@ -584,3 +584,14 @@ def test_batch_dot_of_operands_of_different_ranks():
     assert K.int_shape(K.batch_dot(ph, v, axes=(2, 1))) == (None, 2)
     np.testing.assert_allclose(run(K.batch_dot(ph, v, axes=(2, 1)), [ph, v], [x, y]),
                                np.einsum('bij,bj->bi', x, y), rtol=1e-5)
+
+
+def test_indices_known_at_run_time():
+    a = np.random.rand(10, 3).astype('float32')
+    x = K.variable(a)
+    sums = K.eval(K.map_fn(lambda i: K.sum(x[i]), K.arange(10), dtype=K.floatx()))
+    np.testing.assert_allclose(sums, a.sum(axis=1), rtol=1e-5)
+    i = K.placeholder(shape=(), dtype='int32')
+    np.testing.assert_allclose(run(x[:, i], [i], [np.array(2, dtype='int32')]), a[:, 2])
+    np.testing.assert_allclose(run(x[i, 1:], [i], [np.array(4, dtype='int32')]), a[4, 1:])
+    assert K.int_shape(x[:, i]) == (10,)
