@@ -34,8 +34,10 @@ def _named(value):
 
 
 def _single(values):
-    """Keras returns a scalar for one value (the loss) and a list otherwise."""
-    return values[0] if len(values) == 1 else list(values)
+    """Keras returns a scalar for one value (the loss) and a list otherwise; numpy scalars, as
+    Keras's (a Python float too: numpy.float64 subclasses it)."""
+    values = [np.float64(v) if isinstance(v, float) else v for v in values]
+    return values[0] if len(values) == 1 else values
 
 
 class _ModelType(type(_models.Model)):

@@ -346,6 +346,13 @@ def test_hdf5_matrix_slices_like_an_array(tmp_path):
     history = model.fit(x, np.zeros((6, 1)), epochs=1, verbose=0, shuffle='batch')
     assert np.isfinite(history.history['loss'][0])
     assert model.predict(x).shape == (6, 1)
+    # evaluate and the *_on_batch methods give numpy scalars, as Keras's (`.shape == ()`)
+    model.compile('sgd', 'mse', metrics=['mae'])
+    loss = model.evaluate(x, np.zeros((6, 1)), verbose=0)
+    assert isinstance(loss[0], np.float64) and loss[1].shape == ()
+    model.compile('sgd', 'mse')
+    assert model.evaluate(x, np.zeros((6, 1)), verbose=0).shape == ()
+    assert model.train_on_batch(np.asarray(x), np.zeros((6, 1))).shape == ()
 
 
 def test_custom_objects_and_keras_object_serialization():
