@@ -340,6 +340,10 @@ def test_hdf5_matrix_slices_like_an_array(tmp_path):
     with pytest.raises(IndexError):
         x[4:9]
     np.testing.assert_array_equal(np.asarray(x), data[2:8] / 2)
+    # a normalizer that resizes or casts gives the matrix its shape and dtype (Keras's rule)
+    halves = keras.utils.HDF5Matrix(path, 'x', normalizer=lambda a: a[:, ::2].astype('uint8'))
+    assert halves.shape == (10, 2) and halves.dtype == np.uint8 and halves.ndim == 2
+    np.testing.assert_array_equal(halves[1:3], data[1:3, ::2].astype('uint8'))
     # a model reads it as an array (Keras's fit(..., shuffle='batch') with HDF5 data)
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])
     model.compile('sgd', 'mse')
