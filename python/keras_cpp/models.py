@@ -155,10 +155,10 @@ class Model(_models.Model, metaclass=_ModelType):
         or from a keras.utils.Sequence (every batch once per epoch, shuffled with shuffle).
 
         Keras 2 counts batches (steps_per_epoch, validation_steps), Keras 1 samples
-        (samples_per_epoch, nb_val_samples). A generator runs on a producer thread.
+        (samples_per_epoch, nb_val_samples). A generator runs on a producer thread, also with
+        use_multiprocessing (Keras 1: pickle_safe): the engine releases the GIL while it
+        computes, so a thread feeds it as a process would, with no copy of the generator.
         """
-        if use_multiprocessing or pickle_safe:
-            raise NotImplementedError('use_multiprocessing is not supported by keras_cpp')
         if nb_epoch is not None:
             epochs = nb_epoch
         if max_q_size is not None:

@@ -254,6 +254,15 @@ def test_fit_generator_takes_a_sequence():
     seq = _Squares()
     history = model.fit_generator(seq, epochs=2, verbose=0, workers=2)
     assert len(history.history['loss']) == 2
+    # use_multiprocessing (Keras 1's pickle_safe): the same training, fed from a thread
+    weights = model.get_weights()
+    losses = []
+    for multi in (False, True):
+        model.set_weights(weights)
+        losses.append(model.fit_generator(_Squares(), epochs=1, verbose=0, shuffle=False,
+                                          use_multiprocessing=multi).history['loss'][0])
+    assert losses[0] == pytest.approx(losses[1])
+    model.fit_generator(_Squares(), epochs=1, verbose=0, pickle_safe=True)
     assert seq.epochs_ended >= 1
     assert np.isfinite(model.evaluate_generator(_Squares()))
     assert model.predict_generator(_Squares()).shape == (10, 1)
