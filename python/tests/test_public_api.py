@@ -263,6 +263,13 @@ def test_fit_generator_takes_a_sequence():
                                           use_multiprocessing=multi).history['loss'][0])
     assert losses[0] == pytest.approx(losses[1])
     model.fit_generator(_Squares(), epochs=1, verbose=0, pickle_safe=True)
+
+    def four_parts():
+        while True:
+            yield np.zeros((2, 1)), np.zeros((2, 1)), np.ones(2), np.ones(2)
+    with pytest.raises(ValueError, match=r'validation.*\(x, y\) or \(x, y, sample_weight\)'):
+        model.fit_generator(_Squares(), epochs=1, verbose=0, validation_data=four_parts(),
+                            validation_steps=1)
     assert seq.epochs_ended >= 1
     assert np.isfinite(model.evaluate_generator(_Squares()))
     assert model.predict_generator(_Squares()).shape == (10, 1)
