@@ -514,3 +514,33 @@ def test_clone_model_has_new_layers_and_fresh_weights():
     new_input = keras.Input(shape=(3,))
     built_on = keras.models.clone_model(model, input_tensors=new_input)
     assert built_on.inputs[0] == new_input and built_on.predict(np.zeros((1, 3))).shape == (1, 2)
+
+
+def test_steps_with_arrays_take_all_of_them_per_step():
+    x = np.random.rand(12, 3).astype('float32')
+    y = x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    model.compile(keras.optimizers.SGD(0.1), 'mse')
+    weights = model.get_weights()
+    # steps_per_epoch=3 over arrays: three full-batch steps per epoch, as three epochs of one
+    history = model.fit(x, y, steps_per_epoch=3, epochs=2, verbose=0)
+    stepped = model.get_weights()
+    model.set_weights(weights)
+    model.fit(x, y, batch_size=12, epochs=6, shuffle=False, verbose=0)
+    for a, b in zip(stepped, model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    assert len(history.history['loss']) == 2
+    history = model.fit(x, y, steps_per_epoch=2, validation_split=0.25, validation_steps=1,
+                        verbose=0)
+    assert 'val_loss' in history.history
+    with pytest.raises(ValueError, match='batch_size` must be None'):
+        model.fit(x, y, batch_size=4, steps_per_epoch=2, verbose=0)
+    with pytest.raises(ValueError, match='Must specify `validation_steps`'):
+        model.fit(x, y, steps_per_epoch=2, validation_data=(x, y), verbose=0)
+    with pytest.raises(ValueError, match='step-wise training'):
+        model.fit(x, y, validation_data=(x, y), validation_steps=2, verbose=0)
+    # evaluate: the same mean; predict: the steps' predictions concatenated (Keras's loops)
+    assert model.evaluate(x, y, steps=3, verbose=0) == pytest.approx(
+        model.evaluate(x, y, verbose=0), rel=1e-5)
+    np.testing.assert_allclose(model.predict(x, steps=2), np.concatenate([model.predict(x)] * 2),
+                               rtol=1e-6)
