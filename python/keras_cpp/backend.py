@@ -365,6 +365,15 @@ def _getitem(x, key):
     """numpy basic indexing: ints (negative from the end), slices with steps, Ellipsis, None."""
     if not isinstance(key, tuple):
         key = (key,)
+    for position, k in enumerate(key):
+        if position >= x.ndim or _builtins.any(e is None or e is Ellipsis for e in key[:position]):
+            break
+        if isinstance(k, Tensor) and k.ndim == 0 and k.dtype in ('int32', 'int64'):
+            # An index known at run time (TensorFlow's x[i]; K.map_fn over K.arange): the
+            # entry gathered along its axis, moved to the front and back.
+            order = [position] + [a for a in range(x.ndim) if a != position]
+            moved = _backend.permute_dimensions(x, order) if position else x
+            return _getitem(_backend.gather(moved, k), key[:position] + key[position + 1:])
     if _builtins.any(isinstance(k, (Tensor, list, _np.ndarray)) for k in key):
         raise TypeError('keras_cpp tensors take ints, slices, ... and None as indices (use '
                         'K.gather for index tensors), got %r' % (key,))
@@ -492,6 +501,33 @@ def dot(x, y):
         raise ValueError('K.dot of %s and %s: the result %s may have one unknown dimension at most'
                          % (x_shape, y_shape, out))
     return _backend.reshape(_backend.dot(xt, yt), [-1 if d is None else d for d in out])
+
+
+def batch_dot(x, y, axes=None):
+    """Keras 2.2.4's batch_dot, operands of different ranks included: the smaller is padded
+    with trailing axes of size 1, the product taken over `axes` (default: x's last, y's
+    second-to-last), the padding squeezed out again; a 1-D result becomes (batch, 1)."""
+    x_ndim, y_ndim = x.ndim, y.ndim
+    if x_ndim == y_ndim:
+        return _backend.batch_dot(x, y, axes)
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    if axes is None:
+        axes = (x_ndim - 1, y_ndim - 2)
+
+    def padded(t, extra):
+        return _backend.reshape(t, [-1 if d is None else d for d in t.shape] + [1] * extra)
+
+    diff = _builtins.abs(x_ndim - y_ndim)
+    if x_ndim > y_ndim:
+        y = padded(y, diff)
+    else:
+        x = padded(x, diff)
+    out = _backend.batch_dot(x, y, tuple(axes))
+    start = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+    for axis in reversed(range(start, start + diff)):
+        out = _backend.squeeze(out, axis)
+    return _backend.expand_dims(out, 1) if out.ndim == 1 else out
 
 
 def bias_add(x, bias, data_format=None):

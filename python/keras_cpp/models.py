@@ -10,11 +10,6 @@ from .utils.generic_utils import _visible_custom_objects
 
 
 
-def _unsupported(what, value):
-    if value is not None:
-        raise NotImplementedError(what + ' is not supported by keras_cpp yet')
-
-
 def _named(value):
     """compile's loss and metric names that name custom objects (get_custom_objects(),
     CustomObjectScope) as those objects; anything else as it is."""
@@ -34,8 +29,10 @@ def _named(value):
 
 
 def _single(values):
-    """Keras returns a scalar for one value (the loss) and a list otherwise."""
-    return values[0] if len(values) == 1 else list(values)
+    """Keras returns a scalar for one value (the loss) and a list otherwise; numpy scalars, as
+    Keras's (a Python float too: numpy.float64 subclasses it)."""
+    values = [np.float64(v) if isinstance(v, float) else v for v in values]
+    return values[0] if len(values) == 1 else values
 
 
 class _ModelType(type(_models.Model)):
@@ -55,6 +52,25 @@ class _ModelType(type(_models.Model)):
 
 def _batch_size(batch_size):
     return 32 if batch_size is None else batch_size
+
+
+def _rows(arrays, start, stop):
+    """Rows start:stop of an array, of each array of a list, or of each value of a dict."""
+    if isinstance(arrays, dict):
+        return {k: v[start:stop] for k, v in arrays.items()}
+    if isinstance(arrays, (list, tuple)):
+        return [a[start:stop] for a in arrays]
+    return arrays[start:stop]
+
+
+def _whole_batch(x, batch_size, steps, steps_name):
+    """Keras's `steps` with arrays: each step takes all of them at once, so the batch is their
+    number of rows; `steps` and `batch_size` exclude each other (Keras's check_num_samples)."""
+    if batch_size is not None:
+        raise ValueError('If ' + steps_name + ' is set, the `batch_size` must be None.')
+    first = next(iter(x.values())) if isinstance(x, dict) else (
+        x[0] if isinstance(x, (list, tuple)) else x)
+    return len(first)
 
 
 def _outputs(values):
@@ -109,13 +125,37 @@ class Model(_models.Model, metaclass=_ModelType):
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             nb_epoch=None):
         """Trains the model; `nb_epoch` (Keras 1) is `epochs`; shuffle True, False or 'batch'.
-        Returns a History."""
-        _unsupported('steps_per_epoch', steps_per_epoch)
-        _unsupported('validation_steps', validation_steps)
+        With steps_per_epoch, each step trains on all the arrays at once (Keras's rule for
+        arrays; validation_steps then evaluates all of validation_data, as often). Returns a
+        History."""
         if nb_epoch is not None:
             epochs = nb_epoch
         if validation_data is not None:
             validation_data = tuple(validation_data)
+        validates = validation_data is not None or bool(validation_split)
+        if validation_steps and steps_per_epoch is None:
+            raise ValueError('Can only use `validation_steps` when doing step-wise training, '
+                             'i.e. `steps_per_epoch` must be set.')
+        if steps_per_epoch and validates and not validation_steps:
+            raise ValueError('Must specify `validation_steps` to perform validation when doing '
+                             'step-wise training.')
+        if steps_per_epoch is not None:
+            _whole_batch(x, batch_size, steps_per_epoch, 'steps_per_epoch')
+            if validation_split and validation_data is None:  # the last rows, as Keras
+                split = int(_whole_batch(x, None, 1, 'steps') * (1. - validation_split))
+                parts = [a for a in (x, y, sample_weight) if a is not None]
+                validation_data = tuple(_rows(a, split, None) for a in parts)
+                x, y = _rows(x, 0, split), _rows(y, 0, split)
+                if sample_weight is not None:
+                    sample_weight = _rows(sample_weight, 0, split)
+
+            def whole_arrays():
+                while True:
+                    yield (x, y) if sample_weight is None else (x, y, sample_weight)
+            return self.fit_generator(
+                whole_arrays(), steps_per_epoch, epochs, verbose, callbacks, validation_data,
+                validation_steps, class_weight, workers=0, shuffle=False,
+                initial_epoch=initial_epoch)
         self.history = self._fit(
             x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
@@ -124,14 +164,19 @@ class Model(_models.Model, metaclass=_ModelType):
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
-        """The total loss, each output's loss and the metrics: a scalar when that is one value."""
-        _unsupported('steps', steps)
+        """The total loss, each output's loss and the metrics: a scalar when that is one value.
+        With steps, each step evaluates all the arrays at once (the same mean)."""
+        if steps is not None:
+            batch_size = _whole_batch(x, batch_size, steps, 'steps')
         return _single(self._evaluate(x, y, _batch_size(batch_size), verbose, sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
-        """One array per output: a list for a model of several outputs."""
-        _unsupported('steps', steps)
-        return _outputs(self._predict(x, _batch_size(batch_size), verbose))
+        """One array per output: a list for a model of several outputs. With steps, each step
+        predicts all of x at once and the steps' predictions are concatenated, as Keras's."""
+        if steps is None:
+            return _outputs(self._predict(x, _batch_size(batch_size), verbose))
+        outputs = self._predict(x, _whole_batch(x, batch_size, steps, 'steps'), verbose)
+        return _outputs([np.concatenate([out] * steps) for out in outputs])
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
@@ -153,10 +198,10 @@ class Model(_models.Model, metaclass=_ModelType):
         or from a keras.utils.Sequence (every batch once per epoch, shuffled with shuffle).
 
         Keras 2 counts batches (steps_per_epoch, validation_steps), Keras 1 samples
-        (samples_per_epoch, nb_val_samples). A generator runs on a producer thread.
+        (samples_per_epoch, nb_val_samples). A generator runs on a producer thread, also with
+        use_multiprocessing (Keras 1: pickle_safe): the engine releases the GIL while it
+        computes, so a thread feeds it as a process would, with no copy of the generator.
         """
-        if use_multiprocessing or pickle_safe:
-            raise NotImplementedError('use_multiprocessing is not supported by keras_cpp')
         if nb_epoch is not None:
             epochs = nb_epoch
         if max_q_size is not None:

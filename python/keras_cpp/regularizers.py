@@ -78,17 +78,22 @@ L1L2Regularizer = L1L2
 ActivityRegularizer = L1L2
 
 
+_BY_NAME = {'L1L2': L1L2, 'WeightRegularizer': L1L2, 'ActivityRegularizer': L1L2,
+            'L1L2Regularizer': L1L2, 'l1': l1, 'l2': l2, 'l1_l2': l1_l2, 'l1l2': l1_l2,
+            'activity_l1': l1, 'activity_l2': l2, 'activity_l1l2': l1_l2}
+
+
 def serialize(regularizer):
     return {'class_name': type(regularizer).__name__, 'config': regularizer.get_config()}
 
 
 def deserialize(config, custom_objects=None):
-    if custom_objects and config['class_name'] in custom_objects:
-        return custom_objects[config['class_name']].from_config(config['config'])
-    if config['class_name'] not in ('L1L2', 'WeightRegularizer', 'ActivityRegularizer',
-                                    'L1L2Regularizer'):
-        raise ValueError('Unknown regularizer: ' + str(config['class_name']))
-    return L1L2.from_config(config['config'])
+    """The regularizer a {'class_name', 'config'} dict describes: Keras's classes and functions
+    (l1, l2, l1_l2 and Keras 1's names), or a custom object (also of a CustomObjectScope)."""
+    from .utils.generic_utils import deserialize_keras_object
+    return deserialize_keras_object(config, module_objects=_BY_NAME,
+                                    custom_objects=custom_objects,
+                                    printable_module_name='regularizer')
 
 
 def get(identifier):
@@ -97,11 +102,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        names = {'l1': l1, 'l2': l2, 'l1_l2': l1_l2, 'l1l2': l1_l2, 'activity_l1': l1,
-                 'activity_l2': l2, 'activity_l1l2': l1_l2}
-        if identifier not in names:
-            raise ValueError('Unknown regularizer: ' + identifier)
-        return names[identifier]()
+        return deserialize({'class_name': identifier, 'config': {}})
     if callable(identifier):
         return identifier
     raise ValueError('Could not interpret regularizer identifier: ' + str(identifier))

@@ -280,7 +280,7 @@ Batch to_batch(Model& m, py::handle item, bool with_targets) {
   }
   py::sequence parts = item.cast<py::sequence>();
   if (parts.size() < 1 || parts.size() > 3)
-    throw py::value_error("A generator must yield (x, y) or (x, y, sample_weight) tuples");
+    throw std::invalid_argument("A generator must yield (x, y) or (x, y, sample_weight) tuples");
   batch.x = model_x(m, parts[0]);
   if (parts.size() > 1) batch.y = model_y(m, parts[1]);
   if (parts.size() > 2) batch.sample_weight = model_weights(m, parts[2]);

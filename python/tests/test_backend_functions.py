@@ -567,3 +567,31 @@ def test_each_evaluation_of_a_random_tensor_draws_again():
     keras.utils.set_random_seed(5)
     b = [K.eval(r) for _ in range(3)]
     np.testing.assert_array_equal(np.array(a), np.array(b))
+
+
+def test_batch_dot_of_operands_of_different_ranks():
+    x = np.random.rand(4, 2, 3).astype('float32')
+    y = np.random.rand(4, 3).astype('float32')
+    out = K.eval(K.batch_dot(K.constant(x), K.constant(y), axes=(2, 1)))
+    assert out.shape == (4, 2)
+    np.testing.assert_allclose(out, np.einsum('bij,bj->bi', x, y), rtol=1e-5)
+    z = np.random.rand(4, 2, 5).astype('float32')
+    w = np.random.rand(4, 2).astype('float32')
+    out = K.eval(K.batch_dot(K.constant(w), K.constant(z), axes=(1, 1)))
+    assert out.shape == (4, 5)
+    np.testing.assert_allclose(out, np.einsum('bi,bij->bj', w, z), rtol=1e-5)
+    ph, v = K.placeholder(shape=(None, 2, 3)), K.placeholder(shape=(None, 3))
+    assert K.int_shape(K.batch_dot(ph, v, axes=(2, 1))) == (None, 2)
+    np.testing.assert_allclose(run(K.batch_dot(ph, v, axes=(2, 1)), [ph, v], [x, y]),
+                               np.einsum('bij,bj->bi', x, y), rtol=1e-5)
+
+
+def test_indices_known_at_run_time():
+    a = np.random.rand(10, 3).astype('float32')
+    x = K.variable(a)
+    sums = K.eval(K.map_fn(lambda i: K.sum(x[i]), K.arange(10), dtype=K.floatx()))
+    np.testing.assert_allclose(sums, a.sum(axis=1), rtol=1e-5)
+    i = K.placeholder(shape=(), dtype='int32')
+    np.testing.assert_allclose(run(x[:, i], [i], [np.array(2, dtype='int32')]), a[:, 2])
+    np.testing.assert_allclose(run(x[i, 1:], [i], [np.array(4, dtype='int32')]), a[4, 1:])
+    assert K.int_shape(x[:, i]) == (10,)

@@ -25,6 +25,7 @@ def test_h5dict_over_a_file_keeps_arrays_attributes_groups_and_long_lists(tmp_pa
         f['weights'] = np.arange(6, dtype='float32').reshape(2, 3)
         f['config'] = '{"a": 1}'
         f['names'] = names
+        f['tags'] = [b'efg', b'hij', b'klmn']  # a short list of bytes: one attribute
         f['group']['inner'] = np.float64(2.5)
         with pytest.raises(KeyError, match='Group with name "weights" exists'):
             f['weights'] = np.zeros(2)
@@ -34,6 +35,7 @@ def test_h5dict_over_a_file_keeps_arrays_attributes_groups_and_long_lists(tmp_pa
     np.testing.assert_array_equal(f['weights'], np.arange(6).reshape(2, 3))
     assert f['config'] == '{"a": 1}'
     assert f['names'] == names
+    assert f['tags'] == [b'efg', b'hij', b'klmn']
     assert float(f['group']['inner']) == 2.5
     assert 'weights' in f and 'config' in f and 'missing' not in f
     assert f.get('missing', 7) == 7

@@ -254,6 +254,22 @@ def test_fit_generator_takes_a_sequence():
     seq = _Squares()
     history = model.fit_generator(seq, epochs=2, verbose=0, workers=2)
     assert len(history.history['loss']) == 2
+    # use_multiprocessing (Keras 1's pickle_safe): the same training, fed from a thread
+    weights = model.get_weights()
+    losses = []
+    for multi in (False, True):
+        model.set_weights(weights)
+        losses.append(model.fit_generator(_Squares(), epochs=1, verbose=0, shuffle=False,
+                                          use_multiprocessing=multi).history['loss'][0])
+    assert losses[0] == pytest.approx(losses[1])
+    model.fit_generator(_Squares(), epochs=1, verbose=0, pickle_safe=True)
+
+    def four_parts():
+        while True:
+            yield np.zeros((2, 1)), np.zeros((2, 1)), np.ones(2), np.ones(2)
+    with pytest.raises(ValueError, match=r'validation.*\(x, y\) or \(x, y, sample_weight\)'):
+        model.fit_generator(_Squares(), epochs=1, verbose=0, validation_data=four_parts(),
+                            validation_steps=1)
     assert seq.epochs_ended >= 1
     assert np.isfinite(model.evaluate_generator(_Squares()))
     assert model.predict_generator(_Squares()).shape == (10, 1)
@@ -340,12 +356,23 @@ def test_hdf5_matrix_slices_like_an_array(tmp_path):
     with pytest.raises(IndexError):
         x[4:9]
     np.testing.assert_array_equal(np.asarray(x), data[2:8] / 2)
+    # a normalizer that resizes or casts gives the matrix its shape and dtype (Keras's rule)
+    halves = keras.utils.HDF5Matrix(path, 'x', normalizer=lambda a: a[:, ::2].astype('uint8'))
+    assert halves.shape == (10, 2) and halves.dtype == np.uint8 and halves.ndim == 2
+    np.testing.assert_array_equal(halves[1:3], data[1:3, ::2].astype('uint8'))
     # a model reads it as an array (Keras's fit(..., shuffle='batch') with HDF5 data)
     model = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])
     model.compile('sgd', 'mse')
     history = model.fit(x, np.zeros((6, 1)), epochs=1, verbose=0, shuffle='batch')
     assert np.isfinite(history.history['loss'][0])
     assert model.predict(x).shape == (6, 1)
+    # evaluate and the *_on_batch methods give numpy scalars, as Keras's (`.shape == ()`)
+    model.compile('sgd', 'mse', metrics=['mae'])
+    loss = model.evaluate(x, np.zeros((6, 1)), verbose=0)
+    assert isinstance(loss[0], np.float64) and loss[1].shape == ()
+    model.compile('sgd', 'mse')
+    assert model.evaluate(x, np.zeros((6, 1)), verbose=0).shape == ()
+    assert model.train_on_batch(np.asarray(x), np.zeros((6, 1))).shape == ()
 
 
 def test_custom_objects_and_keras_object_serialization():
@@ -487,3 +514,33 @@ def test_clone_model_has_new_layers_and_fresh_weights():
     new_input = keras.Input(shape=(3,))
     built_on = keras.models.clone_model(model, input_tensors=new_input)
     assert built_on.inputs[0] == new_input and built_on.predict(np.zeros((1, 3))).shape == (1, 2)
+
+
+def test_steps_with_arrays_take_all_of_them_per_step():
+    x = np.random.rand(12, 3).astype('float32')
+    y = x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    model.compile(keras.optimizers.SGD(0.1), 'mse')
+    weights = model.get_weights()
+    # steps_per_epoch=3 over arrays: three full-batch steps per epoch, as three epochs of one
+    history = model.fit(x, y, steps_per_epoch=3, epochs=2, verbose=0)
+    stepped = model.get_weights()
+    model.set_weights(weights)
+    model.fit(x, y, batch_size=12, epochs=6, shuffle=False, verbose=0)
+    for a, b in zip(stepped, model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    assert len(history.history['loss']) == 2
+    history = model.fit(x, y, steps_per_epoch=2, validation_split=0.25, validation_steps=1,
+                        verbose=0)
+    assert 'val_loss' in history.history
+    with pytest.raises(ValueError, match='batch_size` must be None'):
+        model.fit(x, y, batch_size=4, steps_per_epoch=2, verbose=0)
+    with pytest.raises(ValueError, match='Must specify `validation_steps`'):
+        model.fit(x, y, steps_per_epoch=2, validation_data=(x, y), verbose=0)
+    with pytest.raises(ValueError, match='step-wise training'):
+        model.fit(x, y, validation_data=(x, y), validation_steps=2, verbose=0)
+    # evaluate: the same mean; predict: the steps' predictions concatenated (Keras's loops)
+    assert model.evaluate(x, y, steps=3, verbose=0) == pytest.approx(
+        model.evaluate(x, y, verbose=0), rel=1e-5)
+    np.testing.assert_allclose(model.predict(x, steps=2), np.concatenate([model.predict(x)] * 2),
+                               rtol=1e-6)

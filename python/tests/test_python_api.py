@@ -162,6 +162,20 @@ def test_regularizers_and_constraints():
                                [[0.6], [0.8]], rtol=1e-5)
     with pytest.raises(ValueError, match='Unknown regularizer'):
         Dense(2, kernel_regularizer='l3')
+    # A custom regularizer class by name, through a custom object scope (Keras's get(name)
+    # instantiates it); outside the scope the name is unknown.
+
+    class HalfSum(regularizers.Regularizer):
+        def __call__(self, w):
+            return 0.5 * K.sum(w)
+
+    with keras.utils.custom_object_scope({'HalfSum': HalfSum}):
+        assert isinstance(regularizers.get('HalfSum'), HalfSum)
+        assert isinstance(regularizers.deserialize({'class_name': 'HalfSum', 'config': {}}),
+                          HalfSum)
+    with pytest.raises(ValueError, match='Unknown regularizer: HalfSum'):
+        regularizers.get('HalfSum')
+    assert regularizers.get('l2').get_config()['l2'] == pytest.approx(0.01)
 
 
 def test_keras1_core_layers():

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend/reshape_like.h"
 #include "backend/traced.h"
 #include "keras/backend/backend.h"
 #include "ops/shape.h"
@@ -147,10 +148,13 @@ SymbolicTensor repeat_elements(const SymbolicTensor& x, std::int64_t rep, int ax
   target[static_cast<std::size_t>(a)] = dim < 0 ? -1 : dim * rep;
   int unknown = 0;
   for (auto d : target) unknown += d < 0;
-  if (unknown > 1)
-    throw std::invalid_argument("K::repeat_elements of a tensor of shape " +
-                                shape_to_string(x.shape()) + ": only one dimension may be unknown");
-  return reshape(copies, target);
+  if (unknown <= 1) return reshape(copies, target);
+  // Several unknown sizes: the other axes' sizes read from x when the function runs.
+  std::vector<int> like_axes(target.size());
+  for (std::size_t i = 0; i < target.size(); ++i)
+    like_axes[i] = i == static_cast<std::size_t>(a) ? -1 : static_cast<int>(i);
+  target[static_cast<std::size_t>(a)] = -1;
+  return reshape_like(copies, target, x, like_axes);
 }
 
 SymbolicTensor repeat(const SymbolicTensor& x, std::int64_t n) {

@@ -145,12 +145,17 @@ class ArrayAdapter : public DataAdapter {
   Feed full_, tail_;
 };
 
-// Rethrows `error` as a std::runtime_error that names `context` and nests the original, so that
-// callers see where it happened and can still reach the original (std::rethrow_if_nested).
+// Rethrows `error` as a std::runtime_error (std::invalid_argument for bad data) that names
+// `context` and nests the original, so that callers see where it happened and can still reach
+// the original (std::rethrow_if_nested).
 [[noreturn]] void rethrow_with_context(const std::exception_ptr& error,
                                        const std::string& context) {
   try {
     std::rethrow_exception(error);
+  } catch (const std::invalid_argument& e) {
+    // Data of the wrong form (a batch that is not (x, y[, sample_weight])): a ValueError in
+    // Python, as Keras's.
+    std::throw_with_nested(std::invalid_argument(context + ": " + e.what()));
   } catch (const std::exception& e) {
     std::throw_with_nested(
         std::runtime_error(context + ": the generator raised an exception: " + e.what()));

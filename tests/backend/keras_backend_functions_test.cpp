@@ -187,6 +187,13 @@ TEST(KerasBackendFunctions, TileRepeatStackReverse) {
   EXPECT_EQ(values_at_run(parts[1]), (std::vector<double>{2, 4}));
   EXPECT_EQ(values_at_run(K::reverse(x, {0, 1})), (std::vector<double>{4, 3, 2, 1}));
   EXPECT_THROW(K::tile(x, {2}), std::invalid_argument);
+  // repeat_elements with several sizes known only at run time (batch and time)
+  SymbolicTensor p = K::placeholder({-1, -1, 2});
+  SymbolicTensor r = K::repeat_elements(p, 3, 1);
+  EXPECT_EQ(K::int_shape(r), (Shape{-1, -1, 2}));
+  K::Function f({p}, {r});
+  EXPECT_EQ(values_of(f({floats({1, 2, 3, 4}, {1, 2, 2})})[0]),
+            (std::vector<double>{1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4}));
 }
 
 TEST(KerasBackendFunctions, SlicesAndStridedSlices) {

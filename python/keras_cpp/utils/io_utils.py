@@ -28,6 +28,10 @@ class HDF5Matrix(object):
         self.start = start
         self.end = self.data.shape[0] if end is None else end
         self.normalizer = normalizer
+        # Shape and dtype as the normalizer returns them (it may resize or cast), from the first
+        # row, as Keras.
+        first = self.data[0:1] if normalizer is None else normalizer(self.data[0:1])
+        self._base_shape, self._base_dtype = tuple(first.shape[1:]), first.dtype
 
     def __len__(self):
         return self.end - self.start
@@ -66,15 +70,15 @@ class HDF5Matrix(object):
 
     @property
     def shape(self):
-        return (self.end - self.start,) + self.data.shape[1:]
+        return (self.end - self.start,) + self._base_shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._base_dtype
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return len(self.shape)
 
     @property
     def size(self):
@@ -163,8 +167,8 @@ class H5Dict(object):
             if chunks > 1:
                 for i, part in enumerate(np.array_split(as_array, chunks)):
                     self.data.attrs['%s%d' % (attr, i)] = part
-            else:
-                self.data.attrs[attr] = val
+            else:  # fixed-size bytes (as h5py 2 wrote them): they read back as bytes
+                self.data.attrs[attr] = as_array
         else:
             self.data.attrs[attr] = val
 
