@@ -1,11 +1,14 @@
 // keras_cpp.layers' core layers: Keras 2's Dense, Activation, Dropout, Masking, Flatten, Reshape,
 // Permute, RepeatVector, Lambda, ActivityRegularization and Keras 1's Highway, MaxoutDense,
 // TimeDistributedDense; each from its options' schema (layer_schema.h).
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "bindings.h"
 #include "convert.h"
 #include "keras/layers/core.h"
+#include "keras/layers/serialization.h"
 #include "layer_args.h"
 #include "layer_schema.h"
 
@@ -110,6 +113,54 @@ struct PythonArgument<layers::LambdaArgumentsArg> {
   static py::object default_value(const layers::LambdaArgumentsArg&) { return py::none(); }
 };
 
+namespace {
+
+// A Lambda made in Python. Keras 2.2.4 writes a Python function (`function`, and `output_shape`
+// when it is one) into the config as its code (func_dump; type 'lambda'), which
+// keras_cpp.layers.core's _lambda_from_config reads back (func_load). A function whose captured
+// values JSON cannot hold keeps the engine's form: its name, found in custom_objects.
+class PythonLambda : public layers::Lambda {
+ public:
+  PythonLambda(layers::LambdaOptions options, py::object function, py::object output_shape)
+      : Lambda(std::move(options)),
+        function_(hold(std::move(function))),
+        output_shape_(hold(std::move(output_shape))) {}
+  explicit PythonLambda(layers::LambdaOptions options)
+      : PythonLambda(std::move(options), py::none(), py::none()) {}
+
+  nlohmann::json get_config() const override {
+    nlohmann::json config = Lambda::get_config();
+    py::gil_scoped_acquire gil;
+    py::object code_of = py::module_::import("keras_cpp.layers.core").attr("_function_code");
+    auto write = [&](const py::object& fn, const char* key, const char* type_key) {
+      py::object code = code_of(fn);
+      if (code.is_none()) return;
+      try {
+        config[key] = to_json(code);
+        config[type_key] = "lambda";
+      } catch (const py::error_already_set&) {
+      } catch (const std::exception&) {  // captured values JSON cannot hold
+      }
+    };
+    write(*function_, "function", "function_type");
+    write(*output_shape_, "output_shape", "output_shape_type");
+    return config;
+  }
+
+ private:
+  std::shared_ptr<py::object> function_, output_shape_;
+};
+
+// Lambda(function, output_shape=None, mask=None, arguments=None, **kwargs)'s own arguments.
+py::object lambda_argument(const py::args& args, const py::kwargs& kwargs, std::size_t position,
+                           const char* name) {
+  if (args.size() > position) return args[position];
+  if (kwargs.contains(name)) return kwargs[name];
+  return py::none();
+}
+
+}  // namespace
+
 void bind_core_layers(py::module_& root) {
   py::module_ m = root.attr("layers").cast<py::module_>();
   using namespace keras::layers;
@@ -132,22 +183,42 @@ void bind_core_layers(py::module_& root) {
   bind_layer<Permute, PermuteOptions>(m, "Permute");
   bind_layer<RepeatVector, RepeatVectorOptions>(m, "RepeatVector");
   // Keras calls function(inputs, **arguments): the function the schema takes is that partial.
-  bind_layer<Lambda, LambdaOptions>(m, "Lambda", 0, [](py::args args, py::kwargs& kwargs) {
-    py::object arguments = args.size() > 3                ? py::object(args[3])
-                           : kwargs.contains("arguments") ? py::object(kwargs["arguments"])
-                                                          : py::object(py::none());
-    if (arguments.is_none()) return args;
-    py::object partial = py::module_::import("functools").attr("partial");
-    if (!py::isinstance<py::dict>(arguments))
-      raise_argument_type_error(arguments, "arguments", "a dict of keyword arguments");
-    if (args.size() > 0) {
-      py::list positional(args);
-      positional[0] = partial(args[0], **arguments.cast<py::dict>());
-      return py::reinterpret_steal<py::args>(PySequence_Tuple(positional.ptr()));
-    }
-    if (kwargs.contains("function"))
-      kwargs["function"] = partial(kwargs["function"], **arguments.cast<py::dict>());
-    return args;
+  // keras_cpp.layers.Lambda is PythonLambda (a Lambda of C++ functions, made by C++ code, is
+  // an _EngineLambda, its base).
+  py::class_<Lambda, Layer, std::shared_ptr<Lambda>>(
+      m, "_EngineLambda", "A Lambda layer of C++ functions (keras_cpp.layers.Lambda's base).");
+  bind_layer<PythonLambda, LambdaOptions, Lambda>(
+      m, "Lambda", 0,
+      [](py::args args, py::kwargs& kwargs) {
+        py::object arguments = args.size() > 3                ? py::object(args[3])
+                               : kwargs.contains("arguments") ? py::object(kwargs["arguments"])
+                                                              : py::object(py::none());
+        if (arguments.is_none()) return args;
+        py::object partial = py::module_::import("functools").attr("partial");
+        if (!py::isinstance<py::dict>(arguments))
+          raise_argument_type_error(arguments, "arguments", "a dict of keyword arguments");
+        if (args.size() > 0) {
+          py::list positional(args);
+          positional[0] = partial(args[0], **arguments.cast<py::dict>());
+          return py::reinterpret_steal<py::args>(PySequence_Tuple(positional.ptr()));
+        }
+        if (kwargs.contains("function"))
+          kwargs["function"] = partial(kwargs["function"], **arguments.cast<py::dict>());
+        return args;
+      },
+      [](LambdaOptions o, const py::args& args,
+         const py::kwargs& kwargs) -> std::shared_ptr<PythonLambda> {
+        return std::make_shared<PythonLambda>(std::move(o),
+                                              lambda_argument(args, kwargs, 0, "function"),
+                                              lambda_argument(args, kwargs, 1, "output_shape"));
+      });
+  // Lambda configs are read back in Python (Keras's Lambda.from_config): code, or names of the
+  // custom objects.
+  layers::register_layer("Lambda", [](const nlohmann::json& config) -> LayerPtr {
+    py::gil_scoped_acquire gil;
+    py::object layer =
+        py::module_::import("keras_cpp.layers.core").attr("_lambda_from_config")(from_json(config));
+    return layer.cast<LayerPtr>();
   });
   bind_layer<ActivityRegularization, ActivityRegularizationOptions>(m, "ActivityRegularization");
   bind_layer<Highway, HighwayOptions>(m, "Highway");
