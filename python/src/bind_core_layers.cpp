@@ -4,6 +4,9 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
+
+#include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "convert.h"
@@ -115,18 +118,34 @@ struct PythonArgument<layers::LambdaArgumentsArg> {
 
 namespace {
 
+// Lambda(function, output_shape=None, mask=None, arguments=None, **kwargs)'s own arguments.
+py::object lambda_argument(const py::args& args, const py::kwargs& kwargs, std::size_t position,
+                           const char* name) {
+  if (args.size() > position) return args[position];
+  if (kwargs.contains(name)) return kwargs[name];
+  return py::none();
+}
+
+bool is_list(py::handle o) {
+  return py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o);
+}
+
 // A Lambda made in Python. Keras 2.2.4 writes a Python function (`function`, and `output_shape`
 // when it is one) into the config as its code (func_dump; type 'lambda'), which
 // keras_cpp.layers.core's _lambda_from_config reads back (func_load). A function whose captured
 // values JSON cannot hold keeps the engine's form: its name, found in custom_objects.
+// Keras's Lambda may also return a list of tensors: several outputs, with output_shape giving
+// a list of shapes and mask a list of masks.
 class PythonLambda : public layers::Lambda {
  public:
-  PythonLambda(layers::LambdaOptions options, py::object function, py::object output_shape)
+  PythonLambda(layers::LambdaOptions options, const py::args& args, const py::kwargs& kwargs)
       : Lambda(std::move(options)),
-        function_(hold(std::move(function))),
-        output_shape_(hold(std::move(output_shape))) {}
+        function_(hold(lambda_argument(args, kwargs, 0, "function"))),
+        output_shape_(hold(lambda_argument(args, kwargs, 1, "output_shape"))),
+        mask_(hold(lambda_argument(args, kwargs, 2, "mask"))),
+        arguments_(hold(lambda_argument(args, kwargs, 3, "arguments"))) {}
   explicit PythonLambda(layers::LambdaOptions options)
-      : PythonLambda(std::move(options), py::none(), py::none()) {}
+      : PythonLambda(std::move(options), py::args(), py::kwargs()) {}
 
   nlohmann::json get_config() const override {
     nlohmann::json config = Lambda::get_config();
@@ -147,17 +166,79 @@ class PythonLambda : public layers::Lambda {
     return config;
   }
 
- private:
-  std::shared_ptr<py::object> function_, output_shape_;
-};
+  // The function is called here where it may return a list (no output_shape, or one giving a
+  // list of shapes); the engine's Lambda checks a single output against its declared shape.
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override {
+    outputs_ = 1;
+    {
+      py::gil_scoped_acquire gil;
+      std::vector<Shape> shapes;
+      for (const auto& x : inputs) shapes.push_back(x.shape());
+      if (!function_->is_none() && (output_shape_->is_none() || !shape_list(shapes).is_none())) {
+        py::object x = inputs.size() == 1 ? py::cast(inputs.front()) : py::cast(inputs);
+        py::object out = py::isinstance<py::dict>(*arguments_)
+                             ? (*function_)(x, **arguments_->cast<py::dict>())
+                             : (*function_)(x);
+        if (is_list(out)) {
+          outputs_ = py::len(out);
+          return out.cast<std::vector<SymbolicTensor>>();
+        }
+        if (output_shape_->is_none()) return {out.cast<SymbolicTensor>()};
+      }
+    }
+    return Lambda::call_list(inputs, masks);
+  }
 
-// Lambda(function, output_shape=None, mask=None, arguments=None, **kwargs)'s own arguments.
-py::object lambda_argument(const py::args& args, const py::kwargs& kwargs, std::size_t position,
-                           const char* name) {
-  if (args.size() > position) return args[position];
-  if (kwargs.contains(name)) return kwargs[name];
-  return py::none();
-}
+  std::vector<Shape> compute_output_shape_list(const std::vector<Shape>& shapes) const override {
+    {
+      py::gil_scoped_acquire gil;
+      py::object list = shape_list(shapes);
+      if (!list.is_none()) {
+        std::vector<Shape> out;
+        for (py::handle shape : list) out.push_back(to_shape(shape));
+        return out;
+      }
+    }
+    return Lambda::compute_output_shape_list(shapes);
+  }
+
+  // Several outputs: mask(inputs, masks)'s list (None: no masks), or no masks.
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override {
+    if (outputs_ == 1) return Lambda::compute_mask_list(inputs, masks);
+    std::vector<SymbolicTensor> out(outputs_);
+    py::gil_scoped_acquire gil;
+    if (!PyCallable_Check(mask_->ptr())) return out;
+    auto python = [](const SymbolicTensor& t) {
+      return t.defined() ? py::cast(t) : py::object(py::none());
+    };
+    py::list ms;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      ms.append(python(i < masks.size() ? masks[i] : SymbolicTensor()));
+    py::object x = inputs.size() == 1 ? py::cast(inputs.front()) : py::cast(inputs);
+    py::object result = (*mask_)(x, inputs.size() == 1 ? py::object(ms[0]) : py::object(ms));
+    if (!is_list(result)) return out;
+    for (std::size_t i = 0; i < out.size() && i < py::len(result); ++i)
+      if (!result[py::int_(i)].is_none()) out[i] = result[py::int_(i)].cast<SymbolicTensor>();
+    return out;
+  }
+
+ private:
+  // The output_shape function's list of shapes for several outputs; None otherwise.
+  py::object shape_list(const std::vector<Shape>& shapes) const {
+    if (!PyCallable_Check(output_shape_->ptr())) return py::none();
+    py::list given;
+    for (const auto& shape : shapes) given.append(shape_to_tuple(shape));
+    py::object out = (*output_shape_)(shapes.size() == 1 ? py::object(given[0]) : given);
+    if (is_list(out) && py::len(out) > 0 && is_list(out[py::int_(0)])) return out;
+    return py::none();
+  }
+
+  std::shared_ptr<py::object> function_, output_shape_, mask_, arguments_;
+  std::size_t outputs_ = 1;  // of the last call
+};
 
 }  // namespace
 
@@ -208,9 +289,7 @@ void bind_core_layers(py::module_& root) {
       },
       [](LambdaOptions o, const py::args& args,
          const py::kwargs& kwargs) -> std::shared_ptr<PythonLambda> {
-        return std::make_shared<PythonLambda>(std::move(o),
-                                              lambda_argument(args, kwargs, 0, "function"),
-                                              lambda_argument(args, kwargs, 1, "output_shape"));
+        return std::make_shared<PythonLambda>(std::move(o), args, kwargs);
       });
   // Lambda configs are read back in Python (Keras's Lambda.from_config): code, or names of the
   // custom objects.

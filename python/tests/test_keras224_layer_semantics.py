@@ -290,3 +290,20 @@ def test_deconvolution2d_output_shape_without_the_batch_axis():
     assert model.output_shape == (None, 6, 7, 5)
     with pytest.raises(ValueError, match='4 entries'):
         Deconvolution2D(5, 3, 3, output_shape=(6, 7))
+
+
+def test_lambda_with_several_outputs():
+    inputs = Input(shape=(3, 2))
+    halves = Lambda(lambda x: [x * 0.5, x * 2.], output_shape=lambda s: [s, s],
+                    mask=lambda x, m: [None, None])
+    a, b = halves(inputs)
+    assert K.int_shape(a) == K.int_shape(b) == (None, 3, 2)
+    x = np.random.rand(4, 3, 2).astype('float32')
+    out_a, out_b = Model(inputs, [a, b]).predict(x)
+    np.testing.assert_allclose(out_a, x * 0.5, rtol=1e-6)
+    np.testing.assert_allclose(out_b, x * 2., rtol=1e-6)
+    # without output_shape or mask, the list is the outputs too; a model of it is reusable
+    pair = Lambda(lambda x: [x + 1., x - 1.])(inputs)
+    model = Model(inputs, add(pair))
+    i2 = Input(shape=(3, 2))
+    np.testing.assert_allclose(Model(i2, model(i2)).predict(x), 2 * x, atol=1e-6)
