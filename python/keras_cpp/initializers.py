@@ -9,6 +9,7 @@ import json
 import re
 
 from ._keras_cpp import initializers as _initializers
+from ._keras_cpp.initializers import _compute_fans  # noqa: F401 (Keras's tests use it)
 
 
 def _variable(value):

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._keras_cpp import models as _models
 from ._keras_cpp.layers import Layer
-from .utils.generic_utils import _visible_custom_objects
+from .utils.generic_utils import _objects_for_engine
 
 
 
@@ -380,8 +380,8 @@ def model_from_config(config, custom_objects=None):
         raise TypeError('model_from_config expects a dict {"class_name": ..., "config": ...}, '
                         'got ' + repr(config)[:200] + '. To build a model from a model.get_config() '
                         'dict, use Sequential.from_config or Model.from_config.')
-    return _wrap(_models._model_from_json(json.dumps(config),
-                                          _visible_custom_objects(custom_objects)))
+    with _objects_for_engine(custom_objects) as objects:
+        return _wrap(_models._model_from_json(json.dumps(config), objects))
 
 
 def _model_class_from_config(class_name):
@@ -401,8 +401,8 @@ def load_model(filepath, custom_objects=None, compile=True):
     may also be an h5py group or file, an H5Dict or a dict that save_model wrote to."""
     target = _h5_target(filepath)
     if target is None:
-        return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
-                                         compile))
+        with _objects_for_engine(custom_objects) as objects:
+            return _wrap(_models._load_model(str(filepath), objects, compile))
     import os
     import tempfile
     from .utils import io_utils
@@ -416,18 +416,20 @@ def load_model(filepath, custom_objects=None, compile=True):
                 io_utils._copy_dict_tree(target, copy)
             else:
                 io_utils._copy_h5_tree(target.data, copy)
-        return _wrap(_models._load_model(path, _visible_custom_objects(custom_objects),
-                                         compile))
+        with _objects_for_engine(custom_objects) as objects:
+            return _wrap(_models._load_model(path, objects, compile))
 
 
 def model_from_json(json_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_json()'s string."""
-    return _wrap(_models._model_from_json(json_string, _visible_custom_objects(custom_objects)))
+    with _objects_for_engine(custom_objects) as objects:
+        return _wrap(_models._model_from_json(json_string, objects))
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
-    return _wrap(_models._model_from_yaml(yaml_string, _visible_custom_objects(custom_objects)))
+    with _objects_for_engine(custom_objects) as objects:
+        return _wrap(_models._model_from_yaml(yaml_string, objects))
 
 
 # pickle and copy.deepcopy: a model travels as the bytes of the file model.save writes

@@ -3,6 +3,7 @@
 // _Conv base), and the families bound once per C++ class under a hidden name taking the Keras
 // class name (_Pooling, _GlobalPooling, _ZeroPadding, _Cropping, _UpSampling, _SpatialDropout);
 // keras_cpp/layers/convolutional.py and pooling.py subclass them under Keras's names.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,11 +43,18 @@ ArgsPreprocessor keras1_positional_kernel(int rank, bool output_shape) {
       kwargs["output_shape"] = items.back();
       items.pop_back();
     }
-    const char* last = rank == 2 ? "nb_col" : "kernel_dim3";
-    if (items.size() == r && r > 1 && kwargs.contains(last)) {
-      items.push_back(kwargs[last]);
-      PyDict_DelItemString(kwargs.ptr(), last);
-    }
+    // The kernel's last dimensions may come as keywords (Convolution3D(5, 3, kernel_dim2=3,
+    // kernel_dim3=4)).
+    const std::vector<const char*> names =
+        rank == 2 ? std::vector<const char*>{"nb_row", "nb_col"}
+                  : std::vector<const char*>{"kernel_dim1", "kernel_dim2", "kernel_dim3"};
+    if (items.size() >= 2 && items.size() <= r && r > 1 &&
+        std::all_of(names.begin() + static_cast<std::ptrdiff_t>(items.size() - 1), names.end(),
+                    [&](const char* name) { return kwargs.contains(name); }))
+      for (std::size_t i = items.size() - 1; i < r; ++i) {
+        items.push_back(kwargs[names[i]]);
+        PyDict_DelItemString(kwargs.ptr(), names[i]);
+      }
     if (items.size() != r + 1 || r < 2) return args;
     for (std::size_t i = 1; i < items.size(); ++i)
       if (!is_int(items[i])) return args;

@@ -1,11 +1,17 @@
 // keras_cpp.layers' core layers: Keras 2's Dense, Activation, Dropout, Masking, Flatten, Reshape,
 // Permute, RepeatVector, Lambda, ActivityRegularization and Keras 1's Highway, MaxoutDense,
 // TimeDistributedDense; each from its options' schema (layer_schema.h).
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "convert.h"
 #include "keras/layers/core.h"
+#include "keras/layers/serialization.h"
 #include "layer_args.h"
 #include "layer_schema.h"
 
@@ -110,6 +116,132 @@ struct PythonArgument<layers::LambdaArgumentsArg> {
   static py::object default_value(const layers::LambdaArgumentsArg&) { return py::none(); }
 };
 
+namespace {
+
+// Lambda(function, output_shape=None, mask=None, arguments=None, **kwargs)'s own arguments.
+py::object lambda_argument(const py::args& args, const py::kwargs& kwargs, std::size_t position,
+                           const char* name) {
+  if (args.size() > position) return args[position];
+  if (kwargs.contains(name)) return kwargs[name];
+  return py::none();
+}
+
+bool is_list(py::handle o) {
+  return py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o);
+}
+
+// A Lambda made in Python. Keras 2.2.4 writes a Python function (`function`, and `output_shape`
+// when it is one) into the config as its code (func_dump; type 'lambda'), which
+// keras_cpp.layers.core's _lambda_from_config reads back (func_load). A function whose captured
+// values JSON cannot hold keeps the engine's form: its name, found in custom_objects.
+// Keras's Lambda may also return a list of tensors: several outputs, with output_shape giving
+// a list of shapes and mask a list of masks.
+class PythonLambda : public layers::Lambda {
+ public:
+  PythonLambda(layers::LambdaOptions options, const py::args& args, const py::kwargs& kwargs)
+      : Lambda(std::move(options)),
+        function_(hold(lambda_argument(args, kwargs, 0, "function"))),
+        output_shape_(hold(lambda_argument(args, kwargs, 1, "output_shape"))),
+        mask_(hold(lambda_argument(args, kwargs, 2, "mask"))),
+        arguments_(hold(lambda_argument(args, kwargs, 3, "arguments"))) {}
+  explicit PythonLambda(layers::LambdaOptions options)
+      : PythonLambda(std::move(options), py::args(), py::kwargs()) {}
+
+  nlohmann::json get_config() const override {
+    nlohmann::json config = Lambda::get_config();
+    py::gil_scoped_acquire gil;
+    py::object code_of = py::module_::import("keras_cpp.layers.core").attr("_function_code");
+    auto write = [&](const py::object& fn, const char* key, const char* type_key) {
+      py::object code = code_of(fn);
+      if (code.is_none()) return;
+      try {
+        config[key] = to_json(code);
+        config[type_key] = "lambda";
+      } catch (const py::error_already_set&) {
+      } catch (const std::exception&) {  // captured values JSON cannot hold
+      }
+    };
+    write(*function_, "function", "function_type");
+    write(*output_shape_, "output_shape", "output_shape_type");
+    return config;
+  }
+
+  // The function is called here where it may return a list (no output_shape, or one giving a
+  // list of shapes); the engine's Lambda checks a single output against its declared shape.
+  std::vector<SymbolicTensor> call_list(const std::vector<SymbolicTensor>& inputs,
+                                        const std::vector<SymbolicTensor>& masks) override {
+    outputs_ = 1;
+    {
+      py::gil_scoped_acquire gil;
+      std::vector<Shape> shapes;
+      for (const auto& x : inputs) shapes.push_back(x.shape());
+      if (!function_->is_none() && (output_shape_->is_none() || !shape_list(shapes).is_none())) {
+        py::object x = inputs.size() == 1 ? py::cast(inputs.front()) : py::cast(inputs);
+        py::object out = py::isinstance<py::dict>(*arguments_)
+                             ? (*function_)(x, **arguments_->cast<py::dict>())
+                             : (*function_)(x);
+        if (is_list(out)) {
+          outputs_ = py::len(out);
+          return out.cast<std::vector<SymbolicTensor>>();
+        }
+        if (output_shape_->is_none()) return {out.cast<SymbolicTensor>()};
+      }
+    }
+    return Lambda::call_list(inputs, masks);
+  }
+
+  std::vector<Shape> compute_output_shape_list(const std::vector<Shape>& shapes) const override {
+    {
+      py::gil_scoped_acquire gil;
+      py::object list = shape_list(shapes);
+      if (!list.is_none()) {
+        std::vector<Shape> out;
+        for (py::handle shape : list) out.push_back(to_shape(shape));
+        return out;
+      }
+    }
+    return Lambda::compute_output_shape_list(shapes);
+  }
+
+  // Several outputs: mask(inputs, masks)'s list (None: no masks), or no masks.
+  std::vector<SymbolicTensor> compute_mask_list(
+      const std::vector<SymbolicTensor>& inputs,
+      const std::vector<SymbolicTensor>& masks) const override {
+    if (outputs_ == 1) return Lambda::compute_mask_list(inputs, masks);
+    std::vector<SymbolicTensor> out(outputs_);
+    py::gil_scoped_acquire gil;
+    if (!PyCallable_Check(mask_->ptr())) return out;
+    auto python = [](const SymbolicTensor& t) {
+      return t.defined() ? py::cast(t) : py::object(py::none());
+    };
+    py::list ms;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      ms.append(python(i < masks.size() ? masks[i] : SymbolicTensor()));
+    py::object x = inputs.size() == 1 ? py::cast(inputs.front()) : py::cast(inputs);
+    py::object result = (*mask_)(x, inputs.size() == 1 ? py::object(ms[0]) : py::object(ms));
+    if (!is_list(result)) return out;
+    for (std::size_t i = 0; i < out.size() && i < py::len(result); ++i)
+      if (!result[py::int_(i)].is_none()) out[i] = result[py::int_(i)].cast<SymbolicTensor>();
+    return out;
+  }
+
+ private:
+  // The output_shape function's list of shapes for several outputs; None otherwise.
+  py::object shape_list(const std::vector<Shape>& shapes) const {
+    if (!PyCallable_Check(output_shape_->ptr())) return py::none();
+    py::list given;
+    for (const auto& shape : shapes) given.append(shape_to_tuple(shape));
+    py::object out = (*output_shape_)(shapes.size() == 1 ? py::object(given[0]) : given);
+    if (is_list(out) && py::len(out) > 0 && is_list(out[py::int_(0)])) return out;
+    return py::none();
+  }
+
+  std::shared_ptr<py::object> function_, output_shape_, mask_, arguments_;
+  std::size_t outputs_ = 1;  // of the last call
+};
+
+}  // namespace
+
 void bind_core_layers(py::module_& root) {
   py::module_ m = root.attr("layers").cast<py::module_>();
   using namespace keras::layers;
@@ -132,22 +264,40 @@ void bind_core_layers(py::module_& root) {
   bind_layer<Permute, PermuteOptions>(m, "Permute");
   bind_layer<RepeatVector, RepeatVectorOptions>(m, "RepeatVector");
   // Keras calls function(inputs, **arguments): the function the schema takes is that partial.
-  bind_layer<Lambda, LambdaOptions>(m, "Lambda", 0, [](py::args args, py::kwargs& kwargs) {
-    py::object arguments = args.size() > 3                ? py::object(args[3])
-                           : kwargs.contains("arguments") ? py::object(kwargs["arguments"])
-                                                          : py::object(py::none());
-    if (arguments.is_none()) return args;
-    py::object partial = py::module_::import("functools").attr("partial");
-    if (!py::isinstance<py::dict>(arguments))
-      raise_argument_type_error(arguments, "arguments", "a dict of keyword arguments");
-    if (args.size() > 0) {
-      py::list positional(args);
-      positional[0] = partial(args[0], **arguments.cast<py::dict>());
-      return py::reinterpret_steal<py::args>(PySequence_Tuple(positional.ptr()));
-    }
-    if (kwargs.contains("function"))
-      kwargs["function"] = partial(kwargs["function"], **arguments.cast<py::dict>());
-    return args;
+  // keras_cpp.layers.Lambda is PythonLambda (a Lambda of C++ functions, made by C++ code, is
+  // an _EngineLambda, its base).
+  py::class_<Lambda, Layer, std::shared_ptr<Lambda>>(
+      m, "_EngineLambda", "A Lambda layer of C++ functions (keras_cpp.layers.Lambda's base).");
+  bind_layer<PythonLambda, LambdaOptions, Lambda>(
+      m, "Lambda", 0,
+      [](py::args args, py::kwargs& kwargs) {
+        py::object arguments = args.size() > 3                ? py::object(args[3])
+                               : kwargs.contains("arguments") ? py::object(kwargs["arguments"])
+                                                              : py::object(py::none());
+        if (arguments.is_none()) return args;
+        py::object partial = py::module_::import("functools").attr("partial");
+        if (!py::isinstance<py::dict>(arguments))
+          raise_argument_type_error(arguments, "arguments", "a dict of keyword arguments");
+        if (args.size() > 0) {
+          py::list positional(args);
+          positional[0] = partial(args[0], **arguments.cast<py::dict>());
+          return py::reinterpret_steal<py::args>(PySequence_Tuple(positional.ptr()));
+        }
+        if (kwargs.contains("function"))
+          kwargs["function"] = partial(kwargs["function"], **arguments.cast<py::dict>());
+        return args;
+      },
+      [](LambdaOptions o, const py::args& args,
+         const py::kwargs& kwargs) -> std::shared_ptr<PythonLambda> {
+        return std::make_shared<PythonLambda>(std::move(o), args, kwargs);
+      });
+  // Lambda configs are read back in Python (Keras's Lambda.from_config): code, or names of the
+  // custom objects.
+  layers::register_layer("Lambda", [](const nlohmann::json& config) -> LayerPtr {
+    py::gil_scoped_acquire gil;
+    py::object layer =
+        py::module_::import("keras_cpp.layers.core").attr("_lambda_from_config")(from_json(config));
+    return layer.cast<LayerPtr>();
   });
   bind_layer<ActivityRegularization, ActivityRegularizationOptions>(m, "ActivityRegularization");
   bind_layer<Highway, HighwayOptions>(m, "Highway");

@@ -90,6 +90,48 @@ class PythonDefined {
   virtual nlohmann::json base_config() const = 0;
 };
 
+// Layer.compute_mask(inputs, mask=None) from Python: one tensor and its mask, or Keras's lists
+// (a list of masks, None for no mask, of the same length; or None).
+py::object compute_mask_from_python(const Layer& layer, py::object inputs, py::object mask) {
+  // super().compute_mask(...) from a Python layer: the base's.
+  const bool base = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
+  auto is_list = [](const py::object& o) {
+    return py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o);
+  };
+  if (!is_list(inputs)) {
+    if (is_list(mask))
+      throw py::value_error("Layer " + layer.name() +
+                            ": compute_mask got a list of masks for one input; "
+                            "`inputs` should be a list.");
+    auto x = inputs.cast<SymbolicTensor>();
+    SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
+    return mask_or_none(base ? layer.Layer::compute_mask(x, m) : layer.compute_mask(x, m));
+  }
+  // Keras's compute_mask(inputs, mask) on a list: a list of masks (None for no
+  // mask) of the same length, or None.
+  auto xs = inputs.cast<std::vector<SymbolicTensor>>();
+  std::vector<SymbolicTensor> masks(xs.size());
+  if (!mask.is_none()) {
+    if (!is_list(mask))
+      throw py::value_error("Layer " + layer.name() +
+                            ": `mask` should be a list (one mask or None per input).");
+    if (py::len(mask) != xs.size())
+      throw py::value_error("Layer " + layer.name() +
+                            ": the lists `inputs` and `mask` should have the same "
+                            "length, got " +
+                            std::to_string(xs.size()) + " and " + std::to_string(py::len(mask)));
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      py::object m = mask[py::int_(i)];
+      if (!m.is_none()) masks[i] = m.cast<SymbolicTensor>();
+    }
+  }
+  auto out = base ? layer.Layer::compute_mask_list(xs, masks) : layer.compute_mask_list(xs, masks);
+  if (out.size() == 1) return mask_or_none(out.front());
+  py::list list;
+  for (const auto& m : out) list.append(mask_or_none(m));
+  return list;
+}
+
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
 // compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
 // the model is built, and becomes graph ops. A Python layer with a `state_size` is an RNN cell
@@ -608,17 +650,8 @@ void bind_layers(py::module_& root) {
                                                   " is fixed by the layer");
                       python_layer->set_supports_masking(supports);
                     })
-      .def(
-          "compute_mask",
-          [](const Layer& layer, const SymbolicTensor& inputs, py::object mask) -> py::object {
-            SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
-            // super().compute_mask(...) from a Python layer: the base's.
-            SymbolicTensor out = dynamic_cast<const PythonDefined*>(&layer)
-                                     ? layer.Layer::compute_mask(inputs, m)
-                                     : layer.compute_mask(inputs, m);
-            return mask_or_none(out);
-          },
-          py::arg("inputs"), py::arg("mask") = py::none())
+      .def("compute_mask", &compute_mask_from_python, py::arg("inputs"),
+           py::arg("mask") = py::none())
       .def("get_config",
            [](const Layer& layer) {
              // super().get_config() from a Python layer: the base's (name, trainable, ...).

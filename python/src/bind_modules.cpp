@@ -217,7 +217,15 @@ void bind_modules(py::module_& root) {
   me.def("names", &metrics::names);
 
   py::module_ a = root.def_submodule("activations");
-  a.def("softmax", &activations::softmax, py::arg("x"));
+  // Keras 2.2.4's softmax(x, axis=-1): along any axis of a tensor of rank 2 or more.
+  a.def(
+      "softmax",
+      [](const backend::SymbolicTensor& x, int axis) {
+        if (x.ndim() < 2 || axis == -1 || axis == static_cast<int>(x.ndim()) - 1)
+          return activations::softmax(x);  // refuses 1D tensors as Keras does
+        return backend::softmax(x, axis);
+      },
+      py::arg("x"), py::arg("axis") = -1);
   a.def("elu", &activations::elu, py::arg("x"), py::arg("alpha") = 1.0);
   a.def("selu", &activations::selu, py::arg("x"));
   a.def("softplus", &activations::softplus, py::arg("x"));
@@ -232,7 +240,9 @@ void bind_modules(py::module_& root) {
   a.def("sigmoid", &activations::sigmoid, py::arg("x"));
   a.def("hard_sigmoid", &activations::hard_sigmoid, py::arg("x"));
   a.def("exponential", &activations::exponential, py::arg("x"));
-  a.def("linear", &activations::linear, py::arg("x"));
+  // Keras's linear is `return x`: any value, not only tensors.
+  a.def(
+      "linear", [](py::object x) { return x; }, py::arg("x"));
   a.def("names", &activations::names);
   a.def(
       "check", [](const std::string& name) { activations::get(name); }, py::arg("name"));
@@ -247,6 +257,19 @@ void bind_modules(py::module_& root) {
       py::arg("config"), py::arg("shape"), py::arg("dtype") = py::none());
   i.def(
       "check", [](const std::string& name) { initializers::get(name); }, py::arg("name"));
+  // Keras 2.2.4's initializers._compute_fans: whole numbers for 2D to 5D shapes (Keras's ints),
+  // sqrt(prod(shape)) otherwise.
+  i.def(
+      "_compute_fans",
+      [](py::object shape, const std::string& data_format) -> py::tuple {
+        Shape s = to_shape(shape);
+        auto [fan_in, fan_out] = initializers::compute_fans(s, data_format);
+        if (s.size() >= 2 && s.size() <= 5)
+          return py::make_tuple(static_cast<std::int64_t>(fan_in),
+                                static_cast<std::int64_t>(fan_out));
+        return py::make_tuple(fan_in, fan_out);
+      },
+      py::arg("shape"), py::arg("data_format") = "channels_last");
 
   py::module_ u = root.def_submodule("utils");
   u.def(

@@ -77,9 +77,17 @@ void argument_from_python(py::handle v, const std::string& name,
     argument_from_python(v, name, info, value, layer_rank);
     field = value;
   } else if constexpr (std::is_same_v<T, layers::schema::PaddingPairs>) {
+    const int rank = info.rank == layers::schema::kLayerRank ? layer_rank : info.rank;
+    nlohmann::json pairs;
     try {
-      field = layers::schema::padding_pairs(
-          to_json(v), info.rank == layers::schema::kLayerRank ? layer_rank : info.rank, name);
+      pairs = to_json(v);
+    } catch (const py::error_already_set&) {  // not ints (a function, say): Keras's ValueError
+      throw py::value_error("`" + std::string(name) + "` should be an int, a tuple of " +
+                            std::to_string(rank) + " ints or a tuple of " + std::to_string(rank) +
+                            " tuples of 2 ints; got " + py::repr(v).cast<std::string>());
+    }
+    try {
+      field = layers::schema::padding_pairs(pairs, rank, name);
     } catch (const std::invalid_argument& e) {
       throw py::value_error(e.what());
     }
@@ -311,22 +319,34 @@ std::optional<bool> options_from_python(Options& o, const std::string& class_nam
 // Convolution2D(nb_filter, nb_row, nb_col)), as Keras 2.2.4's legacy preprocessors do.
 using ArgsPreprocessor = std::function<py::args(py::args, py::kwargs&)>;
 
+// Makes the layer from its options and the call's own arguments (before any preprocessing), for
+// a class that keeps Python objects of its arguments (Lambda's functions, for its config).
+template <typename L, typename Options>
+using LayerMaker =
+    std::function<std::shared_ptr<L>(Options, const py::args& args, const py::kwargs& kwargs)>;
+
 // `layer_rank`: the spatial rank of the layer's kLayerRank tuples.
 // `Base`: the bound C++ base class (Layer, or one like Conv that several classes share).
+// `make`: how the layer is made (default: L(options)).
 template <typename L, typename Options, typename Base = Layer>
 py::class_<L, Base, std::shared_ptr<L>> bind_layer(py::module_& m, const char* class_name,
                                                    int layer_rank = 0,
-                                                   ArgsPreprocessor preprocess = {}) {
+                                                   ArgsPreprocessor preprocess = {},
+                                                   LayerMaker<L, Options> make = {}) {
   detail::DescribeSchema<Options> describe(layer_rank);
   Options::arguments(describe);
   std::string doc = detail::call_doc(class_name, describe.arguments, describe.keras1_only);
   py::class_<L, Base, std::shared_ptr<L>> cls(m, class_name, doc.c_str());
   std::string name = class_name;
-  cls.def(py::init([name, layer_rank, preprocess](py::args args, py::kwargs kwargs) {
+  cls.def(py::init([name, layer_rank, preprocess, make](py::args args, py::kwargs kwargs) {
     Options o;
+    py::args given_args = args;
+    py::kwargs given_kwargs =
+        make ? py::reinterpret_steal<py::kwargs>(PyDict_Copy(kwargs.ptr())) : kwargs;
     if (preprocess) args = preprocess(std::move(args), kwargs);
     std::optional<bool> trainable = options_from_python(o, name, args, kwargs, layer_rank);
-    auto layer = std::make_shared<L>(std::move(o));
+    std::shared_ptr<L> layer =
+        make ? make(std::move(o), given_args, given_kwargs) : std::make_shared<L>(std::move(o));
     if (trainable) layer->set_trainable(*trainable);
     return layer;
   }));

@@ -212,7 +212,7 @@ def test_lambda_arguments_mask_and_lists():
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     np.testing.assert_allclose(model.predict(x), 3 * x)
     config = layer.get_config()
-    assert config['function'] == 'scale' and config['arguments'] == {'factor': 3.0}
+    assert config['function_type'] == 'lambda' and config['arguments'] == {'factor': 3.0}
     a, b = Input(shape=(3,)), Input(shape=(3,))
     distance = Lambda(lambda t: K.abs(t[0] - t[1]), output_shape=lambda shapes: shapes[0],
                       mask=lambda t, m: None)

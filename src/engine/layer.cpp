@@ -361,7 +361,9 @@ void Layer::adopt(const Layer& inner) {
   updates_.insert(updates_.end(), inner.updates_.begin(), inner.updates_.end());
 }
 
+// Keras 2.2.4: a layer (or model) set untrainable makes no updates, unless it is stateful.
 std::vector<backend::Update> Layer::updates() const {
+  if (!trainable() && !stateful()) return {};
   std::vector<backend::Update> out;
   for (const auto& [update, state] : tagged_updates()) out.push_back(update);
   return out;

@@ -383,10 +383,12 @@ void Model::reset_states() {
 namespace {
 
 // Every update of `model`'s layers, those of nested models' layers included, as each layer made
-// them: one per call of the layer (a layer called in several graphs has one for each).
+// them: one per call of the layer (a layer called in several graphs has one for each). Layers
+// set untrainable make none, unless stateful (Keras 2.2.4's get_updates_for).
 void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>& out) {
   for (const auto& update : model.Layer::tagged_updates()) out.push_back(update);
   for (const auto& layer : model.layers()) {
+    if (!layer->trainable() && !layer->stateful()) continue;
     if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
       gather_updates(*inner, out);
     else

@@ -116,9 +116,14 @@ TEST(Deconvolution2D, AnOutputShapeThatDoesNotFitIsAClearError) {
       {"output_shape (None, 14, 14, 5) has 5 channels", "3 filters"});
   expect_invalid(
       [] {
-        Conv2DTranspose(3, 3, 3, Shape{14, 14, 3});
+        Conv2DTranspose(3, 3, 3, Shape{14, 3});
       },
       {"output_shape must have 4 entries"});
+  // The 3 entries after the batch axis are the same output shape.
+  Sequential model;
+  model.add(std::make_shared<Conv2DTranspose>(3, 3, 3, Shape{14, 14, 3},
+                                              ConvOptions{.input_shape = Shape{12, 12, 4}}));
+  EXPECT_EQ(model.output_shape(), (Shape{-1, 14, 14, 3}));
 }
 
 TEST(Deconvolution2D, Keras1Config) {

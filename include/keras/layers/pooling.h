@@ -99,6 +99,10 @@ class GlobalPooling : public Layer {
                 GlobalPoolingOptions options);
   std::string class_name() const override { return class_name_; }
   SymbolicTensor call(const SymbolicTensor& inputs) override;
+  // GlobalAveragePooling1D (Keras 2.2.4): the mean over the unmasked timesteps; no output mask.
+  SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::json get_config() const override;
 

@@ -66,8 +66,9 @@ def serialize(layer):
 def deserialize(config, custom_objects=None):
     """A layer from {'class_name': ..., 'config': ...}; names the library does not know come
     from custom_objects (and the objects of get_custom_objects() and CustomObjectScope)."""
-    from ..utils.generic_utils import _visible_custom_objects
-    return _layers_module._deserialize(config, _visible_custom_objects(custom_objects))
+    from ..utils.generic_utils import _objects_for_engine
+    with _objects_for_engine(custom_objects) as objects:
+        return _layers_module._deserialize(config, objects)
 
 
 # Keras's InputSpec: a layer written in Python may set self.input_spec; every call checks its

@@ -57,14 +57,19 @@ def convert_kernel(kernel):
     return np.copy(kernel[tuple(slices)])
 
 
+class InvalidPaddingError(ValueError, AssertionError):
+    """An unknown padding name: Keras 2.2.4's shape helpers `assert` their padding (an
+    AssertionError), other places raise ValueError; this is both."""
+
+
 def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
     """The output length of a convolution over `input_length` (None stays None); padding one of
     'same', 'valid', 'full', 'causal'."""
     if input_length is None:
         return None
     if padding not in {'same', 'valid', 'full', 'causal'}:
-        raise ValueError('Invalid padding: ' + str(padding) + " (expected 'same', 'valid', "
-                         "'full' or 'causal')")
+        raise InvalidPaddingError('Invalid padding: ' + str(padding) + " (expected 'same', "
+                                  "'valid', 'full' or 'causal')")
     dilated_filter_size = filter_size + (filter_size - 1) * (dilation - 1)
     if padding in ('same', 'causal'):
         output_length = input_length
@@ -80,8 +85,8 @@ def conv_input_length(output_length, filter_size, padding, stride):
     if output_length is None:
         return None
     if padding not in {'same', 'valid', 'full'}:
-        raise ValueError('Invalid padding: ' + str(padding) + " (expected 'same', 'valid' or "
-                         "'full')")
+        raise InvalidPaddingError('Invalid padding: ' + str(padding) + " (expected 'same', "
+                                  "'valid' or 'full')")
     if padding == 'same':
         pad = filter_size // 2
     elif padding == 'valid':
@@ -103,7 +108,7 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
             return dim_size * stride_size - (stride_size + kernel_size - 2)
         if padding == 'same':
             return dim_size * stride_size
-        raise ValueError('Invalid padding: ' + str(padding))
+        raise InvalidPaddingError('Invalid padding: ' + str(padding))
     if padding == 'same':
         pad = kernel_size // 2
     elif padding == 'valid':
@@ -111,5 +116,5 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
     elif padding == 'full':
         pad = kernel_size - 1
     else:
-        raise ValueError('Invalid padding: ' + str(padding))
+        raise InvalidPaddingError('Invalid padding: ' + str(padding))
     return (dim_size - 1) * stride_size + kernel_size - 2 * pad + output_padding

@@ -2,6 +2,7 @@
 function (de)serialization (func_dump/func_load), Keras 1's get_from_module, and small helpers."""
 import binascii
 import codecs
+import contextlib
 import inspect
 import marshal
 import types
@@ -65,6 +66,15 @@ def _visible_custom_objects(custom_objects=None):
     objects = dict(_GLOBAL_CUSTOM_OBJECTS)
     objects.update(custom_objects or {})
     return objects
+
+
+@contextlib.contextmanager
+def _objects_for_engine(custom_objects=None):
+    """The visible custom objects, for a deserialization the engine runs; `custom_objects` stay
+    in a scope while it runs, so that Python code it calls back (a Lambda's function read from
+    its code, as Keras's Lambda.from_config does) sees them too."""
+    with CustomObjectScope(custom_objects or {}):
+        yield _visible_custom_objects()
 
 
 def serialize_keras_object(instance):

@@ -55,12 +55,13 @@ std::int64_t keras1_deconv_length(const Conv& layer, std::int64_t in, std::int64
 Conv2DTranspose::Conv2DTranspose(ConvOptions options)
     : Conv("Conv2DTranspose", 2, ConvKind::transpose, std::move(options)) {
   if (!options_.output_shape) return;
-  const Shape& s = *options_.output_shape;
+  Shape& s = *options_.output_shape;
+  if (s.size() == 3) s.insert(s.begin(), -1);  // given without the batch axis
   if (s.size() != 4)
     throw std::invalid_argument(name() +
                                 ": output_shape must have 4 entries (batch, rows, cols, "
-                                "filters), or (batch, filters, rows, cols) for channels_first; "
-                                "got " +
+                                "filters), or (batch, filters, rows, cols) for channels_first, "
+                                "or the 3 of them after the batch axis; got " +
                                 shape_to_string(s));
   const std::int64_t channels = options_.data_format == "channels_first" ? s[1] : s[3];
   if (channels >= 0 && channels != options_.filters)

@@ -149,6 +149,22 @@ GlobalPooling::GlobalPooling(const std::string& class_name, int rank, const std:
       rank_(rank),
       options_(std::move(o)) {
   options_.data_format = data_format_of(options_.data_format, rank);
+  supports_masking_ = rank == 1 && mode == "avg";
+}
+
+SymbolicTensor GlobalPooling::call_masked(const SymbolicTensor& inputs,
+                                          const SymbolicTensor& mask) {
+  if (!mask.defined() || !supports_masking_) return call(inputs);
+  compute_output_shape(inputs.shape());
+  const bool channels_first = options_.data_format == "channels_first";
+  const int steps_axis = channels_first ? 2 : 1;
+  // The mask (batch, steps) broadcast over the features.
+  SymbolicTensor weights = K::expand_dims(K::cast(mask, inputs.dtype()), channels_first ? 1 : -1);
+  return K::sum(inputs * weights, {steps_axis}) / K::sum(weights, {steps_axis});
+}
+
+SymbolicTensor GlobalPooling::compute_mask(const SymbolicTensor&, const SymbolicTensor&) const {
+  return {};
 }
 
 Shape GlobalPooling::compute_output_shape(const Shape& input_shape) const {

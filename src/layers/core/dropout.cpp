@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -10,9 +11,9 @@ namespace keras::layers {
 Dropout::Dropout(DropoutOptions options)
     : Layer("Dropout", layer_arguments(options)), options_(std::move(options)) {
   supports_masking_ = true;
-  if (options_.rate < 0 || options_.rate >= 1)
-    throw std::invalid_argument("Dropout: `rate` must be in [0, 1), got " +
-                                std::to_string(options_.rate));
+  // Keras 2.2.4 clips the rate into [0, 1] (Dropout(p=3) is Dropout(1.0)); a rate of 1 drops
+  // nothing (call() applies dropout only for 0 < rate < 1).
+  options_.rate = std::min(1.0, std::max(0.0, options_.rate));
   detail::check_noise_shape(options_.noise_shape, "Dropout");
 }
 
@@ -23,7 +24,7 @@ Dropout::Dropout(double rate, DropoutOptions options)
       }()) {}
 
 SymbolicTensor Dropout::call(const SymbolicTensor& inputs) {
-  if (options_.rate == 0) return inputs;
+  if (options_.rate <= 0 || options_.rate >= 1) return inputs;
   SymbolicTensor like =
       detail::noise_like(inputs, options_.noise_shape, class_name() + " " + name());
   // A smaller mask (noise_shape with 1s) is drawn on ones of its shape and broadcast.

@@ -46,6 +46,7 @@ std::shared_ptr<Layer> Embedding::from_config(const nlohmann::json& config) {
 
 void Embedding::build(const Shape& input_shape) {
   if (input_shape.empty()) incompatible_input(input_shape, "expected min_ndim=1");
+  compute_output_shape(input_shape);  // checks input_length against the input's shape
   embeddings_ = add_weight("embeddings", {options_.input_dim, options_.output_dim},
                            initializers::get(options_.embeddings_initializer), true,
                            options_.embeddings_regularizer.function(),
@@ -63,9 +64,11 @@ SymbolicTensor Embedding::call(const SymbolicTensor& inputs) {
 
 Shape Embedding::compute_output_shape(const Shape& input_shape) const {
   Shape out = input_shape;
-  if (options_.input_length && input_shape.size() >= 2) {
-    // Keras: input_length may be a tuple for inputs of higher rank; here it is the axis-1 length.
-    if (input_shape[1] >= 0 && input_shape[1] != *options_.input_length)
+  if (options_.input_length) {
+    // Keras: one length per axis after the batch axis (a tuple for inputs of higher rank; here
+    // one length, of axis 1 of a 2D input).
+    if (input_shape.size() != 2 ||
+        (input_shape[1] >= 0 && input_shape[1] != *options_.input_length))
       throw std::invalid_argument("\"input_length\" is " + std::to_string(*options_.input_length) +
                                   ", but received input has shape " + shape_to_string(input_shape) +
                                   " (layer " + name() + ")");

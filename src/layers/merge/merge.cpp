@@ -32,25 +32,27 @@ void need_list(const std::string& layer, std::size_t n, std::size_t exact) {
                                 std::to_string(n) + " inputs.");
 }
 
-// numpy broadcasting of two shapes of the same rank (unknown dimensions broadcast too).
+// One axis of two broadcast shapes (unknown dimensions broadcast too).
+std::int64_t broadcast_dim(const std::string& layer, const Shape& a, const Shape& b, std::int64_t x,
+                           std::int64_t y) {
+  if (x == y || y == 1) return x;
+  if (x == 1) return y;
+  if (x < 0 || y < 0) return std::max(x, y) < 0 ? -1 : std::max(x, y);
+  throw std::invalid_argument("Layer " + layer +
+                              ": operands could not be broadcast together with shapes " +
+                              shape_to_string(a) + " " + shape_to_string(b));
+}
+
+// Keras 2.2.4's _Merge: numpy broadcasting of the axes after the batch axis, aligned on the last
+// ones; an input of lower rank gets axes of 1 after its batch axis (call_list expands it there).
 Shape broadcast_shapes(const std::string& layer, const Shape& a, const Shape& b) {
-  if (a.size() != b.size())
-    throw std::invalid_argument(
-        "Layer " + layer + ": operands could not be broadcast together with shapes " +
-        shape_to_string(a) + " " + shape_to_string(b) + " (different ranks)");
-  Shape out(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == b[i] || b[i] == 1)
-      out[i] = a[i];
-    else if (a[i] == 1)
-      out[i] = b[i];
-    else if (a[i] < 0 || b[i] < 0)
-      out[i] = std::max(a[i], b[i]) < 0 ? -1 : std::max(a[i], b[i]);
-    else
-      throw std::invalid_argument("Layer " + layer +
-                                  ": operands could not be broadcast together with shapes " +
-                                  shape_to_string(a) + " " + shape_to_string(b));
-  }
+  if (a.size() < b.size()) return broadcast_shapes(layer, b, a);
+  if (b.empty()) return a;
+  const std::size_t offset = a.size() - b.size();
+  Shape out = a;
+  out[0] = broadcast_dim(layer, a, b, a[0], b[0]);
+  for (std::size_t i = 1; i < b.size(); ++i)
+    out[i + offset] = broadcast_dim(layer, a, b, a[i + offset], b[i]);
   return out;
 }
 
@@ -173,7 +175,14 @@ std::vector<Shape> ElementwiseMerge::compute_output_shape_list(
 std::vector<SymbolicTensor> ElementwiseMerge::call_list(const std::vector<SymbolicTensor>& inputs,
                                                         const std::vector<SymbolicTensor>&) {
   compute_output_shape_list(shapes_of(inputs));
-  return {merge_function(inputs)};
+  int rank = 0;
+  for (const auto& x : inputs) rank = std::max(rank, x.ndim());
+  std::vector<SymbolicTensor> aligned;
+  for (SymbolicTensor x : inputs) {
+    while (x.ndim() < rank) x = K::expand_dims(x, 1);
+    aligned.push_back(x);
+  }
+  return {merge_function(aligned)};
 }
 
 std::vector<SymbolicTensor> ElementwiseMerge::compute_mask_list(

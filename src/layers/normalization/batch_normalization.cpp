@@ -72,6 +72,11 @@ SymbolicTensor BatchNormalization::call(const SymbolicTensor& inputs) {
     return beta_.defined() ? normed + beta_ : normed;
   }
   const int axis = options_.axis < 0 ? options_.axis + rank : options_.axis;
+  // Keras 2.2.4: a call in the test phase (bn(x, training=False), which fixes the phase while
+  // the call is traced) normalizes with the moving statistics and makes no updates.
+  if (K::fixed_learning_phase() == 0 && options_.mode != 2)
+    return K::batch_normalization(inputs, moving_mean_, moving_variance_, beta_, gamma_, axis,
+                                  options_.epsilon);
   std::vector<int> reduction;
   for (int d = 0; d < rank; ++d)
     if (d != axis) reduction.push_back(d);
