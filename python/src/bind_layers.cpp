@@ -591,6 +591,18 @@ void bind_layers(py::module_& root) {
             return layer.call(x);
           },
           py::arg("inputs"))
+      // Keras's call of a layer of several inputs or outputs (an RNN's [x, initial states...]
+      // to [output, final states...]): the layer's own computation, without a node.
+      .def(
+          "_call_list",
+          [](Layer& layer, const std::vector<SymbolicTensor>& inputs, py::object mask,
+             py::object training) {
+            PhaseForCall phase(training);
+            std::vector<SymbolicTensor> masks(inputs.size());  // mask= is the first input's
+            if (!mask.is_none() && !masks.empty()) masks[0] = mask.cast<SymbolicTensor>();
+            return layer.call_list(inputs, masks);
+          },
+          py::arg("inputs"), py::arg("mask") = py::none(), py::arg("training") = py::none())
       .def(
           "compute_output_shape",
           [](const Layer& layer, py::object shape) {

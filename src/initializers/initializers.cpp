@@ -370,15 +370,24 @@ Initializer lecun_normal(Seed seed) {
   return variance_scaling(1.0, "fan_in", "normal", seed);
 }
 
+// Keras 2.2.4's Identity: a rectangular matrix whose long side is a multiple of the short one
+// holds identity blocks side by side along the long side (the recurrent kernel of a GRU or an
+// LSTM, one block per gate).
 Initializer identity(double gain) {
   return [gain](const Shape& shape, DType dtype) {
-    if (shape.size() != 2 || shape[0] != shape[1] || shape[0] < 0)
+    if (shape.size() != 2 || shape[0] <= 0 || shape[1] <= 0)
       throw std::invalid_argument(
-          "Identity matrix initializer can only be used for 2D square matrices, got shape " +
+          "Identity matrix initializer can only be used for 2D matrices, got shape " +
           shape_to_string(shape));
-    std::vector<double> v(static_cast<std::size_t>(shape[0] * shape[1]), 0.0);
-    for (std::int64_t i = 0; i < shape[0]; ++i)
-      v[static_cast<std::size_t>(i * shape[0] + i)] = gain;
+    std::int64_t rows = shape[0], cols = shape[1], side = std::min(rows, cols);
+    if (std::max(rows, cols) % side != 0)
+      throw std::invalid_argument(
+          "Identity matrix initializer: long side should be multiple of short side, got shape " +
+          shape_to_string(shape));
+    std::vector<double> v(static_cast<std::size_t>(rows * cols), 0.0);
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (std::int64_t j = 0; j < cols; ++j)
+        if (i % side == j % side) v[static_cast<std::size_t>(i * cols + j)] = gain;
     return to_tensor(shape, dtype, v);
   };
 }

@@ -227,13 +227,18 @@ TEST(Initializers, Identity) {
   EXPECT_EQ(i.to_vector<float>(), (std::vector<float>{1, 0, 0, 0, 1, 0, 0, 0, 1}));
   Tensor g = init::identity(0.5)({2, 2}, DType::float64);
   EXPECT_EQ(g.to_vector<double>(), (std::vector<double>{0.5, 0, 0, 0.5}));
+  // Keras 2.2.4: identity blocks along the long side when it is a multiple of the short one.
+  Tensor wide = init::identity()({2, 4}, DType::float32);
+  EXPECT_EQ(wide.to_vector<float>(), (std::vector<float>{1, 0, 1, 0, 0, 1, 0, 1}));
+  Tensor tall = init::identity(2.0)({4, 2}, DType::float32);
+  EXPECT_EQ(tall.to_vector<float>(), (std::vector<float>{2, 0, 0, 2, 2, 0, 0, 2}));
   EXPECT_NE(error_of([] {
               init::identity()({2, 3}, DType::float32);
-            }).find("Identity matrix initializer can only be used for 2D square matrices"),
+            }).find("long side should be multiple of short side"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               init::get("identity")({2, 2, 2}, DType::float32);
-            }).find("2D square"),
+            }).find("2D matrices"),
             std::string::npos);
 }
 

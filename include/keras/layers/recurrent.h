@@ -466,8 +466,9 @@ struct RNNLayerOptions {
   bool return_state = false;
   bool go_backwards = false;
   bool stateful = false;  // needs a fixed batch size (batch_input_shape or batch_size)
-  // Keras's unroll: cells other than the built-in ones are always unrolled over the (known)
-  // timesteps, as the graph has no loop op; built-in cells run the fused sequence op either way.
+  // Keras's unroll: cells other than the built-in ones are always unrolled over the timesteps
+  // (when known only at run time, per length), as the graph has no loop op; built-in cells run
+  // the fused sequence op either way.
   bool unroll = false;
   std::optional<std::int64_t> input_dim{};
   std::optional<std::int64_t> input_length{};
@@ -495,8 +496,8 @@ struct RNNLayerOptions {
 
 // Keras 2.2.4's RNN(cell): the cell run over the timesteps of (batch, timesteps, input_dim)
 // inputs. Built-in cells (alone or stacked) run the fused sequence op, one after the other;
-// any other cell runs step by step, its step traced once per timestep (which needs a known number
-// of timesteps). Weights: the cells', in Keras's order (kernel, recurrent_kernel, bias per cell).
+// any other cell runs step by step, its step traced once per timestep (a number of timesteps
+// known only at run time: once per length seen, layers/recurrent/traced_steps.h). Weights: the cells', in Keras's order (kernel, recurrent_kernel, bias per cell).
 // Initial states as for Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
 class RNN : public Layer {
  public:
