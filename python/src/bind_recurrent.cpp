@@ -84,8 +84,8 @@ LayerPtr to_cell(py::handle cell) {
   }
   if (!py::isinstance<Layer>(cell))
     throw py::value_error(
-        "`cell` should have a `call` method and a `state_size` attribute (a keras_cpp.layers."
-        "Layer subclass, or a list of cells). The RNN was passed: " +
+        "`cell` should have a `call` method and a `state_size` attribute (a layer, any object "
+        "with both, or a list of cells). The RNN was passed: " +
         py::repr(cell).cast<std::string>());
   keep_python_layer(cell);  // a cell written in Python lives as long as its RNN
   return cell.cast<LayerPtr>();

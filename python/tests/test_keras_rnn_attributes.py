@@ -8,8 +8,9 @@ import pytest
 
 from keras_cpp import backend as K
 from keras_cpp import initializers, regularizers
-from keras_cpp.layers import (GRU, LSTM, RNN, BatchNormalization, Bidirectional, Dense, Dropout,
-                              GRUCell, Input, LSTMCell, SimpleRNN, SimpleRNNCell, TimeDistributed)
+from keras_cpp.layers import (GRU, LSTM, RNN, BatchNormalization, Bidirectional, ConvLSTM2D, Dense,
+                              Dropout, GRUCell, Input, LSTMCell, SimpleRNN, SimpleRNNCell,
+                              TimeDistributed)
 from keras_cpp.models import Model, Sequential
 
 STATES = [(SimpleRNN, 1), (GRU, 1), (LSTM, 2)]
@@ -135,3 +136,48 @@ def test_identity_recurrent_kernel_of_an_lstm():
     layer = LSTM(3, recurrent_initializer='identity')
     layer(Input((4, 5)))
     np.testing.assert_array_equal(layer.get_weights()[1], np.tile(np.identity(3), (1, 4)))
+
+
+def test_build_by_hand_then_call_builds_once():
+    # Keras: build(shape) by hand makes the weights; the first call then does not build again.
+    layer = LSTM(3, kernel_regularizer='l1', activity_regularizer='l2')
+    layer.build((None, 4, 5))
+    assert layer.built and len(layer.weights) == 3 and len(layer.losses) == 1
+    layer(Input((4, 5)))
+    assert len(layer.weights) == 3 and len(layer.losses) == 2
+
+
+def test_input_and_output_of_a_call_of_several_tensors():
+    x, h, c = Input((4, 5)), Input((3,)), Input((3,))
+    layer = LSTM(3, return_state=True)
+    outputs = layer(x, initial_state=[h, c])
+    assert isinstance(layer.input, list) and len(layer.input) == 3
+    assert isinstance(layer.output, list) and len(layer.output) == 3
+    assert len(layer.get_input_at(0)) == 3 and len(layer.get_output_at(0)) == 3
+    dense = Dense(2)
+    y = dense(outputs[0])
+    assert dense.input is outputs[0] or dense.input == outputs[0]
+    assert not isinstance(dense.output, list) and y is not None
+
+
+def test_get_initial_state_is_zeros_per_state():
+    x = Input((None, 6))
+    states = RNN(LSTMCell(5)).get_initial_state(x)
+    assert [K.int_shape(s) for s in states] == [(None, 5), (None, 5)]
+    values = K.function([x], states)([np.ones((2, 3, 6))])
+    for value in values:
+        np.testing.assert_array_equal(value, np.zeros((2, 5)))
+    assert len(GRU(4).get_initial_state(x)) == 1
+
+
+@pytest.mark.parametrize('data_format, shape', [('channels_last', (2, 3, 5, 5, 2)),
+                                                ('channels_first', (2, 3, 2, 5, 5))])
+def test_conv_lstm_initial_state_and_activity_regularizer(data_format, shape):
+    layer = ConvLSTM2D(4, (3, 3), data_format=data_format, activity_regularizer='l2')
+    assert isinstance(layer.activity_regularizer, regularizers.L1L2)
+    x = Input(batch_shape=shape)
+    states = layer.get_initial_state(x)
+    expected = (2, 3, 3, 4) if data_format == 'channels_last' else (2, 4, 3, 3)
+    assert [K.int_shape(s) for s in states] == [expected, expected]
+    model = Model(x, layer(x, initial_state=states))  # tensors computed from x by backend ops
+    assert model.predict(np.random.rand(*shape)).shape == expected

@@ -168,3 +168,20 @@ for _cls in vars(_layers_module).values():
     if isinstance(_cls, type) and any(a[0] == 'activity_regularizer'
                                       for a in vars(_cls).get('_arguments', ())):
         _cls.activity_regularizer = property(_activity_regularizer)
+
+
+# Keras's input / output / get_input_at / get_output_at: the call's tensor, or the list of them
+# for a call of several inputs (merges, an RNN given initial states) or outputs (return_state).
+def _one_or_list(engine_accessor, all_accessor, with_index):
+    def accessor(self, *index):
+        single = engine_accessor(self, *index)
+        tensors = all_accessor(self, *(index if with_index else (0,)))
+        return list(tensors) if len(tensors) > 1 else single
+    accessor.__doc__ = engine_accessor.__doc__
+    return accessor
+
+
+Layer.input = property(_one_or_list(Layer.input.fget, Layer._get_inputs_at, False))
+Layer.output = property(_one_or_list(Layer.output.fget, Layer._get_outputs_at, False))
+Layer.get_input_at = _one_or_list(Layer.get_input_at, Layer._get_inputs_at, True)
+Layer.get_output_at = _one_or_list(Layer.get_output_at, Layer._get_outputs_at, True)

@@ -14,6 +14,7 @@ SimpleRNNCell = _layers.SimpleRNNCell
 GRUCell = _layers.GRUCell
 LSTMCell = _layers.LSTMCell
 StackedRNNCells = _layers.StackedRNNCells
+ConvRNN2D = _layers.ConvRNN2D
 __all__ = ['Recurrent', 'SimpleRNN', 'GRU', 'LSTM', 'RNN', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',
            'StackedRNNCells']
 
@@ -210,6 +211,18 @@ Recurrent.compute_output_shape = _compute_output_shape
 RNN.compute_output_shape = _compute_output_shape
 
 
+def _get_initial_state(self, inputs):
+    """Keras's get_initial_state(inputs): zeros of shape (batch, state size), one per state,
+    for inputs (batch, timesteps, ...)."""
+    from .. import backend as K
+    zeros = K.expand_dims(K.sum(K.zeros_like(inputs), axis=tuple(range(1, K.ndim(inputs)))))
+    return [K.tile(zeros, [1, size]) for size in _state_sizes(self)]
+
+
+Recurrent.get_initial_state = _get_initial_state
+RNN.get_initial_state = _get_initial_state
+
+
 def _call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
     """Keras's RNN.call(inputs, mask=None, training=None, initial_state=None, constants=None):
     the layer's computation without recording a call; [output, final states...] with
@@ -236,6 +249,12 @@ class _CellObject(_layers.Layer):
     def __init__(self, cell):
         super().__init__()
         self._cell = cell
+
+    def __getattr__(self, name):
+        # The cell's other attributes (a convolutional cell's filters, kernel_size, ...).
+        if name == '_cell':
+            raise AttributeError(name)
+        return getattr(self._cell, name)
 
     @property
     def state_size(self):
@@ -279,4 +298,5 @@ def _taking_cell_objects(init, keyword):
 
 
 RNN.__init__ = _taking_cell_objects(RNN.__init__, 'cell')
+ConvRNN2D.__init__ = _taking_cell_objects(ConvRNN2D.__init__, 'cell')
 StackedRNNCells.__init__ = _taking_cell_objects(StackedRNNCells.__init__, 'cells')
