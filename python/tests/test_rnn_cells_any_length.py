@@ -150,3 +150,25 @@ def test_call_returns_the_states_with_return_state(cls, n_states):
     stacked = RNN([LSTMCell(2)], return_state=True)
     stacked(x)
     assert len(stacked.call(x)) == 3
+
+
+def test_a_frozen_cell_of_a_stack_holds_non_trainable_weights():
+    cells = [LSTMCell(3), LSTMCell(3)]
+    layer = RNN(cells)
+    x = Input((4, 5))
+    model = Model(x, layer(x))
+    assert len(layer.trainable_weights) == 6
+    cells[0].trainable = False  # after the RNN was made, as Keras reads it
+    assert len(layer.trainable_weights) == 3 and len(layer.non_trainable_weights) == 3
+    model.compile('sgd', 'mse')
+    frozen = cells[0].get_weights()
+    model.train_on_batch(np.random.rand(2, 4, 5), np.random.rand(2, 3))
+    for before, after in zip(frozen, cells[0].get_weights()):
+        np.testing.assert_array_equal(before, after)
+    layer.trainable = False
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 6
+
+
+def test_constants_for_a_layer_whose_cell_takes_none():
+    with pytest.raises(ValueError, match='does not support constants'):
+        LSTM(3)(Input((4, 5)), constants=Input((2,)))

@@ -452,6 +452,9 @@ class StackedRNNCells : public Layer, public RNNCell {
                                const std::vector<SymbolicTensor>& constants) override;
 
   const std::vector<LayerPtr>& cells() const { return cells_; }
+  // The cells' (a cell set trainable = false after the stack was made holds non-trainable ones).
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
 
  private:
   std::vector<LayerPtr> cells_;
@@ -497,8 +500,9 @@ struct RNNLayerOptions {
 // Keras 2.2.4's RNN(cell): the cell run over the timesteps of (batch, timesteps, input_dim)
 // inputs. Built-in cells (alone or stacked) run the fused sequence op, one after the other;
 // any other cell runs step by step, its step traced once per timestep (a number of timesteps
-// known only at run time: once per length seen, layers/recurrent/traced_steps.h). Weights: the cells', in Keras's order (kernel, recurrent_kernel, bias per cell).
-// Initial states as for Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
+// known only at run time: once per length seen, layers/recurrent/traced_steps.h). Weights: the
+// cells', in Keras's order (kernel, recurrent_kernel, bias per cell). Initial states as for
+// Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
 class RNN : public Layer {
  public:
   using Layer::operator();
@@ -543,6 +547,9 @@ class RNN : public Layer {
   void reset_states() override;
 
   const LayerPtr& cell() const { return cell_; }
+  // The cell's (its `trainable` counts, also when set after the RNN was made, as in Keras).
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
   const RNNLayerOptions& options() const { return options_; }
   std::vector<SymbolicTensor> states() const { return states_; }
   // How many of a call's last inputs are constants (Keras's _num_constants).

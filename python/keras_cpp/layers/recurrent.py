@@ -56,6 +56,9 @@ def _call_with_constants(self, inputs, initial_state=None, constants=None, **kwa
     initial_state = _as_keras_tensors(initial_state, inputs)
     if constants is None:
         return _layers.Layer.__call__(self, inputs, initial_state=initial_state, **kwargs)
+    if isinstance(self, Recurrent):  # SimpleRNN, GRU, LSTM: their cells take no constants
+        raise ValueError('RNN cell does not support constants (layer ' + self.name + ', a ' +
+                         type(self).__name__ + ')')
     constants = _as_list(constants)
     full = _as_list(inputs)
     if initial_state is not None:

@@ -149,6 +149,26 @@ RNNCell& as_cell(Layer& layer) {
       layer.name() + " (" + layer.class_name() + ")");
 }
 
+std::vector<SymbolicTensor> StackedRNNCells::trainable_weights() const {
+  std::vector<SymbolicTensor> out;
+  if (!trainable()) return out;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->trainable_weights();
+    out.insert(out.end(), own.begin(), own.end());
+  }
+  return out;
+}
+
+std::vector<SymbolicTensor> StackedRNNCells::non_trainable_weights() const {
+  if (!trainable()) return weights();
+  std::vector<SymbolicTensor> out;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->non_trainable_weights();
+    out.insert(out.end(), own.begin(), own.end());
+  }
+  return out;
+}
+
 StackedRNNCells::StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions o)
     : Layer("StackedRNNCells", layer_arguments(o)), cells_(std::move(cells)) {
   if (cells_.empty()) throw std::invalid_argument("StackedRNNCells needs at least one cell");

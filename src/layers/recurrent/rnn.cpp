@@ -284,6 +284,16 @@ std::vector<SymbolicTensor> RNN::run(const SymbolicTensor& inputs, const Symboli
   return outputs;
 }
 
+std::vector<SymbolicTensor> RNN::trainable_weights() const {
+  if (!trainable()) return {};
+  return cell_->trainable_weights();
+}
+
+std::vector<SymbolicTensor> RNN::non_trainable_weights() const {
+  if (!trainable()) return weights();
+  return cell_->non_trainable_weights();
+}
+
 void RNN::reset_states() {
   if (!options_.stateful)
     throw std::logic_error("Layer " + name() + " must be stateful to reset states.");
