@@ -172,3 +172,18 @@ def test_a_frozen_cell_of_a_stack_holds_non_trainable_weights():
 def test_constants_for_a_layer_whose_cell_takes_none():
     with pytest.raises(ValueError, match='does not support constants'):
         LSTM(3)(Input((4, 5)), constants=Input((2,)))
+
+
+def test_a_loss_added_to_a_cell_later_is_the_rnn_s_and_trains():
+    cells = [LSTMCell(3), LSTMCell(3, kernel_regularizer='l2')]
+    layer = RNN(cells)
+    x = Input((4, 5))
+    model = Model(x, layer(x))
+    assert len(layer.losses) == 1
+    extra = K.sum(x) * 0.0 + 100.0
+    cells[0].add_loss(extra, inputs=x)
+    assert len(layer.losses) == 2
+    assert layer.get_losses_for(x) == [extra]
+    model.compile('sgd', 'mse')
+    loss = model.train_on_batch(np.zeros((2, 4, 5)), np.zeros((2, 3)))
+    assert loss >= 100.0  # the model's loss holds the cell's added loss

@@ -452,9 +452,11 @@ class StackedRNNCells : public Layer, public RNNCell {
                                const std::vector<SymbolicTensor>& constants) override;
 
   const std::vector<LayerPtr>& cells() const { return cells_; }
-  // The cells' (a cell set trainable = false after the stack was made holds non-trainable ones).
+  // The cells' (a cell set trainable = false after the stack was made holds non-trainable ones;
+  // a loss added to a cell later counts).
   std::vector<SymbolicTensor> trainable_weights() const override;
   std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<SymbolicTensor> losses() const override;
 
  private:
   std::vector<LayerPtr> cells_;
@@ -547,9 +549,11 @@ class RNN : public Layer {
   void reset_states() override;
 
   const LayerPtr& cell() const { return cell_; }
-  // The cell's (its `trainable` counts, also when set after the RNN was made, as in Keras).
+  // The cell's (its `trainable` counts, also when set after the RNN was made, as in Keras);
+  // losses: the cell's as they are now, then the layer's own (activity regularization).
   std::vector<SymbolicTensor> trainable_weights() const override;
   std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<SymbolicTensor> losses() const override;
   const RNNLayerOptions& options() const { return options_; }
   std::vector<SymbolicTensor> states() const { return states_; }
   // How many of a call's last inputs are constants (Keras's _num_constants).

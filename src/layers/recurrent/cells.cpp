@@ -4,6 +4,7 @@
 
 #include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
+#include "layers/recurrent/cell_losses.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -167,6 +168,15 @@ std::vector<SymbolicTensor> StackedRNNCells::non_trainable_weights() const {
     out.insert(out.end(), own.begin(), own.end());
   }
   return out;
+}
+
+std::vector<SymbolicTensor> StackedRNNCells::losses() const {
+  std::vector<SymbolicTensor> cells;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->losses();
+    cells.insert(cells.end(), own.begin(), own.end());
+  }
+  return detail::cells_then_own(std::move(cells), Layer::losses());
 }
 
 StackedRNNCells::StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions o)

@@ -4,6 +4,7 @@
 
 #include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
+#include "layers/recurrent/cell_losses.h"
 #include "layers/recurrent/stateful.h"
 #include "layers/recurrent/traced_steps.h"
 #include "layers/schema_config.h"
@@ -292,6 +293,10 @@ std::vector<SymbolicTensor> RNN::trainable_weights() const {
 std::vector<SymbolicTensor> RNN::non_trainable_weights() const {
   if (!trainable()) return weights();
   return cell_->non_trainable_weights();
+}
+
+std::vector<SymbolicTensor> RNN::losses() const {
+  return detail::cells_then_own(cell_->losses(), Layer::losses());
 }
 
 void RNN::reset_states() {
