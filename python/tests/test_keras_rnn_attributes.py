@@ -181,3 +181,17 @@ def test_conv_lstm_initial_state_and_activity_regularizer(data_format, shape):
     assert [K.int_shape(s) for s in states] == [expected, expected]
     model = Model(x, layer(x, initial_state=states))  # tensors computed from x by backend ops
     assert model.predict(np.random.rand(*shape)).shape == expected
+
+
+def test_simple_rnn_gru_lstm_are_rnns():
+    # Keras 2.2.4: SimpleRNN, GRU and LSTM are RNN subclasses (RNNs over their cells).
+    for layer in (SimpleRNN(2), GRU(2), LSTM(2), RNN(LSTMCell(2))):
+        assert isinstance(layer, RNN)
+    assert issubclass(LSTM, RNN) and not isinstance(Dense(2), RNN)
+    again = RNN.from_config(RNN(LSTMCell(2)).get_config())
+    assert isinstance(again, RNN)
+
+    class Custom(RNN):
+        pass
+
+    assert isinstance(Custom(LSTMCell(2)), Custom) and not isinstance(LSTM(2), Custom)

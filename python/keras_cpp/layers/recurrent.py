@@ -303,3 +303,24 @@ def _taking_cell_objects(init, keyword):
 RNN.__init__ = _taking_cell_objects(RNN.__init__, 'cell')
 ConvRNN2D.__init__ = _taking_cell_objects(ConvRNN2D.__init__, 'cell')
 StackedRNNCells.__init__ = _taking_cell_objects(StackedRNNCells.__init__, 'cells')
+
+
+class _RNNType(type(_layers.RNN)):
+    """isinstance(layer, RNN) holds for SimpleRNN, GRU, LSTM and the CuDNN layers too, as in Keras
+    2.2.4 where they are RNNs over their cells (the engine keeps them apart from RNN(cell); the
+    bindings test the engine's types, which this leaves alone)."""
+
+    def __instancecheck__(cls, obj):
+        if cls is RNN:
+            return isinstance(obj, (_layers.RNN, Recurrent))
+        return super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub):
+        if cls is RNN:
+            return issubclass(sub, (_layers.RNN, Recurrent))
+        return super().__subclasscheck__(sub)
+
+
+class RNN(_layers.RNN, metaclass=_RNNType):
+    __doc__ = _layers.RNN.__doc__
+    _arguments = _layers.RNN._arguments
