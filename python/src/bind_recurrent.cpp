@@ -191,7 +191,8 @@ void bind_recurrent(py::module_& root) {
       .def_property_readonly("return_sequences", &Recurrent::return_sequences)
       .def_property_readonly("return_state", &Recurrent::return_state)
       .def_property_readonly("go_backwards", &Recurrent::go_backwards)
-      // Keras's `states` and `cell` (python/keras_cpp/layers/recurrent.py) read these.
+      // Keras's `states`, `get_initial_state`, ... (python/keras_cpp/layers/recurrent.py) read
+      // these.
       .def("_state_variables", &Recurrent::states)
       .def_property_readonly("_state_count", &Recurrent::state_count)
       .attr("_arguments") = recurrent_arguments.arguments;
