@@ -50,7 +50,8 @@ Initializer he_uniform(Seed seed = std::nullopt);      // U(+-sqrt(6 / fan_in))
 Initializer he_normal(Seed seed = std::nullopt);       // variance_scaling(2, fan_in, normal)
 Initializer lecun_uniform(Seed seed = std::nullopt);   // U(+-sqrt(3 / fan_in))
 Initializer lecun_normal(Seed seed = std::nullopt);    // variance_scaling(1, fan_in, normal)
-// gain * I for a 2D square shape; other shapes throw std::invalid_argument (Keras 2.2.4).
+// gain * I for a 2D shape; a rectangular one whose long side is a multiple of the short side
+// holds identity blocks along it; other shapes throw std::invalid_argument (Keras 2.2.4).
 Initializer identity(double gain = 1.0);
 // gain * a random orthogonal matrix: a (prod(shape[:-1]), shape[-1]) N(0, 1) matrix is
 // orthonormalised (Householder QR, signs fixed so that R has a positive diagonal), giving

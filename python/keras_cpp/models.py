@@ -98,6 +98,12 @@ class Model(_models.Model, metaclass=_ModelType):
     def layers(self):
         return list(self._layers)
 
+    @property
+    def uses_learning_phase(self):
+        """Whether an output depends on the learning phase (dropout, noise, ... not fixed by
+        `training=`): predict and evaluate then run with the phase 0."""
+        return any(x._uses_learning_phase for x in self.outputs)
+
     def get_layer(self, name=None, index=None):
         if index is not None:
             layers = self.layers

@@ -1,6 +1,7 @@
 // keras_cpp.backend: symbolic tensors with Python operators, the K.* ops, K.function, gradients.
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -68,6 +69,28 @@ class PyFunction {
   K::Function function_;
 };
 
+// Whether x is computed from any of `sources` (x itself included): a walk of its graph.
+bool depends_on(const SymbolicTensor& x, const std::vector<SymbolicTensor>& sources) {
+  std::unordered_set<const K::Node*> targets;
+  for (const SymbolicTensor& source : sources) targets.insert(source.node().get());
+  std::vector<const K::Node*> pending{x.node().get()};
+  std::unordered_set<const K::Node*> seen{pending.back()};
+  while (!pending.empty()) {
+    const K::Node* node = pending.back();
+    pending.pop_back();
+    if (targets.count(node) != 0) return true;
+    for (const K::NodePtr& input : node->inputs)
+      if (seen.insert(input.get()).second) pending.push_back(input.get());
+  }
+  return false;
+}
+
+// Keras's _uses_learning_phase: whether the tensor's value depends on the learning phase fed at
+// run time (a layer that called K.in_train_phase without a fixed `training=`).
+bool uses_learning_phase(const SymbolicTensor& x) {
+  return depends_on(x, {K::learning_phase()});
+}
+
 using Reduction = SymbolicTensor (*)(const SymbolicTensor&, K::Axes, bool);
 
 void def_reduction(py::module_& m, const char* name, Reduction fn) {
@@ -105,6 +128,7 @@ void bind_backend(py::module_& root) {
       .def_property_readonly(
           "dtype", [](const SymbolicTensor& x) { return std::string(dtype_name(x.dtype())); })
       .def_property_readonly("name", &SymbolicTensor::name)
+      .def_property_readonly("_uses_learning_phase", &uses_learning_phase)
       .def("__repr__", &repr)
       .def("__eq__",
            [](const SymbolicTensor& x, py::object y) {
@@ -174,6 +198,8 @@ void bind_backend(py::module_& root) {
   py::module_ m = root.def_submodule("backend", "Keras's backend (K.*) over keras.cpp's graph.");
 
   m.def("floatx", [] { return std::string(dtype_name(K::floatx())); });
+  // Whether x is computed from any of `sources` (get_losses_for / get_updates_for).
+  m.def("_depends_on", &depends_on, py::arg("x"), py::arg("sources"));
   m.def(
       "set_floatx", [](py::object dtype) { K::set_floatx(to_dtype(dtype)); }, py::arg("floatx"));
   m.def("epsilon", &K::epsilon);

@@ -379,6 +379,13 @@ void keep_python_layer(py::handle layer) {
 
 namespace {
 
+// Keras's layer.build(shape) called by hand: the layer is built, as after its first call. (The
+// engine marks layers built in its call path; this names its protected setter through a class
+// derived from Layer.)
+struct MarkBuilt : Layer {
+  static void mark(Layer& layer) { (layer.*(&MarkBuilt::set_built))(true); }
+};
+
 // Keras's layer(x, training=True / False): the call is traced with the learning phase fixed, so
 // the layer's in_train_phase picks its branch then (Dropout(0.5)(x, training=True) drops at
 // inference too). None or K.learning_phase() leave the phase to run time.
@@ -566,6 +573,7 @@ void bind_layers(py::module_& root) {
             // super().build(input_shape) from a Python layer: the base's (nothing to do).
             if (dynamic_cast<PythonDefined*>(&layer)) return;
             layer.build(to_shape(shape));
+            MarkBuilt::mark(layer);  // a later call must not build (add the weights) again
           },
           py::arg("input_shape"))
       .def(
@@ -633,6 +641,18 @@ void bind_layers(py::module_& root) {
             return layer.call(x);
           },
           py::arg("inputs"))
+      // Keras's call of a layer of several inputs or outputs (an RNN's [x, initial states...]
+      // to [output, final states...]): the layer's own computation, without a node.
+      .def(
+          "_call_list",
+          [](Layer& layer, const std::vector<SymbolicTensor>& inputs, py::object mask,
+             py::object training) {
+            PhaseForCall phase(training);
+            std::vector<SymbolicTensor> masks(inputs.size());  // mask= is the first input's
+            if (!mask.is_none() && !masks.empty()) masks[0] = mask.cast<SymbolicTensor>();
+            return layer.call_list(inputs, masks);
+          },
+          py::arg("inputs"), py::arg("mask") = py::none(), py::arg("training") = py::none())
       .def(
           "compute_output_shape",
           [](const Layer& layer, py::object shape) {

@@ -84,8 +84,8 @@ LayerPtr to_cell(py::handle cell) {
   }
   if (!py::isinstance<Layer>(cell))
     throw py::value_error(
-        "`cell` should have a `call` method and a `state_size` attribute (a keras_cpp.layers."
-        "Layer subclass, or a list of cells). The RNN was passed: " +
+        "`cell` should have a `call` method and a `state_size` attribute (a layer, any object "
+        "with both, or a list of cells). The RNN was passed: " +
         py::repr(cell).cast<std::string>());
   keep_python_layer(cell);  // a cell written in Python lives as long as its RNN
   return cell.cast<LayerPtr>();
@@ -191,6 +191,10 @@ void bind_recurrent(py::module_& root) {
       .def_property_readonly("return_sequences", &Recurrent::return_sequences)
       .def_property_readonly("return_state", &Recurrent::return_state)
       .def_property_readonly("go_backwards", &Recurrent::go_backwards)
+      // Keras's `states`, `get_initial_state`, ... (python/keras_cpp/layers/recurrent.py) read
+      // these.
+      .def("_state_variables", &Recurrent::states)
+      .def_property_readonly("_state_count", &Recurrent::state_count)
       .attr("_arguments") = recurrent_arguments.arguments;
   bind_rnn<SimpleRNN, backend::RnnCell::kSimpleRNN>(m, "SimpleRNN");
   bind_rnn<GRU, backend::RnnCell::kGRU>(m, "GRU");

@@ -289,8 +289,6 @@ def test_bad_cells_raise_kerases_errors():
 
     with pytest.raises(TypeError, match=r'must return \(output, new_states\)'):
         RNN(BadReturn(2))(Input(shape=(3, 2)))
-    with pytest.raises(ValueError, match='must be known'):
-        RNN(MinimalRNNCell(2))(Input(shape=(None, 2)))
     with pytest.raises(ValueError, match='Cannot unroll a RNN'):
         RNN(LSTMCell(2), unroll=True)(Input(shape=(None, 2)))
     with pytest.raises(ValueError, match='has 2 states but was passed 1'):

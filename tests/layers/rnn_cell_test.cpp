@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -265,9 +266,6 @@ TEST(RNNCells, BadInput) {
                  {"`cell` should be an RNN cell", "Dense"});
   expect_invalid([] { LSTMCell cell(0); }, {"LSTMCell", "positive `units`"});
   expect_invalid([] { GRUCell cell(2, {.dropout = 1.5}); }, {"dropout must be in [0, 1)"});
-  // A cell of its own is unrolled over the timesteps, which must be known.
-  auto rnn = std::make_shared<RNN>(std::make_shared<MinimalRNNCell>(2));
-  expect_invalid([&] { (*rnn)(Input({.shape = Shape{-1, 3}})); }, {"timesteps", "must be known"});
   auto unrolled =
       std::make_shared<RNN>(std::make_shared<LSTMCell>(2), RNNLayerOptions{.unroll = true});
   expect_invalid([&] { (*unrolled)(Input({.shape = Shape{-1, 3}})); }, {"Cannot unroll a RNN"});
@@ -284,6 +282,24 @@ TEST(RNNCells, BadInput) {
       },
       {"not compatible with `cell.state_size`"});
   EXPECT_THROW((*std::make_shared<LSTMCell>(2))(Input({.shape = Shape{3}})), std::invalid_argument);
+}
+
+TEST(RNNCells, CellOfItsOwnOverTimestepsKnownAtRunTime) {
+  // The step is traced once and unrolled per length seen; gradients reach the cell's weights.
+  auto rnn = std::make_shared<RNN>(
+      std::make_shared<MinimalRNNCell>(3),
+      RNNLayerOptions{.return_sequences = true, .go_backwards = true, .input_shape = Shape{-1, 2}});
+  Sequential model({rnn});
+  EXPECT_EQ(model.output_shape(), (Shape{-1, -1, 3}));
+  std::vector<Tensor> w = model.get_weights();
+  for (std::int64_t steps : {4, 1, 4}) {
+    Tensor x = random_uniform({2, steps, 2}, static_cast<std::uint64_t>(steps));
+    expect_near(model.predict(x), naive_minimal(x, w[0], w[1], true), 1e-5);
+  }
+  model.compile("sgd", "mse");
+  model.train_on_batch(random_uniform({2, 5, 2}, 9), random_uniform({2, 5, 3}, 10));
+  EXPECT_GT(std::abs(model.get_weights()[0].to_vector<float>()[0] - w[0].to_vector<float>()[0]),
+            0.0f);
 }
 
 TEST(RNNCells, UnknownTimestepsRunTheFusedCells) {

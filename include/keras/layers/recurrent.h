@@ -452,6 +452,11 @@ class StackedRNNCells : public Layer, public RNNCell {
                                const std::vector<SymbolicTensor>& constants) override;
 
   const std::vector<LayerPtr>& cells() const { return cells_; }
+  // The cells' (a cell set trainable = false after the stack was made holds non-trainable ones;
+  // a loss added to a cell later counts).
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<SymbolicTensor> losses() const override;
 
  private:
   std::vector<LayerPtr> cells_;
@@ -466,8 +471,9 @@ struct RNNLayerOptions {
   bool return_state = false;
   bool go_backwards = false;
   bool stateful = false;  // needs a fixed batch size (batch_input_shape or batch_size)
-  // Keras's unroll: cells other than the built-in ones are always unrolled over the (known)
-  // timesteps, as the graph has no loop op; built-in cells run the fused sequence op either way.
+  // Keras's unroll: cells other than the built-in ones are always unrolled over the timesteps
+  // (when known only at run time, per length), as the graph has no loop op; built-in cells run
+  // the fused sequence op either way.
   bool unroll = false;
   std::optional<std::int64_t> input_dim{};
   std::optional<std::int64_t> input_length{};
@@ -495,9 +501,10 @@ struct RNNLayerOptions {
 
 // Keras 2.2.4's RNN(cell): the cell run over the timesteps of (batch, timesteps, input_dim)
 // inputs. Built-in cells (alone or stacked) run the fused sequence op, one after the other;
-// any other cell runs step by step, its step traced once per timestep (which needs a known number
-// of timesteps). Weights: the cells', in Keras's order (kernel, recurrent_kernel, bias per cell).
-// Initial states as for Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
+// any other cell runs step by step, its step traced once per timestep (a number of timesteps
+// known only at run time: once per length seen, layers/recurrent/traced_steps.h). Weights: the
+// cells', in Keras's order (kernel, recurrent_kernel, bias per cell). Initial states as for
+// Recurrent: `rnn(x, {states...})` or `rnn.apply({x, states...})`.
 class RNN : public Layer {
  public:
   using Layer::operator();
@@ -542,6 +549,11 @@ class RNN : public Layer {
   void reset_states() override;
 
   const LayerPtr& cell() const { return cell_; }
+  // The cell's (its `trainable` counts, also when set after the RNN was made, as in Keras);
+  // losses: the cell's as they are now, then the layer's own (activity regularization).
+  std::vector<SymbolicTensor> trainable_weights() const override;
+  std::vector<SymbolicTensor> non_trainable_weights() const override;
+  std::vector<SymbolicTensor> losses() const override;
   const RNNLayerOptions& options() const { return options_; }
   std::vector<SymbolicTensor> states() const { return states_; }
   // How many of a call's last inputs are constants (Keras's _num_constants).

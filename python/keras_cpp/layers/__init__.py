@@ -12,9 +12,10 @@ def _layer_init(self, **kwargs):
 
 def _from_config(cls, config):
     """Keras's Layer.from_config: cls(**config) for layers written in Python; keras_cpp's own
-    layers read their Keras configs in C++."""
+    layers read their Keras configs in C++ (the layers inside them, a Python RNN cell, come from
+    the custom objects in scope)."""
     if cls.__module__.startswith('keras_cpp.'):
-        return _layers_module._deserialize({'class_name': cls.__name__, 'config': config})
+        return deserialize({'class_name': cls.__name__, 'config': config})
     return cls(**config)
 
 
@@ -118,3 +119,70 @@ Layer.__reduce__ = _reduce_layer
 
 # Keras 2.2.4's keras.layers has it too.
 from ..utils.generic_utils import deserialize_keras_object  # noqa: F401,E402
+
+
+# Keras's get_losses_for / get_updates_for: the losses (updates) a call on `inputs` made
+# (activity regularization, batch statistics), or with inputs=None those no call's inputs affect
+# (weight regularization). Read from the graph: what each loss (update) is computed from.
+def _call_inputs(layer):
+    inputs = []
+    for index in range(layer._node_count):
+        inputs += list(layer._get_inputs_at(index))
+    return inputs
+
+
+def _computed_from(values, inputs, layer):
+    from .._keras_cpp import backend as K
+    if inputs is None:
+        sources = _call_inputs(layer)
+        return [v for v in values
+                if not sources or not K._depends_on(v[-1] if isinstance(v, tuple) else v,
+                                                    sources)]
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    return [v for v in values if K._depends_on(v[-1] if isinstance(v, tuple) else v, inputs)]
+
+
+def _get_losses_for(self, inputs):
+    """The losses computed from `inputs` (a tensor or a list); inputs=None: the losses that no
+    call's inputs affect (weight regularization)."""
+    return _computed_from(self.losses, inputs, self)
+
+
+def _get_updates_for(self, inputs):
+    """The updates, (variable, new value) pairs, computed from `inputs`; inputs=None: those that
+    no call's inputs affect."""
+    return _computed_from(self.updates, inputs, self)
+
+
+Layer.get_losses_for = _get_losses_for
+Layer.get_updates_for = _get_updates_for
+
+
+# Keras's layer.activity_regularizer on the layers that take one: the regularizer object (None
+# when the layer has none).
+def _activity_regularizer(self):
+    from .. import regularizers
+    return regularizers.get(self.get_config().get('activity_regularizer'))
+
+
+for _cls in vars(_layers_module).values():
+    if isinstance(_cls, type) and any(a[0] == 'activity_regularizer'
+                                      for a in vars(_cls).get('_arguments', ())):
+        _cls.activity_regularizer = property(_activity_regularizer)
+
+
+# Keras's input / output / get_input_at / get_output_at: the call's tensor, or the list of them
+# for a call of several inputs (merges, an RNN given initial states) or outputs (return_state).
+def _one_or_list(engine_accessor, all_accessor, with_index):
+    def accessor(self, *index):
+        single = engine_accessor(self, *index)
+        tensors = all_accessor(self, *(index if with_index else (0,)))
+        return list(tensors) if len(tensors) > 1 else single
+    accessor.__doc__ = engine_accessor.__doc__
+    return accessor
+
+
+Layer.input = property(_one_or_list(Layer.input.fget, Layer._get_inputs_at, False))
+Layer.output = property(_one_or_list(Layer.output.fget, Layer._get_outputs_at, False))
+Layer.get_input_at = _one_or_list(Layer.get_input_at, Layer._get_inputs_at, True)
+Layer.get_output_at = _one_or_list(Layer.get_output_at, Layer._get_outputs_at, True)

@@ -23,9 +23,9 @@ def _wrapper_init(self, layer, **kwargs):
 def _wrapper_from_config(cls, config, custom_objects=None):
     """Keras's Wrapper.from_config: the wrapped layer from config['layer'] (custom_objects and
     the objects in scope resolve its class), then cls(layer, **the rest)."""
-    if cls.__module__.startswith('keras_cpp.'):
-        return _layers._deserialize({'class_name': cls.__name__, 'config': config})
     from . import deserialize
+    if cls.__module__.startswith('keras_cpp.'):
+        return deserialize({'class_name': cls.__name__, 'config': config}, custom_objects)
     config = dict(config)
     layer = deserialize(config.pop('layer'), custom_objects=custom_objects)
     return cls(layer, **config)

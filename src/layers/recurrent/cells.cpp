@@ -4,6 +4,7 @@
 
 #include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
+#include "layers/recurrent/cell_losses.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -147,6 +148,35 @@ RNNCell& as_cell(Layer& layer) {
       "layer with a `state_size` attribute and call(inputs, states)); the RNN was passed "
       "layer " +
       layer.name() + " (" + layer.class_name() + ")");
+}
+
+std::vector<SymbolicTensor> StackedRNNCells::trainable_weights() const {
+  std::vector<SymbolicTensor> out;
+  if (!trainable()) return out;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->trainable_weights();
+    out.insert(out.end(), own.begin(), own.end());
+  }
+  return out;
+}
+
+std::vector<SymbolicTensor> StackedRNNCells::non_trainable_weights() const {
+  if (!trainable()) return weights();
+  std::vector<SymbolicTensor> out;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->non_trainable_weights();
+    out.insert(out.end(), own.begin(), own.end());
+  }
+  return out;
+}
+
+std::vector<SymbolicTensor> StackedRNNCells::losses() const {
+  std::vector<SymbolicTensor> cells;
+  for (const LayerPtr& cell : cells_) {
+    std::vector<SymbolicTensor> own = cell->losses();
+    cells.insert(cells.end(), own.begin(), own.end());
+  }
+  return detail::cells_then_own(std::move(cells), Layer::losses());
 }
 
 StackedRNNCells::StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions o)

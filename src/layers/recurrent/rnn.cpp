@@ -4,7 +4,9 @@
 
 #include "keras/layers/recurrent.h"
 #include "keras/layers/serialization.h"
+#include "layers/recurrent/cell_losses.h"
 #include "layers/recurrent/stateful.h"
+#include "layers/recurrent/traced_steps.h"
 #include "layers/schema_config.h"
 
 namespace keras::layers {
@@ -187,35 +189,33 @@ void RNN::unrolled(const SymbolicTensor& inputs, const SymbolicTensor& mask,
                    const std::vector<SymbolicTensor>& constants,
                    std::vector<SymbolicTensor>& states, SymbolicTensor& sequence,
                    SymbolicTensor& last) {
-  const Shape& shape = inputs.shape();
-  const std::int64_t steps = shape[1];
-  if (steps < 0)
-    throw std::invalid_argument(
-        "Layer " + name() + ": the cell " + cell_->name() + " (" + cell_->class_name() +
-        ") runs step by step, unrolled over the timesteps, which must be known; got input shape " +
-        shape_to_string(shape) +
-        ". Specify the time dimension: an `input_shape` or `batch_input_shape` on the first "
-        "layer (an Embedding's `input_length`), or a `shape` on the Input.");
+  const std::int64_t steps = inputs.shape()[1];
   protocol_->start_sequence();
+  auto step = [&](const SymbolicTensor& x, const std::vector<SymbolicTensor>& before) {
+    CellStep next = constants.empty() ? protocol_->step(x, before)
+                                      : protocol_->step_with_constants(x, before, constants);
+    if (next.states.size() != before.size())
+      throw std::invalid_argument("Layer " + name() + ": the cell " + cell_->name() + " returned " +
+                                  std::to_string(next.states.size()) +
+                                  " states, its state_size has " + std::to_string(before.size()));
+    return next;
+  };
+  if (steps < 0) {  // known when the function runs: the step traced once, unrolled per length
+    detail::TracedSequence traced =
+        detail::traced_steps(inputs, mask, states, options_.go_backwards, step, name());
+    sequence = traced.sequence;
+    last = traced.last;
+    states = traced.states;
+    return;
+  }
   SymbolicTensor m = mask.defined() ? K::cast(mask, inputs.dtype()) : SymbolicTensor();
   std::vector<SymbolicTensor> outputs;
   for (std::int64_t s = 0; s < steps; ++s) {
     const std::int64_t t = options_.go_backwards ? steps - 1 - s : s;
-    SymbolicTensor x = K::squeeze(K::slice(inputs, 1, t, t + 1), 1);
-    CellStep next = constants.empty() ? protocol_->step(x, states)
-                                      : protocol_->step_with_constants(x, states, constants);
-    if (next.states.size() != states.size())
-      throw std::invalid_argument("Layer " + name() + ": the cell " + cell_->name() + " returned " +
-                                  std::to_string(next.states.size()) +
-                                  " states, its state_size has " + std::to_string(states.size()));
-    if (m.defined()) {
-      // A masked step repeats the previous output and keeps the states (Keras's K.rnn).
-      SymbolicTensor keep = K::reshape(K::slice(m, 1, t, t + 1), {-1, 1});
-      SymbolicTensor previous = outputs.empty() ? next.output * 0.0 : outputs.back();
-      next.output = keep * next.output + (1.0 - keep) * previous;
-      for (std::size_t k = 0; k < states.size(); ++k)
-        next.states[k] = keep * next.states[k] + (1.0 - keep) * states[k];
-    }
+    CellStep next = step(K::squeeze(K::slice(inputs, 1, t, t + 1), 1), states);
+    if (m.defined())
+      detail::keep_unmasked(K::reshape(K::slice(m, 1, t, t + 1), {-1, 1}), next,
+                            outputs.empty() ? SymbolicTensor() : outputs.back(), states);
     outputs.push_back(next.output);
     states = next.states;
   }
@@ -283,6 +283,20 @@ std::vector<SymbolicTensor> RNN::run(const SymbolicTensor& inputs, const Symboli
   if (options_.return_state)
     outputs.insert(outputs.end(), final_states.begin(), final_states.end());
   return outputs;
+}
+
+std::vector<SymbolicTensor> RNN::trainable_weights() const {
+  if (!trainable()) return {};
+  return cell_->trainable_weights();
+}
+
+std::vector<SymbolicTensor> RNN::non_trainable_weights() const {
+  if (!trainable()) return weights();
+  return cell_->non_trainable_weights();
+}
+
+std::vector<SymbolicTensor> RNN::losses() const {
+  return detail::cells_then_own(cell_->losses(), Layer::losses());
 }
 
 void RNN::reset_states() {
