@@ -15,24 +15,32 @@ KERAS1_METRICS = ('precision', 'recall', 'fbeta_score', 'fmeasure', 'matthews_co
 
 
 def get(identifier):
-    """A metric function by name (custom objects' names included), or the function itself."""
+    """A metric function by name (custom objects' names included), a {'class_name', 'config'}
+    dict (a metric class, as serialize writes one), or the function itself."""
     if callable(identifier):
         return identifier
-    return deserialize(identifier)
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    raise ValueError('Could not interpret metric function identifier: ' + repr(identifier))
 
 
 def serialize(metric):
-    return metric.__name__
+    """A metric's name, or {'class_name', 'config'} for a metric object with get_config (a
+    stateful metric layer)."""
+    from .utils.generic_utils import serialize_keras_object
+    return serialize_keras_object(metric)
 
 
-def deserialize(name, custom_objects=None):
-    from .utils.generic_utils import _visible_custom_objects
+def deserialize(config, custom_objects=None):
+    from .utils.generic_utils import _visible_custom_objects, deserialize_keras_object
+    if isinstance(config, dict):
+        return deserialize_keras_object(config, globals(), custom_objects, 'metric function')
     objects = _visible_custom_objects(custom_objects)
-    if name in objects:
-        return objects[name]
-    if name in KERAS1_METRICS:
-        return globals()[name]
-    name = _metrics.canonical_name(name)
+    if config in objects:
+        return objects[config]
+    if config in KERAS1_METRICS:
+        return globals()[config]
+    name = _metrics.canonical_name(config)
     return globals().get(name) or _losses.get(name)
 
 

@@ -218,9 +218,14 @@ std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::
   return convert_cudnn_weights(weights, 3, false, source == "CuDNNGRU", where);
 }
 
+}  // namespace keras::saving::detail
+
+namespace keras::saving {
+
 std::vector<Tensor> preprocess_weights_for_loading(
     const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
-    const std::optional<std::string>& original_backend) {
+    const std::optional<std::string>& original_backend, bool reshape) {
+  using namespace detail;  // NOLINT(google-build-using-namespace): this file's helpers
   const std::string cls = layer.class_name();
   const std::string where = "loading the weights of layer '" + layer.name() + "' (" + cls + ")";
 
@@ -355,12 +360,26 @@ std::vector<Tensor> preprocess_weights_for_loading(
     if (original_backend == "theano")
       for (std::size_t k = 0; k < kernels; ++k) weights[k] = flip_spatial(weights[k], where);
     std::vector<SymbolicTensor> symbolic = layer.weights();
-    if (!symbolic.empty() && symbolic[0].shape() != weights[0].shape() && weights[0].ndim() == 4)
-      for (std::size_t k = 0; k < kernels; ++k)
-        weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
+    if (!symbolic.empty() && symbolic[0].shape() != weights[0].shape()) {
+      const Shape& wanted = symbolic[0].shape();
+      if (reshape) {
+        if (weights[0].numel() != shape_numel(wanted))
+          throw std::invalid_argument(
+              where +
+              ": weights must be of equal size to apply a reshape operation; the layer's "
+              "kernel has shape " +
+              shape_string(wanted) + " (" + std::to_string(shape_numel(wanted)) +
+              " values), the weights for loading " + shape_string(weights[0].shape()) + " (" +
+              std::to_string(weights[0].numel()) + " values)");
+        weights[0] = weights[0].reshape(wanted);
+      } else if (weights[0].ndim() == 4) {
+        for (std::size_t k = 0; k < kernels; ++k)
+          weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
+      }
+    }
   }
   // Weights saved from CuDNNLSTM / CuDNNGRU, in any Keras 2 file.
   return convert_rnn_weights(cls, config, std::move(weights), where);
 }
 
-}  // namespace keras::saving::detail
+}  // namespace keras::saving
