@@ -43,6 +43,8 @@ def _init_subclass(cls, **kwargs):
 
 
 _callbacks.Callback.__init__ = _init_once
+# Keras's Callback.validation_data: None until fit gives the arrays it validates on.
+_callbacks.Callback.validation_data = None
 _callbacks.Callback.__init_subclass__ = classmethod(_init_subclass)
 
 

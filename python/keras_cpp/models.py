@@ -103,6 +103,7 @@ class Model(_models.Model, metaclass=_ModelType):
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
         self.weighted_metrics = weighted_metrics
+        self.sample_weight_mode = sample_weight_mode
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
@@ -116,11 +117,46 @@ class Model(_models.Model, metaclass=_ModelType):
             epochs = nb_epoch
         if validation_data is not None:
             validation_data = tuple(validation_data)
+        _give_validation_data(callbacks, self._validation_arrays(
+            validation_data, validation_split, x, y, sample_weight))
         self.history = self._fit(
             x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
             sample_weight)
         return self.history
+
+    def _validation_arrays(self, validation_data, validation_split=0., x=None, y=None,
+                           sample_weight=None):
+        """Keras's callback.validation_data: the validation inputs, targets and sample weights
+        (ones where none are given), one array each; None without validation arrays."""
+        from .engine import training_utils as tu
+        if validation_data is not None:
+            if len(validation_data) not in (2, 3):
+                return None  # fit raises the error that says what is wrong
+            val_x, val_y = validation_data[:2]
+            val_w = validation_data[2] if len(validation_data) == 3 else None
+        elif validation_split and 0. < validation_split < 1. and x is not None:
+            xs = tu.standardize_input_data(x, self.input_names)
+            ys = tu.standardize_input_data(y, self.output_names)
+            ws = tu.standardize_sample_weights(sample_weight, self.output_names)
+            split_at = int(len(xs[0]) * (1. - validation_split))
+            val_x = [a[split_at:] for a in xs]
+            val_y = [a[split_at:] for a in ys]
+            val_w = [None if w is None else np.asarray(w)[split_at:] for w in ws]
+        else:
+            return None
+        val_x = tu.standardize_input_data(val_x, self.input_names)
+        val_y = tu.standardize_input_data(val_y, self.output_names)
+        modes = getattr(self, 'sample_weight_mode', None)
+        if not isinstance(modes, (list, dict)):
+            modes = [modes] * len(val_y)
+        elif isinstance(modes, dict):
+            modes = [modes.get(name) for name in self.output_names]
+        weights = [tu.standardize_weights(target, None if w is None else np.asarray(w),
+                                          sample_weight_mode=mode)
+                   for target, w, mode in zip(
+                       val_y, tu.standardize_sample_weights(val_w, self.output_names), modes)]
+        return val_x + val_y + weights
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -165,6 +201,8 @@ class Model(_models.Model, metaclass=_ModelType):
             workers = nb_worker
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
+        if isinstance(validation_data, tuple):
+            _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
             list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
@@ -186,6 +224,14 @@ class Model(_models.Model, metaclass=_ModelType):
             max_queue_size = max_q_size
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
+
+
+def _give_validation_data(callbacks, arrays):
+    """Sets Keras's callback.validation_data (the arrays fit validates on) on the callbacks."""
+    if arrays is None:
+        return
+    for callback in callbacks or []:
+        callback.validation_data = arrays
 
 
 class Sequential(Model):
@@ -277,6 +323,42 @@ def _save(self, filepath, overwrite=True, include_optimizer=True):
 
 
 Model.save = _save
+
+
+_models.Model._load_weights_file = _models.Model.load_weights
+
+
+def _keras2_weights_group(f):
+    """The group of a Keras 2 HDF5 file that holds layer_names: the root of a weights file,
+    model_weights of a whole-model file; None for other layouts (Keras 3's)."""
+    if 'layer_names' in f.attrs:
+        return f
+    if 'model_weights' in f and 'layer_names' in f['model_weights'].attrs:
+        return f['model_weights']
+    return None
+
+
+def _load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+    """Loads weights saved by save_weights or save (Keras's files too): by order, or by layer
+    name (others skipped); skip_mismatch (with by_name) skips a layer whose weights differ in
+    count or shape with a UserWarning; reshape reshapes convolution kernels of the same size
+    but another shape to the layer's."""
+    from .utils import io_utils
+    if (reshape or skip_mismatch) and io_utils.h5py is not None:
+        from .engine import saving
+        with io_utils.h5py.File(str(filepath), 'r') as f:
+            group = _keras2_weights_group(f)
+            if group is not None:
+                if by_name:
+                    saving.load_weights_from_hdf5_group_by_name(group, self.layers,
+                                                                skip_mismatch, reshape)
+                else:
+                    saving.load_weights_from_hdf5_group(group, self.layers, reshape)
+                return
+    self._load_weights_file(str(filepath), by_name, skip_mismatch)
+
+
+_models.Model.load_weights = _load_weights
 
 
 def _h5_target(filepath):
@@ -403,6 +485,40 @@ def _custom_objects_of(model):
     return objects
 
 
+class _Named(object):
+    """keras_cpp's own loss or metric function in a pickle: by its name (the engine's functions
+    are not picklable themselves), looked up again when unpickled."""
+
+    def __init__(self, kind, name):
+        self.kind, self.name = kind, name
+
+    def resolve(self):
+        from . import losses, metrics
+        return (losses.get if self.kind == 'loss' else metrics.get)(self.name)
+
+
+def _by_name(value, kind):
+    """value (a function, a name, or a list or dict of them) with keras_cpp's functions as
+    _Named (undone by _resolved)."""
+    if isinstance(value, dict):
+        return {k: _by_name(v, kind) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_by_name(v, kind) for v in value)
+    module = str(getattr(value, '__module__', None) or '')
+    if callable(value) and not isinstance(value, type) and module.startswith('keras_cpp') and \
+            hasattr(value, '__name__'):
+        return _Named(kind, value.__name__)
+    return value
+
+
+def _resolved(value):
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(v) for v in value)
+    return value.resolve() if isinstance(value, _Named) else value
+
+
 def _model_from_bytes(data, custom_objects, loss, metrics):
     import os
     import tempfile
@@ -411,7 +527,7 @@ def _model_from_bytes(data, custom_objects, loss, metrics):
         with open(path, 'wb') as f:
             f.write(data)
         model = load_model(path, custom_objects)
-    model.loss, model.metrics = loss, metrics
+    model.loss, model.metrics = _resolved(loss), _resolved(metrics)
     return model
 
 
@@ -423,7 +539,8 @@ def _reduce_model(self):
         self.save(path)
         with open(path, 'rb') as f:
             data = f.read()
-    return _model_from_bytes, (data, _custom_objects_of(self), self.loss, self.metrics)
+    return _model_from_bytes, (data, _custom_objects_of(self), _by_name(self.loss, 'loss'),
+                               _by_name(self.metrics, 'metric'))
 
 
 _models.Model.__reduce__ = _reduce_model

@@ -88,6 +88,9 @@ class PythonDefined {
   virtual void set_supports_masking(bool supports) = 0;
   // super().get_config() in the Python class: the config of the C++ class it derives from.
   virtual nlohmann::json base_config() const = 0;
+  // Keras's base Layer keeps `stateful` as a plain attribute that a subclass may set in its
+  // __init__ (stateful metrics do).
+  virtual void set_stateful(bool stateful) = 0;
 };
 
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
@@ -181,6 +184,8 @@ class PyLayerOf : public Base,
 
   void set_supports_masking(bool supports) override { this->supports_masking_ = supports; }
   nlohmann::json base_config() const override { return Base::get_config(); }
+  void set_stateful(bool stateful) override { stateful_ = stateful; }
+  bool stateful() const override { return stateful_ ? *stateful_ : Base::stateful(); }
 
   // The cell protocol: `state_size` (an int or a list of ints), `output_size` when set, and
   // call(inputs, states) returning (output, new_states).
@@ -324,6 +329,7 @@ class PyLayerOf : public Base,
 
   std::string class_name_;
   std::shared_ptr<py::object> self_;
+  std::optional<bool> stateful_;
 };
 using PyLayer = PyLayerOf<Layer>;
 using PyWrapper = PyLayerOf<layers::Wrapper>;
@@ -435,6 +441,60 @@ void bind_wrapper(py::module_& m) {
   }();
 }
 
+// Layer.compute_mask(inputs, mask) as Keras takes it: inputs a tensor or a list, mask a tensor,
+// None or a list (one per input). Masks that are not tensors (numbers, arrays: Keras's base
+// compute_mask never looks inside) are passed on as they are by a layer that supports masking
+// and refused with TypeError by one that does not, as Keras's base does.
+py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::handle mask) {
+  const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
+  bool symbolic = true, any_mask = !mask.is_none();
+  if (mask_list) {
+    any_mask = false;
+    for (auto m : mask) {
+      any_mask = any_mask || !m.is_none();
+      symbolic = symbolic && (m.is_none() || py::isinstance<SymbolicTensor>(m));
+    }
+  } else if (!mask.is_none()) {
+    symbolic = py::isinstance<SymbolicTensor>(mask);
+  }
+  if (!symbolic) {
+    if (layer.supports_masking()) return py::reinterpret_borrow<py::object>(mask);
+    if (any_mask)
+      throw py::type_error("Layer " + layer.name() +
+                           " does not support masking, but was passed an input_mask: " +
+                           py::repr(mask).cast<std::string>());
+    return py::none();
+  }
+  std::vector<SymbolicTensor> xs;
+  auto add_input = [&](py::handle x) {
+    if (!py::isinstance<SymbolicTensor>(x))
+      throw py::type_error("compute_mask() of layer " + layer.name() +
+                           ": inputs must be a tensor or a list of tensors, got " +
+                           py::repr(x).cast<std::string>());
+    xs.push_back(x.cast<SymbolicTensor>());
+  };
+  if (py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs))
+    for (auto x : inputs) add_input(x);
+  else
+    add_input(inputs);
+  std::vector<SymbolicTensor> masks;
+  if (mask_list)
+    for (auto m : mask) masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
+  else if (!mask.is_none())
+    masks.push_back(mask.cast<SymbolicTensor>());
+  // super().compute_mask(...) from a Python layer: the base's.
+  const bool python_layer = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
+  if (xs.size() == 1) {
+    const SymbolicTensor m = masks.empty() ? SymbolicTensor() : masks.front();
+    return mask_or_none(python_layer ? layer.Layer::compute_mask(xs.front(), m)
+                                     : layer.compute_mask(xs.front(), m));
+  }
+  const std::vector<SymbolicTensor> out =
+      python_layer ? layer.Layer::compute_mask_list(xs, masks) : layer.compute_mask_list(xs, masks);
+  py::list result;
+  for (const auto& m : out) result.append(mask_or_none(m));
+  return result;
+}
 }  // namespace
 
 void bind_layers(py::module_& root) {
@@ -610,13 +670,8 @@ void bind_layers(py::module_& root) {
                     })
       .def(
           "compute_mask",
-          [](const Layer& layer, const SymbolicTensor& inputs, py::object mask) -> py::object {
-            SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
-            // super().compute_mask(...) from a Python layer: the base's.
-            SymbolicTensor out = dynamic_cast<const PythonDefined*>(&layer)
-                                     ? layer.Layer::compute_mask(inputs, m)
-                                     : layer.compute_mask(inputs, m);
-            return mask_or_none(out);
+          [](const Layer& layer, py::object inputs, py::object mask) {
+            return compute_mask_from_python(layer, inputs, mask);
           },
           py::arg("inputs"), py::arg("mask") = py::none())
       .def("get_config",
@@ -627,7 +682,15 @@ void bind_layers(py::module_& root) {
              return from_json(layer.get_config());
            })
       // Stateful recurrent layers (and models holding them) keep their states between batches.
-      .def_property_readonly("stateful", &Layer::stateful)
+      .def_property("stateful", &Layer::stateful,
+                    [](Layer& layer, bool stateful) {
+                      auto* python_layer = dynamic_cast<PythonDefined*>(&layer);
+                      if (!python_layer)
+                        throw py::attribute_error(
+                            "stateful of layer " + layer.name() + " (" + layer.class_name() +
+                            ") is set by its constructor argument stateful=, not afterwards");
+                      python_layer->set_stateful(stateful);
+                    })
       .def("reset_states", &Layer::reset_states)
       .def("get_weights", &Layer::get_weights)
       .def("set_weights", &Layer::set_weights, py::arg("weights"))

@@ -159,8 +159,9 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
                            str(len(values)) + ' element(s).')
                 if not skip_mismatch:
                     raise ValueError(message)
-                warnings.warn('Skipping loading of weights for layer ' + layer.name + ': ' +
-                              message)
+                warnings.warn('Skipping loading of weights for layer ' + layer.name + ' due to '
+                              'mismatch in number of weights (%d vs %d).'
+                              % (len(symbolic), len(values)))
                 continue
             mismatched = [i for i, (w, v) in enumerate(zip(symbolic, values))
                           if K.int_shape(w) != tuple(v.shape)]
@@ -171,8 +172,9 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
                            ', but the saved weight has shape ' + str(values[i].shape) + '.')
                 if not skip_mismatch:
                     raise ValueError(message)
-                warnings.warn('Skipping loading of weights for layer ' + layer.name + ': ' +
-                              message)
+                warnings.warn('Skipping loading of weights for layer ' + layer.name + ' due to '
+                              'mismatch in shape (%s vs %s).'
+                              % (K.int_shape(symbolic[i]), values[i].shape))
                 continue
             pairs += zip(symbolic, values)
     K.batch_set_value(pairs)
