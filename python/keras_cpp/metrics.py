@@ -6,8 +6,26 @@ from .losses import mse, MSE, mae, MAE, mape, MAPE, msle, MSLE, kld, KLD, cosine
 from . import losses as _losses
 
 export(_metrics, globals(), ['binary_accuracy', 'categorical_accuracy',
-                             'sparse_categorical_accuracy', 'top_k_categorical_accuracy',
-                             'sparse_top_k_categorical_accuracy'])
+                             'sparse_categorical_accuracy'])
+
+
+# Keras 2.2.4's top-k accuracies are the batch's mean (a scalar), the engine's are per sample;
+# compile passes these by name (_engine_name) to the engine, which averages them itself.
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """The share of samples whose true class (one-hot y_true) is among the k highest
+    predictions."""
+    from . import backend as K
+    return K.mean(_metrics.top_k_categorical_accuracy(y_true, y_pred, k), axis=-1)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """top_k_categorical_accuracy for integer targets of shape (samples,) or (samples, 1)."""
+    from . import backend as K
+    return K.mean(_metrics.sparse_top_k_categorical_accuracy(y_true, y_pred, k), axis=-1)
+
+
+top_k_categorical_accuracy._engine_name = 'top_k_categorical_accuracy'
+sparse_top_k_categorical_accuracy._engine_name = 'sparse_top_k_categorical_accuracy'
 
 
 # Keras 1's metrics that keras_cpp computes in Python (below), known by name to compile too.

@@ -30,7 +30,8 @@ def _named(value):
         return [_named(v) for v in value]
     if isinstance(value, dict):
         return {k: _named(v) for k, v in value.items()}
-    return value
+    # keras_cpp's Python faces of the engine's own metrics go to the engine by name.
+    return getattr(value, '_engine_name', value)
 
 
 def _single(values):
@@ -117,8 +118,9 @@ class Model(_models.Model, metaclass=_ModelType):
             epochs = nb_epoch
         if validation_data is not None:
             validation_data = tuple(validation_data)
-        _give_validation_data(callbacks, self._validation_arrays(
-            validation_data, validation_split, x, y, sample_weight))
+        if callbacks:
+            _give_validation_data(callbacks, self._validation_arrays(
+                validation_data, validation_split, x, y, sample_weight))
         self.history = self._fit(
             x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
@@ -152,7 +154,9 @@ class Model(_models.Model, metaclass=_ModelType):
             modes = [modes] * len(val_y)
         elif isinstance(modes, dict):
             modes = [modes.get(name) for name in self.output_names]
-        weights = [tu.standardize_weights(target, None if w is None else np.asarray(w),
+        # Outputs without targets (no loss) have no sample weights either.
+        weights = [None if target is None else
+                   tu.standardize_weights(target, None if w is None else np.asarray(w),
                                           sample_weight_mode=mode)
                    for target, w, mode in zip(
                        val_y, tu.standardize_sample_weights(val_w, self.output_names), modes)]
@@ -201,7 +205,7 @@ class Model(_models.Model, metaclass=_ModelType):
             workers = nb_worker
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
-        if isinstance(validation_data, tuple):
+        if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
@@ -228,9 +232,7 @@ class Model(_models.Model, metaclass=_ModelType):
 
 def _give_validation_data(callbacks, arrays):
     """Sets Keras's callback.validation_data (the arrays fit validates on) on the callbacks."""
-    if arrays is None:
-        return
-    for callback in callbacks or []:
+    for callback in callbacks if arrays is not None else []:
         callback.validation_data = arrays
 
 

@@ -10,6 +10,7 @@
 #include "keras/activations.h"
 #include "keras/backend/backend.h"
 #include "keras/engine/layer.h"
+#include "keras/engine/training.h"
 #include "keras/initializers.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
@@ -493,6 +494,9 @@ py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::h
       python_layer ? layer.Layer::compute_mask_list(xs, masks) : layer.compute_mask_list(xs, masks);
   py::list result;
   for (const auto& m : out) result.append(mask_or_none(m));
+  // A model not called on other tensors yet: the masks of its outputs on its own inputs.
+  if (const auto* model = dynamic_cast<const Model*>(&layer); model && out.empty())
+    for (const auto& y : model->outputs()) result.append(mask_or_none(y.keras_mask()));
   return result;
 }
 }  // namespace
@@ -539,11 +543,21 @@ void bind_layers(py::module_& root) {
           "add_loss",
           [](Layer& layer, py::object losses, py::object) {
             if (losses.is_none()) return;
-            if (py::isinstance<SymbolicTensor>(losses)) {
-              layer.add_loss(losses.cast<SymbolicTensor>());
+            // Keras takes plain numbers too (a constant term of the total loss).
+            auto add = [&layer](py::handle loss) {
+              if (py::isinstance<SymbolicTensor>(loss))
+                layer.add_loss(loss.cast<SymbolicTensor>());
+              else if (py::isinstance<py::float_>(loss) || py::isinstance<py::int_>(loss))
+                layer.add_loss(backend::constant(loss.cast<double>()));
+              else
+                throw py::type_error("add_loss takes a tensor, a number or a list of them, got " +
+                                     py::repr(loss).cast<std::string>());
+            };
+            if (py::isinstance<py::list>(losses) || py::isinstance<py::tuple>(losses)) {
+              for (py::handle loss : losses) add(loss);
               return;
             }
-            for (py::handle loss : py::iter(losses)) layer.add_loss(loss.cast<SymbolicTensor>());
+            add(losses);
           },
           py::arg("losses"), py::arg("inputs") = py::none())
       .def(
@@ -702,10 +716,12 @@ void bind_layers(py::module_& root) {
                              [](const Layer& l) { return to_list(l.non_trainable_weights()); })
       .def_property_readonly("losses", [](const Layer& l) { return to_list(l.losses()); })
       // Keras's layer.updates (a model's: those of the layer calls inside it), as (variable,
-      // new value) pairs, the form Keras's Theano backend gives.
+      // new value) pairs, the form Keras's Theano backend gives; none for a frozen layer that
+      // keeps no states, as in Keras.
       .def_property_readonly("updates",
                              [](const Layer& l) {
                                py::list out;
+                               if (!l.trainable() && !l.stateful()) return out;
                                for (const auto& u : l.updates())
                                  out.append(py::make_tuple(u.variable, u.new_value));
                                return out;
