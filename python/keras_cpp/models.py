@@ -99,12 +99,15 @@ class Model(_models.Model, metaclass=_ModelType):
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
-        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, sample_weight_mode, _named(weighted_metrics))
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
         self.weighted_metrics = weighted_metrics
         self.sample_weight_mode = sample_weight_mode
+        if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
+                                 weighted_metrics), {})):
+            return
+        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                      loss_weights, sample_weight_mode, _named(weighted_metrics))
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
@@ -114,6 +117,7 @@ class Model(_models.Model, metaclass=_ModelType):
         Returns a History."""
         _unsupported('steps_per_epoch', steps_per_epoch)
         _unsupported('validation_steps', validation_steps)
+        self._build_for(x)
         if nb_epoch is not None:
             epochs = nb_epoch
         if validation_data is not None:
@@ -126,6 +130,12 @@ class Model(_models.Model, metaclass=_ModelType):
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
             sample_weight)
         return self.history
+
+    def _defer_compile(self, arguments):
+        return False  # a functional model knows its inputs; Sequential may wait for them
+
+    def _build_for(self, x):
+        pass
 
     def _validation_arrays(self, validation_data, validation_split=0., x=None, y=None,
                            sample_weight=None):
@@ -166,21 +176,26 @@ class Model(_models.Model, metaclass=_ModelType):
                  steps=None):
         """The total loss, each output's loss and the metrics: a scalar when that is one value."""
         _unsupported('steps', steps)
+        self._build_for(x)
         return _single(self._evaluate(x, y, _batch_size(batch_size), verbose, sample_weight))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs."""
         _unsupported('steps', steps)
+        self._build_for(x)
         return _outputs(self._predict(x, _batch_size(batch_size), verbose))
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
+        self._build_for(x)
         return _single(self._train_on_batch(x, y, sample_weight, class_weight))
 
     def test_on_batch(self, x, y, sample_weight=None):
+        self._build_for(x)
         return _single(self._test_on_batch(x, y, sample_weight))
 
     def predict_on_batch(self, x):
+        self._build_for(x)
         return _outputs(self._predict_on_batch(x))
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
@@ -242,6 +257,10 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None):
         _models.Model.__init__(self, _models._new_sequential(name))
         self._layer_objects = []
+        # Keras 2.2.4's deferred build: layers added before the input shape is known wait here
+        # (and a compile, in _deferred_compile) until build() or the first data gives it.
+        self._pending = []
+        self._deferred_compile = None
         self.loss = None
         self.metrics = []
         for layer in layers or []:
@@ -264,12 +283,79 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError('The added layer must be an instance of class Layer. '
                             'Found: ' + str(layer))
-        self._add(layer)
+        first_without_input = (not self._layer_objects and layer.batch_input_shape is None and
+                               not layer._node_count and not isinstance(layer, _models.Model))
+        if self._pending or first_without_input:
+            self._pending.append(layer)
+        else:
+            self._add(layer)
         self._layer_objects.append(layer)
 
     def pop(self):
-        self._pop()
+        if self._pending:
+            self._pending.pop()
+        else:
+            self._pop()
         self._layer_objects.pop()
+
+    _pending = ()  # a model load_model or from_config made (_wrap) is built
+    _deferred_compile = None
+
+    @property
+    def weights(self):
+        return [] if self._pending else _models.Model.weights.__get__(self)
+
+    @property
+    def trainable_weights(self):
+        return [] if self._pending else _models.Model.trainable_weights.__get__(self)
+
+    @property
+    def non_trainable_weights(self):
+        return [] if self._pending else _models.Model.non_trainable_weights.__get__(self)
+
+    @property
+    def built(self):
+        return not self._pending and bool(self._layer_objects) and \
+            _models.Model.built.__get__(self)
+
+    @built.setter
+    def built(self, value):
+        pass  # Keras layers set it at the end of build(); the engine knows
+
+    def build(self, input_shape=None):
+        """Builds the model for inputs of input_shape (batch axis included), as Keras 2.2.4
+        does for layers added without an input shape; the compile made meanwhile runs now."""
+        if not self._pending:
+            return
+        if input_shape is None:
+            raise ValueError('Sequential.build: the first layer (' + self._pending[0].name +
+                             ') has no input shape; pass build(input_shape) with the batch '
+                             'axis, e.g. (None, 784), or give the layer input_shape=.')
+        from .layers import InputLayer
+        self._add(InputLayer(batch_input_shape=tuple(input_shape),
+                             name=self._pending[0].name + '_input'))
+        pending, self._pending = self._pending, []
+        for layer in pending:
+            self._add(layer)
+        if self._deferred_compile is not None:
+            args, kwargs = self._deferred_compile
+            self._deferred_compile = None
+            self.compile(*args, **kwargs)
+
+    def _defer_compile(self, arguments):
+        """Keeps compile's arguments while the model waits for its input shape (True then)."""
+        if self._pending:
+            self._deferred_compile = arguments
+        return bool(self._pending)
+
+    def _build_for(self, x):
+        """build() for the shape of the data x (an array, or a list or dict of them)."""
+        if not self._pending or x is None:
+            return
+        first = next(iter(x.values())) if isinstance(x, dict) else (
+            x[0] if isinstance(x, (list, tuple)) else x)
+        self.build((None,) + tuple(np.shape(first))[1:])
+
 
     def get_layer(self, name=None, index=None):
         if index is not None:
@@ -284,9 +370,11 @@ class Sequential(Model):
         raise ValueError('No such layer: ' + str(name))
 
     def predict_classes(self, x, batch_size=32, verbose=0):
+        self._build_for(x)
         return self._predict_classes(x, batch_size, verbose, False)
 
     def predict_proba(self, x, batch_size=32, verbose=0):
+        self._build_for(x)
         return self._predict_classes(x, batch_size, verbose, True)
 
     def summary(self, line_length=65, print_fn=print):

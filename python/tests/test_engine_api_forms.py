@@ -202,3 +202,46 @@ def test_python_lambda_saved_as_code(tmp_path):
     # Keras's globals for the code: K and np, and the custom objects in scope.
     pure = Model(inputs, keras.layers.Lambda(lambda x: K.square(x[:, :2]) + np.float32(1))(inputs))
     np.testing.assert_allclose(pickle.loads(pickle.dumps(pure)).predict(x), pure.predict(x))
+
+
+def test_frozen_model_keeps_its_moving_statistics():
+    model = Sequential([keras.layers.BatchNormalization(input_shape=(4,))])
+    model.trainable = False
+    model.compile('sgd', 'mse')
+    x, y = np.random.rand(10, 4), np.random.rand(10, 4)
+    before = model.predict(x)
+    model.train_on_batch(x, y)
+    np.testing.assert_allclose(model.predict(x), before, atol=1e-7)
+    model.trainable = True
+    model.compile('sgd', 'mse')
+    model.train_on_batch(x, y)
+    assert np.abs(model.predict(x) - before).max() > 1e-5
+
+
+def test_unused_input_is_one_of_the_model_layers(tmp_path):
+    a, b = Input(shape=(4, 3), name='used'), Input(shape=(2,), name='unused')
+    model = Model([a, b], keras.layers.Lambda(lambda x: x[:, :, :1])(a))
+    assert [layer.name for layer in model.layers][:2] == ['unused', 'used']
+    model.save(str(tmp_path / 'm.h5'))
+    restored = load_model(str(tmp_path / 'm.h5'))
+    assert restored.input_names == ['used', 'unused']
+
+
+def test_sequential_builds_on_its_first_data(tmp_path):
+    model = Sequential()
+    model.add(Dense(3))
+    model.add(Dense(2))
+    model.compile('sgd', 'mse')
+    assert model.built is False and len(model.layers) == 2 and model.weights == []
+    model.train_on_batch(np.random.rand(5, 4), np.random.rand(5, 2))
+    assert model.built is True and len(model.weights) == 4
+    assert model.layers[0].get_weights()[0].shape == (4, 3)
+    restored = Sequential.from_config(model.get_config())
+    assert restored.built and len(restored.weights) == 4
+    model.save(str(tmp_path / 'm.h5'))
+    assert load_model(str(tmp_path / 'm.h5')).predict(np.zeros((1, 4))).shape == (1, 2)
+    explicit = Sequential([Dense(2)])
+    explicit.build((None, 7))
+    assert explicit.layers[0].get_weights()[0].shape == (7, 2)
+    with pytest.raises(ValueError, match='has no input shape'):
+        Sequential([Dense(2)]).build()

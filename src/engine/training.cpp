@@ -387,6 +387,9 @@ namespace {
 void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>& out) {
   for (const auto& update : model.Layer::tagged_updates()) out.push_back(update);
   for (const auto& layer : model.layers()) {
+    // Keras: a frozen layer (or model) that keeps no states makes no updates (BatchNormalization
+    // keeps its moving statistics).
+    if (!layer->trainable() && !layer->stateful()) continue;
     if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
       gather_updates(*inner, out);
     else
@@ -436,6 +439,7 @@ bool computable_from(const K::NodePtr& node, const std::set<const K::Node*>& fed
 // updated by several calls inside the model reports the first.
 std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
   std::vector<std::pair<K::Update, bool>> all;
+  if (!trainable() && !stateful()) return all;
   gather_updates(*this, all);
   std::set<const K::Node*> fed{K::learning_phase().node().get()};
   for (const auto& input : inputs_) fed.insert(input.node().get());
