@@ -283,8 +283,11 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError('The added layer must be an instance of class Layer. '
                             'Found: ' + str(layer))
-        first_without_input = (not self._layer_objects and layer.batch_input_shape is None and
-                               not layer._node_count and not isinstance(layer, _models.Model))
+        # A Sequential waiting for its input shape waits with this one (Keras builds both).
+        waiting = isinstance(layer, Sequential) and bool(layer._pending)
+        first_without_input = not self._layer_objects and (waiting or (
+            layer.batch_input_shape is None and not layer._node_count and
+            not isinstance(layer, _models.Model)))
         if self._pending or first_without_input:
             self._pending.append(layer)
         else:
@@ -332,6 +335,8 @@ class Sequential(Model):
                              ') has no input shape; pass build(input_shape) with the batch '
                              'axis, e.g. (None, 784), or give the layer input_shape=.')
         from .layers import InputLayer
+        if isinstance(self._pending[0], Sequential):
+            self._pending[0].build(input_shape)
         self._add(InputLayer(batch_input_shape=tuple(input_shape),
                              name=self._pending[0].name + '_input'))
         pending, self._pending = self._pending, []

@@ -245,3 +245,13 @@ def test_sequential_builds_on_its_first_data(tmp_path):
     assert explicit.layers[0].get_weights()[0].shape == (7, 2)
     with pytest.raises(ValueError, match='has no input shape'):
         Sequential([Dense(2)]).build()
+
+
+def test_nested_sequential_builds_with_its_outer_model():
+    inner = Sequential([Dense(3), Dense(3)])
+    model = Sequential([inner, Dense(5)])
+    model.compile('sgd', 'mse')
+    assert not inner.built and not model.built and model.weights == []
+    model.train_on_batch(np.random.rand(2, 4), np.random.rand(2, 5))
+    assert inner.built and len(inner.weights) == 4 and len(model.weights) == 6
+    assert len(Sequential.from_config(model.get_config()).weights) == 6
