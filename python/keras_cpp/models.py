@@ -253,6 +253,8 @@ def _give_validation_data(callbacks, arrays):
 
 class Sequential(Model):
     """A linear stack of layers: `Sequential([Dense(32, input_dim=784), Activation('relu')])`."""
+    _pending = ()  # a model load_model or from_config made (_wrap) is built
+    _deferred_compile = None
 
     def __init__(self, layers=None, name=None):
         _models.Model.__init__(self, _models._new_sequential(name))
@@ -301,9 +303,6 @@ class Sequential(Model):
             self._pop()
         self._layer_objects.pop()
 
-    _pending = ()  # a model load_model or from_config made (_wrap) is built
-    _deferred_compile = None
-
     @property
     def weights(self):
         return [] if self._pending else _models.Model.weights.__get__(self)
@@ -334,7 +333,6 @@ class Sequential(Model):
             raise ValueError('Sequential.build: the first layer (' + self._pending[0].name +
                              ') has no input shape; pass build(input_shape) with the batch '
                              'axis, e.g. (None, 784), or give the layer input_shape=.')
-        from .layers import InputLayer
         if isinstance(self._pending[0], Sequential):
             self._pending[0].build(input_shape)
         self._add(InputLayer(batch_input_shape=tuple(input_shape),
@@ -360,7 +358,6 @@ class Sequential(Model):
         first = next(iter(x.values())) if isinstance(x, dict) else (
             x[0] if isinstance(x, (list, tuple)) else x)
         self.build((None,) + tuple(np.shape(first))[1:])
-
 
     def get_layer(self, name=None, index=None):
         if index is not None:

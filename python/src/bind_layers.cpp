@@ -553,11 +553,11 @@ void bind_layers(py::module_& root) {
                 throw py::type_error("add_loss takes a tensor, a number or a list of them, got " +
                                      py::repr(loss).cast<std::string>());
             };
-            if (py::isinstance<py::list>(losses) || py::isinstance<py::tuple>(losses)) {
-              for (py::handle loss : losses) add(loss);
-              return;
-            }
-            add(losses);
+            const bool one = py::isinstance<SymbolicTensor>(losses) ||
+                             py::isinstance<py::float_>(losses) ||
+                             py::isinstance<py::int_>(losses) || !py::hasattr(losses, "__iter__");
+            if (one) return add(losses);
+            for (py::handle loss : py::iter(losses)) add(loss);
           },
           py::arg("losses"), py::arg("inputs") = py::none())
       .def(
@@ -667,8 +667,21 @@ void bind_layers(py::module_& root) {
           py::arg("inputs"))
       .def(
           "compute_output_shape",
-          [](const Layer& layer, py::object shape) {
-            if (dynamic_cast<const PythonDefined*>(&layer))  // super(): the input shape, as Keras's
+          [](const Layer& layer, py::object shape) -> py::object {
+            const bool python_layer = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
+            // A list of shapes (a layer or model of several inputs): one shape per output, a
+            // list when there are several, as Keras's.
+            if (py::isinstance<py::list>(shape) && py::len(shape) > 0 &&
+                !py::isinstance<py::int_>(shape[py::int_(0)]) && !shape[py::int_(0)].is_none()) {
+              std::vector<Shape> shapes;
+              for (auto one : shape) shapes.push_back(to_shape(one));
+              const std::vector<Shape> out = python_layer
+                                                 ? layer.Layer::compute_output_shape_list(shapes)
+                                                 : layer.compute_output_shape_list(shapes);
+              if (out.size() == 1) return shape_to_tuple(out.front());
+              return shapes_to_list(out);
+            }
+            if (python_layer)  // super(): the input shape, as Keras's
               return shape_to_tuple(layer.Layer::compute_output_shape(to_shape(shape)));
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },

@@ -255,3 +255,11 @@ def test_nested_sequential_builds_with_its_outer_model():
     model.train_on_batch(np.random.rand(2, 4), np.random.rand(2, 5))
     assert inner.built and len(inner.weights) == 4 and len(model.weights) == 6
     assert len(Sequential.from_config(model.get_config()).weights) == 6
+
+
+def test_compute_output_shape_of_several_inputs():
+    a, b = Input(shape=(32,)), Input(shape=(32,))
+    model = Model([a, b], [keras.layers.concatenate([Dense(32)(a), Dense(32)(b)]), Dense(5)(a)])
+    assert model.compute_output_shape([(None, 32), (None, 32)]) == [(None, 64), (None, 5)]
+    assert keras.layers.Add().compute_output_shape([(None, 3), (None, 3)]) == (None, 3)
+    assert Dense(2).compute_output_shape((None, 7)) == (None, 2)

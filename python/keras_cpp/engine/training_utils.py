@@ -169,9 +169,9 @@ def check_loss_and_target_compatibility(targets, loss_fns, output_shapes):
             continue
         if loss is losses.categorical_crossentropy and y.shape[-1] == 1:
             raise ValueError('You are passing a target array of shape ' + str(y.shape) +
-                             ' while using as loss `categorical_crossentropy`, which expects binary '
-                             'matrices (1s and 0s) of shape (samples, classes). Convert integer '
-                             'classes with keras.utils.to_categorical, or use the loss '
+                             ' while using as loss `categorical_crossentropy`, which expects '
+                             'binary matrices (1s and 0s) of shape (samples, classes). Convert '
+                             'integer classes with keras.utils.to_categorical, or use the loss '
                              '`sparse_categorical_crossentropy`, which takes integer targets.')
         if any(loss is fn for fn in same_shape_losses):
             for target_dim, out_dim in zip(y.shape[1:], shape[1:]):
