@@ -263,3 +263,12 @@ def test_compute_output_shape_of_several_inputs():
     assert model.compute_output_shape([(None, 32), (None, 32)]) == [(None, 64), (None, 5)]
     assert keras.layers.Add().compute_output_shape([(None, 3), (None, 3)]) == (None, 3)
     assert Dense(2).compute_output_shape((None, 7)) == (None, 2)
+
+
+def test_reduce_lr_on_plateau_takes_keras_2_0_epsilon():
+    with pytest.warns(UserWarning, match='`epsilon` argument is deprecated'):
+        reduce = callbacks.ReduceLROnPlateau(epsilon=1e-13)
+    assert reduce.min_delta == 1e-13 and not hasattr(reduce, 'epsilon')
+    assert callbacks.ReduceLROnPlateau(patience=3).min_delta == 1e-4
+    with pytest.raises(TypeError, match='unexpected keyword arguments: pateince'):
+        callbacks.ReduceLROnPlateau(pateince=3)
