@@ -131,6 +131,16 @@ class Model(_models.Model, metaclass=_ModelType):
             sample_weight)
         return self.history
 
+    # Keras's private lists of the layers that make the model's inputs and outputs, which
+    # model-surgery code reads.
+    @property
+    def _input_layers(self):
+        return [x._keras_history[0] for x in self.inputs]
+
+    @property
+    def _output_layers(self):
+        return [y._keras_history[0] for y in self.outputs]
+
     def _defer_compile(self, arguments):
         return False  # a functional model knows its inputs; Sequential may wait for them
 

@@ -272,3 +272,12 @@ def test_reduce_lr_on_plateau_takes_keras_2_0_epsilon():
     assert callbacks.ReduceLROnPlateau(patience=3).min_delta == 1e-4
     with pytest.raises(TypeError, match='unexpected keyword arguments: pateince'):
         callbacks.ReduceLROnPlateau(pateince=3)
+
+
+def test_input_and_output_layers():
+    a, b = Input(shape=(3,), name='input_a'), Input(shape=(3,), name='input_b')
+    shared = Dense(4, name='shared')
+    out = Dense(2, name='out')(keras.layers.concatenate([shared(a), shared(b)]))
+    model = Model([a, b], [out, shared.get_output_at(0)])
+    assert [layer.name for layer in model._input_layers] == ['input_a', 'input_b']
+    assert [layer.name for layer in model._output_layers] == ['out', 'shared']
