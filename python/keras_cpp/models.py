@@ -75,6 +75,12 @@ class Model(_models.Model, metaclass=_ModelType):
             outputs = output
         if inputs is None or outputs is None:
             raise TypeError('Model needs inputs and outputs: Model(inputs=..., outputs=...)')
+        from . import backend as K
+        for kind, tensors in (('Input', inputs), ('Output', outputs)):
+            for x in tensors if isinstance(tensors, (list, tuple)) else [tensors]:
+                if not K.is_tensor(x):
+                    raise ValueError(kind + ' tensors to a Model must be Keras tensors. Found: ' +
+                                     repr(x) + ' (of type ' + type(x).__name__ + ')')
         super().__init__(inputs, outputs, name or '')
         self.loss = None
         self.metrics = []

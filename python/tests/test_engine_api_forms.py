@@ -281,3 +281,12 @@ def test_input_and_output_layers():
     model = Model([a, b], [out, shared.get_output_at(0)])
     assert [layer.name for layer in model._input_layers] == ['input_a', 'input_b']
     assert [layer.name for layer in model._output_layers] == ['out', 'shared']
+
+
+def test_model_outputs_must_be_tensors():
+    x = Input(shape=(2,))
+    with pytest.raises(ValueError, match='Output tensors to a Model must be Keras tensors. '
+                                         'Found: 0'):
+        Model(x, [Dense(1)(x), 0])
+    with pytest.raises(ValueError, match='Input tensors'):
+        Model([x, 'a'], Dense(1)(x))
