@@ -134,7 +134,7 @@ class Model(_models.Model, metaclass=_ModelType):
         self.history = self._fit(
             x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
-            sample_weight)
+            self._filled_weights(y, sample_weight))
         return self.history
 
     # Keras's private lists of the layers that make the model's inputs and outputs, which
@@ -175,25 +175,41 @@ class Model(_models.Model, metaclass=_ModelType):
             return None
         val_x = tu.standardize_input_data(val_x, self.input_names)
         val_y = tu.standardize_input_data(val_y, self.output_names)
+        return val_x + val_y + self._weights_per_output(val_y, val_w)
+
+    def _weights_per_output(self, ys, sample_weight):
+        """sample_weight as one array per output (ys: the targets, one per output), ones where
+        none is given (per sample, or per timestep with sample_weight_mode='temporal')."""
+        from .engine import training_utils as tu
         modes = getattr(self, 'sample_weight_mode', None)
         if not isinstance(modes, (list, dict)):
-            modes = [modes] * len(val_y)
+            modes = [modes] * len(ys)
         elif isinstance(modes, dict):
             modes = [modes.get(name) for name in self.output_names]
         # Outputs without targets (no loss) have no sample weights either.
-        weights = [None if target is None else
-                   tu.standardize_weights(target, None if w is None else np.asarray(w),
-                                          sample_weight_mode=mode)
-                   for target, w, mode in zip(
-                       val_y, tu.standardize_sample_weights(val_w, self.output_names), modes)]
-        return val_x + val_y + weights
+        return [None if target is None else
+                tu.standardize_weights(target, None if w is None else np.asarray(w),
+                                       sample_weight_mode=mode)
+                for target, w, mode in zip(
+                    ys, tu.standardize_sample_weights(sample_weight, self.output_names), modes)]
+
+    def _filled_weights(self, y, sample_weight):
+        """A list of sample weights with None entries (Keras: those outputs unweighted) as the
+        engine takes it: ones there."""
+        if not isinstance(sample_weight, (list, tuple)) or all(w is not None
+                                                               for w in sample_weight):
+            return sample_weight
+        from .engine import training_utils as tu
+        return self._weights_per_output(tu.standardize_input_data(y, self.output_names),
+                                        list(sample_weight))
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
         """The total loss, each output's loss and the metrics: a scalar when that is one value."""
         _unsupported('steps', steps)
         self._build_for(x)
-        return _single(self._evaluate(x, y, _batch_size(batch_size), verbose, sample_weight))
+        return _single(self._evaluate(x, y, _batch_size(batch_size), verbose,
+                                      self._filled_weights(y, sample_weight)))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs."""
@@ -204,11 +220,12 @@ class Model(_models.Model, metaclass=_ModelType):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
         self._build_for(x)
-        return _single(self._train_on_batch(x, y, sample_weight, class_weight))
+        return _single(self._train_on_batch(x, y, self._filled_weights(y, sample_weight),
+                                            class_weight))
 
     def test_on_batch(self, x, y, sample_weight=None):
         self._build_for(x)
-        return _single(self._test_on_batch(x, y, sample_weight))
+        return _single(self._test_on_batch(x, y, self._filled_weights(y, sample_weight)))
 
     def predict_on_batch(self, x):
         self._build_for(x)

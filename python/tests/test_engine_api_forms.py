@@ -290,3 +290,16 @@ def test_model_outputs_must_be_tensors():
         Model(x, [Dense(1)(x), 0])
     with pytest.raises(ValueError, match='Input tensors'):
         Model([x, 'a'], Dense(1)(x))
+
+
+def test_sample_weight_list_with_none_entries():
+    x = Input(shape=(3,))
+    model = Model(x, [Dense(2, name='a')(x), Dense(1, name='b')(x)])
+    model.compile('sgd', 'mse')
+    data, ya, yb = np.random.rand(6, 3), np.random.rand(6, 2), np.random.rand(6, 1)
+    weights = np.random.rand(6)
+    unweighted = model.test_on_batch(data, [ya, yb], sample_weight=[np.ones(6), weights])
+    assert model.test_on_batch(data, [ya, yb], sample_weight=[None, weights]) == unweighted
+    model.train_on_batch(data, [ya, yb], sample_weight=[None, weights])
+    model.fit(data, [ya, yb], sample_weight=[weights, None], epochs=1, verbose=0)
+    model.evaluate(data, [ya, yb], sample_weight=[None, None], verbose=0)
