@@ -114,6 +114,24 @@ class Model(_models.Model, metaclass=_ModelType):
             return
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
                       loss_weights, sample_weight_mode, _named(weighted_metrics))
+        self._collected_trainable_weights = self.trainable_weights
+
+    _collected_trainable_weights = None
+
+    def _check_trainable_weights_consistency(self):
+        """Keras's warning for a model whose trainable weights changed (model.trainable or a
+        layer's set) since compile, which training does not see until compile runs again."""
+        if self._collected_trainable_weights is None:
+            return
+        if len(self.trainable_weights) != len(self._collected_trainable_weights):
+            warnings.warn('Discrepancy between trainable weights and collected trainable '
+                          'weights, did you set `model.trainable` without calling '
+                          '`model.compile` after ?', stacklevel=3)
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Prints Keras's table of layers, output shapes and parameter counts."""
+        self._check_trainable_weights_consistency()
+        _models.Model.summary(self, line_length, positions, print_fn)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
@@ -414,6 +432,7 @@ class Sequential(Model):
 
     def summary(self, line_length=65, print_fn=print):
         """Prints Keras's table of layers, output shapes and parameter counts."""
+        self._check_trainable_weights_consistency()
         widths = [int(line_length * f) for f in (.45, .85, 1.)]
 
         def row(fields):

@@ -303,3 +303,23 @@ def test_sample_weight_list_with_none_entries():
     model.train_on_batch(data, [ya, yb], sample_weight=[None, weights])
     model.fit(data, [ya, yb], sample_weight=[weights, None], epochs=1, verbose=0)
     model.evaluate(data, [ya, yb], sample_weight=[None, None], verbose=0)
+
+
+def test_summary_warns_when_trainable_changed_since_compile(capsys):
+    a = Input(shape=(3,))
+    inner = Model(a, Dense(1)(a))
+    inner.trainable = False
+    b = Input(shape=(3,))
+    outer = Model(b, Dense(1)(inner(b)))
+    outer.compile('adam', 'mse')
+    inner.trainable = True
+    with pytest.warns(UserWarning, match='Discrepancy between trainable weights'):
+        outer.summary()
+    outer.compile('adam', 'mse')
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        outer.summary()
+        seq = Sequential([Dense(2, input_shape=(3,))])
+        seq.compile('sgd', 'mse')
+        seq.summary()
