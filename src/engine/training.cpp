@@ -198,7 +198,9 @@ std::pair<std::string, metrics::MetricFunction> resolve_metric(const MetricArg& 
   if (metric.function) return {metric.name, metric.function};
   if (metric.name == "accuracy" || metric.name == "acc")
     return metrics::resolve_accuracy(metric.name, spec.loss_name, spec.output.shape());
-  return {metric.name, metrics::get(metric.name)};
+  // Keras 1.2.2 and 2.2.4 name a metric by its function's __name__: 'mae' logs as
+  // mean_absolute_error.
+  return {metrics::canonical_name(metric.name), metrics::get(metric.name)};
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
