@@ -554,14 +554,6 @@ def _wrap(cpp_model):
     return model
 
 
-def _built(make, source, custom_objects, *args):
-    """The model make(source, custom objects, *args) builds, wrapped; custom_objects are in
-    scope meanwhile, as the globals of Python Lambda code the config holds (Keras's)."""
-    from .utils.generic_utils import CustomObjectScope
-    with CustomObjectScope(custom_objects or {}):
-        return _wrap(make(source, _visible_custom_objects(custom_objects), *args))
-
-
 def model_from_config(config, custom_objects=None):
     """A model (uncompiled, fresh weights) from {'class_name': ..., 'config': ...}."""
     import json
@@ -569,7 +561,8 @@ def model_from_config(config, custom_objects=None):
         raise TypeError('model_from_config expects a dict {"class_name": ..., "config": ...}, '
                         'got ' + repr(config)[:200] + '. To build a model from a model.get_config() '
                         'dict, use Sequential.from_config or Model.from_config.')
-    return _built(_models._model_from_json, json.dumps(config), custom_objects)
+    return _wrap(_models._model_from_json(json.dumps(config),
+                                          _visible_custom_objects(custom_objects)))
 
 
 def _model_class_from_config(class_name):
@@ -589,7 +582,8 @@ def load_model(filepath, custom_objects=None, compile=True):
     may also be an h5py group or file, an H5Dict or a dict that save_model wrote to."""
     target = _h5_target(filepath)
     if target is None:
-        return _built(_models._load_model, str(filepath), custom_objects, compile)
+        return _wrap(_models._load_model(str(filepath), _visible_custom_objects(custom_objects),
+                                         compile))
     import os
     import tempfile
     from .utils import io_utils
@@ -603,17 +597,18 @@ def load_model(filepath, custom_objects=None, compile=True):
                 io_utils._copy_dict_tree(target, copy)
             else:
                 io_utils._copy_h5_tree(target.data, copy)
-        return _built(_models._load_model, path, custom_objects, compile)
+        return _wrap(_models._load_model(path, _visible_custom_objects(custom_objects),
+                                         compile))
 
 
 def model_from_json(json_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_json()'s string."""
-    return _built(_models._model_from_json, json_string, custom_objects)
+    return _wrap(_models._model_from_json(json_string, _visible_custom_objects(custom_objects)))
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
     """A model (uncompiled, fresh weights) from model.to_yaml()'s string."""
-    return _built(_models._model_from_yaml, yaml_string, custom_objects)
+    return _wrap(_models._model_from_yaml(yaml_string, _visible_custom_objects(custom_objects)))
 
 
 # pickle and copy.deepcopy: a model travels as the bytes of the file model.save writes

@@ -1,72 +1,17 @@
 // keras_cpp.layers' core layers: Keras 2's Dense, Activation, Dropout, Masking, Flatten, Reshape,
 // Permute, RepeatVector, Lambda, ActivityRegularization and Keras 1's Highway, MaxoutDense,
 // TimeDistributedDense; each from its options' schema (layer_schema.h).
-#include <memory>
-#include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "bindings.h"
 #include "convert.h"
 #include "keras/layers/core.h"
-#include "keras/layers/lambda_code.h"
 #include "layer_args.h"
 #include "layer_schema.h"
 
 namespace keras::python {
 
-namespace {
-
-// A Lambda's Python function, as the engine holds it: a type of its own, so that the lambda
-// code hooks find the Python function again (std::function::target).
-struct PythonLambda {
-  std::shared_ptr<py::object> fn;
-  SymbolicTensor operator()(const SymbolicTensor& x) const { return call_symbolic(fn, x); }
-};
-
-// A function read back from a config's code: Keras's function(inputs, **arguments).
-struct PythonKeywordLambda {
-  std::shared_ptr<py::object> fn;
-  SymbolicTensor operator()(const std::vector<SymbolicTensor>& xs,
-                            const nlohmann::json& arguments) const {
-    py::gil_scoped_acquire gil;
-    py::object inputs = xs.size() == 1 ? py::cast(xs.front()) : py::cast(xs);
-    return (*fn)(inputs, **from_json(arguments).cast<py::dict>()).cast<SymbolicTensor>();
-  }
-};
-
-// Keras writes a Python Lambda's function as code and runs that code when it reads the config
-// (keras_cpp.utils.generic_utils._lambda_code / _lambda_from_code say which and how).
-void install_lambda_code_hooks() {
-  layers::LambdaCodeHooks hooks;
-  hooks.dump = [](const layers::LambdaFunctionArg& arg) -> std::optional<nlohmann::json> {
-    std::shared_ptr<py::object> fn;
-    if (const auto* single = arg.function.target<PythonLambda>())
-      fn = single->fn;
-    else if (const auto* keyword = arg.keyword_function.target<PythonKeywordLambda>())
-      fn = keyword->fn;
-    if (!fn) return std::nullopt;
-    py::gil_scoped_acquire gil;
-    py::object code =
-        py::module_::import("keras_cpp.utils.generic_utils").attr("_lambda_code")(*fn);
-    if (code.is_none()) return std::nullopt;
-    return to_json(code);
-  };
-  hooks.load = [](const nlohmann::json& code) -> layers::LambdaFunctionArg {
-    py::gil_scoped_acquire gil;
-    py::object fn = py::module_::import("keras_cpp.utils.generic_utils")
-                        .attr("_lambda_from_code")(from_json(code));
-    std::string name = py::str(fn.attr("__name__"));
-    return {PythonKeywordLambda{hold(fn)}, name};
-  };
-  layers::set_lambda_code_hooks(std::move(hooks));
-}
-
-}  // namespace
-
-// Lambda's function of the input (or of the list of inputs), by its __name__ in configs (or
-// its code, for a function that has no name to be found by).
+// Lambda's function of the input (or of the list of inputs), by its __name__ in configs.
 template <>
 struct PythonArgument<layers::LambdaFunctionArg> {
   static layers::LambdaFunctionArg from_python(py::handle value, const std::string& name) {
@@ -78,7 +23,7 @@ struct PythonArgument<layers::LambdaFunctionArg> {
     std::string function_name =
         py::hasattr(named, "__name__") ? named.attr("__name__").cast<std::string>() : "lambda";
     auto fn = hold(py::reinterpret_borrow<py::object>(value));
-    return {PythonLambda{fn},
+    return {[fn](const SymbolicTensor& x) { return call_symbolic(fn, x); },
             [fn](const std::vector<SymbolicTensor>& xs) {
               py::gil_scoped_acquire gil;
               py::list list;
@@ -166,7 +111,6 @@ struct PythonArgument<layers::LambdaArgumentsArg> {
 };
 
 void bind_core_layers(py::module_& root) {
-  install_lambda_code_hooks();
   py::module_ m = root.attr("layers").cast<py::module_>();
   using namespace keras::layers;
 

@@ -2,7 +2,6 @@
 function (de)serialization (func_dump/func_load), Keras 1's get_from_module, and small helpers."""
 import binascii
 import codecs
-import functools
 import inspect
 import marshal
 import types
@@ -180,32 +179,6 @@ def func_load(code, defaults=None, closure=None, globs=None):
         globs = globals()
     return types.FunctionType(code, globs, name=code.co_name, argdefs=defaults,
                               closure=closure)
-
-
-def _lambda_code(fn):
-    """What a Lambda layer's config holds for its Python function fn: func_dump's code for a
-    lambda, which has no name to be found by again (Keras writes every Python function so);
-    None to write fn by its name (custom_objects give it back)."""
-    if isinstance(fn, functools.partial):  # Lambda(..., arguments=): the config has those
-        fn = fn.func
-    if not isinstance(fn, types.FunctionType):
-        return None
-    if fn.__name__ != '<lambda>':
-        return None
-    code, defaults, closure = func_dump(fn)
-    return [code, list(defaults) if defaults else defaults, closure and list(closure)]
-
-
-def _lambda_from_code(code):
-    """The function a Lambda config's code describes, with the globals Keras gives it (its
-    layers module's: K, np) and the custom objects in scope."""
-    import numpy as np
-    from .. import backend as K
-    from ..layers import core
-    globs = dict(vars(core))
-    globs.update({'K': K, 'np': np})
-    globs.update(_GLOBAL_CUSTOM_OBJECTS)
-    return func_load(code, globs=globs)
 
 
 def getargspec(fn):

@@ -1,40 +1,20 @@
 // Lambda: a function of backend ops as a layer, its arguments from its schema.
-#include <optional>
 #include <stdexcept>
-#include <utility>
 
 #include "keras/layers/core.h"
-#include "keras/layers/lambda_code.h"
 #include "keras/layers/serialization.h"
 #include "layers/schema_config.h"
 #include "saving/config_text.h"
 
 namespace keras::layers {
 
-namespace {
-LambdaCodeHooks& hooks() {
-  static LambdaCodeHooks installed;
-  return installed;
-}
-}  // namespace
-
-void set_lambda_code_hooks(LambdaCodeHooks installed) {
-  hooks() = std::move(installed);
-}
-const LambdaCodeHooks& lambda_code_hooks() {
-  return hooks();
-}
-
-// Keras serializes a Python function's code: the Python package runs it again (its load hook);
-// C++ alone cannot, so there a config's function comes back by its name from the custom
-// objects (CustomObjects::functions).
+// Keras serializes a Python function's code; C++ cannot run it, so a config's function comes
+// back by its name from the custom objects (CustomObjects::functions).
 LambdaFunctionArg LambdaFunctionArg::from_config_value(const nlohmann::json& value) {
-  if (!value.is_string()) {
-    if (hooks().load) return hooks().load(value);
+  if (!value.is_string())
     throw std::invalid_argument(
         "holds serialized Python code, which keras.cpp cannot run; give the function a name "
         "and pass it in custom_objects.functions (or lambda_functions)");
-  }
   return detail::lambda_function_from_custom_objects(value.get<std::string>());
 }
 
@@ -163,15 +143,8 @@ nlohmann::json Lambda::get_config() const {
   nlohmann::json config = detail::config_with_arguments(Layer::get_config(), options_);
   config.erase("mask");  // Keras 2.2.4 writes none
   // Keras's kinds of `function` and `output_shape`: code ('lambda'), a name ('function') or,
-  // for output_shape, a shape ('raw'). Functions are written by name here, unless the dump hook
-  // gives their code (a Python lambda, which has no name to be found by).
+  // for output_shape, a shape ('raw'). Functions are written by name here.
   config["function_type"] = "function";
-  if (hooks().dump) {
-    if (std::optional<nlohmann::json> code = hooks().dump(options_.function)) {
-      config["function"] = *code;
-      config["function_type"] = "lambda";
-    }
-  }
   config["output_shape_type"] = options_.output_shape.is_function() ? "function" : "raw";
   return config;
 }
@@ -181,10 +154,7 @@ LayerPtr Lambda::from_config(const nlohmann::json& config) {
   if (keras2.is_object()) {
     // The kinds of function and output_shape: from_config's keys, not the layer's arguments.
     detail::ConfigReader kinds(config, "Lambda");
-    // Code written as one string (Keras 2.0) reads as Keras 2.2.4's [code, defaults, closure].
-    if (kinds.string("function_type", "function") == "lambda" && keras2.contains("function") &&
-        keras2["function"].is_string())
-      keras2["function"] = nlohmann::json::array({keras2["function"], nullptr, nullptr});
+    kinds.string("function_type", "function");
     const std::string shape_type = kinds.string("output_shape_type", "raw");
     if (shape_type != "raw" && kinds.has("output_shape"))
       kinds.fail("output_shape", "is a function (output_shape_type '" + shape_type +
