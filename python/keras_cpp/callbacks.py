@@ -43,7 +43,29 @@ def _init_subclass(cls, **kwargs):
 
 
 _callbacks.Callback.__init__ = _init_once
+# Keras's Callback.validation_data: None until fit gives the arrays it validates on.
+_callbacks.Callback.validation_data = None
 _callbacks.Callback.__init_subclass__ = classmethod(_init_subclass)
+
+
+_reduce_lr_init = _callbacks.ReduceLROnPlateau.__init__
+
+
+def _reduce_lr_on_plateau_init(self, monitor='val_loss', factor=0.1, patience=10, verbose=0,
+                               mode='auto', min_delta=1e-4, cooldown=0, min_lr=0, **kwargs):
+    """Keras 2.2.4's signature: Keras 2.0's `epsilon` is min_delta, with a warning."""
+    if 'epsilon' in kwargs:
+        min_delta = kwargs.pop('epsilon')
+        warnings.warn('`epsilon` argument is deprecated and will be removed, use `min_delta` '
+                      'instead.', stacklevel=2)
+    if kwargs:
+        raise TypeError('ReduceLROnPlateau got unexpected keyword arguments: ' +
+                        ', '.join(sorted(kwargs)))
+    _reduce_lr_init(self, monitor, factor, patience, verbose, mode, min_delta, cooldown, min_lr)
+    self.min_delta = min_delta
+
+
+_callbacks.ReduceLROnPlateau.__init__ = _reduce_lr_on_plateau_init
 
 
 class LambdaCallback(Callback):  # noqa: F821 (exported above)

@@ -8,6 +8,8 @@ Layers take initializers by name or as initializer objects (with any arguments).
 import json
 import re
 
+import numpy as np
+
 from ._keras_cpp import initializers as _initializers
 from ._keras_cpp.initializers import _compute_fans  # noqa: F401 (Keras's tests use it)
 
@@ -169,7 +171,9 @@ def _name_of(initializer):
     if not isinstance(initializer, Initializer) or cls.__module__ != __name__:
         raise ValueError('A layer takes an initializer by name, as a keras_cpp.initializers '
                          'object, or in a config dict; got ' + repr(initializer))
-    return json.dumps({'class_name': cls.__name__, 'config': initializer.get_config()})
+    # Keras writes numpy values (Constant(np.ones(...))) as nested lists.
+    return json.dumps({'class_name': cls.__name__, 'config': initializer.get_config()},
+                      default=lambda value: np.asarray(value).tolist())
 
 
 def get(identifier):

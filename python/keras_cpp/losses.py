@@ -14,19 +14,29 @@ cosine = cosine_proximity  # noqa: F821
 
 
 def get(identifier):
-    """A loss function by name or alias (custom objects' names included), or the function
-    itself. Unknown names raise ValueError('Unknown loss function: ...')."""
+    """A loss function by name or alias (custom objects' names included), a {'class_name',
+    'config'} dict (a loss class with get_config), or the function itself; None for None.
+    Unknown names raise ValueError('Unknown loss function: ...')."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
     if callable(identifier):
         return identifier
-    return deserialize(identifier)
+    raise ValueError('Could not interpret loss function identifier: ' + repr(identifier))
 
 
 def serialize(loss):
-    return loss.__name__
+    """A loss function's name, or {'class_name', 'config'} for a loss object with
+    get_config."""
+    from .utils.generic_utils import serialize_keras_object
+    return serialize_keras_object(loss)
 
 
 def deserialize(name, custom_objects=None):
-    from .utils.generic_utils import _visible_custom_objects
+    from .utils.generic_utils import _visible_custom_objects, deserialize_keras_object
+    if isinstance(name, dict):
+        return deserialize_keras_object(name, globals(), custom_objects, 'loss function')
     objects = _visible_custom_objects(custom_objects)
     if name in objects:
         return objects[name]

@@ -6,8 +6,26 @@ from .losses import mse, MSE, mae, MAE, mape, MAPE, msle, MSLE, kld, KLD, cosine
 from . import losses as _losses
 
 export(_metrics, globals(), ['binary_accuracy', 'categorical_accuracy',
-                             'sparse_categorical_accuracy', 'top_k_categorical_accuracy',
-                             'sparse_top_k_categorical_accuracy'])
+                             'sparse_categorical_accuracy'])
+
+
+# Keras 2.2.4's top-k accuracies are the batch's mean (a scalar), the engine's are per sample;
+# compile passes these by name (_engine_name) to the engine, which averages them itself.
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """The share of samples whose true class (one-hot y_true) is among the k highest
+    predictions."""
+    from . import backend as K
+    return K.mean(_metrics.top_k_categorical_accuracy(y_true, y_pred, k), axis=-1)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """top_k_categorical_accuracy for integer targets of shape (samples,) or (samples, 1)."""
+    from . import backend as K
+    return K.mean(_metrics.sparse_top_k_categorical_accuracy(y_true, y_pred, k), axis=-1)
+
+
+top_k_categorical_accuracy._engine_name = 'top_k_categorical_accuracy'
+sparse_top_k_categorical_accuracy._engine_name = 'sparse_top_k_categorical_accuracy'
 
 
 # Keras 1's metrics that keras_cpp computes in Python (below), known by name to compile too.
@@ -15,24 +33,32 @@ KERAS1_METRICS = ('precision', 'recall', 'fbeta_score', 'fmeasure', 'matthews_co
 
 
 def get(identifier):
-    """A metric function by name (custom objects' names included), or the function itself."""
+    """A metric function by name (custom objects' names included), a {'class_name', 'config'}
+    dict (a metric class, as serialize writes one), or the function itself."""
     if callable(identifier):
         return identifier
-    return deserialize(identifier)
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    raise ValueError('Could not interpret metric function identifier: ' + repr(identifier))
 
 
 def serialize(metric):
-    return metric.__name__
+    """A metric's name, or {'class_name', 'config'} for a metric object with get_config (a
+    stateful metric layer)."""
+    from .utils.generic_utils import serialize_keras_object
+    return serialize_keras_object(metric)
 
 
-def deserialize(name, custom_objects=None):
-    from .utils.generic_utils import _visible_custom_objects
+def deserialize(config, custom_objects=None):
+    from .utils.generic_utils import _visible_custom_objects, deserialize_keras_object
+    if isinstance(config, dict):
+        return deserialize_keras_object(config, globals(), custom_objects, 'metric function')
     objects = _visible_custom_objects(custom_objects)
-    if name in objects:
-        return objects[name]
-    if name in KERAS1_METRICS:
-        return globals()[name]
-    name = _metrics.canonical_name(name)
+    if config in objects:
+        return objects[config]
+    if config in KERAS1_METRICS:
+        return globals()[config]
+    name = _metrics.canonical_name(config)
     return globals().get(name) or _losses.get(name)
 
 

@@ -25,7 +25,8 @@ def _named(value):
         return [_named(v) for v in value]
     if isinstance(value, dict):
         return {k: _named(v) for k, v in value.items()}
-    return value
+    # keras_cpp's Python faces of the engine's own metrics go to the engine by name.
+    return getattr(value, '_engine_name', value)
 
 
 def _single(values):
@@ -90,6 +91,12 @@ class Model(_models.Model, metaclass=_ModelType):
             outputs = output
         if inputs is None or outputs is None:
             raise TypeError('Model needs inputs and outputs: Model(inputs=..., outputs=...)')
+        from . import backend as K
+        for kind, tensors in (('Input', inputs), ('Output', outputs)):
+            for x in tensors if isinstance(tensors, (list, tuple)) else [tensors]:
+                if not K.is_tensor(x):
+                    raise ValueError(kind + ' tensors to a Model must be Keras tensors. Found: ' +
+                                     repr(x) + ' (of type ' + type(x).__name__ + ')')
         super().__init__(inputs, outputs, name or '')
         self.loss = None
         self.metrics = []
@@ -120,11 +127,33 @@ class Model(_models.Model, metaclass=_ModelType):
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
-        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, sample_weight_mode, _named(weighted_metrics))
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
         self.weighted_metrics = weighted_metrics
+        self.sample_weight_mode = sample_weight_mode
+        if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
+                                 weighted_metrics), {})):
+            return
+        self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
+                      loss_weights, sample_weight_mode, _named(weighted_metrics))
+        self._collected_trainable_weights = self.trainable_weights
+
+    _collected_trainable_weights = None
+
+    def _check_trainable_weights_consistency(self):
+        """Keras's warning for a model whose trainable weights changed (model.trainable or a
+        layer's set) since compile, which training does not see until compile runs again."""
+        if self._collected_trainable_weights is None:
+            return
+        if len(self.trainable_weights) != len(self._collected_trainable_weights):
+            warnings.warn('Discrepancy between trainable weights and collected trainable '
+                          'weights, did you set `model.trainable` without calling '
+                          '`model.compile` after ?', stacklevel=3)
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Prints Keras's table of layers, output shapes and parameter counts."""
+        self._check_trainable_weights_consistency()
+        _models.Model.summary(self, line_length, positions, print_fn)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
@@ -134,6 +163,7 @@ class Model(_models.Model, metaclass=_ModelType):
         With steps_per_epoch, each step trains on all the arrays at once (Keras's rule for
         arrays; validation_steps then evaluates all of validation_data, as often). Returns a
         History."""
+        self._build_for(x)
         if nb_epoch is not None:
             epochs = nb_epoch
         if validation_data is not None:
@@ -162,11 +192,80 @@ class Model(_models.Model, metaclass=_ModelType):
                 whole_arrays(), steps_per_epoch, epochs, verbose, callbacks, validation_data,
                 validation_steps, class_weight, workers=0, shuffle=False,
                 initial_epoch=initial_epoch)
+        if callbacks:
+            _give_validation_data(callbacks, self._validation_arrays(
+                validation_data, validation_split, x, y, sample_weight))
         self.history = self._fit(
             x, y, _batch_size(batch_size), epochs, verbose, list(callbacks or []),
             validation_split, validation_data, shuffle, initial_epoch, class_weight,
-            sample_weight)
+            self._filled_weights(y, sample_weight))
         return self.history
+
+    # Keras's private lists of the layers that make the model's inputs and outputs, which
+    # model-surgery code reads.
+    @property
+    def _input_layers(self):
+        return [x._keras_history[0] for x in self.inputs]
+
+    @property
+    def _output_layers(self):
+        return [y._keras_history[0] for y in self.outputs]
+
+    def _defer_compile(self, arguments):
+        return False  # a functional model knows its inputs; Sequential may wait for them
+
+    def _build_for(self, x):
+        pass
+
+    def _validation_arrays(self, validation_data, validation_split=0., x=None, y=None,
+                           sample_weight=None):
+        """Keras's callback.validation_data: the validation inputs, targets and sample weights
+        (ones where none are given), one array each; None without validation arrays."""
+        from .engine import training_utils as tu
+        if validation_data is not None:
+            if len(validation_data) not in (2, 3):
+                return None  # fit raises the error that says what is wrong
+            val_x, val_y = validation_data[:2]
+            val_w = validation_data[2] if len(validation_data) == 3 else None
+        elif validation_split and 0. < validation_split < 1. and x is not None:
+            xs = tu.standardize_input_data(x, self.input_names)
+            ys = tu.standardize_input_data(y, self.output_names)
+            ws = tu.standardize_sample_weights(sample_weight, self.output_names)
+            split_at = int(len(xs[0]) * (1. - validation_split))
+            val_x = [a[split_at:] for a in xs]
+            val_y = [a[split_at:] for a in ys]
+            val_w = [None if w is None else np.asarray(w)[split_at:] for w in ws]
+        else:
+            return None
+        val_x = tu.standardize_input_data(val_x, self.input_names)
+        val_y = tu.standardize_input_data(val_y, self.output_names)
+        return val_x + val_y + self._weights_per_output(val_y, val_w)
+
+    def _weights_per_output(self, ys, sample_weight):
+        """sample_weight as one array per output (ys: the targets, one per output), ones where
+        none is given (per sample, or per timestep with sample_weight_mode='temporal')."""
+        from .engine import training_utils as tu
+        modes = getattr(self, 'sample_weight_mode', None)
+        if not isinstance(modes, (list, dict)):
+            modes = [modes] * len(ys)
+        elif isinstance(modes, dict):
+            modes = [modes.get(name) for name in self.output_names]
+        # Outputs without targets (no loss) have no sample weights either.
+        return [None if target is None else
+                tu.standardize_weights(target, None if w is None else np.asarray(w),
+                                       sample_weight_mode=mode)
+                for target, w, mode in zip(
+                    ys, tu.standardize_sample_weights(sample_weight, self.output_names), modes)]
+
+    def _filled_weights(self, y, sample_weight):
+        """A list of sample weights with None entries (Keras: those outputs unweighted) as the
+        engine takes it: ones there."""
+        if not isinstance(sample_weight, (list, tuple)) or all(w is not None
+                                                               for w in sample_weight):
+            return sample_weight
+        from .engine import training_utils as tu
+        return self._weights_per_output(tu.standardize_input_data(y, self.output_names),
+                                        list(sample_weight))
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None):
@@ -174,11 +273,14 @@ class Model(_models.Model, metaclass=_ModelType):
         With steps, each step evaluates all the arrays at once (the same mean)."""
         if steps is not None:
             batch_size = _whole_batch(x, batch_size, steps, 'steps')
-        return _single(self._evaluate(x, y, _batch_size(batch_size), verbose, sample_weight))
+        self._build_for(x)
+        return _single(self._evaluate(x, y, _batch_size(batch_size), verbose,
+                                      self._filled_weights(y, sample_weight)))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs. With steps, each step
         predicts all of x at once and the steps' predictions are concatenated, as Keras's."""
+        self._build_for(x)
         if steps is None:
             return _outputs(self._predict(x, _batch_size(batch_size), verbose))
         outputs = self._predict(x, _whole_batch(x, batch_size, steps, 'steps'), verbose)
@@ -186,12 +288,16 @@ class Model(_models.Model, metaclass=_ModelType):
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
-        return _single(self._train_on_batch(x, y, sample_weight, class_weight))
+        self._build_for(x)
+        return _single(self._train_on_batch(x, y, self._filled_weights(y, sample_weight),
+                                            class_weight))
 
     def test_on_batch(self, x, y, sample_weight=None):
-        return _single(self._test_on_batch(x, y, sample_weight))
+        self._build_for(x)
+        return _single(self._test_on_batch(x, y, self._filled_weights(y, sample_weight)))
 
     def predict_on_batch(self, x):
+        self._build_for(x)
         return _outputs(self._predict_on_batch(x))
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
@@ -216,6 +322,8 @@ class Model(_models.Model, metaclass=_ModelType):
             workers = nb_worker
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
+        if callbacks and isinstance(validation_data, tuple):
+            _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
             list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
@@ -239,12 +347,24 @@ class Model(_models.Model, metaclass=_ModelType):
                                                 max_queue_size, min(workers, 1), verbose))
 
 
+def _give_validation_data(callbacks, arrays):
+    """Sets Keras's callback.validation_data (the arrays fit validates on) on the callbacks."""
+    for callback in callbacks if arrays is not None else []:
+        callback.validation_data = arrays
+
+
 class Sequential(Model):
     """A linear stack of layers: `Sequential([Dense(32, input_dim=784), Activation('relu')])`."""
+    _pending = ()  # a model load_model or from_config made (_wrap) is built
+    _deferred_compile = None
 
     def __init__(self, layers=None, name=None):
         _models.Model.__init__(self, _models._new_sequential(name))
         self._layer_objects = []
+        # Keras 2.2.4's deferred build: layers added before the input shape is known wait here
+        # (and a compile, in _deferred_compile) until build() or the first data gives it.
+        self._pending = []
+        self._deferred_compile = None
         self.loss = None
         self.metrics = []
         for layer in layers or []:
@@ -267,12 +387,79 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError('The added layer must be an instance of class Layer. '
                             'Found: ' + str(layer))
-        self._add(layer)
+        # A Sequential waiting for its input shape waits with this one (Keras builds both).
+        waiting = isinstance(layer, Sequential) and bool(layer._pending)
+        first_without_input = not self._layer_objects and (waiting or (
+            layer.batch_input_shape is None and not layer._node_count and
+            not isinstance(layer, _models.Model)))
+        if self._pending or first_without_input:
+            self._pending.append(layer)
+        else:
+            self._add(layer)
         self._layer_objects.append(layer)
 
     def pop(self):
-        self._pop()
+        if self._pending:
+            self._pending.pop()
+        else:
+            self._pop()
         self._layer_objects.pop()
+
+    @property
+    def weights(self):
+        return [] if self._pending else _models.Model.weights.__get__(self)
+
+    @property
+    def trainable_weights(self):
+        return [] if self._pending else _models.Model.trainable_weights.__get__(self)
+
+    @property
+    def non_trainable_weights(self):
+        return [] if self._pending else _models.Model.non_trainable_weights.__get__(self)
+
+    @property
+    def built(self):
+        return not self._pending and bool(self._layer_objects) and \
+            _models.Model.built.__get__(self)
+
+    @built.setter
+    def built(self, value):
+        pass  # Keras layers set it at the end of build(); the engine knows
+
+    def build(self, input_shape=None):
+        """Builds the model for inputs of input_shape (batch axis included), as Keras 2.2.4
+        does for layers added without an input shape; the compile made meanwhile runs now."""
+        if not self._pending:
+            return
+        if input_shape is None:
+            raise ValueError('Sequential.build: the first layer (' + self._pending[0].name +
+                             ') has no input shape; pass build(input_shape) with the batch '
+                             'axis, e.g. (None, 784), or give the layer input_shape=.')
+        if isinstance(self._pending[0], Sequential):
+            self._pending[0].build(input_shape)
+        self._add(InputLayer(batch_input_shape=tuple(input_shape),
+                             name=self._pending[0].name + '_input'))
+        pending, self._pending = self._pending, []
+        for layer in pending:
+            self._add(layer)
+        if self._deferred_compile is not None:
+            args, kwargs = self._deferred_compile
+            self._deferred_compile = None
+            self.compile(*args, **kwargs)
+
+    def _defer_compile(self, arguments):
+        """Keeps compile's arguments while the model waits for its input shape (True then)."""
+        if self._pending:
+            self._deferred_compile = arguments
+        return bool(self._pending)
+
+    def _build_for(self, x):
+        """build() for the shape of the data x (an array, or a list or dict of them)."""
+        if not self._pending or x is None:
+            return
+        first = next(iter(x.values())) if isinstance(x, dict) else (
+            x[0] if isinstance(x, (list, tuple)) else x)
+        self.build((None,) + tuple(np.shape(first))[1:])
 
     def get_layer(self, name=None, index=None):
         if index is not None:
@@ -287,13 +474,16 @@ class Sequential(Model):
         raise ValueError('No such layer: ' + str(name))
 
     def predict_classes(self, x, batch_size=32, verbose=0):
+        self._build_for(x)
         return self._predict_classes(x, batch_size, verbose, False)
 
     def predict_proba(self, x, batch_size=32, verbose=0):
+        self._build_for(x)
         return self._predict_classes(x, batch_size, verbose, True)
 
     def summary(self, line_length=65, print_fn=print):
         """Prints Keras's table of layers, output shapes and parameter counts."""
+        self._check_trainable_weights_consistency()
         widths = [int(line_length * f) for f in (.45, .85, 1.)]
 
         def row(fields):
@@ -328,6 +518,42 @@ def _save(self, filepath, overwrite=True, include_optimizer=True):
 
 
 Model.save = _save
+
+
+_models.Model._load_weights_file = _models.Model.load_weights
+
+
+def _keras2_weights_group(f):
+    """The group of a Keras 2 HDF5 file that holds layer_names: the root of a weights file,
+    model_weights of a whole-model file; None for other layouts (Keras 3's)."""
+    if 'layer_names' in f.attrs:
+        return f
+    if 'model_weights' in f and 'layer_names' in f['model_weights'].attrs:
+        return f['model_weights']
+    return None
+
+
+def _load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+    """Loads weights saved by save_weights or save (Keras's files too): by order, or by layer
+    name (others skipped); skip_mismatch (with by_name) skips a layer whose weights differ in
+    count or shape with a UserWarning; reshape reshapes convolution kernels of the same size
+    but another shape to the layer's."""
+    from .utils import io_utils
+    if (reshape or skip_mismatch) and io_utils.h5py is not None:
+        from .engine import saving
+        with io_utils.h5py.File(str(filepath), 'r') as f:
+            group = _keras2_weights_group(f)
+            if group is not None:
+                if by_name:
+                    saving.load_weights_from_hdf5_group_by_name(group, self.layers,
+                                                                skip_mismatch, reshape)
+                else:
+                    saving.load_weights_from_hdf5_group(group, self.layers, reshape)
+                return
+    self._load_weights_file(str(filepath), by_name, skip_mismatch)
+
+
+_models.Model.load_weights = _load_weights
 
 
 def _h5_target(filepath):
@@ -456,6 +682,40 @@ def _custom_objects_of(model):
     return objects
 
 
+class _Named(object):
+    """keras_cpp's own loss or metric function in a pickle: by its name (the engine's functions
+    are not picklable themselves), looked up again when unpickled."""
+
+    def __init__(self, kind, name):
+        self.kind, self.name = kind, name
+
+    def resolve(self):
+        from . import losses, metrics
+        return (losses.get if self.kind == 'loss' else metrics.get)(self.name)
+
+
+def _by_name(value, kind):
+    """value (a function, a name, or a list or dict of them) with keras_cpp's functions as
+    _Named (undone by _resolved)."""
+    if isinstance(value, dict):
+        return {k: _by_name(v, kind) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_by_name(v, kind) for v in value)
+    module = str(getattr(value, '__module__', None) or '')
+    if callable(value) and not isinstance(value, type) and module.startswith('keras_cpp') and \
+            hasattr(value, '__name__'):
+        return _Named(kind, value.__name__)
+    return value
+
+
+def _resolved(value):
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(v) for v in value)
+    return value.resolve() if isinstance(value, _Named) else value
+
+
 def _model_from_bytes(data, custom_objects, loss, metrics):
     import os
     import tempfile
@@ -464,7 +724,7 @@ def _model_from_bytes(data, custom_objects, loss, metrics):
         with open(path, 'wb') as f:
             f.write(data)
         model = load_model(path, custom_objects)
-    model.loss, model.metrics = loss, metrics
+    model.loss, model.metrics = _resolved(loss), _resolved(metrics)
     return model
 
 
@@ -476,7 +736,8 @@ def _reduce_model(self):
         self.save(path)
         with open(path, 'rb') as f:
             data = f.read()
-    return _model_from_bytes, (data, _custom_objects_of(self), self.loss, self.metrics)
+    return _model_from_bytes, (data, _custom_objects_of(self), _by_name(self.loss, 'loss'),
+                               _by_name(self.metrics, 'metric'))
 
 
 _models.Model.__reduce__ = _reduce_model

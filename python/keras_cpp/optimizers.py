@@ -25,7 +25,20 @@ def serialize(optimizer):
     return {'class_name': optimizer.class_name, 'config': optimizer.get_config()}
 
 
+_BUILT_IN = ('sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam')
+
+
 def deserialize(config, custom_objects=None):
+    """An optimizer from {'class_name': ..., 'config': ...}. As Keras, a built-in class name is
+    matched case-insensitively and lower-cased in `config` itself; custom_objects names custom
+    optimizer classes."""
+    name = config['class_name']
+    if custom_objects and name in custom_objects:
+        cls = custom_objects[name]
+        arguments = config.get('config', {})
+        return cls.from_config(arguments) if hasattr(cls, 'from_config') else cls(**arguments)
+    if name.lower() in _BUILT_IN:
+        config['class_name'] = name.lower()
     return _optimizers.deserialize(config)
 
 

@@ -10,6 +10,7 @@
 #include "keras/activations.h"
 #include "keras/backend/backend.h"
 #include "keras/engine/layer.h"
+#include "keras/engine/training.h"
 #include "keras/initializers.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
@@ -88,49 +89,10 @@ class PythonDefined {
   virtual void set_supports_masking(bool supports) = 0;
   // super().get_config() in the Python class: the config of the C++ class it derives from.
   virtual nlohmann::json base_config() const = 0;
+  // Keras's base Layer keeps `stateful` as a plain attribute that a subclass may set in its
+  // __init__ (stateful metrics do).
+  virtual void set_stateful(bool stateful) = 0;
 };
-
-// Layer.compute_mask(inputs, mask=None) from Python: one tensor and its mask, or Keras's lists
-// (a list of masks, None for no mask, of the same length; or None).
-py::object compute_mask_from_python(const Layer& layer, py::object inputs, py::object mask) {
-  // super().compute_mask(...) from a Python layer: the base's.
-  const bool base = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
-  auto is_list = [](const py::object& o) {
-    return py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o);
-  };
-  if (!is_list(inputs)) {
-    if (is_list(mask))
-      throw py::value_error("Layer " + layer.name() +
-                            ": compute_mask got a list of masks for one input; "
-                            "`inputs` should be a list.");
-    auto x = inputs.cast<SymbolicTensor>();
-    SymbolicTensor m = mask.is_none() ? SymbolicTensor() : mask.cast<SymbolicTensor>();
-    return mask_or_none(base ? layer.Layer::compute_mask(x, m) : layer.compute_mask(x, m));
-  }
-  // Keras's compute_mask(inputs, mask) on a list: a list of masks (None for no
-  // mask) of the same length, or None.
-  auto xs = inputs.cast<std::vector<SymbolicTensor>>();
-  std::vector<SymbolicTensor> masks(xs.size());
-  if (!mask.is_none()) {
-    if (!is_list(mask))
-      throw py::value_error("Layer " + layer.name() +
-                            ": `mask` should be a list (one mask or None per input).");
-    if (py::len(mask) != xs.size())
-      throw py::value_error("Layer " + layer.name() +
-                            ": the lists `inputs` and `mask` should have the same "
-                            "length, got " +
-                            std::to_string(xs.size()) + " and " + std::to_string(py::len(mask)));
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      py::object m = mask[py::int_(i)];
-      if (!m.is_none()) masks[i] = m.cast<SymbolicTensor>();
-    }
-  }
-  auto out = base ? layer.Layer::compute_mask_list(xs, masks) : layer.compute_mask_list(xs, masks);
-  if (out.size() == 1) return mask_or_none(out.front());
-  py::list list;
-  for (const auto& m : out) list.append(mask_or_none(m));
-  return list;
-}
 
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
 // compute_output_shape(input_shape) are the subclass's; call runs once per use of the layer, when
@@ -223,6 +185,8 @@ class PyLayerOf : public Base,
 
   void set_supports_masking(bool supports) override { this->supports_masking_ = supports; }
   nlohmann::json base_config() const override { return Base::get_config(); }
+  void set_stateful(bool stateful) override { stateful_ = stateful; }
+  bool stateful() const override { return stateful_ ? *stateful_ : Base::stateful(); }
 
   // The cell protocol: `state_size` (an int or a list of ints), `output_size` when set, and
   // call(inputs, states) returning (output, new_states).
@@ -366,6 +330,7 @@ class PyLayerOf : public Base,
 
   std::string class_name_;
   std::shared_ptr<py::object> self_;
+  std::optional<bool> stateful_;
 };
 using PyLayer = PyLayerOf<Layer>;
 using PyWrapper = PyLayerOf<layers::Wrapper>;
@@ -484,6 +449,78 @@ void bind_wrapper(py::module_& m) {
   }();
 }
 
+// Layer.compute_mask(inputs, mask) as Keras takes it: inputs a tensor or a list, mask a tensor,
+// None or a list (one per input). Masks that are not tensors (numbers, arrays: Keras's base
+// compute_mask never looks inside) are passed on as they are by a layer that supports masking
+// and refused with TypeError by one that does not, as Keras's base does.
+py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::handle mask) {
+  const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
+  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
+  if (mask_list && !inputs_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": compute_mask got a list of masks for one input; `inputs` should be "
+                          "a list.");
+  if (inputs_list && !mask.is_none() && !mask_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": `mask` should be a list (one mask or None per input).");
+  if (mask_list && py::len(mask) != py::len(inputs))
+    throw py::value_error("Layer " + layer.name() +
+                          ": the lists `inputs` and `mask` should have the same length, got " +
+                          std::to_string(py::len(inputs)) + " and " +
+                          std::to_string(py::len(mask)));
+  bool symbolic = true, any_mask = !mask.is_none();
+  if (mask_list) {
+    any_mask = false;
+    for (auto m : mask) {
+      any_mask = any_mask || !m.is_none();
+      symbolic = symbolic && (m.is_none() || py::isinstance<SymbolicTensor>(m));
+    }
+  } else if (!mask.is_none()) {
+    symbolic = py::isinstance<SymbolicTensor>(mask);
+  }
+  if (!symbolic) {
+    if (layer.supports_masking()) return py::reinterpret_borrow<py::object>(mask);
+    if (any_mask)
+      throw py::type_error("Layer " + layer.name() +
+                           " does not support masking, but was passed an input_mask: " +
+                           py::repr(mask).cast<std::string>());
+    return py::none();
+  }
+  std::vector<SymbolicTensor> xs;
+  auto add_input = [&](py::handle x) {
+    if (!py::isinstance<SymbolicTensor>(x))
+      throw py::type_error("compute_mask() of layer " + layer.name() +
+                           ": inputs must be a tensor or a list of tensors, got " +
+                           py::repr(x).cast<std::string>());
+    xs.push_back(x.cast<SymbolicTensor>());
+  };
+  if (inputs_list)
+    for (auto x : inputs) add_input(x);
+  else
+    add_input(inputs);
+  std::vector<SymbolicTensor> masks;
+  if (mask_list)
+    for (auto m : mask) masks.push_back(m.is_none() ? SymbolicTensor() : m.cast<SymbolicTensor>());
+  else if (!mask.is_none())
+    masks.push_back(mask.cast<SymbolicTensor>());
+  // super().compute_mask(...) from a Python layer: the base's.
+  const bool python_layer = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
+  if (xs.size() == 1) {
+    const SymbolicTensor m = masks.empty() ? SymbolicTensor() : masks.front();
+    return mask_or_none(python_layer ? layer.Layer::compute_mask(xs.front(), m)
+                                     : layer.compute_mask(xs.front(), m));
+  }
+  const std::vector<SymbolicTensor> out =
+      python_layer ? layer.Layer::compute_mask_list(xs, masks) : layer.compute_mask_list(xs, masks);
+  std::vector<SymbolicTensor> masks_out = out;
+  // A model not called on other tensors yet: the masks of its outputs on its own inputs.
+  if (const auto* model = dynamic_cast<const Model*>(&layer); model && out.empty())
+    for (const auto& y : model->outputs()) masks_out.push_back(y.keras_mask());
+  if (masks_out.size() == 1) return mask_or_none(masks_out.front());  // one output (a merge)
+  py::list result;
+  for (const auto& m : masks_out) result.append(mask_or_none(m));
+  return result;
+}
 }  // namespace
 
 void bind_layers(py::module_& root) {
@@ -528,11 +565,21 @@ void bind_layers(py::module_& root) {
           "add_loss",
           [](Layer& layer, py::object losses, py::object) {
             if (losses.is_none()) return;
-            if (py::isinstance<SymbolicTensor>(losses)) {
-              layer.add_loss(losses.cast<SymbolicTensor>());
-              return;
-            }
-            for (py::handle loss : py::iter(losses)) layer.add_loss(loss.cast<SymbolicTensor>());
+            // Keras takes plain numbers too (a constant term of the total loss).
+            auto add = [&layer](py::handle loss) {
+              if (py::isinstance<SymbolicTensor>(loss))
+                layer.add_loss(loss.cast<SymbolicTensor>());
+              else if (py::isinstance<py::float_>(loss) || py::isinstance<py::int_>(loss))
+                layer.add_loss(backend::constant(loss.cast<double>()));
+              else
+                throw py::type_error("add_loss takes a tensor, a number or a list of them, got " +
+                                     py::repr(loss).cast<std::string>());
+            };
+            const bool one = py::isinstance<SymbolicTensor>(losses) ||
+                             py::isinstance<py::float_>(losses) ||
+                             py::isinstance<py::int_>(losses) || !py::hasattr(losses, "__iter__");
+            if (one) return add(losses);
+            for (py::handle loss : py::iter(losses)) add(loss);
           },
           py::arg("losses"), py::arg("inputs") = py::none())
       .def(
@@ -655,8 +702,21 @@ void bind_layers(py::module_& root) {
           py::arg("inputs"), py::arg("mask") = py::none(), py::arg("training") = py::none())
       .def(
           "compute_output_shape",
-          [](const Layer& layer, py::object shape) {
-            if (dynamic_cast<const PythonDefined*>(&layer))  // super(): the input shape, as Keras's
+          [](const Layer& layer, py::object shape) -> py::object {
+            const bool python_layer = dynamic_cast<const PythonDefined*>(&layer) != nullptr;
+            // A list of shapes (a layer or model of several inputs): one shape per output, a
+            // list when there are several, as Keras's.
+            if (py::isinstance<py::list>(shape) && py::len(shape) > 0 &&
+                !py::isinstance<py::int_>(shape[py::int_(0)]) && !shape[py::int_(0)].is_none()) {
+              std::vector<Shape> shapes;
+              for (auto one : shape) shapes.push_back(to_shape(one));
+              const std::vector<Shape> out = python_layer
+                                                 ? layer.Layer::compute_output_shape_list(shapes)
+                                                 : layer.compute_output_shape_list(shapes);
+              if (out.size() == 1) return shape_to_tuple(out.front());
+              return shapes_to_list(out);
+            }
+            if (python_layer)  // super(): the input shape, as Keras's
               return shape_to_tuple(layer.Layer::compute_output_shape(to_shape(shape)));
             return shape_to_tuple(layer.compute_output_shape(to_shape(shape)));
           },
@@ -680,7 +740,15 @@ void bind_layers(py::module_& root) {
              return from_json(layer.get_config());
            })
       // Stateful recurrent layers (and models holding them) keep their states between batches.
-      .def_property_readonly("stateful", &Layer::stateful)
+      .def_property("stateful", &Layer::stateful,
+                    [](Layer& layer, bool stateful) {
+                      auto* python_layer = dynamic_cast<PythonDefined*>(&layer);
+                      if (!python_layer)
+                        throw py::attribute_error(
+                            "stateful of layer " + layer.name() + " (" + layer.class_name() +
+                            ") is set by its constructor argument stateful=, not afterwards");
+                      python_layer->set_stateful(stateful);
+                    })
       .def("reset_states", &Layer::reset_states)
       .def("get_weights", &Layer::get_weights)
       .def("set_weights", &Layer::set_weights, py::arg("weights"))
@@ -692,10 +760,12 @@ void bind_layers(py::module_& root) {
                              [](const Layer& l) { return to_list(l.non_trainable_weights()); })
       .def_property_readonly("losses", [](const Layer& l) { return to_list(l.losses()); })
       // Keras's layer.updates (a model's: those of the layer calls inside it), as (variable,
-      // new value) pairs, the form Keras's Theano backend gives.
+      // new value) pairs, the form Keras's Theano backend gives; none for a frozen layer that
+      // keeps no states, as in Keras.
       .def_property_readonly("updates",
                              [](const Layer& l) {
                                py::list out;
+                               if (!l.trainable() && !l.stateful()) return out;
                                for (const auto& u : l.updates())
                                  out.append(py::make_tuple(u.variable, u.new_value));
                                return out;

@@ -3,7 +3,9 @@
 // friends, whose C++ models keras_cpp/models.py wraps in its Model and Sequential classes by
 // constructing those around the same C++ object).
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <pybind11/stl.h>
 
@@ -168,6 +170,19 @@ void bind_saving(py::module_& root) {
         return saving::model_from_yaml(yaml_string, to_custom_objects(custom_objects));
       },
       py::arg("yaml_string"), py::arg("custom_objects") = py::none());
+
+  // keras_cpp.engine.saving.preprocess_weights_for_loading (Keras 1 and CuDNN layouts).
+  models.def(
+      "_preprocess_weights_for_loading",
+      [](const Layer& layer, std::vector<Tensor> weights,
+         const std::optional<std::string>& original_keras_version,
+         const std::optional<std::string>& original_backend, bool reshape) {
+        return saving::preprocess_weights_for_loading(layer, std::move(weights),
+                                                      original_keras_version.value_or(""),
+                                                      original_backend, reshape);
+      },
+      py::arg("layer"), py::arg("weights"), py::arg("original_keras_version") = py::none(),
+      py::arg("original_backend") = py::none(), py::arg("reshape") = false);
 
   // keras_cpp.layers.serialize / deserialize (Keras 1: utils.layer_utils.layer_from_config).
   py::module_ layers_module = root.attr("layers").cast<py::module_>();

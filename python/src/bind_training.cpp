@@ -691,6 +691,9 @@ void bind_training(py::module_& root) {
       .def("get_weights", &Model::get_weights)
       .def("set_weights", &Model::set_weights, py::arg("weights"))
       .def("count_params", &Model::count_params)
+      // Keras's private _make_train_function, which scripts call to build the training step
+      // (and the optimizer's weights) right after compile.
+      .def("_make_train_function", &Model::make_train_function)
       .def_property_readonly("optimizer", &Model::optimizer)
       .def_property_readonly("input", &Model::input)
       .def_property_readonly("output", &Model::output)

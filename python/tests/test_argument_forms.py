@@ -310,11 +310,13 @@ def test_weighted_metrics_use_the_sample_weights():
     loss, mae, weighted_mae = model.evaluate(X, Y, sample_weight=weights, verbose=0)
     np.testing.assert_allclose(mae, np.abs(Y).mean(), rtol=1e-5)
     np.testing.assert_allclose(weighted_mae, np.abs(Y[:8]).mean(), rtol=1e-5)
-    # Keras 2.2.4 names them weighted_<metric>, in the logs and History too.
-    assert model.metrics_names == ['loss', 'mae', 'weighted_mae']
+    # Keras 2.2.4 names them weighted_<metric>, by the metric function's name, in the logs
+    # and History too.
+    assert model.metrics_names == ['loss', 'mean_absolute_error',
+                                   'weighted_mean_absolute_error']
     history = model.fit(X, Y, sample_weight=weights, epochs=1, batch_size=16, verbose=0)
-    np.testing.assert_allclose(history.history['weighted_mae'][0], np.abs(Y[:8]).mean(),
-                               rtol=1e-4)
+    np.testing.assert_allclose(history.history['weighted_mean_absolute_error'][0],
+                               np.abs(Y[:8]).mean(), rtol=1e-4)
 
 
 def test_layer_call_with_training_argument():

@@ -311,7 +311,8 @@ def test_base_logger_averages_like_fit():
     history = model.fit(x, y, batch_size=4, epochs=1, verbose=0,
                         callbacks=[keras.callbacks.BaseLogger(), record])
     assert np.isclose(seen['loss'], history.history['loss'][0], rtol=1e-5)
-    assert np.isclose(seen['mae'], history.history['mae'][0], rtol=1e-5)
+    assert np.isclose(seen['mean_absolute_error'], history.history['mean_absolute_error'][0],
+                      rtol=1e-5)
 
 
 def test_remote_monitor_posts_each_epoch():

@@ -275,13 +275,17 @@ void Model::init_graph(std::vector<KerasTensor> inputs, std::vector<KerasTensor>
       throw std::invalid_argument("The name \"" + layer_name + "\" is used " +
                                   std::to_string(count) +
                                   " times in the model. All layer names should be unique.");
+  std::size_t unused_inputs = 0;
   for (const auto& x : inputs) {
     const KerasHistory* history = x.keras_history();
-    if (!info.count(Key{history->layer.get(), history->node_index}))
-      std::fprintf(stderr,
-                   "UserWarning: Model %s: input %s (layer %s) is not connected to any output; "
-                   "it will be fed but not used.\n",
-                   name().c_str(), tensor_text(x).c_str(), history->layer->name().c_str());
+    if (info.count(Key{history->layer.get(), history->node_index})) continue;
+    std::fprintf(stderr,
+                 "UserWarning: Model %s: input %s (layer %s) is not connected to any output; "
+                 "it will be fed but not used.\n",
+                 name().c_str(), tensor_text(x).c_str(), history->layer->name().c_str());
+    // Still one of the model's layers, as in Keras: its config names it among input_layers.
+    if (!layer_rank.count(history->layer.get()))
+      layers.insert(layers.begin() + static_cast<std::ptrdiff_t>(unused_inputs++), history->layer);
   }
 
   layers_ = std::move(layers);

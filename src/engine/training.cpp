@@ -198,7 +198,9 @@ std::pair<std::string, metrics::MetricFunction> resolve_metric(const MetricArg& 
   if (metric.function) return {metric.name, metric.function};
   if (metric.name == "accuracy" || metric.name == "acc")
     return metrics::resolve_accuracy(metric.name, spec.loss_name, spec.output.shape());
-  return {metric.name, metrics::get(metric.name)};
+  // Keras 1.2.2 and 2.2.4 name a metric by its function's __name__: 'mae' logs as
+  // mean_absolute_error.
+  return {metrics::canonical_name(metric.name), metrics::get(metric.name)};
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
@@ -438,6 +440,7 @@ bool computable_from(const K::NodePtr& node, const std::set<const K::Node*>& fed
 // updated by several calls inside the model reports the first.
 std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
   std::vector<std::pair<K::Update, bool>> all;
+  if (!trainable() && !stateful()) return all;
   gather_updates(*this, all);
   std::set<const K::Node*> fed{K::learning_phase().node().get()};
   for (const auto& input : inputs_) fed.insert(input.node().get());

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <numbers>
@@ -224,6 +225,34 @@ double number_or(const json& config, const char* key, double fallback) {
     throw std::invalid_argument(std::string("Initializer config: '") + key +
                                 "' must be a number, got " + saving::detail::config_excerpt(*it));
   return it->get<double>();
+}
+
+// Keras's Constant(value) with an array value (numpy in Python, a nested list in its config):
+// the weight takes those values, flattened in C order; the weight must have as many.
+Initializer constant_values(const json& value) {
+  std::vector<double> values;
+  std::function<void(const json&)> flatten = [&](const json& v) {
+    if (v.is_array()) {
+      for (const auto& item : v) flatten(item);
+    } else if (v.is_number()) {
+      values.push_back(v.get<double>());
+    } else {
+      throw std::invalid_argument(
+          "Initializer config: Constant's 'value' must be a number or a nested list of "
+          "numbers, got " +
+          saving::detail::config_excerpt(value));
+    }
+  };
+  flatten(value);
+  return [values](const Shape& shape, DType dtype) {
+    check_shape(shape, "constant");
+    if (shape_numel(shape) != static_cast<std::int64_t>(values.size()))
+      throw std::invalid_argument("Constant initializer: its value has " +
+                                  std::to_string(values.size()) +
+                                  " elements, but the weight of shape " + shape_to_string(shape) +
+                                  " needs " + std::to_string(shape_numel(shape)));
+    return to_tensor(shape, dtype, values);
+  };
 }
 
 std::string string_or(const json& config, const char* key, const std::string& fallback) {
@@ -500,7 +529,11 @@ Initializer from_config(const json& config) {
   Seed seed = seed_of(c);
   if (n == "zeros" || n == "zero") return zeros();
   if (n == "ones" || n == "one") return ones();
-  if (n == "constant") return constant(number_or(c, "value", 0.0));
+  if (n == "constant") {
+    auto value = c.find("value");
+    if (value != c.end() && value->is_array()) return constant_values(*value);
+    return constant(number_or(c, "value", 0.0));
+  }
   if (n == "uniform" || n == "random_uniform")
     return random_uniform(number_or(c, "minval", -0.05), number_or(c, "maxval", 0.05), seed);
   if (n == "normal" || n == "random_normal")

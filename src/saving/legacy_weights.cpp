@@ -175,6 +175,41 @@ std::vector<Tensor> convert_cudnn_weights(const std::vector<Tensor>& weights, in
   return {new_kernel.reshape({input_dim, width}), new_recurrent.reshape({units, width}), new_bias};
 }
 
+// The kernels of a convolution layer (and ConvLSTM2D's recurrent kernel) in its layout, in any
+// Keras file: Theano's flipped kernels flipped back, a kernel of another shape transposed from
+// channels first, or reshaped (`reshape`: same size, another shape).
+void convert_conv_kernels(const Layer& layer, const std::string& cls, std::vector<Tensor>& weights,
+                          const std::optional<std::string>& original_backend, bool reshape,
+                          const std::string& where) {
+  const bool conv_layer = cls == "Conv1D" || cls == "Conv2D" || cls == "Conv3D" ||
+                          cls == "Conv2DTranspose" || cls == "ConvLSTM2D";
+  if (conv_layer && !weights.empty()) {
+    // ConvLSTM2D's recurrent kernel follows its kernel (Keras 2.2.4's loader).
+    const std::size_t kernels = cls == "ConvLSTM2D" && weights.size() > 1 ? 2 : 1;
+    // Theano convolves, TensorFlow and this library correlate: Theano's kernels are flipped.
+    if (original_backend == "theano")
+      for (std::size_t k = 0; k < kernels; ++k) weights[k] = flip_spatial(weights[k], where);
+    std::vector<SymbolicTensor> symbolic = layer.weights();
+    if (!symbolic.empty() && symbolic[0].shape() != weights[0].shape()) {
+      const Shape& wanted = symbolic[0].shape();
+      if (reshape) {
+        if (weights[0].numel() != shape_numel(wanted))
+          throw std::invalid_argument(
+              where +
+              ": weights must be of equal size to apply a reshape operation; the layer's "
+              "kernel has shape " +
+              shape_string(wanted) + " (" + std::to_string(shape_numel(wanted)) +
+              " values), the weights for loading " + shape_string(weights[0].shape()) + " (" +
+              std::to_string(weights[0].numel()) + " values)");
+        weights[0] = weights[0].reshape(wanted);
+      } else if (weights[0].ndim() == 4) {
+        for (std::size_t k = 0; k < kernels; ++k)
+          weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // The dispatch of _convert_rnn_weights: the source layer told apart by the bias's shape.
@@ -218,9 +253,14 @@ std::vector<Tensor> convert_rnn_weights(const std::string& cls, const nlohmann::
   return convert_cudnn_weights(weights, 3, false, source == "CuDNNGRU", where);
 }
 
+}  // namespace keras::saving::detail
+
+namespace keras::saving {
+
 std::vector<Tensor> preprocess_weights_for_loading(
     const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
-    const std::optional<std::string>& original_backend) {
+    const std::optional<std::string>& original_backend, bool reshape) {
+  using namespace detail;  // NOLINT(google-build-using-namespace): this file's helpers
   const std::string cls = layer.class_name();
   const std::string where = "loading the weights of layer '" + layer.name() + "' (" + cls + ")";
 
@@ -346,21 +386,9 @@ std::vector<Tensor> preprocess_weights_for_loading(
     }
   }
 
-  const bool conv_layer = cls == "Conv1D" || cls == "Conv2D" || cls == "Conv3D" ||
-                          cls == "Conv2DTranspose" || cls == "ConvLSTM2D";
-  if (conv_layer && !weights.empty()) {
-    // ConvLSTM2D's recurrent kernel follows its kernel (Keras 2.2.4's loader).
-    const std::size_t kernels = cls == "ConvLSTM2D" && weights.size() > 1 ? 2 : 1;
-    // Theano convolves, TensorFlow and this library correlate: Theano's kernels are flipped.
-    if (original_backend == "theano")
-      for (std::size_t k = 0; k < kernels; ++k) weights[k] = flip_spatial(weights[k], where);
-    std::vector<SymbolicTensor> symbolic = layer.weights();
-    if (!symbolic.empty() && symbolic[0].shape() != weights[0].shape() && weights[0].ndim() == 4)
-      for (std::size_t k = 0; k < kernels; ++k)
-        weights[k] = transpose(weights[k], {3, 2, 0, 1}, where);
-  }
+  convert_conv_kernels(layer, cls, weights, original_backend, reshape, where);
   // Weights saved from CuDNNLSTM / CuDNNGRU, in any Keras 2 file.
   return convert_rnn_weights(cls, config, std::move(weights), where);
 }
 
-}  // namespace keras::saving::detail
+}  // namespace keras::saving

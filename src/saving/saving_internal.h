@@ -31,15 +31,7 @@ void atomic_write(const std::string& filepath, bool overwrite,
 void save_weights_to_group(h5::Group& group, const Model& model);
 void load_weights_from_group(const h5::Group& group, Model& model);
 void load_weights_from_group_by_name(const h5::Group& group, Model& model, bool skip_mismatch);
-// Keras 2.2.4's preprocess_weights_for_loading: the weights of `layer` as a file written by Keras
-// `original_keras_version` ("1" when the weights group has no keras_version attribute) on
-// `original_backend` (the group's backend attribute) holds them, in the layer's layout: Keras 1's
-// per-gate LSTM (12 arrays) and GRU (9) weights joined, channels-first convolution kernels
-// transposed, Theano's flipped kernels flipped back; layers inside Bidirectional, TimeDistributed
-// and nested models converted too.
-std::vector<Tensor> preprocess_weights_for_loading(
-    const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
-    const std::optional<std::string>& original_backend);
+// preprocess_weights_for_loading: in saving.h (public, as Keras's keras.engine.saving).
 // Keras 2.2.4's _convert_rnn_weights: weights of `cls` ("LSTM", "CuDNNLSTM", "GRU", "CuDNNGRU";
 // others are returned as they are) saved from any of LSTM, CuDNNLSTM (bias of 8 * units),
 // GRU(reset_after=True) or CuDNNGRU (6 * units) converted to the layout of `cls`; `config` is the

@@ -115,9 +115,9 @@ TEST(Functional, MultiOutputLossIsTheWeightedSumOfOutputLosses) {
                     .loss = {{"main_output", "mse"}, {"aux_output", "mse"}},
                     .metrics = {{"main_output", {"mae"}}},
                     .loss_weights = {{"main_output", 1.0}, {"aux_output", 0.2}}});
-  EXPECT_EQ(
-      m.model->metrics_names(),
-      (std::vector<std::string>{"loss", "main_output_loss", "aux_output_loss", "main_output_mae"}));
+  EXPECT_EQ(m.model->metrics_names(),
+            (std::vector<std::string>{"loss", "main_output_loss", "aux_output_loss",
+                                      "main_output_mean_absolute_error"}));
   auto scores =
       m.model->evaluate(Arrays{{"main_input", m.x1}, {"aux_input", m.x2}},
                         Arrays{{"main_output", m.y1}, {"aux_output", m.y2}}, {.verbose = 0});

@@ -298,7 +298,8 @@ TEST(WeightedMetrics, UseTheSampleAndClassWeights) {
                  .metrics = {"mae"},
                  .weighted_metrics = {"mae", "mae"}});
   EXPECT_EQ(model.metrics_names(),
-            (std::vector<std::string>{"loss", "mae", "weighted_mae", "weighted_mae_1"}));
+            (std::vector<std::string>{"loss", "mean_absolute_error", "weighted_mean_absolute_error",
+                                      "weighted_mean_absolute_error_1"}));
   std::vector<float> wv(16, 0.0f), yv = y.to_vector<float>();
   for (int i = 0; i < 8; ++i) wv[static_cast<std::size_t>(i)] = 1.0f;
   auto mean_abs = [&](auto keep) {
@@ -326,8 +327,8 @@ TEST(WeightedMetrics, UseTheSampleAndClassWeights) {
   auto history = model.fit(
       x, y,
       {.batch_size = 16, .epochs = 1, .verbose = 0, .sample_weight = Tensor::from_vector(wv)});
-  EXPECT_NEAR(history.history.at("weighted_mae")[0], first_half, 1e-5);
-  EXPECT_NEAR(history.history.at("mae")[0], plain, 1e-5);
+  EXPECT_NEAR(history.history.at("weighted_mean_absolute_error")[0], first_half, 1e-5);
+  EXPECT_NEAR(history.history.at("mean_absolute_error")[0], plain, 1e-5);
   // Saved in the training config (as Keras after 2.2.4) and compiled back on load.
   const std::string path =
       (std::filesystem::temp_directory_path() / "keras_weighted_metrics.h5").string();

@@ -15,7 +15,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +64,18 @@ void save_weights(const Model& model, const std::string& filepath, bool overwrit
 // count or shapes differ, with a warning, instead of throwing.
 void load_weights(Model& model, const std::string& filepath, bool by_name = false,
                   bool skip_mismatch = false);
+
+// Keras 2.2.4's preprocess_weights_for_loading: the weights of `layer` as a file written by Keras
+// `original_keras_version` ("1" when the weights group has no keras_version attribute; "" for a
+// current file) on `original_backend` (the group's backend attribute) holds them, in the layer's
+// layout: Keras 1's per-gate LSTM (12 arrays) and GRU (9) weights joined, channels-first
+// convolution kernels transposed, Theano's flipped kernels flipped back, CuDNNLSTM/CuDNNGRU
+// weights converted; layers inside Bidirectional, TimeDistributed and nested models converted too.
+// With reshape, a convolution kernel of another shape but the same size is reshaped to the
+// layer's (std::invalid_argument when the sizes differ) instead of transposed.
+std::vector<Tensor> preprocess_weights_for_loading(
+    const Layer& layer, std::vector<Tensor> weights, const std::string& original_keras_version,
+    const std::optional<std::string>& original_backend, bool reshape = false);
 
 namespace detail {
 // Test hook: make the n-th write step of the next saves throw (n >= 1), as a full disk or a crash

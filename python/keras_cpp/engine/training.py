@@ -8,23 +8,7 @@ import numpy as np
 from ..models import Model  # noqa: F401
 from ..utils import data_utils as _data_utils
 from ..utils.generic_utils import slice_arrays
-
-
-def batch_shuffle(index_array, batch_size):
-    """Keras 1: index_array shuffled batch-wise (whole batches of batch_size change places; a
-    last partial batch stays last), for arrays read by batches such as HDF5's."""
-    batch_count = int(len(index_array) / batch_size)
-    last_batch = index_array[batch_count * batch_size:]
-    index_array = index_array[:batch_count * batch_size]
-    index_array = index_array.reshape((batch_count, batch_size))
-    np.random.shuffle(index_array)
-    return np.append(index_array.flatten(), last_batch)
-
-
-def make_batches(size, batch_size):
-    """Keras 1: the (start, end) index pairs of the batches of `size` samples."""
-    nb_batch = int(np.ceil(size / float(batch_size)))
-    return [(i * batch_size, min(size, (i + 1) * batch_size)) for i in range(nb_batch)]
+from .training_utils import batch_shuffle, make_batches  # noqa: F401 (Keras 1 had them here)
 
 
 def slice_X(X, start=None, stop=None):

@@ -36,9 +36,8 @@ void Dense::build(const Shape& input_shape) {
   if (input_dim < 0)
     incompatible_input(input_shape,
                        "the last dimension of the inputs to `Dense` should be defined");
-  if (options_.input_dim && *options_.input_dim != input_dim)
-    incompatible_input(input_shape, "expected axis -1 of input shape to have value " +
-                                        std::to_string(*options_.input_dim));
+  // input_dim (Keras 1's and 2's) only gives a first layer its input, as input_shape does:
+  // Keras builds a layer called on other inputs for those (a later layer of a Sequential).
   kernel_ = add_weight(
       "kernel", {input_dim, options_.units}, initializers::get(options_.kernel_initializer), true,
       options_.kernel_regularizer.function(), options_.kernel_constraint.function());

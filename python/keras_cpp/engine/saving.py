@@ -1,0 +1,180 @@
+"""keras.engine.saving (Keras 2.2.4): whole models (save_model, load_model, model_from_*,
+pickle_model), and the weights of a list of layers in an h5py group the caller holds, in Keras's
+layout (layer_names; one group per layer with its weight_names), with Keras 1's and CuDNN's
+layouts converted by preprocess_weights_for_loading (the engine's converter, which load_model
+and load_weights use too)."""
+import warnings
+
+import numpy as np
+
+from .. import backend as K
+from .._keras_cpp import models as _models
+from ..models import load_model, model_from_config, model_from_json, model_from_yaml  # noqa
+from ..models import save_model
+
+# HDF5 keeps attributes in the object header, which holds 64 KiB at most.
+HDF5_OBJECT_HEADER_LIMIT = 64512
+
+
+def pickle_model(model):
+    """The model as a dict of what its HDF5 file would hold (architecture, weights, training
+    configuration, optimizer state); unpickle_model makes it a model again."""
+    state = {}
+    save_model(model, state)
+    return state
+
+
+def unpickle_model(state):
+    return load_model(state)
+
+
+def preprocess_weights_for_loading(layer, weights, original_keras_version=None,
+                                   original_backend=None, reshape=False):
+    """The weights (numpy arrays) of `layer` as saved by Keras `original_keras_version` ('1'
+    converts Keras 1's layouts) on `original_backend` ('theano' flips convolution kernels), in
+    the layer's own layout; CuDNNLSTM/CuDNNGRU weights become LSTM/GRU ones and back. With
+    reshape, a convolution kernel of the same size but another shape is reshaped to fit."""
+    values = [np.ascontiguousarray(w) for w in weights]
+    return list(_models._preprocess_weights_for_loading(
+        layer, values, original_keras_version, original_backend, reshape))
+
+
+def save_attributes_to_hdf5_group(group, name, data):
+    """group.attrs[name] = data (a list of byte strings), split over name0, name1, ... when it
+    is larger than an HDF5 object header holds."""
+    too_long = [x for x in data if len(x) > HDF5_OBJECT_HEADER_LIMIT]
+    if too_long:
+        raise RuntimeError('These attributes cannot be saved to an HDF5 file: they are larger '
+                           'than %d bytes: %s' % (HDF5_OBJECT_HEADER_LIMIT,
+                                                  ', '.join(str(x) for x in too_long)))
+    array = np.asarray(data)
+    chunk_count = 1
+    chunks = np.array_split(array, chunk_count)
+    while any(chunk.nbytes > HDF5_OBJECT_HEADER_LIMIT for chunk in chunks):
+        chunk_count += 1
+        chunks = np.array_split(array, chunk_count)
+    if chunk_count == 1:
+        group.attrs[name] = data
+        return
+    for i, chunk in enumerate(chunks):
+        group.attrs['%s%d' % (name, i)] = chunk
+
+
+def _text(value):
+    return value.decode('utf8') if isinstance(value, bytes) else str(value)
+
+
+def load_attributes_from_hdf5_group(group, name):
+    """The list of strings save_attributes_to_hdf5_group wrote under `name`."""
+    if name in group.attrs:
+        return [_text(n) for n in group.attrs[name]]
+    data = []
+    chunk = 0
+    while '%s%d' % (name, chunk) in group.attrs:
+        data.extend(_text(n) for n in group.attrs['%s%d' % (name, chunk)])
+        chunk += 1
+    return data
+
+
+def save_weights_to_hdf5_group(f, layers):
+    """Writes the weights of `layers` into the h5py group f as Keras's save_weights lays them
+    out (with the backend and keras_version attributes)."""
+    from .. import __version__ as keras_version
+    save_attributes_to_hdf5_group(f, 'layer_names', [layer.name.encode('utf8')
+                                                     for layer in layers])
+    f.attrs['backend'] = K.backend().encode('utf8')
+    f.attrs['keras_version'] = str(keras_version).encode('utf8')
+    for layer in layers:
+        group = f.create_group(layer.name)
+        symbolic = layer.weights
+        values = K.batch_get_value(symbolic)
+        names = [(str(w.name) if getattr(w, 'name', None) else 'param_' + str(i)).encode('utf8')
+                 for i, w in enumerate(symbolic)]
+        save_attributes_to_hdf5_group(group, 'weight_names', names)
+        for name, value in zip(names, values):
+            value = np.asarray(value)
+            dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
+            if value.shape:
+                dataset[:] = value
+            else:
+                dataset[()] = value
+
+
+def _origin(f):
+    """(keras_version, backend) of a weights group: '1' and None when it does not say."""
+    version = _text(f.attrs['keras_version']) if 'keras_version' in f.attrs else '1'
+    backend = _text(f.attrs['backend']) if 'backend' in f.attrs else None
+    return version, backend
+
+
+def _saved_values(group):
+    return [np.asarray(group[name])
+            for name in load_attributes_from_hdf5_group(group, 'weight_names')]
+
+
+def load_weights_from_hdf5_group(f, layers, reshape=False):
+    """Loads the weights in the h5py group f into `layers` by order: the k-th layer with
+    weights gets the k-th saved layer with weights. ValueError when the counts differ."""
+    version, backend = _origin(f)
+    with_weights = [layer for layer in layers if layer.weights]
+    names = [name for name in load_attributes_from_hdf5_group(f, 'layer_names')
+             if load_attributes_from_hdf5_group(f[name], 'weight_names')]
+    if len(names) != len(with_weights):
+        raise ValueError('You are trying to load a weight file containing ' + str(len(names)) +
+                         ' layers into a model with ' + str(len(with_weights)) + ' layers.')
+    pairs = []
+    for k, (name, layer) in enumerate(zip(names, with_weights)):
+        symbolic = layer.weights
+        values = preprocess_weights_for_loading(layer, _saved_values(f[name]), version,
+                                                backend, reshape=reshape)
+        if len(values) != len(symbolic):
+            raise ValueError('Layer #' + str(k) + ' (named "' + layer.name + '" in the current '
+                             'model) was found to correspond to layer ' + name + ' in the save '
+                             'file. However the new layer ' + layer.name + ' expects ' +
+                             str(len(symbolic)) + ' weights, but the saved weights have ' +
+                             str(len(values)) + ' elements.')
+        pairs += zip(symbolic, values)
+    K.batch_set_value(pairs)
+
+
+def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape=False):
+    """Loads the weights in the h5py group f into the layers of the same name (others are
+    left alone); with skip_mismatch, a layer whose weight count or shapes differ is skipped
+    with a warning instead of raising ValueError."""
+    version, backend = _origin(f)
+    by_name = {}
+    for layer in layers:
+        if layer.name:
+            by_name.setdefault(layer.name, []).append(layer)
+    pairs = []
+    for k, name in enumerate(load_attributes_from_hdf5_group(f, 'layer_names')):
+        saved = _saved_values(f[name])
+        for layer in by_name.get(name, []):
+            symbolic = layer.weights
+            values = preprocess_weights_for_loading(layer, saved, version, backend,
+                                                    reshape=reshape)
+            if len(values) != len(symbolic):
+                message = ('Layer #' + str(k) + ' (named "' + layer.name + '") expects ' +
+                           str(len(symbolic)) + ' weight(s), but the saved weights have ' +
+                           str(len(values)) + ' element(s).')
+                if not skip_mismatch:
+                    raise ValueError(message)
+                warnings.warn('Skipping loading of weights for layer ' + layer.name + ' due to '
+                              'mismatch in number of weights (%d vs %d).'
+                              % (len(symbolic), len(values)))
+                continue
+            mismatched = [i for i, (w, v) in enumerate(zip(symbolic, values))
+                          if K.int_shape(w) != tuple(v.shape)]
+            if mismatched:
+                i = mismatched[0]
+                message = ('Layer #' + str(k) + ' (named "' + layer.name + '"), weight ' +
+                           str(symbolic[i]) + ' has shape ' + str(K.int_shape(symbolic[i])) +
+                           ', but the saved weight has shape ' + str(values[i].shape) + '.')
+                if not skip_mismatch:
+                    raise ValueError(message)
+                warnings.warn('Skipping loading of weights for layer ' + layer.name + ' due to '
+                              'mismatch in shape (%s vs %s).'
+                              % (K.int_shape(symbolic[i]), values[i].shape))
+                continue
+            pairs += zip(symbolic, values)
+    K.batch_set_value(pairs)
