@@ -455,19 +455,6 @@ void bind_wrapper(py::module_& m) {
 // and refused with TypeError by one that does not, as Keras's base does.
 py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::handle mask) {
   const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
-  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
-  if (mask_list && !inputs_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": compute_mask got a list of masks for one input; `inputs` should be "
-                          "a list.");
-  if (inputs_list && !mask.is_none() && !mask_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": `mask` should be a list (one mask or None per input).");
-  if (mask_list && py::len(mask) != py::len(inputs))
-    throw py::value_error("Layer " + layer.name() +
-                          ": the lists `inputs` and `mask` should have the same length, got " +
-                          std::to_string(py::len(inputs)) + " and " +
-                          std::to_string(py::len(mask)));
   bool symbolic = true, any_mask = !mask.is_none();
   if (mask_list) {
     any_mask = false;
@@ -486,6 +473,20 @@ py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::h
                            py::repr(mask).cast<std::string>());
     return py::none();
   }
+  // Keras's list rules (its merge layers' checks), for masks that are tensors.
+  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
+  if (mask_list && !inputs_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": compute_mask got a list of masks for one input; `inputs` should be "
+                          "a list.");
+  if (inputs_list && !mask.is_none() && !mask_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": `mask` should be a list (one mask or None per input).");
+  if (mask_list && py::len(mask) != py::len(inputs))
+    throw py::value_error("Layer " + layer.name() +
+                          ": the lists `inputs` and `mask` should have the same length, got " +
+                          std::to_string(py::len(inputs)) + " and " +
+                          std::to_string(py::len(mask)));
   std::vector<SymbolicTensor> xs;
   auto add_input = [&](py::handle x) {
     if (!py::isinstance<SymbolicTensor>(x))

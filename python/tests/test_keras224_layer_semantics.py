@@ -34,7 +34,7 @@ def test_identity_repeats_along_the_long_side():
     np.testing.assert_array_equal(wide, 2. * np.concatenate([np.eye(2)] * 3, axis=1))
     tall = K.get_value(initializers.identity()((4, 2)))
     np.testing.assert_array_equal(tall, np.concatenate([np.eye(2)] * 2, axis=0))
-    with pytest.raises(ValueError, match='multiple of the short side'):
+    with pytest.raises(ValueError, match='Long side should be multiple of short side'):
         initializers.identity()((3, 8))
     with pytest.raises(ValueError, match='2D'):
         initializers.identity()((2, 2, 2))

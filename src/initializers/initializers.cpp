@@ -411,7 +411,7 @@ Initializer identity(double gain) {
     const std::int64_t side = std::min(rows, cols);
     if (std::max(rows, cols) % side != 0)
       throw std::invalid_argument(
-          "Identity matrix initializer: the long side should be a multiple of the short side, "
+          "Identity matrix initializer: Long side should be multiple of short side; "
           "got shape " +
           shape_to_string(shape));
     std::vector<double> v(static_cast<std::size_t>(rows * cols), 0.0);

@@ -234,7 +234,7 @@ TEST(Initializers, Identity) {
             (std::vector<float>{2, 2, 2}));
   EXPECT_NE(error_of([] {
               init::identity()({2, 3}, DType::float32);
-            }).find("the long side should be a multiple of the short side"),
+            }).find("Long side should be multiple of short side"),
             std::string::npos);
   EXPECT_NE(error_of([] {
               init::get("identity")({2, 2, 2}, DType::float32);
