@@ -14,6 +14,7 @@
 #include "keras/initializers.h"
 #include "keras/layers/convolutional_recurrent.h"
 #include "keras/layers/core.h"
+#include "keras/layers/merge.h"
 #include "keras/layers/recurrent.h"
 #include "keras/layers/wrappers.h"
 #include "layer_args.h"
@@ -449,12 +450,37 @@ void bind_wrapper(py::module_& m) {
   }();
 }
 
+// Keras's _Merge.compute_mask checks the lists it is given before anything else (the base
+// Layer's passes any mask on).
+void check_merge_mask_lists(const Layer& layer, py::handle inputs, py::handle mask) {
+  if (!dynamic_cast<const layers::ElementwiseMerge*>(&layer) &&
+      !dynamic_cast<const layers::Concatenate*>(&layer) &&
+      !dynamic_cast<const layers::Dot*>(&layer))
+    return;
+  const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
+  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
+  if (mask_list && !inputs_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": compute_mask got a list of masks for one input; `inputs` should be "
+                          "a list.");
+  if (inputs_list && !mask.is_none() && !mask_list)
+    throw py::value_error("Layer " + layer.name() +
+                          ": `mask` should be a list (one mask or None per input).");
+  if (mask_list && py::len(mask) != py::len(inputs))
+    throw py::value_error("Layer " + layer.name() +
+                          ": the lists `inputs` and `mask` should have the same length, got " +
+                          std::to_string(py::len(inputs)) + " and " +
+                          std::to_string(py::len(mask)));
+}
+
 // Layer.compute_mask(inputs, mask) as Keras takes it: inputs a tensor or a list, mask a tensor,
 // None or a list (one per input). Masks that are not tensors (numbers, arrays: Keras's base
 // compute_mask never looks inside) are passed on as they are by a layer that supports masking
 // and refused with TypeError by one that does not, as Keras's base does.
 py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::handle mask) {
+  check_merge_mask_lists(layer, inputs, mask);
   const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
+  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
   bool symbolic = true, any_mask = !mask.is_none();
   if (mask_list) {
     any_mask = false;
@@ -473,20 +499,6 @@ py::object compute_mask_from_python(const Layer& layer, py::handle inputs, py::h
                            py::repr(mask).cast<std::string>());
     return py::none();
   }
-  // Keras's list rules (its merge layers' checks), for masks that are tensors.
-  const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
-  if (mask_list && !inputs_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": compute_mask got a list of masks for one input; `inputs` should be "
-                          "a list.");
-  if (inputs_list && !mask.is_none() && !mask_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": `mask` should be a list (one mask or None per input).");
-  if (mask_list && py::len(mask) != py::len(inputs))
-    throw py::value_error("Layer " + layer.name() +
-                          ": the lists `inputs` and `mask` should have the same length, got " +
-                          std::to_string(py::len(inputs)) + " and " +
-                          std::to_string(py::len(mask)));
   std::vector<SymbolicTensor> xs;
   auto add_input = [&](py::handle x) {
     if (!py::isinstance<SymbolicTensor>(x))

@@ -92,6 +92,8 @@ def test_merge_compute_mask_takes_lists():
         layer.compute_mask(a, [None, None])
     with pytest.raises(ValueError, match='same length'):
         layer.compute_mask([a, b], [None])
+    with pytest.raises(ValueError, match='should be a list'):  # any mask that is not a list
+        layer.compute_mask([a, b], np.ones((2, 3)))
 
 
 def test_elementwise_merge_broadcasts_inputs_of_lower_rank():
