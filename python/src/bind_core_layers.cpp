@@ -161,8 +161,23 @@ class PythonLambda : public layers::Lambda {
       } catch (const std::exception&) {  // captured values JSON cannot hold
       }
     };
-    write(*function_, "function", "function_type");
+    // With `arguments`, function_ is the partial that applies them: its function is written
+    // (the arguments have their own key).
+    const bool applies_arguments = py::isinstance<py::dict>(*arguments_);
+    py::object function = *function_;
+    if (applies_arguments &&
+        py::isinstance(function, py::module_::import("functools").attr("partial")))
+      function = function.attr("func");
+    write(function, "function", "function_type");
     write(*output_shape_, "output_shape", "output_shape_type");
+    if (applies_arguments) {
+      try {
+        config["arguments"] = to_json(
+            py::module_::import("keras_cpp.layers.core").attr("_arguments_config")(*arguments_));
+      } catch (const py::error_already_set&) {
+      } catch (const std::exception&) {  // values JSON cannot hold: the engine's form stays
+      }
+    }
     return config;
   }
 

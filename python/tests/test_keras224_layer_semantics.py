@@ -309,3 +309,20 @@ def test_lambda_with_several_outputs():
     model = Model(inputs, add(pair))
     i2 = Input(shape=(3, 2))
     np.testing.assert_allclose(Model(i2, model(i2)).predict(x), 2 * x, atol=1e-6)
+
+
+def test_lambda_with_array_arguments_saved_and_loaded(tmp_path):
+    mean = np.random.rand(4, 2, 3).astype('float32')
+    std = np.random.rand(4, 2, 3).astype('float32') + 0.5
+    inputs = keras.layers.Input(shape=(4, 2, 3))
+    outputs = keras.layers.Lambda(lambda image, mu, std: (image - mu) / std,
+                                  arguments={'mu': mean, 'std': std})(inputs)
+    model = keras.models.Model(inputs, outputs)
+    config = model.layers[1].get_config()
+    assert config['function_type'] == 'lambda'
+    assert config['arguments']['mu']['type'] == 'ndarray'
+    path = str(tmp_path / 'lambda.h5')
+    model.save(path)
+    x = np.random.rand(2, 4, 2, 3).astype('float32')
+    np.testing.assert_allclose(keras.models.load_model(path).predict(x), (x - mean) / std,
+                               rtol=1e-5)

@@ -43,6 +43,13 @@ def _function_code(function):
     return None
 
 
+def _arguments_config(arguments):
+    """A Lambda's `arguments` for its config: numpy arrays as {'type': 'ndarray', 'value': ...}
+    (what _lambda_from_config reads back), other values as they are."""
+    return {k: {'type': 'ndarray', 'value': v.tolist()} if isinstance(v, np.ndarray) else v
+            for k, v in arguments.items()}
+
+
 def _lambda_from_config(config):
     """Keras 2.2.4's Lambda.from_config: `function` and `output_shape` by their types ('lambda':
     code, read with func_load; 'function': a name of the custom objects; 'raw': a shape)."""
