@@ -147,6 +147,11 @@ class PythonLambda : public layers::Lambda {
   explicit PythonLambda(layers::LambdaOptions options)
       : PythonLambda(std::move(options), py::args(), py::kwargs()) {}
 
+  // Keras's Lambda.arguments: the keyword arguments given to the function ({} for none).
+  py::object arguments() const {
+    return py::isinstance<py::dict>(*arguments_) ? *arguments_ : py::dict();
+  }
+
   nlohmann::json get_config() const override {
     nlohmann::json config = Lambda::get_config();
     py::gil_scoped_acquire gil;
@@ -305,7 +310,8 @@ void bind_core_layers(py::module_& root) {
       [](LambdaOptions o, const py::args& args,
          const py::kwargs& kwargs) -> std::shared_ptr<PythonLambda> {
         return std::make_shared<PythonLambda>(std::move(o), args, kwargs);
-      });
+      })
+      .def_property_readonly("arguments", &PythonLambda::arguments);
   // Lambda configs are read back in Python (Keras's Lambda.from_config): code, or names of the
   // custom objects.
   layers::register_layer("Lambda", [](const nlohmann::json& config) -> LayerPtr {

@@ -324,5 +324,7 @@ def test_lambda_with_array_arguments_saved_and_loaded(tmp_path):
     path = str(tmp_path / 'lambda.h5')
     model.save(path)
     x = np.random.rand(2, 4, 2, 3).astype('float32')
-    np.testing.assert_allclose(keras.models.load_model(path).predict(x), (x - mean) / std,
-                               rtol=1e-5)
+    restored = keras.models.load_model(path)
+    np.testing.assert_allclose(restored.predict(x), (x - mean) / std, rtol=1e-5)
+    np.testing.assert_allclose(restored.layers[1].arguments['mu'], mean)
+    assert keras.layers.Lambda(lambda x: x).arguments == {}
