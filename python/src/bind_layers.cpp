@@ -345,9 +345,8 @@ void keep_python_layer(py::handle layer) {
 
 namespace {
 
-// Keras's layer.build(shape) called by hand: the layer is built, as after its first call. (The
-// engine marks layers built in its call path; this names its protected setter through a class
-// derived from Layer.)
+// Keras's layer.build(shape) called by hand marks the layer built, as its first call does
+// (through the engine's protected setter, named by a class derived from Layer).
 struct MarkBuilt : Layer {
   static void mark(Layer& layer) { (layer.*(&MarkBuilt::set_built))(true); }
 };
@@ -450,27 +449,23 @@ void bind_wrapper(py::module_& m) {
   }();
 }
 
-// Keras's _Merge.compute_mask checks the lists it is given before anything else (the base
-// Layer's passes any mask on).
+// Keras's _Merge.compute_mask checks its lists first (the base Layer's passes any mask on).
 void check_merge_mask_lists(const Layer& layer, py::handle inputs, py::handle mask) {
-  if (!dynamic_cast<const layers::ElementwiseMerge*>(&layer) &&
-      !dynamic_cast<const layers::Concatenate*>(&layer) &&
-      !dynamic_cast<const layers::Dot*>(&layer))
+  using namespace layers;
+  if (!dynamic_cast<const ElementwiseMerge*>(&layer) && !dynamic_cast<const Concatenate*>(&layer) &&
+      !dynamic_cast<const Dot*>(&layer))
     return;
   const bool mask_list = py::isinstance<py::list>(mask) || py::isinstance<py::tuple>(mask);
   const bool inputs_list = py::isinstance<py::list>(inputs) || py::isinstance<py::tuple>(inputs);
-  if (mask_list && !inputs_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": compute_mask got a list of masks for one input; `inputs` should be "
-                          "a list.");
-  if (inputs_list && !mask.is_none() && !mask_list)
-    throw py::value_error("Layer " + layer.name() +
-                          ": `mask` should be a list (one mask or None per input).");
-  if (mask_list && py::len(mask) != py::len(inputs))
-    throw py::value_error("Layer " + layer.name() +
-                          ": the lists `inputs` and `mask` should have the same length, got " +
-                          std::to_string(py::len(inputs)) + " and " +
-                          std::to_string(py::len(mask)));
+  const std::string wrong =
+      mask_list && !inputs_list ? "got a list of masks for one input; `inputs` should be a list"
+      : inputs_list && !mask.is_none() && !mask_list
+          ? "`mask` should be a list (one mask or None per input)"
+      : mask_list && py::len(mask) != py::len(inputs)
+          ? "the lists `inputs` and `mask` should have the same length, got " +
+                std::to_string(py::len(inputs)) + " and " + std::to_string(py::len(mask))
+          : "";
+  if (!wrong.empty()) throw py::value_error("Layer " + layer.name() + ": compute_mask " + wrong);
 }
 
 // Layer.compute_mask(inputs, mask) as Keras takes it: inputs a tensor or a list, mask a tensor,
