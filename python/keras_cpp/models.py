@@ -67,10 +67,10 @@ def _rows(arrays, start, stop):
 def _whole_batch(x, batch_size, steps, steps_name):
     """Keras's `steps` with arrays: each step takes all of them at once, so the batch is their
     number of rows; `steps` and `batch_size` exclude each other (Keras's check_num_samples)."""
-    if batch_size is not None:
-        raise ValueError('If ' + steps_name + ' is set, the `batch_size` must be None.')
+    from .engine.training_utils import check_num_samples
     first = next(iter(x.values())) if isinstance(x, dict) else (
         x[0] if isinstance(x, (list, tuple)) else x)
+    check_num_samples([first], batch_size, steps, steps_name)
     return len(first)
 
 

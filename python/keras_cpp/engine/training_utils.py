@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import backend as K
 from .. import losses
+from ..utils.data_utils import iter_sequence_infinite  # noqa: F401 (Keras exports it here)
 from ..utils.generic_utils import to_list
 
 
@@ -300,10 +301,3 @@ def check_num_samples(ins, batch_size=None, steps=None, steps_name='steps'):
     if hasattr(ins[0], 'shape'):
         return int(ins[0].shape[0])
     return None
-
-
-def iter_sequence_infinite(seq):
-    """The items of a Sequence, over and over."""
-    while True:
-        for item in seq:
-            yield item
