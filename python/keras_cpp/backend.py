@@ -470,7 +470,6 @@ Tensor.__iter__ = _tensor_iter  # without it, indexing would make tensors silent
 Tensor.__array__ = _tensor_array
 
 
-# Keras 1's backend names for what Keras 2 renamed.
 def relu(x, alpha=0., max_value=None, threshold=0.):
     """Keras 2.2.4's relu: max_value for x >= max_value, x for threshold <= x < max_value,
     alpha * (x - threshold) otherwise."""
@@ -542,73 +541,10 @@ def bias_add(x, bias, data_format=None):
     return x + _backend.reshape(bias, list(shape))
 
 
-def lesser(x, y):
-    """Keras 1: element-wise truth value of (x < y) (Keras 2's less)."""
-    return less(x, y)  # noqa: F821 (exported above)
+# Keras 1.2.2's backend: the names Keras 2 removed or renamed, and Keras 1's keyword spellings of
+# the functions above (`K.conv2d(x, W, border_mode='same', dim_ordering='th')`).
+from ._backend_keras1 import *  # noqa: E402,F401,F403
+from ._backend_keras1 import accept_keras1_keywords  # noqa: E402
 
-
-def lesser_equal(x, y):
-    """Keras 1: element-wise truth value of (x <= y) (Keras 2's less_equal)."""
-    return less_equal(x, y)  # noqa: F821 (exported above)
-
-
-def get_variable_shape(x):
-    """The shape of a variable as a tuple of ints (Keras's int_shape)."""
-    return int_shape(x)  # noqa: F821 (exported above)
-
-
-def asymmetric_temporal_padding(x, left_pad=1, right_pad=1):
-    """Keras 1: pads the middle axis of a 3D tensor with left_pad zeros before, right_pad after."""
-    return temporal_padding(x, (left_pad, right_pad))  # noqa: F821 (exported above)
-
-
-def asymmetric_spatial_2d_padding(x, top_pad=1, bottom_pad=1, left_pad=1, right_pad=1,
-                                  dim_ordering='default'):
-    """Keras 1: pads the rows (top_pad, bottom_pad) and columns (left_pad, right_pad) of a 4D
-    tensor with zeros; dim_ordering 'th' is channels first, 'tf' channels last, 'default' the
-    image_dim_ordering() setting."""
-    if dim_ordering == 'default':
-        dim_ordering = image_dim_ordering()  # noqa: F821 (exported above)
-    formats = {'th': 'channels_first', 'tf': 'channels_last'}
-    if dim_ordering not in formats:
-        raise ValueError('Unknown dim_ordering ' + str(dim_ordering) + " (expected 'th', 'tf' "
-                         "or 'default')")
-    return spatial_2d_padding(x, ((top_pad, bottom_pad), (left_pad, right_pad)),  # noqa: F821
-                              data_format=formats[dim_ordering])
-
-
-def _keras1_conv2d_args(kernel, border_mode, dim_ordering):
-    """Keras 1's (border_mode, dim_ordering) as Keras 2's (padding, data_format), with a 'th'
-    kernel (filters, input_depth, rows, cols) in TensorFlow's (rows, cols, input_depth, filters)
-    layout."""
-    if dim_ordering == 'default':
-        dim_ordering = image_dim_ordering()  # noqa: F821 (exported above)
-    if dim_ordering not in ('th', 'tf'):
-        raise ValueError('Unknown dim_ordering ' + str(dim_ordering))
-    if border_mode not in ('same', 'valid'):
-        raise ValueError('Invalid border mode: ' + str(border_mode) + " (expected 'same' or "
-                         "'valid')")
-    if dim_ordering == 'th':
-        kernel = permute_dimensions(kernel, (2, 3, 1, 0))  # noqa: F821 (exported above)
-    data_format = 'channels_first' if dim_ordering == 'th' else 'channels_last'
-    return kernel, border_mode, data_format
-
-
-def deconv2d(x, kernel, output_shape, strides=(1, 1), border_mode='valid',
-             dim_ordering='default', image_shape=None, filter_shape=None):
-    """Keras 1: the transposed 2D convolution of x with a kernel of Keras 1's Deconvolution2D
-    ((rows, cols, input_depth, filters), 'th': (filters, input_depth, rows, cols)) to
-    output_shape (in dim_ordering's order). image_shape and filter_shape are Theano's hints."""
-    kernel, padding, data_format = _keras1_conv2d_args(kernel, border_mode, dim_ordering)
-    kernel = permute_dimensions(kernel, (0, 1, 3, 2))  # noqa: F821 (Keras 2's layout)
-    return conv2d_transpose(x, kernel, output_shape, strides=strides,  # noqa: F821
-                            padding=padding, data_format=data_format)
-
-
-def atrous_conv2d(x, kernel, rate=1, border_mode='valid', dim_ordering='default',
-                  image_shape=None, filter_shape=None):
-    """Keras 1: the 2D convolution of x with the kernel dilated by `rate` (Keras 2's
-    conv2d(dilation_rate=(rate, rate))). image_shape and filter_shape are Theano's hints."""
-    kernel, padding, data_format = _keras1_conv2d_args(kernel, border_mode, dim_ordering)
-    return conv2d(x, kernel, strides=(1, 1), padding=padding,  # noqa: F821 (exported above)
-                  data_format=data_format, dilation_rate=(rate, rate))
+accept_keras1_keywords(globals())
+del accept_keras1_keywords
