@@ -1,4 +1,5 @@
 // keras_cpp.layers: the Layer base and the layers the C++ side has, with Keras 1 and 2 keywords.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,9 @@ class PythonDefined {
   // Keras's base Layer keeps `stateful` as a plain attribute that a subclass may set in its
   // __init__ (stateful metrics do).
   virtual void set_stateful(bool stateful) = 0;
+  // Keras's `self.trainable_weights = [...]` (and non_trainable_weights): Keras 1's custom
+  // layers make their variables with K.variable or an initializer and assign them.
+  virtual void assign_weights(bool trainable, std::vector<SymbolicTensor> weights) = 0;
 };
 
 // A Keras layer written in Python: build(input_shape), call(x) on symbolic tensors and
@@ -322,7 +326,47 @@ class PyLayerOf : public Base,
     return Base::get_config();
   }
 
+  void assign_weights(bool trainable, std::vector<SymbolicTensor> weights) override {
+    (trainable ? assigned_trainable_ : assigned_non_trainable_) = std::move(weights);
+  }
+
+  // Keras's split: a frozen layer's weights are all non-trainable, trainable ones first.
+  std::vector<SymbolicTensor> trainable_weights() const override {
+    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::trainable_weights();
+    return this->trainable() ? own(true) : std::vector<SymbolicTensor>{};
+  }
+  std::vector<SymbolicTensor> non_trainable_weights() const override {
+    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::non_trainable_weights();
+    if (this->trainable()) return own(false);
+    return concatenated(own(true), own(false));
+  }
+  std::vector<SymbolicTensor> weights() const override {
+    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::weights();
+    return concatenated(own(true), own(false));
+  }
+
  private:
+  // Keras's _trainable_weights or _non_trainable_weights: the list assigned, else add_weight's
+  // weights of that kind that no assigned list holds.
+  std::vector<SymbolicTensor> own(bool trainable) const {
+    const auto& assigned = trainable ? assigned_trainable_ : assigned_non_trainable_;
+    if (assigned) return *assigned;
+    std::vector<SymbolicTensor> out;
+    for (auto& w : trainable ? Base::trainable_weights() : Base::non_trainable_weights()) {
+      auto held = [&](const auto& list) {
+        return list && std::any_of(list->begin(), list->end(),
+                                   [&](const SymbolicTensor& a) { return a.node() == w.node(); });
+      };
+      if (!held(assigned_trainable_) && !held(assigned_non_trainable_)) out.push_back(w);
+    }
+    return out;
+  }
+  static std::vector<SymbolicTensor> concatenated(std::vector<SymbolicTensor> a,
+                                                  const std::vector<SymbolicTensor>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
   // The Python object of this layer (it exists: the layer was made in Python).
   py::object python_self() const {
     if (self_) return *self_;
@@ -332,6 +376,7 @@ class PyLayerOf : public Base,
   std::string class_name_;
   std::shared_ptr<py::object> self_;
   std::optional<bool> stateful_;
+  std::optional<std::vector<SymbolicTensor>> assigned_trainable_, assigned_non_trainable_;
 };
 using PyLayer = PyLayerOf<Layer>;
 using PyWrapper = PyLayerOf<layers::Wrapper>;
@@ -447,6 +492,26 @@ void bind_wrapper(py::module_& m) {
     arguments.append(py::make_tuple("layer", py::none(), true, py::list()));
     return arguments;
   }();
+}
+
+// Keras's `layer.trainable_weights = [...]`: a list of variables, on a layer written in Python.
+void assign_weights(Layer& layer, bool trainable, py::handle weights) {
+  auto* python_layer = dynamic_cast<PythonDefined*>(&layer);
+  const char* what = trainable ? "trainable_weights" : "non_trainable_weights";
+  if (!python_layer)
+    throw py::attribute_error(std::string(what) + " of layer " + layer.name() + " (" +
+                              layer.class_name() + ") are its own: only layers written in " +
+                              "Python assign theirs");
+  std::vector<SymbolicTensor> variables;
+  for (py::handle item : py::iter(weights)) {
+    if (!py::isinstance<SymbolicTensor>(item) ||
+        item.cast<SymbolicTensor>().node()->op != backend::OpKind::kVariable)
+      throw py::type_error(std::string(what) + " of layer " + layer.name() +
+                           " must be a list of variables (K.variable, an initializer's " +
+                           "result, add_weight), got " + py::repr(item).cast<std::string>());
+    variables.push_back(item.cast<SymbolicTensor>());
+  }
+  python_layer->assign_weights(trainable, std::move(variables));
 }
 
 // Keras's _Merge.compute_mask checks its lists first (the base Layer's passes any mask on).
@@ -762,10 +827,13 @@ void bind_layers(py::module_& root) {
       .def("set_weights", &Layer::set_weights, py::arg("weights"))
       .def("count_params", &Layer::count_params)
       .def_property_readonly("weights", [](const Layer& l) { return to_list(l.weights()); })
-      .def_property_readonly("trainable_weights",
-                             [](const Layer& l) { return to_list(l.trainable_weights()); })
-      .def_property_readonly("non_trainable_weights",
-                             [](const Layer& l) { return to_list(l.non_trainable_weights()); })
+      .def_property(
+          "trainable_weights", [](const Layer& l) { return to_list(l.trainable_weights()); },
+          [](Layer& l, py::handle weights) { assign_weights(l, true, weights); })
+      .def_property(
+          "non_trainable_weights",
+          [](const Layer& l) { return to_list(l.non_trainable_weights()); },
+          [](Layer& l, py::handle weights) { assign_weights(l, false, weights); })
       .def_property_readonly("losses", [](const Layer& l) { return to_list(l.losses()); })
       // Keras's layer.updates (a model's: those of the layer calls inside it), as (variable,
       // new value) pairs, the form Keras's Theano backend gives; none for a frozen layer that
