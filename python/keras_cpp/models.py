@@ -5,6 +5,7 @@ import numpy as np
 
 from ._keras_cpp import models as _models
 from ._keras_cpp.layers import Layer
+from .utils.data_utils import Sequence
 from .utils.generic_utils import _objects_for_engine
 
 
@@ -324,6 +325,13 @@ class Model(_models.Model, metaclass=_ModelType):
             validation_data = tuple(validation_data)
         if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
+        batch_size = getattr(generator, 'batch_size', None)
+        if samples_per_epoch and not steps_per_epoch and isinstance(batch_size, int) and \
+                batch_size > 0 and isinstance(generator, Sequence):
+            # Keras 1's datagen.flow(...) was an iterator counted in samples; Keras 2's is a
+            # Sequence read in batches: as many as Keras 1 read to see samples_per_epoch.
+            steps_per_epoch = -(-samples_per_epoch // batch_size)
+            samples_per_epoch = None
         self.history = self._fit_generator(
             generator, steps_per_epoch or 0, samples_per_epoch or 0, epochs, verbose,
             list(callbacks or []), validation_data, validation_steps or 0, nb_val_samples or 0,
