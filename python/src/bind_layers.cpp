@@ -332,20 +332,63 @@ class PyLayerOf : public Base,
 
   // Keras's split: a frozen layer's weights are all non-trainable, trainable ones first.
   std::vector<SymbolicTensor> trainable_weights() const override {
-    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::trainable_weights();
+    if (!assigned()) return Base::trainable_weights();
     return this->trainable() ? own(true) : std::vector<SymbolicTensor>{};
   }
   std::vector<SymbolicTensor> non_trainable_weights() const override {
-    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::non_trainable_weights();
+    if (!assigned()) return Base::non_trainable_weights();
     if (this->trainable()) return own(false);
     return concatenated(own(true), own(false));
   }
   std::vector<SymbolicTensor> weights() const override {
-    if (!assigned_trainable_ && !assigned_non_trainable_) return Base::weights();
+    if (!assigned()) return Base::weights();
     return concatenated(own(true), own(false));
   }
 
+  std::vector<Tensor> get_weights() const override {
+    if (!assigned()) return Base::get_weights();
+    std::vector<Tensor> out;
+    for (const auto& w : weights()) out.push_back(backend::get_value(w).clone());
+    return out;
+  }
+  void set_weights(const std::vector<Tensor>& values) override {
+    if (!assigned()) return Base::set_weights(values);
+    const auto own = weights();
+    if (values.size() != own.size())
+      throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + this->name() +
+                                  "\" with a weight list of length " +
+                                  std::to_string(values.size()) + ", but the layer was expecting " +
+                                  std::to_string(own.size()) + " weights.");
+    for (std::size_t i = 0; i < own.size(); ++i)
+      if (values[i].shape() != own[i].shape())
+        throw std::invalid_argument("Layer weight shape " + shape_to_string(own[i].shape()) +
+                                    " not compatible with provided weight shape " +
+                                    shape_to_string(values[i].shape()) + " (layer " + this->name() +
+                                    ", weight " + own[i].name() + ")");
+    for (std::size_t i = 0; i < own.size(); ++i) backend::set_value(own[i], values[i]);
+  }
+  std::int64_t count_params() const override {
+    if (!assigned()) return Base::count_params();
+    std::int64_t total = 0;
+    for (const auto& w : weights()) total += shape_numel(w.shape());
+    return total;
+  }
+
+  // Keras 1's `self.constraints = {self.W: maxnorm(2)}` (variables as keys), besides add_weight's.
+  std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override {
+    auto out = Base::constraints();
+    py::gil_scoped_acquire gil;
+    py::object assigned = py::getattr(python_self(), "constraints", py::none());
+    if (!py::isinstance<py::dict>(assigned)) return out;
+    for (auto item : assigned.cast<py::dict>())
+      if (py::isinstance<SymbolicTensor>(item.first))
+        out.emplace_back(py::cast<SymbolicTensor>(item.first),
+                         to_constraint(item.second).function());
+    return out;
+  }
+
  private:
+  bool assigned() const { return assigned_trainable_ || assigned_non_trainable_; }
   // Keras's _trainable_weights or _non_trainable_weights: the list assigned, else add_weight's
   // weights of that kind that no assigned list holds.
   std::vector<SymbolicTensor> own(bool trainable) const {

@@ -101,3 +101,18 @@ def test_assigning_weights_is_checked():
     dense = Dense(2)
     with pytest.raises(AttributeError, match='only layers written in Python'):
         dense.trainable_weights = []
+
+
+def test_keras1_constraints_dict_is_applied_after_each_update():
+    from keras_cpp import constraints
+
+    class Constrained(Keras1Dense):
+        def build(self, input_shape):
+            super(Constrained, self).build(input_shape)
+            self.constraints = {self.W: constraints.maxnorm(0.01)}
+
+    model = Sequential([Constrained(4, input_dim=3)])
+    model.compile('sgd', 'mse')
+    model.fit(np.random.rand(16, 3) * 10, np.random.rand(16, 4) * 100, epochs=2, verbose=0)
+    norms = np.sqrt((K.get_value(model.layers[0].W) ** 2).sum(axis=0))
+    assert np.all(norms <= 0.01 + 1e-6)

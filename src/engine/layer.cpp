@@ -311,34 +311,33 @@ std::vector<SymbolicTensor> Layer::non_trainable_weights() const {
   return out;
 }
 
-// Over weights(), which a Python subclass may replace (Keras 1's assigned trainable_weights).
 std::vector<Tensor> Layer::get_weights() const {
   std::vector<Tensor> out;
-  for (auto& w : weights()) out.push_back(backend::get_value(w).clone());
+  for (auto& w : weights_) out.push_back(backend::get_value(w.variable).clone());
   return out;
 }
 
 void Layer::set_weights(const std::vector<Tensor>& weights) {
-  const std::vector<SymbolicTensor> own = this->weights();
-  if (weights.size() != own.size())
+  if (weights.size() != weights_.size())
     throw std::invalid_argument("You called `set_weights(weights)` on layer \"" + name_ +
                                 "\" with a weight list of length " +
                                 std::to_string(weights.size()) + ", but the layer was expecting " +
-                                std::to_string(own.size()) + " weights.");
+                                std::to_string(weights_.size()) + " weights.");
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    const Shape& expected = own[i].shape();
+    const Shape& expected = weights_[i].variable.shape();
     if (weights[i].shape() != expected)
       throw std::invalid_argument("Layer weight shape " + shape_to_string(expected) +
                                   " not compatible with provided weight shape " +
                                   shape_to_string(weights[i].shape()) + " (layer " + name_ +
-                                  ", weight " + own[i].name() + ")");
+                                  ", weight " + weights_[i].variable.name() + ")");
   }
-  for (std::size_t i = 0; i < weights.size(); ++i) backend::set_value(own[i], weights[i]);
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    backend::set_value(weights_[i].variable, weights[i]);
 }
 
 std::int64_t Layer::count_params() const {
   std::int64_t total = 0;
-  for (auto& w : weights()) total += shape_numel(w.shape());
+  for (auto& w : weights_) total += shape_numel(w.variable.shape());
   return total;
 }
 
