@@ -356,12 +356,6 @@ GeneratorValidationData to_generator_validation(Model& m, py::object data) {
   return v;
 }
 
-py::list to_list(const std::vector<SymbolicTensor>& tensors) {
-  py::list out;
-  for (const auto& t : tensors) out.append(py::cast(t));
-  return out;
-}
-
 Sequential& as_sequential(Model& m, const char* what) {
   auto* sequential = dynamic_cast<Sequential*>(&m);
   if (!sequential)

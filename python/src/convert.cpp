@@ -168,6 +168,12 @@ py::tuple shape_to_tuple(const Shape& shape) {
   return out;
 }
 
+py::list to_list(const std::vector<SymbolicTensor>& tensors) {
+  py::list out;
+  for (const auto& t : tensors) out.append(py::cast(t));
+  return out;
+}
+
 DType to_dtype(py::handle obj) {
   if (obj.is_none()) return backend::floatx();
   if (py::isinstance<py::str>(obj)) return dtype_from_name(obj.cast<std::string>());

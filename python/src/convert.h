@@ -37,6 +37,8 @@ std::vector<KerasTensor> to_tensor_list(py::handle obj);
 // (None, 784) <-> {-1, 784}; an int n is the shape (n,).
 Shape to_shape(py::handle obj);
 py::tuple shape_to_tuple(const Shape& shape);
+// Symbolic tensors as a Python list (a layer's or model's weights, losses).
+py::list to_list(const std::vector<SymbolicTensor>& tensors);
 
 // Arguments of layers, compile() and fit(), converted with Keras-style errors that name the
 // argument: TypeError for a value of the wrong type ("`units` must be an integer, got 2.7
