@@ -14,6 +14,7 @@
 #include "keras/engine/training.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
+#include "keras/metrics/stateful.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
 #include "layer_args.h"
@@ -118,12 +119,31 @@ MetricArg to_metric(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return MetricArg(obj.cast<std::string>());
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error("a metric must be a name or a function of (y_true, y_pred)");
-  std::string name =
-      py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>() : "custom_metric";
+  // Keras names a metric by its `name` (a metric layer's), else its function's __name__.
+  std::string name = py::hasattr(obj, "name") && py::isinstance<py::str>(obj.attr("name"))
+                         ? obj.attr("name").cast<std::string>()
+                     : py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>()
+                                                    : "custom_metric";
   if (is_builtin_function(obj)) return MetricArg(name);
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
-  return MetricArg(name, [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
-    return call_symbolic(fn, t, p);
+  // Keras's stateful metrics: a metric Layer with `stateful = True` and reset_states().
+  const bool stateful = py::isinstance<Layer>(obj) && obj.attr("stateful").cast<bool>();
+  return MetricArg(name, [fn, stateful](const SymbolicTensor& t, const SymbolicTensor& p) {
+    if (!stateful) return call_symbolic(fn, t, p);
+    const Layer& layer = fn->cast<const Layer&>();
+    const std::size_t before = layer.tagged_updates().size();
+    SymbolicTensor value = call_symbolic(fn, t, p);
+    // The updates this call added advance the metric's state.
+    std::vector<backend::Update> updates;
+    const auto all = layer.tagged_updates();
+    for (std::size_t i = before; i < all.size(); ++i) updates.push_back(all[i].first);
+    metrics::mark_stateful(
+        [fn] {
+          py::gil_scoped_acquire gil;
+          fn->attr("reset_states")();
+        },
+        std::move(updates));
+    return value;
   });
 }
 

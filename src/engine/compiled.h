@@ -2,6 +2,7 @@
 // metrics, and the three compiled functions the Trainer runs.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct Model::Compiled {
   SymbolicTensor total_loss;
   std::vector<std::string> metric_names;  // after "loss"
   std::vector<SymbolicTensor> metric_tensors;
+  // Per metric: its reset for a stateful metric (keras/metrics/stateful.h), else empty.
+  std::vector<std::function<void()>> metric_resets;
+  std::vector<backend::Update> metric_updates;  // the stateful metrics' (Keras's metrics_updates)
   std::optional<backend::Function> train_fn, test_fn, predict_fn;
   int train_fn_processes = 1;  // keras::distributed::size() when train_fn was made
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -16,6 +17,7 @@
 #include "engine/data_adapter.h"
 #include "engine/trainer.h"
 #include "keras/distributed.h"
+#include "keras/metrics/stateful.h"
 
 namespace keras {
 
@@ -231,6 +233,7 @@ void Model::compile(const CompileOptions& options) {
   const bool temporal = options.sample_weight_mode == "temporal";
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
+  std::vector<std::function<void()>> metric_resets;
   for (std::size_t k = 0; k < n_out; ++k) {
     if (losses_per_output[k].name.empty() && !losses_per_output[k].function) continue;
     CompiledOutput spec;
@@ -288,9 +291,13 @@ void Model::compile(const CompileOptions& options) {
              ++j)
           name = base + "_" + std::to_string(j);
         metric_names.push_back(name);
+        metrics::detail::StatefulMarks marks;
         metric_tensors.push_back(
             weighted_masked_mean(K::cast(fn(spec.target, output), output.dtype()), output_mask,
                                  weighted_list ? w : SymbolicTensor(), weight_ndim));
+        metric_resets.push_back(marks.reset_states());
+        c->metric_updates.insert(c->metric_updates.end(), marks.updates().begin(),
+                                 marks.updates().end());
       }
     }
     c->outputs.push_back(std::move(spec));
@@ -309,6 +316,8 @@ void Model::compile(const CompileOptions& options) {
   c->metric_names.insert(c->metric_names.end(), metric_names.begin(), metric_names.end());
   c->metric_tensors = loss_metric_tensors;
   c->metric_tensors.insert(c->metric_tensors.end(), metric_tensors.begin(), metric_tensors.end());
+  c->metric_resets.resize(loss_metric_tensors.size());
+  c->metric_resets.insert(c->metric_resets.end(), metric_resets.begin(), metric_resets.end());
   optimizer_ = std::move(optimizer);
   compiled_ = std::move(c);
   compile_options_ = options;
@@ -364,6 +373,7 @@ void Model::make_train_function() {
       if (update.variable == weight) update.new_value = constraint(update.new_value);
   // Layer updates (batch-norm statistics, RNN states), as Keras's model.updates.
   for (const auto& update : Layer::updates()) updates.push_back(update);
+  updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
@@ -461,8 +471,10 @@ void Model::make_test_function() {
   if (compiled_->test_fn) return;
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
+  std::vector<K::Update> updates = state_updates();
+  updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
   compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
-                             state_updates(),
+                             updates,
                              K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
