@@ -142,7 +142,8 @@ class Model(_models.Model, metaclass=_ModelType):
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
-        layer's set) since compile, which training does not see until compile runs again."""
+        layer's set) since compile, which training does not see until compile runs again; at
+        summary() and before each training call (Keras's _make_train_function)."""
         if self._collected_trainable_weights is None:
             return
         if len(self.trainable_weights) != len(self._collected_trainable_weights):
@@ -192,6 +193,7 @@ class Model(_models.Model, metaclass=_ModelType):
                 whole_arrays(), steps_per_epoch, epochs, verbose, callbacks, validation_data,
                 validation_steps, class_weight, workers=0, shuffle=False,
                 initial_epoch=initial_epoch)
+        self._check_trainable_weights_consistency()
         if callbacks:
             _give_validation_data(callbacks, self._validation_arrays(
                 validation_data, validation_split, x, y, sample_weight))
@@ -289,6 +291,7 @@ class Model(_models.Model, metaclass=_ModelType):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
         self._build_for(x)
+        self._check_trainable_weights_consistency()
         return _single(self._train_on_batch(x, y, self._filled_weights(y, sample_weight),
                                             class_weight))
 
@@ -322,6 +325,8 @@ class Model(_models.Model, metaclass=_ModelType):
             workers = nb_worker
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
+        self._check_trainable_weights_consistency()
+        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe, workers)
         if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
@@ -335,6 +340,8 @@ class Model(_models.Model, metaclass=_ModelType):
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe,
+                                       nb_worker or workers)
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -343,8 +350,21 @@ class Model(_models.Model, metaclass=_ModelType):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe,
+                                       nb_worker or workers)
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
+
+
+def _warn_generator_with_processes(generator, use_multiprocessing, workers):
+    """Keras's UserWarning for a plain generator given to several worker processes, which would
+    each run a copy of it; a Sequence hands out each batch once."""
+    from .utils.data_utils import Sequence
+    if use_multiprocessing and workers > 1 and not isinstance(generator, Sequence):
+        warnings.warn(UserWarning(
+            'Using a generator with `use_multiprocessing=True` and multiple workers may '
+            'duplicate your data in Keras (keras_cpp reads it on one producer thread). Please '
+            'consider using the `keras.utils.Sequence` class.'), stacklevel=3)
 
 
 def _give_validation_data(callbacks, arrays):
