@@ -127,6 +127,9 @@ class Model(_models.Model, metaclass=_ModelType):
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
+        if loss_weights is not None and not isinstance(loss_weights, (list, dict)):
+            raise TypeError('Could not interpret loss_weights argument: ' + str(loss_weights) +
+                            ' - expected a list of dicts.')  # Keras's words: a list or a dict
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
         self.weighted_metrics = weighted_metrics
@@ -135,10 +138,38 @@ class Model(_models.Model, metaclass=_ModelType):
                                  weighted_metrics), {})):
             return
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, sample_weight_mode, _named(weighted_metrics))
+                      loss_weights, self._one_sample_weight_mode(sample_weight_mode),
+                      _named(weighted_metrics))
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
+
+    def _one_sample_weight_mode(self, mode):
+        """compile's sample_weight_mode, checked as Keras 2.2.4 checks a dict (one entry per
+        output name) or a list (one per output); the engine takes one mode for every output."""
+        names = self.output_names
+        if isinstance(mode, dict):
+            for name in mode:
+                if name not in names:
+                    raise ValueError('Unknown entry in sample_weight_mode dictionary: "' + name +
+                                     '". Only expected the following keys: ' + str(names))
+            for name in names:
+                if name not in mode:
+                    raise ValueError('Output "' + name + '" missing from sample_weight_modes '
+                                     'dictionary')
+            modes = [mode[name] for name in names]
+        elif isinstance(mode, list):
+            if len(mode) != len(names):
+                raise ValueError('When passing a list as sample_weight_mode, it should have one '
+                                 'entry per model output. The model has ' + str(len(names)) +
+                                 ' outputs, but you passed sample_weight_mode=' + str(mode))
+            modes = mode
+        else:
+            return mode
+        if len(set(modes)) > 1:
+            raise ValueError('sample_weight_mode ' + str(mode) + ': keras_cpp takes one mode '
+                             'for every output (None or "temporal"), not one per output')
+        return modes[0] if modes else None
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
@@ -262,6 +293,9 @@ class Model(_models.Model, metaclass=_ModelType):
     def _filled_weights(self, y, sample_weight):
         """A list of sample weights with None entries (Keras: those outputs unweighted) as the
         engine takes it: ones there."""
+        if isinstance(sample_weight, tuple) and len(self.output_names) > 1:
+            from .engine import training_utils as tu
+            tu.standardize_sample_weights(sample_weight, self.output_names)  # Keras's TypeError
         if not isinstance(sample_weight, (list, tuple)) or all(w is not None
                                                                for w in sample_weight):
             return sample_weight
@@ -282,6 +316,9 @@ class Model(_models.Model, metaclass=_ModelType):
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs. With steps, each step
         predicts all of x at once and the steps' predictions are concatenated, as Keras's."""
+        if isinstance(x, (list, tuple)) and any(a is None for a in x):
+            from .engine import training_utils as tu
+            tu.standardize_input_data(list(x), self.input_names)  # Keras's ValueError
         self._build_for(x)
         if steps is None:
             return _outputs(self._predict(x, _batch_size(batch_size), verbose))
