@@ -51,6 +51,11 @@ class _ModelType(type(_models.Model)):
         return super().__subclasscheck__(sub)
 
 
+def _warn_processes(generator, use_multiprocessing, workers):
+    from .engine.training_utils import warn_generator_with_processes
+    warn_generator_with_processes(generator, use_multiprocessing, workers)
+
+
 def _batch_size(batch_size):
     return 32 if batch_size is None else batch_size
 
@@ -103,7 +108,9 @@ class Model(_models.Model, metaclass=_ModelType):
 
     @property
     def layers(self):
-        return list(self._layers)
+        layers = _python_models(self._layers)
+        self.__dict__['_nested_models'] = [x for x in layers if isinstance(x, Model)]
+        return layers
 
     @property
     def uses_learning_phase(self):
@@ -137,39 +144,14 @@ class Model(_models.Model, metaclass=_ModelType):
         if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
                                  weighted_metrics), {})):
             return
+        from .engine.training_utils import one_sample_weight_mode
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, self._one_sample_weight_mode(sample_weight_mode),
+                      loss_weights, one_sample_weight_mode(sample_weight_mode, self.output_names),
                       _named(weighted_metrics))
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
 
-    def _one_sample_weight_mode(self, mode):
-        """compile's sample_weight_mode, checked as Keras 2.2.4 checks a dict (one entry per
-        output name) or a list (one per output); the engine takes one mode for every output."""
-        names = self.output_names
-        if isinstance(mode, dict):
-            for name in mode:
-                if name not in names:
-                    raise ValueError('Unknown entry in sample_weight_mode dictionary: "' + name +
-                                     '". Only expected the following keys: ' + str(names))
-            for name in names:
-                if name not in mode:
-                    raise ValueError('Output "' + name + '" missing from sample_weight_modes '
-                                     'dictionary')
-            modes = [mode[name] for name in names]
-        elif isinstance(mode, list):
-            if len(mode) != len(names):
-                raise ValueError('When passing a list as sample_weight_mode, it should have one '
-                                 'entry per model output. The model has ' + str(len(names)) +
-                                 ' outputs, but you passed sample_weight_mode=' + str(mode))
-            modes = mode
-        else:
-            return mode
-        if len(set(modes)) > 1:
-            raise ValueError('sample_weight_mode ' + str(mode) + ': keras_cpp takes one mode '
-                             'for every output (None or "temporal"), not one per output')
-        return modes[0] if modes else None
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
@@ -363,7 +345,7 @@ class Model(_models.Model, metaclass=_ModelType):
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
         self._check_trainable_weights_consistency()
-        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe, workers)
+        _warn_processes(generator, use_multiprocessing or pickle_safe, workers)
         if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
@@ -377,7 +359,7 @@ class Model(_models.Model, metaclass=_ModelType):
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe,
+        _warn_processes(generator, use_multiprocessing or pickle_safe,
                                        nb_worker or workers)
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
@@ -387,21 +369,10 @@ class Model(_models.Model, metaclass=_ModelType):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_generator_with_processes(generator, use_multiprocessing or pickle_safe,
+        _warn_processes(generator, use_multiprocessing or pickle_safe,
                                        nb_worker or workers)
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
-
-
-def _warn_generator_with_processes(generator, use_multiprocessing, workers):
-    """Keras's UserWarning for a plain generator given to several worker processes, which would
-    each run a copy of it; a Sequence hands out each batch once."""
-    from .utils.data_utils import Sequence
-    if use_multiprocessing and workers > 1 and not isinstance(generator, Sequence):
-        warnings.warn(UserWarning(
-            'Using a generator with `use_multiprocessing=True` and multiple workers may '
-            'duplicate your data in Keras (keras_cpp reads it on one producer thread). Please '
-            'consider using the `keras.utils.Sequence` class.'), stacklevel=3)
 
 
 def _give_validation_data(callbacks, arrays):
@@ -653,13 +624,19 @@ def _wrap(cpp_model):
     if cpp_model._is_sequential:
         model = Sequential.__new__(Sequential)
         _models.Model.__init__(model, cpp_model)
-        model._layer_objects = list(cpp_model._layers)
+        model._layer_objects = _python_models(cpp_model._layers)
     else:
         model = Model.__new__(Model)
         _models.Model.__init__(model, cpp_model)
     model.loss = None
     model.metrics = []
     return model
+
+
+def _python_models(layers):
+    """The layers, with a model the C++ side built (nested in one from a config or a file) as
+    this module's Sequential or Model."""
+    return [_wrap(x) if type(x) is _models.Model else x for x in layers]
 
 
 def model_from_config(config, custom_objects=None):

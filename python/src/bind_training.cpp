@@ -682,8 +682,19 @@ void bind_training(py::module_& root) {
   // One Model class: Sequential (below) is a Model; every method takes one array, a list or a
   // dict by name for x, y and sample_weight, and runs with the GIL released.
   ModelClass model_class(models, "Model", "The engine's model.");
-  model_class.def_property_readonly("name", &Model::name)
-      .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
+  model_class
+      .def_property_readonly("name", &Model::name)
+      // A nested model (a Sequential from a config too, whose C++ class has no Python class
+      // of its own) as a Model, which keras_cpp.models wraps as Sequential or Model.
+      .def_property_readonly("_layers",
+                             [](const Model& m) {
+                               py::list layers;
+                               for (const auto& layer : m.layers()) {
+                                 auto model = std::dynamic_pointer_cast<Model>(layer);
+                                 layers.append(model ? py::cast(model) : py::cast(layer));
+                               }
+                               return layers;
+                             })
       .def(
           "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },
           py::arg("name"))
