@@ -155,8 +155,7 @@ class Model(_models.Model, metaclass=_ModelType):
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
-        layer's set) since compile, which training does not see until compile runs again; at
-        summary() and before each training call (Keras's _make_train_function)."""
+        layer's set) since compile, at summary() and each training call (as Keras)."""
         if self._collected_trainable_weights is None:
             return
         if len(self.trainable_weights) != len(self._collected_trainable_weights):
@@ -359,8 +358,7 @@ class Model(_models.Model, metaclass=_ModelType):
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_processes(generator, use_multiprocessing or pickle_safe,
-                                       nb_worker or workers)
+        _warn_processes(generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -369,8 +367,7 @@ class Model(_models.Model, metaclass=_ModelType):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_processes(generator, use_multiprocessing or pickle_safe,
-                                       nb_worker or workers)
+        _warn_processes(generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -784,7 +781,15 @@ def clone_model(model, input_tensors=None):
     clone = cls.from_config(model.get_config(), custom_objects=_custom_objects_of(model))
     if input_tensors is None:
         return clone
-    return Model(input_tensors, clone(input_tensors))
+    from . import backend as K
+    # A tensor no Input made (a variable, a placeholder) gets one, as in Keras.
+    several = isinstance(input_tensors, (list, tuple))
+    tensors = [x if K.is_keras_tensor(x) else
+               Input(tensor=x, name='input_wrapper_for_' + layer.name)
+               for x, layer in zip(input_tensors if several else [input_tensors],
+                                   model._input_layers)]
+    tensors = tensors if several else tensors[0]
+    return Model(tensors, clone(tensors))
 
 
 # What Keras re-exports from keras.models: 2.2.4's Input and InputLayer, 1.2.2's Merge and

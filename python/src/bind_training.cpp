@@ -11,6 +11,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/callbacks.h"
+#include "keras/engine/feed.h"
 #include "keras/engine/training.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
@@ -220,8 +221,11 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
   return Arrays(array_for(obj, tensors.at(0), kind));
 }
 
+// x=None: no arrays, for a model that reads all its inputs from tensors (keras/engine/feed.h).
 Arrays model_x(Model& m, py::handle x) {
-  return to_arrays(x, graph_tensors(m.inputs()), m.input_names(), ArrayKind::input, "input");
+  std::vector<SymbolicTensor> fed = fed_inputs(m);
+  if (x.is_none() && fed.empty()) return Arrays(std::vector<Tensor>{});
+  return to_arrays(x, fed, fed_input_names(m), ArrayKind::input, "input");
 }
 // y=None: no targets, as for a model whose outputs have no loss (its loss is all add_loss).
 Arrays model_y(Model& m, py::handle y) {

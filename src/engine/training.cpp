@@ -17,6 +17,7 @@
 #include "engine/data_adapter.h"
 #include "engine/trainer.h"
 #include "keras/distributed.h"
+#include "keras/engine/feed.h"
 #include "keras/metrics/stateful.h"
 
 namespace keras {
@@ -376,8 +377,7 @@ void Model::make_train_function() {
   updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
-                              updates,
+  compiled_->train_fn.emplace(feed_order(fed_inputs(*this), compiled_->outputs), outputs, updates,
                               K::Givens{{K::learning_phase(), K::constant(1.0, DType::int32)}});
 }
 
@@ -473,8 +473,7 @@ void Model::make_test_function() {
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
   std::vector<K::Update> updates = state_updates();
   updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
-  compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
-                             updates,
+  compiled_->test_fn.emplace(feed_order(fed_inputs(*this), compiled_->outputs), outputs, updates,
                              K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -482,7 +481,7 @@ void Model::make_predict_function() {
   std::lock_guard lock(functions_mutex_);
   if (!compiled_) compiled_ = std::make_unique<Compiled>();  // predicting needs no compile()
   if (compiled_->predict_fn) return;
-  compiled_->predict_fn.emplace(graph_tensors(inputs_), graph_tensors(outputs_), state_updates(),
+  compiled_->predict_fn.emplace(fed_inputs(*this), graph_tensors(outputs_), state_updates(),
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -534,7 +533,7 @@ callbacks::History Model::fit(const Arrays& x, const Arrays& y, const FitOptions
       x, y, options.sample_weight ? &*options.sample_weight : nullptr, options.class_weight);
   check_not_empty(data, "fit");
   check_batch_size(options.batch_size, "fit");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0], "fit");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, data.front().shape()[0], "fit");
   const int epochs = detail::epochs_to_train(options.epochs, options.nb_epoch, "fit");
   if (options.initial_epoch < 0)
     throw std::invalid_argument("fit: initial_epoch must be a non-negative integer, got " +
@@ -592,8 +591,7 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
       standardize_data(x, y, options.sample_weight ? &*options.sample_weight : nullptr, {});
   check_not_empty(data, "evaluate");
   check_batch_size(options.batch_size, "evaluate");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0],
-                    "evaluate");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, data.front().shape()[0], "evaluate");
   distributed::init_from_environment();
   // Under keras::distributed each process tests its share of the samples; the sums are added.
   auto adapter =
@@ -614,8 +612,7 @@ std::vector<Tensor> Model::predict(const Arrays& x, const PredictOptions& option
   std::vector<Tensor> inputs = standardize_inputs(x, "input");
   check_not_empty(inputs, "predict");
   check_batch_size(options.batch_size, "predict");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, inputs.front().shape()[0],
-                    "predict");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, inputs.front().shape()[0], "predict");
   auto adapter = make_array_adapter(std::move(inputs), options.batch_size);
   return Trainer(*this).predict(*adapter, options.verbose);
 }
