@@ -1,4 +1,5 @@
 """Keras's models: Sequential (with Keras 1 and 2 keyword arguments)."""
+import importlib
 import warnings
 
 import numpy as np
@@ -51,9 +52,9 @@ class _ModelType(type(_models.Model)):
         return super().__subclasscheck__(sub)
 
 
-def _warn_processes(generator, use_multiprocessing, workers):
-    from .engine.training_utils import warn_generator_with_processes
-    warn_generator_with_processes(generator, use_multiprocessing, workers)
+def _engine(module):
+    """keras_cpp.engine.<module>, imported when used (keras_cpp.engine imports this module)."""
+    return importlib.import_module('.engine.' + module, __package__)
 
 
 def _batch_size(batch_size):
@@ -134,9 +135,6 @@ class Model(_models.Model, metaclass=_ModelType):
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
-        if loss_weights is not None and not isinstance(loss_weights, (list, dict)):
-            raise TypeError('Could not interpret loss_weights argument: ' + str(loss_weights) +
-                            ' - expected a list of dicts.')  # Keras's words: a list or a dict
         self.loss = loss
         self.metrics = list(metrics) if isinstance(metrics, (list, tuple)) else (metrics or [])
         self.weighted_metrics = weighted_metrics
@@ -144,10 +142,10 @@ class Model(_models.Model, metaclass=_ModelType):
         if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
                                  weighted_metrics), {})):
             return
-        from .engine.training_utils import one_sample_weight_mode
+        mode = _engine('training_utils').checked_compile_arguments(
+            loss_weights, sample_weight_mode, self.output_names)
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, one_sample_weight_mode(sample_weight_mode, self.output_names),
-                      _named(weighted_metrics))
+                      loss_weights, mode, _named(weighted_metrics))
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
@@ -344,7 +342,8 @@ class Model(_models.Model, metaclass=_ModelType):
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
         self._check_trainable_weights_consistency()
-        _warn_processes(generator, use_multiprocessing or pickle_safe, workers)
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, workers)
         if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
         self.history = self._fit_generator(
@@ -358,7 +357,8 @@ class Model(_models.Model, metaclass=_ModelType):
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_processes(generator, use_multiprocessing or pickle_safe, nb_worker or workers)
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -367,7 +367,8 @@ class Model(_models.Model, metaclass=_ModelType):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
-        _warn_processes(generator, use_multiprocessing or pickle_safe, nb_worker or workers)
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -598,8 +599,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     an H5Dict or a dict, which receive what the file would hold."""
     target = _h5_target(filepath)
     if target is None:
-        model._save_file(str(filepath), overwrite, include_optimizer)
-        return
+        return _engine('saving').save_file(model, str(filepath), overwrite, include_optimizer)
     import os
     import tempfile
     from .utils import io_utils
@@ -608,7 +608,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
                        '("model_weights" exists). Save into an empty group.')
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, 'model.h5')
-        model._save_file(path, True, include_optimizer)
+        _engine('saving').save_file(model, path, True, include_optimizer)
         with io_utils.h5py.File(path, 'r') as written:
             io_utils._copy_h5_tree(written, target if target._in_dict() else target.data)
         if not target._in_dict():
@@ -664,8 +664,7 @@ def load_model(filepath, custom_objects=None, compile=True):
     may also be an h5py group or file, an H5Dict or a dict that save_model wrote to."""
     target = _h5_target(filepath)
     if target is None:
-        with _objects_for_engine(custom_objects) as objects:
-            return _wrap(_models._load_model(str(filepath), objects, compile))
+        return _engine('saving').load_file(str(filepath), custom_objects, compile)
     import os
     import tempfile
     from .utils import io_utils
@@ -679,8 +678,7 @@ def load_model(filepath, custom_objects=None, compile=True):
                 io_utils._copy_dict_tree(target, copy)
             else:
                 io_utils._copy_h5_tree(target.data, copy)
-        with _objects_for_engine(custom_objects) as objects:
-            return _wrap(_models._load_model(path, objects, compile))
+        return _engine('saving').load_file(path, custom_objects, compile)
 
 
 def model_from_json(json_string, custom_objects=None):

@@ -178,3 +178,90 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
                 continue
             pairs += zip(symbolic, values)
     K.batch_set_value(pairs)
+
+
+# Loss objects (a class with get_config, as Keras's losses_test's MSE_MAE_loss) in a saved
+# training config: Keras writes them as {'class_name', 'config'} and load_model makes them again
+# with the custom objects. The engine names losses by name only, so these two steps are here.
+def _is_loss_object(loss):
+    return not isinstance(loss, str) and hasattr(loss, 'get_config')
+
+
+def _losses_of(loss):
+    return list(loss.values()) if isinstance(loss, dict) else (
+        list(loss) if isinstance(loss, (list, tuple)) else [loss])
+
+
+def _map_losses(loss, fn):
+    if isinstance(loss, dict):
+        return {k: fn(v) for k, v in loss.items()}
+    return [fn(v) for v in loss] if isinstance(loss, (list, tuple)) else fn(loss)
+
+
+def write_loss_objects(path, model):
+    """After the engine wrote the file `path`: its training config's loss as Keras writes it
+    when compile's loss holds loss objects."""
+    from ..utils import io_utils
+    from ..utils.generic_utils import serialize_keras_object
+    loss = getattr(model, 'loss', None)
+    if io_utils.h5py is None or not any(_is_loss_object(v) for v in _losses_of(loss)) or \
+            not io_utils.h5py.is_hdf5(path):
+        return
+    import json
+    with io_utils.h5py.File(path, 'r+') as f:
+        if 'training_config' in f.attrs:
+            config = json.loads(_text(f.attrs['training_config']))
+            config['loss'] = _map_losses(loss, lambda v: v if isinstance(v, str) else
+                                         serialize_keras_object(v))
+            f.attrs['training_config'] = json.dumps(config).encode('utf8')
+
+
+def training_config_with_loss_objects(path):
+    """The training config of the file `path` when its loss holds serialized loss objects
+    (which the engine cannot compile from), else None."""
+    from ..utils import io_utils
+    if io_utils.h5py is None or not io_utils.h5py.is_hdf5(path):
+        return None
+    import json
+    with io_utils.h5py.File(path, 'r') as f:
+        if 'training_config' not in f.attrs:
+            return None
+        config = json.loads(_text(f.attrs['training_config']))
+    return config if any(isinstance(v, dict) for v in _losses_of(config.get('loss'))) else None
+
+
+def compile_from_training_config(model, config, path, custom_objects=None):
+    """Keras's load_model steps for a training config with loss objects: compile with the
+    objects made from their configs, then restore the optimizer's state from the file."""
+    from .. import losses, optimizers
+    from ..utils import io_utils
+    from ..utils.generic_utils import CustomObjectScope
+    with CustomObjectScope(custom_objects or {}):
+        loss = _map_losses(config['loss'], losses.deserialize)
+        model.compile(optimizers.deserialize(config['optimizer_config']), loss,
+                      metrics=config.get('metrics'), loss_weights=config.get('loss_weights'),
+                      sample_weight_mode=config.get('sample_weight_mode'))
+    with io_utils.h5py.File(path, 'r') as f:
+        if 'optimizer_weights' in f:
+            group = f['optimizer_weights']
+            names = load_attributes_from_hdf5_group(group, 'weight_names')
+            model._make_train_function()
+            model.optimizer.set_weights([np.asarray(group[name]) for name in names])
+
+
+def save_file(model, path, overwrite, include_optimizer):
+    """models.save_model's writing of a file: the engine's, then the loss objects."""
+    model._save_file(path, overwrite, include_optimizer)
+    write_loss_objects(path, model)  # as Keras writes loss objects
+
+
+def load_file(path, custom_objects, compile):
+    """models.load_model's reading of a file."""
+    from ..models import _wrap as _wrap_model
+    from ..utils.generic_utils import _objects_for_engine
+    config = training_config_with_loss_objects(path) if compile else None
+    with _objects_for_engine(custom_objects) as objects:
+        model = _wrap_model(_models._load_model(path, objects, compile and config is None))
+    if config is not None:  # loss objects: compiled as Keras's load_model does
+        compile_from_training_config(model, config, path, custom_objects)
+    return model

@@ -303,9 +303,13 @@ def check_num_samples(ins, batch_size=None, steps=None, steps_name='steps'):
     return None
 
 
-def one_sample_weight_mode(mode, names):
-    """compile's sample_weight_mode, checked as Keras 2.2.4 checks a dict (one entry per
-    output name) or a list (one per output); the engine takes one mode for every output."""
+def checked_compile_arguments(loss_weights, mode, names):
+    """compile's sample_weight_mode, checked with loss_weights as Keras 2.2.4 checks them: a
+    dict (one entry per output name) or a list (one per output); the engine takes one mode for
+    every output."""
+    if loss_weights is not None and not isinstance(loss_weights, (list, dict)):
+        raise TypeError('Could not interpret loss_weights argument: ' + str(loss_weights) +
+                        ' - expected a list of dicts.')  # Keras's words: a list or a dict
     if isinstance(mode, dict):
         for name in mode:
             if name not in names:
