@@ -408,6 +408,18 @@ void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>&
   }
 }
 
+// Every loss of `model`'s layers, those of nested models' layers included, as each layer made
+// them (one per call of a layer with an activity regularizer), and the models' own add_loss.
+void gather_losses(const Model& model, std::vector<SymbolicTensor>& out) {
+  for (const auto& loss : model.Layer::losses()) out.push_back(loss);
+  for (const auto& layer : model.layers()) {
+    if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
+      gather_losses(*inner, out);
+    else
+      for (const auto& loss : layer->losses()) out.push_back(loss);
+  }
+}
+
 // Whether `node` can be computed from the placeholders in `fed` (memoised in `known`).
 bool computable_from(const K::NodePtr& node, const std::set<const K::Node*>& fed,
                      std::map<const K::Node*, bool>& known) {
@@ -462,6 +474,25 @@ std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
     if (!inputs_.empty() && !computable_from(update.first.new_value.node(), fed, known)) continue;
     seen.insert(update.first.variable.node().get());
     out.push_back(update);
+  }
+  return out;
+}
+
+// Keras's Network.losses: the losses of the layer calls inside this model and those of no call
+// (weight regularization, add_loss of constants). A layer called on another graph's tensors as
+// well (a model nested in another) has losses there too, which this model cannot compute from
+// its inputs: those are left out.
+std::vector<SymbolicTensor> Model::losses() const {
+  std::vector<SymbolicTensor> all;
+  gather_losses(*this, all);
+  std::set<const K::Node*> fed{K::learning_phase().node().get()};
+  for (const auto& input : inputs_) fed.insert(input.node().get());
+  std::map<const K::Node*, bool> known;
+  std::vector<SymbolicTensor> out;
+  std::set<const K::Node*> seen;
+  for (const auto& loss : all) {
+    if (!seen.insert(loss.node().get()).second) continue;
+    if (inputs_.empty() || computable_from(loss.node(), fed, known)) out.push_back(loss);
   }
   return out;
 }
