@@ -21,6 +21,9 @@ struct CompiledOutput {
   std::string loss_name;
   double loss_weight = 1.0;
   bool sparse_target = false;
+  // A loss function not named as one of Keras's (a lambda, a loss object): its targets may have
+  // any shape of the output's rank (Keras checks the target shapes of its own losses only).
+  bool custom_loss = false;
   bool temporal = false;  // sample_weight_mode "temporal": 2D sample weights
 };
 

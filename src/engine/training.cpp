@@ -249,7 +249,11 @@ void Model::compile(const CompileOptions& options) {
                                        ? losses_per_output[k].function
                                        : losses::get(losses_per_output[k].name);
     spec.sparse_target = spec.loss_name == "sparse_categorical_crossentropy";
+    const std::vector<std::string> known = losses::names();
+    spec.custom_loss = losses_per_output[k].function &&
+                       std::find(known.begin(), known.end(), spec.loss_name) == known.end();
     Shape target_shape = output.shape();
+    if (spec.custom_loss) std::fill(target_shape.begin(), target_shape.end(), -1);
     // Sparse targets are integer labels with a last axis of 1 (cast_target adds it to 1D
     // labels); saying so lets the loss squeeze that axis.
     if (spec.sparse_target) {

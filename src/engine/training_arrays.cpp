@@ -123,7 +123,9 @@ void Model::check_target_at(std::size_t output, const Tensor& y, const char*) co
   Shape y_shape = y.shape();
   if (y.ndim() == 1 && out.ndim() == 2) y_shape.push_back(1);  // Keras expands 1D targets
   bool fits = static_cast<int>(y_shape.size()) == out.ndim();
-  for (int d = 1; fits && d < out.ndim(); ++d) {
+  const bool custom_loss =
+      compiled_ && output < compiled_->outputs.size() && compiled_->outputs[output].custom_loss;
+  for (int d = 1; fits && !custom_loss && d < out.ndim(); ++d) {
     std::int64_t expected = out.shape()[static_cast<std::size_t>(d)];
     fits = expected < 0 || expected == y_shape[static_cast<std::size_t>(d)];
   }
