@@ -1,6 +1,5 @@
-"""The UserWarnings Keras 2.2.4's Model gives: trainable weights changed since compile (at
-summary and before each training call), and a plain generator handed to several worker
-processes."""
+"""Keras 2.2.4's UserWarning for a plain generator handed to several worker processes (a
+Sequence hands out each batch once); the trainable-weights one is in test_engine_api_forms."""
 import warnings
 
 import numpy as np
@@ -9,36 +8,6 @@ import pytest
 import keras_cpp as keras
 from keras_cpp.layers import Dense, Input
 from keras_cpp.models import Model
-
-
-def discrepancy_warnings(call):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
-        call()
-    return [w for w in caught if 'Discrepancy' in str(w.message)]
-
-
-def test_trainable_change_without_compile_warns_until_compiled_again():
-    inner_input = Input(shape=(2,))
-    inner = Model(inner_input, Dense(3)(inner_input))
-    inner.trainable = False
-    x = Input(shape=(2,))
-    outer = Model(x, Dense(1)(inner(x)))
-    outer.compile('sgd', 'mse')
-    data, target = np.zeros((4, 2)), np.zeros((4, 1))
-    assert not discrepancy_warnings(lambda: outer.train_on_batch(data, target))
-
-    inner.trainable = True
-    for call in (lambda: outer.summary(print_fn=lambda line: None),
-                 lambda: outer.fit(data, target, verbose=0),
-                 lambda: outer.train_on_batch(data, target),
-                 lambda: outer.fit_generator(iter([(data, target)] * 2), steps_per_epoch=2,
-                                             verbose=0)):
-        found = discrepancy_warnings(call)
-        assert len(found) == 1 and found[0].category is UserWarning
-
-    outer.compile('sgd', 'mse')
-    assert not discrepancy_warnings(lambda: outer.fit(data, target, verbose=0))
 
 
 def test_generator_with_several_processes_warns_sequence_does_not():
