@@ -131,6 +131,7 @@ MetricArg to_metric(py::handle obj) {
   const bool stateful = py::isinstance<Layer>(obj) && obj.attr("stateful").cast<bool>();
   return MetricArg(name, [fn, stateful](const SymbolicTensor& t, const SymbolicTensor& p) {
     if (!stateful) return call_symbolic(fn, t, p);
+    py::gil_scoped_acquire gil;
     const Layer& layer = fn->cast<const Layer&>();
     const std::size_t before = layer.tagged_updates().size();
     SymbolicTensor value = call_symbolic(fn, t, p);
