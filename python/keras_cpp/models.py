@@ -110,6 +110,7 @@ class Model(_models.Model, metaclass=_ModelType):
     @property
     def layers(self):
         layers = _python_models(self._layers)
+        # Held, so that the same Python object comes back at each access.
         self.__dict__['_nested_models'] = [x for x in layers if isinstance(x, Model)]
         return layers
 
@@ -149,7 +150,6 @@ class Model(_models.Model, metaclass=_ModelType):
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
-
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
