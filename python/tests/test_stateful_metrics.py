@@ -78,3 +78,22 @@ def test_a_plain_metric_is_still_averaged():
     x, y = np.random.rand(20, 3), np.random.rand(20, 1)
     # batches of 10 and 10: the mean (weighted by batch size) of the per-batch values
     np.testing.assert_allclose(model.evaluate(x, y, batch_size=10, verbose=0)[1], 10.0)
+
+
+def test_metric_object_saved_and_loaded(tmp_path):
+    # Keras writes a metric object with get_config as {'class_name', 'config'} in the training
+    # config; load_model makes it again from the custom objects.
+    model = model_with(SamplesSeen(name='seen'))
+    x, y = np.random.rand(12, 3), np.random.rand(12, 1)
+    model.fit(x, y, batch_size=5, verbose=0)
+    path = str(tmp_path / 'metric.h5')
+    model.save(path)
+    import h5py
+    import json
+    with h5py.File(path, 'r') as f:
+        config = json.loads(f.attrs['training_config'])
+    assert config['loss'] == 'mse'
+    assert config['metrics'][0]['class_name'] == 'SamplesSeen'
+    loaded = keras.models.load_model(path, custom_objects={'SamplesSeen': SamplesSeen})
+    assert loaded.metrics_names == ['loss', 'seen'] and isinstance(loaded.metrics[0], SamplesSeen)
+    assert loaded.evaluate(x, y, batch_size=5, verbose=0)[1] == 12.0
