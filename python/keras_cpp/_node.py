@@ -92,10 +92,47 @@ def _outbound_nodes(layer):
     return [_node_of_call(consumer, i) for consumer, i in layer._outbound_node_refs()]
 
 
+def _mask_at(attribute, what):
+    """Keras's get_input_mask_at / get_output_mask_at: the masks of the layer's call
+    `node_index` (one, or a list for a call of several tensors)."""
+    def mask_at(layer, node_index):
+        if not layer._node_count:
+            raise RuntimeError('The layer has never been called and thus has no defined ' +
+                               what + '.')
+        if not 0 <= node_index < layer._node_count:
+            raise ValueError('Asked to get ' + what + ' at node ' + str(node_index) +
+                             ', but the layer has only ' + str(layer._node_count) +
+                             ' inbound nodes.')
+        node = _node_of_call(layer, node_index)
+        if attribute == 'output_masks' and not node.output_tensors:
+            raise RuntimeError('The outputs of call ' + str(node_index) + ' of layer ' +
+                               layer.name + ' are no longer held by any tensor or model: '
+                               'their mask is gone with them.')
+        masks = getattr(node, attribute)
+        return masks[0] if len(masks) == 1 else masks
+    mask_at.__doc__ = 'The ' + what + ' of the call `node_index` (None where unmasked).'
+    return mask_at
+
+
+def _only_call(mask_at, what):
+    """Keras's input_mask / output_mask: the mask of a layer called once."""
+    def mask(layer):
+        if layer._node_count != 1:
+            raise AttributeError('Layer ' + layer.name + ' has multiple inbound nodes, hence '
+                                 'the notion of "layer ' + what + '" is ill-defined. Use `get_' +
+                                 what.replace(' ', '_') + '_at(node_index)` instead.')
+        return mask_at(layer, 0)
+    return property(mask)
+
+
 def install(layer_class):
     """Gives the engine's Layer Keras's node lists under both versions' names."""
     layer_class._inbound_nodes = property(_inbound_nodes, doc='The calls of this layer.')
     layer_class._outbound_nodes = property(
         _outbound_nodes, doc="The calls of other layers on this layer's outputs.")
     layer_class.inbound_nodes = layer_class._inbound_nodes
+    layer_class.get_input_mask_at = _mask_at('input_masks', 'input mask')
+    layer_class.get_output_mask_at = _mask_at('output_masks', 'output mask')
+    layer_class.input_mask = _only_call(layer_class.get_input_mask_at, 'input mask')
+    layer_class.output_mask = _only_call(layer_class.get_output_mask_at, 'output mask')
     layer_class.outbound_nodes = layer_class._outbound_nodes

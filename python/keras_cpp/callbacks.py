@@ -68,6 +68,48 @@ def _reduce_lr_on_plateau_init(self, monitor='val_loss', factor=0.1, patience=10
 _callbacks.ReduceLROnPlateau.__init__ = _reduce_lr_on_plateau_init
 
 
+def _numbers(logs):
+    """The entries of a logs dict the engine's callbacks read: those that are numbers."""
+    out = {}
+    for key, value in (logs or {}).items():
+        try:
+            out[str(key)] = float(value)
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
+def _early_stopping_on_train_begin(self, logs=None):
+    self._engine_on_train_begin()
+    self.__dict__['best_weights'] = None
+
+
+def _early_stopping_on_epoch_end(self, epoch, logs=None):
+    """The engine decides; a model that is not keras_cpp's (a stand-in, as Keras's tests set)
+    is stopped and has its best weights kept and restored here, as Keras's EarlyStopping does."""
+    self._engine_on_epoch_end(epoch, _numbers(logs))
+    model = self.model
+    if model is None or isinstance(model, _callbacks_model_class()) or \
+            self.monitor not in (logs or {}):
+        return
+    if self.wait == 0:
+        if self.restore_best_weights:
+            self.__dict__['best_weights'] = model.get_weights()
+    elif self.wait >= self.patience:
+        model.stop_training = True
+        if self.restore_best_weights and self.__dict__.get('best_weights') is not None:
+            model.set_weights(self.__dict__['best_weights'])
+
+
+def _callbacks_model_class():
+    from ._keras_cpp.models import Model
+    return Model
+
+
+_callbacks.EarlyStopping.on_train_begin = _early_stopping_on_train_begin
+_callbacks.EarlyStopping.on_epoch_end = _early_stopping_on_epoch_end
+
+
 class LambdaCallback(Callback):  # noqa: F821 (exported above)
     """A callback made of functions: LambdaCallback(on_epoch_end=lambda epoch, logs: ...)."""
 

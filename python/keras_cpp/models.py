@@ -1,4 +1,5 @@
 """Keras's models: Sequential (with Keras 1 and 2 keyword arguments)."""
+import importlib
 import warnings
 
 import numpy as np
@@ -50,6 +51,11 @@ class _ModelType(type(_models.Model)):
         if cls is Model:
             return issubclass(sub, _models.Model)
         return super().__subclasscheck__(sub)
+
+
+def _engine(module):
+    """keras_cpp.engine.<module>, imported when used (keras_cpp.engine imports this module)."""
+    return importlib.import_module('.engine.' + module, __package__)
 
 
 def _batch_size(batch_size):
@@ -104,7 +110,10 @@ class Model(_models.Model, metaclass=_ModelType):
 
     @property
     def layers(self):
-        return list(self._layers)
+        layers = _python_models(self._layers)
+        # Held, so that the same Python object comes back at each access.
+        self.__dict__['_nested_models'] = [x for x in layers if isinstance(x, Model)]
+        return layers
 
     @property
     def uses_learning_phase(self):
@@ -135,15 +144,17 @@ class Model(_models.Model, metaclass=_ModelType):
         if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
                                  weighted_metrics), {})):
             return
+        mode = _engine('training_utils').checked_compile_arguments(
+            loss_weights, sample_weight_mode, self.output_names)
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, sample_weight_mode, _named(weighted_metrics))
+                      loss_weights, mode, _named(weighted_metrics))
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
 
     def _check_trainable_weights_consistency(self):
         """Keras's warning for a model whose trainable weights changed (model.trainable or a
-        layer's set) since compile, which training does not see until compile runs again."""
+        layer's set) since compile, at summary() and each training call (as Keras)."""
         if self._collected_trainable_weights is None:
             return
         if len(self.trainable_weights) != len(self._collected_trainable_weights):
@@ -193,6 +204,7 @@ class Model(_models.Model, metaclass=_ModelType):
                 whole_arrays(), steps_per_epoch, epochs, verbose, callbacks, validation_data,
                 validation_steps, class_weight, workers=0, shuffle=False,
                 initial_epoch=initial_epoch)
+        self._check_trainable_weights_consistency()
         if callbacks:
             _give_validation_data(callbacks, self._validation_arrays(
                 validation_data, validation_split, x, y, sample_weight))
@@ -261,6 +273,9 @@ class Model(_models.Model, metaclass=_ModelType):
     def _filled_weights(self, y, sample_weight):
         """A list of sample weights with None entries (Keras: those outputs unweighted) as the
         engine takes it: ones there."""
+        if isinstance(sample_weight, tuple) and len(self.output_names) > 1:
+            from .engine import training_utils as tu
+            tu.standardize_sample_weights(sample_weight, self.output_names)  # Keras's TypeError
         if not isinstance(sample_weight, (list, tuple)) or all(w is not None
                                                                for w in sample_weight):
             return sample_weight
@@ -281,6 +296,9 @@ class Model(_models.Model, metaclass=_ModelType):
     def predict(self, x, batch_size=None, verbose=0, steps=None):
         """One array per output: a list for a model of several outputs. With steps, each step
         predicts all of x at once and the steps' predictions are concatenated, as Keras's."""
+        if isinstance(x, (list, tuple)) and any(a is None for a in x):
+            from .engine import training_utils as tu
+            tu.standardize_input_data(list(x), self.input_names)  # Keras's ValueError
         self._build_for(x)
         if steps is None:
             return _outputs(self._predict(x, _batch_size(batch_size), verbose))
@@ -290,6 +308,7 @@ class Model(_models.Model, metaclass=_ModelType):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient step on one batch: the loss (and metrics), a scalar when one value."""
         self._build_for(x)
+        self._check_trainable_weights_consistency()
         return _single(self._train_on_batch(x, y, self._filled_weights(y, sample_weight),
                                             class_weight))
 
@@ -323,6 +342,9 @@ class Model(_models.Model, metaclass=_ModelType):
             workers = nb_worker
         if isinstance(validation_data, list):
             validation_data = tuple(validation_data)
+        self._check_trainable_weights_consistency()
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, workers)
         if callbacks and isinstance(validation_data, tuple):
             _give_validation_data(callbacks, self._validation_arrays(validation_data))
         batch_size = getattr(generator, 'batch_size', None)
@@ -343,6 +365,8 @@ class Model(_models.Model, metaclass=_ModelType):
                            max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _single(self._evaluate_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -351,6 +375,8 @@ class Model(_models.Model, metaclass=_ModelType):
                           max_q_size=None, nb_worker=None, pickle_safe=None):
         if max_q_size is not None:
             max_queue_size = max_q_size
+        _engine('training_utils').warn_generator_with_processes(
+            generator, use_multiprocessing or pickle_safe, nb_worker or workers)
         return _outputs(self._predict_generator(generator, steps or 0, val_samples or 0,
                                                 max_queue_size, min(workers, 1), verbose))
 
@@ -581,8 +607,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     an H5Dict or a dict, which receive what the file would hold."""
     target = _h5_target(filepath)
     if target is None:
-        model._save_file(str(filepath), overwrite, include_optimizer)
-        return
+        return _engine('saving').save_file(model, str(filepath), overwrite, include_optimizer)
     import os
     import tempfile
     from .utils import io_utils
@@ -591,7 +616,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
                        '("model_weights" exists). Save into an empty group.')
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, 'model.h5')
-        model._save_file(path, True, include_optimizer)
+        _engine('saving').save_file(model, path, True, include_optimizer)
         with io_utils.h5py.File(path, 'r') as written:
             io_utils._copy_h5_tree(written, target if target._in_dict() else target.data)
         if not target._in_dict():
@@ -604,13 +629,19 @@ def _wrap(cpp_model):
     if cpp_model._is_sequential:
         model = Sequential.__new__(Sequential)
         _models.Model.__init__(model, cpp_model)
-        model._layer_objects = list(cpp_model._layers)
+        model._layer_objects = _python_models(cpp_model._layers)
     else:
         model = Model.__new__(Model)
         _models.Model.__init__(model, cpp_model)
     model.loss = None
     model.metrics = []
     return model
+
+
+def _python_models(layers):
+    """The layers, with a model the C++ side built (nested in one from a config or a file) as
+    this module's Sequential or Model."""
+    return [_wrap(x) if type(x) is _models.Model else x for x in layers]
 
 
 def model_from_config(config, custom_objects=None):
@@ -641,8 +672,7 @@ def load_model(filepath, custom_objects=None, compile=True):
     may also be an h5py group or file, an H5Dict or a dict that save_model wrote to."""
     target = _h5_target(filepath)
     if target is None:
-        with _objects_for_engine(custom_objects) as objects:
-            return _wrap(_models._load_model(str(filepath), objects, compile))
+        return _engine('saving').load_file(str(filepath), custom_objects, compile)
     import os
     import tempfile
     from .utils import io_utils
@@ -656,8 +686,7 @@ def load_model(filepath, custom_objects=None, compile=True):
                 io_utils._copy_dict_tree(target, copy)
             else:
                 io_utils._copy_h5_tree(target.data, copy)
-        with _objects_for_engine(custom_objects) as objects:
-            return _wrap(_models._load_model(path, objects, compile))
+        return _engine('saving').load_file(path, custom_objects, compile)
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -758,7 +787,15 @@ def clone_model(model, input_tensors=None):
     clone = cls.from_config(model.get_config(), custom_objects=_custom_objects_of(model))
     if input_tensors is None:
         return clone
-    return Model(input_tensors, clone(input_tensors))
+    from . import backend as K
+    # A tensor no Input made (a variable, a placeholder) gets one, as in Keras.
+    several = isinstance(input_tensors, (list, tuple))
+    tensors = [x if K.is_keras_tensor(x) else
+               Input(tensor=x, name='input_wrapper_for_' + layer.name)
+               for x, layer in zip(input_tensors if several else [input_tensors],
+                                   model._input_layers)]
+    tensors = tensors if several else tensors[0]
+    return Model(tensors, clone(tensors))
 
 
 # What Keras re-exports from keras.models: 2.2.4's Input and InputLayer, 1.2.2's Merge and

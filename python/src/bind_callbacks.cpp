@@ -31,7 +31,24 @@ void bind_callbacks(py::module_& root) {
           py::arg("restore_best_weights") = false)
       .def_property_readonly("wait", &cb::EarlyStopping::wait)
       .def_property_readonly("stopped_epoch", &cb::EarlyStopping::stopped_epoch)
-      .def_property_readonly("best", &cb::EarlyStopping::best);
+      .def_property_readonly("best", &cb::EarlyStopping::best)
+      .def_property_readonly("monitor",
+                             [](const cb::EarlyStopping& c) { return c.options().monitor; })
+      .def_property_readonly("patience",
+                             [](const cb::EarlyStopping& c) { return c.options().patience; })
+      .def_property_readonly(
+          "restore_best_weights",
+          [](const cb::EarlyStopping& c) { return c.options().restore_best_weights; })
+      // The engine's own hooks, for a call by hand (callbacks.py adds what a stand-in model
+      // needs); fit calls them from C++.
+      .def("_engine_on_train_begin",
+           [](cb::EarlyStopping& c) {
+             cb::Logs logs;
+             c.EarlyStopping::on_train_begin(logs);
+           })
+      .def("_engine_on_epoch_end", [](cb::EarlyStopping& c, int epoch, cb::Logs logs) {
+        c.EarlyStopping::on_epoch_end(epoch, logs);
+      });
 
   py::class_<cb::ReduceLROnPlateau, Callback, std::shared_ptr<cb::ReduceLROnPlateau>>(
       m, "ReduceLROnPlateau")

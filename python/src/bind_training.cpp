@@ -11,9 +11,11 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/callbacks.h"
+#include "keras/engine/feed.h"
 #include "keras/engine/training.h"
 #include "keras/losses.h"
 #include "keras/metrics.h"
+#include "keras/metrics/stateful.h"
 #include "keras/models.h"
 #include "keras/optimizers.h"
 #include "layer_args.h"
@@ -118,12 +120,32 @@ MetricArg to_metric(py::handle obj) {
   if (py::isinstance<py::str>(obj)) return MetricArg(obj.cast<std::string>());
   if (!PyCallable_Check(obj.ptr()))
     throw py::type_error("a metric must be a name or a function of (y_true, y_pred)");
-  std::string name =
-      py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>() : "custom_metric";
+  // Keras names a metric by its `name` (a metric layer's), else its function's __name__.
+  std::string name = py::hasattr(obj, "name") && py::isinstance<py::str>(obj.attr("name"))
+                         ? obj.attr("name").cast<std::string>()
+                     : py::hasattr(obj, "__name__") ? obj.attr("__name__").cast<std::string>()
+                                                    : "custom_metric";
   if (is_builtin_function(obj)) return MetricArg(name);
   auto fn = hold(py::reinterpret_borrow<py::object>(obj));
-  return MetricArg(name, [fn](const SymbolicTensor& t, const SymbolicTensor& p) {
-    return call_symbolic(fn, t, p);
+  // Keras's stateful metrics: a metric Layer with `stateful = True` and reset_states().
+  const bool stateful = py::isinstance<Layer>(obj) && obj.attr("stateful").cast<bool>();
+  return MetricArg(name, [fn, stateful](const SymbolicTensor& t, const SymbolicTensor& p) {
+    if (!stateful) return call_symbolic(fn, t, p);
+    py::gil_scoped_acquire gil;
+    const Layer& layer = fn->cast<const Layer&>();
+    const std::size_t before = layer.tagged_updates().size();
+    SymbolicTensor value = call_symbolic(fn, t, p);
+    // The updates this call added advance the metric's state.
+    std::vector<backend::Update> updates;
+    const auto all = layer.tagged_updates();
+    for (std::size_t i = before; i < all.size(); ++i) updates.push_back(all[i].first);
+    metrics::mark_stateful(
+        [fn] {
+          py::gil_scoped_acquire gil;
+          fn->attr("reset_states")();
+        },
+        std::move(updates));
+    return value;
   });
 }
 
@@ -200,8 +222,11 @@ Arrays to_arrays(py::handle obj, const std::vector<SymbolicTensor>& tensors,
   return Arrays(array_for(obj, tensors.at(0), kind));
 }
 
+// x=None: no arrays, for a model that reads all its inputs from tensors (keras/engine/feed.h).
 Arrays model_x(Model& m, py::handle x) {
-  return to_arrays(x, graph_tensors(m.inputs()), m.input_names(), ArrayKind::input, "input");
+  std::vector<SymbolicTensor> fed = fed_inputs(m);
+  if (x.is_none() && fed.empty()) return Arrays(std::vector<Tensor>{});
+  return to_arrays(x, fed, fed_input_names(m), ArrayKind::input, "input");
 }
 // y=None: no targets, as for a model whose outputs have no loss (its loss is all add_loss).
 Arrays model_y(Model& m, py::handle y) {
@@ -656,8 +681,19 @@ void bind_training(py::module_& root) {
   // One Model class: Sequential (below) is a Model; every method takes one array, a list or a
   // dict by name for x, y and sample_weight, and runs with the GIL released.
   ModelClass model_class(models, "Model", "The engine's model.");
-  model_class.def_property_readonly("name", &Model::name)
-      .def_property_readonly("_layers", [](const Model& m) { return m.layers(); })
+  model_class
+      .def_property_readonly("name", &Model::name)
+      // A nested model (a Sequential from a config too, whose C++ class has no Python class
+      // of its own) as a Model, which keras_cpp.models wraps as Sequential or Model.
+      .def_property_readonly("_layers",
+                             [](const Model& m) {
+                               py::list layers;
+                               for (const auto& layer : m.layers()) {
+                                 auto model = std::dynamic_pointer_cast<Model>(layer);
+                                 layers.append(model ? py::cast(model) : py::cast(layer));
+                               }
+                               return layers;
+                             })
       .def(
           "_get_layer", [](const Model& m, const std::string& name) { return m.get_layer(name); },
           py::arg("name"))

@@ -1,10 +1,12 @@
 """Keras 2.2.4's engine API in the forms its users write: compute_mask on lists, stateful set by
 a layer subclass, add_loss of numbers, pickled models compiled with keras_cpp's own functions,
 load_weights(reshape=...), Constant initializers holding arrays, input_dim on later layers,
-callback.validation_data, top-k metrics as scalars, loss objects serialized."""
+callback.validation_data, top-k metrics as scalars, loss objects serialized (and saved with a model)."""
 import copy
+import json
 import pickle
 
+import h5py
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from keras_cpp import backend as K
 from keras_cpp import callbacks, initializers, losses, metrics, optimizers
 from keras_cpp.layers import Conv2D, Dense, Flatten, Input, Layer
 from keras_cpp.models import Model, Sequential, load_model
+from keras_cpp.utils import CustomObjectScope
 
 
 def test_compute_mask_takes_lists_and_non_tensor_masks():
@@ -172,6 +175,44 @@ def test_loss_object_serializes_with_its_config():
     assert keras.losses.serialize(losses.mse) == 'mean_squared_error'
 
 
+def trained_with_loss_object():
+    x = Input(shape=(2,))
+    model = Model(x, Dense(1, name='out')(x))
+    model.compile('adam', loss={'out': Blend(3.0)}, metrics=['mae'])
+    model.fit(np.random.rand(32, 2), np.random.rand(32, 1), epochs=2, verbose=0)
+    return model
+
+
+def test_loss_object_saved_and_loaded_with_its_config(tmp_path):
+    model = trained_with_loss_object()
+    path = str(tmp_path / 'model.h5')
+    model.save(path)
+    with h5py.File(path, 'r') as f:
+        config = json.loads(f.attrs['training_config'])
+    assert config['loss'] == {'out': {'class_name': 'Blend', 'config': {'fraction': 3.0}}}
+
+    loaded = load_model(path, custom_objects={'Blend': Blend})
+    assert isinstance(loaded.loss['out'], Blend) and loaded.loss['out'].fraction == 3.0
+    x, y = np.random.rand(8, 2), np.random.rand(8, 1)
+    np.testing.assert_allclose(loaded.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0),
+                               rtol=1e-5)
+    # The optimizer state came back: the next step is the same as the original model's.
+    for m in (model, loaded):
+        m.train_on_batch(x, y)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with CustomObjectScope({'Blend': Blend}):
+        assert load_model(path).loss['out'].fraction == 3.0
+
+
+def test_loss_object_loading_without_the_class_says_which(tmp_path):
+    path = str(tmp_path / 'model.h5')
+    trained_with_loss_object().save(path)
+    with pytest.raises(ValueError, match='Blend'):
+        load_model(path)
+    assert load_model(path, compile=False).predict(np.zeros((1, 2))).shape == (1, 1)
+
+
 def test_frozen_layer_has_no_updates():
     model = Sequential([keras.layers.BatchNormalization(input_shape=(4,))])
     assert model.updates
@@ -313,13 +354,20 @@ def test_summary_warns_when_trainable_changed_since_compile(capsys):
     outer = Model(b, Dense(1)(inner(b)))
     outer.compile('adam', 'mse')
     inner.trainable = True
-    with pytest.warns(UserWarning, match='Discrepancy between trainable weights'):
-        outer.summary()
+    data, target = np.zeros((4, 3)), np.zeros((4, 1))
+    # Also before each training call, as Keras's _make_train_function.
+    for call in (outer.summary, lambda: outer.fit(data, target, verbose=0),
+                 lambda: outer.train_on_batch(data, target),
+                 lambda: outer.fit_generator(iter([(data, target)] * 2), steps_per_epoch=2,
+                                             verbose=0)):
+        with pytest.warns(UserWarning, match='Discrepancy between trainable weights'):
+            call()
     outer.compile('adam', 'mse')
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         outer.summary()
+        outer.fit(data, target, verbose=0)
         seq = Sequential([Dense(2, input_shape=(3,))])
         seq.compile('sgd', 'mse')
         seq.summary()

@@ -64,11 +64,14 @@ void EarlyStopping::on_epoch_end(int epoch, Logs& logs) {
   if (greater_ ? shifted > best_ : shifted < best_) {
     best_ = current;
     wait_ = 0;
-    if (options_.restore_best_weights) best_weights_ = model_->get_weights();
+    // Without a model (a callback called by hand on a stand-in, as Keras's tests do), the
+    // caller acts on the stand-in: wait() and stopped_epoch() say what to do.
+    if (options_.restore_best_weights && model_) best_weights_ = model_->get_weights();
     return;
   }
   if (++wait_ < options_.patience) return;
   stopped_epoch_ = epoch;
+  if (!model_) return;
   model_->stop_training = true;
   // Keras would fail on set_weights(None) when no epoch beat the baseline; keep the weights then.
   if (options_.restore_best_weights && !best_weights_.empty()) {

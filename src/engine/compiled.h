@@ -2,6 +2,7 @@
 // metrics, and the three compiled functions the Trainer runs.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct CompiledOutput {
   std::string loss_name;
   double loss_weight = 1.0;
   bool sparse_target = false;
+  // A loss function not named as one of Keras's (a lambda, a loss object): its targets may have
+  // any shape of the output's rank (Keras checks the target shapes of its own losses only).
+  bool custom_loss = false;
   bool temporal = false;  // sample_weight_mode "temporal": 2D sample weights
 };
 
@@ -30,6 +34,9 @@ struct Model::Compiled {
   SymbolicTensor total_loss;
   std::vector<std::string> metric_names;  // after "loss"
   std::vector<SymbolicTensor> metric_tensors;
+  // Per metric: its reset for a stateful metric (keras/metrics/stateful.h), else empty.
+  std::vector<std::function<void()>> metric_resets;
+  std::vector<backend::Update> metric_updates;  // the stateful metrics' (Keras's metrics_updates)
   std::optional<backend::Function> train_fn, test_fn, predict_fn;
   int train_fn_processes = 1;  // keras::distributed::size() when train_fn was made
 };

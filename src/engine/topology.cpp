@@ -386,11 +386,14 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
                                   name() + ": expected shape=" + shape_to_string(want) +
                                   ", found shape=" + shape_to_string(got));
   }
-  // As Keras's run_internal_graph, the updates of the layer calls inside (batch-norm statistics,
-  // RNN states) are made again on the new inputs, so that a model around this call runs them.
+  // As Keras's run_internal_graph, the updates (batch-norm statistics, RNN states) and the losses
+  // (activity regularization) of the layer calls inside are made again on the new inputs, so
+  // that a model around this call runs them.
   std::vector<std::pair<backend::Update, bool>> updates = tagged_updates();
+  std::vector<SymbolicTensor> call_losses = losses();
   std::vector<KerasTensor> targets = outputs_;
   for (const auto& update : updates) targets.emplace_back(update.first.new_value);
+  for (const auto& loss : call_losses) targets.emplace_back(loss);
   std::vector<KerasTensor> new_inputs;
   for (std::size_t i = 0; i < inputs.size(); ++i)
     new_inputs.push_back(
@@ -402,6 +405,10 @@ std::vector<SymbolicTensor> Model::call_list(const std::vector<SymbolicTensor>& 
     const SymbolicTensor& new_value = replayed[outputs_.size() + i];
     if (new_value != updates[i].first.new_value)  // an update of no input stays as it is
       add_update(updates[i].first.variable, new_value, updates[i].second);
+  }
+  for (std::size_t i = 0; i < call_losses.size(); ++i) {
+    const SymbolicTensor& loss = replayed[outputs_.size() + updates.size() + i];
+    if (loss != call_losses[i]) add_loss(loss);  // a loss of no input (weights') stays as it is
   }
   return graph_tensors(last_call_outputs_);
 }
@@ -495,15 +502,6 @@ std::vector<std::pair<SymbolicTensor, WeightConstraint>> Model::constraints() co
   std::vector<std::pair<SymbolicTensor, WeightConstraint>> out;
   for (const auto& layer : layers())
     for (auto& c : layer->constraints()) out.push_back(c);
-  return out;
-}
-
-std::vector<SymbolicTensor> Model::losses() const {
-  std::vector<SymbolicTensor> out = Layer::losses();
-  std::set<const backend::Node*> seen;
-  for (const auto& layer : layers())
-    for (auto& l : layer->losses())
-      if (seen.insert(l.node().get()).second) out.push_back(l);
   return out;
 }
 

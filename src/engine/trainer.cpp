@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -75,6 +76,18 @@ std::vector<callbacks::CallbackPtr> callback_list_for(const TrainLoop& loop, int
   return list;
 }
 
+// Keras's stateful_metric_functions' reset_states(), at each epoch's start and before each
+// evaluation.
+void reset_stateful_metrics(const std::vector<std::function<void()>>& metric_resets) {
+  for (const auto& reset : metric_resets)
+    if (reset) reset();
+}
+
+// Whether the k-th of [loss, metric...] is a stateful metric (reported as its last value).
+bool is_stateful(const std::vector<std::function<void()>>& metric_resets, std::size_t k) {
+  return k > 0 && k <= metric_resets.size() && metric_resets[k - 1];
+}
+
 }  // namespace
 
 callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
@@ -126,6 +139,7 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
   for (int epoch = loop.initial_epoch; epoch < loop.epochs; ++epoch) {
     data.begin_epoch(epoch);
     epoch_logs.clear();
+    reset_stateful_metrics(model.compiled_->metric_resets);
     for (auto& cb : callback_list) cb->on_epoch_begin(epoch, epoch_logs);
     std::fill(sums.begin(), sums.end(), 0.0);
     int step = 0;
@@ -141,7 +155,8 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
         for (std::size_t k = 0; k < names.size(); ++k) {
           const double value = outs[k].item();
           batch_logs[names[k]] = value;
-          sums[k] += value * batch->weight;  // Keras's BaseLogger: weighted by batch size
+          // Keras's BaseLogger: weighted by batch size; a stateful metric keeps its last value.
+          if (!is_stateful(model.compiled_->metric_resets, k)) sums[k] += value * batch->weight;
         }
       }
       sums.back() += batch->weight;
@@ -156,7 +171,9 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
     // Averages over the samples seen by all processes (a callback may stop mid-epoch).
     if (sharded) distributed::detail::allreduce_sum(sums.data(), sums.size());
     for (std::size_t k = 0; k < names.size(); ++k)
-      epoch_logs[names[k]] = sums[k] / std::max(sums.back(), 1.0);
+      epoch_logs[names[k]] = is_stateful(model.compiled_->metric_resets, k)
+                                 ? batch_logs[names[k]]
+                                 : sums[k] / std::max(sums.back(), 1.0);
     const bool complete = data.exhausted();
     if (complete) data.end_epoch();
     // Validation only after a whole epoch, as Keras.
@@ -180,13 +197,19 @@ std::vector<double> Trainer::evaluate(DataAdapter& data, int verbose) {
   std::unique_ptr<utils::Progbar> progbar;
   if (verbose == 1 && distributed::rank() == 0)
     progbar = std::make_unique<utils::Progbar>(data.size());
+  const auto& resets = model_.compiled_->metric_resets;
+  std::vector<double> last(outputs, 0.0);  // the last batch's values, for stateful metrics
+  reset_stateful_metrics(resets);
   data.begin_epoch(-1);
   std::int64_t steps = 0, seen = 0;
   while (auto batch = data.next()) {
     {
       std::lock_guard lock(model_.run_mutex_);
       const std::vector<Tensor>& outs = model_.compiled_->test_fn->run(*batch->arrays);
-      for (std::size_t k = 0; k < outputs; ++k) sums[k] += outs[k].item() * batch->weight;
+      for (std::size_t k = 0; k < outputs; ++k) {
+        last[k] = outs[k].item();
+        sums[k] += last[k] * batch->weight;
+      }
     }
     sums.back() += batch->weight;
     ++steps;
@@ -196,7 +219,8 @@ std::vector<double> Trainer::evaluate(DataAdapter& data, int verbose) {
   if (data.sharded()) distributed::detail::allreduce_sum(sums.data(), sums.size());
   const double rows = std::max(sums.back(), 1.0);
   sums.pop_back();
-  for (auto& s : sums) s /= rows;
+  for (std::size_t k = 0; k < outputs; ++k)
+    sums[k] = is_stateful(resets, k) ? last[k] : sums[k] / rows;
   return sums;
 }
 

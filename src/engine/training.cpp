@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -16,6 +17,8 @@
 #include "engine/data_adapter.h"
 #include "engine/trainer.h"
 #include "keras/distributed.h"
+#include "keras/engine/feed.h"
+#include "keras/metrics/stateful.h"
 
 namespace keras {
 
@@ -231,6 +234,7 @@ void Model::compile(const CompileOptions& options) {
   const bool temporal = options.sample_weight_mode == "temporal";
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
+  std::vector<std::function<void()>> metric_resets;
   for (std::size_t k = 0; k < n_out; ++k) {
     if (losses_per_output[k].name.empty() && !losses_per_output[k].function) continue;
     CompiledOutput spec;
@@ -245,7 +249,11 @@ void Model::compile(const CompileOptions& options) {
                                        ? losses_per_output[k].function
                                        : losses::get(losses_per_output[k].name);
     spec.sparse_target = spec.loss_name == "sparse_categorical_crossentropy";
+    const std::vector<std::string> known = losses::names();
+    spec.custom_loss = losses_per_output[k].function &&
+                       std::find(known.begin(), known.end(), spec.loss_name) == known.end();
     Shape target_shape = output.shape();
+    if (spec.custom_loss) std::fill(target_shape.begin(), target_shape.end(), -1);
     // Sparse targets are integer labels with a last axis of 1 (cast_target adds it to 1D
     // labels); saying so lets the loss squeeze that axis.
     if (spec.sparse_target) {
@@ -288,9 +296,13 @@ void Model::compile(const CompileOptions& options) {
              ++j)
           name = base + "_" + std::to_string(j);
         metric_names.push_back(name);
+        metrics::detail::StatefulMarks marks;
         metric_tensors.push_back(
             weighted_masked_mean(K::cast(fn(spec.target, output), output.dtype()), output_mask,
                                  weighted_list ? w : SymbolicTensor(), weight_ndim));
+        metric_resets.push_back(marks.reset_states());
+        c->metric_updates.insert(c->metric_updates.end(), marks.updates().begin(),
+                                 marks.updates().end());
       }
     }
     c->outputs.push_back(std::move(spec));
@@ -309,6 +321,8 @@ void Model::compile(const CompileOptions& options) {
   c->metric_names.insert(c->metric_names.end(), metric_names.begin(), metric_names.end());
   c->metric_tensors = loss_metric_tensors;
   c->metric_tensors.insert(c->metric_tensors.end(), metric_tensors.begin(), metric_tensors.end());
+  c->metric_resets.resize(loss_metric_tensors.size());
+  c->metric_resets.insert(c->metric_resets.end(), metric_resets.begin(), metric_resets.end());
   optimizer_ = std::move(optimizer);
   compiled_ = std::move(c);
   compile_options_ = options;
@@ -364,10 +378,10 @@ void Model::make_train_function() {
       if (update.variable == weight) update.new_value = constraint(update.new_value);
   // Layer updates (batch-norm statistics, RNN states), as Keras's model.updates.
   for (const auto& update : Layer::updates()) updates.push_back(update);
+  updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->train_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
-                              updates,
+  compiled_->train_fn.emplace(feed_order(fed_inputs(*this), compiled_->outputs), outputs, updates,
                               K::Givens{{K::learning_phase(), K::constant(1.0, DType::int32)}});
 }
 
@@ -395,6 +409,18 @@ void gather_updates(const Model& model, std::vector<std::pair<K::Update, bool>>&
       gather_updates(*inner, out);
     else
       for (const auto& update : layer->tagged_updates()) out.push_back(update);
+  }
+}
+
+// Every loss of `model`'s layers, those of nested models' layers included, as each layer made
+// them (one per call of a layer with an activity regularizer), and the models' own add_loss.
+void gather_losses(const Model& model, std::vector<SymbolicTensor>& out) {
+  for (const auto& loss : model.Layer::losses()) out.push_back(loss);
+  for (const auto& layer : model.layers()) {
+    if (const auto* inner = dynamic_cast<const Model*>(layer.get()))
+      gather_losses(*inner, out);
+    else
+      for (const auto& loss : layer->losses()) out.push_back(loss);
   }
 }
 
@@ -456,13 +482,33 @@ std::vector<std::pair<K::Update, bool>> Model::tagged_updates() const {
   return out;
 }
 
+// Keras's Network.losses: the losses of the layer calls inside this model and those of no call
+// (weight regularization, add_loss of constants). A layer called on another graph's tensors as
+// well (a model nested in another) has losses there too, which this model cannot compute from
+// its inputs: those are left out.
+std::vector<SymbolicTensor> Model::losses() const {
+  std::vector<SymbolicTensor> all;
+  gather_losses(*this, all);
+  std::set<const K::Node*> fed{K::learning_phase().node().get()};
+  for (const auto& input : inputs_) fed.insert(input.node().get());
+  std::map<const K::Node*, bool> known;
+  std::vector<SymbolicTensor> out;
+  std::set<const K::Node*> seen;
+  for (const auto& loss : all) {
+    if (!seen.insert(loss.node().get()).second) continue;
+    if (inputs_.empty() || computable_from(loss.node(), fed, known)) out.push_back(loss);
+  }
+  return out;
+}
+
 void Model::make_test_function() {
   std::lock_guard lock(functions_mutex_);
   if (compiled_->test_fn) return;
   std::vector<SymbolicTensor> outputs{compiled_->total_loss};
   outputs.insert(outputs.end(), compiled_->metric_tensors.begin(), compiled_->metric_tensors.end());
-  compiled_->test_fn.emplace(feed_order(graph_tensors(inputs_), compiled_->outputs), outputs,
-                             state_updates(),
+  std::vector<K::Update> updates = state_updates();
+  updates.insert(updates.end(), compiled_->metric_updates.begin(), compiled_->metric_updates.end());
+  compiled_->test_fn.emplace(feed_order(fed_inputs(*this), compiled_->outputs), outputs, updates,
                              K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -470,7 +516,7 @@ void Model::make_predict_function() {
   std::lock_guard lock(functions_mutex_);
   if (!compiled_) compiled_ = std::make_unique<Compiled>();  // predicting needs no compile()
   if (compiled_->predict_fn) return;
-  compiled_->predict_fn.emplace(graph_tensors(inputs_), graph_tensors(outputs_), state_updates(),
+  compiled_->predict_fn.emplace(fed_inputs(*this), graph_tensors(outputs_), state_updates(),
                                 K::Givens{{K::learning_phase(), K::constant(0.0, DType::int32)}});
 }
 
@@ -522,7 +568,7 @@ callbacks::History Model::fit(const Arrays& x, const Arrays& y, const FitOptions
       x, y, options.sample_weight ? &*options.sample_weight : nullptr, options.class_weight);
   check_not_empty(data, "fit");
   check_batch_size(options.batch_size, "fit");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0], "fit");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, data.front().shape()[0], "fit");
   const int epochs = detail::epochs_to_train(options.epochs, options.nb_epoch, "fit");
   if (options.initial_epoch < 0)
     throw std::invalid_argument("fit: initial_epoch must be a non-negative integer, got " +
@@ -580,8 +626,7 @@ std::vector<double> Model::evaluate(const Arrays& x, const Arrays& y,
       standardize_data(x, y, options.sample_weight ? &*options.sample_weight : nullptr, {});
   check_not_empty(data, "evaluate");
   check_batch_size(options.batch_size, "evaluate");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, data.front().shape()[0],
-                    "evaluate");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, data.front().shape()[0], "evaluate");
   distributed::init_from_environment();
   // Under keras::distributed each process tests its share of the samples; the sums are added.
   auto adapter =
@@ -602,8 +647,7 @@ std::vector<Tensor> Model::predict(const Arrays& x, const PredictOptions& option
   std::vector<Tensor> inputs = standardize_inputs(x, "input");
   check_not_empty(inputs, "predict");
   check_batch_size(options.batch_size, "predict");
-  check_fixed_batch(graph_tensors(inputs_), options.batch_size, inputs.front().shape()[0],
-                    "predict");
+  check_fixed_batch(fed_inputs(*this), options.batch_size, inputs.front().shape()[0], "predict");
   auto adapter = make_array_adapter(std::move(inputs), options.batch_size);
   return Trainer(*this).predict(*adapter, options.verbose);
 }

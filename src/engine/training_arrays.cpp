@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "engine/compiled.h"
+#include "keras/engine/feed.h"
 #include "keras/engine/training.h"
 
 namespace keras {
@@ -29,7 +30,8 @@ std::vector<std::string> target_names(const Model& model, const CompiledOutputs*
 
 std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what) const {
   const_cast<Model*>(this)->ensure_graph();
-  const std::vector<std::string> names = input_names();
+  const std::vector<std::string> names = fed_input_names(*this);
+  const std::vector<SymbolicTensor> fed = fed_inputs(*this);
   std::vector<Tensor> arrays;
   if (x.is_map) {
     for (const auto& [key, value] : x.by_name)
@@ -46,20 +48,20 @@ std::vector<Tensor> Model::standardize_inputs(const Arrays& x, const char* what)
     }
   } else {
     arrays = x.list;
-    if (arrays.size() != inputs_.size())
+    if (arrays.size() != fed.size())
       throw std::invalid_argument(
           "Error when checking model " + std::string(what) +
           ": the list of arrays that you are passing to your model is not the size the model "
           "expected. Expected to see " +
-          std::to_string(inputs_.size()) + " array(s) (for inputs " + names_text(names) +
+          std::to_string(fed.size()) + " array(s) (for inputs " + names_text(names) +
           "), but instead got " + std::to_string(arrays.size()) + " arrays.");
   }
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     const Tensor& a = arrays[i];
-    const SymbolicTensor& in = inputs_[i];
+    const SymbolicTensor& in = fed[i];
     const std::string& input_name = in.name();
     std::string expects;
-    if (inputs_.size() == 1 && !layers().empty())
+    if (fed.size() == 1 && !layers().empty())
       expects =
           " (layer " + layers().front()->name() + " expects " + shape_to_string(in.shape()) + ")";
     if (!a.defined() || a.ndim() == 0)
@@ -121,7 +123,9 @@ void Model::check_target_at(std::size_t output, const Tensor& y, const char*) co
   Shape y_shape = y.shape();
   if (y.ndim() == 1 && out.ndim() == 2) y_shape.push_back(1);  // Keras expands 1D targets
   bool fits = static_cast<int>(y_shape.size()) == out.ndim();
-  for (int d = 1; fits && d < out.ndim(); ++d) {
+  const bool custom_loss =
+      compiled_ && output < compiled_->outputs.size() && compiled_->outputs[output].custom_loss;
+  for (int d = 1; fits && !custom_loss && d < out.ndim(); ++d) {
     std::int64_t expected = out.shape()[static_cast<std::size_t>(d)];
     fits = expected < 0 || expected == y_shape[static_cast<std::size_t>(d)];
   }
@@ -277,6 +281,7 @@ Tensor Model::standardize_weights_at(std::size_t output, const Tensor& y,
 
 namespace {
 void check_samples(const std::vector<Tensor>& x, const std::vector<Tensor>& y) {
+  if (x.empty()) return;  // the model reads its inputs from tensors (no array fed)
   for (const auto& t : y)
     if (t.shape()[0] != x.front().shape()[0])
       throw std::invalid_argument(

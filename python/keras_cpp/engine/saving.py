@@ -178,3 +178,107 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
                 continue
             pairs += zip(symbolic, values)
     K.batch_set_value(pairs)
+
+
+# Loss and metric objects (a class with get_config: Keras's losses_test's MSE_MAE_loss, a
+# stateful metric layer) in a saved training config: Keras writes them as {'class_name',
+# 'config'} and load_model makes them again with the custom objects. The engine names losses and
+# metrics by name only, so these two steps are here.
+def _is_serialized(value):
+    return isinstance(value, dict) and 'class_name' in value and 'config' in value
+
+
+def _leaves(value):
+    """The losses (metrics) of compile's one value, list or dict by output (of lists)."""
+    if _is_serialized(value) or not isinstance(value, (dict, list, tuple)):
+        return [value]
+    return [leaf for v in (value.values() if isinstance(value, dict) else value)
+            for leaf in _leaves(v)]
+
+
+def _map_leaves(value, fn):
+    if _is_serialized(value) or not isinstance(value, (dict, list, tuple)):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _map_leaves(v, fn) for k, v in value.items()}
+    return [_map_leaves(v, fn) for v in value]
+
+
+def write_loss_objects(path, model):
+    """After the engine wrote the file `path`: its training config's loss and metrics as Keras
+    writes them when compile's loss or metrics hold objects."""
+    from ..utils import io_utils
+    from ..utils.generic_utils import serialize_keras_object
+    loss, metrics = getattr(model, 'loss', None), getattr(model, 'metrics', None)
+    if io_utils.h5py is None or not io_utils.h5py.is_hdf5(path) or not any(
+            not isinstance(v, str) and hasattr(v, 'get_config')
+            for v in _leaves(loss) + _leaves(metrics)):
+        return
+    import json
+
+    def serialized(v):
+        return v if isinstance(v, str) or v is None else serialize_keras_object(v)
+    with io_utils.h5py.File(path, 'r+') as f:
+        if 'training_config' in f.attrs:
+            config = json.loads(_text(f.attrs['training_config']))
+            config['loss'] = _map_leaves(loss, serialized)
+            config['metrics'] = _map_leaves(metrics or [], serialized)
+            f.attrs['training_config'] = json.dumps(config).encode('utf8')
+
+
+def training_config_with_loss_objects(path):
+    """The training config of the file `path` when its loss or metrics hold serialized objects
+    (which the engine cannot compile from), else None."""
+    from ..utils import io_utils
+    if io_utils.h5py is None or not io_utils.h5py.is_hdf5(path):
+        return None
+    import json
+    with io_utils.h5py.File(path, 'r') as f:
+        if 'training_config' not in f.attrs:
+            return None
+        config = json.loads(_text(f.attrs['training_config']))
+    leaves = _leaves(config.get('loss')) + _leaves(config.get('metrics'))
+    return config if any(_is_serialized(v) for v in leaves) else None
+
+
+def compile_from_training_config(model, config, path, custom_objects=None):
+    """Keras's load_model steps for a training config with loss or metric objects: compile
+    with the objects made from their configs, then restore the optimizer's state from the
+    file."""
+    from .. import losses, metrics, optimizers
+    from ..utils import io_utils
+    from ..utils.generic_utils import CustomObjectScope
+
+    def made(deserialize):
+        return lambda v: deserialize(v) if _is_serialized(v) else v
+    with CustomObjectScope(custom_objects or {}):
+        model.compile(optimizers.deserialize(config['optimizer_config']),
+                      _map_leaves(config['loss'], made(losses.deserialize)),
+                      metrics=_map_leaves(config.get('metrics') or [],
+                                          made(metrics.deserialize)),
+                      loss_weights=config.get('loss_weights'),
+                      sample_weight_mode=config.get('sample_weight_mode'))
+    with io_utils.h5py.File(path, 'r') as f:
+        if 'optimizer_weights' in f:
+            group = f['optimizer_weights']
+            names = load_attributes_from_hdf5_group(group, 'weight_names')
+            model._make_train_function()
+            model.optimizer.set_weights([np.asarray(group[name]) for name in names])
+
+
+def save_file(model, path, overwrite, include_optimizer):
+    """models.save_model's writing of a file: the engine's, then the loss objects."""
+    model._save_file(path, overwrite, include_optimizer)
+    write_loss_objects(path, model)  # as Keras writes loss objects
+
+
+def load_file(path, custom_objects, compile):
+    """models.load_model's reading of a file."""
+    from ..models import _wrap as _wrap_model
+    from ..utils.generic_utils import _objects_for_engine
+    config = training_config_with_loss_objects(path) if compile else None
+    with _objects_for_engine(custom_objects) as objects:
+        model = _wrap_model(_models._load_model(path, objects, compile and config is None))
+    if config is not None:  # loss objects: compiled as Keras's load_model does
+        compile_from_training_config(model, config, path, custom_objects)
+    return model

@@ -301,3 +301,45 @@ def check_num_samples(ins, batch_size=None, steps=None, steps_name='steps'):
     if hasattr(ins[0], 'shape'):
         return int(ins[0].shape[0])
     return None
+
+
+def checked_compile_arguments(loss_weights, mode, names):
+    """compile's sample_weight_mode, checked with loss_weights as Keras 2.2.4 checks them: a
+    dict (one entry per output name) or a list (one per output); the engine takes one mode for
+    every output."""
+    if loss_weights is not None and not isinstance(loss_weights, (list, dict)):
+        raise TypeError('Could not interpret loss_weights argument: ' + str(loss_weights) +
+                        ' - expected a list of dicts.')  # Keras's words: a list or a dict
+    if isinstance(mode, dict):
+        for name in mode:
+            if name not in names:
+                raise ValueError('Unknown entry in sample_weight_mode dictionary: "' + name +
+                                 '". Only expected the following keys: ' + str(names))
+        for name in names:
+            if name not in mode:
+                raise ValueError('Output "' + name + '" missing from sample_weight_modes '
+                                 'dictionary')
+        modes = [mode[name] for name in names]
+    elif isinstance(mode, list):
+        if len(mode) != len(names):
+            raise ValueError('When passing a list as sample_weight_mode, it should have one '
+                             'entry per model output. The model has ' + str(len(names)) +
+                             ' outputs, but you passed sample_weight_mode=' + str(mode))
+        modes = mode
+    else:
+        return mode
+    if len(set(modes)) > 1:
+        raise ValueError('sample_weight_mode ' + str(mode) + ': keras_cpp takes one mode '
+                         'for every output (None or "temporal"), not one per output')
+    return modes[0] if modes else None
+
+
+def warn_generator_with_processes(generator, use_multiprocessing, workers):
+    """Keras's UserWarning for a plain generator given to several worker processes, which would
+    each run a copy of it; a Sequence hands out each batch once."""
+    from ..utils.data_utils import Sequence
+    if use_multiprocessing and workers > 1 and not isinstance(generator, Sequence):
+        warnings.warn(UserWarning(
+            'Using a generator with `use_multiprocessing=True` and multiple workers may '
+            'duplicate your data in Keras (keras_cpp reads it on one producer thread). Please '
+            'consider using the `keras.utils.Sequence` class.'), stacklevel=3)

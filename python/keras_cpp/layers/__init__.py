@@ -175,6 +175,11 @@ for _cls in vars(_layers_module).values():
 # for a call of several inputs (merges, an RNN given initial states) or outputs (return_state).
 def _one_or_list(engine_accessor, all_accessor, with_index):
     def accessor(self, *index):
+        if not with_index and self._node_count > 1:  # Keras's AttributeError, as hasattr sees
+            what = 'input' if all_accessor is Layer._get_inputs_at else 'output'
+            raise AttributeError('Layer ' + self.name + ' has multiple inbound nodes, hence the '
+                                 'notion of "layer ' + what + '" is ill-defined. Use `get_' +
+                                 what + '_at(node_index)` instead.')
         single = engine_accessor(self, *index)
         tensors = all_accessor(self, *(index if with_index else (0,)))
         return list(tensors) if len(tensors) > 1 else single
