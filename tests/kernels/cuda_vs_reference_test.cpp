@@ -68,7 +68,8 @@ TEST(CudaBackend, ReportsItsNameAndFallsBackVisibly) {
 
 // The coverage report: the ops of the table that the cuda backend runs through the host fallback
 // (their reference kernel on host copies of their operands). The ops of a Dense network's
-// training step, pooling, embeddings' gradient and the simple ops have kernels of their own.
+// training step, pooling, embeddings' gradient, the recurrent sequences and their gradients and
+// the simple ops have kernels of their own.
 TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
   std::string host, device;
   int on_host = 0, on_device = 0;
@@ -103,7 +104,10 @@ TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
                                 OpKind::kRandomUniform,
                                 OpKind::kTruncatedNormal,
                                 OpKind::kCumsum,
-                                OpKind::kCumprod};
+                                OpKind::kCumprod,
+                                OpKind::kRecurrent,
+                                OpKind::kRecurrentGrad,
+                                OpKind::kRecurrentGradWeights};
   for (OpKind op : own_kernels)
     EXPECT_NE(keras::ops::op_def(op).cuda.fn, nullptr) << K::op_name(op);
 #else
