@@ -63,14 +63,16 @@ struct Walk {
 };
 
 // A row-major product on cuBLASLt (linalg.cu): C (m x n) = op(A) op(B), each operand with its
-// leading dimension (0: packed), `batch` strided products. plan_row_major_gemm makes the
-// descriptors and chooses the algorithm (at plan time; throws naming `op` when cuBLASLt has
-// none); row_major_gemm queues the product on the stream.
+// leading dimension (0: packed), `batch` strided products, operands aligned to `alignment` bytes
+// (0: cuBLASLt's default, 256). plan_row_major_gemm makes the descriptors and chooses the
+// algorithm (at plan time; throws naming `op` when cuBLASLt has none); row_major_gemm queues the
+// product on the stream.
 struct GemmShape {
   std::int64_t m, n, k;
   bool ta, tb;
   std::int64_t batch = 1;
   std::int64_t lda = 0, ldb = 0, ldc = 0;
+  std::uint32_t alignment = 0;
 };
 struct LtGemm;
 std::shared_ptr<LtGemm> plan_row_major_gemm(OpKind op, DType dtype, const GemmShape& s);

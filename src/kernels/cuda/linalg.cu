@@ -77,6 +77,12 @@ std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s, cublasLtEpilo
   const std::size_t max_workspace = kWorkspaceBytes;
   KERAS_CUDA_CHECK(cublasLtMatmulPreferenceSetAttribute(
       preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &max_workspace, sizeof(max_workspace)));
+  if (s.alignment > 0)
+    for (auto operand :
+         {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
+          CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})
+      KERAS_CUDA_CHECK(cublasLtMatmulPreferenceSetAttribute(preference, operand, &s.alignment,
+                                                            sizeof(s.alignment)));
   cublasLtMatmulHeuristicResult_t result{};
   int found = 0;
   KERAS_CUDA_CHECK(cublasLtMatmulAlgoGetHeuristic(cublas_lt(), g->op, g->a, g->b, g->c, g->c,

@@ -4,6 +4,7 @@
 // their products on cuBLASLt and their elementwise passes as kernels on the stream. The buffers
 // and the products' descriptors are made at plan time (prepare_recurrent), so a step queues
 // launches only: no allocation, copy or wait, and the plan can be captured as a CUDA graph.
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,8 @@ __global__ void each_kernel(F f, std::int64_t n) {
 }
 
 // A step's buffers (device memory, zeroed when made) and the descriptors of its products.
+// Operands inside y, R and the gate buffers start at any element, so each product has a plan for
+// element-aligned operands and, where the plan-time pointers were better aligned, one for that.
 struct RecurrentState {
   std::shared_ptr<void> memory;
   std::size_t bytes = 0;
@@ -32,16 +35,34 @@ struct RecurrentState {
   };
   std::vector<Product> products;
 
+  // The plan of the most strictly aligned algorithm that operands aligned to s.alignment allow.
   const LtGemm* find(const GemmShape& s) const {
+    const Product* best = nullptr;
     for (const Product& p : products)
-      if (same(p.shape, s)) return p.gemm.get();
-    return nullptr;
+      if (same_product(p.shape, s) && p.shape.alignment <= s.alignment &&
+          (!best || p.shape.alignment > best->shape.alignment))
+        best = &p;
+    return best ? best->gemm.get() : nullptr;
   }
-  static bool same(const GemmShape& a, const GemmShape& b) {
+  void add(OpKind op, DType dtype, const GemmShape& s) {
+    for (const Product& p : products)
+      if (same_product(p.shape, s) && p.shape.alignment == s.alignment) return;
+    products.push_back({s, plan_row_major_gemm(op, dtype, s)});
+  }
+  static bool same_product(const GemmShape& a, const GemmShape& b) {
     return a.m == b.m && a.n == b.n && a.k == b.k && a.ta == b.ta && a.tb == b.tb &&
            a.lda == b.lda && a.ldb == b.ldb && a.ldc == b.ldc;
   }
 };
+
+// The largest power of two, up to 256 bytes, that divides the three addresses.
+std::uint32_t alignment_of(std::size_t element, const void* a, const void* b, const void* c) {
+  const auto bits = reinterpret_cast<std::uintptr_t>(a) | reinterpret_cast<std::uintptr_t>(b) |
+                    reinterpret_cast<std::uintptr_t>(c);
+  std::uint32_t alignment = 256;
+  while (alignment > element && bits % alignment != 0) alignment /= 2;
+  return alignment;
+}
 
 // The steps' policy: at plan time (planning) each distinct product gets its descriptors; when
 // running, the products and passes are queued on the stream.
@@ -53,12 +74,14 @@ struct DeviceOps {
 
   void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
             std::int64_t lda, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
-    const GemmShape s{m, n, k, ta, tb, 1, lda, ldb, ldc};
-    const LtGemm* g = state.find(s);
+    GemmShape s{m, n, k, ta, tb, 1, lda, ldb, ldc, alignment_of(sizeof(T), a, b, c)};
     if (planning) {
-      if (!g) state.products.push_back({s, plan_row_major_gemm(call.op, call.output.dtype, s)});
+      state.add(call.op, call.output.dtype, s);
+      s.alignment = sizeof(T);
+      state.add(call.op, call.output.dtype, s);
       return;
     }
+    const LtGemm* g = state.find(s);
     if (!g)
       throw std::logic_error(std::string("cuda kernel ") + backend::op_name(call.op) +
                              ": a product its plan did not prepare");
