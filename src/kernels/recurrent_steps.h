@@ -73,97 +73,93 @@ struct DropPrevious : Element<T> {
   }
 };
 
-// The cells' forward passes: gates holds h_{s-1} U (rows of G), y's row of step s is written.
+// The cells' forward passes: gates holds h_{s-1} U (rows of G); y's row of step s is written.
 template <typename T>
-struct LstmForward : Element<T> {
+struct Forward : Element<T> {
   T* y;
   const T* gates;
+  // Column c of row b's gates before its activation: h_{s-1} U plus xproj.
+  KERAS_HOST_DEVICE T preactivation(std::int64_t b, std::int64_t c) const {
+    return gates[b * this->v.G + c] + this->x_row(b)[c];
+  }
+  KERAS_HOST_DEVICE T* row(std::int64_t b) const { return y + this->y_row(b); }
+};
+
+template <typename T>
+struct LstmForward : Forward<T> {
   KERAS_HOST_DEVICE void operator()(std::int64_t k) const {
     const View<T>& v = this->v;
     const auto b = this->b(k), j = this->j(k), u = v.u;
-    const T* xr = this->x_row(b);
-    const T* z = gates + b * v.G;
-    T* row = y + this->y_row(b);
-    const T i = activate(v.rec_act, z[j] + xr[j]);
-    const T f = activate(v.rec_act, z[u + j] + xr[u + j]);
-    const T g = activate(v.act, z[2 * u + j] + xr[2 * u + j]);
-    const T o = activate(v.rec_act, z[3 * u + j] + xr[3 * u + j]);
+    T* row = this->row(b);
+    const T i = activate(v.rec_act, this->preactivation(b, j));
+    const T f = activate(v.rec_act, this->preactivation(b, u + j));
+    const T g = activate(v.act, this->preactivation(b, 2 * u + j));
+    const T o = activate(v.rec_act, this->preactivation(b, 3 * u + j));
     row[2 * u + j] = i;
     row[3 * u + j] = f;
     row[4 * u + j] = g;
     row[5 * u + j] = o;
-    const T cp = v.c_prev(y, this->s, b, j);
+    const T cp = v.c_prev(this->y, this->s, b, j);
     if (v.kept(b, this->t())) {
       const T c = f * cp + i * g;
       row[u + j] = c;
       row[j] = activate(v.act, c) * o;
     } else {
       row[u + j] = cp;
-      row[j] = v.h_prev(y, this->s, b, j);
+      row[j] = v.h_prev(this->y, this->s, b, j);
     }
   }
 };
 
 // GRU without reset_after, before the second product: z, r, and rh = r * (h_{s-1} * D).
 template <typename T>
-struct GruGates : Element<T> {
-  T* y;
-  const T* gates;
+struct GruGates : Forward<T> {
   T* rh;
   KERAS_HOST_DEVICE void operator()(std::int64_t k) const {
     const View<T>& v = this->v;
     const auto b = this->b(k), j = this->j(k), u = v.u;
-    const T* xr = this->x_row(b);
-    const T* zr = gates + b * v.G;
-    T* row = y + this->y_row(b);
-    row[u + j] = activate(v.rec_act, zr[j] + xr[j]);
-    const T r = activate(v.rec_act, zr[u + j] + xr[u + j]);
+    T* row = this->row(b);
+    row[u + j] = activate(v.rec_act, this->preactivation(b, j));
+    const T r = activate(v.rec_act, this->preactivation(b, u + j));
     row[2 * u + j] = r;
-    rh[k] = r * v.dropped(v.h_prev(y, this->s, b, j), b, j);
+    rh[k] = r * v.dropped(v.h_prev(this->y, this->s, b, j), b, j);
   }
 };
 
-// GRU: hh and h (reset_after: z, r and a = h_{s-1} U_h + rb too; without: gates' h block is
+// GRU: hh and h (reset_after: z, r and a = h_{s-1} U_h + rb too; without: the gates' h block is
 // (r * h_{s-1}) U_h and z is in y already).
 template <typename T>
-struct GruForward : Element<T> {
-  T* y;
-  const T* gates;
+struct GruForward : Forward<T> {
   KERAS_HOST_DEVICE void operator()(std::int64_t k) const {
     const View<T>& v = this->v;
     const auto b = this->b(k), j = this->j(k), u = v.u;
-    const T* xr = this->x_row(b);
-    const T* zr = gates + b * v.G;
-    T* row = y + this->y_row(b);
+    T* row = this->row(b);
     T z, hh;
     if (v.reset_after) {
-      z = activate(v.rec_act, zr[j] + xr[j]);
-      const T r = activate(v.rec_act, zr[u + j] + xr[u + j]);
-      const T a = zr[2 * u + j] + (v.rb ? v.rb[j] : T(0));
+      z = activate(v.rec_act, this->preactivation(b, j));
+      const T r = activate(v.rec_act, this->preactivation(b, u + j));
+      const T a = this->gates[b * v.G + 2 * u + j] + (v.rb ? v.rb[j] : T(0));
       row[u + j] = z;
       row[2 * u + j] = r;
       row[4 * u + j] = a;
-      hh = activate(v.act, r * a + xr[2 * u + j]);
+      hh = activate(v.act, r * a + this->x_row(b)[2 * u + j]);
     } else {
       z = row[u + j];
-      hh = activate(v.act, zr[2 * u + j] + xr[2 * u + j]);
+      hh = activate(v.act, this->preactivation(b, 2 * u + j));
     }
     row[3 * u + j] = hh;
-    const T hprev = v.h_prev(y, this->s, b, j);
+    const T hprev = v.h_prev(this->y, this->s, b, j);
     row[j] = v.kept(b, this->t()) ? z * v.dropped(hprev, b, j) + (T(1) - z) * hh : hprev;
   }
 };
 
 template <typename T>
-struct SimpleForward : Element<T> {
-  T* y;
-  const T* gates;
+struct SimpleForward : Forward<T> {
   KERAS_HOST_DEVICE void operator()(std::int64_t k) const {
     const View<T>& v = this->v;
     const auto b = this->b(k), j = this->j(k);
-    y[this->y_row(b) + j] = v.kept(b, this->t())
-                                ? activate(v.act, gates[b * v.G + j] + this->x_row(b)[j])
-                                : v.h_prev(y, this->s, b, j);
+    this->row(b)[j] = v.kept(b, this->t()) ? activate(v.act, this->preactivation(b, j))
+                                           : v.h_prev(this->y, this->s, b, j);
   }
 };
 
@@ -326,30 +322,28 @@ void forward_steps(const View<T>& v, const StepBuffers<T>& w, T* y, Ops& ops) {
   const std::int64_t B = v.B, u = v.u, G = v.G, n = B * u;
   if (n == 0) return;
   for (std::int64_t s = 0; s < v.Tn; ++s) {
-    const step::Element<T> at{v, s};
+    const step::Forward<T> at{{v, s}, y, w.gates};
     // h_{s-1} (times D) as the products' left operand.
     const T* hp = s > 0 ? y + (s - 1) * B * v.S : (v.h0 ? v.h0 : w.zeros);
     std::int64_t ld = s > 0 ? v.S : u;
     if (v.drop) {
-      ops.each(n, step::DropPrevious<T>{at, y, w.hp});
+      ops.each(n, step::DropPrevious<T>{{v, s}, y, w.hp});
       hp = w.hp;
       ld = u;
     }
-    if (v.cell == 2) {
-      ops.gemm(false, false, B, G, u, hp, ld, v.U, G, w.gates, G);
-      ops.each(n, step::LstmForward<T>{at, y, w.gates});
-    } else if (v.cell == 1 && v.reset_after) {
-      ops.gemm(false, false, B, G, u, hp, ld, v.U, G, w.gates, G);
-      ops.each(n, step::GruForward<T>{at, y, w.gates});
-    } else if (v.cell == 1) {
+    if (v.cell == 1 && !v.reset_after) {  // r * h_{s-1} enters the h block's product
       ops.gemm(false, false, B, 2 * u, u, hp, ld, v.U, G, w.gates, G);
-      ops.each(n, step::GruGates<T>{at, y, w.gates, w.rh});
+      ops.each(n, step::GruGates<T>{at, w.rh});
       ops.gemm(false, false, B, u, u, w.rh, u, v.U + 2 * u, G, w.gates + 2 * u, G);
-      ops.each(n, step::GruForward<T>{at, y, w.gates});
     } else {
       ops.gemm(false, false, B, G, u, hp, ld, v.U, G, w.gates, G);
-      ops.each(n, step::SimpleForward<T>{at, y, w.gates});
     }
+    if (v.cell == 2)
+      ops.each(n, step::LstmForward<T>{at});
+    else if (v.cell == 1)
+      ops.each(n, step::GruForward<T>{at});
+    else
+      ops.each(n, step::SimpleForward<T>{at});
   }
 }
 
