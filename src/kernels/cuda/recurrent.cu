@@ -4,6 +4,7 @@
 // their products on cuBLASLt and their elementwise passes as kernels on the stream. The buffers
 // and the products' descriptors are made at plan time (prepare_recurrent), so a step queues
 // launches only: no allocation, copy or wait, and the plan can be captured as a CUDA graph.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -127,7 +128,8 @@ std::size_t prepare_recurrent(const KernelCall& call) {
   dispatch_float(call.op, call.output.dtype, [&]<typename T>() {
     ScratchLayout counting = ScratchLayout::counting();
     rnn::StepBuffers<T>(counting, rnn::View<T>(call), call.op);
-    state->bytes = counting.bytes();
+    // At least one piece, so that an empty batch's layout still has memory to point into.
+    state->bytes = std::max<std::size_t>(counting.bytes(), 64);
     state->memory = device().allocate(state->bytes);  // zeroed: StepBuffers' zeros
     run<T>(call, *state, true);
   });
