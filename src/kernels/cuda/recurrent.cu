@@ -56,10 +56,12 @@ struct RecurrentState {
   }
 };
 
-// The largest power of two, up to 256 bytes, that divides the three addresses.
-std::uint32_t alignment_of(std::size_t element, const void* a, const void* b, const void* c) {
+// The largest power of two, up to 256 bytes, that divides the three operands' addresses and row
+// strides (every row's start).
+std::uint32_t alignment_of(std::size_t element, const void* a, const void* b, const void* c,
+                           std::uintptr_t row_strides) {
   const auto bits = reinterpret_cast<std::uintptr_t>(a) | reinterpret_cast<std::uintptr_t>(b) |
-                    reinterpret_cast<std::uintptr_t>(c);
+                    reinterpret_cast<std::uintptr_t>(c) | row_strides * element;
   std::uint32_t alignment = 256;
   while (alignment > element && bits % alignment != 0) alignment /= 2;
   return alignment;
@@ -75,7 +77,8 @@ struct DeviceOps {
 
   void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const T* a,
             std::int64_t lda, const T* b, std::int64_t ldb, T* c, std::int64_t ldc) {
-    GemmShape s{m, n, k, ta, tb, 1, lda, ldb, ldc, alignment_of(sizeof(T), a, b, c)};
+    const auto strides = static_cast<std::uintptr_t>(lda | ldb | ldc);
+    GemmShape s{m, n, k, ta, tb, 1, lda, ldb, ldc, alignment_of(sizeof(T), a, b, c, strides)};
     if (planning) {
       state.add(call.op, call.output.dtype, s);
       s.alignment = sizeof(T);
