@@ -26,7 +26,6 @@
 #include <cstdint>
 #include <exception>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <vector>
 
