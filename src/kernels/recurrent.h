@@ -1,7 +1,8 @@
 // The recurrent sequence kernels (K::recurrent): SimpleRNN, GRU and LSTM over a whole sequence,
 // their input/state gradient and their recurrent-kernel gradient. One implementation, shared by
 // the reference backend (plain loops) and the cpu backend (oneDNN sgemm for float32), chosen by
-// the Gemm policy.
+// the Gemm policy; the cuda backend runs the same arithmetic step by step on the device
+// (kernels/recurrent_steps.h). The activations and the view of the operands: recurrent_cell.h.
 //
 // Layouts (B batch, T time steps, u units, G gates: 1 SimpleRNN, 3 GRU, 4 LSTM):
 // Time-major, so that one step's rows are contiguous:
