@@ -1,7 +1,8 @@
 // The recurrent sequence kernels (K::recurrent): SimpleRNN, GRU and LSTM over a whole sequence,
 // their input/state gradient and their recurrent-kernel gradient. One implementation, shared by
 // the reference backend (plain loops) and the cpu backend (oneDNN sgemm for float32), chosen by
-// the Gemm policy.
+// the Gemm policy; the cuda backend runs the same arithmetic step by step on the device
+// (kernels/recurrent_steps.h). The activations and the view of the operands: recurrent_cell.h.
 //
 // Layouts (B batch, T time steps, u units, G gates: 1 SimpleRNN, 3 GRU, 4 LSTM):
 // Time-major, so that one step's rows are contiguous:
@@ -26,154 +27,18 @@
 #include <cstdint>
 #include <exception>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <vector>
 
 #include <omp.h>
 
 #include "kernels/kernel.h"
+#include "kernels/recurrent_cell.h"
 #include "ops/recurrent.h"
 
 namespace keras::kernels::rnn {
 
-inline int gates(int cell) {
-  return cell == 2 ? 4 : (cell == 1 ? 3 : 1);
-}
-inline int width(int cell, bool reset_after) {
-  return cell == 2 ? 6 : (cell == 1 ? (reset_after ? 5 : 4) : 1);
-}
-
-// Where each optional input sits in a Recurrent node's input list.
-struct InputIndex {
-  int h0 = -1, c0 = -1, mask = -1, dropout = -1, bias = -1, count = 2;
-  explicit InputIndex(const ops::RecurrentAttrs& a) {
-    if (a.initial_state) {
-      h0 = count++;
-      if (a.cell == 2) c0 = count++;
-    }
-    if (a.mask) mask = count++;
-    if (a.recurrent_mask) dropout = count++;
-    if (a.reset_after) bias = count++;
-  }
-};
-
-// The activations the kernels compute, each defined once: its Keras name, its op (kCount:
-// linear), the function and its derivative from the activation's output y. The layers take the
-// step-by-step path (cell_graph.cpp) for any other activation.
 namespace activation {
-struct Linear {
-  static constexpr OpKind kOp = OpKind::kCount;
-  static constexpr const char* kName = "linear";
-  template <typename T>
-  static T forward(T x) {
-    return x;
-  }
-  template <typename T>
-  static T derivative(T) {
-    return T(1);
-  }
-};
-struct Tanh {
-  static constexpr OpKind kOp = OpKind::kTanh;
-  static constexpr const char* kName = "tanh";
-  template <typename T>
-  static T forward(T x) {
-    return std::tanh(x);
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return T(1) - y * y;
-  }
-};
-struct Sigmoid {
-  static constexpr OpKind kOp = OpKind::kSigmoid;
-  static constexpr const char* kName = "sigmoid";
-  template <typename T>
-  static T forward(T x) {
-    return T(1) / (T(1) + std::exp(-x));
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return y * (T(1) - y);
-  }
-};
-struct HardSigmoid {
-  static constexpr OpKind kOp = OpKind::kHardSigmoid;
-  static constexpr const char* kName = "hard_sigmoid";
-  template <typename T>
-  static T forward(T x) {
-    T y = static_cast<T>(0.2) * x + static_cast<T>(0.5);
-    return y < T(0) ? T(0) : (y > T(1) ? T(1) : y);
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return y > T(0) && y < T(1) ? static_cast<T>(0.2) : T(0);
-  }
-};
-struct Relu {
-  static constexpr OpKind kOp = OpKind::kRelu;
-  static constexpr const char* kName = "relu";
-  template <typename T>
-  static T forward(T x) {
-    return x < T(0) ? T(0) : x;  // NaN propagates
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return y > T(0) ? T(1) : T(0);
-  }
-};
-struct Elu {  // alpha 1, Keras's 'elu' activation
-  static constexpr OpKind kOp = OpKind::kElu;
-  static constexpr const char* kName = "elu";
-  template <typename T>
-  static T forward(T x) {
-    return x > T(0) ? x : std::expm1(x);
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return y > T(0) ? T(1) : y + T(1);
-  }
-};
-struct Softplus {
-  static constexpr OpKind kOp = OpKind::kSoftplus;
-  static constexpr const char* kName = "softplus";
-  template <typename T>
-  static T forward(T x) {
-    return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-  }
-  template <typename T>
-  static T derivative(T y) {  // sigmoid(x) = 1 - exp(-softplus(x))
-    return -std::expm1(-y);
-  }
-};
-struct Softsign {
-  static constexpr OpKind kOp = OpKind::kSoftsign;
-  static constexpr const char* kName = "softsign";
-  template <typename T>
-  static T forward(T x) {
-    return x / (T(1) + std::abs(x));
-  }
-  template <typename T>
-  static T derivative(T y) {  // 1 / (1 + |x|)^2 = (1 - |y|)^2
-    const T r = T(1) - std::abs(y);
-    return r * r;
-  }
-};
-struct Exponential {
-  static constexpr OpKind kOp = OpKind::kExp;
-  static constexpr const char* kName = "exponential";
-  template <typename T>
-  static T forward(T x) {
-    return std::exp(x);
-  }
-  template <typename T>
-  static T derivative(T y) {
-    return y;
-  }
-};
-using All =
-    std::tuple<Tanh, Sigmoid, HardSigmoid, Relu, Elu, Softplus, Softsign, Exponential, Linear>;
 template <typename A>
 concept Definition = requires {
   A::kOp;
@@ -184,9 +49,7 @@ concept Definition = requires {
 // kernels do not compute `op`. Callers resolve the activation once, outside their loops.
 template <typename Body>
 bool with_activation(OpKind op, Body&& body) {
-  return std::apply(
-      [&](auto... a) { return ((op == decltype(a)::kOp ? (body(a), true) : false) || ...); },
-      activation::All{});
+  return activation::All::with(op, body);
 }
 
 inline bool fused_activation(OpKind op) {
@@ -195,32 +58,14 @@ inline bool fused_activation(OpKind op) {
 
 // "tanh, sigmoid, ...": the activations the kernels compute, for error messages.
 inline std::string fused_activation_names() {
-  std::string names;
-  std::apply(
-      [&](auto... a) { ((names += (names.empty() ? "" : ", ") + std::string(a.kName)), ...); },
-      activation::All{});
-  return names;
+  return activation::All::names();
 }
 
-// One value (the identity for an activation the kernels do not compute).
-template <typename T>
-inline T activate(OpKind op, T x) {
-  T y = x;
-  with_activation(op, [&](auto a) { y = a.template forward<T>(x); });
-  return y;
-}
-
-// The derivative, from the activation's output y: of a definition (folds into the caller's
-// loop), or of an OpKind resolved per value (1 for an activation the kernels do not compute).
+// The derivative of a definition, from the activation's output y: folds into the caller's loop
+// (derivative(OpKind, y), kernels/recurrent_cell.h, resolves the activation per value).
 template <typename T, activation::Definition A>
 inline T derivative(A, T y) {
   return A::template derivative<T>(y);
-}
-template <typename T>
-inline T derivative(OpKind op, T y) {
-  T d = T(1);
-  with_activation(op, [&](auto a) { d = a.template derivative<T>(y); });
-  return d;
 }
 
 // Calls body(act, rec_act) with the two activations' definitions for the usual pairs (so that
@@ -232,42 +77,6 @@ void with_activations(OpKind act, OpKind rec_act, Body&& body) {
   if (act == OpKind::kTanh && rec_act == OpKind::kSigmoid) return body(Tanh{}, Sigmoid{});
   body(act, rec_act);
 }
-
-// Everything the three kernels read, as typed pointers with their row strides.
-template <typename T>
-struct View {
-  int cell;
-  OpKind act, rec_act;
-  bool backwards, reset_after;
-  std::int64_t B, Tn, u, G, S, GR;  // GR: the width of a row of RecurrentGrad's output
-  const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr, *rb = nullptr;
-
-  View(const KernelCall& call) {
-    const auto& a = call.attrs_as<ops::RecurrentAttrs>();
-    InputIndex idx(a);
-    cell = a.cell;
-    act = a.activation;
-    rec_act = a.recurrent_activation;
-    backwards = a.go_backwards;
-    reset_after = a.reset_after;
-    const Buffer& xb = call.inputs[0];
-    Tn = xb.shape[0];
-    B = xb.shape[1];
-    u = call.inputs[1].shape[0];
-    G = gates(cell) * u;
-    S = width(cell, reset_after) * u;
-    GR = G + (reset_after ? u : 0);
-    x = xb.as<T>();
-    U = call.inputs[1].as<T>();
-    if (idx.h0 >= 0) h0 = call.inputs[static_cast<std::size_t>(idx.h0)].as<T>();
-    if (idx.c0 >= 0) c0 = call.inputs[static_cast<std::size_t>(idx.c0)].as<T>();
-    if (idx.mask >= 0) mask = call.inputs[static_cast<std::size_t>(idx.mask)].as<T>();
-    if (idx.dropout >= 0) drop = call.inputs[static_cast<std::size_t>(idx.dropout)].as<T>();
-    if (idx.bias >= 0) rb = call.inputs[static_cast<std::size_t>(idx.bias)].as<T>();
-  }
-  std::int64_t time(std::int64_t s) const { return backwards ? Tn - 1 - s : s; }
-  bool kept(std::int64_t b, std::int64_t t) const { return !mask || mask[b * Tn + t] != T(0); }
-};
 
 // Each kernel's scratch (planned: kernels/kernel.h's ScratchLayout), rows of the batch first so
 // that the threads of over_batch_chunks each touch their own rows only.

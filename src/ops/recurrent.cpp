@@ -3,10 +3,11 @@
 // (RecurrentAttrs: the cell, its activations, the direction, the optional inputs; K::recurrent);
 // RecurrentGrad adds (its output, its output's gradient); RecurrentGradWeights adds (its output,
 // RecurrentGrad's output) and gives dU. Kernels: kernels/reference/recurrent.cpp,
-// kernels/cpu/recurrent.cpp, both over the layouts of kernels/recurrent.h.
+// kernels/cpu/recurrent.cpp, kernels/cuda/recurrent.cu, over the layouts of kernels/recurrent.h.
 #include "kernels/recurrent.h"
 #include "keras/backend/backend.h"
 #include "kernels/cpu/cpu_kernels.h"
+#include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
 #include "ops/recurrent.h"
@@ -106,17 +107,20 @@ void register_recurrent_ops(OpTable& table) {
        .dtype = &same_float_dtype,
        .gradient = &recurrent_grad,
        .reference = KERAS_PREPARED_KERNEL(kernels::reference::recurrent, kernels::rnn::prepare),
-       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent, kernels::rnn::prepare)});
+       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent, kernels::rnn::prepare),
+       .cuda =
+           KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::recurrent, kernels::cuda::prepare_recurrent)});
   // Recurrent's gradients: no rules of their own.
-  table.add(
-      {.op = OpKind::kRecurrentGrad,
-       .name = "RecurrentGrad",
-       .attrs = attrs_of<RecurrentAttrs>(),
-       .shape = &recurrent_shape,
-       .dtype = &same_float_dtype,
-       .reference =
-           KERAS_PREPARED_KERNEL(kernels::reference::recurrent_grad, kernels::rnn::prepare),
-       .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent_grad, kernels::rnn::prepare)});
+  table.add({.op = OpKind::kRecurrentGrad,
+             .name = "RecurrentGrad",
+             .attrs = attrs_of<RecurrentAttrs>(),
+             .shape = &recurrent_shape,
+             .dtype = &same_float_dtype,
+             .reference =
+                 KERAS_PREPARED_KERNEL(kernels::reference::recurrent_grad, kernels::rnn::prepare),
+             .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent_grad, kernels::rnn::prepare),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::recurrent,
+                                                kernels::cuda::prepare_recurrent)});
   table.add({.op = OpKind::kRecurrentGradWeights,
              .name = "RecurrentGradWeights",
              .attrs = attrs_of<RecurrentAttrs>(),
@@ -125,7 +129,9 @@ void register_recurrent_ops(OpTable& table) {
              .reference = KERAS_PREPARED_KERNEL(kernels::reference::recurrent_grad_weights,
                                                 kernels::rnn::prepare),
              .cpu = KERAS_PREPARED_DNNL_KERNEL(kernels::cpu::recurrent_grad_weights,
-                                               kernels::rnn::prepare)});
+                                               kernels::rnn::prepare),
+             .cuda = KERAS_PREPARED_CUDA_KERNEL(kernels::cuda::recurrent,
+                                                kernels::cuda::prepare_recurrent)});
 }
 
 }  // namespace keras::ops

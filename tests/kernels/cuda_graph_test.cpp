@@ -3,8 +3,9 @@
 // (scripts/gpu_check.sh): every op case replayed matches the reference kernels run after run;
 // training with dropout gives the weights of step-by-step runs (KERAS_CUDA_GRAPHS=0), so the
 // random ops draw from the run counter in device memory, not the one frozen at capture; a plan
-// with a host-fallback step runs step by step and is still right; predict at two batch sizes
-// makes two plans and two graphs. Without a GPU those skip, saying why.
+// with a host-fallback step runs step by step and is still right; the recurrent sequences'
+// training ops are captured; predict at two batch sizes makes two plans and two graphs. Without a
+// GPU those skip, saying why.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -183,6 +184,21 @@ TEST(CudaGraph, APlanWithAHostFallbackRunsStepByStep) {
   EXPECT_GE(after.step_by_step, 1u);
   EXPECT_EQ(after.captured, 0u);
   EXPECT_EQ(after.launched, 0u);
+}
+
+// The recurrent sequences run on the device (kernels/cuda/recurrent.cu: no host work inside a
+// step), so a plan with them and their gradients is captured and replayed.
+TEST(CudaGraph, RecurrentSequencesAreCaptured) {
+  KERAS_SKIP_WITHOUT_GPU();
+  for (const OpCase& c : keras::testing::op_cases()) {
+    if (c.op != backend::OpKind::kRecurrent) continue;
+    SCOPED_TRACE(c.name);
+    const GraphCounts before = graph_counts();
+    keras::testing::compare_gradients("cuda", c, DType::float32, /*runs=*/3);
+    const GraphCounts after = since(before);
+    EXPECT_GE(after.captured, 1u);
+    EXPECT_GE(after.launched, 1u);
+  }
 }
 
 // Every op case, forward and gradients, run three times per batch size (step by step, captured,

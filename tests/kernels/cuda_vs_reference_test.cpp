@@ -68,7 +68,8 @@ TEST(CudaBackend, ReportsItsNameAndFallsBackVisibly) {
 
 // The coverage report: the ops of the table that the cuda backend runs through the host fallback
 // (their reference kernel on host copies of their operands). The ops of a Dense network's
-// training step, pooling, embeddings' gradient and the simple ops have kernels of their own.
+// training step, pooling, embeddings' gradient, the recurrent sequences and their gradients and
+// the simple ops have kernels of their own.
 TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
   std::string host, device;
   int on_host = 0, on_device = 0;
@@ -103,7 +104,10 @@ TEST(CudaCoverage, ListsTheOpsThatRunOnTheHost) {
                                 OpKind::kRandomUniform,
                                 OpKind::kTruncatedNormal,
                                 OpKind::kCumsum,
-                                OpKind::kCumprod};
+                                OpKind::kCumprod,
+                                OpKind::kRecurrent,
+                                OpKind::kRecurrentGrad,
+                                OpKind::kRecurrentGradWeights};
   for (OpKind op : own_kernels)
     EXPECT_NE(keras::ops::op_def(op).cuda.fn, nullptr) << K::op_name(op);
 #else
@@ -157,6 +161,26 @@ TEST(CudaKernels, SumInTheReferenceOrderRunAfterRun) {
     EXPECT_TRUE(same_bits(cuda[0][i], cuda[1][i])) << names[i] << ": two runs differ";
     EXPECT_TRUE(same_bits(cuda[0][i], reference[0][i])) << names[i] << ": not the reference's bits";
   }
+}
+
+// The recurrent kernels (cuBLASLt products per time step, elementwise cell passes, no atomics)
+// give the same bits run after run: an LSTM sequence and its gradients, run step by step and then
+// replayed from a CUDA graph.
+TEST(CudaKernels, RecurrentSequencesRepeatBitForBit) {
+  KERAS_SKIP_WITHOUT_GPU();
+  std::mt19937_64 rng(3);
+  const K::SymbolicTensor x = K::placeholder({7, 16, 4 * 32}, DType::float32);
+  const K::SymbolicTensor u = K::placeholder({32, 4 * 32}, DType::float32);
+  const K::SymbolicTensor y = K::recurrent(x, u, {.cell = K::RnnCell::kLSTM, .go_backwards = true});
+  const std::vector<K::SymbolicTensor> grads =
+      K::gradients(K::sum(K::square(K::slice(y, 2, 0, 32))), {x, u});
+  const std::vector<keras::Tensor> feed = {
+      keras::testing::random_tensor({7, 16, 4 * 32}, DType::float32, rng),
+      keras::testing::random_tensor({32, 4 * 32}, DType::float32, rng)};
+  const auto runs = run_twice("cuda", {x, u}, {y, grads[0], grads[1]}, feed);
+  const char* names[] = {"Recurrent", "d xproj", "d U"};
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_TRUE(same_bits(runs[0][i], runs[1][i])) << names[i] << ": two runs differ";
 }
 
 class CudaVsReferenceForward : public ::testing::TestWithParam<OpCase> {};

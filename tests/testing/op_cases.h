@@ -877,6 +877,19 @@ inline std::vector<OpCase> make_op_cases() {
                  return K::recurrent(in[0], in[1],
                                      {.cell = Cell::kSimpleRNN, .activation = O::kCount});
                }});
+  // Wider: more (batch, unit) elements than one block of the cuda kernels' passes (256 threads).
+  c.push_back({"recurrent_gru_reset_after_relu_wide_masked",
+               O::kRecurrent,
+               {uniform({3, 10, 84}), uniform({28, 84}, -0.2, 0.2), uniform({10, 3}), uniform({28})},
+               [mask_of](const Inputs& in) {
+                 SymbolicTensor y = K::recurrent(in[0], in[1],
+                                                 {.cell = Cell::kGRU,
+                                                  .activation = O::kRelu,
+                                                  .mask = mask_of(in[2]),
+                                                  .reset_after = true,
+                                                  .recurrent_bias = in[3]});
+                 return K::slice(y, 2, 0, 28);
+               }});
   // Traced: a graph built when the plan is made, for the concrete batch (unknown when built):
   // its gradient packs d x (unknown size) and d w (known) in one node.
   c.push_back({"traced_dense_per_batch",

@@ -64,6 +64,10 @@ void max_pool_grad(const KernelCall& call);
 void avg_pool(const KernelCall& call);
 void avg_pool_grad(const KernelCall& call);
 
+// recurrent.cu: Recurrent, RecurrentGrad and RecurrentGradWeights (one kernel, by the call's op)
+std::size_t prepare_recurrent(const KernelCall& call);
+void recurrent(const KernelCall& call);
+
 // normalization.cu
 void batch_norm_stats(const KernelCall& call);
 void batch_norm(const KernelCall& call);

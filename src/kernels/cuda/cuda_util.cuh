@@ -7,6 +7,7 @@
 #include <cudnn.h>
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +61,22 @@ struct Walk {
     return at;
   }
 };
+
+// A row-major product on cuBLASLt (linalg.cu): C (m x n) = op(A) op(B), each operand with its
+// leading dimension (0: packed), `batch` strided products, operands aligned to `alignment` bytes
+// (0: cuBLASLt's default, 256). plan_row_major_gemm makes the descriptors and chooses the
+// algorithm (at plan time; throws naming `op` when cuBLASLt has none); row_major_gemm queues the
+// product on the stream.
+struct GemmShape {
+  std::int64_t m, n, k;
+  bool ta, tb;
+  std::int64_t batch = 1;
+  std::int64_t lda = 0, ldb = 0, ldc = 0;
+  std::uint32_t alignment = 0;
+};
+struct LtGemm;
+std::shared_ptr<LtGemm> plan_row_major_gemm(OpKind op, DType dtype, const GemmShape& s);
+void row_major_gemm(const LtGemm& g, DType dtype, const void* a, const void* b, void* c);
 
 void check_rank(OpKind op, const Shape& shape);
 // The run counter random kernels draw from, in device memory (written per run, so that a replayed

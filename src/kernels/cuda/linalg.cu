@@ -11,16 +11,6 @@
 
 namespace keras::kernels::cuda {
 
-namespace {
-
-constexpr std::size_t kWorkspaceBytes = 32u << 20;
-
-struct GemmShape {
-  std::int64_t m, n, k;
-  bool ta, tb;
-  std::int64_t batch = 1;
-};
-
 // One product's cuBLASLt descriptors and algorithm, for the life of the plan.
 struct LtGemm {
   cublasLtMatmulDesc_t op = nullptr;
@@ -35,6 +25,10 @@ struct LtGemm {
     if (op) cublasLtMatmulDescDestroy(op);
   }
 };
+
+namespace {
+
+constexpr std::size_t kWorkspaceBytes = 32u << 20;
 
 cublasLtMatrixLayout_t layout(cudaDataType_t type, std::int64_t rows, std::int64_t cols,
                               std::int64_t ld, std::int64_t batch) {
@@ -70,9 +64,11 @@ std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s, cublasLtEpilo
   KERAS_CUDA_CHECK(cublasLtMatmulDescSetAttribute(g->op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue,
                                                   sizeof(epilogue)));
   // Stored layouts (before op): B is (k x n) row-major, or (n x k) when transposed, and so on.
-  g->a = s.tb ? layout(type, s.k, s.n, s.k, s.batch) : layout(type, s.n, s.k, s.n, s.batch);
-  g->b = s.ta ? layout(type, s.m, s.k, s.m, s.batch) : layout(type, s.k, s.m, s.k, s.batch);
-  g->c = layout(type, s.n, s.m, s.n, s.batch);
+  const std::int64_t lda = s.lda ? s.lda : (s.ta ? s.m : s.k);
+  const std::int64_t ldb = s.ldb ? s.ldb : (s.tb ? s.k : s.n);
+  g->a = s.tb ? layout(type, s.k, s.n, ldb, s.batch) : layout(type, s.n, s.k, ldb, s.batch);
+  g->b = s.ta ? layout(type, s.m, s.k, lda, s.batch) : layout(type, s.k, s.m, lda, s.batch);
+  g->c = layout(type, s.n, s.m, s.ldc ? s.ldc : s.n, s.batch);
   cublasLtMatmulPreference_t preference = nullptr;
   KERAS_CUDA_CHECK(cublasLtMatmulPreferenceCreate(&preference));
   std::unique_ptr<std::remove_pointer_t<cublasLtMatmulPreference_t>,
@@ -81,6 +77,12 @@ std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s, cublasLtEpilo
   const std::size_t max_workspace = kWorkspaceBytes;
   KERAS_CUDA_CHECK(cublasLtMatmulPreferenceSetAttribute(
       preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &max_workspace, sizeof(max_workspace)));
+  if (s.alignment > 0)
+    for (auto operand :
+         {CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES,
+          CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES})
+      KERAS_CUDA_CHECK(cublasLtMatmulPreferenceSetAttribute(preference, operand, &s.alignment,
+                                                            sizeof(s.alignment)));
   cublasLtMatmulHeuristicResult_t result{};
   int found = 0;
   KERAS_CUDA_CHECK(cublasLtMatmulAlgoGetHeuristic(cublas_lt(), g->op, g->a, g->b, g->c, g->c,
@@ -92,6 +94,13 @@ std::unique_ptr<LtGemm> make_gemm(DType dtype, const GemmShape& s, cublasLtEpilo
   return g;
 }
 
+[[noreturn]] void no_algorithm(OpKind op, DType dtype, const GemmShape& s) {
+  throw std::runtime_error(std::string("cuda kernel ") + backend::op_name(op) +
+                           ": cuBLASLt has no algorithm for a " + std::to_string(s.m) + "x" +
+                           std::to_string(s.k) + " by " + std::to_string(s.k) + "x" +
+                           std::to_string(s.n) + " product in " + dtype_name(dtype));
+}
+
 // The step's descriptors (in call.state): with the epilogue asked for where cuBLASLt has an
 // algorithm for it, else without (the caller then adds the bias and activation itself).
 LtGemm& gemm_for(const KernelCall& call, const GemmShape& s, cublasLtEpilogue_t wanted) {
@@ -101,11 +110,7 @@ LtGemm& gemm_for(const KernelCall& call, const GemmShape& s, cublasLtEpilogue_t 
     std::unique_ptr<LtGemm> g = make_gemm(dtype, s, wanted);
     if (!g && wanted != CUBLASLT_EPILOGUE_DEFAULT)
       g = make_gemm(dtype, s, CUBLASLT_EPILOGUE_DEFAULT);
-    if (!g)
-      throw std::runtime_error(std::string("cuda kernel ") + backend::op_name(call.op) +
-                               ": cuBLASLt has no algorithm for a " + std::to_string(s.m) + "x" +
-                               std::to_string(s.k) + " by " + std::to_string(s.k) + "x" +
-                               std::to_string(s.n) + " product in " + dtype_name(dtype));
+    if (!g) no_algorithm(call.op, dtype, s);
     call.state = std::shared_ptr<LtGemm>(std::move(g));
   }
   return *static_cast<LtGemm*>(call.state.get());
@@ -113,19 +118,10 @@ LtGemm& gemm_for(const KernelCall& call, const GemmShape& s, cublasLtEpilogue_t 
 
 // D = op(A) op(B), with g's epilogue (bias: its pointer).
 void run_gemm(const KernelCall& call, LtGemm& g, const void* bias) {
-  const Buffer& out = call.output;
   if (g.epilogue == CUBLASLT_EPILOGUE_BIAS || g.epilogue == CUBLASLT_EPILOGUE_RELU_BIAS)
     KERAS_CUDA_CHECK(cublasLtMatmulDescSetAttribute(g.op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias,
                                                     sizeof(bias)));
-  const double one64 = 1, zero64 = 0;
-  const float one32 = 1, zero32 = 0;
-  const bool f64 = out.dtype == DType::float64;
-  const void* alpha = f64 ? static_cast<const void*>(&one64) : &one32;
-  const void* beta = f64 ? static_cast<const void*>(&zero64) : &zero32;
-  KERAS_CUDA_CHECK(cublasLtMatmul(cublas_lt(), g.op, alpha, call.inputs[1].data, g.a,
-                                  call.inputs[0].data, g.b, beta, out.data, g.c, out.data, g.c,
-                                  &g.algo, g.workspace ? workspace(g.workspace) : nullptr,
-                                  g.workspace, stream()));
+  row_major_gemm(g, call.output.dtype, call.inputs[0].data, call.inputs[1].data, call.output.data);
 }
 
 GemmShape matmul_shape(const KernelCall& call) {
@@ -148,6 +144,25 @@ bool zero_inner(const KernelCall& call, const GemmShape& s) {
 }
 
 }  // namespace
+
+std::shared_ptr<LtGemm> plan_row_major_gemm(OpKind op, DType dtype, const GemmShape& s) {
+  if (!is_floating(dtype)) unsupported_dtype(op, dtype);
+  std::unique_ptr<LtGemm> g = make_gemm(dtype, s, CUBLASLT_EPILOGUE_DEFAULT);
+  if (!g) no_algorithm(op, dtype, s);
+  return g;
+}
+
+// Row-major as column-major: C^T = op(B)^T op(A)^T, B first.
+void row_major_gemm(const LtGemm& g, DType dtype, const void* a, const void* b, void* c) {
+  const double one64 = 1, zero64 = 0;
+  const float one32 = 1, zero32 = 0;
+  const bool f64 = dtype == DType::float64;
+  const void* alpha = f64 ? static_cast<const void*>(&one64) : &one32;
+  const void* beta = f64 ? static_cast<const void*>(&zero64) : &zero32;
+  KERAS_CUDA_CHECK(cublasLtMatmul(cublas_lt(), g.op, alpha, b, g.a, a, g.b, beta, c, g.c, c, g.c,
+                                  &g.algo, g.workspace ? workspace(g.workspace) : nullptr,
+                                  g.workspace, stream()));
+}
 
 void matmul(const KernelCall& call) {
   const GemmShape s = matmul_shape(call);
