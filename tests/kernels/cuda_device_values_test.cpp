@@ -162,19 +162,22 @@ TEST(CudaDeviceValues, PlansOfTwoBackendsShareAVariable) {
   auto x = K::placeholder({-1, 4});
   auto step = [&](const std::string& backend) {
     keras::testing::ScopedBackend scoped(backend);
-    return std::make_unique<K::Function>(std::vector{x}, std::vector{K::sum(x * v, 1)},
+    return std::make_unique<K::Function>(std::vector{x}, std::vector{K::sum(x * v, {1})},
                                          std::vector<K::Update>{{v, v + 1.0}});
   };
+  auto first = [](K::Function& f, const Tensor& input) { return f({input})[0].data<float>()[0]; };
   auto on_cuda = step("cuda");
   auto on_cpu = step("cpu");
   const Tensor ones_2 = Tensor::full({2, 4}, 1.0), ones_3 = Tensor::full({3, 4}, 1.0);
-  EXPECT_FLOAT_EQ((*on_cuda)({ones_2})[0].data<float>()[0], 4.0f);   // v = 1, then 2
-  EXPECT_FLOAT_EQ((*on_cuda)({ones_3})[0].data<float>()[0], 8.0f);   // another plan: v = 2, then 3
-  EXPECT_FLOAT_EQ((*on_cpu)({ones_2})[0].data<float>()[0], 12.0f);   // the host sees 3, then 4
-  EXPECT_FLOAT_EQ((*on_cuda)({ones_2})[0].data<float>()[0], 16.0f);  // the device sees 4, then 5
+  EXPECT_FLOAT_EQ(first(*on_cuda, ones_2), 4.0f);   // v = 1, then 2
+  EXPECT_FLOAT_EQ(first(*on_cuda, ones_3), 8.0f);   // another plan: v = 2, then 3
+  EXPECT_FLOAT_EQ(first(*on_cpu, ones_2), 12.0f);   // the host sees 3, then 4
+  EXPECT_FLOAT_EQ(first(*on_cuda, ones_2), 16.0f);  // the device sees 4, then 5
   EXPECT_FLOAT_EQ(K::get_value(v).data<float>()[0], 5.0f);
   K::set_value(v, Tensor::full({4}, -1.0));
-  EXPECT_FLOAT_EQ((*on_cuda)({ones_3})[0].data<float>()[0], -4.0f);
+  EXPECT_FLOAT_EQ(first(*on_cuda, ones_3), -4.0f);
+  const DeviceValues::Counts before = device_value_counts();
   on_cuda.reset();  // its plans freed: the value goes back to the host before its device memory
-  EXPECT_FLOAT_EQ((*on_cpu)({ones_2})[0].data<float>()[0], 0.0f);
+  EXPECT_EQ(since(before).downloads, 1u);
+  EXPECT_FLOAT_EQ(first(*on_cpu, ones_2), 0.0f);
 }
