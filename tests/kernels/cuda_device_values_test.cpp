@@ -13,6 +13,7 @@
 
 #include "compiler/device_values.h"
 #include "keras/keras.h"
+#include "testing/classification.h"
 #include "testing/gpu.h"
 #include "testing/tensor_utils.h"
 
@@ -37,14 +38,8 @@ std::unique_ptr<Sequential> classifier() {
   return model;
 }
 
-struct Data {
-  Tensor x, y;
-};
-
-Data data(std::int64_t n) {
-  Data d{keras::testing::random_tensor({n, 8}, DType::float32, 5), Tensor({n, 3})};
-  for (std::int64_t i = 0; i < n; ++i) d.y.data<float>()[i * 3 + i % 3] = 1.0f;
-  return d;
+keras::testing::ClassificationData data(std::int64_t n) {
+  return keras::testing::classification_data(n, 8, 3, 5);
 }
 
 Tensor halved(const Tensor& t) {
@@ -69,7 +64,7 @@ struct Session {
 Session run_session(const std::string& backend, const std::string& weights_file) {
   keras::testing::ScopedBackend scoped(backend);
   auto model = classifier();
-  const Data d = data(96);
+  const auto d = data(96);
   model->fit(d.x, d.y, {.batch_size = 32, .epochs = 2, .verbose = 0, .shuffle = false});
   Session s;
   s.after_fit = model->get_weights();  // the device's updates, BatchNormalization's stats too
@@ -122,7 +117,7 @@ TEST(CudaDeviceValues, WeightsAreNotCopiedPerStep) {
   KERAS_SKIP_WITHOUT_GPU();
   keras::testing::ScopedBackend cuda("cuda");
   auto model = classifier();
-  const Data d = data(96);
+  const auto d = data(96);
   const FitOptions twelve_steps{.batch_size = 16, .epochs = 2, .verbose = 0, .shuffle = false};
   DeviceValues::Counts before = device_value_counts();
   model->fit(d.x, d.y, twelve_steps);
