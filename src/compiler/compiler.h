@@ -63,7 +63,7 @@ struct Plan {
     std::size_t bytes;
   };
   // Updates whose value is itself an updated variable are first staged, so that every update
-  // reads the values from before the run.
+  // reads the values from before the run. Device plans: device memory (OnDevice::staging).
   std::vector<Copy> stage_copies, update_copies;
   std::vector<std::shared_ptr<Storage>> staging;
   std::vector<int> output_from_input;  // >= 0: output i is function input k (reshaped)
