@@ -1,6 +1,7 @@
 // The variables' device copies (src/compiler/device_values.h) over a device whose memory is host
-// memory: which side holds the current value after host reads and writes and device runs, and
-// that a value crosses only when the other side needs it. The cuda backend's use of them runs in
+// memory: which side holds the current value after host reads and writes and device runs, that a
+// value crosses only when the other side needs it, and the host side's hooks (K::get_value and
+// set_value, read_value, a cpu plan). The cuda backend's use of them runs in
 // tests/kernels/cuda_device_values_test.cpp (on a GPU).
 #include "compiler/device_values.h"
 
@@ -10,11 +11,15 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "keras/backend/backend.h"
+#include "keras/backend/function.h"
+
 namespace {
 
 using keras::Tensor;
 using keras::backend::detail::DeviceValues;
 using keras::backend::detail::HostUse;
+namespace K = keras::backend;
 
 // Device memory that is host memory: the copies are memcpy, nothing is asynchronous.
 class HostMemoryDevice final : public keras::kernels::Device {
@@ -133,6 +138,45 @@ TEST_F(DeviceValuesTest, ReleasingUnheldCopiesKeepsTheirValuesOnTheHost) {
   values.to_device(*again);
   EXPECT_EQ(on_device(*again), 9.0f);
   EXPECT_EQ(held.use_count(), 2);
+}
+
+// The process's registry over the host-memory device (this test's process makes no other): the
+// host side's hooks hand a variable's value over, K::get_value and set_value, get_weights'
+// read_value, and a cpu plan reading or updating the variable.
+TEST(ProcessDeviceValues, TheHostSideHandsValuesOver) {
+  static const HostMemoryDevice device;  // outlives the registry, which is never destroyed
+  DeviceValues& values = keras::backend::detail::device_values(device);
+  EXPECT_EQ(keras::backend::detail::device_values_made(), &values);
+  auto v = K::variable(Tensor::full({4}, 1.0), "resident");
+  auto copy = values.of(v.node()->value);
+  auto device_run_writes = [&](float x) {
+    values.to_device(*copy);
+    write_on_device(*copy, x);
+    values.written_on_device(*copy);
+  };
+  device_run_writes(7.0f);
+  auto x = K::placeholder({-1, 4});
+  K::Function read({x}, {x * v});
+  EXPECT_EQ(read({Tensor::full({1, 4}, 1.0)})[0].data<float>()[0], 7.0f);  // downloaded first
+  EXPECT_TRUE(copy->device_valid());                                       // only read
+  K::Function increment({}, {}, {{v, v + 1.0}});
+  increment({});
+  EXPECT_FALSE(copy->device_valid());  // the host wrote it
+  values.to_device(*copy);
+  EXPECT_EQ(on_device(*copy), 8.0f);
+
+  device_run_writes(3.0f);
+  EXPECT_EQ(K::detail::read_value(v).data<float>()[0], 3.0f);  // get_weights, saving
+  EXPECT_TRUE(copy->device_valid());
+  const auto downloads = values.counts().downloads;
+  device_run_writes(4.0f);
+  K::set_value(v, Tensor::full({4}, 5.0));
+  EXPECT_EQ(values.counts().downloads, downloads);  // overwritten: nothing to fetch
+  values.to_device(*copy);
+  EXPECT_EQ(on_device(*copy), 5.0f);
+  device_run_writes(6.0f);
+  EXPECT_EQ(K::get_value(v).data<float>()[0], 6.0f);
+  EXPECT_FALSE(copy->device_valid());  // the live tensor may be written
 }
 
 }  // namespace
