@@ -85,19 +85,36 @@ SymbolicTensor ones(Shape shape, DType dtype) {
   return variable(Tensor::full(std::move(shape), 1.0, dtype));
 }
 
-Tensor get_value(const SymbolicTensor& x) {
+namespace {
+const Tensor& value_of(const SymbolicTensor& x, const char* caller) {
   if (!x.defined() || (x.node()->op != OpKind::kVariable && x.node()->op != OpKind::kConstant))
-    throw std::invalid_argument("K::get_value needs a variable or constant");
+    throw std::invalid_argument(std::string(caller) + " needs a variable or constant");
   return x.node()->value;
+}
+}  // namespace
+
+// The live tensor: the caller may write it, so a device copy of it is uploaded again before a
+// device plan next reads it (detail::read_value when the caller only reads).
+Tensor get_value(const SymbolicTensor& x) {
+  const Tensor& value = value_of(x, "K::get_value");
+  detail::sync_host_value(value, detail::HostUse::kWrite);
+  return value;
+}
+
+Tensor detail::read_value(const SymbolicTensor& x) {
+  const Tensor& value = value_of(x, "K::get_value");
+  detail::sync_host_value(value, detail::HostUse::kRead);
+  return value;
 }
 
 void set_value(const SymbolicTensor& x, const Tensor& value) {
-  Tensor target = get_value(x);
+  Tensor target = value_of(x, "K::set_value");
   if (value.shape() != target.shape())
     throw std::invalid_argument("K::set_value: the variable '" + x.name() + "' has shape " +
                                 shape_to_string(target.shape()) + ", the value has shape " +
                                 shape_to_string(value.shape()));
   Tensor converted = value.dtype() == target.dtype() ? value : value.astype(target.dtype());
+  detail::sync_host_value(target, detail::HostUse::kOverwrite);
   std::memcpy(target.raw_data(), converted.raw_data(), target.nbytes());
 }
 

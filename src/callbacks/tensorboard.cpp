@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "callbacks/tfevents.h"
+#include "compiler/device_values.h"
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
 #include "keras/engine/training.h"
@@ -304,12 +305,12 @@ void TensorBoard::write_histograms(int epoch) {
     auto* summary = event.mutable_summary();
     for (const auto& entry : impl.entries) {
       if (entry.images) {
-        for (auto& image :
-             detail::weight_images(entry.weight.node()->value, entry.tag, data_format))
+        for (auto& image : detail::weight_images(backend::detail::read_value(entry.weight),
+                                                 entry.tag, data_format))
           *summary->add_value() = std::move(image);
       } else {
         const Tensor& values = entry.output >= 0 ? computed[static_cast<std::size_t>(entry.output)]
-                                                 : entry.weight.node()->value;
+                                                 : backend::detail::read_value(entry.weight);
         *summary->add_value() = histogram_value(entry.tag, values);
       }
     }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/device_values.h"
 #include "keras/backend/function.h"
 #include "kernels/fused_elementwise.h"
 #include "kernels/kernel.h"
@@ -62,7 +63,7 @@ struct Plan {
     std::size_t bytes;
   };
   // Updates whose value is itself an updated variable are first staged, so that every update
-  // reads the values from before the run.
+  // reads the values from before the run. Device plans: device memory (OnDevice::staging).
   std::vector<Copy> stage_copies, update_copies;
   std::vector<std::shared_ptr<Storage>> staging;
   std::vector<int> output_from_input;  // >= 0: output i is function input k (reshaped)
@@ -73,31 +74,39 @@ struct Plan {
   // The kernels' scratch (KernelCall::scratch): the largest step's request. The steps share one
   // host region, which the function shares between its plans (they run one at a time).
   std::size_t scratch_bytes = 0;
-  // A device backend's plan (cuda): the arena, then the leaves (the run counter, the inputs and
-  // variables, copied in each run because the host tensors stay the owners, so get_weights and
-  // set_weights need no device code; then the constants, copied once) in one device allocation;
-  // `pinned` stages the leaves in the same layout, then the downloads. Copies are offsets into
-  // the two. After its first run, the plan's steps are captured as one graph and replayed.
+  // A device backend's plan (cuda): the arena, then the leaves (the run counter and the inputs,
+  // copied in each run; then the constants, copied once) in one device allocation; `pinned`
+  // stages the leaves in the same layout, then the downloads. The variables live in their device
+  // copies (device_values.h), shared by every plan: uploaded only when the host wrote them, and
+  // updated on the device by `update_copies` (and `stage_copies`, device pointers here) at the end
+  // of the steps, their host copies then stale until the host reads them. After its first run, the
+  // plan's steps and update copies are captured as one graph and replayed.
   struct OnDevice {
+    OnDevice() = default;
+    OnDevice(const OnDevice&) = delete;
+    OnDevice& operator=(const OnDevice&) = delete;
+    ~OnDevice();  // the graph, then the values, then the values no plan holds any more
+    DeviceValues* values_owner = nullptr;
     std::shared_ptr<void> memory, pinned;
     std::size_t leaves = 0;        // where the leaves start, in both
     std::size_t counter = 0;       // the run counter (KernelCall::device_counter), in the leaves
-    std::size_t upload_bytes = 0;  // the counter, inputs and variables
+    std::size_t upload_bytes = 0;  // the counter and inputs
     std::vector<std::pair<int, std::size_t>> inputs;  // function input -> offset
-    struct Upload {
-      const void* host;
-      std::size_t offset, bytes;
-    };
-    std::vector<Upload> variables;
+    // The device copies of the variables the plan reads or updates; those it updates; those that
+    // are outputs (made current on the host after a run).
+    std::vector<std::shared_ptr<DeviceValues::Value>> values;
+    std::vector<DeviceValues::Value*> updated, outputs;
+    std::vector<std::shared_ptr<void>> staging;  // device memory of stage_copies
     struct Download {
-      std::size_t from, staged, bytes;
-      void* to;  // host: an output's tensor or an updated variable
+      const void* from;
+      std::size_t staged, bytes;
+      void* to;  // host: an output's tensor
     };
     std::vector<Download> downloads;
     std::uint64_t runs = 0;  // completed
     // The steps as one graph (Device::capture), made on the second run and launched from then
-    // on; declared after `memory` so that it goes first. `step_by_step`: why the plan runs its
-    // steps one by one instead (empty until the second run decides).
+    // on; declared after `memory` and `values` so that it goes first. `step_by_step`: why the
+    // plan runs its steps one by one instead (empty until the second run decides).
     std::shared_ptr<void> graph;
     std::string step_by_step;
   };
@@ -186,7 +195,10 @@ class CompiledFunction {
   void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
   void run_on_device(Plan& plan);
   void capture(Plan& plan);
+  void copy_updates(Plan& plan);  // device plans: into the variables' device copies
   void copy_out(Plan& plan);
+  // A host plan's variables made current on the host, once a device plan ran.
+  void use_values_on_host(DeviceValues& values) const;
 
   void log_kernels(const Plan& plan) const;
   void print_profile(const Plan& plan) const;

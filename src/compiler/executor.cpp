@@ -85,14 +85,6 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps,
 
 std::atomic<std::uint64_t> graphs_captured{0}, graphs_launched{0}, plans_step_by_step{0};
 
-// The device's one stream, handles and workspace serve one run at a time, from plan to download:
-// a graph's capture must not record another thread's kernels. Recursive: a step's host fallback
-// may run an inner compiled function (the Traced op).
-std::recursive_mutex& device_runs() {
-  static std::recursive_mutex mutex;
-  return mutex;
-}
-
 std::unique_lock<std::recursive_mutex> lock_device(const kernels::Backend& backend) {
   return backend.device() ? std::unique_lock(device_runs())
                           : std::unique_lock<std::recursive_mutex>();
@@ -174,6 +166,7 @@ const std::vector<Tensor>& CompiledFunction::run_plan(Plan& plan,
     run_on_device(plan);
     copy_out(plan);
   } else {
+    if (DeviceValues* values = device_values_made()) use_values_on_host(*values);
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       void* data = inputs[k].raw_data();
       for (auto [s, i] : plan.input_bindings[k]) plan.steps[s].call.inputs[i].data = data;
@@ -208,10 +201,19 @@ double profile_clock(bool cpu) {
 
 }  // namespace
 
-// Device plans: the run counter, the inputs and the variables' host values through the pinned
-// buffer into their slots, one copy on the stream ahead of the kernels.
+void CompiledFunction::use_values_on_host(DeviceValues& values) const {
+  for (const auto& n : graph_.order)
+    if (n->op == OpKind::kVariable) values.before_host_use(n->value, HostUse::kRead);
+  for (const auto& [variable, value] : graph_.updates)
+    values.before_host_use(variable->value, HostUse::kWrite);
+}
+
+// Device plans: the variables the host wrote since their last upload, then the run counter and
+// the inputs through the pinned buffer into their slots, one copy on the stream ahead of the
+// kernels, which run with no wait between.
 void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
   const Plan::OnDevice& d = *plan.device;
+  for (const auto& value : d.values) d.values_owner->to_device(*value);
   char* pinned = static_cast<char*>(d.pinned.get());
   const std::uint64_t counter = runs_ - 1;  // as run_steps gives the kernels
   std::memcpy(pinned + d.counter, &counter, sizeof(counter));
@@ -219,8 +221,6 @@ void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
     const Tensor& t = inputs[static_cast<std::size_t>(k)];
     if (t.nbytes()) std::memcpy(pinned + offset, t.raw_data(), t.nbytes());
   }
-  for (const auto& v : d.variables)
-    if (v.bytes) std::memcpy(pinned + v.offset, v.host, v.bytes);
   if (d.upload_bytes)
     backend_->device()->copy_to_device(static_cast<char*>(d.memory.get()) + d.leaves, pinned,
                                        d.upload_bytes);
@@ -237,7 +237,9 @@ void CompiledFunction::run_on_device(Plan& plan) {
     ++graphs_launched;
   } else {
     run_steps(plan);
+    copy_updates(plan);
   }
+  for (DeviceValues::Value* value : d.updated) d.values_owner->written_on_device(*value);
   ++d.runs;  // after the run: a first run that threw leaves the next one to warm the plan up
 }
 
@@ -261,6 +263,7 @@ void CompiledFunction::capture(Plan& plan) {
     try {
       d.graph = backend_->device()->capture([&] {
         for (at = 0; at < plan.steps.size(); ++at) run_step(plan.steps[at]);
+        copy_updates(plan);
       });
       why = needs_host();  // a kernel that only now took the counter on the host
     } catch (const std::exception& e) {
@@ -280,16 +283,36 @@ void CompiledFunction::capture(Plan& plan) {
     std::fprintf(stderr, " runs step by step, not as a CUDA graph: %s\n", why.c_str());
 }
 
-// Device plans: the outputs and the updates' values to the host, after the last kernel.
+// Device plans: the updates' new values into the variables' device copies, all read before any
+// is written (stage_copies first), as the host plans do.
+void CompiledFunction::copy_updates(Plan& plan) {
+  const kernels::Device& device = *backend_->device();
+  for (const auto& c : plan.stage_copies) device.copy_on_device(c.to, c.from, c.bytes);
+  for (const auto& c : plan.update_copies) device.copy_on_device(c.to, c.from, c.bytes);
+}
+
+// Device plans: the outputs to the host, after the last kernel; outputs that are variables made
+// current in their host tensors.
 void CompiledFunction::copy_out(Plan& plan) {
   const Plan::OnDevice& d = *plan.device;
   const kernels::Device& device = *backend_->device();
   char* pinned = static_cast<char*>(d.pinned.get());
-  const char* memory = static_cast<const char*>(d.memory.get());
-  for (const auto& c : d.downloads)
-    device.copy_to_host(pinned + c.staged, memory + c.from, c.bytes);
+  for (const auto& c : d.downloads) device.copy_to_host(pinned + c.staged, c.from, c.bytes);
   device.synchronize();
   for (const auto& c : d.downloads) std::memcpy(c.to, pinned + c.staged, c.bytes);
+  for (DeviceValues::Value* value : d.outputs) d.values_owner->to_host(*value);
+}
+
+Plan::OnDevice::~OnDevice() {
+  graph.reset();  // its kernels point into the values
+  values.clear();
+  if (!values_owner) return;
+  try {
+    values_owner->release_unused();
+  } catch (const std::exception& e) {  // no throw from a destructor; the host copies stay stale
+    std::fprintf(stderr, "keras: a variable's value could not be copied back from the device: %s\n",
+                 e.what());
+  }
 }
 
 void CompiledFunction::run_step(Step& step) {

@@ -402,7 +402,7 @@ class Planner {
       int vi = id(value);
       Value& v = val(vi);
       int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
-      // Device plans copy every update back to its host variable: none is written in place.
+      // Device plans copy every update into its variable's device copy: none is written in place.
       if (!backend.device() && v.group >= 0 && v.alias_of < 0 &&
           !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step &&
           !claimed[var.get()] && last_read[static_cast<std::size_t>(vi)] <= v.step) {
@@ -448,15 +448,17 @@ class Planner {
       arena = std::max(arena, offset + size);
     }
     plan->arena_bytes = arena;
-    // A device backend: the leaves get slots after the arena, in one allocation: the inputs and the
-    // variables (copied in each run), then the constants (copied once, below).
+    // A device backend: the leaves get slots after the arena, in one allocation: the inputs
+    // (copied in each run), then the constants (copied once, below); the variables are their
+    // device copies (device_values.h).
     leaves_end = arena;
     if (device) {
       plan->device = std::make_unique<Plan::OnDevice>();
       Plan::OnDevice& d = *plan->device;
+      d.values_owner = &device_values(*device);
       d.leaves = arena;
       leaves_end += align64(sizeof(std::uint64_t));  // the run counter (d.counter), first
-      for (OpKind kind : {OpKind::kPlaceholder, OpKind::kVariable, OpKind::kConstant}) {
+      for (OpKind kind : {OpKind::kPlaceholder, OpKind::kConstant}) {
         if (kind == OpKind::kConstant) d.upload_bytes = leaves_end - arena;
         for (int i = 0; i < count; ++i) {
           const Node& n = *order[static_cast<std::size_t>(i)];
@@ -465,13 +467,16 @@ class Planner {
           const std::size_t offset = leaves_end - arena;
           leaf_slots.emplace_back(i, leaves_end);
           if (kind == OpKind::kPlaceholder) d.inputs.emplace_back(val(i).input_index, offset);
-          if (kind == OpKind::kVariable) d.variables.push_back({n.value.raw_data(), offset, bytes});
           leaves_end += align64(bytes);
         }
       }
       d.memory = device->allocate(leaves_end);
       base = static_cast<char*>(d.memory.get());
       for (auto [i, at] : leaf_slots) val(i).data = base + at;
+      for (int i = 0; i < count; ++i) {
+        const Node& n = *order[static_cast<std::size_t>(i)];
+        if (n.op == OpKind::kVariable) val(i).data = device_value(n.value).data();
+      }
     } else if (borrow_memory) {
       planning_arena.reset(std::aligned_alloc(64, align64(std::max<std::size_t>(arena, 1))));
       if (!planning_arena) throw std::bad_alloc();
@@ -635,8 +640,7 @@ class Planner {
     std::size_t staged = leaves_end - arena;
     auto download = [&](const Value& v, void* to, std::size_t bytes) {
       if (bytes == 0) return;
-      plan->device->downloads.push_back(
-          {static_cast<std::size_t>(static_cast<char*>(v.data) - base), staged, bytes, to});
+      plan->device->downloads.push_back({v.data, staged, bytes, to});
       staged += align64(bytes);
     };
     for (std::size_t u = 0; u < graph.updates.size(); ++u) {
@@ -648,20 +652,28 @@ class Planner {
         throw std::invalid_argument("K::function: variable '" + var->name +
                                     "' cannot be updated to an input");
       std::size_t bytes = var->value.nbytes();
-      if (device) {  // the device values stay as they were: no staging
-        download(v, var->value.raw_data(), bytes);
-        continue;
-      }
+      // The variable's value where this backend keeps it: its device copy on a device.
+      auto target_of = [&](const NodePtr& variable) {
+        return device ? device_value(variable->value).data() : variable->value.raw_data();
+      };
       const void* from = v.data;
       bool from_target = false;
       for (auto& [other, other_value] : graph.updates)
-        from_target = from_target || other->value.raw_data() == from;
+        from_target = from_target || target_of(other) == from;
       if (from_target) {
-        plan->staging.push_back(std::make_shared<Storage>(bytes));
-        plan->stage_copies.push_back({plan->staging.back()->data(), from, bytes});
-        from = plan->staging.back()->data();
+        void* staging = nullptr;
+        if (device) {
+          plan->device->staging.push_back(device->allocate(bytes));
+          staging = plan->device->staging.back().get();
+        } else {
+          plan->staging.push_back(std::make_shared<Storage>(bytes));
+          staging = plan->staging.back()->data();
+        }
+        plan->stage_copies.push_back({staging, from, bytes});
+        from = staging;
       }
-      plan->update_copies.push_back({var->value.raw_data(), from, bytes});
+      plan->update_copies.push_back({target_of(var), from, bytes});
+      if (device) plan->device->updated.push_back(&device_value(var->value));
     }
     for (auto& o : graph.outputs) {
       int i = id(o);
@@ -670,9 +682,11 @@ class Planner {
       plan->output_shapes.push_back(v.shape);
       if (v.input_index >= 0)
         plan->results.emplace_back();
-      else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant)
+      else if (o->op == OpKind::kVariable || o->op == OpKind::kConstant) {
         plan->results.push_back(o->value);
-      else if (device) {
+        if (device && o->op == OpKind::kVariable)
+          plan->device->outputs.push_back(&device_value(o->value));
+      } else if (device) {
         plan->results.emplace_back(v.shape, o->dtype);
         download(v, plan->results.back().raw_data(), plan->results.back().nbytes());
       } else
@@ -721,6 +735,15 @@ class Planner {
   std::size_t arena = 0, leaves_end = 0;
   char* base = nullptr;
   std::vector<std::pair<int, std::size_t>> leaf_slots;
+
+  // A device plan's copy of a variable's value (held in plan->device->values, once each).
+  DeviceValues::Value& device_value(const Tensor& host) {
+    Plan::OnDevice& d = *plan->device;
+    for (const auto& value : d.values)
+      if (value->host().raw_data() == host.raw_data()) return *value;
+    d.values.push_back(d.values_owner->of(host));
+    return *d.values.back();
+  }
 };
 
 }  // namespace

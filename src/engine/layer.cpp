@@ -11,6 +11,8 @@
 #include <typeinfo>
 #include <utility>
 
+#include "compiler/device_values.h"
+
 namespace keras {
 
 namespace backend {
@@ -313,7 +315,7 @@ std::vector<SymbolicTensor> Layer::non_trainable_weights() const {
 
 std::vector<Tensor> Layer::get_weights() const {
   std::vector<Tensor> out;
-  for (auto& w : weights_) out.push_back(backend::get_value(w.variable).clone());
+  for (auto& w : weights_) out.push_back(backend::detail::read_value(w.variable).clone());
   return out;
 }
 

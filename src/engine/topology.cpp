@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "compiler/device_values.h"
 #include "engine/replay_graph.h"
 #include "keras/backend/legacy.h"
 #include "keras/engine/training.h"
@@ -472,7 +473,7 @@ std::vector<SymbolicTensor> Model::non_trainable_weights() const {
 
 std::vector<Tensor> Model::get_weights() const {
   std::vector<Tensor> out;
-  for (const auto& w : weights()) out.push_back(backend::get_value(w).clone());
+  for (const auto& w : weights()) out.push_back(backend::detail::read_value(w).clone());
   return out;
 }
 

@@ -111,17 +111,22 @@ class ScratchLayout {
 struct FusedProgram;
 
 // Memory of a backend whose kernels run on an accelerator (cuda). The executor keeps a plan's
-// arena, its inputs, variables and constants in one device allocation and copies through pinned
-// host staging buffers; copies and kernels run in order on the backend's one stream, and a plan's
-// steps, once warmed up, are recorded and replayed as one launch (capture, launch).
+// arena, its inputs and constants in one device allocation and copies its inputs through pinned
+// host staging buffers; the variables' values have one device copy each, shared by every plan
+// (compiler/device_values.h). Copies and kernels run in order on the backend's one stream, and a
+// plan's steps, once warmed up, are recorded and replayed as one launch (capture, launch).
 class Device {
  public:
   virtual ~Device() = default;
   virtual std::shared_ptr<void> allocate(std::size_t bytes) const = 0;  // device memory (zeroed)
   virtual std::shared_ptr<void> allocate_pinned(std::size_t bytes) const = 0;  // page-locked host
-  // Asynchronous, on the stream: pinned host memory to and from device memory.
-  virtual void copy_to_device(void* device, const void* pinned, std::size_t bytes) const = 0;
-  virtual void copy_to_host(void* pinned, const void* device, std::size_t bytes) const = 0;
+  // On the stream: host memory to and from device memory; asynchronous from pinned memory, and
+  // from pageable memory done with the host's side when the call returns (a variable's value).
+  virtual void copy_to_device(void* device, const void* host, std::size_t bytes) const = 0;
+  virtual void copy_to_host(void* host, const void* device, std::size_t bytes) const = 0;
+  // Asynchronous, on the stream, and recorded by capture: device memory to device memory (a
+  // plan's updates into its variables' device copies).
+  virtual void copy_on_device(void* to, const void* from, std::size_t bytes) const = 0;
   virtual void synchronize() const = 0;  // waits until the stream has run everything queued
   // What `steps` queue on the stream, recorded without running it (a CUDA graph, instantiated),
   // for launch to replay. Throws std::runtime_error saying why when it cannot be recorded: a step

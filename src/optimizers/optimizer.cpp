@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "compiler/device_values.h"
 #include "distributed/collectives.h"
 #include "keras/optimizers.h"
 
@@ -147,7 +148,7 @@ void Optimizer::add_clip_config(nlohmann::json& config) const {
 std::vector<Tensor> Optimizer::get_weights() const {
   std::vector<Tensor> values;
   values.reserve(weights_.size());
-  for (const auto& w : weights_) values.push_back(K::get_value(w).clone());
+  for (const auto& w : weights_) values.push_back(backend::detail::read_value(w).clone());
   return values;
 }
 
@@ -186,7 +187,7 @@ std::vector<Tensor> Optimizer::upgrade_weights(const std::vector<Tensor>& weight
 }
 
 double Optimizer::learning_rate() const {
-  return K::get_value(lr_).item();
+  return backend::detail::read_value(lr_).item();
 }
 
 void Optimizer::set_learning_rate(double lr) {

@@ -29,6 +29,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "compiler/device_values.h"
 #include "keras/backend/backend.h"
 #include "keras/layers/serialization.h"
 #include "keras/optimizers.h"
@@ -286,7 +287,7 @@ std::size_t slot_kinds(const optimizers::Optimizer& optimizer) {
 std::vector<Tensor> keras3_optimizer_vars(const optimizers::Optimizer& optimizer) {
   const std::string cls = optimizer.class_name();
   std::vector<Tensor> state = optimizer.get_weights();
-  std::vector<Tensor> out{backend::get_value(optimizer.iterations()).clone(),
+  std::vector<Tensor> out{backend::detail::read_value(optimizer.iterations()).clone(),
                           Tensor::full({}, optimizer.learning_rate(), DType::float64)};
   if (state.empty()) return out;  // not built yet: Keras 3 also has only these two
   const bool nadam = cls == "Nadam";

@@ -18,6 +18,7 @@
 #include "keras/keras.h"
 #include "ops/op_def.h"
 #include "testing/backend_compare.h"
+#include "testing/classification.h"
 #include "testing/gpu.h"
 #include "testing/op_cases.h"
 #include "testing/tensor_utils.h"
@@ -75,16 +76,6 @@ std::unique_ptr<Sequential> dropout_classifier() {
   return model;
 }
 
-struct Data {
-  Tensor x, y;
-};
-
-Data classification_data(std::int64_t n) {
-  Data d{keras::testing::random_tensor({n, 12}, DType::float32, 11), Tensor({n, 4})};
-  for (std::int64_t i = 0; i < n; ++i) d.y.data<float>()[i * 4 + i % 4] = 1.0f;
-  return d;
-}
-
 struct Trained {
   std::vector<Tensor> weights;
   std::vector<double> scores;
@@ -96,7 +87,7 @@ struct Trained {
 Trained train_and_predict() {
   keras::testing::ScopedBackend cuda("cuda");
   auto model = dropout_classifier();
-  const Data d = classification_data(192);
+  const auto d = keras::testing::classification_data(192, 12, 4, 11);
   model->fit(d.x, d.y, {.batch_size = 32, .epochs = 1, .verbose = 0, .shuffle = false});
   Trained t;
   t.weights = model->get_weights();

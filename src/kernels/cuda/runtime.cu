@@ -97,6 +97,9 @@ struct Runtime final : Device {
     host_work("copies from the device to the host");
     if (bytes) KERAS_CUDA_CHECK(cudaMemcpyAsync(to, from, bytes, cudaMemcpyDeviceToHost, stream));
   }
+  void copy_on_device(void* to, const void* from, std::size_t bytes) const override {
+    if (bytes) KERAS_CUDA_CHECK(cudaMemcpyAsync(to, from, bytes, cudaMemcpyDeviceToDevice, stream));
+  }
   void synchronize() const override {
     host_work("waits for the device");
     KERAS_CUDA_CHECK(cudaStreamSynchronize(stream));
