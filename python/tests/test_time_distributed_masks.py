@@ -3,6 +3,7 @@ input int32), over inputs whose inner dimensions are unknown, with the wrapped l
 Masking or Embedding(mask_zero=True) inside gives a mask per step, a masked input reaches the
 wrapped RNN, a layer without a mask of its own reduces the input mask to (batch, timesteps))."""
 import numpy as np
+import pytest
 
 from keras_cpp import backend as K
 from keras_cpp.layers import Dense, Embedding, Masking, SimpleRNN, TimeDistributed
@@ -17,6 +18,10 @@ def test_an_embedding_inside_reads_int32_indices():
     np.testing.assert_allclose(model.predict(indices), table[indices], rtol=1e-6)
     model.compile('rmsprop', 'mse')
     model.fit(indices, np.random.rand(2, 3, 4, 6), epochs=1, verbose=0)
+    # dtype= is the implied Input's: integer for layers that read indices, floatx elsewhere.
+    assert K.dtype(Sequential([Embedding(5, 2, input_length=3, dtype='int64')]).input) == 'int32'
+    with pytest.raises(ValueError, match='floatx'):
+        Dense(3, dtype='int32')
 
 
 def test_a_masking_layer_inside_gives_a_mask_per_step():
