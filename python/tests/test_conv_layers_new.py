@@ -288,6 +288,11 @@ def transposed_conv_reference(x, kernel, rate, padding):
     return full[:, top:top + rows, left:left + cols]
 
 
+def predict_in_model(layer, x):
+    inputs = Input(x.shape[1:])
+    return Model(inputs, layer(inputs)).predict(x)
+
+
 @pytest.mark.parametrize('padding', ['same', 'valid'])
 def test_conv2d_transpose_dilation_rate_spreads_the_kernel(padding):
     # Keras 2.2.4's Conv2DTranspose(dilation_rate=) and K.conv2d_transpose(dilation_rate=).
@@ -311,11 +316,6 @@ def test_conv2d_transpose_dilation_rate_spreads_the_kernel(padding):
                                (2, 4) + want.shape[1:3], padding=padding,
                                data_format='channels_first', dilation_rate=(2, 2))
     np.testing.assert_allclose(K.eval(first).transpose(0, 2, 3, 1), K.eval(y), rtol=1e-5)
-
-
-def predict_in_model(layer, x):
-    inputs = Input(x.shape[1:])
-    return Model(inputs, layer(inputs)).predict(x)
 
 
 def test_conv2d_transpose_dilation_needs_strides_of_one():

@@ -204,8 +204,8 @@ TEST_P(BothBackends, DilatedTransposeIsTheTransposeOfTheZeroFilledKernel) {
                           1e-4, 1e-5, padding));
     auto dx = K::gradients(K::sum(K::square(dilated)), {x})[0];
     auto dx_written = K::gradients(K::sum(K::square(written)), {x})[0];
-    EXPECT_TRUE(all_close(run({x, w}, dx, {xv, wv}), run({x, ws}, dx_written, {xv, spread_w}),
-                          1e-4, 1e-5, padding));
+    EXPECT_TRUE(all_close(run({x, w}, dx, {xv, wv}), run({x, ws}, dx_written, {xv, spread_w}), 1e-4,
+                          1e-5, padding));
   }
 }
 
