@@ -187,6 +187,23 @@ def cast(x, dtype):
     return _backend.cast(x, dtype)
 
 
+def arange(start, stop=None, step=1, dtype='int32'):
+    """numpy's arange as a 1-D tensor (empty for start < 0 and no stop, as in Keras). start, stop
+    and step may be tensors computed from constants only: keras_cpp's shapes are fixed when the
+    graph is built, so their values are read then."""
+    def value(argument, what):
+        if not is_tensor(argument):
+            return argument
+        if not _backend._is_constant(argument):
+            raise ValueError(
+                'K.arange: `%s` is a tensor whose value is known only at run time (it comes from '
+                'a placeholder, a variable or a random draw); the length of arange\'s result must '
+                'be known when the graph is built: pass a number or a constant tensor' % what)
+        return _np.asarray(eval(argument)).item()  # noqa: F821 (exported above)
+    start, stop, step = value(start, 'start'), value(stop, 'stop'), value(step, 'step')
+    return _backend.arange(start, stop, step, dtype)
+
+
 def stop_gradient(variables):
     """variables (a tensor or a list of tensors) through which no gradient flows."""
     if isinstance(variables, (list, tuple)):

@@ -69,20 +69,36 @@ class PyFunction {
   K::Function function_;
 };
 
-// Whether x is computed from any of `sources` (x itself included): a walk of its graph.
-bool depends_on(const SymbolicTensor& x, const std::vector<SymbolicTensor>& sources) {
-  std::unordered_set<const K::Node*> targets;
-  for (const SymbolicTensor& source : sources) targets.insert(source.node().get());
+// Whether any node x is computed from (x itself included) satisfies `found`: a walk of its graph.
+template <typename Found>
+bool reaches(const SymbolicTensor& x, Found found) {
   std::vector<const K::Node*> pending{x.node().get()};
   std::unordered_set<const K::Node*> seen{pending.back()};
   while (!pending.empty()) {
     const K::Node* node = pending.back();
     pending.pop_back();
-    if (targets.count(node) != 0) return true;
+    if (found(*node)) return true;
     for (const K::NodePtr& input : node->inputs)
       if (seen.insert(input.get()).second) pending.push_back(input.get());
   }
   return false;
+}
+
+// Whether x is computed from any of `sources` (x itself included).
+bool depends_on(const SymbolicTensor& x, const std::vector<SymbolicTensor>& sources) {
+  std::unordered_set<const K::Node*> targets;
+  for (const SymbolicTensor& source : sources) targets.insert(source.node().get());
+  return reaches(x, [&targets](const K::Node& node) { return targets.count(&node) != 0; });
+}
+
+// Whether x's value is fixed when the graph is built: computed from constants only (no
+// placeholder, variable or random draw).
+bool is_constant(const SymbolicTensor& x) {
+  return !reaches(x, [](const K::Node& node) {
+    return (node.inputs.empty() && node.op != K::OpKind::kConstant) ||
+           node.op == K::OpKind::kRandomNormal || node.op == K::OpKind::kRandomUniform ||
+           node.op == K::OpKind::kDropoutMask;
+  });
 }
 
 // Keras's _uses_learning_phase: whether the tensor's value depends on the learning phase fed at
@@ -200,6 +216,8 @@ void bind_backend(py::module_& root) {
   m.def("floatx", [] { return std::string(dtype_name(K::floatx())); });
   // Whether x is computed from any of `sources` (get_losses_for / get_updates_for).
   m.def("_depends_on", &depends_on, py::arg("x"), py::arg("sources"));
+  // Whether x is computed from constants only (K.arange of a tensor reads its value).
+  m.def("_is_constant", &is_constant, py::arg("x"));
   m.def(
       "set_floatx", [](py::object dtype) { K::set_floatx(to_dtype(dtype)); }, py::arg("floatx"));
   m.def("epsilon", &K::epsilon);

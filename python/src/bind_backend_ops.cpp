@@ -13,6 +13,7 @@
 #include "bindings.h"
 #include "convert.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/conv_transpose.h"
 
 namespace keras::python {
 
@@ -93,13 +94,17 @@ void bind_conv_functions(py::module_& m) {
   m.def(
       "conv2d_transpose",
       [](const SymbolicTensor& x, const SymbolicTensor& kernel, py::object output_shape,
-         py::object strides, const std::string& padding, py::object data_format) {
-        return K::conv2d_transpose(x, kernel, to_shape(output_shape), to_ints(strides, 2), padding,
-                                   format(data_format));
+         py::object strides, const std::string& padding, py::object data_format,
+         py::object dilation_rate) {
+        if (kernel.ndim() != 4)
+          throw py::value_error("conv2d_transpose: the kernel must be 4D, got " +
+                                shape_to_string(kernel.shape()));
+        return K::conv_transpose(x, kernel, to_shape(output_shape), to_ints(strides, 2), padding,
+                                 format(data_format), to_ints(dilation_rate, 2));
       },
       py::arg("x"), py::arg("kernel"), py::arg("output_shape"),
       py::arg("strides") = py::make_tuple(1, 1), py::arg("padding") = "valid",
-      py::arg("data_format") = py::none());
+      py::arg("data_format") = py::none(), py::arg("dilation_rate") = py::make_tuple(1, 1));
   m.def(
       "conv3d_transpose",
       [](const SymbolicTensor& x, const SymbolicTensor& kernel, py::object output_shape,

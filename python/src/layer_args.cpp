@@ -25,10 +25,11 @@ void reject_unknown_kwargs(const py::dict& kwargs) {
   }
 }
 
-void check_layer_dtype(py::handle dtype, const char* name) {
+void check_layer_dtype(py::handle dtype, const char* name, bool may_read_indices) {
   if (dtype.is_none()) return;
   DType value = to_dtype(dtype);
-  if (value != backend::floatx())
+  const bool integer = value == DType::int32 || value == DType::int64;
+  if (value != backend::floatx() && !(may_read_indices && integer))
     throw py::value_error(std::string(name) + "=" + py::str(dtype).cast<std::string>() +
                           ": layers compute in floatx() (" + dtype_name(backend::floatx()) + ")");
 }

@@ -64,8 +64,20 @@ constraints::Constraint to_constraint(py::handle obj);
 void keep_python_layer(py::handle layer);
 
 // The keywords every Keras layer takes (the shared base schema), checked: dtype (Keras 1:
-// input_dtype) must be floatx(); weights (Keras's initial values) go to layers with weights.
-void check_layer_dtype(py::handle dtype, const char* name);
+// input_dtype) must be floatx(), or an integer dtype for a layer that may read indices;
+// weights (Keras's initial values) go to layers with weights.
+void check_layer_dtype(py::handle dtype, const char* name, bool may_read_indices);
+
+// Keras's dtype of a first layer is its Input's: integer indices for an Embedding (alone or in a
+// wrapper: TimeDistributed(Embedding(5, 6), dtype='int32')). Such a layer reads the dtype it
+// computes on (input_dtype), so an integer dtype is accepted and changes nothing.
+template <typename Options>
+constexpr bool may_read_indices = requires(Options& o) {
+  o.mask_zero;
+}
+|| requires(Options& o) {
+  o.layer;
+};
 std::vector<Tensor> to_initial_weights(py::handle weights);
 
 // Moves the keywords every Keras layer takes from kwargs into `o` (those its options struct has:
@@ -83,7 +95,8 @@ std::optional<bool> take_layer_kwargs(Options& o, py::dict& kwargs) {
   py::object name = pop_kwarg(kwargs, "name");
   py::object trainable = pop_kwarg(kwargs, "trainable");
   py::object weights = pop_kwarg(kwargs, "weights");
-  for (const char* key : {"dtype", "input_dtype"}) check_layer_dtype(pop_kwarg(kwargs, key), key);
+  for (const char* key : {"dtype", "input_dtype"})
+    check_layer_dtype(pop_kwarg(kwargs, key), key, may_read_indices<Options>);
   if (!input_shape.is_none()) o.input_shape = to_input_shape(input_shape, "input_shape");
   if (!batch_input_shape.is_none())
     o.batch_input_shape = to_input_shape(batch_input_shape, "batch_input_shape");

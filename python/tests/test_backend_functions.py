@@ -595,3 +595,17 @@ def test_indices_known_at_run_time():
     np.testing.assert_allclose(run(x[:, i], [i], [np.array(2, dtype='int32')]), a[:, 2])
     np.testing.assert_allclose(run(x[i, 1:], [i], [np.array(4, dtype='int32')]), a[4, 1:])
     assert K.int_shape(x[:, i]) == (10,)
+
+
+def test_arange_of_constant_tensors_reads_their_values():
+    # Keras 2.2.4's K.arange takes tensors; keras_cpp's shapes are fixed when the graph is built,
+    # so a tensor computed from constants is read then and anything else is refused clearly.
+    np.testing.assert_array_equal(K.eval(K.arange(K.constant(3, dtype='int32'))), [0, 1, 2])
+    assert K.eval(K.arange(K.constant(-1, dtype='int32'))).shape == (0,)
+    np.testing.assert_array_equal(
+        K.eval(K.arange(K.constant(1, dtype='int32') + 1, K.constant(7, dtype='int32'), 2)),
+        [2, 4, 6])
+    with pytest.raises(ValueError, match='known only at run time'):
+        K.arange(K.placeholder(shape=(), dtype='int32'))
+    with pytest.raises(ValueError, match='`stop`'):
+        K.arange(0, K.variable(3))

@@ -236,8 +236,9 @@ def test_keras_configs_as_keras_writes_them():
     for key in ('filters', 'kernel_initializer', 'kernel_regularizer', 'kernel_constraint'):
         assert key not in config
     assert config['depth_multiplier'] == 1 and config['dilation_rate'] == [1, 1]
-    transpose = layers.Conv2DTranspose(3, 3).get_config()
-    assert 'dilation_rate' not in transpose and transpose['output_padding'] is None
+    transpose = layers.Conv2DTranspose(3, 3).get_config()  # Conv2D's config, output_padding
+    assert transpose['dilation_rate'] == [1, 1] and transpose['output_padding'] is None
+    assert 'dilation_rate' not in Conv3DTranspose(3, 3).get_config()
     assert layers.SeparableConv2D(3, 3).get_config()['pointwise_regularizer'] is None
 
 
@@ -267,3 +268,68 @@ def test_functional_depthwise_separable_block_trains():
     first = model.evaluate(data, target, verbose=0)
     model.fit(data, target, epochs=30, batch_size=8, verbose=0)
     assert model.evaluate(data, target, verbose=0) < first
+
+
+def transposed_conv_reference(x, kernel, rate, padding):
+    """Keras's transposed convolution (stride 1) with the kernel's taps `rate` apart, by scatter:
+    each input pixel adds kernel * its value around where it lands (channels_last;
+    kernel (rows, cols, filters, in_channels))."""
+    n, rows, cols, _ = x.shape
+    k_rows, k_cols, filters, _ = kernel.shape
+    extent_r, extent_c = rate * (k_rows - 1) + 1, rate * (k_cols - 1) + 1
+    full = np.zeros((n, rows + extent_r - 1, cols + extent_c - 1, filters))
+    for p in range(k_rows):
+        for q in range(k_cols):
+            full[:, p * rate:p * rate + rows, q * rate:q * rate + cols] += np.einsum(
+                'nijc,fc->nijf', x, kernel[p, q])
+    if padding == 'valid':
+        return full
+    top, left = (extent_r - 1) // 2, (extent_c - 1) // 2
+    return full[:, top:top + rows, left:left + cols]
+
+
+def predict_in_model(layer, x):
+    inputs = Input(x.shape[1:])
+    return Model(inputs, layer(inputs)).predict(x)
+
+
+@pytest.mark.parametrize('padding', ['same', 'valid'])
+def test_conv2d_transpose_dilation_rate_spreads_the_kernel(padding):
+    # Keras 2.2.4's Conv2DTranspose(dilation_rate=) and K.conv2d_transpose(dilation_rate=).
+    from keras_cpp import backend as K
+    from keras_cpp.layers import Conv2DTranspose
+    rng = np.random.RandomState(3)
+    x = rng.rand(2, 5, 6, 3).astype('float32')
+    layer = Conv2DTranspose(2, 3, padding=padding, dilation_rate=2, use_bias=False)
+    got = predict_in_model(layer, x)
+    want = transposed_conv_reference(x, layer.get_weights()[0], 2, padding)
+    assert layer.compute_output_shape((None, 5, 6, 3)) == (None,) + want.shape[1:]
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    assert tuple(layer.get_config()['dilation_rate']) == (2, 2)
+
+    kernel = rng.rand(3, 3, 4, 3).astype('float32')
+    y = K.conv2d_transpose(K.constant(x), K.constant(kernel), (2,) + want.shape[1:3] + (4,),
+                           padding=padding, dilation_rate=(2, 2))
+    np.testing.assert_allclose(K.eval(y), transposed_conv_reference(x, kernel, 2, padding),
+                               rtol=1e-4, atol=1e-5)
+    first = K.conv2d_transpose(K.constant(x.transpose(0, 3, 1, 2)), K.constant(kernel),
+                               (2, 4) + want.shape[1:3], padding=padding,
+                               data_format='channels_first', dilation_rate=(2, 2))
+    np.testing.assert_allclose(K.eval(first).transpose(0, 2, 3, 1), K.eval(y), rtol=1e-5)
+
+
+def test_conv2d_transpose_dilation_needs_strides_of_one():
+    from keras_cpp.layers import Conv2DTranspose
+    with pytest.raises(ValueError, match='strides of 1'):
+        Conv2DTranspose(2, 3, strides=2, dilation_rate=2)
+
+
+def test_cropping_all_of_a_dimension_leaves_it_empty():
+    # Keras 2.2.4: Cropping1D((2, 2)) of 4 steps gives 0 steps; cropping more is an error here.
+    from keras_cpp.layers import Cropping1D
+    layer = Cropping1D((2, 2))
+    assert layer.compute_output_shape((None, 4, 2)) == (None, 0, 2)
+    model = Sequential([Cropping1D((2, 2), input_shape=(4, 2))])
+    assert model.predict(np.ones((3, 4, 2), 'float32')).shape == (3, 0, 2)
+    with pytest.raises(ValueError, match='more than dimension 3'):
+        Cropping1D((2, 2), input_shape=(3, 2)).compute_output_shape((None, 3, 2))

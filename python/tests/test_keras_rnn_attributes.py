@@ -112,6 +112,23 @@ def test_get_losses_for_weights_and_for_a_call():
     assert len(wrapped.get_losses_for(None)) == 1
 
 
+def test_add_loss_with_inputs_ties_the_loss_to_them():
+    # Keras 2.2.4: add_loss(loss, inputs=x) makes a loss get_losses_for(x) gives and
+    # get_losses_for(None) does not, whatever it is computed from (a number is a constant term);
+    # Bidirectional's losses are its two layers'.
+    x = Input((3, 2))
+    layer = Bidirectional(SimpleRNN(3, kernel_regularizer='l1'))
+    layer(x)
+    assert (len(layer.get_losses_for(None)), len(layer.get_losses_for(x))) == (2, 0)
+    layer.forward_layer.add_loss(0.5, inputs=x)
+    layer.backward_layer.add_loss(2, inputs=[x])
+    layer.backward_layer.add_loss(K.constant(1.0))
+    assert len(layer.losses) == 5
+    assert len(layer.get_losses_for(None)) == 3
+    tied = layer.get_losses_for(x)
+    assert sorted(float(K.eval(loss)) for loss in tied) == [0.5, 2.0]
+    assert layer.get_losses_for(Input((3, 2))) == []
+
 def test_get_updates_for_a_call():
     x = Input((3,))
     layer = BatchNormalization()

@@ -333,3 +333,32 @@ def test_rnn_takes_initial_weights():
     model = Sequential([RNN(LSTMCell(2), weights=weights, input_shape=(3, 2))])
     for got, expected in zip(model.get_weights(), weights):
         np.testing.assert_array_equal(got, expected)
+
+
+def test_stacked_cells_reverse_state_order_puts_the_last_cells_states_first():
+    # Keras 2.2.4: StackedRNNCells(reverse_state_order=True) lists the states from the last cell
+    # to the first ([h2, c2, h1, c1]); the cells still run first to last.
+    def stacked(reverse):
+        cell = StackedRNNCells([LSTMCell(3), LSTMCell(6)], reverse_state_order=reverse)
+        x = Input((5, 4))
+        outputs = RNN(cell, return_sequences=True, return_state=True)(x)
+        return cell, Model(x, outputs)
+
+    natural_cell, natural = stacked(False)
+    reversed_cell, reversed_ = stacked(True)
+    assert natural_cell.state_size == (3, 3, 6, 6)
+    assert reversed_cell.state_size == (6, 6, 3, 3)
+    assert [K.int_shape(t)[-1] for t in reversed_.outputs[1:]] == [6, 6, 3, 3]
+    assert reversed_.layers[-1].compute_output_shape((None, 5, 4)) == [
+        (None, 5, 6), (None, 6), (None, 6), (None, 3), (None, 3)]
+
+    reversed_.set_weights(natural.get_weights())
+    x = np.random.RandomState(0).rand(2, 5, 4).astype('float32')
+    got, want = reversed_.predict(x), natural.predict(x)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+    for got_state, want_state in zip(got[1:], want[3:] + want[1:3]):
+        np.testing.assert_allclose(got_state, want_state, rtol=1e-5, atol=1e-6)
+
+    config = reversed_cell.get_config()
+    assert config['reverse_state_order'] is True
+    assert StackedRNNCells.from_config(config).state_size == (6, 6, 3, 3)

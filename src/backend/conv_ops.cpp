@@ -8,6 +8,7 @@
 #include "backend/conv_geometry.h"
 #include "backend/traced.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/conv_transpose.h"
 #include "ops/shape.h"
 
 namespace keras::backend {
@@ -171,14 +172,22 @@ SymbolicTensor conv3d(const SymbolicTensor& x, const SymbolicTensor& kernel, Int
   return conv(x, kernel, strides, padding, dilation_rate);
 }
 
-namespace {
-// The gradient of an n-d convolution with respect to its input (conv2d_transpose,
-// conv3d_transpose); kernel (spatial..., filters, in_channels).
-SymbolicTensor conv_transpose(const char* what, std::size_t n, const SymbolicTensor& x,
-                              const SymbolicTensor& kernel, Shape output_shape, Ints strides,
-                              const std::string& padding, const std::string& data_format) {
+// The gradient of an n-d (dilated) convolution with respect to its input.
+SymbolicTensor conv_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
+                              Shape output_shape, Ints strides, const std::string& padding,
+                              const std::string& data_format, Ints dilation_rate) {
+  const char* what = kernel.ndim() == 5   ? "conv3d_transpose"
+                     : kernel.ndim() == 4 ? "conv2d_transpose"
+                                          : "conv_transpose";
+  if (kernel.ndim() < 3)
+    throw std::invalid_argument(std::string("K::") + what +
+                                ": the kernel must be (spatial..., filters, in_channels), got " +
+                                shape_to_string(kernel.shape()));
+  const auto n = static_cast<std::size_t>(kernel.ndim() - 2);
   spatial_rank(what, x, static_cast<int>(n));
   check_count(what, "strides", strides, static_cast<int>(n));
+  if (dilation_rate.empty()) dilation_rate.assign(n, 1);
+  check_count(what, "dilation_rate", dilation_rate, static_cast<int>(n));
   const bool first = channels_first(data_format);
   SymbolicTensor input = first ? to_channels_last(x) : x;
   if (output_shape.size() != n + 2)
@@ -190,19 +199,16 @@ SymbolicTensor conv_transpose(const char* what, std::size_t n, const SymbolicTen
     output_shape.erase(output_shape.begin() + 1);
     output_shape.push_back(channels);
   }
-  if (kernel.ndim() != static_cast<int>(n + 2))
-    throw std::invalid_argument(std::string("K::") + what + ": the kernel must be " +
-                                std::to_string(n + 2) + "D, got " +
-                                shape_to_string(kernel.shape()));
   ops::ConvAttrs attrs;
   attrs.strides = strides;
-  attrs.dilation = Ints(n, 1);
+  attrs.dilation = dilation_rate;
   attrs.shape = output_shape;
   for (std::size_t i = 0; i < n; ++i) {
-    std::int64_t k = kernel.shape()[i], in = input.shape()[i + 1], out = output_shape[i + 1];
+    const std::int64_t extent = dilation_rate[i] * (kernel.shape()[i] - 1) + 1;
+    const std::int64_t in = input.shape()[i + 1], out = output_shape[i + 1];
     std::int64_t total = 0;
     if (padding == "same")
-      total = std::max<std::int64_t>((in - 1) * strides[i] + k - out, 0);
+      total = std::max<std::int64_t>((in - 1) * strides[i] + extent - out, 0);
     else if (padding != "valid")
       throw std::invalid_argument(std::string("K::") + what +
                                   ": padding must be 'valid' or 'same', got '" + padding + "'");
@@ -212,20 +218,29 @@ SymbolicTensor conv_transpose(const char* what, std::size_t n, const SymbolicTen
   SymbolicTensor y = make_node(OpKind::kConvGradInput, {input, kernel}, attrs);
   return first ? to_channels_first(y) : y;
 }
+
+namespace {
+void check_kernel_rank(const char* what, const SymbolicTensor& kernel, int rank) {
+  if (kernel.ndim() != rank)
+    throw std::invalid_argument(std::string("K::") + what + ": the kernel must be " +
+                                std::to_string(rank) + "D, got " + shape_to_string(kernel.shape()));
+}
 }  // namespace
 
 SymbolicTensor conv2d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
                                 Shape output_shape, Ints strides, const std::string& padding,
                                 const std::string& data_format) {
-  return conv_transpose("conv2d_transpose", 2, x, kernel, std::move(output_shape),
-                        std::move(strides), padding, data_format);
+  check_kernel_rank("conv2d_transpose", kernel, 4);
+  return conv_transpose(x, kernel, std::move(output_shape), std::move(strides), padding,
+                        data_format, {});
 }
 
 SymbolicTensor conv3d_transpose(const SymbolicTensor& x, const SymbolicTensor& kernel,
                                 Shape output_shape, Ints strides, const std::string& padding,
                                 const std::string& data_format) {
-  return conv_transpose("conv3d_transpose", 3, x, kernel, std::move(output_shape),
-                        std::move(strides), padding, data_format);
+  check_kernel_rank("conv3d_transpose", kernel, 5);
+  return conv_transpose(x, kernel, std::move(output_shape), std::move(strides), padding,
+                        data_format, {});
 }
 
 SymbolicTensor depthwise_conv2d(const SymbolicTensor& x, const SymbolicTensor& depthwise_kernel,

@@ -58,7 +58,7 @@ SymbolicTensor scalar_like(double value, const SymbolicTensor& x) {
 
 SymbolicTensor placeholder(Shape shape, DType dtype, std::string name) {
   for (auto d : shape)
-    if (d < -1 || d == 0)
+    if (d < -1)
       throw std::invalid_argument("K::placeholder: invalid dimension " + std::to_string(d) +
                                   " in " + shape_to_string(shape) +
                                   " (use -1 for an unknown dimension)");

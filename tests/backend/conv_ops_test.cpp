@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "keras/backend/backend.h"
+#include "keras/backend/conv_transpose.h"
 #include "keras/backend/function.h"
 #include "testing/tensor_utils.h"
 
@@ -173,6 +174,38 @@ TEST_P(BothBackends, Conv2DMatchesANaiveLoop) {
     Tensor expected =
         naive_conv2d(xv, wv, c.stride, c.dilation, c.pad_top, c.pad_left, got.dim(1), got.dim(2));
     EXPECT_TRUE(all_close(got, expected, 1e-4, 1e-5, keras::shape_to_string(c.x)));
+  }
+}
+
+// A dilated transposed convolution (Keras 2.2.4's conv2d_transpose(dilation_rate=), TensorFlow's
+// atrous_conv2d_transpose) is the transposed convolution with the kernel's taps spread apart by
+// zeros: the same values and the same input gradients as with that kernel written out.
+TEST_P(BothBackends, DilatedTransposeIsTheTransposeOfTheZeroFilledKernel) {
+  ScopedBackend backend(GetParam());
+  const std::int64_t rate = 2, k = 3, spread = rate * (k - 1) + 1;
+  Tensor xv = random_tensor({2, 5, 6, 3}, DType::float32, 11),
+         wv = random_tensor({k, k, 4, 3}, DType::float32, 12);
+  Tensor spread_w = Tensor::zeros({spread, spread, 4, 3}, DType::float32);
+  for (std::int64_t i = 0; i < k; ++i)
+    for (std::int64_t j = 0; j < k; ++j)
+      for (std::int64_t c = 0; c < 12; ++c)
+        spread_w.data<float>()[((i * rate) * spread + j * rate) * 12 + c] =
+            wv.data<float>()[(i * k + j) * 12 + c];
+  for (const char* padding : {"same", "valid"}) {
+    const bool same = std::string(padding) == "same";
+    const Shape out{-1, same ? 5 : 5 + spread - 1, same ? 6 : 6 + spread - 1, 4};
+    auto x = K::placeholder({-1, 5, 6, 3});
+    auto w = K::placeholder({k, k, 4, 3});
+    auto ws = K::placeholder({spread, spread, 4, 3});
+    auto dilated = K::conv_transpose(x, w, out, {1, 1}, padding, "", {rate, rate});
+    auto written = K::conv2d_transpose(x, ws, out, {1, 1}, padding);
+    EXPECT_EQ(K::int_shape(dilated), K::int_shape(written));
+    EXPECT_TRUE(all_close(run({x, w}, dilated, {xv, wv}), run({x, ws}, written, {xv, spread_w}),
+                          1e-4, 1e-5, padding));
+    auto dx = K::gradients(K::sum(K::square(dilated)), {x})[0];
+    auto dx_written = K::gradients(K::sum(K::square(written)), {x})[0];
+    EXPECT_TRUE(all_close(run({x, w}, dx, {xv, wv}), run({x, ws}, dx_written, {xv, spread_w}), 1e-4,
+                          1e-5, padding));
   }
 }
 

@@ -192,7 +192,9 @@ TEST(Errors, OtherBadArguments) {
   EXPECT_FALSE(error_of([] { K::sum(ph({3, 4}), {-3}); }).empty());
   EXPECT_FALSE(error_of([] { K::dropout(ph({3}), 1.0); }).empty());
   EXPECT_FALSE(error_of([] { K::categorical_crossentropy(ph({3, 4}), ph({3, 5})); }).empty());
-  EXPECT_TRUE(mentions(error_of([] { K::placeholder({3, 0}); }), {"(3, 0)"}));
+  EXPECT_TRUE(mentions(error_of([] { K::placeholder({3, -2}); }), {"invalid dimension -2"}));
+  // An empty dimension is a shape like any other (TensorFlow's; Cropping1D((2, 2)) of 4 steps).
+  EXPECT_EQ(K::placeholder({3, 0}).shape(), (Shape{3, 0}));
   EXPECT_TRUE(mentions(error_of([] { K::set_backend("gpu"); }), {"gpu", "cpu", "reference"}));
   EXPECT_FALSE(error_of([] {
                  K::batch_dot(ph({2, 3, 4}), ph({2, 4, 5}), std::pair{0, 1});

@@ -343,7 +343,10 @@ TEST(Resize, ZeroPaddingCroppingUpSampling) {
         Cropping1D({{2, 2}}, {.input_shape = Shape{3, 1}, .name = "crop"})
             .compute_output_shape({-1, 3, 1});
       },
-      {"crop", "leaves nothing"});
+      {"crop", "is more than dimension 3"});
+  // Cropping a whole dimension leaves it empty (Keras's Cropping1D((2, 2)) of 4 steps).
+  EXPECT_EQ(Cropping1D({{2, 2}}, {.input_shape = Shape{4, 1}}).compute_output_shape({-1, 4, 1}),
+            (Shape{-1, 0, 1}));
 }
 
 // get_config -> from_config -> get_config is the identity.

@@ -216,13 +216,15 @@ struct ConvTransposeSchema : ConvOptions {
     conv_schema::head(s, Rank, keras1);
     s.arg("output_padding", &ConvOptions::output_padding, {.rank = Rank});
     conv_schema::data_format(s, Rank, keras1);
+    // Keras 2.2.4's Conv2DTranspose dilates its kernel (strides 1 only); its Conv3DTranspose
+    // takes no dilation_rate and drops it from the config (older configs wrote 1s).
+    if constexpr (Rank == 2) conv_schema::dilation_rate(s, Rank, false);
     conv_schema::activation_and_bias(s, keras1);
     conv_schema::kernel_and_bias(s, keras1);
     if (keras1) s.arg("output_shape", &ConvOptions::output_shape, {.keras1_only = true});
-    // Keras 2.2.4 takes no dilation_rate here and drops it from the config; older configs
-    // wrote 1s.
-    s.keras1_dropped({"dilation_rate", Ints(Rank, 1),
-                      "transposed convolutions take no dilation_rate other than 1"});
+    if constexpr (Rank == 3)
+      s.keras1_dropped(
+          {"dilation_rate", Ints(Rank, 1), "Conv3DTranspose takes no dilation_rate other than 1"});
   }
 };
 

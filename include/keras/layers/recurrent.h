@@ -422,13 +422,21 @@ struct StackedRNNCellsOptions {
   bool trainable = true;
   std::optional<Shape> input_shape{};
   std::optional<Shape> batch_input_shape{};
+  // Keras 2.2.4: the states in the reverse order of the cells ([h2, c2, h1, c1]), as Keras
+  // before 2.2.3 had them.
+  bool reverse_state_order = false;
 
   template <typename Schema>
-  static void arguments(Schema&) {}  // `cells` aside, only the keywords every layer takes
+  static void arguments(Schema& s) {  // `cells` aside
+    // Keras pops it from **kwargs: outside the signature.
+    s.arg("reverse_state_order", &StackedRNNCellsOptions::reverse_state_order,
+          {.keyword_only = true});
+  }
 };
 
 // Keras's StackedRNNCells: cells run one after the other at each step, each on the previous
-// one's output. States: each cell's, in the cells' order ([h1, c1, h2, c2] for two LSTMCells).
+// one's output. States: each cell's, in the cells' order ([h1, c1, h2, c2] for two LSTMCells)
+// or with reverse_state_order in the reverse one.
 class StackedRNNCells : public Layer, public RNNCell {
  public:
   explicit StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions options = {});
@@ -452,6 +460,7 @@ class StackedRNNCells : public Layer, public RNNCell {
                                const std::vector<SymbolicTensor>& constants) override;
 
   const std::vector<LayerPtr>& cells() const { return cells_; }
+  bool reverse_state_order() const { return reverse_state_order_; }
   // The cells' (a cell set trainable = false after the stack was made holds non-trainable ones;
   // a loss added to a cell later counts).
   std::vector<SymbolicTensor> trainable_weights() const override;
@@ -459,7 +468,11 @@ class StackedRNNCells : public Layer, public RNNCell {
   std::vector<SymbolicTensor> losses() const override;
 
  private:
+  // The cells in the order of their states.
+  std::vector<LayerPtr> cells_in_state_order() const;
+
   std::vector<LayerPtr> cells_;
+  bool reverse_state_order_;
 };
 
 // The cell protocol of a layer, or Keras's error naming what it is.

@@ -97,7 +97,16 @@ class TimeDistributed : public Wrapper {
   KERAS_LAYER_CLASS(TimeDistributed)
   void build(const Shape& input_shape) override;
   SymbolicTensor call(const SymbolicTensor& inputs) override;
+  // The wrapped layer gets the mask with batch and timesteps merged, as its inputs.
+  SymbolicTensor call_masked(const SymbolicTensor& inputs, const SymbolicTensor& mask) override;
+  // Keras 2.2.4: with the batch size unknown, the wrapped layer's mask of each step (a Masking
+  // or Embedding(mask_zero) inside), or else the input mask reduced to (batch, timesteps);
+  // with a fixed batch size, the input mask.
+  SymbolicTensor compute_mask(const SymbolicTensor& inputs,
+                              const SymbolicTensor& mask) const override;
   Shape compute_output_shape(const Shape& input_shape) const override;
+  // The wrapped layer's (an Embedding inside reads int32 indices).
+  DType input_dtype() const override { return layer_->input_dtype(); }
   nlohmann::json get_config() const override;
   static std::shared_ptr<Layer> from_config(const nlohmann::json& config);
 

@@ -131,15 +131,55 @@ def _call_inputs(layer):
     return inputs
 
 
+# The losses add_loss(..., inputs=x) tied to x by name, as Keras keys them: hash(loss tensor) ->
+# (the loss, hashes of x). Tensors hash by their graph node; the loss kept here keeps it alive.
+_LOSS_INPUTS = {}
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
 def _computed_from(values, inputs, layer):
     from .._keras_cpp import backend as K
+
+    def tied(v):
+        return _LOSS_INPUTS.get(hash(v), (None, None))[1] if not isinstance(v, tuple) else None
+
     if inputs is None:
         sources = _call_inputs(layer)
-        return [v for v in values
-                if not sources or not K._depends_on(v[-1] if isinstance(v, tuple) else v,
-                                                    sources)]
-    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    return [v for v in values if K._depends_on(v[-1] if isinstance(v, tuple) else v, inputs)]
+        return [v for v in values if tied(v) is None and (
+            not sources or not K._depends_on(v[-1] if isinstance(v, tuple) else v, sources))]
+    inputs = _as_list(inputs)
+    keys = {hash(x) for x in inputs}
+
+    def belongs(v):
+        if tied(v) is not None:
+            return tied(v) == keys
+        return K._depends_on(v[-1] if isinstance(v, tuple) else v, inputs)
+    return [v for v in values if belongs(v)]
+
+
+_engine_add_loss = Layer.add_loss
+
+
+def _add_loss(self, losses, inputs=None):
+    """Keras's add_loss: a loss tensor, a number (a constant term) or a list of them. With
+    `inputs`, get_losses_for(inputs) gives them and get_losses_for(None) does not."""
+    import numbers
+    from .._keras_cpp import backend as K
+    if losses is None:
+        return
+    losses = [K.constant(float(v)) if isinstance(v, numbers.Number) and not isinstance(v, bool)
+              else v for v in _as_list(losses)]
+    _engine_add_loss(self, losses)
+    if inputs is not None:
+        keys = {hash(x) for x in _as_list(inputs)}
+        for loss in losses:
+            _LOSS_INPUTS[hash(loss)] = (loss, keys)
+
+
+Layer.add_loss = _add_loss
 
 
 def _get_losses_for(self, inputs):

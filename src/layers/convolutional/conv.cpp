@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "keras/backend/conv_transpose.h"
 #include "keras/initializers.h"
 #include "keras/layers/convolutional.h"
 #include "layers/convolutional/conv_util.h"
@@ -79,8 +80,15 @@ Conv::Conv(const std::string& class_name, int rank, ConvKind kind, ConvOptions o
                                   &c.pointwise_initializer, &c.bias_initializer})
     initializers::get(*init);  // an unknown name fails here, not at build time
   if (kind == ConvKind::transpose) {
-    for (auto d : c.dilation_rate)
-      if (d != 1) throw std::invalid_argument(class_name + ": takes no dilation_rate other than 1");
+    // Keras 2.2.4 dilates Conv2DTranspose's kernel (TensorFlow's atrous_conv2d_transpose, which
+    // has no strides); Conv3DTranspose takes no dilation.
+    for (std::size_t i = 0; i < c.dilation_rate.size(); ++i)
+      if (c.dilation_rate[i] != 1 && (rank != 2 || c.strides[i] != 1))
+        throw std::invalid_argument(
+            class_name + ": " +
+            (rank != 2 ? std::string("takes no dilation_rate other than 1")
+                       : "a dilation_rate other than 1 needs strides of 1, got strides " +
+                             shape_to_string(Shape(c.strides.begin(), c.strides.end()))));
     if (c.output_padding) {
       c.output_padding = normalize_tuple(*c.output_padding, rank, 0, class_name, "output_padding");
       for (std::size_t i = 0; i < c.output_padding->size(); ++i)
@@ -188,9 +196,8 @@ SymbolicTensor Conv::convolve(const SymbolicTensor& x) {
                                       shape_to_string(x.shape()));
       out.insert(out.begin(), x.shape()[0]);
       out.push_back(c.filters);
-      return rank_ == 2
-                 ? K::conv2d_transpose(x, kernel_, out, c.strides, c.padding, "channels_last")
-                 : K::conv3d_transpose(x, kernel_, out, c.strides, c.padding, "channels_last");
+      return K::conv_transpose(x, kernel_, out, c.strides, c.padding, "channels_last",
+                               c.dilation_rate);
     }
   }
   throw std::logic_error("Conv::convolve: unknown kind");
@@ -218,6 +225,7 @@ Shape Conv::spatial_output(const Shape& spatial) const {
   for (int i = 0; i < rank_; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const std::int64_t in = spatial[u], k = c.kernel_size[u], s = c.strides[u];
+    const std::int64_t dilated = k + (k - 1) * (c.dilation_rate[u] - 1);  // deconv_length's
     if (kind_ != ConvKind::transpose) {
       out.push_back(detail::conv_output_length(in, k, c.padding, s, c.dilation_rate[u]));
     } else if (c.output_shape) {
@@ -225,10 +233,11 @@ Shape Conv::spatial_output(const Shape& spatial) const {
     } else if (in < 0) {
       out.push_back(-1);
     } else if (!c.output_padding) {
-      out.push_back(c.padding == "valid" ? in * s + std::max<std::int64_t>(k - s, 0) : in * s);
+      out.push_back(c.padding == "valid" ? in * s + std::max<std::int64_t>(dilated - s, 0)
+                                         : in * s);
     } else {
-      const std::int64_t pad = c.padding == "same" ? k / 2 : 0;
-      out.push_back((in - 1) * s + k - 2 * pad + (*c.output_padding)[u]);
+      const std::int64_t pad = c.padding == "same" ? dilated / 2 : 0;
+      out.push_back((in - 1) * s + dilated - 2 * pad + (*c.output_padding)[u]);
     }
   }
   return out;

@@ -146,9 +146,10 @@ Shape ZeroPadding::compute_output_shape(const Shape& input_shape) const {
     const auto [a, b] = amounts_[static_cast<std::size_t>(i)];
     if (out[axis] < 0) continue;
     out[axis] += crop_ ? -(a + b) : a + b;
-    if (out[axis] <= 0)
+    // Cropping all of a dimension leaves an empty one, as Keras's slice does; more is an error.
+    if (out[axis] < 0)
       throw std::invalid_argument(name() + ": cropping " + std::to_string(a) + " + " +
-                                  std::to_string(b) + " leaves nothing of dimension " +
+                                  std::to_string(b) + " is more than dimension " +
                                   std::to_string(input_shape[axis]) + " of the input " +
                                   shape_to_string(input_shape));
   }

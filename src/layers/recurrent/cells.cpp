@@ -1,5 +1,6 @@
 // Keras 2.2.4's cells: SimpleRNNCell, GRUCell, LSTMCell (over RecurrentCellSpec, the weights and
 // equations SimpleRNN, GRU and LSTM use) and StackedRNNCells.
+#include <algorithm>
 #include <stdexcept>
 
 #include "keras/layers/recurrent.h"
@@ -180,7 +181,9 @@ std::vector<SymbolicTensor> StackedRNNCells::losses() const {
 }
 
 StackedRNNCells::StackedRNNCells(std::vector<LayerPtr> cells, StackedRNNCellsOptions o)
-    : Layer("StackedRNNCells", layer_arguments(o)), cells_(std::move(cells)) {
+    : Layer("StackedRNNCells", layer_arguments(o)),
+      cells_(std::move(cells)),
+      reverse_state_order_(o.reverse_state_order) {
   if (cells_.empty()) throw std::invalid_argument("StackedRNNCells needs at least one cell");
   for (const auto& cell : cells_) {
     if (!cell) throw std::invalid_argument("StackedRNNCells: a cell is null");
@@ -217,7 +220,13 @@ nlohmann::json StackedRNNCells::get_config() const {
   nlohmann::json cells = nlohmann::json::array();
   for (const auto& cell : cells_) cells.push_back(serialize(*cell));
   config["cells"] = cells;
+  if (reverse_state_order_) config["reverse_state_order"] = true;
   return config;
+}
+
+std::vector<LayerPtr> StackedRNNCells::cells_in_state_order() const {
+  if (!reverse_state_order_) return cells_;
+  return {cells_.rbegin(), cells_.rend()};
 }
 
 std::shared_ptr<Layer> StackedRNNCells::from_config(const nlohmann::json& config) {
@@ -228,12 +237,13 @@ std::shared_ptr<Layer> StackedRNNCells::from_config(const nlohmann::json& config
   for (const auto& entry : entries) cells.push_back(deserialize(entry));
   StackedRNNCellsOptions o;
   r.common(o);
+  o.reverse_state_order = r.boolean("reverse_state_order", false);
   return r.done(std::make_shared<StackedRNNCells>(std::move(cells), o));
 }
 
 std::vector<std::int64_t> StackedRNNCells::state_size() const {
   std::vector<std::int64_t> sizes;
-  for (const auto& cell : cells_) {
+  for (const auto& cell : cells_in_state_order()) {
     std::vector<std::int64_t> s = as_cell(*cell).state_size();
     sizes.insert(sizes.end(), s.begin(), s.end());
   }
@@ -258,23 +268,32 @@ bool StackedRNNCells::takes_constants() const {
 CellStep StackedRNNCells::step_with_constants(const SymbolicTensor& inputs,
                                               const std::vector<SymbolicTensor>& states,
                                               const std::vector<SymbolicTensor>& constants) {
-  CellStep out{inputs, {}};
+  // Each cell's slice of `states`, which lie in cells_in_state_order()'s order.
+  std::vector<std::vector<SymbolicTensor>> own_states;
   std::size_t next = 0;
-  for (const auto& cell : cells_) {
-    RNNCell& c = as_cell(*cell);
-    const std::size_t n = c.state_size().size();
+  for (const auto& cell : cells_in_state_order()) {
+    const std::size_t n = as_cell(*cell).state_size().size();
     if (next + n > states.size())
       throw std::invalid_argument("StackedRNNCells " + name() + ": got " +
                                   std::to_string(states.size()) + " states, its cells take " +
                                   std::to_string(state_size().size()));
-    std::vector<SymbolicTensor> own(states.begin() + static_cast<std::ptrdiff_t>(next),
-                                    states.begin() + static_cast<std::ptrdiff_t>(next + n));
+    own_states.emplace_back(states.begin() + static_cast<std::ptrdiff_t>(next),
+                            states.begin() + static_cast<std::ptrdiff_t>(next + n));
     next += n;
-    CellStep s = c.takes_constants() ? c.step_with_constants(out.output, own, constants)
-                                     : c.step(out.output, own);
-    out.output = s.output;
-    out.states.insert(out.states.end(), s.states.begin(), s.states.end());
   }
+  if (reverse_state_order_) std::reverse(own_states.begin(), own_states.end());
+  CellStep out{inputs, {}};
+  std::vector<std::vector<SymbolicTensor>> new_states;
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    RNNCell& c = as_cell(*cells_[i]);
+    CellStep s = c.takes_constants() ? c.step_with_constants(out.output, own_states[i], constants)
+                                     : c.step(out.output, own_states[i]);
+    out.output = s.output;
+    new_states.push_back(std::move(s.states));
+  }
+  if (reverse_state_order_) std::reverse(new_states.begin(), new_states.end());
+  for (auto& cell_states : new_states)
+    out.states.insert(out.states.end(), cell_states.begin(), cell_states.end());
   return out;
 }
 

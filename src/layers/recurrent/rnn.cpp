@@ -175,7 +175,10 @@ std::vector<const detail::RecurrentCellSpec*> RNN::builtin_specs() const {
     return nullptr;
   };
   std::vector<LayerPtr> cells{cell_};
-  if (auto* stack = dynamic_cast<const StackedRNNCells*>(cell_.get())) cells = stack->cells();
+  if (auto* stack = dynamic_cast<const StackedRNNCells*>(cell_.get())) {
+    if (stack->reverse_state_order()) return {};  // the fused stack keeps the cells' order
+    cells = stack->cells();
+  }
   std::vector<const detail::RecurrentCellSpec*> specs;
   for (const auto& cell : cells) {
     const detail::RecurrentCellSpec* spec = spec_of(*cell);

@@ -58,24 +58,74 @@ void TimeDistributed::build(const Shape& input_shape) {
   inner_shape(input_shape);
 }
 
-SymbolicTensor TimeDistributed::call(const SymbolicTensor& inputs) {
-  const Shape& shape = inputs.shape();
-  const std::int64_t timesteps = shape[1];
+namespace {
+
+// x (batch, timesteps, rest...) as (batch * timesteps, rest...); unknown dimensions of `rest`
+// come from x when the function runs.
+SymbolicTensor merge_time(const SymbolicTensor& x) {
+  const Shape& shape = x.shape();
   Shape flat{-1};
+  std::vector<int> like_axes{-1};
+  bool unknown = false;
   for (std::size_t d = 2; d < shape.size(); ++d) {
-    if (shape[d] < 0) incompatible_input(shape, "the dimensions after the timesteps must be known");
     flat.push_back(shape[d]);
+    like_axes.push_back(shape[d] < 0 ? static_cast<int>(d) : -1);
+    unknown = unknown || shape[d] < 0;
   }
-  SymbolicTensor y = (*layer_)(K::reshape(inputs, flat));
-  if (!pending_weights_.empty()) layer_->set_weights(std::exchange(pending_weights_, {}));
+  return unknown ? K::reshape_like(x, flat, x, like_axes) : K::reshape(x, flat);
+}
+
+// y (batch * timesteps, rest...) as (batch, timesteps, rest...), batch and timesteps those of
+// `like`; at most one dimension of `rest` may be unknown (it is inferred).
+SymbolicTensor split_time(const SymbolicTensor& y, const SymbolicTensor& like,
+                          const std::string& layer) {
+  const std::int64_t timesteps = like.shape()[1];
   Shape out{-1, timesteps};
-  for (std::size_t d = 1; d < y.shape().size(); ++d) out.push_back(y.shape()[d]);
-  if (timesteps >= 0) return K::reshape(y, out);
-  // Variable-length sequences: batch and timesteps come from the inputs when the function runs.
+  int unknown = 0;
+  for (std::size_t d = 1; d < y.shape().size(); ++d) {
+    out.push_back(y.shape()[d]);
+    unknown += y.shape()[d] < 0 ? 1 : 0;
+  }
+  if (timesteps >= 0 && unknown == 0) return K::reshape(y, out);
+  if (unknown > 1)
+    throw std::invalid_argument(layer + ": the wrapped layer's output " +
+                                shape_to_string(y.shape()) +
+                                " has several unknown dimensions; TimeDistributed can restore "
+                                "(batch, timesteps) around at most one");
+  // Variable-length sequences: batch and timesteps come from `like` when the function runs.
   std::vector<int> like_axes(out.size(), -1);
   like_axes[0] = 0;
   like_axes[1] = 1;
-  return K::reshape_like(y, out, inputs, like_axes);
+  return K::reshape_like(y, out, like, like_axes);
+}
+
+}  // namespace
+
+SymbolicTensor TimeDistributed::call(const SymbolicTensor& inputs) {
+  return call_masked(inputs, SymbolicTensor());
+}
+
+SymbolicTensor TimeDistributed::call_masked(const SymbolicTensor& inputs,
+                                            const SymbolicTensor& mask) {
+  KerasTensor inner(merge_time(inputs));
+  if (mask.defined() && layer_->supports_masking()) inner = inner.with_mask(merge_time(mask));
+  SymbolicTensor y = (*layer_)(inner);
+  if (!pending_weights_.empty()) layer_->set_weights(std::exchange(pending_weights_, {}));
+  return split_time(y, inputs, name());
+}
+
+SymbolicTensor TimeDistributed::compute_mask(const SymbolicTensor& inputs,
+                                             const SymbolicTensor& mask) const {
+  if (inputs.shape()[0] >= 0) return mask;  // Keras's fixed-batch path: the mask as it came
+  // A wrapped layer that takes no mask (a Sequential model, say) is asked without it.
+  SymbolicTensor inner_mask =
+      mask.defined() && layer_->supports_masking() ? merge_time(mask) : SymbolicTensor();
+  SymbolicTensor output_mask = layer_->compute_mask(merge_time(inputs), inner_mask);
+  if (output_mask.defined()) return split_time(output_mask, inputs, name());
+  if (!mask.defined()) return mask;
+  K::Axes rest;
+  for (int d = 2; d < mask.ndim(); ++d) rest.push_back(d);
+  return rest.empty() ? mask : K::any(mask, rest);
 }
 
 Shape TimeDistributed::compute_output_shape(const Shape& input_shape) const {
