@@ -86,8 +86,8 @@ void reset_stateful_metrics(const std::vector<std::function<void()>>& metric_res
 }
 
 // The batches of an epoch, each read after the previous one ran; or, on a device that copies
-// ahead (backend::detail::runs_copy_ahead), while it runs: the training step's device run asks
-// for batch k+1 after launching step k and copies it while step k computes.
+// ahead (backend::detail::runs_copy_ahead), while it runs: the device run of step k (training,
+// test or predict) asks for batch k+1 after launching its steps and copies it while they compute.
 class BatchReader final : public backend::detail::NextInputs {
  public:
   BatchReader(DataAdapter& data, bool ahead) : data_(data), ahead_(ahead && data.reads_ahead()) {}
@@ -240,9 +240,11 @@ std::vector<double> Trainer::evaluate(DataAdapter& data, int verbose) {
   reset_stateful_metrics(resets);
   data.begin_epoch(-1);
   std::int64_t steps = 0, seen = 0;
-  while (auto batch = data.next()) {
+  BatchReader reader(data, backend::detail::runs_copy_ahead());
+  for (auto batch = reader.take(); batch; batch = reader.take()) {
     {
       std::lock_guard lock(model_.run_mutex_);
+      const auto ahead = reader.during_run();
       const std::vector<Tensor>& outs = model_.compiled_->test_fn->run(*batch->arrays);
       for (std::size_t k = 0; k < outputs; ++k) {
         last[k] = outs[k].item();
@@ -313,9 +315,11 @@ std::vector<Tensor> Trainer::predict(DataAdapter& data, int verbose) {
   if (verbose == 1) progbar = std::make_unique<utils::Progbar>(data.size());
   data.begin_epoch(-1);
   std::int64_t steps = 0, seen = 0;
-  while (auto batch = data.next()) {
+  BatchReader reader(data, backend::detail::runs_copy_ahead());
+  for (auto batch = reader.take(); batch; batch = reader.take()) {
     {
       std::lock_guard lock(model_.run_mutex_);
+      const auto ahead = reader.during_run();
       const std::vector<Tensor>& outs = model_.compiled_->predict_fn->run(*batch->arrays);
       for (std::size_t k = 0; k < n_out; ++k) {
         if (total >= 0)

@@ -218,18 +218,24 @@ std::unique_ptr<Sequential> classifier() {
   return model;
 }
 
+// The weights after fit, then the predictions and the scores of evaluate.
 std::vector<Tensor> fit(const char* overlap) {
   ScopedOverlap scoped(overlap);
   auto model = classifier();
   const auto d = keras::testing::classification_data(100, 8, 3, 5);
   // 100 samples: batches of 32, 32, 32 and 4 (another plan), shuffled.
   model->fit(d.x, d.y, {.batch_size = 32, .epochs = 2, .verbose = 0, .shuffle = true});
-  return model->get_weights();
+  std::vector<Tensor> seen = model->get_weights();
+  seen.push_back(model->predict(d.x, {.batch_size = 32}));
+  for (double score : model->evaluate(d.x, d.y, {.batch_size = 32, .verbose = 0}))
+    seen.push_back(Tensor::full({1}, score, DType::float64));
+  return seen;
 }
 
 }  // namespace
 
-// fit through the Trainer: the same weights, bit for bit, with and without copies ahead; batch
+// fit, predict and evaluate through the Trainer: the same weights, predictions and scores, bit for
+// bit, with and without copies ahead; batch
 // k+1's copy issued before the wait for step k's outputs; the two pinned slots in turn, each
 // refilled after its last copy.
 TEST(CopyAhead, FitOverlapsTheNextBatchsCopyWithTheStep) {
@@ -246,13 +252,14 @@ TEST(CopyAhead, FitOverlapsTheNextBatchsCopyWithTheStep) {
   for (std::size_t i = 0; i < plain.size(); ++i) {
     ASSERT_EQ(plain[i].nbytes(), overlapped[i].nbytes());
     EXPECT_EQ(std::memcmp(plain[i].raw_data(), overlapped[i].raw_data(), plain[i].nbytes()), 0)
-        << "weight " << i;
+        << "value " << i;
   }
-  // Per epoch: batches 2 and 3 copied ahead; the short last batch has its own plan.
-  EXPECT_EQ(runs_with_inputs_ahead(), taken + 4);
-  EXPECT_EQ(count(log, "copy ahead"), 4u);
-  EXPECT_EQ(count(log, "wait for copy"), 4u);
-  EXPECT_EQ(fake.slots.size(), 2u);
+  // Per epoch of fit, and in predict and evaluate: batches 2 and 3 copied ahead; the short last
+  // batch has its own plan.
+  EXPECT_EQ(runs_with_inputs_ahead(), taken + 8);
+  EXPECT_EQ(count(log, "copy ahead"), 8u);
+  EXPECT_EQ(count(log, "wait for copy"), 8u);
+  EXPECT_EQ(fake.slots.size(), 6u);  // two per plan of 32 rows: fit's, predict's, evaluate's
   for (std::size_t i = 0; i < log.size(); ++i) {
     if (log[i] == "copy ahead") {
       EXPECT_EQ(log[i - 1], "host waits");  // the slot's last copy is done
@@ -271,4 +278,31 @@ TEST(CopyAhead, FitOverlapsTheNextBatchsCopyWithTheStep) {
       EXPECT_EQ(log[i + 2], "record");
     }
   }
+}
+
+// A callback that stops training after the third batch, whose run read the last one ahead: that
+// batch never runs, the epoch is incomplete and is not validated, as without copies ahead.
+TEST(CopyAhead, ABatchReadAheadOfAStopDoesNotCompleteTheEpoch) {
+  device();
+  keras::testing::ScopedBackend reference("reference");
+  ScopedOverlap scoped("1");
+  auto model = classifier();
+  const auto d = keras::testing::classification_data(100, 8, 3, 5);
+  int batches = 0;
+  auto stop = std::make_shared<callbacks::LambdaCallback>(
+      callbacks::LambdaCallbackOptions{.on_batch_end = [&](int batch, callbacks::Logs&) {
+        ++batches;
+        if (batch == 2) model->stop_training = true;
+      }});
+  const std::uint64_t taken = runs_with_inputs_ahead();
+  callbacks::History history = model->fit(d.x, d.y,
+                                          {.batch_size = 32,
+                                           .epochs = 2,
+                                           .verbose = 0,
+                                           .callbacks = {stop},
+                                           .validation_data = std::pair{Arrays{d.x}, Arrays{d.y}}});
+  EXPECT_EQ(batches, 3);
+  EXPECT_EQ(runs_with_inputs_ahead(), taken + 2);  // the 2nd and 3rd batches; the 4th read, unrun
+  EXPECT_EQ(history.history.count("val_loss"), 0u);
+  EXPECT_EQ(history.history.count("loss"), 1u);
 }

@@ -1,8 +1,9 @@
 // The next batch's copy overlapping the training step on a GPU (scripts/gpu_check.sh): fit with
 // batch k+1 copied on the runtime's copy stream while step k runs (replayed as a CUDA graph from
-// the plan's second run) gives the weights of a fit with KERAS_CUDA_OVERLAP=0, bit for bit, and
-// its runs take their inputs from the copies ahead. Without a GPU it skips, saying why; the
-// ordering itself is tested on the host in tests/backend/copy_ahead_test.cpp.
+// the plan's second run), then predict, give the weights and predictions of a run with
+// KERAS_CUDA_OVERLAP=0, bit for bit, and their runs take their inputs from the copies ahead.
+// Without a GPU it skips, saying why; the ordering itself is tested on the host in
+// tests/backend/copy_ahead_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -44,6 +45,8 @@ Fitted fit(const char* overlap) {
   model.fit(d.x, d.y, {.batch_size = 64, .epochs = 3, .verbose = 0, .shuffle = true});
   Fitted f{model.get_weights(), runs_with_inputs_ahead() - ahead,
            graph_counts().launched - launched};
+  f.weights.push_back(model.predict(d.x, {.batch_size = 64}));  // predict's batches too
+  f.runs_ahead = runs_with_inputs_ahead() - ahead;
   unsetenv("KERAS_CUDA_OVERLAP");
   return f;
 }
@@ -55,8 +58,9 @@ TEST(CudaCopyAhead, FitGivesTheWeightsOfAFitWithoutOverlap) {
   const Fitted plain = fit("0");
   const Fitted overlapped = fit("1");
   EXPECT_EQ(plain.runs_ahead, 0u);
-  // 16 batches per epoch: the 2nd to the 15th copied ahead (the 16th has its own plan).
-  EXPECT_EQ(overlapped.runs_ahead, 3u * 14u);
+  // 16 batches per epoch and in predict: the 2nd to the 15th copied ahead (the 16th has its own
+  // plan).
+  EXPECT_EQ(overlapped.runs_ahead, 4u * 14u);
   EXPECT_GT(overlapped.graph_launches, 0u);  // the captured graph read the inputs moved in place
   ASSERT_EQ(plain.weights.size(), overlapped.weights.size());
   for (std::size_t i = 0; i < plain.weights.size(); ++i) {

@@ -1,7 +1,7 @@
-// The cuda backend's runtime: the device (first visible one), its stream, cuBLASLt and cuDNN
-// handles, a shared workspace, device and pinned allocations for the executor's plans, the capture
-// of a plan's steps as a CUDA graph, and the host fallback that runs an op's reference kernel on
-// host copies of its operands.
+// The cuda backend's runtime: the device (first visible one), its stream and a second one for
+// copies ahead of the next run (CopyStream), cuBLASLt and cuDNN handles, a shared workspace,
+// device and pinned allocations for the executor's plans, the capture of a plan's steps as a CUDA
+// graph, and the host fallback that runs an op's reference kernel on host copies of its operands.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
