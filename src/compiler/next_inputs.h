@@ -4,6 +4,7 @@
 // keras::backend::Function, whose header every target includes.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "keras/tensor/tensor.h"
