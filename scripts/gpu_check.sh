@@ -5,7 +5,8 @@
 # runs the GPU tests (every op case against the reference kernels, forward and gradients, and the
 # float64 gradchecks on the GPU: tests/kernels/cuda_vs_reference_test.cpp; the plans replayed as
 # CUDA graphs: tests/kernels/cuda_graph_test.cpp; the variables' device copies:
-# tests/kernels/cuda_device_values_test.cpp), then the benchmark (benchmarks/gpu/run.sh:
+# tests/kernels/cuda_device_values_test.cpp; fit with the next batch copied ahead:
+# tests/kernels/cuda_copy_ahead_test.cpp), then the benchmark (benchmarks/gpu/run.sh:
 # keras.cpp with and without CUDA graphs vs PyTorch eager and CUDA-graph step). Logs go to
 # $OUT (or gpu_check/) as well as the terminal.
 # Usage: scripts/gpu_check.sh [build dir (default build-gpu)]
@@ -25,7 +26,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKERAS_WITH_CUDA=ON 
   -DKERAS_SANITIZER_TESTS=OFF -DKERAS_FUZZ=OFF -DKERAS_WITH_MPI=OFF "${launcher[@]}" \
   > "$logs/configure.txt" 2>&1 || { tail -30 "$logs/configure.txt"; exit 1; }
 cmake --build "$build" -j "$(nproc)" --target kernels_cuda_vs_reference_test \
-  kernels_cuda_graph_test kernels_cuda_device_values_test keras_gpu_bench \
+  kernels_cuda_graph_test kernels_cuda_device_values_test kernels_cuda_copy_ahead_test \
+  keras_gpu_bench \
   > "$logs/build.txt" 2>&1 || { grep -m 20 -B 2 -A 8 "error" "$logs/build.txt"; exit 1; }
 echo "gpu_check: configured and built in $(( $(date +%s) - start )) s"
 
@@ -41,6 +43,10 @@ KERAS_HOME="$PWD/$build/keras_home" timeout 240 "$build/tests/kernels_cuda_graph
 echo "== Variables on the device"
 KERAS_HOME="$PWD/$build/keras_home" timeout 120 "$build/tests/kernels_cuda_device_values_test" \
   --gtest_brief=1 2>&1 | tee "$logs/gpu_device_values_tests.txt" | tail -40
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "== The next batch copied ahead"
+KERAS_HOME="$PWD/$build/keras_home" timeout 120 "$build/tests/kernels_cuda_copy_ahead_test" \
+  --gtest_brief=1 2>&1 | tee "$logs/gpu_copy_ahead_tests.txt" | tail -40
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 echo "== GPU benchmark"
 KERAS_HOME="$PWD/$build/keras_home" benchmarks/gpu/run.sh "$build" 200 2>&1 | tee "$logs/gpu_bench.txt"

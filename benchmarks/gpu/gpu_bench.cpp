@@ -2,8 +2,8 @@
 // benchmarks/models/ at batch 128 with Adam(1e-3), trained on synthetic Fashion-MNIST-shaped data
 // (throughput does not depend on the pixel values; the GPU machine has no dataset package), on the
 // backend K::backend() selects (KERAS_BACKEND=cuda), with its plans replayed as CUDA graphs unless
-// KERAS_CUDA_GRAPHS=0. Prints one JSON line per model: training samples/s and the median batch-1
-// predict latency.
+// KERAS_CUDA_GRAPHS=0 and the next batch copied during each step unless KERAS_CUDA_OVERLAP=0.
+// Prints one JSON line per model: training samples/s and the median batch-1 predict latency.
 // Usage: keras_gpu_bench [--models mlp,cnn,lstm] [--steps N]
 #include <algorithm>
 #include <chrono>
@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   }
   const char* graphs = std::getenv("KERAS_CUDA_GRAPHS");
   const bool cuda_graphs = backend::backend() == "cuda" && !(graphs && std::string(graphs) == "0");
+  const char* overlap = std::getenv("KERAS_CUDA_OVERLAP");
+  const bool copies_ahead =
+      backend::backend() == "cuda" && !(overlap && std::string(overlap) == "0");
   for (std::size_t at = 0; at < models.size();) {
     std::size_t comma = models.find(',', at);
     if (comma == std::string::npos) comma = models.size();
@@ -104,10 +107,11 @@ int main(int argc, char** argv) {
     std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
                      times.end());
     std::printf(
-        "{\"framework\": \"keras.cpp\", \"backend\": \"%s\", \"cuda_graphs\": %s, \"model\": "
-        "\"%s\", \"batch\": %lld, \"train_samples_per_s\": %.1f, \"latency_us\": %.2f}\n",
-        backend::backend().c_str(), cuda_graphs ? "true" : "false", name.c_str(),
-        static_cast<long long>(batch), train_rate, times[times.size() / 2]);
+        "{\"framework\": \"keras.cpp\", \"backend\": \"%s\", \"cuda_graphs\": %s, "
+        "\"copies_ahead\": %s, \"model\": \"%s\", \"batch\": %lld, \"train_samples_per_s\": "
+        "%.1f, \"latency_us\": %.2f}\n",
+        backend::backend().c_str(), cuda_graphs ? "true" : "false", copies_ahead ? "true" : "false",
+        name.c_str(), static_cast<long long>(batch), train_rate, times[times.size() / 2]);
     std::fflush(stdout);
   }
   return 0;

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "compiler/device_values.h"
+#include "compiler/next_inputs.h"
 #include "keras/backend/function.h"
+#include "kernels/copy_stream.h"
 #include "kernels/fused_elementwise.h"
 #include "kernels/kernel.h"
 
@@ -109,6 +111,25 @@ struct Plan {
     // plan runs its steps one by one instead (empty until the second run decides).
     std::shared_ptr<void> graph;
     std::string step_by_step;
+    // The next run's counter and inputs, copied while this run computes (a device with a
+    // CopyStream, under a RunAhead): the host fills pinned slot `slot` (two, alternating, so
+    // that it never writes the one the last copy may still read), the copy stream takes it to
+    // `memory`, and the next run's stream waits for that copy and moves it into the leaves with
+    // one copy on the device. The leaves stay where the steps and a captured graph read them,
+    // and `memory` is free for the copy after next as soon as that move is done (`moved`).
+    struct Ahead {
+      Ahead(const kernels::Device& device, const kernels::CopyStream& copies, std::size_t bytes);
+      Ahead(const Ahead&) = delete;
+      Ahead& operator=(const Ahead&) = delete;
+      ~Ahead();  // waits for the copies still reading the slots
+      const kernels::CopyStream& copies;
+      std::shared_ptr<void> pinned[2], copied[2], memory, moved;
+      int slot = 0;                               // the slot the next copy ahead fills
+      int filled = 0;                             // the slot the staged inputs came from
+      std::uint64_t for_run = 0;                  // the run they are for (0: none staged)
+      const std::vector<Tensor>* from = nullptr;  // the vector NextInputs returned
+    };
+    std::unique_ptr<Ahead> ahead;  // made on the first copy ahead
   };
   std::unique_ptr<OnDevice> device;
   // A plan made to borrow its memory (CompiledFunction's borrowing mode): no arena or scratch of
@@ -131,9 +152,15 @@ void lend_memory(Plan& plan, char* memory);
 // The plan of `graph` for these input shapes on `backend` (planner.cpp); throws
 // std::invalid_argument when an input does not fit its placeholder. `borrow_memory` (host
 // backends): a plan that allocates no arena and waits for lend_memory before it runs.
+// `device`: where the plan's buffers live (the backend's device, or set_device_for_tests's).
 std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
-                                bool check_numerics, const std::vector<Shape>& input_shapes,
-                                bool borrow_memory = false);
+                                const kernels::Device* device, bool check_numerics,
+                                const std::vector<Shape>& input_shapes, bool borrow_memory = false);
+
+// Tests: the functions compiled from now on run their plans on `device` with their backend's
+// kernels (nullptr: the backend's own device). A device whose memory is host memory runs the
+// reference kernels through the executor's device path (tests/backend/copy_ahead_test.cpp).
+void set_device_for_tests(const kernels::Device* device);
 
 // Process-wide counts of the device plans' graphs (the cuda backend's tests read them): plans
 // whose steps were captured as one graph, graph launches, plans left to run step by step.
@@ -193,6 +220,8 @@ class CompiledFunction {
   void run_step(Step& step);
   void run_steps(Plan& plan);
   void copy_in(Plan& plan, const std::vector<Tensor>& inputs);  // device plans
+  void copy_ahead(Plan& plan, NextInputs& source);
+  bool takes_inputs_ahead(Plan& plan, const std::vector<Tensor>& inputs);
   void run_on_device(Plan& plan);
   void capture(Plan& plan);
   void copy_updates(Plan& plan);  // device plans: into the variables' device copies
@@ -204,6 +233,8 @@ class CompiledFunction {
   void print_profile(const Plan& plan) const;
 
   const kernels::Backend* backend_;
+  const kernels::Device* device_;           // the backend's (or a test's); nullptr: host memory
+  const kernels::CopyStream* copy_stream_;  // the device's second stream, if it has one
   // Held while a run uses the plans and their arenas; recursive so that Function::operator()
   // can keep it while it copies the results out.
   std::recursive_mutex mutex_;

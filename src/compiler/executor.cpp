@@ -13,6 +13,7 @@
 #include <ctime>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "compiler/compiler.h"
 #include "keras/backend/backend.h"
@@ -83,11 +84,20 @@ void check_numerics(const Step& step, std::size_t index, std::size_t steps,
   }
 }
 
-std::atomic<std::uint64_t> graphs_captured{0}, graphs_launched{0}, plans_step_by_step{0};
+std::atomic<std::uint64_t> graphs_captured{0}, graphs_launched{0}, plans_step_by_step{0},
+    inputs_ahead{0};
 
-std::unique_lock<std::recursive_mutex> lock_device(const kernels::Backend& backend) {
-  return backend.device() ? std::unique_lock(device_runs())
-                          : std::unique_lock<std::recursive_mutex>();
+std::unique_lock<std::recursive_mutex> lock_device(const kernels::Device* device) {
+  return device ? std::unique_lock(device_runs()) : std::unique_lock<std::recursive_mutex>();
+}
+
+std::atomic<const kernels::Device*> test_device{nullptr};
+
+// The RunAhead of this thread, taken by its next device run.
+thread_local NextInputs* next_inputs = nullptr;
+
+const kernels::CopyStream* copy_stream_of(const kernels::Device* device) {
+  return dynamic_cast<const kernels::CopyStream*>(device);
 }
 
 }  // namespace
@@ -96,11 +106,39 @@ GraphCounts graph_counts() {
   return {graphs_captured.load(), graphs_launched.load(), plans_step_by_step.load()};
 }
 
+void set_device_for_tests(const kernels::Device* device) {
+  test_device = device;
+}
+
+RunAhead::RunAhead(NextInputs& source) {
+  next_inputs = &source;
+}
+RunAhead::~RunAhead() {
+  next_inputs = nullptr;
+}
+
+bool runs_copy_ahead() {
+  const char* overlap = std::getenv("KERAS_CUDA_OVERLAP");
+  if (overlap && std::string(overlap) == "0") return false;
+  if (const kernels::Device* device = test_device.load()) return copy_stream_of(device);
+  try {
+    return copy_stream_of(kernels::backend_named(keras::backend::backend()).device());
+  } catch (const std::runtime_error&) {
+    return false;  // cuda selected where it cannot start: the model's functions run elsewhere
+  }
+}
+
+std::uint64_t runs_with_inputs_ahead() {
+  return inputs_ahead.load();
+}
+
 CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
                                    std::vector<SymbolicTensor> outputs, std::vector<Update> updates,
                                    Givens givens, bool borrows_memory)
     : backend_(&kernels::backend_named(keras::backend::backend())),
-      borrows_memory_(borrows_memory && !backend_->device()),
+      device_(test_device.load() ? test_device.load() : backend_->device()),
+      copy_stream_(copy_stream_of(device_)),
+      borrows_memory_(borrows_memory && !device_),
       graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses())),
       capacity_(plan_cache_capacity().load()) {
   const char* profile = std::getenv("KERAS_PROFILE");
@@ -136,7 +174,7 @@ const std::vector<Tensor>& CompiledFunction::run(const std::vector<Tensor>& inpu
     throw std::logic_error("a compiled function that borrows its memory runs through run_in");
   check_inputs(inputs);
   std::lock_guard lock(mutex_);
-  auto device_lock = lock_device(*backend_);
+  auto device_lock = lock_device(device_);
   ++runs_;
   return run_plan(plan_for({.tensors = &inputs}), inputs);
 }
@@ -162,8 +200,10 @@ const std::vector<Tensor>& CompiledFunction::run_plan(Plan& plan,
                                                       const std::vector<Tensor>& inputs) {
   PrepareThreadDuringRun prepared(*backend_);
   if (plan.device) {
+    NextInputs* source = std::exchange(next_inputs, nullptr);  // not for the runs inside this one
     copy_in(plan, inputs);
     run_on_device(plan);
+    if (source) copy_ahead(plan, *source);  // while the device runs the steps
     copy_out(plan);
   } else {
     if (DeviceValues* values = device_values_made()) use_values_on_host(*values);
@@ -208,22 +248,97 @@ void CompiledFunction::use_values_on_host(DeviceValues& values) const {
     values.before_host_use(variable->value, HostUse::kWrite);
 }
 
-// Device plans: the variables the host wrote since their last upload, then the run counter and
-// the inputs through the pinned buffer into their slots, one copy on the stream ahead of the
-// kernels, which run with no wait between.
-void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
-  const Plan::OnDevice& d = *plan.device;
-  for (const auto& value : d.values) d.values_owner->to_device(*value);
-  char* pinned = static_cast<char*>(d.pinned.get());
-  const std::uint64_t counter = runs_ - 1;  // as run_steps gives the kernels
+namespace {
+
+// A device plan's run counter and inputs, laid out as its leaves, in pinned memory.
+void stage_leaves(const Plan::OnDevice& d, char* pinned, std::uint64_t counter,
+                  const std::vector<Tensor>& inputs) {
   std::memcpy(pinned + d.counter, &counter, sizeof(counter));
   for (auto [k, offset] : d.inputs) {
     const Tensor& t = inputs[static_cast<std::size_t>(k)];
     if (t.nbytes()) std::memcpy(pinned + offset, t.raw_data(), t.nbytes());
   }
+}
+
+}  // namespace
+
+// Device plans: the variables the host wrote since their last upload, then the run counter and
+// the inputs into their slots: through the pinned buffer, one copy on the stream ahead of the
+// kernels, which run with no wait between; or, when the last run copied them ahead, one copy on
+// the device after that copy.
+void CompiledFunction::copy_in(Plan& plan, const std::vector<Tensor>& inputs) {
+  const Plan::OnDevice& d = *plan.device;
+  for (const auto& value : d.values) d.values_owner->to_device(*value);
+  if (takes_inputs_ahead(plan, inputs)) return;
+  char* pinned = static_cast<char*>(d.pinned.get());
+  stage_leaves(d, pinned, runs_ - 1, inputs);  // the counter as run_steps gives the kernels
   if (d.upload_bytes)
-    backend_->device()->copy_to_device(static_cast<char*>(d.memory.get()) + d.leaves, pinned,
-                                       d.upload_bytes);
+    device_->copy_to_device(static_cast<char*>(d.memory.get()) + d.leaves, pinned, d.upload_bytes);
+}
+
+// The inputs the last run copied ahead, when they are this run's (the next run of the function,
+// on the vector NextInputs returned): the stream waits for their copy, then moves them into the
+// leaves, where the steps and a captured graph read them.
+bool CompiledFunction::takes_inputs_ahead(Plan& plan, const std::vector<Tensor>& inputs) {
+  const Plan::OnDevice& d = *plan.device;
+  if (!d.ahead || d.ahead->for_run != runs_ || d.ahead->from != &inputs) return false;
+  Plan::OnDevice::Ahead& a = *d.ahead;
+  a.for_run = 0;
+  a.copies.wait_for(a.copied[a.filled].get());
+  device_->copy_on_device(static_cast<char*>(d.memory.get()) + d.leaves, a.memory.get(),
+                          d.upload_bytes);
+  a.copies.record(a.moved.get());  // a.memory may take the copy after next
+  ++inputs_ahead;
+  return true;
+}
+
+// While the device runs this run's steps: the next inputs from `source`, staged and copied on the
+// device's copy stream, when they fit this plan (another shape's plan copies its inputs when it
+// runs). Not when an output is an input: the caller reads it after the run, and reading the next
+// batch may overwrite it.
+void CompiledFunction::copy_ahead(Plan& plan, NextInputs& source) {
+  Plan::OnDevice& d = *plan.device;
+  if (!copy_stream_ || d.upload_bytes == 0) return;
+  for (int k : plan.output_from_input)
+    if (k >= 0) return;
+  const std::vector<Tensor>* next = source.next();
+  if (!next || next->size() != plan.input_shapes.size()) return;
+  for (std::size_t k = 0; k < next->size(); ++k)
+    if ((*next)[k].shape() != plan.input_shapes[k] || (*next)[k].dtype() != graph_.inputs[k]->dtype)
+      return;
+  if (!d.ahead)
+    d.ahead = std::make_unique<Plan::OnDevice::Ahead>(*device_, *copy_stream_, d.upload_bytes);
+  Plan::OnDevice::Ahead& a = *d.ahead;
+  a.for_run = 0;
+  // The slot's last copy ahead is done: the run after it waited for it, or (none took it) it
+  // was queued a run before this one.
+  a.copies.wait_host(a.copied[a.slot].get());
+  stage_leaves(d, static_cast<char*>(a.pinned[a.slot].get()), runs_, *next);  // the next counter
+  a.copies.copy_ahead(a.memory.get(), a.pinned[a.slot].get(), d.upload_bytes, a.moved.get(),
+                      a.copied[a.slot].get());
+  a.filled = a.slot;
+  a.slot ^= 1;
+  a.for_run = runs_ + 1;
+  a.from = next;
+}
+
+Plan::OnDevice::Ahead::Ahead(const kernels::Device& device, const kernels::CopyStream& copies,
+                             std::size_t bytes)
+    : copies(copies) {
+  for (int s = 0; s < 2; ++s) {
+    pinned[s] = device.allocate_pinned(bytes);
+    copied[s] = copies.make_event();
+  }
+  memory = device.allocate(bytes);
+  moved = copies.make_event();
+}
+
+Plan::OnDevice::Ahead::~Ahead() {
+  try {
+    for (const auto& event : copied) copies.wait_host(event.get());
+  } catch (const std::exception& e) {  // no throw from a destructor
+    std::fprintf(stderr, "keras: waiting for a copy ahead failed: %s\n", e.what());
+  }
 }
 
 // Device plans: the steps one by one on the first run (the kernels make their state, the
@@ -233,7 +348,7 @@ void CompiledFunction::run_on_device(Plan& plan) {
   Plan::OnDevice& d = *plan.device;
   if (d.runs == 1 && !d.graph && d.step_by_step.empty()) capture(plan);
   if (d.graph) {
-    backend_->device()->launch(d.graph);
+    device_->launch(d.graph);
     ++graphs_launched;
   } else {
     run_steps(plan);
@@ -261,7 +376,7 @@ void CompiledFunction::capture(Plan& plan) {
   if (why.empty()) {
     std::size_t at = 0;
     try {
-      d.graph = backend_->device()->capture([&] {
+      d.graph = device_->capture([&] {
         for (at = 0; at < plan.steps.size(); ++at) run_step(plan.steps[at]);
         copy_updates(plan);
       });
@@ -286,7 +401,7 @@ void CompiledFunction::capture(Plan& plan) {
 // Device plans: the updates' new values into the variables' device copies, all read before any
 // is written (stage_copies first), as the host plans do.
 void CompiledFunction::copy_updates(Plan& plan) {
-  const kernels::Device& device = *backend_->device();
+  const kernels::Device& device = *device_;
   for (const auto& c : plan.stage_copies) device.copy_on_device(c.to, c.from, c.bytes);
   for (const auto& c : plan.update_copies) device.copy_on_device(c.to, c.from, c.bytes);
 }
@@ -295,7 +410,7 @@ void CompiledFunction::copy_updates(Plan& plan) {
 // current in their host tensors.
 void CompiledFunction::copy_out(Plan& plan) {
   const Plan::OnDevice& d = *plan.device;
-  const kernels::Device& device = *backend_->device();
+  const kernels::Device& device = *device_;
   char* pinned = static_cast<char*>(d.pinned.get());
   for (const auto& c : d.downloads) device.copy_to_host(pinned + c.staged, c.from, c.bytes);
   device.synchronize();
@@ -324,7 +439,7 @@ void CompiledFunction::run_step(Step& step) {
 }
 
 void CompiledFunction::run_steps(Plan& plan) {
-  const kernels::Device* device = plan.device ? backend_->device() : nullptr;
+  const kernels::Device* device = plan.device ? device_ : nullptr;
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
     Step& step = plan.steps[s];
     const double start = profile_ ? profile_clock(profile_cpu_) : 0.0;

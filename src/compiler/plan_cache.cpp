@@ -52,7 +52,7 @@ Plan& CompiledFunction::plan_for(const InputShapes& input_shapes) {
   std::vector<Shape> shapes;
   for (std::size_t k = 0; k < input_shapes.size(); ++k) shapes.push_back(input_shapes[k]);
   std::unique_ptr<Plan> plan =
-      make_plan(graph_, *backend_, check_numerics_, shapes, borrows_memory_);
+      make_plan(graph_, *backend_, device_, check_numerics_, shapes, borrows_memory_);
   if (!borrows_memory_) share_scratch(*plan);
   plan->last_run = runs_;
   ++plan_builds_;

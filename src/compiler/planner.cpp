@@ -119,18 +119,18 @@ std::vector<int> collective_tiers(const std::vector<NodePtr>& order,
 // in graph.order) and their values.
 class Planner {
  public:
-  Planner(const Rewritten& graph, const kernels::Backend& backend, bool check_numerics,
-          const std::vector<Shape>& input_shapes, bool borrow_memory)
+  Planner(const Rewritten& graph, const kernels::Backend& backend, const kernels::Device* device,
+          bool check_numerics, const std::vector<Shape>& input_shapes, bool borrow_memory)
       : graph(graph),
         backend(backend),
         check_numerics(check_numerics),
         input_shapes(input_shapes),
-        borrow_memory(borrow_memory && !backend.device()),
+        borrow_memory(borrow_memory && !device),
         plan(std::make_unique<Plan>()),
         order(graph.order),
         count(static_cast<int>(order.size())),
         values(static_cast<std::size_t>(count)),
-        device(backend.device()) {
+        device(device) {
     for (int i = 0; i < count; ++i) index[order[static_cast<std::size_t>(i)].get()] = i;
   }
 
@@ -403,7 +403,7 @@ class Planner {
       Value& v = val(vi);
       int var_reads = index.count(var.get()) ? last_read[static_cast<std::size_t>(id(var))] : -1;
       // Device plans copy every update into its variable's device copy: none is written in place.
-      if (!backend.device() && v.group >= 0 && v.alias_of < 0 &&
+      if (!device && v.group >= 0 && v.alias_of < 0 &&
           !output_value[static_cast<std::size_t>(vi)] && var_reads <= v.step &&
           !claimed[var.get()] && last_read[static_cast<std::size_t>(vi)] <= v.step) {
         in_place[u] = true;
@@ -771,9 +771,9 @@ void lend_memory(Plan& plan, char* memory) {
 }
 
 std::unique_ptr<Plan> make_plan(const Rewritten& graph, const kernels::Backend& backend,
-                                bool check_numerics, const std::vector<Shape>& input_shapes,
-                                bool borrow_memory) {
-  return Planner(graph, backend, check_numerics, input_shapes, borrow_memory).make();
+                                const kernels::Device* device, bool check_numerics,
+                                const std::vector<Shape>& input_shapes, bool borrow_memory) {
+  return Planner(graph, backend, device, check_numerics, input_shapes, borrow_memory).make();
 }
 
 }  // namespace keras::backend::detail

@@ -125,6 +125,7 @@ class ArrayAdapter : public DataAdapter {
     return batch;
   }
 
+  bool reads_ahead() const override { return true; }  // copies of rows into its batch tensors
   std::int64_t size() const override { return sharding_ == Sharding::contiguous ? n_ : total_; }
   bool counts_samples() const override { return true; }
   bool sharded() const override { return sharding_ != Sharding::none && distributed::size() > 1; }

@@ -32,6 +32,10 @@ class DataAdapter {
   virtual std::optional<AdapterBatch> next() = 0;
   // Whether the epoch's batches were all read.
   virtual bool exhausted() const = 0;
+  // Whether next() may run while the device computes the previous batch (the Trainer then reads
+  // batch k+1 during step k, after the step copied its inputs): it runs no user code, which a
+  // generator or Sequence does (and which may use the model).
+  virtual bool reads_ahead() const { return false; }
   // Called after an epoch whose batches were all read (a Sequence's on_epoch_end).
   virtual void end_epoch() {}
   // The progress bar's total: samples when counts_samples(), else batches.

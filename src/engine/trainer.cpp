@@ -10,7 +10,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "compiler/next_inputs.h"
 #include "distributed/collectives.h"
 #include "distributed/training_state.h"
 #include "engine/compiled.h"
@@ -83,6 +85,39 @@ void reset_stateful_metrics(const std::vector<std::function<void()>>& metric_res
     if (reset) reset();
 }
 
+// The batches of an epoch, each read after the previous one ran; or, on a device that copies
+// ahead (backend::detail::runs_copy_ahead), while it runs: the device run of step k (training,
+// test or predict) asks for batch k+1 after launching its steps and copies it while they compute.
+class BatchReader final : public backend::detail::NextInputs {
+ public:
+  BatchReader(DataAdapter& data, bool ahead) : data_(data), ahead_(ahead && data.reads_ahead()) {}
+
+  const std::vector<Tensor>* next() override {
+    read_ = true;
+    batch_ = data_.next();
+    return batch_ ? batch_->arrays : nullptr;
+  }
+  // Around the training step's run: lets it read the next batch.
+  std::optional<backend::detail::RunAhead> during_run() {
+    if (!ahead_) return std::nullopt;
+    return std::optional<backend::detail::RunAhead>(std::in_place, *this);
+  }
+  // The batch after the one that ran: the one read during its run, else read now.
+  std::optional<AdapterBatch> take() {
+    if (!read_) return data_.next();
+    read_ = false;
+    return batch_;
+  }
+  // A batch read ahead that has not run (the loop stopped early): the epoch is not complete.
+  bool holds_unrun_batch() const { return read_ && batch_; }
+
+ private:
+  DataAdapter& data_;
+  bool ahead_;
+  bool read_ = false;
+  std::optional<AdapterBatch> batch_;
+};
+
 // Whether the k-th of [loss, metric...] is a stateful metric (reported as its last value).
 bool is_stateful(const std::vector<std::function<void()>>& metric_resets, std::size_t k) {
   return k > 0 && k <= metric_resets.size() && metric_resets[k - 1];
@@ -133,6 +168,7 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
   batch_logs["batch"] = 0;
   batch_logs["size"] = 0;
   const bool sharded = data.sharded();
+  const bool copies_ahead = backend::detail::runs_copy_ahead();
 
   for (auto& cb : callback_list) cb->on_train_begin(train_logs);
   model.stop_training = false;  // after on_train_begin, as Keras
@@ -144,13 +180,15 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
     std::fill(sums.begin(), sums.end(), 0.0);
     int step = 0;
     std::int64_t last_rows = 0;
-    while (auto batch = data.next()) {
+    BatchReader reader(data, copies_ahead);
+    for (auto batch = reader.take(); batch; batch = reader.take()) {
       if (sharded) distributed::detail::set_gradient_weight(batch->weight);
       batch_logs["batch"] = step;
       batch_logs["size"] = static_cast<double>(batch->rows);
       for (auto& cb : callback_list) cb->on_batch_begin(step, batch_logs);
       {
         std::lock_guard lock(model.run_mutex_);
+        const auto ahead = reader.during_run();
         const std::vector<Tensor>& outs = model.compiled_->train_fn->run(*batch->arrays);
         for (std::size_t k = 0; k < names.size(); ++k) {
           const double value = outs[k].item();
@@ -174,7 +212,7 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
       epoch_logs[names[k]] = is_stateful(model.compiled_->metric_resets, k)
                                  ? batch_logs[names[k]]
                                  : sums[k] / std::max(sums.back(), 1.0);
-    const bool complete = data.exhausted();
+    const bool complete = data.exhausted() && !reader.holds_unrun_batch();
     if (complete) data.end_epoch();
     // Validation only after a whole epoch, as Keras.
     if (do_validation && complete) {
@@ -202,9 +240,11 @@ std::vector<double> Trainer::evaluate(DataAdapter& data, int verbose) {
   reset_stateful_metrics(resets);
   data.begin_epoch(-1);
   std::int64_t steps = 0, seen = 0;
-  while (auto batch = data.next()) {
+  BatchReader reader(data, backend::detail::runs_copy_ahead());
+  for (auto batch = reader.take(); batch; batch = reader.take()) {
     {
       std::lock_guard lock(model_.run_mutex_);
+      const auto ahead = reader.during_run();
       const std::vector<Tensor>& outs = model_.compiled_->test_fn->run(*batch->arrays);
       for (std::size_t k = 0; k < outputs; ++k) {
         last[k] = outs[k].item();
@@ -275,9 +315,11 @@ std::vector<Tensor> Trainer::predict(DataAdapter& data, int verbose) {
   if (verbose == 1) progbar = std::make_unique<utils::Progbar>(data.size());
   data.begin_epoch(-1);
   std::int64_t steps = 0, seen = 0;
-  while (auto batch = data.next()) {
+  BatchReader reader(data, backend::detail::runs_copy_ahead());
+  for (auto batch = reader.take(); batch; batch = reader.take()) {
     {
       std::lock_guard lock(model_.run_mutex_);
+      const auto ahead = reader.during_run();
       const std::vector<Tensor>& outs = model_.compiled_->predict_fn->run(*batch->arrays);
       for (std::size_t k = 0; k < n_out; ++k) {
         if (total >= 0)

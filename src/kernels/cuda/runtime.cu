@@ -1,7 +1,7 @@
-// The cuda backend's runtime: the device (first visible one), its stream, cuBLASLt and cuDNN
-// handles, a shared workspace, device and pinned allocations for the executor's plans, the capture
-// of a plan's steps as a CUDA graph, and the host fallback that runs an op's reference kernel on
-// host copies of its operands.
+// The cuda backend's runtime: the device (first visible one), its stream and a second one for
+// copies ahead of the next run (CopyStream), cuBLASLt and cuDNN handles, a shared workspace,
+// device and pinned allocations for the executor's plans, the capture of a plan's steps as a CUDA
+// graph, and the host fallback that runs an op's reference kernel on host copies of its operands.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernels/copy_stream.h"
 #include "kernels/cuda/cuda_util.cuh"
 #include "ops/op_def.h"
 
@@ -26,9 +27,10 @@ struct Runtime;
 Runtime& runtime();
 
 // The device and its handles, made once per process on first use.
-struct Runtime final : Device {
+struct Runtime final : Device, CopyStream {
   int device = 0;
   cudaStream_t stream = nullptr;
+  cudaStream_t copies = nullptr;  // the next run's inputs, while `stream` computes (CopyStream)
   cublasLtHandle_t lt = nullptr;
   cudnnHandle_t dnn = nullptr;
   // The kernels' workspace; a captured graph holds the one it was captured with, which a larger
@@ -58,6 +60,7 @@ struct Runtime final : Device {
     }
     KERAS_CUDA_CHECK(cudaSetDevice(device));
     KERAS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    KERAS_CUDA_CHECK(cudaStreamCreateWithFlags(&copies, cudaStreamNonBlocking));
     KERAS_CUDA_CHECK(cublasLtCreate(&lt));
     KERAS_CUDA_CHECK(cudnnCreate(&dnn));
     KERAS_CUDA_CHECK(cudnnSetStream(dnn, stream));
@@ -107,6 +110,30 @@ struct Runtime final : Device {
 
   std::shared_ptr<void> capture(const std::function<void()>& steps) const override;
   void launch(const std::shared_ptr<void>& graph) const override;
+
+  std::shared_ptr<void> make_event() const override {
+    cudaEvent_t event = nullptr;
+    KERAS_CUDA_CHECK(cudaSetDevice(device));
+    KERAS_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
+    return {event, [](void* e) { cudaEventDestroy(static_cast<cudaEvent_t>(e)); }};
+  }
+  void copy_ahead(void* to, const void* from, std::size_t bytes, void* after,
+                  void* copied) const override {
+    host_work("copies from the host to the device");
+    KERAS_CUDA_CHECK(cudaStreamWaitEvent(copies, static_cast<cudaEvent_t>(after), 0));
+    if (bytes) KERAS_CUDA_CHECK(cudaMemcpyAsync(to, from, bytes, cudaMemcpyHostToDevice, copies));
+    KERAS_CUDA_CHECK(cudaEventRecord(static_cast<cudaEvent_t>(copied), copies));
+  }
+  void record(void* event) const override {
+    KERAS_CUDA_CHECK(cudaEventRecord(static_cast<cudaEvent_t>(event), stream));
+  }
+  void wait_for(void* event) const override {
+    KERAS_CUDA_CHECK(cudaStreamWaitEvent(stream, static_cast<cudaEvent_t>(event), 0));
+  }
+  void wait_host(void* event) const override {
+    host_work("waits for the device");
+    KERAS_CUDA_CHECK(cudaEventSynchronize(static_cast<cudaEvent_t>(event)));
+  }
 };
 
 // An instantiated graph and the workspace its kernels were captured with.
