@@ -706,8 +706,12 @@ void bind_training(py::module_& root) {
                              .metrics = to_metrics_spec(metrics),
                              .loss_weights = to_loss_weights(loss_weights),
                              .weighted_metrics = to_metrics_spec(weighted_metrics)};
-            if (!sample_weight_mode.is_none())
+            if (py::isinstance<py::list>(sample_weight_mode)) {  // one per output
+              for (py::handle mode : sample_weight_mode)
+                o.sample_weight_modes.push_back(mode.is_none() ? "" : mode.cast<std::string>());
+            } else if (!sample_weight_mode.is_none()) {
               o.sample_weight_mode = sample_weight_mode.cast<std::string>();
+            }
             m.compile(o);
           },
           py::arg("optimizer"), py::arg("loss"), py::arg("metrics") = py::none(),

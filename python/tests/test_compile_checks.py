@@ -32,9 +32,42 @@ def test_sample_weight_mode_per_output(model):
     model.compile('sgd', 'mse', sample_weight_mode=[None, None])
     assert model.train_on_batch([np.ones((2, 3))] * 2, [np.ones((2, 2)), np.ones((2, 1))],
                                 sample_weight=[np.ones(2), np.ones(2)]) is not None
-    # One mode per output is not something the engine does: said clearly.
-    with pytest.raises(ValueError, match='one mode for every output'):
-        model.compile('sgd', 'mse', sample_weight_mode={'first': None, 'second': 'temporal'})
+    with pytest.raises(ValueError, match='should be None or "temporal". Found: time'):
+        model.compile('sgd', 'mse', sample_weight_mode=[None, 'time'])
+
+
+def _sequence_and_flat_outputs():
+    from keras_cpp.layers import Flatten, TimeDistributed
+    x = Input(shape=(4, 3))
+    return Model(x, [TimeDistributed(Dense(2), name='seq')(x), Dense(1, name='flat')(Flatten()(x))])
+
+
+@pytest.mark.parametrize('modes', [{'seq': 'temporal', 'flat': None}, ['temporal', None]])
+def test_one_sample_weight_mode_per_output(modes, tmp_path):
+    from keras_cpp.models import load_model
+    model = _sequence_and_flat_outputs()
+    model.compile('sgd', 'mse', sample_weight_mode=modes)
+    rng = np.random.RandomState(0)
+    x, y = rng.rand(6, 4, 3), [rng.rand(6, 4, 2), rng.rand(6, 1)]
+    per_timestep, per_sample = np.ones((6, 4)), np.ones(6)
+    loss, seq_loss, flat_loss = model.evaluate(x, y, sample_weight=[per_timestep, per_sample],
+                                               verbose=0)
+    assert np.isclose(loss, seq_loss + flat_loss)
+    # One timestep weighted (Keras: mean(loss * w) / mean(w != 0)): that timestep's error.
+    one_step = np.zeros((6, 4))
+    one_step[2, 1] = 1
+    seq_pred = model.predict(x)[0]
+    expected = np.mean((seq_pred[2, 1] - y[0][2, 1]) ** 2)
+    loss, seq_loss, flat_loss = model.evaluate(x, y, sample_weight=[one_step, per_sample],
+                                               verbose=0)
+    assert np.isclose(seq_loss, expected, rtol=1e-5) and np.isclose(loss, seq_loss + flat_loss)
+    with pytest.raises(ValueError):  # the flat output takes one weight per sample
+        model.evaluate(x, y, sample_weight=[per_timestep, per_timestep], verbose=0)
+    path = str(tmp_path / 'modes.h5')
+    model.save(path)
+    loaded = load_model(path)
+    assert np.allclose(loaded.evaluate(x, y, sample_weight=[one_step, per_sample], verbose=0),
+                       [loss, seq_loss, flat_loss], rtol=1e-5)
 
 
 def test_batch_arguments(model):

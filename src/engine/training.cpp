@@ -209,6 +209,29 @@ std::pair<std::string, metrics::MetricFunction> resolve_metric(const MetricArg& 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
+
+// compile's sample weight mode of each output: "" (one weight per sample) or "temporal".
+std::vector<std::string> sample_weight_modes(const CompileOptions& options,
+                                             const std::vector<std::string>& names) {
+  if (options.sample_weight_modes.empty()) {
+    if (!options.sample_weight_mode.empty() && options.sample_weight_mode != "temporal")
+      throw std::invalid_argument("\"sample_weight_mode should be None or \"temporal\". Found: " +
+                                  options.sample_weight_mode);
+    return std::vector<std::string>(names.size(), options.sample_weight_mode);
+  }
+  const auto& modes = options.sample_weight_modes;
+  if (modes.size() != names.size())
+    throw std::invalid_argument(
+        "When passing a list as sample_weight_mode, it should have one entry per model output. "
+        "The model has " +
+        std::to_string(names.size()) + " outputs, but you passed " + std::to_string(modes.size()) +
+        " modes " + names_text(modes));
+  for (std::size_t k = 0; k < modes.size(); ++k)
+    if (!modes[k].empty() && modes[k] != "temporal")
+      throw std::invalid_argument("sample_weight_mode of output " + names[k] +
+                                  " should be None or \"temporal\". Found: " + modes[k]);
+  return modes;
+}
 }  // namespace
 
 void Model::compile(const CompileOptions& options) {
@@ -222,16 +245,13 @@ void Model::compile(const CompileOptions& options) {
     throw std::invalid_argument(
         "compile: a loss is required, e.g. loss=\"categorical_crossentropy\" (or losses added "
         "with add_loss)");
-  if (!options.sample_weight_mode.empty() && options.sample_weight_mode != "temporal")
-    throw std::invalid_argument("\"sample_weight_mode should be None or \"temporal\". Found: " +
-                                options.sample_weight_mode);
+  const std::vector<std::string> modes = sample_weight_modes(options, names);
 
   const PerOutput per_output = compile_per_output(options, names);
   const std::vector<LossArg>& losses_per_output = per_output.losses;
   const std::vector<double>& loss_weights = per_output.loss_weights;
 
   auto c = std::make_unique<Compiled>();
-  const bool temporal = options.sample_weight_mode == "temporal";
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
   std::vector<std::function<void()>> metric_resets;
@@ -243,7 +263,7 @@ void Model::compile(const CompileOptions& options) {
     spec.output = outputs_[k];
     spec.loss_name = losses_per_output[k].name;
     spec.loss_weight = loss_weights[k];
-    spec.temporal = temporal;
+    spec.temporal = modes[k] == "temporal";
     const SymbolicTensor& output = spec.output;
     losses::LossFunction loss_fn = losses_per_output[k].function
                                        ? losses_per_output[k].function

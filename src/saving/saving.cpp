@@ -145,6 +145,36 @@ std::string shape_text(const Shape& shape) {
   return out + ")";
 }
 
+// Keras writes sample_weight_mode as compile() received it: None, one mode, or one per output.
+json sample_weight_mode_json(const CompileOptions& options) {
+  if (options.sample_weight_modes.empty())
+    return options.sample_weight_mode.empty() ? json(nullptr) : json(options.sample_weight_mode);
+  json list = json::array();
+  for (const auto& mode : options.sample_weight_modes)
+    list.push_back(mode.empty() ? json(nullptr) : json(mode));
+  return list;
+}
+
+// The modes a training config holds (a dict by output name put in the output order); false for
+// a value keras.cpp cannot use.
+bool read_sample_weight_mode(const json& mode, const Model& model, CompileOptions& options) {
+  auto one = [&](const json& m) {
+    if (!m.is_null() && !m.is_string()) return false;
+    options.sample_weight_modes.push_back(m.is_null() ? "" : m.get<std::string>());
+    return true;
+  };
+  if (mode.is_null()) return true;
+  if (mode.is_string()) {
+    options.sample_weight_mode = mode.get<std::string>();
+    return true;
+  }
+  if (mode.is_array()) return std::all_of(mode.begin(), mode.end(), one);
+  if (!mode.is_object()) return false;
+  for (const auto& name : model.output_names())
+    if (!mode.contains(name) || !one(mode[name])) return false;
+  return true;
+}
+
 }  // namespace
 
 // Casts saved values to the dtypes of the layer's variables.
@@ -280,13 +310,11 @@ json training_config(const Model& model) {
   if (options.loss_weights.given)
     loss_weights = options.loss_weights.is_map ? json(options.loss_weights.by_name)
                                                : json(options.loss_weights.list);
-  json config = {
-      {"optimizer_config", model.optimizer()->serialize()},
-      {"loss", loss},
-      {"metrics", metrics},
-      {"sample_weight_mode",
-       options.sample_weight_mode.empty() ? json(nullptr) : json(options.sample_weight_mode)},
-      {"loss_weights", loss_weights}};
+  json config = {{"optimizer_config", model.optimizer()->serialize()},
+                 {"loss", loss},
+                 {"metrics", metrics},
+                 {"sample_weight_mode", sample_weight_mode_json(options)},
+                 {"loss_weights", loss_weights}};
   // Keras 2.2.4 drops weighted_metrics on save (later Keras writes them): written when given.
   if (!options.weighted_metrics.list.empty() || options.weighted_metrics.is_map)
     config["weighted_metrics"] = metrics_json(options.weighted_metrics);
@@ -360,8 +388,9 @@ void compile_from_training_config(Model& model, const json& config,
   } catch (const json::exception&) {
     throw bad("has loss_weights keras.cpp cannot use: " + config_excerpt(loss_weights));
   }
-  json mode = config.value("sample_weight_mode", json(nullptr));
-  if (mode.is_string()) options.sample_weight_mode = mode.get<std::string>();
+  const json mode = config.value("sample_weight_mode", json(nullptr));
+  if (!read_sample_weight_mode(mode, model, options))
+    throw bad("has a sample_weight_mode keras.cpp cannot use: " + config_excerpt(mode));
   model.compile(options);
 }
 

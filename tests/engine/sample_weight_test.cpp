@@ -336,3 +336,40 @@ TEST(WeightedMetrics, UseTheSampleAndClassWeights) {
   EXPECT_EQ(models::load_model(path)->metrics_names(), model.metrics_names());
   std::filesystem::remove(path);
 }
+
+// compile's sample_weight_modes (Keras 2.2.4's list or dict of modes): one mode per output, here
+// a sequence output weighted per timestep beside a flat output weighted per sample.
+TEST(TemporalWeights, OneModePerOutput) {
+  auto x = Input({.shape = Shape{5, 3}});
+  auto seq = Dense(2, {.name = "seq"})(x);
+  auto flat = Dense(1, {.name = "flat"})(Flatten()(x));
+  Model model(TensorList{x}, TensorList{seq, flat});
+  model.compile({.optimizer = "sgd", .loss = "mse", .sample_weight_modes = {"temporal", ""}});
+  Tensor xs = random_normal({4, 5, 3}, 21);
+  Arrays ys{random_normal({4, 5, 2}, 22), random_normal({4, 1}, 23)};
+  Tensor per_timestep = Tensor::full({4, 5}, 1.0, K::floatx());
+  Tensor per_sample = Tensor::full({4}, 1.0, K::floatx());
+  auto all = model.test_on_batch(Arrays{xs}, ys, Arrays{per_timestep, per_sample});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_NEAR(all[0], all[1] + all[2], 1e-5);
+  // One timestep weighted (Keras: mean(loss * w) / mean(w != 0)): that timestep's error.
+  Tensor one_step = Tensor::full({4, 5}, 0.0, K::floatx());
+  one_step.at<float>(2, 1) = 1.0f;
+  Tensor pred = model.predict(Arrays{xs})[0];
+  double expected = 0;
+  for (std::int64_t k = 0; k < 2; ++k)
+    expected += std::pow(pred(2, 1, k) - ys.list[0](2, 1, k), 2) / 2;
+  auto weighted = model.test_on_batch(Arrays{xs}, ys, Arrays{one_step, per_sample});
+  EXPECT_NEAR(weighted[1], expected, 1e-5);
+  EXPECT_NEAR(weighted[2], all[2], 1e-5);
+
+  EXPECT_NE(message_of([&] {
+              model.compile({.optimizer = "sgd", .loss = "mse", .sample_weight_modes = {""}});
+            }).find("it should have one entry per model output. The model has 2 outputs"),
+            std::string::npos);
+  EXPECT_NE(
+      message_of([&] {
+        model.compile({.optimizer = "sgd", .loss = "mse", .sample_weight_modes = {"", "temporal"}});
+      }).find("restricted to outputs that are at least 3D"),
+      std::string::npos);
+}

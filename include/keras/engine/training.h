@@ -130,6 +130,9 @@ struct CompileOptions {
   // "" (Keras's None: one weight per sample) or "temporal" (one weight per timestep, 2D sample
   // weights, for outputs of at least 3 dimensions).
   std::string sample_weight_mode{};
+  // One mode per output in the model's output order (Keras 2.2.4's list, or its dict by output
+  // name), used instead of sample_weight_mode when not empty.
+  std::vector<std::string> sample_weight_modes{};
 };
 
 // Keras's class_weight: class index -> weight. A sample's class is the argmax of its one-hot

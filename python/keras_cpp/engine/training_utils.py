@@ -305,8 +305,8 @@ def check_num_samples(ins, batch_size=None, steps=None, steps_name='steps'):
 
 def checked_compile_arguments(loss_weights, mode, names):
     """compile's sample_weight_mode, checked with loss_weights as Keras 2.2.4 checks them: a
-    dict (one entry per output name) or a list (one per output); the engine takes one mode for
-    every output."""
+    dict (one entry per output name) or a list (one per output) becomes the engine's list, one
+    mode per output in output order."""
     if loss_weights is not None and not isinstance(loss_weights, (list, dict)):
         raise TypeError('Could not interpret loss_weights argument: ' + str(loss_weights) +
                         ' - expected a list of dicts.')  # Keras's words: a list or a dict
@@ -328,10 +328,7 @@ def checked_compile_arguments(loss_weights, mode, names):
         modes = mode
     else:
         return mode
-    if len(set(modes)) > 1:
-        raise ValueError('sample_weight_mode ' + str(mode) + ': keras_cpp takes one mode '
-                         'for every output (None or "temporal"), not one per output')
-    return modes[0] if modes else None
+    return list(modes)
 
 
 def warn_generator_with_processes(generator, use_multiprocessing, workers):
