@@ -34,6 +34,9 @@ struct Params {
   bool do_validation = false;
   std::vector<std::string>
       metrics;  // the log keys an epoch produces, e.g. loss, acc, val_loss, val_acc
+  // Metrics that keep a running value (Keras 2.2.4's stateful metrics): shown as logged, not
+  // averaged over the epoch's batches.
+  std::vector<std::string> stateful_metrics;
 };
 
 class Callback {

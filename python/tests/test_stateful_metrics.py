@@ -97,3 +97,13 @@ def test_metric_object_saved_and_loaded(tmp_path):
     loaded = keras.models.load_model(path, custom_objects={'SamplesSeen': SamplesSeen})
     assert loaded.metrics_names == ['loss', 'seen'] and isinstance(loaded.metrics[0], SamplesSeen)
     assert loaded.evaluate(x, y, batch_size=5, verbose=0)[1] == 12.0
+
+
+def test_progress_bar_shows_the_last_value(capfd):
+    model = model_with(SamplesSeen())
+    x, y = np.random.rand(25, 3), np.random.rand(25, 1)
+    model.fit(x, y, batch_size=10, epochs=1, verbose=2)
+    out = capfd.readouterr().out
+    # verbose=2: one line per epoch, the running count as logged (25), not the mean of the
+    # batches' values (10, 20, 25 -> 18.3).
+    assert 'samples_seen: 25.0000' in out, out

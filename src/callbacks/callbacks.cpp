@@ -1,4 +1,7 @@
 #include <cstdio>
+#include <string>
+
+#include <unistd.h>
 
 #include "keras/callbacks.h"
 
@@ -28,7 +31,13 @@ void ProgbarLogger::on_epoch_begin(int epoch, Logs&) {
   std::fflush(stdout);
   target_ = params_.samples;
   seen_ = 0;
-  progbar_ = std::make_unique<utils::Progbar>(target_, 30, verbose_);
+  progbar_ = std::make_unique<utils::Progbar>(
+      target_, 30, verbose_, 0.05, params_.stateful_metrics,
+      [](const std::string& text) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+      },
+      isatty(fileno(stdout)) != 0);
 }
 
 void ProgbarLogger::collect(const Logs& logs) {

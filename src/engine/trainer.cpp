@@ -145,6 +145,9 @@ callbacks::History Trainer::fit(DataAdapter& data, const TrainLoop& loop) {
   params.verbose = verbose;
   params.do_validation = do_validation;
   params.metrics = names;
+  const auto& compiled = *model.compiled_;
+  for (std::size_t i = 0; i < compiled.metric_resets.size(); ++i)
+    if (compiled.metric_resets[i]) params.stateful_metrics.push_back(compiled.metric_names[i]);
   std::vector<std::string> val_names;
   for (const auto& name : names) val_names.push_back("val_" + name);
   if (do_validation)
