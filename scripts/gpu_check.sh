@@ -32,22 +32,19 @@ cmake --build "$build" -j "$(nproc)" --target kernels_cuda_vs_reference_test \
 echo "gpu_check: configured and built in $(( $(date +%s) - start )) s"
 
 status=0
-echo "== GPU tests"
-KERAS_HOME="$PWD/$build/keras_home" timeout 300 "$build/tests/kernels_cuda_vs_reference_test" \
-  --gtest_brief=1 2>&1 | tee "$logs/gpu_tests.txt" | tail -40
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-echo "== CUDA graph tests"
-KERAS_HOME="$PWD/$build/keras_home" timeout 240 "$build/tests/kernels_cuda_graph_test" \
-  --gtest_brief=1 2>&1 | tee "$logs/gpu_graph_tests.txt" | tail -40
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-echo "== Variables on the device"
-KERAS_HOME="$PWD/$build/keras_home" timeout 120 "$build/tests/kernels_cuda_device_values_test" \
-  --gtest_brief=1 2>&1 | tee "$logs/gpu_device_values_tests.txt" | tail -40
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-echo "== The next batch copied ahead"
-KERAS_HOME="$PWD/$build/keras_home" timeout 120 "$build/tests/kernels_cuda_copy_ahead_test" \
-  --gtest_brief=1 2>&1 | tee "$logs/gpu_copy_ahead_tests.txt" | tail -40
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# One GPU test binary: its title, its name under tests/, its time limit in seconds, its log.
+run_gpu_tests() {
+  echo "== $1"
+  KERAS_HOME="$PWD/$build/keras_home" timeout "$3" "$build/tests/$2" --gtest_brief=1 2>&1 |
+    tee "$logs/$4" | tail -40
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+run_gpu_tests "GPU tests" kernels_cuda_vs_reference_test 300 gpu_tests.txt
+run_gpu_tests "CUDA graph tests" kernels_cuda_graph_test 240 gpu_graph_tests.txt
+run_gpu_tests "Variables on the device" kernels_cuda_device_values_test 120 \
+  gpu_device_values_tests.txt
+run_gpu_tests "The next batch copied ahead" kernels_cuda_copy_ahead_test 120 \
+  gpu_copy_ahead_tests.txt
 echo "== GPU benchmark"
 KERAS_HOME="$PWD/$build/keras_home" benchmarks/gpu/run.sh "$build" 200 2>&1 | tee "$logs/gpu_bench.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
