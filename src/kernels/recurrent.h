@@ -156,7 +156,9 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer, std::int64_t b
 
 // The backend's arithmetic, as a policy:
 //   ops.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major;
-//   ops.apply(op, x, n): x[0, n) = activation(x) in place.
+//   ops.apply(op, x, n): x[0, n) = activation(x) in place;
+//   with kChunked, ops.share_products(threads, body): body(ops') on one thread, where ops' shares
+//   each large product with the other threads by columns.
 // Rows of the batch are independent through the whole sequence: each thread runs all the steps
 // for its own chunk of rows (over_batch_chunks), with no synchronisation between steps.
 template <typename T, typename Ops>
@@ -417,19 +419,26 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
   initial_state_grads(v, dh_next, dc_next, r + v.Tn * B * ldr, b0, b1);
 }
 
-// Runs body(b0, b1) over chunks of the batch, one per thread (one chunk when the batch is small or
-// we already run inside a parallel region); rethrows the first exception after the region.
-template <typename Body>
-void over_batch_chunks(std::int64_t batch, std::int64_t row_work, Body&& body) {
-  std::int64_t chunks = std::min<std::int64_t>(omp_get_max_threads(), batch / 8);
+// Runs body(ops, b0, b1) over chunks of the batch, one per thread. A batch too small to split by
+// rows (one sample: latency) runs on one thread whose matrix products the others share by
+// columns (Ops::share_products); inside a parallel region, one chunk on the caller's thread.
+// Rethrows the first exception after the region.
+template <typename Ops, typename Body>
+void over_batch_chunks(Ops& ops, std::int64_t batch, std::int64_t row_work, Body&& body) {
+  const int threads = omp_get_max_threads();
+  std::int64_t chunks = std::min<std::int64_t>(threads, batch / 8);
   if (row_work * batch < 32768) chunks = 1;
-  if (chunks <= 1 || omp_in_parallel()) return body(std::int64_t{0}, batch);
+  if (omp_in_parallel()) return body(ops, std::int64_t{0}, batch);
+  if (chunks <= 1) {
+    if (threads < 2) return body(ops, std::int64_t{0}, batch);
+    return ops.share_products(threads, [&](auto& shared) { body(shared, std::int64_t{0}, batch); });
+  }
   std::exception_ptr error;
 #pragma omp parallel num_threads(static_cast <int>(chunks))
   {
     const std::int64_t c = omp_get_thread_num();
     try {
-      body(batch * c / chunks, batch * (c + 1) / chunks);
+      body(ops, batch * c / chunks, batch * (c + 1) / chunks);
     } catch (...) {
 #pragma omp critical
       if (!error) error = std::current_exception();
@@ -445,8 +454,8 @@ void forward(const KernelCall& call, Ops&& ops) {
   const ForwardScratch<T> scratch(layout, v);
   std::fill(scratch.zeros, scratch.zeros + v.B * v.u, T(0));
   if constexpr (std::decay_t<Ops>::kChunked)
-    over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
-      forward_rows<T>(call, v, scratch, ops, b0, b1);
+    over_batch_chunks(ops, v.B, v.G * v.Tn, [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
+      forward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
     });
   else
     forward_rows<T>(call, v, scratch, ops, 0, v.B);
@@ -461,8 +470,8 @@ void backward(const KernelCall& call, Ops&& ops) {
   for (std::int64_t j = 0; j < v.u; ++j)
     for (std::int64_t k = 0; k < v.G; ++k) scratch.ut[k * v.u + j] = v.U[j * v.G + k];
   if constexpr (std::decay_t<Ops>::kChunked)
-    over_batch_chunks(v.B, v.G * v.Tn, [&](std::int64_t b0, std::int64_t b1) {
-      backward_rows<T>(call, v, scratch, ops, b0, b1);
+    over_batch_chunks(ops, v.B, v.G * v.Tn, [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
+      backward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
     });
   else
     backward_rows<T>(call, v, scratch, ops, 0, v.B);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <ostream>
 #include <set>
@@ -517,5 +518,87 @@ TEST(TransposedProducts, SplitOverThreadsMatchReference) {
     EXPECT_TRUE(all_close(results[2], results[0], 1e-4, 1e-5, what + " 1 thread"));
   }
 }
+
+}  // namespace
+
+namespace {
+
+// One or three samples cannot be split by rows: one thread runs the sequence and the other
+// threads share its large per-step products by columns (kernels/cpu/recurrent.cpp's team). Units
+// that leave uneven column shares, every cell, masks, dropout and go_backwards, forward and
+// gradients, at two threads against the reference loops.
+std::vector<OpCase> small_batch_recurrent_cases() {
+  using Cell = K::RnnCell;
+  using keras::testing::uniform;
+  auto mask_of = [](const SymbolicTensor& x) {
+    return K::greater(x, K::constant(-0.4, x.dtype()));
+  };
+  auto drop_of = [](const SymbolicTensor& x) {
+    return K::greater(x, K::constant(-0.5, x.dtype())) * 1.5;
+  };
+  std::vector<OpCase> c;
+  c.push_back({"lstm_100_units_one_sample",
+               OpKind::kRecurrent,
+               {uniform({4, 1, 400}), uniform({100, 400}, -0.2, 0.2)},
+               [](const keras::testing::Inputs& in) {
+                 return K::slice(K::recurrent(in[0], in[1], {.cell = Cell::kLSTM}), 2, 0, 200);
+               }});
+  c.push_back(
+      {"lstm_128_units_three_samples_backwards_masked_dropout",
+       OpKind::kRecurrent,
+       {uniform({3, 3, 512}), uniform({128, 512}, -0.2, 0.2), uniform({3, 3}), uniform({3, 128})},
+       [mask_of, drop_of](const keras::testing::Inputs& in) {
+         SymbolicTensor y = K::recurrent(in[0], in[1],
+                                         {.cell = Cell::kLSTM,
+                                          .recurrent_activation = OpKind::kSigmoid,
+                                          .go_backwards = true,
+                                          .mask = mask_of(in[2]),
+                                          .recurrent_dropout_mask = drop_of(in[3])});
+         return K::slice(y, 2, 0, 256);
+       }});
+  c.push_back({"gru_130_units_one_sample",
+               OpKind::kRecurrent,
+               {uniform({3, 1, 390}), uniform({130, 390}, -0.2, 0.2)},
+               [](const keras::testing::Inputs& in) {
+                 return K::slice(K::recurrent(in[0], in[1], {.cell = Cell::kGRU}), 2, 0, 130);
+               }});
+  c.push_back({"gru_reset_after_128_units_one_sample",
+               OpKind::kRecurrent,
+               {uniform({3, 1, 384}), uniform({128, 384}, -0.2, 0.2), uniform({128})},
+               [](const keras::testing::Inputs& in) {
+                 SymbolicTensor y = K::recurrent(
+                     in[0], in[1],
+                     {.cell = Cell::kGRU, .reset_after = true, .recurrent_bias = in[2]});
+                 return K::slice(y, 2, 0, 128);
+               }});
+  c.push_back({"simple_rnn_200_units_one_sample",
+               OpKind::kRecurrent,
+               {uniform({3, 1, 200}), uniform({200, 200}, -0.1, 0.1)},
+               [](const keras::testing::Inputs& in) {
+                 return K::recurrent(in[0], in[1], {.cell = Cell::kSimpleRNN});
+               }});
+  return c;
+}
+
+class SmallBatchRecurrent : public ::testing::TestWithParam<OpCase> {
+ protected:
+  void SetUp() override {
+    // Two threads whatever else runs beside the test (the adaptive budget would shrink the team
+    // to one and leave the shared products untested); read once, at the process's first run.
+    setenv("KERAS_ADAPTIVE_THREADS", "0", 1);
+    saved_threads_ = omp_get_max_threads();
+    omp_set_num_threads(2);
+  }
+  void TearDown() override { omp_set_num_threads(saved_threads_); }
+  int saved_threads_ = 1;
+};
+
+TEST_P(SmallBatchRecurrent, SharedProductsMatchReference) {
+  compare_forward("cpu", GetParam(), DType::float32);
+  compare_gradients("cpu", GetParam(), DType::float32);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cells, SmallBatchRecurrent,
+                         ::testing::ValuesIn(small_batch_recurrent_cases()), case_name);
 
 }  // namespace
