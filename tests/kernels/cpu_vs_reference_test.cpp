@@ -119,8 +119,10 @@ struct DenseShape {
   std::int64_t rows, in, out;
 };
 
-// Batch 1, odd sizes, and one big enough for the row-parallel bias + activation loop.
-const DenseShape kDenseShapes[] = {{1, 7, 3}, {7, 33, 17}, {33, 1, 65}, {129, 65, 300}};
+// Batch 1, odd sizes, one big enough for the row-parallel bias + activation loop, and one whose
+// output (1.4 MB) is beyond a core's L2: multiplied and finished in blocks of rows, the last short.
+const DenseShape kDenseShapes[] = {
+    {1, 7, 3}, {7, 33, 17}, {33, 1, 65}, {129, 65, 300}, {700, 20, 513}};
 
 struct DenseGraph {
   SymbolicTensor x, w, b, y;
