@@ -9,6 +9,7 @@
 
 #include "backend/reshape_like.h"
 #include "keras/backend/backend.h"
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/op_def.h"
@@ -259,6 +260,7 @@ void register_shape_ops(OpTable& table) {
              .shape = &slice_grad_shape,
              .gradient = &slice_grad_grad,
              .reference = KERAS_KERNEL(kernels::reference::slice_grad),
+             .cpu = KERAS_KERNEL(kernels::cpu::slice_grad),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::slice_grad)});
   table.add({.op = OpKind::kPad,
              .name = "Pad",

@@ -604,3 +604,27 @@ INSTANTIATE_TEST_SUITE_P(Cells, SmallBatchRecurrent,
                          ::testing::ValuesIn(small_batch_recurrent_cases()), case_name);
 
 }  // namespace
+
+namespace {
+
+// The cpu backend's SliceGrad writes each outer row once, the rows spread over the threads (above
+// 256 KB): a recurrent layer's last output, two slices of its packed (time, batch, states) output.
+TEST(SliceGradients, LargeGradientsOverThreadsMatchReference) {
+  const OpCase last_step{"last_step_of_packed_states",
+                         OpKind::kSlice,
+                         {keras::testing::uniform({28, 64, 300})},
+                         [](const keras::testing::Inputs& in) {
+                           return K::slice(K::slice(in[0], 2, 10, 110), 0, 27, 28);
+                         }};
+  for (int threads : {1, 2}) {
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    for (DType dtype : kDtypes) {
+      SCOPED_TRACE(keras::dtype_name(dtype) + std::string(" threads ") + std::to_string(threads));
+      compare_gradients("cpu", last_step, dtype);
+    }
+    omp_set_num_threads(saved);
+  }
+}
+
+}  // namespace

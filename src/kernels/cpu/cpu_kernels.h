@@ -1,6 +1,7 @@
 // The cpu backend's kernels, one file per op family as under kernels/reference/ (linalg.cpp,
-// nn.cpp, reduce.cpp, conv.cpp, normalization.cpp, recurrent.cpp): oneDNN and OpenMP. The op
-// families in src/ops/ name them in the op table; an op without one runs its reference kernel.
+// nn.cpp, reduce.cpp, shape.cpp, conv.cpp, normalization.cpp, recurrent.cpp): oneDNN and OpenMP.
+// The op families in src/ops/ name them in the op table; an op without one runs its reference
+// kernel.
 #pragma once
 
 #include <chrono>
@@ -45,6 +46,8 @@ void softmax(const KernelCall& call);
 void dropout_mask(const KernelCall& call);
 // reduce.cpp
 void sum_like(const KernelCall& call);  // column sums (bias gradients)
+// shape.cpp
+void slice_grad(const KernelCall& call);
 // conv.cpp: oneDNN convolution and pooling
 void conv(const KernelCall& call);
 void conv_grad_input(const KernelCall& call);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <memory>
 
+#include "kernels/axis_split.h"
 #include "kernels/cuda/cuda_kernels.h"
 #include "kernels/cuda/cuda_util.cuh"
 #include "ops/indexing.h"
@@ -15,18 +16,6 @@ namespace {
 
 std::size_t bytes_of(const Buffer& b) {
   return static_cast<std::size_t>(b.numel) * dtype_size(b.dtype);
-}
-
-int positive_axis(int axis, std::size_t rank) {
-  return axis < 0 ? axis + static_cast<int>(rank) : axis;
-}
-
-// (outer, inner) around `axis` of `shape`.
-void split_at(const Shape& shape, int axis, std::int64_t& outer, std::int64_t& inner) {
-  outer = 1;
-  inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= shape[static_cast<std::size_t>(d)];
-  for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
 }
 
 // Rows of `width` bytes, `height` of them, between pitched layouts.

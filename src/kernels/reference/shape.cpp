@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/axis_split.h"
 #include "kernels/reference/indexing.h"
 #include "kernels/reference/reference_kernels.h"
 #include "ops/indexing.h"
@@ -17,17 +18,6 @@ std::size_t element_size(const Buffer& b) {
   return dtype_size(b.dtype);
 }
 
-// (outer, axis length, inner) around `axis` of `shape`.
-void split_at(const Shape& shape, int axis, std::int64_t& outer, std::int64_t& inner) {
-  outer = 1;
-  inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= shape[static_cast<std::size_t>(d)];
-  for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
-}
-
-int positive_axis(int axis, std::size_t rank) {
-  return axis < 0 ? axis + static_cast<int>(rank) : axis;
-}
 }  // namespace
 
 void reshape(const KernelCall& call) {
