@@ -20,6 +20,26 @@ def two_outputs():
     return Model(inputs, [Dense(4, name='dense_a')(inputs), Dense(3, name='dense_b')(inputs)])
 
 
+def one_sgd_step(make, x, y):
+    """A model from `make`'s initial weights, and its weights after one SGD step fed y."""
+    reference = make()
+    initial = reference.get_weights()
+    reference.compile('sgd', 'mse')
+    reference.train_on_batch(x, y)
+    return initial, reference.get_weights()
+
+
+def from_weights(make, weights):
+    model = make()
+    model.set_weights(weights)
+    return model
+
+
+def assert_weights(model, expected):
+    for got, want in zip(model.get_weights(), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
 def test_a_variable_target_trains_without_y():
     x, y = np.random.random((10, 4)), np.random.random((10, 4))
     model = one_output()
@@ -39,34 +59,24 @@ def test_a_variable_target_trains_without_y():
 def test_the_three_forms_train_as_y_fed_with_the_same_values():
     x, y = np.random.random((10, 4)), np.random.random((10, 4))
     target = K.variable(y)
-    reference = one_output()
-    initial = reference.get_weights()
-    reference.compile('sgd', 'mse')
-    reference.train_on_batch(x, y)
+    initial, expected = one_sgd_step(one_output, x, y)
     for form in (target, [target], {'dense': target}):
-        model = one_output()
-        model.set_weights(initial)
+        model = from_weights(one_output, initial)
         model.compile('sgd', 'mse', target_tensors=form)
         model.train_on_batch(x, None)
-        for got, want in zip(model.get_weights(), reference.get_weights()):
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        assert_weights(model, expected)
 
 
 def test_one_output_read_one_fed():
     x = np.random.random((10, 4))
     ya, yb = np.random.random((10, 4)), np.random.random((10, 3))
-    reference = two_outputs()
-    initial = reference.get_weights()
-    reference.compile('sgd', 'mse')
-    reference.train_on_batch(x, [ya, yb])
+    initial, expected = one_sgd_step(two_outputs, x, [ya, yb])
     for form in ([K.variable(ya), None], {'dense_a': K.variable(ya)}):
-        model = two_outputs()
-        model.set_weights(initial)
+        model = from_weights(two_outputs, initial)
         model.compile('sgd', 'mse', target_tensors=form)
         losses = model.train_on_batch(x, yb)  # y for the fed output only
         assert len(losses) == 3
-        for got, want in zip(model.get_weights(), reference.get_weights()):
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        assert_weights(model, expected)
         with pytest.raises(ValueError):
             model.train_on_batch(x, [ya, yb])
 
@@ -114,20 +124,15 @@ def test_errors():
 def test_placeholders_of_ones_own_are_fed_with_y():
     x = np.random.random((10, 4))
     ya, yb = np.random.random((10, 4)), np.random.random((10, 3))
-    reference = two_outputs()
-    initial = reference.get_weights()
-    reference.compile('sgd', 'mse')
-    reference.train_on_batch(x, [ya, yb])
-    model = two_outputs()
-    model.set_weights(initial)
+    initial, expected = one_sgd_step(two_outputs, x, [ya, yb])
+    model = from_weights(two_outputs, initial)
     y_a, y_b = K.placeholder((10, 4), name='y_a'), K.placeholder((10, 3), name='y_b')
     model.compile('sgd', 'mse', target_tensors={'dense_a': y_a, 'dense_b': y_b})
     # Some scripts key sample_weight by those placeholders: Keras looks up the output names
     # only, so those entries are ignored (with a warning here).
     with pytest.warns(UserWarning, match='ignoring the dictionary keys that are not output'):
         model.train_on_batch(x, [ya, yb], {y_a: np.zeros((10,)), y_b: np.zeros((10,))})
-    for got, want in zip(model.get_weights(), reference.get_weights()):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert_weights(model, expected)
 
 
 def test_generators_yield_x_and_none():

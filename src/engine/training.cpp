@@ -192,11 +192,8 @@ void Model::compile(const CompileOptions& options) {
     spec.custom_loss = losses_per_output[k].function &&
                        std::find(known.begin(), known.end(), spec.loss_name) == known.end();
     spec.target = given.defined() ? given : target_placeholder(spec);
-    if (spec.temporal && output.ndim() < 3)
-      throw std::invalid_argument(
-          "Output " + spec.name + " has shape " + shape_to_string(output.shape()) +
-          ". Timestep-wise sample weighting (use of sample_weight_mode=\"temporal\") is "
-          "restricted to outputs that are at least 3D, i.e. that have a time dimension.");
+    // "temporal" on an output of fewer than 3 dimensions is accepted here and refused with the
+    // sample weights it would take (standardize_weights_at), as Keras 2.2.4 does.
     if (fed)
       spec.sample_weight = K::placeholder(spec.temporal ? Shape{-1, -1} : Shape{-1}, output.dtype(),
                                           spec.name + "_sample_weights");
