@@ -41,7 +41,8 @@ std::string tensors_text(const std::vector<SymbolicTensor>& tensors) {
 std::vector<SymbolicTensor> target_tensors_per_output(const TargetTensorsSpec& spec,
                                                       const std::vector<std::string>& names) {
   const std::size_t n_out = names.size();
-  std::vector<SymbolicTensor> out(n_out);
+  std::vector<SymbolicTensor> out(n_out);  // undefined: a placeholder made by compile
+  if (!spec.given()) return out;
   if (spec.is_map) {
     for (const auto& [key, tensor] : spec.by_name) {
       auto found = std::find(names.begin(), names.end(), key);
@@ -58,7 +59,7 @@ std::vector<SymbolicTensor> target_tensors_per_output(const TargetTensorsSpec& s
           std::to_string(n_out) +
           " outputs, but you passed target_tensors=" + tensors_text(spec.list));
     out = spec.list;
-  } else if (spec.is_single) {
+  } else {  // one tensor
     if (n_out != 1)
       throw std::invalid_argument("The model has " + std::to_string(n_out) +
                                   " outputs, but you passed a single tensor as `target_tensors`. "

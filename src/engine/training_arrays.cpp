@@ -19,10 +19,6 @@ std::string set_text(const std::set<std::int64_t>& values) {
   return text + "}";
 }
 
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 // The names of the outputs that take targets: those compiled with a loss (all before compile).
 std::vector<std::string> target_names(const Model& model, const CompiledOutputs* compiled) {
   if (!compiled) return model.output_names();
@@ -198,10 +194,13 @@ std::vector<Tensor> Model::standardize_sample_weights(const std::vector<Tensor>&
   // No targets fed, no sample weights: Keras ignores them then (y=None).
   if (sample_weight && !sample_weight->empty() && !y.empty()) {
     if (sample_weight->is_map) {
+      const std::vector<std::string> all_outputs = output_names();
       for (const auto& [key, value] : sample_weight->by_name) {
         auto found = std::find(names.begin(), names.end(), key);
         // An output that takes no targets (no loss, or target_tensors read) takes no weights.
-        if (found == names.end() && contains(output_names(), key)) continue;
+        if (found == names.end() &&
+            std::find(all_outputs.begin(), all_outputs.end(), key) != all_outputs.end())
+          continue;
         if (found == names.end())
           throw std::invalid_argument("Unknown entry in sample_weight dictionary: \"" + key +
                                       "\". Only expected the following keys: " + names_text(names));
