@@ -131,9 +131,11 @@ class Model(_models.Model, metaclass=_ModelType):
         return self._get_layer(name)
 
     def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
-                sample_weight_mode=None, weighted_metrics=None, **kwargs):
-        """Keras 2.2.4 passes other keywords to the TensorFlow session; Keras 1 to Theano's
-        function. Neither exists here: they are ignored with a warning, as Keras 1 did."""
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None, **kwargs):
+        """target_tensors: tensors the losses read as the targets (a tensor, a list or a dict
+        by output name), so fit and train_on_batch take no y for those outputs. Keras 2.2.4
+        passes other keywords to the TensorFlow session; Keras 1 to Theano's function. Neither
+        exists here: they are ignored with a warning, as Keras 1 did."""
         for key in kwargs:
             warnings.warn('compile: keyword argument ' + repr(key) + ' is ignored (keras_cpp '
                           'has no backend session or function to pass it to)', stacklevel=2)
@@ -142,12 +144,12 @@ class Model(_models.Model, metaclass=_ModelType):
         self.weighted_metrics = weighted_metrics
         self.sample_weight_mode = sample_weight_mode
         if self._defer_compile(((optimizer, loss, metrics, loss_weights, sample_weight_mode,
-                                 weighted_metrics), {})):
+                                 weighted_metrics, target_tensors), {})):
             return
         mode = _engine('training_utils').checked_compile_arguments(
             loss_weights, sample_weight_mode, self.output_names)
         self._compile(optimizer, '' if loss is None else _named(loss), _named(metrics),
-                      loss_weights, mode, _named(weighted_metrics))
+                      loss_weights, mode, _named(weighted_metrics), target_tensors)
         self._collected_trainable_weights = self.trainable_weights
 
     _collected_trainable_weights = None
@@ -272,7 +274,13 @@ class Model(_models.Model, metaclass=_ModelType):
 
     def _filled_weights(self, y, sample_weight):
         """A list of sample weights with None entries (Keras: those outputs unweighted) as the
-        engine takes it: ones there."""
+        engine takes it: ones there. A dict's keys that are not names (tensors, as some scripts
+        pass) are dropped with a warning: Keras 2.2.4 looks the output names up and ignores them."""
+        if isinstance(sample_weight, dict) and not all(isinstance(k, str) for k in sample_weight):
+            warnings.warn('sample_weight: ignoring the dictionary keys that are not output names '
+                          '(' + ', '.join(repr(k) for k in sample_weight if not isinstance(k, str))
+                          + '); the outputs are ' + str(self.output_names), stacklevel=3)
+            sample_weight = {k: w for k, w in sample_weight.items() if isinstance(k, str)} or None
         if isinstance(sample_weight, tuple) and len(self.output_names) > 1:
             from .engine import training_utils as tu
             tu.standardize_sample_weights(sample_weight, self.output_names)  # Keras's TypeError

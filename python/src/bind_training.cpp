@@ -283,6 +283,31 @@ LossWeightsSpec to_loss_weights(py::handle obj) {
   return LossWeightsSpec(obj.cast<std::vector<double>>());
 }
 
+// compile's target_tensors as Keras 2.2.4 takes them: a tensor, a list of tensors or a dict
+// by output name (None in either: that output's target is fed as usual).
+TargetTensorsSpec to_target_tensors(py::handle obj) {
+  auto tensor_or_none = [](py::handle item) {
+    return item.is_none() ? SymbolicTensor() : item.cast<SymbolicTensor>();
+  };
+  if (obj.is_none()) return {};
+  if (py::isinstance<SymbolicTensor>(obj)) return TargetTensorsSpec(obj.cast<SymbolicTensor>());
+  if (py::isinstance<py::list>(obj)) {
+    std::vector<SymbolicTensor> list;
+    for (py::handle item : obj) list.push_back(tensor_or_none(item));
+    return TargetTensorsSpec(std::move(list));
+  }
+  if (py::isinstance<py::dict>(obj)) {
+    std::map<std::string, SymbolicTensor> by_name;
+    for (auto item : obj.cast<py::dict>())
+      by_name[py::str(item.first).cast<std::string>()] = tensor_or_none(item.second);
+    return TargetTensorsSpec(std::move(by_name));
+  }
+  throw py::type_error(
+      "Expected `target_tensors` to be a tensor, a list of tensors, or dict of tensors, but "
+      "got: " +
+      py::repr(obj).cast<std::string>());
+}
+
 // The user's callbacks, then the one that lets Ctrl-C stop a fit from Python.
 std::vector<callbacks::CallbackPtr> to_callbacks(py::handle list) {
   std::vector<callbacks::CallbackPtr> out;
@@ -299,6 +324,11 @@ Batch to_batch(Model& m, py::handle item, bool with_targets) {
   Batch batch;
   const bool parted =
       py::isinstance<py::tuple>(item) || (with_targets && py::isinstance<py::list>(item));
+  // Keras wants (x, None) for a model that takes no y; x alone is a mistake then too.
+  if (!parted && with_targets)
+    throw std::invalid_argument(
+        "Output of generator should be a tuple `(x, y, sample_weight)` or `(x, y)`. Found: " +
+        py::repr(py::type::of(item)).cast<std::string>());
   if (!parted) {
     batch.x = model_x(m, item);
     return batch;
@@ -700,12 +730,14 @@ void bind_training(py::module_& root) {
       .def(
           "_compile",
           [](Model& m, py::object optimizer, py::object loss, py::object metrics,
-             py::object loss_weights, py::object sample_weight_mode, py::object weighted_metrics) {
+             py::object loss_weights, py::object sample_weight_mode, py::object weighted_metrics,
+             py::object target_tensors) {
             CompileOptions o{.optimizer = to_optimizer(optimizer),
                              .loss = to_loss_spec(loss),
                              .metrics = to_metrics_spec(metrics),
                              .loss_weights = to_loss_weights(loss_weights),
-                             .weighted_metrics = to_metrics_spec(weighted_metrics)};
+                             .weighted_metrics = to_metrics_spec(weighted_metrics),
+                             .target_tensors = to_target_tensors(target_tensors)};
             if (py::isinstance<py::list>(sample_weight_mode)) {  // one per output
               for (py::handle mode : sample_weight_mode)
                 o.sample_weight_modes.push_back(mode.is_none() ? "" : mode.cast<std::string>());
@@ -716,7 +748,7 @@ void bind_training(py::module_& root) {
           },
           py::arg("optimizer"), py::arg("loss"), py::arg("metrics") = py::none(),
           py::arg("loss_weights") = py::none(), py::arg("sample_weight_mode") = py::none(),
-          py::arg("weighted_metrics") = py::none())
+          py::arg("weighted_metrics") = py::none(), py::arg("target_tensors") = py::none())
       .def_property_readonly("compiled", &Model::compiled)
       .def_property_readonly("metrics_names", &Model::metrics_names)
       .def_property_readonly("weights", [](const Model& m) { return to_list(m.weights()); })

@@ -13,7 +13,8 @@
 namespace keras {
 
 // An output that has a loss (Keras's _feed_outputs: an output compiled without one, as a model
-// whose loss is all add_loss, takes no target and is not listed here).
+// whose loss is all add_loss, takes no target and is not listed here; nor is one whose target
+// is read from compile's target_tensors: see Compiled::outputs_reading_targets).
 struct CompiledOutput {
   std::size_t index = 0;  // in the model's outputs
   std::string name;
@@ -30,7 +31,9 @@ struct CompiledOutput {
 using CompiledOutputs = std::vector<CompiledOutput>;
 
 struct Model::Compiled {
-  std::vector<CompiledOutput> outputs;
+  std::vector<CompiledOutput> outputs;  // fed with y arrays and sample weights, in this order
+  // Those whose target is a tensor of compile's target_tensors that is read, not fed.
+  std::vector<CompiledOutput> outputs_reading_targets;
   SymbolicTensor total_loss;
   std::vector<std::string> metric_names;  // after "loss"
   std::vector<SymbolicTensor> metric_tensors;

@@ -13,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "engine/compile_arguments.h"
 #include "engine/compiled.h"
 #include "engine/data_adapter.h"
 #include "engine/trainer.h"
@@ -89,91 +90,6 @@ void Model::compile(OptimizerArg optimizer, LossArg loss, std::vector<MetricArg>
 }
 
 namespace {
-// compile()'s loss, loss weight and metrics of each output, from their single, list or map forms.
-struct PerOutput {
-  std::vector<LossArg> losses;
-  std::vector<double> loss_weights;
-  std::vector<std::vector<MetricArg>> metrics;
-  std::vector<std::vector<MetricArg>> weighted_metrics;
-};
-
-// compile()'s metrics (or weighted_metrics, `what`): the same list for every output, or a map
-// from output name to its list.
-std::vector<std::vector<MetricArg>> metrics_per_output(const MetricsSpec& spec,
-                                                       const std::vector<std::string>& names,
-                                                       const std::string& what) {
-  std::vector<std::vector<MetricArg>> out(names.size(),
-                                          spec.is_map ? std::vector<MetricArg>{} : spec.list);
-  if (!spec.is_map) return out;
-  for (const auto& [key, list] : spec.by_name) {
-    auto found = std::find(names.begin(), names.end(), key);
-    if (found == names.end())
-      throw std::invalid_argument("Unknown entry in " + what + " dictionary: \"" + key +
-                                  "\". Only expected the following keys: " + names_text(names));
-    out[static_cast<std::size_t>(found - names.begin())] = list;
-  }
-  return out;
-}
-
-PerOutput compile_per_output(const CompileOptions& options, const std::vector<std::string>& names) {
-  const std::size_t n_out = names.size();
-  // One loss per output: the same for all, a list in output order, or a map by output name.
-  PerOutput out;
-  std::vector<LossArg>& losses_per_output = out.losses;
-  if (options.loss.is_map) {
-    for (const auto& [key, loss] : options.loss.by_name)
-      if (std::find(names.begin(), names.end(), key) == names.end())
-        throw std::invalid_argument("Unknown entry in loss dictionary: \"" + key +
-                                    "\". Only expected the following keys: " + names_text(names));
-    for (const auto& output_name : names) {
-      auto found = options.loss.by_name.find(output_name);
-      if (found == options.loss.by_name.end()) {
-        std::fprintf(stderr,
-                     "UserWarning: Output \"%s\" missing from loss dictionary. We assume this "
-                     "was done on purpose, and we will not be expecting any data to be passed to "
-                     "\"%s\" during training.\n",
-                     output_name.c_str(), output_name.c_str());
-        losses_per_output.emplace_back();
-        continue;
-      }
-      losses_per_output.push_back(found->second);
-    }
-  } else if (options.loss.is_list) {
-    if (options.loss.list.size() != n_out)
-      throw std::invalid_argument(
-          "When passing a list as loss, it should have one entry per model outputs. The model "
-          "has " +
-          std::to_string(n_out) + " outputs (" + names_text(names) + "), but you passed " +
-          std::to_string(options.loss.list.size()) + " losses");
-    losses_per_output = options.loss.list;
-  } else {
-    losses_per_output.assign(n_out, options.loss.single);
-  }
-  // Loss weights: a list in output order or a map by name (missing outputs weigh 1).
-  std::vector<double>& loss_weights = out.loss_weights;
-  loss_weights.assign(n_out, 1.0);
-  if (options.loss_weights.is_map) {
-    for (const auto& [key, weight] : options.loss_weights.by_name) {
-      auto found = std::find(names.begin(), names.end(), key);
-      if (found == names.end())
-        throw std::invalid_argument("Unknown entry in loss_weights dictionary: \"" + key +
-                                    "\". Only expected the following keys: " + names_text(names));
-      loss_weights[static_cast<std::size_t>(found - names.begin())] = weight;
-    }
-  } else if (options.loss_weights.given) {
-    if (options.loss_weights.list.size() != n_out)
-      throw std::invalid_argument(
-          "When passing a list as loss_weights, it should have one entry per model output. The "
-          "model has " +
-          std::to_string(n_out) + " outputs, but you passed loss_weights with " +
-          std::to_string(options.loss_weights.list.size()) + " entries");
-    loss_weights = options.loss_weights.list;
-  }
-  out.metrics = metrics_per_output(options.metrics, names, "metrics");
-  out.weighted_metrics = metrics_per_output(options.weighted_metrics, names, "weighted_metrics");
-  return out;
-}
-
 // Keras's _weighted_masked_objective on a loss's or metric's values: the output's mask (Keras's
 // _keras_mask) zeroes masked entries and rescales the rest by the fraction kept; with sample
 // weights, the values are averaged to one per sample (per timestep when temporal), weighted and
@@ -210,28 +126,26 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// compile's sample weight mode of each output: "" (one weight per sample) or "temporal".
-std::vector<std::string> sample_weight_modes(const CompileOptions& options,
-                                             const std::vector<std::string>& names) {
-  if (options.sample_weight_modes.empty()) {
-    if (!options.sample_weight_mode.empty() && options.sample_weight_mode != "temporal")
-      throw std::invalid_argument("\"sample_weight_mode should be None or \"temporal\". Found: " +
-                                  options.sample_weight_mode);
-    return std::vector<std::string>(names.size(), options.sample_weight_mode);
+// The placeholder of an output's targets: the output's shape, any shape of its rank for a
+// custom loss, integer labels with a last axis of 1 for sparse_categorical_crossentropy
+// (cast_target adds it to 1D labels; saying so lets the loss squeeze that axis).
+SymbolicTensor target_placeholder(const CompiledOutput& spec) {
+  Shape target_shape = spec.output.shape();
+  if (spec.custom_loss) std::fill(target_shape.begin(), target_shape.end(), -1);
+  if (spec.sparse_target) {
+    std::fill(target_shape.begin(), target_shape.end(), -1);
+    target_shape.back() = 1;
   }
-  const auto& modes = options.sample_weight_modes;
-  if (modes.size() != names.size())
-    throw std::invalid_argument(
-        "When passing a list as sample_weight_mode, it should have one entry per model output. "
-        "The model has " +
-        std::to_string(names.size()) + " outputs, but you passed " + std::to_string(modes.size()) +
-        " modes " + names_text(modes));
-  for (std::size_t k = 0; k < modes.size(); ++k)
-    if (!modes[k].empty() && modes[k] != "temporal")
-      throw std::invalid_argument("sample_weight_mode of output " + names[k] +
-                                  " should be None or \"temporal\". Found: " + modes[k]);
-  return modes;
+  return K::placeholder(target_shape, spec.output.dtype(), spec.name + "_target");
 }
+
+// Whether a tensor of target_tensors is fed with the y arrays, as compile's own placeholders
+// are: a placeholder, unless one of the model's inputs (fed as an input, read as a target).
+bool fed_as_target(const SymbolicTensor& target, const std::vector<SymbolicTensor>& inputs) {
+  return target.node()->op == K::OpKind::kPlaceholder &&
+         std::find(inputs.begin(), inputs.end(), target) == inputs.end();
+}
+
 }  // namespace
 
 void Model::compile(const CompileOptions& options) {
@@ -247,11 +161,12 @@ void Model::compile(const CompileOptions& options) {
         "with add_loss)");
   const std::vector<std::string> modes = sample_weight_modes(options, names);
 
-  const PerOutput per_output = compile_per_output(options, names);
+  const CompileArgumentsPerOutput per_output = compile_arguments_per_output(options, names);
   const std::vector<LossArg>& losses_per_output = per_output.losses;
   const std::vector<double>& loss_weights = per_output.loss_weights;
 
   auto c = std::make_unique<Compiled>();
+  const std::vector<SymbolicTensor> inputs = fed_inputs(*this);
   std::vector<std::string> loss_metric_names, metric_names;
   std::vector<SymbolicTensor> loss_metric_tensors, metric_tensors;
   std::vector<std::function<void()>> metric_resets;
@@ -263,7 +178,11 @@ void Model::compile(const CompileOptions& options) {
     spec.output = outputs_[k];
     spec.loss_name = losses_per_output[k].name;
     spec.loss_weight = loss_weights[k];
-    spec.temporal = modes[k] == "temporal";
+    // A tensor of target_tensors replaces the target placeholder: it is read, and that output
+    // takes no y array and no sample weights, unless it is a placeholder itself (Keras 2.2.4).
+    const SymbolicTensor& given = per_output.target_tensors[k];
+    const bool fed = !given.defined() || fed_as_target(given, inputs);
+    spec.temporal = fed && modes[k] == "temporal";
     const SymbolicTensor& output = spec.output;
     losses::LossFunction loss_fn = losses_per_output[k].function
                                        ? losses_per_output[k].function
@@ -272,28 +191,20 @@ void Model::compile(const CompileOptions& options) {
     const std::vector<std::string> known = losses::names();
     spec.custom_loss = losses_per_output[k].function &&
                        std::find(known.begin(), known.end(), spec.loss_name) == known.end();
-    Shape target_shape = output.shape();
-    if (spec.custom_loss) std::fill(target_shape.begin(), target_shape.end(), -1);
-    // Sparse targets are integer labels with a last axis of 1 (cast_target adds it to 1D
-    // labels); saying so lets the loss squeeze that axis.
-    if (spec.sparse_target) {
-      std::fill(target_shape.begin(), target_shape.end(), -1);
-      target_shape.back() = 1;
-    }
-    spec.target = K::placeholder(target_shape, output.dtype(), spec.name + "_target");
-    if (spec.temporal && output.ndim() < 3)
-      throw std::invalid_argument(
-          "Output " + spec.name + " has shape " + shape_to_string(output.shape()) +
-          ". Timestep-wise sample weighting (use of sample_weight_mode=\"temporal\") is "
-          "restricted to outputs that are at least 3D, i.e. that have a time dimension.");
-    spec.sample_weight = K::placeholder(spec.temporal ? Shape{-1, -1} : Shape{-1}, output.dtype(),
-                                        spec.name + "_sample_weights");
+    spec.target = given.defined() ? given : target_placeholder(spec);
+    // "temporal" on an output of fewer than 3 dimensions is accepted here and refused with the
+    // sample weights it would take (standardize_weights_at), as Keras 2.2.4 does.
+    if (fed)
+      spec.sample_weight = K::placeholder(spec.temporal ? Shape{-1, -1} : Shape{-1}, output.dtype(),
+                                          spec.name + "_sample_weights");
+    const SymbolicTensor y_true =
+        spec.target.dtype() == output.dtype() ? spec.target : K::cast(spec.target, output.dtype());
 
     const SymbolicTensor output_mask = outputs_[k].keras_mask();
     const int weight_ndim = spec.temporal ? 2 : 1;
     const SymbolicTensor& w = spec.sample_weight;
     SymbolicTensor output_loss =
-        weighted_masked_mean(loss_fn(spec.target, output), output_mask, w, weight_ndim);
+        weighted_masked_mean(loss_fn(y_true, output), output_mask, w, weight_ndim);
     if (n_out > 1) {
       loss_metric_names.push_back(spec.name + "_loss");
       loss_metric_tensors.push_back(output_loss);
@@ -318,14 +229,14 @@ void Model::compile(const CompileOptions& options) {
         metric_names.push_back(name);
         metrics::detail::StatefulMarks marks;
         metric_tensors.push_back(
-            weighted_masked_mean(K::cast(fn(spec.target, output), output.dtype()), output_mask,
+            weighted_masked_mean(K::cast(fn(y_true, output), output.dtype()), output_mask,
                                  weighted_list ? w : SymbolicTensor(), weight_ndim));
         metric_resets.push_back(marks.reset_states());
         c->metric_updates.insert(c->metric_updates.end(), marks.updates().begin(),
                                  marks.updates().end());
       }
     }
-    c->outputs.push_back(std::move(spec));
+    (fed ? c->outputs : c->outputs_reading_targets).push_back(std::move(spec));
   }
   if (!c->total_loss.defined()) {
     if (losses().empty())
@@ -372,8 +283,13 @@ const SymbolicTensor& Model::total_loss() const {
 
 std::vector<SymbolicTensor> Model::targets() const {
   require_compiled("getting its targets");
+  std::vector<const CompiledOutput*> in_order;
+  for (const auto* list : {&compiled_->outputs, &compiled_->outputs_reading_targets})
+    for (const auto& o : *list) in_order.push_back(&o);
+  std::sort(in_order.begin(), in_order.end(),
+            [](const auto* a, const auto* b) { return a->index < b->index; });
   std::vector<SymbolicTensor> out;
-  for (const auto& o : compiled_->outputs) out.push_back(o.target);
+  for (const auto* o : in_order) out.push_back(o->target);
   return out;
 }
 

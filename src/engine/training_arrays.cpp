@@ -150,6 +150,13 @@ std::vector<Tensor> Model::standardize_targets(const Arrays& y, const char* what
   const std::vector<std::string> names =
       target_names(*this, compiled_ ? &compiled_->outputs : nullptr);
   std::vector<Tensor> arrays;
+  // No output takes arrays (no loss, or target_tensors read): Keras's standardize_input_data.
+  if (names.empty() && !y.empty())
+    throw std::invalid_argument(
+        "Error when checking model " + std::string(what) + ": expected no data, but got " +
+        std::to_string(y.is_map ? y.by_name.size() : y.list.size()) +
+        " array(s): the model's outputs take no targets (compiled without a loss for them, or "
+        "with target_tensors that the losses read instead)");
   if (y.is_map) {
     for (const auto& [key, value] : y.by_name)
       if (std::find(names.begin(), names.end(), key) == names.end())
@@ -163,7 +170,7 @@ std::vector<Tensor> Model::standardize_targets(const Arrays& y, const char* what
       arrays.push_back(found->second);
     }
   } else {
-    arrays = y.list;
+    if (!y.empty()) arrays = y.list;  // Arrays(Tensor{}): none, as Keras's y=None
     if (arrays.size() != names.size())
       throw std::invalid_argument(
           "Error when checking model target: the list of arrays that you are passing to your "
@@ -184,10 +191,16 @@ std::vector<Tensor> Model::standardize_sample_weights(const std::vector<Tensor>&
   const std::vector<std::string> names =
       target_names(*this, compiled_ ? &compiled_->outputs : nullptr);
   std::vector<Tensor> given(y.size());
-  if (sample_weight && !sample_weight->empty()) {
+  // No targets fed, no sample weights: Keras ignores them then (y=None).
+  if (sample_weight && !sample_weight->empty() && !y.empty()) {
     if (sample_weight->is_map) {
+      const std::vector<std::string> all_outputs = output_names();
       for (const auto& [key, value] : sample_weight->by_name) {
         auto found = std::find(names.begin(), names.end(), key);
+        // An output that takes no targets (no loss, or target_tensors read) takes no weights.
+        if (found == names.end() &&
+            std::find(all_outputs.begin(), all_outputs.end(), key) != all_outputs.end())
+          continue;
         if (found == names.end())
           throw std::invalid_argument("Unknown entry in sample_weight dictionary: \"" + key +
                                       "\". Only expected the following keys: " + names_text(names));

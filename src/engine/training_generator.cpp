@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "engine/compiled.h"
 #include "engine/data_adapter.h"
 #include "engine/trainer.h"
 #include "keras/engine/training.h"
@@ -16,7 +17,8 @@ std::function<std::vector<Tensor>(const Batch&, const std::string&)> Model::batc
   return [this, with_targets, class_weight = std::move(class_weight), prefix = std::move(prefix)](
              const Batch& batch, const std::string& context) {
     if (!with_targets) return standardize_inputs(batch.x, (prefix + "input").c_str());
-    if (batch.y.empty())
+    // A model whose outputs all read their targets (target_tensors) or take none needs no y.
+    if (batch.y.empty() && (!compiled_ || !compiled_->outputs.empty()))
       throw std::invalid_argument(
           context +
           ": Output of generator should be a tuple `(x, y, sample_weight)` or `(x, y)`. "

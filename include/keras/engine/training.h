@@ -119,6 +119,31 @@ struct LossWeightsSpec {
   bool is_map = false, given = false;
 };
 
+// compile()'s target_tensors (Keras 2.2.4): tensors the losses and metrics read as the targets,
+// instead of placeholders fed with arrays. One tensor (a model of one output), a list (one per
+// output; an undefined tensor: that output's target is fed as usual) or a map by output name.
+// A variable or any tensor computed from the model's inputs and variables is read, not fed: fit
+// and train_on_batch then take no y (and no sample weight) for that output. A placeholder of
+// one's own (K::placeholder) stays fed with the y arrays, in the output's place.
+struct TargetTensorsSpec {
+  TargetTensorsSpec() = default;
+  TargetTensorsSpec(SymbolicTensor tensor)  // NOLINT: implicit, as Keras takes one tensor
+      : list{std::move(tensor)}, is_single(true) {}
+  TargetTensorsSpec(std::initializer_list<SymbolicTensor> list) : list(list), is_list(true) {}
+  TargetTensorsSpec(std::vector<SymbolicTensor> list)  // NOLINT
+      : list(std::move(list)), is_list(true) {}
+  TargetTensorsSpec(std::initializer_list<std::pair<const std::string, SymbolicTensor>> by_name)
+      : by_name(by_name), is_map(true) {}
+  TargetTensorsSpec(std::map<std::string, SymbolicTensor> by_name)  // NOLINT
+      : by_name(std::move(by_name)), is_map(true) {}
+
+  bool given() const { return is_single || is_list || is_map; }
+
+  std::vector<SymbolicTensor> list{};
+  std::map<std::string, SymbolicTensor> by_name{};
+  bool is_single = false, is_list = false, is_map = false;
+};
+
 struct CompileOptions {
   OptimizerArg optimizer = "rmsprop";
   LossSpec loss{};
@@ -133,6 +158,7 @@ struct CompileOptions {
   // One mode per output in the model's output order (Keras 2.2.4's list, or its dict by output
   // name), used instead of sample_weight_mode when not empty.
   std::vector<std::string> sample_weight_modes{};
+  TargetTensorsSpec target_tensors{};
 };
 
 // Keras's class_weight: class index -> weight. A sample's class is the argmax of its one-hot
@@ -374,7 +400,8 @@ class Model : public Layer {
   std::vector<SymbolicTensor> losses() const override;
   const std::shared_ptr<optimizers::Optimizer>& optimizer() const { return optimizer_; }
   // Keras's model.total_loss, model.targets and model.sample_weights (one placeholder per
-  // output, fed by fit after the inputs, in this order). After compile().
+  // output, fed by fit after the inputs, in this order; targets() has the target_tensors read
+  // instead of fed too, in their outputs' places). After compile().
   const SymbolicTensor& total_loss() const;
   std::vector<SymbolicTensor> targets() const;
   std::vector<SymbolicTensor> sample_weights() const;
