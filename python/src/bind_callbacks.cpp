@@ -62,7 +62,21 @@ void bind_callbacks(py::module_& root) {
            py::arg("verbose") = 0, py::arg("mode") = "auto", py::arg("min_delta") = 1e-4,
            py::arg("cooldown") = 0, py::arg("min_lr") = 0.0, py::arg("epsilon") = py::none())
       .def_property_readonly("wait", &cb::ReduceLROnPlateau::wait)
-      .def_property_readonly("best", &cb::ReduceLROnPlateau::best);
+      .def_property_readonly("best", &cb::ReduceLROnPlateau::best)
+      .def_property_readonly("cooldown_counter", &cb::ReduceLROnPlateau::cooldown_counter)
+      .def_property_readonly("monitor",
+                             [](const cb::ReduceLROnPlateau& c) { return c.options().monitor; })
+      // The engine's own hooks, for a call by hand (callbacks.py gives a stand-in model's
+      // learning rate as logs["lr"] and reads the lowered one back); fit calls them from C++.
+      .def("_engine_on_train_begin",
+           [](cb::ReduceLROnPlateau& c) {
+             cb::Logs logs;
+             c.ReduceLROnPlateau::on_train_begin(logs);
+           })
+      .def("_engine_on_epoch_end", [](cb::ReduceLROnPlateau& c, int epoch, cb::Logs logs) {
+        c.ReduceLROnPlateau::on_epoch_end(epoch, logs);
+        return logs;
+      });
 
   py::class_<cb::LearningRateScheduler, Callback, std::shared_ptr<cb::LearningRateScheduler>>(
       m, "LearningRateScheduler",
