@@ -259,9 +259,11 @@ void bind_layers(py::module_& root) {
               throw py::value_error("add_weight: weights have the dtype floatx() (" +
                                     std::string(dtype_name(backend::floatx())) + "), got " +
                                     py::str(dtype).cast<std::string>());
-            return layer.add_weight(name, to_shape(shape), to_initializer(initializer), trainable,
-                                    to_regularizer(regularizer).function(),
-                                    to_constraint(constraint).function());
+            SymbolicTensor weight = layer.add_weight(
+                name, to_shape(shape), to_initializer(initializer), trainable,
+                to_regularizer(regularizer).function(), to_constraint(constraint).function());
+            set_variable_constraint(weight, constraint);  // weight.constraint, as Keras's
+            return weight;
           },
           py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
           py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
