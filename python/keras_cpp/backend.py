@@ -17,6 +17,31 @@ export(_backend, globals())
 _END = 2 ** 63 - 1  # a slice end meaning 'to the end of the axis'
 
 
+# Keras's variable.constraint (K.variable(constraint=), a layer's add_weight(constraint=)): the
+# constraint a variable was made with, by variable. Keras 2.2.4's optimizers project a variable's
+# new value with it after each update; so do keras_cpp's get_updates and the training step of a
+# model whose Python layer holds the variable.
+_variable_constraints = {}
+
+
+def _set_constraint(x, constraint):
+    from . import constraints
+    if constraint is not None:
+        _variable_constraints[x] = constraints.get(constraint)
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    """A variable holding `value` (a numpy array or number); `constraint` (a constraint object,
+    name or function of a tensor) is applied to it after each optimizer update."""
+    x = _backend.variable(value, dtype=dtype, name=name)
+    _set_constraint(x, constraint)
+    return x
+
+
+Tensor.constraint = property(lambda self: _variable_constraints.get(self),
+                             doc='The constraint the variable was made with (None without).')
+
+
 def is_tensor(x):
     return isinstance(x, Tensor)
 

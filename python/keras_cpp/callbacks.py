@@ -110,6 +110,36 @@ _callbacks.EarlyStopping.on_train_begin = _early_stopping_on_train_begin
 _callbacks.EarlyStopping.on_epoch_end = _early_stopping_on_epoch_end
 
 
+def _reduce_lr_on_train_begin(self, logs=None):
+    self._engine_on_train_begin()
+
+
+def _reduce_lr_on_epoch_end(self, epoch, logs=None):
+    """The engine decides. A model that is not keras_cpp's (a stand-in whose `optimizer.lr` is a
+    K.variable, as Keras's tests set) has its learning rate read and set here with
+    K.get_value / K.set_value, as Keras's ReduceLROnPlateau does; `logs['lr']` gets the rate
+    the epoch ran with."""
+    numbers = _numbers(logs)
+    numbers.pop('lr', None)
+    model = self.model
+    stand_in = model is not None and not isinstance(model, _callbacks_model_class())
+    if stand_in:
+        from . import backend as K
+        lr = K.get_value(model.optimizer.lr)
+        numbers['lr'] = float(lr)
+    out = self._engine_on_epoch_end(epoch, numbers)
+    if stand_in:
+        if out['lr'] != float(lr):
+            K.set_value(model.optimizer.lr, out['lr'])
+        out['lr'] = lr
+    if logs is not None:
+        logs['lr'] = out['lr']
+
+
+_callbacks.ReduceLROnPlateau.on_train_begin = _reduce_lr_on_train_begin
+_callbacks.ReduceLROnPlateau.on_epoch_end = _reduce_lr_on_epoch_end
+
+
 class LambdaCallback(Callback):  # noqa: F821 (exported above)
     """A callback made of functions: LambdaCallback(on_epoch_end=lambda epoch, logs: ...)."""
 

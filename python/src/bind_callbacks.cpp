@@ -14,6 +14,27 @@
 
 namespace keras::python {
 
+namespace {
+// A monitor callback's own engine hooks, _engine_on_train_begin() and
+// _engine_on_epoch_end(epoch, logs) -> logs, for a call by hand: callbacks.py adds what a
+// stand-in model needs (EarlyStopping stops it; ReduceLROnPlateau gives its learning rate as
+// logs["lr"] and reads the lowered one back). fit calls the hooks from C++.
+template <typename C>
+auto engine_on_train_begin() {
+  return [](C& c) {
+    callbacks::Logs logs;
+    c.C::on_train_begin(logs);
+  };
+}
+template <typename C>
+auto engine_on_epoch_end() {
+  return [](C& c, int epoch, callbacks::Logs logs) {
+    c.C::on_epoch_end(epoch, logs);
+    return logs;
+  };
+}
+}  // namespace
+
 void bind_callbacks(py::module_& root) {
   py::module_ m = root.attr("callbacks").cast<py::module_>();
   namespace cb = keras::callbacks;
@@ -39,16 +60,8 @@ void bind_callbacks(py::module_& root) {
       .def_property_readonly(
           "restore_best_weights",
           [](const cb::EarlyStopping& c) { return c.options().restore_best_weights; })
-      // The engine's own hooks, for a call by hand (callbacks.py adds what a stand-in model
-      // needs); fit calls them from C++.
-      .def("_engine_on_train_begin",
-           [](cb::EarlyStopping& c) {
-             cb::Logs logs;
-             c.EarlyStopping::on_train_begin(logs);
-           })
-      .def("_engine_on_epoch_end", [](cb::EarlyStopping& c, int epoch, cb::Logs logs) {
-        c.EarlyStopping::on_epoch_end(epoch, logs);
-      });
+      .def("_engine_on_train_begin", engine_on_train_begin<cb::EarlyStopping>())
+      .def("_engine_on_epoch_end", engine_on_epoch_end<cb::EarlyStopping>());
 
   py::class_<cb::ReduceLROnPlateau, Callback, std::shared_ptr<cb::ReduceLROnPlateau>>(
       m, "ReduceLROnPlateau")
@@ -62,7 +75,12 @@ void bind_callbacks(py::module_& root) {
            py::arg("verbose") = 0, py::arg("mode") = "auto", py::arg("min_delta") = 1e-4,
            py::arg("cooldown") = 0, py::arg("min_lr") = 0.0, py::arg("epsilon") = py::none())
       .def_property_readonly("wait", &cb::ReduceLROnPlateau::wait)
-      .def_property_readonly("best", &cb::ReduceLROnPlateau::best);
+      .def_property_readonly("best", &cb::ReduceLROnPlateau::best)
+      .def_property_readonly("cooldown_counter", &cb::ReduceLROnPlateau::cooldown_counter)
+      .def_property_readonly("monitor",
+                             [](const cb::ReduceLROnPlateau& c) { return c.options().monitor; })
+      .def("_engine_on_train_begin", engine_on_train_begin<cb::ReduceLROnPlateau>())
+      .def("_engine_on_epoch_end", engine_on_epoch_end<cb::ReduceLROnPlateau>());
 
   py::class_<cb::LearningRateScheduler, Callback, std::shared_ptr<cb::LearningRateScheduler>>(
       m, "LearningRateScheduler",

@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "keras/activations.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/learning_phase.h"
 #include "keras/engine/layer.h"
 #include "keras/engine/training.h"
 #include "keras/initializers.h"
@@ -51,38 +52,20 @@ struct MarkBuilt : Layer {
 
 // Keras's layer(x, training=True / False): the call is traced with the learning phase fixed, so
 // the layer's in_train_phase picks its branch then (Dropout(0.5)(x, training=True) drops at
-// inference too). None or K.learning_phase() leave the phase to run time.
-class PhaseForCall {
- public:
-  explicit PhaseForCall(py::handle training) {
-    if (training.is_none()) return;
-    if (py::isinstance<SymbolicTensor>(training)) {
-      if (training.cast<SymbolicTensor>() == backend::learning_phase()) return;
-      throw py::type_error(
-          "training= takes True, False, 0, 1, None or K.learning_phase(); other tensors are "
-          "not supported, got " +
-          py::repr(training).cast<std::string>());
-    }
-    if (!py::isinstance<py::bool_>(training) && !py::isinstance<py::int_>(training))
-      raise_argument_type_error(training, "training", "True, False, 0, 1 or None");
-    previous_ = backend::fixed_learning_phase();
-    active_ = true;
-    backend::set_learning_phase(training.cast<bool>() ? 1 : 0);
+// inference too). None or K.learning_phase() leave the phase to run time (nullopt).
+std::optional<int> phase_for_call(py::handle training) {
+  if (training.is_none()) return std::nullopt;
+  if (py::isinstance<SymbolicTensor>(training)) {
+    if (training.cast<SymbolicTensor>() == backend::learning_phase()) return std::nullopt;
+    throw py::type_error(
+        "training= takes True, False, 0, 1, None or K.learning_phase(); other tensors are "
+        "not supported, got " +
+        py::repr(training).cast<std::string>());
   }
-  PhaseForCall(const PhaseForCall&) = delete;
-  PhaseForCall& operator=(const PhaseForCall&) = delete;
-  ~PhaseForCall() {
-    if (!active_) return;
-    if (previous_)
-      backend::set_learning_phase(*previous_);
-    else
-      backend::clear_learning_phase();
-  }
-
- private:
-  bool active_ = false;
-  std::optional<int> previous_;
-};
+  if (!py::isinstance<py::bool_>(training) && !py::isinstance<py::int_>(training))
+    raise_argument_type_error(training, "training", "True, False, 0, 1 or None");
+  return training.cast<bool>() ? 1 : 0;
+}
 
 // Keras's layer(x, mask=m): the call reads m (one per input; None for no mask) as its inputs'
 // masks in place of those the inputs carry.
@@ -276,9 +259,11 @@ void bind_layers(py::module_& root) {
               throw py::value_error("add_weight: weights have the dtype floatx() (" +
                                     std::string(dtype_name(backend::floatx())) + "), got " +
                                     py::str(dtype).cast<std::string>());
-            return layer.add_weight(name, to_shape(shape), to_initializer(initializer), trainable,
-                                    to_regularizer(regularizer).function(),
-                                    to_constraint(constraint).function());
+            SymbolicTensor weight = layer.add_weight(
+                name, to_shape(shape), to_initializer(initializer), trainable,
+                to_regularizer(regularizer).function(), to_constraint(constraint).function());
+            set_variable_constraint(weight, constraint);  // weight.constraint, as Keras's
+            return weight;
           },
           py::arg("name"), py::arg("shape"), py::arg("dtype") = py::none(),
           py::arg("initializer") = py::none(), py::arg("regularizer") = py::none(),
@@ -375,11 +360,10 @@ void bind_layers(py::module_& root) {
             }
             // Keras returns a list when a layer has several outputs (return_state,
             // Bidirectional's merge_mode=None).
-            std::vector<KerasTensor> outputs;
-            {
-              PhaseForCall phase(training);
-              outputs = layer.apply(inputs);
-            }
+            // The call's keyword arguments, kept in its node (and the model's config) as Keras.
+            nlohmann::json arguments = nlohmann::json::object();
+            if (auto phase = phase_for_call(training)) arguments["training"] = *phase == 1;
+            std::vector<KerasTensor> outputs = layer.apply(inputs, arguments);
             if (outputs.size() == 1) return py::cast(outputs.front());
             return py::cast(outputs);
           },
@@ -420,7 +404,7 @@ void bind_layers(py::module_& root) {
           "_call_list",
           [](Layer& layer, const std::vector<SymbolicTensor>& inputs, py::object mask,
              py::object training) {
-            PhaseForCall phase(training);
+            backend::LearningPhaseScope phase(phase_for_call(training));
             std::vector<SymbolicTensor> masks(inputs.size());  // mask= is the first input's
             if (!mask.is_none() && !masks.empty()) masks[0] = mask.cast<SymbolicTensor>();
             return layer.call_list(inputs, masks);

@@ -1,4 +1,5 @@
 // Optimizers, losses, metrics, activations, initializers, utils and datasets.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "keras/utils/np_utils.h"
 #include "keras/utils/random.h"
 #include "keras/utils/vis_utils.h"
+#include "layer_args.h"
 
 namespace keras::python {
 
@@ -88,8 +90,14 @@ void bind_modules(py::module_& root) {
           [](opt::Optimizer& x, const backend::SymbolicTensor& loss,
              const std::vector<backend::SymbolicTensor>& params) {
             py::list out;
-            for (const auto& u : x.get_updates(params, loss))
-              out.append(py::make_tuple(u.variable, u.new_value));
+            for (const auto& u : x.get_updates(params, loss)) {
+              // As Keras 2.2.4's optimizers: a parameter's own constraint projects its new value.
+              const bool param =
+                  std::find(params.begin(), params.end(), u.variable) != params.end();
+              constraints::Constraint c =
+                  param ? variable_constraint(u.variable) : constraints::Constraint();
+              out.append(py::make_tuple(u.variable, c ? c(u.new_value) : u.new_value));
+            }
             return out;
           },
           py::arg("loss"), py::arg("params"))

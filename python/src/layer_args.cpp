@@ -162,4 +162,13 @@ constraints::Constraint to_constraint(py::handle obj) {
                                  callable_name(obj));
 }
 
+constraints::Constraint variable_constraint(const SymbolicTensor& variable) {
+  py::object table = py::module_::import("keras_cpp.backend").attr("_variable_constraints");
+  return to_constraint(table.attr("get")(variable));
+}
+
+void set_variable_constraint(const SymbolicTensor& variable, py::handle constraint) {
+  py::module_::import("keras_cpp.backend").attr("_set_constraint")(variable, constraint);
+}
+
 }  // namespace keras::python

@@ -55,6 +55,10 @@ std::string initializer_name(py::handle obj);
 regularizers::Regularizer to_regularizer(py::handle obj);
 // None, a name ('max_norm'), a keras_cpp.constraints object, or a Python function of a weight.
 constraints::Constraint to_constraint(py::handle obj);
+// Keras's variable.constraint, kept by keras_cpp.backend for K.variable(constraint=) and
+// add_weight(constraint=): the variable's constraint (empty without), and the recording of one.
+constraints::Constraint variable_constraint(const SymbolicTensor& variable);
+void set_variable_constraint(const SymbolicTensor& variable, py::handle constraint);
 
 // A model holds its layers in C++ only, while a layer written in Python keeps its methods and
 // attributes in its Python object. When such a layer joins a graph (called on tensors, or built

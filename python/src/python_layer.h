@@ -323,16 +323,23 @@ class PyLayerOf : public Base,
     return total;
   }
 
-  // Keras 1's `self.constraints = {self.W: maxnorm(2)}` (variables as keys), besides add_weight's.
+  // Besides add_weight's: Keras 1's `self.constraints = {self.W: maxnorm(2)}` (variables as
+  // keys), and Keras 2's variable.constraint (K.variable(constraint=)) of weights assigned by hand.
   std::vector<std::pair<SymbolicTensor, WeightConstraint>> constraints() const override {
     auto out = Base::constraints();
     py::gil_scoped_acquire gil;
     py::object assigned = py::getattr(python_self(), "constraints", py::none());
-    if (!py::isinstance<py::dict>(assigned)) return out;
-    for (auto item : assigned.cast<py::dict>())
-      if (py::isinstance<SymbolicTensor>(item.first))
-        out.emplace_back(py::cast<SymbolicTensor>(item.first),
-                         to_constraint(item.second).function());
+    if (py::isinstance<py::dict>(assigned))
+      for (auto item : assigned.cast<py::dict>())
+        if (py::isinstance<SymbolicTensor>(item.first))
+          out.emplace_back(py::cast<SymbolicTensor>(item.first),
+                           to_constraint(item.second).function());
+    for (const auto& w : weights()) {
+      const bool constrained = std::any_of(
+          out.begin(), out.end(), [&](const auto& c) { return c.first.node() == w.node(); });
+      if (constraints::Constraint c = variable_constraint(w); c && !constrained)
+        out.emplace_back(w, c.function());
+    }
     return out;
   }
 

@@ -1,8 +1,13 @@
 """Keras's built-in callbacks called by hand, with any object as their model (Keras's callbacks
-only use model.stop_training, get_weights and set_weights): the hooks do what they do in fit."""
+only use model.stop_training, get_weights and set_weights, and ReduceLROnPlateau the variable
+model.optimizer.lr through K.get_value / K.set_value): the hooks do what they do in fit."""
+import warnings
+
 import numpy as np
+import pytest
 
 import keras_cpp as keras
+from keras_cpp import backend as K
 from keras_cpp import callbacks
 
 
@@ -82,3 +87,76 @@ def test_early_stopping_by_hand_on_a_real_model():
     assert model.stop_training
     for restored, saved in zip(model.get_weights(), best):
         np.testing.assert_array_equal(restored, saved)
+
+
+class OptimizerStandIn(object):
+    def __init__(self, lr):
+        self.lr = K.variable(lr)
+
+
+class ModelWithOptimizer(object):
+    """A model as far as ReduceLROnPlateau sees one: an optimizer whose lr is a variable."""
+
+    def __init__(self, lr=1.0):
+        self.optimizer = OptimizerStandIn(lr)
+
+
+def learning_rates(reduce_lr, values, monitor='val_loss', lr=1.0):
+    """The learning rate after each epoch's on_epoch_end, on a stand-in model."""
+    reduce_lr.model = ModelWithOptimizer(lr)
+    out = []
+    for epoch, value in enumerate(values):
+        logs = {monitor: value}
+        reduce_lr.on_epoch_end(epoch, logs)
+        out.append(float(K.get_value(reduce_lr.model.optimizer.lr)))
+    return out
+
+
+def test_reduce_lr_on_plateau_lowers_a_stand_ins_learning_rate():
+    # patience 2: the two epochs after the best (0.5) lower the rate by `factor`, once.
+    reduce_lr = callbacks.ReduceLROnPlateau(monitor='val_loss', patience=2, factor=0.5)
+    lrs = learning_rates(reduce_lr, [0.5, 0.6, 0.55, 0.7, 0.8])
+    assert lrs[:2] == [1.0, 1.0]
+    assert lrs[2:4] == pytest.approx([0.5, 0.5]) and lrs[4] == pytest.approx(0.25)
+    # The rate stays a variable of the stand-in's optimizer, with its dtype.
+    assert K.get_value(reduce_lr.model.optimizer.lr).dtype == np.float32
+    # min_lr bounds it; cooldown skips the epochs after a reduction.
+    reduce_lr = callbacks.ReduceLROnPlateau(patience=1, factor=0.5, min_lr=0.25, cooldown=2)
+    lrs = learning_rates(reduce_lr, [1.0, 2.0, 2.0, 2.0, 2.0, 2.0])
+    assert lrs == [1.0, 0.5, 0.5, 0.25, 0.25, 0.25]
+    # At min_lr nothing changes and `wait` goes on counting, as in Keras.
+    assert reduce_lr.cooldown_counter == 0 and reduce_lr.wait == 1
+
+
+def test_reduce_lr_on_plateau_logs_the_rate_and_maximises_accuracy():
+    reduce_lr = callbacks.ReduceLROnPlateau(monitor='val_acc', patience=1, factor=0.5)
+    reduce_lr.model = ModelWithOptimizer(0.2)
+    logs = {'val_acc': 0.5}
+    reduce_lr.on_epoch_end(0, logs)
+    assert logs['lr'] == pytest.approx(0.2)  # the rate the epoch ran with, as Keras logs it
+    logs = {'val_acc': 0.4}  # worse, for a maximised monitor
+    reduce_lr.on_epoch_end(1, logs)
+    assert logs['lr'] == pytest.approx(0.2)
+    assert K.get_value(reduce_lr.model.optimizer.lr) == pytest.approx(0.1)
+    assert reduce_lr.best == 0.5 and reduce_lr.wait == 0
+    # Without the monitored value, Keras warns and changes nothing.
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter('always')
+        reduce_lr.on_epoch_end(2, {'loss': 1.0})
+    assert K.get_value(reduce_lr.model.optimizer.lr) == pytest.approx(0.1)
+
+
+def test_reduce_lr_on_plateau_by_hand_on_a_real_model():
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=(2,))])
+    model.compile(keras.optimizers.SGD(lr=0.4), 'mse')
+    reduce_lr = callbacks.ReduceLROnPlateau(patience=1, factor=0.5)
+    reduce_lr.set_model(model)
+    reduce_lr.on_train_begin()
+    reduce_lr.on_epoch_end(0, {'val_loss': 0.5})
+    logs = {'val_loss': 0.6}
+    reduce_lr.on_epoch_end(1, logs)
+    assert logs['lr'] == pytest.approx(0.4)
+    assert K.get_value(model.optimizer.lr) == pytest.approx(0.2)
+    # A fresh fit starts the count again.
+    reduce_lr.on_train_begin()
+    assert reduce_lr.wait == 0 and reduce_lr.best == np.inf

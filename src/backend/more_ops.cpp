@@ -9,6 +9,7 @@
 
 #include "backend/random_state.h"
 #include "keras/backend/backend.h"
+#include "keras/backend/learning_phase.h"
 #include "ops/random.h"
 #include "ops/reduce.h"
 
@@ -65,6 +66,21 @@ std::optional<int> fixed_learning_phase() {
 
 void clear_learning_phase() {
   g_fixed_phase = -1;
+}
+
+LearningPhaseScope::LearningPhaseScope(std::optional<int> phase) {
+  if (!phase) return;
+  previous_ = fixed_learning_phase();
+  set_learning_phase(*phase);
+  active_ = true;
+}
+
+LearningPhaseScope::~LearningPhaseScope() {
+  if (!active_) return;
+  if (previous_)
+    set_learning_phase(*previous_);
+  else
+    clear_learning_phase();
 }
 
 SymbolicTensor eye(std::int64_t rows, std::int64_t columns, DType dtype) {

@@ -126,8 +126,16 @@ void ReduceLROnPlateau::on_train_begin(Logs&) {
 }
 
 void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
-  auto& optimizer = model_->optimizer();
-  logs["lr"] = optimizer->learning_rate();
+  // Without a model (a callback called by hand on a stand-in, as Keras's tests do), the caller
+  // gives the learning rate as logs["lr"] and finds the lowered one there.
+  if (!model_ && !logs.count("lr"))
+    throw std::invalid_argument(
+        "ReduceLROnPlateau.on_epoch_end: the callback has no model, and its logs give no 'lr' "
+        "(the learning rate to lower); set_model(model) first");
+  if (model_ && !model_->optimizer())
+    throw std::invalid_argument("ReduceLROnPlateau: the model has no optimizer; compile it first");
+  const double old_lr = model_ ? model_->optimizer()->learning_rate() : logs["lr"];
+  logs["lr"] = old_lr;
   auto found = logs.find(options_.monitor);
   if (found == logs.end()) {
     detail::warn(warned_,
@@ -146,10 +154,12 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
     return;
   }
   if (in_cooldown() || ++wait_ < options_.patience) return;
-  const double old_lr = optimizer->learning_rate();
   if (old_lr <= options_.min_lr) return;  // Keras leaves `wait` counting then
   const double new_lr = std::max(old_lr * options_.factor, options_.min_lr);
-  optimizer->set_learning_rate(new_lr);
+  if (model_)
+    model_->optimizer()->set_learning_rate(new_lr);
+  else
+    logs["lr"] = new_lr;
   if (options_.verbose > 0) {
     std::printf("\nEpoch %05d: ReduceLROnPlateau reducing learning rate to %s.\n", epoch + 1,
                 detail::float_repr(new_lr).c_str());

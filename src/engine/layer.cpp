@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "compiler/device_values.h"
+#include "keras/backend/learning_phase.h"
 
 namespace keras {
 
@@ -211,6 +212,33 @@ std::vector<KerasTensor> Layer::apply(const std::vector<KerasTensor>& inputs) & 
   std::vector<SymbolicTensor> output_masks = compute_mask_list(graph_inputs, masks);
   output_masks.resize(outputs.size());
   return record_node(inputs, outputs, output_masks);
+}
+
+std::vector<KerasTensor> Layer::apply(const std::vector<KerasTensor>& inputs,
+                                      const nlohmann::json& arguments) & {
+  if (!arguments.is_object())
+    throw std::invalid_argument("Layer " + name_ + ": the call's keyword arguments must be a " +
+                                "dict, got " + arguments.dump());
+  nlohmann::json kept = nlohmann::json::object();
+  std::optional<int> phase;
+  for (const auto& [key, value] : arguments.items()) {
+    if (value.is_null()) continue;  // the default
+    if (key != "training")
+      throw std::invalid_argument("Layer " + name_ + ": unknown call argument '" + key + "' (" +
+                                  value.dump() + "); a layer call takes training=");
+    if (!value.is_boolean() && !(value.is_number_integer() && (value == 0 || value == 1)))
+      throw std::invalid_argument("Layer " + name_ + ": training= takes true, false, 0 or 1, got " +
+                                  value.dump());
+    phase = value.is_boolean() ? static_cast<int>(value.get<bool>()) : value.get<int>();
+    kept[key] = value;
+  }
+  std::vector<KerasTensor> outputs;
+  {
+    backend::LearningPhaseScope fixed(phase);
+    outputs = apply(inputs);
+  }
+  nodes_.back().arguments = std::move(kept);
+  return outputs;
 }
 
 std::vector<std::pair<LayerPtr, int>> Layer::outbound_nodes() const {

@@ -541,6 +541,11 @@ nlohmann::json keras2_node(const nlohmann::json& node, const std::set<std::strin
         saving::detail::config_excerpt(node));
   std::vector<nlohmann::json> refs;
   keras3_tensor_refs(node["args"], refs);
+  // Of Keras 3's kwargs (masks, a layer's own call options), training= is the one a call here
+  // takes.
+  nlohmann::json kwargs = nlohmann::json::object();
+  if (node.contains("kwargs") && node["kwargs"].is_object() && node["kwargs"].contains("training"))
+    kwargs["training"] = node["kwargs"]["training"];
   nlohmann::json out = nlohmann::json::array();
   for (const auto& ref : refs) {
     if (!ref.is_array() || ref.size() != 3 || !ref[0].is_string() || !ref[1].is_number_integer())
@@ -548,7 +553,7 @@ nlohmann::json keras2_node(const nlohmann::json& node, const std::set<std::strin
                                   saving::detail::config_excerpt(ref));
     const std::string layer = ref[0].get<std::string>();
     const int node_index = ref[1].get<int>() + (sequentials.count(layer) ? 1 : 0);
-    out.push_back({layer, node_index, ref[2], nlohmann::json::object()});
+    out.push_back({layer, node_index, ref[2], kwargs});
   }
   return out;
 }
@@ -597,7 +602,7 @@ nlohmann::json Model::get_config() const {
       nlohmann::json node_data = nlohmann::json::array();
       for (const auto& x : node.input_tensors) {
         nlohmann::json ref = tensor_ref(x);
-        ref.push_back(nlohmann::json::object());
+        ref.push_back(node.arguments);  // Keras writes the call's kwargs with each input
         node_data.push_back(ref);
       }
       inbound.push_back(node_data);
@@ -700,6 +705,7 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
     if (!node_data.is_array())
       bad_model_config(where + " must be a list, got " + saving::detail::config_excerpt(node_data));
     std::vector<KerasTensor> inputs;
+    nlohmann::json arguments = nlohmann::json::object();  // as Keras: the last input's kwargs
     for (const auto& ref : node_data) {
       auto x = output_of(ref, where);
       if (!x) {
@@ -707,8 +713,9 @@ std::shared_ptr<Model> Model::from_config(const nlohmann::json& config,
         return false;
       }
       inputs.push_back(*x);
+      if (ref.size() == 4 && !ref[3].is_null()) arguments = ref[3];
     }
-    for (const auto& y : created[layer_name]->apply(inputs)) keep.push_back(y);
+    for (const auto& y : created[layer_name]->apply(inputs, arguments)) keep.push_back(y);
     return true;
   };
   const auto& layer_list = list_member(config, "layers", "the model config");

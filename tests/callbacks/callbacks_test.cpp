@@ -472,6 +472,31 @@ TEST(ReduceLROnPlateau, MissingMonitorWarnsAndStillLogsLr) {
   EXPECT_EQ(m->optimizer()->learning_rate(), 0.1);
 }
 
+// Without a model (driven by hand for another model, as Keras's tests drive it), the caller
+// gives the learning rate as logs["lr"] and finds the lowered one there.
+TEST(ReduceLROnPlateau, WithoutAModelTheRateTravelsInTheLogs) {
+  ReduceLROnPlateau cb({.factor = 0.5, .patience = 1});
+  Logs begin;
+  cb.on_train_begin(begin);
+  std::vector<double> lrs;
+  double lr = 0.4;
+  for (double value : {1.0, 1.2, 0.9, 1.0}) {
+    Logs logs{{"val_loss", value}, {"lr", lr}};
+    cb.on_epoch_end(static_cast<int>(lrs.size()), logs);
+    lr = logs.at("lr");
+    lrs.push_back(lr);
+  }
+  EXPECT_EQ(lrs, (std::vector<double>{0.4, 0.2, 0.2, 0.1}));
+  Logs no_rate{{"val_loss", 1.0}};
+  try {
+    cb.on_epoch_end(4, no_rate);
+    FAIL() << "no model and no lr accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("has no model, and its logs give no 'lr'"),
+              std::string::npos);
+  }
+}
+
 TEST(ReduceLROnPlateau, ThroughFitLrInHistory) {
   auto m = model(1e-9);  // so small the loss moves by far less than min_delta
   auto [x, y] = data(32, 3);

@@ -2,7 +2,9 @@
 // shared layers, models used as layers, Keras 1's Merge of Sequential branches.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "keras/keras.h"
@@ -412,6 +414,40 @@ TEST(Functional, ConfigRebuildsTheSameGraph) {
 
   auto seq_again = Sequential::from_config(seq->get_config(), local_factory);
   EXPECT_EQ(seq_again->get_config().dump(), seq->get_config().dump());
+}
+
+// Keras's node.arguments: a call's keyword arguments ({"training": true}) are kept in its node,
+// written with each of its inbound references and given to the call again by from_config.
+TEST(Functional, CallArgumentsAreKeptInTheConfigAndGivenAgain) {
+  auto x = Input({.shape = Shape{400}, .name = "x"});
+  auto dropout = std::make_shared<Dropout>(0.5, DropoutOptions{.name = "drops"});
+  auto kept = std::make_shared<Dropout>(0.5, DropoutOptions{.name = "keeps"});
+  auto y = dropout->apply({x}, {{"training", true}}).front();
+  auto z = kept->apply({x}, nlohmann::json::object()).front();
+  EXPECT_EQ(dropout->inbound_nodes()[0].arguments, nlohmann::json({{"training", true}}));
+  Model model(x, {y, z}, "m");
+  const nlohmann::json config = model.get_config();
+  std::map<std::string, nlohmann::json> inbound;
+  for (const auto& l : config["layers"]) inbound[l["name"]] = l["inbound_nodes"];
+  EXPECT_EQ(inbound["drops"], nlohmann::json::parse(R"([[["x", 0, 0, {"training": true}]]])"));
+  EXPECT_EQ(inbound["keeps"], nlohmann::json::parse(R"([[["x", 0, 0, {}]]])"));
+  auto rebuilt = Model::from_config(
+      config, [](const nlohmann::json& entry) { return Dropout::from_config(entry.at("config")); });
+  EXPECT_EQ(rebuilt->get_config(), config);
+  // Dropout is on at inference in the call made with training=true only.
+  const Tensor ones = Tensor::full({2, 400}, 1.0, K::floatx());
+  auto out = rebuilt->predict(Arrays{ones});
+  const auto dropped = out[0].to_vector<double>(), passed = out[1].to_vector<double>();
+  const auto zeros = std::count(dropped.begin(), dropped.end(), 0.0);
+  EXPECT_GT(zeros, 200);
+  EXPECT_LT(zeros, 600);
+  EXPECT_EQ(passed, ones.to_vector<double>());
+  // A keyword no call takes is named; the phase before the call comes back.
+  EXPECT_NE(message_of([&] {
+              kept->apply({x}, {{"trainig", true}});
+            }).find("keeps: unknown call argument 'trainig'"),
+            std::string::npos);
+  EXPECT_FALSE(K::fixed_learning_phase().has_value());
 }
 
 namespace {

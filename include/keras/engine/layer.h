@@ -113,6 +113,9 @@ struct LayerNode {
   std::vector<std::weak_ptr<backend::Node>> output_tensors;
   std::vector<SymbolicTensor> output_masks;
   std::vector<Shape> input_shapes, output_shapes;
+  // Keras's node.arguments: the keyword arguments of the call ({"training": true}), written in
+  // the model config's inbound nodes and given to the call again when the model is rebuilt.
+  nlohmann::json arguments = nlohmann::json::object();
 };
 
 // One ownership rule: a layer that is called on tensors lives in a shared pointer (a LayerPtr),
@@ -183,6 +186,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // A call on a list of tensors, returning every output (a model of several outputs).
   std::vector<KerasTensor> apply(const std::vector<KerasTensor>& inputs) &;
   std::vector<KerasTensor> apply(const std::vector<KerasTensor>& inputs) &&;
+  // A call with Keras's keyword arguments, kept in the call's node: {"training": true} (or
+  // false) traces the call with the learning phase fixed, so that Dropout(0.5) applied with it
+  // drops at inference too. A null value is the default.
+  std::vector<KerasTensor> apply(const std::vector<KerasTensor>& inputs,
+                                 const nlohmann::json& arguments) &;
 
   // The list forms of the lifecycle, for layers of several inputs or outputs (merge layers,
   // models). The defaults take a list of one tensor to the single-tensor forms above.
