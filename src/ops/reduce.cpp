@@ -111,6 +111,7 @@ OpDef reduction(OpKind op, const char* name, GradientRule gradient) {
           .shape = &reduce_shape,
           .gradient = gradient,
           .reference = KERAS_KERNEL(kernels::reference::reduce),
+          .cpu = KERAS_KERNEL(kernels::cpu::reduce),
           .cuda = KERAS_CUDA_KERNEL(kernels::cuda::reduce)};
 }
 
@@ -155,6 +156,7 @@ void register_reduce_ops(OpTable& table) {
              .shape = &like_second,
              .gradient = &broadcast_like_grad,
              .reference = KERAS_KERNEL(kernels::reference::broadcast_like),
+             .cpu = KERAS_KERNEL(kernels::cpu::broadcast_like),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::broadcast_like)});
   table.add({.op = OpKind::kSumLike,
              .name = "SumLike",
@@ -169,6 +171,7 @@ void register_reduce_ops(OpTable& table) {
              .shape = &like_second,
              .gradient = &mean_grad_grad,
              .reference = KERAS_KERNEL(kernels::reference::broadcast_like),
+             .cpu = KERAS_KERNEL(kernels::cpu::broadcast_like),
              .cuda = KERAS_CUDA_KERNEL(kernels::cuda::broadcast_like)});
 }
 

@@ -628,3 +628,54 @@ TEST(SliceGradients, LargeGradientsOverThreadsMatchReference) {
 }
 
 }  // namespace
+
+namespace {
+
+// The cpu backend's reductions over adjacent axes and their gradients' broadcasts: the kept
+// dimensions before and after the reduced block (GlobalMaxPooling1D's middle axis, the last axis,
+// the first), more inner values than one task's 64 and not a multiple of them, big enough to run
+// over the threads, keepdims, and a non-adjacent pair that takes the reference kernel.
+std::vector<OpCase> adjacent_reduction_cases() {
+  using keras::testing::Inputs;
+  using keras::testing::uniform;
+  using Reduction = SymbolicTensor (*)(const SymbolicTensor&, K::Axes, bool);
+  struct Named {
+    const char* name;
+    OpKind op;
+    Reduction reduction;
+  };
+  const Named reductions[] = {{"sum", OpKind::kSum, &K::sum},
+                              {"mean", OpKind::kMean, &K::mean},
+                              {"max", OpKind::kMax, &K::max},
+                              {"min", OpKind::kMin, &K::min},
+                              {"prod", OpKind::kProd, &K::prod}};
+  const std::pair<const char*, K::Axes> axes[] = {
+      {"middle", {1}}, {"last_two", {1, 2}}, {"last", {-1}}, {"first", {0}}, {"apart", {0, 2}}};
+  std::vector<OpCase> cases;
+  for (auto [name, op, reduction] : reductions)
+    for (auto [where, reduced] : axes)
+      for (bool keepdims : {false, true}) {
+        // Products of values near 1 stay finite over 96 of them.
+        const double low = reduction == &K::prod ? 0.9 : -1.0,
+                     high = reduction == &K::prod ? 1.1 : 1.0;
+        cases.push_back({std::string(name) + "_" + where + (keepdims ? "_keepdims" : ""),
+                         op,
+                         {uniform({6, 96, 130}, low, high)},
+                         [reduction, reduced, keepdims](const Inputs& in) {
+                           return reduction(in[0], reduced, keepdims);
+                         }});
+      }
+  return cases;
+}
+
+class AdjacentReductions : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(AdjacentReductions, ForwardAndGradientsMatchReference) {
+  compare_forward("cpu", GetParam(), DType::float32);
+  compare_gradients("cpu", GetParam(), DType::float32);
+}
+
+INSTANTIATE_TEST_SUITE_P(Reductions, AdjacentReductions,
+                         ::testing::ValuesIn(adjacent_reduction_cases()), case_name);
+
+}  // namespace

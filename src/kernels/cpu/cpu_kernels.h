@@ -45,7 +45,9 @@ void fused_dense(const KernelCall& call);  // with the bias and activation in on
 void softmax(const KernelCall& call);
 void dropout_mask(const KernelCall& call);
 // reduce.cpp
-void sum_like(const KernelCall& call);  // column sums (bias gradients)
+void sum_like(const KernelCall& call);        // column sums (bias gradients)
+void reduce(const KernelCall& call);          // Sum, Mean, Max, Min, Prod over adjacent axes
+void broadcast_like(const KernelCall& call);  // BroadcastLike, MeanGrad over adjacent axes
 // shape.cpp
 void slice_grad(const KernelCall& call);
 // conv.cpp: oneDNN convolution and pooling
