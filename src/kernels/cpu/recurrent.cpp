@@ -2,8 +2,10 @@
 // kernels/recurrent.h with oneDNN's sgemm for every matrix product (float32; float64 runs the
 // reference loops).
 #include <dnnl.h>
-#include <immintrin.h>
 #include <omp.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -77,7 +79,9 @@ struct Product {
 template <typename Done>
 void spin_until(Done&& done) {
   for (unsigned spins = 1; !done(); ++spins) {
-    _mm_pause();
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();  // lets the other hyperthread of the core run meanwhile
+#endif
     if (spins % 4096 == 0) std::this_thread::yield();
   }
 }

@@ -190,19 +190,11 @@ void slice(const KernelCall& call) {
 void slice_grad(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  const auto& slice = call.attrs_as<ops::SliceAttrs>();
-  const int axis = positive_axis(slice.axis, out.shape.size());
-  std::int64_t outer, inner;
-  split_at(out.shape, axis, outer, inner);
-  const std::size_t size = dtype_size(out.dtype);
+  const SliceRows r =
+      slice_rows(out.shape, g.shape, call.attrs_as<ops::SliceAttrs>(), dtype_size(out.dtype));
   if (out.numel) KERAS_CUDA_CHECK(cudaMemsetAsync(out.data, 0, bytes_of(out), stream()));
-  const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
-  const std::int64_t begin = ops::slice_bounds(slice, dim).first;
-  const std::int64_t out_row = dim * inner;
-  const std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
-  copy_rows(static_cast<char*>(out.data) + begin * inner * static_cast<std::int64_t>(size),
-            static_cast<std::size_t>(out_row) * size, g.data,
-            static_cast<std::size_t>(g_row) * size, static_cast<std::size_t>(g_row) * size, outer);
+  copy_rows(static_cast<char*>(out.data) + r.head, static_cast<std::size_t>(r.row), g.data,
+            static_cast<std::size_t>(r.body), static_cast<std::size_t>(r.body), r.outer);
 }
 
 void gather(const KernelCall& call) {

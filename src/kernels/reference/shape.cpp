@@ -99,20 +99,12 @@ void slice(const KernelCall& call) {
 void slice_grad(const KernelCall& call) {
   const Buffer& g = call.inputs[0];
   const Buffer& out = call.output;
-  int axis = positive_axis(call.attrs_as<ops::SliceAttrs>().axis, out.shape.size());
-  std::int64_t outer, inner;
-  split_at(out.shape, axis, outer, inner);
-  std::size_t size = element_size(out);
-  std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * size);
-  const std::int64_t dim = out.shape[static_cast<std::size_t>(axis)];
-  const auto& slice = call.attrs_as<ops::SliceAttrs>();
-  const std::int64_t begin = ops::slice_bounds(slice, dim).first;
-  std::int64_t out_row = dim * inner;
-  std::int64_t g_row = g.shape[static_cast<std::size_t>(axis)] * inner;
-  for (std::int64_t o = 0; o < outer; ++o)
-    std::memcpy(static_cast<char*>(out.data) + (o * out_row + begin * inner) * size,
-                static_cast<const char*>(g.data) + o * g_row * size,
-                static_cast<std::size_t>(g_row) * size);
+  const SliceRows r =
+      slice_rows(out.shape, g.shape, call.attrs_as<ops::SliceAttrs>(), element_size(out));
+  std::memset(out.data, 0, static_cast<std::size_t>(out.numel) * element_size(out));
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    std::memcpy(static_cast<char*>(out.data) + o * r.row + r.head,
+                static_cast<const char*>(g.data) + o * r.body, static_cast<std::size_t>(r.body));
 }
 
 namespace {
