@@ -220,16 +220,16 @@ def build_optimizer(torch, model):
         return torch.optim.Adam(model.parameters(), **kwargs)
 
 
-def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None):
-    """Forward + backward + Adam step on xs[start:stop] in batches of TRAIN_BATCH.
+def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None, batch=TRAIN_BATCH):
+    """Forward + backward + optimizer step on xs[start:stop] in batches of `batch`.
 
     Stops early once time.perf_counter() passes `deadline` (if given).
     Returns the number of samples trained on.
     """
     cross_entropy = torch.nn.functional.cross_entropy
     done = 0
-    for i in range(start, stop, TRAIN_BATCH):
-        j = min(i + TRAIN_BATCH, stop)
+    for i in range(start, stop, batch):
+        j = min(i + batch, stop)
         loss = cross_entropy(model(xs[i:j]), ys[i:j])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -240,11 +240,11 @@ def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None):
     return done
 
 
-def train_epoch(torch, model, opt, x, y, generator, deadline=None):
+def train_epoch(torch, model, opt, x, y, generator, deadline=None, batch=TRAIN_BATCH):
     """One epoch over a fresh shuffle of (x, y), as Keras fit(shuffle=True) does."""
     perm = torch.randperm(len(x), generator=generator)
     xs, ys = x[perm], y[perm]
-    return train_batches(torch, model, opt, xs, ys, 0, len(xs), deadline)
+    return train_batches(torch, model, opt, xs, ys, 0, len(xs), deadline, batch)
 
 
 def predict(torch, model, x):
@@ -279,14 +279,14 @@ def measure_training(torch, x, y, epochs, seed, max_seconds=None):
     return model, samples / seconds, seconds, samples
 
 
-def measure_inference(torch, model, x, min_seconds=1.0, min_passes=3):
-    """Median throughput of full passes over x in batches of INFER_BATCH."""
+def measure_inference(torch, model, x, min_seconds=1.0, min_passes=3, batch=INFER_BATCH):
+    """Median throughput of full passes over x in batches of `batch`."""
     model.eval()
     rates = []
     with torch.inference_mode():
         def one_pass():
-            for i in range(0, len(x), INFER_BATCH):
-                predict(torch, model, x[i:i + INFER_BATCH])
+            for i in range(0, len(x), batch):
+                predict(torch, model, x[i:i + batch])
 
         one_pass()  # warm-up
         begin = time.perf_counter()
