@@ -38,6 +38,9 @@ METRICS = (
     ("train_samples_per_s", "train samples/s", True),
     ("infer_samples_per_s", "infer samples/s (batch 1024)", True),
 )
+# A variant's training takes 1-2 s in a good configuration; one with torch's OpenMP workers
+# spinning against OpenBLAS's threads can take 50x that, and is cut short after this long.
+MAX_TRAIN_SECONDS = 5
 # keras_cpp's build folder may be in the middle of a rebuild: an import that fails is retried.
 IMPORT_RETRIES = 5
 IMPORT_RETRY_SECONDS = 30
@@ -61,7 +64,7 @@ def run_keras(args, threads, names):
 
 def run_torch_config(cfg, names):
     """One fresh torch_variants.py process: {variant: result} of this configuration."""
-    extra = ["--variants", ",".join(names), "--max-train-seconds", str(base.MAX_TRAIN_SECONDS)]
+    extra = ["--variants", ",".join(names), "--max-train-seconds", str(MAX_TRAIN_SECONDS)]
     env = base.torch_env(cfg["threads"], cfg["torch_threads"], cfg["coretype"],
                          cfg["wait_policy"], cfg["blas"])
     what = f"PyTorch threads={cfg['threads']}: {base.describe(cfg)}"

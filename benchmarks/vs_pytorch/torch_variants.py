@@ -8,7 +8,8 @@ inference. Thread and BLAS setup, the training loop and the inference timing are
 
 For each variant: WARMUP_BATCHES batches, then one timed shuffled epoch of train_batches batches
 (cut short after --max-train-seconds, so that a pathological configuration cannot eat the run's
-time); inference is the median of passes at batch INFER_BATCH after a warm-up pass.
+time); inference is the median of passes at batch INFER_BATCH after a warm-up pass (one pass
+only where the training was cut short).
 
 Usage:
     torch_variants.py --threads N [--torch-threads M] [--variants all|name,name] [--compile]
@@ -133,10 +134,13 @@ def run_variant(torch, name, seed, max_train_seconds):
     samples = torch_mlp.train_epoch(torch, model, opt, x[warm:], labels[warm:], generator,
                                     deadline, batch=batch)
     train_seconds = time.perf_counter() - start
-    infer_rate, infer_passes = torch_mlp.measure_inference(torch, model, x_infer, min_seconds=0.5,
-                                                           batch=spec.INFER_BATCH)
+    complete = samples == len(x) - warm
+    # A configuration too slow to finish its training in time gets one inference pass, not three.
+    infer_rate, infer_passes = torch_mlp.measure_inference(
+        torch, model, x_infer, min_seconds=0.5 if complete else 0, min_passes=3 if complete else 1,
+        batch=spec.INFER_BATCH)
     return {"train_samples_per_s": samples / train_seconds, "train_seconds": train_seconds,
-            "train_complete": samples == len(x) - warm,
+            "train_complete": complete,
             "infer_samples_per_s": infer_rate, "infer_passes": infer_passes}
 
 
