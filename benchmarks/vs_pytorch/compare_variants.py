@@ -23,6 +23,7 @@ Example:
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -41,25 +42,32 @@ METRICS = (
 # A variant's training takes 1-2 s in a good configuration; one with torch's OpenMP workers
 # spinning against OpenBLAS's threads can take 50x that, and is cut short after this long.
 MAX_TRAIN_SECONDS = 5
-# keras_cpp's build folder may be in the middle of a rebuild: an import that fails is retried.
-IMPORT_RETRIES = 5
-IMPORT_RETRY_SECONDS = 30
+# keras_cpp's build folder may be in the middle of a rebuild (a module that does not import, or
+# one whose library was replaced under it and crashes): such a run is retried.
+REBUILD_RETRIES = 5
+REBUILD_RETRY_SECONDS = 30
+
+
+def maybe_rebuilding(error):
+    status = re.search(r"exit status (-?\d+)", str(error))
+    crashed = status is not None and not 0 <= int(status.group(1)) <= 128  # a signal
+    return crashed or "ImportError" in str(error) or "ModuleNotFoundError" in str(error)
 
 
 def run_keras(args, threads, names):
     cmd = [sys.executable, str(KERAS_SCRIPT), "--threads", str(threads), "--variants", ",".join(names)]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), PYTHONPATH=os.pathsep.join(
         filter(None, [args.keras_python_path, os.environ.get("PYTHONPATH")])))
-    for attempt in range(IMPORT_RETRIES + 1):
+    for attempt in range(REBUILD_RETRIES + 1):
         try:
             return base.run_json(cmd, env, f"keras.cpp threads={threads}",
                                  required=("framework", "variants"))
         except base.RunFailed as e:
-            if "ImportError" not in str(e) and "ModuleNotFoundError" not in str(e) \
-                    or attempt == IMPORT_RETRIES:
+            if not maybe_rebuilding(e) or attempt == REBUILD_RETRIES:
                 raise
-            base.log(f"    keras_cpp did not import (a rebuild?); retrying in {IMPORT_RETRY_SECONDS} s")
-            time.sleep(IMPORT_RETRY_SECONDS)
+            base.log(f"    keras_cpp failed to import or crashed (its build being rebuilt?): "
+                     f"{str(e).strip().splitlines()[-1]}; retrying in {REBUILD_RETRY_SECONDS} s")
+            time.sleep(REBUILD_RETRY_SECONDS)
 
 
 def run_torch_config(cfg, names):
@@ -202,7 +210,13 @@ def main():
         if not args.skip_keras:
             for _ in range(args.keras_repeats - 1):
                 for n in thread_counts:
-                    keras_runs[n].append(run_keras(args, n, names)["variants"])
+                    try:
+                        keras_runs[n].append(run_keras(args, n, names)["variants"])
+                    except base.RunFailed as e:  # the first run's results still stand
+                        base.log(f"error: {e}")
+                        for report in reports:
+                            report["notes"].append(f"a repeated keras.cpp run (threads={n}) failed, "
+                                                   f"its first run kept: {str(e).splitlines()[0]}")
         keras = {n: keras_best(runs) for n, runs in keras_runs.items() if runs}
         for report in reports:
             add_keras(report, keras)
