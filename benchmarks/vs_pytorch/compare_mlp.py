@@ -464,6 +464,14 @@ def add_pytorch_arguments(parser):
                         help="measure PyTorch even if no OpenBLAS can be put under it")
 
 
+def write_json(path, reports):
+    """The report of each PyTorch compared (one, or {"peers": [...]}) as JSON."""
+    with open(path, "w") as f:
+        json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
+        f.write("\n")
+    print(f"results written to {path}")
+
+
 def parse_thread_counts(parser, text):
     """--threads "1,2" as a sorted list of positive integers."""
     try:
@@ -547,10 +555,7 @@ def main():
     if len(reports) > 1 and not args.skip_keras:
         print_summary(reports)
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
-            f.write("\n")
-        print(f"results written to {args.json_out}")
+        write_json(args.json_out, reports)
     return 0
 
 

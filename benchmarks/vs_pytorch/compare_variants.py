@@ -21,7 +21,6 @@ Example:
 """
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -230,10 +229,7 @@ def main():
         report["elapsed_s"] = elapsed
         print_report(report)
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
-            f.write("\n")
-        print(f"results written to {args.json_out}")
+        base.write_json(args.json_out, reports)
     return 0
 
 

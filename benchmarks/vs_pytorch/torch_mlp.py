@@ -342,19 +342,28 @@ def train_for_accuracy(torch, x, y, x_test, y_test, epochs, seed):
 # ---------------------------------------------------------------- main
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_runner_arguments(parser):
+    """The options compare_mlp.py's configuration search passes (torch_variants.py takes them too)."""
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--accuracy-epochs", type=int, default=0,
-                        help="also train a fresh model this many epochs and report test accuracy")
-    parser.add_argument("--train-epochs", type=int, default=1,
-                        help="epochs timed for training throughput (after a warm-up)")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="threads for torch's own OpenMP pool (default: --threads); "
                              "OpenBLAS always gets --threads")
     parser.add_argument("--max-train-seconds", type=float, default=None,
                         help="cut the timed training short after this many seconds")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compile", action="store_true",
+                        help="run the model through torch.compile (PyTorch 2.x)")
+    parser.add_argument("--probe", action="store_true",
+                        help="only report the BLAS / thread configuration, measure nothing")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_runner_arguments(parser)
+    parser.add_argument("--accuracy-epochs", type=int, default=0,
+                        help="also train a fresh model this many epochs and report test accuracy")
+    parser.add_argument("--train-epochs", type=int, default=1,
+                        help="epochs timed for training throughput (after a warm-up)")
     parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp")
     parser.add_argument("--memory-format", choices=("contiguous", "channels_last"),
                         default="contiguous", help="the CNN's tensor layout")
@@ -364,10 +373,6 @@ def main():
                         help="accuracy runs (seeds 0..N-1); test_accuracy is their mean, since one "
                              "run's accuracy varies by about a point from seed to seed")
     parser.add_argument("--data-dir", default=str(DATA_DIR))
-    parser.add_argument("--compile", action="store_true",
-                        help="run the model through torch.compile (PyTorch 2.x)")
-    parser.add_argument("--probe", action="store_true",
-                        help="only report the BLAS / thread configuration, measure nothing")
     args = parser.parse_args()
     torch_threads = args.threads if args.torch_threads is None else args.torch_threads
     if min(args.threads, torch_threads, args.train_epochs) < 1 or args.accuracy_epochs < 0:

@@ -146,18 +146,8 @@ def run_variant(torch, name, seed, max_train_seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="threads for torch's own OpenMP pool (default: --threads); "
-                             "OpenBLAS always gets --threads")
+    torch_mlp.add_runner_arguments(parser)
     parser.add_argument("--variants", default="all", help="comma-separated names of variants.py, or all")
-    parser.add_argument("--max-train-seconds", type=float, default=None,
-                        help="cut each variant's timed training short after this many seconds")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--compile", action="store_true",
-                        help="run the models through torch.compile (PyTorch 2.x)")
-    parser.add_argument("--probe", action="store_true",
-                        help="only report the BLAS / thread configuration, measure nothing")
     args = parser.parse_args()
     torch_threads = args.threads if args.torch_threads is None else args.torch_threads
     if min(args.threads, torch_threads) < 1:
