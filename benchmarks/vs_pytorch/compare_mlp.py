@@ -253,10 +253,10 @@ def run_torch(cfg, accuracy_epochs=0):
     return result
 
 
-def best_of(runs):
+def best_of(runs, metrics=METRICS):
     """Best value of each metric over runs, with the run it came from."""
     best = {}
-    for key, _, higher in METRICS:
+    for key, _, higher in metrics:
         pick = max if higher else min
         measured = [r for r in runs if r.get(key) is not None]
         if not measured:
@@ -356,16 +356,15 @@ def machine_info():
             "python": PYTHON}
 
 
-def run_peer(args, thread_counts, keras_results, report):
-    """The PyTorch side of the comparison for one Python (one PyTorch), into report."""
-    global COMPILE_VARIANTS
+def torch_search_space(args, report):
+    """(BLAS setups, OPENBLAS_CORETYPE values) to try for PYTHON's PyTorch.
+
+    Records the torch version, its BLAS and notes on the choices in report.
+    """
     blas_candidates, notes, system_blas = openblas_candidates(args)
     report["notes"] += notes
     report["pytorch_system_blas"] = system_blas
     report["torch_version"] = system_blas.get("torch_version")
-    major = int(str(report["torch_version"]).split(".")[0]) if report["torch_version"] else 1
-    # torch.compile (PyTorch 2.x) is one more configuration to try, kept where it is faster.
-    COMPILE_VARIANTS = (False, True) if major >= 2 and not args.no_compile else (False,)
 
     # OPENBLAS_CORETYPE variants; if OpenBLAS already picks SkylakeX on its
     # own, forcing it changes nothing and the variant is not run twice.
@@ -379,6 +378,16 @@ def run_peer(args, thread_counts, keras_results, report):
                                    "OPENBLAS_CORETYPE=SkylakeX variant would be the same run, skipped")
     elif detected is not None:
         report["notes"].append(f"OpenBLAS detects core {detected} by itself")
+    return blas_candidates, coretypes
+
+
+def run_peer(args, thread_counts, keras_results, report):
+    """The PyTorch side of the comparison for one Python (one PyTorch), into report."""
+    global COMPILE_VARIANTS
+    blas_candidates, coretypes = torch_search_space(args, report)
+    major = int(str(report["torch_version"]).split(".")[0]) if report["torch_version"] else 1
+    # torch.compile (PyTorch 2.x) is one more configuration to try, kept where it is faster.
+    COMPILE_VARIANTS = (False, True) if major >= 2 and not args.no_compile else (False,)
 
     for n in thread_counts:
         runs = []
@@ -439,15 +448,9 @@ def print_summary(reports):
             print(f"  {entry['threads']:<8} {label:<30}{''.join(cells)}")
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description="Compare keras.cpp against PyTorch on the same MLP.",
-        epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--keras-bin", help="keras.cpp benchmark binary (keras_mlp_bench)")
+def add_pytorch_arguments(parser):
+    """The options that choose the PyTorches compared against and their BLAS."""
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
-    parser.add_argument("--accuracy-epochs", type=int, default=5,
-                        help="epochs for the test-accuracy run, 0 to skip (default 5)")
-    parser.add_argument("--skip-keras", action="store_true", help="only run PyTorch")
     parser.add_argument("--json-out", help="also write the results as JSON to this file")
     parser.add_argument("--openblas-dir", action="append", default=[],
                         help="directory with OpenBLAS's libblas.so.3 to put under torch with "
@@ -457,22 +460,47 @@ def main():
                         help="Python with torch and numpy for the PyTorch side (default: this "
                              "one); repeat it to compare against several PyTorches, e.g. "
                              "Debian's 1.13 and PyPI's 2.x in a virtualenv")
+    parser.add_argument("--allow-slow-blas", action="store_true",
+                        help="measure PyTorch even if no OpenBLAS can be put under it")
+
+
+def write_json(path, reports):
+    """The report of each PyTorch compared (one, or {"peers": [...]}) as JSON."""
+    with open(path, "w") as f:
+        json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
+        f.write("\n")
+    print(f"results written to {path}")
+
+
+def parse_thread_counts(parser, text):
+    """--threads "1,2" as a sorted list of positive integers."""
+    try:
+        thread_counts = sorted({int(t) for t in text.split(",") if t.strip()})
+    except ValueError:
+        parser.error("--threads takes comma-separated integers, e.g. 1,2")
+    if not thread_counts or thread_counts[0] < 1:
+        parser.error("--threads needs positive integers")
+    return thread_counts
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Compare keras.cpp against PyTorch on the same MLP.",
+        epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keras-bin", help="keras.cpp benchmark binary (keras_mlp_bench)")
+    parser.add_argument("--accuracy-epochs", type=int, default=5,
+                        help="epochs for the test-accuracy run, 0 to skip (default 5)")
+    parser.add_argument("--skip-keras", action="store_true", help="only run PyTorch")
+    add_pytorch_arguments(parser)
     parser.add_argument("--no-compile", action="store_true",
                         help="do not try torch.compile with PyTorch 2.x")
     parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp",
                         help="the MLP (default) or Keras's mnist_cnn")
     parser.add_argument("--train-samples", type=int, default=None,
                         help="time training epochs over the first N samples only (both sides)")
-    parser.add_argument("--allow-slow-blas", action="store_true",
-                        help="measure PyTorch even if no OpenBLAS can be put under it")
     args = parser.parse_args()
 
-    try:
-        thread_counts = sorted({int(t) for t in args.threads.split(",") if t.strip()})
-    except ValueError:
-        parser.error("--threads takes comma-separated integers, e.g. 1,2")
-    if not thread_counts or thread_counts[0] < 1:
-        parser.error("--threads needs positive integers")
+    thread_counts = parse_thread_counts(parser, args.threads)
     if not args.skip_keras:
         if not args.keras_bin:
             parser.error("--keras-bin is required unless --skip-keras")
@@ -527,10 +555,7 @@ def main():
     if len(reports) > 1 and not args.skip_keras:
         print_summary(reports)
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump(reports[0] if len(reports) == 1 else {"peers": reports}, f, indent=2)
-            f.write("\n")
-        print(f"results written to {args.json_out}")
+        write_json(args.json_out, reports)
     return 0
 
 

@@ -220,16 +220,16 @@ def build_optimizer(torch, model):
         return torch.optim.Adam(model.parameters(), **kwargs)
 
 
-def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None):
-    """Forward + backward + Adam step on xs[start:stop] in batches of TRAIN_BATCH.
+def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None, batch=TRAIN_BATCH):
+    """Forward + backward + optimizer step on xs[start:stop] in batches of `batch`.
 
     Stops early once time.perf_counter() passes `deadline` (if given).
     Returns the number of samples trained on.
     """
     cross_entropy = torch.nn.functional.cross_entropy
     done = 0
-    for i in range(start, stop, TRAIN_BATCH):
-        j = min(i + TRAIN_BATCH, stop)
+    for i in range(start, stop, batch):
+        j = min(i + batch, stop)
         loss = cross_entropy(model(xs[i:j]), ys[i:j])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -240,11 +240,11 @@ def train_batches(torch, model, opt, xs, ys, start, stop, deadline=None):
     return done
 
 
-def train_epoch(torch, model, opt, x, y, generator, deadline=None):
+def train_epoch(torch, model, opt, x, y, generator, deadline=None, batch=TRAIN_BATCH):
     """One epoch over a fresh shuffle of (x, y), as Keras fit(shuffle=True) does."""
     perm = torch.randperm(len(x), generator=generator)
     xs, ys = x[perm], y[perm]
-    return train_batches(torch, model, opt, xs, ys, 0, len(xs), deadline)
+    return train_batches(torch, model, opt, xs, ys, 0, len(xs), deadline, batch)
 
 
 def predict(torch, model, x):
@@ -279,14 +279,14 @@ def measure_training(torch, x, y, epochs, seed, max_seconds=None):
     return model, samples / seconds, seconds, samples
 
 
-def measure_inference(torch, model, x, min_seconds=1.0, min_passes=3):
-    """Median throughput of full passes over x in batches of INFER_BATCH."""
+def measure_inference(torch, model, x, min_seconds=1.0, min_passes=3, batch=INFER_BATCH):
+    """Median throughput of full passes over x in batches of `batch`."""
     model.eval()
     rates = []
     with torch.inference_mode():
         def one_pass():
-            for i in range(0, len(x), INFER_BATCH):
-                predict(torch, model, x[i:i + INFER_BATCH])
+            for i in range(0, len(x), batch):
+                predict(torch, model, x[i:i + batch])
 
         one_pass()  # warm-up
         begin = time.perf_counter()
@@ -342,19 +342,28 @@ def train_for_accuracy(torch, x, y, x_test, y_test, epochs, seed):
 # ---------------------------------------------------------------- main
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_runner_arguments(parser):
+    """The options compare_mlp.py's configuration search passes (torch_variants.py takes them too)."""
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--accuracy-epochs", type=int, default=0,
-                        help="also train a fresh model this many epochs and report test accuracy")
-    parser.add_argument("--train-epochs", type=int, default=1,
-                        help="epochs timed for training throughput (after a warm-up)")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="threads for torch's own OpenMP pool (default: --threads); "
                              "OpenBLAS always gets --threads")
     parser.add_argument("--max-train-seconds", type=float, default=None,
                         help="cut the timed training short after this many seconds")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compile", action="store_true",
+                        help="run the model through torch.compile (PyTorch 2.x)")
+    parser.add_argument("--probe", action="store_true",
+                        help="only report the BLAS / thread configuration, measure nothing")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_runner_arguments(parser)
+    parser.add_argument("--accuracy-epochs", type=int, default=0,
+                        help="also train a fresh model this many epochs and report test accuracy")
+    parser.add_argument("--train-epochs", type=int, default=1,
+                        help="epochs timed for training throughput (after a warm-up)")
     parser.add_argument("--model", choices=("mlp", "cnn"), default="mlp")
     parser.add_argument("--memory-format", choices=("contiguous", "channels_last"),
                         default="contiguous", help="the CNN's tensor layout")
@@ -364,10 +373,6 @@ def main():
                         help="accuracy runs (seeds 0..N-1); test_accuracy is their mean, since one "
                              "run's accuracy varies by about a point from seed to seed")
     parser.add_argument("--data-dir", default=str(DATA_DIR))
-    parser.add_argument("--compile", action="store_true",
-                        help="run the model through torch.compile (PyTorch 2.x)")
-    parser.add_argument("--probe", action="store_true",
-                        help="only report the BLAS / thread configuration, measure nothing")
     args = parser.parse_args()
     torch_threads = args.threads if args.torch_threads is None else args.torch_threads
     if min(args.threads, torch_threads, args.train_epochs) < 1 or args.accuracy_epochs < 0:
