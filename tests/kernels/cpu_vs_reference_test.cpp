@@ -679,3 +679,40 @@ INSTANTIATE_TEST_SUITE_P(Reductions, AdjacentReductions,
                          ::testing::ValuesIn(adjacent_reduction_cases()), case_name);
 
 }  // namespace
+
+namespace {
+
+// oneDNN's convolutions keep the team they were made with; a run granted another team (the
+// adaptive thread budget) runs primitives made again for it. One compiled function run with two
+// threads, one, then two again: every run against the reference, forward and both gradients, the
+// Winograd shape (3x3, 16 channels) and a direct one.
+TEST(ConvTeams, RunsWithTheGrantedTeamMatchReference) {
+  for (auto [channels, padding] :
+       {std::pair<std::int64_t, const char*>{16, "same"}, {3, "valid"}}) {
+    const Tensor x_value = keras::testing::random_tensor({4, 10, 10, channels}, DType::float32, 91);
+    const Tensor w_value = keras::testing::random_tensor({3, 3, channels, 16}, DType::float32, 92);
+    std::vector<std::unique_ptr<K::Function>> functions;
+    for (const char* backend : {"reference", "cpu"}) {
+      ScopedBackend scoped(backend);
+      auto x = K::placeholder({4, 10, 10, channels}, DType::float32, "x");
+      auto w = K::variable(w_value.clone(), "w");
+      SymbolicTensor y = K::conv2d(x, w, {1, 1}, padding, "channels_last");
+      std::vector<SymbolicTensor> outputs = K::gradients(K::sum(y * y), {x, w});
+      outputs.push_back(y);
+      functions.push_back(std::make_unique<K::Function>(std::vector<SymbolicTensor>{x}, outputs));
+    }
+    const std::vector<Tensor> expected = (*functions[0])({x_value});
+    const int saved = omp_get_max_threads();
+    for (int threads : {2, 1, 2}) {
+      omp_set_num_threads(threads);
+      const std::vector<Tensor> got = (*functions[1])({x_value});
+      for (std::size_t i = 0; i < got.size(); ++i)
+        EXPECT_TRUE(all_close(got[i], expected[i], 1e-4, 1e-4,
+                              std::string(padding) + " threads " + std::to_string(threads) +
+                                  " output " + std::to_string(i)));
+    }
+    omp_set_num_threads(saved);
+  }
+}
+
+}  // namespace

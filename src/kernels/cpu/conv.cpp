@@ -4,6 +4,7 @@
 // stay in Keras's (spatial..., in, out) layout in the graph; where the primitive prefers a blocked
 // layout (for kernels always, for activations with the Winograd algorithm), a cached reorder
 // converts them each run. float64 runs the reference kernels.
+#include <omp.h>
 #include <dnnl.hpp>
 
 #include <algorithm>
@@ -147,6 +148,8 @@ struct Staged {
 
 // One convolution step: its inputs converted in, the primitive, its output converted out.
 struct ConvState {
+  int threads = omp_get_max_threads();    // oneDNN fixes a convolution's team when it is made
+  std::shared_ptr<ConvState> other_team;  // made when a run is granted another team: see below
   Bound step;
   std::vector<std::unique_ptr<Staged>> inputs;  // in the KernelCall's input order
   std::unique_ptr<Staged> output;
@@ -306,6 +309,26 @@ ConvState& state_of(const KernelCall& call, Make make) {
   return *static_cast<ConvState*>(call.state.get());
 }
 
+// The state to run with the team this run was granted. oneDNN's convolutions run the team they
+// were made with, whatever the run's thread count, so when the adaptive budget
+// (cpu::ThreadBudget) grants fewer threads while other processes keep the cores busy, a
+// primitive made for the whole team would keep spinning against them (a Conv1D model's 2-thread
+// training at 0.57x its 1-thread speed beside one busy process). Its primitives are made again
+// for the granted team, once per change of the grant (the only allocation on this path), unless
+// they would need more scratch than the step was planned with.
+template <typename Make>
+const ConvState& state_for_team(const KernelCall& call, Make make) {
+  ConvState& planned = state_of(call, make);
+  const int threads = omp_get_max_threads();
+  if (threads == planned.threads) return planned;
+  if (!planned.other_team || planned.other_team->threads != threads) {
+    std::shared_ptr<ConvState> other = make(call);
+    if (other->scratch_bytes > call.scratch_bytes) return planned;
+    planned.other_team = std::move(other);
+  }
+  return *planned.other_team;
+}
+
 bool has_operands(const KernelCall& call) {
   return call.output.numel > 0 && call.inputs[0].numel > 0 && call.inputs[1].numel > 0;
 }
@@ -439,19 +462,19 @@ std::size_t prepare_conv(const KernelCall& call) {
 void conv(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::conv(call);
   if (empty_output(call)) return;
-  state_of(call, make_conv_forward).run(call);
+  state_for_team(call, make_conv_forward).run(call);
 }
 
 void conv_grad_input(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::conv_grad_input(call);
   if (empty_output(call)) return;
-  state_of(call, make_conv_grad_input).run(call);
+  state_for_team(call, make_conv_grad_input).run(call);
 }
 
 void conv_grad_kernel(const KernelCall& call) {
   if (call.output.dtype != DType::float32) return reference::conv_grad_kernel(call);
   if (empty_output(call)) return;
-  state_of(call, make_conv_grad_kernel).run(call);
+  state_for_team(call, make_conv_grad_kernel).run(call);
 }
 
 std::size_t prepare_pool(const KernelCall& call) {
