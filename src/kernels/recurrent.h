@@ -158,7 +158,7 @@ Mat<const T> dropped(const View<T>& v, Mat<const T> h, T* buffer, std::int64_t b
 //   ops.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc): C = op(A) op(B) + beta C, row-major;
 //   ops.apply(op, x, n): x[0, n) = activation(x) in place;
 //   with kChunked, ops.share_products(threads, body): body(ops') on one thread, where ops' shares
-//   each large product with the other threads by columns.
+//   each product of at least kSharedProduct elements of B with the other threads by columns.
 // Rows of the batch are independent through the whole sequence: each thread runs all the steps
 // for its own chunk of rows (over_batch_chunks), with no synchronisation between steps.
 template <typename T, typename Ops>
@@ -421,16 +421,18 @@ void backward_rows(const KernelCall& call, const View<T>& v, const BackwardScrat
 
 // Runs body(ops, b0, b1) over chunks of the batch, one per thread. A batch too small to split by
 // rows (one sample: latency) runs on one thread whose matrix products the others share by
-// columns (Ops::share_products); inside a parallel region, one chunk on the caller's thread.
-// Rethrows the first exception after the region.
+// columns (Ops::share_products), where the recurrent kernel is big enough to be worth it
+// (`shareable`); inside a parallel region, one chunk on the caller's thread. Rethrows the first
+// exception after the region.
 template <typename Ops, typename Body>
-void over_batch_chunks(Ops& ops, std::int64_t batch, std::int64_t row_work, Body&& body) {
+void over_batch_chunks(Ops& ops, std::int64_t batch, std::int64_t row_work, bool shareable,
+                       Body&& body) {
   const int threads = omp_get_max_threads();
   std::int64_t chunks = std::min<std::int64_t>(threads, batch / 8);
   if (row_work * batch < 32768) chunks = 1;
   if (omp_in_parallel()) return body(ops, std::int64_t{0}, batch);
   if (chunks <= 1) {
-    if (threads < 2) return body(ops, std::int64_t{0}, batch);
+    if (threads < 2 || !shareable) return body(ops, std::int64_t{0}, batch);
     return ops.share_products(threads, [&](auto& shared) { body(shared, std::int64_t{0}, batch); });
   }
   std::exception_ptr error;
@@ -454,9 +456,10 @@ void forward(const KernelCall& call, Ops&& ops) {
   const ForwardScratch<T> scratch(layout, v);
   std::fill(scratch.zeros, scratch.zeros + v.B * v.u, T(0));
   if constexpr (std::decay_t<Ops>::kChunked)
-    over_batch_chunks(ops, v.B, v.G * v.Tn, [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
-      forward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
-    });
+    over_batch_chunks(ops, v.B, v.G * v.Tn, v.G * v.u >= std::decay_t<Ops>::kSharedProduct,
+                      [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
+                        forward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
+                      });
   else
     forward_rows<T>(call, v, scratch, ops, 0, v.B);
 }
@@ -470,9 +473,10 @@ void backward(const KernelCall& call, Ops&& ops) {
   for (std::int64_t j = 0; j < v.u; ++j)
     for (std::int64_t k = 0; k < v.G; ++k) scratch.ut[k * v.u + j] = v.U[j * v.G + k];
   if constexpr (std::decay_t<Ops>::kChunked)
-    over_batch_chunks(ops, v.B, v.G * v.Tn, [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
-      backward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
-    });
+    over_batch_chunks(ops, v.B, v.G * v.Tn, v.G * v.u >= std::decay_t<Ops>::kSharedProduct,
+                      [&](auto& chunk_ops, std::int64_t b0, std::int64_t b1) {
+                        backward_rows<T>(call, v, scratch, chunk_ops, b0, b1);
+                      });
   else
     backward_rows<T>(call, v, scratch, ops, 0, v.B);
 }

@@ -139,6 +139,8 @@ class ProductTeam {
 
 struct CpuOps {
   static constexpr bool kChunked = true;  // a chunk of the batch per thread
+  // Products with fewer elements of B (128 KB) stay on one thread: a hand-off costs more.
+  static constexpr std::int64_t kSharedProduct = 32768;
   void apply(OpKind op, float* x, std::int64_t n) const {
     switch (op) {
       case OpKind::kTanh:
@@ -174,14 +176,14 @@ struct CpuOps {
   void share_products(int threads, Body&& body) const;
 };
 
-// CpuOps whose large products the team shares; small ones (under ~128 KB of B, or too few
-// columns for whole cache lines per thread) stay on the driver, where a hand-off costs more.
+// CpuOps whose large products the team shares; small ones (under kSharedProduct elements of B, or
+// too few columns for whole cache lines per thread) stay on the driver.
 struct SharedProductOps : CpuOps {
   ProductTeam* team;
   void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
             std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
             std::int64_t ldc) const {
-    if (n < 32 * team->parts() || n * k < 32768)
+    if (n < 32 * team->parts() || n * k < kSharedProduct)
       return sgemm(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc);
     team->run({ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc});
   }
