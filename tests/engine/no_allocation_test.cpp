@@ -14,7 +14,13 @@
 
 namespace {
 std::atomic<long> g_allocations{0};
-}
+
+// A fixed thread team. Under the adaptive budget (cpu::ThreadBudget), a run granted another team
+// while other processes keep the cores busy (ctest -j2) makes the convolutions' primitives again
+// for it, once per change of the grant: an allocation by design, not the batch loop's. Set before
+// main, so before the budget is made and reads it.
+const bool kFixedTeam = setenv("KERAS_ADAPTIVE_THREADS", "0", 1) == 0;
+}  // namespace
 
 // GCC 12 flags the free() below as mismatched with operator new, not seeing that this operator
 // new is the malloc-based one replaced here (a false positive that -Werror builds fail on).
