@@ -22,10 +22,12 @@ struct FusedProgram {
     void* direct = nullptr;  // the result goes straight to this output instead of scratch
     // cpu (set by prepare_fused): its chunk of per-thread scratch, slots reused; operands read
     // as x * scale + offset, both scalar input registers (-1: none), which folds a multiply or an
-    // add of a scalar into its readers; a folded instruction is not run.
+    // add of a scalar into its readers; a folded instruction is not run. An arithmetic reader
+    // may also apply a unary op (sqrt, square) to an operand before its scale and offset.
     int slot = -1;
     int a_scale = -1, b_scale = -1;
     int a_offset = -1, b_offset = -1;
+    backend::OpKind a_unary = backend::OpKind::kCount, b_unary = backend::OpKind::kCount;
     bool folded = false;
   };
   struct Output {

@@ -487,6 +487,35 @@ INSTANTIATE_TEST_SUITE_P(
         FoldCase{"in_place_update_read_scaled_by_itself",
                  [](auto a, auto b, auto s) {
                    return std::pair{Outputs{}, Updates{{a, a * 0.9 + b * s}, {b, b * s + 0.1}}};
+                 }},
+        // sqrt and square read where they are used: under a scale, an offset, twice by one op,
+        // by a scalar's op; and kept where a non-arithmetic op or an output also needs them.
+        FoldCase{"sqrt_and_square_under_scale_and_offset",
+                 [](auto a, auto b, auto s) {
+                   return std::pair{Outputs{a * 2.0 - K::square(b) * s, a / (K::sqrt(b) + s)},
+                                    Updates{}};
+                 }},
+        FoldCase{"sqrt_read_twice_by_one_op_and_by_a_scalar_op",
+                 [](auto a, auto b, auto s) {
+                   auto r = K::sqrt(b);
+                   return std::pair{Outputs{r * r + a, s / K::square(a)}, Updates{}};
+                 }},
+        FoldCase{"square_of_a_scaled_operand",
+                 [](auto a, auto b, auto s) {
+                   return std::pair{Outputs{K::square(a * s) + b}, Updates{}};
+                 }},
+        FoldCase{"square_also_read_by_maximum_and_output",
+                 [](auto a, auto b, auto) {
+                   auto q = K::square(a);
+                   return std::pair{Outputs{K::maximum(q, b) + q, K::sqrt(b), K::sqrt(b) - a},
+                                    Updates{}};
+                 }},
+        FoldCase{"sqrt_of_a_variable_written_in_place_before_its_reader",
+                 [](auto a, auto b, auto s) {
+                   // Adam's shape: b's new value written, then read through sqrt by a's update
+                   auto b_new = b * 0.9 + K::square(a) * s;
+                   return std::pair{Outputs{},
+                                    Updates{{b, b_new}, {a, a - s * a / (K::sqrt(b) + 1e-3)}}};
                  }}),
     [](const ::testing::TestParamInfo<FoldCase>& info) { return std::string(info.param.name); });
 

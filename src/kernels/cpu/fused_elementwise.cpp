@@ -51,6 +51,85 @@ void run_op(T* out, const T* a, bool a_scalar, Affine<T> fa, const T* b, bool b_
   }
 }
 
+// A binary arithmetic op whose operands are u(x) * s + o, u one of the unary ops folded into
+// operands (kCount: none): Adam's sqrt(v) + eps and (1 - beta_2) * g^2 are read where they are
+// used instead of written to scratch and read back (4 passes over a chunk instead of 6).
+template <OpKind U, typename T>
+inline T operand_unary(T x) {
+  if constexpr (U == OpKind::kCount)
+    return x;
+  else
+    return unary_op<U, T>(x, 0.0, 0.0);
+}
+
+template <OpKind Op, OpKind Ua, OpKind Ub, typename T>
+void run_binary_unary(T* out, const T* a, bool a_scalar, Affine<T> fa, const T* b, bool b_scalar,
+                      Affine<T> fb, std::int64_t len) {
+  if (a_scalar) {
+    const T av = fa(a[0]);
+#pragma GCC ivdep
+    for (std::int64_t i = 0; i < len; ++i)
+      out[i] = binary_op<Op, T>(av, fb(operand_unary<Ub>(b[i])));
+  } else if (b_scalar) {
+    const T bv = fb(b[0]);
+#pragma GCC ivdep
+    for (std::int64_t i = 0; i < len; ++i)
+      out[i] = binary_op<Op, T>(fa(operand_unary<Ua>(a[i])), bv);
+  } else {
+#pragma GCC ivdep
+    for (std::int64_t i = 0; i < len; ++i)
+      out[i] = binary_op<Op, T>(fa(operand_unary<Ua>(a[i])), fb(operand_unary<Ub>(b[i])));
+  }
+}
+
+constexpr bool folds_unary(OpKind op) {
+  return op == OpKind::kSqrt || op == OpKind::kSquare;
+}
+constexpr bool reads_unary(OpKind op) {
+  return op == OpKind::kAdd || op == OpKind::kSub || op == OpKind::kMul || op == OpKind::kDiv;
+}
+
+template <typename F>
+void with_operand_unary(OpKind u, F&& f) {
+  switch (u) {
+    case OpKind::kSqrt:
+      return f(std::integral_constant<OpKind, OpKind::kSqrt>{});
+    case OpKind::kSquare:
+      return f(std::integral_constant<OpKind, OpKind::kSquare>{});
+    default:
+      return f(std::integral_constant<OpKind, OpKind::kCount>{});
+  }
+}
+
+template <typename T>
+void run_instruction(const FusedProgram::Instruction& instr, T* out, const T* a, bool a_scalar,
+                     Affine<T> fa, const T* b, bool b_scalar, Affine<T> fb, std::int64_t len) {
+  if (instr.a_unary == OpKind::kCount && instr.b_unary == OpKind::kCount) {
+    with_static_op(instr.op, [&](auto op) {
+      run_op<op.value, T>(out, a, a_scalar, fa, b, b_scalar, fb, len, instr.alpha, instr.beta);
+    });
+    return;
+  }
+  auto arithmetic = [&](auto op) {
+    with_operand_unary(instr.a_unary, [&](auto ua) {
+      with_operand_unary(instr.b_unary, [&](auto ub) {
+        run_binary_unary<op.value, ua.value, ub.value, T>(out, a, a_scalar, fa, b, b_scalar, fb,
+                                                           len);
+      });
+    });
+  };
+  switch (instr.op) {
+    case OpKind::kAdd:
+      return arithmetic(std::integral_constant<OpKind, OpKind::kAdd>{});
+    case OpKind::kSub:
+      return arithmetic(std::integral_constant<OpKind, OpKind::kSub>{});
+    case OpKind::kMul:
+      return arithmetic(std::integral_constant<OpKind, OpKind::kMul>{});
+    default:
+      return arithmetic(std::integral_constant<OpKind, OpKind::kDiv>{});
+  }
+}
+
 template <typename T>
 void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs) {
   const int n_inputs = static_cast<int>(p.inputs.size());
@@ -77,9 +156,7 @@ void run_chunk(const FusedProgram& p, std::int64_t c0, std::int64_t len, T* regs
     const T* b = instr.b >= 0 ? operand(instr.b, b_scalar) : nullptr;
     const Affine<T> fa{scalar_input(instr.a_scale, T(1)), scalar_input(instr.a_offset, T(0))};
     const Affine<T> fb{scalar_input(instr.b_scale, T(1)), scalar_input(instr.b_offset, T(0))};
-    with_static_op(instr.op, [&](auto op) {
-      run_op<op.value, T>(out, a, a_scalar, fa, b, b_scalar, fb, len, instr.alpha, instr.beta);
-    });
+    run_instruction<T>(instr, out, a, a_scalar, fa, b, b_scalar, fb, len);
   }
   for (const auto& o : p.outputs) {
     const auto& producer = p.code[static_cast<std::size_t>(o.reg - n_inputs)];
@@ -165,6 +242,46 @@ void fold_scalar_operands(FusedProgram& p) {
   }
 }
 
+// Folds a sqrt or square of an intermediate or input into the arithmetic instructions that read
+// it (as their operand's unary op, under any scale and offset folded before), when nothing else
+// needs its result and its operand's memory is not overwritten before the last reader runs.
+void fold_unary_operands(FusedProgram& p) {
+  const int n_inputs = static_cast<int>(p.inputs.size());
+  const int n_code = static_cast<int>(p.code.size());
+  for (int k = 0; k < n_code; ++k) {
+    auto& instr = p.code[static_cast<std::size_t>(k)];
+    if (!folds_unary(instr.op) || instr.folded || instr.direct || instr.a_scale >= 0 ||
+        instr.a_offset >= 0 || instr.a_unary != OpKind::kCount)
+      continue;
+    const int x = instr.a;
+    if (x < n_inputs && p.inputs[static_cast<std::size_t>(x)].scalar) continue;
+    const int reg = n_inputs + k;
+    bool foldable = true;
+    for (const auto& o : p.outputs) foldable = foldable && o.reg != reg;
+    int last_reader = k;
+    for (int j = k + 1; j < n_code && foldable; ++j) {
+      const auto& reader = p.code[static_cast<std::size_t>(j)];
+      if (reader.folded || (reader.a != reg && reader.b != reg)) continue;
+      foldable = reads_unary(reader.op) &&
+                 (reader.a != reg || reader.a_unary == OpKind::kCount) &&
+                 (reader.b != reg || reader.b_unary == OpKind::kCount);
+      last_reader = j;
+    }
+    const void* x_memory = x < n_inputs ? p.inputs[static_cast<std::size_t>(x)].data
+                                        : p.code[static_cast<std::size_t>(x - n_inputs)].direct;
+    for (int j = k + 1; j < last_reader && foldable; ++j)
+      foldable = x_memory == nullptr || p.code[static_cast<std::size_t>(j)].direct != x_memory;
+    if (!foldable || last_reader == k) continue;
+    for (int j = k + 1; j <= last_reader; ++j) {
+      auto& reader = p.code[static_cast<std::size_t>(j)];
+      if (reader.folded) continue;
+      if (reader.a == reg) reader.a = x, reader.a_unary = instr.op;
+      if (reader.b == reg) reader.b = x, reader.b_unary = instr.op;
+    }
+    instr.folded = true;
+  }
+}
+
 // Gives each intermediate a scratch slot, reusing a slot once its last reader has run: a chunk's
 // working set then stays in L1 (one slot per instruction put Adam's 12 intermediates in L2).
 void assign_slots(FusedProgram& p) {
@@ -204,6 +321,7 @@ void assign_slots(FusedProgram& p) {
 
 void prepare_fused(FusedProgram& p) {
   fold_scalar_operands(p);
+  fold_unary_operands(p);
   assign_slots(p);
   p.threads = omp_get_max_threads();
   p.scratch.assign(static_cast<std::size_t>(p.threads) * static_cast<std::size_t>(p.slots) *
