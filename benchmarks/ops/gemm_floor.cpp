@@ -13,6 +13,8 @@
 //         gradient): what a GEMM-based convolution costs (Winograd kernels need fewer flops and
 //         can run faster than this floor).
 //
+// latency_floor_us: one sample's forward products in the model's order (latency_floor_us below).
+//
 // Usage: keras_gemm_floor [--model mlp|lstm|cnn] [--layers 784,512,512,10] [--batch 128]
 //                         [--infer-batch 1024] [--threads 1,2]
 // Prints one JSON line per thread count.
@@ -154,6 +156,42 @@ double products_time(const std::vector<Repeated>& products, const dnnl::engine& 
   return time;
 }
 
+// Batch-1 latency's floor: one sample's products run in the model's order, as a prediction runs
+// them, so a layer's weights are read from wherever the other layers left them (the MLP's 2.7 MB
+// do not fit a core's L2: each layer streams from L3), each with oneDNN's sgemm. The median of
+// many passes, in microseconds.
+double latency_floor_us(const std::vector<Repeated>& products) {
+  struct Buffers {
+    std::vector<float> a, b, c;
+  };
+  std::vector<Buffers> buffers;
+  for (const Repeated& r : products) {
+    const Product& p = r.product;
+    buffers.push_back({std::vector<float>(static_cast<std::size_t>(p.m * p.k), 0.01f),
+                       std::vector<float>(static_cast<std::size_t>(p.k * p.n), 0.02f),
+                       std::vector<float>(static_cast<std::size_t>(p.m * p.n))});
+  }
+  auto pass = [&] {
+    for (std::size_t i = 0; i < products.size(); ++i) {
+      const Product& p = products[i].product;
+      Buffers& x = buffers[i];
+      for (int t = 0; t < products[i].times; ++t)
+        dnnl_sgemm(p.ta ? 'T' : 'N', p.tb ? 'T' : 'N', p.m, p.n, p.k, 1.0f, x.a.data(),
+                   p.ta ? p.m : p.k, x.b.data(), p.tb ? p.k : p.n, 0.0f, x.c.data(), p.n);
+    }
+  };
+  for (int i = 0; i < 100; ++i) pass();
+  std::vector<double> times(2000);
+  for (double& t : times) {
+    const double start = seconds_now();
+    pass();
+    t = (seconds_now() - start) * 1e6;
+  }
+  std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
+                   times.end());
+  return times[times.size() / 2];
+}
+
 std::vector<std::int64_t> parse_list(const std::string& text) {
   std::vector<std::int64_t> out;
   std::stringstream in(text);
@@ -203,11 +241,13 @@ int main(int argc, char** argv) {
         products_time(model_products(model, layers, batch, true), engine, stream, &flop);
     const double infer = products_time(model_products(model, layers, infer_batch, false), engine,
                                        stream, &infer_flop);
+    const double latency = latency_floor_us(model_products(model, layers, 1, false));
     std::printf(
         "{\"model\": \"%s\", \"threads\": %lld, \"train_floor_samples_per_s\": %.1f, "
-        "\"infer_floor_samples_per_s\": %.1f, \"train_gflop_per_s\": %.1f}\n",
+        "\"infer_floor_samples_per_s\": %.1f, \"train_gflop_per_s\": %.1f, "
+        "\"latency_floor_us\": %.1f}\n",
         model.c_str(), static_cast<long long>(t), static_cast<double>(batch) / train,
-        static_cast<double>(infer_batch) / infer, flop / train * 1e-9);
+        static_cast<double>(infer_batch) / infer, flop / train * 1e-9, latency);
     std::fflush(stdout);
   }
 }
