@@ -26,10 +26,12 @@ struct Rewritten {
 };
 
 // Substitutes givens, folds switches on constant conditions and, when `fuse` is set, applies the
-// fusion patterns (Dense matmul + bias + activation, softmax + categorical cross-entropy grad).
+// fusion patterns (Dense matmul + bias + activation, softmax + categorical cross-entropy grad);
+// with `last_steps`, a Recurrent whose only readers slice its last step keeps that step alone.
 Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
                         const std::vector<SymbolicTensor>& outputs,
-                        const std::vector<Update>& updates, const Givens& givens, bool fuse);
+                        const std::vector<Update>& updates, const Givens& givens, bool fuse,
+                        bool last_steps);
 
 // One executable step.
 struct Step {

@@ -82,9 +82,12 @@ void with_activations(OpKind act, OpKind rec_act, Body&& body) {
 // that the threads of over_batch_chunks each touch their own rows only.
 template <typename T>
 struct ForwardScratch {
-  T *zeros, *hp_buf, *rh;
+  T *zeros, *hp_buf, *rh, *ring;  // ring: two steps' states, keeping the last step only
   ForwardScratch(ScratchLayout& s, const View<T>& v)
-      : zeros(s.take<T>(v.B * v.u)), hp_buf(s.take<T>(v.B * v.u)), rh(s.take<T>(v.B * v.u)) {}
+      : zeros(s.take<T>(v.B * v.u)),
+        hp_buf(s.take<T>(v.B * v.u)),
+        rh(s.take<T>(v.B * v.u)),
+        ring(v.last_only ? s.take<T>(2 * v.B * v.S) : nullptr) {}
 };
 template <typename T>
 struct BackwardScratch {
@@ -140,7 +143,7 @@ struct Mat {
 template <typename T>
 Mat<const T> previous(const View<T>& v, const T* y, std::int64_t s, int column, const T* init,
                       const T* zeros) {
-  if (s > 0) return {y + (s - 1) * v.B * v.S + column * v.u, v.S};
+  if (s > 0) return {v.step_states(y, s - 1) + column * v.u, v.S};
   return {init ? init : zeros, v.u};
 }
 
@@ -173,7 +176,7 @@ void forward_rows(const KernelCall& call, const View<T>& v, const ForwardScratch
     const std::int64_t t = v.time(s);
     Mat<const T> hprev = previous(v, y, s, 0, v.h0, zeros);
     Mat<const T> hp = dropped(v, hprev, hp_buf, b0, b1);
-    T* ys = y + s * B * S;
+    T* ys = v.step_states(y, s);
     const T* xt = v.x + t * B * G;
     if (v.cell == 2) {  // LSTM: [h, c, i, f, g, o]
       Mat<const T> cprev = previous(v, y, s, 1, v.c0, zeros);
@@ -451,9 +454,10 @@ void over_batch_chunks(Ops& ops, std::int64_t batch, std::int64_t row_work, bool
 
 template <typename T, typename Ops>
 void forward(const KernelCall& call, Ops&& ops) {
-  const View<T> v(call);
+  View<T> v(call);
   ScratchLayout layout(call);
   const ForwardScratch<T> scratch(layout, v);
+  v.ring = scratch.ring;
   std::fill(scratch.zeros, scratch.zeros + v.B * v.u, T(0));
   if constexpr (std::decay_t<Ops>::kChunked)
     over_batch_chunks(ops, v.B, v.G * v.Tn, v.G * v.u >= std::decay_t<Ops>::kSharedProduct,

@@ -196,8 +196,10 @@ struct View {
   int cell;
   OpKind act, rec_act;
   bool backwards, reset_after;
+  bool last_only;  // Recurrent's output is its last step: the others go round `ring` (2 steps)
   std::int64_t B, Tn, u, G, S, GR;  // GR: the width of a row of RecurrentGrad's output
   const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr, *rb = nullptr;
+  T* ring = nullptr;  // set by the kernel from its scratch where last_only
 
   explicit View(const KernelCall& call) {
     const auto& a = call.attrs_as<ops::RecurrentAttrs>();
@@ -207,6 +209,7 @@ struct View {
     rec_act = a.recurrent_activation;
     backwards = a.go_backwards;
     reset_after = a.reset_after;
+    last_only = a.last_step_only;
     const Buffer& xb = call.inputs[0];
     Tn = xb.shape[0];
     B = xb.shape[1];
@@ -223,6 +226,15 @@ struct View {
     if (idx.bias >= 0) rb = call.inputs[static_cast<std::size_t>(idx.bias)].as<T>();
   }
   KERAS_HOST_DEVICE std::int64_t time(std::int64_t s) const { return backwards ? Tn - 1 - s : s; }
+  // Where processing step s's states (B rows of S) are: in y, or, keeping the last step only, in
+  // y for the last step and in the ring's two slots for the others.
+  T* step_states(T* y, std::int64_t s) const {
+    if (!last_only) return y + s * B * S;
+    return s == Tn - 1 ? y : ring + (s % 2) * B * S;
+  }
+  const T* step_states(const T* y, std::int64_t s) const {
+    return step_states(const_cast<T*>(y), s);
+  }
   KERAS_HOST_DEVICE bool kept(std::int64_t b, std::int64_t t) const {
     return !mask || mask[b * Tn + t] != T(0);
   }

@@ -18,6 +18,11 @@ namespace {
 
 namespace K = keras::backend;
 
+// The steps a Recurrent keeping its last step alone outputs: 1, none of none, -1 if unknown.
+std::int64_t last_step_count(std::int64_t steps) {
+  return steps < 0 ? -1 : std::min<std::int64_t>(steps, 1);
+}
+
 // Recurrent(xproj (T, B, G*u), U (u, G*u), ...) -> (T, B, W*u); RecurrentGrad -> (T+1, B, G*u)
 // (G+1 with reset_after); RecurrentGradWeights -> U.
 Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAttrs& attrs) {
@@ -59,7 +64,9 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
   if (a.mask) expect({x[1], x[0]}, "mask");
   if (a.recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
   if (a.reset_after) expect({units}, "recurrent bias");
-  if (op == OpKind::kRecurrent) return {x[0], x[1], width * units};
+  if (op == OpKind::kRecurrent)
+    return {a.last_step_only ? last_step_count(x[0]) : x[0], x[1], width * units};
+  if (a.last_step_only) fail(op, "only Recurrent keeps its last step alone");
   // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
   if (op == OpKind::kRecurrentGrad)
     return {x[0] < 0 ? -1 : x[0] + 1, x[1], (gates + a.reset_after) * units};
@@ -68,6 +75,10 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
 
 Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
   const auto& a = node.attrs_as<RecurrentAttrs>();
+  if (a.last_step_only)
+    throw std::logic_error(
+        "Recurrent keeping its last step alone has no gradient (a compiled "
+        "function's inference graph)");
   std::vector<SymbolicTensor> inputs;
   for (const auto& x : node.inputs) inputs.emplace_back(x);
   const std::int64_t units = node.inputs[1]->shape[0];

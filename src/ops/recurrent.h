@@ -17,6 +17,9 @@ struct RecurrentAttrs {
   bool mask = false;            // a (batch, time) 0/1 mask
   bool recurrent_mask = false;  // a (batch, units) recurrent dropout mask
   bool reset_after = false;     // GRU: reset gate after the recurrent product; input: its bias
+  // Recurrent only, set by the compiler where nothing reads the other steps (inference without
+  // return_sequences): the output is the last processing step's states alone, (1, B, W*u).
+  bool last_step_only = false;
 };
 
 }  // namespace keras::ops

@@ -107,6 +107,8 @@ struct DeviceOps {
 template <typename T>
 void run(const KernelCall& call, RecurrentState& state, bool planning) {
   const rnn::View<T> v(call);
+  if (v.last_only)  // the compiler keeps whole sequences on cuda (Backend::keeps_last_steps)
+    throw std::logic_error("cuda::recurrent: a Recurrent keeping its last step alone");
   KernelCall memory;  // the state's buffers, handed out by the one layout of StepBuffers
   memory.scratch = state.memory.get();
   memory.scratch_bytes = state.bytes;
