@@ -22,7 +22,8 @@ inline int width(int cell, bool reset_after) {
 
 // Where each optional input sits in a Recurrent node's input list.
 struct InputIndex {
-  int h0 = -1, c0 = -1, mask = -1, dropout = -1, bias = -1, count = 2;
+  int h0 = -1, c0 = -1, mask = -1, dropout = -1, bias = -1, kernel = -1, kernel_bias = -1;
+  int count = 2;
   explicit InputIndex(const ops::RecurrentAttrs& a) {
     if (a.initial_state) {
       h0 = count++;
@@ -31,6 +32,10 @@ struct InputIndex {
     if (a.mask) mask = count++;
     if (a.recurrent_mask) dropout = count++;
     if (a.reset_after) bias = count++;
+    if (a.projects_input) {
+      kernel = count++;
+      kernel_bias = count++;
+    }
   }
 };
 
@@ -200,6 +205,9 @@ struct View {
   std::int64_t B, Tn, u, G, S, GR;  // GR: the width of a row of RecurrentGrad's output
   const T *x, *U, *h0 = nullptr, *c0 = nullptr, *mask = nullptr, *drop = nullptr, *rb = nullptr;
   T* ring = nullptr;  // set by the kernel from its scratch where last_only
+  // projects_input: x is (T, B, D), projected by w_in (D, G) and b_in (G) step by step.
+  std::int64_t D = 0;
+  const T *w_in = nullptr, *b_in = nullptr;
 
   explicit View(const KernelCall& call) {
     const auto& a = call.attrs_as<ops::RecurrentAttrs>();
@@ -224,6 +232,11 @@ struct View {
     if (idx.mask >= 0) mask = call.inputs[static_cast<std::size_t>(idx.mask)].as<T>();
     if (idx.dropout >= 0) drop = call.inputs[static_cast<std::size_t>(idx.dropout)].as<T>();
     if (idx.bias >= 0) rb = call.inputs[static_cast<std::size_t>(idx.bias)].as<T>();
+    if (idx.kernel >= 0) {
+      D = xb.shape[2];
+      w_in = call.inputs[static_cast<std::size_t>(idx.kernel)].as<T>();
+      b_in = call.inputs[static_cast<std::size_t>(idx.kernel_bias)].as<T>();
+    }
   }
   KERAS_HOST_DEVICE std::int64_t time(std::int64_t s) const { return backwards ? Tn - 1 - s : s; }
   // Where processing step s's states (B rows of S) are: in y, or, keeping the last step only, in

@@ -31,8 +31,9 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
   const std::int64_t gates = a.cell == 2 ? 4 : (a.cell == 1 ? 3 : 1);
   if (a.reset_after && a.cell != 1) fail(op, "reset_after applies to a GRU cell only");
   const std::int64_t width = a.cell == 2 ? 6 : (a.cell == 1 ? (a.reset_after ? 5 : 4) : 1);
-  std::size_t n =
-      2 + (a.initial_state ? (a.cell == 2 ? 2 : 1) : 0) + a.mask + a.recurrent_mask + a.reset_after;
+  if (op != OpKind::kRecurrent && (a.last_step_only || a.projects_input))
+    fail(op, "only Recurrent keeps its last step alone or projects its own inputs");
+  const auto n = static_cast<std::size_t>(kernels::rnn::InputIndex(a).count);
   expect_inputs(op, in, op == OpKind::kRecurrent ? n : n + 2);
   const Shape& x = *in[0];
   const Shape& u = *in[1];
@@ -44,7 +45,7 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
     if (!kernels::rnn::fused_activation(act))
       fail(op, std::string("unsupported activation ") + op_name(act) +
                    " (supported: " + kernels::rnn::fused_activation_names() + ")");
-  if (dims_conflict(x[2], u[1]))
+  if (!a.projects_input && dims_conflict(x[2], u[1]))
     fail(op, "inputs " + shape_to_string(x) + " do not match the recurrent kernel " +
                  shape_to_string(u));
   const std::int64_t units = u[0];
@@ -64,9 +65,12 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
   if (a.mask) expect({x[1], x[0]}, "mask");
   if (a.recurrent_mask) expect({x[1], units}, "recurrent dropout mask");
   if (a.reset_after) expect({units}, "recurrent bias");
+  if (a.projects_input) {
+    expect({x[2], u[1]}, "input kernel");
+    expect({u[1]}, "input bias");
+  }
   if (op == OpKind::kRecurrent)
     return {a.last_step_only ? last_step_count(x[0]) : x[0], x[1], width * units};
-  if (a.last_step_only) fail(op, "only Recurrent keeps its last step alone");
   // reset_after: d(h_{t-1} U_h + recurrent bias) follows d xproj.
   if (op == OpKind::kRecurrentGrad)
     return {x[0] < 0 ? -1 : x[0] + 1, x[1], (gates + a.reset_after) * units};
@@ -75,10 +79,10 @@ Shape recurrent_shape(OpKind op, const std::vector<const Shape*>& in, const OpAt
 
 Grads recurrent_grad(const Node& node, const SymbolicTensor& y, const SymbolicTensor& g) {
   const auto& a = node.attrs_as<RecurrentAttrs>();
-  if (a.last_step_only)
+  if (a.last_step_only || a.projects_input)
     throw std::logic_error(
-        "Recurrent keeping its last step alone has no gradient (a compiled "
-        "function's inference graph)");
+        "a Recurrent keeping its last step alone or projecting its own inputs has no gradient "
+        "(the compiler makes them for inference only)");
   std::vector<SymbolicTensor> inputs;
   for (const auto& x : node.inputs) inputs.emplace_back(x);
   const std::int64_t units = node.inputs[1]->shape[0];

@@ -20,6 +20,10 @@ struct RecurrentAttrs {
   // Recurrent only, set by the compiler where nothing reads the other steps (inference without
   // return_sequences): the output is the last processing step's states alone, (1, B, W*u).
   bool last_step_only = false;
+  // Recurrent only, set by the compiler where the input projection is read by nothing else
+  // (inference): the first input is x (T, B, D) and the last two the input kernel (D, G*u) and
+  // its bias (G*u); the kernel projects each step's inputs itself (kernels/recurrent.h).
+  bool projects_input = false;
 };
 
 }  // namespace keras::ops

@@ -82,24 +82,23 @@ void run_binary_unary(T* out, const T* a, bool a_scalar, Affine<T> fa, const T* 
   }
 }
 
-constexpr bool folds_unary(OpKind op) {
-  return op == OpKind::kSqrt || op == OpKind::kSquare;
-}
-constexpr bool reads_unary(OpKind op) {
-  return op == OpKind::kAdd || op == OpKind::kSub || op == OpKind::kMul || op == OpKind::kDiv;
-}
-
-template <typename F>
-void with_operand_unary(OpKind u, F&& f) {
-  switch (u) {
-    case OpKind::kSqrt:
-      return f(std::integral_constant<OpKind, OpKind::kSqrt>{});
-    case OpKind::kSquare:
-      return f(std::integral_constant<OpKind, OpKind::kSquare>{});
-    default:
-      return f(std::integral_constant<OpKind, OpKind::kCount>{});
+// A set of ops: membership, and a call of f(std::integral_constant<OpKind, K>) for the member K
+// equal to `op` (the last member when none is).
+template <OpKind First, OpKind... Rest>
+struct OpSet {
+  static constexpr bool has(OpKind op) { return op == First || ((op == Rest) || ...); }
+  template <typename F>
+  static void with(OpKind op, F&& f) {
+    if constexpr (sizeof...(Rest) == 0)
+      f(std::integral_constant<OpKind, First>{});
+    else if (op == First)
+      f(std::integral_constant<OpKind, First>{});
+    else
+      OpSet<Rest...>::with(op, f);
   }
-}
+};
+using FoldedUnary = OpSet<OpKind::kSqrt, OpKind::kSquare, OpKind::kCount>;  // kCount: none
+using UnaryReaders = OpSet<OpKind::kAdd, OpKind::kSub, OpKind::kMul, OpKind::kDiv>;
 
 template <typename T>
 void run_instruction(const FusedProgram::Instruction& instr, T* out, const T* a, bool a_scalar,
@@ -110,24 +109,14 @@ void run_instruction(const FusedProgram::Instruction& instr, T* out, const T* a,
     });
     return;
   }
-  auto arithmetic = [&](auto op) {
-    with_operand_unary(instr.a_unary, [&](auto ua) {
-      with_operand_unary(instr.b_unary, [&](auto ub) {
+  UnaryReaders::with(instr.op, [&](auto op) {
+    FoldedUnary::with(instr.a_unary, [&](auto ua) {
+      FoldedUnary::with(instr.b_unary, [&](auto ub) {
         run_binary_unary<op.value, ua.value, ub.value, T>(out, a, a_scalar, fa, b, b_scalar, fb,
-                                                           len);
+                                                          len);
       });
     });
-  };
-  switch (instr.op) {
-    case OpKind::kAdd:
-      return arithmetic(std::integral_constant<OpKind, OpKind::kAdd>{});
-    case OpKind::kSub:
-      return arithmetic(std::integral_constant<OpKind, OpKind::kSub>{});
-    case OpKind::kMul:
-      return arithmetic(std::integral_constant<OpKind, OpKind::kMul>{});
-    default:
-      return arithmetic(std::integral_constant<OpKind, OpKind::kDiv>{});
-  }
+  });
 }
 
 template <typename T>
@@ -250,8 +239,8 @@ void fold_unary_operands(FusedProgram& p) {
   const int n_code = static_cast<int>(p.code.size());
   for (int k = 0; k < n_code; ++k) {
     auto& instr = p.code[static_cast<std::size_t>(k)];
-    if (!folds_unary(instr.op) || instr.folded || instr.direct || instr.a_scale >= 0 ||
-        instr.a_offset >= 0 || instr.a_unary != OpKind::kCount)
+    if (instr.op == OpKind::kCount || !FoldedUnary::has(instr.op) || instr.folded || instr.direct ||
+        instr.a_scale >= 0 || instr.a_offset >= 0 || instr.a_unary != OpKind::kCount)
       continue;
     const int x = instr.a;
     if (x < n_inputs && p.inputs[static_cast<std::size_t>(x)].scalar) continue;
@@ -262,7 +251,7 @@ void fold_unary_operands(FusedProgram& p) {
     for (int j = k + 1; j < n_code && foldable; ++j) {
       const auto& reader = p.code[static_cast<std::size_t>(j)];
       if (reader.folded || (reader.a != reg && reader.b != reg)) continue;
-      foldable = reads_unary(reader.op) &&
+      foldable = UnaryReaders::has(reader.op) &&
                  (reader.a != reg || reader.a_unary == OpKind::kCount) &&
                  (reader.b != reg || reader.b_unary == OpKind::kCount);
       last_reader = j;

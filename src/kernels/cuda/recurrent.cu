@@ -107,8 +107,9 @@ struct DeviceOps {
 template <typename T>
 void run(const KernelCall& call, RecurrentState& state, bool planning) {
   const rnn::View<T> v(call);
-  if (v.last_only)  // the compiler keeps whole sequences on cuda (Backend::keeps_last_steps)
-    throw std::logic_error("cuda::recurrent: a Recurrent keeping its last step alone");
+  if (v.last_only || v.w_in)  // the compiler keeps these cpu-only (Backend::keeps_last_steps)
+    throw std::logic_error(
+        "cuda::recurrent: a Recurrent keeping its last step alone or projecting its own inputs");
   KernelCall memory;  // the state's buffers, handed out by the one layout of StepBuffers
   memory.scratch = state.memory.get();
   memory.scratch_bytes = state.bytes;

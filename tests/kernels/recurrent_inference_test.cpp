@@ -1,9 +1,13 @@
-// A Recurrent whose only readers slice its last processing step (a layer's final states without
-// return_sequences) keeps that step alone on the cpu backend (compiler/rewrite.cpp,
-// RecurrentAttrs::last_step_only): its other steps go round two slots of scratch. Against the
-// reference backend, which keeps every step: each cell and option, batches split over the threads
-// and one sample sharing its products, at one and two threads, float32 and float64; a graph that
-// also reads another step keeps them all.
+// The cpu compiler's rewrites of recurrent layers' inference (compiler/rewrite.cpp, pass 3):
+// - a Recurrent whose only readers slice its last processing step keeps that step alone
+//   (RecurrentAttrs::last_step_only), its other steps going round two slots of scratch;
+// - a Recurrent whose input projection nothing else reads projects each step's inputs itself
+//   (RecurrentAttrs::projects_input), all steps at once in scratch for small batches, step by
+//   step beyond kWholeProjectionBytes.
+// Against the reference backend, which keeps every step and reads the projection: each cell and
+// option, batches split over the threads and one sample sharing its products, at one and two
+// threads, float32 and float64; graphs that read another step too keep them all; whole layers
+// predicting large batches; and the memory neither buffer takes any more.
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -14,6 +18,8 @@
 
 #include "keras/backend/backend.h"
 #include "keras/backend/function.h"
+#include "layers/layer_test_util.h"
+#include "layers/naive_rnn.h"
 #include "testing/backend_compare.h"
 #include "testing/op_cases.h"
 #include "testing/tensor_utils.h"
@@ -133,25 +139,70 @@ TEST_P(LastStepRecurrent, MatchesEveryStepKept) {
 INSTANTIATE_TEST_SUITE_P(Cells, LastStepRecurrent, ::testing::ValuesIn(last_step_cases()),
                          keras::testing::case_name);
 
-// The memory the rewrite saves: on cpu no (T, B, 6u) buffer of states is planned; on the
-// reference backend, and on cpu where another step is read too, it is.
-TEST(LastStepRecurrentMemory, OnlyTheLastStepIsPlanned) {
-  const std::int64_t steps = 28, batch = 64, units = 32;
-  const std::size_t every_step = steps * batch * 6 * units * sizeof(float);
-  auto arena = [&](const std::string& backend, bool read_first_step) {
+// The memory the rewrites save: on cpu neither the (T, B, 6u) states nor the (T, B, 4u) input
+// projection is planned in the arena; on the reference backend, and on cpu where another step
+// or the projection is read too, they are.
+TEST(RecurrentInferenceMemory, NeitherStatesNorProjectionArePlanned) {
+  const std::int64_t steps = 28, batch = 64, features = 12, units = 32;
+  const std::size_t projection = steps * batch * 4 * units * sizeof(float);
+  auto arena = [&](const std::string& backend, bool read_first_step, bool read_projection) {
     keras::testing::ScopedBackend scoped(backend);
-    auto x = K::placeholder({steps, batch, 4 * units}, DType::float32, "xproj");
-    auto u = K::variable(keras::testing::random_tensor({units, 4 * units}, DType::float32, 3), "u");
-    SymbolicTensor y = K::recurrent(x, u, {.cell = Cell::kLSTM});
+    auto x = K::placeholder({steps, -1, features}, DType::float32, "x");
+    auto w = K::variable(keras::testing::random_tensor({features, 4 * units}, DType::float32, 2));
+    auto b = K::variable(keras::testing::random_tensor({4 * units}, DType::float32, 5));
+    auto u = K::variable(keras::testing::random_tensor({units, 4 * units}, DType::float32, 3));
+    SymbolicTensor xproj = K::reshape(K::bias_add(K::dot(K::reshape(x, {-1, features}), w), b),
+                                      {steps, -1, 4 * units});
+    SymbolicTensor y = K::recurrent(xproj, u, {.cell = Cell::kLSTM});
     SymbolicTensor out = K::slice(y, 0, -1, 0);
     if (read_first_step) out = out + K::slice(y, 0, 0, 1);
+    if (read_projection) out = out + K::sum(xproj);
     K::Function f({x}, {out});
-    f({keras::testing::random_tensor({steps, batch, 4 * units}, DType::float32, 4)});
+    f({keras::testing::random_tensor({steps, batch, features}, DType::float32, 4)});
     return f.arena_bytes();
   };
-  EXPECT_LT(arena("cpu", false), every_step);
-  EXPECT_GE(arena("cpu", true), every_step);
-  EXPECT_GE(arena("reference", false), every_step);
+  EXPECT_LT(arena("cpu", false, false), projection);
+  EXPECT_GE(arena("cpu", true, false), projection);
+  EXPECT_GE(arena("cpu", false, true), projection);
+  EXPECT_GE(arena("reference", false, false), projection);
+}
+
+// Whole layers predicting batches whose projection exceeds kWholeProjectionBytes (projected step
+// by step) on cpu, against the same layers and weights predicting on the reference backend.
+TEST(RecurrentInference, LargeBatchesMatchTheReference) {
+  using keras::testing::rnn::Cell;
+  using keras::testing::rnn::make;
+  struct Layer {
+    Cell cell;
+    std::int64_t units, steps;
+    bool reset_after;
+  };
+  const std::int64_t batch = 300, features = 12;
+  for (Layer l : {Layer{Cell::kLSTM, 128, 8, false}, Layer{Cell::kGRU, 160, 8, false},
+                  Layer{Cell::kGRU, 160, 8, true}, Layer{Cell::kSimple, 256, 16, false}})
+    for (bool sequences : {false, true}) {
+      SCOPED_TRACE("cell " + std::to_string(static_cast<int>(l.cell)) +
+                   (sequences ? " sequences" : " last"));
+      const Tensor x = keras::testing::random_uniform({batch, l.steps, features}, 7);
+      std::vector<Tensor> results;
+      for (const char* backend : {"reference", "cpu"}) {
+        keras::testing::ScopedBackend scoped(backend);
+        auto layer = make(l.cell, l.units,
+                          {.return_sequences = sequences,
+                           .go_backwards = l.cell == Cell::kGRU,
+                           .reset_after = l.reset_after,
+                           .input_shape = keras::Shape{l.steps, features}});
+        keras::Sequential model({layer});
+        // Small weights: 8-16 steps of a chaotic cell would amplify the kernels' rounding.
+        std::vector<Tensor> w;
+        std::uint32_t seed = 21;
+        for (const Tensor& t : layer->get_weights())
+          w.push_back(keras::testing::random_uniform(t.shape(), seed++, -0.15f, 0.15f));
+        layer->set_weights(w);
+        results.push_back(model.predict(x, {.batch_size = batch}));
+      }
+      EXPECT_TRUE(keras::testing::all_close(results[1], results[0], 1e-4, 1e-4, "predict"));
+    }
 }
 
 }  // namespace
