@@ -172,6 +172,30 @@ void run_typed(FusedProgram& p) {
   }
 }
 
+// The last instruction reading instruction k's result (its operand x folded in), when every reader
+// accepts it (accepts(reader, reads it as a, reads it as b)), no output needs it and x's memory is
+// not overwritten (an in-place output) before that reader runs; -1 otherwise or with no reader.
+template <typename Accepts>
+int last_folding_reader(const FusedProgram& p, int k, int x, Accepts&& accepts) {
+  const int n_inputs = static_cast<int>(p.inputs.size());
+  const int n_code = static_cast<int>(p.code.size());
+  const int reg = n_inputs + k;
+  for (const auto& o : p.outputs)
+    if (o.reg == reg) return -1;
+  int last = -1;
+  for (int j = k + 1; j < n_code; ++j) {
+    const auto& reader = p.code[static_cast<std::size_t>(j)];
+    if (reader.folded || (reader.a != reg && reader.b != reg)) continue;
+    if (!accepts(reader, reader.a == reg, reader.b == reg)) return -1;
+    last = j;
+  }
+  const void* x_memory = x < n_inputs ? p.inputs[static_cast<std::size_t>(x)].data
+                                      : p.code[static_cast<std::size_t>(x - n_inputs)].direct;
+  for (int j = k + 1; j < last; ++j)
+    if (x_memory && p.code[static_cast<std::size_t>(j)].direct == x_memory) return -1;
+  return last;
+}
+
 // Folds x * s and x + s (s a scalar input) into the instructions that read the result, as the
 // scale or offset of their operand, when nothing else needs it: Adam's update is then 6 passes over
 // a chunk instead of 12. Not when x's memory is overwritten (an in-place output) before the last
@@ -182,10 +206,6 @@ void fold_scalar_operands(FusedProgram& p) {
   const int n_code = static_cast<int>(p.code.size());
   auto is_scalar_input = [&](int r) {
     return r >= 0 && r < n_inputs && p.inputs[static_cast<std::size_t>(r)].scalar;
-  };
-  auto memory_of = [&](int r) -> const void* {
-    if (r < n_inputs) return p.inputs[static_cast<std::size_t>(r)].data;
-    return p.code[static_cast<std::size_t>(r - n_inputs)].direct;
   };
   for (int k = 0; k < n_code; ++k) {
     auto& instr = p.code[static_cast<std::size_t>(k)];
@@ -203,20 +223,11 @@ void fold_scalar_operands(FusedProgram& p) {
       continue;
     }
     const int reg = n_inputs + k;
-    bool foldable = true;
-    for (const auto& o : p.outputs) foldable = foldable && o.reg != reg;
-    int last_reader = k;
-    for (int j = k + 1; j < n_code && foldable; ++j) {
-      const auto& reader = p.code[static_cast<std::size_t>(j)];
-      if (reader.folded) continue;
-      if (reader.a == reg) foldable = reader.a_scale < 0 && reader.a_offset < 0;
-      if (reader.b == reg) foldable = foldable && reader.b_scale < 0 && reader.b_offset < 0;
-      if (reader.a == reg || reader.b == reg) last_reader = j;
-    }
-    const void* x_memory = memory_of(x);
-    for (int j = k + 1; j < last_reader && foldable; ++j)
-      foldable = x_memory == nullptr || p.code[static_cast<std::size_t>(j)].direct != x_memory;
-    if (!foldable || last_reader == k) continue;
+    const int last_reader = last_folding_reader(p, k, x, [](const auto& reader, bool a, bool b) {
+      return (!a || (reader.a_scale < 0 && reader.a_offset < 0)) &&
+             (!b || (reader.b_scale < 0 && reader.b_offset < 0));
+    });
+    if (last_reader < 0) continue;
     for (int j = k + 1; j <= last_reader; ++j) {
       auto& reader = p.code[static_cast<std::size_t>(j)];
       for (auto [operand, scale, offset] : {std::tie(reader.a, reader.a_scale, reader.a_offset),
@@ -245,22 +256,11 @@ void fold_unary_operands(FusedProgram& p) {
     const int x = instr.a;
     if (x < n_inputs && p.inputs[static_cast<std::size_t>(x)].scalar) continue;
     const int reg = n_inputs + k;
-    bool foldable = true;
-    for (const auto& o : p.outputs) foldable = foldable && o.reg != reg;
-    int last_reader = k;
-    for (int j = k + 1; j < n_code && foldable; ++j) {
-      const auto& reader = p.code[static_cast<std::size_t>(j)];
-      if (reader.folded || (reader.a != reg && reader.b != reg)) continue;
-      foldable = UnaryReaders::has(reader.op) &&
-                 (reader.a != reg || reader.a_unary == OpKind::kCount) &&
-                 (reader.b != reg || reader.b_unary == OpKind::kCount);
-      last_reader = j;
-    }
-    const void* x_memory = x < n_inputs ? p.inputs[static_cast<std::size_t>(x)].data
-                                        : p.code[static_cast<std::size_t>(x - n_inputs)].direct;
-    for (int j = k + 1; j < last_reader && foldable; ++j)
-      foldable = x_memory == nullptr || p.code[static_cast<std::size_t>(j)].direct != x_memory;
-    if (!foldable || last_reader == k) continue;
+    const int last_reader = last_folding_reader(p, k, x, [](const auto& reader, bool a, bool b) {
+      return UnaryReaders::has(reader.op) && (!a || reader.a_unary == OpKind::kCount) &&
+             (!b || reader.b_unary == OpKind::kCount);
+    });
+    if (last_reader < 0) continue;
     for (int j = k + 1; j <= last_reader; ++j) {
       auto& reader = p.code[static_cast<std::size_t>(j)];
       if (reader.folded) continue;
