@@ -27,11 +27,12 @@ struct Rewritten {
 
 // Substitutes givens, folds switches on constant conditions and, when `fuse` is set, applies the
 // fusion patterns (Dense matmul + bias + activation, softmax + categorical cross-entropy grad);
-// with `last_steps`, a Recurrent whose only readers slice its last step keeps that step alone.
+// with `recurrent_inference`, a Recurrent keeps only the step its readers slice and projects its
+// inputs itself where nothing else reads them (rewrite.cpp, pass 3).
 Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
                         const std::vector<SymbolicTensor>& outputs,
                         const std::vector<Update>& updates, const Givens& givens, bool fuse,
-                        bool last_steps);
+                        bool recurrent_inference);
 
 // One executable step.
 struct Step {

@@ -140,7 +140,7 @@ CompiledFunction::CompiledFunction(std::vector<SymbolicTensor> inputs,
       copy_stream_(copy_stream_of(device_)),
       borrows_memory_(borrows_memory && !device_),
       graph_(rewrite_graph(inputs, outputs, updates, givens, backend_->fuses(),
-                           backend_->keeps_last_steps())),
+                           backend_->trims_recurrent_inference())),
       capacity_(plan_cache_capacity().load()) {
   const char* profile = std::getenv("KERAS_PROFILE");
   profile_ = profile && *profile && std::string(profile) != "0";

@@ -162,7 +162,7 @@ NodePtr fuse(const NodePtr& node, NodeMap& memo, const std::unordered_map<const 
 }
 
 // Pass 3, inference of recurrent layers (where the backend's kernels can:
-// Backend::keeps_last_steps):
+// Backend::trims_recurrent_inference):
 // - a Recurrent sequence whose every reader slices its last processing step (a layer's final
 //   states without return_sequences) writes that step alone, (1, B, W*u) instead of (T, B, W*u),
 //   its other steps going round two slots of scratch; the slices read the same step of it;
@@ -249,7 +249,7 @@ void rewrite_recurrences(std::vector<NodePtr>& roots) {
 Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
                         const std::vector<SymbolicTensor>& outputs,
                         const std::vector<Update>& updates, const Givens& givens,
-                        bool fuse_patterns, bool last_steps) {
+                        bool fuse_patterns, bool recurrent_inference) {
   NodeMap memo;
   for (const auto& [from, to] : givens) {
     if (from.shape() != to.shape() && shape_numel(to.shape()) != shape_numel(from.shape()))
@@ -287,7 +287,7 @@ Rewritten rewrite_graph(const std::vector<SymbolicTensor>& inputs,
     NodeMap fused;
     for (auto& root : roots) root = fuse(root, fused, uses);
   }
-  if (last_steps) rewrite_recurrences(roots);
+  if (recurrent_inference) rewrite_recurrences(roots);
 
   out.outputs.assign(roots.begin(), roots.begin() + static_cast<std::ptrdiff_t>(outputs.size()));
   for (std::size_t i = 0; i < updates.size(); ++i)

@@ -156,9 +156,9 @@ class Backend {
   const char* name() const { return name_; }
   bool fuses() const { return kind_ != Kind::kReference; }
   bool fuses_elementwise() const { return kind_ != Kind::kReference; }
-  // Whether its compiler lets a Recurrent keep only its last step's states where nothing reads
-  // the others (ops::RecurrentAttrs::last_step_only; cuda's step kernels keep every step).
-  bool keeps_last_steps() const { return kind_ == Kind::kCpu; }
+  // Whether its compiler trims recurrent layers' inference: a Recurrent keeping only its last
+  // step's states, projecting its own inputs (ops::RecurrentAttrs; cuda's step kernels do not).
+  bool trims_recurrent_inference() const { return kind_ == Kind::kCpu; }
   // A fused elementwise group (kernels/fused_elementwise.h): after prepare_fused once per plan,
   // run_fused per run; the name KERAS_LOG_KERNELS prints for it.
   void prepare_fused(FusedProgram& program) const;

@@ -107,7 +107,8 @@ struct DeviceOps {
 template <typename T>
 void run(const KernelCall& call, RecurrentState& state, bool planning) {
   const rnn::View<T> v(call);
-  if (v.last_only || v.w_in)  // the compiler keeps these cpu-only (Backend::keeps_last_steps)
+  // The compiler trims recurrent inference on cpu only (Backend::trims_recurrent_inference).
+  if (v.last_only || v.w_in)
     throw std::logic_error(
         "cuda::recurrent: a Recurrent keeping its last step alone or projecting its own inputs");
   KernelCall memory;  // the state's buffers, handed out by the one layout of StepBuffers
