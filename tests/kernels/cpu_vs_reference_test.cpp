@@ -561,12 +561,8 @@ namespace {
 std::vector<OpCase> small_batch_recurrent_cases() {
   using Cell = K::RnnCell;
   using keras::testing::uniform;
-  auto mask_of = [](const SymbolicTensor& x) {
-    return K::greater(x, K::constant(-0.4, x.dtype()));
-  };
-  auto drop_of = [](const SymbolicTensor& x) {
-    return K::greater(x, K::constant(-0.5, x.dtype())) * 1.5;
-  };
+  const auto mask_of = &keras::testing::recurrent_mask_of;
+  const auto drop_of = &keras::testing::recurrent_dropout_of;
   std::vector<OpCase> c;
   c.push_back({"lstm_100_units_one_sample",
                OpKind::kRecurrent,

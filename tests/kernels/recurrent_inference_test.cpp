@@ -33,16 +33,14 @@ using keras::backend::OpKind;
 using keras::backend::SymbolicTensor;
 using keras::testing::Inputs;
 using keras::testing::OpCase;
+using keras::testing::recurrent_dropout_of;
+using keras::testing::recurrent_mask_of;
 using keras::testing::uniform;
 using Cell = K::RnnCell;
 
 // The last step's h (and c): what Recurrent layers read for their output and final states.
 SymbolicTensor last_states(const SymbolicTensor& y, std::int64_t columns) {
   return K::slice(K::slice(y, 0, -1, 0), 2, 0, columns);
-}
-
-SymbolicTensor mask_of(const SymbolicTensor& x) {
-  return K::greater(x, K::constant(-0.4, x.dtype()));
 }
 
 std::vector<OpCase> last_step_cases() {
@@ -60,14 +58,14 @@ std::vector<OpCase> last_step_cases() {
                OpKind::kRecurrent,
                {uniform({6, 37, 64}), uniform({16, 64}), uniform({37, 6}), uniform({37, 16})},
                [](const Inputs& in) {
-                 SymbolicTensor drop = K::greater(in[3], K::constant(-0.5, in[3].dtype())) * 1.5;
-                 return last_states(K::recurrent(in[0], in[1],
-                                                 {.cell = Cell::kLSTM,
-                                                  .recurrent_activation = OpKind::kSigmoid,
-                                                  .go_backwards = true,
-                                                  .mask = mask_of(in[2]),
-                                                  .recurrent_dropout_mask = drop}),
-                                    32);
+                 return last_states(
+                     K::recurrent(in[0], in[1],
+                                  {.cell = Cell::kLSTM,
+                                   .recurrent_activation = OpKind::kSigmoid,
+                                   .go_backwards = true,
+                                   .mask = recurrent_mask_of(in[2]),
+                                   .recurrent_dropout_mask = recurrent_dropout_of(in[3])}),
+                     32);
                }});
   c.push_back({"lstm_one_step",
                OpKind::kRecurrent,
@@ -81,13 +79,14 @@ std::vector<OpCase> last_step_cases() {
                [](const Inputs& in) {
                  return last_states(K::recurrent(in[0], in[1], {.cell = Cell::kLSTM}), 256);
                }});
-  c.push_back({"gru_masked",
-               OpKind::kRecurrent,
-               {uniform({4, 37, 24}), uniform({8, 24}), uniform({37, 4})},
-               [](const Inputs& in) {
-                 return last_states(
-                     K::recurrent(in[0], in[1], {.cell = Cell::kGRU, .mask = mask_of(in[2])}), 8);
-               }});
+  c.push_back(
+      {"gru_masked",
+       OpKind::kRecurrent,
+       {uniform({4, 37, 24}), uniform({8, 24}), uniform({37, 4})},
+       [](const Inputs& in) {
+         return last_states(
+             K::recurrent(in[0], in[1], {.cell = Cell::kGRU, .mask = recurrent_mask_of(in[2])}), 8);
+       }});
   c.push_back(
       {"gru_reset_after",
        OpKind::kRecurrent,

@@ -113,6 +113,15 @@ inline SymbolicTensor first_gradient(const SymbolicTensor& y, const SymbolicTens
 
 namespace keras::testing {
 
+// A recurrent op's (batch, time) mask and (batch, units) recurrent dropout mask made from random
+// inputs: comparisons, so no gradient flows through them, as in the layers.
+inline SymbolicTensor recurrent_mask_of(const SymbolicTensor& x) {
+  return backend::greater(x, backend::constant(-0.4, x.dtype()));
+}
+inline SymbolicTensor recurrent_dropout_of(const SymbolicTensor& x) {
+  return backend::greater(x, backend::constant(-0.5, x.dtype())) * 1.5;
+}
+
 inline std::vector<OpCase> make_op_cases() {
   namespace K = keras::backend;
   using O = OpKind;
@@ -789,10 +798,8 @@ inline std::vector<OpCase> make_op_cases() {
   // dropout mask. Masks come from comparisons of inputs (no gradient, as in the layers); only the
   // h and c columns of the packed output are differentiable.
   using Cell = K::RnnCell;
-  auto mask_of = [](const SymbolicTensor& x) { return K::greater(x, K::constant(-0.4, x.dtype())); };
-  auto drop_of = [](const SymbolicTensor& x) {
-    return K::greater(x, K::constant(-0.5, x.dtype())) * 1.5;
-  };
+  const auto mask_of = &recurrent_mask_of;
+  const auto drop_of = &recurrent_dropout_of;
   c.push_back({"recurrent_lstm",
                O::kRecurrent,
                {uniform({4, 3, 8}), uniform({2, 8}), uniform({3, 2}), uniform({3, 2})},
